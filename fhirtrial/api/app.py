@@ -1,0 +1,138 @@
+"""The ASGI application: lifespan (database), routes and error handling."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from fhirtrial import __version__
+from fhirtrial.api import interactions as fhir
+from fhirtrial.api.context import ServerContext
+from fhirtrial.api.responses import fhir_response
+from fhirtrial.config import Settings
+from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
+from fhirtrial.resources.outcome import operation_outcome
+from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.store.database import Database
+from fhirtrial.store.embedded import EmbeddedMongo
+from fhirtrial.store.repository import Repository
+
+log = logging.getLogger("fhirtrial")
+
+_T = "/{resource_type:str}"
+ROUTES = [
+    Route("/metadata", fhir.metadata, methods=["GET"]),
+    Route(f"{_T}/_search", fhir.search, methods=["POST"]),
+    Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
+    Route(f"{_T}/{{rid:str}}/_history/{{vid:str}}", fhir.vread, methods=["GET"]),
+    Route(f"{_T}/{{rid:str}}/_history", fhir.history_instance, methods=["GET"]),
+    Route(f"{_T}/{{rid:str}}", fhir.read, methods=["GET"]),
+    Route(f"{_T}/{{rid:str}}", fhir.update, methods=["PUT"]),
+    Route(f"{_T}/{{rid:str}}", fhir.delete, methods=["DELETE"]),
+    Route(_T, fhir.search, methods=["GET"]),
+    Route(_T, fhir.create, methods=["POST"]),
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        embedded = None
+        url = settings.mongodb_url
+        if url is None:
+            embedded = EmbeddedMongo(settings.data_dir)
+            url = await asyncio.to_thread(embedded.start)
+            log.info(
+                "No FHIRTRIAL_MONGODB_URL set: using the embedded database in %s", embedded.data_dir
+            )
+        database = Database.connect(
+            url, settings.database, RESOURCE_TYPES, timeout_ms=settings.db_timeout_ms
+        )
+        supervisor = None
+        try:
+            await database.ensure_indexes()
+            app.state.context = ServerContext(settings, Repository(database))
+            app.state.embedded = embedded
+            if embedded is not None:
+                supervisor = asyncio.create_task(_supervise(embedded))
+            yield
+        finally:
+            if supervisor is not None:
+                supervisor.cancel()
+            await database.close()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    app = FastAPI(
+        title="fhirtrial",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        routes=list(ROUTES),
+    )
+    app.add_exception_handler(FHIRError, _fhir_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(PyMongoError, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    return app
+
+
+async def _supervise(embedded: EmbeddedMongo) -> None:
+    """Restart the embedded database if it dies, so the server heals without an operator."""
+    while True:
+        await asyncio.sleep(1)
+        try:
+            await asyncio.to_thread(embedded.restart_if_dead)
+        except Exception:  # keep supervising; the next round tries again
+            log.exception("Could not restart the embedded database")
+
+
+def _outcome_response(request: Request, status: int, issues: list[Issue], headers=None) -> Response:
+    return fhir_response(request, operation_outcome(issues), status=status, headers=headers)
+
+
+async def _fhir_error(request: Request, exc: FHIRError) -> Response:
+    return _outcome_response(request, exc.status, exc.issues, exc.headers)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        issue = Issue("error", "not-found", f"No FHIR endpoint at {request.url.path}")
+    elif exc.status_code == 405:
+        issue = Issue(
+            "error", "not-supported", f"{request.method} is not supported on {request.url.path}"
+        )
+    else:
+        issue = Issue("error", "processing", str(exc.detail))
+    return _outcome_response(request, exc.status_code, [issue], exc.headers)
+
+
+async def _database_error(request: Request, exc: PyMongoError) -> Response:
+    if isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError):
+        error = DatabaseUnavailable()
+        return _outcome_response(request, error.status, error.issues, error.headers)
+    log.exception("Database error on %s %s", request.method, request.url.path)
+    issue = Issue("error", "exception", "The database rejected the operation")
+    return _outcome_response(request, 500, [issue])
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("Unhandled error on %s %s", request.method, request.url.path)
+    issue = Issue(
+        "fatal", "exception", f"Internal error ({type(exc).__name__}); see the server log"
+    )
+    return _outcome_response(request, 500, [issue])

@@ -1,0 +1,73 @@
+"""Reading request bodies: size limit, JSON parsing and nesting limit."""
+
+import orjson
+from starlette.requests import Request
+
+from fhirtrial.errors import BadRequest, FHIRError
+
+JSON_MEDIA_TYPES = ("application/fhir+json", "application/json", "application/json+fhir")
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+class PayloadTooLarge(FHIRError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "too-costly", f"The request body exceeds the limit of {limit} bytes")
+
+
+class UnsupportedMediaType(FHIRError):
+    def __init__(self, media_type: str) -> None:
+        super().__init__(
+            415,
+            "not-supported",
+            f"Content-Type '{media_type}' is not supported; send application/fhir+json",
+        )
+
+
+def media_type_of(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise PayloadTooLarge(max_bytes)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict:
+    """The JSON object in the request body, checked for media type, size and nesting."""
+    media_type = media_type_of(request)
+    if media_type not in JSON_MEDIA_TYPES:
+        raise UnsupportedMediaType(media_type or "(none)")
+    body = await read_body(request, max_bytes)
+    if not body.strip():
+        raise BadRequest("The request body is empty; a FHIR resource was expected")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        message = str(exc)
+        if "recursion" in message:
+            raise BadRequest(f"JSON is nested deeper than {max_depth} levels") from None
+        raise BadRequest(f"Malformed JSON: {message}", code="structure") from None
+    check_depth(data, max_depth)
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object (a FHIR resource)", code="structure")
+    return data
+
+
+def check_depth(data: object, max_depth: int) -> None:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            raise BadRequest(f"JSON is nested deeper than {max_depth} levels", code="structure")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))

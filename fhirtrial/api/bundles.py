@@ -1,0 +1,102 @@
+"""searchset and history Bundles."""
+
+from urllib.parse import urlencode
+
+from fhirtrial.resources.dates import format_instant
+from fhirtrial.store.repository import HistoryPage, SearchResult
+
+SUBSETTED = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+    "code": "SUBSETTED",
+}
+
+
+def searchset(
+    base: str,
+    resource_type: str,
+    result: SearchResult,
+    *,
+    params: list[tuple[str, str]],
+    count: int,
+    offset: int,
+    elements: tuple[str, ...] = (),
+    outcome: dict | None = None,
+) -> dict:
+    entries = [_entry(base, r, "match", elements) for r in result.matches]
+    entries += [_entry(base, r, "include", ()) for r in result.included]
+    if outcome is not None:
+        entries.append({"resource": outcome, "search": {"mode": "outcome"}})
+    bundle: dict = {"resourceType": "Bundle", "type": "searchset"}
+    if result.total is not None:
+        bundle["total"] = result.total
+    bundle["link"] = _page_links(
+        f"{base}/{resource_type}", params, count, offset, len(result.matches), result.total
+    )
+    bundle["entry"] = entries
+    return bundle
+
+
+def history(
+    base: str,
+    path: str,
+    page: HistoryPage,
+    *,
+    params: list[tuple[str, str]],
+    count: int,
+    offset: int,
+) -> dict:
+    entries = []
+    for e in page.entries:
+        entry: dict = {"fullUrl": f"{base}/{e.resource_type}/{e.id}"}
+        if e.resource is not None:
+            entry["resource"] = e.resource
+        url = e.resource_type if e.method == "POST" else f"{e.resource_type}/{e.id}"
+        entry["request"] = {"method": e.method, "url": url}
+        entry["response"] = {
+            "status": {"POST": "201 Created", "DELETE": "204 No Content"}.get(e.method, "200 OK"),
+            "etag": f'W/"{e.version}"',
+            "lastModified": format_instant(e.last_updated),
+        }
+        entries.append(entry)
+    return {
+        "resourceType": "Bundle",
+        "type": "history",
+        "total": page.total,
+        "link": _page_links(f"{base}/{path}", params, count, offset, len(entries), page.total),
+        "entry": entries,
+    }
+
+
+def _entry(base: str, resource: dict, mode: str, elements: tuple[str, ...]) -> dict:
+    if elements:
+        resource = subset(resource, elements)
+    return {
+        "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
+        "resource": resource,
+        "search": {"mode": mode},
+    }
+
+
+def subset(resource: dict, elements: tuple[str, ...]) -> dict:
+    keep = {"resourceType", "id", "meta", *elements}
+    out = {k: v for k, v in resource.items() if k in keep}
+    meta = dict(out.get("meta") or {})
+    meta["tag"] = [*meta.get("tag", []), SUBSETTED]
+    out["meta"] = meta
+    return out
+
+
+def _page_links(url, params, count, offset, returned, total) -> list[dict]:
+    base_params = [(k, v) for k, v in params if k not in ("_count", "_offset")]
+
+    def link(relation: str, at: int) -> dict:
+        query = urlencode([*base_params, ("_count", str(count)), ("_offset", str(at))])
+        return {"relation": relation, "url": f"{url}?{query}"}
+
+    links = [link("self", offset)]
+    has_more = (offset + returned < total) if total is not None else returned >= count > 0
+    if has_more:
+        links.append(link("next", offset + count))
+    if offset > 0:
+        links.append(link("previous", max(offset - count, 0)))
+    return links

@@ -1,0 +1,80 @@
+"""The CapabilityStatement, generated from the registry that also drives routes and indexes."""
+
+from fhirtrial import __version__
+from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, RESOURCE_TYPES
+from fhirtrial.resources.search_query import DATE_PREFIXES
+
+INTERACTIONS = (
+    "read",
+    "vread",
+    "update",
+    "delete",
+    "history-instance",
+    "history-type",
+    "create",
+    "search-type",
+)
+
+# Operations registered by later layers: {resource type: [(name, canonical), ...]}.
+OPERATIONS: dict[str, list[tuple[str, str]]] = {}
+
+
+def capability_statement(base: str, *, date: str) -> dict:
+    return {
+        "resourceType": "CapabilityStatement",
+        "id": "fhirtrial",
+        "url": f"{base}/metadata",
+        "name": "FhirtrialCapabilityStatement",
+        "title": "fhirtrial FHIR R5 server",
+        "status": "active",
+        "date": date,
+        "publisher": "fhirtrial",
+        "kind": "instance",
+        "software": {"name": "fhirtrial", "version": __version__},
+        "implementation": {"description": "fhirtrial: computable clinical trials", "url": base},
+        "fhirVersion": "5.0.0",
+        "format": ["application/fhir+json", "json"],
+        "patchFormat": [],
+        "rest": [
+            {
+                "mode": "server",
+                "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
+            }
+        ],
+    }
+
+
+def _resource(name: str) -> dict:
+    spec = RESOURCE_TYPES[name]
+    params = [*COMMON_SEARCH_PARAMS.values(), *spec.search_params.values()]
+    out = {
+        "type": name,
+        "profile": spec.profile,
+        "interaction": [{"code": code} for code in INTERACTIONS],
+        "versioning": "versioned-update",
+        "readHistory": True,
+        "updateCreate": True,
+        "conditionalCreate": True,
+        "conditionalRead": "not-supported",
+        "conditionalUpdate": False,
+        "conditionalDelete": "not-supported",
+        "searchInclude": sorted(
+            f"{name}:{p.name}" for p in spec.search_params.values() if p.type == "reference"
+        ),
+        "searchParam": [
+            {
+                "name": p.name,
+                "definition": p.definition,
+                "type": p.type,
+                "documentation": p.description
+                + (f" (prefixes: {', '.join(DATE_PREFIXES)})" if p.type == "date" else ""),
+            }
+            for p in params
+        ],
+    }
+    if not out["searchInclude"]:
+        del out["searchInclude"]
+    operations = OPERATIONS.get(name, [])
+    if operations:
+        out["operation"] = [{"name": op, "definition": url} for op, url in operations]
+    return out

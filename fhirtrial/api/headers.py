@@ -1,0 +1,39 @@
+"""Request headers with FHIR meaning: If-Match, If-None-Exist, Prefer."""
+
+import re
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from fhirtrial.errors import BadRequest
+
+_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def if_match_version(request: Request) -> int | None:
+    value = request.headers.get("if-match")
+    if value is None:
+        return None
+    match = _ETAG.match(value.strip())
+    if not match:
+        raise BadRequest(f"If-Match must be a version ETag like W/\"3\", got '{value}'")
+    return int(match.group(1))
+
+
+@dataclass(frozen=True)
+class Preferences:
+    return_: str = "representation"
+    lenient: bool = False
+
+
+def preferences(request: Request) -> Preferences:
+    header = request.headers.get("prefer", "")
+    return_, lenient = "representation", False
+    for part in header.split(","):
+        key, _, value = part.strip().partition("=")
+        value = value.strip().strip('"')
+        if key == "return" and value in ("minimal", "representation", "OperationOutcome"):
+            return_ = value
+        elif key == "handling":
+            lenient = value == "lenient"
+    return Preferences(return_, lenient)

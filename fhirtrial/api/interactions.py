@@ -1,0 +1,224 @@
+"""The FHIR RESTful interactions. Each handler parses the request, calls the repository once
+and formats the answer."""
+
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fhirtrial.api import bundles
+from fhirtrial.api.bodies import FORM_MEDIA_TYPE, UnsupportedMediaType, media_type_of, read_body
+from fhirtrial.api.bodies import read_json as _read_json
+from fhirtrial.api.capability import capability_statement
+from fhirtrial.api.context import base_url, context
+from fhirtrial.api.headers import if_match_version, preferences
+from fhirtrial.api.responses import check_format, fhir_response
+from fhirtrial.errors import BadRequest, NotFound
+from fhirtrial.resources.dates import format_instant, http_date, parse_range
+from fhirtrial.resources.outcome import information
+from fhirtrial.resources.registry import RESOURCE_TYPES, ResourceType
+from fhirtrial.resources.search_query import SearchQuery, parse_search
+from fhirtrial.store.repository import Stored, WriteResult
+
+_STARTED = format_instant(datetime.now(UTC))
+
+
+def _type(request: Request) -> ResourceType:
+    name = request.path_params["resource_type"]
+    spec = RESOURCE_TYPES.get(name)
+    if spec is None:
+        raise NotFound(f"Resource type '{name}' is not supported by this server")
+    return spec
+
+
+async def read_json(request: Request) -> dict:
+    settings = context(request).settings
+    return await _read_json(
+        request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
+    )
+
+
+def _version_headers(stored: Stored) -> dict[str, str]:
+    return {"ETag": f'W/"{stored.version}"', "Last-Modified": http_date(stored.last_updated)}
+
+
+def _check_body_type(body: dict, spec: ResourceType) -> None:
+    found = body.get("resourceType")
+    if found != spec.name:
+        what = found or "JSON object without resourceType"
+        raise BadRequest(f"The body is a {what}, but the URL is for {spec.name}")
+
+
+async def metadata(request: Request) -> Response:
+    check_format(request)
+    return fhir_response(request, capability_statement(base_url(request), date=_STARTED))
+
+
+async def read(request: Request) -> Response:
+    check_format(request)
+    spec = _type(request)
+    stored = await context(request).repository.read(spec.name, request.path_params["rid"])
+    headers = _version_headers(stored)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return fhir_response(request, stored.resource, headers=headers)
+
+
+async def vread(request: Request) -> Response:
+    check_format(request)
+    spec = _type(request)
+    stored = await context(request).repository.vread(
+        spec.name, request.path_params["rid"], request.path_params["vid"]
+    )
+    return fhir_response(request, stored.resource, headers=_version_headers(stored))
+
+
+async def create(request: Request) -> Response:
+    check_format(request)
+    spec = _type(request)
+    body = await read_json(request)
+    _check_body_type(body, spec)
+    condition = None
+    if_none_exist = request.headers.get("if-none-exist")
+    if if_none_exist is not None:
+        condition = _search_query(
+            request, spec, parse_qsl(if_none_exist.lstrip("?")), lenient=False
+        )
+        if not condition.criteria:
+            raise BadRequest("If-None-Exist must contain at least one search parameter")
+    result = await context(request).repository.create(body, if_none_exist=condition)
+    return _write_response(request, result)
+
+
+async def update(request: Request) -> Response:
+    check_format(request)
+    spec = _type(request)
+    rid = request.path_params["rid"]
+    body = await read_json(request)
+    _check_body_type(body, spec)
+    if "id" not in body:
+        raise BadRequest(f"The resource in a PUT must carry its id ({rid})")
+    if body["id"] != rid:
+        raise BadRequest(f"The resource id '{body['id']}' does not match the URL id '{rid}'")
+    result = await context(request).repository.update(
+        spec.name, rid, body, if_match=if_match_version(request)
+    )
+    return _write_response(request, result)
+
+
+async def delete(request: Request) -> Response:
+    spec = _type(request)
+    rid = request.path_params["rid"]
+    version = await context(request).repository.delete(spec.name, rid)
+    headers = {"ETag": f'W/"{version}"'} if version is not None else {}
+    if preferences(request).return_ == "OperationOutcome":
+        return fhir_response(request, information(f"Deleted {spec.name}/{rid}"), headers=headers)
+    return Response(status_code=204, headers=headers)
+
+
+async def search(request: Request) -> Response:
+    check_format(request)
+    spec = _type(request)
+    params = list(request.query_params.multi_items())
+    if request.method == "POST":
+        media_type = media_type_of(request)
+        if media_type and media_type != FORM_MEDIA_TYPE:
+            raise UnsupportedMediaType(media_type)
+        settings = context(request).settings
+        body = await read_body(request, settings.max_body_bytes)
+        params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    query = _search_query(request, spec, params, lenient=preferences(request).lenient)
+    result = await context(request).repository.search(query)
+    outcome = None
+    if query.ignored:
+        outcome = information("Ignored unknown search parameters: " + ", ".join(query.ignored))
+    bundle = bundles.searchset(
+        base_url(request),
+        spec.name,
+        result,
+        params=query.echoed,
+        count=query.count,
+        offset=query.offset,
+        elements=query.elements,
+        outcome=outcome,
+    )
+    return fhir_response(request, bundle)
+
+
+async def history_instance(request: Request) -> Response:
+    spec = _type(request)
+    return await _history(request, spec, request.path_params["rid"])
+
+
+async def history_type(request: Request) -> Response:
+    return await _history(request, _type(request), None)
+
+
+async def _history(request: Request, spec: ResourceType, rid: str | None) -> Response:
+    check_format(request)
+    settings = context(request).settings
+    count, offset, since = settings.default_page_size, 0, None
+    echoed = []
+    for key, value in request.query_params.multi_items():
+        if key in ("_format", "_pretty"):
+            continue
+        if key == "_count":
+            count = min(_int_param(key, value), settings.max_page_size)
+        elif key == "_offset":
+            offset = _int_param(key, value)
+        elif key == "_since":
+            bounds = parse_range(value)
+            if bounds is None:
+                raise BadRequest(f"_since must be a FHIR instant, got '{value}'")
+            since = bounds[0]
+        elif not preferences(request).lenient:
+            raise BadRequest(f"Unknown history parameter '{key}'", code="not-supported")
+        else:
+            continue
+        echoed.append((key, value))
+    page = await context(request).repository.history(
+        spec.name, rid, since=since, count=count, offset=offset
+    )
+    path = f"{spec.name}/{rid}/_history" if rid else f"{spec.name}/_history"
+    bundle = bundles.history(
+        base_url(request), path, page, params=echoed, count=count, offset=offset
+    )
+    return fhir_response(request, bundle)
+
+
+def _int_param(name: str, value: str) -> int:
+    if not value.isdigit():
+        raise BadRequest(f"{name} must be a non-negative integer, got '{value}'")
+    return int(value)
+
+
+def _search_query(
+    request: Request, spec: ResourceType, params: list[tuple[str, str]], *, lenient: bool
+) -> SearchQuery:
+    settings = context(request).settings
+    return parse_search(
+        spec,
+        params,
+        registry=RESOURCE_TYPES,
+        lenient=lenient,
+        default_count=settings.default_page_size,
+        max_count=settings.max_page_size,
+    )
+
+
+def _write_response(request: Request, result: WriteResult) -> Response:
+    stored = result.stored
+    resource_type = stored.resource["resourceType"]
+    headers = _version_headers(stored)
+    location = f"{base_url(request)}/{resource_type}/{stored.id}/_history/{stored.version}"
+    headers["Location"] = location
+    status = 201 if result.created else 200
+    prefer = preferences(request).return_
+    if prefer == "minimal":
+        return Response(status_code=status, headers=headers)
+    if prefer == "OperationOutcome":
+        verb = "Created" if result.created else ("Updated" if result.changed else "Unchanged:")
+        message = f"{verb} {resource_type}/{stored.id} version {stored.version}"
+        return fhir_response(request, information(message), status=status, headers=headers)
+    return fhir_response(request, stored.resource, status=status, headers=headers)

@@ -1,0 +1,23 @@
+"""Server settings, read once from `FHIRTRIAL_*` environment variables and passed down explicitly."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FHIRTRIAL_", extra="ignore")
+
+    # Unset: an embedded SecantusDB server is started as a child process.
+    mongodb_url: str | None = None
+    database: str = "fhirtrial"
+    data_dir: Path = Path(".fhirtrial-data")
+    # How long a request waits for the database before answering 503.
+    db_timeout_ms: int = 3000
+    base_url: str | None = None
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_json_depth: int = 64
+    default_page_size: int = 20
+    max_page_size: int = 1000
+    load_seeds: bool = True
+    log_level: str = "INFO"

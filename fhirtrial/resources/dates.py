@@ -1,0 +1,69 @@
+"""FHIR date/dateTime/instant values as the [lo, hi) instant range their precision covers."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+MIN_DT = datetime(1, 1, 1, tzinfo=UTC)
+MAX_DT = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+_DATE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d+))?)?"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$"
+)
+
+
+def parse_range(text: str) -> tuple[datetime, datetime] | None:
+    """The instants covered by a FHIR date string, or None if it is not one.
+
+    "2024" → [2024-01-01, 2025-01-01); "2024-03-05T10:00:00Z" → one second.
+    Times without a zone are taken as UTC.
+    """
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    g = match.groupdict()
+    try:
+        year = int(g["y"])
+        if g["m"] is None:
+            lo = datetime(year, 1, 1, tzinfo=UTC)
+            return lo, datetime(year + 1, 1, 1, tzinfo=UTC) if year < 9999 else MAX_DT
+        month = int(g["m"])
+        if g["d"] is None:
+            lo = datetime(year, month, 1, tzinfo=UTC)
+            hi = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+            return lo, hi
+        day = int(g["d"])
+        if g["H"] is None:
+            lo = datetime(year, month, day, tzinfo=UTC)
+            return lo, lo + timedelta(days=1)
+        tz = UTC
+        if g["tz"] and g["tz"] != "Z":
+            sign = 1 if g["tz"][0] == "+" else -1
+            hours, minutes = int(g["tz"][1:3]), int(g["tz"][4:6])
+            from datetime import timezone
+
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        second = int(g["S"] or 0)
+        micro = int((g["f"] or "0")[:6].ljust(6, "0"))
+        lo = datetime(year, month, day, int(g["H"]), int(g["M"]), second, micro, tzinfo=tz)
+        lo = lo.astimezone(UTC)
+        if g["f"]:
+            step = timedelta(microseconds=1)
+        elif g["S"]:
+            step = timedelta(seconds=1)
+        else:
+            step = timedelta(minutes=1)
+        return lo, lo + step
+    except ValueError:
+        return None
+
+
+def format_instant(moment: datetime) -> str:
+    """FHIR instant with millisecond precision, e.g. 2026-11-22T01:40:19.123Z."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def http_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")

@@ -1,0 +1,21 @@
+"""OperationOutcome construction."""
+
+from fhirtrial.errors import Issue
+
+
+def operation_outcome(issues: list[Issue]) -> dict:
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [_issue_json(issue) for issue in issues],
+    }
+
+
+def information(message: str) -> dict:
+    return operation_outcome([Issue("information", "informational", message)])
+
+
+def _issue_json(issue: Issue) -> dict:
+    out: dict = {"severity": issue.severity, "code": issue.code, "diagnostics": issue.diagnostics}
+    if issue.expression:
+        out["expression"] = issue.expression
+    return out

@@ -1,0 +1,228 @@
+"""FHIR search parameters of a request, parsed and checked against the registry."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fhirtrial.errors import BadRequest
+from fhirtrial.resources.dates import parse_range
+from fhirtrial.resources.extract import fold, normalize_reference
+from fhirtrial.resources.registry import (
+    COMMON_SEARCH_PARAMS,
+    CONTROL_PARAMS,
+    ResourceType,
+    SearchParameter,
+)
+
+DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
+_MODIFIERS = {
+    "token": {"", "not", "missing"},
+    "string": {"", "exact", "contains", "missing"},
+    "reference": {"", "missing"},
+    "uri": {"", "below", "missing"},
+    "date": {"", "missing"},
+}
+
+
+@dataclass(frozen=True)
+class DateBound:
+    prefix: str
+    lo: datetime
+    hi: datetime
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One `name[:modifier]=v1,v2` pair: values are OR-ed; criteria are AND-ed."""
+
+    param: SearchParameter
+    modifier: str
+    values: tuple  # encoded for the store: strings, DateBounds, or booleans for :missing
+
+
+@dataclass(frozen=True)
+class Include:
+    source_type: str
+    param: SearchParameter
+    target_type: str | None
+    reverse: bool
+
+
+@dataclass
+class SearchQuery:
+    resource_type: str
+    criteria: list[Criterion] = field(default_factory=list)
+    count: int = 20
+    offset: int = 0
+    sort: list[tuple[str, int]] = field(default_factory=list)  # (field, ±1)
+    total: str = "accurate"
+    summary_count: bool = False
+    elements: tuple[str, ...] = ()
+    includes: list[Include] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    # The parameters as they were understood, for the self link.
+    echoed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse_search(
+    spec: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    registry: dict[str, ResourceType],
+    lenient: bool = False,
+    default_count: int = 20,
+    max_count: int = 1000,
+) -> SearchQuery:
+    query = SearchQuery(resource_type=spec.name, count=default_count)
+    for raw_name, raw_value in params:
+        name, _, modifier = raw_name.partition(":")
+        if name in ("_format", "_pretty"):
+            continue
+        if name in CONTROL_PARAMS:
+            _apply_control(query, spec, name, modifier, raw_value, registry, max_count)
+            query.echoed.append((raw_name, raw_value))
+            continue
+        param = COMMON_SEARCH_PARAMS.get(name) or spec.search_params.get(name)
+        if param is None:
+            if lenient:
+                query.ignored.append(raw_name)
+                continue
+            raise BadRequest(
+                f"Unknown search parameter '{name}' for {spec.name}. Supported: "
+                + ", ".join(sorted([*COMMON_SEARCH_PARAMS, *spec.search_params])),
+                code="not-supported",
+            )
+        if modifier not in _MODIFIERS[param.type]:
+            if lenient:
+                query.ignored.append(raw_name)
+                continue
+            raise BadRequest(
+                f"Modifier ':{modifier}' is not supported for {param.type} parameter '{name}'",
+                code="not-supported",
+            )
+        query.criteria.append(Criterion(param, modifier, _encode(param, modifier, raw_value)))
+        query.echoed.append((raw_name, raw_value))
+    return query
+
+
+def _apply_control(query, spec, name, modifier, value, registry, max_count) -> None:
+    if name == "_count":
+        query.count = min(_non_negative_int(name, value), max_count)
+    elif name == "_offset":
+        query.offset = _non_negative_int(name, value)
+    elif name == "_total":
+        if value not in ("none", "estimate", "accurate"):
+            raise BadRequest("_total must be none, estimate or accurate")
+        query.total = value
+    elif name == "_summary":
+        if value == "count":
+            query.summary_count = True
+        elif value not in ("false", "true", "text", "data"):
+            raise BadRequest("_summary must be true, text, data, count or false")
+    elif name == "_elements":
+        query.elements = tuple(e.strip() for e in value.split(",") if e.strip())
+    elif name == "_sort":
+        query.sort = [_sort_key(spec, key.strip()) for key in value.split(",") if key.strip()]
+    elif name in ("_include", "_revinclude"):
+        query.includes.append(_include(name == "_revinclude", value, modifier, spec, registry))
+
+
+def _non_negative_int(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a non-negative integer, got '{value}'") from None
+    if number < 0:
+        raise BadRequest(f"{name} must be a non-negative integer, got '{value}'")
+    return number
+
+
+def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
+    direction = -1 if key.startswith("-") else 1
+    name = key.lstrip("-")
+    if name == "_id":
+        return ("_id", direction)
+    if name == "_lastUpdated":
+        return ("lu", direction)
+    param = spec.search_params.get(name)
+    if param is None or param.type not in ("string", "token", "date", "uri"):
+        raise BadRequest(f"Cannot sort {spec.name} by '{name}'", code="not-supported")
+    field = f"{param.field}.lo" if param.type == "date" else param.field
+    return (field, direction)
+
+
+def _include(reverse: bool, value: str, modifier: str, spec, registry) -> Include:
+    parts = value.split(":")
+    if len(parts) < 2:
+        raise BadRequest(f"_include/_revinclude must be Type:param[:target], got '{value}'")
+    source, pname = parts[0], parts[1]
+    target = parts[2] if len(parts) > 2 else None
+    source_spec = registry.get(source)
+    if source_spec is None:
+        raise BadRequest(f"Unknown resource type '{source}' in '{value}'", code="not-supported")
+    param = source_spec.search_params.get(pname)
+    if param is None or param.type != "reference":
+        raise BadRequest(f"'{pname}' is not a reference parameter of {source}")
+    if not reverse and source != spec.name:
+        raise BadRequest(f"_include must start with the searched type {spec.name}")
+    return Include(source, param, target, reverse)
+
+
+def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple:
+    if modifier == "missing":
+        if raw not in ("true", "false"):
+            raise BadRequest(f":missing takes true or false, got '{raw}'")
+        return (raw == "true",)
+    values = [v.replace("\\,", ",") for v in _split_commas(raw)]
+    if not values or any(v == "" for v in values):
+        raise BadRequest(f"Empty value for search parameter '{param.name}'")
+    if param.name == "_id":
+        return tuple(values)
+    if param.type == "token":
+        return tuple(_encode_token(v) for v in values)
+    if param.type == "string":
+        return tuple(v if modifier == "exact" else fold(v) for v in values)
+    if param.type == "reference":
+        return tuple(normalize_reference(v) or v for v in values)
+    if param.type == "uri":
+        return tuple(values)
+    if param.type == "date":
+        return tuple(_encode_date(param.name, v) for v in values)
+    raise BadRequest(f"Unsupported search parameter type {param.type}")
+
+
+def _split_commas(raw: str) -> list[str]:
+    out, current, escaped = [], "", False
+    for ch in raw:
+        if escaped:
+            current += ch
+            escaped = False
+        elif ch == "\\":
+            current += ch
+            escaped = True
+        elif ch == ",":
+            out.append(current)
+            current = ""
+        else:
+            current += ch
+    out.append(current)
+    return out
+
+
+def _encode_token(value: str) -> str:
+    if "|" not in value:
+        return f"c:{value}"
+    system, _, code = value.partition("|")
+    if not system:
+        return f"n:{code}"
+    if not code:
+        return f"s:{system}"
+    return f"sc:{system}|{code}"
+
+
+def _encode_date(name: str, value: str) -> DateBound:
+    prefix = value[:2] if value[:2] in DATE_PREFIXES else "eq"
+    text = value[2:] if value[:2] in DATE_PREFIXES else value
+    bounds = parse_range(text)
+    if bounds is None:
+        raise BadRequest(f"Invalid date '{text}' for search parameter '{name}'")
+    return DateBound(prefix, bounds[0], bounds[1])

@@ -1,0 +1,106 @@
+"""The embedded default database: a SecantusDB server run as a child process.
+
+SecantusDB (GPL-2.0) is a declared dependency that we only *run*, as a separate process speaking the
+MongoDB wire protocol; it is never imported into our code.
+"""
+
+import logging
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger("fhirtrial.embedded")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class EmbeddedMongo:
+    """Start, watch and stop a SecantusDB server with its data under `data_dir`."""
+
+    def __init__(
+        self, data_dir: Path, *, port: int | None = None, startup_timeout: float = 30
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self.startup_timeout = startup_timeout
+        self._process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> str:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log_file = open(self.data_dir / "secantusdb.log", "ab")  # noqa: SIM115 - child owns it
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "secantus",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                str(self.data_dir / "db"),
+                "--log-level",
+                "WARNING",
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        log_file.close()
+        self._wait_until_ready()
+        log.info("Embedded SecantusDB on port %s; data in %s", self.port, self.data_dir / "db")
+        return self.url
+
+    def restart_if_dead(self) -> bool:
+        """Bring the child back if it died; True when it had to be restarted."""
+        if self._process is None or self.running:
+            return False
+        log.warning("Embedded database exited with %s; restarting it", self._process.returncode)
+        self.start()
+        return True
+
+    def stop(self, timeout: float = 15) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.info("Embedded SecantusDB stopped")
+
+    def kill(self) -> None:
+        """Kill the server abruptly (used to exercise recovery)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                tail = (self.data_dir / "secantusdb.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"Embedded SecantusDB exited during startup:\n{tail}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"Embedded SecantusDB did not start within {self.startup_timeout}s")

@@ -1,0 +1,85 @@
+"""Parsed FHIR search criteria → MongoDB filters over the values extracted at write time."""
+
+import re
+from datetime import timedelta
+
+from fhirtrial.resources.search_query import Criterion, DateBound
+
+LIVE = {"del": False}
+
+
+def mongo_filter(criteria: list[Criterion]) -> dict:
+    clauses = [_clause(c) for c in criteria]
+    return {"$and": [LIVE, *clauses]} if clauses else dict(LIVE)
+
+
+def _clause(criterion: Criterion) -> dict:
+    param, modifier, values = criterion.param, criterion.modifier, criterion.values
+    if param.name == "_id":
+        return {"_id": {"$in": list(values)}}
+    if param.name == "_lastUpdated":
+        return _any([_point_clause("lu", bound) for bound in values])
+    field = param.field
+    if modifier == "missing":
+        return {field: {"$exists": not values[0]}}
+    if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
+        if modifier == "not":
+            return {field: {"$nin": list(values)}}
+        return {field: {"$in": list(values)}}
+    if param.type == "uri" and modifier == "below":
+        return _any([{field: {"$regex": "^" + re.escape(v)}} for v in values])
+    if param.type == "string":
+        if modifier == "exact":
+            return {f"{field}:exact": {"$in": list(values)}}
+        anchor = "" if modifier == "contains" else "^"
+        return _any([{field: {"$regex": anchor + re.escape(v)}} for v in values])
+    if param.type == "date":
+        return _any([_range_clause(field, bound) for bound in values])
+    raise ValueError(f"cannot translate {param.type}:{modifier}")
+
+
+def _any(clauses: list[dict]) -> dict:
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def _point_clause(field: str, b: DateBound) -> dict:
+    """A single instant stored in `field` against a search value covering [b.lo, b.hi)."""
+    conditions = {
+        "eq": {field: {"$gte": b.lo, "$lt": b.hi}},
+        "ne": {"$or": [{field: {"$lt": b.lo}}, {field: {"$gte": b.hi}}]},
+        "gt": {field: {"$gte": b.hi}},
+        "sa": {field: {"$gte": b.hi}},
+        "ge": {field: {"$gte": b.lo}},
+        "lt": {field: {"$lt": b.lo}},
+        "eb": {field: {"$lt": b.lo}},
+        "le": {field: {"$lt": b.hi}},
+    }
+    if b.prefix == "ap":
+        margin = _approximate_margin(b)
+        return {field: {"$gte": b.lo - margin, "$lt": b.hi + margin}}
+    return conditions[b.prefix]
+
+
+def _range_clause(field: str, b: DateBound) -> dict:
+    """Stored [lo, hi) ranges against a search value covering [b.lo, b.hi)."""
+    if b.prefix == "ne":
+        return {field: {"$not": {"$elemMatch": {"lo": {"$gte": b.lo}, "hi": {"$lte": b.hi}}}}}
+    if b.prefix == "ap":
+        margin = _approximate_margin(b)
+        match = {"lo": {"$lt": b.hi + margin}, "hi": {"$gt": b.lo - margin}}
+    else:
+        match = {
+            "eq": {"lo": {"$gte": b.lo}, "hi": {"$lte": b.hi}},
+            "gt": {"hi": {"$gt": b.hi}},
+            "ge": {"hi": {"$gt": b.lo}},
+            "lt": {"lo": {"$lt": b.lo}},
+            "le": {"lo": {"$lt": b.hi}},
+            "sa": {"lo": {"$gte": b.hi}},
+            "eb": {"hi": {"$lte": b.lo}},
+        }[b.prefix]
+    return {field: {"$elemMatch": match}}
+
+
+def _approximate_margin(b: DateBound) -> timedelta:
+    # FHIR leaves "approximately" to the server: 10% of the value's own span, at least a day.
+    return max((b.hi - b.lo) / 10, timedelta(days=1))

@@ -1,0 +1,435 @@
+"""FHIR interactions on MongoDB: versioned writes, reads, history and search.
+
+Documents in the current-version collection of a type:
+    {_id: <id>, v: <version>, lu: <lastUpdated>, del: <deleted?>, res: <resource>,
+     s: <search values>}
+and in its history collection, one per version:
+    {_id: "<id>/<version>", rid: <id>, v, lu, del, method, res}
+
+The history `_id` is the serialization point: two writers racing for the same next version cannot
+both insert it, so optimistic concurrency needs no transaction.
+"""
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import orjson
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
+from fhirtrial.resources.dates import format_instant
+from fhirtrial.resources.extract import extract_search_values, normalize_reference, walk
+from fhirtrial.resources.search_query import SearchQuery
+from fhirtrial.resources.validation import validate_resource
+from fhirtrial.store.database import Database
+from fhirtrial.store.query import LIVE, mongo_filter
+
+_GUARD_WAIT_SECONDS = 5.0
+_GUARD_STALE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A resource version as stored."""
+
+    resource: dict
+    version: int
+    last_updated: datetime
+    deleted: bool = False
+    method: str = "PUT"
+
+    @property
+    def id(self) -> str:
+        return self.resource["id"]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    stored: Stored
+    created: bool
+    # False when an update carried the same content as the current version (no new version).
+    changed: bool = True
+
+
+@dataclass
+class SearchResult:
+    matches: list[dict]
+    total: int | None
+    included: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class HistoryEntry:
+    resource_type: str
+    id: str
+    version: int
+    last_updated: datetime
+    method: str
+    resource: dict | None
+
+
+@dataclass
+class HistoryPage:
+    entries: list[HistoryEntry]
+    total: int
+
+
+def _now() -> datetime:
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _content_key(resource: dict) -> bytes:
+    """The resource without server-managed meta, serialized canonically."""
+    meta = dict(resource.get("meta") or {})
+    meta.pop("versionId", None)
+    meta.pop("lastUpdated", None)
+    body = {k: v for k, v in resource.items() if k != "meta"}
+    if meta:
+        body["meta"] = meta
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+class Repository:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.types = database.types
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    async def read(self, resource_type: str, rid: str) -> Stored:
+        doc = await self.database.collections(resource_type).current.find_one({"_id": rid})
+        if doc is None:
+            raise NotFound(f"{resource_type}/{rid} is not known")
+        if doc["del"]:
+            raise Gone(f"{resource_type}/{rid} was deleted", headers={"ETag": f'W/"{doc["v"]}"'})
+        return Stored(doc["res"], doc["v"], doc["lu"])
+
+    async def vread(self, resource_type: str, rid: str, version: str) -> Stored:
+        doc = await self.database.collections(resource_type).history.find_one(
+            {"_id": f"{rid}/{version}"}
+        )
+        if doc is None:
+            raise NotFound(f"{resource_type}/{rid} has no version {version}")
+        if doc["del"]:
+            raise Gone(f"Version {version} of {resource_type}/{rid} is a deletion")
+        return Stored(doc["res"], doc["v"], doc["lu"], method=doc.get("method", "PUT"))
+
+    # ---- writes --------------------------------------------------------------------------
+
+    async def create(
+        self,
+        resource: dict,
+        *,
+        if_none_exist: SearchQuery | None = None,
+        validate: bool = True,
+    ) -> WriteResult:
+        resource_type = resource["resourceType"]
+        if validate:
+            validate_resource(resource)
+        if if_none_exist is None:
+            rid = str(uuid.uuid4())
+            stored = await self._write_new(
+                resource_type, rid, resource, expected=None, method="POST"
+            )
+            return WriteResult(stored, created=True)
+        return await self._conditional_create(resource, if_none_exist)
+
+    async def update(
+        self,
+        resource_type: str,
+        rid: str,
+        resource: dict,
+        *,
+        if_match: int | None = None,
+        validate: bool = True,
+        skip_unchanged: bool = True,
+    ) -> WriteResult:
+        if validate:
+            validate_resource(resource)
+        cols = self.database.collections(resource_type)
+        while True:
+            current = await cols.current.find_one({"_id": rid}, {"v": 1, "del": 1, "res": 1})
+            if if_match is not None and (
+                current is None or current["del"] or current["v"] != if_match
+            ):
+                found = (
+                    "no current version"
+                    if current is None or current["del"]
+                    else (f"version {current['v']}")
+                )
+                raise PreconditionFailed(
+                    f"If-Match expected version {if_match} of {resource_type}/{rid}, found {found}"
+                )
+            live = current is not None and not current["del"]
+            if (
+                live
+                and skip_unchanged
+                and _content_key(current["res"]) == _content_key({**resource, "id": rid})
+            ):
+                doc = await cols.current.find_one({"_id": rid})
+                return WriteResult(Stored(doc["res"], doc["v"], doc["lu"]), False, changed=False)
+            try:
+                stored = await self._write_new(
+                    resource_type,
+                    rid,
+                    resource,
+                    expected=current["v"] if current else None,
+                    method="PUT",
+                )
+            except _LostRace:
+                if if_match is not None:
+                    raise PreconditionFailed(
+                        f"{resource_type}/{rid} was changed by another request"
+                    ) from None
+                continue
+            return WriteResult(stored, created=not live)
+
+    async def delete(self, resource_type: str, rid: str) -> int | None:
+        """Delete the current version; returns the deletion's version, None if already deleted."""
+        cols = self.database.collections(resource_type)
+        while True:
+            current = await cols.current.find_one({"_id": rid}, {"v": 1, "del": 1})
+            if current is None:
+                raise NotFound(f"{resource_type}/{rid} is not known")
+            if current["del"]:
+                return None
+            version, moment = current["v"] + 1, _now()
+            try:
+                await cols.history.insert_one(
+                    {
+                        "_id": f"{rid}/{version}",
+                        "rid": rid,
+                        "v": version,
+                        "lu": moment,
+                        "del": True,
+                        "method": "DELETE",
+                        "res": None,
+                    }
+                )
+            except DuplicateKeyError:
+                continue
+            result = await cols.current.update_one(
+                {"_id": rid, "v": current["v"]},
+                {"$set": {"v": version, "lu": moment, "del": True, "s": {}}, "$unset": {"res": ""}},
+            )
+            if result.matched_count == 0:
+                await cols.history.delete_one({"_id": f"{rid}/{version}"})
+                continue
+            return version
+
+    async def _write_new(
+        self, resource_type: str, rid: str, resource: dict, *, expected: int | None, method: str
+    ) -> Stored:
+        """Write the version after `expected` (None: the first); raises _LostRace on a race."""
+        cols = self.database.collections(resource_type)
+        version, moment = (expected or 0) + 1, _now()
+        meta = {
+            **(resource.get("meta") or {}),
+            "versionId": str(version),
+            "lastUpdated": format_instant(moment),
+        }
+        body = {**resource, "id": rid, "meta": meta}
+        search_values = extract_search_values(body, self.types[resource_type])
+        try:
+            await cols.history.insert_one(
+                {
+                    "_id": f"{rid}/{version}",
+                    "rid": rid,
+                    "v": version,
+                    "lu": moment,
+                    "del": False,
+                    "method": method,
+                    "res": body,
+                }
+            )
+        except DuplicateKeyError:
+            raise _LostRace() from None
+        current = {"v": version, "lu": moment, "del": False, "res": body, "s": search_values}
+        try:
+            if expected is None:
+                await cols.current.insert_one({"_id": rid, **current})
+                won = True
+            else:
+                result = await cols.current.replace_one({"_id": rid, "v": expected}, current)
+                won = result.matched_count == 1
+        except DuplicateKeyError:
+            won = False
+        except BaseException:
+            await cols.history.delete_one({"_id": f"{rid}/{version}"})
+            raise
+        if not won:
+            await cols.history.delete_one({"_id": f"{rid}/{version}"})
+            raise _LostRace()
+        return Stored(body, version, moment, method=method)
+
+    async def _conditional_create(self, resource: dict, query: SearchQuery) -> WriteResult:
+        """Create unless the query matches; a guard document keyed by the query makes the
+        check-then-create atomic across concurrent requests."""
+        resource_type = resource["resourceType"]
+        key = f"{resource_type}?{_canonical_query(query)}"
+        deadline = asyncio.get_running_loop().time() + _GUARD_WAIT_SECONDS
+        while True:
+            existing = await self._matches(query, limit=2)
+            if len(existing) > 1:
+                criteria = _canonical_query(query)
+                raise PreconditionFailed(
+                    f"If-None-Exist '{criteria}' matches more than one {resource_type}"
+                )
+            if existing:
+                doc = existing[0]
+                return WriteResult(Stored(doc["res"], doc["v"], doc["lu"]), created=False)
+            rid = str(uuid.uuid4())
+            if await self._take_guard(key, query, rid):
+                try:
+                    stored = await self._write_new(
+                        resource_type, rid, resource, expected=None, method="POST"
+                    )
+                except BaseException:
+                    await self.database.guards.delete_one({"_id": key, "rid": rid})
+                    raise
+                return WriteResult(stored, created=True)
+            if asyncio.get_running_loop().time() > deadline:
+                raise PreconditionFailed(
+                    "A concurrent conditional create for the same criteria did not finish in time"
+                )
+            await asyncio.sleep(0.01)
+
+    async def _take_guard(self, key: str, query: SearchQuery, rid: str) -> bool:
+        guards = self.database.guards
+        try:
+            await guards.insert_one({"_id": key, "rid": rid, "at": _now()})
+            return True
+        except DuplicateKeyError:
+            pass
+        guard = await guards.find_one({"_id": key})
+        if guard is None:
+            return False
+        holder_filter = {"_id": guard["rid"]}
+        current = self.database.collections(query.resource_type).current
+        if await current.count_documents(holder_filter, limit=1) == 0:
+            # The holder may still be writing; only an old guard without its resource is stale.
+            if (_now() - guard["at"]).total_seconds() < _GUARD_STALE_SECONDS:
+                return False
+        elif await current.count_documents(
+            {"$and": [holder_filter, mongo_filter(query.criteria)]}, limit=1
+        ):
+            return False  # the holder matches: the next search returns it
+        # The guarded resource was deleted or no longer matches: take the guard over.
+        result = await guards.update_one(
+            {"_id": key, "rid": guard["rid"]}, {"$set": {"rid": rid, "at": _now()}}
+        )
+        return result.modified_count == 1
+
+    # ---- search and history --------------------------------------------------------------
+
+    async def _matches(self, query: SearchQuery, *, limit: int) -> list[dict]:
+        cols = self.database.collections(query.resource_type)
+        cursor = cols.current.find(mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1})
+        return await cursor.limit(limit).to_list(limit)
+
+    async def search(self, query: SearchQuery) -> SearchResult:
+        cols = self.database.collections(query.resource_type)
+        flt = mongo_filter(query.criteria)
+        total = None
+        if query.summary_count or query.total != "none":
+            total = await cols.current.count_documents(flt)
+        if query.summary_count or query.count == 0:
+            return SearchResult([], total)
+        sort = query.sort or [("_id", ASCENDING)]
+        cursor = cols.current.find(flt, {"res": 1}).sort(sort).skip(query.offset).limit(query.count)
+        matches = [doc["res"] async for doc in cursor]
+        included = await self._includes(query, matches) if query.includes else []
+        return SearchResult(matches, total, included)
+
+    async def count(self, query: SearchQuery) -> int:
+        cols = self.database.collections(query.resource_type)
+        return await cols.current.count_documents(mongo_filter(query.criteria))
+
+    async def _includes(self, query: SearchQuery, matches: list[dict]) -> list[dict]:
+
+        included: dict[str, dict] = {}
+        for inc in query.includes:
+            if inc.reverse:
+                targets = [f"{m['resourceType']}/{m['id']}" for m in matches]
+                if not targets or inc.source_type not in self.types:
+                    continue
+                cursor = (
+                    self.database.collections(inc.source_type)
+                    .current.find({**LIVE, inc.param.field: {"$in": targets}}, {"res": 1})
+                    .limit(1000)
+                )
+                async for doc in cursor:
+                    res = doc["res"]
+                    included.setdefault(f"{res['resourceType']}/{res['id']}", res)
+                continue
+            wanted: dict[str, set[str]] = {}
+            for m in matches:
+                for path in inc.param.paths:
+                    for element in walk(m, path):
+                        ref = element.get("reference") if isinstance(element, dict) else None
+                        typed = normalize_reference(ref) if isinstance(ref, str) else None
+                        if typed is None:
+                            continue
+                        rtype, _, rid = typed.partition("/")
+                        if rtype in self.types and (inc.target_type in (None, rtype)):
+                            wanted.setdefault(rtype, set()).add(rid)
+            for rtype, ids in wanted.items():
+                cursor = self.database.collections(rtype).current.find(
+                    {**LIVE, "_id": {"$in": sorted(ids)}}, {"res": 1}
+                )
+                async for doc in cursor:
+                    res = doc["res"]
+                    included.setdefault(f"{rtype}/{res['id']}", res)
+        seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
+        return [r for key, r in included.items() if key not in seen]
+
+    async def history(
+        self,
+        resource_type: str,
+        rid: str | None = None,
+        *,
+        since: datetime | None = None,
+        count: int = 20,
+        offset: int = 0,
+    ) -> HistoryPage:
+        cols = self.database.collections(resource_type)
+        flt: dict = {}
+        if rid is not None:
+            flt["rid"] = rid
+            if await cols.current.count_documents({"_id": rid}, limit=1) == 0:
+                raise NotFound(f"{resource_type}/{rid} is not known")
+        if since is not None:
+            flt["lu"] = {"$gte": since}
+        total = await cols.history.count_documents(flt)
+        sort = [("v", DESCENDING)] if rid is not None else [("lu", DESCENDING), ("_id", ASCENDING)]
+        cursor = cols.history.find(flt).sort(sort).skip(offset).limit(count)
+        entries = [
+            HistoryEntry(
+                resource_type,
+                doc["rid"],
+                doc["v"],
+                doc["lu"],
+                doc.get("method", "PUT"),
+                None if doc["del"] else doc["res"],
+            )
+            async for doc in cursor
+        ]
+        return HistoryPage(entries, total)
+
+
+class _LostRace(Exception):
+    """Another writer took the version this write wanted."""
+
+
+def _canonical_query(query: SearchQuery) -> str:
+    parts = sorted(
+        f"{c.param.name}{':' + c.modifier if c.modifier else ''}={','.join(map(str, c.values))}"
+        for c in query.criteria
+    )
+    if not parts:
+        raise BadRequest("If-None-Exist needs at least one search criterion")
+    return "&".join(parts)
