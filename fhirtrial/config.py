@@ -1,4 +1,4 @@
-"""Server settings, read once from `FHIRTRIAL_*` environment variables and passed down explicitly."""
+"""Server settings, read once from `FHIRTRIAL_*` environment variables, passed down explicitly."""
 
 from pathlib import Path
 

@@ -52,7 +52,7 @@ async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         message = str(exc)
-        if "recursion" in message:
+        if "recursion" in message or "depth limit" in message:
             raise BadRequest(f"JSON is nested deeper than {max_depth} levels") from None
         raise BadRequest(f"Malformed JSON: {message}", code="structure") from None
     check_depth(data, max_depth)

@@ -7,13 +7,35 @@ from pydantic import ValidationError
 
 from fhirtrial.errors import BadRequest, Issue, Unprocessable
 
-# Required bindings on `status` that the models do not enforce.
-_STATUS_CODES = {
-    "publication": {"draft", "active", "retired", "unknown"},
-    "ResearchSubject": {"draft", "active", "retired", "unknown"},
-    "Location": {"active", "suspended", "inactive"},
+_PUBLICATION_STATUS = frozenset({"draft", "active", "retired", "unknown"})
+_GENDER = frozenset({"male", "female", "other", "unknown"})
+
+# Top-level code elements with a required binding that the models do not enforce.
+REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
+    ("ResearchStudy", "status"): _PUBLICATION_STATUS,
+    ("PlanDefinition", "status"): _PUBLICATION_STATUS,
+    ("EvidenceVariable", "status"): _PUBLICATION_STATUS,
+    ("ResearchSubject", "status"): _PUBLICATION_STATUS,
+    ("Patient", "gender"): _GENDER,
+    ("Practitioner", "gender"): _GENDER,
+    ("Group", "type"): frozenset(
+        {
+            "person",
+            "animal",
+            "practitioner",
+            "device",
+            "careteam",
+            "healthcareservice",
+            "location",
+            "organization",
+            "relatedperson",
+            "specimen",
+        }
+    ),
+    ("Group", "membership"): frozenset({"definitional", "enumerated"}),
+    ("Location", "status"): frozenset({"active", "suspended", "inactive"}),
+    ("Location", "mode"): frozenset({"instance", "kind"}),
 }
-_PUBLICATION_STATUS_TYPES = {"ResearchStudy", "PlanDefinition", "EvidenceVariable"}
 
 
 @cache
@@ -39,7 +61,7 @@ def validate_resource(resource: dict) -> None:
         issues.extend(_issue(resource_type, err) for err in exc.errors())
     except (TypeError, ValueError) as exc:
         issues.append(Issue("error", "invalid", f"{resource_type}: {exc}", [resource_type]))
-    issues.extend(_status_issues(resource))
+    issues.extend(_binding_issues(resource))
     if issues:
         raise Unprocessable(issues)
 
@@ -67,19 +89,20 @@ def _fhir_path(resource_type: str, loc: tuple) -> str:
     return path
 
 
-def _status_issues(resource: dict) -> list[Issue]:
+def _binding_issues(resource: dict) -> list[Issue]:
     resource_type = resource["resourceType"]
-    key = "publication" if resource_type in _PUBLICATION_STATUS_TYPES else resource_type
-    allowed = _STATUS_CODES.get(key)
-    status = resource.get("status")
-    if allowed is None or status is None or status in allowed:
-        return []
-    path = f"{resource_type}.status"
-    return [
-        Issue(
-            "error",
-            "code-invalid",
-            f"{path}: '{status}' is not one of {', '.join(sorted(allowed))}",
-            [path],
+    issues = []
+    for (owner, element), allowed in REQUIRED_CODES.items():
+        value = resource.get(element) if owner == resource_type else None
+        if value is None or value in allowed:
+            continue
+        path = f"{resource_type}.{element}"
+        issues.append(
+            Issue(
+                "error",
+                "code-invalid",
+                f"{path}: '{value}' is not one of {', '.join(sorted(allowed))}",
+                [path],
+            )
         )
-    ]
+    return issues

@@ -1,0 +1,61 @@
+import json
+
+from pymongo import MongoClient
+from typer.testing import CliRunner
+
+from fhirtrial import __version__
+from fhirtrial.cli import app
+from tests.conftest import DATA, make_settings
+
+runner = CliRunner()
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"fhirtrial {__version__}"
+
+
+def test_load_reads_resources_and_bundles_and_reports_failures(mongo_url, tmp_path):
+    settings = make_settings(mongo_url)
+    single = tmp_path / "study.json"
+    single.write_text(json.dumps({"resourceType": "ResearchStudy", "id": "s1", "status": "active"}))
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [
+                    {"resource": {"resourceType": "Organization", "id": "o1", "name": "Iovance"}},
+                    {"resource": {"resourceType": "Patient", "id": "p1", "gender": "robot"}},
+                    {
+                        "resource": {
+                            "resourceType": "Observation",
+                            "id": "obs",
+                            "status": "final",
+                            "code": {"text": "x"},
+                        }
+                    },
+                ],
+            }
+        )
+    )
+    env = {"FHIRTRIAL_MONGODB_URL": mongo_url, "FHIRTRIAL_DATABASE": settings.database}
+    result = runner.invoke(app, ["load", str(single), str(bundle)], env=env)
+    assert result.exit_code == 1, result.stdout
+    assert "created 2" in result.stdout
+    assert "Patient/p1" in result.stdout and "gender" in result.stdout
+    assert "Observation is not served" in result.stdout
+    db = MongoClient(mongo_url)[settings.database]
+    assert db["ResearchStudy"].find_one({"_id": "s1"})["res"]["status"] == "active"
+    assert db["Organization"].find_one({"_id": "o1"})["res"]["name"] == "Iovance"
+    assert db["Patient"].find_one({"_id": "p1"}) is None
+    again = runner.invoke(app, ["load", str(single)], env=env)
+    assert again.exit_code == 0
+    assert "unchanged 1" in again.stdout
+
+
+def test_load_rejects_missing_files():
+    result = runner.invoke(app, ["load", str(DATA / "nope.json")])
+    assert result.exit_code != 0
