@@ -1,0 +1,16 @@
+"""Per-study mapping state: the NCT id being mapped and the warnings collected on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MappingContext:
+    nct_id: str
+    warnings: list[str] = field(default_factory=list)
+
+    def warn_unknown(self, field_path: str, value: object) -> None:
+        warning = f"{self.nct_id}: unknown {field_path} value {value!r}; carried as text"
+        if warning not in self.warnings:  # e.g. one sponsor class seen by two builders
+            self.warnings.append(warning)

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mapper_helpers import load_ctgov_records
+
+
+@pytest.fixture(scope="session")
+def ctgov_records() -> list[dict[str, Any]]:
+    return load_ctgov_records()
