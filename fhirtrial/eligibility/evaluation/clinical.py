@@ -1,0 +1,454 @@
+"""Criteria answered by the patient's history: diagnoses, therapies, corticosteroids, vaccines,
+pregnancy and breastfeeding.
+
+Status rules: entered-in-error / refuted records never reach here (the record reader drops
+them); resolved or inactive conditions count only for "history" criteria and windows they
+overlap; provisional / differential diagnoses never make a criterion met (at most unknown);
+stopped and completed medications count as prior therapy, never as current use.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.context import (
+    EvalContext,
+    absent,
+    by_text_note,
+    describe_window,
+    display,
+    fmt_date,
+    in_window,
+    overlaps_window,
+)
+from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.measures import required, satisfies
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion
+from fhirtrial.resources.patient_items import ConditionItem, MedicationItem
+from fhirtrial.resources.patient_values import Concept
+
+_UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
+_CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
+_LINE_GAP_DAYS = 28
+
+
+# ---------------------------------------------------------------- conditions
+
+
+def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or ""
+    name = display(concept)
+    matches = ctx.facts.conditions.find(concept)
+    qualifiers = set(criterion.qualifiers)
+    note = by_text_note(matches.by_text)
+    if not matches:
+        return absent(ctx, name, "conditions", len(ctx.record.conditions))
+
+    confirmed = [c for c in matches.items if c.verification_status not in _UNCONFIRMED]
+    candidates, reason_kind = _relevant(confirmed, criterion, ctx)
+    if not candidates:
+        unconfirmed = [c for c in matches.items if c.verification_status in _UNCONFIRMED]
+        if unconfirmed and _relevant(unconfirmed, criterion, ctx)[0]:
+            item = unconfirmed[0]
+            return Finding(
+                "unknown",
+                f"{item.code.label} is {item.verification_status}, not confirmed "
+                f"({item.ref}){note}",
+                (item.ref,),
+            )
+        item = matches.items[0]
+        return Finding("not-met", f"{_describe(item)} — {reason_kind}{note}", (item.ref,))
+
+    item = candidates[0]
+    stated = f"{_describe(item)}{note}"
+    if "untreated" in qualifiers:
+        return _untreated(criterion, ctx, item, stated)
+    if "symptomatic" in qualifiers:
+        return Finding(
+            "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
+        )
+    if "uncontrolled" in qualifiers:
+        return Finding(
+            "unknown", f"{stated}; whether it is controlled is not recorded", (item.ref,)
+        )
+    if "viral-load-detectable" in qualifiers:
+        return Finding("unknown", f"{stated}; viral load not evaluated", (item.ref,))
+    if "unresectable-or-metastatic" in qualifiers:
+        return _unresectable_or_metastatic(ctx, item, stated)
+    return Finding("met", stated, tuple(c.ref for c in candidates[:3]))
+
+
+def _relevant(
+    items: list[ConditionItem], criterion: Criterion, ctx: EvalContext
+) -> tuple[list[ConditionItem], str]:
+    qualifiers = set(criterion.qualifiers)
+    if qualifiers & _CURRENT_QUALIFIERS:
+        current = [c for c in items if c.is_active is not False]
+        return current, "not current (resolved / inactive)"
+    if criterion.window is not None and "history" not in qualifiers:
+        window = criterion.window
+        kept = [
+            c
+            for c in items
+            if overlaps_window(c.onset or c.recorded, c.abatement, window, ctx.as_of) is not False
+        ]
+        return kept, f"not {describe_window(window)}"
+    return list(items), ""
+
+
+def _describe(item: ConditionItem) -> str:
+    status = item.clinical_status or "status not recorded"
+    onset = f", onset {item.onset}" if item.onset else ""
+    abated = f", resolved {item.abatement}" if item.abatement else ""
+    return f"{item.code.label} ({status}{onset}{abated}; {item.ref})"
+
+
+def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
+    """Untreated unless a procedure (surgery, radiotherapy) was done for this condition; with
+    "stable for ≥ N days", the treatment must be at least N days old."""
+    concept = criterion.concept or ""
+    treatments = [
+        p
+        for p in ctx.record.procedures
+        if item.ref in p.reason_refs or any(concept in concepts_of(r) for r in p.reasons)
+    ]
+    treatments.sort(key=lambda p: p.date or date.min, reverse=True)
+    symptomatic = "symptomatic" in criterion.qualifiers
+    if not treatments:
+        if symptomatic:
+            return Finding(
+                "unknown", f"{stated}; no treatment recorded, symptoms not recorded", (item.ref,)
+            )
+        return Finding("met", f"{stated}; no treatment recorded for it", (item.ref,))
+    latest = treatments[0]
+    treated = f"treated by {latest.code.label} on {fmt_date(latest.date)} ({latest.ref})"
+    evidence = (item.ref, latest.ref)
+    window = criterion.window
+    if window is not None and window.high_days is not None and window.high_days < 0:
+        stable_since = ctx.as_of + timedelta(days=window.high_days)
+        if latest.date is None or latest.date > stable_since:
+            return Finding(
+                "met",
+                f"{stated}; {treated}, less than {-window.high_days} days ago",
+                evidence,
+            )
+    return Finding("not-met", f"{stated}; {treated}", evidence)
+
+
+def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
+    metastases = ctx.facts.conditions.find("metastatic-disease")
+    current = [m for m in metastases.items if m.is_active is not False]
+    if current:
+        return Finding(
+            "met",
+            f"{stated}; metastatic: {current[0].code.label} ({current[0].ref})",
+            (item.ref, current[0].ref),
+        )
+    stage4 = [s for s in ctx.record.stages if "stage-4" in concepts_of(s.summary)]
+    if stage4:
+        return Finding(
+            "met", f"{stated}; stage IV ({stage4[0].source_ref})", (item.ref, stage4[0].source_ref)
+        )
+    return Finding(
+        "unknown",
+        f"{stated}; no metastasis recorded and resectability is not in the record",
+        (item.ref,),
+    )
+
+
+# ---------------------------------------------------------------- therapies
+
+
+def _therapy_uses(ctx: EvalContext, concept: str) -> tuple[list[MedicationItem], bool]:
+    matches = ctx.facts.medications.find_all(concept)
+    uses = [
+        m
+        for m in matches.items
+        if m.state != "planned" and (m.start or m.authored or ctx.as_of) <= ctx.as_of
+    ]
+    uses.sort(key=lambda m: m.start or m.authored or date.min)
+    return uses, matches.by_text
+
+
+def _course(use: MedicationItem) -> str:
+    start = use.start or use.authored
+    end = use.end if use.state in ("stopped", "completed") else None
+    span = f"from {fmt_date(start)}" + (f" to {end}" if end else "")
+    if use.state == "active" and use.end is None:
+        span += ", ongoing"
+    return f"{use.medication.label} {span} ({use.ref})"
+
+
+def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or ""
+    name = display(concept)
+    uses, by_text = _therapy_uses(ctx, concept)
+    procedures = ctx.facts.procedures.find(concept).items
+    note = by_text_note(by_text)
+    if criterion.count is not None:
+        return _lines(criterion, ctx, uses, name, note)
+    if not uses and not procedures:
+        return absent(ctx, name, "medications", len(ctx.record.medications))
+    window = criterion.window
+    if window is not None and window.event == EVENT_LAST_DOSE:
+        last = max(uses, key=lambda m: m.last_known_date or date.min) if uses else None
+        last_day = last.last_known_date if last else None
+        what = "progression" if "progressed" in criterion.qualifiers else "the event"
+        return Finding(
+            "unknown",
+            f"{name}: last dose {fmt_date(last_day)} ({last.ref if last else procedures[0].ref}); "
+            f"{what} {describe_window(window)} is not recorded in a computable form{note}",
+            tuple(u.ref for u in uses[-3:]),
+        )
+    if window is not None:
+        recent = [
+            u
+            for u in uses
+            if overlaps_window(u.start or u.authored, u.last_known_date, window, ctx.as_of)
+        ]
+        if not recent:
+            latest = uses[-1] if uses else None
+            last = f"; last {_course(latest)}" if latest else ""
+            return Finding(
+                "not-met",
+                f"no {name} {describe_window(window)}{last}{note}",
+                (latest.ref,) if latest else (),
+            )
+        uses = recent
+    courses = "; ".join(_course(u) for u in uses[-3:]) or procedures[0].code.label
+    evidence = tuple(u.ref for u in uses[-3:]) or (procedures[0].ref,)
+    if "adjuvant" in criterion.qualifiers:
+        return Finding(
+            "unknown", f"{name}: {courses}; adjuvant setting not recorded{note}", evidence
+        )
+    if "progressed" in criterion.qualifiers:
+        return Finding(
+            "unknown", f"{name}: {courses}; progression on it is not recorded{note}", evidence
+        )
+    return Finding("met", f"{name}: {courses}{note}", evidence)
+
+
+def therapy_lines(uses: list[MedicationItem]) -> list[list[MedicationItem]]:
+    """Group drug courses into lines: a drug started more than 28 days after the current line
+    began, and not already part of it, opens a new line (the usual real-world-data rule)."""
+    lines: list[list[MedicationItem]] = []
+    line_start: date | None = None
+    line_drugs: set[str] = set()
+    for use in uses:
+        start = use.start or use.authored
+        drug = _drug_key(use.medication)
+        if lines and (
+            drug in line_drugs
+            or start is None
+            or line_start is None
+            or (start - line_start).days <= _LINE_GAP_DAYS
+        ):
+            lines[-1].append(use)
+            line_drugs.add(drug)
+            continue
+        lines.append([use])
+        line_start, line_drugs = start, {drug}
+    return lines
+
+
+def _drug_key(concept: Concept) -> str:
+    found = concepts_of(concept) or concepts_of_text(concept.label)
+    words = re.findall(r"[a-z]{4,}", concept.label.lower())
+    return words[0] if words else ",".join(sorted(found))
+
+
+def _lines(
+    criterion: Criterion, ctx: EvalContext, uses: list[MedicationItem], name: str, note: str
+) -> Finding:
+    count = criterion.count
+    assert count is not None
+    lines = therapy_lines(uses)
+    if not lines and not ctx.record.medications:
+        return Finding(
+            "unknown", f"no medications in the record, so prior {name} lines are unknown"
+        )
+    wanted = (
+        f"{count.low}–{count.high}"
+        if count.low is not None and count.high is not None
+        else (f"≥ {count.low}" if count.low is not None else f"≤ {count.high}")
+    )
+    ok = (count.low is None or len(lines) >= count.low) and (
+        count.high is None or len(lines) <= count.high
+    )
+    detail = "; ".join(
+        f"line {i}: {', '.join(sorted({u.medication.label for u in line}))} from "
+        f"{fmt_date(line[0].start or line[0].authored)}"
+        for i, line in enumerate(lines, start=1)
+    )
+    stated = f"{len(lines)} prior line(s) of {name}" + (f" ({detail})" if detail else "")
+    evidence = tuple(u.ref for line in lines for u in line)[:6]
+    note = note if lines else ""
+    return Finding("met" if ok else "not-met", f"{stated} — required {wanted}{note}", evidence)
+
+
+# ---------------------------------------------------------------- corticosteroids
+
+_STRENGTH_MG = re.compile(r"(\d+(?:\.\d+)?)\s*MG(?![/\w])", re.IGNORECASE)
+_NOT_SYSTEMIC = re.compile(
+    r"\b(topical|cream|ointment|lotion|ophthalmic|otic|nasal|inhal\w*|rectal|gel)\b", re.I
+)
+
+
+def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or "systemic-corticosteroid"
+    matches = ctx.facts.medications.find_all(concept)
+    current = [
+        m
+        for m in matches.items
+        if m.is_current(ctx.as_of) is not False and not _NOT_SYSTEMIC.search(m.medication.label)
+    ]
+    if not current:
+        return absent(
+            ctx, "current systemic corticosteroid", "medications", len(ctx.record.medications)
+        )
+    total = 0.0
+    parts = []
+    for use in current:
+        daily = _prednisone_mg_per_day(use)
+        if daily is None:
+            return Finding(
+                "unknown",
+                f"{_course(use)}: daily dose not recorded — required {required(criterion)}",
+                (use.ref,),
+            )
+        total += daily
+        parts.append(f"{use.medication.label} ≈ {daily:g} mg/d prednisone ({use.ref})")
+    stated = f"{'; '.join(parts)} — required {required(criterion)}"
+    return Finding(
+        "met" if satisfies(total, criterion) else "not-met", stated, tuple(u.ref for u in current)
+    )
+
+
+def _prednisone_mg_per_day(use: MedicationItem) -> float | None:
+    factor = _prednisone_factor(use)
+    if factor is None:
+        return None
+    dose = use.dose
+    per_dose_mg: float | None = None
+    if (
+        dose is not None
+        and dose.value is not None
+        and (dose.code or dose.unit or "").lower() == "mg"
+    ):
+        per_dose_mg = dose.value
+    else:
+        strength = _STRENGTH_MG.search(use.medication.label)
+        if strength is not None:
+            units = dose.value if dose is not None and dose.value is not None else 1.0
+            per_dose_mg = float(strength[1]) * units
+    if per_dose_mg is None or use.doses_per_day is None:
+        return None
+    return round(per_dose_mg * use.doses_per_day * factor, 2)
+
+
+def _prednisone_factor(use: MedicationItem) -> float | None:
+    for concept in use.all_concepts():
+        for system, code in concept.keys:
+            if system == terminology.RXNORM_SYSTEM:
+                factor = terminology.prednisone_equivalent_factor(code)
+                if factor is not None:
+                    return factor
+    label = use.medication.label.lower()
+    for member in terminology.members("systemic-corticosteroid"):
+        if member.display and member.display.lower() in label:
+            return terminology.prednisone_equivalent_factor(member.code)
+    return None
+
+
+# ---------------------------------------------------------------- vaccines, pregnancy
+
+
+def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or "live-vaccine"
+    name = display(concept)
+    matches = ctx.facts.immunizations.find(concept)
+    window = criterion.window
+    hits = [i for i in matches.items if in_window(i.date, window, ctx.as_of)]
+    if hits:
+        item = hits[0]
+        return Finding(
+            "met",
+            f"{item.vaccine.label} on {fmt_date(item.date)} ({item.ref}) {describe_window(window)}"
+            f"{by_text_note(matches.by_text)}",
+            (item.ref,),
+        )
+    undated = [i for i in matches.items if i.date is None]
+    if undated:
+        return Finding(
+            "unknown", f"{undated[0].vaccine.label} on an unknown date", (undated[0].ref,)
+        )
+    found = absent(
+        ctx,
+        f"{name} {describe_window(window)}".strip(),
+        "immunizations",
+        len(ctx.record.immunizations),
+    )
+    if found.result == "not-met" and matches.items:
+        latest = max(matches.items, key=lambda i: i.date or date.min)
+        return Finding(
+            "not-met",
+            f"{found.reason}; last {latest.vaccine.label} on {latest.date}",
+            (latest.ref,),
+        )
+    return found
+
+
+def evaluate_pregnancy(criterion: Criterion, ctx: EvalContext) -> Finding:
+    return _female_state(criterion, ctx, "pregnancy", "pregnant", "pregnancy")
+
+
+def evaluate_breastfeeding(criterion: Criterion, ctx: EvalContext) -> Finding:
+    return _female_state(criterion, ctx, "breastfeeding", "breastfeeding", "breastfeeding")
+
+
+def _female_state(
+    criterion: Criterion, ctx: EvalContext, concept: str, word: str, noun: str
+) -> Finding:
+    patient = ctx.record.patient
+    if patient.gender == "male":
+        return Finding("not-applicable", f"male patient: cannot be {word}", (patient.ref,))
+    recent_from = ctx.as_of - timedelta(days=ctx.policy.pregnancy_fresh_days)
+    conditions = [
+        c
+        for c in ctx.facts.conditions.find(concept).items
+        if c.is_active is not False
+        and c.verification_status not in _UNCONFIRMED
+        and (c.abatement is None or c.abatement >= ctx.as_of)
+    ]
+    if conditions:
+        item = conditions[0]
+        return Finding("met", f"{word}: {_describe(item)}", (item.ref,))
+    if concept == "pregnancy":
+        for item in ctx.facts.observations.find("pregnancy-status").items:
+            if item.date is None or item.date < recent_from or not isinstance(item.value, Concept):
+                continue
+            pregnant = "pregnancy" in concepts_of(item.value)
+            return Finding(
+                "met" if pregnant else "not-met",
+                f"pregnancy status {item.value.label} on {item.date} ({item.ref})",
+                (item.ref,),
+            )
+    return Finding(
+        "unknown",
+        f"no {noun} status recorded in the last {ctx.policy.pregnancy_fresh_days} days",
+    )
+
+
+__all__ = [
+    "EVENT_ENROLLMENT",
+    "evaluate_breastfeeding",
+    "evaluate_condition",
+    "evaluate_corticosteroid_dose",
+    "evaluate_pregnancy",
+    "evaluate_prior_therapy",
+    "evaluate_vaccine",
+    "therapy_lines",
+]

@@ -1,0 +1,114 @@
+"""What every criterion evaluator needs: the patient's facts, the date, the policy, and helpers
+for the rules all kinds share (time windows, absence of a record, staleness, reasons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.facts import PatientFacts
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.model import EVENT_ENROLLMENT, Window
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationPolicy:
+    """The evidence rules, in one place (documented in docs/eligibility-evaluation.md).
+
+    - ``absence_is_evidence``: a diagnosis / therapy / vaccination / procedure that is not in
+      the record counts as absent (``not-met``) only when the record holds at least one item of
+      that category (it has a problem list, a medication list, …); otherwise ``unknown``.
+      Measurements (labs, scores, stage, biomarkers) never count as absent: ``unknown``.
+    - ``lab_fresh_days`` / ``performance_fresh_days``: a result older than this (when the
+      criterion gives no window of its own) is stale: reported, but ``unknown``.
+    """
+
+    absence_is_evidence: bool = True
+    lab_fresh_days: int = 90
+    performance_fresh_days: int = 90
+    pregnancy_fresh_days: int = 30
+
+
+DEFAULT_POLICY = EvaluationPolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class EvalContext:
+    facts: PatientFacts
+    as_of: date
+    policy: EvaluationPolicy
+
+    @property
+    def record(self):
+        return self.facts.record
+
+
+def display(concept_id: str | None) -> str:
+    if not concept_id:
+        return "(unspecified)"
+    try:
+        return terminology.concept(concept_id).display
+    except KeyError:
+        return concept_id
+
+
+def window_bounds(window: Window, event_day: date) -> tuple[date | None, date | None]:
+    low = event_day + timedelta(days=window.low_days) if window.low_days is not None else None
+    high = event_day + timedelta(days=window.high_days) if window.high_days is not None else None
+    return low, high
+
+
+def in_window(day: date | None, window: Window | None, event_day: date) -> bool | None:
+    """Whether ``day`` lies in the window around ``event_day`` (``None``: date unknown)."""
+    if window is None:
+        return True
+    if day is None:
+        return None
+    low, high = window_bounds(window, event_day)
+    return (low is None or day >= low) and (high is None or day <= high)
+
+
+def overlaps_window(
+    start: date | None, end: date | None, window: Window | None, event_day: date
+) -> bool | None:
+    """Whether a span (``end`` None = ongoing) overlaps the window."""
+    if window is None:
+        return True
+    if start is None and end is None:
+        return None
+    low, high = window_bounds(window, event_day)
+    if high is not None and start is not None and start > high:
+        return False
+    return not (low is not None and end is not None and end < low)
+
+
+def describe_window(window: Window | None) -> str:
+    if window is None:
+        return ""
+    event = "enrollment" if window.event == EVENT_ENROLLMENT else window.event.replace("-", " ")
+    low, high = window.low_days, window.high_days
+    if low is not None and high == 0 and low < 0:
+        return f"within {-low} days before {event}"
+    if low is None and high is not None and high < 0:
+        return f"at least {-high} days before {event}"
+    if low == 0 and high is not None and high > 0:
+        return f"within {high} days after {event}"
+    return f"between {low} and {high} days from {event}"
+
+
+def absent(ctx: EvalContext, what: str, category: str, count: int) -> Finding:
+    """No matching record: not-met when the category was recorded at all (policy), else unknown."""
+    if count and ctx.policy.absence_is_evidence:
+        return Finding("not-met", f"no {what} among the {count} recorded {category}")
+    if count:
+        return Finding("unknown", f"no {what} recorded (absence not taken as evidence)")
+    return Finding("unknown", f"no {category} in the record, so {what} cannot be ruled out")
+
+
+def by_text_note(by_text: bool) -> str:
+    return " [matched by text, no standard code]" if by_text else ""
+
+
+def fmt_date(day: date | None) -> str:
+    return day.isoformat() if day else "an unknown date"

@@ -1,0 +1,268 @@
+"""Evaluate a compiled study (EvidenceVariable JSON) against a patient record.
+
+Per criterion: met | not-met | unknown | not-applicable, with a one-line reason and the patient
+resources that decided it. Combination (top level is all-of): an inclusion not met or an
+exclusion met → ineligible; otherwise any unknown → potential candidate; else eligible. When
+criteria are tied to comparison groups (cohorts), the patient is evaluated once per group and
+the study verdict is the best group's.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fhirtrial.eligibility.evaluation.clinical import (
+    evaluate_breastfeeding,
+    evaluate_condition,
+    evaluate_corticosteroid_dose,
+    evaluate_pregnancy,
+    evaluate_prior_therapy,
+    evaluate_vaccine,
+)
+from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext, EvaluationPolicy
+from fhirtrial.eligibility.evaluation.facts import facts_for
+from fhirtrial.eligibility.evaluation.measures import (
+    evaluate_age,
+    evaluate_biomarker,
+    evaluate_healthy_volunteer,
+    evaluate_lab,
+    evaluate_life_expectancy,
+    evaluate_performance_status,
+    evaluate_sex,
+    evaluate_stage,
+)
+from fhirtrial.eligibility.evaluation.plan import PlanNode, plan_for
+from fhirtrial.eligibility.evaluation.results import (
+    CohortResult,
+    CriterionResult,
+    Finding,
+    Outcome,
+    StudyEvaluation,
+    score_of,
+    verdict_of,
+    verdict_rank,
+)
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.resources.patient_record import PatientRecord
+
+log = logging.getLogger(__name__)
+
+_LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
+    Kind.AGE: evaluate_age,
+    Kind.SEX: evaluate_sex,
+    Kind.HEALTHY_VOLUNTEER: evaluate_healthy_volunteer,
+    Kind.CONDITION: evaluate_condition,
+    Kind.STAGE: evaluate_stage,
+    Kind.PERFORMANCE_STATUS: evaluate_performance_status,
+    Kind.PRIOR_THERAPY: evaluate_prior_therapy,
+    Kind.BIOMARKER: evaluate_biomarker,
+    Kind.LAB: evaluate_lab,
+    Kind.CORTICOSTEROID_DOSE: evaluate_corticosteroid_dose,
+    Kind.PREGNANCY: evaluate_pregnancy,
+    Kind.BREASTFEEDING: evaluate_breastfeeding,
+    Kind.VACCINE: evaluate_vaccine,
+    Kind.LIFE_EXPECTANCY: evaluate_life_expectancy,
+}
+_FLIP: dict[Outcome, Outcome] = {
+    "met": "not-met",
+    "not-met": "met",
+    "unknown": "unknown",
+    "not-applicable": "not-applicable",
+}
+
+
+def evaluate_study(
+    evidence_variable: dict[str, Any],
+    record: PatientRecord,
+    *,
+    as_of: date,
+    comparison_groups: list[dict[str, Any]] | None = None,
+    policy: EvaluationPolicy = DEFAULT_POLICY,
+) -> StudyEvaluation:
+    """Evaluate every criterion of the study for the patient, per comparison group if needed."""
+    plan = plan_for(evidence_variable)
+    ctx = EvalContext(facts=facts_for(record), as_of=as_of, policy=policy)
+    leaf_cache: dict[str, Finding] = {}
+    groups = _groups(plan.cohort_keys, comparison_groups)
+    if not groups:
+        criteria = [_evaluate(node, ctx, None, leaf_cache) for node in plan.nodes]
+        return StudyEvaluation(
+            verdict=verdict_of(criteria),
+            score=score_of(criteria),
+            criteria=criteria,
+            as_of=as_of.isoformat(),
+        )
+    cohorts = []
+    for link_id, name, aliases in groups:
+        criteria = [_evaluate(node, ctx, aliases, leaf_cache) for node in plan.nodes]
+        cohorts.append(
+            CohortResult(
+                link_id=link_id,
+                name=name,
+                verdict=verdict_of(criteria),
+                score=score_of(criteria),
+                criteria=criteria,
+            )
+        )
+    cohorts.sort(key=lambda c: (verdict_rank(c.verdict), c.score), reverse=True)
+    best = cohorts[0]
+    return StudyEvaluation(
+        verdict=best.verdict,
+        score=best.score,
+        criteria=best.criteria,
+        cohorts=cohorts,
+        as_of=as_of.isoformat(),
+    )
+
+
+# ---------------------------------------------------------------- cohorts
+
+_COHORT_WORDS = re.compile(r"\b(?:cohort|arm|part|group|stratum)\s*[A-Za-z0-9]+\b", re.IGNORECASE)
+
+
+def _groups(
+    cohort_keys: tuple[str, ...], comparison_groups: list[dict[str, Any]] | None
+) -> list[tuple[str, str | None, frozenset[str]]]:
+    """(linkId, name, aliases) per group; aliases are the lower-cased keys criteria may use."""
+    if not cohort_keys:
+        return []
+    groups = []
+    for group in comparison_groups or ():
+        if not isinstance(group, dict) or not isinstance(group.get("linkId"), str):
+            continue
+        name = group.get("name") if isinstance(group.get("name"), str) else None
+        texts = " ".join(t for t in (name, group.get("description")) if isinstance(t, str))
+        aliases = {group["linkId"].lower()}
+        if name:
+            aliases.add(name.lower())
+        aliases |= {m.lower() for m in _COHORT_WORDS.findall(texts)}
+        groups.append((group["linkId"], name, frozenset(aliases)))
+    known = {alias for _, _, aliases in groups for alias in aliases}
+    for key in cohort_keys:  # cohorts named by criteria but by no comparison group
+        if key.lower() not in known:
+            groups.append((key, key, frozenset({key.lower()})))
+    return groups
+
+
+def _applies(node: PlanNode, cohort: frozenset[str] | None) -> bool:
+    return cohort is None or node.cohort is None or node.cohort.lower() in cohort
+
+
+# ---------------------------------------------------------------- nodes
+
+
+def _evaluate(
+    node: PlanNode,
+    ctx: EvalContext,
+    cohort: frozenset[str] | None,
+    cache: dict[str, Finding],
+    *,
+    member: bool = False,
+) -> CriterionResult:
+    if not _applies(node, cohort):
+        finding = Finding("not-applicable", f"applies to {node.cohort_label or node.cohort} only")
+        children: tuple[CriterionResult, ...] = ()
+    elif node.children:
+        children = tuple(
+            _evaluate(child, ctx, cohort, cache, member=True)
+            for child in node.children
+            if _applies(child, cohort)
+        )
+        finding = _combine(node, children)
+    else:
+        children = ()
+        finding = cache.get(node.link_id)
+        if finding is None:
+            finding = _leaf(node, ctx)
+            cache[node.link_id] = finding
+    if member and node.exclude:
+        finding = Finding(_FLIP[finding.result], f"NOT ({finding.reason})", finding.evidence)
+    return CriterionResult(
+        link_id=node.link_id,
+        result=finding.result,
+        reason=finding.reason,
+        evidence=list(finding.evidence),
+        exclude=node.exclude and not member,
+        description=node.description,
+        cohort=node.cohort_label or node.cohort,
+        children=children,
+    )
+
+
+def _leaf(node: PlanNode, ctx: EvalContext) -> Finding:
+    criterion = node.criterion
+    if criterion is None or not criterion.computable:
+        return Finding("unknown", "not computable from the criterion text; needs manual review")
+    try:
+        return evaluate_criterion(criterion, ctx)
+    except Exception as error:  # a bad record must give "unknown", never a failed $match
+        log.exception("criterion %s failed", node.link_id)
+        return Finding("unknown", f"could not be evaluated ({type(error).__name__}: {error})")
+
+
+def evaluate_criterion(criterion: Criterion, ctx: EvalContext) -> Finding:
+    """One typed criterion (a combination of criteria included) against the patient."""
+    if criterion.kind is Kind.COMBINATION:
+        parts = []
+        for child in criterion.children:
+            found = evaluate_criterion(child, ctx)
+            if child.negated:
+                found = Finding(_FLIP[found.result], f"NOT ({found.reason})", found.evidence)
+            parts.append(found)
+        return combine_findings(criterion.combination or "all-of", criterion.threshold, parts)
+    leaf = _LEAVES.get(criterion.kind)
+    if leaf is None:
+        return Finding("unknown", f"criterion kind {criterion.kind.value} is not computable")
+    return leaf(criterion, ctx)
+
+
+def _combine(node: PlanNode, children: tuple[CriterionResult, ...]) -> Finding:
+    findings = [Finding(c.result, f"{c.link_id}: {c.reason}", tuple(c.evidence)) for c in children]
+    return combine_findings(node.combination or "all-of", node.threshold, findings)
+
+
+def combine_findings(code: str, threshold: int | None, parts: list[Finding]) -> Finding:
+    """Three-valued all-of / any-of / at-least / at-most; not-applicable members are ignored
+    and an emptied combination is satisfied."""
+    parts = [p for p in parts if p.result != "not-applicable"]
+    if not parts:
+        return Finding("met", "no member applies")
+    met = [p for p in parts if p.result == "met"]
+    not_met = [p for p in parts if p.result == "not-met"]
+    unknown = [p for p in parts if p.result == "unknown"]
+    if code == "any-of":
+        if met:
+            return _summary("met", "any of", met[:1], len(parts))
+        if unknown:
+            return _summary("unknown", "any of", unknown, len(parts))
+        return _summary("not-met", "any of", not_met, len(parts))
+    if code == "all-of":
+        if not_met:
+            return _summary("not-met", "all of", not_met[:1], len(parts))
+        if unknown:
+            return _summary("unknown", "all of", unknown[:1], len(parts))
+        return _summary("met", "all of", met, len(parts))
+    needed = threshold or 1
+    if code == "at-least":
+        if len(met) >= needed:
+            return _summary("met", f"at least {needed} of", met[:needed], len(parts))
+        if len(met) + len(unknown) < needed:
+            return _summary("not-met", f"at least {needed} of", not_met, len(parts))
+        return _summary("unknown", f"at least {needed} of", unknown, len(parts))
+    if code == "at-most":
+        if len(met) > needed:
+            return _summary("not-met", f"at most {needed} of", met, len(parts))
+        if len(met) + len(unknown) <= needed:
+            return _summary("met", f"at most {needed} of", not_met, len(parts))
+        return _summary("unknown", f"at most {needed} of", unknown, len(parts))
+    return Finding("unknown", f"combination {code!r} is not understood")
+
+
+def _summary(result: Outcome, how: str, deciding: list[Finding], total: int) -> Finding:
+    reasons = "; ".join(p.reason for p in deciding[:2])
+    evidence = tuple(dict.fromkeys(ref for p in deciding for ref in p.evidence))
+    return Finding(result, f"{how} {total}: {reasons}" if reasons else f"{how} {total}", evidence)

@@ -1,0 +1,395 @@
+"""Criteria answered by a demographic field or a measurement: age, sex, healthy volunteer,
+performance status, labs, biomarkers, stage, life expectancy.
+
+Measurements follow one rule: the latest usable value wins; a value older than the freshness
+limit (or outside the criterion's own window) is reported as stale and gives ``unknown``; no
+value gives ``unknown`` — a missing lab is never evidence either way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.context import (
+    EvalContext,
+    by_text_note,
+    describe_window,
+    display,
+    fmt_date,
+    in_window,
+)
+from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.evaluation.units import convert
+from fhirtrial.eligibility.model import Criterion, Window
+from fhirtrial.resources.patient_items import ObservationItem
+from fhirtrial.resources.patient_values import LOINC, Concept, Quantity
+
+_AGE_UNIT_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
+# ECOG answers as LOINC answer codes (LL529-9) and SNOMED CT findings, where we are sure of them.
+_ECOG_ANSWERS = {
+    (LOINC, "LA9622-7"): 0,
+    (LOINC, "LA9623-5"): 1,
+    (LOINC, "LA9625-0"): 3,
+    ("http://snomed.info/sct", "425389002"): 0,
+    ("http://snomed.info/sct", "422512005"): 1,
+}
+_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+_INTERPRETATION_CONCEPTS = {"POS": "positive", "NEG": "negative", "DET": "detected"}
+_OPPOSITES = {
+    "positive": {"negative"},
+    "negative": {"positive", "detected"},
+    "detected": {"negative"},
+}
+
+
+def required(criterion: Criterion, unit: str | None = None) -> str:
+    """The requirement in words: "0–1", "≥ 18 a", "≤ 1.5 × ULN"."""
+    unit = "× ULN" if criterion.uln_multiple else (unit if unit is not None else criterion.unit)
+    suffix = f" {unit}" if unit and unit not in ("{score}", "1") else ""
+    if criterion.comparator is None and criterion.high is not None:
+        low = "" if criterion.value is None else f"{criterion.value:g}"
+        return f"{low}–{criterion.high:g}{suffix}" if low else f"≤ {criterion.high:g}{suffix}"
+    if criterion.value is None:
+        return "present"
+    symbol = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", None: "="}[criterion.comparator]
+    return f"{symbol} {criterion.value:g}{suffix}"
+
+
+def satisfies(value: float, criterion: Criterion) -> bool:
+    if criterion.comparator is None:
+        low_ok = criterion.value is None or value >= criterion.value
+        return low_ok and (criterion.high is None or value <= criterion.high)
+    target = criterion.value if criterion.value is not None else 0.0
+    return {
+        "<": value < target,
+        "<=": value <= target,
+        ">": value > target,
+        ">=": value >= target,
+        "=": abs(value - target) < 1e-9,
+    }[criterion.comparator]
+
+
+# ---------------------------------------------------------------- demographics
+
+
+def evaluate_age(criterion: Criterion, ctx: EvalContext) -> Finding:
+    patient = ctx.record.patient
+    if patient.birth_date is None:
+        return Finding("unknown", "birth date not recorded", (patient.ref,))
+    unit = criterion.unit or "a"
+    if unit == "a":
+        age: float = patient.age_on(ctx.as_of) or 0
+    elif unit in _AGE_UNIT_DAYS:
+        age = (ctx.as_of - patient.birth_date).days / _AGE_UNIT_DAYS[unit]
+    else:
+        return Finding("unknown", f"age unit {unit!r} not understood", (patient.ref,))
+    result = "met" if satisfies(age, criterion) else "not-met"
+    shown = f"{age:g}" if unit == "a" else f"{age:.1f}"
+    return Finding(
+        result,
+        f"age {shown} {unit} on {ctx.as_of} (born {patient.birth_date}) — required "
+        f"{required(criterion, unit)}",
+        (patient.ref,),
+    )
+
+
+def evaluate_sex(criterion: Criterion, ctx: EvalContext) -> Finding:
+    patient = ctx.record.patient
+    wanted = criterion.value_concept
+    if patient.gender not in ("female", "male"):
+        return Finding("unknown", f"administrative gender is {patient.gender or 'not recorded'}")
+    result = "met" if patient.gender == wanted else "not-met"
+    return Finding(result, f"gender {patient.gender} — required {wanted}", (patient.ref,))
+
+
+def evaluate_healthy_volunteer(criterion: Criterion, ctx: EvalContext) -> Finding:
+    active = [c for c in ctx.record.conditions if c.is_active is not False]
+    if active:
+        return Finding(
+            "not-met",
+            f"not a healthy volunteer: {len(active)} current condition(s), e.g. "
+            f"{active[0].code.label}",
+            (active[0].ref,),
+        )
+    return Finding("unknown", "no current condition recorded; health status not established")
+
+
+def evaluate_life_expectancy(criterion: Criterion, ctx: EvalContext) -> Finding:
+    return Finding("unknown", "life expectancy is a clinician's estimate, not in EHR data")
+
+
+# ---------------------------------------------------------------- observations
+
+
+def _freshness(
+    ctx: EvalContext, item: ObservationItem, window: Window | None, default_days: int
+) -> str | None:
+    """Why the value is too old to decide (``None``: fresh enough)."""
+    if item.date is None:
+        return "undated"
+    if window is not None:
+        ok = in_window(item.date, window, ctx.as_of)
+        return None if ok else f"outside the required window ({describe_window(window)})"
+    age_days = (ctx.as_of - item.date).days
+    if age_days > default_days:
+        return f"stale: {age_days} days old (limit {default_days})"
+    return None
+
+
+def _numeric(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, Quantity):
+        return value.value
+    return None
+
+
+def _ecog_value(item: ObservationItem) -> float | None:
+    number = _numeric(item.value)
+    if number is not None:
+        return number
+    for concept in (item.value, *item.interpretations):
+        if isinstance(concept, Concept):
+            for key in concept.keys:
+                if key in _ECOG_ANSWERS:
+                    return float(_ECOG_ANSWERS[key])
+    return None
+
+
+def _karnofsky_to_ecog(kps: float) -> float:
+    """The usual KPS → ECOG correspondence (100–90 → 0, 80–70 → 1, 60–50 → 2, 40–30 → 3, else 4)."""
+    if kps >= 90:
+        return 0
+    if kps >= 70:
+        return 1
+    if kps >= 50:
+        return 2
+    if kps >= 30:
+        return 3
+    return 4
+
+
+def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or "ecog"
+    label = "ECOG" if concept == "ecog" else "Karnofsky"
+    reading = _latest_score(ctx, concept)
+    converted = ""
+    if reading is None and concept == "ecog":
+        kps = _latest_score(ctx, "karnofsky")
+        if kps is not None:
+            reading = (kps[0], _karnofsky_to_ecog(kps[1]))
+            converted = f" (from Karnofsky {kps[1]:g})"
+    if reading is None:
+        return Finding("unknown", f"no {label} performance status recorded")
+    item, value = reading
+    stated = (
+        f"{label} {value:g}{converted} on {fmt_date(item.date)} ({item.ref}) — required "
+        f"{required(criterion)}"
+    )
+    stale = _freshness(ctx, item, criterion.window, ctx.policy.performance_fresh_days)
+    if stale:
+        return Finding("unknown", f"{stated}; {stale}", (item.ref,))
+    return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
+
+
+def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float] | None:
+    matches = ctx.facts.observations.find(concept)
+    for item in matches.items:  # newest first
+        value = _ecog_value(item) if concept == "ecog" else _numeric(item.value)
+        if value is not None:
+            return item, value
+    return None
+
+
+def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
+    matches = ctx.facts.observations.find(criterion.concept or "")
+    name = display(criterion.concept)
+    usable = [
+        o for o in matches.items if isinstance(o.value, Quantity) and o.value.value is not None
+    ]
+    if not usable:
+        return Finding("unknown", f"no {name} result recorded")
+    item = usable[0]
+    quantity = item.value
+    assert isinstance(quantity, Quantity)
+    loinc = next(iter(item.code.codes_in(LOINC)), None)
+    unit = quantity.code or quantity.unit
+    stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
+    if criterion.uln_multiple:
+        uln = next((r.high for r in item.reference_ranges if r.high and r.high.value), None)
+        if uln is None:
+            return Finding(
+                "unknown",
+                f"{stated_value}: no reference range, so × ULN cannot be computed",
+                (item.ref,),
+            )
+        uln_value = convert(uln.value, uln.code or uln.unit, unit, loinc=loinc)
+        if uln_value is None or quantity.value is None:
+            return Finding(
+                "unknown", f"{stated_value}: ULN unit {uln.unit} not comparable", (item.ref,)
+            )
+        value = quantity.value / uln_value
+        stated = (
+            f"{stated_value} = {value:.2g} × ULN ({uln.label}) — required {required(criterion)}"
+        )
+    else:
+        target_unit = criterion.unit
+        value = (
+            convert(quantity.value, unit, target_unit, loinc=loinc)
+            if target_unit
+            else quantity.value
+        )
+        if value is None:
+            return Finding(
+                "unknown",
+                f"{stated_value}: unit {unit or '(none)'} cannot be compared with {target_unit}",
+                (item.ref,),
+            )
+        stated = f"{stated_value} — required {required(criterion)}"
+    stale = _freshness(ctx, item, criterion.window, ctx.policy.lab_fresh_days)
+    if stale:
+        return Finding("unknown", f"{stated}; {stale}", (item.ref,))
+    return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
+
+
+# ---------------------------------------------------------------- biomarkers
+
+_GENES = {
+    "braf-v600": ("BRAF", "V600"),
+    "egfr-mutation": ("EGFR", None),
+    "alk-rearrangement": ("ALK", None),
+    "ros1-rearrangement": ("ROS1", None),
+}
+_GENETIC_VARIANT_CODES = {"69548-6", "81252-9"}
+_PRESENT = {(LOINC, "LA9633-4")}
+
+
+def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or ""
+    wanted = criterion.value_concept or "positive"
+    if concept == "oncogene-driver":
+        return _any_driver(criterion, ctx)
+    if concept in _GENES:
+        return _genetic(concept, wanted, ctx)
+    matches = ctx.facts.observations.find(concept)
+    name = display(concept)
+    for item in matches.items:
+        found = _result_concepts(item)
+        if not found:
+            continue
+        label = item.value.label if isinstance(item.value, Concept) else "result"
+        stated = (
+            f"{name}: {label} on {fmt_date(item.date)} ({item.ref}) — required {display(wanted)}"
+            f"{by_text_note(matches.by_text)}"
+        )
+        if wanted in found:
+            return Finding("met", stated, (item.ref,))
+        if found & _OPPOSITES.get(wanted, set()):
+            return Finding("not-met", stated, (item.ref,))
+        return Finding("unknown", f"{stated}; result not interpretable as {wanted}", (item.ref,))
+    return Finding("unknown", f"no {name} result recorded")
+
+
+def _result_concepts(item: ObservationItem) -> frozenset[str]:
+    found: set[str] = set()
+    if isinstance(item.value, Concept):
+        found |= concepts_of(item.value) or concepts_of_text(item.value.label)
+    for interpretation in item.interpretations:
+        for coding in interpretation.codings:
+            if coding.code in _INTERPRETATION_CONCEPTS and coding.system in (_INTERPRETATION, None):
+                found.add(_INTERPRETATION_CONCEPTS[coding.code])
+    return frozenset(found)
+
+
+def _variant_observations(ctx: EvalContext) -> list[ObservationItem]:
+    return [
+        o
+        for o in ctx.record.observations
+        if any(code in _GENETIC_VARIANT_CODES for code in o.code.codes_in(LOINC))
+    ]
+
+
+def _observation_text(item: ObservationItem) -> str:
+    parts: list[str] = []
+    for component in item.components:
+        value = component.value
+        if isinstance(value, Concept):
+            parts += [value.label, *(c.code or "" for c in value.codings)]
+            parts += [c.display or "" for c in value.codings]
+        elif isinstance(value, str):
+            parts.append(value)
+    return " ".join(parts).upper()
+
+
+def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
+    gene, variant = _GENES[concept]
+    name = display(concept)
+    for item in _variant_observations(ctx):
+        text = _observation_text(item)
+        if gene not in text.replace("HGNC:", " ").split() and gene not in text:
+            continue
+        present = isinstance(item.value, Concept) and any(k in _PRESENT for k in item.value.keys)
+        if not present:
+            continue
+        if variant is not None and variant not in text:
+            return Finding(
+                "unknown",
+                f"{gene} variant on {fmt_date(item.date)} ({item.ref}), not shown to be {variant}",
+                (item.ref,),
+            )
+        result = "met" if wanted in ("positive", "detected") else "not-met"
+        return Finding(
+            result, f"{name} reported on {fmt_date(item.date)} ({item.ref})", (item.ref,)
+        )
+    return Finding("unknown", f"no {name} test result recorded")
+
+
+def _any_driver(criterion: Criterion, ctx: EvalContext) -> Finding:
+    findings = [_genetic(c, criterion.value_concept or "detected", ctx) for c in _GENES]
+    decided = [f for f in findings if f.result != "unknown"]
+    if decided:
+        return decided[0]
+    return Finding("unknown", "no oncogenic driver test result recorded (EGFR, ALK, ROS1, BRAF)")
+
+
+# ---------------------------------------------------------------- stage
+
+
+def evaluate_stage(criterion: Criterion, ctx: EvalContext) -> Finding:
+    wanted = criterion.concept or criterion.value_concept or ""
+    stages = ctx.record.stages
+    if not stages:
+        return Finding("unknown", "no cancer stage recorded")
+    dated = sorted(
+        stages,
+        key=lambda s: s.date or _condition_date(ctx, s.condition_ref) or date.min,
+        reverse=True,
+    )
+    stage = dated[0]
+    found = concepts_of(stage.summary) or concepts_of_text(stage.summary.label)
+    when = stage.date or _condition_date(ctx, stage.condition_ref)
+    stated = (
+        f"stage {stage.summary.label} on {fmt_date(when)} ({stage.source_ref}) — required "
+        f"{display(wanted)}"
+    )
+    if wanted in found:
+        return Finding("met", stated, (stage.source_ref,))
+    ancestors_of_wanted = terminology.terminology().with_ancestors({wanted}) - {wanted}
+    if found & ancestors_of_wanted and not (found - ancestors_of_wanted - {"stage-group"}):
+        return Finding("unknown", f"{stated}; recorded stage is less specific", (stage.source_ref,))
+    if not found:
+        return Finding("unknown", f"{stated}; stage code not recognised", (stage.source_ref,))
+    return Finding("not-met", stated, (stage.source_ref,))
+
+
+def _condition_date(ctx: EvalContext, condition_ref: str | None) -> date | None:
+    if condition_ref is None:
+        return None
+    for condition in ctx.record.conditions:
+        if condition.ref == condition_ref:
+            return condition.date
+    return None

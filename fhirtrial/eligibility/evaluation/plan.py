@@ -1,0 +1,128 @@
+"""A study's EvidenceVariable read once into an evaluation plan (typed criteria), then cached.
+
+Reading FHIR JSON into `Criterion` objects costs more than evaluating them; the plan is cached
+by the EvidenceVariable's url/id, version and ``meta.versionId`` (and a cheap fingerprint of
+its characteristics, so that an edited resource without a new version is never served stale).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from fhirtrial.eligibility.fhir_reader import ReadCharacteristic, read_characteristic
+from fhirtrial.eligibility.model import CombinationCode, Criterion
+
+_PLAN_CACHE: dict[tuple[Any, ...], StudyPlan] = {}
+_PLAN_CACHE_LIMIT = 512
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNode:
+    link_id: str
+    description: str | None
+    exclude: bool
+    """For a top-level node: an exclusion criterion. For a member: the member is negated."""
+    criterion: Criterion | None
+    cohort: str | None
+    cohort_label: str | None
+    manual_review: bool
+    combination: CombinationCode | None
+    threshold: int | None
+    children: tuple[PlanNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StudyPlan:
+    key: tuple[Any, ...]
+    nodes: tuple[PlanNode, ...]
+
+    @property
+    def cohort_keys(self) -> tuple[str, ...]:
+        keys: list[str] = []
+        for node in self.nodes:
+            for key in _cohorts_in(node):
+                if key not in keys:
+                    keys.append(key)
+        return tuple(keys)
+
+
+def _cohorts_in(node: PlanNode):
+    if node.cohort:
+        yield node.cohort
+    for child in node.children:
+        yield from _cohorts_in(child)
+
+
+def plan_for(evidence_variable: dict[str, Any]) -> StudyPlan:
+    key = _cache_key(evidence_variable)
+    plan = _PLAN_CACHE.get(key)
+    if plan is None:
+        plan = build_plan(evidence_variable, key)
+        if len(_PLAN_CACHE) >= _PLAN_CACHE_LIMIT:
+            _PLAN_CACHE.clear()
+        _PLAN_CACHE[key] = plan
+    return plan
+
+
+def build_plan(evidence_variable: dict[str, Any], key: tuple[Any, ...] = ()) -> StudyPlan:
+    characteristics = evidence_variable.get("characteristic")
+    if not isinstance(characteristics, list):
+        characteristics = []
+    nodes = []
+    for position, raw in enumerate(characteristics, start=1):
+        if not isinstance(raw, dict):
+            continue
+        read = read_characteristic(raw)
+        nodes.append(_node(read, fallback_id=f"characteristic-{position}", parent=None))
+    return StudyPlan(key=key, nodes=tuple(nodes))
+
+
+def _node(read: ReadCharacteristic, *, fallback_id: str, parent: ReadCharacteristic | None):
+    cohort = read.comparison_group or read.cohort_label
+    if cohort is None and read.criterion is not None:
+        cohort = read.criterion.cohort
+    link_id = read.link_id or fallback_id
+    return PlanNode(
+        link_id=link_id,
+        description=read.description,
+        exclude=_member_negated(read, parent) if parent is not None else read.exclude,
+        criterion=read.criterion,
+        cohort=cohort,
+        cohort_label=read.cohort_label,
+        manual_review=read.manual_review,
+        combination=read.combination,
+        threshold=read.threshold,
+        children=tuple(
+            _node(child, fallback_id=f"{link_id}.{i}", parent=read)
+            for i, child in enumerate(read.children, start=1)
+        ),
+    )
+
+
+def _member_negated(child: ReadCharacteristic, parent: ReadCharacteristic) -> bool:
+    """Whether a combination member is negated.
+
+    Sub-bullets of an exclusion bullet repeat the section's ``exclude: true`` (they list what
+    excludes), so a member is negated only when its ``exclude`` differs from its parent's —
+    except for members split out of one sentence (link ids ``parent#n``), whose ``exclude`` is
+    the negation itself.
+    """
+    if child.link_id and "#" in child.link_id:
+        return child.exclude
+    return child.exclude != parent.exclude
+
+
+def _cache_key(evidence_variable: dict[str, Any]) -> tuple[Any, ...]:
+    meta = evidence_variable.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    identity = evidence_variable.get("url") or evidence_variable.get("id")
+    version = evidence_variable.get("version") or meta.get("versionId")
+    if identity and version:
+        return (identity, version, meta.get("versionId"), meta.get("lastUpdated"))
+    # Unversioned (e.g. posted inline to $match): key by content.
+    content = orjson.dumps(evidence_variable.get("characteristic"), option=orjson.OPT_SORT_KEYS)
+    return (identity, hashlib.blake2b(content, digest_size=16).digest())

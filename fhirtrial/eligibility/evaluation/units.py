@@ -1,0 +1,103 @@
+"""UCUM unit conversion for the quantities criteria compare (labs, doses, ages).
+
+Only conversions that hold for every analyte are here (mass, volume, count per volume); the
+molar ↔ mass conversions depend on the analyte and are given per LOINC code.
+"""
+
+from __future__ import annotations
+
+# Factor to a base unit per dimension; units in the same dimension convert by ratio.
+_FACTORS: dict[str, tuple[str, float]] = {
+    # mass concentration, base g/L
+    "g/L": ("mass/vol", 1.0),
+    "g/dL": ("mass/vol", 10.0),
+    "mg/dL": ("mass/vol", 0.01),
+    "mg/L": ("mass/vol", 0.001),
+    "ug/dL": ("mass/vol", 1e-5),
+    "ug/L": ("mass/vol", 1e-6),
+    "ng/mL": ("mass/vol", 1e-6),
+    # molar concentration, base mol/L
+    "mol/L": ("mol/vol", 1.0),
+    "mmol/L": ("mol/vol", 1e-3),
+    "umol/L": ("mol/vol", 1e-6),
+    # counts per volume, base 10*9/L (= 10*3/uL)
+    "10*9/L": ("count/vol", 1.0),
+    "10*3/uL": ("count/vol", 1.0),
+    "10^9/L": ("count/vol", 1.0),
+    "10*3/mm3": ("count/vol", 1.0),
+    "K/uL": ("count/vol", 1.0),
+    "/uL": ("count/vol", 1e-3),
+    "/mm3": ("count/vol", 1e-3),
+    "{cells}/uL": ("count/vol", 1e-3),
+    "10*12/L": ("count/vol", 1e3),
+    "10*6/uL": ("count/vol", 1e3),
+    # catalytic activity, base U/L
+    "U/L": ("activity/vol", 1.0),
+    "[IU]/L": ("activity/vol", 1.0),
+    "IU/L": ("activity/vol", 1.0),
+    # flow, base mL/min
+    "mL/min": ("flow", 1.0),
+    "mL/min/{1.73_m2}": ("flow", 1.0),
+    "mL/min/1.73m2": ("flow", 1.0),
+    # fraction, base %
+    "%": ("fraction", 1.0),
+    "1": ("fraction", 100.0),
+    # time, base day
+    "d": ("time", 1.0),
+    "wk": ("time", 7.0),
+    "mo": ("time", 30.4375),
+    "a": ("time", 365.25),
+    # mass per day (doses), base mg/d
+    "mg/d": ("dose/day", 1.0),
+    "mg/(24.h)": ("dose/day", 1.0),
+    "g/d": ("dose/day", 1000.0),
+    # plain mass, base mg
+    "mg": ("mass", 1.0),
+    "g": ("mass", 1000.0),
+    "ug": ("mass", 0.001),
+}
+
+# g/L per mol/L for analytes reported in either (molar mass): creatinine, bilirubin.
+_MOLAR_MASS = {
+    "2160-0": 113.12,  # creatinine
+    "1975-2": 584.66,  # total bilirubin
+}
+
+_SPELLINGS = {
+    "mg/dl": "mg/dL",
+    "g/dl": "g/dL",
+    "umol/l": "umol/L",
+    "µmol/L": "umol/L",
+    "x10^9/L": "10*9/L",
+    "x10E3/uL": "10*3/uL",
+    "10^3/uL": "10*3/uL",
+}
+
+
+def canonical(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    unit = unit.strip()
+    return _SPELLINGS.get(unit, unit)
+
+
+def convert(value: float, from_unit: str | None, to_unit: str | None, *, loinc: str | None = None):
+    """``value`` in ``to_unit``, or ``None`` when the units are unknown or incompatible."""
+    source, target = canonical(from_unit), canonical(to_unit)
+    if source == target:
+        return value
+    if source is None or target is None:
+        return None
+    a, b = _FACTORS.get(source), _FACTORS.get(target)
+    if a is None or b is None:
+        return None
+    if a[0] == b[0]:
+        return value * a[1] / b[1]
+    molar_mass = _MOLAR_MASS.get(loinc or "")
+    if molar_mass is None:
+        return None
+    if a[0] == "mol/vol" and b[0] == "mass/vol":
+        return value * a[1] * molar_mass / b[1]
+    if a[0] == "mass/vol" and b[0] == "mol/vol":
+        return value * a[1] / molar_mass / b[1]
+    return None

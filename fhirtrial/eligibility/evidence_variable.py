@@ -1,0 +1,139 @@
+"""One CT.gov API v2 study → the FHIR R5 EvidenceVariable holding its eligibility criteria."""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.compiler import compile_outline
+from fhirtrial.eligibility.fhir_writer import criterion_characteristic, node_characteristic
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.outline import cohorts_mentioned, parse_outline
+
+EVIDENCE_VARIABLE_BASE = "https://fhirtrial.org/fhir/EvidenceVariable"
+# Same system as the NCT identifier the ResearchStudy mapper writes (mappers/codes.py).
+NCT_IDENTIFIER_SYSTEM = "https://clinicaltrials.gov"
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
+_AGE_UNITS = {"year": "a", "month": "mo", "week": "wk", "day": "d", "hour": "h", "minute": "min"}
+
+
+def build_evidence_variable(
+    study: dict, *, evidence_variable_id: str, study_reference: str
+) -> dict:
+    """The EvidenceVariable for one study: structured eligibility fields, then every criterion."""
+    protocol = study.get("protocolSection", {})
+    identification = protocol.get("identificationModule", {})
+    eligibility = protocol.get("eligibilityModule", {})
+    nct_id = identification.get("nctId", "")
+    title = identification.get("briefTitle") or identification.get("officialTitle") or nct_id
+    cohort_groups = comparison_groups_by_cohort(protocol)
+
+    characteristics = structured_characteristics(eligibility)
+    outline = parse_outline(eligibility.get("eligibilityCriteria"))
+    for node in compile_outline(outline):
+        characteristics.append(node_characteristic(node, cohort_groups))
+
+    resource: dict = {
+        "resourceType": "EvidenceVariable",
+        "id": evidence_variable_id,
+        "url": f"{EVIDENCE_VARIABLE_BASE}/{evidence_variable_id}",
+        "status": "active",
+        "name": _computable_name(nct_id or evidence_variable_id),
+        "title": f"Eligibility criteria: {title}",
+        "description": f"Eligibility criteria of {nct_id}, from ClinicalTrials.gov, compiled.",
+        "actual": True,
+        "relatedArtifact": [
+            {
+                "type": "part-of",
+                "resourceReference": {"reference": study_reference},
+            }
+        ],
+    }
+    if nct_id:
+        resource["identifier"] = [
+            {"use": "official", "system": NCT_IDENTIFIER_SYSTEM, "value": nct_id}
+        ]
+    if characteristics:
+        resource["characteristic"] = characteristics
+    return resource
+
+
+def _computable_name(text: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_]", "", f"Eligibility{text}")
+    return name[:255]
+
+
+def comparison_groups_by_cohort(protocol: dict) -> dict[str, str]:
+    """Cohort label ("Cohort 1") → comparison group linkId ("arm-<i+1>", armGroups order).
+
+    An arm belongs to a cohort when its label names it; a cohort named by several arms maps to
+    the first one (the mapper keeps the arms in the same order).
+    """
+    groups: dict[str, str] = {}
+    arms = protocol.get("armsInterventionsModule", {}).get("armGroups", [])
+    for index, arm in enumerate(arms):
+        for cohort in cohorts_mentioned(arm.get("label", "")):
+            groups.setdefault(cohort, f"arm-{index + 1}")
+    return groups
+
+
+def structured_characteristics(eligibility: dict) -> list[dict]:
+    """Age range, sex and healthy volunteers from the structured CT.gov fields."""
+    out: list[dict] = []
+    age = age_criterion(eligibility.get("minimumAge"), eligibility.get("maximumAge"))
+    if age is not None:
+        description = _age_description(eligibility)
+        out.append(
+            criterion_characteristic(
+                age, link_id="age", description=description, exclude=False, cohort_groups={}
+            )
+        )
+    sex = (eligibility.get("sex") or "ALL").upper()
+    if sex in ("FEMALE", "MALE"):
+        criterion = Criterion(Kind.SEX, value_concept=sex.lower())
+        out.append(
+            criterion_characteristic(
+                criterion,
+                link_id="sex",
+                description=f"Sex: {sex.lower()}",
+                exclude=False,
+                cohort_groups={},
+            )
+        )
+    if eligibility.get("healthyVolunteers") is False:
+        out.append(
+            criterion_characteristic(
+                Criterion(Kind.HEALTHY_VOLUNTEER),
+                link_id="healthy-volunteers",
+                description="Healthy volunteers are not accepted",
+                exclude=True,
+                cohort_groups={},
+            )
+        )
+    return out
+
+
+def age_criterion(minimum: str | None, maximum: str | None) -> Criterion | None:
+    low = _parse_age(minimum)
+    high = _parse_age(maximum)
+    if low is None and high is None:
+        return None
+    unit = (low or high)[1]  # type: ignore[index]
+    if low is not None and high is not None and low[1] == high[1]:
+        return Criterion(Kind.AGE, value=low[0], high=high[0], unit=unit)
+    if low is not None:
+        return Criterion(Kind.AGE, comparator=">=", value=low[0], unit=low[1])
+    return Criterion(Kind.AGE, comparator="<=", value=high[0], unit=high[1])  # type: ignore[index]
+
+
+def _parse_age(text: str | None) -> tuple[float, str] | None:
+    match = _AGE.match(text or "")
+    if not match:
+        return None
+    return float(match[1]), _AGE_UNITS[match[2].lower()]
+
+
+def _age_description(eligibility: dict) -> str:
+    minimum, maximum = eligibility.get("minimumAge"), eligibility.get("maximumAge")
+    if minimum and maximum:
+        return f"Age: {minimum} to {maximum}"
+    return f"Age: {minimum} and older" if minimum else f"Age: up to {maximum}"

@@ -1,0 +1,494 @@
+"""Rule-based criterion compiler: finders (one module per criterion kind) + the assembly here.
+
+`compile_text` finds every known criterion in a text (`Match`es from the finders), then checks
+that the words left over are only filler ("patients must have", "history of", punctuation),
+connectives ("and", "or") and negations. Anything else left over means the text says something
+the rules do not understand: the criterion then stays text-only (None). This residual check is
+what keeps precision high.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
+from fhirtrial.eligibility.outline import unescape_markdown
+from fhirtrial.eligibility.rules.base import (
+    WINDOW_WITHIN,
+    Match,
+    normalize,
+    window_before,
+    word_number,
+)
+from fhirtrial.eligibility.rules.conditions import (
+    find_biomarkers,
+    find_conditions,
+    find_pregnancy,
+    find_stage,
+)
+from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.therapy import find_therapies
+
+FINDERS = (
+    find_age,
+    find_sex,
+    find_performance_status,
+    find_labs,
+    find_conditions,
+    find_stage,
+    find_biomarkers,
+    find_pregnancy,
+    find_therapies,
+)
+_WINDOWED_KINDS = frozenset(
+    {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY}
+)
+_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "with",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "as",
+        "from",
+        "any",
+        "all",
+        "both",
+        "its",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "whom",
+        "which",
+        "patient",
+        "patients",
+        "participant",
+        "participants",
+        "subject",
+        "subjects",
+        "person",
+        "persons",
+        "people",
+        "individual",
+        "individuals",
+        "adult",
+        "adults",
+        "must",
+        "should",
+        "shall",
+        "will",
+        "would",
+        "may",
+        "can",
+        "could",
+        "be",
+        "been",
+        "being",
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "currently",
+        "current",
+        "presently",
+        "known",
+        "history",
+        "prior",
+        "previous",
+        "previously",
+        "past",
+        "diagnosis",
+        "diagnosed",
+        "confirmed",
+        "confirmation",
+        "histologically",
+        "cytologically",
+        "pathologically",
+        "histological",
+        "cytological",
+        "pathological",
+        "documented",
+        "documentation",
+        "evidence",
+        "presence",
+        "form",
+        "type",
+        "status",
+        "performance",
+        "score",
+        "ecog",
+        "level",
+        "value",
+        "also",
+        "require",
+        "requires",
+        "required",
+        "requiring",
+        "receive",
+        "received",
+        "receiving",
+        "undergone",
+        "treated",
+        "treatment",
+        "therapy",
+        "evaluable",
+        "measurable",
+        "obtained",
+        "assessed",
+        "defined",
+        "criteria",
+        "following",
+        "positive",
+        "test",
+        "tests",
+        "testing",
+        "result",
+        "results",
+        "serology",
+        "seropositivity",
+        "seropositive",
+        "infection",
+        "infections",
+        "disease",
+        "diseases",
+        "own",
+        "age",
+        "aged",
+        "years",
+        "year",
+        "old",
+        "institutional",
+        "s",
+        "e",
+        "g",
+        "eg",
+        "i",
+        "ie",
+        "etc",
+        "per",
+        "edition",
+        "ajcc",
+        "8th",
+        "dose",
+        "doses",
+        "equivalent",
+        "another",
+        "steroid",
+        "cohort",
+        "melanoma",
+        "nsclc",
+        "blocking",
+        "antibody",
+        "antibodies",
+        "uln",
+        "proven",
+    ]
+)
+_NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
+_OR = frozenset({"or", "and/or", "either"})
+_AND = frozenset({"and", ",", ";", ".", "plus", "&", "including"})
+# Phrases that add nothing a record can decide beyond the criterion they introduce.
+_NOISE = re.compile(
+    r"progressed on or did not achieve a response or were intolerant due to toxicity following"
+    r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
+    r"|inclusion|randomi[sz]ation)"
+    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
+)
+_TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")
+_COHORT_MARKER = re.compile(r"\(cohort (?P<id>[a-z0-9]+)\)")
+_COHORT_PREFIX = re.compile(r"^\s*cohort\s+[a-z0-9]+\s*(?:\([^)]*\))?\s*:\s*")
+_BRANCH_PREFIX = re.compile(
+    r"^\s*(?:for )?(?:those|patients|participants|subjects) (?P<neg>with"
+    r"|without) (?P<cond>[^:]+):\s*"
+)
+_IN_THOSE_WITH = re.compile(
+    r"\s+in (?:those|patients|participants|subjects) with (?P<cond>[^.;]+)\.?\s*$"
+)
+_BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
+
+
+def compile_text(text: str, *, exclusion: bool = False) -> Criterion | None:
+    """The computable meaning of one criterion text, or None when it is not (fully) understood."""
+    normalized = normalize(unescape_markdown(text))
+    normalized = _COHORT_PREFIX.sub("", normalized)
+    normalized = _NOISE.sub("", normalized)
+    prefix: Criterion | None = None
+    if branch := _BRANCH_PREFIX.match(normalized):
+        prefix = _assemble(normalize(branch["cond"]), exclusion=False)
+        if prefix is None:
+            return None
+        if branch["neg"] == "without":
+            prefix = replace(prefix, negated=not prefix.negated)
+        normalized = normalized[branch.end() :]
+    condition: Criterion | None = None
+    if conditional := _IN_THOSE_WITH.search(normalized):
+        condition = _assemble(conditional["cond"], exclusion=False)
+        if condition is None:
+            return None
+        normalized = normalized[: conditional.start()]
+    main = _assemble(normalized, exclusion=exclusion)
+    if main is None:
+        return None
+    if condition is not None:
+        # "A and B in those with C": C implies B (the last clause).
+        main = _conditional_last_clause(main, condition)
+    if prefix is not None:
+        main = _combine([prefix, main], "all-of")
+    return replace(main, source_text=text)
+
+
+def _conditional_last_clause(main: Criterion, condition: Criterion) -> Criterion:
+    if main.kind is Kind.COMBINATION and main.combination == "all-of" and len(main.children) > 1:
+        *first, last = main.children
+        implied = _combine([replace(condition, negated=not condition.negated), last], "any-of")
+        return replace(main, children=(*first, implied))
+    return _combine([replace(condition, negated=not condition.negated), main], "any-of")
+
+
+def _combine(children: list[Criterion], code: CombinationCode) -> Criterion:
+    return Criterion(Kind.COMBINATION, children=tuple(children), combination=code)
+
+
+def _select(matches: list[Match]) -> list[Match]:
+    """Keep the longest non-overlapping matches, in text order."""
+    chosen: list[Match] = []
+    for match in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(match.end <= c.start or match.start >= c.end for c in chosen):
+            chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
+    matches = _select([m for finder in FINDERS for m in finder(text)])
+    if not any(m.kind in ("criterion", "unless") for m in matches):
+        return None
+    items: list[tuple[int, int, str, object]] = [(m.start, m.end, m.kind, m) for m in matches]
+    for window in WINDOW_WITHIN.finditer(text):
+        if all(window.end() <= m.start or window.start() >= m.end for m in matches):
+            n = word_number(window["n"])
+            if n is not None:
+                items.append(
+                    (window.start(), window.end(), "window", window_before(n, window["unit"]))
+                )
+    for marker in _COHORT_MARKER.finditer(text):
+        if all(marker.end() <= m.start or marker.start() >= m.end for m in matches):
+            items.append((marker.start(), marker.end(), "cohort", f"Cohort {marker['id'].upper()}"))
+    items.sort(key=lambda item: item[0])
+
+    # Walk the items, reading the words in the gaps between them.
+    sequence: list[dict] = []
+    position = 0
+    pending_negation = False
+    inverted = False
+    for start, end, kind, payload in items:
+        gap = _read_gap(text[position:start])
+        if gap is None:
+            return None
+        connective, negation = gap
+        if negation and exclusion:
+            inverted = True  # "must have negative X and Y" in an exclusion list: exclude X or Y
+        elif negation:
+            pending_negation = True
+        position = end
+        if kind == "window":
+            for entry in reversed(sequence):
+                if entry["window_done"]:
+                    break
+                entry["windows"].append(payload)
+            if sequence:
+                sequence[-1]["window_done"] = True
+            continue
+        if kind == "cohort":
+            if sequence:
+                sequence[-1]["cohort_end"] = payload
+            continue
+        match: Match = payload  # type: ignore[assignment]
+        if kind == "unless":
+            connective = "and"
+        sequence.append(
+            {
+                "match": match,
+                "connective": connective if sequence else None,
+                "negated": pending_negation,
+                "windows": [],
+                "window_done": False,
+                "cohort_end": None,
+            }
+        )
+        pending_negation = False
+    tail = _read_gap(text[position:])
+    if tail is None or (tail[1] and not exclusion):
+        return None
+    if tail[1]:
+        inverted = True
+    return _build(sequence, inverted=inverted, exclusion=exclusion)
+
+
+def _read_gap(gap: str) -> tuple[str | None, bool] | None:
+    """(connective, negation) for the words between two matches; None if they carry meaning."""
+    connective: str | None = None
+    negation = False
+    for token in _TOKEN.findall(gap):
+        if token in _OR:
+            connective = "or"
+        elif token in _AND:
+            if connective is None or token == "and":
+                connective = "and" if token == "and" else (connective or ",")
+        elif token in _NEGATORS:
+            negation = True
+        elif token in _FILLER or token.isdigit():
+            continue
+        else:
+            return None
+    return connective, negation
+
+
+def _build(sequence: list[dict], *, inverted: bool, exclusion: bool) -> Criterion | None:
+    # 1. Attach modifiers to the next condition, windows to their criteria.
+    terms: list[dict] = []
+    pending_qualifiers: tuple[str, ...] = ()
+    for entry in sequence:
+        match: Match = entry["match"]
+        criterion = match.criterion
+        if match.kind == "modifier":
+            pending_qualifiers = (*pending_qualifiers, *criterion.qualifiers)
+            if entry["connective"] not in (None, ","):
+                return None
+            continue
+        if pending_qualifiers and criterion.kind in (Kind.CONDITION, Kind.COMBINATION):
+            criterion = _add_qualifiers(criterion, pending_qualifiers)
+            pending_qualifiers = ()
+        for window in entry["windows"]:
+            criterion = _with_window(criterion, window)
+        if entry["negated"]:
+            criterion = replace(criterion, negated=not criterion.negated)
+        terms.append(
+            {
+                "criterion": criterion,
+                "connective": entry["connective"] if terms else None,
+                "cohort_end": entry["cohort_end"],
+                "unless": match.kind == "unless",
+            }
+        )
+    if pending_qualifiers or not terms:
+        return None
+    # 2. Cohort markers split the text into groups tied to a cohort.
+    if any(term["cohort_end"] for term in terms):
+        return _build_cohort_groups(terms, inverted=inverted)
+    # 3. "X, unless Y": all-of(X, NOT Y) whatever the list reading of X.
+    unless = [term["criterion"] for term in terms if term["unless"]]
+    terms = [term for term in terms if not term["unless"]]
+    # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding".
+    joined = _join(terms, inverted=inverted or exclusion)
+    if joined is None or not unless:
+        return joined
+    return _combine([joined, *unless], "all-of")
+
+
+def _build_cohort_groups(terms: list[dict], *, inverted: bool) -> Criterion | None:
+    groups: list[tuple[list[dict], str | None]] = []
+    current: list[dict] = []
+    joins: list[str | None] = []
+    for term in terms:
+        if not current and groups:
+            joins.append(term["connective"])
+            term = {**term, "connective": None}
+        current.append(term)
+        if term["cohort_end"]:
+            groups.append((current, term["cohort_end"]))
+            current = []
+    if current:
+        return None  # words after the last cohort marker: not a per-cohort list
+    built = []
+    for group, cohort in groups:
+        criterion = _join(group, inverted=inverted)
+        if criterion is None:
+            return None
+        built.append(replace(criterion, cohort=cohort))
+    if len(built) == 1:
+        return built[0]
+    code = (
+        "any-of"
+        if all(j == "or" for j in joins)
+        else "all-of"
+        if all(j in ("and", ",") for j in joins)
+        else None
+    )
+    return _combine(built, code) if code else None
+
+
+def _join(terms: list[dict], *, inverted: bool) -> Criterion | None:
+    """Adjacent terms (no connective) bind as all-of; then "and" / "or" lists."""
+    clusters: list[list[Criterion]] = []
+    links: list[str] = []
+    for term in terms:
+        connective = term["connective"]
+        if connective is None and clusters:
+            clusters[-1].append(term["criterion"])
+        else:
+            if clusters:
+                links.append(connective)
+            clusters.append([term["criterion"]])
+    parts = [c[0] if len(c) == 1 else _combine(_unique(c), "all-of") for c in clusters]
+    parts = [
+        p.children[0] if p.kind is Kind.COMBINATION and len(p.children) == 1 else p for p in parts
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    explicit = {link for link in links if link in ("and", "or")}
+    if len(explicit) > 1:
+        return None  # "A and B or C": ambiguous without more structure
+    code: CombinationCode = "any-of" if explicit == {"or"} else "all-of"
+    if inverted:
+        code = "any-of"
+    return _combine(_unique(parts), code) if len(_unique(parts)) > 1 else parts[0]
+
+
+def _unique(criteria: list[Criterion]) -> list[Criterion]:
+    """Drop repeats ("Known HIV (Human Immunodeficiency Virus) infection" names HIV twice)."""
+    out: list[Criterion] = []
+    for criterion in criteria:
+        if criterion not in out:
+            out.append(criterion)
+    return out
+
+
+def _add_qualifiers(criterion: Criterion, qualifiers: tuple[str, ...]) -> Criterion:
+    if criterion.kind is Kind.COMBINATION:
+        return replace(
+            criterion, children=tuple(_add_qualifiers(c, qualifiers) for c in criterion.children)
+        )
+    return replace(criterion, qualifiers=(*criterion.qualifiers, *qualifiers))
+
+
+def _with_window(criterion: Criterion, window) -> Criterion:
+    if criterion.kind is Kind.COMBINATION:
+        return replace(
+            criterion, children=tuple(_with_window(c, window) for c in criterion.children)
+        )
+    if criterion.kind in _WINDOWED_KINDS and criterion.window is None:
+        return replace(criterion, window=window)
+    return criterion

@@ -1,0 +1,264 @@
+"""Diagnoses and conditions (SNOMED CT / ICD-10-CM / MeSH), stage, biomarkers, pregnancy."""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind, Window
+from fhirtrial.eligibility.rules.base import Match
+
+_QUALIFIER_WORDS = r"symptomatic|untreated|active|uncontrolled|progressive|allogeneic"
+_QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
+# (concept, pattern); longer, more specific phrases first.
+_CONDITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "melanoma-uveal-ocular",
+        r"melanoma of (?:the )?uveal/ocular origin|melanoma of uveal or ocular origin|"
+        r"uveal/ocular melanoma|uveal melanoma|ocular melanoma",
+    ),
+    (
+        "solid-organ-transplant-except-kidney",
+        r"(?:solid )?organ allograft,? except kidney transplant",
+    ),
+    ("solid-organ-transplant", r"(?:solid )?organ (?:transplant|transplantation|allograft)s?"),
+    (
+        "malignant-neoplasm-other",
+        r"(?:another|other|second|additional) (?:active )?(?:primary )?"
+        r"(?:invasive )?(?:malignanc(?:y|ies)|cancers?)|prior malignancy|prior malignancies",
+    ),
+    (
+        "brain-metastases",
+        r"brain metastas[ie]s|brain mets|(?:cns|central nervous system) metastas[ie]s"
+        r"(?: \(cns\))?|central nervous system \(cns\) metastas[ie]s",
+    ),
+    (
+        "primary-immunodeficiency",
+        r"(?:any form of )?primary immunodeficiency|primary immune deficiency",
+    ),
+    (
+        "nsclc",
+        r"non-small[- ]cell lung (?:cancer|carcinoma)|non small cell lung cancer|nsclc"
+        r"(?: \[nsclc\]| \(nsclc\))?",
+    ),
+    ("breast-cancer-triple-negative", r"triple[- ]negative breast (?:cancer|carcinoma)"),
+    (
+        "breast-cancer",
+        r"(?:invasive )?breast (?:cancer|carcinoma|adenocarcinoma)|"
+        r"(?:invasive )?adenocarcinoma of the breast|carcinoma of the breast",
+    ),
+    ("melanoma", r"melanoma"),
+    ("metastatic-disease", r"metastatic disease"),
+    (
+        "malignant-neoplasm",
+        r"(?:solid tumou?r )?malignanc(?:y|ies)|malignant (?:neoplasm|tumou?r)s?",
+    ),
+    (
+        "hiv",
+        r"human immunodeficiency virus \(hiv\)(?: infection)?"
+        r"|human immunodeficiency virus(?: infection)?|"
+        r"hiv(?: infection)?",
+    ),
+    (
+        "hbv",
+        r"hepatitis b virus \(hbv\)(?: infection)?"
+        r"|hepatitis b(?: virus)?(?: infection)?|hbv(?: infection)?",
+    ),
+    (
+        "hcv",
+        r"hepatitis c virus \(hcv\)(?: infection)?"
+        r"|hepatitis c(?: virus)?(?: infection)?|hcv(?: infection)?",
+    ),
+    ("syphilis", r"syphilis(?: assay)?"),
+)
+_CONDITION_PATTERNS = tuple(
+    (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"))
+    for concept, names in _CONDITIONS
+)
+# Qualifiers are read backwards from a found name (much faster than a leading optional group).
+_QUALIFIERS_BEFORE = re.compile(
+    rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
+)
+_HEPATITIS_B_OR_C = re.compile(
+    r"(?P<quals>(?:active )?)hepatitis b(?:,)? (?P<conj>and/or|or|and) c(?: infection)?"
+)
+_HBV_VIRAL_LOAD = re.compile(
+    r"(?:positive serology for )?(?:hbv"
+    r"|hepatitis b)[a-z ,]*? (?:may be enrolled|are eligible|is eligible) "
+    r"if (?:the )?viral load(?: by pcr)? is undetectable"
+)
+_BRAIN_UNLESS = re.compile(
+    r",? unless (?:definitively |adequately |previously )?treated and (?:clinically )?stable "
+    r"for >=? ?(?P<n>\d+) (?P<unit>day|week|month)s?(?: prior to [a-z0-9 -]*)?"
+)
+_MODIFIERS = (
+    (
+        "unresectable-or-metastatic",
+        re.compile(r"unresectable or metastatic|unresectable and/or metastatic"),
+    ),
+    (
+        "locally-advanced-or-metastatic",
+        re.compile(r"locally advanced or metastatic|locally advanced and/or metastatic"),
+    ),
+    (
+        "metastatic",
+        re.compile(r"\bmetastatic(?= (?:breast|melanoma|non-small|nsclc|solid|triple))"),
+    ),
+)
+_STAGE_TOKEN = r"(?:iv|i{1,3}|[1-4])[a-d]?"
+_STAGE = re.compile(
+    rf"(?:\(|\b)(?:ajcc )?stages? (?P<list>{_STAGE_TOKEN}(?:\s*(?:,|/|or|and"
+    rf"|,\s*or)\s*(?:stage )?{_STAGE_TOKEN})*)"
+    r"(?:\s*(?:per|according to) (?:the )?ajcc(?: 8th edition)?)?\)?"
+)
+_STAGE_RANGE = re.compile(
+    r"(?:ajcc )?stages? (?P<low>iv|i{1,3}|[1-4])\s*(?:-|to)\s*(?P<high>iv|i{1,3}|[1-4])(?![a-d\w])"
+)
+_ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_BIOMARKERS = (
+    (
+        "her2",
+        re.compile(
+            r"\b(?:her2|her2neu|her-2)(?:/neu)?[- ]?(?P<value>negative|positive|-|\+)(?![\w])"
+        ),
+    ),
+    (
+        "braf-v600",
+        re.compile(
+            r"(?:braf v600(?:e|k)?(?: mutations?| mutated| mutant)?"
+            r"|braf[- ](?:mutations?|mutated|mutant)(?: tumou?rs?)?)"
+        ),
+    ),
+    ("oncogene-driver", re.compile(r"oncogene[- ]driven(?: tumou?rs?| disease)?")),
+)
+_PREGNANCY = re.compile(r"\bpregnan(?:t|cy)\b")
+_BREASTFEEDING = re.compile(r"\b(?:breast[- ]?feeding|lactating|lactation|nursing)\b")
+
+
+def find_conditions(text: str) -> list[Match]:
+    found: list[Match] = []
+    for match in _HEPATITIS_B_OR_C.finditer(text):
+        quals = ("active",) if match["quals"].strip() else ()
+        children = (
+            Criterion(Kind.CONDITION, concept="hbv", qualifiers=quals, source_text="hepatitis B"),
+            Criterion(Kind.CONDITION, concept="hcv", qualifiers=quals, source_text="hepatitis C"),
+        )
+        combination = "all-of" if match["conj"] == "and" else "any-of"
+        found.append(
+            Match(
+                Criterion(Kind.COMBINATION, children=children, combination=combination),
+                match.start(),
+                match.end(),
+            )
+        )
+    for concept, pattern in _CONDITION_PATTERNS:
+        for match in pattern.finditer(text):
+            start = match.start()
+            before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
+            quals = before["quals"] if before else ""
+            if before:
+                start = before.start()
+            found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
+    for match in _HBV_VIRAL_LOAD.finditer(text):
+        criterion = Criterion(Kind.CONDITION, concept="hbv", qualifiers=("viral-load-detectable",))
+        found.append(Match(criterion, match.start(), match.end()))
+    for match in _BRAIN_UNLESS.finditer(text):
+        n = int(match["n"]) * {"day": 1, "week": 7, "month": 30}[match["unit"]]
+        criterion = Criterion(
+            Kind.CONDITION,
+            concept="brain-metastases",
+            qualifiers=("treated", "stable"),
+            window=Window(None, -n),
+            negated=True,
+            source_text=match.group(0).strip(" ,"),
+        )
+        found.append(Match(criterion, match.start(), match.end(), kind="unless"))
+    for qualifier, pattern in _MODIFIERS:
+        for match in pattern.finditer(text):
+            found.append(
+                Match(
+                    Criterion(Kind.TEXT, qualifiers=(qualifier,)),
+                    match.start(),
+                    match.end(),
+                    kind="modifier",
+                )
+            )
+    return found
+
+
+def _condition(concept: str, quals_text: str, name: str) -> Criterion:
+    qualifiers = tuple(re.findall(_QUALIFIER_WORDS, quals_text))
+    qualifiers = tuple(dict.fromkeys(qualifiers))
+    if concept == "malignant-neoplasm-other":
+        concept, qualifiers = "malignant-neoplasm", (*qualifiers, "other-primary")
+    if len(qualifiers) > 1 and re.search(r"\bor\b", quals_text):
+        children = tuple(
+            Criterion(Kind.CONDITION, concept=concept, qualifiers=(q,), source_text=f"{q} {name}")
+            for q in qualifiers
+        )
+        return Criterion(Kind.COMBINATION, children=children, combination="any-of")
+    return Criterion(Kind.CONDITION, concept=concept, qualifiers=qualifiers)
+
+
+def find_stage(text: str) -> list[Match]:
+    found: list[Match] = []
+    for match in _STAGE_RANGE.finditer(text):
+        low, high = _stage_number(match["low"]), _stage_number(match["high"])
+        if low is None or high is None or low >= high:
+            continue
+        found.append(
+            Match(_stages([f"stage-{n}" for n in range(low, high + 1)]), match.start(), match.end())
+        )
+    for match in _STAGE.finditer(text):
+        tokens = re.findall(_STAGE_TOKEN, match["list"])
+        ids = [_stage_id(token) for token in tokens]
+        if any(stage_id is None for stage_id in ids):
+            continue
+        found.append(Match(_stages(ids), match.start(), match.end()))  # type: ignore[arg-type]
+    return found
+
+
+def _stage_number(token: str) -> int | None:
+    return int(token) if token.isdigit() else _ROMAN_VALUES.get(token)
+
+
+def _stage_id(token: str) -> str | None:
+    from fhirtrial.eligibility import terminology
+
+    match = re.fullmatch(r"(iv|i{1,3}|[1-4])([a-d]?)", token)
+    if not match:
+        return None
+    number = _stage_number(match[1])
+    stage_id = f"stage-{number}{match[2]}"
+    return stage_id if stage_id in terminology.terminology().concepts else None
+
+
+def _stages(ids: list[str]) -> Criterion:
+    unique = list(dict.fromkeys(ids))
+    if len(unique) == 1:
+        return Criterion(Kind.STAGE, concept=unique[0])
+    children = tuple(Criterion(Kind.STAGE, concept=i, source_text=i) for i in unique)
+    return Criterion(Kind.COMBINATION, children=children, combination="any-of")
+
+
+def find_biomarkers(text: str) -> list[Match]:
+    found: list[Match] = []
+    for concept, pattern in _BIOMARKERS:
+        for match in pattern.finditer(text):
+            value = "detected"
+            if concept == "her2":
+                value = "negative" if match["value"] in ("negative", "-") else "positive"
+            criterion = Criterion(Kind.BIOMARKER, concept=concept, value_concept=value)
+            found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+def find_pregnancy(text: str) -> list[Match]:
+    found = [
+        Match(Criterion(Kind.PREGNANCY, concept="pregnancy"), m.start(), m.end())
+        for m in _PREGNANCY.finditer(text)
+    ]
+    found.extend(
+        Match(Criterion(Kind.BREASTFEEDING, concept="breastfeeding"), m.start(), m.end())
+        for m in _BREASTFEEDING.finditer(text)
+    )
+    return found

@@ -1,0 +1,82 @@
+"""Age (the criterion text; the structured CT.gov ages are handled by evidence_variable)."""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import CMP, Match, comparator, normalize, to_number
+
+_YEARS = r"(?:years?|yrs?)"
+_PATTERNS = (
+    # "age >= 18 years", "aged > 18 years", "adult patients > 18 years", "age > 18"
+    re.compile(
+        rf"\b(?:age[d]?|adults?(?: patients)?|patients aged)\s*(?:of\s*|is\s*)?{CMP}\s*"
+        rf"(?P<num>\d+)\s*(?:{_YEARS})?(?: (?:of age"
+        r"|old))?(?: at [a-z ]*?(?:consent|registration|screening|enrollment|enrolment|inclusion))?"
+    ),
+    # ">= 18 years of age", "< 80 years old"
+    re.compile(
+        rf"{CMP}\s*(?P<num>\d+)\s*{_YEARS}(?: (?:of age"
+        r"|old))?(?: at [a-z ]*?(?:consent|registration|screening|enrollment|enrolment|inclusion))?"
+    ),
+    # "18 years or older", "18 years of age and older", "aged 18 and above"
+    re.compile(
+        rf"(?:aged? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?(?:or"
+        r"|and) (?:older|above|>(?!\s*\d))"
+        r"(?: of age)?"
+    ),
+)
+_RANGE = re.compile(
+    r"(?:\b(?:aged?|patients) (?:between )?"
+    rf"|\bbetween )(?P<low>\d+)\s*(?:{_YEARS} )?(?:to|and|-)\s*"
+    rf"(?P<high>\d+)\s*{_YEARS}(?: (?:of age|old))?"
+)
+
+
+def find_age(text: str) -> list[Match]:
+    found: list[Match] = []
+    for match in _RANGE.finditer(text):
+        criterion = Criterion(
+            Kind.AGE, value=float(match["low"]), high=float(match["high"]), unit="a"
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not _age_context(text, match):
+                continue
+            symbol = match.groupdict().get("cmp") or ">="
+            criterion = Criterion(
+                Kind.AGE, comparator=comparator(symbol), value=to_number(match["num"]), unit="a"
+            )
+            found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+_SEX = re.compile(
+    r"^(?P<sex>women|woman|females?|men|males?)(?: (?:patients|subjects|participants))?"
+    r"(?= (?:aged|between|>=|>|\d))"
+)
+
+
+def find_sex(text: str) -> list[Match]:
+    """ "Women aged 18 to 80 years": the subject word restricts sex."""
+    match = _SEX.match(text)
+    if not match:
+        return []
+    sex = "female" if match["sex"].startswith(("wom", "fem")) else "male"
+    return [Match(Criterion(Kind.SEX, value_concept=sex), match.start(), match.end())]
+
+
+def _age_context(text: str, match: re.Match[str]) -> bool:
+    """Years mean age only when the words say so (not "disease-free for > 5 years")."""
+    span = match.group(0)
+    if re.search(r"\bage|\bold\b|older|adult", span):
+        return True
+    before = text[max(0, match.start() - 25) : match.start()]
+    return bool(re.search(r"\b(?:age[d]?|be|patients|women|men|adults?)\s*$", before)) and (
+        "year" in span
+    )
+
+
+__all__ = ["find_age", "find_sex", "normalize"]

@@ -1,0 +1,145 @@
+"""Laboratory thresholds (LOINC): counts, chemistry, × ULN, LVEF."""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, to_number
+
+_LAB_NAMES: tuple[tuple[str, str], ...] = (
+    ("anc", r"absolute neutrophil(?:ic)? count(?: \(anc\))?|\banc\b|neutrophil count|neutrophils"),
+    ("platelets", r"platelets? count|platelets"),
+    ("hemoglobin", r"ha?emoglobin(?: level)?|\bhgb\b"),
+    ("wbc", r"white blood cell count(?: \(wbc\))?|\bwbc\b|leukocytes"),
+    (
+        "creatinine-clearance",
+        r"(?:measured |calculated )?creat(?:inine|ine) clearance(?: \(crcl\))?"
+        r"(?: \(cockcroft[- ]and[- ]gault\)| \(cockcroft-gault\))?|\bcrcl\b",
+    ),
+    ("creatinine", r"(?:serum )?creatinine(?! clearance)"),
+    ("bilirubin", r"(?:serum )?(?:total )?(?:serum )?bilirubin(?:\.total)?"),
+    ("alkaline-phosphatase", r"alkaline phosphatase"),
+    (
+        "ast",
+        r"aspartate (?:amino ?transferase|aminotransferase)(?: \((?:ast"
+        r"|asat)\))?(?: \(sgot\))?|\bast\b(?: \(sgot\))?|\basat\b|\bsgot\b",
+    ),
+    (
+        "alt",
+        r"alanine (?:amino ?transferase|aminotransferase)(?: \((?:alt"
+        r"|alat)\))?(?: \(sgpt\))?|\balt\b(?: \(sgpt\))?|\balat\b|\bsgpt\b",
+    ),
+    ("lvef", r"left ventricular ejection fraction(?: \(lvef\))?|\blvef\b"),
+)
+_ULN = (
+    r"(?P<uln>(?:x|times)?\s*(?:the\s*)?(?:institutional |upper )*(?:upper limit of (?:the )?"
+    r"(?:institutional )?normal(?: range)?|upper limit normal|uln|iuln)(?: \((?:uln|iuln)\))?"
+    r"(?: \(upper limit for normal\))?(?: for the (?:reference )?lab)?(?: for the reference lab)?)"
+)
+_UNIT = (
+    r"(?P<unit>x\s*10\^?9\s*/\s*l|x\s*109/l|x\s*10\^?3\s*/\s*(?:ul|µl|mcl|mm3|mm\^3)|"
+    r"/\s*(?:mcl|µl|ul|microl|mm3|mm\^3|mm\(3\)|l)|cells/mm3|g/dl|g/l|mg/dl|µmol/l|umol/l|"
+    r"ml/min(?:/1\.73 ?m2)?|ml/minute|ml min|%|k/ul)?"
+)
+_LINK = r"(?:\s*(?:must be|must|of|is|level|count|:)?\s*)"
+_VALUE = rf"{CMP}\s*{NUMBER}\s*(?:{_ULN}|{_UNIT})"
+_AST = r"(?:aspartate amino ?transferase|ast|sgot|asat)(?: \((?:ast|sgot|ast or sgot)\))?"
+_ALT = r"(?:alanine amino ?transferase|alt|sgpt|alat)(?: \((?:alt|sgpt|alt or sgpt)\))?"
+_AST_ALT = re.compile(
+    rf"\b(?:{_AST}\s*(?:/|and|or|and/or)\s*{_ALT}|{_ALT}\s*(?:/|and|or|and/or)\s*{_AST}){_LINK}"
+    rf"(?:{CMP}\s*{NUMBER}\s*(?:{_ULN}|{_UNIT}))"
+)
+_PATTERNS = tuple(
+    (concept, re.compile(rf"(?P<name>{names}){_LINK}{_VALUE}")) for concept, names in _LAB_NAMES
+)
+# Cheap pre-check: only texts naming a lab are scanned with the full patterns.
+_ANY_LAB = re.compile(
+    r"neutrophil|\banc\b|platelet|moglobin|\bhgb\b|white blood|\bwbc\b|leukocyte|creatin|bilirubin|"
+    r"phosphatase|aminotransferase|amino transferase|\bast\b|\balt\b|\basat\b|\balat\b|sgot|sgpt|"
+    r"ejection fraction|\blvef\b|\bcrcl\b"
+)
+_ULN_ONLY = tuple(
+    (
+        concept,
+        re.compile(
+            rf"(?P<name>{names}){_LINK}{CMP}\s*(?:the )?(?:institutional )?"
+            rf"(?:upper limit of (?:the )?(?:institutional )?normal|uln)\b"
+        ),
+    )
+    for concept, names in _LAB_NAMES
+)
+_CELLS_PER_UL = {"/mcl", "/µl", "/ul", "/microl", "/mm3", "/mm^3", "/mm(3)", "cells/mm3"}
+
+
+def find_labs(text: str) -> list[Match]:
+    found: list[Match] = []
+    if not _ANY_LAB.search(text):
+        return found
+    for match in _AST_ALT.finditer(text):
+        ast, alt = _criterion("ast", match), _criterion("alt", match)
+        if ast is not None and alt is not None:
+            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
+            found.append(Match(both, match.start(), match.end()))
+    for concept, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            criterion = _criterion(concept, match)
+            if criterion is not None:
+                found.append(Match(criterion, match.start(), match.end()))
+    for concept, pattern in _ULN_ONLY:
+        for match in pattern.finditer(text):
+            criterion = Criterion(
+                Kind.LAB,
+                concept=concept,
+                comparator=comparator(match["cmp"]),
+                value=1.0,
+                uln_multiple=True,
+            )
+            found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+def _criterion(concept: str, match: re.Match[str]) -> Criterion | None:
+    value = to_number(match["num"])
+    symbol = comparator(match["cmp"])
+    if match["uln"]:
+        return Criterion(
+            Kind.LAB, concept=concept, comparator=symbol, value=value, uln_multiple=True
+        )
+    unit = (match["unit"] or "").replace(" ", "")
+    converted = _canonical(concept, value, unit)
+    if converted is None:
+        return None
+    value, canonical_unit = converted
+    return Criterion(Kind.LAB, concept=concept, comparator=symbol, value=value, unit=canonical_unit)
+
+
+def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    """Value in the canonical unit of the lab, or None when the unit is missing or unknown."""
+    if concept in ("anc", "platelets", "wbc"):
+        if unit in _CELLS_PER_UL:
+            return round(value / 1000, 6), "10*3/uL"
+        if re.fullmatch(r"x10\^?9/l|x109/l|x10\^?3/(?:ul|µl|mcl|mm3|mm\^3)|k/ul", unit):
+            return value, "10*3/uL"
+        return None
+    if concept == "hemoglobin":
+        if unit == "g/dl":
+            return value, "g/dL"
+        if unit == "g/l":
+            return value / 10, "g/dL"
+        if unit == "mg/dl":
+            return value, "mg/dL"  # as written (protocols sometimes mean g/dL)
+        return None
+    if concept in ("creatinine", "bilirubin"):
+        if unit == "mg/dl":
+            return value, "mg/dL"
+        if unit in ("µmol/l", "umol/l"):
+            return value, "umol/L"
+        return None
+    if concept == "creatinine-clearance":
+        if unit.startswith(("ml/min", "mlmin")) or unit == "ml/minute":
+            return value, "mL/min"
+        return None
+    if concept == "lvef":
+        return (value, "%") if unit in ("%", "") else None
+    return None

@@ -1,0 +1,154 @@
+"""Prior therapy by class (RxNorm / ATC), lines of therapy, cell therapy, steroids, vaccines,
+life expectancy."""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window
+from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, days, to_number
+
+_CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("braf-inhibitor", "mek-inhibitor"), r"braf/mek inhibitors?|braf and mek inhibitors?"),
+    (
+        ("anti-pd-1-pd-l1",),
+        r"(?:anti-)?pd-1/ ?(?:anti-)?pd-l1(?: blocking)?(?: antibody| antibodies| inhibitors?)?"
+        r"|anti-pd-(?:l)?1(?: blocking)?(?: antibody| antibodies| therapy)?"
+        r"|pd-(?:l)?1 (?:blocking antibody|inhibitors?)",
+    ),
+    (("anti-ctla-4",), r"anti-ctla-?4(?: antibody| antibodies| therapy)?|ipilimumab"),
+    (("braf-inhibitor",), r"braf inhibitors?"),
+    (("mek-inhibitor",), r"mek inhibitors?"),
+    (
+        ("platinum-chemotherapy",),
+        r"platinum[- ]doublet(?: chemotherapy)?|platinum[- ]based (?:chemotherapy|therapy|doublet)"
+        r"|platin-based chemotherapy|platinum chemotherapy",
+    ),
+    (("egfr-inhibitor",), r"egfr (?:tkis?|tyrosine kinase inhibitors?|inhibitors?)"),
+    (("alk-inhibitor",), r"alk (?:tkis?|inhibitors?)"),
+    (("targeted-therapy",), r"targeted therap(?:y|ies)"),
+    (
+        ("cell-therapy",),
+        r"(?:prior )?(?:adoptive )?cell transfer therapy(?: including til and car-t therapies)?"
+        r"|any form of cell therapy(?: involving prior conditioning"
+        r" chemotherapy)?|car-t(?: cell)? therapy|cell therapy",
+    ),
+)
+_CLASS_PATTERNS = tuple(
+    (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])")) for concepts, p in _CLASSES
+)
+_PROGRESSED = re.compile(
+    r"(?:have |has )?progressed (?:on|during/after|during or after|after|following|on or after)\s*$"
+)
+_LAST_DOSE = re.compile(
+    r"(?:(?:have |has )?progressed )?within (?P<n>\d+) (?P<unit>day|week"
+    r"|month)s? (?:of|after|from) "
+    r"(?:the )?last dose of (?:an? )?$"
+)
+_LINES = re.compile(
+    rf"(?:{CMP}\s*)?(?P<n>\d+)(?:\s*(?:-|to)\s*(?P<n2>\d+))? (?:prior )?lines? of (?:prior )?"
+    r"(?:systemic )?(?:therapy|treatment|anti-?cancer therapy)(?! for)"
+)
+_TARGETED_COUNT = re.compile(rf"{CMP}\s*(?P<n>\d+) (?:prior )?targeted therap(?:y|ies)")
+_STEROID = re.compile(
+    r"(?:chronic )?(?:systemic )?(?:steroid|corticosteroid)s?(?: therapy"
+    rf"| treatment)?(?: of)?\s*{CMP}\s*"
+    rf"{NUMBER}\s*mg(?:/| per | a )?(?:day|d"
+    r"|daily)(?: (?:of )?prednisone(?: or (?:another|an|other) "
+    r"(?:steroid )?equivalent(?: dose)?| or equivalent| equivalent)?)?"
+)
+_VACCINE = re.compile(
+    r"(?:a )?(?:live(?:,| or| and/or)? (?:or )?(?:attenuated )?|live-virus |live attenuated )"
+    r"(?:vaccines?|vaccinations?)(?: \(e\.g\., flumist\))?"
+)
+_LIFE_EXPECTANCY = re.compile(
+    rf"(?:estimated )?life expectancy(?: of)?\s*(?:{CMP}\s*)?(?P<n>\d+) "
+    r"(?P<unit>week|month|year)s?(?: or more)?"
+)
+_UNITS = {"week": "wk", "month": "mo", "year": "a"}
+
+
+def find_therapies(text: str) -> list[Match]:
+    found: list[Match] = []
+    for concepts, pattern in _CLASS_PATTERNS:
+        for match in pattern.finditer(text):
+            before = text[: match.start()]
+            qualifiers: tuple[str, ...] = ()
+            window = None
+            start = match.start()
+            if dose := _LAST_DOSE.search(before):
+                n = int(dose["n"])
+                window = Window(0, days(n, dose["unit"]), EVENT_LAST_DOSE)
+                qualifiers = ("progressed",)
+                start = dose.start()
+            elif progressed := _PROGRESSED.search(before):
+                qualifiers = ("progressed",)
+                start = progressed.start()
+            children = tuple(
+                Criterion(
+                    Kind.PRIOR_THERAPY,
+                    concept=c,
+                    qualifiers=qualifiers,
+                    window=window,
+                    source_text=c,
+                )
+                for c in concepts
+            )
+            criterion = (
+                children[0]
+                if len(children) == 1
+                else Criterion(Kind.COMBINATION, children=children, combination="all-of")
+            )
+            found.append(Match(criterion, start, match.end()))
+    for match in _LINES.finditer(text):
+        n = int(match["n"])
+        count = Count(n, int(match["n2"])) if match["n2"] else _count(match["cmp"] or "=", n)
+        criterion = Criterion(
+            Kind.PRIOR_THERAPY, concept="systemic-anticancer-therapy", count=count
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    for match in _TARGETED_COUNT.finditer(text):
+        before = text[: match.start()]
+        progressed = _PROGRESSED.search(before)
+        criterion = Criterion(
+            Kind.PRIOR_THERAPY,
+            concept="targeted-therapy",
+            count=_count(match["cmp"], int(match["n"])),
+            qualifiers=("progressed",) if progressed else (),
+        )
+        found.append(
+            Match(criterion, progressed.start() if progressed else match.start(), match.end())
+        )
+    for match in _STEROID.finditer(text):
+        criterion = Criterion(
+            Kind.CORTICOSTEROID_DOSE,
+            concept="systemic-corticosteroid",
+            comparator=comparator(match["cmp"]),
+            value=to_number(match["num"]),
+            unit="mg/d",
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    for match in _VACCINE.finditer(text):
+        found.append(
+            Match(Criterion(Kind.VACCINE, concept="live-vaccine"), match.start(), match.end())
+        )
+    for match in _LIFE_EXPECTANCY.finditer(text):
+        criterion = Criterion(
+            Kind.LIFE_EXPECTANCY,
+            concept="life-expectancy",
+            comparator=comparator(match["cmp"] or ">="),
+            value=float(match["n"]),
+            unit=_UNITS[match["unit"]],
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+def _count(symbol: str, n: int) -> Count:
+    return {
+        "<=": Count(None, n),
+        "<": Count(None, n - 1),
+        ">=": Count(n, None),
+        ">": Count(n + 1, None),
+        "=": Count(n, n),
+    }[symbol]

@@ -1,0 +1,245 @@
+"""The normalized, immutable items of a patient record, one class per clinical category.
+
+Each item carries ``ref`` ("Condition/abc"), the id by which evaluation results cite it. The
+version differences between R4 and R5 are resolved by the readers; items have one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from fhirtrial.resources.patient_values import EMPTY_CONCEPT, Concept, Quantity, Range, Ratio
+
+ObservationValue = Quantity | Concept | Range | Ratio | str | bool | int | date
+"""``Observation.value[x]``: note that ``bool`` is tested before ``int`` by careful callers."""
+
+ACTIVE_CLINICAL_STATUSES = frozenset({"active", "recurrence", "relapse"})
+INACTIVE_CLINICAL_STATUSES = frozenset({"inactive", "remission", "resolved"})
+
+
+@dataclass(frozen=True, slots=True)
+class PatientInfo:
+    id: str
+    ref: str
+    birth_date: date | None
+    gender: str | None
+    deceased: bool | None
+    deceased_date: date | None
+    postal_codes: tuple[str, ...]
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True, slots=True)
+class StageInfo:
+    """A cancer stage from ``Condition.stage`` or an mCODE stage-group Observation."""
+
+    summary: Concept
+    type: Concept | None
+    date: date | None
+    source_ref: str
+    condition_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionItem:
+    ref: str
+    code: Concept
+    clinical_status: str | None
+    verification_status: str | None
+    onset: date | None
+    abatement: date | None
+    recorded: date | None
+    body_sites: tuple[Concept, ...]
+    categories: tuple[Concept, ...]
+    stages: tuple[StageInfo, ...]
+
+    @property
+    def is_active(self) -> bool | None:
+        """True/False from the clinical status; an abatement date alone means not active.
+
+        ``None`` when the record does not say (R4 allows a missing clinicalStatus).
+        """
+        if self.clinical_status in ACTIVE_CLINICAL_STATUSES:
+            return True
+        if self.clinical_status in INACTIVE_CLINICAL_STATUSES:
+            return False
+        if self.abatement is not None:
+            return False
+        return None
+
+    @property
+    def date(self) -> date | None:
+        return self.onset or self.recorded
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceRange:
+    low: Quantity | None
+    high: Quantity | None
+    type: Concept | None
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationComponent:
+    code: Concept
+    value: ObservationValue | None
+    data_absent_reason: Concept | None
+    reference_ranges: tuple[ReferenceRange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationItem:
+    ref: str
+    code: Concept
+    status: str | None
+    date: date | None
+    end_date: date | None
+    issued: date | None
+    value: ObservationValue | None
+    data_absent_reason: Concept | None
+    interpretations: tuple[Concept, ...]
+    reference_ranges: tuple[ReferenceRange, ...]
+    components: tuple[ObservationComponent, ...]
+    categories: tuple[Concept, ...]
+    body_site: Concept | None
+    method: Concept | None
+    focus: tuple[str, ...]
+
+    def component(self, system: str, code: str) -> ObservationComponent | None:
+        for component in self.components:
+            if component.code.has_code(system, code):
+                return component
+        return None
+
+
+MedicationSource = Literal["MedicationStatement", "MedicationRequest", "MedicationAdministration"]
+MedicationState = Literal["active", "completed", "stopped", "on-hold", "planned", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationItem:
+    """One medication use, whatever resource recorded it.
+
+    ``state`` folds the statuses of the three resources in R4 and R5 into one vocabulary;
+    ``status`` keeps the recorded code. ``start``/``end`` come from the effective period (or
+    dateTime), the dosage timing bounds or ``authoredOn``; ``end`` may lie in the future for a
+    planned course.
+    """
+
+    ref: str
+    source: MedicationSource
+    medication: Concept
+    medication_ref: str | None
+    ingredients: tuple[Concept, ...]
+    status: str | None
+    state: MedicationState
+    intent: str | None
+    start: date | None
+    end: date | None
+    authored: date | None
+    dose: Quantity | None
+    doses_per_day: float | None
+    """From the dosage timing (``frequency`` per ``period`` ``periodUnit``), when stated."""
+    reasons: tuple[Concept, ...]
+
+    @property
+    def last_known_date(self) -> date | None:
+        return self.end or self.start or self.authored
+
+    def is_current(self, day: date) -> bool | None:
+        """Whether the patient is on this medication on ``day`` (``None``: the record can't say)."""
+        if self.state in ("stopped", "completed"):
+            return self.end is not None and self.end >= day
+        if self.state == "planned":
+            return False
+        if self.end is not None and self.end < day:
+            return False
+        if self.start is not None and self.start > day:
+            return False
+        if self.state in ("active", "on-hold"):
+            return True
+        return None
+
+    def all_concepts(self) -> tuple[Concept, ...]:
+        return (self.medication, *self.ingredients)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureItem:
+    ref: str
+    code: Concept
+    status: str | None
+    start: date | None
+    end: date | None
+    body_sites: tuple[Concept, ...]
+    reasons: tuple[Concept, ...]
+    reason_refs: tuple[str, ...]
+    """References the procedure was done for (R4 ``reasonReference``, R5 ``reason.reference``)."""
+
+    @property
+    def date(self) -> date | None:
+        return self.start or self.end
+
+
+@dataclass(frozen=True, slots=True)
+class ImmunizationItem:
+    ref: str
+    vaccine: Concept
+    status: str | None
+    date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AllergyItem:
+    ref: str
+    code: Concept
+    clinical_status: str | None
+    verification_status: str | None
+    type: str | None
+    categories: tuple[str, ...]
+    criticality: str | None
+    onset: date | None
+    recorded: date | None
+    reactions: tuple[Concept, ...]
+
+    @property
+    def is_active(self) -> bool | None:
+        if self.clinical_status == "active":
+            return True
+        if self.clinical_status in ("inactive", "resolved"):
+            return False
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordIssue:
+    """Something in the bundle the reader had to work around (``warning``) or refuse (``error``)."""
+
+    severity: Literal["warning", "error"]
+    ref: str | None
+    message: str
+
+
+__all__ = [
+    "EMPTY_CONCEPT",
+    "AllergyItem",
+    "ConditionItem",
+    "ImmunizationItem",
+    "MedicationItem",
+    "ObservationComponent",
+    "ObservationItem",
+    "ObservationValue",
+    "PatientInfo",
+    "ProcedureItem",
+    "RecordIssue",
+    "ReferenceRange",
+    "StageInfo",
+]

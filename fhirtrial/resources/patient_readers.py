@@ -1,0 +1,659 @@
+"""One reader per clinical resource type: a FHIR R4 or R5 resource dict → a normalized item.
+
+A reader returns ``None`` when the resource does not describe something that happened to the
+patient (entered in error, refuted, not done, cancelled), and reports what it had to repair
+through ``ReadContext.warn``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from fhirtrial.resources.patient_items import (
+    EMPTY_CONCEPT,
+    AllergyItem,
+    ConditionItem,
+    ImmunizationItem,
+    MedicationItem,
+    MedicationState,
+    ObservationComponent,
+    ObservationItem,
+    ObservationValue,
+    ProcedureItem,
+    RecordIssue,
+    ReferenceRange,
+    StageInfo,
+)
+from fhirtrial.resources.patient_values import (
+    LOINC,
+    SNOMED,
+    Concept,
+    first_text,
+    parse_fhir_date,
+    read_concept,
+    read_concepts,
+    read_period,
+    read_quantity,
+    read_range,
+    read_ratio,
+    status_code,
+)
+
+# mCODE TNM stage group observation codes (LOINC stage group clinical/pathology/other, SNOMED
+# TNM stage grouping and its clinical/pathologic children).
+STAGE_GROUP_CODES = frozenset(
+    {
+        (LOINC, "21908-9"),
+        (LOINC, "21902-2"),
+        (LOINC, "21914-7"),
+        (SNOMED, "399390009"),
+        (SNOMED, "399537006"),
+        (SNOMED, "399588009"),
+    }
+)
+
+# A clock skew or time zone may put a same-day record a little after "today".
+_FUTURE_SLACK = timedelta(days=1)
+
+
+@dataclass
+class ReadContext:
+    as_of: date
+    birth_date: date | None
+    resolve: Callable[[str, dict[str, Any] | None], dict[str, Any] | None]
+    issues: list[RecordIssue] = field(default_factory=list)
+
+    def warn(self, ref: str | None, message: str) -> None:
+        self.issues.append(RecordIssue("warning", ref, message))
+
+    def event_date(self, raw: Any, ref: str, element: str, *, end: bool = False) -> date | None:
+        """A date of something that already happened: unreadable or impossible → ``None``."""
+        if raw is None:
+            return None
+        day = parse_fhir_date(raw, end=end)
+        if day is None:
+            self.warn(ref, f"{element} {raw!r} is not a valid FHIR date; ignored")
+            return None
+        if day > self.as_of + _FUTURE_SLACK:
+            self.warn(ref, f"{element} {raw} lies after the evaluation date {self.as_of}; ignored")
+            return None
+        if self.birth_date is not None and day < self.birth_date:
+            self.warn(ref, f"{element} {raw} lies before the birth date {self.birth_date}; ignored")
+            return None
+        return day
+
+    def plan_date(self, raw: Any, ref: str, element: str, *, end: bool = False) -> date | None:
+        """A date that may be in the future (a planned medication end), but is still checked."""
+        if raw is None:
+            return None
+        day = parse_fhir_date(raw, end=end)
+        if day is None:
+            self.warn(ref, f"{element} {raw!r} is not a valid FHIR date; ignored")
+        return day
+
+    def event_span(
+        self, resource: dict[str, Any], prefix: str, ref: str
+    ) -> tuple[date | None, date | None]:
+        """``<prefix>DateTime`` / ``<prefix>Period`` / ``<prefix>Instant`` → (start, end)."""
+        for suffix in ("DateTime", "Instant"):
+            raw = resource.get(prefix + suffix)
+            if raw is not None:
+                day = self.event_date(raw, ref, prefix + suffix)
+                return day, None
+        period = resource.get(prefix + "Period")
+        if isinstance(period, dict):
+            start = self.event_date(period.get("start"), ref, prefix + "Period.start")
+            end = self.plan_date(period.get("end"), ref, prefix + "Period.end", end=True)
+            if start is not None and end is not None and end < start:
+                self.warn(ref, f"{prefix}Period ends before it starts; end ignored")
+                end = None
+            return start, end
+        return None, None
+
+
+def _ref_of(resource: dict[str, Any]) -> str:
+    return f"{resource.get('resourceType')}/{resource.get('id') or '?'}"
+
+
+# ---------------------------------------------------------------- Condition
+
+
+def read_condition(
+    resource: dict[str, Any], ref: str, ctx: ReadContext, stages: tuple[StageInfo, ...]
+) -> ConditionItem | None:
+    verification = status_code(resource.get("verificationStatus"))
+    if verification in ("entered-in-error", "refuted"):
+        return None
+    code = read_concept(resource.get("code"))
+    if code is None:
+        ctx.warn(ref, "Condition has no code")
+        code = EMPTY_CONCEPT
+    onset = _condition_date(resource, "onset", ref, ctx)
+    abatement = _condition_date(resource, "abatement", ref, ctx)
+    if onset is not None and abatement is not None and abatement < onset:
+        ctx.warn(ref, "abatement precedes onset; abatement ignored")
+        abatement = None
+    return ConditionItem(
+        ref=ref,
+        code=code,
+        clinical_status=status_code(resource.get("clinicalStatus")),
+        verification_status=verification,
+        onset=onset,
+        abatement=abatement,
+        recorded=ctx.event_date(resource.get("recordedDate"), ref, "recordedDate"),
+        body_sites=read_concepts(resource.get("bodySite")),
+        categories=read_concepts(resource.get("category")),
+        stages=(*_condition_stages(resource, ref, ctx), *stages),
+    )
+
+
+def _condition_date(resource: dict[str, Any], prefix: str, ref: str, ctx: ReadContext):
+    raw = resource.get(prefix + "DateTime")
+    if raw is not None:
+        return ctx.event_date(raw, ref, prefix + "DateTime")
+    period = resource.get(prefix + "Period")
+    if isinstance(period, dict):
+        return ctx.event_date(period.get("start"), ref, prefix + "Period.start")
+    age = resource.get(prefix + "Age")
+    if isinstance(age, dict) and ctx.birth_date is not None:
+        quantity = read_quantity(age)
+        if quantity is not None and quantity.value is not None and quantity.code in (None, "a"):
+            years = int(quantity.value)
+            try:
+                return ctx.birth_date.replace(year=ctx.birth_date.year + years)
+            except ValueError:  # born on 29 February
+                return ctx.birth_date.replace(year=ctx.birth_date.year + years, day=28)
+    return None
+
+
+def _condition_stages(resource: dict[str, Any], ref: str, ctx: ReadContext) -> list[StageInfo]:
+    stages = resource.get("stage")
+    if isinstance(stages, dict):  # STU3 had a single stage
+        stages = [stages]
+    if not isinstance(stages, list):
+        return []
+    result = []
+    for stage in stages:
+        if not isinstance(stage, dict):
+            continue
+        summary = read_concept(stage.get("summary"))
+        if summary is None:
+            continue
+        result.append(
+            StageInfo(
+                summary=summary,
+                type=read_concept(stage.get("type")),
+                date=None,
+                source_ref=ref,
+                condition_ref=ref,
+            )
+        )
+    return result
+
+
+def stage_from_observation(item: ObservationItem, condition_ref: str | None) -> StageInfo | None:
+    if not isinstance(item.value, Concept):
+        return None
+    return StageInfo(
+        summary=item.value,
+        type=item.code,
+        date=item.date,
+        source_ref=item.ref,
+        condition_ref=condition_ref,
+    )
+
+
+def is_stage_observation(item: ObservationItem) -> bool:
+    return any(key in STAGE_GROUP_CODES for key in item.code.keys)
+
+
+# ---------------------------------------------------------------- Observation
+
+_EXCLUDED_OBSERVATION_STATUSES = frozenset({"entered-in-error", "cancelled"})
+
+
+def read_observation(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> ObservationItem | None:
+    status = resource.get("status") if isinstance(resource.get("status"), str) else None
+    if status in _EXCLUDED_OBSERVATION_STATUSES:
+        return None
+    code = read_concept(resource.get("code"))
+    if code is None:
+        ctx.warn(ref, "Observation has no code")
+        code = EMPTY_CONCEPT
+    start, end = ctx.event_span(resource, "effective", ref)
+    issued = ctx.event_date(resource.get("issued"), ref, "issued")
+    focus = resource.get("focus")
+    return ObservationItem(
+        ref=ref,
+        code=code,
+        status=status,
+        date=start or end,
+        end_date=end,
+        issued=issued,
+        value=read_value(resource, ref, ctx),
+        data_absent_reason=read_concept(resource.get("dataAbsentReason")),
+        interpretations=read_concepts(resource.get("interpretation")),
+        reference_ranges=_reference_ranges(resource.get("referenceRange")),
+        components=_components(resource.get("component"), ref, ctx),
+        categories=read_concepts(resource.get("category")),
+        body_site=read_concept(resource.get("bodySite")),
+        method=read_concept(resource.get("method")),
+        focus=tuple(
+            f["reference"]
+            for f in focus
+            if isinstance(f, dict) and isinstance(f.get("reference"), str)
+        )
+        if isinstance(focus, list)
+        else (),
+    )
+
+
+def read_value(element: dict[str, Any], ref: str, ctx: ReadContext) -> ObservationValue | None:
+    """``value[x]`` of an Observation or component, in the types R4 and R5 allow."""
+    if "valueQuantity" in element:
+        quantity = read_quantity(element["valueQuantity"])
+        if quantity is None or quantity.value is None:
+            ctx.warn(ref, "valueQuantity has no numeric value")
+            return None
+        return quantity
+    if "valueCodeableConcept" in element:
+        return read_concept(element["valueCodeableConcept"])
+    if "valueString" in element:
+        value = element["valueString"]
+        return value if isinstance(value, str) else None
+    if "valueBoolean" in element:
+        value = element["valueBoolean"]
+        return value if isinstance(value, bool) else None
+    if "valueInteger" in element:
+        value = element["valueInteger"]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        ctx.warn(ref, f"valueInteger {value!r} is not an integer")
+        return None
+    if "valueRange" in element:
+        return read_range(element["valueRange"])
+    if "valueRatio" in element:
+        return read_ratio(element["valueRatio"])
+    if "valueDateTime" in element:
+        return parse_fhir_date(element["valueDateTime"])
+    return None
+
+
+def _reference_ranges(raw: Any) -> tuple[ReferenceRange, ...]:
+    if not isinstance(raw, list):
+        return ()
+    ranges = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text")
+        ranges.append(
+            ReferenceRange(
+                low=read_quantity(item.get("low")),
+                high=read_quantity(item.get("high")),
+                type=read_concept(item.get("type")),
+                text=text if isinstance(text, str) else None,
+            )
+        )
+    return tuple(ranges)
+
+
+def _components(raw: Any, ref: str, ctx: ReadContext) -> tuple[ObservationComponent, ...]:
+    if not isinstance(raw, list):
+        return ()
+    components = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        components.append(
+            ObservationComponent(
+                code=read_concept(item.get("code")) or EMPTY_CONCEPT,
+                value=read_value(item, ref, ctx),
+                data_absent_reason=read_concept(item.get("dataAbsentReason")),
+                reference_ranges=_reference_ranges(item.get("referenceRange")),
+            )
+        )
+    return tuple(components)
+
+
+# ---------------------------------------------------------------- Medications
+
+# R4 MedicationStatement / MedicationRequest / MedicationAdministration statuses and R5's
+# additions ("ended" on MedicationRequest; "recorded"/"draft" on MedicationStatement, where R5
+# moved taken / not taken / stopped to ``adherence``).
+_MEDICATION_STATES: dict[str, MedicationState | None] = {
+    "active": "active",
+    "in-progress": "active",
+    "completed": "completed",
+    "ended": "completed",
+    "stopped": "stopped",
+    "on-hold": "on-hold",
+    "intended": "planned",
+    "draft": "planned",
+    "preparation": "planned",
+    "unknown": "unknown",
+    "recorded": "unknown",
+    "entered-in-error": None,
+    "not-taken": None,
+    "not-done": None,
+    "cancelled": None,
+}
+
+_R5_ADHERENCE_STATES: dict[str, MedicationState | None] = {
+    "taking": "active",
+    "taking-as-directed": "active",
+    "taking-not-as-directed": "active",
+    "on-hold": "on-hold",
+    "on-hold-as-directed": "on-hold",
+    "on-hold-not-as-directed": "on-hold",
+    "stopped": "stopped",
+    "stopped-as-directed": "stopped",
+    "stopped-not-as-directed": "stopped",
+    "not-taking": None,
+    "unknown": "unknown",
+}
+
+_PLANNING_INTENTS = frozenset({"proposal", "plan"})
+
+
+def read_medication_use(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> MedicationItem | None:
+    kind = resource["resourceType"]
+    status = resource.get("status") if isinstance(resource.get("status"), str) else None
+    state = _MEDICATION_STATES.get(status or "unknown", "unknown")
+    if state is None:
+        return None
+    if kind == "MedicationStatement" and "adherence" in resource:
+        adherence = status_code((resource.get("adherence") or {}).get("code"))
+        if adherence in _R5_ADHERENCE_STATES:
+            state = _R5_ADHERENCE_STATES[adherence]
+            if state is None:
+                return None
+    intent = resource.get("intent") if isinstance(resource.get("intent"), str) else None
+    if kind == "MedicationRequest" and intent in _PLANNING_INTENTS and state == "active":
+        state = "planned"
+
+    medication, medication_ref, ingredients = _medication_concept(resource, ref, ctx)
+    start, end, authored = _medication_dates(resource, kind, ref, ctx)
+    return MedicationItem(
+        ref=ref,
+        source=kind,
+        medication=medication,
+        medication_ref=medication_ref,
+        ingredients=ingredients,
+        status=status,
+        state=state,
+        intent=intent,
+        start=start,
+        end=end,
+        authored=authored,
+        dose=_medication_dose(resource, kind),
+        doses_per_day=_doses_per_day(resource, kind),
+        reasons=(
+            *read_concepts(resource.get("reasonCode")),
+            *_reason_concepts(resource.get("reason")),
+        ),
+    )
+
+
+def _medication_concept(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> tuple[Concept, str | None, tuple[Concept, ...]]:
+    """R4 ``medicationCodeableConcept``/``medicationReference``; R5 ``medication`` (a
+    CodeableReference with ``concept`` and/or ``reference``)."""
+    concept = read_concept(resource.get("medicationCodeableConcept"))
+    reference = resource.get("medicationReference")
+    r5 = resource.get("medication")
+    if isinstance(r5, dict):
+        concept = concept or read_concept(r5.get("concept"))
+        reference = reference or r5.get("reference")
+    if concept is not None and concept.codings:
+        return concept, None, ()
+    if isinstance(reference, dict) and isinstance(reference.get("reference"), str):
+        target_ref = reference["reference"]
+        medication = ctx.resolve(target_ref, resource)
+        if medication is not None and medication.get("resourceType") == "Medication":
+            code = read_concept(medication.get("code")) or EMPTY_CONCEPT
+            return code, _ref_of(medication), _ingredients(medication)
+        ctx.warn(ref, f"medication reference {target_ref} is not in the bundle")
+        display = reference.get("display")
+        return Concept(text=display if isinstance(display, str) else None), target_ref, ()
+    if concept is not None:
+        return concept, None, ()
+    ctx.warn(ref, "medication has neither a code nor a reference")
+    return EMPTY_CONCEPT, None, ()
+
+
+def _ingredients(medication: dict[str, Any]) -> tuple[Concept, ...]:
+    items = medication.get("ingredient")
+    if not isinstance(items, list):
+        return ()
+    result = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        # R4 itemCodeableConcept; R5 item is a CodeableReference.
+        concept = read_concept(item.get("itemCodeableConcept"))
+        if concept is None and isinstance(item.get("item"), dict):
+            concept = read_concept(item["item"].get("concept"))
+        if concept is not None:
+            result.append(concept)
+    return tuple(result)
+
+
+def _medication_dates(
+    resource: dict[str, Any], kind: str, ref: str, ctx: ReadContext
+) -> tuple[date | None, date | None, date | None]:
+    authored = None
+    if kind == "MedicationStatement":
+        start, end = ctx.event_span(resource, "effective", ref)
+        if start is None and end is None:
+            start = ctx.event_date(resource.get("dateAsserted"), ref, "dateAsserted")
+    elif kind == "MedicationAdministration":
+        start, end = ctx.event_span(resource, "effective", ref)
+        if start is None and end is None:
+            # R5 spells it "occurence"; accept the correct spelling too.
+            start, end = ctx.event_span(resource, "occurence", ref)
+        if start is None and end is None:
+            start, end = ctx.event_span(resource, "occurrence", ref)
+    else:
+        authored = ctx.plan_date(resource.get("authoredOn"), ref, "authoredOn")
+        start, end = _request_period(resource, ref, ctx)
+    if start is not None and end is not None and end < start:
+        ctx.warn(ref, "medication period ends before it starts; end ignored")
+        end = None
+    return start, end, authored
+
+
+def _request_period(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> tuple[date | None, date | None]:
+    period = read_period(resource.get("effectiveDosePeriod"))  # R5
+    if period is not None and (period.start or period.end):
+        return period.start, period.end
+    for dosage in _list(resource.get("dosageInstruction")):
+        repeat = (dosage.get("timing") or {}).get("repeat") if isinstance(dosage, dict) else None
+        bounds = read_period(repeat.get("boundsPeriod")) if isinstance(repeat, dict) else None
+        if bounds is not None and (bounds.start or bounds.end):
+            return bounds.start, bounds.end
+    validity = read_period((resource.get("dispenseRequest") or {}).get("validityPeriod"))
+    if validity is not None and validity.start:
+        return validity.start, validity.end
+    authored = parse_fhir_date(resource.get("authoredOn"))
+    return authored, None
+
+
+def _medication_dose(resource: dict[str, Any], kind: str):
+    if kind == "MedicationAdministration":
+        dosage = resource.get("dosage")
+        return read_quantity(dosage.get("dose")) if isinstance(dosage, dict) else None
+    dosages = _list(
+        resource.get("dosage" if kind == "MedicationStatement" else "dosageInstruction")
+    )
+    for dosage in dosages:
+        if not isinstance(dosage, dict):
+            continue
+        for dose_and_rate in _list(dosage.get("doseAndRate")):
+            if isinstance(dose_and_rate, dict):
+                quantity = read_quantity(dose_and_rate.get("doseQuantity"))
+                if quantity is not None:
+                    return quantity
+    return None
+
+
+_PERIOD_IN_DAYS = {"s": 1 / 86400, "min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375}
+
+
+def _doses_per_day(resource: dict[str, Any], kind: str) -> float | None:
+    if kind == "MedicationAdministration":
+        return None
+    dosages = _list(
+        resource.get("dosage" if kind == "MedicationStatement" else "dosageInstruction")
+    )
+    for dosage in dosages:
+        timing = dosage.get("timing") if isinstance(dosage, dict) else None
+        repeat = timing.get("repeat") if isinstance(timing, dict) else None
+        if not isinstance(repeat, dict):
+            continue
+        frequency, period = repeat.get("frequency", 1), repeat.get("period")
+        days = _PERIOD_IN_DAYS.get(repeat.get("periodUnit"))
+        if (
+            isinstance(frequency, int | float)
+            and isinstance(period, int | float)
+            and days
+            and period > 0
+        ):
+            return frequency / (period * days)
+    return None
+
+
+def _reason_refs(resource: dict[str, Any], ctx: ReadContext) -> tuple[str, ...]:
+    """Reason references as ``Type/id`` when the target is in the bundle (urn:uuid resolved)."""
+    refs = [
+        r.get("reference") for r in _list(resource.get("reasonReference")) if isinstance(r, dict)
+    ]
+    for reason in _list(resource.get("reason")):  # R5 CodeableReference
+        if isinstance(reason, dict) and isinstance(reason.get("reference"), dict):
+            refs.append(reason["reference"].get("reference"))
+    result = []
+    for ref in refs:
+        if isinstance(ref, str):
+            target = ctx.resolve(ref, resource)
+            result.append(_ref_of(target) if target is not None else ref)
+    return tuple(result)
+
+
+def _reason_concepts(raw: Any) -> tuple[Concept, ...]:
+    """R5 ``reason`` is a list of CodeableReference."""
+    return tuple(
+        c
+        for c in (read_concept(r.get("concept")) for r in _list(raw) if isinstance(r, dict))
+        if c is not None
+    )
+
+
+def _list(raw: Any) -> list[Any]:
+    return raw if isinstance(raw, list) else []
+
+
+# ---------------------------------------------------------------- Procedure, Immunization, Allergy
+
+_EXCLUDED_PROCEDURE_STATUSES = frozenset({"entered-in-error", "not-done"})
+
+
+def read_procedure(resource: dict[str, Any], ref: str, ctx: ReadContext) -> ProcedureItem | None:
+    status = resource.get("status") if isinstance(resource.get("status"), str) else None
+    if status in _EXCLUDED_PROCEDURE_STATUSES:
+        return None
+    code = read_concept(resource.get("code"))
+    if code is None:
+        ctx.warn(ref, "Procedure has no code")
+        code = EMPTY_CONCEPT
+    # R4 performed[x]; R5 occurrence[x].
+    start, end = ctx.event_span(resource, "performed", ref)
+    if start is None and end is None:
+        start, end = ctx.event_span(resource, "occurrence", ref)
+    return ProcedureItem(
+        ref=ref,
+        code=code,
+        status=status,
+        start=start,
+        end=end,
+        body_sites=read_concepts(resource.get("bodySite")),
+        reasons=(
+            *read_concepts(resource.get("reasonCode")),
+            *_reason_concepts(resource.get("reason")),
+        ),
+        reason_refs=_reason_refs(resource, ctx),
+    )
+
+
+def read_immunization(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> ImmunizationItem | None:
+    status = resource.get("status") if isinstance(resource.get("status"), str) else None
+    if status in ("not-done", "entered-in-error"):
+        return None
+    vaccine = read_concept(resource.get("vaccineCode"))
+    if vaccine is None:
+        ctx.warn(ref, "Immunization has no vaccineCode")
+        vaccine = EMPTY_CONCEPT
+    day = ctx.event_date(resource.get("occurrenceDateTime"), ref, "occurrenceDateTime")
+    if day is None and "occurrenceString" in resource:
+        ctx.warn(ref, "occurrenceString is free text; the vaccination date is unknown")
+    return ImmunizationItem(ref=ref, vaccine=vaccine, status=status, date=day)
+
+
+def read_allergy(resource: dict[str, Any], ref: str, ctx: ReadContext) -> AllergyItem | None:
+    verification = status_code(resource.get("verificationStatus"))
+    if verification in ("entered-in-error", "refuted"):
+        return None
+    code = read_concept(resource.get("code"))
+    if code is None:
+        ctx.warn(ref, "AllergyIntolerance has no code")
+        code = EMPTY_CONCEPT
+    categories = resource.get("category")
+    onset = ctx.event_date(resource.get("onsetDateTime"), ref, "onsetDateTime")
+    reactions: list[Concept] = []
+    for reaction in _list(resource.get("reaction")):
+        if not isinstance(reaction, dict):
+            continue
+        for manifestation in _list(reaction.get("manifestation")):
+            # R4 CodeableConcept; R5 CodeableReference.
+            concept = read_concept(manifestation)
+            if concept is not None and not concept.codings and "concept" in manifestation:
+                concept = read_concept(manifestation["concept"])
+            if concept is not None:
+                reactions.append(concept)
+    return AllergyItem(
+        ref=ref,
+        code=code,
+        clinical_status=status_code(resource.get("clinicalStatus")),
+        verification_status=verification,
+        type=status_code(resource.get("type")),  # R4 code, R5 CodeableConcept
+        categories=tuple(c for c in _list(categories) if isinstance(c, str)),
+        criticality=first_text(resource.get("criticality")),
+        onset=onset,
+        recorded=ctx.event_date(resource.get("recordedDate"), ref, "recordedDate"),
+        reactions=tuple(reactions),
+    )
+
+
+__all__ = [
+    "STAGE_GROUP_CODES",
+    "ReadContext",
+    "is_stage_observation",
+    "read_allergy",
+    "read_condition",
+    "read_immunization",
+    "read_medication_use",
+    "read_observation",
+    "read_procedure",
+    "stage_from_observation",
+]
