@@ -67,3 +67,89 @@ def load(
         return 1 if report.failures else 0
 
     raise typer.Exit(asyncio.run(run()))
+
+
+@app.command("import")
+def import_(
+    nct: Annotated[list[str] | None, typer.Option("--nct", help="NCT numbers to fetch.")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Free-text search.")] = None,
+    condition: Annotated[str | None, typer.Option("--condition", help="Condition search.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="Comma-separated overall statuses, e.g. RECRUITING,NOT_YET_RECRUITING."
+        ),
+    ] = None,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--file", exists=True, help="Study JSON, API page, ndjson, or a directory of these."
+        ),
+    ] = None,
+) -> None:
+    """Import ClinicalTrials.gov studies as ResearchStudy + PlanDefinition + EvidenceVariable."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from fhirtrial.catalog.importer import import_studies
+    from fhirtrial.catalog.sources import from_files, from_nct_ids, from_search
+    from fhirtrial.ctgov import CtGovClient
+    from fhirtrial.runtime import open_database
+
+    if not (nct or query or condition or status or file):
+        raise typer.BadParameter("give --nct, --query/--condition/--status, or --file")
+    settings = Settings()
+    statuses = [s.strip().upper() for s in status.split(",")] if status else None
+
+    async def run() -> int:
+        columns = (
+            TextColumn("[bold]importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:.1f} studies/s · {task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+        )
+        async with (
+            open_database(settings) as database,
+            CtGovClient(
+                settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
+            ) as client,
+        ):
+            with Progress(*columns, transient=False) as bar:
+                total = None
+                sources = []
+                if file:
+                    inputs = from_files(list(file))
+                    total = len(inputs)
+                    sources.append(inputs)
+                if nct:
+                    total = (total or 0) + len(nct)
+                    sources.append(from_nct_ids(client, list(nct)))
+                if query or condition or statuses:
+                    total = None
+                    sources.append(
+                        from_search(
+                            client, term=query, condition=condition, overall_status=statuses
+                        )
+                    )
+                task = bar.add_task("import", total=total, rate=0.0, failed=0)
+
+                def progress(summary) -> None:
+                    elapsed = bar.tasks[task].elapsed or 1e-9
+                    bar.update(
+                        task,
+                        completed=summary.processed,
+                        rate=summary.processed / elapsed,
+                        failed=len(summary.failures),
+                    )
+
+                summaries = [
+                    await import_studies(database, source, progress=progress) for source in sources
+                ]
+        failed = 0
+        for summary in summaries:
+            for line in summary.lines():
+                typer.echo(line)
+            failed += len(summary.failures)
+        return 1 if failed else 0
+
+    raise typer.Exit(asyncio.run(run()))

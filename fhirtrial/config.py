@@ -19,5 +19,10 @@ class Settings(BaseSettings):
     max_json_depth: int = 64
     default_page_size: int = 20
     max_page_size: int = 1000
+    # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
+    # Bearer token for catalog operations ($import); unset: loopback clients only.
+    admin_token: str | None = None
+    ctgov_base_url: str = "https://clinicaltrials.gov/api/v2"
+    ctgov_requests_per_minute: float = 50
     log_level: str = "INFO"

@@ -13,6 +13,12 @@ from fhirtrial.store.repository import Repository
 
 @contextlib.asynccontextmanager
 async def open_repository(settings: Settings) -> AsyncIterator[Repository]:
+    async with open_database(settings) as database:
+        yield Repository(database)
+
+
+@contextlib.asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[Database]:
     embedded = None
     url = settings.mongodb_url
     if url is None:
@@ -23,7 +29,7 @@ async def open_repository(settings: Settings) -> AsyncIterator[Repository]:
     )
     try:
         await database.ensure_indexes()
-        yield Repository(database)
+        yield database
     finally:
         await database.close()
         if embedded is not None:

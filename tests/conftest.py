@@ -46,7 +46,9 @@ def make_settings(mongo_url: str, **overrides) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def running_client(
+    settings: Settings, *, keep: bool = False
+) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client talking to the app in-process, with its lifespan run around it."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -54,7 +56,8 @@ async def running_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]
         async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
             client.app = app
             yield client
-        await app.state.context.repository.database.client.drop_database(settings.database)
+        if not keep:
+            await app.state.context.repository.database.client.drop_database(settings.database)
 
 
 @pytest.fixture

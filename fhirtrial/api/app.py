@@ -16,6 +16,7 @@ from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
 from fhirtrial.api.context import ServerContext
 from fhirtrial.api.responses import fhir_response
+from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
 from fhirtrial.resources.outcome import operation_outcome
@@ -31,6 +32,7 @@ ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
+    Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),
     Route(f"{_T}/{{rid:str}}/_history/{{vid:str}}", fhir.vread, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}/_history", fhir.history_instance, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}", fhir.read, methods=["GET"]),
@@ -63,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         supervisor = None
         try:
             await database.ensure_indexes()
+            if settings.load_seeds:
+                await load_seeds_if_empty(database)
             app.state.context = ServerContext(settings, Repository(database))
             app.state.embedded = embedded
             if embedded is not None:

@@ -40,6 +40,14 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
+async def read_resource(request: Request) -> dict:
+    """The JSON object in the body, within the server's configured size and nesting limits."""
+    settings = request.app.state.context.settings
+    return await read_json(
+        request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
+    )
+
+
 async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict:
     """The JSON object in the request body, checked for media type, size and nesting."""
     media_type = media_type_of(request)

@@ -21,6 +21,7 @@ def searchset(
     offset: int,
     elements: tuple[str, ...] = (),
     outcome: dict | None = None,
+    summary_count: bool = False,
 ) -> dict:
     entries = [_entry(base, r, "match", elements) for r in result.matches]
     entries += [_entry(base, r, "include", ()) for r in result.included]
@@ -29,9 +30,10 @@ def searchset(
     bundle: dict = {"resourceType": "Bundle", "type": "searchset"}
     if result.total is not None:
         bundle["total"] = result.total
-    bundle["link"] = _page_links(
+    links = _page_links(
         f"{base}/{resource_type}", params, count, offset, len(result.matches), result.total
     )
+    bundle["link"] = links[:1] if summary_count else links
     bundle["entry"] = entries
     return bundle
 

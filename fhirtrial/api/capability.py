@@ -1,6 +1,7 @@
 """The CapabilityStatement, generated from the registry that also drives routes and indexes."""
 
 from fhirtrial import __version__
+from fhirtrial.api.operations import OPERATIONS
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, RESOURCE_TYPES
 from fhirtrial.resources.search_query import DATE_PREFIXES
 
@@ -14,9 +15,6 @@ INTERACTIONS = (
     "create",
     "search-type",
 )
-
-# Operations registered by later layers: {resource type: [(name, canonical), ...]}.
-OPERATIONS: dict[str, list[tuple[str, str]]] = {}
 
 
 def capability_statement(base: str, *, date: str) -> dict:
@@ -74,7 +72,9 @@ def _resource(name: str) -> dict:
     }
     if not out["searchInclude"]:
         del out["searchInclude"]
-    operations = OPERATIONS.get(name, [])
+    operations = [
+        (op, definition) for (rtype, op), (_, definition) in OPERATIONS.items() if rtype == name
+    ]
     if operations:
         out["operation"] = [{"name": op, "definition": url} for op, url in operations]
     return out

@@ -8,8 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fhirtrial.api import bundles
-from fhirtrial.api.bodies import FORM_MEDIA_TYPE, UnsupportedMediaType, media_type_of, read_body
-from fhirtrial.api.bodies import read_json as _read_json
+from fhirtrial.api.bodies import (
+    FORM_MEDIA_TYPE,
+    UnsupportedMediaType,
+    media_type_of,
+    read_body,
+)
+from fhirtrial.api.bodies import read_resource as read_json
 from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
@@ -30,13 +35,6 @@ def _type(request: Request) -> ResourceType:
     if spec is None:
         raise NotFound(f"Resource type '{name}' is not supported by this server")
     return spec
-
-
-async def read_json(request: Request) -> dict:
-    settings = context(request).settings
-    return await _read_json(
-        request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
-    )
 
 
 def _version_headers(stored: Stored) -> dict[str, str]:
@@ -142,8 +140,20 @@ async def search(request: Request) -> Response:
         offset=query.offset,
         elements=query.elements,
         outcome=outcome,
+        summary_count=query.summary_count,
     )
     return fhir_response(request, bundle)
+
+
+async def operation(request: Request) -> Response:
+    from fhirtrial.api.operations import OPERATIONS
+
+    spec = _type(request)
+    name = request.path_params["operation"]
+    entry = OPERATIONS.get((spec.name, name))
+    if entry is None:
+        raise NotFound(f"Operation ${name} is not defined on {spec.name}")
+    return await entry[0](request)
 
 
 async def history_instance(request: Request) -> Response:

@@ -136,6 +136,7 @@ async def test_summary_count_returns_only_the_total(catalog):
     bundle = (await catalog.get("/ResearchStudy", params={"_summary": "count"})).json()
     assert bundle["total"] == 3
     assert bundle["entry"] == []
+    assert [link["relation"] for link in bundle["link"]] == ["self"]
 
 
 async def test_sort_by_title_descending(catalog):

@@ -1,0 +1,14 @@
+"""FHIR operations, one module each; `OPERATIONS` maps (resource type, name) to a handler."""
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fhirtrial.api.operations import import_studies
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+OPERATIONS: dict[tuple[str, str], tuple[Handler, str]] = {
+    ("ResearchStudy", "import"): (import_studies.handle, import_studies.DEFINITION),
+}

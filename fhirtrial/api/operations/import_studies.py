@@ -1,0 +1,118 @@
+"""`POST [base]/ResearchStudy/$import`: import ClinicalTrials.gov studies over HTTP.
+
+In: a Parameters resource with `nctId` (valueString, repeatable; fetched from ClinicalTrials.gov)
+and/or `study` (the API v2 study JSON as valueString, or a valueAttachment with base64 JSON data).
+Out: a Parameters resource with the counts, the imported studies and an OperationOutcome that
+lists every failure with its NCT id.
+"""
+
+import base64
+import binascii
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fhirtrial.api.auth import require_admin
+from fhirtrial.api.bodies import read_resource
+from fhirtrial.api.context import context
+from fhirtrial.api.responses import fhir_response
+from fhirtrial.catalog.importer import ImportSummary, import_studies
+from fhirtrial.catalog.sources import from_documents, from_nct_ids
+from fhirtrial.ctgov import CtGovClient
+from fhirtrial.errors import BadRequest, Issue
+from fhirtrial.resources.outcome import operation_outcome
+
+DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-import"
+
+
+async def handle(request: Request) -> Response:
+    require_admin(request)
+    body = await read_resource(request)
+    if body.get("resourceType") != "Parameters":
+        raise BadRequest("$import expects a Parameters resource")
+    nct_ids, studies = _arguments(body)
+    if not nct_ids and not studies:
+        raise BadRequest("$import needs at least one 'nctId' or 'study' parameter")
+    ctx = context(request)
+    database = ctx.repository.database
+    summary = ImportSummary()
+    if studies:
+        summary = await import_studies(database, from_documents(studies, "study parameter"))
+    if nct_ids:
+        settings = ctx.settings
+        async with CtGovClient(
+            settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
+        ) as client:
+            fetched = await import_studies(database, from_nct_ids(client, nct_ids))
+        _merge(summary, fetched)
+    status = 200 if not summary.failures or summary.processed > len(summary.failures) else 422
+    return fhir_response(request, _result(summary), status=status)
+
+
+def _arguments(body: dict) -> tuple[list[str], list[dict]]:
+    nct_ids, studies = [], []
+    for index, parameter in enumerate(body.get("parameter", [])):
+        name = parameter.get("name")
+        where = f"Parameters.parameter[{index}]"
+        if name == "nctId":
+            value = parameter.get("valueString") or parameter.get("valueIdentifier", {}).get(
+                "value"
+            )
+            if not isinstance(value, str) or not value.strip():
+                raise BadRequest(f"{where}: nctId needs a valueString", expression=[where])
+            nct_ids.append(value.strip())
+        elif name == "study":
+            studies.append(_study_json(parameter, where))
+        else:
+            raise BadRequest(f"{where}: unknown parameter '{name}' for $import", expression=[where])
+    return nct_ids, studies
+
+
+def _study_json(parameter: dict, where: str) -> dict:
+    if "valueString" in parameter:
+        raw = parameter["valueString"].encode()
+    elif "valueAttachment" in parameter:
+        try:
+            raw = base64.b64decode(parameter["valueAttachment"].get("data", ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest(f"{where}: valueAttachment.data is not base64") from None
+    else:
+        raise BadRequest(f"{where}: study needs valueString or valueAttachment (JSON)")
+    try:
+        study = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"{where}: study is not JSON: {exc}") from None
+    if not isinstance(study, dict):
+        raise BadRequest(f"{where}: study must be a JSON object")
+    return study
+
+
+def _merge(into: ImportSummary, other: ImportSummary) -> None:
+    into.created += other.created
+    into.updated += other.updated
+    into.unchanged += other.unchanged
+    into.failures += other.failures
+    into.warnings += other.warnings
+
+
+def _result(summary: ImportSummary) -> dict:
+    parameters = [
+        {"name": "created", "valueInteger": len(summary.created)},
+        {"name": "updated", "valueInteger": len(summary.updated)},
+        {"name": "unchanged", "valueInteger": len(summary.unchanged)},
+        {"name": "failed", "valueInteger": len(summary.failures)},
+    ]
+    for nct_id in [*summary.created, *summary.updated, *summary.unchanged]:
+        parameters.append(
+            {"name": "study", "valueReference": {"reference": f"ResearchStudy/{nct_id}"}}
+        )
+    issues = [
+        Issue("error", "processing", f"{f.nct_id or f.origin}: {f.reason}")
+        for f in summary.failures
+    ]
+    issues += [Issue("warning", "informational", w) for w in summary.warnings]
+    if not issues:
+        issues = [Issue("information", "informational", summary.lines()[0])]
+    parameters.append({"name": "outcome", "resource": operation_outcome(issues)})
+    return {"resourceType": "Parameters", "parameter": parameters}

@@ -1,0 +1,1 @@
+"""The trial catalog: importing ClinicalTrials.gov studies into the store."""

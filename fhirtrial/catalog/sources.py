@@ -1,0 +1,53 @@
+"""Where studies to import come from: files, NCT ids, or a ClinicalTrials.gov search."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fhirtrial.catalog.importer import StudyInput
+from fhirtrial.ctgov import CtGovClient, CtGovError, iter_source_records, study_nct_id
+
+
+def from_files(paths: list[Path]) -> list[StudyInput]:
+    out = []
+    for path in paths:
+        for record in iter_source_records(path):
+            nct_id = study_nct_id(record.study) if record.study is not None else None
+            out.append(StudyInput(str(record.origin), record.study, record.error, nct_id))
+    return out
+
+
+def from_documents(studies: list[dict], origin: str) -> list[StudyInput]:
+    return [
+        StudyInput(
+            f"{origin}[{i}]", study, None, study_nct_id(study) if isinstance(study, dict) else None
+        )
+        for i, study in enumerate(studies)
+    ]
+
+
+async def from_nct_ids(client: CtGovClient, nct_ids: list[str]) -> AsyncIterator[StudyInput]:
+    for nct_id in nct_ids:
+        origin = f"ClinicalTrials.gov {nct_id}"
+        try:
+            study = await client.get_study(nct_id)
+        except (CtGovError, ValueError) as exc:
+            yield StudyInput(origin, None, str(exc), nct_id)
+            continue
+        yield StudyInput(origin, study, None, nct_id)
+
+
+async def from_search(
+    client: CtGovClient,
+    *,
+    term: str | None = None,
+    condition: str | None = None,
+    overall_status: list[str] | None = None,
+) -> AsyncIterator[StudyInput]:
+    try:
+        async for study in client.iter_studies(
+            term=term, condition=condition, overall_status=overall_status
+        ):
+            nct_id = study_nct_id(study)
+            yield StudyInput(f"ClinicalTrials.gov search ({nct_id})", study, None, nct_id)
+    except CtGovError as exc:
+        yield StudyInput("ClinicalTrials.gov search", None, str(exc), None)

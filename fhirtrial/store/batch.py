@@ -1,0 +1,126 @@
+"""Writing groups of resources as one unit: all their new versions land together or none do.
+
+Used by the importer (a study and its PlanDefinition, EvidenceVariable, Organizations and
+Locations). Per batch: one lookup of the current versions per type, one history insert and one
+bulk write per type, inside a transaction when the deployment supports them (replica set or
+SecantusDB). Unchanged resources are skipped: re-importing identical content makes no version.
+"""
+
+import logging
+from collections import defaultdict
+
+from pymongo import InsertOne, ReplaceOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
+
+from fhirtrial.errors import Conflict
+from fhirtrial.resources.dates import format_instant
+from fhirtrial.resources.extract import extract_search_values
+from fhirtrial.store.database import Database
+from fhirtrial.store.repository import _content_key, _now
+
+log = logging.getLogger("fhirtrial.store")
+
+_ATTEMPTS = 3
+
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+async def write_units(database: Database, resources: list[dict]) -> dict[str, str]:
+    """Create or update every resource (each must carry its id) atomically where possible.
+
+    Returns "Type/id" → created | updated | unchanged. When the same Type/id appears twice,
+    the last one wins.
+    """
+    for attempt in range(_ATTEMPTS):
+        try:
+            if await _supports_transactions(database):
+                async with (
+                    database.client.start_session() as session,
+                    await session.start_transaction(),
+                ):
+                    return await _write(database, resources, session)
+            return await _write(database, resources, None)
+        except (BulkWriteError, DuplicateKeyError, OperationFailure) as exc:
+            if attempt == _ATTEMPTS - 1:
+                raise Conflict(
+                    f"Concurrent writes kept conflicting with this batch: {exc}"
+                ) from exc
+            log.info("Batch write conflicted (%s); retrying", type(exc).__name__)
+    raise AssertionError("unreachable")
+
+
+async def _supports_transactions(database: Database) -> bool:
+    cached = getattr(database, "_transactions", None)
+    if cached is None:
+        hello = await database.client.admin.command("hello")
+        cached = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+        database._transactions = cached
+        if not cached:
+            log.warning("MongoDB is standalone: batches are written without a transaction")
+    return cached
+
+
+async def _write(database: Database, resources: list[dict], session) -> dict[str, str]:
+    unique = {f"{r['resourceType']}/{r['id']}": r for r in resources}
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for resource in unique.values():
+        by_type[resource["resourceType"]].append(resource)
+    outcome: dict[str, str] = {}
+    moment = _now()
+    for resource_type, items in by_type.items():
+        cols = database.collections(resource_type)
+        spec = database.types[resource_type]
+        ids = [r["id"] for r in items]
+        current = {
+            doc["_id"]: doc
+            async for doc in cols.current.find(
+                {"_id": {"$in": ids}}, {"v": 1, "del": 1, "res": 1}, session=session
+            )
+        }
+        history, writes = [], []
+        for resource in items:
+            rid = resource["id"]
+            doc = current.get(rid)
+            live = doc is not None and not doc["del"]
+            key = f"{resource_type}/{rid}"
+            if live and _content_key(doc["res"]) == _content_key(resource):
+                outcome[key] = UNCHANGED
+                continue
+            version = doc["v"] + 1 if doc else 1
+            meta = {
+                **(resource.get("meta") or {}),
+                "versionId": str(version),
+                "lastUpdated": format_instant(moment),
+            }
+            body = {**resource, "meta": meta}
+            history.append(
+                {
+                    "_id": f"{rid}/{version}",
+                    "rid": rid,
+                    "v": version,
+                    "lu": moment,
+                    "del": False,
+                    "method": "PUT",
+                    "res": body,
+                }
+            )
+            fields = {
+                "v": version,
+                "lu": moment,
+                "del": False,
+                "res": body,
+                "s": extract_search_values(body, spec),
+            }
+            if doc is None:
+                writes.append(InsertOne({"_id": rid, **fields}))
+            else:
+                writes.append(ReplaceOne({"_id": rid, "v": doc["v"]}, fields))
+            outcome[key] = UPDATED if live else CREATED
+        if history:
+            await cols.history.insert_many(history, ordered=False, session=session)
+            result = await cols.current.bulk_write(writes, ordered=False, session=session)
+            expected_replacements = sum(isinstance(w, ReplaceOne) for w in writes)
+            if result.matched_count != expected_replacements:
+                raise OperationFailure("a resource changed during the batch write")
+    return outcome

@@ -1,0 +1,116 @@
+"""`ResearchStudy/$import` over HTTP, and the seed trials loaded into an empty catalog."""
+
+import base64
+import json
+
+import httpx
+import orjson
+import respx
+
+from tests.conftest import DATA, FHIR_JSON, assert_valid_fhir, make_settings, running_client
+
+RECORD = orjson.loads(
+    (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()[0]
+)
+NCT = RECORD["protocolSection"]["identificationModule"]["nctId"]
+
+
+def parameters(*params: dict) -> dict:
+    return {"resourceType": "Parameters", "parameter": list(params)}
+
+
+def values(result: dict) -> dict:
+    return {p["name"]: p.get("valueInteger") for p in result["parameter"] if "valueInteger" in p}
+
+
+async def test_import_a_study_given_as_json(client):
+    body = parameters({"name": "study", "valueString": json.dumps(RECORD)})
+    response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert_valid_fhir(result)
+    assert values(result) == {"created": 1, "updated": 0, "unchanged": 0, "failed": 0}
+    assert (await client.get(f"/ResearchStudy/{NCT}")).status_code == 200
+    attachment = {
+        "contentType": "application/json",
+        "data": base64.b64encode(json.dumps(RECORD).encode()).decode(),
+    }
+    again = await client.post(
+        "/ResearchStudy/$import",
+        json=parameters({"name": "study", "valueAttachment": attachment}),
+        headers=FHIR_JSON,
+    )
+    assert values(again.json())["unchanged"] == 1
+
+
+async def test_import_by_nct_id_fetches_from_clinicaltrials_gov(client):
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(f"https://clinicaltrials.gov/api/v2/studies/{NCT}").mock(
+            return_value=httpx.Response(200, json=RECORD)
+        )
+        mock.get("https://clinicaltrials.gov/api/v2/studies/NCT09999999").mock(
+            return_value=httpx.Response(404, json={"message": "not found"})
+        )
+        body = parameters(
+            {"name": "nctId", "valueString": NCT}, {"name": "nctId", "valueString": "NCT09999999"}
+        )
+        response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
+    assert response.status_code == 200
+    result = response.json()
+    assert values(result) == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}
+    outcome = next(p["resource"] for p in result["parameter"] if p["name"] == "outcome")
+    assert any("NCT09999999" in issue["diagnostics"] for issue in outcome["issue"])
+
+
+async def test_import_rejects_bad_parameters(client):
+    for body in (
+        {"resourceType": "Patient"},
+        parameters(),
+        parameters({"name": "colour", "valueString": "red"}),
+        parameters({"name": "study", "valueString": "{not json"}),
+    ):
+        response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
+        assert response.status_code == 400
+        assert response.json()["resourceType"] == "OperationOutcome"
+    assert (await client.get("/ResearchStudy")).json()["total"] == 0
+
+
+async def test_import_needs_the_admin_token_when_one_is_configured(mongo_url):
+    settings = make_settings(mongo_url, admin_token="s3cret")
+    body = parameters({"name": "study", "valueString": json.dumps(RECORD)})
+    async with running_client(settings) as client:
+        anonymous = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
+        assert anonymous.status_code == 401
+        wrong = await client.post(
+            "/ResearchStudy/$import",
+            json=body,
+            headers={**FHIR_JSON, "Authorization": "Bearer nope"},
+        )
+        assert wrong.status_code == 403
+        right = await client.post(
+            "/ResearchStudy/$import",
+            json=body,
+            headers={**FHIR_JSON, "Authorization": "Bearer s3cret"},
+        )
+        assert right.status_code == 200
+        assert (await client.get("/ResearchStudy")).json()["total"] == 1
+
+
+async def test_import_is_listed_in_the_capability_statement(client):
+    statement = (await client.get("/metadata")).json()
+    study = next(r for r in statement["rest"][0]["resource"] if r["type"] == "ResearchStudy")
+    assert "import" in {op["name"] for op in study["operation"]}
+    assert (await client.get("/ResearchStudy/$nothing")).status_code == 404
+
+
+async def test_an_empty_catalog_starts_with_the_two_seed_trials(mongo_url):
+    settings = make_settings(mongo_url, load_seeds=True)
+    async with running_client(settings, keep=True) as client:
+        bundle = (await client.get("/ResearchStudy", params={"_sort": "_id"})).json()
+        assert [e["resource"]["id"] for e in bundle["entry"]] == ["NCT05361174", "NCT05398640"]
+        await client.delete("/ResearchStudy/NCT05398640")
+    # A catalog that has studies (even only deleted ones) is left alone on the next start.
+    async with running_client(
+        make_settings(mongo_url, load_seeds=True, database=settings.database)
+    ) as client:
+        assert (await client.get("/ResearchStudy/NCT05398640")).status_code == 410

@@ -1,0 +1,131 @@
+"""Importing ClinicalTrials.gov records into a real database."""
+
+import copy
+import json
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from fhirtrial.catalog.importer import StudyInput, import_studies
+from fhirtrial.catalog.sources import from_files
+from fhirtrial.cli import app as cli
+from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.store.database import Database
+from tests.conftest import DATA, make_settings
+
+NDJSON = DATA / "ctgov" / "breast-cancer-studies.ndjson"
+RECORDS = [orjson.loads(line) for line in NDJSON.read_bytes().splitlines() if line.strip()]
+
+
+def nct(study: dict) -> str:
+    return study["protocolSection"]["identificationModule"]["nctId"]
+
+
+@pytest.fixture
+async def database(mongo_url):
+    settings = make_settings(mongo_url)
+    db = Database.connect(mongo_url, settings.database, RESOURCE_TYPES)
+    await db.ensure_indexes()
+    yield db
+    await db.client.drop_database(settings.database)
+    await db.close()
+
+
+def inputs(studies: list[dict]) -> list[StudyInput]:
+    return [StudyInput(f"test[{i}]", s, None, nct(s)) for i, s in enumerate(studies)]
+
+
+async def history_size(db: Database, resource_type: str) -> int:
+    return await db.collections(resource_type).history.count_documents({})
+
+
+async def test_import_of_real_records_stores_linked_resources_for_every_study(database):
+    summary = await import_studies(database, from_files([NDJSON]), batch_size=10)
+    assert summary.failures == []
+    assert sorted(summary.created) == sorted(nct(s) for s in RECORDS)
+    studies = database.collections("ResearchStudy").current
+    assert await studies.count_documents({}) == len(RECORDS)
+    for record in RECORDS[:5]:
+        study = (await studies.find_one({"_id": nct(record)}))["res"]
+        protocol = study["protocol"][0]["reference"].split("/")
+        eligibility = study["recruitment"]["eligibility"]["reference"].split("/")
+        assert (
+            await database.collections(protocol[0]).current.count_documents({"_id": protocol[1]})
+            == 1
+        )
+        assert (
+            await database.collections(eligibility[0]).current.count_documents(
+                {"_id": eligibility[1]}
+            )
+            == 1
+        )
+        sites = record["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
+        assert len(study.get("site", [])) == len(sites)
+
+
+async def test_reimporting_identical_content_makes_no_new_version(database):
+    await import_studies(database, inputs(RECORDS[:8]))
+    before = {
+        t: await history_size(database, t)
+        for t in ("ResearchStudy", "Location", "EvidenceVariable")
+    }
+    again = await import_studies(database, inputs(RECORDS[:8]))
+    assert again.created == again.updated == []
+    assert len(again.unchanged) == 8
+    after = {t: await history_size(database, t) for t in before}
+    assert after == before
+
+
+async def test_a_changed_study_gets_exactly_one_new_version(database):
+    await import_studies(database, inputs(RECORDS[:3]))
+    changed = copy.deepcopy(RECORDS[1])
+    changed["protocolSection"]["identificationModule"]["briefTitle"] += " (amended)"
+    summary = await import_studies(database, inputs([RECORDS[0], changed, RECORDS[2]]))
+    assert summary.updated == [nct(changed)]
+    assert sorted(summary.unchanged) == sorted([nct(RECORDS[0]), nct(RECORDS[2])])
+    doc = await database.collections("ResearchStudy").current.find_one({"_id": nct(changed)})
+    assert doc["v"] == 2
+    assert doc["res"]["label"][0]["value"].endswith("(amended)") or "(amended)" in json.dumps(
+        doc["res"]
+    )
+    history = database.collections("ResearchStudy").history
+    assert await history.count_documents({"rid": nct(changed)}) == 2
+    assert await history.count_documents({"rid": nct(RECORDS[0])}) == 1
+
+
+async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(database):
+    broken = copy.deepcopy(RECORDS[0])
+    del broken["protocolSection"]["identificationModule"]["nctId"]
+    not_a_study = {"hello": "world"}
+    batch = [
+        StudyInput("file.ndjson:1", broken, None, None),
+        StudyInput("file.ndjson:2", RECORDS[1], None, nct(RECORDS[1])),
+        StudyInput("file.ndjson:3", not_a_study, None, None),
+        StudyInput("file.ndjson:4", None, "line 4 is not JSON", None),
+    ]
+    summary = await import_studies(database, batch)
+    assert summary.created == [nct(RECORDS[1])]
+    assert [f.origin for f in summary.failures] == [
+        "file.ndjson:1",
+        "file.ndjson:3",
+        "file.ndjson:4",
+    ]
+    assert "NCT number" in summary.failures[0].reason
+    assert "line 4" in summary.failures[2].reason
+
+
+def test_cli_import_from_files_reports_and_exits_nonzero_on_failures(mongo_url, tmp_path):
+    settings = make_settings(mongo_url)
+    env = {"FHIRTRIAL_MONGODB_URL": mongo_url, "FHIRTRIAL_DATABASE": settings.database}
+    good = tmp_path / "page.json"
+    good.write_text(json.dumps({"studies": RECORDS[:2]}))
+    result = CliRunner().invoke(cli, ["import", "--file", str(good)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    bad = tmp_path / "bad.ndjson"
+    bad.write_text(json.dumps(RECORDS[2]) + "\n{not json\n")
+    result = CliRunner().invoke(cli, ["import", "--file", str(bad), "--file", str(good)], env=env)
+    assert result.exit_code == 1
+    assert "1 created" in result.output and "2 unchanged" in result.output
+    assert "FAILED" in result.output and "bad.ndjson" in result.output
