@@ -7,11 +7,15 @@ the rest of the batch goes on.
 
 import asyncio
 import logging
+import multiprocessing
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import MappedStudy, StudyMappingError, map_study, validate_mapped
+from fhirtrial.matching.index import refresh_after_import
 from fhirtrial.store.batch import CREATED, UNCHANGED, write_units
 from fhirtrial.store.database import Database
 
@@ -60,6 +64,7 @@ class ImportSummary:
 
 
 Progress = Callable[[ImportSummary], None]
+Mapped = MappedStudy | ImportFailure
 
 
 async def import_studies(
@@ -68,44 +73,87 @@ async def import_studies(
     *,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> ImportSummary:
+    """Import every input; with `workers` > 1, mapping and validation (CPU-bound) run in that
+    many processes while the previous batch is being written."""
     summary = ImportSummary()
-    batch: list[tuple[StudyInput, MappedStudy]] = []
-    async for item in _aiter(inputs):
-        mapped = _map(item, summary)
-        if mapped is not None:
-            batch.append((item, mapped))
-        if len(batch) >= batch_size:
+    pool = _process_pool(workers) if workers > 1 else None
+    pending: deque[asyncio.Future[list[tuple[StudyInput, Mapped]]]] = deque()
+    loop = asyncio.get_running_loop()
+
+    async def drain(future: asyncio.Future[list[tuple[StudyInput, Mapped]]]) -> None:
+        results = await future
+        batch = []
+        for item, result in results:
+            if isinstance(result, ImportFailure):
+                summary.failures.append(result)
+            else:
+                summary.warnings += [f"{result.nct_id}: {w}" for w in result.warnings]
+                batch.append((item, result))
+        if batch:
             await _store(database, batch, summary)
-            batch = []
         if progress is not None:
             progress(summary)
-        await asyncio.sleep(0)  # let a server keep answering during long imports
-    if batch:
-        await _store(database, batch, summary)
-        if progress is not None:
-            progress(summary)
+
+    def submit(chunk: list[StudyInput]) -> None:
+        if pool is None:
+            future = loop.create_future()
+            future.set_result(map_chunk(chunk))
+        else:
+            future = loop.run_in_executor(pool, map_chunk, chunk)
+        pending.append(future)
+
+    try:
+        chunk: list[StudyInput] = []
+        async for item in _aiter(inputs):
+            chunk.append(item)
+            if len(chunk) >= batch_size:
+                submit(chunk)
+                chunk = []
+            while len(pending) > max(workers, 1) * 2 or (pending and pending[0].done()):
+                await drain(pending.popleft())
+            await asyncio.sleep(0)  # let a server keep answering during long imports
+        if chunk:
+            submit(chunk)
+        while pending:
+            await drain(pending.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return summary
 
 
-def _map(item: StudyInput, summary: ImportSummary) -> MappedStudy | None:
+def map_chunk(chunk: list[StudyInput]) -> list[tuple[StudyInput, Mapped]]:
+    """Map and validate studies (run inline or in a worker process)."""
+    return [(item, _map(item)) for item in chunk]
+
+
+def _map(item: StudyInput) -> Mapped:
     if item.error is not None or item.study is None:
-        summary.failures.append(ImportFailure(item.nct_id, item.origin, item.error or "no study"))
-        return None
+        return ImportFailure(item.nct_id, item.origin, item.error or "no study")
     try:
         mapped = map_study(item.study)
         validate_mapped(mapped)
     except StudyMappingError as exc:
-        summary.failures.append(ImportFailure(exc.nct_id or item.nct_id, item.origin, str(exc)))
-        return None
+        return ImportFailure(exc.nct_id or item.nct_id, item.origin, str(exc))
     except Exception as exc:  # a mapper bug must not stop the batch; report it with the record
         log.exception("Mapping %s failed", item.origin)
-        summary.failures.append(
-            ImportFailure(item.nct_id, item.origin, f"could not be mapped: {exc!r}")
-        )
-        return None
-    summary.warnings += [f"{mapped.nct_id}: {w}" for w in mapped.warnings]
+        return ImportFailure(item.nct_id, item.origin, f"could not be mapped: {exc!r}")
     return mapped
+
+
+def _process_pool(workers: int) -> Executor:
+    # "spawn": the parent runs an event loop and driver threads, which must not be forked.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
+
+
+def _warm_up() -> None:
+    """Build fhir.resources' validators once per worker, before the first real batch."""
+    from fhirtrial.catalog.seeds import seed_inputs
+
+    map_chunk(seed_inputs()[:1])
 
 
 async def _store(
@@ -118,6 +166,7 @@ async def _store(
         for item, mapped in batch:
             summary.failures.append(ImportFailure(mapped.nct_id, item.origin, exc.diagnostics))
         return
+    await refresh_after_import(database, [mapped.resources[0]["id"] for _, mapped in batch])
     for _, mapped in batch:
         states = [outcome[f"{r['resourceType']}/{r['id']}"] for r in mapped.resources]
         study_state = states[0]

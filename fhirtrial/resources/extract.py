@@ -1,11 +1,14 @@
 """Search values extracted from a resource at write time, in the form the store indexes.
 
-Encodings (all strings, so one multikey index per parameter serves every query form):
+Per parameter (stored unindexed under `s`, for sorting, `:exact`, `:missing` and dates):
 - token:     "c:<code>", "s:<system>", "sc:<system>|<code>", and "n:<code>" when there is no system
 - string:    case- and accent-folded text (prefix search); exact values under the `:exact` key
 - reference: "<Type>/<id>" and the bare "<id>"
 - uri:       the uri itself
 - date:      {"lo": datetime, "hi": datetime} ranges (see fhirtrial.resources.dates)
+
+Index keys (one multikey index over all parameters, so a write maintains one index, not one per
+parameter): "<param>=<value>" for token, reference and uri values, "<param>~<folded>" for strings.
 """
 
 import unicodedata
@@ -16,14 +19,29 @@ from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.registry import ResourceType, SearchParameter
 
 
-def extract_search_values(resource: dict, spec: ResourceType) -> dict[str, list]:
+def extract_search_values(resource: dict, spec: ResourceType) -> tuple[dict[str, list], list[str]]:
+    """(values per parameter, index keys) for one resource."""
     values: dict[str, list] = {}
+    keys: list[str] = []
     for param in spec.search_params.values():
         found = _extract(resource, param)
         for key, vals in found.items():
             if vals:
                 values[key] = vals
-    return values
+        own = found.get(param.name) or []
+        if param.type in ("token", "reference", "uri"):
+            keys += [exact_key(param.name, v) for v in own]
+        elif param.type == "string":
+            keys += [string_key(param.name, v) for v in own]
+    return values, keys
+
+
+def exact_key(name: str, value: str) -> str:
+    return f"{name}={value}"
+
+
+def string_key(name: str, folded: str) -> str:
+    return f"{name}~{folded}"
 
 
 def _extract(resource: dict, param: SearchParameter) -> dict[str, list]:

@@ -16,7 +16,7 @@ from fhirtrial.errors import Conflict
 from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.extract import extract_search_values
 from fhirtrial.store.database import Database
-from fhirtrial.store.repository import _content_key, _now
+from fhirtrial.store.repository import _content_key, _now, archive_document
 
 log = logging.getLogger("fhirtrial.store")
 
@@ -75,7 +75,9 @@ async def _write(database: Database, resources: list[dict], session) -> dict[str
         current = {
             doc["_id"]: doc
             async for doc in cols.current.find(
-                {"_id": {"$in": ids}}, {"v": 1, "del": 1, "res": 1}, session=session
+                {"_id": {"$in": ids}},
+                {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1},
+                session=session,
             )
         }
         history, writes = [], []
@@ -94,23 +96,17 @@ async def _write(database: Database, resources: list[dict], session) -> dict[str
                 "lastUpdated": format_instant(moment),
             }
             body = {**resource, "meta": meta}
-            history.append(
-                {
-                    "_id": f"{rid}/{version}",
-                    "rid": rid,
-                    "v": version,
-                    "lu": moment,
-                    "del": False,
-                    "method": "PUT",
-                    "res": body,
-                }
-            )
+            if doc is not None:
+                history.append(archive_document(rid, doc))
+            values, keys = extract_search_values(body, spec)
             fields = {
                 "v": version,
                 "lu": moment,
                 "del": False,
+                "m": "PUT",
                 "res": body,
-                "s": extract_search_values(body, spec),
+                "s": values,
+                "k": keys,
             }
             if doc is None:
                 writes.append(InsertOne({"_id": rid, **fields}))
@@ -119,6 +115,7 @@ async def _write(database: Database, resources: list[dict], session) -> dict[str
             outcome[key] = UPDATED if live else CREATED
         if history:
             await cols.history.insert_many(history, ordered=False, session=session)
+        if writes:
             result = await cols.current.bulk_write(writes, ordered=False, session=session)
             expected_replacements = sum(isinstance(w, ReplaceOne) for w in writes)
             if result.matched_count != expected_replacements:

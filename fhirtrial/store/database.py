@@ -49,10 +49,9 @@ class Database:
         for name, spec in self.types.items():
             cols = self._collections[name]
             await cols.current.create_index([("lu", DESCENDING)])
-            for param in spec.search_params.values():
-                await cols.current.create_index([(param.field, ASCENDING)])
-                if param.type == "string":
-                    await cols.current.create_index([(f"{param.field}:exact", ASCENDING)])
+            if spec.search_params:
+                # One multikey index over every search parameter's keys (see resources.extract).
+                await cols.current.create_index([("k", ASCENDING)])
             await cols.history.create_index([("rid", ASCENDING), ("v", DESCENDING)])
             await cols.history.create_index([("lu", DESCENDING)])
         log.info("Indexes ready for %d resource types", len(self.types))

@@ -3,14 +3,24 @@
 import re
 from datetime import timedelta
 
+from fhirtrial.resources.extract import exact_key, string_key
 from fhirtrial.resources.search_query import Criterion, DateBound
 
+KEYS = "k"
 LIVE = {"del": False}
+# Sorts after every character a folded string can contain: the upper end of a prefix range.
+_PREFIX_END = "\U0010ffff"
 
 
 def mongo_filter(criteria: list[Criterion]) -> dict:
+    """One filter for all criteria (AND). A criterion on the index keys alone needs no liveness
+    test (deleted resources have no keys), and a single-predicate filter lets even simple query
+    planners (SecantusDB's) use the index."""
     clauses = [_clause(c) for c in criteria]
-    return {"$and": [LIVE, *clauses]} if clauses else dict(LIVE)
+    keyed = any(KEYS in clause for clause in clauses)
+    if not keyed:
+        clauses.insert(0, LIVE)
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _clause(criterion: Criterion) -> dict:
@@ -23,19 +33,26 @@ def _clause(criterion: Criterion) -> dict:
     if modifier == "missing":
         return {field: {"$exists": not values[0]}}
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
+        keys = [exact_key(param.name, v) for v in values]
         if modifier == "not":
-            return {field: {"$nin": list(values)}}
-        return {field: {"$in": list(values)}}
+            return {"$and": [LIVE, {KEYS: {"$nin": keys}}]}
+        return {KEYS: {"$in": keys}}
     if param.type == "uri" and modifier == "below":
         return _any([{field: {"$regex": "^" + re.escape(v)}} for v in values])
     if param.type == "string":
         if modifier == "exact":
             return {f"{field}:exact": {"$in": list(values)}}
-        anchor = "" if modifier == "contains" else "^"
-        return _any([{field: {"$regex": anchor + re.escape(v)}} for v in values])
+        if modifier == "contains":
+            return _any([{field: {"$regex": re.escape(v)}} for v in values])
+        return _any([_prefix(string_key(param.name, v)) for v in values])
     if param.type == "date":
         return _any([_range_clause(field, bound) for bound in values])
     raise ValueError(f"cannot translate {param.type}:{modifier}")
+
+
+def _prefix(key: str) -> dict:
+    # $elemMatch: both bounds must hold for the same array element (index range scan on mongod).
+    return {KEYS: {"$elemMatch": {"$gte": key, "$lt": key + _PREFIX_END}}}
 
 
 def _any(clauses: list[dict]) -> dict:

@@ -1,13 +1,14 @@
 """FHIR interactions on MongoDB: versioned writes, reads, history and search.
 
 Documents in the current-version collection of a type:
-    {_id: <id>, v: <version>, lu: <lastUpdated>, del: <deleted?>, res: <resource>,
-     s: <search values>}
-and in its history collection, one per version:
+    {_id: <id>, v: <version>, lu: <lastUpdated>, del: <deleted?>, m: <method>, res: <resource>,
+     s: <search values>, k: <index keys>}
+and in its history collection, one per *superseded* version:
     {_id: "<id>/<version>", rid: <id>, v, lu, del, method, res}
 
-The history `_id` is the serialization point: two writers racing for the same next version cannot
-both insert it, so optimistic concurrency needs no transaction.
+A create writes one document. An update or delete first archives the version it supersedes into
+history; that history `_id` is the serialization point: two writers racing to supersede the same
+version cannot both archive it, so optimistic concurrency needs no transaction.
 """
 
 import asyncio
@@ -21,13 +22,19 @@ from pymongo.errors import DuplicateKeyError
 
 from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.extract import extract_search_values, normalize_reference, walk
+from fhirtrial.resources.extract import (
+    extract_search_values,
+    normalize_reference,
+    walk,
+)
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Database
 from fhirtrial.store.query import LIVE, mongo_filter
 
 _GUARD_WAIT_SECONDS = 5.0
+# Everything a read, vread or history needs from a current document (not the search values).
+_STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
 _GUARD_STALE_SECONDS = 2.0
 
 
@@ -101,7 +108,9 @@ class Repository:
     # ---- reads ---------------------------------------------------------------------------
 
     async def read(self, resource_type: str, rid: str) -> Stored:
-        doc = await self.database.collections(resource_type).current.find_one({"_id": rid})
+        doc = await self.database.collections(resource_type).current.find_one(
+            {"_id": rid}, _STORED_FIELDS
+        )
         if doc is None:
             raise NotFound(f"{resource_type}/{rid} is not known")
         if doc["del"]:
@@ -109,14 +118,15 @@ class Repository:
         return Stored(doc["res"], doc["v"], doc["lu"])
 
     async def vread(self, resource_type: str, rid: str, version: str) -> Stored:
-        doc = await self.database.collections(resource_type).history.find_one(
-            {"_id": f"{rid}/{version}"}
-        )
+        cols = self.database.collections(resource_type)
+        doc = await cols.current.find_one({"_id": rid}, _STORED_FIELDS)
+        if doc is None or str(doc["v"]) != version:
+            doc = await cols.history.find_one({"_id": f"{rid}/{version}"})
         if doc is None:
             raise NotFound(f"{resource_type}/{rid} has no version {version}")
         if doc["del"]:
             raise Gone(f"Version {version} of {resource_type}/{rid} is a deletion")
-        return Stored(doc["res"], doc["v"], doc["lu"], method=doc.get("method", "PUT"))
+        return Stored(doc["res"], doc["v"], doc["lu"])
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -133,7 +143,7 @@ class Repository:
         if if_none_exist is None:
             rid = str(uuid.uuid4())
             stored = await self._write_new(
-                resource_type, rid, resource, expected=None, method="POST"
+                resource_type, rid, resource, superseding=None, method="POST"
             )
             return WriteResult(stored, created=True)
         return await self._conditional_create(resource, if_none_exist)
@@ -152,7 +162,7 @@ class Repository:
             validate_resource(resource)
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, {"v": 1, "del": 1, "res": 1})
+            current = await cols.current.find_one({"_id": rid}, _STORED_FIELDS)
             if if_match is not None and (
                 current is None or current["del"] or current["v"] != if_match
             ):
@@ -170,15 +180,11 @@ class Repository:
                 and skip_unchanged
                 and _content_key(current["res"]) == _content_key({**resource, "id": rid})
             ):
-                doc = await cols.current.find_one({"_id": rid})
-                return WriteResult(Stored(doc["res"], doc["v"], doc["lu"]), False, changed=False)
+                stored = Stored(current["res"], current["v"], current["lu"])
+                return WriteResult(stored, False, changed=False)
             try:
                 stored = await self._write_new(
-                    resource_type,
-                    rid,
-                    resource,
-                    expected=current["v"] if current else None,
-                    method="PUT",
+                    resource_type, rid, resource, superseding=current, method="PUT"
                 )
             except _LostRace:
                 if if_match is not None:
@@ -192,79 +198,72 @@ class Repository:
         """Delete the current version; returns the deletion's version, None if already deleted."""
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, {"v": 1, "del": 1})
+            current = await cols.current.find_one({"_id": rid}, _STORED_FIELDS)
             if current is None:
                 raise NotFound(f"{resource_type}/{rid} is not known")
             if current["del"]:
                 return None
-            version, moment = current["v"] + 1, _now()
+            version = current["v"] + 1
+            tombstone = {"v": version, "lu": _now(), "del": True, "m": "DELETE", "s": {}, "k": []}
             try:
-                await cols.history.insert_one(
-                    {
-                        "_id": f"{rid}/{version}",
-                        "rid": rid,
-                        "v": version,
-                        "lu": moment,
-                        "del": True,
-                        "method": "DELETE",
-                        "res": None,
-                    }
-                )
-            except DuplicateKeyError:
-                continue
-            result = await cols.current.update_one(
-                {"_id": rid, "v": current["v"]},
-                {"$set": {"v": version, "lu": moment, "del": True, "s": {}}, "$unset": {"res": ""}},
-            )
-            if result.matched_count == 0:
-                await cols.history.delete_one({"_id": f"{rid}/{version}"})
+                await self._supersede(cols, rid, current, tombstone)
+            except _LostRace:
                 continue
             return version
 
     async def _write_new(
-        self, resource_type: str, rid: str, resource: dict, *, expected: int | None, method: str
+        self,
+        resource_type: str,
+        rid: str,
+        resource: dict,
+        *,
+        superseding: dict | None,
+        method: str,
     ) -> Stored:
-        """Write the version after `expected` (None: the first); raises _LostRace on a race."""
+        """Write the version after `superseding` (the current document, None if there is none);
+        raises _LostRace when another writer got there first."""
         cols = self.database.collections(resource_type)
-        version, moment = (expected or 0) + 1, _now()
+        version, moment = (superseding["v"] if superseding else 0) + 1, _now()
         meta = {
             **(resource.get("meta") or {}),
             "versionId": str(version),
             "lastUpdated": format_instant(moment),
         }
         body = {**resource, "id": rid, "meta": meta}
-        search_values = extract_search_values(body, self.types[resource_type])
+        search_values, keys = extract_search_values(body, self.types[resource_type])
+        current = {
+            "v": version,
+            "lu": moment,
+            "del": False,
+            "m": method,
+            "res": body,
+            "s": search_values,
+            "k": keys,
+        }
+        if superseding is None:
+            try:
+                await cols.current.insert_one({"_id": rid, **current})
+            except DuplicateKeyError:
+                raise _LostRace() from None
+        else:
+            await self._supersede(cols, rid, superseding, current)
+        return Stored(body, version, moment, method=method)
+
+    async def _supersede(self, cols, rid: str, old: dict, new: dict) -> None:
+        """Archive `old` (the current document) into history, then replace it with `new`."""
+        archived = archive_document(rid, old)
         try:
-            await cols.history.insert_one(
-                {
-                    "_id": f"{rid}/{version}",
-                    "rid": rid,
-                    "v": version,
-                    "lu": moment,
-                    "del": False,
-                    "method": method,
-                    "res": body,
-                }
-            )
+            await cols.history.insert_one(archived)
         except DuplicateKeyError:
             raise _LostRace() from None
-        current = {"v": version, "lu": moment, "del": False, "res": body, "s": search_values}
         try:
-            if expected is None:
-                await cols.current.insert_one({"_id": rid, **current})
-                won = True
-            else:
-                result = await cols.current.replace_one({"_id": rid, "v": expected}, current)
-                won = result.matched_count == 1
-        except DuplicateKeyError:
-            won = False
+            result = await cols.current.replace_one({"_id": rid, "v": old["v"]}, new)
         except BaseException:
-            await cols.history.delete_one({"_id": f"{rid}/{version}"})
+            await cols.history.delete_one({"_id": archived["_id"]})
             raise
-        if not won:
-            await cols.history.delete_one({"_id": f"{rid}/{version}"})
+        if result.matched_count != 1:
+            await cols.history.delete_one({"_id": archived["_id"]})
             raise _LostRace()
-        return Stored(body, version, moment, method=method)
 
     async def _conditional_create(self, resource: dict, query: SearchQuery) -> WriteResult:
         """Create unless the query matches; a guard document keyed by the query makes the
@@ -286,7 +285,7 @@ class Repository:
             if await self._take_guard(key, query, rid):
                 try:
                     stored = await self._write_new(
-                        resource_type, rid, resource, expected=None, method="POST"
+                        resource_type, rid, resource, superseding=None, method="POST"
                     )
                 except BaseException:
                     await self.database.guards.delete_one({"_id": key, "rid": rid})
@@ -396,29 +395,51 @@ class Repository:
         count: int = 20,
         offset: int = 0,
     ) -> HistoryPage:
+        """Versions newest first: the current documents and the archived ones, merged."""
         cols = self.database.collections(resource_type)
-        flt: dict = {}
-        if rid is not None:
-            flt["rid"] = rid
-            if await cols.current.count_documents({"_id": rid}, limit=1) == 0:
-                raise NotFound(f"{resource_type}/{rid} is not known")
+        current_filter: dict = {} if rid is None else {"_id": rid}
+        history_filter: dict = {} if rid is None else {"rid": rid}
         if since is not None:
-            flt["lu"] = {"$gte": since}
-        total = await cols.history.count_documents(flt)
-        sort = [("v", DESCENDING)] if rid is not None else [("lu", DESCENDING), ("_id", ASCENDING)]
-        cursor = cols.history.find(flt).sort(sort).skip(offset).limit(count)
-        entries = [
-            HistoryEntry(
-                resource_type,
-                doc["rid"],
-                doc["v"],
-                doc["lu"],
-                doc.get("method", "PUT"),
-                None if doc["del"] else doc["res"],
-            )
-            async for doc in cursor
+            current_filter["lu"] = {"$gte": since}
+            history_filter["lu"] = {"$gte": since}
+        if rid is not None and await cols.current.count_documents({"_id": rid}, limit=1) == 0:
+            raise NotFound(f"{resource_type}/{rid} is not known")
+        total = await cols.current.count_documents(current_filter)
+        total += await cols.history.count_documents(history_filter)
+        window = offset + count
+        order = [("lu", DESCENDING), ("v", DESCENDING)]
+        newest = [
+            _history_entry(resource_type, doc["_id"], doc)
+            async for doc in cols.current.find(current_filter, _STORED_FIELDS)
+            .sort(order)
+            .limit(window)
         ]
-        return HistoryPage(entries, total)
+        newest += [
+            _history_entry(resource_type, doc["rid"], doc)
+            async for doc in cols.history.find(history_filter).sort(order).limit(window)
+        ]
+        newest.sort(key=lambda e: (e.last_updated, e.version), reverse=True)
+        return HistoryPage(newest[offset:window], total)
+
+
+def archive_document(rid: str, current: dict) -> dict:
+    """The history document for a current version being superseded."""
+    return {
+        "_id": f"{rid}/{current['v']}",
+        "rid": rid,
+        "v": current["v"],
+        "lu": current["lu"],
+        "del": current["del"],
+        "method": current.get("m", "PUT"),
+        "res": current.get("res"),
+    }
+
+
+def _history_entry(resource_type: str, rid: str, doc: dict) -> HistoryEntry:
+    method = doc.get("method") or doc.get("m", "PUT")
+    return HistoryEntry(
+        resource_type, rid, doc["v"], doc["lu"], method, None if doc["del"] else doc["res"]
+    )
 
 
 class _LostRace(Exception):

@@ -108,6 +108,21 @@ async def test_an_empty_catalog_starts_with_the_two_seed_trials(mongo_url):
     async with running_client(settings, keep=True) as client:
         bundle = (await client.get("/ResearchStudy", params={"_sort": "_id"})).json()
         assert [e["resource"]["id"] for e in bundle["entry"]] == ["NCT05361174", "NCT05398640"]
+        # Imported resources are searchable like any other.
+        found = (
+            await client.get(
+                "/ResearchStudy",
+                params={
+                    "identifier": "https://clinicaltrials.gov|NCT05398640",
+                    "recruitment-status": "AVAILABLE",
+                },
+            )
+        ).json()
+        assert [e["resource"]["id"] for e in found["entry"]] == ["NCT05398640"]
+        melanoma = (await client.get("/ResearchStudy", params={"title": "a study"})).json()
+        assert "NCT05361174" in [e["resource"]["id"] for e in melanoma["entry"]]
+        sites = (await client.get("/Location", params={"address-state": "florida"})).json()
+        assert sites["total"] >= 1
         await client.delete("/ResearchStudy/NCT05398640")
     # A catalog that has studies (even only deleted ones) is left alone on the next start.
     async with running_client(

@@ -12,6 +12,7 @@ from fhirtrial.catalog.sources import from_files
 from fhirtrial.cli import app as cli
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
+from fhirtrial.store.repository import Repository
 from tests.conftest import DATA, make_settings
 
 NDJSON = DATA / "ctgov" / "breast-cancer-studies.ndjson"
@@ -37,7 +38,7 @@ def inputs(studies: list[dict]) -> list[StudyInput]:
 
 
 async def history_size(db: Database, resource_type: str) -> int:
-    return await db.collections(resource_type).history.count_documents({})
+    return (await Repository(db).history(resource_type)).total
 
 
 async def test_import_of_real_records_stores_linked_resources_for_every_study(database):
@@ -89,9 +90,10 @@ async def test_a_changed_study_gets_exactly_one_new_version(database):
     assert doc["res"]["label"][0]["value"].endswith("(amended)") or "(amended)" in json.dumps(
         doc["res"]
     )
-    history = database.collections("ResearchStudy").history
-    assert await history.count_documents({"rid": nct(changed)}) == 2
-    assert await history.count_documents({"rid": nct(RECORDS[0])}) == 1
+    repository = Repository(database)
+    versions = await repository.history("ResearchStudy", nct(changed))
+    assert [e.version for e in versions.entries] == [2, 1]
+    assert (await repository.history("ResearchStudy", nct(RECORDS[0]))).total == 1
 
 
 async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(database):

@@ -1,0 +1,138 @@
+"""Ingest benchmark: ClinicalTrials.gov records → FHIR R5 resources → MongoDB.
+
+The real records in tests/data/ctgov (35 breast-cancer studies and the large NCT02513394 with
+437 sites) are replicated with new NCT ids until there are --studies of them. Two figures:
+
+  1. parse → map → validate alone (JSON text in, validated resources out), studies/s;
+  2. end to end into the embedded database (SecantusDB child process), batched writes, studies/s.
+
+Each is repeated --repeat times; the median is reported (this machine has 2 cores: medians and
+ratios, not single runs).
+
+    .venv/bin/python bench/ingest.py [--studies 5000] [--repeat 3]
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._common import machine_facts  # noqa: E402
+from fhirtrial.catalog.importer import (  # noqa: E402
+    BATCH_SIZE,
+    ImportFailure,
+    StudyInput,
+    _process_pool,
+    import_studies,
+    map_chunk,
+)
+from fhirtrial.mappers.ctgov import map_study, validate_mapped  # noqa: E402
+from fhirtrial.resources.registry import RESOURCE_TYPES  # noqa: E402
+from fhirtrial.store.database import Database  # noqa: E402
+from fhirtrial.store.embedded import EmbeddedMongo  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "ctgov"
+
+
+def real_records() -> list[bytes]:
+    lines = (DATA / "breast-cancer-studies.ndjson").read_bytes().splitlines()
+    return [line for line in lines if line.strip()] + [(DATA / "NCT02513394.json").read_bytes()]
+
+
+def replicated(count: int, offset: int = 0) -> list[bytes]:
+    """`count` study JSON texts: the real records in turn, each with a fresh NCT id."""
+    records = real_records()
+    out = []
+    for n in range(count):
+        source = records[n % len(records)]
+        original = orjson.loads(source)["protocolSection"]["identificationModule"]["nctId"]
+        out.append(source.replace(original.encode(), f"NCT9{offset + n:07d}".encode()))
+    return out
+
+
+def parse_map_validate(texts: list[bytes]) -> float:
+    """One process."""
+    started = time.perf_counter()
+    for text in texts:
+        mapped = map_study(orjson.loads(text))
+        validate_mapped(mapped)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def parse_map_validate_pool(texts: list[bytes], pool) -> float:
+    """The importer's way for large imports: chunks mapped and validated in worker processes."""
+    started = time.perf_counter()
+    items = [StudyInput(f"bench[{i}]", orjson.loads(t)) for i, t in enumerate(texts)]
+    chunks = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+    results = [r for chunk in pool.map(map_chunk, chunks) for r in chunk]
+    elapsed = time.perf_counter() - started
+    assert all(not isinstance(r, ImportFailure) for _, r in results)
+    return len(texts) / elapsed
+
+
+async def end_to_end(texts: list[bytes], url: str, database_name: str, workers: int) -> float:
+    database = Database.connect(url, database_name, RESOURCE_TYPES)
+    await database.ensure_indexes()
+    started = time.perf_counter()
+    inputs = (StudyInput(f"bench[{i}]", orjson.loads(t)) for i, t in enumerate(texts))
+    summary = await import_studies(database, inputs, workers=workers)
+    elapsed = time.perf_counter() - started
+    assert not summary.failures, summary.failures[:3]
+    assert len(summary.created) == len(texts)
+    # No dropDatabase: on SecantusDB it takes longer than the import; the temp dir goes instead.
+    await database.close()
+    return len(texts) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--studies", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    texts = replicated(args.studies)
+    parse_map_validate(texts[:40])  # warm-up: fhir.resources builds its validators lazily
+    single = [parse_map_validate(texts) for _ in range(args.repeat)]
+    pool = _process_pool(args.workers)
+    try:
+        list(pool.map(map_chunk, [[StudyInput("warm-up", orjson.loads(t))] for t in texts[:4]]))
+        pooled = [parse_map_validate_pool(texts, pool) for _ in range(args.repeat)]
+    finally:
+        pool.shutdown()
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = EmbeddedMongo(Path(data_dir))
+        server.start()
+        try:
+            stored = [
+                asyncio.run(end_to_end(texts, server.url, f"ingest{r}", args.workers))
+                for r in range(args.repeat)
+            ]
+        finally:
+            server.stop()
+
+    facts = machine_facts()
+    print(f"machine: {facts['nproc']} cores, {facts['cpu_model']}")
+    print(f"studies: {args.studies} (the 36 real records replicated), runs: {args.repeat}")
+    report("parse → map → validate, 1 process", single)
+    report(f"parse → map → validate, {args.workers} worker processes", pooled)
+    report(f"end to end into the embedded DB, {args.workers} workers", stored)
+
+
+def report(label: str, values: list[float]) -> None:
+    runs = ", ".join(f"{v:.1f}" for v in values)
+    print(f"{label:<52} median {statistics.median(values):7.1f} studies/s  (runs: {runs})")
+
+
+if __name__ == "__main__":
+    main()
