@@ -13,12 +13,13 @@ from fhirtrial.eligibility.outline import Outline, OutlineNode
 from fhirtrial.eligibility.rules import compile_text
 
 _ANY_OF = re.compile(
-    r"\b(?:one of the following|any of the following|either|at least one of|one or more of|"
-    r"≥\s*1 of the following|meets? one of)\b",
+    r"\b(?:one of the following|any of the following|either|at least one of|one or more of"
+    r"|1 of the following|meets? one of)\b"
+    r"|(?:≥|>=)\s*1 of the following\b",
     re.IGNORECASE,
 )
 _ALL_OF = re.compile(r"\b(?:all of the following|each of the following|defined as)\b", re.I)
-_AT_LEAST = re.compile(r"\bat least (\w+) of the following\b", re.IGNORECASE)
+_AT_LEAST = re.compile(r"(?:\bat least|≥|>=)\s*(\w+) of the following\b", re.IGNORECASE)
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 # Branches such as "those with oncogene-driven tumors: ..." are alternatives, not all required.
 _BRANCH = re.compile(r"^\s*(?:those|patients|participants|subjects)\s+(?:with|without)\b", re.I)
@@ -28,6 +29,23 @@ _PURE_LEAD_IN = re.compile(
     r"criteria|only|either|and|or|must have|meet|with|from)\s*:?\s*$",
     re.IGNORECASE,
 )
+# Sub-bullets that are exceptions to the lead-in: "X. The following are exceptions: - A - B".
+_EXCEPTIONS_LEAD_IN = re.compile(
+    r"\b(?:following are exceptions?|exceptions? to this criterion|with the following exceptions?"
+    r"|except(?:ions?)?(?: for)?(?: the following)?\s*:\s*$)",
+    re.IGNORECASE,
+)
+_EXCEPTION_NOTE = re.compile(
+    r"\b(?:may|can|will) be (?:included|enrolled|eligible|allowed|permitted|evaluated)\b"
+    r"|\b(?:are|is) (?:allowed|permitted|eligible)\b",
+    re.IGNORECASE,
+)
+# Sub-bullets that only give examples of the lead-in's own requirement: either one suffices.
+_EXAMPLES_LEAD_IN = re.compile(r"\b(?:including|such as|e\.g\.|for example)\s*:?\s*$", re.I)
+# Sibling bullets joined by "or": "Creatinine ≤ 1.5 × ULN; OR" / "OR -" / "Or within 12 weeks".
+_ENDS_WITH_OR = re.compile(r"\b(?:or|and/or)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
+_STARTS_WITH_OR = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
+_CONNECTIVE_ONLY = re.compile(r"^\s*(?:or|and|and/or)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 
 
 def compile_outline(outline: Outline) -> list[CompiledNode]:
@@ -35,11 +53,18 @@ def compile_outline(outline: Outline) -> list[CompiledNode]:
 
 
 def compile_node(node: OutlineNode) -> CompiledNode:
+    """One outline node with its meaning.
+
+    A lead-in's own requirement (`-p0`) always holds *together with* its sub-bullets: "no more
+    than 3 prior lines and either: A / B" is all-of(p0, any-of(A, B)). When the sub-bullets
+    combine other than all-of, or are exceptions, they are grouped under a `<linkId>-sub`
+    member so the lead-in itself stays an all-of.
+    """
     criterion = compile_text(node.text, exclusion=node.section == "exclusion" and node.exclude)
     children = [compile_node(child) for child in node.children]
     combination, threshold = combination_of(node)
     needs_review = criterion is None and (not children or not _is_pure_lead_in(node.text))
-    return CompiledNode(
+    compiled = CompiledNode(
         link_id=node.link_id,
         text=node.text,
         exclude=node.exclude,
@@ -50,11 +75,109 @@ def compile_node(node: OutlineNode) -> CompiledNode:
         threshold=threshold,
         children=children,
     )
+    if children:
+        _structure_sub_bullets(compiled, node)
+    return compiled
+
+
+def _structure_sub_bullets(compiled: CompiledNode, node: OutlineNode) -> None:
+    if _lists_exceptions(node):
+        # "X; exceptions: A, B" → all-of(X, NOT any-of(A, B)); X is written even when text-only.
+        own = CompiledNode(
+            link_id=f"{node.link_id}-p0",
+            text=node.text,
+            exclude=False,
+            criterion=compiled.criterion,
+            needs_review=compiled.criterion is None or not compiled.criterion.computable,
+        )
+        group = _group(f"{node.link_id}-sub", compiled.children, "any-of", None)
+        group.exclude = True
+        group.text = f"none of the exceptions listed under {node.link_id}"
+        compiled.criterion = None
+        compiled.combination, compiled.threshold = "all-of", None
+        compiled.children = [own, group]
+        return
+    if compiled.combination == "all-of":
+        compiled.children = _group_or_runs(compiled)
+        if len(compiled.children) == 1 and compiled.children[0].link_id.endswith("-or1"):
+            # The whole list is one "A or B or C": the lead-in's sub-bullets are an any-of.
+            compiled.combination = "any-of"
+            compiled.children = compiled.children[0].children
+    has_own = compiled.criterion is not None and compiled.criterion.computable
+    if not has_own or compiled.combination == "all-of" or _EXAMPLES_LEAD_IN.search(node.text):
+        return
+    code, threshold = compiled.combination, compiled.threshold
+    group = _group(f"{node.link_id}-sub", compiled.children, code, threshold)
+    group.text = f"{_HOW[code]} the sub-bullets of {node.link_id}"
+    compiled.combination, compiled.threshold = "all-of", None
+    compiled.children = [group]
+
+
+_HOW = {"any-of": "any of", "at-least": "at least n of", "at-most": "at most n of"}
+
+
+def _group(
+    link_id: str,
+    members: list[CompiledNode],
+    code: CombinationCode,
+    threshold: int | None,
+) -> CompiledNode:
+    return CompiledNode(
+        link_id=link_id,
+        text="",
+        exclude=False,
+        criterion=None,
+        combination=code,
+        threshold=threshold,
+        children=members,
+    )
+
+
+def _lists_exceptions(node: OutlineNode) -> bool:
+    if _EXCEPTIONS_LEAD_IN.search(node.text):
+        return True
+    return node.section == "exclusion" and all(
+        _EXCEPTION_NOTE.search(child.text) for child in node.children
+    )
+
+
+def _group_or_runs(parent: CompiledNode) -> list[CompiledNode]:
+    """Sibling bullets joined by "or" become one any-of member (`<parent>-or<k>`).
+
+    A bullet that is only the connective ("OR -") joins its neighbours; it stays a (text-only)
+    member so that every bullet remains a characteristic.
+    """
+    runs: list[list[CompiledNode]] = []
+    joined_to_previous = False
+    for child in parent.children:
+        connective_only = bool(_CONNECTIVE_ONLY.match(child.text))
+        joins = joined_to_previous or _STARTS_WITH_OR.match(child.text) or connective_only
+        if runs and joins:
+            runs[-1].append(child)
+        else:
+            runs.append([child])
+        joined_to_previous = bool(_ENDS_WITH_OR.search(child.text)) and not (
+            connective_only and child.text.strip()[:3].lower() == "and"
+        )
+    out: list[CompiledNode] = []
+    count = 0
+    for run in runs:
+        if len(run) == 1:
+            out.append(run[0])
+            continue
+        count += 1
+        group = _group(f"{parent.link_id}-or{count}", run, "any-of", None)
+        group.text = " or ".join(member.link_id for member in run)
+        out.append(group)
+    return out
 
 
 def combination_of(node: OutlineNode) -> tuple[CombinationCode, int | None]:
     """How a lead-in combines its sub-bullets."""
     text = node.text
+    if not node.children:
+        # A leaf combines nothing; only the section default is recorded.
+        return ("any-of" if node.section == "exclusion" else "all-of"), None
     if match := _AT_LEAST.search(text):
         number = _NUMBER_WORDS.get(match[1].lower()) or _int(match[1])
         if number and number > 1:

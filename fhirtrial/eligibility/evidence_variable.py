@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.fhir_writer import criterion_characteristic, node_characteristic
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import cohorts_mentioned, parse_outline
 
 EVIDENCE_VARIABLE_BASE = "https://fhirtrial.org/fhir/EvidenceVariable"
@@ -29,7 +31,10 @@ def build_evidence_variable(
 
     characteristics = structured_characteristics(eligibility)
     outline = parse_outline(eligibility.get("eligibilityCriteria"))
-    for node in compile_outline(outline):
+    nodes = compile_outline(outline)
+    targets = study_condition_concepts(protocol, nodes)
+    for node in nodes:
+        _set_other_than(node, targets)
         characteristics.append(node_characteristic(node, cohort_groups))
 
     resource: dict = {
@@ -55,6 +60,63 @@ def build_evidence_variable(
     if characteristics:
         resource["characteristic"] = characteristics
     return resource
+
+
+_MALIGNANCY = "malignant-neoplasm"
+
+
+def study_condition_concepts(protocol: dict, nodes: list[CompiledNode]) -> tuple[str, ...]:
+    """The malignancies the study is about: from CT.gov `conditions` and the diagnoses its
+    inclusion criteria require. "Another primary malignancy" means one other than these."""
+    found: set[str] = set()
+    for condition in protocol.get("conditionsModule", {}).get("conditions", []):
+        found |= terminology.concepts_for_text(condition)
+    for node in nodes:
+        if not node.exclude:
+            found |= _required_conditions(node)
+    cancers = {
+        concept
+        for concept in found
+        if concept != _MALIGNANCY
+        and _MALIGNANCY in terminology.terminology().with_ancestors({concept})
+    }
+    return tuple(sorted(cancers))
+
+
+def _required_conditions(node: CompiledNode) -> set[str]:
+    found = _criterion_conditions(node.criterion) if node.criterion else set()
+    for child in node.children:
+        if not child.exclude:
+            found |= _required_conditions(child)
+    return found
+
+
+def _criterion_conditions(criterion: Criterion) -> set[str]:
+    if criterion.negated:
+        return set()
+    if criterion.kind is Kind.COMBINATION:
+        return {c for child in criterion.children for c in _criterion_conditions(child)}
+    if criterion.kind is Kind.CONDITION and criterion.concept:
+        return {criterion.concept} if "other-primary" not in criterion.qualifiers else set()
+    return set()
+
+
+def _set_other_than(node: CompiledNode, targets: tuple[str, ...]) -> None:
+    if not targets:
+        return
+    if node.criterion is not None:
+        node.criterion = _with_other_than(node.criterion, targets)
+    for child in node.children:
+        _set_other_than(child, targets)
+
+
+def _with_other_than(criterion: Criterion, targets: tuple[str, ...]) -> Criterion:
+    if criterion.kind is Kind.COMBINATION:
+        children = tuple(_with_other_than(c, targets) for c in criterion.children)
+        return replace(criterion, children=children)
+    if "other-primary" in criterion.qualifiers:
+        return replace(criterion, other_than=targets)
+    return criterion
 
 
 def _computable_name(text: str) -> str:

@@ -23,6 +23,7 @@ from fhirtrial.eligibility.fhir_writer import (
     KIND_SYSTEM,
     MANUAL_REVIEW_EXTENSION,
     OFFSET_SYSTEM,
+    OTHER_THAN_EXTENSION,
     QUALIFIER_EXTENSION,
 )
 from fhirtrial.eligibility.model import (
@@ -150,7 +151,18 @@ def _leaf(characteristic: dict, definition: dict, extensions: list[dict]) -> Cri
         qualifiers=tuple(e["valueCode"] for e in extensions if e.get("url") == QUALIFIER_EXTENSION),
         cohort=_extension_string(extensions, COMPARISON_GROUP_EXTENSION)
         or _extension_string(extensions, COHORT_LABEL_EXTENSION),
+        other_than=_other_than(extensions),
         source_text=characteristic.get("description"),
+    )
+
+
+def _other_than(extensions: list[dict]) -> tuple[str, ...]:
+    return tuple(
+        coding["code"]
+        for e in extensions
+        if e.get("url") == OTHER_THAN_EXTENSION
+        for coding in (e.get("valueCodeableConcept") or {}).get("coding", [])
+        if coding.get("system") == CONCEPT_SYSTEM and coding.get("code")
     )
 
 

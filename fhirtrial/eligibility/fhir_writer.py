@@ -18,6 +18,7 @@ QUALIFIER_EXTENSION = f"{BASE}/StructureDefinition/criterion-qualifier"
 COMPARISON_GROUP_EXTENSION = f"{BASE}/StructureDefinition/comparison-group"
 COHORT_LABEL_EXTENSION = f"{BASE}/StructureDefinition/cohort-label"
 MANUAL_REVIEW_EXTENSION = f"{BASE}/StructureDefinition/manual-review"
+OTHER_THAN_EXTENSION = f"{BASE}/StructureDefinition/criterion-other-than"
 UCUM = "http://unitsofmeasure.org"
 OFFSET_SYSTEM = "http://hl7.org/fhir/characteristic-offset"
 GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
@@ -143,6 +144,10 @@ def _time_from_event(window: Window) -> list[dict]:
 
 def _extensions(criterion: Criterion, cohort_groups: Mapping[str, str]) -> list[dict]:
     extensions = [{"url": QUALIFIER_EXTENSION, "valueCode": q} for q in criterion.qualifiers]
+    extensions.extend(
+        {"url": OTHER_THAN_EXTENSION, "valueCodeableConcept": {"coding": [concept_coding(c)]}}
+        for c in criterion.other_than
+    )
     extensions.extend(cohort_extensions(criterion.cohort, cohort_groups))
     return extensions
 

@@ -102,6 +102,8 @@ class Criterion:
     combination: CombinationCode | None = None
     threshold: int | None = None
     cohort: str | None = None  # cohort label ("Cohort 1") or comparison group linkId ("arm-1")
+    # Concepts that do not count ("another primary malignancy": the study's own diagnoses).
+    other_than: tuple[str, ...] = ()
     source_text: str | None = field(default=None, compare=False)  # the words it came from
 
     @property

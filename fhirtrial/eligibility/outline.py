@@ -86,7 +86,7 @@ class Outline:
 
 def unescape_markdown(text: str) -> str:
     """CT.gov API v2 text is Markdown: `\\>=` is shown as `>=`. Criteria keep the shown text."""
-    return _MARKDOWN_ESCAPE.sub(r"\1", text)
+    return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def normalize_cohort(kind: str, ident: str) -> str:

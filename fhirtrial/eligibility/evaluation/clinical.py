@@ -22,13 +22,14 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     in_window,
     overlaps_window,
+    window_bounds,
 )
-from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.facts import Matches, concepts_of, concepts_of_text
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
-from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion
+from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
 from fhirtrial.resources.patient_items import ConditionItem, MedicationItem
-from fhirtrial.resources.patient_values import Concept
+from fhirtrial.resources.patient_values import LOINC, SNOMED, Concept
 
 _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 _CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
@@ -44,6 +45,9 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     matches = ctx.facts.conditions.find(concept)
     qualifiers = set(criterion.qualifiers)
     note = by_text_note(matches.by_text)
+    if criterion.other_than:
+        matches = _other_than(matches, criterion.other_than)
+        name = f"{name} other than {', '.join(display(c) for c in criterion.other_than)}"
     if not matches:
         return absent(ctx, name, "conditions", len(ctx.record.conditions))
 
@@ -79,6 +83,16 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     if "unresectable-or-metastatic" in qualifiers:
         return _unresectable_or_metastatic(ctx, item, stated)
     return Finding("met", stated, tuple(c.ref for c in candidates[:3]))
+
+
+def _other_than(matches: Matches[ConditionItem], excluded: tuple[str, ...]):
+    """Drop the items that are the study's own diagnosis ("another primary malignancy")."""
+    kept = tuple(
+        item
+        for item in matches.items
+        if not (concepts_of(item.code) or concepts_of_text(item.code.label)).intersection(excluded)
+    )
+    return Matches(kept, matches.by_text)
 
 
 def _relevant(
@@ -193,6 +207,10 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     if not uses and not procedures:
         return absent(ctx, name, "medications", len(ctx.record.medications))
     window = criterion.window
+    if "progressed" in criterion.qualifiers and uses:
+        found = _progression_on(uses, window, ctx)
+        if found is not None:
+            return Finding("met", f"{name}: {found[0]}{note}", found[1])
     if window is not None and window.event == EVENT_LAST_DOSE:
         last = max(uses, key=lambda m: m.last_known_date or date.min) if uses else None
         last_day = last.last_known_date if last else None
@@ -229,6 +247,64 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
             "unknown", f"{name}: {courses}; progression on it is not recorded{note}", evidence
         )
     return Finding("met", f"{name}: {courses}{note}", evidence)
+
+
+# mCODE CancerDiseaseStatus: LOINC 97509-4 "Cancer disease progression" (STU2+), 88040-1
+# "Response to cancer treatment" (STU1); value SNOMED CT 271299001 "Patient's condition worsened".
+_DISEASE_STATUS_CODES = frozenset({(LOINC, "97509-4"), (LOINC, "88040-1")})
+_WORSENED = (SNOMED, "271299001")
+
+
+def _progression_on(
+    uses: list[MedicationItem], window: Window | None, ctx: EvalContext
+) -> tuple[str, tuple[str, ...]] | None:
+    """A recorded progression (disease status "worsened") during or after the therapy; with a
+    last-dose window, within it after the last dose. None when no such record."""
+    progressions = [
+        o
+        for o in ctx.record.observations
+        if o.date is not None
+        and o.date <= ctx.as_of
+        and any(key in _DISEASE_STATUS_CODES for key in o.code.keys)
+        and isinstance(o.value, Concept)
+        and _WORSENED in o.value.keys
+    ]
+    if not progressions:
+        return None
+    started = [u for u in uses if (u.start or u.authored) is not None]
+    if not started:
+        return None
+    first_start = min(u.start or u.authored for u in started)  # type: ignore[type-var]
+    if window is not None and window.event == EVENT_LAST_DOSE:
+        last = max(started, key=lambda m: m.last_known_date or date.min)
+        last_day = last.last_known_date
+        if last_day is None:
+            return None
+        low, high = window_bounds(window, last_day)
+        hits = [
+            o
+            for o in progressions
+            if o.date >= first_start  # type: ignore[operator]
+            and (low is None or o.date >= low)  # type: ignore[operator]
+            and (high is None or o.date <= high)  # type: ignore[operator]
+        ]
+        if not hits:
+            return None
+        hit = hits[0]
+        return (
+            f"progression on {fmt_date(hit.date)} ({hit.ref}), "
+            f"{(hit.date - last_day).days} days after the last dose on "  # type: ignore[operator]
+            f"{fmt_date(last_day)} ({last.ref})",
+            (hit.ref, last.ref),
+        )
+    hits = [o for o in progressions if o.date >= first_start]  # type: ignore[operator]
+    if not hits:
+        return None
+    first = min(started, key=lambda m: m.start or m.authored or date.max)
+    return (
+        f"progression on {fmt_date(hits[0].date)} ({hits[0].ref}) after {_course(first)}",
+        (hits[0].ref, first.ref),
+    )
 
 
 def therapy_lines(uses: list[MedicationItem]) -> list[list[MedicationItem]]:

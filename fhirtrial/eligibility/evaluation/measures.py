@@ -265,7 +265,8 @@ _GENES = {
     "ros1-rearrangement": ("ROS1", None),
 }
 _GENETIC_VARIANT_CODES = {"69548-6", "81252-9"}
-_PRESENT = {(LOINC, "LA9633-4")}
+_PRESENT = {(LOINC, "LA9633-4")}  # LOINC answer "Present"
+_ABSENT = {(LOINC, "LA9634-2")}  # LOINC answer "Absent"
 
 
 def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -328,12 +329,15 @@ def _observation_text(item: ObservationItem) -> str:
 def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
     gene, variant = _GENES[concept]
     name = display(concept)
+    absent: ObservationItem | None = None
     for item in _variant_observations(ctx):
         text = _observation_text(item)
         if gene not in text.replace("HGNC:", " ").split() and gene not in text:
             continue
         present = isinstance(item.value, Concept) and any(k in _PRESENT for k in item.value.keys)
         if not present:
+            if isinstance(item.value, Concept) and any(k in _ABSENT for k in item.value.keys):
+                absent = absent or item
             continue
         if variant is not None and variant not in text:
             return Finding(
@@ -345,15 +349,35 @@ def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
         return Finding(
             result, f"{name} reported on {fmt_date(item.date)} ({item.ref})", (item.ref,)
         )
+    if absent:
+        result = "not-met" if wanted in ("positive", "detected") else "met"
+        return Finding(
+            result,
+            f"{gene} tested, no variant (Absent) on {fmt_date(absent.date)} ({absent.ref})",
+            (absent.ref,),
+        )
     return Finding("unknown", f"no {name} test result recorded")
 
 
 def _any_driver(criterion: Criterion, ctx: EvalContext) -> Finding:
-    findings = [_genetic(c, criterion.value_concept or "detected", ctx) for c in _GENES]
-    decided = [f for f in findings if f.result != "unknown"]
-    if decided:
-        return decided[0]
-    return Finding("unknown", "no oncogenic driver test result recorded (EGFR, ALK, ROS1, BRAF)")
+    """A driver is detected when any gene shows one; ruled out only when every gene was tested
+    without one (a gene never tested leaves the answer open)."""
+    wanted = criterion.value_concept or "detected"
+    findings = [_genetic(c, "detected", ctx) for c in _GENES]
+    positive = wanted in ("positive", "detected")
+    present = [f for f in findings if f.result == "met"]
+    if present:
+        return Finding("met" if positive else "not-met", present[0].reason, present[0].evidence)
+    if all(f.result == "not-met" for f in findings):
+        evidence = tuple(dict.fromkeys(ref for f in findings for ref in f.evidence))
+        reason = "no oncogenic driver: " + "; ".join(f.reason for f in findings)
+        return Finding("not-met" if positive else "met", reason, evidence)
+    untested = [
+        gene
+        for (gene, _), f in zip(_GENES.values(), findings, strict=True)
+        if f.result == "unknown"
+    ]
+    return Finding("unknown", f"no oncogenic driver test result recorded for {', '.join(untested)}")
 
 
 # ---------------------------------------------------------------- stage

@@ -104,16 +104,16 @@ def _node(read: ReadCharacteristic, *, fallback_id: str, parent: ReadCharacteris
 
 
 def _member_negated(child: ReadCharacteristic, parent: ReadCharacteristic) -> bool:
-    """Whether a combination member is negated.
+    """Whether a combination member is negated: its own ``exclude`` (docs/eligibility-model.md).
 
-    Sub-bullets of an exclusion bullet repeat the section's ``exclude: true`` (they list what
-    excludes), so a member is negated only when its ``exclude`` differs from its parent's —
-    except for members split out of one sentence (link ids ``parent#n``), whose ``exclude`` is
-    the negation itself.
+    Members never repeat the top-level exclusion: the sub-bullets of an exclusion bullet are
+    written ``exclude: false`` (they list what excludes) and the combination's own ``exclude``
+    applies the exclusion. Reading a member's ``exclude`` relative to its parent's negated every
+    member of an exclusion combination ("transplant or cell therapy" excluded everyone who had
+    neither).
     """
-    if child.link_id and "#" in child.link_id:
-        return child.exclude
-    return child.exclude != parent.exclude
+    del parent
+    return child.exclude
 
 
 def _cache_key(evidence_variable: dict[str, Any]) -> tuple[Any, ...]:

@@ -17,6 +17,7 @@ from fhirtrial.eligibility.outline import unescape_markdown
 from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
     Match,
+    has_any,
     normalize,
     window_before,
     word_number,
@@ -217,6 +218,7 @@ _NOISE = re.compile(
     r"|inclusion|randomi[sz]ation)"
     r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
 )
+_NOISE_TRIGGERS = ("progressed on or did not", "time of", " women")
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")
 _COHORT_MARKER = re.compile(r"\(cohort (?P<id>[a-z0-9]+)\)")
 _COHORT_PREFIX = re.compile(r"^\s*cohort\s+[a-z0-9]+\s*(?:\([^)]*\))?\s*:\s*")
@@ -233,8 +235,10 @@ _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 def compile_text(text: str, *, exclusion: bool = False) -> Criterion | None:
     """The computable meaning of one criterion text, or None when it is not (fully) understood."""
     normalized = normalize(unescape_markdown(text))
-    normalized = _COHORT_PREFIX.sub("", normalized)
-    normalized = _NOISE.sub("", normalized)
+    if "cohort" in normalized:
+        normalized = _COHORT_PREFIX.sub("", normalized)
+    if has_any(normalized, _NOISE_TRIGGERS):
+        normalized = _NOISE.sub("", normalized)
     prefix: Criterion | None = None
     if branch := _BRANCH_PREFIX.match(normalized):
         prefix = _assemble(normalize(branch["cond"]), exclusion=False)
@@ -244,7 +248,7 @@ def compile_text(text: str, *, exclusion: bool = False) -> Criterion | None:
             prefix = replace(prefix, negated=not prefix.negated)
         normalized = normalized[branch.end() :]
     condition: Criterion | None = None
-    if conditional := _IN_THOSE_WITH.search(normalized):
+    if " with " in normalized and (conditional := _IN_THOSE_WITH.search(normalized)):
         condition = _assemble(conditional["cond"], exclusion=False)
         if condition is None:
             return None

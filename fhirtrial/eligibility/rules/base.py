@@ -7,27 +7,66 @@ from dataclasses import dataclass
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Window
 
-_REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"[≥⩾]|=>|>/=|>\s=|> or =|\bgreater than/equal to\b", ">="),
-        (r"[≤⩽]|=<|</=|<\s=|< or =|\bless than/equal to\b", "<="),
-        (r"[×✕]", "x"),
-        (r"[–—−]", "-"),
-        (r"[’`]", "'"),
-        (r"⁹", "^9"),
-        (r"\b10\*\*9\b", "10^9"),
-        (r"ﬁ", "fi"),
-        (r"ﬀ", "ff"),
-        (r"ﬂ", "fl"),
-        (r"\bgreater than or equal to\b|\bequal to or greater than\b|\bno less than\b", ">="),
-        (r"\bless than or equal to\b|\bequal to or less than\b", "<="),
-        (r"\bno more than\b|\bnot more than\b|\bnot exceeding\b|\bat most\b|\bup to\b", "<="),
-        (r"\bat least\b|\ba minimum of\b|\bminimum of\b|\bminimum\b", ">="),
-        (r"\bgreater than\b|\bmore than\b|\bhigher than\b|\babove\b|\bexceeding\b", ">"),
-        (r"\bless than\b|\blower than\b|\bbelow\b|\byounger than\b|\bunder\b", "<"),
-        (r"\bolder than\b|\bover\b", ">"),
-        (r"\s+", " "),
+# (pattern, replacement, triggers): a replacement runs only when one of its trigger substrings
+# is in the text (every match of the pattern contains one), which skips most of them cheaply.
+# `non_ascii`: every trigger is a non-ASCII character, so an ASCII text needs no check at all.
+_REPLACEMENTS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], bool], ...] = tuple(
+    (
+        re.compile(pattern),
+        replacement,
+        triggers,
+        not any(map(str.isascii, triggers)),
+    )
+    for pattern, replacement, triggers in (
+        (
+            r"[≥⩾]|=>|>/=|>\s=|> or =|\bgreater than/equal to\b",
+            ">=",
+            ("≥", "⩾", "=>", ">", "greater than/equal to"),
+        ),
+        (
+            r"[≤⩽]|=<|</=|<\s=|< or =|\bless than/equal to\b",
+            "<=",
+            ("≤", "⩽", "=<", "<", "less than/equal to"),
+        ),
+        (r"[×✕]", "x", ("×", "✕")),
+        (r"[–—−]", "-", ("–", "—", "−")),
+        (r"[’`]", "'", ("’", "`")),
+        (r"⁹", "^9", ("⁹",)),
+        (r"\b10\*\*9\b", "10^9", ("10**9",)),
+        (r"ﬁ", "fi", ("ﬁ",)),
+        (r"ﬀ", "ff", ("ﬀ",)),
+        (r"ﬂ", "fl", ("ﬂ",)),
+        (
+            r"\bgreater than or equal to\b|\bequal to or greater than\b|\bno less than\b",
+            ">=",
+            ("greater than or equal to", "equal to or greater than", "no less than"),
+        ),
+        (
+            r"\bless than or equal to\b|\bequal to or less than\b",
+            "<=",
+            ("less than or equal to", "equal to or less than"),
+        ),
+        (
+            r"\bno more than\b|\bnot more than\b|\bnot exceeding\b|\bat most\b|\bup to\b",
+            "<=",
+            ("no more than", "not more than", "not exceeding", "at most", "up to"),
+        ),
+        (
+            r"\bat least\b|\ba minimum of\b|\bminimum of\b|\bminimum\b",
+            ">=",
+            ("at least", "minimum"),
+        ),
+        (
+            r"\bgreater than\b|\bmore than\b|\bhigher than\b|\babove\b|\bexceeding\b",
+            ">",
+            ("greater than", "more than", "higher than", "above", "exceeding"),
+        ),
+        (
+            r"\bless than\b|\blower than\b|\bbelow\b|\byounger than\b|\bunder\b",
+            "<",
+            ("less than", "lower than", "below", "younger than", "under"),
+        ),
+        (r"\bolder than\b|\bover\b", ">", ("older than", "over")),
     )
 )
 CMP = r"(?P<cmp><=|>=|<|>|=)"
@@ -58,9 +97,21 @@ WINDOW_WITHIN = re.compile(
 
 def normalize(text: str) -> str:
     out = text.lower()
-    for pattern, replacement in _REPLACEMENTS:
-        out = pattern.sub(replacement, out)
-    return out.strip()
+    ascii_only = out.isascii()
+    for pattern, replacement, triggers, non_ascii in _REPLACEMENTS:
+        if non_ascii and ascii_only:
+            continue
+        if has_any(out, triggers):
+            out = pattern.sub(replacement, out)
+    return " ".join(out.split())  # runs of whitespace → one space, ends stripped
+
+
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether any of the substrings occurs: the cheap prefilter run before a rule's regexes."""
+    for word in words:  # noqa: SIM110 (a plain loop: no generator; runs ~50× per criterion)
+        if word in text:
+            return True
+    return False
 
 
 def to_number(text: str) -> float:

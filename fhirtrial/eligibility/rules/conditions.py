@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.base import Match, has_any
 
 _QUALIFIER_WORDS = r"symptomatic|untreated|active|uncontrolled|progressive|allogeneic"
 _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
@@ -70,8 +70,27 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     ("syphilis", r"syphilis(?: assay)?"),
 )
+# Substrings every match of a concept's names contains (the prefilter before its regex).
+_CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "melanoma-uveal-ocular": ("uveal", "ocular"),
+    "solid-organ-transplant-except-kidney": ("except kidney",),
+    "solid-organ-transplant": ("organ ",),
+    "malignant-neoplasm-other": ("malignan", "cancer"),
+    "brain-metastases": ("brain met", "metastas"),
+    "primary-immunodeficiency": ("primary immun",),
+    "nsclc": ("lung", "nsclc"),
+    "breast-cancer-triple-negative": ("breast",),
+    "breast-cancer": ("breast",),
+    "melanoma": ("melanoma",),
+    "metastatic-disease": ("metastatic disease",),
+    "malignant-neoplasm": ("malignan",),
+    "hiv": ("hiv", "human immunodeficiency virus"),
+    "hbv": ("hbv", "hepatitis b"),
+    "hcv": ("hcv", "hepatitis c"),
+    "syphilis": ("syphilis",),
+}
 _CONDITION_PATTERNS = tuple(
-    (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"))
+    (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
     for concept, names in _CONDITIONS
 )
 # Qualifiers are read backwards from a found name (much faster than a leading optional group).
@@ -130,11 +149,48 @@ _BIOMARKERS = (
     ),
     ("oncogene-driver", re.compile(r"oncogene[- ]driven(?: tumou?rs?| disease)?")),
 )
+_BIOMARKER_TRIGGERS = {"her2": "her", "braf-v600": "braf", "oncogene-driver": "oncogene"}
 _PREGNANCY = re.compile(r"\bpregnan(?:t|cy)\b")
 _BREASTFEEDING = re.compile(r"\b(?:breast[- ]?feeding|lactating|lactation|nursing)\b")
 
 
 def find_conditions(text: str) -> list[Match]:
+    found: list[Match] = []
+    if "hepatitis b" in text:
+        found.extend(_hepatitis_b_or_c(text))
+    for concept, pattern, triggers in _CONDITION_PATTERNS:
+        if not has_any(text, triggers):
+            continue
+        for match in pattern.finditer(text):
+            start = match.start()
+            before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
+            quals = before["quals"] if before else ""
+            if before:
+                start = before.start()
+            found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
+    if "viral load" in text:
+        for match in _HBV_VIRAL_LOAD.finditer(text):
+            criterion = Criterion(
+                Kind.CONDITION, concept="hbv", qualifiers=("viral-load-detectable",)
+            )
+            found.append(Match(criterion, match.start(), match.end()))
+    if "unless" in text:
+        found.extend(_brain_unless(text))
+    if has_any(text, ("unresectable", "metastatic")):
+        for qualifier, pattern in _MODIFIERS:
+            for match in pattern.finditer(text):
+                found.append(
+                    Match(
+                        Criterion(Kind.TEXT, qualifiers=(qualifier,)),
+                        match.start(),
+                        match.end(),
+                        kind="modifier",
+                    )
+                )
+    return found
+
+
+def _hepatitis_b_or_c(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _HEPATITIS_B_OR_C.finditer(text):
         quals = ("active",) if match["quals"].strip() else ()
@@ -150,17 +206,11 @@ def find_conditions(text: str) -> list[Match]:
                 match.end(),
             )
         )
-    for concept, pattern in _CONDITION_PATTERNS:
-        for match in pattern.finditer(text):
-            start = match.start()
-            before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
-            quals = before["quals"] if before else ""
-            if before:
-                start = before.start()
-            found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
-    for match in _HBV_VIRAL_LOAD.finditer(text):
-        criterion = Criterion(Kind.CONDITION, concept="hbv", qualifiers=("viral-load-detectable",))
-        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+def _brain_unless(text: str) -> list[Match]:
+    found: list[Match] = []
     for match in _BRAIN_UNLESS.finditer(text):
         n = int(match["n"]) * {"day": 1, "week": 7, "month": 30}[match["unit"]]
         criterion = Criterion(
@@ -172,16 +222,6 @@ def find_conditions(text: str) -> list[Match]:
             source_text=match.group(0).strip(" ,"),
         )
         found.append(Match(criterion, match.start(), match.end(), kind="unless"))
-    for qualifier, pattern in _MODIFIERS:
-        for match in pattern.finditer(text):
-            found.append(
-                Match(
-                    Criterion(Kind.TEXT, qualifiers=(qualifier,)),
-                    match.start(),
-                    match.end(),
-                    kind="modifier",
-                )
-            )
     return found
 
 
@@ -201,6 +241,8 @@ def _condition(concept: str, quals_text: str, name: str) -> Criterion:
 
 def find_stage(text: str) -> list[Match]:
     found: list[Match] = []
+    if "stage" not in text:
+        return found
     for match in _STAGE_RANGE.finditer(text):
         low, high = _stage_number(match["low"]), _stage_number(match["high"])
         if low is None or high is None or low >= high:
@@ -243,6 +285,8 @@ def _stages(ids: list[str]) -> Criterion:
 def find_biomarkers(text: str) -> list[Match]:
     found: list[Match] = []
     for concept, pattern in _BIOMARKERS:
+        if _BIOMARKER_TRIGGERS[concept] not in text:
+            continue
         for match in pattern.finditer(text):
             value = "detected"
             if concept == "her2":
@@ -253,6 +297,8 @@ def find_biomarkers(text: str) -> list[Match]:
 
 
 def find_pregnancy(text: str) -> list[Match]:
+    if not has_any(text, ("pregnan", "feeding", "lactat", "nursing")):
+        return []
     found = [
         Match(Criterion(Kind.PREGNANCY, concept="pregnancy"), m.start(), m.end())
         for m in _PREGNANCY.finditer(text)

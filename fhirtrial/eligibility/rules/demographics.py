@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import CMP, Match, comparator, normalize, to_number
+from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
 
 _YEARS = r"(?:years?|yrs?)"
 _PATTERNS = (
@@ -27,6 +27,8 @@ _PATTERNS = (
         r"(?: of age)?"
     ),
 )
+# Substrings every match of the pattern at the same position contains.
+_PATTERN_TRIGGERS = (("<", ">", "="), ("<", ">", "="), ("older", "above", ">"))
 _RANGE = re.compile(
     r"(?:\b(?:aged?|patients) (?:between )?"
     rf"|\bbetween )(?P<low>\d+)\s*(?:{_YEARS} )?(?:to|and|-)\s*"
@@ -34,14 +36,23 @@ _RANGE = re.compile(
 )
 
 
+# Every age pattern has a comparator, "older" / "above", or a unit of years.
+_AGE_TRIGGERS = ("<", ">", "=", "older", "above", "year", "yr")
+
+
 def find_age(text: str) -> list[Match]:
+    if not has_any(text, _AGE_TRIGGERS):
+        return []
     found: list[Match] = []
-    for match in _RANGE.finditer(text):
-        criterion = Criterion(
-            Kind.AGE, value=float(match["low"]), high=float(match["high"]), unit="a"
-        )
-        found.append(Match(criterion, match.start(), match.end()))
-    for pattern in _PATTERNS:
+    if "year" in text or "yr" in text:
+        for match in _RANGE.finditer(text):
+            criterion = Criterion(
+                Kind.AGE, value=float(match["low"]), high=float(match["high"]), unit="a"
+            )
+            found.append(Match(criterion, match.start(), match.end()))
+    for pattern, triggers in zip(_PATTERNS, _PATTERN_TRIGGERS, strict=True):
+        if not has_any(text, triggers):
+            continue
         for match in pattern.finditer(text):
             if not _age_context(text, match):
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, to_number
+from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, has_any, to_number
 
 _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("anc", r"absolute neutrophil(?:ic)? count(?: \(anc\))?|\banc\b|neutrophil count|neutrophils"),
@@ -69,24 +69,47 @@ _ULN_ONLY = tuple(
     )
     for concept, names in _LAB_NAMES
 )
+# Substrings every match of a lab's names contains (the prefilter before its patterns).
+_NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "anc": ("neutrophil", "anc"),
+    "platelets": ("platelet",),
+    "hemoglobin": ("moglobin", "hgb"),
+    "wbc": ("white blood", "wbc", "leukocytes"),
+    "creatinine-clearance": ("clearance", "crcl"),
+    "creatinine": ("creatinine",),
+    "bilirubin": ("bilirubin",),
+    "alkaline-phosphatase": ("alkaline phosphatase",),
+    "ast": ("aspartate", "ast", "asat", "sgot"),
+    "alt": ("alanine", "alt", "alat", "sgpt"),
+    "lvef": ("ejection fraction", "lvef"),
+}
 _CELLS_PER_UL = {"/mcl", "/µl", "/ul", "/microl", "/mm3", "/mm^3", "/mm(3)", "cells/mm3"}
 
 
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
-    if not _ANY_LAB.search(text):
+    # Every lab pattern ends in a comparator and a value; most texts have no comparator at all.
+    if ("<" not in text and ">" not in text and "=" not in text) or not _ANY_LAB.search(text):
         return found
-    for match in _AST_ALT.finditer(text):
-        ast, alt = _criterion("ast", match), _criterion("alt", match)
-        if ast is not None and alt is not None:
-            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
-            found.append(Match(both, match.start(), match.end()))
+    named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
+    if "ast" in named and "alt" in named:
+        for match in _AST_ALT.finditer(text):
+            ast, alt = _criterion("ast", match), _criterion("alt", match)
+            if ast is not None and alt is not None:
+                both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
+                found.append(Match(both, match.start(), match.end()))
     for concept, pattern in _PATTERNS:
+        if concept not in named:
+            continue
         for match in pattern.finditer(text):
             criterion = _criterion(concept, match)
             if criterion is not None:
                 found.append(Match(criterion, match.start(), match.end()))
+    if not has_any(text, ("uln", "upper limit of")):
+        return found
     for concept, pattern in _ULN_ONLY:
+        if concept not in named:
+            continue
         for match in pattern.finditer(text):
             criterion = Criterion(
                 Kind.LAB,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import CMP, Match, comparator
+from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any
 
 _ECOG_NAME = (
     r"(?:eastern cooperative oncology group \(ecog\)|eastern cooperative oncology group|ecog|"
@@ -27,8 +27,14 @@ _KARNOFSKY = re.compile(
 )
 
 
+# Every pattern names ECOG (or Zubrod) or Karnofsky.
+_TRIGGERS = ("ecog", "eastern cooperative oncology group", "zubrod", "karnofsky", "kps")
+
+
 def find_performance_status(text: str) -> list[Match]:
     found: list[Match] = []
+    if not has_any(text, _TRIGGERS):
+        return found
     for match in _PS_FIRST.finditer(text):
         criterion = _ecog_value(match["value"])
         if criterion:

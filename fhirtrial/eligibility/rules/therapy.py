@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, days, to_number
+from fhirtrial.eligibility.rules.base import (
+    CMP,
+    NUMBER,
+    Match,
+    comparator,
+    days,
+    has_any,
+    to_number,
+)
 
 _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("braf-inhibitor", "mek-inhibitor"), r"braf/mek inhibitors?|braf and mek inhibitors?"),
@@ -34,8 +42,23 @@ _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
         r" chemotherapy)?|car-t(?: cell)? therapy|cell therapy",
     ),
 )
+# Substrings every match of a class pattern contains (the prefilter before its regex), in
+# `_CLASSES` order.
+_CLASS_TRIGGERS: tuple[tuple[str, ...], ...] = (
+    ("braf",),
+    ("pd-",),
+    ("ctla", "ipilimumab"),
+    ("braf",),
+    ("mek",),
+    ("platin",),
+    ("egfr",),
+    ("alk",),
+    ("targeted",),
+    ("cell", "car-t"),
+)
 _CLASS_PATTERNS = tuple(
-    (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])")) for concepts, p in _CLASSES
+    (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])"), triggers)
+    for (concepts, p), triggers in zip(_CLASSES, _CLASS_TRIGGERS, strict=True)
 )
 _PROGRESSED = re.compile(
     r"(?:have |has )?progressed (?:on|during/after|during or after|after|following|on or after)\s*$"
@@ -70,7 +93,9 @@ _UNITS = {"week": "wk", "month": "mo", "year": "a"}
 
 def find_therapies(text: str) -> list[Match]:
     found: list[Match] = []
-    for concepts, pattern in _CLASS_PATTERNS:
+    for concepts, pattern, triggers in _CLASS_PATTERNS:
+        if not has_any(text, triggers):
+            continue
         for match in pattern.finditer(text):
             before = text[: match.start()]
             qualifiers: tuple[str, ...] = ()
@@ -100,6 +125,24 @@ def find_therapies(text: str) -> list[Match]:
                 else Criterion(Kind.COMBINATION, children=children, combination="all-of")
             )
             found.append(Match(criterion, start, match.end()))
+    if "line" in text:
+        found.extend(_lines(text))
+    if "targeted" in text:
+        found.extend(_targeted_count(text))
+    if "steroid" in text:
+        found.extend(_steroid(text))
+    if "vaccin" in text:
+        found.extend(
+            Match(Criterion(Kind.VACCINE, concept="live-vaccine"), m.start(), m.end())
+            for m in _VACCINE.finditer(text)
+        )
+    if "life expectancy" in text:
+        found.extend(_life_expectancy(text))
+    return found
+
+
+def _lines(text: str) -> list[Match]:
+    found: list[Match] = []
     for match in _LINES.finditer(text):
         n = int(match["n"])
         count = Count(n, int(match["n2"])) if match["n2"] else _count(match["cmp"] or "=", n)
@@ -107,6 +150,11 @@ def find_therapies(text: str) -> list[Match]:
             Kind.PRIOR_THERAPY, concept="systemic-anticancer-therapy", count=count
         )
         found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+def _targeted_count(text: str) -> list[Match]:
+    found: list[Match] = []
     for match in _TARGETED_COUNT.finditer(text):
         before = text[: match.start()]
         progressed = _PROGRESSED.search(before)
@@ -119,6 +167,11 @@ def find_therapies(text: str) -> list[Match]:
         found.append(
             Match(criterion, progressed.start() if progressed else match.start(), match.end())
         )
+    return found
+
+
+def _steroid(text: str) -> list[Match]:
+    found: list[Match] = []
     for match in _STEROID.finditer(text):
         criterion = Criterion(
             Kind.CORTICOSTEROID_DOSE,
@@ -128,10 +181,11 @@ def find_therapies(text: str) -> list[Match]:
             unit="mg/d",
         )
         found.append(Match(criterion, match.start(), match.end()))
-    for match in _VACCINE.finditer(text):
-        found.append(
-            Match(Criterion(Kind.VACCINE, concept="live-vaccine"), match.start(), match.end())
-        )
+    return found
+
+
+def _life_expectancy(text: str) -> list[Match]:
+    found: list[Match] = []
     for match in _LIFE_EXPECTANCY.finditer(text):
         criterion = Criterion(
             Kind.LIFE_EXPECTANCY,
