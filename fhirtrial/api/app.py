@@ -19,6 +19,7 @@ from fhirtrial.api.responses import fhir_response
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
+from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         supervisor = None
         try:
             await database.ensure_indexes()
+            await publish(database)
             if settings.load_seeds:
                 await load_seeds_if_empty(database)
             app.state.context = ServerContext(settings, Repository(database))

@@ -69,6 +69,15 @@ def _type(name: str, *params: SearchParameter) -> ResourceType:
     return ResourceType(name=name, search_params={p.name: p for p in params})
 
 
+# Definitional resources the server publishes about itself (see fhirtrial.publication).
+CONFORMANCE_TYPES = (
+    "CodeSystem",
+    "ValueSet",
+    "StructureDefinition",
+    "SearchParameter",
+    "OperationDefinition",
+)
+
 _RS = "ResearchStudy"
 _PD = "PlanDefinition"
 _EV = "EvidenceVariable"
@@ -337,6 +346,18 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
                 "address.postalCode",
                 "A postalCode specified in an address",
             ),
+        ),
+        *(
+            _type(
+                name,
+                _std(name, "url", "uri", "url", f"The uri that identifies the {name}"),
+                _std(
+                    name, "name", "string", "name", f"Computationally friendly name of the {name}"
+                ),
+                _std(name, "status", "token", "status", f"The current status of the {name}"),
+                _std(name, "version", "token", "version", f"The business version of the {name}"),
+            )
+            for name in CONFORMANCE_TYPES
         ),
     )
 }
