@@ -153,3 +153,21 @@ def import_(
         return 1 if failed else 0
 
     raise typer.Exit(asyncio.run(run()))
+
+
+@app.command()
+def recompile(
+    nct: Annotated[list[str] | None, typer.Option("--nct", help="Only these studies.")] = None,
+) -> None:
+    """Re-run the eligibility compiler over stored studies; new versions only where it changed."""
+    from fhirtrial.catalog.recompile import recompile as run_recompile
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as database:
+            summary = await run_recompile(database, list(nct) if nct else None)
+        for line in summary.lines():
+            typer.echo(line)
+        return 1 if summary.failures else 0
+
+    raise typer.Exit(asyncio.run(run()))

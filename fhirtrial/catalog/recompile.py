@@ -1,0 +1,62 @@
+"""Re-run the eligibility compiler over stored studies (`fhirtrial recompile`).
+
+Each study's EvidenceVariable is rebuilt from the ClinicalTrials.gov record it was imported from;
+a new version is written only where the compiled output changed.
+"""
+
+from dataclasses import dataclass, field
+
+from fhirtrial.catalog.records import iter_records
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+from fhirtrial.mappers import ids
+from fhirtrial.resources.validation import validate_resource
+from fhirtrial.store.batch import UNCHANGED, write_units
+from fhirtrial.store.database import Database
+
+BATCH_SIZE = 100
+
+
+@dataclass
+class RecompileSummary:
+    upgraded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"evidence variables: {len(self.upgraded)} upgraded, {len(self.unchanged)} unchanged, "
+            f"{len(self.failures)} failed"
+        ]
+        return out + [f"FAILED {nct_id}: {reason}" for nct_id, reason in self.failures]
+
+
+async def recompile(database: Database, nct_ids: list[str] | None = None) -> RecompileSummary:
+    summary = RecompileSummary()
+    batch: list[tuple[str, dict]] = []
+    async for nct_id, study in iter_records(database, nct_ids):
+        try:
+            resource = build_evidence_variable(
+                study,
+                evidence_variable_id=ids.evidence_variable_id(nct_id),
+                study_reference=ids.reference("ResearchStudy", ids.research_study_id(nct_id)),
+            )
+            validate_resource(resource)
+        except Exception as exc:  # one bad record must not stop the run; report it
+            summary.failures.append((nct_id, f"{type(exc).__name__}: {exc}"))
+            continue
+        batch.append((nct_id, resource))
+        if len(batch) >= BATCH_SIZE:
+            await _write(database, batch, summary)
+            batch = []
+    if batch:
+        await _write(database, batch, summary)
+    return summary
+
+
+async def _write(
+    database: Database, batch: list[tuple[str, dict]], summary: RecompileSummary
+) -> None:
+    outcome = await write_units(database, [resource for _, resource in batch])
+    for nct_id, resource in batch:
+        state = outcome[f"EvidenceVariable/{resource['id']}"]
+        (summary.unchanged if state == UNCHANGED else summary.upgraded).append(nct_id)

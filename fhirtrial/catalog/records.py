@@ -1,0 +1,33 @@
+"""The ClinicalTrials.gov records studies were imported from, kept so that an improved compiler
+or mapper can rebuild the FHIR resources without fetching the records again."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from pymongo import ReplaceOne
+
+from fhirtrial.store.database import Database
+
+COLLECTION = "ctgov_records"
+
+
+async def save_records(database: Database, records: dict[str, dict]) -> None:
+    """Keep the latest record per NCT number."""
+    if not records:
+        return
+    now = datetime.now(UTC)
+    await database.db[COLLECTION].bulk_write(
+        [
+            ReplaceOne({"_id": nct_id}, {"study": study, "saved": now}, upsert=True)
+            for nct_id, study in records.items()
+        ],
+        ordered=False,
+    )
+
+
+async def iter_records(
+    database: Database, nct_ids: list[str] | None = None
+) -> AsyncIterator[tuple[str, dict]]:
+    query = {"_id": {"$in": nct_ids}} if nct_ids else {}
+    async for doc in database.db[COLLECTION].find(query).sort("_id", 1):
+        yield doc["_id"], doc["study"]

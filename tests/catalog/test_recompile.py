@@ -1,0 +1,92 @@
+"""`fhirtrial recompile`: stored EvidenceVariables are upgraded in place, only where they change."""
+
+import asyncio
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from fhirtrial.catalog.importer import StudyInput, import_studies
+from fhirtrial.cli import app as cli
+from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.store.database import Database
+from fhirtrial.store.repository import Repository
+from tests.conftest import DATA, make_settings
+
+LINES = (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()
+RECORDS = [orjson.loads(line) for line in LINES[:4]]
+
+
+def nct(study: dict) -> str:
+    return study["protocolSection"]["identificationModule"]["nctId"]
+
+
+@pytest.fixture
+def settings(mongo_url):
+    return make_settings(mongo_url)
+
+
+async def imported(settings) -> Database:
+    database = Database.connect(settings.mongodb_url, settings.database, RESOURCE_TYPES)
+    await database.ensure_indexes()
+    inputs = [StudyInput(f"r{i}", s, None, nct(s)) for i, s in enumerate(RECORDS)]
+    summary = await import_studies(database, inputs)
+    assert len(summary.created) == len(RECORDS)
+    return database
+
+
+def run_recompile(settings, *args: str):
+    env = {"FHIRTRIAL_MONGODB_URL": settings.mongodb_url, "FHIRTRIAL_DATABASE": settings.database}
+    return CliRunner().invoke(cli, ["recompile", *args], env=env)
+
+
+def test_recompile_upgrades_only_outdated_evidence_variables(settings):
+    outdated_id = f"{nct(RECORDS[1])}-eligibility"
+    stored = asyncio.run(store_an_outdated_version(settings, outdated_id))
+
+    result = run_recompile(settings)
+    assert result.exit_code == 0, result.output
+    assert "1 upgraded, 3 unchanged" in result.output
+
+    versions = asyncio.run(
+        current_versions(settings, [outdated_id, f"{nct(RECORDS[0])}-eligibility"])
+    )
+    (upgraded, upgraded_version), (_, untouched_version) = versions
+    assert upgraded["characteristic"] == stored["characteristic"]
+    assert upgraded_version == 3
+    assert untouched_version == 1
+
+    again = run_recompile(settings, "--nct", nct(RECORDS[1]))
+    assert "0 upgraded, 1 unchanged" in again.output
+
+
+async def current_versions(settings, ids: list[str]) -> list[tuple[dict, int]]:
+    database = Database.connect(settings.mongodb_url, settings.database, RESOURCE_TYPES)
+    repository = Repository(database)
+    out = []
+    for rid in ids:
+        stored = await repository.read("EvidenceVariable", rid)
+        out.append((stored.resource, stored.version))
+    await database.close()
+    return out
+
+
+async def store_an_outdated_version(settings, outdated_id: str) -> dict:
+    database = await imported(settings)
+    repository = Repository(database)
+    stored = (await repository.read("EvidenceVariable", outdated_id)).resource
+    # What an older compiler might have stored: criteria text only, no computable definitions.
+    older = {
+        **stored,
+        "characteristic": [
+            {
+                "linkId": c["linkId"],
+                "description": c.get("description", "criterion"),
+                "definitionCodeableConcept": {"text": c.get("description", "criterion")},
+            }
+            for c in stored["characteristic"]
+        ],
+    }
+    await repository.update("EvidenceVariable", outdated_id, older)
+    await database.close()
+    return stored
