@@ -307,11 +307,13 @@ def _result_concepts(item: ObservationItem) -> frozenset[str]:
 
 
 def _variant_observations(ctx: EvalContext) -> list[ObservationItem]:
-    return [
-        o
-        for o in ctx.record.observations
-        if any(code in _GENETIC_VARIANT_CODES for code in o.code.codes_in(LOINC))
-    ]
+    """Genetic variant observations, newest first, looked up in the record's code index."""
+    index = ctx.record.observation_index
+    found = {id(o): o for code in _GENETIC_VARIANT_CODES for o in index.get((LOINC, code), ())}
+    if len(found) <= 1:
+        return list(found.values())
+    order = {id(o): position for position, o in enumerate(ctx.record.observations)}
+    return sorted(found.values(), key=lambda o: order[id(o)])
 
 
 def _observation_text(item: ObservationItem) -> str:
