@@ -31,6 +31,7 @@ log = logging.getLogger("fhirtrial")
 _T = "/{resource_type:str}"
 ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
+    Route("/health", fhir.health, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
     Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),

@@ -53,6 +53,12 @@ async def metadata(request: Request) -> Response:
     return fhir_response(request, capability_statement(base_url(request), date=_STARTED))
 
 
+async def health(request: Request) -> Response:
+    """Liveness for orchestrators: 200 when the database answers, 503 otherwise."""
+    await context(request).repository.database.ping()
+    return fhir_response(request, information("fhirtrial is up and its database answers"))
+
+
 async def read(request: Request) -> Response:
     check_format(request)
     spec = _type(request)

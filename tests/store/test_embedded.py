@@ -95,3 +95,19 @@ async def test_server_on_its_embedded_default_starts_restarts_and_stops_the_data
             assert back.status_code == 200
     assert not embedded.running
     assert (tmp_path / "data" / "db").is_dir()
+
+
+async def test_health_reports_whether_the_database_answers(tmp_path):
+    server = EmbeddedMongo(tmp_path / "db")
+    await asyncio.to_thread(server.start)
+    try:
+        async with running_client(make_settings(server.url, db_timeout_ms=500)) as client:
+            assert (await client.get("/health")).status_code == 200
+            server.kill()
+            down = await client.get("/health")
+            assert down.status_code == 503
+            assert down.json()["resourceType"] == "OperationOutcome"
+            await asyncio.to_thread(server.start)
+            assert (await _wait_for(client, "/health", 200)).status_code == 200
+    finally:
+        await asyncio.to_thread(server.stop)
