@@ -31,15 +31,13 @@ from fhirtrial.resources.patient_values import (
     LOINC,
     SNOMED,
     Concept,
+    ConceptReader,
     first_text,
     parse_fhir_date,
-    read_concept,
-    read_concepts,
     read_period,
     read_quantity,
     read_range,
     read_ratio,
-    status_code,
 )
 
 # mCODE TNM stage group observation codes (LOINC stage group clinical/pathology/other, SNOMED
@@ -59,12 +57,30 @@ STAGE_GROUP_CODES = frozenset(
 _FUTURE_SLACK = timedelta(days=1)
 
 
+def _span_elements(prefix: str) -> tuple[str, str, str]:
+    return prefix + "DateTime", prefix + "Instant", prefix + "Period"
+
+
+# Built once rather than per resource.
+_SPAN_ELEMENTS = {
+    prefix: _span_elements(prefix)
+    for prefix in ("effective", "performed", "occurrence", "occurence")
+}
+
+
 @dataclass
 class ReadContext:
     as_of: date
     birth_date: date | None
     resolve: Callable[[str, dict[str, Any] | None], dict[str, Any] | None]
     issues: list[RecordIssue] = field(default_factory=list)
+    concepts: ConceptReader = field(default_factory=ConceptReader)
+    """Reads the CodeableConcepts of this one bundle (equal ones share one `Concept`)."""
+    latest: date = field(init=False)
+    """The last day an event may have happened on: ``as_of`` plus a day of slack."""
+
+    def __post_init__(self) -> None:
+        self.latest = self.as_of + _FUTURE_SLACK
 
     def warn(self, ref: str | None, message: str) -> None:
         self.issues.append(RecordIssue("warning", ref, message))
@@ -77,7 +93,7 @@ class ReadContext:
         if day is None:
             self.warn(ref, f"{element} {raw!r} is not a valid FHIR date; ignored")
             return None
-        if day > self.as_of + _FUTURE_SLACK:
+        if day > self.latest:
             self.warn(ref, f"{element} {raw} lies after the evaluation date {self.as_of}; ignored")
             return None
         if self.birth_date is not None and day < self.birth_date:
@@ -98,12 +114,14 @@ class ReadContext:
         self, resource: dict[str, Any], prefix: str, ref: str
     ) -> tuple[date | None, date | None]:
         """``<prefix>DateTime`` / ``<prefix>Period`` / ``<prefix>Instant`` → (start, end)."""
-        for suffix in ("DateTime", "Instant"):
-            raw = resource.get(prefix + suffix)
-            if raw is not None:
-                day = self.event_date(raw, ref, prefix + suffix)
-                return day, None
-        period = resource.get(prefix + "Period")
+        date_time, instant, period_name = _SPAN_ELEMENTS.get(prefix) or _span_elements(prefix)
+        raw = resource.get(date_time)
+        if raw is not None:
+            return self.event_date(raw, ref, date_time), None
+        raw = resource.get(instant)
+        if raw is not None:
+            return self.event_date(raw, ref, instant), None
+        period = resource.get(period_name)
         if isinstance(period, dict):
             start = self.event_date(period.get("start"), ref, prefix + "Period.start")
             end = self.plan_date(period.get("end"), ref, prefix + "Period.end", end=True)
@@ -124,10 +142,10 @@ def _ref_of(resource: dict[str, Any]) -> str:
 def read_condition(
     resource: dict[str, Any], ref: str, ctx: ReadContext, stages: tuple[StageInfo, ...]
 ) -> ConditionItem | None:
-    verification = status_code(resource.get("verificationStatus"))
+    verification = ctx.concepts.status_code(resource.get("verificationStatus"))
     if verification in ("entered-in-error", "refuted"):
         return None
-    code = read_concept(resource.get("code"))
+    code = ctx.concepts.concept(resource.get("code"))
     if code is None:
         ctx.warn(ref, "Condition has no code")
         code = EMPTY_CONCEPT
@@ -139,13 +157,13 @@ def read_condition(
     return ConditionItem(
         ref=ref,
         code=code,
-        clinical_status=status_code(resource.get("clinicalStatus")),
+        clinical_status=ctx.concepts.status_code(resource.get("clinicalStatus")),
         verification_status=verification,
         onset=onset,
         abatement=abatement,
         recorded=ctx.event_date(resource.get("recordedDate"), ref, "recordedDate"),
-        body_sites=read_concepts(resource.get("bodySite")),
-        categories=read_concepts(resource.get("category")),
+        body_sites=ctx.concepts.concepts(resource.get("bodySite")),
+        categories=ctx.concepts.concepts(resource.get("category")),
         stages=(*_condition_stages(resource, ref, ctx), *stages),
     )
 
@@ -179,13 +197,13 @@ def _condition_stages(resource: dict[str, Any], ref: str, ctx: ReadContext) -> l
     for stage in stages:
         if not isinstance(stage, dict):
             continue
-        summary = read_concept(stage.get("summary"))
+        summary = ctx.concepts.concept(stage.get("summary"))
         if summary is None:
             continue
         result.append(
             StageInfo(
                 summary=summary,
-                type=read_concept(stage.get("type")),
+                type=ctx.concepts.concept(stage.get("type")),
                 date=None,
                 source_ref=ref,
                 condition_ref=ref,
@@ -207,7 +225,7 @@ def stage_from_observation(item: ObservationItem, condition_ref: str | None) -> 
 
 
 def is_stage_observation(item: ObservationItem) -> bool:
-    return any(key in STAGE_GROUP_CODES for key in item.code.keys)
+    return any((c.system, c.code) in STAGE_GROUP_CODES for c in item.code.codings)
 
 
 # ---------------------------------------------------------------- Observation
@@ -218,16 +236,30 @@ _EXCLUDED_OBSERVATION_STATUSES = frozenset({"entered-in-error", "cancelled"})
 def read_observation(
     resource: dict[str, Any], ref: str, ctx: ReadContext
 ) -> ObservationItem | None:
-    status = resource.get("status") if isinstance(resource.get("status"), str) else None
-    if status in _EXCLUDED_OBSERVATION_STATUSES:
+    # The hot path of reading a bundle (most resources are Observations): the elements most
+    # Observations lack are tested before calling their reader.
+    get = resource.get
+    status = get("status")
+    if not isinstance(status, str):
+        status = None
+    elif status in _EXCLUDED_OBSERVATION_STATUSES:
         return None
-    code = read_concept(resource.get("code"))
+    concept = ctx.concepts.concept
+    code = concept(get("code"))
     if code is None:
         ctx.warn(ref, "Observation has no code")
         code = EMPTY_CONCEPT
     start, end = ctx.event_span(resource, "effective", ref)
-    issued = ctx.event_date(resource.get("issued"), ref, "issued")
-    focus = resource.get("focus")
+    issued = get("issued")
+    if issued is not None:
+        issued = ctx.event_date(issued, ref, "issued")
+    data_absent_reason = get("dataAbsentReason")
+    interpretations = get("interpretation")
+    reference_ranges = get("referenceRange")
+    components = get("component")
+    body_site = get("bodySite")
+    method = get("method")
+    focus = get("focus")
     return ObservationItem(
         ref=ref,
         code=code,
@@ -236,13 +268,15 @@ def read_observation(
         end_date=end,
         issued=issued,
         value=read_value(resource, ref, ctx),
-        data_absent_reason=read_concept(resource.get("dataAbsentReason")),
-        interpretations=read_concepts(resource.get("interpretation")),
-        reference_ranges=_reference_ranges(resource.get("referenceRange")),
-        components=_components(resource.get("component"), ref, ctx),
-        categories=read_concepts(resource.get("category")),
-        body_site=read_concept(resource.get("bodySite")),
-        method=read_concept(resource.get("method")),
+        data_absent_reason=None if data_absent_reason is None else concept(data_absent_reason),
+        interpretations=() if interpretations is None else ctx.concepts.concepts(interpretations),
+        reference_ranges=()
+        if reference_ranges is None
+        else _reference_ranges(reference_ranges, ctx.concepts),
+        components=() if components is None else _components(components, ref, ctx),
+        categories=ctx.concepts.concepts(get("category")),
+        body_site=None if body_site is None else concept(body_site),
+        method=None if method is None else concept(method),
         focus=tuple(
             f["reference"]
             for f in focus
@@ -262,7 +296,7 @@ def read_value(element: dict[str, Any], ref: str, ctx: ReadContext) -> Observati
             return None
         return quantity
     if "valueCodeableConcept" in element:
-        return read_concept(element["valueCodeableConcept"])
+        return ctx.concepts.concept(element["valueCodeableConcept"])
     if "valueString" in element:
         value = element["valueString"]
         return value if isinstance(value, str) else None
@@ -284,7 +318,7 @@ def read_value(element: dict[str, Any], ref: str, ctx: ReadContext) -> Observati
     return None
 
 
-def _reference_ranges(raw: Any) -> tuple[ReferenceRange, ...]:
+def _reference_ranges(raw: Any, concepts: ConceptReader) -> tuple[ReferenceRange, ...]:
     if not isinstance(raw, list):
         return ()
     ranges = []
@@ -296,7 +330,7 @@ def _reference_ranges(raw: Any) -> tuple[ReferenceRange, ...]:
             ReferenceRange(
                 low=read_quantity(item.get("low")),
                 high=read_quantity(item.get("high")),
-                type=read_concept(item.get("type")),
+                type=concepts.concept(item.get("type")),
                 text=text if isinstance(text, str) else None,
             )
         )
@@ -306,16 +340,17 @@ def _reference_ranges(raw: Any) -> tuple[ReferenceRange, ...]:
 def _components(raw: Any, ref: str, ctx: ReadContext) -> tuple[ObservationComponent, ...]:
     if not isinstance(raw, list):
         return ()
+    concept = ctx.concepts.concept
     components = []
     for item in raw:
         if not isinstance(item, dict):
             continue
         components.append(
             ObservationComponent(
-                code=read_concept(item.get("code")) or EMPTY_CONCEPT,
+                code=concept(item.get("code")) or EMPTY_CONCEPT,
                 value=read_value(item, ref, ctx),
-                data_absent_reason=read_concept(item.get("dataAbsentReason")),
-                reference_ranges=_reference_ranges(item.get("referenceRange")),
+                data_absent_reason=concept(item.get("dataAbsentReason")),
+                reference_ranges=_reference_ranges(item.get("referenceRange"), ctx.concepts),
             )
         )
     return tuple(components)
@@ -370,7 +405,7 @@ def read_medication_use(
     if state is None:
         return None
     if kind == "MedicationStatement" and "adherence" in resource:
-        adherence = status_code((resource.get("adherence") or {}).get("code"))
+        adherence = ctx.concepts.status_code((resource.get("adherence") or {}).get("code"))
         if adherence in _R5_ADHERENCE_STATES:
             state = _R5_ADHERENCE_STATES[adherence]
             if state is None:
@@ -396,8 +431,8 @@ def read_medication_use(
         dose=_medication_dose(resource, kind),
         doses_per_day=_doses_per_day(resource, kind),
         reasons=(
-            *read_concepts(resource.get("reasonCode")),
-            *_reason_concepts(resource.get("reason")),
+            *ctx.concepts.concepts(resource.get("reasonCode")),
+            *_reason_concepts(resource.get("reason"), ctx.concepts),
         ),
     )
 
@@ -407,11 +442,11 @@ def _medication_concept(
 ) -> tuple[Concept, str | None, tuple[Concept, ...]]:
     """R4 ``medicationCodeableConcept``/``medicationReference``; R5 ``medication`` (a
     CodeableReference with ``concept`` and/or ``reference``)."""
-    concept = read_concept(resource.get("medicationCodeableConcept"))
+    concept = ctx.concepts.concept(resource.get("medicationCodeableConcept"))
     reference = resource.get("medicationReference")
     r5 = resource.get("medication")
     if isinstance(r5, dict):
-        concept = concept or read_concept(r5.get("concept"))
+        concept = concept or ctx.concepts.concept(r5.get("concept"))
         reference = reference or r5.get("reference")
     if concept is not None and concept.codings:
         return concept, None, ()
@@ -419,8 +454,8 @@ def _medication_concept(
         target_ref = reference["reference"]
         medication = ctx.resolve(target_ref, resource)
         if medication is not None and medication.get("resourceType") == "Medication":
-            code = read_concept(medication.get("code")) or EMPTY_CONCEPT
-            return code, _ref_of(medication), _ingredients(medication)
+            code = ctx.concepts.concept(medication.get("code")) or EMPTY_CONCEPT
+            return code, _ref_of(medication), _ingredients(medication, ctx.concepts)
         ctx.warn(ref, f"medication reference {target_ref} is not in the bundle")
         display = reference.get("display")
         return Concept(text=display if isinstance(display, str) else None), target_ref, ()
@@ -430,7 +465,7 @@ def _medication_concept(
     return EMPTY_CONCEPT, None, ()
 
 
-def _ingredients(medication: dict[str, Any]) -> tuple[Concept, ...]:
+def _ingredients(medication: dict[str, Any], concepts: ConceptReader) -> tuple[Concept, ...]:
     items = medication.get("ingredient")
     if not isinstance(items, list):
         return ()
@@ -439,9 +474,9 @@ def _ingredients(medication: dict[str, Any]) -> tuple[Concept, ...]:
         if not isinstance(item, dict):
             continue
         # R4 itemCodeableConcept; R5 item is a CodeableReference.
-        concept = read_concept(item.get("itemCodeableConcept"))
+        concept = concepts.concept(item.get("itemCodeableConcept"))
         if concept is None and isinstance(item.get("item"), dict):
-            concept = read_concept(item["item"].get("concept"))
+            concept = concepts.concept(item["item"].get("concept"))
         if concept is not None:
             result.append(concept)
     return tuple(result)
@@ -549,11 +584,11 @@ def _reason_refs(resource: dict[str, Any], ctx: ReadContext) -> tuple[str, ...]:
     return tuple(result)
 
 
-def _reason_concepts(raw: Any) -> tuple[Concept, ...]:
+def _reason_concepts(raw: Any, concepts: ConceptReader) -> tuple[Concept, ...]:
     """R5 ``reason`` is a list of CodeableReference."""
     return tuple(
         c
-        for c in (read_concept(r.get("concept")) for r in _list(raw) if isinstance(r, dict))
+        for c in (concepts.concept(r.get("concept")) for r in _list(raw) if isinstance(r, dict))
         if c is not None
     )
 
@@ -571,7 +606,7 @@ def read_procedure(resource: dict[str, Any], ref: str, ctx: ReadContext) -> Proc
     status = resource.get("status") if isinstance(resource.get("status"), str) else None
     if status in _EXCLUDED_PROCEDURE_STATUSES:
         return None
-    code = read_concept(resource.get("code"))
+    code = ctx.concepts.concept(resource.get("code"))
     if code is None:
         ctx.warn(ref, "Procedure has no code")
         code = EMPTY_CONCEPT
@@ -585,10 +620,10 @@ def read_procedure(resource: dict[str, Any], ref: str, ctx: ReadContext) -> Proc
         status=status,
         start=start,
         end=end,
-        body_sites=read_concepts(resource.get("bodySite")),
+        body_sites=ctx.concepts.concepts(resource.get("bodySite")),
         reasons=(
-            *read_concepts(resource.get("reasonCode")),
-            *_reason_concepts(resource.get("reason")),
+            *ctx.concepts.concepts(resource.get("reasonCode")),
+            *_reason_concepts(resource.get("reason"), ctx.concepts),
         ),
         reason_refs=_reason_refs(resource, ctx),
     )
@@ -600,7 +635,7 @@ def read_immunization(
     status = resource.get("status") if isinstance(resource.get("status"), str) else None
     if status in ("not-done", "entered-in-error"):
         return None
-    vaccine = read_concept(resource.get("vaccineCode"))
+    vaccine = ctx.concepts.concept(resource.get("vaccineCode"))
     if vaccine is None:
         ctx.warn(ref, "Immunization has no vaccineCode")
         vaccine = EMPTY_CONCEPT
@@ -611,10 +646,10 @@ def read_immunization(
 
 
 def read_allergy(resource: dict[str, Any], ref: str, ctx: ReadContext) -> AllergyItem | None:
-    verification = status_code(resource.get("verificationStatus"))
+    verification = ctx.concepts.status_code(resource.get("verificationStatus"))
     if verification in ("entered-in-error", "refuted"):
         return None
-    code = read_concept(resource.get("code"))
+    code = ctx.concepts.concept(resource.get("code"))
     if code is None:
         ctx.warn(ref, "AllergyIntolerance has no code")
         code = EMPTY_CONCEPT
@@ -626,17 +661,17 @@ def read_allergy(resource: dict[str, Any], ref: str, ctx: ReadContext) -> Allerg
             continue
         for manifestation in _list(reaction.get("manifestation")):
             # R4 CodeableConcept; R5 CodeableReference.
-            concept = read_concept(manifestation)
+            concept = ctx.concepts.concept(manifestation)
             if concept is not None and not concept.codings and "concept" in manifestation:
-                concept = read_concept(manifestation["concept"])
+                concept = ctx.concepts.concept(manifestation["concept"])
             if concept is not None:
                 reactions.append(concept)
     return AllergyItem(
         ref=ref,
         code=code,
-        clinical_status=status_code(resource.get("clinicalStatus")),
+        clinical_status=ctx.concepts.status_code(resource.get("clinicalStatus")),
         verification_status=verification,
-        type=status_code(resource.get("type")),  # R4 code, R5 CodeableConcept
+        type=ctx.concepts.status_code(resource.get("type")),  # R4 code, R5 CodeableConcept
         categories=tuple(c for c in _list(categories) if isinstance(c, str)),
         criticality=first_text(resource.get("criticality")),
         onset=onset,

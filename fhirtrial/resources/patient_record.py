@@ -195,15 +195,21 @@ def _collect(
         request = entry.get("request")
         if isinstance(request, dict) and request.get("method") == "DELETE":
             continue
-        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+        kind = resource.get("resourceType") if isinstance(resource, dict) else None
+        if not isinstance(kind, str):
             if resource is not None:
                 issues.append(RecordIssue("warning", None, f"entry {position} has no resourceType"))
             continue
-        kind = resource["resourceType"]
+        resource_id = resource.get("id")
+        full_url = entry.get("fullUrl")
+        if not isinstance(full_url, str):
+            full_url = None
+        if resource_id and isinstance(resource_id, str):
+            ref = f"{kind}/{resource_id}"
+        else:
+            resource_id = None
+            ref = full_url or f"{kind}/#{position}"
         counts[kind] = counts.get(kind, 0) + 1
-        resource_id = resource.get("id") if isinstance(resource.get("id"), str) else None
-        full_url = entry.get("fullUrl") if isinstance(entry.get("fullUrl"), str) else None
-        ref = f"{kind}/{resource_id}" if resource_id else (full_url or f"{kind}/#{position}")
         if ref in seen:
             counts[kind] -= 1
             issues.append(RecordIssue("warning", ref, "duplicate entry; the first one is used"))
@@ -211,7 +217,7 @@ def _collect(
         seen.add(ref)
         resources.append((resource, ref))
         if resource_id:
-            lookup.setdefault(f"{kind}/{resource_id}", resource)
+            lookup.setdefault(ref, resource)
         if full_url:
             lookup.setdefault(full_url, resource)
     return resources, counts, lookup
@@ -410,7 +416,13 @@ def _index(
 ) -> Mapping[Code, tuple[Item, ...]]:
     index: dict[Code, list[Item]] = {}
     for item in items:
-        keys = {key for concept in concepts_of(item) for key in concept.keys}
+        # Concept.keys, without building a tuple per concept: (system, code) when both are set.
+        keys = {
+            (coding.system, coding.code)
+            for concept in concepts_of(item)
+            for coding in concept.codings
+            if coding.system and coding.code
+        }
         for key in keys:
             index.setdefault(key, []).append(item)
     if not index:

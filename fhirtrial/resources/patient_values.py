@@ -166,27 +166,88 @@ def read_concepts(raw: Any) -> tuple[Concept, ...]:
     return tuple(c for c in (read_concept(x) for x in raw) if c is not None)
 
 
+class ConceptReader:
+    """`read_concept` for one bundle, sharing one `Concept` between equal CodeableConcepts.
+
+    An EHR or Synthea bundle repeats the same few hundred codings thousands of times, so most
+    concepts are found in the cache after a few dict lookups instead of being rebuilt. The key
+    holds the raw ``text`` and ``(system, code, display)`` of every Coding object; equal keys
+    always read to equal concepts (a value that is not a string reads as ``None`` whatever it
+    is), and a cache miss is read by `read_concept` itself. Make one per bundle read: the cache
+    is not bounded.
+    """
+
+    __slots__ = ("_cache",)
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[Any, ...], Concept] = {}
+
+    def concept(self, raw: Any) -> Concept | None:
+        if raw.__class__ is not dict:
+            return None
+        codings = raw.get("coding")
+        if codings.__class__ is not list:
+            key: tuple[Any, ...] = (raw.get("text"),)
+        elif len(codings) == 1 and (coding := codings[0]).__class__ is dict:
+            get = coding.get
+            key = (raw.get("text"), get("system"), get("code"), get("display"))
+        else:
+            key = (raw.get("text"),)
+            for coding in codings:
+                if coding.__class__ is dict:
+                    key += (coding.get("system"), coding.get("code"), coding.get("display"))
+        try:
+            found = self._cache.get(key)
+        except TypeError:  # an unhashable value (a list or object where a string belongs)
+            return read_concept(raw)
+        if found is None:
+            found = self._cache[key] = read_concept(raw)  # type: ignore[assignment]
+        return found
+
+    def concepts(self, raw: Any) -> tuple[Concept, ...]:
+        """`read_concepts`, cached."""
+        if not isinstance(raw, list):
+            return ()
+        if len(raw) == 1:  # the common case, without a generator
+            concept = self.concept(raw[0])
+            return () if concept is None else (concept,)
+        return tuple(c for c in map(self.concept, raw) if c is not None)
+
+    def status_code(self, raw: Any) -> str | None:
+        """`status_code`, cached."""
+        if isinstance(raw, str):
+            return raw or None
+        return _status_of(self.concept(raw))
+
+
 def concept_from_coding(raw: Any) -> Concept | None:
     """R4 uses a bare Coding in a few places (e.g. ``Immunization.vaccineCode`` is not one)."""
     coding = read_coding(raw)
     return Concept(codings=(coding,)) if coding is not None else None
 
 
+_COMPARATORS = frozenset({"<", "<=", ">=", ">", "ad"})
+
+
 def read_quantity(raw: Any) -> Quantity | None:
     if not isinstance(raw, dict):
         return None
-    value = raw.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    get = raw.get
+    value = get("value")
+    if value.__class__ is not float and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
         value = _number_from_text(value)
-    unit = raw.get("unit")
-    code = raw.get("code")
-    comparator = raw.get("comparator")
+    unit = get("unit")
+    system = get("system")
+    code = get("code")
+    comparator = get("comparator")
     return Quantity(
-        value=float(value) if value is not None else None,
-        unit=unit if isinstance(unit, str) and unit else None,
-        system=normalize_system(raw.get("system")),
-        code=code if isinstance(code, str) and code else None,
-        comparator=comparator if comparator in ("<", "<=", ">=", ">", "ad") else None,
+        float(value) if value is not None else None,
+        unit if isinstance(unit, str) and unit else None,
+        _SYSTEM_ALIASES.get(system, system) if isinstance(system, str) and system else None,
+        code if isinstance(code, str) and code else None,
+        comparator if comparator.__class__ is str and comparator in _COMPARATORS else None,
     )
 
 
@@ -282,7 +343,10 @@ def status_code(raw: Any) -> str | None:
     """A status that is a ``code`` in one version and a CodeableConcept in another."""
     if isinstance(raw, str):
         return raw or None
-    concept = read_concept(raw)
+    return _status_of(read_concept(raw))
+
+
+def _status_of(concept: Concept | None) -> str | None:
     if concept is None:
         return None
     for coding in concept.codings:
