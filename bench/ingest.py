@@ -110,6 +110,8 @@ def main() -> None:
     finally:
         pool.shutdown()
 
+    report("parse → map → validate, 1 process", single)
+    report(f"parse → map → validate, {args.workers} worker processes", pooled)
     with tempfile.TemporaryDirectory() as data_dir:
         server = EmbeddedMongo(Path(data_dir))
         server.start()
@@ -124,8 +126,6 @@ def main() -> None:
     facts = machine_facts()
     print(f"machine: {facts['nproc']} cores, {facts['cpu_model']}")
     print(f"studies: {args.studies} (the 36 real records replicated), runs: {args.repeat}")
-    report("parse → map → validate, 1 process", single)
-    report(f"parse → map → validate, {args.workers} worker processes", pooled)
     report(f"end to end into the embedded DB, {args.workers} workers", stored)
 
 

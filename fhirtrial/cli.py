@@ -1,6 +1,7 @@
 """The `fhirtrial` command line: serve, load, and (in later layers) import and match."""
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -86,6 +87,15 @@ def import_(
             "--file", exists=True, help="Study JSON, API page, ndjson, or a directory of these."
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes that map and validate studies read from files (default: one per "
+            "core; 1 maps in the importing process).",
+        ),
+    ] = None,
 ) -> None:
     """Import ClinicalTrials.gov studies as ResearchStudy + PlanDefinition + EvidenceVariable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -142,9 +152,15 @@ def import_(
                         failed=len(summary.failures),
                     )
 
-                summaries = [
-                    await import_studies(database, source, progress=progress) for source in sources
-                ]
+                summaries = []
+                for source in sources:
+                    # Worker processes pay off only for many local records; fetched ones
+                    # arrive at the ClinicalTrials.gov rate limit anyway.
+                    many = isinstance(source, list) and len(source) > 100
+                    pool = (workers or os.cpu_count() or 1) if many else 1
+                    summaries.append(
+                        await import_studies(database, source, progress=progress, workers=pool)
+                    )
         failed = 0
         for summary in summaries:
             for line in summary.lines():
@@ -169,5 +185,74 @@ def recompile(
         for line in summary.lines():
             typer.echo(line)
         return 1 if summary.failures else 0
+
+    raise typer.Exit(asyncio.run(run()))
+
+
+# ---- match (fhirtrial.matching; the same matcher as ResearchStudy/$match) ---------------------
+
+
+@app.command()
+def match(
+    bundle: Annotated[
+        Path, typer.Argument(help="The patient's FHIR Bundle (R4 or R5 JSON).", exists=True)
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+    ] = None,
+    zip_code: Annotated[
+        str | None, typer.Option("--zip", help="US ZIP code of the patient.")
+    ] = None,
+    radius: Annotated[
+        float | None, typer.Option("--radius", help="Travel radius in miles.")
+    ] = None,
+    include_ineligible: Annotated[
+        bool, typer.Option("--include-ineligible", help="Also list ineligible trials.")
+    ] = False,
+    count: Annotated[int, typer.Option("--count", help="How many trials to list.")] = 20,
+) -> None:
+    """Rank the catalog's trials for one patient and print trial, verdict, score and the
+    criteria that fail or are unknown."""
+    import orjson
+    from rich.console import Console
+    from rich.table import Table
+
+    from fhirtrial.errors import FHIRError
+    from fhirtrial.matching.matcher import match_patient
+    from fhirtrial.matching.request import match_request
+    from fhirtrial.runtime import open_database
+
+    parameters: list[dict] = [{"name": "patient", "resource": orjson.loads(bundle.read_bytes())}]
+    options = {"asOf": ("valueDate", as_of), "zipCode": ("valueString", zip_code)}
+    options |= {"travelRadius": ("valueDecimal", radius), "count": ("valueInteger", count)}
+    options["includeIneligible"] = ("valueBoolean", include_ineligible)
+    for name, (kind, value) in options.items():
+        if value is not None:
+            parameters.append({"name": name, kind: value})
+
+    async def run() -> int:
+        try:
+            request = match_request({"resourceType": "Parameters", "parameter": parameters})
+            async with open_database(Settings()) as database:
+                result = await match_patient(database, request)
+        except FHIRError as error:
+            for issue in error.issues:
+                typer.echo(f"error: {issue.diagnostics}", err=True)
+            return 2
+        title = f"{len(result.matches)} trial(s) for {bundle.name}, as of {result.as_of}"
+        table = Table(title=title)
+        for column in ("trial", "verdict", "score", "miles", "failing", "unknown"):
+            table.add_column(column, overflow="fold")
+        for found in result.returned:
+            table.add_row(
+                f"{found.study_id}\n{found.title or ''}",
+                found.verdict,
+                f"{found.score:.2f}",
+                "" if found.distance is None else f"{found.distance:.0f}",
+                ", ".join(found.failing),
+                ", ".join(found.unknown) or (found.note or ""),
+            )
+        Console(width=160).print(table)
+        return 0
 
     raise typer.Exit(asyncio.run(run()))

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from fhirtrial.catalog.records import save_records
 from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import MappedStudy, StudyMappingError, map_study, validate_mapped
 from fhirtrial.matching.index import refresh_after_import
@@ -21,7 +22,8 @@ from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.import")
 
-BATCH_SIZE = 50
+# Studies per batch write: a batch of ~25 studies (~800 resources) is one transaction.
+BATCH_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ async def _store(
         for item, mapped in batch:
             summary.failures.append(ImportFailure(mapped.nct_id, item.origin, exc.diagnostics))
         return
+    await save_records(database, {mapped.nct_id: item.study for item, mapped in batch})
     await refresh_after_import(database, [mapped.resources[0]["id"] for _, mapped in batch])
     for _, mapped in batch:
         states = [outcome[f"{r['resourceType']}/{r['id']}"] for r in mapped.resources]

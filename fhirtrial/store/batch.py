@@ -6,11 +6,12 @@ bulk write per type, inside a transaction when the deployment supports them (rep
 SecantusDB). Unchanged resources are skipped: re-importing identical content makes no version.
 """
 
+import asyncio
 import logging
 from collections import defaultdict
 
 from pymongo import InsertOne, ReplaceOne
-from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
+from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, OperationFailure
 
 from fhirtrial.errors import Conflict
 from fhirtrial.resources.dates import format_instant
@@ -47,6 +48,13 @@ async def write_units(database: Database, resources: list[dict]) -> dict[str, st
                     f"Concurrent writes kept conflicting with this batch: {exc}"
                 ) from exc
             log.info("Batch write conflicted (%s); retrying", type(exc).__name__)
+        except AutoReconnect:
+            # The connection dropped mid-batch: the transaction did not commit, and identical
+            # content is skipped on the next attempt, so writing the batch again is safe.
+            if attempt == _ATTEMPTS - 1:
+                raise
+            log.warning("Connection lost during a batch write; retrying")
+            await asyncio.sleep(0.5 * (attempt + 1))
     raise AssertionError("unreachable")
 
 

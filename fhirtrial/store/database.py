@@ -36,7 +36,9 @@ class Database:
             url,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
-            connectTimeoutMS=timeout_ms,
+            # Also the heartbeat's socket timeout: a database busy with a large batch must not
+            # be declared down (that resets the pool and cancels the batch in flight).
+            connectTimeoutMS=max(timeout_ms, 20000),
             socketTimeoutMS=max(timeout_ms * 10, 30000),
             appname="fhirtrial",
         )

@@ -131,3 +131,24 @@ def test_cli_import_from_files_reports_and_exits_nonzero_on_failures(mongo_url, 
     assert result.exit_code == 1
     assert "1 created" in result.output and "2 unchanged" in result.output
     assert "FAILED" in result.output and "bad.ndjson" in result.output
+
+
+async def test_worker_processes_import_the_same_as_the_importing_process(database, mongo_url):
+    broken = copy.deepcopy(RECORDS[3])
+    del broken["protocolSection"]["identificationModule"]["nctId"]
+    batch = [*inputs(RECORDS[:12]), StudyInput("broken", broken, None, None)]
+    pooled = await import_studies(database, batch, batch_size=5, workers=2)
+    assert sorted(pooled.created) == sorted(nct(s) for s in RECORDS[:12])
+    assert [f.origin for f in pooled.failures] == ["broken"]
+    inline_settings = make_settings(mongo_url)
+    inline_db = Database.connect(mongo_url, inline_settings.database, RESOURCE_TYPES)
+    await inline_db.ensure_indexes()
+    await import_studies(inline_db, inputs(RECORDS[:12]), batch_size=5)
+    for record in RECORDS[:12]:
+        a = (await Repository(database).read("ResearchStudy", nct(record))).resource
+        b = (await Repository(inline_db).read("ResearchStudy", nct(record))).resource
+        assert {k: v for k, v in a.items() if k != "meta"} == {
+            k: v for k, v in b.items() if k != "meta"
+        }
+    await inline_db.client.drop_database(inline_settings.database)
+    await inline_db.close()

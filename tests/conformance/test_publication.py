@@ -6,7 +6,6 @@ import json
 from fhirtrial.catalog.seeds import seed_inputs
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.publication import conformance_resources
-from fhirtrial.resources.extract import walk
 from tests.conftest import DATA, assert_valid_fhir, make_settings, running_client
 
 OUR_BASE = "https://fhirtrial.org/fhir/"
