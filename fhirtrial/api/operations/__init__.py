@@ -5,10 +5,11 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fhirtrial.api.operations import import_studies
+from fhirtrial.api.operations import import_studies, match
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 OPERATIONS: dict[tuple[str, str], tuple[Handler, str]] = {
     ("ResearchStudy", "import"): (import_studies.handle, import_studies.DEFINITION),
+    ("ResearchStudy", "match"): (match.handle, match.DEFINITION),
 }

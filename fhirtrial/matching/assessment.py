@@ -1,0 +1,140 @@
+"""A ResearchSubject per matched study, carrying the eligibility assessment in our extension.
+
+Extension `https://fhirtrial.org/fhir/StructureDefinition/eligibility-assessment`
+(conformance/StructureDefinition-eligibility-assessment.json), on ResearchSubject:
+
+    asOf (date) · score (decimal: share of criteria decided in the patient's favour) ·
+    distance (Quantity, miles to the nearest open site) · note (string) ·
+    cohort* (linkId, name, verdict, score) · criterion* (linkId, result, reason, exclude,
+    cohort, evidence*)
+
+Criteria are listed flat, combinations followed by their members (the linkId shows nesting).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from fhirtrial.eligibility.evaluation import CriterionResult, StudyEvaluation
+
+ASSESSMENT_URL = "https://fhirtrial.org/fhir/StructureDefinition/eligibility-assessment"
+SUBJECT_STATE = "http://terminology.hl7.org/CodeSystem/research-subject-state"
+SUBJECT_STATE_TYPE = "http://terminology.hl7.org/CodeSystem/research-subject-state-type"
+_STATE_DISPLAY = {
+    "eligible": "Eligible",
+    "potential-candidate": "Potential Candidate",
+    "ineligible": "Ineligible",
+}
+UCUM = "http://unitsofmeasure.org"
+
+
+def subject_id(patient_key: str, study_id: str) -> str:
+    """Stable per patient and study, so that persisting a match again updates it."""
+    digest = hashlib.blake2b(f"{patient_key}|{study_id}".encode(), digest_size=12).hexdigest()
+    return f"match-{digest}"
+
+
+def research_subject(
+    *,
+    rid: str,
+    study_id: str,
+    subject: dict,
+    verdict: str,
+    evaluation: StudyEvaluation | None,
+    score: float,
+    as_of: str,
+    distance: float | None,
+    note: str | None = None,
+) -> dict:
+    return {
+        "resourceType": "ResearchSubject",
+        "id": rid,
+        "extension": [assessment_extension(evaluation, score, as_of, distance, note)],
+        "status": "active",
+        "progress": [
+            {
+                "type": {
+                    "coding": [
+                        {
+                            "system": SUBJECT_STATE_TYPE,
+                            "code": "Enrollment",
+                            "display": "Enrollment status",
+                        }
+                    ]
+                },
+                "subjectState": {
+                    "coding": [
+                        {
+                            "system": SUBJECT_STATE,
+                            "code": verdict,
+                            "display": _STATE_DISPLAY[verdict],
+                        }
+                    ]
+                },
+            }
+        ],
+        "study": {"reference": f"ResearchStudy/{study_id}"},
+        "subject": subject,
+    }
+
+
+def assessment_extension(
+    evaluation: StudyEvaluation | None,
+    score: float,
+    as_of: str,
+    distance: float | None,
+    note: str | None,
+) -> dict:
+    parts: list[dict] = [
+        {"url": "asOf", "valueDate": as_of},
+        {"url": "score", "valueDecimal": score},
+    ]
+    if distance is not None:
+        parts.append(
+            {
+                "url": "distance",
+                "valueQuantity": {
+                    "value": round(distance, 1),
+                    "unit": "mi",
+                    "system": UCUM,
+                    "code": "[mi_i]",
+                },
+            }
+        )
+    if note:
+        parts.append({"url": "note", "valueString": note})
+    if evaluation is not None:
+        for cohort in evaluation.matching_cohorts:
+            cohort_parts = [{"url": "linkId", "valueString": cohort.link_id}]
+            if cohort.name:
+                cohort_parts.append({"url": "name", "valueString": cohort.name})
+            cohort_parts += [
+                {"url": "verdict", "valueCode": cohort.verdict},
+                {"url": "score", "valueDecimal": cohort.score},
+            ]
+            parts.append({"url": "cohort", "extension": cohort_parts})
+        for criterion in _flatten(evaluation.criteria):
+            parts.append({"url": "criterion", "extension": _criterion_parts(criterion)})
+    return {"url": ASSESSMENT_URL, "extension": parts}
+
+
+def _flatten(results: list[CriterionResult] | tuple[CriterionResult, ...]):
+    for result in results:
+        yield result
+        yield from _flatten(result.children)
+
+
+def _criterion_parts(criterion: CriterionResult) -> list[dict]:
+    parts = [
+        {"url": "linkId", "valueString": criterion.link_id},
+        {"url": "result", "valueCode": criterion.result},
+    ]
+    if criterion.reason:
+        parts.append({"url": "reason", "valueString": criterion.reason})
+    if criterion.exclude:
+        parts.append({"url": "exclude", "valueBoolean": True})
+    if criterion.cohort:
+        parts.append({"url": "cohort", "valueString": criterion.cohort})
+    for reference in criterion.evidence:
+        parts.append({"url": "evidence", "valueReference": {"reference": reference}})
+    return parts

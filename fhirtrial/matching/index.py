@@ -1,0 +1,375 @@
+"""The match index: one compact document per ResearchStudy, queried by indexed keys.
+
+Collection `_match_index`, one document per study:
+
+    {_id: <ResearchStudy id>, rs_v, ev, ev_v, loc_v: {<Location id>: v}, loc_ids,
+     status: [CT.gov overallStatus], phase: [HL7 phase codes], dx: [concept ids or "*"],
+     age_lo, age_hi, sex, sites: [[lat, lon]] (open sites), groups: [comparisonGroup],
+     cond_text, cond_codes, cond_concepts, sig}
+
+It is written by the importer right after each batch (`index_studies`) and kept honest against
+any other writer (REST create/update/delete of ResearchStudy, EvidenceVariable or Location) by
+`sync_index`: every `$match` asks the three collections for versions written since the last
+settled moment (`lu` is indexed), compares them with the versions the index was built from and
+re-indexes what differs. `rebuild_index` drops and rebuilds everything. Each process queries its
+in-memory mirror of the collection (`mirror.IndexMirror`), refreshed by the same sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import logging
+import weakref
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from pymongo import ASCENDING, ReplaceOne
+from pymongo.errors import PyMongoError
+
+from fhirtrial.matching import keys as match_keys
+from fhirtrial.matching.mirror import IndexMirror
+from fhirtrial.matching.study_facets import condition_terms, open_site, phase_keys, status_keys
+from fhirtrial.store.database import Database
+
+log = logging.getLogger("fhirtrial.matching")
+
+INDEX = "_match_index"
+SYNC = "_match_sync"
+# A write becomes visible within this long after its lastUpdated stamp (transactions, clocks).
+SETTLE_MARGIN = timedelta(seconds=5)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_WATCHED = ("ResearchStudy", "EvidenceVariable", "Location")
+_BATCH = 200
+_FEW = 100
+
+
+@dataclass
+class _IndexState:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    settled: datetime | None = None
+    persisted: datetime | None = None
+    ready: bool = False
+    mirror: IndexMirror = field(default_factory=IndexMirror)
+    # lastUpdated moments of batches the importer hook indexed and the sync has not settled yet.
+    imported_moments: set[datetime] = field(default_factory=set)
+
+
+_STATES: weakref.WeakKeyDictionary[Database, _IndexState] = weakref.WeakKeyDictionary()
+
+
+def _state(database: Database) -> _IndexState:
+    state = _STATES.get(database)
+    if state is None:
+        state = _STATES[database] = _IndexState()
+    return state
+
+
+def index_mirror(database: Database) -> IndexMirror:
+    """This process's copy of the index; current after `sync_index`."""
+    return _state(database).mirror
+
+
+def index_collection(database: Database):
+    return database.db[INDEX]
+
+
+async def ensure_indexes(database: Database) -> None:
+    state = _state(database)
+    if state.ready:
+        return
+    collection = index_collection(database)
+    for key in ("dx", "status", "ev", "loc_ids", "sig"):
+        await collection.create_index([(key, ASCENDING)])
+    state.ready = True
+
+
+# ---------------------------------------------------------------- building documents
+
+
+def evidence_variable_id(study: dict) -> str | None:
+    reference = ((study.get("recruitment") or {}).get("eligibility") or {}).get("reference")
+    if isinstance(reference, str) and reference.startswith("EvidenceVariable/"):
+        return reference.split("/", 1)[1]
+    return None
+
+
+def location_ids(study: dict) -> list[str]:
+    ids = []
+    for site in study.get("site") or ():
+        reference = site.get("reference") if isinstance(site, dict) else None
+        if isinstance(reference, str) and reference.startswith("Location/"):
+            ids.append(reference.split("/", 1)[1])
+    return ids
+
+
+def criteria_signature(evidence_variable: dict | None, groups: list[dict]) -> str:
+    """Equal signatures evaluate alike: characteristics without their verbatim text, plus the
+    comparison groups the evaluator reads."""
+    characteristics = _without_descriptions((evidence_variable or {}).get("characteristic"))
+    content = orjson.dumps([characteristics, groups], option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(content, digest_size=12).hexdigest()
+
+
+def _without_descriptions(node):
+    if isinstance(node, dict):
+        return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_without_descriptions(v) for v in node]
+    return node
+
+
+def index_document(
+    study: dict, version: int, evidence: tuple[dict, int] | None, locations: dict[str, tuple]
+) -> dict:
+    """The index entry of one study; `locations` maps Location id → (resource, version)."""
+    groups = [
+        {k: g[k] for k in ("linkId", "name", "description") if k in g}
+        for g in study.get("comparisonGroup") or ()
+        if isinstance(g, dict)
+    ]
+    evidence_variable = evidence[0] if evidence else None
+    criteria = match_keys.criteria_keys(evidence_variable, groups)
+    sites = []
+    for location, _ in locations.values():
+        position = location.get("position") or {}
+        latitude, longitude = position.get("latitude"), position.get("longitude")
+        numeric = isinstance(latitude, int | float) and isinstance(longitude, int | float)
+        if numeric and open_site(location):
+            sites.append([float(latitude), float(longitude)])
+    texts, codes, concepts = condition_terms(study)
+    return {
+        "_id": study["id"],
+        "rs_v": version,
+        "ev": evidence_variable_id(study),
+        "ev_v": evidence[1] if evidence else None,
+        "loc_ids": location_ids(study),
+        "loc_v": {rid: v for rid, (_, v) in locations.items()},
+        "title": study.get("title"),
+        "status": status_keys(study),
+        "phase": phase_keys(study),
+        "dx": list(criteria.diagnoses),
+        "age_lo": criteria.min_age,
+        "age_hi": criteria.max_age,
+        "sex": criteria.sex,
+        "sites": sites,
+        "groups": groups,
+        "cond_text": texts,
+        "cond_codes": codes,
+        "cond_concepts": concepts,
+        "sig": criteria_signature(evidence_variable, groups),
+    }
+
+
+# ---------------------------------------------------------------- writing
+
+
+async def index_studies(database: Database, study_ids: list[str]) -> int:
+    """(Re)build the index entries of these studies from the store; returns how many changed."""
+    await ensure_indexes(database)
+    changed = 0
+    for start in range(0, len(study_ids), _BATCH):
+        changed += await _index_batch(database, study_ids[start : start + _BATCH])
+    return changed
+
+
+async def _index_batch(database: Database, study_ids: list[str]) -> int:
+    studies = await _current(database, "ResearchStudy", study_ids)
+    ev_ids = [ev for doc in studies.values() if (ev := evidence_variable_id(doc["res"]))]
+    loc_ids = [loc for doc in studies.values() for loc in location_ids(doc["res"])]
+    evidence = await _current(database, "EvidenceVariable", ev_ids)
+    locations = await _current(database, "Location", loc_ids)
+    writes, entries = [], []
+    for rid, doc in studies.items():
+        study = doc["res"]
+        ev_doc = evidence.get(evidence_variable_id(study) or "")
+        sites = {
+            loc: (locations[loc]["res"], locations[loc]["v"])
+            for loc in location_ids(study)
+            if loc in locations
+        }
+        entry = index_document(
+            study, doc["v"], (ev_doc["res"], ev_doc["v"]) if ev_doc else None, sites
+        )
+        writes.append(ReplaceOne({"_id": rid}, entry, upsert=True))
+        entries.append(entry)
+    collection = index_collection(database)
+    gone = [rid for rid in study_ids if rid not in studies]
+    if gone:
+        await collection.delete_many({"_id": {"$in": gone}})
+    if writes:
+        await collection.bulk_write(writes, ordered=False)
+    mirror = index_mirror(database)
+    if mirror.loaded:
+        for entry in entries:
+            mirror.put(entry)
+        for rid in gone:
+            mirror.remove(rid)
+    return len(writes) + len(gone)
+
+
+async def _current(database: Database, resource_type: str, ids: list[str]) -> dict[str, dict]:
+    if not ids:
+        return {}
+    cursor = database.collections(resource_type).current.find(
+        {"_id": {"$in": sorted(set(ids))}, "del": False}, {"res": 1, "v": 1}
+    )
+    return {doc["_id"]: doc async for doc in cursor}
+
+
+async def rebuild_index(database: Database) -> int:
+    await ensure_indexes(database)
+    await index_collection(database).delete_many({})
+    ids = [
+        doc["_id"]
+        async for doc in database.collections("ResearchStudy").current.find(
+            {"del": False}, {"_id": 1}
+        )
+    ]
+    count = await index_studies(database, ids)
+    state = _state(database)
+    state.settled = None
+    state.mirror = IndexMirror()
+    await database.db[SYNC].delete_many({})
+    await sync_index(database)
+    return count
+
+
+# ---------------------------------------------------------------- keeping up with other writers
+
+
+async def sync_index(database: Database) -> int:
+    """Re-index the studies whose study, criteria or sites changed since the last sync."""
+    await ensure_indexes(database)
+    state = _state(database)
+    async with state.lock:
+        started = datetime.now(UTC)
+        if state.settled is None:
+            saved = await database.db[SYNC].find_one({"_id": "settled"})
+            state.settled = saved["at"] if saved else _EPOCH
+            state.persisted = state.settled
+        if not state.mirror.loaded:
+            # Loaded before looking for changes, so every change after `settled` reaches it.
+            state.mirror.replace_all(await index_collection(database).find({}).to_list(None))
+        changed = {
+            resource_type: await _written_since(database, resource_type, state.settled)
+            for resource_type in _WATCHED
+        }
+        stale, affected = await _stale_studies(database, changed)
+        if stale:
+            await index_studies(database, sorted(stale))
+        if affected - stale:  # re-indexed by another process: copy its entries
+            await _refresh_mirror(database, state.mirror, affected - stale)
+        settled = max(state.settled, started - SETTLE_MARGIN)
+        state.settled = settled
+        if stale or any(changed.values()) or settled - state.persisted > timedelta(minutes=1):
+            await database.db[SYNC].replace_one(
+                {"_id": "settled"}, {"_id": "settled", "at": settled}, upsert=True
+            )
+            state.persisted = settled
+        return len(stale)
+
+
+async def _written_since(database: Database, resource_type: str, since: datetime) -> dict:
+    cursor = database.collections(resource_type).current.find(
+        {"lu": {"$gt": since}}, {"_id": 1, "v": 1, "del": 1}
+    )
+    return {doc["_id"]: (None if doc["del"] else doc["v"]) async for doc in cursor}
+
+
+async def _refresh_mirror(database: Database, mirror: IndexMirror, ids: set[str]) -> None:
+    found = {
+        doc["_id"]: doc
+        async for doc in index_collection(database).find({"_id": {"$in": sorted(ids)}})
+    }
+    for rid in ids:
+        if rid in found:
+            mirror.put(found[rid])
+        else:
+            mirror.remove(rid)
+
+
+async def _stale_studies(database: Database, changed: dict[str, dict]) -> tuple[set[str], set[str]]:
+    """(studies whose index entry is out of date, studies touched by the changes)."""
+    studies, criteria, sites = (changed[t] for t in _WATCHED)
+    if not (studies or criteria or sites):
+        return set(), set()
+    fields = {"rs_v": 1, "ev": 1, "ev_v": 1, "loc_ids": 1, "loc_v": 1}
+    collection = index_collection(database)
+    if len(studies) + len(criteria) + len(sites) > _FEW:
+        # One scan of the (small) index documents beats large $in lists.
+        cursor = collection.find({}, fields)
+    else:
+        cursor = collection.find(
+            {
+                "$or": [
+                    {"_id": {"$in": list(studies)}},
+                    {"ev": {"$in": list(criteria)}},
+                    {"loc_ids": {"$in": list(sites)}},
+                ]
+            },
+            fields,
+        )
+    stale, affected = set(studies), set(studies)
+    async for doc in cursor:
+        rid = doc["_id"]
+        if rid in studies and studies[rid] == doc["rs_v"]:
+            stale.discard(rid)
+        if doc.get("ev") in criteria:
+            affected.add(rid)
+            if criteria[doc["ev"]] != doc["ev_v"]:
+                stale.add(rid)
+        versions = doc.get("loc_v") or {}
+        touched = [loc for loc in doc.get("loc_ids") or () if loc in sites]
+        if touched:
+            affected.add(rid)
+            if any(versions.get(loc) != sites[loc] for loc in touched):
+                stale.add(rid)
+    return stale, affected
+
+
+async def refresh_after_import(database: Database, study_ids: list[str]) -> None:
+    """The importer's hook: index the studies it just wrote, then move the sync's settled moment
+    past them when nothing else was written in between (so the next match does not re-check a
+    bulk import). A failure here is only logged: the next `sync_index` catches up."""
+    try:
+        await index_studies(database, study_ids)
+        await _settle_after_import(database, study_ids)
+    except PyMongoError:
+        log.warning("Could not update the match index after an import; the next match will")
+
+
+async def _settle_after_import(database: Database, study_ids: list[str]) -> None:
+    state = _state(database)
+    async with state.lock:
+        saved = await database.db[SYNC].find_one({"_id": "settled"})
+        settled = saved["at"] if saved else _EPOCH
+        written = await (
+            database.collections("ResearchStudy")
+            .current.find({"_id": {"$in": study_ids}}, {"lu": 1})
+            .to_list(None)
+        )
+        if not written:
+            return
+        moment = max(doc["lu"] for doc in written)
+        state.imported_moments = {m for m in state.imported_moments if m > settled} | {moment}
+        target = min(moment, datetime.now(UTC) - SETTLE_MARGIN)
+        if target <= settled:
+            return
+        # Anything else written after the settled moment and before this batch was not indexed
+        # by this hook: leave it to the sync. Every document of one batch carries the batch's
+        # moment, so the open intervals between the hook's moments hold only foreign writes.
+        bounds = [settled, *sorted(m for m in state.imported_moments if m < moment), moment]
+        for low, high in itertools.pairwise(bounds):
+            gap = {"lu": {"$gt": low, "$lt": high}}
+            for resource_type in _WATCHED:
+                current = database.collections(resource_type).current
+                if await current.find(gap, {"_id": 1}).limit(1).to_list(1):
+                    return
+        await database.db[SYNC].replace_one(
+            {"_id": "settled"}, {"_id": "settled", "at": target}, upsert=True
+        )
+        state.settled = max(state.settled or _EPOCH, target)
+        state.persisted = state.settled

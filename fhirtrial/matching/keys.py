@@ -1,0 +1,188 @@
+"""Prefilter keys: what a study demands for sure, and what a patient offers, as plain values.
+
+A study's keys are derived from its compiled criteria with one rule: a key may only rule out a
+patient whom the evaluator would find `ineligible` anyway. So a key is a *necessary* condition:
+
+- diagnosis: a set of concepts of which the patient must have one (any recorded condition, coded
+  or matched by text), taken from a condition criterion that every comparison group needs. When
+  no such set exists (text-only or optional diagnosis criteria) the study gets the wildcard key
+  and is always a candidate. A patient without any recorded condition is never filtered on it:
+  the evaluator answers `unknown`, not `not-met`, for an empty problem list.
+- age: bounds from top-level, untied age criteria, widened by a year so that rounding never
+  drops a patient.
+- sex: from a top-level, untied sex criterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fhirtrial.eligibility.evaluation.evaluator import _groups as comparison_group_aliases
+from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.resources.patient_record import PatientRecord
+
+ANY_DIAGNOSIS = "*"
+ANY_SEX = "any"
+NO_MIN_AGE = 0.0
+NO_MAX_AGE = 1000.0
+_YEARS_PER_UNIT = {"a": 1.0, "mo": 1 / 12, "wk": 7 / 365.25, "d": 1 / 365.25}
+
+Cohort = frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class CriteriaKeys:
+    diagnoses: tuple[str, ...]
+    min_age: float
+    max_age: float
+    sex: str
+
+
+@dataclass(frozen=True)
+class PatientKeys:
+    diagnoses: tuple[str, ...] | None
+    """Concepts of the patient's conditions; None when the record lists no condition at all."""
+    age: int | None
+    sex: str | None
+
+
+def criteria_keys(
+    evidence_variable: dict[str, Any] | None, comparison_groups: list[dict] | None
+) -> CriteriaKeys:
+    if not evidence_variable:
+        return CriteriaKeys((ANY_DIAGNOSIS,), NO_MIN_AGE, NO_MAX_AGE, ANY_SEX)
+    plan = build_plan(evidence_variable)
+    min_age, max_age = _age_bounds(plan)
+    return CriteriaKeys(_diagnoses(plan, comparison_groups), min_age, max_age, _sex(plan))
+
+
+def patient_keys(record: PatientRecord) -> PatientKeys:
+    diagnoses: set[str] | None = None
+    if record.conditions:
+        diagnoses = set()
+        for condition in record.conditions:
+            diagnoses |= concepts_of(condition.code)
+            for text in _texts(condition.code):
+                diagnoses |= concepts_of_text(text)
+    sex = record.patient.gender if record.patient.gender in ("female", "male") else None
+    return PatientKeys(
+        tuple(sorted(diagnoses)) if diagnoses is not None else None,
+        record.patient.age_on(record.as_of),
+        sex,
+    )
+
+
+def _texts(concept) -> Iterable[str]:
+    if concept.text:
+        yield concept.text
+    for coding in concept.codings:
+        if coding.display:
+            yield coding.display
+
+
+# ---------------------------------------------------------------- diagnosis
+
+
+def _diagnoses(plan: StudyPlan, comparison_groups: list[dict] | None) -> tuple[str, ...]:
+    groups = comparison_group_aliases(plan.cohort_keys, comparison_groups)
+    cohorts: list[Cohort] = [aliases for _, _, aliases in groups] or [None]
+    union: set[str] = set()
+    for cohort in cohorts:
+        needed: frozenset[str] | None = None
+        for node in plan.nodes:
+            if node.exclude or not _applies(node, cohort):
+                continue
+            required = _node_requires(node, cohort)
+            if required is not None and (needed is None or len(required) < len(needed)):
+                needed = required
+        if needed is None:
+            return (ANY_DIAGNOSIS,)
+        union |= needed
+    return tuple(sorted(union))
+
+
+def _applies(node: PlanNode, cohort: Cohort) -> bool:
+    return cohort is None or node.cohort is None or node.cohort.lower() in cohort
+
+
+def _node_requires(node: PlanNode, cohort: Cohort) -> frozenset[str] | None:
+    """Concepts one of which the patient must have, or this node (taken positively) is not met."""
+    if node.children:
+        members = [child for child in node.children if _applies(child, cohort)]
+        required = [None if m.exclude else _node_requires(m, cohort) for m in members]
+        return _combine(node.combination, node.threshold, required)
+    return _criterion_requires(node.criterion) if node.criterion is not None else None
+
+
+def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
+    if criterion.kind is Kind.CONDITION and criterion.concept:
+        return frozenset({criterion.concept})
+    if criterion.kind is Kind.COMBINATION:
+        required = [
+            None if child.negated else _criterion_requires(child) for child in criterion.children
+        ]
+        return _combine(criterion.combination, criterion.threshold, required)
+    return None
+
+
+def _combine(
+    code: str | None, threshold: int | None, required: list[frozenset[str] | None]
+) -> frozenset[str] | None:
+    if not required:
+        return None  # an emptied combination is satisfied
+    if (code or "all-of") == "all-of":
+        known = [r for r in required if r is not None]
+        return min(known, key=len) if known else None
+    if code == "any-of" or (code == "at-least" and (threshold or 1) >= 1):
+        if any(r is None for r in required):
+            return None
+        return frozenset().union(*required)
+    return None
+
+
+# ---------------------------------------------------------------- age and sex
+
+
+def _top_level_leaves(plan: StudyPlan, kind: Kind) -> Iterable[Criterion]:
+    for node in plan.nodes:
+        criterion = node.criterion
+        if (
+            not node.exclude
+            and node.cohort is None
+            and not node.children
+            and criterion is not None
+            and criterion.kind is kind
+        ):
+            yield criterion
+
+
+def _age_bounds(plan: StudyPlan) -> tuple[float, float]:
+    low, high = NO_MIN_AGE, NO_MAX_AGE
+    for criterion in _top_level_leaves(plan, Kind.AGE):
+        factor = _YEARS_PER_UNIT.get(criterion.unit or "a")
+        if factor is None or criterion.value is None:
+            continue
+        value = criterion.value * factor
+        comparator = criterion.comparator
+        if comparator is None:  # a range: value .. high
+            low = max(low, value - 1)
+            if criterion.high is not None:
+                high = min(high, criterion.high * factor + 1)
+        elif comparator in (">", ">="):
+            low = max(low, value - 1)
+        elif comparator in ("<", "<="):
+            high = min(high, value + 1)
+        elif comparator == "=":
+            low, high = max(low, value - 1), min(high, value + 1)
+    return low, high
+
+
+def _sex(plan: StudyPlan) -> str:
+    for criterion in _top_level_leaves(plan, Kind.SEX):
+        if criterion.value_concept in ("female", "male"):
+            return criterion.value_concept
+    return ANY_SEX

@@ -1,0 +1,263 @@
+"""Match one patient against the catalog: the function behind `$match` and `fhirtrial match`.
+
+Steps: read the patient → bring the match index up to date → one indexed query for candidate
+studies (status, phase, diagnosis concepts, age, sex) → site distance → evaluate each distinct
+set of criteria once → rank → build ResearchSubjects for the top `count` → persist if asked.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from fhirtrial.eligibility.evaluation import StudyEvaluation, evaluate_study
+from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of_text
+from fhirtrial.errors import BadRequest, Issue
+from fhirtrial.matching import assessment, persist
+from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
+from fhirtrial.matching.index import index_mirror, sync_index
+from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
+from fhirtrial.matching.patient_input import read_patient
+from fhirtrial.matching.ranking import rank_key, search_score
+from fhirtrial.matching.request import ConditionFilter, MatchRequest
+from fhirtrial.matching.resource_cache import load_current
+from fhirtrial.matching.study_facets import DEFAULT_STATUSES
+from fhirtrial.resources.patient_record import PatientRecord
+from fhirtrial.store.database import Database
+
+log = logging.getLogger("fhirtrial.matching")
+
+
+@dataclass
+class StudyMatch:
+    study_id: str
+    title: str | None
+    verdict: str
+    score: float
+    evaluation: StudyEvaluation | None
+    distance: float | None = None
+    note: str | None = None
+
+    @property
+    def failing(self) -> list[str]:
+        return [c.link_id for c in self.criteria if c.failing]
+
+    @property
+    def unknown(self) -> list[str]:
+        return [c.link_id for c in self.criteria if c.result == "unknown"]
+
+    @property
+    def criteria(self):
+        return self.evaluation.criteria if self.evaluation is not None else []
+
+
+@dataclass
+class MatchResult:
+    as_of: date
+    record: PatientRecord
+    matches: list[StudyMatch]
+    """Ranked; only the first `count` (those with `subjects`) are returned."""
+    subjects: list[dict]
+    studies: list[dict]
+    candidates: int
+    origin: Point | None = None
+    patient_reference: dict = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def returned(self) -> list[StudyMatch]:
+        return self.matches[: len(self.subjects)]
+
+
+async def match_patient(database: Database, request: MatchRequest) -> MatchResult:
+    as_of = request.as_of or datetime.now(UTC).date()
+    record = read_patient(request.bundle, as_of=as_of, where=request.bundle_path)
+    origin, issues = _origin(request, record)
+    patient_key, subject = persist.subject_reference(record, request.bundle)
+    stored_patient = None
+    if request.persist:
+        patient_key, subject, stored_patient = await persist.prepare_patient(
+            database, request.bundle
+        )
+    await sync_index(database)
+    keys = patient_keys(record)
+    candidates = _candidates(database, request, keys)
+    candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
+    distances = {}
+    if origin is not None:
+        for candidate in candidates:
+            distances[candidate["_id"]] = nearest_miles(origin, candidate.get("sites") or ())
+        if request.travel_radius is not None:
+            radius = request.travel_radius
+            candidates = [
+                c
+                for c in candidates
+                if distances[c["_id"]] is not None and distances[c["_id"]] <= radius
+            ]
+    matches = await _evaluate(database, candidates, record, as_of)
+    for match in matches:
+        match.distance = distances.get(match.study_id)
+    if not request.include_ineligible:
+        matches = [m for m in matches if m.verdict != "ineligible"]
+    matches.sort(key=rank_key)
+    returned = matches[: request.count]
+    versions = {c["_id"]: c.get("rs_v") for c in candidates}
+    studies = await load_current(
+        database, "ResearchStudy", {m.study_id: versions.get(m.study_id) for m in returned}
+    )
+    returned = [m for m in returned if m.study_id in studies]
+    subjects = [
+        assessment.research_subject(
+            rid=assessment.subject_id(patient_key, m.study_id),
+            study_id=m.study_id,
+            subject=subject,
+            verdict=m.verdict,
+            evaluation=m.evaluation,
+            score=m.score,
+            as_of=as_of.isoformat(),
+            distance=m.distance,
+            note=m.note,
+        )
+        for m in returned
+    ]
+    if stored_patient is not None:
+        await persist.store(database, stored_patient, subjects)
+    if record.warnings:
+        issues.append(
+            Issue(
+                "information",
+                "informational",
+                f"{len(record.warnings)} entries of the patient's record were read with "
+                f"repairs, e.g. {record.warnings[0].ref}: {record.warnings[0].message}",
+            )
+        )
+    return MatchResult(
+        as_of=as_of,
+        record=record,
+        matches=matches,
+        subjects=subjects,
+        studies=[studies[m.study_id] for m in returned],
+        candidates=len(candidates),
+        origin=origin,
+        patient_reference=subject,
+        issues=issues,
+    )
+
+
+def _origin(request: MatchRequest, record: PatientRecord) -> tuple[Point | None, list[Issue]]:
+    issues: list[Issue] = []
+    if request.zip_code is not None:
+        origin = zip_centroid(request.zip_code)
+        if origin is None:
+            raise BadRequest(f"zipCode '{request.zip_code}' is not a known US ZIP code")
+        return origin, issues
+    for postal_code in record.patient.postal_codes:
+        if is_us_zip(postal_code):
+            origin = zip_centroid(postal_code)
+            if origin is not None:
+                return origin, issues
+    if request.travel_radius is not None:
+        raise BadRequest(
+            "travelRadius needs a location: give zipCode, or a US postal code in the "
+            "Patient's address"
+        )
+    return None, issues
+
+
+def _candidates(database: Database, request: MatchRequest, keys: PatientKeys) -> list[dict]:
+    """Index entries of the studies worth evaluating (see keys.py for why a key may rule out)."""
+    statuses = request.statuses if request.statuses is not None else DEFAULT_STATUSES
+    use_keys = not request.include_ineligible
+    diagnoses = None
+    if use_keys and keys.diagnoses is not None:
+        diagnoses = [*keys.diagnoses, ANY_DIAGNOSIS]
+    return index_mirror(database).select(
+        statuses=statuses,
+        diagnoses=diagnoses,
+        age=keys.age if use_keys else None,
+        sex=keys.sex if use_keys else None,
+        phases=request.phases,
+        studies=frozenset(request.studies),
+        any_sex=ANY_SEX,
+    )
+
+
+def _condition_filter_passes(candidate: dict, filters: tuple[ConditionFilter, ...]) -> bool:
+    """Any of the requested conditions names one of the study's conditions or keywords."""
+    if not filters:
+        return True
+    texts = candidate.get("cond_text") or []
+    codes = set(candidate.get("cond_codes") or ())
+    concepts = set(candidate.get("cond_concepts") or ())
+    for wanted in filters:
+        if wanted.text is not None:
+            needle = wanted.text.lower()
+            if any(needle in text for text in texts) or concepts & concepts_of_text(wanted.text):
+                return True
+        elif wanted.code is not None:
+            if f"{wanted.system}|{wanted.code}" in codes:
+                return True
+            if wanted.system and concepts & concepts_of_code(wanted.system, wanted.code):
+                return True
+    return False
+
+
+async def _evaluate(
+    database: Database, candidates: list[dict], record: PatientRecord, as_of: date
+) -> list[StudyMatch]:
+    """Evaluate each distinct set of criteria once; studies sharing one share the result."""
+    representatives: dict[str, dict] = {}
+    for candidate in candidates:
+        if candidate.get("ev") and candidate.get("ev_v") is not None:
+            representatives.setdefault(candidate["sig"], candidate)
+    criteria = await load_current(
+        database, "EvidenceVariable", {c["ev"]: c["ev_v"] for c in representatives.values()}
+    )
+    outcomes: dict[str, tuple[StudyEvaluation | None, str | None]] = {}
+    for signature, candidate in representatives.items():
+        evidence_variable = criteria.get(candidate["ev"])
+        if evidence_variable is None:
+            continue
+        outcomes[signature] = _evaluate_one(evidence_variable, candidate, record, as_of)
+    matches = []
+    for candidate in candidates:
+        evaluation, note = outcomes.get(
+            candidate["sig"], (None, "the study has no eligibility criteria to evaluate")
+        )
+        if evaluation is None:
+            verdict, score = "potential-candidate", 0.0
+        else:
+            verdict, score = evaluation.verdict, evaluation.score
+        matches.append(
+            StudyMatch(
+                study_id=candidate["_id"],
+                title=candidate.get("title"),
+                verdict=verdict,
+                score=score,
+                evaluation=evaluation,
+                note=note,
+            )
+        )
+    return matches
+
+
+def _evaluate_one(
+    evidence_variable: dict, candidate: dict, record: PatientRecord, as_of: date
+) -> tuple[StudyEvaluation | None, str | None]:
+    try:
+        return (
+            evaluate_study(
+                evidence_variable,
+                record,
+                as_of=as_of,
+                comparison_groups=candidate.get("groups") or None,
+            ),
+            None,
+        )
+    except Exception as error:  # one study's failure must not fail the whole match
+        log.exception("Evaluating %s failed", candidate["_id"])
+        return None, f"the criteria could not be evaluated ({type(error).__name__}: {error})"
+
+
+__all__ = ["MatchResult", "StudyMatch", "match_patient", "search_score"]

@@ -1,0 +1,80 @@
+"""The match index held in process memory, with posting lists per status and diagnosis key.
+
+SecantusDB evaluates filters in Python and a multi-key candidate query over 10,000 index documents
+costs 200-600 ms there, while the same selection from posting lists in memory costs about a
+millisecond. The database collection stays the shared, durable index; each process mirrors it
+(~1 KB per study) and `index.sync_index` keeps the mirror current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class IndexMirror:
+    loaded: bool = False
+    entries: dict[str, dict] = field(default_factory=dict)
+    by_status: dict[str, set[str]] = field(default_factory=dict)
+    by_diagnosis: dict[str, set[str]] = field(default_factory=dict)
+
+    def replace_all(self, documents: Iterable[dict]) -> None:
+        self.entries.clear()
+        self.by_status.clear()
+        self.by_diagnosis.clear()
+        for document in documents:
+            self.put(document)
+        self.loaded = True
+
+    def put(self, document: dict) -> None:
+        self.remove(document["_id"])
+        rid = document["_id"]
+        self.entries[rid] = document
+        for status in document.get("status") or ():
+            self.by_status.setdefault(status, set()).add(rid)
+        for key in document.get("dx") or ():
+            self.by_diagnosis.setdefault(key, set()).add(rid)
+
+    def remove(self, rid: str) -> None:
+        old = self.entries.pop(rid, None)
+        if old is None:
+            return
+        for status in old.get("status") or ():
+            self.by_status.get(status, set()).discard(rid)
+        for key in old.get("dx") or ():
+            self.by_diagnosis.get(key, set()).discard(rid)
+
+    def select(
+        self,
+        *,
+        statuses: Iterable[str],
+        diagnoses: Iterable[str] | None,
+        age: int | None,
+        sex: str | None,
+        phases: frozenset[str],
+        studies: frozenset[str],
+        any_sex: str,
+    ) -> list[dict]:
+        """Index entries passing every given key (None / empty: not filtered on it)."""
+        ids: set[str] = set()
+        for status in statuses:
+            ids |= self.by_status.get(status, set())
+        if studies:
+            ids &= studies
+        if diagnoses is not None:
+            wanted: set[str] = set()
+            for key in diagnoses:
+                wanted |= self.by_diagnosis.get(key, set())
+            ids &= wanted
+        out = []
+        for rid in sorted(ids):
+            entry = self.entries[rid]
+            if age is not None and not (entry["age_lo"] <= age + 1 and entry["age_hi"] >= age):
+                continue
+            if sex is not None and entry["sex"] not in (sex, any_sex):
+                continue
+            if phases and not phases.intersection(entry.get("phase") or ()):
+                continue
+            out.append(entry)
+        return out

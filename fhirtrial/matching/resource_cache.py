@@ -1,0 +1,79 @@
+"""Catalog resources (EvidenceVariables, ResearchStudies) of candidate studies, kept per process
+as compact JSON by type, id and version.
+
+Stored as orjson bytes (a fraction of the memory of the parsed dict; parsing back costs tens of
+microseconds) in a bounded LRU, so a warm server answers `$match` without reading catalog
+resources from the database: the match index tells which version is current.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import OrderedDict
+
+import orjson
+
+from fhirtrial.store.database import Database
+
+_LIMIT_BYTES = 512 * 1024 * 1024
+
+Key = tuple[str, str, int]
+
+
+class ResourceCache:
+    def __init__(self, limit_bytes: int = _LIMIT_BYTES) -> None:
+        self._entries: OrderedDict[Key, bytes] = OrderedDict()
+        self._size = 0
+        self._limit = limit_bytes
+
+    def get(self, key: Key) -> dict | None:
+        raw = self._entries.get(key)
+        if raw is None:
+            return None
+        self._entries.move_to_end(key)
+        return orjson.loads(raw)
+
+    def put(self, key: Key, resource: dict) -> None:
+        raw = orjson.dumps(resource)
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._size -= len(old)
+        self._entries[key] = raw
+        self._size += len(raw)
+        while self._size > self._limit and self._entries:
+            _, dropped = self._entries.popitem(last=False)
+            self._size -= len(dropped)
+
+
+_CACHES: weakref.WeakKeyDictionary[Database, ResourceCache] = weakref.WeakKeyDictionary()
+
+
+def resource_cache(database: Database) -> ResourceCache:
+    cache = _CACHES.get(database)
+    if cache is None:
+        cache = _CACHES[database] = ResourceCache()
+    return cache
+
+
+async def load_current(
+    database: Database, resource_type: str, wanted: dict[str, int | None]
+) -> dict[str, dict]:
+    """id → resource for the wanted (id → version) pairs; a version the cache does not hold (or
+    None: unknown) is read from the database, whatever its current version is."""
+    cache = resource_cache(database)
+    found: dict[str, dict] = {}
+    missing = []
+    for rid, version in wanted.items():
+        resource = cache.get((resource_type, rid, version)) if version is not None else None
+        if resource is None:
+            missing.append(rid)
+        else:
+            found[rid] = resource
+    if missing:
+        cursor = database.collections(resource_type).current.find(
+            {"_id": {"$in": missing}, "del": False}, {"res": 1, "v": 1}
+        )
+        async for doc in cursor:
+            cache.put((resource_type, doc["_id"], doc["v"]), doc["res"])
+            found[doc["_id"]] = doc["res"]
+    return found

@@ -1,0 +1,44 @@
+"""The `$match` answer: a searchset Bundle of ResearchSubjects (mode match, ranked, scored),
+the matched ResearchStudies (mode include) and, when there is something to say, an
+OperationOutcome (mode outcome)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fhirtrial.matching.matcher import MatchResult
+from fhirtrial.matching.ranking import search_score
+from fhirtrial.resources.outcome import operation_outcome
+
+
+def match_bundle(result: MatchResult, base: str, *, persisted: bool) -> dict:
+    entries = []
+    for match, subject in zip(result.returned, result.subjects, strict=True):
+        full_url = (
+            f"{base}/ResearchSubject/{subject['id']}" if persisted else f"urn:uuid:{uuid.uuid4()}"
+        )
+        entries.append(
+            {
+                "fullUrl": full_url,
+                "resource": subject,
+                "search": {"mode": "match", "score": search_score(match)},
+            }
+        )
+    for study in result.studies:
+        entries.append(
+            {
+                "fullUrl": f"{base}/ResearchStudy/{study['id']}",
+                "resource": study,
+                "search": {"mode": "include"},
+            }
+        )
+    if result.issues:
+        entries.append(
+            {"resource": operation_outcome(result.issues), "search": {"mode": "outcome"}}
+        )
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(result.matches),
+        "entry": entries,
+    }
