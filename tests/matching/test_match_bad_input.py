@@ -4,10 +4,10 @@ problem, and nothing is stored."""
 import copy
 
 import pytest
-from conftest import MATCH, post_match
 from match_patients import bundle, condition, melanoma_patient, parameters, person, real_bundle
 
 from tests.conftest import FHIR_JSON, make_settings, running_client
+from tests.matching.conftest import MATCH, post_match
 
 PERSIST = {"name": "persist", "valueBoolean": True}
 

@@ -4,7 +4,6 @@ import asyncio
 import json
 from pathlib import Path
 
-from conftest import match_ok, read_matches
 from match_patients import nsclc_patient, parameters
 from pymongo import MongoClient
 from typer.testing import CliRunner
@@ -16,6 +15,7 @@ from fhirtrial.matching.assessment import ASSESSMENT_URL
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, criteria_keys
 from fhirtrial.runtime import open_database
 from tests.conftest import FHIR_JSON, assert_valid_fhir, make_settings
+from tests.matching.conftest import match_ok, read_matches
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "conformance"
 KIND = "https://fhirtrial.org/fhir/CodeSystem/criterion-kind"

@@ -1,11 +1,11 @@
 """`persist=true`, the search filters (location, status, phase, condition, study, count) and the
 guarantees around evaluation (a crashing study, catalog edits over REST)."""
 
-from conftest import match_ok, post_match, read_matches
 from match_patients import MRN, melanoma_patient, nsclc_patient, parameters
 
 from fhirtrial.matching import matcher
 from tests.conftest import FHIR_JSON
+from tests.matching.conftest import match_ok, post_match, read_matches
 
 LIFILEUCEL, EXPANDED_ACCESS = "NCT05361174", "NCT05398640"
 PERSIST = {"name": "persist", "valueBoolean": True}

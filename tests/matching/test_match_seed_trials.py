@@ -5,7 +5,6 @@ Both trials keep text-only criteria (organ function, measurable lesion, ...), wh
 `unknown`; so the best a patient can be here is a potential candidate with nothing failing.
 """
 
-from conftest import included_studies, match_ok, read_matches
 from match_patients import (
     AS_OF,
     brain_metastases,
@@ -15,6 +14,8 @@ from match_patients import (
     parameters,
     uveal_melanoma_patient,
 )
+
+from tests.matching.conftest import included_studies, match_ok, read_matches
 
 LIFILEUCEL = "NCT05361174"  # cohort 1 melanoma (arm-1), cohort 2 NSCLC (arm-2)
 EXPANDED_ACCESS = "NCT05398640"
@@ -90,7 +91,8 @@ async def test_untreated_brain_metastases_are_reported_against_both_trials(seede
     # NCT05398640 exc-5: "Symptomatic and/or untreated brain metastases, unless ..."
     assert matches[EXPANDED_ACCESS].criteria["exc-5-p1-p2"] == "met"
     assert "no treatment recorded" in matches[EXPANDED_ACCESS].reasons["exc-5-p1-p2"]
-    assert matches[EXPANDED_ACCESS].verdict != "eligible"
+    assert matches[EXPANDED_ACCESS].criteria["exc-5"] == "met"
+    assert matches[EXPANDED_ACCESS].verdict == "ineligible"
     # NCT05361174 excludes only *symptomatic* untreated metastases, which EHR data cannot tell.
     assert matches[LIFILEUCEL].verdict == "potential-candidate"
     assert matches[LIFILEUCEL].criteria["exc-2"] == "unknown"

@@ -70,6 +70,12 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     stated = f"{_describe(item)}{note}"
     if "untreated" in qualifiers:
         return _untreated(criterion, ctx, item, stated)
+    if "treated" in qualifiers:
+        # "treated (and stable ≥ N days)" is the converse of "untreated": the same evidence,
+        # the opposite answer.
+        found = _untreated(criterion, ctx, item, stated)
+        flipped = {"met": "not-met", "not-met": "met"}.get(found.result, found.result)
+        return Finding(flipped, found.reason, found.evidence)
     if "symptomatic" in qualifiers:
         return Finding(
             "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
