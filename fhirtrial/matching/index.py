@@ -213,10 +213,11 @@ async def _index_batch(database: Database, study_ids: list[str]) -> int:
 async def _current(database: Database, resource_type: str, ids: list[str]) -> dict[str, dict]:
     if not ids:
         return {}
+    # `_id` alone: SecantusDB scans the whole collection for a filter with a second predicate.
     cursor = database.collections(resource_type).current.find(
-        {"_id": {"$in": sorted(set(ids))}, "del": False}, {"res": 1, "v": 1}
+        {"_id": {"$in": sorted(set(ids))}}, {"res": 1, "v": 1, "del": 1}
     )
-    return {doc["_id"]: doc async for doc in cursor}
+    return {doc["_id"]: doc async for doc in cursor if not doc["del"]}
 
 
 async def rebuild_index(database: Database) -> int:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 
 from fhirtrial.errors import BadRequest, PreconditionFailed
+from fhirtrial.resources.extract import exact_key
 from fhirtrial.resources.patient_record import PatientRecord
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database
+from fhirtrial.store.query import KEYS
 
 
 def bundle_patient(bundle: dict) -> tuple[dict, str | None]:
@@ -48,11 +50,11 @@ async def prepare_patient(database: Database, bundle: dict) -> tuple[str, dict, 
             "match updates the same Patient"
         )
     key = _identifier_key(identifier)
-    field = database.types["Patient"].search_params["identifier"].field
     token = f"sc:{identifier['system']}|{identifier['value']}"
+    # The search-key index (deleted resources have no keys, so no liveness test is needed).
     found = (
         await database.collections("Patient")
-        .current.find({"del": False, field: token}, {"_id": 1})
+        .current.find({KEYS: exact_key("identifier", token)}, {"_id": 1})
         .to_list(2)
     )
     if len(found) > 1:

@@ -70,10 +70,13 @@ async def load_current(
         else:
             found[rid] = resource
     if missing:
+        # `_id` alone: SecantusDB scans the whole collection for a filter with a second predicate.
         cursor = database.collections(resource_type).current.find(
-            {"_id": {"$in": missing}, "del": False}, {"res": 1, "v": 1}
+            {"_id": {"$in": missing}}, {"res": 1, "v": 1, "del": 1}
         )
         async for doc in cursor:
+            if doc["del"]:
+                continue
             cache.put((resource_type, doc["_id"], doc["v"]), doc["res"])
             found[doc["_id"]] = doc["res"]
     return found
