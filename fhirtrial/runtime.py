@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from fhirtrial.config import Settings
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
-from fhirtrial.store.embedded import EmbeddedMongo
+from fhirtrial.store.embedded import EmbeddedMongo, running_server_url
 from fhirtrial.store.repository import Repository
 
 
@@ -21,6 +21,8 @@ async def open_repository(settings: Settings) -> AsyncIterator[Repository]:
 async def open_database(settings: Settings) -> AsyncIterator[Database]:
     embedded = None
     url = settings.mongodb_url
+    if url is None:
+        url = running_server_url(settings.data_dir)
     if url is None:
         embedded = EmbeddedMongo(settings.data_dir)
         url = await asyncio.to_thread(embedded.start)

@@ -23,7 +23,7 @@ from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
-from fhirtrial.store.embedded import EmbeddedMongo
+from fhirtrial.store.embedded import EmbeddedMongo, running_server_url
 from fhirtrial.store.repository import Repository
 
 log = logging.getLogger("fhirtrial")
@@ -55,6 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         embedded = None
         url = settings.mongodb_url
+        if url is None:
+            url = running_server_url(settings.data_dir)
+            if url is not None:
+                log.info("Using the embedded database already running for %s", settings.data_dir)
         if url is None:
             embedded = EmbeddedMongo(settings.data_dir)
             url = await asyncio.to_thread(embedded.start)

@@ -4,7 +4,9 @@ SecantusDB (GPL-2.0) is a declared dependency that we only *run*, as a separate 
 MongoDB wire protocol; it is never imported into our code.
 """
 
+import json
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -62,6 +64,7 @@ class EmbeddedMongo:
         )
         log_file.close()
         self._wait_until_ready()
+        self._announce()
         log.info("Embedded SecantusDB on port %s; data in %s", self.port, self.data_dir / "db")
         return self.url
 
@@ -75,6 +78,7 @@ class EmbeddedMongo:
 
     def stop(self, timeout: float = 15) -> None:
         process, self._process = self._process, None
+        announcement(self.data_dir).unlink(missing_ok=True)
         if process is None or process.poll() is not None:
             return
         process.terminate()
@@ -91,6 +95,14 @@ class EmbeddedMongo:
             self._process.kill()
             self._process.wait()
 
+    def _announce(self) -> None:
+        """Tell other fhirtrial processes (a CLI import next to `serve`) where this server is:
+        WiredTiger locks its directory, so they must connect rather than start another one."""
+        assert self._process is not None
+        announcement(self.data_dir).write_text(
+            json.dumps({"url": self.url, "pid": self._process.pid, "port": self.port})
+        )
+
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
@@ -104,3 +116,18 @@ class EmbeddedMongo:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"Embedded SecantusDB did not start within {self.startup_timeout}s")
+
+
+def announcement(data_dir: Path) -> Path:
+    return Path(data_dir).resolve() / "embedded-server.json"
+
+
+def running_server_url(data_dir: Path) -> str | None:
+    """The URL of a live embedded server that another process started on `data_dir`, if any."""
+    try:
+        info = json.loads(announcement(data_dir).read_text())
+        os.kill(int(info["pid"]), 0)
+        with socket.create_connection(("127.0.0.1", int(info["port"])), timeout=0.5):
+            return str(info["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -111,3 +111,23 @@ async def test_health_reports_whether_the_database_answers(tmp_path):
             assert (await _wait_for(client, "/health", 200)).status_code == 200
     finally:
         await asyncio.to_thread(server.stop)
+
+
+async def test_cli_commands_share_the_embedded_database_of_a_running_server(tmp_path):
+    from fhirtrial.runtime import open_database
+    from fhirtrial.store.repository import Repository
+
+    settings = Settings(data_dir=tmp_path / "data", load_seeds=False, log_level="WARNING")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        # WiredTiger locks the directory: a second server on it could not start. The CLI's
+        # database connection must find and use the running one instead.
+        async with open_database(settings) as database:
+            await Repository(database).update(
+                "Patient", "from-cli", {"resourceType": "Patient", "id": "from-cli"}
+            )
+        assert app.state.embedded.running
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/Patient/from-cli")).status_code == 200
+    assert not (tmp_path / "data" / "embedded-server.json").exists()
