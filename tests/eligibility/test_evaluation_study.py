@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from datetime import date
 from pathlib import Path
 
@@ -232,25 +230,3 @@ def test_a_real_compiled_study_evaluates_every_characteristic() -> None:
     by_id = {c.link_id: c for c in evaluation.criteria}
     assert by_id["age"].result == "met"  # born 1959, PALLAS admits adults
     assert all(c.reason for c in evaluation.criteria)
-
-
-def test_evaluating_a_400_resource_patient_is_fast() -> None:
-    bundle = json.loads(
-        (DATA / "patients" / "synthea-mcode-breast" / "patient-12.json").read_text(encoding="utf-8")
-    )
-    patient = read_patient_bundle(bundle, as_of=date(2022, 7, 15))
-    study = ev(
-        *(to_characteristic(spec) for spec in (AGE, ECOG, HIV)),
-        to_characteristic({"linkId": "inc-3", "kind": "condition", "concept": "breast-cancer"}),
-        to_characteristic(
-            {"linkId": "inc-4", "kind": "biomarker", "concept": "her2", "value_concept": "negative"}
-        ),
-    )
-    evaluate_study(study, patient, as_of=date(2022, 7, 15))  # warm the caches
-    timings = []
-    for _ in range(30):
-        start = time.perf_counter()
-        evaluate_study(study, patient, as_of=date(2022, 7, 15))
-        timings.append(time.perf_counter() - start)
-    # Generous for CI; bench/eligibility_evaluate.py measures the 2 ms target precisely.
-    assert statistics.median(timings) < 0.010
