@@ -344,10 +344,6 @@ class Repository:
         included = await self._includes(query, matches) if query.includes else []
         return SearchResult(matches, total, included)
 
-    async def count(self, query: SearchQuery) -> int:
-        cols = self.database.collections(query.resource_type)
-        return await cols.current.count_documents(mongo_filter(query.criteria))
-
     async def _includes(self, query: SearchQuery, matches: list[dict]) -> list[dict]:
 
         included: dict[str, dict] = {}
