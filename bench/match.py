@@ -121,8 +121,9 @@ async def load_catalog(
                 replica(shapes[n % len(shapes)], n, with_sites=n < len(shapes), distinct=distinct)
                 for n in numbers
             ]
-            await write_units(database, [r for resources in studies for r in resources])
-            await refresh_after_import(database, [resources[0]["id"] for resources in studies])
+            written = await write_units(database, [r for resources in studies for r in resources])
+            study_ids = [resources[0]["id"] for resources in studies]
+            await refresh_after_import(database, study_ids, written)
     finally:
         await database.close()
     return time.perf_counter() - started

@@ -38,5 +38,5 @@ async def publish(database: Database) -> None:
     """Create or update our conformance resources; unchanged ones keep their version."""
     resources = [r for r in conformance_resources() if r["resourceType"] in database.types]
     outcome = await write_units(database, resources)
-    changed = sum(state in (CREATED, UPDATED) for state in outcome.values())
+    changed = sum(state in (CREATED, UPDATED) for state in outcome.states.values())
     log.info("Conformance resources: %d published, %d changed", len(resources), changed)

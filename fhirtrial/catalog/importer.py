@@ -163,15 +163,16 @@ async def _store(
 ) -> None:
     resources = [r for _, mapped in batch for r in mapped.resources]
     try:
-        outcome = await write_units(database, resources)
+        written = await write_units(database, resources)
     except FHIRError as exc:
         for item, mapped in batch:
             summary.failures.append(ImportFailure(mapped.nct_id, item.origin, exc.diagnostics))
         return
     await save_records(database, {mapped.nct_id: item.study for item, mapped in batch})
-    await refresh_after_import(database, [mapped.resources[0]["id"] for _, mapped in batch])
+    study_ids = [mapped.resources[0]["id"] for _, mapped in batch]
+    await refresh_after_import(database, study_ids, written)
     for _, mapped in batch:
-        states = [outcome[f"{r['resourceType']}/{r['id']}"] for r in mapped.resources]
+        states = [written.states[f"{r['resourceType']}/{r['id']}"] for r in mapped.resources]
         study_state = states[0]
         if study_state == CREATED:
             summary.created.append(mapped.nct_id)

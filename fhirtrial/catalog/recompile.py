@@ -58,5 +58,5 @@ async def _write(
 ) -> None:
     outcome = await write_units(database, [resource for _, resource in batch])
     for nct_id, resource in batch:
-        state = outcome[f"EvidenceVariable/{resource['id']}"]
+        state = outcome.states[f"EvidenceVariable/{resource['id']}"]
         (summary.unchanged if state == UNCHANGED else summary.upgraded).append(nct_id)

@@ -32,6 +32,7 @@ from pymongo.errors import PyMongoError
 from fhirtrial.matching import keys as match_keys
 from fhirtrial.matching.mirror import IndexMirror
 from fhirtrial.matching.study_facets import condition_terms, open_site, phase_keys, status_keys
+from fhirtrial.store.batch import WrittenBatch
 from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.matching")
@@ -81,8 +82,14 @@ async def ensure_indexes(database: Database) -> None:
     if state.ready:
         return
     collection = index_collection(database)
-    for key in ("dx", "status", "ev", "loc_ids", "sig"):
+    # Only what `_stale_studies` looks up: matching reads the in-memory mirror, and every
+    # secondary index makes each write of an entry dearer.
+    for key in ("ev", "loc_ids"):
         await collection.create_index([(key, ASCENDING)])
+    existing = await collection.index_information()
+    for unused in ("dx_1", "status_1", "sig_1"):  # created by earlier versions
+        if unused in existing:
+            await collection.drop_index(unused)
     state.ready = True
 
 
@@ -181,8 +188,8 @@ async def _index_batch(database: Database, study_ids: list[str]) -> int:
     loc_ids = [loc for doc in studies.values() for loc in location_ids(doc["res"])]
     evidence = await _current(database, "EvidenceVariable", ev_ids)
     locations = await _current(database, "Location", loc_ids)
-    writes, entries = [], []
-    for rid, doc in studies.items():
+    entries = []
+    for doc in studies.values():
         study = doc["res"]
         ev_doc = evidence.get(evidence_variable_id(study) or "")
         sites = {
@@ -190,24 +197,28 @@ async def _index_batch(database: Database, study_ids: list[str]) -> int:
             for loc in location_ids(study)
             if loc in locations
         }
-        entry = index_document(
-            study, doc["v"], (ev_doc["res"], ev_doc["v"]) if ev_doc else None, sites
+        entries.append(
+            index_document(study, doc["v"], (ev_doc["res"], ev_doc["v"]) if ev_doc else None, sites)
         )
-        writes.append(ReplaceOne({"_id": rid}, entry, upsert=True))
-        entries.append(entry)
-    collection = index_collection(database)
     gone = [rid for rid in study_ids if rid not in studies]
+    await _put_entries(database, entries, gone)
+    return len(entries) + len(gone)
+
+
+async def _put_entries(database: Database, entries: list[dict], gone: list[str] = ()) -> None:
+    collection = index_collection(database)
     if gone:
-        await collection.delete_many({"_id": {"$in": gone}})
-    if writes:
-        await collection.bulk_write(writes, ordered=False)
+        await collection.delete_many({"_id": {"$in": list(gone)}})
+    if entries:
+        await collection.bulk_write(
+            [ReplaceOne({"_id": e["_id"]}, e, upsert=True) for e in entries], ordered=False
+        )
     mirror = index_mirror(database)
     if mirror.loaded:
         for entry in entries:
             mirror.put(entry)
         for rid in gone:
             mirror.remove(rid)
-    return len(writes) + len(gone)
 
 
 async def _current(database: Database, resource_type: str, ids: list[str]) -> dict[str, dict]:
@@ -331,30 +342,72 @@ async def _stale_studies(database: Database, changed: dict[str, dict]) -> tuple[
     return stale, affected
 
 
-async def refresh_after_import(database: Database, study_ids: list[str]) -> None:
-    """The importer's hook: index the studies it just wrote, then move the sync's settled moment
-    past them when nothing else was written in between (so the next match does not re-check a
-    bulk import). A failure here is only logged: the next `sync_index` catches up."""
+async def refresh_after_import(
+    database: Database, study_ids: list[str], written: WrittenBatch | None = None
+) -> None:
+    """The importer's hook: index the studies it just wrote (from `written`, the batch as stored,
+    when given: no read-back), then move the sync's settled moment past them when nothing else
+    was written in between (so the next match does not re-check a bulk import). A failure here
+    is only logged: the next `sync_index` catches up."""
     try:
-        await index_studies(database, study_ids)
-        await _settle_after_import(database, study_ids)
+        if written is None:
+            await index_studies(database, study_ids)
+        else:
+            await _index_written(database, study_ids, written)
+        await _settle_after_import(database, study_ids, written)
     except PyMongoError:
         log.warning("Could not update the match index after an import; the next match will")
 
 
-async def _settle_after_import(database: Database, study_ids: list[str]) -> None:
+async def _index_written(database: Database, study_ids: list[str], written: WrittenBatch) -> None:
+    """Index entries built from the resources of a batch write; a study whose criteria or sites
+    are not all in the batch is indexed from the store instead."""
+    await ensure_indexes(database)
+    stored = written.stored
+    entries, elsewhere = [], []
+    for rid in study_ids:
+        study = stored.get(f"ResearchStudy/{rid}")
+        if study is None:
+            elsewhere.append(rid)
+            continue
+        ev_id = evidence_variable_id(study.resource)
+        evidence = stored.get(f"EvidenceVariable/{ev_id}") if ev_id else None
+        sites = {loc: stored.get(f"Location/{loc}") for loc in location_ids(study.resource)}
+        if (ev_id and evidence is None) or any(site is None for site in sites.values()):
+            elsewhere.append(rid)
+            continue
+        entries.append(
+            index_document(
+                study.resource,
+                study.version,
+                (evidence.resource, evidence.version) if evidence else None,
+                {loc: (site.resource, site.version) for loc, site in sites.items() if site},
+            )
+        )
+    await _put_entries(database, entries)
+    if elsewhere:
+        await index_studies(database, elsewhere)
+
+
+async def _settle_after_import(
+    database: Database, study_ids: list[str], written: WrittenBatch | None
+) -> None:
     state = _state(database)
     async with state.lock:
         saved = await database.db[SYNC].find_one({"_id": "settled"})
         settled = saved["at"] if saved else _EPOCH
-        written = await (
-            database.collections("ResearchStudy")
-            .current.find({"_id": {"$in": study_ids}}, {"lu": 1})
-            .to_list(None)
-        )
-        if not written:
+        if written is not None:
+            moments = [stored.last_updated for stored in written.stored.values()]
+        else:
+            moments = [
+                doc["lu"]
+                async for doc in database.collections("ResearchStudy").current.find(
+                    {"_id": {"$in": study_ids}}, {"lu": 1}
+                )
+            ]
+        if not moments:
             return
-        moment = max(doc["lu"] for doc in written)
+        moment = max(moments)
         state.imported_moments = {m for m in state.imported_moments if m > settled} | {moment}
         target = min(moment, datetime.now(UTC) - SETTLE_MARGIN)
         if target <= settled:

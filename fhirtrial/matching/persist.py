@@ -77,7 +77,7 @@ async def prepare_patient(database: Database, bundle: dict) -> tuple[str, dict, 
 
 
 async def store(database: Database, patient: dict, subjects: list[dict]) -> dict[str, str]:
-    return await write_units(database, [patient, *subjects])
+    return (await write_units(database, [patient, *subjects])).states
 
 
 def _identifier(patient: dict) -> dict | None:

@@ -9,6 +9,11 @@ Per parameter (stored unindexed under `s`, for sorting, `:exact`, `:missing` and
 
 Index keys (one multikey index over all parameters, so a write maintains one index, not one per
 parameter): "<param>=<value>" for token, reference and uri values, "<param>~<folded>" for strings.
+Each key costs every write, so none is kept that an exact-key query can reach another way (see
+`index_keys` and `fhirtrial.store.query`): a code without a system has only its "n:" key (a
+search by code alone looks for "c:" and "n:"), and a reference with known target types only its
+"<Type>/<id>" key (a bare id is searched as each target type). "s:<system>" keys stay: a prefix
+range over "sc:<system>|" would be a collection scan on SecantusDB.
 """
 
 import unicodedata
@@ -28,12 +33,23 @@ def extract_search_values(resource: dict, spec: ResourceType) -> tuple[dict[str,
         for key, vals in found.items():
             if vals:
                 values[key] = vals
-        own = found.get(param.name) or []
-        if param.type in ("token", "reference", "uri"):
-            keys += [exact_key(param.name, v) for v in own]
-        elif param.type == "string":
-            keys += [string_key(param.name, v) for v in own]
+        keys += index_keys(param, found.get(param.name) or [])
     return values, keys
+
+
+def index_keys(param: SearchParameter, values: list[str]) -> list[str]:
+    """The index keys for one parameter's extracted values."""
+    if param.type == "string":
+        return [string_key(param.name, v) for v in values]
+    if param.type == "token":
+        present = set(values)
+        kept = [v for v in values if not (v.startswith("c:") and f"n:{v[2:]}" in present)]
+        return [exact_key(param.name, v) for v in kept]
+    if param.type == "reference":
+        return [exact_key(param.name, v) for v in values if "/" in v or not param.targets]
+    if param.type == "uri":
+        return [exact_key(param.name, v) for v in values]
+    return []
 
 
 def exact_key(name: str, value: str) -> str:
@@ -102,7 +118,7 @@ def token_values(element: Any) -> Iterator[str]:
         if "coding" in element or ("text" in element and "value" not in element):
             for coding in element.get("coding", []):
                 yield from _system_code(coding.get("system"), coding.get("code"))
-        elif "value" in element and ("system" in element or "type" in element or "use" in element):
+        elif "value" in element and "code" not in element:  # Identifier, ContactPoint
             yield from _system_code(element.get("system"), element.get("value"))
         elif "code" in element:
             yield from _system_code(element.get("system"), element.get("code"))

@@ -9,6 +9,8 @@ SecantusDB). Unchanged resources are skipped: re-importing identical content mak
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from pymongo import InsertOne, ReplaceOne
 from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, OperationFailure
@@ -27,11 +29,28 @@ _ATTEMPTS = 3
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-async def write_units(database: Database, resources: list[dict]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Stored:
+    """A resource as it is now in the store: its body (with meta), version and write moment."""
+
+    resource: dict
+    version: int
+    last_updated: datetime
+
+
+@dataclass
+class WrittenBatch:
+    """What `write_units` did: "Type/id" → created | updated | unchanged, and every resource of
+    the batch as now stored (so a caller can index them without reading them back)."""
+
+    states: dict[str, str] = field(default_factory=dict)
+    stored: dict[str, Stored] = field(default_factory=dict)
+
+
+async def write_units(database: Database, resources: list[dict]) -> WrittenBatch:
     """Create or update every resource (each must carry its id) atomically where possible.
 
-    Returns "Type/id" → created | updated | unchanged. When the same Type/id appears twice,
-    the last one wins.
+    When the same Type/id appears twice, the last one wins.
     """
     for attempt in range(_ATTEMPTS):
         try:
@@ -69,12 +88,12 @@ async def _supports_transactions(database: Database) -> bool:
     return cached
 
 
-async def _write(database: Database, resources: list[dict], session) -> dict[str, str]:
+async def _write(database: Database, resources: list[dict], session) -> WrittenBatch:
     unique = {f"{r['resourceType']}/{r['id']}": r for r in resources}
     by_type: dict[str, list[dict]] = defaultdict(list)
     for resource in unique.values():
         by_type[resource["resourceType"]].append(resource)
-    outcome: dict[str, str] = {}
+    outcome = WrittenBatch()
     moment = _now()
     for resource_type, items in by_type.items():
         cols = database.collections(resource_type)
@@ -95,7 +114,8 @@ async def _write(database: Database, resources: list[dict], session) -> dict[str
             live = doc is not None and not doc["del"]
             key = f"{resource_type}/{rid}"
             if live and _content_key(doc["res"]) == _content_key(resource):
-                outcome[key] = UNCHANGED
+                outcome.states[key] = UNCHANGED
+                outcome.stored[key] = Stored(doc["res"], doc["v"], doc["lu"])
                 continue
             version = doc["v"] + 1 if doc else 1
             meta = {
@@ -120,7 +140,8 @@ async def _write(database: Database, resources: list[dict], session) -> dict[str
                 writes.append(InsertOne({"_id": rid, **fields}))
             else:
                 writes.append(ReplaceOne({"_id": rid, "v": doc["v"]}, fields))
-            outcome[key] = UPDATED if live else CREATED
+            outcome.states[key] = UPDATED if live else CREATED
+            outcome.stored[key] = Stored(body, version, moment)
         if history:
             await cols.history.insert_many(history, ordered=False, session=session)
         if writes:

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from fhirtrial.resources.extract import exact_key, string_key
+from fhirtrial.resources.registry import SearchParameter
 from fhirtrial.resources.search_query import Criterion, DateBound
 
 KEYS = "k"
@@ -33,7 +34,7 @@ def _clause(criterion: Criterion) -> dict:
     if modifier == "missing":
         return {field: {"$exists": not values[0]}}
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
-        keys = [exact_key(param.name, v) for v in values]
+        keys = [k for v in values for k in _exact_keys(param, v)]
         if modifier == "not":
             return {"$and": [LIVE, {KEYS: {"$nin": keys}}]}
         return {KEYS: {"$in": keys}}
@@ -48,6 +49,15 @@ def _clause(criterion: Criterion) -> dict:
     if param.type == "date":
         return _any([_range_clause(field, bound) for bound in values])
     raise ValueError(f"cannot translate {param.type}:{modifier}")
+
+
+def _exact_keys(param: SearchParameter, value: str) -> list[str]:
+    """The index keys a token, reference or uri search value matches (see `index_keys`)."""
+    if param.type == "token" and value.startswith("c:"):  # any system, or none
+        return [exact_key(param.name, value), exact_key(param.name, f"n:{value[2:]}")]
+    if param.type == "reference" and "/" not in value and param.targets:
+        return [exact_key(param.name, f"{target}/{value}") for target in param.targets]
+    return [exact_key(param.name, value)]
 
 
 def _prefix(key: str) -> dict:

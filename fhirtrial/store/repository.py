@@ -23,6 +23,7 @@ from pymongo.errors import DuplicateKeyError
 from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.extract import (
+    exact_key,
     extract_search_values,
     normalize_reference,
     walk,
@@ -30,7 +31,7 @@ from fhirtrial.resources.extract import (
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Database
-from fhirtrial.store.query import LIVE, mongo_filter
+from fhirtrial.store.query import KEYS, LIVE, mongo_filter
 
 _GUARD_WAIT_SECONDS = 5.0
 # Everything a read, vread or history needs from a current document (not the search values).
@@ -352,9 +353,12 @@ class Repository:
                 targets = [f"{m['resourceType']}/{m['id']}" for m in matches]
                 if not targets or inc.source_type not in self.types:
                     continue
+                # The key index alone: deleted resources have no keys, and one predicate lets
+                # SecantusDB's planner use the index.
+                keys = [exact_key(inc.param.name, target) for target in targets]
                 cursor = (
                     self.database.collections(inc.source_type)
-                    .current.find({**LIVE, inc.param.field: {"$in": targets}}, {"res": 1})
+                    .current.find({KEYS: {"$in": keys}}, {"res": 1})
                     .limit(1000)
                 )
                 async for doc in cursor:

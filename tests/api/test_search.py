@@ -78,6 +78,33 @@ async def test_search_by_identifier_forms(catalog):
     assert await ids(catalog, identifier="https://clinicaltrials.gov|NCT00000000") == []
 
 
+async def test_token_system_code_and_no_system_forms_each_find_their_resources(catalog):
+    extra = research_study(
+        id="local",
+        status="active",
+        identifier=[{"value": "LOCAL-7"}, {"system": "urn:oid:1.2.34", "value": "X"}],
+    )
+    assert (
+        await catalog.put("/ResearchStudy/local", json=extra, headers=FHIR_JSON)
+    ).status_code == 201
+    assert await ids(catalog, identifier="LOCAL-7") == ["local"]
+    assert await ids(catalog, identifier="|LOCAL-7") == ["local"]
+    assert await ids(catalog, identifier="|NCT05361174") == []  # it has a system
+    # "system|" is any code in exactly that system, not in one whose URI starts the same.
+    assert await ids(catalog, identifier="urn:oid:1.2.3|") == ["old"]
+    assert await ids(catalog, identifier="urn:oid:1.2.34|") == ["local"]
+    assert await ids(catalog, identifier="urn:oid:1.2.3|,LOCAL-7") == ["local", "old"]
+    assert await ids(catalog, **{"identifier:not": "urn:oid:1.2.3|"}) == [
+        "local",
+        "lung",
+        "melanoma",
+    ]
+    assert await ids(catalog, **{"identifier:not": "urn:oid:1.2.3|,LOCAL-7"}) == [
+        "lung",
+        "melanoma",
+    ]
+
+
 async def test_search_by_string_is_prefix_case_and_accent_insensitive(catalog):
     assert await ids(catalog, title="pd-1") == ["melanoma"]
     assert await ids(catalog, title="meniere") == ["old"]
@@ -255,6 +282,12 @@ async def test_include_and_revinclude_bring_related_resources(client):
         ("ResearchSubject", "include"),
     }
     assert bundle["total"] == 1
+
+    assert (await client.delete("/ResearchSubject/r1")).status_code in (200, 204)
+    bundle = (
+        await client.get("/ResearchStudy", params={"_revinclude": "ResearchSubject:study"})
+    ).json()
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["ResearchStudy"]
 
 
 @pytest.mark.parametrize(

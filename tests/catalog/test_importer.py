@@ -152,3 +152,23 @@ async def test_worker_processes_import_the_same_as_the_importing_process(databas
         }
     await inline_db.client.drop_database(inline_settings.database)
     await inline_db.close()
+
+
+async def test_match_index_written_by_the_import_equals_one_rebuilt_from_the_store(database):
+    """The importer indexes each batch from the resources it wrote, without reading them back;
+    what `$match` reads must be exactly what a rebuild from the stored resources gives."""
+    from fhirtrial.matching.index import index_collection, rebuild_index
+
+    changed = copy.deepcopy(RECORDS[:12])
+    changed[3]["protocolSection"]["eligibilityModule"]["minimumAge"] = "30 Years"
+    await import_studies(database, inputs(RECORDS[:12]), batch_size=5)
+    collection = index_collection(database)
+    before = await collection.find_one({"_id": nct(changed[3])})
+    await import_studies(database, inputs(changed), batch_size=5)  # one study updated
+    from_import = {doc["_id"]: doc async for doc in collection.find({})}
+    assert len(from_import) == 12
+    assert from_import[nct(changed[3])]["age_lo"] > before["age_lo"]
+    assert from_import[nct(changed[3])]["ev_v"] == before["ev_v"] + 1
+    assert await rebuild_index(database) == 12
+    rebuilt = {doc["_id"]: doc async for doc in collection.find({})}
+    assert rebuilt == from_import

@@ -90,3 +90,24 @@ async def store_an_outdated_version(settings, outdated_id: str) -> dict:
     await repository.update("EvidenceVariable", outdated_id, older)
     await database.close()
     return stored
+
+
+def test_recompile_reads_records_kept_by_earlier_versions_as_documents(settings):
+    outdated_id = f"{nct(RECORDS[2])}-eligibility"
+    stored = asyncio.run(store_an_outdated_version(settings, outdated_id))
+    asyncio.run(keep_records_as_documents(settings))
+
+    result = run_recompile(settings, "--nct", nct(RECORDS[2]))
+    assert result.exit_code == 0, result.output
+    assert "1 upgraded, 0 unchanged" in result.output
+    ((upgraded, _),) = asyncio.run(current_versions(settings, [outdated_id]))
+    assert upgraded["characteristic"] == stored["characteristic"]
+
+
+async def keep_records_as_documents(settings) -> None:
+    """The record store's earlier shape: the study as a nested document under `study`."""
+    database = Database.connect(settings.mongodb_url, settings.database, RESOURCE_TYPES)
+    records = database.db["ctgov_records"]
+    for study in RECORDS:
+        await records.replace_one({"_id": nct(study)}, {"study": study})
+    await database.close()
