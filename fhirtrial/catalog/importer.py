@@ -13,11 +13,16 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from fhirtrial.catalog.records import save_records
+import orjson
+
+from fhirtrial.catalog.records import pack_record, save_records
+from fhirtrial.ctgov.sources import check_raw_record
 from fhirtrial.errors import FHIRError
-from fhirtrial.mappers.ctgov import MappedStudy, StudyMappingError, map_study, validate_mapped
+from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
 from fhirtrial.matching.index import refresh_after_import
-from fhirtrial.store.batch import CREATED, UNCHANGED, write_units
+from fhirtrial.resources.extract import search_fields
+from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.store.batch import CREATED, UNCHANGED, SearchFields, WrittenBatch, write_units
 from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.import")
@@ -28,12 +33,26 @@ BATCH_SIZE = 25
 
 @dataclass(frozen=True)
 class StudyInput:
-    """One study to import, or the reason it could not even be read."""
+    """One study to import (parsed, or as its JSON text in `raw`), or the reason it could not
+    even be read."""
 
     origin: str
     study: dict | None = None
     error: str | None = None
     nct_id: str | None = None
+    raw: bytes | None = None
+
+
+@dataclass(frozen=True)
+class PreparedStudy:
+    """A study mapped and validated, in a form that crosses process boundaries cheaply: JSON
+    text, not Python objects (pickling nested dicts cost more than the mapping saved)."""
+
+    nct_id: str
+    resources: bytes  # JSON array: ResearchStudy, PlanDefinition, EvidenceVariable, ...
+    search: SearchFields  # each resource's stored search fields, by "Type/id"
+    warnings: list[str]
+    record: bytes  # the source record, as `save_records` keeps it
 
 
 @dataclass(frozen=True)
@@ -66,7 +85,7 @@ class ImportSummary:
 
 
 Progress = Callable[[ImportSummary], None]
-Mapped = MappedStudy | ImportFailure
+Mapped = PreparedStudy | ImportFailure
 
 
 async def import_studies(
@@ -78,23 +97,29 @@ async def import_studies(
     workers: int = 1,
 ) -> ImportSummary:
     """Import every input; with `workers` > 1, mapping and validation (CPU-bound) run in that
-    many processes while the previous batch is being written."""
+    many processes while the previous batch is being written. A batch's source records and
+    match-index entries are written while the next batch's resources are (other collections,
+    so the two never conflict): the database is not left idle while this process works."""
     summary = ImportSummary()
     pool = _process_pool(workers) if workers > 1 else None
-    pending: deque[asyncio.Future[list[tuple[StudyInput, Mapped]]]] = deque()
+    pending: deque[tuple[list[StudyInput], asyncio.Future[list[Mapped]]]] = deque()
     loop = asyncio.get_running_loop()
+    follow_up: asyncio.Task | None = None
 
-    async def drain(future: asyncio.Future[list[tuple[StudyInput, Mapped]]]) -> None:
+    async def drain(chunk: list[StudyInput], future: asyncio.Future[list[Mapped]]) -> None:
+        nonlocal follow_up
         results = await future
         batch = []
-        for item, result in results:
+        for item, result in zip(chunk, results, strict=True):
             if isinstance(result, ImportFailure):
                 summary.failures.append(result)
             else:
                 summary.warnings += [f"{result.nct_id}: {w}" for w in result.warnings]
                 batch.append((item, result))
-        if batch:
-            await _store(database, batch, summary)
+        if batch and (stored := await _store(database, batch, summary)) is not None:
+            if follow_up is not None:
+                await follow_up
+            follow_up = asyncio.create_task(_after_store(database, batch, *stored))
         if progress is not None:
             progress(summary)
 
@@ -104,7 +129,7 @@ async def import_studies(
             future.set_result(map_chunk(chunk))
         else:
             future = loop.run_in_executor(pool, map_chunk, chunk)
-        pending.append(future)
+        pending.append((chunk, future))
 
     try:
         chunk: list[StudyInput] = []
@@ -113,36 +138,54 @@ async def import_studies(
             if len(chunk) >= batch_size:
                 submit(chunk)
                 chunk = []
-            while len(pending) > max(workers, 1) * 2 or (pending and pending[0].done()):
-                await drain(pending.popleft())
+            while len(pending) > max(workers, 1) * 2 or (pending and pending[0][1].done()):
+                await drain(*pending.popleft())
             await asyncio.sleep(0)  # let a server keep answering during long imports
         if chunk:
             submit(chunk)
         while pending:
-            await drain(pending.popleft())
+            await drain(*pending.popleft())
+        if follow_up is not None:
+            await follow_up
     finally:
+        if follow_up is not None and not follow_up.done():
+            follow_up.cancel()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return summary
 
 
-def map_chunk(chunk: list[StudyInput]) -> list[tuple[StudyInput, Mapped]]:
-    """Map and validate studies (run inline or in a worker process)."""
-    return [(item, _map(item)) for item in chunk]
+def map_chunk(chunk: list[StudyInput]) -> list[Mapped]:
+    """Parse, map and validate studies (run inline or in a worker process), in order."""
+    return [_map(item) for item in chunk]
 
 
 def _map(item: StudyInput) -> Mapped:
-    if item.error is not None or item.study is None:
-        return ImportFailure(item.nct_id, item.origin, item.error or "no study")
+    study, error = item.study, item.error
+    if study is None and error is None and item.raw is not None:
+        study, error = check_raw_record(item.raw)
+    if error is not None or study is None:
+        return ImportFailure(item.nct_id, item.origin, error or "no study")
     try:
-        mapped = map_study(item.study)
+        mapped = map_study(study)
         validate_mapped(mapped)
+        return PreparedStudy(
+            nct_id=mapped.nct_id,
+            resources=orjson.dumps(mapped.resources),
+            search={
+                f"{r['resourceType']}/{r['id']}": search_fields(
+                    r, RESOURCE_TYPES[r["resourceType"]]
+                )
+                for r in mapped.resources
+            },
+            warnings=mapped.warnings,
+            record=pack_record(item.raw if item.raw is not None else orjson.dumps(study)),
+        )
     except StudyMappingError as exc:
         return ImportFailure(exc.nct_id or item.nct_id, item.origin, str(exc))
     except Exception as exc:  # a mapper bug must not stop the batch; report it with the record
         log.exception("Mapping %s failed", item.origin)
         return ImportFailure(item.nct_id, item.origin, f"could not be mapped: {exc!r}")
-    return mapped
 
 
 def _process_pool(workers: int) -> Executor:
@@ -159,27 +202,40 @@ def _warm_up() -> None:
 
 
 async def _store(
-    database: Database, batch: list[tuple[StudyInput, MappedStudy]], summary: ImportSummary
-) -> None:
-    resources = [r for _, mapped in batch for r in mapped.resources]
+    database: Database, batch: list[tuple[StudyInput, PreparedStudy]], summary: ImportSummary
+) -> tuple[WrittenBatch, list[str]] | None:
+    """Write the batch's resources as one unit; (what was written, the study ids), or None when
+    the write failed (every study of the batch is then reported)."""
+    per_study = [orjson.loads(prepared.resources) for _, prepared in batch]
+    search = {key: found for _, prepared in batch for key, found in prepared.search.items()}
     try:
-        written = await write_units(database, resources)
+        written = await write_units(
+            database, [r for resources in per_study for r in resources], search
+        )
     except FHIRError as exc:
-        for item, mapped in batch:
-            summary.failures.append(ImportFailure(mapped.nct_id, item.origin, exc.diagnostics))
-        return
-    await save_records(database, {mapped.nct_id: item.study for item, mapped in batch})
-    study_ids = [mapped.resources[0]["id"] for _, mapped in batch]
-    await refresh_after_import(database, study_ids, written)
-    for _, mapped in batch:
-        states = [written.states[f"{r['resourceType']}/{r['id']}"] for r in mapped.resources]
-        study_state = states[0]
-        if study_state == CREATED:
-            summary.created.append(mapped.nct_id)
+        for item, prepared in batch:
+            summary.failures.append(ImportFailure(prepared.nct_id, item.origin, exc.diagnostics))
+        return None
+    for (_, prepared), resources in zip(batch, per_study, strict=True):
+        states = [written.states[f"{r['resourceType']}/{r['id']}"] for r in resources]
+        if states[0] == CREATED:
+            summary.created.append(prepared.nct_id)
         elif all(state == UNCHANGED for state in states):
-            summary.unchanged.append(mapped.nct_id)
+            summary.unchanged.append(prepared.nct_id)
         else:
-            summary.updated.append(mapped.nct_id)
+            summary.updated.append(prepared.nct_id)
+    return written, [resources[0]["id"] for resources in per_study]
+
+
+async def _after_store(
+    database: Database,
+    batch: list[tuple[StudyInput, PreparedStudy]],
+    written: WrittenBatch,
+    study_ids: list[str],
+) -> None:
+    """Keep the batch's source records and index its studies for `$match`."""
+    await save_records(database, {prepared.nct_id: prepared.record for _, prepared in batch})
+    await refresh_after_import(database, study_ids, written)
 
 
 async def _aiter(inputs):

@@ -18,15 +18,20 @@ from fhirtrial.store.database import Database
 COLLECTION = "ctgov_records"
 
 
-async def save_records(database: Database, records: dict[str, dict]) -> None:
-    """Keep the latest record per NCT number."""
+def pack_record(json_text: bytes) -> bytes:
+    """A record's JSON text as `save_records` keeps it."""
+    return zlib.compress(json_text, 1)
+
+
+async def save_records(database: Database, records: dict[str, bytes]) -> None:
+    """Keep the latest record (packed by `pack_record`) per NCT number."""
     if not records:
         return
     now = datetime.now(UTC)
     await database.db[COLLECTION].bulk_write(
         [
-            ReplaceOne({"_id": nct_id}, {"json_z": _pack(study), "saved": now}, upsert=True)
-            for nct_id, study in records.items()
+            ReplaceOne({"_id": nct_id}, {"json_z": Binary(packed), "saved": now}, upsert=True)
+            for nct_id, packed in records.items()
         ],
         ordered=False,
     )
@@ -41,7 +46,3 @@ async def iter_records(
             doc["_id"],
             orjson.loads(zlib.decompress(doc["json_z"])) if "json_z" in doc else doc["study"],
         )
-
-
-def _pack(study: dict) -> Binary:
-    return Binary(zlib.compress(orjson.dumps(study), 1))

@@ -8,11 +8,14 @@ from fhirtrial.ctgov import CtGovClient, CtGovError, iter_source_records, study_
 
 
 def from_files(paths: list[Path]) -> list[StudyInput]:
+    """Every record in these files; ndjson lines stay unparsed until mapped (in the importer's
+    worker processes for large imports)."""
     out = []
     for path in paths:
-        for record in iter_source_records(path):
+        for record in iter_source_records(path, parse_lines=False):
             nct_id = study_nct_id(record.study) if record.study is not None else None
-            out.append(StudyInput(str(record.origin), record.study, record.error, nct_id))
+            error = record.error.reason if record.error is not None else None
+            out.append(StudyInput(str(record.origin), record.study, error, nct_id, record.raw))
     return out
 
 

@@ -41,11 +41,13 @@ class SourceOrigin:
 
 @dataclass(frozen=True)
 class SourceRecord:
-    """One record read from a source: either a study or the error that replaced it."""
+    """One record read from a source: a study, the error that replaced it, or (ndjson read with
+    `parse_lines=False`) the line's raw JSON text, left for the consumer to parse and check."""
 
     study: dict[str, Any] | None
     origin: SourceOrigin
     error: StudySourceError | None = None
+    raw: bytes | None = None
 
 
 def iter_study_files(path: Path) -> Iterator[dict[str, Any]]:
@@ -60,17 +62,19 @@ def iter_study_files(path: Path) -> Iterator[dict[str, Any]]:
         yield record.study
 
 
-def iter_source_records(path: Path) -> Iterator[SourceRecord]:
-    """Every record under `path`, bad ones as a SourceRecord carrying the error.
+def iter_source_records(path: Path, *, parse_lines: bool = True) -> Iterator[SourceRecord]:
+    """Every record under `path`, bad ones as a SourceRecord carrying the error. With
+    `parse_lines=False`, ndjson lines come back unparsed (`raw`): a bulk importer parses them in
+    its worker processes (see `check_raw_record` for the same checks).
 
     Raises FileNotFoundError when `path` does not exist at all.
     """
     path = Path(path)
     if path.is_dir():
         for file in _study_files_in(path):
-            yield from _records_in_file(file)
+            yield from _records_in_file(file, parse_lines)
     elif path.exists():
-        yield from _records_in_file(path)
+        yield from _records_in_file(path, parse_lines)
     else:
         raise FileNotFoundError(f"no such file or directory: {path}")
 
@@ -85,11 +89,11 @@ def _study_files_in(directory: Path) -> list[Path]:
     )
 
 
-def _records_in_file(path: Path) -> Iterator[SourceRecord]:
+def _records_in_file(path: Path, parse_lines: bool = True) -> Iterator[SourceRecord]:
     if path.suffix.lower() in _LINE_DELIMITED_SUFFIXES:
         try:
             with path.open("rb") as lines:
-                yield from _records_in_lines(path, lines)
+                yield from _records_in_lines(path, lines, parse_lines)
         except OSError as exc:
             yield _failure(f"cannot read file: {exc.strerror or exc}", SourceOrigin(path))
         return
@@ -102,7 +106,7 @@ def _records_in_file(path: Path) -> Iterator[SourceRecord]:
         document = orjson.loads(content)
     except orjson.JSONDecodeError as exc:
         if _starts_with_json_line(content):
-            yield from _records_in_lines(path, content.splitlines())
+            yield from _records_in_lines(path, content.splitlines(), parse_lines)
         else:
             origin = SourceOrigin(path, line=exc.lineno)
             yield _failure(f"not valid JSON: {exc.msg}", origin)
@@ -125,19 +129,30 @@ def _records_in_document(path: Path, document: Any) -> Iterator[SourceRecord]:
         yield _checked(document, SourceOrigin(path))
 
 
-def _records_in_lines(path: Path, lines: Iterable[bytes]) -> Iterator[SourceRecord]:
+def _records_in_lines(
+    path: Path, lines: Iterable[bytes], parse: bool = True
+) -> Iterator[SourceRecord]:
     for line_number, line in enumerate(lines, start=1):
         if line_number == 1:
             line = line.removeprefix(_UTF8_BOM)
         if not line.strip():
             continue
         origin = SourceOrigin(path, line=line_number)
-        try:
-            study = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield _failure(f"not valid JSON: {exc.msg}", origin)
+        if not parse:
+            yield SourceRecord(study=None, origin=origin, raw=bytes(line))
             continue
-        yield _checked(study, origin)
+        study, problem = check_raw_record(line)
+        yield _failure(problem, origin) if problem else SourceRecord(study=study, origin=origin)
+
+
+def check_raw_record(text: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """(the study, None) for one record's JSON text, or (None, why it is not a study)."""
+    try:
+        study = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return None, f"not valid JSON: {exc.msg}"
+    problem = study_problem(study)
+    return (None, problem) if problem else (study, None)
 
 
 def _starts_with_json_line(content: bytes) -> bool:

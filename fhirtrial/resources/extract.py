@@ -7,13 +7,18 @@ Per parameter (stored unindexed under `s`, for sorting, `:exact`, `:missing` and
 - uri:       the uri itself
 - date:      {"lo": datetime, "hi": datetime} ranges (see fhirtrial.resources.dates)
 
-Index keys (one multikey index over all parameters, so a write maintains one index, not one per
-parameter): "<param>=<value>" for token, reference and uri values, "<param>~<folded>" for strings.
-Each key costs every write, so none is kept that an exact-key query can reach another way (see
+Index keys, two arrays per document, each under one multikey index (so a write maintains one or
+two indexes, not one per parameter):
+- `k`: "<param>=<value>" for token, reference and uri values (exact matches);
+- `t`: "<param>~<folded>" for strings (prefix ranges). Its index exists only where the database
+  can use it for a prefix range (mongod); SecantusDB scans for a range inside an array anyway,
+  so there `t` is left unindexed and strings cost nothing at write time.
+Each key costs every write, so none is kept that a query can reach another way (see
 `index_keys` and `fhirtrial.store.query`): a code without a system has only its "n:" key (a
-search by code alone looks for "c:" and "n:"), and a reference with known target types only its
-"<Type>/<id>" key (a bare id is searched as each target type). "s:<system>" keys stay: a prefix
-range over "sc:<system>|" would be a collection scan on SecantusDB.
+search by code alone looks for "c:" and "n:"), a reference with known target types only its
+"<Type>/<id>" key (a bare id is searched as each target type), and `address` does not repeat
+the city, state, postal code and country that have their own parameters. "s:<system>" keys
+stay: a prefix range over "sc:<system>|" could not use SecantusDB's index.
 """
 
 import unicodedata
@@ -23,18 +28,35 @@ from typing import Any
 from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.registry import ResourceType, SearchParameter
 
+# A search on the key parameter also looks under the keys of these parameters (where the type has
+# them), so their values are not indexed a second time under it: an `address` search is a prefix
+# search over the address text and lines, and over the city, state, postal code and country keys.
+SHARED_STRING_KEYS = {
+    "address": ("address-city", "address-state", "address-postalcode", "address-country"),
+}
 
-def extract_search_values(resource: dict, spec: ResourceType) -> tuple[dict[str, list], list[str]]:
-    """(values per parameter, index keys) for one resource."""
+
+def search_fields(resource: dict, spec: ResourceType) -> dict:
+    """The stored search fields of one resource: values per parameter (`s`), exact keys (`k`)
+    and string keys (`t`)."""
     values: dict[str, list] = {}
     keys: list[str] = []
+    text_keys: list[str] = []
     for param in spec.search_params.values():
         found = _extract(resource, param)
         for key, vals in found.items():
             if vals:
                 values[key] = vals
-        keys += index_keys(param, found.get(param.name) or [])
-    return values, keys
+        own = index_keys(param, found.get(param.name) or [])
+        if param.type == "string":
+            text_keys += own
+        else:
+            keys += own
+    for name, parts in SHARED_STRING_KEYS.items():
+        if name in values and any(part in values for part in parts):
+            shared = {string_key(name, v) for part in parts for v in values.get(part, ())}
+            text_keys = [k for k in text_keys if k not in shared]
+    return {"s": values, "k": keys, "t": text_keys}
 
 
 def index_keys(param: SearchParameter, values: list[str]) -> list[str]:
@@ -102,6 +124,8 @@ def walk(node: Any, path: str) -> Iterator[Any]:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for string search."""
+    if text.isascii():  # nothing to decompose (most text): the same result, far cheaper
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())

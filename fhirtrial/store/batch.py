@@ -17,7 +17,7 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Ope
 
 from fhirtrial.errors import Conflict
 from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.extract import extract_search_values
+from fhirtrial.resources.extract import search_fields
 from fhirtrial.store.database import Database
 from fhirtrial.store.repository import _content_key, _now, archive_document
 
@@ -47,10 +47,17 @@ class WrittenBatch:
     stored: dict[str, Stored] = field(default_factory=dict)
 
 
-async def write_units(database: Database, resources: list[dict]) -> WrittenBatch:
+SearchFields = dict[str, dict]
+
+
+async def write_units(
+    database: Database, resources: list[dict], search: SearchFields | None = None
+) -> WrittenBatch:
     """Create or update every resource (each must carry its id) atomically where possible.
 
-    When the same Type/id appears twice, the last one wins.
+    When the same Type/id appears twice, the last one wins. `search` may hold the search fields
+    of some resources ("Type/id" → `search_fields` of it), computed elsewhere (the importer's
+    worker processes); the others are extracted here.
     """
     for attempt in range(_ATTEMPTS):
         try:
@@ -59,8 +66,8 @@ async def write_units(database: Database, resources: list[dict]) -> WrittenBatch
                     database.client.start_session() as session,
                     await session.start_transaction(),
                 ):
-                    return await _write(database, resources, session)
-            return await _write(database, resources, None)
+                    return await _write(database, resources, search or {}, session)
+            return await _write(database, resources, search or {}, None)
         except (BulkWriteError, DuplicateKeyError, OperationFailure) as exc:
             if attempt == _ATTEMPTS - 1:
                 raise Conflict(
@@ -88,7 +95,9 @@ async def _supports_transactions(database: Database) -> bool:
     return cached
 
 
-async def _write(database: Database, resources: list[dict], session) -> WrittenBatch:
+async def _write(
+    database: Database, resources: list[dict], search: SearchFields, session
+) -> WrittenBatch:
     unique = {f"{r['resourceType']}/{r['id']}": r for r in resources}
     by_type: dict[str, list[dict]] = defaultdict(list)
     for resource in unique.values():
@@ -126,15 +135,14 @@ async def _write(database: Database, resources: list[dict], session) -> WrittenB
             body = {**resource, "meta": meta}
             if doc is not None:
                 history.append(archive_document(rid, doc))
-            values, keys = extract_search_values(body, spec)
+            # Search values never depend on meta, so ones extracted before it was set still hold.
             fields = {
                 "v": version,
                 "lu": moment,
                 "del": False,
                 "m": "PUT",
                 "res": body,
-                "s": values,
-                "k": keys,
+                **(search.get(key) or search_fields(body, spec)),
             }
             if doc is None:
                 writes.append(InsertOne({"_id": rid, **fields}))

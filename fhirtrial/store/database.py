@@ -3,15 +3,20 @@
 import logging
 from dataclasses import dataclass
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from fhirtrial.resources.extract import search_fields
 from fhirtrial.resources.registry import ResourceType
 
 log = logging.getLogger("fhirtrial.store")
 
 CONDITIONAL_GUARDS = "_conditional_guards"
+STORE_META = "_store_meta"
+# Version 2: string keys moved from `k` to `t`, fewer redundant keys (see resources.extract).
+SEARCH_FIELDS_VERSION = 2
+_UPGRADE_BATCH = 500
 
 
 @dataclass
@@ -48,15 +53,55 @@ class Database:
         return self._collections[resource_type]
 
     async def ensure_indexes(self) -> None:
+        text_index = not await self.is_secantusdb()
         for name, spec in self.types.items():
             cols = self._collections[name]
             await cols.current.create_index([("lu", DESCENDING)])
             if spec.search_params:
                 # One multikey index over every search parameter's keys (see resources.extract).
                 await cols.current.create_index([("k", ASCENDING)])
+            if text_index and any(p.type == "string" for p in spec.search_params.values()):
+                await cols.current.create_index([("t", ASCENDING)])
             await cols.history.create_index([("rid", ASCENDING), ("v", DESCENDING)])
             await cols.history.create_index([("lu", DESCENDING)])
         log.info("Indexes ready for %d resource types", len(self.types))
+        await self._upgrade_search_fields()
+
+    async def is_secantusdb(self) -> bool:
+        """SecantusDB cannot use an index for a range inside an array (string prefix search), so
+        there the string keys stay unindexed: the index would only slow every write."""
+        cached = getattr(self, "_secantusdb", None)
+        if cached is None:
+            info = await self.client.admin.command("buildInfo")
+            cached = self._secantusdb = "secantusVersion" in info
+        return cached
+
+    async def _upgrade_search_fields(self) -> None:
+        """Recompute the stored search fields of documents written by an earlier layout."""
+        meta = self.db[STORE_META]
+        saved = await meta.find_one({"_id": "search-fields"})
+        if saved and saved.get("version", 0) >= SEARCH_FIELDS_VERSION:
+            return
+        upgraded = 0
+        for name, spec in self.types.items():
+            current = self._collections[name].current
+            writes = []
+            async for doc in current.find({"del": False}, {"res": 1}):
+                writes.append(
+                    UpdateOne({"_id": doc["_id"]}, {"$set": search_fields(doc["res"], spec)})
+                )
+                if len(writes) >= _UPGRADE_BATCH:
+                    upgraded += (await current.bulk_write(writes, ordered=False)).matched_count
+                    writes = []
+            if writes:
+                upgraded += (await current.bulk_write(writes, ordered=False)).matched_count
+        await meta.replace_one(
+            {"_id": "search-fields"},
+            {"_id": "search-fields", "version": SEARCH_FIELDS_VERSION},
+            upsert=True,
+        )
+        if upgraded:
+            log.info("Search fields of %d stored resources upgraded", upgraded)
 
     async def ping(self) -> None:
         await self.client.admin.command("ping")

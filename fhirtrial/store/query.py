@@ -3,11 +3,12 @@
 import re
 from datetime import timedelta
 
-from fhirtrial.resources.extract import exact_key, string_key
+from fhirtrial.resources.extract import SHARED_STRING_KEYS, exact_key, string_key
 from fhirtrial.resources.registry import SearchParameter
 from fhirtrial.resources.search_query import Criterion, DateBound
 
 KEYS = "k"
+TEXT_KEYS = "t"
 LIVE = {"del": False}
 # Sorts after every character a folded string can contain: the upper end of a prefix range.
 _PREFIX_END = "\U0010ffff"
@@ -18,7 +19,7 @@ def mongo_filter(criteria: list[Criterion]) -> dict:
     test (deleted resources have no keys), and a single-predicate filter lets even simple query
     planners (SecantusDB's) use the index."""
     clauses = [_clause(c) for c in criteria]
-    keyed = any(KEYS in clause for clause in clauses)
+    keyed = any(KEYS in clause or TEXT_KEYS in clause for clause in clauses)
     if not keyed:
         clauses.insert(0, LIVE)
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -45,7 +46,8 @@ def _clause(criterion: Criterion) -> dict:
             return {f"{field}:exact": {"$in": list(values)}}
         if modifier == "contains":
             return _any([{field: {"$regex": re.escape(v)}} for v in values])
-        return _any([_prefix(string_key(param.name, v)) for v in values])
+        names = (param.name, *SHARED_STRING_KEYS.get(param.name, ()))
+        return _any([_prefix(string_key(name, v)) for name in names for v in values])
     if param.type == "date":
         return _any([_range_clause(field, bound) for bound in values])
     raise ValueError(f"cannot translate {param.type}:{modifier}")
@@ -62,7 +64,7 @@ def _exact_keys(param: SearchParameter, value: str) -> list[str]:
 
 def _prefix(key: str) -> dict:
     # $elemMatch: both bounds must hold for the same array element (index range scan on mongod).
-    return {KEYS: {"$elemMatch": {"$gte": key, "$lt": key + _PREFIX_END}}}
+    return {TEXT_KEYS: {"$elemMatch": {"$gte": key, "$lt": key + _PREFIX_END}}}
 
 
 def _any(clauses: list[dict]) -> dict:

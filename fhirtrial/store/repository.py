@@ -24,8 +24,8 @@ from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.extract import (
     exact_key,
-    extract_search_values,
     normalize_reference,
+    search_fields,
     walk,
 )
 from fhirtrial.resources.search_query import SearchQuery
@@ -205,7 +205,15 @@ class Repository:
             if current["del"]:
                 return None
             version = current["v"] + 1
-            tombstone = {"v": version, "lu": _now(), "del": True, "m": "DELETE", "s": {}, "k": []}
+            tombstone = {
+                "v": version,
+                "lu": _now(),
+                "del": True,
+                "m": "DELETE",
+                "s": {},
+                "k": [],
+                "t": [],
+            }
             try:
                 await self._supersede(cols, rid, current, tombstone)
             except _LostRace:
@@ -231,15 +239,13 @@ class Repository:
             "lastUpdated": format_instant(moment),
         }
         body = {**resource, "id": rid, "meta": meta}
-        search_values, keys = extract_search_values(body, self.types[resource_type])
         current = {
             "v": version,
             "lu": moment,
             "del": False,
             "m": method,
             "res": body,
-            "s": search_values,
-            "k": keys,
+            **search_fields(body, self.types[resource_type]),
         }
         if superseding is None:
             try:

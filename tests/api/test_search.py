@@ -348,3 +348,39 @@ async def test_canonical_resources_search_by_identifier_title_status_url(
     assert await found(status="draft") == ["two"]
     assert await found(url=url) == ["one"]
     assert await found(**{"url:below": "https://fhirtrial.org/fhir/"}) == ["one", "two"]
+
+
+async def test_location_address_search_matches_any_part_of_the_address(client):
+    sites = {
+        "sheridan": {
+            "text": "Sheridan, Wyoming 82801, United States",
+            "city": "Sheridan",
+            "state": "Wyoming",
+            "postalCode": "82801",
+            "country": "United States",
+        },
+        "paris": {"line": ["1 Rue de Rivoli"], "city": "Paris", "country": "France"},
+        "lyon": {"city": "Lyon", "country": "France"},
+    }
+    for rid, address in sites.items():
+        body = {"resourceType": "Location", "id": rid, "name": rid.title(), "address": address}
+        response = await client.put(f"/Location/{rid}", json=body, headers=FHIR_JSON)
+        assert response.status_code == 201, response.text
+
+    async def found(**params) -> list[str]:
+        response = await client.get("/Location", params=params)
+        assert response.status_code == 200, response.text
+        return sorted(e["resource"]["id"] for e in response.json().get("entry", []))
+
+    assert await found(address="wyoming") == ["sheridan"]  # the state
+    assert await found(address="8280") == ["sheridan"]  # the postal code, by prefix
+    assert await found(address="sheridan, wyo") == ["sheridan"]  # the text
+    assert await found(address="france") == ["lyon", "paris"]  # the country
+    assert await found(address="1 rue") == ["paris"]  # a line
+    assert await found(address="lyon,paris") == ["lyon", "paris"]
+    assert await found(address="rivoli") == []  # prefix, not contains
+    assert await found(**{"address:contains": "rivoli"}) == ["paris"]
+    assert await found(**{"address-city": "par"}) == ["paris"]
+    assert await found(**{"address-country": "united"}) == ["sheridan"]
+    assert await found(**{"address-state": "france"}) == []
+    assert await found(address="france", name="lyon") == ["lyon"]

@@ -150,8 +150,48 @@ async def test_worker_processes_import_the_same_as_the_importing_process(databas
         assert {k: v for k, v in a.items() if k != "meta"} == {
             k: v for k, v in b.items() if k != "meta"
         }
+    # Search values and index keys are extracted in the workers: the same ones, so the same
+    # searches find the studies and their sites.
+    for resource_type in ("ResearchStudy", "Location", "EvidenceVariable"):
+        projection = {"s": 1, "k": 1}
+        pooled_docs = (
+            await database.collections(resource_type).current.find({}, projection).to_list(None)
+        )
+        inline_docs = (
+            await inline_db.collections(resource_type).current.find({}, projection).to_list(None)
+        )
+        assert sorted(pooled_docs, key=lambda d: d["_id"]) == sorted(
+            inline_docs, key=lambda d: d["_id"]
+        )
+        assert all(doc["k"] for doc in pooled_docs)
     await inline_db.client.drop_database(inline_settings.database)
     await inline_db.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_ndjson_lines_are_parsed_and_checked_where_they_are_mapped(
+    database, tmp_path, workers
+):
+    """Lines travel to the workers unparsed; bad ones are still reported with file and line,
+    and the kept source record is the line itself."""
+    from fhirtrial.catalog.records import iter_records
+
+    lines = [
+        json.dumps(RECORDS[0]),
+        "{not json",
+        json.dumps({"protocolSection": {}}),
+        json.dumps(RECORDS[1]),
+    ]
+    path = tmp_path / "mixed.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    summary = await import_studies(database, from_files([path]), workers=workers)
+    assert sorted(summary.created) == sorted([nct(RECORDS[0]), nct(RECORDS[1])])
+    failures = {f.origin: f.reason for f in summary.failures}
+    assert list(failures) == [f"{path}:2", f"{path}:3"]
+    assert failures[f"{path}:2"].startswith("not valid JSON")
+    assert "no protocolSection.identificationModule.nctId" in failures[f"{path}:3"]
+    kept = {nct_id: study async for nct_id, study in iter_records(database)}
+    assert kept == {nct(RECORDS[0]): RECORDS[0], nct(RECORDS[1]): RECORDS[1]}
 
 
 async def test_match_index_written_by_the_import_equals_one_rebuilt_from_the_store(database):
