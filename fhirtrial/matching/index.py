@@ -82,13 +82,15 @@ async def ensure_indexes(database: Database) -> None:
     if state.ready:
         return
     collection = index_collection(database)
-    # Only what `_stale_studies` looks up: matching reads the in-memory mirror, and every
-    # secondary index makes each write of an entry dearer.
-    for key in ("ev", "loc_ids"):
-        await collection.create_index([(key, ASCENDING)])
+    # Only what `_stale_studies` looks up (matching reads the in-memory mirror), and only where
+    # its $or can use them: SecantusDB scans for an $or whatever the indexes, so there they
+    # would only make each write of an entry dearer.
+    wanted = [] if await database.is_secantusdb() else ["ev_1", "loc_ids_1"]
+    for name in wanted:
+        await collection.create_index([(name.removesuffix("_1"), ASCENDING)])
     existing = await collection.index_information()
-    for unused in ("dx_1", "status_1", "sig_1"):  # created by earlier versions
-        if unused in existing:
+    for unused in ("dx_1", "status_1", "sig_1", "ev_1", "loc_ids_1"):  # earlier versions
+        if unused in existing and unused not in wanted:
             await collection.drop_index(unused)
     state.ready = True
 
