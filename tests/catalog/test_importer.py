@@ -212,3 +212,22 @@ async def test_match_index_written_by_the_import_equals_one_rebuilt_from_the_sto
     assert await rebuild_index(database) == 12
     rebuilt = {doc["_id"]: doc async for doc in collection.find({})}
     assert rebuilt == from_import
+
+
+async def test_a_new_study_whose_site_already_exists_updates_that_site(database):
+    """A site written over REST before its study is imported gets exactly one new version (the
+    mapped one), and the study is reported created."""
+    from fhirtrial.mappers.ctgov import map_study
+
+    record = next(r for r in RECORDS if r["protocolSection"].get("contactsLocationsModule"))
+    site = next(r for r in map_study(record).resources if r["resourceType"] == "Location")
+    repository = Repository(database)
+    await repository.update(
+        "Location", site["id"], {"resourceType": "Location", "id": site["id"], "name": "Old name"}
+    )
+    summary = await import_studies(database, inputs([record, *RECORDS[:3]]))
+    assert summary.failures == []
+    assert nct(record) in summary.created
+    stored = await repository.read("Location", site["id"])
+    assert stored.version == 2 and stored.resource["name"] == site["name"]
+    assert (await repository.history("Location", site["id"])).total == 2
