@@ -29,6 +29,7 @@ log = logging.getLogger("fhirtrial.import")
 
 # Studies per batch write: a batch of ~25 studies (~800 resources) is one transaction.
 BATCH_SIZE = 25
+_WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,14 @@ def _process_pool(workers: int) -> Executor:
 
 
 def _warm_up() -> None:
-    """Build fhir.resources' validators once per worker, before the first real batch."""
+    """Lower the worker's priority, and build fhir.resources' validators before the first batch.
+
+    The workers are rarely the bottleneck: the database (on the same cores, for the embedded
+    one) and the writing process are. At normal priority the workers, always ahead, took CPU
+    from them; at a lower one they use what is left."""
+    import os
+
+    os.nice(_WORKER_NICENESS)
     from fhirtrial.catalog.seeds import seed_inputs
 
     map_chunk(seed_inputs()[:1])
