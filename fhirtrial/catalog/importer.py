@@ -6,6 +6,7 @@ the rest of the batch goes on.
 """
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 from collections import deque
@@ -132,6 +133,11 @@ async def import_studies(
             future = loop.run_in_executor(pool, map_chunk, chunk)
         pending.append((chunk, future))
 
+    thresholds = gc.get_threshold()
+    # An import allocates millions of short-lived objects (parsed resources, documents): at the
+    # default threshold the collector ran every few hundred of them and tripled the cost of
+    # parsing the workers' results (measured: orjson.loads 0.69 → 0.21 ms per study).
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
     try:
         chunk: list[StudyInput] = []
         async for item in _aiter(inputs):
@@ -149,6 +155,7 @@ async def import_studies(
         if follow_up is not None:
             await follow_up
     finally:
+        gc.set_threshold(*thresholds)
         if follow_up is not None and not follow_up.done():
             follow_up.cancel()
         if pool is not None:
