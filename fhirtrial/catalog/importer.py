@@ -225,7 +225,10 @@ async def _store(
     search = {key: found for _, prepared in batch for key, found in prepared.search.items()}
     try:
         written = await write_units(
-            database, [r for resources in per_study for r in resources], search
+            database,
+            [r for resources in per_study for r in resources],
+            search,
+            anchors=_study_anchors(per_study),
         )
     except FHIRError as exc:
         for item, prepared in batch:
@@ -240,6 +243,20 @@ async def _store(
         else:
             summary.updated.append(prepared.nct_id)
     return written, [resources[0]["id"] for resources in per_study]
+
+
+def _study_anchors(per_study: list[list[dict]]) -> dict[str, str]:
+    """Each study's own resources (ids made from its NCT number: protocol, eligibility, sites)
+    anchored to its ResearchStudy: a study never imported has none of them. Organizations are
+    shared between studies and are always looked up."""
+    anchors = {}
+    for study, *others in per_study:
+        own_prefix = f"{study['id']}-"
+        anchor = f"ResearchStudy/{study['id']}"
+        for resource in others:
+            if resource["id"].startswith(own_prefix):
+                anchors[f"{resource['resourceType']}/{resource['id']}"] = anchor
+    return anchors
 
 
 async def _after_store(

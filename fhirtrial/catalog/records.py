@@ -14,6 +14,7 @@ from bson import Binary
 from pymongo import ReplaceOne
 
 from fhirtrial.store.database import Database
+from fhirtrial.store.lookup import pieces
 
 COLLECTION = "ctgov_records"
 
@@ -40,9 +41,16 @@ async def save_records(database: Database, records: dict[str, bytes]) -> None:
 async def iter_records(
     database: Database, nct_ids: list[str] | None = None
 ) -> AsyncIterator[tuple[str, dict]]:
-    query = {"_id": {"$in": nct_ids}} if nct_ids else {}
-    async for doc in database.db[COLLECTION].find(query).sort("_id", 1):
-        yield (
-            doc["_id"],
-            orjson.loads(zlib.decompress(doc["json_z"])) if "json_z" in doc else doc["study"],
-        )
+    """(NCT number, record) in NCT order: all of them, or those of `nct_ids`."""
+    collection = database.db[COLLECTION]
+    if not nct_ids:
+        async for doc in collection.find({}).sort("_id", 1):
+            yield doc["_id"], _unpack(doc)
+        return
+    for piece in pieces(sorted(set(nct_ids))):
+        async for doc in collection.find({"_id": {"$in": piece}}).sort("_id", 1):
+            yield doc["_id"], _unpack(doc)
+
+
+def _unpack(doc: dict) -> dict:
+    return orjson.loads(zlib.decompress(doc["json_z"])) if "json_z" in doc else doc["study"]

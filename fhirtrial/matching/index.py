@@ -34,6 +34,7 @@ from fhirtrial.matching.mirror import IndexMirror
 from fhirtrial.matching.study_facets import condition_terms, open_site, phase_keys, status_keys
 from fhirtrial.store.batch import WrittenBatch
 from fhirtrial.store.database import Database
+from fhirtrial.store.lookup import find_in
 
 log = logging.getLogger("fhirtrial.matching")
 
@@ -227,10 +228,9 @@ async def _current(database: Database, resource_type: str, ids: list[str]) -> di
     if not ids:
         return {}
     # `_id` alone: SecantusDB scans the whole collection for a filter with a second predicate.
-    cursor = database.collections(resource_type).current.find(
-        {"_id": {"$in": sorted(set(ids))}}, {"res": 1, "v": 1, "del": 1}
-    )
-    return {doc["_id"]: doc async for doc in cursor if not doc["del"]}
+    current = database.collections(resource_type).current
+    found = find_in(current, "_id", sorted(set(ids)), {"res": 1, "v": 1, "del": 1})
+    return {doc["_id"]: doc async for doc in found if not doc["del"]}
 
 
 async def rebuild_index(database: Database) -> int:
@@ -295,8 +295,7 @@ async def _written_since(database: Database, resource_type: str, since: datetime
 
 async def _refresh_mirror(database: Database, mirror: IndexMirror, ids: set[str]) -> None:
     found = {
-        doc["_id"]: doc
-        async for doc in index_collection(database).find({"_id": {"$in": sorted(ids)}})
+        doc["_id"]: doc async for doc in find_in(index_collection(database), "_id", sorted(ids))
     }
     for rid in ids:
         if rid in found:

@@ -14,6 +14,7 @@ from collections import OrderedDict
 import orjson
 
 from fhirtrial.store.database import Database
+from fhirtrial.store.lookup import find_in
 
 _LIMIT_BYTES = 512 * 1024 * 1024
 
@@ -71,10 +72,8 @@ async def load_current(
             found[rid] = resource
     if missing:
         # `_id` alone: SecantusDB scans the whole collection for a filter with a second predicate.
-        cursor = database.collections(resource_type).current.find(
-            {"_id": {"$in": missing}}, {"res": 1, "v": 1, "del": 1}
-        )
-        async for doc in cursor:
+        current = database.collections(resource_type).current
+        async for doc in find_in(current, "_id", missing, {"res": 1, "v": 1, "del": 1}):
             if doc["del"]:
                 continue
             cache.put((resource_type, doc["_id"], doc["v"]), doc["res"])

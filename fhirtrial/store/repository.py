@@ -31,9 +31,13 @@ from fhirtrial.resources.extract import (
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Database
-from fhirtrial.store.query import KEYS, LIVE, mongo_filter
+from fhirtrial.store.lookup import find_in
+from fhirtrial.store.query import KEYS, mongo_filter
 
 _GUARD_WAIT_SECONDS = 5.0
+# At most this many resources are added per _revinclude (a page of 20 studies, each with its
+# many subjects, must stay a page).
+_REVINCLUDE_LIMIT = 1000
 # Everything a read, vread or history needs from a current document (not the search values).
 _STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
 _GUARD_STALE_SECONDS = 2.0
@@ -362,14 +366,14 @@ class Repository:
                 # The key index alone: deleted resources have no keys, and one predicate lets
                 # SecantusDB's planner use the index.
                 keys = [exact_key(inc.param.name, target) for target in targets]
-                cursor = (
-                    self.database.collections(inc.source_type)
-                    .current.find({KEYS: {"$in": keys}}, {"res": 1})
-                    .limit(1000)
-                )
-                async for doc in cursor:
+                source = self.database.collections(inc.source_type).current
+                found = 0
+                async for doc in find_in(source, KEYS, keys, {"res": 1}):
                     res = doc["res"]
                     included.setdefault(f"{res['resourceType']}/{res['id']}", res)
+                    found += 1
+                    if found >= _REVINCLUDE_LIMIT:
+                        break
                 continue
             wanted: dict[str, set[str]] = {}
             for m in matches:
@@ -383,12 +387,12 @@ class Repository:
                         if rtype in self.types and (inc.target_type in (None, rtype)):
                             wanted.setdefault(rtype, set()).add(rid)
             for rtype, ids in wanted.items():
-                cursor = self.database.collections(rtype).current.find(
-                    {**LIVE, "_id": {"$in": sorted(ids)}}, {"res": 1}
-                )
-                async for doc in cursor:
-                    res = doc["res"]
-                    included.setdefault(f"{rtype}/{res['id']}", res)
+                # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB
+                # scans the whole collection.
+                target = self.database.collections(rtype).current
+                async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
+                    if not doc["del"]:
+                        included.setdefault(f"{rtype}/{doc['_id']}", doc["res"])
         seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
         return [r for key, r in included.items() if key not in seen]
 

@@ -384,3 +384,54 @@ async def test_location_address_search_matches_any_part_of_the_address(client):
     assert await found(**{"address-country": "united"}) == ["sheridan"]
     assert await found(**{"address-state": "france"}) == []
     assert await found(address="france", name="lyon") == ["lyon"]
+
+
+async def test_include_and_revinclude_bring_every_related_resource_of_a_large_study(client):
+    """A study with more sites than one database lookup takes (they are looked up in pieces)
+    brings all of them, live ones only; and every subject of it comes with _revinclude."""
+    sites = [f"site-{n:03d}" for n in range(75)]
+    for site in sites:
+        await client.put(
+            f"/Location/{site}",
+            json={"resourceType": "Location", "id": site, "name": f"Hospital {site}"},
+            headers=FHIR_JSON,
+        )
+    await client.put(
+        "/ResearchStudy/big",
+        json=research_study(id="big", site=[{"reference": f"Location/{s}"} for s in sites]),
+        headers=FHIR_JSON,
+    )
+    for n in range(70):
+        await client.put(
+            f"/ResearchSubject/subject-{n}",
+            json={
+                "resourceType": "ResearchSubject",
+                "id": f"subject-{n}",
+                "status": "active",
+                "study": {"reference": "ResearchStudy/big"},
+                "subject": {"reference": f"Patient/p{n}"},
+            },
+            headers=FHIR_JSON,
+        )
+    assert (await client.delete("/Location/site-040")).status_code in (200, 204)
+
+    bundle = (
+        await client.get(
+            "/ResearchStudy",
+            params={
+                "_id": "big",
+                "_include": "ResearchStudy:site",
+                "_revinclude": "ResearchSubject:study",
+            },
+        )
+    ).json()
+    included = {
+        (e["resource"]["resourceType"], e["resource"]["id"])
+        for e in bundle["entry"]
+        if e["search"]["mode"] == "include"
+    }
+    assert {rid for rtype, rid in included if rtype == "Location"} == set(sites) - {"site-040"}
+    assert {rid for rtype, rid in included if rtype == "ResearchSubject"} == {
+        f"subject-{n}" for n in range(70)
+    }
+    assert len(bundle["entry"]) == 1 + 74 + 70

@@ -231,3 +231,26 @@ async def test_a_new_study_whose_site_already_exists_updates_that_site(database)
     stored = await repository.read("Location", site["id"])
     assert stored.version == 2 and stored.resource["name"] == site["name"]
     assert (await repository.history("Location", site["id"])).total == 2
+
+
+async def test_a_deleted_study_imported_again_is_restored_with_its_resources(database):
+    """Its protocol, criteria and sites still exist: they are looked up, not inserted again."""
+    record = max(
+        RECORDS,
+        key=lambda r: len(
+            r["protocolSection"].get("contactsLocationsModule", {}).get("locations", [])
+        ),
+    )
+    others = [r for r in RECORDS[:3] if r is not record][:2]
+    await import_studies(database, inputs([record, *others]))
+    repository = Repository(database)
+    await repository.delete("ResearchStudy", nct(record))
+    summary = await import_studies(database, inputs([record, *others]))
+    assert summary.failures == []
+    assert summary.created == [nct(record)]
+    restored = await repository.read("ResearchStudy", nct(record))
+    assert restored.version == 3  # created, deleted, imported again
+    sites = [ref["reference"].split("/")[1] for ref in restored.resource["site"]]
+    assert len(sites) > 32
+    for site in sites:
+        assert (await repository.read("Location", site)).version == 1

@@ -1,0 +1,35 @@
+"""Finding documents by a list of values (`$in`) in pieces the database handles quickly.
+
+SecantusDB finds each value of an `$in` through the index, then tests every document it fetched
+against the whole list again, one value after another: the cost grows with matches × list length.
+Measured on 14,683 Location documents: 750 `_id`s in one `$in` took 437 ms, in pieces of 30–40
+about 60 ms (pieces of 10: 72 ms, of 80: 75 ms). On mongod the pieces cost one round trip each.
+"""
+
+from collections.abc import AsyncIterator, Iterable
+
+IN_PIECE = 32
+
+
+def pieces(values: Iterable, size: int = IN_PIECE) -> Iterable[list]:
+    """The values in lists of at most `size`, in their order."""
+    piece: list = []
+    for value in values:
+        piece.append(value)
+        if len(piece) == size:
+            yield piece
+            piece = []
+    if piece:
+        yield piece
+
+
+async def find_in(
+    collection, field: str, values: Iterable, projection: dict | None = None, *, session=None
+) -> AsyncIterator[dict]:
+    """Every document whose `field` equals (or, for an array, holds) one of `values`.
+
+    A document matching values of two pieces comes once per piece; callers that collect by
+    `_id` keep one."""
+    for piece in pieces(values):
+        async for doc in collection.find({field: {"$in": piece}}, projection, session=session):
+            yield doc
