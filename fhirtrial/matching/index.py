@@ -390,6 +390,21 @@ async def _index_written(database: Database, study_ids: list[str], written: Writ
         await index_studies(database, elsewhere)
 
 
+_TICK = timedelta(milliseconds=1)
+
+
+def _first_tick_after(moment: datetime) -> datetime:
+    """The first moment a document can carry (stored times have millisecond precision) that is
+    later than `moment`."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000) + _TICK
+
+
+def _last_tick_before(moment: datetime) -> datetime:
+    """The last moment a document can carry that is earlier than `moment`."""
+    floor = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    return floor - _TICK if floor == moment else floor
+
+
 async def _settle_after_import(
     database: Database, study_ids: list[str], written: WrittenBatch | None
 ) -> None:
@@ -418,7 +433,14 @@ async def _settle_after_import(
         # moment, so the open intervals between the hook's moments hold only foreign writes.
         bounds = [settled, *sorted(m for m in state.imported_moments if m < moment), moment]
         for low, high in itertools.pairwise(bounds):
-            gap = {"lu": {"$gt": low, "$lt": high}}
+            first, last = _first_tick_after(low), _last_tick_before(high)
+            if first > last:
+                continue
+            # Inclusive bounds on the stored millisecond ticks, not `$gt low, $lt high`: with an
+            # exclusive bound SecantusDB walks every index entry equal to it (a whole batch's
+            # Locations) before the range starts; this walk was a fifth of an import's database
+            # time.
+            gap = {"lu": {"$gte": first, "$lte": last}}
             for resource_type in _WATCHED:
                 current = database.collections(resource_type).current
                 if await current.find(gap, {"_id": 1}).limit(1).to_list(1):

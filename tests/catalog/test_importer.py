@@ -1,7 +1,9 @@
 """Importing ClinicalTrials.gov records into a real database."""
 
+import asyncio
 import copy
 import json
+from datetime import timedelta
 
 import orjson
 import pytest
@@ -254,3 +256,26 @@ async def test_a_deleted_study_imported_again_is_restored_with_its_resources(dat
     assert len(sites) > 32
     for site in sites:
         assert (await repository.read("Location", site)).version == 1
+
+
+async def test_a_site_changed_by_someone_else_between_import_batches_reaches_the_match_index(
+    database, monkeypatch
+):
+    """After each batch the importer tells the match index's sync to skip its own writes; a
+    write by someone else between two batches must still be picked up by the next sync."""
+    from fhirtrial.mappers.ctgov import map_study
+    from fhirtrial.matching import index
+
+    monkeypatch.setattr(index, "SETTLE_MARGIN", timedelta(0))  # no waiting for late writes
+    with_sites = [r for r in RECORDS if r["protocolSection"].get("contactsLocationsModule")]
+    first, second = with_sites[0], with_sites[1]
+    site = next(r for r in map_study(first).resources if r["resourceType"] == "Location")
+    await import_studies(database, inputs([first]))
+    await index.sync_index(database)
+    await asyncio.sleep(0.01)
+    await Repository(database).update("Location", site["id"], {**site, "name": "Renamed"})
+    await asyncio.sleep(0.01)
+    await import_studies(database, inputs([second]))
+    await index.sync_index(database)
+    entry = await index.index_collection(database).find_one({"_id": nct(first)})
+    assert entry["loc_v"][site["id"]] == 2
