@@ -6,7 +6,7 @@ The real records in tests/data/ctgov (35 breast-cancer studies and the large NCT
   1. parse → map → validate alone (JSON text in, validated resources out as JSON text), in one
      process and in --workers processes, studies/s;
   2. end to end into the embedded database (SecantusDB child process) the importer's way:
-     workers parse, map, validate and extract search fields, the parent writes batches of 25
+     workers parse, map, validate and extract search fields, the parent writes batches of 75
      studies in one transaction each, plus the source records and the match index; studies/s;
   3. the same import again into that database, every study unchanged (a catalog refresh: each
      resource is read and compared, nothing is written); studies/s.

@@ -279,3 +279,34 @@ async def test_a_site_changed_by_someone_else_between_import_batches_reaches_the
     await index.sync_index(database)
     entry = await index.index_collection(database).find_one({"_id": nct(first)})
     assert entry["loc_v"][site["id"]] == 2
+
+
+def test_a_batch_is_cut_into_transactions_by_resource_count_never_inside_a_study():
+    from fhirtrial.catalog.importer import PreparedStudy, write_groups
+
+    def study(name: str, resources: int):
+        search = {f"Location/{name}-{n}": {} for n in range(resources)}
+        return StudyInput(name), PreparedStudy(name, b"[]", search, [], b"")
+
+    batch = [study("a", 40), study("b", 50), study("c", 10), study("huge", 400), study("d", 5)]
+    groups = write_groups(batch, 100)
+    assert [[entry[0].origin for entry in group] for group in groups] == [
+        ["a", "b", "c"],
+        ["huge"],
+        ["d"],
+    ]
+    assert write_groups([], 100) == []
+
+
+async def test_studies_split_over_several_transactions_are_all_complete(database, monkeypatch):
+    import fhirtrial.catalog.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH_RESOURCES", 30)
+    summary = await import_studies(database, inputs(RECORDS[:10]), batch_size=10)
+    assert summary.failures == []
+    assert sorted(summary.created) == sorted(nct(r) for r in RECORDS[:10])
+    for record in RECORDS[:10]:
+        study = (await Repository(database).read("ResearchStudy", nct(record))).resource
+        for site in study.get("site", []):
+            location_id = site["reference"].split("/")[1]
+            assert (await Repository(database).read("Location", location_id)).version == 1
