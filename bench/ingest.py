@@ -11,6 +11,9 @@ The real records in tests/data/ctgov (35 breast-cancer studies and the large NCT
   3. the same import again into that database, every study unchanged (a catalog refresh: each
      resource is read and compared, nothing is written); studies/s.
 
+For the imports it also reports where the CPU went, in ms per study: the database process, the
+importing process and its worker processes (from /proc and getrusage, so every thread counts).
+
 Each is repeated --repeat times; the median is reported (this machine has 2 cores: medians and
 ratios, not single runs).
 
@@ -20,10 +23,12 @@ ratios, not single runs).
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -31,7 +36,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._common import machine_facts  # noqa: E402
+from bench._common import cpu_ms, machine_facts  # noqa: E402
 from fhirtrial.catalog.importer import (  # noqa: E402
     BATCH_SIZE,
     StudyInput,
@@ -89,24 +94,48 @@ def parse_map_validate_pool(texts: list[bytes], pool) -> float:
     return len(texts) / elapsed
 
 
+@dataclass(frozen=True)
+class ImportRun:
+    """One import of every record: studies/s and CPU ms per study of each process."""
+
+    rate: float
+    database_cpu: float
+    importer_cpu: float
+    workers_cpu: float
+
+
 async def end_to_end(
-    texts: list[bytes], url: str, database_name: str, workers: int
-) -> tuple[float, float]:
-    """(studies/s of the first import, studies/s of importing the same records again)."""
+    texts: list[bytes], url: str, database_name: str, workers: int, database_pid: int
+) -> tuple[ImportRun, ImportRun]:
+    """(the first import, importing the same records again)."""
     database = Database.connect(url, database_name, RESOURCE_TYPES)
     await database.ensure_indexes()
-    rates = []
+    runs = []
     for expected in ("created", "unchanged"):
+        before = _cpu_now(database_pid)
         started = time.perf_counter()
         inputs = (StudyInput(f"bench[{i}]", raw=t) for i, t in enumerate(texts))
         summary = await import_studies(database, inputs, workers=workers)
         elapsed = time.perf_counter() - started
+        # The workers have exited (the importer shuts its pool down), so their CPU is counted.
+        spent = [(b - a) / len(texts) for a, b in zip(before, _cpu_now(database_pid), strict=True)]
         assert not summary.failures, summary.failures[:3]
         assert len(getattr(summary, expected)) == len(texts)
-        rates.append(len(texts) / elapsed)
+        runs.append(ImportRun(len(texts) / elapsed, *spent))
     # No dropDatabase: on SecantusDB it takes longer than the import; the temp dir goes instead.
     await database.close()
-    return rates[0], rates[1]
+    return runs[0], runs[1]
+
+
+def _cpu_now(database_pid: int) -> tuple[float, float, float]:
+    """CPU ms so far of the database, this process, and this process's exited children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (
+        cpu_ms(database_pid),
+        (own.ru_utime + own.ru_stime) * 1000,
+        (children.ru_utime + children.ru_stime) * 1000,
+    )
 
 
 def main() -> None:
@@ -133,7 +162,7 @@ def main() -> None:
         server.start()
         try:
             stored = [
-                asyncio.run(end_to_end(texts, server.url, f"ingest{r}", args.workers))
+                asyncio.run(end_to_end(texts, server.url, f"ingest{r}", args.workers, server.pid))
                 for r in range(args.repeat)
             ]
         finally:
@@ -142,8 +171,17 @@ def main() -> None:
     facts = machine_facts()
     print(f"machine: {facts['nproc']} cores, {facts['cpu_model']}")
     print(f"studies: {args.studies} (the 36 real records replicated), runs: {args.repeat}")
-    report(f"end to end into the embedded DB, {args.workers} workers", [s[0] for s in stored])
-    report("the same records again (all unchanged)", [s[1] for s in stored])
+    for label, runs in (
+        (f"end to end into the embedded DB, {args.workers} workers", [s[0] for s in stored]),
+        ("the same records again (all unchanged)", [s[1] for s in stored]),
+    ):
+        report(label, [run.rate for run in runs])
+        print(
+            f"{'':<4}CPU ms per study, medians: database "
+            f"{statistics.median(r.database_cpu for r in runs):.1f}, importing process "
+            f"{statistics.median(r.importer_cpu for r in runs):.1f}, workers "
+            f"{statistics.median(r.workers_cpu for r in runs):.1f}"
+        )
 
 
 def report(label: str, values: list[float]) -> None:

@@ -38,6 +38,11 @@ class EmbeddedMongo:
         return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
 
     @property
+    def pid(self) -> int | None:
+        """The server process's id while it is started (benchmarks measure its CPU time)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -1,6 +1,7 @@
 """The embedded default database: persistence across restarts, outage and self-recovery."""
 
 import asyncio
+from pathlib import Path
 
 import httpx
 
@@ -27,6 +28,8 @@ async def _wait_for(client: httpx.AsyncClient, url: str, status: int, seconds: f
 async def test_data_survives_a_restart_of_the_embedded_database(tmp_path):
     server = EmbeddedMongo(tmp_path / "db")
     await asyncio.to_thread(server.start)
+    # The pid names the database process itself (the ingest benchmark measures its CPU by it).
+    assert b"secantus" in Path(f"/proc/{server.pid}/cmdline").read_bytes()
     settings = make_settings(server.url)
     try:
         app = create_app(settings)
@@ -40,6 +43,7 @@ async def test_data_survives_a_restart_of_the_embedded_database(tmp_path):
                 )
     finally:
         await asyncio.to_thread(server.stop)
+    assert server.pid is None
 
     reopened = EmbeddedMongo(tmp_path / "db")
     await asyncio.to_thread(reopened.start)
