@@ -4,7 +4,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fhirtrial.catalog.importer import StudyInput
-from fhirtrial.ctgov import CtGovClient, CtGovError, iter_source_records, study_nct_id
+from fhirtrial.ctgov import (
+    CtGovClient,
+    CtGovError,
+    iter_source_records,
+    study_nct_id,
+    study_problem,
+)
 
 
 def from_files(paths: list[Path]) -> list[StudyInput]:
@@ -20,12 +26,16 @@ def from_files(paths: list[Path]) -> list[StudyInput]:
 
 
 def from_documents(studies: list[dict], origin: str) -> list[StudyInput]:
-    return [
-        StudyInput(
-            f"{origin}[{i}]", study, None, study_nct_id(study) if isinstance(study, dict) else None
-        )
-        for i, study in enumerate(studies)
-    ]
+    """Parsed documents; one that is not a study record becomes a failure of its own, like a bad
+    line of a file, so the others are still imported."""
+    out = []
+    for i, study in enumerate(studies):
+        where = f"{origin}[{i}]"
+        if (problem := study_problem(study)) is not None:
+            out.append(StudyInput(where, None, problem))
+        else:
+            out.append(StudyInput(where, study, None, study_nct_id(study)))
+    return out
 
 
 async def from_nct_ids(client: CtGovClient, nct_ids: list[str]) -> AsyncIterator[StudyInput]:

@@ -62,6 +62,27 @@ async def test_import_by_nct_id_fetches_from_clinicaltrials_gov(client):
     assert any("NCT09999999" in issue["diagnostics"] for issue in outcome["issue"])
 
 
+async def test_a_study_parameter_that_is_no_study_record_fails_alone(client):
+    not_a_study = {"name": "study", "valueString": json.dumps({"studies": [RECORD]})}
+    mixed = parameters({"name": "study", "valueString": json.dumps(RECORD)}, not_a_study)
+    response = await client.post("/ResearchStudy/$import", json=mixed, headers=FHIR_JSON)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert_valid_fhir(result)
+    assert values(result) == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}
+    outcome = next(p["resource"] for p in result["parameter"] if p["name"] == "outcome")
+    [error] = [issue for issue in outcome["issue"] if issue["severity"] == "error"]
+    assert "study parameter[1]" in error["diagnostics"]
+    assert "no protocolSection" in error["diagnostics"]
+
+    alone = await client.post(
+        "/ResearchStudy/$import", json=parameters(not_a_study), headers=FHIR_JSON
+    )
+    assert alone.status_code == 422
+    assert values(alone.json())["failed"] == 1
+    assert (await client.get("/ResearchStudy")).json()["total"] == 1
+
+
 async def test_import_rejects_bad_parameters(client):
     for body in (
         {"resourceType": "Patient"},
