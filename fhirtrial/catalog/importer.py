@@ -122,7 +122,7 @@ async def import_studies(
             if isinstance(result, ImportFailure):
                 summary.failures.append(result)
             else:
-                summary.warnings += [f"{result.nct_id}: {w}" for w in result.warnings]
+                summary.warnings += result.warnings  # each names its study already
                 batch.append((item, result))
         for group in write_groups(batch, BATCH_RESOURCES):
             if (stored := await _store(database, group, summary)) is not None:
