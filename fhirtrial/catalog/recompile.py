@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fhirtrial.catalog.records import iter_records
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.mappers import ids
+from fhirtrial.mappers.record_shape import conform_record
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.batch import UNCHANGED, write_units
 from fhirtrial.store.database import Database
@@ -36,7 +37,7 @@ async def recompile(database: Database, nct_ids: list[str] | None = None) -> Rec
     async for nct_id, study in iter_records(database, nct_ids):
         try:
             resource = build_evidence_variable(
-                study,
+                conform_record(study)[0],
                 evidence_variable_id=ids.evidence_variable_id(nct_id),
                 study_reference=ids.reference("ResearchStudy", ids.research_study_id(nct_id)),
             )

@@ -20,6 +20,7 @@ from fhirtrial.mappers.locations import location_resources
 from fhirtrial.mappers.organizations import organization_resources
 from fhirtrial.mappers.plan_definition import plan_definition
 from fhirtrial.mappers.record import dig
+from fhirtrial.mappers.record_shape import conform_record
 from fhirtrial.mappers.research_study import research_study
 
 
@@ -76,6 +77,9 @@ def map_study(study: dict) -> MappedStudy:
     """Map one CT.gov API v2 study object; raises StudyMappingError if it has no NCT id."""
     nct_id = _nct_id(study)
     ctx = MappingContext(nct_id)
+    study, problems = conform_record(study)
+    for problem in problems:
+        ctx.warn(problem)
     protocol = plan_definition(study, ctx)
     locations = location_resources(study, ctx)
     organizations = organization_resources(study, ctx)

@@ -119,6 +119,22 @@ async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(database):
     assert "line 4" in summary.failures[2].reason
 
 
+async def test_a_record_with_wrongly_typed_fields_is_imported_with_a_warning_per_field(database):
+    damaged = copy.deepcopy(RECORDS[0])
+    damaged["protocolSection"]["designModule"]["enrollmentInfo"] = "120"
+    damaged["protocolSection"]["statusModule"]["overallStatus"] = "SLEEPING"
+    damaged["derivedSection"] = None
+    summary = await import_studies(database, inputs([damaged]))
+    assert summary.created == [nct(damaged)] and summary.failures == []
+    assert summary.warnings == [
+        f"{nct(damaged)}: protocolSection.designModule.enrollmentInfo: expected an object, "
+        'got a string "120"; ignored',
+        f"{nct(damaged)}: unknown statusModule.overallStatus value 'SLEEPING'; carried as text",
+    ]
+    stored = await Repository(database).read("ResearchStudy", nct(damaged))
+    assert "targetNumber" not in stored.resource["recruitment"]
+
+
 def test_cli_import_from_files_reports_and_exits_nonzero_on_failures(mongo_url, tmp_path):
     settings = make_settings(mongo_url)
     env = {"FHIRTRIAL_MONGODB_URL": mongo_url, "FHIRTRIAL_DATABASE": settings.database}

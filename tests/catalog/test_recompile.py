@@ -111,3 +111,22 @@ async def keep_records_as_documents(settings) -> None:
     for study in RECORDS:
         await records.replace_one({"_id": nct(study)}, {"study": study})
     await database.close()
+
+
+def test_recompile_reads_stored_records_as_tolerantly_as_the_import(settings):
+    # The source record is kept as it came; a null the importer ignored must not fail later.
+    record = orjson.loads(LINES[5])
+    record["protocolSection"]["conditionsModule"] = None
+    record["protocolSection"]["armsInterventionsModule"]["armGroups"] = None
+
+    async def import_it() -> None:
+        database = Database.connect(settings.mongodb_url, settings.database, RESOURCE_TYPES)
+        await database.ensure_indexes()
+        summary = await import_studies(database, [StudyInput("r", record, None, nct(record))])
+        assert summary.created == [nct(record)] and summary.failures == []
+        await database.close()
+
+    asyncio.run(import_it())
+    result = run_recompile(settings, "--nct", nct(record))
+    assert result.exit_code == 0, result.output
+    assert "0 upgraded, 1 unchanged, 0 failed" in result.output
