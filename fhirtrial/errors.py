@@ -44,6 +44,11 @@ class NotFound(FHIRError):
         super().__init__(404, "not-found", diagnostics)
 
 
+class MethodNotAllowed(FHIRError):
+    def __init__(self, diagnostics: str, allow: str) -> None:
+        super().__init__(405, "not-supported", diagnostics, headers={"Allow": allow})
+
+
 class Gone(FHIRError):
     def __init__(self, diagnostics: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(410, "deleted", diagnostics, headers=headers)

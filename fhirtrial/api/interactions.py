@@ -19,7 +19,7 @@ from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
 from fhirtrial.api.responses import check_format, fhir_response
-from fhirtrial.errors import BadRequest, NotFound
+from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import RESOURCE_TYPES, ResourceType
@@ -159,6 +159,9 @@ async def operation(request: Request) -> Response:
     entry = OPERATIONS.get((spec.name, name))
     if entry is None:
         raise NotFound(f"Operation ${name} is not defined on {spec.name}")
+    if request.method != "POST":
+        # Both take a resource in the body ($match a Bundle, $import studies or changes state).
+        raise MethodNotAllowed(f"${name} is invoked with POST", allow="POST")
     return await entry[0](request)
 
 

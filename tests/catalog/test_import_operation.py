@@ -84,16 +84,37 @@ async def test_a_study_parameter_that_is_no_study_record_fails_alone(client):
 
 
 async def test_import_rejects_bad_parameters(client):
-    for body in (
-        {"resourceType": "Patient"},
-        parameters(),
-        parameters({"name": "colour", "valueString": "red"}),
-        parameters({"name": "study", "valueString": "{not json"}),
+    good = {"name": "study", "valueString": json.dumps(RECORD)}
+    for body, says in (
+        ({"resourceType": "Patient"}, "expects a Parameters resource"),
+        (parameters(), "at least one"),
+        (parameters({"name": "colour", "valueString": "red"}), "unknown parameter 'colour'"),
+        (parameters({"name": "study", "valueString": "{not json"}), "study is not JSON"),
+        ({"resourceType": "Parameters", "parameter": good}, "must be a list"),
+        (parameters(good, "NCT05361174"), "parameter[1] must be an object"),
+        (parameters({"name": "study", "valueString": 5}), "needs a valueString or a"),
+        (parameters({"name": "study", "valueAttachment": "e30="}), "needs a valueString or a"),
+        (parameters({"name": "study", "valueAttachment": {"data": 5}}), "not JSON"),
+        (parameters({"name": "study", "valueAttachment": {"data": "%%"}}), "not base64"),
+        (parameters({"name": "nctId", "valueInteger": 5}), "nctId needs a valueString"),
+        (parameters({"name": "nctId", "valueIdentifier": "NCT05361174"}), "nctId needs a"),
+        (parameters({"name": "nctId", "valueString": ["NCT05361174"]}), "nctId needs a"),
     ):
         response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
-        assert response.status_code == 400
-        assert response.json()["resourceType"] == "OperationOutcome"
+        assert response.status_code == 400, (body, response.text)
+        outcome = response.json()
+        assert outcome["resourceType"] == "OperationOutcome"
+        assert says in outcome["issue"][0]["diagnostics"], (body, outcome)
+    # A malformed request imports nothing, not even its well-formed studies.
     assert (await client.get("/ResearchStudy")).json()["total"] == 0
+
+
+async def test_operations_are_invoked_with_post(client):
+    for operation in ("$import", "$match"):
+        response = await client.get(f"/ResearchStudy/{operation}")
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "POST"
+        assert response.json()["issue"][0]["code"] == "not-supported"
 
 
 async def test_import_needs_the_admin_token_when_one_is_configured(mongo_url):

@@ -51,17 +51,17 @@ async def handle(request: Request) -> Response:
 
 
 def _arguments(body: dict) -> tuple[list[str], list[dict]]:
+    parameters = body.get("parameter", [])
+    if not isinstance(parameters, list):
+        raise BadRequest("Parameters.parameter must be a list", expression=["Parameters.parameter"])
     nct_ids, studies = [], []
-    for index, parameter in enumerate(body.get("parameter", [])):
-        name = parameter.get("name")
+    for index, parameter in enumerate(parameters):
         where = f"Parameters.parameter[{index}]"
+        if not isinstance(parameter, dict):
+            raise BadRequest(f"{where} must be an object", expression=[where])
+        name = parameter.get("name")
         if name == "nctId":
-            value = parameter.get("valueString") or parameter.get("valueIdentifier", {}).get(
-                "value"
-            )
-            if not isinstance(value, str) or not value.strip():
-                raise BadRequest(f"{where}: nctId needs a valueString", expression=[where])
-            nct_ids.append(value.strip())
+            nct_ids.append(_nct_id(parameter, where))
         elif name == "study":
             studies.append(_study_json(parameter, where))
         else:
@@ -69,22 +69,39 @@ def _arguments(body: dict) -> tuple[list[str], list[dict]]:
     return nct_ids, studies
 
 
+def _nct_id(parameter: dict, where: str) -> str:
+    value = parameter.get("valueString")
+    if value is None and isinstance(parameter.get("valueIdentifier"), dict):
+        value = parameter["valueIdentifier"].get("value")
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(
+            f"{where}: nctId needs a valueString (or a valueIdentifier with a value)",
+            expression=[where],
+        )
+    return value.strip()
+
+
 def _study_json(parameter: dict, where: str) -> dict:
-    if "valueString" in parameter:
+    if isinstance(parameter.get("valueString"), str):
         raw = parameter["valueString"].encode()
-    elif "valueAttachment" in parameter:
+    elif isinstance(parameter.get("valueAttachment"), dict):
+        data = parameter["valueAttachment"].get("data")
         try:
-            raw = base64.b64decode(parameter["valueAttachment"].get("data", ""), validate=True)
+            raw = base64.b64decode(data if isinstance(data, str) else "", validate=True)
         except (binascii.Error, ValueError):
-            raise BadRequest(f"{where}: valueAttachment.data is not base64") from None
+            raise BadRequest(
+                f"{where}: valueAttachment.data is not base64", expression=[where]
+            ) from None
     else:
-        raise BadRequest(f"{where}: study needs valueString or valueAttachment (JSON)")
+        raise BadRequest(
+            f"{where}: study needs a valueString or a valueAttachment (JSON)", expression=[where]
+        )
     try:
         study = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise BadRequest(f"{where}: study is not JSON: {exc}") from None
+        raise BadRequest(f"{where}: study is not JSON: {exc}", expression=[where]) from None
     if not isinstance(study, dict):
-        raise BadRequest(f"{where}: study must be a JSON object")
+        raise BadRequest(f"{where}: study must be a JSON object", expression=[where])
     return study
 
 
