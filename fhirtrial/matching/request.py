@@ -75,7 +75,7 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
         if not isinstance(parameter, dict):
             raise BadRequest(f"{where} must be an object", expression=[where])
         name = parameter.get("name")
-        if name not in _SINGLE and name not in _REPEATING:
+        if not isinstance(name, str) or (name not in _SINGLE and name not in _REPEATING):
             raise BadRequest(f"{where}: unknown parameter '{name}' for $match", expression=[where])
         if name in _SINGLE and name in seen:
             raise BadRequest(f"{where}: '{name}' may appear only once", expression=[where])

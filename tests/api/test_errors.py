@@ -64,6 +64,52 @@ async def test_invalid_resource_is_a_422_with_element_paths(client):
     await assert_nothing_stored(client)
 
 
+WRONGLY_TYPED = {
+    # fhir.resources' own validator raised AttributeError here (a 500 before).
+    "number as a url": (
+        "ResearchStudy",
+        research_study(relatedArtifact=[{"type": "documentation", "document": {"url": 5}}]),
+        "ResearchStudy.relatedArtifact[0].document.url",
+    ),
+    # The required-binding check compared unhashable values with its code sets.
+    "list as a bound code": ("Patient", {"resourceType": "Patient", "gender": ["female"]}, None),
+    "object as a bound code": ("ResearchStudy", research_study(status={"a": 1}), None),
+    # The models accept JSON nulls, which then broke writing the resource.
+    "null id": ("Patient", {"resourceType": "Patient", "id": None}, "Patient.id"),
+    "null inside": (
+        "Patient",
+        {"resourceType": "Patient", "name": [{"family": "Roe", "given": None}]},
+        "Patient.name[0].given",
+    ),
+    "null in an array": (
+        "Patient",
+        {"resourceType": "Patient", "name": [{"given": [None, "Ann"]}]},
+        "Patient.name[0].given[0]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONGLY_TYPED, ids=list(WRONGLY_TYPED))
+async def test_a_wrongly_typed_value_is_a_422_naming_its_element(client, case):
+    resource_type, resource, element = WRONGLY_TYPED[case]
+    response = await client.post(f"/{resource_type}", json=resource, headers=FHIR_JSON)
+    issues = outcome(response, 422)["issue"]
+    if element is not None:
+        assert element in {e for issue in issues for e in issue.get("expression", [])}, issues
+    await assert_nothing_stored(client)
+
+
+async def test_nulls_that_line_primitives_up_with_their_extensions_are_fhir_json(client):
+    extension = {"extension": [{"url": "http://example.org/nickname", "valueBoolean": True}]}
+    patient = {
+        "resourceType": "Patient",
+        "name": [{"given": [None, "Ann"], "_given": [extension, None]}],
+    }
+    response = await client.post("/Patient", json=patient, headers=FHIR_JSON)
+    assert response.status_code == 201, response.text
+    assert response.json()["name"][0]["_given"][0] == extension
+
+
 async def test_invalid_update_leaves_the_current_version_untouched(client):
     created = (
         await client.post("/ResearchStudy", json=research_study(title="good"), headers=FHIR_JSON)

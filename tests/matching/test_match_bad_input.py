@@ -26,6 +26,11 @@ CASES = {
         400,
         "unknown parameter 'distance'",
     ),
+    "parameter name that is not a string": (
+        parameters(melanoma_patient(), {"name": ["zipCode"], "valueString": "90025"}),
+        400,
+        "unknown parameter",
+    ),
     "no patient in the bundle": (
         parameters(bundle(patient=None) | {"entry": []}),
         400,
