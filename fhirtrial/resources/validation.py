@@ -110,6 +110,9 @@ def _null_issues(resource: dict, resource_type: str) -> list[Issue]:
     return issues
 
 
+_MAX_PROBES = 200
+
+
 def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     """An issue naming the element whose value made the model's validator fail, rather than a
     500. Found by validating smaller and smaller parts of the resource: `place(node)` is a
@@ -117,7 +120,13 @@ def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     still makes validation fail (ordinary validation errors of the trimmed resource don't count)."""
     resource_type = resource["resourceType"]
 
+    probes = 0
+
     def fails(candidate: dict) -> bool:
+        nonlocal probes
+        probes += 1
+        if probes > _MAX_PROBES:  # a crafted wide body must not cost thousands of validations
+            return False
         try:
             model.model_validate(candidate)
         except ValidationError:
