@@ -188,3 +188,15 @@ async def test_bad_if_match_header_is_a_400(client):
         headers={**FHIR_JSON, "If-Match": "yesterday"},
     )
     outcome(response, 400)
+
+
+async def test_a_wide_body_that_crashes_the_models_still_gets_its_422(client):
+    # Locating the element is capped (200 validations of parts): past that, the array is named.
+    artifacts = [{"type": "documentation", "label": "x"}] * 1000
+    artifacts.append({"type": "documentation", "document": {"url": 5}})
+    response = await client.post(
+        "/ResearchStudy", json=research_study(relatedArtifact=artifacts), headers=FHIR_JSON
+    )
+    issues = outcome(response, 422)["issue"]
+    assert issues[0]["expression"] == ["ResearchStudy.relatedArtifact"]
+    await assert_nothing_stored(client)
