@@ -11,9 +11,9 @@ holds no date, and the importer can say exactly what was wrong.
 `record_shape.json` maps each field path (`a.b[]` for the items of an array) to the JSON types it
 holds in real records, with `date` for the string fields named `…Date`/`date` that hold CT.gov's
 (partial) dates: YYYY, YYYY-MM or YYYY-MM-DD. Fields it does not list are passed through
-unchecked. It was inferred from
-the real records shipped with the project (`python -m fhirtrial.mappers.record_shape FILE...`), and
-a test checks that every one of them conforms.
+unchecked. It was inferred from the real records shipped with the project
+(`python -m fhirtrial.mappers.record_shape PATH...`), and a test checks that every one of them
+conforms.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 # The parts of a record that fhirtrial reads; results and annotations are kept but not mapped.
@@ -48,32 +49,23 @@ def is_partial_date(value: str) -> bool:
     return year > 0
 
 
-_TYPE_NAMES = {
-    dict: "object",
-    list: "array",
-    str: "string",
-    bool: "boolean",
-    int: "number",
-    float: "number",
-    type(None): "null",
-}
+# In isinstance order: bool before int, which it subclasses.
+_TYPE_NAMES = (
+    (dict, "object"),
+    (list, "array"),
+    (str, "string"),
+    (bool, "boolean"),
+    (int, "number"),
+    (float, "number"),
+)
+_EXACT_TYPE_NAMES = dict(_TYPE_NAMES)
 
 
 def json_type(value: Any) -> str:
-    exact = _TYPE_NAMES.get(type(value))  # what json/orjson parse to; subclasses below
+    exact = _EXACT_TYPE_NAMES.get(type(value))  # what JSON parsers make; subclasses below
     if exact is not None:
         return exact
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):  # before int: bool is a subclass of int
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return "null"
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), "null")
 
 
 @dataclass
@@ -205,13 +197,13 @@ def _names_a_date(path: str) -> bool:
 
 
 def _records(paths: list[str]) -> Iterable[dict]:
+    """The studies in files or directories, read as `fhirtrial import --file` reads them."""
+    from fhirtrial.ctgov.sources import iter_source_records  # only this command needs it
+
     for name in paths:
-        with open(name, encoding="utf-8") as file:
-            text = file.read()
-        if name.endswith(".ndjson"):
-            yield from (json.loads(line) for line in text.splitlines() if line.strip())
-        else:
-            yield json.loads(text)
+        for record in iter_source_records(Path(name)):
+            if record.study is not None:
+                yield record.study
 
 
 def shape_json(shape: dict[str, list[str]]) -> str:
