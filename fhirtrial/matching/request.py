@@ -12,6 +12,7 @@ from typing import Any
 
 from fhirtrial.errors import BadRequest
 from fhirtrial.matching.study_facets import UnknownValue, parse_phases, parse_statuses
+from fhirtrial.resources.parameters import parameter_entries
 from fhirtrial.resources.patient_values import parse_fhir_date
 
 MAX_COUNT = 1000
@@ -65,15 +66,9 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
         raise BadRequest(
             f"$match expects the patient's Bundle or a Parameters resource, not {kind!r}"
         )
-    parameters = body.get("parameter", [])
-    if not isinstance(parameters, list):
-        raise BadRequest("Parameters.parameter must be a list")
     seen: set[str] = set()
     values: dict[str, Any] = {}
-    for index, parameter in enumerate(parameters):
-        where = f"Parameters.parameter[{index}]"
-        if not isinstance(parameter, dict):
-            raise BadRequest(f"{where} must be an object", expression=[where])
+    for where, parameter in parameter_entries(body):
         name = parameter.get("name")
         if not isinstance(name, str) or (name not in _SINGLE and name not in _REPEATING):
             raise BadRequest(f"{where}: unknown parameter '{name}' for $match", expression=[where])

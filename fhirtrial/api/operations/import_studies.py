@@ -22,6 +22,7 @@ from fhirtrial.catalog.sources import from_documents, from_nct_ids
 from fhirtrial.ctgov import CtGovClient
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.resources.outcome import operation_outcome
+from fhirtrial.resources.parameters import parameter_entries
 
 DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-import"
 
@@ -51,14 +52,8 @@ async def handle(request: Request) -> Response:
 
 
 def _arguments(body: dict) -> tuple[list[str], list[dict]]:
-    parameters = body.get("parameter", [])
-    if not isinstance(parameters, list):
-        raise BadRequest("Parameters.parameter must be a list", expression=["Parameters.parameter"])
     nct_ids, studies = [], []
-    for index, parameter in enumerate(parameters):
-        where = f"Parameters.parameter[{index}]"
-        if not isinstance(parameter, dict):
-            raise BadRequest(f"{where} must be an object", expression=[where])
+    for where, parameter in parameter_entries(body):
         name = parameter.get("name")
         if name == "nctId":
             nct_ids.append(_nct_id(parameter, where))
