@@ -70,44 +70,36 @@ def validate_resource(resource: dict) -> None:
 def _null_issues(resource: dict, resource_type: str) -> list[Issue]:
     """FHIR JSON has no nulls (the models let some through), except as placeholders in an array
     of primitives that lines its values up with their extensions (`given` / `_given`)."""
-    issues: list[Issue] = []
     if b"null" not in orjson.dumps(resource):  # ~10x cheaper than the walk; nearly always true
-        return issues
+        return []
+    nulls: list[str] = []
 
     def walk(node: object, path: str) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
+                partner = key[1:] if key.startswith("_") else f"_{key}"
+                aligned = isinstance(value, list) and isinstance(node.get(partner), list)
                 if value is None:
-                    where = f"{path}.{key}"
-                    issues.append(
-                        Issue(
-                            "error",
-                            "structure",
-                            f"{where}: null is not allowed in FHIR JSON; leave the element out",
-                            [where],
-                        )
-                    )
+                    nulls.append(f"{path}.{key}")
                 elif isinstance(value, list):
-                    partner = key[1:] if key.startswith("_") else f"_{key}"
-                    aligned = isinstance(node.get(partner), list)
                     for index, item in enumerate(value):
-                        where = f"{path}.{key}[{index}]"
-                        if item is None and not aligned:
-                            issues.append(
-                                Issue(
-                                    "error",
-                                    "structure",
-                                    f"{where}: null is not allowed in FHIR JSON",
-                                    [where],
-                                )
-                            )
-                        else:
-                            walk(item, where)
+                        if item is not None:
+                            walk(item, f"{path}.{key}[{index}]")
+                        elif not aligned:
+                            nulls.append(f"{path}.{key}[{index}]")
                 else:
                     walk(value, f"{path}.{key}")
 
     walk(resource, resource_type)
-    return issues
+    return [
+        Issue(
+            "error",
+            "structure",
+            f"{where}: null is not allowed in FHIR JSON; leave it out",
+            [where],
+        )
+        for where in nulls
+    ]
 
 
 _MAX_PROBES = 200
@@ -115,12 +107,17 @@ _MAX_PROBES = 200
 
 def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     """An issue naming the element whose value made the model's validator fail, rather than a
-    500. Found by validating smaller and smaller parts of the resource: `place(node)` is a
-    resource holding only `node` at the current path, and each step keeps the one child that
-    still makes validation fail (ordinary validation errors of the trimmed resource don't count)."""
+    500. Found by validating smaller and smaller parts of the resource: each step keeps the one
+    child that, alone on its path, still makes validation fail (ordinary validation errors of the
+    trimmed resource don't count); at most _MAX_PROBES validations."""
     resource_type = resource["resourceType"]
-
     probes = 0
+
+    def alone(keys: list[str | int], leaf: object) -> dict:
+        """A resource holding only `leaf`, at the path `keys`."""
+        for key in reversed(keys):
+            leaf = [leaf] if isinstance(key, int) else {key: leaf}
+        return {"resourceType": resource_type, **leaf}
 
     def fails(candidate: dict) -> bool:
         nonlocal probes
@@ -135,29 +132,19 @@ def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
             return True
         return False
 
-    def top(node: dict) -> dict:
-        return {"resourceType": resource_type, **node}
-
-    path, value, place = resource_type, resource, top
-    while True:
+    keys: list[str | int] = []
+    value: object = resource
+    while isinstance(value, dict | list):
         if isinstance(value, dict):
-            children = [(f".{k}", v, {k: v}) for k, v in value.items() if k != "resourceType"]
-        elif isinstance(value, list):
-            children = [(f"[{i}]", v, [v]) for i, v in enumerate(value)]
+            children = [(k, v) for k, v in value.items() if k != "resourceType"]
         else:
+            children = list(enumerate(value))
+        found = next(((k, v) for k, v in children if fails(alone([*keys, k], v))), None)
+        if found is None:
             break
-        for suffix, child, alone in children:
-            if fails(place(alone)):
-                outer = place
-                if isinstance(value, dict):
-                    key = next(iter(alone))
-                    place = lambda node, outer=outer, key=key: outer({key: node})  # noqa: E731
-                else:
-                    place = lambda node, outer=outer: outer([node])  # noqa: E731
-                path, value = path + suffix, child
-                break
-        else:
-            break
+        keys.append(found[0])
+        value = found[1]
+    path = resource_type + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
     shown = orjson.dumps(value).decode()
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return Issue(
