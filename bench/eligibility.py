@@ -30,7 +30,7 @@ from fhirtrial.eligibility.compiler import compile_outline  # noqa: E402
 from fhirtrial.eligibility.evaluation import evaluate_study  # noqa: E402
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable  # noqa: E402
 from fhirtrial.eligibility.outline import parse_outline  # noqa: E402
-from fhirtrial.resources.patient_record import read_patient_bundle  # noqa: E402
+from fhirtrial.patient.record import read_patient_bundle  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SEED = ROOT / "fhirtrial" / "data" / "seeds" / "NCT05361174.json"

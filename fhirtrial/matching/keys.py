@@ -23,7 +23,7 @@ from fhirtrial.eligibility.evaluation.evaluator import _groups as comparison_gro
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.resources.patient_record import PatientRecord
+from fhirtrial.patient.record import PatientRecord
 
 ANY_DIAGNOSIS = "*"
 ANY_SEX = "any"

@@ -18,12 +18,12 @@ from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
 from fhirtrial.matching.index import index_mirror, sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
-from fhirtrial.matching.patient_input import read_patient
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
 from fhirtrial.matching.study_facets import DEFAULT_STATUSES
-from fhirtrial.resources.patient_record import PatientRecord
+from fhirtrial.patient.bundle_input import read_patient
+from fhirtrial.patient.record import PatientRecord
 from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.matching")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 
 from fhirtrial.errors import BadRequest, PreconditionFailed
+from fhirtrial.patient.record import PatientRecord
 from fhirtrial.resources.extract import exact_key
-from fhirtrial.resources.patient_record import PatientRecord
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database

@@ -12,8 +12,8 @@ from typing import Any
 
 from fhirtrial.errors import BadRequest
 from fhirtrial.matching.study_facets import UnknownValue, parse_phases, parse_statuses
+from fhirtrial.patient.values import parse_fhir_date
 from fhirtrial.resources.parameters import parameter_entries
-from fhirtrial.resources.patient_values import parse_fhir_date
 
 MAX_COUNT = 1000
 DEFAULT_COUNT = 20

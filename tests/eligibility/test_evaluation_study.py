@@ -13,7 +13,7 @@ from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.eligibility.evaluation.plan import plan_for
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.fhir_writer import COHORT_LABEL_EXTENSION, COMPARISON_GROUP_EXTENSION
-from fhirtrial.resources.patient_record import read_patient_bundle
+from fhirtrial.patient.record import read_patient_bundle
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 AS_OF = date(2026, 11, 15)

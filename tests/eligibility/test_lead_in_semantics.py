@@ -15,7 +15,7 @@ from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.eligibility.evaluation.results import CriterionResult
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.outline import parse_outline
-from fhirtrial.resources.patient_record import read_patient_bundle
+from fhirtrial.patient.record import read_patient_bundle
 from tests.eligibility.real_data import seed_study
 
 AS_OF = date(2026, 11, 15)

@@ -28,8 +28,8 @@ from fhirtrial.eligibility.evaluation.facts import Matches, concepts_of, concept
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
-from fhirtrial.resources.patient_items import ConditionItem, MedicationItem
-from fhirtrial.resources.patient_values import LOINC, SNOMED, Concept
+from fhirtrial.patient.items import ConditionItem, MedicationItem
+from fhirtrial.patient.values import LOINC, SNOMED, Concept
 
 _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 _CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})

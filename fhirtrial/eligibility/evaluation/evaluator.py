@@ -47,7 +47,7 @@ from fhirtrial.eligibility.evaluation.results import (
     verdict_rank,
 )
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.resources.patient_record import PatientRecord
+from fhirtrial.patient.record import PatientRecord
 
 log = logging.getLogger(__name__)
 

@@ -20,15 +20,15 @@ from functools import cache
 from typing import Generic, TypeVar
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.resources.patient_items import (
+from fhirtrial.patient.items import (
     ConditionItem,
     ImmunizationItem,
     MedicationItem,
     ObservationItem,
     ProcedureItem,
 )
-from fhirtrial.resources.patient_record import PatientRecord
-from fhirtrial.resources.patient_values import Concept
+from fhirtrial.patient.record import PatientRecord
+from fhirtrial.patient.values import Concept
 
 Item = TypeVar("Item")
 

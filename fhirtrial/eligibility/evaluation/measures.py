@@ -23,8 +23,8 @@ from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion, Window
-from fhirtrial.resources.patient_items import ObservationItem
-from fhirtrial.resources.patient_values import LOINC, Concept, Quantity
+from fhirtrial.patient.items import ObservationItem
+from fhirtrial.patient.values import LOINC, Concept, Quantity
 
 _AGE_UNIT_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
 # ECOG answers as LOINC answer codes (LL529-9) and SNOMED CT findings, where we are sure of them.

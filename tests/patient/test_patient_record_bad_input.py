@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from patient_record_helpers import patient_bundle
 
-from fhirtrial.resources.patient_record import PatientRecordError, read_patient_bundle
-from fhirtrial.resources.patient_values import LOINC, RXNORM, SNOMED
+from fhirtrial.patient.record import PatientRecordError, read_patient_bundle
+from fhirtrial.patient.values import LOINC, RXNORM, SNOMED
 
 AS_OF = date(2026, 6, 1)
 ECOG = {"coding": [{"system": LOINC, "code": "89247-1"}]}

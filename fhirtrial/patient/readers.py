@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from fhirtrial.resources.patient_items import (
+from fhirtrial.patient.items import (
     EMPTY_CONCEPT,
     AllergyItem,
     ConditionItem,
@@ -27,7 +27,7 @@ from fhirtrial.resources.patient_items import (
     ReferenceRange,
     StageInfo,
 )
-from fhirtrial.resources.patient_values import (
+from fhirtrial.patient.values import (
     LOINC,
     SNOMED,
     Concept,

@@ -8,7 +8,7 @@ item instead of the item itself also fails; their keys are sorted, since their i
 comes from a set and so from the per-process string hash seed.
 
 Regenerate (only when a change of results is intended):
-``python tests/patient_record/test_reader_golden.py --regenerate``
+``python tests/patient/test_reader_golden.py --regenerate``
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from patient_record_helpers import BUNDLE_FILES, DATA, load
 
-from fhirtrial.resources.patient_record import PatientRecord, read_patient_bundle
+from fhirtrial.patient.record import PatientRecord, read_patient_bundle
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "records.json"
 # A late day keeps every recorded date; an early one exercises the "after the evaluation date"
@@ -177,7 +177,7 @@ def test_reading_twice_gives_equal_records() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--regenerate"]:
-        sys.exit("usage: python tests/patient_record/test_reader_golden.py --regenerate")
+        sys.exit("usage: python tests/patient/test_reader_golden.py --regenerate")
     GOLDEN.parent.mkdir(exist_ok=True)
     text = json.dumps(_current_entries(), indent=1, sort_keys=True, ensure_ascii=False)
     GOLDEN.write_text(text + "\n", encoding="utf-8")

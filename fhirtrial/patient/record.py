@@ -25,7 +25,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from fhirtrial.resources.patient_items import (
+from fhirtrial.patient.items import (
     AllergyItem,
     ConditionItem,
     ImmunizationItem,
@@ -37,7 +37,7 @@ from fhirtrial.resources.patient_items import (
     RecordIssue,
     StageInfo,
 )
-from fhirtrial.resources.patient_readers import (
+from fhirtrial.patient.readers import (
     ReadContext,
     is_stage_observation,
     read_allergy,
@@ -48,7 +48,7 @@ from fhirtrial.resources.patient_readers import (
     read_procedure,
     stage_from_observation,
 )
-from fhirtrial.resources.patient_values import Code, Concept, parse_fhir_date
+from fhirtrial.patient.values import Code, Concept, parse_fhir_date
 
 
 class PatientRecordError(ValueError):

@@ -18,7 +18,7 @@ from fhir.resources.R4B import get_fhir_model_class as get_r4b_model_class
 from pydantic import ValidationError
 
 from fhirtrial.errors import BadRequest, Issue
-from fhirtrial.resources.patient_record import (
+from fhirtrial.patient.record import (
     PatientRecord,
     PatientRecordError,
     read_patient_bundle,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeVar
 
-from fhirtrial.resources.patient_values import EMPTY_CONCEPT, Concept, Quantity, Range, Ratio
+from fhirtrial.patient.values import EMPTY_CONCEPT, Concept, Quantity, Range, Ratio
 
 ObservationValue = Quantity | Concept | Range | Ratio | str | bool | int | date
 """``Observation.value[x]``: note that ``bool`` is tested before ``int`` by careful callers."""
