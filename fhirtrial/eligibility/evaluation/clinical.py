@@ -1,5 +1,5 @@
 """Criteria answered by the patient's history: diagnoses, therapies, corticosteroids, vaccines,
-pregnancy and breastfeeding.
+pregnancy and breastfeeding. Counting lines of therapy is in `therapy_lines`.
 
 Status rules: entered-in-error / refuted records never reach here (the record reader drops
 them); resolved or inactive conditions count only for "history" criteria and windows they
@@ -27,13 +27,13 @@ from fhirtrial.eligibility.evaluation.context import (
 from fhirtrial.eligibility.evaluation.facts import Matches, concepts_of, concepts_of_text
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
 from fhirtrial.patient.items import ConditionItem, MedicationItem
 from fhirtrial.patient.values import LOINC, SNOMED, Concept
 
 _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 _CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
-_LINE_GAP_DAYS = 28
 
 
 # ---------------------------------------------------------------- conditions
@@ -209,7 +209,7 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     procedures = ctx.facts.procedures.find(concept).items
     note = by_text_note(by_text)
     if criterion.count is not None:
-        return _lines(criterion, ctx, uses, name, note)
+        return evaluate_therapy_lines(criterion, ctx, uses, name, note)
     if not uses and not procedures:
         return absent(ctx, name, "medications", len(ctx.record.medications))
     window = criterion.window
@@ -311,64 +311,6 @@ def _progression_on(
         f"progression on {fmt_date(hits[0].date)} ({hits[0].ref}) after {_course(first)}",
         (hits[0].ref, first.ref),
     )
-
-
-def therapy_lines(uses: list[MedicationItem]) -> list[list[MedicationItem]]:
-    """Group drug courses into lines: a drug started more than 28 days after the current line
-    began, and not already part of it, opens a new line (the usual real-world-data rule)."""
-    lines: list[list[MedicationItem]] = []
-    line_start: date | None = None
-    line_drugs: set[str] = set()
-    for use in uses:
-        start = use.start or use.authored
-        drug = _drug_key(use.medication)
-        if lines and (
-            drug in line_drugs
-            or start is None
-            or line_start is None
-            or (start - line_start).days <= _LINE_GAP_DAYS
-        ):
-            lines[-1].append(use)
-            line_drugs.add(drug)
-            continue
-        lines.append([use])
-        line_start, line_drugs = start, {drug}
-    return lines
-
-
-def _drug_key(concept: Concept) -> str:
-    found = concepts_of(concept) or concepts_of_text(concept.label)
-    words = re.findall(r"[a-z]{4,}", concept.label.lower())
-    return words[0] if words else ",".join(sorted(found))
-
-
-def _lines(
-    criterion: Criterion, ctx: EvalContext, uses: list[MedicationItem], name: str, note: str
-) -> Finding:
-    count = criterion.count
-    assert count is not None
-    lines = therapy_lines(uses)
-    if not lines and not ctx.record.medications:
-        return Finding(
-            "unknown", f"no medications in the record, so prior {name} lines are unknown"
-        )
-    wanted = (
-        f"{count.low}–{count.high}"
-        if count.low is not None and count.high is not None
-        else (f"≥ {count.low}" if count.low is not None else f"≤ {count.high}")
-    )
-    ok = (count.low is None or len(lines) >= count.low) and (
-        count.high is None or len(lines) <= count.high
-    )
-    detail = "; ".join(
-        f"line {i}: {', '.join(sorted({u.medication.label for u in line}))} from "
-        f"{fmt_date(line[0].start or line[0].authored)}"
-        for i, line in enumerate(lines, start=1)
-    )
-    stated = f"{len(lines)} prior line(s) of {name}" + (f" ({detail})" if detail else "")
-    evidence = tuple(u.ref for line in lines for u in line)[:6]
-    note = note if lines else ""
-    return Finding("met" if ok else "not-met", f"{stated} — required {wanted}{note}", evidence)
 
 
 # ---------------------------------------------------------------- corticosteroids
@@ -532,5 +474,4 @@ __all__ = [
     "evaluate_pregnancy",
     "evaluate_prior_therapy",
     "evaluate_vaccine",
-    "therapy_lines",
 ]

@@ -1,0 +1,76 @@
+"""Lines of therapy: a patient's drug courses grouped into lines, and the prior-therapy criteria
+that count them (a criterion with a ``count``, e.g. "at least 2 prior lines of therapy")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date
+from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.model import Criterion
+from fhirtrial.patient.items import MedicationItem
+from fhirtrial.patient.values import Concept
+
+_LINE_GAP_DAYS = 28
+
+
+def therapy_lines(uses: list[MedicationItem]) -> list[list[MedicationItem]]:
+    """Group drug courses into lines: a drug started more than 28 days after the current line
+    began, and not already part of it, opens a new line (the usual real-world-data rule)."""
+    lines: list[list[MedicationItem]] = []
+    line_start: date | None = None
+    line_drugs: set[str] = set()
+    for use in uses:
+        start = use.start or use.authored
+        drug = _drug_key(use.medication)
+        if lines and (
+            drug in line_drugs
+            or start is None
+            or line_start is None
+            or (start - line_start).days <= _LINE_GAP_DAYS
+        ):
+            lines[-1].append(use)
+            line_drugs.add(drug)
+            continue
+        lines.append([use])
+        line_start, line_drugs = start, {drug}
+    return lines
+
+
+def _drug_key(concept: Concept) -> str:
+    found = concepts_of(concept) or concepts_of_text(concept.label)
+    words = re.findall(r"[a-z]{4,}", concept.label.lower())
+    return words[0] if words else ",".join(sorted(found))
+
+
+def evaluate_therapy_lines(
+    criterion: Criterion, ctx: EvalContext, uses: list[MedicationItem], name: str, note: str
+) -> Finding:
+    """A "N prior lines of X" criterion: the drug courses of X (oldest first) grouped into lines
+    and counted against the criterion's bounds."""
+    count = criterion.count
+    assert count is not None
+    lines = therapy_lines(uses)
+    if not lines and not ctx.record.medications:
+        return Finding(
+            "unknown", f"no medications in the record, so prior {name} lines are unknown"
+        )
+    wanted = (
+        f"{count.low}–{count.high}"
+        if count.low is not None and count.high is not None
+        else (f"≥ {count.low}" if count.low is not None else f"≤ {count.high}")
+    )
+    ok = (count.low is None or len(lines) >= count.low) and (
+        count.high is None or len(lines) <= count.high
+    )
+    detail = "; ".join(
+        f"line {i}: {', '.join(sorted({u.medication.label for u in line}))} from "
+        f"{fmt_date(line[0].start or line[0].authored)}"
+        for i, line in enumerate(lines, start=1)
+    )
+    stated = f"{len(lines)} prior line(s) of {name}" + (f" ({detail})" if detail else "")
+    evidence = tuple(u.ref for line in lines for u in line)[:6]
+    note = note if lines else ""
+    return Finding("met" if ok else "not-met", f"{stated} — required {wanted}{note}", evidence)
