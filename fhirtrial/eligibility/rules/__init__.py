@@ -2,9 +2,9 @@
 
 `compile_text` finds every known criterion in a text (`Match`es from the finders), then checks
 that the words left over are only filler ("patients must have", "history of", punctuation),
-connectives ("and", "or") and negations. Anything else left over means the text says something
-the rules do not understand: the criterion then stays text-only (None). This residual check is
-what keeps precision high.
+connectives ("and", "or") and negations (the word lists are in `vocabulary`). Anything else
+left over means the text says something the rules do not understand: the criterion then stays
+text-only (None). This residual check is what keeps precision high.
 """
 
 from __future__ import annotations
@@ -32,6 +32,14 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.therapy import find_therapies
+from fhirtrial.eligibility.rules.vocabulary import (
+    AND_WORDS,
+    FILLER,
+    NEGATORS,
+    NOISE,
+    NOISE_TRIGGERS,
+    OR_WORDS,
+)
 
 FINDERS = (
     find_age,
@@ -47,178 +55,6 @@ FINDERS = (
 _WINDOWED_KINDS = frozenset(
     {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY}
 )
-_FILLER = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "with",
-        "to",
-        "for",
-        "in",
-        "on",
-        "at",
-        "by",
-        "as",
-        "from",
-        "any",
-        "all",
-        "both",
-        "its",
-        "their",
-        "his",
-        "her",
-        "this",
-        "that",
-        "these",
-        "those",
-        "who",
-        "whom",
-        "which",
-        "patient",
-        "patients",
-        "participant",
-        "participants",
-        "subject",
-        "subjects",
-        "person",
-        "persons",
-        "people",
-        "individual",
-        "individuals",
-        "adult",
-        "adults",
-        "must",
-        "should",
-        "shall",
-        "will",
-        "would",
-        "may",
-        "can",
-        "could",
-        "be",
-        "been",
-        "being",
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "currently",
-        "current",
-        "presently",
-        "known",
-        "history",
-        "prior",
-        "previous",
-        "previously",
-        "past",
-        "diagnosis",
-        "diagnosed",
-        "confirmed",
-        "confirmation",
-        "histologically",
-        "cytologically",
-        "pathologically",
-        "histological",
-        "cytological",
-        "pathological",
-        "documented",
-        "documentation",
-        "evidence",
-        "presence",
-        "form",
-        "type",
-        "status",
-        "performance",
-        "score",
-        "ecog",
-        "level",
-        "value",
-        "also",
-        "require",
-        "requires",
-        "required",
-        "requiring",
-        "receive",
-        "received",
-        "receiving",
-        "undergone",
-        "treated",
-        "treatment",
-        "therapy",
-        "evaluable",
-        "measurable",
-        "obtained",
-        "assessed",
-        "defined",
-        "criteria",
-        "following",
-        "positive",
-        "test",
-        "tests",
-        "testing",
-        "result",
-        "results",
-        "serology",
-        "seropositivity",
-        "seropositive",
-        "infection",
-        "infections",
-        "disease",
-        "diseases",
-        "own",
-        "age",
-        "aged",
-        "years",
-        "year",
-        "old",
-        "institutional",
-        "s",
-        "e",
-        "g",
-        "eg",
-        "i",
-        "ie",
-        "etc",
-        "per",
-        "edition",
-        "ajcc",
-        "8th",
-        "dose",
-        "doses",
-        "equivalent",
-        "another",
-        "steroid",
-        "cohort",
-        "melanoma",
-        "nsclc",
-        "blocking",
-        "antibody",
-        "antibodies",
-        "uln",
-        "proven",
-    ]
-)
-_NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
-_OR = frozenset({"or", "and/or", "either"})
-_AND = frozenset({"and", ",", ";", ".", "plus", "&", "including"})
-# Phrases that add nothing a record can decide beyond the criterion they introduce.
-_NOISE = re.compile(
-    r"progressed on or did not achieve a response or were intolerant due to toxicity following"
-    r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
-    r"|inclusion|randomi[sz]ation)"
-    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
-)
-_NOISE_TRIGGERS = ("progressed on or did not", "time of", " women")
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")
 _COHORT_MARKER = re.compile(r"\(cohort (?P<id>[a-z0-9]+)\)")
 _COHORT_PREFIX = re.compile(r"^\s*cohort\s+[a-z0-9]+\s*(?:\([^)]*\))?\s*:\s*")
@@ -237,8 +73,8 @@ def compile_text(text: str, *, exclusion: bool = False) -> Criterion | None:
     normalized = normalize(unescape_markdown(text))
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
-    if has_any(normalized, _NOISE_TRIGGERS):
-        normalized = _NOISE.sub("", normalized)
+    if has_any(normalized, NOISE_TRIGGERS):
+        normalized = NOISE.sub("", normalized)
     prefix: Criterion | None = None
     if branch := _BRANCH_PREFIX.match(normalized):
         prefix = _assemble(normalize(branch["cond"]), exclusion=False)
@@ -356,14 +192,14 @@ def _read_gap(gap: str) -> tuple[str | None, bool] | None:
     connective: str | None = None
     negation = False
     for token in _TOKEN.findall(gap):
-        if token in _OR:
+        if token in OR_WORDS:
             connective = "or"
-        elif token in _AND:
+        elif token in AND_WORDS:
             if connective is None or token == "and":
                 connective = "and" if token == "and" else (connective or ",")
-        elif token in _NEGATORS:
+        elif token in NEGATORS:
             negation = True
-        elif token in _FILLER or token.isdigit():
+        elif token in FILLER or token.isdigit():
             continue
         else:
             return None
