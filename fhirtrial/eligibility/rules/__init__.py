@@ -10,9 +10,9 @@ text-only (None). This residual check is what keeps precision high.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
-from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import unescape_markdown
 from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
@@ -121,11 +121,39 @@ def _select(matches: list[Match]) -> list[Match]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+@dataclass(slots=True)
+class _Entry:
+    """A finder's match in text order, with what the words before and after it said."""
+
+    match: Match
+    connective: str | None
+    """The list connective before it ("and", "or", ","); None for the first entry."""
+    negated: bool
+    windows: list[Window] = field(default_factory=list)
+    window_done: bool = False
+    """A time window followed it: a later window applies only to the entries after it."""
+    cohort_end: str | None = None
+    """The cohort named right after it ("… (cohort A)"): it closes that cohort's list."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """An entry's criterion with its qualifiers, windows and negation applied, ready to join."""
+
+    criterion: Criterion
+    connective: str | None
+    cohort_end: str | None
+    unless: bool
+
+
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     matches = _select([m for finder in FINDERS for m in finder(text)])
     if not any(m.kind in ("criterion", "unless") for m in matches):
         return None
-    items: list[tuple[int, int, str, object]] = [(m.start, m.end, m.kind, m) for m in matches]
+    # (start, end, kind, payload): a finder's Match, a time window, or a cohort marker's name.
+    items: list[tuple[int, int, str, Match | Window | str]] = [
+        (m.start, m.end, m.kind, m) for m in matches
+    ]
     for window in WINDOW_WITHIN.finditer(text):
         if all(window.end() <= m.start or window.start() >= m.end for m in matches):
             n = word_number(window["n"])
@@ -139,7 +167,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     items.sort(key=lambda item: item[0])
 
     # Walk the items, reading the words in the gaps between them.
-    sequence: list[dict] = []
+    sequence: list[_Entry] = []
     position = 0
     pending_negation = False
     inverted = False
@@ -153,30 +181,26 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         elif negation:
             pending_negation = True
         position = end
-        if kind == "window":
+        if isinstance(payload, Window):
             for entry in reversed(sequence):
-                if entry["window_done"]:
+                if entry.window_done:
                     break
-                entry["windows"].append(payload)
+                entry.windows.append(payload)
             if sequence:
-                sequence[-1]["window_done"] = True
+                sequence[-1].window_done = True
             continue
-        if kind == "cohort":
+        if isinstance(payload, str):
             if sequence:
-                sequence[-1]["cohort_end"] = payload
+                sequence[-1].cohort_end = payload
             continue
-        match: Match = payload  # type: ignore[assignment]
         if kind == "unless":
             connective = "and"
         sequence.append(
-            {
-                "match": match,
-                "connective": connective if sequence else None,
-                "negated": pending_negation,
-                "windows": [],
-                "window_done": False,
-                "cohort_end": None,
-            }
+            _Entry(
+                match=payload,
+                connective=connective if sequence else None,
+                negated=pending_negation,
+            )
         )
         pending_negation = False
     tail = _read_gap(text[position:])
@@ -206,41 +230,41 @@ def _read_gap(gap: str) -> tuple[str | None, bool] | None:
     return connective, negation
 
 
-def _build(sequence: list[dict], *, inverted: bool, exclusion: bool) -> Criterion | None:
+def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criterion | None:
     # 1. Attach modifiers to the next condition, windows to their criteria.
-    terms: list[dict] = []
+    terms: list[_Term] = []
     pending_qualifiers: tuple[str, ...] = ()
     for entry in sequence:
-        match: Match = entry["match"]
+        match = entry.match
         criterion = match.criterion
         if match.kind == "modifier":
             pending_qualifiers = (*pending_qualifiers, *criterion.qualifiers)
-            if entry["connective"] not in (None, ","):
+            if entry.connective not in (None, ","):
                 return None
             continue
         if pending_qualifiers and criterion.kind in (Kind.CONDITION, Kind.COMBINATION):
             criterion = _add_qualifiers(criterion, pending_qualifiers)
             pending_qualifiers = ()
-        for window in entry["windows"]:
+        for window in entry.windows:
             criterion = _with_window(criterion, window)
-        if entry["negated"]:
+        if entry.negated:
             criterion = replace(criterion, negated=not criterion.negated)
         terms.append(
-            {
-                "criterion": criterion,
-                "connective": entry["connective"] if terms else None,
-                "cohort_end": entry["cohort_end"],
-                "unless": match.kind == "unless",
-            }
+            _Term(
+                criterion=criterion,
+                connective=entry.connective if terms else None,
+                cohort_end=entry.cohort_end,
+                unless=match.kind == "unless",
+            )
         )
     if pending_qualifiers or not terms:
         return None
     # 2. Cohort markers split the text into groups tied to a cohort.
-    if any(term["cohort_end"] for term in terms):
+    if any(term.cohort_end for term in terms):
         return _build_cohort_groups(terms, inverted=inverted)
     # 3. "X, unless Y": all-of(X, NOT Y) whatever the list reading of X.
-    unless = [term["criterion"] for term in terms if term["unless"]]
-    terms = [term for term in terms if not term["unless"]]
+    unless = [term.criterion for term in terms if term.unless]
+    terms = [term for term in terms if not term.unless]
     # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding".
     joined = _join(terms, inverted=inverted or exclusion)
     if joined is None or not unless:
@@ -248,17 +272,17 @@ def _build(sequence: list[dict], *, inverted: bool, exclusion: bool) -> Criterio
     return _combine([joined, *unless], "all-of")
 
 
-def _build_cohort_groups(terms: list[dict], *, inverted: bool) -> Criterion | None:
-    groups: list[tuple[list[dict], str | None]] = []
-    current: list[dict] = []
+def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | None:
+    groups: list[tuple[list[_Term], str | None]] = []
+    current: list[_Term] = []
     joins: list[str | None] = []
     for term in terms:
         if not current and groups:
-            joins.append(term["connective"])
-            term = {**term, "connective": None}
+            joins.append(term.connective)
+            term = replace(term, connective=None)
         current.append(term)
-        if term["cohort_end"]:
-            groups.append((current, term["cohort_end"]))
+        if term.cohort_end:
+            groups.append((current, term.cohort_end))
             current = []
     if current:
         return None  # words after the last cohort marker: not a per-cohort list
@@ -280,18 +304,18 @@ def _build_cohort_groups(terms: list[dict], *, inverted: bool) -> Criterion | No
     return _combine(built, code) if code else None
 
 
-def _join(terms: list[dict], *, inverted: bool) -> Criterion | None:
+def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
     """Adjacent terms (no connective) bind as all-of; then "and" / "or" lists."""
     clusters: list[list[Criterion]] = []
-    links: list[str] = []
+    links: list[str | None] = []
     for term in terms:
-        connective = term["connective"]
+        connective = term.connective
         if connective is None and clusters:
-            clusters[-1].append(term["criterion"])
+            clusters[-1].append(term.criterion)
         else:
             if clusters:
                 links.append(connective)
-            clusters.append([term["criterion"]])
+            clusters.append([term.criterion])
     parts = [c[0] if len(c) == 1 else _combine(_unique(c), "all-of") for c in clusters]
     parts = [
         p.children[0] if p.kind is Kind.COMBINATION and len(p.children) == 1 else p for p in parts
@@ -324,7 +348,7 @@ def _add_qualifiers(criterion: Criterion, qualifiers: tuple[str, ...]) -> Criter
     return replace(criterion, qualifiers=(*criterion.qualifiers, *qualifiers))
 
 
-def _with_window(criterion: Criterion, window) -> Criterion:
+def _with_window(criterion: Criterion, window: Window) -> Criterion:
     if criterion.kind is Kind.COMBINATION:
         return replace(
             criterion, children=tuple(_with_window(c, window) for c in criterion.children)
