@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fhirtrial.eligibility.evaluation.evaluator import _groups as comparison_group_aliases
+from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -94,7 +94,7 @@ def _diagnoses(plan: StudyPlan, comparison_groups: list[dict] | None) -> tuple[s
     for cohort in cohorts:
         needed: frozenset[str] | None = None
         for node in plan.nodes:
-            if node.exclude or not _applies(node, cohort):
+            if node.exclude or not applies_to(node, cohort):
                 continue
             required = _node_requires(node, cohort)
             if required is not None and (needed is None or len(required) < len(needed)):
@@ -105,14 +105,10 @@ def _diagnoses(plan: StudyPlan, comparison_groups: list[dict] | None) -> tuple[s
     return tuple(sorted(union))
 
 
-def _applies(node: PlanNode, cohort: Cohort) -> bool:
-    return cohort is None or node.cohort is None or node.cohort.lower() in cohort
-
-
 def _node_requires(node: PlanNode, cohort: Cohort) -> frozenset[str] | None:
     """Concepts one of which the patient must have, or this node (taken positively) is not met."""
     if node.children:
-        members = [child for child in node.children if _applies(child, cohort)]
+        members = [child for child in node.children if applies_to(child, cohort)]
         required = [None if m.exclude else _node_requires(m, cohort) for m in members]
         return _combine(node.combination, node.threshold, required)
     return _criterion_requires(node.criterion) if node.criterion is not None else None

@@ -10,7 +10,6 @@ the study verdict is the best group's.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -23,6 +22,7 @@ from fhirtrial.eligibility.evaluation.clinical import (
     evaluate_prior_therapy,
     evaluate_vaccine,
 )
+from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext, EvaluationPolicy
 from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.evaluation.measures import (
@@ -87,7 +87,7 @@ def evaluate_study(
     plan = plan_for(evidence_variable)
     ctx = EvalContext(facts=facts_for(record), as_of=as_of, policy=policy)
     leaf_cache: dict[str, Finding] = {}
-    groups = _groups(plan.cohort_keys, comparison_groups)
+    groups = comparison_group_aliases(plan.cohort_keys, comparison_groups)
     if not groups:
         criteria = [_evaluate(node, ctx, None, leaf_cache) for node in plan.nodes]
         return StudyEvaluation(
@@ -119,39 +119,6 @@ def evaluate_study(
     )
 
 
-# ---------------------------------------------------------------- cohorts
-
-_COHORT_WORDS = re.compile(r"\b(?:cohort|arm|part|group|stratum)\s*[A-Za-z0-9]+\b", re.IGNORECASE)
-
-
-def _groups(
-    cohort_keys: tuple[str, ...], comparison_groups: list[dict[str, Any]] | None
-) -> list[tuple[str, str | None, frozenset[str]]]:
-    """(linkId, name, aliases) per group; aliases are the lower-cased keys criteria may use."""
-    if not cohort_keys:
-        return []
-    groups = []
-    for group in comparison_groups or ():
-        if not isinstance(group, dict) or not isinstance(group.get("linkId"), str):
-            continue
-        name = group.get("name") if isinstance(group.get("name"), str) else None
-        texts = " ".join(t for t in (name, group.get("description")) if isinstance(t, str))
-        aliases = {group["linkId"].lower()}
-        if name:
-            aliases.add(name.lower())
-        aliases |= {m.lower() for m in _COHORT_WORDS.findall(texts)}
-        groups.append((group["linkId"], name, frozenset(aliases)))
-    known = {alias for _, _, aliases in groups for alias in aliases}
-    for key in cohort_keys:  # cohorts named by criteria but by no comparison group
-        if key.lower() not in known:
-            groups.append((key, key, frozenset({key.lower()})))
-    return groups
-
-
-def _applies(node: PlanNode, cohort: frozenset[str] | None) -> bool:
-    return cohort is None or node.cohort is None or node.cohort.lower() in cohort
-
-
 # ---------------------------------------------------------------- nodes
 
 
@@ -163,14 +130,14 @@ def _evaluate(
     *,
     member: bool = False,
 ) -> CriterionResult:
-    if not _applies(node, cohort):
+    if not applies_to(node, cohort):
         finding = Finding("not-applicable", f"applies to {node.cohort_label or node.cohort} only")
         children: tuple[CriterionResult, ...] = ()
     elif node.children:
         children = tuple(
             _evaluate(child, ctx, cohort, cache, member=True)
             for child in node.children
-            if _applies(child, cohort)
+            if applies_to(child, cohort)
         )
         finding = _combine(node, children)
     else:
