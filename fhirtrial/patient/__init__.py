@@ -7,7 +7,8 @@ immutable `PatientRecord` facts that eligibility evaluation and `$match` work on
 - `record`: `read_patient_bundle(bundle, *, as_of)` → `PatientRecord` (or `PatientRecordError`);
 - `bundle_input`: the Bundle posted to `$match`, checked, then read (`BadRequest` on bad input).
 
-The package imports nothing else of fhirtrial except the leaf module `fhirtrial.errors` (the
-`BadRequest` that `bundle_input` raises). It knows nothing of criteria, studies, storage or HTTP;
-eligibility and matching import it, never the reverse.
+The package imports nothing else of fhirtrial except two leaf modules: `fhirtrial.errors` (the
+`BadRequest` that `bundle_input` raises) and `fhirtrial.lru` (the parsed-date cache). It knows
+nothing of criteria, studies, storage or HTTP; eligibility and matching import it, never the
+reverse.
 """

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from fhirtrial.lru import LRU
+
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -275,8 +277,7 @@ def read_ratio(raw: Any) -> Ratio | None:
     return Ratio(read_quantity(raw.get("numerator")), read_quantity(raw.get("denominator")))
 
 
-_DATE_CACHE: dict[tuple[str, bool], date | None] = {}
-_DATE_CACHE_LIMIT = 50_000
+_DATE_CACHE: LRU[tuple[str, bool], date | None] = LRU(50_000)
 
 
 def parse_fhir_date(value: Any, *, end: bool = False) -> date | None:
@@ -293,8 +294,7 @@ def parse_fhir_date(value: Any, *, end: bool = False) -> date | None:
     if cached is not _MISSING:
         return cached  # type: ignore[return-value]
     result = _parse_date(value.strip(), end)
-    if len(_DATE_CACHE) < _DATE_CACHE_LIMIT:
-        _DATE_CACHE[key] = result
+    _DATE_CACHE.put(key, result)
     return result
 
 

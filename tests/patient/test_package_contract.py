@@ -8,7 +8,7 @@ from pathlib import Path
 import fhirtrial.patient
 
 PACKAGE = Path(fhirtrial.patient.__file__).resolve().parent
-ALLOWED_OUTSIDE = {"fhirtrial.errors"}
+ALLOWED_OUTSIDE = {"fhirtrial.errors", "fhirtrial.lru"}
 
 
 def _fhirtrial_imports(path: Path) -> set[str]:

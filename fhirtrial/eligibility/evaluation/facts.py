@@ -20,6 +20,7 @@ from functools import cache
 from typing import Generic, TypeVar
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.lru import LRU
 from fhirtrial.patient.items import (
     ConditionItem,
     ImmunizationItem,
@@ -32,9 +33,8 @@ from fhirtrial.patient.values import Concept
 
 Item = TypeVar("Item")
 
-_CODE_CACHE: dict[tuple[str, str], frozenset[str]] = {}
-_TEXT_CACHE: dict[str, frozenset[str]] = {}
-_CACHE_LIMIT = 100_000
+_CODE_CACHE: LRU[tuple[str, str], frozenset[str]] = LRU(100_000)
+_TEXT_CACHE: LRU[str, frozenset[str]] = LRU(100_000)
 
 
 def concepts_of_code(system: str, code: str) -> frozenset[str]:
@@ -42,8 +42,7 @@ def concepts_of_code(system: str, code: str) -> frozenset[str]:
     found = _CODE_CACHE.get(key)
     if found is None:
         found = terminology.concepts_for(system, code)
-        if len(_CODE_CACHE) < _CACHE_LIMIT:
-            _CODE_CACHE[key] = found
+        _CODE_CACHE.put(key, found)
     return found
 
 
@@ -51,8 +50,7 @@ def concepts_of_text(text: str) -> frozenset[str]:
     found = _TEXT_CACHE.get(text)
     if found is None:
         found = terminology.concepts_for_text(text) | _member_names_in(text)
-        if len(_TEXT_CACHE) < _CACHE_LIMIT:
-            _TEXT_CACHE[text] = found
+        _TEXT_CACHE.put(text, found)
     return found
 
 
@@ -155,8 +153,7 @@ class PatientFacts:
         )
 
 
-_FACTS: dict[int, tuple[weakref.ref[PatientRecord], PatientFacts]] = {}
-_FACTS_LIMIT = 64
+_FACTS: LRU[int, tuple[weakref.ref[PatientRecord], PatientFacts]] = LRU(64)
 
 
 def facts_for(record: PatientRecord) -> PatientFacts:
@@ -165,7 +162,5 @@ def facts_for(record: PatientRecord) -> PatientFacts:
     if entry is not None and entry[0]() is record:
         return entry[1]
     facts = PatientFacts(record)
-    if len(_FACTS) >= _FACTS_LIMIT:
-        _FACTS.clear()
-    _FACTS[id(record)] = (weakref.ref(record), facts)
+    _FACTS.put(id(record), (weakref.ref(record), facts))
     return facts

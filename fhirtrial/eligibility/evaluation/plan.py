@@ -8,7 +8,6 @@ its characteristics, so that an edited resource without a new version is never s
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +15,12 @@ import orjson
 
 from fhirtrial.eligibility.fhir_reader import ReadCharacteristic, read_characteristic
 from fhirtrial.eligibility.model import CombinationCode, Criterion
+from fhirtrial.lru import LRU
 
 # Least recently used plans are dropped first. Sized for a catalog of ~20,000 studies (a plan is
 # a few KB): clearing a smaller cache on every overflow made large catalogs rebuild every plan
 # on every match.
-_PLAN_CACHE: OrderedDict[tuple[Any, ...], StudyPlan] = OrderedDict()
-_PLAN_CACHE_LIMIT = 20_000
+_PLAN_CACHE: LRU[tuple[Any, ...], StudyPlan] = LRU(20_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +65,7 @@ def plan_for(evidence_variable: dict[str, Any]) -> StudyPlan:
     plan = _PLAN_CACHE.get(key)
     if plan is None:
         plan = build_plan(evidence_variable, key)
-        if len(_PLAN_CACHE) >= _PLAN_CACHE_LIMIT:
-            _PLAN_CACHE.popitem(last=False)
-        _PLAN_CACHE[key] = plan
-    else:
-        _PLAN_CACHE.move_to_end(key)
+        _PLAN_CACHE.put(key, plan)
     return plan
 
 
