@@ -7,6 +7,7 @@ version differences between R4 and R5 are resolved by the readers; items have on
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, TypeVar
@@ -42,7 +43,7 @@ def _fast_init(cls: type[_Frozen]) -> type[_Frozen]:
     init = setters["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__init__ = init  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[method-assign]
     return cls
 
 
@@ -134,8 +135,9 @@ class ObservationItem:
     code: Concept
     status: str | None
     date: date | None
-    end_date: date | None
-    issued: date | None
+    # `datetime.date`: in the class body the field above shadows the name `date`.
+    end_date: datetime.date | None
+    issued: datetime.date | None
     value: ObservationValue | None
     data_absent_reason: Concept | None
     interpretations: tuple[Concept, ...]

@@ -144,10 +144,10 @@ def read_patient_bundle(bundle: dict[str, Any], *, as_of: date | None = None) ->
         is not None
     ]
     medications = [
-        item
+        use
         for kind in _MEDICATION_TYPES
         for resource, ref in by_type.get(kind, ())
-        if (item := read_medication_use(resource, ref, ctx)) is not None
+        if (use := read_medication_use(resource, ref, ctx)) is not None
     ]
     procedures = _read_all(by_type.get("Procedure", ()), read_procedure, ctx)
     immunizations = _read_all(by_type.get("Immunization", ()), read_immunization, ctx)
@@ -196,7 +196,7 @@ def _collect(
         if isinstance(request, dict) and request.get("method") == "DELETE":
             continue
         kind = resource.get("resourceType") if isinstance(resource, dict) else None
-        if not isinstance(kind, str):
+        if not isinstance(resource, dict) or not isinstance(kind, str):
             if resource is not None:
                 issues.append(RecordIssue("warning", None, f"entry {position} has no resourceType"))
             continue
