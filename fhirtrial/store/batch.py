@@ -17,10 +17,10 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Ope
 
 from fhirtrial.errors import Conflict
 from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.extract import search_fields
 from fhirtrial.store.database import Database
 from fhirtrial.store.lookup import find_in
 from fhirtrial.store.repository import _content_key, _now, archive_document
+from fhirtrial.store.search_keys import search_fields
 
 log = logging.getLogger("fhirtrial.store")
 

@@ -22,17 +22,13 @@ from pymongo.errors import DuplicateKeyError
 
 from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.extract import (
-    exact_key,
-    normalize_reference,
-    search_fields,
-    walk,
-)
+from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Database
 from fhirtrial.store.lookup import find_in
-from fhirtrial.store.query import KEYS, mongo_filter
+from fhirtrial.store.query import mongo_filter
+from fhirtrial.store.search_keys import KEYS, exact_key, search_fields
 
 _GUARD_WAIT_SECONDS = 5.0
 # At most this many resources are added per _revinclude (a page of 20 studies, each with its
