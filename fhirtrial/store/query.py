@@ -68,7 +68,7 @@ def _any(clauses: list[dict]) -> dict:
 
 def _point_clause(field: str, b: DateBound) -> dict:
     """A single instant stored in `field` against a search value covering [b.lo, b.hi)."""
-    conditions = {
+    conditions: dict[str, dict] = {
         "eq": {field: {"$gte": b.lo, "$lt": b.hi}},
         "ne": {"$or": [{field: {"$lt": b.lo}}, {field: {"$gte": b.hi}}]},
         "gt": {field: {"$gte": b.hi}},
