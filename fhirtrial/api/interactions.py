@@ -24,7 +24,8 @@ from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
-from fhirtrial.store.repository import Stored, WriteResult
+from fhirtrial.store.documents import Stored
+from fhirtrial.store.repository import WriteResult
 
 _STARTED = format_instant(datetime.now(UTC))
 

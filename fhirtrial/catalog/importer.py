@@ -21,10 +21,10 @@ from fhirtrial.ctgov.sources import check_raw_record
 from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
 from fhirtrial.matching.index import refresh_after_import
-from fhirtrial.resources.extract import search_fields
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import CREATED, UNCHANGED, SearchFields, WrittenBatch, write_units
 from fhirtrial.store.database import Database
+from fhirtrial.store.search_keys import search_fields
 
 log = logging.getLogger("fhirtrial.import")
 

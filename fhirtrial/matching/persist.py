@@ -7,11 +7,10 @@ import hashlib
 
 from fhirtrial.errors import BadRequest, PreconditionFailed
 from fhirtrial.patient.record import PatientRecord
-from fhirtrial.resources.extract import exact_key
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database
-from fhirtrial.store.query import KEYS
+from fhirtrial.store.search_keys import KEYS, exact_key
 
 
 def bundle_patient(bundle: dict) -> tuple[dict, str | None]:

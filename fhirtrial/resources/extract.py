@@ -1,24 +1,15 @@
-"""Search values extracted from a resource at write time, in the form the store indexes.
+"""Search values selected from a resource: what each search parameter finds in it, per datatype.
 
-Per parameter (stored unindexed under `s`, for sorting, `:exact`, `:missing` and dates):
+`parameter_values` gives, per parameter, its values in the form fhirtrial.resources.search_query
+parses search values into, so that a stored value and a searched one compare directly:
 - token:     "c:<code>", "s:<system>", "sc:<system>|<code>", and "n:<code>" when there is no system
-- string:    case- and accent-folded text (prefix search); exact values under the `:exact` key
-- reference: "<Type>/<id>" and the bare "<id>"
+- string:    case- and accent-folded text (`fold`, prefix search); the text as written under the
+             `<param>:exact` key
+- reference: "<Type>/<id>" and the bare "<id>" (`normalize_reference`)
 - uri:       the uri itself
 - date:      {"lo": datetime, "hi": datetime} ranges (see fhirtrial.resources.dates)
 
-Index keys, two arrays per document, each under one multikey index (so a write maintains one or
-two indexes, not one per parameter):
-- `k`: "<param>=<value>" for token, reference and uri values (exact matches);
-- `t`: "<param>~<folded>" for strings (prefix ranges). Its index exists only where the database
-  can use it for a prefix range (mongod); SecantusDB scans for a range inside an array anyway,
-  so there `t` is left unindexed and strings cost nothing at write time.
-Each key costs every write, so none is kept that a query can reach another way (see
-`index_keys` and `fhirtrial.store.query`): a code without a system has only its "n:" key (a
-search by code alone looks for "c:" and "n:"), a reference with known target types only its
-"<Type>/<id>" key (a bare id is searched as each target type), and `address` does not repeat
-the city, state, postal code and country that have their own parameters. "s:<system>" keys
-stay: a prefix range over "sc:<system>|" could not use SecantusDB's index.
+How the store keeps and indexes them is fhirtrial.store.search_keys.
 """
 
 import unicodedata
@@ -26,63 +17,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from fhirtrial.resources.dates import parse_range
-from fhirtrial.resources.registry import ResourceType, SearchParameter
-
-# A search on the key parameter also looks under the keys of these parameters (where the type has
-# them), so their values are not indexed a second time under it: an `address` search is a prefix
-# search over the address text and lines, and over the city, state, postal code and country keys.
-SHARED_STRING_KEYS = {
-    "address": ("address-city", "address-state", "address-postalcode", "address-country"),
-}
+from fhirtrial.resources.registry import SearchParameter
 
 
-def search_fields(resource: dict, spec: ResourceType) -> dict:
-    """The stored search fields of one resource: values per parameter (`s`), exact keys (`k`)
-    and string keys (`t`)."""
-    values: dict[str, list] = {}
-    keys: list[str] = []
-    text_keys: list[str] = []
-    for param in spec.search_params.values():
-        found = _extract(resource, param)
-        for key, vals in found.items():
-            if vals:
-                values[key] = vals
-        own = index_keys(param, found.get(param.name) or [])
-        if param.type == "string":
-            text_keys += own
-        else:
-            keys += own
-    for name, parts in SHARED_STRING_KEYS.items():
-        if name in values and any(part in values for part in parts):
-            shared = {string_key(name, v) for part in parts for v in values.get(part, ())}
-            text_keys = [k for k in text_keys if k not in shared]
-    return {"s": values, "k": keys, "t": text_keys}
-
-
-def index_keys(param: SearchParameter, values: list[str]) -> list[str]:
-    """The index keys for one parameter's extracted values."""
-    if param.type == "string":
-        return [string_key(param.name, v) for v in values]
-    if param.type == "token":
-        present = set(values)
-        kept = [v for v in values if not (v.startswith("c:") and f"n:{v[2:]}" in present)]
-        return [exact_key(param.name, v) for v in kept]
-    if param.type == "reference":
-        return [exact_key(param.name, v) for v in values if "/" in v or not param.targets]
-    if param.type == "uri":
-        return [exact_key(param.name, v) for v in values]
-    return []
-
-
-def exact_key(name: str, value: str) -> str:
-    return f"{name}={value}"
-
-
-def string_key(name: str, folded: str) -> str:
-    return f"{name}~{folded}"
-
-
-def _extract(resource: dict, param: SearchParameter) -> dict[str, list]:
+def parameter_values(resource: dict, param: SearchParameter) -> dict[str, list]:
+    """The values of one search parameter in a resource: under its name, and for a string
+    parameter also the unfolded text under "<name>:exact"."""
     elements = [e for path in param.paths for e in walk(resource, path)]
     if param.type == "token":
         return {param.name: _dedupe(t for e in elements for t in token_values(e))}

@@ -10,17 +10,22 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from pymongo import InsertOne, ReplaceOne
 from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, OperationFailure
 
 from fhirtrial.errors import Conflict
-from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.extract import search_fields
 from fhirtrial.store.database import Database
+from fhirtrial.store.documents import (
+    STORED_FIELDS,
+    Stored,
+    already_current,
+    archive_document,
+    new_version,
+    now,
+    read_version,
+)
 from fhirtrial.store.lookup import find_in
-from fhirtrial.store.repository import _content_key, _now, archive_document
 
 log = logging.getLogger("fhirtrial.store")
 
@@ -28,15 +33,6 @@ _ATTEMPTS = 3
 
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A resource as it is now in the store: its body (with meta), version and write moment."""
-
-    resource: dict
-    version: int
-    last_updated: datetime
 
 
 @dataclass
@@ -111,9 +107,9 @@ async def _supports_transactions(database: Database) -> bool:
 
 
 async def _current_documents(collection, ids: list[str], session) -> dict[str, dict]:
-    fields = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
     return {
-        doc["_id"]: doc async for doc in find_in(collection, "_id", ids, fields, session=session)
+        doc["_id"]: doc
+        async for doc in find_in(collection, "_id", ids, STORED_FIELDS, session=session)
     }
 
 
@@ -133,7 +129,7 @@ async def _write(
     ordered = sorted(by_type.items(), key=lambda entry: entry[0] not in anchor_types)
     never_stored: set[str] = set()
     outcome = WrittenBatch()
-    moment = _now()
+    moment = now()
     for resource_type, items in ordered:
         cols = database.collections(resource_type)
         spec = database.types[resource_type]
@@ -141,7 +137,8 @@ async def _write(
             r["id"] for r in items if anchors.get(f"{resource_type}/{r['id']}") not in never_stored
         ]
         current = await _current_documents(cols.current, ids, session)
-        history, writes = [], []
+        history: list[dict] = []
+        writes: list[InsertOne[dict] | ReplaceOne[dict]] = []
         for resource in items:
             rid = resource["id"]
             doc = current.get(rid)
@@ -149,34 +146,26 @@ async def _write(
             key = f"{resource_type}/{rid}"
             if doc is None:
                 never_stored.add(key)
-            if live and _content_key(doc["res"]) == _content_key(resource):
+            if already_current(doc, resource):
                 outcome.states[key] = UNCHANGED
-                outcome.stored[key] = Stored(doc["res"], doc["v"], doc["lu"])
+                outcome.stored[key] = read_version(doc)
                 continue
-            version = doc["v"] + 1 if doc else 1
-            meta = {
-                **(resource.get("meta") or {}),
-                "versionId": str(version),
-                "lastUpdated": format_instant(moment),
-            }
-            body = {**resource, "meta": meta}
-            if doc is not None:
-                history.append(archive_document(rid, doc))
-            # Search values never depend on meta, so ones extracted before it was set still hold.
-            fields = {
-                "v": version,
-                "lu": moment,
-                "del": False,
-                "m": "PUT",
-                "res": body,
-                **(search.get(key) or search_fields(body, spec)),
-            }
+            fields, stored = new_version(
+                resource,
+                rid,
+                spec,
+                previous=doc,
+                moment=moment,
+                method="PUT",
+                search=search.get(key),
+            )
             if doc is None:
                 writes.append(InsertOne({"_id": rid, **fields}))
             else:
+                history.append(archive_document(rid, doc))
                 writes.append(ReplaceOne({"_id": rid, "v": doc["v"]}, fields))
             outcome.states[key] = UPDATED if live else CREATED
-            outcome.stored[key] = Stored(body, version, moment)
+            outcome.stored[key] = stored
         if history:
             await cols.history.insert_many(history, ordered=False, session=session)
         if writes:

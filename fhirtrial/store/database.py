@@ -7,14 +7,14 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from fhirtrial.resources.extract import search_fields
 from fhirtrial.resources.registry import ResourceType
+from fhirtrial.store.search_keys import search_fields
 
 log = logging.getLogger("fhirtrial.store")
 
 CONDITIONAL_GUARDS = "_conditional_guards"
 STORE_META = "_store_meta"
-# Version 2: string keys moved from `k` to `t`, fewer redundant keys (see resources.extract).
+# Version 2: string keys moved from `k` to `t`, fewer redundant keys (see store.search_keys).
 SEARCH_FIELDS_VERSION = 2
 _UPGRADE_BATCH = 500
 
@@ -58,7 +58,7 @@ class Database:
             cols = self._collections[name]
             await cols.current.create_index([("lu", DESCENDING)])
             if spec.search_params:
-                # One multikey index over every search parameter's keys (see resources.extract).
+                # One multikey index over every search parameter's keys (see store.search_keys).
                 await cols.current.create_index([("k", ASCENDING)])
             if text_index and any(p.type == "string" for p in spec.search_params.values()):
                 await cols.current.create_index([("t", ASCENDING)])

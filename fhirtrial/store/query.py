@@ -1,14 +1,19 @@
-"""Parsed FHIR search criteria → MongoDB filters over the values extracted at write time."""
+"""Parsed FHIR search criteria → MongoDB filters over the search fields stored at write time.
+
+The fields and their keys are described in fhirtrial.store.search_keys.
+"""
 
 import re
 from datetime import timedelta
 
-from fhirtrial.resources.extract import SHARED_STRING_KEYS, exact_key, string_key
-from fhirtrial.resources.registry import SearchParameter
 from fhirtrial.resources.search_query import Criterion, DateBound
+from fhirtrial.store.search_keys import (
+    KEYS,
+    TEXT_KEYS,
+    exact_search_keys,
+    string_search_keys,
+)
 
-KEYS = "k"
-TEXT_KEYS = "t"
 LIVE = {"del": False}
 # Sorts after every character a folded string can contain: the upper end of a prefix range.
 _PREFIX_END = "\U0010ffff"
@@ -35,7 +40,7 @@ def _clause(criterion: Criterion) -> dict:
     if modifier == "missing":
         return {field: {"$exists": not values[0]}}
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
-        keys = [k for v in values for k in _exact_keys(param, v)]
+        keys = exact_search_keys(param, values)
         if modifier == "not":
             return {"$and": [LIVE, {KEYS: {"$nin": keys}}]}
         return {KEYS: {"$in": keys}}
@@ -46,20 +51,10 @@ def _clause(criterion: Criterion) -> dict:
             return {f"{field}:exact": {"$in": list(values)}}
         if modifier == "contains":
             return _any([{field: {"$regex": re.escape(v)}} for v in values])
-        names = (param.name, *SHARED_STRING_KEYS.get(param.name, ()))
-        return _any([_prefix(string_key(name, v)) for name in names for v in values])
+        return _any([_prefix(key) for key in string_search_keys(param, values)])
     if param.type == "date":
         return _any([_range_clause(field, bound) for bound in values])
     raise ValueError(f"cannot translate {param.type}:{modifier}")
-
-
-def _exact_keys(param: SearchParameter, value: str) -> list[str]:
-    """The index keys a token, reference or uri search value matches (see `index_keys`)."""
-    if param.type == "token" and value.startswith("c:"):  # any system, or none
-        return [exact_key(param.name, value), exact_key(param.name, f"n:{value[2:]}")]
-    if param.type == "reference" and "/" not in value and param.targets:
-        return [exact_key(param.name, f"{target}/{value}") for target in param.targets]
-    return [exact_key(param.name, value)]
 
 
 def _prefix(key: str) -> dict:
@@ -73,7 +68,7 @@ def _any(clauses: list[dict]) -> dict:
 
 def _point_clause(field: str, b: DateBound) -> dict:
     """A single instant stored in `field` against a search value covering [b.lo, b.hi)."""
-    conditions = {
+    conditions: dict[str, dict] = {
         "eq": {field: {"$gte": b.lo, "$lt": b.hi}},
         "ne": {"$or": [{field: {"$lt": b.lo}}, {field: {"$gte": b.hi}}]},
         "gt": {field: {"$gte": b.hi}},

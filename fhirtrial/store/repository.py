@@ -1,61 +1,44 @@
 """FHIR interactions on MongoDB: versioned writes, reads, history and search.
 
-Documents in the current-version collection of a type:
-    {_id: <id>, v: <version>, lu: <lastUpdated>, del: <deleted?>, m: <method>, res: <resource>,
-     s: <search values>, k: <index keys>}
-and in its history collection, one per *superseded* version:
-    {_id: "<id>/<version>", rid: <id>, v, lu, del, method, res}
-
-A create writes one document. An update or delete first archives the version it supersedes into
-history; that history `_id` is the serialization point: two writers racing to supersede the same
-version cannot both archive it, so optimistic concurrency needs no transaction.
+The stored documents are built and read back by fhirtrial.store.documents. A create writes one
+document. An update or delete first archives the version it supersedes into history; that
+history `_id` is the serialization point: two writers racing to supersede the same version cannot
+both archive it, so optimistic concurrency needs no transaction.
 """
 
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-import orjson
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
-from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.extract import (
-    exact_key,
-    normalize_reference,
-    search_fields,
-    walk,
-)
+from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Database
+from fhirtrial.store.documents import (
+    STORED_FIELDS,
+    Stored,
+    already_current,
+    archive_document,
+    deletion,
+    new_version,
+    now,
+    read_version,
+    written_by,
+)
 from fhirtrial.store.lookup import find_in
-from fhirtrial.store.query import KEYS, mongo_filter
+from fhirtrial.store.query import mongo_filter
+from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
 # At most this many resources are added per _revinclude (a page of 20 studies, each with its
 # many subjects, must stay a page).
 _REVINCLUDE_LIMIT = 1000
-# Everything a read, vread or history needs from a current document (not the search values).
-_STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
 _GUARD_STALE_SECONDS = 2.0
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A resource version as stored."""
-
-    resource: dict
-    version: int
-    last_updated: datetime
-    deleted: bool = False
-    method: str = "PUT"
-
-    @property
-    def id(self) -> str:
-        return self.resource["id"]
 
 
 @dataclass(frozen=True)
@@ -89,22 +72,6 @@ class HistoryPage:
     total: int
 
 
-def _now() -> datetime:
-    moment = datetime.now(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def _content_key(resource: dict) -> bytes:
-    """The resource without server-managed meta, serialized canonically."""
-    meta = dict(resource.get("meta") or {})
-    meta.pop("versionId", None)
-    meta.pop("lastUpdated", None)
-    body = {k: v for k, v in resource.items() if k != "meta"}
-    if meta:
-        body["meta"] = meta
-    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
-
-
 class Repository:
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -114,24 +81,24 @@ class Repository:
 
     async def read(self, resource_type: str, rid: str) -> Stored:
         doc = await self.database.collections(resource_type).current.find_one(
-            {"_id": rid}, _STORED_FIELDS
+            {"_id": rid}, STORED_FIELDS
         )
         if doc is None:
             raise NotFound(f"{resource_type}/{rid} is not known")
         if doc["del"]:
             raise Gone(f"{resource_type}/{rid} was deleted", headers={"ETag": f'W/"{doc["v"]}"'})
-        return Stored(doc["res"], doc["v"], doc["lu"])
+        return read_version(doc)
 
     async def vread(self, resource_type: str, rid: str, version: str) -> Stored:
         cols = self.database.collections(resource_type)
-        doc = await cols.current.find_one({"_id": rid}, _STORED_FIELDS)
+        doc = await cols.current.find_one({"_id": rid}, STORED_FIELDS)
         if doc is None or str(doc["v"]) != version:
             doc = await cols.history.find_one({"_id": f"{rid}/{version}"})
         if doc is None:
             raise NotFound(f"{resource_type}/{rid} has no version {version}")
         if doc["del"]:
             raise Gone(f"Version {version} of {resource_type}/{rid} is a deletion")
-        return Stored(doc["res"], doc["v"], doc["lu"])
+        return read_version(doc)
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -167,7 +134,7 @@ class Repository:
             validate_resource(resource)
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, _STORED_FIELDS)
+            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS)
             if if_match is not None and (
                 current is None or current["del"] or current["v"] != if_match
             ):
@@ -179,14 +146,9 @@ class Repository:
                 raise PreconditionFailed(
                     f"If-Match expected version {if_match} of {resource_type}/{rid}, found {found}"
                 )
+            if skip_unchanged and already_current(current, {**resource, "id": rid}):
+                return WriteResult(read_version(current), False, changed=False)
             live = current is not None and not current["del"]
-            if (
-                live
-                and skip_unchanged
-                and _content_key(current["res"]) == _content_key({**resource, "id": rid})
-            ):
-                stored = Stored(current["res"], current["v"], current["lu"])
-                return WriteResult(stored, False, changed=False)
             try:
                 stored = await self._write_new(
                     resource_type, rid, resource, superseding=current, method="PUT"
@@ -203,26 +165,17 @@ class Repository:
         """Delete the current version; returns the deletion's version, None if already deleted."""
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, _STORED_FIELDS)
+            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS)
             if current is None:
                 raise NotFound(f"{resource_type}/{rid} is not known")
             if current["del"]:
                 return None
-            version = current["v"] + 1
-            tombstone = {
-                "v": version,
-                "lu": _now(),
-                "del": True,
-                "m": "DELETE",
-                "s": {},
-                "k": [],
-                "t": [],
-            }
+            tombstone = deletion(current, now())
             try:
                 await self._supersede(cols, rid, current, tombstone)
             except _LostRace:
                 continue
-            return version
+            return tombstone["v"]
 
     async def _write_new(
         self,
@@ -236,21 +189,14 @@ class Repository:
         """Write the version after `superseding` (the current document, None if there is none);
         raises _LostRace when another writer got there first."""
         cols = self.database.collections(resource_type)
-        version, moment = (superseding["v"] if superseding else 0) + 1, _now()
-        meta = {
-            **(resource.get("meta") or {}),
-            "versionId": str(version),
-            "lastUpdated": format_instant(moment),
-        }
-        body = {**resource, "id": rid, "meta": meta}
-        current = {
-            "v": version,
-            "lu": moment,
-            "del": False,
-            "m": method,
-            "res": body,
-            **search_fields(body, self.types[resource_type]),
-        }
+        current, stored = new_version(
+            resource,
+            rid,
+            self.types[resource_type],
+            previous=superseding,
+            moment=now(),
+            method=method,
+        )
         if superseding is None:
             try:
                 await cols.current.insert_one({"_id": rid, **current})
@@ -258,7 +204,7 @@ class Repository:
                 raise _LostRace() from None
         else:
             await self._supersede(cols, rid, superseding, current)
-        return Stored(body, version, moment, method=method)
+        return stored
 
     async def _supersede(self, cols, rid: str, old: dict, new: dict) -> None:
         """Archive `old` (the current document) into history, then replace it with `new`."""
@@ -291,7 +237,7 @@ class Repository:
                 )
             if existing:
                 doc = existing[0]
-                return WriteResult(Stored(doc["res"], doc["v"], doc["lu"]), created=False)
+                return WriteResult(read_version(doc), created=False)
             rid = str(uuid.uuid4())
             if await self._take_guard(key, query, rid):
                 try:
@@ -311,7 +257,7 @@ class Repository:
     async def _take_guard(self, key: str, query: SearchQuery, rid: str) -> bool:
         guards = self.database.guards
         try:
-            await guards.insert_one({"_id": key, "rid": rid, "at": _now()})
+            await guards.insert_one({"_id": key, "rid": rid, "at": now()})
             return True
         except DuplicateKeyError:
             pass
@@ -322,7 +268,7 @@ class Repository:
         current = self.database.collections(query.resource_type).current
         if await current.count_documents(holder_filter, limit=1) == 0:
             # The holder may still be writing; only an old guard without its resource is stale.
-            if (_now() - guard["at"]).total_seconds() < _GUARD_STALE_SECONDS:
+            if (now() - guard["at"]).total_seconds() < _GUARD_STALE_SECONDS:
                 return False
         elif await current.count_documents(
             {"$and": [holder_filter, mongo_filter(query.criteria)]}, limit=1
@@ -330,7 +276,7 @@ class Repository:
             return False  # the holder matches: the next search returns it
         # The guarded resource was deleted or no longer matches: take the guard over.
         result = await guards.update_one(
-            {"_id": key, "rid": guard["rid"]}, {"$set": {"rid": rid, "at": _now()}}
+            {"_id": key, "rid": guard["rid"]}, {"$set": {"rid": rid, "at": now()}}
         )
         return result.modified_count == 1
 
@@ -420,7 +366,7 @@ class Repository:
         order = [("lu", DESCENDING), ("v", DESCENDING)]
         newest = [
             _history_entry(resource_type, doc["_id"], doc)
-            async for doc in cols.current.find(current_filter, _STORED_FIELDS)
+            async for doc in cols.current.find(current_filter, STORED_FIELDS)
             .sort(order)
             .limit(window)
         ]
@@ -432,23 +378,9 @@ class Repository:
         return HistoryPage(newest[offset:window], total)
 
 
-def archive_document(rid: str, current: dict) -> dict:
-    """The history document for a current version being superseded."""
-    return {
-        "_id": f"{rid}/{current['v']}",
-        "rid": rid,
-        "v": current["v"],
-        "lu": current["lu"],
-        "del": current["del"],
-        "method": current.get("m", "PUT"),
-        "res": current.get("res"),
-    }
-
-
 def _history_entry(resource_type: str, rid: str, doc: dict) -> HistoryEntry:
-    method = doc.get("method") or doc.get("m", "PUT")
     return HistoryEntry(
-        resource_type, rid, doc["v"], doc["lu"], method, None if doc["del"] else doc["res"]
+        resource_type, rid, doc["v"], doc["lu"], written_by(doc), None if doc["del"] else doc["res"]
     )
 
 

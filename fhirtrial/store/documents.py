@@ -1,0 +1,140 @@
+"""The stored document of a resource version: its shape, built and read back only here.
+
+In the current-version collection of a type, one document per resource:
+    {_id: <id>, v: <version>, lu: <lastUpdated>, del: <deleted?>, m: <method>, res: <resource>,
+     s: <search values>, k: <exact keys>, t: <string keys>}
+(`s`, `k` and `t`: see fhirtrial.store.search_keys; a deletion has them empty and no `res`.)
+In its history collection, one document per *superseded* version:
+    {_id: "<id>/<version>", rid: <id>, v, lu, del, method, res}
+
+Versions of a resource are numbered 1, 2, … whether a version is a write or a deletion. The
+stored resource carries its id and a `meta` whose versionId and lastUpdated the server sets; the
+rest of the meta sent is kept. lastUpdated is cut to milliseconds, the precision MongoDB keeps.
+Content is compared without those two (`content_key`): writers skip content already current
+(`already_current`).
+
+The history `_id` is the serialization point of the writers (fhirtrial.store.repository,
+fhirtrial.store.batch): two writers racing to supersede the same version cannot both archive it.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeGuard
+
+import orjson
+
+from fhirtrial.resources.dates import format_instant
+from fhirtrial.resources.registry import ResourceType
+from fhirtrial.store.search_keys import search_fields
+
+# Everything a read, vread, history or write needs from a current document (not the search fields).
+STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A resource version as stored: its body (with meta), version and write moment."""
+
+    resource: dict
+    version: int
+    last_updated: datetime
+
+    @property
+    def id(self) -> str:
+        return self.resource["id"]
+
+
+def now() -> datetime:
+    """The moment of a write, at the precision it is stored with."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def content_key(resource: dict) -> bytes:
+    """The resource without server-managed meta, serialized canonically."""
+    meta = dict(resource.get("meta") or {})
+    meta.pop("versionId", None)
+    meta.pop("lastUpdated", None)
+    body = {k: v for k, v in resource.items() if k != "meta"}
+    if meta:
+        body["meta"] = meta
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+def already_current(current: dict | None, resource: dict) -> TypeGuard[dict]:
+    """Whether `current` (the current document, None if there is none) is a live version with
+    the content of `resource` (which carries its id): writing it would make no new version."""
+    return (
+        current is not None
+        and not current["del"]
+        and content_key(current["res"]) == content_key(resource)
+    )
+
+
+def new_version(
+    resource: dict,
+    rid: str,
+    spec: ResourceType,
+    *,
+    previous: dict | None,
+    moment: datetime,
+    method: str,
+    search: dict | None = None,
+) -> tuple[dict, Stored]:
+    """The current document (without `_id`) of the version after `previous` (the current
+    document, None if there is none), and that version as stored.
+
+    `search` may hold the resource's `search_fields`, computed elsewhere (the importer's worker
+    processes); search values never depend on meta, so ones extracted before it was set hold."""
+    version = (previous["v"] if previous else 0) + 1
+    meta = {
+        **(resource.get("meta") or {}),
+        "versionId": str(version),
+        "lastUpdated": format_instant(moment),
+    }
+    body = {**resource, "id": rid, "meta": meta}
+    document = {
+        "v": version,
+        "lu": moment,
+        "del": False,
+        "m": method,
+        "res": body,
+        **(search or search_fields(body, spec)),
+    }
+    return document, Stored(body, version, moment)
+
+
+def deletion(previous: dict, moment: datetime) -> dict:
+    """The current document (without `_id`) of the deletion after `previous`."""
+    return {
+        "v": previous["v"] + 1,
+        "lu": moment,
+        "del": True,
+        "m": "DELETE",
+        "s": {},
+        "k": [],
+        "t": [],
+    }
+
+
+def archive_document(rid: str, current: dict) -> dict:
+    """The history document for a current version being superseded."""
+    return {
+        "_id": f"{rid}/{current['v']}",
+        "rid": rid,
+        "v": current["v"],
+        "lu": current["lu"],
+        "del": current["del"],
+        "method": current.get("m", "PUT"),
+        "res": current.get("res"),
+    }
+
+
+def read_version(document: dict) -> Stored:
+    """A version as stored, from its current or history document (not a deletion)."""
+    return Stored(document["res"], document["v"], document["lu"])
+
+
+def written_by(document: dict) -> str:
+    """The interaction that wrote a version, from its current or history document."""
+    return document.get("method") or document.get("m", "PUT")

@@ -1,0 +1,101 @@
+"""The search fields of a stored document, and the index keys a search looks for.
+
+Written at write time (`search_fields`), read by fhirtrial.store.query:
+- `s`: per parameter, the values fhirtrial.resources.extract selects from the resource, unindexed
+  (sorting, `:exact`, `:missing`, dates, `:contains`, `:below`);
+- `k`: "<param>=<value>" for token, reference and uri values (exact matches), e.g.
+  "status=c:active";
+- `t`: "<param>~<folded>" for string values (prefix ranges), e.g. "name~welch cancer center".
+Each array is under one multikey index, so a write maintains one or two indexes, not one per
+parameter. The `t` index exists only where the database can use it for a prefix range (mongod);
+SecantusDB scans for a range inside an array anyway, so there `t` is left unindexed and strings
+cost nothing at write time.
+
+Each key costs every write, so none is kept that a query can reach another way (`index_keys` on
+the write side, `exact_search_keys` and `string_search_keys` on the search side): a code without
+a system has only its "n:" key (a search by code alone looks for "c:" and "n:"), a reference with
+known target types only its "<Type>/<id>" key (a bare id is searched as each target type), and
+`address` does not repeat the city, state, postal code and country that have their own
+parameters. "s:<system>" keys stay: a prefix range over "sc:<system>|" could not use
+SecantusDB's index.
+"""
+
+from collections.abc import Sequence
+
+from fhirtrial.resources.extract import parameter_values
+from fhirtrial.resources.registry import ResourceType, SearchParameter
+
+KEYS = "k"
+TEXT_KEYS = "t"
+
+# A search on the key parameter also looks under the keys of these parameters (where the type has
+# them), so their values are not indexed a second time under it: an `address` search is a prefix
+# search over the address text and lines, and over the city, state, postal code and country keys.
+SHARED_STRING_KEYS = {
+    "address": ("address-city", "address-state", "address-postalcode", "address-country"),
+}
+
+
+def search_fields(resource: dict, spec: ResourceType) -> dict:
+    """The stored search fields of one resource: values per parameter (`s`), exact keys (`k`)
+    and string keys (`t`)."""
+    values: dict[str, list] = {}
+    keys: list[str] = []
+    text_keys: list[str] = []
+    for param in spec.search_params.values():
+        found = parameter_values(resource, param)
+        for key, vals in found.items():
+            if vals:
+                values[key] = vals
+        own = index_keys(param, found.get(param.name) or [])
+        if param.type == "string":
+            text_keys += own
+        else:
+            keys += own
+    for name, parts in SHARED_STRING_KEYS.items():
+        if name in values and any(part in values for part in parts):
+            shared = {string_key(name, v) for part in parts for v in values.get(part, ())}
+            text_keys = [k for k in text_keys if k not in shared]
+    return {"s": values, KEYS: keys, TEXT_KEYS: text_keys}
+
+
+def index_keys(param: SearchParameter, values: list[str]) -> list[str]:
+    """The index keys for one parameter's extracted values."""
+    if param.type == "string":
+        return [string_key(param.name, v) for v in values]
+    if param.type == "token":
+        present = set(values)
+        kept = [v for v in values if not (v.startswith("c:") and f"n:{v[2:]}" in present)]
+        return [exact_key(param.name, v) for v in kept]
+    if param.type == "reference":
+        return [exact_key(param.name, v) for v in values if "/" in v or not param.targets]
+    if param.type == "uri":
+        return [exact_key(param.name, v) for v in values]
+    return []
+
+
+def exact_search_keys(param: SearchParameter, values: Sequence[str]) -> list[str]:
+    """The `k` keys that token, reference or uri search values (as parsed) match."""
+    return [key for value in values for key in _exact_search_keys(param, value)]
+
+
+def _exact_search_keys(param: SearchParameter, value: str) -> list[str]:
+    if param.type == "token" and value.startswith("c:"):  # any system, or none
+        return [exact_key(param.name, value), exact_key(param.name, f"n:{value[2:]}")]
+    if param.type == "reference" and "/" not in value and param.targets:
+        return [exact_key(param.name, f"{target}/{value}") for target in param.targets]
+    return [exact_key(param.name, value)]
+
+
+def string_search_keys(param: SearchParameter, values: Sequence[str]) -> list[str]:
+    """The `t` key prefixes that string search values (folded) look for."""
+    names = (param.name, *SHARED_STRING_KEYS.get(param.name, ()))
+    return [string_key(name, v) for name in names for v in values]
+
+
+def exact_key(name: str, value: str) -> str:
+    return f"{name}={value}"
+
+
+def string_key(name: str, folded: str) -> str:
+    return f"{name}~{folded}"
