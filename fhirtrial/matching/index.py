@@ -86,7 +86,7 @@ async def ensure_indexes(database: Database) -> None:
     # Only what `_stale_studies` looks up (matching reads the in-memory mirror), and only where
     # its $or can use them: SecantusDB scans for an $or whatever the indexes, so there they
     # would only make each write of an entry dearer.
-    wanted = [] if await database.is_secantusdb() else ["ev_1", "loc_ids_1"]
+    wanted = [] if (await database.capabilities()).secantusdb else ["ev_1", "loc_ids_1"]
     for name in wanted:
         await collection.create_index([(name.removesuffix("_1"), ASCENDING)])
     existing = await collection.index_information()
