@@ -119,7 +119,7 @@ def import_(
             TimeElapsedColumn(),
         )
         async with (
-            open_database(settings) as database,
+            open_database(settings) as opened,
             CtGovClient(
                 settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
             ) as client,
@@ -159,7 +159,9 @@ def import_(
                     many = isinstance(source, list) and len(source) > 100
                     pool = (workers or os.cpu_count() or 1) if many else 1
                     summaries.append(
-                        await import_studies(database, source, progress=progress, workers=pool)
+                        await import_studies(
+                            opened.database, source, progress=progress, workers=pool
+                        )
                     )
         failed = 0
         for summary in summaries:
@@ -180,8 +182,8 @@ def recompile(
     from fhirtrial.runtime import open_database
 
     async def run() -> int:
-        async with open_database(Settings()) as database:
-            summary = await run_recompile(database, list(nct) if nct else None)
+        async with open_database(Settings()) as opened:
+            summary = await run_recompile(opened.database, list(nct) if nct else None)
         for line in summary.lines():
             typer.echo(line)
         return 1 if summary.failures else 0
@@ -233,8 +235,8 @@ def match(
     async def run() -> int:
         try:
             request = match_request({"resourceType": "Parameters", "parameter": parameters})
-            async with open_database(Settings()) as database:
-                result = await match_patient(database, request)
+            async with open_database(Settings()) as opened:
+                result = await match_patient(opened.database, request)
         except FHIRError as error:
             for issue in error.issues:
                 typer.echo(f"error: {issue.diagnostics}", err=True)
