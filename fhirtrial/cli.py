@@ -160,7 +160,7 @@ def import_(
                     pool = (workers or os.cpu_count() or 1) if many else 1
                     summaries.append(
                         await import_studies(
-                            opened.database, source, progress=progress, workers=pool
+                            opened.matching, source, progress=progress, workers=pool
                         )
                     )
         failed = 0
@@ -236,7 +236,7 @@ def match(
         try:
             request = match_request({"resourceType": "Parameters", "parameter": parameters})
             async with open_database(Settings()) as opened:
-                result = await match_patient(opened.database, request)
+                result = await match_patient(opened.matching, request)
         except FHIRError as error:
             for issue in error.issues:
                 typer.echo(f"error: {issue.diagnostics}", err=True)

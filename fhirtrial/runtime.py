@@ -2,8 +2,9 @@
 
 `open_database` connects to `FHIRTRIAL_MONGODB_URL`, or else to the embedded server already
 running for the data directory, or else starts one (and stops it on exit); then it ensures the
-indexes. It yields an `OpenDatabase`: the database and the embedded server this process started,
-if any (the HTTP server supervises it).
+indexes. It yields an `OpenDatabase`: the database, the `MatchService` that holds this process's
+matching state over it (created here and nowhere else), and the embedded server this process
+started, if any (the HTTP server supervises it).
 """
 
 import asyncio
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from fhirtrial.config import Settings
+from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.embedded import EmbeddedMongo, running_server_url
@@ -24,6 +26,7 @@ log = logging.getLogger("fhirtrial")
 @dataclass(frozen=True)
 class OpenDatabase:
     database: Database
+    matching: MatchService
     embedded: EmbeddedMongo | None
     """The embedded server this process started (None: an external or already running one)."""
 
@@ -53,7 +56,7 @@ async def open_database(settings: Settings) -> AsyncIterator[OpenDatabase]:
     )
     try:
         await database.ensure_indexes()
-        yield OpenDatabase(database, embedded)
+        yield OpenDatabase(database, MatchService(database), embedded)
     finally:
         await database.close()
         if embedded is not None:

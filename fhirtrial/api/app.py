@@ -56,8 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             database, embedded = opened.database, opened.embedded
             await publish(database)
             if settings.load_seeds:
-                await load_seeds_if_empty(database)
-            app.state.context = ServerContext(settings, Repository(database))
+                await load_seeds_if_empty(opened.matching)
+            app.state.context = ServerContext(settings, Repository(database), opened.matching)
             app.state.embedded = embedded
             supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
             try:

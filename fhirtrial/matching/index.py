@@ -17,12 +17,9 @@ in-memory mirror of the collection (`mirror.IndexMirror`), refreshed by the same
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import itertools
 import logging
-import weakref
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -31,6 +28,7 @@ from pymongo.errors import PyMongoError
 
 from fhirtrial.matching import keys as match_keys
 from fhirtrial.matching.mirror import IndexMirror
+from fhirtrial.matching.service import MatchService
 from fhirtrial.matching.study_facets import condition_terms, open_site, phase_keys, status_keys
 from fhirtrial.store.batch import WrittenBatch
 from fhirtrial.store.database import Database
@@ -40,46 +38,18 @@ log = logging.getLogger("fhirtrial.matching")
 
 INDEX = "_match_index"
 SYNC = "_match_sync"
-# A write becomes visible within this long after its lastUpdated stamp (transactions, clocks).
-SETTLE_MARGIN = timedelta(seconds=5)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WATCHED = ("ResearchStudy", "EvidenceVariable", "Location")
 _BATCH = 200
 _FEW = 100
 
 
-@dataclass
-class _IndexState:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    settled: datetime | None = None
-    persisted: datetime | None = None
-    ready: bool = False
-    mirror: IndexMirror = field(default_factory=IndexMirror)
-    # lastUpdated moments of batches the importer hook indexed and the sync has not settled yet.
-    imported_moments: set[datetime] = field(default_factory=set)
-
-
-_STATES: weakref.WeakKeyDictionary[Database, _IndexState] = weakref.WeakKeyDictionary()
-
-
-def _state(database: Database) -> _IndexState:
-    state = _STATES.get(database)
-    if state is None:
-        state = _STATES[database] = _IndexState()
-    return state
-
-
-def index_mirror(database: Database) -> IndexMirror:
-    """This process's copy of the index; current after `sync_index`."""
-    return _state(database).mirror
-
-
 def index_collection(database: Database):
     return database.db[INDEX]
 
 
-async def ensure_indexes(database: Database) -> None:
-    state = _state(database)
+async def ensure_indexes(service: MatchService) -> None:
+    state, database = service.index, service.database
     if state.ready:
         return
     collection = index_collection(database)
@@ -176,16 +146,17 @@ def index_document(
 # ---------------------------------------------------------------- writing
 
 
-async def index_studies(database: Database, study_ids: list[str]) -> int:
+async def index_studies(service: MatchService, study_ids: list[str]) -> int:
     """(Re)build the index entries of these studies from the store; returns how many changed."""
-    await ensure_indexes(database)
+    await ensure_indexes(service)
     changed = 0
     for start in range(0, len(study_ids), _BATCH):
-        changed += await _index_batch(database, study_ids[start : start + _BATCH])
+        changed += await _index_batch(service, study_ids[start : start + _BATCH])
     return changed
 
 
-async def _index_batch(database: Database, study_ids: list[str]) -> int:
+async def _index_batch(service: MatchService, study_ids: list[str]) -> int:
+    database = service.database
     studies = await _current(database, "ResearchStudy", study_ids)
     ev_ids = [ev for doc in studies.values() if (ev := evidence_variable_id(doc["res"]))]
     loc_ids = [loc for doc in studies.values() for loc in location_ids(doc["res"])]
@@ -204,19 +175,19 @@ async def _index_batch(database: Database, study_ids: list[str]) -> int:
             index_document(study, doc["v"], (ev_doc["res"], ev_doc["v"]) if ev_doc else None, sites)
         )
     gone = [rid for rid in study_ids if rid not in studies]
-    await _put_entries(database, entries, gone)
+    await _put_entries(service, entries, gone)
     return len(entries) + len(gone)
 
 
-async def _put_entries(database: Database, entries: list[dict], gone: list[str] = ()) -> None:
-    collection = index_collection(database)
+async def _put_entries(service: MatchService, entries: list[dict], gone: list[str] = ()) -> None:
+    collection = index_collection(service.database)
     if gone:
         await collection.delete_many({"_id": {"$in": list(gone)}})
     if entries:
         await collection.bulk_write(
             [ReplaceOne({"_id": e["_id"]}, e, upsert=True) for e in entries], ordered=False
         )
-    mirror = index_mirror(database)
+    mirror = service.index.mirror
     if mirror.loaded:
         for entry in entries:
             mirror.put(entry)
@@ -233,8 +204,9 @@ async def _current(database: Database, resource_type: str, ids: list[str]) -> di
     return {doc["_id"]: doc async for doc in found if not doc["del"]}
 
 
-async def rebuild_index(database: Database) -> int:
-    await ensure_indexes(database)
+async def rebuild_index(service: MatchService) -> int:
+    database = service.database
+    await ensure_indexes(service)
     await index_collection(database).delete_many({})
     ids = [
         doc["_id"]
@@ -242,22 +214,22 @@ async def rebuild_index(database: Database) -> int:
             {"del": False}, {"_id": 1}
         )
     ]
-    count = await index_studies(database, ids)
-    state = _state(database)
+    count = await index_studies(service, ids)
+    state = service.index
     state.settled = None
     state.mirror = IndexMirror()
     await database.db[SYNC].delete_many({})
-    await sync_index(database)
+    await sync_index(service)
     return count
 
 
 # ---------------------------------------------------------------- keeping up with other writers
 
 
-async def sync_index(database: Database) -> int:
+async def sync_index(service: MatchService) -> int:
     """Re-index the studies whose study, criteria or sites changed since the last sync."""
-    await ensure_indexes(database)
-    state = _state(database)
+    await ensure_indexes(service)
+    state, database = service.index, service.database
     async with state.lock:
         started = datetime.now(UTC)
         if state.settled is None:
@@ -273,10 +245,10 @@ async def sync_index(database: Database) -> int:
         }
         stale, affected = await _stale_studies(database, changed)
         if stale:
-            await index_studies(database, sorted(stale))
+            await index_studies(service, sorted(stale))
         if affected - stale:  # re-indexed by another process: copy its entries
             await _refresh_mirror(database, state.mirror, affected - stale)
-        settled = max(state.settled, started - SETTLE_MARGIN)
+        settled = max(state.settled, started - state.settle_margin)
         state.settled = settled
         if stale or any(changed.values()) or settled - state.persisted > timedelta(minutes=1):
             await database.db[SYNC].replace_one(
@@ -344,7 +316,7 @@ async def _stale_studies(database: Database, changed: dict[str, dict]) -> tuple[
 
 
 async def refresh_after_import(
-    database: Database, study_ids: list[str], written: WrittenBatch | None = None
+    service: MatchService, study_ids: list[str], written: WrittenBatch | None = None
 ) -> None:
     """The importer's hook: index the studies it just wrote (from `written`, the batch as stored,
     when given: no read-back), then move the sync's settled moment past them when nothing else
@@ -352,18 +324,20 @@ async def refresh_after_import(
     is only logged: the next `sync_index` catches up."""
     try:
         if written is None:
-            await index_studies(database, study_ids)
+            await index_studies(service, study_ids)
         else:
-            await _index_written(database, study_ids, written)
-        await _settle_after_import(database, study_ids, written)
+            await _index_written(service, study_ids, written)
+        await _settle_after_import(service, study_ids, written)
     except PyMongoError:
         log.warning("Could not update the match index after an import; the next match will")
 
 
-async def _index_written(database: Database, study_ids: list[str], written: WrittenBatch) -> None:
+async def _index_written(
+    service: MatchService, study_ids: list[str], written: WrittenBatch
+) -> None:
     """Index entries built from the resources of a batch write; a study whose criteria or sites
     are not all in the batch is indexed from the store instead."""
-    await ensure_indexes(database)
+    await ensure_indexes(service)
     stored = written.stored
     entries, elsewhere = [], []
     for rid in study_ids:
@@ -385,9 +359,9 @@ async def _index_written(database: Database, study_ids: list[str], written: Writ
                 {loc: (site.resource, site.version) for loc, site in sites.items() if site},
             )
         )
-    await _put_entries(database, entries)
+    await _put_entries(service, entries)
     if elsewhere:
-        await index_studies(database, elsewhere)
+        await index_studies(service, elsewhere)
 
 
 _TICK = timedelta(milliseconds=1)
@@ -406,9 +380,9 @@ def _last_tick_before(moment: datetime) -> datetime:
 
 
 async def _settle_after_import(
-    database: Database, study_ids: list[str], written: WrittenBatch | None
+    service: MatchService, study_ids: list[str], written: WrittenBatch | None
 ) -> None:
-    state = _state(database)
+    state, database = service.index, service.database
     async with state.lock:
         saved = await database.db[SYNC].find_one({"_id": "settled"})
         settled = saved["at"] if saved else _EPOCH
@@ -425,7 +399,7 @@ async def _settle_after_import(
             return
         moment = max(moments)
         state.imported_moments = {m for m in state.imported_moments if m > settled} | {moment}
-        target = min(moment, datetime.now(UTC) - SETTLE_MARGIN)
+        target = min(moment, datetime.now(UTC) - state.settle_margin)
         if target <= settled:
             return
         # Anything else written after the settled moment and before this batch was not indexed

@@ -16,15 +16,15 @@ from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
-from fhirtrial.matching.index import index_mirror, sync_index
+from fhirtrial.matching.index import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.patient_input import read_patient
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
+from fhirtrial.matching.service import MatchService
 from fhirtrial.matching.study_facets import DEFAULT_STATUSES
 from fhirtrial.resources.patient_record import PatientRecord
-from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.matching")
 
@@ -70,7 +70,8 @@ class MatchResult:
         return self.matches[: len(self.subjects)]
 
 
-async def match_patient(database: Database, request: MatchRequest) -> MatchResult:
+async def match_patient(matching: MatchService, request: MatchRequest) -> MatchResult:
+    database = matching.database
     as_of = request.as_of or datetime.now(UTC).date()
     record = read_patient(request.bundle, as_of=as_of, where=request.bundle_path)
     origin, issues = _origin(request, record)
@@ -80,9 +81,9 @@ async def match_patient(database: Database, request: MatchRequest) -> MatchResul
         patient_key, subject, stored_patient = await persist.prepare_patient(
             database, request.bundle
         )
-    await sync_index(database)
+    await sync_index(matching)
     keys = patient_keys(record)
-    candidates = _candidates(database, request, keys)
+    candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
     distances = {}
     if origin is not None:
@@ -95,7 +96,7 @@ async def match_patient(database: Database, request: MatchRequest) -> MatchResul
                 for c in candidates
                 if distances[c["_id"]] is not None and distances[c["_id"]] <= radius
             ]
-    matches = await _evaluate(database, candidates, record, as_of)
+    matches = await _evaluate(matching, candidates, record, as_of)
     for match in matches:
         match.distance = distances.get(match.study_id)
     if not request.include_ineligible:
@@ -104,7 +105,10 @@ async def match_patient(database: Database, request: MatchRequest) -> MatchResul
     returned = matches[: request.count]
     versions = {c["_id"]: c.get("rs_v") for c in candidates}
     studies = await load_current(
-        database, "ResearchStudy", {m.study_id: versions.get(m.study_id) for m in returned}
+        database,
+        matching.resources,
+        "ResearchStudy",
+        {m.study_id: versions.get(m.study_id) for m in returned},
     )
     returned = [m for m in returned if m.study_id in studies]
     subjects = [
@@ -165,14 +169,14 @@ def _origin(request: MatchRequest, record: PatientRecord) -> tuple[Point | None,
     return None, issues
 
 
-def _candidates(database: Database, request: MatchRequest, keys: PatientKeys) -> list[dict]:
+def _candidates(matching: MatchService, request: MatchRequest, keys: PatientKeys) -> list[dict]:
     """Index entries of the studies worth evaluating (see keys.py for why a key may rule out)."""
     statuses = request.statuses if request.statuses is not None else DEFAULT_STATUSES
     use_keys = not request.include_ineligible
     diagnoses = None
     if use_keys and keys.diagnoses is not None:
         diagnoses = [*keys.diagnoses, ANY_DIAGNOSIS]
-    return index_mirror(database).select(
+    return matching.index.mirror.select(
         statuses=statuses,
         diagnoses=diagnoses,
         age=keys.age if use_keys else None,
@@ -204,7 +208,7 @@ def _condition_filter_passes(candidate: dict, filters: tuple[ConditionFilter, ..
 
 
 async def _evaluate(
-    database: Database, candidates: list[dict], record: PatientRecord, as_of: date
+    matching: MatchService, candidates: list[dict], record: PatientRecord, as_of: date
 ) -> list[StudyMatch]:
     """Evaluate each distinct set of criteria once; studies sharing one share the result."""
     representatives: dict[str, dict] = {}
@@ -212,7 +216,10 @@ async def _evaluate(
         if candidate.get("ev") and candidate.get("ev_v") is not None:
             representatives.setdefault(candidate["sig"], candidate)
     criteria = await load_current(
-        database, "EvidenceVariable", {c["ev"]: c["ev_v"] for c in representatives.values()}
+        matching.database,
+        matching.resources,
+        "EvidenceVariable",
+        {c["ev"]: c["ev_v"] for c in representatives.values()},
     )
     outcomes: dict[str, tuple[StudyEvaluation | None, str | None]] = {}
     for signature, candidate in representatives.items():
