@@ -31,7 +31,7 @@ from _common import ServerProcess, machine_facts
 
 from fhirtrial import __version__
 from fhirtrial.mappers.ctgov import map_study
-from fhirtrial.matching.index import refresh_after_import
+from fhirtrial.matching.index.settle import refresh_after_import
 from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import write_units

@@ -20,7 +20,7 @@ from fhirtrial.catalog.records import pack_record, save_records
 from fhirtrial.ctgov.sources import check_raw_record
 from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
-from fhirtrial.matching.index import refresh_after_import
+from fhirtrial.matching.index.settle import refresh_after_import
 from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.extract import search_fields
 from fhirtrial.resources.registry import RESOURCE_TYPES

@@ -16,7 +16,7 @@ from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
-from fhirtrial.matching.index import sync_index
+from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.patient_input import read_patient
 from fhirtrial.matching.ranking import rank_key, search_score

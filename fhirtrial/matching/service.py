@@ -13,7 +13,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from fhirtrial.matching.mirror import IndexMirror
+from fhirtrial.matching.index.mirror import IndexMirror
 from fhirtrial.matching.resource_cache import ResourceCache
 from fhirtrial.store.database import Database
 

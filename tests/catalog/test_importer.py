@@ -227,7 +227,8 @@ async def test_match_index_written_by_the_import_equals_one_rebuilt_from_the_sto
 ):
     """The importer indexes each batch from the resources it wrote, without reading them back;
     what `$match` reads must be exactly what a rebuild from the stored resources gives."""
-    from fhirtrial.matching.index import index_collection, rebuild_index
+    from fhirtrial.matching.index.collection import index_collection
+    from fhirtrial.matching.index.sync import rebuild_index
 
     changed = copy.deepcopy(RECORDS[:12])
     changed[3]["protocolSection"]["eligibilityModule"]["minimumAge"] = "30 Years"
@@ -292,20 +293,21 @@ async def test_a_site_changed_by_someone_else_between_import_batches_reaches_the
     """After each batch the importer tells the match index's sync to skip its own writes; a
     write by someone else between two batches must still be picked up by the next sync."""
     from fhirtrial.mappers.ctgov import map_study
-    from fhirtrial.matching import index
+    from fhirtrial.matching.index.collection import index_collection
+    from fhirtrial.matching.index.sync import sync_index
 
     matching.index.settle_margin = timedelta(0)  # no waiting for late writes
     with_sites = [r for r in RECORDS if r["protocolSection"].get("contactsLocationsModule")]
     first, second = with_sites[0], with_sites[1]
     site = next(r for r in map_study(first).resources if r["resourceType"] == "Location")
     await import_studies(matching, inputs([first]))
-    await index.sync_index(matching)
+    await sync_index(matching)
     await asyncio.sleep(0.01)
     await Repository(database).update("Location", site["id"], {**site, "name": "Renamed"})
     await asyncio.sleep(0.01)
     await import_studies(matching, inputs([second]))
-    await index.sync_index(matching)
-    entry = await index.index_collection(database).find_one({"_id": nct(first)})
+    await sync_index(matching)
+    entry = await index_collection(database).find_one({"_id": nct(first)})
     assert entry["loc_v"][site["id"]] == 2
 
 

@@ -3,7 +3,7 @@
 SecantusDB evaluates filters in Python and a multi-key candidate query over 10,000 index documents
 costs 200-600 ms there, while the same selection from posting lists in memory costs about a
 millisecond. The database collection stays the shared, durable index; each process mirrors it
-(~1 KB per study) and `index.sync_index` keeps the mirror current.
+(~1 KB per study) and `sync.sync_index` keeps the mirror current.
 """
 
 from __future__ import annotations
