@@ -16,6 +16,7 @@ from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
+from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.patient_input import read_patient
@@ -94,7 +95,7 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
             candidates = [
                 c
                 for c in candidates
-                if distances[c["_id"]] is not None and distances[c["_id"]] <= radius
+                if (distance := distances[c["_id"]]) is not None and distance <= radius
             ]
     matches = await _evaluate(matching, candidates, record, as_of)
     for match in matches:
@@ -169,7 +170,9 @@ def _origin(request: MatchRequest, record: PatientRecord) -> tuple[Point | None,
     return None, issues
 
 
-def _candidates(matching: MatchService, request: MatchRequest, keys: PatientKeys) -> list[dict]:
+def _candidates(
+    matching: MatchService, request: MatchRequest, keys: PatientKeys
+) -> list[IndexEntry]:
     """Index entries of the studies worth evaluating (see keys.py for why a key may rule out)."""
     statuses = request.statuses if request.statuses is not None else DEFAULT_STATUSES
     use_keys = not request.include_ineligible
@@ -187,7 +190,7 @@ def _candidates(matching: MatchService, request: MatchRequest, keys: PatientKeys
     )
 
 
-def _condition_filter_passes(candidate: dict, filters: tuple[ConditionFilter, ...]) -> bool:
+def _condition_filter_passes(candidate: IndexEntry, filters: tuple[ConditionFilter, ...]) -> bool:
     """Any of the requested conditions names one of the study's conditions or keywords."""
     if not filters:
         return True
@@ -208,22 +211,24 @@ def _condition_filter_passes(candidate: dict, filters: tuple[ConditionFilter, ..
 
 
 async def _evaluate(
-    matching: MatchService, candidates: list[dict], record: PatientRecord, as_of: date
+    matching: MatchService, candidates: list[IndexEntry], record: PatientRecord, as_of: date
 ) -> list[StudyMatch]:
     """Evaluate each distinct set of criteria once; studies sharing one share the result."""
-    representatives: dict[str, dict] = {}
+    # signature → (EvidenceVariable id, its version, the first study with these criteria)
+    representatives: dict[str, tuple[str, int, IndexEntry]] = {}
     for candidate in candidates:
-        if candidate.get("ev") and candidate.get("ev_v") is not None:
-            representatives.setdefault(candidate["sig"], candidate)
+        ev, ev_v = candidate.get("ev"), candidate.get("ev_v")
+        if ev and ev_v is not None:
+            representatives.setdefault(candidate["sig"], (ev, ev_v, candidate))
     criteria = await load_current(
         matching.database,
         matching.resources,
         "EvidenceVariable",
-        {c["ev"]: c["ev_v"] for c in representatives.values()},
+        {ev: ev_v for ev, ev_v, _ in representatives.values()},
     )
     outcomes: dict[str, tuple[StudyEvaluation | None, str | None]] = {}
-    for signature, candidate in representatives.items():
-        evidence_variable = criteria.get(candidate["ev"])
+    for signature, (ev, _, candidate) in representatives.items():
+        evidence_variable = criteria.get(ev)
         if evidence_variable is None:
             continue
         outcomes[signature] = _evaluate_one(evidence_variable, candidate, record, as_of)
@@ -250,7 +255,7 @@ async def _evaluate(
 
 
 def _evaluate_one(
-    evidence_variable: dict, candidate: dict, record: PatientRecord, as_of: date
+    evidence_variable: dict, candidate: IndexEntry, record: PatientRecord, as_of: date
 ) -> tuple[StudyEvaluation | None, str | None]:
     try:
         return (

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pymongo import ASCENDING, ReplaceOne
 
-from fhirtrial.matching.index.documents import evidence_variable_id, index_document, location_ids
+from fhirtrial.matching.index.documents import (
+    IndexEntry,
+    evidence_variable_id,
+    index_document,
+    location_ids,
+)
 from fhirtrial.matching.service import MatchService
 from fhirtrial.store.database import Database
 from fhirtrial.store.lookup import find_in
@@ -69,7 +76,9 @@ async def _index_batch(service: MatchService, study_ids: list[str]) -> int:
     return len(entries) + len(gone)
 
 
-async def put_entries(service: MatchService, entries: list[dict], gone: list[str] = ()) -> None:
+async def put_entries(
+    service: MatchService, entries: list[IndexEntry], gone: Sequence[str] = ()
+) -> None:
     collection = index_collection(service.database)
     if gone:
         await collection.delete_many({"_id": {"$in": list(gone)}})

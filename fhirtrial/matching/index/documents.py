@@ -1,14 +1,41 @@
 """Building the match-index entry of one study from its ResearchStudy, EvidenceVariable and
-Locations (see the package docstring for the entry's fields)."""
+Locations."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import TypedDict
 
 import orjson
 
 from fhirtrial.matching import keys as match_keys
 from fhirtrial.matching.study_facets import condition_terms, open_site, phase_keys, status_keys
+
+
+class IndexEntry(TypedDict):
+    """One study's document in `_match_index` and in the mirror. Entries written by earlier
+    versions may lack the later fields (title, groups, cond_*): readers use `.get` for those."""
+
+    _id: str  # the ResearchStudy id
+    # The versions the entry was built from: study, criteria (EvidenceVariable), sites.
+    rs_v: int
+    ev: str | None
+    ev_v: int | None
+    loc_ids: list[str]
+    loc_v: dict[str, int]
+    title: str | None
+    status: list[str]  # CT.gov overallStatus keys
+    phase: list[str]  # HL7 research-study-phase codes
+    dx: list[str]  # diagnosis concept keys, or "*" (see keys.py)
+    age_lo: float
+    age_hi: float
+    sex: str
+    sites: list[list[float]]  # [lat, lon] of the open sites
+    groups: list[dict]  # comparisonGroup: linkId, name, description
+    cond_text: list[str]
+    cond_codes: list[str]  # "system|code"
+    cond_concepts: list[str]
+    sig: str  # criteria signature: equal signatures evaluate alike
 
 
 def evidence_variable_id(study: dict) -> str | None:
@@ -45,7 +72,7 @@ def _without_descriptions(node):
 
 def index_document(
     study: dict, version: int, evidence: tuple[dict, int] | None, locations: dict[str, tuple]
-) -> dict:
+) -> IndexEntry:
     """The index entry of one study; `locations` maps Location id → (resource, version)."""
     groups = [
         {k: g[k] for k in ("linkId", "name", "description") if k in g}
@@ -58,8 +85,11 @@ def index_document(
     for location, _ in locations.values():
         position = location.get("position") or {}
         latitude, longitude = position.get("latitude"), position.get("longitude")
-        numeric = isinstance(latitude, int | float) and isinstance(longitude, int | float)
-        if numeric and open_site(location):
+        if (
+            isinstance(latitude, int | float)
+            and isinstance(longitude, int | float)
+            and open_site(location)
+        ):
             sites.append([float(latitude), float(longitude)])
     texts, codes, concepts = condition_terms(study)
     return {

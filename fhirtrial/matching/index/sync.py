@@ -8,8 +8,10 @@ and whose entry was built from other versions, then moves the settled moment for
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from fhirtrial.matching.index.collection import ensure_indexes, index_collection, index_studies
+from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.mirror import IndexMirror
 from fhirtrial.matching.service import MatchService
 from fhirtrial.store.database import Database
@@ -40,7 +42,7 @@ async def sync_index(service: MatchService) -> int:
     state, database = service.index, service.database
     async with state.lock:
         started = datetime.now(UTC)
-        if state.settled is None:
+        if state.settled is None or state.persisted is None:  # set together
             state.settled = await saved_settled(database)
             state.persisted = state.settled
         if not state.mirror.loaded:
@@ -76,7 +78,7 @@ async def _refresh_mirror(database: Database, mirror: IndexMirror, ids: set[str]
     }
     for rid in ids:
         if rid in found:
-            mirror.put(found[rid])
+            mirror.put(cast(IndexEntry, found[rid]))
         else:
             mirror.remove(rid)
 
