@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
@@ -100,7 +101,7 @@ def import_(
     """Import ClinicalTrials.gov studies as ResearchStudy + PlanDefinition + EvidenceVariable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fhirtrial.catalog.importer import import_studies
+    from fhirtrial.catalog.importer import StudyInput, import_studies
     from fhirtrial.catalog.sources import from_files, from_nct_ids, from_search
     from fhirtrial.ctgov import CtGovClient
     from fhirtrial.runtime import open_database
@@ -126,7 +127,7 @@ def import_(
         ):
             with Progress(*columns, transient=False) as bar:
                 total = None
-                sources = []
+                sources: list[list[StudyInput] | AsyncIterator[StudyInput]] = []
                 if file:
                     inputs = from_files(list(file))
                     total = len(inputs)
@@ -225,7 +226,10 @@ def match(
     from fhirtrial.runtime import open_database
 
     parameters: list[dict] = [{"name": "patient", "resource": orjson.loads(bundle.read_bytes())}]
-    options = {"asOf": ("valueDate", as_of), "zipCode": ("valueString", zip_code)}
+    options: dict[str, tuple[str, object]] = {
+        "asOf": ("valueDate", as_of),
+        "zipCode": ("valueString", zip_code),
+    }
     options |= {"travelRadius": ("valueDecimal", radius), "count": ("valueInteger", count)}
     options["includeIneligible"] = ("valueBoolean", include_ineligible)
     for name, (kind, value) in options.items():

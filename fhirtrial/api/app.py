@@ -75,9 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         routes=list(ROUTES),
     )
-    app.add_exception_handler(FHIRError, _fhir_error)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(PyMongoError, _database_error)
+    # Starlette types every handler as taking an Exception; each gets only its own type.
+    app.add_exception_handler(FHIRError, _fhir_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(PyMongoError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     return app
 
