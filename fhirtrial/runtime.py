@@ -25,6 +25,8 @@ log = logging.getLogger("fhirtrial")
 
 @dataclass(frozen=True)
 class OpenDatabase:
+    """The open database and what this process keeps over it."""
+
     database: Database
     matching: MatchService
     embedded: EmbeddedMongo | None

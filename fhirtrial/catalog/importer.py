@@ -105,10 +105,11 @@ async def import_studies(
     progress: Progress | None = None,
     workers: int = 1,
 ) -> ImportSummary:
-    """Import every input; with `workers` > 1, mapping and validation (CPU-bound) run in that
-    many processes while the previous batch is being written. A batch's source records and
-    match-index entries are written while the next batch's resources are (other collections,
-    so the two never conflict): the database is not left idle while this process works."""
+    """Import every input into `matching.database`, keeping its match index current; with
+    `workers` > 1, mapping and validation (CPU-bound) run in that many processes while the
+    previous batch is being written. A batch's source records and match-index entries are
+    written while the next batch's resources are (other collections, so the two never
+    conflict): the database is not left idle while this process works."""
     database = matching.database
     summary = ImportSummary()
     pool = _process_pool(workers) if workers > 1 else None

@@ -17,6 +17,6 @@ Collection `_match_index`, one document per study:
 - `settle`: the importer's hook, which indexes each batch it wrote and moves the settled moment
   past it when nothing else was written in between.
 - `mirror`: each process queries its in-memory mirror of the collection, refreshed by the sync.
-
-The per-process part (mirror, settled moment, lock) is held by a `matching.service.MatchService`.
+- `state`: the per-process part (mirror, settled moment, lock), held by a
+  `matching.service.MatchService`.
 """
