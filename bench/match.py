@@ -31,7 +31,8 @@ from _common import ServerProcess, machine_facts
 
 from fhirtrial import __version__
 from fhirtrial.mappers.ctgov import map_study
-from fhirtrial.matching.index import refresh_after_import
+from fhirtrial.matching.index.settle import refresh_after_import
+from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database
@@ -112,6 +113,7 @@ async def load_catalog(
     url: str, name: str, size: int, shapes: list[tuple[str, bytes]], *, distinct: bool = False
 ) -> float:
     database = Database.connect(url, name, RESOURCE_TYPES, timeout_ms=30000)
+    matching = MatchService(database)
     started = time.perf_counter()
     try:
         await database.ensure_indexes()
@@ -123,7 +125,7 @@ async def load_catalog(
             ]
             written = await write_units(database, [r for resources in studies for r in resources])
             study_ids = [resources[0]["id"] for resources in studies]
-            await refresh_after_import(database, study_ids, written)
+            await refresh_after_import(matching, study_ids, written)
     finally:
         await database.close()
     return time.perf_counter() - started

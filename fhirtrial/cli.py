@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
@@ -100,7 +101,7 @@ def import_(
     """Import ClinicalTrials.gov studies as ResearchStudy + PlanDefinition + EvidenceVariable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fhirtrial.catalog.importer import import_studies
+    from fhirtrial.catalog.importer import StudyInput, import_studies
     from fhirtrial.catalog.sources import from_files, from_nct_ids, from_search
     from fhirtrial.ctgov import CtGovClient
     from fhirtrial.runtime import open_database
@@ -119,14 +120,14 @@ def import_(
             TimeElapsedColumn(),
         )
         async with (
-            open_database(settings) as database,
+            open_database(settings) as opened,
             CtGovClient(
                 settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
             ) as client,
         ):
             with Progress(*columns, transient=False) as bar:
                 total = None
-                sources = []
+                sources: list[list[StudyInput] | AsyncIterator[StudyInput]] = []
                 if file:
                     inputs = from_files(list(file))
                     total = len(inputs)
@@ -159,7 +160,9 @@ def import_(
                     many = isinstance(source, list) and len(source) > 100
                     pool = (workers or os.cpu_count() or 1) if many else 1
                     summaries.append(
-                        await import_studies(database, source, progress=progress, workers=pool)
+                        await import_studies(
+                            opened.matching, source, progress=progress, workers=pool
+                        )
                     )
         failed = 0
         for summary in summaries:
@@ -180,8 +183,8 @@ def recompile(
     from fhirtrial.runtime import open_database
 
     async def run() -> int:
-        async with open_database(Settings()) as database:
-            summary = await run_recompile(database, list(nct) if nct else None)
+        async with open_database(Settings()) as opened:
+            summary = await run_recompile(opened.database, list(nct) if nct else None)
         for line in summary.lines():
             typer.echo(line)
         return 1 if summary.failures else 0
@@ -223,7 +226,10 @@ def match(
     from fhirtrial.runtime import open_database
 
     parameters: list[dict] = [{"name": "patient", "resource": orjson.loads(bundle.read_bytes())}]
-    options = {"asOf": ("valueDate", as_of), "zipCode": ("valueString", zip_code)}
+    options: dict[str, tuple[str, object]] = {
+        "asOf": ("valueDate", as_of),
+        "zipCode": ("valueString", zip_code),
+    }
     options |= {"travelRadius": ("valueDecimal", radius), "count": ("valueInteger", count)}
     options["includeIneligible"] = ("valueBoolean", include_ineligible)
     for name, (kind, value) in options.items():
@@ -233,8 +239,8 @@ def match(
     async def run() -> int:
         try:
             request = match_request({"resourceType": "Parameters", "parameter": parameters})
-            async with open_database(Settings()) as database:
-                result = await match_patient(database, request)
+            async with open_database(Settings()) as opened:
+                result = await match_patient(opened.matching, request)
         except FHIRError as error:
             for issue in error.issues:
                 typer.echo(f"error: {issue.diagnostics}", err=True)

@@ -21,9 +21,8 @@ from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
-from fhirtrial.resources.registry import RESOURCE_TYPES
-from fhirtrial.store.database import Database
-from fhirtrial.store.embedded import EmbeddedMongo, running_server_url
+from fhirtrial.runtime import open_database
+from fhirtrial.store.embedded import EmbeddedMongo
 from fhirtrial.store.repository import Repository
 
 log = logging.getLogger("fhirtrial")
@@ -53,38 +52,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        embedded = None
-        url = settings.mongodb_url
-        if url is None:
-            url = running_server_url(settings.data_dir)
-            if url is not None:
-                log.info("Using the embedded database already running for %s", settings.data_dir)
-        if url is None:
-            embedded = EmbeddedMongo(settings.data_dir)
-            url = await asyncio.to_thread(embedded.start)
-            log.info(
-                "No FHIRTRIAL_MONGODB_URL set: using the embedded database in %s", embedded.data_dir
-            )
-        database = Database.connect(
-            url, settings.database, RESOURCE_TYPES, timeout_ms=settings.db_timeout_ms
-        )
-        supervisor = None
-        try:
-            await database.ensure_indexes()
+        async with open_database(settings) as opened:
+            database, embedded = opened.database, opened.embedded
             await publish(database)
             if settings.load_seeds:
-                await load_seeds_if_empty(database)
-            app.state.context = ServerContext(settings, Repository(database))
+                await load_seeds_if_empty(opened.matching)
+            app.state.context = ServerContext(settings, Repository(database), opened.matching)
             app.state.embedded = embedded
-            if embedded is not None:
-                supervisor = asyncio.create_task(_supervise(embedded))
-            yield
-        finally:
-            if supervisor is not None:
-                supervisor.cancel()
-            await database.close()
-            if embedded is not None:
-                await asyncio.to_thread(embedded.stop)
+            supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
+            try:
+                yield
+            finally:
+                if supervisor is not None:
+                    supervisor.cancel()
 
     app = FastAPI(
         title="fhirtrial",
@@ -95,9 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         routes=list(ROUTES),
     )
-    app.add_exception_handler(FHIRError, _fhir_error)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(PyMongoError, _database_error)
+    # Starlette types every handler as taking an Exception; each gets only its own type.
+    app.add_exception_handler(FHIRError, _fhir_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(PyMongoError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     return app
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from fhirtrial.config import Settings
+from fhirtrial.matching.service import MatchService
 from fhirtrial.store.repository import Repository
 
 
@@ -12,6 +13,7 @@ from fhirtrial.store.repository import Repository
 class ServerContext:
     settings: Settings
     repository: Repository
+    matching: MatchService
 
 
 def context(request: Request) -> ServerContext:

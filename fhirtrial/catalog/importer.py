@@ -20,7 +20,8 @@ from fhirtrial.catalog.records import pack_record, save_records
 from fhirtrial.ctgov.sources import check_raw_record
 from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
-from fhirtrial.matching.index import refresh_after_import
+from fhirtrial.matching.index.settle import refresh_after_import
+from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import CREATED, UNCHANGED, SearchFields, WrittenBatch, write_units
 from fhirtrial.store.database import Database
@@ -97,17 +98,19 @@ Mapped = PreparedStudy | ImportFailure
 
 
 async def import_studies(
-    database: Database,
+    matching: MatchService,
     inputs: AsyncIterator[StudyInput] | Iterable[StudyInput],
     *,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     workers: int = 1,
 ) -> ImportSummary:
-    """Import every input; with `workers` > 1, mapping and validation (CPU-bound) run in that
-    many processes while the previous batch is being written. A batch's source records and
-    match-index entries are written while the next batch's resources are (other collections,
-    so the two never conflict): the database is not left idle while this process works."""
+    """Import every input into `matching.database`, keeping its match index current; with
+    `workers` > 1, mapping and validation (CPU-bound) run in that many processes while the
+    previous batch is being written. A batch's source records and match-index entries are
+    written while the next batch's resources are (other collections, so the two never
+    conflict): the database is not left idle while this process works."""
+    database = matching.database
     summary = ImportSummary()
     pool = _process_pool(workers) if workers > 1 else None
     pending: deque[tuple[list[StudyInput], asyncio.Future[list[Mapped]]]] = deque()
@@ -128,7 +131,7 @@ async def import_studies(
             if (stored := await _store(database, group, summary)) is not None:
                 if follow_up is not None:
                     await follow_up
-                follow_up = asyncio.create_task(_after_store(database, group, *stored))
+                follow_up = asyncio.create_task(_after_store(matching, group, *stored))
         if progress is not None:
             progress(summary)
 
@@ -284,14 +287,16 @@ def _study_anchors(per_study: list[list[dict]]) -> dict[str, str]:
 
 
 async def _after_store(
-    database: Database,
+    matching: MatchService,
     batch: list[tuple[StudyInput, PreparedStudy]],
     written: WrittenBatch,
     study_ids: list[str],
 ) -> None:
     """Keep the batch's source records and index its studies for `$match`."""
-    await save_records(database, {prepared.nct_id: prepared.record for _, prepared in batch})
-    await refresh_after_import(database, study_ids, written)
+    await save_records(
+        matching.database, {prepared.nct_id: prepared.record for _, prepared in batch}
+    )
+    await refresh_after_import(matching, study_ids, written)
 
 
 async def _aiter(inputs):

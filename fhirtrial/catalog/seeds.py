@@ -5,7 +5,7 @@ import logging
 from importlib.resources import files
 
 from fhirtrial.catalog.importer import ImportSummary, StudyInput, import_studies
-from fhirtrial.store.database import Database
+from fhirtrial.matching.service import MatchService
 
 log = logging.getLogger("fhirtrial.seeds")
 
@@ -25,11 +25,11 @@ def seed_inputs() -> list[StudyInput]:
     ]
 
 
-async def load_seeds_if_empty(database: Database) -> ImportSummary | None:
-    studies = database.collections("ResearchStudy").current
+async def load_seeds_if_empty(matching: MatchService) -> ImportSummary | None:
+    studies = matching.database.collections("ResearchStudy").current
     if await studies.count_documents({}, limit=1):
         return None
-    summary = await import_studies(database, seed_inputs())
+    summary = await import_studies(matching, seed_inputs())
     log.info("Empty catalog: loaded the seed trials %s", ", ".join(summary.created))
     for line in summary.lines()[1:]:
         log.warning(line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,7 +51,7 @@ def miles_between(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
 
 
-def nearest_miles(origin: Point, sites: Iterable[tuple[float, float]]) -> float | None:
+def nearest_miles(origin: Point, sites: Iterable[Sequence[float]]) -> float | None:
     best = None
     for latitude, longitude in sites:
         miles = miles_between(origin, Point(latitude, longitude))

@@ -16,15 +16,16 @@ from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
-from fhirtrial.matching.index import index_mirror, sync_index
+from fhirtrial.matching.index.documents import IndexEntry
+from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
+from fhirtrial.matching.service import MatchService
 from fhirtrial.matching.study_facets import DEFAULT_STATUSES
 from fhirtrial.patient.bundle_input import read_patient
 from fhirtrial.patient.record import PatientRecord
-from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.matching")
 
@@ -70,7 +71,8 @@ class MatchResult:
         return self.matches[: len(self.subjects)]
 
 
-async def match_patient(database: Database, request: MatchRequest) -> MatchResult:
+async def match_patient(matching: MatchService, request: MatchRequest) -> MatchResult:
+    database = matching.database
     as_of = request.as_of or datetime.now(UTC).date()
     record = read_patient(request.bundle, as_of=as_of, where=request.bundle_path)
     origin, issues = _origin(request, record)
@@ -80,9 +82,9 @@ async def match_patient(database: Database, request: MatchRequest) -> MatchResul
         patient_key, subject, stored_patient = await persist.prepare_patient(
             database, request.bundle
         )
-    await sync_index(database)
+    await sync_index(matching)
     keys = patient_keys(record)
-    candidates = _candidates(database, request, keys)
+    candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
     distances = {}
     if origin is not None:
@@ -93,9 +95,9 @@ async def match_patient(database: Database, request: MatchRequest) -> MatchResul
             candidates = [
                 c
                 for c in candidates
-                if distances[c["_id"]] is not None and distances[c["_id"]] <= radius
+                if (distance := distances[c["_id"]]) is not None and distance <= radius
             ]
-    matches = await _evaluate(database, candidates, record, as_of)
+    matches = await _evaluate(matching, candidates, record, as_of)
     for match in matches:
         match.distance = distances.get(match.study_id)
     if not request.include_ineligible:
@@ -104,7 +106,10 @@ async def match_patient(database: Database, request: MatchRequest) -> MatchResul
     returned = matches[: request.count]
     versions = {c["_id"]: c.get("rs_v") for c in candidates}
     studies = await load_current(
-        database, "ResearchStudy", {m.study_id: versions.get(m.study_id) for m in returned}
+        database,
+        matching.resources,
+        "ResearchStudy",
+        {m.study_id: versions.get(m.study_id) for m in returned},
     )
     returned = [m for m in returned if m.study_id in studies]
     subjects = [
@@ -165,14 +170,16 @@ def _origin(request: MatchRequest, record: PatientRecord) -> tuple[Point | None,
     return None, issues
 
 
-def _candidates(database: Database, request: MatchRequest, keys: PatientKeys) -> list[dict]:
+def _candidates(
+    matching: MatchService, request: MatchRequest, keys: PatientKeys
+) -> list[IndexEntry]:
     """Index entries of the studies worth evaluating (see keys.py for why a key may rule out)."""
     statuses = request.statuses if request.statuses is not None else DEFAULT_STATUSES
     use_keys = not request.include_ineligible
     diagnoses = None
     if use_keys and keys.diagnoses is not None:
         diagnoses = [*keys.diagnoses, ANY_DIAGNOSIS]
-    return index_mirror(database).select(
+    return matching.index.mirror.select(
         statuses=statuses,
         diagnoses=diagnoses,
         age=keys.age if use_keys else None,
@@ -183,7 +190,7 @@ def _candidates(database: Database, request: MatchRequest, keys: PatientKeys) ->
     )
 
 
-def _condition_filter_passes(candidate: dict, filters: tuple[ConditionFilter, ...]) -> bool:
+def _condition_filter_passes(candidate: IndexEntry, filters: tuple[ConditionFilter, ...]) -> bool:
     """Any of the requested conditions names one of the study's conditions or keywords."""
     if not filters:
         return True
@@ -204,19 +211,24 @@ def _condition_filter_passes(candidate: dict, filters: tuple[ConditionFilter, ..
 
 
 async def _evaluate(
-    database: Database, candidates: list[dict], record: PatientRecord, as_of: date
+    matching: MatchService, candidates: list[IndexEntry], record: PatientRecord, as_of: date
 ) -> list[StudyMatch]:
     """Evaluate each distinct set of criteria once; studies sharing one share the result."""
-    representatives: dict[str, dict] = {}
+    # signature → (EvidenceVariable id, its version, the first study with these criteria)
+    representatives: dict[str, tuple[str, int, IndexEntry]] = {}
     for candidate in candidates:
-        if candidate.get("ev") and candidate.get("ev_v") is not None:
-            representatives.setdefault(candidate["sig"], candidate)
+        ev, ev_v = candidate.get("ev"), candidate.get("ev_v")
+        if ev and ev_v is not None:
+            representatives.setdefault(candidate["sig"], (ev, ev_v, candidate))
     criteria = await load_current(
-        database, "EvidenceVariable", {c["ev"]: c["ev_v"] for c in representatives.values()}
+        matching.database,
+        matching.resources,
+        "EvidenceVariable",
+        {ev: ev_v for ev, ev_v, _ in representatives.values()},
     )
     outcomes: dict[str, tuple[StudyEvaluation | None, str | None]] = {}
-    for signature, candidate in representatives.items():
-        evidence_variable = criteria.get(candidate["ev"])
+    for signature, (ev, _, candidate) in representatives.items():
+        evidence_variable = criteria.get(ev)
         if evidence_variable is None:
             continue
         outcomes[signature] = _evaluate_one(evidence_variable, candidate, record, as_of)
@@ -243,7 +255,7 @@ async def _evaluate(
 
 
 def _evaluate_one(
-    evidence_variable: dict, candidate: dict, record: PatientRecord, as_of: date
+    evidence_variable: dict, candidate: IndexEntry, record: PatientRecord, as_of: date
 ) -> tuple[StudyEvaluation | None, str | None]:
     try:
         return (

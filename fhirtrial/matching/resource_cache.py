@@ -3,12 +3,12 @@ as compact JSON by type, id and version.
 
 Stored as orjson bytes (a fraction of the memory of the parsed dict; parsing back costs tens of
 microseconds) in a bounded LRU, so a warm server answers `$match` without reading catalog
-resources from the database: the match index tells which version is current.
+resources from the database: the match index tells which version is current. Each process's
+cache is held by its `service.MatchService`.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections import OrderedDict
 
 import orjson
@@ -46,22 +46,11 @@ class ResourceCache:
             self._size -= len(dropped)
 
 
-_CACHES: weakref.WeakKeyDictionary[Database, ResourceCache] = weakref.WeakKeyDictionary()
-
-
-def resource_cache(database: Database) -> ResourceCache:
-    cache = _CACHES.get(database)
-    if cache is None:
-        cache = _CACHES[database] = ResourceCache()
-    return cache
-
-
 async def load_current(
-    database: Database, resource_type: str, wanted: dict[str, int | None]
+    database: Database, cache: ResourceCache, resource_type: str, wanted: dict[str, int | None]
 ) -> dict[str, dict]:
     """id → resource for the wanted (id → version) pairs; a version the cache does not hold (or
     None: unknown) is read from the database, whatever its current version is."""
-    cache = resource_cache(database)
     found: dict[str, dict] = {}
     missing = []
     for rid, version in wanted.items():

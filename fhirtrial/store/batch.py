@@ -68,7 +68,7 @@ async def write_units(
     every resource looked up. Used only inside a transaction, where the failed attempt leaves
     nothing behind.
     """
-    transactions = await _supports_transactions(database)
+    transactions = (await database.capabilities()).transactions
     for attempt in range(_ATTEMPTS):
         trusted = (anchors or {}) if transactions and attempt == 0 else {}
         try:
@@ -93,17 +93,6 @@ async def write_units(
             log.warning("Connection lost during a batch write; retrying")
             await asyncio.sleep(0.5 * (attempt + 1))
     raise AssertionError("unreachable")
-
-
-async def _supports_transactions(database: Database) -> bool:
-    cached = getattr(database, "_transactions", None)
-    if cached is None:
-        hello = await database.client.admin.command("hello")
-        cached = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
-        database._transactions = cached
-        if not cached:
-            log.warning("MongoDB is standalone: batches are written without a transaction")
-    return cached
 
 
 async def _current_documents(collection, ids: list[str], session) -> dict[str, dict]:

@@ -25,6 +25,17 @@ class Collections:
     history: AsyncCollection
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What the server behind a `Database` can do, asked once per connection."""
+
+    # SecantusDB cannot use an index for a range inside an array (string prefix search), and
+    # scans for an `$or` whatever the indexes: indexes that only it cannot use are left out.
+    secantusdb: bool
+    # A replica set, a sharded cluster or SecantusDB: batches are written in one transaction.
+    transactions: bool
+
+
 class Database:
     def __init__(self, client: AsyncMongoClient, name: str, types: dict[str, ResourceType]) -> None:
         self.client = client
@@ -32,12 +43,13 @@ class Database:
         self.types = types
         self._collections = {t: Collections(self.db[t], self.db[f"{t}_history"]) for t in types}
         self.guards = self.db[CONDITIONAL_GUARDS]
+        self._capabilities: Capabilities | None = None
 
     @classmethod
     def connect(
         cls, url: str, name: str, types: dict[str, ResourceType], *, timeout_ms: int = 3000
     ) -> "Database":
-        client = AsyncMongoClient(
+        client: AsyncMongoClient = AsyncMongoClient(
             url,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
@@ -53,7 +65,8 @@ class Database:
         return self._collections[resource_type]
 
     async def ensure_indexes(self) -> None:
-        text_index = not await self.is_secantusdb()
+        # On SecantusDB an index on the string keys would only slow every write (see Capabilities).
+        text_index = not (await self.capabilities()).secantusdb
         for name, spec in self.types.items():
             cols = self._collections[name]
             await cols.current.create_index([("lu", DESCENDING)])
@@ -67,14 +80,18 @@ class Database:
         log.info("Indexes ready for %d resource types", len(self.types))
         await self._upgrade_search_fields()
 
-    async def is_secantusdb(self) -> bool:
-        """SecantusDB cannot use an index for a range inside an array (string prefix search), so
-        there the string keys stay unindexed: the index would only slow every write."""
-        cached = getattr(self, "_secantusdb", None)
-        if cached is None:
+    async def capabilities(self) -> Capabilities:
+        """The server's capabilities, asked on first use and kept for this connection."""
+        if self._capabilities is None:
             info = await self.client.admin.command("buildInfo")
-            cached = self._secantusdb = "secantusVersion" in info
-        return cached
+            hello = await self.client.admin.command("hello")
+            transactions = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+            if not transactions:
+                log.warning("MongoDB is standalone: batches are written without a transaction")
+            self._capabilities = Capabilities(
+                secantusdb="secantusVersion" in info, transactions=transactions
+            )
+        return self._capabilities
 
     async def _upgrade_search_fields(self) -> None:
         """Recompute the stored search fields of documents written by an earlier layout."""

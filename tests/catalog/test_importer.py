@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from fhirtrial.catalog.importer import StudyInput, import_studies
 from fhirtrial.catalog.sources import from_files
 from fhirtrial.cli import app as cli
+from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.repository import Repository
@@ -35,6 +36,11 @@ async def database(mongo_url):
     await db.close()
 
 
+@pytest.fixture
+def matching(database) -> MatchService:
+    return MatchService(database)
+
+
 def inputs(studies: list[dict]) -> list[StudyInput]:
     return [StudyInput(f"test[{i}]", s, None, nct(s)) for i, s in enumerate(studies)]
 
@@ -43,8 +49,8 @@ async def history_size(db: Database, resource_type: str) -> int:
     return (await Repository(db).history(resource_type)).total
 
 
-async def test_import_of_real_records_stores_linked_resources_for_every_study(database):
-    summary = await import_studies(database, from_files([NDJSON]), batch_size=10)
+async def test_import_of_real_records_stores_linked_resources_for_every_study(database, matching):
+    summary = await import_studies(matching, from_files([NDJSON]), batch_size=10)
     assert summary.failures == []
     assert sorted(summary.created) == sorted(nct(s) for s in RECORDS)
     studies = database.collections("ResearchStudy").current
@@ -67,24 +73,24 @@ async def test_import_of_real_records_stores_linked_resources_for_every_study(da
         assert len(study.get("site", [])) == len(sites)
 
 
-async def test_reimporting_identical_content_makes_no_new_version(database):
-    await import_studies(database, inputs(RECORDS[:8]))
+async def test_reimporting_identical_content_makes_no_new_version(database, matching):
+    await import_studies(matching, inputs(RECORDS[:8]))
     before = {
         t: await history_size(database, t)
         for t in ("ResearchStudy", "Location", "EvidenceVariable")
     }
-    again = await import_studies(database, inputs(RECORDS[:8]))
+    again = await import_studies(matching, inputs(RECORDS[:8]))
     assert again.created == again.updated == []
     assert len(again.unchanged) == 8
     after = {t: await history_size(database, t) for t in before}
     assert after == before
 
 
-async def test_a_changed_study_gets_exactly_one_new_version(database):
-    await import_studies(database, inputs(RECORDS[:3]))
+async def test_a_changed_study_gets_exactly_one_new_version(database, matching):
+    await import_studies(matching, inputs(RECORDS[:3]))
     changed = copy.deepcopy(RECORDS[1])
     changed["protocolSection"]["identificationModule"]["briefTitle"] += " (amended)"
-    summary = await import_studies(database, inputs([RECORDS[0], changed, RECORDS[2]]))
+    summary = await import_studies(matching, inputs([RECORDS[0], changed, RECORDS[2]]))
     assert summary.updated == [nct(changed)]
     assert sorted(summary.unchanged) == sorted([nct(RECORDS[0]), nct(RECORDS[2])])
     doc = await database.collections("ResearchStudy").current.find_one({"_id": nct(changed)})
@@ -98,7 +104,7 @@ async def test_a_changed_study_gets_exactly_one_new_version(database):
     assert (await repository.history("ResearchStudy", nct(RECORDS[0]))).total == 1
 
 
-async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(database):
+async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(matching):
     broken = copy.deepcopy(RECORDS[0])
     del broken["protocolSection"]["identificationModule"]["nctId"]
     not_a_study = {"hello": "world"}
@@ -108,7 +114,7 @@ async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(database):
         StudyInput("file.ndjson:3", not_a_study, None, None),
         StudyInput("file.ndjson:4", None, "line 4 is not JSON", None),
     ]
-    summary = await import_studies(database, batch)
+    summary = await import_studies(matching, batch)
     assert summary.created == [nct(RECORDS[1])]
     assert [f.origin for f in summary.failures] == [
         "file.ndjson:1",
@@ -119,12 +125,14 @@ async def test_a_bad_record_is_reported_and_does_not_stop_the_batch(database):
     assert "line 4" in summary.failures[2].reason
 
 
-async def test_a_record_with_wrongly_typed_fields_is_imported_with_a_warning_per_field(database):
+async def test_a_record_with_wrongly_typed_fields_is_imported_with_a_warning_per_field(
+    database, matching
+):
     damaged = copy.deepcopy(RECORDS[0])
     damaged["protocolSection"]["designModule"]["enrollmentInfo"] = "120"
     damaged["protocolSection"]["statusModule"]["overallStatus"] = "SLEEPING"
     damaged["derivedSection"] = None
-    summary = await import_studies(database, inputs([damaged]))
+    summary = await import_studies(matching, inputs([damaged]))
     assert summary.created == [nct(damaged)] and summary.failures == []
     assert summary.warnings == [
         f"{nct(damaged)}: protocolSection.designModule.enrollmentInfo: expected an object, "
@@ -151,17 +159,19 @@ def test_cli_import_from_files_reports_and_exits_nonzero_on_failures(mongo_url, 
     assert "FAILED" in result.output and "bad.ndjson" in result.output
 
 
-async def test_worker_processes_import_the_same_as_the_importing_process(database, mongo_url):
+async def test_worker_processes_import_the_same_as_the_importing_process(
+    database, matching, mongo_url
+):
     broken = copy.deepcopy(RECORDS[3])
     del broken["protocolSection"]["identificationModule"]["nctId"]
     batch = [*inputs(RECORDS[:12]), StudyInput("broken", broken, None, None)]
-    pooled = await import_studies(database, batch, batch_size=5, workers=2)
+    pooled = await import_studies(matching, batch, batch_size=5, workers=2)
     assert sorted(pooled.created) == sorted(nct(s) for s in RECORDS[:12])
     assert [f.origin for f in pooled.failures] == ["broken"]
     inline_settings = make_settings(mongo_url)
     inline_db = Database.connect(mongo_url, inline_settings.database, RESOURCE_TYPES)
     await inline_db.ensure_indexes()
-    await import_studies(inline_db, inputs(RECORDS[:12]), batch_size=5)
+    await import_studies(MatchService(inline_db), inputs(RECORDS[:12]), batch_size=5)
     for record in RECORDS[:12]:
         a = (await Repository(database).read("ResearchStudy", nct(record))).resource
         b = (await Repository(inline_db).read("ResearchStudy", nct(record))).resource
@@ -188,7 +198,7 @@ async def test_worker_processes_import_the_same_as_the_importing_process(databas
 
 @pytest.mark.parametrize("workers", [1, 2])
 async def test_ndjson_lines_are_parsed_and_checked_where_they_are_mapped(
-    database, tmp_path, workers
+    database, matching, tmp_path, workers
 ):
     """Lines travel to the workers unparsed; bad ones are still reported with file and line,
     and the kept source record is the line itself."""
@@ -202,7 +212,7 @@ async def test_ndjson_lines_are_parsed_and_checked_where_they_are_mapped(
     ]
     path = tmp_path / "mixed.ndjson"
     path.write_text("\n".join(lines) + "\n")
-    summary = await import_studies(database, from_files([path]), workers=workers)
+    summary = await import_studies(matching, from_files([path]), workers=workers)
     assert sorted(summary.created) == sorted([nct(RECORDS[0]), nct(RECORDS[1])])
     failures = {f.origin: f.reason for f in summary.failures}
     assert list(failures) == [f"{path}:2", f"{path}:3"]
@@ -212,27 +222,30 @@ async def test_ndjson_lines_are_parsed_and_checked_where_they_are_mapped(
     assert kept == {nct(RECORDS[0]): RECORDS[0], nct(RECORDS[1]): RECORDS[1]}
 
 
-async def test_match_index_written_by_the_import_equals_one_rebuilt_from_the_store(database):
+async def test_match_index_written_by_the_import_equals_one_rebuilt_from_the_store(
+    database, matching
+):
     """The importer indexes each batch from the resources it wrote, without reading them back;
     what `$match` reads must be exactly what a rebuild from the stored resources gives."""
-    from fhirtrial.matching.index import index_collection, rebuild_index
+    from fhirtrial.matching.index.collection import index_collection
+    from fhirtrial.matching.index.sync import rebuild_index
 
     changed = copy.deepcopy(RECORDS[:12])
     changed[3]["protocolSection"]["eligibilityModule"]["minimumAge"] = "30 Years"
-    await import_studies(database, inputs(RECORDS[:12]), batch_size=5)
+    await import_studies(matching, inputs(RECORDS[:12]), batch_size=5)
     collection = index_collection(database)
     before = await collection.find_one({"_id": nct(changed[3])})
-    await import_studies(database, inputs(changed), batch_size=5)  # one study updated
+    await import_studies(matching, inputs(changed), batch_size=5)  # one study updated
     from_import = {doc["_id"]: doc async for doc in collection.find({})}
     assert len(from_import) == 12
     assert from_import[nct(changed[3])]["age_lo"] > before["age_lo"]
     assert from_import[nct(changed[3])]["ev_v"] == before["ev_v"] + 1
-    assert await rebuild_index(database) == 12
+    assert await rebuild_index(matching) == 12
     rebuilt = {doc["_id"]: doc async for doc in collection.find({})}
     assert rebuilt == from_import
 
 
-async def test_a_new_study_whose_site_already_exists_updates_that_site(database):
+async def test_a_new_study_whose_site_already_exists_updates_that_site(database, matching):
     """A site written over REST before its study is imported gets exactly one new version (the
     mapped one), and the study is reported created."""
     from fhirtrial.mappers.ctgov import map_study
@@ -243,7 +256,7 @@ async def test_a_new_study_whose_site_already_exists_updates_that_site(database)
     await repository.update(
         "Location", site["id"], {"resourceType": "Location", "id": site["id"], "name": "Old name"}
     )
-    summary = await import_studies(database, inputs([record, *RECORDS[:3]]))
+    summary = await import_studies(matching, inputs([record, *RECORDS[:3]]))
     assert summary.failures == []
     assert nct(record) in summary.created
     stored = await repository.read("Location", site["id"])
@@ -251,7 +264,7 @@ async def test_a_new_study_whose_site_already_exists_updates_that_site(database)
     assert (await repository.history("Location", site["id"])).total == 2
 
 
-async def test_a_deleted_study_imported_again_is_restored_with_its_resources(database):
+async def test_a_deleted_study_imported_again_is_restored_with_its_resources(database, matching):
     """Its protocol, criteria and sites still exist: they are looked up, not inserted again."""
     record = max(
         RECORDS,
@@ -260,10 +273,10 @@ async def test_a_deleted_study_imported_again_is_restored_with_its_resources(dat
         ),
     )
     others = [r for r in RECORDS[:3] if r is not record][:2]
-    await import_studies(database, inputs([record, *others]))
+    await import_studies(matching, inputs([record, *others]))
     repository = Repository(database)
     await repository.delete("ResearchStudy", nct(record))
-    summary = await import_studies(database, inputs([record, *others]))
+    summary = await import_studies(matching, inputs([record, *others]))
     assert summary.failures == []
     assert summary.created == [nct(record)]
     restored = await repository.read("ResearchStudy", nct(record))
@@ -275,25 +288,26 @@ async def test_a_deleted_study_imported_again_is_restored_with_its_resources(dat
 
 
 async def test_a_site_changed_by_someone_else_between_import_batches_reaches_the_match_index(
-    database, monkeypatch
+    database, matching
 ):
     """After each batch the importer tells the match index's sync to skip its own writes; a
     write by someone else between two batches must still be picked up by the next sync."""
     from fhirtrial.mappers.ctgov import map_study
-    from fhirtrial.matching import index
+    from fhirtrial.matching.index.collection import index_collection
+    from fhirtrial.matching.index.sync import sync_index
 
-    monkeypatch.setattr(index, "SETTLE_MARGIN", timedelta(0))  # no waiting for late writes
+    matching.index.settle_margin = timedelta(0)  # no waiting for late writes
     with_sites = [r for r in RECORDS if r["protocolSection"].get("contactsLocationsModule")]
     first, second = with_sites[0], with_sites[1]
     site = next(r for r in map_study(first).resources if r["resourceType"] == "Location")
-    await import_studies(database, inputs([first]))
-    await index.sync_index(database)
+    await import_studies(matching, inputs([first]))
+    await sync_index(matching)
     await asyncio.sleep(0.01)
     await Repository(database).update("Location", site["id"], {**site, "name": "Renamed"})
     await asyncio.sleep(0.01)
-    await import_studies(database, inputs([second]))
-    await index.sync_index(database)
-    entry = await index.index_collection(database).find_one({"_id": nct(first)})
+    await import_studies(matching, inputs([second]))
+    await sync_index(matching)
+    entry = await index_collection(database).find_one({"_id": nct(first)})
     assert entry["loc_v"][site["id"]] == 2
 
 
@@ -314,11 +328,13 @@ def test_a_batch_is_cut_into_transactions_by_resource_count_never_inside_a_study
     assert write_groups([], 100) == []
 
 
-async def test_studies_split_over_several_transactions_are_all_complete(database, monkeypatch):
+async def test_studies_split_over_several_transactions_are_all_complete(
+    database, matching, monkeypatch
+):
     import fhirtrial.catalog.importer as importer
 
     monkeypatch.setattr(importer, "BATCH_RESOURCES", 30)
-    summary = await import_studies(database, inputs(RECORDS[:10]), batch_size=10)
+    summary = await import_studies(matching, inputs(RECORDS[:10]), batch_size=10)
     assert summary.failures == []
     assert sorted(summary.created) == sorted(nct(r) for r in RECORDS[:10])
     for record in RECORDS[:10]:

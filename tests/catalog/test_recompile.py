@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from fhirtrial.catalog.importer import StudyInput, import_studies
 from fhirtrial.cli import app as cli
+from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.repository import Repository
@@ -30,7 +31,7 @@ async def imported(settings) -> Database:
     database = Database.connect(settings.mongodb_url, settings.database, RESOURCE_TYPES)
     await database.ensure_indexes()
     inputs = [StudyInput(f"r{i}", s, None, nct(s)) for i, s in enumerate(RECORDS)]
-    summary = await import_studies(database, inputs)
+    summary = await import_studies(MatchService(database), inputs)
     assert len(summary.created) == len(RECORDS)
     return database
 
@@ -122,7 +123,9 @@ def test_recompile_reads_stored_records_as_tolerantly_as_the_import(settings):
     async def import_it() -> None:
         database = Database.connect(settings.mongodb_url, settings.database, RESOURCE_TYPES)
         await database.ensure_indexes()
-        summary = await import_studies(database, [StudyInput("r", record, None, nct(record))])
+        summary = await import_studies(
+            MatchService(database), [StudyInput("r", record, None, nct(record))]
+        )
         assert summary.created == [nct(record)] and summary.failures == []
         await database.close()
 

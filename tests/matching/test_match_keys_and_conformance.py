@@ -125,8 +125,8 @@ def test_cli_match_prints_the_same_verdicts(mongo_url, tmp_path, monkeypatch):
 
     # The CLI reads an existing catalog; load the seeds through the importer first.
     async def seed() -> None:
-        async with open_database(settings) as database:
-            await load_seeds_if_empty(database)
+        async with open_database(settings) as opened:
+            await load_seeds_if_empty(opened.matching)
 
     asyncio.run(seed())
     path = tmp_path / "patient.json"

@@ -126,8 +126,8 @@ async def test_cli_commands_share_the_embedded_database_of_a_running_server(tmp_
     async with app.router.lifespan_context(app):
         # WiredTiger locks the directory: a second server on it could not start. The CLI's
         # database connection must find and use the running one instead.
-        async with open_database(settings) as database:
-            await Repository(database).update(
+        async with open_database(settings) as opened:
+            await Repository(opened.database).update(
                 "Patient", "from-cli", {"resourceType": "Patient", "id": "from-cli"}
             )
         assert app.state.embedded.running

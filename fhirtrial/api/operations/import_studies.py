@@ -36,16 +36,15 @@ async def handle(request: Request) -> Response:
     if not nct_ids and not studies:
         raise BadRequest("$import needs at least one 'nctId' or 'study' parameter")
     ctx = context(request)
-    database = ctx.repository.database
     summary = ImportSummary()
     if studies:
-        summary = await import_studies(database, from_documents(studies, "study parameter"))
+        summary = await import_studies(ctx.matching, from_documents(studies, "study parameter"))
     if nct_ids:
         settings = ctx.settings
         async with CtGovClient(
             settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
         ) as client:
-            fetched = await import_studies(database, from_nct_ids(client, nct_ids))
+            fetched = await import_studies(ctx.matching, from_nct_ids(client, nct_ids))
         _merge(summary, fetched)
     status = 200 if not summary.failures or summary.processed > len(summary.failures) else 422
     return fhir_response(request, _result(summary), status=status)

@@ -32,6 +32,5 @@ async def handle(request: Request) -> Response:
         )
     body = await read_resource(request)
     match = match_request(body)
-    database = context(request).repository.database
-    result = await match_patient(database, match)
+    result = await match_patient(context(request).matching, match)
     return fhir_response(request, match_bundle(result, base_url(request), persisted=match.persist))

@@ -3,7 +3,7 @@
 SecantusDB evaluates filters in Python and a multi-key candidate query over 10,000 index documents
 costs 200-600 ms there, while the same selection from posting lists in memory costs about a
 millisecond. The database collection stays the shared, durable index; each process mirrors it
-(~1 KB per study) and `index.sync_index` keeps the mirror current.
+(~1 KB per study) and `sync.sync_index` keeps the mirror current.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from fhirtrial.matching.index.documents import IndexEntry
+
 
 @dataclass
 class IndexMirror:
     loaded: bool = False
-    entries: dict[str, dict] = field(default_factory=dict)
+    entries: dict[str, IndexEntry] = field(default_factory=dict)
     by_status: dict[str, set[str]] = field(default_factory=dict)
     by_diagnosis: dict[str, set[str]] = field(default_factory=dict)
 
-    def replace_all(self, documents: Iterable[dict]) -> None:
+    def replace_all(self, documents: Iterable[IndexEntry]) -> None:
         self.entries.clear()
         self.by_status.clear()
         self.by_diagnosis.clear()
@@ -27,7 +29,7 @@ class IndexMirror:
             self.put(document)
         self.loaded = True
 
-    def put(self, document: dict) -> None:
+    def put(self, document: IndexEntry) -> None:
         self.remove(document["_id"])
         rid = document["_id"]
         self.entries[rid] = document
@@ -55,7 +57,7 @@ class IndexMirror:
         phases: frozenset[str],
         studies: frozenset[str],
         any_sex: str,
-    ) -> list[dict]:
+    ) -> list[IndexEntry]:
         """Index entries passing every given key (None / empty: not filtered on it)."""
         ids: set[str] = set()
         for status in statuses:
