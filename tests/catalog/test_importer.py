@@ -9,8 +9,8 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from fhirtrial.catalog.importer import StudyInput, import_studies
-from fhirtrial.catalog.sources import from_files
+from fhirtrial.catalog.importer import import_studies
+from fhirtrial.catalog.sources import StudyInput, from_files
 from fhirtrial.cli import app as cli
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database

@@ -6,7 +6,8 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from fhirtrial.catalog.importer import StudyInput, import_studies
+from fhirtrial.catalog.importer import import_studies
+from fhirtrial.catalog.sources import StudyInput
 from fhirtrial.cli import app as cli
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database

@@ -8,7 +8,8 @@ from match_patients import nsclc_patient, parameters
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
-from fhirtrial.catalog.seeds import load_seeds_if_empty, seed_inputs
+from fhirtrial.catalog.seeds import load_seeds_if_empty
+from fhirtrial.catalog.sources import seed_inputs
 from fhirtrial.cli import app
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.matching.assessment import ASSESSMENT_URL
