@@ -12,8 +12,6 @@ from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.mappers.protocol_steps import find_sequence
 
 RECORDS = {nct_id_of(record): record for record in load_ctgov_records()}
-OTHER_NAME = "https://fhirtrial.org/fhir/StructureDefinition/intervention-other-name"
-INTERVENTION_TYPE_CS = "https://fhirtrial.org/fhir/CodeSystem/ctgov-intervention-type"
 
 
 @cache
