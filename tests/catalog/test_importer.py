@@ -15,7 +15,7 @@ from fhirtrial.cli import app as cli
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.repository import Repository
-from tests.conftest import DATA, make_settings
+from tests.helpers import DATA, make_settings
 
 NDJSON = DATA / "ctgov" / "breast-cancer-studies.ndjson"
 RECORDS = [orjson.loads(line) for line in NDJSON.read_bytes().splitlines() if line.strip()]

@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from ctgov_helpers import API_BASE, nct_id
 
 from fhirtrial.ctgov import (
     CtGovClient,
@@ -16,6 +15,7 @@ from fhirtrial.ctgov import (
     GeoDistance,
     StudyNotFound,
 )
+from tests.ctgov.ctgov_helpers import API_BASE, nct_id
 
 
 def unlimited_client(**kwargs: Any) -> CtGovClient:

@@ -6,10 +6,10 @@ import copy
 from functools import cache
 
 import pytest
-from mapper_helpers import load_ctgov_records, module, nct_id_of, walk_actions
 
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.mappers.protocol_steps import find_sequence
+from tests.mappers.mapper_helpers import load_ctgov_records, module, nct_id_of, walk_actions
 
 RECORDS = {nct_id_of(record): record for record in load_ctgov_records()}
 

@@ -6,10 +6,9 @@ import copy
 import json
 from importlib import resources
 
-from mapper_helpers import DATA, SEED_IDS, by_type, load_ctgov_records, load_seed
-
 from fhirtrial.mappers.ctgov import map_study, validate_mapped
 from fhirtrial.mappers.record_shape import conform_record, infer_shape, is_partial_date
+from tests.mappers.mapper_helpers import DATA, SEED_IDS, by_type, load_ctgov_records, load_seed
 
 
 def _real_records() -> list[dict]:

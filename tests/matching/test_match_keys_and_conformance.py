@@ -4,7 +4,6 @@ import asyncio
 import json
 from pathlib import Path
 
-from match_patients import nsclc_patient, parameters
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
@@ -15,8 +14,9 @@ from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.matching.assessment import ASSESSMENT_URL
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, criteria_keys
 from fhirtrial.runtime import open_database
-from tests.conftest import FHIR_JSON, assert_valid_fhir, make_settings
-from tests.matching.conftest import match_ok, read_matches
+from tests.helpers import FHIR_JSON, assert_valid_fhir, make_settings
+from tests.matching.match_answers import match_ok, read_matches
+from tests.matching.match_patients import nsclc_patient, parameters
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "conformance"
 KIND = "https://fhirtrial.org/fhir/CodeSystem/criterion-kind"

@@ -6,11 +6,16 @@ import dataclasses
 from datetime import date
 
 import pytest
-from patient_record_helpers import BUNDLE_FILES, SYNTHEA_FILES, expected_counts, load
 
 from fhirtrial.resources.patient_items import MedicationItem
 from fhirtrial.resources.patient_record import read_patient_bundle
 from fhirtrial.resources.patient_values import LOINC, RXNORM, SNOMED, Concept, Quantity
+from tests.patient_record.patient_record_helpers import (
+    BUNDLE_FILES,
+    SYNTHEA_FILES,
+    expected_counts,
+    load,
+)
 
 AS_OF = date(2026, 6, 1)
 
