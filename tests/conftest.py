@@ -4,6 +4,9 @@ that use them), imported as `from tests.… import …`.
 
 SecantusDB is started as a child process (exactly as the server does by default), unless
 FHIRTRIAL_TEST_MONGODB_URL points at a real mongod, which is then used instead.
+
+Every test that uses the database (the `mongo_url` fixture, directly or through another
+fixture) is marked `db`: `pytest -m "not db"` runs the others alone, in seconds.
 """
 
 import os
@@ -14,6 +17,15 @@ import pytest
 
 from fhirtrial.store.embedded import EmbeddedMongo
 from tests.helpers import make_settings, running_client
+
+DATABASE_FIXTURE = "mongo_url"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        # fixturenames is the closure: fixtures that depend on mongo_url count too.
+        if DATABASE_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
 
 
 @pytest.fixture(scope="session")
