@@ -10,7 +10,7 @@ fixture) is marked `db`: `pytest -m "not db"` runs the others alone, in seconds.
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def mongo_url(tmp_path_factory) -> str:
+def mongo_url(tmp_path_factory) -> Iterator[str]:
     external = os.environ.get("FHIRTRIAL_TEST_MONGODB_URL")
     if external:
         yield external

@@ -5,6 +5,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fhir.resources import get_fhir_model_class
@@ -17,7 +18,7 @@ FHIR_JSON = {"content-type": "application/fhir+json"}
 
 
 def make_settings(mongo_url: str, **overrides) -> Settings:
-    values = {
+    values: dict[str, Any] = {
         "mongodb_url": mongo_url,
         "database": f"test_{uuid.uuid4().hex[:12]}",
         "load_seeds": False,
@@ -37,7 +38,6 @@ async def running_client(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
-            client.app = app
             yield client
         if not keep:
             await app.state.context.repository.database.client.drop_database(settings.database)

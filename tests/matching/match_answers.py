@@ -15,7 +15,7 @@ class Assessed:
     study: str
     verdict: str
     search_score: float
-    score: float
+    score: float | None
     criteria: dict[str, str]
     reasons: dict[str, str]
     cohorts: list[str]
