@@ -167,7 +167,7 @@ class OperationParameters:
         for name, definition in self.parameters.items():
             if len(read.get(name, ())) < definition.min:
                 raise BadRequest(
-                    f"${self.code} needs the '{name}' parameter ({definition.expected})"
+                    f"${self.code} needs the '{name}' parameter: a {definition.expected}"
                 )
         return read
 
@@ -221,7 +221,7 @@ def _read_parts(
     for name, part in definition.parts.items():
         if len(read.get(name, ())) < part.min:
             raise BadRequest(
-                f"{where}: '{definition.name}' needs the part '{name}' ({part.expected})",
+                f"{where}: '{definition.name}' needs the part '{name}': a {part.expected}",
                 expression=[where],
             )
     return read
