@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 from bench._common import cpu_ms, machine_facts  # noqa: E402
 from fhirtrial.catalog.importer import (  # noqa: E402
     BATCH_SIZE,
-    StudyInput,
     _process_pool,
     import_studies,
 )
+from fhirtrial.catalog.sources import StudyInput  # noqa: E402
 from fhirtrial.mappers.ctgov import map_study, validate_mapped  # noqa: E402
 from fhirtrial.matching.service import MatchService  # noqa: E402
 from fhirtrial.resources.registry import RESOURCE_TYPES  # noqa: E402

@@ -1,33 +1,19 @@
 """The server's own conformance resources: extensions, code systems, search parameters and
 operation definitions, published into the store at startup so the server serves them itself.
 
-Static definitions live in the repository's `conformance/` folder (inside the wheel as
-`fhirtrial/conformance_files/`); code systems are generated from the code that emits them.
+Static definitions live in the repository's `conformance/` folder (read by
+`fhirtrial.conformance`); code systems are generated from the code that emits them.
 """
 
-import json
 import logging
-from pathlib import Path
 
+from fhirtrial.conformance import static_resources
 from fhirtrial.eligibility.code_systems import code_system_resources as eligibility_code_systems
 from fhirtrial.mappers.codes import code_system_resources as ctgov_code_systems
 from fhirtrial.store.batch import CREATED, UPDATED, write_units
 from fhirtrial.store.database import Database
 
 log = logging.getLogger("fhirtrial.publication")
-
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def conformance_dir() -> Path:
-    installed = _PACKAGE / "conformance_files"
-    return installed if installed.is_dir() else _PACKAGE.parent / "conformance"
-
-
-def static_resources() -> list[dict]:
-    return [
-        json.loads(path.read_text("utf-8")) for path in sorted(conformance_dir().glob("*.json"))
-    ]
 
 
 def conformance_resources() -> list[dict]:

@@ -1,28 +1,35 @@
-"""Shared fixtures: a real MongoDB wire-protocol server for the whole session.
+"""Shared fixtures: a real MongoDB wire-protocol server for the whole session, and a client of
+the app on a fresh database. Helpers to import live in tests/helpers.py (and next to the tests
+that use them), imported as `from tests.… import …`.
 
 SecantusDB is started as a child process (exactly as the server does by default), unless
 FHIRTRIAL_TEST_MONGODB_URL points at a real mongod, which is then used instead.
+
+Every test that uses the database (the `mongo_url` fixture, directly or through another
+fixture) is marked `db`: `pytest -m "not db"` runs the others alone, in seconds.
 """
 
-import contextlib
 import os
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from fhir.resources import get_fhir_model_class
 
-from fhirtrial.api.app import create_app
-from fhirtrial.config import Settings
 from fhirtrial.store.embedded import EmbeddedMongo
+from tests.helpers import make_settings, running_client
 
-DATA = Path(__file__).parent / "data"
+DATABASE_FIXTURE = "mongo_url"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        # fixturenames is the closure: fixtures that depend on mongo_url count too.
+        if DATABASE_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
 
 
 @pytest.fixture(scope="session")
-def mongo_url(tmp_path_factory) -> str:
+def mongo_url(tmp_path_factory) -> Iterator[str]:
     external = os.environ.get("FHIRTRIAL_TEST_MONGODB_URL")
     if external:
         yield external
@@ -33,46 +40,7 @@ def mongo_url(tmp_path_factory) -> str:
     server.stop()
 
 
-def make_settings(mongo_url: str, **overrides) -> Settings:
-    values = {
-        "mongodb_url": mongo_url,
-        "database": f"test_{uuid.uuid4().hex[:12]}",
-        "load_seeds": False,
-        "base_url": "http://fhir.test",
-        "log_level": "WARNING",
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
-@contextlib.asynccontextmanager
-async def running_client(
-    settings: Settings, *, keep: bool = False
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client talking to the app in-process, with its lifespan run around it."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
-            client.app = app
-            yield client
-        if not keep:
-            await app.state.context.repository.database.client.drop_database(settings.database)
-
-
 @pytest.fixture
 async def client(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
     async with running_client(make_settings(mongo_url)) as c:
         yield c
-
-
-def assert_valid_fhir(resource: dict) -> None:
-    """Everything the server emits must be a valid FHIR R5 resource."""
-    get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-
-
-FHIR_JSON = {"content-type": "application/fhir+json"}
-
-
-def research_study(**fields) -> dict:
-    return {"resourceType": "ResearchStudy", "status": "active", **fields}

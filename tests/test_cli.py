@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from fhirtrial import __version__
 from fhirtrial.cli import app
-from tests.conftest import DATA, make_settings
+from tests.helpers import DATA, make_settings
 
 runner = CliRunner()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from fhirtrial.catalog.records import pack_record, save_records
+from fhirtrial.catalog.sources import StudyInput, seed_inputs
 from fhirtrial.ctgov.sources import check_raw_record
 from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
@@ -38,18 +39,6 @@ BATCH_SIZE = 75
 # mongod's 60 s transaction limit): a batch of large studies is split, a study never is.
 BATCH_RESOURCES = 5000
 _WORKER_NICENESS = 10
-
-
-@dataclass(frozen=True)
-class StudyInput:
-    """One study to import (parsed, or as its JSON text in `raw`), or the reason it could not
-    even be read."""
-
-    origin: str
-    study: dict | None = None
-    error: str | None = None
-    nct_id: str | None = None
-    raw: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -221,8 +210,6 @@ def _warm_up() -> None:
     import os
 
     os.nice(_WORKER_NICENESS)
-    from fhirtrial.catalog.seeds import seed_inputs
-
     map_chunk(seed_inputs()[:1])
 
 

@@ -1,9 +1,12 @@
-"""Where studies to import come from: files, NCT ids, or a ClinicalTrials.gov search."""
+"""Where studies to import come from: files, NCT ids, a ClinicalTrials.gov search, or the two
+reference trials shipped with the package (the seeds)."""
 
+import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
-from fhirtrial.catalog.importer import StudyInput
 from fhirtrial.ctgov import (
     CtGovClient,
     CtGovError,
@@ -11,6 +14,20 @@ from fhirtrial.ctgov import (
     study_nct_id,
     study_problem,
 )
+
+SEED_NCT_IDS = ("NCT05361174", "NCT05398640")
+
+
+@dataclass(frozen=True)
+class StudyInput:
+    """One study to import (parsed, or as its JSON text in `raw`), or the reason it could not
+    even be read."""
+
+    origin: str
+    study: dict | None = None
+    error: str | None = None
+    nct_id: str | None = None
+    raw: bytes | None = None
 
 
 def from_files(paths: list[Path]) -> list[StudyInput]:
@@ -64,3 +81,16 @@ async def from_search(
             yield StudyInput(f"ClinicalTrials.gov search ({nct_id})", study, None, nct_id)
     except CtGovError as exc:
         yield StudyInput("ClinicalTrials.gov search", None, str(exc), None)
+
+
+def seed_inputs() -> list[StudyInput]:
+    folder = files("fhirtrial.data") / "seeds"
+    return [
+        StudyInput(
+            f"seed {nct_id}",
+            json.loads((folder / f"{nct_id}.json").read_text("utf-8")),
+            None,
+            nct_id,
+        )
+        for nct_id in SEED_NCT_IDS
+    ]

@@ -11,14 +11,10 @@ from fhirtrial.ctgov.errors import (
     StudyNotFound,
     StudySourceError,
 )
+from fhirtrial.ctgov.origin import SourceOrigin
 from fhirtrial.ctgov.query import OVERALL_STATUSES, GeoDistance
 from fhirtrial.ctgov.rate_limit import RateLimiter
-from fhirtrial.ctgov.sources import (
-    SourceOrigin,
-    SourceRecord,
-    iter_source_records,
-    iter_study_files,
-)
+from fhirtrial.ctgov.sources import SourceRecord, iter_source_records, iter_study_files
 from fhirtrial.ctgov.study import normalize_nct_id, study_nct_id, study_problem
 
 __all__ = [

@@ -151,32 +151,6 @@ class CtGovClient:
                 for study in page["studies"]:
                     yield study
 
-    async def count_studies(
-        self,
-        *,
-        condition: str | None = None,
-        term: str | None = None,
-        location: str | None = None,
-        overall_status: list[str] | None = None,
-        geo: GeoDistance | str | None = None,
-        nct_ids: list[str] | None = None,
-    ) -> int:
-        """How many studies `iter_studies` would yield for these criteria (one request)."""
-        total = 0
-        for params in self._search_param_sets(
-            condition, term, location, overall_status, geo, nct_ids
-        ):
-            # One tiny study in the page: the count comes with the first page.
-            params |= {"countTotal": "true", "pageSize": "1", "fields": "NCTId"}
-            page = await self._get_page(params)
-            count = page.get("totalCount")
-            if isinstance(count, bool) or not isinstance(count, int):
-                raise CtGovResponseError(
-                    "search page has no integer totalCount", url=self._studies_url
-                )
-            total += count
-        return total
-
     @property
     def _studies_url(self) -> str:
         return f"{self.base_url}/studies"

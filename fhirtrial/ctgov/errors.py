@@ -1,11 +1,6 @@
 """Errors raised while fetching or reading ClinicalTrials.gov study JSON."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from fhirtrial.ctgov.sources import SourceOrigin
+from fhirtrial.ctgov.origin import SourceOrigin
 
 
 class CtGovError(Exception):

@@ -15,28 +15,12 @@ from typing import Any
 import orjson
 
 from fhirtrial.ctgov.errors import StudySourceError
+from fhirtrial.ctgov.origin import SourceOrigin
 from fhirtrial.ctgov.study import study_problem
 
 STUDY_FILE_SUFFIXES = frozenset({".json", ".ndjson", ".jsonl"})
 _LINE_DELIMITED_SUFFIXES = frozenset({".ndjson", ".jsonl"})
 _UTF8_BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True)
-class SourceOrigin:
-    """Where a record came from: a file, and its line (ndjson) or position in an array."""
-
-    path: Path
-    line: int | None = None
-    index: int | None = None
-
-    def __str__(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-        if self.index is not None:
-            where += f" [record {self.index}]"
-        return where
 
 
 @dataclass(frozen=True)

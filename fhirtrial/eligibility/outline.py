@@ -60,10 +60,6 @@ class OutlineNode:
     cohort: str | None = None
     children: list[OutlineNode] = field(default_factory=list)
 
-    @property
-    def is_lead_in(self) -> bool:
-        return bool(self.children)
-
     def walk(self) -> Iterator[OutlineNode]:
         yield self
         for child in self.children:
@@ -186,7 +182,6 @@ class _Builder:
         self.section: Section = "inclusion"
         self.section_cohort: str | None = None
         self.stack: list[_Frame] = [_Frame(-1, None)]
-        self.previous: _Line | None = None
         self.last_node: OutlineNode | None = None
 
     def start_section(self, section: Section, cohort: str | None) -> None:
@@ -282,5 +277,4 @@ def parse_outline(text: str | None) -> Outline:
             builder.start_section(*header)
         elif not builder.continue_previous(line):
             builder.add(line)
-        builder.previous = line
     return builder.outline

@@ -11,22 +11,19 @@ holds no date, and the importer can say exactly what was wrong.
 `record_shape.json` maps each field path (`a.b[]` for the items of an array) to the JSON types it
 holds in real records, with `date` for the string fields named `…Date`/`date` that hold CT.gov's
 (partial) dates: YYYY, YYYY-MM or YYYY-MM-DD. Fields it does not list are passed through
-unchecked. It was inferred from the real records shipped with the project
-(`python -m fhirtrial.mappers.record_shape PATH...`), and a test checks that every one of them
-conforms.
+unchecked. It was inferred (`infer_shape`) from the real records shipped with the project by
+`python tools/record_shape.py PATH...`, and a test checks that every one of them conforms.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 # The parts of a record that fhirtrial reads; results and annotations are kept but not mapped.
@@ -194,23 +191,3 @@ def infer_shape(records: Iterable[dict]) -> dict[str, list[str]]:
 
 def _names_a_date(path: str) -> bool:
     return path.rpartition(".")[2].lower().endswith("date")
-
-
-def _records(paths: list[str]) -> Iterable[dict]:
-    """The studies in files or directories, read as `fhirtrial import --file` reads them."""
-    from fhirtrial.ctgov.sources import iter_source_records  # only this command needs it
-
-    for name in paths:
-        for record in iter_source_records(Path(name)):
-            if record.study is not None:
-                yield record.study
-
-
-def shape_json(shape: dict[str, list[str]]) -> str:
-    """The shape as record_shape.json holds it: one field path a line."""
-    lines = [f"  {json.dumps(path)}: {json.dumps(types)}" for path, types in shape.items()]
-    return "{\n" + ",\n".join(lines) + "\n}\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(shape_json(infer_shape(_records(sys.argv[1:]))))

@@ -1,7 +1,10 @@
 """What a `$match` caller asks for: the patient Bundle and the search options.
 
 The body is either the patient Bundle itself or a Parameters resource (names follow the CodeX
-trial-matching draft where it has one: zipCode, travelRadius, phase, recruitmentStatus).
+trial-matching draft where it has one: zipCode, travelRadius, phase, recruitmentStatus). The
+operation's definition (conformance/OperationDefinition-ResearchStudy-match.json) says which
+parameters there are, how often each may appear and which value types it takes; the readers
+here say what each value means.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any
 from fhirtrial.errors import BadRequest
 from fhirtrial.matching.study_facets import UnknownValue, parse_phases, parse_statuses
 from fhirtrial.patient.values import parse_fhir_date
-from fhirtrial.resources.parameters import parameter_entries
+from fhirtrial.resources.parameters import Argument, Reader, operation_parameters
 
+MATCH_DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-match"
 MAX_COUNT = 1000
 DEFAULT_COUNT = 20
 _KM_PER_MILE = 1.609344
@@ -45,18 +49,6 @@ class MatchRequest:
     bundle_path: str = "Bundle"
 
 
-_SINGLE = {
-    "patient",
-    "asOf",
-    "zipCode",
-    "travelRadius",
-    "count",
-    "includeIneligible",
-    "persist",
-}
-_REPEATING = {"phase", "recruitmentStatus", "condition", "study"}
-
-
 def match_request(body: dict[str, Any]) -> MatchRequest:
     """The request in a `$match` body; BadRequest names any unknown or malformed parameter."""
     kind = body.get("resourceType")
@@ -66,25 +58,14 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
         raise BadRequest(
             f"$match expects the patient's Bundle or a Parameters resource, not {kind!r}"
         )
-    seen: set[str] = set()
-    values: dict[str, Any] = {}
-    for where, parameter in parameter_entries(body):
-        name = parameter.get("name")
-        if not isinstance(name, str) or (name not in _SINGLE and name not in _REPEATING):
-            raise BadRequest(f"{where}: unknown parameter '{name}' for $match", expression=[where])
-        if name in _SINGLE and name in seen:
-            raise BadRequest(f"{where}: '{name}' may appear only once", expression=[where])
-        seen.add(name)
-        values.setdefault(name, []).append((_read(name, parameter, where), where))
-    if "patient" not in values:
-        raise BadRequest("$match needs the 'patient' parameter (the patient's Bundle)")
-    ((bundle, bundle_where),) = values["patient"]
+    values = operation_parameters(MATCH_DEFINITION).read(body, _READERS)
+    ((bundle, bundle_path),) = values["patient"]
 
     def one(name: str, default=None):
-        return values[name][0][0] if name in values else default
+        return values[name][0] if name in values else default
 
     def many(name: str) -> list:
-        return [value for value, _ in values.get(name, [])]
+        return values.get(name, [])
 
     try:
         phases = parse_phases(v for group in many("phase") for v in group)
@@ -107,65 +88,35 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
         count=one("count", DEFAULT_COUNT),
         include_ineligible=one("includeIneligible", False),
         persist=one("persist", False),
-        bundle_path=f"{bundle_where}.resource",
+        bundle_path=bundle_path,
     )
 
 
-def _read(name: str, parameter: dict, where: str) -> Any:
-    readers = {
-        "patient": _patient,
-        "asOf": _as_of,
-        "zipCode": _zip_code,
-        "travelRadius": _radius,
-        "count": _count,
-        "includeIneligible": _boolean,
-        "persist": _boolean,
-        "phase": _codes,
-        "recruitmentStatus": _codes,
-        "condition": _condition,
-        "study": _study,
-    }
-    return readers[name](parameter, f"{where} ({name})")
+def _patient(argument: Argument) -> tuple[dict, str]:
+    return argument.value, f"{argument.where}.resource"
 
 
-def _value(parameter: dict, where: str, *kinds: str) -> tuple[str, Any]:
-    present = [k for k in parameter if k.startswith("value") or k in ("resource", "part")]
-    if len(present) != 1 or present[0] not in kinds:
-        expected = " or ".join(kinds)
-        raise BadRequest(f"{where}: expected {expected}", expression=[where])
-    return present[0], parameter[present[0]]
-
-
-def _patient(parameter: dict, where: str) -> dict:
-    _, resource = _value(parameter, where, "resource")
-    if not isinstance(resource, dict) or resource.get("resourceType") != "Bundle":
-        raise BadRequest(f"{where}: 'patient' must hold the patient's Bundle as its resource")
-    return resource
-
-
-def _as_of(parameter: dict, where: str) -> date:
-    _, value = _value(parameter, where, "valueDate", "valueDateTime", "valueString")
+def _as_of(argument: Argument) -> date:
+    value = argument.value
     day = parse_fhir_date(value) if isinstance(value, str) else None
     if day is None or len(value) < 10:
-        raise BadRequest(f"{where}: {value!r} is not a full date (YYYY-MM-DD)")
+        raise BadRequest(f"{argument.label}: {value!r} is not a full date (YYYY-MM-DD)")
     return day
 
 
-def _zip_code(parameter: dict, where: str) -> str:
-    _, value = _value(parameter, where, "valueString", "valueCode")
+def _zip_code(argument: Argument) -> str:
+    value = argument.value
     if not isinstance(value, str) or not value.strip():
-        raise BadRequest(f"{where}: zipCode needs a value")
+        raise BadRequest(f"{argument.label}: zipCode needs a value")
     return value.strip()
 
 
-def _radius(parameter: dict, where: str) -> float:
-    kind, value = _value(
-        parameter, where, "valueDecimal", "valueInteger", "valueString", "valueQuantity"
-    )
+def _radius(argument: Argument) -> float:
+    where, value = argument.label, argument.value
     unit = "[mi_i]"
-    if kind == "valueQuantity":
-        unit = (value or {}).get("code") or (value or {}).get("unit") or "[mi_i]"
-        value = (value or {}).get("value")
+    if argument.element == "valueQuantity":
+        unit = value.get("code") or value.get("unit") or "[mi_i]"
+        value = value.get("value")
     try:
         miles = float(value)
     except (TypeError, ValueError):
@@ -179,34 +130,33 @@ def _radius(parameter: dict, where: str) -> float:
     return miles
 
 
-def _count(parameter: dict, where: str) -> int:
-    _, value = _value(parameter, where, "valueInteger", "valuePositiveInt", "valueUnsignedInt")
+def _count(argument: Argument) -> int:
+    value = argument.value
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise BadRequest(f"{where}: count must be a positive integer")
+        raise BadRequest(f"{argument.label}: count must be a positive integer")
     return min(value, MAX_COUNT)
 
 
-def _boolean(parameter: dict, where: str) -> bool:
-    _, value = _value(parameter, where, "valueBoolean")
-    if not isinstance(value, bool):
-        raise BadRequest(f"{where}: expected true or false")
-    return value
+def _boolean(argument: Argument) -> bool:
+    if not isinstance(argument.value, bool):
+        raise BadRequest(f"{argument.label}: expected true or false")
+    return argument.value
 
 
-def _codes(parameter: dict, where: str) -> list[str]:
-    kind, value = _value(parameter, where, "valueString", "valueCode", "valueCoding")
-    if kind == "valueCoding":
-        value = (value or {}).get("code") if isinstance(value, dict) else None
+def _codes(argument: Argument) -> list[str]:
+    value = argument.value
+    if argument.element == "valueCoding":
+        value = value.get("code")
     if not isinstance(value, str) or not value.strip():
-        raise BadRequest(f"{where}: expected a code")
+        raise BadRequest(f"{argument.label}: expected a code")
     return [part for part in value.split(",") if part.strip()]
 
 
-def _condition(parameter: dict, where: str) -> ConditionFilter:
-    kind, value = _value(parameter, where, "valueString", "valueCoding", "valueCodeableConcept")
+def _condition(argument: Argument) -> ConditionFilter:
+    kind, value = argument.element, argument.value
     if kind == "valueString" and isinstance(value, str) and value.strip():
         return ConditionFilter(text=value.strip())
-    if kind == "valueCodeableConcept" and isinstance(value, dict):
+    if kind == "valueCodeableConcept":
         codings = value.get("coding") or []
         if codings and isinstance(codings[0], dict):
             value = codings[0]
@@ -214,13 +164,13 @@ def _condition(parameter: dict, where: str) -> ConditionFilter:
             return ConditionFilter(text=value["text"])
     if isinstance(value, dict) and isinstance(value.get("code"), str):
         return ConditionFilter(system=value.get("system"), code=value["code"])
-    raise BadRequest(f"{where}: condition needs text or a coding with a code")
+    raise BadRequest(f"{argument.label}: condition needs text or a coding with a code")
 
 
-def _study(parameter: dict, where: str) -> str:
-    kind, value = _value(parameter, where, "valueReference", "valueString", "valueId")
-    if kind == "valueReference":
-        value = (value or {}).get("reference") if isinstance(value, dict) else None
+def _study(argument: Argument) -> str:
+    where, value = argument.label, argument.value
+    if argument.element == "valueReference":
+        value = value.get("reference")
     if not isinstance(value, str) or not value.strip():
         raise BadRequest(f"{where}: study needs a ResearchStudy reference")
     value = value.strip()
@@ -230,3 +180,18 @@ def _study(parameter: dict, where: str) -> str:
             raise BadRequest(f"{where}: {value!r} is not a ResearchStudy reference")
         value = parts[-1]
     return value
+
+
+_READERS: dict[str, Reader] = {
+    "patient": _patient,
+    "asOf": _as_of,
+    "zipCode": _zip_code,
+    "travelRadius": _radius,
+    "count": _count,
+    "includeIneligible": _boolean,
+    "persist": _boolean,
+    "phase": _codes,
+    "recruitmentStatus": _codes,
+    "condition": _condition,
+    "study": _study,
+}

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 HL7_SP = "http://hl7.org/fhir/SearchParameter/"
 OUR_SP = "https://fhirtrial.org/fhir/SearchParameter/"
 
-SEARCH_PARAM_TYPES = ("token", "string", "reference", "date", "uri")
-
 
 @dataclass(frozen=True)
 class SearchParameter:

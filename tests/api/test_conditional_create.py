@@ -1,6 +1,6 @@
 import asyncio
 
-from tests.conftest import FHIR_JSON, research_study
+from tests.helpers import FHIR_JSON, research_study
 
 NCT = {"system": "https://clinicaltrials.gov", "value": "NCT05361174"}
 IF_NONE_EXIST = {**FHIR_JSON, "If-None-Exist": "identifier=https://clinicaltrials.gov|NCT05361174"}

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import FHIR_JSON, assert_valid_fhir, research_study
+from tests.helpers import FHIR_JSON, assert_valid_fhir, research_study
 
 
 async def create(client, resource: dict):

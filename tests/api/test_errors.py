@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.conftest import FHIR_JSON, make_settings, research_study, running_client
+from tests.helpers import FHIR_JSON, make_settings, research_study, running_client
 
 
 def outcome(response, status: int) -> dict:

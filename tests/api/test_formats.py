@@ -1,4 +1,4 @@
-from tests.conftest import FHIR_JSON, research_study
+from tests.helpers import FHIR_JSON, research_study
 
 
 async def test_format_json_and_pretty_printing(client):

@@ -1,7 +1,7 @@
 import asyncio
 from urllib.parse import urlsplit
 
-from tests.conftest import FHIR_JSON, assert_valid_fhir, research_study
+from tests.helpers import FHIR_JSON, assert_valid_fhir, research_study
 
 
 async def _versions(client, count: int) -> str:

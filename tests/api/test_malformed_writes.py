@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from fhirtrial.mappers.ctgov import map_study
-from tests.conftest import DATA, FHIR_JSON
+from tests.helpers import DATA, FHIR_JSON
 from tests.mutations import random_mutations
 
 RECORD = orjson.loads(

@@ -1,5 +1,5 @@
 from fhirtrial.resources.registry import RESOURCE_TYPES
-from tests.conftest import assert_valid_fhir
+from tests.helpers import assert_valid_fhir
 
 REQUIRED_TYPES = {
     "ResearchStudy",

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import FHIR_JSON, assert_valid_fhir, research_study
+from tests.helpers import FHIR_JSON, assert_valid_fhir, research_study
 
 PHASE = "http://terminology.hl7.org/CodeSystem/research-study-phase"
 MESH = "http://id.nlm.nih.gov/mesh"

@@ -7,7 +7,7 @@ import httpx
 import orjson
 import respx
 
-from tests.conftest import DATA, FHIR_JSON, assert_valid_fhir, make_settings, running_client
+from tests.helpers import DATA, FHIR_JSON, assert_valid_fhir, make_settings, running_client
 
 RECORD = orjson.loads(
     (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()[0]

@@ -9,14 +9,14 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from fhirtrial.catalog.importer import StudyInput, import_studies
-from fhirtrial.catalog.sources import from_files
+from fhirtrial.catalog.importer import import_studies
+from fhirtrial.catalog.sources import StudyInput, from_files
 from fhirtrial.cli import app as cli
 from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.repository import Repository
-from tests.conftest import DATA, make_settings
+from tests.helpers import DATA, make_settings
 
 NDJSON = DATA / "ctgov" / "breast-cancer-studies.ndjson"
 RECORDS = [orjson.loads(line) for line in NDJSON.read_bytes().splitlines() if line.strip()]

@@ -6,13 +6,14 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from fhirtrial.catalog.importer import StudyInput, import_studies
+from fhirtrial.catalog.importer import import_studies
+from fhirtrial.catalog.sources import StudyInput
 from fhirtrial.cli import app as cli
 from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.repository import Repository
-from tests.conftest import DATA, make_settings
+from tests.helpers import DATA, make_settings
 
 LINES = (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()
 RECORDS = [orjson.loads(line) for line in LINES[:4]]

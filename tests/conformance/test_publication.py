@@ -3,10 +3,10 @@ its own that appears in what it emits."""
 
 import json
 
-from fhirtrial.catalog.seeds import seed_inputs
+from fhirtrial.catalog.sources import seed_inputs
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.publication import conformance_resources
-from tests.conftest import DATA, assert_valid_fhir, make_settings, running_client
+from tests.helpers import DATA, assert_valid_fhir, make_settings, running_client
 
 OUR_BASE = "https://fhirtrial.org/fhir/"
 

@@ -4,7 +4,8 @@ import json
 from typing import Any
 
 import pytest
-from ctgov_helpers import BREAST_CANCER_NDJSON, LARGE_STUDY_FILE, VirtualTime
+
+from tests.ctgov.ctgov_helpers import BREAST_CANCER_NDJSON, LARGE_STUDY_FILE, VirtualTime
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from ctgov_helpers import API_BASE, nct_id
 
 from fhirtrial.ctgov import (
     CtGovClient,
@@ -16,6 +15,7 @@ from fhirtrial.ctgov import (
     GeoDistance,
     StudyNotFound,
 )
+from tests.ctgov.ctgov_helpers import API_BASE, nct_id
 
 
 def unlimited_client(**kwargs: Any) -> CtGovClient:
@@ -199,10 +199,8 @@ async def test_an_empty_id_list_matches_nothing_instead_of_everything() -> None:
         route = api.get("/studies").respond(json=studies_page([]))
         async with unlimited_client() as ctgov:
             found = [study async for study in ctgov.iter_studies(nct_ids=[])]
-            count = await ctgov.count_studies(nct_ids=[])
 
     assert found == []
-    assert count == 0
     assert not route.called
 
 
@@ -259,29 +257,6 @@ async def test_a_page_token_that_repeats_stops_the_search_instead_of_looping(
                 async for _ in ctgov.iter_studies(condition="breast cancer"):
                     pass
     assert route.call_count == 2
-
-
-async def test_count_studies_asks_for_the_total_in_one_small_request(
-    breast_cancer_studies: list[dict[str, Any]],
-) -> None:
-    first = {
-        "protocolSection": {"identificationModule": {"nctId": nct_id(breast_cancer_studies[0])}}
-    }
-    body = {"totalCount": 16532, "studies": [first], "nextPageToken": "NF0g5JGBlPMuwQY"}
-    with respx.mock(base_url=API_BASE) as api:
-        route = api.get("/studies").respond(json=body)
-        async with unlimited_client() as ctgov:
-            total = await ctgov.count_studies(
-                condition="breast cancer", overall_status=["RECRUITING"]
-            )
-
-    assert total == 16532
-    assert route.call_count == 1
-    params = route.calls.last.request.url.params
-    assert params["countTotal"] == "true"
-    assert params["pageSize"] == "1"
-    assert params["query.cond"] == "breast cancer"
-    assert params["filter.overallStatus"] == "RECRUITING"
 
 
 async def test_a_caller_supplied_http_client_is_used_and_left_open(

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from ctgov_helpers import API_BASE, VirtualTime
 
 from fhirtrial.ctgov import CtGovClient, RateLimiter
+from tests.ctgov.ctgov_helpers import API_BASE, VirtualTime
 
 
 async def test_120_requests_at_60_per_minute_take_two_minutes_of_virtual_time(

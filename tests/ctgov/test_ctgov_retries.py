@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from ctgov_helpers import API_BASE, VirtualTime, nct_id
 
 from fhirtrial.ctgov import CtGovClient, CtGovResponseError, CtGovUnavailable
 from fhirtrial.ctgov.retry import retry_after_seconds
+from tests.ctgov.ctgov_helpers import API_BASE, VirtualTime, nct_id
 
 STUDY_PATH = "/studies/NCT02513394"
 

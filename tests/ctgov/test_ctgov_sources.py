@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ctgov_helpers import BREAST_CANCER_NDJSON, LARGE_STUDY_FILE, nct_id
 
 from fhirtrial.ctgov import (
     CtGovError,
@@ -16,6 +15,7 @@ from fhirtrial.ctgov import (
     iter_source_records,
     iter_study_files,
 )
+from tests.ctgov.ctgov_helpers import BREAST_CANCER_NDJSON, LARGE_STUDY_FILE, nct_id
 
 
 def test_a_single_study_file(large_study: dict[str, Any]) -> None:

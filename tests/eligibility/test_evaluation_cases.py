@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from evaluation_case_helpers import LabelledCase, evidence_variable, load_cases, patient_bundle
 
 from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.patient.record import read_patient_bundle
+from tests.eligibility.evaluation_case_helpers import (
+    LabelledCase,
+    evidence_variable,
+    load_cases,
+    patient_bundle,
+)
 
 CASES = load_cases()
 

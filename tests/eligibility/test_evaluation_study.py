@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from evaluation_case_helpers import to_characteristic
 
 from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.eligibility.evaluation.plan import plan_for
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.fhir_writer import COHORT_LABEL_EXTENSION, COMPARISON_GROUP_EXTENSION
 from fhirtrial.patient.record import read_patient_bundle
+from tests.eligibility.evaluation_case_helpers import to_characteristic
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 AS_OF = date(2026, 11, 15)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from mapper_helpers import load_ctgov_records
+
+from tests.mappers.mapper_helpers import load_ctgov_records
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ import copy
 
 import pytest
 from fhir.resources import get_fhir_model_class
-from mapper_helpers import by_type, codes, load_seed
 
 from fhirtrial.mappers.codes import ALL_ENUMS, code_system_resources
 from fhirtrial.mappers.countries import country_concept
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.mappers.mesh import mesh_unique_id
+from tests.mappers.mapper_helpers import by_type, codes, load_seed
 
 HL7_STATUS = "http://hl7.org/fhir/research-study-status"
 OVERALL_STATUS_CS = "https://fhirtrial.org/fhir/CodeSystem/ctgov-overall-status"

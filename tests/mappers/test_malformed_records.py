@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from mapper_helpers import load_ctgov_records
 
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
+from tests.mappers.mapper_helpers import load_ctgov_records
 from tests.mutations import random_mutations
 
 RECORDS = load_ctgov_records()[:35]  # the large NCT02513394 is slow to copy many times

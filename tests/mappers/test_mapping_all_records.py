@@ -8,7 +8,9 @@ from functools import cache
 
 import pytest
 from fhir.resources import get_fhir_model_class
-from mapper_helpers import (
+
+from fhirtrial.mappers.ctgov import MappedStudy, map_study, validate_mapped
+from tests.mappers.mapper_helpers import (
     SEED_IDS,
     by_type,
     load_ctgov_records,
@@ -17,8 +19,6 @@ from mapper_helpers import (
     nct_id_of,
     walk_references,
 )
-
-from fhirtrial.mappers.ctgov import MappedStudy, map_study, validate_mapped
 
 RECORDS = load_ctgov_records() + [load_seed(nct_id) for nct_id in SEED_IDS]
 RECORD_BY_ID = {nct_id_of(record): record for record in RECORDS}

@@ -6,14 +6,12 @@ import copy
 from functools import cache
 
 import pytest
-from mapper_helpers import load_ctgov_records, module, nct_id_of, walk_actions
 
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.mappers.protocol_steps import find_sequence
+from tests.mappers.mapper_helpers import load_ctgov_records, module, nct_id_of, walk_actions
 
 RECORDS = {nct_id_of(record): record for record in load_ctgov_records()}
-OTHER_NAME = "https://fhirtrial.org/fhir/StructureDefinition/intervention-other-name"
-INTERVENTION_TYPE_CS = "https://fhirtrial.org/fhir/CodeSystem/ctgov-intervention-type"
 
 
 @cache

@@ -6,10 +6,9 @@ import copy
 import json
 from importlib import resources
 
-from mapper_helpers import SEED_IDS, by_type, load_ctgov_records, load_seed
-
 from fhirtrial.mappers.ctgov import map_study, validate_mapped
 from fhirtrial.mappers.record_shape import conform_record, infer_shape, is_partial_date
+from tests.mappers.mapper_helpers import DATA, SEED_IDS, by_type, load_ctgov_records, load_seed
 
 
 def _real_records() -> list[dict]:
@@ -25,7 +24,7 @@ def test_every_real_record_conforms_as_it_is():
 
 def test_the_shipped_shape_knows_every_field_of_the_real_records():
     # Fails when test data brings a field the shape lacks: regenerate record_shape.json with
-    # `python -m fhirtrial.mappers.record_shape` over the real records.
+    # `python tools/record_shape.py` over the real records (docs/ctgov-mapping.md).
     shipped = json.loads(
         resources.files("fhirtrial.mappers").joinpath("record_shape.json").read_text()
     )
@@ -33,6 +32,14 @@ def test_the_shipped_shape_knows_every_field_of_the_real_records():
     assert {path: shipped.get(path) for path in inferred} == inferred
     assert shipped["protocolSection.designModule.enrollmentInfo"] == ["object"]
     assert shipped["protocolSection.statusModule.startDateStruct.date"] == ["date"]
+
+
+def test_the_tool_regenerates_the_shipped_shape_from_the_shipped_records():
+    from tools.record_shape import records, shape_json
+
+    shipped = resources.files("fhirtrial.mappers").joinpath("record_shape.json").read_text()
+    sources = [str(DATA), str(resources.files("fhirtrial.data") / "seeds")]
+    assert shape_json(infer_shape(records(sources))) == shipped
 
 
 def _damaged_seed() -> dict:

@@ -6,7 +6,9 @@ import copy
 from functools import cache
 
 import pytest
-from mapper_helpers import (
+
+from fhirtrial.mappers.ctgov import MappedStudy, map_study
+from tests.mappers.mapper_helpers import (
     SEED_IDS,
     by_type,
     codes,
@@ -15,8 +17,6 @@ from mapper_helpers import (
     module,
     nct_id_of,
 )
-
-from fhirtrial.mappers.ctgov import MappedStudy, map_study
 
 RECORDS = load_ctgov_records() + [load_seed(nct_id) for nct_id in SEED_IDS]
 RECORD_BY_ID = {nct_id_of(record): record for record in RECORDS}

@@ -6,9 +6,8 @@ from __future__ import annotations
 import itertools
 from functools import cache
 
-from mapper_helpers import by_type, codes, load_seed, module, walk_actions
-
 from fhirtrial.mappers.ctgov import MappedStudy, map_study, validate_mapped
+from tests.mappers.mapper_helpers import by_type, codes, load_seed, module, walk_actions
 
 IOV_4001 = "NCT05361174"
 LIFILEUCEL_EAP = "NCT05398640"

@@ -6,9 +6,9 @@ import copy
 
 import pytest
 from fhir.resources import get_fhir_model_class
-from mapper_helpers import by_type, load_ctgov_records, load_seed, walk_actions
 
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
+from tests.mappers.mapper_helpers import by_type, load_ctgov_records, load_seed, walk_actions
 
 
 def _record_with_new_enum_values() -> dict:

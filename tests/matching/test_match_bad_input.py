@@ -4,10 +4,17 @@ problem, and nothing is stored."""
 import copy
 
 import pytest
-from match_patients import bundle, condition, melanoma_patient, parameters, person, real_bundle
 
-from tests.conftest import FHIR_JSON, make_settings, running_client
-from tests.matching.conftest import MATCH, post_match
+from tests.helpers import FHIR_JSON, make_settings, running_client
+from tests.matching.match_answers import MATCH, post_match
+from tests.matching.match_patients import (
+    bundle,
+    condition,
+    melanoma_patient,
+    parameters,
+    person,
+    real_bundle,
+)
 
 PERSIST = {"name": "persist", "valueBoolean": True}
 

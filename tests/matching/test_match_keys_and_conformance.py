@@ -4,18 +4,19 @@ import asyncio
 import json
 from pathlib import Path
 
-from match_patients import nsclc_patient, parameters
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
-from fhirtrial.catalog.seeds import load_seeds_if_empty, seed_inputs
+from fhirtrial.catalog.seeds import load_seeds_if_empty
+from fhirtrial.catalog.sources import seed_inputs
 from fhirtrial.cli import app
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.matching.assessment import ASSESSMENT_URL
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, criteria_keys
 from fhirtrial.runtime import open_database
-from tests.conftest import FHIR_JSON, assert_valid_fhir, make_settings
-from tests.matching.conftest import match_ok, read_matches
+from tests.helpers import FHIR_JSON, assert_valid_fhir, make_settings
+from tests.matching.match_answers import match_ok, read_matches
+from tests.matching.match_patients import nsclc_patient, parameters
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "conformance"
 KIND = "https://fhirtrial.org/fhir/CodeSystem/criterion-kind"

@@ -1,11 +1,10 @@
 """`persist=true`, the search filters (location, status, phase, condition, study, count) and the
 guarantees around evaluation (a crashing study, catalog edits over REST)."""
 
-from match_patients import MRN, melanoma_patient, nsclc_patient, parameters
-
 from fhirtrial.matching import matcher
-from tests.conftest import FHIR_JSON
-from tests.matching.conftest import match_ok, post_match, read_matches
+from tests.helpers import FHIR_JSON
+from tests.matching.match_answers import match_ok, post_match, read_matches
+from tests.matching.match_patients import MRN, melanoma_patient, nsclc_patient, parameters
 
 LIFILEUCEL, EXPANDED_ACCESS = "NCT05361174", "NCT05398640"
 PERSIST = {"name": "persist", "valueBoolean": True}

@@ -6,10 +6,10 @@ import base64
 from pathlib import Path
 
 import pytest
-from match_patients import DATA, parameters, real_bundle
 
-from tests.conftest import FHIR_JSON, make_settings, running_client
-from tests.matching.conftest import match_ok, read_matches
+from tests.helpers import FHIR_JSON, make_settings, running_client
+from tests.matching.match_answers import match_ok, read_matches
+from tests.matching.match_patients import DATA, parameters, real_bundle
 
 ALL_STATUSES = (
     "NOT_YET_RECRUITING,RECRUITING,ENROLLING_BY_INVITATION,ACTIVE_NOT_RECRUITING,SUSPENDED,"

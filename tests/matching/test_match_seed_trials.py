@@ -5,7 +5,8 @@ Both trials keep text-only criteria (organ function, measurable lesion, ...), wh
 `unknown`; so the best a patient can be here is a potential candidate with nothing failing.
 """
 
-from match_patients import (
+from tests.matching.match_answers import included_studies, match_ok, read_matches
+from tests.matching.match_patients import (
     AS_OF,
     brain_metastases,
     many_lines_nsclc_patient,
@@ -14,8 +15,6 @@ from match_patients import (
     parameters,
     uveal_melanoma_patient,
 )
-
-from tests.matching.conftest import included_studies, match_ok, read_matches
 
 LIFILEUCEL = "NCT05361174"  # cohort 1 melanoma (arm-1), cohort 2 NSCLC (arm-2)
 EXPANDED_ACCESS = "NCT05398640"

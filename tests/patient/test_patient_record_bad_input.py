@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from patient_record_helpers import patient_bundle
 
 from fhirtrial.patient.record import PatientRecordError, read_patient_bundle
 from fhirtrial.patient.values import LOINC, RXNORM, SNOMED
+from tests.patient.patient_record_helpers import patient_bundle
 
 AS_OF = date(2026, 6, 1)
 ECOG = {"coding": [{"system": LOINC, "code": "89247-1"}]}

@@ -6,11 +6,16 @@ import dataclasses
 from datetime import date
 
 import pytest
-from patient_record_helpers import BUNDLE_FILES, SYNTHEA_FILES, expected_counts, load
 
 from fhirtrial.patient.items import MedicationItem
 from fhirtrial.patient.record import read_patient_bundle
 from fhirtrial.patient.values import LOINC, RXNORM, SNOMED, Concept, Quantity
+from tests.patient.patient_record_helpers import (
+    BUNDLE_FILES,
+    SYNTHEA_FILES,
+    expected_counts,
+    load,
+)
 
 AS_OF = date(2026, 6, 1)
 

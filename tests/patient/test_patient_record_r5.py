@@ -7,10 +7,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from patient_record_helpers import BUNDLE_FILES, SYNTHEA_FILES, load, patient_bundle
 
 from fhirtrial.patient.record import read_patient_bundle
 from fhirtrial.patient.values import RXNORM, SNOMED
+from tests.patient.patient_record_helpers import (
+    BUNDLE_FILES,
+    SYNTHEA_FILES,
+    load,
+    patient_bundle,
+)
 
 AS_OF = date(2026, 6, 1)
 ADHERENCE = "http://hl7.org/fhir/CodeSystem/medication-statement-adherence"

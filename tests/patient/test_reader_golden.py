@@ -24,9 +24,9 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from patient_record_helpers import BUNDLE_FILES, DATA, load
 
 from fhirtrial.patient.record import PatientRecord, read_patient_bundle
+from tests.patient.patient_record_helpers import BUNDLE_FILES, DATA, load
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "records.json"
 # A late day keeps every recorded date; an early one exercises the "after the evaluation date"

@@ -4,11 +4,15 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 
 from fhirtrial.api.app import create_app
 from fhirtrial.config import Settings
 from fhirtrial.store.embedded import EmbeddedMongo
-from tests.conftest import FHIR_JSON, make_settings, research_study, running_client
+from tests.helpers import FHIR_JSON, make_settings, research_study, running_client
+
+# These tests start databases of their own (not the session's mongo_url): marked by hand.
+pytestmark = pytest.mark.db
 
 # SecantusDB, like mongod with its default write concern, makes a write durable when its
 # journal is flushed (within ~0.2 s here), not at acknowledgement: a kill -9 right after a

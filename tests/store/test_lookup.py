@@ -3,7 +3,7 @@
 from pymongo import AsyncMongoClient
 
 from fhirtrial.store.lookup import IN_PIECE, find_in, pieces
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 
 def test_pieces_keep_every_value_in_order():

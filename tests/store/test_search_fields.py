@@ -4,7 +4,7 @@ from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.database import STORE_META, Database
 from fhirtrial.store.repository import Repository
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 
 async def connected(mongo_url) -> Database:

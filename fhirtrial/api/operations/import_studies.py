@@ -1,7 +1,8 @@
 """`POST [base]/ResearchStudy/$import`: import ClinicalTrials.gov studies over HTTP.
 
 In: a Parameters resource with `nctId` (valueString, repeatable; fetched from ClinicalTrials.gov)
-and/or `study` (the API v2 study JSON as valueString, or a valueAttachment with base64 JSON data).
+and/or `study` (the API v2 study JSON as valueString, or a valueAttachment with base64 JSON data),
+checked against conformance/OperationDefinition-ResearchStudy-import.json.
 Out: a Parameters resource with the counts, the imported studies and an OperationOutcome that
 lists every failure with its NCT id.
 """
@@ -22,7 +23,7 @@ from fhirtrial.catalog.sources import from_documents, from_nct_ids
 from fhirtrial.ctgov import CtGovClient
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.resources.outcome import operation_outcome
-from fhirtrial.resources.parameters import parameter_entries
+from fhirtrial.resources.parameters import Argument, operation_parameters
 
 DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-import"
 
@@ -30,8 +31,6 @@ DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-impor
 async def handle(request: Request) -> Response:
     require_admin(request)
     body = await read_resource(request)
-    if body.get("resourceType") != "Parameters":
-        raise BadRequest("$import expects a Parameters resource")
     nct_ids, studies = _arguments(body)
     if not nct_ids and not studies:
         raise BadRequest("$import needs at least one 'nctId' or 'study' parameter")
@@ -51,41 +50,34 @@ async def handle(request: Request) -> Response:
 
 
 def _arguments(body: dict) -> tuple[list[str], list[dict]]:
-    nct_ids, studies = [], []
-    for where, parameter in parameter_entries(body):
-        name = parameter.get("name")
-        if name == "nctId":
-            nct_ids.append(_nct_id(parameter, where))
-        elif name == "study":
-            studies.append(_study_json(parameter, where))
-        else:
-            raise BadRequest(f"{where}: unknown parameter '{name}' for $import", expression=[where])
-    return nct_ids, studies
+    values = operation_parameters(DEFINITION).read(body, {"nctId": _nct_id, "study": _study_json})
+    return values.get("nctId", []), values.get("study", [])
 
 
-def _nct_id(parameter: dict, where: str) -> str:
-    value = parameter.get("valueString")
-    if value is None and isinstance(parameter.get("valueIdentifier"), dict):
-        value = parameter["valueIdentifier"].get("value")
+def _nct_id(argument: Argument) -> str:
+    value = argument.value
+    if argument.element == "valueIdentifier":
+        value = value.get("value")
     if not isinstance(value, str) or not value.strip():
         raise BadRequest(
-            f"{where}: nctId needs a valueString (or a valueIdentifier with a value)",
-            expression=[where],
+            f"{argument.where}: nctId needs a valueString (or a valueIdentifier with a value)",
+            expression=[argument.where],
         )
     return value.strip()
 
 
-def _study_json(parameter: dict, where: str) -> dict:
-    if isinstance(parameter.get("valueString"), str):
-        raw = parameter["valueString"].encode()
-    elif isinstance(parameter.get("valueAttachment"), dict):
-        data = parameter["valueAttachment"].get("data")
+def _study_json(argument: Argument) -> dict:
+    where = argument.where
+    if argument.element == "valueAttachment":
+        data = argument.value.get("data")
         try:
             raw = base64.b64decode(data if isinstance(data, str) else "", validate=True)
         except (binascii.Error, ValueError):
             raise BadRequest(
                 f"{where}: valueAttachment.data is not base64", expression=[where]
             ) from None
+    elif isinstance(argument.value, str):
+        raw = argument.value.encode()
     else:
         raise BadRequest(
             f"{where}: study needs a valueString or a valueAttachment (JSON)", expression=[where]

@@ -13,10 +13,10 @@ from fhirtrial.api.context import base_url, context
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.errors import BadRequest, FHIRError
 from fhirtrial.matching.matcher import match_patient
-from fhirtrial.matching.request import match_request
+from fhirtrial.matching.request import MATCH_DEFINITION, match_request
 from fhirtrial.matching.response import match_bundle
 
-DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-match"
+DEFINITION = MATCH_DEFINITION
 _QUERY_CONTROLS = {"_format", "_pretty"}
 
 

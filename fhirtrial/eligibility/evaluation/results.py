@@ -83,9 +83,5 @@ def score_of(results: list[CriterionResult]) -> float:
     return round(sum(r.passing for r in applicable) / len(applicable), 4)
 
 
-def better(a: Verdict, b: Verdict) -> bool:
-    return _VERDICT_RANK[a] > _VERDICT_RANK[b]
-
-
 def verdict_rank(verdict: Verdict) -> int:
     return _VERDICT_RANK[verdict]

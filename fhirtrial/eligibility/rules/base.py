@@ -71,7 +71,6 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], bool], ...] = 
 )
 CMP = r"(?P<cmp><=|>=|<|>|=)"
 NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -144,13 +143,3 @@ class Match:
 
 def window_before(n: int, unit: str) -> Window:
     return Window(low_days=-days(n, unit), high_days=0)
-
-
-def find_window(text: str, start: int = 0) -> tuple[Window, int, int] | None:
-    match = WINDOW_WITHIN.search(text, start)
-    if not match:
-        return None
-    n = word_number(match["n"])
-    if n is None:
-        return None
-    return window_before(n, match["unit"]), match.start(), match.end()
