@@ -1,5 +1,5 @@
-"""Criteria answered by the patient's history: diagnoses, therapies, corticosteroids, vaccines,
-pregnancy and breastfeeding. Counting lines of therapy is in `therapy_lines`.
+"""Criteria answered by the patient's history: therapies, corticosteroids, vaccines, pregnancy
+and breastfeeding. Diagnoses are in `diagnoses`, counting lines of therapy in `therapy_lines`.
 
 Status rules: entered-in-error / refuted records never reach here (the record reader drops
 them); resolved or inactive conditions count only for "history" criteria and windows they
@@ -10,6 +10,7 @@ stopped and completed medications count as prior therapy, never as current use.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
@@ -24,160 +25,14 @@ from fhirtrial.eligibility.evaluation.context import (
     overlaps_window,
     window_bounds,
 )
-from fhirtrial.eligibility.evaluation.facts import Matches, concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.diagnoses import describe_condition
+from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
-from fhirtrial.patient.items import ConditionItem, MedicationItem
+from fhirtrial.patient.items import MedicationItem
 from fhirtrial.patient.values import LOINC, SNOMED, Concept
-
-_UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
-_CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
-
-
-# ---------------------------------------------------------------- conditions
-
-
-def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
-    concept = criterion.concept or ""
-    name = display(concept)
-    matches = ctx.facts.conditions.find(concept)
-    qualifiers = set(criterion.qualifiers)
-    note = by_text_note(matches.by_text)
-    if criterion.other_than:
-        matches = _other_than(matches, criterion.other_than)
-        name = f"{name} other than {', '.join(display(c) for c in criterion.other_than)}"
-    if not matches:
-        return absent(ctx, name, "conditions", len(ctx.record.conditions))
-
-    confirmed = [c for c in matches.items if c.verification_status not in _UNCONFIRMED]
-    candidates, reason_kind = _relevant(confirmed, criterion, ctx)
-    if not candidates:
-        unconfirmed = [c for c in matches.items if c.verification_status in _UNCONFIRMED]
-        if unconfirmed and _relevant(unconfirmed, criterion, ctx)[0]:
-            item = unconfirmed[0]
-            return Finding(
-                "unknown",
-                f"{item.code.label} is {item.verification_status}, not confirmed "
-                f"({item.ref}){note}",
-                (item.ref,),
-            )
-        item = matches.items[0]
-        return Finding("not-met", f"{_describe(item)} — {reason_kind}{note}", (item.ref,))
-
-    item = candidates[0]
-    stated = f"{_describe(item)}{note}"
-    if "untreated" in qualifiers:
-        return _untreated(criterion, ctx, item, stated)
-    if "treated" in qualifiers:
-        # "treated (and stable ≥ N days)" is the converse of "untreated": the same evidence,
-        # the opposite answer.
-        found = _untreated(criterion, ctx, item, stated)
-        flipped = {"met": "not-met", "not-met": "met"}.get(found.result, found.result)
-        return Finding(flipped, found.reason, found.evidence)
-    if "symptomatic" in qualifiers:
-        return Finding(
-            "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
-        )
-    if "uncontrolled" in qualifiers:
-        return Finding(
-            "unknown", f"{stated}; whether it is controlled is not recorded", (item.ref,)
-        )
-    if "viral-load-detectable" in qualifiers:
-        return Finding("unknown", f"{stated}; viral load not evaluated", (item.ref,))
-    if "unresectable-or-metastatic" in qualifiers:
-        return _unresectable_or_metastatic(ctx, item, stated)
-    return Finding("met", stated, tuple(c.ref for c in candidates[:3]))
-
-
-def _other_than(matches: Matches[ConditionItem], excluded: tuple[str, ...]):
-    """Drop the items that are the study's own diagnosis ("another primary malignancy")."""
-    kept = tuple(
-        item
-        for item in matches.items
-        if not (concepts_of(item.code) or concepts_of_text(item.code.label)).intersection(excluded)
-    )
-    return Matches(kept, matches.by_text)
-
-
-def _relevant(
-    items: list[ConditionItem], criterion: Criterion, ctx: EvalContext
-) -> tuple[list[ConditionItem], str]:
-    qualifiers = set(criterion.qualifiers)
-    if qualifiers & _CURRENT_QUALIFIERS:
-        current = [c for c in items if c.is_active is not False]
-        return current, "not current (resolved / inactive)"
-    if criterion.window is not None and "history" not in qualifiers:
-        window = criterion.window
-        kept = [
-            c
-            for c in items
-            if overlaps_window(c.onset or c.recorded, c.abatement, window, ctx.as_of) is not False
-        ]
-        return kept, f"not {describe_window(window)}"
-    return list(items), ""
-
-
-def _describe(item: ConditionItem) -> str:
-    status = item.clinical_status or "status not recorded"
-    onset = f", onset {item.onset}" if item.onset else ""
-    abated = f", resolved {item.abatement}" if item.abatement else ""
-    return f"{item.code.label} ({status}{onset}{abated}; {item.ref})"
-
-
-def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
-    """Untreated unless a procedure (surgery, radiotherapy) was done for this condition; with
-    "stable for ≥ N days", the treatment must be at least N days old."""
-    concept = criterion.concept or ""
-    treatments = [
-        p
-        for p in ctx.record.procedures
-        if item.ref in p.reason_refs or any(concept in concepts_of(r) for r in p.reasons)
-    ]
-    treatments.sort(key=lambda p: p.date or date.min, reverse=True)
-    symptomatic = "symptomatic" in criterion.qualifiers
-    if not treatments:
-        if symptomatic:
-            return Finding(
-                "unknown", f"{stated}; no treatment recorded, symptoms not recorded", (item.ref,)
-            )
-        return Finding("met", f"{stated}; no treatment recorded for it", (item.ref,))
-    latest = treatments[0]
-    treated = f"treated by {latest.code.label} on {fmt_date(latest.date)} ({latest.ref})"
-    evidence = (item.ref, latest.ref)
-    window = criterion.window
-    if window is not None and window.high_days is not None and window.high_days < 0:
-        stable_since = ctx.as_of + timedelta(days=window.high_days)
-        if latest.date is None or latest.date > stable_since:
-            return Finding(
-                "met",
-                f"{stated}; {treated}, less than {-window.high_days} days ago",
-                evidence,
-            )
-    return Finding("not-met", f"{stated}; {treated}", evidence)
-
-
-def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
-    metastases = ctx.facts.conditions.find("metastatic-disease")
-    current = [m for m in metastases.items if m.is_active is not False]
-    if current:
-        return Finding(
-            "met",
-            f"{stated}; metastatic: {current[0].code.label} ({current[0].ref})",
-            (item.ref, current[0].ref),
-        )
-    stage4 = [s for s in ctx.record.stages if "stage-4" in concepts_of(s.summary)]
-    if stage4:
-        return Finding(
-            "met", f"{stated}; stage IV ({stage4[0].source_ref})", (item.ref, stage4[0].source_ref)
-        )
-    return Finding(
-        "unknown",
-        f"{stated}; no metastasis recorded and resectability is not in the record",
-        (item.ref,),
-    )
-
 
 # ---------------------------------------------------------------- therapies
 
@@ -202,16 +57,45 @@ def _course(use: MedicationItem) -> str:
     return f"{use.medication.label} {span} ({use.ref})"
 
 
+@dataclass(frozen=True)
+class _Event:
+    """A therapy recorded other than as a medication: a Procedure (a TIL or CAR-T infusion, a
+    transplant) or a "personal history of" / status diagnosis (Z92.85-, Z94.84)."""
+
+    ref: str
+    label: str
+    start: date | None
+    end: date | None
+
+
+_DONE = (None, "completed", "in-progress")
+
+
+def _therapy_events(ctx: EvalContext, concept: str) -> list[_Event]:
+    events = [
+        _Event(p.ref, p.code.label, p.date, p.end or p.date)
+        for p in ctx.facts.procedures.find(concept).items
+        if p.status in _DONE
+    ]
+    for item in ctx.facts.conditions.find(concept).items:
+        if item.verification_status in UNCONFIRMED:
+            continue
+        start = item.onset or item.recorded
+        events.append(_Event(item.ref, item.code.label, item.onset, item.abatement or start))
+    return events
+
+
 def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     name = display(concept)
     uses, by_text = _therapy_uses(ctx, concept)
-    procedures = ctx.facts.procedures.find(concept).items
     note = by_text_note(by_text)
     if criterion.count is not None:
         return evaluate_therapy_lines(criterion, ctx, uses, name, note)
-    if not uses and not procedures:
-        return absent(ctx, name, "medications", len(ctx.record.medications))
+    events = _therapy_events(ctx, concept)
+    if not uses and not events:
+        recorded = len(ctx.record.medications) + len(ctx.record.procedures)
+        return absent(ctx, name, "medications and procedures", recorded)
     window = criterion.window
     if "progressed" in criterion.qualifiers and uses:
         found = _progression_on(uses, window, ctx)
@@ -223,7 +107,7 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
         what = "progression" if "progressed" in criterion.qualifiers else "the event"
         return Finding(
             "unknown",
-            f"{name}: last dose {fmt_date(last_day)} ({last.ref if last else procedures[0].ref}); "
+            f"{name}: last dose {fmt_date(last_day)} ({last.ref if last else events[0].ref}); "
             f"{what} {describe_window(window)} is not recorded in a computable form{note}",
             tuple(u.ref for u in uses[-3:]),
         )
@@ -233,7 +117,19 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
             for u in uses
             if overlaps_window(u.start or u.authored, u.last_known_date, window, ctx.as_of)
         ]
-        if not recent:
+        recent_events = [
+            e for e in events if overlaps_window(e.start, e.end, window, ctx.as_of) is not False
+        ]
+        undated = [e for e in recent_events if e.start is None and e.end is None]
+        recent_events = [e for e in recent_events if e not in undated]
+        if not recent and not recent_events:
+            if undated:
+                return Finding(
+                    "unknown",
+                    f"{name}: {undated[0].label} ({undated[0].ref}) on an unknown date — "
+                    f"required {describe_window(window)}",
+                    (undated[0].ref,),
+                )
             latest = uses[-1] if uses else None
             last = f"; last {_course(latest)}" if latest else ""
             return Finding(
@@ -241,9 +137,12 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"no {name} {describe_window(window)}{last}{note}",
                 (latest.ref,) if latest else (),
             )
-        uses = recent
-    courses = "; ".join(_course(u) for u in uses[-3:]) or procedures[0].code.label
-    evidence = tuple(u.ref for u in uses[-3:]) or (procedures[0].ref,)
+        uses, events = recent, recent_events
+    described = [_course(u) for u in uses[-3:]] + [
+        f"{e.label} on {fmt_date(e.start)} ({e.ref})" for e in events[:2]
+    ]
+    courses = "; ".join(described)
+    evidence = tuple(u.ref for u in uses[-3:]) + tuple(e.ref for e in events[:2])
     if "adjuvant" in criterion.qualifiers:
         return Finding(
             "unknown", f"{name}: {courses}; adjuvant setting not recorded{note}", evidence
@@ -443,13 +342,13 @@ def _female_state(
     conditions = [
         c
         for c in ctx.facts.conditions.find(concept).items
-        if c.is_active is not False
-        and c.verification_status not in _UNCONFIRMED
+        if ctx.facts.is_current(c) is not False
+        and c.verification_status not in UNCONFIRMED
         and (c.abatement is None or c.abatement >= ctx.as_of)
     ]
     if conditions:
         item = conditions[0]
-        return Finding("met", f"{word}: {_describe(item)}", (item.ref,))
+        return Finding("met", f"{word}: {describe_condition(item, ctx)}", (item.ref,))
     if concept == "pregnancy":
         for item in ctx.facts.observations.find("pregnancy-status").items:
             if item.date is None or item.date < recent_from or not isinstance(item.value, Concept):
@@ -469,7 +368,6 @@ def _female_state(
 __all__ = [
     "EVENT_ENROLLMENT",
     "evaluate_breastfeeding",
-    "evaluate_condition",
     "evaluate_corticosteroid_dose",
     "evaluate_pregnancy",
     "evaluate_prior_therapy",

@@ -8,9 +8,6 @@ value gives ``unknown`` — a missing lab is never evidence either way.
 
 from __future__ import annotations
 
-from datetime import date
-
-from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     by_text_note,
@@ -380,42 +377,3 @@ def _any_driver(criterion: Criterion, ctx: EvalContext) -> Finding:
         if f.result == "unknown"
     ]
     return Finding("unknown", f"no oncogenic driver test result recorded for {', '.join(untested)}")
-
-
-# ---------------------------------------------------------------- stage
-
-
-def evaluate_stage(criterion: Criterion, ctx: EvalContext) -> Finding:
-    wanted = criterion.concept or criterion.value_concept or ""
-    stages = ctx.record.stages
-    if not stages:
-        return Finding("unknown", "no cancer stage recorded")
-    dated = sorted(
-        stages,
-        key=lambda s: s.date or _condition_date(ctx, s.condition_ref) or date.min,
-        reverse=True,
-    )
-    stage = dated[0]
-    found = concepts_of(stage.summary) or concepts_of_text(stage.summary.label)
-    when = stage.date or _condition_date(ctx, stage.condition_ref)
-    stated = (
-        f"stage {stage.summary.label} on {fmt_date(when)} ({stage.source_ref}) — required "
-        f"{display(wanted)}"
-    )
-    if wanted in found:
-        return Finding("met", stated, (stage.source_ref,))
-    ancestors_of_wanted = terminology.terminology().with_ancestors({wanted}) - {wanted}
-    if found & ancestors_of_wanted and not (found - ancestors_of_wanted - {"stage-group"}):
-        return Finding("unknown", f"{stated}; recorded stage is less specific", (stage.source_ref,))
-    if not found:
-        return Finding("unknown", f"{stated}; stage code not recognised", (stage.source_ref,))
-    return Finding("not-met", stated, (stage.source_ref,))
-
-
-def _condition_date(ctx: EvalContext, condition_ref: str | None) -> date | None:
-    if condition_ref is None:
-        return None
-    for condition in ctx.record.conditions:
-        if condition.ref == condition_ref:
-            return condition.date
-    return None
