@@ -26,7 +26,7 @@ from fhirtrial.eligibility.evaluation.context import (
     window_bounds,
 )
 from fhirtrial.eligibility.evaluation.diagnoses import describe_condition
-from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of
+from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of, drug_names
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
@@ -214,6 +214,63 @@ def _progression_on(
 
 # ---------------------------------------------------------------- corticosteroids
 
+# A sig as prescribers write it: "Take 1 tablet (4 mg total) by mouth 2 (two) times daily".
+_DOSE_MG = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b(?!\s*/)", re.IGNORECASE)
+_UNITS = re.compile(
+    r"\b(?:take|give|use)\s+(\d+(?:\.\d+)?|one|two|three|four|half|1/2)\s*(?:\(\w+\)\s*)?"
+    r"(?:tab|tablet|cap|capsule|pill)s?\b",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "1/2": 0.5}
+_FREQUENCIES = (
+    (
+        re.compile(
+            r"\b(?:four|4)\s*(?:\(four\)\s*)?times\b|\bqid\b|\b(?:q\.?|every)\s*6\s*h", re.I
+        ),
+        4.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:three|3)\s*(?:\(three\)\s*)?times\b|\btid\b|\b(?:q\.?|every)\s*8\s*h", re.I
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"\btwice\b|\b(?:two|2)\s*(?:\(two\)\s*)?times\b|\bb\.?i\.?d\b|\b(?:q\.?|every)\s*12\s*h",
+            re.I,
+        ),
+        2.0,
+    ),
+    (re.compile(r"\bevery other day\b|\bqod\b", re.I), 0.5),
+    (
+        re.compile(
+            r"\b(?:once|one time|1 time)\b|\bdaily\b|\bevery (?:day|morning|evening)\b|\bqd\b"
+            r"|\bnightly\b|\bat bedtime\b|\b(?:q\.?|every)\s*24\s*h|\bq\s*am\b",
+            re.I,
+        ),
+        1.0,
+    ),
+)
+
+
+def doses_per_day_in(text: str) -> float | None:
+    """Doses a day from a written sig ("twice daily", "BID", "every 8 hours")."""
+    for pattern, per_day in _FREQUENCIES:
+        if pattern.search(text):
+            return per_day
+    return None
+
+
+def units_in(text: str) -> float | None:
+    """Tablets per dose from a written sig ("Take 2 tablets")."""
+    found = _UNITS.search(text)
+    if found is None:
+        return None
+    word = found[1].lower()
+    return _WORD_NUMBERS.get(word) or float(word)
+
+
 _STRENGTH_MG = re.compile(r"(\d+(?:\.\d+)?)\s*MG(?![/\w])", re.IGNORECASE)
 _NOT_SYSTEMIC = re.compile(
     r"\b(topical|cream|ointment|lotion|ophthalmic|otic|nasal|inhal\w*|rectal|gel)\b", re.I
@@ -221,6 +278,10 @@ _NOT_SYSTEMIC = re.compile(
 
 
 def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Finding:
+    """Current systemic corticosteroids, in prednisone-equivalent mg per day. One drug recorded
+    several times (the order and the medication list) counts once, at its latest computable
+    dose; a dose that cannot be computed leaves the answer open unless the others already
+    exceed the limit."""
     concept = criterion.concept or "systemic-corticosteroid"
     matches = ctx.facts.medications.find_all(concept)
     current = [
@@ -232,44 +293,67 @@ def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Find
         return absent(
             ctx, "current systemic corticosteroid", "medications", len(ctx.record.medications)
         )
-    total = 0.0
-    parts = []
+    by_drug: dict[str, list[MedicationItem]] = {}
     for use in current:
-        daily = _prednisone_mg_per_day(use)
-        if daily is None:
-            return Finding(
-                "unknown",
-                f"{_course(use)}: daily dose not recorded — required {required(criterion)}",
-                (use.ref,),
-            )
+        key = ",".join(sorted(drug_names(use.medication))) or use.medication.label.lower()
+        by_drug.setdefault(key, []).append(use)
+    total = 0.0
+    parts: list[str] = []
+    evidence: list[str] = []
+    missing: MedicationItem | None = None
+    for uses in by_drug.values():
+        uses.sort(key=lambda u: u.start or u.authored or date.min, reverse=True)
+        dosed = [(u, d) for u in uses if (d := _prednisone_mg_per_day(u)) is not None]
+        if not dosed:
+            missing = missing or uses[0]
+            evidence.append(uses[0].ref)
+            continue
+        use, daily = dosed[0]
         total += daily
+        evidence.append(use.ref)
         parts.append(f"{use.medication.label} ≈ {daily:g} mg/d prednisone ({use.ref})")
     stated = f"{'; '.join(parts)} — required {required(criterion)}"
-    return Finding(
-        "met" if satisfies(total, criterion) else "not-met", stated, tuple(u.ref for u in current)
-    )
+    if missing is not None:
+        if parts and satisfies(total, criterion) and criterion.comparator in (">", ">="):
+            return Finding("met", stated, tuple(evidence))
+        return Finding(
+            "unknown",
+            f"{_course(missing)}: daily dose not recorded — required {required(criterion)}",
+            tuple(evidence),
+        )
+    return Finding("met" if satisfies(total, criterion) else "not-met", stated, tuple(evidence))
 
 
 def _prednisone_mg_per_day(use: MedicationItem) -> float | None:
     factor = _prednisone_factor(use)
     if factor is None:
         return None
+    per_dose_mg = _mg_per_dose(use)
+    per_day = use.doses_per_day
+    if per_day is None and use.dosage_text:
+        per_day = doses_per_day_in(use.dosage_text)
+    if per_dose_mg is None or per_day is None:
+        return None
+    return round(per_dose_mg * per_day * factor, 2)
+
+
+def _mg_per_dose(use: MedicationItem) -> float | None:
     dose = use.dose
-    per_dose_mg: float | None = None
     if (
         dose is not None
         and dose.value is not None
         and (dose.code or dose.unit or "").lower() == "mg"
     ):
-        per_dose_mg = dose.value
-    else:
-        strength = _STRENGTH_MG.search(use.medication.label)
-        if strength is not None:
-            units = dose.value if dose is not None and dose.value is not None else 1.0
-            per_dose_mg = float(strength[1]) * units
-    if per_dose_mg is None or use.doses_per_day is None:
+        return dose.value
+    text = use.dosage_text or ""
+    written = _DOSE_MG.search(text)
+    if written is not None:
+        return float(written[1])
+    strength = _STRENGTH_MG.search(use.medication.label)
+    if strength is None:
         return None
-    return round(per_dose_mg * use.doses_per_day * factor, 2)
+    units = dose.value if dose is not None and dose.value is not None else units_in(text)
+    return float(strength[1]) * (units if units is not None else 1.0)
 
 
 def _prednisone_factor(use: MedicationItem) -> float | None:

@@ -8,6 +8,8 @@ value gives ``unknown`` — a missing lab is never evidence either way.
 
 from __future__ import annotations
 
+import re
+
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     by_text_note,
@@ -28,7 +30,10 @@ _AGE_UNIT_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
 _ECOG_ANSWERS = {
     (LOINC, "LA9622-7"): 0,
     (LOINC, "LA9623-5"): 1,
+    (LOINC, "LA9624-3"): 2,
     (LOINC, "LA9625-0"): 3,
+    (LOINC, "LA9626-8"): 4,
+    (LOINC, "LA9627-6"): 5,
     ("http://snomed.info/sct", "425389002"): 0,
     ("http://snomed.info/sct", "422512005"): 1,
 }
@@ -145,15 +150,59 @@ def _numeric(value) -> float | None:
     return None
 
 
+# The ECOG grades as their answer texts word them, and a grade written as a number ("1",
+# "ECOG 2", "1 - Restricted in physically strenuous activity").
+_ECOG_WORDS = (
+    (re.compile(r"\bfully active\b", re.I), 0),
+    (re.compile(r"\brestricted in physically strenuous\b", re.I), 1),
+    (re.compile(r"\bambulatory and capable of all self-?care\b", re.I), 2),
+    (re.compile(r"\bcapable of only limited self-?care\b", re.I), 3),
+    (re.compile(r"\bcompletely disabled\b", re.I), 4),
+)
+_SCORE_NUMBER = re.compile(
+    r"^\s*(?:(?:ecog|zubrod|who|kps|karnofsky)\w*\s*(?:ps|performance status|score|grade)?"
+    r"\s*[:=]?\s*)?(\d{1,3})(?:\s*%)?(?:\s*[-–:(,]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _score_in_text(text: str | None) -> float | None:
+    if not text:
+        return None
+    found = _SCORE_NUMBER.match(text)
+    return float(found[1]) if found else None
+
+
 def _ecog_value(item: ObservationItem) -> float | None:
     number = _numeric(item.value)
     if number is not None:
         return number
+    if isinstance(item.value, str):
+        return _score_in_text(item.value)
     for concept in (item.value, *item.interpretations):
         if isinstance(concept, Concept):
             for key in concept.keys:
                 if key in _ECOG_ANSWERS:
                     return float(_ECOG_ANSWERS[key])
+    if isinstance(item.value, Concept):
+        for text in (item.value.text, *(c.display for c in item.value.codings)):
+            grade = _score_in_text(text)
+            if grade is not None:
+                return grade
+            for pattern, value in _ECOG_WORDS:
+                if text and pattern.search(text):
+                    return float(value)
+    return None
+
+
+def _karnofsky_value(item: ObservationItem) -> float | None:
+    number = _numeric(item.value)
+    if number is not None:
+        return number
+    if isinstance(item.value, str):
+        return _score_in_text(item.value)
+    if isinstance(item.value, Concept):
+        return _score_in_text(item.value.text or item.value.label)
     return None
 
 
@@ -178,11 +227,19 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
     if reading is None and concept == "ecog":
         kps = _latest_score(ctx, "karnofsky")
         if kps is not None:
-            reading = (kps[0], _karnofsky_to_ecog(kps[1]))
-            converted = f" (from Karnofsky {kps[1]:g})"
+            item, score = kps
+            reading = (item, None if score is None else _karnofsky_to_ecog(score))
+            converted = "" if score is None else f" (from Karnofsky {score:g})"
     if reading is None:
         return Finding("unknown", f"no {label} performance status recorded")
     item, value = reading
+    if value is None:
+        shown = item.value.label if isinstance(item.value, Concept) else repr(item.value)
+        return Finding(
+            "unknown",
+            f"latest {label} on {fmt_date(item.date)} ({item.ref}) reads {shown}, not a grade",
+            (item.ref,),
+        )
     stated = (
         f"{label} {value:g}{converted} on {fmt_date(item.date)} ({item.ref}) — required "
         f"{required(criterion)}"
@@ -193,12 +250,15 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
 
 
-def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float] | None:
+def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float | None] | None:
+    """The newest result that has a value (None as the value when it cannot be read: an older
+    readable one must not stand in for it)."""
     matches = ctx.facts.observations.find(concept)
     for item in matches.items:  # newest first
-        value = _ecog_value(item) if concept == "ecog" else _numeric(item.value)
-        if value is not None:
-            return item, value
+        if item.value is None:
+            continue
+        value = _ecog_value(item) if concept == "ecog" else _karnofsky_value(item)
+        return item, value
     return None
 
 
