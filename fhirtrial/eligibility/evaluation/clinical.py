@@ -31,7 +31,7 @@ from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
-from fhirtrial.patient.items import MedicationItem
+from fhirtrial.patient.items import MedicationItem, ObservationItem
 from fhirtrial.patient.values import LOINC, SNOMED, Concept
 
 # ---------------------------------------------------------------- therapies
@@ -416,6 +416,51 @@ def evaluate_breastfeeding(criterion: Criterion, ctx: EvalContext) -> Finding:
     return _female_state(criterion, ctx, "breastfeeding", "breastfeeding", "breastfeeding")
 
 
+_STATUS_OBSERVATIONS = {
+    "pregnancy": ("pregnancy-status", "pregnancy-test"),
+    "breastfeeding": ("breastfeeding-status",),
+}
+_SAYS_NO = re.compile(
+    r"\bnot\b|^\s*no\b|\bnever\b|\bnegative\b|\bstopped\b|\bweaned\b|\bformerly\b", re.I
+)
+_SAYS_YES = {
+    "pregnancy": re.compile(r"^\s*(?:yes|pregnant|positive)\b|\bcurrently pregnant\b", re.I),
+    "breastfeeding": re.compile(
+        r"^\s*yes\b|\b(?:currently\s+)?(?:breast-?\s?feeding|lactating|nursing)\b", re.I
+    ),
+}
+
+
+def _status_observations(ctx: EvalContext, concept: str) -> list[ObservationItem]:
+    """Status answers and (for pregnancy) hCG tests, newest first."""
+    found: dict[str, ObservationItem] = {}
+    for kind in _STATUS_OBSERVATIONS.get(concept, ()):
+        for item in ctx.facts.observations.find(kind).items:
+            found.setdefault(item.ref, item)
+    return sorted(found.values(), key=lambda o: o.date or date.min, reverse=True)
+
+
+def _status_answer(item: ObservationItem, concept: str) -> bool | None:
+    """Whether a status answer or a test result says yes (pregnant / breastfeeding)."""
+    value = item.value
+    if isinstance(value, Concept):
+        coded = concepts_of(value)
+        if concept in coded:
+            return True
+        texts = [t for t in (value.text, *(c.display for c in value.codings)) if t]
+    elif isinstance(value, str):
+        coded, texts = frozenset(), [value]
+    elif isinstance(value, bool):
+        return value
+    else:
+        return None
+    if "negative" in coded or any(_SAYS_NO.search(t) for t in texts):
+        return False
+    if "positive" in coded or any(_SAYS_YES[concept].search(t) for t in texts):
+        return True
+    return None
+
+
 def _female_state(
     criterion: Criterion, ctx: EvalContext, concept: str, word: str, noun: str
 ) -> Finding:
@@ -433,16 +478,18 @@ def _female_state(
     if conditions:
         item = conditions[0]
         return Finding("met", f"{word}: {describe_condition(item, ctx)}", (item.ref,))
-    if concept == "pregnancy":
-        for item in ctx.facts.observations.find("pregnancy-status").items:
-            if item.date is None or item.date < recent_from or not isinstance(item.value, Concept):
-                continue
-            pregnant = "pregnancy" in concepts_of(item.value)
-            return Finding(
-                "met" if pregnant else "not-met",
-                f"pregnancy status {item.value.label} on {item.date} ({item.ref})",
-                (item.ref,),
-            )
+    for item in _status_observations(ctx, concept):
+        if item.date is None or item.date < recent_from:
+            continue
+        answer = _status_answer(item, concept)
+        if answer is None:
+            continue
+        label = item.value.label if isinstance(item.value, Concept) else str(item.value)
+        return Finding(
+            "met" if answer else "not-met",
+            f"{item.code.label}: {label} on {item.date} ({item.ref})",
+            (item.ref,),
+        )
     return Finding(
         "unknown",
         f"no {noun} status recorded in the last {ctx.policy.pregnancy_fresh_days} days",

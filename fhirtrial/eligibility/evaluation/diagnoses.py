@@ -31,6 +31,7 @@ from fhirtrial.eligibility.evaluation.context import (
     overlaps_window,
 )
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
+from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
 from fhirtrial.eligibility.model import Criterion
@@ -48,7 +49,9 @@ _ALSO_PROCEDURES = frozenset(
 )
 # Criteria on these concepts are also met by something other than a diagnosis (a stage IV, a
 # transplant Procedure): the prefilter must not require the diagnosis.
-NOT_ONLY_DIAGNOSES = frozenset({cancers.METASTATIC, *_ALSO_PROCEDURES})
+NOT_ONLY_DIAGNOSES = frozenset(
+    {cancers.METASTATIC, "breast-cancer-triple-negative", *_ALSO_PROCEDURES}
+)
 # A recent stage without metastasis rules out metastatic disease; an older one may predate a
 # recurrence that the problem list does not show.
 _RECENT_STAGE_DAYS = 365
@@ -62,6 +65,8 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
         return metastatic_disease(ctx)
     name = display(concept)
     matches = ctx.facts.conditions.find(concept)
+    if concept == _TRIPLE_NEGATIVE and not matches:
+        return _triple_negative(ctx, name)
     if concept in _ALSO_PROCEDURES and not matches:
         procedure = _procedure_for(ctx, concept, criterion)
         if procedure is not None:
@@ -247,6 +252,29 @@ def _another_primary(criterion: Criterion, ctx: EvalContext) -> Finding:
             "its metastases",
         )
     return result
+
+
+# ---------------------------------------------------------------- subtypes read from results
+
+_TRIPLE_NEGATIVE = "breast-cancer-triple-negative"
+
+
+def _triple_negative(ctx: EvalContext, name: str) -> Finding:
+    """Triple-negative breast cancer from the latest ER, PR and HER2 results when no diagnosis
+    says it: all three negative → met, any positive → not met, otherwise unknown."""
+    cancers_found = ctx.facts.conditions.find("breast-cancer").items
+    if not cancers_found:
+        return absent(ctx, name, "conditions", len(ctx.record.conditions))
+    statuses = {marker: receptor_status(ctx, marker) for marker in ("er", "pr", "her2")}
+    positive = [(m, s) for m, s in statuses.items() if s is not None and s[0] == "positive"]
+    if positive:
+        marker, (_, ref) = positive[0]
+        return Finding("not-met", f"{display(marker)} positive ({ref}): not {name}", (ref,))
+    if all(s is not None for s in statuses.values()):
+        refs = tuple(s[1] for s in statuses.values() if s is not None)
+        return Finding("met", f"ER, PR and HER2 negative ({', '.join(refs)})", refs)
+    missing = ", ".join(display(m) for m, s in statuses.items() if s is None)
+    return Finding("unknown", f"{missing} not recorded, so {name} cannot be decided")
 
 
 # ---------------------------------------------------------------- metastatic disease

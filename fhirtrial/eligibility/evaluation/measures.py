@@ -18,12 +18,12 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     in_window,
 )
-from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_record_text
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion, Window
-from fhirtrial.patient.items import ObservationItem
-from fhirtrial.patient.values import LOINC, Concept, Quantity
+from fhirtrial.patient.items import ConditionItem, ObservationItem
+from fhirtrial.patient.values import ICD10CM, LOINC, Concept, Quantity
 
 _AGE_UNIT_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
 # ECOG answers as LOINC answer codes (LL529-9) and SNOMED CT findings, where we are sure of them.
@@ -335,6 +335,17 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
         return _genetic(concept, wanted, ctx)
     matches = ctx.facts.observations.find(concept)
     name = display(concept)
+    if not any(_result_concepts(item) for item in matches.items):
+        from_diagnosis = _status_in_diagnoses(ctx, concept)
+        if from_diagnosis is not None:
+            status, item = from_diagnosis
+            stated = (
+                f"{name} {status} per {item.code.label} ({item.ref}) — required {display(wanted)}"
+            )
+            if status == wanted:
+                return Finding("met", stated, (item.ref,))
+            if status in _OPPOSITES.get(wanted, set()):
+                return Finding("not-met", stated, (item.ref,))
     for item in matches.items:
         found = _result_concepts(item)
         if not found:
@@ -352,10 +363,57 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
     return Finding("unknown", f"no {name} result recorded")
 
 
+# Receptor status carried by a diagnosis: ICD-10-CM Z17.0 / Z17.1, or Epic's composite display
+# "Malignant neoplasm of right breast in female, estrogen receptor positive".
+_RECEPTOR_CODES = {("er", "Z17.0"): "positive", ("er", "Z17.1"): "negative"}
+_RECEPTOR_WORDS = {
+    "er": re.compile(r"\b(?:estrogen|oestrogen) receptor[- ](positive|negative)|\bER([+-])", re.I),
+    "pr": re.compile(r"\bprogesterone receptor[- ](positive|negative)|\bPR([+-])", re.I),
+    "her2": re.compile(r"\bHER-?2(?:/neu)?[- ](positive|negative)|\bHER-?2([+-])", re.I),
+}
+
+
+def _status_in_diagnoses(ctx: EvalContext, concept: str) -> tuple[str, ConditionItem] | None:
+    words = _RECEPTOR_WORDS.get(concept)
+    if words is None:
+        return None
+    for item in ctx.record.conditions:
+        for code in item.code.codes_in(ICD10CM):
+            status = _RECEPTOR_CODES.get((concept, code.upper()))
+            if status:
+                return status, item
+        for text in (item.code.text, *(c.display for c in item.code.codings)):
+            found = words.search(text or "")
+            if found:
+                sign = (found[1] or found[2] or "").lower()
+                return ("positive" if sign in ("positive", "+") else "negative"), item
+    return None
+
+
+def receptor_status(ctx: EvalContext, concept: str) -> tuple[str, str] | None:
+    """The latest interpretable ER / PR / HER2 status: (``positive``|``negative``, evidence)."""
+    for item in ctx.facts.observations.find(concept).items:
+        found = _result_concepts(item)
+        for status in ("positive", "negative"):
+            if status in found:
+                return status, item.ref
+    from_diagnosis = _status_in_diagnoses(ctx, concept)
+    if from_diagnosis is not None:
+        return from_diagnosis[0], from_diagnosis[1].ref
+    return None
+
+
 def _result_concepts(item: ObservationItem) -> frozenset[str]:
+    """What a result says ("Positive (95%)", "Not amplified", "IHC 3+", LOINC/SNOMED answers),
+    as `positive` / `negative` / `detected` concepts."""
     found: set[str] = set()
     if isinstance(item.value, Concept):
-        found |= concepts_of(item.value) or concepts_of_text(item.value.label)
+        found |= concepts_of(item.value)
+        for text in (item.value.text, *(c.display for c in item.value.codings)):
+            if text:
+                found |= concepts_of_record_text(text)
+    elif isinstance(item.value, str):
+        found |= concepts_of_record_text(item.value)
     for interpretation in item.interpretations:
         for coding in interpretation.codings:
             if coding.code in _INTERPRETATION_CONCEPTS and coding.system in (_INTERPRETATION, None):
