@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
@@ -72,11 +73,7 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
         if procedure is not None:
             return procedure
     if not matches:
-        vague = [
-            c
-            for c in ctx.facts.conditions.items
-            if cancers.less_specific_than(ctx.facts.conditions.concepts_of_item(c), c, concept)
-        ]
+        vague = _less_specific(ctx, concept)
         if vague:
             item = vague[0]
             return Finding(
@@ -86,6 +83,25 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
             )
         return absent(ctx, name, "conditions", len(ctx.record.conditions))
     return _with_qualifiers(criterion, ctx, matches, name)
+
+
+def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
+    """Recorded diagnoses that may be ``concept`` without saying so (once per record)."""
+    key = f"less-specific:{concept}"
+    found: list[ConditionItem] | None = ctx.facts.memo.get(key)
+    if found is None:
+        index = ctx.facts.conditions
+        found = (
+            [
+                c
+                for c in index.items
+                if cancers.less_specific_than(index.concepts_of_item(c), c, concept)
+            ]
+            if terminology.terminology().ancestors(concept)
+            else []
+        )
+        ctx.facts.memo[key] = found
+    return found
 
 
 def _with_qualifiers(

@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.lru import LRU
@@ -152,6 +152,7 @@ class ConceptIndex(Generic[Item]):
         self._position = {id(item): n for n, item in enumerate(self.items)}
         self._coded: dict[str, list[Item]] = {}
         self._text: dict[str, list[Item]] = {}
+        self._of_item: dict[int, frozenset[str]] = {}
         read_text = text_concepts or concepts_of_text
         for item in self.items:
             item_concepts = tuple(concepts(item))
@@ -160,6 +161,7 @@ class ConceptIndex(Generic[Item]):
                 coded |= concepts_of(concept)
             for concept_id in coded:
                 self._coded.setdefault(concept_id, []).append(item)
+            self._of_item[id(item)] = frozenset(coded)
             if text_use == "uncoded" and any(
                 c.system == LOINC and c.code for concept in item_concepts for c in concept.codings
             ):
@@ -170,6 +172,7 @@ class ConceptIndex(Generic[Item]):
                 by_text |= read_text(text)
             for concept_id in by_text - coded:
                 self._text.setdefault(concept_id, []).append(item)
+            self._of_item[id(item)] = frozenset(coded | by_text)
 
     def find(self, concept_id: str) -> Matches[Item]:
         coded = self._coded.get(concept_id, [])
@@ -191,12 +194,7 @@ class ConceptIndex(Generic[Item]):
 
     def concepts_of_item(self, item: Item) -> frozenset[str]:
         """Every concept the item was indexed under, by code or by text."""
-        return frozenset(
-            concept_id
-            for table in (self._coded, self._text)
-            for concept_id, items in table.items()
-            if any(i is item for i in items)
-        )
+        return self._of_item.get(id(item), frozenset())
 
     def _order(self, item: Item) -> int:
         return self._position[id(item)]
@@ -307,6 +305,8 @@ class PatientFacts:
         self.immunizations: ConceptIndex[ImmunizationItem] = ConceptIndex(
             record.immunizations, lambda i: (i.vaccine,)
         )
+        self.memo: dict[str, Any] = {}
+        """Facts the evaluators derive once per record (the current stage, …)."""
 
     def is_current(self, item: ConditionItem) -> bool | None:
         """True / False from the clinical status (a history entry is never current); None when

@@ -98,6 +98,14 @@ def _from_concepts(concepts: frozenset[str]) -> tuple[int | None, str | None]:
 
 def current_stage(ctx: EvalContext) -> Stage | None:
     """The latest recorded stage (a stage without its own date takes its Condition's)."""
+    memo = ctx.facts.memo
+    if "stage" not in memo:
+        memo["stage"] = _current_stage(ctx)
+    found: Stage | None = memo["stage"]
+    return found
+
+
+def _current_stage(ctx: EvalContext) -> Stage | None:
     stages = ctx.record.stages
     if not stages:
         return None

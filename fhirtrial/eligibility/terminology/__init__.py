@@ -69,6 +69,7 @@ class Terminology:
             factors = document.get("prednisoneEquivalence", {}).get("factors", {})
             self.prednisone_factors.update({code: float(f) for code, f in factors.items()})
         self._parents = self._index_parents()
+        self._ancestors: dict[str, frozenset[str]] = {}
         self._exact: dict[tuple[str, str], set[str]] = {}
         self._prefix: dict[tuple[str, str], set[str]] = {}
         for concept in self.concepts.values():
@@ -153,7 +154,10 @@ class Terminology:
 
     def ancestors(self, concept_id: str) -> frozenset[str]:
         """Every concept that includes this one, directly or not (the concept itself excluded)."""
-        return self.with_ancestors({concept_id}) - {concept_id}
+        found = self._ancestors.get(concept_id)
+        if found is None:
+            found = self._ancestors[concept_id] = self.with_ancestors({concept_id}) - {concept_id}
+        return found
 
     def is_root(self, concept_id: str) -> bool:
         """A concept no other concept includes (e.g. `malignant-neoplasm`)."""
