@@ -92,7 +92,9 @@ def evaluate_set(set_name: str) -> list[Outcome]:
     for expected in expectations(set_name):
         if expected.study not in mapped:
             resources = map_study(study_records()[expected.study]).resources
-            evidence_variable = next(r for r in resources if r["resourceType"] == "EvidenceVariable")
+            evidence_variable = next(
+                r for r in resources if r["resourceType"] == "EvidenceVariable"
+            )
             mapped[expected.study] = (evidence_variable, resources[0].get("comparisonGroup") or [])
         evidence_variable, groups = mapped[expected.study]
         record = read_patient_bundle(bundle(set_name, expected.patient), as_of=AS_OF)

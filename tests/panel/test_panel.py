@@ -100,8 +100,10 @@ async def _outcomes(client: httpx.AsyncClient, set_name: str) -> list[Outcome]:
 async def test_panel_verdicts(catalog, set_name):
     outcomes = await _outcomes(catalog, set_name)
     wrong = [o for o in outcomes if o.wrongly_ineligible]
-    hidden = "" if set_name == HOLDOUT else "; ".join(
-        f"{o.expectation.patient}×{o.expectation.study}" for o in wrong
+    hidden = (
+        ""
+        if set_name == HOLDOUT
+        else "; ".join(f"{o.expectation.patient}×{o.expectation.study}" for o in wrong)
     )
     assert not wrong, f"{set_name}: called ineligible wrongly: {len(wrong)} {hidden}"
     accuracy = sum(o.correct for o in outcomes) / len(outcomes)
