@@ -363,14 +363,37 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
     return Finding("unknown", f"no {name} result recorded")
 
 
-# Receptor status carried by a diagnosis: ICD-10-CM Z17.0 / Z17.1, or Epic's composite display
-# "Malignant neoplasm of right breast in female, estrogen receptor positive".
-_RECEPTOR_CODES = {("er", "Z17.0"): "positive", ("er", "Z17.1"): "negative"}
+# Receptor status carried by a diagnosis: the ICD-10-CM Z17 codes (PR, HER2 and combined status
+# since FY2025; "hormone receptor negative" is ER- and PR-, "positive" says neither alone), or
+# Epic's composite display "Malignant neoplasm of right breast in female, estrogen receptor
+# positive". Prefixes: Z17.42 covers Z17.420 and Z17.421.
+_RECEPTOR_CODES: dict[str, tuple[tuple[str, str], ...]] = {
+    "er": (("Z17.0", "positive"), ("Z17.1", "negative"), ("Z17.42", "negative")),
+    "pr": (("Z17.21", "positive"), ("Z17.22", "negative"), ("Z17.42", "negative")),
+    "her2": (
+        ("Z17.31", "positive"),
+        ("Z17.32", "negative"),
+        ("Z17.410", "positive"),
+        ("Z17.411", "negative"),
+        ("Z17.420", "positive"),
+        ("Z17.421", "negative"),
+    ),
+}
 _RECEPTOR_WORDS = {
     "er": re.compile(r"\b(?:estrogen|oestrogen) receptor[- ](positive|negative)|\bER([+-])", re.I),
     "pr": re.compile(r"\bprogesterone receptor[- ](positive|negative)|\bPR([+-])", re.I),
     "her2": re.compile(r"\bHER-?2(?:/neu)?[- ](positive|negative)|\bHER-?2([+-])", re.I),
 }
+
+
+def _receptor_code_status(concept: str, code: str) -> str | None:
+    dotted = code.strip().upper()
+    if len(dotted) > 3 and "." not in dotted:
+        dotted = f"{dotted[:3]}.{dotted[3:]}"
+    for prefix, status in _RECEPTOR_CODES.get(concept, ()):
+        if dotted.startswith(prefix):
+            return status
+    return None
 
 
 def _status_in_diagnoses(ctx: EvalContext, concept: str) -> tuple[str, ConditionItem] | None:
@@ -379,7 +402,7 @@ def _status_in_diagnoses(ctx: EvalContext, concept: str) -> tuple[str, Condition
         return None
     for item in ctx.record.conditions:
         for code in item.code.codes_in(ICD10CM):
-            status = _RECEPTOR_CODES.get((concept, code.upper()))
+            status = _receptor_code_status(concept, code)
             if status:
                 return status, item
         for text in (item.code.text, *(c.display for c in item.code.codings)):
