@@ -101,6 +101,33 @@ def test_combination_truth_table(code, a, b):
     assert result == expected
 
 
+# The table of docs/eligibility-evaluation.md ("Combinations"), written out rather than computed:
+# members → (all-of, any-of, at-least 1, at-most 1).
+NA = "not-applicable"
+DOCUMENTED_TABLE = {
+    (NA, NA): (NA, NA, NA, NA),
+    (NA, "met"): ("met", "met", "met", "met"),
+    (NA, "not-met"): ("not-met", "not-met", "not-met", "met"),
+    (NA, "unknown"): ("unknown", "unknown", "unknown", "met"),
+    ("met", "met"): ("met", "met", "met", "not-met"),
+    ("met", "not-met"): ("not-met", "met", "met", "met"),
+    ("met", "unknown"): ("unknown", "met", "met", "unknown"),
+    ("not-met", "unknown"): ("not-met", "unknown", "unknown", "met"),
+}
+
+
+@pytest.mark.parametrize("members", list(DOCUMENTED_TABLE))
+def test_not_applicable_truth_table(members):
+    """Class 1: the documented three-valued table, in both member orders."""
+    for a, b in (members, members[::-1]):
+        parts = [Finding(a, "a"), Finding(b, "b")]
+        got = tuple(
+            combine_findings(code, 1, parts).result
+            for code in ("all-of", "any-of", "at-least", "at-most")
+        )
+        assert got == DOCUMENTED_TABLE[members], (a, b)
+
+
 def test_a_man_is_not_excluded_by_pregnant_or_breastfeeding():
     """Class 1: both members are not-applicable to a man, so the exclusion is too."""
     evaluation = evaluate(EAP, *melanoma_candidate(), person=patient("male"))
