@@ -87,7 +87,13 @@ def evaluate_age(criterion: Criterion, ctx: EvalContext) -> Finding:
         age = (ctx.as_of - patient.birth_date).days / _AGE_UNIT_DAYS[unit]
     else:
         return Finding("unknown", f"age unit {unit!r} not understood", (patient.ref,))
-    result = "met" if satisfies(age, criterion) else "not-met"
+    ok = satisfies(age, criterion)
+    if unit == "a" and criterion.comparator == ">" and age == criterion.value:
+        # Ages are compared in completed years, as CT.gov states its inclusive minimum ages;
+        # "older than 18 years" is met from the day after the 18th birthday, not the 19th.
+        born = patient.birth_date
+        ok = (ctx.as_of.month, ctx.as_of.day) != (born.month, born.day)
+    result = "met" if ok else "not-met"
     shown = f"{age:g}" if unit == "a" else f"{age:.1f}"
     return Finding(
         result,

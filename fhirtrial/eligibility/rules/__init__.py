@@ -65,12 +65,16 @@ _BRANCH_PREFIX = re.compile(
 _IN_THOSE_WITH = re.compile(
     r"\s+in (?:those|patients|participants|subjects) with (?P<cond>[^.;]+)\.?\s*$"
 )
+# A list number left in the text by a nested list ("1. diagnosed as HIV positive;").
+_ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")
 _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 
 
 def compile_text(text: str, *, exclusion: bool = False) -> Criterion | None:
     """The computable meaning of one criterion text, or None when it is not (fully) understood."""
     normalized = normalize(unescape_markdown(text))
+    if normalized[:1].isdigit() or normalized[:1] == "(":
+        normalized = _ENUMERATOR.sub("", normalized, count=1)
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
     if has_any(normalized, NOISE_TRIGGERS):
@@ -223,7 +227,7 @@ def _read_gap(gap: str) -> tuple[str | None, bool] | None:
                 connective = "and" if token == "and" else (connective or ",")
         elif token in NEGATORS:
             negation = True
-        elif token in FILLER or token.isdigit():
+        elif token in FILLER:
             continue
         else:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
@@ -40,10 +41,65 @@ _RANGE = re.compile(
 _AGE_TRIGGERS = ("<", ">", "=", "older", "above", "year", "yr")
 
 
+# In a bullet about age ("age", "aged", "years old", "of age") and nothing else that is counted
+# in years, every bound is an age bound: "Age >= 18 and <= 65 years", "age < 18 or > 60",
+# "older than 14 years and younger than 25 years old", "18 < age < 80".
+_AGE_ANCHOR = re.compile(r"\bage[ds]?\b|\byears? old\b|\bof age\b")
+_OTHER_DURATION = re.compile(
+    r"\b(?:history|for|since|within|ago|prior|previous|previously|diagnos\w*|duration|smok\w*"
+    r"|pack|experience|free|remission|before|after|last|past|follow\w*|survival|expectancy"
+    r"|disease|menopaus\w*|amenorrh\w*|months?|weeks?|days?)\b"
+)
+_BOUND = re.compile(
+    rf"{CMP}\s*(?P<num>\d{{1,3}})(?!\d|[.,]\d|\s*%)\s*(?:{_YEARS})?(?: (?:of age|old))?"
+    r"(?! *(?:x|mg|kg|cm|mm|g|ml|l|/|%|times|fold)\b)"
+)
+_BOUND_BEFORE_AGE = re.compile(rf"(?P<num>\d{{1,3}})\s*(?:{_YEARS}\s*)?{CMP}\s*(?=age[ds]?\b)")
+_FLIP: dict[str, str] = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "="}
+
+
+# A lower and an upper bound side by side are one range, in an exclusion list too (where "A and
+# B" otherwise means that each excludes): "aged >= 18, and < 80 years", "18 < age < 80".
+_RANGE_GAP = re.compile(r"^\s*,?\s*(?:and|&)?\s*,?\s*(?:age[ds]?\s*)?$")
+
+
+def _age_bullet_bounds(text: str) -> list[Match]:
+    if not _AGE_ANCHOR.search(text) or _OTHER_DURATION.search(text):
+        return []
+    bounds: list[Match] = []
+    for pattern, flip in ((_BOUND, False), (_BOUND_BEFORE_AGE, True)):
+        for match in pattern.finditer(text):
+            value = to_number(match["num"])
+            if value > 120:
+                continue
+            symbol = _FLIP[match["cmp"]] if flip else match["cmp"]
+            criterion = Criterion(Kind.AGE, comparator=comparator(symbol), value=value, unit="a")
+            bounds.append(Match(criterion, match.start(), match.end()))
+    bounds.sort(key=lambda m: m.start)
+    found: list[Match] = []
+    for first, second in pairwise(bounds):
+        by_direction = {(m.criterion.comparator or "")[:1]: m.criterion for m in (first, second)}
+        low, high = by_direction.get(">"), by_direction.get("<")
+        if (
+            first.end <= second.start
+            and low is not None
+            and high is not None
+            and (low.value or 0) < (high.value or 0)  # "< 18 and > 65" is two exclusions
+            and _RANGE_GAP.match(text[first.end : second.start])
+        ):
+            both = Criterion(
+                Kind.COMBINATION,
+                children=(first.criterion, second.criterion),
+                combination="all-of",
+            )
+            found.append(Match(both, first.start, second.end))
+    return found + bounds
+
+
 def find_age(text: str) -> list[Match]:
     if not has_any(text, _AGE_TRIGGERS):
         return []
-    found: list[Match] = []
+    found: list[Match] = _age_bullet_bounds(text)
     if "year" in text or "yr" in text:
         for match in _RANGE.finditer(text):
             criterion = Criterion(
