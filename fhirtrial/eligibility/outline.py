@@ -22,19 +22,47 @@ _BULLET = re.compile(
     r"|(?:i{1,3}|iv|v|vi{1,3}|ix|x)[.)](?=\s)|\((?:i{1,3}|iv|v|vi{1,3}|ix|x)\))"
     r"[ \t]*(?P<text>.*)$"
 )
-_HEADER_EXCLUSION = re.compile(
-    r"^\s*(?:\*\*)?(?:key|main|major|general|other|additional|specific)?\s*"
-    r"(?:exclusion|exclusionary|non-?inclusion)\b(?P<rest>[^:]{0,70}):?\s*(?:\*\*)?\s*$",
+# A section header: "Exclusion Criteria:", "Key Inclusion Criteria", "Non-inclusion criteria",
+# "Resident Exclusion Criteria:", "Inclusion criteria for mothers will be:", "Inclusion Criteria
+# (control group):", and "Inclusion criteria: <first criterion>" on one line.
+_HEADER = re.compile(
+    r"^\s*(?:\*\*)?(?:criteria\s*:\s*)?"
+    r"(?P<pre>(?:[a-z][\w'’/-]*\s+){0,3}?)"
+    r"(?P<kind>non[- ]?inclusion|inclusion|exclusionary|exclusion)\b"
+    r"(?P<rest>[^:]{0,80}?)\s*(?:\*\*)?\s*(?::(?P<after>.*))?$",
     re.IGNORECASE,
 )
-_HEADER_INCLUSION = re.compile(
-    r"^\s*(?:\*\*)?(?:key|main|major|general|other|additional|specific)?\s*"
-    r"inclusion\b(?P<rest>[^:]{0,70}):?\s*(?:\*\*)?\s*$",
+_GENERIC_HEADER_WORDS = frozenset(
+    ["key", "main", "major", "general", "other", "additional", "specific", "study", "trial"]
+)
+# Words that make "… inclusion criteria" a sentence rather than a header ("does not meet
+# inclusion criteria", "other, more specific inclusion criteria are defined in the protocol").
+_NOT_A_HEADER_WORDS = frozenset(
+    {
+        *("no", "not", "does", "do", "meet", "meets", "meeting", "failure", "fail", "the", "of"),
+        *("any", "all", "above", "below", "following", "this", "these", "previous", "prior"),
+        *("in", "into", "with", "without"),
+    }
+)
+# A population named by a header ("Resident Exclusion Criteria", "Inclusion criteria for healthy
+# controls", "Inclusion Criteria (control group)") ties the section's criteria to it, like a
+# cohort. Only words that name people count: other header words ("for the following", "for all
+# participants", a citation) name no population.
+_POPULATION = re.compile(
+    r"^(?:the |all )?(?:healthy |adult |pediatric |paediatric |eligible )?"
+    r"(?:residents?|family|families|family members?|staff|parents?|caregivers?|parents?/caregivers?"
+    r"|child|children|controls?|control (?:subjects|participants|group|patients)|volunteers?"
+    r"|cases?|patients?|participants?|subjects?|mothers?|fathers?|infants?|newborns?|neonates?"
+    r"|adolescents?|partners?|spouses?|donors?|recipients?|providers?|clinicians?|physicians?"
+    r"|nurses?|teachers?|students?|dyads?|couples?|men|women|girls|boys|[a-z0-9-]+ group)"
+    r"(?: (?:with|without|of|who|in|from|receiving|undergoing)\b[^,;:=&]{0,50})?$",
     re.IGNORECASE,
 )
+_POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
+_EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
 # Prose lines that open an exclusion list without the word "Exclusion".
 _EXCLUSION_LEAD_IN = re.compile(
-    r"\b(?:will be excluded|are excluded|not (?:be )?eligible|ineligible"
+    r"\b(?:will be excluded|are excluded|will exclude|not (?:be )?eligible|ineligible"
     r"|must not have any)\b.*:\s*$",
     re.IGNORECASE,
 )
@@ -47,6 +75,9 @@ _COHORT_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
+OTHER_POPULATION = "Other participants"
+# A line that states there is nothing: "None", "N/A", "Not applicable" — not a criterion.
+_NOTHING = re.compile(r"^\s*(?:none|nil|n/?a|not applicable)\s*[.;:]?\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -144,31 +175,91 @@ def _lines(text: str) -> list[_Line | None]:
     return out
 
 
-def _header_section(text: str, *, strict: bool = False) -> tuple[Section, str | None] | None:
-    """The section a header line opens (with the cohort it names), or None for a criterion.
+@dataclass(frozen=True)
+class _Header:
+    section: Section
+    cohort: str | None
+    after: str | None = None
+    """Text after the header's colon on the same line: the section's first criterion."""
+    population: bool = False
+    """`cohort` names a population of people (controls, parents), not a cohort of the study."""
+
+
+def _header_section(text: str, *, strict: bool = False) -> _Header | None:
+    """The section a header line opens (with the cohort or population it names), or None for a
+    criterion.
 
     `strict` (for bullets): only a plain "Inclusion Criteria:" counts, not "Inclusion of women".
     """
-    if len(text) > 90:
-        return None
-    for section, pattern in (("exclusion", _HEADER_EXCLUSION), ("inclusion", _HEADER_INCLUSION)):
-        match = pattern.match(text)
-        rest = match["rest"].strip().lower() if match else ""
-        if strict and match and rest and not rest.startswith("criteria"):
-            continue
-        if match and _looks_like_header(rest):
-            labels = cohorts_mentioned(match["rest"])
-            return section, labels[0] if len(labels) == 1 else None  # type: ignore[return-value]
-    if not strict and _EXCLUSION_LEAD_IN.search(text) and len(text) < 160:
-        return "exclusion", None
+    match = _HEADER.match(text)
+    if match is not None:
+        header = _read_header(match, strict=strict)
+        if header is not None:
+            return header
+    if not strict and len(text) < 200 and _EXCLUSION_LEAD_IN.search(text):
+        return _Header("exclusion", None)
     return None
+
+
+def _read_header(match: re.Match[str], *, strict: bool) -> _Header | None:
+    kind = match["kind"].lower()
+    section: Section = "inclusion" if kind == "inclusion" else "exclusion"
+    rest = match["rest"].strip()
+    after = (match["after"] or "").strip().strip("*").strip() or None
+    words = match["pre"].lower().split()
+    population = [w for w in words if w not in _GENERIC_HEADER_WORDS]
+    if any(w in _NOT_A_HEADER_WORDS for w in words):
+        return None
+    plain = rest.lower().startswith(("criteria", "criterion", "conditions"))
+    if population and not plain:
+        return None  # "Patients inclusion in …": a sentence
+    if not _looks_like_header(rest.lower()):
+        return None
+    if len(match["pre"]) + len(match["kind"]) + len(rest) > 90:
+        return None
+    if strict and (population or after or (rest and not plain)):
+        return None
+    if after is not None and (population or len(rest) > 40):
+        return None
+    labels = cohorts_mentioned(rest)
+    if len(labels) == 1:
+        return _Header(section, labels[0], after)
+    if labels:
+        return _Header(section, None, after)
+    named = _population(" ".join(population), rest)
+    return _Header(section, named, after, population=named is not None)
+
+
+def _population(prefix: str, rest: str) -> str | None:
+    """ "Resident" of "Resident Exclusion Criteria", "Mothers" of "Inclusion criteria for
+    mothers will be"; None when the header names no population of people."""
+    rest = re.sub(r"^\s*(?:criteria|criterion|conditions)\b", "", rest, flags=re.I)
+    named = " ".join(f"{prefix} {_POPULATION_TRIM.sub(' ', rest)}".split()).strip(" ,.;-")
+    named = re.sub(r"^(?:for\b|the\b|\s)+", "", named, flags=re.I).strip(" ,.;-")
+    if not named or _EVERYONE.match(named) or not _POPULATION.match(named):
+        return None
+    return named[:1].upper() + named[1:]
 
 
 def _looks_like_header(rest: str) -> bool:
     rest = rest.strip().lower()
     if not rest:
         return True
-    return rest.startswith(("criteria", "for ", "(", "of ", "-", "–", "phase", "cohort", "part"))
+    return rest.startswith(
+        (
+            "criteria",
+            "criterion",
+            "conditions",
+            "for ",
+            "(",
+            "of ",
+            "-",
+            "–",
+            "phase",
+            "cohort",
+            "part",
+        )
+    )
 
 
 def _first_word(text: str) -> str:
@@ -184,11 +275,19 @@ class _Builder:
         self.stack: list[_Frame] = [_Frame(-1, None)]
         self.last_node: OutlineNode | None = None
 
-    def start_section(self, section: Section, cohort: str | None) -> None:
-        self.section = section
-        self.section_cohort = cohort
+    def start_section(self, header: _Header) -> None:
+        self.section = header.section
+        self.section_cohort = header.cohort
         self.stack = [_Frame(-1, None)]
         self.last_node = None
+        if header.population:
+            # Criteria listed before the first population's header are another population's
+            # ("Inclusion Criteria: … Inclusion criteria for controls: …"): they must not be
+            # required of the controls too.
+            for root in self.siblings(self.stack[0]):
+                for node in root.walk():
+                    if node.cohort is None:
+                        node.cohort = OTHER_POPULATION
 
     def siblings(self, frame: _Frame) -> list[OutlineNode]:
         if frame.node is not None:
@@ -270,11 +369,13 @@ def parse_outline(text: str | None) -> Outline:
     """Parse eligibility criteria text into an `Outline` (inclusion first, then exclusion)."""
     builder = _Builder()
     for line in _lines(text or ""):
-        if line is None:
+        if line is None or _NOTHING.match(line.text):
             continue
         header = _header_section(line.text, strict=line.bullet)
         if header is not None:
-            builder.start_section(*header)
+            builder.start_section(header)
+            if header.after:
+                builder.add(_Line(line.indent + 1, header.after, True))
         elif not builder.continue_previous(line):
             builder.add(line)
     return builder.outline

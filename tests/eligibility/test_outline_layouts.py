@@ -1,0 +1,107 @@
+"""Section headers and populations as real studies write them (tests/data/criteria layouts).
+
+A header the parser does not recognise turns a whole exclusion list into inclusion requirements
+("Resident Exclusion Criteria:"), and criteria of two populations joined as one list require a
+patient to meet the controls' criteria too. Both call eligible patients ineligible.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fhirtrial.eligibility.evaluation import evaluate_study
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+from fhirtrial.eligibility.outline import OTHER_POPULATION, parse_outline
+from tests.eligibility.ehr_records import ICD, condition, patient, record
+
+
+def _sections(text: str) -> list[tuple[str, str, str | None]]:
+    return [(node.section, node.text, node.cohort) for node in parse_outline(text).walk()]
+
+
+def test_headers_with_a_population_word_open_their_section() -> None:
+    text = """Resident Inclusion Criteria:
+  -  Age >65 years
+Family Inclusion Criteria:
+  -  Speaks English
+Resident Exclusion Criteria:
+  -  Comatose
+"""
+    assert _sections(text) == [
+        ("inclusion", "Age >65 years", "Resident"),
+        ("inclusion", "Speaks English", "Family"),
+        ("exclusion", "Comatose", "Resident"),
+    ]
+
+
+def test_a_header_and_its_first_criterion_on_one_line() -> None:
+    text = (
+        "Inclusion Criteria:pathologically proved ovarian cancer\n"
+        "Exclusion Criteria:recurrent ovarian cancer"
+    )
+    assert _sections(text) == [
+        ("inclusion", "pathologically proved ovarian cancer", None),
+        ("exclusion", "recurrent ovarian cancer", None),
+    ]
+
+
+def test_a_long_prose_exclusion_lead_in_opens_the_exclusion_list() -> None:
+    lead_in = (
+        "Subjects who meet any of the following criteria at screening will be excluded from "
+        "participation in this study:"
+    )
+    text = f"Inclusion Criteria:\n  -  Breast cancer\n{lead_in}\n  -  Known HIV infection\n"
+    assert _sections(text)[-1] == ("exclusion", "Known HIV infection", None)
+
+
+def test_none_is_not_a_criterion() -> None:
+    text = "Inclusion Criteria:\n  -  Adults\nExclusion Criteria:\n  -  None\n  -  N/A"
+    assert [s for s, _, _ in _sections(text)] == ["inclusion"]
+
+
+def test_sentences_about_criteria_are_not_headers() -> None:
+    text = """Inclusion Criteria:
+  -  Adults
+Exclusion Criteria:
+  -  Does not meet inclusion criteria
+  -  Other, more specific exclusion criteria are defined in the protocol
+"""
+    assert [s for s, _, _ in _sections(text)] == ["inclusion", "exclusion", "exclusion"]
+
+
+CASES_AND_CONTROLS = """Inclusion Criteria:
+  -  HIV infection
+Inclusion criteria for healthy controls:
+  -  No HIV infection
+Exclusion Criteria:
+  -  Pregnancy
+"""
+
+
+def test_criteria_before_a_population_header_are_the_other_population() -> None:
+    assert _sections(CASES_AND_CONTROLS) == [
+        ("inclusion", "HIV infection", OTHER_POPULATION),
+        ("inclusion", "No HIV infection", "Healthy controls"),
+        ("exclusion", "Pregnancy", None),
+    ]
+
+
+def test_a_patient_of_one_population_is_not_held_to_the_others_criteria() -> None:
+    """A patient with HIV fits the first population; the controls' 'No HIV infection' must not
+    rule them out. Before, both lists were one all-of and every such patient was ineligible."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000001"},
+            "eligibilityModule": {"eligibilityCriteria": CASES_AND_CONTROLS},
+        }
+    }
+    evidence_variable = build_evidence_variable(
+        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000001"
+    )
+    with_hiv = record(patient("male"), condition("HIV", (ICD, "B20", "HIV disease")))
+    evaluation = evaluate_study(evidence_variable, with_hiv, as_of=date(2026, 12, 1))
+    assert evaluation.verdict != "ineligible"
+    without = record(patient("male"), condition("Asthma", (ICD, "J45.909", "Asthma")))
+    assert evaluate_study(evidence_variable, without, as_of=date(2026, 12, 1)).verdict != (
+        "ineligible"
+    )
