@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from fhirtrial.mappers.context import MappingContext
 
@@ -58,7 +59,8 @@ class CtgovEnum:
     def system(self) -> str:
         return f"{FHIRTRIAL_CODE_SYSTEM}/ctgov-{self.name}"
 
-    def knows(self, value: str) -> bool:
+    def knows(self, value: object) -> TypeGuard[str]:
+        """Whether ``value`` is one of the enum's values (so a string), e.g. read from JSON."""
         return value in self.displays
 
     def own_coding(self, value: str) -> dict:

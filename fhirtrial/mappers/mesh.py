@@ -10,6 +10,7 @@ there (the term stays as text) rather than risking a wrong code.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fhirtrial.mappers.codes import MESH_SYSTEM, coding
 
@@ -47,9 +48,10 @@ def mesh_coding(ctgov_id: object, term: str | None) -> dict | None:
     return coding(MESH_SYSTEM, unique_id, term)
 
 
-def mesh_terms(browse_module: dict) -> list[tuple[str, str]]:
-    """(id, term) pairs of a conditionBrowseModule / interventionBrowseModule's `meshes`."""
-    pairs = []
+def mesh_terms(browse_module: dict) -> list[tuple[object, str]]:
+    """(id, term) pairs of a conditionBrowseModule / interventionBrowseModule's `meshes`; the id
+    is as CT.gov wrote it (`mesh_unique_id` checks it)."""
+    pairs: list[tuple[object, str]] = []
     for mesh in browse_module.get("meshes") or []:
         if isinstance(mesh, dict) and isinstance(mesh.get("term"), str):
             pairs.append((mesh.get("id"), mesh["term"].strip()))
@@ -58,15 +60,13 @@ def mesh_terms(browse_module: dict) -> list[tuple[str, str]]:
 
 def concepts_with_mesh(texts: list[str], browse_module: dict) -> list[dict]:
     """One CodeableConcept per text; MeSH terms matching a text join it, the rest follow."""
-    concepts: list[dict] = []
-    by_text: dict[str, dict] = {}
+    concepts: list[dict[str, Any]] = []
+    by_text: dict[str, dict[str, Any]] = {}
     for value in texts:
         key = value.casefold()
-        if key in by_text:
-            continue
-        concept = {"text": value}
-        by_text[key] = concept
-        concepts.append(concept)
+        if key not in by_text:
+            by_text[key] = {"text": value}
+            concepts.append(by_text[key])
     for mesh_id, term in mesh_terms(browse_module):
         concept = by_text.get(term.casefold())
         if concept is None:
