@@ -110,7 +110,9 @@ def _value(criterion: Criterion) -> dict:
         return {"valueCodeableConcept": _concept_codeable(criterion.concept)}
     if criterion.value is None and criterion.high is None:
         return {"valueBoolean": True}
+    # Past here a quantity is written: only a range (no comparator, a high end) may lack `value`.
     if criterion.uln_multiple:
+        assert criterion.value is not None, "a multiple of the ULN always has its value"
         quantity = {
             "value": _number(criterion.value),
             "unit": ULN_UNIT,
@@ -125,6 +127,7 @@ def _value(criterion: Criterion) -> dict:
         if criterion.value is not None:
             range_["low"] = _quantity(criterion.value, criterion.unit)
         return {"valueRange": range_}
+    assert criterion.value is not None, "a quantity test with a comparator has its value"
     return {"valueQuantity": _quantity(criterion.value, criterion.unit, criterion.comparator)}
 
 
@@ -143,7 +146,9 @@ def _time_from_event(window: Window) -> list[dict]:
 
 
 def _extensions(criterion: Criterion, cohort_groups: Mapping[str, str]) -> list[dict]:
-    extensions = [{"url": QUALIFIER_EXTENSION, "valueCode": q} for q in criterion.qualifiers]
+    extensions: list[dict] = [
+        {"url": QUALIFIER_EXTENSION, "valueCode": q} for q in criterion.qualifiers
+    ]
     extensions.extend(
         {"url": OTHER_THAN_EXTENSION, "valueCodeableConcept": {"coding": [concept_coding(c)]}}
         for c in criterion.other_than

@@ -22,7 +22,7 @@ from typing import Any
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
 
 ANY_DIAGNOSIS = "*"
@@ -126,17 +126,17 @@ def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
 
 
 def _combine(
-    code: str | None, threshold: int | None, required: list[frozenset[str] | None]
+    code: CombinationCode | None, threshold: int | None, required: list[frozenset[str] | None]
 ) -> frozenset[str] | None:
     if not required:
         return None  # an emptied combination is satisfied
+    known = [r for r in required if r is not None]
     if (code or "all-of") == "all-of":
-        known = [r for r in required if r is not None]
         return min(known, key=len) if known else None
     if code == "any-of" or (code == "at-least" and (threshold or 1) >= 1):
-        if any(r is None for r in required):
+        if len(known) < len(required):
             return None
-        return frozenset().union(*required)
+        return frozenset().union(*known)
     return None
 
 
