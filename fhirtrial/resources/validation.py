@@ -5,6 +5,7 @@ from functools import cache
 import orjson
 from fhir.resources import get_fhir_model_class
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from fhirtrial.errors import BadRequest, Issue, Unprocessable
 
@@ -114,10 +115,10 @@ def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     probes = 0
 
     def alone(keys: list[str | int], leaf: object) -> dict:
-        """A resource holding only `leaf`, at the path `keys`."""
-        for key in reversed(keys):
+        """A resource holding only `leaf`, at the path `keys` (the first key is an element name)."""
+        for key in reversed(keys[1:]):
             leaf = [leaf] if isinstance(key, int) else {key: leaf}
-        return {"resourceType": resource_type, **leaf}
+        return {"resourceType": resource_type, keys[0]: leaf}
 
     def fails(candidate: dict) -> bool:
         nonlocal probes
@@ -155,7 +156,7 @@ def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     )
 
 
-def _issue(resource_type: str, err: dict) -> Issue:
+def _issue(resource_type: str, err: ErrorDetails) -> Issue:
     path = _fhir_path(resource_type, err.get("loc", ()))
     message = err.get("msg", "invalid value")
     if err.get("type") == "extra_forbidden":
