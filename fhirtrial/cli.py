@@ -101,8 +101,8 @@ def import_(
     """Import ClinicalTrials.gov studies as ResearchStudy + PlanDefinition + EvidenceVariable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fhirtrial.catalog.importer import StudyInput, import_studies
-    from fhirtrial.catalog.sources import from_files, from_nct_ids, from_search
+    from fhirtrial.catalog.importer import import_studies
+    from fhirtrial.catalog.sources import StudyInput, from_files, from_nct_ids, from_search
     from fhirtrial.ctgov import CtGovClient
     from fhirtrial.runtime import open_database
 
