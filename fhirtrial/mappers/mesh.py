@@ -41,14 +41,14 @@ def mesh_unique_id(ctgov_id: object) -> str | None:
     return None
 
 
-def mesh_coding(ctgov_id: object, term: str | None) -> dict | None:
+def mesh_coding(ctgov_id: object, term: str | None) -> dict[str, Any] | None:
     unique_id = mesh_unique_id(ctgov_id)
     if unique_id is None:
         return None
     return coding(MESH_SYSTEM, unique_id, term)
 
 
-def mesh_terms(browse_module: dict) -> list[tuple[object, str]]:
+def mesh_terms(browse_module: dict[str, Any]) -> list[tuple[object, str]]:
     """(id, term) pairs of a conditionBrowseModule / interventionBrowseModule's `meshes`; the id
     is as CT.gov wrote it (`mesh_unique_id` checks it)."""
     pairs: list[tuple[object, str]] = []
@@ -58,7 +58,7 @@ def mesh_terms(browse_module: dict) -> list[tuple[object, str]]:
     return pairs
 
 
-def concepts_with_mesh(texts: list[str], browse_module: dict) -> list[dict]:
+def concepts_with_mesh(texts: list[str], browse_module: dict[str, Any]) -> list[dict[str, Any]]:
     """One CodeableConcept per text; MeSH terms matching a text join it, the rest follow."""
     concepts: list[dict[str, Any]] = []
     by_text: dict[str, dict[str, Any]] = {}
