@@ -51,7 +51,7 @@ class PatientKeys:
 
 
 def criteria_keys(
-    evidence_variable: dict[str, Any] | None, comparison_groups: list[dict] | None
+    evidence_variable: dict[str, Any] | None, comparison_groups: list[dict[str, Any]] | None
 ) -> CriteriaKeys:
     if not evidence_variable:
         return CriteriaKeys((ANY_DIAGNOSIS,), NO_MIN_AGE, NO_MAX_AGE, ANY_SEX)
@@ -87,7 +87,7 @@ def _texts(concept) -> Iterable[str]:
 # ---------------------------------------------------------------- diagnosis
 
 
-def _diagnoses(plan: StudyPlan, comparison_groups: list[dict] | None) -> tuple[str, ...]:
+def _diagnoses(plan: StudyPlan, comparison_groups: list[dict[str, Any]] | None) -> tuple[str, ...]:
     groups = comparison_group_aliases(plan.cohort_keys, comparison_groups)
     cohorts: list[Cohort] = [aliases for _, _, aliases in groups] or [None]
     union: set[str] = set()
