@@ -102,7 +102,7 @@ async def import_studies(
     conflict): the database is not left idle while this process works."""
     database = matching.database
     summary = ImportSummary()
-    pool = _process_pool(workers) if workers > 1 else None
+    pool = process_pool(workers) if workers > 1 else None
     pending: deque[tuple[list[StudyInput], asyncio.Future[list[Mapped]]]] = deque()
     loop = asyncio.get_running_loop()
     follow_up: asyncio.Task[None] | None = None
@@ -196,7 +196,9 @@ def _map(item: StudyInput) -> Mapped:
         return ImportFailure(item.nct_id, item.origin, f"could not be mapped: {exc!r}")
 
 
-def _process_pool(workers: int) -> Executor:
+def process_pool(workers: int) -> Executor:
+    """The worker processes an import maps and validates in (``import_studies(workers=...)``),
+    each warmed up and at a lower priority; the caller shuts it down."""
     # "spawn": the parent runs an event loop and driver threads, which must not be forked.
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
