@@ -253,9 +253,10 @@ def find_stage(text: str) -> list[Match]:
     for match in _STAGE.finditer(text):
         tokens = re.findall(_STAGE_TOKEN, match["list"])
         ids = [_stage_id(token) for token in tokens]
-        if any(stage_id is None for stage_id in ids):
+        known = [stage_id for stage_id in ids if stage_id is not None]
+        if len(known) < len(ids):
             continue
-        found.append(Match(_stages(ids), match.start(), match.end()))  # type: ignore[arg-type]
+        found.append(Match(_stages(known), match.start(), match.end()))
     return found
 
 
