@@ -1,15 +1,20 @@
 """The `fhirtrial` command line: serve, load, and (in later layers) import and match."""
 
+from __future__ import annotations
+
 import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from fhirtrial import __version__
 from fhirtrial.config import Settings
+
+if TYPE_CHECKING:
+    from fhirtrial.matching.matcher import StudyMatch
 
 app = typer.Typer(
     help="fhirtrial: a FHIR R5 server for computable clinical trials.",
@@ -249,7 +254,7 @@ def match(
             return 2
         title = f"{len(result.matches)} trial(s) for {bundle.name}, as of {result.as_of}"
         table = Table(title=title)
-        for column in ("trial", "verdict", "score", "miles", "failing", "unknown"):
+        for column in ("trial", "verdict", "score", "miles", "why"):
             table.add_column(column, overflow="fold")
         for found in result.returned:
             table.add_row(
@@ -257,10 +262,22 @@ def match(
                 found.verdict,
                 f"{found.score:.2f}",
                 "" if found.distance is None else f"{found.distance:.0f}",
-                ", ".join(found.failing),
-                ", ".join(found.unknown) or (found.note or ""),
+                _why(found),
             )
         Console(width=160).print(table)
         return 0
 
     raise typer.Exit(asyncio.run(run()))
+
+
+def _why(found: StudyMatch) -> str:
+    """The deciding criteria in words, or what a potential candidate's record leaves open."""
+    explanation = found.explanation
+    if explanation is None:
+        return found.note or ""
+    lines = [explanation.summary]
+    for point in explanation.decided_by:
+        lines.append(f"✗ {point.link_id}: {point.text} — {point.reason}")
+    for point in explanation.to_check:
+        lines.append(f"? {point.link_id}: {point.text}")
+    return "\n".join(lines)

@@ -32,12 +32,11 @@ from fhirtrial.store.search_keys import search_fields
 log = logging.getLogger("fhirtrial.import")
 
 # Studies per worker chunk and per transaction. Each transaction has a fixed cost on the
-# database (commit, lookups, the match index's bookkeeping); 1,000 studies on the embedded one,
-# three alternating pairs: 25 per batch 42–45 studies/s, 75 per batch 53–57 (150 and 250 no
-# better).
+# database (commit, lookups, the match index's bookkeeping): larger batches import faster, up to
+# about this size (measured: bench/README.md, "Figures behind choices in the code").
 BATCH_SIZE = 75
-# ...but a transaction holds at most about this many resources (~2.5 s of writes here, far from
-# mongod's 60 s transaction limit): a batch of large studies is split, a study never is.
+# ...but a transaction holds at most about this many resources, to stay far from mongod's 60 s
+# transaction limit: a batch of large studies is split, a study never is.
 BATCH_RESOURCES = 5000
 _WORKER_NICENESS = 10
 
@@ -136,7 +135,7 @@ async def import_studies(
     thresholds = gc.get_threshold()
     # An import allocates millions of short-lived objects (parsed resources, documents): at the
     # default threshold the collector ran every few hundred of them and tripled the cost of
-    # parsing the workers' results (measured: orjson.loads 0.69 → 0.21 ms per study).
+    # parsing the workers' results (bench/README.md).
     gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
     try:
         chunk: list[StudyInput] = []

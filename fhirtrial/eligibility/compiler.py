@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
 from fhirtrial.eligibility.rules import compile_text
 
 _ANY_OF = re.compile(
     r"\b(?:one of the following|any of the following|either|at least one of|one or more of"
-    r"|1 of the following|meets? one of)\b"
+    r"|1 of the following|meets? one of|from the following|(?:one|any) of these)\b"
     r"|(?:≥|>=)\s*1 of the following\b",
     re.IGNORECASE,
 )
@@ -189,11 +190,33 @@ def combination_of(node: OutlineNode) -> tuple[CombinationCode, int | None]:
         return "all-of", None
     if node.children and all(_BRANCH.match(child.text) for child in node.children):
         return "any-of", None
+    if node.section != "exclusion" and _lists_cancer_types(node):
+        # "Solid tumours of these types: - breast - prostate - cervix": a patient has one.
+        return "any-of", None
     if node.children and len({c.cohort for c in node.children}) == len(node.children) > 1:
         # One sub-bullet per cohort: each applies to its own cohort only.
         return "all-of", None
     # Exclusion lists under an exclusion bullet: any listed condition excludes.
     return ("any-of" if node.section == "exclusion" else "all-of"), None
+
+
+def _lists_cancer_types(node: OutlineNode) -> bool:
+    """Every sub-bullet that is understood names a kind of cancer (and at least two do)."""
+    kinds = []
+    for child in node.children:
+        criterion = compile_text(child.text)
+        if criterion is None:
+            continue
+        if criterion.kind is not Kind.CONDITION or criterion.qualifiers or criterion.negated:
+            return False
+        kinds.append(criterion.concept)
+    vocabulary = terminology.terminology()
+    return len(kinds) >= 2 and all(
+        k is not None and k != _MALIGNANCY and _MALIGNANCY in vocabulary.ancestors(k) for k in kinds
+    )
+
+
+_MALIGNANCY = "malignant-neoplasm"
 
 
 def _int(text: str) -> int | None:

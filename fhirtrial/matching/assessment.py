@@ -4,18 +4,24 @@ Extension `https://fhirtrial.org/fhir/StructureDefinition/eligibility-assessment
 (conformance/StructureDefinition-eligibility-assessment.json), on ResearchSubject:
 
     asOf (date) · score (decimal: share of criteria decided in the patient's favour) ·
-    distance (Quantity, miles to the nearest open site) · note (string) ·
+    distance (Quantity, miles to the nearest open site) · note (string) · summary (string) ·
+    decidedBy* (linkId, text, reason: the criteria that rule the patient out) ·
+    toCheck* (linkId, text, reason: what a potential candidate's record leaves open) ·
     cohort* (linkId, name, verdict, score) · criterion* (linkId, result, reason, exclude,
     cohort, evidence*)
 
 Criteria are listed flat, combinations followed by their members (the linkId shows nesting).
+The ResearchSubject's narrative (`text`) says the same as summary, decidedBy and toCheck, for
+systems that only show narratives.
 """
 
 from __future__ import annotations
 
 import hashlib
+from html import escape
 
 from fhirtrial.eligibility.evaluation import CriterionResult, StudyEvaluation
+from fhirtrial.eligibility.evaluation.explanation import Explanation, explain
 
 ASSESSMENT_URL = "https://fhirtrial.org/fhir/StructureDefinition/eligibility-assessment"
 SUBJECT_STATE = "http://terminology.hl7.org/CodeSystem/research-subject-state"
@@ -46,9 +52,11 @@ def research_subject(
     distance: float | None,
     note: str | None = None,
 ) -> dict:
-    return {
+    explanation = explain(evaluation) if evaluation is not None else None
+    resource: dict = {
         "resourceType": "ResearchSubject",
         "id": rid,
+        "text": _narrative(study_id, verdict, explanation, note),
         "extension": [assessment_extension(evaluation, score, as_of, distance, note)],
         "status": "active",
         "progress": [
@@ -76,6 +84,27 @@ def research_subject(
         "study": {"reference": f"ResearchStudy/{study_id}"},
         "subject": subject,
     }
+    return resource
+
+
+def _narrative(study_id: str, verdict: str, explanation: Explanation | None, note: str | None):
+    lines = [f"<p><b>{escape(study_id)}: {escape(_STATE_DISPLAY[verdict])}</b></p>"]
+    if explanation is not None:
+        lines.append(f"<p>{escape(explanation.summary)}</p>")
+        for title, points in (
+            ("Ruled out by", explanation.decided_by),
+            ("To check", explanation.to_check),
+        ):
+            if points:
+                items = "".join(
+                    f"<li>{escape(p.link_id)} — {escape(p.text)}: {escape(p.reason)}</li>"
+                    for p in points
+                )
+                lines.append(f"<p>{title}:</p><ul>{items}</ul>")
+    if note:
+        lines.append(f"<p>{escape(note)}</p>")
+    div = f'<div xmlns="http://www.w3.org/1999/xhtml">{"".join(lines)}</div>'
+    return {"status": "generated", "div": div}
 
 
 def assessment_extension(
@@ -104,6 +133,23 @@ def assessment_extension(
     if note:
         parts.append({"url": "note", "valueString": note})
     if evaluation is not None:
+        explanation = explain(evaluation)
+        parts.append({"url": "summary", "valueString": explanation.summary})
+        for url, points in (
+            ("decidedBy", explanation.decided_by),
+            ("toCheck", explanation.to_check),
+        ):
+            for point in points:
+                parts.append(
+                    {
+                        "url": url,
+                        "extension": [
+                            {"url": "linkId", "valueString": point.link_id},
+                            {"url": "text", "valueString": point.text},
+                            {"url": "reason", "valueString": point.reason},
+                        ],
+                    }
+                )
         for cohort in evaluation.matching_cohorts:
             cohort_parts = [{"url": "linkId", "valueString": cohort.link_id}]
             if cohort.name:

@@ -19,13 +19,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation import cancers
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
-from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES
+from fhirtrial.eligibility.evaluation.facts import condition_concepts
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
 
 ANY_DIAGNOSIS = "*"
+_ROOTS = frozenset(
+    c for c in terminology.terminology().concepts if terminology.terminology().is_root(c)
+)
 ANY_SEX = "any"
 NO_MIN_AGE = 0.0
 NO_MAX_AGE = 1000.0
@@ -65,9 +71,17 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
     if record.conditions:
         diagnoses = set()
         for condition in record.conditions:
-            diagnoses |= concepts_of(condition.code)
-            for text in _texts(condition.code):
-                diagnoses |= concepts_of_text(text)
+            concepts = condition_concepts(condition)
+            if not concepts.isdisjoint(_ROOTS) and cancers.classify(condition, concepts, ()) == (
+                "unclear"
+            ):
+                diagnoses = None  # "cancer" of unrecorded type: it may be any study's
+                break
+            diagnoses |= concepts
+            # A diagnosis less specific than a study's (lung cancer for NSCLC) is `unknown` to
+            # the evaluator, never `not-met`: it must not be filtered out either.
+            for concept in concepts - _ROOTS:
+                diagnoses |= cancers.descendants(concept)
     sex = record.patient.gender if record.patient.gender in ("female", "male") else None
     return PatientKeys(
         tuple(sorted(diagnoses)) if diagnoses is not None else None,
@@ -116,6 +130,8 @@ def _node_requires(node: PlanNode, cohort: Cohort) -> frozenset[str] | None:
 
 def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
     if criterion.kind is Kind.CONDITION and criterion.concept:
+        if criterion.concept in NOT_ONLY_DIAGNOSES:
+            return None  # also met by a stage or a procedure, not only by a diagnosis
         return frozenset({criterion.concept})
     if criterion.kind is Kind.COMBINATION:
         required = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from fhirtrial.eligibility.evaluation import StudyEvaluation, evaluate_study
+from fhirtrial.eligibility.evaluation.explanation import Explanation, explain
 from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of_text
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
@@ -47,6 +48,11 @@ class StudyMatch:
     @property
     def unknown(self) -> list[str]:
         return [c.link_id for c in self.criteria if c.result == "unknown"]
+
+    @property
+    def explanation(self) -> Explanation | None:
+        """The deciding criteria in words, or what the record leaves open."""
+        return explain(self.evaluation) if self.evaluation is not None else None
 
     @property
     def criteria(self):

@@ -1,10 +1,10 @@
 """Catalog resources (EvidenceVariables, ResearchStudies) of candidate studies, kept per process
 as compact JSON by type, id and version.
 
-Stored as orjson bytes (a fraction of the memory of the parsed dict; parsing back costs tens of
-microseconds) in an LRU bounded by their total size (`fhirtrial.lru`), so a warm server answers
-`$match` without reading catalog resources from the database: the match index tells which
-version is current. Each process's cache is held by its `service.MatchService`.
+Stored as orjson bytes (a fraction of the memory of the parsed dict, and cheap to parse back)
+in an LRU bounded by their total size (`fhirtrial.lru`), so a warm server answers `$match`
+without reading catalog resources from the database: the match index tells which version is
+current. Each process's cache is held by its `service.MatchService`.
 """
 
 from __future__ import annotations

@@ -184,6 +184,8 @@ class MedicationItem:
     dose: Quantity | None
     doses_per_day: float | None
     """From the dosage timing (``frequency`` per ``period`` ``periodUnit``), when stated."""
+    dosage_text: str | None
+    """The dosage as written ("Take 1 tablet by mouth twice daily"): EHRs often code no more."""
     reasons: tuple[Concept, ...]
 
     @property

@@ -430,6 +430,7 @@ def read_medication_use(
         authored=authored,
         dose=_medication_dose(resource, kind),
         doses_per_day=_doses_per_day(resource, kind),
+        dosage_text=_dosage_text(resource, kind),
         reasons=(
             *ctx.concepts.concepts(resource.get("reasonCode")),
             *_reason_concepts(resource.get("reason"), ctx.concepts),
@@ -542,6 +543,24 @@ def _medication_dose(resource: dict[str, Any], kind: str):
     return None
 
 
+def _dosage_text(resource: dict[str, Any], kind: str) -> str | None:
+    if kind == "MedicationAdministration":
+        dosage = resource.get("dosage")
+        text = dosage.get("text") if isinstance(dosage, dict) else None
+        return text if isinstance(text, str) and text.strip() else None
+    dosages = _list(
+        resource.get("dosage" if kind == "MedicationStatement" else "dosageInstruction")
+    )
+    for dosage in dosages:
+        if not isinstance(dosage, dict):
+            continue
+        for element in ("text", "patientInstruction"):
+            text = dosage.get(element)
+            if isinstance(text, str) and text.strip():
+                return text.strip()
+    return None
+
+
 _PERIOD_IN_DAYS = {"s": 1 / 86400, "min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0, "mo": 30.4375}
 
 
@@ -557,7 +576,8 @@ def _doses_per_day(resource: dict[str, Any], kind: str) -> float | None:
         if not isinstance(repeat, dict):
             continue
         frequency, period = repeat.get("frequency", 1), repeat.get("period")
-        days = _PERIOD_IN_DAYS.get(repeat.get("periodUnit"))
+        unit = repeat.get("periodUnit")
+        days = _PERIOD_IN_DAYS.get(unit) if isinstance(unit, str) else None
         if (
             isinstance(frequency, int | float)
             and isinstance(period, int | float)

@@ -72,7 +72,7 @@ def validate_resource(resource: dict[str, Any]) -> None:
 def _null_issues(resource: dict[str, Any], resource_type: str) -> list[Issue]:
     """FHIR JSON has no nulls (the models let some through), except as placeholders in an array
     of primitives that lines its values up with their extensions (`given` / `_given`)."""
-    if b"null" not in orjson.dumps(resource):  # ~10x cheaper than the walk; nearly always true
+    if b"null" not in orjson.dumps(resource):  # far cheaper than the walk; nearly always true
         return []
     nulls: list[str] = []
 

@@ -65,10 +65,10 @@ async def write_units(
     `anchors` ("Type/id" → "Type/id" of another resource of the batch) lets a caller say that a
     resource whose id derives from its anchor's cannot exist while the anchor has never been
     stored: such resources are inserted without first looking them up (on SecantusDB the lookup
-    of a study's ~30 Locations cost a quarter of the database's time in an import). Should one
-    exist after all, its insert fails on the duplicate `_id` and the batch is written again with
-    every resource looked up. Used only inside a transaction, where the failed attempt leaves
-    nothing behind.
+    of a study's Locations was a large share of an import's database time: bench/README.md).
+    Should one exist after all, its insert fails on the duplicate `_id` and the batch is written
+    again with every resource looked up. Used only inside a transaction, where the failed attempt
+    leaves nothing behind.
     """
     transactions = (await database.capabilities()).transactions
     for attempt in range(_ATTEMPTS):

@@ -2,8 +2,8 @@
 
 SecantusDB finds each value of an `$in` through the index, then tests every document it fetched
 against the whole list again, one value after another: the cost grows with matches × list length.
-Measured on 14,683 Location documents: 750 `_id`s in one `$in` took 437 ms, in pieces of 30–40
-about 60 ms (pieces of 10: 72 ms, of 80: 75 ms). On mongod the pieces cost one round trip each.
+Pieces of about 30–40 values were the fastest (measured: bench/README.md, "Figures behind
+choices in the code"). On mongod the pieces cost one round trip each.
 """
 
 from collections.abc import AsyncIterator, Iterable

@@ -1,5 +1,5 @@
-"""Criteria answered by the patient's history: diagnoses, therapies, corticosteroids, vaccines,
-pregnancy and breastfeeding. Counting lines of therapy is in `therapy_lines`.
+"""Criteria answered by the patient's history: therapies, corticosteroids, vaccines, pregnancy
+and breastfeeding. Diagnoses are in `diagnoses`, counting lines of therapy in `therapy_lines`.
 
 Status rules: entered-in-error / refuted records never reach here (the record reader drops
 them); resolved or inactive conditions count only for "history" criteria and windows they
@@ -10,6 +10,7 @@ stopped and completed medications count as prior therapy, never as current use.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
@@ -24,160 +25,14 @@ from fhirtrial.eligibility.evaluation.context import (
     overlaps_window,
     window_bounds,
 )
-from fhirtrial.eligibility.evaluation.facts import Matches, concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.diagnoses import describe_condition
+from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of, drug_names
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
-from fhirtrial.patient.items import ConditionItem, MedicationItem
+from fhirtrial.patient.items import MedicationItem, ObservationItem
 from fhirtrial.patient.values import LOINC, SNOMED, Concept
-
-_UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
-_CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
-
-
-# ---------------------------------------------------------------- conditions
-
-
-def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
-    concept = criterion.concept or ""
-    name = display(concept)
-    matches = ctx.facts.conditions.find(concept)
-    qualifiers = set(criterion.qualifiers)
-    note = by_text_note(matches.by_text)
-    if criterion.other_than:
-        matches = _other_than(matches, criterion.other_than)
-        name = f"{name} other than {', '.join(display(c) for c in criterion.other_than)}"
-    if not matches:
-        return absent(ctx, name, "conditions", len(ctx.record.conditions))
-
-    confirmed = [c for c in matches.items if c.verification_status not in _UNCONFIRMED]
-    candidates, reason_kind = _relevant(confirmed, criterion, ctx)
-    if not candidates:
-        unconfirmed = [c for c in matches.items if c.verification_status in _UNCONFIRMED]
-        if unconfirmed and _relevant(unconfirmed, criterion, ctx)[0]:
-            item = unconfirmed[0]
-            return Finding(
-                "unknown",
-                f"{item.code.label} is {item.verification_status}, not confirmed "
-                f"({item.ref}){note}",
-                (item.ref,),
-            )
-        item = matches.items[0]
-        return Finding("not-met", f"{_describe(item)} — {reason_kind}{note}", (item.ref,))
-
-    item = candidates[0]
-    stated = f"{_describe(item)}{note}"
-    if "untreated" in qualifiers:
-        return _untreated(criterion, ctx, item, stated)
-    if "treated" in qualifiers:
-        # "treated (and stable ≥ N days)" is the converse of "untreated": the same evidence,
-        # the opposite answer.
-        found = _untreated(criterion, ctx, item, stated)
-        flipped = {"met": "not-met", "not-met": "met"}.get(found.result, found.result)
-        return Finding(flipped, found.reason, found.evidence)
-    if "symptomatic" in qualifiers:
-        return Finding(
-            "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
-        )
-    if "uncontrolled" in qualifiers:
-        return Finding(
-            "unknown", f"{stated}; whether it is controlled is not recorded", (item.ref,)
-        )
-    if "viral-load-detectable" in qualifiers:
-        return Finding("unknown", f"{stated}; viral load not evaluated", (item.ref,))
-    if "unresectable-or-metastatic" in qualifiers:
-        return _unresectable_or_metastatic(ctx, item, stated)
-    return Finding("met", stated, tuple(c.ref for c in candidates[:3]))
-
-
-def _other_than(matches: Matches[ConditionItem], excluded: tuple[str, ...]):
-    """Drop the items that are the study's own diagnosis ("another primary malignancy")."""
-    kept = tuple(
-        item
-        for item in matches.items
-        if not (concepts_of(item.code) or concepts_of_text(item.code.label)).intersection(excluded)
-    )
-    return Matches(kept, matches.by_text)
-
-
-def _relevant(
-    items: list[ConditionItem], criterion: Criterion, ctx: EvalContext
-) -> tuple[list[ConditionItem], str]:
-    qualifiers = set(criterion.qualifiers)
-    if qualifiers & _CURRENT_QUALIFIERS:
-        current = [c for c in items if c.is_active is not False]
-        return current, "not current (resolved / inactive)"
-    if criterion.window is not None and "history" not in qualifiers:
-        window = criterion.window
-        kept = [
-            c
-            for c in items
-            if overlaps_window(c.onset or c.recorded, c.abatement, window, ctx.as_of) is not False
-        ]
-        return kept, f"not {describe_window(window)}"
-    return list(items), ""
-
-
-def _describe(item: ConditionItem) -> str:
-    status = item.clinical_status or "status not recorded"
-    onset = f", onset {item.onset}" if item.onset else ""
-    abated = f", resolved {item.abatement}" if item.abatement else ""
-    return f"{item.code.label} ({status}{onset}{abated}; {item.ref})"
-
-
-def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
-    """Untreated unless a procedure (surgery, radiotherapy) was done for this condition; with
-    "stable for ≥ N days", the treatment must be at least N days old."""
-    concept = criterion.concept or ""
-    treatments = [
-        p
-        for p in ctx.record.procedures
-        if item.ref in p.reason_refs or any(concept in concepts_of(r) for r in p.reasons)
-    ]
-    treatments.sort(key=lambda p: p.date or date.min, reverse=True)
-    symptomatic = "symptomatic" in criterion.qualifiers
-    if not treatments:
-        if symptomatic:
-            return Finding(
-                "unknown", f"{stated}; no treatment recorded, symptoms not recorded", (item.ref,)
-            )
-        return Finding("met", f"{stated}; no treatment recorded for it", (item.ref,))
-    latest = treatments[0]
-    treated = f"treated by {latest.code.label} on {fmt_date(latest.date)} ({latest.ref})"
-    evidence = (item.ref, latest.ref)
-    window = criterion.window
-    if window is not None and window.high_days is not None and window.high_days < 0:
-        stable_since = ctx.as_of + timedelta(days=window.high_days)
-        if latest.date is None or latest.date > stable_since:
-            return Finding(
-                "met",
-                f"{stated}; {treated}, less than {-window.high_days} days ago",
-                evidence,
-            )
-    return Finding("not-met", f"{stated}; {treated}", evidence)
-
-
-def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
-    metastases = ctx.facts.conditions.find("metastatic-disease")
-    current = [m for m in metastases.items if m.is_active is not False]
-    if current:
-        return Finding(
-            "met",
-            f"{stated}; metastatic: {current[0].code.label} ({current[0].ref})",
-            (item.ref, current[0].ref),
-        )
-    stage4 = [s for s in ctx.record.stages if "stage-4" in concepts_of(s.summary)]
-    if stage4:
-        return Finding(
-            "met", f"{stated}; stage IV ({stage4[0].source_ref})", (item.ref, stage4[0].source_ref)
-        )
-    return Finding(
-        "unknown",
-        f"{stated}; no metastasis recorded and resectability is not in the record",
-        (item.ref,),
-    )
-
 
 # ---------------------------------------------------------------- therapies
 
@@ -202,16 +57,45 @@ def _course(use: MedicationItem) -> str:
     return f"{use.medication.label} {span} ({use.ref})"
 
 
+@dataclass(frozen=True)
+class _Event:
+    """A therapy recorded other than as a medication: a Procedure (a TIL or CAR-T infusion, a
+    transplant) or a "personal history of" / status diagnosis (Z92.85-, Z94.84)."""
+
+    ref: str
+    label: str
+    start: date | None
+    end: date | None
+
+
+_DONE = (None, "completed", "in-progress")
+
+
+def _therapy_events(ctx: EvalContext, concept: str) -> list[_Event]:
+    events = [
+        _Event(p.ref, p.code.label, p.date, p.end or p.date)
+        for p in ctx.facts.procedures.find(concept).items
+        if p.status in _DONE
+    ]
+    for item in ctx.facts.conditions.find(concept).items:
+        if item.verification_status in UNCONFIRMED:
+            continue
+        start = item.onset or item.recorded
+        events.append(_Event(item.ref, item.code.label, item.onset, item.abatement or start))
+    return events
+
+
 def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     name = display(concept)
     uses, by_text = _therapy_uses(ctx, concept)
-    procedures = ctx.facts.procedures.find(concept).items
     note = by_text_note(by_text)
     if criterion.count is not None:
         return evaluate_therapy_lines(criterion, ctx, uses, name, note)
-    if not uses and not procedures:
-        return absent(ctx, name, "medications", len(ctx.record.medications))
+    events = _therapy_events(ctx, concept)
+    if not uses and not events:
+        recorded = len(ctx.record.medications) + len(ctx.record.procedures)
+        return absent(ctx, name, "medications and procedures", recorded)
     window = criterion.window
     if "progressed" in criterion.qualifiers and uses:
         found = _progression_on(uses, window, ctx)
@@ -223,7 +107,7 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
         what = "progression" if "progressed" in criterion.qualifiers else "the event"
         return Finding(
             "unknown",
-            f"{name}: last dose {fmt_date(last_day)} ({last.ref if last else procedures[0].ref}); "
+            f"{name}: last dose {fmt_date(last_day)} ({last.ref if last else events[0].ref}); "
             f"{what} {describe_window(window)} is not recorded in a computable form{note}",
             tuple(u.ref for u in uses[-3:]),
         )
@@ -233,7 +117,19 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
             for u in uses
             if overlaps_window(u.start or u.authored, u.last_known_date, window, ctx.as_of)
         ]
-        if not recent:
+        recent_events = [
+            e for e in events if overlaps_window(e.start, e.end, window, ctx.as_of) is not False
+        ]
+        undated = [e for e in recent_events if e.start is None and e.end is None]
+        recent_events = [e for e in recent_events if e not in undated]
+        if not recent and not recent_events:
+            if undated:
+                return Finding(
+                    "unknown",
+                    f"{name}: {undated[0].label} ({undated[0].ref}) on an unknown date — "
+                    f"required {describe_window(window)}",
+                    (undated[0].ref,),
+                )
             latest = uses[-1] if uses else None
             last = f"; last {_course(latest)}" if latest else ""
             return Finding(
@@ -241,9 +137,12 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"no {name} {describe_window(window)}{last}{note}",
                 (latest.ref,) if latest else (),
             )
-        uses = recent
-    courses = "; ".join(_course(u) for u in uses[-3:]) or procedures[0].code.label
-    evidence = tuple(u.ref for u in uses[-3:]) or (procedures[0].ref,)
+        uses, events = recent, recent_events
+    described = [_course(u) for u in uses[-3:]] + [
+        f"{e.label} on {fmt_date(e.start)} ({e.ref})" for e in events[:2]
+    ]
+    courses = "; ".join(described)
+    evidence = tuple(u.ref for u in uses[-3:]) + tuple(e.ref for e in events[:2])
     if "adjuvant" in criterion.qualifiers:
         return Finding(
             "unknown", f"{name}: {courses}; adjuvant setting not recorded{note}", evidence
@@ -315,6 +214,63 @@ def _progression_on(
 
 # ---------------------------------------------------------------- corticosteroids
 
+# A sig as prescribers write it: "Take 1 tablet (4 mg total) by mouth 2 (two) times daily".
+_DOSE_MG = re.compile(r"(\d+(?:\.\d+)?)\s*mg\b(?!\s*/)", re.IGNORECASE)
+_UNITS = re.compile(
+    r"\b(?:take|give|use)\s+(\d+(?:\.\d+)?|one|two|three|four|half|1/2)\s*(?:\(\w+\)\s*)?"
+    r"(?:tab|tablet|cap|capsule|pill)s?\b",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "1/2": 0.5}
+_FREQUENCIES = (
+    (
+        re.compile(
+            r"\b(?:four|4)\s*(?:\(four\)\s*)?times\b|\bqid\b|\b(?:q\.?|every)\s*6\s*h", re.I
+        ),
+        4.0,
+    ),
+    (
+        re.compile(
+            r"\b(?:three|3)\s*(?:\(three\)\s*)?times\b|\btid\b|\b(?:q\.?|every)\s*8\s*h", re.I
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"\btwice\b|\b(?:two|2)\s*(?:\(two\)\s*)?times\b|\bb\.?i\.?d\b|\b(?:q\.?|every)\s*12\s*h",
+            re.I,
+        ),
+        2.0,
+    ),
+    (re.compile(r"\bevery other day\b|\bqod\b", re.I), 0.5),
+    (
+        re.compile(
+            r"\b(?:once|one time|1 time)\b|\bdaily\b|\bevery (?:day|morning|evening)\b|\bqd\b"
+            r"|\bnightly\b|\bat bedtime\b|\b(?:q\.?|every)\s*24\s*h|\bq\s*am\b",
+            re.I,
+        ),
+        1.0,
+    ),
+)
+
+
+def doses_per_day_in(text: str) -> float | None:
+    """Doses a day from a written sig ("twice daily", "BID", "every 8 hours")."""
+    for pattern, per_day in _FREQUENCIES:
+        if pattern.search(text):
+            return per_day
+    return None
+
+
+def units_in(text: str) -> float | None:
+    """Tablets per dose from a written sig ("Take 2 tablets")."""
+    found = _UNITS.search(text)
+    if found is None:
+        return None
+    word = found[1].lower()
+    return _WORD_NUMBERS.get(word) or float(word)
+
+
 _STRENGTH_MG = re.compile(r"(\d+(?:\.\d+)?)\s*MG(?![/\w])", re.IGNORECASE)
 _NOT_SYSTEMIC = re.compile(
     r"\b(topical|cream|ointment|lotion|ophthalmic|otic|nasal|inhal\w*|rectal|gel)\b", re.I
@@ -322,6 +278,10 @@ _NOT_SYSTEMIC = re.compile(
 
 
 def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Finding:
+    """Current systemic corticosteroids, in prednisone-equivalent mg per day. One drug recorded
+    several times (the order and the medication list) counts once, at its latest computable
+    dose; a dose that cannot be computed leaves the answer open unless the others already
+    exceed the limit."""
     concept = criterion.concept or "systemic-corticosteroid"
     matches = ctx.facts.medications.find_all(concept)
     current = [
@@ -333,44 +293,67 @@ def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Find
         return absent(
             ctx, "current systemic corticosteroid", "medications", len(ctx.record.medications)
         )
-    total = 0.0
-    parts = []
+    by_drug: dict[str, list[MedicationItem]] = {}
     for use in current:
-        daily = _prednisone_mg_per_day(use)
-        if daily is None:
-            return Finding(
-                "unknown",
-                f"{_course(use)}: daily dose not recorded — required {required(criterion)}",
-                (use.ref,),
-            )
+        key = ",".join(sorted(drug_names(use.medication))) or use.medication.label.lower()
+        by_drug.setdefault(key, []).append(use)
+    total = 0.0
+    parts: list[str] = []
+    evidence: list[str] = []
+    missing: MedicationItem | None = None
+    for uses in by_drug.values():
+        uses.sort(key=lambda u: u.start or u.authored or date.min, reverse=True)
+        dosed = [(u, d) for u in uses if (d := _prednisone_mg_per_day(u)) is not None]
+        if not dosed:
+            missing = missing or uses[0]
+            evidence.append(uses[0].ref)
+            continue
+        use, daily = dosed[0]
         total += daily
+        evidence.append(use.ref)
         parts.append(f"{use.medication.label} ≈ {daily:g} mg/d prednisone ({use.ref})")
     stated = f"{'; '.join(parts)} — required {required(criterion)}"
-    return Finding(
-        "met" if satisfies(total, criterion) else "not-met", stated, tuple(u.ref for u in current)
-    )
+    if missing is not None:
+        if parts and satisfies(total, criterion) and criterion.comparator in (">", ">="):
+            return Finding("met", stated, tuple(evidence))
+        return Finding(
+            "unknown",
+            f"{_course(missing)}: daily dose not recorded — required {required(criterion)}",
+            tuple(evidence),
+        )
+    return Finding("met" if satisfies(total, criterion) else "not-met", stated, tuple(evidence))
 
 
 def _prednisone_mg_per_day(use: MedicationItem) -> float | None:
     factor = _prednisone_factor(use)
     if factor is None:
         return None
+    per_dose_mg = _mg_per_dose(use)
+    per_day = use.doses_per_day
+    if per_day is None and use.dosage_text:
+        per_day = doses_per_day_in(use.dosage_text)
+    if per_dose_mg is None or per_day is None:
+        return None
+    return round(per_dose_mg * per_day * factor, 2)
+
+
+def _mg_per_dose(use: MedicationItem) -> float | None:
     dose = use.dose
-    per_dose_mg: float | None = None
     if (
         dose is not None
         and dose.value is not None
         and (dose.code or dose.unit or "").lower() == "mg"
     ):
-        per_dose_mg = dose.value
-    else:
-        strength = _STRENGTH_MG.search(use.medication.label)
-        if strength is not None:
-            units = dose.value if dose is not None and dose.value is not None else 1.0
-            per_dose_mg = float(strength[1]) * units
-    if per_dose_mg is None or use.doses_per_day is None:
+        return dose.value
+    text = use.dosage_text or ""
+    written = _DOSE_MG.search(text)
+    if written is not None:
+        return float(written[1])
+    strength = _STRENGTH_MG.search(use.medication.label)
+    if strength is None:
         return None
-    return round(per_dose_mg * use.doses_per_day * factor, 2)
+    units = dose.value if dose is not None and dose.value is not None else units_in(text)
+    return float(strength[1]) * (units if units is not None else 1.0)
 
 
 def _prednisone_factor(use: MedicationItem) -> float | None:
@@ -433,6 +416,51 @@ def evaluate_breastfeeding(criterion: Criterion, ctx: EvalContext) -> Finding:
     return _female_state(criterion, ctx, "breastfeeding", "breastfeeding", "breastfeeding")
 
 
+_STATUS_OBSERVATIONS = {
+    "pregnancy": ("pregnancy-status", "pregnancy-test"),
+    "breastfeeding": ("breastfeeding-status",),
+}
+_SAYS_NO = re.compile(
+    r"\bnot\b|^\s*no\b|\bnever\b|\bnegative\b|\bstopped\b|\bweaned\b|\bformerly\b", re.I
+)
+_SAYS_YES = {
+    "pregnancy": re.compile(r"^\s*(?:yes|pregnant|positive)\b|\bcurrently pregnant\b", re.I),
+    "breastfeeding": re.compile(
+        r"^\s*yes\b|\b(?:currently\s+)?(?:breast-?\s?feeding|lactating|nursing)\b", re.I
+    ),
+}
+
+
+def _status_observations(ctx: EvalContext, concept: str) -> list[ObservationItem]:
+    """Status answers and (for pregnancy) hCG tests, newest first."""
+    found: dict[str, ObservationItem] = {}
+    for kind in _STATUS_OBSERVATIONS.get(concept, ()):
+        for item in ctx.facts.observations.find(kind).items:
+            found.setdefault(item.ref, item)
+    return sorted(found.values(), key=lambda o: o.date or date.min, reverse=True)
+
+
+def _status_answer(item: ObservationItem, concept: str) -> bool | None:
+    """Whether a status answer or a test result says yes (pregnant / breastfeeding)."""
+    value = item.value
+    if isinstance(value, Concept):
+        coded = concepts_of(value)
+        if concept in coded:
+            return True
+        texts = [t for t in (value.text, *(c.display for c in value.codings)) if t]
+    elif isinstance(value, str):
+        coded, texts = frozenset(), [value]
+    elif isinstance(value, bool):
+        return value
+    else:
+        return None
+    if "negative" in coded or any(_SAYS_NO.search(t) for t in texts):
+        return False
+    if "positive" in coded or any(_SAYS_YES[concept].search(t) for t in texts):
+        return True
+    return None
+
+
 def _female_state(
     criterion: Criterion, ctx: EvalContext, concept: str, word: str, noun: str
 ) -> Finding:
@@ -443,23 +471,25 @@ def _female_state(
     conditions = [
         c
         for c in ctx.facts.conditions.find(concept).items
-        if c.is_active is not False
-        and c.verification_status not in _UNCONFIRMED
+        if ctx.facts.is_current(c) is not False
+        and c.verification_status not in UNCONFIRMED
         and (c.abatement is None or c.abatement >= ctx.as_of)
     ]
     if conditions:
         item = conditions[0]
-        return Finding("met", f"{word}: {_describe(item)}", (item.ref,))
-    if concept == "pregnancy":
-        for item in ctx.facts.observations.find("pregnancy-status").items:
-            if item.date is None or item.date < recent_from or not isinstance(item.value, Concept):
-                continue
-            pregnant = "pregnancy" in concepts_of(item.value)
-            return Finding(
-                "met" if pregnant else "not-met",
-                f"pregnancy status {item.value.label} on {item.date} ({item.ref})",
-                (item.ref,),
-            )
+        return Finding("met", f"{word}: {describe_condition(item, ctx)}", (item.ref,))
+    for item in _status_observations(ctx, concept):
+        if item.date is None or item.date < recent_from:
+            continue
+        answer = _status_answer(item, concept)
+        if answer is None:
+            continue
+        label = item.value.label if isinstance(item.value, Concept) else str(item.value)
+        return Finding(
+            "met" if answer else "not-met",
+            f"{item.code.label}: {label} on {item.date} ({item.ref})",
+            (item.ref,),
+        )
     return Finding(
         "unknown",
         f"no {noun} status recorded in the last {ctx.policy.pregnancy_fresh_days} days",
@@ -469,7 +499,6 @@ def _female_state(
 __all__ = [
     "EVENT_ENROLLMENT",
     "evaluate_breastfeeding",
-    "evaluate_condition",
     "evaluate_corticosteroid_dose",
     "evaluate_pregnancy",
     "evaluate_prior_therapy",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from fhirtrial.eligibility.evaluation.clinical import (
     evaluate_breastfeeding,
-    evaluate_condition,
     evaluate_corticosteroid_dose,
     evaluate_pregnancy,
     evaluate_prior_therapy,
@@ -24,6 +24,7 @@ from fhirtrial.eligibility.evaluation.clinical import (
 )
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext, EvaluationPolicy
+from fhirtrial.eligibility.evaluation.diagnoses import evaluate_condition
 from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.evaluation.measures import (
     evaluate_age,
@@ -33,7 +34,6 @@ from fhirtrial.eligibility.evaluation.measures import (
     evaluate_life_expectancy,
     evaluate_performance_status,
     evaluate_sex,
-    evaluate_stage,
 )
 from fhirtrial.eligibility.evaluation.plan import PlanNode, plan_for
 from fhirtrial.eligibility.evaluation.results import (
@@ -46,6 +46,7 @@ from fhirtrial.eligibility.evaluation.results import (
     verdict_of,
     verdict_rank,
 )
+from fhirtrial.eligibility.evaluation.staging import evaluate_stage
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
 
@@ -84,6 +85,31 @@ def evaluate_study(
     policy: EvaluationPolicy = DEFAULT_POLICY,
 ) -> StudyEvaluation:
     """Evaluate every criterion of the study for the patient, per comparison group if needed."""
+    evaluation = _evaluate_plan(evidence_variable, record, as_of, comparison_groups, policy)
+    death = _death(record, as_of)
+    if death is None:
+        return evaluation
+    return replace(evaluation, verdict="ineligible", score=0.0, ruled_out=death)
+
+
+def _death(record: PatientRecord, as_of: date) -> Finding | None:
+    """A patient who has died is offered no trial (Patient.deceasedBoolean / deceasedDateTime)."""
+    patient = record.patient
+    if not patient.deceased:
+        return None
+    if patient.deceased_date is not None and patient.deceased_date > as_of:
+        return None
+    when = f" on {patient.deceased_date}" if patient.deceased_date else ""
+    return Finding("met", f"the patient died{when} ({patient.ref})", (patient.ref,))
+
+
+def _evaluate_plan(
+    evidence_variable: dict[str, Any],
+    record: PatientRecord,
+    as_of: date,
+    comparison_groups: list[dict[str, Any]] | None,
+    policy: EvaluationPolicy,
+) -> StudyEvaluation:
     plan = plan_for(evidence_variable)
     ctx = EvalContext(facts=facts_for(record), as_of=as_of, policy=policy)
     leaf_cache: dict[str, Finding] = {}
@@ -193,11 +219,17 @@ def _combine(node: PlanNode, children: tuple[CriterionResult, ...]) -> Finding:
 
 
 def combine_findings(code: str, threshold: int | None, parts: list[Finding]) -> Finding:
-    """Three-valued all-of / any-of / at-least / at-most; not-applicable members are ignored
-    and an emptied combination is satisfied."""
-    parts = [p for p in parts if p.result != "not-applicable"]
-    if not parts:
-        return Finding("met", "no member applies")
+    """Three-valued all-of / any-of / at-least / at-most (docs/eligibility-evaluation.md,
+    "Combinations"). A `not-applicable` member is left out; a combination none of whose members
+    applies is itself `not-applicable` — it says nothing about this patient, so it neither
+    includes nor excludes ("pregnant or breastfeeding" for a man)."""
+    applicable = [p for p in parts if p.result != "not-applicable"]
+    if not applicable:
+        reasons = "; ".join(p.reason for p in parts[:2])
+        return Finding(
+            "not-applicable", f"no member applies: {reasons}" if reasons else "no member applies"
+        )
+    parts = applicable
     met = [p for p in parts if p.result == "met"]
     not_met = [p for p in parts if p.result == "not-met"]
     unknown = [p for p in parts if p.result == "unknown"]

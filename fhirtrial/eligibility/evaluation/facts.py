@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.lru import LRU
@@ -29,9 +29,12 @@ from fhirtrial.patient.items import (
     ProcedureItem,
 )
 from fhirtrial.patient.record import PatientRecord
-from fhirtrial.patient.values import Concept
+from fhirtrial.patient.values import ICD10CM, LOINC, Concept
 
 Item = TypeVar("Item")
+
+UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
+"""Verification statuses that never make a diagnosis criterion met (at most unknown)."""
 
 _CODE_CACHE: LRU[tuple[str, str], frozenset[str]] = LRU(100_000)
 _TEXT_CACHE: LRU[str, frozenset[str]] = LRU(100_000)
@@ -74,29 +77,83 @@ def _member_name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def _member_names_in(text: str) -> frozenset[str]:
-    lowered = text.lower()
+    lowered = terminology.terminology().with_generic_names(text)
     found = {cid for pattern, cid in _member_name_patterns() if pattern.search(lowered)}
     return terminology.terminology().with_ancestors(found) if found else frozenset()
+
+
+@cache
+def _drug_name_pattern() -> re.Pattern[str]:
+    """Every single drug name the therapy value set knows (member ingredients, generic names)."""
+    vocabulary = terminology.terminology()
+    names = {
+        m.display.lower()
+        for c in vocabulary.concepts.values()
+        for m in c.members
+        if m.display and len(m.display) > 3
+    }
+    names |= {
+        synonym.lower()
+        for c in vocabulary.concepts.values()
+        if c.value_set == "therapies"
+        for synonym in c.synonyms
+        if " " not in synonym and len(synonym) >= 6 and "-" not in synonym[:3]
+    }
+    for generic in vocabulary.brand_names.values():
+        names |= {word for word in generic.split() if len(word) >= 6}
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+
+
+def drug_names(concept: Concept) -> frozenset[str]:
+    """The generic drug names a medication's codes' displays and text name (brands read as their
+    generics): what tells two records of one drug apart from two drugs."""
+    found: set[str] = set()
+    for text in _texts(concept):
+        lowered = terminology.terminology().with_generic_names(text)
+        found |= {m[1] for m in _drug_name_pattern().finditer(lowered)}
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
 class Matches(Generic[Item]):
     items: tuple[Item, ...]
     by_text: bool
+    """True when no item matched by code: every item was found by its name only."""
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
 
+TextUse = Literal["fallback", "union", "uncoded"]
+"""How an index uses an item's text besides its codes:
+
+- ``fallback``: text matches of a concept count only when no item is coded with it;
+- ``union``: coded and text matches together (diagnoses and procedures, whose codes are often
+  coarser than their words: ICD-10-CM C34.11 says lung, the text says adenocarcinoma);
+- ``uncoded``: together, but an item with a LOINC code is only what its code says (a LOINC-coded
+  "Hemoglobin A1c" is not a hemoglobin result, a flowsheet row named "ECOG" is an ECOG).
+"""
+
+
 class ConceptIndex(Generic[Item]):
-    """Items of one category by concept id: coded matches, and text matches as a fallback."""
+    """Items of one category by concept id, found by their codes and by their words."""
 
     def __init__(
-        self, items: Iterable[Item], concepts: Callable[[Item], Iterable[Concept]]
+        self,
+        items: Iterable[Item],
+        concepts: Callable[[Item], Iterable[Concept]],
+        *,
+        text_use: TextUse = "fallback",
+        text_concepts: Callable[[str], frozenset[str]] | None = None,
     ) -> None:
         self.items: tuple[Item, ...] = tuple(items)
+        self._text_use = text_use
+        self._position = {id(item): n for n, item in enumerate(self.items)}
         self._coded: dict[str, list[Item]] = {}
         self._text: dict[str, list[Item]] = {}
+        self._of_item: dict[int, frozenset[str]] = {}
+        read_text = text_concepts or concepts_of_text
         for item in self.items:
             item_concepts = tuple(concepts(item))
             coded: set[str] = set()
@@ -104,24 +161,43 @@ class ConceptIndex(Generic[Item]):
                 coded |= concepts_of(concept)
             for concept_id in coded:
                 self._coded.setdefault(concept_id, []).append(item)
+            self._of_item[id(item)] = frozenset(coded)
+            if text_use == "uncoded" and any(
+                c.system == LOINC and c.code for concept in item_concepts for c in concept.codings
+            ):
+                continue
             texts = {t for c in item_concepts for t in _texts(c)}
             by_text: set[str] = set()
             for text in texts:
-                by_text |= concepts_of_text(text)
+                by_text |= read_text(text)
             for concept_id in by_text - coded:
                 self._text.setdefault(concept_id, []).append(item)
+            self._of_item[id(item)] = frozenset(coded | by_text)
 
     def find(self, concept_id: str) -> Matches[Item]:
-        coded = self._coded.get(concept_id)
-        if coded:
-            return Matches(tuple(coded), by_text=False)
-        return Matches(tuple(self._text.get(concept_id, ())), by_text=True)
+        coded = self._coded.get(concept_id, [])
+        if self._text_use == "fallback":
+            if coded:
+                return Matches(tuple(coded), by_text=False)
+            return Matches(tuple(self._text.get(concept_id, ())), by_text=True)
+        return self.find_all(concept_id)
 
     def find_all(self, concept_id: str) -> Matches[Item]:
-        """Coded and text matches together (for counting events such as therapy lines)."""
+        """Coded and text matches together, in the record's order (newest first where the
+        record sorts its items)."""
         coded = self._coded.get(concept_id, [])
         text = self._text.get(concept_id, [])
-        return Matches(tuple(coded) + tuple(i for i in text if i not in coded), by_text=not coded)
+        if not text:
+            return Matches(tuple(coded), by_text=False)
+        merged = sorted({id(i): i for i in (*coded, *text)}.values(), key=self._order)
+        return Matches(tuple(merged), by_text=not coded)
+
+    def concepts_of_item(self, item: Item) -> frozenset[str]:
+        """Every concept the item was indexed under, by code or by text."""
+        return self._of_item.get(id(item), frozenset())
+
+    def _order(self, item: Item) -> int:
+        return self._position[id(item)]
 
     def __len__(self) -> int:
         return len(self.items)
@@ -133,24 +209,111 @@ def _texts(concept: Concept) -> tuple[str, ...]:
     return tuple(texts)
 
 
+# ---------------------------------------------------------------- diagnoses as EHRs write them
+
+# "Family history of melanoma" is about a relative; "rule out", "screening for" and "risk of"
+# name what the patient may not have. Such an entry names no diagnosis of the patient's.
+_NOT_THE_PATIENTS = re.compile(
+    r"\bfamily (?:history|hx)\b|\bfh of\b|\brule[- ]out\b|\br/o\b|\bscreening\b"
+    r"|\b(?:at )?risk (?:of|for)\b|\bexposure to\b|\bcontact with\b|\bsuspected\b"
+    r"|\bno evidence of\b|\bnegative for\b|\bruled out\b|\bconcern for\b",
+    re.IGNORECASE,
+)
+# "Personal history of malignant neoplasm of prostate", "History of melanoma", "s/p kidney
+# transplant": a past condition, whatever its clinicalStatus says.
+_HISTORY_WORDS = re.compile(r"\b(?:history of|hx of|h/o)\b", re.IGNORECASE)
+_NOT_THE_PATIENTS_CODES = ("Z80", "Z81", "Z82", "Z83", "Z84", "Z13", "Z12", "Z03", "Z20")
+_HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z98")
+
+
+def condition_text_concepts(text: str) -> frozenset[str]:
+    """Concepts a diagnosis's words name (record patterns included), nothing for an entry about
+    someone else or something ruled out."""
+    if _NOT_THE_PATIENTS.search(text):
+        return frozenset()
+    return concepts_of_record_text(text)
+
+
+def concepts_of_record_text(text: str) -> frozenset[str]:
+    found = _RECORD_TEXT_CACHE.get(text)
+    if found is None:
+        found = terminology.concepts_for_record_text(text) | _member_names_in(text)
+        _RECORD_TEXT_CACHE.put(text, found)
+    return found
+
+
+_RECORD_TEXT_CACHE: LRU[str, frozenset[str]] = LRU(100_000)
+
+
+def is_about_someone_else(item: ConditionItem) -> bool:
+    """A family-history, screening or ruled-out entry (by ICD-10-CM Z code or by its words)."""
+    codes = item.code.codes_in(ICD10CM)
+    if codes and all(code.upper().startswith(_NOT_THE_PATIENTS_CODES) for code in codes):
+        return True
+    return any(_NOT_THE_PATIENTS.search(text) for text in _texts(item.code))
+
+
+def is_history_entry(item: ConditionItem) -> bool:
+    """A "personal history of" entry: the condition is past, whatever the status says."""
+    if any(code.upper().startswith(_HISTORY_CODES) for code in item.code.codes_in(ICD10CM)):
+        return True
+    return any(_HISTORY_WORDS.search(text) for text in _texts(item.code))
+
+
+def condition_concepts(item: ConditionItem) -> frozenset[str]:
+    """Every concept a recorded diagnosis stands for, by its codes and by its words (the
+    prefilter keys and the evaluator must read a diagnosis the same way)."""
+    if is_about_someone_else(item):
+        return frozenset()
+    found = set(concepts_of(item.code))
+    for text in _texts(item.code):
+        found |= condition_text_concepts(text)
+    return frozenset(found)
+
+
+def diagnosis_concepts(concept: Concept) -> frozenset[str]:
+    """Concepts of a CodeableConcept naming a diagnosis (a procedure's reason), codes and words."""
+    found = set(concepts_of(concept))
+    for text in _texts(concept):
+        found |= condition_text_concepts(text)
+    return frozenset(found)
+
+
 class PatientFacts:
     def __init__(self, record: PatientRecord) -> None:
         self.record = record
+        own_conditions = [c for c in record.conditions if not is_about_someone_else(c)]
         self.conditions: ConceptIndex[ConditionItem] = ConceptIndex(
-            record.conditions, lambda c: (c.code,)
+            own_conditions,
+            lambda c: (c.code,),
+            text_use="union",
+            text_concepts=condition_text_concepts,
         )
+        self.past_conditions = frozenset(c.ref for c in own_conditions if is_history_entry(c))
         self.observations: ConceptIndex[ObservationItem] = ConceptIndex(
-            record.observations, lambda o: (o.code,)
+            record.observations, lambda o: (o.code,), text_use="uncoded"
         )
         self.medications: ConceptIndex[MedicationItem] = ConceptIndex(
             record.medications, MedicationItem.all_concepts
         )
         self.procedures: ConceptIndex[ProcedureItem] = ConceptIndex(
-            record.procedures, lambda p: (p.code,)
+            record.procedures,
+            lambda p: (p.code,),
+            text_use="union",
+            text_concepts=concepts_of_record_text,
         )
         self.immunizations: ConceptIndex[ImmunizationItem] = ConceptIndex(
             record.immunizations, lambda i: (i.vaccine,)
         )
+        self.memo: dict[str, Any] = {}
+        """Facts the evaluators derive once per record (the current stage, …)."""
+
+    def is_current(self, item: ConditionItem) -> bool | None:
+        """True / False from the clinical status (a history entry is never current); None when
+        the record does not say."""
+        if item.ref in self.past_conditions:
+            return False
+        return item.is_active
 
 
 _FACTS: LRU[int, tuple[weakref.ref[PatientRecord], PatientFacts]] = LRU(64)

@@ -8,9 +8,8 @@ value gives ``unknown`` — a missing lab is never evidence either way.
 
 from __future__ import annotations
 
-from datetime import date
+import re
 
-from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     by_text_note,
@@ -19,19 +18,22 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     in_window,
 )
-from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_record_text
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion, Window
-from fhirtrial.patient.items import ObservationItem
-from fhirtrial.patient.values import LOINC, Concept, Quantity
+from fhirtrial.patient.items import ConditionItem, ObservationItem
+from fhirtrial.patient.values import ICD10CM, LOINC, Concept, Quantity
 
 _AGE_UNIT_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
 # ECOG answers as LOINC answer codes (LL529-9) and SNOMED CT findings, where we are sure of them.
 _ECOG_ANSWERS = {
     (LOINC, "LA9622-7"): 0,
     (LOINC, "LA9623-5"): 1,
+    (LOINC, "LA9624-3"): 2,
     (LOINC, "LA9625-0"): 3,
+    (LOINC, "LA9626-8"): 4,
+    (LOINC, "LA9627-6"): 5,
     ("http://snomed.info/sct", "425389002"): 0,
     ("http://snomed.info/sct", "422512005"): 1,
 }
@@ -148,15 +150,59 @@ def _numeric(value) -> float | None:
     return None
 
 
+# The ECOG grades as their answer texts word them, and a grade written as a number ("1",
+# "ECOG 2", "1 - Restricted in physically strenuous activity").
+_ECOG_WORDS = (
+    (re.compile(r"\bfully active\b", re.I), 0),
+    (re.compile(r"\brestricted in physically strenuous\b", re.I), 1),
+    (re.compile(r"\bambulatory and capable of all self-?care\b", re.I), 2),
+    (re.compile(r"\bcapable of only limited self-?care\b", re.I), 3),
+    (re.compile(r"\bcompletely disabled\b", re.I), 4),
+)
+_SCORE_NUMBER = re.compile(
+    r"^\s*(?:(?:ecog|zubrod|who|kps|karnofsky)\w*\s*(?:ps|performance status|score|grade)?"
+    r"\s*[:=]?\s*)?(\d{1,3})(?:\s*%)?(?:\s*[-–:(,]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _score_in_text(text: str | None) -> float | None:
+    if not text:
+        return None
+    found = _SCORE_NUMBER.match(text)
+    return float(found[1]) if found else None
+
+
 def _ecog_value(item: ObservationItem) -> float | None:
     number = _numeric(item.value)
     if number is not None:
         return number
+    if isinstance(item.value, str):
+        return _score_in_text(item.value)
     for concept in (item.value, *item.interpretations):
         if isinstance(concept, Concept):
             for key in concept.keys:
                 if key in _ECOG_ANSWERS:
                     return float(_ECOG_ANSWERS[key])
+    if isinstance(item.value, Concept):
+        for text in (item.value.text, *(c.display for c in item.value.codings)):
+            grade = _score_in_text(text)
+            if grade is not None:
+                return grade
+            for pattern, value in _ECOG_WORDS:
+                if text and pattern.search(text):
+                    return float(value)
+    return None
+
+
+def _karnofsky_value(item: ObservationItem) -> float | None:
+    number = _numeric(item.value)
+    if number is not None:
+        return number
+    if isinstance(item.value, str):
+        return _score_in_text(item.value)
+    if isinstance(item.value, Concept):
+        return _score_in_text(item.value.text or item.value.label)
     return None
 
 
@@ -181,11 +227,19 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
     if reading is None and concept == "ecog":
         kps = _latest_score(ctx, "karnofsky")
         if kps is not None:
-            reading = (kps[0], _karnofsky_to_ecog(kps[1]))
-            converted = f" (from Karnofsky {kps[1]:g})"
+            item, score = kps
+            reading = (item, None if score is None else _karnofsky_to_ecog(score))
+            converted = "" if score is None else f" (from Karnofsky {score:g})"
     if reading is None:
         return Finding("unknown", f"no {label} performance status recorded")
     item, value = reading
+    if value is None:
+        shown = item.value.label if isinstance(item.value, Concept) else repr(item.value)
+        return Finding(
+            "unknown",
+            f"latest {label} on {fmt_date(item.date)} ({item.ref}) reads {shown}, not a grade",
+            (item.ref,),
+        )
     stated = (
         f"{label} {value:g}{converted} on {fmt_date(item.date)} ({item.ref}) — required "
         f"{required(criterion)}"
@@ -196,12 +250,15 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
 
 
-def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float] | None:
+def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float | None] | None:
+    """The newest result that has a value (None as the value when it cannot be read: an older
+    readable one must not stand in for it)."""
     matches = ctx.facts.observations.find(concept)
     for item in matches.items:  # newest first
-        value = _ecog_value(item) if concept == "ecog" else _numeric(item.value)
-        if value is not None:
-            return item, value
+        if item.value is None:
+            continue
+        value = _ecog_value(item) if concept == "ecog" else _karnofsky_value(item)
+        return item, value
     return None
 
 
@@ -278,6 +335,17 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
         return _genetic(concept, wanted, ctx)
     matches = ctx.facts.observations.find(concept)
     name = display(concept)
+    if not any(_result_concepts(item) for item in matches.items):
+        from_diagnosis = _status_in_diagnoses(ctx, concept)
+        if from_diagnosis is not None:
+            status, item = from_diagnosis
+            stated = (
+                f"{name} {status} per {item.code.label} ({item.ref}) — required {display(wanted)}"
+            )
+            if status == wanted:
+                return Finding("met", stated, (item.ref,))
+            if status in _OPPOSITES.get(wanted, set()):
+                return Finding("not-met", stated, (item.ref,))
     for item in matches.items:
         found = _result_concepts(item)
         if not found:
@@ -295,10 +363,57 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
     return Finding("unknown", f"no {name} result recorded")
 
 
+# Receptor status carried by a diagnosis: ICD-10-CM Z17.0 / Z17.1, or Epic's composite display
+# "Malignant neoplasm of right breast in female, estrogen receptor positive".
+_RECEPTOR_CODES = {("er", "Z17.0"): "positive", ("er", "Z17.1"): "negative"}
+_RECEPTOR_WORDS = {
+    "er": re.compile(r"\b(?:estrogen|oestrogen) receptor[- ](positive|negative)|\bER([+-])", re.I),
+    "pr": re.compile(r"\bprogesterone receptor[- ](positive|negative)|\bPR([+-])", re.I),
+    "her2": re.compile(r"\bHER-?2(?:/neu)?[- ](positive|negative)|\bHER-?2([+-])", re.I),
+}
+
+
+def _status_in_diagnoses(ctx: EvalContext, concept: str) -> tuple[str, ConditionItem] | None:
+    words = _RECEPTOR_WORDS.get(concept)
+    if words is None:
+        return None
+    for item in ctx.record.conditions:
+        for code in item.code.codes_in(ICD10CM):
+            status = _RECEPTOR_CODES.get((concept, code.upper()))
+            if status:
+                return status, item
+        for text in (item.code.text, *(c.display for c in item.code.codings)):
+            found = words.search(text or "")
+            if found:
+                sign = (found[1] or found[2] or "").lower()
+                return ("positive" if sign in ("positive", "+") else "negative"), item
+    return None
+
+
+def receptor_status(ctx: EvalContext, concept: str) -> tuple[str, str] | None:
+    """The latest interpretable ER / PR / HER2 status: (``positive``|``negative``, evidence)."""
+    for item in ctx.facts.observations.find(concept).items:
+        found = _result_concepts(item)
+        for status in ("positive", "negative"):
+            if status in found:
+                return status, item.ref
+    from_diagnosis = _status_in_diagnoses(ctx, concept)
+    if from_diagnosis is not None:
+        return from_diagnosis[0], from_diagnosis[1].ref
+    return None
+
+
 def _result_concepts(item: ObservationItem) -> frozenset[str]:
+    """What a result says ("Positive (95%)", "Not amplified", "IHC 3+", LOINC/SNOMED answers),
+    as `positive` / `negative` / `detected` concepts."""
     found: set[str] = set()
     if isinstance(item.value, Concept):
-        found |= concepts_of(item.value) or concepts_of_text(item.value.label)
+        found |= concepts_of(item.value)
+        for text in (item.value.text, *(c.display for c in item.value.codings)):
+            if text:
+                found |= concepts_of_record_text(text)
+    elif isinstance(item.value, str):
+        found |= concepts_of_record_text(item.value)
     for interpretation in item.interpretations:
         for coding in interpretation.codings:
             if coding.code in _INTERPRETATION_CONCEPTS and coding.system in (_INTERPRETATION, None):
@@ -380,42 +495,3 @@ def _any_driver(criterion: Criterion, ctx: EvalContext) -> Finding:
         if f.result == "unknown"
     ]
     return Finding("unknown", f"no oncogenic driver test result recorded for {', '.join(untested)}")
-
-
-# ---------------------------------------------------------------- stage
-
-
-def evaluate_stage(criterion: Criterion, ctx: EvalContext) -> Finding:
-    wanted = criterion.concept or criterion.value_concept or ""
-    stages = ctx.record.stages
-    if not stages:
-        return Finding("unknown", "no cancer stage recorded")
-    dated = sorted(
-        stages,
-        key=lambda s: s.date or _condition_date(ctx, s.condition_ref) or date.min,
-        reverse=True,
-    )
-    stage = dated[0]
-    found = concepts_of(stage.summary) or concepts_of_text(stage.summary.label)
-    when = stage.date or _condition_date(ctx, stage.condition_ref)
-    stated = (
-        f"stage {stage.summary.label} on {fmt_date(when)} ({stage.source_ref}) — required "
-        f"{display(wanted)}"
-    )
-    if wanted in found:
-        return Finding("met", stated, (stage.source_ref,))
-    ancestors_of_wanted = terminology.terminology().with_ancestors({wanted}) - {wanted}
-    if found & ancestors_of_wanted and not (found - ancestors_of_wanted - {"stage-group"}):
-        return Finding("unknown", f"{stated}; recorded stage is less specific", (stage.source_ref,))
-    if not found:
-        return Finding("unknown", f"{stated}; stage code not recognised", (stage.source_ref,))
-    return Finding("not-met", stated, (stage.source_ref,))
-
-
-def _condition_date(ctx: EvalContext, condition_ref: str | None) -> date | None:
-    if condition_ref is None:
-        return None
-    for condition in ctx.record.conditions:
-        if condition.ref == condition_ref:
-            return condition.date
-    return None

@@ -61,6 +61,8 @@ class StudyEvaluation:
     cohorts: list[CohortResult] = field(default_factory=list)
     """One entry per comparison group when the criteria differ by cohort; best first."""
     as_of: str | None = None
+    ruled_out: Finding | None = None
+    """What makes the patient ineligible for every study before any criterion (a death)."""
 
     @property
     def matching_cohorts(self) -> list[CohortResult]:

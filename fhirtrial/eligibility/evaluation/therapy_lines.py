@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date
-from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_text
+from fhirtrial.eligibility.evaluation.facts import drug_names
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import MedicationItem
@@ -40,9 +40,13 @@ def therapy_lines(uses: list[MedicationItem]) -> list[list[MedicationItem]]:
 
 
 def _drug_key(concept: Concept) -> str:
-    found = concepts_of(concept) or concepts_of_text(concept.label)
+    """One key per drug, whatever the record calls it ("KEYTRUDA 100 MG/4ML" and
+    "pembrolizumab" are one drug): its generic names, else its first word."""
+    names = drug_names(concept)
+    if names:
+        return ",".join(sorted(names))
     words = re.findall(r"[a-z]{4,}", concept.label.lower())
-    return words[0] if words else ",".join(sorted(found))
+    return words[0] if words else concept.label.lower()
 
 
 def evaluate_therapy_lines(

@@ -7,7 +7,10 @@ module: conditions, therapies, observations, stages, biomarkers. Nothing is fetc
 - `members(concept)`: member codes of a class (RxNorm ingredients of a drug class, CVX vaccines).
 - `concepts_for(system, code)`: every concept a patient's code satisfies, including ancestors
   (`includes`), ICD-10-CM / ATC descendants (codes written `C43*`) and class membership.
-- `concepts_for_text(text)`: synonym matching, the last-resort path for uncoded data.
+- `concepts_for_text(text)`: synonym matching (criteria text, study conditions).
+- `concepts_for_record_text(text)`: synonyms plus the record-only `patterns` (regular
+  expressions for how EHRs word a diagnosis: "Secondary malignant neoplasm of liver",
+  "Adenocarcinoma of right upper lobe of lung"), for the displays and texts of patient data.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ _DATA_DIR = Path(__file__).parent
 _VALUE_SET_FILES = ("conditions", "therapies", "observations", "stages", "biomarkers")
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD10_WHO_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
+# WHO ICD-10 and ICD-10-CM agree on the categories of these chapters (neoplasms, infections),
+# so a WHO code there is looked up as ICD-10-CM; elsewhere the two differ and it is not.
+_WHO_AS_CM = re.compile(r"^[ABCD]")
+# The four-letter suffix FDA gives biologics ("trastuzumab-anns", "deruxtecan-nxki").
+# and the "fam-" / "ado-" prefixes that tell conjugates apart from their antibody.
+_FDA_SUFFIX = re.compile(r"(?<=[a-z]{5})-[a-z]{4}(?![\w-])|(?<![\w-])(?:fam|ado)-(?=[a-z])")
 _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
@@ -37,6 +48,11 @@ class Concept:
     includes: tuple[str, ...]
     synonyms: tuple[str, ...]
     unit: str | None
+    patterns: tuple[str, ...] = ()
+    """Regular expressions (case-insensitive) matched against patient-record text only."""
+    whole_text: bool = False
+    """Patterns see the whole text; otherwise the sites a metastasis went to are cut out first
+    ("Metastatic melanoma to lung" is melanoma, not lung cancer)."""
 
 
 class Terminology:
@@ -44,13 +60,16 @@ class Terminology:
         self.sources: dict[str, dict[str, str]] = {}
         self.concepts: dict[str, Concept] = {}
         self.prednisone_factors: dict[str, float] = {}
+        self.brand_names: dict[str, str] = {}
         for name, document in documents.items():
+            self.brand_names.update(document.get("brandNames", {}))
             self.sources[name] = document.get("sources", {})
             for concept_id, raw in document["concepts"].items():
                 self.concepts[concept_id] = _concept(concept_id, name, raw)
             factors = document.get("prednisoneEquivalence", {}).get("factors", {})
             self.prednisone_factors.update({code: float(f) for code, f in factors.items()})
         self._parents = self._index_parents()
+        self._ancestors: dict[str, frozenset[str]] = {}
         self._exact: dict[tuple[str, str], set[str]] = {}
         self._prefix: dict[tuple[str, str], set[str]] = {}
         for concept in self.concepts.values():
@@ -62,6 +81,16 @@ class Terminology:
                     key = (coding.system, _normalize_code(coding.system, coding.code))
                     self._exact.setdefault(key, set()).add(concept.id)
         self._synonyms = self._compile_synonyms()
+        self._brands = (
+            re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, self.brand_names)) + r")(?![\w-])")
+            if self.brand_names
+            else None
+        )
+        self._patterns = [
+            (re.compile(pattern, re.IGNORECASE), concept.id, concept.whole_text)
+            for concept in self.concepts.values()
+            for pattern in concept.patterns
+        ]
 
     def _index_parents(self) -> dict[str, set[str]]:
         parents: dict[str, set[str]] = {}
@@ -90,6 +119,8 @@ class Terminology:
         return frozenset(result)
 
     def concepts_for(self, system: str, code: str) -> frozenset[str]:
+        if system == ICD10_WHO_SYSTEM and _WHO_AS_CM.match(code.strip().upper()):
+            system = ICD10CM_SYSTEM
         normalized = _normalize_code(system, code)
         found = set(self._exact.get((system, normalized), ()))
         for end in range(1, len(normalized) + 1):
@@ -97,9 +128,40 @@ class Terminology:
         return self.with_ancestors(found)
 
     def concepts_for_text(self, text: str) -> frozenset[str]:
-        lowered = text.lower()
+        lowered = self.with_generic_names(text)
         found = {concept_id for pattern, concept_id in self._synonyms if pattern.search(lowered)}
         return self.with_ancestors(found)
+
+    def concepts_for_record_text(self, text: str) -> frozenset[str]:
+        found = set(self.concepts_for_text(text))
+        if not _IN_SITU.search(text):
+            primary = _without_secondary_sites(text)
+            found |= {
+                concept_id
+                for pattern, concept_id, whole in self._patterns
+                if pattern.search(text if whole else primary)
+            }
+        return self.with_ancestors(found)
+
+    def with_generic_names(self, text: str) -> str:
+        """The text lower-cased, without biologics' FDA suffixes, and with the generic name after
+        each brand name it uses ("KEYTRUDA 100 MG" → "keytruda 100 mg pembrolizumab")."""
+        lowered = _FDA_SUFFIX.sub("", text.lower())
+        if self._brands is None:
+            return lowered
+        generics = [self.brand_names[m[1]] for m in self._brands.finditer(lowered)]
+        return f"{lowered} {' '.join(generics)}" if generics else lowered
+
+    def ancestors(self, concept_id: str) -> frozenset[str]:
+        """Every concept that includes this one, directly or not (the concept itself excluded)."""
+        found = self._ancestors.get(concept_id)
+        if found is None:
+            found = self._ancestors[concept_id] = self.with_ancestors({concept_id}) - {concept_id}
+        return found
+
+    def is_root(self, concept_id: str) -> bool:
+        """A concept no other concept includes (e.g. `malignant-neoplasm`)."""
+        return not self._parents.get(concept_id)
 
 
 def _concept(concept_id: str, value_set: str, raw: dict) -> Concept:
@@ -114,11 +176,43 @@ def _concept(concept_id: str, value_set: str, raw: dict) -> Concept:
         includes=tuple(raw.get("includes", ())),
         synonyms=tuple(raw.get("synonyms", ())),
         unit=raw.get("unit"),
+        patterns=tuple(raw.get("patterns", ())),
+        whole_text=bool(raw.get("patternsOnWholeText", False)),
     )
 
 
+# Carcinoma in situ is not a malignancy in the sense of eligibility criteria (nor melanoma in
+# situ a melanoma to treat): no record pattern applies to it.
+_IN_SITU = re.compile(r"\bin[- ]situ\b|\b(?:DCIS|LCIS)\b", re.IGNORECASE)
+_SECONDARY_WORD = re.compile(r"\b(?:secondary|metasta\w*|mets)\b", re.IGNORECASE)
+_SITE_CONNECTOR = re.compile(r"\b(?:to|of|in|involving|within)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;()\[\]]")
+
+
+def _without_secondary_sites(text: str) -> str:
+    """Cut "to lung" out of "Metastatic melanoma to lung", "of liver" out of "Secondary malignant
+    neoplasm of liver": the words naming where a metastasis is, up to the end of the clause."""
+    match = _SECONDARY_WORD.search(text)
+    while match is not None:
+        connector = _SITE_CONNECTOR.search(text, match.end(), match.end() + 60)
+        if connector is None:
+            match = _SECONDARY_WORD.search(text, match.end())
+            continue
+        end = _CLAUSE_END.search(text, connector.end())
+        stop = end.start() if end else len(text)
+        text = text[: connector.start()] + text[stop:]
+        match = _SECONDARY_WORD.search(text, connector.start())
+    return text
+
+
 def _normalize_code(system: str, code: str) -> str:
-    """AJCC stage codes come as "c3C", "IIIC", "pIV", "4": compare them as roman upper case."""
+    """AJCC stage codes come as "c3C", "IIIC", "pIV", "4": compare them as roman upper case.
+    ICD-10-CM codes come dotted ("C78.7") or not ("C787"): compare them dotted, upper case."""
+    if system == ICD10CM_SYSTEM:
+        stripped = code.strip().upper()
+        if len(stripped) > 3 and "." not in stripped:
+            stripped = f"{stripped[:3]}.{stripped[3:]}"
+        return stripped
     if system != AJCC_SYSTEM:
         return code
     stripped = code.strip()
@@ -160,6 +254,10 @@ def concepts_for(system: str, code: str) -> frozenset[str]:
 
 def concepts_for_text(text: str) -> frozenset[str]:
     return terminology().concepts_for_text(text)
+
+
+def concepts_for_record_text(text: str) -> frozenset[str]:
+    return terminology().concepts_for_record_text(text)
 
 
 def prednisone_equivalent_factor(rxnorm_ingredient: str) -> float | None:

@@ -1,9 +1,9 @@
 """The match index held in process memory, with posting lists per status and diagnosis key.
 
-SecantusDB evaluates filters in Python and a multi-key candidate query over 10,000 index documents
-costs 200-600 ms there, while the same selection from posting lists in memory costs about a
-millisecond. The database collection stays the shared, durable index; each process mirrors it
-(~1 KB per study) and `sync.sync_index` keeps the mirror current.
+SecantusDB evaluates filters in Python, so a multi-key candidate query over a large catalog's index
+documents costs far more there than the same selection from posting lists in memory (figures:
+bench/README.md). The database collection stays the shared, durable index; each process mirrors
+it (a small entry per study) and `sync.sync_index` keeps the mirror current.
 """
 
 from __future__ import annotations

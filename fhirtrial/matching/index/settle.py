@@ -115,8 +115,7 @@ async def _settle_after_import(
                 continue
             # Inclusive bounds on the stored millisecond ticks, not `$gt low, $lt high`: with an
             # exclusive bound SecantusDB walks every index entry equal to it (a whole batch's
-            # Locations) before the range starts; this walk was a fifth of an import's database
-            # time.
+            # Locations) before the range starts (what that cost: bench/README.md).
             gap = {"lu": {"$gte": first, "$lte": last}}
             for resource_type in WATCHED:
                 current = database.collections(resource_type).current

@@ -1,0 +1,446 @@
+"""Criteria answered by the problem list: a diagnosis, its status and time, its treatment.
+
+How a recorded diagnosis is read (docs/eligibility-evaluation.md, "Diagnoses"):
+
+- by its codes and by its words together (`PatientFacts.conditions`); entries about relatives,
+  screening or ruled-out diagnoses are not the patient's; "personal history of" entries are
+  past, whatever their clinicalStatus says;
+- a diagnosis that may be the one asked for but does not say so (lung cancer without histology
+  for an NSCLC criterion) answers `unknown`, not `not-met`;
+- a window asks when the condition was present: from onset (or, for a current one, the date it
+  was recorded) to abatement — a past condition without an abatement date is taken to have ended
+  at onset, and one whose dates are not recorded cannot be placed (`unknown`);
+- "another primary malignancy" leaves out the study's own cancer and its metastases
+  (`cancers.classify`);
+- metastatic disease is recognised from metastasis diagnoses (any site) or a stage IV / M1, and
+  ruled out only by a recent non-metastatic stage.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation import cancers
+from fhirtrial.eligibility.evaluation.context import (
+    EvalContext,
+    absent,
+    by_text_note,
+    describe_window,
+    display,
+    fmt_date,
+    overlaps_window,
+)
+from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
+from fhirtrial.eligibility.evaluation.measures import receptor_status
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
+from fhirtrial.eligibility.model import Criterion
+from fhirtrial.patient.items import ConditionItem, ProcedureItem
+
+_CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
+# Advanced disease is a state of the cancer now: a melanoma excised and resolved years ago is not
+# "unresectable or metastatic melanoma".
+_ADVANCED_QUALIFIERS = frozenset(
+    {"unresectable-or-metastatic", "metastatic", "locally-advanced-or-metastatic"}
+)
+# Transplant and cell-therapy history is as often recorded as the Procedure as the status code.
+_ALSO_PROCEDURES = frozenset(
+    {"solid-organ-transplant", "solid-organ-transplant-except-kidney", "stem-cell-transplant"}
+)
+# Criteria on these concepts are also met by something other than a diagnosis (a stage IV, a
+# transplant Procedure): the prefilter must not require the diagnosis.
+NOT_ONLY_DIAGNOSES = frozenset(
+    {cancers.METASTATIC, "breast-cancer-triple-negative", *_ALSO_PROCEDURES}
+)
+# A recent stage without metastasis rules out metastatic disease; an older one may predate a
+# recurrence that the problem list does not show.
+_RECENT_STAGE_DAYS = 365
+
+
+def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or ""
+    if criterion.other_than:
+        return _another_primary(criterion, ctx)
+    if concept == cancers.METASTATIC and not criterion.qualifiers:
+        return metastatic_disease(ctx)
+    name = display(concept)
+    matches = ctx.facts.conditions.find(concept)
+    if concept == _TRIPLE_NEGATIVE and not matches:
+        return _triple_negative(ctx, name)
+    if concept in _ALSO_PROCEDURES and not matches:
+        procedure = _procedure_for(ctx, concept, criterion)
+        if procedure is not None:
+            return procedure
+    if not matches:
+        vague = _less_specific(ctx, concept)
+        if vague:
+            item = vague[0]
+            return Finding(
+                "unknown",
+                f"{describe_condition(item, ctx)} does not say whether it is {name}",
+                (item.ref,),
+            )
+        return absent(ctx, name, "conditions", len(ctx.record.conditions))
+    return _with_qualifiers(criterion, ctx, matches, name)
+
+
+def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
+    """Recorded diagnoses that may be ``concept`` without saying so (once per record)."""
+    key = f"less-specific:{concept}"
+    found: list[ConditionItem] | None = ctx.facts.memo.get(key)
+    if found is None:
+        index = ctx.facts.conditions
+        found = (
+            [
+                c
+                for c in index.items
+                if cancers.less_specific_than(index.concepts_of_item(c), c, concept)
+            ]
+            if terminology.terminology().ancestors(concept)
+            else []
+        )
+        ctx.facts.memo[key] = found
+    return found
+
+
+def _with_qualifiers(
+    criterion: Criterion, ctx: EvalContext, matches: Matches[ConditionItem], name: str
+) -> Finding:
+    qualifiers = set(criterion.qualifiers)
+    note = by_text_note(matches.by_text)
+    confirmed = [c for c in matches.items if c.verification_status not in UNCONFIRMED]
+    candidates, undecided, reason_kind = _relevant(confirmed, criterion, ctx)
+    if not candidates:
+        unconfirmed = [c for c in matches.items if c.verification_status in UNCONFIRMED]
+        if unconfirmed and any(_relevant(unconfirmed, criterion, ctx)[:2]):
+            item = unconfirmed[0]
+            return Finding(
+                "unknown",
+                f"{item.code.label} is {item.verification_status}, not confirmed "
+                f"({item.ref}){note}",
+                (item.ref,),
+            )
+        if qualifiers & _ADVANCED_QUALIFIERS:
+            metastasis = _unattributed_metastasis(ctx, criterion.concept or "")
+            if metastasis is not None:
+                item = matches.items[0]
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}; current metastasis "
+                    f"{metastasis.code.label} ({metastasis.ref}) with no other cancer recorded: "
+                    "a recurrence is likely but not recorded",
+                    (item.ref, metastasis.ref),
+                )
+        if undecided:
+            item = undecided[0]
+            return Finding(
+                "unknown",
+                f"{describe_condition(item, ctx)}: its dates are not recorded, so whether it was "
+                f"{describe_window(criterion.window)} is unknown{note}",
+                (item.ref,),
+            )
+        item = matches.items[0]
+        return Finding(
+            "not-met", f"{describe_condition(item, ctx)} — {reason_kind}{note}", (item.ref,)
+        )
+
+    item = candidates[0]
+    stated = f"{describe_condition(item, ctx)}{note}"
+    if "untreated" in qualifiers:
+        return _untreated(criterion, ctx, item, stated)
+    if "treated" in qualifiers:
+        # "treated (and stable ≥ N days)" is the converse of "untreated": the same evidence,
+        # the opposite answer.
+        found = _untreated(criterion, ctx, item, stated)
+        flipped = {"met": "not-met", "not-met": "met"}.get(found.result, found.result)
+        return Finding(flipped, found.reason, found.evidence)  # type: ignore[arg-type]
+    if "symptomatic" in qualifiers:
+        return Finding(
+            "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
+        )
+    if "uncontrolled" in qualifiers:
+        return Finding(
+            "unknown", f"{stated}; whether it is controlled is not recorded", (item.ref,)
+        )
+    if "viral-load-detectable" in qualifiers:
+        return Finding("unknown", f"{stated}; viral load not evaluated", (item.ref,))
+    if "unresectable-or-metastatic" in qualifiers:
+        return _unresectable_or_metastatic(ctx, item, stated)
+    if qualifiers & {"metastatic", "locally-advanced-or-metastatic"}:
+        return _advanced(ctx, item, stated, "locally-advanced-or-metastatic" in qualifiers)
+    return Finding("met", stated, tuple(c.ref for c in candidates[:3]))
+
+
+# ---------------------------------------------------------------- status and time
+
+
+def condition_span(item: ConditionItem, ctx: EvalContext) -> tuple[date | None, date | None, bool]:
+    """(start, end, placed): when the condition was present. ``end`` None: still present.
+    ``placed`` False when the record gives no date that places it."""
+    current = ctx.facts.is_current(item)
+    start = item.onset or (item.recorded if current is not False else None)
+    if item.abatement is not None:
+        return start, item.abatement, True
+    if current is False:
+        return start, start, start is not None
+    return start, None, True
+
+
+def _relevant(
+    items: list[ConditionItem], criterion: Criterion, ctx: EvalContext
+) -> tuple[list[ConditionItem], list[ConditionItem], str]:
+    """(relevant, undecided, why the others are not): the items the criterion's qualifiers and
+    window keep, and those whose dates cannot say."""
+    qualifiers = set(criterion.qualifiers)
+    if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
+        current = [c for c in items if ctx.facts.is_current(c) is not False]
+        return current, [], "not current (resolved / inactive / history)"
+    window = criterion.window
+    if window is not None and "history" not in qualifiers:
+        kept, undecided = [], []
+        for item in items:
+            start, end, placed = condition_span(item, ctx)
+            if not placed:
+                undecided.append(item)
+                continue
+            if start is None and end is None:
+                kept.append(item)  # current, undated: present now, so inside a window to today
+                continue
+            if overlaps_window(start, end, window, ctx.as_of) is not False:
+                kept.append(item)
+        return kept, undecided, f"not {describe_window(window)}"
+    return list(items), [], ""
+
+
+def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:
+    if item.ref in ctx.facts.past_conditions:
+        status = "history"
+    else:
+        status = item.clinical_status or "status not recorded"
+    onset = f", onset {item.onset}" if item.onset else ""
+    abated = f", resolved {item.abatement}" if item.abatement else ""
+    return f"{item.code.label} ({status}{onset}{abated}; {item.ref})"
+
+
+# ---------------------------------------------------------------- another primary malignancy
+
+
+def _another_primary(criterion: Criterion, ctx: EvalContext) -> Finding:
+    own = criterion.other_than
+    name = (
+        f"{display(criterion.concept)} other than {', '.join(display(c) for c in own)} "
+        "(metastases of it excluded)"
+    )
+    index = ctx.facts.conditions
+    other: list[ConditionItem] = []
+    unclear: list[ConditionItem] = []
+    mine = 0
+    for item in index.find(criterion.concept or cancers.MALIGNANCY).items:
+        kind = cancers.classify(item, index.concepts_of_item(item), own)
+        if kind == "other":
+            other.append(item)
+        elif kind == "unclear":
+            unclear.append(item)
+        else:
+            mine += 1
+    if other:
+        found = _with_qualifiers(criterion, ctx, Matches(tuple(other), False), name)
+        if found.result != "not-met":
+            return found
+    if unclear:
+        relevant, undecided, _ = _relevant(unclear, criterion, ctx)
+        if relevant or undecided:
+            item = (relevant or undecided)[0]
+            return Finding(
+                "unknown",
+                f"{describe_condition(item, ctx)} does not say which cancer it is",
+                (item.ref,),
+            )
+    if other:
+        return found
+    count = len(ctx.record.conditions)
+    result = absent(ctx, name, "conditions", count)
+    if result.result == "not-met" and mine:
+        return Finding(
+            "not-met",
+            f"{result.reason}; {mine} recorded cancer entries are the study's own cancer or "
+            "its metastases",
+        )
+    return result
+
+
+# ---------------------------------------------------------------- subtypes read from results
+
+_TRIPLE_NEGATIVE = "breast-cancer-triple-negative"
+
+
+def _triple_negative(ctx: EvalContext, name: str) -> Finding:
+    """Triple-negative breast cancer from the latest ER, PR and HER2 results when no diagnosis
+    says it: all three negative → met, any positive → not met, otherwise unknown."""
+    cancers_found = ctx.facts.conditions.find("breast-cancer").items
+    if not cancers_found:
+        return absent(ctx, name, "conditions", len(ctx.record.conditions))
+    statuses = {marker: receptor_status(ctx, marker) for marker in ("er", "pr", "her2")}
+    positive = [(m, s) for m, s in statuses.items() if s is not None and s[0] == "positive"]
+    if positive:
+        marker, (_, ref) = positive[0]
+        return Finding("not-met", f"{display(marker)} positive ({ref}): not {name}", (ref,))
+    if all(s is not None for s in statuses.values()):
+        refs = tuple(s[1] for s in statuses.values() if s is not None)
+        return Finding("met", f"ER, PR and HER2 negative ({', '.join(refs)})", refs)
+    missing = ", ".join(display(m) for m, s in statuses.items() if s is None)
+    return Finding("unknown", f"{missing} not recorded, so {name} cannot be decided")
+
+
+# ---------------------------------------------------------------- metastatic disease
+
+
+def _unattributed_metastasis(ctx: EvalContext, concept: str) -> ConditionItem | None:
+    """A current distant metastasis while no current cancer other than ``concept`` is recorded:
+    the resolved primary has most likely recurred."""
+    distant = distant_metastases(ctx)
+    if not distant:
+        return None
+    index = ctx.facts.conditions
+    for item in index.find(cancers.MALIGNANCY).items:
+        if ctx.facts.is_current(item) is False:
+            continue
+        if cancers.classify(item, index.concepts_of_item(item), (concept,)) == "other":
+            return None
+    return distant[0]
+
+
+def metastatic_disease(ctx: EvalContext) -> Finding:
+    """Met by a current distant metastasis (any site but the lymph nodes) or a stage IV / M1;
+    not met by a recent stage 0–III with no metastasis on record; otherwise unknown."""
+    distant = distant_metastases(ctx)
+    if distant:
+        item = distant[0]
+        return Finding("met", f"metastatic: {describe_condition(item, ctx)}", (item.ref,))
+    stage = current_stage(ctx)
+    if stage is not None and stage.group == 4:
+        return Finding("met", f"stage {stage.label} ({stage.source})", (stage.source,))
+    nodal = [
+        m
+        for m in ctx.facts.conditions.find(cancers.METASTATIC).items
+        if ctx.facts.is_current(m) is not False and m.verification_status not in UNCONFIRMED
+    ]
+    if nodal:
+        item = nodal[0]
+        return Finding(
+            "unknown",
+            f"{describe_condition(item, ctx)}: lymph-node spread, regional or distant not recorded",
+            (item.ref,),
+        )
+    if stage is not None and stage.group is not None:
+        when = stage.day
+        if when is not None and (ctx.as_of - when).days <= _RECENT_STAGE_DAYS:
+            return Finding(
+                "not-met",
+                f"stage {stage.label} on {when} ({stage.source}) and no metastasis recorded",
+                (stage.source,),
+            )
+        return Finding(
+            "unknown",
+            f"stage {stage.label} on {fmt_date(when)} ({stage.source}) is too old to rule out "
+            "a later metastasis, and none is recorded",
+            (stage.source,),
+        )
+    return Finding("unknown", "no metastasis and no stage recorded")
+
+
+def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
+    found = metastatic_disease(ctx)
+    if found.result == "met":
+        return Finding("met", f"{stated}; {found.reason}", (item.ref, *found.evidence))
+    return Finding(
+        "unknown",
+        f"{stated}; no metastasis recorded and resectability is not in the record",
+        (item.ref,),
+    )
+
+
+def _advanced(ctx: EvalContext, item: ConditionItem, stated: str, locally: bool) -> Finding:
+    """Metastatic (or, with ``locally``, stage III or metastatic) disease of this cancer."""
+    found = metastatic_disease(ctx)
+    evidence = (item.ref, *found.evidence)
+    if found.result == "met":
+        return Finding("met", f"{stated}; {found.reason}", evidence)
+    if not locally:
+        return Finding(found.result, f"{stated}; {found.reason}", evidence)
+    stage = current_stage(ctx)
+    if stage is not None and stage.group == 3:
+        return Finding("met", f"{stated}; stage {stage.label} ({stage.source})", evidence)
+    if found.result == "not-met" and stage is not None and (stage.group or 0) < 3:
+        return Finding("not-met", f"{stated}; {found.reason}", evidence)
+    return Finding("unknown", f"{stated}; {found.reason}", evidence)
+
+
+# ---------------------------------------------------------------- treatment
+
+
+def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
+    """Untreated unless a procedure (surgery, radiotherapy) was done for this condition; with
+    "stable for ≥ N days", the treatment must be at least N days old."""
+    concept = criterion.concept or ""
+    treatments = [p for p in ctx.record.procedures if _treats(p, item, concept, ctx)]
+    treatments.sort(key=lambda p: p.date or date.min, reverse=True)
+    symptomatic = "symptomatic" in criterion.qualifiers
+    if not treatments:
+        if symptomatic:
+            return Finding(
+                "unknown", f"{stated}; no treatment recorded, symptoms not recorded", (item.ref,)
+            )
+        return Finding("met", f"{stated}; no treatment recorded for it", (item.ref,))
+    latest = treatments[0]
+    treated = f"treated by {latest.code.label} on {fmt_date(latest.date)} ({latest.ref})"
+    evidence = (item.ref, latest.ref)
+    window = criterion.window
+    if window is not None and window.high_days is not None and window.high_days < 0:
+        stable_since = ctx.as_of + timedelta(days=window.high_days)
+        if latest.date is None or latest.date > stable_since:
+            return Finding(
+                "met",
+                f"{stated}; {treated}, less than {-window.high_days} days ago",
+                evidence,
+            )
+    return Finding("not-met", f"{stated}; {treated}", evidence)
+
+
+def _treats(procedure: ProcedureItem, item: ConditionItem, concept: str, ctx: EvalContext) -> bool:
+    """Done for this condition: it names it as its reason, or (brain metastases) it is a
+    CNS-directed treatment — radiosurgery, brain radiotherapy, resection — whatever it cites."""
+    if item.ref in procedure.reason_refs:
+        return True
+    if any(concept in diagnosis_concepts(r) for r in procedure.reasons):
+        return True
+    if procedure.status not in (None, "completed", "in-progress"):
+        return False
+    concepts = ctx.facts.procedures.concepts_of_item(procedure)
+    if concept in concepts:
+        return True
+    return concept == "brain-metastases" and "cns-directed-therapy" in concepts
+
+
+def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Finding | None:
+    """A transplant recorded as the procedure rather than as a status code."""
+    done = [
+        p
+        for p in ctx.facts.procedures.find(concept).items
+        if p.status in (None, "completed", "in-progress")
+    ]
+    if criterion.window is not None:
+        done = [
+            p
+            for p in done
+            if overlaps_window(p.date, p.end or p.date, criterion.window, ctx.as_of) is not False
+        ]
+    if not done:
+        return None
+    procedure = done[0]
+    return Finding(
+        "met",
+        f"{procedure.code.label} on {fmt_date(procedure.date)} ({procedure.ref})",
+        (procedure.ref,),
+    )
