@@ -90,14 +90,6 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
     )
 
 
-def _texts(concept) -> Iterable[str]:
-    if concept.text:
-        yield concept.text
-    for coding in concept.codings:
-        if coding.display:
-            yield coding.display
-
-
 # ---------------------------------------------------------------- diagnosis
 
 

@@ -140,7 +140,7 @@ def _freshness(
     return None
 
 
-def _numeric(value) -> float | None:
+def _numeric(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
