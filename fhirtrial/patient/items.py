@@ -27,8 +27,9 @@ def _fast_init(cls: type[_Frozen]) -> type[_Frozen]:
     """Give a frozen, slotted dataclass an ``__init__`` that fills its slots directly.
 
     The ``__init__`` dataclasses writes for a frozen class calls ``object.__setattr__`` once per
-    field, which makes building a 15-field item about 4 times slower than through the slots' own
-    setters; a bundle holds hundreds of items. Same signature; the instances stay immutable.
+    field, which makes building an item several times slower than through the slots' own setters
+    (bench/README.md); a bundle holds hundreds of items. Same signature; the instances stay
+    immutable.
     """
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]

@@ -18,9 +18,9 @@ from fhirtrial.eligibility.fhir_reader import ReadCharacteristic, read_character
 from fhirtrial.eligibility.model import CombinationCode, Criterion
 from fhirtrial.lru import LRU
 
-# Least recently used plans are dropped first. Sized for a catalog of ~20,000 studies (a plan is
-# a few KB): clearing a smaller cache on every overflow made large catalogs rebuild every plan
-# on every match.
+# Least recently used plans are dropped first. Sized for a catalog of ~20,000 studies (what a plan
+# weighs: bench/README.md): clearing a smaller cache on every overflow made large catalogs rebuild
+# every plan on every match.
 _PLAN_CACHE: LRU[tuple[Any, ...], StudyPlan] = LRU(20_000)
 
 
