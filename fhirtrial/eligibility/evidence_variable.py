@@ -180,14 +180,13 @@ def structured_characteristics(eligibility: dict[str, Any]) -> list[dict[str, An
 def age_criterion(minimum: str | None, maximum: str | None) -> Criterion | None:
     low = _parse_age(minimum)
     high = _parse_age(maximum)
-    if low is None and high is None:
-        return None
-    unit = (low or high)[1]  # type: ignore[index]
     if low is not None and high is not None and low[1] == high[1]:
-        return Criterion(Kind.AGE, value=low[0], high=high[0], unit=unit)
+        return Criterion(Kind.AGE, value=low[0], high=high[0], unit=low[1])
     if low is not None:
         return Criterion(Kind.AGE, comparator=">=", value=low[0], unit=low[1])
-    return Criterion(Kind.AGE, comparator="<=", value=high[0], unit=high[1])  # type: ignore[index]
+    if high is not None:
+        return Criterion(Kind.AGE, comparator="<=", value=high[0], unit=high[1])
+    return None
 
 
 def _parse_age(text: str | None) -> tuple[float, str] | None:

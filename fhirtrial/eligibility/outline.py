@@ -32,6 +32,10 @@ _HEADER_INCLUSION = re.compile(
     r"inclusion\b(?P<rest>[^:]{0,70}):?\s*(?:\*\*)?\s*$",
     re.IGNORECASE,
 )
+_HEADERS: tuple[tuple[Section, re.Pattern[str]], ...] = (
+    ("exclusion", _HEADER_EXCLUSION),
+    ("inclusion", _HEADER_INCLUSION),
+)
 # Prose lines that open an exclusion list without the word "Exclusion".
 _EXCLUSION_LEAD_IN = re.compile(
     r"\b(?:will be excluded|are excluded|not (?:be )?eligible|ineligible"
@@ -151,14 +155,14 @@ def _header_section(text: str, *, strict: bool = False) -> tuple[Section, str | 
     """
     if len(text) > 90:
         return None
-    for section, pattern in (("exclusion", _HEADER_EXCLUSION), ("inclusion", _HEADER_INCLUSION)):
+    for section, pattern in _HEADERS:
         match = pattern.match(text)
         rest = match["rest"].strip().lower() if match else ""
         if strict and match and rest and not rest.startswith("criteria"):
             continue
         if match and _looks_like_header(rest):
             labels = cohorts_mentioned(match["rest"])
-            return section, labels[0] if len(labels) == 1 else None  # type: ignore[return-value]
+            return section, labels[0] if len(labels) == 1 else None
     if not strict and _EXCLUSION_LEAD_IN.search(text) and len(text) < 160:
         return "exclusion", None
     return None
