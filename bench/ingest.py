@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from bench._common import cpu_ms, machine_facts  # noqa: E402
 from fhirtrial.catalog.importer import (  # noqa: E402
     BATCH_SIZE,
-    _process_pool,
     import_studies,
+    process_pool,
 )
 from fhirtrial.catalog.sources import StudyInput  # noqa: E402
 from fhirtrial.mappers.ctgov import map_study, validate_mapped  # noqa: E402
@@ -150,7 +150,7 @@ def main() -> None:
     texts = replicated(args.studies)
     parse_map_validate(texts[:40])  # warm-up: fhir.resources builds its validators lazily
     single = [parse_map_validate(texts) for _ in range(args.repeat)]
-    pool = _process_pool(args.workers)
+    pool = process_pool(args.workers)
     try:
         list(pool.map(parse_map_validate_chunk, [[t] for t in texts[:4]]))
         pooled = [parse_map_validate_pool(texts, pool) for _ in range(args.repeat)]

@@ -6,7 +6,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -106,8 +106,8 @@ def import_(
     """Import ClinicalTrials.gov studies as ResearchStudy + PlanDefinition + EvidenceVariable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fhirtrial.catalog.importer import StudyInput, import_studies
-    from fhirtrial.catalog.sources import from_files, from_nct_ids, from_search
+    from fhirtrial.catalog.importer import ImportSummary, import_studies
+    from fhirtrial.catalog.sources import StudyInput, from_files, from_nct_ids, from_search
     from fhirtrial.ctgov import CtGovClient
     from fhirtrial.runtime import open_database
 
@@ -149,7 +149,7 @@ def import_(
                     )
                 task = bar.add_task("import", total=total, rate=0.0, failed=0)
 
-                def progress(summary) -> None:
+                def progress(summary: ImportSummary) -> None:
                     elapsed = bar.tasks[task].elapsed or 1e-9
                     bar.update(
                         task,
@@ -230,7 +230,9 @@ def match(
     from fhirtrial.matching.request import match_request
     from fhirtrial.runtime import open_database
 
-    parameters: list[dict] = [{"name": "patient", "resource": orjson.loads(bundle.read_bytes())}]
+    parameters: list[dict[str, Any]] = [
+        {"name": "patient", "resource": orjson.loads(bundle.read_bytes())}
+    ]
     options: dict[str, tuple[str, object]] = {
         "asOf": ("valueDate", as_of),
         "zipCode": ("valueString", zip_code),

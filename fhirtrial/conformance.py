@@ -8,6 +8,7 @@ handler accepts is what the published definition says.
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -17,17 +18,17 @@ def conformance_dir() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent / "conformance"
 
 
-def static_resources() -> list[dict]:
+def static_resources() -> list[dict[str, Any]]:
     return [
         json.loads(path.read_text("utf-8")) for path in sorted(conformance_dir().glob("*.json"))
     ]
 
 
 @cache
-def operation_definition(url: str) -> dict:
+def operation_definition(url: str) -> dict[str, Any]:
     """The OperationDefinition with this canonical URL; KeyError when there is none."""
     for path in sorted(conformance_dir().glob("OperationDefinition-*.json")):
-        resource = json.loads(path.read_text("utf-8"))
+        resource: dict[str, Any] = json.loads(path.read_text("utf-8"))
         if resource.get("url") == url:
             return resource
     raise KeyError(f"no OperationDefinition {url} in {conformance_dir()}")

@@ -35,8 +35,15 @@ class FHIRError(Exception):
 
 
 class BadRequest(FHIRError):
-    def __init__(self, diagnostics: str, code: str = "invalid", **kw) -> None:
-        super().__init__(400, code, diagnostics, **kw)
+    def __init__(
+        self,
+        diagnostics: str,
+        code: str = "invalid",
+        *,
+        expression: list[str] | None = None,
+        issues: list[Issue] | None = None,
+    ) -> None:
+        super().__init__(400, code, diagnostics, expression=expression, issues=issues)
 
 
 class NotFound(FHIRError):

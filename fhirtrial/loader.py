@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -28,7 +29,7 @@ class LoadReport:
         return out
 
 
-def resources_in(document: dict) -> list[dict]:
+def resources_in(document: dict[str, Any]) -> list[dict[str, Any]]:
     if document.get("resourceType") == "Bundle":
         return [
             e["resource"] for e in document.get("entry", []) if isinstance(e.get("resource"), dict)
@@ -53,7 +54,7 @@ async def load_files(repository: Repository, paths: list[Path]) -> LoadReport:
 
 
 async def _load_one(
-    repository: Repository, resource: dict, origin: str, report: LoadReport
+    repository: Repository, resource: dict[str, Any], origin: str, report: LoadReport
 ) -> None:
     resource_type = resource.get("resourceType")
     if resource_type not in RESOURCE_TYPES:

@@ -6,6 +6,7 @@ Static definitions live in the repository's `conformance/` folder (read by
 """
 
 import logging
+from typing import Any
 
 from fhirtrial.conformance import static_resources
 from fhirtrial.eligibility.code_systems import code_system_resources as eligibility_code_systems
@@ -16,7 +17,7 @@ from fhirtrial.store.database import Database
 log = logging.getLogger("fhirtrial.publication")
 
 
-def conformance_resources() -> list[dict]:
+def conformance_resources() -> list[dict[str, Any]]:
     return [*static_resources(), *ctgov_code_systems(), *eligibility_code_systems()]
 
 

@@ -1,4 +1,5 @@
-"""The bounded LRU behind the plan, concept and date caches: its bound and its eviction order."""
+"""The bounded LRU behind the plan, concept and date caches and the resource cache: its bounds
+(entries, total weight) and its eviction order."""
 
 from __future__ import annotations
 
@@ -67,3 +68,49 @@ def test_a_miss_gives_the_default_and_a_stored_none_is_a_hit() -> None:
 def test_the_bound_must_allow_one_entry() -> None:
     with pytest.raises(ValueError):
         LRU(0)
+
+
+def test_a_weight_bound_drops_the_least_recently_used_until_within_it() -> None:
+    cache: LRU[str, bytes] = LRU(max_weight=10, weigh=len)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    assert cache.get("a") == b"1234"
+    cache.put("c", b"1234")
+    assert "b" not in cache
+    assert ("a" in cache, "c" in cache, cache.weight) == (True, True, 8)
+
+
+def test_rewriting_an_entry_replaces_its_weight() -> None:
+    cache: LRU[str, bytes] = LRU(max_weight=10, weigh=len)
+    cache.put("a", b"123456")
+    cache.put("a", b"12")
+    assert cache.weight == 2
+    cache.put("b", b"12345678")
+    assert ("a" in cache, "b" in cache, cache.weight) == (True, True, 10)
+
+
+def test_an_entry_heavier_than_the_bound_is_not_kept() -> None:
+    cache: LRU[str, bytes] = LRU(max_weight=10, weigh=len)
+    cache.put("a", b"12")
+    cache.put("big", b"12345678901")
+    assert len(cache) == 0
+    assert cache.weight == 0
+
+
+def test_both_bounds_hold() -> None:
+    cache: LRU[str, bytes] = LRU(2, max_weight=10, weigh=len)
+    for key in "abc":
+        cache.put(key, b"1")
+    assert [key for key in "abc" if key in cache] == ["b", "c"]
+    assert cache.weight == 2
+
+
+def test_a_weight_bound_and_a_weigh_function_go_together() -> None:
+    with pytest.raises(ValueError):
+        LRU(max_weight=10)
+    with pytest.raises(ValueError):
+        LRU(10, weigh=len)
+    with pytest.raises(ValueError):
+        LRU(max_weight=0, weigh=len)
+    with pytest.raises(ValueError):
+        LRU()

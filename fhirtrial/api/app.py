@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
@@ -93,7 +93,9 @@ async def _supervise(embedded: EmbeddedMongo) -> None:
             log.exception("Could not restart the embedded database")
 
 
-def _outcome_response(request: Request, status: int, issues: list[Issue], headers=None) -> Response:
+def _outcome_response(
+    request: Request, status: int, issues: list[Issue], headers: Mapping[str, str] | None = None
+) -> Response:
     return fhir_response(request, operation_outcome(issues), status=status, headers=headers)
 
 

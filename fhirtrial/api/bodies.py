@@ -1,5 +1,7 @@
 """Reading request bodies: size limit, JSON parsing and nesting limit."""
 
+from typing import Any
+
 import orjson
 from starlette.requests import Request
 
@@ -40,7 +42,7 @@ async def read_body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-async def read_resource(request: Request) -> dict:
+async def read_resource(request: Request) -> dict[str, Any]:
     """The JSON object in the body, within the server's configured size and nesting limits."""
     settings = request.app.state.context.settings
     return await read_json(
@@ -48,7 +50,7 @@ async def read_resource(request: Request) -> dict:
     )
 
 
-async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict:
+async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict[str, Any]:
     """The JSON object in the request body, checked for media type, size and nesting."""
     media_type = media_type_of(request)
     if media_type not in JSON_MEDIA_TYPES:
@@ -74,16 +76,18 @@ _CONTAINERS = (dict, list)
 
 def check_depth(data: object, max_depth: int) -> None:
     """400 if `data` nests deeper than `max_depth`; walks one level at a time, containers only
-    (about 2.5 ms for a 900 KB patient bundle)."""
-    level = [data] if type(data) in _CONTAINERS else []
+    (a fraction of the cost of a per-node walk on large bundles; bench/README.md)."""
+    level: list[dict[str, Any] | list[Any]] = (
+        [data] if type(data) is dict or type(data) is list else []
+    )
     depth = 0
     while level:
         depth += 1
         if depth > max_depth:
             raise BadRequest(f"JSON is nested deeper than {max_depth} levels", code="structure")
-        deeper = []
+        deeper: list[dict[str, Any] | list[Any]] = []
         for node in level:
-            for value in node.values() if type(node) is dict else node:
+            for value in node.values() if isinstance(node, dict) else node:
                 if type(value) in _CONTAINERS:
                     deeper.append(value)
         level = deeper

@@ -1,5 +1,6 @@
 """searchset and history Bundles."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fhirtrial.resources.dates import format_instant
@@ -20,14 +21,14 @@ def searchset(
     count: int,
     offset: int,
     elements: tuple[str, ...] = (),
-    outcome: dict | None = None,
+    outcome: dict[str, Any] | None = None,
     summary_count: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     entries = [_entry(base, r, "match", elements) for r in result.matches]
     entries += [_entry(base, r, "include", ()) for r in result.included]
     if outcome is not None:
         entries.append({"resource": outcome, "search": {"mode": "outcome"}})
-    bundle: dict = {"resourceType": "Bundle", "type": "searchset"}
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset"}
     if result.total is not None:
         bundle["total"] = result.total
     links = _page_links(
@@ -46,10 +47,10 @@ def history(
     params: list[tuple[str, str]],
     count: int,
     offset: int,
-) -> dict:
+) -> dict[str, Any]:
     entries = []
     for e in page.entries:
-        entry: dict = {"fullUrl": f"{base}/{e.resource_type}/{e.id}"}
+        entry: dict[str, Any] = {"fullUrl": f"{base}/{e.resource_type}/{e.id}"}
         if e.resource is not None:
             entry["resource"] = e.resource
         url = e.resource_type if e.method == "POST" else f"{e.resource_type}/{e.id}"
@@ -69,7 +70,9 @@ def history(
     }
 
 
-def _entry(base: str, resource: dict, mode: str, elements: tuple[str, ...]) -> dict:
+def _entry(
+    base: str, resource: dict[str, Any], mode: str, elements: tuple[str, ...]
+) -> dict[str, Any]:
     if elements:
         resource = subset(resource, elements)
     return {
@@ -79,7 +82,7 @@ def _entry(base: str, resource: dict, mode: str, elements: tuple[str, ...]) -> d
     }
 
 
-def subset(resource: dict, elements: tuple[str, ...]) -> dict:
+def subset(resource: dict[str, Any], elements: tuple[str, ...]) -> dict[str, Any]:
     keep = {"resourceType", "id", "meta", *elements}
     out = {k: v for k, v in resource.items() if k in keep}
     meta = dict(out.get("meta") or {})
@@ -88,10 +91,17 @@ def subset(resource: dict, elements: tuple[str, ...]) -> dict:
     return out
 
 
-def _page_links(url, params, count, offset, returned, total) -> list[dict]:
+def _page_links(
+    url: str,
+    params: list[tuple[str, str]],
+    count: int,
+    offset: int,
+    returned: int,
+    total: int | None,
+) -> list[dict[str, Any]]:
     base_params = [(k, v) for k, v in params if k not in ("_count", "_offset")]
 
-    def link(relation: str, at: int) -> dict:
+    def link(relation: str, at: int) -> dict[str, Any]:
         query = urlencode([*base_params, ("_count", str(count)), ("_offset", str(at))])
         return {"relation": relation, "url": f"{url}?{query}"}
 

@@ -1,5 +1,7 @@
 """The CapabilityStatement, generated from the registry that also drives routes and indexes."""
 
+from typing import Any
+
 from fhirtrial import __version__
 from fhirtrial.api.operations import OPERATIONS
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, RESOURCE_TYPES
@@ -17,7 +19,7 @@ INTERACTIONS = (
 )
 
 
-def capability_statement(base: str, *, date: str) -> dict:
+def capability_statement(base: str, *, date: str) -> dict[str, Any]:
     return {
         "resourceType": "CapabilityStatement",
         "id": "fhirtrial",
@@ -42,7 +44,7 @@ def capability_statement(base: str, *, date: str) -> dict:
     }
 
 
-def _resource(name: str) -> dict:
+def _resource(name: str) -> dict[str, Any]:
     spec = RESOURCE_TYPES[name]
     params = [*COMMON_SEARCH_PARAMS.values(), *spec.search_params.values()]
     out = {

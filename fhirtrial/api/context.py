@@ -17,11 +17,12 @@ class ServerContext:
 
 
 def context(request: Request) -> ServerContext:
-    return request.app.state.context
+    server: ServerContext = request.app.state.context
+    return server
 
 
 def base_url(request: Request) -> str:
-    configured = request.app.state.context.settings.base_url
+    configured = context(request).settings.base_url
     if configured:
         return configured.rstrip("/")
     return str(request.base_url).rstrip("/")

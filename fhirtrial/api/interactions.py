@@ -2,6 +2,7 @@
 and formats the answer."""
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -42,7 +43,7 @@ def _version_headers(stored: Stored) -> dict[str, str]:
     return {"ETag": f'W/"{stored.version}"', "Last-Modified": http_date(stored.last_updated)}
 
 
-def _check_body_type(body: dict, spec: ResourceType) -> None:
+def _check_body_type(body: dict[str, Any], spec: ResourceType) -> None:
     found = body.get("resourceType")
     if found != spec.name:
         what = found or "JSON object without resourceType"

@@ -1,6 +1,7 @@
 """FHIR JSON responses: media type, `_pretty`, `_format` and `Accept` negotiation."""
 
 from collections.abc import Mapping
+from typing import Any
 
 import orjson
 from starlette.requests import Request
@@ -45,7 +46,7 @@ def check_format(request: Request) -> None:
 
 def fhir_response(
     request: Request | None,
-    body: dict | None,
+    body: dict[str, Any] | None,
     *,
     status: int = 200,
     headers: Mapping[str, str] | None = None,

@@ -10,9 +10,10 @@ import gc
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -100,10 +101,10 @@ async def import_studies(
     conflict): the database is not left idle while this process works."""
     database = matching.database
     summary = ImportSummary()
-    pool = _process_pool(workers) if workers > 1 else None
+    pool = process_pool(workers) if workers > 1 else None
     pending: deque[tuple[list[StudyInput], asyncio.Future[list[Mapped]]]] = deque()
     loop = asyncio.get_running_loop()
-    follow_up: asyncio.Task | None = None
+    follow_up: asyncio.Task[None] | None = None
 
     async def drain(chunk: list[StudyInput], future: asyncio.Future[list[Mapped]]) -> None:
         nonlocal follow_up
@@ -194,7 +195,9 @@ def _map(item: StudyInput) -> Mapped:
         return ImportFailure(item.nct_id, item.origin, f"could not be mapped: {exc!r}")
 
 
-def _process_pool(workers: int) -> Executor:
+def process_pool(workers: int) -> Executor:
+    """The worker processes an import maps and validates in (``import_studies(workers=...)``),
+    each warmed up and at a lower priority; the caller shuts it down."""
     # "spawn": the parent runs an event loop and driver threads, which must not be forked.
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
@@ -258,7 +261,7 @@ async def _store(
     return written, [resources[0]["id"] for resources in per_study]
 
 
-def _study_anchors(per_study: list[list[dict]]) -> dict[str, str]:
+def _study_anchors(per_study: list[list[dict[str, Any]]]) -> dict[str, str]:
     """Each study's own resources (ids made from its NCT number: protocol, eligibility, sites)
     anchored to its ResearchStudy: a study never imported has none of them. Organizations are
     shared between studies and are always looked up."""
@@ -285,8 +288,10 @@ async def _after_store(
     await refresh_after_import(matching, study_ids, written)
 
 
-async def _aiter(inputs):
-    if hasattr(inputs, "__aiter__"):
+async def _aiter(
+    inputs: AsyncIterator[StudyInput] | Iterable[StudyInput],
+) -> AsyncIterator[StudyInput]:
+    if isinstance(inputs, AsyncIterable):
         async for item in inputs:
             yield item
     else:

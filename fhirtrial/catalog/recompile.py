@@ -5,6 +5,7 @@ a new version is written only where the compiled output changed.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fhirtrial.catalog.records import iter_records
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
@@ -33,7 +34,7 @@ class RecompileSummary:
 
 async def recompile(database: Database, nct_ids: list[str] | None = None) -> RecompileSummary:
     summary = RecompileSummary()
-    batch: list[tuple[str, dict]] = []
+    batch: list[tuple[str, dict[str, Any]]] = []
     async for nct_id, study in iter_records(database, nct_ids):
         try:
             resource = build_evidence_variable(
@@ -55,7 +56,7 @@ async def recompile(database: Database, nct_ids: list[str] | None = None) -> Rec
 
 
 async def _write(
-    database: Database, batch: list[tuple[str, dict]], summary: RecompileSummary
+    database: Database, batch: list[tuple[str, dict[str, Any]]], summary: RecompileSummary
 ) -> None:
     outcome = await write_units(database, [resource for _, resource in batch])
     for nct_id, resource in batch:

@@ -8,6 +8,7 @@ document (records saved as documents under `study` by earlier versions are still
 import zlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import orjson
 from bson import Binary
@@ -40,7 +41,7 @@ async def save_records(database: Database, records: dict[str, bytes]) -> None:
 
 async def iter_records(
     database: Database, nct_ids: list[str] | None = None
-) -> AsyncIterator[tuple[str, dict]]:
+) -> AsyncIterator[tuple[str, dict[str, Any]]]:
     """(NCT number, record) in NCT order: all of them, or those of `nct_ids`."""
     collection = database.db[COLLECTION]
     if not nct_ids:
@@ -52,5 +53,8 @@ async def iter_records(
             yield doc["_id"], _unpack(doc)
 
 
-def _unpack(doc: dict) -> dict:
-    return orjson.loads(zlib.decompress(doc["json_z"])) if "json_z" in doc else doc["study"]
+def _unpack(doc: dict[str, Any]) -> dict[str, Any]:
+    study: dict[str, Any] = (
+        orjson.loads(zlib.decompress(doc["json_z"])) if "json_z" in doc else doc["study"]
+    )
+    return study

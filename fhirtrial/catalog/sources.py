@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from fhirtrial.ctgov import (
     CtGovClient,
@@ -24,7 +25,7 @@ class StudyInput:
     even be read."""
 
     origin: str
-    study: dict | None = None
+    study: dict[str, Any] | None = None
     error: str | None = None
     nct_id: str | None = None
     raw: bytes | None = None
@@ -42,7 +43,7 @@ def from_files(paths: list[Path]) -> list[StudyInput]:
     return out
 
 
-def from_documents(studies: list[dict], origin: str) -> list[StudyInput]:
+def from_documents(studies: list[dict[str, Any]], origin: str) -> list[StudyInput]:
     """Parsed documents; one that is not a study record becomes a failure of its own, like a bad
     line of a file, so the others are still imported."""
     out = []

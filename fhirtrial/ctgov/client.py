@@ -8,7 +8,7 @@ import random as _random
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import httpx
 import orjson
@@ -124,7 +124,7 @@ class CtGovClient:
         problem = study_problem(study)
         if problem:
             raise CtGovResponseError(problem, url=str(response.url), status_code=200)
-        return study
+        return cast(dict[str, Any], study)  # study_problem found it a study object
 
     async def iter_studies(
         self,
@@ -199,12 +199,11 @@ class CtGovClient:
         if response.status_code == 404:
             raise CtGovResponseError("search endpoint not found", url=str(response.url))
         page = _json_body(response)
-        studies = page.get("studies") if isinstance(page, dict) else None
-        if not isinstance(studies, list):
+        if not isinstance(page, dict) or not isinstance(page.get("studies"), list):
             raise CtGovResponseError(
                 "not a search page: no 'studies' array", url=str(response.url), status_code=200
             )
-        for position, study in enumerate(studies):
+        for position, study in enumerate(page["studies"]):
             problem = study_problem(study)
             if problem:
                 raise CtGovResponseError(

@@ -39,7 +39,8 @@ def study_problem(document: Any) -> str | None:
 
 def study_nct_id(study: dict[str, Any]) -> str:
     """The NCT number of a record that passed `study_problem`."""
-    return study["protocolSection"]["identificationModule"]["nctId"]
+    nct_id: str = study["protocolSection"]["identificationModule"]["nctId"]
+    return nct_id
 
 
 def _json_type(value: Any) -> str:

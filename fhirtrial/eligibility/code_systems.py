@@ -1,12 +1,14 @@
 """Our eligibility code systems as FHIR R5 CodeSystem resources, generated from their sources
 (the criterion model and the packaged terminology) so they cannot drift from what we emit."""
 
+from typing import Any
+
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.fhir_writer import CONCEPT_SYSTEM, EVENT_SYSTEM, KIND_SYSTEM
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Kind
 
 
-def code_system_resources() -> list[dict]:
+def code_system_resources() -> list[dict[str, Any]]:
     concepts = terminology.terminology().concepts
     return [
         _code_system(
@@ -34,7 +36,9 @@ def code_system_resources() -> list[dict]:
     ]
 
 
-def _code_system(code_id: str, url: str, description: str, codes: list[tuple[str, str]]) -> dict:
+def _code_system(
+    code_id: str, url: str, description: str, codes: list[tuple[str, str]]
+) -> dict[str, Any]:
     return {
         "resourceType": "CodeSystem",
         "id": code_id,

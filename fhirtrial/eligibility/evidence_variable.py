@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.compiler import compile_outline
@@ -19,8 +20,8 @@ _AGE_UNITS = {"year": "a", "month": "mo", "week": "wk", "day": "d", "hour": "h",
 
 
 def build_evidence_variable(
-    study: dict, *, evidence_variable_id: str, study_reference: str
-) -> dict:
+    study: dict[str, Any], *, evidence_variable_id: str, study_reference: str
+) -> dict[str, Any]:
     """The EvidenceVariable for one study: structured eligibility fields, then every criterion."""
     protocol = study.get("protocolSection", {})
     identification = protocol.get("identificationModule", {})
@@ -37,7 +38,7 @@ def build_evidence_variable(
         _set_other_than(node, targets)
         characteristics.append(node_characteristic(node, cohort_groups))
 
-    resource: dict = {
+    resource: dict[str, Any] = {
         "resourceType": "EvidenceVariable",
         "id": evidence_variable_id,
         "url": f"{EVIDENCE_VARIABLE_BASE}/{evidence_variable_id}",
@@ -65,7 +66,9 @@ def build_evidence_variable(
 _MALIGNANCY = "malignant-neoplasm"
 
 
-def study_condition_concepts(protocol: dict, nodes: list[CompiledNode]) -> tuple[str, ...]:
+def study_condition_concepts(
+    protocol: dict[str, Any], nodes: list[CompiledNode]
+) -> tuple[str, ...]:
     """The malignancies the study is about: from CT.gov `conditions` and the diagnoses its
     inclusion criteria require. "Another primary malignancy" means one other than these."""
     found: set[str] = set()
@@ -124,7 +127,7 @@ def _computable_name(text: str) -> str:
     return name[:255]
 
 
-def comparison_groups_by_cohort(protocol: dict) -> dict[str, str]:
+def comparison_groups_by_cohort(protocol: dict[str, Any]) -> dict[str, str]:
     """Cohort label ("Cohort 1") → comparison group linkId ("arm-<i+1>", armGroups order).
 
     An arm belongs to a cohort when its label names it; a cohort named by several arms maps to
@@ -138,9 +141,9 @@ def comparison_groups_by_cohort(protocol: dict) -> dict[str, str]:
     return groups
 
 
-def structured_characteristics(eligibility: dict) -> list[dict]:
+def structured_characteristics(eligibility: dict[str, Any]) -> list[dict[str, Any]]:
     """Age range, sex and healthy volunteers from the structured CT.gov fields."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     age = age_criterion(eligibility.get("minimumAge"), eligibility.get("maximumAge"))
     if age is not None:
         description = _age_description(eligibility)
@@ -177,14 +180,13 @@ def structured_characteristics(eligibility: dict) -> list[dict]:
 def age_criterion(minimum: str | None, maximum: str | None) -> Criterion | None:
     low = _parse_age(minimum)
     high = _parse_age(maximum)
-    if low is None and high is None:
-        return None
-    unit = (low or high)[1]  # type: ignore[index]
     if low is not None and high is not None and low[1] == high[1]:
-        return Criterion(Kind.AGE, value=low[0], high=high[0], unit=unit)
+        return Criterion(Kind.AGE, value=low[0], high=high[0], unit=low[1])
     if low is not None:
         return Criterion(Kind.AGE, comparator=">=", value=low[0], unit=low[1])
-    return Criterion(Kind.AGE, comparator="<=", value=high[0], unit=high[1])  # type: ignore[index]
+    if high is not None:
+        return Criterion(Kind.AGE, comparator="<=", value=high[0], unit=high[1])
+    return None
 
 
 def _parse_age(text: str | None) -> tuple[float, str] | None:
@@ -194,7 +196,7 @@ def _parse_age(text: str | None) -> tuple[float, str] | None:
     return float(match[1]), _AGE_UNITS[match[2].lower()]
 
 
-def _age_description(eligibility: dict) -> str:
+def _age_description(eligibility: dict[str, Any]) -> str:
     minimum, maximum = eligibility.get("minimumAge"), eligibility.get("maximumAge")
     if minimum and maximum:
         return f"Age: {minimum} to {maximum}"

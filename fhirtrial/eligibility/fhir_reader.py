@@ -12,6 +12,7 @@ Stable API (see docs/eligibility-model.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fhirtrial.eligibility.fhir_writer import (
     COHORT_LABEL_EXTENSION,
@@ -56,11 +57,11 @@ class ReadCharacteristic:
         return self.criterion is not None
 
 
-def read_evidence_variable(resource: dict) -> list[ReadCharacteristic]:
+def read_evidence_variable(resource: dict[str, Any]) -> list[ReadCharacteristic]:
     return [read_characteristic(c) for c in resource.get("characteristic", [])]
 
 
-def read_characteristic(characteristic: dict) -> ReadCharacteristic:
+def read_characteristic(characteristic: dict[str, Any]) -> ReadCharacteristic:
     extensions = characteristic.get("extension", [])
     read = ReadCharacteristic(
         link_id=characteristic.get("linkId"),
@@ -86,21 +87,22 @@ def read_characteristic(characteristic: dict) -> ReadCharacteristic:
     return read
 
 
-def _extension_string(extensions: list[dict], url: str) -> str | None:
+def _extension_string(extensions: list[dict[str, Any]], url: str) -> str | None:
     for extension in extensions:
         if extension.get("url") == url:
             return extension.get("valueString")
     return None
 
 
-def _concept_id(codeable: dict | None) -> str | None:
+def _concept_id(codeable: dict[str, Any] | None) -> str | None:
     for coding in (codeable or {}).get("coding", []):
         if coding.get("system") == CONCEPT_SYSTEM:
-            return coding.get("code")
+            code: str | None = coding.get("code")
+            return code
     return None
 
 
-def _kind(definition: dict) -> Kind | None:
+def _kind(definition: dict[str, Any]) -> Kind | None:
     for coding in definition.get("type", {}).get("coding", []):
         if coding.get("system") == KIND_SYSTEM:
             try:
@@ -110,7 +112,9 @@ def _kind(definition: dict) -> Kind | None:
     return None
 
 
-def _leaf(characteristic: dict, definition: dict, extensions: list[dict]) -> Criterion | None:
+def _leaf(
+    characteristic: dict[str, Any], definition: dict[str, Any], extensions: list[dict[str, Any]]
+) -> Criterion | None:
     kind = _kind(definition)
     if kind is None:
         return None
@@ -156,7 +160,7 @@ def _leaf(characteristic: dict, definition: dict, extensions: list[dict]) -> Cri
     )
 
 
-def _other_than(extensions: list[dict]) -> tuple[str, ...]:
+def _other_than(extensions: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(
         coding["code"]
         for e in extensions
@@ -166,14 +170,15 @@ def _other_than(extensions: list[dict]) -> tuple[str, ...]:
     )
 
 
-def _gender(codeable: dict | None) -> str | None:
+def _gender(codeable: dict[str, Any] | None) -> str | None:
     for coding in (codeable or {}).get("coding", []):
         if coding.get("system") == GENDER_SYSTEM:
-            return coding.get("code")
+            code: str | None = coding.get("code")
+            return code
     return None
 
 
-def _window(time_from_event: list[dict] | None) -> Window | None:
+def _window(time_from_event: list[dict[str, Any]] | None) -> Window | None:
     if not time_from_event:
         return None
     entry = time_from_event[0]
@@ -191,7 +196,7 @@ def _window(time_from_event: list[dict] | None) -> Window | None:
     )
 
 
-def _count(characteristic: dict) -> Count | None:
+def _count(characteristic: dict[str, Any]) -> Count | None:
     if quantity := characteristic.get("instancesQuantity"):
         value = int(quantity["value"])
         return Count(value, value)

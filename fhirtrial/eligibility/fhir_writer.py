@@ -6,6 +6,7 @@ The exact shapes are documented in docs/eligibility-model.md; `fhir_reader` is t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Coding, CompiledNode, Criterion, Kind, Window
@@ -42,14 +43,14 @@ _TYPE_CODINGS_BY_KIND = {
 }
 
 
-def coding_json(coding: Coding) -> dict:
+def coding_json(coding: Coding) -> dict[str, Any]:
     out = {"system": coding.system, "code": coding.code}
     if coding.display:
         out["display"] = coding.display
     return out
 
 
-def concept_coding(concept_id: str) -> dict:
+def concept_coding(concept_id: str) -> dict[str, Any]:
     return {
         "system": CONCEPT_SYSTEM,
         "code": concept_id,
@@ -57,7 +58,7 @@ def concept_coding(concept_id: str) -> dict:
     }
 
 
-def _concept_codeable(concept_id: str) -> dict:
+def _concept_codeable(concept_id: str) -> dict[str, Any]:
     concept = terminology.concept(concept_id)
     return {
         "coding": [
@@ -68,7 +69,7 @@ def _concept_codeable(concept_id: str) -> dict:
     }
 
 
-def _type(criterion: Criterion) -> dict:
+def _type(criterion: Criterion) -> dict[str, Any]:
     coding = [{"system": KIND_SYSTEM, "code": criterion.kind.value}]
     if criterion.kind in CONCEPT_IN_TYPE and criterion.concept:
         coding.append(concept_coding(criterion.concept))
@@ -85,8 +86,8 @@ def _type(criterion: Criterion) -> dict:
     return {"coding": coding, "text": text}
 
 
-def _quantity(value: float, unit: str | None, comparator: str | None = None) -> dict:
-    out: dict = {"value": _number(value)}
+def _quantity(value: float, unit: str | None, comparator: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": _number(value)}
     if comparator and comparator != "=":
         out["comparator"] = comparator
     if unit:
@@ -98,7 +99,7 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _value(criterion: Criterion) -> dict:
+def _value(criterion: Criterion) -> dict[str, Any]:
     if criterion.kind is Kind.SEX:
         code = criterion.value_concept or "unknown"
         return {"valueCodeableConcept": {"coding": [{"system": GENDER_SYSTEM, "code": code}]}}
@@ -110,7 +111,9 @@ def _value(criterion: Criterion) -> dict:
         return {"valueCodeableConcept": _concept_codeable(criterion.concept)}
     if criterion.value is None and criterion.high is None:
         return {"valueBoolean": True}
+    # Past here a quantity is written: only a range (no comparator, a high end) may lack `value`.
     if criterion.uln_multiple:
+        assert criterion.value is not None, "a multiple of the ULN always has its value"
         quantity = {
             "value": _number(criterion.value),
             "unit": ULN_UNIT,
@@ -121,15 +124,16 @@ def _value(criterion: Criterion) -> dict:
             quantity["comparator"] = criterion.comparator
         return {"valueQuantity": quantity}
     if criterion.comparator is None and criterion.high is not None:
-        range_: dict = {"high": _quantity(criterion.high, criterion.unit)}
+        range_: dict[str, Any] = {"high": _quantity(criterion.high, criterion.unit)}
         if criterion.value is not None:
             range_["low"] = _quantity(criterion.value, criterion.unit)
         return {"valueRange": range_}
+    assert criterion.value is not None, "a quantity test with a comparator has its value"
     return {"valueQuantity": _quantity(criterion.value, criterion.unit, criterion.comparator)}
 
 
-def _time_from_event(window: Window) -> list[dict]:
-    range_: dict = {}
+def _time_from_event(window: Window) -> list[dict[str, Any]]:
+    range_: dict[str, Any] = {}
     if window.low_days is not None:
         range_["low"] = _quantity(window.low_days, "d")
     if window.high_days is not None:
@@ -142,8 +146,10 @@ def _time_from_event(window: Window) -> list[dict]:
     ]
 
 
-def _extensions(criterion: Criterion, cohort_groups: Mapping[str, str]) -> list[dict]:
-    extensions = [{"url": QUALIFIER_EXTENSION, "valueCode": q} for q in criterion.qualifiers]
+def _extensions(criterion: Criterion, cohort_groups: Mapping[str, str]) -> list[dict[str, Any]]:
+    extensions: list[dict[str, Any]] = [
+        {"url": QUALIFIER_EXTENSION, "valueCode": q} for q in criterion.qualifiers
+    ]
     extensions.extend(
         {"url": OTHER_THAN_EXTENSION, "valueCodeableConcept": {"coding": [concept_coding(c)]}}
         for c in criterion.other_than
@@ -152,7 +158,7 @@ def _extensions(criterion: Criterion, cohort_groups: Mapping[str, str]) -> list[
     return extensions
 
 
-def cohort_extensions(cohort: str | None, cohort_groups: Mapping[str, str]) -> list[dict]:
+def cohort_extensions(cohort: str | None, cohort_groups: Mapping[str, str]) -> list[dict[str, Any]]:
     if not cohort:
         return []
     extensions = [{"url": COHORT_LABEL_EXTENSION, "valueString": cohort}]
@@ -169,9 +175,9 @@ def criterion_characteristic(
     description: str | None,
     exclude: bool,
     cohort_groups: Mapping[str, str],
-) -> dict:
+) -> dict[str, Any]:
     """One characteristic for a criterion (a combination becomes nested characteristics)."""
-    characteristic: dict = {"linkId": link_id}
+    characteristic: dict[str, Any] = {"linkId": link_id}
     extensions = _extensions(criterion, cohort_groups)
     if extensions:
         characteristic["extension"] = extensions
@@ -179,7 +185,7 @@ def criterion_characteristic(
         characteristic["description"] = description
     characteristic["exclude"] = exclude != criterion.negated
     if criterion.kind is Kind.COMBINATION:
-        combination: dict = {"code": criterion.combination or "all-of"}
+        combination: dict[str, Any] = {"code": criterion.combination or "all-of"}
         if criterion.threshold is not None:
             combination["threshold"] = criterion.threshold
         combination["characteristic"] = [
@@ -194,7 +200,7 @@ def criterion_characteristic(
         ]
         characteristic["definitionByCombination"] = combination
         return characteristic
-    definition: dict = {"type": _type(criterion), **_value(criterion)}
+    definition: dict[str, Any] = {"type": _type(criterion), **_value(criterion)}
     if criterion.uln_multiple:
         definition["offset"] = {
             "coding": [{"system": OFFSET_SYSTEM, "code": "UNL", "display": "Upper Normal Limit"}]
@@ -207,12 +213,12 @@ def criterion_characteristic(
     return characteristic
 
 
-def _instances(criterion: Criterion) -> dict:
+def _instances(criterion: Criterion) -> dict[str, Any]:
     count = criterion.count
     assert count is not None
     if count.low is not None and count.low == count.high:
         return {"instancesQuantity": {"value": count.low}}
-    range_: dict = {}
+    range_: dict[str, Any] = {}
     if count.low is not None:
         range_["low"] = {"value": count.low}
     if count.high is not None:
@@ -220,7 +226,7 @@ def _instances(criterion: Criterion) -> dict:
     return {"instancesRange": range_}
 
 
-def node_characteristic(node: CompiledNode, cohort_groups: Mapping[str, str]) -> dict:
+def node_characteristic(node: CompiledNode, cohort_groups: Mapping[str, str]) -> dict[str, Any]:
     """The characteristic for one outline node: its own criterion plus its sub-bullets."""
     criterion = node.criterion if node.criterion and node.criterion.computable else None
     if not node.children:
@@ -246,7 +252,7 @@ def node_characteristic(node: CompiledNode, cohort_groups: Mapping[str, str]) ->
             )
         )
     members.extend(node_characteristic(child, cohort_groups) for child in node.children)
-    combination: dict = {"code": node.combination}
+    combination: dict[str, Any] = {"code": node.combination}
     if node.threshold is not None:
         combination["threshold"] = node.threshold
     combination["characteristic"] = members
@@ -259,11 +265,13 @@ def node_characteristic(node: CompiledNode, cohort_groups: Mapping[str, str]) ->
     return _finish(characteristic, node, cohort_groups)
 
 
-def _text_only(node: CompiledNode) -> dict:
+def _text_only(node: CompiledNode) -> dict[str, Any]:
     return {"linkId": node.link_id, "description": node.text, "exclude": node.exclude}
 
 
-def _finish(characteristic: dict, node: CompiledNode, cohort_groups: Mapping[str, str]) -> dict:
+def _finish(
+    characteristic: dict[str, Any], node: CompiledNode, cohort_groups: Mapping[str, str]
+) -> dict[str, Any]:
     """Add the node-level marks: manual review and the node's cohort (if not already there)."""
     extensions = list(characteristic.get("extension", []))
     urls = {extension["url"] for extension in extensions}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeGuard
 
 from fhirtrial.mappers.context import MappingContext
 
@@ -37,7 +38,7 @@ OUTCOME_TIME_FRAME_EXTENSION = f"{FHIRTRIAL_EXTENSION}/outcome-measure-time-fram
 INTERVENTION_OTHER_NAME_EXTENSION = f"{FHIRTRIAL_EXTENSION}/intervention-other-name"
 
 
-def coding(system: str, code: str, display: str | None = None) -> dict:
+def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
     result = {"system": system, "code": code}
     if display:
         result["display"] = display
@@ -51,20 +52,23 @@ class CtgovEnum:
     name: str
     field_path: str
     displays: Mapping[str, str]
-    hl7: Mapping[str, dict] = field(default_factory=dict)
+    hl7: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     description: str | None = None
 
     @property
     def system(self) -> str:
         return f"{FHIRTRIAL_CODE_SYSTEM}/ctgov-{self.name}"
 
-    def knows(self, value: str) -> bool:
+    def knows(self, value: object) -> TypeGuard[str]:
+        """Whether ``value`` is one of the enum's values (so a string), e.g. read from JSON."""
         return value in self.displays
 
-    def own_coding(self, value: str) -> dict:
+    def own_coding(self, value: str) -> dict[str, Any]:
         return coding(self.system, value, self.displays[value])
 
-    def concept(self, value: str, ctx: MappingContext, *, label: str | None = None) -> dict:
+    def concept(
+        self, value: str, ctx: MappingContext, *, label: str | None = None
+    ) -> dict[str, Any]:
         """CodeableConcept for `value`: HL7 coding (if any) + ours; unknown → text + warning."""
         if not self.knows(value):
             ctx.warn_unknown(self.field_path, value)
@@ -75,7 +79,7 @@ class CtgovEnum:
         return {"coding": codings, "text": f"{label}: {display}" if label else display}
 
 
-def _hl7_status(code: str, display: str) -> dict:
+def _hl7_status(code: str, display: str) -> dict[str, Any]:
     return coding(RESEARCH_STUDY_STATUS, code, display)
 
 
@@ -158,7 +162,7 @@ PHASE = CtgovEnum(
 )
 
 # CT.gov lists a combined phase as two values; HL7 has one code for each combination it allows.
-HL7_PHASE: Mapping[tuple[str, ...], dict] = {
+HL7_PHASE: Mapping[tuple[str, ...], dict[str, Any]] = {
     ("NA",): coding(RESEARCH_STUDY_PHASE, "n-a", "N/A"),
     ("EARLY_PHASE1",): coding(RESEARCH_STUDY_PHASE, "early-phase-1", "Early Phase 1"),
     ("PHASE1",): coding(RESEARCH_STUDY_PHASE, "phase-1", "Phase 1"),
@@ -359,7 +363,7 @@ RESPONSIBLE_PARTY_TYPE = CtgovEnum(
 )
 
 
-def _party_role(code: str) -> dict:
+def _party_role(code: str) -> dict[str, Any]:
     # The R5 code system uses the codes themselves as displays.
     return coding(RESEARCH_STUDY_PARTY_ROLE, code, code)
 
@@ -368,7 +372,7 @@ PARTY_ROLE_LEAD_SPONSOR = _party_role("lead-sponsor")
 PARTY_ROLE_COLLABORATOR = _party_role("collaborator")
 PARTY_ROLE_RECRUITMENT_CONTACT = _party_role("recruitment-contact")
 
-RESPONSIBLE_PARTY_ROLE: Mapping[str, dict] = {
+RESPONSIBLE_PARTY_ROLE: Mapping[str, dict[str, Any]] = {
     "SPONSOR": _party_role("sponsor"),
     "PRINCIPAL_INVESTIGATOR": _party_role("primary-investigator"),
     "SPONSOR_INVESTIGATOR": _party_role("sponsor-investigator"),
@@ -393,7 +397,7 @@ OFFICIAL_ROLE = CtgovEnum(
     },
 )
 
-OUTCOME_TYPE: Mapping[str, dict] = {
+OUTCOME_TYPE: Mapping[str, dict[str, Any]] = {
     "primaryOutcomes": coding(RESEARCH_STUDY_OBJECTIVE_TYPE, "primary", "Primary"),
     "secondaryOutcomes": coding(RESEARCH_STUDY_OBJECTIVE_TYPE, "secondary", "Secondary"),
     "otherOutcomes": coding(RESEARCH_STUDY_OBJECTIVE_TYPE, "exploratory", "Exploratory"),
@@ -495,7 +499,7 @@ ALL_ENUMS: tuple[CtgovEnum, ...] = (
 )
 
 
-def code_system_resources() -> list[dict]:
+def code_system_resources() -> list[dict[str, Any]]:
     """Our CT.gov code systems as FHIR R5 CodeSystem resources, for publishing in conformance/."""
     return [
         {

@@ -6,6 +6,8 @@ CT.gov writes countries as English names, sometimes in more than one spelling ("
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers.codes import ISO_COUNTRY_SYSTEM, coding
 
 _ISO_ALPHA2: dict[str, str] = {
@@ -133,7 +135,7 @@ _ISO_ALPHA2: dict[str, str] = {
 }
 
 
-def country_concept(name: str) -> dict:
+def country_concept(name: str) -> dict[str, Any]:
     """CodeableConcept for a CT.gov country name: ISO 3166 coding when known, text always."""
     code = _ISO_ALPHA2.get(name.strip())
     if code is None:

@@ -9,6 +9,7 @@ The field-by-field mapping is documented in docs/ctgov-mapping.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fhir.resources import get_fhir_model_class
 from pydantic import ValidationError
@@ -28,7 +29,7 @@ from fhirtrial.mappers.research_study import research_study
 class MappedStudy:
     nct_id: str
     # ResearchStudy first, then PlanDefinition, EvidenceVariable, Organization(s), Location(s).
-    resources: list[dict]
+    resources: list[dict[str, Any]]
     # e.g. unknown enum values carried as text.
     warnings: list[str]
 
@@ -65,7 +66,7 @@ def _nct_id(study: object) -> str:
     return nct_id
 
 
-def _evidence_variable(study: dict, nct_id: str) -> dict:
+def _evidence_variable(study: dict[str, Any], nct_id: str) -> dict[str, Any]:
     return build_evidence_variable(
         study,
         evidence_variable_id=ids.evidence_variable_id(nct_id),
@@ -73,7 +74,7 @@ def _evidence_variable(study: dict, nct_id: str) -> dict:
     )
 
 
-def map_study(study: dict) -> MappedStudy:
+def map_study(study: dict[str, Any]) -> MappedStudy:
     """Map one CT.gov API v2 study object; raises StudyMappingError if it has no NCT id."""
     nct_id = _nct_id(study)
     ctx = MappingContext(nct_id)

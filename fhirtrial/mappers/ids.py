@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TypeGuard
 
 from fhirtrial.mappers.codes import FHIRTRIAL_BASE
 
 NCT_ID_PATTERN = re.compile(r"NCT\d{8}")
 
 
-def is_nct_id(value: object) -> bool:
+def is_nct_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and NCT_ID_PATTERN.fullmatch(value) is not None
 
 

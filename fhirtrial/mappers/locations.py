@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers import ids
 from fhirtrial.mappers.codes import (
     CLOSED_STATUSES,
@@ -28,7 +30,7 @@ def location_operational_status(ctgov_status: str | None) -> str | None:
     return None
 
 
-def _address(site: dict) -> dict | None:
+def _address(site: dict[str, Any]) -> dict[str, Any] | None:
     parts = {
         "city": text(site.get("city")),
         "state": text(site.get("state")),
@@ -50,7 +52,7 @@ def _address(site: dict) -> dict | None:
     return {"use": "work", "type": "physical", "text": line, **address}
 
 
-def _position(site: dict) -> dict | None:
+def _position(site: dict[str, Any]) -> dict[str, Any] | None:
     latitude = dig(site, "geoPoint", "lat")
     longitude = dig(site, "geoPoint", "lon")
     if isinstance(latitude, int | float) and isinstance(longitude, int | float):
@@ -58,14 +60,14 @@ def _position(site: dict) -> dict | None:
     return None
 
 
-def _contacts(site: dict, ctx: MappingContext) -> list[dict]:
+def _contacts(site: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     contacts = []
     for person in items(site, "contacts"):
         name = text(dig(person, "name"))
         telecom = contact_telecom(person)
         if not name and not telecom:
             continue
-        contact: dict = {}
+        contact: dict[str, Any] = {}
         if role := text(dig(person, "role")):
             concept = OFFICIAL_ROLE.concept(role, ctx)
             contact["purpose"] = {"text": concept["text"]}
@@ -78,8 +80,8 @@ def _contacts(site: dict, ctx: MappingContext) -> list[dict]:
 
 
 def _site_status(
-    site: dict, overall_status: str | None, ctx: MappingContext
-) -> tuple[str | None, dict | None]:
+    site: dict[str, Any], overall_status: str | None, ctx: MappingContext
+) -> tuple[str | None, dict[str, Any] | None]:
     """(Location.status, characteristic concept or None) for one site."""
     site_status = text(site.get("status"))
     if site_status is None:
@@ -96,13 +98,13 @@ def _site_status(
 
 
 def location_resource(
-    site: dict, location_id: str, overall_status: str | None, ctx: MappingContext
-) -> dict:
+    site: dict[str, Any], location_id: str, overall_status: str | None, ctx: MappingContext
+) -> dict[str, Any]:
     facility = text(site.get("facility"))
     address = _address(site)
     name = facility or (address or {}).get("text") or "Study site"
     status, recruitment = _site_status(site, overall_status, ctx)
-    resource: dict = {"resourceType": "Location", "id": location_id}
+    resource: dict[str, Any] = {"resourceType": "Location", "id": location_id}
     if status:
         resource["status"] = status
     resource["name"] = name
@@ -118,10 +120,10 @@ def location_resource(
     return resource
 
 
-def location_resources(study: dict, ctx: MappingContext) -> list[dict]:
+def location_resources(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     """One Location per distinct site (facility, city, zip, country), in record order."""
     overall_status = text(section(study, "statusModule").get("overallStatus"))
-    resources: dict[str, dict] = {}
+    resources: dict[str, dict[str, Any]] = {}
     for site in items(section(study, "contactsLocationsModule"), "locations"):
         if not isinstance(site, dict):
             continue

@@ -10,6 +10,7 @@ there (the term stays as text) rather than risking a wrong code.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fhirtrial.mappers.codes import MESH_SYSTEM, coding
 
@@ -40,33 +41,32 @@ def mesh_unique_id(ctgov_id: object) -> str | None:
     return None
 
 
-def mesh_coding(ctgov_id: object, term: str | None) -> dict | None:
+def mesh_coding(ctgov_id: object, term: str | None) -> dict[str, Any] | None:
     unique_id = mesh_unique_id(ctgov_id)
     if unique_id is None:
         return None
     return coding(MESH_SYSTEM, unique_id, term)
 
 
-def mesh_terms(browse_module: dict) -> list[tuple[str, str]]:
-    """(id, term) pairs of a conditionBrowseModule / interventionBrowseModule's `meshes`."""
-    pairs = []
+def mesh_terms(browse_module: dict[str, Any]) -> list[tuple[object, str]]:
+    """(id, term) pairs of a conditionBrowseModule / interventionBrowseModule's `meshes`; the id
+    is as CT.gov wrote it (`mesh_unique_id` checks it)."""
+    pairs: list[tuple[object, str]] = []
     for mesh in browse_module.get("meshes") or []:
         if isinstance(mesh, dict) and isinstance(mesh.get("term"), str):
             pairs.append((mesh.get("id"), mesh["term"].strip()))
     return pairs
 
 
-def concepts_with_mesh(texts: list[str], browse_module: dict) -> list[dict]:
+def concepts_with_mesh(texts: list[str], browse_module: dict[str, Any]) -> list[dict[str, Any]]:
     """One CodeableConcept per text; MeSH terms matching a text join it, the rest follow."""
-    concepts: list[dict] = []
-    by_text: dict[str, dict] = {}
+    concepts: list[dict[str, Any]] = []
+    by_text: dict[str, dict[str, Any]] = {}
     for value in texts:
         key = value.casefold()
-        if key in by_text:
-            continue
-        concept = {"text": value}
-        by_text[key] = concept
-        concepts.append(concept)
+        if key not in by_text:
+            by_text[key] = {"text": value}
+            concepts.append(by_text[key])
     for mesh_id, term in mesh_terms(browse_module):
         concept = by_text.get(term.casefold())
         if concept is None:

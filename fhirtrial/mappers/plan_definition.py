@@ -9,6 +9,8 @@ before it through `relatedAction` (after-end).
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers import ids
 from fhirtrial.mappers.codes import (
     ARM_GROUP_TYPE,
@@ -23,11 +25,11 @@ from fhirtrial.mappers.record import dig, items, section, text
 from fhirtrial.mappers.study_status import protocol_status
 
 
-def arms(study: dict) -> list[dict]:
+def arms(study: dict[str, Any]) -> list[dict[str, Any]]:
     return [arm for arm in items(section(study, "armsInterventionsModule"), "armGroups") if arm]
 
 
-def interventions(study: dict) -> list[dict]:
+def interventions(study: dict[str, Any]) -> list[dict[str, Any]]:
     module = section(study, "armsInterventionsModule")
     return [entry for entry in items(module, "interventions") if isinstance(entry, dict)]
 
@@ -41,7 +43,7 @@ def _name_key(value: object) -> str:
     return " ".join(str(value).split()).casefold()
 
 
-def _belongs_to_arm(intervention: dict, arm: dict) -> bool:
+def _belongs_to_arm(intervention: dict[str, Any], arm: dict[str, Any]) -> bool:
     label = text(arm.get("label"))
     if label and _name_key(label) in {
         _name_key(value) for value in items(intervention, "armGroupLabels")
@@ -53,10 +55,10 @@ def _belongs_to_arm(intervention: dict, arm: dict) -> bool:
     return bool(name) and _name_key(name) in listed
 
 
-def _step_actions(steps: list[ProtocolStep], prefix: str) -> list[dict]:
+def _step_actions(steps: list[ProtocolStep], prefix: str) -> list[dict[str, Any]]:
     actions = []
     for number, step in enumerate(steps, start=1):
-        action: dict = {
+        action: dict[str, Any] = {
             "linkId": f"{prefix}-step-{number}",
             "title": step.title,
             "description": step.sentence,
@@ -75,9 +77,12 @@ def _step_actions(steps: list[ProtocolStep], prefix: str) -> list[dict]:
 
 
 def _intervention_action(
-    intervention: dict, link_id: str, fallback_texts: list[str | None], ctx: MappingContext
-) -> dict:
-    action: dict = {"linkId": link_id}
+    intervention: dict[str, Any],
+    link_id: str,
+    fallback_texts: list[str | None],
+    ctx: MappingContext,
+) -> dict[str, Any]:
+    action: dict[str, Any] = {"linkId": link_id}
     other_names = [name for name in items(intervention, "otherNames") if text(name)]
     if other_names:
         action["extension"] = [
@@ -98,10 +103,17 @@ def _intervention_action(
 
 
 def _arm_action(
-    study: dict, arm: dict, index: int, members: list[dict], ctx: MappingContext
-) -> dict:
+    study: dict[str, Any],
+    arm: dict[str, Any],
+    index: int,
+    members: list[dict[str, Any]],
+    ctx: MappingContext,
+) -> dict[str, Any]:
     link_id = arm_link_id(index)
-    action: dict = {"linkId": link_id, "title": text(arm.get("label")) or f"Arm {index + 1}"}
+    action: dict[str, Any] = {
+        "linkId": link_id,
+        "title": text(arm.get("label")) or f"Arm {index + 1}",
+    }
     if description := text(arm.get("description")):
         action["description"] = description
     if arm_type := text(arm.get("type")):
@@ -117,12 +129,12 @@ def _arm_action(
     return action
 
 
-def _study_texts(study: dict) -> list[str | None]:
+def _study_texts(study: dict[str, Any]) -> list[str | None]:
     description = section(study, "descriptionModule")
     return [text(description.get("detailedDescription")), text(description.get("briefSummary"))]
 
 
-def protocol_actions(study: dict, ctx: MappingContext) -> list[dict]:
+def protocol_actions(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     all_interventions = interventions(study)
     actions = []
     placed: set[int] = set()
@@ -139,12 +151,12 @@ def protocol_actions(study: dict, ctx: MappingContext) -> list[dict]:
     return actions
 
 
-def plan_definition(study: dict, ctx: MappingContext) -> dict:
+def plan_definition(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any]:
     nct_id = ctx.nct_id
     resource_id = ids.plan_definition_id(nct_id)
     identification = section(study, "identificationModule")
     title = text(identification.get("briefTitle")) or text(identification.get("officialTitle"))
-    resource: dict = {
+    resource: dict[str, Any] = {
         "resourceType": "PlanDefinition",
         "id": resource_id,
         "url": ids.canonical_url("PlanDefinition", resource_id),

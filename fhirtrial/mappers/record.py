@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def section(study: dict, module: str) -> dict:
+def section(study: dict[str, Any], module: str) -> dict[str, Any]:
     """A module of `protocolSection` (e.g. "statusModule"), or {} when absent."""
     value = study.get("protocolSection", {}).get(module)
     return value if isinstance(value, dict) else {}
 
 
-def derived(study: dict, module: str) -> dict:
+def derived(study: dict[str, Any], module: str) -> dict[str, Any]:
     value = study.get("derivedSection", {}).get(module)
     return value if isinstance(value, dict) else {}
 
@@ -25,7 +25,7 @@ def dig(data: Any, *keys: str) -> Any:
     return data
 
 
-def items(data: Any, *keys: str) -> list:
+def items(data: Any, *keys: str) -> list[Any]:
     """A list found at `keys`, or [] when absent or not a list."""
     value = dig(data, *keys) if keys else data
     return value if isinstance(value, list) else []

@@ -93,7 +93,7 @@ def record_shape() -> dict[str, _Node]:
     return roots
 
 
-def conform_record(study: dict) -> tuple[dict, list[str]]:
+def conform_record(study: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """(the record with nulls, blank strings and wrongly typed values removed, a message for each
     value removed that was neither). The record given is not modified; unchanged parts are
     shared with it."""
@@ -129,7 +129,7 @@ def _conform(value: Any, node: _Node, path: list[str], problems: list[str]) -> A
         )
         return _DROP
     if found == "object" and node.fields:
-        result: dict | None = None  # a copy, made at the first change
+        result: dict[str, Any] | None = None  # a copy, made at the first change
         for index, (key, item) in enumerate(value.items()):
             below = node.fields.get(key)
             if below is None:
@@ -144,7 +144,7 @@ def _conform(value: Any, node: _Node, path: list[str], problems: list[str]) -> A
                 result[key] = kept
         return value if result is None else result
     if found == "array" and node.items is not None:
-        kept_items: list | None = None
+        kept_items: list[Any] | None = None
         path.append("[]")
         for index, item in enumerate(value):
             kept = _conform(item, node.items, path, problems)
@@ -166,7 +166,7 @@ def _preview(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def infer_shape(records: Iterable[dict]) -> dict[str, list[str]]:
+def infer_shape(records: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """Every field path of `records` (within CHECKED_KEYS) with the JSON types seen there."""
     seen: dict[str, set[str]] = {}
 

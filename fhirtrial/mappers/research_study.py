@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers import ids
 from fhirtrial.mappers.codes import (
     ARM_GROUP_TYPE,
@@ -29,14 +31,14 @@ from fhirtrial.mappers.study_status import (
 )
 
 
-def _identifiers(study: dict, ctx: MappingContext) -> list[dict]:
+def _identifiers(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     identification = section(study, "identificationModule")
     result = [{"use": "official", "system": NCT_IDENTIFIER_SYSTEM, "value": ctx.nct_id}]
     for alias in items(identification, "nctIdAliases"):
         if alias := text(alias):
             result.append({"use": "old", "system": NCT_IDENTIFIER_SYSTEM, "value": alias})
     if org_study_id := text(dig(identification, "orgStudyIdInfo", "id")):
-        identifier: dict = {
+        identifier: dict[str, Any] = {
             "use": "usual",
             "type": {"text": "Organization's unique protocol ID"},
             "value": org_study_id,
@@ -50,8 +52,10 @@ def _identifiers(study: dict, ctx: MappingContext) -> list[dict]:
     return result
 
 
-def _secondary_identifier(secondary: dict, value: str, ctx: MappingContext) -> dict:
-    identifier: dict = {"use": "secondary"}
+def _secondary_identifier(
+    secondary: dict[str, Any], value: str, ctx: MappingContext
+) -> dict[str, Any]:
+    identifier: dict[str, Any] = {"use": "secondary"}
     if id_type := text(secondary.get("type")):
         identifier["type"] = SECONDARY_ID_TYPE.concept(id_type, ctx)
     identifier["value"] = value
@@ -60,7 +64,7 @@ def _secondary_identifier(secondary: dict, value: str, ctx: MappingContext) -> d
     return identifier
 
 
-def _labels(identification: dict) -> list[dict]:
+def _labels(identification: dict[str, Any]) -> list[dict[str, Any]]:
     labels = []
     for title_type, key in (
         (TITLE_TYPE_SHORT, "briefTitle"),
@@ -72,14 +76,14 @@ def _labels(identification: dict) -> list[dict]:
     return labels
 
 
-def _focus(study: dict) -> list[dict]:
+def _focus(study: dict[str, Any]) -> list[dict[str, Any]]:
     names = [name for item in interventions(study) if (name := text(item.get("name")))]
     browse = derived(study, "interventionBrowseModule")
     return [{"concept": concept} for concept in concepts_with_mesh(names, browse)]
 
 
-def _recruitment(study: dict, ctx: MappingContext) -> dict:
-    recruitment: dict = {}
+def _recruitment(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any]:
+    recruitment: dict[str, Any] = {}
     enrollment = section(study, "designModule").get("enrollmentInfo") or {}
     count = enrollment.get("count")
     if isinstance(count, int) and count >= 0:
@@ -92,10 +96,10 @@ def _recruitment(study: dict, ctx: MappingContext) -> dict:
     return recruitment
 
 
-def _comparison_groups(study: dict, ctx: MappingContext) -> list[dict]:
+def _comparison_groups(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     groups = []
     for index, arm in enumerate(arms(study)):
-        group: dict = {
+        group: dict[str, Any] = {
             "linkId": arm_link_id(index),
             "name": text(arm.get("label")) or f"Arm {index + 1}",
         }
@@ -107,7 +111,7 @@ def _comparison_groups(study: dict, ctx: MappingContext) -> list[dict]:
     return groups
 
 
-def _outcome_measures(study: dict) -> list[dict]:
+def _outcome_measures(study: dict[str, Any]) -> list[dict[str, Any]]:
     module = section(study, "outcomesModule")
     measures = []
     for key, outcome_type in OUTCOME_TYPE.items():
@@ -115,7 +119,7 @@ def _outcome_measures(study: dict) -> list[dict]:
             name = text(dig(outcome, "measure"))
             if name is None:
                 continue
-            measure: dict = {}
+            measure: dict[str, Any] = {}
             if time_frame := text(outcome.get("timeFrame")):
                 measure["extension"] = [
                     {"url": OUTCOME_TIME_FRAME_EXTENSION, "valueString": time_frame}
@@ -128,14 +132,14 @@ def _outcome_measures(study: dict) -> list[dict]:
     return measures
 
 
-def _period(status_module: dict) -> dict | None:
+def _period(status_module: dict[str, Any]) -> dict[str, Any] | None:
     start = text(dig(status_module, "startDateStruct", "date"))
     end = text(dig(status_module, "completionDateStruct", "date"))
     period = {key: value for key, value in (("start", start), ("end", end)) if value}
     return period or None
 
 
-def _regions(study: dict) -> list[dict]:
+def _regions(study: dict[str, Any]) -> list[dict[str, Any]]:
     countries: list[str] = []
     for site in items(section(study, "contactsLocationsModule"), "locations"):
         country = text(dig(site, "country"))
@@ -144,7 +148,7 @@ def _regions(study: dict) -> list[dict]:
     return [country_concept(country) for country in countries]
 
 
-def _related_artifacts(study: dict, ctx: MappingContext) -> list[dict]:
+def _related_artifacts(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     nct_id = ctx.nct_id
     artifacts = [
         {
@@ -183,12 +187,12 @@ def _related_artifacts(study: dict, ctx: MappingContext) -> list[dict]:
     return artifacts
 
 
-def _citation(reference: object, ctx: MappingContext) -> list[dict]:
+def _citation(reference: object, ctx: MappingContext) -> list[dict[str, Any]]:
     citation = text(dig(reference, "citation"))
     pmid = text(dig(reference, "pmid"))
     if not citation and not pmid:
         return []
-    artifact: dict = {"type": "citation"}
+    artifact: dict[str, Any] = {"type": "citation"}
     if reference_type := text(dig(reference, "type")):
         artifact["classifier"] = [REFERENCE_TYPE.concept(reference_type, ctx)]
     if citation:
@@ -198,7 +202,7 @@ def _citation(reference: object, ctx: MappingContext) -> list[dict]:
     return [artifact]
 
 
-def _classifiers(study: dict, ctx: MappingContext) -> list[dict]:
+def _classifiers(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     concepts = classifiers(study)
     if last_known := last_known_status(study, ctx):
         concepts.append(last_known)
@@ -206,12 +210,12 @@ def _classifiers(study: dict, ctx: MappingContext) -> list[dict]:
 
 
 def research_study(
-    study: dict,
+    study: dict[str, Any],
     ctx: MappingContext,
     *,
     plan_definition_id: str,
     location_ids: list[str],
-) -> dict:
+) -> dict[str, Any]:
     nct_id = ctx.nct_id
     identification = section(study, "identificationModule")
     status_module = section(study, "statusModule")
@@ -219,7 +223,10 @@ def research_study(
     conditions = section(study, "conditionsModule")
     contacts = central_contacts(study)
 
-    resource: dict = {"resourceType": "ResearchStudy", "id": ids.research_study_id(nct_id)}
+    resource: dict[str, Any] = {
+        "resourceType": "ResearchStudy",
+        "id": ids.research_study_id(nct_id),
+    }
     if contacts:
         resource["contained"] = [practitioner for _, practitioner in contacts]
     resource["url"] = ids.canonical_url("ResearchStudy", nct_id)
@@ -228,7 +235,7 @@ def research_study(
     title = text(identification.get("briefTitle")) or text(identification.get("officialTitle"))
     if title:
         resource["title"] = title
-    optional: dict = {
+    optional: dict[str, Any] = {
         "label": _labels(identification),
         "protocol": [{"reference": ids.reference("PlanDefinition", plan_definition_id)}],
         "relatedArtifact": _related_artifacts(study, ctx),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers.codes import (
     ALLOCATION,
     EXPANDED_ACCESS_TYPE,
@@ -24,7 +26,7 @@ from fhirtrial.mappers.record import dig, items, section, text
 _PHASE_ORDER = ("NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4")
 
 
-def phase(study: dict, ctx: MappingContext) -> dict | None:
+def phase(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any] | None:
     """One CodeableConcept; CT.gov's ["PHASE1", "PHASE2"] becomes HL7 phase-1-phase-2."""
     values = [value for value in items(section(study, "designModule"), "phases") if text(value)]
     if not values:
@@ -34,14 +36,14 @@ def phase(study: dict, ctx: MappingContext) -> dict | None:
         ctx.warn_unknown(PHASE.field_path, value)
     known = sorted(set(values) - set(unknown), key=_PHASE_ORDER.index)
     label = "/".join(PHASE.displays[value] for value in known) or None
-    concept: dict = {}
+    concept: dict[str, Any] = {}
     if not unknown and (hl7 := HL7_PHASE.get(tuple(known))):
         concept["coding"] = [hl7]
     concept["text"] = " / ".join(part for part in [label, *unknown] if part)
     return concept
 
 
-def _design_concepts(design_info: dict, ctx: MappingContext) -> list[dict]:
+def _design_concepts(design_info: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     concepts = []
     for enum, key, label in (
         (ALLOCATION, "allocation", "Allocation"),
@@ -64,7 +66,7 @@ def _design_concepts(design_info: dict, ctx: MappingContext) -> list[dict]:
     return concepts
 
 
-def study_design(study: dict, ctx: MappingContext) -> list[dict]:
+def study_design(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     design = section(study, "designModule")
     concepts = []
     if study_type := text(design.get("studyType")):
@@ -74,16 +76,16 @@ def study_design(study: dict, ctx: MappingContext) -> list[dict]:
     return concepts + _design_concepts(design.get("designInfo") or {}, ctx)
 
 
-def primary_purpose(study: dict, ctx: MappingContext) -> dict | None:
+def primary_purpose(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any] | None:
     value = text(dig(section(study, "designModule"), "designInfo", "primaryPurpose"))
     return PRIMARY_PURPOSE.concept(value, ctx) if value else None
 
 
-def _flag(code: str) -> dict:
+def _flag(code: str) -> dict[str, Any]:
     return {"coding": [STUDY_FLAG.own_coding(code)], "text": STUDY_FLAG.displays[code]}
 
 
-def _expanded_access_types(study: dict) -> list[dict]:
+def _expanded_access_types(study: dict[str, Any]) -> list[dict[str, Any]]:
     types = section(study, "designModule").get("expandedAccessTypes") or {}
     return [
         {
@@ -95,7 +97,7 @@ def _expanded_access_types(study: dict) -> list[dict]:
     ]
 
 
-def classifiers(study: dict) -> list[dict]:
+def classifiers(study: dict[str, Any]) -> list[dict[str, Any]]:
     """Expanded-access types and the true oversight/record flags."""
     oversight = section(study, "oversightModule")
     concepts = _expanded_access_types(study)

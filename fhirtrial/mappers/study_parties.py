@@ -7,6 +7,8 @@ Practitioners so that their telecom survives.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers.codes import (
     AGENCY_CLASS,
     OFFICIAL_ROLE,
@@ -23,9 +25,12 @@ from fhirtrial.mappers.telecom import contact_telecom
 
 
 def _organization_party(
-    ref: OrganizationRef, role: dict, ctx: MappingContext, extra: list[dict] | None = None
-) -> dict:
-    party: dict = {"name": ref.name, "role": {"coding": [role]}, "party": ref.reference}
+    ref: OrganizationRef,
+    role: dict[str, Any],
+    ctx: MappingContext,
+    extra: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    party: dict[str, Any] = {"name": ref.name, "role": {"coding": [role]}, "party": ref.reference}
     classifier = []
     if ref.agency_class:
         classifier.append(AGENCY_CLASS.concept(ref.agency_class, ctx))
@@ -35,13 +40,13 @@ def _organization_party(
     return party
 
 
-def _responsible_party_marker(party_type: str, ctx: MappingContext) -> dict:
+def _responsible_party_marker(party_type: str, ctx: MappingContext) -> dict[str, Any]:
     concept = RESPONSIBLE_PARTY_TYPE.concept(party_type, ctx)
     concept["text"] = f"Responsible party: {concept['text']}"
     return concept
 
 
-def _sponsor_parties(study: dict, ctx: MappingContext) -> list[dict]:
+def _sponsor_parties(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     responsible = section(study, "sponsorCollaboratorsModule").get("responsibleParty") or {}
     party_type = text(dig(responsible, "type"))
     parties = []
@@ -55,7 +60,7 @@ def _sponsor_parties(study: dict, ctx: MappingContext) -> list[dict]:
     return parties
 
 
-def _responsible_investigator(study: dict, ctx: MappingContext) -> dict | None:
+def _responsible_investigator(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any] | None:
     responsible = section(study, "sponsorCollaboratorsModule").get("responsibleParty") or {}
     party_type = text(responsible.get("type"))
     if party_type is None or party_type == "SPONSOR":
@@ -63,7 +68,7 @@ def _responsible_investigator(study: dict, ctx: MappingContext) -> dict | None:
     name = text(responsible.get("investigatorFullName")) or text(responsible.get("oldNameTitle"))
     marker = _responsible_party_marker(party_type, ctx)
     role = RESPONSIBLE_PARTY_ROLE.get(party_type)
-    party: dict = {"role": {"coding": [role]} if role else {"text": marker["text"]}}
+    party: dict[str, Any] = {"role": {"coding": [role]} if role else {"text": marker["text"]}}
     if name:
         party["name"] = name
     classifier = [marker]
@@ -77,14 +82,14 @@ def _responsible_investigator(study: dict, ctx: MappingContext) -> dict | None:
     return party
 
 
-def _officials(study: dict, ctx: MappingContext) -> list[dict]:
+def _officials(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     parties = []
     for official in items(section(study, "contactsLocationsModule"), "overallOfficials"):
         name = text(dig(official, "name"))
         role = text(dig(official, "role"))
         if not name and not role:
             continue
-        party: dict = {}
+        party: dict[str, Any] = {}
         if name:
             party["name"] = name
         party["role"] = OFFICIAL_ROLE.concept(role, ctx) if role else {"text": "Study official"}
@@ -94,7 +99,7 @@ def _officials(study: dict, ctx: MappingContext) -> list[dict]:
     return parties
 
 
-def central_contacts(study: dict) -> list[tuple[str, dict]]:
+def central_contacts(study: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(contained id, Practitioner) per central contact with a name, phone or e-mail."""
     contacts = []
     for index, person in enumerate(
@@ -105,7 +110,7 @@ def central_contacts(study: dict) -> list[tuple[str, dict]]:
         if not name and not telecom:
             continue
         contained_id = f"central-contact-{index}"
-        practitioner: dict = {"resourceType": "Practitioner", "id": contained_id}
+        practitioner: dict[str, Any] = {"resourceType": "Practitioner", "id": contained_id}
         if name:
             practitioner["name"] = [{"text": name}]
         if telecom:
@@ -114,11 +119,11 @@ def central_contacts(study: dict) -> list[tuple[str, dict]]:
     return contacts
 
 
-def _contact_parties(contacts: list[tuple[str, dict]]) -> list[dict]:
+def _contact_parties(contacts: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     parties = []
     for contained_id, practitioner in contacts:
         name = dig(practitioner, "name")
-        party: dict = {}
+        party: dict[str, Any] = {}
         if name:
             party["name"] = name[0]["text"]
         party["role"] = {"coding": [PARTY_ROLE_RECRUITMENT_CONTACT]}
@@ -128,8 +133,8 @@ def _contact_parties(contacts: list[tuple[str, dict]]) -> list[dict]:
 
 
 def associated_parties(
-    study: dict, contacts: list[tuple[str, dict]], ctx: MappingContext
-) -> list[dict]:
+    study: dict[str, Any], contacts: list[tuple[str, dict[str, Any]]], ctx: MappingContext
+) -> list[dict[str, Any]]:
     parties = _sponsor_parties(study, ctx)
     if investigator := _responsible_investigator(study, ctx):
         parties.append(investigator)

@@ -7,6 +7,8 @@ and its dated milestones go to `progressStatus`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers.codes import (
     CLOSED_STATUSES,
     MILESTONE,
@@ -28,16 +30,16 @@ _MILESTONE_DATES = (
 )
 
 
-def overall_status(study: dict) -> str | None:
+def overall_status(study: dict[str, Any]) -> str | None:
     return text(section(study, "statusModule").get("overallStatus"))
 
 
-def research_study_status(study: dict) -> str:
+def research_study_status(study: dict[str, Any]) -> str:
     """The record is published on CT.gov and current, whatever stage the study is at."""
     return "unknown" if overall_status(study) == "WITHHELD" else "active"
 
 
-def protocol_status(study: dict) -> str:
+def protocol_status(study: dict[str, Any]) -> str:
     """PlanDefinition.status: the protocol is in use while the study runs, retired after."""
     status = overall_status(study)
     if status in OPEN_STATUSES or status in PAUSED_STATUSES:
@@ -60,14 +62,14 @@ def _date(date_struct: object) -> str | None:
     return text(dig(date_struct, "date"))
 
 
-def _current_state(study: dict, ctx: MappingContext) -> dict | None:
+def _current_state(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any] | None:
     status = overall_status(study)
     if status is None:
         return None
     return {"state": OVERALL_STATUS.concept(status, ctx)}
 
 
-def _overall_study_period(status_module: dict) -> dict | None:
+def _overall_study_period(status_module: dict[str, Any]) -> dict[str, Any] | None:
     start_struct = status_module.get("startDateStruct")
     end_struct = status_module.get("completionDateStruct")
     period = {
@@ -77,7 +79,7 @@ def _overall_study_period(status_module: dict) -> dict | None:
     }
     if not period:
         return None
-    entry: dict = {"state": {"coding": [OVERALL_STUDY_STATE], "text": "Overall study"}}
+    entry: dict[str, Any] = {"state": {"coding": [OVERALL_STUDY_STATE], "text": "Overall study"}}
     flags = [
         _date_actual(struct)
         for struct, present in ((start_struct, "start"), (end_struct, "end"))
@@ -89,14 +91,14 @@ def _overall_study_period(status_module: dict) -> dict | None:
     return entry
 
 
-def _milestones(status_module: dict) -> list[dict]:
+def _milestones(status_module: dict[str, Any]) -> list[dict[str, Any]]:
     entries = []
     for code, key in _MILESTONE_DATES:
         struct = status_module.get(key)
         date = _date(struct)
         if date is None:
             continue
-        entry: dict = {
+        entry: dict[str, Any] = {
             "state": {"coding": [MILESTONE.own_coding(code)], "text": MILESTONE.displays[code]}
         }
         actual = _date_actual(struct)
@@ -107,14 +109,14 @@ def _milestones(status_module: dict) -> list[dict]:
     return entries
 
 
-def progress_status(study: dict, ctx: MappingContext) -> list[dict]:
+def progress_status(study: dict[str, Any], ctx: MappingContext) -> list[dict[str, Any]]:
     """Current state first, then the overall-study period, then each dated milestone."""
     status_module = section(study, "statusModule")
     entries = [_current_state(study, ctx), _overall_study_period(status_module)]
     return [entry for entry in entries if entry] + _milestones(status_module)
 
 
-def last_known_status(study: dict, ctx: MappingContext) -> dict | None:
+def last_known_status(study: dict[str, Any], ctx: MappingContext) -> dict[str, Any] | None:
     """For UNKNOWN studies CT.gov keeps the status last reported before verification lapsed."""
     value = text(section(study, "statusModule").get("lastKnownStatus"))
     if value is None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhirtrial.mappers.record import dig, text
 
 
-def contact_telecom(person: object) -> list[dict]:
+def contact_telecom(person: object) -> list[dict[str, Any]]:
     telecom = []
     if phone := text(dig(person, "phone")):
         extension = text(dig(person, "phoneExt"))

@@ -18,7 +18,9 @@ systems that only show narratives.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from html import escape
+from typing import Any
 
 from fhirtrial.eligibility.evaluation import CriterionResult, StudyEvaluation
 from fhirtrial.eligibility.evaluation.explanation import Explanation, explain
@@ -44,16 +46,16 @@ def research_subject(
     *,
     rid: str,
     study_id: str,
-    subject: dict,
+    subject: dict[str, Any],
     verdict: str,
     evaluation: StudyEvaluation | None,
     score: float,
     as_of: str,
     distance: float | None,
     note: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     explanation = explain(evaluation) if evaluation is not None else None
-    resource: dict = {
+    resource: dict[str, Any] = {
         "resourceType": "ResearchSubject",
         "id": rid,
         "text": _narrative(study_id, verdict, explanation, note),
@@ -87,7 +89,9 @@ def research_subject(
     return resource
 
 
-def _narrative(study_id: str, verdict: str, explanation: Explanation | None, note: str | None):
+def _narrative(
+    study_id: str, verdict: str, explanation: Explanation | None, note: str | None
+) -> dict[str, str]:
     lines = [f"<p><b>{escape(study_id)}: {escape(_STATE_DISPLAY[verdict])}</b></p>"]
     if explanation is not None:
         lines.append(f"<p>{escape(explanation.summary)}</p>")
@@ -113,8 +117,8 @@ def assessment_extension(
     as_of: str,
     distance: float | None,
     note: str | None,
-) -> dict:
-    parts: list[dict] = [
+) -> dict[str, Any]:
+    parts: list[dict[str, Any]] = [
         {"url": "asOf", "valueDate": as_of},
         {"url": "score", "valueDecimal": score},
     ]
@@ -151,7 +155,7 @@ def assessment_extension(
                     }
                 )
         for cohort in evaluation.matching_cohorts:
-            cohort_parts = [{"url": "linkId", "valueString": cohort.link_id}]
+            cohort_parts: list[dict[str, Any]] = [{"url": "linkId", "valueString": cohort.link_id}]
             if cohort.name:
                 cohort_parts.append({"url": "name", "valueString": cohort.name})
             cohort_parts += [
@@ -164,14 +168,14 @@ def assessment_extension(
     return {"url": ASSESSMENT_URL, "extension": parts}
 
 
-def _flatten(results: list[CriterionResult] | tuple[CriterionResult, ...]):
+def _flatten(results: Sequence[CriterionResult]) -> Iterator[CriterionResult]:
     for result in results:
         yield result
         yield from _flatten(result.children)
 
 
-def _criterion_parts(criterion: CriterionResult) -> list[dict]:
-    parts = [
+def _criterion_parts(criterion: CriterionResult) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = [
         {"url": "linkId", "valueString": criterion.link_id},
         {"url": "result", "valueCode": criterion.result},
     ]

@@ -25,7 +25,7 @@ from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_grou
 from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES
 from fhirtrial.eligibility.evaluation.facts import condition_concepts
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
 
 ANY_DIAGNOSIS = "*"
@@ -57,7 +57,7 @@ class PatientKeys:
 
 
 def criteria_keys(
-    evidence_variable: dict[str, Any] | None, comparison_groups: list[dict] | None
+    evidence_variable: dict[str, Any] | None, comparison_groups: list[dict[str, Any]] | None
 ) -> CriteriaKeys:
     if not evidence_variable:
         return CriteriaKeys((ANY_DIAGNOSIS,), NO_MIN_AGE, NO_MAX_AGE, ANY_SEX)
@@ -90,18 +90,10 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
     )
 
 
-def _texts(concept) -> Iterable[str]:
-    if concept.text:
-        yield concept.text
-    for coding in concept.codings:
-        if coding.display:
-            yield coding.display
-
-
 # ---------------------------------------------------------------- diagnosis
 
 
-def _diagnoses(plan: StudyPlan, comparison_groups: list[dict] | None) -> tuple[str, ...]:
+def _diagnoses(plan: StudyPlan, comparison_groups: list[dict[str, Any]] | None) -> tuple[str, ...]:
     groups = comparison_group_aliases(plan.cohort_keys, comparison_groups)
     cohorts: list[Cohort] = [aliases for _, _, aliases in groups] or [None]
     union: set[str] = set()
@@ -142,17 +134,17 @@ def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
 
 
 def _combine(
-    code: str | None, threshold: int | None, required: list[frozenset[str] | None]
+    code: CombinationCode | None, threshold: int | None, required: list[frozenset[str] | None]
 ) -> frozenset[str] | None:
     if not required:
         return None  # an emptied combination is satisfied
+    known = [r for r in required if r is not None]
     if (code or "all-of") == "all-of":
-        known = [r for r in required if r is not None]
         return min(known, key=len) if known else None
     if code == "any-of" or (code == "at-least" and (threshold or 1) >= 1):
-        if any(r is None for r in required):
+        if len(known) < len(required):
             return None
-        return frozenset().union(*required)
+        return frozenset().union(*known)
     return None
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
-from fhirtrial.eligibility.evaluation import StudyEvaluation, evaluate_study
+from fhirtrial.eligibility.evaluation import CriterionResult, StudyEvaluation, evaluate_study
 from fhirtrial.eligibility.evaluation.explanation import Explanation, explain
 from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of_text
 from fhirtrial.errors import BadRequest, Issue
@@ -55,7 +56,7 @@ class StudyMatch:
         return explain(self.evaluation) if self.evaluation is not None else None
 
     @property
-    def criteria(self):
+    def criteria(self) -> list[CriterionResult]:
         return self.evaluation.criteria if self.evaluation is not None else []
 
 
@@ -65,11 +66,11 @@ class MatchResult:
     record: PatientRecord
     matches: list[StudyMatch]
     """Ranked; only the first `count` (those with `subjects`) are returned."""
-    subjects: list[dict]
-    studies: list[dict]
+    subjects: list[dict[str, Any]]
+    studies: list[dict[str, Any]]
     candidates: int
     origin: Point | None = None
-    patient_reference: dict = field(default_factory=dict)
+    patient_reference: dict[str, Any] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -261,7 +262,7 @@ async def _evaluate(
 
 
 def _evaluate_one(
-    evidence_variable: dict, candidate: IndexEntry, record: PatientRecord, as_of: date
+    evidence_variable: dict[str, Any], candidate: IndexEntry, record: PatientRecord, as_of: date
 ) -> tuple[StudyEvaluation | None, str | None]:
     try:
         return (

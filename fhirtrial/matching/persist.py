@@ -4,6 +4,7 @@ written in one transaction (`write_units`), with ids that make a repeated match 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from fhirtrial.errors import BadRequest, PreconditionFailed
 from fhirtrial.patient.record import PatientRecord
@@ -13,7 +14,7 @@ from fhirtrial.store.database import Database
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 
-def bundle_patient(bundle: dict) -> tuple[dict, str | None]:
+def bundle_patient(bundle: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     """The Patient resource of a (checked) bundle and its fullUrl."""
     for entry in bundle.get("entry") or ():
         resource = entry.get("resource") if isinstance(entry, dict) else None
@@ -22,10 +23,10 @@ def bundle_patient(bundle: dict) -> tuple[dict, str | None]:
     raise BadRequest("the Bundle holds no Patient resource")
 
 
-def subject_reference(record: PatientRecord, bundle: dict) -> tuple[str, dict]:
+def subject_reference(record: PatientRecord, bundle: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """How a non-persisted ResearchSubject points at the patient: as the bundle names it."""
     patient, full_url = bundle_patient(bundle)
-    reference: dict = {}
+    reference: dict[str, Any] = {}
     if patient.get("id"):
         reference["reference"] = f"Patient/{patient['id']}"
     elif full_url:
@@ -38,7 +39,9 @@ def subject_reference(record: PatientRecord, bundle: dict) -> tuple[str, dict]:
     return key, reference
 
 
-async def prepare_patient(database: Database, bundle: dict) -> tuple[str, dict, dict]:
+async def prepare_patient(
+    database: Database, bundle: dict[str, Any]
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """(key, reference, resource to store): the stored Patient with this identifier keeps its
     id; otherwise the id derives from the identifier, so concurrent first matches agree."""
     patient, _ = bundle_patient(bundle)
@@ -75,11 +78,13 @@ async def prepare_patient(database: Database, bundle: dict) -> tuple[str, dict, 
     return key, reference, resource
 
 
-async def store(database: Database, patient: dict, subjects: list[dict]) -> dict[str, str]:
+async def store(
+    database: Database, patient: dict[str, Any], subjects: list[dict[str, Any]]
+) -> dict[str, str]:
     return (await write_units(database, [patient, *subjects])).states
 
 
-def _identifier(patient: dict) -> dict | None:
+def _identifier(patient: dict[str, Any]) -> dict[str, Any] | None:
     for identifier in patient.get("identifier") or ():
         if (
             isinstance(identifier, dict)
@@ -91,16 +96,17 @@ def _identifier(patient: dict) -> dict | None:
     return None
 
 
-def _identifier_key(identifier: dict) -> str:
+def _identifier_key(identifier: dict[str, Any]) -> str:
     return f"{identifier['system']}|{identifier['value']}"
 
 
-def _display(patient: dict) -> str | None:
+def _display(patient: dict[str, Any]) -> str | None:
     for name in patient.get("name") or ():
         if not isinstance(name, dict):
             continue
-        if isinstance(name.get("text"), str):
-            return name["text"]
+        text = name.get("text")
+        if isinstance(text, str):
+            return text
         given = [g for g in name.get("given") or () if isinstance(g, str)]
         family = name.get("family") if isinstance(name.get("family"), str) else None
         parts = [*given, family] if family else given

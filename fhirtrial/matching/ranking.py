@@ -17,7 +17,7 @@ class Ranked(Protocol):
     distance: float | None
 
 
-def rank_key(match: Ranked) -> tuple:
+def rank_key(match: Ranked) -> tuple[int, float, float, str]:
     distance = match.distance if match.distance is not None else math.inf
     return (_CLASS[match.verdict], -match.score, distance, match.study_id)
 

@@ -61,10 +61,10 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
     values = operation_parameters(MATCH_DEFINITION).read(body, _READERS)
     ((bundle, bundle_path),) = values["patient"]
 
-    def one(name: str, default=None):
+    def one(name: str, default: Any = None) -> Any:
         return values[name][0] if name in values else default
 
-    def many(name: str) -> list:
+    def many(name: str) -> list[Any]:
         return values.get(name, [])
 
     try:
@@ -92,7 +92,7 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
     )
 
 
-def _patient(argument: Argument) -> tuple[dict, str]:
+def _patient(argument: Argument) -> tuple[dict[str, Any], str]:
     return argument.value, f"{argument.where}.resource"
 
 

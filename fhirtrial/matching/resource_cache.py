@@ -2,17 +2,18 @@
 as compact JSON by type, id and version.
 
 Stored as orjson bytes (a fraction of the memory of the parsed dict, and cheap to parse back)
-in a bounded LRU, so a warm server answers `$match` without reading catalog
-resources from the database: the match index tells which version is current. Each process's
-cache is held by its `service.MatchService`.
+in an LRU bounded by their total size (`fhirtrial.lru`), so a warm server answers `$match`
+without reading catalog resources from the database: the match index tells which version is
+current. Each process's cache is held by its `service.MatchService`.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from typing import Any
 
 import orjson
 
+from fhirtrial.lru import LRU
 from fhirtrial.store.database import Database
 from fhirtrial.store.lookup import find_in
 
@@ -22,36 +23,28 @@ Key = tuple[str, str, int]
 
 
 class ResourceCache:
-    def __init__(self, limit_bytes: int = _LIMIT_BYTES) -> None:
-        self._entries: OrderedDict[Key, bytes] = OrderedDict()
-        self._size = 0
-        self._limit = limit_bytes
+    """Resources by (type, id, version), at most ``limit_bytes`` of their JSON in all."""
 
-    def get(self, key: Key) -> dict | None:
+    def __init__(self, limit_bytes: int = _LIMIT_BYTES) -> None:
+        self._entries: LRU[Key, bytes] = LRU(max_weight=limit_bytes, weigh=len)
+
+    def get(self, key: Key) -> dict[str, Any] | None:
         raw = self._entries.get(key)
         if raw is None:
             return None
-        self._entries.move_to_end(key)
-        return orjson.loads(raw)
+        resource: dict[str, Any] = orjson.loads(raw)
+        return resource
 
-    def put(self, key: Key, resource: dict) -> None:
-        raw = orjson.dumps(resource)
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._size -= len(old)
-        self._entries[key] = raw
-        self._size += len(raw)
-        while self._size > self._limit and self._entries:
-            _, dropped = self._entries.popitem(last=False)
-            self._size -= len(dropped)
+    def put(self, key: Key, resource: dict[str, Any]) -> None:
+        self._entries.put(key, orjson.dumps(resource))
 
 
 async def load_current(
     database: Database, cache: ResourceCache, resource_type: str, wanted: dict[str, int | None]
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """id → resource for the wanted (id → version) pairs; a version the cache does not hold (or
     None: unknown) is read from the database, whatever its current version is."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     missing = []
     for rid, version in wanted.items():
         resource = cache.get((resource_type, rid, version)) if version is not None else None

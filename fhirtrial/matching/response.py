@@ -5,13 +5,14 @@ OperationOutcome (mode outcome)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fhirtrial.matching.matcher import MatchResult
 from fhirtrial.matching.ranking import search_score
 from fhirtrial.resources.outcome import operation_outcome
 
 
-def match_bundle(result: MatchResult, base: str, *, persisted: bool) -> dict:
+def match_bundle(result: MatchResult, base: str, *, persisted: bool) -> dict[str, Any]:
     entries = []
     for match, subject in zip(result.returned, result.subjects, strict=True):
         full_url = (

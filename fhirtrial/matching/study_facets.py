@@ -9,6 +9,7 @@ either kind, including the R4 `ResearchStudy.status` codes the CodeX matching dr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of_text
 from fhirtrial.mappers.codes import (
@@ -45,7 +46,7 @@ class UnknownValue(ValueError):
     pass
 
 
-def status_keys(study: dict) -> list[str]:
+def status_keys(study: dict[str, Any]) -> list[str]:
     found: set[str] = set()
     for entry in study.get("progressStatus") or ():
         state = entry.get("state") if isinstance(entry, dict) else None
@@ -97,7 +98,7 @@ _HL7_PHASES = {
 }
 
 
-def phase_keys(study: dict) -> list[str]:
+def phase_keys(study: dict[str, Any]) -> list[str]:
     """HL7 research-study-phase codes; a combined phase also answers to each of its parts."""
     keys: set[str] = set()
     for coding in (study.get("phase") or {}).get("coding") or ():
@@ -124,7 +125,7 @@ def parse_phases(values: Iterable[str]) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def condition_terms(study: dict) -> tuple[list[str], list[str], list[str]]:
+def condition_terms(study: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
     """The study's conditions and keywords: folded texts, `system|code` keys and concepts."""
     texts: list[str] = []
     codes: list[str] = []
@@ -145,7 +146,7 @@ def condition_terms(study: dict) -> tuple[list[str], list[str], list[str]]:
     return sorted(set(texts)), sorted(set(codes)), sorted(concepts)
 
 
-def open_site(location: dict) -> bool:
+def open_site(location: dict[str, Any]) -> bool:
     statuses = [
         coding.get("code")
         for concept in location.get("characteristic") or ()

@@ -109,7 +109,7 @@ def _entry_problem(entry: Any) -> str | None:
     return None
 
 
-def _patient_problem(patient: dict) -> str | None:
+def _patient_problem(patient: dict[str, Any]) -> str | None:
     gender = patient.get("gender")
     if gender is not None and gender not in _GENDERS:
         return f"Patient.gender {gender!r} is not one of {', '.join(_GENDERS)}"

@@ -10,9 +10,12 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from fhirtrial.patient.values import EMPTY_CONCEPT, Concept, Quantity, Range, Ratio
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 ObservationValue = Quantity | Concept | Range | Ratio | str | bool | int | date
 """``Observation.value[x]``: note that ``bool`` is tested before ``int`` by careful callers."""
@@ -20,18 +23,19 @@ ObservationValue = Quantity | Concept | Range | Ratio | str | bool | int | date
 ACTIVE_CLINICAL_STATUSES = frozenset({"active", "recurrence", "relapse"})
 INACTIVE_CLINICAL_STATUSES = frozenset({"inactive", "remission", "resolved"})
 
-_Frozen = TypeVar("_Frozen")
+_Frozen = TypeVar("_Frozen", bound="DataclassInstance")
 
 
 def _fast_init(cls: type[_Frozen]) -> type[_Frozen]:
     """Give a frozen, slotted dataclass an ``__init__`` that fills its slots directly.
 
     The ``__init__`` dataclasses writes for a frozen class calls ``object.__setattr__`` once per
-    field, which makes building a 15-field item about 4 times slower than through the slots' own
-    setters; a bundle holds hundreds of items. Same signature; the instances stay immutable.
+    field, which makes building an item several times slower than through the slots' own setters
+    (bench/README.md); a bundle holds hundreds of items. Same signature; the instances stay
+    immutable.
     """
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    names = [f.name for f in dataclasses.fields(cls)]
+    for f in dataclasses.fields(cls):
         if not f.init or f.default is not dataclasses.MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: only plain required fields are supported")
     if hasattr(cls, "__post_init__") or "__dict__" in dir(cls):
@@ -43,7 +47,7 @@ def _fast_init(cls: type[_Frozen]) -> type[_Frozen]:
     init = setters["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__init__ = init  # type: ignore[method-assign]
+    cls.__init__ = init  # type: ignore[method-assign]  # replacing __init__ is the point
     return cls
 
 

@@ -32,6 +32,7 @@ from fhirtrial.patient.values import (
     SNOMED,
     Concept,
     ConceptReader,
+    Quantity,
     first_text,
     parse_fhir_date,
     read_period,
@@ -168,7 +169,9 @@ def read_condition(
     )
 
 
-def _condition_date(resource: dict[str, Any], prefix: str, ref: str, ctx: ReadContext):
+def _condition_date(
+    resource: dict[str, Any], prefix: str, ref: str, ctx: ReadContext
+) -> date | None:
     raw = resource.get(prefix + "DateTime")
     if raw is not None:
         return ctx.event_date(raw, ref, prefix + "DateTime")
@@ -525,7 +528,7 @@ def _request_period(
     return authored, None
 
 
-def _medication_dose(resource: dict[str, Any], kind: str):
+def _medication_dose(resource: dict[str, Any], kind: str) -> Quantity | None:
     if kind == "MedicationAdministration":
         dosage = resource.get("dosage")
         return read_quantity(dosage.get("dose")) if isinstance(dosage, dict) else None

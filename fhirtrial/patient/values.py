@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from enum import Enum
+from typing import Any, Final, NamedTuple
 
 from fhirtrial.lru import LRU
 
@@ -182,7 +183,7 @@ class ConceptReader:
     __slots__ = ("_cache",)
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[Any, ...], Concept] = {}
+        self._cache: dict[tuple[Any, ...], Concept | None] = {}
 
     def concept(self, raw: Any) -> Concept | None:
         if raw.__class__ is not dict:
@@ -203,7 +204,7 @@ class ConceptReader:
         except TypeError:  # an unhashable value (a list or object where a string belongs)
             return read_concept(raw)
         if found is None:
-            found = self._cache[key] = read_concept(raw)  # type: ignore[assignment]
+            found = self._cache[key] = read_concept(raw)
         return found
 
     def concepts(self, raw: Any) -> tuple[Concept, ...]:
@@ -292,13 +293,18 @@ def parse_fhir_date(value: Any, *, end: bool = False) -> date | None:
     key = (value, end)
     cached = _DATE_CACHE.get(key, _MISSING)
     if cached is not _MISSING:
-        return cached  # type: ignore[return-value]
+        return cached
     result = _parse_date(value.strip(), end)
     _DATE_CACHE.put(key, result)
     return result
 
 
-_MISSING = object()
+class _Missing(Enum):
+    MISSING = 0
+
+
+# An enum member rather than object(), so that `is not _MISSING` narrows the cached value's type.
+_MISSING: Final = _Missing.MISSING
 
 
 def _parse_date(text: str, end: bool) -> date | None:

@@ -13,14 +13,15 @@ How the store keeps and indexes them is fhirtrial.store.search_keys.
 """
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.registry import SearchParameter
 
 
-def parameter_values(resource: dict, param: SearchParameter) -> dict[str, list]:
+def parameter_values(resource: dict[str, Any], param: SearchParameter) -> dict[str, list[Any]]:
     """The values of one search parameter in a resource: under its name, and for a string
     parameter also the unfolded text under "<name>:exact"."""
     elements = [e for path in param.paths for e in walk(resource, path)]
@@ -157,7 +158,7 @@ def normalize_reference(ref: str) -> str | None:
     return f"{parts[-2]}/{parts[-1]}"
 
 
-def _date_range(element: Any):
+def _date_range(element: Any) -> tuple[datetime, datetime] | None:
     if isinstance(element, str):
         return parse_range(element)
     if isinstance(element, dict) and ("start" in element or "end" in element):
@@ -171,8 +172,8 @@ def _date_range(element: Any):
     return None
 
 
-def _dedupe(values) -> list:
-    seen: dict = {}
+def _dedupe(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
     for v in values:
         seen.setdefault(v, None)
     return list(seen)

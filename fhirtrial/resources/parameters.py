@@ -74,7 +74,7 @@ class ParameterDefinition:
     """What the entry must carry, for messages: `valueString or a valueAttachment`."""
 
     @classmethod
-    def of(cls, parameter: dict) -> ParameterDefinition:
+    def of(cls, parameter: dict[str, Any]) -> ParameterDefinition:
         name = parameter["name"]
         high = parameter.get("max", "1")
         parts = parameter.get("part")
@@ -144,7 +144,7 @@ class OperationParameters:
     parameters: Mapping[str, ParameterDefinition]
 
     @classmethod
-    def of(cls, definition: dict) -> OperationParameters:
+    def of(cls, definition: dict[str, Any]) -> OperationParameters:
         parameters = {
             p["name"]: ParameterDefinition.of(p)
             for p in definition.get("parameter", [])
@@ -152,7 +152,9 @@ class OperationParameters:
         }
         return cls(definition["code"], parameters)
 
-    def read(self, body: dict, readers: Mapping[str, Reader] | None = None) -> dict[str, list]:
+    def read(
+        self, body: dict[str, Any], readers: Mapping[str, Reader] | None = None
+    ) -> dict[str, list[Any]]:
         """{parameter name: [what its reader made of each entry, in order]} for the parameters
         present (an `Argument` for a parameter without reader); BadRequest at the first entry
         that the definition does not allow, or for a parameter missing."""
@@ -179,12 +181,12 @@ def operation_parameters(url: str) -> OperationParameters:
 
 
 def _read_entries(
-    entries: Iterator[tuple[str, dict]],
+    entries: Iterator[tuple[str, dict[str, Any]]],
     definitions: Mapping[str, ParameterDefinition],
     unknown: Callable[[str, Any], str],
     readers: Mapping[str, Reader],
-) -> dict[str, list]:
-    read: dict[str, list] = {}
+) -> dict[str, list[Any]]:
+    read: dict[str, list[Any]] = {}
     for where, entry in entries:
         name = entry.get("name")
         definition = definitions.get(name) if isinstance(name, str) else None
@@ -209,7 +211,7 @@ def _read_entries(
 
 
 def _read_parts(
-    parts: list, definition: ParameterDefinition, where: str
+    parts: list[Any], definition: ParameterDefinition, where: str
 ) -> dict[str, list[Argument]]:
     assert definition.parts is not None
     read = _read_entries(
@@ -227,7 +229,7 @@ def _read_parts(
     return read
 
 
-def _entries(entries: Any, where: str) -> Iterator[tuple[str, dict]]:
+def _entries(entries: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(FHIRPath of the entry, the entry) for each entry of a `parameter` or `part` list."""
     if not isinstance(entries, list):
         raise BadRequest(f"{where} must be a list", expression=[where])

@@ -3,6 +3,7 @@
 Routes, MongoDB indexes and the CapabilityStatement are all generated from this one table.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 HL7_SP = "http://hl7.org/fhir/SearchParameter/"
@@ -37,7 +38,12 @@ class ResourceType:
 
 
 def _std(
-    resource: str, name: str, type_: str, paths: str, description: str, targets=()
+    resource: str,
+    name: str,
+    type_: str,
+    paths: str,
+    description: str,
+    targets: Iterable[str] = (),
 ) -> SearchParameter:
     return SearchParameter(
         name=name,

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from fhirtrial.errors import BadRequest
 from fhirtrial.resources.dates import parse_range
@@ -36,7 +37,9 @@ class Criterion:
 
     param: SearchParameter
     modifier: str
-    values: tuple  # encoded for the store: strings, DateBounds, or booleans for :missing
+    # Encoded for the store: strings, DateBounds (date parameters, _lastUpdated), or one boolean
+    # for :missing; the parameter's type and the modifier tell which.
+    values: tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,15 @@ def parse_search(
     return query
 
 
-def _apply_control(query, spec, name, modifier, value, registry, max_count) -> None:
+def _apply_control(
+    query: SearchQuery,
+    spec: ResourceType,
+    name: str,
+    modifier: str,
+    value: str,
+    registry: dict[str, ResourceType],
+    max_count: int,
+) -> None:
     if name == "_count":
         query.count = min(_non_negative_int(name, value), max_count)
     elif name == "_offset":
@@ -150,7 +161,9 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
     return (field, direction)
 
 
-def _include(reverse: bool, value: str, modifier: str, spec, registry) -> Include:
+def _include(
+    reverse: bool, value: str, modifier: str, spec: ResourceType, registry: dict[str, ResourceType]
+) -> Include:
     parts = value.split(":")
     if len(parts) < 2:
         raise BadRequest(f"_include/_revinclude must be Type:param[:target], got '{value}'")
@@ -167,7 +180,7 @@ def _include(reverse: bool, value: str, modifier: str, spec, registry) -> Includ
     return Include(source, param, target, reverse)
 
 
-def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple:
+def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
     if modifier == "missing":
         if raw not in ("true", "false"):
             raise BadRequest(f":missing takes true or false, got '{raw}'")

@@ -1,10 +1,12 @@
 """Validation of incoming resources against the FHIR R5 models of `fhir.resources`."""
 
 from functools import cache
+from typing import Any, cast
 
 import orjson
 from fhir.resources import get_fhir_model_class
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from fhirtrial.errors import BadRequest, Issue, Unprocessable
 
@@ -40,14 +42,14 @@ REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
 
 
 @cache
-def model_class(resource_type: str):
+def model_class(resource_type: str) -> type[BaseModel] | None:
     try:
         return get_fhir_model_class(resource_type)
     except (KeyError, ValueError):
         return None
 
 
-def validate_resource(resource: dict) -> None:
+def validate_resource(resource: dict[str, Any]) -> None:
     """Raise Unprocessable (422) with one issue per problem, each naming the element path."""
     resource_type = resource.get("resourceType")
     if not isinstance(resource_type, str):
@@ -67,7 +69,7 @@ def validate_resource(resource: dict) -> None:
         raise Unprocessable(issues)
 
 
-def _null_issues(resource: dict, resource_type: str) -> list[Issue]:
+def _null_issues(resource: dict[str, Any], resource_type: str) -> list[Issue]:
     """FHIR JSON has no nulls (the models let some through), except as placeholders in an array
     of primitives that lines its values up with their extensions (`given` / `_given`)."""
     if b"null" not in orjson.dumps(resource):  # far cheaper than the walk; nearly always true
@@ -105,7 +107,7 @@ def _null_issues(resource: dict, resource_type: str) -> list[Issue]:
 _MAX_PROBES = 200
 
 
-def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
+def _crash_issue(model: type[BaseModel], resource: dict[str, Any], exc: Exception) -> Issue:
     """An issue naming the element whose value made the model's validator fail, rather than a
     500. Found by validating smaller and smaller parts of the resource: each step keeps the one
     child that, alone on its path, still makes validation fail (ordinary validation errors of the
@@ -113,13 +115,14 @@ def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     resource_type = resource["resourceType"]
     probes = 0
 
-    def alone(keys: list[str | int], leaf: object) -> dict:
+    def alone(keys: list[str | int], leaf: object) -> dict[str, Any]:
         """A resource holding only `leaf`, at the path `keys`."""
         for key in reversed(keys):
             leaf = [leaf] if isinstance(key, int) else {key: leaf}
-        return {"resourceType": resource_type, **leaf}
+        # The path starts with an element name: `leaf` is now an object.
+        return {"resourceType": resource_type, **cast(dict[str, Any], leaf)}
 
-    def fails(candidate: dict) -> bool:
+    def fails(candidate: dict[str, Any]) -> bool:
         nonlocal probes
         probes += 1
         if probes > _MAX_PROBES:  # a crafted wide body must not cost thousands of validations
@@ -155,7 +158,7 @@ def _crash_issue(model, resource: dict, exc: Exception) -> Issue:
     )
 
 
-def _issue(resource_type: str, err: dict) -> Issue:
+def _issue(resource_type: str, err: ErrorDetails) -> Issue:
     path = _fhir_path(resource_type, err.get("loc", ()))
     message = err.get("msg", "invalid value")
     if err.get("type") == "extra_forbidden":
@@ -168,7 +171,7 @@ def _issue(resource_type: str, err: dict) -> Issue:
     )
 
 
-def _fhir_path(resource_type: str, loc: tuple) -> str:
+def _fhir_path(resource_type: str, loc: tuple[int | str, ...]) -> str:
     path = resource_type
     for part in loc:
         if isinstance(part, int):
@@ -178,7 +181,7 @@ def _fhir_path(resource_type: str, loc: tuple) -> str:
     return path
 
 
-def _binding_issues(resource: dict) -> list[Issue]:
+def _binding_issues(resource: dict[str, Any]) -> list[Issue]:
     resource_type = resource["resourceType"]
     issues = []
     for (owner, element), allowed in REQUIRED_CODES.items():

@@ -10,12 +10,14 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from pymongo import InsertOne, ReplaceOne
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, OperationFailure
 
 from fhirtrial.errors import Conflict
-from fhirtrial.store.database import Database
+from fhirtrial.store.database import Database, MongoCollection
 from fhirtrial.store.documents import (
     STORED_FIELDS,
     Stored,
@@ -44,12 +46,12 @@ class WrittenBatch:
     stored: dict[str, Stored] = field(default_factory=dict)
 
 
-SearchFields = dict[str, dict]
+SearchFields = dict[str, dict[str, Any]]
 
 
 async def write_units(
     database: Database,
-    resources: list[dict],
+    resources: list[dict[str, Any]],
     search: SearchFields | None = None,
     *,
     anchors: dict[str, str] | None = None,
@@ -95,7 +97,9 @@ async def write_units(
     raise AssertionError("unreachable")
 
 
-async def _current_documents(collection, ids: list[str], session) -> dict[str, dict]:
+async def _current_documents(
+    collection: MongoCollection, ids: list[str], session: AsyncClientSession | None
+) -> dict[str, dict[str, Any]]:
     return {
         doc["_id"]: doc
         async for doc in find_in(collection, "_id", ids, STORED_FIELDS, session=session)
@@ -104,13 +108,13 @@ async def _current_documents(collection, ids: list[str], session) -> dict[str, d
 
 async def _write(
     database: Database,
-    resources: list[dict],
+    resources: list[dict[str, Any]],
     search: SearchFields,
     anchors: dict[str, str],
-    session,
+    session: AsyncClientSession | None,
 ) -> WrittenBatch:
     unique = {f"{r['resourceType']}/{r['id']}": r for r in resources}
-    by_type: dict[str, list[dict]] = defaultdict(list)
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for resource in unique.values():
         by_type[resource["resourceType"]].append(resource)
     # Anchors first, so that whether each was found is known before its dependants are written.
@@ -126,8 +130,8 @@ async def _write(
             r["id"] for r in items if anchors.get(f"{resource_type}/{r['id']}") not in never_stored
         ]
         current = await _current_documents(cols.current, ids, session)
-        history: list[dict] = []
-        writes: list[InsertOne[dict] | ReplaceOne[dict]] = []
+        history: list[dict[str, Any]] = []
+        writes: list[InsertOne[dict[str, Any]] | ReplaceOne[dict[str, Any]]] = []
         for resource in items:
             rid = resource["id"]
             doc = current.get(rid)

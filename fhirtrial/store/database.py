@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -12,6 +13,9 @@ from fhirtrial.store.search_keys import search_fields
 
 log = logging.getLogger("fhirtrial.store")
 
+# The driver's collections hold and return documents as dicts.
+MongoCollection = AsyncCollection[dict[str, Any]]
+
 CONDITIONAL_GUARDS = "_conditional_guards"
 STORE_META = "_store_meta"
 # Version 2: string keys moved from `k` to `t`, fewer redundant keys (see store.search_keys).
@@ -21,8 +25,8 @@ _UPGRADE_BATCH = 500
 
 @dataclass
 class Collections:
-    current: AsyncCollection
-    history: AsyncCollection
+    current: MongoCollection
+    history: MongoCollection
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,11 @@ class Capabilities:
 
 
 class Database:
-    def __init__(self, client: AsyncMongoClient, name: str, types: dict[str, ResourceType]) -> None:
+    def __init__(
+        self, client: AsyncMongoClient[dict[str, Any]], name: str, types: dict[str, ResourceType]
+    ) -> None:
         self.client = client
-        self.db: AsyncDatabase = client[name]
+        self.db: AsyncDatabase[dict[str, Any]] = client[name]
         self.types = types
         self._collections = {t: Collections(self.db[t], self.db[f"{t}_history"]) for t in types}
         self.guards = self.db[CONDITIONAL_GUARDS]
@@ -49,7 +55,7 @@ class Database:
     def connect(
         cls, url: str, name: str, types: dict[str, ResourceType], *, timeout_ms: int = 3000
     ) -> "Database":
-        client: AsyncMongoClient = AsyncMongoClient(
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
             url,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,

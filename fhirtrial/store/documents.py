@@ -19,7 +19,7 @@ fhirtrial.store.batch): two writers racing to supersede the same version cannot 
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -35,13 +35,14 @@ STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
 class Stored:
     """A resource version as stored: its body (with meta), version and write moment."""
 
-    resource: dict
+    resource: dict[str, Any]
     version: int
     last_updated: datetime
 
     @property
     def id(self) -> str:
-        return self.resource["id"]
+        rid: str = self.resource["id"]
+        return rid
 
 
 def now() -> datetime:
@@ -50,7 +51,7 @@ def now() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def content_key(resource: dict) -> bytes:
+def content_key(resource: dict[str, Any]) -> bytes:
     """The resource without server-managed meta, serialized canonically."""
     meta = dict(resource.get("meta") or {})
     meta.pop("versionId", None)
@@ -61,7 +62,9 @@ def content_key(resource: dict) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
 
 
-def already_current(current: dict | None, resource: dict) -> TypeGuard[dict]:
+def already_current(
+    current: dict[str, Any] | None, resource: dict[str, Any]
+) -> TypeGuard[dict[str, Any]]:
     """Whether `current` (the current document, None if there is none) is a live version with
     the content of `resource` (which carries its id): writing it would make no new version."""
     return (
@@ -72,15 +75,15 @@ def already_current(current: dict | None, resource: dict) -> TypeGuard[dict]:
 
 
 def new_version(
-    resource: dict,
+    resource: dict[str, Any],
     rid: str,
     spec: ResourceType,
     *,
-    previous: dict | None,
+    previous: dict[str, Any] | None,
     moment: datetime,
     method: str,
-    search: dict | None = None,
-) -> tuple[dict, Stored]:
+    search: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], Stored]:
     """The current document (without `_id`) of the version after `previous` (the current
     document, None if there is none), and that version as stored.
 
@@ -104,7 +107,7 @@ def new_version(
     return document, Stored(body, version, moment)
 
 
-def deletion(previous: dict, moment: datetime) -> dict:
+def deletion(previous: dict[str, Any], moment: datetime) -> dict[str, Any]:
     """The current document (without `_id`) of the deletion after `previous`."""
     return {
         "v": previous["v"] + 1,
@@ -117,7 +120,7 @@ def deletion(previous: dict, moment: datetime) -> dict:
     }
 
 
-def archive_document(rid: str, current: dict) -> dict:
+def archive_document(rid: str, current: dict[str, Any]) -> dict[str, Any]:
     """The history document for a current version being superseded."""
     return {
         "_id": f"{rid}/{current['v']}",
@@ -130,11 +133,12 @@ def archive_document(rid: str, current: dict) -> dict:
     }
 
 
-def read_version(document: dict) -> Stored:
+def read_version(document: dict[str, Any]) -> Stored:
     """A version as stored, from its current or history document (not a deletion)."""
     return Stored(document["res"], document["v"], document["lu"])
 
 
-def written_by(document: dict) -> str:
+def written_by(document: dict[str, Any]) -> str:
     """The interaction that wrote a version, from its current or history document."""
-    return document.get("method") or document.get("m", "PUT")
+    method: str = document.get("method") or document.get("m", "PUT")
+    return method

@@ -19,7 +19,8 @@ log = logging.getLogger("fhirtrial.embedded")
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class EmbeddedMongo:
@@ -31,7 +32,7 @@ class EmbeddedMongo:
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
-        self._process: subprocess.Popen | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:

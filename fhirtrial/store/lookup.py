@@ -7,13 +7,20 @@ choices in the code"). On mongod the pieces cost one round trip each.
 """
 
 from collections.abc import AsyncIterator, Iterable
+from typing import Any, TypeVar
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from fhirtrial.store.database import MongoCollection
 
 IN_PIECE = 32
 
+T = TypeVar("T")
 
-def pieces(values: Iterable, size: int = IN_PIECE) -> Iterable[list]:
+
+def pieces(values: Iterable[T], size: int = IN_PIECE) -> Iterable[list[T]]:
     """The values in lists of at most `size`, in their order."""
-    piece: list = []
+    piece: list[T] = []
     for value in values:
         piece.append(value)
         if len(piece) == size:
@@ -24,8 +31,13 @@ def pieces(values: Iterable, size: int = IN_PIECE) -> Iterable[list]:
 
 
 async def find_in(
-    collection, field: str, values: Iterable, projection: dict | None = None, *, session=None
-) -> AsyncIterator[dict]:
+    collection: MongoCollection,
+    field: str,
+    values: Iterable[Any],
+    projection: dict[str, Any] | None = None,
+    *,
+    session: AsyncClientSession | None = None,
+) -> AsyncIterator[dict[str, Any]]:
     """Every document whose `field` equals (or, for an array, holds) one of `values`.
 
     A document matching values of two pieces comes once per piece; callers that collect by

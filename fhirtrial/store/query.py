@@ -5,6 +5,7 @@ The fields and their keys are described in fhirtrial.store.search_keys.
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from fhirtrial.resources.search_query import Criterion, DateBound
 from fhirtrial.store.search_keys import (
@@ -19,7 +20,7 @@ LIVE = {"del": False}
 _PREFIX_END = "\U0010ffff"
 
 
-def mongo_filter(criteria: list[Criterion]) -> dict:
+def mongo_filter(criteria: list[Criterion]) -> dict[str, Any]:
     """One filter for all criteria (AND). A criterion on the index keys alone needs no liveness
     test (deleted resources have no keys), and a single-predicate filter lets even simple query
     planners (SecantusDB's) use the index."""
@@ -30,7 +31,7 @@ def mongo_filter(criteria: list[Criterion]) -> dict:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _clause(criterion: Criterion) -> dict:
+def _clause(criterion: Criterion) -> dict[str, Any]:
     param, modifier, values = criterion.param, criterion.modifier, criterion.values
     if param.name == "_id":
         return {"_id": {"$in": list(values)}}
@@ -57,18 +58,18 @@ def _clause(criterion: Criterion) -> dict:
     raise ValueError(f"cannot translate {param.type}:{modifier}")
 
 
-def _prefix(key: str) -> dict:
+def _prefix(key: str) -> dict[str, Any]:
     # $elemMatch: both bounds must hold for the same array element (index range scan on mongod).
     return {TEXT_KEYS: {"$elemMatch": {"$gte": key, "$lt": key + _PREFIX_END}}}
 
 
-def _any(clauses: list[dict]) -> dict:
+def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
     return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
-def _point_clause(field: str, b: DateBound) -> dict:
+def _point_clause(field: str, b: DateBound) -> dict[str, Any]:
     """A single instant stored in `field` against a search value covering [b.lo, b.hi)."""
-    conditions: dict[str, dict] = {
+    conditions: dict[str, dict[str, Any]] = {
         "eq": {field: {"$gte": b.lo, "$lt": b.hi}},
         "ne": {"$or": [{field: {"$lt": b.lo}}, {field: {"$gte": b.hi}}]},
         "gt": {field: {"$gte": b.hi}},
@@ -84,7 +85,7 @@ def _point_clause(field: str, b: DateBound) -> dict:
     return conditions[b.prefix]
 
 
-def _range_clause(field: str, b: DateBound) -> dict:
+def _range_clause(field: str, b: DateBound) -> dict[str, Any]:
     """Stored [lo, hi) ranges against a search value covering [b.lo, b.hi)."""
     if b.prefix == "ne":
         return {field: {"$not": {"$elemMatch": {"lo": {"$gte": b.lo}, "hi": {"$lte": b.hi}}}}}

@@ -10,6 +10,7 @@ import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
@@ -18,7 +19,7 @@ from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
-from fhirtrial.store.database import Database
+from fhirtrial.store.database import Collections, Database
 from fhirtrial.store.documents import (
     STORED_FIELDS,
     Stored,
@@ -51,9 +52,9 @@ class WriteResult:
 
 @dataclass
 class SearchResult:
-    matches: list[dict]
+    matches: list[dict[str, Any]]
     total: int | None
-    included: list[dict] = field(default_factory=list)
+    included: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -63,7 +64,7 @@ class HistoryEntry:
     version: int
     last_updated: datetime
     method: str
-    resource: dict | None
+    resource: dict[str, Any] | None
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Repository:
 
     async def create(
         self,
-        resource: dict,
+        resource: dict[str, Any],
         *,
         if_none_exist: SearchQuery | None = None,
         validate: bool = True,
@@ -124,7 +125,7 @@ class Repository:
         self,
         resource_type: str,
         rid: str,
-        resource: dict,
+        resource: dict[str, Any],
         *,
         if_match: int | None = None,
         validate: bool = True,
@@ -175,15 +176,16 @@ class Repository:
                 await self._supersede(cols, rid, current, tombstone)
             except _LostRace:
                 continue
-            return tombstone["v"]
+            version: int = tombstone["v"]
+            return version
 
     async def _write_new(
         self,
         resource_type: str,
         rid: str,
-        resource: dict,
+        resource: dict[str, Any],
         *,
-        superseding: dict | None,
+        superseding: dict[str, Any] | None,
         method: str,
     ) -> Stored:
         """Write the version after `superseding` (the current document, None if there is none);
@@ -206,7 +208,9 @@ class Repository:
             await self._supersede(cols, rid, superseding, current)
         return stored
 
-    async def _supersede(self, cols, rid: str, old: dict, new: dict) -> None:
+    async def _supersede(
+        self, cols: Collections, rid: str, old: dict[str, Any], new: dict[str, Any]
+    ) -> None:
         """Archive `old` (the current document) into history, then replace it with `new`."""
         archived = archive_document(rid, old)
         try:
@@ -222,7 +226,9 @@ class Repository:
             await cols.history.delete_one({"_id": archived["_id"]})
             raise _LostRace()
 
-    async def _conditional_create(self, resource: dict, query: SearchQuery) -> WriteResult:
+    async def _conditional_create(
+        self, resource: dict[str, Any], query: SearchQuery
+    ) -> WriteResult:
         """Create unless the query matches; a guard document keyed by the query makes the
         check-then-create atomic across concurrent requests."""
         resource_type = resource["resourceType"]
@@ -282,7 +288,7 @@ class Repository:
 
     # ---- search and history --------------------------------------------------------------
 
-    async def _matches(self, query: SearchQuery, *, limit: int) -> list[dict]:
+    async def _matches(self, query: SearchQuery, *, limit: int) -> list[dict[str, Any]]:
         cols = self.database.collections(query.resource_type)
         cursor = cols.current.find(mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1})
         return await cursor.limit(limit).to_list(limit)
@@ -301,9 +307,11 @@ class Repository:
         included = await self._includes(query, matches) if query.includes else []
         return SearchResult(matches, total, included)
 
-    async def _includes(self, query: SearchQuery, matches: list[dict]) -> list[dict]:
+    async def _includes(
+        self, query: SearchQuery, matches: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
 
-        included: dict[str, dict] = {}
+        included: dict[str, dict[str, Any]] = {}
         for inc in query.includes:
             if inc.reverse:
                 targets = [f"{m['resourceType']}/{m['id']}" for m in matches]
@@ -353,8 +361,8 @@ class Repository:
     ) -> HistoryPage:
         """Versions newest first: the current documents and the archived ones, merged."""
         cols = self.database.collections(resource_type)
-        current_filter: dict = {} if rid is None else {"_id": rid}
-        history_filter: dict = {} if rid is None else {"rid": rid}
+        current_filter: dict[str, Any] = {} if rid is None else {"_id": rid}
+        history_filter: dict[str, Any] = {} if rid is None else {"rid": rid}
         if since is not None:
             current_filter["lu"] = {"$gte": since}
             history_filter["lu"] = {"$gte": since}
@@ -378,7 +386,7 @@ class Repository:
         return HistoryPage(newest[offset:window], total)
 
 
-def _history_entry(resource_type: str, rid: str, doc: dict) -> HistoryEntry:
+def _history_entry(resource_type: str, rid: str, doc: dict[str, Any]) -> HistoryEntry:
     return HistoryEntry(
         resource_type, rid, doc["v"], doc["lu"], written_by(doc), None if doc["del"] else doc["res"]
     )

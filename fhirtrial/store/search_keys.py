@@ -21,6 +21,7 @@ SecantusDB's index.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from fhirtrial.resources.extract import parameter_values
 from fhirtrial.resources.registry import ResourceType, SearchParameter
@@ -36,10 +37,10 @@ SHARED_STRING_KEYS = {
 }
 
 
-def search_fields(resource: dict, spec: ResourceType) -> dict:
+def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any]:
     """The stored search fields of one resource: values per parameter (`s`), exact keys (`k`)
     and string keys (`t`)."""
-    values: dict[str, list] = {}
+    values: dict[str, list[Any]] = {}
     keys: list[str] = []
     text_keys: list[str] = []
     for param in spec.search_params.values():

@@ -9,6 +9,7 @@ lists every failure with its NCT id.
 
 import base64
 import binascii
+from typing import Any
 
 import orjson
 from starlette.requests import Request
@@ -49,7 +50,7 @@ async def handle(request: Request) -> Response:
     return fhir_response(request, _result(summary), status=status)
 
 
-def _arguments(body: dict) -> tuple[list[str], list[dict]]:
+def _arguments(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
     values = operation_parameters(DEFINITION).read(body, {"nctId": _nct_id, "study": _study_json})
     return values.get("nctId", []), values.get("study", [])
 
@@ -66,7 +67,7 @@ def _nct_id(argument: Argument) -> str:
     return value.strip()
 
 
-def _study_json(argument: Argument) -> dict:
+def _study_json(argument: Argument) -> dict[str, Any]:
     where = argument.where
     if argument.element == "valueAttachment":
         data = argument.value.get("data")
@@ -99,7 +100,7 @@ def _merge(into: ImportSummary, other: ImportSummary) -> None:
     into.warnings += other.warnings
 
 
-def _result(summary: ImportSummary) -> dict:
+def _result(summary: ImportSummary) -> dict[str, Any]:
     parameters = [
         {"name": "created", "valueInteger": len(summary.created)},
         {"name": "updated", "valueInteger": len(summary.updated)},

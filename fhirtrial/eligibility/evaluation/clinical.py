@@ -131,10 +131,10 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                     (undated[0].ref,),
                 )
             latest = uses[-1] if uses else None
-            last = f"; last {_course(latest)}" if latest else ""
+            last_course = f"; last {_course(latest)}" if latest else ""
             return Finding(
                 "not-met",
-                f"no {name} {describe_window(window)}{last}{note}",
+                f"no {name} {describe_window(window)}{last_course}{note}",
                 (latest.ref,) if latest else (),
             )
         uses, events = recent, recent_events
@@ -166,7 +166,7 @@ def _progression_on(
     """A recorded progression (disease status "worsened") during or after the therapy; with a
     last-dose window, within it after the last dose. None when no such record."""
     progressions = [
-        o
+        (o.date, o)
         for o in ctx.record.observations
         if o.date is not None
         and o.date <= ctx.as_of
@@ -179,7 +179,7 @@ def _progression_on(
     started = [u for u in uses if (u.start or u.authored) is not None]
     if not started:
         return None
-    first_start = min(u.start or u.authored for u in started)  # type: ignore[type-var]
+    first_start = min(u.start or u.authored or date.max for u in started)
     if window is not None and window.event == EVENT_LAST_DOSE:
         last = max(started, key=lambda m: m.last_known_date or date.min)
         last_day = last.last_known_date
@@ -187,28 +187,26 @@ def _progression_on(
             return None
         low, high = window_bounds(window, last_day)
         hits = [
-            o
-            for o in progressions
-            if o.date >= first_start  # type: ignore[operator]
-            and (low is None or o.date >= low)  # type: ignore[operator]
-            and (high is None or o.date <= high)  # type: ignore[operator]
+            (day, o)
+            for day, o in progressions
+            if day >= first_start and (low is None or day >= low) and (high is None or day <= high)
         ]
         if not hits:
             return None
-        hit = hits[0]
+        day, hit = hits[0]
         return (
-            f"progression on {fmt_date(hit.date)} ({hit.ref}), "
-            f"{(hit.date - last_day).days} days after the last dose on "  # type: ignore[operator]
+            f"progression on {fmt_date(day)} ({hit.ref}), "
+            f"{(day - last_day).days} days after the last dose on "
             f"{fmt_date(last_day)} ({last.ref})",
             (hit.ref, last.ref),
         )
-    hits = [o for o in progressions if o.date >= first_start]  # type: ignore[operator]
-    if not hits:
+    after = [o for day, o in progressions if day >= first_start]
+    if not after:
         return None
     first = min(started, key=lambda m: m.start or m.authored or date.max)
     return (
-        f"progression on {fmt_date(hits[0].date)} ({hits[0].ref}) after {_course(first)}",
-        (hits[0].ref, first.ref),
+        f"progression on {fmt_date(after[0].date)} ({after[0].ref}) after {_course(first)}",
+        (after[0].ref, first.ref),
     )
 
 
@@ -476,8 +474,8 @@ def _female_state(
         and (c.abatement is None or c.abatement >= ctx.as_of)
     ]
     if conditions:
-        item = conditions[0]
-        return Finding("met", f"{word}: {describe_condition(item, ctx)}", (item.ref,))
+        condition = conditions[0]
+        return Finding("met", f"{word}: {describe_condition(condition, ctx)}", (condition.ref,))
     for item in _status_observations(ctx, concept):
         if item.date is None or item.date < recent_from:
             continue

@@ -10,6 +10,7 @@ from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation.facts import PatientFacts
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, Window
+from fhirtrial.patient.record import PatientRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class EvalContext:
     policy: EvaluationPolicy
 
     @property
-    def record(self):
+    def record(self) -> PatientRecord:
         return self.facts.record
 
 

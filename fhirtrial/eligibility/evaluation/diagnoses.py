@@ -33,7 +33,7 @@ from fhirtrial.eligibility.evaluation.context import (
 )
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
 from fhirtrial.eligibility.evaluation.measures import receptor_status
-from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import ConditionItem, ProcedureItem
@@ -56,6 +56,7 @@ NOT_ONLY_DIAGNOSES = frozenset(
 # A recent stage without metastasis rules out metastatic disease; an older one may predate a
 # recurrence that the problem list does not show.
 _RECENT_STAGE_DAYS = 365
+_CONVERSE: dict[Outcome, Outcome] = {"met": "not-met", "not-met": "met"}
 
 
 def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -153,8 +154,7 @@ def _with_qualifiers(
         # "treated (and stable ≥ N days)" is the converse of "untreated": the same evidence,
         # the opposite answer.
         found = _untreated(criterion, ctx, item, stated)
-        flipped = {"met": "not-met", "not-met": "met"}.get(found.result, found.result)
-        return Finding(flipped, found.reason, found.evidence)  # type: ignore[arg-type]
+        return Finding(_CONVERSE.get(found.result, found.result), found.reason, found.evidence)
     if "symptomatic" in qualifiers:
         return Finding(
             "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)

@@ -168,10 +168,10 @@ def _evaluate(
         finding = _combine(node, children)
     else:
         children = ()
-        finding = cache.get(node.link_id)
-        if finding is None:
-            finding = _leaf(node, ctx)
-            cache[node.link_id] = finding
+        cached = cache.get(node.link_id)
+        if cached is None:
+            cached = cache[node.link_id] = _leaf(node, ctx)
+        finding = cached
     if member and node.exclude:
         finding = Finding(_FLIP[finding.result], f"NOT ({finding.reason})", finding.evidence)
     return CriterionResult(

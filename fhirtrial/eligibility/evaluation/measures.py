@@ -19,7 +19,7 @@ from fhirtrial.eligibility.evaluation.context import (
     in_window,
 )
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_record_text
-from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.patient.items import ConditionItem, ObservationItem
@@ -93,7 +93,7 @@ def evaluate_age(criterion: Criterion, ctx: EvalContext) -> Finding:
         # "older than 18 years" is met from the day after the 18th birthday, not the 19th.
         born = patient.birth_date
         ok = (ctx.as_of.month, ctx.as_of.day) != (born.month, born.day)
-    result = "met" if ok else "not-met"
+    result: Outcome = "met" if ok else "not-met"
     shown = f"{age:g}" if unit == "a" else f"{age:.1f}"
     return Finding(
         result,
@@ -108,7 +108,7 @@ def evaluate_sex(criterion: Criterion, ctx: EvalContext) -> Finding:
     wanted = criterion.value_concept
     if patient.gender not in ("female", "male"):
         return Finding("unknown", f"administrative gender is {patient.gender or 'not recorded'}")
-    result = "met" if patient.gender == wanted else "not-met"
+    result: Outcome = "met" if patient.gender == wanted else "not-met"
     return Finding(result, f"gender {patient.gender} — required {wanted}", (patient.ref,))
 
 
@@ -146,7 +146,7 @@ def _freshness(
     return None
 
 
-def _numeric(value) -> float | None:
+def _numeric(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -278,20 +278,21 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
         return Finding("unknown", f"no {name} result recorded")
     item = usable[0]
     quantity = item.value
-    assert isinstance(quantity, Quantity)
+    assert isinstance(quantity, Quantity) and quantity.value is not None
     loinc = next(iter(item.code.codes_in(LOINC)), None)
     unit = quantity.code or quantity.unit
     stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
+    value: float | None
     if criterion.uln_multiple:
         uln = next((r.high for r in item.reference_ranges if r.high and r.high.value), None)
-        if uln is None:
+        if uln is None or uln.value is None:
             return Finding(
                 "unknown",
                 f"{stated_value}: no reference range, so × ULN cannot be computed",
                 (item.ref,),
             )
         uln_value = convert(uln.value, uln.code or uln.unit, unit, loinc=loinc)
-        if uln_value is None or quantity.value is None:
+        if uln_value is None:
             return Finding(
                 "unknown", f"{stated_value}: ULN unit {uln.unit} not comparable", (item.ref,)
             )
@@ -344,14 +345,15 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
     if not any(_result_concepts(item) for item in matches.items):
         from_diagnosis = _status_in_diagnoses(ctx, concept)
         if from_diagnosis is not None:
-            status, item = from_diagnosis
+            status, condition = from_diagnosis
             stated = (
-                f"{name} {status} per {item.code.label} ({item.ref}) — required {display(wanted)}"
+                f"{name} {status} per {condition.code.label} ({condition.ref}) — required "
+                f"{display(wanted)}"
             )
             if status == wanted:
-                return Finding("met", stated, (item.ref,))
+                return Finding("met", stated, (condition.ref,))
             if status in _OPPOSITES.get(wanted, set()):
-                return Finding("not-met", stated, (item.ref,))
+                return Finding("not-met", stated, (condition.ref,))
     for item in matches.items:
         found = _result_concepts(item)
         if not found:
@@ -491,7 +493,7 @@ def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
                 f"{gene} variant on {fmt_date(item.date)} ({item.ref}), not shown to be {variant}",
                 (item.ref,),
             )
-        result = "met" if wanted in ("positive", "detected") else "not-met"
+        result: Outcome = "met" if wanted in ("positive", "detected") else "not-met"
         return Finding(
             result, f"{name} reported on {fmt_date(item.date)} ({item.ref})", (item.ref,)
         )

@@ -8,6 +8,7 @@ its characteristics, so that an edited resource without a new version is never s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +18,9 @@ from fhirtrial.eligibility.fhir_reader import ReadCharacteristic, read_character
 from fhirtrial.eligibility.model import CombinationCode, Criterion
 from fhirtrial.lru import LRU
 
-# Least recently used plans are dropped first. Sized for a catalog of ~20,000 studies (a plan is
-# a few KB): clearing a smaller cache on every overflow made large catalogs rebuild every plan
-# on every match.
+# Least recently used plans are dropped first. Sized for a catalog of ~20,000 studies (what a plan
+# weighs: bench/README.md): clearing a smaller cache on every overflow made large catalogs rebuild
+# every plan on every match.
 _PLAN_CACHE: LRU[tuple[Any, ...], StudyPlan] = LRU(20_000)
 
 
@@ -53,7 +54,7 @@ class StudyPlan:
         return tuple(keys)
 
 
-def _cohorts_in(node: PlanNode):
+def _cohorts_in(node: PlanNode) -> Iterator[str]:
     if node.cohort:
         yield node.cohort
     for child in node.children:
@@ -82,7 +83,9 @@ def build_plan(evidence_variable: dict[str, Any], key: tuple[Any, ...] = ()) -> 
     return StudyPlan(key=key, nodes=tuple(nodes))
 
 
-def _node(read: ReadCharacteristic, *, fallback_id: str, parent: ReadCharacteristic | None):
+def _node(
+    read: ReadCharacteristic, *, fallback_id: str, parent: ReadCharacteristic | None
+) -> PlanNode:
     cohort = read.comparison_group or read.cohort_label
     if cohort is None and read.criterion is not None:
         cohort = read.criterion.cohort

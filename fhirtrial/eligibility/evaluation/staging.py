@@ -162,6 +162,7 @@ def evaluate_stage(criterion: Criterion, ctx: EvalContext) -> Finding:
     required = f"required {display(wanted)}"
     stage = current_stage(ctx)
     distant = distant_metastases(ctx)
+    group: int | None
     if distant and (stage is None or stage.group != 4):
         item = distant[0]
         earlier = f"; the recorded stage {stage.label} predates it" if stage else ""

@@ -81,7 +81,9 @@ def canonical(unit: str | None) -> str | None:
     return _SPELLINGS.get(unit, unit)
 
 
-def convert(value: float, from_unit: str | None, to_unit: str | None, *, loinc: str | None = None):
+def convert(
+    value: float, from_unit: str | None, to_unit: str | None, *, loinc: str | None = None
+) -> float | None:
     """``value`` in ``to_unit``, or ``None`` when the units are unknown or incompatible."""
     source, target = canonical(from_unit), canonical(to_unit)
     if source == target:

@@ -298,7 +298,7 @@ def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | N
         built.append(replace(criterion, cohort=cohort))
     if len(built) == 1:
         return built[0]
-    code = (
+    code: CombinationCode | None = (
         "any-of"
         if all(j == "or" for j in joins)
         else "all-of"

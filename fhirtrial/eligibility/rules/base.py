@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, cast
 
-from fhirtrial.eligibility.model import Comparator, Criterion, Window
+from fhirtrial.eligibility.model import Comparator, Criterion, Kind, Window
 
 # (pattern, replacement, triggers): a replacement runs only when one of its trigger substrings
 # is in the text (every match of the pattern contains one), which skips most of them cheaply.
@@ -128,7 +129,12 @@ def days(n: int, unit: str) -> int:
 
 
 def comparator(symbol: str) -> Comparator:
-    return symbol  # type: ignore[return-value]
+    """The comparator of a `CMP` group (which matches only comparators)."""
+    return cast(Comparator, symbol)
+
+
+# "modifier": qualifies the following condition; "unless": an exception to what precedes it.
+MatchKind = Literal["criterion", "modifier", "unless"]
 
 
 @dataclass
@@ -138,7 +144,28 @@ class Match:
     criterion: Criterion
     start: int
     end: int
-    kind: str = "criterion"  # "criterion" | "modifier" (qualifies the following condition)
+    kind: MatchKind = "criterion"
+
+
+def threshold_matches(
+    pattern: re.Pattern[str], text: str, kind: Kind, concept: str, unit: str
+) -> list[Match]:
+    """One `Match` per occurrence of ``pattern``, whose `CMP` and `NUMBER` groups (``cmp``,
+    ``num``) compare ``concept`` with a number in ``unit``."""
+    return [
+        Match(
+            Criterion(
+                kind,
+                concept=concept,
+                comparator=comparator(match["cmp"]),
+                value=to_number(match["num"]),
+                unit=unit,
+            ),
+            match.start(),
+            match.end(),
+        )
+        for match in pattern.finditer(text)
+    ]
 
 
 def window_before(n: int, unit: str) -> Window:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind, Window
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 _QUALIFIER_WORDS = r"symptomatic|untreated|active|uncontrolled|progressive|allogeneic"
@@ -198,7 +198,7 @@ def _hepatitis_b_or_c(text: str) -> list[Match]:
             Criterion(Kind.CONDITION, concept="hbv", qualifiers=quals, source_text="hepatitis B"),
             Criterion(Kind.CONDITION, concept="hcv", qualifiers=quals, source_text="hepatitis C"),
         )
-        combination = "all-of" if match["conj"] == "and" else "any-of"
+        combination: CombinationCode = "all-of" if match["conj"] == "and" else "any-of"
         found.append(
             Match(
                 Criterion(Kind.COMBINATION, children=children, combination=combination),
@@ -253,9 +253,10 @@ def find_stage(text: str) -> list[Match]:
     for match in _STAGE.finditer(text):
         tokens = re.findall(_STAGE_TOKEN, match["list"])
         ids = [_stage_id(token) for token in tokens]
-        if any(stage_id is None for stage_id in ids):
+        known = [stage_id for stage_id in ids if stage_id is not None]
+        if len(known) < len(ids):
             continue
-        found.append(Match(_stages(ids), match.start(), match.end()))  # type: ignore[arg-type]
+        found.append(Match(_stages(known), match.start(), match.end()))
     return found
 
 

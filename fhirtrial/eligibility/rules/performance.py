@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any
+from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, threshold_matches
 
 _ECOG_NAME = (
     r"(?:eastern cooperative oncology group \(ecog\)|eastern cooperative oncology group|ecog|"
@@ -45,15 +45,7 @@ def find_performance_status(text: str) -> list[Match]:
         if criterion is None:
             continue
         found.append(Match(criterion, match.start(), match.end()))
-    for match in _KARNOFSKY.finditer(text):
-        criterion = Criterion(
-            Kind.PERFORMANCE_STATUS,
-            concept="karnofsky",
-            comparator=comparator(match["cmp"]),
-            value=float(match["num"]),
-            unit="%",
-        )
-        found.append(Match(criterion, match.start(), match.end()))
+    found += threshold_matches(_KARNOFSKY, text, Kind.PERFORMANCE_STATUS, "karnofsky", "%")
     return found
 
 

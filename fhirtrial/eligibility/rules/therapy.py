@@ -13,7 +13,7 @@ from fhirtrial.eligibility.rules.base import (
     comparator,
     days,
     has_any,
-    to_number,
+    threshold_matches,
 )
 
 _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -171,17 +171,9 @@ def _targeted_count(text: str) -> list[Match]:
 
 
 def _steroid(text: str) -> list[Match]:
-    found: list[Match] = []
-    for match in _STEROID.finditer(text):
-        criterion = Criterion(
-            Kind.CORTICOSTEROID_DOSE,
-            concept="systemic-corticosteroid",
-            comparator=comparator(match["cmp"]),
-            value=to_number(match["num"]),
-            unit="mg/d",
-        )
-        found.append(Match(criterion, match.start(), match.end()))
-    return found
+    return threshold_matches(
+        _STEROID, text, Kind.CORTICOSTEROID_DOSE, "systemic-corticosteroid", "mg/d"
+    )
 
 
 def _life_expectancy(text: str) -> list[Match]:

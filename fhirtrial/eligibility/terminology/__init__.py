@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fhirtrial.eligibility.model import Coding
 
@@ -56,7 +57,7 @@ class Concept:
 
 
 class Terminology:
-    def __init__(self, documents: dict[str, dict]) -> None:
+    def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
         self.sources: dict[str, dict[str, str]] = {}
         self.concepts: dict[str, Concept] = {}
         self.prednisone_factors: dict[str, float] = {}
@@ -164,7 +165,7 @@ class Terminology:
         return not self._parents.get(concept_id)
 
 
-def _concept(concept_id: str, value_set: str, raw: dict) -> Concept:
+def _concept(concept_id: str, value_set: str, raw: dict[str, Any]) -> Concept:
     return Concept(
         id=concept_id,
         value_set=value_set,

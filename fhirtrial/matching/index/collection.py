@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 from pymongo import ASCENDING, ReplaceOne
 
@@ -14,14 +15,14 @@ from fhirtrial.matching.index.documents import (
     location_ids,
 )
 from fhirtrial.matching.service import MatchService
-from fhirtrial.store.database import Database
+from fhirtrial.store.database import Database, MongoCollection
 from fhirtrial.store.lookup import find_in
 
 INDEX = "_match_index"
 _BATCH = 200
 
 
-def index_collection(database: Database):
+def index_collection(database: Database) -> MongoCollection:
     return database.db[INDEX]
 
 
@@ -83,8 +84,10 @@ async def put_entries(
     if gone:
         await collection.delete_many({"_id": {"$in": list(gone)}})
     if entries:
+        # An entry is the whole stored document; the collection's type also covers projected reads.
         await collection.bulk_write(
-            [ReplaceOne({"_id": e["_id"]}, e, upsert=True) for e in entries], ordered=False
+            [ReplaceOne({"_id": e["_id"]}, cast(dict[str, Any], e), upsert=True) for e in entries],
+            ordered=False,
         )
     mirror = service.index.mirror
     if mirror.loaded:
@@ -94,7 +97,9 @@ async def put_entries(
             mirror.remove(rid)
 
 
-async def _current(database: Database, resource_type: str, ids: list[str]) -> dict[str, dict]:
+async def _current(
+    database: Database, resource_type: str, ids: list[str]
+) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     # `_id` alone: SecantusDB scans the whole collection for a filter with a second predicate.

@@ -4,7 +4,7 @@ Locations."""
 from __future__ import annotations
 
 import hashlib
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import orjson
 
@@ -31,21 +31,21 @@ class IndexEntry(TypedDict):
     age_hi: float
     sex: str
     sites: list[list[float]]  # [lat, lon] of the open sites
-    groups: list[dict]  # comparisonGroup: linkId, name, description
+    groups: list[dict[str, Any]]  # comparisonGroup: linkId, name, description
     cond_text: list[str]
     cond_codes: list[str]  # "system|code"
     cond_concepts: list[str]
     sig: str  # criteria signature: equal signatures evaluate alike
 
 
-def evidence_variable_id(study: dict) -> str | None:
+def evidence_variable_id(study: dict[str, Any]) -> str | None:
     reference = ((study.get("recruitment") or {}).get("eligibility") or {}).get("reference")
     if isinstance(reference, str) and reference.startswith("EvidenceVariable/"):
         return reference.split("/", 1)[1]
     return None
 
 
-def location_ids(study: dict) -> list[str]:
+def location_ids(study: dict[str, Any]) -> list[str]:
     ids = []
     for site in study.get("site") or ():
         reference = site.get("reference") if isinstance(site, dict) else None
@@ -54,7 +54,9 @@ def location_ids(study: dict) -> list[str]:
     return ids
 
 
-def criteria_signature(evidence_variable: dict | None, groups: list[dict]) -> str:
+def criteria_signature(
+    evidence_variable: dict[str, Any] | None, groups: list[dict[str, Any]]
+) -> str:
     """Equal signatures evaluate alike: characteristics without their verbatim text, plus the
     comparison groups the evaluator reads."""
     characteristics = _without_descriptions((evidence_variable or {}).get("characteristic"))
@@ -62,7 +64,7 @@ def criteria_signature(evidence_variable: dict | None, groups: list[dict]) -> st
     return hashlib.blake2b(content, digest_size=12).hexdigest()
 
 
-def _without_descriptions(node):
+def _without_descriptions(node: object) -> object:
     if isinstance(node, dict):
         return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
     if isinstance(node, list):
@@ -71,7 +73,10 @@ def _without_descriptions(node):
 
 
 def index_document(
-    study: dict, version: int, evidence: tuple[dict, int] | None, locations: dict[str, tuple]
+    study: dict[str, Any],
+    version: int,
+    evidence: tuple[dict[str, Any], int] | None,
+    locations: dict[str, tuple[dict[str, Any], int]],
 ) -> IndexEntry:
     """The index entry of one study; `locations` maps Location id → (resource, version)."""
     groups = [

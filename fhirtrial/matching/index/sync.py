@@ -47,7 +47,8 @@ async def sync_index(service: MatchService) -> int:
             state.persisted = state.settled
         if not state.mirror.loaded:
             # Loaded before looking for changes, so every change after `settled` reaches it.
-            state.mirror.replace_all(await index_collection(database).find({}).to_list(None))
+            entries = await index_collection(database).find({}).to_list(None)
+            state.mirror.replace_all(cast(list[IndexEntry], entries))
         changed = {
             resource_type: await _written_since(database, resource_type, state.settled)
             for resource_type in WATCHED
@@ -65,7 +66,9 @@ async def sync_index(service: MatchService) -> int:
         return len(stale)
 
 
-async def _written_since(database: Database, resource_type: str, since: datetime) -> dict:
+async def _written_since(
+    database: Database, resource_type: str, since: datetime
+) -> dict[str, int | None]:
     cursor = database.collections(resource_type).current.find(
         {"lu": {"$gt": since}}, {"_id": 1, "v": 1, "del": 1}
     )
@@ -83,7 +86,9 @@ async def _refresh_mirror(database: Database, mirror: IndexMirror, ids: set[str]
             mirror.remove(rid)
 
 
-async def _stale_studies(database: Database, changed: dict[str, dict]) -> tuple[set[str], set[str]]:
+async def _stale_studies(
+    database: Database, changed: dict[str, dict[str, int | None]]
+) -> tuple[set[str], set[str]]:
     """(studies whose index entry is out of date, studies touched by the changes)."""
     studies, criteria, sites = (changed[t] for t in WATCHED)
     if not (studies or criteria or sites):
