@@ -88,11 +88,8 @@ class ReadContext:
 
     def event_date(self, raw: Any, ref: str, element: str, *, end: bool = False) -> date | None:
         """A date of something that already happened: unreadable or impossible → ``None``."""
-        if raw is None:
-            return None
-        day = parse_fhir_date(raw, end=end)
+        day = self.plan_date(raw, ref, element, end=end)
         if day is None:
-            self.warn(ref, f"{element} {raw!r} is not a valid FHIR date; ignored")
             return None
         if day > self.latest:
             self.warn(ref, f"{element} {raw} lies after the evaluation date {self.as_of}; ignored")

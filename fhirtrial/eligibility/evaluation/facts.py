@@ -50,10 +50,17 @@ def concepts_of_code(system: str, code: str) -> frozenset[str]:
 
 
 def concepts_of_text(text: str) -> frozenset[str]:
-    found = _TEXT_CACHE.get(text)
+    return _text_concepts(_TEXT_CACHE, terminology.concepts_for_text, text)
+
+
+def _text_concepts(
+    cache: LRU[str, frozenset[str]], lookup: Callable[[str], frozenset[str]], text: str
+) -> frozenset[str]:
+    """The concepts ``lookup`` finds in a text, with the drugs named by a member ingredient."""
+    found = cache.get(text)
     if found is None:
-        found = terminology.concepts_for_text(text) | _member_names_in(text)
-        _TEXT_CACHE.put(text, found)
+        found = lookup(text) | _member_names_in(text)
+        cache.put(text, found)
     return found
 
 
@@ -235,11 +242,7 @@ def condition_text_concepts(text: str) -> frozenset[str]:
 
 
 def concepts_of_record_text(text: str) -> frozenset[str]:
-    found = _RECORD_TEXT_CACHE.get(text)
-    if found is None:
-        found = terminology.concepts_for_record_text(text) | _member_names_in(text)
-        _RECORD_TEXT_CACHE.put(text, found)
-    return found
+    return _text_concepts(_RECORD_TEXT_CACHE, terminology.concepts_for_record_text, text)
 
 
 _RECORD_TEXT_CACHE: LRU[str, frozenset[str]] = LRU(100_000)
