@@ -32,7 +32,27 @@ from fhirtrial.eligibility.rules.base import Match
 from fhirtrial.eligibility.rules.conditions import find_biomarkers, find_conditions, find_stage
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
 
-_FINDERS = (find_conditions, find_stage, find_biomarkers, find_receptors, find_stage_ranges)
+_SOLID_TUMOURS = re.compile(r"(?<![\w-])solid tumou?rs?(?![\w-])")
+
+
+def _find_solid_tumours(text: str) -> list[Match]:
+    """ "Solid tumours" (any solid cancer): a malignancy is necessary."""
+    if "solid" not in text:
+        return []
+    return [
+        Match(Criterion(Kind.CONDITION, concept="malignant-neoplasm"), m.start(), m.end())
+        for m in _SOLID_TUMOURS.finditer(text)
+    ]
+
+
+_FINDERS = (
+    find_conditions,
+    find_stage,
+    find_biomarkers,
+    find_receptors,
+    find_stage_ranges,
+    _find_solid_tumours,
+)
 # Diagnoses that can be a necessary part (the cancer under study, or metastatic disease).
 _DISEASES = frozenset(
     {
@@ -69,8 +89,11 @@ _GROUP_NAMES = re.compile(r"\b(?:cooperative )?oncology group\b")
 # Names and phrases that carry no requirement of their own.
 _NEUTRAL_PHRASES = re.compile(
     r"\bamerican joint committee on cancer\b|\bnational cancer institute\b|\bearly[- ]stage\b"
+    r"|\b(?:response )?evaluation criteria in solid tumou?rs\b"
     r"|\b(?:fulfilling|meeting|meets?|with) (?:any|one|all|each|at least \w+|one or more) of the "
     r"following(?: criteria| conditions)?"
+    r"|\b(?:from|of) the following (?:primary )?(?:tumou?r|cancer)?(?: ?types?| ?sites?|s)?"
+    r"\s*:?\s*$"
 )
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]%])\.(?:\s|$)|;|:(?:\s|$)|\bnote\b")
 _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")

@@ -39,6 +39,15 @@ _TRIPLE = re.compile(
     r"(?<![\w-])(?:triple[- ]negative(?! breast)(?: \(tnbc\))?|\(?tnbc\)?)(?![\w-])"
 )
 _TRIGGERS = ("er", "pr", "hr", "her", "erbb2", "receptor", "triple", "tnbc", "pgr")
+# HER2-positive as trials define it: "HER2 3+ by IHC or FISH-amplified / a positive score by FISH"
+# (either way the tumour is HER2-positive; IHC 0/1+ or a non-amplified ISH is not).
+_HER2_POSITIVE_DEFINITION = re.compile(
+    r"(?<![\w-])(?:(?:documented )?(?:amplification|over-?expression) of )?"
+    r"(?:her2|her-2|her2/neu|erbb2)(?: \((?:her2|erbb2)\))?(?: status)? ?(?:ihc )?3\+"
+    r" (?:by |on )?(?:ihc|immunohistochemistry)(?: \(ihc\))? (?:and/)?or (?:a )?"
+    r"(?:positive (?:score|result)(?:\s*\([<>]=?\s?2(?:\.\d+)?\))?|amplification|amplified)"
+    r"\s+(?:by |on )?(?:fish|ish|in situ hybridi[sz]ation)(?: \((?:fish|ish)\))?(?![\w-])"
+)
 
 
 def _status(concept: str, value: str, source: str) -> Criterion:
@@ -91,6 +100,10 @@ def find_receptors(text: str) -> list[Match]:
         else:
             continue  # "ER or PR negative": one of them, or both?
         found.append(Match(_both(value, code, match.group(0)), match.start(), match.end()))
+    if "3+" in text:
+        for match in _HER2_POSITIVE_DEFINITION.finditer(text):
+            criterion = _status("her2", "positive", match.group(0))
+            found.append(Match(criterion, match.start(), match.end()))
     if "triple" in text or "tnbc" in text:
         for match in _TRIPLE.finditer(text):
             children = tuple(_status(c, "negative", c.upper()) for c in ("er", "pr", "her2"))
