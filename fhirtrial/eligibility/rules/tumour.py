@@ -90,8 +90,8 @@ def find_receptors(text: str) -> list[Match]:
     for match in _ER_PR.finditer(text):
         value = _value(match)
         first = match["word1"] or {"+": "positive", "-": "negative"}.get(match["sign1"] or "")
-        if first and first != value:
-            continue  # "ER+ or PR-": not one status of both
+        if first and (first != value or (match["conj"] == "/" and value == "positive")):
+            continue  # "ER+ or PR-": not one status of both; "ER+/PR+": and? or? not read
         conj = match["conj"].strip()
         if value == "positive":
             code = "all-of" if conj == "and" else "any-of"
