@@ -12,6 +12,7 @@ from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
 from fhirtrial.eligibility.rules import compile_text
+from fhirtrial.eligibility.rules.partial import has_residue
 
 _ANY_OF = re.compile(
     r"\b(?:one of the following|any of the following|either|at least one of|one or more of"
@@ -50,21 +51,56 @@ _CONNECTIVE_ONLY = re.compile(r"^\s*(?:or|and|and/or)\s*[-–—:;,.]*\s*$", re.
 
 
 def compile_outline(outline: Outline) -> list[CompiledNode]:
-    return [compile_node(node) for node in outline.roots]
+    compiled: list[CompiledNode] = []
+    for roots in (outline.inclusion, outline.exclusion):
+        joined = _joined_by_or(roots)
+        compiled.extend(
+            compile_node(node, partial=not or_) for node, or_ in zip(roots, joined, strict=True)
+        )
+    return compiled
 
 
-def compile_node(node: OutlineNode) -> CompiledNode:
+def _joined_by_or(nodes: list[OutlineNode]) -> list[bool]:
+    """Which bullets an "or" joins to a neighbour ("Triple negative breast cancer;" / "Or
+    patients with HR+/HER2- breast cancer …"): they are alternatives, so no part of one is
+    necessary on its own. (Top-level bullets are not grouped into an any-of.)"""
+    joined = [False] * len(nodes)
+    for index, node in enumerate(nodes):
+        starts = bool(_STARTS_WITH_OR.match(node.text) or _CONNECTIVE_ONLY.match(node.text))
+        ends = bool(_ENDS_WITH_OR.search(node.text))
+        if starts:
+            joined[index] = True
+            if index:
+                joined[index - 1] = True
+        if ends:
+            joined[index] = True
+            if index + 1 < len(nodes):
+                joined[index + 1] = True
+    return joined
+
+
+def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
     """One outline node with its meaning.
 
     A lead-in's own requirement (`-p0`) always holds *together with* its sub-bullets: "no more
     than 3 prior lines and either: A / B" is all-of(p0, any-of(A, B)). When the sub-bullets
     combine other than all-of, or are exceptions, they are grouped under a `<linkId>-sub`
     member so the lead-in itself stays an all-of.
+
+    ``partial``: the node may be compiled to its necessary parts when not fully understood
+    (`rules.partial`) — only inclusion bullets that are requirements in their own right: not
+    exclusions, not exceptions, not sub-bullets of a lead-in that sets a condition.
     """
-    criterion = compile_text(node.text, exclusion=node.section == "exclusion" and node.exclude)
-    children = [compile_node(child) for child in node.children]
+    partial = partial and node.section == "inclusion" and not node.exclude
+    criterion = compile_text(
+        node.text, exclusion=node.section == "exclusion" and node.exclude, partial=partial
+    )
+    children_partial = partial and _neutral_lead_in(node.text) and not _lists_exceptions(node)
+    children = [compile_node(child, partial=children_partial) for child in node.children]
     combination, threshold = combination_of(node)
-    needs_review = criterion is None and (not children or not _is_pure_lead_in(node.text))
+    needs_review = (criterion is None or has_residue(criterion)) and (
+        not children or not _is_pure_lead_in(node.text)
+    )
     compiled = CompiledNode(
         link_id=node.link_id,
         text=node.text,
@@ -221,6 +257,27 @@ _MALIGNANCY = "malignant-neoplasm"
 
 def _int(text: str) -> int | None:
     return int(text) if text.isdigit() else None
+
+
+# A lead-in whose sub-bullets are requirements in their own right ("… meets one of the following
+# criteria:", "only if all of the following apply:"), not conditions or examples.
+_LIST_PHRASE = re.compile(
+    r"\b(?:(?:is |was )?(?:eligible )?(?:for inclusion )?(?:in this study )?only if )?"
+    r"(?:meets? )?(?:all|one|any|each|at least \w+|one or more) of the following"
+    r"(?: criteria| conditions| requirements)?(?: apply| are met| must be met)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+_CONDITIONAL_LEAD_IN = re.compile(
+    r"\b(?:if|unless|except\w*|may|can|allowed|permitted|eligible|with|whose|who|for|cohort"
+    r"|arm|part|phase|group|such as|including|e\.g|for example|either)\b",
+    re.IGNORECASE,
+)
+
+
+def _neutral_lead_in(text: str) -> bool:
+    """Whether a lead-in's sub-bullets are plain requirements of the patient."""
+    head = _LIST_PHRASE.sub("", text)
+    return not _CONDITIONAL_LEAD_IN.search(head) and not _EXAMPLES_LEAD_IN.search(text)
 
 
 def _is_pure_lead_in(text: str) -> bool:

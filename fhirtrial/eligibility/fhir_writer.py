@@ -176,7 +176,17 @@ def criterion_characteristic(
     exclude: bool,
     cohort_groups: Mapping[str, str],
 ) -> dict[str, Any]:
-    """One characteristic for a criterion (a combination becomes nested characteristics)."""
+    """One characteristic for a criterion (a combination becomes nested characteristics).
+
+    A text member (the residue of a partly understood bullet) is written text-only: no
+    definition, `manual-review` — the evaluator answers `unknown` for it."""
+    if criterion.kind is Kind.TEXT:
+        return {
+            "linkId": link_id,
+            "extension": [{"url": MANUAL_REVIEW_EXTENSION, "valueBoolean": True}],
+            "description": description or "",
+            "exclude": False,
+        }
     characteristic: dict[str, Any] = {"linkId": link_id}
     extensions = _extensions(criterion, cohort_groups)
     if extensions:

@@ -104,6 +104,8 @@ def _read_signature(read) -> str:
                 negated=item.exclude,
                 cohort=item.cohort_label,
             )
+        if item.criterion is None:  # a text-only member: the residue of a partly read bullet
+            return Criterion(Kind.TEXT, source_text=item.description)
         return replace(item.criterion, negated=item.exclude, cohort=None)
 
     return signature(rebuild(read))

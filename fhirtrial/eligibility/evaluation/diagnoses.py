@@ -18,6 +18,7 @@ How a recorded diagnosis is read (docs/eligibility-evaluation.md, "Diagnoses"):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
@@ -38,7 +39,9 @@ from fhirtrial.eligibility.evaluation.staging import current_stage, distant_meta
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import ConditionItem, ProcedureItem
 
-_CURRENT_QUALIFIERS = frozenset({"active", "uncontrolled", "untreated", "symptomatic"})
+_CURRENT_QUALIFIERS = frozenset(
+    {"active", "uncontrolled", "untreated", "symptomatic", "progressive"}
+)
 # Advanced disease is a state of the cancer now: a melanoma excised and resolved years ago is not
 # "unresectable or metastatic melanoma".
 _ADVANCED_QUALIFIERS = frozenset(
@@ -68,7 +71,12 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     name = display(concept)
     matches = ctx.facts.conditions.find(concept)
     if concept == _TRIPLE_NEGATIVE and not matches:
-        return _triple_negative(ctx, name)
+        found = _triple_negative(ctx, name)
+        if set(criterion.qualifiers) & _ADVANCED_QUALIFIERS and found.result != "not-met":
+            # "metastatic TNBC" read from receptor results: the setting must hold too.
+            setting = evaluate_condition(replace(criterion, concept="breast-cancer"), ctx)
+            return _both(found, setting)
+        return found
     if concept in _ALSO_PROCEDURES and not matches:
         procedure = _procedure_for(ctx, concept, criterion)
         if procedure is not None:
@@ -155,9 +163,24 @@ def _with_qualifiers(
         # the opposite answer.
         found = _untreated(criterion, ctx, item, stated)
         return Finding(_CONVERSE.get(found.result, found.result), found.reason, found.evidence)
+    if "active" in qualifiers and criterion.concept == "brain-metastases":
+        # Active brain metastases: untreated, or progressing after treatment. Untreated ones
+        # are active; after a treatment, progression is rarely coded — unknown, never not-met.
+        found = _untreated(criterion, ctx, item, stated)
+        if found.result == "not-met":
+            return Finding(
+                "unknown",
+                f"{found.reason}; whether it is still active is not recorded",
+                found.evidence,
+            )
+        return found
     if "symptomatic" in qualifiers:
         return Finding(
             "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
+        )
+    if "progressive" in qualifiers:
+        return Finding(
+            "unknown", f"{stated}; whether it is progressing is not recorded", (item.ref,)
         )
     if "uncontrolled" in qualifiers:
         return Finding(
@@ -273,6 +296,16 @@ def _another_primary(criterion: Criterion, ctx: EvalContext) -> Finding:
 # ---------------------------------------------------------------- subtypes read from results
 
 _TRIPLE_NEGATIVE = "breast-cancer-triple-negative"
+
+
+def _both(first: Finding, second: Finding) -> Finding:
+    """all-of two findings."""
+    evidence = tuple(dict.fromkeys((*first.evidence, *second.evidence)))
+    for result in ("not-met", "unknown"):
+        if result in (first.result, second.result):
+            deciding = first if first.result == result else second
+            return Finding(deciding.result, deciding.reason, evidence)
+    return Finding("met", f"{first.reason}; {second.reason}", evidence)
 
 
 def _triple_negative(ctx: EvalContext, name: str) -> Finding:

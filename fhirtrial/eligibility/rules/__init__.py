@@ -30,8 +30,10 @@ from fhirtrial.eligibility.rules.conditions import (
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.partial import necessary_parts
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.therapy import find_therapies
+from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
     AND_WORDS,
     FILLER,
@@ -49,6 +51,8 @@ FINDERS = (
     find_conditions,
     find_stage,
     find_biomarkers,
+    find_receptors,
+    find_stage_ranges,
     find_pregnancy,
     find_therapies,
 )
@@ -70,11 +74,22 @@ _ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")
 _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 
 
-def compile_text(text: str, *, exclusion: bool = False) -> Criterion | None:
-    """The computable meaning of one criterion text, or None when it is not (fully) understood."""
+def compile_text(text: str, *, exclusion: bool = False, partial: bool = False) -> Criterion | None:
+    """The computable meaning of one criterion text, or None when it is not (fully) understood.
+
+    With ``partial`` (an inclusion bullet), a text that is not fully understood may still give
+    the parts every patient must meet: all-of(parts…, TEXT residue) (`rules.partial`).
+    """
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
+    full = _compile_normalized(normalized, text, exclusion=exclusion)
+    if full is not None or not partial or exclusion:
+        return full
+    return necessary_parts(normalized, text)
+
+
+def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
     if has_any(normalized, NOISE_TRIGGERS):

@@ -7,7 +7,9 @@ import re
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.rules.base import Match, has_any
 
-_QUALIFIER_WORDS = r"symptomatic|untreated|active|uncontrolled|progressive|allogeneic"
+_QUALIFIER_WORDS = (
+    r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
+)
 _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
@@ -226,8 +228,8 @@ def _brain_unless(text: str) -> list[Match]:
 
 
 def _condition(concept: str, quals_text: str, name: str) -> Criterion:
-    qualifiers = tuple(re.findall(_QUALIFIER_WORDS, quals_text))
-    qualifiers = tuple(dict.fromkeys(qualifiers))
+    found = re.findall(_QUALIFIER_WORDS, quals_text)
+    qualifiers = tuple(dict.fromkeys("progressive" if "progress" in q else q for q in found))
     if concept == "malignant-neoplasm-other":
         concept, qualifiers = "malignant-neoplasm", (*qualifiers, "other-primary")
     if len(qualifiers) > 1 and re.search(r"\bor\b", quals_text):
