@@ -95,7 +95,12 @@ def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
     criterion = compile_text(
         node.text, exclusion=node.section == "exclusion" and node.exclude, partial=partial
     )
-    children_partial = partial and _neutral_lead_in(node.text) and not _lists_exceptions(node)
+    children_partial = (
+        partial
+        and bool(node.children)
+        and _neutral_lead_in(node.text)
+        and not _lists_exceptions(node)
+    )
     children = [compile_node(child, partial=children_partial) for child in node.children]
     combination, threshold = combination_of(node)
     needs_review = (criterion is None or has_residue(criterion)) and (

@@ -64,7 +64,9 @@ _RANGE_GAP = re.compile(r"^\s*,?\s*(?:and|&)?\s*,?\s*(?:age[ds]?\s*)?$")
 
 
 def _age_bullet_bounds(text: str) -> list[Match]:
-    if not _AGE_ANCHOR.search(text) or _OTHER_DURATION.search(text):
+    if not has_any(text, ("age", "old")) or not _AGE_ANCHOR.search(text):
+        return []
+    if _OTHER_DURATION.search(text):
         return []
     bounds: list[Match] = []
     for pattern, flip in ((_BOUND, False), (_BOUND_BEFORE_AGE, True)):

@@ -28,7 +28,7 @@ import re
 from dataclasses import replace
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.base import Match, has_any
 from fhirtrial.eligibility.rules.conditions import find_biomarkers, find_conditions, find_stage
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
 
@@ -103,6 +103,13 @@ _PART_VOCABULARY = re.compile(
     r"cancer|carcinoma|tumou?r|malignan|neoplas|sarcoma|lymphoma|leuka?emia|myeloma|glioma"
     r"|blastoma|melanoma|nsclc|sclc|dcis|lcis|metasta|advanced|stage|triple|tnbc|positive"
     r"|negative|\+|[a-z0-9]-(?=[\s,)/]|$)|disease|breast|lung"
+)
+# Substrings every match of `_PART_VOCABULARY` contains: a cheap test before the regex.
+_PART_TRIGGERS = (
+    *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
+    *("leukemia", "leukaemia", "myeloma", "glioma", "blastoma", "melanoma", "sclc", "dcis"),
+    *("lcis", "metasta", "advanced", "stage", "triple", "tnbc", "positive", "negative", "+", "-"),
+    *("disease", "breast", "lung"),
 )
 _RECEPTOR_ALTERNATIVE = re.compile(
     r"(?=.*(?:\ber\b|\bpr\b|\bhr\b|her-?2|erbb2|receptor|hormon))"
@@ -307,6 +314,8 @@ _SLASH_SENSITIVE = _CLAUSE_REFUSAL | {"§", "metastatic", "advanced", "unresecta
 
 def necessary_parts(normalized: str, text: str) -> Criterion | None:
     """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
+    if not has_any(normalized, _PART_TRIGGERS) or not _PART_VOCABULARY.search(normalized):
+        return None  # no disease, receptor, stage or setting word: nothing to keep
     normalized = normalized.replace("i.e.", "ie")
     whole = _set_aside(_HORMONE_THERAPY.sub("therapy", normalized))
     whole = _NEUTRAL_PHRASES.sub(lambda m: " " * len(m.group(0)), whole)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.base import Match
 
 _SIGN = r"(?:[- ]?(?P<word>positive|negative)\b|(?P<sign>[+-])(?![\w+]))"
 _ER = r"(?:(?:o?estrogen)[- ]receptors?(?: \(er\))?|er)"
@@ -38,7 +38,10 @@ _ER_PR = re.compile(rf"(?<![\w/-]){_ER}{_FIRST_SIGN}(?P<conj> and/or |/| or | an
 _TRIPLE = re.compile(
     r"(?<![\w-])(?:triple[- ]negative(?! breast)(?: \(tnbc\))?|\(?tnbc\)?)(?![\w-])"
 )
-_TRIGGERS = ("er", "pr", "hr", "her", "erbb2", "receptor", "triple", "tnbc", "pgr")
+# One search tells whether any receptor word is there ("er" alone is in most texts).
+_ANY_RECEPTOR = re.compile(
+    r"\b(?:er|pr|pgr|hr|her-?2\w*|erbb2|tnbc)\b|receptor|triple|estrogen|progesterone|hormon"
+)
 # HER2-positive as trials define it: "HER2 3+ by IHC or FISH-amplified / a positive score by FISH"
 # (either way the tumour is HER2-positive; IHC 0/1+ or a non-amplified ISH is not).
 _HER2_POSITIVE_DEFINITION = re.compile(
@@ -60,7 +63,7 @@ def _both(value: str, code: CombinationCode, source: str) -> Criterion:
 
 
 def find_receptors(text: str) -> list[Match]:
-    if not has_any(text, _TRIGGERS):
+    if not _ANY_RECEPTOR.search(text):
         return []
     found: list[Match] = []
     singles: list[tuple[Match, str, str]] = []
