@@ -103,3 +103,12 @@ def convert(
     if a[0] == "mass/vol" and b[0] == "mol/vol":
         return value * a[1] / molar_mass / b[1]
     return None
+
+
+def in_base_unit(value: float, unit: str | None) -> tuple[float, str] | None:
+    """``value`` in the base unit of its dimension, with the dimension's name ("count/vol"):
+    1,500 /uL and 1.5 10*3/uL give the same; None for a unit not known here."""
+    factor = _FACTORS.get(canonical(unit) or "")
+    if factor is None:
+        return None
+    return value * factor[1], factor[0]

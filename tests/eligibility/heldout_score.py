@@ -1,0 +1,342 @@
+"""Score the compiler on the frozen held-out sample (tests/eligibility/heldout/README.md).
+
+    python -m tests.eligibility.heldout_score
+
+It prints figures only: the bullets themselves are not for reading while rules are written.
+
+Each labelled bullet is found, by its text, in today's outline of its study and compiled as
+`compile_outline` does. A compiled form is right when it means what the label says: both are
+read from the signature notation (`signature.py`) into trees that ignore the order of members,
+nested all-of / any-of of the same kind, how a range is written (`age:>=18..65a` or all-of of
+two bounds) and the unit a quantity is written in (1,500 /uL = 1.5 10*3/uL); numbers agree
+within 3% (a month is 30 or 30.4 days).
+
+- coverage: of the bullets the label says EHR data can decide (fully or partly, with a
+  structured form), the share compiled to some definition;
+- precision: of the bullets compiled, the share whose form is right (a definition where the
+  label says "stay text" is wrong);
+- polarity errors: compiled forms that are right but for one negation (NOT) — the worst kind.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.compiler import compile_outline
+from fhirtrial.eligibility.evaluation.units import in_base_unit
+from fhirtrial.eligibility.model import CompiledNode
+from fhirtrial.eligibility.outline import parse_outline
+from tests.eligibility.signature import signature
+
+HELDOUT = Path(__file__).resolve().parent / "heldout"
+_COMBINATION = re.compile(r"^(all-of|any-of|at-least|at-most)(\[[^\]]*\])?\((.*)\)$", re.S)
+_QUANTITY = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)(?:\.\.(-?\d+(?:\.\d+)?))?(.*)$")
+_TOLERANCE = 0.03
+
+
+@dataclass(frozen=True)
+class Form:
+    """One node of a structured form: a combination or a leaf (kind, concept, details)."""
+
+    op: str  # "leaf" | "text" | all-of | any-of | at-least | at-most
+    negated: bool = False
+    kind: str = ""
+    concept: str = ""
+    comparator: str = ""
+    value: float | None = None
+    dimension: str = ""
+    details: tuple[str, ...] = ()
+    children: tuple[Form, ...] = ()
+
+
+def _split_top(body: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(body):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0 and body[index + 1 : index + 2] == " ":
+            parts.append(body[start:index].strip())
+            start = index + 1
+    parts.append(body[start:].strip())
+    return [p for p in parts if p]
+
+
+def parse(text: str) -> Form:
+    text = text.strip()
+    negated = text.startswith("NOT ")
+    if negated:
+        text = text[4:].strip()
+    if text == "text":
+        return Form("text", negated)
+    combination = _COMBINATION.match(text)
+    if combination:
+        children = tuple(parse(part) for part in _split_top(combination[3]))
+        return Form(combination[1], negated, children=children)
+    kind, _, rest = text.partition(":")
+    fields = rest.split(":") if rest else []
+    concept = ""
+    if fields and not _QUANTITY.match(fields[0]):
+        concept = fields.pop(0)
+    comparator, value, high, dimension = "", None, None, ""
+    details = []
+    for field in fields:
+        quantity = _QUANTITY.match(_with_power_unit_apart(field))
+        if quantity and value is None and not field.startswith(("w", "n")):
+            comparator = quantity[1] or ""
+            value, dimension = _in_base_unit(float(quantity[2]), quantity[4])
+            if quantity[3] is not None:
+                high, _ = _in_base_unit(float(quantity[3]), quantity[4])
+        else:
+            details.append(field)
+    leaf = Form(
+        "leaf", False, kind, _concept(concept), comparator, value, dimension, tuple(details)
+    )
+    if high is not None:
+        low_comparator = comparator or ">="
+        leaf = Form(
+            "all-of",
+            children=(
+                replace(leaf, comparator=low_comparator),
+                replace(leaf, comparator="<=", value=high),
+            ),
+        )
+    return replace(leaf, negated=negated) if negated else leaf
+
+
+def _with_power_unit_apart(field: str) -> str:
+    """ "1.510*3/uL" is 1.5 in 10*3/uL: the notation glues the number to a unit that starts with
+    digits, so split at the unit's "10*" / "10^"."""
+    for power in ("10*", "10^"):
+        at = field.rfind(power)
+        if at > 0 and field[:at][-1:].isdigit():
+            return f"{field[:at]} {field[at:]}"
+    return field
+
+
+def _in_base_unit(value: float, unit: str) -> tuple[float, str]:
+    unit = unit.strip()
+    if unit in ("xULN", "{score}", ""):
+        return value, unit
+    return in_base_unit(value, unit) or (value, unit)
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    """Label concept ids (heldout/concepts.json) that share a code with a terminology concept:
+    the most specific concept that code maps to."""
+    labelled = json.loads((HELDOUT / "concepts.json").read_text(encoding="utf-8"))
+    vocabulary = terminology.terminology()
+    out = {}
+    for concept_id, concept in labelled.items():
+        for coding in concept.get("codings", ()):
+            found = terminology.concepts_for(coding["system"], coding["code"])
+            specific = [
+                c for c in found if not any(c in vocabulary.ancestors(o) for o in found if o != c)
+            ]
+            if len(specific) == 1:
+                out[concept_id] = specific[0]
+    return out
+
+
+def _concept(concept: str) -> str:
+    return _aliases().get(concept, concept)
+
+
+def canonical_form(form: Form) -> Form:
+    """Flatten nested combinations of the same kind, drop duplicates, order members."""
+    if form.op in ("leaf", "text"):
+        return form
+    children: list[Form] = []
+    for child in (canonical_form(c) for c in form.children):
+        if child.op == form.op and not child.negated and form.op in ("all-of", "any-of"):
+            children.extend(child.children)
+        else:
+            children.append(child)
+    unique = sorted(set(children), key=repr)
+    if len(unique) == 1 and form.op in ("all-of", "any-of"):
+        only = unique[0]
+        return replace(only, negated=only.negated != form.negated)
+    return replace(form, children=tuple(unique))
+
+
+def same(a: Form, b: Form) -> bool:
+    a, b = canonical_form(a), canonical_form(b)
+    return _same(a, b)
+
+
+def _same(a: Form, b: Form) -> bool:
+    if (a.op, a.negated, a.kind, a.concept, a.comparator, a.dimension) != (
+        b.op,
+        b.negated,
+        b.kind,
+        b.concept,
+        b.comparator,
+        b.dimension,
+    ):
+        return False
+    if not _close(a.value, b.value) or not _same_details(a.details, b.details):
+        return False
+    if len(a.children) != len(b.children):
+        return False
+    remaining = list(b.children)
+    for child in a.children:
+        match = next((other for other in remaining if _same(child, other)), None)
+        if match is None:
+            return False
+        remaining.remove(match)
+    return True
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= _TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+def _same_details(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(sorted(a), sorted(b), strict=True):
+        if x == y:
+            continue
+        wx, wy = (
+            re.fullmatch(r"w(-?\d*),(-?\d*),(.*)", x),
+            re.fullmatch(r"w(-?\d*),(-?\d*),(.*)", y),
+        )
+        if not (wx and wy and wx[3] == wy[3]):
+            return False
+        for p, q in ((wx[1], wy[1]), (wx[2], wy[2])):
+            if (p == "") != (q == "") or (p and not _close(float(p), float(q))):
+                return False
+    return True
+
+
+def without_negations(form: Form) -> Form:
+    return replace(form, negated=False, children=tuple(without_negations(c) for c in form.children))
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Scored:
+    label: dict
+    compiled: str | None
+    found: bool
+
+    @property
+    def decidable(self) -> bool:
+        return self.label["decidable"] in ("full", "partial") and bool(self.label["expected"])
+
+    @property
+    def right(self) -> bool:
+        expected = self.label["expected"]
+        return (
+            self.compiled is not None
+            and bool(expected)
+            and same(parse(self.compiled), parse(expected))
+        )
+
+    @property
+    def polarity_error(self) -> bool:
+        expected = self.label["expected"]
+        if self.compiled is None or not expected or self.right:
+            return False
+        return same(
+            without_negations(canonical_form(parse(self.compiled))),
+            without_negations(canonical_form(parse(expected))),
+        )
+
+
+def _compiled_nodes(text: str) -> list[tuple[str, CompiledNode]]:
+    out: list[tuple[str, CompiledNode]] = []
+
+    def walk(nodes: list[CompiledNode]) -> None:
+        for node in nodes:
+            out.append((" ".join(node.text.split()), node))
+            walk(node.children)
+
+    walk(compile_outline(parse_outline(text)))
+    return out
+
+
+def score() -> list[Scored]:
+    labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
+    texts = {
+        json.loads(line)["nctId"]: json.loads(line)["eligibilityCriteria"]
+        for line in (HELDOUT / "texts.ndjson").read_text(encoding="utf-8").splitlines()
+        if line
+    }
+    nodes = {nct: _compiled_nodes(text) for nct, text in texts.items()}
+    used: set[int] = set()
+    scored = []
+    for label in labels:
+        wanted = " ".join(label["text"].split())
+        node = next(
+            (
+                n
+                for t, n in nodes[label["nctId"]]
+                if id(n) not in used and (t == wanted or t.endswith(wanted))
+            ),
+            None,
+        )
+        if node is None:
+            scored.append(Scored(label, None, False))
+            continue
+        used.add(id(node))
+        scored.append(Scored(label, signature(node.criterion), True))
+    return scored
+
+
+@dataclass(frozen=True)
+class Figures:
+    bullets: int
+    decidable: int
+    covered: int
+    compiled: int
+    right: int
+    polarity_errors: int
+    not_found: int
+
+    @property
+    def coverage(self) -> float:
+        return self.covered / self.decidable if self.decidable else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.compiled if self.compiled else 1.0
+
+
+def figures(scored: list[Scored]) -> Figures:
+    return Figures(
+        bullets=len(scored),
+        decidable=sum(s.decidable for s in scored),
+        covered=sum(s.decidable and s.compiled is not None for s in scored),
+        compiled=sum(s.compiled is not None for s in scored),
+        right=sum(s.right for s in scored),
+        polarity_errors=sum(s.polarity_error for s in scored),
+        not_found=sum(not s.found for s in scored),
+    )
+
+
+def main() -> None:
+    scored = score()
+    result = figures(scored)
+    print(
+        f"held-out bullets {result.bullets} ({result.not_found} not found in today's outline); "
+        f"EHR-decidable {result.decidable}\n"
+        f"coverage {result.coverage:.3f} ({result.covered}/{result.decidable}); "
+        f"precision {result.precision:.3f} ({result.right}/{result.compiled}); "
+        f"polarity errors {result.polarity_errors}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The compiler on the frozen held-out sample of real criteria (tests/eligibility/heldout/).
+
+The figures are printed (`-s`) and reported in the README; the test fails when one falls below
+what the compiler has reached, and on any polarity error. Issue 13's targets (coverage ≥ 0.60,
+precision ≥ 0.95) are not reached yet: REACHED records where it stands.
+"""
+
+from __future__ import annotations
+
+from tests.eligibility.heldout_score import figures, parse, same, score
+
+# Raise these as the compiler improves; never lower them to make a change pass.
+REACHED = {"coverage": 0.12, "precision": 0.93}
+
+
+def test_the_sample_is_the_frozen_one() -> None:
+    result = figures(score())
+    assert result.bullets == 429
+    assert result.not_found == 0, "a labelled bullet is no longer in its study's outline"
+
+
+def test_coverage_precision_and_polarity_on_the_heldout_sample() -> None:
+    result = figures(score())
+    print(
+        f"\nheld-out: coverage {result.coverage:.3f} ({result.covered}/{result.decidable}), "
+        f"precision {result.precision:.3f} ({result.right}/{result.compiled}), "
+        f"polarity errors {result.polarity_errors}"
+    )
+    assert result.polarity_errors == 0
+    assert result.coverage >= REACHED["coverage"]
+    assert result.precision >= REACHED["precision"]
+
+
+def test_the_scorer_reads_equal_meanings_as_equal() -> None:
+    assert same(parse("age:>=18..65a"), parse("all-of(age:<=65a, age:>=18a)"))
+    assert same(parse("lab:anc:>=1500/uL"), parse("lab:anc:>=1.510*3/uL"))
+    assert same(parse("all-of(a:x, all-of(b:y, c:z))"), parse("all-of(c:z, b:y, a:x)"))
+    assert same(parse("condition:hiv:w-90,0,enrollment"), parse("condition:hiv:w-91,0,enrollment"))
+
+
+def test_the_scorer_tells_different_meanings_apart() -> None:
+    assert not same(parse("age:>=18a"), parse("all-of(age:>=18a, age:<=65a)"))
+    assert not same(parse("NOT condition:hiv"), parse("condition:hiv"))
+    assert not same(parse("any-of(a:x, b:y)"), parse("all-of(a:x, b:y)"))
+    assert not same(parse("lab:anc:>=1500/uL"), parse("lab:anc:>=1.5g/dL"))
