@@ -704,8 +704,10 @@ def sufficient_parts(
 
     ``compile_clause`` compiles a piece of the main clause in full as an exclusion (the rules'
     own reading), or returns None."""
-    if not has_any(normalized, _SUFFICIENT_TRIGGERS):
-        return None
+    if not has_any(normalized, _SUFFICIENT_TRIGGERS) or not has_any(
+        normalized[: _end_of_main_clause(normalized)], _SUFFICIENT_TRIGGERS
+    ):
+        return None  # parts come from the main clause only
     if _CONNECTIVE_END.search(normalized) or normalized.startswith(("and ", "or ", "and/or ")):
         return None  # joined to a neighbouring bullet
     normalized = normalized.replace("i.e.", "ie").replace("e.g.", "eg")
@@ -720,11 +722,9 @@ def sufficient_parts(
     future = _FUTURE_PREGNANCY.search(clause) if "pregnant" in clause else None
     if future:
         clause = clause[: future.start()]  # another item: residue
-    if _EXCLUSION_REFUSAL.search(_HARMLESS_PHRASES.sub(" ", _mask_condition_qualifiers(clause))):
+    if _refused_clause(clause) and _refused_clause(_mask_condition_qualifiers(clause)):
         return None
     if _STOPPED_NURSING.search(normalized) or not _rest_is_harmless(rest):
-        return None
-    if _CLAUSE_REFUSAL_EXCL.search(_mask_condition_qualifiers(clause)):
         return None
     clause = _EXCLUDED_PHRASE.sub("", clause)
     if has_any(clause, ("pregnant", "feeding", "nursing", "lactating")):
@@ -759,6 +759,13 @@ def sufficient_parts(
     )
 
 
+def _refused_clause(clause: str) -> bool:
+    return bool(
+        _CLAUSE_REFUSAL_EXCL.search(clause)
+        or _EXCLUSION_REFUSAL.search(_HARMLESS_PHRASES.sub(" ", clause))
+    )
+
+
 def _rest_is_harmless(rest: str) -> bool:
     """No word after the main clause can make a part conditional, allowed or narrower."""
     for sentence in _SENTENCE.findall(rest):
@@ -783,8 +790,10 @@ def _sufficient_items(
     understood: list[bool] = []
     index = 0
     while index < len(items):
-        # The longest run of items from here that compiles ("hepatitis B and C", "HIV 1/2").
-        for stop in range(min(len(items), index + 4), index, -1):
+        # The longest run of items from here that compiles ("hepatitis B and C", "HIV 1/2");
+        # an item that names no part is not compiled at all.
+        longest = min(len(items), index + 3) if has_any(items[index], _SUFFICIENT_TRIGGERS) else 0
+        for stop in range(longest, index, -1):
             joined = _join_items(items[index:stop], links[index : stop - 1])
             criterion = compile_clause(joined)
             if criterion is not None:
@@ -812,26 +821,15 @@ def _split_items(clause: str) -> tuple[list[str], list[str]]:
     """Items and the connectives between them ("or", "and", ","), parentheses kept whole."""
     items: list[str] = []
     links: list[str] = []
-    depth = 0
     start = 0
-    position = 0
-    while position < len(clause):
-        char = clause[position]
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            match = _ITEM_SEPARATOR.match(clause, position)
-            if match and match.end() > position:
-                items.append(clause[start:position].strip())
-                word = match.group(0).strip(" ,")
-                links.append(
-                    word if word in ("and", "/") else "or" if word == "and/or" else word or ","
-                )
-                start = position = match.end()
-                continue
-        position += 1
+    for match in _ITEM_SEPARATOR.finditer(clause):
+        before = clause[: match.start()]
+        if before.count("(") + before.count("[") > before.count(")") + before.count("]"):
+            continue  # inside parentheses
+        items.append(clause[start : match.start()].strip())
+        word = match.group(0).strip(" ,")
+        links.append(word if word in ("and", "/") else "or" if word == "and/or" else word or ",")
+        start = match.end()
     items.append(clause[start:].strip())
     if any(not item for item in items):
         return [], []
@@ -850,11 +848,11 @@ def _harmless_residue(item: str) -> bool:
     the parts next to it (or that opens its own population: "women of childbearing potential
     not using contraception"). A qualifier opening the item can reach the items after it
     ("unstable spinal cord compression/brain metastases"), a restriction in it those before."""
-    if any(finder(item) for finder in _SUFFICIENT_FINDERS):
+    if not _OWN_SUBJECT.match(item) and (
+        _RESTRICTING.search(item) or _LEADING_QUALIFIER.match(item)
+    ):
         return False
-    if _OWN_SUBJECT.match(item):
-        return True
-    return not _RESTRICTING.search(item) and not _LEADING_QUALIFIER.match(item)
+    return not any(finder(item) for finder in _SUFFICIENT_FINDERS)
 
 
 def _acceptable(criterion: Criterion) -> list[Criterion | None] | None:
