@@ -87,14 +87,17 @@ def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
     combine other than all-of, or are exceptions, they are grouped under a `<linkId>-sub`
     member so the lead-in itself stays an all-of.
 
-    ``partial``: the node may be compiled to its necessary parts when not fully understood
-    (`rules.partial`) — only inclusion bullets that are requirements in their own right: not
-    exclusions, not exceptions, not sub-bullets of a lead-in that sets a condition.
+    ``partial``: the node may be compiled in part when not fully understood (`rules.partial`):
+    an inclusion bullet that is a requirement in its own right (not an exception, not a
+    sub-bullet of a lead-in that sets a condition) to its necessary parts; a top-level exclusion
+    bullet without sub-bullets to its sufficient parts.
     """
-    partial = partial and node.section == "inclusion" and not node.exclude
-    criterion = compile_text(
-        node.text, exclusion=node.section == "exclusion" and node.exclude, partial=partial
+    exclusion = node.section == "exclusion" and node.exclude
+    read_in_part = partial and (
+        (node.section == "inclusion" and not node.exclude) or (exclusion and not node.children)
     )
+    partial = partial and node.section == "inclusion" and not node.exclude
+    criterion = compile_text(node.text, exclusion=exclusion, partial=read_in_part)
     children_partial = (
         partial
         and bool(node.children)

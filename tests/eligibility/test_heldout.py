@@ -10,7 +10,7 @@ from __future__ import annotations
 from tests.eligibility.heldout_score import figures, parse, same, score
 
 # Raise these as the compiler improves; never lower them to make a change pass.
-REACHED = {"coverage": 0.12, "precision": 0.93}
+REACHED = {"coverage": 0.13, "precision": 0.93}
 
 
 def test_the_sample_is_the_frozen_one() -> None:

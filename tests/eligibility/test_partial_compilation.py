@@ -198,7 +198,9 @@ def test_words_that_can_make_a_part_optional_leave_the_bullet_text_only(why: str
     assert compile_text(text, partial=True) is None, why
 
 
-def test_exclusions_are_never_read_in_part():
+def test_exclusions_are_never_read_to_their_necessary_parts():
+    # (An exclusion is read to its sufficient parts instead — tests/eligibility/
+    # test_sufficient_parts.py; here "stable" refuses that reading too.)
     text = "Known brain metastases from breast cancer. Patients with stable disease are assessed."
     assert compile_text(text, exclusion=True, partial=True) is None
     nodes = compile_outline(parse_outline(f"Exclusion Criteria:\n- {text}\n"))

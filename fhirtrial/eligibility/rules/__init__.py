@@ -30,7 +30,7 @@ from fhirtrial.eligibility.rules.conditions import (
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.labs import find_labs
-from fhirtrial.eligibility.rules.partial import necessary_parts
+from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
@@ -77,16 +77,25 @@ _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 def compile_text(text: str, *, exclusion: bool = False, partial: bool = False) -> Criterion | None:
     """The computable meaning of one criterion text, or None when it is not (fully) understood.
 
-    With ``partial`` (an inclusion bullet), a text that is not fully understood may still give
-    the parts every patient must meet: all-of(parts…, TEXT residue) (`rules.partial`).
+    With ``partial``, a text that is not fully understood may still give, for an inclusion
+    bullet, the parts every patient must meet: all-of(parts…, TEXT residue); for an exclusion
+    bullet, the parts that exclude a patient on their own: any-of(parts…, TEXT residue)
+    (`rules.partial`).
     """
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     full = _compile_normalized(normalized, text, exclusion=exclusion)
-    if full is not None or not partial or exclusion:
+    if full is not None or not partial:
         return full
+    if exclusion:
+        return sufficient_parts(normalized, text, _compile_clause)
     return necessary_parts(normalized, text)
+
+
+def _compile_clause(clause: str) -> Criterion | None:
+    """A piece of an exclusion bullet's main clause, compiled in full (`sufficient_parts`)."""
+    return _compile_normalized(clause, clause, exclusion=True)
 
 
 def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:

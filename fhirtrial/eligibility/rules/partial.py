@@ -25,11 +25,25 @@ words still refuse. Exclusion bullets are never read this way (the caller decide
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, has_any
-from fhirtrial.eligibility.rules.conditions import find_biomarkers, find_conditions, find_stage
+from fhirtrial.eligibility.model import Criterion, Kind, Window
+from fhirtrial.eligibility.rules.base import (
+    WINDOW_WITHIN,
+    WORD_NUMBERS,
+    Match,
+    has_any,
+    word_number,
+)
+from fhirtrial.eligibility.rules.conditions import (
+    find_biomarkers,
+    find_conditions,
+    find_pregnancy,
+    find_stage,
+)
+from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
 
 _SOLID_TUMOURS = re.compile(r"(?<![\w-])solid tumou?rs?(?![\w-])")
@@ -530,3 +544,450 @@ def _leaves(parts: list[Criterion]) -> list[Criterion]:
 
 def _words(match: Match) -> str | None:
     return match.criterion.source_text
+
+
+# ---------------------------------------------------------------- exclusion: sufficient parts
+#
+# "Pregnant or nursing participants. Women of childbearing potential must agree to use
+# contraception …" is not understood in full, but a patient who is breastfeeding is excluded
+# whatever the rest says. `sufficient_parts` keeps such parts of an exclusion bullet's main clause:
+# any-of(part…, TEXT residue) — met (excluded) only when a part clearly is, otherwise at best
+# unknown (the residue is never met and never not-met). A wrong part excludes a patient who could
+# join, so the reading refuses whenever a word could make a part not sufficient on its own.
+
+# Concepts a part may name: states a record can show and that a list names on their own.
+_SUFFICIENT_KINDS = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
+_SUFFICIENT_CONDITIONS = frozenset(
+    {"hiv", "hbv", "hcv", "syphilis", "brain-metastases", "primary-immunodeficiency"}
+)
+# Substrings one of which every bullet with a possible part contains: a cheap gate.
+_SUFFICIENT_TRIGGERS = (
+    *("pregnan", "feeding", "lactat", "nursing", "metasta", "brain met", "hiv", "human immuno"),
+    *("hepatitis", "hbv", "hcv", "syphilis", "primary immun"),
+)
+# Words anywhere in the bullet that can make a part conditional, allowed, hedged or narrower.
+_EXCLUSION_REFUSAL = re.compile(
+    r"\b(?:unless|except\w*|other than|eligible|eligibility|allow\w*|permit\w*|considered"
+    r"|accept\w*|provided|whether|only|stable|stabl\w*|suspect\w*|suspicio\w*|probable"
+    r"|presumed|likely|risks?|discretion|judge?ment|opinion|deemed|significant\w*|uncontrolled"
+    r"|severe|serious|symptomatic|asymptomatic|controlled|active|untreated|progressive"
+    r"|progressing|cohorts?|arms?|parts?|phases?|strat(?:um|a)|defined|definition|meaning"
+    r"|namely|regardless|irrespective|waive\w*|optional|not (?:be )?(?:required|necessary)"
+    r"|need not|healthy|volunteers?|donors?)\b"
+    r"|\b(?:may|might|can|could|will|would)(?: not)?(?: still)? (?:be (?:enrol\w*|enroll\w*"
+    r"|includ\w*|eligible|allowed|permitted|considered|accepted|admitted|recruited)"
+    r"|participate|enrol\w*|enroll\w*|join|continue|remain|resume|take part)\b"
+)
+# Words in the main clause that can narrow, date or hedge a part ("pregnancy during treatment",
+# "multiple pregnancy", "history of hepatitis B within 5 years").
+_CLAUSE_REFUSAL_EXCL = re.compile(
+    r"\b(?:if|when|may|might|can|could|possible|possibly|chronic|acute|recent\w*|groups?"
+    r"|stages?|including|includes|such as|e\.?g|ie|for example|specifically|caregivers?"
+    r"|partners?|spouses?|family|relatives?|high[- ]risk|multiple|multifetal|twins?"
+    r"|gestation\w*|trimester|weeks?|post[- ]?partum|peri[- ]?partum|parturient|labou?r"
+    r"|delivery|termination|terminated|abortion|miscarriage|ectopic|outcome|complications?"
+    r"|during|throughout|after|following|prospective|planned|future|self[- ]\w+|reported"
+    r"|disclosed|history|prior|previous\w*|past|within|since|before|until)\b"
+)
+# Words of contraception and test sentences that read like refusal words but are not.
+_HARMLESS_PHRASES = re.compile(r"\bsexually active\b|\bactively\b")
+# Sentences about contraception, pregnancy tests and reproductive potential speak of other
+# people or of how pregnancy is ruled out: only an allowance in them refuses.
+_CONTRACEPTION_SENTENCE = re.compile(
+    r"contracept|child[- ]?bearing|reproductive potential|pregnancy tests?|menses|menopaus"
+    r"|sterili[sz]|birth control|abstinen|celiba|hysterectomy|oophorectomy|tubal"
+)
+_ALLOWANCE_REFUSAL = re.compile(
+    r"\b(?:unless|except\w*|other than|eligible|eligibility|allow\w*|permit\w*|accept\w*"
+    r"|provided|waive\w*|optional|cohorts?|arms?|parts?|phases?)\b"
+    r"|\b(?:may|might|can|could|will|would)(?: not)?(?: still)? (?:be (?:enrol\w*|enroll\w*"
+    r"|includ\w*|eligible|allowed|permitted|considered|accepted|admitted|recruited)"
+    r"|participate|enrol\w*|enroll\w*|join|continue|remain|resume|take part)\b"
+)
+_SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
+# What stops breastfeeding counting: "breastfeeding must be discontinued", "willing to stop …".
+_STOPPED_NURSING = re.compile(
+    r"(?:breast[- ]?feed\w*|nursing|lactat\w*)\W+(?:\w+\W+){0,6}?"
+    r"(?:discontinu\w*|stop\w*|ceas\w*|interrupt\w*|suspend\w*|withh\w*|pump\w*|wean\w*)"
+    r"|(?:discontinu\w*|stop\w*|ceas\w*|interrupt\w*|suspend\w*|withh\w*|pump\w*|wean\w*)"
+    r"\W+(?:\w+\W+){0,6}?(?:breast[- ]?feed\w*|nursing|lactat\w*)"
+)
+# A justification ends what the bullet excludes: "… are excluded because the effects on the
+# fetus are unknown".
+_BECAUSE = re.compile(
+    r",?\s*\b(?:because|since|as (?:the|there|it|they|this)|(?:as )?(?:confirmed|documented"
+    r"|determined|verified|assessed) by)\b"
+)
+# Phrases that only say the bullet excludes, and subject words a pregnant / nursing patient is.
+_EXCLUDED_PHRASE = re.compile(
+    r"\s*\b(?:(?:is|are|will be|would be|should be|shall be|must be|to be|be) )?"
+    r"(?:excluded|ineligible|not eligible)(?: from (?:participation in )?(?:participation|"
+    r"(?:this|the) (?:clinical )?(?:study|trial|protocol)))?"
+)
+_NURSING_SUBJECT = re.compile(
+    r"(?:(?<=pregnant)|(?<=lactating)|(?<=nursing)|(?<=feeding))( (?:woman|women|mothers?"
+    r"|females?|ladies|lady|patients?|participants?|subjects?))\b"
+)
+_NURSING_SUBJECT_BEFORE = re.compile(
+    r"\b(?:(?:female|women|woman) )?(?:females?|women|woman|patients?|participants?|subjects?)"
+    r" (?:who|that) (?:are|is) (?=(?:currently )?(?:pregnant|breast|lactat|nursing))"
+)
+# A future pregnancy ("or planning to become pregnant within 6 months …") is another item of
+# the list: its words to the end of the main clause are residue, never a part.
+_FUTURE_PREGNANCY = re.compile(
+    r"(?:,\s*|\s)(?:or|and/or)\s+(?:(?:those|women|patients|participants|subjects) )?"
+    r"(?:(?:who|that) (?:are|is) )?(?:plan\w*|intend\w*|intention|wish\w*|desir\w*|expect\w*"
+    r"|trying|seek\w*) (?:on |of |to )?(?:becom\w*|get\w*|be) pregnant\b.*$"
+)
+_ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or|and)\s+|\s*,\s*|\s+(?:or|and/or|and)\s+|/")
+# Words that, in an item not understood, could reach the parts next to it ("HIV or hepatitis
+# requiring treatment"): the item stays residue only when it names its own subject.
+_RESTRICTING = re.compile(
+    r"\b(?:with|without|requir\w*|need\w*|that|who|whose|which|where|on|receiv\w*|taking"
+    r"|treated|treatment|therapy|not|no|non|history|prior|previous\w*|past|current\w*|ongoing"
+    r"|concurrent|within|in|during|of|due|caused|related|associated|secondary|known|positive"
+    r"|negative|infect\w*|virus|viral|load|titer|titre|count|cd4|detect\w*|undetect\w*)\b"
+)
+_LEADING_QUALIFIER = re.compile(
+    r"(?:un\w+|non-?\w+|poorly|clinically|medically)\b|(?:active|symptomatic|severe|serious|chronic"
+    r"|acute|recent|current|concurrent|known|documented|confirmed|significant|major|any|other"
+    r"|prior|previous|past|history|progressive|unstable|significant|suspected|possible|probable"
+    r"|persistent|recurrent|ongoing|treated|unresolved|resolved|latent|occult)\b"
+)
+_OWN_SUBJECT = re.compile(
+    r"^(?:(?:any|all) )?(?:women|woman|men|man|females?|males?|patients?|participants?"
+    r"|subjects?|individuals?|persons?|people|those|anyone|mothers?|fathers?)\b"
+)
+_SUFFICIENT_FINDERS = (find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers)
+_CONNECTIVE_END = re.compile(r"\b(?:and|and/or|or|plus|with)\s*[,;:.-]*\s*$")
+# "(… treated … stable … are eligible)", ", except …", "unless …" or a sentence "Patients whose
+# brain metastases have been treated may participate if …": an allowance, read only when it
+# allows treated brain metastases alone.
+_BRAIN_ALLOWANCE = re.compile(
+    r"\s*(?:\((?P<paren>[^()]*)\)|,?\s*(?:with the exception of|except(?: for)?|unless)\b"
+    r"(?P<rest>[^.;()]*)|(?<=[.;] )(?P<sentence>(?:patients|participants|subjects|those)\b"
+    r"[^.;]*)(?:[.;]|$))"
+)
+_ALLOWING = re.compile(
+    r"\b(?:eligible|allowed|permitted|acceptable|may (?:be )?(?:enrol\w*|includ\w*"
+    r"|participat\w*))\b"
+)
+# "… These patients may be enrolled at the discretion of the investigator.": still the allowance.
+_ALLOWANCE_FOLLOW_ON = re.compile(
+    r"\s*[.;]?\s*(?:these|such|those) (?:patients|participants|subjects) (?:may|can|will)"
+    r" be (?:enrol\w*|eligible|included|allowed|considered)[^.;]*[.;]?"
+)
+_ALLOWANCE_CONDITIONS = re.compile(
+    r"\s*[.;]?\s*(?:in addition|additionally|furthermore|moreover),? [^.;]*\bmust\b[^.;]*[.;]?"
+)
+_TREATED = re.compile(
+    r"(?<![\w-])(?:treated|after (?:\w+ ){0,4}treatment|(?:undergone|received|had) (?:\w+ ){0,3}"
+    r"(?:radiotherapy|radiation|surgery|resection|radiosurgery|srs|treatment|therapy))\b"
+)
+_WIDER_ALLOWANCE = re.compile(
+    r"\buntreated\b|asymptomatic|symptom|\bnot? requir|do(?:es)? not|don't|\bsmall|\d+\s*(?:mm"
+    r"|cm)\b|<|\bsize\b|controlled|leptomening|incidental|single|solitary|\blesions?\b"
+    r"|\bnot treated\b|non-?treated|\bor (?:are |is )?(?:asymptomatic|untreated|stable|small"
+    r"|without)"
+)
+_STABLE_FOR = re.compile(
+    r"\bstable\b(?:[^.;()]*?)(?:for )?(?:>=?|at least )?\s*(?P<n>\d+|"
+    + "|".join(WORD_NUMBERS)
+    + r")\s*(?P<unit>day|week|month)s?\b"
+)
+
+
+def sufficient_parts(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """any-of(sufficient parts…, TEXT residue) for an exclusion bullet, or None (refused).
+
+    ``compile_clause`` compiles a piece of the main clause in full as an exclusion (the rules'
+    own reading), or returns None."""
+    if not has_any(normalized, _SUFFICIENT_TRIGGERS) or not has_any(
+        normalized[: _end_of_main_clause(normalized)], _SUFFICIENT_TRIGGERS
+    ):
+        return None  # parts come from the main clause only
+    if _CONNECTIVE_END.search(normalized) or normalized.startswith(("and ", "or ", "and/or ")):
+        return None  # joined to a neighbouring bullet
+    normalized = normalized.replace("i.e.", "ie").replace("e.g.", "eg")
+    allowance = _brain_allowance(normalized)
+    if allowance is None:
+        return None
+    normalized, brain = allowance
+    end = _end_of_main_clause(normalized)
+    clause, rest = normalized[:end], normalized[end:]
+    if because := _BECAUSE.search(clause):
+        clause = clause[: because.start()]  # a justification: says nothing about who
+    future = _FUTURE_PREGNANCY.search(clause) if "pregnant" in clause else None
+    if future:
+        clause = clause[: future.start()]  # another item: residue
+    if _refused_clause(clause) and _refused_clause(_mask_condition_qualifiers(clause)):
+        return None
+    if _STOPPED_NURSING.search(normalized) or not _rest_is_harmless(rest):
+        return None
+    clause = _EXCLUDED_PHRASE.sub("", clause)
+    if has_any(clause, ("pregnant", "feeding", "nursing", "lactating")):
+        clause = _NURSING_SUBJECT_BEFORE.sub("", _NURSING_SUBJECT.sub("", clause))
+    clause = clause.strip(" ,")
+    whole = compile_clause(clause)
+    if (
+        whole is not None
+        and brain is None
+        and future is None
+        and not rest.strip(" .;,")
+        and _acceptable(whole) is not None
+    ):
+        # Only subject words ("Pregnant or breastfeeding woman") or "are excluded because …"
+        # stood in the way: the bullet is understood in full.
+        return replace(whole, source_text=text)
+    parts = _acceptable(whole) if whole is not None else _sufficient_items(clause, compile_clause)
+    if not parts:
+        return None
+    if brain is not None:
+        parts = [_with_brain_allowance(part, brain) for part in parts]
+        if any(part is None for part in parts):
+            return None
+    if (WINDOW_WITHIN.search(rest) or "within" in rest) and any(
+        p is not None and p.kind not in _SUFFICIENT_KINDS for p in parts
+    ):
+        return None  # "… within 5 years" elsewhere may narrow a condition
+    kept = [p for p in _unique_parts(parts) if p is not None]
+    residue = Criterion(Kind.TEXT, source_text=text)
+    return Criterion(
+        Kind.COMBINATION, children=(*kept, residue), combination="any-of", source_text=text
+    )
+
+
+def _refused_clause(clause: str) -> bool:
+    return bool(
+        _CLAUSE_REFUSAL_EXCL.search(clause)
+        or _EXCLUSION_REFUSAL.search(_HARMLESS_PHRASES.sub(" ", clause))
+    )
+
+
+def _rest_is_harmless(rest: str) -> bool:
+    """No word after the main clause can make a part conditional, allowed or narrower."""
+    for sentence in _SENTENCE.findall(rest):
+        if _CONTRACEPTION_SENTENCE.search(sentence):
+            if _ALLOWANCE_REFUSAL.search(sentence):
+                return False
+        elif _EXCLUSION_REFUSAL.search(_HARMLESS_PHRASES.sub(" ", sentence)):
+            return False
+    return True
+
+
+def _sufficient_items(
+    clause: str, compile_clause: Callable[[str], Criterion | None]
+) -> list[Criterion | None] | None:
+    """The parts of a main clause not understood as a whole: its list items (split at "," /
+    "or" / "and" outside parentheses) each compiled in full; an item not understood is residue
+    when it names nothing a finder knows and cannot reach its neighbours."""
+    items, links = _split_items(clause)
+    if len(items) < 2 or len(items) > 12:
+        return None
+    parts: list[Criterion | None] = []
+    understood: list[bool] = []
+    index = 0
+    while index < len(items):
+        # The longest run of items from here that compiles ("hepatitis B and C", "HIV 1/2");
+        # an item that names no part is not compiled at all.
+        longest = min(len(items), index + 3) if has_any(items[index], _SUFFICIENT_TRIGGERS) else 0
+        for stop in range(longest, index, -1):
+            joined = _join_items(items[index:stop], links[index : stop - 1])
+            criterion = compile_clause(joined)
+            if criterion is not None:
+                accepted = _acceptable(criterion)
+                if accepted is None:
+                    return None
+                parts.extend(accepted)
+                understood.extend([True] * (stop - index))
+                index = stop
+                break
+        else:
+            if not _harmless_residue(items[index]):
+                return None
+            understood.append(False)
+            index += 1
+    if all(understood) or not any(understood):
+        return None if not any(understood) else parts
+    for link, left, right in zip(links, understood[:-1], understood[1:], strict=True):
+        if link in ("and", "/") and left != right:
+            return None  # "HIV and on antiretrovirals with interactions"
+    return parts
+
+
+def _split_items(clause: str) -> tuple[list[str], list[str]]:
+    """Items and the connectives between them ("or", "and", ","), parentheses kept whole."""
+    items: list[str] = []
+    links: list[str] = []
+    start = 0
+    for match in _ITEM_SEPARATOR.finditer(clause):
+        before = clause[: match.start()]
+        if before.count("(") + before.count("[") > before.count(")") + before.count("]"):
+            continue  # inside parentheses
+        items.append(clause[start : match.start()].strip())
+        word = match.group(0).strip(" ,")
+        links.append(word if word in ("and", "/") else "or" if word == "and/or" else word or ",")
+        start = match.end()
+    items.append(clause[start:].strip())
+    if any(not item for item in items):
+        return [], []
+    return items, links
+
+
+def _join_items(items: list[str], links: list[str]) -> str:
+    out = items[0]
+    for link, item in zip(links, items[1:], strict=True):
+        out += f", {item}" if link == "," else f"/{item}" if link == "/" else f" {link} {item}"
+    return out
+
+
+def _harmless_residue(item: str) -> bool:
+    """An item not understood that names nothing a finder knows and whose words cannot reach
+    the parts next to it (or that opens its own population: "women of childbearing potential
+    not using contraception"). A qualifier opening the item can reach the items after it
+    ("unstable spinal cord compression/brain metastases"), a restriction in it those before."""
+    if not _OWN_SUBJECT.match(item) and (
+        _RESTRICTING.search(item) or _LEADING_QUALIFIER.match(item)
+    ):
+        return False
+    return not any(finder(item) for finder in _SUFFICIENT_FINDERS)
+
+
+def _acceptable(criterion: Criterion) -> list[Criterion | None] | None:
+    """The members of a compiled piece, if every one may be a sufficient part."""
+    members = (
+        list(criterion.children)
+        if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of"
+        else [criterion]
+    )
+    out: list[Criterion | None] = []
+    for member in members:
+        if not _may_be_sufficient(member):
+            return None
+        out.append(replace(member, source_text=member.source_text))
+    return out
+
+
+def _may_be_sufficient(criterion: Criterion) -> bool:
+    if criterion.negated or criterion.cohort is not None:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        if criterion.combination not in ("all-of", "any-of"):
+            return False
+        return all(_may_be_sufficient(child) for child in criterion.children)
+    if criterion.kind in _SUFFICIENT_KINDS:
+        return criterion.window is None
+    if criterion.kind is Kind.SEX:
+        return criterion.value_concept == "female"  # "women who are pregnant"
+    return (
+        criterion.kind is Kind.CONDITION
+        and criterion.concept in _SUFFICIENT_CONDITIONS
+        and criterion.window is None
+    )
+
+
+def _unique_parts(parts: list[Criterion | None]) -> list[Criterion | None]:
+    out: list[Criterion | None] = []
+    for part in parts:
+        if part not in out:
+            out.append(part)
+    return out
+
+
+def _mask_condition_qualifiers(text: str) -> str:
+    """Blank out the qualifiers a condition finder carries ("untreated brain metastases"), so
+    that the refusal words see only the words no part accounts for."""
+    if not has_any(text, ("symptomatic", "untreated", "active", "progress", "uncontrolled")):
+        return text
+    out = text
+    for match in find_conditions(text):
+        if match.kind == "criterion" and _has_qualifiers(match.criterion):
+            out = out[: match.start] + " " * (match.end - match.start) + out[match.end :]
+    return out
+
+
+def _has_qualifiers(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return all(_has_qualifiers(child) for child in criterion.children)
+    return bool(criterion.qualifiers) and criterion.concept in _SUFFICIENT_CONDITIONS
+
+
+@dataclass(frozen=True, slots=True)
+class _BrainAllowance:
+    """ "Treated brain metastases stable for ≥ N weeks are eligible": `stable_for` is the
+    window of stability (None when the text gives no duration)."""
+
+    stable_for: Window | None
+
+
+def _brain_allowance(text: str) -> tuple[str, _BrainAllowance | None] | None:
+    """Find an allowance for treated, stable brain metastases and cut it out of the text.
+
+    Returns (text, None) when there is none, None (refuse) when there is one the reading cannot
+    place, else (text without it, the allowance): a part about brain metastases must then carry
+    it (`_with_brain_allowance`)."""
+    if not has_any(text, ("metasta", "brain", "cns")) or not has_any(
+        text, ("eligible", "allowed", "permitted", "except", "unless", "acceptable", "may ")
+    ):
+        return text, None
+    if not _BRAIN_NAMES.search(text):
+        return text, None
+    for match in _BRAIN_ALLOWANCE.finditer(text):
+        body = match["paren"] or match["rest"] or match["sentence"] or ""
+        if not _TREATED.search(body) or "stable" not in body:
+            continue
+        if match["rest"] is None and not _ALLOWING.search(body):
+            continue
+        if match["sentence"] is not None and not _BRAIN_NAMES.search(body):
+            continue
+        if _WIDER_ALLOWANCE.search(body):
+            return None
+        stable = _STABLE_FOR.search(body)
+        window = None
+        if stable:
+            n = word_number(stable["n"])
+            if n is None:
+                return None
+            window = Window(None, -n * {"day": 1, "week": 7, "month": 30}[stable["unit"]])
+        end = match.end()
+        if follow_on := _ALLOWANCE_FOLLOW_ON.match(text, end):
+            end = follow_on.end()
+        elif (more := _ALLOWANCE_CONDITIONS.match(text, end)) and not _ALLOWING.search(
+            more.group(0)
+        ):
+            end = more.end()  # more requirements on the allowed patients: a narrower allowance
+        return text[: match.start()] + text[end:], _BrainAllowance(window)
+    return text, None
+
+
+_BRAIN_NAMES = re.compile(r"\b(?:brain|cns|central nervous system)\b")
+
+
+def _with_brain_allowance(part: Criterion | None, allowance: _BrainAllowance) -> Criterion | None:
+    """A brain-metastasis part under "treated, stable ≥ N weeks are eligible": an untreated or
+    active one is untouched by it; an unqualified one becomes "… unless treated and stable"."""
+    if part is None:
+        return None
+    if part.kind is Kind.COMBINATION:
+        children = [_with_brain_allowance(child, allowance) for child in part.children]
+        if any(child is None for child in children):
+            return None
+        return replace(part, children=tuple(c for c in children if c is not None))
+    if part.concept != "brain-metastases":
+        return part
+    qualifiers = set(part.qualifiers)
+    if qualifiers and qualifiers <= {"untreated", "active"}:
+        return part
+    if qualifiers:
+        return None
+    unless = Criterion(
+        Kind.CONDITION,
+        concept="brain-metastases",
+        qualifiers=("treated", "stable"),
+        window=allowance.stable_for,
+        negated=True,
+        source_text="unless treated and stable",
+    )
+    return Criterion(Kind.COMBINATION, children=(part, unless), combination="all-of")
