@@ -9,7 +9,10 @@ Each labelled bullet is found, by its text, in today's outline of its study and 
 read from the signature notation (`signature.py`) into trees that ignore the order of members,
 nested all-of / any-of of the same kind, how a range is written (`age:>=18..65a` or all-of of
 two bounds) and the unit a quantity is written in (1,500 /uL = 1.5 10*3/uL); numbers agree
-within 3% (a month is 30 or 30.4 days).
+within 3% (a month is 30 or 30.4 days). Two notation variants are read as one: the kinds `vital`
+and `lab` (the compiler has one kind for every measured observation, the concept says which), and
+a leaf whose qualifier is a judgement no structured datum states ("uncontrolled hypertension":
+hypertension, qualifier `uncontrolled`) is `all-of(leaf, text)`, as a partial label writes it.
 
 - coverage: of the bullets the label says EHR data can decide (fully or partly, with a
   structured form), the share compiled to some definition;
@@ -29,7 +32,7 @@ from pathlib import Path
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.evaluation.units import in_base_unit
-from fhirtrial.eligibility.model import CompiledNode
+from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import parse_outline
 from tests.eligibility.signature import signature
 
@@ -37,6 +40,10 @@ HELDOUT = Path(__file__).resolve().parent / "heldout"
 _COMBINATION = re.compile(r"^(all-of|any-of|at-least|at-most)(\[[^\]]*\])?\((.*)\)$", re.S)
 _QUANTITY = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)(?:\.\.(-?\d+(?:\.\d+)?))?(.*)$")
 _TOLERANCE = 0.03
+# Label kinds that the compiler writes as another kind with the same meaning.
+_KIND_ALIASES = {"vital": "lab"}
+# Qualifiers that no structured datum states: the evaluator answers "unknown" when the rest holds.
+_JUDGEMENT_QUALIFIERS = frozenset({"uncontrolled", "symptomatic", "progressive"})
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ def parse(text: str) -> Form:
                 high, _ = _in_base_unit(float(quantity[3]), quantity[4])
         else:
             details.append(field)
+    kind = _KIND_ALIASES.get(kind, kind)
     leaf = Form(
         "leaf", False, kind, _concept(concept), comparator, value, dimension, tuple(details)
     )
@@ -267,6 +275,24 @@ def _compiled_nodes(text: str) -> list[tuple[str, CompiledNode]]:
     return out
 
 
+def with_judgement_as_text(criterion: Criterion | None) -> Criterion | None:
+    """A leaf qualified by a judgement ("uncontrolled") as `all-of(leaf, text)`: the signature
+    drops qualifiers, and the label notation writes the judgement as a text member."""
+    if criterion is None:
+        return None
+    if criterion.kind is Kind.COMBINATION:
+        children = tuple(with_judgement_as_text(c) or c for c in criterion.children)
+        return replace(criterion, children=children)
+    if criterion.kind is Kind.TEXT or not set(criterion.qualifiers) & _JUDGEMENT_QUALIFIERS:
+        return criterion
+    return Criterion(
+        Kind.COMBINATION,
+        negated=criterion.negated,
+        combination="all-of",
+        children=(replace(criterion, negated=False), Criterion(Kind.TEXT)),
+    )
+
+
 def score() -> list[Scored]:
     labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
     texts = {
@@ -291,7 +317,7 @@ def score() -> list[Scored]:
             scored.append(Scored(label, None, False))
             continue
         used.add(id(node))
-        scored.append(Scored(label, signature(node.criterion), True))
+        scored.append(Scored(label, signature(with_judgement_as_text(node.criterion)), True))
     return scored
 
 
