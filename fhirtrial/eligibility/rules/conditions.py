@@ -81,13 +81,15 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "diabetes-type-1",
-        r"type (?:1|i|one)[ -]?diabetes(?: mellitus)?(?: \(t1dm?\))?|diabetes mellitus,? type (?:1|i)"
-        r"|diabetes type (?:1|i)|insulin[- ]dependent diabetes(?: mellitus)?(?: \(iddm\))?|t1dm?",
+        r"type (?:1|i|one)[ -]?diabetes(?: mellitus)?(?: \(t1dm?\))?"
+        r"|diabetes mellitus,? type (?:1|i)|diabetes type (?:1|i)"
+        r"|insulin[- ]dependent diabetes(?: mellitus)?(?: \(iddm\))?|t1dm?",
     ),
     (
         "diabetes-type-2",
-        r"type (?:2|ii|two)[ -]?diabetes(?: mellitus)?(?: \(t2dm?\))?|diabetes mellitus,? type (?:2|ii)"
-        r"|diabetes type (?:2|ii)|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?",
+        r"type (?:2|ii|two)[ -]?diabetes(?: mellitus)?(?: \(t2dm?\))?"
+        r"|diabetes mellitus,? type (?:2|ii)|diabetes type (?:2|ii)"
+        r"|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?",
     ),
     ("diabetes-mellitus", r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?"),
     (
@@ -282,6 +284,8 @@ def find_conditions(text: str) -> list[Match]:
             found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
     if len(found) > 1:
         _share_qualifiers(text, found)
+        if "/" in text:
+            found.extend(_slash_pairs(text, found))
     if "viral load" in text:
         for match in _HBV_VIRAL_LOAD.finditer(text):
             criterion = Criterion(
@@ -326,6 +330,25 @@ def _share_qualifiers(text: str, found: list[Match]) -> None:
             before = before.children[0]
         if before.kind is Kind.CONDITION and before.qualifiers:
             match.criterion = replace(criterion, qualifiers=before.qualifiers)
+
+
+def _slash_pairs(text: str, found: list[Match]) -> list[Match]:
+    """ "stroke/TIA", "stroke / cerebrovascular disease": either condition (a slash is "or")."""
+    pairs: list[Match] = []
+    for first in found:
+        for second in found:
+            if (
+                first.criterion.kind is Kind.CONDITION
+                and second.criterion.kind is Kind.CONDITION
+                and text[first.end : second.start].strip() == "/"
+            ):
+                either = Criterion(
+                    Kind.COMBINATION,
+                    children=(first.criterion, second.criterion),
+                    combination="any-of",
+                )
+                pairs.append(Match(either, first.start, second.end))
+    return pairs
 
 
 def _hepatitis_b_or_c(text: str) -> list[Match]:
