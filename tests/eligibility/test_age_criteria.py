@@ -48,7 +48,7 @@ def test_every_bound_of_an_age_text_is_kept(text, exclusion, expected) -> None:
     [
         "Patients 11 to no older than 17 years of age",  # "11 to" is not understood
         "Age ≥ 18 years; disease-free for ≥ 5 years",  # another duration in years
-        "Age ≥18 years with BMI < 30",  # BMI is not an age
+        "Age ≥18 years with a waist circumference < 90",  # a waist is not an age
     ],
 )
 def test_an_age_text_with_a_number_left_over_stays_text(text) -> None:

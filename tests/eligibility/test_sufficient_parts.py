@@ -158,7 +158,7 @@ REFUSED = [
     ("risk of", "Pregnancy or risk of pregnancy, women who are not using contraception"),
     ("investigator's discretion", "HIV or other infection at the investigator's discretion."),
     ("clinically significant", "Clinically significant hepatitis B, or liver disease"),
-    ("uncontrolled", "Uncontrolled diabetes, hypertension or HIV"),
+    ("uncontrolled", "Uncontrolled pain or HIV. Patients must sign consent"),
     ("severe", "Severe hepatitis C or cirrhosis"),
     ("symptomatic (no finder qualifier here)", "HIV, symptomatic or not, or tuberculosis"),
     ("cohort", "Pregnant or nursing women (cohort B only). Contraception is required."),
@@ -242,3 +242,11 @@ def test_three_valued_any_of_with_a_text_member_is_never_not_met():
     for other in ("not-met", "unknown", "not-applicable"):
         found = combine_findings("any-of", None, [Finding(other, "x"), text_member])  # type: ignore[arg-type]
         assert found.result == "unknown", other
+
+
+def test_a_qualifier_before_a_list_holds_for_every_item_or_none() -> None:
+    """ "Uncontrolled diabetes, hypertension or HIV": controlled HIV must not exclude. The
+    qualifier once reached only the items next to it, in whatever order the finders listed them."""
+    criterion = compile_text("Uncontrolled diabetes, hypertension or HIV", exclusion=True)
+    assert criterion is not None
+    assert [child.qualifiers for child in criterion.children] == [("uncontrolled",)] * 3

@@ -39,6 +39,18 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mL/min": ("flow", 1.0),
     "mL/min/{1.73_m2}": ("flow", 1.0),
     "mL/min/1.73m2": ("flow", 1.0),
+    # body mass index, base kg/m2
+    "kg/m2": ("mass/area", 1.0),
+    "kg/m^2": ("mass/area", 1.0),
+    "kg/m²": ("mass/area", 1.0),
+    # durations measured in seconds (QTc, aPTT), base ms
+    "ms": ("duration", 1.0),
+    "s": ("duration", 1000.0),
+    # international units per volume (TSH), base m[IU]/L
+    "m[IU]/L": ("intl/vol", 1.0),
+    "mIU/L": ("intl/vol", 1.0),
+    "u[IU]/mL": ("intl/vol", 1.0),
+    "uIU/mL": ("intl/vol", 1.0),
     # fraction, base %
     "%": ("fraction", 1.0),
     "1": ("fraction", 100.0),
@@ -61,6 +73,10 @@ _FACTORS: dict[str, tuple[str, float]] = {
 _MOLAR_MASS = {
     "2160-0": 113.12,  # creatinine
     "1975-2": 584.66,  # total bilirubin
+    "2345-7": 180.16,  # glucose, serum or plasma
+    "2339-0": 180.16,  # glucose, blood
+    "17861-6": 40.078,  # calcium
+    "19123-9": 24.305,  # magnesium
 }
 
 _SPELLINGS = {

@@ -236,7 +236,22 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         return None
     if tail[1]:
         inverted = True
+    if not exclusion and _leading_negation_only(sequence):
+        # "No stroke or TIA", "negative for hepatitis B, hepatitis C and HIV": the negation
+        # covers the whole list — NOT A and NOT B (never "NOT A or B").
+        for entry in sequence[1:]:
+            entry.negated = True
+            entry.connective = "and" if entry.connective is not None else None
     return _build(sequence, inverted=inverted, exclusion=exclusion)
+
+
+def _leading_negation_only(sequence: list[_Entry]) -> bool:
+    return (
+        len(sequence) > 1
+        and sequence[0].negated
+        and not any(entry.negated for entry in sequence[1:])
+        and all(entry.match.kind == "criterion" for entry in sequence)
+    )
 
 
 def _read_gap(gap: str) -> tuple[str | None, bool] | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
+    r"|poorly controlled|inadequately controlled"
 )
 _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
 # (concept, pattern); longer, more specific phrases first.
@@ -71,6 +73,81 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"|hepatitis c(?: virus)?(?: infection)?|hcv(?: infection)?",
     ),
     ("syphilis", r"syphilis(?: assay)?"),
+    # Comorbidities (ICD-10-CM classes in terminology/conditions.json).
+    (
+        "diabetes-mellitus-any-type",
+        r"type (?:1|i) (?:or|and/or|and) (?:type )?(?:2|ii) diabetes(?: mellitus)?"
+        r"|diabetes(?: mellitus)?,? (?:\()?type (?:1|i) (?:or|and/or|and) (?:type )?(?:2|ii)\)?",
+    ),
+    (
+        "diabetes-type-1",
+        r"type (?:1|i|one)[ -]?diabetes(?: mellitus)?(?: \(t1dm?\))?"
+        r"|diabetes mellitus,? type (?:1|i)|diabetes type (?:1|i)"
+        r"|insulin[- ]dependent diabetes(?: mellitus)?(?: \(iddm\))?|t1dm?",
+    ),
+    (
+        "diabetes-type-2",
+        r"type (?:2|ii|two)[ -]?diabetes(?: mellitus)?(?: \(t2dm?\))?"
+        r"|diabetes mellitus,? type (?:2|ii)|diabetes type (?:2|ii)"
+        r"|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?",
+    ),
+    ("diabetes-mellitus", r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?"),
+    (
+        "hypertension",
+        r"(?:arterial |systemic |essential )?hypertension(?: \(htn\))?|high blood pressure",
+    ),
+    (
+        "heart-failure",
+        r"(?:congestive |chronic )?heart failure(?: \((?:chf|hf)\))?|cardiac failure|chf",
+    ),
+    ("myocardial-infarction", r"myocardial infarctions?(?: \(mi\))?|heart attacks?"),
+    ("stroke-ischemic", r"isch(?:a)?emic strokes?"),
+    ("stroke-hemorrhagic", r"ha?emorrhagic strokes?"),
+    ("stroke", r"strokes?(?: \(cva\))?|cerebrovascular accidents?(?: \(cva\))?|cva"),
+    (
+        "transient-ischemic-attack",
+        r"transient isch(?:a)?emic attacks?(?: \(tias?\))?|tias?",
+    ),
+    ("cerebrovascular-disease", r"cerebrovascular (?:disease|disorder)s?"),
+    (
+        "epilepsy",
+        r"epilepsy|seizure disorders?|epileptic seizures?|convulsive disorders?",
+    ),
+    ("seizure", r"seizures?|convulsions?"),
+    ("alzheimer-disease", r"alzheimer'?s disease|alzheimer disease"),
+    ("dementia", r"dementia"),
+    (
+        "inflammatory-bowel-disease",
+        r"inflammatory bowel diseases?(?: \(ibd\))?|ibd",
+    ),
+    ("crohn-disease", r"crohn'?s disease|crohn disease|crohn'?s"),
+    ("ulcerative-colitis", r"ulcerative colitis"),
+    ("asthma", r"(?:bronchial )?asthma"),
+    (
+        "copd",
+        r"chronic obstructive pulmonary disease(?: \(copd\))?|copd",
+    ),
+    (
+        "liver-cirrhosis",
+        r"(?:liver |hepatic )?cirrhosis(?: of (?:the )?liver)?",
+    ),
+    ("tuberculosis", r"tuberculosis(?: \(tb\))?|tb"),
+    (
+        "interstitial-lung-disease",
+        r"interstitial lung diseases?(?: \(ild\))?|ild",
+    ),
+    ("pneumonitis", r"(?:\(?non-?infectious\)? )?pneumonitis"),
+    ("unstable-angina", r"unstable angina(?: pectoris)?"),
+    ("angina", r"angina(?: pectoris)?"),
+    (
+        "atrial-fibrillation",
+        r"atrial fibrillation(?: \(af\)| \(afib\))?(?: or (?:atrial )?flutter)?",
+    ),
+    (
+        "chronic-kidney-disease",
+        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|end[- ]stage renal disease(?: \(esrd\))?"
+        r"|esrd)(?! ?\(?stage)",
+    ),
 )
 # Substrings every match of a concept's names contains (the prefilter before its regex).
 _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -90,6 +167,35 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "hbv": ("hbv", "hepatitis b"),
     "hcv": ("hcv", "hepatitis c"),
     "syphilis": ("syphilis",),
+    "diabetes-mellitus-any-type": ("diabet",),
+    "diabetes-type-1": ("diabet", "t1d"),
+    "diabetes-type-2": ("diabet", "t2d"),
+    "diabetes-mellitus": ("diabet",),
+    "hypertension": ("hypertension", "high blood pressure"),
+    "heart-failure": ("failure", "chf"),
+    "myocardial-infarction": ("myocardial infarction", "heart attack"),
+    "stroke-ischemic": ("stroke",),
+    "stroke-hemorrhagic": ("stroke",),
+    "stroke": ("stroke", "cerebrovascular accident", "cva"),
+    "transient-ischemic-attack": ("transient isch", "tia"),
+    "cerebrovascular-disease": ("cerebrovascular d",),
+    "epilepsy": ("epilep", "seizure disorder", "convulsive"),
+    "seizure": ("seizure", "convulsion"),
+    "alzheimer-disease": ("alzheimer",),
+    "dementia": ("dementia",),
+    "inflammatory-bowel-disease": ("inflammatory bowel", "ibd"),
+    "crohn-disease": ("crohn",),
+    "ulcerative-colitis": ("ulcerative colitis",),
+    "asthma": ("asthma",),
+    "copd": ("chronic obstructive", "copd"),
+    "liver-cirrhosis": ("cirrhosis",),
+    "tuberculosis": ("tuberculosis", "tb"),
+    "interstitial-lung-disease": ("interstitial lung", "ild"),
+    "pneumonitis": ("pneumonitis",),
+    "unstable-angina": ("unstable angina",),
+    "angina": ("angina",),
+    "atrial-fibrillation": ("atrial fibrillation",),
+    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd"),
 }
 _CONDITION_PATTERNS = tuple(
     (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
@@ -99,6 +205,12 @@ _CONDITION_PATTERNS = tuple(
 _QUALIFIERS_BEFORE = re.compile(
     rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
 )
+_QUALIFIER_IDS = {
+    "actively progressing": "progressive",
+    "progressing": "progressive",
+    "poorly controlled": "uncontrolled",
+    "inadequately controlled": "uncontrolled",
+}
 _HEPATITIS_B_OR_C = re.compile(
     r"(?P<quals>(?:active )?)hepatitis b(?:,)? (?P<conj>and/or|or|and) c(?: infection)?"
 )
@@ -170,6 +282,10 @@ def find_conditions(text: str) -> list[Match]:
             if before:
                 start = before.start()
             found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
+    if len(found) > 1:
+        _share_qualifiers(text, found)
+        if "/" in text:
+            found.extend(_slash_pairs(text, found))
     if "viral load" in text:
         for match in _HBV_VIRAL_LOAD.finditer(text):
             criterion = Criterion(
@@ -190,6 +306,49 @@ def find_conditions(text: str) -> list[Match]:
                     )
                 )
     return found
+
+
+_LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or "})
+
+
+def _share_qualifiers(text: str, found: list[Match]) -> None:
+    """ "Active hepatitis B or C or tuberculosis", "uncontrolled hypertension or diabetes": the
+    qualifier in front of an "or" list holds for each condition of the list."""
+    for match in sorted(found, key=lambda m: m.start):
+        criterion = match.criterion
+        if criterion.kind is not Kind.CONDITION or criterion.qualifiers:
+            continue
+        previous = max(
+            (m for m in found if m.end <= match.start and m.kind == "criterion"),
+            key=lambda m: (m.end, m.end - m.start),
+            default=None,
+        )
+        if previous is None or text[previous.end : match.start] not in _LIST_GAPS:
+            continue
+        before = previous.criterion
+        if before.kind is Kind.COMBINATION and before.children:
+            before = before.children[0]
+        if before.kind is Kind.CONDITION and before.qualifiers:
+            match.criterion = replace(criterion, qualifiers=before.qualifiers)
+
+
+def _slash_pairs(text: str, found: list[Match]) -> list[Match]:
+    """ "stroke/TIA", "stroke / cerebrovascular disease": either condition (a slash is "or")."""
+    pairs: list[Match] = []
+    for first in found:
+        for second in found:
+            if (
+                first.criterion.kind is Kind.CONDITION
+                and second.criterion.kind is Kind.CONDITION
+                and text[first.end : second.start].strip() == "/"
+            ):
+                either = Criterion(
+                    Kind.COMBINATION,
+                    children=(first.criterion, second.criterion),
+                    combination="any-of",
+                )
+                pairs.append(Match(either, first.start, second.end))
+    return pairs
 
 
 def _hepatitis_b_or_c(text: str) -> list[Match]:
@@ -229,7 +388,9 @@ def _brain_unless(text: str) -> list[Match]:
 
 def _condition(concept: str, quals_text: str, name: str) -> Criterion:
     found = re.findall(_QUALIFIER_WORDS, quals_text)
-    qualifiers = tuple(dict.fromkeys("progressive" if "progress" in q else q for q in found))
+    qualifiers = tuple(dict.fromkeys(_QUALIFIER_IDS.get(q, q) for q in found))
+    if concept == "diabetes-mellitus-any-type":
+        concept = "diabetes-mellitus"
     if concept == "malignant-neoplasm-other":
         concept, qualifiers = "malignant-neoplasm", (*qualifiers, "other-primary")
     if len(qualifiers) > 1 and re.search(r"\bor\b", quals_text):

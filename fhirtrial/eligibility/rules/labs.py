@@ -14,7 +14,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("wbc", r"white blood cell count(?: \(wbc\))?|\bwbc\b|leukocytes"),
     (
         "creatinine-clearance",
-        r"(?:measured |calculated )?creat(?:inine|ine) clearance(?: \(crcl\))?"
+        r"(?:measured |calculated |estimated )?creat(?:inine|ine) clearance(?: \(crcl\))?"
         r"(?: \(cockcroft[- ]and[- ]gault\)| \(cockcroft-gault\))?|\bcrcl\b",
     ),
     ("creatinine", r"(?:serum )?creatinine(?! clearance)"),
@@ -31,6 +31,29 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"|alat)\))?(?: \(sgpt\))?|\balt\b(?: \(sgpt\))?|\balat\b|\bsgpt\b",
     ),
     ("lvef", r"left ventricular ejection fraction(?: \(lvef\))?|\blvef\b"),
+    ("lymphocytes", r"(?:absolute )?lymphocyte count(?: \(alc\))?|\balc\b|lymphocytes"),
+    ("inr", r"international normali[sz]ed ratio(?: \(inr\))?|\binr\b"),
+    (
+        "aptt",
+        r"(?:activated )?partial thromboplastin time(?: \(a?ptt\))?|\ba?ptt\b",
+    ),
+    ("lipase", r"(?:serum )?lipase"),
+    ("amylase", r"(?:serum )?amylase"),
+    ("hba1c", r"ha?emoglobin a1c(?: \(hba1c\))?|\bhba1c\b|glycated ha?emoglobin(?: \(hba1c\))?"),
+    ("glucose", r"(?<!fasting )(?:serum |plasma |blood )?glucose(?! tolerance)"),
+    ("albumin", r"(?:serum )?albumin(?! ?(?:/|to|creatinine))"),
+    ("potassium", r"(?:serum )?potassium"),
+    ("sodium", r"(?:serum )?sodium"),
+    ("calcium", r"(?:serum )?(?:corrected )?calcium"),
+    ("magnesium", r"(?:serum )?magnesium"),
+    ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
+    (
+        "egfr-lab",
+        r"(?:estimated )?glomerular filtration rate(?: \((?:e?gfr)\))?|\begfr\b|\bgfr\b",
+    ),
+    ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
+    # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
+    ("qtc", r"\bqtc\b(?: interval)?|corrected qt interval(?: \(qtc\))?"),
 )
 _ULN = (
     r"(?P<uln>(?:x|times)?\s*(?:the\s*)?(?:institutional |upper )*(?:upper limit of (?:the )?"
@@ -39,8 +62,9 @@ _ULN = (
 )
 _UNIT = (
     r"(?P<unit>x\s*10\^?9\s*/\s*l|x\s*109/l|x\s*10\^?3\s*/\s*(?:ul|µl|mcl|mm3|mm\^3)|"
-    r"/\s*(?:mcl|µl|ul|microl|mm3|mm\^3|mm\(3\)|l)|cells/mm3|g/dl|g/l|mg/dl|µmol/l|umol/l|"
-    r"ml/min(?:/1\.73 ?m2)?|ml/minute|ml min|%|k/ul)?"
+    r"/\s*(?:mcl|µl|ul|microl|mm3|mm\^3|mm\(3\)|l)|cells/(?:mm3|mm\^3|ul|µl|mcl)|g/dl|g/l|mg/dl|"
+    r"µmol/l|umol/l|mmol/l|meq/l|ml/min(?:/1\.73 ?m(?:2|\^2|²))?|ml/minute(?:/1\.73 ?m2)?|ml min|%|"
+    r"k/ul|kg/m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l|µiu/ml|uiu/ml)?(?![\w/])"
 )
 _LINK = r"(?:\s*(?:must be|must|of|is|level|count|:)?\s*)"
 _VALUE = rf"{CMP}\s*{NUMBER}\s*(?:{_ULN}|{_UNIT})"
@@ -57,7 +81,9 @@ _PATTERNS = tuple(
 _ANY_LAB = re.compile(
     r"neutrophil|\banc\b|platelet|moglobin|\bhgb\b|white blood|\bwbc\b|leukocyte|creatin|bilirubin|"
     r"phosphatase|aminotransferase|amino transferase|\bast\b|\balt\b|\basat\b|\balat\b|sgot|sgpt|"
-    r"ejection fraction|\blvef\b|\bcrcl\b"
+    r"ejection fraction|\blvef\b|\bcrcl\b|lymphocyte|\balc\b|\binr\b|thromboplastin|ptt\b|lipase|"
+    r"amylase|a1c|glycated|glucose|albumin|potassium|sodium|calcium|magnesium|\btsh\b|"
+    r"thyroid[- ]stimulating|glomerular|gfr\b|\bbmi\b|body mass|\bqtc"
 )
 _ULN_ONLY = tuple(
     (
@@ -82,8 +108,39 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "ast": ("aspartate", "ast", "asat", "sgot"),
     "alt": ("alanine", "alt", "alat", "sgpt"),
     "lvef": ("ejection fraction", "lvef"),
+    "lymphocytes": ("lymphocyte", "alc"),
+    "inr": ("normali", "inr"),
+    "aptt": ("thromboplastin", "ptt"),
+    "lipase": ("lipase",),
+    "amylase": ("amylase",),
+    "hba1c": ("a1c", "glycated"),
+    "glucose": ("glucose",),
+    "albumin": ("albumin",),
+    "potassium": ("potassium",),
+    "sodium": ("sodium",),
+    "calcium": ("calcium",),
+    "magnesium": ("magnesium",),
+    "tsh": ("tsh", "thyroid"),
+    "egfr-lab": ("glomerular", "gfr"),
+    "bmi": ("bmi", "body mass"),
+    "qtc": ("qtc", "corrected qt"),
 }
-_CELLS_PER_UL = {"/mcl", "/µl", "/ul", "/microl", "/mm3", "/mm^3", "/mm(3)", "cells/mm3"}
+_CELLS_PER_UL = {
+    "/mcl",
+    "/µl",
+    "/ul",
+    "/microl",
+    "/mm3",
+    "/mm^3",
+    "/mm(3)",
+    "cells/mm3",
+    "cells/mm^3",
+    "cells/ul",
+    "cells/µl",
+    "cells/mcl",
+}
+# mmol/L per mg/dL (10 / molar mass) for the chemistry protocols write in either unit.
+_MG_DL_PER_MMOL_L = {"glucose": 18.016, "calcium": 4.008, "magnesium": 2.431}
 
 
 def find_labs(text: str) -> list[Match]:
@@ -139,7 +196,7 @@ def _criterion(concept: str, match: re.Match[str]) -> Criterion | None:
 
 def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | None:
     """Value in the canonical unit of the lab, or None when the unit is missing or unknown."""
-    if concept in ("anc", "platelets", "wbc"):
+    if concept in ("anc", "platelets", "wbc", "lymphocytes"):
         if unit in _CELLS_PER_UL:
             return round(value / 1000, 6), "10*3/uL"
         if re.fullmatch(r"x10\^?9/l|x109/l|x10\^?3/(?:ul|µl|mcl|mm3|mm\^3)|k/ul", unit):
@@ -165,4 +222,38 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
         return None
     if concept == "lvef":
         return (value, "%") if unit in ("%", "") else None
+    return _canonical_chemistry(concept, value, unit)
+
+
+def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    if concept == "creatinine-clearance" or concept == "egfr-lab":
+        if unit.startswith(("ml/min", "mlmin")):
+            return value, "mL/min/{1.73_m2}" if concept == "egfr-lab" else "mL/min"
+        return None
+    if concept == "inr":
+        return (value, "") if unit == "" else None
+    if concept == "bmi":
+        return (value, "kg/m2") if unit == "" or unit.startswith("kg/m") else None
+    if concept == "qtc":
+        return (value, "ms") if unit in ("ms", "msec") else None
+    if concept == "aptt":
+        return (value, "s") if unit in ("s", "sec", "seconds") else None
+    if concept == "hba1c":
+        return (value, "%") if unit == "%" else None
+    if concept in ("potassium", "sodium"):
+        return (value, "mmol/L") if unit in ("mmol/l", "meq/l") else None
+    if concept in ("lipase", "amylase"):
+        return (value, "U/L") if unit in ("u/l", "iu/l") else None
+    if concept == "tsh":
+        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml", "uiu/ml") else None
+    if concept == "albumin":
+        if unit == "g/dl":
+            return value, "g/dL"
+        return (value / 10, "g/dL") if unit == "g/l" else None
+    if concept in _MG_DL_PER_MMOL_L:
+        if unit == "mg/dl":
+            return value, "mg/dL"
+        if unit == "mmol/l":
+            return round(value * _MG_DL_PER_MMOL_L[concept], 1), "mg/dL"
+        return None
     return None

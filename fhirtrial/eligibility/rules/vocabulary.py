@@ -176,10 +176,18 @@ FILLER = frozenset(
 NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
 OR_WORDS = frozenset({"or", "and/or", "either"})
 AND_WORDS = frozenset({"and", ",", ";", ".", "plus", "&", "including"})
+# How LVEF was measured: adds nothing a record decides (the LOINC code is the same).
+_CARDIAC_MODALITY = (
+    r"(?:(?:2d |two-dimensional |transthoracic )?echocardiogra(?:m|phy)(?: \((?:echo|tte)\))?"
+    r"|echo|tte|(?:multi-?gated acquisition|multigated acquisition|multiple gated acquisition)"
+    r"(?: \(muga\))?(?: scan)?|muga(?: scan)?|cardiac mri|mri)"
+)
 NOISE = re.compile(
     r"progressed on or did not achieve a response or were intolerant due to toxicity following"
+    rf"|(?:as )?(?:measured|assessed|determined|evaluated) (?:by|on|via|with) (?:an? )?"
+    rf"{_CARDIAC_MODALITY}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_MODALITY})*(?: scan)?"
     r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
     r"|inclusion|randomi[sz]ation)"
     r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
 )
-NOISE_TRIGGERS = ("progressed on or did not", "time of", " women")
+NOISE_TRIGGERS = ("progressed on or did not", "time of", " women", "echo", "muga", " mri")
