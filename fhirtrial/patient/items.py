@@ -264,6 +264,43 @@ class AllergyItem:
         return None
 
 
+ImagingSource = Literal["DiagnosticReport", "Observation"]
+
+PRELIMINARY_REPORT_STATUSES = frozenset({"registered", "partial", "preliminary", "modified"})
+"""Report statuses whose content is not final (R4 and R5; R5 added ``modified``)."""
+
+
+@_fast_init
+@dataclass(frozen=True, slots=True)
+class ImagingReport:
+    """One imaging study's report: a radiology ``DiagnosticReport``, or an imaging
+    ``Observation`` whose value is the impression text.
+
+    ``conclusion`` is what the radiologist concluded (``DiagnosticReport.conclusion``, the
+    Observation's text value); ``text`` the rest of the report that says something — the
+    ``presentedForm`` text, R5 ``note``, the text values of the ``result`` Observations — and is
+    ``None`` when there is none. Entered-in-error and cancelled reports are not read; preliminary
+    ones are kept with their status (`is_preliminary`).
+    """
+
+    ref: str
+    source: ImagingSource
+    code: Concept
+    status: str | None
+    date: date | None
+    """When the study was done (``effective[x]``), else when it was reported (``issued``)."""
+    # `datetime.date`: in the class body the field above shadows the name `date`.
+    issued: datetime.date | None
+    categories: tuple[Concept, ...]
+    conclusion: str | None
+    conclusion_codes: tuple[Concept, ...]
+    text: str | None
+
+    @property
+    def is_preliminary(self) -> bool:
+        return self.status in PRELIMINARY_REPORT_STATUSES
+
+
 @_fast_init
 @dataclass(frozen=True, slots=True)
 class RecordIssue:
@@ -276,8 +313,11 @@ class RecordIssue:
 
 __all__ = [
     "EMPTY_CONCEPT",
+    "PRELIMINARY_REPORT_STATUSES",
     "AllergyItem",
     "ConditionItem",
+    "ImagingReport",
+    "ImagingSource",
     "ImmunizationItem",
     "MedicationItem",
     "ObservationComponent",

@@ -7,6 +7,9 @@ through ``ReadContext.warn``.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,6 +19,7 @@ from fhirtrial.patient.items import (
     EMPTY_CONCEPT,
     AllergyItem,
     ConditionItem,
+    ImagingReport,
     ImmunizationItem,
     MedicationItem,
     MedicationState,
@@ -700,15 +704,202 @@ def read_allergy(resource: dict[str, Any], ref: str, ctx: ReadContext) -> Allerg
     )
 
 
+# ---------------------------------------------------------------- imaging reports
+
+_V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"
+_OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+CPT = "http://www.ama-assn.org/go/cpt"
+# HL7 v2 diagnostic service sections that are imaging: radiology, CT, MR, nuclear medicine,
+# radiographs, the ultrasounds, cineradiography.
+_IMAGING_SECTIONS = frozenset({"RAD", "CT", "NMR", "NMS", "RX", "RUS", "VUS", "CUS", "OUS", "XRC"})
+_IMAGING_CATEGORIES = frozenset(
+    {
+        (LOINC, "LP29684-5"),  # Radiology (US Core DiagnosticReport category)
+        (LOINC, "18748-4"),  # Diagnostic imaging study
+        (_OBSERVATION_CATEGORY, "imaging"),
+    }
+)
+# Category systems whose other codes say "not imaging" (laboratory, pathology, notes, …).
+_CATEGORY_SYSTEMS = frozenset({_V2_0074, _OBSERVATION_CATEGORY, LOINC})
+_IMAGING_WORDS = re.compile(
+    r"(?<![a-z])(?:mri|mra|mr|ct|cta|pet|spect|x-?ray|xr|radiograph\w*|radiolog\w*|ultrasound"
+    r"|ultrasonograph\w*|sonogra\w*|mammogra\w*|tomograph\w*|magnetic resonance|imaging|scan"
+    r"|scintigraph\w*|irm|tdm|nm)(?![a-z])"
+)
+_REPORT_EXCLUDED_STATUSES = frozenset({"entered-in-error", "cancelled"})
+_MAX_REPORT_TEXT = 20_000
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _is_imaging_category(categories: tuple[Concept, ...]) -> bool | None:
+    """True / False when a category says whether this is imaging; None when none says."""
+    decided: bool | None = None
+    for category in categories:
+        for coding in category.codings:
+            if coding.system == _V2_0074 and coding.code in _IMAGING_SECTIONS:
+                return True
+            if (coding.system, coding.code) in _IMAGING_CATEGORIES:
+                return True
+            if coding.system in _CATEGORY_SYSTEMS and coding.code:
+                decided = False
+        words = " ".join(c.display or "" for c in category.codings) + " " + (category.text or "")
+        if re.search(r"radiolog|imaging", words.lower()):
+            return True
+    return decided
+
+
+def _is_imaging_code(code: Concept) -> bool:
+    for coding in code.codings:
+        number = coding.code
+        if coding.system == CPT and number and number.isdigit() and 70010 <= int(number) <= 79999:
+            return True  # the CPT radiology section
+        if coding.system == LOINC and coding.code == "18748-4":
+            return True
+    words = " ".join(c.display or "" for c in code.codings) + " " + (code.text or "")
+    return _IMAGING_WORDS.search(words.lower()) is not None
+
+
+def is_imaging(categories: tuple[Concept, ...], code: Concept) -> bool:
+    """An imaging study's report: by its category, else (no category says) by its code."""
+    by_category = _is_imaging_category(categories)
+    if by_category is not None:
+        return by_category
+    return _is_imaging_code(code)
+
+
+def read_imaging_report(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> ImagingReport | None:
+    """A DiagnosticReport of an imaging study (R4 or R5); ``None`` for any other report (labs,
+    pathology, notes) and for entered-in-error / cancelled ones."""
+    status = resource.get("status")
+    if not isinstance(status, str):
+        status = None
+    elif status in _REPORT_EXCLUDED_STATUSES:
+        return None
+    categories = ctx.concepts.concepts(resource.get("category"))
+    code = ctx.concepts.concept(resource.get("code"))
+    if code is None:
+        code = EMPTY_CONCEPT
+    if not is_imaging(categories, code):
+        return None
+    start, end = ctx.event_span(resource, "effective", ref)
+    issued = resource.get("issued")
+    issued = ctx.event_date(issued, ref, "issued") if issued is not None else None
+    conclusion = resource.get("conclusion")
+    conclusion = conclusion.strip() or None if isinstance(conclusion, str) else None
+    texts = [
+        *_presented_texts(resource.get("presentedForm"), ref, ctx),
+        *_note_texts(resource.get("note")),
+        *_result_texts(resource, ctx),
+    ]
+    text = "\n".join(texts)[:_MAX_REPORT_TEXT] if texts else None
+    if status is None:
+        ctx.warn(ref, "DiagnosticReport has no status; read as final")
+    return ImagingReport(
+        ref=ref,
+        source="DiagnosticReport",
+        code=code,
+        status=status,
+        date=start or end or issued,
+        issued=issued,
+        categories=categories,
+        conclusion=conclusion,
+        conclusion_codes=ctx.concepts.concepts(resource.get("conclusionCode")),
+        text=text,
+    )
+
+
+def imaging_report_from_observation(item: ObservationItem) -> ImagingReport | None:
+    """An imaging Observation whose value is text (some EHRs send the impression this way)."""
+    if not isinstance(item.value, str) or not item.value.strip():
+        return None
+    if not is_imaging(item.categories, item.code):
+        return None
+    return ImagingReport(
+        ref=item.ref,
+        source="Observation",
+        code=item.code,
+        status=item.status,
+        date=item.date or item.issued,
+        issued=item.issued,
+        categories=item.categories,
+        conclusion=item.value.strip(),
+        conclusion_codes=(),
+        text=None,
+    )
+
+
+def report_result_refs(resource: dict[str, Any]) -> tuple[str, ...]:
+    """The ``result`` references of a DiagnosticReport, as written."""
+    return tuple(
+        r["reference"]
+        for r in _list(resource.get("result"))
+        if isinstance(r, dict) and isinstance(r.get("reference"), str)
+    )
+
+
+def _presented_texts(raw: Any, ref: str, ctx: ReadContext) -> list[str]:
+    """The text of ``presentedForm`` attachments that carry plain text or HTML inline."""
+    texts = []
+    for attachment in _list(raw):
+        if not isinstance(attachment, dict) or not isinstance(attachment.get("data"), str):
+            continue
+        content_type = attachment.get("contentType")
+        kind = content_type.split(";")[0].strip().lower() if isinstance(content_type, str) else ""
+        if kind not in ("", "text/plain", "text/html", "application/xhtml+xml"):
+            continue  # PDF, RTF, images: not read
+        try:
+            data = base64.b64decode(attachment["data"], validate=False)
+        except (binascii.Error, ValueError):
+            ctx.warn(ref, "presentedForm data is not valid base64; ignored")
+            continue
+        text = data[: _MAX_REPORT_TEXT * 4].decode("utf-8", errors="replace")
+        if kind != "text/plain" and "<" in text:
+            text = _TAG.sub(" ", text)
+        if text.strip():
+            texts.append(text.strip())
+    return texts
+
+
+def _note_texts(raw: Any) -> list[str]:
+    """R5 ``DiagnosticReport.note`` (Annotation) texts."""
+    return [
+        n["text"].strip()
+        for n in _list(raw)
+        if isinstance(n, dict) and isinstance(n.get("text"), str) and n["text"].strip()
+    ]
+
+
+def _result_texts(resource: dict[str, Any], ctx: ReadContext) -> list[str]:
+    """Text values of the report's ``result`` Observations found in the bundle."""
+    texts = []
+    for reference in report_result_refs(resource):
+        target = ctx.resolve(reference, resource)
+        if target is None or target.get("resourceType") != "Observation":
+            continue
+        if target.get("status") in _EXCLUDED_OBSERVATION_STATUSES:
+            continue
+        value = target.get("valueString")
+        if isinstance(value, str) and value.strip():
+            texts.append(value.strip())
+    return texts
+
+
 __all__ = [
+    "CPT",
     "STAGE_GROUP_CODES",
     "ReadContext",
+    "imaging_report_from_observation",
+    "is_imaging",
     "is_stage_observation",
     "read_allergy",
     "read_condition",
+    "read_imaging_report",
     "read_immunization",
     "read_medication_use",
     "read_observation",
     "read_procedure",
+    "report_result_refs",
     "stage_from_observation",
 ]

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from fhirtrial.patient.items import (
     AllergyItem,
     ConditionItem,
+    ImagingReport,
     ImmunizationItem,
     MedicationItem,
     ObservationComponent,
@@ -39,13 +40,16 @@ from fhirtrial.patient.items import (
 )
 from fhirtrial.patient.readers import (
     ReadContext,
+    imaging_report_from_observation,
     is_stage_observation,
     read_allergy,
     read_condition,
+    read_imaging_report,
     read_immunization,
     read_medication_use,
     read_observation,
     read_procedure,
+    report_result_refs,
     stage_from_observation,
 )
 from fhirtrial.patient.values import Code, Concept, parse_fhir_date
@@ -61,6 +65,7 @@ _MEDICATION_TYPES = ("MedicationStatement", "MedicationRequest", "MedicationAdmi
 _SUBJECT_ELEMENT = {
     "Condition": "subject",
     "Observation": "subject",
+    "DiagnosticReport": "subject",
     "Procedure": "subject",
     "MedicationStatement": "subject",
     "MedicationRequest": "subject",
@@ -83,6 +88,9 @@ class PatientRecord:
     immunizations: tuple[ImmunizationItem, ...]
     allergies: tuple[AllergyItem, ...]
     stages: tuple[StageInfo, ...]
+    imaging_reports: tuple[ImagingReport, ...]
+    """Imaging study reports (radiology DiagnosticReports, imaging Observations with a text
+    value), newest first (undated last)."""
     issues: tuple[RecordIssue, ...]
     resource_counts: Mapping[str, int]
     """Resources per type as found in the bundle, including types the reader ignores."""
@@ -153,6 +161,7 @@ def read_patient_bundle(bundle: dict[str, Any], *, as_of: date | None = None) ->
     immunizations = _read_all(by_type.get("Immunization", ()), read_immunization, ctx)
     allergies = _read_all(by_type.get("AllergyIntolerance", ()), read_allergy, ctx)
     condition_stages = [s for c in conditions for s in c.stages if s.source_ref == c.ref]
+    imaging_reports = _imaging_reports(by_type, observations, lookup, ctx)
 
     return PatientRecord(
         patient=patient,
@@ -164,6 +173,7 @@ def read_patient_bundle(bundle: dict[str, Any], *, as_of: date | None = None) ->
         immunizations=tuple(immunizations),
         allergies=tuple(allergies),
         stages=(*condition_stages, *stages),
+        imaging_reports=imaging_reports,
         issues=tuple(issues),
         resource_counts=MappingProxyType(counts),
         condition_index=_index(conditions, lambda c: (c.code,)),
@@ -367,9 +377,40 @@ def _read_all(
     return [item for resource, ref in pairs if (item := reader(resource, ref, ctx)) is not None]
 
 
-def _newest_first(item: ObservationItem) -> tuple[bool, int]:
+def _newest_first(item: ObservationItem | ImagingReport) -> tuple[bool, int]:
     day = item.date or item.issued
     return (day is None, -(day.toordinal() if day else 0))
+
+
+def _imaging_reports(
+    by_type: Mapping[str, list[tuple[dict[str, Any], str]]],
+    observations: list[ObservationItem],
+    lookup: Mapping[str, dict[str, Any]],
+    ctx: ReadContext,
+) -> tuple[ImagingReport, ...]:
+    """Imaging DiagnosticReports, and imaging Observations with a text value that no report
+    already holds as a ``result``."""
+    reports: list[ImagingReport] = []
+    held: set[str] = set()
+    for resource, ref in by_type.get("DiagnosticReport", ()):
+        report = read_imaging_report(resource, ref, ctx)
+        if report is None:
+            continue
+        reports.append(report)
+        for reference in report_result_refs(resource):
+            target = _resolve(reference, resource, lookup)
+            if target is not None:
+                held.add(f"Observation/{target.get('id')}")
+                held.add(reference)
+    for item in observations:
+        if item.value.__class__ is str and item.ref not in held:
+            report = imaging_report_from_observation(item)
+            if report is not None:
+                reports.append(report)
+    if not reports:
+        return ()
+    reports.sort(key=_newest_first)
+    return tuple(reports)
 
 
 def _stages(

@@ -87,7 +87,8 @@ REAL_BULLETS = [
         "invasive breast cancer that has metastasized to the brain. NOTE: Pathology report must "
         "confirm HER2-negative invasive breast cancer. Brain metastases must be confirmed by "
         "radiology report",
-        "all-of(biomarker:her2:negative, condition:breast-cancer[metastatic], TEXT)",
+        "all-of(biomarker:her2:negative, condition:breast-cancer[metastatic], "
+        "condition:brain-metastases, TEXT)",
     ),
     (
         "NCT01147016",

@@ -3,7 +3,7 @@ for the rules all kinds share (time windows, absence of a record, staleness, rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
@@ -39,6 +39,14 @@ class EvalContext:
     facts: PatientFacts
     as_of: date
     policy: EvaluationPolicy
+    excluding: bool = False
+    """The criterion is asked so that ``met`` rules the patient out (an exclusion, or a member
+    negated inside an inclusion). Most evaluators answer the same either way; a few facts whose
+    absence from the record proves little (brain metastases) are ``not-met`` from absence only
+    here, where that answer keeps the patient in."""
+
+    def flipped(self) -> EvalContext:
+        return replace(self, excluding=not self.excluding)
 
     @property
     def record(self) -> PatientRecord:

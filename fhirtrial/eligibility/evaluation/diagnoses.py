@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
+from fhirtrial.eligibility.evaluation.brain_imaging import BrainReading, read_brain_findings
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     absent,
@@ -54,7 +55,7 @@ _ALSO_PROCEDURES = frozenset(
 # Criteria on these concepts are also met by something other than a diagnosis (a stage IV, a
 # transplant Procedure): the prefilter must not require the diagnosis.
 NOT_ONLY_DIAGNOSES = frozenset(
-    {cancers.METASTATIC, "breast-cancer-triple-negative", *_ALSO_PROCEDURES}
+    {cancers.METASTATIC, "breast-cancer-triple-negative", "brain-metastases", *_ALSO_PROCEDURES}
 )
 # A recent stage without metastasis rules out metastatic disease; an older one may predate a
 # recurrence that the problem list does not show.
@@ -66,6 +67,8 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     if criterion.other_than:
         return _another_primary(criterion, ctx)
+    if concept == _BRAIN:
+        return _brain_metastases(criterion, ctx)
     if concept == cancers.METASTATIC and not criterion.qualifiers:
         return metastatic_disease(ctx)
     name = display(concept)
@@ -345,12 +348,25 @@ def _unattributed_metastasis(ctx: EvalContext, concept: str) -> ConditionItem | 
 
 
 def metastatic_disease(ctx: EvalContext) -> Finding:
-    """Met by a current distant metastasis (any site but the lymph nodes) or a stage IV / M1;
+    """Met by a current distant metastasis (any site but the lymph nodes), brain metastases on an
+    imaging report, or a stage IV / M1;
     not met by a recent stage 0–III with no metastasis on record; otherwise unknown."""
     distant = distant_metastases(ctx)
     if distant:
         item = distant[0]
         return Finding("met", f"metastatic: {describe_condition(item, ctx)}", (item.ref,))
+    shown = next(
+        (
+            r
+            for r in _brain_readings(ctx)
+            if r.presence == "present" and not r.report.is_preliminary
+        ),
+        None,
+    )
+    if shown is not None:
+        return Finding(
+            "met", f"metastatic: brain metastases on {shown.describe}", (shown.report.ref,)
+        )
     stage = current_stage(ctx)
     if stage is not None and stage.group == 4:
         return Finding("met", f"stage {stage.label} ({stage.source})", (stage.source,))
@@ -477,3 +493,217 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
         f"{procedure.code.label} on {fmt_date(procedure.date)} ({procedure.ref})",
         (procedure.ref,),
     )
+
+
+# ---------------------------------------------------------------- brain metastases
+
+_BRAIN = "brain-metastases"
+BRAIN_IMAGING_FRESH_DAYS = 90
+"""A brain imaging report decides "no brain metastases", or their course (progressing, stable),
+only when it is at most this old; an older one is reported but decides nothing."""
+_DONE = (None, "completed", "in-progress")
+
+
+def _brain_readings(ctx: EvalContext) -> list[BrainReading]:
+    """Every imaging report that says something about brain metastases, newest first."""
+    found: list[BrainReading] | None = ctx.facts.memo.get("brain-readings")
+    if found is None:
+        found = [
+            reading
+            for report in ctx.record.imaging_reports
+            if (reading := read_brain_findings(report)) is not None
+        ]
+        ctx.facts.memo["brain-readings"] = found
+    return found
+
+
+def _fresh(reading: BrainReading, ctx: EvalContext) -> bool:
+    day = reading.report.date
+    return day is not None and 0 <= (ctx.as_of - day).days <= BRAIN_IMAGING_FRESH_DAYS
+
+
+def _cns_treatments(ctx: EvalContext) -> list[ProcedureItem]:
+    """Procedures directed at brain metastases (radiosurgery, brain radiotherapy, resection),
+    newest first."""
+    index = ctx.facts.procedures
+    done = [
+        p
+        for p in index.find("cns-directed-therapy").items
+        if p.status in _DONE and p.date is not None
+    ]
+    done += [p for p in index.find(_BRAIN).items if p.status in _DONE and p not in done]
+    done.sort(key=lambda p: p.date or date.min, reverse=True)
+    return done
+
+
+def _steroid_note(ctx: EvalContext) -> str:
+    """Current dexamethasone / systemic corticosteroid use: noted, never deciding alone."""
+    for item in ctx.facts.medications.find("systemic-corticosteroid").items:
+        if item.is_current(ctx.as_of):
+            return f"; on {item.medication.label} ({item.ref})"
+    return ""
+
+
+def _imaging_rules_out(
+    ctx: EvalContext, readings: list[BrainReading], conditions: list[ConditionItem]
+) -> BrainReading | None:
+    """The newest brain report, when it rules brain metastases out: a final brain study no
+    older than `BRAIN_IMAGING_FRESH_DAYS` that finds none, with no current confirmed brain
+    metastasis, no brain-metastasis entry or CNS-directed treatment dated after it and no
+    earlier report or treatment that showed them (treated metastases may have resolved)."""
+    final = [r for r in readings if not r.report.is_preliminary]
+    if not final or final[0].presence != "absent" or not _fresh(final[0], ctx):
+        return None
+    newest = final[0]
+    day = newest.report.date
+    for item in conditions:
+        if item.verification_status in UNCONFIRMED:
+            continue
+        if ctx.facts.is_current(item) is not False:
+            return None
+        when = item.date
+        if when is None or day is None or when >= day:
+            return None
+    if any(r.presence in ("present", "uncertain") for r in final[1:]):
+        return None
+    if _cns_treatments(ctx):
+        return None
+    return newest
+
+
+def _brain_metastases(criterion: Criterion, ctx: EvalContext) -> Finding:
+    """Brain metastases from the problem list and from brain imaging reports.
+
+    Present: a confirmed diagnosis or a final report that shows them. Absent: the newest brain
+    study, final and recent, finds none and nothing says otherwise (`_imaging_rules_out`).
+    Neither: an exclusion ("known brain metastases") keeps the usual rule, absence from a
+    recorded problem list is ``not-met``; a criterion that requires them stays ``unknown``
+    (brain metastases are often not coded). Qualifiers (active, progressing, uncontrolled,
+    treated and stable) read the course from the newest recent brain report.
+    """
+    name = display(_BRAIN)
+    matches = ctx.facts.conditions.find(_BRAIN)
+    readings = _brain_readings(ctx)
+    final = [r for r in readings if not r.report.is_preliminary]
+    confirmed = [c for c in matches.items if c.verification_status not in UNCONFIRMED]
+    ruled_out = _imaging_rules_out(ctx, readings, list(matches.items))
+    if ruled_out is not None:
+        return Finding("not-met", f"no {name}: {ruled_out.describe}", (ruled_out.report.ref,))
+    shown = next((r for r in final if r.presence == "present"), None)
+    if matches.items and (confirmed or shown is None):
+        found = _with_qualifiers(criterion, ctx, matches, name)
+        if not criterion.qualifiers or found.result == "not-met" or not confirmed:
+            return _with_imaging_note(found, readings, ctx)
+        return _brain_course(criterion, ctx, found, final, confirmed[0])
+    if shown is not None:
+        stated = f"{name} shown by {shown.describe}"
+        found = Finding("met", stated, (shown.report.ref,))
+        if not criterion.qualifiers:
+            return found
+        return _brain_course(criterion, ctx, found, final, None)
+    unsure = readings[0] if readings else None
+    if unsure is not None and (unsure.presence == "uncertain" or unsure.report.is_preliminary):
+        return Finding("unknown", f"{name} not confirmed: {unsure.describe}", (unsure.report.ref,))
+    count = len(ctx.record.conditions)
+    if ctx.excluding:
+        return _with_imaging_note(absent(ctx, name, "conditions", count), readings, ctx)
+    return _with_imaging_note(
+        Finding(
+            "unknown",
+            f"no {name} recorded, and no recent brain imaging rules them out (brain metastases "
+            "are often not coded, so their absence from the problem list is no evidence)",
+        ),
+        readings,
+        ctx,
+    )
+
+
+def _with_imaging_note(found: Finding, readings: list[BrainReading], ctx: EvalContext) -> Finding:
+    """Name a brain report that was read but could not decide (stale, preliminary)."""
+    if not readings or found.result == "met":
+        return found
+    newest = readings[0]
+    why = "preliminary" if newest.report.is_preliminary else "older than "
+    if not newest.report.is_preliminary:
+        if _fresh(newest, ctx):
+            return found
+        why += f"{BRAIN_IMAGING_FRESH_DAYS} days"
+    return Finding(
+        found.result,
+        f"{found.reason}; brain imaging {newest.describe} is {why}, so it decides nothing",
+        (*found.evidence, newest.report.ref),
+    )
+
+
+def _brain_course(
+    criterion: Criterion,
+    ctx: EvalContext,
+    found: Finding,
+    final: list[BrainReading],
+    item: ConditionItem | None,
+) -> Finding:
+    """A qualifier of present brain metastases, from the newest final brain report."""
+    qualifiers = set(criterion.qualifiers)
+    newest = next((r for r in final if r.presence in ("present", "absent", "uncertain")), None)
+    treatments = _cns_treatments(ctx)
+    note = _steroid_note(ctx)
+    course = newest.course if newest is not None and _fresh(newest, ctx) else None
+    if newest is not None and newest.presence != "present":
+        course = None
+    evidence = found.evidence
+    if newest is not None:
+        evidence = tuple(dict.fromkeys((*evidence, newest.report.ref)))
+    report = newest.describe if newest is not None else ""
+    day = newest.report.date if newest is not None else None
+    treated_before = [p for p in treatments if day is None or (p.date and p.date <= day)]
+    treated = bool(treated_before) or bool(newest is not None and newest.treated)
+    treated_since = [p for p in treatments if day is not None and p.date and p.date > day]
+    progressing = course == "progressing" or (course == "new" and treated)
+    steady = course in ("stable", "improving")
+    if "untreated" in qualifiers or "symptomatic" in qualifiers:
+        if item is not None:
+            return _plain_or(found, evidence, note)
+        if "symptomatic" in qualifiers:
+            return Finding("unknown", f"{found.reason}; symptoms not recorded", evidence)
+        if treatments or treated:
+            what = treatments[0].ref if treatments else "the report"
+            return Finding("not-met", f"{found.reason}; treated ({what})", evidence)
+        return Finding("met", f"{found.reason}; no treatment recorded for it", evidence)
+    if treated_since and (progressing or course == "new"):
+        latest = treated_since[0]
+        return Finding(
+            "unknown",
+            f"{found.reason}; {report}, then {latest.code.label} on {fmt_date(latest.date)} "
+            f"({latest.ref}): the course since is not recorded{note}",
+            (*evidence, latest.ref),
+        )
+    stated = _first_clause(found.reason)
+    if "treated" in qualifiers:
+        if progressing or course == "new":
+            return Finding("not-met", f"{stated}; not stable: {report}{note}", evidence)
+        return _plain_or(found, evidence, note)
+    if qualifiers & {"active", "uncontrolled", "progressive"}:
+        # New lesions make metastases active; uncontrolled or progressing only after treatment.
+        if progressing or (course == "new" and "active" in qualifiers):
+            return Finding("met", f"{stated}; {report}{note}", evidence)
+        if steady and (treated or "progressive" in qualifiers):
+            return Finding("not-met", f"{stated}; {report}{note}", evidence)
+        if "active" in qualifiers and found.result == "met":
+            return Finding(found.result, f"{found.reason}{note}", evidence)
+        why = f"; the newest brain imaging, {report}, does not decide" if report else ""
+        if newest is not None and not _fresh(newest, ctx):
+            days = BRAIN_IMAGING_FRESH_DAYS
+            why = f"; the newest brain imaging, {report}, is older than {days} days"
+        if not why:
+            return _plain_or(found, evidence, note)
+        return Finding("unknown", f"{stated}{why}{note}", evidence)
+    return _plain_or(found, evidence, note)
+
+
+def _plain_or(found: Finding, evidence: tuple[str, ...], note: str) -> Finding:
+    return Finding(found.result, f"{found.reason}{note}", evidence)
+
+
+def _first_clause(reason: str) -> str:
+    """The diagnosis part of a reason, without its "whether … is not recorded" tail."""
+    return reason.split("; whether")[0]

@@ -156,6 +156,8 @@ def _evaluate(
     *,
     member: bool = False,
 ) -> CriterionResult:
+    if node.exclude:
+        ctx = ctx.flipped()  # an exclusion, or a negated member: "met" now rules out
     if not applies_to(node, cohort):
         finding = Finding("not-applicable", f"applies to {node.cohort_label or node.cohort} only")
         children: tuple[CriterionResult, ...] = ()
@@ -202,7 +204,7 @@ def evaluate_criterion(criterion: Criterion, ctx: EvalContext) -> Finding:
     if criterion.kind is Kind.COMBINATION:
         parts = []
         for child in criterion.children:
-            found = evaluate_criterion(child, ctx)
+            found = evaluate_criterion(child, ctx.flipped() if child.negated else ctx)
             if child.negated:
                 found = Finding(_FLIP[found.result], f"NOT ({found.reason})", found.evidence)
             parts.append(found)

@@ -80,6 +80,8 @@ _DISEASES = frozenset(
     }
 )
 _METASTATIC = "metastatic-disease"
+_BRAIN = "brain-metastases"
+_TO_THE_BRAIN = re.compile(r"(?<![\w-])(?:brain|central nervous system|cns)(?![\w-])")
 _SETTING_ONLY = {"metastatic": "metastatic-disease"}
 # One disease lineage only: "breast cancer" with "triple negative breast cancer" or "malignancy".
 _LINEAGE = {
@@ -346,7 +348,7 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
         masked = masked[: match.start] + "§".ljust(width) + masked[match.end :]
     if not _plain(masked, clause, kept):
         return None
-    parts = _parts(kept)
+    parts = _parts(kept, clause)
     if parts is None or not parts:
         return None
     residue = Criterion(Kind.TEXT, source_text=text)
@@ -458,19 +460,28 @@ def _cuts_word(text: str, index: int) -> bool:
     return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()
 
 
-def _parts(kept: list[Match]) -> list[Criterion] | None:
-    """The parts in order: setting modifiers attach to the disease they qualify."""
+def _parts(kept: list[Match], clause: str) -> list[Criterion] | None:
+    """The parts in order: setting modifiers attach to the disease they qualify.
+
+    Required brain metastases ("… brain metastases", "… that has metastasized to the brain")
+    are two parts: metastatic disease, and brain metastases themselves. The evaluator never
+    calls a required brain metastasis absent from the problem list alone (they are often not
+    coded), only from a recent negative brain study (evaluation/diagnoses.py).
+    """
     parts: list[Criterion] = []
+    brain: list[Criterion] = []
     pending: tuple[str, ...] = ()
     diseases: list[int] = []  # indexes into parts
     for match in kept:
         criterion = match.criterion
         if match.kind == "modifier":
             pending = (*pending, *criterion.qualifiers)
+            words = clause[match.start : match.end]
+            if _TO_THE_BRAIN.search(words):
+                brain.append(Criterion(Kind.CONDITION, concept=_BRAIN, source_text=words))
             continue
-        if criterion.concept == "brain-metastases":
-            # Required brain metastases: at least metastatic disease. Whether the brain is
-            # involved is left to the residue (absence from a problem list proves little).
+        if criterion.concept == _BRAIN:
+            brain.append(replace(criterion, source_text=criterion.source_text or _words(match)))
             criterion = Criterion(Kind.CONDITION, concept=_METASTATIC)
         if criterion.kind is Kind.CONDITION and not criterion.negated and pending:
             criterion = replace(criterion, qualifiers=(*criterion.qualifiers, *pending))
@@ -486,7 +497,7 @@ def _parts(kept: list[Match]) -> list[Criterion] | None:
             parts[index] = replace(disease, qualifiers=(*disease.qualifiers, *pending))
         elif set(pending) == {"metastatic"}:
             parts.append(Criterion(Kind.CONDITION, concept=_METASTATIC, source_text="metastatic"))
-    settled = _settled(parts)
+    settled = _settled([*parts, *brain])
     if settled is None:
         return None
     unique: list[Criterion] = []
@@ -511,7 +522,7 @@ def _settled(parts: list[Criterion]) -> list[Criterion] | None:
     diseases = {
         _LINEAGE.get(p.concept or "", p.concept)
         for p in parts
-        if p.kind is Kind.CONDITION and p.concept not in (_METASTATIC, "malignant-neoplasm")
+        if p.kind is Kind.CONDITION and p.concept not in (_METASTATIC, _BRAIN, "malignant-neoplasm")
     }
     if len(diseases) > 1:
         return None
@@ -519,7 +530,10 @@ def _settled(parts: list[Criterion]) -> list[Criterion] | None:
         return None  # a stage with no cancer named: Hoehn & Yahr, CKD, NYHA… are stages too
     negated_metastatic = any(p.concept == _METASTATIC and p.negated for p in parts)
     advanced = any(
-        p.kind is Kind.CONDITION and not p.negated and p.qualifiers and p.concept != _METASTATIC
+        p.kind is Kind.CONDITION
+        and not p.negated
+        and p.qualifiers
+        and p.concept not in (_METASTATIC, _BRAIN)
         for p in parts
     )
     if negated_metastatic and (advanced or any(p.kind is Kind.STAGE for p in _leaves(parts))):
