@@ -179,7 +179,7 @@ REFUSED = [
         "Known brain metastases (asymptomatic or treated and stable brain metastases are eligible)",
     ),
     ("a future pregnancy is not a pregnancy", "Multiple pregnancy or planning a pregnancy"),
-    ("joined to the next bullet", "Pregnant or breastfeeding woman and"),
+    ("joined to the next bullet", "Pregnant or breastfeeding mother and"),
 ]
 
 

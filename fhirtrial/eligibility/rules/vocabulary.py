@@ -188,6 +188,33 @@ NOISE = re.compile(
     rf"{_CARDIAC_MODALITY}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_MODALITY})*(?: scan)?"
     r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
     r"|inclusion|randomi[sz]ation)"
-    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
+    # "Pregnant or nursing woman", "Women pregnant or nursing", "Pregnant females": the
+    # pregnancy or breastfeeding criterion already says who; the word adds nothing.
+    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=feeding\))|(?<=nursing)|(?<=lactation))"
+    r" (?:women|woman|females?)\b"
+    r"|^(?:women|woman|females?) (?:who are |who is |that are )?"
+    r"(?=(?:currently )?(?:pregnant|nursing|lactating|breast[- ]?feeding)\b)"
+    # Either sex: no restriction ("Men and women aged 18-70 years", "both genders, ages 18-60").
+    r"|^(?:patients?,? |subjects?,? |participants?,? )?(?:(?:of )?both (?:sexes|genders),?"
+    r"|(?:men|males?|women|females?) (?:and|or|and/or|&) (?:women|females?|men|males?),?"
+    r"|(?:men|males?|women|females?)/(?:women|females?|men|males?),?)(?= )"
+    r"|,? (?:of )?(?:both|either|any) (?:sexes|sex|genders?)\b|,? gender is not limited"
 )
-NOISE_TRIGGERS = ("progressed on or did not", "time of", " women", "echo", "muga", " mri")
+NOISE_TRIGGERS = (
+    "progressed on or did not",
+    "time of",
+    " wom",
+    " female",
+    "women ",
+    "woman ",
+    "female",
+    "male",
+    "men",
+    "both",
+    "either",
+    " any ",
+    "gender",
+    "echo",
+    "muga",
+    " mri",
+)
