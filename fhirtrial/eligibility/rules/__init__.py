@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import unescape_markdown
+from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
     Match,
@@ -45,6 +46,7 @@ from fhirtrial.eligibility.rules.vocabulary import (
 
 FINDERS = (
     find_age,
+    find_age_ranges,
     find_sex,
     find_performance_status,
     find_labs,

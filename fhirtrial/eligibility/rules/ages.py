@@ -1,0 +1,78 @@
+"""Age as criteria write it without a comparator: ranges ("Age 18-64", "45-75 years of age",
+"between the ages of 18 and 70"), "under the age of 19", "age 60+".
+
+Kept apart from `demographics` (the comparator forms): every pattern here needs "age" or
+"years old / of age" next to the numbers, and months, weeks and days are never read as years
+("Children aged 6-36 months" stays text). Gestational, bone and onset ages are not the
+patient's age and are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import Match, comparator, has_any
+
+_YEARS = r"(?:years?|yrs?)"
+_NOT_YEARS = r"(?!\s*(?:months?|weeks?|days?|mos?|wks?|hours?|h\b|kg|cm|%|\.\d))"
+_AGE_WORD = r"(?<![\w-])(?<!gestational )(?<!gestation )(?<!bone )(?<!corrected )age[sd]?"
+# "Age 18-64", "Ages 18 to 59", "Age: 50-80 years", "Age (20-50)", "age range 18-90 years",
+# "aged between 18 and 65", "age from 50 to 75 years old".
+_AGE_THEN_RANGE = re.compile(
+    rf"{_AGE_WORD}(?: range| group)?\s*(?::\s*|\(|of |between |from |is |range |in )*"
+    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*(?P<high>\d{{1,3}})"
+    rf"{_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?\)?"
+)
+# "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old".
+_RANGE_THEN_AGE = re.compile(
+    rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*"
+    rf"(?P<high>\d{{1,3}})\s*(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)"
+)
+# "between the ages of 18 and 70 years old", "between age 18 and 75".
+_BETWEEN_AGES = re.compile(
+    rf"between (?:the )?ages? (?:of )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:and|to|-)\s*"
+    rf"(?P<high>\d{{1,3}}){_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?"
+)
+# "under the age of 19" (normalized "< the age of 19"), "age 60+ years", "18+ years of age".
+_BOUND_AGE = re.compile(
+    rf"(?P<cmp><=|>=|<|>)\s*(?:the )?age (?:of )?(?P<n>\d{{1,3}}){_NOT_YEARS}(?:\s*{_YEARS})?"
+    rf"(?: (?:old|of age))?"
+)
+_PLUS = re.compile(
+    rf"(?:{_AGE_WORD}\s*(?::\s*)?(?P<n>\d{{1,3}}) ?\+(?:\s*{_YEARS})?(?: (?:old|of age))?"
+    rf"|(?<![\w.])(?P<n2>\d{{1,3}}) ?\+ ?{_YEARS}(?: (?:old|of age))?)"
+)
+# The age at some event is not the age at enrolment.
+_OTHER_AGE = re.compile(
+    r"\bage (?:at|of) (?:onset|diagnosis|menarche|menopause|first|symptom|disease)"
+    r"|gestation|\bbone age|\bmental age|\bcorrected age|\bdevelopmental age"
+)
+
+
+def find_age_ranges(text: str) -> list[Match]:
+    if not has_any(text, ("age", "year", "yr", "+")) or _OTHER_AGE.search(text):
+        return []
+    found: list[Match] = []
+    for pattern in (_AGE_THEN_RANGE, _RANGE_THEN_AGE, _BETWEEN_AGES):
+        for match in pattern.finditer(text):
+            low, high = int(match["low"]), int(match["high"])
+            if not low < high <= 120:
+                continue
+            criterion = Criterion(Kind.AGE, value=float(low), high=float(high), unit="a")
+            found.append(Match(criterion, match.start(), match.end()))
+    if "<" in text or ">" in text:
+        for match in _BOUND_AGE.finditer(text):
+            value = int(match["n"])
+            if value <= 120:
+                criterion = Criterion(
+                    Kind.AGE, comparator=comparator(match["cmp"]), value=float(value), unit="a"
+                )
+                found.append(Match(criterion, match.start(), match.end()))
+    if "+" in text:
+        for match in _PLUS.finditer(text):
+            value = int(match["n"] or match["n2"])
+            if value <= 120:
+                criterion = Criterion(Kind.AGE, comparator=">=", value=float(value), unit="a")
+                found.append(Match(criterion, match.start(), match.end()))
+    return found
