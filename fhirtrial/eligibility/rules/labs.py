@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, has_any, to_number
 
 _LAB_NAMES: tuple[tuple[str, str], ...] = (
@@ -143,8 +143,66 @@ _CELLS_PER_UL = {
 _MG_DL_PER_MMOL_L = {"glucose": 18.016, "calcium": 4.008, "magnesium": 2.431}
 
 
+# BMI as criteria write it: ranges ("BMI 18-30 kg/m2", "between 18.5 and 25"), two bounds
+# ("BMI <20 or >35 kg/m2", ">=18,5 and <=27,5"), decimal commas, and the unit spelled loosely.
+_BMI_NAME = r"(?:(?:calculated )?body mass index(?: \(bmi\)| \[bmi\])?|(?:calculated )?bmi)"
+_BMI_NUM = r"\d{1,2}(?:[.,]\d{1,2})?(?![\d,.]\d)"
+_BMI_UNIT = r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²))?"
+_BMI_RANGE = re.compile(
+    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|\s)*\s*"
+    rf"(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*(?P<high>{_BMI_NUM}){_BMI_UNIT}"
+    r"(?:\s*\(inclusive\))?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
+)
+_BMI_BOUNDS = re.compile(
+    rf"{_BMI_NAME}\s*(?::|=|of|is|\s)*\s*(?P<cmp1><=|>=|<|>)\s*(?P<n1>{_BMI_NUM}){_BMI_UNIT}"
+    rf"(?:\s*(?P<conj>and|or|,)\s*(?P<cmp2><=|>=|<|>)\s*(?P<n2>{_BMI_NUM}){_BMI_UNIT})?"
+    r"(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
+)
+
+
+def _bmi_number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _bmi(symbol: str, value: float) -> Criterion:
+    return Criterion(
+        Kind.LAB, concept="bmi", comparator=comparator(symbol), value=value, unit="kg/m2"
+    )
+
+
+def find_bmi(text: str) -> list[Match]:
+    if not has_any(text, ("bmi", "body mass")) or "percentile" in text:
+        return []
+    found: list[Match] = []
+    for match in _BMI_RANGE.finditer(text):
+        low, high = _bmi_number(match["low"]), _bmi_number(match["high"])
+        if low < high:
+            both = Criterion(
+                Kind.COMBINATION, children=(_bmi(">=", low), _bmi("<=", high)), combination="all-of"
+            )
+            found.append(Match(both, match.start(), match.end()))
+    for match in _BMI_BOUNDS.finditer(text):
+        first = _bmi(match["cmp1"], _bmi_number(match["n1"]))
+        if not match["cmp2"]:
+            found.append(Match(first, match.start(), match.end()))
+            continue
+        second = _bmi(match["cmp2"], _bmi_number(match["n2"]))
+        # "BMI >18 and <28": both hold (a range); "BMI <20 or >35", "below 20 and above 30"
+        # (no BMI is both): either.
+        directions = {(c.comparator or "")[:1]: c.value or 0.0 for c in (first, second)}
+        if len(directions) < 2:
+            continue
+        outward = directions["<"] <= directions[">"]
+        code: CombinationCode = "any-of" if match["conj"] == "or" or outward else "all-of"
+        both = Criterion(Kind.COMBINATION, children=(first, second), combination=code)
+        found.append(Match(both, match.start(), match.end()))
+    return found
+
+
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
+    if "bmi" in text or "body mass" in text:
+        found.extend(find_bmi(text))
     # Every lab pattern ends in a comparator and a value; most texts have no comparator at all.
     if ("<" not in text and ">" not in text and "=" not in text) or not _ANY_LAB.search(text):
         return found
@@ -227,6 +285,8 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
 
 def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, str] | None:
     if concept == "creatinine-clearance" or concept == "egfr-lab":
+        if concept == "egfr-lab" and unit == "":
+            return value, "mL/min/{1.73_m2}"  # "eGFR >= 60": eGFR has one unit
         if unit.startswith(("ml/min", "mlmin")):
             return value, "mL/min/{1.73_m2}" if concept == "egfr-lab" else "mL/min"
         return None

@@ -199,6 +199,9 @@ NOISE = re.compile(
     r"|(?:men|males?|women|females?) (?:and|or|and/or|&) (?:women|females?|men|males?),?"
     r"|(?:men|males?|women|females?)/(?:women|females?|men|males?),?)(?= )"
     r"|,? (?:of )?(?:both|either|any) (?:sexes|sex|genders?)\b|,? gender is not limited"
+    # "Obese (BMI >= 30 kg/m2)", "severe obesity (BMI>30kg/m2)": the BMI bound is the criterion.
+    r"|(?<![\w-])(?:(?:morbid|severe|extreme|class (?:i{1,3}|[1-3]))\s+)?obes(?:e|ity)"
+    r"(?=\s*\(\s*(?:bmi|body mass))"
 )
 NOISE_TRIGGERS = (
     "progressed on or did not",
@@ -214,6 +217,7 @@ NOISE_TRIGGERS = (
     "either",
     " any ",
     "gender",
+    "obes",
     "echo",
     "muga",
     " mri",
