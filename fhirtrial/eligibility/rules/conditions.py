@@ -146,8 +146,13 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "chronic-kidney-disease",
         r"(?:chronic kidney disease(?: \(ckd\))?|ckd|end[- ]stage renal disease(?: \(esrd\))?"
-        r"|esrd)(?! ?\(?stage)",
+        r"|esrd|chronic (?:renal|kidney) failure)(?! ?\(?stage)",
     ),
+    # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
+    ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),
+    ("liver-disease", r"(?:liver|hepatic) diseases?"),
+    ("kidney-failure", r"(?<!acute )(?<!chronic )(?:renal|kidney) failure"),
+    ("autoimmune-disease", r"auto-?immune (?:diseases?|disorders?)(?: \(aid\))?"),
 )
 # Substrings every match of a concept's names contains (the prefilter before its regex).
 _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -195,7 +200,11 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "unstable-angina": ("unstable angina",),
     "angina": ("angina",),
     "atrial-fibrillation": ("atrial fibrillation",),
-    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd"),
+    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd", "failure"),
+    "liver-failure": ("failure", "insufficiency"),
+    "liver-disease": ("liver disease", "hepatic disease"),
+    "kidney-failure": ("failure",),
+    "autoimmune-disease": ("immune dis",),
 }
 _CONDITION_PATTERNS = tuple(
     (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
