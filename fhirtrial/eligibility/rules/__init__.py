@@ -38,6 +38,7 @@ from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
     AND_WORDS,
     FILLER,
+    MORE_NOISE,
     NEGATORS,
     NOISE,
     NOISE_TRIGGERS,
@@ -105,6 +106,9 @@ def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Crite
         normalized = _COHORT_PREFIX.sub("", normalized)
     if has_any(normalized, NOISE_TRIGGERS):
         normalized = NOISE.sub("", normalized)
+    for pattern, triggers in MORE_NOISE:
+        if has_any(normalized, triggers):
+            normalized = pattern.sub("", normalized)
     prefix: Criterion | None = None
     if branch := _BRANCH_PREFIX.match(normalized):
         prefix = _assemble(normalize(branch["cond"]), exclusion=False)

@@ -16,7 +16,10 @@ from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
 _YEARS = r"(?:years?|yrs?)"
 _NOT_YEARS = r"(?!\s*(?:months?|weeks?|days?|mos?|wks?|hours?|h\b|kg|cm|%|\.\d))"
-_AGE_WORD = r"(?<![\w-])(?<!gestational )(?<!gestation )(?<!bone )(?<!corrected )age[sd]?"
+# The literal first (the regex engine then looks for "age" quickly), the word boundary after.
+_AGE_WORD = (
+    r"age(?<![\w-]age)(?<!gestational age)(?<!gestation age)(?<!bone age)(?<!corrected age)[sd]?"
+)
 # "Age 18-64", "Ages 18 to 59", "Age: 50-80 years", "Age (20-50)", "age range 18-90 years",
 # "aged between 18 and 65", "age from 50 to 75 years old".
 _AGE_THEN_RANGE = re.compile(
@@ -50,18 +53,28 @@ _OTHER_AGE = re.compile(
 )
 
 
+# Cheap substrings that every match of the pattern contains, in the same order.
+_RANGE_PATTERNS = (
+    (_AGE_THEN_RANGE, ("age ", "age:", "age(", "ages", "aged")),
+    (_RANGE_THEN_AGE, ("old", "of age")),
+    (_BETWEEN_AGES, ("between",)),
+)
+
+
 def find_age_ranges(text: str) -> list[Match]:
-    if not has_any(text, ("age", "year", "yr", "+")) or _OTHER_AGE.search(text):
+    if not has_any(text, ("age", " old", "+")):
         return []
     found: list[Match] = []
-    for pattern in (_AGE_THEN_RANGE, _RANGE_THEN_AGE, _BETWEEN_AGES):
+    for pattern, triggers in _RANGE_PATTERNS:
+        if not has_any(text, triggers):
+            continue
         for match in pattern.finditer(text):
             low, high = int(match["low"]), int(match["high"])
             if not low < high <= 120:
                 continue
             criterion = Criterion(Kind.AGE, value=float(low), high=float(high), unit="a")
             found.append(Match(criterion, match.start(), match.end()))
-    if "<" in text or ">" in text:
+    if ("<" in text or ">" in text) and "age " in text:
         for match in _BOUND_AGE.finditer(text):
             value = int(match["n"])
             if value <= 120:
@@ -75,4 +88,4 @@ def find_age_ranges(text: str) -> list[Match]:
             if value <= 120:
                 criterion = Criterion(Kind.AGE, comparator=">=", value=float(value), unit="a")
                 found.append(Match(criterion, match.start(), match.end()))
-    return found
+    return [] if found and _OTHER_AGE.search(text) else found

@@ -146,12 +146,13 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "chronic-kidney-disease",
         r"(?:chronic kidney disease(?: \(ckd\))?|ckd|end[- ]stage renal disease(?: \(esrd\))?"
-        r"|esrd|chronic (?:renal|kidney) failure)(?! ?\(?stage)",
+        r"|esrd)(?! ?\(?stage)",
     ),
     # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
     ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),
     ("liver-disease", r"(?:liver|hepatic) diseases?"),
-    ("kidney-failure", r"(?<!acute )(?<!chronic )(?:renal|kidney) failure"),
+    # "chronic renal failure" is chronic kidney disease (`_condition`).
+    ("kidney-failure", r"(?<!acute )(?:chronic )?(?:renal|kidney) failure"),
     ("autoimmune-disease", r"auto-?immune (?:diseases?|disorders?)(?: \(aid\))?"),
 )
 # Substrings every match of a concept's names contains (the prefilter before its regex).
@@ -200,10 +201,10 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "unstable-angina": ("unstable angina",),
     "angina": ("angina",),
     "atrial-fibrillation": ("atrial fibrillation",),
-    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd", "failure"),
-    "liver-failure": ("failure", "insufficiency"),
+    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd"),
+    "liver-failure": ("liver failure", "hepatic failure", "insufficiency"),
     "liver-disease": ("liver disease", "hepatic disease"),
-    "kidney-failure": ("failure",),
+    "kidney-failure": ("renal failure", "kidney failure"),
     "autoimmune-disease": ("immune dis",),
 }
 _CONDITION_PATTERNS = tuple(
@@ -400,6 +401,8 @@ def _condition(concept: str, quals_text: str, name: str) -> Criterion:
     qualifiers = tuple(dict.fromkeys(_QUALIFIER_IDS.get(q, q) for q in found))
     if concept == "diabetes-mellitus-any-type":
         concept = "diabetes-mellitus"
+    if concept == "kidney-failure" and name.startswith("chronic"):
+        concept = "chronic-kidney-disease"
     if concept == "malignant-neoplasm-other":
         concept, qualifiers = "malignant-neoplasm", (*qualifiers, "other-primary")
     if len(qualifiers) > 1 and re.search(r"\bor\b", quals_text):

@@ -188,37 +188,49 @@ NOISE = re.compile(
     rf"{_CARDIAC_MODALITY}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_MODALITY})*(?: scan)?"
     r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
     r"|inclusion|randomi[sz]ation)"
+    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
+)
+NOISE_TRIGGERS = ("progressed on or did not", "time of", " women", "echo", "muga", " mri")
+# More noise, each phrase with its own cheap triggers (one alternation for all of them costs
+# every text that has any trigger the price of every branch).
+_SUBJECT_OF_PREGNANCY = re.compile(
     # "Pregnant or nursing woman", "Women pregnant or nursing", "Pregnant females": the
     # pregnancy or breastfeeding criterion already says who; the word adds nothing.
-    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=feeding\))|(?<=nursing)|(?<=lactation))"
+    r"(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=feeding\))|(?<=nursing)|(?<=lactation))"
     r" (?:women|woman|females?)\b"
     r"|^(?:women|woman|females?) (?:who are |who is |that are )?"
     r"(?=(?:currently )?(?:pregnant|nursing|lactating|breast[- ]?feeding)\b)"
+)
+_EITHER_SEX = re.compile(
     # Either sex: no restriction ("Men and women aged 18-70 years", "both genders, ages 18-60").
-    r"|^(?:patients?,? |subjects?,? |participants?,? )?(?:(?:of )?both (?:sexes|genders),?"
+    r"^(?:patients?,? |subjects?,? |participants?,? )?(?:(?:of )?both (?:sexes|genders),?"
     r"|(?:men|males?|women|females?) (?:and|or|and/or|&) (?:women|females?|men|males?),?"
     r"|(?:men|males?|women|females?)/(?:women|females?|men|males?),?)(?= )"
-    r"|,? (?:of )?(?:both|either|any) (?:sexes|sex|genders?)\b|,? gender is not limited"
-    # "Obese (BMI >= 30 kg/m2)", "severe obesity (BMI>30kg/m2)": the BMI bound is the criterion.
-    r"|(?<![\w-])(?:(?:morbid|severe|extreme|class (?:i{1,3}|[1-3]))\s+)?obes(?:e|ity)"
-    r"(?=\s*\(\s*(?:bmi|body mass))"
+    r"|,? (?:(?:of )?(?:both|either|any) (?:sexes|sex|genders?)\b|gender is not limited)"
 )
-NOISE_TRIGGERS = (
-    "progressed on or did not",
-    "time of",
-    " wom",
-    " female",
-    "women ",
-    "woman ",
-    "female",
-    "male",
-    "men",
-    "both",
-    "either",
-    " any ",
-    "gender",
-    "obes",
-    "echo",
-    "muga",
-    " mri",
+# "Obese (BMI >= 30 kg/m2)", "severe obesity (BMI>30kg/m2)": the BMI bound is the criterion.
+_OBESE_BMI = re.compile(
+    r"(?<![\w-])(?:(?:morbid|severe|extreme) )?obes(?:e|ity)(?=\s*\(\s*(?:bmi|body mass))"
+)
+MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
+    (
+        _EITHER_SEX,
+        (
+            "men and",
+            "men or",
+            "men &",
+            "men/",
+            "male and",
+            "male or",
+            "males and",
+            "males or",
+            "male &",
+            "male/",
+            "sexes",
+            " sex",
+            "gender",
+        ),
+    ),
+    (_OBESE_BMI, ("obes",)),
 )
