@@ -107,6 +107,26 @@ REAL_BULLETS = [
         "with no further verification by a central laboratory).",
         "all-of(biomarker:her2:positive, TEXT)",
     ),
+    (
+        "NCT06974604",  # a setting lead-in: "cancer" after a setting word is any malignancy
+        "Has advanced and/or metastatic cancer that meets one of the following criteria:",
+        "all-of(condition:malignant-neoplasm[locally-advanced-or-metastatic], TEXT)",
+    ),
+    (
+        "NCT06974604",  # a histology subtype and "not amenable to curative therapy" (a setting)
+        "Pathologically documented unresectable advanced non-squamous NSCLC not amenable to "
+        "curative therapy that has progressed on at least one prior therapy.",
+        "all-of(condition:nsclc, TEXT)",
+    ),
+    (
+        "NCT06974604",  # an "or" inside the who-clause after the parts; a therapy's name in it
+        "Pathologically documented triple negative breast cancer (estrogen receptor negative and "
+        "progesterone receptor negative and HER2 negative) who have progressed on at least 1 prior "
+        "line of therapy or in the opinion of the treating physician, not be a candidate for "
+        "standard first-line metastatic breast cancer therapy",
+        "all-of(condition:breast-cancer-triple-negative, all-of(biomarker:er:negative, "
+        "biomarker:pr:negative), biomarker:her2:negative, TEXT)",
+    ),
 ]
 
 
@@ -190,6 +210,24 @@ REFUSED = [
     (
         "in situ alternative",
         "Histologic diagnosis of invasive breast cancer or ductal carcinoma in situ",
+    ),
+    (
+        "a judgement before the parts",
+        "In the opinion of the investigator, metastatic breast cancer",
+    ),
+    (
+        "a judgement opening another population",
+        "HER2-negative breast cancer, or in the opinion of the treating physician, NSCLC",
+    ),
+    ("a therapy, no disease", "Completed metastatic cancer therapy at least 4 weeks ago"),
+    (
+        "a new population in the who-clause",
+        "Triple negative breast cancer who progressed on 1 prior line of therapy, or patients "
+        "with HER2-positive breast cancer",
+    ),
+    (
+        "another status after a therapy name",
+        "Breast cancer who progressed on metastatic breast cancer therapy or HER2-positive disease",
     ),
 ]
 
@@ -364,6 +402,41 @@ def test_brain_metastases_after_treatment_are_not_called_active_or_progressive()
     )
     active = Criterion(Kind.CONDITION, concept="brain-metastases", qualifiers=("active",))
     assert evaluate_criterion(active, untreated).result == "met"
+
+
+_SETTING_LEAD_IN = (
+    "Inclusion Criteria:\n"
+    "* Has advanced and/or metastatic cancer that meets one of the following criteria:\n"
+    f"  1. {REAL_BULLETS[-2][1]}\n"
+    f"  2. {REAL_BULLETS[-1][1]}\n"
+    "  3. Pathologically documented hormone receptor positive breast cancer (estrogen receptor "
+    "and/or progesterone receptor positive, HER2 negative) which has progressed on hormonal based "
+    "therapy including CDK4/6 inhibitor and 1 prior line of chemotherapy.\n"
+)
+
+
+def _lead_in_verdict(*resources: dict[str, Any]) -> str:
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000003", "briefTitle": "t"},
+            "eligibilityModule": {"eligibilityCriteria": _SETTING_LEAD_IN},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000003", study_reference="ResearchStudy/x"
+    )
+    return evaluate_study(resource, record(patient(), *resources), as_of=AS_OF).verdict
+
+
+def test_a_setting_lead_in_with_alternatives_rules_out_a_patient_every_alternative_fails():
+    # NCT06974604: NSCLC / TNBC / HR+HER2- breast cancer, advanced or metastatic.
+    assert _lead_in_verdict(_COLORECTAL, _LIVER_METS) == "ineligible"
+    her2_positive = observation(_HER2, "2026-01-05", **_POSITIVE)
+    assert _lead_in_verdict(_BREAST, _LIVER_METS, her2_positive) == "ineligible"
+    her2_negative = observation(_HER2, "2026-06-01", **_NEGATIVE)
+    assert _lead_in_verdict(_BREAST, her2_negative, _STAGE_IIB) == "ineligible"  # early disease
+    # One alternative still open (receptors other than HER2 not recorded): not ruled out.
+    assert _lead_in_verdict(_BREAST, _LIVER_METS, her2_negative) == "potential-candidate"
 
 
 def test_node_characteristic_marks_a_partly_read_bullet_for_review():
