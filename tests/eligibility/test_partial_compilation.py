@@ -444,3 +444,81 @@ def test_node_characteristic_marks_a_partly_read_bullet_for_review():
     assert node.needs_review
     written = node_characteristic(node, {})
     assert {"url": MANUAL_REVIEW_EXTENSION, "valueBoolean": True} in written["extension"]
+
+
+# ---------------------------------------------------------------- hereditary genes
+
+_PALB2_BULLET = (
+    "PALB2 germline heterozygous mutation carrier, wild type BRCA1&2 (breast cancer 1&2) affected "
+    "with metastatic breast cancer in first metastatic treatment line or beyond"
+)
+_GENE_PANEL = (LOINC, "69548-6", "Genetic variant assessment")
+
+
+def _gene_test(day: str, present: bool, *genes: str, source: str | None = "LA6683-2") -> dict:
+    answer = ("LA9633-4", "Present") if present else ("LA9634-2", "Absent")
+    resource = observation(
+        _GENE_PANEL, day, valueCodeableConcept={"coding": [{"system": LOINC, "code": answer[0]}]}
+    )
+    resource["component"] = [
+        {
+            "code": {"coding": [{"system": LOINC, "code": "48018-6"}]},
+            "valueCodeableConcept": {"coding": [{"display": gene}]},
+        }
+        for gene in genes
+    ]
+    if source:
+        resource["component"].append(
+            {
+                "code": {"coding": [{"system": LOINC, "code": "48002-0"}]},
+                "valueCodeableConcept": {"coding": [{"system": LOINC, "code": source}]},
+            }
+        )
+    return resource
+
+
+def test_germline_gene_requirements_are_necessary_parts():
+    criterion = compile_text(_PALB2_BULLET, partial=True)
+    assert criterion is not None
+    assert describe(criterion) == (
+        "all-of(biomarker:palb2-mutation:detected[germline], all-of(biomarker:brca1-mutation:"
+        "negative, biomarker:brca2-mutation:negative), condition:breast-cancer[metastatic], TEXT)"
+    )
+    carriers = compile_text(
+        "Germline BRCA1/2 mutation carriers with HER2-negative breast cancer", partial=True
+    )
+    assert carriers is not None
+    assert describe(carriers).startswith(
+        "all-of(any-of(biomarker:brca1-mutation:detected[germline], "
+        "biomarker:brca2-mutation:detected[germline]), biomarker:her2:negative"
+    )
+    for refused in (
+        "Germline BRCA1/2 mutation or HRD-positive breast cancer",
+        "Known or suspected germline BRCA mutation in breast cancer",
+        "Breast cancer without a germline BRCA mutation",
+    ):
+        assert compile_text(refused, partial=True) is None, refused
+
+
+def test_germline_genes_are_decided_by_a_test_that_studied_them():
+    mbc = (_BREAST, _LIVER_METS)
+    # A germline panel that tested PALB2 and found nothing: not a PALB2 carrier.
+    negative_panel = _gene_test("2021-03-02", False, "BRCA1", "BRCA2", "PALB2")
+    assert _result(_PALB2_BULLET, *mbc, negative_panel) == "not-met"
+    # A germline BRCA2 variant: not "wild type BRCA1&2".
+    brca2 = _gene_test("2025-02-20", True, "BRCA2")
+    assert _result(_PALB2_BULLET, *mbc, brca2) == "not-met"
+    # BRCA1/2 only: PALB2 never tested — open.
+    assert _result(_PALB2_BULLET, *mbc, _gene_test("2020-11-20", False, "BRCA1", "BRCA2")) == (
+        "unknown"
+    )
+    # A somatic (tumour) test says nothing of the germline; nor does a Present result over
+    # several genes (which one?).
+    somatic = _gene_test("2021-03-02", False, "PALB2", source="LA6684-0")
+    assert _result(_PALB2_BULLET, *mbc, somatic) == "unknown"
+    several = _gene_test("2021-03-02", True, "PALB2", "CHEK2")
+    assert _result(_PALB2_BULLET, *mbc, several) == "unknown"
+    # A carrier with BRCA1/2 tested negative: every part met, the residue keeps it open.
+    carrier = _gene_test("2019-03-20", True, "PALB2")
+    wild = _gene_test("2019-03-20", False, "BRCA1", "BRCA2")
+    assert _result(_PALB2_BULLET, *mbc, carrier, wild) == "unknown"

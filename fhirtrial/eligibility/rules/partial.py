@@ -79,7 +79,53 @@ def _find_solid_tumours(text: str) -> list[Match]:
     return found
 
 
+# Hereditary cancer genes: "germline PALB2 mutation carrier", "wild type BRCA1&2 (breast cancer
+# 1&2)", "deleterious germline BRCA1/2 mutation". Several genes: any of them mutated, all wild type.
+_GENE = r"(?:brca ?1(?: ?(?:&|/|and|,) ?(?:brca ?)?2)?|brca ?2|brca|palb ?2)"
+_GENE_EXPANSION = r"(?:\s+\(?breast cancer(?: genes?)? 1(?: ?(?:&|/|and) ?2)?\)?)?"
+_VARIANT = r"(?:heterozygous |deleterious |pathogenic |likely pathogenic )*"
+_HEREDITARY = re.compile(
+    rf"(?<![\w-])(?:{_VARIANT}(?P<germ1>germline )?{_VARIANT}(?P<g1>{_GENE}){_GENE_EXPANSION}"
+    rf"(?P<germ2> germline)? {_VARIANT}(?:gene )?(?:mutations?|variants?|mutated)(?: carriers?)?"
+    rf"|(?:wild[- ]type|wt) (?P<g2>{_GENE}){_GENE_EXPANSION}"
+    rf"|(?P<g3>{_GENE}){_GENE_EXPANSION} wild[- ]type)(?![\w-])"
+)
+
+
+def _find_hereditary(text: str) -> list[Match]:
+    """A germline gene requirement: detected (any of the genes) or wild type (all of them)."""
+    if "brca" not in text and "palb" not in text:
+        return []
+    found = []
+    for match in _HEREDITARY.finditer(text):
+        named = match["g1"] or match["g2"] or match["g3"] or ""
+        genes = [g for g, n in (("brca1", "1"), ("brca2", "2")) if "brca" in named and n in named]
+        genes = genes or (["brca1", "brca2"] if "brca" in named else ["palb2"])
+        wild = match["g1"] is None
+        germline = ("germline",) if match["germ1"] or match["germ2"] else ()
+        members = tuple(
+            Criterion(
+                Kind.BIOMARKER,
+                concept=f"{gene}-mutation",
+                value_concept="negative" if wild else "detected",
+                qualifiers=germline,
+                source_text=match.group(0),
+            )
+            for gene in genes
+        )
+        criterion = (
+            members[0]
+            if len(members) == 1
+            else Criterion(
+                Kind.COMBINATION, children=members, combination="all-of" if wild else "any-of"
+            )
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
 _FINDERS = (
+    _find_hereditary,
     find_conditions,
     find_stage,
     find_biomarkers,
@@ -130,6 +176,8 @@ _NEUTRAL_PHRASES = re.compile(
     r"following(?: criteria| conditions)?"
     r"|\b(?:from|of) the following (?:primary )?(?:tumou?r|cancer)?(?: ?types?| ?sites?|s)?"
     r"\s*:?\s*$"
+    r"|\bin (?:the )?(?:first|1st|second|2nd)(?:[- ]line)?(?: metastatic)?(?: treatment| therapy)?"
+    r"(?: line| setting)? or (?:beyond|later|greater|higher|above)\b"
     # a setting that only restates "advanced": the disease named with it stays necessary
     r"|\b(?:not|no longer) (?:be )?amenable to (?:potentially )?(?:curative|definitive)"
     r"(?:[- ]intent)? (?:local |surgical |systemic )?(?:therapy|therapies|treatment|treatments"
