@@ -107,6 +107,26 @@ REAL_BULLETS = [
         "with no further verification by a central laboratory).",
         "all-of(biomarker:her2:positive, TEXT)",
     ),
+    (
+        "NCT06974604",  # a setting lead-in: "cancer" after a setting word is any malignancy
+        "Has advanced and/or metastatic cancer that meets one of the following criteria:",
+        "all-of(condition:malignant-neoplasm[locally-advanced-or-metastatic], TEXT)",
+    ),
+    (
+        "NCT06974604",  # a histology subtype and "not amenable to curative therapy" (a setting)
+        "Pathologically documented unresectable advanced non-squamous NSCLC not amenable to "
+        "curative therapy that has progressed on at least one prior therapy.",
+        "all-of(condition:nsclc, TEXT)",
+    ),
+    (
+        "NCT06974604",  # an "or" inside the who-clause after the parts; a therapy's name in it
+        "Pathologically documented triple negative breast cancer (estrogen receptor negative and "
+        "progesterone receptor negative and HER2 negative) who have progressed on at least 1 prior "
+        "line of therapy or in the opinion of the treating physician, not be a candidate for "
+        "standard first-line metastatic breast cancer therapy",
+        "all-of(condition:breast-cancer-triple-negative, all-of(biomarker:er:negative, "
+        "biomarker:pr:negative), biomarker:her2:negative, TEXT)",
+    ),
 ]
 
 
@@ -190,6 +210,24 @@ REFUSED = [
     (
         "in situ alternative",
         "Histologic diagnosis of invasive breast cancer or ductal carcinoma in situ",
+    ),
+    (
+        "a judgement before the parts",
+        "In the opinion of the investigator, metastatic breast cancer",
+    ),
+    (
+        "a judgement opening another population",
+        "HER2-negative breast cancer, or in the opinion of the treating physician, NSCLC",
+    ),
+    ("a therapy, no disease", "Completed metastatic cancer therapy at least 4 weeks ago"),
+    (
+        "a new population in the who-clause",
+        "Triple negative breast cancer who progressed on 1 prior line of therapy, or patients "
+        "with HER2-positive breast cancer",
+    ),
+    (
+        "another status after a therapy name",
+        "Breast cancer who progressed on metastatic breast cancer therapy or HER2-positive disease",
     ),
 ]
 
@@ -366,8 +404,121 @@ def test_brain_metastases_after_treatment_are_not_called_active_or_progressive()
     assert evaluate_criterion(active, untreated).result == "met"
 
 
+_SETTING_LEAD_IN = (
+    "Inclusion Criteria:\n"
+    "* Has advanced and/or metastatic cancer that meets one of the following criteria:\n"
+    f"  1. {REAL_BULLETS[-2][1]}\n"
+    f"  2. {REAL_BULLETS[-1][1]}\n"
+    "  3. Pathologically documented hormone receptor positive breast cancer (estrogen receptor "
+    "and/or progesterone receptor positive, HER2 negative) which has progressed on hormonal based "
+    "therapy including CDK4/6 inhibitor and 1 prior line of chemotherapy.\n"
+)
+
+
+def _lead_in_verdict(*resources: dict[str, Any]) -> str:
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000003", "briefTitle": "t"},
+            "eligibilityModule": {"eligibilityCriteria": _SETTING_LEAD_IN},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000003", study_reference="ResearchStudy/x"
+    )
+    return evaluate_study(resource, record(patient(), *resources), as_of=AS_OF).verdict
+
+
+def test_a_setting_lead_in_with_alternatives_rules_out_a_patient_every_alternative_fails():
+    # NCT06974604: NSCLC / TNBC / HR+HER2- breast cancer, advanced or metastatic.
+    assert _lead_in_verdict(_COLORECTAL, _LIVER_METS) == "ineligible"
+    her2_positive = observation(_HER2, "2026-01-05", **_POSITIVE)
+    assert _lead_in_verdict(_BREAST, _LIVER_METS, her2_positive) == "ineligible"
+    her2_negative = observation(_HER2, "2026-06-01", **_NEGATIVE)
+    assert _lead_in_verdict(_BREAST, her2_negative, _STAGE_IIB) == "ineligible"  # early disease
+    # One alternative still open (receptors other than HER2 not recorded): not ruled out.
+    assert _lead_in_verdict(_BREAST, _LIVER_METS, her2_negative) == "potential-candidate"
+
+
 def test_node_characteristic_marks_a_partly_read_bullet_for_review():
     (node,) = compile_outline(parse_outline(f"Inclusion Criteria:\n- {_HER2_NEG_MBC}\n"))
     assert node.needs_review
     written = node_characteristic(node, {})
     assert {"url": MANUAL_REVIEW_EXTENSION, "valueBoolean": True} in written["extension"]
+
+
+# ---------------------------------------------------------------- hereditary genes
+
+_PALB2_BULLET = (
+    "PALB2 germline heterozygous mutation carrier, wild type BRCA1&2 (breast cancer 1&2) affected "
+    "with metastatic breast cancer in first metastatic treatment line or beyond"
+)
+_GENE_PANEL = (LOINC, "69548-6", "Genetic variant assessment")
+
+
+def _gene_test(day: str, present: bool, *genes: str, source: str | None = "LA6683-2") -> dict:
+    answer = ("LA9633-4", "Present") if present else ("LA9634-2", "Absent")
+    resource = observation(
+        _GENE_PANEL, day, valueCodeableConcept={"coding": [{"system": LOINC, "code": answer[0]}]}
+    )
+    resource["component"] = [
+        {
+            "code": {"coding": [{"system": LOINC, "code": "48018-6"}]},
+            "valueCodeableConcept": {"coding": [{"display": gene}]},
+        }
+        for gene in genes
+    ]
+    if source:
+        resource["component"].append(
+            {
+                "code": {"coding": [{"system": LOINC, "code": "48002-0"}]},
+                "valueCodeableConcept": {"coding": [{"system": LOINC, "code": source}]},
+            }
+        )
+    return resource
+
+
+def test_germline_gene_requirements_are_necessary_parts():
+    criterion = compile_text(_PALB2_BULLET, partial=True)
+    assert criterion is not None
+    assert describe(criterion) == (
+        "all-of(biomarker:palb2-mutation:detected[germline], all-of(biomarker:brca1-mutation:"
+        "negative, biomarker:brca2-mutation:negative), condition:breast-cancer[metastatic], TEXT)"
+    )
+    carriers = compile_text(
+        "Germline BRCA1/2 mutation carriers with HER2-negative breast cancer", partial=True
+    )
+    assert carriers is not None
+    assert describe(carriers).startswith(
+        "all-of(any-of(biomarker:brca1-mutation:detected[germline], "
+        "biomarker:brca2-mutation:detected[germline]), biomarker:her2:negative"
+    )
+    for refused in (
+        "Germline BRCA1/2 mutation or HRD-positive breast cancer",
+        "Known or suspected germline BRCA mutation in breast cancer",
+        "Breast cancer without a germline BRCA mutation",
+    ):
+        assert compile_text(refused, partial=True) is None, refused
+
+
+def test_germline_genes_are_decided_by_a_test_that_studied_them():
+    mbc = (_BREAST, _LIVER_METS)
+    # A germline panel that tested PALB2 and found nothing: not a PALB2 carrier.
+    negative_panel = _gene_test("2021-03-02", False, "BRCA1", "BRCA2", "PALB2")
+    assert _result(_PALB2_BULLET, *mbc, negative_panel) == "not-met"
+    # A germline BRCA2 variant: not "wild type BRCA1&2".
+    brca2 = _gene_test("2025-02-20", True, "BRCA2")
+    assert _result(_PALB2_BULLET, *mbc, brca2) == "not-met"
+    # BRCA1/2 only: PALB2 never tested — open.
+    assert _result(_PALB2_BULLET, *mbc, _gene_test("2020-11-20", False, "BRCA1", "BRCA2")) == (
+        "unknown"
+    )
+    # A somatic (tumour) test says nothing of the germline; nor does a Present result over
+    # several genes (which one?).
+    somatic = _gene_test("2021-03-02", False, "PALB2", source="LA6684-0")
+    assert _result(_PALB2_BULLET, *mbc, somatic) == "unknown"
+    several = _gene_test("2021-03-02", True, "PALB2", "CHEK2")
+    assert _result(_PALB2_BULLET, *mbc, several) == "unknown"
+    # A carrier with BRCA1/2 tested negative: every part met, the residue keeps it open.
+    carrier = _gene_test("2019-03-20", True, "PALB2")
+    wild = _gene_test("2019-03-20", False, "BRCA1", "BRCA2")
+    assert _result(_PALB2_BULLET, *mbc, carrier, wild) == "unknown"

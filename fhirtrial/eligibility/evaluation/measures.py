@@ -333,11 +333,24 @@ _PRESENT = {(LOINC, "LA9633-4")}  # LOINC answer "Present"
 _ABSENT = {(LOINC, "LA9634-2")}  # LOINC answer "Absent"
 
 
+# Hereditary cancer genes: decided only by a genetic test that names the gene it studied.
+_HEREDITARY_GENES = {
+    "brca1-mutation": "BRCA1",
+    "brca2-mutation": "BRCA2",
+    "palb2-mutation": "PALB2",
+}
+_GENE_STUDIED = "48018-6"
+_GENOMIC_SOURCE = "48002-0"
+_SOURCE_ANSWERS = {"LA6683-2": "germline", "LA6684-0": "somatic"}
+
+
 def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     wanted = criterion.value_concept or "positive"
     if concept == "oncogene-driver":
         return _any_driver(criterion, ctx)
+    if concept in _HEREDITARY_GENES:
+        return _hereditary(criterion, wanted, ctx)
     if concept in _GENES:
         return _genetic(concept, wanted, ctx)
     matches = ctx.facts.observations.find(concept)
@@ -504,6 +517,81 @@ def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
             f"{gene} tested, no variant (Absent) on {fmt_date(absent.date)} ({absent.ref})",
             (absent.ref,),
         )
+    return Finding("unknown", f"no {name} test result recorded")
+
+
+def _genes_studied(item: ObservationItem) -> set[str]:
+    genes: set[str] = set()
+    for component in item.components:
+        if (LOINC, _GENE_STUDIED) not in component.code.keys or not isinstance(
+            component.value, Concept
+        ):
+            continue
+        for coding in component.value.codings:
+            if coding.display:
+                genes.add(coding.display.strip().upper())
+        if component.value.text:
+            genes.add(component.value.text.strip().upper())
+    return genes
+
+
+def _genomic_source(item: ObservationItem) -> str | None:
+    for component in item.components:
+        if (LOINC, _GENOMIC_SOURCE) not in component.code.keys:
+            continue
+        value = component.value
+        if isinstance(value, Concept):
+            for coding in value.codings:
+                if coding.code in _SOURCE_ANSWERS:
+                    return _SOURCE_ANSWERS[coding.code]
+            label = value.label.lower()
+        else:
+            label = str(value or "").lower()
+        for source in ("germline", "somatic"):
+            if source in label:
+                return source
+    return None
+
+
+def _hereditary(criterion: Criterion, wanted: str, ctx: EvalContext) -> Finding:
+    """A germline gene (BRCA1, BRCA2, PALB2) from genetic variant Observations that name the gene
+    studied (LOINC 48018-6): Present with that gene alone → a variant; Absent → tested without
+    one. A germline criterion counts only tests whose genomic source (48002-0) is germline.
+    Untested, or a Present result over several genes: unknown."""
+    gene = _HEREDITARY_GENES[criterion.concept or ""]
+    germline = "germline" in criterion.qualifiers
+    name = f"{'germline ' if germline else ''}{gene} variant"
+    detected: ObservationItem | None = None
+    negative: ObservationItem | None = None
+    unclear: ObservationItem | None = None
+    for item in _variant_observations(ctx):
+        genes = _genes_studied(item)
+        if gene not in genes or not isinstance(item.value, Concept):
+            continue
+        source = _genomic_source(item)
+        if germline and source != "germline":
+            continue
+        if any(k in _PRESENT for k in item.value.keys):
+            if genes == {gene}:
+                detected = detected or item
+            else:
+                unclear = unclear or item
+        elif any(k in _ABSENT for k in item.value.keys):
+            negative = negative or item
+    positive = wanted in ("positive", "detected")
+    if detected is not None:
+        stated = f"{name} reported on {fmt_date(detected.date)} ({detected.ref})"
+        return Finding("met" if positive else "not-met", stated, (detected.ref,))
+    if unclear is not None:
+        return Finding(
+            "unknown",
+            f"a variant in one of {', '.join(sorted(_genes_studied(unclear)))} on "
+            f"{fmt_date(unclear.date)} ({unclear.ref}): which gene is not recorded",
+            (unclear.ref,),
+        )
+    if negative is not None:
+        stated = f"{gene} tested, no variant (Absent) on {fmt_date(negative.date)} ({negative.ref})"
+        return Finding("not-met" if positive else "met", stated, (negative.ref,))
     return Finding("unknown", f"no {name} test result recorded")
 
 

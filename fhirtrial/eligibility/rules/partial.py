@@ -19,7 +19,10 @@ place ("no", "not", "without", "non-"), a second disease or receptor / stage wor
 and cohort / arm / part / phase words. Words in parentheses that name no disease, receptor or
 stage ("(per 2018 ASCO/CAP guideline)", "(surgery and radiation if indicated)") are set aside.
 Only the first sentence (up to ".", ";", ":" or "NOTE") is read; the rest is residue, but its
-words still refuse. Exclusion bullets are never read this way (the caller decides).
+words still refuse. In a relative clause after the parts ("… who have progressed on 1 prior line
+or, in the opinion of the treating physician, not be a candidate for first-line metastatic breast
+cancer therapy") an "or", a judgement and a disease named as a therapy's do not touch the parts;
+a judgement elsewhere refuses. Exclusion bullets are never read this way (the caller decides).
 """
 
 from __future__ import annotations
@@ -47,19 +50,82 @@ from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
 
 _SOLID_TUMOURS = re.compile(r"(?<![\w-])solid tumou?rs?(?![\w-])")
+# "advanced and/or metastatic cancer": a bare "cancer" right after a setting word is a malignancy
+# (any cancer) — unless it names a therapy ("metastatic cancer therapy").
+_SETTING_CANCER = re.compile(
+    r"(?<![\w-])(?:advanced|metastatic|unresectable|recurrent|refractory|incurable) "
+    r"(?P<cancer>cancers?)(?![\w-])(?! (?:therapy|therapies|treatments?|regimens?|drugs?"
+    r"|agents?|care|centers?|centres?|clinics?|services?|medications?|history|screening))"
+)
 
 
 def _find_solid_tumours(text: str) -> list[Match]:
-    """ "Solid tumours" (any solid cancer): a malignancy is necessary."""
-    if "solid" not in text:
+    """ "Solid tumours" (any solid cancer) or "metastatic cancer": a malignancy is necessary."""
+    found = []
+    if "solid" in text:
+        found = [
+            Match(Criterion(Kind.CONDITION, concept="malignant-neoplasm"), m.start(), m.end())
+            for m in _SOLID_TUMOURS.finditer(text)
+        ]
+    if "cancer" in text:
+        found += [
+            Match(
+                Criterion(Kind.CONDITION, concept="malignant-neoplasm"),
+                m.start("cancer"),
+                m.end("cancer"),
+            )
+            for m in _SETTING_CANCER.finditer(text)
+        ]
+    return found
+
+
+# Hereditary cancer genes: "germline PALB2 mutation carrier", "wild type BRCA1&2 (breast cancer
+# 1&2)", "deleterious germline BRCA1/2 mutation". Several genes: any of them mutated, all wild type.
+_GENE = r"(?:brca ?1(?: ?(?:&|/|and|,) ?(?:brca ?)?2)?|brca ?2|brca|palb ?2)"
+_GENE_EXPANSION = r"(?:\s+\(?breast cancer(?: genes?)? 1(?: ?(?:&|/|and) ?2)?\)?)?"
+_VARIANT = r"(?:heterozygous |deleterious |pathogenic |likely pathogenic )*"
+_HEREDITARY = re.compile(
+    rf"(?<![\w-])(?:{_VARIANT}(?P<germ1>germline )?{_VARIANT}(?P<g1>{_GENE}){_GENE_EXPANSION}"
+    rf"(?P<germ2> germline)? {_VARIANT}(?:gene )?(?:mutations?|variants?|mutated)(?: carriers?)?"
+    rf"|(?:wild[- ]type|wt) (?P<g2>{_GENE}){_GENE_EXPANSION}"
+    rf"|(?P<g3>{_GENE}){_GENE_EXPANSION} wild[- ]type)(?![\w-])"
+)
+
+
+def _find_hereditary(text: str) -> list[Match]:
+    """A germline gene requirement: detected (any of the genes) or wild type (all of them)."""
+    if "brca" not in text and "palb" not in text:
         return []
-    return [
-        Match(Criterion(Kind.CONDITION, concept="malignant-neoplasm"), m.start(), m.end())
-        for m in _SOLID_TUMOURS.finditer(text)
-    ]
+    found = []
+    for match in _HEREDITARY.finditer(text):
+        named = match["g1"] or match["g2"] or match["g3"] or ""
+        genes = [g for g, n in (("brca1", "1"), ("brca2", "2")) if "brca" in named and n in named]
+        genes = genes or (["brca1", "brca2"] if "brca" in named else ["palb2"])
+        wild = match["g1"] is None
+        germline = ("germline",) if match["germ1"] or match["germ2"] else ()
+        members = tuple(
+            Criterion(
+                Kind.BIOMARKER,
+                concept=f"{gene}-mutation",
+                value_concept="negative" if wild else "detected",
+                qualifiers=germline,
+                source_text=match.group(0),
+            )
+            for gene in genes
+        )
+        criterion = (
+            members[0]
+            if len(members) == 1
+            else Criterion(
+                Kind.COMBINATION, children=members, combination="all-of" if wild else "any-of"
+            )
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
 
 
 _FINDERS = (
+    _find_hereditary,
     find_conditions,
     find_stage,
     find_biomarkers,
@@ -110,6 +176,12 @@ _NEUTRAL_PHRASES = re.compile(
     r"following(?: criteria| conditions)?"
     r"|\b(?:from|of) the following (?:primary )?(?:tumou?r|cancer)?(?: ?types?| ?sites?|s)?"
     r"\s*:?\s*$"
+    r"|\bin (?:the )?(?:first|1st|second|2nd)(?:[- ]line)?(?: metastatic)?(?: treatment| therapy)?"
+    r"(?: line| setting)? or (?:beyond|later|greater|higher|above)\b"
+    # a setting that only restates "advanced": the disease named with it stays necessary
+    r"|\b(?:not|no longer) (?:be )?amenable to (?:potentially )?(?:curative|definitive)"
+    r"(?:[- ]intent)? (?:local |surgical |systemic )?(?:therapy|therapies|treatment|treatments"
+    r"|surgery|resection|radiotherapy|radiation(?: therapy)?)\b"
 )
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]%])\.(?:\s|$)|;|:(?:\s|$)|\bnote\b")
 _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -136,6 +208,11 @@ _HORMONE_THERAPY = re.compile(
     r"\b(?:hormon(?:e|al)|endocrine)[- ](?:based )?(?:therapy|therapies|treatment|blockade)\b"
 )
 _RELATIVE = frozenset({"who", "whose", "which", "that", "with"})
+_THERAPY_NOUN = re.compile(r" (?:therapy|therapies|treatments?|regimens?)\b")
+_OPINION = re.compile(
+    r"\b(?:opinion|judge?ment) of (?:the |a )?(?:treating |enrolling |responsible )?"
+    r"(?P<who>physicians?|oncologists?|clinicians?|investigators?)\b"
+)
 _SUBJECTS = frozenset(
     {
         "patients",
@@ -231,6 +308,10 @@ _CLAUSE_REFUSAL = frozenset(
         "initially",
         "original",
         "originally",
+        # someone's judgement
+        "opinion",
+        "judgment",
+        "judgement",
         # a disease, receptor or stage the parts do not account for
         "cancer",
         "cancers",
@@ -322,6 +403,9 @@ _TAIL_ALLOWED = frozenset(
         "initially",
         "original",
         "originally",
+        "opinion",
+        "judgment",
+        "judgement",
     }
 )
 # Next to a "/" these words make it an alternative between parts.
@@ -335,11 +419,16 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
     normalized = normalized.replace("i.e.", "ie")
     whole = _set_aside(_HORMONE_THERAPY.sub("therapy", normalized))
     whole = _NEUTRAL_PHRASES.sub(lambda m: " " * len(m.group(0)), whole)
+    if "opinion" in whole or "judg" in whole:
+        # the physician of "in the opinion of the treating physician" is no other population;
+        # the phrase itself refuses unless it stands in a relative clause after the parts
+        whole = _OPINION.sub(lambda m: m.group(0)[: m.start("who") - m.start()], whole)
     if _GLOBAL_REFUSAL.search(_GROUP_NAMES.sub(" ", whole)):
         return None
     clause = whole[: _end_of_main_clause(whole)]
     matches = _select([m for finder in _FINDERS for m in finder(clause)] + find_settings(clause))
     kept = [m for m in matches if _is_part(m)]
+    clause, kept = _without_therapy_names(clause, kept)
     if not any(m.kind == "criterion" for m in kept):
         return None
     masked = clause
@@ -355,6 +444,37 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
     return Criterion(
         Kind.COMBINATION, children=(*parts, residue), combination="all-of", source_text=text
     )
+
+
+def _without_therapy_names(clause: str, kept: list[Match]) -> tuple[str, list[Match]]:
+    """A disease named as a therapy's ("… standard first-line metastatic breast cancer therapy"),
+    after a part, is no part: it and the setting words before it are blanked."""
+    if not any(noun in clause for noun in ("therap", "treatment", "regimen")):
+        return clause, kept
+    drop: set[int] = set()
+    for index, match in enumerate(kept):
+        if (
+            index == 0
+            or match.kind != "criterion"
+            or match.criterion.kind is not Kind.CONDITION
+            or not _THERAPY_NOUN.match(clause, match.end)
+        ):
+            continue
+        first = index
+        while (
+            first > 0
+            and kept[first - 1].kind == "modifier"
+            and not clause[kept[first - 1].end : kept[first].start].strip()
+        ):
+            first -= 1
+        if any(m.kind == "criterion" for m in kept[:first]):
+            drop.update(range(first, index + 1))
+    if not drop:
+        return clause, kept
+    for index in sorted(drop, reverse=True):
+        match = kept[index]
+        clause = clause[: match.start] + " " * (match.end - match.start) + clause[match.end :]
+    return clause, [m for i, m in enumerate(kept) if i not in drop]
 
 
 def has_residue(criterion: Criterion | None) -> bool:
