@@ -67,7 +67,7 @@ def _joined_by_or(nodes: list[OutlineNode]) -> list[bool]:
     joined = [False] * len(nodes)
     for index, node in enumerate(nodes):
         starts = bool(_STARTS_WITH_OR.match(node.text) or _CONNECTIVE_ONLY.match(node.text))
-        ends = bool(_ENDS_WITH_OR.search(node.text))
+        ends = _ends_with_or(node.text)
         if starts:
             joined[index] = True
             if index:
@@ -77,6 +77,14 @@ def _joined_by_or(nodes: list[OutlineNode]) -> list[bool]:
             if index + 1 < len(nodes):
                 joined[index + 1] = True
     return joined
+
+
+def _ends_with_or(text: str) -> bool:
+    # `_ENDS_WITH_OR` scans the whole text; after its "or" come only spaces, then punctuation,
+    # then spaces: a text that does not end in "r" once those are stripped cannot match.
+    if not text.rstrip().rstrip("-–—:;,.").rstrip().endswith(("r", "R")):
+        return False
+    return bool(_ENDS_WITH_OR.search(text))
 
 
 def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
@@ -213,7 +221,7 @@ def _group_or_runs(parent: CompiledNode) -> list[CompiledNode]:
             runs[-1].append(child)
         else:
             runs.append([child])
-        joined_to_previous = bool(_ENDS_WITH_OR.search(child.text)) and not (
+        joined_to_previous = _ends_with_or(child.text) and not (
             connective_only and child.text.strip()[:3].lower() == "and"
         )
     out: list[CompiledNode] = []
