@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import unescape_markdown
 from fhirtrial.eligibility.rules.base import (
+    WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
     has_any,
@@ -196,7 +197,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     items: list[tuple[int, int, str, Match | Window | str]] = [
         (m.start, m.end, m.kind, m) for m in matches
     ]
-    for window in WINDOW_WITHIN.finditer(text):
+    windows = WINDOW_WITHIN.finditer(text) if has_any(text, WINDOW_UNITS) else ()
+    for window in windows:
         if all(window.end() <= m.start or window.start() >= m.end for m in matches):
             n = word_number(window["n"])
             if n is not None:

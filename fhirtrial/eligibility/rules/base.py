@@ -94,6 +94,8 @@ WINDOW_WITHIN = re.compile(
     r"(?: (?:prior to|before|of) (?:the )?(?:start of |beginning |first |planned |scheduled )?"
     r"(?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or ))?"
 )
+# Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
+WINDOW_UNITS = (" day", " week", " month", " year")
 
 
 def normalize(text: str) -> str:
