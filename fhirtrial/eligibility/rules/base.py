@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -114,6 +115,30 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
         if word in text:
             return True
     return False
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def any_substring(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds whether any of ``words`` is in a text: `has_any` over many words in
+    one scan. The words are factored into a trie ("stroke|stage" → "st(?:age|roke)"), so at each
+    position the search follows one branch instead of trying every word."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{pattern})?" if "" in node else pattern
 
 
 def to_number(text: str) -> float:
