@@ -11,7 +11,7 @@ import re
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
-from fhirtrial.eligibility.rules import compile_text
+from fhirtrial.eligibility.rules import compile_text, read_text
 from fhirtrial.eligibility.rules.partial import has_residue
 
 _ANY_OF = re.compile(
@@ -67,7 +67,7 @@ def _joined_by_or(nodes: list[OutlineNode]) -> list[bool]:
     joined = [False] * len(nodes)
     for index, node in enumerate(nodes):
         starts = bool(_STARTS_WITH_OR.match(node.text) or _CONNECTIVE_ONLY.match(node.text))
-        ends = bool(_ENDS_WITH_OR.search(node.text))
+        ends = _ends_with_or(node.text)
         if starts:
             joined[index] = True
             if index:
@@ -77,6 +77,14 @@ def _joined_by_or(nodes: list[OutlineNode]) -> list[bool]:
             if index + 1 < len(nodes):
                 joined[index + 1] = True
     return joined
+
+
+def _ends_with_or(text: str) -> bool:
+    # `_ENDS_WITH_OR` scans the whole text; after its "or" come only spaces, then punctuation,
+    # then spaces: a text that does not end in "r" once those are stripped cannot match.
+    if not text.rstrip().rstrip("-–—:;,.").rstrip().endswith(("r", "R")):
+        return False
+    return bool(_ENDS_WITH_OR.search(text))
 
 
 def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
@@ -92,20 +100,32 @@ def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
     sub-bullet of a lead-in that sets a condition) to its necessary parts; a top-level exclusion
     bullet without sub-bullets to its sufficient parts.
     """
+    return _compile_node(node, partial=partial)[0]
+
+
+def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Criterion | None]:
+    """`compile_node`, with the node's full reading (`rules.Reading.full`): a parent's
+    `combination_of` reads its sub-bullets in full, and they are compiled already."""
     exclusion = node.section == "exclusion" and node.exclude
     read_in_part = partial and (
         (node.section == "inclusion" and not node.exclude) or (exclusion and not node.children)
     )
     partial = partial and node.section == "inclusion" and not node.exclude
-    criterion = compile_text(node.text, exclusion=exclusion, partial=read_in_part)
+    reading = read_text(node.text, exclusion=exclusion, partial=read_in_part)
+    criterion = reading.criterion
     children_partial = (
         partial
         and bool(node.children)
         and _neutral_lead_in(node.text)
         and not _lists_exceptions(node)
     )
-    children = [compile_node(child, partial=children_partial) for child in node.children]
-    combination, threshold = combination_of(node)
+    compiled_children = [_compile_node(child, partial=children_partial) for child in node.children]
+    children = [child for child, _ in compiled_children]
+    # Sub-bullets are read as inclusion bullets (`exclude` marks top-level exclusion bullets
+    # only): their full readings are then what `compile_text(child.text)` gives.
+    read_as_inclusion = not any(c.section == "exclusion" and c.exclude for c in node.children)
+    readings = [full for _, full in compiled_children] if read_as_inclusion else None
+    combination, threshold = combination_of(node, readings)
     needs_review = (criterion is None or has_residue(criterion)) and (
         not children or not _is_pure_lead_in(node.text)
     )
@@ -122,7 +142,7 @@ def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
     )
     if children:
         _structure_sub_bullets(compiled, node)
-    return compiled
+    return compiled, reading.full
 
 
 def _structure_sub_bullets(compiled: CompiledNode, node: OutlineNode) -> None:
@@ -201,7 +221,7 @@ def _group_or_runs(parent: CompiledNode) -> list[CompiledNode]:
             runs[-1].append(child)
         else:
             runs.append([child])
-        joined_to_previous = bool(_ENDS_WITH_OR.search(child.text)) and not (
+        joined_to_previous = _ends_with_or(child.text) and not (
             connective_only and child.text.strip()[:3].lower() == "and"
         )
     out: list[CompiledNode] = []
@@ -217,8 +237,10 @@ def _group_or_runs(parent: CompiledNode) -> list[CompiledNode]:
     return out
 
 
-def combination_of(node: OutlineNode) -> tuple[CombinationCode, int | None]:
-    """How a lead-in combines its sub-bullets."""
+def combination_of(
+    node: OutlineNode, readings: list[Criterion | None] | None = None
+) -> tuple[CombinationCode, int | None]:
+    """How a lead-in combines its sub-bullets (``readings``: their full readings, when known)."""
     text = node.text
     if not node.children:
         # A leaf combines nothing; only the section default is recorded.
@@ -234,7 +256,7 @@ def combination_of(node: OutlineNode) -> tuple[CombinationCode, int | None]:
         return "all-of", None
     if node.children and all(_BRANCH.match(child.text) for child in node.children):
         return "any-of", None
-    if node.section != "exclusion" and _lists_cancer_types(node):
+    if node.section != "exclusion" and _lists_cancer_types(node, readings):
         # "Solid tumours of these types: - breast - prostate - cervix": a patient has one.
         return "any-of", None
     if node.children and len({c.cohort for c in node.children}) == len(node.children) > 1:
@@ -244,11 +266,12 @@ def combination_of(node: OutlineNode) -> tuple[CombinationCode, int | None]:
     return ("any-of" if node.section == "exclusion" else "all-of"), None
 
 
-def _lists_cancer_types(node: OutlineNode) -> bool:
+def _lists_cancer_types(node: OutlineNode, readings: list[Criterion | None] | None) -> bool:
     """Every sub-bullet that is understood names a kind of cancer (and at least two do)."""
+    if readings is None:
+        readings = [compile_text(child.text) for child in node.children]
     kinds = []
-    for child in node.children:
-        criterion = compile_text(child.text)
+    for criterion in readings:
         if criterion is None:
             continue
         if criterion.kind is not Kind.CONDITION or criterion.qualifiers or criterion.negated:

@@ -191,12 +191,14 @@ def _header_section(text: str, *, strict: bool = False) -> _Header | None:
 
     `strict` (for bullets): only a plain "Inclusion Criteria:" counts, not "Inclusion of women".
     """
-    match = _HEADER.match(text)
+    # Cheap tests first: a header names in- or exclusion, a lead-in ends with a colon.
+    match = _HEADER.match(text) if "clu" in text.lower() else None
     if match is not None:
         header = _read_header(match, strict=strict)
         if header is not None:
             return header
-    if not strict and len(text) < 200 and _EXCLUSION_LEAD_IN.search(text):
+    lead_in = not strict and len(text) < 200 and text.rstrip().endswith(":")
+    if lead_in and _EXCLUSION_LEAD_IN.search(text):
         return _Header("exclusion", None)
     return None
 

@@ -16,6 +16,7 @@ from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
+    WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
     has_any,
@@ -85,15 +86,29 @@ def compile_text(text: str, *, exclusion: bool = False, partial: bool = False) -
     bullet, the parts that exclude a patient on their own: any-of(parts…, TEXT residue)
     (`rules.partial`).
     """
+    return read_text(text, exclusion=exclusion, partial=partial).criterion
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What `compile_text` gives (``criterion``), with the full reading it started from."""
+
+    criterion: Criterion | None
+    full: Criterion | None
+    """The text understood in full, or None: what `compile_text` gives without ``partial``."""
+
+
+def read_text(text: str, *, exclusion: bool = False, partial: bool = False) -> Reading:
+    """`compile_text`, keeping the full reading for a caller that needs both."""
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     full = _compile_normalized(normalized, text, exclusion=exclusion)
     if full is not None or not partial:
-        return full
+        return Reading(full, full)
     if exclusion:
-        return sufficient_parts(normalized, text, _compile_clause)
-    return necessary_parts(normalized, text)
+        return Reading(sufficient_parts(normalized, text, _compile_clause), None)
+    return Reading(necessary_parts(normalized, text), None)
 
 
 def _compile_clause(clause: str) -> Criterion | None:
@@ -188,7 +203,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     items: list[tuple[int, int, str, Match | Window | str]] = [
         (m.start, m.end, m.kind, m) for m in matches
     ]
-    for window in WINDOW_WITHIN.finditer(text):
+    windows = WINDOW_WITHIN.finditer(text) if has_any(text, WINDOW_UNITS) else ()
+    for window in windows:
         if all(window.end() <= m.start or window.start() >= m.end for m in matches):
             n = word_number(window["n"])
             if n is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -10,66 +11,67 @@ from fhirtrial.eligibility.model import Comparator, Criterion, Kind, Window
 
 # (pattern, replacement, triggers): a replacement runs only when one of its trigger substrings
 # is in the text (every match of the pattern contains one), which skips most of them cheaply.
-# `non_ascii`: every trigger is a non-ASCII character, so an ASCII text needs no check at all.
-_REPLACEMENTS: tuple[tuple[re.Pattern[str], str, tuple[str, ...], bool], ...] = tuple(
+_REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
-        re.compile(pattern),
-        replacement,
-        triggers,
-        not any(map(str.isascii, triggers)),
-    )
-    for pattern, replacement, triggers in (
-        (
-            r"[≥⩾]|=>|>/=|>\s=|> or =|\bgreater than/equal to\b",
-            ">=",
-            ("≥", "⩾", "=>", ">", "greater than/equal to"),
-        ),
-        (
-            r"[≤⩽]|=<|</=|<\s=|< or =|\bless than/equal to\b",
-            "<=",
-            ("≤", "⩽", "=<", "<", "less than/equal to"),
-        ),
-        (r"[×✕]", "x", ("×", "✕")),
-        (r"[–—−]", "-", ("–", "—", "−")),
-        (r"[’`]", "'", ("’", "`")),
-        (r"⁹", "^9", ("⁹",)),
-        (r"\b10\*\*9\b", "10^9", ("10**9",)),
-        (r"ﬁ", "fi", ("ﬁ",)),
-        (r"ﬀ", "ff", ("ﬀ",)),
-        (r"ﬂ", "fl", ("ﬂ",)),
-        (
-            r"\bgreater than or equal to\b|\bequal to or greater than\b|\bno less than\b",
-            ">=",
-            ("greater than or equal to", "equal to or greater than", "no less than"),
-        ),
-        (
-            r"\bless than or equal to\b|\bequal to or less than\b",
-            "<=",
-            ("less than or equal to", "equal to or less than"),
-        ),
-        (
-            r"\bno more than\b|\bnot more than\b|\bnot exceeding\b|\bat most\b|\bup to\b",
-            "<=",
-            ("no more than", "not more than", "not exceeding", "at most", "up to"),
-        ),
-        (
-            r"\bat least\b|\ba minimum of\b|\bminimum of\b|\bminimum\b",
-            ">=",
-            ("at least", "minimum"),
-        ),
-        (
-            r"\bgreater than\b|\bmore than\b|\bhigher than\b|\babove\b|\bexceeding\b",
-            ">",
-            ("greater than", "more than", "higher than", "above", "exceeding"),
-        ),
-        (
-            r"\bless than\b|\blower than\b|\bbelow\b|\byounger than\b|\bunder\b",
-            "<",
-            ("less than", "lower than", "below", "younger than", "under"),
-        ),
-        (r"\bolder than\b|\bover\b", ">", ("older than", "over")),
-    )
+        r"[≥⩾]|=>|>/=|>\s=|> or =|\bgreater than/equal to\b",
+        ">=",
+        ("≥", "⩾", "=>", ">", "greater than/equal to"),
+    ),
+    (
+        r"[≤⩽]|=<|</=|<\s=|< or =|\bless than/equal to\b",
+        "<=",
+        ("≤", "⩽", "=<", "<", "less than/equal to"),
+    ),
+    (r"[×✕]", "x", ("×", "✕")),
+    (r"[–—−]", "-", ("–", "—", "−")),
+    (r"[’`]", "'", ("’", "`")),
+    (r"⁹", "^9", ("⁹",)),
+    (r"\b10\*\*9\b", "10^9", ("10**9",)),
+    (r"ﬁ", "fi", ("ﬁ",)),
+    (r"ﬀ", "ff", ("ﬀ",)),
+    (r"ﬂ", "fl", ("ﬂ",)),
+    (
+        r"\bgreater than or equal to\b|\bequal to or greater than\b|\bno less than\b",
+        ">=",
+        ("greater than or equal to", "equal to or greater than", "no less than"),
+    ),
+    (
+        r"\bless than or equal to\b|\bequal to or less than\b",
+        "<=",
+        ("less than or equal to", "equal to or less than"),
+    ),
+    (
+        r"\bno more than\b|\bnot more than\b|\bnot exceeding\b|\bat most\b|\bup to\b",
+        "<=",
+        ("no more than", "not more than", "not exceeding", "at most", "up to"),
+    ),
+    (
+        r"\bat least\b|\ba minimum of\b|\bminimum of\b|\bminimum\b",
+        ">=",
+        ("at least", "minimum"),
+    ),
+    (
+        r"\bgreater than\b|\bmore than\b|\bhigher than\b|\babove\b|\bexceeding\b",
+        ">",
+        ("greater than", "more than", "higher than", "above", "exceeding"),
+    ),
+    (
+        r"\bless than\b|\blower than\b|\bbelow\b|\byounger than\b|\bunder\b",
+        "<",
+        ("less than", "lower than", "below", "younger than", "under"),
+    ),
+    (r"\bolder than\b|\bover\b", ">", ("older than", "over")),
 )
+# Most phrases contain "than", which few texts do: a text without it is tested for the other
+# triggers only. (pattern, replacement, triggers, the triggers without "than").
+_Replacement = tuple[re.Pattern[str], str, tuple[str, ...], tuple[str, ...]]
+_REPLACEMENTS: tuple[_Replacement, ...] = tuple(
+    (re.compile(pattern), replacement, triggers, tuple(t for t in triggers if "than" not in t))
+    for pattern, replacement, triggers in _REPLACEMENT_RULES
+)
+# An ASCII text needs no test for a replacement whose triggers are all non-ASCII characters.
+_ASCII_REPLACEMENTS = tuple(r for r in _REPLACEMENTS if any(map(str.isascii, r[2])))
+
 CMP = r"(?P<cmp><=|>=|<|>|=)"
 NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
 WORD_NUMBERS = {
@@ -93,15 +95,16 @@ WINDOW_WITHIN = re.compile(
     r"(?: (?:prior to|before|of) (?:the )?(?:start of |beginning |first |planned |scheduled )?"
     r"(?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or ))?"
 )
+# Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
+WINDOW_UNITS = (" day", " week", " month", " year")
 
 
 def normalize(text: str) -> str:
     out = text.lower()
-    ascii_only = out.isascii()
-    for pattern, replacement, triggers, non_ascii in _REPLACEMENTS:
-        if non_ascii and ascii_only:
-            continue
-        if has_any(out, triggers):
+    replacements = _ASCII_REPLACEMENTS if out.isascii() else _REPLACEMENTS
+    than = "than" in out  # no replacement writes "than": tested once
+    for pattern, replacement, triggers, without_than in replacements:
+        if has_any(out, triggers if than else without_than):
             out = pattern.sub(replacement, out)
     return " ".join(out.split())  # runs of whitespace → one space, ends stripped
 
@@ -112,6 +115,30 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
         if word in text:
             return True
     return False
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def any_substring(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds whether any of ``words`` is in a text: `has_any` over many words in
+    one scan. The words are factored into a trie ("stroke|stage" → "st(?:age|roke)"), so at each
+    position the search follows one branch instead of trying every word."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    pattern = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{pattern})?" if "" in node else pattern
 
 
 def to_number(text: str) -> float:

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.base import Match, any_substring, has_any
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
@@ -211,6 +211,8 @@ _CONDITION_PATTERNS = tuple(
     (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
     for concept, names in _CONDITIONS
 )
+# Most texts name no condition: one scan for every trigger before the test of each concept's.
+_ANY_TRIGGER = any_substring(t for _, _, triggers in _CONDITION_PATTERNS for t in triggers)
 # Qualifiers are read backwards from a found name (much faster than a leading optional group).
 _QUALIFIERS_BEFORE = re.compile(
     rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
@@ -282,7 +284,8 @@ def find_conditions(text: str) -> list[Match]:
     found: list[Match] = []
     if "hepatitis b" in text:
         found.extend(_hepatitis_b_or_c(text))
-    for concept, pattern, triggers in _CONDITION_PATTERNS:
+    patterns = _CONDITION_PATTERNS if _ANY_TRIGGER.search(text) else ()
+    for concept, pattern, triggers in patterns:
         if not has_any(text, triggers):
             continue
         for match in pattern.finditer(text):

@@ -28,8 +28,13 @@ _PATTERNS = (
         r"(?: of age)?"
     ),
 )
-# Substrings every match of the pattern at the same position contains.
-_PATTERN_TRIGGERS = (("<", ">", "="), ("<", ">", "="), ("older", "above", ">"))
+# Groups of substrings every match of the pattern at the same position contains (one of each
+# group): the patterns have no literal prefix, so a search tries every position of the text.
+_PATTERN_TRIGGERS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("<", ">", "="), ("age", "adult")),
+    (("<", ">", "="), ("year", "yr")),
+    (("or older", "or above", "or >", "and older", "and above", "and >"),),
+)
 _RANGE = re.compile(
     r"(?:\b(?:aged?|patients) (?:between )?"
     rf"|\bbetween )(?P<low>\d+)\s*(?:{_YEARS} )?(?:to|and|-)\s*"
@@ -102,14 +107,14 @@ def find_age(text: str) -> list[Match]:
     if not has_any(text, _AGE_TRIGGERS):
         return []
     found: list[Match] = _age_bullet_bounds(text)
-    if "year" in text or "yr" in text:
+    if ("year" in text or "yr" in text) and has_any(text, ("age", "patients", "between")):
         for match in _RANGE.finditer(text):
             criterion = Criterion(
                 Kind.AGE, value=float(match["low"]), high=float(match["high"]), unit="a"
             )
             found.append(Match(criterion, match.start(), match.end()))
-    for pattern, triggers in zip(_PATTERNS, _PATTERN_TRIGGERS, strict=True):
-        if not has_any(text, triggers):
+    for pattern, trigger_groups in zip(_PATTERNS, _PATTERN_TRIGGERS, strict=True):
+        if not _has_one_of_each(text, trigger_groups):
             continue
         for match in pattern.finditer(text):
             if not _age_context(text, match):
@@ -120,6 +125,13 @@ def find_age(text: str) -> list[Match]:
             )
             found.append(Match(criterion, match.start(), match.end()))
     return found
+
+
+def _has_one_of_each(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    for group in groups:  # noqa: SIM110 (a plain loop: no generator)
+        if not has_any(text, group):
+            return False
+    return True
 
 
 _SEX = re.compile(

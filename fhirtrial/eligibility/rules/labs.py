@@ -77,13 +77,18 @@ _AST_ALT = re.compile(
 _PATTERNS = tuple(
     (concept, re.compile(rf"(?P<name>{names}){_LINK}{_VALUE}")) for concept, names in _LAB_NAMES
 )
-# Cheap pre-check: only texts naming a lab are scanned with the full patterns.
-_ANY_LAB = re.compile(
-    r"neutrophil|\banc\b|platelet|moglobin|\bhgb\b|white blood|\bwbc\b|leukocyte|creatin|bilirubin|"
-    r"phosphatase|aminotransferase|amino transferase|\bast\b|\balt\b|\basat\b|\balat\b|sgot|sgpt|"
-    r"ejection fraction|\blvef\b|\bcrcl\b|lymphocyte|\balc\b|\binr\b|thromboplastin|ptt\b|lipase|"
-    r"amylase|a1c|glycated|glucose|albumin|potassium|sodium|calcium|magnesium|\btsh\b|"
-    r"thyroid[- ]stimulating|glomerular|gfr\b|\bbmi\b|body mass|\bqtc"
+# Cheap pre-check: only texts naming a lab are scanned with the full patterns. Names found
+# anywhere are a substring test; the regex (it tries every position) has the ones that must
+# stand alone.
+_LAB_STEMS = (
+    *("neutrophil", "platelet", "moglobin", "white blood", "leukocyte", "creatin", "bilirubin"),
+    *("phosphatase", "aminotransferase", "amino transferase", "sgot", "sgpt", "ejection fraction"),
+    *("lymphocyte", "thromboplastin", "lipase", "amylase", "a1c", "glycated", "glucose", "albumin"),
+    *("potassium", "sodium", "calcium", "magnesium", "thyroid stimulating", "thyroid-stimulating"),
+    *("glomerular", "body mass"),
+)
+_LAB_WORD = re.compile(
+    r"\b(?:anc|hgb|wbc|ast|alt|asat|alat|lvef|crcl|alc|inr|tsh|bmi)\b|ptt\b|gfr\b|\bqtc"
 )
 _ULN_ONLY = tuple(
     (
@@ -204,7 +209,9 @@ def find_labs(text: str) -> list[Match]:
     if "bmi" in text or "body mass" in text:
         found.extend(find_bmi(text))
     # Every lab pattern ends in a comparator and a value; most texts have no comparator at all.
-    if ("<" not in text and ">" not in text and "=" not in text) or not _ANY_LAB.search(text):
+    if "<" not in text and ">" not in text and "=" not in text:
+        return found
+    if not has_any(text, _LAB_STEMS) and not _LAB_WORD.search(text):
         return found
     named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
     if "ast" in named and "alt" in named:

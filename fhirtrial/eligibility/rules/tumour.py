@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.base import Match, has_any
 
 _SIGN = r"(?:[- ]?(?P<word>positive|negative)\b|(?P<sign>[+-])(?![\w+]))"
 _ER = r"(?:(?:o?estrogen)[- ]receptors?(?: \(er\))?|er)"
@@ -38,10 +38,10 @@ _ER_PR = re.compile(rf"(?<![\w/-]){_ER}{_FIRST_SIGN}(?P<conj> and/or |/| or | an
 _TRIPLE = re.compile(
     r"(?<![\w-])(?:triple[- ]negative(?! breast)(?: \(tnbc\))?|\(?tnbc\)?)(?![\w-])"
 )
-# One search tells whether any receptor word is there ("er" alone is in most texts).
-_ANY_RECEPTOR = re.compile(
-    r"\b(?:er|pr|pgr|hr|her-?2\w*|erbb2|tnbc)\b|receptor|triple|estrogen|progesterone|hormon"
-)
+# Whether any receptor word is there: a word found anywhere, or one that stands alone ("er" is
+# in most texts). The substring test first: a regex of words between `\b`s scans every position.
+_RECEPTOR_STEMS = ("receptor", "triple", "estrogen", "progesterone", "hormon")
+_RECEPTOR_WORD = re.compile(r"\b(?:er|pr|pgr|hr|her-?2\w*|erbb2|tnbc)\b")
 # HER2-positive as trials define it: "HER2 3+ by IHC or FISH-amplified / a positive score by FISH"
 # (either way the tumour is HER2-positive; IHC 0/1+ or a non-amplified ISH is not).
 _HER2_POSITIVE_DEFINITION = re.compile(
@@ -63,7 +63,7 @@ def _both(value: str, code: CombinationCode, source: str) -> Criterion:
 
 
 def find_receptors(text: str) -> list[Match]:
-    if not _ANY_RECEPTOR.search(text):
+    if not has_any(text, _RECEPTOR_STEMS) and not _RECEPTOR_WORD.search(text):
         return []
     found: list[Match] = []
     singles: list[tuple[Match, str, str]] = []
