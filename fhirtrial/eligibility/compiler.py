@@ -54,9 +54,13 @@ def compile_outline(outline: Outline) -> list[CompiledNode]:
     compiled: list[CompiledNode] = []
     for roots in (outline.inclusion, outline.exclusion):
         joined = _joined_by_or(roots)
-        compiled.extend(
-            compile_node(node, partial=not or_) for node, or_ in zip(roots, joined, strict=True)
-        )
+        for node, or_ in zip(roots, joined, strict=True):
+            done = compile_node(node, partial=not or_)
+            if or_ and roots is outline.inclusion and done.criterion is not None:
+                # An alternative is not required on its own (top-level bullets are not grouped
+                # into an any-of): even a fully read one stays text for review.
+                done.criterion, done.needs_review = None, True
+            compiled.append(done)
     return compiled
 
 

@@ -322,3 +322,68 @@ def test_the_study_verdict_uses_the_report_for_a_required_brain_metastasis():
     nothing = record(patient(), _BREAST)
     # Required brain metastases are unknown without imaging; the exclusion is not met.
     assert evaluate_study(resource, nothing, as_of=nothing.as_of).verdict == "potential-candidate"
+
+
+# ---------------------------------------------------------------- progressed after treatment
+
+_AFTER = ("progressed-after-treatment",)
+CNS_PROGRESSION = (
+    "Participants must have had CNS progression after previous CNS-directed therapy (radiation "
+    "therapy, surgery, or any combination of therapy)"
+)
+
+
+def test_cns_progression_after_cns_directed_therapy_compiles_to_a_brain_qualifier():
+    from fhirtrial.eligibility.rules import compile_text
+
+    criterion = compile_text(CNS_PROGRESSION)
+    assert criterion is not None
+    assert (criterion.concept, criterion.qualifiers) == ("brain-metastases", _AFTER)
+
+
+def test_the_qualifier_round_trips_through_the_evidence_variable():
+    from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+    from fhirtrial.eligibility.fhir_reader import read_evidence_variable
+
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000004", "briefTitle": "x"},
+            "eligibilityModule": {
+                "eligibilityCriteria": f"Inclusion Criteria:\n- {CNS_PROGRESSION}\n"
+            },
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000004", study_reference="ResearchStudy/x"
+    )
+    criteria = [n.criterion for n in read_evidence_variable(resource) if n.criterion]
+    assert criteria[0].qualifiers == _AFTER
+
+
+def test_progression_on_mri_after_radiosurgery_meets_progressed_after_treatment():
+    resources = (_brain_condition(onset="2026-03-09"), _srs("2026-03-20"))
+    progressing = _mri("2026-11-12", PROGRESSING)
+    result, reason, evidence = _result(*resources, progressing, qualifiers=_AFTER)
+    assert result == "met" and "Stereotactic radiosurgery" in reason
+    assert f"DiagnosticReport/{progressing['id']}" in evidence
+    # Progression seen once after treatment stays met even if a later MRI is stable.
+    later = _mri("2026-11-28", STABLE)
+    assert _result(*resources, progressing, later, qualifiers=_AFTER)[0] == "met"
+
+
+def test_treated_metastases_stable_on_a_recent_mri_have_not_progressed_after_treatment():
+    resources = (_brain_condition(onset="2024-01-20"), _srs("2024-02-06"))
+    result, reason, _ = _result(*resources, _mri("2026-10-20", STABLE), qualifiers=_AFTER)
+    assert result == "not-met" and "no progression recorded" in reason
+    # A stable MRI older than 90 days decides nothing.
+    assert _result(*resources, _mri("2026-05-20", STABLE), qualifiers=_AFTER)[0] == "unknown"
+    # No imaging since the treatment: unknown.
+    assert _result(*resources, qualifiers=_AFTER)[0] == "unknown"
+
+
+def test_untreated_brain_metastases_have_not_progressed_after_cns_directed_therapy():
+    mastectomy = procedure("Right lumpectomy", "2010-04-15")
+    mri = _mri("2026-11-06", "Two new enhancing lesions consistent with metastases.")
+    assert _result(_brain_condition(), mastectomy, mri, qualifiers=_AFTER)[0] == "not-met"
+    # With no procedures recorded at all, the absence of a treatment proves nothing.
+    assert _result(_brain_condition(), mri, qualifiers=_AFTER)[0] == "unknown"

@@ -660,6 +660,8 @@ def _brain_course(
     treated_since = [p for p in treatments if day is not None and p.date and p.date > day]
     progressing = course == "progressing" or (course == "new" and treated)
     steady = course in ("stable", "improving")
+    if _PROGRESSED_AFTER in qualifiers:
+        return _progressed_after_treatment(ctx, found, final, treatments, note)
     if "untreated" in qualifiers or "symptomatic" in qualifiers:
         if item is not None:
             return _plain_or(found, evidence, note)
@@ -698,6 +700,82 @@ def _brain_course(
             return _plain_or(found, evidence, note)
         return Finding("unknown", f"{stated}{why}{note}", evidence)
     return _plain_or(found, evidence, note)
+
+
+_PROGRESSED_AFTER = "progressed-after-treatment"
+_PROGRESSED_COURSES = ("progressing", "new")
+
+
+def _progressed_after_treatment(
+    ctx: EvalContext,
+    found: Finding,
+    final: list[BrainReading],
+    treatments: list[ProcedureItem],
+    note: str,
+) -> Finding:
+    """Brain metastases that progressed after a CNS-directed treatment (radiosurgery, brain
+    radiotherapy, resection). Met: a final report shows progression (or new lesions) dated after
+    such a treatment, or progression of a lesion it calls treated. Not met: known metastases and
+    no CNS-directed treatment in a record that lists procedures (untreated); or the newest final
+    report, recent, after the latest treatment, shows them stable or responding and no report
+    since a treatment showed progression. Else unknown."""
+    if found.result != "met":
+        return found
+    stated = _first_clause(found.reason)
+    for reading in final:
+        day = reading.report.date
+        if reading.presence != "present" or reading.course not in _PROGRESSED_COURSES:
+            continue
+        before = [p for p in treatments if day is not None and p.date and p.date < day]
+        if before:
+            latest = before[0]
+            return Finding(
+                "met",
+                f"{stated}; {reading.describe}, after {latest.code.label} on "
+                f"{fmt_date(latest.date)} ({latest.ref}){note}",
+                (*found.evidence, reading.report.ref, latest.ref),
+            )
+        if reading.treated and reading.course == "progressing":
+            return Finding(
+                "met",
+                f"{stated}; a treated lesion progressing: {reading.describe}{note}",
+                (*found.evidence, reading.report.ref),
+            )
+    treated_by_report = any(r.treated for r in final)
+    if not treatments and not treated_by_report:
+        count = len(ctx.record.procedures)
+        if count and ctx.policy.absence_is_evidence:
+            return Finding(
+                "not-met",
+                f"{stated}; no CNS-directed treatment (radiosurgery, brain radiotherapy, "
+                f"resection) among the {count} recorded procedures{note}",
+                found.evidence,
+            )
+        return Finding(
+            "unknown", f"{stated}; no CNS-directed treatment recorded{note}", found.evidence
+        )
+    newest = next((r for r in final if r.presence in ("present", "absent", "uncertain")), None)
+    if treatments and newest is not None and _fresh(newest, ctx):
+        latest = treatments[0]
+        day = newest.report.date
+        if (
+            newest.presence == "present"
+            and newest.course in ("stable", "improving")
+            and day is not None
+            and latest.date is not None
+            and latest.date < day
+        ):
+            return Finding(
+                "not-met",
+                f"{stated}; {latest.code.label} on {fmt_date(latest.date)} ({latest.ref}), "
+                f"since then {newest.describe}: no progression recorded after it{note}",
+                (*found.evidence, newest.report.ref, latest.ref),
+            )
+    return Finding(
+        "unknown",
+        f"{stated}; progression after CNS-directed treatment is not recorded{note}",
+        found.evidence,
+    )
 
 
 def _plain_or(found: Finding, evidence: tuple[str, ...], note: str) -> Finding:

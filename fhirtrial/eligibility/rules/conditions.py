@@ -235,6 +235,22 @@ _BRAIN_UNLESS = re.compile(
     r",? unless (?:definitively |adequately |previously )?treated and (?:clinically )?stable "
     r"for >=? ?(?P<n>\d+) (?P<unit>day|week|month)s?(?: prior to [a-z0-9 -]*)?"
 )
+# "CNS progression after previous CNS-directed therapy (radiation therapy, surgery, or any
+# combination of therapy)", "progression of brain metastases after prior local therapy": brain
+# metastases that progressed after a treatment aimed at them (a qualifier the brain-imaging
+# reading decides). The parenthetical may only list the treatments.
+_CNS = r"(?:cns|central nervous system|brain|intracranial)"
+_CNS_PROGRESSED = re.compile(
+    rf"(?:{_CNS} (?:disease )?progression|progression of (?:the )?(?:{_CNS} disease"
+    r"|brain metastas[ie]s|(?:cns|central nervous system) metastas[ie]s))"
+    r" (?:after|following|despite) (?:prior |previous |at least one )*"
+    rf"(?:{_CNS}[- ]directed|local) (?:therapy|therapies|treatment|treatments)"
+    r"(?: \((?:(?:radiation|radiotherapy|radiation therapy|stereotactic radiosurgery|srs"
+    r"|whole[- ]brain radiation(?: therapy)?|wbrt|surgery|surgical resection|resection"
+    r"|or|and|and/or|any combination(?: of (?:therapy|these|the above))?|e\.g\.|ie|i\.e\.)"
+    r"(?:,? |, ))*(?:radiation|radiotherapy|radiation therapy|radiosurgery|surgery|resection"
+    r"|any combination(?: of (?:therapy|these|the above))?)\))?"
+)
 _MODIFIERS = (
     (
         "unresectable-or-metastatic",
@@ -307,6 +323,15 @@ def find_conditions(text: str) -> list[Match]:
             found.append(Match(criterion, match.start(), match.end()))
     if "unless" in text:
         found.extend(_brain_unless(text))
+    if "progression" in text and ("directed" in text or "local t" in text):
+        for match in _CNS_PROGRESSED.finditer(text):
+            criterion = Criterion(
+                Kind.CONDITION,
+                concept="brain-metastases",
+                qualifiers=("progressed-after-treatment",),
+                source_text=match.group(0),
+            )
+            found.append(Match(criterion, match.start(), match.end()))
     if has_any(text, ("unresectable", "metastatic")):
         for qualifier, pattern in _MODIFIERS:
             for match in pattern.finditer(text):

@@ -440,10 +440,65 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
     parts = _parts(kept, clause)
     if parts is None or not parts:
         return None
+    if " ha" in clause:
+        parts = [*parts, *_therapy_tail(normalized[: _end_of_main_clause(normalized)])]
     residue = Criterion(Kind.TEXT, source_text=text)
     return Criterion(
         Kind.COMBINATION, children=(*parts, residue), combination="all-of", source_text=text
     )
+
+
+# "… breast cancer which has progressed on hormonal based therapy including CDK4/6 inhibitor and 1
+# prior line of chemotherapy and/or antibody drug conjugate therapy": a relative clause after the
+# parts that lists, to the end of the main clause, therapies joined by "and" — each one received
+# is necessary ("progressed on" implies "received"; the progression itself is left to the residue).
+_THERAPY_TAIL = re.compile(
+    r"\b(?:which|who|that) (?:has|have) (?:(?:since )?progressed (?:on|after|following)"
+    r"|(?:previously )?received|been (?:previously )?treated with) (?P<list>.+?)\s*[.,]?\s*$"
+)
+_TAIL_ITEM_LEAD = re.compile(
+    r"(?:at least |≥ ?)?(?:(?:1|one|a) )?(?:prior )?(?:lines? of |regimens? of |course of )?"
+    r"(?:(?:hormonal|hormone|endocrine)(?:[- ]based)? )?(?:therapy|treatment) (?:including|with) "
+    r"|(?:at least |≥ ?)?(?:1|one|a|an) (?:prior )?(?:lines? of |regimens? of )?|an? "
+)
+_TAIL_CLASSES = (
+    ("cytotoxic-chemotherapy", r"(?:cytotoxic )?chemotherapy(?: regimens?)?"),
+    ("antibody-drug-conjugate", r"antibody[- ]drug conjugates?(?: \(adcs?\))?(?: therapy)?|adcs?"),
+    ("cdk4-6-inhibitor", r"cdk ?4/6 ?(?:inhibitors?|i)(?: therapy)?"),
+    ("anthracycline", r"anthracyclines?(?:[- ]based chemotherapy)?"),
+    ("taxane", r"taxanes?(?:[- ]based chemotherapy)?"),
+    ("endocrine-therapy", r"(?:hormonal|hormone|endocrine)(?:[- ]based)? therapy"),
+)
+_TAIL_CLASS = re.compile("|".join(f"(?P<c{i}>{p})" for i, (_, p) in enumerate(_TAIL_CLASSES)))
+
+
+def _therapy_tail(clause: str) -> list[Criterion]:
+    """The therapies a relative clause after the parts says were received, or [] when the clause
+    is not exactly a list of known classes joined by "and" (an item may be "A and/or B")."""
+    if "therap" not in clause and "inhibitor" not in clause and "chemo" not in clause:
+        return []
+    tail = _THERAPY_TAIL.search(clause)
+    if tail is None:
+        return []
+    parts: list[Criterion] = []
+    for item in re.split(r",? and (?!/)|, ", tail["list"]):
+        item = item.strip()
+        lead = _TAIL_ITEM_LEAD.match(item)
+        rest = item[lead.end() :] if lead else item
+        alternatives = re.split(r" and/or | or ", rest)
+        concepts = []
+        for alternative in alternatives:
+            found = _TAIL_CLASS.fullmatch(alternative.strip())
+            if found is None:
+                return []
+            concepts.append(_TAIL_CLASSES[int(str(found.lastgroup)[1:])][0])
+        leaves = [Criterion(Kind.PRIOR_THERAPY, concept=c, source_text=c) for c in concepts]
+        parts.append(
+            leaves[0]
+            if len(leaves) == 1
+            else Criterion(Kind.COMBINATION, children=tuple(leaves), combination="any-of")
+        )
+    return parts
 
 
 def _without_therapy_names(clause: str, kept: list[Match]) -> tuple[str, list[Match]]:

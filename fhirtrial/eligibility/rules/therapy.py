@@ -4,6 +4,7 @@ life expectancy."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window
 from fhirtrial.eligibility.rules.base import (
@@ -35,6 +36,9 @@ _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("egfr-inhibitor",), r"egfr (?:tkis?|tyrosine kinase inhibitors?|inhibitors?)"),
     (("alk-inhibitor",), r"alk (?:tkis?|inhibitors?)"),
     (("targeted-therapy",), r"targeted therap(?:y|ies)"),
+    (("anthracycline",), r"anthracyclines?(?:[- ]based (?:chemotherapy|therapy|regimens?))?"),
+    (("taxane",), r"taxanes?(?:[- ]based (?:chemotherapy|therapy|regimens?))?"),
+    (("cdk4-6-inhibitor",), r"cdk ?4/6 ?(?:inhibitors?|i)"),
     (
         ("cell-therapy",),
         r"(?:prior )?(?:adoptive )?cell transfer therapy(?: including til and car-t therapies)?"
@@ -54,12 +58,24 @@ _CLASS_TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("egfr",),
     ("alk",),
     ("targeted",),
+    ("anthracycl",),
+    ("taxane",),
+    ("cdk",),
     ("cell", "car-t"),
 )
 _CLASS_PATTERNS = tuple(
     (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])"), triggers)
     for (concepts, p), triggers in zip(_CLASSES, _CLASS_TRIGGERS, strict=True)
 )
+# "… in an adjuvant setting" / "in the (neo)adjuvant setting" / "in neo/adjuvant therapy" after a
+# class (or a list of classes joined by "and"): the therapy was given before or after curative
+# surgery. The qualifier makes a recorded course `unknown` (the setting is not computable) while
+# no course at all stays `not-met`.
+_SETTING = re.compile(
+    r" (?:in|as|during) (?:an? |the )?(?:neo/adjuvant|\(neo\) ?adjuvant|neoadjuvant/adjuvant"
+    r"|neoadjuvant (?:or|and/or) adjuvant|adjuvant|neoadjuvant)(?: setting| therapy| treatment)?"
+)
+_AND_A = re.compile(r"\s*(?:,|,? and|,? plus)\s*(?:an? |both )?")
 _PROGRESSED = re.compile(
     r"(?:have |has )?progressed (?:on|during/after|during or after|after|following|on or after)\s*$"
 )
@@ -125,6 +141,8 @@ def find_therapies(text: str) -> list[Match]:
                 else Criterion(Kind.COMBINATION, children=children, combination="all-of")
             )
             found.append(Match(criterion, start, match.end()))
+    if "adjuvant" in text and found:
+        found = _in_setting(text, found)
     if "line" in text:
         found.extend(_lines(text))
     if "targeted" in text:
@@ -139,6 +157,28 @@ def find_therapies(text: str) -> list[Match]:
     if "life expectancy" in text:
         found.extend(_life_expectancy(text))
     return found
+
+
+def _in_setting(text: str, found: list[Match]) -> list[Match]:
+    """Qualify "adjuvant" the classes a setting phrase follows: "an anthracycline and a taxane in
+    an adjuvant setting" qualifies both."""
+    ordered = sorted(found, key=lambda m: m.start)
+    qualified: dict[int, Match] = {}
+    follows = False
+    for index in range(len(ordered) - 1, -1, -1):
+        match = ordered[index]
+        setting = _SETTING.match(text, match.end)
+        nxt = ordered[index + 1] if index + 1 < len(ordered) else None
+        joined = (
+            follows and nxt is not None and _AND_A.fullmatch(text, match.end, nxt.start) is not None
+        )
+        if not (setting or joined) or match.criterion.kind is not Kind.PRIOR_THERAPY:
+            follows = False
+            continue
+        criterion = replace(match.criterion, qualifiers=(*match.criterion.qualifiers, "adjuvant"))
+        qualified[index] = Match(criterion, match.start, setting.end() if setting else match.end)
+        follows = True
+    return [qualified.get(i, m) for i, m in enumerate(ordered)]
 
 
 def _lines(text: str) -> list[Match]:
