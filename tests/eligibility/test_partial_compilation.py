@@ -522,3 +522,52 @@ def test_germline_genes_are_decided_by_a_test_that_studied_them():
     carrier = _gene_test("2019-03-20", True, "PALB2")
     wild = _gene_test("2019-03-20", False, "BRCA1", "BRCA2")
     assert _result(_PALB2_BULLET, *mbc, carrier, wild) == "unknown"
+
+
+# ---------------------------------------------------------------- moments of the same disease
+
+_AT_DIAGNOSIS_OR_RELAPSE = (
+    "Subjects must have histologically confirmed invasive breast cancer with Stage IV disease at "
+    "primary diagnosis or at relapse after curative-intent surgery."
+)  # NCT00709761
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (_AT_DIAGNOSIS_OR_RELAPSE, "all-of(condition:breast-cancer, stage:stage-4, TEXT)"),
+        (
+            "Metastatic breast cancer at initial diagnosis or after recurrence",
+            "all-of(condition:breast-cancer[metastatic], TEXT)",
+        ),
+        (
+            "Patients with de novo or recurrent metastatic breast cancer",
+            "all-of(condition:breast-cancer[metastatic], TEXT)",
+        ),
+    ],
+)
+def test_at_diagnosis_or_at_relapse_joins_two_moments_not_two_parts(text: str, parts: str):
+    criterion = compile_text(text, partial=True)
+    assert criterion is not None
+    assert describe(criterion) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the moment changes a stage a relapse need not keep
+        "Histologically confirmed breast cancer, stage III at diagnosis or at recurrence",
+        # another "or" beside the moments still refuses
+        "Stage IV breast cancer at diagnosis or at recurrence, or locally advanced disease",
+        "Breast cancer or NSCLC, metastatic at diagnosis or at relapse",
+    ],
+)
+def test_other_alternatives_beside_the_moments_still_refuse(text: str):
+    assert compile_text(text, partial=True) is None
+
+
+def test_stage_iv_at_diagnosis_or_relapse_rules_out_another_cancer_only():
+    assert _result(_AT_DIAGNOSIS_OR_RELAPSE, _COLORECTAL, _LIVER_METS) == "not-met"
+    # stage IIB at diagnosis, relapsed with liver metastases: stage IV now, not ruled out
+    assert _result(_AT_DIAGNOSIS_OR_RELAPSE, _BREAST, _STAGE_IIB, _LIVER_METS) == "unknown"
+    assert _result(_AT_DIAGNOSIS_OR_RELAPSE, _BREAST, _LIVER_METS) == "unknown"

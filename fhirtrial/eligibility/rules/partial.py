@@ -412,6 +412,21 @@ _TAIL_ALLOWED = frozenset(
 _SLASH_SENSITIVE = _CLAUSE_REFUSAL | {"§", "metastatic", "advanced", "unresectable", "recurrent"}
 
 
+# "stage IV disease at primary diagnosis or at relapse after curative-intent surgery", "de novo
+# or recurrent metastatic …": the "or" joins two moments of the same metastatic / stage IV
+# disease, not two parts — the phrase is set aside when (and only when) such a part is read.
+_MOMENTS = re.compile(
+    r"\b(?:either )?(?:at|upon|on) (?:the )?(?:time of )?(?:(?:primary|initial|first|original) )?"
+    r"diagnosis,? (?:or|and/or) (?:at |upon |on |after |following |with )?(?:the )?(?:time of )?"
+    r"(?:(?:a|first|subsequent|later) )?(?:(?:disease|local|distant) )?"
+    r"(?:relapse|recurrence|progression)"
+    r"(?: (?:after|following) (?:prior )?(?:curative|definitive)(?:[- ]intent)? "
+    r"(?:surgery|resection|therapy|treatment))?\b"
+    r"|\b(?:de novo|newly diagnosed|primary) (?:or|and/or) (?:recurrent|relapsed)(?= (?:stage iv\b"
+    r"|metasta))"
+)
+
+
 def necessary_parts(normalized: str, text: str) -> Criterion | None:
     """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
     if not has_any(normalized, _PART_TRIGGERS) or not _PART_VOCABULARY.search(normalized):
@@ -423,6 +438,9 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
         # the physician of "in the opinion of the treating physician" is no other population;
         # the phrase itself refuses unless it stands in a relative clause after the parts
         whole = _OPINION.sub(lambda m: m.group(0)[: m.start("who") - m.start()], whole)
+    moments = _MOMENTS.search(whole)
+    if moments:
+        whole = _MOMENTS.sub(lambda m: " " * len(m.group(0)), whole)
     if _GLOBAL_REFUSAL.search(_GROUP_NAMES.sub(" ", whole)):
         return None
     clause = whole[: _end_of_main_clause(whole)]
@@ -440,6 +458,8 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
     parts = _parts(kept, clause)
     if parts is None or not parts:
         return None
+    if moments and not _metastatic_at_any_moment(parts):
+        return None  # "stage II at diagnosis or at recurrence": the moment changes the part
     if " ha" in clause:
         parts = [*parts, *_therapy_tail(normalized[: _end_of_main_clause(normalized)])]
     residue = Criterion(Kind.TEXT, source_text=text)
@@ -530,6 +550,21 @@ def _without_therapy_names(clause: str, kept: list[Match]) -> tuple[str, list[Ma
         match = kept[index]
         clause = clause[: match.start] + " " * (match.end - match.start) + clause[match.end :]
     return clause, [m for i, m in enumerate(kept) if i not in drop]
+
+
+def _metastatic_at_any_moment(parts: list[Criterion]) -> bool:
+    """Whether a part is stage IV or metastatic disease — what a relapse can make of any stage
+    (a distant metastasis on record makes the disease stage IV, `evaluation.staging`)."""
+    for part in _leaves(parts):
+        if part.negated:
+            return False
+        if part.kind is Kind.STAGE and part.concept == "stage-4":
+            return True
+        if part.kind is Kind.CONDITION and (
+            part.concept == _METASTATIC or "metastatic" in part.qualifiers
+        ):
+            return True
+    return False
 
 
 def has_residue(criterion: Criterion | None) -> bool:
