@@ -37,7 +37,7 @@ ALL_STATUSES = (
 )
 # The accuracy each set has reached (share of patient × study verdicts equal to the written
 # ones); a change that lowers one fails. Raise them as the matcher improves.
-REACHED = {"dev-melanoma": 1.0, "dev-lung": 1.0, "dev-breast": 0.94, HOLDOUT: 0.96}
+REACHED = {"dev-melanoma": 1.0, "dev-lung": 1.0, "dev-breast": 0.95, HOLDOUT: 0.98}
 
 
 @pytest.fixture(scope="module")

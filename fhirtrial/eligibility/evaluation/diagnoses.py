@@ -60,6 +60,7 @@ NOT_ONLY_DIAGNOSES = frozenset(
 # A recent stage without metastasis rules out metastatic disease; an older one may predate a
 # recurrence that the problem list does not show.
 _RECENT_STAGE_DAYS = 365
+_REQUIRED_STEROIDS = "required-steroids"
 _CONVERSE: dict[Outcome, Outcome] = {"met": "not-met", "not-met": "met"}
 
 
@@ -177,6 +178,8 @@ def _with_qualifiers(
                 found.evidence,
             )
         return found
+    if _REQUIRED_STEROIDS in qualifiers:
+        return _required_steroids(ctx, candidates, note)
     if "symptomatic" in qualifiers:
         return Finding(
             "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
@@ -199,6 +202,59 @@ def _with_qualifiers(
 
 
 # ---------------------------------------------------------------- status and time
+
+
+def _required_steroids(ctx: EvalContext, items: list[ConditionItem], note: str) -> Finding:
+    """ "ILD/pneumonitis that required steroids": a systemic corticosteroid course that started
+    on or after the condition's onset, and by its abatement if it resolved. A medication history
+    with no such course says it did not; no medications recorded, an undated onset or course, or
+    a course already running at onset cannot say."""
+    courses = ctx.facts.medications.find_all("systemic-corticosteroid").items
+    undecided: list[str] = []
+    for item in items:
+        start, _end, placed = condition_span(item, ctx)
+        onset = item.onset or start
+        if not placed or onset is None:
+            undecided.append(f"{describe_condition(item, ctx)}: its onset is not recorded")
+            continue
+        resolved = ctx.facts.is_current(item) is False
+        for course in courses:
+            if course.start is None:
+                undecided.append(f"{course.medication.label} ({course.ref}) is not dated")
+            elif course.start < onset:
+                if course.end is None or course.end >= onset:
+                    undecided.append(
+                        f"{course.medication.label} ({course.ref}) was already running at onset"
+                    )
+            elif resolved and item.abatement is None:
+                undecided.append(
+                    f"{describe_condition(item, ctx)} resolved on a date not recorded; "
+                    f"{course.medication.label} ({course.ref}) started {fmt_date(course.start)}"
+                )
+            elif not resolved or item.abatement is None or course.start <= item.abatement:
+                return Finding(
+                    "met",
+                    f"{describe_condition(item, ctx)}{note}; systemic corticosteroid "
+                    f"{course.medication.label} ({course.ref}) started "
+                    f"{fmt_date(course.start)}, on or after its onset",
+                    (item.ref, course.ref),
+                )
+    refs = tuple(c.ref for c in items[:3])
+    if undecided:
+        return Finding("unknown", f"{undecided[0]}: whether it required steroids is unknown", refs)
+    if not ctx.record.medications:
+        return Finding(
+            "unknown",
+            f"{describe_condition(items[0], ctx)}{note}; no medications recorded, so whether it "
+            "required steroids is unknown",
+            refs,
+        )
+    return Finding(
+        "not-met",
+        f"{describe_condition(items[0], ctx)}{note}; no systemic corticosteroid course from its "
+        f"onset in {len(ctx.record.medications)} recorded medications",
+        refs,
+    )
 
 
 def condition_span(item: ConditionItem, ctx: EvalContext) -> tuple[date | None, date | None, bool]:

@@ -4,16 +4,21 @@ that count them (a criterion with a ``count``, e.g. "at least 2 prior lines of t
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date
 from fhirtrial.eligibility.evaluation.facts import drug_names
 from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.evaluation.staging import distant_metastases, read_stage
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import MedicationItem
 from fhirtrial.patient.values import Concept
 
 _LINE_GAP_DAYS = 28
+_METASTATIC_SETTING = "metastatic-setting"
+# A course started this close before metastatic disease was first recorded may already have
+# treated it (the diagnosis is often entered after the scan that found it): it may count or not.
+_SETTING_SLACK_DAYS = 90
 
 
 def therapy_lines(uses: list[MedicationItem]) -> list[list[MedicationItem]]:
@@ -56,6 +61,8 @@ def evaluate_therapy_lines(
     and counted against the criterion's bounds."""
     count = criterion.count
     assert count is not None
+    if _METASTATIC_SETTING in criterion.qualifiers:
+        return _in_metastatic_setting(criterion, ctx, uses, name, note)
     lines = therapy_lines(uses)
     if not lines and not ctx.record.medications:
         return Finding(
@@ -78,3 +85,50 @@ def evaluate_therapy_lines(
     evidence = tuple(u.ref for line in lines for u in line)[:6]
     note = note if lines else ""
     return Finding("met" if ok else "not-met", f"{stated} — required {wanted}{note}", evidence)
+
+
+def _in_metastatic_setting(
+    criterion: Criterion, ctx: EvalContext, uses: list[MedicationItem], name: str, note: str
+) -> Finding:
+    """Lines counted from the date metastatic disease was first recorded (the earliest current
+    distant metastasis or stage IV). Courses started shortly before it, or undated, may count
+    or not: the answer must be the same either way, else `unknown`."""
+    since = metastatic_since(ctx)
+    if since is None:
+        return Finding(
+            "unknown",
+            f"when metastatic disease was first recorded is unknown, so prior {name} lines in "
+            "the metastatic setting cannot be counted",
+        )
+    day, ref = since
+    plain = Criterion(criterion.kind, concept=criterion.concept, count=criterion.count)
+    slack = day - timedelta(days=_SETTING_SLACK_DAYS)
+    after = [u for u in uses if (u.start or u.authored or date.min) >= day]
+    maybe = [u for u in uses if (u.start or u.authored or slack) >= slack]
+    found = evaluate_therapy_lines(plain, ctx, after, name, note)
+    if maybe != after:
+        wider = evaluate_therapy_lines(plain, ctx, maybe, name, note)
+        if wider.result != found.result:
+            return Finding(
+                "unknown",
+                f"{found.reason} in the metastatic setting (metastatic since {fmt_date(day)}, "
+                f"{ref}); a course started shortly before or undated may also count",
+                (ref, *found.evidence),
+            )
+    return Finding(
+        found.result,
+        f"{found.reason} in the metastatic setting (metastatic since {fmt_date(day)}, {ref})",
+        (ref, *found.evidence),
+    )
+
+
+def metastatic_since(ctx: EvalContext) -> tuple[date, str] | None:
+    """(date, reference) metastatic disease was first recorded: the earliest dated current
+    distant metastasis or stage IV; None when no such date is on record."""
+    dated: list[tuple[date, str]] = [
+        (item.date, item.ref) for item in distant_metastases(ctx) if item.date is not None
+    ]
+    for stage in ctx.record.stages:
+        if stage.date is not None and read_stage(stage, stage.date).group == 4:
+            dated.append((stage.date, stage.source_ref))
+    return min(dated) if dated else None

@@ -10,7 +10,7 @@ from fhirtrial.eligibility.rules.base import Match, any_substring, has_any
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
-    r"|poorly controlled|inadequately controlled"
+    r"|poorly controlled|inadequately controlled|current"
 )
 _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
 # (concept, pattern); longer, more specific phrases first.
@@ -134,7 +134,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("tuberculosis", r"tuberculosis(?: \(tb\))?|tb"),
     (
         "interstitial-lung-disease",
-        r"interstitial lung diseases?(?: \(ild\))?|ild",
+        r"(?:\(?non-?infectious\)? )?(?:interstitial lung diseases?(?: \(ild\))?|ild)",
     ),
     ("pneumonitis", r"(?:\(?non-?infectious\)? )?pneumonitis"),
     ("unstable-angina", r"unstable angina(?: pectoris)?"),
@@ -217,11 +217,16 @@ _ANY_TRIGGER = any_substring(t for _, _, triggers in _CONDITION_PATTERNS for t i
 _QUALIFIERS_BEFORE = re.compile(
     rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
 )
+# "Current" reads as a qualifier only on conditions that come and go ("has current
+# ILD/pneumonitis"), never after "or" ("history of or current pneumonitis": either will do).
+_CURRENT_CONCEPTS = frozenset({"pneumonitis", "interstitial-lung-disease"})
+_ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
     "progressing": "progressive",
     "poorly controlled": "uncontrolled",
     "inadequately controlled": "uncontrolled",
+    "current": "active",
 }
 _HEPATITIS_B_OR_C = re.compile(
     r"(?P<quals>(?:active )?)hepatitis b(?:,)? (?P<conj>and/or|or|and) c(?: infection)?"
@@ -250,6 +255,15 @@ _CNS_PROGRESSED = re.compile(
     r"|or|and|and/or|any combination(?: of (?:therapy|these|the above))?|e\.g\.|ie|i\.e\.)"
     r"(?:,? |, ))*(?:radiation|radiotherapy|radiation therapy|radiosurgery|surgery|resection"
     r"|any combination(?: of (?:therapy|these|the above))?)\))?"
+)
+REQUIRED_STEROIDS = "required-steroids"
+# "… that required steroids", "requiring systemic corticosteroids", "that required treatment
+# with steroids"; "including radiation pneumonitis" before it only names a kind of pneumonitis.
+_REQUIRED_STEROIDS = re.compile(
+    r"(?:,? including (?:radiation|drug[- ]induced|immune[- ]related) pneumonitis)?"
+    r",? (?:(?:that|which) (?:has |have |had )?)?(?:required|requiring|needed|necessitated)"
+    r" (?:treatment with |the use of )?(?:systemic )?(?:cortico)?steroids?"
+    r"(?: treatment| therapy)?(?![\w-])"
 )
 _MODIFIERS = (
     (
@@ -308,6 +322,11 @@ def find_conditions(text: str) -> list[Match]:
             start = match.start()
             before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
             quals = before["quals"] if before else ""
+            if "current" in quals and (
+                concept not in _CURRENT_CONCEPTS
+                or _ALTERNATIVE_BEFORE.search(text, 0, start - len(quals))
+            ):
+                quals = quals.replace("current", "")  # "history of or current ILD": either
             if before:
                 start = before.start()
             found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
@@ -321,6 +340,8 @@ def find_conditions(text: str) -> list[Match]:
                 Kind.CONDITION, concept="hbv", qualifiers=("viral-load-detectable",)
             )
             found.append(Match(criterion, match.start(), match.end()))
+    if "steroid" in text and found:
+        found = _required_steroids(text, found)
     if "unless" in text:
         found.extend(_brain_unless(text))
     if "progression" in text and ("directed" in text or "local t" in text):
@@ -346,7 +367,7 @@ def find_conditions(text: str) -> list[Match]:
     return found
 
 
-_LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or "})
+_LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})
 
 
 def _share_qualifiers(text: str, found: list[Match]) -> None:
@@ -368,6 +389,31 @@ def _share_qualifiers(text: str, found: list[Match]) -> None:
             before = before.children[0]
         if before.kind is Kind.CONDITION and before.qualifiers:
             match.criterion = replace(criterion, qualifiers=before.qualifiers)
+
+
+def _required_steroids(text: str, found: list[Match]) -> list[Match]:
+    """ "(Non-infectious) ILD/pneumonitis that required steroids": the condition(s) just before
+    the phrase carry the qualifier ``required-steroids`` (decided from the medications), and the
+    match takes in the phrase."""
+    out = list(found)
+    for phrase in _REQUIRED_STEROIDS.finditer(text):
+        for index, match in enumerate(out):
+            if match.end == phrase.start() and match.kind == "criterion":
+                criterion = _with_qualifier(match.criterion, REQUIRED_STEROIDS)
+                if criterion is not None:
+                    out[index] = Match(criterion, match.start, phrase.end())
+    return out
+
+
+def _with_qualifier(criterion: Criterion, qualifier: str) -> Criterion | None:
+    """The condition (or an any-of of conditions) with ``qualifier`` added; None otherwise."""
+    if criterion.kind is Kind.CONDITION and not criterion.negated:
+        return replace(criterion, qualifiers=(*criterion.qualifiers, qualifier))
+    if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of":
+        children = [_with_qualifier(child, qualifier) for child in criterion.children]
+        if all(child is not None for child in children):
+            return replace(criterion, children=tuple(c for c in children if c is not None))
+    return None
 
 
 def _slash_pairs(text: str, found: list[Match]) -> list[Match]:

@@ -40,6 +40,7 @@ from fhirtrial.eligibility.rules.base import (
     word_number,
 )
 from fhirtrial.eligibility.rules.conditions import (
+    REQUIRED_STEROIDS,
     find_biomarkers,
     find_conditions,
     find_pregnancy,
@@ -784,10 +785,15 @@ _SUFFICIENT_KINDS = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
 _SUFFICIENT_CONDITIONS = frozenset(
     {"hiv", "hbv", "hcv", "syphilis", "brain-metastases", "primary-immunodeficiency"}
 )
+# Conditions a part may name only with a qualifier that a record decides and that makes the
+# part sufficient on its own: "ILD/pneumonitis that required steroids", "current pneumonitis".
+_QUALIFIED_CONDITIONS = frozenset({"pneumonitis", "interstitial-lung-disease"})
+_DECIDING_QUALIFIERS = frozenset({REQUIRED_STEROIDS, "active"})
 # Substrings one of which every bullet with a possible part contains: a cheap gate.
 _SUFFICIENT_TRIGGERS = (
     *("pregnan", "feeding", "lactat", "nursing", "metasta", "brain met", "hiv", "human immuno"),
-    *("hepatitis", "hbv", "hcv", "syphilis", "primary immun"),
+    *("hepatitis", "hbv", "hcv", "syphilis", "primary immun", "pneumonitis", "interstitial lung"),
+    "ild",
 )
 # Words anywhere in the bullet that can make a part conditional, allowed, hedged or narrower.
 _EXCLUSION_REFUSAL = re.compile(
@@ -856,6 +862,14 @@ _NURSING_SUBJECT_BEFORE = re.compile(
     r"\b(?:(?:female|women|woman) )?(?:females?|women|woman|patients?|participants?|subjects?)"
     r" (?:who|that) (?:are|is) (?=(?:currently )?(?:pregnant|breast|lactat|nursing))"
 )
+# "… or where suspected ILD/pneumonitis cannot be ruled out by imaging at screening": a last
+# item a record cannot decide (a suspicion); its words to the end of the main clause are residue.
+_UNRULED_SUSPICION = re.compile(
+    r",?\s*(?:or|and/or)\s+(?:where |in which |if |when )?(?:an? |any )?suspected [^.;]*?"
+    r"\bcannot be (?:ruled out|excluded)\b[^.;]*$"
+)
+# "has a history of ILD that required steroids": the history is what the qualifier decides.
+_HISTORY_OF_BEFORE = re.compile(r"(?:\b(?:a )?(?:known |prior |past |previous )?history of )$")
 # A future pregnancy ("or planning to become pregnant within 6 months …") is another item of
 # the list: its words to the end of the main clause are residue, never a part.
 _FUTURE_PREGNANCY = re.compile(
@@ -946,6 +960,9 @@ def sufficient_parts(
     future = _FUTURE_PREGNANCY.search(clause) if "pregnant" in clause else None
     if future:
         clause = clause[: future.start()]  # another item: residue
+    suspected = _UNRULED_SUSPICION.search(clause)
+    if suspected:
+        clause = clause[: suspected.start()]  # "or where suspected X cannot be ruled out": residue
     if _refused_clause(clause) and _refused_clause(_mask_condition_qualifiers(clause)):
         return None
     if _STOPPED_NURSING.search(normalized) or not _rest_is_harmless(rest):
@@ -959,6 +976,7 @@ def sufficient_parts(
         whole is not None
         and brain is None
         and future is None
+        and suspected is None
         and not rest.strip(" .;,")
         and _acceptable(whole) is not None
     ):
@@ -1105,11 +1123,11 @@ def _may_be_sufficient(criterion: Criterion) -> bool:
         return criterion.window is None
     if criterion.kind is Kind.SEX:
         return criterion.value_concept == "female"  # "women who are pregnant"
-    return (
-        criterion.kind is Kind.CONDITION
-        and criterion.concept in _SUFFICIENT_CONDITIONS
-        and criterion.window is None
-    )
+    if criterion.kind is not Kind.CONDITION or criterion.window is not None:
+        return False
+    if criterion.concept in _QUALIFIED_CONDITIONS:
+        return bool(set(criterion.qualifiers) & _DECIDING_QUALIFIERS)
+    return criterion.concept in _SUFFICIENT_CONDITIONS
 
 
 def _unique_parts(parts: list[Criterion | None]) -> list[Criterion | None]:
@@ -1123,18 +1141,33 @@ def _unique_parts(parts: list[Criterion | None]) -> list[Criterion | None]:
 def _mask_condition_qualifiers(text: str) -> str:
     """Blank out the qualifiers a condition finder carries ("untreated brain metastases"), so
     that the refusal words see only the words no part accounts for."""
-    if not has_any(text, ("symptomatic", "untreated", "active", "progress", "uncontrolled")):
+    if not has_any(
+        text,
+        ("symptomatic", "untreated", "active", "progress", "uncontrolled", "current", "steroid"),
+    ):
         return text
     out = text
     for match in find_conditions(text):
         if match.kind == "criterion" and _has_qualifiers(match.criterion):
-            out = out[: match.start] + " " * (match.end - match.start) + out[match.end :]
+            start = match.start
+            if REQUIRED_STEROIDS in _all_qualifiers(match.criterion):
+                history = _HISTORY_OF_BEFORE.search(text, max(0, start - 40), start)
+                start = history.start() if history else start
+            out = out[:start] + " " * (match.end - start) + out[match.end :]
     return out
+
+
+def _all_qualifiers(criterion: Criterion) -> set[str]:
+    if criterion.kind is Kind.COMBINATION:
+        return {q for child in criterion.children for q in _all_qualifiers(child)}
+    return set(criterion.qualifiers)
 
 
 def _has_qualifiers(criterion: Criterion) -> bool:
     if criterion.kind is Kind.COMBINATION:
         return all(_has_qualifiers(child) for child in criterion.children)
+    if criterion.concept in _QUALIFIED_CONDITIONS:
+        return bool(set(criterion.qualifiers) & _DECIDING_QUALIFIERS)
     return bool(criterion.qualifiers) and criterion.concept in _SUFFICIENT_CONDITIONS
 
 

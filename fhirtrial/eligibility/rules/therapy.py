@@ -15,6 +15,7 @@ from fhirtrial.eligibility.rules.base import (
     days,
     has_any,
     threshold_matches,
+    word_number,
 )
 
 _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -88,6 +89,18 @@ _LINES = re.compile(
     rf"(?:{CMP}\s*)?(?P<n>\d+)(?:\s*(?:-|to)\s*(?P<n2>\d+))? (?:prior )?lines? of (?:prior )?"
     r"(?:systemic )?(?:therapy|treatment|anti-?cancer therapy)(?! for)"
 )
+# "No more than one prior chemotherapeutic regimen in the metastatic setting", "<= 2 prior lines
+# of chemotherapy for metastatic disease": chemotherapy lines counted from the date metastatic
+# disease was first recorded (qualifier ``metastatic-setting``). Only an upper bound: a line given
+# before the metastasis was recorded never counts against the patient.
+METASTATIC_SETTING = "metastatic-setting"
+_CHEMO_IN_METASTATIC_SETTING = re.compile(
+    r"(?:<=|(?P<fewer>fewer than|less than|<))\s*(?P<n>\d|one|two|three|four|five) (?:prior )?"
+    r"(?:(?:lines?|regimens?) of (?:prior )?(?:cytotoxic )?chemotherapy|(?:cytotoxic )?"
+    r"(?:chemotherapy|chemotherapeutic|chemotherapies)(?: regimens?| lines?)?)"
+    r" (?:in the metastatic setting|for metastatic disease|for advanced disease"
+    r"|for advanced (?:or|and/or) metastatic disease)"
+)
 _TARGETED_COUNT = re.compile(rf"{CMP}\s*(?P<n>\d+) (?:prior )?targeted therap(?:y|ies)")
 _STEROID = re.compile(
     r"(?:chronic )?(?:systemic )?(?:steroid|corticosteroid)s?(?: therapy"
@@ -147,6 +160,8 @@ def find_therapies(text: str) -> list[Match]:
         found.extend(_lines(text))
     if "targeted" in text:
         found.extend(_targeted_count(text))
+    if "chemothera" in text and ("metasta" in text or "advanced" in text):
+        found.extend(_chemotherapy_in_metastatic_setting(text))
     if "steroid" in text:
         found.extend(_steroid(text))
     if "vaccin" in text:
@@ -207,6 +222,22 @@ def _targeted_count(text: str) -> list[Match]:
         found.append(
             Match(criterion, progressed.start() if progressed else match.start(), match.end())
         )
+    return found
+
+
+def _chemotherapy_in_metastatic_setting(text: str) -> list[Match]:
+    found: list[Match] = []
+    for match in _CHEMO_IN_METASTATIC_SETTING.finditer(text):
+        n = word_number(match["n"])
+        if n is None:
+            continue
+        criterion = Criterion(
+            Kind.PRIOR_THERAPY,
+            concept="cytotoxic-chemotherapy",
+            count=Count(None, n - 1 if match["fewer"] else n),
+            qualifiers=(METASTATIC_SETTING,),
+        )
+        found.append(Match(criterion, match.start(), match.end()))
     return found
 
 
