@@ -265,6 +265,22 @@ _HARMLESS_OR = frozenset(
         "females",
     }
 )
+# Words that put a part in the past or in someone's judgement: it may not hold now.
+_THE_PAST = (
+    "prior",
+    "previous",
+    "previously",
+    "history",
+    "past",
+    "former",
+    "formerly",
+    "earlier",
+    "initial",
+    "initially",
+    "original",
+    "originally",
+)
+_JUDGEMENT = ("opinion", "judgment", "judgement")
 # Words that may not stand outside the parts in the main clause.
 _CLAUSE_REFUSAL = frozenset(
     {
@@ -296,23 +312,8 @@ _CLAUSE_REFUSAL = frozenset(
         "equivocal",
         "borderline",
         "mixed",
-        # the past
-        "prior",
-        "previous",
-        "previously",
-        "history",
-        "past",
-        "former",
-        "formerly",
-        "earlier",
-        "initial",
-        "initially",
-        "original",
-        "originally",
-        # someone's judgement
-        "opinion",
-        "judgment",
-        "judgement",
+        *_THE_PAST,
+        *_JUDGEMENT,
         # a disease, receptor or stage the parts do not account for
         "cancer",
         "cancers",
@@ -392,21 +393,8 @@ _TAIL_ALLOWED = frozenset(
         "includes",
         "like",
         "such",
-        "prior",
-        "previous",
-        "previously",
-        "history",
-        "past",
-        "former",
-        "formerly",
-        "earlier",
-        "initial",
-        "initially",
-        "original",
-        "originally",
-        "opinion",
-        "judgment",
-        "judgement",
+        *_THE_PAST,
+        *_JUDGEMENT,
     }
 )
 # Next to a "/" these words make it an alternative between parts.
