@@ -3,7 +3,7 @@ for the rules all kinds share (time windows, absence of a record, staleness, rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
@@ -46,7 +46,7 @@ class EvalContext:
     here, where that answer keeps the patient in."""
 
     def flipped(self) -> EvalContext:
-        return replace(self, excluding=not self.excluding)
+        return EvalContext(self.facts, self.as_of, self.policy, not self.excluding)
 
     @property
     def record(self) -> PatientRecord:

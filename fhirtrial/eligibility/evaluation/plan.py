@@ -43,15 +43,17 @@ class PlanNode:
 class StudyPlan:
     key: tuple[Any, ...]
     nodes: tuple[PlanNode, ...]
+    cohort_keys: tuple[str, ...]
+    """Every cohort a node is tied to, in order (worked out once: each evaluation asks)."""
 
-    @property
-    def cohort_keys(self) -> tuple[str, ...]:
-        keys: list[str] = []
-        for node in self.nodes:
-            for key in _cohorts_in(node):
-                if key not in keys:
-                    keys.append(key)
-        return tuple(keys)
+
+def _cohort_keys(nodes: tuple[PlanNode, ...]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for node in nodes:
+        for key in _cohorts_in(node):
+            if key not in keys:
+                keys.append(key)
+    return tuple(keys)
 
 
 def _cohorts_in(node: PlanNode) -> Iterator[str]:
@@ -80,7 +82,7 @@ def build_plan(evidence_variable: dict[str, Any], key: tuple[Any, ...] = ()) -> 
             continue
         read = read_characteristic(raw)
         nodes.append(_node(read, fallback_id=f"characteristic-{position}", parent=None))
-    return StudyPlan(key=key, nodes=tuple(nodes))
+    return StudyPlan(key=key, nodes=tuple(nodes), cohort_keys=_cohort_keys(tuple(nodes)))
 
 
 def _node(
