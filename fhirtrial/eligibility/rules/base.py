@@ -174,6 +174,16 @@ class Match:
     kind: MatchKind = "criterion"
 
 
+def modifier_matches(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> list[Match]:
+    """A modifier `Match` (qualifying the condition that follows) per occurrence of each
+    (qualifier, pattern): "unresectable or metastatic", "locally advanced or metastatic"."""
+    return [
+        Match(Criterion(Kind.TEXT, qualifiers=(qualifier,)), match.start(), match.end(), "modifier")
+        for qualifier, pattern in patterns
+        for match in pattern.finditer(text)
+    ]
+
+
 def threshold_matches(
     pattern: re.Pattern[str], text: str, kind: Kind, concept: str, unit: str
 ) -> list[Match]:

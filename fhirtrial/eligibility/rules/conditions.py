@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import Match, any_substring, has_any
+from fhirtrial.eligibility.rules.base import Match, any_substring, has_any, modifier_matches
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
@@ -354,16 +354,7 @@ def find_conditions(text: str) -> list[Match]:
             )
             found.append(Match(criterion, match.start(), match.end()))
     if has_any(text, ("unresectable", "metastatic")):
-        for qualifier, pattern in _MODIFIERS:
-            for match in pattern.finditer(text):
-                found.append(
-                    Match(
-                        Criterion(Kind.TEXT, qualifiers=(qualifier,)),
-                        match.start(),
-                        match.end(),
-                        kind="modifier",
-                    )
-                )
+        found.extend(modifier_matches(_MODIFIERS, text))
     return found
 
 

@@ -281,33 +281,37 @@ _THE_PAST = (
     "originally",
 )
 _JUDGEMENT = ("opinion", "judgment", "judgement")
+# Negations and alternatives the reading cannot place.
+_UNPLACED = (
+    "no",
+    "not",
+    "non",
+    "without",
+    "never",
+    "free",
+    "neither",
+    "absence",
+    "absent",
+    "lack",
+    "other",
+    "another",
+    "second",
+    "additional",
+    "besides",
+    "than",
+    "any",
+    "including",
+    "includes",
+    "like",
+    "such",
+)
 # Words that may not stand outside the parts in the main clause.
 _CLAUSE_REFUSAL = frozenset(
     {
-        # negations and alternatives the reading cannot place
-        "no",
-        "not",
-        "non",
-        "without",
-        "never",
-        "free",
+        *_UNPLACED,
+        # results the parts do not account for
         "negative",
         "positive",
-        "neither",
-        "absence",
-        "absent",
-        "lack",
-        "other",
-        "another",
-        "second",
-        "additional",
-        "besides",
-        "than",
-        "any",
-        "including",
-        "includes",
-        "like",
-        "such",
         "unknown",
         "equivocal",
         "borderline",
@@ -370,33 +374,7 @@ _MORE_STAGES = re.compile(
 )
 _STAGE_BOUND = re.compile(r"(?:[<>]=?|\bup to|\bbeyond)\s*(?:clinical |pathologic(?:al)? )?$")
 # In a relative clause after the last part these words describe treatment or course, not parts.
-_TAIL_ALLOWED = frozenset(
-    {
-        "no",
-        "not",
-        "non",
-        "without",
-        "never",
-        "free",
-        "neither",
-        "absence",
-        "absent",
-        "lack",
-        "other",
-        "another",
-        "second",
-        "additional",
-        "besides",
-        "than",
-        "any",
-        "including",
-        "includes",
-        "like",
-        "such",
-        *_THE_PAST,
-        *_JUDGEMENT,
-    }
-)
+_TAIL_ALLOWED = frozenset({*_UNPLACED, *_THE_PAST, *_JUDGEMENT})
 # Next to a "/" these words make it an alternative between parts.
 _SLASH_SENSITIVE = _CLAUSE_REFUSAL | {"§", "metastatic", "advanced", "unresectable", "recurrent"}
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.base import Match, has_any, modifier_matches
 
 _SIGN = r"(?:[- ]?(?P<word>positive|negative)\b|(?P<sign>[+-])(?![\w+]))"
 _ER = r"(?:(?:o?estrogen)[- ]receptors?(?: \(er\))?|er)"
@@ -236,14 +236,5 @@ def find_settings(text: str) -> list[Match]:
                 Criterion(Kind.TEXT, qualifiers=qualifiers), match.start(), match.end(), "modifier"
             )
         )
-    for qualifier, pattern in _SETTINGS:
-        for match in pattern.finditer(text):
-            found.append(
-                Match(
-                    Criterion(Kind.TEXT, qualifiers=(qualifier,)),
-                    match.start(),
-                    match.end(),
-                    kind="modifier",
-                )
-            )
+    found.extend(modifier_matches(_SETTINGS, text))
     return found
