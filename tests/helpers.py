@@ -1,6 +1,7 @@
 """Helpers most tests share: the test data folder, settings for a throw-away database, the app
 running in-process behind an httpx client, and FHIR checks. Fixtures live in conftest.py."""
 
+import base64
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -50,3 +51,24 @@ def assert_valid_fhir(resource: dict) -> None:
 
 def research_study(**fields) -> dict:
     return {"resourceType": "ResearchStudy", "status": "active", **fields}
+
+
+async def import_breast_studies(client: httpx.AsyncClient) -> None:
+    """`$import` the 35 real breast-cancer records of tests/data/ctgov, as attachments."""
+    lines = (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()
+    body = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {
+                "name": "study",
+                "valueAttachment": {
+                    "contentType": "application/json",
+                    "data": base64.b64encode(line).decode(),
+                },
+            }
+            for line in lines
+            if line.strip()
+        ],
+    }
+    response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
+    assert response.status_code == 200, response.text

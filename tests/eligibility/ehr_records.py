@@ -10,6 +10,10 @@ import itertools
 from datetime import date
 from typing import Any
 
+from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
+from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
+from fhirtrial.eligibility.evaluation.facts import facts_for
+from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.record import PatientRecord, read_patient_bundle
 
 AS_OF = date(2026, 12, 1)
@@ -172,3 +176,11 @@ def anti_pd1_line(start: str = "2025-07-01", end: str = "2026-08-15") -> dict:
     return medication(
         "pembrolizumab (KEYTRUDA) 200 mg in sodium chloride 0.9% 50 mL IVPB", start, end
     )
+
+
+def result_of(criterion: Criterion, patient_record: PatientRecord) -> str:
+    """met / not-met / unknown / not-applicable: one criterion against the record, on its day."""
+    ctx = EvalContext(
+        facts=facts_for(patient_record), as_of=patient_record.as_of, policy=DEFAULT_POLICY
+    )
+    return evaluate_criterion(criterion, ctx).result

@@ -12,11 +12,8 @@ from datetime import date
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.model import Criterion, Kind
-from tests.eligibility.ehr_records import patient, record
+from tests.eligibility.ehr_records import patient, record, result_of
 from tests.eligibility.signature import signature
 
 
@@ -57,8 +54,7 @@ def test_an_age_text_with_a_number_left_over_stays_text(text) -> None:
 
 def _age_result(born: str, as_of: date, criterion: Criterion) -> str:
     person = record(patient(born=born), as_of=as_of)
-    ctx = EvalContext(facts=facts_for(person), as_of=as_of, policy=DEFAULT_POLICY)
-    return evaluate_criterion(criterion, ctx).result
+    return result_of(criterion, person)
 
 
 OLDER_THAN_18 = Criterion(Kind.AGE, comparator=">", value=18, unit="a")

@@ -6,14 +6,11 @@ when that date is unknown or when a course close before it would change the answ
 
 from __future__ import annotations
 
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.fhir_reader import read_characteristic
 from fhirtrial.eligibility.fhir_writer import criterion_characteristic
 from fhirtrial.eligibility.model import Count
 from fhirtrial.eligibility.rules import compile_text
-from tests.eligibility.ehr_records import condition, medication, patient, record
+from tests.eligibility.ehr_records import condition, medication, patient, record, result_of
 
 AT_MOST_ONE = (
     "Subjects must have received no more than one prior chemotherapeutic regimen in the "
@@ -34,8 +31,7 @@ def _verdict(*resources: dict) -> str:
     criterion = compile_text(AT_MOST_ONE)
     assert criterion is not None
     rec = record(patient(), *resources)
-    ctx = EvalContext(facts=facts_for(rec), as_of=rec.as_of, policy=DEFAULT_POLICY)
-    return evaluate_criterion(criterion, ctx).result
+    return result_of(criterion, rec)
 
 
 def test_the_limit_compiles_to_a_counted_chemotherapy_in_the_metastatic_setting():

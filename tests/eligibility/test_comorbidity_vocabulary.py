@@ -6,12 +6,8 @@ from __future__ import annotations
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.model import Criterion
 from tests.eligibility.ehr_records import (
-    AS_OF,
     ICD,
     LOINC,
     SNOMED,
@@ -19,6 +15,7 @@ from tests.eligibility.ehr_records import (
     observation,
     patient,
     record,
+    result_of,
 )
 from tests.eligibility.signature import signature
 
@@ -103,8 +100,7 @@ def test_a_qualifier_in_front_of_an_or_list_holds_for_each_item() -> None:
 def _result(criterion: Criterion | None, *resources: dict) -> str:
     assert criterion is not None
     people = record(patient(), *resources)
-    ctx = EvalContext(facts=facts_for(people), as_of=AS_OF, policy=DEFAULT_POLICY)
-    return evaluate_criterion(criterion, ctx).result
+    return result_of(criterion, people)
 
 
 T2D = condition("Type 2 diabetes mellitus", (ICD, "E11.9", "Type 2 diabetes mellitus"))

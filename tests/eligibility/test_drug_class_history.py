@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.rules import compile_text
-from tests.eligibility.ehr_records import medication, patient, record
+from tests.eligibility.ehr_records import medication, patient, record, result_of
 
 ADJUVANT_AC_T = "Prior therapy with an anthracycline and a taxane in an adjuvant setting."
 
@@ -26,8 +23,7 @@ def _verdict(text: str, *resources: dict, part: int | None = None) -> str:
     if part is not None:
         criterion = criterion.children[part]
     rec = record(patient(), *resources)
-    ctx = EvalContext(facts=facts_for(rec), as_of=rec.as_of, policy=DEFAULT_POLICY)
-    return evaluate_criterion(criterion, ctx).result
+    return result_of(criterion, rec)
 
 
 def test_anthracycline_and_taxane_read_as_two_adjuvant_class_requirements():

@@ -17,11 +17,8 @@ import pytest
 import simple_icd_10_cm as release
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.model import Criterion, Kind
-from tests.eligibility.ehr_records import AS_OF, ICD, condition, patient, record
+from tests.eligibility.ehr_records import ICD, condition, patient, record, result_of
 
 # The chapter of malignant neoplasms (C00–C96) has no code of its own in the release.
 _CHAPTER_PREFIXES = {"C"}
@@ -111,12 +108,11 @@ def test_receptor_status_codes_decide_receptor_criteria(code, marker, status) ->
         condition("Breast cancer", (ICD, "C50.911", "Malignant neoplasm of right female breast")),
         condition(title, (ICD, code.replace(".", ""), title)),
     )
-    ctx = EvalContext(facts=facts_for(people), as_of=AS_OF, policy=DEFAULT_POLICY)
     opposite = "negative" if status == "positive" else "positive"
     same = Criterion(Kind.BIOMARKER, concept=marker, value_concept=status)
     other = Criterion(Kind.BIOMARKER, concept=marker, value_concept=opposite)
-    assert evaluate_criterion(same, ctx).result == "met"
-    assert evaluate_criterion(other, ctx).result == "not-met"
+    assert result_of(same, people) == "met"
+    assert result_of(other, people) == "not-met"
 
 
 def test_hormone_receptor_positive_says_nothing_about_er_or_pr_alone() -> None:
@@ -127,7 +123,6 @@ def test_hormone_receptor_positive_says_nothing_about_er_or_pr_alone() -> None:
         condition("Breast cancer", (ICD, "C50.911", "Malignant neoplasm of right female breast")),
         condition(title, (ICD, "Z17.411", title)),
     )
-    ctx = EvalContext(facts=facts_for(people), as_of=AS_OF, policy=DEFAULT_POLICY)
     for marker in ("er", "pr"):
         wanted = Criterion(Kind.BIOMARKER, concept=marker, value_concept="negative")
-        assert evaluate_criterion(wanted, ctx).result == "unknown", marker
+        assert result_of(wanted, people) == "unknown", marker

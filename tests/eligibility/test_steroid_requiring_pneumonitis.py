@@ -10,14 +10,11 @@ has none, unknown without medications.
 
 from __future__ import annotations
 
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.fhir_reader import read_characteristic
 from fhirtrial.eligibility.fhir_writer import criterion_characteristic
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import compile_text
-from tests.eligibility.ehr_records import condition, medication, patient, record
+from tests.eligibility.ehr_records import condition, medication, patient, record, result_of
 
 DATO_DXD = (
     "Has a history of non-infectious ILD/pneumonitis including radiation pneumonitis that "
@@ -39,8 +36,7 @@ def _verdict(text: str, *resources: dict) -> str:
     criterion = compile_text(text, exclusion=True, partial=True)
     assert criterion is not None
     rec = record(patient(), *resources)
-    ctx = EvalContext(facts=facts_for(rec), as_of=rec.as_of, policy=DEFAULT_POLICY)
-    return evaluate_criterion(criterion, ctx).result
+    return result_of(criterion, rec)
 
 
 def _leaves(criterion: Criterion) -> list[tuple[str | None, tuple[str, ...]]]:

@@ -9,9 +9,6 @@ from datetime import date
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
-from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
-from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
-from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.model import Criterion
 from tests.eligibility.ehr_records import (
     AS_OF,
@@ -22,6 +19,7 @@ from tests.eligibility.ehr_records import (
     observation,
     patient,
     record,
+    result_of,
 )
 from tests.eligibility.signature import signature
 
@@ -92,8 +90,7 @@ def test_real_bullets_compile_to_the_expected_criterion(text, exclusion, expecte
 def _result(criterion: Criterion | None, *resources: dict, born: str = "1960-04-02") -> str:
     assert criterion is not None
     people = record(patient(born=born), *resources)
-    ctx = EvalContext(facts=facts_for(people), as_of=AS_OF, policy=DEFAULT_POLICY)
-    return evaluate_criterion(criterion, ctx).result
+    return result_of(criterion, people)
 
 
 RA = condition("Rheumatoid arthritis", (ICD, "M06.9", "Rheumatoid arthritis, unspecified"))

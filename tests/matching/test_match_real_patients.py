@@ -2,12 +2,9 @@
 tests/data/ctgov, and the prefilter's promise: it never drops a study the evaluator would not
 find ineligible."""
 
-import base64
-from pathlib import Path
-
 import pytest
 
-from tests.helpers import FHIR_JSON, make_settings, running_client
+from tests.helpers import import_breast_studies, make_settings, running_client
 from tests.matching.match_answers import match_ok, read_matches
 from tests.matching.match_patients import DATA, parameters, real_bundle
 
@@ -25,23 +22,7 @@ BUNDLES = sorted(
 @pytest.fixture(scope="module")
 async def catalog(mongo_url):
     async with running_client(make_settings(mongo_url)) as client:
-        lines = Path(DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()
-        body = {
-            "resourceType": "Parameters",
-            "parameter": [
-                {
-                    "name": "study",
-                    "valueAttachment": {
-                        "contentType": "application/json",
-                        "data": base64.b64encode(line).decode(),
-                    },
-                }
-                for line in lines
-                if line.strip()
-            ],
-        }
-        response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
-        assert response.status_code == 200, response.text
+        await import_breast_studies(client)
         yield client
 
 

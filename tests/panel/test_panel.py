@@ -11,17 +11,15 @@ never hides one.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from tests.helpers import FHIR_JSON, make_settings, running_client
+from tests.helpers import import_breast_studies, make_settings, running_client
 from tests.matching.match_answers import match_ok, read_matches
 from tests.panel.panel import (
     AS_OF,
-    DATA,
     DEV_SETS,
     HOLDOUT,
     Expectation,
@@ -43,23 +41,7 @@ REACHED = {"dev-melanoma": 1.0, "dev-lung": 1.0, "dev-breast": 0.95, HOLDOUT: 0.
 @pytest.fixture(scope="module")
 async def catalog(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
     async with running_client(make_settings(mongo_url, load_seeds=True)) as client:
-        lines = (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_bytes().splitlines()
-        body = {
-            "resourceType": "Parameters",
-            "parameter": [
-                {
-                    "name": "study",
-                    "valueAttachment": {
-                        "contentType": "application/json",
-                        "data": base64.b64encode(line).decode(),
-                    },
-                }
-                for line in lines
-                if line.strip()
-            ],
-        }
-        response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
-        assert response.status_code == 200, response.text
+        await import_breast_studies(client)
         yield client
 
 
