@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.catalog.seeds import load_seeds_if_empty
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.embedded = embedded
             supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
             try:
-                yield
+                with tuned_collector():
+                    yield
             finally:
                 if supervisor is not None:
                     supervisor.cancel()
