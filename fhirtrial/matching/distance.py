@@ -52,9 +52,17 @@ def miles_between(a: Point, b: Point) -> float:
 
 
 def nearest_miles(origin: Point, sites: Iterable[Sequence[float]]) -> float | None:
-    best = None
+    """`miles_between` the origin and its nearest site: the sites are compared by the haversine
+    term alone (distance grows with it), and only the nearest one is turned into miles."""
+    lat1 = math.radians(origin.latitude)
+    cos_lat1 = math.cos(lat1)
+    nearest: float | None = None
     for latitude, longitude in sites:
-        miles = miles_between(origin, Point(latitude, longitude))
-        if best is None or miles < best:
-            best = miles
-    return best
+        lat2 = math.radians(latitude)
+        dlon = math.radians(longitude - origin.longitude)
+        h = math.sin((lat2 - lat1) / 2) ** 2 + cos_lat1 * math.cos(lat2) * math.sin(dlon / 2) ** 2
+        if nearest is None or h < nearest:
+            nearest = h
+    if nearest is None:
+        return None
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(nearest)))
