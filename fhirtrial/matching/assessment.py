@@ -59,7 +59,7 @@ def research_subject(
         "resourceType": "ResearchSubject",
         "id": rid,
         "text": _narrative(study_id, verdict, explanation, note),
-        "extension": [assessment_extension(evaluation, score, as_of, distance, note)],
+        "extension": [assessment_extension(evaluation, explanation, score, as_of, distance, note)],
         "status": "active",
         "progress": [
             {
@@ -113,6 +113,7 @@ def _narrative(
 
 def assessment_extension(
     evaluation: StudyEvaluation | None,
+    explanation: Explanation | None,
     score: float,
     as_of: str,
     distance: float | None,
@@ -136,8 +137,7 @@ def assessment_extension(
         )
     if note:
         parts.append({"url": "note", "valueString": note})
-    if evaluation is not None:
-        explanation = explain(evaluation)
+    if evaluation is not None and explanation is not None:
         parts.append({"url": "summary", "valueString": explanation.summary})
         for url, points in (
             ("decidedBy", explanation.decided_by),
