@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import Match, Triggers, has_any, modifier_matches
 
 _QUALIFIER_WORDS = (
@@ -414,7 +413,7 @@ def _share_qualifiers(text: str, found: list[Match]) -> None:
         if before.kind is Kind.COMBINATION and before.children:
             before = before.children[0]
         if before.kind is Kind.CONDITION and before.qualifiers:
-            match.criterion = replace(criterion, qualifiers=before.qualifiers)
+            match.criterion = evolve(criterion, qualifiers=before.qualifiers)
 
 
 def _required_steroids(text: str, found: list[Match]) -> list[Match]:
@@ -434,11 +433,11 @@ def _required_steroids(text: str, found: list[Match]) -> list[Match]:
 def _with_qualifier(criterion: Criterion, qualifier: str) -> Criterion | None:
     """The condition (or an any-of of conditions) with ``qualifier`` added; None otherwise."""
     if criterion.kind is Kind.CONDITION and not criterion.negated:
-        return replace(criterion, qualifiers=(*criterion.qualifiers, qualifier))
+        return evolve(criterion, qualifiers=(*criterion.qualifiers, qualifier))
     if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of":
         children = [_with_qualifier(child, qualifier) for child in criterion.children]
         if all(child is not None for child in children):
-            return replace(criterion, children=tuple(c for c in children if c is not None))
+            return evolve(criterion, children=tuple(c for c in children if c is not None))
     return None
 
 
