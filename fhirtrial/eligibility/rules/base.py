@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -131,6 +132,35 @@ def any_substring(words: Iterable[str]) -> re.Pattern[str]:
             node = node.setdefault(char, {})
         node[""] = {}  # a word ends here
     return re.compile(_trie_pattern(trie))
+
+
+class Triggers:
+    """Which of many trigger substrings occur in a text, found in one scan instead of a `has_any`
+    per group of them.
+
+    The trie of `any_substring`, tried at every position (a lookahead), gives the longest trigger
+    that starts there; the triggers that are prefixes of it start there too."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        unique = sorted(set(words))
+        self._any = any_substring(unique)
+        self._longest = re.compile(f"(?=({self._any.pattern}))")
+        self._prefixes = {
+            word: frozenset(prefix for prefix in unique if word.startswith(prefix))
+            for word in unique
+        }
+
+    def found_in(self, text: str) -> AbstractSet[str]:
+        first = self._any.search(text)
+        if first is None:
+            return _NOTHING
+        found: set[str] = set()
+        for longest in self._longest.findall(text, first.start()):
+            found |= self._prefixes[longest]
+        return found
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 def _trie_pattern(node: _Trie) -> str:

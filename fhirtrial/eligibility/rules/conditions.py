@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import Match, any_substring, has_any, modifier_matches
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
+from fhirtrial.eligibility.rules.base import Match, Triggers, has_any, modifier_matches
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
@@ -211,11 +210,31 @@ _CONDITION_PATTERNS = tuple(
     (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
     for concept, names in _CONDITIONS
 )
-# Most texts name no condition: one scan for every trigger before the test of each concept's.
-_ANY_TRIGGER = any_substring(t for _, _, triggers in _CONDITION_PATTERNS for t in triggers)
+# Words the finder tests besides the concepts' triggers (each phrase it reads contains one).
+_OTHER_WORDS = ("hepatitis b", "viral load", "unless", "progression", "unresectable", "metastatic")
+# Most texts name no condition: one scan tells which triggers (so which concepts) are there.
+_TRIGGERS = Triggers(
+    [*(t for _, _, triggers in _CONDITION_PATTERNS for t in triggers), *_OTHER_WORDS]
+)
+# Each trigger → the positions in `_CONDITION_PATTERNS` of the concepts it stands for.
+_CONCEPTS_OF = {
+    word: tuple(i for i, (_, _, triggers) in enumerate(_CONDITION_PATTERNS) if word in triggers)
+    for _, _, triggers in _CONDITION_PATTERNS
+    for word in triggers
+}
 # Qualifiers are read backwards from a found name (much faster than a leading optional group).
 _QUALIFIERS_BEFORE = re.compile(
     rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
+)
+# What the text before a name ends with when `_QUALIFIERS_BEFORE` can match there: the last word
+# of a qualifier and a separator.
+_QUALIFIER_ENDINGS = tuple(
+    f"{word}{separator}"
+    for word in (
+        *("symptomatic", "untreated", "progressing", "active", "controlled"),
+        *("progressive", "allogeneic", "current"),
+    )
+    for separator in (" and/or ", ", and/or ", " or ", ", or ", " and ", ", and ", ", ", " ")
 )
 # "Current" reads as a qualifier only on conditions that come and go ("has current
 # ILD/pneumonitis"), never after "or" ("history of or current pneumonitis": either will do).
@@ -228,6 +247,8 @@ _QUALIFIER_IDS = {
     "inadequately controlled": "uncontrolled",
     "current": "active",
 }
+_QUALIFIER = re.compile(_QUALIFIER_WORDS)
+_OR = re.compile(r"\bor\b")
 _HEPATITIS_B_OR_C = re.compile(
     r"(?P<quals>(?:active )?)hepatitis b(?:,)? (?P<conj>and/or|or|and) c(?: infection)?"
 )
@@ -305,36 +326,29 @@ _BIOMARKERS = (
     ),
     ("oncogene-driver", re.compile(r"oncogene[- ]driven(?: tumou?rs?| disease)?")),
 )
-_BIOMARKER_TRIGGERS = {"her2": "her", "braf-v600": "braf", "oncogene-driver": "oncogene"}
+_BIOMARKER_TRIGGERS = {
+    "her2": ("her2", "her-2"),
+    "braf-v600": ("braf",),
+    "oncogene-driver": ("oncogene",),
+}
 _PREGNANCY = re.compile(r"\bpregnan(?:t|cy)\b")
 _BREASTFEEDING = re.compile(r"\b(?:breast[- ]?feeding|lactating|lactation|nursing)\b")
 
 
 def find_conditions(text: str) -> list[Match]:
     found: list[Match] = []
-    if "hepatitis b" in text:
+    words = _TRIGGERS.found_in(text)
+    if not words:
+        return found
+    if "hepatitis b" in words:
         found.extend(_hepatitis_b_or_c(text))
-    patterns = _CONDITION_PATTERNS if _ANY_TRIGGER.search(text) else ()
-    for concept, pattern, triggers in patterns:
-        if not has_any(text, triggers):
-            continue
-        for match in pattern.finditer(text):
-            start = match.start()
-            before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
-            quals = before["quals"] if before else ""
-            if "current" in quals and (
-                concept not in _CURRENT_CONCEPTS
-                or _ALTERNATIVE_BEFORE.search(text, 0, start - len(quals))
-            ):
-                quals = quals.replace("current", "")  # "history of or current ILD": either
-            if before:
-                start = before.start()
-            found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
+    for index in sorted({i for word in words for i in _CONCEPTS_OF.get(word, ())}):
+        found.extend(_named(text, *_CONDITION_PATTERNS[index][:2]))
     if len(found) > 1:
         _share_qualifiers(text, found)
         if "/" in text:
             found.extend(_slash_pairs(text, found))
-    if "viral load" in text:
+    if "viral load" in words:
         for match in _HBV_VIRAL_LOAD.finditer(text):
             criterion = Criterion(
                 Kind.CONDITION, concept="hbv", qualifiers=("viral-load-detectable",)
@@ -342,9 +356,9 @@ def find_conditions(text: str) -> list[Match]:
             found.append(Match(criterion, match.start(), match.end()))
     if "steroid" in text and found:
         found = _required_steroids(text, found)
-    if "unless" in text:
+    if "unless" in words:
         found.extend(_brain_unless(text))
-    if "progression" in text and ("directed" in text or "local t" in text):
+    if "progression" in words and ("directed" in text or "local t" in text):
         for match in _CNS_PROGRESSED.finditer(text):
             criterion = Criterion(
                 Kind.CONDITION,
@@ -353,8 +367,28 @@ def find_conditions(text: str) -> list[Match]:
                 source_text=match.group(0),
             )
             found.append(Match(criterion, match.start(), match.end()))
-    if has_any(text, ("unresectable", "metastatic")):
+    if "unresectable" in words or "metastatic" in words:
         found.extend(modifier_matches(_MODIFIERS, text))
+    return found
+
+
+def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
+    """Each name of ``concept`` in the text, with the qualifiers written before it."""
+    found: list[Match] = []
+    for match in pattern.finditer(text):
+        start = match.start()
+        before = None
+        if text.endswith(_QUALIFIER_ENDINGS, 0, start):
+            before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
+        quals = before["quals"] if before else ""
+        if "current" in quals and (
+            concept not in _CURRENT_CONCEPTS
+            or _ALTERNATIVE_BEFORE.search(text, 0, start - len(quals))
+        ):
+            quals = quals.replace("current", "")  # "history of or current ILD": either
+        if before:
+            start = before.start()
+        found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
     return found
 
 
@@ -379,7 +413,7 @@ def _share_qualifiers(text: str, found: list[Match]) -> None:
         if before.kind is Kind.COMBINATION and before.children:
             before = before.children[0]
         if before.kind is Kind.CONDITION and before.qualifiers:
-            match.criterion = replace(criterion, qualifiers=before.qualifiers)
+            match.criterion = evolve(criterion, qualifiers=before.qualifiers)
 
 
 def _required_steroids(text: str, found: list[Match]) -> list[Match]:
@@ -399,11 +433,11 @@ def _required_steroids(text: str, found: list[Match]) -> list[Match]:
 def _with_qualifier(criterion: Criterion, qualifier: str) -> Criterion | None:
     """The condition (or an any-of of conditions) with ``qualifier`` added; None otherwise."""
     if criterion.kind is Kind.CONDITION and not criterion.negated:
-        return replace(criterion, qualifiers=(*criterion.qualifiers, qualifier))
+        return evolve(criterion, qualifiers=(*criterion.qualifiers, qualifier))
     if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of":
         children = [_with_qualifier(child, qualifier) for child in criterion.children]
         if all(child is not None for child in children):
-            return replace(criterion, children=tuple(c for c in children if c is not None))
+            return evolve(criterion, children=tuple(c for c in children if c is not None))
     return None
 
 
@@ -462,7 +496,7 @@ def _brain_unless(text: str) -> list[Match]:
 
 
 def _condition(concept: str, quals_text: str, name: str) -> Criterion:
-    found = re.findall(_QUALIFIER_WORDS, quals_text)
+    found = _QUALIFIER.findall(quals_text) if quals_text else ()
     qualifiers = tuple(dict.fromkeys(_QUALIFIER_IDS.get(q, q) for q in found))
     if concept == "diabetes-mellitus-any-type":
         concept = "diabetes-mellitus"
@@ -470,7 +504,7 @@ def _condition(concept: str, quals_text: str, name: str) -> Criterion:
         concept = "chronic-kidney-disease"
     if concept == "malignant-neoplasm-other":
         concept, qualifiers = "malignant-neoplasm", (*qualifiers, "other-primary")
-    if len(qualifiers) > 1 and re.search(r"\bor\b", quals_text):
+    if len(qualifiers) > 1 and _OR.search(quals_text):
         children = tuple(
             Criterion(Kind.CONDITION, concept=concept, qualifiers=(q,), source_text=f"{q} {name}")
             for q in qualifiers
@@ -526,7 +560,7 @@ def _stages(ids: list[str]) -> Criterion:
 def find_biomarkers(text: str) -> list[Match]:
     found: list[Match] = []
     for concept, pattern in _BIOMARKERS:
-        if _BIOMARKER_TRIGGERS[concept] not in text:
+        if not has_any(text, _BIOMARKER_TRIGGERS[concept]):
             continue
         for match in pattern.finditer(text):
             value = "detected"

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from fhirtrial.eligibility.model import Criterion, Kind, Window
+from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
     WORD_NUMBERS,
     Match,
+    any_substring,
     has_any,
     word_number,
 )
@@ -169,6 +170,11 @@ _GLOBAL_REFUSAL = re.compile(
     r"|prevention|cohort)\b"
 )
 _GROUP_NAMES = re.compile(r"\b(?:cooperative )?oncology group\b")
+# Substrings one of which every match of `_NEUTRAL_PHRASES` contains.
+_NEUTRAL_WORDS = (
+    *("american joint", "national cancer", "early", "evaluation criteria", "the following"),
+    *("first", "1st", "second", "2nd", "amenable"),
+)
 # Names and phrases that carry no requirement of their own.
 _NEUTRAL_PHRASES = re.compile(
     r"\bamerican joint committee on cancer\b|\bnational cancer institute\b|\bearly[- ]stage\b"
@@ -188,23 +194,23 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]%])\.(?:\s|$)|;|:(?:\s|$)|\bnote\b")
 _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # What makes a parenthetical matter: it names a disease, a status, a stage or setting, or says
 # "or" / "not". A receptor named without a status ("(HER2/CEP17 ratio < 2.0)") does not.
-_PART_VOCABULARY = re.compile(
-    r"cancer|carcinoma|tumou?r|malignan|neoplas|sarcoma|lymphoma|leuka?emia|myeloma|glioma"
-    r"|blastoma|melanoma|nsclc|sclc|dcis|lcis|metasta|advanced|stage|triple|tnbc|positive"
-    r"|negative|\+|[a-z0-9]-(?=[\s,)/]|$)|disease|breast|lung"
+# `_names_a_part` tests the words (a trie: one alternation of them tries every position) and a
+# hyphen that ends a word ("HER2-").
+_PART_WORDS = any_substring(
+    (
+        *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
+        *("leukemia", "leukaemia", "myeloma", "glioma", "blastoma", "melanoma", "nsclc", "sclc"),
+        *("dcis", "lcis", "metasta", "advanced", "stage", "triple", "tnbc", "positive"),
+        *("negative", "+", "disease", "breast", "lung"),
+    )
 )
-# Substrings every match of `_PART_VOCABULARY` contains: a cheap test before the regex.
-_PART_TRIGGERS = (
-    *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
-    *("leukemia", "leukaemia", "myeloma", "glioma", "blastoma", "melanoma", "sclc", "dcis"),
-    *("lcis", "metasta", "advanced", "stage", "triple", "tnbc", "positive", "negative", "+", "-"),
-    *("disease", "breast", "lung"),
-)
+_HYPHEN_AFTER_WORD = re.compile(r"[a-z0-9]-(?=[\s,)/]|$)")
 _RECEPTOR_ALTERNATIVE = re.compile(
     r"(?=.*(?:\ber\b|\bpr\b|\bhr\b|her-?2|erbb2|receptor|hormon))"
     r"(?=.*(?:\bor\b|\bnor\b|either|\bnot?\b|\bnon\b|without|\blow\b|equivocal))"
 )
 # Therapies named after hormones are not receptor statuses.
+_HORMONE_WORDS = ("hormon", "endocrine")
 _HORMONE_THERAPY = re.compile(
     r"\b(?:hormon(?:e|al)|endocrine)[- ](?:based )?(?:therapy|therapies|treatment|blockade)\b"
 )
@@ -382,6 +388,7 @@ _SLASH_SENSITIVE = _CLAUSE_REFUSAL | {"§", "metastatic", "advanced", "unresecta
 # "stage IV disease at primary diagnosis or at relapse after curative-intent surgery", "de novo
 # or recurrent metastatic …": the "or" joins two moments of the same metastatic / stage IV
 # disease, not two parts — the phrase is set aside when (and only when) such a part is read.
+_MOMENT_WORDS = ("diagnos", "de novo", "primary")  # one is in every match of `_MOMENTS`
 _MOMENTS = re.compile(
     r"\b(?:either )?(?:at|upon|on) (?:the )?(?:time of )?(?:(?:primary|initial|first|original) )?"
     r"diagnosis,? (?:or|and/or) (?:at |upon |on |after |following |with )?(?:the )?(?:time of )?"
@@ -396,19 +403,24 @@ _MOMENTS = re.compile(
 
 def necessary_parts(normalized: str, text: str) -> Criterion | None:
     """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
-    if not has_any(normalized, _PART_TRIGGERS) or not _PART_VOCABULARY.search(normalized):
+    if not _names_a_part(normalized):
         return None  # no disease, receptor, stage or setting word: nothing to keep
     normalized = normalized.replace("i.e.", "ie")
-    whole = _set_aside(_HORMONE_THERAPY.sub("therapy", normalized))
-    whole = _NEUTRAL_PHRASES.sub(lambda m: " " * len(m.group(0)), whole)
+    whole = normalized
+    if has_any(whole, _HORMONE_WORDS):
+        whole = _HORMONE_THERAPY.sub("therapy", whole)
+    whole = _set_aside(whole)
+    if has_any(whole, _NEUTRAL_WORDS):
+        whole = _NEUTRAL_PHRASES.sub(lambda m: " " * len(m.group(0)), whole)
     if "opinion" in whole or "judg" in whole:
         # the physician of "in the opinion of the treating physician" is no other population;
         # the phrase itself refuses unless it stands in a relative clause after the parts
         whole = _OPINION.sub(lambda m: m.group(0)[: m.start("who") - m.start()], whole)
-    moments = _MOMENTS.search(whole)
+    moments = _MOMENTS.search(whole) if has_any(whole, _MOMENT_WORDS) else None
     if moments:
         whole = _MOMENTS.sub(lambda m: " " * len(m.group(0)), whole)
-    if _GLOBAL_REFUSAL.search(_GROUP_NAMES.sub(" ", whole)):
+    refusable = _GROUP_NAMES.sub(" ", whole) if "oncology group" in whole else whole
+    if _GLOBAL_REFUSAL.search(refusable):
         return None
     clause = whole[: _end_of_main_clause(whole)]
     matches = _select([m for finder in _FINDERS for m in finder(clause)] + find_settings(clause))
@@ -550,7 +562,7 @@ def _set_aside(text: str) -> str:
             inner = match.group(0)
             if "\x00" in inner:
                 continue
-            if _PART_VOCABULARY.search(inner[1:-1]) or _RECEPTOR_ALTERNATIVE.match(inner[1:-1]):
+            if _names_a_part(inner[1:-1]) or _RECEPTOR_ALTERNATIVE.match(inner[1:-1]):
                 # keep it, but mark its brackets so the loop does not revisit it
                 marked = "\x00" + inner[1:-1] + "\x00"
             else:
@@ -560,6 +572,11 @@ def _set_aside(text: str) -> str:
             break
         if not changed:
             return out.replace("\x00", " ")
+
+
+def _names_a_part(text: str) -> bool:
+    """Whether the text names a disease, a status, a stage or a setting."""
+    return bool(_PART_WORDS.search(text) or ("-" in text and _HYPHEN_AFTER_WORD.search(text)))
 
 
 def _end_of_main_clause(text: str) -> int:
@@ -658,20 +675,20 @@ def _parts(kept: list[Match], clause: str) -> list[Criterion] | None:
                 brain.append(Criterion(Kind.CONDITION, concept=_BRAIN, source_text=words))
             continue
         if criterion.concept == _BRAIN:
-            brain.append(replace(criterion, source_text=criterion.source_text or _words(match)))
+            brain.append(evolve(criterion, source_text=criterion.source_text or _words(match)))
             criterion = Criterion(Kind.CONDITION, concept=_METASTATIC)
         if criterion.kind is Kind.CONDITION and not criterion.negated and pending:
-            criterion = replace(criterion, qualifiers=(*criterion.qualifiers, *pending))
+            criterion = evolve(criterion, qualifiers=(*criterion.qualifiers, *pending))
             pending = ()
         if criterion.kind is Kind.CONDITION and not criterion.negated:
             diseases.append(len(parts))
-        parts.append(replace(criterion, source_text=criterion.source_text or _words(match)))
+        parts.append(evolve(criterion, source_text=criterion.source_text or _words(match)))
     if pending:
         # "breast cancer that has metastasized": the setting follows the disease it qualifies.
         if diseases:
             index = diseases[-1]
             disease = parts[index]
-            parts[index] = replace(disease, qualifiers=(*disease.qualifiers, *pending))
+            parts[index] = evolve(disease, qualifiers=(*disease.qualifiers, *pending))
         elif set(pending) == {"metastatic"}:
             parts.append(Criterion(Kind.CONDITION, concept=_METASTATIC, source_text="metastatic"))
     settled = _settled([*parts, *brain])
@@ -718,7 +735,7 @@ def _settled(parts: list[Criterion]) -> list[Criterion] | None:
     out: list[Criterion] = []
     for part in parts:
         if part.kind is Kind.CONDITION and part.concept == _METASTATIC and part.qualifiers:
-            part = replace(part, qualifiers=())  # "metastatic metastatic disease"
+            part = evolve(part, qualifiers=())  # "metastatic metastatic disease"
         out.append(part)
     return out
 
@@ -948,7 +965,7 @@ def sufficient_parts(
     ):
         # Only subject words ("Pregnant or breastfeeding woman") or "are excluded because …"
         # stood in the way: the bullet is understood in full.
-        return replace(whole, source_text=text)
+        return evolve(whole, source_text=text)
     parts = _acceptable(whole) if whole is not None else _sufficient_items(clause, compile_clause)
     if not parts:
         return None
@@ -1074,7 +1091,7 @@ def _acceptable(criterion: Criterion) -> list[Criterion | None] | None:
     for member in members:
         if not _may_be_sufficient(member):
             return None
-        out.append(replace(member, source_text=member.source_text))
+        out.append(evolve(member, source_text=member.source_text))
     return out
 
 
@@ -1197,7 +1214,7 @@ def _with_brain_allowance(part: Criterion | None, allowance: _BrainAllowance) ->
         children = [_with_brain_allowance(child, allowance) for child in part.children]
         if any(child is None for child in children):
             return None
-        return replace(part, children=tuple(c for c in children if c is not None))
+        return evolve(part, children=tuple(c for c in children if c is not None))
     if part.concept != "brain-metastases":
         return part
     qualifiers = set(part.qualifiers)

@@ -4,16 +4,14 @@ life expectancy."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window
+from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     CMP,
     NUMBER,
     Match,
     comparator,
     days,
-    has_any,
     threshold_matches,
     word_number,
 )
@@ -65,8 +63,12 @@ _CLASS_TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("cell", "car-t"),
 )
 _CLASS_PATTERNS = tuple(
-    (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])"), triggers)
-    for (concepts, p), triggers in zip(_CLASSES, _CLASS_TRIGGERS, strict=True)
+    (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])")) for concepts, p in _CLASSES
+)
+# (trigger, position of its class in `_CLASS_PATTERNS`): one pass over the triggers of every class
+# instead of a `has_any` per class.
+_CLASS_WORDS = tuple(
+    (word, index) for index, triggers in enumerate(_CLASS_TRIGGERS) for word in triggers
 )
 # "… in an adjuvant setting" / "in the (neo)adjuvant setting" / "in neo/adjuvant therapy" after a
 # class (or a list of classes joined by "and"): the therapy was given before or after curative
@@ -122,9 +124,8 @@ _UNITS = {"week": "wk", "month": "mo", "year": "a"}
 
 def find_therapies(text: str) -> list[Match]:
     found: list[Match] = []
-    for concepts, pattern, triggers in _CLASS_PATTERNS:
-        if not has_any(text, triggers):
-            continue
+    named = sorted({index for word, index in _CLASS_WORDS if word in text})
+    for concepts, pattern in (_CLASS_PATTERNS[index] for index in named):
         for match in pattern.finditer(text):
             before = text[: match.start()]
             qualifiers: tuple[str, ...] = ()
@@ -190,7 +191,7 @@ def _in_setting(text: str, found: list[Match]) -> list[Match]:
         if not (setting or joined) or match.criterion.kind is not Kind.PRIOR_THERAPY:
             follows = False
             continue
-        criterion = replace(match.criterion, qualifiers=(*match.criterion.qualifiers, "adjuvant"))
+        criterion = evolve(match.criterion, qualifiers=(*match.criterion.qualifiers, "adjuvant"))
         qualified[index] = Match(criterion, match.start, setting.end() if setting else match.end)
         follows = True
     return [qualified.get(i, m) for i, m in enumerate(ordered)]
