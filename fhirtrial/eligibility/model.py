@@ -31,6 +31,8 @@ class Kind(StrEnum):
     PREGNANCY = "pregnancy"
     BREASTFEEDING = "breastfeeding"
     VACCINE = "vaccine"  # live / attenuated vaccine
+    MEDICATION = "medication"  # current use of a drug or class (window: use during it)
+    ALLERGY = "allergy"  # allergy / hypersensitivity to a substance or class
     LIFE_EXPECTANCY = "life-expectancy"
     COMBINATION = "combination"  # all-of / any-of / at-least of `children`
     TEXT = "text"  # not computable: kept verbatim, needs manual review

@@ -35,6 +35,7 @@ from fhirtrial.eligibility.evaluation.measures import (
     evaluate_performance_status,
     evaluate_sex,
 )
+from fhirtrial.eligibility.evaluation.medications import evaluate_allergy, evaluate_medication
 from fhirtrial.eligibility.evaluation.plan import PlanNode, plan_for
 from fhirtrial.eligibility.evaluation.results import (
     CohortResult,
@@ -66,6 +67,8 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.PREGNANCY: evaluate_pregnancy,
     Kind.BREASTFEEDING: evaluate_breastfeeding,
     Kind.VACCINE: evaluate_vaccine,
+    Kind.MEDICATION: evaluate_medication,
+    Kind.ALLERGY: evaluate_allergy,
     Kind.LIFE_EXPECTANCY: evaluate_life_expectancy,
 }
 _FLIP: dict[Outcome, Outcome] = {

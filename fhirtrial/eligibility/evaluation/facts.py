@@ -22,6 +22,7 @@ from typing import Any, Generic, Literal, TypeVar
 from fhirtrial.eligibility import terminology
 from fhirtrial.lru import LRU
 from fhirtrial.patient.items import (
+    AllergyItem,
     ConditionItem,
     ImmunizationItem,
     MedicationItem,
@@ -307,6 +308,9 @@ class PatientFacts:
         )
         self.immunizations: ConceptIndex[ImmunizationItem] = ConceptIndex(
             record.immunizations, lambda i: (i.vaccine,)
+        )
+        self.allergies: ConceptIndex[AllergyItem] = ConceptIndex(
+            record.allergies, lambda a: (a.code,)
         )
         self.memo: dict[str, Any] = {}
         """Facts the evaluators derive once per record (the current stage, …)."""

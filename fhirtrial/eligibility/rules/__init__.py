@@ -32,6 +32,7 @@ from fhirtrial.eligibility.rules.conditions import (
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -59,9 +60,11 @@ FINDERS = (
     find_stage_ranges,
     find_pregnancy,
     find_therapies,
+    find_allergies,
+    find_medications,
 )
 _WINDOWED_KINDS = frozenset(
-    {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY}
+    {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY, Kind.MEDICATION}
 )
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")
 _COHORT_MARKER = re.compile(r"\(cohort (?P<id>[a-z0-9]+)\)")

@@ -1,7 +1,8 @@
 """Packaged terminology: concept id → codings across code systems, and the reverse lookups.
 
 Data files (one value set each, with `sources` naming code system versions) live next to this
-module: conditions, therapies, observations, stages, biomarkers. Nothing is fetched at run time.
+module: conditions, therapies, observations, stages, biomarkers, medications (classes of current
+medication), allergens (substances of allergy criteria). Nothing is fetched at run time.
 
 - `codings(concept)`: the codings that define a concept (written into FHIR).
 - `members(concept)`: member codes of a class (RxNorm ingredients of a drug class, CVX vaccines).
@@ -25,7 +26,15 @@ from typing import Any
 from fhirtrial.eligibility.model import Coding
 
 _DATA_DIR = Path(__file__).parent
-_VALUE_SET_FILES = ("conditions", "therapies", "observations", "stages", "biomarkers")
+_VALUE_SET_FILES = (
+    "conditions",
+    "therapies",
+    "observations",
+    "stages",
+    "biomarkers",
+    "medications",
+    "allergens",
+)
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -51,6 +60,8 @@ class Concept:
     unit: str | None
     patterns: tuple[str, ...] = ()
     """Regular expressions (case-insensitive) matched against patient-record text only."""
+    category: str | None = None
+    """For allergens: the AllergyIntolerance category (medication, food, environment, biologic)."""
     whole_text: bool = False
     """Patterns see the whole text; otherwise the sites a metastasis went to are cut out first
     ("Metastatic melanoma to lung" is melanoma, not lung cancer)."""
@@ -62,7 +73,10 @@ class Terminology:
         self.concepts: dict[str, Concept] = {}
         self.prednisone_factors: dict[str, float] = {}
         self.brand_names: dict[str, str] = {}
+        self.no_known_allergy: dict[str, Any] = {}
+        """How a record says it has no allergy: codes, and patterns for its words (allergens)."""
         for name, document in documents.items():
+            self.no_known_allergy.update(document.get("noKnownAllergy", {}))
             self.brand_names.update(document.get("brandNames", {}))
             self.sources[name] = document.get("sources", {})
             for concept_id, raw in document["concepts"].items():
@@ -179,6 +193,7 @@ def _concept(concept_id: str, value_set: str, raw: dict[str, Any]) -> Concept:
         unit=raw.get("unit"),
         patterns=tuple(raw.get("patterns", ())),
         whole_text=bool(raw.get("patternsOnWholeText", False)),
+        category=raw.get("category"),
     )
 
 

@@ -1,0 +1,252 @@
+"""Current medication classes (`Kind.MEDICATION`) and allergies (`Kind.ALLERGY`).
+
+Current medication: "Patients on anticoagulants", "Using insulin", "strong CYP3A4 inhibitors
+within 14 days prior to dosing". Without a window, a use counts when it is current on the
+evaluation day (`MedicationItem.is_current`: active / on-hold within its period; stopped and
+completed uses only until their end date). With a window, a use counts when its span overlaps
+the window. Prior therapy (`Kind.PRIOR_THERAPY`) asks the other question — any use ever, before
+the evaluation day — and is evaluated in `clinical`.
+
+Allergy: an AllergyIntolerance (the record reader has dropped refuted and entered-in-error ones)
+whose substance is the criterion's, a member of its class, or a class that contains it. The
+absence rule is the one every category follows (docs/eligibility-evaluation.md, "Evidence
+policy"): no matching entry in a record that lists at least one allergy is `not-met`; a record
+without any AllergyIntolerance is `unknown`; an explicit "no known allergies" entry (SNOMED CT
+716186003, "NKA", "No known drug allergies" for drug substances) is `not-met`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.context import (
+    EvalContext,
+    absent,
+    by_text_note,
+    describe_window,
+    display,
+    fmt_date,
+    overlaps_window,
+)
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.model import Criterion
+from fhirtrial.patient.items import AllergyItem, MedicationItem
+
+# ---------------------------------------------------------------- current medication
+
+# Products that carry a class member but are not a use of the class: topical / inhaled /
+# ophthalmic forms (tacrolimus ointment, cyclosporine eye drops, ketoconazole shampoo) and
+# heparin line flushes.
+_NOT_SYSTEMIC = re.compile(
+    r"\b(?:topical|cream|ointment|lotion|shampoo|ophthalmic|eye drops?|otic|nasal|inhal\w*"
+    r"|rectal|gel|vaginal)\b",
+    re.IGNORECASE,
+)
+_FLUSH = re.compile(r"\b(?:flush|lock)\b", re.IGNORECASE)
+_SYSTEMIC_ONLY_EXEMPT = frozenset({"insulin"})
+_ANTICOAGULANTS = frozenset({"anticoagulant", "oral-anticoagulant", "heparin", "warfarin"})
+# Classes whose criteria may mean more than the class lists: a current use of these makes a
+# missing class member `unknown`, never `not-met` ("immunosuppressive therapy" may count
+# corticosteroids or chemotherapy).
+_MAY_ALSO_COUNT = {
+    "immunosuppressant": ("systemic-corticosteroid", "cytotoxic-chemotherapy"),
+}
+
+
+def _counts(concept: str, use: MedicationItem) -> bool:
+    label = use.medication.label
+    if concept not in _SYSTEMIC_ONLY_EXEMPT and _NOT_SYSTEMIC.search(label):
+        return False
+    return not (concept in _ANTICOAGULANTS and _FLUSH.search(label))
+
+
+def _current(use: MedicationItem, criterion: Criterion, as_of: date) -> bool | None:
+    """Whether the use falls in the criterion's time: current on the day, or overlapping the
+    window (None: the record cannot say)."""
+    window = criterion.window
+    if window is None:
+        return use.is_current(as_of)
+    start = use.start or use.authored
+    if use.state in ("stopped", "completed"):
+        end = use.end or start
+    elif use.state in ("active", "on-hold"):
+        end = use.end
+    else:  # unknown status: an open end says nothing about the window
+        end = use.end
+        if end is None:
+            return None if overlaps_window(start, None, window, as_of) is not False else False
+    return overlaps_window(start, end, window, as_of)
+
+
+def _span(use: MedicationItem) -> str:
+    start = use.start or use.authored
+    text = f"{use.medication.label} from {fmt_date(start)}"
+    if use.end is not None:
+        text += f" to {use.end}"
+    elif use.state in ("active", "on-hold"):
+        text += ", ongoing"
+    return f"{text} ({use.state}, {use.ref})"
+
+
+def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or ""
+    name = display(concept)
+    when = describe_window(criterion.window) or "currently"
+    matches = ctx.facts.medications.find_all(concept)
+    uses = [m for m in matches.items if m.state != "planned" and _counts(concept, m)]
+    note = by_text_note(matches.by_text)
+    current = [u for u in uses if _current(u, criterion, ctx.as_of) is True]
+    if current and "therapeutic" in criterion.qualifiers:
+        oral = [
+            u for u in current if "oral-anticoagulant" in ctx.facts.medications.concepts_of_item(u)
+        ]
+        if not oral:
+            return Finding(
+                "unknown",
+                f"{name} {when}: {_span(current[0])}; whether the dose is therapeutic or "
+                f"prophylactic is not computed{note}",
+                tuple(u.ref for u in current[:3]),
+            )
+        current = oral
+    if current:
+        described = "; ".join(_span(u) for u in current[:3])
+        return Finding(
+            "met", f"{name} {when}: {described}{note}", tuple(u.ref for u in current[:3])
+        )
+    undecided = [u for u in uses if _current(u, criterion, ctx.as_of) is None]
+    if undecided:
+        return Finding(
+            "unknown",
+            f"{name}: {_span(undecided[0])} — cannot tell whether it is taken {when}{note}",
+            (undecided[0].ref,),
+        )
+    for other in _MAY_ALSO_COUNT.get(concept, ()):
+        related = [
+            u
+            for u in ctx.facts.medications.find_all(other).items
+            if _counts(concept, u) and _current(u, criterion, ctx.as_of) is True
+        ]
+        if related:
+            return Finding(
+                "unknown",
+                f"no {name} {when}, but {_span(related[0])} ({display(other)}) may count as one",
+                (related[0].ref,),
+            )
+    found = absent(ctx, f"{name} {when}", "medications", len(ctx.record.medications))
+    if found.result == "not-met" and uses:
+        latest = max(uses, key=lambda u: u.last_known_date or date.min)
+        return Finding("not-met", f"{found.reason}; last {_span(latest)}{note}", (latest.ref,))
+    return found
+
+
+# ---------------------------------------------------------------- allergies
+
+_NOT_CONFIRMED = frozenset({"unconfirmed", "presumed", "provisional", "differential"})
+
+
+def _no_known_allergy(item: AllergyItem) -> str | None:
+    """ "all" for a "no known allergies" entry, "medication" for "no known drug allergies",
+    None for an allergy."""
+    settings = terminology.terminology().no_known_allergy
+    codes = {(c["system"], c["code"]) for c in settings.get("codes", ())}
+    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    drug_only = [re.compile(p, re.IGNORECASE) for p in settings.get("drugOnlyPatterns", ())]
+    if any(p.search(t) for p in drug_only for t in texts):
+        return "medication"
+    if any(key in codes for key in item.code.keys):
+        return "all"
+    patterns = [re.compile(p, re.IGNORECASE) for p in settings.get("patterns", ())]
+    if any(p.search(t) for p in patterns for t in texts):
+        return "all"
+    return None
+
+
+def _allergy_entries(ctx: EvalContext) -> tuple[list[AllergyItem], list[tuple[AllergyItem, str]]]:
+    """The record's allergies and its "no known allergies" entries (computed once per record)."""
+    memo = ctx.facts.memo.get("allergy-entries")
+    if memo is None:
+        real: list[AllergyItem] = []
+        none: list[tuple[AllergyItem, str]] = []
+        for item in ctx.record.allergies:
+            scope = _no_known_allergy(item)
+            if scope is None:
+                real.append(item)
+            elif item.is_active is not False:
+                none.append((item, scope))
+        memo = ctx.facts.memo["allergy-entries"] = (real, none)
+    return memo
+
+
+def _describe_allergy(item: AllergyItem) -> str:
+    details = [item.code.label]
+    if item.criticality:
+        details.append(f"criticality {item.criticality}")
+    if item.reactions:
+        details.append("reaction " + ", ".join(r.label for r in item.reactions[:2]))
+    when = item.onset or item.recorded
+    recorded = f", recorded {when}" if when else ""
+    return f"{'; '.join(details)}{recorded} ({item.ref})"
+
+
+def evaluate_allergy(criterion: Criterion, ctx: EvalContext) -> Finding:
+    concept = criterion.concept or ""
+    name = display(concept)
+    real, no_known = _allergy_entries(ctx)
+    index = ctx.facts.allergies
+    matches = index.find(concept)
+    items = list(matches.items)
+    by_text = matches.by_text
+    # An allergy recorded to a class that contains the substance ("Beta-lactam antibiotics" for
+    # a penicillin criterion) is an allergy to it.
+    broader = terminology.terminology().ancestors(concept)
+    for ancestor in sorted(broader):
+        for item in index.find(ancestor).items:
+            if item not in items and concept not in index.concepts_of_item(item):
+                items.append(item)
+    items = [i for i in items if i in real]
+    note = by_text_note(by_text and bool(items))
+    certain = [
+        i
+        for i in items
+        if i.is_active is not False
+        and i.verification_status not in _NOT_CONFIRMED
+        and i.type != "intolerance"
+    ]
+    if certain:
+        item = certain[0]
+        status = "" if item.clinical_status else " [status not recorded]"
+        return Finding(
+            "met",
+            f"allergy to {name}: {_describe_allergy(item)}{status}{note}",
+            tuple(i.ref for i in certain[:3]),
+        )
+    if items:
+        item = items[0]
+        why = (
+            f"{item.clinical_status}"
+            if item.is_active is False
+            else "an intolerance, not an allergy"
+            if item.type == "intolerance"
+            else f"{item.verification_status}"
+        )
+        return Finding(
+            "unknown",
+            f"allergy to {name}: {_describe_allergy(item)} is {why}{note}",
+            (item.ref,),
+        )
+    category = terminology.concept(concept).category or "medication"
+    ruling_out = [item for item, scope in no_known if scope == "all" or scope == category]
+    if real:
+        found = absent(ctx, f"allergy to {name}", "allergies", len(real))
+        if found.result == "not-met" or not ruling_out:
+            return found
+    if ruling_out:
+        item = ruling_out[0]
+        return Finding(
+            "not-met", f"{item.code.label} ({item.ref}): no allergy to {name}", (item.ref,)
+        )
+    return Finding(
+        "unknown", f"no allergy list in the record, so an allergy to {name} cannot be ruled out"
+    )

@@ -1,0 +1,272 @@
+"""Allergies to named substances and current use of medication classes.
+
+- Allergy ("Known hypersensitivity to iodinated contrast", "Allergy to penicillin", "Soy allergy",
+  "Hypersensitivity for soya, eggs or peanuts"): `Kind.ALLERGY`, one leaf per substance the text
+  names (an any-of for a list). Only substances of the table below are read; a list with any
+  other item ("allergy to vancomycin or ascorbic acid"), the study drug, its excipients or
+  components, "severe" / "anaphylaxis" / "intolerance" leave words over and the bullet stays text.
+- Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
+  "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4"): `Kind.MEDICATION`,
+  the concept a class of `terminology/medications.json`; a window the text gives ("within 14 days
+  prior to dosing") is attached by the compiler. Words that make the use past ("prior",
+  "history", "previous") before the class leave the bullet to the prior-therapy rules or to text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import Match, any_substring
+
+# ---------------------------------------------------------------- allergy
+
+# Substances as criteria name them → allergen concept (terminology/allergens.json, or a drug
+# concept of medications.json).
+_SUBSTANCES: tuple[tuple[str, str], ...] = (
+    ("penicillin", r"penicillins?(?: antibiotics?)?"),
+    ("cephalosporin", r"cephalosporins?(?: antibiotics?)?"),
+    ("beta-lactam", r"(?:beta|β)[- ]?lactams?(?: antibiotics?)?"),
+    (
+        "local-anesthetic",
+        r"local (?:anesthetics?|anaesthetics?|anesthetic agents?|anaesthetic agents?"
+        r"|anesthesia|anaesthesia)",
+    ),
+    ("lidocaine", r"lidocaine|lignocaine|xylocaine"),
+    (
+        "nsaid",
+        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
+        r"(?: \(nsaids?\))?",
+    ),
+    ("ibuprofen", r"ibuprofen"),
+    ("aspirin", r"aspirin|acetylsalicylic acid(?: \(asa\))?"),
+    ("opioid", r"opioids?(?: (?:pain )?medications?| analgesics?)?|opiates?"),
+    ("morphine", r"morphine"),
+    ("vancomycin", r"vancomycin"),
+    ("propofol", r"propofol"),
+    ("metformin", r"metformin"),
+    ("misoprostol", r"misoprostol"),
+    ("tranexamic-acid", r"tranexamic acid(?: \(txa\))?|txa"),
+    (
+        "platinum-compound",
+        r"platinum(?:[- ](?:based|containing))? (?:compounds?|agents?|drugs?|salts?"
+        r"|chemotherapy)|platinum",
+    ),
+    (
+        "iodinated-contrast",
+        r"(?:iodinated|iodine[- ]based|iodine[- ]containing) (?:contrast|radiocontrast)"
+        r"(?: media| medium| materials?| agents?| dyes?)?",
+    ),
+    ("latex", r"latex"),
+    ("peanut", r"peanuts?"),
+    ("egg", r"eggs?"),
+    ("soy", r"soya?|soybeans?"),
+    ("milk", r"(?:cow'?s )?milk(?: products?| proteins?)?|dairy(?: products?)?"),
+    ("warfarin", r"warfarin"),
+    ("heparin", r"heparin"),
+)
+_SUBSTANCE_BY_NAME = tuple(
+    (concept, re.compile(rf"(?:{pattern})(?![\w-])")) for concept, pattern in _SUBSTANCES
+)
+_ALLERGY_WORD = (
+    r"(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|allergic reactions?|hypersensitivity reactions?)"
+)
+# "allergy to", "hypersensitivity or allergy to", "allergic to", "hypersensitive for".
+_LEAD = re.compile(
+    rf"(?<![\w-])(?:{_ALLERGY_WORD}(?: (?:or|and/or) {_ALLERGY_WORD})?"
+    r"|(?:allergic|hypersensitive)) (?:to|for|against|towards) (?:the )?"
+)
+# Between two listed substances.
+_SEPARATOR = re.compile(r"(?:,? (?:or|and/or|and) (?:to )?|, |/|,)")
+# "Soy allergy", "Vancomycin or tobramycin allergy": the list before the allergy word.
+_TRAILING = re.compile(rf" {_ALLERGY_WORD}(?![\w-])")
+_ALLERGY_TRIGGERS = any_substring(("allerg", "hypersensitiv"))
+
+
+def find_allergies(text: str) -> list[Match]:
+    if _ALLERGY_TRIGGERS.search(text) is None:
+        return []
+    found: list[Match] = []
+    for lead in _LEAD.finditer(text):
+        listed = _substance_list(text, lead.end())
+        if listed is not None:
+            concepts, end = listed
+            found.append(Match(_allergy_criterion(concepts), lead.start(), end))
+    for trailing in _TRAILING.finditer(text):
+        start = _list_before(text, trailing.start())
+        if start is not None:
+            concepts, begin = start
+            found.append(Match(_allergy_criterion(concepts), begin, trailing.end()))
+    return found
+
+
+def _substance_at(text: str, position: int) -> tuple[str, int] | None:
+    best: tuple[str, int] | None = None
+    for concept, pattern in _SUBSTANCE_BY_NAME:
+        match = pattern.match(text, position)
+        if match is not None and (best is None or match.end() > best[1]):
+            best = (concept, match.end())
+    return best
+
+
+def _substance_list(text: str, position: int) -> tuple[list[str], int] | None:
+    """The substances listed from ``position`` on ("soya, eggs or peanuts"), and where the
+    list ends; None when the first item is not a known substance."""
+    first = _substance_at(text, position)
+    if first is None:
+        return None
+    concepts, end = [first[0]], first[1]
+    while separator := _SEPARATOR.match(text, end):
+        item = _substance_at(text, separator.end())
+        if item is None:
+            break
+        concepts.append(item[0])
+        end = item[1]
+    return concepts, end
+
+
+def _list_before(text: str, end: int) -> tuple[list[str], int] | None:
+    """The substances listed right before ``end`` ("vancomycin or tobramycin"), read from the
+    start of the clause; None unless every word between is a substance or a separator."""
+    clause_start = max(text.rfind(c, 0, end) for c in ",;.:(") + 1
+    start = clause_start
+    while start < end and text[start] == " ":
+        start += 1
+    for begin in range(start, end):
+        if begin > start and text[begin - 1] not in " ":
+            continue
+        listed = _substance_list(text, begin)
+        if listed is not None and listed[1] == end:
+            return listed[0], begin
+    return None
+
+
+def _allergy_criterion(concepts: list[str]) -> Criterion:
+    leaves = tuple(
+        Criterion(Kind.ALLERGY, concept=concept, source_text=concept)
+        for concept in dict.fromkeys(concepts)
+    )
+    if len(leaves) == 1:
+        return leaves[0]
+    return Criterion(Kind.COMBINATION, children=leaves, combination="any-of")
+
+
+# ---------------------------------------------------------------- current medication
+
+_CYP = r"cyp ?3a(?:4(?:/5(?:/7)?)?)?"
+_KIND_WORDS = r"(?: (?:medications?|drugs?|agents?|therap(?:y|ies)|treatments?|regimens?))?"
+# (concepts, qualifiers, pattern): a class as criteria name it.
+_CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (
+        ("anticoagulant",),
+        ("therapeutic",),
+        r"(?:therapeutic|full|full-dose|therapeutic-dose) anti-?coagulation"
+        rf"(?: (?:therapy|treatment))?|therapeutic anti-?coagulants?{_KIND_WORDS}",
+    ),
+    (("oral-anticoagulant",), (), rf"oral anti-?coagula(?:nts?|tion){_KIND_WORDS}"),
+    (
+        ("anticoagulant",),
+        (),
+        rf"anti-?coagulants?{_KIND_WORDS}|anti-?coagulation(?: (?:therapy|treatment))?"
+        r"|anticoagulative medications?|anti-?coagulant medications?",
+    ),
+    (("warfarin",), (), r"warfarin(?: \(coumadin\))?|coumadin"),
+    (("heparin",), (), r"(?:unfractionated )?heparin(?: therapy| treatment)?"),
+    (
+        ("immunosuppressant",),
+        (),
+        r"(?:systemic )?immuno-?suppressive (?:medications?|drugs?|agents?|therap(?:y|ies)"
+        r"|treatments?|regimens?)|immuno-?suppressants?(?: (?:medications?|drugs?|agents?"
+        r"|therapy))?|immunosuppressors?",
+    ),
+    (("insulin",), (), r"insulin(?: therapy| treatment)?"),
+    (
+        ("strong-cyp3a4-inhibitor", "strong-cyp3a4-inducer"),
+        (),
+        rf"strong (?:{_CYP} )?(?:inhibitors? (?:or|and/or|and) (?:strong )?inducers?"
+        rf"|inducers? (?:or|and/or|and) (?:strong )?inhibitors?) of {_CYP}"
+        rf"|strong {_CYP} (?:inhibitors? (?:or|and/or|and) (?:strong )?(?:{_CYP} )?inducers?"
+        rf"|inducers? (?:or|and/or|and) (?:strong )?(?:{_CYP} )?inhibitors?)",
+    ),
+    (
+        ("strong-cyp3a4-inhibitor",),
+        (),
+        rf"strong {_CYP} inhibitors?|strong inhibitors? of {_CYP}",
+    ),
+    (
+        ("strong-cyp3a4-inducer",),
+        (),
+        rf"strong {_CYP} inducers?|strong inducers? of {_CYP}",
+    ),
+    (
+        ("antiepileptic",),
+        (),
+        r"anti-?epileptics?(?: (?:medications?|drugs?|agents?|therapy|treatment))?"
+        r"|anti-?convulsants?(?: (?:medications?|drugs?|agents?|therapy))?"
+        r"|anti-?seizure (?:medications?|drugs?)",
+    ),
+)
+# Words before a class that say it is used now ("current use of", "taking", "patients on"),
+# kept in the match because they are not filler elsewhere.
+_USE_BEFORE = re.compile(
+    r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )?"
+    r"(?:use|usage|intake|administration) of (?:an? |the )?$"
+    r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|takes|take|uses"
+    r"|use) (?:an? )?$"
+    r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) $"
+)
+_USE_AFTER = re.compile(r" (?:use|usage|users?|intake)(?![\w-])")
+# Words that make the use past or hypothetical: the bullet is not about current use.
+_NOT_CURRENT = re.compile(
+    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|discontinued"
+    r"|stopped|planned|planning|plan|intend|intends|expected|expectation|anticipated|need"
+    r"|needs|indicated|indication|candidate|contraindications?|recent|recently|before"
+    r"|preoperative|postoperative)\b"
+)
+_CLASS_PATTERNS = tuple(
+    (concepts, qualifiers, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"))
+    for concepts, qualifiers, pattern in _CLASSES
+)
+_MEDICATION_TRIGGERS = any_substring(
+    (
+        "coagula",
+        "warfarin",
+        "coumadin",
+        "heparin",
+        "immuno",
+        "insulin",
+        "cyp",
+        "epilep",
+        "convuls",
+        "seizure",
+    )
+)
+
+
+def find_medications(text: str) -> list[Match]:
+    if _MEDICATION_TRIGGERS.search(text) is None:
+        return []
+    found: list[Match] = []
+    for concepts, qualifiers, pattern in _CLASS_PATTERNS:
+        for match in pattern.finditer(text):
+            before = text[: match.start()]
+            clause = before[max(before.rfind(c) for c in ";.") + 1 :]
+            if _NOT_CURRENT.search(clause):
+                continue
+            start, end = match.start(), match.end()
+            if use := _USE_BEFORE.search(before):
+                start = use.start()
+            if after := _USE_AFTER.match(text, end):
+                end = after.end()
+            found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
+    return found
+
+
+def _medication_criterion(concepts: tuple[str, ...], qualifiers: tuple[str, ...]) -> Criterion:
+    leaves = tuple(
+        Criterion(Kind.MEDICATION, concept=concept, qualifiers=qualifiers, source_text=concept)
+        for concept in concepts
+    )
+    if len(leaves) == 1:
+        return leaves[0]
+    return Criterion(Kind.COMBINATION, children=leaves, combination="any-of")
