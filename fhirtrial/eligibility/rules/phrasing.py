@@ -69,6 +69,7 @@ _TESTED_HOW_REFUSAL = re.compile(
     r"|trimester|gestation\w*)\b"
 )
 
+_ABOUT_AGE = re.compile(r"\bage[ds]?\b|\bold\b|\byears?\b|\byrs\b")
 # (pattern, cheap triggers, whether the text must speak of age at all).
 PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (_AGE_MOMENT, (" at ", " upon ", " on ", " as of "), True),
@@ -80,7 +81,7 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
 
 def strip_phrasing(text: str) -> str:
     """The normalized text without the words `PHRASING_NOISE` and `_TESTED_HOW` cut out."""
-    about_age = "age" in text or " old" in text or "year" in text or "yrs" in text
+    about_age = bool(_ABOUT_AGE.search(text)) if "age" in text or "y" in text else False
     for pattern, triggers, needs_age in PHRASING_NOISE:
         if needs_age and not about_age:
             continue
