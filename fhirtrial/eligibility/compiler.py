@@ -48,20 +48,56 @@ _EXAMPLES_LEAD_IN = re.compile(r"\b(?:including|such as|e\.g\.|for example)\s*:?
 _ENDS_WITH_OR = re.compile(r"\b(?:or|and/or)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 _STARTS_WITH_OR = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
 _CONNECTIVE_ONLY = re.compile(r"^\s*(?:or|and|and/or)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
+# A bullet ending in "and" ("Prior chemotherapy and" / "Neuropathy grade >= 2"): the outline
+# split one requirement "A and B" in two.
+_ENDS_WITH_AND = re.compile(r"(?<![\w/])(?:and|&)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 
 
 def compile_outline(outline: Outline) -> list[CompiledNode]:
     compiled: list[CompiledNode] = []
     for roots in (outline.inclusion, outline.exclusion):
         joined = _joined_by_or(roots)
-        for node, or_ in zip(roots, joined, strict=True):
-            done = compile_node(node, partial=not or_)
-            if or_ and roots is outline.inclusion and done.criterion is not None:
-                # An alternative is not required on its own (top-level bullets are not grouped
-                # into an any-of): even a fully read one stays text for review.
-                done.criterion, done.needs_review = None, True
+        together = _joined_by_and(roots) if roots is outline.exclusion else [False] * len(roots)
+        for node, or_, and_ in zip(roots, joined, together, strict=True):
+            done = compile_node(node, partial=not (or_ or and_))
+            if (or_ and roots is outline.inclusion) or and_:
+                # An alternative is not required on its own, and one half of "A and B" does not
+                # exclude on its own (top-level bullets are not grouped into an any-of or an
+                # all-of): even a fully read one stays text for review.
+                _leave_as_text(done)
             compiled.append(done)
     return compiled
+
+
+def _joined_by_and(nodes: list[OutlineNode]) -> list[bool]:
+    """Which bullets an "and" at the end of one ("History of stroke and" / "Age > 70") or a
+    bullet that is only "AND" joins to the next: together they state one exclusion (A and B),
+    so neither half excludes on its own."""
+    joined = [False] * len(nodes)
+    for index, node in enumerate(nodes):
+        text = node.text
+        if _CONNECTIVE_ONLY.match(text) and text.strip()[:3].lower() == "and" and "/" not in text:
+            joined[index] = True
+            joined[max(index - 1, 0)] = True
+            if index + 1 < len(nodes):
+                joined[index + 1] = True
+        elif not node.children and _ends_with_and(text):
+            joined[index] = True
+            if index + 1 < len(nodes):
+                joined[index + 1] = True
+    return joined
+
+
+def _ends_with_and(text: str) -> bool:
+    stripped = text.rstrip().rstrip("-–—:;,.").rstrip()
+    if not stripped.endswith(("d", "D", "&")):
+        return False
+    return bool(_ENDS_WITH_AND.search(text))
+
+
+def _leave_as_text(node: CompiledNode) -> None:
+    if node.criterion is not None:
+        node.criterion, node.needs_review = None, True
 
 
 def _joined_by_or(nodes: list[OutlineNode]) -> list[bool]:
@@ -115,7 +151,7 @@ def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Cr
         (node.section == "inclusion" and not node.exclude) or (exclusion and not node.children)
     )
     partial = partial and node.section == "inclusion" and not node.exclude
-    reading = read_text(node.text, exclusion=exclusion, partial=read_in_part)
+    reading = read_text(node.text, exclusion=exclusion, partial=read_in_part, section=node.section)
     criterion = reading.criterion
     children_partial = (
         partial
@@ -130,6 +166,11 @@ def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Cr
     read_as_inclusion = not any(c.section == "exclusion" and c.exclude for c in node.children)
     readings = [full for _, full in compiled_children] if read_as_inclusion else None
     combination, threshold = combination_of(node, readings)
+    if combination != "all-of" and len(children) > 1:
+        # "any of: - A and - B - C": A and B hold together; neither is an alternative alone.
+        for child, and_ in zip(children, _joined_by_and(node.children), strict=True):
+            if and_:
+                _leave_as_text(child)
     needs_review = (criterion is None or has_residue(criterion)) and (
         not children or not _is_pure_lead_in(node.text)
     )

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
-from fhirtrial.eligibility.outline import unescape_markdown
+from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
     WINDOW_UNITS,
@@ -35,6 +35,14 @@ from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
 from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.phrasing import (
+    Consequence,
+    consequence,
+    has_negation,
+    names_any_malignancy,
+    negate,
+    strip_phrasing,
+)
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -101,12 +109,18 @@ class Reading:
     """The text understood in full, or None: what `compile_text` gives without ``partial``."""
 
 
-def read_text(text: str, *, exclusion: bool = False, partial: bool = False) -> Reading:
-    """`compile_text`, keeping the full reading for a caller that needs both."""
+def read_text(
+    text: str, *, exclusion: bool = False, partial: bool = False, section: Section | None = None
+) -> Reading:
+    """`compile_text`, keeping the full reading for a caller that needs both.
+
+    ``section``: the list the bullet stands in, when known. It decides what "… are excluded"
+    means in a bullet read as an inclusion (`rules.phrasing.consequence`): NOT the rest in the
+    inclusion list, the rest itself under an exclusion lead-in; unknown, the bullet stays text."""
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
-    full = _compile_normalized(normalized, text, exclusion=exclusion)
+    full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
     if full is not None or not partial:
         return Reading(full, full)
     if exclusion:
@@ -119,7 +133,9 @@ def _compile_clause(clause: str) -> Criterion | None:
     return _compile_normalized(clause, clause, exclusion=True)
 
 
-def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
+def _compile_normalized(
+    normalized: str, text: str, *, exclusion: bool, section: Section | None = None
+) -> Criterion | None:
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
     if has_any(normalized, NOISE_TRIGGERS):
@@ -127,6 +143,9 @@ def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Crite
     for pattern, triggers in MORE_NOISE:
         if has_any(normalized, triggers):
             normalized = pattern.sub("", normalized)
+    normalized = strip_phrasing(normalized)
+    if (said := consequence(normalized)) is not None:
+        return _with_consequence(said, text, exclusion=exclusion, section=section)
     prefix: Criterion | None = None
     if branch := _BRANCH_PREFIX.match(normalized):
         prefix = _assemble(normalize(branch["cond"]), exclusion=False)
@@ -150,6 +169,30 @@ def _compile_normalized(normalized: str, text: str, *, exclusion: bool) -> Crite
     if prefix is not None:
         main = _combine([prefix, main], "all-of")
     return evolve(main, source_text=text)
+
+
+def _with_consequence(
+    said: Consequence, text: str, *, exclusion: bool, section: Section | None
+) -> Criterion | None:
+    """A bullet that ends by saying what happens to whom the rest describes ("… would be
+    excluded", "… will be included in the study"): the rest, read for the list it stands in.
+
+    "… are excluded" is the rest itself in an exclusion list (or under an exclusion lead-in);
+    in an inclusion list it is an exclusion stated there: NOT its exclusion reading. "… will be
+    included" in an exclusion list, a negation in the rest ("Patients without HIV are excluded":
+    the exclusion reading would drop it) or an unknown list leave the bullet text."""
+    in_exclusion = exclusion or section == "exclusion"
+    if has_negation(said.rest) or (in_exclusion and not said.excludes):
+        return None
+    if said.excludes and not in_exclusion and section != "inclusion":
+        return None
+    negative = said.excludes and not in_exclusion
+    read = _compile_normalized(said.rest, text, exclusion=exclusion or negative)
+    if read is None or names_any_malignancy(read):
+        return None
+    if negative:
+        read = negate(read)
+    return None if read is None else evolve(read, source_text=text)
 
 
 def _conditional_last_clause(main: Criterion, condition: Criterion) -> Criterion:

@@ -837,6 +837,7 @@ _EXCLUDED_PHRASE = re.compile(
     r"(?:excluded|ineligible|not eligible)(?: from (?:participation in )?(?:participation|"
     r"(?:this|the) (?:clinical )?(?:study|trial|protocol)))?"
 )
+_NEGATED_SUBJECT = re.compile(r"\b(?:no|not|non|without|never|free|negative|neither|nor)\b")
 _NURSING_SUBJECT = re.compile(
     r"(?:(?<=pregnant)|(?<=lactating)|(?<=nursing)|(?<=feeding))( (?:woman|women|mothers?"
     r"|females?|ladies|lady|patients?|participants?|subjects?))\b"
@@ -855,10 +856,13 @@ _UNRULED_SUSPICION = re.compile(
 _HISTORY_OF_BEFORE = re.compile(r"(?:\b(?:a )?(?:known |prior |past |previous )?history of )$")
 # A future pregnancy ("or planning to become pregnant within 6 months …") is another item of
 # the list: its words to the end of the main clause are residue, never a part.
+_FUTURE_VERB = r"(?:plan\w*|intend\w*|intention|wish\w*|desir\w*|expect\w*|trying|seek\w*)"
 _FUTURE_PREGNANCY = re.compile(
-    r"(?:,\s*|\s)(?:or|and/or)\s+(?:(?:those|women|patients|participants|subjects) )?"
-    r"(?:(?:who|that) (?:are|is) )?(?:plan\w*|intend\w*|intention|wish\w*|desir\w*|expect\w*"
-    r"|trying|seek\w*) (?:on |of |to )?(?:becom\w*|get\w*|be) pregnant\b.*$"
+    r"(?:,\s*|\s|/\s*)(?:or|and/or)\s+(?:(?:those|women|patients|participants|subjects) )?"
+    rf"(?:(?:who|that) (?:are |is )?)?(?:(?:actively|currently) )?(?:(?:a|an|the) )?{_FUTURE_VERB}"
+    rf"(?:/{_FUTURE_VERB})* (?:on |of |to |for )?(?:(?:becom\w*|get\w*|be) pregnant\b"
+    r"|(?:have )?(?:a |another )?pregnancy\b).*$"
+    r"|(?:,\s*|\s)(?:or|and/or)\s+(?:(?:a|the) )?(?:planned|prepar\w* for(?: a)?) pregnancy\b.*$"
 )
 _ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or|and)\s+|\s*,\s*|\s+(?:or|and/or|and)\s+|/")
 # Words that, in an item not understood, could reach the parts next to it ("HIV or hepatitis
@@ -940,7 +944,7 @@ def sufficient_parts(
     clause, rest = normalized[:end], normalized[end:]
     if because := _BECAUSE.search(clause):
         clause = clause[: because.start()]  # a justification: says nothing about who
-    future = _FUTURE_PREGNANCY.search(clause) if "pregnant" in clause else None
+    future = _FUTURE_PREGNANCY.search(clause) if "pregnan" in clause else None
     if future:
         clause = clause[: future.start()]  # another item: residue
     suspected = _UNRULED_SUSPICION.search(clause)
@@ -950,7 +954,10 @@ def sufficient_parts(
         return None
     if _STOPPED_NURSING.search(normalized) or not _rest_is_harmless(rest):
         return None
-    clause = _EXCLUDED_PHRASE.sub("", clause)
+    said_excluded = _EXCLUDED_PHRASE.sub("", clause)
+    if said_excluded != clause and _NEGATED_SUBJECT.search(said_excluded):
+        return None  # "Patients without HIV will be excluded": the negation is what excludes
+    clause = said_excluded
     if has_any(clause, ("pregnant", "feeding", "nursing", "lactating")):
         clause = _NURSING_SUBJECT_BEFORE.sub("", _NURSING_SUBJECT.sub("", clause))
     clause = clause.strip(" ,")
