@@ -268,17 +268,38 @@ def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, floa
     return None
 
 
-def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
-    matches = ctx.facts.observations.find(criterion.concept or "")
-    name = display(criterion.concept)
-    usable = [
-        o for o in matches.items if isinstance(o.value, Quantity) and o.value.value is not None
+# Blood pressure as the FHIR vital-signs profile writes it: a panel (85354-9) whose components
+# are the systolic (8480-6) and diastolic (8462-4) pressures; EHRs also send either alone.
+_BP_COMPONENTS = {"systolic-bp": "8480-6", "diastolic-bp": "8462-4"}
+
+
+def _quantities(ctx: EvalContext, concept: str) -> list[tuple[ObservationItem, Quantity]]:
+    """The results of a measurement that carry a number, newest first."""
+    matches = ctx.facts.observations.find(concept)
+    found = [
+        (o, o.value)
+        for o in matches.items
+        if isinstance(o.value, Quantity) and o.value.value is not None
     ]
+    component_code = _BP_COMPONENTS.get(concept)
+    if component_code is None:
+        return found
+    for item in ctx.record.observations:
+        component = item.component(LOINC, component_code)
+        value = None if component is None else component.value
+        if isinstance(value, Quantity) and value.value is not None and item.value is None:
+            found.append((item, value))
+    order = {id(o): position for position, o in enumerate(ctx.record.observations)}
+    return sorted(found, key=lambda pair: order.get(id(pair[0]), len(order)))
+
+
+def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
+    name = display(criterion.concept)
+    usable = _quantities(ctx, criterion.concept or "")
     if not usable:
         return Finding("unknown", f"no {name} result recorded")
-    item = usable[0]
-    quantity = item.value
-    assert isinstance(quantity, Quantity) and quantity.value is not None
+    item, quantity = usable[0]
+    assert quantity.value is not None
     loinc = next(iter(item.code.codes_in(LOINC)), None)
     unit = quantity.code or quantity.unit
     stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
@@ -291,7 +312,9 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"{stated_value}: no reference range, so × ULN cannot be computed",
                 (item.ref,),
             )
-        uln_value = convert(uln.value, uln.code or uln.unit, unit, loinc=loinc)
+        uln_value = convert(
+            uln.value, uln.code or uln.unit, unit, loinc=loinc, concept=criterion.concept
+        )
         if uln_value is None:
             return Finding(
                 "unknown", f"{stated_value}: ULN unit {uln.unit} not comparable", (item.ref,)
@@ -303,7 +326,7 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     else:
         target_unit = criterion.unit
         value = (
-            convert(quantity.value, unit, target_unit, loinc=loinc)
+            convert(quantity.value, unit, target_unit, loinc=loinc, concept=criterion.concept)
             if target_unit
             else quantity.value
         )

@@ -1,7 +1,11 @@
-"""UCUM unit conversion for the quantities criteria compare (labs, doses, ages).
+"""UCUM unit conversion for the quantities criteria compare (labs, vital signs, doses, ages).
 
-Only conversions that hold for every analyte are here (mass, volume, count per volume); the
-molar ↔ mass conversions depend on the analyte and are given per LOINC code.
+Only conversions that hold for every analyte are here (mass, volume, count per volume, pounds
+and kilograms); the molar ↔ mass conversions depend on the analyte and are given per LOINC code
+and per criterion concept (a molar mass, exact). HbA1c in mmol/mol (IFCC) and in % (NGSP) are
+related by the IFCC–NGSP master equation, the one conversion that is not a factor. Anything
+else — an analyte without a known molar mass (triglycerides), a unit not listed — is ``None``:
+the caller answers "unknown", never a guess.
 """
 
 from __future__ import annotations
@@ -67,6 +71,15 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mg": ("mass", 1.0),
     "g": ("mass", 1000.0),
     "ug": ("mass", 0.001),
+    "kg": ("mass", 1e6),
+    "[lb_av]": ("mass", 453592.37),
+    # blood pressure, base mm[Hg]
+    "mm[Hg]": ("pressure", 1.0),
+    # rates (heart rate), base /min
+    "/min": ("rate", 1.0),
+    "{beats}/min": ("rate", 1.0),
+    # HbA1c in IFCC units (affine to %: `_HBA1C`)
+    "mmol/mol": ("ifcc", 1.0),
 }
 
 # g/L per mol/L for analytes reported in either (molar mass): creatinine, bilirubin.
@@ -77,7 +90,27 @@ _MOLAR_MASS = {
     "2339-0": 180.16,  # glucose, blood
     "17861-6": 40.078,  # calcium
     "19123-9": 24.305,  # magnesium
+    "1558-6": 180.16,  # fasting glucose
+    "2093-3": 386.65,  # cholesterol
+    "2089-1": 386.65,  # cholesterol in LDL
+    "13457-7": 386.65,
+    "18262-6": 386.65,
+    "2085-9": 386.65,  # cholesterol in HDL
 }
+# The same by criterion concept: a result found by its words (a local code) still converts.
+_CONCEPT_MOLAR_MASS = {
+    "creatinine": 113.12,
+    "bilirubin": 584.66,
+    "glucose": 180.16,
+    "fasting-glucose": 180.16,
+    "calcium": 40.078,
+    "magnesium": 24.305,
+    "total-cholesterol": 386.65,
+    "ldl-cholesterol": 386.65,
+    "hdl-cholesterol": 386.65,
+}
+# HbA1c: NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (IFCC–NGSP master equation).
+_HBA1C_CODES = frozenset({"4548-4", "17856-6", "59261-8"})
 
 _SPELLINGS = {
     "mg/dl": "mg/dL",
@@ -87,6 +120,13 @@ _SPELLINGS = {
     "x10^9/L": "10*9/L",
     "x10E3/uL": "10*3/uL",
     "10^3/uL": "10*3/uL",
+    "mmHg": "mm[Hg]",
+    "mm Hg": "mm[Hg]",
+    "beats/min": "/min",
+    "bpm": "/min",
+    "lb": "[lb_av]",
+    "lbs": "[lb_av]",
+    "[lb_us]": "[lb_av]",
 }
 
 
@@ -98,9 +138,17 @@ def canonical(unit: str | None) -> str | None:
 
 
 def convert(
-    value: float, from_unit: str | None, to_unit: str | None, *, loinc: str | None = None
+    value: float,
+    from_unit: str | None,
+    to_unit: str | None,
+    *,
+    loinc: str | None = None,
+    concept: str | None = None,
 ) -> float | None:
-    """``value`` in ``to_unit``, or ``None`` when the units are unknown or incompatible."""
+    """``value`` in ``to_unit``, or ``None`` when the units are unknown or incompatible.
+
+    ``loinc`` (the result's code) or ``concept`` (the criterion's) name the analyte for the
+    conversions that depend on it (molar ↔ mass, HbA1c mmol/mol ↔ %)."""
     source, target = canonical(from_unit), canonical(to_unit)
     if source == target:
         return value
@@ -111,7 +159,13 @@ def convert(
         return None
     if a[0] == b[0]:
         return value * a[1] / b[1]
-    molar_mass = _MOLAR_MASS.get(loinc or "")
+    if concept == "hba1c" or loinc in _HBA1C_CODES:
+        if a[0] == "ifcc" and b[0] == "fraction":
+            return (0.09148 * value * a[1] + 2.152) / b[1]
+        if a[0] == "fraction" and b[0] == "ifcc":
+            return (value * a[1] - 2.152) / 0.09148 / b[1]
+        return None
+    molar_mass = _MOLAR_MASS.get(loinc or "") or _CONCEPT_MOLAR_MASS.get(concept or "")
     if molar_mass is None:
         return None
     if a[0] == "mol/vol" and b[0] == "mass/vol":

@@ -1,36 +1,66 @@
-"""Laboratory thresholds (LOINC): counts, chemistry, × ULN, LVEF."""
+"""Laboratory thresholds and vital signs (LOINC): counts, chemistry, × ULN, LVEF, blood
+pressure, heart rate, body weight.
+
+A measurement is read from its name: the words after it ("level", "concentration of", ":")
+and then one value expression — a bound ("≥ 1,500/µL", "< 3 × ULN"), a range ("between 9 and 13
+g/dL", "5.7 - 6.4%"), two bounds ("< 110 or > 180 mmHg", "≥ 8.0% and ≤ 12.0%") or "7.0% or
+more". Units are converted to the lab's canonical unit only where the factor is exact (a count
+per µL and per L, g/L and g/dL, pounds and kilograms); a unit the rules do not know leaves the
+text unread. The time the value was taken ("at screening", "baseline", "preoperative") adds
+nothing a record decides and is read with it; a parenthesised restatement in another unit
+("HbA1c > 47 mmol/mol (> 6.4%)") must agree with the first reading.
+
+A word naming the disorder a threshold defines ("Renal insufficiency (GFR < 30 mL/min)",
+"Adequate renal function: creatinine ≤ 1.5 mg/dL", "uncontrolled hypertension (systolic > 160
+or diastolic > 100 mmHg)") is read as that threshold: the label is matched with the criterion of
+the first measurement it introduces, which the compiler then merges with it.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
-from fhirtrial.eligibility.rules.base import CMP, NUMBER, Match, comparator, has_any, to_number
+from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
+from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
+_MICRO = "[µμu]"
 _LAB_NAMES: tuple[tuple[str, str], ...] = (
-    ("anc", r"absolute neutrophil(?:ic)? count(?: \(anc\))?|\banc\b|neutrophil count|neutrophils"),
-    ("platelets", r"platelets? count|platelets"),
-    ("hemoglobin", r"ha?emoglobin(?: level)?|\bhgb\b"),
-    ("wbc", r"white blood cell count(?: \(wbc\))?|\bwbc\b|leukocytes"),
+    (
+        "anc",
+        r"absolute neutrophil(?:ic)? count(?: \(anc\))?|\banc\b|neutrophil count|neutrophils"
+        r"|absolute neutrophils",
+    ),
+    ("platelets", r"platelets? counts?(?: \(plt\))?|platelets|\bplt\b"),
+    ("hemoglobin", r"ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b|\bhb\b"),
+    (
+        "wbc",
+        r"white blood cells?(?: count)? ?(?:\(wbc\))?(?: count)?|\bwbc\b(?: count)?|leukocytes",
+    ),
     (
         "creatinine-clearance",
-        r"(?:measured |calculated |estimated )?creat(?:inine|ine) clearance(?: \(crcl\))?"
-        r"(?: \(cockcroft[- ]and[- ]gault\)| \(cockcroft-gault\))?|\bcrcl\b",
+        r"(?:measured |calculated |estimated )?(?:plasma )?creat(?:inine|ine) clearance"
+        r"(?: \[crcl\]| \(crcl\))?(?: \(cockc?roft[- ]and[- ]gault\)| \(cockc?roft-gault\)"
+        r"| \(cockc?roft ?& ?gault\))?|(?:calculated |estimated )?\bcrcl\b"
+        r"(?: \(cockc?roft(?: ?& ?| and |-)gault\))?",
     ),
-    ("creatinine", r"(?:serum )?creatinine(?! clearance)"),
+    ("creatinine", r"(?:serum )?creatinine(?! clearance| phosphokinase| kinase)|\bs?cr\b"),
     ("bilirubin", r"(?:serum )?(?:total )?(?:serum )?bilirubin(?:\.total)?"),
-    ("alkaline-phosphatase", r"alkaline phosphatase"),
+    ("alkaline-phosphatase", r"alkaline phosphatase(?: \(alp\))?|\balp\b"),
     (
         "ast",
-        r"aspartate (?:amino ?transferase|aminotransferase)(?: \((?:ast"
+        r"aspartate (?:amino ?transferase|aminotransferase|transaminase) ?(?:\((?:ast"
         r"|asat)\))?(?: \(sgot\))?|\bast\b(?: \(sgot\))?|\basat\b|\bsgot\b",
     ),
     (
         "alt",
-        r"alanine (?:amino ?transferase|aminotransferase)(?: \((?:alt"
+        r"alanine (?:amino ?transferase|aminotransferase|transaminase) ?(?:\((?:alt"
         r"|alat)\))?(?: \(sgpt\))?|\balt\b(?: \(sgpt\))?|\balat\b|\bsgpt\b",
     ),
-    ("lvef", r"left ventricular ejection fraction(?: \(lvef\))?|\blvef\b"),
+    (
+        "lvef",
+        r"(?:left ventricular |cardiac )?ejection fraction(?: \((?:lvef|ef)\))?|\blvef\b",
+    ),
     ("lymphocytes", r"(?:absolute )?lymphocyte count(?: \(alc\))?|\balc\b|lymphocytes"),
     ("inr", r"international normali[sz]ed ratio(?: \(inr\))?|\binr\b"),
     (
@@ -39,77 +69,89 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ),
     ("lipase", r"(?:serum )?lipase"),
     ("amylase", r"(?:serum )?amylase"),
-    ("hba1c", r"ha?emoglobin a1c(?: \(hba1c\))?|\bhba1c\b|glycated ha?emoglobin(?: \(hba1c\))?"),
-    ("glucose", r"(?<!fasting )(?:serum |plasma |blood )?glucose(?! tolerance)"),
+    (
+        "hba1c",
+        r"(?:ha?emoglobin a ?1 ?c|glyc(?:at|osyl)ated ha?emoglobin(?: a1c)?)(?: \(hba1c\))?"
+        r"|\bhba1c\b|\ba1c\b",
+    ),
+    (
+        "fasting-glucose",
+        r"fasting (?:serum |plasma |blood )?glucose(?: concentration| level)?"
+        r"(?: \((?:fpg|fbg)\))?|\bfpg\b|\bfbg\b",
+    ),
+    (
+        "glucose",
+        r"(?<!fasting )(?<!hour )(?<!load )(?:random )?(?:serum |plasma |blood )?glucose"
+        r"(?! tolerance| load| monitor| solution|-6)(?: concentration)?",
+    ),
     ("albumin", r"(?:serum )?albumin(?! ?(?:/|to|creatinine))"),
     ("potassium", r"(?:serum )?potassium"),
-    ("sodium", r"(?:serum )?sodium"),
-    ("calcium", r"(?:serum )?(?:corrected )?calcium"),
-    ("magnesium", r"(?:serum )?magnesium"),
+    ("sodium", r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)"),
+    ("calcium", r"(?:serum )?(?:corrected )?calcium(?! channel)"),
+    ("magnesium", r"(?:serum )?magnesium(?! oxide| sulfate| sulphate)"),
     ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
     (
         "egfr-lab",
-        r"(?:estimated )?glomerular filtration rate(?: \((?:e?gfr)\))?|\begfr\b|\bgfr\b",
+        r"(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
+        r"|(?:estimated )?\bgfr\b",
     ),
     ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
     # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
-    ("qtc", r"\bqtc\b(?: interval)?|corrected qt interval(?: \(qtc\))?"),
-)
-_ULN = (
-    r"(?P<uln>(?:x|times)?\s*(?:the\s*)?(?:institutional |upper )*(?:upper limit of (?:the )?"
-    r"(?:institutional )?normal(?: range)?|upper limit normal|uln|iuln)(?: \((?:uln|iuln)\))?"
-    r"(?: \(upper limit for normal\))?(?: for the (?:reference )?lab)?(?: for the reference lab)?)"
-)
-_UNIT = (
-    r"(?P<unit>x\s*10\^?9\s*/\s*l|x\s*109/l|x\s*10\^?3\s*/\s*(?:ul|µl|mcl|mm3|mm\^3)|"
-    r"/\s*(?:mcl|µl|ul|microl|mm3|mm\^3|mm\(3\)|l)|cells/(?:mm3|mm\^3|ul|µl|mcl)|g/dl|g/l|mg/dl|"
-    r"µmol/l|umol/l|mmol/l|meq/l|ml/min(?:/1\.73 ?m(?:2|\^2|²))?|ml/minute(?:/1\.73 ?m2)?|ml min|%|"
-    r"k/ul|kg/m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l|µiu/ml|uiu/ml)?(?![\w/])"
-)
-_LINK = r"(?:\s*(?:must be|must|of|is|level|count|:)?\s*)"
-_VALUE = rf"{CMP}\s*{NUMBER}\s*(?:{_ULN}|{_UNIT})"
-_AST = r"(?:aspartate amino ?transferase|ast|sgot|asat)(?: \((?:ast|sgot|ast or sgot)\))?"
-_ALT = r"(?:alanine amino ?transferase|alt|sgpt|alat)(?: \((?:alt|sgpt|alt or sgpt)\))?"
-_AST_ALT = re.compile(
-    rf"\b(?:{_AST}\s*(?:/|and|or|and/or)\s*{_ALT}|{_ALT}\s*(?:/|and|or|and/or)\s*{_AST}){_LINK}"
-    rf"(?:{CMP}\s*{NUMBER}\s*(?:{_ULN}|{_UNIT}))"
-)
-_PATTERNS = tuple(
-    (concept, re.compile(rf"(?P<name>{names}){_LINK}{_VALUE}")) for concept, names in _LAB_NAMES
-)
-# Cheap pre-check: only texts naming a lab are scanned with the full patterns. Names found
-# anywhere are a substring test; the regex (it tries every position) has the ones that must
-# stand alone.
-_LAB_STEMS = (
-    *("neutrophil", "platelet", "moglobin", "white blood", "leukocyte", "creatin", "bilirubin"),
-    *("phosphatase", "aminotransferase", "amino transferase", "sgot", "sgpt", "ejection fraction"),
-    *("lymphocyte", "thromboplastin", "lipase", "amylase", "a1c", "glycated", "glucose", "albumin"),
-    *("potassium", "sodium", "calcium", "magnesium", "thyroid stimulating", "thyroid-stimulating"),
-    *("glomerular", "body mass"),
-)
-_LAB_WORD = re.compile(
-    r"\b(?:anc|hgb|wbc|ast|alt|asat|alat|lvef|crcl|alc|inr|tsh|bmi)\b|ptt\b|gfr\b|\bqtc"
-)
-_ULN_ONLY = tuple(
+    ("qtc", r"\bqtc\b(?: interval)?(?! ?f)|corrected qt interval(?: \(qtc\))?(?! ?f)"),
+    ("total-cholesterol", r"(?:serum )?total cholesterol(?: level)?"),
     (
-        concept,
-        re.compile(
-            rf"(?P<name>{names}){_LINK}{CMP}\s*(?:the )?(?:institutional )?"
-            rf"(?:upper limit of (?:the )?(?:institutional )?normal|uln)\b"
-        ),
-    )
-    for concept, names in _LAB_NAMES
+        "ldl-cholesterol",
+        r"low[- ]density lipoprotein(?: cholesterol)?(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b"
+        r"(?: cholesterol)?|cholesterol[- ]ldl|cholesterol level ldl",
+    ),
+    (
+        "hdl-cholesterol",
+        r"high[- ]density lipoprotein(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b"
+        r"(?: cholesterol)?",
+    ),
+    ("triglycerides", r"(?:serum )?triglycerides?"),
+    ("crp", r"c[- ]reactive protein(?: \(crp\))?|\bcrp\b"),
+    (
+        "cd4",
+        r"(?:cluster of differentiation 4 \(cd4\)|\bcd4\+?)(?: t[- ]cell| lymphocyte)?"
+        r"(?: counts?)?",
+    ),
+    # Vital signs (LOINC vital-signs codes). The organ a pressure is measured in must not be
+    # another one's: `_OTHER_PRESSURE` is checked before these names.
+    (
+        "systolic-bp",
+        r"(?:systolic (?:blood |arterial )?(?:pressure|bp)(?: \(sbp\))?|\bsbp\b"
+        r"|blood pressure,? systolic|systolic\b(?! (?:dysfunction|function|excursion|heart)))",
+    ),
+    (
+        "diastolic-bp",
+        r"(?:diastolic (?:blood |arterial )?(?:pressure|bp)(?: \(dbp\))?|\bdbp\b"
+        r"|blood pressure,? diastolic|diastolic\b(?! (?:dysfunction|function|septal|heart)))",
+    ),
+    ("heart-rate", r"(?:heart rate|pulse rate)(?: \((?:hr|pr)\))?|\bhr\b"),
+    (
+        "body-weight",
+        r"(?:(?:total |current )?body weight|(?<!fetal )(?<!ideal )(?<!birth )\bweight\b"
+        r"(?![- ](?:loss|gain|change|stable|fluctuation|for|bearing|based))|weighing)",
+    ),
 )
+# Names of pressures measured elsewhere than the arm (pulmonary artery, intracranial, eye...).
+_OTHER_PRESSURE = re.compile(
+    r"(?:pulmonary|intracranial|intra-?ocular|portal|ventricular|venous|wedge|artery|atrial"
+    r"|abpm|24-h|ambulatory|mean|orthostatic|postural|\bpa|\brv)\W*(?:\w+\W+){0,2}$"
+)
+_VITALS = frozenset({"systolic-bp", "diastolic-bp", "heart-rate", "body-weight"})
+_NAMES = {concept: re.compile(names) for concept, names in _LAB_NAMES}
 # Substrings every match of a lab's names contains (the prefilter before its patterns).
 _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "anc": ("neutrophil", "anc"),
-    "platelets": ("platelet",),
-    "hemoglobin": ("moglobin", "hgb"),
+    "platelets": ("platelet", "plt"),
+    "hemoglobin": ("moglobin", "hgb", "hb"),
     "wbc": ("white blood", "wbc", "leukocytes"),
     "creatinine-clearance": ("clearance", "crcl"),
-    "creatinine": ("creatinine",),
+    "creatinine": ("creatinine", "cr"),
     "bilirubin": ("bilirubin",),
-    "alkaline-phosphatase": ("alkaline phosphatase",),
+    "alkaline-phosphatase": ("alkaline phosphatase", "alp"),
     "ast": ("aspartate", "ast", "asat", "sgot"),
     "alt": ("alanine", "alt", "alat", "sgpt"),
     "lvef": ("ejection fraction", "lvef"),
@@ -118,7 +160,8 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "aptt": ("thromboplastin", "ptt"),
     "lipase": ("lipase",),
     "amylase": ("amylase",),
-    "hba1c": ("a1c", "glycated"),
+    "hba1c": ("a1c", "a 1 c", "glycated", "glycosylated"),
+    "fasting-glucose": ("fasting", "fpg", "fbg"),
     "glucose": ("glucose",),
     "albumin": ("albumin",),
     "potassium": ("potassium",),
@@ -129,23 +172,134 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "egfr-lab": ("glomerular", "gfr"),
     "bmi": ("bmi", "body mass"),
     "qtc": ("qtc", "corrected qt"),
+    "total-cholesterol": ("cholesterol",),
+    "ldl-cholesterol": ("ldl", "low density", "low-density"),
+    "hdl-cholesterol": ("hdl", "high density", "high-density"),
+    "triglycerides": ("triglycerid",),
+    "crp": ("reactive protein", "crp"),
+    "cd4": ("cd4",),
+    "systolic-bp": ("systolic", "sbp"),
+    "diastolic-bp": ("diastolic", "dbp"),
+    "heart-rate": ("heart rate", "pulse rate", "hr"),
+    "body-weight": ("weight", "weighing"),
 }
-_CELLS_PER_UL = {
-    "/mcl",
-    "/µl",
-    "/ul",
-    "/microl",
-    "/mm3",
-    "/mm^3",
-    "/mm(3)",
-    "cells/mm3",
-    "cells/mm^3",
-    "cells/ul",
-    "cells/µl",
-    "cells/mcl",
+_TRIGGER_WORDS = tuple(
+    sorted(
+        {t for triggers in _NAME_TRIGGERS.values() for t in triggers}
+        | {"bp", "blood pressure", "mmhg", "mm hg", "transaminase"}
+    )
+)
+# Comparators as normalize() leaves them, and the words and signs it does not replace.
+_CMP_WORDS: dict[str, Comparator] = {
+    "<=": "<=",
+    ">=": ">=",
+    "<": "<",
+    ">": ">",
+    "=": "=",
+    "≦": "<=",
+    "≧": ">=",
+    "＜": "<",
+    "＞": ">",
+    "superior to": ">",
+    "inferior to": "<",
+    "greater that": ">",
+    "less that": "<",
+    "more then": ">",
+    "exceeds": ">",
+    "exceed": ">",
+    "equal or greater than": ">=",
+    "equal or more than": ">=",
+    "greater or equal to": ">=",
+    "equal or less than": "<=",
+    "less or equal to": "<=",
 }
-# mmol/L per mg/dL (10 / molar mass) for the chemistry protocols write in either unit.
-_MG_DL_PER_MMOL_L = {"glucose": 18.016, "calcium": 4.008, "magnesium": 2.431}
+_CMP = "|".join(re.escape(w) for w in sorted(_CMP_WORDS, key=len, reverse=True))
+_NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+_MLMIN = (
+    r"ml\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*(?:m(?:2|\^2|²)?|sq\.? ?m))?"
+    r"|ml per min(?:ute)?(?: per 1\.73 ?m(?:2|\^2|²))?"
+    r"|milliliters per minute(?: per 1\.73 (?:meters squared|square meters?)"
+    r"(?: of body surface area)?)?(?: \(ml/min/1\.73 ?m(?:2|\^2|²)\))?|ml min"
+)
+_UNIT_ALTERNATIVES = (
+    rf"x\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*\^?\s*3\s*/\s*(?:{_MICRO}l|mcl|mm3"
+    rf"|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
+    rf"|cells\s*/\s*(?:mm3|mm\^3|mm³|{_MICRO}l|mcl)"
+    rf"|/\s*(?:mcl|{_MICRO}l|microl(?:iter|itre)?|mm3|mm\^3|mm\(3\)|mm³|l)|/\s*㎕|㎕"
+    rf"|per\s+(?:{_MICRO}l|mm3|mm³|microl(?:iter|itre)?)"
+    rf"|g\s*/\s*dl|gm\s*/\s*dl|gr\s*/\s*dl|gm?\s*%|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l"
+    rf"|{_MICRO}mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
+    rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
+    rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
+    rf"|kilograms?|kg|lbs?\.?|pounds"
+)
+
+
+def _unit(name: str) -> str:
+    return rf"(?P<{name}>{_UNIT_ALTERNATIVES})(?![\w/])"
+
+
+_ULN_WORDS = (
+    r"(?:the\s*)?(?:institutional |upper )*(?:upper limits? of (?:the )?(?:institutional )?"
+    r"normal(?: range| value| limit)?|upper (?:limit )?normal(?: value| limit)?|upper normal limit"
+    r"|maximum normal value|uln|iuln)(?: \((?:uln|iuln)\))?(?: \(upper limit for normal\))?"
+    r"(?: for the (?:reference )?lab)?"
+)
+_ULN = rf"(?P<uln>(?:x|times)?\s*{_ULN_WORDS})"
+# Words between a lab's name and its value.
+_LINK = re.compile(
+    r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
+    r"|count|of|is|are|at screening|at baseline)\b|\s*[:=])*\s*"
+)
+_SINGLE = re.compile(rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')}|(?![\w/]))")
+_ULN_ONLY = re.compile(rf"(?P<cmp>{_CMP})\s*{_ULN_WORDS}(?!\w)")
+_OR_MORE = re.compile(
+    rf"(?P<num>{_NUM})\s*(?:{_unit('unit')})?\s*or (?P<dir>more|higher|greater|above|over|less"
+    r"|lower|below)\b"
+)
+_RANGE = re.compile(
+    rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
+    rf"\s*(?:{_unit('u1')})?\s*(?:-|to|and|~|～)\s*(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
+    r"(?:\s*\((?:inclusive|inclusive of limits)\)|,? inclusive)?"
+)
+_BOUNDS = re.compile(
+    rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?:{_unit('u1')})?\s*(?P<conj>and/or|and|or|,)\s*"
+    rf"(?P<cmp2>{_CMP})\s*(?P<n2>{_NUM})\s*(?:{_unit('u2')})?(?![\w/])"
+)
+# A value restated in another unit: "HbA1c > 47 mmol/mol (> 6.4%)", "≤ 11% (97 mmol/mol)".
+_RESTATED = re.compile(
+    rf"\s*\((?:or |i\.?e\.? )?(?P<cmp>{_CMP})?\s*(?P<num>{_NUM})\s*{_unit('unit')}\s*\)"
+)
+# When the value was taken: adds nothing a record decides.
+_CONTEXT_BEFORE = re.compile(
+    r"\b(?:pre-?operative|baseline|base line|screening|admission|current|resting|sitting|seated"
+    r"|office)\s*$"
+)
+_CONTEXT_AFTER = re.compile(
+    r"\s*\(?\s*(?:(?:at|during|on) (?:the )?(?:time of )?(?:the )?(?:screening|baseline"
+    r"|enrol?ment|inclusion|randomi[sz]ation|admission|visit 1|day 1)(?: visits?| phase"
+    r"| period)?|at rest|while seated|in (?:a )?sitting position)\s*\)?"
+)
+# A pair of pressures ("BP > 140/90 mmHg", "systolic/diastolic blood pressure < 140/90").
+_BP_NAME = (
+    r"(?:(?:resting |sitting |seated |office )?(?:systolic/diastolic |systolic and diastolic )?"
+    r"(?:blood pressure|\bbp\b)(?: \(bp\))?)"
+)
+_BP_PAIR = re.compile(
+    rf"(?:{_BP_NAME}(?:\s*(?:of|is|:))?\s*)?(?P<cmp>{_CMP})?\s*(?P<sys>\d{{2,3}})\s*/\s*"
+    rf"(?P<dia>\d{{2,3}})\s*(?P<unit>mm\s*hg)?(?:\s*or (?P<dir>more|higher|greater|above))?"
+    r"(?![\w/])"
+)
+# "≥ 140 mmHg systolic and/or ≥ 90 mmHg diastolic": the value before the name.
+_BP_VALUE_FIRST = re.compile(
+    rf"(?P<cmp>{_CMP})\s*(?P<num>\d{{2,3}})\s*mm\s*hg\s*(?P<which>systolic|diastolic)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    criterion: Criterion
+    end: int
 
 
 # BMI as criteria write it: ranges ("BMI 18-30 kg/m2", "between 18.5 and 25"), two bounds
@@ -204,67 +358,88 @@ def find_bmi(text: str) -> list[Match]:
     return found
 
 
-def find_labs(text: str) -> list[Match]:
-    found: list[Match] = []
-    if "bmi" in text or "body mass" in text:
-        found.extend(find_bmi(text))
-    # Every lab pattern ends in a comparator and a value; most texts have no comparator at all.
-    if "<" not in text and ">" not in text and "=" not in text:
-        return found
-    if not has_any(text, _LAB_STEMS) and not _LAB_WORD.search(text):
-        return found
-    named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
-    if "ast" in named and "alt" in named:
-        for match in _AST_ALT.finditer(text):
-            ast, alt = _criterion("ast", match), _criterion("alt", match)
-            if ast is not None and alt is not None:
-                both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
-                found.append(Match(both, match.start(), match.end()))
-    for concept, pattern in _PATTERNS:
-        if concept not in named:
-            continue
-        for match in pattern.finditer(text):
-            criterion = _criterion(concept, match)
-            if criterion is not None:
-                found.append(Match(criterion, match.start(), match.end()))
-    if not has_any(text, ("uln", "upper limit of")):
-        return found
-    for concept, pattern in _ULN_ONLY:
-        if concept not in named:
-            continue
-        for match in pattern.finditer(text):
-            criterion = Criterion(
-                Kind.LAB,
-                concept=concept,
-                comparator=comparator(match["cmp"]),
-                value=1.0,
-                uln_multiple=True,
-            )
-            found.append(Match(criterion, match.start(), match.end()))
-    return found
+_AST_NAMES = (
+    r"(?:aspartate (?:amino ?transferase|transaminase)|ast|sgot|asat)"
+    r"(?: \((?:ast|sgot|ast or sgot)\))?"
+)
+_ALT_NAMES = (
+    r"(?:alanine (?:amino ?transferase|transaminase)|alt|sgpt|alat)"
+    r"(?: \((?:alt|sgpt|alt or sgpt)\))?"
+)
+_AST_ALT = re.compile(
+    rf"\b(?:{_AST_NAMES}\s*(?:/|and|or|and/or|,)\s*{_ALT_NAMES}"
+    rf"|{_ALT_NAMES}\s*(?:/|and|or|and/or|,)\s*{_AST_NAMES}"
+    r"|(?:serum |liver )?transaminases?(?: \((?:ast/alt|alt/ast|sgot/sgpt"
+    r"|ast and alt|alt and ast)\))?)(?: levels?)?"
+)
+_CELLS_PER_UL = frozenset(
+    {"/mcl", "/µl", "/microl", "/microliter", "/microlitre", "/mm3", "/mm^3", "/mm(3)"}
+)
+_COUNTS = frozenset({"anc", "platelets", "wbc", "lymphocytes", "cd4"})
+# mg/dL per mmol/L (10 × molar mass in g/mol / 100) for the chemistry protocols write in either
+# unit; cholesterol (386.65 g/mol) is what the LDL and HDL fractions are measured as.
+_MG_DL_PER_MMOL_L = {
+    "glucose": 18.016,
+    "fasting-glucose": 18.016,
+    "calcium": 4.008,
+    "magnesium": 2.431,
+    "total-cholesterol": 38.665,
+    "ldl-cholesterol": 38.665,
+    "hdl-cholesterol": 38.665,
+}
+# umol/L per mg/dL (10,000 / molar mass): creatinine 113.12 g/mol, bilirubin 584.66 g/mol.
+_UMOL_L_PER_MG_DL = {"creatinine": 88.40, "bilirubin": 17.10}
+_LB = 0.45359237  # kg per pound (avoirdupois), exact
 
 
-def _criterion(concept: str, match: re.Match[str]) -> Criterion | None:
-    value = to_number(match["num"])
-    symbol = comparator(match["cmp"])
-    if match["uln"]:
-        return Criterion(
-            Kind.LAB, concept=concept, comparator=symbol, value=value, uln_multiple=True
-        )
-    unit = (match["unit"] or "").replace(" ", "")
-    converted = _canonical(concept, value, unit)
-    if converted is None:
-        return None
-    value, canonical_unit = converted
-    return Criterion(Kind.LAB, concept=concept, comparator=symbol, value=value, unit=canonical_unit)
+def _unit_key(unit: str | None) -> str:
+    """A unit as written, in one spelling: no spaces, micro sign, common aliases."""
+    if not unit:
+        return ""
+    key = unit.replace(" ", "").replace("μ", "µ").rstrip(".")
+    key = key.replace("㎕", "/µl").replace("//", "/").replace("mm³", "mm3")
+    if key.startswith("per"):
+        key = "/" + key[3:]
+    if key.startswith("cells/"):
+        key = key[5:]
+    key = re.sub(r"(?<=[/k])ul$", "µl", key)
+    aliases = {
+        "gm/dl": "g/dl",
+        "gr/dl": "g/dl",
+        "g%": "g/dl",
+        "gm%": "g/dl",
+        "10^9/l": "x10^9/l",
+        "x109/l": "x10^9/l",
+        "x109/L": "x10^9/l",
+        "10^3/µl": "x10^3/µl",
+        "umol/l": "µmol/l",
+        "uiu/ml": "µiu/ml",
+        "kilograms": "kg",
+        "kilogram": "kg",
+        "lbs": "lb",
+        "pounds": "lb",
+        "bpm": "/min",
+        "beats/min": "/min",
+        "beats/minute": "/min",
+        "beatspermin": "/min",
+        "beatsperminute": "/min",
+        "beat/min": "/min",
+    }
+    return aliases.get(key, key)
+
+
+def _number(text: str) -> float:
+    if re.fullmatch(r"\d+,\d{1,2}", text):
+        return float(text.replace(",", "."))  # a decimal comma ("7,8 mmol/l")
+    return float(text.replace(",", ""))
 
 
 def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | None:
     """Value in the canonical unit of the lab, or None when the unit is missing or unknown."""
-    if concept in ("anc", "platelets", "wbc", "lymphocytes"):
+    if concept in _COUNTS:
         if unit in _CELLS_PER_UL:
             return round(value / 1000, 6), "10*3/uL"
-        if re.fullmatch(r"x10\^?9/l|x109/l|x10\^?3/(?:ul|µl|mcl|mm3|mm\^3)|k/ul", unit):
+        if re.fullmatch(r"x10\^?9/l|x10\^?3/(?:µl|mcl|mm3|mm\^3)|k/µl", unit):
             return value, "10*3/uL"
         return None
     if concept == "hemoglobin":
@@ -275,27 +450,40 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
         if unit == "mg/dl":
             return value, "mg/dL"  # as written (protocols sometimes mean g/dL)
         return None
-    if concept in ("creatinine", "bilirubin"):
+    if concept in _UMOL_L_PER_MG_DL:
         if unit == "mg/dl":
             return value, "mg/dL"
-        if unit in ("µmol/l", "umol/l"):
+        if unit == "µmol/l":
             return value, "umol/L"
         return None
     if concept == "creatinine-clearance":
-        if unit.startswith(("ml/min", "mlmin")) or unit == "ml/minute":
+        if unit.startswith(("ml/min", "mlmin", "mlpermin", "milliliters")):
             return value, "mL/min"
         return None
     if concept == "lvef":
         return (value, "%") if unit in ("%", "") else None
+    if concept in _VITALS:
+        return _canonical_vital(concept, value, unit)
     return _canonical_chemistry(concept, value, unit)
 
 
+def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    if concept in ("systolic-bp", "diastolic-bp"):
+        return (value, "mm[Hg]") if unit in ("mmhg", "") else None  # one unit
+    if concept == "heart-rate":
+        # A unit is required: a bare "HR" is as often a hazard ratio or hormone receptor.
+        return (value, "/min") if unit == "/min" else None
+    if unit == "kg":
+        return value, "kg"
+    return (value, "[lb_av]") if unit == "lb" else None
+
+
 def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, str] | None:
-    if concept == "creatinine-clearance" or concept == "egfr-lab":
-        if concept == "egfr-lab" and unit == "":
+    if concept == "egfr-lab":
+        if unit == "":
             return value, "mL/min/{1.73_m2}"  # "eGFR >= 60": eGFR has one unit
-        if unit.startswith(("ml/min", "mlmin")):
-            return value, "mL/min/{1.73_m2}" if concept == "egfr-lab" else "mL/min"
+        if unit.startswith(("ml/min", "mlmin", "mlpermin", "milliliters")):
+            return value, "mL/min/{1.73_m2}"
         return None
     if concept == "inr":
         return (value, "") if unit == "" else None
@@ -306,17 +494,23 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
     if concept == "aptt":
         return (value, "s") if unit in ("s", "sec", "seconds") else None
     if concept == "hba1c":
-        return (value, "%") if unit == "%" else None
+        if unit == "%" or (unit == "" and value <= 20):  # below 20 only a percentage
+            return value, "%"
+        return (value, "mmol/mol") if unit == "mmol/mol" else None
     if concept in ("potassium", "sodium"):
         return (value, "mmol/L") if unit in ("mmol/l", "meq/l") else None
-    if concept in ("lipase", "amylase"):
+    if concept in ("lipase", "amylase", "ast", "alt", "alkaline-phosphatase"):
         return (value, "U/L") if unit in ("u/l", "iu/l") else None
     if concept == "tsh":
-        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml", "uiu/ml") else None
+        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml") else None
     if concept == "albumin":
         if unit == "g/dl":
             return value, "g/dL"
         return (value / 10, "g/dL") if unit == "g/l" else None
+    if concept == "crp":
+        return {"mg/l": (value, "mg/L"), "mg/dl": (value, "mg/dL")}.get(unit)
+    if concept == "triglycerides":
+        return {"mg/dl": (value, "mg/dL"), "mmol/l": (value, "mmol/L")}.get(unit)
     if concept in _MG_DL_PER_MMOL_L:
         if unit == "mg/dl":
             return value, "mg/dL"
@@ -324,3 +518,319 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
             return round(value * _MG_DL_PER_MMOL_L[concept], 1), "mg/dL"
         return None
     return None
+
+
+def _lab(concept: str, symbol: str, number: str, unit: str | None) -> Criterion | None:
+    converted = _canonical(concept, _number(number), _unit_key(unit))
+    if converted is None:
+        return None
+    value, canonical_unit = converted
+    return Criterion(
+        Kind.LAB,
+        concept=concept,
+        comparator=_CMP_WORDS[symbol],
+        value=value,
+        unit=canonical_unit,
+    )
+
+
+def _uln(concept: str, symbol: str, multiple: float) -> Criterion:
+    return Criterion(
+        Kind.LAB,
+        concept=concept,
+        comparator=_CMP_WORDS[symbol],
+        value=multiple,
+        uln_multiple=True,
+    )
+
+
+def _both(first: Criterion, second: Criterion, conjunction: str) -> Criterion | None:
+    """Two bounds on one measurement: a range when both can hold, else either."""
+    low = next((c.value for c in (first, second) if (c.comparator or "")[:1] == ">"), None)
+    high = next((c.value for c in (first, second) if (c.comparator or "")[:1] == "<"), None)
+    if low is None or high is None or first.unit != second.unit:
+        return None  # "≥ 1.5 and ≥ 1.4 mg/dL" (in men and in women): not one measurement
+    outward = high <= low
+    code: CombinationCode = "any-of" if conjunction in ("or", "and/or") or outward else "all-of"
+    return Criterion(Kind.COMBINATION, children=(first, second), combination=code)
+
+
+def _read_single(concept: str, text: str, pos: int) -> _Read | None:
+    match = _SINGLE.match(text, pos)
+    if match is None:
+        only = _ULN_ONLY.match(text, pos)
+        if only is None:
+            return None
+        return _Read(_uln(concept, only["cmp"], 1.0), only.end())
+    if match["uln"]:
+        return _Read(_uln(concept, match["cmp"], _number(match["num"])), match.end())
+    criterion = _lab(concept, match["cmp"], match["num"], match["unit"])
+    if criterion is None:
+        return None
+    end = match.end()
+    if restated := _RESTATED.match(text, end):
+        if not _agrees(concept, criterion, restated):
+            return None
+        end = restated.end()
+    return _Read(criterion, end)
+
+
+def _agrees(concept: str, criterion: Criterion, restated: re.Match[str]) -> bool:
+    """A value restated in another unit says the same (within 5%)."""
+    other = _lab(
+        concept, restated["cmp"] or criterion.comparator or "=", restated["num"], restated["unit"]
+    )
+    if other is None or other.comparator != criterion.comparator or not criterion.value:
+        return False
+    a, b = _in_common_unit(concept, criterion), _in_common_unit(concept, other)
+    return a is not None and b is not None and abs(a - b) <= 0.05 * max(abs(a), abs(b))
+
+
+def _in_common_unit(concept: str, criterion: Criterion) -> float | None:
+    value, unit = criterion.value, criterion.unit
+    if value is None:
+        return None
+    if unit == "umol/L" and concept in _UMOL_L_PER_MG_DL:
+        return value / _UMOL_L_PER_MG_DL[concept]
+    if unit == "mmol/mol":  # HbA1c, IFCC → NGSP master equation
+        return 0.09148 * value + 2.152
+    if unit == "[lb_av]":
+        return value * _LB
+    return value
+
+
+def _read_range(concept: str, text: str, pos: int) -> _Read | None:
+    match = _RANGE.match(text, pos)
+    if match is None:
+        return None
+    unit = match["u2"] or match["u1"]
+    if match["u1"] and match["u2"] and _unit_key(match["u1"]) != _unit_key(match["u2"]):
+        return None
+    low = _lab(concept, ">=", match["low"], unit)
+    high = _lab(concept, match["hcmp"] or "<=", match["high"], unit)
+    if low is None or high is None or (low.value or 0) >= (high.value or 0):
+        return None
+    both = Criterion(Kind.COMBINATION, children=(low, high), combination="all-of")
+    return _Read(both, match.end())
+
+
+def _read_bounds(concept: str, text: str, pos: int) -> _Read | None:
+    match = _BOUNDS.match(text, pos)
+    if match is None:
+        return None
+    first_unit, second_unit = match["u1"] or match["u2"], match["u2"] or match["u1"]
+    first = _lab(concept, match["cmp1"], match["n1"], first_unit)
+    second = _lab(concept, match["cmp2"], match["n2"], second_unit)
+    if first is None or second is None:
+        return None
+    both = _both(first, second, match["conj"])
+    return None if both is None else _Read(both, match.end())
+
+
+def _read_or_more(concept: str, text: str, pos: int) -> _Read | None:
+    match = _OR_MORE.match(text, pos)
+    if match is None:
+        return None
+    more = match["dir"] in ("more", "higher", "greater", "above", "over")
+    criterion = _lab(concept, ">=" if more else "<=", match["num"], match["unit"])
+    return None if criterion is None else _Read(criterion, match.end())
+
+
+_READERS = (_read_bounds, _read_range, _read_single, _read_or_more)
+
+
+def _read_value(concept: str, text: str, pos: int) -> _Read | None:
+    link = _LINK.match(text, pos)
+    pos = link.end() if link else pos
+    for reader in _READERS:
+        read = reader(concept, text, pos)
+        if read is not None:
+            return read
+    return None
+
+
+def _bp_pair(text: str) -> list[Match]:
+    found = []
+    for match in _BP_PAIR.finditer(text):
+        named = match.group(0)[:1].isalpha()
+        if not named and not match["unit"]:
+            continue  # "140/90" alone may be anything but a pressure
+        symbol = match["cmp"] or (">=" if match["dir"] else None)
+        if symbol is None or (match["cmp"] and match["dir"]):
+            continue
+        if _OTHER_PRESSURE.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        systolic = _lab("systolic-bp", symbol, match["sys"], "mmhg")
+        diastolic = _lab("diastolic-bp", symbol, match["dia"], "mmhg")
+        if systolic is None or diastolic is None:
+            continue
+        # "BP > 140/90": raised when either is; "BP < 140/90": controlled when both are.
+        code: CombinationCode = "any-of" if _CMP_WORDS[symbol][:1] == ">" else "all-of"
+        both = Criterion(Kind.COMBINATION, children=(systolic, diastolic), combination=code)
+        found.append(Match(both, match.start(), match.end()))
+    for match in _BP_VALUE_FIRST.finditer(text):
+        concept = "systolic-bp" if match["which"] == "systolic" else "diastolic-bp"
+        criterion = _lab(concept, match["cmp"], match["num"], "mmhg")
+        if criterion is not None:
+            found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+# Words naming what a threshold defines, with the measurements that may define it. Qualifiers
+# before them ("uncontrolled", "severe", "adequate") are part of the label.
+_LABEL_QUALIFIERS = (
+    r"(?:(?:adequate|normal|impaired|abnormal|reduced|decreased|poor|severe|moderate|mild"
+    r"|significant|clinically significant|known|documented|uncontrolled|poorly controlled"
+    r"|persistent|persistent and uncontrolled|chronic|acute|progressive|pre-?operative|verified"
+    r"|resting|preserved|conserved|elevated|inadequate|baseline|evidence of|sufficient|good)\s+)*"
+)
+_RENAL = frozenset({"creatinine", "creatinine-clearance", "egfr-lab"})
+_LIVER = frozenset({"bilirubin", "ast", "alt", "alkaline-phosphatase", "albumin", "inr"})
+_BLOOD = frozenset({"anc", "platelets", "hemoglobin", "wbc", "lymphocytes"})
+_GLYCAEMIA = frozenset({"glucose", "fasting-glucose", "hba1c"})
+_BP = frozenset({"systolic-bp", "diastolic-bp"})
+_LABELS: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        r"(?:renal|kidney) (?:functions?|insufficiency|failure|impairment|dysfunction|disease"
+        r"|abnormality)|chronic kidney disease(?: \(ckd\))?(?: stage (?:>=|<=|>|<)?\s*"
+        r"(?:[1-5]|iv|v|i{1,3})[ab]?)?|ckd(?: stage (?:>=|<=|>|<)?\s*[1-5][ab]?)?|uremia",
+        _RENAL,
+    ),
+    (
+        r"(?:hepatic|liver) (?:functions?|dysfunction|impairment|insufficiency)"
+        r"|liver (?:enzymes|function tests?)",
+        _LIVER,
+    ),
+    (
+        r"(?:bone marrow|ha?ematolog(?:ic|ical)) (?:functions?|reserve|values|parameters"
+        r"|status)|ha?ematolog(?:ic|ical) function",
+        _BLOOD,
+    ),
+    (r"ana?emia", frozenset({"hemoglobin"})),
+    (r"thrombocytopenia", frozenset({"platelets"})),
+    (r"neutropenia", frozenset({"anc"})),
+    (r"leu[ck]openia", frozenset({"wbc"})),
+    (r"lymphopenia", frozenset({"lymphocytes"})),
+    (r"cytopenias?", _BLOOD),
+    (r"coagulopathy|coagulation disorder", frozenset({"inr", "aptt", "platelets"})),
+    (r"hyperkala?emia|hypokala?emia", frozenset({"potassium"})),
+    (r"hyponatra?emia|hypernatra?emia", frozenset({"sodium"})),
+    (r"hypercalca?emia|hypocalca?emia", frozenset({"calcium"})),
+    (r"hypomagnesa?emia", frozenset({"magnesium"})),
+    (
+        r"hypoglyca?emia|hyperglyca?emia|diabetes(?: mellitus)?|pre-?diabet(?:es|ic)"
+        r"|glyca?emic control",
+        _GLYCAEMIA,
+    ),
+    (
+        r"(?:morbid |severe )?obes(?:e|ity)|non-?obese|overweight|underweight|malnourished",
+        frozenset({"bmi"}),
+    ),
+    (
+        r"(?:arterial )?hypertension|high blood pressure|hypotension|blood pressure control"
+        r"|blood pressure elevation",
+        _BP,
+    ),
+    (r"bradycardia|tachycardia", frozenset({"heart-rate"})),
+    (r"immunosuppression", frozenset({"anc", "wbc", "lymphocytes", "cd4"})),
+    (r"qtc? prolongation|prolonged qtc?", frozenset({"qtc"})),
+    (
+        r"(?:cardiac|left ventricular(?: systolic)?) (?:functions?|dysfunction)",
+        frozenset({"lvef"}),
+    ),
+    (r"hypertriglyceridemia", frozenset({"triglycerides"})),
+    (r"hypercholesterola?emia", frozenset({"total-cholesterol", "ldl-cholesterol"})),
+)
+_LABEL_OPENER = (
+    r"(?:\s*\(\s*|\s*:\s*|\s*,?\s*(?:(?:as )?(?:defined|evidenced|indicated|determined|shown"
+    r"|confirmed) (?:as|by|with)|that is|i\.?e\.?,?)\s*\(?\s*|\s+)(?:(?:an?|the)\s+)?"
+)
+_LABEL_PATTERNS = tuple(
+    (re.compile(rf"(?<![\w-]){_LABEL_QUALIFIERS}(?:{label}){_LABEL_OPENER}$"), concepts)
+    for label, concepts in _LABELS
+)
+_NEGATED_LABEL = re.compile(
+    r"(?:\bno|\bnot|\bwithout|\bnon|\bfree of|history of|\bprior"
+    r"|\bprevious|\bpast)\s*$"
+)
+
+
+def _concepts(criterion: Criterion) -> set[str]:
+    if criterion.kind is Kind.COMBINATION:
+        return {c for child in criterion.children for c in _concepts(child)}
+    return {criterion.concept or ""}
+
+
+def _labels(text: str, found: list[Match]) -> list[Match]:
+    """The label before a measurement that defines it, matched with that measurement's
+    criterion (the compiler reads the two, side by side, as one)."""
+    labels = []
+    for match in found:
+        before = text[max(0, match.start - 120) : match.start]
+        for pattern, concepts in _LABEL_PATTERNS:
+            label = pattern.search(before)
+            if label is None or not _concepts(match.criterion) <= concepts:
+                continue
+            start = match.start - len(before) + label.start()
+            if _NEGATED_LABEL.search(text, max(0, start - 20), start):
+                break
+            labels.append(Match(match.criterion, start, match.start))
+            break
+    return labels
+
+
+def _with_context(text: str, match: Match) -> Match:
+    """The match with the words saying when the value was taken."""
+    start, end = match.start, match.end
+    if before := _CONTEXT_BEFORE.search(text, max(0, start - 20), start):
+        start = before.start()
+    if after := _CONTEXT_AFTER.match(text, end):
+        end = after.end()
+    return Match(match.criterion, start, end)
+
+
+def find_labs(text: str) -> list[Match]:
+    found: list[Match] = []
+    if "bmi" in text or "body mass" in text:
+        found.extend(find_bmi(text))
+    numbers = any(char.isdigit() for char in text) or has_any(text, ("uln", "upper limit"))
+    if not numbers or not has_any(text, _TRIGGER_WORDS):
+        return found
+    named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
+    measured: list[Match] = []
+    for concept in named:
+        for name in _NAMES[concept].finditer(text):
+            if concept in _BP and _OTHER_PRESSURE.search(
+                text, max(0, name.start() - 40), name.start()
+            ):
+                continue
+            read = _read_value(concept, text, name.end())
+            if read is not None:
+                measured.append(Match(read.criterion, name.start(), read.end))
+    if ("ast" in named and "alt" in named) or "transaminase" in text:
+        for pair in _AST_ALT.finditer(text):
+            read = _read_value("ast", text, pair.end())
+            if read is None or read.criterion.kind is Kind.COMBINATION:
+                continue
+            ast = read.criterion
+            alt = Criterion(
+                Kind.LAB,
+                concept="alt",
+                comparator=ast.comparator,
+                value=ast.value,
+                unit=ast.unit,
+                uln_multiple=ast.uln_multiple,
+            )
+            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
+            measured.append(Match(both, pair.start(), read.end))
+    if (
+        "systolic-bp" in named
+        or "diastolic-bp" in named
+        or "bp" in text
+        or "blood pressure" in text
+    ):
+        measured.extend(_bp_pair(text))
+    measured = [_with_context(text, match) for match in measured]
+    found.extend(measured)
+    found.extend(_labels(text, measured))
+    return found
