@@ -767,9 +767,12 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
     labels = []
     for match in found:
         before = text[max(0, match.start - 120) : match.start]
+        named = _concepts(match.criterion)
         for pattern, concepts in _LABEL_PATTERNS:
+            if not named <= concepts:
+                continue
             label = pattern.search(before)
-            if label is None or not _concepts(match.criterion) <= concepts:
+            if label is None:
                 continue
             start = match.start - len(before) + label.start()
             if _NEGATED_LABEL.search(text, max(0, start - 20), start):
@@ -789,11 +792,22 @@ def _with_context(text: str, match: Match) -> Match:
     return Match(match.criterion, start, end)
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """`any(c.isdigit() for c in text)` without a Python step per character (it ran on every
+    bullet): an ASCII digit answers at once, and an ASCII text has no other digits."""
+    if _ASCII_DIGIT.search(text) is not None:
+        return True
+    return not text.isascii() and any(char.isdigit() for char in text)
+
+
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:
         found.extend(find_bmi(text))
-    numbers = any(char.isdigit() for char in text) or has_any(text, ("uln", "upper limit"))
+    numbers = _has_digit(text) or has_any(text, ("uln", "upper limit"))
     if not numbers or not has_any(text, _TRIGGER_WORDS):
         return found
     named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]

@@ -128,6 +128,7 @@ _CONSEQUENCE_TRIGGERS = (
 )
 # "History of hepatitis B. Patients with hepatitis B within 5 years are excluded": the clause
 # speaks of its own sentence only.
+_CLAUSE_REACH = 240
 _SENTENCE_BREAK = re.compile(r"[.;:](?:\s|$)")
 _NEGATION = re.compile(r"\b(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
 
@@ -149,8 +150,11 @@ def consequence(text: str) -> Consequence | None:
             break
     else:
         return None
+    # The clause ends the text and is shorter than _CLAUSE_REACH: searching the tail finds the
+    # same leftmost match without trying every earlier position.
+    tail = max(0, len(text) - _CLAUSE_REACH)
     for pattern, excludes in ((_EXCLUDED, True), (_INCLUDED, False)):
-        match = pattern.search(text)
+        match = pattern.search(text, tail)
         if match is not None and match.start() > 0:
             rest = text[: match.start()].strip(" ,;")
             if rest and not _SENTENCE_BREAK.search(rest):
