@@ -138,13 +138,20 @@ def _in_base_unit(value: float, unit: str) -> tuple[float, str]:
 @cache
 def _aliases() -> dict[str, str]:
     """Label concept ids (heldout/concepts.json) that share a code with a terminology concept:
-    the most specific concept that code maps to."""
+    the most specific concept that code maps to. A hand-made concept comes before the ICD-10-CM
+    title concepts (`icd10cm:G35`), which the compiler uses only where none reads the words;
+    among those, the deepest code is the most specific."""
     labelled = json.loads((HELDOUT / "concepts.json").read_text(encoding="utf-8"))
     vocabulary = terminology.terminology()
     out = {}
     for concept_id, concept in labelled.items():
         for coding in concept.get("codings", ()):
             found = terminology.concepts_for(coding["system"], coding["code"])
+            titles = {c for c in found if c.startswith(terminology.ICD_TITLE_PREFIX)}
+            if titles and found - titles:
+                found = found - titles
+            elif titles:
+                found = frozenset({max(titles, key=len)})
             specific = [
                 c for c in found if not any(c in vocabulary.ancestors(o) for o in found if o != c)
             ]
