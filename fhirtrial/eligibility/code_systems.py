@@ -9,7 +9,13 @@ from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Kind
 
 
 def code_system_resources() -> list[dict[str, Any]]:
-    concepts = terminology.terminology().concepts
+    vocabulary = terminology.terminology()
+    concepts = vocabulary.concepts
+    # The ICD-10-CM diagnosis titles are concepts too (`icd10cm:G35`), made on demand.
+    titles = [
+        (f"{terminology.ICD_TITLE_PREFIX}{code}", title)
+        for code, title in sorted(vocabulary.icd_titles.items())
+    ]
     return [
         _code_system(
             "criterion-kind",
@@ -30,8 +36,10 @@ def code_system_resources() -> list[dict[str, Any]]:
             "criterion-concept",
             CONCEPT_SYSTEM,
             "Clinical concepts of the packaged eligibility terminology; each maps to codes in "
-            "SNOMED CT, ICD-10-CM, MeSH, LOINC, RxNorm and ATC (see the terminology data files).",
-            [(c.id, c.display) for c in sorted(concepts.values(), key=lambda c: c.id)],
+            "SNOMED CT, ICD-10-CM, MeSH, LOINC, RxNorm and ATC (see the terminology data files); "
+            "'icd10cm:<code>' is the diagnosis an ICD-10-CM title names, with the code's whole "
+            "subtree.",
+            [(c.id, c.display) for c in sorted(concepts.values(), key=lambda c: c.id)] + titles,
         ),
     ]
 

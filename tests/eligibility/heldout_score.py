@@ -87,7 +87,7 @@ def parse(text: str) -> Form:
         children = tuple(parse(part) for part in _split_top(combination[3]))
         return Form(combination[1], negated, children=children)
     kind, _, rest = text.partition(":")
-    fields = rest.split(":") if rest else []
+    fields = _joined_title_ids(rest.split(":") if rest else [])
     concept = ""
     if fields and not _QUANTITY.match(fields[0]):
         concept = fields.pop(0)
@@ -118,6 +118,19 @@ def parse(text: str) -> Form:
     return replace(leaf, negated=negated) if negated else leaf
 
 
+def _joined_title_ids(fields: list[str]) -> list[str]:
+    """The fields of a leaf with each ICD-10-CM title concept id (`icd10cm:G35`) as one field:
+    its prefix ends with the colon that also separates the fields."""
+    prefix = terminology.ICD_TITLE_PREFIX.rstrip(":")
+    out: list[str] = []
+    for field in fields:
+        if out and out[-1] == prefix:
+            out[-1] = f"{prefix}:{field}"
+        else:
+            out.append(field)
+    return out
+
+
 def _with_power_unit_apart(field: str) -> str:
     """ "1.510*3/uL" is 1.5 in 10*3/uL: the notation glues the number to a unit that starts with
     digits, so split at the unit's "10*" / "10^"."""
@@ -138,19 +151,53 @@ def _in_base_unit(value: float, unit: str) -> tuple[float, str]:
 @cache
 def _aliases() -> dict[str, str]:
     """Label concept ids (heldout/concepts.json) that share a code with a terminology concept:
-    the most specific concept that code maps to."""
+    the most specific concept that code maps to. A hand-made concept comes before the ICD-10-CM
+    title concepts (`icd10cm:G35`), which the compiler uses only where none reads the words;
+    among those, the deepest code is the most specific. A label concept that is a title's
+    diagnosis (`_title_named`) is that title unless a hand-made concept names the same one."""
     labelled = json.loads((HELDOUT / "concepts.json").read_text(encoding="utf-8"))
     vocabulary = terminology.terminology()
     out = {}
     for concept_id, concept in labelled.items():
         for coding in concept.get("codings", ()):
             found = terminology.concepts_for(coding["system"], coding["code"])
+            titles = {c for c in found if c.startswith(terminology.ICD_TITLE_PREFIX)}
+            named = _title_named(concept)
+            if named in titles:
+                # The label concept is that title's diagnosis: a hand-made concept is another
+                # name for it only if it names the same title, not if it is a class holding the
+                # code among others.
+                found = frozenset(
+                    {c for c in found - titles if _title_named(vocabulary.concept(c)) == named}
+                    or {named}
+                )
+            if titles and found - titles:
+                found = found - titles
+            elif titles:
+                found = frozenset({max(titles, key=len)})
             specific = [
                 c for c in found if not any(c in vocabulary.ancestors(o) for o in found if o != c)
             ]
             if len(specific) == 1:
                 out[concept_id] = specific[0]
     return out
+
+
+def _title_named(concept: dict | terminology.Concept) -> str | None:
+    """The ICD-10-CM title concept (`icd10cm:G35`) whose diagnosis a concept is: its display
+    names that title and it carries that code. None when it names no title or another one."""
+    if isinstance(concept, dict):
+        display = concept.get("display", "")
+        codes = [(c["system"], c["code"]) for c in concept.get("codings", ())]
+    else:
+        display, codes = concept.display, [(c.system, c.code) for c in concept.codings]
+    code = terminology.terminology().icd_title_code(display)
+    if code is None:
+        return None
+    carried = {
+        c.rstrip("*").strip().upper() for system, c in codes if system == terminology.ICD10CM_SYSTEM
+    }
+    return terminology.ICD_TITLE_PREFIX + code if code.upper() in carried else None
 
 
 def _concept(concept: str) -> str:

@@ -59,6 +59,12 @@ def test_the_scorer_reads_equal_meanings_as_equal() -> None:
         )
     )
     assert same(parse(negated), parse("any-of(age:<18a, NOT all-of(condition:hiv, text))"))
+    # An ICD-10-CM title concept id holds the colon that separates the fields.
+    assert same(
+        parse("condition:icd10cm:G35:w-365,0,enrollment"),
+        parse("condition:icd10cm:G35:w-365,0,enrollment"),
+    )
+    assert parse("condition:icd10cm:G35").concept == "icd10cm:G35"
 
 
 def test_the_scorer_tells_different_meanings_apart() -> None:
@@ -70,3 +76,7 @@ def test_the_scorer_tells_different_meanings_apart() -> None:
     active = Criterion(Kind.CONDITION, concept="hiv", qualifiers=("active",))
     assert signature(with_judgement_as_text(active)) == "condition:hiv"
     assert not same(parse("condition:hypertension"), parse("all-of(condition:hypertension, text)"))
+    assert not same(parse("condition:icd10cm:F10"), parse("condition:icd10cm:F10.1"))
+    assert not same(
+        parse("condition:icd10cm:G35"), parse("condition:icd10cm:G35:w-365,0,enrollment")
+    )

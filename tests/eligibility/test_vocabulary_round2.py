@@ -80,7 +80,8 @@ from tests.eligibility.signature import signature
         ("Diagnosed autoimmune disease", True, "condition:autoimmune-disease"),
         ("Acute renal failure", True, None),
         ("Severe liver disease", True, None),
-        ("History of autoimmune hepatitis", True, None),
+        # Not autoimmune-disease + hepatitis: the ICD-10-CM title "Autoimmune hepatitis".
+        ("History of autoimmune hepatitis", True, "condition:icd10cm:K75.4"),
     ],
 )
 def test_real_bullets_compile_to_the_expected_criterion(text, exclusion, expected) -> None:

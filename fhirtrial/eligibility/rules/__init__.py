@@ -31,6 +31,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_stage,
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
@@ -70,6 +71,8 @@ FINDERS = (
     find_therapies,
     find_allergies,
     find_medications,
+    # A title sharing a word with another finder's match yields to it (`_assemble`).
+    find_icd_titles,
 )
 _WINDOWED_KINDS = frozenset(
     {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY, Kind.MEDICATION}
@@ -242,7 +245,7 @@ class _Term:
 
 
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
-    matches = _select([m for finder in FINDERS for m in finder(text)])
+    matches = _select(yield_to_other_finders([m for finder in FINDERS for m in finder(text)]))
     if not any(m.kind in ("criterion", "unless") for m in matches):
         return None
     # (start, end, kind, payload): a finder's Match, a time window, or a cohort marker's name.

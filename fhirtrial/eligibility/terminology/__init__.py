@@ -12,6 +12,11 @@ medication), allergens (substances of allergy criteria). Nothing is fetched at r
 - `concepts_for_record_text(text)`: synonyms plus the record-only `patterns` (regular
   expressions for how EHRs word a diagnosis: "Secondary malignant neoplasm of liver",
   "Adenocarcinoma of right upper lobe of lung"), for the displays and texts of patient data.
+
+Besides the hand-made concepts, every diagnosis title of `icd10cm_titles.json` (generated from
+the ICD-10-CM release by tools/build_icd10cm_titles.py) is a concept of its own, `icd10cm:G35`
+("Multiple sclerosis"): the code's whole ICD-10-CM subtree, or a record whose words are exactly
+the title. These are made on demand (`Terminology.concept`), never listed in `concepts`.
 """
 
 from __future__ import annotations
@@ -46,6 +51,15 @@ _WHO_AS_CM = re.compile(r"^[ABCD]")
 # and the "fam-" / "ado-" prefixes that tell conjugates apart from their antibody.
 _FDA_SUFFIX = re.compile(r"(?<=[a-z]{5})-[a-z]{4}(?![\w-])|(?<![\w-])(?:fam|ado)-(?=[a-z])")
 _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
+ICD_TITLE_PREFIX = "icd10cm:"
+"""Concept ids of ICD-10-CM diagnosis titles: ``icd10cm:`` and the dotted code."""
+_ICD_TITLES_FILE = "icd10cm_titles.json"
+# How a record's display may end besides the title ("Multiple sclerosis (disorder)").
+_SEMANTIC_TAG = re.compile(r"\s*\((?:disorder|finding|diagnosis)\)\s*$")
+_APOSTROPHE_S = re.compile(r"'s\b|'")
+# ICD-10-CM encloses nonessential modifiers in parentheses and synonyms or explanations in
+# brackets: "Obstructive sleep apnea (adult) (pediatric)" names obstructive sleep apnea.
+_NONESSENTIAL = re.compile(r"\s+(?:\([^()]*\)|\[[^\[\]]*\])")
 
 
 @dataclass(frozen=True)
@@ -67,8 +81,32 @@ class Concept:
     ("Metastatic melanoma to lung" is melanoma, not lung cancer)."""
 
 
+def title_key(title: str) -> str:
+    """An ICD-10-CM title or a text as compared with titles: lower case, single spaces, without
+    apostrophes and possessive 's ("Parkinson's disease" and "Parkinson disease" are one)."""
+    lowered = title.lower().replace("\u2019", "'")
+    if "'" in lowered:
+        lowered = _APOSTROPHE_S.sub("", lowered)
+    return " ".join(lowered.split())
+
+
+def title_name(title: str) -> str:
+    """The name an ICD-10-CM title gives a diagnosis: its words without the parenthesized
+    nonessential modifiers and bracketed synonyms, as `title_key` compares them."""
+    return title_key(_NONESSENTIAL.sub("", title))
+
+
 class Terminology:
-    def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, documents: dict[str, dict[str, Any]], icd_titles: dict[str, str] | None = None
+    ) -> None:
+        self.icd_titles: dict[str, str] = dict(icd_titles or {})
+        """ICD-10-CM code → official title of the diagnosis titles (`icd10cm:` concepts)."""
+        self._icd_by_key = {title_key(title): code for code, title in self.icd_titles.items()}
+        self._icd_by_key.update(
+            {title_name(title): code for code, title in self.icd_titles.items()}
+        )
+        self._icd_concepts: dict[str, Concept] = {}
         self.sources: dict[str, dict[str, str]] = {}
         self.concepts: dict[str, Concept] = {}
         self.prednisone_factors: dict[str, float] = {}
@@ -133,6 +171,35 @@ class Terminology:
                     stack.append(parent)
         return frozenset(result)
 
+    def concept(self, concept_id: str) -> Concept:
+        """A hand-made concept, or the concept of an ICD-10-CM diagnosis title (`icd10cm:G35`);
+        KeyError for anything else."""
+        found = self.concepts.get(concept_id)
+        if found is not None:
+            return found
+        found = self._icd_concepts.get(concept_id)
+        if found is None:
+            code = concept_id[len(ICD_TITLE_PREFIX) :]
+            if not concept_id.startswith(ICD_TITLE_PREFIX) or code not in self.icd_titles:
+                raise KeyError(concept_id)
+            title = self.icd_titles[code]
+            found = self._icd_concepts[concept_id] = Concept(
+                id=concept_id,
+                value_set="conditions",
+                display=title,
+                codings=(Coding(ICD10CM_SYSTEM, f"{code}*", title),),
+                members=(),
+                includes=(),
+                synonyms=(title,),
+                unit=None,
+            )
+        return found
+
+    def icd_title_code(self, text: str) -> str | None:
+        """The ICD-10-CM code whose diagnosis title ``text`` is (apostrophes, case and a SNOMED
+        CT semantic tag aside), or None."""
+        return self._icd_by_key.get(title_key(_SEMANTIC_TAG.sub("", text)))
+
     def concepts_for(self, system: str, code: str) -> frozenset[str]:
         if system == ICD10_WHO_SYSTEM and _WHO_AS_CM.match(code.strip().upper()):
             system = ICD10CM_SYSTEM
@@ -140,6 +207,8 @@ class Terminology:
         found = set(self._exact.get((system, normalized), ()))
         for end in range(1, len(normalized) + 1):
             found.update(self._prefix.get((system, normalized[:end]), ()))
+            if system == ICD10CM_SYSTEM and end >= 3 and normalized[:end] in self.icd_titles:
+                found.add(ICD_TITLE_PREFIX + normalized[:end])
         return self.with_ancestors(found)
 
     def concepts_for_text(self, text: str) -> frozenset[str]:
@@ -149,6 +218,8 @@ class Terminology:
 
     def concepts_for_record_text(self, text: str) -> frozenset[str]:
         found = set(self.concepts_for_text(text))
+        if (code := self.icd_title_code(text)) is not None:
+            found.add(ICD_TITLE_PREFIX + code)
         if not _IN_SITU.search(text):
             primary = _without_secondary_sites(text)
             found |= {
@@ -246,11 +317,12 @@ def terminology() -> Terminology:
         name: json.loads((_DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))
         for name in _VALUE_SET_FILES
     }
-    return Terminology(documents)
+    titles = json.loads((_DATA_DIR / _ICD_TITLES_FILE).read_text(encoding="utf-8"))
+    return Terminology(documents, titles["titles"])
 
 
 def concept(concept_id: str) -> Concept:
-    return terminology().concepts[concept_id]
+    return terminology().concept(concept_id)
 
 
 def codings(concept_id: str) -> tuple[Coding, ...]:

@@ -1,0 +1,197 @@
+"""Diagnoses named by their ICD-10-CM title: "History of multiple sclerosis", "Known glaucoma".
+
+The packaged table (`terminology/icd10cm_titles.json`, generated from the ICD-10-CM release by
+tools/build_icd10cm_titles.py) holds the titles that name a diagnosis; a criterion naming one
+word for word is the condition `icd10cm:<code>` (the code's whole subtree). A title is matched
+as whole words without its nonessential modifiers ("Obstructive sleep apnea (adult)
+(pediatric)" is "obstructive sleep apnea"), case, apostrophes and a possessive 's aside
+("Parkinson's disease" = "Parkinson disease"), and may be followed by its initials in
+parentheses ("multiple sclerosis (MS)").
+
+A title that shares a word with another finder's match yields to it
+(`yield_to_other_finders`): the hand-made concepts carry SNOMED CT codes and the qualifiers and
+semantics criteria need, so "heart failure" stays `heart-failure` and "acute myocardial
+infarction" stays text (acute MI is myocardial infarction with a word more). Nothing else is
+read here — no qualifier, no plural, no abbreviation alone: the words around a title are left
+to the residual check, which keeps a bullet text whenever they say more ("uncontrolled
+glaucoma"); a title next to a filler word that says more ("requiring treatment", "current")
+or to another finder's match is not read at all.
+
+Fast: titles are indexed by their first two words, so a text costs a dict lookup or two per
+word.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import cache
+from itertools import pairwise
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import WINDOW_WITHIN, Match
+from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
+
+_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+# "Chronic kidney disease stage III", "venous insufficiency (stages 3 and 4)": the stage of the
+# diagnosis itself, which the stage finder would read as a cancer stage. Such a title is left
+# unread (the bullet stays text).
+_OWN_STAGE = re.compile(r" \(?stages? ")
+# Filler words that say more about a diagnosis than its name: when, how treated, which form
+# ("Psoriasis requiring treatment", "current depression", "glaucoma type …"). The residual check
+# reads them as filler for the hand-made concepts; next to a title they would be lost, so a text
+# holding one (outside a time window) gets no title at all.
+_SAYS_MORE = frozenset(
+    {
+        *("current", "currently", "presently", "require", "requires", "required", "requiring"),
+        *("receive", "received", "receiving", "undergone", "treated", "treatment", "therapy"),
+        *("dose", "doses", "steroid", "measurable", "evaluable", "score", "level", "value"),
+        *("type", "form", "status", "performance", "positive", "test", "tests", "testing"),
+        *("result", "results", "serology", "seropositivity", "seropositive", "equivalent"),
+        *("another", "own", "age", "aged", "years", "year", "old", "criteria", "defined"),
+        *("following", "also", "edition", "per", "uln", "antibody", "antibodies", "blocking"),
+        *("cohort", "melanoma", "nsclc", "ecog", "ajcc", "8th", "institutional", "proven"),
+    }
+)
+# The words a title may stand next to: those the residual check reads as filler, connectives
+# and negations, and "within" that opens a time window. Any other word next to it is another
+# finder's match ("glaucoma surgery" would become glaucoma and a surgery) or a word that leaves
+# the bullet text anyway.
+_NEIGHBOURS = (FILLER | NEGATORS | OR_WORDS | AND_WORDS | {"within"}) - _SAYS_MORE
+# A candidate title: its words after the first, its code, the initials that may follow it.
+_Title = tuple[tuple[str, ...], str, str]
+# Punctuation → space: `str.split` then gives the words `_WORD` finds (the prefilter's words).
+_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation if c not in "'-"})
+_Index = tuple[dict[str, str], dict[tuple[str, str], tuple[_Title, ...]], frozenset[str]]
+
+
+def _key(word: str) -> str:
+    return terminology.title_key(word) if "'" in word else word
+
+
+@cache
+def _index() -> _Index:
+    """(one-word title → code, first two words → the longer titles starting with them, longest
+    first: their words after the first, code and initials; those first two words as one string)."""
+    single: dict[str, str] = {}
+    grouped: dict[tuple[str, str], list[_Title]] = {}
+    for code, title in terminology.terminology().icd_titles.items():
+        words = terminology.title_name(title).split(" ")
+        if not all(_WORD.fullmatch(word) for word in words):
+            continue
+        if len(words) == 1:
+            single[words[0]] = code
+            continue
+        initials = "".join(word[0] for word in words)
+        grouped.setdefault((words[0], words[1]), []).append((tuple(words[1:]), code, initials))
+    pairs = {
+        pair: tuple(sorted(titles, key=lambda t: -len(t[0]))) for pair, titles in grouped.items()
+    }
+    return single, pairs, frozenset(f"{first} {second}" for first, second in pairs)
+
+
+def find_icd_titles(text: str) -> list[Match]:
+    single, pairs, bigrams = _index()
+    words = text.translate(_PUNCTUATION).split()
+    if "'" in text:
+        words = [_key(word.strip("'")) for word in words]
+    if single.keys().isdisjoint(words) and bigrams.isdisjoint(map(" ".join, pairwise(words))):
+        return []  # most texts: a translation, a split and two set tests, all in C
+    words = [_key(word) for word in _WORD.findall(text)]
+    # Which titles the words spell (a dict lookup or two per word); most texts spell none.
+    spelt: list[tuple[int, tuple[str, ...], str, str]] = []
+    count = len(words)
+    for i, word in enumerate(words):
+        titles = pairs.get((word, words[i + 1])) if i + 1 < count else None
+        if titles is not None:
+            for rest, code, initials in titles:
+                if tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
+                    spelt.append((i, rest, code, initials))
+                    break
+            else:
+                titles = None
+        if titles is None and word in single:
+            spelt.append((i, (), single[word], ""))
+    if not spelt:
+        return []
+    tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
+    found: list[Match] = []
+    for i, rest, code, initials in spelt:
+        last = i + len(rest)
+        if not _follows(text, tokens, i, rest):
+            continue
+        stop = _with_initials(text, tokens[last][1], initials)
+        if _stands_alone(text, tokens, i, last, stop):
+            concept = f"{terminology.ICD_TITLE_PREFIX}{code}"
+            found.append(Match(Criterion(Kind.CONDITION, concept=concept), tokens[i][0], stop))
+    if found and _says_more(text, tokens):
+        return []
+    return found
+
+
+def yield_to_other_finders(matches: list[Match]) -> list[Match]:
+    """``matches`` without the titles that share a word with another finder's match.
+
+    A title containing a hand-made concept's words ("acute myocardial infarction", "secondary
+    hypertension", "chronic hepatitis C") is that concept with a word more: the hand-made
+    concept, with its SNOMED CT codes and qualifiers, wins, and the word more leaves the bullet
+    text as before. Titles thus only ever add readings, never change one."""
+    titles = [m for m in matches if _is_title(m)]
+    if not titles:
+        return matches
+    others = [m for m in matches if not _is_title(m)]
+    return others + [t for t in titles if all(t.end <= o.start or t.start >= o.end for o in others)]
+
+
+def _is_title(match: Match) -> bool:
+    concept = match.criterion.concept
+    return concept is not None and concept.startswith(terminology.ICD_TITLE_PREFIX)
+
+
+def _stands_alone(
+    text: str, tokens: list[tuple[int, int, str]], first: int, last: int, stop: int
+) -> bool:
+    """Whether the title at tokens ``first``..``last`` (ending at ``stop``) is a name of its own:
+    not the diagnosis's own stage, not joined by "/" or "-" to a word, and next to filler only."""
+    start = tokens[first][0]
+    if start and text[start - 1] not in " (,;:":
+        return False
+    if stop < len(text) and (text[stop] not in " ,;.:)" or _OWN_STAGE.match(text, stop)):
+        return False
+    before = tokens[first - 1] if first else None
+    if before and text[before[1] : start].strip(" ,;:(") == "" and before[2] not in _NEIGHBOURS:
+        return False
+    after = last + 1
+    while after < len(tokens) and tokens[after][0] < stop:
+        after += 1  # past the initials
+    if after < len(tokens) and text[stop : tokens[after][0]].strip(" ,;:)") == "":
+        return tokens[after][2] in _NEIGHBOURS
+    return True
+
+
+def _says_more(text: str, tokens: list[tuple[int, int, str]]) -> bool:
+    """Whether a word of `_SAYS_MORE` stands in the text outside its time windows."""
+    said = [start for start, _, word in tokens if word in _SAYS_MORE]
+    if not said:
+        return False
+    windows = [(m.start(), m.end()) for m in WINDOW_WITHIN.finditer(text)]
+    return any(not any(low <= at < high for low, high in windows) for at in said)
+
+
+def _follows(text: str, tokens: list[tuple[int, int, str]], i: int, rest: tuple[str, ...]) -> bool:
+    """Whether the words after token ``i`` are ``rest``, one space apart."""
+    for n, word in enumerate(rest, start=i + 1):
+        start, _, token = tokens[n]
+        if token != word or start != tokens[n - 1][1] + 1 or text[start - 1] != " ":
+            return False
+    return True
+
+
+def _with_initials(text: str, end: int, initials: str) -> int:
+    """The end of the title, past "(MS)" when its initials follow it."""
+    if initials and text.startswith(" (", end):
+        close = text.find(")", end + 2)
+        if close > 0 and text[end + 2 : close] in (initials, f"{initials}s"):
+            return close + 1
+    return end

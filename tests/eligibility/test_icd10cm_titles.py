@@ -1,0 +1,160 @@
+"""Diagnoses named by their ICD-10-CM title (`icd10cm:<code>`): the packaged table is what the
+release gives, criteria naming a title compile to it, and records meet it by code or by name."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.rules import compile_text
+from fhirtrial.eligibility.rules.icd_titles import find_icd_titles
+from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record, result_of
+from tests.eligibility.signature import signature
+from tools.build_icd10cm_titles import build, table_json
+
+
+def test_the_packaged_table_is_what_the_release_gives() -> None:
+    packaged = (
+        files("fhirtrial.eligibility.terminology").joinpath("icd10cm_titles.json").read_text()
+    )
+    assert packaged == table_json(build())
+
+
+def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
+    table = json.loads(table_json(build()))
+    titles = table["titles"]
+    assert "public domain" in table["licence"]
+    assert titles["G35"] == "Multiple sclerosis"
+    assert titles["G47.33"] == "Obstructive sleep apnea (adult) (pediatric)"
+    assert titles["F40.240"] == "Claustrophobia"
+    assert not any(code.startswith(("C", "O", "R", "S", "T", "Z")) for code in titles)
+    assert not any(code[0] == "D" and code[1] in "01234" for code in titles)  # neoplasms
+    assert "D70" not in titles and "E87.6" not in titles  # neutropenia, hypokalemia: measured
+    names = [terminology.title_name(title) for title in titles.values()]
+    assert not [n for n in names if "other" in n.split() or "unspecified" in n or "," in n]
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        ("History of multiple sclerosis", True, "condition:icd10cm:G35"),
+        (
+            "Patients with schizophrenia or bipolar disorder",
+            True,
+            "any-of(condition:icd10cm:F20, condition:icd10cm:F31)",
+        ),
+        ("Known glaucoma", True, "condition:icd10cm:H40"),
+        ("Diagnosis of celiac disease", True, "condition:icd10cm:K90.0"),
+        ("History of obstructive sleep apnea (OSA)", True, "condition:icd10cm:G47.33"),
+        ("Parkinson's disease", True, "condition:icd10cm:G20"),
+        ("Parkinson disease", True, "condition:icd10cm:G20"),
+        ("Diagnosed as having Multiple Sclerosis", False, "condition:icd10cm:G35"),
+        ("Systemic lupus erythematosus (SLE)", False, "condition:icd10cm:M32"),
+        ("Claustrophobia", True, "condition:icd10cm:F40.240"),
+        # A hand-made concept reading the same words wins.
+        ("Heart failure", True, "condition:heart-failure"),
+        ("Ulcerative colitis", True, "condition:ulcerative-colitis"),
+        ("Uncontrolled hypertension", True, "condition:hypertension"),
+        ("Glaucoma or ocular hypertension", True, None),  # "hypertension" is hand-made
+        # Stay text: a word that changes the meaning, or a hand-made concept with a word more.
+        ("Uncontrolled glaucoma", True, None),
+        ("Severe psoriasis", True, None),
+        ("Psoriasis requiring treatment", True, None),
+        ("Psoriasis requiring systemic therapy", True, None),
+        ("Current depression", True, None),
+        ("Multiple sclerosis type 2", True, None),
+        ("Acute myocardial infarction", True, None),
+        ("Prior glaucoma surgery", True, None),
+        ("Glaucoma/cataract", True, None),
+        # The diagnosis's own stage is not a cancer stage.
+        ("Venous insufficiency (stages 3 and 4)", True, None),
+        ("Chronic kidney disease stage III and stage IV", True, None),
+        # A time window is read as for any condition.
+        (
+            "History of migraine within the past 6 months",
+            True,
+            "condition:icd10cm:G43:w-180,0,enrollment",
+        ),
+    ],
+)
+def test_a_title_named_by_a_criterion_compiles(text, exclusion, expected) -> None:
+    assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+def test_an_exclusion_read_in_part_never_takes_a_qualified_title() -> None:
+    assert compile_text("Uncontrolled glaucoma", exclusion=True, partial=True) is None
+    assert (
+        compile_text("Severe psoriasis requiring systemic treatment", exclusion=True, partial=True)
+        is None
+    )
+
+
+def test_the_finder_matches_whole_words_only() -> None:
+    assert find_icd_titles("nonglaucoma patients") == []
+    assert find_icd_titles("anti-psoriasis cream") == []
+    assert [m.criterion.concept for m in find_icd_titles("known gout")] == ["icd10cm:M10"]
+
+
+def test_title_concepts_resolve_without_being_listed() -> None:
+    concept = terminology.concept("icd10cm:G35")
+    assert concept.display == "Multiple sclerosis"
+    assert "icd10cm:G35" not in terminology.terminology().concepts
+    assert [c.code for c in terminology.codings("icd10cm:G35")] == ["G35"]
+    with pytest.raises(KeyError):
+        terminology.concept("icd10cm:C50")  # a neoplasm: not a title concept
+    assert "icd10cm:G47.3" in terminology.concepts_for(ICD, "G4733")
+    assert "icd10cm:G47.33" in terminology.concepts_for(ICD, "G47.33")
+    assert "icd10cm:G35" not in terminology.concepts_for(ICD, "G36.0")
+
+
+MS_ICD = condition("MS", (ICD, "G35.D", "Multiple sclerosis, unspecified"))
+MS_SNOMED = condition("Multiple sclerosis", (SNOMED, "24700007", "Multiple sclerosis (disorder)"))
+MS_RESOLVED = condition("MS", (ICD, "G35", "Multiple sclerosis"), status="resolved")
+MS_REFUTED = condition("MS", (ICD, "G35", "Multiple sclerosis"), verification="refuted")
+MS_ERROR = condition("MS", (ICD, "G35", "Multiple sclerosis"), verification="entered-in-error")
+MS_PROVISIONAL = condition("MS", (ICD, "G35", "Multiple sclerosis"), verification="provisional")
+MS_FAMILY = condition(
+    "Family history of multiple sclerosis", (ICD, "Z82.0", "Family history of epilepsy")
+)
+NMO = condition("NMO", (ICD, "G36.0", "Neuromyelitis optica [Devic]"))
+HTN = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((MS_ICD,), "met"),  # a code in the subtree
+        ((MS_SNOMED,), "met"),  # SNOMED CT only: the display is the title
+        ((MS_RESOLVED,), "met"),  # "history of": a resolved diagnosis counts
+        ((MS_REFUTED, HTN), "not-met"),
+        ((MS_ERROR, HTN), "not-met"),
+        ((MS_PROVISIONAL,), "unknown"),
+        ((MS_FAMILY, HTN), "not-met"),  # a relative's
+        ((NMO,), "not-met"),  # another demyelinating disease
+        ((HTN,), "not-met"),  # a problem list without it
+        ((), "unknown"),  # no problem list: absence proves nothing
+    ],
+)
+def test_history_of_a_title_against_records(resources, result) -> None:
+    criterion = compile_criterion("History of multiple sclerosis", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+def test_a_window_asks_when_the_title_condition_was_present() -> None:
+    criterion = compile_criterion("History of migraine within the past 6 months", exclusion=True)
+    assert criterion is not None
+    old = condition(
+        "Migraine",
+        (ICD, "G43.909", "Migraine"),
+        status="resolved",
+        onset="2019-02-01",
+        abated="2019-03-01",
+    )
+    recent = condition("Migraine", (ICD, "G43.909", "Migraine"), onset="2026-10-01")
+    assert result_of(criterion, record(patient(), old)) == "not-met"
+    assert result_of(criterion, record(patient(), recent)) == "met"
