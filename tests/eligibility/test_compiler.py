@@ -54,6 +54,24 @@ def test_requirement_phrasing_in_an_exclusion_list_is_inverted() -> None:
     assert signature(criterion) == "any-of(condition:syphilis, condition:hiv)"
 
 
+def test_a_requirement_worded_with_must_not_in_an_exclusion_list_names_what_excludes() -> None:
+    criterion = compile_criterion("Participants must not be pregnant or nursing", exclusion=True)
+    assert signature(criterion) == "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding)"
+
+
+def test_a_described_absence_in_an_exclusion_list_stays_text() -> None:
+    # Written literally ("exclude patients without keratoconus" in a keratoconus study) these
+    # require the condition; copied from an inclusion list they would forbid it. Either
+    # reading, applied to the other kind of bullet, excludes every eligible patient.
+    for text in (
+        "No evidence of dementia",
+        "Patients without Keratoconus.",
+        "No diagnosis of Wilson disease",
+        "Are not between 18 and 50 years of age.",
+    ):
+        assert compile_criterion(text, exclusion=True) is None, text
+
+
 def test_unknown_words_keep_a_criterion_text_only() -> None:
     assert compile_criterion("Adequate hematologic parameters and organ function") is None
     assert compile_criterion("Age > 65 years of age and receiving full chemotherapy dose") is None

@@ -276,6 +276,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             return None
         connective, negation = gap
         if negation and exclusion:
+            if _REQUIREMENT.search(text) is None:
+                return None  # "No evidence of dementia" in an exclusion list: see _REQUIREMENT
             inverted = True  # "must have negative X and Y" in an exclusion list: exclude X or Y
         elif negation:
             pending_negation = True
@@ -306,6 +308,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     if tail is None or (tail[1] and not exclusion):
         return None
     if tail[1]:
+        if _REQUIREMENT.search(text) is None:
+            return None
         inverted = True
     if not exclusion and _leading_negation_only(sequence):
         # "No stroke or TIA", "negative for hepatitis B, hepatitis C and HIV": the negation
@@ -314,6 +318,16 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             entry.negated = True
             entry.connective = "and" if entry.connective is not None else None
     return _build(sequence, inverted=inverted, exclusion=exclusion)
+
+
+# A negation in an exclusion bullet is read two ways by the people who write them. Worded as a
+# requirement ("Participants must not be pregnant or nursing", "Must have negative syphilis assay
+# and be seronegative for HIV": SWOG-style lists), it names what excludes: pregnant, HIV. Worded
+# as a description ("No evidence of dementia" in a dementia study, "Patients without
+# keratoconus", "Are not between 18 and 50 years of age"), it excludes those who lack X: X is
+# required. Only the first is read; the second stays text, because a "No X" copied from an
+# inclusion list means the opposite and either wrong reading can exclude every eligible patient.
+_REQUIREMENT = re.compile(r"\b(?:must|should|shall|needs?|required|ha(?:ve|s) to)\b")
 
 
 def _leading_negation_only(sequence: list[_Entry]) -> bool:
