@@ -75,7 +75,6 @@ from tests.eligibility.signature import signature
         ("QTc > 470 ms", True, "lab:qtc:>470ms"),
         # Stay text: the words left over carry meaning.
         ("Gestational diabetes", True, None),
-        ("Pulmonary hypertension", True, None),
         ("Fasting blood glucose <6.0 mmol/L", False, None),
         ("QTcF > 470 msec", True, None),
         ("A personal or family history of epilepsy", True, None),

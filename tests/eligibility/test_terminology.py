@@ -67,7 +67,14 @@ def test_prednisone_equivalence() -> None:
 
 def test_every_value_set_names_its_sources_and_uses_known_systems() -> None:
     sources = terminology.sources()
-    assert set(sources) == {"conditions", "therapies", "observations", "stages", "biomarkers"}
+    assert set(sources) == {
+        "conditions",
+        "therapies",
+        "observations",
+        "stages",
+        "biomarkers",
+        "procedures",
+    }
     for concept in terminology.terminology().concepts.values():
         for coding in (*concept.codings, *concept.members):
             assert coding.system in ALLOWED_SYSTEMS
