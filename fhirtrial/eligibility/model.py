@@ -25,6 +25,7 @@ class Kind(StrEnum):
     STAGE = "stage"
     PERFORMANCE_STATUS = "performance-status"  # concept: ecog | karnofsky
     PRIOR_THERAPY = "prior-therapy"  # drug class / regimen / cell therapy; counts, windows
+    PROCEDURE = "procedure"  # surgery, radiotherapy (Procedure resources); windows
     BIOMARKER = "biomarker"
     LAB = "lab"
     CORTICOSTEROID_DOSE = "corticosteroid-dose"  # prednisone-equivalent mg/day

@@ -43,7 +43,19 @@ _TOLERANCE = 0.03
 # Label kinds that the compiler writes as another kind with the same meaning.
 _KIND_ALIASES = {"vital": "lab"}
 # Qualifiers that no structured datum states: the evaluator answers "unknown" when the rest holds.
-_JUDGEMENT_QUALIFIERS = frozenset({"uncontrolled", "symptomatic", "progressive"})
+_JUDGEMENT_QUALIFIERS = frozenset(
+    {
+        "uncontrolled",
+        "symptomatic",
+        "progressive",
+        # "clinically significant", "serious", "severe", "unstable", "decompensated" (issue 13,
+        # comorbidity round): judgements as well, written by the finders as qualifiers.
+        "clinically-significant",
+        "severe",
+        "unstable",
+        "decompensated",
+    }
+)
 
 
 @dataclass(frozen=True)

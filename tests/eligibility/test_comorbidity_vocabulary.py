@@ -77,7 +77,6 @@ from tests.eligibility.signature import signature
         ("Fasting blood glucose <6.0 mmol/L", False, "lab:fasting-glucose:<108.1mg/dL"),
         # Stay text: the words left over carry meaning.
         ("Gestational diabetes", True, None),
-        ("Pulmonary hypertension", True, None),
         ("QTcF > 470 msec", True, None),
         ("A personal or family history of epilepsy", True, None),
     ],

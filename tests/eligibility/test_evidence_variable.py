@@ -7,6 +7,7 @@ import re
 import pytest
 from fhir.resources import get_fhir_model_class
 
+from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.fhir_reader import read_evidence_variable
 from fhirtrial.eligibility.fhir_writer import (
@@ -35,6 +36,12 @@ def _walk(characteristics: list[dict]):
         )
 
 
+def _compiled_walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _compiled_walk(node.children)
+
+
 def _extension(characteristic: dict, url: str):
     return next((e for e in characteristic.get("extension", []) if e["url"] == url), None)
 
@@ -55,9 +62,13 @@ def test_every_outline_node_is_a_characteristic_with_its_text(records: list[dict
         eligibility = study["protocolSection"].get("eligibilityModule", {})
         outline = parse_outline(eligibility.get("eligibilityCriteria"))
         written = {c["linkId"]: c for c in _walk(_build(study).get("characteristic", []))}
+        compiled = {n.link_id: n for n in _compiled_walk(compile_outline(outline))}
         for node in outline.walk():
             assert written[node.link_id]["description"] == node.text
-            assert written[node.link_id]["exclude"] == node.exclude
+            # A negated leaf ("HIV negative" → NOT hiv) is written with `exclude` flipped.
+            criterion = compiled[node.link_id].criterion
+            negated = criterion is not None and criterion.negated and not node.children
+            assert written[node.link_id]["exclude"] == (node.exclude != negated)
 
 
 def test_structured_age_sex_and_healthy_volunteers_come_first(records: list[dict]) -> None:

@@ -79,7 +79,8 @@ from tests.eligibility.signature import signature
         ("Liver disease", True, "condition:liver-disease"),
         ("Diagnosed autoimmune disease", True, "condition:autoimmune-disease"),
         ("Acute renal failure", True, None),
-        ("Severe liver disease", True, None),
+        # "Severe" is a judgement qualifier (unknown when liver disease is recorded).
+        ("Severe liver disease", True, "condition:liver-disease"),
         # Not autoimmune-disease + hepatitis: the ICD-10-CM title "Autoimmune hepatitis".
         ("History of autoimmune hepatitis", True, "condition:icd10cm:K75.4"),
     ],
@@ -120,11 +121,12 @@ def test_coded_diagnoses_meet_the_new_condition_criteria(text, resource, result)
     assert _result(compile_criterion(text, exclusion=True), resource) == result
 
 
-def test_systemic_lupus_coded_in_snomed_is_not_read_as_autoimmune_without_the_class() -> None:
-    # SNOMED CT carries only the top-level disorder code (exact match); the ICD-10-CM codes
-    # carry the hierarchy. A lupus diagnosis coded in SNOMED alone is read by its words.
+def test_systemic_lupus_coded_in_snomed_is_an_autoimmune_disease() -> None:
+    # SNOMED CT carries only the top-level disorder code (exact match); since the comorbidity
+    # round, systemic lupus erythematosus is a concept of its own (SNOMED CT 55464009, M32)
+    # that autoimmune disease includes.
     result = _result(compile_criterion("Diagnosed autoimmune disease", exclusion=True), SLE)
-    assert result in ("not-met", "unknown")
+    assert result == "met"
 
 
 def _bmi(value: float) -> dict:

@@ -18,6 +18,7 @@ How a recorded diagnosis is read (docs/eligibility-evaluation.md, "Diagnoses"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -38,11 +39,24 @@ from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
 from fhirtrial.eligibility.model import Criterion
-from fhirtrial.patient.items import ConditionItem, ProcedureItem
+from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
+from fhirtrial.patient.values import Concept
 
 _CURRENT_QUALIFIERS = frozenset(
-    {"active", "uncontrolled", "untreated", "symptomatic", "progressive"}
+    {"active", "uncontrolled", "untreated", "symptomatic", "progressive", "unstable"}
+    | {"decompensated", "requiring-systemic-treatment"}
 )
+# Judgements no structured datum states: `unknown` when the condition is recorded.
+_JUDGEMENTS = {
+    "clinically-significant": "clinically significant",
+    "severe": "severe",
+    "unstable": "unstable",
+    "decompensated": "decompensated",
+}
+# Acute conditions a problem list often leaves "active" long after they resolved: an entry older
+# than this is not taken as current on its status alone.
+_ACUTE = frozenset({"infection", "sepsis", "pneumonia", "urinary-tract-infection"})
+_ACUTE_CURRENT_DAYS = 90
 # Advanced disease is a state of the cancer now: a melanoma excised and resolved years ago is not
 # "unresectable or metastatic melanoma".
 _ADVANCED_QUALIFIERS = frozenset(
@@ -51,12 +65,17 @@ _ADVANCED_QUALIFIERS = frozenset(
 # Transplant and cell-therapy history is as often recorded as the Procedure as the status code.
 _ALSO_PROCEDURES = frozenset(
     {"solid-organ-transplant", "solid-organ-transplant-except-kidney", "stem-cell-transplant"}
+    | {"kidney-transplant", "liver-transplant", "heart-transplant", "lung-transplant"}
 )
 # Criteria on these concepts are also met by something other than a diagnosis (a stage IV, a
-# transplant Procedure): the prefilter must not require the diagnosis.
+# transplant Procedure), or not `not-met` without one (an infection "requiring systemic
+# treatment" while on antibiotics): the prefilter must not require the diagnosis.
 NOT_ONLY_DIAGNOSES = frozenset(
     {cancers.METASTATIC, "breast-cancer-triple-negative", "brain-metastases", *_ALSO_PROCEDURES}
+    | {"infection"}
 )
+_REQUIRING_SYSTEMIC = "requiring-systemic-treatment"
+_ANTI_INFECTIVE = "systemic-anti-infective"
 # A recent stage without metastasis rules out metastatic disease; an older one may predate a
 # recurrence that the problem list does not show.
 _RECENT_STAGE_DAYS = 365
@@ -85,6 +104,16 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
         procedure = _procedure_for(ctx, concept, criterion)
         if procedure is not None:
             return procedure
+    if not matches and _REQUIRING_SYSTEMIC in criterion.qualifiers:
+        on_treatment = _current_anti_infectives(ctx)
+        if on_treatment:
+            use = on_treatment[0]
+            return Finding(
+                "unknown",
+                f"no {name} recorded, but on {use.medication.label} ({use.ref}): what it treats "
+                "is not recorded",
+                (use.ref,),
+            )
     if not matches:
         vague = _less_specific(ctx, concept)
         if vague:
@@ -147,6 +176,13 @@ def _with_qualifiers(
                 )
         if undecided:
             item = undecided[0]
+            if criterion.window is None or item.date is not None:
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: still recorded as current long after its "
+                    f"onset, so whether it is current is unknown{note}",
+                    (item.ref,),
+                )
             return Finding(
                 "unknown",
                 f"{describe_condition(item, ctx)}: its dates are not recorded, so whether it was "
@@ -154,6 +190,13 @@ def _with_qualifiers(
                 (item.ref,),
             )
         item = matches.items[0]
+        if _REQUIRING_SYSTEMIC in qualifiers and (uses := _current_anti_infectives(ctx)):
+            return Finding(
+                "unknown",
+                f"{describe_condition(item, ctx)} — {reason_kind}, but on "
+                f"{uses[0].medication.label} ({uses[0].ref}): what it treats is not recorded",
+                (item.ref, uses[0].ref),
+            )
         return Finding(
             "not-met", f"{describe_condition(item, ctx)} — {reason_kind}{note}", (item.ref,)
         )
@@ -180,6 +223,18 @@ def _with_qualifiers(
         return found
     if _REQUIRED_STEROIDS in qualifiers:
         return _required_steroids(ctx, candidates, note)
+    if qualifiers & {"allogeneic", "autologous"} and criterion.concept == "stem-cell-transplant":
+        return _graft_source(qualifiers, candidates, ctx, note)
+    if _REQUIRING_SYSTEMIC in qualifiers:
+        found = _systemic_treatment(criterion, ctx, item, stated)
+        if found.result != "met":
+            return found
+        stated = found.reason
+    for qualifier, words in _JUDGEMENTS.items():
+        if qualifier in qualifiers:
+            return Finding(
+                "unknown", f"{stated}; whether it is {words} is not recorded", (item.ref,)
+            )
     if "symptomatic" in qualifiers:
         return Finding(
             "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
@@ -257,6 +312,109 @@ def _required_steroids(ctx: EvalContext, items: list[ConditionItem], note: str) 
     )
 
 
+def _older_than(item: ConditionItem, ctx: EvalContext, days: int) -> bool:
+    day = item.onset or item.recorded
+    return day is not None and (ctx.as_of - day).days > days and item.abatement is None
+
+
+def _current_anti_infectives(ctx: EvalContext) -> list[MedicationItem]:
+    uses = ctx.facts.medications.find(_ANTI_INFECTIVE).items
+    return [u for u in uses if u.is_current(ctx.as_of) and not _TOPICAL.search(_words(u))]
+
+
+_TOPICAL = re.compile(
+    r"\b(?:topical|cream|ointment|ophthalmic|otic|eye drops?|ear drops?|gel|lotion|vaginal"
+    r"|mouthwash|lozenge)\b",
+    re.IGNORECASE,
+)
+_INTRAVENOUS = re.compile(
+    r"\b(?:iv|ivpb|intravenous\w*|infusion|injection|injectable|parenteral|for injection"
+    r"|in (?:sodium chloride|dextrose|d5w|ns)\b)",
+    re.IGNORECASE,
+)
+_ORAL = re.compile(
+    r"\b(?:oral\w*|tablets?|tab|capsules?|cap|by mouth|po|suspension|chewable)\b", re.IGNORECASE
+)
+
+
+def _words(use: MedicationItem) -> str:
+    concept = use.medication
+    texts = [concept.text or "", *(c.display or "" for c in concept.codings), use.dosage_text or ""]
+    return " ".join(texts)
+
+
+def _systemic_treatment(
+    criterion: Criterion, ctx: EvalContext, item: ConditionItem, stated: str
+) -> Finding:
+    """An infection "requiring systemic (IV) antibiotics": a current systemic anti-infective
+    course (ATC J01/J02/J04/J05 or a named antibiotic, antifungal, antiviral); "IV": its words
+    say intravenous (an oral course: not met; no route recorded: unknown)."""
+    uses = _current_anti_infectives(ctx)
+    if not uses:
+        if not ctx.record.medications:
+            return Finding(
+                "unknown",
+                f"{stated}; no medications recorded, so whether it requires systemic treatment "
+                "is unknown",
+                (item.ref,),
+            )
+        return Finding(
+            "not-met",
+            f"{stated}; no current systemic anti-infective among the "
+            f"{len(ctx.record.medications)} recorded medications",
+            (item.ref,),
+        )
+    if "intravenous" in criterion.qualifiers:
+        iv = [u for u in uses if _INTRAVENOUS.search(_words(u))]
+        if not iv:
+            use = uses[0]
+            oral = all(_ORAL.search(_words(u)) for u in uses)
+            return Finding(
+                "not-met" if oral else "unknown",
+                f"{stated}; on {use.medication.label} ({use.ref}), "
+                + ("by mouth, not intravenous" if oral else "route not recorded"),
+                (item.ref, use.ref),
+            )
+        uses = iv
+    use = uses[0]
+    return Finding("met", f"{stated}; on {use.medication.label} ({use.ref})", (item.ref, use.ref))
+
+
+def _graft_source(
+    qualifiers: set[str], items: list[ConditionItem], ctx: EvalContext, note: str
+) -> Finding:
+    """An allogeneic (or autologous) stem-cell transplant: the words of the entry or of a
+    transplant procedure say which; the status codes (Z94.81, Z94.84) do not."""
+    wanted = "allogeneic" if "allogeneic" in qualifiers else "autologous"
+    other = "autologous" if wanted == "allogeneic" else "allogeneic"
+    texts = [(c.ref, " ".join(_texts(c.code))) for c in items]
+    texts += [
+        (p.ref, " ".join(_texts(p.code)))
+        for p in ctx.facts.procedures.find("stem-cell-transplant").items
+    ]
+    for ref, text in texts:
+        source = _GRAFT_SOURCE.search(text)
+        if source and source[0].lower().startswith(wanted[:4]):
+            return Finding("met", f"{wanted} transplant: {text} ({ref}){note}", (ref,))
+    for ref, text in texts:
+        source = _GRAFT_SOURCE.search(text)
+        if source and source[0].lower().startswith(other[:4]):
+            return Finding("not-met", f"{other} transplant only: {text} ({ref}){note}", (ref,))
+    item = items[0]
+    return Finding(
+        "unknown",
+        f"{describe_condition(item, ctx)}: whether the graft was {wanted} is not recorded",
+        (item.ref,),
+    )
+
+
+def _texts(concept: Concept) -> list[str]:
+    return [t for t in (concept.text, *(c.display for c in concept.codings)) if t]
+
+
+_GRAFT_SOURCE = re.compile(r"\b(?:allo\w*|auto(?:logous)?\b|auto-?(?:sct|hct|hsct))", re.I)
+
+
 def condition_span(item: ConditionItem, ctx: EvalContext) -> tuple[date | None, date | None, bool]:
     """(start, end, placed): when the condition was present. ``end`` None: still present.
     ``placed`` False when the record gives no date that places it."""
@@ -277,6 +435,11 @@ def _relevant(
     qualifiers = set(criterion.qualifiers)
     if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
         current = [c for c in items if ctx.facts.is_current(c) is not False]
+        if criterion.concept in _ACUTE:
+            # An acute infection still "active" months later: its status alone cannot say.
+            stale = [c for c in current if _older_than(c, ctx, _ACUTE_CURRENT_DAYS)]
+            current = [c for c in current if c not in stale]
+            return current, stale, "not current (resolved / inactive / history)"
         return current, [], "not current (resolved / inactive / history)"
     window = criterion.window
     if window is not None and "history" not in qualifiers:

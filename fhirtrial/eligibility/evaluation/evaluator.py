@@ -37,6 +37,7 @@ from fhirtrial.eligibility.evaluation.measures import (
 )
 from fhirtrial.eligibility.evaluation.medications import evaluate_allergy, evaluate_medication
 from fhirtrial.eligibility.evaluation.plan import PlanNode, plan_for
+from fhirtrial.eligibility.evaluation.procedures import evaluate_procedure
 from fhirtrial.eligibility.evaluation.results import (
     CohortResult,
     CriterionResult,
@@ -47,6 +48,7 @@ from fhirtrial.eligibility.evaluation.results import (
     verdict_of,
     verdict_rank,
 )
+from fhirtrial.eligibility.evaluation.scales import SCALES, evaluate_scale
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
@@ -62,7 +64,11 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.PERFORMANCE_STATUS: evaluate_performance_status,
     Kind.PRIOR_THERAPY: evaluate_prior_therapy,
     Kind.BIOMARKER: evaluate_biomarker,
-    Kind.LAB: evaluate_lab,
+    Kind.LAB: lambda criterion, ctx: (
+        evaluate_scale(criterion, ctx)
+        if criterion.concept in SCALES
+        else evaluate_lab(criterion, ctx)
+    ),
     Kind.CORTICOSTEROID_DOSE: evaluate_corticosteroid_dose,
     Kind.PREGNANCY: evaluate_pregnancy,
     Kind.BREASTFEEDING: evaluate_breastfeeding,
@@ -70,6 +76,7 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.MEDICATION: evaluate_medication,
     Kind.ALLERGY: evaluate_allergy,
     Kind.LIFE_EXPECTANCY: evaluate_life_expectancy,
+    Kind.PROCEDURE: evaluate_procedure,
 }
 _FLIP: dict[Outcome, Outcome] = {
     "met": "not-met",

@@ -16,6 +16,7 @@ from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
+    WINDOW_LAST,
     WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
@@ -44,6 +45,8 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.procedures import find_procedures
+from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -63,6 +66,7 @@ FINDERS = (
     find_performance_status,
     find_labs,
     find_conditions,
+    find_scales,
     find_stage,
     find_biomarkers,
     find_receptors,
@@ -71,11 +75,15 @@ FINDERS = (
     find_therapies,
     find_allergies,
     find_medications,
+    find_procedures,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
 )
 _WINDOWED_KINDS = frozenset(
-    {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY, Kind.MEDICATION}
+    {
+        *(Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY),
+        *(Kind.MEDICATION, Kind.PROCEDURE),
+    }
 )
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")
 _COHORT_MARKER = re.compile(r"\(cohort (?P<id>[a-z0-9]+)\)")
@@ -90,6 +98,7 @@ _IN_THOSE_WITH = re.compile(
 # A list number left in the text by a nested list ("1. diagnosed as HIV positive;").
 _ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")
 _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
+_LAST_WORDS = ("past ", "previous ", "last ", "preceding ")
 
 
 def compile_text(text: str, *, exclusion: bool = False, partial: bool = False) -> Criterion | None:
@@ -260,6 +269,12 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
                 items.append(
                     (window.start(), window.end(), "window", window_before(n, window["unit"]))
                 )
+    lasts = WINDOW_LAST.finditer(text) if has_any(text, _LAST_WORDS) else ()
+    for window in lasts:
+        if all(window.end() <= m.start or window.start() >= m.end for m in matches) and all(
+            window.end() <= start or window.start() >= end for start, end, *_ in items
+        ):
+            items.append((window.start(), window.end(), "window", window_before(1, window["unit"])))
     for marker in _COHORT_MARKER.finditer(text):
         if all(marker.end() <= m.start or marker.start() >= m.end for m in matches):
             items.append((marker.start(), marker.end(), "cohort", f"Cohort {marker['id'].upper()}"))
@@ -377,10 +392,13 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
             criterion = _with_window(criterion, window)
         if entry.negated:
             criterion = evolve(criterion, negated=not criterion.negated)
+        connective = entry.connective if terms else None
+        if connective == "," and _grades(criterion, terms[-1].criterion):
+            connective = None  # "heart failure, defined as NYHA class IV": one criterion
         terms.append(
             _Term(
                 criterion=criterion,
-                connective=entry.connective if terms else None,
+                connective=connective,
                 cohort_end=entry.cohort_end,
                 unless=match.kind == "unless",
             )
@@ -444,6 +462,7 @@ def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
             if clusters:
                 links.append(connective)
             clusters.append([term.criterion])
+    clusters = [_graded(cluster) for cluster in clusters]
     parts = [c[0] if len(c) == 1 else _combine(_unique(c), "all-of") for c in clusters]
     parts = [
         p.children[0] if p.kind is Kind.COMBINATION and len(p.children) == 1 else p for p in parts
@@ -457,6 +476,41 @@ def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
     if inverted:
         code = "any-of"
     return _combine(_unique(parts), code) if len(_unique(parts)) > 1 else parts[0]
+
+
+# Judgements a severity scale next to the condition states ("severe heart failure (NYHA III-IV)",
+# "decompensated cirrhosis (Child-Pugh B or C)"): the scale decides, the word adds nothing.
+_GRADED_JUDGEMENTS = frozenset(
+    {"severe", "clinically-significant", "symptomatic", "decompensated", "uncontrolled"}
+)
+
+
+def _grades(scale: Criterion, condition: Criterion) -> bool:
+    """Whether ``scale`` is a severity scale that grades the condition before it."""
+    return (
+        scale.kind is Kind.LAB
+        and scale.concept in SCALE_CONCEPTS
+        and condition.kind is Kind.CONDITION
+        and condition.concept in _GRADED_CONDITIONS.get(scale.concept or "", ())
+    )
+
+
+_GRADED_CONDITIONS = {
+    "nyha-class": ("heart-failure", "cardiomyopathy", "valvular-heart-disease"),
+    "child-pugh-score": ("liver-cirrhosis", "liver-disease", "liver-failure"),
+}
+
+
+def _graded(cluster: list[Criterion]) -> list[Criterion]:
+    scales = [c for c in cluster if c.kind is Kind.LAB and c.concept in SCALE_CONCEPTS]
+    if len(cluster) < 2 or not scales:
+        return cluster
+    return [
+        replace(c, qualifiers=tuple(q for q in c.qualifiers if q not in _GRADED_JUDGEMENTS))
+        if any(_grades(scale, c) for scale in scales)
+        else c
+        for c in cluster
+    ]
 
 
 def _unique(criteria: list[Criterion]) -> list[Criterion]:

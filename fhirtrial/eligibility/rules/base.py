@@ -98,6 +98,11 @@ WINDOW_WITHIN = re.compile(
 )
 # Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
 WINDOW_UNITS = (" day", " week", " month", " year")
+# "In the past year", "(past year)", "during the previous month": one unit, no number.
+WINDOW_LAST = re.compile(
+    r"\(?(?:(?:(?:with)?in|during|over) )?(?:the )?(?:past|previous|last|preceding)"
+    r" (?P<unit>day|week|month|year)(?![\w-])\)?"
+)
 
 
 def normalize(text: str) -> str:

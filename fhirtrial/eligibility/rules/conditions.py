@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
-from fhirtrial.eligibility.rules.base import Match, Triggers, has_any, modifier_matches
+from fhirtrial.eligibility.rules.base import (
+    WINDOW_UNITS,
+    Match,
+    Triggers,
+    has_any,
+    modifier_matches,
+)
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
-    r"|poorly controlled|inadequately controlled|current"
+    r"|autologous|poorly controlled|inadequately controlled|current|ongoing"
+    r"|clinically (?:significant|relevant|important)|significant|serious|life[- ]threatening"
+    r"|severe|unstable|decompensated"
 )
 _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
 # (concept, pattern); longer, more specific phrases first.
@@ -21,9 +29,13 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "solid-organ-transplant-except-kidney",
-        r"(?:solid )?organ allograft,? except kidney transplant",
+        r"(?:solid )?organ allograft,? except kidney transplant"
+        r"|non-?(?:renal|kidney) (?:solid )?organ (?:transplant(?:ation)?|allograft)s?",
     ),
-    ("solid-organ-transplant", r"(?:solid )?organ (?:transplant|transplantation|allograft)s?"),
+    (
+        "solid-organ-transplant",
+        r"(?:solid[- ])?organ (?:transplant|transplantation|allograft)s?",
+    ),
     (
         "malignant-neoplasm-other",
         r"(?:another|other|second|additional) (?:active )?(?:primary )?"
@@ -63,13 +75,13 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "hbv",
-        r"hepatitis b virus \(hbv\)(?: infection)?"
-        r"|hepatitis b(?: virus)?(?: infection)?|hbv(?: infection)?",
+        r"(?:chronic )?(?:hepatitis b virus \(hbv\)(?: infection)?"
+        r"|hepatitis b(?: virus)?(?: infection)?|hbv(?: infection)?)",
     ),
     (
         "hcv",
-        r"hepatitis c virus \(hcv\)(?: infection)?"
-        r"|hepatitis c(?: virus)?(?: infection)?|hcv(?: infection)?",
+        r"(?:chronic )?(?:hepatitis c virus \(hcv\)(?: infection)?"
+        r"|hepatitis c(?: virus)?(?: infection)?|hcv(?: infection)?)",
     ),
     ("syphilis", r"syphilis(?: assay)?"),
     # Comorbidities (ICD-10-CM classes in terminology/conditions.json).
@@ -99,7 +111,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         "heart-failure",
         r"(?:congestive |chronic )?heart failure(?: \((?:chf|hf)\))?|cardiac failure|chf",
     ),
-    ("myocardial-infarction", r"myocardial infarctions?(?: \(mi\))?|heart attacks?"),
+    ("myocardial-infarction", r"(?:acute )?myocardial infarctions?(?: \(a?mi\))?|heart attacks?"),
     ("stroke-ischemic", r"isch(?:a)?emic strokes?"),
     ("stroke-hemorrhagic", r"ha?emorrhagic strokes?"),
     ("stroke", r"strokes?(?: \(cva\))?|cerebrovascular accidents?(?: \(cva\))?|cva"),
@@ -153,11 +165,120 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     # "chronic renal failure" is chronic kidney disease (`_condition`).
     ("kidney-failure", r"(?<!acute )(?:chronic )?(?:renal|kidney) failure"),
     ("autoimmune-disease", r"auto-?immune (?:diseases?|disorders?)(?: \(aid\))?"),
+    # Cardiovascular.
+    (
+        "arrhythmia",
+        r"(?:cardiac |heart )?(?:arrhythmias?|dysrhythmias?)(?: \((?:arrhythmias?)\))?",
+    ),
+    (
+        "coronary-artery-disease",
+        r"coronary (?:artery|heart) diseases?(?: \((?:cad|chd)\))?"
+        r"|isch(?:a)?emic heart diseases?(?: \(ihd\))?",
+    ),
+    ("acute-coronary-syndrome", r"acute coronary syndromes?(?: \(acs\))?"),
+    (
+        "valvular-heart-disease",
+        r"(?:valvular heart|heart valve|cardiac valv(?:e|ular)) (?:diseases?|disorders?)",
+    ),
+    ("cardiomyopathy", r"cardiomyopath(?:y|ies)"),
+    ("pulmonary-hypertension", r"pulmonary (?:arterial )?hypertension(?: \(pah?\))?"),
+    (
+        "venous-thromboembolism",
+        r"venous thromboembolism(?: \(vte\))?|venous thromboembolic (?:diseases?|events?)|vte",
+    ),
+    ("deep-vein-thrombosis", r"deep ve(?:in|nous) thrombos[ie]s(?: \(dvt\))?|dvt"),
+    ("pulmonary-embolism", r"pulmonary emboli(?:sm|sms)?(?: \(pe\))?"),
+    (
+        "peripheral-arterial-disease",
+        r"peripheral (?:vascular|arterial|artery) (?:occlusive )?diseases?(?: \((?:pvd|pad)\))?",
+    ),
+    # Blood.
+    ("bleeding-disorder", r"bleeding (?:disorders?|diathes[ie]s)|ha?emorrhagic diathes[ie]s"),
+    (
+        "coagulopathy",
+        r"coagulopath(?:y|ies)|coagulation (?:disorders?|defects?)|ha?emophilia"
+        r"|von willebrand'?s? disease",
+    ),
+    # Immune, endocrine, neurological.
+    ("rheumatoid-arthritis", r"rheumatoid arthritis(?: \(ra\))?"),
+    (
+        "systemic-lupus-erythematosus",
+        r"systemic lupus erythematos(?:us|is)(?: \(sle\))?",
+    ),
+    ("multiple-sclerosis", r"multiple sclerosis(?: \(ms\))?"),
+    ("celiac-disease", r"c(?:o)?eliac disease"),
+    ("thyroid-disease", r"thyroid (?:diseases?|disorders?|dysfunction)"),
+    ("hypothyroidism", r"hypothyroidism"),
+    ("hyperthyroidism", r"hyperthyroidism|thyrotoxicosis"),
+    ("parkinson-disease", r"parkinson'?s disease|parkinson disease"),
+    ("obstructive-sleep-apnea", r"obstructive sleep apn(?:o)?ea(?: syndrome)?(?: \(osa\))?"),
+    ("sleep-apnea", r"sleep apn(?:o)?ea(?: syndrome)?"),
+    (
+        "peripheral-neuropathy",
+        r"peripheral (?:poly)?neuropath(?:y|ies)|polyneuropath(?:y|ies)"
+        r"|diabetic (?:poly)?neuropath(?:y|ies)",
+    ),
+    ("cystic-fibrosis", r"cystic fibrosis(?: \(cf\))?"),
+    ("osteoporosis", r"osteoporosis"),
+    # Psychiatric diagnoses (named ones only: "psychiatric illness" stays text).
+    ("schizoaffective-disorder", r"schizoaffective disorders?"),
+    ("schizophrenia", r"schizophrenia"),
+    ("psychotic-disorder", r"psychotic disorders?|psychos[ie]s"),
+    ("bipolar-disorder", r"bipolar (?:affective )?disorders?"),
+    ("major-depressive-disorder", r"major depressive disorders?(?: \(mdd\))?|major depression"),
+    (
+        "substance-use-disorder",
+        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:abuse|dependence|addiction"
+        r"|use disorders?)(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
+        r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
+    ),
+    (
+        "alcohol-use-disorder",
+        r"alcohol(?:ic)? (?:abuse|dependence|addiction|use disorders?)|alcoholism",
+    ),
+    ("morbid-obesity", r"morbid(?:ly)? obes(?:ity|e)|severe obesity"),
+    ("obesity", r"obesity"),
+    # Infections.
+    ("sepsis", r"sepsis|septic shock|septic(?:a)?emia"),
+    ("pneumonia", r"pneumonia"),
+    (
+        "urinary-tract-infection",
+        r"urinary tract infections?(?: \(utis?\))?|pyelonephritis",
+    ),
+    (
+        "tuberculosis-latent",
+        r"latent (?:tuberculosis|tb)(?: \(tb\))?(?: infection)?(?: \(ltbi\))?|ltbi",
+    ),
+    ("viral-hepatitis", r"(?:chronic )?viral hepatitis"),
+    (
+        "infection",
+        r"infections?(?! (?:with|by|due to|caused by) )"
+        r"(?: \((?:(?:viral|bacterial|fungal)"
+        r"(?:,? (?:and/or|or|and) |, |/| ))*(?:viral|bacterial|fungal)(?: infections?)?\))?"
+        r"|infectious diseases?",
+    ),
+    # Transplant status, by organ ("prior kidney transplant", "liver transplantation").
+    ("kidney-transplant", r"(?:kidney|renal) (?:transplant(?:ation)?|allograft)s?"),
+    ("liver-transplant", r"(?:liver|hepatic) (?:transplant(?:ation)?|allograft)s?"),
+    ("heart-transplant", r"(?:heart|cardiac) (?:transplant(?:ation)?|allograft)s?"),
+    ("lung-transplant", r"lung (?:transplant(?:ation)?|allograft)s?"),
+    (
+        "stem-cell-transplant",
+        r"(?:(?:ha?ematopoietic|ha?ematopoetic) )?(?:stem[- ]cell|bone marrow|progenitor cell)"
+        r" transplant(?:ation)?s?(?: \((?:allo-?|auto-?)?(?:h?sct|bmt|hct)\))?"
+        r"|ha?ematopoietic cell transplant(?:ation)?s?(?: \((?:allo-?|auto-?)?hct\))?"
+        r"|(?:allo|auto)-?(?:h?sct|hct)|hsct|bmt",
+    ),
 )
 # Substrings every match of a concept's names contains (the prefilter before its regex).
 _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "melanoma-uveal-ocular": ("uveal", "ocular"),
-    "solid-organ-transplant-except-kidney": ("except kidney",),
+    "solid-organ-transplant-except-kidney": (
+        "except kidney",
+        "non-renal",
+        "nonrenal",
+        "non-kidney",
+    ),
     "solid-organ-transplant": ("organ ",),
     "malignant-neoplasm-other": ("malignan", "cancer"),
     "brain-metastases": ("brain met", "metastas"),
@@ -205,6 +326,58 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "liver-disease": ("liver disease", "hepatic disease"),
     "kidney-failure": ("renal failure", "kidney failure"),
     "autoimmune-disease": ("immune dis",),
+    "arrhythmia": ("rhythmia",),
+    "coronary-artery-disease": ("coronary", "heart disease"),
+    "acute-coronary-syndrome": ("coronary syndrome",),
+    "valvular-heart-disease": ("valv",),
+    "cardiomyopathy": ("cardiomyopath",),
+    "pulmonary-hypertension": ("pulmonary",),
+    "venous-thromboembolism": ("thromboemboli", "vte"),
+    "deep-vein-thrombosis": ("thrombos", "dvt"),
+    "pulmonary-embolism": ("pulmonary embol",),
+    "peripheral-arterial-disease": ("peripheral",),
+    "bleeding-disorder": ("diathes", "bleeding dis"),
+    "coagulopathy": ("coagula", "mophilia", "willebrand"),
+    "rheumatoid-arthritis": ("rheumatoid",),
+    "systemic-lupus-erythematosus": ("lupus",),
+    "multiple-sclerosis": ("multiple sclerosis",),
+    "celiac-disease": ("eliac",),
+    "thyroid-disease": ("thyroid",),
+    "hypothyroidism": ("hypothyroid",),
+    "hyperthyroidism": ("hyperthyroid", "thyrotox"),
+    "parkinson-disease": ("parkinson",),
+    "obstructive-sleep-apnea": ("sleep apn",),
+    "sleep-apnea": ("sleep apn",),
+    "peripheral-neuropathy": ("neuropath",),
+    "cystic-fibrosis": ("cystic fibrosis",),
+    "osteoporosis": ("osteoporosis",),
+    "schizoaffective-disorder": ("schizoaffective",),
+    "schizophrenia": ("schizophrenia",),
+    "psychotic-disorder": ("psychotic", "psychos"),
+    "bipolar-disorder": ("bipolar",),
+    "major-depressive-disorder": ("major depress",),
+    "substance-use-disorder": (
+        "substance",
+        "drug abuse",
+        "drug dep",
+        "drug addict",
+        "drug use",
+        "drug or",
+    ),
+    "alcohol-use-disorder": ("alcohol",),
+    "morbid-obesity": ("obes",),
+    "obesity": ("obesity",),
+    "sepsis": ("sepsis", "septic"),
+    "pneumonia": ("pneumonia",),
+    "urinary-tract-infection": ("urinary tract", "pyelonephritis"),
+    "tuberculosis-latent": ("latent", "ltbi"),
+    "viral-hepatitis": ("viral hepatitis",),
+    "infection": ("infect",),
+    "kidney-transplant": ("transplant", "allograft"),
+    "liver-transplant": ("transplant", "allograft"),
+    "heart-transplant": ("transplant", "allograft"),
+    "lung-transplant": ("transplant", "allograft"),
+    "stem-cell-transplant": ("transplant", "sct", "-hct", "bmt"),
 }
 _CONDITION_PATTERNS = tuple(
     (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
@@ -232,13 +405,24 @@ _QUALIFIER_ENDINGS = tuple(
     f"{word}{separator}"
     for word in (
         *("symptomatic", "untreated", "progressing", "active", "controlled"),
-        *("progressive", "allogeneic", "current"),
+        *("progressive", "allogeneic", "autologous", "current", "ongoing"),
+        *("significant", "relevant", "important", "serious", "threatening", "severe"),
+        *("unstable", "decompensated"),
     )
     for separator in (" and/or ", ", and/or ", " or ", ", or ", " and ", ", and ", ", ", " ")
 )
+# The kinds of infection named before the word ("bacterial, viral or fungal infection").
+_INFECTION_KINDS_BEFORE = re.compile(
+    r"(?:(?:acute|systemic|bacterial|viral|fungal|invasive fungal)"
+    r"(?:,? (?:and/or|or|and) |, | |/))+$"
+)
 # "Current" reads as a qualifier only on conditions that come and go ("has current
 # ILD/pneumonitis"), never after "or" ("history of or current pneumonitis": either will do).
-_CURRENT_CONCEPTS = frozenset({"pneumonitis", "interstitial-lung-disease"})
+_CURRENT_CONCEPTS = frozenset(
+    {"pneumonitis", "interstitial-lung-disease", "infection", "sepsis", "pneumonia"}
+    | {"urinary-tract-infection", "substance-use-disorder", "alcohol-use-disorder"}
+    | {"major-depressive-disorder", "psychotic-disorder"}
+)
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
@@ -246,11 +430,31 @@ _QUALIFIER_IDS = {
     "poorly controlled": "uncontrolled",
     "inadequately controlled": "uncontrolled",
     "current": "active",
+    "ongoing": "active",
+    # Judgements no structured datum states: the evaluator answers `unknown` when the condition
+    # is recorded (and `not-met` when it is not).
+    "clinically significant": "clinically-significant",
+    "clinically relevant": "clinically-significant",
+    "clinically important": "clinically-significant",
+    "significant": "clinically-significant",
+    "serious": "clinically-significant",
+    "life-threatening": "clinically-significant",
+    "life threatening": "clinically-significant",
 }
 _QUALIFIER = re.compile(_QUALIFIER_WORDS)
 _OR = re.compile(r"\bor\b")
 _HEPATITIS_B_OR_C = re.compile(
-    r"(?P<quals>(?:active )?)hepatitis b(?:,)? (?P<conj>and/or|or|and) c(?: infection)?"
+    r"(?P<quals>(?:active )?)(?:chronic )?(?:viral )?hepatitis b(?:,? (?P<conj>and/or|or|and) ?"
+    r"|/)c(?: virus(?:es)?)?(?: infections?)?"
+)
+# HIV status as criteria word it: "HIV-positive", "HIV negative", "infected by HIV", "HIV/AIDS".
+# (Serology and viral load — "HBsAg positive", "detectable HCV RNA" — are laboratory results,
+# not read here: a diagnosis would stand in for a test the record holds elsewhere.)
+_HIV_NAME = r"(?:hiv(?:-?1)?|human immunodeficiency virus(?: \(hiv\))?)"
+_HIV_STATUS = re.compile(
+    rf"(?<![\w-])(?:{_HIV_NAME}[- ](?P<sign>positive|negative|seropositive|seronegative"
+    rf"|infected|positivity)|infected (?:with|by) (?:the )?{_HIV_NAME}|hiv/aids"
+    r"|acquired immun(?:e )?deficiency syndrome(?: \(aids\))?)(?![\w-])"
 )
 _HBV_VIRAL_LOAD = re.compile(
     r"(?:positive serology for )?(?:hbv"
@@ -286,6 +490,30 @@ _REQUIRED_STEROIDS = re.compile(
     r" (?:treatment with |the use of )?(?:systemic )?(?:cortico)?steroids?"
     r"(?: treatment| therapy)?(?![\w-])"
 )
+REQUIRING_SYSTEMIC_TREATMENT = "requiring-systemic-treatment"
+INTRAVENOUS = "intravenous"
+# "Active infection requiring systemic therapy", "… requiring IV antibiotics", "… that requires
+# treatment with systemic antimicrobials": decided from the current systemic anti-infectives.
+# Plain "requiring treatment" (topical treatment will do) is not read.
+_ANTI_INFECTIVE = (
+    r"(?:antibiotics?|antibacterials?|anti-?infectives?|antimicrobials?|antivirals?"
+    r"|antifungals?|anti-?fungals?|anti-?virals?)(?: agents?| drugs?| therapy| treatment)?"
+)
+_INFECTION_TREATMENT = re.compile(
+    r",? (?:(?:that|which) (?:requires?|required|needs?|needed)|requir(?:es|ed|ing)"
+    r"|needing|necessitating) (?:treatment with |therapy with |the use of |use of )?"
+    r"(?:(?P<route>iv|intravenous|parenteral|i\.v\.)"
+    rf" (?:{_ANTI_INFECTIVE}|therapy|treatment)|systemic (?:{_ANTI_INFECTIVE}|therapy|treatment"
+    rf"|anti-?infective therapy)|{_ANTI_INFECTIVE})(?![\w-])"
+    r"(?: \((?P<paren>[^()]*)\))?"
+)
+# Conditions that are present now unless the words say otherwise: "Infection" in an exclusion
+# list means an infection the patient has, not one years ago.
+_CURRENT_BY_DEFAULT = frozenset(
+    {"infection", "sepsis", "pneumonia", "urinary-tract-infection"}
+    | {"substance-use-disorder", "alcohol-use-disorder"}
+)
+_PAST_BEFORE = re.compile(r"\b(?:history|prior|previous|previously|past|hx)\b[^.;]{0,30}$")
 _MODIFIERS = (
     (
         "unresectable-or-metastatic",
@@ -344,10 +572,25 @@ def find_conditions(text: str) -> list[Match]:
         found.extend(_hepatitis_b_or_c(text))
     for index in sorted({i for word in words for i in _CONCEPTS_OF.get(word, ())}):
         found.extend(_named(text, *_CONDITION_PATTERNS[index][:2]))
+    if "acute " in text and not has_any(text, WINDOW_UNITS):
+        # "Acute myocardial infarction" without a window means a current one, which a problem
+        # list that keeps old infarctions cannot tell: the word stays unread (text).
+        found = [m for m in found if not text.startswith("acute ", m.start)]
+    if len(found) > 1 and "infect" in text:
+        found = _drop_agent_infections(text, found)
     if len(found) > 1:
         _share_qualifiers(text, found)
-        if "/" in text:
-            found.extend(_slash_pairs(text, found))
+    for item in found:
+        criterion = item.criterion
+        if (
+            criterion.kind is Kind.CONDITION
+            and criterion.concept in _CURRENT_BY_DEFAULT
+            and not criterion.qualifiers
+            and not _PAST_BEFORE.search(text, max(0, item.start - 40), item.start)
+        ):
+            item.criterion = evolve(criterion, qualifiers=("active",))
+    if len(found) > 1 and "/" in text:
+        found.extend(_slash_pairs(text, found))
     if "viral load" in words:
         for match in _HBV_VIRAL_LOAD.finditer(text):
             criterion = Criterion(
@@ -356,8 +599,24 @@ def find_conditions(text: str) -> list[Match]:
             found.append(Match(criterion, match.start(), match.end()))
     if "steroid" in text and found:
         found = _required_steroids(text, found)
+    if "infect" in text:
+        if has_any(text, ("requir", "need", "necessitat")):
+            found = _infection_treatment(text, found)
+        # "Active / uncontrolled / ongoing infection" alone: a problem list does not say whether
+        # an infection is ongoing (the labelled set keeps it text). Only an infection that needs
+        # systemic treatment, decided from the medications, is read.
+        found = [
+            m
+            for m in found
+            if m.criterion.concept != "infection"
+            or REQUIRING_SYSTEMIC_TREATMENT in m.criterion.qualifiers
+        ]
     if "unless" in words:
         found.extend(_brain_unless(text))
+    if "transplant" in text or "allograft" in text:
+        found.extend(_transplant_lists(text))
+    if has_any(text, ("hiv", "immunodeficiency")):
+        found.extend(_hiv_status(text))
     if "progression" in words and ("directed" in text or "local t" in text):
         for match in _CNS_PROGRESSED.finditer(text):
             criterion = Criterion(
@@ -388,11 +647,33 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
             quals = quals.replace("current", "")  # "history of or current ILD": either
         if before:
             start = before.start()
+        if concept == "infection" and (kinds := _INFECTION_KINDS_BEFORE.search(text, 0, start)):
+            start = kinds.start()  # "active bacterial, viral or fungal infection"
+            before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
+            if before:
+                quals, start = before["quals"], before.start()
         found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
     return found
 
 
 _LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})
+
+
+_AGENTS = frozenset({"hiv", "hbv", "hcv", "tuberculosis", "tuberculosis-latent", "syphilis"})
+
+
+def _drop_agent_infections(text: str, found: list[Match]) -> list[Match]:
+    """ "Known HIV (Human Immunodeficiency Virus) infection": the infection is the virus's, not
+    a second condition (the word is then filler)."""
+    agents_end = {m.end for m in found if m.criterion.concept in _AGENTS}
+    return [
+        m
+        for m in found
+        if m.criterion.concept != "infection"
+        or not any(
+            text[end : m.start].strip() in ("", ")", "(") for end in agents_end if end <= m.start
+        )
+    ]
 
 
 def _share_qualifiers(text: str, found: list[Match]) -> None:
@@ -430,6 +711,39 @@ def _required_steroids(text: str, found: list[Match]) -> list[Match]:
     return out
 
 
+def _infection_treatment(text: str, found: list[Match]) -> list[Match]:
+    """ "Active infection requiring IV antibiotics": the infection just before the phrase
+    carries ``requiring-systemic-treatment`` (and ``intravenous`` when the route is named)."""
+    out = list(found)
+    for phrase in _INFECTION_TREATMENT.finditer(text):
+        if phrase["paren"] and not re.fullmatch(
+            r"(?:e\.g\.|eg|ie|i\.e\.|such as)[^()]*", phrase["paren"]
+        ):
+            continue
+        for index, match in enumerate(out):
+            criterion = match.criterion
+            if (
+                match.end == phrase.start()
+                and match.kind == "criterion"
+                and criterion.kind is Kind.CONDITION
+                and criterion.concept in _INFECTIONS
+                and not criterion.negated
+            ):
+                added = (REQUIRING_SYSTEMIC_TREATMENT,) + (
+                    (INTRAVENOUS,) if phrase["route"] else ()
+                )
+                qualifiers = tuple(dict.fromkeys((*criterion.qualifiers, *added)))
+                out[index] = Match(
+                    evolve(criterion, qualifiers=qualifiers), match.start, phrase.end()
+                )
+    return out
+
+
+_INFECTIONS = frozenset(
+    {"infection", "sepsis", "pneumonia", "urinary-tract-infection", "tuberculosis"}
+)
+
+
 def _with_qualifier(criterion: Criterion, qualifier: str) -> Criterion | None:
     """The condition (or an any-of of conditions) with ``qualifier`` added; None otherwise."""
     if criterion.kind is Kind.CONDITION and not criterion.negated:
@@ -458,6 +772,57 @@ def _slash_pairs(text: str, found: list[Match]) -> list[Match]:
                 )
                 pairs.append(Match(either, first.start, second.end))
     return pairs
+
+
+_ORGANS = {
+    "kidney": "kidney-transplant",
+    "renal": "kidney-transplant",
+    "liver": "liver-transplant",
+    "hepatic": "liver-transplant",
+    "heart": "heart-transplant",
+    "cardiac": "heart-transplant",
+    "lung": "lung-transplant",
+    "solid organ": "solid-organ-transplant",
+    "solid-organ": "solid-organ-transplant",
+    "organ": "solid-organ-transplant",
+    "bone marrow": "stem-cell-transplant",
+    "stem cell": "stem-cell-transplant",
+    "stem-cell": "stem-cell-transplant",
+    "hematopoietic stem cell": "stem-cell-transplant",
+    "haematopoietic stem cell": "stem-cell-transplant",
+}
+_ORGAN = "|".join(sorted(map(re.escape, _ORGANS), key=len, reverse=True))
+# "Heart, liver or kidney transplant", "solid organ or bone marrow transplantation": any of them.
+_TRANSPLANT_LIST = re.compile(
+    rf"(?<![\w-])(?P<organs>(?:{_ORGAN})(?:(?:,? or |,? and/or |, |/)(?:{_ORGAN}))+)"
+    r" (?:transplant(?:ation)?s?|allografts?)(?: recipients?)?(?![\w-])"
+)
+
+
+def _transplant_lists(text: str) -> list[Match]:
+    found = []
+    for match in _TRANSPLANT_LIST.finditer(text):
+        names = re.findall(rf"(?<![\w-])(?:{_ORGAN})(?![\w-])", match["organs"])
+        concepts = list(dict.fromkeys(_ORGANS[name] for name in names))
+        children = tuple(
+            Criterion(Kind.CONDITION, concept=concept, source_text=concept) for concept in concepts
+        )
+        criterion = (
+            children[0]
+            if len(children) == 1
+            else Criterion(Kind.COMBINATION, children=children, combination="any-of")
+        )
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+def _hiv_status(text: str) -> list[Match]:
+    found = []
+    for match in _HIV_STATUS.finditer(text):
+        negated = (match["sign"] or "") in ("negative", "seronegative")
+        criterion = Criterion(Kind.CONDITION, concept="hiv", negated=negated)
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
 
 
 def _hepatitis_b_or_c(text: str) -> list[Match]:

@@ -39,6 +39,7 @@ _VALUE_SET_FILES = (
     "biomarkers",
     "medications",
     "allergens",
+    "procedures",
 )
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -49,7 +50,9 @@ ICD10_WHO_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
 _WHO_AS_CM = re.compile(r"^[ABCD]")
 # The four-letter suffix FDA gives biologics ("trastuzumab-anns", "deruxtecan-nxki").
 # and the "fam-" / "ado-" prefixes that tell conjugates apart from their antibody.
-_FDA_SUFFIX = re.compile(r"(?<=[a-z]{5})-[a-z]{4}(?![\w-])|(?<![\w-])(?:fam|ado)-(?=[a-z])")
+_FDA_SUFFIX = re.compile(
+    r"(?<=[a-z]{5})-(?!pugh\b)[a-z]{4}(?![\w-])|(?<![\w-])(?:fam|ado)-(?=[a-z])"
+)  # ("child-pugh" is a score, not a biologic with its suffix)
 _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 ICD_TITLE_PREFIX = "icd10cm:"
 """Concept ids of ICD-10-CM diagnosis titles: ``icd10cm:`` and the dotted code."""
