@@ -98,7 +98,8 @@ W4 = "w-28,0,enrollment"
         ),
         # Infections, serology and viral load.
         ("Active infection requiring systemic therapy", True, "condition:infection"),
-        ("Severe sepsis or septic shock", False, "condition:sepsis"),
+        # Septic shock is not read as sepsis (an exclusion of shock is not one of every sepsis).
+        ("Severe sepsis or septic shock", False, None),
         (
             "Active infection requiring IV antibiotics within 2 weeks prior to first dose",
             True,
@@ -471,3 +472,37 @@ def test_unknown_without_any_record_is_never_met() -> None:
     criterion: Criterion | None = compile_criterion("Known arrhythmia.", exclusion=True)
     assert criterion is not None
     assert result_of(criterion, record(patient())) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A narrower diagnosis is never read as its broader class: as an exclusion the class
+        # would exclude patients the study accepts (CKD stage 2 for "ESRD", chemotherapy
+        # neuropathy for "diabetic neuropathy", any sepsis for "septic shock").
+        ("End stage renal disease (ESRD)", "condition:icd10cm:N18.6"),
+        ("Diabetic neuropathy", None),
+        ("Septic shock", None),
+        # A comparator before the scale's name belongs to the class that follows it.
+        (
+            "Heart failure greater than NYHA class II",
+            "all-of(condition:heart-failure, lab:nyha-class:>2{class})",
+        ),
+        (
+            "Congestive heart failure ≥ NYHA class 3",
+            "all-of(condition:heart-failure, lab:nyha-class:>=3{class})",
+        ),
+        ("> NYHA class II or III heart failure", None),
+    ],
+)
+def test_an_exclusion_names_exactly_what_excludes(text, expected) -> None:
+    assert signature(compile_criterion(text, exclusion=True)) == expected
+
+
+def test_time_since_the_index_operation_is_not_time_since_any_operation() -> None:
+    # "the surgery" is the study's own operation: NOT any surgery in 5 years would turn away a
+    # patient with an unrelated operation; the bullet stays text.
+    assert compile_criterion("more than 5 years following the surgery") is None
+    assert signature(compile_criterion("at least 4 weeks since the last surgery")) == (
+        "NOT procedure:surgery:w-28,0,enrollment"
+    )

@@ -156,8 +156,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "chronic-kidney-disease",
-        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|end[- ]stage renal disease(?: \(esrd\))?"
-        r"|esrd)(?! ?\(?stage)",
+        # Not end-stage renal disease: a narrower class (N18.6), read as its ICD-10-CM title.
+        r"(?:chronic kidney disease(?: \(ckd\))?|ckd)(?! ?\(?stage)",
     ),
     # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
     ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),
@@ -215,8 +215,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("sleep-apnea", r"sleep apn(?:o)?ea(?: syndrome)?"),
     (
         "peripheral-neuropathy",
-        r"peripheral (?:poly)?neuropath(?:y|ies)|polyneuropath(?:y|ies)"
-        r"|diabetic (?:poly)?neuropath(?:y|ies)",
+        # Not "diabetic neuropathy": read as any neuropathy it would exclude chemotherapy's.
+        r"peripheral (?:poly)?neuropath(?:y|ies)|polyneuropath(?:y|ies)",
     ),
     ("cystic-fibrosis", r"cystic fibrosis(?: \(cf\))?"),
     ("osteoporosis", r"osteoporosis"),
@@ -239,7 +239,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("morbid-obesity", r"morbid(?:ly)? obes(?:ity|e)|severe obesity"),
     ("obesity", r"obesity"),
     # Infections.
-    ("sepsis", r"sepsis|septic shock|septic(?:a)?emia"),
+    # Not "septic shock": narrower than sepsis, and an exclusion of it is not one of sepsis.
+    ("sepsis", r"sepsis|septic(?:a)?emia"),
     ("pneumonia", r"pneumonia"),
     (
         "urinary-tract-infection",

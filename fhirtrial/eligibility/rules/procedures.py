@@ -41,7 +41,9 @@ _SINCE = re.compile(
     rf"{_UNIT.replace('<unit>', '<unit2>')} or (?:more|longer))"
     r" (?:must have |have |has )?(?:elapsed |passed )?(?:since|from|after|following) "
     r"(?:the )?(?:completion of |end of )?(?:the )?(?:any |last |prior |previous |most recent )*"
-    rf"{_NAME}(?![\w-])"
+    # Not "the surgery" itself: a definite procedure is the study's index operation ("more
+    # than 5 years following the surgery"), not every operation in the window.
+    rf"(?<!\bthe ){_NAME}(?![\w-])"
 )
 _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 

@@ -74,15 +74,38 @@ def find_scales(text: str) -> list[Match]:
         patterns = _NYHA_PATTERNS if named else _NYHA_PATTERNS[1:2]
         for pattern in patterns:
             for match in pattern.finditer(text):
-                criterion = _nyha(match)
-                if criterion is not None:
-                    found.append(Match(criterion, match.start(), match.end()))
+                found.extend(_with_comparator_before(text, match, _nyha(match)))
     if "child" in text:
         for match in _CP_PATTERN.finditer(text):
-            criterion = _child_pugh(match)
-            if criterion is not None:
-                found.append(Match(criterion, match.start(), match.end()))
+            found.extend(_with_comparator_before(text, match, _child_pugh(match)))
     return found
+
+
+_COMPARATOR_BEFORE = re.compile(r"(?P<cmp>>=|<=|>|<)\s*$")
+
+
+def _with_comparator_before(
+    text: str, match: re.Match[str], criterion: Criterion | None
+) -> list[Match]:
+    """The match, taking in a comparator written before the scale's name ("greater than NYHA
+    class II", "≥ NYHA class 3"): it applies to a single class; with a list or a comparator of
+    its own the reading is refused (the gap reader would otherwise drop the symbol)."""
+    if criterion is None:
+        return []
+    before = _COMPARATOR_BEFORE.search(text, max(0, match.start() - 4), match.start())
+    if before is None:
+        return [Match(criterion, match.start(), match.end())]
+    if match["cmp"] or criterion.comparator != "=" or criterion.value is None:
+        return []
+    if criterion.concept == CHILD_PUGH and not match["list"].strip().isdigit():
+        return []  # "> Child-Pugh B": a class spans scores; left as text
+    bound = _bound(
+        criterion.concept or "",
+        criterion.unit or "",
+        comparator(before["cmp"]),
+        int(criterion.value),
+    )
+    return [Match(bound, before.start(), match.end())]
 
 
 def _nyha(match: re.Match[str]) -> Criterion | None:
