@@ -47,6 +47,7 @@ from fhirtrial.eligibility.evaluation.results import (
     verdict_of,
     verdict_rank,
 )
+from fhirtrial.eligibility.evaluation.smoking import evaluate_smoking
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
@@ -70,6 +71,7 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.MEDICATION: evaluate_medication,
     Kind.ALLERGY: evaluate_allergy,
     Kind.LIFE_EXPECTANCY: evaluate_life_expectancy,
+    Kind.SMOKING: evaluate_smoking,
 }
 _FLIP: dict[Outcome, Outcome] = {
     "met": "not-met",

@@ -44,6 +44,7 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -71,11 +72,15 @@ FINDERS = (
     find_therapies,
     find_allergies,
     find_medications,
+    find_smoking,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
 )
 _WINDOWED_KINDS = frozenset(
-    {Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY, Kind.MEDICATION}
+    {
+        *(Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY),
+        *(Kind.MEDICATION, Kind.SMOKING),
+    }
 )
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")
 _COHORT_MARKER = re.compile(r"\(cohort (?P<id>[a-z0-9]+)\)")
