@@ -40,6 +40,7 @@ _TYPE_CODINGS_BY_KIND = {
     Kind.SEX: "sex",
     Kind.STAGE: "stage-group",
     Kind.PREGNANCY: "pregnancy-status",
+    Kind.SMOKING: "smoking-status",
 }
 
 

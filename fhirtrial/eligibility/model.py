@@ -35,6 +35,7 @@ class Kind(StrEnum):
     MEDICATION = "medication"  # current use of a drug or class (window: use during it)
     ALLERGY = "allergy"  # allergy / hypersensitivity to a substance or class
     LIFE_EXPECTANCY = "life-expectancy"
+    SMOKING = "smoking"  # current-smoker | ever-smoker (a window: smoked at some time in it)
     COMBINATION = "combination"  # all-of / any-of / at-least of `children`
     TEXT = "text"  # not computable: kept verbatim, needs manual review
 

@@ -105,6 +105,8 @@ READ = [
         EXCLUSION,
         "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding, text)",
     ),
+    # How the state is learnt: a record that shows a pregnancy shows what the patient states.
+    ("Pregnancy (as stated by patient)", EXCLUSION, "pregnancy:pregnancy"),
 ]
 
 
@@ -130,7 +132,8 @@ STAYS_TEXT = [
     # The child is someone else; a parenthesis that allows is not about testing.
     ("Have a child age 3-18 that was hospitalized overnight", INCLUSION),
     ("Pregnancy (unless a negative serum test is obtained)", EXCLUSION),
-    ("Pregnancy (as stated by patient)", EXCLUSION),
+    # Self-report of something else than the state itself.
+    ("Pregnancy (self-reported history of miscarriage)", EXCLUSION),
 ]
 
 

@@ -76,6 +76,7 @@ def test_every_value_set_names_its_sources_and_uses_known_systems() -> None:
         "medications",
         "allergens",
         "procedures",
+        "tobacco",
     }
     for concept in terminology.terminology().concepts.values():
         for coding in (*concept.codings, *concept.members):

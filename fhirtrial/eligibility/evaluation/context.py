@@ -23,12 +23,15 @@ class EvaluationPolicy:
       Measurements (labs, scores, stage, biomarkers) never count as absent: ``unknown``.
     - ``lab_fresh_days`` / ``performance_fresh_days``: a result older than this (when the
       criterion gives no window of its own) is stale: reported, but ``unknown``.
+    - ``smoking_fresh_days``: a smoking status older than this says nothing about today
+      (``unknown``), except that a current or former status proves an ever smoker.
     """
 
     absence_is_evidence: bool = True
     lab_fresh_days: int = 90
     performance_fresh_days: int = 90
     pregnancy_fresh_days: int = 30
+    smoking_fresh_days: int = 365
 
 
 DEFAULT_POLICY = EvaluationPolicy()

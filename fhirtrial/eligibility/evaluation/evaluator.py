@@ -49,6 +49,7 @@ from fhirtrial.eligibility.evaluation.results import (
     verdict_rank,
 )
 from fhirtrial.eligibility.evaluation.scales import SCALES, evaluate_scale
+from fhirtrial.eligibility.evaluation.smoking import evaluate_smoking
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
@@ -77,6 +78,7 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.ALLERGY: evaluate_allergy,
     Kind.LIFE_EXPECTANCY: evaluate_life_expectancy,
     Kind.PROCEDURE: evaluate_procedure,
+    Kind.SMOKING: evaluate_smoking,
 }
 _FLIP: dict[Outcome, Outcome] = {
     "met": "not-met",

@@ -47,6 +47,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 )
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
+from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -76,13 +77,14 @@ FINDERS = (
     find_allergies,
     find_medications,
     find_procedures,
+    find_smoking,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
 )
 _WINDOWED_KINDS = frozenset(
     {
         *(Kind.CONDITION, Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.LAB, Kind.PREGNANCY),
-        *(Kind.MEDICATION, Kind.PROCEDURE),
+        *(Kind.MEDICATION, Kind.PROCEDURE, Kind.SMOKING),
     }
 )
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;.&]")

@@ -561,7 +561,15 @@ _BIOMARKER_TRIGGERS = {
     "oncogene-driver": ("oncogene",),
 }
 _PREGNANCY = re.compile(r"\bpregnan(?:t|cy)\b")
-_BREASTFEEDING = re.compile(r"\b(?:breast[- ]?feeding|lactating|lactation|nursing)\b")
+# "Nursing" is breastfeeding only on its own: never "nursing home", "skilled nursing facility",
+# "nursing staff", "nursing care".
+_BREASTFEEDING = re.compile(
+    r"\b(?:breast[- ]?feeding|lactating|lactation"
+    r"|(?<!skilled )nursing(?![- ](?:homes?|facilit\w*|care|staff|students?|schools?|personnel"
+    r"|assistants?|aides?|units?|services?|interventions?|teams?|records?|notes?|professionals?"
+    r"|practice|centers?|centres?|wards?|levels?|visits?|assessments?|diagnos\w*|process"
+    r"|workers?|officers?|shifts?|\w+ homes?)\b))\b"
+)
 
 
 def find_conditions(text: str) -> list[Match]:

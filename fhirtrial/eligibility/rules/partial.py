@@ -864,6 +864,15 @@ _FUTURE_PREGNANCY = re.compile(
     r"|(?:have )?(?:a |another )?pregnancy\b).*$"
     r"|(?:,\s*|\s)(?:or|and/or)\s+(?:(?:a|the) )?(?:planned|prepar\w* for(?: a)?) pregnancy\b.*$"
 )
+# Another state beside a current pregnancy or breastfeeding, its own item of the list ("…,
+# <6 months post-partum, …", "Pregnant, parturient or breastfeeding", "Pregnancy, lactation,
+# gestational DM"): residue, never a part, and cut out before the refusal words are read.
+_OTHER_STATE_ITEM = re.compile(
+    r"(?:,\s*(?:or |and/or |and )?|\s(?:or|and/or|and)\s)"
+    r"(?:(?:<|<=|within|less than) ?\d+ (?:weeks?|months?) (?:post[- ]?partum"
+    r"|after (?:delivery|childbirth))|parturient|gestational (?:dm|diabetes(?: mellitus)?)"
+    r"(?: \(gdm\))?)(?=\s*(?:[,;.]|$|\s(?:or|and/or|and)\s))"
+)
 _ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or|and)\s+|\s*,\s*|\s+(?:or|and/or|and)\s+|/")
 # Words that, in an item not understood, could reach the parts next to it ("HIV or hepatitis
 # requiring treatment"): the item stays residue only when it names its own subject.
@@ -947,6 +956,12 @@ def sufficient_parts(
     future = _FUTURE_PREGNANCY.search(clause) if "pregnan" in clause else None
     if future:
         clause = clause[: future.start()]  # another item: residue
+    other_state = None
+    if has_any(clause, ("partum", "parturient", "gestational")) and has_any(
+        clause, ("pregnan", "feeding", "lactat", "nursing")
+    ):
+        other_state = _OTHER_STATE_ITEM.search(clause)
+        clause = _OTHER_STATE_ITEM.sub("", clause)  # other items: residue
     suspected = _UNRULED_SUSPICION.search(clause)
     if suspected:
         clause = clause[: suspected.start()]  # "or where suspected X cannot be ruled out": residue
@@ -966,6 +981,7 @@ def sufficient_parts(
         whole is not None
         and brain is None
         and future is None
+        and other_state is None
         and suspected is None
         and not rest.strip(" .;,")
         and _acceptable(whole) is not None

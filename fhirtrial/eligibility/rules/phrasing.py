@@ -69,6 +69,25 @@ _TESTED_HOW_REFUSAL = re.compile(
     r"|trimester|gestation\w*)\b"
 )
 
+# The subject of a negated pregnancy or breastfeeding state: "Women must not be breastfeeding".
+_NEGATED_STATE_SUBJECT = re.compile(
+    r"^(?:women|woman|females?)(?= (?:must|should|shall|will) not be (?:currently )?"
+    r"(?:pregnant|nursing|lactating|breast[- ]?feeding)\b)"
+)
+# A period of the state itself: "those in lactation period", "during pregnancy period"; nursing
+# said of whom: "nursing a child"; the state restated: "nursing (lactating)".
+_STATE_PERIOD = re.compile(
+    r"(?<=lactation) periods?\b|(?<=pregnancy) periods?\b"
+    r"|(?<=nursing) (?:a child|an infant|a baby"
+    r"|\((?:lactating|breast[- ]?feeding)\)(?: (?:women|woman|females?|mothers?)\b)?)"
+)
+# How a pregnancy or breastfeeding was learnt: "Pregnancy (as stated by patient)". It says
+# nothing of who is excluded: a record that shows the state shows what the patient would state.
+_STATED_HOW = re.compile(
+    r"(?:(?<=pregnant)|(?<=pregnancy)|(?<=feeding)|(?<=lactating)|(?<=lactation)|(?<=nursing))"
+    r" \((?:as )?(?:stated|reported|declared) by (?:the )?(?:patient|participant|subject)\)"
+)
+
 _ABOUT_AGE = re.compile(r"\bage[ds]?\b|\bold\b|\byears?\b|\byrs\b")
 # (pattern, cheap triggers, whether the text must speak of age at all).
 PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
@@ -76,6 +95,9 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (_AGE_BOUNDS_NOTE, ("inclusive", "upper"), True),
     (_AGE_SUBJECT, ("child", "adolescent", "teenager", "older adults", "elderly"), True),
     (_CURRENT_PREGNANCY, ("ongoing", "active", "existing", "in progress"), False),
+    (_NEGATED_STATE_SUBJECT, (" not be ",), False),
+    (_STATE_PERIOD, (" period", "nursing a", "nursing an", "nursing ("), False),
+    (_STATED_HOW, (" by the ", " by patient", " by participant", " by subject"), False),
 )
 
 

@@ -2,7 +2,8 @@
 
 Data files (one value set each, with `sources` naming code system versions) live next to this
 module: conditions, therapies, observations, stages, biomarkers, medications (classes of current
-medication), allergens (substances of allergy criteria). Nothing is fetched at run time.
+medication), allergens (substances of allergy criteria), tobacco (smoking status answers).
+Nothing is fetched at run time.
 
 - `codings(concept)`: the codings that define a concept (written into FHIR).
 - `members(concept)`: member codes of a class (RxNorm ingredients of a drug class, CVX vaccines).
@@ -40,6 +41,7 @@ _VALUE_SET_FILES = (
     "medications",
     "allergens",
     "procedures",
+    "tobacco",
 )
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
