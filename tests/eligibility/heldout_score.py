@@ -9,10 +9,12 @@ Each labelled bullet is found, by its text, in today's outline of its study and 
 read from the signature notation (`signature.py`) into trees that ignore the order of members,
 nested all-of / any-of of the same kind, how a range is written (`age:>=18..65a` or all-of of
 two bounds) and the unit a quantity is written in (1,500 /uL = 1.5 10*3/uL); numbers agree
-within 3% (a month is 30 or 30.4 days). Two notation variants are read as one: the kinds `vital`
-and `lab` (the compiler has one kind for every measured observation, the concept says which), and
-a leaf whose qualifier is a judgement no structured datum states ("uncontrolled hypertension":
-hypertension, qualifier `uncontrolled`) is `all-of(leaf, text)`, as a partial label writes it.
+within 3% (a month is 30 or 30.4 days). Three notation variants are read as one: the kinds `vital`
+and `lab` (the compiler has one kind for every measured observation, the concept says which); a
+`condition` whose concept is a tobacco smoking status and the kind `smoking` (the label notation
+has no kind for it); and a leaf whose qualifier is a judgement no structured datum states
+("uncontrolled hypertension": hypertension, qualifier `uncontrolled`) is `all-of(leaf, text)`, as
+a partial label writes it.
 
 - coverage: of the bullets the label says EHR data can decide (fully or partly, with a
   structured form), the share compiled to some definition;
@@ -42,6 +44,9 @@ _QUANTITY = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)(?:\.\.(-?\d+(?:\.\d+)?
 _TOLERANCE = 0.03
 # Label kinds that the compiler writes as another kind with the same meaning.
 _KIND_ALIASES = {"vital": "lab"}
+# Value sets whose concepts the compiler writes as a kind of their own, where the label notation
+# (which has no such kind) writes a `condition`: tobacco smoking status (`smoking`).
+_VALUE_SET_KINDS = {"tobacco": "smoking"}
 # Qualifiers that no structured datum states: the evaluator answers "unknown" when the rest holds.
 _JUDGEMENT_QUALIFIERS = frozenset(
     {
@@ -114,10 +119,9 @@ def parse(text: str) -> Form:
                 high, _ = _in_base_unit(float(quantity[3]), quantity[4])
         else:
             details.append(field)
-    kind = _KIND_ALIASES.get(kind, kind)
-    leaf = Form(
-        "leaf", False, kind, _concept(concept), comparator, value, dimension, tuple(details)
-    )
+    concept = _concept(concept)
+    kind = _kind(_KIND_ALIASES.get(kind, kind), concept)
+    leaf = Form("leaf", False, kind, concept, comparator, value, dimension, tuple(details))
     if high is not None:
         low_comparator = comparator or ">="
         leaf = Form(
@@ -128,6 +132,18 @@ def parse(text: str) -> Form:
             ),
         )
     return replace(leaf, negated=negated) if negated else leaf
+
+
+def _kind(kind: str, concept: str) -> str:
+    """A `condition` leaf whose concept belongs to a value set with a kind of its own
+    (`_VALUE_SET_KINDS`) is that kind."""
+    if kind != "condition" or not concept:
+        return kind
+    try:
+        value_set = terminology.terminology().concept(concept).value_set
+    except KeyError:
+        return kind
+    return _VALUE_SET_KINDS.get(value_set, kind)
 
 
 def _joined_title_ids(fields: list[str]) -> list[str]:
