@@ -200,3 +200,35 @@ def _with_initials(text: str, end: int, initials: str) -> int:
         if close > 0 and text[end + 2 : close] in (initials, f"{initials}s"):
             return close + 1
     return end
+
+
+def spell_icd_titles(text: str) -> list[Match]:
+    """Every title the text spells as words of its own, whatever stands next to it.
+
+    For readings that check the words around a title themselves (`rules.partial`, an inclusion's
+    necessary diagnosis): only the spelling is tested here — whole words one space apart, not
+    joined by "-" or "/" to another word, the longest title at each word, its initials in
+    parentheses after it, and no "acute" title (`find_icd_titles`)."""
+    single, pairs, _ = _index()
+    tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
+    found: list[Match] = []
+    for i, (start, _, word) in enumerate(tokens):
+        rest: tuple[str, ...] | None = None
+        code = initials = ""
+        for words, title_code, title_initials in (
+            pairs.get((word, tokens[i + 1][2]), ()) if i + 1 < len(tokens) else ()
+        ):
+            if i + len(words) < len(tokens) and _follows(text, tokens, i, words):
+                rest, code, initials = words, title_code, title_initials
+                break
+        if rest is None and word in single:
+            rest, code = (), single[word]
+        if rest is None or word == "acute":
+            continue
+        end = tokens[i + len(rest)][1]
+        if (start and text[start - 1] in "-/") or text[end : end + 1] in ("-", "/"):
+            continue
+        stop = _with_initials(text, end, initials)
+        concept = f"{terminology.ICD_TITLE_PREFIX}{code}"
+        found.append(Match(Criterion(Kind.CONDITION, concept=concept), start, stop))
+    return found

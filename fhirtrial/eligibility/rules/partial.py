@@ -47,6 +47,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_pregnancy,
     find_stage,
 )
+from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
@@ -403,6 +404,11 @@ _MOMENTS = re.compile(
 
 def necessary_parts(normalized: str, text: str) -> Criterion | None:
     """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
+    return _cancer_parts(normalized, text) or _diagnosis_part(normalized, text)
+
+
+def _cancer_parts(normalized: str, text: str) -> Criterion | None:
+    """The cancer under study, its receptor / biomarker status and its setting."""
     if not _names_a_part(normalized):
         return None  # no disease, receptor, stage or setting word: nothing to keep
     normalized = normalized.replace("i.e.", "ie")
@@ -445,6 +451,143 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
     return Criterion(
         Kind.COMBINATION, children=(*parts, residue), combination="all-of", source_text=text
     )
+
+
+# ------------------------------------------------------- inclusion: the diagnosis under study
+#
+# "Diagnosis of autism spectrum disorder based on clinical evaluation and DSM-5 criteria",
+# "Patients with fibromyalgia according to the ACR 2016 criteria", "Confirmed diagnosis of
+# multiple sclerosis (McDonald criteria)": whatever the rest says, the patient has the diagnosis.
+# `_diagnosis_part` reads it — an ICD-10-CM title (`icd10cm:<code>`) or a hand-made condition
+# concept with no qualifier — only from a main clause of a fixed shape: a lead (subject, "with" /
+# "diagnosed with", "(confirmed) diagnosis of", "meets DSM-5 criteria for", a few severity and
+# certainty words) right before the diagnosis, and after it only its initials or a parenthesis
+# and a phrase that says how it was made or what else holds ("according to", "based on",
+# "confirmed by", "who …", "for at least …", "requiring …"). Any word in the bullet that could
+# make it optional, hedged, past, negated or someone else's refuses, and so does any other
+# diagnosis named anywhere in it.
+
+_SUBJECT = (
+    r"(?:(?:adult|adolescent|pediatric|paediatric|male|female|ambulatory|consecutive)\s)*"
+    r"(?:patients?|participants?|subjects?|adults?|adolescents?|children|individuals?|persons?"
+    r"|people|men|women|outpatients?|inpatients?)\s"
+)
+# "≥21 years old with …": the age is residue, the diagnosis still necessary.
+_AGE = (
+    r"(?:aged?\s)?(?:>=?\s?|over\s|older\sthan\s|above\s|at\sleast\s)?\d+\s(?:years?|yrs?)"
+    r"(?:\sold|\sof\sage)?(?:\s(?:or|and)\solder)?\s"
+)
+_VERB = (
+    r"(?:(?:who|that)\s)?(?:(?:must|should)\s)?(?:(?:is|are)\s)?"
+    r"(?:have|has|having|with|(?:(?:clinically|newly|formally)\s)?diagnosed\s(?:with|as(?:\shaving)?)"
+    r"|suffer(?:s|ing)?\sfrom|present(?:s|ing)?\swith)\s"
+)
+_CERTAINTY = (
+    r"(?:confirmed|documented|established|definite|definitive|clinical|clinically|formal|current"
+    r"|primary|verified|known|medical|physician|doctor|physician[- ](?:confirmed|diagnosed)"
+    r"|objective|objectively"
+    r"|firm)"
+)
+_DIAGNOSIS_OF = rf"(?:(?:an?|the)\s)?(?:{_CERTAINTY}\s)*diagnos(?:is|ed|e)(?:\s(?:of|with|as))?\s"
+_CRITERIA_WORDS = (
+    r"(?:the|dsm|dsm-5|dsm-v|dsm-iv|dsm-iv-tr|dsm-5-tr|icd-10|icd-11|diagnostic|classification"
+    r"|research|revised|current|standard|international|american|college|of|rheumatology|acr"
+    r"|\(acr\)|\(dsm-5\)|\(dsm-iv\)|mcdonald|19\d\d|20\d\d)"
+)
+_MEETS_CRITERIA = (
+    rf"(?:(?:currently|must)\s)?(?:meets?|meeting|fulfil?l?s?|fulfilling|satisf(?:y|ies|ying))\s"
+    rf"(?:{_CRITERIA_WORDS}\s)*criteria\s(?:for|of)\s(?:(?:an?|the)\s)?(?:diagnosis\sof\s)?"
+)
+_SEVERITY = (
+    r"(?:(?:mild|moderate|severe|moderately|severely|mild-to-moderate|moderate-to-severe|to|active"
+    r"|chronic|stable|idiopathic|relapsing|relapsing-remitting|persistent|symptomatic|confirmed"
+    r"|documented|established|definite|clinically|newly|diagnosed)\s)*"
+)
+_LEAD = re.compile(
+    rf"(?:{_SUBJECT})?(?:{_AGE})?(?:{_VERB})?(?:{_DIAGNOSIS_OF}|{_MEETS_CRITERIA})?{_SEVERITY}"
+)
+# What may follow the diagnosis: how it was made, how long or what else holds — never a word
+# that makes it another diagnosis ("Parkinson disease dementia", "depression after stroke").
+_TAIL = re.compile(
+    r",?\s*(?:$|[.;:]|according\sto\b|based\son\b|as\s(?:defined|diagnosed|determined|confirmed"
+    r"|established|assessed|documented|evidenced|per|by)\b|(?:defined|diagnosed|confirmed"
+    r"|established|documented|verified|determined|assessed|proven|proved|made)\s(?:by|according"
+    r"|using|per|with|based|on|in|at|through|via|from|for)\b|per\b|using\b|by\b|meeting\b"
+    r"|fulfill?ing\b|(?:that|which)\s(?:meets?|fulfils?|fulfills?)\b|who\b|for\s(?:at\sleast"
+    r"|more\sthan|over|≥|>|a\sminimum|\d)|since\b|diagnos(?:is|ed)\b|requiring\b|undergoing\b"
+    r"|scheduled\b|referred\b|treated\b|receiving\b|(?:for\s)?(?:at\sleast|>=?|more\sthan|over"
+    r"|lasting|of\s(?:at\sleast\s)?)\s?(?:\d+|one|two|three|six|twelve)\s(?:days?|weeks?|months?"
+    r"|years?)\b)"
+)
+# Words anywhere after the lead that can make the diagnosis optional, hedged, past, negated,
+# another diagnosis or someone else's.
+_DIAGNOSIS_REFUSAL = re.compile(
+    r"\b(?:or|nor|either|and/or|vs|versus|alternatively|suspect\w*|suspicio\w*|probabl[ey]"
+    r"|possibl[ey]|presum\w*|likely|risks?|history|prior|previous\w*|past|former\w*|family"
+    r"|relatives?|parents?|mothers?|fathers?|siblings?|child|children|infants?|fetus\w*|foetus\w*"
+    r"|offspring|partners?|spouses?|caregivers?|donors?|twins?|controls?|healthy|volunteers?"
+    r"|no|not|non|without|never|free|absence|absent|lack\w*|negative|exclud\w*|except\w*|unless"
+    r"|if|whether|may|might|can|could|allow\w*|permit\w*|eligible|eligibility|accept\w*"
+    r"|optional|waive\w*|other|another|any|includ\w*|such|e\.g|eg|cohorts?|arms?|groups?"
+    r"|parts?|strat(?:um|a)|phases?|resolved|cured|recovered|remitted|post|after|secondary"
+    r"|due|induced|related|associated|pregnan\w*|gestation\w*|during|undiagnosed|rule|ruled"
+    r"|differential|reported|self|carriers?|equivalent|subtypes?|spectrum|features|like"
+    r"|first-degree)\b|/"
+)
+_MALIGNANT_WORDS = (
+    *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
+    *("leuk", "myeloma", "glioma", "blastoma", "melanoma", "metasta"),
+)
+
+
+def _diagnosis_part(normalized: str, text: str) -> Criterion | None:
+    """all-of(the diagnosis, TEXT residue) when the main clause states the diagnosis as the
+    patient's own, plainly; else None."""
+    found = _diagnoses(normalized)
+    if not found:
+        return None
+    if len({m.criterion.concept for m in found}) != 1:
+        return None  # another diagnosis
+    first = found[0]
+    end = _end_of_main_clause(normalized)
+    if first.end > end or not _LEAD.fullmatch(normalized, 0, first.start):
+        return None
+    after = first.end
+    while normalized.startswith(" (", after) or normalized.startswith("(", after):
+        close = normalized.find(")", after)
+        if close < 0 or "(" in normalized[normalized.find("(", after) + 1 : close]:
+            return None
+        after = close + 1
+    if not _TAIL.match(normalized, after):
+        return None
+    if _DIAGNOSIS_REFUSAL.search(normalized, first.start):
+        return None
+    words = normalized[first.start : first.end]
+    part = evolve(first.criterion, source_text=words)
+    residue = Criterion(Kind.TEXT, source_text=text)
+    return Criterion(
+        Kind.COMBINATION, children=(part, residue), combination="all-of", source_text=text
+    )
+
+
+def _diagnoses(normalized: str) -> list[Match]:
+    """The diagnoses a bullet names: hand-made condition concepts, and ICD-10-CM titles where no
+    hand-made concept reads a word of them; the longest title at each place. A hand-made concept
+    with a qualifier, a negation, a window or a malignancy refuses (an empty list)."""
+    conditions = [m for m in find_conditions(normalized) if m.kind == "criterion"]
+    for match in conditions:
+        criterion = match.criterion
+        if (
+            criterion.kind is not Kind.CONDITION
+            or criterion.qualifiers
+            or criterion.negated
+            or criterion.window is not None
+            or criterion.cohort is not None
+            or has_any(normalized[match.start : match.end], _MALIGNANT_WORDS)
+        ):
+            return []
+    titles = _select(spell_icd_titles(normalized))
+    return sorted(yield_to_other_finders([*conditions, *titles]), key=lambda m: m.start)
 
 
 # "… breast cancer which has progressed on hormonal based therapy including CDK4/6 inhibitor and 1

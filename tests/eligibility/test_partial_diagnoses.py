@@ -1,0 +1,163 @@
+"""Inclusion bullets whose diagnosis is necessary whatever the rest says (`rules.partial`).
+
+"Patients with fibromyalgia according to the ACR 2016 criteria": the criteria are no record's
+business, but a patient without fibromyalgia cannot meet the bullet. What a user notices: a
+patient whose problem list holds no fibromyalgia is no longer a "potential candidate" for such a
+trial. And what must never happen: a diagnosis that is hedged, optional, past, negated or
+someone else's is made necessary and a patient who could join is called ineligible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility.compiler import compile_outline
+from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
+from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
+from fhirtrial.eligibility.evaluation.facts import facts_for
+from fhirtrial.eligibility.model import Kind
+from fhirtrial.eligibility.outline import parse_outline
+from fhirtrial.eligibility.rules import compile_text
+from tests.eligibility.ehr_records import AS_OF, ICD, condition, patient, record
+from tools.partial_compile_report import describe
+
+# (study, bullet, parts): real inclusion bullets of the development texts, then the task's own.
+DIAGNOSES = [
+    (
+        "NCT03795792",
+        "Diagnosis of metabolic syndrome according to the ATP III criteria.",
+        "all-of(condition:icd10cm:E88.810, TEXT)",
+    ),
+    (
+        "NCT03797560",
+        "meet the 1990 American College of Rheumatology (ACR) Research Classification Criteria "
+        "for fibromyalgia;",
+        "all-of(condition:icd10cm:M79.7, TEXT)",
+    ),
+    (
+        "NCT03799887",
+        "Clinical diagnosis of Parkinson's disease according to the UK Brain Bank criteria.",
+        "all-of(condition:parkinson-disease, TEXT)",
+    ),
+    (
+        "NCT03926832",
+        "Subjects with a definite diagnosis of sarcoidosis according to international ATS and "
+        "WASOG guideline",
+        "all-of(condition:icd10cm:D86, TEXT)",
+    ),
+    (
+        "NCT03932656",
+        "Borderline personality disorder diagnosis according to the Diagnostic and Statistical "
+        "Manual of Mental Disorders-5 criteria",
+        "all-of(condition:icd10cm:F60.3, TEXT)",
+    ),
+    ("NCT03924791", "Diagnosed with sciatica by GP", "all-of(condition:icd10cm:M54.3, TEXT)"),
+    (
+        "NCT03926806",
+        "Diagnosed with T2DM for more than 1 year",
+        "all-of(condition:diabetes-type-2, TEXT)",
+    ),
+    (
+        "NCT03865121",
+        "Subjects over 60 years of age with a clinical diagnosis of Parkinson's disease",
+        "all-of(condition:parkinson-disease, TEXT)",
+    ),
+    (
+        "task",
+        "Patients with fibromyalgia according to the ACR 2016 criteria",
+        "all-of(condition:icd10cm:M79.7, TEXT)",
+    ),
+    (
+        "task",
+        "Confirmed diagnosis of multiple sclerosis (McDonald criteria)",
+        "all-of(condition:multiple-sclerosis, TEXT)",
+    ),
+    (
+        "task",
+        "Clinical diagnosis of glaucoma requiring topical therapy",
+        "all-of(condition:icd10cm:H40, TEXT)",
+    ),
+    (
+        "task",  # the who-clause says more about the same patient: the diagnosis still holds
+        "Patients with multiple sclerosis who are able to walk 25 feet",
+        "all-of(condition:multiple-sclerosis, TEXT)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("study", "text", "parts"), DIAGNOSES, ids=[d[0] for d in DIAGNOSES])
+def test_a_plainly_stated_diagnosis_is_a_necessary_part(study: str, text: str, parts: str):
+    criterion = compile_text(text, partial=True)
+    assert criterion is not None, study
+    assert describe(criterion) == parts
+    assert criterion.children[-1].kind is Kind.TEXT
+    assert criterion.children[-1].source_text == text
+
+
+REFUSED = [
+    ("an alternative", "Diagnosis of glaucoma or ocular hypertension"),
+    ("and/or suspected", "Patients with multiple sclerosis and/or suspected neuromyelitis optica"),
+    ("suspected", "Suspected multiple sclerosis according to McDonald criteria"),
+    ("possible", "Possible Parkinson disease according to MDS criteria"),
+    ("probable", "Probable Alzheimer disease according to NIA-AA criteria"),
+    ("at risk", "Patients at risk of glaucoma according to the AAO"),
+    ("history of", "History of psoriasis according to a dermatologist"),
+    ("family history", "Family history of glaucoma confirmed by an ophthalmologist"),
+    ("negation", "Patients without psoriasis confirmed by a dermatologist"),
+    ("someone else", "Parents of children with asthma diagnosed by a physician"),
+    ("a donor", "Kidney donor with sarcoidosis confirmed by biopsy"),
+    ("another diagnosis after it", "Depression after stroke diagnosed by a psychiatrist"),
+    ("a longer name", "Patients with Parkinson disease dementia according to MDS criteria"),
+    ("a narrower unread name", "Confirmed diagnosis of perianal Crohn's disease"),
+    (
+        "two populations",
+        "Patients with psoriasis confirmed by a dermatologist and patients with atopic dermatitis",
+    ),
+    ("a group", "Participants with functional dyspepsia (FD group)"),
+    ("symptoms only", "Symptoms of fibromyalgia according to the ACR 2016 criteria"),
+    ("an allowance later", "Diagnosis of asthma. Patients with COPD may also be included."),
+]
+
+
+@pytest.mark.parametrize(("why", "text"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_a_diagnosis_that_may_not_hold_leaves_the_bullet_text_only(why: str, text: str):
+    assert compile_text(text, partial=True) is None, why
+
+
+def test_exclusions_never_take_a_title_as_a_sufficient_part():
+    text = "Fibromyalgia according to the ACR 2016 criteria"
+    assert compile_text(text, exclusion=True, partial=True) is None
+    nodes = compile_outline(parse_outline(f"Exclusion Criteria:\n- {text}\n"))
+    assert nodes[0].criterion is None
+
+
+_MS = condition("Multiple sclerosis", (ICD, "G35", "Multiple sclerosis"))
+_FIBROMYALGIA = condition("Fibromyalgia", (ICD, "M79.7", "Fibromyalgia"))
+_HYPERTENSION = condition("Essential hypertension", (ICD, "I10", "Essential hypertension"))
+
+
+def _result(text: str, *resources: dict[str, Any]) -> str:
+    criterion = compile_text(text, partial=True)
+    assert criterion is not None
+    ctx = EvalContext(
+        facts=facts_for(record(patient(), *resources)), as_of=AS_OF, policy=DEFAULT_POLICY
+    )
+    return evaluate_criterion(criterion, ctx).result
+
+
+@pytest.mark.parametrize(
+    ("text", "has_it"),
+    [
+        ("Confirmed diagnosis of multiple sclerosis (McDonald criteria)", _MS),
+        ("Patients with fibromyalgia according to the ACR 2016 criteria", _FIBROMYALGIA),
+    ],
+)
+def test_without_the_diagnosis_not_met_with_it_unknown(text: str, has_it: dict[str, Any]):
+    # a recorded problem list without the diagnosis: the patient cannot meet the bullet
+    assert _result(text, _HYPERTENSION) == "not-met"
+    # with it, the criteria the record cannot check keep the bullet unknown — never met
+    assert _result(text, has_it, _HYPERTENSION) == "unknown"
+    # no problem list at all: absence is not known
+    assert _result(text) == "unknown"
