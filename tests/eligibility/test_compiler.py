@@ -72,6 +72,14 @@ def test_a_described_absence_in_an_exclusion_list_stays_text() -> None:
         assert compile_criterion(text, exclusion=True) is None, text
 
 
+def test_two_populations_joined_by_and_are_never_required_together() -> None:
+    text = "Patients with psoriasis and patients with atopic dermatitis"
+    assert compile_criterion(text) is None  # either group enrols; both in one patient is wrong
+    assert signature(compile_criterion("Patients with hypertension and diabetes")) == (
+        "all-of(condition:hypertension, condition:diabetes-mellitus)"
+    )
+
+
 def test_unknown_words_keep_a_criterion_text_only() -> None:
     assert compile_criterion("Adequate hematologic parameters and organ function") is None
     assert compile_criterion("Age > 65 years of age and receiving full chemotherapy dose") is None

@@ -328,6 +328,10 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         if _REQUIREMENT.search(text) is None:
             return None
         inverted = True
+    if not exclusion and len(sequence) > 1 and _SECOND_POPULATION.search(text):
+        # "Patients with psoriasis and patients with atopic dermatitis": two groups, either
+        # of which may enrol — never both conditions in one patient.
+        return None
     if not exclusion and _leading_negation_only(sequence):
         # "No stroke or TIA", "negative for hepatitis B, hepatitis C and HIV": the negation
         # covers the whole list — NOT A and NOT B (never "NOT A or B").
@@ -345,6 +349,12 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
 # required. Only the first is read; the second stays text, because a "No X" copied from an
 # inclusion list means the opposite and either wrong reading can exclude every eligible patient.
 _REQUIREMENT = re.compile(r"\b(?:must|should|shall|needs?|required|ha(?:ve|s) to)\b")
+
+
+_SECOND_POPULATION = re.compile(
+    r"(?:\band|,) (?:the |all )?(?:patients|subjects|participants|individuals|people|persons"
+    r"|those|women|men|children|adults|adolescents|infants|volunteers)\b"
+)
 
 
 def _leading_negation_only(sequence: list[_Entry]) -> bool:
