@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
-from tests.eligibility.ehr_records import LOINC, observation, patient, record, result_of
+from tests.eligibility.ehr_records import (
+    ICD,
+    LOINC,
+    condition,
+    observation,
+    patient,
+    record,
+    result_of,
+)
 from tests.eligibility.signature import signature
 
 QTC_BY_SEX = "any-of(all-of(sex:male, lab:qtc:>450ms), all-of(sex:female, lab:qtc:>470ms))"
@@ -113,3 +121,113 @@ def test_hemoglobin_by_sex_is_met_by_the_bound_of_the_patients_sex(
     )
     text = "Hemoglobin ≥ 12 g/dL for women and ≥ 13 g/dL for men"
     assert _result(text, gender, *resources, exclusion=False) == result
+
+
+# ---------------------------------------------------------------- a wider bound for a subgroup
+
+LIVER = "condition:liver-metastases"
+GILBERT = "condition:icd10cm:E80.4"
+AST_ALT_LIVER = (
+    "any-of(all-of(lab:ast:<=2.5xULN, lab:alt:<=2.5xULN),"
+    f" all-of({LIVER}, all-of(lab:ast:<=5xULN, lab:alt:<=5xULN)))"
+)
+ALT_LIVER = f"any-of(lab:alt:<=3xULN, all-of({LIVER}, lab:alt:<=5xULN))"
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        (
+            "AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN in patients with liver metastases)",
+            False,
+            AST_ALT_LIVER,
+        ),
+        ("ALT ≤ 3 x ULN or ≤ 5 x ULN if liver metastases are present", False, ALT_LIVER),
+        ("ALT ≤3 × ULN (if liver metastases are present, ≤5 × ULN)", False, ALT_LIVER),
+        ("ALT ≤ 3 × ULN (≤ 5 × ULN in the presence of hepatic metastases)", False, ALT_LIVER),
+        (
+            "Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for patients with Gilbert's syndrome)",
+            False,
+            f"any-of(lab:bilirubin:<=1.5xULN, all-of({GILBERT}, lab:bilirubin:<=3xULN))",
+        ),
+        (
+            "Total bilirubin ≤ 1.5 mg/dL (≤ 3 mg/dL for patients with Gilbert syndrome)",
+            False,
+            f"any-of(lab:bilirubin:<=1.5mg/dL, all-of({GILBERT}, lab:bilirubin:<=3mg/dL))",
+        ),
+        # What excludes: above the bound without liver metastases, or above the wider one.
+        (
+            "ALT > 3 × ULN (> 5 × ULN for patients with liver metastases)",
+            True,
+            f"any-of(all-of(NOT {LIVER}, lab:alt:>3xULN), lab:alt:>5xULN)",
+        ),
+        # Stay text: a narrower "alternative", another unit, a subgroup without a concept.
+        ("ALT ≤ 3 × ULN (≤ 2 × ULN in patients with liver metastases)", False, None),
+        ("ALT ≤ 3 × ULN (≤ 200 U/L in patients with liver metastases)", False, None),
+        ("ALT ≤ 3 × ULN (≤ 5 × ULN in patients with liver involvement)", False, None),
+        ("ALT ≤ 3 × ULN (≤ 5 × ULN in patients with bone metastases)", False, None),
+    ],
+)
+def test_wider_bound_for_a_subgroup_compiles(
+    text: str, exclusion: bool, expected: str | None
+) -> None:
+    assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+ALT = (LOINC, "1742-6", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma")
+BREAST = condition("Malignant neoplasm of left breast", (ICD, "C50.912", "Breast cancer"))
+LIVER_METS = condition(
+    "Secondary malignant neoplasm of liver",
+    (ICD, "C78.7", "Secondary malignant neoplasm of liver and intrahepatic bile duct"),
+)
+STAGE_IIB = observation(
+    (LOINC, "21908-9", "Stage group.clinical Cancer"),
+    "2026-06-01",
+    valueCodeableConcept={"text": "Stage IIB"},
+)
+
+
+def _alt(times_uln: float) -> dict:
+    """An ALT result with its reference range (ULN 40 U/L)."""
+    return observation(
+        ALT,
+        "2026-11-20",
+        valueQuantity=_quantity(40 * times_uln, "U/L"),
+        referenceRange=[{"high": _quantity(40, "U/L")}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((BREAST, LIVER_METS, _alt(4)), "met"),  # the wider bound applies
+        ((BREAST, STAGE_IIB, _alt(4)), "not-met"),  # stage II: no metastases, 2.5 × ULN applies
+        ((BREAST, _alt(4)), "unknown"),  # metastatic sites not known: never not-met
+        ((_alt(4),), "unknown"),
+        ((BREAST, _alt(2)), "met"),  # within the general bound
+        ((BREAST, LIVER_METS, _alt(6)), "not-met"),  # above both bounds
+        ((BREAST, LIVER_METS), "unknown"),  # no ALT
+    ],
+)
+def test_wider_bound_for_liver_metastases_is_never_not_met_on_unknown_sites(
+    resources: tuple[dict, ...], result: str
+) -> None:
+    text = "ALT ≤ 2.5 × ULN (≤ 5 × ULN in patients with liver metastases)"
+    assert _result(text, "female", *resources, exclusion=False) == result
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((BREAST, LIVER_METS, _alt(4)), "not-met"),  # within the wider bound: not excluded
+        ((BREAST, STAGE_IIB, _alt(4)), "met"),
+        ((BREAST, _alt(4)), "unknown"),
+        ((BREAST, _alt(6)), "met"),  # above both: excluded whatever the sites
+        ((BREAST, _alt(2)), "not-met"),
+    ],
+)
+def test_exclusion_with_a_wider_bound_for_liver_metastases(
+    resources: tuple[dict, ...], result: str
+) -> None:
+    text = "ALT > 2.5 × ULN (> 5 × ULN for patients with liver metastases)"
+    assert _result(text, "female", *resources, exclusion=True) == result

@@ -19,7 +19,7 @@ the first measurement it introduces, which the compiler then merges with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
@@ -639,6 +639,92 @@ def _read_or_more(concept: str, text: str, pos: int) -> _Read | None:
 _READERS = (_read_bounds, _read_range, _read_single, _read_or_more)
 
 
+# A wider bound for a subgroup: "ALT ≤ 2.5 × ULN (≤ 5 × ULN in patients with liver metastases)",
+# "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for patients with Gilbert's syndrome)", "ALT ≤ 3 × ULN or
+# ≤ 5 × ULN if liver metastases are present", "(if liver metastases are present, ≤ 5 × ULN)".
+# An upper bound reads any-of(bound, all-of(subgroup, wider bound)); a lower one (what an
+# exclusion states: "ALT > 3 × ULN (> 5 × ULN with liver metastases)") its negation,
+# any-of(all-of(NOT subgroup, bound), wider bound). Only subgroups with a concept of their own.
+_SUBGROUPS = (
+    ("liver-metastases", r"(?:liver|hepatic) metasta(?:sis|ses)|liver mets"),
+    ("icd10cm:E80.4", r"gilbert'?s?(?: syndrome| disease)?"),
+)
+_SUBGROUP = (
+    r"(?:known |documented |confirmed )?(?:(?P<liver>"
+    + _SUBGROUPS[0][1]
+    + r")|(?P<gilbert>"
+    + _SUBGROUPS[1][1]
+    + r"))(?: (?:is|are) present)?"
+)
+_WHO = (
+    r"(?:(?:in|for) (?:the )?(?:patients|subjects|participants|those|cases|individuals)"
+    r" (?:with|who have) |in the presence of |in case of |with |if (?:the )?(?:patient has |"
+    r"there (?:is|are) )?)"
+)
+_ALT_VALUE = rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')})"
+_ALTERNATIVES = (
+    re.compile(
+        rf"\s*(?:(?P<open>\(\s*)(?:or\s+)?|,?\s*or\s+){_ALT_VALUE}\s*,?\s*{_WHO}{_SUBGROUP}"
+        r"\s*(?(open)\))"
+    ),
+    re.compile(rf"\s*\(\s*{_WHO}{_SUBGROUP}\s*,?\s*{_ALT_VALUE}\s*\)"),
+)
+
+
+def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
+    """``bound`` (one measurement, or all-of several with one value: "AST and ALT") with the
+    wider value; None unless the comparator and unit agree and the value is wider."""
+    if bound.kind is Kind.COMBINATION:
+        if bound.combination != "all-of":
+            return None
+        children = [_widened(child, wider) for child in bound.children]
+        if any(child is None for child in children):
+            return None
+        return replace(bound, children=tuple(c for c in children if c is not None))
+    if (
+        bound.kind is not Kind.LAB
+        or bound.comparator != wider.comparator
+        or bound.uln_multiple != wider.uln_multiple
+        or bound.unit != wider.unit
+        or bound.value is None
+        or wider.value is None
+        or wider.value <= bound.value
+    ):
+        return None
+    return replace(bound, value=wider.value)
+
+
+def _with_alternative(text: str, match: Match) -> Match | None:
+    """The measurement with a wider bound for a subgroup right after it, when there is one."""
+    found = next(
+        (m for pattern in _ALTERNATIVES if (m := pattern.match(text, match.end)) is not None), None
+    )
+    if found is None:
+        return None
+    concept = next(iter(_concepts(match.criterion)))
+    if found["uln"] is not None:
+        wider: Criterion | None = _uln(concept, found["cmp"], _number(found["num"]))
+    else:
+        wider = _lab(concept, found["cmp"], found["num"], found["unit"])
+    widened = None if wider is None else _widened(match.criterion, wider)
+    if wider is None or widened is None:
+        return None
+    subgroup = Criterion(
+        Kind.CONDITION, concept=_SUBGROUPS[0][0] if found["liver"] else _SUBGROUPS[1][0]
+    )
+    both: tuple[Criterion, Criterion]
+    if (wider.comparator or "")[:1] == "<":
+        both = (match.criterion, _all_of(subgroup, widened))
+    else:
+        both = (_all_of(replace(subgroup, negated=True), match.criterion), widened)
+    either = Criterion(Kind.COMBINATION, children=both, combination="any-of")
+    return Match(either, match.start, found.end())
+
+
+def _all_of(first: Criterion, second: Criterion) -> Criterion:
+    return Criterion(Kind.COMBINATION, children=(first, second), combination="all-of")
+
+
 # A bound for each sex: "QTc > 450 ms for men or > 470 ms for women", "hemoglobin ≥ 12 g/dL for
 # women and ≥ 13 g/dL for men", "creatinine ≥ 1.5 and ≥ 1.4 mg/dL in males and females
 # respectively": any-of(all-of(sex, its bound), all-of(other sex, its bound)) — the same reading
@@ -925,6 +1011,10 @@ def find_labs(text: str) -> list[Match]:
         or "blood pressure" in text
     ):
         measured.extend(_bp_pair(text))
+    if has_any(text, ("metasta", "mets", "gilbert")):
+        # The longer reading first: a label before the name takes the first one's criterion.
+        alternatives = [(_with_alternative(text, match), match) for match in measured]
+        measured = [m for alt, match in alternatives for m in (alt, match) if m is not None]
     measured = [_with_context(text, match) for match in measured]
     found.extend(measured)
     found.extend(_labels(text, measured))
