@@ -114,6 +114,18 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
                 "is not recorded",
                 (use.ref,),
             )
+    if not matches and concept == _LIVER:
+        # The subgroup a wider lab bound is for ("≤ 5 × ULN in patients with liver
+        # metastases"): metastatic sites are often not coded, so their absence from the problem
+        # list is no evidence; only a record that rules out metastatic disease rules them out.
+        ruled_out = metastatic_disease(ctx)
+        if ruled_out.result == "not-met":
+            return Finding("not-met", f"no {name}: {ruled_out.reason}", ruled_out.evidence)
+        return Finding(
+            "unknown",
+            f"no {name} recorded (metastatic sites are often not coded, so their absence from "
+            "the problem list is no evidence)",
+        )
     if not matches:
         vague = _less_specific(ctx, concept)
         if vague:
@@ -717,6 +729,7 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
 # ---------------------------------------------------------------- brain metastases
 
 _BRAIN = "brain-metastases"
+_LIVER = "liver-metastases"
 BRAIN_IMAGING_FRESH_DAYS = 90
 """A brain imaging report decides "no brain metastases", or their course (progressing, stable),
 only when it is at most this old; an older one is reported but decides nothing."""

@@ -95,7 +95,7 @@ _BRANCH_PREFIX = re.compile(
     r"|without) (?P<cond>[^:]+):\s*"
 )
 _IN_THOSE_WITH = re.compile(
-    r"\s+in (?:those|patients|participants|subjects) with (?P<cond>[^.;]+)\.?\s*$"
+    r"\s+in (?:those|patients|participants|subjects) with (?P<cond>[^.;)]+)\.?\s*$"
 )
 # A list number left in the text by a nested list ("1. diagnosed as HIV positive;").
 _ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")

@@ -19,7 +19,7 @@ the first measurement it introduces, which the compiler then merges with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
@@ -639,6 +639,168 @@ def _read_or_more(concept: str, text: str, pos: int) -> _Read | None:
 _READERS = (_read_bounds, _read_range, _read_single, _read_or_more)
 
 
+# A wider bound for a subgroup: "ALT ≤ 2.5 × ULN (≤ 5 × ULN in patients with liver metastases)",
+# "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for patients with Gilbert's syndrome)", "ALT ≤ 3 × ULN or
+# ≤ 5 × ULN if liver metastases are present", "(if liver metastases are present, ≤ 5 × ULN)".
+# An upper bound reads any-of(bound, all-of(subgroup, wider bound)); a lower one (what an
+# exclusion states: "ALT > 3 × ULN (> 5 × ULN with liver metastases)") its negation,
+# any-of(all-of(NOT subgroup, bound), wider bound). Only subgroups with a concept of their own.
+_SUBGROUPS = (
+    ("liver-metastases", r"(?:liver|hepatic) metasta(?:sis|ses)|liver mets"),
+    ("icd10cm:E80.4", r"gilbert'?s?(?: syndrome| disease)?"),
+)
+_SUBGROUP = (
+    r"(?:known |documented |confirmed )?(?:(?P<liver>"
+    + _SUBGROUPS[0][1]
+    + r")|(?P<gilbert>"
+    + _SUBGROUPS[1][1]
+    + r"))(?: (?:is|are) present)?"
+)
+_WHO = (
+    r"(?:(?:in|for) (?:the )?(?:patients|subjects|participants|those|cases|individuals)"
+    r" (?:with|who have) |in the presence of |in case of |with |if (?:the )?(?:patient has |"
+    r"there (?:is|are) )?)"
+)
+_ALT_VALUE = rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')})"
+_ALTERNATIVES = (
+    re.compile(
+        rf"\s*(?:(?P<open>\(\s*)(?:or\s+)?|,?\s*or\s+){_ALT_VALUE}\s*,?\s*{_WHO}{_SUBGROUP}"
+        r"\s*(?(open)\))"
+    ),
+    re.compile(rf"\s*\(\s*{_WHO}{_SUBGROUP}\s*,?\s*{_ALT_VALUE}\s*\)"),
+)
+
+
+def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
+    """``bound`` (one measurement, or all-of several with one value: "AST and ALT") with the
+    wider value; None unless the comparator and unit agree and the value is wider."""
+    if bound.kind is Kind.COMBINATION:
+        if bound.combination != "all-of":
+            return None
+        children = [_widened(child, wider) for child in bound.children]
+        if any(child is None for child in children):
+            return None
+        return replace(bound, children=tuple(c for c in children if c is not None))
+    if (
+        bound.kind is not Kind.LAB
+        or bound.comparator != wider.comparator
+        or bound.uln_multiple != wider.uln_multiple
+        or bound.unit != wider.unit
+        or bound.value is None
+        or wider.value is None
+        or wider.value <= bound.value
+    ):
+        return None
+    return replace(bound, value=wider.value)
+
+
+def _with_alternative(text: str, match: Match) -> Match | None:
+    """The measurement with a wider bound for a subgroup right after it, when there is one."""
+    found = next(
+        (m for pattern in _ALTERNATIVES if (m := pattern.match(text, match.end)) is not None), None
+    )
+    if found is None:
+        return None
+    concept = next(iter(_concepts(match.criterion)))
+    if found["uln"] is not None:
+        wider: Criterion | None = _uln(concept, found["cmp"], _number(found["num"]))
+    else:
+        wider = _lab(concept, found["cmp"], found["num"], found["unit"])
+    widened = None if wider is None else _widened(match.criterion, wider)
+    if wider is None or widened is None:
+        return None
+    subgroup = Criterion(
+        Kind.CONDITION, concept=_SUBGROUPS[0][0] if found["liver"] else _SUBGROUPS[1][0]
+    )
+    both: tuple[Criterion, Criterion]
+    if (wider.comparator or "")[:1] == "<":
+        both = (match.criterion, _all_of(subgroup, widened))
+    else:
+        both = (_all_of(replace(subgroup, negated=True), match.criterion), widened)
+    either = Criterion(Kind.COMBINATION, children=both, combination="any-of")
+    return Match(either, match.start, found.end())
+
+
+def _all_of(first: Criterion, second: Criterion) -> Criterion:
+    return Criterion(Kind.COMBINATION, children=(first, second), combination="all-of")
+
+
+# A bound for each sex: "QTc > 450 ms for men or > 470 ms for women", "hemoglobin ≥ 12 g/dL for
+# women and ≥ 13 g/dL for men", "creatinine ≥ 1.5 and ≥ 1.4 mg/dL in males and females
+# respectively": any-of(all-of(sex, its bound), all-of(other sex, its bound)) — the same reading
+# in an inclusion (the patient meets the bound of their sex) and an exclusion (the patient has
+# the value that excludes their sex). An unknown sex leaves both parts, and so the whole, unknown.
+_SEX_WORD = r"(?P<{}>men|males?|women|females?)(?: (?:patients|subjects|participants))?"
+_FOR_SEX = re.compile(r"\s*,?\s*(?:for|in|among) (?:the )?" + _SEX_WORD.format("sex") + r"\b")
+_SEX_SEPARATOR = re.compile(r"\s*(?:,|;)?\s*(?:and|or)?\s*")
+_RESPECTIVELY = re.compile(
+    r"\s*(?:for|in) (?:the )?"
+    + _SEX_WORD.format("first")
+    + r" and (?:the )?"
+    + _SEX_WORD.format("second")
+    + r",? respectively\b"
+)
+
+
+def _sex(word: str) -> str:
+    return "female" if word.startswith(("wom", "fem")) else "male"
+
+
+def _for_sex(sex: str, bound: Criterion) -> Criterion:
+    return Criterion(
+        Kind.COMBINATION,
+        children=(Criterion(Kind.SEX, value_concept=sex), bound),
+        combination="all-of",
+    )
+
+
+def _by_sex(first: tuple[str, Criterion], second: tuple[str, Criterion]) -> Criterion | None:
+    """Two bounds of one measurement, one per sex; None unless the sexes differ and the bounds
+    point the same way (a lower bound for one sex and an upper for the other is no reading)."""
+    (sex1, bound1), (sex2, bound2) = first, second
+    same_way = (bound1.comparator or "")[:1] == (bound2.comparator or "")[:1]
+    if sex1 == sex2 or not same_way or bound1.unit != bound2.unit:
+        return None
+    return Criterion(
+        Kind.COMBINATION,
+        children=(_for_sex(sex1, bound1), _for_sex(sex2, bound2)),
+        combination="any-of",
+    )
+
+
+def _read_by_sex(concept: str, text: str, pos: int) -> _Read | None:
+    link = _LINK.match(text, pos)
+    pos = link.end() if link else pos
+    if both := _BOUNDS.match(text, pos):
+        respectively = _RESPECTIVELY.match(text, both.end())
+        if respectively is None or both["conj"] not in ("and", ","):
+            return None
+        unit = both["u1"] or both["u2"]
+        first = _lab(concept, both["cmp1"], both["n1"], both["u1"] or unit)
+        second = _lab(concept, both["cmp2"], both["n2"], both["u2"] or unit)
+        if first is None or second is None:
+            return None
+        sexes = (_sex(respectively["first"]), _sex(respectively["second"]))
+        read = _by_sex((sexes[0], first), (sexes[1], second))
+        return None if read is None else _Read(read, respectively.end())
+    one = _SINGLE.match(text, pos)
+    first_sex = None if one is None or one["uln"] else _FOR_SEX.match(text, one.end())
+    if one is None or first_sex is None:
+        return None
+    separator = _SEX_SEPARATOR.match(text, first_sex.end())
+    two = _SINGLE.match(text, separator.end() if separator else first_sex.end())
+    second_sex = None if two is None or two["uln"] else _FOR_SEX.match(text, two.end())
+    if two is None or second_sex is None:
+        return None
+    # "HDL < 50 in females, < 40 mg/dL in males": one unit for both.
+    bound1 = _lab(concept, one["cmp"], one["num"], one["unit"] or two["unit"])
+    bound2 = _lab(concept, two["cmp"], two["num"], two["unit"] or one["unit"])
+    if bound1 is None or bound2 is None:
+        return None
+    read = _by_sex((_sex(first_sex["sex"]), bound1), (_sex(second_sex["sex"]), bound2))
+    return None if read is None else _Read(read, second_sex.end())
+
+
 def _read_value(concept: str, text: str, pos: int) -> _Read | None:
     link = _LINK.match(text, pos)
     pos = link.end() if link else pos
@@ -756,9 +918,10 @@ _NEGATED_LABEL = re.compile(
 
 
 def _concepts(criterion: Criterion) -> set[str]:
+    """The measurements a reading is made of (the sex a bound applies to is none)."""
     if criterion.kind is Kind.COMBINATION:
         return {c for child in criterion.children for c in _concepts(child)}
-    return {criterion.concept or ""}
+    return set() if criterion.kind is Kind.SEX else {criterion.concept or ""}
 
 
 def _labels(text: str, found: list[Match]) -> list[Match]:
@@ -812,12 +975,16 @@ def find_labs(text: str) -> list[Match]:
         return found
     named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
     measured: list[Match] = []
+    sexed = has_any(text, ("men", "male"))
     for concept in named:
         for name in _NAMES[concept].finditer(text):
             if concept in _BP and _OTHER_PRESSURE.search(
                 text, max(0, name.start() - 40), name.start()
             ):
                 continue
+            # The longer reading first: a label before the name takes the first one's criterion.
+            if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
+                measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
             read = _read_value(concept, text, name.end())
             if read is not None:
                 measured.append(Match(read.criterion, name.start(), read.end))
@@ -844,6 +1011,10 @@ def find_labs(text: str) -> list[Match]:
         or "blood pressure" in text
     ):
         measured.extend(_bp_pair(text))
+    if has_any(text, ("metasta", "mets", "gilbert")):
+        # The longer reading first: a label before the name takes the first one's criterion.
+        alternatives = [(_with_alternative(text, match), match) for match in measured]
+        measured = [m for alt, match in alternatives for m in (alt, match) if m is not None]
     measured = [_with_context(text, match) for match in measured]
     found.extend(measured)
     found.extend(_labels(text, measured))
