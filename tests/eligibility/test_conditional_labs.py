@@ -231,3 +231,32 @@ def test_exclusion_with_a_wider_bound_for_liver_metastases(
 ) -> None:
     text = "ALT > 2.5 × ULN (> 5 × ULN for patients with liver metastases)"
     assert _result(text, "female", *resources, exclusion=True) == result
+
+
+def _bilirubin(times_uln: float) -> dict:
+    return observation(
+        (LOINC, "1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma"),
+        "2026-11-20",
+        valueQuantity=_quantity(1.2 * times_uln, "mg/dL"),
+        referenceRange=[{"high": _quantity(1.2, "mg/dL")}],
+    )
+
+
+GILBERT = condition("Gilbert syndrome", (ICD, "E80.4", "Gilbert syndrome"))
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((BREAST, GILBERT, _bilirubin(2)), "met"),  # the wider bound applies
+        # Gilbert's syndrome is often left off problem lists: not coded is not "not Gilbert's".
+        ((BREAST, _bilirubin(2)), "unknown"),
+        ((BREAST, _bilirubin(1)), "met"),
+        ((BREAST, GILBERT, _bilirubin(4)), "not-met"),
+    ],
+)
+def test_an_uncoded_gilbert_syndrome_never_makes_the_wider_bilirubin_bound_not_met(
+    resources: tuple[dict, ...], result: str
+) -> None:
+    text = "Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for patients with Gilbert's syndrome)"
+    assert _result(text, "female", *resources, exclusion=False) == result

@@ -126,6 +126,12 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
             f"no {name} recorded (metastatic sites are often not coded, so their absence from "
             "the problem list is no evidence)",
         )
+    if not matches and concept in _OFTEN_UNCODED:
+        return Finding(
+            "unknown",
+            f"no {name} recorded ({name} is often not coded: its absence from the problem list "
+            "is no evidence)",
+        )
     if not matches:
         vague = _less_specific(ctx, concept)
         if vague:
@@ -730,6 +736,9 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
 
 _BRAIN = "brain-metastases"
 _LIVER = "liver-metastases"
+# Benign conditions that lab criteria make a subgroup of ("≤ 3 × ULN for patients with Gilbert's
+# syndrome") and that problem lists often leave out: absent, they are unknown, not not-met.
+_OFTEN_UNCODED = frozenset({"icd10cm:E80.4"})
 BRAIN_IMAGING_FRESH_DAYS = 90
 """A brain imaging report decides "no brain metastases", or their course (progressing, stable),
 only when it is at most this old; an older one is reported but decides nothing."""
