@@ -89,11 +89,15 @@ WORD_NUMBERS = {
     "twelve": 12,
 }
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+# A number of time units ("4 weeks", "six months"), for the patterns that read durations.
+DURATION_NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
+DURATION_UNIT = r"(?P<unit>day|week|month|year)s?"
 WINDOW_WITHIN = re.compile(
-    r"(?:with)?in (?:the )?(?:past |previous |last |prior )?(?P<n>\d+|"
-    + "|".join(WORD_NUMBERS)
-    + r") (?P<unit>day|week|month|year)s?"
-    r"(?: (?:prior to|before|of) (?:the )?(?:start of |beginning |first |planned |scheduled )?"
+    r"(?:with)?in (?:the )?(?:past |previous |last |prior )?"
+    + DURATION_NUMBER
+    + " "
+    + DURATION_UNIT
+    + r"(?: (?:prior to|before|of) (?:the )?(?:start of |beginning |first |planned |scheduled )?"
     r"(?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or ))?"
 )
 # Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
@@ -103,6 +107,13 @@ WINDOW_LAST = re.compile(
     r"\(?(?:(?:(?:with)?in|during|over) )?(?:the )?(?:past|previous|last|preceding)"
     r" (?P<unit>day|week|month|year)(?![\w-])\)?"
 )
+
+
+def is_untimed_acute(text: str, start: int) -> bool:
+    """Whether the name at ``start`` says "acute" in a text that gives no window: "acute
+    myocardial infarction" alone means a current episode, which a problem list that keeps acute
+    codes long after it (an infarction years ago stays I21) cannot tell."""
+    return text.startswith("acute ", start) and not has_any(text, WINDOW_UNITS)
 
 
 def normalize(text: str) -> str:

@@ -6,10 +6,10 @@ import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
-    WINDOW_UNITS,
     Match,
     Triggers,
     has_any,
+    is_untimed_acute,
     modifier_matches,
 )
 
@@ -581,10 +581,8 @@ def find_conditions(text: str) -> list[Match]:
         found.extend(_hepatitis_b_or_c(text))
     for index in sorted({i for word in words for i in _CONCEPTS_OF.get(word, ())}):
         found.extend(_named(text, *_CONDITION_PATTERNS[index][:2]))
-    if "acute " in text and not has_any(text, WINDOW_UNITS):
-        # "Acute myocardial infarction" without a window means a current one, which a problem
-        # list that keeps old infarctions cannot tell: the word stays unread (text).
-        found = [m for m in found if not text.startswith("acute ", m.start)]
+    if "acute " in text:
+        found = [m for m in found if not is_untimed_acute(text, m.start)]  # the word stays text
     if len(found) > 1 and "infect" in text:
         found = _drop_agent_infections(text, found)
     if len(found) > 1:

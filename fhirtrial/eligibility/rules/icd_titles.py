@@ -30,7 +30,7 @@ from itertools import pairwise
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import WINDOW_UNITS, WINDOW_WITHIN, Match, has_any
+from fhirtrial.eligibility.rules.base import WINDOW_WITHIN, Match, is_untimed_acute
 from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
 
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
@@ -117,12 +117,9 @@ def find_icd_titles(text: str) -> list[Match]:
         return []
     tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
     found: list[Match] = []
-    timed = has_any(text, WINDOW_UNITS)
     for i, rest, code, initials in spelt:
         last = i + len(rest)
-        if tokens[i][2] == "acute" and not timed:
-            # An acute diagnosis without a window means a current one; problem lists keep
-            # acute codes long after the episode (an infarction years ago stays I21).
+        if is_untimed_acute(text, tokens[i][0]):
             continue
         if not _follows(text, tokens, i, rest):
             continue

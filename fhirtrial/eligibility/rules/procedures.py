@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import WORD_NUMBERS, Match, days, has_any, word_number
+from fhirtrial.eligibility.rules.base import (
+    DURATION_NUMBER,
+    DURATION_UNIT,
+    Match,
+    days,
+    has_any,
+    word_number,
+)
 
-_NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
-_UNIT = r"(?P<unit>day|week|month|year)s?"
 _SURGERY = (
     r"(?P<major>major )?(?:surgery|surgeries|surgical (?:procedures?|interventions?)"
     r"|operations?|operative procedures?)"
@@ -31,14 +36,15 @@ _NAME = rf"(?:(?P<surgery>{_SURGERY})|(?P<radio>{_RADIOTHERAPY}))"
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
 # "≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
-    rf"\s*(?P<cmp><=|<)\s*{_NUMBER} {_UNIT} (?:prior to|before|of) (?:the )?"
+    rf"\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT} (?:prior to|before|of) (?:the )?"
     r"[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or )"
 )
 # "At least 4 weeks since major surgery", "> 28 days from prior radiotherapy",
 # "4 weeks or more after major surgery": the procedure must not lie in the last N days.
 _SINCE = re.compile(
-    rf"(?:(?P<cmp>>=|>)\s*{_NUMBER} {_UNIT}|{_NUMBER.replace('<n>', '<n2>')} "
-    rf"{_UNIT.replace('<unit>', '<unit2>')} or (?:more|longer))"
+    rf"(?:(?P<cmp>>=|>)\s*{DURATION_NUMBER} {DURATION_UNIT}"
+    rf"|{DURATION_NUMBER.replace('<n>', '<n2>')} "
+    rf"{DURATION_UNIT.replace('<unit>', '<unit2>')} or (?:more|longer))"
     r" (?:must have |have |has )?(?:elapsed |passed )?(?:since|from|after|following) "
     r"(?:the )?(?:completion of |end of )?(?:the )?(?:any |last |prior |previous |most recent )*"
     # Not "the surgery" itself: a definite procedure is the study's index operation ("more

@@ -23,14 +23,18 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import Match, days, word_number
+from fhirtrial.eligibility.rules.base import (
+    DURATION_NUMBER,
+    DURATION_UNIT,
+    Match,
+    days,
+    word_number,
+)
 
 CURRENT = "current-smoker"
 EVER = "ever-smoker"
 
 _PRODUCT = r"(?:(?:tobacco|cigarette) )?"
-_NUMBER = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
-_UNIT = r"(?P<unit>day|week|month|year)s?"
 # Words before "smoker" that make it someone else than a current smoker (or a product we do
 # not read): the name is then not matched at all, and the bullet stays text.
 _NOT_CURRENT_BEFORE = (
@@ -51,7 +55,7 @@ _NEVER = re.compile(r"(?<![\w-])never[- ]smok(?:ers?|ed)(?: tobacco| cigarettes)
 _NON = re.compile(
     r"(?<![\w-])non-?smok(?:ers?|ing)"
     r"(?: (?:in|during|within|for) (?:at least |>= ?)?(?:the )?(?:(?:past|last|previous) )?"
-    r"(?:" + _NUMBER + r" )?" + _UNIT + r")?(?![\w-])"
+    r"(?:" + DURATION_NUMBER + r" )?" + DURATION_UNIT + r")?(?![\w-])"
 )
 # "Active smoking or stopped smoking less than six months ago", "Current smokers, or ex-smokers
 # ceasing < 6 months ago", "Current or recent (within 12 months) smoker": smoked in the window.
@@ -59,14 +63,14 @@ _RECENT = re.compile(
     r"(?<![\w-])(?:(?:current|active) (?:smokers?|smoking),? (?:or|and/or) (?:(?:ex-?|former) ?"
     r"smokers? (?:who )?(?:have )?)?(?:stopped|quit|ceased|ceasing|quitting|stopping)"
     r"(?: smoking)? (?:< ?|<= ?|within (?:the )?(?:(?:past|last) )?)"
-    + _NUMBER
+    + DURATION_NUMBER
     + " "
-    + _UNIT
+    + DURATION_UNIT
     + r"(?: ago)?"
     r"|current or recent \(within "
-    + _NUMBER.replace("?P<n>", "?P<n2>")
+    + DURATION_NUMBER.replace("?P<n>", "?P<n2>")
     + " "
-    + _UNIT.replace("?P<unit>", "?P<unit2>")
+    + DURATION_UNIT.replace("?P<unit>", "?P<unit2>")
     + r"\) "
     + _PRODUCT
     + r"smokers?)(?![\w-])"
