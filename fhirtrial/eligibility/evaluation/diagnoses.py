@@ -114,19 +114,14 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
                 "is not recorded",
                 (use.ref,),
             )
-    if not matches and concept == _LIVER:
-        # The subgroup a wider lab bound is for ("≤ 5 × ULN in patients with liver
-        # metastases"): metastatic sites are often not coded, so their absence from the problem
-        # list is no evidence; only a record that rules out metastatic disease rules them out.
-        ruled_out = metastatic_disease(ctx)
-        if ruled_out.result == "not-met":
-            return Finding("not-met", f"no {name}: {ruled_out.reason}", ruled_out.evidence)
-        return Finding(
-            "unknown",
-            f"no {name} recorded (metastatic sites are often not coded, so their absence from "
-            "the problem list is no evidence)",
-        )
     if not matches and concept in _OFTEN_UNCODED:
+        # The subgroups wider lab bounds are for ("≤ 5 × ULN in patients with liver
+        # metastases", "≤ 3 × ULN with Gilbert's syndrome") are often not coded: their absence
+        # from the problem list is no evidence. Only a record that rules out metastatic disease
+        # rules out liver metastases.
+        ruled_out = metastatic_disease(ctx) if concept == _LIVER else None
+        if ruled_out is not None and ruled_out.result == "not-met":
+            return Finding("not-met", f"no {name}: {ruled_out.reason}", ruled_out.evidence)
         return Finding(
             "unknown",
             f"no {name} recorded ({name} is often not coded: its absence from the problem list "
@@ -736,9 +731,8 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
 
 _BRAIN = "brain-metastases"
 _LIVER = "liver-metastases"
-# Benign conditions that lab criteria make a subgroup of ("≤ 3 × ULN for patients with Gilbert's
-# syndrome") and that problem lists often leave out: absent, they are unknown, not not-met.
-_OFTEN_UNCODED = frozenset({"icd10cm:E80.4"})
+# Conditions problem lists often leave out: absent, they are unknown, not not-met.
+_OFTEN_UNCODED = frozenset({_LIVER, "icd10cm:E80.4"})
 BRAIN_IMAGING_FRESH_DAYS = 90
 """A brain imaging report decides "no brain metastases", or their course (progressing, stable),
 only when it is at most this old; an older one is reported but decides nothing."""
