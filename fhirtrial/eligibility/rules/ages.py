@@ -23,19 +23,27 @@ _AGE_WORD = (
 # "Age 18-64", "Ages 18 to 59", "Age: 50-80 years", "Age (20-50)", "age range 18-90 years",
 # "aged between 18 and 65", "age from 50 to 75 years old".
 _AGE_THEN_RANGE = re.compile(
-    rf"{_AGE_WORD}(?: range| group)?\s*(?::\s*|\(|of |between |from |is |range |in )*"
-    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*(?P<high>\d{{1,3}})"
+    rf"{_AGE_WORD}(?: range| group)?\s*(?:[:;.]\s*|\(|of |between |from |is |range |in )*"
+    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|to|and|~)\s*(?P<high>\d{{1,3}})"
     rf"{_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?\)?"
 )
 # "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old".
 _RANGE_THEN_AGE = re.compile(
-    rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*"
+    rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*"
     rf"(?P<high>\d{{1,3}})\s*(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)"
+)
+# A bullet that is only a range of years is an age: "18-40 years", "From 18 to 25 years",
+# "Subjects of 40-70 years.", "18 years to 50 years; <another criterion>".
+_BARE_RANGE = re.compile(
+    rf"^(?:(?:patients|subjects|participants|individuals|women|men|males?|females?),? "
+    r"(?:of |aged? )?)?(?P<range>(?:from |between )?"
+    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*(?P<high>\d{{1,3}})\s*{_YEARS}"
+    r"(?: old| of age)?)(?=\s*(?:[.;]|$))"
 )
 # "between the ages of 18 and 70 years old", "between age 18 and 75".
 _BETWEEN_AGES = re.compile(
-    rf"between (?:the )?ages? (?:of )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:and|to|-)\s*"
-    rf"(?P<high>\d{{1,3}}){_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?"
+    rf"between (?:the )?ages? (?:group )?(?:of )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?"
+    rf"(?:and|to|-)\s*(?P<high>\d{{1,3}}){_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?"
 )
 # "under the age of 19" (normalized "< the age of 19"), "age 60+ years", "18+ years of age".
 _BOUND_AGE = re.compile(
@@ -55,14 +63,15 @@ _OTHER_AGE = re.compile(
 
 # Cheap substrings that every match of the pattern contains, in the same order.
 _RANGE_PATTERNS = (
-    (_AGE_THEN_RANGE, ("age ", "age:", "age(", "ages", "aged")),
+    (_AGE_THEN_RANGE, ("age ", "age:", "age;", "age.", "age(", "ages", "aged")),
     (_RANGE_THEN_AGE, ("old", "of age")),
     (_BETWEEN_AGES, ("between",)),
+    (_BARE_RANGE, ("year", "yr")),
 )
 
 
 def find_age_ranges(text: str) -> list[Match]:
-    if not has_any(text, ("age", " old", "+")):
+    if not has_any(text, ("age", " old", "+", "year", "yr")):
         return []
     found: list[Match] = []
     for pattern, triggers in _RANGE_PATTERNS:
@@ -73,7 +82,9 @@ def find_age_ranges(text: str) -> list[Match]:
             if not low < high <= 120:
                 continue
             criterion = Criterion(Kind.AGE, value=float(low), high=float(high), unit="a")
-            found.append(Match(criterion, match.start(), match.end()))
+            # A bare range's lead (a subject or sex word) is not part of the age.
+            start = match.start("range") if pattern is _BARE_RANGE else match.start()
+            found.append(Match(criterion, start, match.end()))
     if ("<" in text or ">" in text) and "age " in text:
         for match in _BOUND_AGE.finditer(text):
             value = int(match["n"])

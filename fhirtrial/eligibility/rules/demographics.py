@@ -8,7 +8,7 @@ from itertools import pairwise
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
 
-_YEARS = r"(?:years?|yrs?)"
+_YEARS = r"(?:years?|yrs?|y/o|y\.o\.|yo\b)"
 _PATTERNS = (
     # "age >= 18 years", "aged > 18 years", "adult patients > 18 years", "age > 18"
     re.compile(
@@ -16,15 +16,16 @@ _PATTERNS = (
         rf"(?P<num>\d+)\s*(?:{_YEARS})?(?: (?:of age"
         r"|old))?(?: at [a-z ]*?(?:consent|registration|screening|enrollment|enrolment|inclusion))?"
     ),
-    # ">= 18 years of age", "< 80 years old"
+    # ">= 18 years of age", "< 80 years old", "> 50-year-old", "> 18 yo"
     re.compile(
-        rf"{CMP}\s*(?P<num>\d+)\s*{_YEARS}(?: (?:of age"
+        rf"{CMP}\s*(?P<num>\d+)\s*-?{_YEARS}(?:[- ](?:of age"
         r"|old))?(?: at [a-z ]*?(?:consent|registration|screening|enrollment|enrolment|inclusion))?"
     ),
-    # "18 years or older", "18 years of age and older", "aged 18 and above"
+    # "18 years or older", "18 years of age and older", "aged 18 and above", "18 years of age
+    # or more"
     re.compile(
         rf"(?:aged? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?(?:or"
-        r"|and) (?:older|above|>(?!\s*\d))"
+        r"|and) (?:older|above|more|>(?!\s*\d))"
         r"(?: of age)?"
     ),
 )
@@ -32,8 +33,8 @@ _PATTERNS = (
 # group): the patterns have no literal prefix, so a search tries every position of the text.
 _PATTERN_TRIGGERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("<", ">", "="), ("age", "adult")),
-    (("<", ">", "="), ("year", "yr")),
-    (("or older", "or above", "or >", "and older", "and above", "and >"),),
+    (("<", ">", "="), ("year", "yr", "yo", "y/o", "y.o")),
+    (("or older", "or above", "or more", "or >", "and older", "and above", "and >"),),
 )
 _RANGE = re.compile(
     r"(?:\b(?:aged?|patients) (?:between )?"
@@ -43,7 +44,7 @@ _RANGE = re.compile(
 
 
 # Every age pattern has a comparator, "older" / "above", or a unit of years.
-_AGE_TRIGGERS = ("<", ">", "=", "older", "above", "year", "yr")
+_AGE_TRIGGERS = ("<", ">", "=", "older", "above", "more", "year", "yr")
 
 
 # In a bullet about age ("age", "aged", "years old", "of age") and nothing else that is counted
@@ -117,7 +118,7 @@ def find_age(text: str) -> list[Match]:
         if not _has_one_of_each(text, trigger_groups):
             continue
         for match in pattern.finditer(text):
-            if not _age_context(text, match):
+            if not _age_context(text, match) and not _follows_an_age(text, match, found):
                 continue
             symbol = match.groupdict().get("cmp") or ">="
             criterion = Criterion(
@@ -127,6 +128,20 @@ def find_age(text: str) -> list[Match]:
     return found
 
 
+_NEXT_BOUND_GAP = re.compile(r"^\s*,?\s*(?:or|and)?\s*$")
+
+
+def _follows_an_age(text: str, match: re.Match[str], found: list[Match]) -> bool:
+    """ "Subject under 18 years or over 70 years": a bound in years right after an age bound
+    is the other end of the age."""
+    return any(
+        m.criterion.kind is Kind.AGE
+        and m.end <= match.start()
+        and _NEXT_BOUND_GAP.match(text[m.end : match.start()]) is not None
+        for m in found
+    )
+
+
 def _has_one_of_each(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     for group in groups:  # noqa: SIM110 (a plain loop: no generator)
         if not has_any(text, group):
@@ -134,30 +149,66 @@ def _has_one_of_each(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
+# The sex as the subject of the bullet: first, after a lead that only says who ("Patient must
+# be female", "Subject is an ambulatory female …" is not: "ambulatory" is read by nobody), or
+# right after the age ("18-35-year-old women", "Aged > 20 years old female patients"). Then
+# nothing, the age, or its "(mandatory)" / "sex" / "gender" — never a condition or a measure
+# said "in women" ("QTc > 450 ms in women" is no sex criterion).
+_SEX_LEAD = (
+    r"(?:(?:the )?(?:patient|subject|participant)s? (?:must be|should be|is|are|will be) (?:an? )?"
+    r"|all |being )?"
+)
+_SEX_WORD = r"(?P<sex>women|woman|females?|men|man|males?)"
+# The subject word after the sex is filler: the match ends before it, so that an age read from
+# it ("male patients aged > 18") does not overlap.
+_SEX_AFTER = (
+    r"(?P<named>(?: (?:sex|gender))?)(?: (?:patients?|subjects?|participants?|volunteers?))?"
+    r"(?P<only>(?: only)?(?: \(mandatory\))?)"
+)
 _SEX = re.compile(
-    r"^(?P<sex>women|woman|females?|men|males?)(?: (?:patients|subjects|participants))?"
-    r"(?= (?:aged|between|>=|>|\d))"
+    rf"^{_SEX_LEAD}{_SEX_WORD}{_SEX_AFTER}"
+    r"(?=\s*[.;,]?\s*$| (?:(?:who are )?(?:aged?\b|between\b|from\b|>=|>|<=|<|\d)"
+    r"|at the age\b|will be \d|of age\b)|\s*,\s*(?:aged?\b|>=|>|<=|<|\d|between\b))"
+)
+# "18-35-year-old women", "Aged > 20 years old female patients;", "Age of 40~75 men".
+_SEX_AFTER_AGE = re.compile(
+    rf"(?:(?<=old)|(?<=years)|(?<=year)|(?<=\d)) {_SEX_WORD}{_SEX_AFTER}(?=\s*[.;,]?\s*$)"
 )
 
 
 def find_sex(text: str) -> list[Match]:
-    """ "Women aged 18 to 80 years": the subject word restricts sex."""
-    match = _SEX.match(text)
-    if not match:
+    """ "Women aged 18 to 80 years", "Male", "Patient must be female": the subject word
+    restricts sex."""
+    if not has_any(text, ("male", "men", "man")):
         return []
-    sex = "female" if match["sex"].startswith(("wom", "fem")) else "male"
-    return [Match(Criterion(Kind.SEX, value_concept=sex), match.start(), match.end())]
+    found = []
+    for pattern in (_SEX, _SEX_AFTER_AGE):
+        match = pattern.search(text)
+        if match:
+            sex = "female" if match["sex"].startswith(("wom", "fem")) else "male"
+            end = match.end() if match["only"] else match.end("named")
+            found.append(Match(Criterion(Kind.SEX, value_concept=sex), match.start(), end))
+    return found
 
 
 def _age_context(text: str, match: re.Match[str]) -> bool:
-    """Years mean age only when the words say so (not "disease-free for > 5 years")."""
+    """Years mean age only when the words say so (not "disease-free for > 5 years"), or when
+    the bullet says nothing else: "Over 18 years", "> 35 years." in a list of criteria."""
     span = match.group(0)
     if re.search(r"\bage|\bold\b|older|adult", span):
         return True
+    if "y" not in span:
+        return False  # no unit: "> 18" alone may be anything
     before = text[max(0, match.start() - 25) : match.start()]
-    return bool(re.search(r"\b(?:age[d]?|be|patients|women|men|adults?)\s*$", before)) and (
-        "year" in span
-    )
+    if _SUBJECT_BEFORE.search(before):
+        return True
+    return not text[: match.start()].strip() and not text[match.end() :].strip(" .;")
+
+
+# "Patients > 18 years", "Adult patients (>= 18 years)", "Adult ICU patients (>18 yrs)".
+_SUBJECT_BEFORE = re.compile(
+    r"\b(?:age[d]?|be|patients?|participants?|subjects?|women|men|adults?)\s*\(?\s*$"
+)
 
 
 __all__ = ["find_age", "find_sex", "normalize"]

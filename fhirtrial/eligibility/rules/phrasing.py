@@ -25,7 +25,10 @@ from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
 
-_AGE_END = r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=older)|(?<=above)|(?<=\d\)))"
+_AGE_END = (
+    r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=older)|(?<=above)|(?<=\d\))"
+    r"|(?<=years\))|(?<=inclusive\)))"
+)
 # Moments at which the age is taken: enrolment in all but name ("at index", "at the time of
 # screening", "at the start of the study", "upon admission").
 _AGE_MOMENT = re.compile(
