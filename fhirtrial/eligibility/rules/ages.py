@@ -47,7 +47,7 @@ _BETWEEN_AGES = re.compile(
 )
 # "under the age of 19" (normalized "< the age of 19"), "age 60+ years", "18+ years of age".
 _BOUND_AGE = re.compile(
-    rf"(?P<cmp><=|>=|<|>)\s*(?:the )?age (?:of )?(?P<n>\d{{1,3}}){_NOT_YEARS}(?:\s*{_YEARS})?"
+    rf"(?P<cmp><=|>=|<|>)\s*(?:the )?age:? (?:of )?(?P<n>\d{{1,3}}){_NOT_YEARS}(?:\s*{_YEARS})?"
     rf"(?: (?:old|of age))?"
 )
 _PLUS = re.compile(
@@ -85,7 +85,7 @@ def find_age_ranges(text: str) -> list[Match]:
             # A bare range's lead (a subject or sex word) is not part of the age.
             start = match.start("range") if pattern is _BARE_RANGE else match.start()
             found.append(Match(criterion, start, match.end()))
-    if ("<" in text or ">" in text) and "age " in text:
+    if ("<" in text or ">" in text) and ("age " in text or "age:" in text):
         for match in _BOUND_AGE.finditer(text):
             value = int(match["n"])
             if value <= 120:

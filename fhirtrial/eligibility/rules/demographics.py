@@ -28,6 +28,11 @@ _PATTERNS = (
         r"|and) (?:older|above|more|>(?!\s*\d))"
         r"(?: of age)?"
     ),
+    # "18 years or younger", "age of 18 years or younger"
+    re.compile(
+        rf"(?:aged? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?(?:or|and) (?:younger"
+        r"|less|<(?!\s*\d))(?: of age)?"
+    ),
 )
 # Groups of substrings every match of the pattern at the same position contains (one of each
 # group): the patterns have no literal prefix, so a search tries every position of the text.
@@ -35,6 +40,7 @@ _PATTERN_TRIGGERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("<", ">", "="), ("age", "adult")),
     (("<", ">", "="), ("year", "yr", "yo", "y/o", "y.o")),
     (("or older", "or above", "or more", "or >", "and older", "and above", "and >"),),
+    (("or younger", "or less", "or <", "and younger", "and <"),),
 )
 _RANGE = re.compile(
     r"(?:\b(?:aged?|patients) (?:between )?"
@@ -44,7 +50,7 @@ _RANGE = re.compile(
 
 
 # Every age pattern has a comparator, "older" / "above", or a unit of years.
-_AGE_TRIGGERS = ("<", ">", "=", "older", "above", "more", "year", "yr")
+_AGE_TRIGGERS = ("<", ">", "=", "older", "above", "more", "younger", "less", "year", "yr")
 
 
 # In a bullet about age ("age", "aged", "years old", "of age") and nothing else that is counted
@@ -120,7 +126,7 @@ def find_age(text: str) -> list[Match]:
         for match in pattern.finditer(text):
             if not _age_context(text, match) and not _follows_an_age(text, match, found):
                 continue
-            symbol = match.groupdict().get("cmp") or ">="
+            symbol = match.groupdict().get("cmp") or (">=" if pattern is not _PATTERNS[3] else "<=")
             criterion = Criterion(
                 Kind.AGE, comparator=comparator(symbol), value=to_number(match["num"]), unit="a"
             )
@@ -207,7 +213,7 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
 
 # "Patients > 18 years", "Adult patients (>= 18 years)", "Adult ICU patients (>18 yrs)".
 _SUBJECT_BEFORE = re.compile(
-    r"\b(?:age[d]?|be|patients?|participants?|subjects?|women|men|adults?)\s*\(?\s*$"
+    r"\b(?:age[d]?(?: of)?|be|patients?|participants?|subjects?|women|men|adults?)\s*\(?\s*$"
 )
 
 

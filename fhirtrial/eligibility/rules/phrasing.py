@@ -27,7 +27,7 @@ from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, 
 
 _AGE_END = (
     r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=older)|(?<=above)|(?<=\d\))"
-    r"|(?<=years\))|(?<=inclusive\)))"
+    r"|(?<=years\))|(?<=inclusive\))|(?<=of age))"
 )
 # Moments at which the age is taken: enrolment in all but name ("at index", "at the time of
 # screening", "at the start of the study", "upon admission").
@@ -91,12 +91,32 @@ _STATED_HOW = re.compile(
     r" \((?:as )?(?:stated|reported|declared) by (?:the )?(?:patient|participant|subject)\)"
 )
 
+# Either sex next to the age: no restriction ("Age >= 18, male or female;", "Male and Female;
+# 18 years of age or older", "Age of 40~75 men and women").
+_SEXES = r"(?:men|males?|women|females?)"
+_EITHER_SEX_BY_AGE = re.compile(
+    rf"^(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}\s*[;,]?\s*"
+    r"(?=(?:aged?\b|ages\b|>|<|\d|between\b|from\b))"
+    rf"|{_AGE_END}\s*[,;]?\s*\(?(?:(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}"
+    r"|(?:and |with )?no (?:gender|sex) (?:limitations?|restrictions?|limits?)"
+    r"|(?:of )?both (?:genders?|sexes|sex)|regardless of (?:gender|sex))\)?(?=\s*[.;,]?\s*$)"
+)
+# Whose age: "Patient's age >= 15 years", "Patients' age from 18 to 60 years old".
+_AGE_OWNER = re.compile(r"^(?:the )?(?:patient|participant|subject)(?:'s|s') (?=age\b)")
+# Comparators worded as nobody would in a form ("Aged greater than and equal to 30 years", "is
+# equal to or older than 18 years old"; normalization has made "greater" / "older" ">"), and
+# look-alike characters ("Age ˂ 35 years", "age＞18").
+_WORDED_AT_LEAST = re.compile(r"\bequal (?:to )?or >|> and equal to|\bmore or equal(?: to)?")
+_LOOKALIKE = {"˂": "<", "˃": ">", "＜": "<", "＞": ">"}
+
 _ABOUT_AGE = re.compile(r"\bage[ds]?\b|\bold\b|\byears?\b|\byrs\b")
 # (pattern, cheap triggers, whether the text must speak of age at all).
 PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (_AGE_MOMENT, (" at ", " upon ", " on ", " as of "), True),
     (_AGE_BOUNDS_NOTE, ("inclusive", "upper"), True),
     (_AGE_SUBJECT, ("child", "adolescent", "teenager", "older adults", "elderly"), True),
+    (_EITHER_SEX_BY_AGE, ("men", "male", "gender", "sex"), True),
+    (_AGE_OWNER, ("'s age", "s' age"), True),
     (_CURRENT_PREGNANCY, ("ongoing", "active", "existing", "in progress"), False),
     (_NEGATED_STATE_SUBJECT, (" not be ",), False),
     (_STATE_PERIOD, (" period", "nursing a", "nursing an", "nursing ("), False),
@@ -107,6 +127,8 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
 def strip_phrasing(text: str) -> str:
     """The normalized text without the words `PHRASING_NOISE` and `_TESTED_HOW` cut out."""
     about_age = bool(_ABOUT_AGE.search(text)) if "age" in text or "y" in text else False
+    if about_age:
+        text = _age_comparators(text)
     for pattern, triggers, needs_age in PHRASING_NOISE:
         if needs_age and not about_age:
             continue
@@ -116,6 +138,15 @@ def strip_phrasing(text: str) -> str:
                 break
     if "(" in text and ("pregnan" in text or "feeding" in text or "lactat" in text):
         text = _TESTED_HOW.sub(_without_test, text)
+    return text
+
+
+def _age_comparators(text: str) -> str:
+    if not text.isascii():
+        for lookalike, symbol in _LOOKALIKE.items():
+            text = text.replace(lookalike, symbol)
+    if "equal" in text:
+        text = _WORDED_AT_LEAST.sub(">=", text)
     return text
 
 
