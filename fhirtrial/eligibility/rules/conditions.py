@@ -12,6 +12,7 @@ from fhirtrial.eligibility.rules.base import (
     is_untimed_acute,
     modifier_matches,
 )
+from fhirtrial.eligibility.rules.pregnancy_phrasing import pregnancy_phrasings
 
 _QUALIFIER_WORDS = (
     r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
@@ -954,4 +955,4 @@ def find_pregnancy(text: str) -> list[Match]:
         Match(Criterion(Kind.BREASTFEEDING, concept="breastfeeding"), m.start(), m.end())
         for m in _BREASTFEEDING.finditer(text)
     )
-    return found
+    return found + pregnancy_phrasings(text, found)
