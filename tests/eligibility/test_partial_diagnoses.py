@@ -62,7 +62,8 @@ DIAGNOSES = [
     (
         "NCT03865121",
         "Subjects over 60 years of age with a clinical diagnosis of Parkinson's disease",
-        "all-of(condition:parkinson-disease, TEXT)",
+        # the age in the head is necessary too (rules.demographic_parts)
+        "all-of(age, condition:parkinson-disease, TEXT)",
     ),
     (
         "task",

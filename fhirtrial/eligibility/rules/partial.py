@@ -47,6 +47,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_pregnancy,
     find_stage,
 )
+from fhirtrial.eligibility.rules.demographic_parts import with_demographic_parts
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -404,7 +405,9 @@ _MOMENTS = re.compile(
 
 def necessary_parts(normalized: str, text: str) -> Criterion | None:
     """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
-    return _cancer_parts(normalized, text) or _diagnosis_part(normalized, text)
+    return with_demographic_parts(
+        normalized, text, _cancer_parts(normalized, text) or _diagnosis_part(normalized, text)
+    )
 
 
 def _cancer_parts(normalized: str, text: str) -> Criterion | None:

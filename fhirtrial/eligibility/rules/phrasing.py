@@ -27,7 +27,7 @@ from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, 
 
 _AGE_END = (
     r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=older)|(?<=above)|(?<=\d\))"
-    r"|(?<=years\))|(?<=inclusive\))|(?<=of age))"
+    r"|(?<=years\))|(?<=inclusive\))|(?<=of age)|(?<=and >)|(?<=or >))"
 )
 # Moments at which the age is taken: enrolment in all but name ("at index", "at the time of
 # screening", "at the start of the study", "upon admission").
@@ -35,6 +35,7 @@ _AGE_MOMENT = re.compile(
     _AGE_END + r",? (?:at|upon|on|as of) (?:the )?(?:(?:time|date|day) of |start of (?:the )?)?"
     r"(?:index(?: date)?|enrol+ment|screening|inclusion|consent|informed consent|registration"
     r"|randomi[sz]ation|admission|hospitali[sz]ation|baseline|study entry|entry"
+    r"|(?:the )?(?:study )?(?:treatment|therapy|intervention)"
     r"|(?:the )?study(?: start| entry| enrol+ment)?|signing (?:the )?(?:informed )?consent)\b"
 )
 # "18-65 years, inclusive", "(inclusive)", "; there is no upper age limit".
@@ -44,6 +45,7 @@ _AGE_BOUNDS_NOTE = re.compile(
     + _AGE_END
     + r"\s*[,;.]?|\s*[,;.])\s*(?:and |with |but |there is |there are )?no upper(?:[- ]bound)?"
     r" (?:age )?limits?(?: (?:for|on|of|to) (?:the )?age)?"
+    r"|" + _AGE_END + r"\s*[,;]?\s*(?:with |and )?no age limits?\b"
 )
 # A subject word that says no more than the age next to it: "Children under the age of 18",
 # "Adolescents aged 12-17", "Older adults (>= 65 years)".
@@ -113,7 +115,7 @@ _ABOUT_AGE = re.compile(r"\bage[ds]?\b|\bold\b|\byears?\b|\byrs\b")
 # (pattern, cheap triggers, whether the text must speak of age at all).
 PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (_AGE_MOMENT, (" at ", " upon ", " on ", " as of "), True),
-    (_AGE_BOUNDS_NOTE, ("inclusive", "upper"), True),
+    (_AGE_BOUNDS_NOTE, ("inclusive", "upper", "age limit"), True),
     (_AGE_SUBJECT, ("child", "adolescent", "teenager", "older adults", "elderly"), True),
     (_EITHER_SEX_BY_AGE, ("men", "male", "gender", "sex"), True),
     (_AGE_OWNER, ("'s age", "s' age"), True),

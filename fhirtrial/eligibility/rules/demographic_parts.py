@@ -1,0 +1,145 @@
+"""The age, sex and performance status that an inclusion bullet not fully understood requires.
+
+"Adult patients (aged above 18 years) recently admitted with sepsis", "Female subjects between 18
+and 65 years of age currently taking spironolactone for acne", "18-25 years; Performance status
+should be 0-2; Life expectancy should be more than 12 weeks": whatever the rest says, the patient
+must be of that age (and sex, and performance status) to meet it. `with_demographic_parts` reads
+them from the head of the bullet — the words it starts with, or the head of each of its
+sentences — and adds them to the necessary parts `rules.partial` found, or to a TEXT residue.
+
+A head is: lead words that only say who ("all", "healthy", "adult patients", "subjects"), then
+age / sex / performance-status expressions one after another with only filler between them. It is
+read only when nothing in the bullet can make it optional or someone else's: "or" / "either" /
+"and/or" anywhere ("Age 13-17 years or 18-20 if still living at home"), another person ("parents
+of", "children and their caregivers", "mother", "partner"), a population branch or group
+("… for healthy volunteers", "(Healthy control group)", "Patients with age >= 18 years: …",
+"cohort"), an allowance or a condition ("may", "if", "unless", "except"), a negation before the
+age, another age ("gestational age", "age at onset") or an age taken at another moment ("18 years
+at diagnosis").
+"""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.phrasing import strip_phrasing
+from fhirtrial.eligibility.rules.vocabulary import FILLER, MORE_NOISE
+
+_FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status)
+_TRIGGERS = (
+    *("age", "year", "yr", "y/o", "yo", "male", "men", "man"),
+    *("ecog", "karnofsky", "kps", "performance status", "zubrod"),
+)
+# Anywhere in the bullet: the head might be optional, conditional or someone else's.
+_REFUSAL = re.compile(
+    r"\b(?:or|either|and/or|nor|vs|versus|if|unless|except\w*|may|might|can|could|allow\w*"
+    r"|permit\w*|optional\w*|prefer\w*|ideally|parents?|caregivers?|carers?|guardians?|mothers?"
+    r"|maternal|fathers?|paternal|siblings?|spouses?|partners?|famil(?:y|ies)|household"
+    r"|relatives?|offspring|infants?|newborns?|neonates?|babies|baby|child|children|kids?"
+    r"|cohorts?|arms?|groups?|controls?|strat(?:um|a)|substudy|sub-study|part [a-z0-9]\b"
+    r"|gestation\w*|onset|diagnosis at|menarche|menopaus\w*|bone age|mental age|corrected"
+    r"|matched|match)\b"
+    r"|(?<!y)/(?!o\b)|:(?!\s*(?:\d|[<>]))|\bfor (?:the )?(?:healthy|patients|participants"
+    r"|subjects|volunteers|those|individuals|people|women|men)\b"
+)
+# Words that may open the head: who the bullet is about, nothing a record decides against.
+_LEAD_WORDS = frozenset(
+    {
+        *("all", "the", "healthy", "adult", "adults", "ambulatory", "consecutive", "conscious"),
+        *("hospitalized", "hospitalised", "inpatients", "outpatients", "inpatient", "outpatient"),
+        *("volunteers", "volunteer", "persons", "person", "individuals", "individual"),
+        *("patients", "patient", "subjects", "subject", "participants", "participant"),
+        *("who", "are", "is", "must", "be", "should", "aged", "age", "ages", "of", "with"),
+    }
+)
+_LEAD_ADJECTIVES = re.compile(
+    r"^(?:(?:all|the|healthy|adult|ambulatory|consecutive|conscious|hospitali[sz]ed)\s+)+"
+)
+# What may follow the head: a word that ties the age to another moment or measure refuses
+# ("18 years at diagnosis", "> 5 years of smoking", "18 years since …").
+_AFTER_HEAD_REFUSAL = re.compile(
+    r"^\s*[,(]?\s*(?:at|when|during|before|after|since|prior|upon|on|in|of|from|until|by|as"
+    r"|than|to|per|x|times|old|hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?)\b"
+    r"|^\s*(?:[-~]|to\b)\s*\d"  # "> 8 - 40 years": the head is half a range
+)
+_NEGATION = re.compile(r"\b(?:no|not|non|without|never|neither)\b")
+_SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'+\-]*")
+
+
+def with_demographic_parts(normalized: str, text: str, found: Criterion | None) -> Criterion | None:
+    """``found`` (all-of(parts…, TEXT) from the other readings, or None) with the age, sex and
+    performance status the bullet's heads require; None when there is neither."""
+    parts = _head_parts(normalized) if has_any(normalized, _TRIGGERS) else []
+    if not parts:
+        return found
+    others = found.children if found is not None else (Criterion(Kind.TEXT, source_text=text),)
+    kept = [part for part in parts if part not in others]
+    return Criterion(
+        Kind.COMBINATION, children=(*kept, *others), combination="all-of", source_text=text
+    )
+
+
+def _head_parts(normalized: str) -> list[Criterion]:
+    cleaned = normalized
+    for pattern, triggers in MORE_NOISE:
+        if has_any(cleaned, triggers):
+            cleaned = pattern.sub("", cleaned)
+    cleaned = strip_phrasing(cleaned)
+    if _REFUSAL.search(cleaned):
+        return []
+    parts: list[Criterion] = []
+    for sentence in _SENTENCE.finditer(cleaned):
+        head = _head(sentence.group(0).strip())
+        if head is None:
+            return []  # a head that could not be read: nothing is kept
+        parts.extend(head)
+    return parts
+
+
+def _head(sentence: str) -> list[Criterion] | None:
+    """The criteria the sentence opens with ([] if none), or None when its head is unsafe."""
+    if lead := _LEAD_ADJECTIVES.match(sentence):
+        sentence = sentence[lead.end() :]  # "Healthy male subjects …": the finders read "male …"
+    matches = _select([m for finder in _FINDERS for m in finder(sentence)])
+    matches = [m for m in matches if m.kind == "criterion"]
+    criteria: list[Criterion] = []
+    position = 0
+    for match in matches:
+        gap = sentence[position : match.start]
+        if not _is_lead(gap, first=not criteria):
+            break
+        if _NEGATION.search(gap):
+            return None
+        criterion = match.criterion
+        if criterion.kind is Kind.COMBINATION and criterion.combination == "all-of":
+            criteria.extend(criterion.children)  # "aged >= 19 years and <= 50 years"
+        else:
+            criteria.append(criterion)
+        position = match.end
+    if criteria and _AFTER_HEAD_REFUSAL.match(sentence[position:]):
+        return None
+    if any(m.start >= position and m.criterion.kind is Kind.AGE for m in matches):
+        return None  # another age later in the sentence: not read
+    return criteria
+
+
+def _is_lead(gap: str, *, first: bool) -> bool:
+    words = _TOKEN.findall(gap)
+    if first:
+        return all(word in _LEAD_WORDS for word in words)
+    return all(word in FILLER or word == "and" for word in words)
+
+
+def _select(matches: list[Match]) -> list[Match]:
+    """The longest non-overlapping matches, in text order (as the compiler keeps them)."""
+    chosen: list[Match] = []
+    for match in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(match.end <= c.start or match.start >= c.end for c in chosen):
+            chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
