@@ -66,14 +66,13 @@ _RANGE_PATTERNS = (
     (_AGE_THEN_RANGE, ("age ", "age:", "age;", "age.", "age(", "ages", "aged")),
     (_RANGE_THEN_AGE, ("old", "of age")),
     (_BETWEEN_AGES, ("between",)),
-    (_BARE_RANGE, ("year", "yr")),
 )
 
 
 def find_age_ranges(text: str) -> list[Match]:
-    if not has_any(text, ("age", " old", "+", "year", "yr")):
-        return []
-    found: list[Match] = []
+    found: list[Match] = _bare_range(text)
+    if not has_any(text, ("age", " old", "-old", "+")):
+        return found
     for pattern, triggers in _RANGE_PATTERNS:
         if not has_any(text, triggers):
             continue
@@ -82,9 +81,7 @@ def find_age_ranges(text: str) -> list[Match]:
             if not low < high <= 120:
                 continue
             criterion = Criterion(Kind.AGE, value=float(low), high=float(high), unit="a")
-            # A bare range's lead (a subject or sex word) is not part of the age.
-            start = match.start("range") if pattern is _BARE_RANGE else match.start()
-            found.append(Match(criterion, start, match.end()))
+            found.append(Match(criterion, match.start(), match.end()))
     if ("<" in text or ">" in text) and ("age " in text or "age:" in text):
         for match in _BOUND_AGE.finditer(text):
             value = int(match["n"])
@@ -100,3 +97,21 @@ def find_age_ranges(text: str) -> list[Match]:
                 criterion = Criterion(Kind.AGE, comparator=">=", value=float(value), unit="a")
                 found.append(Match(criterion, match.start(), match.end()))
     return [] if found and _OTHER_AGE.search(text) else found
+
+
+_BARE_STARTS = ("from", "between", "patients", "subjects", "participants", "individuals")
+_BARE_SEX_STARTS = ("women", "men", "male", "female")
+
+
+def _bare_range(text: str) -> list[Match]:
+    if not (text[:1].isdigit() or text.startswith(_BARE_STARTS + _BARE_SEX_STARTS)):
+        return []
+    match = _BARE_RANGE.match(text) if ("year" in text or "yr" in text) else None
+    if match is None:
+        return []
+    low, high = int(match["low"]), int(match["high"])
+    if not low < high <= 120:
+        return []
+    criterion = Criterion(Kind.AGE, value=float(low), high=float(high), unit="a")
+    # The lead (a subject or sex word) is not part of the age.
+    return [Match(criterion, match.start("range"), match.end())]

@@ -32,9 +32,12 @@ from fhirtrial.eligibility.rules.vocabulary import FILLER, MORE_NOISE
 
 _FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status)
 _TRIGGERS = (
-    *("age", "year", "yr", "y/o", "yo", "male", "men", "man"),
-    *("ecog", "karnofsky", "kps", "performance status", "zubrod"),
+    *("age", "year", "yr", "y/o", "male", "women", "woman", " men", "men ", "man "),
+    *("ecog", "karnofsky", "kps", "performance status", "zubrod", "+"),
 )
+# A head starts a sentence: the triggers are looked for near the start of the text and of each
+# sentence only.
+_HEAD_REACH = 80
 # Anywhere in the bullet: the head might be optional, conditional or someone else's.
 _REFUSAL = re.compile(
     r"\b(?:or|either|and/or|nor|vs|versus|if|unless|except\w*|may|might|can|could|allow\w*"
@@ -75,7 +78,7 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9'+\-]*")
 def with_demographic_parts(normalized: str, text: str, found: Criterion | None) -> Criterion | None:
     """``found`` (all-of(parts…, TEXT) from the other readings, or None) with the age, sex and
     performance status the bullet's heads require; None when there is neither."""
-    parts = _head_parts(normalized) if has_any(normalized, _TRIGGERS) else []
+    parts = _head_parts(normalized) if _may_have_a_head(normalized) else []
     if not parts:
         return found
     others = found.children if found is not None else (Criterion(Kind.TEXT, source_text=text),)
@@ -83,6 +86,18 @@ def with_demographic_parts(normalized: str, text: str, found: Criterion | None) 
     return Criterion(
         Kind.COMBINATION, children=(*kept, *others), combination="all-of", source_text=text
     )
+
+
+def _may_have_a_head(normalized: str) -> bool:
+    """Cheaply: a head has a number (an age, a grade) or a sex word near a sentence start."""
+    start = normalized[:_HEAD_REACH]
+    if has_any(start, _TRIGGERS) and (_DIGIT.search(start) or has_any(start, _SEX_WORDS)):
+        return True
+    return ("; " in normalized or ". " in normalized) and has_any(normalized, _TRIGGERS)
+
+
+_DIGIT = re.compile(r"\d")
+_SEX_WORDS = ("male", "women", "woman", "men", "man ")
 
 
 def _head_parts(normalized: str) -> list[Criterion]:

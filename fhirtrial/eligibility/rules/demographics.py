@@ -182,14 +182,19 @@ _SEX_AFTER_AGE = re.compile(
 )
 
 
+_SEX_WORDS = ("male", "men", "man")
+
+
 def find_sex(text: str) -> list[Match]:
     """ "Women aged 18 to 80 years", "Male", "Patient must be female": the subject word
     restricts sex."""
-    if not has_any(text, ("male", "men", "man")):
-        return []
+    # Both patterns are anchored (at the start, at the end): only the ends are looked at.
+    tail = max(0, len(text) - 45)
     found = []
-    for pattern in (_SEX, _SEX_AFTER_AGE):
-        match = pattern.search(text)
+    for match in (
+        _SEX.match(text) if has_any(text[:60], _SEX_WORDS) else None,
+        _SEX_AFTER_AGE.search(text, tail) if has_any(text[tail:], _SEX_WORDS) else None,
+    ):
         if match:
             sex = "female" if match["sex"].startswith(("wom", "fem")) else "male"
             end = match.end() if match["only"] else match.end("named")

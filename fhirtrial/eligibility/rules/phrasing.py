@@ -117,7 +117,7 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (_AGE_MOMENT, (" at ", " upon ", " on ", " as of "), True),
     (_AGE_BOUNDS_NOTE, ("inclusive", "upper", "age limit"), True),
     (_AGE_SUBJECT, ("child", "adolescent", "teenager", "older adults", "elderly"), True),
-    (_EITHER_SEX_BY_AGE, ("men", "male", "gender", "sex"), True),
+    (_EITHER_SEX_BY_AGE, (" men", "women", "male", "gender", "sex"), True),
     (_AGE_OWNER, ("'s age", "s' age"), True),
     (_CURRENT_PREGNANCY, ("ongoing", "active", "existing", "in progress"), False),
     (_NEGATED_STATE_SUBJECT, (" not be ",), False),
