@@ -141,6 +141,13 @@ READ = [
         INCLUSION,
         "all-of(age:18..25a, performance-status:ecog:0..2{score}, text)",
     ),
+    ("Pregnant nulliparous women.", INCLUSION, "all-of(pregnancy:pregnancy, text)"),
+    (
+        "Women of childbearing potential (WOCBP) must have a negative urine pregnancy test and "
+        "must agree to use correctly a highly effective method of contraception",
+        INCLUSION,
+        "all-of(NOT pregnancy:pregnancy, text)",
+    ),
     (
         "Both genders. Adult of aged 18 years and above. Able to understand the informed consent.",
         INCLUSION,
@@ -182,6 +189,9 @@ STAYS_TEXT = [
         INCLUSION,
     ),
     ("Not older than 65 years and healthy", INCLUSION),
+    # A pregnancy at the head that is not the state required: a test, a plan, a negation.
+    ("Pregnancy test negative", INCLUSION),
+    ("Pregnant women in third trimester planned to undergo elective cesarean section", INCLUSION),
     # A window on the pregnancy test.
     (
         "Women of childbearing potential must have a negative serum or urine pregnancy test "

@@ -1,4 +1,5 @@
-"""The age, sex and performance status that an inclusion bullet not fully understood requires.
+"""The age, sex, performance status and pregnancy that an inclusion bullet not fully understood
+requires.
 
 "Adult patients (aged above 18 years) recently admitted with sepsis", "Female subjects between 18
 and 65 years of age currently taking spironolactone for acne", "18-25 years; Performance status
@@ -8,7 +9,10 @@ them from the head of the bullet — the words it starts with, or the head of ea
 sentences — and adds them to the necessary parts `rules.partial` found, or to a TEXT residue.
 
 A head is: lead words that only say who ("all", "healthy", "adult patients", "subjects"), then
-age / sex / performance-status expressions one after another with only filler between them. It is
+age / sex / performance-status expressions one after another with only filler between them, or
+a pregnancy said as "Pregnant women …" or denied in full ("WOCBP must have a negative pregnancy
+test and must agree to …" -> all-of(NOT pregnancy, text)) with no test, negation, plan or other
+pregnancy after it. It is
 read only when nothing in the bullet can make it optional or someone else's: "or" / "either" /
 "and/or" anywhere ("Age 13-17 years or 18-20 if still living at home"), another person ("parents
 of", "children and their caregivers", "mother", "partner"), a population branch or group
@@ -25,15 +29,16 @@ import re
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.conditions import find_pregnancy
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import strip_phrasing
-from fhirtrial.eligibility.rules.vocabulary import FILLER, MORE_NOISE
+from fhirtrial.eligibility.rules.vocabulary import MORE_NOISE
 
-_FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status)
+_FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status, find_pregnancy)
 _TRIGGERS = (
     *("age", "year", "yr", "y/o", "male", "women", "woman", " men", "men ", "man "),
-    *("ecog", "karnofsky", "kps", "performance status", "zubrod", "+"),
+    *("ecog", "karnofsky", "kps", "performance status", "zubrod", "+", "pregnan"),
 )
 # A head starts a sentence: the triggers are looked for near the start of the text and of each
 # sentence only.
@@ -97,7 +102,7 @@ def _may_have_a_head(normalized: str) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
-_SEX_WORDS = ("male", "women", "woman", "men", "man ")
+_SEX_WORDS = ("male", "women", "woman", "men", "man ", "pregnan")
 
 
 def _head_parts(normalized: str) -> list[Criterion]:
@@ -132,6 +137,8 @@ def _head(sentence: str) -> list[Criterion] | None:
         if _NEGATION.search(gap):
             return None
         criterion = match.criterion
+        if criterion.kind in _STATES and not _is_a_state_head(criterion, sentence, match):
+            return None
         if criterion.kind is Kind.COMBINATION and criterion.combination == "all-of":
             criteria.extend(criterion.children)  # "aged >= 19 years and <= 50 years"
         else:
@@ -146,9 +153,33 @@ def _head(sentence: str) -> list[Criterion] | None:
 
 def _is_lead(gap: str, *, first: bool) -> bool:
     words = _TOKEN.findall(gap)
-    if first:
-        return all(word in _LEAD_WORDS for word in words)
-    return all(word in FILLER or word == "and" for word in words)
+    return all(word in (_LEAD_WORDS if first else _BETWEEN_WORDS) for word in words)
+
+
+_BETWEEN_WORDS = frozenset(
+    {
+        *("and", "with", "of", "who", "are", "is", "be", "must", "should", "have", "has"),
+        *("a", "an", "the", "aged", "age", "patients", "subjects", "participants"),
+    }
+)
+_STATES = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
+# Words that make a pregnancy at the head something else than a current one required or denied
+# ("Pregnancy test negative", "Previous pregnancy", "Pregnant or planning a pregnancy").
+_STATE_REFUSAL = re.compile(
+    r"\b(?:tests?|tested|testing|hcg|history|prior|previous\w*|past|plan\w*|intend\w*|future"
+    r"|after|post\w*|risk|possibl\w*|suspect\w*|wish\w*|trying|desir\w*|ectopic|nonviable"
+    r"|termination|terminat\w*|loss|abortion|miscarriage|outcomes?|no|not|non|without|never"
+    r"|negative|deliver\w*|partum|labou?r)\b"
+)
+
+
+def _is_a_state_head(criterion: Criterion, sentence: str, match: Match) -> bool:
+    """A pregnancy heads the bullet as "Pregnant women …" (required) or as its denial read in
+    full ("Non-pregnant women", "WOCBP must have a negative pregnancy test"); nothing after it
+    may speak of another pregnancy, a test or a negation."""
+    if not criterion.negated and not sentence.startswith("pregnant", match.start):
+        return False
+    return not _STATE_REFUSAL.search(sentence[match.end :])
 
 
 def _select(matches: list[Match]) -> list[Match]:
