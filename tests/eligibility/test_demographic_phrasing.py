@@ -136,6 +136,11 @@ READ = [
     ),
     ("Healthy women", INCLUSION, "all-of(sex:female, text)"),
     (
+        "All patients 18 years or older undergoing surgery at Barnes Jewish Hospital",
+        INCLUSION,
+        "all-of(age:>=18a, text)",
+    ),
+    (
         "18-25 years; Performance status should be 0-2; Life expectancy should be more than 12 "
         "weeks;",
         INCLUSION,
@@ -182,6 +187,7 @@ STAYS_TEXT = [
         INCLUSION,
     ),
     ("Have a child age 3-18 that was hospitalized overnight", INCLUSION),
+    ("Age 18 or older, or younger with parental consent", INCLUSION),
     ("Patients with age ≥18 years: were/can be recruited within the IRCCS Istituto", INCLUSION),
     ("Age ≥ 30 years (Healthy control group)", INCLUSION),
     (

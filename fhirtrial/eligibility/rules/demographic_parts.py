@@ -46,13 +46,13 @@ _HEAD_REACH = 80
 # Anywhere in the bullet: the head might be optional, conditional or someone else's.
 _REFUSAL = re.compile(
     r"\b(?:or|either|and/or|nor|vs|versus|if|unless|except\w*|may|might|can|could|allow\w*"
-    r"|permit\w*|optional\w*|prefer\w*|ideally|parents?|caregivers?|carers?|guardians?|mothers?"
+    r"|permit\w*|optional\w*|prefer\w*|ideally|parent\w*|caregivers?|carers?|guardians?|mothers?"
     r"|maternal|fathers?|paternal|siblings?|spouses?|partners?|famil(?:y|ies)|household"
     r"|relatives?|offspring|infants?|newborns?|neonates?|babies|baby|child|children|kids?"
     r"|cohorts?|arms?|groups?|controls?|strat(?:um|a)|substudy|sub-study|part [a-z0-9]\b"
     r"|gestation\w*|onset|diagnosis at|menarche|menopaus\w*|bone age|mental age|corrected"
     r"|matched|match)\b"
-    r"|(?<!y)/(?!o\b)|:(?!\s*(?:\d|[<>]))|\bfor (?:the )?(?:healthy|patients|participants"
+    r"|(?<![y\d])/(?![o\d])|:(?!\s*(?:\d|[<>]))|\bfor (?:the )?(?:healthy|patients|participants"
     r"|subjects|volunteers|those|individuals|people|women|men)\b"
 )
 # Words that may open the head: who the bullet is about, nothing a record decides against.
@@ -64,6 +64,11 @@ _LEAD_WORDS = frozenset(
         *("patients", "patient", "subjects", "subject", "participants", "participant"),
         *("who", "are", "is", "must", "be", "should", "aged", "age", "ages", "of", "with"),
     }
+)
+# The "or" of a bound is no alternative: "18 years or older", "65 or younger".
+_OR_OLDER = re.compile(
+    r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=age)) or (?:older|younger|more"
+    r"|above|over|greater|less|[<>=])"
 )
 _LEAD_ADJECTIVES = re.compile(
     r"^(?:(?:all|the|healthy|adult|ambulatory|consecutive|conscious|hospitali[sz]ed)\s+)+"
@@ -111,7 +116,7 @@ def _head_parts(normalized: str) -> list[Criterion]:
         if has_any(cleaned, triggers):
             cleaned = pattern.sub("", cleaned)
     cleaned = strip_phrasing(cleaned)
-    if _REFUSAL.search(cleaned):
+    if _REFUSAL.search(_OR_OLDER.sub("", cleaned) if "or " in cleaned else cleaned):
         return []
     parts: list[Criterion] = []
     for sentence in _SENTENCE.finditer(cleaned):
