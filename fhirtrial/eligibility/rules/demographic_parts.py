@@ -1,25 +1,29 @@
 """The age, sex, performance status and pregnancy that an inclusion bullet not fully understood
 requires.
 
-"Adult patients (aged above 18 years) recently admitted with sepsis", "Female subjects between 18
-and 65 years of age currently taking spironolactone for acne", "18-25 years; Performance status
-should be 0-2; Life expectancy should be more than 12 weeks": whatever the rest says, the patient
-must be of that age (and sex, and performance status) to meet it. `with_demographic_parts` reads
-them from the head of the bullet — the words it starts with, or the head of each of its
-sentences — and adds them to the necessary parts `rules.partial` found, or to a TEXT residue.
+"adult patients (age 18 and above) who admitted to burn unit", "Healthy male subjects aged between
+18 and 45 years (inclusive) at Screening", "18-25 years; Performance status should be 0-2; Life
+expectancy should be more than 12 weeks": whatever the rest says, the patient must be of that age
+(and sex, and performance status) to meet it. `with_demographic_parts` reads them from the head of
+the bullet — the words it starts with, or the head of each of its sentences — and adds them to the
+necessary parts `rules.partial` found, or to a TEXT residue.
 
 A head is: lead words that only say who ("all", "healthy", "adult patients", "subjects"), then
-age / sex / performance-status expressions one after another with only filler between them, or
-a pregnancy said as "Pregnant women …" or denied in full ("WOCBP must have a negative pregnancy
-test and must agree to …" -> all-of(NOT pregnancy, text)) with no test, negation, plan or other
-pregnancy after it. It is
-read only when nothing in the bullet can make it optional or someone else's: "or" / "either" /
-"and/or" anywhere ("Age 13-17 years or 18-20 if still living at home"), another person ("parents
-of", "children and their caregivers", "mother", "partner"), a population branch or group
-("… for healthy volunteers", "(Healthy control group)", "Patients with age >= 18 years: …",
-"cohort"), an allowance or a condition ("may", "if", "unless", "except"), a negation before the
-age, another age ("gestational age", "age at onset") or an age taken at another moment ("18 years
-at diagnosis").
+age / sex / performance-status expressions one after another with only filler between them, or a
+pregnancy said as "Pregnant women …" or denied in full ("Non-pregnant women …") with no test,
+negation, plan or other pregnancy after it. It is read only when nothing in the bullet can make it
+optional or someone else's: "or" / "either" / "and/or" anywhere ("Age 13-17 years or 18-20 if
+still living at home"; the "or" of "18 years or older" aside), another person ("parents of",
+"children and their caregivers", "mother", "partner"), a population branch or group ("… for
+healthy volunteers", "(Healthy control group)", "Patients with age >= 18 years: …", "cohort"), an
+allowance or a condition ("may", "if", "unless", "except"), a negation before the age, another
+age ("gestational age", "age at onset") or an age taken at another moment or in another unit ("18
+years at diagnosis", "Age less than 72 hours").
+
+The form must hold every necessary decidable part. So when no other reading found the rest's
+parts, the rest may name no clinical state at all — nothing a finder reads, and none of the words
+by which bullets name one ("with", "diagnosed", "taking", "receiving", "requiring", …): "Adult
+patients (aged above 18 years) recently admitted with sepsis" needs sepsis as well and stays text.
 """
 
 from __future__ import annotations
@@ -29,10 +33,22 @@ import re
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import Match, has_any
-from fhirtrial.eligibility.rules.conditions import find_pregnancy
+from fhirtrial.eligibility.rules.conditions import (
+    find_biomarkers,
+    find_conditions,
+    find_pregnancy,
+    find_stage,
+)
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.icd_titles import find_icd_titles
+from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import strip_phrasing
+from fhirtrial.eligibility.rules.procedures import find_procedures
+from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.vocabulary import MORE_NOISE
 
 _FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status, find_pregnancy)
@@ -87,8 +103,12 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9'+\-]*")
 
 def with_demographic_parts(normalized: str, text: str, found: Criterion | None) -> Criterion | None:
     """``found`` (all-of(parts…, TEXT) from the other readings, or None) with the age, sex and
-    performance status the bullet's heads require; None when there is neither."""
-    parts = _head_parts(normalized) if _may_have_a_head(normalized) else []
+    performance status the bullet's heads require; None when there is neither.
+
+    Without ``found``, the rest of the bullet must name nothing else a record decides: "Adults
+    aged 18+ admitted with sepsis" needs sepsis too, and all-of(age, TEXT) would be a form that
+    leaves out a necessary part (or one that is not: the reading cannot tell)."""
+    parts = _head_parts(normalized, alone=found is None) if _may_have_a_head(normalized) else []
     if not parts:
         return found
     others = found.children if found is not None else (Criterion(Kind.TEXT, source_text=text),)
@@ -110,7 +130,7 @@ _DIGIT = re.compile(r"\d")
 _SEX_WORDS = ("male", "women", "woman", "men", "man ", "pregnan")
 
 
-def _head_parts(normalized: str) -> list[Criterion]:
+def _head_parts(normalized: str, *, alone: bool) -> list[Criterion]:
     cleaned = normalized
     for pattern, triggers in MORE_NOISE:
         if has_any(cleaned, triggers):
@@ -119,16 +139,46 @@ def _head_parts(normalized: str) -> list[Criterion]:
     if _REFUSAL.search(_OR_OLDER.sub("", cleaned) if "or " in cleaned else cleaned):
         return []
     parts: list[Criterion] = []
+    rests: list[str] = []
     for sentence in _SENTENCE.finditer(cleaned):
-        head = _head(sentence.group(0).strip())
-        if head is None:
+        read = _head(sentence.group(0).strip())
+        if read is None:
             return []  # a head that could not be read: nothing is kept
+        head, rest = read
         parts.extend(head)
+        rests.append(rest)
+    if parts and alone and any(_names_a_criterion(rest) for rest in rests):
+        return []
     return parts
 
 
-def _head(sentence: str) -> list[Criterion] | None:
-    """The criteria the sentence opens with ([] if none), or None when its head is unsafe."""
+# Words by which the rest of a bullet names a clinical state the finders may not know ("with
+# an anal fistula", "diagnosed with ITP", "currently taking spironolactone", "requiring
+# mechanical ventilation"): a part the form would leave out, so the head alone is not the form.
+_CLINICAL_REST = re.compile(
+    r"\b(?:with|diagnos\w*|disease|disorders?|syndrome|cancer|carcinoma|tumou?rs?|infections?"
+    r"|taking|receiving|received|treated|treatment|therapy|on|requiring|require[sd]?|history"
+    r"|suffer\w*|having|has|have|had|presenting|affected|positive|negative|confirmed|known"
+    r"|chronic|acute)\b"
+)
+
+
+_OTHER_FINDERS = (
+    *(find_conditions, find_icd_titles, find_labs, find_scales, find_stage, find_biomarkers),
+    *(find_therapies, find_medications, find_allergies, find_procedures, find_smoking),
+    *(find_pregnancy, find_performance_status, find_age, find_age_ranges, find_sex),
+)
+
+
+def _names_a_criterion(rest: str) -> bool:
+    if _CLINICAL_REST.search(rest):
+        return True
+    return any(m.kind == "criterion" for finder in _OTHER_FINDERS for m in finder(rest))
+
+
+def _head(sentence: str) -> tuple[list[Criterion], str] | None:
+    """The criteria the sentence opens with ([] if none) and the rest of the sentence, or None
+    when its head is unsafe."""
     if lead := _LEAD_ADJECTIVES.match(sentence):
         sentence = sentence[lead.end() :]  # "Healthy male subjects …": the finders read "male …"
     matches = _select([m for finder in _FINDERS for m in finder(sentence)])
@@ -153,7 +203,7 @@ def _head(sentence: str) -> list[Criterion] | None:
         return None
     if any(m.start >= position and m.criterion.kind is Kind.AGE for m in matches):
         return None  # another age later in the sentence: not read
-    return criteria
+    return criteria, sentence[position:]
 
 
 def _is_lead(gap: str, *, first: bool) -> bool:
