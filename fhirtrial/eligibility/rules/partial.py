@@ -51,7 +51,11 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
-from fhirtrial.eligibility.rules.medications import find_medications
+from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
+from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.procedures import find_procedures
+from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
 
@@ -523,7 +527,7 @@ _PLAIN_LEAD = re.compile(
     r"(?:(?:have|has|having|with|(?:clinically\s)?diagnosed\s(?:with|as(?:\shaving)?))\s)?"
     r"(?:(?:an?|the)\s)?(?:(?:confirmed|documented|established|definite|clinical|clinically"
     r"|formal|current|verified|known|medical|physician|physician-confirmed|physician-diagnosed)\s)*"
-    r"(?:diagnos(?:is|ed)(?:\s(?:of|with|as))?\s)?"
+    r"(?:diagnos(?:is|ed|e)(?:\s(?:of|with|as))?\s)?"
 )
 _NOTHING_AFTER = re.compile(r"[\s.;,]*$")
 # In the lead: an age in parentheses the age finders read once the brackets are gone
@@ -567,6 +571,12 @@ _DIAGNOSIS_REFUSAL = re.compile(
     r"|differential|reported|self|carriers?|equivalent|subtypes?|spectrum|features|like"
     r"|first-degree)\b|/"
 )
+# An upper bound on how long the patient has had it ("for a period less than four months"): a
+# recent diagnosis, a window the reading would leave out.
+_RECENT = re.compile(
+    r"(?:less\sthan|fewer\sthan|shorter\sthan|<=?|up\sto|under|within|no\smore\sthan)\s?"
+    r"(?:\d+|one|two|three|four|five|six|twelve)\s(?:days?|weeks?|months?|years?)\b"
+)
 # Phrases that read like refusals or name a disease but say nothing of the patient's: a
 # criteria body joined by "/" ("ACR/EULAR 2010"), a diagnosis dated before enrolment
 # ("… at least 12 weeks prior to inclusion"), an association named after a disease.
@@ -587,12 +597,20 @@ _MEDICATION_USE = re.compile(
     r"\b(?:treated\swith|receiving|taking|using|on)\s(?:(?:a|an|stable|current|ongoing"
     r"|regular|daily|basal|oral|dose|doses|of)\s)*$"
 )
+_USE_TRIGGERS = re.compile(r"\b(?:treated|receiving|taking|using|on|prescribed)\b")
+_USE_WORD = re.compile(
+    r"\b(?:treated\swith|receiving|taking|using|prescribed|(?<![a-z]ed\s)on)\s(?!(?:the|a|an|his|her|their)\s"
+    r"(?:left|right|basis|day|date|waiting|list)\b)"
+)
 # Concepts whose finder marks them "active" (a current episode by default): the qualifier says
 # what the bullet does, and the evaluator does not take a stale "active" entry as current.
 _CURRENT_EPISODES = frozenset(
     {"infection", "sepsis", "pneumonia", "urinary-tract-infection"}
     | {"substance-use-disorder", "alcohol-use-disorder"}
 )
+# States a measurement defines (as the ICD-10-CM titles leave out): a bullet naming one asks
+# for the value ("morbid obesity" is a BMI), not for a diagnosis on the problem list.
+_MEASURED_STATES = frozenset({"obesity", "morbid-obesity"})
 _MALIGNANT_WORDS = (
     *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
     *("leuk", "myeloma", "glioma", "blastoma", "melanoma", "metasta"),
@@ -625,10 +643,10 @@ def _diagnosis_part(normalized: str, text: str) -> Criterion | None:
         after = close + 1
     if not _TAIL.match(normalized, after):
         return None
-    if _DIAGNOSIS_REFUSAL.search(normalized, first.start):
+    if _DIAGNOSIS_REFUSAL.search(normalized, first.start) or _RECENT.search(normalized, after):
         return None
     medications = _medications(normalized, after)
-    if medications is None:
+    if medications is None or _reads_more(normalized, found):
         return None
     words = normalized[first.start : first.end]
     part = evolve(first.criterion, source_text=words)
@@ -677,7 +695,14 @@ def _lead_parts(lead: str) -> tuple[list[Criterion], str] | None:
 
 def _medications(normalized: str, start: int) -> list[Criterion] | None:
     """The current medications the finder reads after the diagnosis, each placed right after a
-    word of use; None when one is named anywhere else (it may not be necessary)."""
+    word of use; None when one is named anywhere else (it may not be necessary) or when a word of
+    use names a drug the finder does not read ("… on metformin therapy"): a necessary part
+    left out."""
+    uses = (
+        [m.end() for m in _USE_WORD.finditer(normalized, start)]
+        if _USE_TRIGGERS.search(normalized, start)
+        else []
+    )
     parts: list[Criterion] = []
     for match in find_medications(normalized):
         criterion = match.criterion
@@ -694,7 +719,28 @@ def _medications(normalized: str, start: int) -> list[Criterion] | None:
             return None
         if criterion not in parts:
             parts.append(evolve(criterion, source_text=criterion.source_text))
-    return parts
+        uses = [end for end in uses if not end <= match.start <= end + 40]
+    return None if uses else parts
+
+
+# Finders of what else a bullet may make necessary: a lab, score, therapy or procedure read
+# beside the diagnosis would be a part the reading leaves out ("Clinical diagnosis of T2D and
+# HbA1c ≥ 8%"), so the bullet stays text rather than lose it.
+_OTHER_FINDERS = (
+    *(find_labs, find_scales, find_performance_status, find_therapies, find_procedures),
+    *(find_pregnancy, find_stage, find_biomarkers, find_smoking, find_allergies),
+)
+
+
+def _reads_more(normalized: str, diagnoses: list[Match]) -> bool:
+    """Whether a finder reads a criterion anywhere outside the diagnosis."""
+    for finder in _OTHER_FINDERS:
+        for match in finder(normalized):
+            if match.kind == "criterion" and not any(
+                d.start <= match.start and match.end <= d.end for d in diagnoses
+            ):
+                return True
+    return False
 
 
 def _diagnoses(normalized: str) -> list[Match]:
@@ -702,7 +748,7 @@ def _diagnoses(normalized: str) -> list[Match]:
     and ICD-10-CM titles where no hand-made concept reads a word of them; the longest title at
     each place. A hand-made concept with a qualifier (but an acute one's "active"), a negation, a
     window or a malignancy refuses (an empty list)."""
-    conditions = _select([m for m in find_conditions(normalized) if m.kind == "criterion"])
+    conditions = [m for m in find_conditions(normalized) if m.kind == "criterion"]
     for match in conditions:
         criterion = match.criterion
         if (
@@ -716,6 +762,7 @@ def _diagnoses(normalized: str) -> list[Match]:
             or criterion.negated
             or criterion.window is not None
             or criterion.cohort is not None
+            or criterion.concept in _MEASURED_STATES
             or has_any(normalized[match.start : match.end], _MALIGNANT_WORDS)
         ):
             return []
