@@ -73,6 +73,13 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("milk", r"(?:cow'?s )?milk(?: products?| proteins?)?|dairy(?: products?)?"),
     ("warfarin", r"warfarin"),
     ("heparin", r"heparin"),
+    # Classes of medications.json.
+    ("antibacterial", r"antibiotics?"),
+    ("beta-blocker", r"(?:beta|β)[- ]?blockers?"),
+    ("statin", r"statins?"),
+    ("benzodiazepine", r"benzodiazepines?"),
+    ("antiplatelet", r"anti-?platelet (?:agents?|drugs?|medications?)"),
+    ("glp-1-receptor-agonist", r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?)"),
 )
 _SUBSTANCE_BY_NAME = tuple(
     (concept, re.compile(rf"(?:{pattern})(?![\w-])")) for concept, pattern in _SUBSTANCES
@@ -241,6 +248,39 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
         r"(?: (?:therapy|treatment|medications?|drugs?))?",
     ),
+    (("antibacterial",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
+    (("beta-blocker",), (), rf"(?:beta|β)[- ]?blockers?{_KIND_WORDS}|beta[- ]adrenergic blockers?"),
+    (("statin",), (), rf"statins?{_KIND_WORDS}|hmg[- ]coa reductase inhibitors?"),
+    (("benzodiazepine",), (), rf"benzodiazepines?{_KIND_WORDS}"),
+    (
+        ("antidepressant",),
+        (),
+        rf"anti-?depressants?{_KIND_WORDS}|antidepressive (?:drugs?|medications?|agents?)",
+    ),
+    (
+        ("antiplatelet",),
+        (),
+        rf"anti-?platelets?{_KIND_WORDS}|platelet aggregation inhibitors?",
+    ),
+    (("diuretic",), (), rf"diuretics?{_KIND_WORDS}"),
+    (
+        ("proton-pump-inhibitor",),
+        (),
+        r"proton[- ]pump inhibitors?(?: \(ppis?\))?",
+    ),
+    (
+        ("glp-1-receptor-agonist",),
+        (),
+        r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?|ras?)",
+    ),
+    (("sglt2-inhibitor",), (), r"sglt-?2 inhibitors?|sglt-?2is?"),
+    (("opioid",), (), rf"opioids?{_KIND_WORDS}|opioid (?:pain )?medications?|opiates?"),
+    (
+        ("nsaid",),
+        (),
+        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
+        r"(?: \(nsaids?\))?",
+    ),
     (
         ("antiepileptic",),
         (),
@@ -266,8 +306,19 @@ _NOT_CURRENT = re.compile(
     r"|needs|indicated|indication|candidate|contraindications?|recent|recently|before"
     r"|preoperative|postoperative)\b"
 )
+# A class named for what it causes or how it is resisted, not for its use ("opioid dependence",
+# "antibiotic resistance", "benzodiazepine withdrawal"): a diagnosis, or text.
+_NOT_USE_AFTER = (
+    r"(?! (?:dependence|dependency|addiction|abuse|misuse|use disorder|withdrawal|overdose"
+    r"|resistan\w*|prophylaxis|naive|naïve|tolerant|induced|associated|related|stewardship"
+    r"|prescri\w*|receptor))"
+)
 _CLASS_PATTERNS = tuple(
-    (concepts, qualifiers, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"))
+    (
+        concepts,
+        qualifiers,
+        re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-]){_NOT_USE_AFTER}"),
+    )
     for concepts, qualifiers, pattern in _CLASSES
 )
 _MEDICATION_TRIGGERS = any_substring(
@@ -284,6 +335,20 @@ _MEDICATION_TRIGGERS = any_substring(
         "seizure",
         "steroid",
         "glucocortic",
+        "antibiotic",
+        "blocker",
+        "statin",
+        "hmg",
+        "benzodiazepin",
+        "depress",
+        "platelet",
+        "diuretic",
+        "proton",
+        "glp",
+        "sglt",
+        "opi",
+        "nsaid",
+        "inflammatory",
     )
 )
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
