@@ -172,9 +172,9 @@ W4 = "w-28,0,enrollment"
             f"procedure:radiotherapy:{W4}",
         ),
         # A body site no code tells: the procedure is necessary, the site is left to a reader.
-        ("Knee surgery", True, "all-of(procedure:surgery, text)"),
         ("Previous radiotherapy to the prostate", True, "all-of(procedure:radiotherapy, text)"),
         # Stay text: the words left over carry meaning.
+        ("Knee surgery", True, None),
         ("Psychiatric disorders", True, None),
         ("radiation pneumonitis", True, None),
         ("Heart failure NYHA IIIB-IV", True, None),

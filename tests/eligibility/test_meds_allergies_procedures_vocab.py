@@ -77,6 +77,18 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             "any-of(allergy:semaglutide, text)",
         ),
         ("Allergy to beta blockers", True, "allergy:beta-blocker"),
+        # A contraindication beside the allergy: the allergy suffices, the rest is text.
+        ("Contraindication or allergy to ibuprofen", True, "any-of(allergy:ibuprofen, text)"),
+        (
+            "Known hypersensitivity or other contraindications to vancomycin",
+            True,
+            "any-of(allergy:vancomycin, text)",
+        ),
+        (
+            "No allergy or contraindication to ibuprofen",
+            False,
+            "NOT any-of(allergy:ibuprofen, text)",
+        ),
         # Intolerance reads like allergy (its qualifier changes the evaluation, not the form).
         ("Patient with morphine intolerance,", True, "allergy:morphine"),
         (
@@ -95,7 +107,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         (
             "Use of antibiotics within 4 weeks prior to the time of screening",
             True,
-            "medication:antibacterial:w-28,0,enrollment",
+            "medication:antibiotic:w-28,0,enrollment",
         ),
         ("chronic use of systemic corticosteroids", True, "medication:systemic-corticosteroid"),
         ("Patients on benzodiazepine.", True, "medication:benzodiazepine"),
@@ -121,7 +133,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         (
             "pacemaker or implanted defibrillator",
             True,
-            "any-of(procedure:cardiac-pacemaker, procedure:implantable-defibrillator)",
+            "any-of(procedure:pacemaker, procedure:implantable-cardioverter-defibrillator)",
         ),
     ],
 )
@@ -136,12 +148,16 @@ def test_bullets_compile_to_the_expected_form(text: str, exclusion: bool, expect
         "Allergic to the study drug or any of its components",
         "Known hypersensitivity to any of the investigational and/or non-investigational "
         "products or their excipients.",
+        # A contraindication alone is no allergy.
+        "Contraindication to ibuprofen",
         # A substance no table knows keeps the list text.
         "Known allergy to either vancomycin or ascorbic acid.",
         # Needed, planned or to come: not a procedure done.
         "Patients requiring surgery",
         "Scheduled elective surgery",
         "Candidate for cardiac surgery",
+        # A sited procedure no word places in the past may be the study's own operation.
+        "Cardiac surgery patients",
         # A class named for what it causes is a diagnosis, not a use.
         "Opioid addiction",
         # Past use is not current use.

@@ -6,8 +6,10 @@
   of terminology/drug_names.json ("allergy to ceftriaxone or cefotaxime"); "another" / "other"
   before a class ("or to another cephalosporin") is that class. A list with any other item
   ("allergy to vancomycin or ascorbic acid"), the study drug, "severe" / "anaphylaxis" leave
-  words over and the bullet stays text. "Or (to) any of the excipients" after a list is a TEXT
-  member of the any-of: which excipients a product has is not in a record.
+  words over and the bullet stays text. "Or (to) any of the excipients" after a list, or a
+  contraindication beside the allergy ("contraindication or allergy to ibuprofen"), is a TEXT
+  member of the any-of: which excipients a product has, or what contraindicates it, is not in a
+  record.
 - Intolerance ("morphine intolerance", "allergy or intolerance to X"): the same leaves, with the
   qualifier ``intolerance``: a recorded intolerance meets them as an allergy does.
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
@@ -74,7 +76,7 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("warfarin", r"warfarin"),
     ("heparin", r"heparin"),
     # Classes of medications.json.
-    ("antibacterial", r"antibiotics?"),
+    ("antibiotic", r"antibiotics?"),
     ("beta-blocker", r"(?:beta|β)[- ]?blockers?"),
     ("statin", r"statins?"),
     ("benzodiazepine", r"benzodiazepines?"),
@@ -88,11 +90,14 @@ _ALLERGY_WORD = (
     r"(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|allergic reactions?|hypersensitivity reactions?"
     r"|intoleran(?:ce|ces|cy))"
 )
-# "allergy to", "hypersensitivity or allergy to", "allergic to", "hypersensitive for".
+# "allergy to", "hypersensitivity or allergy to", "allergic to", "hypersensitive for"; with a
+# contraindication ("contraindication or allergy to ibuprofen") the allergy is one sufficient
+# part and the rest stays a TEXT member.
+_LEAD_WORD = rf"(?:{_ALLERGY_WORD}|(?:other )?contraindications?)"
 _LEAD = re.compile(
-    rf"(?<![\w-])(?:{_ALLERGY_WORD}(?:(?:,| or| and/or)(?: an?)? {_ALLERGY_WORD})*"
+    rf"(?<![\w-])(?:{_LEAD_WORD}(?:(?:,| or|, or| and/or|/)(?: an?)? {_LEAD_WORD})*"
     r"|(?:allergic|hypersensitive|intolerant)(?: (?:or|and/or) (?:allergic|hypersensitive"
-    r"|intolerant))?) (?:to|for|against|towards|of) (?:the )?"
+    r"|intolerant))?) (?:to|for|against|towards|of) (?:the )?(?:use of )?"
 )
 # Between two listed substances.
 _SEPARATOR = re.compile(
@@ -116,14 +121,18 @@ def find_allergies(text: str) -> list[Match]:
         return []
     found: list[Match] = []
     for lead in _LEAD.finditer(text):
+        words = lead[0]
+        if "allerg" not in words and "hypersensitiv" not in words and "intoleran" not in words:
+            continue
         listed = _substance_list(text, lead.end())
         if listed is not None:
             concepts, end = listed
-            intolerance = "intoleran" in lead[0]
+            intolerance = "intoleran" in words
             excipients = _EXCIPIENTS.match(text, end)
             if excipients is not None:
                 end = excipients.end()
-            criterion = _allergy_criterion(concepts, intolerance, excipients is not None)
+            rest = excipients is not None or "contraindicat" in words
+            criterion = _allergy_criterion(concepts, intolerance, rest)
             found.append(Match(criterion, lead.start(), end))
     for trailing in _TRAILING.finditer(text):
         start = _list_before(text, trailing.start())
@@ -179,14 +188,16 @@ def _list_before(text: str, end: int) -> tuple[list[str], int] | None:
     return None
 
 
-def _allergy_criterion(concepts: list[str], intolerance: bool, excipients: bool) -> Criterion:
+def _allergy_criterion(concepts: list[str], intolerance: bool, rest: bool) -> Criterion:
+    """Allergy leaves (an any-of for a list), with a TEXT member when the text also names what a
+    record does not hold (excipients, contraindications)."""
     qualifiers = ("intolerance",) if intolerance else ()
     leaves = tuple(
         Criterion(Kind.ALLERGY, concept=concept, qualifiers=qualifiers, source_text=concept)
         for concept in dict.fromkeys(concepts)
     )
-    if excipients:
-        leaves = (*leaves, Criterion(Kind.TEXT, source_text="excipients"))
+    if rest:
+        leaves = (*leaves, Criterion(Kind.TEXT, source_text="excipients or contraindications"))
     if len(leaves) == 1:
         return leaves[0]
     return Criterion(Kind.COMBINATION, children=leaves, combination="any-of")
@@ -248,7 +259,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
         r"(?: (?:therapy|treatment|medications?|drugs?))?",
     ),
-    (("antibacterial",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
+    (("antibiotic",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
     (("beta-blocker",), (), rf"(?:beta|β)[- ]?blockers?{_KIND_WORDS}|beta[- ]adrenergic blockers?"),
     (("statin",), (), rf"statins?{_KIND_WORDS}|hmg[- ]coa reductase inhibitors?"),
     (("benzodiazepine",), (), rf"benzodiazepines?{_KIND_WORDS}"),

@@ -7,13 +7,14 @@ written the other way round: "at least 4 weeks since major surgery" (NOT major s
 the last 4 weeks) and "major surgery ≤ 28 days prior to registration".
 
 A body site the codes cannot tell ("previous cardiac surgery", "prior radiotherapy to the
-chest", "pelvic irradiation"): all-of(the procedure, TEXT): no surgery at all rules the bullet
-out, a surgery somewhere leaves it to a reader. A procedure the patient needs or is to have
-("requiring surgery", "candidate for surgery", "scheduled for surgery") is not one done and is
-not read.
+chest", "abdominal surgery within one year"): all-of(the procedure, TEXT): no surgery at all
+rules the bullet out, a surgery somewhere leaves it to a reader. Only where words say it was
+done (a past word, a window): "cardiac surgery patients" is the study's own operation. A
+procedure the patient needs or is to have ("requiring surgery", "candidate for surgery",
+"scheduled for surgery") is not one done and is not read.
 
 Implanted cardiac devices ("pacemaker", "implantable cardioverter-defibrillator"): the
-`procedure` kind too, concepts `cardiac-pacemaker` and `implantable-defibrillator`, met by the
+`procedure` kind too, concepts `pacemaker` and `implantable-cardioverter-defibrillator`, met by the
 implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 """
 
@@ -72,6 +73,14 @@ _NOT_DONE = re.compile(
     r"|indicat\w*|undergo|undergoing|will|expected|anticipated|elective|contraindicat\w*"
     r"|unfit|refus\w*|suitable|amenable|waiting|consider\w*|intend\w*|referr\w*|after|post)\b"
 )
+_PAST = re.compile(
+    r"\b(?:prior|previous|previously|history|had|underwent|undergone|past|former|earlier|ever"
+    r"|s/p|status post)\b"
+)
+_WINDOW_AFTER = re.compile(
+    r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two"
+    r"|three|four|six|twelve)"
+)
 _DEVICES = re.compile(
     r"(?<![\w-])(?:(?P<pacemaker>(?:permanent |implanted |implantable |cardiac )*pacemakers?"
     r"(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted |implantable |automatic implantable )"
@@ -103,7 +112,7 @@ def find_procedures(text: str) -> list[Match]:
     if not has_any(text, _TRIGGERS):
         return found
     for match in (m for pattern in _SITED for m in pattern.finditer(text)):
-        if _not_done(text, match.start()):
+        if _not_done(text, match.start()) or not _done_before(text, match):
             continue
         leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
         site = Criterion(Kind.TEXT, source_text=match["site"])
@@ -138,6 +147,16 @@ def find_procedures(text: str) -> list[Match]:
     return found
 
 
+def _done_before(text: str, match: re.Match[str]) -> bool:
+    """Whether words say the sited procedure was done: a past word before it ("previous cardiac
+    surgery") or a window after it ("abdominal surgery within one year"). Without one, a sited
+    procedure is as often the study's own operation ("cardiac surgery patients")."""
+    before = text[: match.start()]
+    # A list shares its past word: "history of pelvic surgery, cardiac surgery".
+    clause = before[max(before.rfind(c) for c in ";.:(") + 1 :]
+    return _PAST.search(clause) is not None or _WINDOW_AFTER.match(text, match.end()) is not None
+
+
 def _not_done(text: str, start: int) -> bool:
     before = text[:start]
     clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :]
@@ -149,7 +168,7 @@ def _devices(text: str) -> list[Match]:
     for match in _DEVICES.finditer(text):
         if _not_done(text, match.start()):
             continue
-        concept = "cardiac-pacemaker" if match["pacemaker"] else "implantable-defibrillator"
+        concept = "pacemaker" if match["pacemaker"] else "implantable-cardioverter-defibrillator"
         found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
     return found
 
