@@ -76,6 +76,12 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             True,
             "any-of(allergy:semaglutide, text)",
         ),
+        (
+            "Patients allergic to azithromycin, or to any of the components of commercial "
+            "formulations thereof (Zithromax®).",
+            True,
+            "any-of(allergy:azithromycin, text)",
+        ),
         ("Allergy to beta blockers", True, "allergy:beta-blocker"),
         # A contraindication beside the allergy: the allergy suffices, the rest is text.
         ("Contraindication or allergy to ibuprofen", True, "any-of(allergy:ibuprofen, text)"),

@@ -110,9 +110,9 @@ _TRAILING = re.compile(rf" {_ALLERGY_WORD}(?![\w-])")
 _EXCIPIENTS = re.compile(
     r",?(?: (?:or|and/or|and))?,? (?:to )?(?:any (?:of )?)?(?:the |its |their |other |one of "
     r"(?:the |its |their )?)*(?:other )?(?:excipients?|components?|ingredients?|inactive "
-    r"ingredients?|constituents?)(?: (?:of|in) (?:the |these |this |its |their )?(?:drugs?"
-    r"|products?|medications?|medicines?|formulations?|preparations?|specialities concerned"
-    r"|specialties concerned))?(?![\w-])"
+    r"ingredients?|constituents?)(?: (?:of|in) (?:the |these |this |its |their |any |commercial )*"
+    r"(?:drugs?|products?|medications?|medicines?|formulations?|preparations?|regimens?"
+    r"|specialities concerned|specialties concerned)(?: thereof)?(?: \([^()]{1,40}\))?)?(?![\w-])"
 )
 
 
