@@ -171,9 +171,10 @@ W4 = "w-28,0,enrollment"
             True,
             f"procedure:radiotherapy:{W4}",
         ),
+        # A body site no code tells: the procedure is necessary, the site is left to a reader.
+        ("Previous radiotherapy to the prostate", True, "all-of(procedure:radiotherapy, text)"),
         # Stay text: the words left over carry meaning.
         ("Knee surgery", True, None),
-        ("Previous radiotherapy to the prostate", True, None),
         ("Psychiatric disorders", True, None),
         ("radiation pneumonitis", True, None),
         ("Heart failure NYHA IIIB-IV", True, None),

@@ -13,6 +13,11 @@ absence rule is the one every category follows (docs/eligibility-evaluation.md, 
 policy"): no matching entry in a record that lists at least one allergy is `not-met`; a record
 without any AllergyIntolerance is `unknown`; an explicit "no known allergies" entry (SNOMED CT
 716186003, "NKA", "No known drug allergies" for drug substances) is `not-met`.
+
+Intolerance (qualifier ``intolerance``: "morphine intolerance", "allergy or intolerance to X"): a
+recorded intolerance meets it as an allergy does, but its absence is `unknown`: side effects a
+patient did not tolerate are seldom entered as AllergyIntolerance, so neither an allergy list
+without it nor "no known allergies" rules one out.
 """
 
 from __future__ import annotations
@@ -225,12 +230,13 @@ def evaluate_allergy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 items.append(item)
     items = [i for i in items if i in real]
     note = by_text_note(by_text and bool(items))
+    intolerance = "intolerance" in criterion.qualifiers
     certain = [
         i
         for i in items
         if i.is_active is not False
         and i.verification_status not in _NOT_CONFIRMED
-        and i.type != "intolerance"
+        and (intolerance or i.type != "intolerance")
     ]
     if certain:
         item = certain[0]
@@ -253,6 +259,11 @@ def evaluate_allergy(criterion: Criterion, ctx: EvalContext) -> Finding:
             "unknown",
             f"allergy to {name}: {_describe_allergy(item)} is {why}{note}",
             (item.ref,),
+        )
+    if intolerance:
+        return Finding(
+            "unknown",
+            f"no allergy or intolerance to {name} recorded; intolerances are seldom recorded",
         )
     category = terminology.concept(concept).category or "medication"
     ruling_out = [item for item, scope in no_known if scope == "all" or scope == category]
