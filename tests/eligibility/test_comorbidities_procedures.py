@@ -171,9 +171,10 @@ W4 = "w-28,0,enrollment"
             True,
             f"procedure:radiotherapy:{W4}",
         ),
+        # A body site no code tells: the procedure is necessary, the site is left to a reader.
+        ("Previous radiotherapy to the prostate", True, "all-of(procedure:radiotherapy, text)"),
         # Stay text: the words left over carry meaning.
         ("Knee surgery", True, None),
-        ("Previous radiotherapy to the prostate", True, None),
         ("Psychiatric disorders", True, None),
         ("radiation pneumonitis", True, None),
         ("Heart failure NYHA IIIB-IV", True, None),
@@ -228,6 +229,13 @@ HF = condition(
 HF_III_IN_WORDS = condition(
     "Chronic systolic heart failure, NYHA class III",
     (ICD, "I50.22", "Chronic systolic (congestive) heart failure"),
+    onset="2026-09-20",
+)
+# The same words on an entry written two years before: the class may have changed since.
+HF_III_IN_OLD_WORDS = condition(
+    "Chronic systolic heart failure, NYHA class III",
+    (ICD, "I50.22", "Chronic systolic (congestive) heart failure"),
+    onset="2024-11-02",
 )
 CIRRHOSIS = condition("Cirrhosis", (ICD, "K74.60", "Unspecified cirrhosis of liver"))
 
@@ -247,8 +255,8 @@ def _nyha_snomed(code: str, display: str) -> dict:
     )
 
 
-def _child_pugh(value: str) -> dict:
-    return observation("Child-Pugh score", "2026-10-15", valueString=value)
+def _child_pugh(value: str, day: str = "2026-10-15") -> dict:
+    return observation("Child-Pugh score", day, valueString=value)
 
 
 _FLIP = {"met": "not-met", "not-met": "met"}
@@ -287,6 +295,11 @@ def _result(text: str, *resources: dict, exclusion: bool = True) -> str:
         ),
         ("Heart failure NYHA class III or IV", (HF_III_IN_WORDS,), "met"),
         ("Heart failure NYHA class III or IV", (HF,), "unknown"),
+        # A class read long ago (or undated) decides nothing: it changes with treatment.
+        ("Heart failure NYHA class III or IV", (HF, _nyha(3, "2024-06-01")), "unknown"),
+        ("Heart failure NYHA class III or IV", (HF, _nyha(2, "2024-06-01")), "unknown"),
+        ("Heart failure NYHA class III or IV", (HF_III_IN_OLD_WORDS,), "unknown"),
+        ("Child-Pugh B or C", (CIRRHOSIS, _child_pugh("B", "2025-01-15")), "unknown"),
         ("Heart failure NYHA class III or IV", (HTN,), "not-met"),
         ("New York Heart Association (NYHA) class III~IV", (HTN,), "not-met"),
         ("New York Heart Association (NYHA) class III~IV", (), "unknown"),

@@ -60,12 +60,6 @@ DIAGNOSES = [
         "all-of(condition:diabetes-type-2, TEXT)",
     ),
     (
-        "NCT03865121",
-        "Subjects over 60 years of age with a clinical diagnosis of Parkinson's disease",
-        # the age in the head is necessary too (rules.demographic_parts)
-        "all-of(age, condition:parkinson-disease, TEXT)",
-    ),
-    (
         "task",
         "Patients with fibromyalgia according to the ACR 2016 criteria",
         "all-of(condition:icd10cm:M79.7, TEXT)",

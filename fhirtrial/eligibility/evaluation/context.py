@@ -25,6 +25,9 @@ class EvaluationPolicy:
       criterion gives no window of its own) is stale: reported, but ``unknown``.
     - ``smoking_fresh_days``: a smoking status older than this says nothing about today
       (``unknown``), except that a current or former status proves an ever smoker.
+    - ``medication_fresh_days``: an "active" medication with no end date, started or ordered
+      longer ago than this, is not proof of current use (``unknown``): medication lists are
+      often not reconciled.
     """
 
     absence_is_evidence: bool = True
@@ -32,6 +35,7 @@ class EvaluationPolicy:
     performance_fresh_days: int = 90
     pregnancy_fresh_days: int = 30
     smoking_fresh_days: int = 365
+    medication_fresh_days: int = 365
 
 
 DEFAULT_POLICY = EvaluationPolicy()

@@ -57,10 +57,11 @@ def concepts_of_text(text: str) -> frozenset[str]:
 def _text_concepts(
     cache: LRU[str, frozenset[str]], lookup: Callable[[str], frozenset[str]], text: str
 ) -> frozenset[str]:
-    """The concepts ``lookup`` finds in a text, with the drugs named by a member ingredient."""
+    """The concepts ``lookup`` finds in a text, with the drugs named by a member ingredient and
+    the single drugs it names (drug_names.json)."""
     found = cache.get(text)
     if found is None:
-        found = lookup(text) | _member_names_in(text)
+        found = lookup(text) | _member_names_in(text) | terminology.drugs_in_text(text)
         cache.put(text, found)
     return found
 

@@ -9,6 +9,7 @@ value gives ``unknown`` — a missing lab is never evidence either way.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
@@ -131,16 +132,17 @@ def evaluate_life_expectancy(criterion: Criterion, ctx: EvalContext) -> Finding:
 # ---------------------------------------------------------------- observations
 
 
-def _freshness(
-    ctx: EvalContext, item: ObservationItem, window: Window | None, default_days: int
+def freshness(
+    ctx: EvalContext, day: date | None, window: Window | None, default_days: int
 ) -> str | None:
-    """Why the value is too old to decide (``None``: fresh enough)."""
-    if item.date is None:
+    """Why a reading taken on ``day`` is too old to decide (``None``: fresh enough): outside
+    the criterion's own window, else older than the policy's limit for its kind."""
+    if day is None:
         return "undated"
     if window is not None:
-        ok = in_window(item.date, window, ctx.as_of)
+        ok = in_window(day, window, ctx.as_of)
         return None if ok else f"outside the required window ({describe_window(window)})"
-    age_days = (ctx.as_of - item.date).days
+    age_days = (ctx.as_of - day).days
     if age_days > default_days:
         return f"stale: {age_days} days old (limit {default_days})"
     return None
@@ -250,7 +252,7 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
         f"{label} {value:g}{converted} on {fmt_date(item.date)} ({item.ref}) — required "
         f"{required(criterion)}"
     )
-    stale = _freshness(ctx, item, criterion.window, ctx.policy.performance_fresh_days)
+    stale = freshness(ctx, item.date, criterion.window, ctx.policy.performance_fresh_days)
     if stale:
         return Finding("unknown", f"{stated}; {stale}", (item.ref,))
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
@@ -337,7 +339,7 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
                 (item.ref,),
             )
         stated = f"{stated_value} — required {required(criterion)}"
-    stale = _freshness(ctx, item, criterion.window, ctx.policy.lab_fresh_days)
+    stale = freshness(ctx, item.date, criterion.window, ctx.policy.lab_fresh_days)
     if stale:
         return Finding("unknown", f"{stated}; {stale}", (item.ref,))
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))

@@ -13,6 +13,11 @@ absence rule is the one every category follows (docs/eligibility-evaluation.md, 
 policy"): no matching entry in a record that lists at least one allergy is `not-met`; a record
 without any AllergyIntolerance is `unknown`; an explicit "no known allergies" entry (SNOMED CT
 716186003, "NKA", "No known drug allergies" for drug substances) is `not-met`.
+
+Intolerance (qualifier ``intolerance``: "morphine intolerance", "allergy or intolerance to X"): a
+recorded intolerance meets it as an allergy does, but its absence is `unknown`: side effects a
+patient did not tolerate are seldom entered as AllergyIntolerance, so neither an allergy list
+without it nor "no known allergies" rules one out.
 """
 
 from __future__ import annotations
@@ -62,9 +67,12 @@ def _counts(concept: str, use: MedicationItem) -> bool:
     return not (concept in _ANTICOAGULANTS and _FLUSH.search(label))
 
 
-def _current(use: MedicationItem, criterion: Criterion, as_of: date) -> bool | None:
+def _current(use: MedicationItem, criterion: Criterion, ctx: EvalContext) -> bool | None:
     """Whether the use falls in the criterion's time: current on the day, or overlapping the
     window (None: the record cannot say)."""
+    as_of = ctx.as_of
+    if _unreconciled(use, ctx):
+        return None
     window = criterion.window
     if window is None:
         return use.is_current(as_of)
@@ -78,6 +86,16 @@ def _current(use: MedicationItem, criterion: Criterion, as_of: date) -> bool | N
         if end is None:
             return None if overlaps_window(start, None, window, as_of) is not False else False
     return overlaps_window(start, end, window, as_of)
+
+
+def _unreconciled(use: MedicationItem, ctx: EvalContext) -> bool:
+    """An "active" use with no end that nothing has dated for longer than the policy allows
+    (`medication_fresh_days`): EHR medication lists keep orders "active" long after the patient
+    stopped, so such an entry says nothing about today — neither use nor its absence."""
+    if use.state not in ("active", "on-hold") or use.end is not None:
+        return False
+    last = use.start or use.authored
+    return last is not None and (ctx.as_of - last).days > ctx.policy.medication_fresh_days
 
 
 def _span(use: MedicationItem) -> str:
@@ -97,7 +115,7 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
     matches = ctx.facts.medications.find_all(concept)
     uses = [m for m in matches.items if m.state != "planned" and _counts(concept, m)]
     note = by_text_note(matches.by_text)
-    current = [u for u in uses if _current(u, criterion, ctx.as_of) is True]
+    current = [u for u in uses if _current(u, criterion, ctx) is True]
     if current and "therapeutic" in criterion.qualifiers:
         oral = [
             u for u in current if "oral-anticoagulant" in ctx.facts.medications.concepts_of_item(u)
@@ -115,18 +133,23 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
         return Finding(
             "met", f"{name} {when}: {described}{note}", tuple(u.ref for u in current[:3])
         )
-    undecided = [u for u in uses if _current(u, criterion, ctx.as_of) is None]
+    undecided = [u for u in uses if _current(u, criterion, ctx) is None]
     if undecided:
+        stale = (
+            f" (not renewed or confirmed for over {ctx.policy.medication_fresh_days} days)"
+            if _unreconciled(undecided[0], ctx)
+            else ""
+        )
         return Finding(
             "unknown",
-            f"{name}: {_span(undecided[0])} — cannot tell whether it is taken {when}{note}",
+            f"{name}: {_span(undecided[0])}{stale} — cannot tell whether it is taken {when}{note}",
             (undecided[0].ref,),
         )
     for other in _MAY_ALSO_COUNT.get(concept, ()):
         related = [
             u
             for u in ctx.facts.medications.find_all(other).items
-            if _counts(concept, u) and _current(u, criterion, ctx.as_of) is True
+            if _counts(concept, u) and _current(u, criterion, ctx) is True
         ]
         if related:
             return Finding(
@@ -207,12 +230,13 @@ def evaluate_allergy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 items.append(item)
     items = [i for i in items if i in real]
     note = by_text_note(by_text and bool(items))
+    intolerance = "intolerance" in criterion.qualifiers
     certain = [
         i
         for i in items
         if i.is_active is not False
         and i.verification_status not in _NOT_CONFIRMED
-        and i.type != "intolerance"
+        and (intolerance or i.type != "intolerance")
     ]
     if certain:
         item = certain[0]
@@ -235,6 +259,11 @@ def evaluate_allergy(criterion: Criterion, ctx: EvalContext) -> Finding:
             "unknown",
             f"allergy to {name}: {_describe_allergy(item)} is {why}{note}",
             (item.ref,),
+        )
+    if intolerance:
+        return Finding(
+            "unknown",
+            f"no allergy or intolerance to {name} recorded; intolerances are seldom recorded",
         )
     category = terminology.concept(concept).category or "medication"
     ruling_out = [item for item, scope in no_known if scope == "all" or scope == category]

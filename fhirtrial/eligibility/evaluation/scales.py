@@ -7,6 +7,11 @@ A / B / C), else from a heart-failure / cirrhosis diagnosis whose words state it
 systolic heart failure, NYHA class III"). A Child-Pugh class is a span of scores (B: 7–9): it
 decides a bound only when the whole span falls on one side of it.
 
+A reading decides only while it is fresh: inside the criterion's window when it has one, else
+no older than the policy's `performance_fresh_days` (a functional class, like a performance
+status, changes with treatment; a diagnosis that states a class states it as of its date).
+A stale or undated reading is `unknown`, never a reason to exclude.
+
 No reading: `unknown` — except NYHA "class ≥ II" (or higher) for a patient whose recorded
 problem list has no heart disease at all: a functional class of heart disease does not arise
 without one, so `not-met`.
@@ -19,7 +24,7 @@ from datetime import date
 
 from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED
-from fhirtrial.eligibility.evaluation.measures import required, satisfies
+from fhirtrial.eligibility.evaluation.measures import freshness, required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import ObservationItem
@@ -71,6 +76,9 @@ def evaluate_scale(criterion: Criterion, ctx: EvalContext) -> Finding:
     low, high, source, day, ref = reading
     shown = f"{low}" if low == high else f"{low}–{high}"
     stated = f"{name} {shown} ({source} on {fmt_date(day)}, {ref}) — required {required(criterion)}"
+    stale = freshness(ctx, day, criterion.window, ctx.policy.performance_fresh_days)
+    if stale:
+        return Finding("unknown", f"{stated}; {stale}", (ref,))
     answers = {satisfies(float(v), criterion) for v in range(int(low), int(high) + 1)}
     if answers == {True}:
         return Finding("met", stated, (ref,))
@@ -92,7 +100,9 @@ def _latest(ctx: EvalContext, concept: str) -> tuple[float, float, str, date | N
             for text in _texts(condition.code):
                 span = _text_span(text, concept, named=False)
                 if span is not None:
-                    return span[0], span[1], condition.code.label, condition.date, condition.ref
+                    # The words state the class as of when they were written.
+                    day = condition.recorded or condition.date
+                    return span[0], span[1], condition.code.label, day, condition.ref
     return None
 
 

@@ -2,20 +2,31 @@
 
 - Allergy ("Known hypersensitivity to iodinated contrast", "Allergy to penicillin", "Soy allergy",
   "Hypersensitivity for soya, eggs or peanuts"): `Kind.ALLERGY`, one leaf per substance the text
-  names (an any-of for a list). Only substances of the table below are read; a list with any
-  other item ("allergy to vancomycin or ascorbic acid"), the study drug, its excipients or
-  components, "severe" / "anaphylaxis" / "intolerance" leave words over and the bullet stays text.
+  names (an any-of for a list). Substances are those of the table below and every single drug
+  of terminology/drug_names.json ("allergy to ceftriaxone or cefotaxime"); "another" / "other"
+  before a class ("or to another cephalosporin") is that class. A list with any other item
+  ("allergy to vancomycin or ascorbic acid"), the study drug, "severe" / "anaphylaxis" leave
+  words over and the bullet stays text. "Or (to) any of the excipients" after a list, or a
+  contraindication beside the allergy ("contraindication or allergy to ibuprofen"), is a TEXT
+  member of the any-of: which excipients a product has, or what contraindicates it, is not in a
+  record.
+- Intolerance ("morphine intolerance", "allergy or intolerance to X"): the same leaves, with the
+  qualifier ``intolerance``: a recorded intolerance meets them as an allergy does.
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
-  "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4"): `Kind.MEDICATION`,
-  the concept a class of `terminology/medications.json`; a window the text gives ("within 14 days
-  prior to dosing") is attached by the compiler. Words that make the use past ("prior",
-  "history", "previous") before the class leave the bullet to the prior-therapy rules or to text.
+  "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
+  corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
+  (or systemic corticosteroids of therapies.json), or a single drug of drug_names.json where
+  words say it is used now ("currently taking spironolactone"); a window the text gives
+  ("within 14 days prior to dosing") is attached by the compiler. Words that make the use past
+  ("prior", "history", "previous") before the class leave the bullet to the prior-therapy rules
+  or to text.
 """
 
 from __future__ import annotations
 
 import re
 
+from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, any_substring
 
@@ -64,38 +75,72 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("milk", r"(?:cow'?s )?milk(?: products?| proteins?)?|dairy(?: products?)?"),
     ("warfarin", r"warfarin"),
     ("heparin", r"heparin"),
+    # Classes of medications.json.
+    ("antibiotic", r"antibiotics?"),
+    ("beta-blocker", r"(?:beta|β)[- ]?blockers?"),
+    ("statin", r"statins?"),
+    ("benzodiazepine", r"benzodiazepines?"),
+    ("antiplatelet", r"anti-?platelet (?:agents?|drugs?|medications?)"),
+    ("glp-1-receptor-agonist", r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?)"),
 )
 _SUBSTANCE_BY_NAME = tuple(
     (concept, re.compile(rf"(?:{pattern})(?![\w-])")) for concept, pattern in _SUBSTANCES
 )
 _ALLERGY_WORD = (
-    r"(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|allergic reactions?|hypersensitivity reactions?)"
+    r"(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|allergic reactions?|hypersensitivity reactions?"
+    r"|intoleran(?:ce|ces|cy))"
 )
-# "allergy to", "hypersensitivity or allergy to", "allergic to", "hypersensitive for".
+# "allergy to", "hypersensitivity or allergy to", "allergic to", "hypersensitive for"; with a
+# contraindication ("contraindication or allergy to ibuprofen") the allergy is one sufficient
+# part and the rest stays a TEXT member.
+_LEAD_WORD = rf"(?:{_ALLERGY_WORD}|(?:other )?contraindications?)"
 _LEAD = re.compile(
-    rf"(?<![\w-])(?:{_ALLERGY_WORD}(?: (?:or|and/or) {_ALLERGY_WORD})?"
-    r"|(?:allergic|hypersensitive)) (?:to|for|against|towards) (?:the )?"
+    rf"(?<![\w-])(?:{_LEAD_WORD}(?:(?:,| or|, or| and/or|/)(?: an?)? {_LEAD_WORD})*"
+    r"|(?:allergic|hypersensitive|intolerant)(?: (?:or|and/or) (?:allergic|hypersensitive"
+    r"|intolerant))?) (?:to|for|against|towards|of) (?:the )?(?:use of )?"
 )
 # Between two listed substances.
-_SEPARATOR = re.compile(r"(?:,? (?:or|and/or|and) (?:to )?|, |/|,)")
+_SEPARATOR = re.compile(
+    r"(?:,? (?:or|and/or|and) (?:to )?|, (?:to )?|/|,)(?:(?:any )?(?:an)?other )?"
+)
 # "Soy allergy", "Vancomycin or tobramycin allergy": the list before the allergy word.
 _TRAILING = re.compile(rf" {_ALLERGY_WORD}(?![\w-])")
+# "… or (to) any of the excipients (of these drugs)": what a product contains besides the drug is
+# not in a record, so it stays a TEXT member of the any-of.
+_EXCIPIENTS = re.compile(
+    r",?(?: (?:or|and/or|and))?,? (?:to )?(?:any (?:of )?)?(?:the |its |their |other |one of "
+    r"(?:the |its |their )?)*(?:other )?(?:excipients?|components?|ingredients?|inactive "
+    r"ingredients?|constituents?)(?: (?:of|in) (?:the |these |this |its |their |any |commercial )*"
+    r"(?:drugs?|products?|medications?|medicines?|formulations?|preparations?|regimens?"
+    r"|specialities concerned|specialties concerned)(?: thereof)?(?: \([^()]{1,40}\))?)?(?![\w-])"
+)
 
 
 def find_allergies(text: str) -> list[Match]:
-    if "allerg" not in text and "hypersensitiv" not in text:
+    if "allerg" not in text and "hypersensitiv" not in text and "intoleran" not in text:
         return []
     found: list[Match] = []
     for lead in _LEAD.finditer(text):
+        words = lead[0]
+        if "allerg" not in words and "hypersensitiv" not in words and "intoleran" not in words:
+            continue
         listed = _substance_list(text, lead.end())
         if listed is not None:
             concepts, end = listed
-            found.append(Match(_allergy_criterion(concepts), lead.start(), end))
+            intolerance = "intoleran" in words
+            excipients = _EXCIPIENTS.match(text, end)
+            if excipients is not None:
+                end = excipients.end()
+            rest = excipients is not None or "contraindicat" in words
+            criterion = _allergy_criterion(concepts, intolerance, rest)
+            found.append(Match(criterion, lead.start(), end))
     for trailing in _TRAILING.finditer(text):
         start = _list_before(text, trailing.start())
         if start is not None:
             concepts, begin = start
-            found.append(Match(_allergy_criterion(concepts), begin, trailing.end()))
+            intolerance = "intoleran" in trailing[0]
+            criterion = _allergy_criterion(concepts, intolerance, False)
+            found.append(Match(criterion, begin, trailing.end()))
     return found
 
 
@@ -105,6 +150,9 @@ def _substance_at(text: str, position: int) -> tuple[str, int] | None:
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concept, match.end())
+    drug = terminology.terminology().drug_at(text, position)
+    if drug is not None and (best is None or drug[1] > best[1]):
+        best = drug
     return best
 
 
@@ -140,11 +188,16 @@ def _list_before(text: str, end: int) -> tuple[list[str], int] | None:
     return None
 
 
-def _allergy_criterion(concepts: list[str]) -> Criterion:
+def _allergy_criterion(concepts: list[str], intolerance: bool, rest: bool) -> Criterion:
+    """Allergy leaves (an any-of for a list), with a TEXT member when the text also names what a
+    record does not hold (excipients, contraindications)."""
+    qualifiers = ("intolerance",) if intolerance else ()
     leaves = tuple(
-        Criterion(Kind.ALLERGY, concept=concept, source_text=concept)
+        Criterion(Kind.ALLERGY, concept=concept, qualifiers=qualifiers, source_text=concept)
         for concept in dict.fromkeys(concepts)
     )
+    if rest:
+        leaves = (*leaves, Criterion(Kind.TEXT, source_text="excipients or contraindications"))
     if len(leaves) == 1:
         return leaves[0]
     return Criterion(Kind.COMBINATION, children=leaves, combination="any-of")
@@ -198,6 +251,48 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         rf"strong {_CYP} inducers?|strong inducers? of {_CYP}",
     ),
     (
+        ("systemic-corticosteroid",),
+        (),
+        # Only with a word that says systemic or long-term use: a bare "steroids" may be
+        # topical or inhaled ones, which the class leaves out.
+        r"(?:(?:chronic|long-term|daily|regular|prolonged) (?:systemic |oral )?|systemic |oral )"
+        r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
+        r"(?: (?:therapy|treatment|medications?|drugs?))?",
+    ),
+    (("antibiotic",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
+    (("beta-blocker",), (), rf"(?:beta|β)[- ]?blockers?{_KIND_WORDS}|beta[- ]adrenergic blockers?"),
+    (("statin",), (), rf"statins?{_KIND_WORDS}|hmg[- ]coa reductase inhibitors?"),
+    (("benzodiazepine",), (), rf"benzodiazepines?{_KIND_WORDS}"),
+    (
+        ("antidepressant",),
+        (),
+        rf"anti-?depressants?{_KIND_WORDS}|antidepressive (?:drugs?|medications?|agents?)",
+    ),
+    (
+        ("antiplatelet",),
+        (),
+        rf"anti-?platelets?{_KIND_WORDS}|platelet aggregation inhibitors?",
+    ),
+    (("diuretic",), (), rf"diuretics?{_KIND_WORDS}"),
+    (
+        ("proton-pump-inhibitor",),
+        (),
+        r"proton[- ]pump inhibitors?(?: \(ppis?\))?",
+    ),
+    (
+        ("glp-1-receptor-agonist",),
+        (),
+        r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?|ras?)",
+    ),
+    (("sglt2-inhibitor",), (), r"sglt-?2 inhibitors?|sglt-?2is?"),
+    (("opioid",), (), rf"opioids?{_KIND_WORDS}|opioid (?:pain )?medications?|opiates?"),
+    (
+        ("nsaid",),
+        (),
+        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
+        r"(?: \(nsaids?\))?",
+    ),
+    (
         ("antiepileptic",),
         (),
         r"anti-?epileptics?(?: (?:medications?|drugs?|agents?|therapy|treatment))?"
@@ -222,8 +317,19 @@ _NOT_CURRENT = re.compile(
     r"|needs|indicated|indication|candidate|contraindications?|recent|recently|before"
     r"|preoperative|postoperative)\b"
 )
+# A class named for what it causes or how it is resisted, not for its use ("opioid dependence",
+# "antibiotic resistance", "benzodiazepine withdrawal"): a diagnosis, or text.
+_NOT_USE_AFTER = (
+    r"(?! (?:dependence|dependency|addiction|abuse|misuse|use disorder|withdrawal|overdose"
+    r"|resistan\w*|prophylaxis|naive|naïve|tolerant|induced|associated|related|stewardship"
+    r"|prescri\w*|receptor))"
+)
 _CLASS_PATTERNS = tuple(
-    (concepts, qualifiers, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"))
+    (
+        concepts,
+        qualifiers,
+        re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-]){_NOT_USE_AFTER}"),
+    )
     for concepts, qualifiers, pattern in _CLASSES
 )
 _MEDICATION_TRIGGERS = any_substring(
@@ -238,14 +344,41 @@ _MEDICATION_TRIGGERS = any_substring(
         "epilep",
         "convuls",
         "seizure",
+        "steroid",
+        "glucocortic",
+        "antibiotic",
+        "blocker",
+        "statin",
+        "hmg",
+        "benzodiazepin",
+        "depress",
+        "platelet",
+        "diuretic",
+        "proton",
+        "glp",
+        "sglt",
+        "opi",
+        "nsaid",
+        "inflammatory",
     )
 )
+# "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
+# treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
+# is used now; the drug alone says nothing of use.
+_DRUG_USE_LEAD = re.compile(
+    r"(?<![\w-])(?:(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily)"
+    r" )?(?:use|usage|intake|administration) of"
+    r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) (?:treatment|therapy) with"
+    r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|treated with"
+    r"|receiving treatment with|on treatment with|on therapy with)) (?:an? |the )?"
+)
+_DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 
 
 def find_medications(text: str) -> list[Match]:
+    found = _drug_uses(text) if _USE_WORDS.search(text) else []
     if _MEDICATION_TRIGGERS.search(text) is None:
-        return []
-    found: list[Match] = []
+        return found
     for concepts, qualifiers, pattern in _CLASS_PATTERNS:
         for match in pattern.finditer(text):
             before = text[: match.start()]
@@ -258,6 +391,32 @@ def find_medications(text: str) -> list[Match]:
             if after := _USE_AFTER.match(text, end):
                 end = after.end()
             found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
+    return found
+
+
+_USE_WORDS = any_substring(("use", "usage", "intake", "administration", "taking", "using", "with"))
+
+
+def _drug_uses(text: str) -> list[Match]:
+    found: list[Match] = []
+    vocabulary = terminology.terminology()
+    for lead in _DRUG_USE_LEAD.finditer(text):
+        before = text[: lead.start()]
+        clause = before[max(before.rfind(c) for c in ";.") + 1 :]
+        if _NOT_CURRENT.search(clause):
+            continue
+        drug = vocabulary.drug_at(text, lead.end())
+        if drug is None:
+            continue
+        concepts, end = [drug[0]], drug[1]
+        while separator := _DRUG_SEPARATOR.match(text, end):
+            item = vocabulary.drug_at(text, separator.end())
+            if item is None:
+                break
+            concepts.append(item[0])
+            end = item[1]
+        criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
+        found.append(Match(criterion, lead.start(), end))
     return found
 
 

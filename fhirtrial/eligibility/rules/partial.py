@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
+from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
     WORD_NUMBERS,
@@ -48,8 +49,14 @@ from fhirtrial.eligibility.rules.conditions import (
     find_stage,
 )
 from fhirtrial.eligibility.rules.demographic_parts import with_demographic_parts
+from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
+from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.procedures import find_procedures
+from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
 
@@ -462,20 +469,23 @@ def _cancer_parts(normalized: str, text: str) -> Criterion | None:
 # "Patients with fibromyalgia according to the ACR 2016 criteria", "Confirmed diagnosis of
 # multiple sclerosis (McDonald criteria)": whatever the rest says, the patient has the diagnosis.
 # `_diagnosis_part` reads it — an ICD-10-CM title (`icd10cm:<code>`) or a hand-made condition
-# concept with no qualifier — only from a main clause of a fixed shape: a lead (subject, "with" /
-# "diagnosed with", "(confirmed) diagnosis of", "meets DSM-5 criteria for", a few severity and
-# certainty words) right before the diagnosis, and after it only its initials or a parenthesis
-# and a phrase that says how it was made or what else holds ("according to", "based on",
-# "confirmed by", "who …", "for at least …", "requiring …"). Any word in the bullet that could
-# make it optional, hedged, past, negated or someone else's refuses, and so does any other
-# diagnosis named anywhere in it.
+# concept with no qualifier but the "active" its finder gives an acute one ("pneumonia") — only
+# from a main clause of a fixed shape: a lead (subject, an age, "with" / "diagnosed with",
+# "(confirmed) diagnosis of", "meets DSM-5 criteria for", a few severity and certainty words)
+# right before the diagnosis, and after it only its initials or a parenthesis and a phrase that
+# says how it was made or what else holds ("according to", "based on", "confirmed by", "who …",
+# "for at least …", "requiring …", "treated with …"). An age or sex the finders read in the lead
+# ("Adults (≥18 years) with …") and a current medication they read after "treated with" / "on"
+# are necessary parts too. Any word in the bullet that could make the diagnosis optional, hedged,
+# past, negated or someone else's refuses, and so does any other diagnosis named anywhere in it.
 
 _SUBJECT = (
-    r"(?:(?:adult|adolescent|pediatric|paediatric|male|female|ambulatory|consecutive)\s)*"
+    r"(?:(?:adult|adolescent|pediatric|paediatric|male|female|ambulatory|consecutive"
+    r"|hospitali[sz]ed|community-dwelling)\s)*"
     r"(?:patients?|participants?|subjects?|adults?|adolescents?|children|individuals?|persons?"
     r"|people|men|women|outpatients?|inpatients?)\s"
 )
-# "≥21 years old with …": the age is residue, the diagnosis still necessary.
+# "≥21 years old with …" when no finder reads the age: it is residue, the diagnosis necessary.
 _AGE = (
     r"(?:aged?\s)?(?:>=?\s?|over\s|older\sthan\s|above\s|at\sleast\s)?\d+\s(?:years?|yrs?)"
     r"(?:\sold|\sof\sage)?(?:\s(?:or|and)\solder)?\s"
@@ -483,7 +493,7 @@ _AGE = (
 _VERB = (
     r"(?:(?:who|that)\s)?(?:(?:must|should)\s)?(?:(?:is|are)\s)?"
     r"(?:have|has|having|with|(?:(?:clinically|newly|formally)\s)?diagnosed\s(?:with|as(?:\shaving)?)"
-    r"|suffer(?:s|ing)?\sfrom|present(?:s|ing)?\swith)\s"
+    r"|suffer(?:s|ing)?\sfrom|present(?:s|ing)?\swith|(?:hospitali[sz]ed|admitted)\s(?:with|for))\s"
 )
 _CERTAINTY = (
     r"(?:confirmed|documented|established|definite|definitive|clinical|clinically|formal|current"
@@ -495,22 +505,48 @@ _DIAGNOSIS_OF = rf"(?:(?:an?|the)\s)?(?:{_CERTAINTY}\s)*diagnos(?:is|ed|e)(?:\s(
 _CRITERIA_WORDS = (
     r"(?:the|dsm|dsm-5|dsm-v|dsm-iv|dsm-iv-tr|dsm-5-tr|icd-10|icd-11|diagnostic|classification"
     r"|research|revised|current|standard|international|american|college|of|rheumatology|acr"
-    r"|\(acr\)|\(dsm-5\)|\(dsm-iv\)|mcdonald|19\d\d|20\d\d)"
+    r"|\(acr\)|\(dsm-5\)|\(dsm-iv\)|mcdonald|19\d\d|20\d\d|and|statistical|manual(?:-5|-iv|-v)?"
+    r"|mental|disorders|edition|fifth|text|revision|\(dsm-v\)|\(dsm\)|rome|iii|iv|\(rome|iii\)"
+    r"|iv\))"
 )
 _MEETS_CRITERIA = (
-    rf"(?:(?:currently|must)\s)?(?:meets?|meeting|fulfil?l?s?|fulfilling|satisf(?:y|ies|ying))\s"
+    rf"(?:(?:currently|must)\s)?(?:meets?|meeting|fulfil?l?s?|fulfilling|satisf(?:y|ies|ying)"
+    rf"|diagnosed\s(?:according\sto|using|by|per))\s"
     rf"(?:{_CRITERIA_WORDS}\s)*criteria\s(?:for|of)\s(?:(?:an?|the)\s)?(?:diagnosis\sof\s)?"
 )
 _SEVERITY = (
     r"(?:(?:mild|moderate|severe|moderately|severely|mild-to-moderate|moderate-to-severe|to|active"
     r"|chronic|stable|idiopathic|relapsing|relapsing-remitting|persistent|symptomatic|confirmed"
-    r"|documented|established|definite|clinically|newly|diagnosed)\s)*"
+    r"|documented|established|definite|clinically|newly|diagnosed|physician-diagnosed)\s)*"
 )
 _LEAD = re.compile(
     rf"(?:{_SUBJECT})?(?:{_AGE})?(?:{_VERB})?(?:{_DIAGNOSIS_OF}|{_MEETS_CRITERIA})?{_SEVERITY}"
 )
+# A lead that says nothing but the diagnosis ("Clinically diagnosed as type 2 diabetes
+# mellitus"): with nothing after it either, the bullet is understood in full — no residue.
+_PLAIN_LEAD = re.compile(
+    r"(?:(?:(?:adult|consecutive)\s)*(?:patients?|participants?|subjects?|adults?|individuals?"
+    r"|persons?|people)\s)?(?:(?:who|that)\s)?(?:(?:must|should)\s)?(?:(?:is|are)\s)?"
+    r"(?:(?:have|has|having|with|(?:clinically\s)?diagnosed\s(?:with|as(?:\shaving)?))\s)?"
+    r"(?:(?:an?|the)\s)?(?:(?:confirmed|documented|established|definite|clinical|clinically"
+    r"|formal|current|verified|known|medical|physician|physician-confirmed|physician-diagnosed)\s)*"
+    r"(?:diagnos(?:is|ed|e)(?:\s(?:of|with|as))?\s)?"
+)
+_NOTHING_AFTER = re.compile(r"[\s.;,]*$")
+# In the lead: an age in parentheses the age finders read once the brackets are gone
+# ("Adults (≥18 years) with"), and parentheses that restrict nothing.
+_PAREN_AGE = re.compile(
+    r"\((?P<age>(?:aged?\s)?(?:[<>]=?\s?\d+|\d+\s?-\s?\d+)\s(?:years?|yrs?)(?:\sold|\sof\sage)?)\)"
+)
+_NOTHING = re.compile(r"\bof any age\b")
+_PAREN_NOTHING = re.compile(
+    r"\(\s*(?:inclusive|of both sex(?:es)?|both sex(?:es)?|males? and females?|men and women"
+    r"|male or female|either sex)?\s*\)"
+)
+_LEAD_FINDERS = (find_age, find_age_ranges, find_sex)
 # What may follow the diagnosis: how it was made, how long or what else holds — never a word
 # that makes it another diagnosis ("Parkinson disease dementia", "depression after stroke").
+_DURATION = r"(?:\d+|one|two|three|six|twelve)\s(?:days?|weeks?|months?|years?)\b"
 _TAIL = re.compile(
     r",?\s*(?:$|[.;:]|according\sto\b|based\son\b|as\s(?:defined|diagnosed|determined|confirmed"
     r"|established|assessed|documented|evidenced|per|by)\b|(?:defined|diagnosed|confirmed"
@@ -518,9 +554,10 @@ _TAIL = re.compile(
     r"|using|per|with|based|on|in|at|through|via|from|for)\b|per\b|using\b|by\b|meeting\b"
     r"|fulfill?ing\b|(?:that|which)\s(?:meets?|fulfils?|fulfills?)\b|who\b|for\s(?:at\sleast"
     r"|more\sthan|over|≥|>|a\sminimum|\d)|since\b|diagnos(?:is|ed)\b|requiring\b|undergoing\b"
-    r"|scheduled\b|referred\b|treated\b|receiving\b|(?:for\s)?(?:at\sleast|>=?|more\sthan|over"
-    r"|lasting|of\s(?:at\sleast\s)?)\s?(?:\d+|one|two|three|six|twelve)\s(?:days?|weeks?|months?"
-    r"|years?)\b)"
+    r"|scheduled\b|referred\b|indicated\b|prescribed\b|with\b"
+    r"|(?:and\s)?(?:currently\s)?(?:treated|receiving|taking|on)\b"
+    rf"|(?:for\s)?(?:lasting\s)?(?:at\sleast|>=?|more\sthan|over|lasting|of\s(?:at\sleast\s)?)"
+    rf"\s?{_DURATION})"
 )
 # Words anywhere after the lead that can make the diagnosis optional, hedged, past, negated,
 # another diagnosis or someone else's.
@@ -537,6 +574,46 @@ _DIAGNOSIS_REFUSAL = re.compile(
     r"|differential|reported|self|carriers?|equivalent|subtypes?|spectrum|features|like"
     r"|first-degree)\b|/"
 )
+# An upper bound on how long the patient has had it ("for a period less than four months"): a
+# recent diagnosis, a window the reading would leave out.
+_RECENT = re.compile(
+    r"(?:less\sthan|fewer\sthan|shorter\sthan|<=?|up\sto|under|within|no\smore\sthan)\s?"
+    r"(?:\d+|one|two|three|four|five|six|twelve)\s(?:days?|weeks?|months?|years?)\b"
+)
+# Phrases that read like refusals or name a disease but say nothing of the patient's: a
+# criteria body joined by "/" ("ACR/EULAR 2010"), a diagnosis dated before enrolment
+# ("… at least 12 weeks prior to inclusion"), an association named after a disease.
+_HARMLESS_WORDS = ("/", "prior to", "before", "association", "society")
+_HARMLESS = re.compile(
+    r"\b(?:acr|eular|esh|esc|ats|ers|jrs|ada|easd|nia|aa|ilae|ichd|gold|gina|who|isth|nyha)"
+    r" ?/ ?(?:acr|eular|esh|esc|ats|ers|jrs|ada|easd|nia|aa|ilae|ichd|gold|gina|who|isth|nyha)\b"
+    r"|\b(?:prior\sto|before)\s(?:the\s)?(?:(?:study|trial)\s)?(?:inclusion|enrol\w*|enroll\w*"
+    r"|screening|randomi[sz]ation|baseline|study\sentry|entry|(?:informed\s)?consent"
+    r"|signing\s(?:the\s)?(?:informed\s)?consent|the\s(?:screening|baseline)\svisit|day\s1"
+    r"|first\sdose|visit\s1|(?:the\s)?date\sof\s(?:the\s)?(?:screening|baseline|inclusion)"
+    r"(?:\svisit)?)\b"
+    r"|\bamerican\sdiabetes\sassociation\b|\b(?:national\s)?multiple\ssclerosis\ssociety\b"
+)
+# A current medication after "treated with" / "on" / "taking" / "receiving" ("Type 2 diabetes
+# treated with basal insulin …") is necessary too; one named elsewhere is not placed.
+_MEDICATION_USE = re.compile(
+    r"\b(?:treated\swith|receiving|taking|using|on)\s(?:(?:a|an|stable|current|ongoing"
+    r"|regular|daily|basal|oral|dose|doses|of)\s)*$"
+)
+_USE_TRIGGERS = re.compile(r"\b(?:treated|receiving|taking|using|on|prescribed)\b")
+_USE_WORD = re.compile(
+    r"\b(?:treated\swith|receiving|taking|using|prescribed|(?<![a-z]ed\s)on)\s(?!(?:the|a|an|his|her|their)\s"
+    r"(?:left|right|basis|day|date|waiting|list)\b)"
+)
+# Concepts whose finder marks them "active" (a current episode by default): the qualifier says
+# what the bullet does, and the evaluator does not take a stale "active" entry as current.
+_CURRENT_EPISODES = frozenset(
+    {"infection", "sepsis", "pneumonia", "urinary-tract-infection"}
+    | {"substance-use-disorder", "alcohol-use-disorder"}
+)
+# States a measurement defines (as the ICD-10-CM titles leave out): a bullet naming one asks
+# for the value ("morbid obesity" is a BMI), not for a diagnosis on the problem list.
+_MEASURED_STATES = frozenset({"obesity", "morbid-obesity"})
 _MALIGNANT_WORDS = (
     *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
     *("leuk", "myeloma", "glioma", "blastoma", "melanoma", "metasta"),
@@ -544,8 +621,10 @@ _MALIGNANT_WORDS = (
 
 
 def _diagnosis_part(normalized: str, text: str) -> Criterion | None:
-    """all-of(the diagnosis, TEXT residue) when the main clause states the diagnosis as the
-    patient's own, plainly; else None."""
+    """all-of(lead parts…, the diagnosis, medication…, TEXT residue) when the main clause states
+    the diagnosis as the patient's own, plainly; else None."""
+    if has_any(normalized, _HARMLESS_WORDS):
+        normalized = _HARMLESS.sub(lambda m: " " * len(m.group(0)), normalized)
     found = _diagnoses(normalized)
     if not found:
         return None
@@ -553,8 +632,12 @@ def _diagnosis_part(normalized: str, text: str) -> Criterion | None:
         return None  # another diagnosis
     first = found[0]
     end = _end_of_main_clause(normalized)
-    if first.end > end or not _LEAD.fullmatch(normalized, 0, first.start):
+    if first.end > end:
         return None
+    lead_read = _lead_parts(normalized[: first.start])
+    if lead_read is None:
+        return None
+    lead, lead_words = lead_read
     after = first.end
     while normalized.startswith(" (", after) or normalized.startswith("(", after):
         close = normalized.find(")", after)
@@ -563,29 +646,126 @@ def _diagnosis_part(normalized: str, text: str) -> Criterion | None:
         after = close + 1
     if not _TAIL.match(normalized, after):
         return None
-    if _DIAGNOSIS_REFUSAL.search(normalized, first.start):
+    if _DIAGNOSIS_REFUSAL.search(normalized, first.start) or _RECENT.search(normalized, after):
+        return None
+    medications = _medications(normalized, after)
+    if medications is None or _reads_more(normalized, found):
         return None
     words = normalized[first.start : first.end]
     part = evolve(first.criterion, source_text=words)
+    if (
+        not medications
+        and _NOTHING_AFTER.match(normalized, first.end)
+        and _PLAIN_LEAD.fullmatch(lead_words)
+    ):
+        if not lead:
+            return evolve(part, source_text=text)
+        return Criterion(
+            Kind.COMBINATION, children=(*lead, part), combination="all-of", source_text=text
+        )
     residue = Criterion(Kind.TEXT, source_text=text)
     return Criterion(
-        Kind.COMBINATION, children=(part, residue), combination="all-of", source_text=text
+        Kind.COMBINATION,
+        children=(*lead, part, *medications, residue),
+        combination="all-of",
+        source_text=text,
     )
 
 
+def _lead_parts(lead: str) -> tuple[list[Criterion], str] | None:
+    """The age and sex parts the finders read in the words before the diagnosis and the other
+    words, or None when they are not a lead."""
+    if "(" in lead:
+        lead = _PAREN_AGE.sub(lambda m: f" age {m['age']} ", lead)
+    matches = _select([m for finder in _LEAD_FINDERS for m in finder(lead)])
+    parts: list[Criterion] = []
+    for match in reversed(matches):
+        if match.kind != "criterion":
+            return None
+        lead = lead[: match.start] + " " + lead[match.end :]
+        if match.criterion not in parts:
+            parts.insert(0, evolve(match.criterion, source_text=_words(match)))
+    if "(" in lead:
+        lead = _PAREN_NOTHING.sub(" ", lead)
+    if " any " in lead:
+        lead = _NOTHING.sub(" ", lead)
+    lead = " ".join(lead.split())
+    lead = f"{lead} " if lead else ""
+    if not _LEAD.fullmatch(lead):
+        return None
+    return parts, lead
+
+
+def _medications(normalized: str, start: int) -> list[Criterion] | None:
+    """The current medications the finder reads after the diagnosis, each placed right after a
+    word of use; None when one is named anywhere else (it may not be necessary) or when a word of
+    use names a drug the finder does not read ("… on metformin therapy"): a necessary part
+    left out."""
+    uses = (
+        [m.end() for m in _USE_WORD.finditer(normalized, start)]
+        if _USE_TRIGGERS.search(normalized, start)
+        else []
+    )
+    parts: list[Criterion] = []
+    for match in find_medications(normalized):
+        criterion = match.criterion
+        placed = match.start >= start and (
+            criterion in parts or _MEDICATION_USE.search(normalized, start, match.start)
+        )
+        if (
+            not placed
+            or match.kind != "criterion"
+            or criterion.negated
+            or criterion.window is not None
+            or criterion.kind not in (Kind.MEDICATION, Kind.COMBINATION)
+        ):
+            return None
+        if criterion not in parts:
+            parts.append(evolve(criterion, source_text=criterion.source_text))
+        uses = [end for end in uses if not end <= match.start <= end + 40]
+    return None if uses else parts
+
+
+# Finders of what else a bullet may make necessary: a lab, score, therapy or procedure read
+# beside the diagnosis would be a part the reading leaves out ("Clinical diagnosis of T2D and
+# HbA1c ≥ 8%"), so the bullet stays text rather than lose it.
+_OTHER_FINDERS = (
+    *(find_labs, find_scales, find_performance_status, find_therapies, find_procedures),
+    *(find_pregnancy, find_stage, find_biomarkers, find_smoking, find_allergies),
+)
+
+
+def _reads_more(normalized: str, diagnoses: list[Match]) -> bool:
+    """Whether a finder reads a criterion anywhere outside the diagnosis."""
+    for finder in _OTHER_FINDERS:
+        for match in finder(normalized):
+            if match.kind == "criterion" and not any(
+                d.start <= match.start and match.end <= d.end for d in diagnoses
+            ):
+                return True
+    return False
+
+
 def _diagnoses(normalized: str) -> list[Match]:
-    """The diagnoses a bullet names: hand-made condition concepts, and ICD-10-CM titles where no
-    hand-made concept reads a word of them; the longest title at each place. A hand-made concept
-    with a qualifier, a negation, a window or a malignancy refuses (an empty list)."""
+    """The diagnoses a bullet names: hand-made condition concepts, the longest at each place,
+    and ICD-10-CM titles where no hand-made concept reads a word of them; the longest title at
+    each place. A hand-made concept with a qualifier (but an acute one's "active"), a negation, a
+    window or a malignancy refuses (an empty list)."""
     conditions = [m for m in find_conditions(normalized) if m.kind == "criterion"]
     for match in conditions:
         criterion = match.criterion
         if (
             criterion.kind is not Kind.CONDITION
-            or criterion.qualifiers
+            or (
+                criterion.qualifiers
+                and not (
+                    criterion.qualifiers == ("active",) and criterion.concept in _CURRENT_EPISODES
+                )
+            )
             or criterion.negated
             or criterion.window is not None
             or criterion.cohort is not None
+            or criterion.concept in _MEASURED_STATES
             or has_any(normalized[match.start : match.end], _MALIGNANT_WORDS)
         ):
             return []

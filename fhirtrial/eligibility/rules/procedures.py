@@ -5,6 +5,17 @@ terminology/procedures.json), windows measured from the date the procedure was p
 The assembly attaches a following "within N weeks …" window; this module reads the windows
 written the other way round: "at least 4 weeks since major surgery" (NOT major surgery within
 the last 4 weeks) and "major surgery ≤ 28 days prior to registration".
+
+A body site the codes cannot tell ("previous cardiac surgery", "prior radiotherapy to the
+chest", "abdominal surgery within one year"): all-of(the procedure, TEXT): no surgery at all
+rules the bullet out, a surgery somewhere leaves it to a reader. Only where words say it was
+done (a past word, a window): "cardiac surgery patients" is the study's own operation. A
+procedure the patient needs or is to have ("requiring surgery", "candidate for surgery",
+"scheduled for surgery") is not one done and is not read.
+
+Implanted cardiac devices ("pacemaker", "implantable cardioverter-defibrillator"): the
+`procedure` kind too, concepts `pacemaker` and `implantable-cardioverter-defibrillator`, met by the
+implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 """
 
 from __future__ import annotations
@@ -33,6 +44,48 @@ _RADIOTHERAPY = (
     r"(?: \((?:rt|xrt)\))?|xrt)"
 )
 _NAME = rf"(?:(?P<surgery>{_SURGERY})|(?P<radio>{_RADIOTHERAPY}))"
+# Body sites a criterion qualifies a surgery or a radiotherapy with; the record's codes do not
+# say the site in a way the concepts read, so the site stays text.
+_SITE_WORD = (
+    r"(?:cardiac|heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary|mediastinal"
+    r"|abdominal|abdomen|upper abdominal|pelvic|pelvis|gastrointestinal|gi|gastric|stomach"
+    r"|bowel|intestinal|colorectal|colonic|colon|rectal|rectum|anal|hepatic|liver|pancreatic"
+    r"|pancreas|biliary|esophageal|oesophageal|bariatric|spine|spinal|lumbar|brain|cranial"
+    r"|whole brain|intracranial|head|neck|head and neck|eyes?|ocular|intraocular|orbital"
+    r"|retinal|cataract|corneal|refractive|ears?|nasal|sinus|dental|oral|periodontal|thyroid"
+    r"|breasts?|prostate|bladder|kidneys?|renal|uterine|uterus|gyn(?:a)?ecolog(?:ic|ical)"
+    r"|ovarian|knees?|hips?|shoulders?|elbows?|wrists?|hands?|foot|feet|ankles?|joints?"
+    r"|orthop(?:a)?edic|vascular|aortic|aorta|carotid|valve|valvular|bone|skin|limbs?"
+    r"|lower limbs?|upper limbs?|arms?|legs?|genital|vaginal|urologic(?:al)?|gallbladder"
+    r"|hernia|ipsilateral (?:breast|chest|lung|thoracic))"
+)
+_SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
+_SITED = (
+    re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
+    re.compile(
+        rf"(?<![\w-]){_NAME} (?:to|on|of|in|at|involving|for) (?:the )?(?:(?:left|right|same) )?"
+        rf"(?P<site>{_SITES})(?: (?:regions?|areas?|fields?))?(?![\w-])"
+    ),
+)
+# Words before a procedure that make it one needed or to come, not one done.
+_NOT_DONE = re.compile(
+    r"\b(?:requir\w*|need\w*|candidates?|scheduled|planned|planning|plan|awaiting|eligible"
+    r"|indicat\w*|undergo|undergoing|will|expected|anticipated|elective|contraindicat\w*"
+    r"|unfit|refus\w*|suitable|amenable|waiting|consider\w*|intend\w*|referr\w*|after|post)\b"
+)
+_PAST = re.compile(
+    r"\b(?:prior|previous|previously|history|had|underwent|undergone|past|former|earlier|ever"
+    r"|s/p|status post)\b"
+)
+_WINDOW_AFTER = re.compile(
+    r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two"
+    r"|three|four|six|twelve)"
+)
+_DEVICES = re.compile(
+    r"(?<![\w-])(?:(?P<pacemaker>(?:permanent |implanted |implantable |cardiac )*pacemakers?"
+    r"(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted |implantable |automatic implantable )"
+    r"(?:cardioverter[- ])?defibrillators?(?: \((?:a?icd)\))?|(?:a?icd) device))(?![\w-])"
+)
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
 # "≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
@@ -55,10 +108,19 @@ _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 
 def find_procedures(text: str) -> list[Match]:
+    found = _devices(text) if has_any(text, ("pacemaker", "defibrillator", "icd")) else []
     if not has_any(text, _TRIGGERS):
-        return []
-    found: list[Match] = []
+        return found
+    for match in (m for pattern in _SITED for m in pattern.finditer(text)):
+        if _not_done(text, match.start()) or not _done_before(text, match):
+            continue
+        leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
+        site = Criterion(Kind.TEXT, source_text=match["site"])
+        criterion = Criterion(Kind.COMBINATION, children=(leaf, site), combination="all-of")
+        found.append(Match(criterion, match.start(), match.end()))
     for match in _PROCEDURE.finditer(text):
+        if _not_done(text, match.start()):
+            continue
         criterion = Criterion(Kind.PROCEDURE, concept=_concept(match))
         end = match.end()
         bound = _BOUND_AFTER.match(text, end)
@@ -85,7 +147,34 @@ def find_procedures(text: str) -> list[Match]:
     return found
 
 
+def _done_before(text: str, match: re.Match[str]) -> bool:
+    """Whether words say the sited procedure was done: a past word before it ("previous cardiac
+    surgery") or a window after it ("abdominal surgery within one year"). Without one, a sited
+    procedure is as often the study's own operation ("cardiac surgery patients")."""
+    before = text[: match.start()]
+    # A list shares its past word: "history of pelvic surgery, cardiac surgery".
+    clause = before[max(before.rfind(c) for c in ";.:(") + 1 :]
+    return _PAST.search(clause) is not None or _WINDOW_AFTER.match(text, match.end()) is not None
+
+
+def _not_done(text: str, start: int) -> bool:
+    before = text[:start]
+    clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :]
+    return _NOT_DONE.search(clause) is not None
+
+
+def _devices(text: str) -> list[Match]:
+    found: list[Match] = []
+    for match in _DEVICES.finditer(text):
+        if _not_done(text, match.start()):
+            continue
+        concept = "pacemaker" if match["pacemaker"] else "implantable-cardioverter-defibrillator"
+        found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
+    return found
+
+
 def _concept(match: re.Match[str]) -> str:
     if match["radio"]:
         return "radiotherapy"
-    return "major-surgery" if match["major"] else "surgery"
+    major = match["major"] or (match.re.groupindex.get("major_site") and match["major_site"])
+    return "major-surgery" if major else "surgery"

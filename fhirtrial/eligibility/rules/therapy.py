@@ -1,10 +1,16 @@
 """Prior therapy by class (RxNorm / ATC), lines of therapy, cell therapy, steroids, vaccines,
-life expectancy."""
+life expectancy.
+
+A single drug of terminology/drug_names.json is a prior therapy where words say it was given
+before ("prior treatment with rituximab", "previously treated with ibrutinib or acalabrutinib",
+"current or prior use of methotrexate": any use up to now).
+"""
 
 from __future__ import annotations
 
 import re
 
+from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     CMP,
@@ -120,6 +126,13 @@ _LIFE_EXPECTANCY = re.compile(
     r"(?P<unit>week|month|year)s?(?: or more)?"
 )
 _UNITS = {"week": "wk", "month": "mo", "year": "a"}
+_DRUG_COURSE = re.compile(
+    r"(?<![\w-])(?:(?:(?:current|concurrent|ongoing) or )?(?:prior|previous)(?: or (?:current"
+    r"|concurrent|ongoing))? (?:treatment|therapy|use|exposure|administration) (?:with|of|to)"
+    r"|previously (?:treated|exposed) (?:with|to)|history of (?:treatment with|use of)"
+    r"|(?:prior|previous) exposure to) (?:an? |any |the )?"
+)
+_DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 
 
 def find_therapies(text: str) -> list[Match]:
@@ -172,6 +185,34 @@ def find_therapies(text: str) -> list[Match]:
         )
     if "life expectancy" in text:
         found.extend(_life_expectancy(text))
+    if "prior" in text or "previous" in text or "history" in text:
+        found.extend(_drug_courses(text))
+    return found
+
+
+def _drug_courses(text: str) -> list[Match]:
+    found: list[Match] = []
+    vocabulary = terminology.terminology()
+    for lead in _DRUG_COURSE.finditer(text):
+        drug = vocabulary.drug_at(text, lead.end())
+        if drug is None:
+            continue
+        concepts, end = [drug[0]], drug[1]
+        while separator := _DRUG_SEPARATOR.match(text, end):
+            item = vocabulary.drug_at(text, separator.end())
+            if item is None:
+                break
+            concepts.append(item[0])
+            end = item[1]
+        leaves = tuple(
+            Criterion(Kind.PRIOR_THERAPY, concept=c, source_text=c) for c in dict.fromkeys(concepts)
+        )
+        criterion = (
+            leaves[0]
+            if len(leaves) == 1
+            else Criterion(Kind.COMBINATION, children=leaves, combination="any-of")
+        )
+        found.append(Match(criterion, lead.start(), end))
     return found
 
 
