@@ -125,6 +125,12 @@ READ = [
         "all-of(sex:male, age:18..45a, text)",
     ),
     ("Healthy women", INCLUSION, "all-of(sex:female, text)"),
+    # The surgery the patients undergo in the study is no record's datum.
+    (
+        "All patients 18 years or older undergoing surgery at Barnes Jewish Hospital",
+        INCLUSION,
+        "all-of(age:>=18a, text)",
+    ),
     (
         "18-25 years; Performance status should be 0-2; Life expectancy should be more than 12 "
         "weeks;",
@@ -180,14 +186,13 @@ STAYS_TEXT = [
         INCLUSION,
     ),
     ("Not older than 65 years and healthy", INCLUSION),
-    # The rest names a clinical state (sepsis, a current drug, a surgery) that all-of(age, text)
-    # would leave out: the head alone is not the form.
+    # The rest names a clinical state (sepsis, a current drug) that all-of(age, text) would
+    # leave out: the head alone is not the form.
     ("Adult patients (aged above 18 years) recently admitted with sepsis", INCLUSION),
     (
         "Female subjects between 18 and 65 years of age currently taking spironolactone for acne",
         INCLUSION,
     ),
-    ("All patients 18 years or older undergoing surgery at Barnes Jewish Hospital", INCLUSION),
     # A pregnancy at the head that is not the state required: a test, a plan, a negation.
     ("Pregnancy test negative", INCLUSION),
     ("Pregnant women in third trimester planned to undergo elective cesarean section", INCLUSION),
