@@ -3,9 +3,9 @@
 Only conversions that hold for every analyte are here (mass, volume, count per volume, pounds
 and kilograms); the molar ↔ mass conversions depend on the analyte and are given per LOINC code
 and per criterion concept (a molar mass, exact). HbA1c in mmol/mol (IFCC) and in % (NGSP) are
-related by the IFCC–NGSP master equation, the one conversion that is not a factor. Anything
-else — an analyte without a known molar mass (triglycerides), a unit not listed — is ``None``:
-the caller answers "unknown", never a guess.
+related by the IFCC–NGSP master equation and Celsius and Fahrenheit by theirs, the two
+conversions that are not a factor. Anything else — an analyte without a known molar mass
+(triglycerides), a unit not listed — is ``None``: the caller answers "unknown", never a guess.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ _FACTORS: dict[str, tuple[str, float]] = {
     # fraction, base %
     "%": ("fraction", 1.0),
     "1": ("fraction", 100.0),
+    "L/L": ("fraction", 100.0),
     # time, base day
     "d": ("time", 1.0),
     "wk": ("time", 7.0),
@@ -80,6 +81,12 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "{beats}/min": ("rate", 1.0),
     # HbA1c in IFCC units (affine to %: `_HBA1C`)
     "mmol/mol": ("ifcc", 1.0),
+    # length (body height), base cm
+    "cm": ("length", 1.0),
+    "m": ("length", 100.0),
+    "mm": ("length", 0.1),
+    "[in_i]": ("length", 2.54),
+    "[ft_i]": ("length", 30.48),
 }
 
 # g/L per mol/L for analytes reported in either (molar mass): creatinine, bilirubin.
@@ -127,7 +134,17 @@ _SPELLINGS = {
     "lb": "[lb_av]",
     "lbs": "[lb_av]",
     "[lb_us]": "[lb_av]",
+    "in": "[in_i]",
+    "[in_us]": "[in_i]",
+    "°C": "Cel",
+    "degC": "Cel",
+    "C": "Cel",
+    "°F": "[degF]",
+    "degF": "[degF]",
+    "F": "[degF]",
 }
+# Temperatures: °F = °C × 9/5 + 32 (no common factor).
+_TEMPERATURES = frozenset({"Cel", "[degF]"})
 
 
 def canonical(unit: str | None) -> str | None:
@@ -154,6 +171,8 @@ def convert(
         return value
     if source is None or target is None:
         return None
+    if source in _TEMPERATURES and target in _TEMPERATURES:
+        return value * 9 / 5 + 32 if target == "[degF]" else (value - 32) * 5 / 9
     a, b = _FACTORS.get(source), _FACTORS.get(target)
     if a is None or b is None:
         return None

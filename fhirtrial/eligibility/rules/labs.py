@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, comparator, has_any
+from fhirtrial.eligibility.rules.base import Match, has_any
 
 _MICRO = "[µμu]"
 _LAB_NAMES: tuple[tuple[str, str], ...] = (
@@ -32,7 +32,11 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"|absolute neutrophils",
     ),
     ("platelets", r"platelets? counts?(?: \(plt\))?|platelets|\bplt\b"),
-    ("hemoglobin", r"ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b|\bhb\b"),
+    (
+        "hemoglobin",
+        r"(?:(?:serum |blood )?ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b"
+        r"|\bhb\b)",
+    ),
     (
         "wbc",
         r"white blood cells?(?: count)? ?(?:\(wbc\))?(?: count)?|\bwbc\b(?: count)?|leukocytes",
@@ -134,13 +138,39 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?:(?:total |current )?body weight|(?<!fetal )(?<!ideal )(?<!birth )\bweight\b"
         r"(?![- ](?:loss|gain|change|stable|fluctuation|for|bearing|based))|weighing)",
     ),
+    # Pulse oximetry or an arterial gas: the two LOINC vital-signs codes.
+    (
+        "oxygen-saturation",
+        r"(?:(?:peripheral |arterial |blood )?(?:oxygen|o2) saturation(?: \((?:spo2|sao2)\))?"
+        r"|\bspo2\b|\bsao2\b)(?:\s*(?:\(|\[)?(?:measured )?by pulse oximetry(?:\)|\])?)?",
+    ),
+    # Body temperature only: an oral, axillary or rectal one is another LOINC code.
+    (
+        "body-temperature",
+        r"(?<!oral )(?<!axillary )(?<!rectal )(?<!tympanic )(?<!core )(?<!skin )(?<!room )"
+        r"(?:body )?temperature",
+    ),
+    ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
+    ("hematocrit", r"ha?ematocrit(?: \(hct\))?|\bhct\b"),
+    ("ferritin", r"(?:serum )?ferritin"),
+    ("bicarbonate", r"(?<!sodium )(?:serum )?bicarbonate(?: \(hco3-?\))?|\bhco3\b"),
+    # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
+    (
+        "prothrombin-time",
+        r"prothrombin time(?: \(pt\))?(?! activity| international| ratio| \(?inr| index)",
+    ),
 )
 # Names of pressures measured elsewhere than the arm (pulmonary artery, intracranial, eye...).
 _OTHER_PRESSURE = re.compile(
     r"(?:pulmonary|intracranial|intra-?ocular|portal|ventricular|venous|wedge|artery|atrial"
     r"|abpm|24-h|ambulatory|mean|orthostatic|postural|\bpa|\brv)\W*(?:\w+\W+){0,2}$"
 )
-_VITALS = frozenset({"systolic-bp", "diastolic-bp", "heart-rate", "body-weight"})
+_VITALS = frozenset(
+    {
+        *("systolic-bp", "diastolic-bp", "heart-rate", "body-weight"),
+        *("oxygen-saturation", "body-temperature", "body-height"),
+    }
+)
 _NAMES = {concept: re.compile(names) for concept, names in _LAB_NAMES}
 # Substrings every match of a lab's names contains (the prefilter before its patterns).
 _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -182,6 +212,13 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "diastolic-bp": ("diastolic", "dbp"),
     "heart-rate": ("heart rate", "pulse rate", "hr"),
     "body-weight": ("weight", "weighing"),
+    "oxygen-saturation": ("saturation", "spo2", "sao2"),
+    "body-temperature": ("temperature",),
+    "body-height": ("height",),
+    "hematocrit": ("matocrit", "hct"),
+    "ferritin": ("ferritin",),
+    "bicarbonate": ("bicarbonate", "hco3"),
+    "prothrombin-time": ("prothrombin",),
 }
 _TRIGGER_WORDS = tuple(
     sorted(
@@ -212,9 +249,24 @@ _CMP_WORDS: dict[str, Comparator] = {
     "greater or equal to": ">=",
     "equal or less than": "<=",
     "less or equal to": "<=",
+    # What normalize() leaves of "equal (to) or greater than" and of a comparator glued to its
+    # number ("greater than100").
+    "equal or >": ">=",
+    "equal to or >": ">=",
+    "equal or <": "<=",
+    "equal to or <": "<=",
+    "equal to or greater than": ">=",
+    "equal to or less than": "<=",
+    "greater than": ">",
+    "less than": "<",
 }
 _CMP = "|".join(re.escape(w) for w in sorted(_CMP_WORDS, key=len, reverse=True))
-_NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+# Thousands separated by a comma, or by a space before a count's unit ("100 000/µL"); a decimal
+# comma; a decimal point (which `_lab` reads as a thousands separator in a count per µL).
+_NUM = (
+    r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?=\s*(?:/|cells|per |platelets))"
+    r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+)
 _MLMIN = (
     r"ml\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*(?:m(?:2|\^2|²)?|sq\.? ?m))?"
     r"|ml per min(?:ute)?(?: per 1\.73 ?m(?:2|\^2|²))?"
@@ -232,6 +284,8 @@ _UNIT_ALTERNATIVES = (
     rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
     rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
+    rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
+    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l"
 )
 
 
@@ -259,8 +313,9 @@ _OR_MORE = re.compile(
 )
 _RANGE = re.compile(
     rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
-    rf"\s*(?:{_unit('u1')})?\s*(?:-|to|and|~|～)\s*(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
-    r"(?:\s*\((?:inclusive|inclusive of limits)\)|,? inclusive)?"
+    rf"\s*(?:{_unit('u1')})?(?:\s*\((?P<lend>inclusive|exclusive)\))?\s*(?:-|to|and|~|～)\s*"
+    rf"(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
+    r"(?:\s*\((?P<hend>inclusive|exclusive|inclusive of limits)\)|,? inclusive)?"
 )
 _BOUNDS = re.compile(
     rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?:{_unit('u1')})?\s*(?P<conj>and/or|and|or|,)\s*"
@@ -304,18 +359,29 @@ class _Read:
 
 # BMI as criteria write it: ranges ("BMI 18-30 kg/m2", "between 18.5 and 25"), two bounds
 # ("BMI <20 or >35 kg/m2", ">=18,5 and <=27,5"), decimal commas, and the unit spelled loosely.
-_BMI_NAME = r"(?:(?:calculated )?body mass index(?: \(bmi\)| \[bmi\])?|(?:calculated )?bmi)"
+_BMI_NAME = (
+    r"(?:(?:calculated )?body ?mass index(?: ?\(bmi\)| ?\[bmi\])?|(?:calculated )?bmi(?![\w-]))"
+)
 _BMI_NUM = r"\d{1,2}(?:[.,]\d{1,2})?(?![\d,.]\d)"
-_BMI_UNIT = r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²))?"
+_BMI_UNIT = (
+    r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²)|\s*kilograms? per (?:square met(?:er|re)"
+    r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?)?"
+)
 _BMI_RANGE = re.compile(
-    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|\s)*\s*"
-    rf"(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*(?P<high>{_BMI_NUM}){_BMI_UNIT}"
-    r"(?:\s*\(inclusive\))?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
+    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|within the range of|within"
+    rf"|\s)*\s*(?P<open>\(\s*)?(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*"
+    rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}(?(open)\s*\))"
+    r"(?:\s*\(inclusive\)|,? inclusive)?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
 )
 _BMI_BOUNDS = re.compile(
-    rf"{_BMI_NAME}\s*(?::|=|of|is|\s)*\s*(?P<cmp1><=|>=|<|>)\s*(?P<n1>{_BMI_NUM}){_BMI_UNIT}"
-    rf"(?:\s*(?P<conj>and|or|,)\s*(?P<cmp2><=|>=|<|>)\s*(?P<n2>{_BMI_NUM}){_BMI_UNIT})?"
+    rf"{_BMI_NAME}\s*(?::|=|of|is|\s)*\s*(?P<cmp1>{_CMP})\s*(?P<n1>{_BMI_NUM}){_BMI_UNIT}"
+    rf"(?:\s*(?P<conj>and|or|,)?\s*(?P<cmp2>{_CMP})\s*(?P<n2>{_BMI_NUM}){_BMI_UNIT})?"
     r"(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
+)
+# "19 < BMI < 30": the name between its bounds.
+_BMI_BETWEEN = re.compile(
+    rf"(?<![\w.,])(?P<low>{_BMI_NUM})\s*(?P<cmp1><=|<)\s*{_BMI_NAME}\s*(?P<cmp2><=|<)\s*"
+    rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}"
 )
 
 
@@ -325,7 +391,7 @@ def _bmi_number(text: str) -> float:
 
 def _bmi(symbol: str, value: float) -> Criterion:
     return Criterion(
-        Kind.LAB, concept="bmi", comparator=comparator(symbol), value=value, unit="kg/m2"
+        Kind.LAB, concept="bmi", comparator=_CMP_WORDS[symbol], value=value, unit="kg/m2"
     )
 
 
@@ -347,15 +413,25 @@ def find_bmi(text: str) -> list[Match]:
             continue
         second = _bmi(match["cmp2"], _bmi_number(match["n2"]))
         # "BMI >18 and <28": both hold (a range); "BMI <20 or >35", "below 20 and above 30"
-        # (no BMI is both): either.
+        # (no BMI is both): either. Without a word between them, only a range is read.
         directions = {(c.comparator or "")[:1]: c.value or 0.0 for c in (first, second)}
         if len(directions) < 2:
             continue
         outward = directions["<"] <= directions[">"]
+        if match["conj"] is None and outward:
+            continue
         code: CombinationCode = "any-of" if match["conj"] == "or" or outward else "all-of"
         both = Criterion(Kind.COMBINATION, children=(first, second), combination=code)
         found.append(Match(both, match.start(), match.end()))
-    return found
+    for match in _BMI_BETWEEN.finditer(text):
+        low, high = _bmi_number(match["low"]), _bmi_number(match["high"])
+        if low < high:
+            above = _bmi(">" if match["cmp1"] == "<" else ">=", low)
+            both = Criterion(
+                Kind.COMBINATION, children=(above, _bmi(match["cmp2"], high)), combination="all-of"
+            )
+            found.append(Match(both, match.start(), match.end()))
+    return [_with_context(text, match) for match in found]
 
 
 _AST_NAMES = (
@@ -424,25 +500,45 @@ def _unit_key(unit: str | None) -> str:
         "beatspermin": "/min",
         "beatsperminute": "/min",
         "beat/min": "/min",
+        "℃": "°c",
+        "º c": "°c",
+        "ºc": "°c",
+        "℉": "°f",
+        "ºf": "°f",
+        "µg/l": "ng/ml",
     }
+    if key.startswith("degree"):
+        return "°f" if key.endswith(("f", "fahrenheit")) else "°c"
+    if key.startswith("centimet"):
+        return "cm"
     return aliases.get(key, key)
+
+
+_POINT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def _number(text: str) -> float:
     if re.fullmatch(r"\d+,\d{1,2}", text):
         return float(text.replace(",", "."))  # a decimal comma ("7,8 mmol/l")
-    return float(text.replace(",", ""))
+    return float(text.replace(",", "").replace(" ", ""))
 
 
 def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | None:
     """Value in the canonical unit of the lab, or None when the unit is missing or unknown."""
     if concept in _COUNTS:
+        if unit == "":
+            return _bare_count(concept, value)
         if unit in _CELLS_PER_UL:
             return round(value / 1000, 6), "10*3/uL"
         if re.fullmatch(r"x10\^?9/l|x10\^?3/(?:µl|mcl|mm3|mm\^3)|k/µl", unit):
             return value, "10*3/uL"
         return None
     if concept == "hemoglobin":
+        # A bare number: g/dL up to 25, g/L from 40 (no haemoglobin lies in both).
+        if unit == "g/dl" or (unit == "" and 3 <= value <= 25):
+            return value, "g/dL"
+        if unit == "" and 40 <= value <= 250:
+            return value / 10, "g/dL"
         if unit == "g/dl":
             return value, "g/dL"
         if unit == "g/l":
@@ -467,7 +563,33 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
     return _canonical_chemistry(concept, value, unit)
 
 
+def _bare_count(concept: str, value: float) -> tuple[float, str] | None:
+    """A count written without its unit, in the one unit its size allows: a platelet count of
+    100 is 100 × 10^9/L and one of 100,000 is per µL; a neutrophil count of 1.5 is 10^9/L and
+    one of 1,500 per µL; a CD4 count is per µL. A size that fits neither stays unread."""
+    if concept == "platelets":
+        if value >= 1000:
+            return round(value / 1000, 6), "10*3/uL"
+        return (value, "10*3/uL") if 10 <= value < 1000 else None
+    if concept == "cd4":
+        return (round(value / 1000, 6), "10*3/uL") if value >= 20 else None
+    if value >= 100:
+        return round(value / 1000, 6), "10*3/uL"
+    return (value, "10*3/uL") if 0.1 <= value < 30 else None
+
+
 def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    if concept == "oxygen-saturation":
+        return (value, "%") if unit in ("%", "") and 50 <= value <= 100 else None
+    if concept == "body-temperature":
+        # A bare number is a Celsius one only where no Fahrenheit body temperature lies.
+        if unit == "°c" or (unit == "" and 30 <= value <= 45):
+            return value, "Cel"
+        return (value, "[degF]") if unit == "°f" else None
+    if concept == "body-height":
+        return {"cm": (value, "cm"), "inch": (value, "[in_i]"), "inches": (value, "[in_i]")}.get(
+            unit
+        )
     if concept in ("systolic-bp", "diastolic-bp"):
         return (value, "mm[Hg]") if unit in ("mmhg", "") else None  # one unit
     if concept == "heart-rate":
@@ -487,6 +609,15 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
         return None
     if concept == "inr":
         return (value, "") if unit == "" else None
+    if concept == "hematocrit":
+        # A volume percentage; a bare number between 10 and 70 can be nothing else.
+        return (value, "%") if unit == "%" or (unit == "" and 10 <= value <= 70) else None
+    if concept == "ferritin":
+        return (value, "ng/mL") if unit == "ng/ml" else None
+    if concept == "bicarbonate":
+        return (value, "mmol/L") if unit in ("mmol/l", "meq/l") else None
+    if concept == "prothrombin-time":
+        return (value, "s") if unit in ("s", "sec", "seconds") else None
     if concept == "bmi":
         return (value, "kg/m2") if unit == "" or unit.startswith("kg/m") else None
     if concept == "qtc":
@@ -521,7 +652,11 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
 
 
 def _lab(concept: str, symbol: str, number: str, unit: str | None) -> Criterion | None:
-    converted = _canonical(concept, _number(number), _unit_key(unit))
+    key = _unit_key(unit)
+    value = _number(number)
+    if concept in _COUNTS and key in _CELLS_PER_UL and _POINT_THOUSANDS.fullmatch(number):
+        value = float(number.replace(".", ""))  # "100.000/µL": no count per µL has decimals
+    converted = _canonical(concept, value, key)
     if converted is None:
         return None
     value, canonical_unit = converted
@@ -572,7 +707,20 @@ def _read_single(concept: str, text: str, pos: int) -> _Read | None:
         if not _agrees(concept, criterion, restated):
             return None
         end = restated.end()
+    if match["unit"] and (gloss := _UNIT_GLOSS.match(text, end)):
+        end = gloss.end()
+    if (said_again := _SAID_AGAIN.match(text, end)) and (
+        (said_again["dir"] in _MORE) == ((criterion.comparator or "")[:1] == ">")
+    ):
+        end = said_again.end()
     return _Read(criterion, end)
+
+
+# A unit spelled out and then abbreviated: "< 150 kilograms (kg)", "> 90 beats/minute (min)".
+_UNIT_GLOSS = re.compile(r"\s*\((?:kg|cm|min|bpm|mmhg|mm hg)\)")
+# "≥ 5.7% or higher": the bound said twice, the same way.
+_MORE = frozenset({"more", "higher", "greater", "above", "over"})
+_SAID_AGAIN = re.compile(r"\s*or (?P<dir>more|higher|greater|above|over|less|lower|below)\b")
 
 
 def _agrees(concept: str, criterion: Criterion, restated: re.Match[str]) -> bool:
@@ -606,8 +754,11 @@ def _read_range(concept: str, text: str, pos: int) -> _Read | None:
     unit = match["u2"] or match["u1"]
     if match["u1"] and match["u2"] and _unit_key(match["u1"]) != _unit_key(match["u2"]):
         return None
-    low = _lab(concept, ">=", match["low"], unit)
-    high = _lab(concept, match["hcmp"] or "<=", match["high"], unit)
+    if match["hcmp"] and match["hend"]:
+        return None
+    low = _lab(concept, ">" if match["lend"] == "exclusive" else ">=", match["low"], unit)
+    high_cmp = "<" if match["hend"] == "exclusive" else match["hcmp"] or "<="
+    high = _lab(concept, high_cmp, match["high"], unit)
     if low is None or high is None or (low.value or 0) >= (high.value or 0):
         return None
     both = Criterion(Kind.COMBINATION, children=(low, high), combination="all-of")
@@ -731,7 +882,11 @@ def _all_of(first: Criterion, second: Criterion) -> Criterion:
 # in an inclusion (the patient meets the bound of their sex) and an exclusion (the patient has
 # the value that excludes their sex). An unknown sex leaves both parts, and so the whole, unknown.
 _SEX_WORD = r"(?P<{}>men|males?|women|females?)(?: (?:patients|subjects|participants))?"
-_FOR_SEX = re.compile(r"\s*,?\s*(?:for|in|among) (?:the )?" + _SEX_WORD.format("sex") + r"\b")
+_FOR_SEX = re.compile(
+    r"\s*,?\s*(?:(?:for|in|among) (?:the )?|(?P<bracket>[(\[])\s*)"
+    + _SEX_WORD.format("sex")
+    + r"\b(?(bracket)\s*[)\]])"
+)
 _SEX_SEPARATOR = re.compile(r"\s*(?:,|;)?\s*(?:and|or)?\s*")
 _RESPECTIVELY = re.compile(
     r"\s*(?:for|in) (?:the )?"
@@ -838,6 +993,51 @@ def _bp_pair(text: str) -> list[Match]:
     return found
 
 
+# The value before the name: "< 50 kg or > 100 kg in weight", "under 20 kg of body weight",
+# "a minimum body weight of 40 kg", "(< 100,000 platelets/µL)".
+_WEIGHT_UNIT = r"(?:kilograms?|kg|lbs?\.?|pounds)"
+_VALUE_BEFORE_NAME = (
+    (
+        "body-weight",
+        re.compile(
+            rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?P<u1>{_WEIGHT_UNIT})?"
+            rf"(?:\s*(?P<conj>and|or)\s*(?P<cmp2>{_CMP})\s*(?P<n2>{_NUM}))?\s*(?P<u2>{_WEIGHT_UNIT})"
+            r"\s*(?:of|in) (?:total )?(?:body )?weight\b"
+        ),
+    ),
+    (
+        "platelets",
+        re.compile(
+            rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*platelets\s*(?P<u2>/\s*(?:{_MICRO}l|mcl|mm3"
+            r"|mm\^3|mm³|microl(?:iter|itre)?))(?![\w/])"
+        ),
+    ),
+)
+_NAME_THEN_OF = re.compile(
+    rf"(?P<cmp1>{_CMP})\s*(?:total )?body weight of\s*(?P<n1>{_NUM})\s*(?P<u2>{_WEIGHT_UNIT})"
+    r"(?![\w/])"
+)
+
+
+def _value_before_name(text: str) -> list[Match]:
+    found = []
+    patterns = [*_VALUE_BEFORE_NAME, ("body-weight", _NAME_THEN_OF)]
+    for concept, pattern in patterns:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            unit = groups["u2"]
+            first = _lab(concept, match["cmp1"], match["n1"], groups.get("u1") or unit)
+            if first is None:
+                continue
+            criterion: Criterion | None = first
+            if groups.get("cmp2"):
+                second = _lab(concept, match["cmp2"], match["n2"], unit)
+                criterion = None if second is None else _both(first, second, match["conj"])
+            if criterion is not None:
+                found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
 # Words naming what a threshold defines, with the measurements that may define it. Qualifiers
 # before them ("uncontrolled", "severe", "adequate") are part of the label.
 _LABEL_QUALIFIERS = (
@@ -907,10 +1107,23 @@ _LABEL_OPENER = (
     r"(?:\s*\(\s*|\s*:\s*|\s*,?\s*(?:(?:as )?(?:defined|evidenced|indicated|determined|shown"
     r"|confirmed) (?:as|by|with)|that is|i\.?e\.?,?)\s*\(?\s*|\s+)(?:(?:an?|the)\s+)?"
 )
-_LABEL_PATTERNS = tuple(
-    (re.compile(rf"(?<![\w-]){_LABEL_QUALIFIERS}(?:{label}){_LABEL_OPENER}$"), concepts)
-    for label, concepts in _LABELS
+# "Anaemia with haemoglobin < 9 g/dL", "obese patients with BMI ≥ 40": a disorder that the value
+# alone defines may also be followed by "with". Not one that takes more than a value (chronic
+# kidney disease with eGFR < 50 is a diagnosis as well).
+_WITH_OPENER = (
+    r"\s+(?:(?:patients|subjects|participants) )?with\s+(?:an?\s+(?:elevated\s+|low\s+|high\s+)?"
+    r"|the\s+)?"
 )
+_MORE_THAN_A_VALUE = (_RENAL, _LIVER, _GLYCAEMIA, _BP)
+
+
+def _label_pattern(label: str, concepts: frozenset[str]) -> re.Pattern[str]:
+    with_ = not (concepts in _MORE_THAN_A_VALUE or concepts & {"lvef", "qtc", "cd4"})
+    opener = f"(?:{_LABEL_OPENER}|{_WITH_OPENER})" if with_ else _LABEL_OPENER
+    return re.compile(rf"(?<![\w-]){_LABEL_QUALIFIERS}(?:{label}){opener}$")
+
+
+_LABEL_PATTERNS = tuple((_label_pattern(label, concepts), concepts) for label, concepts in _LABELS)
 _NEGATED_LABEL = re.compile(
     r"(?:\bno|\bnot|\bwithout|\bnon|\bfree of|history of|\bprior"
     r"|\bprevious|\bpast)\s*$"
@@ -945,16 +1158,101 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
     return labels
 
 
+# How a value was measured, by the measurements it may follow: the method that LOINC code
+# names ("eGFR ≥ 60 by CKD-EPI", "SpO2 < 90% by pulse oximetry on room air") or where the
+# value is read ("on a complete blood count", "per medical records"), all of which the record's
+# result already is. A Cockcroft-Gault "GFR" is a creatinine clearance: not read as an eGFR.
+_HOW = (
+    r"\s*[(\[]?\s*,?\s*(?:(?:as )?(?:calculated |estimated |measured |assessed |determined "
+    r"|judged |evaluated )?(?:by|using|with|per|on|via|according to) (?:the |an? )?)?"
+)
+_CARDIAC_IMAGING = (
+    r"(?:(?:2d |transthoracic )?echocardiogra(?:m|phy)(?: \((?:echo|tte)\))?|echo|tte"
+    r"|(?:multi-?gated|multiple gated) acquisition(?: \(muga\))?(?: scan)?|muga(?: scan)?"
+    r"|cardiac (?:mri|magnetic resonance imaging))"
+)
+_METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+    (
+        frozenset({"egfr-lab"}),
+        re.compile(
+            _HOW + r"(?:(?:ckd-?epi|mdrd"
+            r"|modification of diet in renal disease(?: \(mdrd\))?|chronic kidney disease "
+            r"epidemiology collaboration(?: \(ckd-?epi\))?)(?: (?:study )?(?:equation|formula))?)"
+            r"\s*[)\]]?"
+        ),
+    ),
+    (
+        frozenset({"creatinine-clearance"}),
+        re.compile(
+            _HOW + r"cockc?roft(?:[- ]and[- ]|-| ?& ?)"
+            r"gault(?: (?:equation|formula|method))?\s*[)\]]?"
+        ),
+    ),
+    (
+        frozenset({"lvef"}),
+        re.compile(
+            _HOW + _CARDIAC_IMAGING + rf"(?:(?:,? or |/|,? and/or |, ){_CARDIAC_IMAGING})*"
+            r"\s*[)\]]?"
+        ),
+    ),
+    (
+        frozenset({"oxygen-saturation"}),
+        re.compile(
+            r"(?:\s*[(\[]?\s*,?\s*(?:(?:measured )?by pulse oximetry|(?:at rest )?(?:on|at|in|while"
+            r" breathing(?: in)?|breathing) (?:room|ambient) air)\s*[)\]]?)+"
+        ),
+    ),
+    (
+        frozenset({"anc", "platelets", "hemoglobin", "wbc", "lymphocytes", "hematocrit"}),
+        re.compile(
+            r"\s*[(\[]?\s*(?:(?:on|from|by) (?:an? |the )?(?:baseline |screening )?)?(?:complete"
+            r" blood count|cbc)(?: \(cbc\))?\s*[)\]]?"
+        ),
+    ),
+)
+# "Hemoglobin ≥ 9 g/dL (transfusion allowed)": the value decides, however it was reached.
+_TRANSFUSION_ALLOWED = re.compile(
+    r"\s*[(\[,;]?\s*(?:(?:red (?:blood )?cell |blood )?transfusions? (?:is |are )?(?:allowed"
+    r"|permitted|acceptable)|(?:with or without|regardless of) (?:prior )?transfusions?)"
+    r"\s*[)\]]?"
+)
+_WHERE = re.compile(
+    r"(?:\s*[)\]])?\s*[(\[]?\s*,?\s*(?:based on|per|according to|via|from|as documented in)"
+    r" (?:the )?"
+    r"(?:patient'?s )?(?:medical (?:history|records?)|clinic(?:al)? records?"
+    r"|laboratory (?:tests?|results?)|lab (?:tests?|results?))"
+    r"(?=\s*[)\].,;]|\s+within\b|$)\s*[)\]]?"
+)
+
+
 def _with_context(text: str, match: Match) -> Match:
-    """The match with the words saying when the value was taken."""
+    """The match with the words saying when and how the value was taken."""
     start, end = match.start, match.end
     if before := _CONTEXT_BEFORE.search(text, max(0, start - 20), start):
         start = before.start()
     if after := _CONTEXT_AFTER.match(text, end):
         end = after.end()
+    if end < len(text) and has_any(text[end:], _HOW_TRIGGERS):
+        concepts = _concepts(match.criterion)
+        for measured, method in _METHODS:
+            if concepts <= measured and (how := method.match(text, end)):
+                end = how.end()
+                break
+        if where := _WHERE.match(text, end):
+            end = where.end()
+    if (
+        "transfusion" in text
+        and _concepts(match.criterion) <= _BLOOD
+        and (allowed := _TRANSFUSION_ALLOWED.match(text, end))
+    ):
+        end = allowed.end()
     return Match(match.criterion, start, end)
 
 
+_HOW_TRIGGERS = (
+    *("by ", "using", "with ", "per ", "according", " air", "via ", "from ", "document"),
+    *("based", "blood count", "cbc", "echo", "muga", "mri", "magnetic", "cockcroft", "ckd", "mdrd"),
+)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 
 
@@ -1004,6 +1302,8 @@ def find_labs(text: str) -> list[Match]:
             )
             both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
             measured.append(Match(both, pair.start(), read.end))
+    if ("body-weight" in named or "platelets" in named) and has_any(text, (" of", " in", "/")):
+        measured.extend(_value_before_name(text))
     if (
         "systolic-bp" in named
         or "diastolic-bp" in named

@@ -1,0 +1,255 @@
+"""Labs and vital signs as real studies phrase them: the vital signs EHRs send (oxygen
+saturation, temperature, height) and the labs beside them (haematocrit, ferritin, bicarbonate,
+prothrombin time), how a value was measured ("by CKD-EPI", "by pulse oximetry on room air", "by
+echocardiogram or MUGA scan", "on a complete blood count", "based on medical history"), BMI
+written loosely ("19<BMI<30", "BMI (30 - 40)", "equal or greater than 35"), the value before
+the name ("< 50 kg or > 100 kg in weight"), counts with their thousands written the European way
+("100.000/µL", "1 500/mm³") or with no unit, a bound per sex in brackets, and the disorder a
+value defines introduced by "with" — and records in the units EHRs send meet them, fail them, or
+leave them unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility.compiler import compile_criterion
+from tests.eligibility.ehr_records import LOINC, observation, patient, record, result_of
+from tests.eligibility.signature import signature
+
+PLT = "10*3/uL"
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        # Vital signs and labs the rules did not know.
+        (
+            "Oxygen saturation <90% by pulse oximetry",
+            True,
+            "lab:oxygen-saturation:<90%",
+        ),
+        ("SpO2 ≥ 92% on room air", False, "lab:oxygen-saturation:>=92%"),
+        ("Temperature <38°C", False, "lab:body-temperature:<38Cel"),
+        ("Body temperature ≥ 100.4 °F", True, "lab:body-temperature:>=100.4[degF]"),
+        (
+            "Height < 150 or > 180 cm",
+            True,
+            "any-of(lab:body-height:<150cm, lab:body-height:>180cm)",
+        ),
+        ("Patients with a hematocrit lower than 35%.", True, "lab:hematocrit:<35%"),
+        ("serum ferritin ≥100 ng/mL", False, "lab:ferritin:>=100ng/mL"),
+        ("Bicarbonate ≥ 27 mmol/L", False, "lab:bicarbonate:>=27mmol/L"),
+        ("prothrombin time > 15 seconds", True, "lab:prothrombin-time:>15s"),
+        # Another measurement than the one named: stays text.
+        ("Oral temperature > 38 degrees Celsius", True, None),
+        ("Prothrombin time activity < 40%", True, None),
+        ("Sodium bicarbonate > 20 mmol/L", True, None),
+        # How the value was measured adds nothing a result does not say.
+        ("eGFR ≥ 60 mL/min/1.73m2 by CKD-EPI", False, "lab:egfr-lab:>=60mL/min/{1.73_m2}"),
+        (
+            "Estimated GFR <45 mL/min (as judged by the Chronic Kidney Disease Epidemiology"
+            " Collaboration (CKD-EPI) equation",
+            False,
+            "lab:egfr-lab:<45mL/min/{1.73_m2}",
+        ),
+        (
+            "Creatinine clearance ≥ 60 mL/min (Cockcroft-Gault)",
+            False,
+            "lab:creatinine-clearance:>=60mL/min",
+        ),
+        # A Cockcroft-Gault "GFR" is a creatinine clearance: not read as an eGFR.
+        (
+            "Glomerular filtration rate (GFR) ≤ 50 ml/min (estimated by the Cockcroft and Gault"
+            " formula)",
+            True,
+            None,
+        ),
+        (
+            "Left ventricular ejection fraction ≥ 50% by echocardiogram or MUGA scan",
+            False,
+            "lab:lvef:>=50%",
+        ),
+        (
+            "Platelet count below 50,000 per ul on baseline complete blood count (CBC).",
+            True,
+            f"lab:platelets:<50{PLT}",
+        ),
+        (
+            "Renal insufficiency (Creatinine ≥ 1.5mg /dL) (based on medical history)",
+            True,
+            "lab:creatinine:>=1.5mg/dL",
+        ),
+        (
+            "creatinine value greater than or equal to 1.3 mg/dL (via clinical record within the"
+            " past 6 months)",
+            True,
+            "lab:creatinine:>=1.3mg/dL:w-180,0,enrollment",
+        ),
+        (
+            "Hemoglobin ≥ 9 g/dL (obtained within 14 days before registration)",
+            False,
+            "lab:hemoglobin:>=9g/dL:w-14,0,enrollment",
+        ),
+        ("Hemoglobin ≥ 9 g/dL (transfusion allowed)", False, "lab:hemoglobin:>=9g/dL"),
+        ("Hemoglobin ≥ 9 g/dL without transfusion within 2 weeks", False, None),
+        # BMI and weight written loosely; every bound kept.
+        ("19<BMI<30", False, "all-of(lab:bmi:>19kg/m2, lab:bmi:<30kg/m2)"),
+        ("Body mass index (BMI) >18 <28", False, "all-of(lab:bmi:>18kg/m2, lab:bmi:<28kg/m2)"),
+        ("BMI <20 >35", True, None),
+        ("Body mass index (30 - 40)", False, "all-of(lab:bmi:>=30kg/m2, lab:bmi:<=40kg/m2)"),
+        (
+            "Subjects with BodyMass Index (BMI) within the range of 18.5-35 inclusive",
+            False,
+            "all-of(lab:bmi:>=18.5kg/m2, lab:bmi:<=35kg/m2)",
+        ),
+        (
+            "Body mass index (BMI) of 25-40 kilograms per square meter (kg/m²), inclusive",
+            False,
+            "all-of(lab:bmi:>=25kg/m2, lab:bmi:<=40kg/m2)",
+        ),
+        ("Body mass index (BMI) equal or greater than 35 kg/m2.", False, "lab:bmi:>=35kg/m2"),
+        (
+            "Those who have a body mass index(BMI) of less than 18.5 kg / m2 or greater than 35"
+            " kg / m2 at the screening",
+            True,
+            "any-of(lab:bmi:<18.5kg/m2, lab:bmi:>35kg/m2)",
+        ),
+        (
+            "less than 50kg or over 100kg in weight",
+            True,
+            "any-of(lab:body-weight:<50kg, lab:body-weight:>100kg)",
+        ),
+        (
+            "Subjects weighing between 50kg (inclusive) and 90kg (exclusive)",
+            False,
+            "all-of(lab:body-weight:>=50kg, lab:body-weight:<90kg)",
+        ),
+        ("Have a body weight of <150 kilograms (kg)", False, "lab:body-weight:<150kg"),
+        ("Heart rate > 90 beats/minute (min)", False, "lab:heart-rate:>90/min"),
+        ("HbA1c ≥5.7% or higher", False, "lab:hba1c:>=5.7%"),
+        ("HbA1c ≥ 8% or less", True, None),
+        # Thousands written the European way, or with a space; a glued comparator.
+        ("Platelets ≥ 100.000/µL", False, f"lab:platelets:>=100{PLT}"),
+        ("Neutrophils ≥ 1.500/mm3", False, f"lab:anc:>=1.5{PLT}"),
+        ("Absolute neutrophil count ≥ 1 500/mm³", False, f"lab:anc:>=1.5{PLT}"),
+        (
+            "Haemoglobin equal to or greater than100 g/L at enrolment.",
+            False,
+            "lab:hemoglobin:>=10g/dL",
+        ),
+        # A count or a haemoglobin without its unit, read in the one unit its size allows.
+        (
+            "Patients with coagulopathy with an elevated INR ≥1.5, or platelets <50",
+            True,
+            f"any-of(lab:inr:>=1.5, lab:platelets:<50{PLT})",
+        ),
+        ("Thrombocytopenia (<100,000 platelets/microL)", False, f"lab:platelets:<100{PLT}"),
+        ("ANC < 1000", True, f"lab:anc:<1{PLT}"),
+        ("Hb <8.0", True, "lab:hemoglobin:<8g/dL"),
+        ("WBC < 50", True, None),
+        # A bound per sex, the sex in brackets.
+        (
+            "QTc values >440 ms (men) and >450 ms (women)",
+            True,
+            "any-of(all-of(sex:male, lab:qtc:>440ms), all-of(sex:female, lab:qtc:>450ms))",
+        ),
+        # A disorder the value alone defines, introduced by "with"; not one that is a diagnosis.
+        ("Obese patients with body mass index ≥ 40.", True, "lab:bmi:>=40kg/m2"),
+        ("Verified anaemia with hemoglobin level below 9.0 gr/dl.", True, "lab:hemoglobin:<9g/dL"),
+        (
+            "Chronic kidney disease with a Glomerular Filtration Rate < 50ml/min",
+            True,
+            "all-of(condition:chronic-kidney-disease, lab:egfr-lab:<50mL/min/{1.73_m2})",
+        ),
+    ],
+)
+def test_lab_phrasings_compile_to_the_expected_criterion(text, exclusion, expected):
+    assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+def _quantity(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+
+
+def _result(code: tuple[str, str, str] | str, value: float, unit: str, day: str = "2026-11-20"):
+    return observation(code, day, valueQuantity=_quantity(value, unit))
+
+
+SPO2 = (LOINC, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry")
+TEMPERATURE = (LOINC, "8310-5", "Body temperature")
+HEIGHT = (LOINC, "8302-2", "Body height")
+HEMATOCRIT = (LOINC, "4544-3", "Hematocrit [Volume Fraction] of Blood by Automated count")
+EGFR_CKD_EPI = (
+    LOINC,
+    "88294-4",
+    "Glomerular filtration rate/1.73 sq M.predicted among non-blacks [Volume Rate/Area] in"
+    " Serum, Plasma or Blood by Creatinine-based formula (CKD-EPI)",
+)
+CRCL_CG = (LOINC, "35591-7", "Creatinine renal clearance predicted by Cockcroft-Gault formula")
+PLATELETS = (LOINC, "777-3", "Platelets [#/volume] in Blood by Automated count")
+
+
+def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
+    criterion = compile_criterion(text, exclusion=exclusion)
+    assert criterion is not None
+    return result_of(criterion, record(patient(), *resources))
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "resources", "result"),
+    [
+        # Pulse oximetry as the vital-signs profile sends it.
+        ("Oxygen saturation <90% by pulse oximetry", True, (_result(SPO2, 88, "%"),), "met"),
+        ("Oxygen saturation <90% by pulse oximetry", True, (_result(SPO2, 96, "%"),), "not-met"),
+        ("Oxygen saturation <90% by pulse oximetry", True, (), "unknown"),
+        # Fahrenheit results against a Celsius bound: 100.9 °F = 38.3 °C, 98.6 °F = 37 °C.
+        ("Temperature <38°C", False, (_result(TEMPERATURE, 98.6, "[degF]"),), "met"),
+        ("Temperature <38°C", False, (_result(TEMPERATURE, 100.9, "[degF]"),), "not-met"),
+        ("Temperature <38°C", False, (_result(TEMPERATURE, 37.2, "Cel"),), "met"),
+        # Height in inches against centimetres: 72 in = 182.9 cm, 66 in = 167.6 cm.
+        ("Height < 150 or > 180 cm", True, (_result(HEIGHT, 72, "[in_i]"),), "met"),
+        ("Height < 150 or > 180 cm", True, (_result(HEIGHT, 66, "[in_i]"),), "not-met"),
+        ("Height < 150 or > 180 cm", True, (), "unknown"),
+        # Haematocrit as a fraction (L/L) or a percentage.
+        (
+            "Patients with a hematocrit lower than 35%.",
+            True,
+            (_result(HEMATOCRIT, 0.31, "L/L"),),
+            "met",
+        ),
+        (
+            "Patients with a hematocrit lower than 35%.",
+            True,
+            (_result(HEMATOCRIT, 41, "%"),),
+            "not-met",
+        ),
+        # The eGFR and creatinine clearance codes EHRs send (CKD-EPI, Cockcroft-Gault).
+        (
+            "eGFR ≥ 60 mL/min/1.73m2 by CKD-EPI",
+            False,
+            (_result(EGFR_CKD_EPI, 72, "mL/min/{1.73_m2}"),),
+            "met",
+        ),
+        (
+            "eGFR ≥ 60 mL/min/1.73m2 by CKD-EPI",
+            False,
+            (_result(EGFR_CKD_EPI, 48, "mL/min/{1.73_m2}"),),
+            "not-met",
+        ),
+        # A creatinine clearance is no eGFR: the eGFR stays unknown.
+        ("eGFR ≥ 60 mL/min/1.73m2 by CKD-EPI", False, (_result(CRCL_CG, 72, "mL/min"),), "unknown"),
+        (
+            "Creatinine clearance ≥ 60 mL/min (Cockcroft-Gault)",
+            False,
+            (_result(CRCL_CG, 55, "mL/min"),),
+            "not-met",
+        ),
+        # A platelet count written "100.000/µL" against results per µL and per 10^9/L.
+        ("Platelets ≥ 100.000/µL", False, (_result(PLATELETS, 150000, "/uL"),), "met"),
+        ("Platelets ≥ 100.000/µL", False, (_result(PLATELETS, 85, "10*9/L"),), "not-met"),
+    ],
+)
+def test_records_in_ehr_units_meet_the_new_phrasings(text, exclusion, resources, result):
+    assert _evaluated(text, *resources, exclusion=exclusion) == result
