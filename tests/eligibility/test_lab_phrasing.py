@@ -46,6 +46,12 @@ PLT = "10*3/uL"
         ("Oral temperature > 38 degrees Celsius", True, None),
         ("Prothrombin time activity < 40%", True, None),
         ("Sodium bicarbonate > 20 mmol/L", True, None),
+        ("Total IgG level < 6g/L at Screening.", True, "lab:igg:<6g/L"),
+        ("Hyperuricemic (uric acid >= 5.5 mg/dL)", False, "lab:uric-acid:>=5.5mg/dL"),
+        ("Serum urate > 360 µmol/L", False, "lab:uric-acid:>360umol/L"),
+        ("Natremia > 155 mmol/L", False, "lab:sodium:>155mmol/L"),
+        ("Fasting serum total cholesterol > 260 mg/dL", True, "lab:total-cholesterol:>260mg/dL"),
+        ("Serum TG: >150 mg/dl", False, "lab:triglycerides:>150mg/dL"),
         # How the value was measured adds nothing a result does not say.
         ("eGFR ≥ 60 mL/min/1.73m2 by CKD-EPI", False, "lab:egfr-lab:>=60mL/min/{1.73_m2}"),
         (
@@ -157,6 +163,18 @@ PLT = "10*3/uL"
         ),
         # A disorder the value alone defines, introduced by "with"; not one that is a diagnosis.
         ("Obese patients with body mass index ≥ 40.", True, "lab:bmi:>=40kg/m2"),
+        ("Systemic inflammation (C-reactive protein ≥ 5 mg/dL);", True, "lab:crp:>=5mg/dL"),
+        (
+            "Normal blood pressure <140/90 mmHg",
+            False,
+            "all-of(lab:systolic-bp:<140mm[Hg], lab:diastolic-bp:<90mm[Hg])",
+        ),
+        (
+            "Diagnosed with severe kidney dysfunction (defined by plasma creatinine clearance <30"
+            " mL/min)",
+            False,
+            "lab:creatinine-clearance:<30mL/min",
+        ),
         ("Verified anaemia with hemoglobin level below 9.0 gr/dl.", True, "lab:hemoglobin:<9g/dL"),
         (
             "Chronic kidney disease with a Glomerular Filtration Rate < 50ml/min",
@@ -189,6 +207,7 @@ EGFR_CKD_EPI = (
 )
 CRCL_CG = (LOINC, "35591-7", "Creatinine renal clearance predicted by Cockcroft-Gault formula")
 PLATELETS = (LOINC, "777-3", "Platelets [#/volume] in Blood by Automated count")
+URATE = (LOINC, "3084-1", "Urate [Mass/volume] in Serum or Plasma")
 
 
 def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
@@ -246,6 +265,9 @@ def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
             (_result(CRCL_CG, 55, "mL/min"),),
             "not-met",
         ),
+        # Urate in µmol/L against mg/dL (168.11 g/mol): 7.0 mg/dL = 416 µmol/L.
+        ("Serum urate > 360 µmol/L", False, (_result(URATE, 7.0, "mg/dL"),), "met"),
+        ("Serum urate > 360 µmol/L", False, (_result(URATE, 5.0, "mg/dL"),), "not-met"),
         # A platelet count written "100.000/µL" against results per µL and per 10^9/L.
         ("Platelets ≥ 100.000/µL", False, (_result(PLATELETS, 150000, "/uL"),), "met"),
         ("Platelets ≥ 100.000/µL", False, (_result(PLATELETS, 85, "10*9/L"),), "not-met"),

@@ -103,6 +103,7 @@ _MOLAR_MASS = {
     "13457-7": 386.65,
     "18262-6": 386.65,
     "2085-9": 386.65,  # cholesterol in HDL
+    "3084-1": 168.11,  # urate
 }
 # The same by criterion concept: a result found by its words (a local code) still converts.
 _CONCEPT_MOLAR_MASS = {
@@ -115,6 +116,7 @@ _CONCEPT_MOLAR_MASS = {
     "total-cholesterol": 386.65,
     "ldl-cholesterol": 386.65,
     "hdl-cholesterol": 386.65,
+    "uric-acid": 168.11,
 }
 # HbA1c: NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (IFCC–NGSP master equation).
 _HBA1C_CODES = frozenset({"4548-4", "17856-6", "59261-8"})

@@ -89,8 +89,11 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?! tolerance| load| monitor| solution|-6)(?: concentration)?",
     ),
     ("albumin", r"(?:serum )?albumin(?! ?(?:/|to|creatinine))"),
-    ("potassium", r"(?:serum )?potassium"),
-    ("sodium", r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)"),
+    ("potassium", r"(?:serum )?potassium|(?<![\w-])kala?emia"),
+    (
+        "sodium",
+        r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)|(?<![\w-])natra?emia",
+    ),
     ("calcium", r"(?:serum )?(?:corrected )?calcium(?! channel)"),
     ("magnesium", r"(?:serum )?magnesium(?! oxide| sulfate| sulphate)"),
     ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
@@ -102,7 +105,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
     # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
     ("qtc", r"\bqtc\b(?: interval)?(?! ?f)|corrected qt interval(?: \(qtc\))?(?! ?f)"),
-    ("total-cholesterol", r"(?:serum )?total cholesterol(?: level)?"),
+    ("total-cholesterol", r"(?:fasting )?(?:serum )?total cholesterol(?: level)?"),
     (
         "ldl-cholesterol",
         r"low[- ]density lipoprotein(?: cholesterol)?(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b"
@@ -113,7 +116,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"high[- ]density lipoprotein(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b"
         r"(?: cholesterol)?",
     ),
-    ("triglycerides", r"(?:serum )?triglycerides?"),
+    ("triglycerides", r"(?:fasting )?(?:serum )?(?:triglycerides?|\btg\b)(?: \(tg\))?"),
     ("crp", r"c[- ]reactive protein(?: \(crp\))?|\bcrp\b"),
     (
         "cd4",
@@ -154,6 +157,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("hematocrit", r"ha?ematocrit(?: \(hct\))?|\bhct\b"),
     ("ferritin", r"(?:serum )?ferritin"),
     ("bicarbonate", r"(?<!sodium )(?:serum )?bicarbonate(?: \(hco3-?\))?|\bhco3\b"),
+    ("igg", r"(?:total |serum )*(?:igg|immunoglobulin g)(?: \(igg\))?(?![\w-])"),
+    ("uric-acid", r"(?:serum )?(?:uric acid|urate)(?! lowering| crystal| stone)"),
     # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
     (
         "prothrombin-time",
@@ -194,8 +199,8 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "fasting-glucose": ("fasting", "fpg", "fbg"),
     "glucose": ("glucose",),
     "albumin": ("albumin",),
-    "potassium": ("potassium",),
-    "sodium": ("sodium",),
+    "potassium": ("potassium", "kalemia", "kalaemia"),
+    "sodium": ("sodium", "natremia", "natraemia"),
     "calcium": ("calcium",),
     "magnesium": ("magnesium",),
     "tsh": ("tsh", "thyroid"),
@@ -205,7 +210,9 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "total-cholesterol": ("cholesterol",),
     "ldl-cholesterol": ("ldl", "low density", "low-density"),
     "hdl-cholesterol": ("hdl", "high density", "high-density"),
-    "triglycerides": ("triglycerid",),
+    "triglycerides": ("triglycerid", "tg"),
+    "igg": ("igg", "immunoglobulin g"),
+    "uric-acid": ("uric acid", "urate"),
     "crp": ("reactive protein", "crp"),
     "cd4": ("cd4",),
     "systolic-bp": ("systolic", "sbp"),
@@ -612,6 +619,10 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
     if concept == "hematocrit":
         # A volume percentage; a bare number between 10 and 70 can be nothing else.
         return (value, "%") if unit == "%" or (unit == "" and 10 <= value <= 70) else None
+    if concept == "igg":
+        return {"g/l": (value, "g/L"), "mg/dl": (value, "mg/dL")}.get(unit)
+    if concept == "uric-acid":
+        return {"mg/dl": (value, "mg/dL"), "µmol/l": (value, "umol/L")}.get(unit)
     if concept == "ferritin":
         return (value, "ng/mL") if unit == "ng/ml" else None
     if concept == "bicarbonate":
@@ -1101,10 +1112,13 @@ _LABELS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"lvef"}),
     ),
     (r"hypertriglyceridemia", frozenset({"triglycerides"})),
+    (r"hyperuric(?:a?emia|a?emic)", frozenset({"uric-acid"})),
+    (r"(?:systemic )?inflammation", frozenset({"crp"})),
+    (r"normal blood pressure|normal", _BP),
     (r"hypercholesterola?emia", frozenset({"total-cholesterol", "ldl-cholesterol"})),
 )
 _LABEL_OPENER = (
-    r"(?:\s*\(\s*|\s*:\s*|\s*,?\s*(?:(?:as )?(?:defined|evidenced|indicated|determined|shown"
+    r"(?:\s*\(\s*|\s*:\s*|\s*[,(]?\s*(?:(?:as )?(?:defined|evidenced|indicated|determined|shown"
     r"|confirmed) (?:as|by|with)|that is|i\.?e\.?,?)\s*\(?\s*|\s+)(?:(?:an?|the)\s+)?"
 )
 # "Anaemia with haemoglobin < 9 g/dL", "obese patients with BMI ≥ 40": a disorder that the value
