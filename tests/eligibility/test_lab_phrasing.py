@@ -161,6 +161,28 @@ PLT = "10*3/uL"
             True,
             "any-of(all-of(sex:male, lab:qtc:>440ms), all-of(sex:female, lab:qtc:>450ms))",
         ),
+        # AST/ALT with one bound: both under an upper bound; either over a lower one (what
+        # excludes) unless "and" says both.
+        (
+            "AST/ALT ≤ 3 × ULN (≤ 5 × ULN in case of liver metastases)",
+            False,
+            "any-of(all-of(lab:ast:<=3xULN, lab:alt:<=3xULN), all-of(condition:liver-metastases,"
+            " all-of(lab:ast:<=5xULN, lab:alt:<=5xULN)))",
+        ),
+        ("ALT or AST > 2.5 x ULN", True, "any-of(lab:ast:>2.5xULN, lab:alt:>2.5xULN)"),
+        (
+            "AST/ALT > 3 × ULN (> 5 × ULN with liver metastases)",
+            True,
+            "any-of(all-of(NOT condition:liver-metastases, any-of(lab:ast:>3xULN, lab:alt:>3xULN)),"
+            " any-of(lab:ast:>5xULN, lab:alt:>5xULN))",
+        ),
+        ("AST and ALT > 3 × ULN", True, "all-of(lab:ast:>3xULN, lab:alt:>3xULN)"),
+        (
+            "aspartate aminotransferase (AST) or alanine aminotransferase (ALT) more than twice the"
+            " highest reference value",
+            True,
+            "any-of(lab:ast:>2xULN, lab:alt:>2xULN)",
+        ),
         # A disorder the value alone defines, introduced by "with"; not one that is a diagnosis.
         ("Obese patients with body mass index ≥ 40.", True, "lab:bmi:>=40kg/m2"),
         ("Systemic inflammation (C-reactive protein ≥ 5 mg/dL);", True, "lab:crp:>=5mg/dL"),

@@ -303,7 +303,8 @@ def _unit(name: str) -> str:
 _ULN_WORDS = (
     r"(?:the\s*)?(?:institutional |upper )*(?:upper limits? of (?:the )?(?:institutional )?"
     r"normal(?: range| value| limit)?|upper (?:limit )?normal(?: value| limit)?|upper normal limit"
-    r"|maximum normal value|uln|iuln)(?: \((?:uln|iuln)\))?(?: \(upper limit for normal\))?"
+    r"|maximum normal value|highest reference value|upper (?:limit of (?:the )?)?reference"
+    r" (?:range|value|limit)|uln|iuln)(?: \((?:uln|iuln)\))?(?: \(upper limit for normal\))?"
     r"(?: for the (?:reference )?lab)?"
 )
 _ULN = rf"(?P<uln>(?:x|times)?\s*{_ULN_WORDS})"
@@ -450,8 +451,8 @@ _ALT_NAMES = (
     r"(?: \((?:alt|sgpt|alt or sgpt)\))?"
 )
 _AST_ALT = re.compile(
-    rf"\b(?:{_AST_NAMES}\s*(?:/|and|or|and/or|,)\s*{_ALT_NAMES}"
-    rf"|{_ALT_NAMES}\s*(?:/|and|or|and/or|,)\s*{_AST_NAMES}"
+    rf"\b(?:{_AST_NAMES}\s*(?P<join>/|and/or|and|or|,)\s*{_ALT_NAMES}"
+    rf"|{_ALT_NAMES}\s*(?P<join2>/|and/or|and|or|,)\s*{_AST_NAMES}"
     r"|(?:serum |liver )?transaminases?(?: \((?:ast/alt|alt/ast|sgot/sgpt"
     r"|ast and alt|alt and ast)\))?)(?: levels?)?"
 )
@@ -701,9 +702,19 @@ def _both(first: Criterion, second: Criterion, conjunction: str) -> Criterion | 
     return Criterion(Kind.COMBINATION, children=(first, second), combination=code)
 
 
+# A multiple of the ULN in words: "> twice the upper limit of normal", "< three times the ULN".
+_TIMES = {"twice": 2.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_WORD_ULN = re.compile(
+    rf"(?P<cmp>{_CMP})\s*(?P<times>twice|(?:two|three|four|five) times)\s*{_ULN_WORDS}(?!\w)"
+)
+
+
 def _read_single(concept: str, text: str, pos: int) -> _Read | None:
     match = _SINGLE.match(text, pos)
     if match is None:
+        if words := _WORD_ULN.match(text, pos):
+            multiple = _TIMES[words["times"].split()[0]]
+            return _Read(_uln(concept, words["cmp"], multiple), words.end())
         only = _ULN_ONLY.match(text, pos)
         if only is None:
             return None
@@ -834,10 +845,10 @@ _ALTERNATIVES = (
 
 
 def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
-    """``bound`` (one measurement, or all-of several with one value: "AST and ALT") with the
+    """``bound`` (one measurement, or several with one value: "AST and ALT") with the
     wider value; None unless the comparator and unit agree and the value is wider."""
     if bound.kind is Kind.COMBINATION:
-        if bound.combination != "all-of":
+        if bound.combination not in ("all-of", "any-of"):
             return None
         children = [_widened(child, wider) for child in bound.children]
         if any(child is None for child in children):
@@ -1282,7 +1293,9 @@ def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:
         found.extend(find_bmi(text))
-    numbers = _has_digit(text) or has_any(text, ("uln", "upper limit"))
+    numbers = _has_digit(text) or has_any(
+        text, ("uln", "upper limit", "reference", " times", "twice")
+    )
     if not numbers or not has_any(text, _TRIGGER_WORDS):
         return found
     named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
@@ -1314,7 +1327,12 @@ def find_labs(text: str) -> list[Match]:
                 unit=ast.unit,
                 uln_multiple=ast.uln_multiple,
             )
-            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
+            # "AST/ALT ≤ 3 × ULN": both; "AST/ALT > 3 × ULN", "transaminases > 3 × ULN"
+            # (what excludes, the negation of the first): either — unless "and" says both.
+            join = pair["join"] or pair["join2"]
+            either = (ast.comparator or "")[:1] == ">" and join != "and"
+            code: CombinationCode = "any-of" if either else "all-of"
+            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination=code)
             measured.append(Match(both, pair.start(), read.end))
     if ("body-weight" in named or "platelets" in named) and has_any(text, (" of", " in", "/")):
         measured.extend(_value_before_name(text))
