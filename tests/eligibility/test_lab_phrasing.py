@@ -145,6 +145,10 @@ PLT = "10*3/uL"
             False,
             "lab:hemoglobin:>=10g/dL",
         ),
+        # A word before the name that says what the bound says; against it, no reading.
+        ("Elevated INR > 1.5", True, "lab:inr:>1.5"),
+        ("Low platelet count < 100,000/mm3", True, f"lab:platelets:<100{PLT}"),
+        ("Low platelet count > 100,000/mm3", True, None),
         # A count or a haemoglobin without its unit, read in the one unit its size allows.
         (
             "Patients with coagulopathy with an elevated INR ≥1.5, or platelets <50",

@@ -1250,11 +1250,35 @@ _WHERE = re.compile(
 )
 
 
+# "Elevated INR > 1.5", "increased fasting glucose from 6.1 to 7.0 mmol/L", "low platelet count
+# < 100": the word says what the bound says (a range fits either); against it, no reading.
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:(?P<up>elevated|increased|raised|high)|(?P<down>decreased|reduced|low))\s+$"
+)
+
+
+def _directions(criterion: Criterion) -> set[str]:
+    if criterion.kind is Kind.COMBINATION:
+        return {d for child in criterion.children for d in _directions(child)}
+    return {(criterion.comparator or "")[:1]} if criterion.kind is Kind.LAB else set()
+
+
+def _with_direction_word(text: str, match: Match) -> int:
+    """Where the match starts with a word before it that agrees with its bound."""
+    word = _DIRECTION_BEFORE.search(text, max(0, match.start - 12), match.start)
+    if word is None:
+        return match.start
+    directions = _directions(match.criterion)
+    agrees = directions == {">", "<"} or directions == {">" if word["up"] else "<"}
+    return word.start() if agrees else match.start
+
+
 def _with_context(text: str, match: Match) -> Match:
     """The match with the words saying when and how the value was taken."""
     start, end = match.start, match.end
     if before := _CONTEXT_BEFORE.search(text, max(0, start - 20), start):
         start = before.start()
+    start = _with_direction_word(text, Match(match.criterion, start, end))
     if after := _CONTEXT_AFTER.match(text, end):
         end = after.end()
     if end < len(text) and has_any(text[end:], _HOW_TRIGGERS):
