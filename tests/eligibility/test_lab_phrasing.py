@@ -42,7 +42,11 @@ PLT = "10*3/uL"
         ("serum ferritin ≥100 ng/mL", False, "lab:ferritin:>=100ng/mL"),
         ("Bicarbonate ≥ 27 mmol/L", False, "lab:bicarbonate:>=27mmol/L"),
         ("prothrombin time > 15 seconds", True, "lab:prothrombin-time:>15s"),
-        # Another measurement than the one named: stays text.
+        ("Fever (temperature > 38.0 C)", True, "lab:body-temperature:>38Cel"),
+        ("Hypoxemia (SpO2 < 90% on room air)", True, "lab:oxygen-saturation:<90%"),
+        # Another measurement than the one named, or no measurement at all: stays text.
+        ("Patients who underwent HCT > 30 days prior", True, None),
+        ("Height > 2 cm lesion", True, None),
         ("Oral temperature > 38 degrees Celsius", True, None),
         ("Prothrombin time activity < 40%", True, None),
         ("Sodium bicarbonate > 20 mmol/L", True, None),

@@ -154,7 +154,12 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?:body )?temperature",
     ),
     ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
-    ("hematocrit", r"ha?ematocrit(?: \(hct\))?|\bhct\b"),
+    # "HCT" alone is as often a haematopoietic cell transplant: only with a percentage.
+    (
+        "hematocrit",
+        r"ha?ematocrit(?: \(hct\))?|\bhct\b(?=\s*(?:[:=]|of|is|level|value)?\s*(?:<=|>=|<|>)\s*"
+        r"\d+(?:[.,]\d+)?\s*%)",
+    ),
     ("ferritin", r"(?:serum )?ferritin"),
     ("bicarbonate", r"(?<!sodium )(?:serum )?bicarbonate(?: \(hco3-?\))?|\bhco3\b"),
     ("igg", r"(?:total |serum )*(?:igg|immunoglobulin g)(?: \(igg\))?(?![\w-])"),
@@ -292,7 +297,7 @@ _UNIT_ALTERNATIVES = (
     rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
-    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l"
+    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|c"
 )
 
 
@@ -313,7 +318,11 @@ _LINK = re.compile(
     r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
     r"|count|of|is|are|at screening|at baseline)\b|\s*[:=])*\s*"
 )
-_SINGLE = re.compile(rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')}|(?![\w/]))")
+# A bare number followed by a time unit is a duration ("HCT > 30 days prior"), never a value.
+_NOT_A_DURATION = r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?)\b)"
+_SINGLE = re.compile(
+    rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')}|(?![\w/]){_NOT_A_DURATION})"
+)
 _ULN_ONLY = re.compile(rf"(?P<cmp>{_CMP})\s*{_ULN_WORDS}(?!\w)")
 _OR_MORE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:{_unit('unit')})?\s*or (?P<dir>more|higher|greater|above|over|less"
@@ -515,6 +524,8 @@ def _unit_key(unit: str | None) -> str:
         "ºf": "°f",
         "µg/l": "ng/ml",
     }
+    if key == "c":
+        return "°c"
     if key.startswith("degree"):
         return "°f" if key.endswith(("f", "fahrenheit")) else "°c"
     if key.startswith("centimet"):
@@ -595,9 +606,10 @@ def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str]
             return value, "Cel"
         return (value, "[degF]") if unit == "°f" else None
     if concept == "body-height":
-        return {"cm": (value, "cm"), "inch": (value, "[in_i]"), "inches": (value, "[in_i]")}.get(
-            unit
-        )
+        # A person's height, not a lesion's: 40-250 cm, 16-100 in.
+        if unit == "cm" and 40 <= value <= 250:
+            return value, "cm"
+        return (value, "[in_i]") if unit in ("inch", "inches") and 16 <= value <= 100 else None
     if concept in ("systolic-bp", "diastolic-bp"):
         return (value, "mm[Hg]") if unit in ("mmhg", "") else None  # one unit
     if concept == "heart-rate":
@@ -1123,6 +1135,8 @@ _LABELS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"lvef"}),
     ),
     (r"hypertriglyceridemia", frozenset({"triglycerides"})),
+    (r"fever|pyrexia", frozenset({"body-temperature"})),
+    (r"hypox(?:a?emia|ia)|desaturation", frozenset({"oxygen-saturation"})),
     (r"hyperuric(?:a?emia|a?emic)", frozenset({"uric-acid"})),
     (r"(?:systemic )?inflammation", frozenset({"crp"})),
     (r"normal blood pressure|normal", _BP),
