@@ -76,6 +76,10 @@ PLT = "10*3/uL"
             True,
             None,
         ),
+        ("eGFR (CKD-EPI) ≥ 60 mL/min/1.73 m2", False, "lab:egfr-lab:>=60mL/min/{1.73_m2}"),
+        ("LVEF by echocardiogram ≥ 50%", False, "lab:lvef:>=50%"),
+        ("LVEF (as measured by echocardiogram or MUGA) ≥ 50%", False, "lab:lvef:>=50%"),
+        ("Bicarbonate - Concentration ≥ 27 mmol/L", False, "lab:bicarbonate:>=27mmol/L"),
         (
             "Left ventricular ejection fraction ≥ 50% by echocardiogram or MUGA scan",
             False,

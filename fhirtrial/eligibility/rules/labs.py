@@ -25,6 +25,22 @@ from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, 
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 _MICRO = "[µμu]"
+_CARDIAC_IMAGING = (
+    r"(?:(?:2d |transthoracic )?echocardiogra(?:m|phy)(?: \((?:echo|tte)\))?|echo|tte"
+    r"|(?:multi-?gated|multiple gated) acquisition(?: \(muga\))?(?: scan)?|muga(?: scan)?"
+    r"|cardiac (?:mri|magnetic resonance imaging))"
+)
+_CARDIAC_IMAGINGS = rf"{_CARDIAC_IMAGING}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_IMAGING})*"
+# How an eGFR or an LVEF was measured, between its name and its value ("eGFR (CKD-EPI) ≥ 60",
+# "LVEF by echocardiogram ≥ 50%"): the result's code already says it.
+_EGFR_METHOD = (
+    r"(?:\s*\((?:ckd-?epi|mdrd)(?: equation| formula)?\)|\s*\(?(?:calculated |estimated )?"
+    r"(?:by|using|per) (?:the )?(?:ckd-?epi|mdrd)(?: equation| formula)?\)?)?"
+)
+_LVEF_METHOD = (
+    rf"(?:\s*\(?(?:as )?(?:measured |assessed |determined )?(?:by|on|via) (?:an? )?"
+    rf"{_CARDIAC_IMAGINGS}\)?)?"
+)
 _LAB_NAMES: tuple[tuple[str, str], ...] = (
     (
         "anc",
@@ -63,7 +79,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ),
     (
         "lvef",
-        r"(?:left ventricular |cardiac )?ejection fraction(?: \((?:lvef|ef)\))?|\blvef\b",
+        rf"(?:(?:left ventricular |cardiac )?ejection fraction(?: \((?:lvef|ef)\))?|\blvef\b)"
+        rf"{_LVEF_METHOD}",
     ),
     ("lymphocytes", r"(?:absolute )?lymphocyte count(?: \(alc\))?|\balc\b|lymphocytes"),
     ("inr", r"international normali[sz]ed ratio(?: \(inr\))?|\binr\b"),
@@ -99,8 +116,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
     (
         "egfr-lab",
-        r"(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
-        r"|(?:estimated )?\bgfr\b",
+        rf"(?:(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
+        rf"|(?:estimated )?\bgfr\b){_EGFR_METHOD}",
     ),
     ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
     # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
@@ -316,7 +333,7 @@ _ULN = rf"(?P<uln>(?:x|times)?\s*{_ULN_WORDS})"
 # Words between a lab's name and its value.
 _LINK = re.compile(
     r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
-    r"|count|of|is|are|at screening|at baseline)\b|\s*[:=])*\s*"
+    r"|count|of|is|are|at screening|at baseline)\b|\s*[:=]|\s*\(\s*\)|\s+-(?=\s))*\s*"
 )
 # A bare number followed by a time unit is a duration ("HCT > 30 days prior"), never a value.
 _NOT_A_DURATION = r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?)\b)"
@@ -553,14 +570,10 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
             return value, "10*3/uL"
         return None
     if concept == "hemoglobin":
-        # A bare number: g/dL up to 25, g/L from 40 (no haemoglobin lies in both).
+        # A bare number: g/dL up to 25, g/L from 30 (no haemoglobin lies in both).
         if unit == "g/dl" or (unit == "" and 3 <= value <= 25):
             return value, "g/dL"
-        if unit == "" and 40 <= value <= 250:
-            return value / 10, "g/dL"
-        if unit == "g/dl":
-            return value, "g/dL"
-        if unit == "g/l":
+        if unit == "g/l" or (unit == "" and 30 <= value <= 250):
             return value / 10, "g/dL"
         if unit == "mg/dl":
             return value, "mg/dL"  # as written (protocols sometimes mean g/dL)
@@ -1205,11 +1218,6 @@ _HOW = (
     r"\s*[(\[]?\s*,?\s*(?:(?:as )?(?:calculated |estimated |measured |assessed |determined "
     r"|judged |evaluated )?(?:by|using|with|per|on|via|according to) (?:the |an? )?)?"
 )
-_CARDIAC_IMAGING = (
-    r"(?:(?:2d |transthoracic )?echocardiogra(?:m|phy)(?: \((?:echo|tte)\))?|echo|tte"
-    r"|(?:multi-?gated|multiple gated) acquisition(?: \(muga\))?(?: scan)?|muga(?: scan)?"
-    r"|cardiac (?:mri|magnetic resonance imaging))"
-)
 _METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     (
         frozenset({"egfr-lab"}),
@@ -1229,10 +1237,7 @@ _METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     ),
     (
         frozenset({"lvef"}),
-        re.compile(
-            _HOW + _CARDIAC_IMAGING + rf"(?:(?:,? or |/|,? and/or |, ){_CARDIAC_IMAGING})*"
-            r"\s*[)\]]?"
-        ),
+        re.compile(_HOW + _CARDIAC_IMAGINGS + r"\s*[)\]]?"),
     ),
     (
         frozenset({"oxygen-saturation"}),
