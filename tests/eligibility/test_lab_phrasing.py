@@ -195,6 +195,52 @@ PLT = "10*3/uL"
             True,
             "any-of(lab:ast:>2xULN, lab:alt:>2xULN)",
         ),
+        # Two labs named together before one multiple of the ULN.
+        (
+            "Amylase and lipase ≤ 1.5 × ULN",
+            False,
+            "all-of(lab:amylase:<=1.5xULN, lab:lipase:<=1.5xULN)",
+        ),
+        (
+            "Serum amylase or lipase > 2 × ULN",
+            True,
+            "any-of(lab:amylase:>2xULN, lab:lipase:>2xULN)",
+        ),
+        (
+            "AST(SGOT)/ALT(SGPT) ≤ 3 × institutional ULN",
+            False,
+            "all-of(lab:ast:<=3xULN, lab:alt:<=3xULN)",
+        ),
+        ("Bilirubin, AST and ALT ≤ 2 × ULN", False, None),
+        # Cardiac markers: BNP and NT-proBNP in pg/mL (= ng/L); troponins only as ULN multiples.
+        ("NT-proBNP > 400 pg/mL", True, "lab:nt-probnp:>400pg/mL"),
+        ("B-type natriuretic peptide ≥ 35 ng/L", False, "lab:bnp:>=35pg/mL"),
+        ("Troponin T > 2 × ULN", True, "lab:troponin-t:>2xULN"),
+        ("Troponin I > 0.04 ng/mL", True, None),
+        ("High-sensitivity troponin I > 2 × ULN", True, None),
+        # A wider bound for a subgroup, however it is worded.
+        (
+            "Total bilirubin ≤ 1.5 mg/dL (except patients with Gilbert syndrome, who can have total"
+            " bilirubin < 3.0 mg/dL)",
+            False,
+            "any-of(lab:bilirubin:<=1.5mg/dL, all-of(condition:icd10cm:E80.4,"
+            " lab:bilirubin:<3mg/dL))",
+        ),
+        (
+            "Hemoglobin ≥ 9.0 g/dL (may be transfused to reach this level)",
+            False,
+            "lab:hemoglobin:>=9g/dL",
+        ),
+        (
+            "Measured or calculated creatinine clearance ≥ 45 mL/min",
+            False,
+            "lab:creatinine-clearance:>=45mL/min",
+        ),
+        (
+            "Estimated GFR (eGFR) ≥ 60 mL/min/1.73 m2 using the MDRD equation",
+            False,
+            "lab:egfr-lab:>=60mL/min/{1.73_m2}",
+        ),
         # A disorder the value alone defines, introduced by "with"; not one that is a diagnosis.
         ("Obese patients with body mass index ≥ 40.", True, "lab:bmi:>=40kg/m2"),
         ("Systemic inflammation (C-reactive protein ≥ 5 mg/dL);", True, "lab:crp:>=5mg/dL"),
@@ -242,6 +288,11 @@ EGFR_CKD_EPI = (
 CRCL_CG = (LOINC, "35591-7", "Creatinine renal clearance predicted by Cockcroft-Gault formula")
 PLATELETS = (LOINC, "777-3", "Platelets [#/volume] in Blood by Automated count")
 URATE = (LOINC, "3084-1", "Urate [Mass/volume] in Serum or Plasma")
+NT_PROBNP = (
+    LOINC,
+    "33762-6",
+    "Natriuretic peptide.B prohormone N-Terminal [Mass/volume] in Serum or Plasma",
+)
 
 
 def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
@@ -302,6 +353,9 @@ def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
         # Urate in µmol/L against mg/dL (168.11 g/mol): 7.0 mg/dL = 416 µmol/L.
         ("Serum urate > 360 µmol/L", False, (_result(URATE, 7.0, "mg/dL"),), "met"),
         ("Serum urate > 360 µmol/L", False, (_result(URATE, 5.0, "mg/dL"),), "not-met"),
+        # NT-proBNP sent in ng/L (= pg/mL).
+        ("NT-proBNP > 400 pg/mL", True, (_result(NT_PROBNP, 950, "ng/L"),), "met"),
+        ("NT-proBNP > 400 pg/mL", True, (_result(NT_PROBNP, 120, "ng/L"),), "not-met"),
         # A platelet count written "100.000/µL" against results per µL and per 10^9/L.
         ("Platelets ≥ 100.000/µL", False, (_result(PLATELETS, 150000, "/uL"),), "met"),
         ("Platelets ≥ 100.000/µL", False, (_result(PLATELETS, 85, "10*9/L"),), "not-met"),

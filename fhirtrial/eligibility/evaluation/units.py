@@ -20,6 +20,8 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "ug/dL": ("mass/vol", 1e-5),
     "ug/L": ("mass/vol", 1e-6),
     "ng/mL": ("mass/vol", 1e-6),
+    "ng/L": ("mass/vol", 1e-9),
+    "pg/mL": ("mass/vol", 1e-9),
     # molar concentration, base mol/L
     "mol/L": ("mol/vol", 1.0),
     "mmol/L": ("mol/vol", 1e-3),

@@ -18,6 +18,7 @@ the first measurement it introduces, which the compiler then merges with it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -59,7 +60,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ),
     (
         "creatinine-clearance",
-        r"(?:measured |calculated |estimated )?(?:plasma )?creat(?:inine|ine) clearance"
+        r"(?:(?:measured|calculated|estimated)(?: or (?:measured|calculated|estimated))? )?"
+        r"(?:plasma )?creat(?:inine|ine) clearance"
         r"(?: \[crcl\]| \(crcl\))?(?: \(cockc?roft[- ]and[- ]gault\)| \(cockc?roft-gault\)"
         r"| \(cockc?roft ?& ?gault\))?|(?:calculated |estimated )?\bcrcl\b"
         r"(?: \(cockc?roft(?: ?& ?| and |-)gault\))?",
@@ -117,7 +119,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     (
         "egfr-lab",
         rf"(?:(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
-        rf"|(?:estimated )?\bgfr\b){_EGFR_METHOD}",
+        rf"|(?:estimated )?\bgfr\b(?: \(e?gfr\))?){_EGFR_METHOD}",
     ),
     ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
     # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
@@ -181,6 +183,21 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("bicarbonate", r"(?<!sodium )(?:serum )?bicarbonate(?: \(hco3-?\))?|\bhco3\b"),
     ("igg", r"(?:total |serum )*(?:igg|immunoglobulin g)(?: \(igg\))?(?![\w-])"),
     ("uric-acid", r"(?:serum )?(?:uric acid|urate)(?! lowering| crystal| stone)"),
+    # Troponins only as multiples of the ULN: an absolute bound belongs to one assay.
+    (
+        "troponin-i",
+        r"(?<!sensitivity )(?<!hs-)(?<!hs )(?:cardiac )?troponin[- ]?i\b(?: \(c?tni\))?|\bc?tni\b",
+    ),
+    (
+        "troponin-t",
+        r"(?<!sensitivity )(?<!hs-)(?<!hs )(?:cardiac )?troponin[- ]?t\b(?: \(c?tnt\))?|\bc?tnt\b",
+    ),
+    (
+        "nt-probnp",
+        r"n[- ]?terminal pro[- ]?(?:b[- ]type|brain) natriuretic peptide(?: \(nt-?pro-?bnp\))?"
+        r"|\bnt-?pro-?bnp\b",
+    ),
+    ("bnp", r"(?<!pro)(?<!pro-)(?:b[- ]type|brain) natriuretic peptide(?: \(bnp\))?|\bbnp\b"),
     # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
     (
         "prothrombin-time",
@@ -234,6 +251,10 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "hdl-cholesterol": ("hdl", "high density", "high-density"),
     "triglycerides": ("triglycerid", "tg"),
     "igg": ("igg", "immunoglobulin g"),
+    "troponin-i": ("troponin", "tni"),
+    "troponin-t": ("troponin", "tnt"),
+    "nt-probnp": ("probnp", "natriuretic"),
+    "bnp": ("bnp", "natriuretic"),
     "uric-acid": ("uric acid", "urate"),
     "crp": ("reactive protein", "crp"),
     "cd4": ("cd4",),
@@ -314,7 +335,7 @@ _UNIT_ALTERNATIVES = (
     rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
-    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|c"
+    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l|c"
 )
 
 
@@ -470,11 +491,11 @@ def find_bmi(text: str) -> list[Match]:
 
 _AST_NAMES = (
     r"(?:aspartate (?:amino ?transferase|transaminase)|ast|sgot|asat)"
-    r"(?: \((?:ast|sgot|ast or sgot)\))?"
+    r"(?: ?\((?:ast|sgot|ast or sgot)\))?"
 )
 _ALT_NAMES = (
     r"(?:alanine (?:amino ?transferase|transaminase)|alt|sgpt|alat)"
-    r"(?: \((?:alt|sgpt|alt or sgpt)\))?"
+    r"(?: ?\((?:alt|sgpt|alt or sgpt)\))?"
 )
 _AST_ALT = re.compile(
     rf"\b(?:{_AST_NAMES}\s*(?P<join>/|and/or|and|or|,)\s*{_ALT_NAMES}"
@@ -649,6 +670,8 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
         return {"g/l": (value, "g/L"), "mg/dl": (value, "mg/dL")}.get(unit)
     if concept == "uric-acid":
         return {"mg/dl": (value, "mg/dL"), "µmol/l": (value, "umol/L")}.get(unit)
+    if concept in ("bnp", "nt-probnp"):
+        return (value, "pg/mL") if unit in ("pg/ml", "ng/l") else None
     if concept == "ferritin":
         return (value, "ng/mL") if unit == "ng/ml" else None
     if concept == "bicarbonate":
@@ -866,6 +889,15 @@ _ALTERNATIVES = (
         r"\s*(?(open)\))"
     ),
     re.compile(rf"\s*\(\s*{_WHO}{_SUBGROUP}\s*,?\s*{_ALT_VALUE}\s*\)"),
+    # "(except patients with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)"
+    re.compile(
+        rf"\s*(?:(?P<open>\(\s*)|,\s*)(?:except|unless|but) (?:in |for )?(?:patients|subjects"
+        rf"|participants|those|individuals) with {_SUBGROUP}\s*,?\s*(?:(?:who|which) (?:can |may "
+        r"|must |should )?(?:have )?|in which case |where |:\s*)?(?:an? )?"
+        r"(?:(?:total |serum |direct )*(?:bilirubin|ast|alt|transaminases?)(?: levels?)?"
+        r" (?:of |is |must be |should be )?)?"
+        rf"{_ALT_VALUE}\s*(?(open)\))"
+    ),
 )
 
 
@@ -881,7 +913,7 @@ def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
         return replace(bound, children=tuple(c for c in children if c is not None))
     if (
         bound.kind is not Kind.LAB
-        or bound.comparator != wider.comparator
+        or (bound.comparator or "")[:1] != (wider.comparator or "")[:1]
         or bound.uln_multiple != wider.uln_multiple
         or bound.unit != wider.unit
         or bound.value is None
@@ -889,7 +921,7 @@ def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
         or wider.value <= bound.value
     ):
         return None
-    return replace(bound, value=wider.value)
+    return replace(bound, comparator=wider.comparator, value=wider.value)
 
 
 def _with_alternative(text: str, match: Match) -> Match | None:
@@ -1257,7 +1289,9 @@ _METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
 # "Hemoglobin ≥ 9 g/dL (transfusion allowed)": the value decides, however it was reached.
 _TRANSFUSION_ALLOWED = re.compile(
     r"\s*[(\[,;]?\s*(?:(?:red (?:blood )?cell |blood )?transfusions? (?:is |are )?(?:allowed"
-    r"|permitted|acceptable)|(?:with or without|regardless of) (?:prior )?transfusions?)"
+    r"|permitted|acceptable)|(?:with or without|regardless of) (?:prior )?transfusions?"
+    r"|(?:patients )?may be transfused"
+    r"(?: to (?:reach|achieve|meet) this (?:level|value|threshold))?)"
     r"\s*[)\]]?"
 )
 _WHERE = re.compile(
@@ -1309,7 +1343,7 @@ def _with_context(text: str, match: Match) -> Match:
         if where := _WHERE.match(text, end):
             end = where.end()
     if (
-        "transfusion" in text
+        "transfus" in text
         and _concepts(match.criterion) <= _BLOOD
         and (allowed := _TRANSFUSION_ALLOWED.match(text, end))
     ):
@@ -1332,6 +1366,39 @@ def _has_digit(text: str) -> bool:
     return not text.isascii() and any(char.isdigit() for char in text)
 
 
+_JOINED = re.compile(r"\s*(?P<join>/|and/or|and|or|,)\s*(?:serum )?")
+
+
+def _pair(first: Criterion, second: Criterion, join: str | None) -> Criterion:
+    """Two measurements with one bound ("AST/ALT ≤ 3 × ULN"): an upper bound holds for both;
+    a lower one ("AST/ALT > 3 × ULN", "transaminases > 3 × ULN": what excludes, the negation
+    of the first) for either — unless "and" says both."""
+    either = (first.comparator or "")[:1] == ">" and join != "and"
+    code: CombinationCode = "any-of" if either else "all-of"
+    return Criterion(Kind.COMBINATION, children=(first, second), combination=code)
+
+
+def _named_together(text: str, names: list[tuple[int, int, str]]) -> list[Match]:
+    """Two labs named side by side before one multiple of the ULN ("amylase and lipase ≤ 1.5 ×
+    ULN"); only a ULN multiple, which means the same for any two labs."""
+    found = []
+    for (start, end, first), (next_start, next_end, second) in itertools.pairwise(names):
+        joined = _JOINED.match(text, end)
+        if first == second or {first, second} == {"ast", "alt"} or joined is None:
+            continue
+        read = _read_value(second, text, next_end)
+        if (
+            joined.end() != next_start
+            or read is None
+            or read.criterion.kind is not Kind.LAB
+            or not read.criterion.uln_multiple
+        ):
+            continue
+        both = _pair(replace(read.criterion, concept=first), read.criterion, joined["join"])
+        found.append(Match(both, start, read.end))
+    return found
+
+
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:
@@ -1344,18 +1411,22 @@ def find_labs(text: str) -> list[Match]:
     named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
     measured: list[Match] = []
     sexed = has_any(text, ("men", "male"))
+    names: list[tuple[int, int, str]] = []
     for concept in named:
         for name in _NAMES[concept].finditer(text):
             if concept in _BP and _OTHER_PRESSURE.search(
                 text, max(0, name.start() - 40), name.start()
             ):
                 continue
+            names.append((name.start(), name.end(), concept))
             # The longer reading first: a label before the name takes the first one's criterion.
             if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
                 measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
             read = _read_value(concept, text, name.end())
             if read is not None:
                 measured.append(Match(read.criterion, name.start(), read.end))
+    if len(names) > 1 and ("uln" in text or "upper" in text):
+        measured.extend(_named_together(text, sorted(names)))
     if ("ast" in named and "alt" in named) or "transaminase" in text:
         for pair in _AST_ALT.finditer(text):
             read = _read_value("ast", text, pair.end())
@@ -1370,12 +1441,7 @@ def find_labs(text: str) -> list[Match]:
                 unit=ast.unit,
                 uln_multiple=ast.uln_multiple,
             )
-            # "AST/ALT ≤ 3 × ULN": both; "AST/ALT > 3 × ULN", "transaminases > 3 × ULN"
-            # (what excludes, the negation of the first): either — unless "and" says both.
-            join = pair["join"] or pair["join2"]
-            either = (ast.comparator or "")[:1] == ">" and join != "and"
-            code: CombinationCode = "any-of" if either else "all-of"
-            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination=code)
+            both = _pair(ast, alt, pair["join"] or pair["join2"])
             measured.append(Match(both, pair.start(), read.end))
     if ("body-weight" in named or "platelets" in named) and has_any(text, (" of", " in", "/")):
         measured.extend(_value_before_name(text))
