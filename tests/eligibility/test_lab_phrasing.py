@@ -157,6 +157,17 @@ PLT = "10*3/uL"
         ("Elevated INR > 1.5", True, "lab:inr:>1.5"),
         ("Low platelet count < 100,000/mm3", True, f"lab:platelets:<100{PLT}"),
         ("Low platelet count > 100,000/mm3", True, None),
+        # Units as protocols type them.
+        ("Platelets ≥ 100 G/L", False, f"lab:platelets:>=100{PLT}"),
+        ("Neutrophils ≥ 1.5 x 10E9/L", False, f"lab:anc:>=1.5{PLT}"),
+        ("WBC ≥ 3 x 10(9)/L", False, f"lab:wbc:>=3{PLT}"),
+        ("Platelets ≥ 100 x 10³/µL", False, f"lab:platelets:>=100{PLT}"),
+        ("Creatinine ≤ 133 micromol/L", False, "lab:creatinine:<=133umol/L"),
+        ("ALT ≤ 2.5-fold ULN", False, "lab:alt:<=2.5xULN"),
+        ("eGFR ≥ 60 mL/min per 1.73 m2", False, "lab:egfr-lab:>=60mL/min/{1.73_m2}"),
+        ("Creatinine clearance > 50 ml/mn", False, "lab:creatinine-clearance:>50mL/min"),
+        ("Calcium (corrected) ≤ 12 mg/dL", False, "lab:calcium:<=12mg/dL"),
+        ("Hb ≥ 6.2 mmol/L", False, "lab:hemoglobin:>=6.2mmol/L"),
         # A count or a haemoglobin without its unit, read in the one unit its size allows.
         (
             "Patients with coagulopathy with an elevated INR ≥1.5, or platelets <50",
@@ -288,6 +299,7 @@ EGFR_CKD_EPI = (
 CRCL_CG = (LOINC, "35591-7", "Creatinine renal clearance predicted by Cockcroft-Gault formula")
 PLATELETS = (LOINC, "777-3", "Platelets [#/volume] in Blood by Automated count")
 URATE = (LOINC, "3084-1", "Urate [Mass/volume] in Serum or Plasma")
+HEMOGLOBIN = (LOINC, "718-7", "Hemoglobin [Mass/volume] in Blood")
 NT_PROBNP = (
     LOINC,
     "33762-6",
@@ -353,6 +365,9 @@ def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
         # Urate in µmol/L against mg/dL (168.11 g/mol): 7.0 mg/dL = 416 µmol/L.
         ("Serum urate > 360 µmol/L", False, (_result(URATE, 7.0, "mg/dL"),), "met"),
         ("Serum urate > 360 µmol/L", False, (_result(URATE, 5.0, "mg/dL"),), "not-met"),
+        # Haemoglobin in mmol/L (Dutch laboratories) against g/dL: 9 g/dL = 5.6 mmol/L.
+        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 9.0, "g/dL"),), "not-met"),
+        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 11.0, "g/dL"),), "met"),
         # NT-proBNP sent in ng/L (= pg/mL).
         ("NT-proBNP > 400 pg/mL", True, (_result(NT_PROBNP, 950, "ng/L"),), "met"),
         ("NT-proBNP > 400 pg/mL", True, (_result(NT_PROBNP, 120, "ng/L"),), "not-met"),

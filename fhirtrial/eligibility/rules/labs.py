@@ -113,7 +113,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         "sodium",
         r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)|(?<![\w-])natra?emia",
     ),
-    ("calcium", r"(?:serum )?(?:corrected )?calcium(?! channel)"),
+    ("calcium", r"(?:serum )?(?:corrected )?calcium(?: \(corrected\))?(?! channel)"),
     ("magnesium", r"(?:serum )?magnesium(?! oxide| sulfate| sulphate)"),
     ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
     (
@@ -318,19 +318,21 @@ _NUM = (
     r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 )
 _MLMIN = (
-    r"ml\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*(?:m(?:2|\^2|²)?|sq\.? ?m))?"
+    r"ml\s*/\s*m(?:in(?:ute)?|n)(?:\s*(?:/|per)\s*1[.,]73\s*(?:m(?:2|\^2|²)?|sq\.? ?m))?"
     r"|ml per min(?:ute)?(?: per 1\.73 ?m(?:2|\^2|²))?"
     r"|milliliters per minute(?: per 1\.73 (?:meters squared|square meters?)"
     r"(?: of body surface area)?)?(?: \(ml/min/1\.73 ?m(?:2|\^2|²)\))?|ml min"
 )
+# "10^9", "10E9", "10*9", "10(9)", "10³": a power of ten as protocols type it.
+_POWER = r"(?:\^|e|\*{1,2}|\()?\s*"
 _UNIT_ALTERNATIVES = (
-    rf"x\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*\^?\s*3\s*/\s*(?:{_MICRO}l|mcl|mm3"
-    rf"|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
+    rf"x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
+    rf"|mcl|mm3|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
     rf"|cells\s*/\s*(?:mm3|mm\^3|mm³|{_MICRO}l|mcl)"
     rf"|/\s*(?:mcl|{_MICRO}l|microl(?:iter|itre)?|mm3|mm\^3|mm\(3\)|mm³|l)|/\s*㎕|㎕"
     rf"|per\s+(?:{_MICRO}l|mm3|mm³|microl(?:iter|itre)?)"
     rf"|g\s*/\s*dl|gm\s*/\s*dl|gr\s*/\s*dl|gm?\s*%|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l"
-    rf"|{_MICRO}mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
+    rf"|(?:{_MICRO}|micro)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
     rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
     rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
@@ -350,7 +352,7 @@ _ULN_WORDS = (
     r" (?:range|value|limit)|uln|iuln)(?: \((?:uln|iuln)\))?(?: \(upper limit for normal\))?"
     r"(?: for the (?:reference )?lab)?"
 )
-_ULN = rf"(?P<uln>(?:x|times)?\s*{_ULN_WORDS})"
+_ULN = rf"(?P<uln>(?:x|times|-?\s*fold)?\s*{_ULN_WORDS})"
 # Words between a lab's name and its value.
 _LINK = re.compile(
     r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
@@ -523,6 +525,9 @@ _UMOL_L_PER_MG_DL = {"creatinine": 88.40, "bilirubin": 17.10}
 _LB = 0.45359237  # kg per pound (avoirdupois), exact
 
 
+_POWER_KEY = re.compile(r"10(?:e|\*\*?|\(|\^)?([39³])\)?")
+
+
 def _unit_key(unit: str | None) -> str:
     """A unit as written, in one spelling: no spaces, micro sign, common aliases."""
     if not unit:
@@ -534,6 +539,9 @@ def _unit_key(unit: str | None) -> str:
     if key.startswith("cells/"):
         key = key[5:]
     key = re.sub(r"(?<=[/k])ul$", "µl", key)
+    key = _POWER_KEY.sub(lambda m: f"10^{'3' if m[1] in '3³' else '9'}", key)
+    if key.startswith("ml/mn"):
+        key = "ml/min" + key[5:]
     aliases = {
         "gm/dl": "g/dl",
         "gr/dl": "g/dl",
@@ -544,6 +552,7 @@ def _unit_key(unit: str | None) -> str:
         "x109/L": "x10^9/l",
         "10^3/µl": "x10^3/µl",
         "umol/l": "µmol/l",
+        "micromol/l": "µmol/l",
         "uiu/ml": "µiu/ml",
         "kilograms": "kg",
         "kilogram": "kg",
@@ -587,7 +596,7 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
             return _bare_count(concept, value)
         if unit in _CELLS_PER_UL:
             return round(value / 1000, 6), "10*3/uL"
-        if re.fullmatch(r"x10\^?9/l|x10\^?3/(?:µl|mcl|mm3|mm\^3)|k/µl", unit):
+        if re.fullmatch(r"x10\^?9/l|x10\^?3/(?:µl|mcl|mm3|mm\^3)|k/µl|g/l", unit):
             return value, "10*3/uL"
         return None
     if concept == "hemoglobin":
@@ -598,6 +607,8 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
             return value / 10, "g/dL"
         if unit == "mg/dl":
             return value, "mg/dL"  # as written (protocols sometimes mean g/dL)
+        if unit == "mmol/l":
+            return value, "mmol/L"  # as Dutch laboratories report it
         return None
     if concept in _UMOL_L_PER_MG_DL:
         if unit == "mg/dl":
