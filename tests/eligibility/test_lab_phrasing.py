@@ -44,7 +44,20 @@ PLT = "10*3/uL"
         ("prothrombin time > 15 seconds", True, "lab:prothrombin-time:>15s"),
         ("Fever (temperature > 38.0 C)", True, "lab:body-temperature:>38Cel"),
         ("Hypoxemia (SpO2 < 90% on room air)", True, "lab:oxygen-saturation:<90%"),
+        (
+            "Respiratory rate > 20 breaths/min or partial pressure of carbon dioxide (CO2) < 32"
+            " mmHg",
+            False,
+            "any-of(lab:respiratory-rate:>20/min, lab:paco2:<32mm[Hg])",
+        ),
+        (
+            "Partial pressure of arterial carbon dioxide (PaCO2) ≤ 45 mmHg;",
+            False,
+            "lab:paco2:<=45mm[Hg]",
+        ),
+        ("PaO2 < 8 kPa", True, "lab:pao2:<8kPa"),
         # Another measurement than the one named, or no measurement at all: stays text.
+        ("PaO2/FiO2 < 200 mmHg", True, None),
         ("Patients who underwent HCT > 30 days prior", True, None),
         ("Height > 2 cm lesion", True, None),
         ("Oral temperature > 38 degrees Celsius", True, None),
@@ -300,6 +313,7 @@ CRCL_CG = (LOINC, "35591-7", "Creatinine renal clearance predicted by Cockcroft-
 PLATELETS = (LOINC, "777-3", "Platelets [#/volume] in Blood by Automated count")
 URATE = (LOINC, "3084-1", "Urate [Mass/volume] in Serum or Plasma")
 HEMOGLOBIN = (LOINC, "718-7", "Hemoglobin [Mass/volume] in Blood")
+PAO2 = (LOINC, "2703-7", "Oxygen [Partial pressure] in Arterial blood")
 NT_PROBNP = (
     LOINC,
     "33762-6",
@@ -368,6 +382,9 @@ def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
         # Haemoglobin in mmol/L (Dutch laboratories) against g/dL: 9 g/dL = 5.6 mmol/L.
         ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 9.0, "g/dL"),), "not-met"),
         ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 11.0, "g/dL"),), "met"),
+        # PaO2 in kPa against mmHg results (1 kPa = 7.5 mmHg): 55 mmHg = 7.3 kPa.
+        ("PaO2 < 8 kPa", True, (_result(PAO2, 55, "mm[Hg]"),), "met"),
+        ("PaO2 < 8 kPa", True, (_result(PAO2, 85, "mm[Hg]"),), "not-met"),
         # NT-proBNP sent in ng/L (= pg/mL).
         ("NT-proBNP > 400 pg/mL", True, (_result(NT_PROBNP, 950, "ng/L"),), "met"),
         ("NT-proBNP > 400 pg/mL", True, (_result(NT_PROBNP, 120, "ng/L"),), "not-met"),

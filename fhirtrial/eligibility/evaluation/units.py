@@ -78,9 +78,11 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "[lb_av]": ("mass", 453592.37),
     # blood pressure, base mm[Hg]
     "mm[Hg]": ("pressure", 1.0),
+    "kPa": ("pressure", 7.50062),
     # rates (heart rate), base /min
     "/min": ("rate", 1.0),
     "{beats}/min": ("rate", 1.0),
+    "{breaths}/min": ("rate", 1.0),
     # HbA1c in IFCC units (affine to %: `_HBA1C`)
     "mmol/mol": ("ifcc", 1.0),
     # length (body height), base cm

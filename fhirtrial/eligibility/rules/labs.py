@@ -198,6 +198,19 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"|\bnt-?pro-?bnp\b",
     ),
     ("bnp", r"(?<!pro)(?<!pro-)(?:b[- ]type|brain) natriuretic peptide(?: \(bnp\))?|\bbnp\b"),
+    ("respiratory-rate", r"(?:respiratory|respiration|breathing) rate(?: \(rr\))?"),
+    # Arterial gases (the ratio to FiO2 is another measurement).
+    (
+        "paco2",
+        r"(?:partial pressure of (?:arterial )?carbon dioxide(?: in arterial blood)?"
+        r"|arterial (?:carbon dioxide|co2) (?:partial pressure|tension))(?: \((?:pa)?co2\))?"
+        r"|\bpaco2\b",
+    ),
+    (
+        "pao2",
+        r"(?:(?:partial pressure of (?:arterial )?oxygen(?: in arterial blood)?|arterial oxygen"
+        r" (?:partial pressure|tension))(?: \(pao2\))?|\bpao2\b)(?!\s*(?:/|:|to|-)\s*fio2)",
+    ),
     # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
     (
         "prothrombin-time",
@@ -212,7 +225,8 @@ _OTHER_PRESSURE = re.compile(
 _VITALS = frozenset(
     {
         *("systolic-bp", "diastolic-bp", "heart-rate", "body-weight"),
-        *("oxygen-saturation", "body-temperature", "body-height"),
+        *("oxygen-saturation", "body-temperature", "body-height", "respiratory-rate"),
+        *("paco2", "pao2"),
     }
 )
 _NAMES = {concept: re.compile(names) for concept, names in _LAB_NAMES}
@@ -251,6 +265,14 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "hdl-cholesterol": ("hdl", "high density", "high-density"),
     "triglycerides": ("triglycerid", "tg"),
     "igg": ("igg", "immunoglobulin g"),
+    "respiratory-rate": ("respiratory rate", "respiration rate", "breathing rate"),
+    "paco2": ("paco2", "carbon dioxide", "co2 "),
+    "pao2": (
+        "pao2",
+        "partial pressure of oxygen",
+        "partial pressure of arterial oxygen",
+        "oxygen ",
+    ),
     "troponin-i": ("troponin", "tni"),
     "troponin-t": ("troponin", "tnt"),
     "nt-probnp": ("probnp", "natriuretic"),
@@ -334,7 +356,8 @@ _UNIT_ALTERNATIVES = (
     rf"|g\s*/\s*dl|gm\s*/\s*dl|gr\s*/\s*dl|gm?\s*%|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l"
     rf"|(?:{_MICRO}|micro)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
     rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
-    rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
+    rf"|{_MICRO}iu/ml|mm\s*hg|kpa|beats?\s*(?:/|per)\s*min(?:ute)?|bpm"
+    rf"|breaths?\s*(?:/|per)\s*min(?:ute)?|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
     rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l|c"
@@ -564,6 +587,11 @@ def _unit_key(unit: str | None) -> str:
         "beatspermin": "/min",
         "beatsperminute": "/min",
         "beat/min": "/min",
+        "breaths/min": "/min",
+        "breaths/minute": "/min",
+        "breathspermin": "/min",
+        "breathsperminute": "/min",
+        "breath/min": "/min",
         "℃": "°c",
         "º c": "°c",
         "ºc": "°c",
@@ -643,6 +671,10 @@ def _bare_count(concept: str, value: float) -> tuple[float, str] | None:
 
 
 def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    if concept == "respiratory-rate":
+        return (value, "/min") if unit == "/min" else None
+    if concept in ("paco2", "pao2"):
+        return {"mmhg": (value, "mm[Hg]"), "kpa": (value, "kPa")}.get(unit)
     if concept == "oxygen-saturation":
         return (value, "%") if unit in ("%", "") and 50 <= value <= 100 else None
     if concept == "body-temperature":
