@@ -120,6 +120,8 @@ PLT = "10*3/uL"
             "lab:hemoglobin:>=9g/dL:w-14,0,enrollment",
         ),
         ("Hemoglobin ≥ 9 g/dL (transfusion allowed)", False, "lab:hemoglobin:>=9g/dL"),
+        ("Temperature on admission < 30 °C", False, "lab:body-temperature:<30Cel"),
+        ("SBP > 145 mmHg at most recent clinic visit", False, "lab:systolic-bp:>145mm[Hg]"),
         ("Hemoglobin ≥ 9 g/dL without transfusion within 2 weeks", False, None),
         # BMI and weight written loosely; every bound kept.
         ("19<BMI<30", False, "all-of(lab:bmi:>19kg/m2, lab:bmi:<30kg/m2)"),
@@ -379,9 +381,11 @@ def _evaluated(text: str, *resources: dict, exclusion: bool = True) -> str:
         # Urate in µmol/L against mg/dL (168.11 g/mol): 7.0 mg/dL = 416 µmol/L.
         ("Serum urate > 360 µmol/L", False, (_result(URATE, 7.0, "mg/dL"),), "met"),
         ("Serum urate > 360 µmol/L", False, (_result(URATE, 5.0, "mg/dL"),), "not-met"),
-        # Haemoglobin in mmol/L (Dutch laboratories) against g/dL: 9 g/dL = 5.6 mmol/L.
-        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 9.0, "g/dL"),), "not-met"),
-        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 11.0, "g/dL"),), "met"),
+        # Haemoglobin in mmol/L (Dutch laboratories) meets results in mmol/L; against g/dL no
+        # conversion is taken for granted.
+        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 7.1, "mmol/L"),), "met"),
+        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 5.4, "mmol/L"),), "not-met"),
+        ("Hb ≥ 6.2 mmol/L", False, (_result(HEMOGLOBIN, 11.0, "g/dL"),), "unknown"),
         # PaO2 in kPa against mmHg results (1 kPa = 7.5 mmHg): 55 mmHg = 7.3 kPa.
         ("PaO2 < 8 kPa", True, (_result(PAO2, 55, "mm[Hg]"),), "met"),
         ("PaO2 < 8 kPa", True, (_result(PAO2, 85, "mm[Hg]"),), "not-met"),

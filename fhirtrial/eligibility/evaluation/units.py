@@ -108,7 +108,6 @@ _MOLAR_MASS = {
     "18262-6": 386.65,
     "2085-9": 386.65,  # cholesterol in HDL
     "3084-1": 168.11,  # urate
-    "718-7": 16114.5,  # haemoglobin, per monomer (how mmol/L results are reported)
 }
 # The same by criterion concept: a result found by its words (a local code) still converts.
 _CONCEPT_MOLAR_MASS = {
@@ -122,7 +121,6 @@ _CONCEPT_MOLAR_MASS = {
     "ldl-cholesterol": 386.65,
     "hdl-cholesterol": 386.65,
     "uric-acid": 168.11,
-    "hemoglobin": 16114.5,
 }
 # HbA1c: NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (IFCC–NGSP master equation).
 _HBA1C_CODES = frozenset({"4548-4", "17856-6", "59261-8"})

@@ -379,7 +379,8 @@ _ULN = rf"(?P<uln>(?:x|times|-?\s*fold)?\s*{_ULN_WORDS})"
 # Words between a lab's name and its value.
 _LINK = re.compile(
     r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
-    r"|count|of|is|are|at screening|at baseline)\b|\s*[:=]|\s*\(\s*\)|\s+-(?=\s))*\s*"
+    r"|count|of|is|are|at screening|at baseline|(?:on|at) admission)\b|\s*[:=]|\s*\(\s*\)"
+    r"|\s+-(?=\s))*\s*"
 )
 # A bare number followed by a time unit is a duration ("HCT > 30 days prior"), never a value.
 _NOT_A_DURATION = r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?)\b)"
@@ -413,7 +414,9 @@ _CONTEXT_BEFORE = re.compile(
 _CONTEXT_AFTER = re.compile(
     r"\s*\(?\s*(?:(?:at|during|on) (?:the )?(?:time of )?(?:the )?(?:screening|baseline"
     r"|enrol?ment|inclusion|randomi[sz]ation|admission|visit 1|day 1)(?: visits?| phase"
-    r"| period)?|at rest|while seated|in (?:a )?sitting position)\s*\)?"
+    r"| period)?|at rest|while seated|in (?:a )?sitting position"
+    # "at most recent visit" as normalize() leaves it ("at most" is a comparator elsewhere)
+    r"|(?:at (?:the )?(?:last|latest)|<= recent) (?:clinic |office |study )?visit)\s*\)?"
 )
 # A pair of pressures ("BP > 140/90 mmHg", "systolic/diastolic blood pressure < 140/90").
 _BP_NAME = (
