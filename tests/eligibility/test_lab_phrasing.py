@@ -56,6 +56,7 @@ PLT = "10*3/uL"
             "lab:paco2:<=45mm[Hg]",
         ),
         ("PaO2 < 8 kPa", True, "lab:pao2:<8kPa"),
+        ("Hypoxemia (PaO2 < 60 mmHg)", True, "lab:pao2:<60mm[Hg]"),
         # Another measurement than the one named, or no measurement at all: stays text.
         ("PaO2/FiO2 < 200 mmHg", True, None),
         ("Patients who underwent HCT > 30 days prior", True, None),

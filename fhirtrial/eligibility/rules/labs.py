@@ -1227,7 +1227,7 @@ _LABELS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (r"hypertriglyceridemia", frozenset({"triglycerides"})),
     (r"fever|pyrexia", frozenset({"body-temperature"})),
-    (r"hypox(?:a?emia|ia)|desaturation", frozenset({"oxygen-saturation"})),
+    (r"hypox(?:a?emia|ia)|desaturation", frozenset({"oxygen-saturation", "pao2"})),
     (r"hyperuric(?:a?emia|a?emic)", frozenset({"uric-acid"})),
     (r"(?:systemic )?inflammation", frozenset({"crp"})),
     (r"normal blood pressure|normal", _BP),
