@@ -3,9 +3,9 @@
 Only conversions that hold for every analyte are here (mass, volume, count per volume, pounds
 and kilograms); the molar ↔ mass conversions depend on the analyte and are given per LOINC code
 and per criterion concept (a molar mass, exact). HbA1c in mmol/mol (IFCC) and in % (NGSP) are
-related by the IFCC–NGSP master equation, the one conversion that is not a factor. Anything
-else — an analyte without a known molar mass (triglycerides), a unit not listed — is ``None``:
-the caller answers "unknown", never a guess.
+related by the IFCC–NGSP master equation and Celsius and Fahrenheit by theirs, the two
+conversions that are not a factor. Anything else — an analyte without a known molar mass
+(triglycerides), a unit not listed — is ``None``: the caller answers "unknown", never a guess.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "ug/dL": ("mass/vol", 1e-5),
     "ug/L": ("mass/vol", 1e-6),
     "ng/mL": ("mass/vol", 1e-6),
+    "ng/L": ("mass/vol", 1e-9),
+    "pg/mL": ("mass/vol", 1e-9),
     # molar concentration, base mol/L
     "mol/L": ("mol/vol", 1.0),
     "mmol/L": ("mol/vol", 1e-3),
@@ -58,6 +60,7 @@ _FACTORS: dict[str, tuple[str, float]] = {
     # fraction, base %
     "%": ("fraction", 1.0),
     "1": ("fraction", 100.0),
+    "L/L": ("fraction", 100.0),
     # time, base day
     "d": ("time", 1.0),
     "wk": ("time", 7.0),
@@ -75,11 +78,19 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "[lb_av]": ("mass", 453592.37),
     # blood pressure, base mm[Hg]
     "mm[Hg]": ("pressure", 1.0),
+    "kPa": ("pressure", 7.50062),
     # rates (heart rate), base /min
     "/min": ("rate", 1.0),
     "{beats}/min": ("rate", 1.0),
+    "{breaths}/min": ("rate", 1.0),
     # HbA1c in IFCC units (affine to %: `_HBA1C`)
     "mmol/mol": ("ifcc", 1.0),
+    # length (body height), base cm
+    "cm": ("length", 1.0),
+    "m": ("length", 100.0),
+    "mm": ("length", 0.1),
+    "[in_i]": ("length", 2.54),
+    "[ft_i]": ("length", 30.48),
 }
 
 # g/L per mol/L for analytes reported in either (molar mass): creatinine, bilirubin.
@@ -96,6 +107,7 @@ _MOLAR_MASS = {
     "13457-7": 386.65,
     "18262-6": 386.65,
     "2085-9": 386.65,  # cholesterol in HDL
+    "3084-1": 168.11,  # urate
 }
 # The same by criterion concept: a result found by its words (a local code) still converts.
 _CONCEPT_MOLAR_MASS = {
@@ -108,6 +120,7 @@ _CONCEPT_MOLAR_MASS = {
     "total-cholesterol": 386.65,
     "ldl-cholesterol": 386.65,
     "hdl-cholesterol": 386.65,
+    "uric-acid": 168.11,
 }
 # HbA1c: NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (IFCC–NGSP master equation).
 _HBA1C_CODES = frozenset({"4548-4", "17856-6", "59261-8"})
@@ -127,7 +140,17 @@ _SPELLINGS = {
     "lb": "[lb_av]",
     "lbs": "[lb_av]",
     "[lb_us]": "[lb_av]",
+    "in": "[in_i]",
+    "[in_us]": "[in_i]",
+    "°C": "Cel",
+    "degC": "Cel",
+    "C": "Cel",
+    "°F": "[degF]",
+    "degF": "[degF]",
+    "F": "[degF]",
 }
+# Temperatures: °F = °C × 9/5 + 32 (no common factor).
+_TEMPERATURES = frozenset({"Cel", "[degF]"})
 
 
 def canonical(unit: str | None) -> str | None:
@@ -154,6 +177,8 @@ def convert(
         return value
     if source is None or target is None:
         return None
+    if source in _TEMPERATURES and target in _TEMPERATURES:
+        return value * 9 / 5 + 32 if target == "[degF]" else (value - 32) * 5 / 9
     a, b = _FACTORS.get(source), _FACTORS.get(target)
     if a is None or b is None:
         return None

@@ -18,13 +18,30 @@ the first measurement it introduces, which the compiler then merges with it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, comparator, has_any
+from fhirtrial.eligibility.rules.base import Match, has_any
 
 _MICRO = "[µμu]"
+_CARDIAC_IMAGING = (
+    r"(?:(?:2d |transthoracic )?echocardiogra(?:m|phy)(?: \((?:echo|tte)\))?|echo|tte"
+    r"|(?:multi-?gated|multiple gated) acquisition(?: \(muga\))?(?: scan)?|muga(?: scan)?"
+    r"|cardiac (?:mri|magnetic resonance imaging))"
+)
+_CARDIAC_IMAGINGS = rf"{_CARDIAC_IMAGING}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_IMAGING})*"
+# How an eGFR or an LVEF was measured, between its name and its value ("eGFR (CKD-EPI) ≥ 60",
+# "LVEF by echocardiogram ≥ 50%"): the result's code already says it.
+_EGFR_METHOD = (
+    r"(?:\s*\((?:ckd-?epi|mdrd)(?: equation| formula)?\)|\s*\(?(?:calculated |estimated )?"
+    r"(?:by|using|per) (?:the )?(?:ckd-?epi|mdrd)(?: equation| formula)?\)?)?"
+)
+_LVEF_METHOD = (
+    rf"(?:\s*\(?(?:as )?(?:measured |assessed |determined )?(?:by|on|via) (?:an? )?"
+    rf"{_CARDIAC_IMAGINGS}\)?)?"
+)
 _LAB_NAMES: tuple[tuple[str, str], ...] = (
     (
         "anc",
@@ -32,14 +49,19 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"|absolute neutrophils",
     ),
     ("platelets", r"platelets? counts?(?: \(plt\))?|platelets|\bplt\b"),
-    ("hemoglobin", r"ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b|\bhb\b"),
+    (
+        "hemoglobin",
+        r"(?:(?:serum |blood )?ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b"
+        r"|\bhb\b)",
+    ),
     (
         "wbc",
         r"white blood cells?(?: count)? ?(?:\(wbc\))?(?: count)?|\bwbc\b(?: count)?|leukocytes",
     ),
     (
         "creatinine-clearance",
-        r"(?:measured |calculated |estimated )?(?:plasma )?creat(?:inine|ine) clearance"
+        r"(?:(?:measured|calculated|estimated)(?: or (?:measured|calculated|estimated))? )?"
+        r"(?:plasma )?creat(?:inine|ine) clearance"
         r"(?: \[crcl\]| \(crcl\))?(?: \(cockc?roft[- ]and[- ]gault\)| \(cockc?roft-gault\)"
         r"| \(cockc?roft ?& ?gault\))?|(?:calculated |estimated )?\bcrcl\b"
         r"(?: \(cockc?roft(?: ?& ?| and |-)gault\))?",
@@ -59,7 +81,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ),
     (
         "lvef",
-        r"(?:left ventricular |cardiac )?ejection fraction(?: \((?:lvef|ef)\))?|\blvef\b",
+        rf"(?:(?:left ventricular |cardiac )?ejection fraction(?: \((?:lvef|ef)\))?|\blvef\b)"
+        rf"{_LVEF_METHOD}",
     ),
     ("lymphocytes", r"(?:absolute )?lymphocyte count(?: \(alc\))?|\balc\b|lymphocytes"),
     ("inr", r"international normali[sz]ed ratio(?: \(inr\))?|\binr\b"),
@@ -85,20 +108,23 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?! tolerance| load| monitor| solution|-6)(?: concentration)?",
     ),
     ("albumin", r"(?:serum )?albumin(?! ?(?:/|to|creatinine))"),
-    ("potassium", r"(?:serum )?potassium"),
-    ("sodium", r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)"),
-    ("calcium", r"(?:serum )?(?:corrected )?calcium(?! channel)"),
+    ("potassium", r"(?:serum )?potassium|(?<![\w-])kala?emia"),
+    (
+        "sodium",
+        r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)|(?<![\w-])natra?emia",
+    ),
+    ("calcium", r"(?:serum )?(?:corrected )?calcium(?: \(corrected\))?(?! channel)"),
     ("magnesium", r"(?:serum )?magnesium(?! oxide| sulfate| sulphate)"),
     ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
     (
         "egfr-lab",
-        r"(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
-        r"|(?:estimated )?\bgfr\b",
+        rf"(?:(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
+        rf"|(?:estimated )?\bgfr\b(?: \(e?gfr\))?){_EGFR_METHOD}",
     ),
     ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
     # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
     ("qtc", r"\bqtc\b(?: interval)?(?! ?f)|corrected qt interval(?: \(qtc\))?(?! ?f)"),
-    ("total-cholesterol", r"(?:serum )?total cholesterol(?: level)?"),
+    ("total-cholesterol", r"(?:fasting )?(?:serum )?total cholesterol(?: level)?"),
     (
         "ldl-cholesterol",
         r"low[- ]density lipoprotein(?: cholesterol)?(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b"
@@ -109,7 +135,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"high[- ]density lipoprotein(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b"
         r"(?: cholesterol)?",
     ),
-    ("triglycerides", r"(?:serum )?triglycerides?"),
+    ("triglycerides", r"(?:fasting )?(?:serum )?(?:triglycerides?|\btg\b)(?: \(tg\))?"),
     ("crp", r"c[- ]reactive protein(?: \(crp\))?|\bcrp\b"),
     (
         "cd4",
@@ -134,13 +160,75 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?:(?:total |current )?body weight|(?<!fetal )(?<!ideal )(?<!birth )\bweight\b"
         r"(?![- ](?:loss|gain|change|stable|fluctuation|for|bearing|based))|weighing)",
     ),
+    # Pulse oximetry or an arterial gas: the two LOINC vital-signs codes.
+    (
+        "oxygen-saturation",
+        r"(?:(?:peripheral |arterial |blood )?(?:oxygen|o2) saturation(?: \((?:spo2|sao2)\))?"
+        r"|\bspo2\b|\bsao2\b)(?:\s*(?:\(|\[)?(?:measured )?by pulse oximetry(?:\)|\])?)?",
+    ),
+    # Body temperature only: an oral, axillary or rectal one is another LOINC code.
+    (
+        "body-temperature",
+        r"(?<!oral )(?<!axillary )(?<!rectal )(?<!tympanic )(?<!core )(?<!skin )(?<!room )"
+        r"(?:body )?temperature",
+    ),
+    ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
+    # "HCT" alone is as often a haematopoietic cell transplant: only with a percentage.
+    (
+        "hematocrit",
+        r"ha?ematocrit(?: \(hct\))?|\bhct\b(?=\s*(?:[:=]|of|is|level|value)?\s*(?:<=|>=|<|>)\s*"
+        r"\d+(?:[.,]\d+)?\s*%)",
+    ),
+    ("ferritin", r"(?:serum )?ferritin"),
+    ("bicarbonate", r"(?<!sodium )(?:serum )?bicarbonate(?: \(hco3-?\))?|\bhco3\b"),
+    ("igg", r"(?:total |serum )*(?:igg|immunoglobulin g)(?: \(igg\))?(?![\w-])"),
+    ("uric-acid", r"(?:serum )?(?:uric acid|urate)(?! lowering| crystal| stone)"),
+    # Troponins only as multiples of the ULN: an absolute bound belongs to one assay.
+    (
+        "troponin-i",
+        r"(?<!sensitivity )(?<!hs-)(?<!hs )(?:cardiac )?troponin[- ]?i\b(?: \(c?tni\))?|\bc?tni\b",
+    ),
+    (
+        "troponin-t",
+        r"(?<!sensitivity )(?<!hs-)(?<!hs )(?:cardiac )?troponin[- ]?t\b(?: \(c?tnt\))?|\bc?tnt\b",
+    ),
+    (
+        "nt-probnp",
+        r"n[- ]?terminal pro[- ]?(?:b[- ]type|brain) natriuretic peptide(?: \(nt-?pro-?bnp\))?"
+        r"|\bnt-?pro-?bnp\b",
+    ),
+    ("bnp", r"(?<!pro)(?<!pro-)(?:b[- ]type|brain) natriuretic peptide(?: \(bnp\))?|\bbnp\b"),
+    ("respiratory-rate", r"(?:respiratory|respiration|breathing) rate(?: \(rr\))?"),
+    # Arterial gases (the ratio to FiO2 is another measurement).
+    (
+        "paco2",
+        r"(?:partial pressure of (?:arterial )?carbon dioxide(?: in arterial blood)?"
+        r"|arterial (?:carbon dioxide|co2) (?:partial pressure|tension))(?: \((?:pa)?co2\))?"
+        r"|\bpaco2\b",
+    ),
+    (
+        "pao2",
+        r"(?:(?:partial pressure of (?:arterial )?oxygen(?: in arterial blood)?|arterial oxygen"
+        r" (?:partial pressure|tension))(?: \(pao2\))?|\bpao2\b)(?!\s*(?:/|:|to|-)\s*fio2)",
+    ),
+    # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
+    (
+        "prothrombin-time",
+        r"prothrombin time(?: \(pt\))?(?! activity| international| ratio| \(?inr| index)",
+    ),
 )
 # Names of pressures measured elsewhere than the arm (pulmonary artery, intracranial, eye...).
 _OTHER_PRESSURE = re.compile(
     r"(?:pulmonary|intracranial|intra-?ocular|portal|ventricular|venous|wedge|artery|atrial"
     r"|abpm|24-h|ambulatory|mean|orthostatic|postural|\bpa|\brv)\W*(?:\w+\W+){0,2}$"
 )
-_VITALS = frozenset({"systolic-bp", "diastolic-bp", "heart-rate", "body-weight"})
+_VITALS = frozenset(
+    {
+        *("systolic-bp", "diastolic-bp", "heart-rate", "body-weight"),
+        *("oxygen-saturation", "body-temperature", "body-height", "respiratory-rate"),
+        *("paco2", "pao2"),
+    }
+)
 _NAMES = {concept: re.compile(names) for concept, names in _LAB_NAMES}
 # Substrings every match of a lab's names contains (the prefilter before its patterns).
 _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -164,8 +252,8 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "fasting-glucose": ("fasting", "fpg", "fbg"),
     "glucose": ("glucose",),
     "albumin": ("albumin",),
-    "potassium": ("potassium",),
-    "sodium": ("sodium",),
+    "potassium": ("potassium", "kalemia", "kalaemia"),
+    "sodium": ("sodium", "natremia", "natraemia"),
     "calcium": ("calcium",),
     "magnesium": ("magnesium",),
     "tsh": ("tsh", "thyroid"),
@@ -175,13 +263,34 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "total-cholesterol": ("cholesterol",),
     "ldl-cholesterol": ("ldl", "low density", "low-density"),
     "hdl-cholesterol": ("hdl", "high density", "high-density"),
-    "triglycerides": ("triglycerid",),
+    "triglycerides": ("triglycerid", "tg"),
+    "igg": ("igg", "immunoglobulin g"),
+    "respiratory-rate": ("respiratory rate", "respiration rate", "breathing rate"),
+    "paco2": ("paco2", "carbon dioxide", "co2 "),
+    "pao2": (
+        "pao2",
+        "partial pressure of oxygen",
+        "partial pressure of arterial oxygen",
+        "oxygen ",
+    ),
+    "troponin-i": ("troponin", "tni"),
+    "troponin-t": ("troponin", "tnt"),
+    "nt-probnp": ("probnp", "natriuretic"),
+    "bnp": ("bnp", "natriuretic"),
+    "uric-acid": ("uric acid", "urate"),
     "crp": ("reactive protein", "crp"),
     "cd4": ("cd4",),
     "systolic-bp": ("systolic", "sbp"),
     "diastolic-bp": ("diastolic", "dbp"),
     "heart-rate": ("heart rate", "pulse rate", "hr"),
     "body-weight": ("weight", "weighing"),
+    "oxygen-saturation": ("saturation", "spo2", "sao2"),
+    "body-temperature": ("temperature",),
+    "body-height": ("height",),
+    "hematocrit": ("matocrit", "hct"),
+    "ferritin": ("ferritin",),
+    "bicarbonate": ("bicarbonate", "hco3"),
+    "prothrombin-time": ("prothrombin",),
 }
 _TRIGGER_WORDS = tuple(
     sorted(
@@ -212,26 +321,46 @@ _CMP_WORDS: dict[str, Comparator] = {
     "greater or equal to": ">=",
     "equal or less than": "<=",
     "less or equal to": "<=",
+    # What normalize() leaves of "equal (to) or greater than" and of a comparator glued to its
+    # number ("greater than100").
+    "equal or >": ">=",
+    "equal to or >": ">=",
+    "equal or <": "<=",
+    "equal to or <": "<=",
+    "equal to or greater than": ">=",
+    "equal to or less than": "<=",
+    "greater than": ">",
+    "less than": "<",
 }
 _CMP = "|".join(re.escape(w) for w in sorted(_CMP_WORDS, key=len, reverse=True))
-_NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+# Thousands separated by a comma, or by a space before a count's unit ("100 000/µL"); a decimal
+# comma; a decimal point (which `_lab` reads as a thousands separator in a count per µL).
+_NUM = (
+    r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?=\s*(?:/|cells|per |platelets))"
+    r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+)
 _MLMIN = (
-    r"ml\s*/\s*min(?:ute)?(?:\s*/\s*1[.,]73\s*(?:m(?:2|\^2|²)?|sq\.? ?m))?"
+    r"ml\s*/\s*m(?:in(?:ute)?|n)(?:\s*(?:/|per)\s*1[.,]73\s*(?:m(?:2|\^2|²)?|sq\.? ?m))?"
     r"|ml per min(?:ute)?(?: per 1\.73 ?m(?:2|\^2|²))?"
     r"|milliliters per minute(?: per 1\.73 (?:meters squared|square meters?)"
     r"(?: of body surface area)?)?(?: \(ml/min/1\.73 ?m(?:2|\^2|²)\))?|ml min"
 )
+# "10^9", "10E9", "10*9", "10(9)", "10³": a power of ten as protocols type it.
+_POWER = r"(?:\^|e|\*{1,2}|\()?\s*"
 _UNIT_ALTERNATIVES = (
-    rf"x\s*10\s*\^?\s*9\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*\^?\s*3\s*/\s*(?:{_MICRO}l|mcl|mm3"
-    rf"|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
+    rf"x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
+    rf"|mcl|mm3|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
     rf"|cells\s*/\s*(?:mm3|mm\^3|mm³|{_MICRO}l|mcl)"
     rf"|/\s*(?:mcl|{_MICRO}l|microl(?:iter|itre)?|mm3|mm\^3|mm\(3\)|mm³|l)|/\s*㎕|㎕"
     rf"|per\s+(?:{_MICRO}l|mm3|mm³|microl(?:iter|itre)?)"
     rf"|g\s*/\s*dl|gm\s*/\s*dl|gr\s*/\s*dl|gm?\s*%|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l"
-    rf"|{_MICRO}mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
+    rf"|(?:{_MICRO}|micro)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
     rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
-    rf"|{_MICRO}iu/ml|mm\s*hg|beats?\s*(?:/|per)\s*min(?:ute)?|bpm|/\s*min"
+    rf"|{_MICRO}iu/ml|mm\s*hg|kpa|beats?\s*(?:/|per)\s*min(?:ute)?|bpm"
+    rf"|breaths?\s*(?:/|per)\s*min(?:ute)?|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
+    rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
+    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l|c"
 )
 
 
@@ -242,16 +371,22 @@ def _unit(name: str) -> str:
 _ULN_WORDS = (
     r"(?:the\s*)?(?:institutional |upper )*(?:upper limits? of (?:the )?(?:institutional )?"
     r"normal(?: range| value| limit)?|upper (?:limit )?normal(?: value| limit)?|upper normal limit"
-    r"|maximum normal value|uln|iuln)(?: \((?:uln|iuln)\))?(?: \(upper limit for normal\))?"
+    r"|maximum normal value|highest reference value|upper (?:limit of (?:the )?)?reference"
+    r" (?:range|value|limit)|uln|iuln)(?: \((?:uln|iuln)\))?(?: \(upper limit for normal\))?"
     r"(?: for the (?:reference )?lab)?"
 )
-_ULN = rf"(?P<uln>(?:x|times)?\s*{_ULN_WORDS})"
+_ULN = rf"(?P<uln>(?:x|times|-?\s*fold)?\s*{_ULN_WORDS})"
 # Words between a lab's name and its value.
 _LINK = re.compile(
     r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
-    r"|count|of|is|are|at screening|at baseline)\b|\s*[:=])*\s*"
+    r"|count|of|is|are|at screening|at baseline|(?:on|at) admission)\b|\s*[:=]|\s*\(\s*\)"
+    r"|\s+-(?=\s))*\s*"
 )
-_SINGLE = re.compile(rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')}|(?![\w/]))")
+# A bare number followed by a time unit is a duration ("HCT > 30 days prior"), never a value.
+_NOT_A_DURATION = r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?)\b)"
+_SINGLE = re.compile(
+    rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')}|(?![\w/]){_NOT_A_DURATION})"
+)
 _ULN_ONLY = re.compile(rf"(?P<cmp>{_CMP})\s*{_ULN_WORDS}(?!\w)")
 _OR_MORE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:{_unit('unit')})?\s*or (?P<dir>more|higher|greater|above|over|less"
@@ -259,8 +394,9 @@ _OR_MORE = re.compile(
 )
 _RANGE = re.compile(
     rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
-    rf"\s*(?:{_unit('u1')})?\s*(?:-|to|and|~|～)\s*(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
-    r"(?:\s*\((?:inclusive|inclusive of limits)\)|,? inclusive)?"
+    rf"\s*(?:{_unit('u1')})?(?:\s*\((?P<lend>inclusive|exclusive)\))?\s*(?:-|to|and|~|～)\s*"
+    rf"(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
+    r"(?:\s*\((?P<hend>inclusive|exclusive|inclusive of limits)\)|,? inclusive)?"
 )
 _BOUNDS = re.compile(
     rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?:{_unit('u1')})?\s*(?P<conj>and/or|and|or|,)\s*"
@@ -278,7 +414,9 @@ _CONTEXT_BEFORE = re.compile(
 _CONTEXT_AFTER = re.compile(
     r"\s*\(?\s*(?:(?:at|during|on) (?:the )?(?:time of )?(?:the )?(?:screening|baseline"
     r"|enrol?ment|inclusion|randomi[sz]ation|admission|visit 1|day 1)(?: visits?| phase"
-    r"| period)?|at rest|while seated|in (?:a )?sitting position)\s*\)?"
+    r"| period)?|at rest|while seated|in (?:a )?sitting position"
+    # "at most recent visit" as normalize() leaves it ("at most" is a comparator elsewhere)
+    r"|(?:at (?:the )?(?:last|latest)|<= recent) (?:clinic |office |study )?visit)\s*\)?"
 )
 # A pair of pressures ("BP > 140/90 mmHg", "systolic/diastolic blood pressure < 140/90").
 _BP_NAME = (
@@ -304,18 +442,29 @@ class _Read:
 
 # BMI as criteria write it: ranges ("BMI 18-30 kg/m2", "between 18.5 and 25"), two bounds
 # ("BMI <20 or >35 kg/m2", ">=18,5 and <=27,5"), decimal commas, and the unit spelled loosely.
-_BMI_NAME = r"(?:(?:calculated )?body mass index(?: \(bmi\)| \[bmi\])?|(?:calculated )?bmi)"
+_BMI_NAME = (
+    r"(?:(?:calculated )?body ?mass index(?: ?\(bmi\)| ?\[bmi\])?|(?:calculated )?bmi(?![\w-]))"
+)
 _BMI_NUM = r"\d{1,2}(?:[.,]\d{1,2})?(?![\d,.]\d)"
-_BMI_UNIT = r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²))?"
+_BMI_UNIT = (
+    r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²)|\s*kilograms? per (?:square met(?:er|re)"
+    r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?)?"
+)
 _BMI_RANGE = re.compile(
-    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|\s)*\s*"
-    rf"(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*(?P<high>{_BMI_NUM}){_BMI_UNIT}"
-    r"(?:\s*\(inclusive\))?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
+    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|within the range of|within"
+    rf"|\s)*\s*(?P<open>\(\s*)?(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*"
+    rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}(?(open)\s*\))"
+    r"(?:\s*\(inclusive\)|,? inclusive)?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
 )
 _BMI_BOUNDS = re.compile(
-    rf"{_BMI_NAME}\s*(?::|=|of|is|\s)*\s*(?P<cmp1><=|>=|<|>)\s*(?P<n1>{_BMI_NUM}){_BMI_UNIT}"
-    rf"(?:\s*(?P<conj>and|or|,)\s*(?P<cmp2><=|>=|<|>)\s*(?P<n2>{_BMI_NUM}){_BMI_UNIT})?"
+    rf"{_BMI_NAME}\s*(?::|=|of|is|\s)*\s*(?P<cmp1>{_CMP})\s*(?P<n1>{_BMI_NUM}){_BMI_UNIT}"
+    rf"(?:\s*(?P<conj>and|or|,)?\s*(?P<cmp2>{_CMP})\s*(?P<n2>{_BMI_NUM}){_BMI_UNIT})?"
     r"(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
+)
+# "19 < BMI < 30": the name between its bounds.
+_BMI_BETWEEN = re.compile(
+    rf"(?<![\w.,])(?P<low>{_BMI_NUM})\s*(?P<cmp1><=|<)\s*{_BMI_NAME}\s*(?P<cmp2><=|<)\s*"
+    rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}"
 )
 
 
@@ -325,7 +474,7 @@ def _bmi_number(text: str) -> float:
 
 def _bmi(symbol: str, value: float) -> Criterion:
     return Criterion(
-        Kind.LAB, concept="bmi", comparator=comparator(symbol), value=value, unit="kg/m2"
+        Kind.LAB, concept="bmi", comparator=_CMP_WORDS[symbol], value=value, unit="kg/m2"
     )
 
 
@@ -347,28 +496,38 @@ def find_bmi(text: str) -> list[Match]:
             continue
         second = _bmi(match["cmp2"], _bmi_number(match["n2"]))
         # "BMI >18 and <28": both hold (a range); "BMI <20 or >35", "below 20 and above 30"
-        # (no BMI is both): either.
+        # (no BMI is both): either. Without a word between them, only a range is read.
         directions = {(c.comparator or "")[:1]: c.value or 0.0 for c in (first, second)}
         if len(directions) < 2:
             continue
         outward = directions["<"] <= directions[">"]
+        if match["conj"] is None and outward:
+            continue
         code: CombinationCode = "any-of" if match["conj"] == "or" or outward else "all-of"
         both = Criterion(Kind.COMBINATION, children=(first, second), combination=code)
         found.append(Match(both, match.start(), match.end()))
-    return found
+    for match in _BMI_BETWEEN.finditer(text):
+        low, high = _bmi_number(match["low"]), _bmi_number(match["high"])
+        if low < high:
+            above = _bmi(">" if match["cmp1"] == "<" else ">=", low)
+            both = Criterion(
+                Kind.COMBINATION, children=(above, _bmi(match["cmp2"], high)), combination="all-of"
+            )
+            found.append(Match(both, match.start(), match.end()))
+    return [_with_context(text, match) for match in found]
 
 
 _AST_NAMES = (
     r"(?:aspartate (?:amino ?transferase|transaminase)|ast|sgot|asat)"
-    r"(?: \((?:ast|sgot|ast or sgot)\))?"
+    r"(?: ?\((?:ast|sgot|ast or sgot)\))?"
 )
 _ALT_NAMES = (
     r"(?:alanine (?:amino ?transferase|transaminase)|alt|sgpt|alat)"
-    r"(?: \((?:alt|sgpt|alt or sgpt)\))?"
+    r"(?: ?\((?:alt|sgpt|alt or sgpt)\))?"
 )
 _AST_ALT = re.compile(
-    rf"\b(?:{_AST_NAMES}\s*(?:/|and|or|and/or|,)\s*{_ALT_NAMES}"
-    rf"|{_ALT_NAMES}\s*(?:/|and|or|and/or|,)\s*{_AST_NAMES}"
+    rf"\b(?:{_AST_NAMES}\s*(?P<join>/|and/or|and|or|,)\s*{_ALT_NAMES}"
+    rf"|{_ALT_NAMES}\s*(?P<join2>/|and/or|and|or|,)\s*{_AST_NAMES}"
     r"|(?:serum |liver )?transaminases?(?: \((?:ast/alt|alt/ast|sgot/sgpt"
     r"|ast and alt|alt and ast)\))?)(?: levels?)?"
 )
@@ -392,6 +551,9 @@ _UMOL_L_PER_MG_DL = {"creatinine": 88.40, "bilirubin": 17.10}
 _LB = 0.45359237  # kg per pound (avoirdupois), exact
 
 
+_POWER_KEY = re.compile(r"10(?:e|\*\*?|\(|\^)?([39³])\)?")
+
+
 def _unit_key(unit: str | None) -> str:
     """A unit as written, in one spelling: no spaces, micro sign, common aliases."""
     if not unit:
@@ -403,6 +565,9 @@ def _unit_key(unit: str | None) -> str:
     if key.startswith("cells/"):
         key = key[5:]
     key = re.sub(r"(?<=[/k])ul$", "µl", key)
+    key = _POWER_KEY.sub(lambda m: f"10^{'3' if m[1] in '3³' else '9'}", key)
+    if key.startswith("ml/mn"):
+        key = "ml/min" + key[5:]
     aliases = {
         "gm/dl": "g/dl",
         "gr/dl": "g/dl",
@@ -413,6 +578,7 @@ def _unit_key(unit: str | None) -> str:
         "x109/L": "x10^9/l",
         "10^3/µl": "x10^3/µl",
         "umol/l": "µmol/l",
+        "micromol/l": "µmol/l",
         "uiu/ml": "µiu/ml",
         "kilograms": "kg",
         "kilogram": "kg",
@@ -424,31 +590,56 @@ def _unit_key(unit: str | None) -> str:
         "beatspermin": "/min",
         "beatsperminute": "/min",
         "beat/min": "/min",
+        "breaths/min": "/min",
+        "breaths/minute": "/min",
+        "breathspermin": "/min",
+        "breathsperminute": "/min",
+        "breath/min": "/min",
+        "℃": "°c",
+        "º c": "°c",
+        "ºc": "°c",
+        "℉": "°f",
+        "ºf": "°f",
+        "µg/l": "ng/ml",
     }
+    if key == "c":
+        return "°c"
+    if key.startswith("degree"):
+        return "°f" if key.endswith(("f", "fahrenheit")) else "°c"
+    if key.startswith("centimet"):
+        return "cm"
     return aliases.get(key, key)
+
+
+_POINT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def _number(text: str) -> float:
     if re.fullmatch(r"\d+,\d{1,2}", text):
         return float(text.replace(",", "."))  # a decimal comma ("7,8 mmol/l")
-    return float(text.replace(",", ""))
+    return float(text.replace(",", "").replace(" ", ""))
 
 
 def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | None:
     """Value in the canonical unit of the lab, or None when the unit is missing or unknown."""
     if concept in _COUNTS:
+        if unit == "":
+            return _bare_count(concept, value)
         if unit in _CELLS_PER_UL:
             return round(value / 1000, 6), "10*3/uL"
-        if re.fullmatch(r"x10\^?9/l|x10\^?3/(?:µl|mcl|mm3|mm\^3)|k/µl", unit):
+        if re.fullmatch(r"x10\^?9/l|x10\^?3/(?:µl|mcl|mm3|mm\^3)|k/µl|g/l", unit):
             return value, "10*3/uL"
         return None
     if concept == "hemoglobin":
-        if unit == "g/dl":
+        # A bare number: g/dL up to 25, g/L from 30 (no haemoglobin lies in both).
+        if unit == "g/dl" or (unit == "" and 3 <= value <= 25):
             return value, "g/dL"
-        if unit == "g/l":
+        if unit == "g/l" or (unit == "" and 30 <= value <= 250):
             return value / 10, "g/dL"
         if unit == "mg/dl":
             return value, "mg/dL"  # as written (protocols sometimes mean g/dL)
+        if unit == "mmol/l":
+            return value, "mmol/L"  # as Dutch laboratories report it
         return None
     if concept in _UMOL_L_PER_MG_DL:
         if unit == "mg/dl":
@@ -467,7 +658,38 @@ def _canonical(concept: str, value: float, unit: str) -> tuple[float, str] | Non
     return _canonical_chemistry(concept, value, unit)
 
 
+def _bare_count(concept: str, value: float) -> tuple[float, str] | None:
+    """A count written without its unit, in the one unit its size allows: a platelet count of
+    100 is 100 × 10^9/L and one of 100,000 is per µL; a neutrophil count of 1.5 is 10^9/L and
+    one of 1,500 per µL; a CD4 count is per µL. A size that fits neither stays unread."""
+    if concept == "platelets":
+        if value >= 1000:
+            return round(value / 1000, 6), "10*3/uL"
+        return (value, "10*3/uL") if 10 <= value < 1000 else None
+    if concept == "cd4":
+        return (round(value / 1000, 6), "10*3/uL") if value >= 20 else None
+    if value >= 100:
+        return round(value / 1000, 6), "10*3/uL"
+    return (value, "10*3/uL") if 0.1 <= value < 30 else None
+
+
 def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    if concept == "respiratory-rate":
+        return (value, "/min") if unit == "/min" else None
+    if concept in ("paco2", "pao2"):
+        return {"mmhg": (value, "mm[Hg]"), "kpa": (value, "kPa")}.get(unit)
+    if concept == "oxygen-saturation":
+        return (value, "%") if unit in ("%", "") and 50 <= value <= 100 else None
+    if concept == "body-temperature":
+        # A bare number is a Celsius one only where no Fahrenheit body temperature lies.
+        if unit == "°c" or (unit == "" and 30 <= value <= 45):
+            return value, "Cel"
+        return (value, "[degF]") if unit == "°f" else None
+    if concept == "body-height":
+        # A person's height, not a lesion's: 40-250 cm, 16-100 in.
+        if unit == "cm" and 40 <= value <= 250:
+            return value, "cm"
+        return (value, "[in_i]") if unit in ("inch", "inches") and 16 <= value <= 100 else None
     if concept in ("systolic-bp", "diastolic-bp"):
         return (value, "mm[Hg]") if unit in ("mmhg", "") else None  # one unit
     if concept == "heart-rate":
@@ -487,6 +709,21 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
         return None
     if concept == "inr":
         return (value, "") if unit == "" else None
+    if concept == "hematocrit":
+        # A volume percentage; a bare number between 10 and 70 can be nothing else.
+        return (value, "%") if unit == "%" or (unit == "" and 10 <= value <= 70) else None
+    if concept == "igg":
+        return {"g/l": (value, "g/L"), "mg/dl": (value, "mg/dL")}.get(unit)
+    if concept == "uric-acid":
+        return {"mg/dl": (value, "mg/dL"), "µmol/l": (value, "umol/L")}.get(unit)
+    if concept in ("bnp", "nt-probnp"):
+        return (value, "pg/mL") if unit in ("pg/ml", "ng/l") else None
+    if concept == "ferritin":
+        return (value, "ng/mL") if unit == "ng/ml" else None
+    if concept == "bicarbonate":
+        return (value, "mmol/L") if unit in ("mmol/l", "meq/l") else None
+    if concept == "prothrombin-time":
+        return (value, "s") if unit in ("s", "sec", "seconds") else None
     if concept == "bmi":
         return (value, "kg/m2") if unit == "" or unit.startswith("kg/m") else None
     if concept == "qtc":
@@ -521,7 +758,11 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
 
 
 def _lab(concept: str, symbol: str, number: str, unit: str | None) -> Criterion | None:
-    converted = _canonical(concept, _number(number), _unit_key(unit))
+    key = _unit_key(unit)
+    value = _number(number)
+    if concept in _COUNTS and key in _CELLS_PER_UL and _POINT_THOUSANDS.fullmatch(number):
+        value = float(number.replace(".", ""))  # "100.000/µL": no count per µL has decimals
+    converted = _canonical(concept, value, key)
     if converted is None:
         return None
     value, canonical_unit = converted
@@ -555,9 +796,19 @@ def _both(first: Criterion, second: Criterion, conjunction: str) -> Criterion | 
     return Criterion(Kind.COMBINATION, children=(first, second), combination=code)
 
 
+# A multiple of the ULN in words: "> twice the upper limit of normal", "< three times the ULN".
+_TIMES = {"twice": 2.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_WORD_ULN = re.compile(
+    rf"(?P<cmp>{_CMP})\s*(?P<times>twice|(?:two|three|four|five) times)\s*{_ULN_WORDS}(?!\w)"
+)
+
+
 def _read_single(concept: str, text: str, pos: int) -> _Read | None:
     match = _SINGLE.match(text, pos)
     if match is None:
+        if words := _WORD_ULN.match(text, pos):
+            multiple = _TIMES[words["times"].split()[0]]
+            return _Read(_uln(concept, words["cmp"], multiple), words.end())
         only = _ULN_ONLY.match(text, pos)
         if only is None:
             return None
@@ -572,7 +823,20 @@ def _read_single(concept: str, text: str, pos: int) -> _Read | None:
         if not _agrees(concept, criterion, restated):
             return None
         end = restated.end()
+    if match["unit"] and (gloss := _UNIT_GLOSS.match(text, end)):
+        end = gloss.end()
+    if (said_again := _SAID_AGAIN.match(text, end)) and (
+        (said_again["dir"] in _MORE) == ((criterion.comparator or "")[:1] == ">")
+    ):
+        end = said_again.end()
     return _Read(criterion, end)
+
+
+# A unit spelled out and then abbreviated: "< 150 kilograms (kg)", "> 90 beats/minute (min)".
+_UNIT_GLOSS = re.compile(r"\s*\((?:kg|cm|min|bpm|mmhg|mm hg)\)")
+# "≥ 5.7% or higher": the bound said twice, the same way.
+_MORE = frozenset({"more", "higher", "greater", "above", "over"})
+_SAID_AGAIN = re.compile(r"\s*or (?P<dir>more|higher|greater|above|over|less|lower|below)\b")
 
 
 def _agrees(concept: str, criterion: Criterion, restated: re.Match[str]) -> bool:
@@ -606,8 +870,11 @@ def _read_range(concept: str, text: str, pos: int) -> _Read | None:
     unit = match["u2"] or match["u1"]
     if match["u1"] and match["u2"] and _unit_key(match["u1"]) != _unit_key(match["u2"]):
         return None
-    low = _lab(concept, ">=", match["low"], unit)
-    high = _lab(concept, match["hcmp"] or "<=", match["high"], unit)
+    if match["hcmp"] and match["hend"]:
+        return None
+    low = _lab(concept, ">" if match["lend"] == "exclusive" else ">=", match["low"], unit)
+    high_cmp = "<" if match["hend"] == "exclusive" else match["hcmp"] or "<="
+    high = _lab(concept, high_cmp, match["high"], unit)
     if low is None or high is None or (low.value or 0) >= (high.value or 0):
         return None
     both = Criterion(Kind.COMBINATION, children=(low, high), combination="all-of")
@@ -668,14 +935,23 @@ _ALTERNATIVES = (
         r"\s*(?(open)\))"
     ),
     re.compile(rf"\s*\(\s*{_WHO}{_SUBGROUP}\s*,?\s*{_ALT_VALUE}\s*\)"),
+    # "(except patients with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)"
+    re.compile(
+        rf"\s*(?:(?P<open>\(\s*)|,\s*)(?:except|unless|but) (?:in |for )?(?:patients|subjects"
+        rf"|participants|those|individuals) with {_SUBGROUP}\s*,?\s*(?:(?:who|which) (?:can |may "
+        r"|must |should )?(?:have )?|in which case |where |:\s*)?(?:an? )?"
+        r"(?:(?:total |serum |direct )*(?:bilirubin|ast|alt|transaminases?)(?: levels?)?"
+        r" (?:of |is |must be |should be )?)?"
+        rf"{_ALT_VALUE}\s*(?(open)\))"
+    ),
 )
 
 
 def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
-    """``bound`` (one measurement, or all-of several with one value: "AST and ALT") with the
+    """``bound`` (one measurement, or several with one value: "AST and ALT") with the
     wider value; None unless the comparator and unit agree and the value is wider."""
     if bound.kind is Kind.COMBINATION:
-        if bound.combination != "all-of":
+        if bound.combination not in ("all-of", "any-of"):
             return None
         children = [_widened(child, wider) for child in bound.children]
         if any(child is None for child in children):
@@ -683,7 +959,7 @@ def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
         return replace(bound, children=tuple(c for c in children if c is not None))
     if (
         bound.kind is not Kind.LAB
-        or bound.comparator != wider.comparator
+        or (bound.comparator or "")[:1] != (wider.comparator or "")[:1]
         or bound.uln_multiple != wider.uln_multiple
         or bound.unit != wider.unit
         or bound.value is None
@@ -691,7 +967,7 @@ def _widened(bound: Criterion, wider: Criterion) -> Criterion | None:
         or wider.value <= bound.value
     ):
         return None
-    return replace(bound, value=wider.value)
+    return replace(bound, comparator=wider.comparator, value=wider.value)
 
 
 def _with_alternative(text: str, match: Match) -> Match | None:
@@ -731,7 +1007,11 @@ def _all_of(first: Criterion, second: Criterion) -> Criterion:
 # in an inclusion (the patient meets the bound of their sex) and an exclusion (the patient has
 # the value that excludes their sex). An unknown sex leaves both parts, and so the whole, unknown.
 _SEX_WORD = r"(?P<{}>men|males?|women|females?)(?: (?:patients|subjects|participants))?"
-_FOR_SEX = re.compile(r"\s*,?\s*(?:for|in|among) (?:the )?" + _SEX_WORD.format("sex") + r"\b")
+_FOR_SEX = re.compile(
+    r"\s*,?\s*(?:(?:for|in|among) (?:the )?|(?P<bracket>[(\[])\s*)"
+    + _SEX_WORD.format("sex")
+    + r"\b(?(bracket)\s*[)\]])"
+)
 _SEX_SEPARATOR = re.compile(r"\s*(?:,|;)?\s*(?:and|or)?\s*")
 _RESPECTIVELY = re.compile(
     r"\s*(?:for|in) (?:the )?"
@@ -838,6 +1118,51 @@ def _bp_pair(text: str) -> list[Match]:
     return found
 
 
+# The value before the name: "< 50 kg or > 100 kg in weight", "under 20 kg of body weight",
+# "a minimum body weight of 40 kg", "(< 100,000 platelets/µL)".
+_WEIGHT_UNIT = r"(?:kilograms?|kg|lbs?\.?|pounds)"
+_VALUE_BEFORE_NAME = (
+    (
+        "body-weight",
+        re.compile(
+            rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?P<u1>{_WEIGHT_UNIT})?"
+            rf"(?:\s*(?P<conj>and|or)\s*(?P<cmp2>{_CMP})\s*(?P<n2>{_NUM}))?\s*(?P<u2>{_WEIGHT_UNIT})"
+            r"\s*(?:of|in) (?:total )?(?:body )?weight\b"
+        ),
+    ),
+    (
+        "platelets",
+        re.compile(
+            rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*platelets\s*(?P<u2>/\s*(?:{_MICRO}l|mcl|mm3"
+            r"|mm\^3|mm³|microl(?:iter|itre)?))(?![\w/])"
+        ),
+    ),
+)
+_NAME_THEN_OF = re.compile(
+    rf"(?P<cmp1>{_CMP})\s*(?:total )?body weight of\s*(?P<n1>{_NUM})\s*(?P<u2>{_WEIGHT_UNIT})"
+    r"(?![\w/])"
+)
+
+
+def _value_before_name(text: str) -> list[Match]:
+    found = []
+    patterns = [*_VALUE_BEFORE_NAME, ("body-weight", _NAME_THEN_OF)]
+    for concept, pattern in patterns:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            unit = groups["u2"]
+            first = _lab(concept, match["cmp1"], match["n1"], groups.get("u1") or unit)
+            if first is None:
+                continue
+            criterion: Criterion | None = first
+            if groups.get("cmp2"):
+                second = _lab(concept, match["cmp2"], match["n2"], unit)
+                criterion = None if second is None else _both(first, second, match["conj"])
+            if criterion is not None:
+                found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
 # Words naming what a threshold defines, with the measurements that may define it. Qualifiers
 # before them ("uncontrolled", "severe", "adequate") are part of the label.
 _LABEL_QUALIFIERS = (
@@ -901,16 +1226,34 @@ _LABELS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"lvef"}),
     ),
     (r"hypertriglyceridemia", frozenset({"triglycerides"})),
+    (r"fever|pyrexia", frozenset({"body-temperature"})),
+    (r"hypox(?:a?emia|ia)|desaturation", frozenset({"oxygen-saturation", "pao2"})),
+    (r"hyperuric(?:a?emia|a?emic)", frozenset({"uric-acid"})),
+    (r"(?:systemic )?inflammation", frozenset({"crp"})),
+    (r"normal blood pressure|normal", _BP),
     (r"hypercholesterola?emia", frozenset({"total-cholesterol", "ldl-cholesterol"})),
 )
 _LABEL_OPENER = (
-    r"(?:\s*\(\s*|\s*:\s*|\s*,?\s*(?:(?:as )?(?:defined|evidenced|indicated|determined|shown"
+    r"(?:\s*\(\s*|\s*:\s*|\s*[,(]?\s*(?:(?:as )?(?:defined|evidenced|indicated|determined|shown"
     r"|confirmed) (?:as|by|with)|that is|i\.?e\.?,?)\s*\(?\s*|\s+)(?:(?:an?|the)\s+)?"
 )
-_LABEL_PATTERNS = tuple(
-    (re.compile(rf"(?<![\w-]){_LABEL_QUALIFIERS}(?:{label}){_LABEL_OPENER}$"), concepts)
-    for label, concepts in _LABELS
+# "Anaemia with haemoglobin < 9 g/dL", "obese patients with BMI ≥ 40": a disorder that the value
+# alone defines may also be followed by "with". Not one that takes more than a value (chronic
+# kidney disease with eGFR < 50 is a diagnosis as well).
+_WITH_OPENER = (
+    r"\s+(?:(?:patients|subjects|participants) )?with\s+(?:an?\s+(?:elevated\s+|low\s+|high\s+)?"
+    r"|the\s+)?"
 )
+_MORE_THAN_A_VALUE = (_RENAL, _LIVER, _GLYCAEMIA, _BP)
+
+
+def _label_pattern(label: str, concepts: frozenset[str]) -> re.Pattern[str]:
+    with_ = not (concepts in _MORE_THAN_A_VALUE or concepts & {"lvef", "qtc", "cd4"})
+    opener = f"(?:{_LABEL_OPENER}|{_WITH_OPENER})" if with_ else _LABEL_OPENER
+    return re.compile(rf"(?<![\w-]){_LABEL_QUALIFIERS}(?:{label}){opener}$")
+
+
+_LABEL_PATTERNS = tuple((_label_pattern(label, concepts), concepts) for label, concepts in _LABELS)
 _NEGATED_LABEL = re.compile(
     r"(?:\bno|\bnot|\bwithout|\bnon|\bfree of|history of|\bprior"
     r"|\bprevious|\bpast)\s*$"
@@ -945,16 +1288,119 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
     return labels
 
 
+# How a value was measured, by the measurements it may follow: the method that LOINC code
+# names ("eGFR ≥ 60 by CKD-EPI", "SpO2 < 90% by pulse oximetry on room air") or where the
+# value is read ("on a complete blood count", "per medical records"), all of which the record's
+# result already is. A Cockcroft-Gault "GFR" is a creatinine clearance: not read as an eGFR.
+_HOW = (
+    r"\s*[(\[]?\s*,?\s*(?:(?:as )?(?:calculated |estimated |measured |assessed |determined "
+    r"|judged |evaluated )?(?:by|using|with|per|on|via|according to) (?:the |an? )?)?"
+)
+_METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+    (
+        frozenset({"egfr-lab"}),
+        re.compile(
+            _HOW + r"(?:(?:ckd-?epi|mdrd"
+            r"|modification of diet in renal disease(?: \(mdrd\))?|chronic kidney disease "
+            r"epidemiology collaboration(?: \(ckd-?epi\))?)(?: (?:study )?(?:equation|formula))?)"
+            r"\s*[)\]]?"
+        ),
+    ),
+    (
+        frozenset({"creatinine-clearance"}),
+        re.compile(
+            _HOW + r"cockc?roft(?:[- ]and[- ]|-| ?& ?)"
+            r"gault(?: (?:equation|formula|method))?\s*[)\]]?"
+        ),
+    ),
+    (
+        frozenset({"lvef"}),
+        re.compile(_HOW + _CARDIAC_IMAGINGS + r"\s*[)\]]?"),
+    ),
+    (
+        frozenset({"oxygen-saturation"}),
+        re.compile(
+            r"(?:\s*[(\[]?\s*,?\s*(?:(?:measured )?by pulse oximetry|(?:at rest )?(?:on|at|in|while"
+            r" breathing(?: in)?|breathing) (?:room|ambient) air)\s*[)\]]?)+"
+        ),
+    ),
+    (
+        frozenset({"anc", "platelets", "hemoglobin", "wbc", "lymphocytes", "hematocrit"}),
+        re.compile(
+            r"\s*[(\[]?\s*(?:(?:on|from|by) (?:an? |the )?(?:baseline |screening )?)?(?:complete"
+            r" blood count|cbc)(?: \(cbc\))?\s*[)\]]?"
+        ),
+    ),
+)
+# "Hemoglobin ≥ 9 g/dL (transfusion allowed)": the value decides, however it was reached.
+_TRANSFUSION_ALLOWED = re.compile(
+    r"\s*[(\[,;]?\s*(?:(?:red (?:blood )?cell |blood )?transfusions? (?:is |are )?(?:allowed"
+    r"|permitted|acceptable)|(?:with or without|regardless of) (?:prior )?transfusions?"
+    r"|(?:patients )?may be transfused"
+    r"(?: to (?:reach|achieve|meet) this (?:level|value|threshold))?)"
+    r"\s*[)\]]?"
+)
+_WHERE = re.compile(
+    r"(?:\s*[)\]])?\s*[(\[]?\s*,?\s*(?:based on|per|according to|via|from|as documented in)"
+    r" (?:the )?"
+    r"(?:patient'?s )?(?:medical (?:history|records?)|clinic(?:al)? records?"
+    r"|laboratory (?:tests?|results?)|lab (?:tests?|results?))"
+    r"(?=\s*[)\].,;]|\s+within\b|$)\s*[)\]]?"
+)
+
+
+# "Elevated INR > 1.5", "increased fasting glucose from 6.1 to 7.0 mmol/L", "low platelet count
+# < 100": the word says what the bound says (a range fits either); against it, no reading.
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:(?P<up>elevated|increased|raised|high)|(?P<down>decreased|reduced|low))\s+$"
+)
+
+
+def _directions(criterion: Criterion) -> set[str]:
+    if criterion.kind is Kind.COMBINATION:
+        return {d for child in criterion.children for d in _directions(child)}
+    return {(criterion.comparator or "")[:1]} if criterion.kind is Kind.LAB else set()
+
+
+def _with_direction_word(text: str, match: Match) -> int:
+    """Where the match starts with a word before it that agrees with its bound."""
+    word = _DIRECTION_BEFORE.search(text, max(0, match.start - 12), match.start)
+    if word is None:
+        return match.start
+    directions = _directions(match.criterion)
+    agrees = directions == {">", "<"} or directions == {">" if word["up"] else "<"}
+    return word.start() if agrees else match.start
+
+
 def _with_context(text: str, match: Match) -> Match:
-    """The match with the words saying when the value was taken."""
+    """The match with the words saying when and how the value was taken."""
     start, end = match.start, match.end
     if before := _CONTEXT_BEFORE.search(text, max(0, start - 20), start):
         start = before.start()
+    start = _with_direction_word(text, Match(match.criterion, start, end))
     if after := _CONTEXT_AFTER.match(text, end):
         end = after.end()
+    if end < len(text) and has_any(text[end:], _HOW_TRIGGERS):
+        concepts = _concepts(match.criterion)
+        for measured, method in _METHODS:
+            if concepts <= measured and (how := method.match(text, end)):
+                end = how.end()
+                break
+        if where := _WHERE.match(text, end):
+            end = where.end()
+    if (
+        "transfus" in text
+        and _concepts(match.criterion) <= _BLOOD
+        and (allowed := _TRANSFUSION_ALLOWED.match(text, end))
+    ):
+        end = allowed.end()
     return Match(match.criterion, start, end)
 
 
+_HOW_TRIGGERS = (
+    *("by ", "using", "with ", "per ", "according", " air", "via ", "from ", "document"),
+    *("based", "blood count", "cbc", "echo", "muga", "mri", "magnetic", "cockcroft", "ckd", "mdrd"),
+)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 
 
@@ -966,28 +1412,67 @@ def _has_digit(text: str) -> bool:
     return not text.isascii() and any(char.isdigit() for char in text)
 
 
+_JOINED = re.compile(r"\s*(?P<join>/|and/or|and|or|,)\s*(?:serum )?")
+
+
+def _pair(first: Criterion, second: Criterion, join: str | None) -> Criterion:
+    """Two measurements with one bound ("AST/ALT ≤ 3 × ULN"): an upper bound holds for both;
+    a lower one ("AST/ALT > 3 × ULN", "transaminases > 3 × ULN": what excludes, the negation
+    of the first) for either — unless "and" says both."""
+    either = (first.comparator or "")[:1] == ">" and join != "and"
+    code: CombinationCode = "any-of" if either else "all-of"
+    return Criterion(Kind.COMBINATION, children=(first, second), combination=code)
+
+
+def _named_together(text: str, names: list[tuple[int, int, str]]) -> list[Match]:
+    """Two labs named side by side before one multiple of the ULN ("amylase and lipase ≤ 1.5 ×
+    ULN"); only a ULN multiple, which means the same for any two labs."""
+    found = []
+    for (start, end, first), (next_start, next_end, second) in itertools.pairwise(names):
+        joined = _JOINED.match(text, end)
+        if first == second or {first, second} == {"ast", "alt"} or joined is None:
+            continue
+        read = _read_value(second, text, next_end)
+        if (
+            joined.end() != next_start
+            or read is None
+            or read.criterion.kind is not Kind.LAB
+            or not read.criterion.uln_multiple
+        ):
+            continue
+        both = _pair(replace(read.criterion, concept=first), read.criterion, joined["join"])
+        found.append(Match(both, start, read.end))
+    return found
+
+
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:
         found.extend(find_bmi(text))
-    numbers = _has_digit(text) or has_any(text, ("uln", "upper limit"))
+    numbers = _has_digit(text) or has_any(
+        text, ("uln", "upper limit", "reference", " times", "twice")
+    )
     if not numbers or not has_any(text, _TRIGGER_WORDS):
         return found
     named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
     measured: list[Match] = []
     sexed = has_any(text, ("men", "male"))
+    names: list[tuple[int, int, str]] = []
     for concept in named:
         for name in _NAMES[concept].finditer(text):
             if concept in _BP and _OTHER_PRESSURE.search(
                 text, max(0, name.start() - 40), name.start()
             ):
                 continue
+            names.append((name.start(), name.end(), concept))
             # The longer reading first: a label before the name takes the first one's criterion.
             if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
                 measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
             read = _read_value(concept, text, name.end())
             if read is not None:
                 measured.append(Match(read.criterion, name.start(), read.end))
+    if len(names) > 1 and ("uln" in text or "upper" in text):
+        measured.extend(_named_together(text, sorted(names)))
     if ("ast" in named and "alt" in named) or "transaminase" in text:
         for pair in _AST_ALT.finditer(text):
             read = _read_value("ast", text, pair.end())
@@ -1002,8 +1487,10 @@ def find_labs(text: str) -> list[Match]:
                 unit=ast.unit,
                 uln_multiple=ast.uln_multiple,
             )
-            both = Criterion(Kind.COMBINATION, children=(ast, alt), combination="all-of")
+            both = _pair(ast, alt, pair["join"] or pair["join2"])
             measured.append(Match(both, pair.start(), read.end))
+    if ("body-weight" in named or "platelets" in named) and has_any(text, (" of", " in", "/")):
+        measured.extend(_value_before_name(text))
     if (
         "systolic-bp" in named
         or "diastolic-bp" in named
