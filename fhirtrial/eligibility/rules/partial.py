@@ -1595,6 +1595,8 @@ _GOVERNING_KINDS = frozenset({Kind.ALLERGY, Kind.MEDICATION, Kind.PRIOR_THERAPY,
 _OTHER_POPULATION = re.compile(
     rf"{_CONTRACEPTION_SENTENCE.pattern}|reproductive age|fertile|of child[- ]?bearing"
 )
+# One of these is in every bullet of more than one item or sentence.
+_LIST_MARKS = (",", ";", " or ", " and", "/", ". ", ": ", "note")
 _LIST_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]%])\.(?:\s|$)|:(?:\s|$)|\bnote\b")
 
 
@@ -1623,6 +1625,8 @@ def _listed_parts(
         _STOPPED_NURSING.search(normalized) or _FUTURE_PREGNANCY.search(normalized)
     ):
         return None
+    if not has_any(normalized, _LIST_MARKS):
+        return None  # one item: the full reading refused it
     end = _LIST_SENTENCE_END.search(normalized)
     sentence, rest = (
         (normalized[: end.start()], normalized[end.start() :]) if end else (normalized, "")
@@ -1674,10 +1678,9 @@ def _segment_items(
     index = 0
     while index < len(words):
         link = links[index - 1] if index else None
-        # An item no finder reads is residue, not compiled; one that compiles takes the short
-        # items after it along when they compile with it ("hepatitis B and C", "HIV 1/2").
-        named = _names_anything(words[index])
-        criterion = compile_clause(words[index]) if named else None
+        # An item that compiles takes the short items after it along when they compile with
+        # it ("hepatitis B and C", "HIV 1/2").
+        criterion = compile_clause(words[index])
         if criterion is not None:
             stop = index + 1
             while (
@@ -1698,14 +1701,18 @@ def _segment_items(
             index = stop
         else:
             item = words[index]
-            if not _OTHER_POPULATION.search(item) and (named or _LOOKS_DECIDABLE.search(item)):
+            if not _OTHER_POPULATION.search(item) and (
+                _LOOKS_DECIDABLE.search(item) or _names_anything(item)
+            ):
                 return None  # a leaf the form would lack
             items.append(_Item(item, None, link, ()))
             index += 1
-            # Nothing after a first item not understood may be a part: its lead may govern
-            # them (`_no_reach`). Refuse now if a finder reads anything there.
-            if index == 1 < len(words) and _names_anything(_join_items(words[1:], links[1:])):
-                return None
+            if index == 1 < len(words):
+                # Nothing after a first item not understood may be a part (its lead may govern
+                # them, `_no_reach`) nor a residue that looks like one: refuse now if any does.
+                after = _join_items(words[1:], links[1:])
+                if _LOOKS_DECIDABLE.search(after) or _names_anything(after):
+                    return None
     return items
 
 
