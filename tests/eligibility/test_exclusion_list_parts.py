@@ -94,6 +94,17 @@ SHAPES = [
         "Uncontrolled hypertension, or inability to swallow tablets",
         "any-of(condition:hypertension[uncontrolled], TEXT)",
     ),
+    (
+        # each item with its own qualifier: none reaches another
+        "Known HIV infection, active hepatitis B, or uncontrolled diabetes; inability to swallow",
+        "any-of(condition:hiv, condition:hbv[active], condition:diabetes-mellitus[uncontrolled], "
+        "TEXT)",
+    ),
+    (
+        # "C" is no item of its own: it is read with "hepatitis B"
+        "HIV, hepatitis B or C, tuberculosis, or inability to swallow",
+        "any-of(condition:hiv, condition:hbv, condition:hcv, condition:tuberculosis, TEXT)",
+    ),
 ]
 
 

@@ -1678,14 +1678,15 @@ def _segment_items(
     index = 0
     while index < len(words):
         link = links[index - 1] if index else None
-        # An item that compiles takes the short items after it along when they compile with
-        # it ("hepatitis B and C", "HIV 1/2").
+        # An item that compiles takes along the short items after it that are no items of
+        # their own but compile with it ("hepatitis B and C", "HIV 1/2").
         criterion = compile_clause(words[index])
         if criterion is not None:
             stop = index + 1
             while (
                 stop < min(len(words), index + 3)
                 and len(words[stop].split()) <= 2
+                and compile_clause(words[stop]) is None
                 and (
                     longer := compile_clause(
                         _join_items(words[index : stop + 1], links[index:stop])
@@ -1737,6 +1738,15 @@ def _listed(criterion: Criterion) -> list[Criterion] | None:
         if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of"
         else [criterion]
     )
+    members = [
+        child
+        for member in members
+        for child in (
+            member.children
+            if member.kind is Kind.COMBINATION and member.combination == "any-of"
+            else (member,)
+        )
+    ]
     if all(member.kind is Kind.LIFE_EXPECTANCY for member in members):
         return []  # an estimate no record holds: residue
     if not all(_may_be_listed(member) for member in members):
@@ -1836,8 +1846,8 @@ _NARROWING_QUALIFIER = re.compile(
 
 def _has_own_lead(item: _Item) -> bool:
     """Whether the item opens with words of its own that a qualifier before it cannot cross
-    ("…, or history of stroke", "…, known HIV")."""
-    return bool(set(item.lead) - _NO_LEAD_WORDS)
+    ("…, or history of stroke", "…, known HIV", "…, or uncontrolled diabetes")."""
+    return bool(set(item.lead) - _NO_LEAD_WORDS) or bool(_NARROWING_QUALIFIER.match(item.words))
 
 
 def _plain_state(items: list[_Item], index: int) -> bool:
