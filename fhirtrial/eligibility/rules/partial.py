@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.ages import find_age_ranges
@@ -1199,6 +1200,8 @@ _OTHER_STATE_ITEM = re.compile(
     r"|after (?:delivery|childbirth))|parturient|gestational (?:dm|diabetes(?: mellitus)?)"
     r"(?: \(gdm\))?)(?=\s*(?:[,;.]|$|\s(?:or|and/or|and)\s))"
 )
+_THOUSANDS = re.compile(r"\d{3}(?!\d)")
+_UNIT = re.compile(r"(?:dl|l|ml|min|mm3|mm\^3|ul|µl|μl|kg|m2|m²|day|d|h|hr|hpf|24 ?h)\b")
 _ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or|and)\s+|\s*,\s*|\s+(?:or|and/or|and)\s+|/")
 # Words that, in an item not understood, could reach the parts next to it ("HIV or hepatitis
 # requiring treatment"): the item stays residue only when it names its own subject.
@@ -1263,7 +1266,17 @@ def sufficient_parts(
     """any-of(sufficient parts…, TEXT residue) for an exclusion bullet, or None (refused).
 
     ``compile_clause`` compiles a piece of the main clause in full as an exclusion (the rules'
-    own reading), or returns None."""
+    own reading), or returns None. The states and infections a list names on their own are read
+    first (`_named_parts`); any other list of items, each understood in full or residue, after
+    (`_listed_parts`)."""
+    return _named_parts(normalized, text, compile_clause) or _listed_parts(
+        normalized, text, compile_clause
+    )
+
+
+def _named_parts(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
     if not has_any(normalized, _SUFFICIENT_TRIGGERS) or not has_any(
         normalized[: _end_of_main_clause(normalized)], _SUFFICIENT_TRIGGERS
     ):
@@ -1400,6 +1413,14 @@ def _split_items(clause: str) -> tuple[list[str], list[str]]:
         before = clause[: match.start()]
         if before.count("(") + before.count("[") > before.count(")") + before.count("]"):
             continue  # inside parentheses
+        if (
+            match.group(0) == ","
+            and before[-1:].isdigit()
+            and _THOUSANDS.match(clause, match.end())
+        ):
+            continue  # "100,000/mm3"
+        if match.group(0) == "/" and (before[-1:].isdigit() or _UNIT.match(clause, match.end())):
+            continue  # "100/mm3", "30 ml/min"
         items.append(clause[start : match.start()].strip())
         word = match.group(0).strip(" ,")
         links.append(word if word in ("and", "/") else "or" if word == "and/or" else word or ",")
@@ -1580,3 +1601,477 @@ def _with_brain_allowance(part: Criterion | None, allowance: _BrainAllowance) ->
         source_text="unless treated and stable",
     )
     return Criterion(Kind.COMBINATION, children=(part, unless), combination="all-of")
+
+
+# ------------------------------------------------ exclusion: the understood items of any list
+#
+# "History of myocardial infarction, supplemental oxygen requirement, or diabetes": each item
+# of an exclusion list excludes on its own, so an item the rules understand in full is a
+# sufficient part whatever the other items say — a condition (hand-made concept or ICD-10-CM
+# title), a lab or vital bound, a medication, a procedure, an allergy, an age … read as the
+# compiler reads that item alone ("severe hepatic disease" keeps its judgement,
+# liver-disease[severe]; "history of stroke" is a stroke on record). `_listed_parts` reads the
+# first sentence of the bullet, cut at ";" into segments and each segment into items ("," /
+# "or" / "and" outside parentheses). It refuses whenever a word could reach a part from outside
+# its item, or the residue could hide a part:
+# - anywhere in the bullet, a word that allows, conditions, gives examples, hedges the
+#   diagnosis, looks ahead or speaks of someone else ("unless", "eligible", "if", "e.g.",
+#   "suspected", "planned", "family", "other than" …: `_LIST_REFUSAL`);
+# - a segment whose first item is not understood: its lead ("previous treatment of colon or any
+#   other cancer", "women with endometrial cancer who receive chemotherapy or radiotherapy") may
+#   govern the items after it;
+# - an item whose lead says more than "history of" / "known" ("uncontrolled diabetes",
+#   "allergy to X", "current use of Y") and a later item without a lead of its own
+#   ("uncontrolled diabetes, hypertension": the hypertension may be uncontrolled only);
+# - a restriction, window, hedge or negation after an item's first word ("requiring
+#   treatment", "within 6 months", "lasting > 30 s") or a window its reading carries, and an
+#   earlier part of the sentence;
+# - an item not understood that names what a finder reads or looks like a diagnosis, drug,
+#   procedure or measurement (the label would hold a leaf the form lacks), shares its head word
+#   with a part ("kidney or liver disease"), is a negation, or is joined to a part by "and";
+# - a sentence after the first that dates or negates, or names or looks like any of these.
+# An item about other people or about avoiding pregnancy ("… or of childbearing age without
+# effective contraception") is residue whatever its words. Pregnancy and breastfeeding parts
+# must name the state now and plainly; the other traps of those states (stopping nursing, a
+# future pregnancy) refuse as in `_named_parts`, which reads its bullets first: this reading
+# sees only what that one refused.
+
+_LIST_REFUSAL = re.compile(
+    r"\b(?:unless|except\w*|other than|apart from|besides|eligible|eligibility|allow\w*"
+    r"|permit\w*|considered|accept\w*|provided|whether|only|discretion|judge?ment|opinion"
+    r"|deemed|defined|definition|meaning|means|namely|regardless|irrespective|waive\w*"
+    r"|optional|need not|healthy|volunteers?|donors?|cohorts?|arms?|parts?|phases?"
+    r"|strat(?:um|a)|if|when|whenever|while|may|might|can|could|would|should|including"
+    r"|includes|include|such as|e\.?g|eg|ie|for example|for instance|specifically|like|etc"
+    r"|caregivers?|partners?|spouses?|family|relatives?|parents?|mothers?|fathers?|siblings?"
+    r"|household|fetus|foetus|offspring|suspect\w*|suspicio\w*|probable|probably|presumed"
+    r"|likely|possible|possibly|risks?|ruled? out|self[- ]\w+|reported|disclosed|plan\w*"
+    r"|intend\w*|future|prospective|expected|anticipated|scheduled|stable|stabili\w*|resolved"
+    r"|remission|cured|recovered|neither|nor|either|usually|typically|generally|mainly"
+    r"|mostly|especially|particularly)\b"
+)
+# The only words an item naming pregnancy or breastfeeding may have: the state now, plainly
+# ("history of pregnancy", "multiple pregnancy", "pregnancy during the study" are not it).
+_PLAIN_STATE_WORDS = frozenset(
+    {
+        *("pregnant", "pregnancy", "pregnancies", "lactating", "lactation", "breastfeeding"),
+        *("breast-feeding", "breast", "feeding", "nursing", "women", "woman", "female"),
+        *("females", "patients", "patient", "participants", "subjects", "who", "are", "is"),
+        *("currently", "known", "or", "and/or", "and", "a", "/"),
+    }
+)
+_WORD_OR_SLASH = re.compile(r"and/or|[a-z0-9][a-z0-9'-]*|/")
+_HISTORY = re.compile(r"\b(?:history|prior|previous\w*|past|former\w*)\b")
+# Words a lead may have that say no more than the item itself: it is on record.
+_HARMLESS_LEAD_WORDS = frozenset(
+    {
+        *("a", "an", "the", "any", "known", "documented", "confirmed", "established", "of"),
+        *("diagnosed", "diagnosis", "previous", "previously", "prior", "past", "medical"),
+        *("history", "with", "have", "has", "had", "evidence", "presence", "clinical"),
+        *("patients", "patient", "participants", "participant", "subjects", "subject", "who"),
+        *("individuals", "those", "people", "persons", "is", "are", "or", "and", "and/or"),
+        *("women", "woman", "female", "females", "men", "man", "male", "males"),
+    }
+)
+# Lead words that are no lead of an item's own: a qualifier before the list runs past them.
+_NO_LEAD_WORDS = frozenset({"a", "an", "the", "or", "and", "and/or", "of", "with"})
+# Words that open an item about a moment, not a state: "prior to surgery, …".
+_MOMENT_LEAD = re.compile(r"(?:prior to|before|after|following|during|until|since|when)\b")
+# Words anywhere in an item that restrict, date or define what comes before it.
+_REACHING_ANYWHERE = re.compile(
+    r"\b(?:with|without|requir(?:e|es|ed|ing)|need(?:s|ed|ing)?|that|who|whose|which|where"
+    r"|within|during|since|before|after|following|lasting|type|types|form|forms|class|classes"
+    r"|grade|grades|due|caused|related|associated|secondary|induced|as|than"
+    r"|days?|weeks?|months?|years?|hours?)\b|[<>≤≥=]"
+)
+# Words after an item's first word that date, hedge or negate: they may reach back too.
+_REACHING_AFTER_FIRST = re.compile(
+    r"\b(?:treated|treatment|therapy|receiv\w*|taking|prior|last|past|recent\w*|current\w*"
+    r"|ongoing|active|significant\w*|severe|serious|uncontrolled|symptomatic|unstable"
+    r"|progressive|decompensated|poorly|refractory|chronic|acute|no|not|non|never|free"
+    r"|negative|absence|absent|lack\w*)\b"
+)
+_LIST_WINDOW = re.compile(
+    r"\b(?:within|during|since|before|after|prior|last|past|recent\w*|days?|weeks?|months?"
+    r"|years?)\b"
+)
+_LIST_NEGATION = re.compile(
+    r"\b(?:no|not|non|without|never|free|negative|absence|absent|lack\w*|neither|nor)\b|n't\b"
+)
+# What a residue must not look like: a diagnosis, a drug, a procedure or a measurement — a
+# label would hold it as a leaf that the form lacks. Vague words ("condition", "illness
+# that …", "status") and what no record holds (consent, ability, devices of the study) pass.
+_LOOKS_DECIDABLE = re.compile(
+    r"\b(?:\w+(?:itis|itides|osis|oses|emia|aemia|pathy|pathies|plasia|trophy|oma|omas|algia"
+    r"|ectomy|otomy|ostomy|plasty|scopy|uria|penia|cytosis|iasis|cardia|rrhea|rrhoea|rrhage"
+    r"|plegia|paresis|phobia|mania|lepsy|spasms?|mab|nib|pril|olol|statins?|sartan|azole"
+    r"|cillin|mycin|cycline|floxacin|caine|profen|azepam|zolam|prazole|tidine|parin|xaban"
+    r"|gatran|platin|taxel|rubicin|fentanyl|morphone|morphine|codone|oxetine|afil)"
+    r"|diseases?|disorders?|syndromes?|illness\w*|infect\w*|injur\w*|fractures?|failure"
+    r"|insufficien\w*|deficien\w*|dysfunction\w*|impair\w*|abuse|dependen\w*|addict\w*"
+    r"|allerg\w*|intoleran\w*|hypersensitiv\w*|cancers?|carcinoma\w*|tumou?rs?|malignan\w*"
+    r"|neoplas\w*|metasta\w*|lesions?|ulcer\w*|bleed\w*|ha?emorrhag\w*|thromb\w*|embol\w*"
+    r"|infarct\w*|strokes?|seizures?|epilep\w*|arrhythmi\w*|fibrillation|flutter|blocks?"
+    r"|angina|hypertensi\w*|hypotensi\w*|diabet\w*|obes\w*|pain\w*|dementia|depress\w*"
+    r"|anxiety|psych\w*|mental\w*|delay\w*|anomal\w*|malformation\w*|vertigo|ataxia|dystonia"
+    r"|paralysis|palsy|apnoea|apnea|ideation|suicid\w*|homicid\w*|effusions?|tachycardia"
+    r"|bradycardia|polyps?|cysts?|cystic|hernia\w*|stenos\w*|aneurysm\w*|asthma|copd"
+    r"|hepatitis|hiv|aids|virus\w*|viral|bacteri\w*|fung\w*|abnormal\w*|dysplas\w*|nodul\w*"
+    r"|masses|edema|oedema|ascites|shock|sepsis|coma|trauma\w*|cataplexy|restless|narcolep\w*"
+    r"|drugs?|medication\w*|medicines?|agents?|therap\w*|treatments?|inhibitors?|antibiotic\w*"
+    r"|antiviral\w*|steroid\w*|corticoid\w*|glucocorticoid\w*|hormon\w*|chemo\w*|vaccin\w*"
+    r"|immun\w*|insulin|opioids?|opiates?|analgesic\w*|an(?:a)?esthe\w*|antagonists?"
+    r"|agonists?|blockers?|supplements?|analogu?e?s?|derivatives?|anti[- ]?\w+|alcohol\w*"
+    r"|smok\w*|tobacco|nicotine|cannabis|marijuana|substances?|surg\w*|operat\w*|resect\w*"
+    r"|transplant\w*|implant\w*|grafts?|bypass|intervention\w*|catheter\w*|stents?|devices?"
+    r"|stimulat\w*|prosthe\w*|pumps?|shunts?|clips?|coils?|valves?|electrodes?|ports?"
+    r"|pacemaker\w*|defibrillator\w*|dialysis|radiation|radio\w*|irradiat\w*|biops\w*"
+    r"|procedures?|ventilat\w*|intubat\w*|revasculari\w*|angioplasty|pci|cabg|levels?"
+    r"|counts?|values?|tests?|positive|serolog\w*|clearance|egfr|ratio|scores?|index|bmi"
+    r"|pressure|pregnan\w*|lactat\w*|breast\w*|nursing|partum|postpartum|birth|deliver\w*"
+    r"|gestation\w*)\b|[<>≤≥=%]"
+)
+_LISTED_KINDS = frozenset(
+    {
+        *(Kind.CONDITION, Kind.LAB, Kind.MEDICATION, Kind.PROCEDURE, Kind.ALLERGY, Kind.AGE),
+        *(Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.PERFORMANCE_STATUS, Kind.SMOKING),
+        *(Kind.CORTICOSTEROID_DOSE, Kind.PREGNANCY, Kind.BREASTFEEDING),
+    }
+)
+# Every finder of the compiler: an item not understood that any of them reads would be a part
+# the form loses.
+_ALL_FINDERS: tuple[Callable[[str], list[Match]], ...] = (
+    *(find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers, find_stage),
+    *(find_receptors, find_stage_ranges, find_medications, find_allergies, find_procedures),
+    *(find_scales, find_performance_status, find_smoking, find_age, spell_icd_titles),
+)
+# Nouns a list of organs or kinds can share: "heart, lung or kidney disease".
+_HEAD_NOUNS = frozenset(
+    {
+        *("disease", "diseases", "disorder", "disorders", "dysfunction", "failure", "failures"),
+        *("insufficiency", "impairment", "injury", "injuries", "infection", "infections"),
+        *("cancer", "cancers", "tumor", "tumors", "tumour", "tumours", "syndrome", "syndromes"),
+        *("condition", "conditions", "abnormality", "abnormalities", "problems", "illness"),
+        *("illnesses", "lesions", "surgery", "surgeries", "transplant", "transplantation"),
+        *("inhibitor", "inhibitors", "therapy", "therapies", "allergy", "allergies", "block"),
+        *("stenosis", "hypertension", "neuropathy", "arrhythmia", "arrhythmias", "deficiency"),
+        *("drugs", "medications", "agents"),
+    }
+)
+# Words that open an item of its own, which no lead before it governs: "…, or inability to
+# swallow tablets".
+_OWN_START = re.compile(
+    r"(?:inability|unable|unwilling|refus\w*|participat\w*|enrol\w*|history|known|presence"
+    r"|evidence|patients?|participants?|subjects?|individuals?|women|men|those|anyone|any"
+    r"|current\w*|use|treatment|diagnos\w*|prior|previous|contraindicat\w*|difficult\w*"
+    r"|lack|poor|impossib\w*|incapab\w*|illiter\w*|language|living|residence|resident"
+    r"|employees?|staff|prisoners?|detained|institutionali[sz]ed|legal\w*|under)\b"
+)
+# Kinds read with a lead that governs a list ("allergy to A, B", "use of C or D").
+_GOVERNING_KINDS = frozenset({Kind.ALLERGY, Kind.MEDICATION, Kind.PRIOR_THERAPY, Kind.VACCINE})
+# An item about other people or about how pregnancy is avoided: residue whatever its words.
+_OTHER_POPULATION = re.compile(
+    rf"{_CONTRACEPTION_SENTENCE.pattern}|reproductive age|fertile|of child[- ]?bearing"
+)
+# One of these is in every bullet of more than one item or sentence.
+_LIST_MARKS = (",", ";", " or ", " and", "/", ". ", ": ", "note")
+_LIST_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]%])\.(?:\s|$)|:(?:\s|$)|\bnote\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An item of a list segment: its words, its parts (None: not understood) and the
+    connective before it."""
+
+    words: str
+    parts: tuple[Criterion, ...] | None
+    link: str | None
+    lead: tuple[str, ...]
+    """A part's words before the first thing a finder reads in it (none for a residue)."""
+
+
+def _listed_parts(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """any-of(the items understood in full…, TEXT residue), or None (refused)."""
+    normalized = normalized.replace("i.e.", "ie").replace("e.g.", "eg")
+    if _LIST_REFUSAL.search(normalized) or _CONNECTIVE_END.search(normalized):
+        return None
+    if normalized.startswith(("and ", "or ", "and/or ")):
+        return None  # joined to a neighbouring bullet
+    if has_any(normalized, ("pregnan", "feeding", "lactat", "nursing")) and (
+        _STOPPED_NURSING.search(normalized) or _FUTURE_PREGNANCY.search(normalized)
+    ):
+        return None
+    if not has_any(normalized, _LIST_MARKS):
+        return None  # one item: the full reading refused it
+    end = _LIST_SENTENCE_END.search(normalized)
+    sentence, rest = (
+        (normalized[: end.start()], normalized[end.start() :]) if end else (normalized, "")
+    )
+    said_more = bool(rest.strip(" .;:,"))
+    if said_more and not _rest_says_nothing(rest):
+        return None
+    parts: list[Criterion] = []
+    residue = said_more
+    for segment in sentence.split(";"):
+        if not segment.strip(" ,."):
+            continue
+        items = _segment_items(segment.strip(" ,."), compile_clause)
+        if items is None or not _no_reach(items, parts_before=bool(parts)):
+            return None
+        for item in items:
+            if item.parts is None:
+                residue = True
+            else:
+                parts.extend(item.parts)
+    if not parts or not residue:
+        return None  # nothing understood, or all of it: the full reading refused for a reason
+    kept = [p for p in _unique_parts(list(parts)) if p is not None]
+    return Criterion(
+        Kind.COMBINATION,
+        children=(*kept, Criterion(Kind.TEXT, source_text=text)),
+        combination="any-of",
+        source_text=text,
+    )
+
+
+def _rest_says_nothing(rest: str) -> bool:
+    """Sentences after the first that neither narrow, date nor negate the parts, nor name or
+    look like what a label would hold as a leaf."""
+    if not _rest_is_harmless(rest) or _LIST_WINDOW.search(rest) or _LIST_NEGATION.search(rest):
+        return False
+    return not _LOOKS_DECIDABLE.search(rest) and not _names_anything(rest)
+
+
+def _segment_items(
+    segment: str, compile_clause: Callable[[str], Criterion | None]
+) -> list[_Item] | None:
+    """The items of one segment, each compiled in full or residue; None when an item's
+    reading may not be a part on its own, or a residue looks like one."""
+    words, links = _split_items(segment)
+    if not words or len(words) > 12:
+        return None
+    items: list[_Item] = []
+    index = 0
+    while index < len(words):
+        link = links[index - 1] if index else None
+        # An item that compiles takes along the short items after it that are no items of
+        # their own but compile with it ("hepatitis B and C", "HIV 1/2").
+        criterion = compile_clause(words[index])
+        if criterion is not None:
+            stop = index + 1
+            while (
+                stop < min(len(words), index + 3)
+                and len(words[stop].split()) <= 2
+                and compile_clause(words[stop]) is None
+                and (
+                    longer := compile_clause(
+                        _join_items(words[index : stop + 1], links[index:stop])
+                    )
+                )
+            ):
+                criterion, stop = longer, stop + 1
+            accepted = _listed(criterion)
+            if accepted is None:
+                return None
+            joined = _join_items(words[index:stop], links[index : stop - 1])
+            items.append(_Item(joined, tuple(accepted) if accepted else None, link, _lead(joined)))
+            index = stop
+        else:
+            item = words[index]
+            if not _OTHER_POPULATION.search(item) and (
+                _LOOKS_DECIDABLE.search(item) or _names_anything(item)
+            ):
+                return None  # a leaf the form would lack
+            items.append(_Item(item, None, link, ()))
+            index += 1
+            if index == 1 < len(words):
+                # Nothing after a first item not understood may be a part (its lead may govern
+                # them, `_no_reach`) nor a residue that looks like one: refuse now if any does.
+                after = _join_items(words[1:], links[1:])
+                if _LOOKS_DECIDABLE.search(after) or _names_anything(after):
+                    return None
+    return items
+
+
+def _lead(words: str) -> tuple[str, ...]:
+    starts = [
+        match.start
+        for finder in _ALL_FINDERS
+        for match in finder(words)
+        if match.kind == "criterion"
+    ]
+    return tuple(_WORD_OR_SLASH.findall(words[: min(starts)] if starts else words))
+
+
+def _names_anything(words: str) -> bool:
+    return any(finder(words) for finder in _ALL_FINDERS)
+
+
+def _listed(criterion: Criterion) -> list[Criterion] | None:
+    """The members of an item's reading, if every one may be a part on its own."""
+    members = (
+        list(criterion.children)
+        if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of"
+        else [criterion]
+    )
+    members = [
+        child
+        for member in members
+        for child in (
+            member.children
+            if member.kind is Kind.COMBINATION and member.combination == "any-of"
+            else (member,)
+        )
+    ]
+    if all(member.kind is Kind.LIFE_EXPECTANCY for member in members):
+        return []  # an estimate no record holds: residue
+    if not all(_may_be_listed(member) for member in members):
+        return None
+    return members
+
+
+def _may_be_listed(criterion: Criterion) -> bool:
+    if criterion.negated or criterion.cohort is not None:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination in ("all-of", "any-of") and all(
+            _may_be_listed(child) for child in criterion.children
+        )
+    if criterion.kind not in _LISTED_KINDS:
+        return False
+    if criterion.kind is Kind.LAB:
+        return criterion.comparator is not None or criterion.value_concept is not None
+    if criterion.kind is Kind.CONDITION:
+        if criterion.concept in _QUALIFIED_CONDITIONS:
+            return bool(set(criterion.qualifiers) & _DECIDING_QUALIFIERS)
+        # "cancer" in a cancer study's exclusion list means another one: not read.
+        return criterion.concept != "malignant-neoplasm" or "other-primary" in criterion.qualifiers
+    return True
+
+
+def _no_reach(items: list[_Item], *, parts_before: bool) -> bool:
+    """No word of one item can reach a part in another (see the section's comment);
+    ``parts_before``: an earlier segment of the sentence has parts."""
+    understood = [item.parts is not None for item in items]
+    if any(understood) and not understood[0]:
+        return False  # its lead may govern the items after it
+    for index, item in enumerate(items):
+        other_population = item.parts is None and _OTHER_POPULATION.search(item.words)
+        if _MOMENT_LEAD.match(item.words):
+            return False
+        if any(understood) and not _governs_none_after(item, items[index + 1 :]):
+            return False  # "uncontrolled diabetes, hypertension", "allergy to X, Y"
+        if (
+            (parts_before or any(understood[:index]))
+            and not other_population
+            and _reaches_back(item)
+        ):
+            return False  # "myocardial infarction, …, or angina within 6 months"
+        if item.parts is None:
+            if _LIST_NEGATION.search(item.words) and not other_population:
+                return False
+            if any(understood) and _shares_a_head(items, index):
+                return False
+        elif any(part.kind in _SUFFICIENT_KINDS for part in item.parts) and not _plain_state(
+            items, index
+        ):
+            return False
+    for item, (left, right) in zip(items[1:], pairwise(understood), strict=True):
+        if item.link in ("and", "/") and left != right:
+            return False  # "HIV and on antiretrovirals with interactions"
+    return True
+
+
+def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
+    """Whether the words opening the item govern none of the items after it.
+
+    A narrowing qualifier ("uncontrolled diabetes, hypertension") may reach a later part
+    without a lead of its own; a part read with its lead ("allergy to X", "use of Y",
+    "treatment with Z") or a lead that says more than "history of" / "known" may reach any
+    later item without one — a residue "fentanyl" after "allergy to X" is an allergy the form
+    would lack."""
+    narrowing = bool(_NARROWING_QUALIFIER.match(item.words))
+    governing = item.parts is not None and (
+        any(_has_kind(part, _GOVERNING_KINDS) for part in item.parts)
+        or not set(item.lead) <= _HARMLESS_LEAD_WORDS
+    )
+    for other in after:
+        if other.parts is not None and (narrowing or governing):
+            if not _has_own_lead(other):
+                return False
+        elif other.parts is None and governing and not _OWN_START.match(other.words):
+            return False
+    return True
+
+
+def _has_kind(criterion: Criterion, kinds: frozenset[Kind]) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return any(_has_kind(child, kinds) for child in criterion.children)
+    return criterion.kind in kinds
+
+
+_NARROWING_QUALIFIER = re.compile(
+    r"(?:(?:a|an|the|any|known|documented|confirmed|diagnosed|history of|prior|previous|past)"
+    r"\s+)*(?:un\w+|non-?\w+|poorly|clinically|medically|active|symptomatic|severe|serious"
+    r"|chronic|acute|recent\w*|current\w*|concurrent|significant|major|other|progressive"
+    r"|unstable|persistent|recurrent|ongoing|treated|latent|occult|refractory|decompensated"
+    r"|advanced|end[- ]stage|moderate|mild|life[- ]threatening|debilitating|inadequately"
+    r"|insufficiently|well|long[- ]term)\b"
+)
+
+
+def _has_own_lead(item: _Item) -> bool:
+    """Whether the item opens with words of its own that a qualifier before it cannot cross
+    ("…, or history of stroke", "…, known HIV", "…, or uncontrolled diabetes")."""
+    return bool(set(item.lead) - _NO_LEAD_WORDS) or bool(_NARROWING_QUALIFIER.match(item.words))
+
+
+def _plain_state(items: list[_Item], index: int) -> bool:
+    """A pregnancy or breastfeeding item that names the state now, with no history before it."""
+    if not set(_WORD_OR_SLASH.findall(items[index].words)) <= _PLAIN_STATE_WORDS:
+        return False
+    return not any(_HISTORY.search(item.words) for item in items[:index])
+
+
+def _reaches_back(item: _Item) -> bool:
+    """Whether words of the item can restrict the items before it."""
+    if item.parts is not None and any(_windowed(part) for part in item.parts):
+        return True
+    if _REACHING_ANYWHERE.search(item.words):
+        return True
+    first = re.match(r"\S+\s*", item.words)
+    return bool(_REACHING_AFTER_FIRST.search(item.words, first.end() if first else 0))
+
+
+def _windowed(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return any(_windowed(child) for child in criterion.children)
+    return criterion.window is not None
+
+
+def _shares_a_head(items: list[_Item], index: int) -> bool:
+    """ "kidney or liver disease", "liver disease or failure", "hypertensive urgency or
+    emergency": a residue item that names something with the last word of the next part or
+    the first words of the part before, or a short one next to a shared head noun."""
+    words = items[index].words
+    short = len(words.split()) <= 2
+    if index + 1 < len(items) and items[index + 1].parts is not None:
+        head = items[index + 1].words.split()[-1].strip(".,)")
+        if _names_across(f"{words} {head}", len(words)) or (short and head in _HEAD_NOUNS):
+            return True
+    if index and items[index - 1].parts is not None:
+        before = items[index - 1].words.split()
+        if len(before) > 1:
+            lead = " ".join(before[:-1])
+            if _names_across(f"{lead} {words}", len(lead)):
+                return True
+        if short and words.split()[-1] in _HEAD_NOUNS:
+            return True
+    return False
+
+
+def _names_across(text: str, edge: int) -> bool:
+    """Whether a finder reads words on both sides of ``edge`` as one."""
+    return any(match.start < edge < match.end for finder in _ALL_FINDERS for match in finder(text))
