@@ -1823,8 +1823,15 @@ def _listed_parts(
         for item in items:
             if item.parts is None:
                 residue = True
-            else:
-                parts.extend(item.parts)
+                continue
+            for part in item.parts:
+                # An item read as any-of(X, TEXT) ("allergy to penicillin or any component"):
+                # its members are items of this list, its text the list's residue.
+                if _plain_any_of(part):
+                    parts.extend(c for c in part.children if c.kind is not Kind.TEXT)
+                    residue = residue or any(c.kind is Kind.TEXT for c in part.children)
+                else:
+                    parts.append(part)
     if not parts or not residue:
         return None  # nothing understood, or all of it: the full reading refused for a reason
     kept = [p for p in _unique_parts(list(parts)) if p is not None]
@@ -1833,6 +1840,15 @@ def _listed_parts(
         children=(*kept, Criterion(Kind.TEXT, source_text=text)),
         combination="any-of",
         source_text=text,
+    )
+
+
+def _plain_any_of(criterion: Criterion) -> bool:
+    return (
+        criterion.kind is Kind.COMBINATION
+        and criterion.combination == "any-of"
+        and not criterion.negated
+        and criterion.cohort is None
     )
 
 
@@ -1972,7 +1988,7 @@ def _no_reach(items: list[_Item], *, parts_before: bool) -> bool:
         if item.parts is None:
             if _LIST_NEGATION.search(item.words) and not other_population:
                 return False
-            if any(understood) and _shares_a_head(items, index):
+            if any(understood) and not other_population and _shares_a_head(items, index):
                 return False
         elif any(part.kind in _SUFFICIENT_KINDS for part in item.parts) and not _plain_state(
             items, index
