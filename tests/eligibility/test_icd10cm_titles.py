@@ -62,7 +62,13 @@ def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
         ("History of obstructive sleep apnea (OSA)", True, "condition:obstructive-sleep-apnea"),
         ("Parkinson's disease", True, "condition:parkinson-disease"),
         ("Systemic lupus erythematosus (SLE)", False, "condition:systemic-lupus-erythematosus"),
-        ("Glaucoma or ocular hypertension", True, None),  # "hypertension" is hand-made
+        # Ocular hypertension (H40.05) is not hypertension (I10-I1A): the title reads it.
+        (
+            "Glaucoma or ocular hypertension",
+            True,
+            "any-of(condition:icd10cm:H40, condition:icd10cm:H40.05)",
+        ),
+        ("History of secondary hypertension", True, None),  # I15: hypertension and a word more
         # Stay text: a word that changes the meaning, or a hand-made concept with a word more.
         ("Uncontrolled glaucoma", True, None),
         ("Severe psoriasis", True, None),

@@ -11,7 +11,9 @@ parentheses ("multiple sclerosis (MS)").
 A title that shares a word with another finder's match yields to it
 (`yield_to_other_finders`): the hand-made concepts carry SNOMED CT codes and the qualifiers and
 semantics criteria need, so "heart failure" stays `heart-failure` and "acute myocardial
-infarction" stays text (acute MI is myocardial infarction with a word more). Nothing else is
+infarction" stays text (acute MI is myocardial infarction with a word more) — unless the title
+is another disease: "ocular hypertension" (H40.05) holds "hypertension" but not its codes
+(I10-I1A), so the title reads it (`_other_diagnosis`). Nothing else is
 read here — no qualifier, no plural, no abbreviation alone: the words around a title are left
 to the residual check, which keeps a bullet text whenever they say more ("uncontrolled
 glaucoma"); a title next to a filler word that says more ("requiring treatment", "current")
@@ -143,7 +145,30 @@ def yield_to_other_finders(matches: list[Match]) -> list[Match]:
     if not titles:
         return matches
     others = [m for m in matches if not _is_title(m)]
-    return others + [t for t in titles if all(t.end <= o.start or t.start >= o.end for o in others)]
+    kept = [t for t in titles if all(_apart(t, o) or _other_diagnosis(t, o) for o in others)]
+    return [o for o in others if not any(_other_diagnosis(t, o) for t in kept)] + kept
+
+
+def _apart(title: Match, other: Match) -> bool:
+    return title.end <= other.start or title.start >= other.end
+
+
+def _other_diagnosis(title: Match, other: Match) -> bool:
+    """Whether ``other`` is a hand-made diagnosis named inside the title whose ICD-10-CM codes
+    neither hold nor fall under the title's code: "ocular hypertension" (H40.05) is not
+    hypertension (I10-I1A) with a word more, but another disease, and the title reads it."""
+    criterion = other.criterion
+    if (
+        criterion.kind is not Kind.CONDITION
+        or criterion.concept is None
+        or criterion.qualifiers
+        or not (title.start <= other.start and other.end <= title.end)
+        or (title.start, title.end) == (other.start, other.end)
+    ):
+        return False
+    code = (title.criterion.concept or "")[len(terminology.ICD_TITLE_PREFIX) :]
+    classes = terminology.icd10cm_classes(criterion.concept)
+    return bool(classes) and not any(code.startswith(c) or c.startswith(code) for c in classes)
 
 
 def _is_title(match: Match) -> bool:

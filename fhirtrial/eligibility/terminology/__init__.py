@@ -406,6 +406,16 @@ def codings(concept_id: str) -> tuple[Coding, ...]:
     )
 
 
+def icd10cm_classes(concept_id: str) -> tuple[str, ...]:
+    """The ICD-10-CM codes of a concept's codings, a class's trailing `*` dropped ("I15*" →
+    "I15"): a code starting with one of them is in the concept."""
+    try:
+        found = concept(concept_id)
+    except KeyError:
+        return ()
+    return tuple(c.code.rstrip("*") for c in found.codings if c.system == ICD10CM_SYSTEM)
+
+
 def members(concept_id: str) -> tuple[Coding, ...]:
     return concept(concept_id).members
 
