@@ -1,0 +1,153 @@
+"""Diagnoses named otherwise than by their ICD-10-CM title word for word: plurals, British and
+hyphen spellings, "knee osteoarthritis" for "osteoarthritis of knee", the common names and
+abbreviations of `icd10cm_synonyms.json`, a title naming more than a hand-made concept inside
+it, and hand-made names a trigger used to miss. Criteria compile to the code's `icd10cm:`
+concept, and records meet it by code or by any of these names."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+import simple_icd_10_cm as release
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.compiler import compile_criterion
+from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record, result_of
+from tests.eligibility.signature import signature
+
+_TABLE = json.loads(
+    files("fhirtrial.eligibility.terminology").joinpath("icd10cm_synonyms.json").read_text()
+)
+
+
+def _name(term: str) -> str:
+    return terminology.title_name(term.replace(" NOS", ""))
+
+
+def test_every_synonym_names_a_code_of_the_release_as_its_source_says() -> None:
+    titles = terminology.terminology().icd_titles
+    for name, entry in _TABLE["synonyms"].items():
+        code, source = entry["code"], entry["source"]
+        assert release.is_category_or_subcategory(code), name
+        assert not code.startswith(("C", "O", "R", "S", "T", "Z")), name
+        assert code in titles or _TABLE["codes"][code] == release.get_description(code), name
+        if source == "inclusion term":
+            assert terminology.title_key(name) in {
+                _name(t) for t in release.get_inclusion_term(code)
+            }, name
+        elif source == "abbreviation":
+            expanded = terminology.title_key(entry["expands"])
+            assert terminology.terminology().icd_title_code(expanded) == code, name
+        else:
+            assert source in ("alphabetic index", "spelling"), name
+
+
+def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
+    concept = terminology.concept("icd10cm:I51.3")
+    assert concept.display == "Intracardiac thrombosis, not elsewhere classified"
+    assert "icd10cm:I51.3" in terminology.concepts_for(ICD, "I51.3")
+    assert "icd10cm:E76.1" in terminology.concepts_for_record_text("Hunter's syndrome")
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        # Plurals, British and hyphen spellings, the site first.
+        ("History of migraines", True, "condition:icd10cm:G43"),
+        ("Muscular dystrophies", True, "condition:icd10cm:G71.0"),
+        ("Pulmonary oedema", True, "condition:icd10cm:J81"),
+        ("Obsessive compulsive disorder", True, "condition:icd10cm:F42"),
+        ("Attention deficit hyperactivity disorder", True, "condition:icd10cm:F90"),
+        ("Gastroesophageal reflux disease", True, "condition:icd10cm:K21"),
+        ("Diagnosis of knee osteoarthritis", False, "condition:icd10cm:M17"),
+        ("Osteoarthritis of the hip", False, "condition:icd10cm:M16"),
+        ("Food protein induced enterocolitis syndrome", True, "condition:icd10cm:K52.21"),
+        # Common names and abbreviations.
+        ("Intracardiac thrombus", True, "condition:icd10cm:I51.3"),
+        ("Diagnosis of autism spectrum disorder", False, "condition:icd10cm:F84.0"),
+        ("History of kidney stones", True, "condition:icd10cm:N20.0"),
+        ("Chronic fatigue syndrome", True, "condition:icd10cm:G93.32"),
+        ("Polycystic ovary syndrome (PCOS)", False, "condition:icd10cm:E28.2"),
+        (
+            "Known PTSD or bipolar disorder",
+            True,
+            "any-of(condition:icd10cm:F43.1, condition:bipolar-disorder)",
+        ),
+        ("GERD", True, "condition:icd10cm:K21"),
+        # A title holding a hand-made name whole says more than it.
+        ("Secondary hypertension", True, "condition:icd10cm:I15"),
+        ("Permanent atrial fibrillation", True, "condition:icd10cm:I48.21"),
+        (
+            "History of glaucoma or ocular hypertension",
+            True,
+            "any-of(condition:icd10cm:H40, condition:icd10cm:H40.05)",
+        ),
+        # Hand-made names their trigger used to miss.
+        ("Coagulopathies", True, "condition:coagulopathy"),
+        ("History of coagulopathy", True, "condition:coagulopathy"),
+        ("History of drug and/or alcohol addiction", True, "condition:substance-use-disorder"),
+        # Still text: an untimed acute event, ambiguous abbreviations, names wider than a code.
+        ("Acute myocardial infarction", True, None),
+        ("PE", True, None),
+        ("MS", True, None),
+        ("Sickle cell disease", True, None),
+        ("Psychiatric disorders", True, None),
+        ("Fatty liver", True, None),
+    ],
+)
+def test_another_name_of_a_diagnosis_compiles(text: str, exclusion: bool, expected: str) -> None:
+    assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+PTSD_ICD = condition("PTSD", (ICD, "F43.10", "Post-traumatic stress disorder, unspecified"))
+PTSD_SNOMED = condition("PTSD", (SNOMED, "47505003", "Posttraumatic stress disorder"))
+PTSD_PROVISIONAL = condition(
+    "PTSD",
+    (ICD, "F43.10", "Post-traumatic stress disorder, unspecified"),
+    verification="provisional",
+)
+GERD_SNOMED = condition("GERD", (SNOMED, "235595009", "Gastroesophageal reflux disease"))
+HTN = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
+ASTHMA_SNOMED = condition("Asthma", (SNOMED, "195967001", "Asthma"))
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((PTSD_ICD,), "met"),  # a code in the subtree
+        ((PTSD_SNOMED,), "met"),  # SNOMED CT only: "posttraumatic" spells the title
+        ((PTSD_PROVISIONAL,), "unknown"),
+        ((HTN,), "not-met"),  # a problem list without it (as for any title today)
+        ((GERD_SNOMED, ASTHMA_SNOMED), "not-met"),
+        ((), "unknown"),  # no problem list: absence proves nothing
+    ],
+)
+def test_an_abbreviation_is_met_by_the_code_or_its_names(resources, result) -> None:
+    criterion = compile_criterion("History of PTSD", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((condition("Kidney stone", (ICD, "N20.0", "Calculus of kidney")),), "met"),
+        ((condition("Nephrolithiasis", (SNOMED, "95570007", "Kidney stone")),), "met"),
+        ((condition("Ureteral stone", (ICD, "N20.1", "Calculus of ureter")),), "not-met"),
+        ((), "unknown"),
+    ],
+)
+def test_a_common_name_is_met_by_the_code_or_its_names(resources, result) -> None:
+    criterion = compile_criterion("History of renal stones", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> None:
+    criterion = compile_criterion("Secondary hypertension", exclusion=True)
+    assert criterion is not None
+    secondary = condition("Renovascular hypertension", (ICD, "I15.0", "Renovascular hypertension"))
+    assert result_of(criterion, record(patient(), secondary)) == "met"
+    assert result_of(criterion, record(patient(), HTN)) == "not-met"
