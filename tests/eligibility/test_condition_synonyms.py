@@ -151,3 +151,61 @@ def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> 
     secondary = condition("Renovascular hypertension", (ICD, "I15.0", "Renovascular hypertension"))
     assert result_of(criterion, record(patient(), secondary)) == "met"
     assert result_of(criterion, record(patient(), HTN)) == "not-met"
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        # How a diagnosis is known or lived with adds nothing a record decides.
+        ("Pre-existing dementia", True, "condition:dementia"),
+        ("Verified cardiac arrhythmia", True, "condition:arrhythmia"),
+        ("Suffering from drug abuse", True, "condition:substance-use-disorder"),
+        (
+            "Subject has a medical history of bipolar disorder or schizophrenia",
+            True,
+            "any-of(condition:bipolar-disorder, condition:schizophrenia)",
+        ),
+        # Kidney disease: ICD-10-CM's kidney blocks; chronic renal disease is CKD.
+        ("Patients with renal disease", True, "condition:kidney-disease"),
+        ("Chronic renal insufficiency", True, "condition:chronic-kidney-disease"),
+        ("End stage renal disease", True, "condition:icd10cm:N18.6"),
+        ("Polycystic kidney disease", True, None),
+        # Organs sharing the noun: each its own diagnosis, one of them will do.
+        (
+            "Liver or kidney disease",
+            True,
+            "any-of(condition:liver-disease, condition:kidney-disease)",
+        ),
+        (
+            "History of renal or hepatic failure",
+            True,
+            "any-of(condition:kidney-failure, condition:liver-failure)",
+        ),
+        ("Liver and kidney disease", True, None),  # both, or either: not said
+    ],
+)
+def test_a_diagnosis_in_other_words_compiles(text: str, exclusion: bool, expected: str) -> None:
+    assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+CKD_SNOMED = condition("CKD", (SNOMED, "709044004", "Chronic kidney disease"))
+NEPHROTIC = condition(
+    "Nephrotic syndrome", (ICD, "N04.9", "Nephrotic syndrome with unspecified morphologic changes")
+)
+URETERAL_STONE = condition("Ureteral stone", (ICD, "N20.1", "Calculus of ureter"))
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((NEPHROTIC,), "met"),
+        ((CKD_SNOMED,), "met"),  # SNOMED CT only: CKD is a kidney disease
+        ((condition("Renal disease", (SNOMED, "90708001", "Kidney disease")),), "met"),
+        ((URETERAL_STONE, HTN), "not-met"),  # the urinary tract, not the kidney
+        ((), "unknown"),
+    ],
+)
+def test_kidney_disease_against_records(resources, result) -> None:
+    criterion = compile_criterion("History of renal disease", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result

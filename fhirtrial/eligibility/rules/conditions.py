@@ -158,11 +158,15 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "chronic-kidney-disease",
         # Not end-stage renal disease: a narrower class (N18.6), read as its ICD-10-CM title.
-        r"(?:chronic kidney disease(?: \(ckd\))?|ckd)(?! ?\(?stage)",
+        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|chronic renal (?:disease|insufficiency)"
+        r"|chronic kidney insufficiency)(?! ?\(?stage)",
     ),
     # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
     ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),
     ("liver-disease", r"(?:liver|hepatic) diseases?"),
+    # ICD-10-CM's kidney blocks (N00-N19, N25-N28 but ureter and acquired cysts; Q61): not
+    # "polycystic" / "end-stage" / "hereditary" kidney disease, those words stay over.
+    ("kidney-disease", r"(?:kidney|renal) diseases?"),
     # "chronic renal failure" is chronic kidney disease (`_condition`).
     ("kidney-failure", r"(?<!acute )(?:chronic )?(?:renal|kidney) failure"),
     ("autoimmune-disease", r"auto-?immune (?:diseases?|disorders?)(?: \(aid\))?"),
@@ -323,9 +327,10 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "unstable-angina": ("unstable angina",),
     "angina": ("angina",),
     "atrial-fibrillation": ("atrial fibrillation",),
-    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd"),
+    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd", "insufficiency"),
     "liver-failure": ("liver failure", "hepatic failure", "insufficiency"),
     "liver-disease": ("liver disease", "hepatic disease"),
+    "kidney-disease": ("kidney disease", "renal disease"),
     "kidney-failure": ("renal failure", "kidney failure"),
     "autoimmune-disease": ("immune dis",),
     "arrhythmia": ("rhythmia",),
@@ -624,6 +629,8 @@ def find_conditions(text: str) -> list[Match]:
         found.extend(_brain_unless(text))
     if "transplant" in text or "allograft" in text:
         found.extend(_transplant_lists(text))
+    if " or " in text or "/" in text or ", " in text:
+        found.extend(_organ_lists(text))
     if has_any(text, ("hiv", "immunodeficiency")):
         found.extend(_hiv_status(text))
     if "progression" in words and ("directed" in text or "local t" in text):
@@ -821,6 +828,46 @@ def _transplant_lists(text: str) -> list[Match]:
             if len(children) == 1
             else Criterion(Kind.COMBINATION, children=children, combination="any-of")
         )
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+# "Liver or kidney disease", "renal or hepatic failure": the organs share the noun, each naming
+# its own diagnosis (one of them will do). "And" is left alone ("liver and kidney disease" may
+# ask for both).
+_ORGAN_DIAGNOSES = {
+    ("liver", "disease"): "liver-disease",
+    ("hepatic", "disease"): "liver-disease",
+    ("kidney", "disease"): "kidney-disease",
+    ("renal", "disease"): "kidney-disease",
+    ("liver", "failure"): "liver-failure",
+    ("hepatic", "failure"): "liver-failure",
+    ("kidney", "failure"): "kidney-failure",
+    ("renal", "failure"): "kidney-failure",
+    ("heart", "failure"): "heart-failure",
+    ("cardiac", "failure"): "heart-failure",
+}
+_ORGAN_NAME = r"(?:liver|hepatic|kidney|renal|heart|cardiac)"
+_ORGAN_LIST = re.compile(
+    rf"(?<![\w-])(?P<organs>{_ORGAN_NAME}(?:(?:,? or |,? and/or |, |/){_ORGAN_NAME})+)"
+    r" (?P<noun>disease|failure)s?(?![\w-])"
+)
+
+
+def _organ_lists(text: str) -> list[Match]:
+    found = []
+    for match in _ORGAN_LIST.finditer(text):
+        organs = re.findall(_ORGAN_NAME, match["organs"])
+        if " and " in match["organs"].replace(" and/or ", " "):
+            continue
+        concepts = [_ORGAN_DIAGNOSES.get((organ, match["noun"])) for organ in organs]
+        if None in concepts or len(set(concepts)) < 2:
+            continue
+        children = tuple(
+            Criterion(Kind.CONDITION, concept=concept, source_text=concept)
+            for concept in dict.fromkeys(c for c in concepts if c is not None)
+        )
+        criterion = Criterion(Kind.COMBINATION, children=children, combination="any-of")
         found.append(Match(criterion, match.start(), match.end()))
     return found
 

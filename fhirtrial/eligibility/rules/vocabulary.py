@@ -171,6 +171,14 @@ FILLER = frozenset(
         "antibodies",
         "uln",
         "proven",
+        # How a diagnosis is known or lived with: "pre-existing dementia", "verified cardiac
+        # arrhythmia", "suffering from drug abuse" (the diagnosis says it all).
+        "pre-existing",
+        "preexisting",
+        "verified",
+        "suffering",
+        "suffers",
+        "suffer",
     ]
 )
 NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
@@ -212,6 +220,8 @@ _EITHER_SEX = re.compile(
 _OBESE_BMI = re.compile(
     r"(?<![\w-])(?:(?:morbid|severe|extreme) )?obes(?:e|ity)(?=\s*\(\s*(?:bmi|body mass))"
 )
+# "Medical history of bipolar disorder": a history, whoever keeps it.
+_MEDICAL_HISTORY = re.compile(r"\bmedical (?=history\b)")
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
@@ -233,4 +243,5 @@ MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ),
     ),
     (_OBESE_BMI, ("obes",)),
+    (_MEDICAL_HISTORY, ("medical history",)),
 )
