@@ -14,6 +14,8 @@ import simple_icd_10_cm as release
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+from fhirtrial.matching.keys import criteria_keys, patient_keys
 from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record, result_of
 from tests.eligibility.signature import signature
 
@@ -209,3 +211,68 @@ def test_kidney_disease_against_records(resources, result) -> None:
     criterion = compile_criterion("History of renal disease", exclusion=True)
     assert criterion is not None
     assert result_of(criterion, record(patient(), *resources)) == result
+
+
+# A title narrower than what a record says ("relapsing-remitting MS" for "multiple sclerosis",
+# "permanent AF" for "atrial fibrillation, unspecified") is unknown, never not-met: the record
+# may be it without saying so. Another specified code says which it is.
+RRMS = "Relapsing-remitting multiple sclerosis"
+PERMANENT_AF = "Permanent atrial fibrillation"
+
+
+@pytest.mark.parametrize(
+    ("text", "resources", "result"),
+    [
+        (RRMS, (condition("RRMS", (ICD, "G35.A", RRMS)),), "met"),
+        (RRMS, (condition("MS", (ICD, "G35.D", "Multiple sclerosis, unspecified")),), "unknown"),
+        (RRMS, (condition("MS", (ICD, "G35", "Multiple sclerosis")),), "unknown"),  # before 2026
+        (RRMS, (condition("MS", (SNOMED, "24700007", "Multiple sclerosis")),), "unknown"),
+        (
+            RRMS,
+            (condition("PPMS", (ICD, "G35.B", "Primary progressive multiple sclerosis")),),
+            "not-met",
+        ),
+        (RRMS, (HTN,), "not-met"),
+        (
+            PERMANENT_AF,
+            (condition("AF", (ICD, "I48.91", "Unspecified atrial fibrillation")),),
+            "unknown",
+        ),
+        (
+            PERMANENT_AF,
+            (condition("AF", (SNOMED, "49436004", "Atrial fibrillation")),),
+            "unknown",
+        ),
+        (
+            PERMANENT_AF,
+            (condition("PAF", (ICD, "I48.0", "Paroxysmal atrial fibrillation")),),
+            "not-met",
+        ),
+        ("Secondary hypertension", (HTN,), "not-met"),  # essential: a specified other type
+    ],
+)
+def test_a_less_specific_diagnosis_leaves_a_narrower_title_unknown(text, resources, result):
+    criterion = compile_criterion(f"Diagnosis of {text}")
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+def test_the_prefilter_keeps_a_patient_whose_diagnosis_is_less_specific_than_the_title():
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000009", "briefTitle": "x"},
+            "eligibilityModule": {
+                "eligibilityCriteria": f"Inclusion Criteria:\n\n* Diagnosis of {RRMS}\n"
+            },
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000009", study_reference="ResearchStudy/x"
+    )
+    needed = set(criteria_keys(resource, None).diagnoses)
+    assert "icd10cm:G35.A" in needed
+    unspecified = record(
+        patient(), condition("MS", (ICD, "G35.D", "Multiple sclerosis, unspecified"))
+    )
+    assert needed & set(patient_keys(unspecified).diagnoses or ())
+    assert not needed & set(patient_keys(record(patient(), HTN)).diagnoses or ())

@@ -387,8 +387,17 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "lung-transplant": ("transplant", "allograft"),
     "stem-cell-transplant": ("transplant", "sct", "-hct", "bmt"),
 }
+# "Organ transplant recipient": the patient who received it.
+_RECIPIENT = r"(?: recipients?)?"
 _CONDITION_PATTERNS = tuple(
-    (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
+    (
+        concept,
+        re.compile(
+            rf"(?<![\w-])(?P<name>{names})"
+            rf"{_RECIPIENT if concept.endswith('-transplant') else ''}(?![\w-])"
+        ),
+        _CONDITION_TRIGGERS[concept],
+    )
     for concept, names in _CONDITIONS
 )
 # Words the finder tests besides the concepts' triggers (each phrase it reads contains one).

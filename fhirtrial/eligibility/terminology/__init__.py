@@ -232,6 +232,7 @@ class Terminology:
             self.prednisone_factors.update({code: float(f) for code, f in factors.items()})
         self._parents = self._index_parents()
         self._ancestors: dict[str, frozenset[str]] = {}
+        self._broader: dict[str, frozenset[str]] = {}
         self._exact: dict[tuple[str, str], set[str]] = {}
         self._prefix: dict[tuple[str, str], set[str]] = {}
         for concept in self.concepts.values():
@@ -344,6 +345,34 @@ class Terminology:
         named = [w for w in words if w in self._drug_names]
         named += [p for p in map(" ".join, itertools.pairwise(words)) if p in self._drug_names]
         return frozenset(each for name in named for each in self._drug_names[name])
+
+    def broader_than_title(self, concept_id: str) -> frozenset[str]:
+        """For an `icd10cm:` concept: the concepts a diagnosis that may be it without saying so
+        carries — the titles above its code ("Multiple sclerosis" G35 for relapsing-remitting
+        MS G35.A) and the hand-made concepts whose codes hold it (`atrial-fibrillation` for
+        permanent AF I48.21), with their ancestors. Empty for any other concept."""
+        if not concept_id.startswith(ICD_TITLE_PREFIX):
+            return frozenset()
+        found = self._broader.get(concept_id)
+        if found is None:
+            code = concept_id[len(ICD_TITLE_PREFIX) :]
+            above = {
+                ICD_TITLE_PREFIX + code[:end]
+                for end in range(3, len(code))
+                if code[:end] in self._icd_codes
+            }
+            holding = {
+                concept.id
+                for concept in self.concepts.values()
+                for coding in concept.codings
+                if coding.system == ICD10CM_SYSTEM
+                and (
+                    code == coding.code
+                    or (coding.code.endswith("*") and code.startswith(coding.code[:-1]))
+                )
+            }
+            found = self._broader[concept_id] = frozenset(above) | self.with_ancestors(holding)
+        return found
 
     def icd_title_code(self, text: str) -> str | None:
         """The ICD-10-CM code whose diagnosis title ``text`` is (apostrophes, case and a SNOMED
