@@ -162,6 +162,16 @@ def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> 
         ("Pre-existing dementia", True, "condition:dementia"),
         ("Verified cardiac arrhythmia", True, "condition:arrhythmia"),
         ("Suffering from drug abuse", True, "condition:substance-use-disorder"),
+        ("Currently experiencing seizures", True, "condition:seizure"),
+        ("Clinical diagnosis of dementia", True, "condition:dementia"),
+        (
+            "Subjects over 60 years of age with a clinical diagnosis of Parkinson's disease",
+            False,
+            "all-of(age:>60a, condition:parkinson-disease)",
+        ),
+        ("Clinical signs of heart failure", True, None),  # a finding, not the diagnosis
+        ("Current substance abuse disorder", True, "condition:substance-use-disorder"),
+        ("Chronic obstructive pulmonary disorder (COPD)", True, "condition:copd"),
         (
             "Subject has a medical history of bipolar disorder or schizophrenia",
             True,

@@ -137,7 +137,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("asthma", r"(?:bronchial )?asthma"),
     (
         "copd",
-        r"chronic obstructive pulmonary disease(?: \(copd\))?|copd",
+        r"chronic obstructive (?:pulmonary|lung) (?:disease|disorder)(?: \(copd\))?|copd",
     ),
     (
         "liver-cirrhosis",
@@ -233,13 +233,15 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("major-depressive-disorder", r"major depressive disorders?(?: \(mdd\))?|major depression"),
     (
         "substance-use-disorder",
-        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:abuse|dependence|addiction"
-        r"|use disorders?)(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
-        r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
+        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
+        r" disorders?|abuse|dependence|addiction)(?:(?:,| or| and/or|/) ?alcohol (?:abuse"
+        r"|dependence|addiction))?|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse"
+        r"|dependence|addiction)",
     ),
     (
         "alcohol-use-disorder",
-        r"alcohol(?:ic)? (?:abuse|dependence|addiction|use disorders?)|alcoholism",
+        r"alcohol(?:ic)? (?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
+        r"|alcoholism",
     ),
     ("morbid-obesity", r"morbid(?:ly)? obes(?:ity|e)|severe obesity"),
     ("obesity", r"obesity"),

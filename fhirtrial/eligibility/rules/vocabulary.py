@@ -179,6 +179,7 @@ FILLER = frozenset(
         "suffering",
         "suffers",
         "suffer",
+        "experiencing",
     ]
 )
 NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
@@ -220,8 +221,10 @@ _EITHER_SEX = re.compile(
 _OBESE_BMI = re.compile(
     r"(?<![\w-])(?:(?:morbid|severe|extreme) )?obes(?:e|ity)(?=\s*\(\s*(?:bmi|body mass))"
 )
-# "Medical history of bipolar disorder": a history, whoever keeps it.
-_MEDICAL_HISTORY = re.compile(r"\bmedical (?=history\b)")
+# "Medical history of bipolar disorder", "clinical diagnosis of dementia", "clinically
+# diagnosed as type 2 diabetes": a history or diagnosis, whoever keeps or makes it (not
+# "clinical signs / symptoms / evidence of", which are findings).
+_MEDICAL_HISTORY = re.compile(r"\b(?:medical (?=history\b)|clinical(?:ly)? (?=diagnos[ei]))")
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
@@ -243,5 +246,5 @@ MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ),
     ),
     (_OBESE_BMI, ("obes",)),
-    (_MEDICAL_HISTORY, ("medical history",)),
+    (_MEDICAL_HISTORY, ("medical history", "clinical diagnos", "clinically diagnos")),
 )
