@@ -172,6 +172,11 @@ def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> 
         ("Clinical signs of heart failure", True, None),  # a finding, not the diagnosis
         ("Current substance abuse disorder", True, "condition:substance-use-disorder"),
         ("Chronic obstructive pulmonary disorder (COPD)", True, "condition:copd"),
+        ("Living with HIV", False, "condition:hiv"),
+        ("Past-history of kidney transplantation", True, "condition:kidney-transplant"),
+        ("Patients with congestive cardiac failure", True, "condition:heart-failure"),
+        ("Current substance abuse/dependence", True, "condition:substance-use-disorder"),
+        ("Organ transplant recipient", True, "condition:solid-organ-transplant"),
         (
             "Subject has a medical history of bipolar disorder or schizophrenia",
             True,

@@ -110,7 +110,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "heart-failure",
-        r"(?:congestive |chronic )?heart failure(?: \((?:chf|hf)\))?|cardiac failure|chf",
+        r"(?:congestive |chronic )?(?:heart|cardiac) failure(?: \((?:chf|hf)\))?|chf",
     ),
     ("myocardial-infarction", r"(?:acute )?myocardial infarctions?(?: \(a?mi\))?|heart attacks?"),
     ("stroke-ischemic", r"isch(?:a)?emic strokes?"),
@@ -234,14 +234,14 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "substance-use-disorder",
         r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
-        r" disorders?|abuse|dependence|addiction)(?:(?:,| or| and/or|/) ?alcohol (?:abuse"
-        r"|dependence|addiction))?|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse"
-        r"|dependence|addiction)",
+        r" disorders?|abuse|dependence|addiction)(?: ?/ ?(?:dependence|dependency|abuse))?"
+        r"(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
+        r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
     ),
     (
         "alcohol-use-disorder",
         r"alcohol(?:ic)? (?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
-        r"|alcoholism",
+        r"(?: ?/ ?(?:dependence|dependency|abuse))?|alcoholism",
     ),
     ("morbid-obesity", r"morbid(?:ly)? obes(?:ity|e)|severe obesity"),
     ("obesity", r"obesity"),

@@ -172,7 +172,8 @@ FILLER = frozenset(
         "uln",
         "proven",
         # How a diagnosis is known or lived with: "pre-existing dementia", "verified cardiac
-        # arrhythmia", "suffering from drug abuse" (the diagnosis says it all).
+        # arrhythmia", "suffering from drug abuse", "lifetime diagnosis of", "living with HIV"
+        # (the diagnosis says it all).
         "pre-existing",
         "preexisting",
         "verified",
@@ -180,6 +181,10 @@ FILLER = frozenset(
         "suffers",
         "suffer",
         "experiencing",
+        "established",
+        "lifetime",
+        "past-history",
+        "living",
     ]
 )
 NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
