@@ -177,6 +177,9 @@ def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> 
         ("Patients with congestive cardiac failure", True, "condition:heart-failure"),
         ("Current substance abuse/dependence", True, "condition:substance-use-disorder"),
         ("Organ transplant recipient", True, "condition:solid-organ-transplant"),
+        ("Prior diagnosis of AF", True, "condition:atrial-fibrillation"),
+        ("Current diagnosis of MDD", True, "condition:major-depressive-disorder"),
+        ("Chronic or paroxysmal AF", True, None),
         (
             "Subject has a medical history of bipolar disorder or schizophrenia",
             True,

@@ -153,7 +153,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("angina", r"angina(?: pectoris)?"),
     (
         "atrial-fibrillation",
-        r"atrial fibrillation(?: \(af\)| \(afib\))?(?: or (?:atrial )?flutter)?",
+        # "AF" alone is atrial fibrillation in criteria (every use in the development texts).
+        r"atrial fibrillation(?: \(af\)| \(afib\))?(?: or (?:atrial )?flutter)?|af|a-?fib",
     ),
     (
         "chronic-kidney-disease",
@@ -230,7 +231,10 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("schizophrenia", r"schizophrenia"),
     ("psychotic-disorder", r"psychotic disorders?|psychos[ie]s"),
     ("bipolar-disorder", r"bipolar (?:affective )?disorders?"),
-    ("major-depressive-disorder", r"major depressive disorders?(?: \(mdd\))?|major depression"),
+    (
+        "major-depressive-disorder",
+        r"major depressive disorders?(?: \(mdd\))?|major depression|mdd",
+    ),
     (
         "substance-use-disorder",
         r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
@@ -328,7 +332,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "pneumonitis": ("pneumonitis",),
     "unstable-angina": ("unstable angina",),
     "angina": ("angina",),
-    "atrial-fibrillation": ("atrial fibrillation",),
+    "atrial-fibrillation": ("atrial fibrillation", " af", "afib", "a-fib"),
     "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd", "insufficiency"),
     "liver-failure": ("liver failure", "hepatic failure", "insufficiency"),
     "liver-disease": ("liver disease", "hepatic disease"),
@@ -364,7 +368,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "schizophrenia": ("schizophrenia",),
     "psychotic-disorder": ("psychotic", "psychos"),
     "bipolar-disorder": ("bipolar",),
-    "major-depressive-disorder": ("major depress",),
+    "major-depressive-disorder": ("major depress", "mdd"),
     "substance-use-disorder": (
         "substance",
         "drug abuse",
