@@ -78,6 +78,16 @@ def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
             "any-of(condition:icd10cm:F43.1, condition:bipolar-disorder)",
         ),
         ("GERD", True, "condition:icd10cm:K21"),
+        ("Clinical diagnosis of HFpEF", False, "condition:icd10cm:I50.3"),
+        (
+            "Heart failure with reduced ejection fraction (HFrEF)",
+            False,
+            "condition:icd10cm:I50.2",
+        ),
+        # Accents either way.
+        ("Guillain-Barré syndrome", True, "condition:icd10cm:G61.0"),
+        ("Sjogren syndrome", True, "condition:icd10cm:M35.0"),
+        ("Behcet's disease", True, "condition:icd10cm:M35.2"),
         # A title holding a hand-made name whole says more than it.
         ("Secondary hypertension", True, "condition:icd10cm:I15"),
         ("Permanent atrial fibrillation", True, "condition:icd10cm:I48.21"),
@@ -267,6 +277,12 @@ PERMANENT_AF = "Permanent atrial fibrillation"
             "not-met",
         ),
         ("Secondary hypertension", (HTN,), "not-met"),  # essential: a specified other type
+        ("HFpEF", (condition("HF", (ICD, "I50.9", "Heart failure, unspecified")),), "unknown"),
+        (
+            "HFpEF",
+            (condition("HFrEF", (ICD, "I50.22", "Chronic systolic (congestive) heart failure")),),
+            "not-met",
+        ),
     ],
 )
 def test_a_less_specific_diagnosis_leaves_a_narrower_title_unknown(text, resources, result):

@@ -72,7 +72,7 @@ _Index = tuple[dict[str, str], dict[tuple[str, str], tuple[_Title, ...]], frozen
 
 
 def _key(word: str) -> str:
-    return terminology.title_key(word) if "'" in word else word
+    return terminology.title_key(word) if "'" in word or not word.isascii() else word
 
 
 @cache
@@ -101,7 +101,7 @@ def _index() -> _Index:
 def find_icd_titles(text: str) -> list[Match]:
     single, pairs, bigrams = _index()
     words = text.translate(_PUNCTUATION).split()
-    if "'" in text:
+    if "'" in text or not text.isascii():
         words = [_key(word.strip("'")) for word in words]
     if single.keys().isdisjoint(words) and bigrams.isdisjoint(map(" ".join, pairwise(words))):
         return []  # most texts: a translation, a split and two set tests, all in C

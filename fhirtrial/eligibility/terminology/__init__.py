@@ -32,6 +32,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,10 +101,16 @@ class Concept:
 
 def title_key(title: str) -> str:
     """An ICD-10-CM title or a text as compared with titles: lower case, single spaces, without
-    apostrophes and possessive 's ("Parkinson's disease" and "Parkinson disease" are one)."""
+    apostrophes and possessive 's ("Parkinson's disease" and "Parkinson disease" are one) and
+    without accents ("Guillain-Barré" is "Guillain-Barre")."""
     lowered = title.lower().replace("\u2019", "'")
     if "'" in lowered:
         lowered = _APOSTROPHE_S.sub("", lowered)
+    if not lowered.isascii():
+        # "Sjögren", "Guillain-Barré": criteria and titles spell accents either way.
+        lowered = "".join(
+            c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c)
+        )
     return " ".join(lowered.split())
 
 
