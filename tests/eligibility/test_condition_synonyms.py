@@ -15,6 +15,7 @@ import simple_icd_10_cm as release
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.compiler import compile_criterion
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+from fhirtrial.eligibility.rules import compile_text
 from fhirtrial.matching.keys import criteria_keys, patient_keys
 from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record, result_of
 from tests.eligibility.signature import signature
@@ -44,6 +45,14 @@ def test_every_synonym_names_a_code_of_the_release_as_its_source_says() -> None:
             assert terminology.terminology().icd_title_code(expanded) == code, name
         else:
             assert source in ("alphabetic index", "spelling"), name
+
+
+def test_a_narrower_name_read_as_its_own_code_is_a_necessary_part() -> None:
+    # Plaque psoriasis is L40.0 (an inclusion term), not psoriasis L40 with a word more.
+    text = "Adults (≥18 years) with moderate-to-severe plaque psoriasis"
+    assert signature(compile_text(text, partial=True)) == (
+        "all-of(age:>=18a, condition:icd10cm:L40.0, text)"
+    )
 
 
 def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:

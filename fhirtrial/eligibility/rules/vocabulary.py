@@ -229,7 +229,7 @@ _OBESE_BMI = re.compile(
 # "Medical history of bipolar disorder", "clinical diagnosis of dementia", "clinically
 # diagnosed as type 2 diabetes": a history or diagnosis, whoever keeps or makes it (not
 # "clinical signs / symptoms / evidence of", which are findings).
-_MEDICAL_HISTORY = re.compile(r"\b(?:medical (?=history\b)|clinical(?:ly)? (?=diagnos[ei]))")
+_MEDICAL_HISTORY = re.compile(r"\b(?:medical (?=history of\b)|clinical(?:ly)? (?=diagnos[ei]))")
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
@@ -251,5 +251,5 @@ MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ),
     ),
     (_OBESE_BMI, ("obes",)),
-    (_MEDICAL_HISTORY, ("medical history", "clinical diagnos", "clinically diagnos")),
+    (_MEDICAL_HISTORY, ("medical history of", "clinical diagnos", "clinically diagnos")),
 )
