@@ -40,6 +40,10 @@ def test_every_synonym_names_a_code_of_the_release_as_its_source_says() -> None:
             assert terminology.title_key(name) in {
                 _name(t) for t in release.get_inclusion_term(code)
             }, name
+        elif source == "includes note":
+            assert terminology.title_key(name) in {_name(t) for t in release.get_includes(code)}, (
+                name
+            )
         elif source == "abbreviation":
             expanded = terminology.title_key(entry["expands"])
             assert terminology.terminology().icd_title_code(expanded) == code, name
@@ -87,6 +91,9 @@ def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
             "any-of(condition:icd10cm:F43.1, condition:bipolar-disorder)",
         ),
         ("GERD", True, "condition:icd10cm:K21"),
+        ("Hiatus hernia", True, "condition:icd10cm:K44"),
+        ("Psoriatic arthritis", True, "condition:icd10cm:L40.5"),
+        ("ESRD", True, "condition:icd10cm:N18.6"),
         ("Clinical diagnosis of HFpEF", False, "condition:icd10cm:I50.3"),
         (
             "Heart failure with reduced ejection fraction (HFrEF)",
