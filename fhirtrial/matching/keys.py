@@ -124,7 +124,10 @@ def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
     if criterion.kind is Kind.CONDITION and criterion.concept:
         if criterion.concept in NOT_ONLY_DIAGNOSES:
             return None  # also met by a stage or a procedure, not only by a diagnosis
-        return frozenset({criterion.concept})
+        # A diagnosis less specific than a title's (multiple sclerosis for relapsing-remitting
+        # MS) is `unknown` to the evaluator, never `not-met`: it must not be filtered out.
+        broader = terminology.terminology().broader_than_title(criterion.concept)
+        return frozenset({criterion.concept}) | broader
     if criterion.kind is Kind.COMBINATION:
         required = [
             None if child.negated else _criterion_requires(child) for child in criterion.children

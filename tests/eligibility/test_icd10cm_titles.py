@@ -62,7 +62,13 @@ def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
         ("History of obstructive sleep apnea (OSA)", True, "condition:obstructive-sleep-apnea"),
         ("Parkinson's disease", True, "condition:parkinson-disease"),
         ("Systemic lupus erythematosus (SLE)", False, "condition:systemic-lupus-erythematosus"),
-        ("Glaucoma or ocular hypertension", True, None),  # "hypertension" is hand-made
+        # A title holding a hand-made name whole says more: another disease or a narrower one.
+        (
+            "Glaucoma or ocular hypertension",
+            True,
+            "any-of(condition:icd10cm:H40, condition:icd10cm:H40.05)",
+        ),
+        ("History of secondary hypertension", True, "condition:icd10cm:I15"),
         # Stay text: a word that changes the meaning, or a hand-made concept with a word more.
         ("Uncontrolled glaucoma", True, None),
         ("Severe psoriasis", True, None),

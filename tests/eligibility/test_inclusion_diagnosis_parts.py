@@ -96,7 +96,7 @@ REFUSED = [
     ("negated", "Patients without atrial fibrillation treated with warfarin per ESC criteria"),
     ("two populations", "Patients with asthma or COPD according to GINA criteria"),
     ("healthy volunteers", "Healthy volunteers and patients with asthma for at least 1 year"),
-    ("a narrower name", "Adults (≥18 years) with moderate-to-severe plaque psoriasis"),
+    ("a narrower name", "Adults (≥18 years) with moderate-to-severe nail psoriasis"),
     ("a narrower acute name", "Hospitalized patients with community-acquired pneumonia"),
     ("a CKD stage", "Chronic kidney disease stage 3-4 (eGFR 15–59)"),
     ("a drug the finder does not read", "Patients with hypertension taking antihypertensive drugs"),

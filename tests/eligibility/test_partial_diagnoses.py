@@ -92,7 +92,7 @@ def test_a_plainly_stated_diagnosis_is_a_necessary_part(study: str, text: str, p
 
 
 REFUSED = [
-    ("an alternative", "Diagnosis of glaucoma or ocular hypertension"),
+    ("an alternative", "Diagnosis of glaucoma or raised intraocular pressure"),
     ("and/or suspected", "Patients with multiple sclerosis and/or suspected neuromyelitis optica"),
     ("suspected", "Suspected multiple sclerosis according to McDonald criteria"),
     ("possible", "Possible Parkinson disease according to MDS criteria"),

@@ -40,7 +40,7 @@ from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
-from fhirtrial.patient.values import Concept
+from fhirtrial.patient.values import ICD10CM, Concept
 
 _CURRENT_QUALIFIERS = frozenset(
     {"active", "uncontrolled", "untreated", "symptomatic", "progressive", "unstable"}
@@ -146,17 +146,48 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
     found: list[ConditionItem] | None = ctx.facts.memo.get(key)
     if found is None:
         index = ctx.facts.conditions
-        found = (
-            [
+        broader = terminology.terminology().broader_than_title(concept)
+        if broader:
+            code = concept[len(terminology.ICD_TITLE_PREFIX) :]
+            found = [
+                c
+                for c in index.items
+                if not broader.isdisjoint(index.concepts_of_item(c)) and _unsure_of(c, code)
+            ]
+        elif terminology.terminology().ancestors(concept):
+            found = [
                 c
                 for c in index.items
                 if cancers.less_specific_than(index.concepts_of_item(c), c, concept)
             ]
-            if terminology.terminology().ancestors(concept)
-            else []
-        )
+        else:
+            found = []
         ctx.facts.memo[key] = found
     return found
+
+
+def _unsure_of(item: ConditionItem, code: str) -> bool:
+    """Whether a diagnosis carrying a concept broader than the ICD-10-CM ``code`` may be it: it
+    has no ICD-10-CM code to tell (SNOMED CT "Multiple sclerosis" for relapsing-remitting MS),
+    or one above ``code`` (G35), or an unspecified one of its category ("Multiple sclerosis,
+    unspecified" G35.D). Another specified code says which it is (essential hypertension I10 is
+    not secondary hypertension I15)."""
+    codings = [(c.code, c.display) for c in item.code.codings if c.system == ICD10CM and c.code]
+    if not codings:
+        return True
+    for raw, shown in codings:
+        recorded = raw.strip().upper()
+        if "." not in recorded and len(recorded) > 3:
+            recorded = f"{recorded[:3]}.{recorded[3:]}"
+        if code.startswith(recorded) and recorded != code:
+            return True
+        words = f"{shown or ''} {item.code.text or ''}".lower()
+        if recorded[:3] == code[:3] and _UNSPECIFIED.search(words):
+            return True
+    return False
+
+
+_UNSPECIFIED = re.compile(r"\bunspecified\b|\bnos\b")
 
 
 def _with_qualifiers(

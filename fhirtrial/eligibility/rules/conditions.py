@@ -110,7 +110,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "heart-failure",
-        r"(?:congestive |chronic )?heart failure(?: \((?:chf|hf)\))?|cardiac failure|chf",
+        r"(?:congestive |chronic )?(?:heart|cardiac) failure(?: \((?:chf|hf)\))?|chf",
     ),
     ("myocardial-infarction", r"(?:acute )?myocardial infarctions?(?: \(a?mi\))?|heart attacks?"),
     ("stroke-ischemic", r"isch(?:a)?emic strokes?"),
@@ -137,7 +137,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("asthma", r"(?:bronchial )?asthma"),
     (
         "copd",
-        r"chronic obstructive pulmonary disease(?: \(copd\))?|copd",
+        r"chronic obstructive (?:pulmonary|lung) (?:disease|disorder)(?: \(copd\))?|copd",
     ),
     (
         "liver-cirrhosis",
@@ -153,16 +153,21 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("angina", r"angina(?: pectoris)?"),
     (
         "atrial-fibrillation",
-        r"atrial fibrillation(?: \(af\)| \(afib\))?(?: or (?:atrial )?flutter)?",
+        # "AF" alone is atrial fibrillation in criteria (every use in the development texts).
+        r"atrial fibrillation(?: \(af\)| \(afib\))?(?: or (?:atrial )?flutter)?|af|a-?fib",
     ),
     (
         "chronic-kidney-disease",
         # Not end-stage renal disease: a narrower class (N18.6), read as its ICD-10-CM title.
-        r"(?:chronic kidney disease(?: \(ckd\))?|ckd)(?! ?\(?stage)",
+        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|chronic renal (?:disease|insufficiency)"
+        r"|chronic kidney insufficiency)(?! ?\(?stage)",
     ),
     # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
     ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),
     ("liver-disease", r"(?:liver|hepatic) diseases?"),
+    # ICD-10-CM's kidney blocks (N00-N19, N25-N28 but ureter and acquired cysts; Q61): not
+    # "polycystic" / "end-stage" / "hereditary" kidney disease, those words stay over.
+    ("kidney-disease", r"(?:kidney|renal) diseases?"),
     # "chronic renal failure" is chronic kidney disease (`_condition`).
     ("kidney-failure", r"(?<!acute )(?:chronic )?(?:renal|kidney) failure"),
     ("autoimmune-disease", r"auto-?immune (?:diseases?|disorders?)(?: \(aid\))?"),
@@ -226,16 +231,21 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("schizophrenia", r"schizophrenia"),
     ("psychotic-disorder", r"psychotic disorders?|psychos[ie]s"),
     ("bipolar-disorder", r"bipolar (?:affective )?disorders?"),
-    ("major-depressive-disorder", r"major depressive disorders?(?: \(mdd\))?|major depression"),
+    (
+        "major-depressive-disorder",
+        r"major depressive disorders?(?: \(mdd\))?|major depression|mdd",
+    ),
     (
         "substance-use-disorder",
-        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:abuse|dependence|addiction"
-        r"|use disorders?)(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
+        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
+        r" disorders?|abuse|dependence|addiction)(?: ?/ ?(?:dependence|dependency|abuse))?"
+        r"(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
         r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
     ),
     (
         "alcohol-use-disorder",
-        r"alcohol(?:ic)? (?:abuse|dependence|addiction|use disorders?)|alcoholism",
+        r"alcohol(?:ic)? (?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
+        r"(?: ?/ ?(?:dependence|dependency|abuse))?|alcoholism",
     ),
     ("morbid-obesity", r"morbid(?:ly)? obes(?:ity|e)|severe obesity"),
     ("obesity", r"obesity"),
@@ -322,10 +332,11 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "pneumonitis": ("pneumonitis",),
     "unstable-angina": ("unstable angina",),
     "angina": ("angina",),
-    "atrial-fibrillation": ("atrial fibrillation",),
-    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd"),
+    "atrial-fibrillation": ("atrial fibrillation", " af", "afib", "a-fib"),
+    "chronic-kidney-disease": ("kidney disease", "ckd", "renal disease", "esrd", "insufficiency"),
     "liver-failure": ("liver failure", "hepatic failure", "insufficiency"),
     "liver-disease": ("liver disease", "hepatic disease"),
+    "kidney-disease": ("kidney disease", "renal disease"),
     "kidney-failure": ("renal failure", "kidney failure"),
     "autoimmune-disease": ("immune dis",),
     "arrhythmia": ("rhythmia",),
@@ -339,7 +350,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "pulmonary-embolism": ("pulmonary embol",),
     "peripheral-arterial-disease": ("peripheral",),
     "bleeding-disorder": ("diathes", "bleeding dis"),
-    "coagulopathy": ("coagula", "mophilia", "willebrand"),
+    "coagulopathy": ("coagul", "mophilia", "willebrand"),
     "rheumatoid-arthritis": ("rheumatoid",),
     "systemic-lupus-erythematosus": ("lupus",),
     "multiple-sclerosis": ("multiple sclerosis",),
@@ -357,7 +368,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "schizophrenia": ("schizophrenia",),
     "psychotic-disorder": ("psychotic", "psychos"),
     "bipolar-disorder": ("bipolar",),
-    "major-depressive-disorder": ("major depress",),
+    "major-depressive-disorder": ("major depress", "mdd"),
     "substance-use-disorder": (
         "substance",
         "drug abuse",
@@ -365,6 +376,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
         "drug addict",
         "drug use",
         "drug or",
+        "drug and",
     ),
     "alcohol-use-disorder": ("alcohol",),
     "morbid-obesity": ("obes",),
@@ -381,8 +393,17 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "lung-transplant": ("transplant", "allograft"),
     "stem-cell-transplant": ("transplant", "sct", "-hct", "bmt"),
 }
+# "Organ transplant recipient": the patient who received it.
+_RECIPIENT = r"(?: recipients?)?"
 _CONDITION_PATTERNS = tuple(
-    (concept, re.compile(rf"(?<![\w-])(?P<name>{names})(?![\w-])"), _CONDITION_TRIGGERS[concept])
+    (
+        concept,
+        re.compile(
+            rf"(?<![\w-])(?P<name>{names})"
+            rf"{_RECIPIENT if concept.endswith('-transplant') else ''}(?![\w-])"
+        ),
+        _CONDITION_TRIGGERS[concept],
+    )
     for concept, names in _CONDITIONS
 )
 # Words the finder tests besides the concepts' triggers (each phrase it reads contains one).
@@ -623,6 +644,8 @@ def find_conditions(text: str) -> list[Match]:
         found.extend(_brain_unless(text))
     if "transplant" in text or "allograft" in text:
         found.extend(_transplant_lists(text))
+    if " or " in text or "/" in text or ", " in text:
+        found.extend(_organ_lists(text))
     if has_any(text, ("hiv", "immunodeficiency")):
         found.extend(_hiv_status(text))
     if "progression" in words and ("directed" in text or "local t" in text):
@@ -820,6 +843,46 @@ def _transplant_lists(text: str) -> list[Match]:
             if len(children) == 1
             else Criterion(Kind.COMBINATION, children=children, combination="any-of")
         )
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
+# "Liver or kidney disease", "renal or hepatic failure": the organs share the noun, each naming
+# its own diagnosis (one of them will do). "And" is left alone ("liver and kidney disease" may
+# ask for both).
+_ORGAN_DIAGNOSES = {
+    ("liver", "disease"): "liver-disease",
+    ("hepatic", "disease"): "liver-disease",
+    ("kidney", "disease"): "kidney-disease",
+    ("renal", "disease"): "kidney-disease",
+    ("liver", "failure"): "liver-failure",
+    ("hepatic", "failure"): "liver-failure",
+    ("kidney", "failure"): "kidney-failure",
+    ("renal", "failure"): "kidney-failure",
+    ("heart", "failure"): "heart-failure",
+    ("cardiac", "failure"): "heart-failure",
+}
+_ORGAN_NAME = r"(?:liver|hepatic|kidney|renal|heart|cardiac)"
+_ORGAN_LIST = re.compile(
+    rf"(?<![\w-])(?P<organs>{_ORGAN_NAME}(?:(?:,? or |,? and/or |, |/){_ORGAN_NAME})+)"
+    r" (?P<noun>disease|failure)s?(?![\w-])"
+)
+
+
+def _organ_lists(text: str) -> list[Match]:
+    found = []
+    for match in _ORGAN_LIST.finditer(text):
+        organs = re.findall(_ORGAN_NAME, match["organs"])
+        if " and " in match["organs"].replace(" and/or ", " "):
+            continue
+        concepts = [_ORGAN_DIAGNOSES.get((organ, match["noun"])) for organ in organs]
+        if None in concepts or len(set(concepts)) < 2:
+            continue
+        children = tuple(
+            Criterion(Kind.CONDITION, concept=concept, source_text=concept)
+            for concept in dict.fromkeys(c for c in concepts if c is not None)
+        )
+        criterion = Criterion(Kind.COMBINATION, children=children, combination="any-of")
         found.append(Match(criterion, match.start(), match.end()))
     return found
 

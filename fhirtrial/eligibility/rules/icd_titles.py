@@ -2,17 +2,22 @@
 
 The packaged table (`terminology/icd10cm_titles.json`, generated from the ICD-10-CM release by
 tools/build_icd10cm_titles.py) holds the titles that name a diagnosis; a criterion naming one
-word for word is the condition `icd10cm:<code>` (the code's whole subtree). A title is matched
-as whole words without its nonessential modifiers ("Obstructive sleep apnea (adult)
-(pediatric)" is "obstructive sleep apnea"), case, apostrophes and a possessive 's aside
+word for word — or by another name of its code: its last word in the plural, British or
+hyphen spellings, "knee osteoarthritis" for "osteoarthritis of knee", and the common names and
+abbreviations of `terminology/icd10cm_synonyms.json` ("autism spectrum disorder", "GERD"):
+`Terminology.icd_variants` — is the condition `icd10cm:<code>` (the code's whole subtree). A
+title is matched as whole words without its nonessential modifiers ("Obstructive sleep apnea
+(adult) (pediatric)" is "obstructive sleep apnea"), case, apostrophes and a possessive 's aside
 ("Parkinson's disease" = "Parkinson disease"), and may be followed by its initials in
 parentheses ("multiple sclerosis (MS)").
 
 A title that shares a word with another finder's match yields to it
 (`yield_to_other_finders`): the hand-made concepts carry SNOMED CT codes and the qualifiers and
-semantics criteria need, so "heart failure" stays `heart-failure` and "acute myocardial
-infarction" stays text (acute MI is myocardial infarction with a word more). Nothing else is
-read here — no qualifier, no plural, no abbreviation alone: the words around a title are left
+semantics criteria need, so "heart failure" stays `heart-failure` — unless the title holds the
+hand-made name whole and says more: "secondary hypertension" (I15), "paroxysmal atrial
+fibrillation" (I48.0), "ocular hypertension" (H40.05) are read as their titles (`_names_more`);
+"acute myocardial infarction" stays text (an untimed acute event). Nothing else is
+read here — no qualifier, no abbreviation alone: the words around a title are left
 to the residual check, which keeps a bullet text whenever they say more ("uncontrolled
 glaucoma"); a title next to a filler word that says more ("requiring treatment", "current")
 or to another finder's match is not read at all.
@@ -67,7 +72,7 @@ _Index = tuple[dict[str, str], dict[tuple[str, str], tuple[_Title, ...]], frozen
 
 
 def _key(word: str) -> str:
-    return terminology.title_key(word) if "'" in word else word
+    return terminology.title_key(word) if "'" in word or not word.isascii() else word
 
 
 @cache
@@ -76,14 +81,16 @@ def _index() -> _Index:
     first: their words after the first, code and initials; those first two words as one string)."""
     single: dict[str, str] = {}
     grouped: dict[tuple[str, str], list[_Title]] = {}
-    for code, title in terminology.terminology().icd_titles.items():
-        words = terminology.title_name(title).split(" ")
+    vocabulary = terminology.terminology()
+    named = {terminology.title_name(title): code for code, title in vocabulary.icd_titles.items()}
+    for name, code in (named | vocabulary.icd_variants).items():
+        words = name.split(" ")
         if not all(_WORD.fullmatch(word) for word in words):
             continue
         if len(words) == 1:
             single[words[0]] = code
             continue
-        initials = "".join(word[0] for word in words)
+        initials = vocabulary.icd_abbreviations.get(name) or "".join(w[0] for w in words)
         grouped.setdefault((words[0], words[1]), []).append((tuple(words[1:]), code, initials))
     pairs = {
         pair: tuple(sorted(titles, key=lambda t: -len(t[0]))) for pair, titles in grouped.items()
@@ -94,7 +101,7 @@ def _index() -> _Index:
 def find_icd_titles(text: str) -> list[Match]:
     single, pairs, bigrams = _index()
     words = text.translate(_PUNCTUATION).split()
-    if "'" in text:
+    if "'" in text or not text.isascii():
         words = [_key(word.strip("'")) for word in words]
     if single.keys().isdisjoint(words) and bigrams.isdisjoint(map(" ".join, pairwise(words))):
         return []  # most texts: a translation, a split and two set tests, all in C
@@ -133,17 +140,38 @@ def find_icd_titles(text: str) -> list[Match]:
 
 
 def yield_to_other_finders(matches: list[Match]) -> list[Match]:
-    """``matches`` without the titles that share a word with another finder's match.
-
-    A title containing a hand-made concept's words ("acute myocardial infarction", "secondary
-    hypertension", "chronic hepatitis C") is that concept with a word more: the hand-made
-    concept, with its SNOMED CT codes and qualifiers, wins, and the word more leaves the bullet
-    text as before. Titles thus only ever add readings, never change one."""
+    """``matches`` without the titles that share a word with another finder's match, unless
+    the title holds a hand-made diagnosis whole and says more (`_names_more`): then the title
+    replaces it. A hand-made reading with a word more was text before ("secondary hypertension"
+    left "secondary" over), so titles only ever add readings, never change a complete one; an
+    "acute" title is never read (`is_untimed_acute`), so "acute myocardial infarction" stays
+    text."""
     titles = [m for m in matches if _is_title(m)]
     if not titles:
         return matches
     others = [m for m in matches if not _is_title(m)]
-    return others + [t for t in titles if all(t.end <= o.start or t.start >= o.end for o in others)]
+    kept = [t for t in titles if all(_apart(t, o) or _names_more(t, o) for o in others)]
+    return [o for o in others if not any(_names_more(t, o) for t in kept)] + kept
+
+
+def _apart(title: Match, other: Match) -> bool:
+    return title.end <= other.start or title.start >= other.end
+
+
+def _names_more(title: Match, other: Match) -> bool:
+    """Whether ``other`` is a hand-made diagnosis named inside the title, which says more: the
+    title is that diagnosis's narrower form ("paroxysmal atrial fibrillation" I48.0, "secondary
+    hypertension" I15) or another disease ("ocular hypertension" H40.05), never the hand-made
+    one with a word the residual check would let pass."""
+    criterion = other.criterion
+    return (
+        criterion.kind is Kind.CONDITION
+        and criterion.concept is not None
+        and not criterion.qualifiers
+        and title.start <= other.start
+        and other.end <= title.end
+        and (title.start, title.end) != (other.start, other.end)
+    )
 
 
 def _is_title(match: Match) -> bool:

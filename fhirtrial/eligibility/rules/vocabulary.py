@@ -171,6 +171,20 @@ FILLER = frozenset(
         "antibodies",
         "uln",
         "proven",
+        # How a diagnosis is known or lived with: "pre-existing dementia", "verified cardiac
+        # arrhythmia", "suffering from drug abuse", "lifetime diagnosis of", "living with HIV"
+        # (the diagnosis says it all).
+        "pre-existing",
+        "preexisting",
+        "verified",
+        "suffering",
+        "suffers",
+        "suffer",
+        "experiencing",
+        "established",
+        "lifetime",
+        "past-history",
+        "living",
     ]
 )
 NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
@@ -212,6 +226,10 @@ _EITHER_SEX = re.compile(
 _OBESE_BMI = re.compile(
     r"(?<![\w-])(?:(?:morbid|severe|extreme) )?obes(?:e|ity)(?=\s*\(\s*(?:bmi|body mass))"
 )
+# "Medical history of bipolar disorder", "clinical diagnosis of dementia", "clinically
+# diagnosed as type 2 diabetes": a history or diagnosis, whoever keeps or makes it (not
+# "clinical signs / symptoms / evidence of", which are findings).
+_MEDICAL_HISTORY = re.compile(r"\b(?:medical (?=history of\b)|clinical(?:ly)? (?=diagnos[ei]))")
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
@@ -233,4 +251,5 @@ MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ),
     ),
     (_OBESE_BMI, ("obes",)),
+    (_MEDICAL_HISTORY, ("medical history of", "clinical diagnos", "clinically diagnos")),
 )
