@@ -11,11 +11,9 @@ from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Kind
 def code_system_resources() -> list[dict[str, Any]]:
     vocabulary = terminology.terminology()
     concepts = vocabulary.concepts
-    # The ICD-10-CM diagnosis titles are concepts too (`icd10cm:G35`), made on demand.
-    titles = [
-        (f"{terminology.ICD_TITLE_PREFIX}{code}", title)
-        for code, title in sorted(vocabulary.icd_titles.items())
-    ]
+    # The ICD-10-CM diagnoses (`icd10cm:G35`) and the drugs named by criteria are concepts
+    # too, made on demand.
+    made = vocabulary.made_on_demand()
     return [
         _code_system(
             "criterion-kind",
@@ -38,8 +36,8 @@ def code_system_resources() -> list[dict[str, Any]]:
             "Clinical concepts of the packaged eligibility terminology; each maps to codes in "
             "SNOMED CT, ICD-10-CM, MeSH, LOINC, RxNorm and ATC (see the terminology data files); "
             "'icd10cm:<code>' is the diagnosis an ICD-10-CM title names, with the code's whole "
-            "subtree.",
-            [(c.id, c.display) for c in sorted(concepts.values(), key=lambda c: c.id)] + titles,
+            "subtree; a drug's name (drug_names.json) is that drug.",
+            [(c.id, c.display) for c in sorted(concepts.values(), key=lambda c: c.id)] + made,
         ),
     ]
 

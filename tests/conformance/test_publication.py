@@ -50,6 +50,13 @@ def test_every_extension_and_code_of_ours_that_we_emit_is_defined():
     assert not undefined, sorted(undefined)[:10]
 
 
+def test_every_code_of_our_code_systems_is_defined_once():
+    # A drug named by criteria that also has a hand-made concept ("warfarin") is one code.
+    for code_system in (r for r in conformance_resources() if r["resourceType"] == "CodeSystem"):
+        codes = [c["code"] for c in code_system.get("concept", [])]
+        assert len(codes) == len(set(codes)), code_system["url"]
+
+
 def test_published_resources_are_valid_and_uniquely_identified():
     published = conformance_resources()
     for resource in published:

@@ -288,6 +288,17 @@ class Terminology:
                     stack.append(parent)
         return frozenset(result)
 
+    def made_on_demand(self) -> list[tuple[str, str]]:
+        """(id, display) of every concept `concept` makes on demand: the ICD-10-CM diagnoses
+        (a title, or a code only a synonym names) and every name of a drug."""
+        icd = [(f"{ICD_TITLE_PREFIX}{code}", title) for code, title in self._icd_codes.items()]
+        drugs = [
+            (name, self.concept(name).display)
+            for name in self._drug_by_name
+            if name not in self.concepts  # a hand-made concept of that name wins
+        ]
+        return sorted(icd + drugs)
+
     def concept(self, concept_id: str) -> Concept:
         """A hand-made concept, the concept of an ICD-10-CM diagnosis title (`icd10cm:G35`) or
         of a drug of drug_names.json; KeyError for anything else."""
