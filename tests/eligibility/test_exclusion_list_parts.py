@@ -175,7 +175,7 @@ REFUSED = [
         "the residue names a drug class the form would lose",
         "Diabetes, or chronic use of steroids",
     ),
-    ("a modifier shares the part's head noun", "Kidney or liver disease"),
+    ("a modifier shares the part's head noun", "Thyroid or liver disease"),
     ("a head noun shared backwards", "Liver disease or failure"),
     (
         "the lead of a first item not understood may govern the rest",
