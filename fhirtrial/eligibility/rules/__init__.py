@@ -243,6 +243,8 @@ class _Entry:
     """A time window followed it: a later window applies only to the entries after it."""
     cohort_end: str | None = None
     """The cohort named right after it ("… (cohort A)"): it closes that cohort's list."""
+    after_with: bool = False
+    """ "with" stood right before it ("diabetes with HbA1c > 8%"): it qualifies the entry before."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ class _Term:
     connective: str | None
     cohort_end: str | None
     unless: bool
+    after_with: bool = False
 
 
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
@@ -288,7 +291,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     pending_negation = False
     inverted = False
     for start, end, kind, payload in items:
-        gap = _read_gap(text[position:start])
+        gap_text = text[position:start]
+        gap = _read_gap(gap_text)
         if gap is None:
             return None
         connective, negation = gap
@@ -318,6 +322,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
                 match=payload,
                 connective=connective if sequence else None,
                 negated=pending_negation,
+                after_with=bool(sequence) and connective is None and bool(_WITH.match(gap_text)),
             )
         )
         pending_negation = False
@@ -413,6 +418,7 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
                 connective=connective,
                 cohort_end=entry.cohort_end,
                 unless=match.kind == "unless",
+                after_with=entry.after_with and connective is None,
             )
         )
     if pending_qualifiers or not terms:
@@ -464,6 +470,8 @@ def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | N
 
 def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
     """Adjacent terms (no connective) bind as all-of; then "and" / "or" lists."""
+    if any(term.after_with for term in terms) and len(terms) > 2:
+        return _join_with_list(terms)
     clusters: list[list[Criterion]] = []
     links: list[str | None] = []
     for term in terms:
@@ -488,6 +496,29 @@ def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
     if inverted:
         code = "any-of"
     return _combine(_unique(parts), code) if len(_unique(parts)) > 1 else parts[0]
+
+
+# The gap of "A with B": nothing but "with" (and an article) between two matches.
+_WITH = re.compile(r"\s*with\s+(?:(?:an?|the)\s+)?$")
+
+
+def _join_with_list(terms: list[_Term]) -> Criterion | None:
+    """ "A with B or C": the list after "with" qualifies A — all-of(A, any-of(B, C)) — when it
+    is a list of measurements ("hypertension with systolic BP > 160 or diastolic BP > 100",
+    "anticoagulants with INR > 1.7 or PT > 15 s"). Any other shape is ambiguous ("HIV with a
+    detectable viral load or hepatitis B" lists two diseases): None, the bullet stays text."""
+    first, *rest = terms
+    if first.after_with or not rest or not rest[0].after_with:
+        return None
+    if any(term.after_with for term in rest[1:]):
+        return None
+    links = {term.connective for term in rest[1:]}
+    if not links or not links <= {"or", ","} or "or" not in links:
+        return None
+    measured = [term.criterion for term in rest]
+    if any(c.kind is not Kind.LAB or c.negated for c in measured):
+        return None
+    return _combine([first.criterion, _combine(_unique(measured), "any-of")], "all-of")
 
 
 # Judgements a severity scale next to the condition states ("severe heart failure (NYHA III-IV)",

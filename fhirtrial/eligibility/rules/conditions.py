@@ -1018,4 +1018,15 @@ def find_pregnancy(text: str) -> list[Match]:
         Match(Criterion(Kind.BREASTFEEDING, concept="breastfeeding"), m.start(), m.end())
         for m in _BREASTFEEDING.finditer(text)
     )
-    return found + pregnancy_phrasings(text, found)
+    found += pregnancy_phrasings(text, found)
+    if has_any(text, _PAST_WORDS):
+        # "History of pregnancy", "prior pregnancy", "previous breastfeeding": a past one, not
+        # the current state the concept means — left to the residual check (text).
+        found = [m for m in found if not _PAST_STATE.search(text, 0, m.start)]
+    return found
+
+
+_PAST_WORDS = ("histor", "prior", "previous", "past", "former", "earlier", "ever ")
+_PAST_STATE = re.compile(
+    r"\b(?:history of|prior|previous(?:ly)?|past|former|earlier|ever)\s+(?:\w+\s+){0,2}$"
+)

@@ -113,6 +113,23 @@ def _age_bullet_bounds(text: str) -> list[Match]:
 def find_age(text: str) -> list[Match]:
     if not has_any(text, _AGE_TRIGGERS):
         return []
+    found = _find_age(text)
+    if found and has_any(text, ("diagnos", "onset")):
+        # "diagnosed at age > 50", "age at onset < 40": an age then, not the patient's age now.
+        spans = [m.span() for m in _AGE_AT_AN_EVENT.finditer(text)]
+        found = [m for m in found if not any(a <= m.start < b for a, b in spans)]
+    return found
+
+
+# The age at which something happened, to the end of its clause.
+_AGE_AT_AN_EVENT = re.compile(
+    r"\b(?:diagnos\w*|onset|first (?:diagnos\w*|symptoms?))\s+"
+    r"(?:at|before|after|under|over|prior to|by)\s+(?:the\s+)?(?:age|\d)[^,;.]*"
+    r"|\bage\s+(?:at|of)\s+(?:the\s+)?(?:first\s+)?(?:diagnosis|onset)\b[^,;.]*"
+)
+
+
+def _find_age(text: str) -> list[Match]:
     found: list[Match] = _age_bullet_bounds(text)
     if ("year" in text or "yr" in text) and has_any(text, ("age", "patients", "between")):
         for match in _RANGE.finditer(text):

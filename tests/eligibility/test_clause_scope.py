@@ -1,0 +1,77 @@
+"""What a clause applies to: a list after "with", an age at diagnosis, a past pregnancy.
+
+Each of these compiled to a form that could exclude the wrong patient: "anticoagulants with INR
+> 1.7 or PT > 15 s" excluded anyone with a long prothrombin time, "diagnosed at age > 50" asked
+for a patient older than 50 today, "history of pregnancy" for a pregnant patient.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhirtrial.eligibility.compiler import compile_criterion
+from tests.eligibility.ehr_records import (
+    ICD,
+    LOINC,
+    condition,
+    observation,
+    patient,
+    record,
+    result_of,
+)
+from tests.eligibility.signature import signature
+
+
+def _signature(text: str, *, exclusion: bool) -> str | None:
+    criterion = compile_criterion(text, exclusion=exclusion)
+    return None if criterion is None else signature(criterion)
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        (
+            "Current use of anticoagulants with INR > 1.7 or prothrombin time > 15 sec",
+            True,
+            "all-of(medication:anticoagulant, any-of(lab:inr:>1.7, lab:prothrombin-time:>15s))",
+        ),
+        (
+            "Hypertension with systolic BP > 160 or diastolic BP > 100 mmHg",
+            True,
+            "all-of(condition:hypertension, any-of(lab:systolic-bp:>160mm[Hg], "
+            "lab:diastolic-bp:>100mm[Hg]))",
+        ),
+        # Two diseases after "with … or": which one "with" governs is not said.
+        ("HIV infection with CD4 count < 200/uL or hepatitis B", True, None),
+        # The age at which something happened is not the patient's age now.
+        ("Patients diagnosed at age > 50 with type 2 diabetes", False, None),
+        ("Age at onset of symptoms < 40 years", False, None),
+        ("Age at diagnosis 18 years or older", False, None),
+        ("Age > 18 years", False, "age:>18a"),
+        # A past pregnancy is not the current state the pregnancy concept means.
+        ("History of pregnancy", True, None),
+        ("Prior pregnancy", True, None),
+        ("Pregnancy", True, "pregnancy:pregnancy"),
+    ],
+)
+def test_what_a_clause_applies_to(text: str, exclusion: bool, expected: str | None) -> None:
+    assert _signature(text, exclusion=exclusion) == expected
+
+
+HYPERTENSION = condition("Essential hypertension", (ICD, "I10", "Essential (primary) hypertension"))
+SBP_170 = observation(
+    (LOINC, "8480-6", "Systolic blood pressure"),
+    "2026-11-20",
+    valueQuantity={"value": 170, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org"},
+)
+ASTHMA = condition("Asthma", (ICD, "J45.909", "Unspecified asthma, uncomplicated"))
+
+
+def test_a_high_reading_excludes_only_with_the_disease_it_qualifies() -> None:
+    criterion = compile_criterion(
+        "Hypertension with systolic BP > 160 or diastolic BP > 100 mmHg", exclusion=True
+    )
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), HYPERTENSION, SBP_170)) == "met"
+    # One high reading in a patient without hypertension on a problem list: not this criterion.
+    assert result_of(criterion, record(patient(), ASTHMA, SBP_170)) == "not-met"
