@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
     LOINC,
@@ -23,7 +24,7 @@ from tests.eligibility.signature import signature
 
 
 def _signature(text: str, *, exclusion: bool) -> str | None:
-    criterion = compile_criterion(text, exclusion=exclusion)
+    criterion = compile_text(text, exclusion=exclusion, partial=True)
     return None if criterion is None else signature(criterion)
 
 
@@ -48,6 +49,32 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         ("Age at onset of symptoms < 40 years", False, None),
         ("Age at diagnosis 18 years or older", False, None),
         ("Age > 18 years", False, "age:>18a"),
+        # A diagnosis named with the value that defines it: in an exclusion both are required
+        # (one high reading is not the disease); in an inclusion the value decides.
+        (
+            "Uncontrolled hypertension (systolic > 160 mmHg)",
+            True,
+            "all-of(condition:hypertension, lab:systolic-bp:>160mm[Hg])",
+        ),
+        (
+            "Uncontrolled hypertension (systolic > 160 mmHg)",
+            False,
+            "lab:systolic-bp:>160mm[Hg]",
+        ),
+        (
+            "Poorly controlled diabetes (HbA1c > 9%)",
+            True,
+            "all-of(condition:diabetes-mellitus, lab:hba1c:>9%)",
+        ),
+        ("Anemia (hemoglobin < 9 g/dL)", True, "lab:hemoglobin:<9g/dL"),
+        # An item of one short word is an abbreviation the finders do not expand: no list form
+        # that would lack it.
+        ("Patients with hyperthyroidism, PE, or inability to swallow", True, None),
+        (
+            "Stroke, TIA or inability to walk",
+            True,
+            "any-of(condition:stroke, condition:transient-ischemic-attack, text)",
+        ),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

@@ -84,8 +84,15 @@ DBP = "lab:diastolic-bp"
             f"any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg])",
         ),
         (
+            # In an exclusion the disease the value defines is required too: one high reading
+            # without hypertension does not exclude (test_clause_scope.py).
             "uncontrolled hypertension (BP > 160/100 mmHg)",
             True,
+            f"all-of(condition:hypertension, any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg]))",
+        ),
+        (
+            "uncontrolled hypertension (BP > 160/100 mmHg)",
+            False,
             f"any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg])",
         ),
         (

@@ -1284,8 +1284,37 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
             if _NEGATED_LABEL.search(text, max(0, start - 20), start):
                 break
             labels.append(Match(match.criterion, start, match.start))
+            disease = _DISEASE_NAMED.search(text, start, match.start)
+            if disease is not None and _LABEL_CLOSED.match(text, match.end):
+                # In an exclusion, "uncontrolled hypertension (systolic > 160 mmHg)" excludes
+                # a patient who has the disease and the value, not anyone with one high reading.
+                both = Criterion(
+                    Kind.COMBINATION,
+                    children=(
+                        Criterion(Kind.CONDITION, concept=_DISEASES[disease.lastgroup or ""]),
+                        match.criterion,
+                    ),
+                    combination="all-of",
+                )
+                labels.append(Match(both, start, match.end, kind="in-exclusion"))
             break
     return labels
+
+
+# Diagnoses a label may name (by group name) that a record holds apart from the value defining
+# them: read with the value in an exclusion (`_labels`).
+_DISEASE_NAMED = re.compile(
+    r"\b(?:(?P<hypertension>(?:arterial )?hypertension)|(?P<diabetes>diabetes(?: mellitus)?)"
+    r"|(?P<ckd>chronic kidney disease|ckd))\b"
+)
+# The value is all the label's parenthesis or clause says ("… (systolic > 160 or diastolic >
+# 100)" names two values: the reading of one alone would be wrong).
+_LABEL_CLOSED = re.compile(r"\s*[)\]]?\s*(?:[.;,]|$)")
+_DISEASES = {
+    "hypertension": "hypertension",
+    "diabetes": "diabetes-mellitus",
+    "ckd": "chronic-kidney-disease",
+}
 
 
 # How a value was measured, by the measurements it may follow: the method that LOINC code

@@ -1731,6 +1731,11 @@ _LOOKS_DECIDABLE = re.compile(
     r"|pressure|pregnan\w*|lactat\w*|breast\w*|nursing|partum|postpartum|birth|deliver\w*"
     r"|gestation\w*)\b|[<>≤≥=%]"
 )
+# An item of one short word ("PE", "TIA", "MS", "DVT") is most often an abbreviation of a
+# diagnosis the finders do not expand: a leaf the form would lack.
+_ABBREVIATION_ITEM = re.compile(
+    r"(?:(?:a|an|the|any|known|prior|history of)\s+)?[a-z][a-z0-9]{1,4}"
+)
 _LISTED_KINDS = frozenset(
     {
         *(Kind.CONDITION, Kind.LAB, Kind.MEDICATION, Kind.PROCEDURE, Kind.ALLERGY, Kind.AGE),
@@ -1897,7 +1902,9 @@ def _segment_items(
         else:
             item = words[index]
             if not _OTHER_POPULATION.search(item) and (
-                _LOOKS_DECIDABLE.search(item) or _names_anything(item)
+                _LOOKS_DECIDABLE.search(item)
+                or _names_anything(item)
+                or _ABBREVIATION_ITEM.fullmatch(item.strip(" .,;"))
             ):
                 return None  # a leaf the form would lack
             items.append(_Item(item, None, link, ()))
