@@ -75,6 +75,17 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
             True,
             "any-of(condition:stroke, condition:transient-ischemic-attack, text)",
         ),
+        # Two diagnoses side by side with no word between name one diagnosis (a complication),
+        # never both: "hypertension + nephropathy" would exclude every hypertensive patient
+        # with any kidney disease.
+        ("Cirrhosis hepatitis C", True, None),
+        ("Stroke epilepsy", True, None),
+        ("Epilepsy dementia", False, None),
+        (
+            "Diabetes, hypertension",
+            True,
+            "any-of(condition:diabetes-mellitus, condition:hypertension)",
+        ),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

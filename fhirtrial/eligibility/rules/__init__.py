@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import Section, unescape_markdown
@@ -245,6 +246,8 @@ class _Entry:
     """The cohort named right after it ("… (cohort A)"): it closes that cohort's list."""
     after_with: bool = False
     """ "with" stood right before it ("diabetes with HbA1c > 8%"): it qualifies the entry before."""
+    touching: bool = False
+    """Nothing but a space or a hyphen stood between it and the entry before."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +333,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
                 connective=connective if sequence else None,
                 negated=pending_negation,
                 after_with=bool(sequence) and connective is None and bool(_WITH.match(gap_text)),
+                touching=bool(sequence) and gap_text.strip(" -") == "",
             )
         )
         pending_negation = False
@@ -350,6 +354,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         for entry in sequence[1:]:
             entry.negated = True
             entry.connective = "and" if entry.connective is not None else None
+    if _two_diagnoses_as_one_name(sequence):
+        return None
     return _build(sequence, inverted=inverted, exclusion=exclusion)
 
 
@@ -395,6 +401,19 @@ def _read_gap(gap: str) -> tuple[str | None, bool] | None:
         else:
             return None
     return connective, negation
+
+
+def _two_diagnoses_as_one_name(sequence: list[_Entry]) -> bool:
+    """Two diagnoses side by side with no word between ("hypertensive nephropathy" read as
+    hypertension + nephropathy, "HIV-associated lymphoma"): one diagnosis the finders do not
+    know, never both of them."""
+    return any(
+        entry.touching
+        and entry.match.criterion.kind is Kind.CONDITION
+        and before.match.kind == "criterion"
+        and before.match.criterion.kind is Kind.CONDITION
+        for before, entry in pairwise(sequence)
+    )
 
 
 def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criterion | None:
