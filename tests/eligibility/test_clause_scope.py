@@ -86,6 +86,11 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
             True,
             "any-of(condition:diabetes-mellitus, condition:hypertension)",
         ),
+        # "Untreated" / "-naive" makes no prior therapy a necessary part too; which therapies
+        # count is rarely said, so the disease alone would be an incomplete form.
+        ("Untreated metastatic melanoma", False, None),
+        ("Chemo-naive patients with stage I-III breast cancer", False, None),
+        ("Metastatic melanoma not previously treated with immunotherapy", False, None),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

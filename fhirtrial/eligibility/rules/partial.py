@@ -179,6 +179,12 @@ _GLOBAL_REFUSAL = re.compile(
     r"|suspect\w*|suspicio\w*|probable|presumed|possible|presumptive|risk|screening"
     r"|prevention|cohort)\b"
 )
+_NAIVE = re.compile(
+    r"\b(?:treatment|therapy|chemotherapy|chemo|drug|antiviral|systemic therapy)[- ]na[iï]ve\b"
+    r"|\bna[iï]ve to\b|\b(?:previously |prior )?untreated\b(?! (?:brain|cns|central nervous"
+    r"|leptomening|spinal))|\bnot (?:been |be |yet )?(?:previously |prior |yet )?"
+    r"(?:treated|received)\b"
+)
 _GROUP_NAMES = re.compile(r"\b(?:cooperative )?oncology group\b")
 # Substrings one of which every match of `_NEUTRAL_PHRASES` contains.
 _NEUTRAL_WORDS = (
@@ -413,6 +419,11 @@ _MOMENTS = re.compile(
 
 def necessary_parts(normalized: str, text: str) -> Criterion | None:
     """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
+    if has_any(normalized, ("naive", "naïve", "untreated", "not ")) and _NAIVE.search(normalized):
+        # "Untreated metastatic melanoma", "treatment-naive HCV": no prior therapy is a
+        # necessary part too, and which therapies count is not said — all-of(disease, TEXT)
+        # would lack it.
+        return None
     return with_demographic_parts(
         normalized, text, _cancer_parts(normalized, text) or _diagnosis_part(normalized, text)
     )
