@@ -91,6 +91,12 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         ("Untreated metastatic melanoma", False, None),
         ("Chemo-naive patients with stage I-III breast cancer", False, None),
         ("Metastatic melanoma not previously treated with immunotherapy", False, None),
+        # A negative tuberculosis test is a result (latent infection is seldom on a problem
+        # list), not the absence of the diagnosis; an HIV test keeps its reading.
+        ("Negative TB test", False, None),
+        ("Negative test for latent tuberculosis", False, None),
+        ("Negative for tuberculosis", False, "NOT condition:tuberculosis"),
+        ("Negative HIV test", False, "NOT condition:hiv"),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

@@ -659,7 +659,26 @@ def find_conditions(text: str) -> list[Match]:
             found.append(Match(criterion, match.start(), match.end()))
     if "unresectable" in words or "metastatic" in words:
         found.extend(modifier_matches(_MODIFIERS, text))
+    if found and has_any(text, _TEST_WORDS):
+        found = [m for m in found if not _a_test_of_latent_infection(text, m)]
     return found
+
+
+# A tuberculosis test (IGRA, tuberculin skin test) is positive in latent infection, which a
+# problem list seldom holds: "negative TB test" is a result to read, not the absence of the
+# diagnosis. The words stay text.
+_TEST_WORDS = ("test", "assay", "screen", "igra", "quantiferon", "ppd", "tuberculin", "t-spot")
+_LATENT_TESTED = frozenset({"tuberculosis", "tuberculosis-latent"})
+_TEST_NEAR = re.compile(
+    r"\b(?:tests?|testing|tested|assays?|screen\w*|igra|quantiferon\w*|ppd|tuberculin"
+    r"|t-spot\w*|skin test)\b"
+)
+
+
+def _a_test_of_latent_infection(text: str, match: Match) -> bool:
+    if match.criterion.concept not in _LATENT_TESTED:
+        return False
+    return bool(_TEST_NEAR.search(text, max(0, match.start - 30), min(len(text), match.end + 30)))
 
 
 def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
