@@ -51,6 +51,7 @@ from fhirtrial.eligibility.rules.conditions import (
 )
 from fhirtrial.eligibility.rules.demographic_parts import with_demographic_parts
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.example_lists import example_parts
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
@@ -1279,9 +1280,12 @@ def sufficient_parts(
     ``compile_clause`` compiles a piece of the main clause in full as an exclusion (the rules'
     own reading), or returns None. The states and infections a list names on their own are read
     first (`_named_parts`); any other list of items, each understood in full or residue, after
-    (`_listed_parts`)."""
-    return _named_parts(normalized, text, compile_clause) or _listed_parts(
-        normalized, text, compile_clause
+    (`_listed_parts`), then the examples a bullet gives of the class it names
+    (`example_lists.example_parts`)."""
+    return (
+        _named_parts(normalized, text, compile_clause)
+        or _listed_parts(normalized, text, compile_clause)
+        or example_parts(normalized, text, compile_clause)
     )
 
 

@@ -1,0 +1,368 @@
+"""The examples an exclusion bullet gives of the class it names.
+
+"Clinically significant cardiovascular disease (e.g., myocardial infarction within 6 months,
+unstable angina)", "Use of strong CYP3A4 inhibitors such as ketoconazole within 14 days",
+"Metabolic diseases (such as diabetes, hypertension etc)": in an exclusion bullet each example is,
+by the text, an instance of what excludes, so a patient with one on record is excluded whatever
+the class name means. `example_parts` returns any-of(<each example understood in full>, TEXT) —
+TEXT standing for the class and the examples not understood; it never excludes anyone the text
+does not. A definition ("i.e.", "namely", "defined as") lists the whole class: any-of(items…)
+without TEXT when every item is understood and the list is not left open ("etc").
+
+Each example is compiled in full (the rules' own exclusion reading) with what the class says of
+every example: the words that open the bullet ("history of", "use of", "patients with"), the
+judgements on the class ("clinically significant", "uncontrolled") and the words after a closing
+parenthesis ("within 14 days"). The class itself may hold only such words, any adjectives and a
+class noun ("disease", "disorders", "medications" …); a word that relates the class to something
+else ("due to", "associated with", "contraindicating", "change in") refuses, since the examples
+are then instances of that something, not of what excludes. Refused too (None: the bullet stays
+text): allowances, negations, hedges, modal verbs, other people, anything said after the first
+sentence, a second marker, an item whose qualifier or window may reach the other examples, an
+example read as something other than a state a record shows ("cancer" in a cancer study).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import has_any
+
+_TRIGGERS = ("e.g", "eg", "such as", "includ", "for example", "for instance", "like")
+_DEFINITION_TRIGGERS = ("i.e", "ie", "namely", "defined as")
+_MARKER = re.compile(
+    r"\b(?P<m>eg|ie|for example|for instance|such as|including|includes|like|namely"
+    r"|defined as)\b(?:\s*but not limited to\b)?[.,:]*\s*"
+)
+_DEFINITIONS = frozenset({"ie", "namely", "defined as"})
+# Words anywhere in the bullet that allow, negate, hedge or speak of someone else.
+_REFUSAL = re.compile(
+    r"\b(?:unless|except\w*|other than|apart from|besides|eligible|eligibility|allow\w*"
+    r"|permit\w*|accept\w*|provided|whether|only|discretion|judge?ment|opinion|deemed"
+    r"|investigators?|physicians?|regardless|irrespective|waive\w*|optional|may|might|can"
+    r"|could|would|should|will|if|when|whenever|while|no|not|non|without|never|free|neither"
+    r"|nor|absence|absent|lack\w*|negative|suspect\w*|suspicio\w*|probable|probably"
+    r"|presumed|likely|possible|possibly|potential\w*|risks?|ruled? out|family|relatives?"
+    r"|parents?|partners?|spouses?|caregivers?|mothers?|fathers?|siblings?|self[- ]\w+"
+    r"|reported|plan\w*|intend\w*|future|scheduled|expected|stable|stabili\w*|resolved"
+    r"|remission|cured|recovered|controlled|well[- ]controlled|cohorts?|arms?|phases?"
+    r"|healthy|volunteers?|donors?|because|resulting|result)\b|non-"
+)
+_OPEN_END = re.compile(r"[,\s]*\b(?:etc|and so on|among others|and others|and the like)\b\.*")
+# Words of the class carried onto every example: its lead and its judgements.
+_CARRIED = frozenset(
+    {
+        *("history", "known", "documented", "confirmed", "diagnosed", "diagnosis", "presence"),
+        *("evidence", "prior", "previous", "past", "current", "currently", "use", "using"),
+        *("taking", "receiving", "treatment", "with", "of", "to", "allergy", "allergies"),
+        *("allergic", "hypersensitivity"),
+        *("patients", "patient", "participants", "participant", "subjects", "subject"),
+        *("have", "has", "had", "clinically", "significant", "severe", "serious"),
+        *("uncontrolled", "unstable", "symptomatic", "active", "major", "chronic", "acute"),
+        *("recent", "ongoing", "poorly", "decompensated", "untreated", "relevant"),
+        *("end-stage", "advanced", "moderate", "mild", "refractory", "progressive"),
+        *("persistent", "recurrent", "terminal", "debilitating", "inadequately"),
+        *("clinically-significant", "poorly-controlled", "life-threatening"),
+    }
+)
+# Lead words that may govern a noun ("history of", "patients with", "treatment with").
+_OF_WITH_AFTER = frozenset(
+    {
+        *("history", "presence", "evidence", "use", "diagnosis", "treatment", "patients"),
+        *("patient", "participants", "participant", "subjects", "subject", "diagnosed"),
+    }
+)
+_TO_AFTER = frozenset({"allergy", "allergies", "allergic", "hypersensitivity"})
+# Words of the class that say nothing of the examples.
+_DROPPED = frozenset(
+    {
+        *("a", "an", "the", "any", "other", "or", "and", "and/or", "/", ",", "some"),
+        # "at the same time": what an example on record is anyway
+        *("concomitant", "concurrent", "coexisting", "co-existing", "intercurrent"),
+    }
+)
+# Class nouns whose instances an example list names.
+_HEADS = frozenset(
+    {
+        *("disease", "diseases", "disorder", "disorders", "condition", "conditions"),
+        *("illness", "illnesses", "comorbidity", "comorbidities", "co-morbidity"),
+        *("co-morbidities", "comorbid", "infection", "infections", "medication"),
+        *("medications", "drug", "drugs", "agent", "agents", "therapy", "therapies"),
+        *("treatments", "inhibitors", "inducers", "problems", "abnormalities", "abnormality"),
+        *("pathology", "pathologies", "syndromes", "diagnoses", "dysfunction", "diathesis"),
+        *("events", "malignancies", "medicines", "immunosuppressants", "anticoagulants"),
+        *("antibiotics", "antidepressants", "antipsychotics", "anticonvulsants", "opioids"),
+        *("antiepileptics", "corticosteroids", "steroids", "vaccines"),
+    }
+)
+# Words that relate the class to something else: the examples are that something's.
+_RELATIONAL = frozenset(
+    {
+        *("to", "for", "in", "on", "by", "from", "due", "that", "which", "who", "whose"),
+        *("where", "associated", "related", "caused", "causing", "secondary", "induced"),
+        *("affecting", "affect", "interfere", "interfering", "change", "changes", "requiring"),
+        *("required", "requires", "need", "needs", "contraindicat", "reason", "reasons"),
+        *("during", "after", "before", "following", "since", "until", "within", "between"),
+        *("than", "as", "at", "under", "over", "about", "against", "into", "per", "via"),
+    }
+)
+# Words of a class that make it an event, a report or an exposure, not a state on record.
+_EVENT_WORD = re.compile(
+    r"(?:develop|report|experienc|expos|suffer|undergo|present|exacerbat|complicat|worsen"
+    r"|flare|episode|attack|onset|new|newly|ever)"
+)
+_WORD = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|/|,")
+_ITEM_SEPARATOR = re.compile(r"(\s*,\s*(?:or|and/or|and)\s+|\s*,\s*|\s+(?:or|and/or|and)\s+)")
+_OWN_QUALIFIER = re.compile(
+    r"(?:un\w+|poorly|clinically|severe|serious|active|symptomatic|chronic|acute|recent\w*"
+    r"|current\w*|significant|major|unstable|decompensated|moderate|mild|history|known)\b"
+)
+_RESTRICTING = re.compile(
+    r"\b(?:with|without|requir\w*|need\w*|that|which|who|whose|due|caused|related"
+    r"|associated|secondary|induced|treated|treatment|therapy|receiving|taking|on|in|during"
+    r"|for|lasting|leading|resulting)\b"
+)
+_GOVERNING = re.compile(
+    r"(?:allerg\w*|hypersensitiv\w*|intoleran\w*|use|using|treatment|therapy|taking"
+    r"|receiving|exposure|history|prior|previous)\b"
+)
+_TIME = re.compile(r"\b(?:within|since|days?|weeks?|months?|years?|prior to|before|after)\b|[<>=]")
+_LISTED_KINDS = frozenset(
+    {
+        *(Kind.CONDITION, Kind.MEDICATION, Kind.PRIOR_THERAPY, Kind.PROCEDURE, Kind.ALLERGY),
+        *(Kind.VACCINE, Kind.LAB, Kind.PREGNANCY, Kind.BREASTFEEDING, Kind.BIOMARKER),
+    }
+)
+
+
+def example_parts(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """any-of(the examples understood in full…, TEXT) for an exclusion bullet, or None."""
+    if not has_any(normalized, _TRIGGERS) and not has_any(normalized, _DEFINITION_TRIGGERS):
+        return None
+    bullet = normalized.replace("e.g.", "eg").replace("i.e.", "ie").replace("e.g", "eg")
+    bullet = re.sub(r"\bi\.e\b", "ie", bullet)
+    bullet = bullet.replace("but not limited to", "").replace("without limitation", "")
+    if _REFUSAL.search(bullet):
+        return None
+    markers = list(_MARKER.finditer(bullet))
+    if len(markers) != 1:
+        return None
+    marker = markers[0]
+    shape = _shape(bullet, marker)
+    if shape is None:
+        return None
+    lead, listed, after = shape
+    if window := _CLASS_WINDOW.search(lead):
+        # "Cardiovascular disease within the past 6 months (e.g., …)": every example's window
+        lead, after = lead[: window.start()], " ".join(w for w in (window[0].strip(), after) if w)
+    carried = _carried(lead)
+    if carried is None:
+        return None
+    listed, open_end = _OPEN_END.sub("", listed), bool(_OPEN_END.search(listed))
+    split = _items(listed.strip(" ,.;:"))
+    if split is None:
+        return None
+    items, links = split
+    parts: list[Criterion] = []
+    read: list[_Example] = []
+    index = 0
+    while index < len(items):
+        reading = _reading(carried, items[index], after, compile_clause)
+        stop = index + 1
+        if reading:
+            # "hepatitis B or C", "HIV 1/2": short items read only with the one before.
+            while stop < len(items) and len(items[stop].split()) <= 2:
+                if _reading(carried, items[stop], after, compile_clause):
+                    break
+                joined = f"{items[index]} or {' or '.join(items[index + 1 : stop + 1])}"
+                longer = _reading(carried, joined, after, compile_clause)
+                if not longer:
+                    break
+                reading, stop = longer, stop + 1
+        if reading is None:
+            return None
+        link = links[index - 1] if index else ","
+        read.append(_Example(" or ".join(items[index:stop]), bool(reading), link))
+        parts.extend(m for m in reading if m not in parts)
+        index = stop
+    if not parts or not _no_reach(read, judged=bool(_JUDGED.search(carried))):
+        return None
+    definition = marker["m"] in _DEFINITIONS
+    if definition and all(example.understood for example in read) and not open_end:
+        return (
+            parts[0]
+            if len(parts) == 1
+            else Criterion(Kind.COMBINATION, children=tuple(parts), combination="any-of")
+        )
+    return Criterion(
+        Kind.COMBINATION,
+        children=(*parts, Criterion(Kind.TEXT, source_text=text)),
+        combination="any-of",
+        source_text=text,
+    )
+
+
+# Parentheses in an example other than an abbreviation ("inflammatory bowel disease (IBD)").
+_ABBREVIATION = re.compile(r"\s*\([a-z0-9 -]{1,12}\)")
+_MORE_AFTER = re.compile(r"[,;(]|\. |\b(?:or|and|and/or)\b")
+
+
+_CLASS_WINDOW = re.compile(
+    r"\s+(?:within|in|during) (?:the )?(?:past |last |previous |preceding )?(?:\d+|one|two"
+    r"|three|four|six|twelve) (?:days?|weeks?|months?|years?)(?: (?:before|prior to|of)"
+    r" (?:enrol\w*|randomi[sz]ation|screening|study entry|registration|the first dose"
+    r"(?: of study (?:drug|treatment))?))?\s*,?$"
+)
+
+
+def _shape(bullet: str, marker: re.Match[str]) -> tuple[str, str, str] | None:
+    """(class, examples, words after the examples) of the bullet's only sentence."""
+    before, after = bullet[: marker.start()], bullet[marker.end() :]
+    if before.rstrip().endswith("(") or before.rstrip().endswith("["):
+        closing = ")" if before.rstrip().endswith("(") else "]"
+        end = after.find(closing)
+        if end < 0 or "(" in after[:end]:
+            return None
+        lead = before.rstrip()[:-1]
+        listed, rest = after[:end], after[end + 1 :]
+    else:
+        lead, listed, rest = before, after, ""
+    rest, listed = rest.strip(" .;,"), listed.strip(" .;,:")
+    if "(" in lead or ")" in lead or has_any(_ABBREVIATION.sub("", listed), ("(", ")")):
+        return None
+    if _MORE_AFTER.search(rest) or has_any(listed, (";", ". ")):
+        return None  # another item or sentence after the examples
+    return lead.strip(" ,:-"), listed, rest
+
+
+def _carried(lead: str) -> str | None:
+    """The words of the class every example takes, or None when the class is no plain class
+    noun (its last word) with leads, judgements and adjectives."""
+    words = _WORD.findall(lead)
+    if not words or words[-1] not in _HEADS:
+        return None
+    carried: list[str] = []
+    for index, word in enumerate(words[:-1]):
+        if (
+            word in _HEADS
+            or (word in _RELATIONAL and word != "to")
+            or word.startswith("contraindicat")
+        ):
+            return None
+        if word in ("of", "with") and (not index or words[index - 1] not in _OF_WITH_AFTER):
+            return None
+        if word == "to" and (not index or words[index - 1] not in _TO_AFTER):
+            return None
+        if word in _CARRIED:
+            carried.append(word)
+        elif word.startswith("un") and word != "underlying":
+            return None  # a judgement the examples would not carry
+        elif word in _DROPPED or word.isalnum() or "-" in word:
+            continue  # an adjective of the class: the examples name their own
+        else:
+            return None
+    return " ".join(carried)
+
+
+def _reading(
+    carried: str, item: str, after: str, compile_clause: Callable[[str], Criterion | None]
+) -> list[Criterion] | None:
+    """The parts of one example read with what the class says of it: [] when not understood,
+    None when read as something no example may be."""
+    criterion = compile_clause(" ".join(w for w in (carried, item, after) if w))
+    if criterion is None:
+        return []
+    if _negated(criterion):
+        return None
+    # An example read as something no example may be ("cancer": another one, in a cancer
+    # study?) is one the form leaves to TEXT.
+    return _members(criterion) or []
+
+
+def _items(listed: str) -> tuple[list[str], list[str]] | None:
+    """The examples and the connectives between them ("," or "or" / "and")."""
+    pieces = _ITEM_SEPARATOR.split(listed)
+    items = [item.strip(" .") for item in pieces[::2]]
+    links = ["," if link.strip() == "," else "or" for link in pieces[1::2]]
+    if not items or any(not item for item in items) or len(items) > 15:
+        return None
+    return items, links
+
+
+def _members(criterion: Criterion) -> list[Criterion] | None:
+    """The parts an example's reading gives, if each is a state a record can show."""
+    members = (
+        list(criterion.children)
+        if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of"
+        else [criterion]
+    )
+    return members if all(_may_be_listed(m) for m in members) else None
+
+
+def _negated(criterion: Criterion) -> bool:
+    return criterion.negated or any(_negated(child) for child in criterion.children)
+
+
+def _may_be_listed(criterion: Criterion) -> bool:
+    if criterion.negated or criterion.cohort is not None:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination in ("all-of", "any-of") and all(
+            _may_be_listed(child) for child in criterion.children
+        )
+    if criterion.kind not in _LISTED_KINDS:
+        return False
+    if criterion.kind is Kind.LAB:
+        return criterion.comparator is not None or criterion.value_concept is not None
+    # "cancer" in a cancer study's exclusion list may mean another one: not read.
+    return criterion.kind is not Kind.CONDITION or criterion.concept != "malignant-neoplasm"
+
+
+@dataclass(frozen=True, slots=True)
+class _Example:
+    words: str
+    understood: bool
+    link: str
+    """The connective before it: "," or "or" (also "and")."""
+
+
+def _no_reach(examples: list[_Example], *, judged: bool) -> bool:
+    """No qualifier or window written on one example can reach another: a qualifier opening an
+    example ("uncontrolled diabetes, hypertension") and a short example after it with none of
+    its own — unless the class already puts a judgement on every example; a time or restriction
+    after the first example ("MI, stroke within 6 months", "… requiring hospitalization") and
+    the examples before it; a lead ("allergy to penicillin, sulfa") and those after it; a head
+    or qualifier shared across "or" ("kidney or liver disease": a fragment not understood)."""
+    words = [example.words for example in examples]
+    for index, item in enumerate(words):
+        if (
+            not judged
+            and _OWN_QUALIFIER.match(item)
+            and any(
+                len(later.split()) <= 2 and not _OWN_QUALIFIER.match(later)
+                for later in words[index + 1 :]
+            )
+        ):
+            return False
+        if index and (_TIME.search(item) or _RESTRICTING.search(item)):
+            return False
+        if _GOVERNING.match(item) and any(not _GOVERNING.match(b) for b in words[index + 1 :]):
+            return False
+    for left, right in pairwise(examples):
+        if right.link == "or" and left.understood != right.understood:
+            fragment = right if left.understood else left
+            if len(fragment.words.split()) <= 2 and not fragment.words.endswith(_OWN_HEADS):
+                return False
+    return True
+
+
+_OWN_HEADS = ("disease", "disorder", "syndrome", "failure", "infection", "insufficiency")
+_JUDGED = re.compile(
+    r"\b(?:clinically|significant|severe|serious|uncontrolled|unstable|symptomatic"
+    r"|decompensated|poorly|progressive)\b"
+)
