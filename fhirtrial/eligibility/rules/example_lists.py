@@ -139,9 +139,16 @@ _LISTED_KINDS = frozenset(
 
 
 def example_parts(
-    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+    normalized: str,
+    text: str,
+    compile_clause: Callable[[str], Criterion | None],
+    names_a_leaf: Callable[[str], bool],
 ) -> Criterion | None:
-    """any-of(the examples understood in full…, TEXT) for an exclusion bullet, or None."""
+    """any-of(the examples understood in full…, TEXT) for an exclusion bullet, or None.
+
+    ``names_a_leaf`` tells whether words a reading did not understand look like a diagnosis,
+    drug, procedure or measurement: such an example is a leaf the form would lack, so the
+    bullet stays text."""
     if not has_any(normalized, _TRIGGERS) and not has_any(normalized, _DEFINITION_TRIGGERS):
         return None
     bullet = normalized.replace("e.g.", "eg").replace("i.e.", "ie").replace("e.g", "eg")
@@ -181,10 +188,10 @@ def example_parts(
                     break
                 joined = f"{items[index]} or {' or '.join(items[index + 1 : stop + 1])}"
                 longer = _reading(carried, joined, after, compile_clause)
-                if not longer:
-                    break
+                if not longer or len(longer) <= len(reading):
+                    break  # the short item must add a part of its own
                 reading, stop = longer, stop + 1
-        if reading is None:
+        if reading is None or (not reading and names_a_leaf(items[index])):
             return None
         link = links[index - 1] if index else ","
         read.append(_Example(" or ".join(items[index:stop]), bool(reading), link))
@@ -274,6 +281,9 @@ def _reading(
 ) -> list[Criterion] | None:
     """The parts of one example read with what the class says of it: [] when not understood,
     None when read as something no example may be."""
+    own = set(_WORD.findall(item))
+    # "chronic liver disease (e.g. chronic hepatitis B)": a word the example repeats is its own
+    carried = " ".join(w for w in carried.split() if w not in own or w in ("of", "with", "to"))
     criterion = compile_clause(" ".join(w for w in (carried, item, after) if w))
     if criterion is None:
         return []
