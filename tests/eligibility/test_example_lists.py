@@ -51,6 +51,18 @@ DEVELOPMENT_BULLETS = [
         "condition:pulmonary-embolism[severe], TEXT)",
     ),
     (
+        "NCT03868917",
+        "Comorbid conditions such as sepsis, unstable angina, congestive heart failure",
+        "any-of(condition:sepsis[active], condition:unstable-angina, "
+        "condition:heart-failure, TEXT)",
+    ),
+    (
+        # a definition: the whole class, read with the class's judgement
+        "NCT03798548",
+        "Severe cognitive impairment, i.e. dementia",
+        "condition:dementia[severe]",
+    ),
+    (
         "NCT03920670",
         "Patients with systemic neuromuscular diseases such as myasthenia gravis",
         "any-of(condition:icd10cm:G70.0, TEXT)",
@@ -130,6 +142,13 @@ SHAPES = [
         "any-of(condition:rheumatoid-arthritis, condition:icd10cm:L40)",
     ),
     (
+        # an example that only leaves the list open is the TEXT's
+        "Autoimmune disease (e.g., rheumatoid arthritis, psoriasis, or any other autoimmune "
+        "disease)",
+        "any-of(condition:rheumatoid-arthritis, condition:icd10cm:L40, TEXT)",
+        "any-of(condition:rheumatoid-arthritis, condition:icd10cm:L40, text)",
+    ),
+    (
         # … but a definition left open keeps it
         "Viral infections, namely HIV, hepatitis B or hepatitis C, etc.",
         "any-of(condition:hiv, condition:hbv, condition:hcv, TEXT)",
@@ -199,6 +218,12 @@ REFUSED = [
         "an example the form would lack",
         "Clinically significant cardiovascular disease (e.g., myocardial infarction, NYHA "
         "class III-IV heart failure)",
+    ),
+    (
+        # stroke, which a record decides, would be missing from the form
+        "an example not understood",
+        "history of thromboembolic event - including myocardial infarction or cerebral "
+        "vascular accident;",
     ),
     ("more after the examples", "Cardiac disease (e.g., myocardial infarction), or renal failure"),
     ("a second sentence", "Cardiac disease (e.g., myocardial infarction). Events must be recent."),

@@ -5,9 +5,11 @@ unstable angina)", "Use of strong CYP3A4 inhibitors such as ketoconazole within 
 "Metabolic diseases (such as diabetes, hypertension etc)": in an exclusion bullet each example is,
 by the text, an instance of what excludes, so a patient with one on record is excluded whatever
 the class name means. `example_parts` returns any-of(<each example understood in full>, TEXT) —
-TEXT standing for the class and the examples not understood; it never excludes anyone the text
-does not. A definition ("i.e.", "namely", "defined as") lists the whole class: any-of(items…)
-without TEXT when every item is understood and the list is not left open ("etc").
+TEXT standing for the class; it never excludes anyone the text does not. An example the rules
+do not understand would be a leaf the form lacks (most are diagnoses or drugs a record decides),
+so it leaves the bullet text, unless it only leaves the list open ("any other …", "etc"), which
+the TEXT stands for too. A definition ("i.e.", "namely", "defined as") lists the whole class:
+any-of(items…) without TEXT when every item is understood and the list is not left open.
 
 Each example is compiled in full (the rules' own exclusion reading) with what the class says of
 every example: the words that open the bullet ("history of", "use of", "patients with"), the
@@ -17,8 +19,9 @@ class noun ("disease", "disorders", "medications" …); a word that relates the 
 else ("due to", "associated with", "contraindicating", "change in") refuses, since the examples
 are then instances of that something, not of what excludes. Refused too (None: the bullet stays
 text): allowances, negations, hedges, modal verbs, other people, anything said after the first
-sentence, a second marker, an item whose qualifier or window may reach the other examples, an
-example read as something other than a state a record shows ("cancer" in a cancer study).
+sentence, a second marker, an item whose qualifier, window or lead may reach the other examples,
+a fragment sharing a head across "or" ("kidney or liver disease"). An example read as something
+no example may be ("cancer": another one, in a cancer study?) counts as not understood.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ _REFUSAL = re.compile(
     r"|remission|cured|recovered|controlled|well[- ]controlled|cohorts?|arms?|phases?"
     r"|healthy|volunteers?|donors?|because|resulting|result)\b|non-"
 )
+# Examples that only leave the list open ("… or any other autoimmune disease").
+_GENERIC = re.compile(r"(?:(?:any|all|or) )*(?:other|similar|related|comparable)\b")
 _OPEN_END = re.compile(r"[,\s]*\b(?:etc|and so on|among others|and others|and the like)\b\.*")
 # Words of the class carried onto every example: its lead and its judgements.
 _CARRIED = frozenset(
@@ -89,7 +94,7 @@ _HEADS = frozenset(
     {
         *("disease", "diseases", "disorder", "disorders", "condition", "conditions"),
         *("illness", "illnesses", "comorbidity", "comorbidities", "co-morbidity"),
-        *("co-morbidities", "comorbid", "infection", "infections", "medication"),
+        *("co-morbidities", "infection", "infections", "medication", "impairment", "event"),
         *("medications", "drug", "drugs", "agent", "agents", "therapy", "therapies"),
         *("treatments", "inhibitors", "inducers", "problems", "abnormalities", "abnormality"),
         *("pathology", "pathologies", "syndromes", "diagnoses", "dysfunction", "diathesis"),
@@ -139,16 +144,9 @@ _LISTED_KINDS = frozenset(
 
 
 def example_parts(
-    normalized: str,
-    text: str,
-    compile_clause: Callable[[str], Criterion | None],
-    names_a_leaf: Callable[[str], bool],
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
 ) -> Criterion | None:
-    """any-of(the examples understood in full…, TEXT) for an exclusion bullet, or None.
-
-    ``names_a_leaf`` tells whether words a reading did not understand look like a diagnosis,
-    drug, procedure or measurement: such an example is a leaf the form would lack, so the
-    bullet stays text."""
+    """any-of(the examples understood in full…, TEXT) for an exclusion bullet, or None."""
     if not has_any(normalized, _TRIGGERS) and not has_any(normalized, _DEFINITION_TRIGGERS):
         return None
     bullet = normalized.replace("e.g.", "eg").replace("i.e.", "ie").replace("e.g", "eg")
@@ -191,8 +189,8 @@ def example_parts(
                 if not longer or len(longer) <= len(reading):
                     break  # the short item must add a part of its own
                 reading, stop = longer, stop + 1
-        if reading is None or (not reading and names_a_leaf(items[index])):
-            return None
+        if reading is None or (not reading and not _GENERIC.match(items[index])):
+            return None  # an example not understood is most often a leaf the form would lack
         link = links[index - 1] if index else ","
         read.append(_Example(" or ".join(items[index:stop]), bool(reading), link))
         parts.extend(m for m in reading if m not in parts)

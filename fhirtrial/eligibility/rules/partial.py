@@ -1285,7 +1285,7 @@ def sufficient_parts(
     return (
         _named_parts(normalized, text, compile_clause)
         or _listed_parts(normalized, text, compile_clause)
-        or example_parts(normalized, text, compile_clause, _names_a_leaf)
+        or example_parts(normalized, text, compile_clause)
     )
 
 
@@ -1941,16 +1941,6 @@ def _lead(words: str) -> tuple[str, ...]:
         if match.kind == "criterion"
     ]
     return tuple(_WORD_OR_SLASH.findall(words[: min(starts)] if starts else words))
-
-
-def _names_a_leaf(words: str) -> bool:
-    """Whether words not understood look like what a label would hold as a leaf."""
-    words = words.strip(" .,;")
-    return bool(
-        _LOOKS_DECIDABLE.search(words)
-        or _names_anything(words)
-        or _ABBREVIATION_ITEM.fullmatch(words)
-    )
 
 
 def _names_anything(words: str) -> bool:
