@@ -225,6 +225,11 @@ REFUSED = [
         "history of thromboembolic event - including myocardial infarction or cerebral "
         "vascular accident;",
     ),
+    (
+        "an item before the class",
+        "History of stroke, or cardiac disease (e.g., myocardial infarction)",
+    ),
+    ("an item before the class", "Diabetes or other metabolic diseases (e.g., hypothyroidism)"),
     ("more after the examples", "Cardiac disease (e.g., myocardial infarction), or renal failure"),
     ("a second sentence", "Cardiac disease (e.g., myocardial infarction). Events must be recent."),
     ("the study's future", "Infections (e.g., HIV) planned during the study"),

@@ -120,6 +120,7 @@ _EVENT_WORD = re.compile(
     r"|flare|episode|attack|onset|new|newly|ever)"
 )
 _WORD = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|/|,")
+_LEAD_SEPARATOR = re.compile(r"\s*,\s*(?:or\s+|and\s+|and/or\s+)?|\s+(?:or|and|and/or)\s+|/")
 _ITEM_SEPARATOR = re.compile(r"(\s*,\s*(?:or|and/or|and)\s+|\s*,\s*|\s+(?:or|and/or|and)\s+)")
 _OWN_QUALIFIER = re.compile(
     r"(?:un\w+|poorly|clinically|severe|serious|active|symptomatic|chronic|acute|recent\w*"
@@ -166,7 +167,7 @@ def example_parts(
         # "Cardiovascular disease within the past 6 months (e.g., …)": every example's window
         lead, after = lead[: window.start()], " ".join(w for w in (window[0].strip(), after) if w)
     carried = _carried(lead)
-    if carried is None:
+    if carried is None or _names_another_item(lead, compile_clause):
         return None
     listed, open_end = _OPEN_END.sub("", listed), bool(_OPEN_END.search(listed))
     split = _items(listed.strip(" ,.;:"))
@@ -290,6 +291,14 @@ def _reading(
     # An example read as something no example may be ("cancer": another one, in a cancer
     # study?) is one the form leaves to TEXT.
     return _members(criterion) or []
+
+
+def _names_another_item(lead: str, compile_clause: Callable[[str], Criterion | None]) -> bool:
+    """ "History of stroke, or cardiac disease (e.g., …)": a piece of the class's words before
+    its last "," / "or" / "and" / "/" that the rules read is an item of its own, which the form
+    would lack."""
+    pieces = _LEAD_SEPARATOR.split(lead)
+    return any(compile_clause(piece) is not None for piece in pieces[:-1] if piece.strip())
 
 
 def _items(listed: str) -> tuple[list[str], list[str]] | None:
