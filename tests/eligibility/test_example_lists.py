@@ -230,6 +230,10 @@ REFUSED = [
         "History of stroke, or cardiac disease (e.g., myocardial infarction)",
     ),
     ("an item before the class", "Diabetes or other metabolic diseases (e.g., hypothyroidism)"),
+    (
+        "a restriction after the examples",
+        "Cardiac disease (e.g. myocardial infarction) treated with surgery",
+    ),
     ("more after the examples", "Cardiac disease (e.g., myocardial infarction), or renal failure"),
     ("a second sentence", "Cardiac disease (e.g., myocardial infarction). Events must be recent."),
     ("the study's future", "Infections (e.g., HIV) planned during the study"),

@@ -215,7 +215,14 @@ def example_parts(
 
 # Parentheses in an example other than an abbreviation ("inflammatory bowel disease (IBD)").
 _ABBREVIATION = re.compile(r"\s*\([a-z0-9 -]{1,12}\)")
-_MORE_AFTER = re.compile(r"[,;(]|\. |\b(?:or|and|and/or)\b")
+# What may follow a closing parenthesis: a window on every example.
+_AFTER_WINDOW = re.compile(
+    r"(?:within|in|during|over) (?:the )?(?:(?:past|last|previous|preceding|prior) )?(?:(?:\d+"
+    r"|one|two|three|four|five|six|twelve) )?(?:days?|weeks?|months?|years?)(?: (?:before|prior"
+    r" to|of|preceding) (?:enrol\w*|randomi[sz]ation|screening|study entry|registration"
+    r"|(?:the )?(?:first|initial) dose(?: of (?:the )?study (?:drug|treatment|medication))?"
+    r"|(?:the )?start of (?:the )?study(?: treatment| drug)?))?"
+)
 
 
 _CLASS_WINDOW = re.compile(
@@ -241,8 +248,8 @@ def _shape(bullet: str, marker: re.Match[str]) -> tuple[str, str, str] | None:
     rest, listed = rest.strip(" .;,"), listed.strip(" .;,:")
     if "(" in lead or ")" in lead or has_any(_ABBREVIATION.sub("", listed), ("(", ")")):
         return None
-    if _MORE_AFTER.search(rest) or has_any(listed, (";", ". ")):
-        return None  # another item or sentence after the examples
+    if (rest and not _AFTER_WINDOW.fullmatch(rest)) or has_any(listed, (";", ". ")):
+        return None  # another item, sentence or restriction after the examples
     return lead.strip(" ,:-"), listed, rest
 
 
