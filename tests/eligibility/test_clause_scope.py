@@ -97,6 +97,14 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         ("Negative test for latent tuberculosis", False, None),
         ("Negative for tuberculosis", False, "NOT condition:tuberculosis"),
         ("Negative HIV test", False, "NOT condition:hiv"),
+        # "Infection" on its own is an item no finder read, not filler for the one before.
+        ("Bleeding disorder or infection", True, None),
+        ("Known HIV infection", True, "condition:hiv"),
+        ("History of infection with HIV", True, "condition:hiv"),
+        # An example is not its class: "(e.g., HIV)" is no reading of "infections requiring
+        # treatment", and "etc" leaves a list open.
+        ("Infections requiring treatment (e.g., HIV)", True, None),
+        ("Diabetes, hypertension, etc.", True, None),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

@@ -302,7 +302,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     inverted = False
     for start, end, kind, payload in items:
         gap_text = text[position:start]
-        gap = _read_gap(gap_text)
+        gap = _read_gap(gap_text, after_match=bool(sequence))
         if gap is None:
             return None
         connective, negation = gap
@@ -337,7 +337,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             )
         )
         pending_negation = False
-    tail = _read_gap(text[position:])
+    tail = _read_gap(text[position:], after_match=bool(sequence))
     if tail is None or (tail[1] and not exclusion):
         return None
     if tail[1]:
@@ -384,11 +384,23 @@ def _leading_negation_only(sequence: list[_Entry]) -> bool:
     )
 
 
-def _read_gap(gap: str) -> tuple[str | None, bool] | None:
-    """(connective, negation) for the words between two matches; None if they carry meaning."""
+def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] | None:
+    """(connective, negation) for the words between two matches; None if they carry meaning.
+
+    "infection" is filler only right after the match it names ("HIV infection") or before the
+    agent ("infection with hepatitis B"); anywhere else it is an item of its own ("bleeding
+    disorder or infection") that no finder read."""
     connective: str | None = None
     negation = False
-    for token in _TOKEN.findall(gap):
+    tokens = _TOKEN.findall(gap)
+    if "infection" in gap and any(
+        t in _INFECTION_WORDS
+        and (index > 0 or not after_match)
+        and tokens[index + 1 : index + 2] not in (["with"], ["of"], ["by"])
+        for index, t in enumerate(tokens)
+    ):
+        return None
+    for token in tokens:
         if token in OR_WORDS:
             connective = "or"
         elif token in AND_WORDS:
@@ -414,6 +426,9 @@ def _two_diagnoses_as_one_name(sequence: list[_Entry]) -> bool:
         and before.match.criterion.kind is Kind.CONDITION
         for before, entry in pairwise(sequence)
     )
+
+
+_INFECTION_WORDS = frozenset({"infection", "infections"})
 
 
 def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criterion | None:

@@ -148,12 +148,8 @@ FILLER = frozenset(
         "old",
         "institutional",
         "s",
-        "e",
-        "g",
-        "eg",
         "i",
         "ie",
-        "etc",
         "per",
         "edition",
         "ajcc",
@@ -189,6 +185,8 @@ FILLER = frozenset(
 )
 NEGATORS = frozenset({"no", "not", "without", "never", "free", "negative", "seronegative", "non"})
 OR_WORDS = frozenset({"or", "and/or", "either"})
+# "e.g." and "etc" are no filler: examples are not the class (an exclusion's examples are read
+# by `rules.example_lists`, the class as text).
 AND_WORDS = frozenset({"and", ",", ";", ".", "plus", "&", "including"})
 # How LVEF was measured: adds nothing a record decides (the LOINC code is the same).
 _CARDIAC_MODALITY = (
