@@ -39,6 +39,18 @@ READ = [
         "all-of(lab:hemoglobin:>=9g/dL, text)",
     ),
     ("Hemoglobin ≥ 9 g/dL, transfusion independent", "all-of(lab:hemoglobin:>=9g/dL, text)"),
+    (  # the window in parentheses dates the transfusion, not the count
+        "Platelet count ≥ 75,000/mm³ (without transfusion within 7 days)",
+        "all-of(lab:platelets:>=7510*3/uL, text)",
+    ),
+    (
+        "Hemoglobin ≥ 9.0 g/dL without transfusion or growth factor support within 14 days",
+        "all-of(lab:hemoglobin:>=9g/dL, text)",
+    ),
+    (
+        "Karnofsky performance status ≥ 70% and able to care for self",
+        "all-of(performance-status:karnofsky:>=70%, text)",
+    ),
     ("ECOG 0-1 and able to walk unassisted", "all-of(performance-status:ecog:0..1{score}, text)"),
     ("Stable dose of metformin for at least 8 weeks", "all-of(medication:metformin, text)"),
     ("On a stable dose of metformin for ≥ 3 months", "all-of(medication:metformin, text)"),
@@ -74,6 +86,9 @@ REFUSED = [
     ("corrected: another lab", "Calcium ≤ 10.5 mg/dL corrected for albumin"),
     ("fasting: another measurement", "Glucose ≥ 7 mmol/L fasting"),
     ("conditions of the measurement", "SpO2 ≥ 92% while breathing supplemental oxygen"),
+    ("an allowance after the part", "Hemoglobin ≥ 9 g/dL, which may be achieved by transfusion"),
+    ("an exception", "QTc ≤ 470 ms, unless bundle branch block"),
+    ("a finding a record may hold", "LVEF ≥ 50% and no signs of cardiac decompensation"),
     ("a planned study procedure", "Surgery at the testicles"),
     ("negated: not read here", "Not taking antibiotics for at least three months"),
     ("a duration after a lab: its window", "Hemoglobin ≥ 10 g/dL for at least 8 weeks"),

@@ -38,6 +38,8 @@ _OPENING_FINDERS = (find_labs, find_performance_status, find_medications)
 _OPENING_REACH = 40
 # Cut points tried after the last number, longest opening first.
 _MAX_TRIES = 12
+_DIGIT = re.compile(r"\d")
+_USE_WORDS = ("taking", "on ", "receiv", "treat", "use", "stable", "dose", "therap", "regimen")
 # "Stable dose of metformin", "on a stable regimen of levodopa": current use, said as a dose.
 _STABLE_DOSE = re.compile(
     r"^(?:(?:patients?|participants?|subjects?) )?(?:(?:must|should) )?(?:(?:be|is|are) )?"
@@ -49,8 +51,9 @@ _STABLE_DOSE = re.compile(
 _TRANSFUSION_FREE = re.compile(
     r",?\s*\(?(?:without|no|independent of|not requiring|in the absence of)\s(?:any\s)?"
     r"(?:(?:red (?:blood )?cell|rbc|prbc|blood|platelet|packed red cell)\s)?"
-    r"(?:transfusions?|growth factor(?:s| support)?|g-csf|transfusion or growth factor support"
-    r"|transfusion or growth factors?)"
+    r"(?:transfusions? (?:or|and/or|and) (?:hematopoietic |haematopoietic )?growth factors?"
+    r"(?: support)?|transfusions?|(?:hematopoietic |haematopoietic )?growth factors?(?: support)?"
+    r"|g-csf)"
     r"(?:\s(?:support|use|administration))?"
     r"(?:\s(?:within|in|during)\s(?:the\s)?(?:(?:previous|prior|last|past|preceding)\s)?"
     r"\d+\s(?:days?|weeks?)(?:\s(?:before|prior to|of)\s(?:the\s)?(?:screening|enrol\w*"
@@ -102,7 +105,11 @@ _REST_REFUSAL = re.compile(
     r"|reading\w*|level|levels|count|counts|score|grade|class|stage|equivalent|uln|lln|normal"
     r"|institutional|upper|lower|limits?|aged?|years?|requir\w*|inclusion|included|eligib\w*"
     r"|enrol\w*|study|trial|criteri\w*|epo|esa|\w*poie\w*|\w*poetin|\w*grastim|romiplostim"
-    r"|eltrombopag|support\w*)\b"
+    r"|eltrombopag|support\w*"
+    # findings and organs: a condition the finders may not name
+    r"|jaundice|hypox\w*|decompensat\w*|dyspn\w*|fever\w*|murmur\w*|palpitation\w*|cough\w*"
+    r"|rash\w*|wheez\w*|symptom\w*|signs?|evidence|clinical\w*|cardiac|heart|hepatic|liver"
+    r"|renal|kidney|lungs?|pulmonary|marrow|organs?)\b"
 )
 # An opening that ends on one of these words leaves it out of the rest ("… at any | time").
 _DANGLING = re.compile(
@@ -115,14 +122,22 @@ _TOKEN_END = re.compile(r"[^\s,;:()]+")
 def measure_part(normalized: str, text: str) -> Criterion | None:
     """all-of(part, TEXT residue) when the bullet opens with a part read in full and the rest
     cannot change it nor names anything decidable; else None."""
-    unslashed = _UNIT_SLASH.sub(" ", normalized) if "/" in normalized else normalized
-    if " or " in unslashed:
-        unslashed = _OR_BOUND.sub(" ", unslashed)
-    if _REFUSAL.search(unslashed) or _SUBGROUP.search(normalized, 12):
-        return None
+    opening = normalized[: _OPENING_REACH + 60]
+    if not _DIGIT.search(opening) and not has_any(opening, _USE_WORDS):
+        return None  # a lab or performance status has a number, a medication a word of use
     stable = _STABLE_DOSE.match(normalized)
     if stable:
         normalized = "taking " + normalized[stable.end() :]
+    medication = stable is not None or any(
+        m.kind == "criterion" and m.start <= _OPENING_REACH
+        for m in find_medications(normalized[: _OPENING_REACH + 60])
+    )
+    masked = _mask_other_dates(normalized, medication=medication)
+    unslashed = _UNIT_SLASH.sub(" ", masked) if "/" in masked else masked
+    if " or " in unslashed:
+        unslashed = _OR_BOUND.sub(" ", unslashed)
+    if _REFUSAL.search(unslashed) or _SUBGROUP.search(masked, 12):
+        return None
     matches = [
         m
         for finder in _OPENING_FINDERS
@@ -132,7 +147,6 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
     if not matches or min(m.start for m in matches) > _OPENING_REACH:
         return None
     first_end = min(m.end for m in matches if m.start == min(x.start for x in matches))
-    masked = _mask_other_dates(normalized, stable_dose=stable is not None)
     last_number = max((m.end() for m in re.finditer(r"\d", masked)), default=0)
     start = max(first_end, last_number)
     cuts = [m.end() for m in _TOKEN_END.finditer(normalized, start)]
@@ -155,12 +169,12 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
     return None
 
 
-def _mask_other_dates(normalized: str, *, stable_dose: bool) -> str:
+def _mask_other_dates(normalized: str, *, medication: bool) -> str:
     """The bullet with the phrases that date something else than the part blanked."""
     masked = normalized
     if has_any(masked, ("transfus", "growth factor", "g-csf")):
         masked = _TRANSFUSION_FREE.sub(lambda m: " " * len(m.group(0)), masked)
-    if stable_dose:
+    if medication:
         masked = _STABLE_FOR.sub(lambda m: " " * len(m.group(0)), masked, count=1)
     return masked
 
