@@ -47,6 +47,12 @@ READ = [
         "Hemoglobin ≥ 9.0 g/dL without transfusion or growth factor support within 14 days",
         "all-of(lab:hemoglobin:>=9g/dL, text)",
     ),
+    ("Platelets ≥ 100,000/mcL (unsupported)", "all-of(lab:platelets:>=10010*3/uL, text)"),
+    (  # several labs read in full: each is necessary
+        "Hb ≥ 9 g/dL, ANC ≥ 1.5 × 10^9/L and platelets ≥ 100 × 10^9/L without growth factor "
+        "support",
+        "all-of(lab:hemoglobin:>=9g/dL, lab:anc:>=1.510*3/uL, lab:platelets:>=10010*3/uL, text)",
+    ),
     (
         "Karnofsky performance status ≥ 70% and able to care for self",
         "all-of(performance-status:karnofsky:>=70%, text)",
@@ -88,6 +94,14 @@ REFUSED = [
     ("conditions of the measurement", "SpO2 ≥ 92% while breathing supplemental oxygen"),
     ("an allowance after the part", "Hemoglobin ≥ 9 g/dL, which may be achieved by transfusion"),
     ("an exception", "QTc ≤ 470 ms, unless bundle branch block"),
+    (  # the compiler reads "per institutional" as filler: the rest after it is checked too
+        "words the compiler passes over",
+        "Creatinine clearance ≥ 60 mL/min/1.73 m2 per institutional standard",
+    ),
+    (
+        "a bleeding the form would lack",
+        "Hemoglobin ≥ 10 g/dL without transfusion, and no active bleeding",
+    ),
     ("a finding a record may hold", "LVEF ≥ 50% and no signs of cardiac decompensation"),
     ("a planned study procedure", "Surgery at the testicles"),
     ("negated: not read here", "Not taking antibiotics for at least three months"),

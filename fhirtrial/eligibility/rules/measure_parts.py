@@ -78,8 +78,8 @@ _REFUSAL = re.compile(
 )
 # The "/" of a unit ("g/dL", "100,000/µL", "mL/min/1.73 m2") is no alternative.
 _UNIT_SLASH = re.compile(
-    r"/\s?(?:dl|l|ml|mm3|mm\^3|mm³|µl|μl|ul|min|m2|m²|kg|h|hr|hpf|day|d|24 ?h|1\.73 ?m2|1\.73 ?m²"
-    r"|mmhg|hpf|s|sec|mm)\b"
+    r"/\s?(?:dl|l|ml|mm3|mm\^3|mm³|µl|μl|ul|mcl|min|m2|m²|kg|h|hr|hpf|day|d|24 ?h|1\.73 ?m2"
+    r"|1\.73 ?m²|mmhg|s|sec|mm)\b"
 )
 # The "or" of a bound is no alternative: "25 or greater", "or equal to".
 _OR_BOUND = re.compile(
@@ -152,21 +152,26 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
     cuts = [m.end() for m in _TOKEN_END.finditer(normalized, start)]
     if start == len(normalized) or normalized[start] in " ,;:()":
         cuts.insert(0, start)  # the opening may end right after its last number or word
-    for cut in reversed(cuts[:_MAX_TRIES]):
-        if masked[cut - 1 : cut + 1].isspace() or _DANGLING.search(normalized, 0, cut):
-            continue  # inside a phrase set aside, or the opening ends on a connective
-        part = _compile(normalized[:cut].rstrip(" ,;:"))
-        if part is None:
-            continue
-        if not normalized[cut:].strip(" .,;:()"):
-            return None  # nothing left: the full reading refused the bullet for a reason
-        if not _acceptable(part) or not _harmless_rest(masked[cut:]):
-            return None
-        residue = Criterion(Kind.TEXT, source_text=text)
-        return Criterion(
-            Kind.COMBINATION, children=(part, residue), combination="all-of", source_text=text
-        )
-    return None
+    # The longest opening read in full is the part; the rest after the shortest one must be
+    # harmless too, as the compiler reads some words as filler ("… 155 mmol/L at any | time").
+    read = [
+        (cut, part)
+        for cut in cuts[:_MAX_TRIES]
+        if not masked[cut - 1 : cut + 1].isspace() and not _DANGLING.search(normalized, 0, cut)
+        if (part := _compile(normalized[:cut].rstrip(" ,;:"))) is not None
+    ]
+    if not read:
+        return None
+    shortest, (longest, part) = read[0][0], read[-1]
+    if not normalized[longest:].strip(" .,;:()"):
+        return None  # nothing left: the full reading refused the bullet for a reason
+    if not _acceptable(part) or not _harmless_rest(masked[shortest:]):
+        return None
+    children = part.children if part.kind is Kind.COMBINATION else (part,)
+    residue = Criterion(Kind.TEXT, source_text=text)
+    return Criterion(
+        Kind.COMBINATION, children=(*children, residue), combination="all-of", source_text=text
+    )
 
 
 def _mask_other_dates(normalized: str, *, medication: bool) -> str:
