@@ -128,25 +128,23 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
     stable = _STABLE_DOSE.match(normalized)
     if stable:
         normalized = "taking " + normalized[stable.end() :]
-    medication = stable is not None or any(
-        m.kind == "criterion" and m.start <= _OPENING_REACH
-        for m in find_medications(normalized[: _OPENING_REACH + 60])
-    )
-    masked = _mask_other_dates(normalized, medication=medication)
+    masked = _mask_transfusions(normalized)
     unslashed = _UNIT_SLASH.sub(" ", masked) if "/" in masked else masked
     if " or " in unslashed:
         unslashed = _OR_BOUND.sub(" ", unslashed)
     if _REFUSAL.search(unslashed) or _SUBGROUP.search(masked, 12):
         return None
+    opening = normalized[: _OPENING_REACH + 60]
     matches = [
-        m
-        for finder in _OPENING_FINDERS
-        for m in finder(normalized[: _OPENING_REACH + 60])
-        if m.kind == "criterion"
+        (finder, m) for finder in _OPENING_FINDERS for m in finder(opening) if m.kind == "criterion"
     ]
-    if not matches or min(m.start for m in matches) > _OPENING_REACH:
+    if not matches or min(m.start for _, m in matches) > _OPENING_REACH:
         return None
-    first_end = min(m.end for m in matches if m.start == min(x.start for x in matches))
+    if stable or any(f is find_medications and m.start <= _OPENING_REACH for f, m in matches):
+        # a medication's "for at least 8 weeks" says how long, not a bound of the part
+        masked = _STABLE_FOR.sub(lambda m: " " * len(m.group(0)), masked, count=1)
+    first = min(m.start for _, m in matches)
+    first_end = min(m.end for _, m in matches if m.start == first)
     last_number = max((m.end() for m in re.finditer(r"\d", masked)), default=0)
     start = max(first_end, last_number)
     cuts = [m.end() for m in _TOKEN_END.finditer(normalized, start)]
@@ -174,14 +172,11 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
     )
 
 
-def _mask_other_dates(normalized: str, *, medication: bool) -> str:
-    """The bullet with the phrases that date something else than the part blanked."""
-    masked = normalized
-    if has_any(masked, ("transfus", "growth factor", "g-csf")):
-        masked = _TRANSFUSION_FREE.sub(lambda m: " " * len(m.group(0)), masked)
-    if medication:
-        masked = _STABLE_FOR.sub(lambda m: " " * len(m.group(0)), masked, count=1)
-    return masked
+def _mask_transfusions(normalized: str) -> str:
+    """The bullet with "without transfusion (within N days)" and the like blanked."""
+    if not has_any(normalized, ("transfus", "growth factor", "g-csf")):
+        return normalized
+    return _TRANSFUSION_FREE.sub(lambda m: " " * len(m.group(0)), normalized)
 
 
 def _compile(clause: str) -> Criterion | None:
