@@ -105,7 +105,7 @@ _REST_REFUSAL = re.compile(
     r"|reading\w*|level|levels|count|counts|score|grade|class|stage|equivalent|uln|lln|normal"
     r"|institutional|upper|lower|limits?|aged?|years?|requir\w*|inclusion|included|eligib\w*"
     r"|enrol\w*|study|trial|criteri\w*|epo|esa|\w*poie\w*|\w*poetin|\w*grastim|romiplostim"
-    r"|eltrombopag|support\w*"
+    r"|eltrombopag|support\w*|mono\w*|alone|only|solely|combin\w*|plus|add\w*"
     # findings and organs: a condition the finders may not name
     r"|jaundice|hypox\w*|decompensat\w*|dyspn\w*|fever\w*|murmur\w*|palpitation\w*|cough\w*"
     r"|rash\w*|wheez\w*|symptom\w*|signs?|evidence|clinical\w*|cardiac|heart|hepatic|liver"
@@ -116,6 +116,9 @@ _DANGLING = re.compile(
     r"\b(?:and|with|without|at|a|an|the|for|of|in|on|any|to|by|from|as|per|than|no|not)\s*[,;:]?$"
     r"|[<>=≤≥]\s*$"
 )
+# After a medication: what it is taken for is a diagnosis the form may lack ("… for lupus").
+_INDICATION = re.compile(r"\b(?:for|due|because|against|indicat\w*|prescribed)\b")
+_WORD = re.compile(r"[a-z][a-z-]{2,}")
 _TOKEN_END = re.compile(r"[^\s,;:()]+")
 
 
@@ -163,7 +166,8 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
     shortest, (longest, part) = read[0][0], read[-1]
     if not normalized[longest:].strip(" .,;:()"):
         return None  # nothing left: the full reading refused the bullet for a reason
-    if not _acceptable(part) or not _harmless_rest(masked[shortest:]):
+    medication = any(c.kind is Kind.MEDICATION for c in _leaves(part))
+    if not _acceptable(part) or not _harmless_rest(masked[shortest:], medication=medication):
         return None
     children = part.children if part.kind is Kind.COMBINATION else (part,)
     residue = Criterion(Kind.TEXT, source_text=text)
@@ -186,6 +190,12 @@ def _compile(clause: str) -> Criterion | None:
     return compile_text(clause)
 
 
+def _leaves(criterion: Criterion) -> list[Criterion]:
+    if criterion.kind is Kind.COMBINATION:
+        return [leaf for child in criterion.children for leaf in _leaves(child)]
+    return [criterion]
+
+
 def _acceptable(part: Criterion) -> bool:
     if part.negated or part.cohort is not None:
         return False
@@ -198,9 +208,12 @@ def _acceptable(part: Criterion) -> bool:
     return True
 
 
-def _harmless_rest(rest: str) -> bool:
+def _harmless_rest(rest: str, *, medication: bool) -> bool:
     """The rest says nothing that could change the part, nor names anything decidable."""
-    if _REST_REFUSAL.search(rest):
+    if _REST_REFUSAL.search(rest) or (medication and _INDICATION.search(rest)):
+        return False
+    # A drug the medication finder reads only after a word of use ("… in addition to aspirin").
+    if any(find_medications(f"taking {word}") for word in _WORD.findall(rest)):
         return False
     # `rules.partial` imports this module: its tests of what a residue names are imported late.
     from fhirtrial.eligibility.rules.partial import _LOOKS_DECIDABLE, _names_anything
