@@ -54,6 +54,7 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.example_lists import example_parts
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.measure_parts import measure_part
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.procedures import find_procedures
@@ -426,7 +427,11 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
         # would lack it.
         return None
     return with_demographic_parts(
-        normalized, text, _cancer_parts(normalized, text) or _diagnosis_part(normalized, text)
+        normalized,
+        text,
+        _cancer_parts(normalized, text)
+        or _diagnosis_part(normalized, text)
+        or measure_part(normalized, text),
     )
 
 
