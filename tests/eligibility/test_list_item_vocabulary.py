@@ -50,6 +50,10 @@ from tests.eligibility.signature import signature
         ("Known aortic aneurysm", "condition:aortic-aneurysm"),
         ("Active peptic ulcer disease", "condition:peptic-ulcer"),
         ("Anaemia", "condition:anemia"),
+        (
+            "Sickle cell disease or thalassemia",
+            "any-of(condition:sickle-cell-disease, condition:icd10cm:D56)",
+        ),
         ("Severe neuropathy;", "condition:peripheral-neuropathy"),
         # A title that says more than the class is still read as its title.
         ("Iron deficiency anemia", "condition:icd10cm:D50"),
@@ -105,6 +109,7 @@ MDD_SNOMED = condition("MDD", (SNOMED, "370143000", "Major depressive disorder")
 GAD = condition("GAD", (ICD, "F41.1", "Generalized anxiety disorder"))
 IRON_ANEMIA = condition("IDA", (ICD, "D50.9", "Iron deficiency anemia, unspecified"))
 SICKLE_TRAIT = condition("Sickle trait", (ICD, "D57.3", "Sickle-cell trait"))
+HB_SS = condition("Sickle cell anemia", (ICD, "D57.1", "Sickle-cell disease without crisis"))
 ITP = condition("ITP", (ICD, "D69.3", "Immune thrombocytopenic purpura"))
 HYPERLIPIDEMIA = condition("HLD", (ICD, "E78.5", "Hyperlipidemia, unspecified"))
 CVID = condition("CVID", (ICD, "D83.9", "Common variable immunodeficiency, unspecified"))
@@ -130,6 +135,8 @@ AORTIC_DISSECTION = condition(
         ("Severe depression", (DEPRESSION,), "unknown"),
         ("Anemia", (IRON_ANEMIA,), "met"),
         ("Anemia", (SICKLE_TRAIT,), "not-met"),
+        ("Sickle cell disease", (SICKLE_TRAIT,), "not-met"),
+        ("Sickle cell disease", (HB_SS,), "met"),
         ("Thrombocytopenia", (ITP,), "met"),
         ("Dyslipidemia", (HYPERLIPIDEMIA,), "met"),
         ("Immunodeficiency", (CVID,), "met"),

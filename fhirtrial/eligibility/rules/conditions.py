@@ -232,6 +232,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     ("cystic-fibrosis", r"cystic fibrosis(?: \(cf\))?"),
     ("atrial-flutter", r"atrial flutter"),
+    ("sickle-cell-disease", r"sickle[- ]cell diseases?"),
     # Not an anemia the text defines by a haemoglobin value: the lab finder reads that.
     (
         "anemia",
@@ -427,6 +428,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "personality-disorder": ("personality dis",),
     "intellectual-disability": ("intellectual disab", "mental retard"),
     "atrial-flutter": ("atrial flutter",),
+    "sickle-cell-disease": ("sickle",),
     "anemia": ("anemia", "anaemia"),
     "thrombocytopenia": ("thrombocytopeni",),
     "dyslipidemia": ("lipidemia", "lipidaemia"),
