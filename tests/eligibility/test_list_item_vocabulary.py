@@ -9,7 +9,15 @@ import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
 from fhirtrial.eligibility.rules import compile_text
-from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record, result_of
+from tests.eligibility.ehr_records import (
+    ICD,
+    SNOMED,
+    condition,
+    medication,
+    patient,
+    record,
+    result_of,
+)
 from tests.eligibility.signature import signature
 
 
@@ -160,3 +168,35 @@ def test_current_depression_asks_for_an_active_diagnosis() -> None:
     )
     assert _result("Current depression", past) == "not-met"
     assert _result("History of depression", past) == "met"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Patients taking beta blockers or calcium channel blockers",
+            "any-of(medication:beta-blocker, medication:calcium-channel-blocker)",
+        ),
+        ("Current use of calcium channel blockers", "medication:calcium-channel-blocker"),
+        ("Prior calcium channel blocker", None),
+    ],
+)
+def test_calcium_channel_blockers_are_a_medication_class(text: str, expected: str | None) -> None:
+    assert signature(compile_text(text, exclusion=True, partial=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((medication("amlodipine 5 mg oral tablet", "2026-01-01", status="active"),), "met"),
+        ((medication("metoprolol 50 mg oral tablet", "2026-01-01", status="active"),), "not-met"),
+        ((medication("amlodipine 5 mg oral tablet", "2020-01-01", "2020-06-01"),), "not-met"),
+        ((), "unknown"),
+    ],
+)
+def test_a_current_calcium_channel_blocker_meets_the_class(
+    resources: tuple[dict, ...], result: str
+) -> None:
+    criterion = compile_criterion("Current use of calcium channel blockers", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
