@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.compiler import compile_criterion, compile_outline
+from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
@@ -200,3 +201,17 @@ def test_a_current_calcium_channel_blocker_meets_the_class(
     criterion = compile_criterion("Current use of calcium channel blockers", exclusion=True)
     assert criterion is not None
     assert result_of(criterion, record(patient(), *resources)) == result
+
+
+def test_an_inclusion_lead_in_asking_for_absence_leaves_its_items_text() -> None:
+    text = (
+        "Inclusion Criteria:\n"
+        "should report the absence of:\n"
+        "  -  anemia,\n"
+        "  -  diabetes,\n"
+        "Exclusion Criteria:\n"
+        "  -  anemia\n"
+    )
+    inclusion, exclusion = compile_outline(parse_outline(text))
+    assert [child.criterion for child in inclusion.children] == [None, None]
+    assert signature(exclusion.criterion) == "condition:anemia"
