@@ -215,3 +215,21 @@ def test_an_inclusion_lead_in_asking_for_absence_leaves_its_items_text() -> None
     inclusion, exclusion = compile_outline(parse_outline(text))
     assert [child.criterion for child in inclusion.children] == [None, None]
     assert signature(exclusion.criterion) == "condition:anemia"
+
+
+@pytest.mark.parametrize(
+    ("text", "record_text", "result"),
+    [
+        # A record's words name the class only where the name means it.
+        ("Depression", "Depression", "met"),
+        ("Depression", "Respiratory depression", "not-met"),
+        ("Depression", "ST depression", "not-met"),
+        ("Immunodeficiency", "Human immunodeficiency virus disease", "not-met"),
+        ("Proliferative diabetic retinopathy", "Non proliferative diabetic retinopathy", "not-met"),
+        ("Proliferative diabetic retinopathy", "Proliferative diabetic retinopathy", "met"),
+    ],
+)
+def test_record_words_meet_the_classes_only_where_they_mean_them(
+    text: str, record_text: str, result: str
+) -> None:
+    assert _result(text, condition(record_text)) == result

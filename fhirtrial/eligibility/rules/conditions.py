@@ -251,7 +251,10 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("aortic-aneurysm", r"aortic aneurysms?"),
     # Not "TBI" alone: total body irradiation in transplant studies.
     ("traumatic-brain-injury", r"traumatic brain injur(?:y|ies)(?: \(tbi\))?"),
-    ("proliferative-diabetic-retinopathy", r"proliferative diabetic retinopathy(?: \(pdr\))?"),
+    (
+        "proliferative-diabetic-retinopathy",
+        r"(?<!non )proliferative diabetic retinopathy(?: \(pdr\))?",
+    ),
     (
         "peptic-ulcer",
         r"peptic ulcers?(?: disease)?|gastric or duodenal ulcers?|(?:gastric|duodenal) ulcers?",
