@@ -44,6 +44,11 @@ _EXCEPTION_NOTE = re.compile(
 )
 # Sub-bullets that only give examples of the lead-in's own requirement: either one suffices.
 _EXAMPLES_LEAD_IN = re.compile(r"\b(?:including|such as|e\.g\.|for example)\s*:?\s*$", re.I)
+# An inclusion lead-in that asks for the absence of what it lists ("should report the absence
+# of: - anemia - diabetes"): its sub-bullets read alone would require each diagnosis.
+_ABSENCE_LEAD_IN = re.compile(
+    r"\b(?:absence of|free (?:of|from)|none of(?: the following)?)\b[^:]*:\s*$", re.IGNORECASE
+)
 # Sibling bullets joined by "or": "Creatinine ≤ 1.5 × ULN; OR" / "OR -" / "Or within 12 weeks".
 _ENDS_WITH_OR = re.compile(r"\b(?:or|and/or)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 _STARTS_WITH_OR = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
@@ -93,6 +98,12 @@ def _ends_with_and(text: str) -> bool:
     if not stripped.endswith(("d", "D", "&")):
         return False
     return bool(_ENDS_WITH_AND.search(text))
+
+
+def _leave_all_as_text(node: CompiledNode) -> None:
+    _leave_as_text(node)
+    for child in node.children:
+        _leave_all_as_text(child)
 
 
 def _leave_as_text(node: CompiledNode) -> None:
@@ -161,6 +172,9 @@ def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Cr
     )
     compiled_children = [_compile_node(child, partial=children_partial) for child in node.children]
     children = [child for child, _ in compiled_children]
+    if node.section == "inclusion" and not node.exclude and _ABSENCE_LEAD_IN.search(node.text):
+        for child in children:
+            _leave_all_as_text(child)
     # Sub-bullets are read as inclusion bullets (`exclude` marks top-level exclusion bullets
     # only): their full readings are then what `compile_text(child.text)` gives.
     read_as_inclusion = not any(c.section == "exclusion" and c.exclude for c in node.children)

@@ -169,7 +169,7 @@ REFUSED = [
     ),
     (
         "the residue names a diagnosis the form would lose",
-        "Myocardial infarction, atrial flutter, or diabetes",
+        "Myocardial infarction, Brugada syndrome, or diabetes",
     ),
     (
         "the residue names a drug class the form would lose",

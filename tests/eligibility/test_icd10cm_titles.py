@@ -74,7 +74,7 @@ def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
         ("Severe psoriasis", True, None),
         ("Psoriasis requiring treatment", True, None),
         ("Psoriasis requiring systemic therapy", True, None),
-        ("Current depression", True, None),
+        ("Current depression", True, "condition:depression"),  # hand-made: "current" = active
         ("Multiple sclerosis type 2", True, None),
         ("Acute myocardial infarction", True, None),
         ("Prior glaucoma surgery", True, None),

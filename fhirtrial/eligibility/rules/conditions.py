@@ -21,6 +21,9 @@ _QUALIFIER_WORDS = (
     r"|severe|unstable|decompensated"
 )
 _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))*)"
+# A name the text defines by a measurement in parentheses ("thrombocytopenia (platelets < 50)"):
+# the lab finder reads the measurement; the name is not a diagnosis of its own.
+_DEFINED_BY_VALUE = r"(?! ?\([^)]*[<>≤≥=])"
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -222,9 +225,40 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "peripheral-neuropathy",
         # Not "diabetic neuropathy": read as any neuropathy it would exclude chemotherapy's.
-        r"peripheral (?:poly)?neuropath(?:y|ies)|polyneuropath(?:y|ies)",
+        # "Neuropathy" alone: the Alphabetic Index's G62.9; other kinds named before it are not.
+        r"peripheral (?:poly)?neuropath(?:y|ies)|polyneuropath(?:y|ies)"
+        r"|(?<!optic )(?<!autonomic )(?<!diabetic )(?<!cranial )(?<!ischemic )(?<!ischaemic )"
+        r"(?<!compressive )(?<!entrapment )(?<!focal )(?<!-)neuropath(?:y|ies)",
     ),
     ("cystic-fibrosis", r"cystic fibrosis(?: \(cf\))?"),
+    ("atrial-flutter", r"atrial flutter"),
+    ("sickle-cell-disease", r"sickle[- ]cell diseases?"),
+    # Not an anemia the text defines by a haemoglobin value: the lab finder reads that.
+    (
+        "anemia",
+        r"(?<!sickle cell )(?<!sickle-cell )an(?:a)?emias?(?!:? ?(?:ha?emoglobin|hg?b)\b)"
+        + _DEFINED_BY_VALUE,
+    ),
+    ("thrombocytopenia", r"thrombocytopenias?" + _DEFINED_BY_VALUE),
+    ("dyslipidemia", r"(?:dyslipid(?:a)?emias?|hyperlipid(?:a)?emias?)" + _DEFINED_BY_VALUE),
+    # Not the virus: "human immunodeficiency virus", "acquired immunodeficiency syndrome".
+    (
+        "immunodeficiency",
+        r"(?<!acquired )(?<!primary )(?<!congenital )"
+        r"(?:immunodeficienc(?:y|ies)|immune deficienc(?:y|ies))"
+        r"(?! virus| syndrome| \(hiv| \(aids)" + _DEFINED_BY_VALUE,
+    ),
+    ("aortic-aneurysm", r"aortic aneurysms?"),
+    # Not "TBI" alone: total body irradiation in transplant studies.
+    ("traumatic-brain-injury", r"traumatic brain injur(?:y|ies)(?: \(tbi\))?"),
+    (
+        "proliferative-diabetic-retinopathy",
+        r"(?<!non )proliferative diabetic retinopathy(?: \(pdr\))?",
+    ),
+    (
+        "peptic-ulcer",
+        r"peptic ulcers?(?: disease)?|gastric or duodenal ulcers?|(?:gastric|duodenal) ulcers?",
+    ),
     ("osteoporosis", r"osteoporosis"),
     # Psychiatric diagnoses (named ones only: "psychiatric illness" stays text).
     ("schizoaffective-disorder", r"schizoaffective disorders?"),
@@ -238,15 +272,28 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "substance-use-disorder",
         r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
-        r" disorders?|abuse|dependence|addiction)(?: ?/ ?(?:dependence|dependency|abuse))?"
+        r" disorders?|abuse|dependence|addiction)"
+        r"(?:(?: ?/ ?| or | and/or | and )(?:dependence|dependency|abuse|addiction))?"
         r"(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
         r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
     ),
     (
         "alcohol-use-disorder",
         r"alcohol(?:ic)? (?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
-        r"(?: ?/ ?(?:dependence|dependency|abuse))?|alcoholism",
+        r"(?:(?: ?/ ?| or | and/or | and )(?:dependence|dependency|abuse|addiction))?|alcoholism",
     ),
+    # Depression as a diagnosis: not "respiratory/CNS/marrow depression" nor an ECG's
+    # "ST depression" (fixed-width look-behinds, one per word).
+    (
+        "depression",
+        r"(?<!respiratory )(?<!marrow )(?<!st )(?<!st-segment )(?<!segment )(?<!cns )"
+        r"(?<!ventricular )(?<!myocardial )(?<!postpartum )(?<!post-partum )(?<!perinatal )"
+        r"(?:depression|depressive disorders?)" + _DEFINED_BY_VALUE,
+    ),
+    # "Anxiety" alone: "Anxiety NOS", an inclusion term of F41.9.
+    ("anxiety-disorder", r"anxiety(?: disorders?)?" + _DEFINED_BY_VALUE),
+    ("personality-disorder", r"personality disorders?"),
+    ("intellectual-disability", r"intellectual disabilit(?:y|ies)|mental retardation"),
     ("morbid-obesity", r"morbid(?:ly)? obes(?:ity|e)|severe obesity"),
     ("obesity", r"obesity"),
     # Infections.
@@ -379,6 +426,20 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
         "drug and",
     ),
     "alcohol-use-disorder": ("alcohol",),
+    "depression": ("depressi",),
+    "anxiety-disorder": ("anxiety",),
+    "personality-disorder": ("personality dis",),
+    "intellectual-disability": ("intellectual disab", "mental retard"),
+    "atrial-flutter": ("atrial flutter",),
+    "sickle-cell-disease": ("sickle",),
+    "anemia": ("anemia", "anaemia"),
+    "thrombocytopenia": ("thrombocytopeni",),
+    "dyslipidemia": ("lipidemia", "lipidaemia"),
+    "immunodeficiency": ("immunodeficienc", "immune deficienc"),
+    "aortic-aneurysm": ("aortic aneurysm",),
+    "traumatic-brain-injury": ("traumatic brain injur",),
+    "proliferative-diabetic-retinopathy": ("proliferative diabetic retinopathy",),
+    "peptic-ulcer": ("peptic ulcer", "gastric ulcer", "duodenal ulcer", "gastric or duodenal"),
     "morbid-obesity": ("obes",),
     "obesity": ("obesity",),
     "sepsis": ("sepsis", "septic"),
@@ -444,7 +505,7 @@ _INFECTION_KINDS_BEFORE = re.compile(
 _CURRENT_CONCEPTS = frozenset(
     {"pneumonitis", "interstitial-lung-disease", "infection", "sepsis", "pneumonia"}
     | {"urinary-tract-infection", "substance-use-disorder", "alcohol-use-disorder"}
-    | {"major-depressive-disorder", "psychotic-disorder"}
+    | {"major-depressive-disorder", "psychotic-disorder", "depression", "anxiety-disorder"}
 )
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
 _QUALIFIER_IDS = {

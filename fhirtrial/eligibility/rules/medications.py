@@ -261,6 +261,11 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     ),
     (("antibiotic",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
     (("beta-blocker",), (), rf"(?:beta|β)[- ]?blockers?{_KIND_WORDS}|beta[- ]adrenergic blockers?"),
+    (
+        ("calcium-channel-blocker",),
+        (),
+        rf"calcium[- ]channel blockers?{_KIND_WORDS}(?: \(ccbs?\))?",
+    ),
     (("statin",), (), rf"statins?{_KIND_WORDS}|hmg[- ]coa reductase inhibitors?"),
     (("benzodiazepine",), (), rf"benzodiazepines?{_KIND_WORDS}"),
     (
