@@ -212,7 +212,7 @@ REFUSED = [
     ("a lead that may reach on", "Immune disorders (e.g., allergy to penicillin, sulfa)"),
     (
         "an example the form would lack",
-        "Psychiatric disorders (e.g., schizophrenia, anxiety disorder)",
+        "Psychiatric disorders (e.g., schizophrenia, conversion syndrome)",
     ),
     (
         "an example the form would lack",
