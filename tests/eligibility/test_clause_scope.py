@@ -105,6 +105,13 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         # treatment", and "etc" leaves a list open.
         ("Infections requiring treatment (e.g., HIV)", True, None),
         ("Diabetes, hypertension, etc.", True, None),
+        # A list of drugs ending in "and" asks for all of them: never read as any one.
+        ("Taking aspirin, clopidogrel and statin", False, None),
+        (
+            "Currently taking warfarin, apixaban or rivaroxaban",
+            True,
+            "any-of(medication:warfarin, medication:apixaban, medication:rivaroxaban)",
+        ),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

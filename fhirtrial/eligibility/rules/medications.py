@@ -378,6 +378,7 @@ _DRUG_USE_LEAD = re.compile(
     r"|receiving treatment with|on treatment with|on therapy with)) (?:an? |the )?"
 )
 _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
+_AND_FOLLOWS = re.compile(r",? and ")
 
 
 def find_medications(text: str) -> list[Match]:
@@ -414,12 +415,16 @@ def _drug_uses(text: str) -> list[Match]:
         if drug is None:
             continue
         concepts, end = [drug[0]], drug[1]
+        alternatives = False
         while separator := _DRUG_SEPARATOR.match(text, end):
             item = vocabulary.drug_at(text, separator.end())
             if item is None:
                 break
             concepts.append(item[0])
+            alternatives = alternatives or separator.group(0) != ", "
             end = item[1]
+        if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
+            continue  # "taking aspirin, clopidogrel and statin": all of them, not any
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
         found.append(Match(criterion, lead.start(), end))
     return found
