@@ -49,17 +49,17 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         ("Age at onset of symptoms < 40 years", False, None),
         ("Age at diagnosis 18 years or older", False, None),
         ("Age > 18 years", False, "age:>18a"),
-        # A diagnosis named with the value that defines it: in an exclusion both are required
-        # (one high reading is not the disease); in an inclusion the value decides.
+        # A diagnosis named with the value that defines it is both (one high reading is not the
+        # disease), in either list, as any named diagnosis is.
         (
             "Uncontrolled hypertension (systolic > 160 mmHg)",
             True,
             "all-of(condition:hypertension, lab:systolic-bp:>160mm[Hg])",
         ),
         (
-            "Uncontrolled hypertension (systolic > 160 mmHg)",
+            "Poorly controlled hypertension (defined as systolic BP > 150 mmHg)",
             False,
-            "lab:systolic-bp:>160mm[Hg]",
+            "all-of(condition:hypertension, lab:systolic-bp:>150mm[Hg])",
         ),
         (
             "Poorly controlled diabetes (HbA1c > 9%)",

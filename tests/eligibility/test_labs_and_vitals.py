@@ -60,10 +60,12 @@ DBP = "lab:diastolic-bp"
             "lab:creatinine:<=1.5mg/dL",
         ),
         (
+            # The disease and the value that stages it (test_clause_scope.py).
             "Chronic kidney disease stage 3 (estimate glomerular filtration rate 30-59 mL/min/1.73"
             " m2).",
             False,
-            "all-of(lab:egfr-lab:>=30mL/min/{1.73_m2}, lab:egfr-lab:<=59mL/min/{1.73_m2})",
+            "all-of(condition:chronic-kidney-disease, all-of(lab:egfr-lab:>=30mL/min/{1.73_m2}, "
+            "lab:egfr-lab:<=59mL/min/{1.73_m2}))",
         ),
         (
             "Adequate liver functions: Transaminase (AST/ALT) < 3 X upper normal value & Bilirubin"
@@ -84,8 +86,8 @@ DBP = "lab:diastolic-bp"
             f"any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg])",
         ),
         (
-            # In an exclusion the disease the value defines is required too: one high reading
-            # without hypertension does not exclude (test_clause_scope.py).
+            # The disease the value defines is required too: one high reading without
+            # hypertension is not "uncontrolled hypertension" (test_clause_scope.py).
             "uncontrolled hypertension (BP > 160/100 mmHg)",
             True,
             f"all-of(condition:hypertension, any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg]))",
@@ -93,7 +95,7 @@ DBP = "lab:diastolic-bp"
         (
             "uncontrolled hypertension (BP > 160/100 mmHg)",
             False,
-            f"any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg])",
+            f"all-of(condition:hypertension, any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg]))",
         ),
         (
             "Systolic/diastolic blood pressure < 140/90",

@@ -262,14 +262,7 @@ class _Term:
 
 
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
-    found = [m for finder in FINDERS for m in finder(text)]
-    if any(m.kind == "in-exclusion" for m in found):
-        found = [
-            replace(m, kind="criterion") if exclusion else m
-            for m in found
-            if exclusion or m.kind != "in-exclusion"
-        ]
-    matches = _select(yield_to_other_finders(found))
+    matches = _select(yield_to_other_finders([m for finder in FINDERS for m in finder(text)]))
     if not any(m.kind in ("criterion", "unless") for m in matches):
         return None
     # (start, end, kind, payload): a finder's Match, a time window, or a cohort marker's name.

@@ -207,9 +207,7 @@ def comparator(symbol: str) -> Comparator:
 
 
 # "modifier": qualifies the following condition; "unless": an exception to what precedes it.
-MatchKind = Literal["criterion", "modifier", "unless", "in-exclusion"]
-"""``in-exclusion``: a criterion read only in an exclusion bullet (`rules._assemble` drops it
-from any other reading)."""
+MatchKind = Literal["criterion", "modifier", "unless"]
 
 
 @dataclass

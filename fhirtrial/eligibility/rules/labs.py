@@ -1286,8 +1286,8 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
             labels.append(Match(match.criterion, start, match.start))
             disease = _DISEASE_NAMED.search(text, start, match.start)
             if disease is not None and _LABEL_CLOSED.match(text, match.end):
-                # In an exclusion, "uncontrolled hypertension (systolic > 160 mmHg)" excludes
-                # a patient who has the disease and the value, not anyone with one high reading.
+                # "Uncontrolled hypertension (systolic > 160 mmHg)" is the disease with that
+                # value, not one high reading in anyone: the longer match is read.
                 both = Criterion(
                     Kind.COMBINATION,
                     children=(
@@ -1296,13 +1296,13 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
                     ),
                     combination="all-of",
                 )
-                labels.append(Match(both, start, match.end, kind="in-exclusion"))
+                labels.append(Match(both, start, match.end))
             break
     return labels
 
 
 # Diagnoses a label may name (by group name) that a record holds apart from the value defining
-# them: read with the value in an exclusion (`_labels`).
+# them: read with the value (`_labels`).
 _DISEASE_NAMED = re.compile(
     r"\b(?:(?P<hypertension>(?:arterial )?hypertension)|(?P<diabetes>diabetes(?: mellitus)?)"
     r"|(?P<ckd>chronic kidney disease|ckd))\b"
