@@ -49,6 +49,16 @@ _EXAMPLES_LEAD_IN = re.compile(r"\b(?:including|such as|e\.g\.|for example)\s*:?
 _ABSENCE_LEAD_IN = re.compile(
     r"\b(?:absence of|free (?:of|from)|none of(?: the following)?)\b[^:]*:\s*$", re.IGNORECASE
 )
+# A lead-in in the inclusion list whose sub-bullets exclude ("Any of the following will exclude
+# the subject from the study:", an exclusion list the outline could not place): read as
+# inclusion requirements they would require each excluding condition.
+# Only words that say the sub-bullets exclude: "not eligible for surgery:" names an inclusion
+# population ("patients not eligible for transplant with: - …").
+_EXCLUDING_LEAD_IN = re.compile(
+    r"\b(?:will exclude|excludes?|(?:will|shall|would) be excluded|are excluded|is excluded)"
+    r"\b[^:]*:\s*$",
+    re.IGNORECASE,
+)
 # Sibling bullets joined by "or": "Creatinine ≤ 1.5 × ULN; OR" / "OR -" / "Or within 12 weeks".
 _ENDS_WITH_OR = re.compile(r"\b(?:or|and/or)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 _STARTS_WITH_OR = re.compile(r"^\s*(?:or|and/or)\b", re.IGNORECASE)
@@ -172,7 +182,12 @@ def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Cr
     )
     compiled_children = [_compile_node(child, partial=children_partial) for child in node.children]
     children = [child for child, _ in compiled_children]
-    if node.section == "inclusion" and not node.exclude and _ABSENCE_LEAD_IN.search(node.text):
+    if (
+        node.section == "inclusion"
+        and not node.exclude
+        and children
+        and (_ABSENCE_LEAD_IN.search(node.text) or _EXCLUDING_LEAD_IN.search(node.text))
+    ):
         for child in children:
             _leave_all_as_text(child)
     # Sub-bullets are read as inclusion bullets (`exclude` marks top-level exclusion bullets

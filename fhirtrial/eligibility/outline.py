@@ -151,11 +151,33 @@ class _Frame:
     own_indent: int = 0
 
 
+# "2. Females or males - older than 18 years old Exclusion Criteria:": a section header run on
+# at the end of a line (the line break was lost); it opens the next section.
+_TRAILING_HEADER = re.compile(
+    r"(?<=[a-z0-9.;,)%])\s+(?P<header>(?:Exclusion|Inclusion) Criteria\s*:)\s*$"
+)
+
+
+def _split_trailing_headers(text: str) -> list[str]:
+    lines = text.splitlines()
+    if "Criteria" not in text:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        header = _TRAILING_HEADER.search(line)
+        before = line[: header.start()].strip() if header else ""
+        if header is None or len(before) < 25 or "criteri" in before.lower():
+            out.append(line)
+        else:
+            out.extend((line[: header.start()], header["header"]))
+    return out
+
+
 def _lines(text: str) -> list[_Line | None]:
     """Classify lines; None marks a blank line. An empty bullet takes the next line as its text."""
     out: list[_Line | None] = []
     pending_empty_bullet: int | None = None
-    for raw in unescape_markdown(text).replace("\t", "    ").splitlines():
+    for raw in _split_trailing_headers(unescape_markdown(text).replace("\t", "    ")):
         line = raw.rstrip()
         if not line.strip():
             if pending_empty_bullet is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.compiler import compile_criterion, compile_outline
+from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
@@ -139,3 +140,45 @@ def test_a_high_reading_excludes_only_with_the_disease_it_qualifies() -> None:
     assert result_of(criterion, record(patient(), HYPERTENSION, SBP_170)) == "met"
     # One high reading in a patient without hypertension on a problem list: not this criterion.
     assert result_of(criterion, record(patient(), ASTHMA, SBP_170)) == "not-met"
+
+
+def _outline_forms(text: str) -> list[tuple[str, bool, str | None]]:
+    out: list[tuple[str, bool, str | None]] = []
+
+    def walk(nodes: list) -> None:
+        for node in nodes:
+            criterion = node.criterion
+            shown = signature(criterion) if criterion is not None and criterion.computable else None
+            out.append((node.text, node.exclude, shown))
+            walk(node.children)
+
+    walk(compile_outline(parse_outline(text)))
+    return out
+
+
+def test_sub_bullets_that_an_inclusion_lead_in_says_exclude_are_never_requirements() -> None:
+    text = (
+        "Inclusion Criteria:\n"
+        "  -  Adults aged 18 or older\n"
+        "  -  Any of the following conditions will exclude the subject from the study:\n"
+        "       1. HIV infection\n"
+        "       2. Pregnancy\n"
+    )
+    forms = {bullet: form for bullet, _, form in _outline_forms(text)}
+    assert forms["Adults aged 18 or older"] == "age:>=18a"
+    # Read as requirements they would ask every patient to have HIV and be pregnant.
+    assert forms["HIV infection"] is None
+    assert forms["Pregnancy"] is None
+
+
+def test_an_exclusion_header_run_on_at_the_end_of_a_bullet_opens_the_exclusion_list() -> None:
+    text = (
+        "Inclusion Criteria:\n"
+        "  -  Subjects must meet the following:\n"
+        "       1. Able to provide written informed consent;\n"
+        "       2. Females or males - older than 18 years old Exclusion Criteria:\n"
+        "  -  Known HIV infection\n"
+    )
+    forms = _outline_forms(text)
+    assert ("Females or males - older than 18 years old", False, "age:>18a") in forms
+    assert ("Known HIV infection", True, "condition:hiv") in forms
