@@ -140,7 +140,12 @@ def read_text(
         return Reading(full, full)
     if exclusion:
         return Reading(sufficient_parts(normalized, text, _compile_clause), None)
-    return Reading(necessary_parts(normalized, text), None)
+    return Reading(necessary_parts(normalized, text, _compile_inclusion_clause), None)
+
+
+def _compile_inclusion_clause(clause: str) -> Criterion | None:
+    """A piece of an inclusion bullet, compiled in full (`necessary_parts`)."""
+    return compile_text(clause)
 
 
 def _compile_clause(clause: str) -> Criterion | None:

@@ -33,6 +33,7 @@ from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import has_any
+from fhirtrial.eligibility.rules.list_members import may_be_listed
 
 _TRIGGERS = ("e.g", "eg", "such as", "includ", "for example", "for instance", "like")
 _DEFINITION_TRIGGERS = ("i.e", "ie", "namely", "defined as")
@@ -325,26 +326,15 @@ def _members(criterion: Criterion) -> list[Criterion] | None:
         if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of"
         else [criterion]
     )
-    return members if all(_may_be_listed(m) for m in members) else None
+    return (
+        members
+        if all(may_be_listed(m, _LISTED_KINDS, qualified=frozenset()) for m in members)
+        else None
+    )
 
 
 def _negated(criterion: Criterion) -> bool:
     return criterion.negated or any(_negated(child) for child in criterion.children)
-
-
-def _may_be_listed(criterion: Criterion) -> bool:
-    if criterion.negated or criterion.cohort is not None:
-        return False
-    if criterion.kind is Kind.COMBINATION:
-        return criterion.combination in ("all-of", "any-of") and all(
-            _may_be_listed(child) for child in criterion.children
-        )
-    if criterion.kind not in _LISTED_KINDS:
-        return False
-    if criterion.kind is Kind.LAB:
-        return criterion.comparator is not None or criterion.value_concept is not None
-    # "cancer" in a cancer study's exclusion list may mean another one: not read.
-    return criterion.kind is not Kind.CONDITION or criterion.concept != "malignant-neoplasm"
 
 
 @dataclass(frozen=True, slots=True)

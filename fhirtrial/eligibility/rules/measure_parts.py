@@ -23,10 +23,12 @@ history of heart failure").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.list_members import LOOKS_DECIDABLE, names_anything
 from fhirtrial.eligibility.rules.medications import find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
 
@@ -122,7 +124,9 @@ _WORD = re.compile(r"[a-z][a-z-]{2,}")
 _TOKEN_END = re.compile(r"[^\s,;:()]+")
 
 
-def measure_part(normalized: str, text: str) -> Criterion | None:
+def measure_part(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
     """all-of(part, TEXT residue) when the bullet opens with a part read in full and the rest
     cannot change it nor names anything decidable; else None."""
     opening = normalized[: _OPENING_REACH + 60]
@@ -159,7 +163,7 @@ def measure_part(normalized: str, text: str) -> Criterion | None:
         (cut, part)
         for cut in cuts[:_MAX_TRIES]
         if not masked[cut - 1 : cut + 1].isspace() and not _DANGLING.search(normalized, 0, cut)
-        if (part := _compile(normalized[:cut].rstrip(" ,;:"))) is not None
+        if (part := compile_clause(normalized[:cut].rstrip(" ,;:"))) is not None
     ]
     if not read:
         return None
@@ -181,13 +185,6 @@ def _mask_transfusions(normalized: str) -> str:
     if not has_any(normalized, ("transfus", "growth factor", "g-csf")):
         return normalized
     return _TRANSFUSION_FREE.sub(lambda m: " " * len(m.group(0)), normalized)
-
-
-def _compile(clause: str) -> Criterion | None:
-    # The rules package imports this module (through `rules.partial`): import it late.
-    from fhirtrial.eligibility.rules import compile_text
-
-    return compile_text(clause)
 
 
 def _leaves(criterion: Criterion) -> list[Criterion]:
@@ -215,7 +212,4 @@ def _harmless_rest(rest: str, *, medication: bool) -> bool:
     # A drug the medication finder reads only after a word of use ("… in addition to aspirin").
     if any(find_medications(f"taking {word}") for word in _WORD.findall(rest)):
         return False
-    # `rules.partial` imports this module: its tests of what a residue names are imported late.
-    from fhirtrial.eligibility.rules.partial import _LOOKS_DECIDABLE, _names_anything
-
-    return not _LOOKS_DECIDABLE.search(rest) and not _names_anything(rest)
+    return not LOOKS_DECIDABLE.search(rest) and not names_anything(rest)

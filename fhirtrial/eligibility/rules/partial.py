@@ -54,6 +54,14 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.example_lists import example_parts
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.list_members import (
+    ALL_FINDERS,
+    DECIDING_QUALIFIERS,
+    LOOKS_DECIDABLE,
+    QUALIFIED_CONDITIONS,
+    may_be_listed,
+    names_anything,
+)
 from fhirtrial.eligibility.rules.measure_parts import measure_part
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
@@ -419,8 +427,13 @@ _MOMENTS = re.compile(
 )
 
 
-def necessary_parts(normalized: str, text: str) -> Criterion | None:
-    """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused)."""
+def necessary_parts(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """all-of(necessary parts…, TEXT residue) for an inclusion bullet, or None (refused).
+
+    ``compile_clause`` compiles a piece of the bullet in full as an inclusion (the rules' own
+    reading), or returns None."""
     if has_any(normalized, ("naive", "naïve", "untreated", "not ")) and _NAIVE.search(normalized):
         # "Untreated metastatic melanoma", "treatment-naive HCV": no prior therapy is a
         # necessary part too, and which therapies count is not said — all-of(disease, TEXT)
@@ -431,7 +444,7 @@ def necessary_parts(normalized: str, text: str) -> Criterion | None:
         text,
         _cancer_parts(normalized, text)
         or _diagnosis_part(normalized, text)
-        or measure_part(normalized, text),
+        or measure_part(normalized, text, compile_clause),
     )
 
 
@@ -1112,10 +1125,6 @@ _SUFFICIENT_KINDS = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
 _SUFFICIENT_CONDITIONS = frozenset(
     {"hiv", "hbv", "hcv", "syphilis", "brain-metastases", "primary-immunodeficiency"}
 )
-# Conditions a part may name only with a qualifier that a record decides and that makes the
-# part sufficient on its own: "ILD/pneumonitis that required steroids", "current pneumonitis".
-_QUALIFIED_CONDITIONS = frozenset({"pneumonitis", "interstitial-lung-disease"})
-_DECIDING_QUALIFIERS = frozenset({REQUIRED_STEROIDS, "active"})
 # Substrings one of which every bullet with a possible part contains: a cheap gate.
 _SUFFICIENT_TRIGGERS = (
     *("pregnan", "feeding", "lactat", "nursing", "metasta", "brain met", "hiv", "human immuno"),
@@ -1498,8 +1507,8 @@ def _may_be_sufficient(criterion: Criterion) -> bool:
         return criterion.value_concept == "female"  # "women who are pregnant"
     if criterion.kind is not Kind.CONDITION or criterion.window is not None:
         return False
-    if criterion.concept in _QUALIFIED_CONDITIONS:
-        return bool(set(criterion.qualifiers) & _DECIDING_QUALIFIERS)
+    if criterion.concept in QUALIFIED_CONDITIONS:
+        return bool(set(criterion.qualifiers) & DECIDING_QUALIFIERS)
     return criterion.concept in _SUFFICIENT_CONDITIONS
 
 
@@ -1539,8 +1548,8 @@ def _all_qualifiers(criterion: Criterion) -> set[str]:
 def _has_qualifiers(criterion: Criterion) -> bool:
     if criterion.kind is Kind.COMBINATION:
         return all(_has_qualifiers(child) for child in criterion.children)
-    if criterion.concept in _QUALIFIED_CONDITIONS:
-        return bool(set(criterion.qualifiers) & _DECIDING_QUALIFIERS)
+    if criterion.concept in QUALIFIED_CONDITIONS:
+        return bool(set(criterion.qualifiers) & DECIDING_QUALIFIERS)
     return bool(criterion.qualifiers) and criterion.concept in _SUFFICIENT_CONDITIONS
 
 
@@ -1721,36 +1730,6 @@ _LIST_NEGATION = re.compile(
 # What a residue must not look like: a diagnosis, a drug, a procedure or a measurement — a
 # label would hold it as a leaf that the form lacks. Vague words ("condition", "illness
 # that …", "status") and what no record holds (consent, ability, devices of the study) pass.
-_LOOKS_DECIDABLE = re.compile(
-    r"\b(?:\w+(?:itis|itides|osis|oses|emia|aemia|pathy|pathies|plasia|trophy|oma|omas|algia"
-    r"|ectomy|otomy|ostomy|plasty|scopy|uria|penia|cytosis|iasis|cardia|rrhea|rrhoea|rrhage"
-    r"|plegia|paresis|phobia|mania|lepsy|spasms?|mab|nib|pril|olol|statins?|sartan|azole"
-    r"|cillin|mycin|cycline|floxacin|caine|profen|azepam|zolam|prazole|tidine|parin|xaban"
-    r"|gatran|platin|taxel|rubicin|fentanyl|morphone|morphine|codone|oxetine|afil)"
-    r"|diseases?|disorders?|syndromes?|illness\w*|infect\w*|injur\w*|fractures?|failure"
-    r"|insufficien\w*|deficien\w*|dysfunction\w*|impair\w*|abuse|dependen\w*|addict\w*"
-    r"|allerg\w*|intoleran\w*|hypersensitiv\w*|cancers?|carcinoma\w*|tumou?rs?|malignan\w*"
-    r"|neoplas\w*|metasta\w*|lesions?|ulcer\w*|bleed\w*|ha?emorrhag\w*|thromb\w*|embol\w*"
-    r"|infarct\w*|strokes?|seizures?|epilep\w*|arrhythmi\w*|fibrillation|flutter|blocks?"
-    r"|angina|hypertensi\w*|hypotensi\w*|diabet\w*|obes\w*|pain\w*|dementia|depress\w*"
-    r"|anxiety|psych\w*|mental\w*|delay\w*|anomal\w*|malformation\w*|vertigo|ataxia|dystonia"
-    r"|paralysis|palsy|apnoea|apnea|ideation|suicid\w*|homicid\w*|effusions?|tachycardia"
-    r"|bradycardia|polyps?|cysts?|cystic|hernia\w*|stenos\w*|aneurysm\w*|asthma|copd"
-    r"|hepatitis|hiv|aids|virus\w*|viral|bacteri\w*|fung\w*|abnormal\w*|dysplas\w*|nodul\w*"
-    r"|masses|edema|oedema|ascites|shock|sepsis|coma|trauma\w*|cataplexy|restless|narcolep\w*"
-    r"|drugs?|medication\w*|medicines?|agents?|therap\w*|treatments?|inhibitors?|antibiotic\w*"
-    r"|antiviral\w*|steroid\w*|corticoid\w*|glucocorticoid\w*|hormon\w*|chemo\w*|vaccin\w*"
-    r"|immun\w*|insulin|opioids?|opiates?|analgesic\w*|an(?:a)?esthe\w*|antagonists?"
-    r"|agonists?|blockers?|supplements?|analogu?e?s?|derivatives?|anti[- ]?\w+|alcohol\w*"
-    r"|smok\w*|tobacco|nicotine|cannabis|marijuana|substances?|surg\w*|operat\w*|resect\w*"
-    r"|transplant\w*|implant\w*|grafts?|bypass|intervention\w*|catheter\w*|stents?|devices?"
-    r"|stimulat\w*|prosthe\w*|pumps?|shunts?|clips?|coils?|valves?|electrodes?|ports?"
-    r"|pacemaker\w*|defibrillator\w*|dialysis|radiation|radio\w*|irradiat\w*|biops\w*"
-    r"|procedures?|ventilat\w*|intubat\w*|revasculari\w*|angioplasty|pci|cabg|levels?"
-    r"|counts?|values?|tests?|positive|serolog\w*|clearance|egfr|ratio|scores?|index|bmi"
-    r"|pressure|pregnan\w*|lactat\w*|breast\w*|nursing|partum|postpartum|birth|deliver\w*"
-    r"|gestation\w*)\b|[<>≤≥=%]"
-)
 # An item of one short word ("PE", "TIA", "MS", "DVT") is most often an abbreviation of a
 # diagnosis the finders do not expand: a leaf the form would lack.
 _ABBREVIATION_ITEM = re.compile(
@@ -1762,13 +1741,6 @@ _LISTED_KINDS = frozenset(
         *(Kind.PRIOR_THERAPY, Kind.VACCINE, Kind.PERFORMANCE_STATUS, Kind.SMOKING),
         *(Kind.CORTICOSTEROID_DOSE, Kind.PREGNANCY, Kind.BREASTFEEDING),
     }
-)
-# Every finder of the compiler: an item not understood that any of them reads would be a part
-# the form loses.
-_ALL_FINDERS: tuple[Callable[[str], list[Match]], ...] = (
-    *(find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers, find_stage),
-    *(find_receptors, find_stage_ranges, find_medications, find_allergies, find_procedures),
-    *(find_scales, find_performance_status, find_smoking, find_age, spell_icd_titles),
 )
 # Nouns a list of organs or kinds can share: "heart, lung or kidney disease".
 _HEAD_NOUNS = frozenset(
@@ -1882,7 +1854,7 @@ def _rest_says_nothing(rest: str) -> bool:
     look like what a label would hold as a leaf."""
     if not _rest_is_harmless(rest) or _LIST_WINDOW.search(rest) or _LIST_NEGATION.search(rest):
         return False
-    return not _LOOKS_DECIDABLE.search(rest) and not _names_anything(rest)
+    return not LOOKS_DECIDABLE.search(rest) and not names_anything(rest)
 
 
 def _segment_items(
@@ -1922,8 +1894,8 @@ def _segment_items(
         else:
             item = words[index]
             if not _OTHER_POPULATION.search(item) and (
-                _LOOKS_DECIDABLE.search(item)
-                or _names_anything(item)
+                LOOKS_DECIDABLE.search(item)
+                or names_anything(item)
                 or _ABBREVIATION_ITEM.fullmatch(item.strip(" .,;"))
             ):
                 return None  # a leaf the form would lack
@@ -1933,7 +1905,7 @@ def _segment_items(
                 # Nothing after a first item not understood may be a part (its lead may govern
                 # them, `_no_reach`) nor a residue that looks like one: refuse now if any does.
                 after = _join_items(words[1:], links[1:])
-                if _LOOKS_DECIDABLE.search(after) or _names_anything(after):
+                if LOOKS_DECIDABLE.search(after) or names_anything(after):
                     return None
     return items
 
@@ -1941,15 +1913,11 @@ def _segment_items(
 def _lead(words: str) -> tuple[str, ...]:
     starts = [
         match.start
-        for finder in _ALL_FINDERS
+        for finder in ALL_FINDERS
         for match in finder(words)
         if match.kind == "criterion"
     ]
     return tuple(_WORD_OR_SLASH.findall(words[: min(starts)] if starts else words))
-
-
-def _names_anything(words: str) -> bool:
-    return any(finder(words) for finder in _ALL_FINDERS)
 
 
 def _listed(criterion: Criterion) -> list[Criterion] | None:
@@ -1970,28 +1938,9 @@ def _listed(criterion: Criterion) -> list[Criterion] | None:
     ]
     if all(member.kind is Kind.LIFE_EXPECTANCY for member in members):
         return []  # an estimate no record holds: residue
-    if not all(_may_be_listed(member) for member in members):
+    if not all(may_be_listed(member, _LISTED_KINDS) for member in members):
         return None
     return members
-
-
-def _may_be_listed(criterion: Criterion) -> bool:
-    if criterion.negated or criterion.cohort is not None:
-        return False
-    if criterion.kind is Kind.COMBINATION:
-        return criterion.combination in ("all-of", "any-of") and all(
-            _may_be_listed(child) for child in criterion.children
-        )
-    if criterion.kind not in _LISTED_KINDS:
-        return False
-    if criterion.kind is Kind.LAB:
-        return criterion.comparator is not None or criterion.value_concept is not None
-    if criterion.kind is Kind.CONDITION:
-        if criterion.concept in _QUALIFIED_CONDITIONS:
-            return bool(set(criterion.qualifiers) & _DECIDING_QUALIFIERS)
-        # "cancer" in a cancer study's exclusion list means another one: not read.
-        return criterion.concept != "malignant-neoplasm" or "other-primary" in criterion.qualifiers
-    return True
 
 
 def _no_reach(items: list[_Item], *, parts_before: bool) -> bool:
@@ -2117,4 +2066,4 @@ def _shares_a_head(items: list[_Item], index: int) -> bool:
 
 def _names_across(text: str, edge: int) -> bool:
     """Whether a finder reads words on both sides of ``edge`` as one."""
-    return any(match.start < edge < match.end for finder in _ALL_FINDERS for match in finder(text))
+    return any(match.start < edge < match.end for finder in ALL_FINDERS for match in finder(text))

@@ -1,0 +1,108 @@
+"""Which compiled readings may stand as one member of a list, and which words look decidable.
+
+Shared by the list readings of `rules.partial` (items of a list) and `rules.example_lists`
+(examples of a class): a member must be a positive, cohort-free reading of a kind the list
+reads, a measurement must carry its bound, and a malignancy must be another one than the
+study's (a bare "cancer" in a cancer study's exclusion list may mean the study's own).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.conditions import (
+    REQUIRED_STEROIDS,
+    find_biomarkers,
+    find_conditions,
+    find_pregnancy,
+    find_stage,
+)
+from fhirtrial.eligibility.rules.demographics import find_age
+from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles
+from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
+from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.procedures import find_procedures
+from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.therapy import find_therapies
+from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
+
+# Conditions a part may name only with a qualifier that a record decides and that makes the
+# part sufficient on its own: "ILD/pneumonitis that required steroids", "current pneumonitis".
+QUALIFIED_CONDITIONS = frozenset({"pneumonitis", "interstitial-lung-disease"})
+DECIDING_QUALIFIERS = frozenset({REQUIRED_STEROIDS, "active"})
+
+
+def may_be_listed(
+    criterion: Criterion,
+    kinds: frozenset[Kind],
+    qualified: frozenset[str] = QUALIFIED_CONDITIONS,
+) -> bool:
+    """Whether ``criterion`` may be a member on its own. ``qualified``: conditions that need a
+    deciding qualifier (an example of a named class needs none: the class says which)."""
+    if criterion.negated or criterion.cohort is not None:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination in ("all-of", "any-of") and all(
+            may_be_listed(child, kinds, qualified) for child in criterion.children
+        )
+    if criterion.kind not in kinds:
+        return False
+    if criterion.kind is Kind.LAB:
+        return criterion.comparator is not None or criterion.value_concept is not None
+    if criterion.kind is Kind.CONDITION:
+        if criterion.concept in qualified:
+            return bool(set(criterion.qualifiers) & DECIDING_QUALIFIERS)
+        return criterion.concept != "malignant-neoplasm" or "other-primary" in criterion.qualifiers
+    return True
+
+
+# Words that name something a record could decide: a residue holding one is a leaf a form
+# would lack.
+LOOKS_DECIDABLE = re.compile(
+    r"\b(?:\w+(?:itis|itides|osis|oses|emia|aemia|pathy|pathies|plasia|trophy|oma|omas|algia"
+    r"|ectomy|otomy|ostomy|plasty|scopy|uria|penia|cytosis|iasis|cardia|rrhea|rrhoea|rrhage"
+    r"|plegia|paresis|phobia|mania|lepsy|spasms?|mab|nib|pril|olol|statins?|sartan|azole"
+    r"|cillin|mycin|cycline|floxacin|caine|profen|azepam|zolam|prazole|tidine|parin|xaban"
+    r"|gatran|platin|taxel|rubicin|fentanyl|morphone|morphine|codone|oxetine|afil)"
+    r"|diseases?|disorders?|syndromes?|illness\w*|infect\w*|injur\w*|fractures?|failure"
+    r"|insufficien\w*|deficien\w*|dysfunction\w*|impair\w*|abuse|dependen\w*|addict\w*"
+    r"|allerg\w*|intoleran\w*|hypersensitiv\w*|cancers?|carcinoma\w*|tumou?rs?|malignan\w*"
+    r"|neoplas\w*|metasta\w*|lesions?|ulcer\w*|bleed\w*|ha?emorrhag\w*|thromb\w*|embol\w*"
+    r"|infarct\w*|strokes?|seizures?|epilep\w*|arrhythmi\w*|fibrillation|flutter|blocks?"
+    r"|angina|hypertensi\w*|hypotensi\w*|diabet\w*|obes\w*|pain\w*|dementia|depress\w*"
+    r"|anxiety|psych\w*|mental\w*|delay\w*|anomal\w*|malformation\w*|vertigo|ataxia|dystonia"
+    r"|paralysis|palsy|apnoea|apnea|ideation|suicid\w*|homicid\w*|effusions?|tachycardia"
+    r"|bradycardia|polyps?|cysts?|cystic|hernia\w*|stenos\w*|aneurysm\w*|asthma|copd"
+    r"|hepatitis|hiv|aids|virus\w*|viral|bacteri\w*|fung\w*|abnormal\w*|dysplas\w*|nodul\w*"
+    r"|masses|edema|oedema|ascites|shock|sepsis|coma|trauma\w*|cataplexy|restless|narcolep\w*"
+    r"|drugs?|medication\w*|medicines?|agents?|therap\w*|treatments?|inhibitors?|antibiotic\w*"
+    r"|antiviral\w*|steroid\w*|corticoid\w*|glucocorticoid\w*|hormon\w*|chemo\w*|vaccin\w*"
+    r"|immun\w*|insulin|opioids?|opiates?|analgesic\w*|an(?:a)?esthe\w*|antagonists?"
+    r"|agonists?|blockers?|supplements?|analogu?e?s?|derivatives?|anti[- ]?\w+|alcohol\w*"
+    r"|smok\w*|tobacco|nicotine|cannabis|marijuana|substances?|surg\w*|operat\w*|resect\w*"
+    r"|transplant\w*|implant\w*|grafts?|bypass|intervention\w*|catheter\w*|stents?|devices?"
+    r"|stimulat\w*|prosthe\w*|pumps?|shunts?|clips?|coils?|valves?|electrodes?|ports?"
+    r"|pacemaker\w*|defibrillator\w*|dialysis|radiation|radio\w*|irradiat\w*|biops\w*"
+    r"|procedures?|ventilat\w*|intubat\w*|revasculari\w*|angioplasty|pci|cabg|levels?"
+    r"|counts?|values?|tests?|positive|serolog\w*|clearance|egfr|ratio|scores?|index|bmi"
+    r"|pressure|pregnan\w*|lactat\w*|breast\w*|nursing|partum|postpartum|birth|deliver\w*"
+    r"|gestation\w*)\b|[<>≤≥=%]"
+)
+
+# Every finder of the compiler: an item not understood that any of them reads would be a part
+# the form loses.
+ALL_FINDERS: tuple[Callable[[str], list[Match]], ...] = (
+    *(find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers, find_stage),
+    *(find_receptors, find_stage_ranges, find_medications, find_allergies, find_procedures),
+    *(find_scales, find_performance_status, find_smoking, find_age, spell_icd_titles),
+)
+
+
+def names_anything(words: str) -> bool:
+    """Whether any finder of the compiler reads something in ``words``."""
+    return any(finder(words) for finder in ALL_FINDERS)
