@@ -27,6 +27,7 @@ from fhirtrial.eligibility.rules.base import (
     word_number,
 )
 from fhirtrial.eligibility.rules.conditions import (
+    REQUIRING_HOSPITALIZATION,
     find_biomarkers,
     find_conditions,
     find_pregnancy,
@@ -428,9 +429,19 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     # 1. Attach modifiers to the next condition, windows to their criteria.
     terms: list[_Term] = []
     pending_qualifiers: tuple[str, ...] = ()
+    every: tuple[str, ...] = ()  # qualifiers of a lead-in that holds for the whole list
     for entry in sequence:
         match = entry.match
         criterion = match.criterion
+        if match.kind == "modifier" and REQUIRING_HOSPITALIZATION in criterion.qualifiers:
+            if terms or pending_qualifiers or every:
+                return None  # "X or hospitalization for Y": which items it covers is unclear
+            every = criterion.qualifiers
+            continue
+        if every:
+            if not _all_conditions(criterion):
+                return None
+            criterion = _add_qualifiers(criterion, every)
         if match.kind == "modifier":
             pending_qualifiers = (*pending_qualifiers, *criterion.qualifiers)
             if entry.connective not in (None, ","):
@@ -468,6 +479,12 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     if joined is None or not unless:
         return joined
     return _combine([joined, *unless], "all-of")
+
+
+def _all_conditions(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return all(_all_conditions(child) for child in criterion.children)
+    return criterion.kind is Kind.CONDITION and not criterion.negated
 
 
 def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | None:
@@ -558,7 +575,8 @@ def _join_with_list(terms: list[_Term]) -> Criterion | None:
 # Judgements a severity scale next to the condition states ("severe heart failure (NYHA III-IV)",
 # "decompensated cirrhosis (Child-Pugh B or C)"): the scale decides, the word adds nothing.
 _GRADED_JUDGEMENTS = frozenset(
-    {"severe", "clinically-significant", "symptomatic", "decompensated", "uncontrolled"}
+    {"severe", "moderate-or-severe", "clinically-significant", "symptomatic", "decompensated"}
+    | {"uncontrolled"}
 )
 
 
