@@ -69,6 +69,17 @@ W180 = "w-180,0,enrollment"
         ("Moderate to severe chronic obstructive lung disease", "condition:copd"),
         ("Moderate or severe asthma", "condition:asthma"),
         ("Chronic inflammatory bowel diseases,", "condition:inflammatory-bowel-disease"),
+        # The manual the diagnosis is made by adds nothing the record's diagnosis lacks.
+        ("Intellectual disability as defined in DSM V.", "condition:intellectual-disability"),
+        (
+            "DSM-5 diagnosis of schizophrenia or bipolar disorder",
+            "any-of(condition:schizophrenia, condition:bipolar-disorder)",
+        ),
+        ("Meets DSM-5 criteria for bipolar disorder", "condition:bipolar-disorder"),
+        (
+            "Schizophrenia / schizoaffective disorder (DSM V).",
+            "any-of(condition:schizophrenia, condition:schizoaffective-disorder)",
+        ),
     ],
 )
 def test_exclusion_phrasings_compile_to_the_form_the_text_states(text: str, expected: str) -> None:
@@ -84,6 +95,7 @@ def test_exclusion_phrasings_compile_to_the_form_the_text_states(text: str, expe
         "Hospitalization for heart failure or a fall within 6 months",  # an item not understood
         "History of chronic liver failure",  # chronic narrows liver failure (K72 is any)
         "Patients with moderate to severe dementia (CDR 2-3).",  # a scale the rules do not read
+        "Present DSM disorders, apart from alcohol use disorders",  # the class, with an exception
     ],
 )
 def test_phrasings_that_change_the_meaning_stay_text(text: str) -> None:

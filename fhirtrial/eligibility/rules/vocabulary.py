@@ -228,7 +228,18 @@ _OBESE_BMI = re.compile(
 # diagnosed as type 2 diabetes": a history or diagnosis, whoever keeps or makes it (not
 # "clinical signs / symptoms / evidence of", which are findings).
 _MEDICAL_HISTORY = re.compile(r"\b(?:medical (?=history of\b)|clinical(?:ly)? (?=diagnos[ei]))")
+# The manual a psychiatric diagnosis is made by: "(DSM-IV criteria)", "as defined in DSM V",
+# "DSM-5 diagnosis of", "meets DSM-5 criteria for". The record's diagnosis is the same one.
+_DSM = r"dsm[- ]?(?:iv(?:-tr)?|5|v)(?![\w-])"
+_DSM_REFERENCE = re.compile(
+    rf"\s*\((?:(?:according to|as defined (?:in|by)|per|by) )?(?:the )?{_DSM}(?: criteria)?\)"
+    rf"|,? (?:according to|as defined (?:in|by)|per|based on) (?:the )?{_DSM}(?: criteria)?"
+    r"(?=\s*[.;,]?\s*$)"
+    rf"|(?<![\w-]){_DSM} (?=diagnosis of )"
+    rf"|(?<![\w-])meets? (?:the )?{_DSM} criteria for (?:a )?(?:diagnosis of )?"
+)
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_DSM_REFERENCE, ("dsm",)),
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
         _EITHER_SEX,
