@@ -9,6 +9,8 @@ Three classes, mined from the development texts (forms written from the text fir
 - "hospitalized for X …" / "hospitalization for X or Y": each condition carries the qualifier
   ``requiring-hospitalization``, which no diagnosis states: `unknown` when X is recorded (in the
   window), `not-met` when it is not;
+- "known or suspected X" (`rules.suspicion`): a recorded X excludes; a suspicion is no record
+  and stays text: any-of(X, text); a suspicion alone stays text;
 - "moderate to severe X": a judgement (``moderate-or-severe``) like "severe": `unknown` when X is
   recorded; "chronic" before a disease chronic by definition (IBD) adds nothing, elsewhere it
   narrows the diagnosis and stays text.
@@ -161,3 +163,38 @@ def test_moderate_to_severe_is_a_judgement_the_record_does_not_state() -> None:
     assert _verdict(text, condition("COPD", COPD)) == "unknown"
     hypertension = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
     assert _verdict(text, hypertension) == "not-met"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Known or suspected brain metastases", "any-of(condition:brain-metastases, text)"),
+        ("Suspected or confirmed stroke", "any-of(condition:stroke, text)"),
+        ("HIV infection (known or suspected)", "any-of(condition:hiv, text)"),
+        (
+            "Known or suspected hepatitis B or C",
+            "any-of(condition:hbv, condition:hcv, text)",
+        ),
+        (
+            "Patient has known or suspected active seizure disorder",
+            "any-of(condition:epilepsy, text)",
+        ),
+        ("Suspected stroke", None),
+        ("Known or suspected malignancy", None),  # in a cancer study: another one
+        ("Known or suspected non-compliance, drug or alcohol abuse", None),
+    ],
+)
+def test_known_or_suspected_reads_the_record_and_leaves_the_suspicion(
+    text: str, expected: str | None
+) -> None:
+    assert signature(compile_text(text, exclusion=True, partial=True)) == expected
+
+
+def test_a_suspicion_is_never_met_nor_not_met_by_the_record() -> None:
+    text = "Known or suspected brain metastases"
+    criterion = compile_text(text, exclusion=True, partial=True)
+    assert criterion is not None
+    mets = condition("Brain metastases", (ICD, "C79.31", "Secondary malignant neoplasm of brain"))
+    hypertension = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
+    assert result_of(criterion, record(patient(), mets)) == "met"
+    assert result_of(criterion, record(patient(), hypertension)) == "unknown"

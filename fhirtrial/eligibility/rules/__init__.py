@@ -50,6 +50,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -139,9 +140,37 @@ def read_text(
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
     if full is not None or not partial:
         return Reading(full, full)
+    if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
+        return Reading(suspected, None)
     if exclusion:
         return Reading(sufficient_parts(normalized, text, _compile_clause), None)
     return Reading(necessary_parts(normalized, text), None)
+
+
+def _known_or_suspected(normalized: str, text: str) -> Criterion | None:
+    """any-of(diagnoses…, TEXT) for "known or suspected X" in an exclusion (`rules.suspicion`):
+    only when the rest reads in full as diagnoses or allergies a record states."""
+    rest = without_suspicion(normalized)
+    if rest is None:
+        return None
+    read = _compile_normalized(rest, text, exclusion=True)
+    if read is None or not _recorded_states(read) or names_any_malignancy(read):
+        return None  # "any malignancy" in a cancer study means another one: see phrasing
+    members = read.children if read.combination == "any-of" and not read.cohort else (read,)
+    return Criterion(
+        Kind.COMBINATION,
+        children=(*members, Criterion(Kind.TEXT, source_text=text)),
+        combination="any-of",
+        source_text=text,
+    )
+
+
+def _recorded_states(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination == "any-of" and all(
+            _recorded_states(child) for child in criterion.children
+        )
+    return criterion.kind in (Kind.CONDITION, Kind.ALLERGY) and not criterion.negated
 
 
 def _compile_clause(clause: str) -> Criterion | None:
