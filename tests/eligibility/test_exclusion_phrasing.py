@@ -68,6 +68,15 @@ W180 = "w-180,0,enrollment"
             "condition:coronary-artery-disease:w-28,0,enrollment, "
             "condition:atrial-fibrillation:w-28,0,enrollment)",
         ),
+        ("Stroke < 3 months ago", "condition:stroke:w-90,0,enrollment"),
+        (
+            "Myocardial infarction less than 6 months before enrollment",
+            f"condition:myocardial-infarction:{W180}",
+        ),
+        ("Stroke in the 6 months preceding enrollment", f"condition:stroke:{W180}"),
+        ("History of seizures requiring hospitalization", "condition:seizure"),
+        ("Heart failure of any severity", "condition:heart-failure"),
+        ("Any grade of heart failure", "condition:heart-failure"),
         ("Moderate to severe chronic obstructive lung disease", "condition:copd"),
         ("Moderate or severe asthma", "condition:asthma"),
         ("Chronic inflammatory bowel diseases,", "condition:inflammatory-bowel-disease"),
@@ -94,6 +103,10 @@ def test_exclusion_phrasings_compile_to_the_form_the_text_states(text: str, expe
         "Acute stroke",  # no window: a current episode, which a problem list cannot tell
         "Acute heart failure within 1 month",  # acute HF is not any heart failure in the window
         "Stroke during pregnancy",  # not a window before enrolment
+        "Stroke > 3 months ago",  # the converse of a window
+        "Stroke less than 3 months before surgery",  # another moment than enrolment
+        "Stroke < 6 months",  # a duration as much as a window
+        "Asthma or COPD requiring hospitalization",  # which items the stay is for is unclear
         "Hospitalization for heart failure or a fall within 6 months",  # an item not understood
         "History of chronic liver failure",  # chronic narrows liver failure (K72 is any)
         "Patients with moderate to severe dementia (CDR 2-3).",  # a scale the rules do not read
@@ -198,3 +211,9 @@ def test_a_suspicion_is_never_met_nor_not_met_by_the_record() -> None:
     hypertension = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
     assert result_of(criterion, record(patient(), mets)) == "met"
     assert result_of(criterion, record(patient(), hypertension)) == "unknown"
+
+
+def test_a_condition_requiring_hospitalization_after_it_carries_the_qualifier() -> None:
+    criterion = compile_text("History of seizures requiring hospitalization", exclusion=True)
+    assert criterion is not None
+    assert criterion.qualifiers == ("requiring-hospitalization",)

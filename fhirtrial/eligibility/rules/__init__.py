@@ -18,6 +18,7 @@ from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
+    WINDOW_LESS,
     WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
@@ -299,7 +300,11 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     items: list[tuple[int, int, str, Match | Window | str]] = [
         (m.start, m.end, m.kind, m) for m in matches
     ]
-    windows = WINDOW_WITHIN.finditer(text) if has_any(text, WINDOW_UNITS) else ()
+    windows: list[re.Match[str]] = []
+    if has_any(text, WINDOW_UNITS):
+        windows.extend(WINDOW_WITHIN.finditer(text))
+        if "<" in text:
+            windows.extend(WINDOW_LESS.finditer(text))
     for window in windows:
         if all(window.end() <= m.start or window.start() >= m.end for m in matches):
             n = word_number(window["n"])
@@ -459,14 +464,20 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     terms: list[_Term] = []
     pending_qualifiers: tuple[str, ...] = ()
     every: tuple[str, ...] = ()  # qualifiers of a lead-in that holds for the whole list
-    for entry in sequence:
+    for index, entry in enumerate(sequence):
         match = entry.match
         criterion = match.criterion
         if match.kind == "modifier" and REQUIRING_HOSPITALIZATION in criterion.qualifiers:
-            if terms or pending_qualifiers or every:
-                return None  # "X or hospitalization for Y": which items it covers is unclear
-            every = criterion.qualifiers
-            continue
+            if not terms and not pending_qualifiers and not every:
+                every = criterion.qualifiers  # "hospitalization for A or B"
+                continue
+            last = index == len(sequence) - 1
+            if last and len(terms) == 1 and not every and _all_conditions(terms[0].criterion):
+                # "seizures requiring hospitalization": one condition, qualified after it
+                qualified = _add_qualifiers(terms[0].criterion, criterion.qualifiers)
+                terms[0] = replace(terms[0], criterion=qualified)
+                continue
+            return None  # "A or B requiring hospitalization": which items it covers is unclear
         if every:
             if not _all_conditions(criterion):
                 return None

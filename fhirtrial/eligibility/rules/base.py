@@ -102,8 +102,21 @@ WINDOW_WITHIN = re.compile(
     + DURATION_NUMBER
     + " "
     + DURATION_UNIT
-    + r"(?: (?:prior to|before|of) (?:the )?(?:start of |beginning |first |planned |scheduled )?"
+    + r"(?: (?:prior to|before|of|preceding) (?:the )?(?:start of |beginning |first |planned "
+    r"|scheduled )?"
     r"(?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or ))?"
+)
+# "< 3 months ago", "less than 6 months before enrolment" (normalized to "<"): within that time
+# before enrolment. Only before enrolment or its like: "< 3 months before surgery" is another
+# moment, and "< 6 months" alone may be a duration.
+WINDOW_LESS = re.compile(
+    r"(?:<=|<) ?"
+    + DURATION_NUMBER
+    + " "
+    + DURATION_UNIT
+    + r"(?: ago| (?:prior to|before|preceding) (?:the )?(?:study )?(?:enrol+ment|screening"
+    r"|randomi[sz]ation|entry|inclusion|registration|baseline|(?:informed )?consent|study"
+    r"|start of (?:the )?study))(?![\w-])"
 )
 # Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
 WINDOW_UNITS = (" day", " week", " month", " year")

@@ -672,14 +672,19 @@ _BREASTFEEDING = re.compile(
 )
 
 
-# "Hospitalized for AF", "hospitalization for unstable angina or MI": every condition of the
-# list that follows needed a hospital stay, which no diagnosis states (`rules._build` gives the
-# qualifier to each; the evaluator answers `unknown` when the condition is recorded).
+# "Hospitalized for AF", "hospitalization for unstable angina or MI", "seizures requiring
+# hospitalization": every condition of the list after it (or the one condition before it) needed
+# a hospital stay, which no diagnosis states (`rules._build` gives the qualifier to each; the
+# evaluator answers `unknown` when the condition is recorded).
 REQUIRING_HOSPITALIZATION = "requiring-hospitalization"
 _HOSPITALIZED_FOR = (
     (
         REQUIRING_HOSPITALIZATION,
-        re.compile(r"(?<![\w-])hospitali[sz](?:ed|ations?) (?:for|due to|because of)(?= )"),
+        re.compile(
+            r"(?<![\w-])hospitali[sz](?:ed|ations?) (?:for|due to|because of)(?= )"
+            r"|,? (?:that |which )?(?:requir(?:ed|es|ing)|needing|needed|leading to|resulting in)"
+            r" (?:an? )?(?:inpatient )?hospitali[sz]ations?(?![\w-])"
+        ),
     ),
 )
 

@@ -238,8 +238,14 @@ _DSM_REFERENCE = re.compile(
     rf"|(?<![\w-]){_DSM} (?=diagnosis of )"
     rf"|(?<![\w-])meets? (?:the )?{_DSM} criteria for (?:a )?(?:diagnosis of )?"
 )
+# "Heart failure of any severity", "any grade of neuropathy": every grade, the diagnosis itself.
+_ANY_GRADE = re.compile(
+    r",? of any (?:severity|grade|degree)(?![\w-])|\bany (?:severity|grade"
+    r"|degree) of (?=[a-z])"
+)
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_DSM_REFERENCE, ("dsm",)),
+    (_ANY_GRADE, ("any sever", "any grade", "any degree")),
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
         _EITHER_SEX,
