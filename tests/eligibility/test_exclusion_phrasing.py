@@ -77,6 +77,14 @@ W180 = "w-180,0,enrollment"
         ("History of seizures requiring hospitalization", "condition:seizure"),
         ("Heart failure of any severity", "condition:heart-failure"),
         ("Any grade of heart failure", "condition:heart-failure"),
+        # Who made the diagnosis or where it is written: the record's diagnosis is that one.
+        ("Bronchial asthma (recorded by anamnesis)", "condition:asthma"),
+        ("Coded diagnoses of type 1 diabetes", "condition:diabetes-type-1"),
+        ("Diabetes, as documented in the medical record", "condition:diabetes-mellitus"),
+        (
+            "Subject has previously received allogenic stem cell transplant",
+            "condition:stem-cell-transplant",
+        ),
         ("Moderate to severe chronic obstructive lung disease", "condition:copd"),
         ("Moderate or severe asthma", "condition:asthma"),
         ("Chronic inflammatory bowel diseases,", "condition:inflammatory-bowel-disease"),
@@ -104,6 +112,10 @@ def test_exclusion_phrasings_compile_to_the_form_the_text_states(text: str, expe
         "Acute heart failure within 1 month",  # acute HF is not any heart failure in the window
         "Stroke during pregnancy",  # not a window before enrolment
         "Stroke > 3 months ago",  # the converse of a window
+        "Epilepsy diagnosed by EEG",  # how it was tested may narrow it
+        # Whether the window reaches the first clause is not said.
+        "Prior allogenic stem cell transplant, or subject has received autologous stem cell "
+        "transplant within 3 months before administration of the study agent;",
         "Stroke less than 3 months before surgery",  # another moment than enrolment
         "Stroke < 6 months",  # a duration as much as a window
         "Asthma or COPD requiring hospitalization",  # which items the stay is for is unclear
@@ -217,3 +229,8 @@ def test_a_condition_requiring_hospitalization_after_it_carries_the_qualifier() 
     criterion = compile_text("History of seizures requiring hospitalization", exclusion=True)
     assert criterion is not None
     assert criterion.qualifiers == ("requiring-hospitalization",)
+
+
+def test_a_misspelt_graft_source_is_still_the_graft_source() -> None:
+    criterion = compile_text("Prior allogenic stem cell transplant", exclusion=True)
+    assert criterion is not None and criterion.qualifiers == ("allogeneic",)

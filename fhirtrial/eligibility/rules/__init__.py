@@ -279,6 +279,8 @@ class _Entry:
     """ "with" stood right before it ("diabetes with HbA1c > 8%"): it qualifies the entry before."""
     touching: bool = False
     """Nothing but a space or a hyphen stood between it and the entry before."""
+    new_clause: bool = False
+    """A subject or a verb stood between it and the entry before: a clause of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,10 +344,16 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             pending_negation = True
         position = end
         if isinstance(payload, Window):
-            for entry in reversed(sequence):
+            for index in range(len(sequence) - 1, -1, -1):
+                entry = sequence[index]
                 if entry.window_done:
                     break
                 entry.windows.append(payload)
+                if entry.new_clause and index > 0 and not sequence[index - 1].window_done:
+                    # "Prior allogeneic transplant, or subject has received autologous
+                    # transplant within 3 months": whether the window reaches the first clause
+                    # is not said.
+                    return None
             if sequence:
                 sequence[-1].window_done = True
             continue
@@ -362,6 +370,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
                 negated=pending_negation,
                 after_with=bool(sequence) and connective is None and bool(_WITH.match(gap_text)),
                 touching=bool(sequence) and gap_text.strip(" -") == "",
+                new_clause=bool(sequence) and bool(_NEW_CLAUSE.search(gap_text)),
             )
         )
         pending_negation = False
@@ -397,6 +406,10 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
 _REQUIREMENT = re.compile(r"\b(?:must|should|shall|needs?|required|ha(?:ve|s) to)\b")
 
 
+_NEW_CLAUSE = re.compile(
+    r"\b(?:patients?|subjects?|participants?|individuals?|persons?|people|those|who|whom|has|have"
+    r"|had|having|received|receiving|undergone|underwent)\b"
+)
 _SECOND_POPULATION = re.compile(
     r"(?:\band|,) (?:the |all )?(?:patients|subjects|participants|individuals|people|persons"
     r"|those|women|men|children|adults|adolescents|infants|volunteers)\b"

@@ -18,7 +18,8 @@ from fhirtrial.eligibility.rules.pregnancy_phrasing import pregnancy_phrasings
 
 _QUALIFIER_WORDS = (
     r"moderate(?: to | or |-to-|-|/)severe"
-    r"|symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
+    r"|symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive"
+    r"|allogen(?:e)?ic"
     r"|autologous|poorly controlled|inadequately controlled|current|ongoing"
     r"|clinically (?:significant|relevant|important)|significant|serious|life[- ]threatening"
     r"|severe|unstable|decompensated"
@@ -500,7 +501,7 @@ _QUALIFIER_ENDINGS = tuple(
     f"{word}{separator}"
     for word in (
         *("symptomatic", "untreated", "progressing", "active", "controlled"),
-        *("progressive", "allogeneic", "autologous", "current", "ongoing"),
+        *("progressive", "allogeneic", "allogenic", "autologous", "current", "ongoing"),
         *("significant", "relevant", "important", "serious", "threatening", "severe"),
         *("unstable", "decompensated"),
     )
@@ -522,6 +523,7 @@ _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
     "progressing": "progressive",
+    "allogenic": "allogeneic",  # a common misspelling
     "poorly controlled": "uncontrolled",
     "inadequately controlled": "uncontrolled",
     "current": "active",

@@ -243,8 +243,21 @@ _ANY_GRADE = re.compile(
     r",? of any (?:severity|grade|degree)(?![\w-])|\bany (?:severity|grade"
     r"|degree) of (?=[a-z])"
 )
+# Who made or where one finds the diagnosis: "(diagnosed by a health care professional)",
+# "(recorded by anamnesis)", "coded diagnoses of". The record's diagnosis is that one. Not how it
+# was tested ("diagnosed by EEG"), which may narrow it.
+_BY_WHOM = (
+    r"(?:as )?(?:diagnosed|confirmed|documented|recorded|established|made) (?:by|via|through|in)"
+    r" (?:an? |the )?(?:physician|doctor|medical doctor|health ?care (?:professional|provider)"
+    r"|psychiatrist|neurologist|specialist|clinician|anamnesis|(?:the )?(?:patient'?s )?"
+    r"medical records?)"
+)
+_DIAGNOSED_BY = re.compile(
+    rf"\s*\({_BY_WHOM}\)|,? {_BY_WHOM}(?=\s*[.;,]?\s*$)|(?<![\w-])coded diagnos[ie]s of "
+)
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_DSM_REFERENCE, ("dsm",)),
+    (_DIAGNOSED_BY, (" by ", " via ", " through ", "record", "coded diagnos")),
     (_ANY_GRADE, ("any sever", "any grade", "any degree")),
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
