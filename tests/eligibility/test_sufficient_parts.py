@@ -144,7 +144,7 @@ REFUSED = [
         "a qualifier before the list may reach every item",
         "Unstable spinal cord compression/brain metastases.",
     ),
-    ("'that required' restricts the part", "History of HIV that required hospitalisation"),
+    ("'that required' restricts the part", "History of HIV that required surgery"),
     ("a 'with' clause restricts the part", "Pregnant women with gestational diabetes"),
     (
         "'who' clause restricts the part",

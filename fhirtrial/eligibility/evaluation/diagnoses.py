@@ -50,6 +50,7 @@ _CURRENT_QUALIFIERS = frozenset(
 _JUDGEMENTS = {
     "clinically-significant": "clinically significant",
     "severe": "severe",
+    "moderate-or-severe": "moderate or severe",
     "unstable": "unstable",
     "decompensated": "decompensated",
 }
@@ -80,6 +81,8 @@ _ANTI_INFECTIVE = "systemic-anti-infective"
 # recurrence that the problem list does not show.
 _RECENT_STAGE_DAYS = 365
 _REQUIRED_STEROIDS = "required-steroids"
+# "Hospitalized for AF": no diagnosis says whether it needed a hospital stay.
+_REQUIRING_HOSPITALIZATION = "requiring-hospitalization"
 _CONVERSE: dict[Outcome, Outcome] = {"met": "not-met", "not-met": "met"}
 
 
@@ -282,6 +285,10 @@ def _with_qualifiers(
     if "symptomatic" in qualifiers:
         return Finding(
             "unknown", f"{stated}; whether it is symptomatic is not recorded", (item.ref,)
+        )
+    if _REQUIRING_HOSPITALIZATION in qualifiers:
+        return Finding(
+            "unknown", f"{stated}; whether it required hospitalization is not recorded", (item.ref,)
         )
     if "progressive" in qualifiers:
         return Finding(

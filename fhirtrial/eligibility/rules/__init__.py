@@ -18,6 +18,7 @@ from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
+    WINDOW_LESS,
     WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
@@ -27,6 +28,7 @@ from fhirtrial.eligibility.rules.base import (
     word_number,
 )
 from fhirtrial.eligibility.rules.conditions import (
+    REQUIRING_HOSPITALIZATION,
     find_biomarkers,
     find_conditions,
     find_pregnancy,
@@ -49,6 +51,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -138,6 +141,8 @@ def read_text(
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
     if full is not None or not partial:
         return Reading(full, full)
+    if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
+        return Reading(suspected, None)
     if exclusion:
         return Reading(sufficient_parts(normalized, text, _compile_clause), None)
     return Reading(necessary_parts(normalized, text, _compile_inclusion_clause), None)
@@ -146,6 +151,32 @@ def read_text(
 def _compile_inclusion_clause(clause: str) -> Criterion | None:
     """A piece of an inclusion bullet, compiled in full (`necessary_parts`)."""
     return compile_text(clause)
+
+
+def _known_or_suspected(normalized: str, text: str) -> Criterion | None:
+    """any-of(diagnoses…, TEXT) for "known or suspected X" in an exclusion (`rules.suspicion`):
+    only when the rest reads in full as diagnoses or allergies a record states."""
+    rest = without_suspicion(normalized)
+    if rest is None:
+        return None
+    read = _compile_normalized(rest, text, exclusion=True)
+    if read is None or not _recorded_states(read) or names_any_malignancy(read):
+        return None  # "any malignancy" in a cancer study means another one: see phrasing
+    members = read.children if read.combination == "any-of" and not read.cohort else (read,)
+    return Criterion(
+        Kind.COMBINATION,
+        children=(*members, Criterion(Kind.TEXT, source_text=text)),
+        combination="any-of",
+        source_text=text,
+    )
+
+
+def _recorded_states(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination == "any-of" and all(
+            _recorded_states(child) for child in criterion.children
+        )
+    return criterion.kind in (Kind.CONDITION, Kind.ALLERGY) and not criterion.negated
 
 
 def _compile_clause(clause: str) -> Criterion | None:
@@ -253,6 +284,8 @@ class _Entry:
     """ "with" stood right before it ("diabetes with HbA1c > 8%"): it qualifies the entry before."""
     touching: bool = False
     """Nothing but a space or a hyphen stood between it and the entry before."""
+    new_clause: bool = False
+    """A subject or a verb stood between it and the entry before: a clause of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +307,11 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     items: list[tuple[int, int, str, Match | Window | str]] = [
         (m.start, m.end, m.kind, m) for m in matches
     ]
-    windows = WINDOW_WITHIN.finditer(text) if has_any(text, WINDOW_UNITS) else ()
+    windows: list[re.Match[str]] = []
+    if has_any(text, WINDOW_UNITS):
+        windows.extend(WINDOW_WITHIN.finditer(text))
+        if "<" in text:
+            windows.extend(WINDOW_LESS.finditer(text))
     for window in windows:
         if all(window.end() <= m.start or window.start() >= m.end for m in matches):
             n = word_number(window["n"])
@@ -312,10 +349,16 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             pending_negation = True
         position = end
         if isinstance(payload, Window):
-            for entry in reversed(sequence):
+            for index in range(len(sequence) - 1, -1, -1):
+                entry = sequence[index]
                 if entry.window_done:
                     break
                 entry.windows.append(payload)
+                if entry.new_clause and index > 0 and not sequence[index - 1].window_done:
+                    # "Prior allogeneic transplant, or subject has received autologous
+                    # transplant within 3 months": whether the window reaches the first clause
+                    # is not said.
+                    return None
             if sequence:
                 sequence[-1].window_done = True
             continue
@@ -332,6 +375,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
                 negated=pending_negation,
                 after_with=bool(sequence) and connective is None and bool(_WITH.match(gap_text)),
                 touching=bool(sequence) and gap_text.strip(" -") == "",
+                new_clause=bool(sequence) and bool(_NEW_CLAUSE.search(gap_text)),
             )
         )
         pending_negation = False
@@ -367,6 +411,10 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
 _REQUIREMENT = re.compile(r"\b(?:must|should|shall|needs?|required|ha(?:ve|s) to)\b")
 
 
+_NEW_CLAUSE = re.compile(
+    r"\b(?:patients?|subjects?|participants?|individuals?|persons?|people|those|who|whom|has|have"
+    r"|had|having|received|receiving|undergone|underwent)\b"
+)
 _SECOND_POPULATION = re.compile(
     r"(?:\band|,) (?:the |all )?(?:patients|subjects|participants|individuals|people|persons"
     r"|those|women|men|children|adults|adolescents|infants|volunteers)\b"
@@ -433,9 +481,25 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     # 1. Attach modifiers to the next condition, windows to their criteria.
     terms: list[_Term] = []
     pending_qualifiers: tuple[str, ...] = ()
-    for entry in sequence:
+    every: tuple[str, ...] = ()  # qualifiers of a lead-in that holds for the whole list
+    for index, entry in enumerate(sequence):
         match = entry.match
         criterion = match.criterion
+        if match.kind == "modifier" and REQUIRING_HOSPITALIZATION in criterion.qualifiers:
+            if not terms and not pending_qualifiers and not every:
+                every = criterion.qualifiers  # "hospitalization for A or B"
+                continue
+            last = index == len(sequence) - 1
+            if last and len(terms) == 1 and not every and _all_conditions(terms[0].criterion):
+                # "seizures requiring hospitalization": one condition, qualified after it
+                qualified = _add_qualifiers(terms[0].criterion, criterion.qualifiers)
+                terms[0] = replace(terms[0], criterion=qualified)
+                continue
+            return None  # "A or B requiring hospitalization": which items it covers is unclear
+        if every:
+            if not _all_conditions(criterion):
+                return None
+            criterion = _add_qualifiers(criterion, every)
         if match.kind == "modifier":
             pending_qualifiers = (*pending_qualifiers, *criterion.qualifiers)
             if entry.connective not in (None, ","):
@@ -473,6 +537,12 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     if joined is None or not unless:
         return joined
     return _combine([joined, *unless], "all-of")
+
+
+def _all_conditions(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return all(_all_conditions(child) for child in criterion.children)
+    return criterion.kind is Kind.CONDITION and not criterion.negated
 
 
 def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | None:
@@ -563,7 +633,8 @@ def _join_with_list(terms: list[_Term]) -> Criterion | None:
 # Judgements a severity scale next to the condition states ("severe heart failure (NYHA III-IV)",
 # "decompensated cirrhosis (Child-Pugh B or C)"): the scale decides, the word adds nothing.
 _GRADED_JUDGEMENTS = frozenset(
-    {"severe", "clinically-significant", "symptomatic", "decompensated", "uncontrolled"}
+    {"severe", "moderate-or-severe", "clinically-significant", "symptomatic", "decompensated"}
+    | {"uncontrolled"}
 )
 
 

@@ -92,13 +92,31 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 # A number of time units ("4 weeks", "six months"), for the patterns that read durations.
 DURATION_NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
 DURATION_UNIT = r"(?P<unit>day|week|month|year)s?"
+_LAST = r"(?:past|previous|last|prior|preceding) "
+# "During" is a window only with a word saying the period ends now ("during the past 6 months")
+# or a "prior to" after it ("during the 6 months prior to enrolment"): "during 12 months" alone
+# may be how long something lasted.
 WINDOW_WITHIN = re.compile(
-    r"(?:with)?in (?:the )?(?:past |previous |last |prior )?"
+    rf"(?:(?:with)?in (?:the )?(?:{_LAST})?|during (?:the )?(?:{_LAST}|(?=[a-z0-9]+ "
+    r"(?:day|week|month|year)s? (?:prior to|before) )))"
     + DURATION_NUMBER
     + " "
     + DURATION_UNIT
-    + r"(?: (?:prior to|before|of) (?:the )?(?:start of |beginning |first |planned |scheduled )?"
+    + r"(?: (?:prior to|before|of|preceding) (?:the )?(?:start of |beginning |first |planned "
+    r"|scheduled )?"
     r"(?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or ))?"
+)
+# "< 3 months ago", "less than 6 months before enrolment" (normalized to "<"): within that time
+# before enrolment. Only before enrolment or its like: "< 3 months before surgery" is another
+# moment, and "< 6 months" alone may be a duration.
+WINDOW_LESS = re.compile(
+    r"(?:<=|<) ?"
+    + DURATION_NUMBER
+    + " "
+    + DURATION_UNIT
+    + r"(?: ago| (?:prior to|before|preceding) (?:the )?(?:study )?(?:enrol+ment|screening"
+    r"|randomi[sz]ation|entry|inclusion|registration|baseline|(?:informed )?consent|study"
+    r"|start of (?:the )?study))(?![\w-])"
 )
 # Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
 WINDOW_UNITS = (" day", " week", " month", " year")

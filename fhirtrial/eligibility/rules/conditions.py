@@ -6,6 +6,8 @@ import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
+    WINDOW_LAST,
+    WINDOW_WITHIN,
     Match,
     Triggers,
     has_any,
@@ -15,7 +17,9 @@ from fhirtrial.eligibility.rules.base import (
 from fhirtrial.eligibility.rules.pregnancy_phrasing import pregnancy_phrasings
 
 _QUALIFIER_WORDS = (
-    r"symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive|allogeneic"
+    r"moderate(?: to | or |-to-|-|/)severe"
+    r"|symptomatic|untreated|(?:actively )?progressing|active|uncontrolled|progressive"
+    r"|allogen(?:e)?ic"
     r"|autologous|poorly controlled|inadequately controlled|current|ongoing"
     r"|clinically (?:significant|relevant|important)|significant|serious|life[- ]threatening"
     r"|severe|unstable|decompensated"
@@ -116,12 +120,15 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"(?:congestive |chronic )?(?:heart|cardiac) failure(?: \((?:chf|hf)\))?|chf",
     ),
     ("myocardial-infarction", r"(?:acute )?myocardial infarctions?(?: \(a?mi\))?|heart attacks?"),
-    ("stroke-ischemic", r"isch(?:a)?emic strokes?"),
-    ("stroke-hemorrhagic", r"ha?emorrhagic strokes?"),
-    ("stroke", r"strokes?(?: \(cva\))?|cerebrovascular accidents?(?: \(cva\))?|cva"),
+    ("stroke-ischemic", r"(?:acute )?isch(?:a)?emic strokes?"),
+    ("stroke-hemorrhagic", r"(?:acute )?ha?emorrhagic strokes?"),
+    (
+        "stroke",
+        r"(?:acute )?(?:strokes?(?: \(cva\))?|cerebrovascular accidents?(?: \(cva\))?|cva)",
+    ),
     (
         "transient-ischemic-attack",
-        r"transient isch(?:a)?emic attacks?(?: \(tias?\))?|tias?",
+        r"(?:acute )?(?:transient isch(?:a)?emic attacks?(?: \(tias?\))?|tias?)",
     ),
     ("cerebrovascular-disease", r"cerebrovascular (?:disease|disorder)s?"),
     (
@@ -133,7 +140,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("dementia", r"dementia"),
     (
         "inflammatory-bowel-disease",
-        r"inflammatory bowel diseases?(?: \(ibd\))?|ibd",
+        # IBD is chronic by definition: "chronic" adds nothing.
+        r"(?:chronic )?inflammatory bowel diseases?(?: \(ibd\))?|ibd",
     ),
     ("crohn-disease", r"crohn'?s disease|crohn disease|crohn'?s"),
     ("ulcerative-colitis", r"ulcerative colitis"),
@@ -193,10 +201,14 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("pulmonary-hypertension", r"pulmonary (?:arterial )?hypertension(?: \(pah?\))?"),
     (
         "venous-thromboembolism",
-        r"venous thromboembolism(?: \(vte\))?|venous thromboembolic (?:diseases?|events?)|vte",
+        r"(?:acute )?(?:venous thromboembolism(?: \(vte\))?"
+        r"|venous thromboembolic (?:diseases?|events?)|vte)",
     ),
-    ("deep-vein-thrombosis", r"deep ve(?:in|nous) thrombos[ie]s(?: \(dvt\))?|dvt"),
-    ("pulmonary-embolism", r"pulmonary emboli(?:sm|sms)?(?: \(pe\))?"),
+    (
+        "deep-vein-thrombosis",
+        r"(?:acute )?(?:deep ve(?:in|nous) thrombos[ie]s(?: \(dvt\))?|dvt)",
+    ),
+    ("pulmonary-embolism", r"(?:acute )?pulmonary emboli(?:sm|sms)?(?: \(pe\))?"),
     (
         "peripheral-arterial-disease",
         r"peripheral (?:vascular|arterial|artery) (?:occlusive )?diseases?(?: \((?:pvd|pad)\))?",
@@ -489,7 +501,7 @@ _QUALIFIER_ENDINGS = tuple(
     f"{word}{separator}"
     for word in (
         *("symptomatic", "untreated", "progressing", "active", "controlled"),
-        *("progressive", "allogeneic", "autologous", "current", "ongoing"),
+        *("progressive", "allogeneic", "allogenic", "autologous", "current", "ongoing"),
         *("significant", "relevant", "important", "serious", "threatening", "severe"),
         *("unstable", "decompensated"),
     )
@@ -511,6 +523,7 @@ _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
     "progressing": "progressive",
+    "allogenic": "allogeneic",  # a common misspelling
     "poorly controlled": "uncontrolled",
     "inadequately controlled": "uncontrolled",
     "current": "active",
@@ -524,6 +537,12 @@ _QUALIFIER_IDS = {
     "serious": "clinically-significant",
     "life-threatening": "clinically-significant",
     "life threatening": "clinically-significant",
+    # A grade of severity no diagnosis code states.
+    "moderate to severe": "moderate-or-severe",
+    "moderate or severe": "moderate-or-severe",
+    "moderate-to-severe": "moderate-or-severe",
+    "moderate-severe": "moderate-or-severe",
+    "moderate/severe": "moderate-or-severe",
 }
 _QUALIFIER = re.compile(_QUALIFIER_WORDS)
 _OR = re.compile(r"\bor\b")
@@ -655,6 +674,23 @@ _BREASTFEEDING = re.compile(
 )
 
 
+# "Hospitalized for AF", "hospitalization for unstable angina or MI", "seizures requiring
+# hospitalization": every condition of the list after it (or the one condition before it) needed
+# a hospital stay, which no diagnosis states (`rules._build` gives the qualifier to each; the
+# evaluator answers `unknown` when the condition is recorded).
+REQUIRING_HOSPITALIZATION = "requiring-hospitalization"
+_HOSPITALIZED_FOR = (
+    (
+        REQUIRING_HOSPITALIZATION,
+        re.compile(
+            r"(?<![\w-])hospitali[sz](?:ed|ations?) (?:for|due to|because of)(?= )"
+            r"|,? (?:that |which )?(?:requir(?:ed|es|ing)|needing|needed|leading to|resulting in)"
+            r" (?:an? )?(?:inpatient )?hospitali[sz]ations?(?![\w-])"
+        ),
+    ),
+)
+
+
 def find_conditions(text: str) -> list[Match]:
     found: list[Match] = []
     words = _TRIGGERS.found_in(text)
@@ -720,6 +756,8 @@ def find_conditions(text: str) -> list[Match]:
             found.append(Match(criterion, match.start(), match.end()))
     if "unresectable" in words or "metastatic" in words:
         found.extend(modifier_matches(_MODIFIERS, text))
+    if "hospitali" in text:
+        found.extend(modifier_matches(_HOSPITALIZED_FOR, text))
     if found and has_any(text, _TEST_WORDS):
         found = [m for m in found if not _a_test_of_latent_infection(text, m)]
     return found
@@ -746,6 +784,12 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
     """Each name of ``concept`` in the text, with the qualifiers written before it."""
     found: list[Match] = []
     for match in pattern.finditer(text):
+        if (
+            concept in _ACUTE_EVENTS
+            and match["name"].startswith("acute ")
+            and not _window_after(text, match.end())
+        ):
+            continue  # "acute stroke" alone: a current episode, which a problem list cannot tell
         start = match.start()
         before = None
         if text.endswith(_QUALIFIER_ENDINGS, 0, start):
@@ -765,6 +809,20 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
                 quals, start = before["quals"], before.start()
         found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
     return found
+
+
+# Events that are acute by nature: "acute" before one adds nothing when the bullet gives the
+# window in which it happened ("acute stroke within 6 months"). Not heart failure, pancreatitis,
+# kidney injury…, whose acute form is not every form.
+_ACUTE_EVENTS = frozenset(
+    {"stroke", "stroke-ischemic", "stroke-hemorrhagic", "transient-ischemic-attack"}
+    | {"pulmonary-embolism", "deep-vein-thrombosis", "venous-thromboembolism"}
+)
+
+
+def _window_after(text: str, end: int) -> bool:
+    """Whether a time window follows (the assembly gives a window to the items before it)."""
+    return bool(WINDOW_WITHIN.search(text, end) or WINDOW_LAST.search(text, end))
 
 
 _LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})

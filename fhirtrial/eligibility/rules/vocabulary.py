@@ -228,7 +228,37 @@ _OBESE_BMI = re.compile(
 # diagnosed as type 2 diabetes": a history or diagnosis, whoever keeps or makes it (not
 # "clinical signs / symptoms / evidence of", which are findings).
 _MEDICAL_HISTORY = re.compile(r"\b(?:medical (?=history of\b)|clinical(?:ly)? (?=diagnos[ei]))")
+# The manual a psychiatric diagnosis is made by: "(DSM-IV criteria)", "as defined in DSM V",
+# "DSM-5 diagnosis of", "meets DSM-5 criteria for". The record's diagnosis is the same one.
+_DSM = r"dsm[- ]?(?:iv(?:-tr)?|5|v)(?![\w-])"
+_DSM_REFERENCE = re.compile(
+    rf"\s*\((?:(?:according to|as defined (?:in|by)|per|by) )?(?:the )?{_DSM}(?: criteria)?\)"
+    rf"|,? (?:according to|as defined (?:in|by)|per|based on) (?:the )?{_DSM}(?: criteria)?"
+    r"(?=\s*[.;,]?\s*$)"
+    rf"|(?<![\w-]){_DSM} (?=diagnosis of )"
+    rf"|(?<![\w-])meets? (?:the )?{_DSM} criteria for (?:a )?(?:diagnosis of )?"
+)
+# "Heart failure of any severity", "any grade of neuropathy": every grade, the diagnosis itself.
+_ANY_GRADE = re.compile(
+    r",? of any (?:severity|grade|degree)(?![\w-])|\bany (?:severity|grade"
+    r"|degree) of (?=[a-z])"
+)
+# Who made or where one finds the diagnosis: "(diagnosed by a health care professional)",
+# "(recorded by anamnesis)", "coded diagnoses of". The record's diagnosis is that one. Not how it
+# was tested ("diagnosed by EEG"), which may narrow it.
+_BY_WHOM = (
+    r"(?:as )?(?:diagnosed|confirmed|documented|recorded|established|made) (?:by|via|through|in)"
+    r" (?:an? |the )?(?:physician|doctor|medical doctor|health ?care (?:professional|provider)"
+    r"|psychiatrist|neurologist|specialist|clinician|anamnesis|(?:the )?(?:patient'?s )?"
+    r"medical records?)"
+)
+_DIAGNOSED_BY = re.compile(
+    rf"\s*\({_BY_WHOM}\)|,? {_BY_WHOM}(?=\s*[.;,]?\s*$)|(?<![\w-])coded diagnos[ie]s of "
+)
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_DSM_REFERENCE, ("dsm",)),
+    (_DIAGNOSED_BY, (" by ", " via ", " through ", "record", "coded diagnos")),
+    (_ANY_GRADE, ("any sever", "any grade", "any degree")),
     (_SUBJECT_OF_PREGNANCY, ("wom", "female")),
     (
         _EITHER_SEX,
