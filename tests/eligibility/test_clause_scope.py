@@ -113,6 +113,9 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
             True,
             "any-of(medication:warfarin, medication:apixaban, medication:rivaroxaban)",
         ),
+        # "Requiring treatment" restricts the diagnosis; no record says whether it was needed.
+        ("Hypertension requiring treatment", True, None),
+        ("Active infection requiring systemic therapy", True, "condition:infection"),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

@@ -438,6 +438,8 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
     disorder or infection") that no finder read."""
     connective: str | None = None
     negation = False
+    if "requir" in gap and _REQUIRING_TREATMENT.search(gap):
+        return None  # "hypertension requiring treatment": a restriction no finder read
     tokens = _TOKEN.findall(gap)
     if "infection" in gap and any(
         t in _INFECTION_WORDS
@@ -475,6 +477,11 @@ def _two_diagnoses_as_one_name(sequence: list[_Entry]) -> bool:
 
 
 _INFECTION_WORDS = frozenset({"infection", "infections"})
+# "requiring / that required (active / medical / systemic) treatment": what no finder reads
+# ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
+_REQUIRING_TREATMENT = re.compile(
+    r"\brequir\w*\s+(?:\w+\s+){0,2}?(?:treatment|therapy|therapies|medications?|intervention)\b"
+)
 
 
 def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criterion | None:
