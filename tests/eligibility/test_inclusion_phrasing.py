@@ -1,0 +1,81 @@
+"""Inclusion bullets that name the diagnosis in words the diagnosis lead used to miss.
+
+"Controlled hypertension", "All keratoconus patients presenting to the eye clinic", "COPD
+patients, …": whatever the judgement or the setting says, the patient must have the disease.
+What a user notices: a patient without it is no longer a candidate; a patient with it stays
+"unknown" (the judgement is for the investigator). What must never happen: an age the reading
+does not place, a hedge or a second population is left out and a patient is wrongly called
+ineligible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
+from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
+from fhirtrial.eligibility.evaluation.facts import facts_for
+from fhirtrial.eligibility.rules import compile_text
+from tests.eligibility.ehr_records import AS_OF, ICD, condition, patient, record
+from tests.eligibility.signature import signature
+
+# (bullet, signature): forms written from the text before the reading was changed.
+READ = [
+    (  # a judgement no datum states: the diagnosis is necessary, the judgement residue
+        "controlled hypertension;",
+        "all-of(condition:hypertension, text)",
+    ),
+    ("Well-controlled HIV infection", "all-of(condition:hiv, text)"),
+    (  # "X patients": the patients who have X
+        "All Keratoconus patients presenting in the department of ophthalmology",
+        "all-of(condition:icd10cm:H18.6, text)",
+    ),
+    ("Asthma patients referred to the respiratory clinic", "all-of(condition:asthma, text)"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), READ, ids=[r[0] for r in READ])
+def test_the_diagnosis_is_read_as_a_necessary_part(text: str, expected: str):
+    assert signature(compile_text(text, partial=True)) == expected
+
+
+REFUSED = [
+    ("an age the lead finders do not read", "cerebral palsy patients between 12 and 72 months old"),
+    ("an age after the patients", "Asthma patients aged 6 months to 5 years"),
+    ("someone else's", "Hypertension patients' caregivers"),
+    ("two populations", "COPD patients or healthy volunteers"),
+    ("a hedge", "Controlled hypertension if on treatment"),
+    ("a hedged second diagnosis", "Keratoconus patients with suspected corneal ectasia"),
+]
+
+
+@pytest.mark.parametrize(("why", "text"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_a_part_the_reading_cannot_place_leaves_the_bullet_text_only(why: str, text: str):
+    assert compile_text(text, partial=True) is None, why
+
+
+_HYPERTENSION = condition("Essential hypertension", (ICD, "I10", "Essential hypertension"))
+_KERATOCONUS = condition("Keratoconus", (ICD, "H18.603", "Keratoconus, unspecified, bilateral"))
+
+
+def _result(text: str, *resources: dict[str, Any]) -> str:
+    criterion = compile_text(text, partial=True)
+    assert criterion is not None
+    facts = facts_for(record(patient(), *resources))
+    ctx = EvalContext(facts=facts, as_of=AS_OF, policy=DEFAULT_POLICY)
+    return evaluate_criterion(criterion, ctx).result
+
+
+def test_a_judged_diagnosis_is_needed_but_never_met_by_the_record_alone():
+    text = "controlled hypertension;"
+    assert _result(text, _HYPERTENSION) == "unknown"  # whether it is controlled is not recorded
+    assert _result(text, _KERATOCONUS) == "not-met"  # no hypertension
+    assert _result(text) == "unknown"  # nothing recorded: nothing ruled out
+
+
+def test_patients_named_after_their_disease_must_have_it():
+    text = READ[2][0]
+    assert _result(text, _KERATOCONUS) == "unknown"  # where they present is not recorded
+    assert _result(text, _HYPERTENSION) == "not-met"
