@@ -79,3 +79,37 @@ def test_patients_named_after_their_disease_must_have_it():
     text = READ[2][0]
     assert _result(text, _KERATOCONUS) == "unknown"  # where they present is not recorded
     assert _result(text, _HYPERTENSION) == "not-met"
+
+
+# The age the bullet names is taken at enrolment in all but name, or at another moment.
+AGES = [
+    ("18-44 years old at the time of recruitment", "age:18..44a"),
+    ("Age 18-65 years at the screening visit", "age:18..65a"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AGES, ids=[a[0] for a in AGES])
+def test_an_age_taken_at_recruitment_is_the_age(text: str, expected: str):
+    assert signature(compile_text(text, partial=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Age 18-65 years at diagnosis",
+        "18 years or older at the time of diagnosis",
+        "Aged 40 to 75 years at symptom onset",
+    ],
+)
+def test_an_age_at_diagnosis_is_not_the_age_now(text: str):
+    # diagnosed at 60, 67 today: a range on today's age would call the patient ineligible
+    assert compile_text(text, partial=True) is None
+
+
+def test_an_age_at_recruitment_decides_on_the_birth_date():
+    criterion = compile_text(AGES[0][0], partial=True)
+    assert criterion is not None
+    for born, expected in (("1990-01-01", "met"), ("1970-01-01", "not-met")):
+        facts = facts_for(record(patient(born=born)))
+        ctx = EvalContext(facts=facts, as_of=AS_OF, policy=DEFAULT_POLICY)
+        assert evaluate_criterion(criterion, ctx).result == expected
