@@ -18,7 +18,7 @@ from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
 from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
 from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.rules import compile_text
-from tests.eligibility.ehr_records import AS_OF, ICD, condition, patient, record
+from tests.eligibility.ehr_records import AS_OF, ICD, condition, observation, patient, record
 from tests.eligibility.signature import signature
 
 # (bullet, signature): forms written from the text before the reading was changed.
@@ -111,5 +111,52 @@ def test_an_age_at_recruitment_decides_on_the_birth_date():
     assert criterion is not None
     for born, expected in (("1990-01-01", "met"), ("1970-01-01", "not-met")):
         facts = facts_for(record(patient(born=born)))
+        ctx = EvalContext(facts=facts, as_of=AS_OF, policy=DEFAULT_POLICY)
+        assert evaluate_criterion(criterion, ctx).result == expected
+
+
+# "<kind> pregnancy": a current pregnancy is necessary, its kind left to the residue.
+PREGNANCIES = [
+    ("Singleton pregnancy", "all-of(pregnancy:pregnancy, text)"),
+    ("Has an established viable singleton pregnancy", "all-of(pregnancy:pregnancy, text)"),
+    ("Women with a twin pregnancy (mono- and di-chorionic)", "all-of(pregnancy:pregnancy, text)"),
+    ("Term Pregnancy ≥ 37SA", "all-of(pregnancy:pregnancy, text)"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PREGNANCIES, ids=[p[0] for p in PREGNANCIES])
+def test_a_kind_of_pregnancy_needs_a_pregnancy(text: str, expected: str):
+    assert signature(compile_text(text, partial=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Previous singleton pregnancy",  # past
+        "Singleton pregnancy test negative",  # a test
+        "Women at risk for pregnancy",  # a risk
+        "Singleton pregnancy with no prior caesarean",  # a negation the head cannot place
+        "Term pregnancy (37 weeks or more) or postpartum",  # one of two populations
+    ],
+)
+def test_a_pregnancy_that_may_not_be_current_stays_text(text: str):
+    assert compile_text(text, partial=True) is None
+
+
+def test_a_singleton_pregnancy_is_not_met_without_a_pregnancy():
+    pregnant = condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"))
+    negative_test = observation(
+        ("http://loinc.org", "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
+        "2026-11-25",
+        valueCodeableConcept={"text": "Negative"},
+    )
+    criterion = compile_text("Singleton pregnancy", partial=True)
+    assert criterion is not None
+    for person, resources, expected in (
+        (patient(), (pregnant,), "unknown"),  # pregnant: whether singleton is not recorded
+        (patient(), (negative_test,), "not-met"),  # a negative test: not pregnant now
+        (patient(), (), "unknown"),  # nothing recorded
+    ):
+        facts = facts_for(record(person, *resources))
         ctx = EvalContext(facts=facts, as_of=AS_OF, policy=DEFAULT_POLICY)
         assert evaluate_criterion(criterion, ctx).result == expected
