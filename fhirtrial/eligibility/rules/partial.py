@@ -607,7 +607,7 @@ _AGE_AFTER = re.compile(r"\b(?:aged?|ages|(?:years?|yrs?|months?|weeks?|days?)\s
 # Phrases that read like refusals or name a disease but say nothing of the patient's: a
 # criteria body joined by "/" ("ACR/EULAR 2010"), a diagnosis dated before enrolment
 # ("… at least 12 weeks prior to inclusion"), an association named after a disease.
-_HARMLESS_WORDS = ("/", "prior to", "before", "association", "society")
+_HARMLESS_WORDS = ("/", "prior to", "before", "association", "society", "of any ")
 _HARMLESS = re.compile(
     r"\b(?:acr|eular|esh|esc|ats|ers|jrs|ada|easd|nia|aa|ilae|ichd|gold|gina|who|isth|nyha)"
     r" ?/ ?(?:acr|eular|esh|esc|ats|ers|jrs|ada|easd|nia|aa|ilae|ichd|gold|gina|who|isth|nyha)\b"
@@ -617,6 +617,8 @@ _HARMLESS = re.compile(
     r"|first\sdose|visit\s1|(?:the\s)?date\sof\s(?:the\s)?(?:screening|baseline|inclusion)"
     r"(?:\svisit)?)\b"
     r"|\bamerican\sdiabetes\sassociation\b|\b(?:national\s)?multiple\ssclerosis\ssociety\b"
+    # "acne of any grade", "type 2 diabetes of any duration": no restriction at all
+    r"|\bof\sany\s(?:grade|severity|type|duration|a?etiology|cause|origin)\b"
 )
 # A current medication after "treated with" / "on" / "taking" / "receiving" ("Type 2 diabetes
 # treated with basal insulin …") is necessary too; one named elsewhere is not placed.
