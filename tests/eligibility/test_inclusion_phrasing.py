@@ -33,6 +33,7 @@ READ = [
         "all-of(condition:icd10cm:H18.6, text)",
     ),
     ("Asthma patients referred to the respiratory clinic", "all-of(condition:asthma, text)"),
+    ("First stroke", "all-of(condition:stroke, text)"),  # a stroke; "first" is for review
     # "of any grade" restricts nothing: the diagnosis is the whole bullet
     ("Patients with Acne of any grade.", "condition:icd10cm:L70"),
     ("Asthma of any severity for at least 1 year", "all-of(condition:asthma, text)"),
@@ -51,6 +52,7 @@ REFUSED = [
     ("two populations", "COPD patients or healthy volunteers"),
     ("a hedge", "Controlled hypertension if on treatment"),
     ("any of two populations", "Asthma of any severity or COPD"),
+    ("a relative's", "First degree relative with type 2 diabetes"),
     ("a hedged second diagnosis", "Keratoconus patients with suspected corneal ectasia"),
 ]
 

@@ -537,7 +537,9 @@ _SEVERITY = (
     r"|chronic|stable|idiopathic|relapsing|relapsing-remitting|persistent|symptomatic|confirmed"
     r"|documented|established|definite|clinically|newly|diagnosed|physician-diagnosed"
     # judgements no datum states: the diagnosis is necessary, the judgement left to the residue
-    r"|controlled|well-controlled|uncontrolled|poorly|inadequately|sub-optimally|suboptimally)\s)*"
+    r"|controlled|well-controlled|uncontrolled|poorly|inadequately|sub-optimally|suboptimally"
+    # "First stroke", "first-ever ischaemic stroke": the patient has it, the count is residue
+    r"|first-ever|first-time|first\sever|first\stime|first)\s)*"
 )
 _LEAD = re.compile(
     rf"(?:all\s)?(?:{_SUBJECT})?(?:{_AGE})?(?:{_VERB})?(?:{_DIAGNOSIS_OF}|{_MEETS_CRITERIA})?{_SEVERITY}"
