@@ -57,6 +57,8 @@ _PLUS = re.compile(
 # The age at some event is not the age at enrolment.
 _OTHER_AGE = re.compile(
     r"\bage (?:at|of) (?:onset|diagnosis|menarche|menopause|first|symptom|disease)"
+    r"|\b(?:years?|yrs?|old|of age|\d)\s*,?\s*(?:at|when|upon) (?:the )?(?:(?:time|date) of )?"
+    r"(?:(?:first|initial|primary) )?(?:diagnos|onset|symptom)"
     r"|gestation|\bbone age|\bmental age|\bcorrected age|\bdevelopmental age"
 )
 

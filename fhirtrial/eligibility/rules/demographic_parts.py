@@ -187,12 +187,17 @@ def _head(sentence: str) -> tuple[list[Criterion], str] | None:
     position = 0
     for match in matches:
         gap = sentence[position : match.start]
-        if not _is_lead(gap, first=not criteria):
+        criterion = match.criterion
+        described = not criteria and _described_pregnancy(criterion, sentence, match, gap)
+        if not described and not _is_lead(gap, first=not criteria):
             break
         if _NEGATION.search(gap):
             return None
-        criterion = match.criterion
-        if criterion.kind in _STATES and not _is_a_state_head(criterion, sentence, match):
+        if (
+            criterion.kind in _STATES
+            and not described
+            and not _is_a_state_head(criterion, sentence, match)
+        ):
             return None
         if criterion.kind is Kind.COMBINATION and criterion.combination == "all-of":
             criteria.extend(criterion.children)  # "aged >= 19 years and <= 50 years"
@@ -226,6 +231,34 @@ _STATE_REFUSAL = re.compile(
     r"|termination|terminat\w*|loss|abortion|miscarriage|outcomes?|no|not|non|without|never"
     r"|negative|deliver\w*|partum|labou?r)\b"
 )
+
+
+# "Singleton pregnancy", "With a viable intrauterine pregnancy": a current pregnancy is necessary,
+# what kind it is left to the residue. Each word says what a pregnancy is, none that it is
+# past, planned, tested or someone else's.
+_PREGNANCY_KIND_WORDS = frozenset(
+    {
+        *("singleton", "singelton", "monofetal", "mono-fetal", "twin", "live", "viable", "term"),
+        *("uncomplicated", "nulliparous", "intrauterine", "established", "ongoing", "current"),
+        *("normal", "healthy"),
+    }
+)
+_PREGNANCY_LEAD_WORDS = frozenset({"a", "an", "has", "have", "having", "women", "woman"})
+
+
+def _described_pregnancy(criterion: Criterion, sentence: str, match: Match, gap: str) -> bool:
+    """A head "<kind> pregnancy" with only lead words and kinds of pregnancy before it."""
+    if criterion.kind is not Kind.PREGNANCY or criterion.negated:
+        return False
+    if not sentence.startswith("pregnancy", match.start):
+        return False
+    words = _TOKEN.findall(gap)
+    allowed = _LEAD_WORDS | _PREGNANCY_LEAD_WORDS | _PREGNANCY_KIND_WORDS
+    return (
+        any(word in _PREGNANCY_KIND_WORDS for word in words)
+        and all(word in allowed for word in words)
+        and not _STATE_REFUSAL.search(sentence[match.end :])
+    )
 
 
 def _is_a_state_head(criterion: Criterion, sentence: str, match: Match) -> bool:

@@ -33,8 +33,9 @@ _AGE_END = (
 # screening", "at the start of the study", "upon admission").
 _AGE_MOMENT = re.compile(
     _AGE_END + r",? (?:at|upon|on|as of) (?:the )?(?:(?:time|date|day) of |start of (?:the )?)?"
-    r"(?:index(?: date)?|enrol+ment|screening|inclusion|consent|informed consent|registration"
-    r"|randomi[sz]ation|admission|hospitali[sz]ation|baseline|study entry|entry"
+    r"(?:index(?: date)?|enrol+ment|recruitment|(?:screening|baseline)(?: visit)?|inclusion|consent"
+    r"|informed consent|registration|randomi[sz]ation|admission|hospitali[sz]ation|study entry"
+    r"|entry"
     r"|(?:the )?(?:study )?(?:treatment|therapy|intervention)"
     r"|(?:the )?study(?: start| entry| enrol+ment)?|signing (?:the )?(?:informed )?consent)\b"
 )
