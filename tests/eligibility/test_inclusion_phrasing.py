@@ -51,7 +51,6 @@ REFUSED = [
     ("someone else's", "Hypertension patients' caregivers"),
     ("two populations", "COPD patients or healthy volunteers"),
     ("a hedge", "Controlled hypertension if on treatment"),
-    ("any of two populations", "Asthma of any severity or COPD"),
     ("a relative's", "First degree relative with type 2 diabetes"),
     ("a hedged second diagnosis", "Keratoconus patients with suspected corneal ectasia"),
 ]
