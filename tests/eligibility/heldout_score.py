@@ -178,12 +178,18 @@ def _in_base_unit(value: float, unit: str) -> tuple[float, str]:
 
 @cache
 def _aliases() -> dict[str, str]:
+    return aliases_of(json.loads((HELDOUT / "concepts.json").read_text(encoding="utf-8")))
+
+
+def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
     """Label concept ids (heldout/concepts.json) that share a code with a terminology concept:
     the most specific concept that code maps to. A hand-made concept comes before the ICD-10-CM
     title concepts (`icd10cm:G35`), which the compiler uses only where none reads the words;
     among those, the deepest code is the most specific. A label concept that is a title's
-    diagnosis (`_title_named`) is that title unless a hand-made concept names the same one."""
-    labelled = json.loads((HELDOUT / "concepts.json").read_text(encoding="utf-8"))
+    diagnosis (`_title_named`) is that title unless a hand-made concept names the same one.
+    A label concept whose id is a hand-made terminology concept, coded only by a category that
+    maps to titles alone (a broader code than the concept's own), is that concept: the label
+    named it, its code is coarser than its words."""
     vocabulary = terminology.terminology()
     out = {}
     for concept_id, concept in labelled.items():
@@ -201,6 +207,8 @@ def _aliases() -> dict[str, str]:
                 )
             if titles and found - titles:
                 found = found - titles
+            elif titles and named is None and _hand_made(concept_id):
+                found = frozenset({concept_id})
             elif titles:
                 found = frozenset({max(titles, key=len)})
             specific = [
@@ -209,6 +217,16 @@ def _aliases() -> dict[str, str]:
             if len(specific) == 1:
                 out[concept_id] = specific[0]
     return out
+
+
+def _hand_made(concept_id: str) -> bool:
+    if concept_id.startswith(terminology.ICD_TITLE_PREFIX):
+        return False
+    try:
+        terminology.terminology().concept(concept_id)
+    except KeyError:
+        return False
+    return True
 
 
 def _title_named(concept: dict | terminology.Concept) -> str | None:
@@ -243,10 +261,23 @@ def canonical_form(form: Form) -> Form:
         else:
             children.append(child)
     unique = sorted(set(children), key=repr)
+    if form.op == "any-of":
+        unique = [c for c in unique if not any(_includes(o, c) for o in unique)]
     if len(unique) == 1 and form.op in ("all-of", "any-of"):
         only = unique[0]
         return replace(only, negated=only.negated != form.negated)
     return replace(form, children=tuple(unique))
+
+
+def _includes(broader: Form, narrower: Form) -> bool:
+    """Two positive leaves alike but for the concept, the broader's concept an ancestor of the
+    narrower's in the terminology: in an any-of the narrower adds nothing (any-of(A, B) is A
+    when every B is an A)."""
+    if broader.op != "leaf" or narrower.op != "leaf" or broader.negated or narrower.negated:
+        return False
+    if replace(broader, concept=narrower.concept) != narrower or not broader.concept:
+        return False
+    return broader.concept in terminology.terminology().ancestors(narrower.concept)
 
 
 def same(a: Form, b: Form) -> bool:

@@ -1,0 +1,54 @@
+"""The held-out scorer's reading of the notation, on synthetic forms (no held-out text)."""
+
+from tests.eligibility.heldout_score import aliases_of, parse, same
+
+_ICD = "http://hl7.org/fhir/sid/icd-10-cm"
+
+
+def test_any_of_a_concept_and_one_it_includes_is_the_broader_concept():
+    # obstructive-sleep-apnea is a sleep-apnea in the terminology.
+    assert same(
+        parse("any-of(condition:sleep-apnea, condition:obstructive-sleep-apnea, text)"),
+        parse("any-of(condition:sleep-apnea, text)"),
+    )
+    assert same(
+        parse("any-of(condition:obstructive-sleep-apnea, condition:sleep-apnea)"),
+        parse("condition:sleep-apnea"),
+    )
+
+
+def test_inclusion_is_not_absorbed_where_it_would_change_the_meaning():
+    # The narrower concept alone is not the broader one.
+    assert not same(parse("condition:obstructive-sleep-apnea"), parse("condition:sleep-apnea"))
+    # all-of keeps both; negated members and members with other details are not absorbed.
+    assert not same(
+        parse("all-of(condition:sleep-apnea, condition:obstructive-sleep-apnea)"),
+        parse("condition:sleep-apnea"),
+    )
+    assert not same(
+        parse("any-of(NOT condition:sleep-apnea, NOT condition:obstructive-sleep-apnea)"),
+        parse("NOT condition:sleep-apnea"),
+    )
+    assert not same(
+        parse(
+            "any-of(condition:sleep-apnea:w-365,0,enrollment, condition:obstructive-sleep-apnea)"
+        ),
+        parse("condition:sleep-apnea:w-365,0,enrollment"),
+    )
+
+
+def test_a_label_concept_named_as_a_terminology_concept_but_coded_by_its_category_keeps_its_id():
+    labelled = {
+        "sleep-apnea": {
+            "display": "Sleep apnoea",
+            "codings": [{"system": _ICD, "code": "G47", "display": "Sleep disorders"}],
+        },
+        "made-up-sleep-trouble": {
+            "display": "Some sleep trouble",
+            "codings": [{"system": _ICD, "code": "G47", "display": "Sleep disorders"}],
+        },
+    }
+    aliases = aliases_of(labelled)
+    assert aliases["sleep-apnea"] == "sleep-apnea"
+    # A label concept of its own with the same code still reads as the category title.
+    assert aliases["made-up-sleep-trouble"] == "icd10cm:G47"
