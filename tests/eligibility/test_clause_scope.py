@@ -116,6 +116,14 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         # "Requiring treatment" restricts the diagnosis; no record says whether it was needed.
         ("Hypertension requiring treatment", True, None),
         ("Active infection requiring systemic therapy", True, "condition:infection"),
+        # A negation before a list denies each item, never only "not all of them together";
+        # before one thing said in part ("uterine surgery") it denies that thing.
+        (
+            "Negative for HIV, hepatitis B and C",
+            False,
+            "all-of(NOT condition:hiv, all-of(NOT condition:hbv, NOT condition:hcv))",
+        ),
+        ("No history of uterine surgery", False, "NOT all-of(procedure:surgery, text)"),
         # A past pregnancy is not the current state the pregnancy concept means.
         ("History of pregnancy", True, None),
         ("Prior pregnancy", True, None),

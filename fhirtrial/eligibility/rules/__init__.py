@@ -518,7 +518,7 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
         for window in entry.windows:
             criterion = _with_window(criterion, window)
         if entry.negated:
-            criterion = evolve(criterion, negated=not criterion.negated)
+            criterion = _negated_entry(criterion)
         connective = entry.connective if terms else None
         if connective == "," and _grades(criterion, terms[-1].criterion):
             connective = None  # "heart failure, defined as NYHA class IV": one criterion
@@ -550,6 +550,24 @@ def _all_conditions(criterion: Criterion) -> bool:
     if criterion.kind is Kind.COMBINATION:
         return all(_all_conditions(child) for child in criterion.children)
     return criterion.kind is Kind.CONDITION and not criterion.negated
+
+
+def _negated_entry(criterion: Criterion) -> Criterion:
+    """A negation before one match that names a list ("negative for hepatitis B and C", "no
+    A or B") denies each item: all-of(NOT A, NOT B) — never NOT all-of(A, B), which a patient
+    with one of them meets."""
+    if (
+        criterion.kind is Kind.COMBINATION
+        and criterion.combination in ("all-of", "any-of")
+        and not criterion.negated
+        and criterion.cohort is None
+        and all(child.kind not in (Kind.COMBINATION, Kind.TEXT) for child in criterion.children)
+    ):
+        # all-of(surgery, TEXT) is one thing said in part ("uterine surgery"), not a list:
+        # "no uterine surgery" is NOT that, never "no surgery at all".
+        children = tuple(evolve(c, negated=not c.negated) for c in criterion.children)
+        return evolve(criterion, children=children, combination="all-of")
+    return evolve(criterion, negated=not criterion.negated)
 
 
 def _build_cohort_groups(terms: list[_Term], *, inverted: bool) -> Criterion | None:
