@@ -10,9 +10,11 @@ import itertools
 from datetime import date
 from typing import Any
 
+from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
 from fhirtrial.eligibility.evaluation.evaluator import evaluate_criterion
 from fhirtrial.eligibility.evaluation.facts import facts_for
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.record import PatientRecord, read_patient_bundle
 
@@ -184,3 +186,26 @@ def result_of(criterion: Criterion, patient_record: PatientRecord) -> str:
         facts=facts_for(patient_record), as_of=patient_record.as_of, policy=DEFAULT_POLICY
     )
     return evaluate_criterion(criterion, ctx).result
+
+
+# A pregnancy on the problem list and a recent negative urine hCG, as records write them.
+PREGNANT = condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"))
+NEGATIVE_HCG = observation(
+    (LOINC, "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
+    "2026-11-25",
+    valueCodeableConcept={"text": "Negative"},
+)
+
+
+def verdict_of_inclusion_bullet(bullet: str, person_record: PatientRecord) -> str:
+    """The verdict of a study whose only criterion is the bullet, under Inclusion Criteria."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000009", "briefTitle": "x"},
+            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000009", study_reference="ResearchStudy/x"
+    )
+    return evaluate_study(resource, person_record, as_of=person_record.as_of).verdict

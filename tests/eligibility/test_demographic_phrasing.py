@@ -9,23 +9,18 @@ expected forms were written from the clinical text before the rules.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from fhirtrial.eligibility.evaluation import evaluate_study
-from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.rules import compile_text
-from fhirtrial.patient.record import PatientRecord
 from tests.eligibility.ehr_records import (
-    ICD,
-    LOINC,
-    condition,
+    AS_OF,
+    NEGATIVE_HCG,
+    PREGNANT,
     ecog,
-    observation,
     patient,
     record,
     result_of,
+    verdict_of_inclusion_bullet,
 )
 from tests.eligibility.signature import signature
 
@@ -212,27 +207,9 @@ def test_what_is_not_a_demographic_criterion_stays_text(text: str, exclusion: bo
 
 # ---------------------------------------------------------------- evaluation
 
-AS_OF = date(2026, 12, 1)
-_PREGNANT = condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"))
-_NEGATIVE_HCG = observation(
-    (LOINC, "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
-    "2026-11-25",
-    valueCodeableConcept={"text": "Negative"},
-)
-
-
-def _verdict(bullet: str, person_record: PatientRecord) -> str:
-    """The verdict of a study whose only criterion is the bullet, under Inclusion Criteria."""
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000009", "briefTitle": "x"},
-            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"},
-        }
-    }
-    resource = build_evidence_variable(
-        study, evidence_variable_id="nct00000009", study_reference="ResearchStudy/x"
-    )
-    return evaluate_study(resource, person_record, as_of=person_record.as_of).verdict
+_PREGNANT = PREGNANT
+_NEGATIVE_HCG = NEGATIVE_HCG
+_verdict = verdict_of_inclusion_bullet
 
 
 def test_a_bare_sex_bullet_is_decided_by_the_administrative_gender() -> None:

@@ -7,24 +7,19 @@ held-out sample). The expected forms were written from the clinical text.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.evaluation import evaluate_study
-from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text, read_text
-from fhirtrial.patient.record import PatientRecord
 from tests.eligibility.ehr_records import (
-    ICD,
-    LOINC,
-    condition,
-    observation,
+    AS_OF,
+    NEGATIVE_HCG,
+    PREGNANT,
     patient,
     record,
     result_of,
+    verdict_of_inclusion_bullet,
 )
 from tests.eligibility.signature import signature
 
@@ -234,27 +229,9 @@ def test_the_bullets_joined_by_and_leave_the_patient_unknown_not_excluded() -> N
 
 # ---------------------------------------------------------------- evaluation
 
-AS_OF = date(2026, 12, 1)
-_PREGNANT = condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"))
-_NEGATIVE_HCG = observation(
-    (LOINC, "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
-    "2026-11-25",
-    valueCodeableConcept={"text": "Negative"},
-)
-
-
-def _verdict(bullet: str, person_record: PatientRecord) -> str:
-    """The verdict of a study whose only criterion is the bullet, under Inclusion Criteria."""
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000009", "briefTitle": "x"},
-            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"},
-        }
-    }
-    resource = build_evidence_variable(
-        study, evidence_variable_id="nct00000009", study_reference="ResearchStudy/x"
-    )
-    return evaluate_study(resource, person_record, as_of=person_record.as_of).verdict
+_PREGNANT = PREGNANT
+_NEGATIVE_HCG = NEGATIVE_HCG
+_verdict = verdict_of_inclusion_bullet
 
 
 def test_a_pregnant_patient_is_ineligible_by_the_exclusion_in_the_inclusion_list() -> None:
