@@ -92,6 +92,20 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
         ("Untreated metastatic melanoma", False, None),
         ("Chemo-naive patients with stage I-III breast cancer", False, None),
         ("Metastatic melanoma not previously treated with immunotherapy", False, None),
+        # NCT03866499 (was all-of(nsclc, TEXT), lacking the decidable "no prior systemic
+        # treatment"; no concept reads that yet).
+        (
+            "Locally advanced or recurrent metastatic NSCLC that has never received systemic "
+            "treatment.",
+            False,
+            None,
+        ),
+        ("Never treated metastatic melanoma", False, None),
+        (
+            "Not previously treated with anti-PD-1 therapy",
+            False,
+            "NOT prior-therapy:anti-pd-1-pd-l1",
+        ),
         # A negative tuberculosis test is a result (latent infection is seldom on a problem
         # list), not the absence of the diagnosis; an HIV test keeps its reading.
         ("Negative TB test", False, None),

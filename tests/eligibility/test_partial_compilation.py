@@ -70,12 +70,6 @@ REAL_BULLETS = [
         "all-of(biomarker:her2:positive, condition:breast-cancer, TEXT)",
     ),
     (
-        "NCT03866499",
-        "Locally advanced or recurrent metastatic NSCLC that has never received systemic "
-        "treatment.",
-        "all-of(condition:nsclc, TEXT)",  # metastatic is one alternative: not required
-    ),
-    (
         "NCT05013554",
         "Histologically or cytologically confirmed diagnosis of metastatic solid tumors",
         "all-of(condition:malignant-neoplasm[metastatic], TEXT)",
@@ -277,7 +271,7 @@ def test_the_residue_is_a_text_only_member_and_the_evidence_variable_validates()
             "identificationModule": {"nctId": "NCT00000001", "briefTitle": "t"},
             "eligibilityModule": {
                 "eligibilityCriteria": (
-                    "Inclusion Criteria:\n- " + REAL_BULLETS[7][1] + "\n"
+                    "Inclusion Criteria:\n- " + REAL_BULLETS[6][1] + "\n"
                     "Exclusion Criteria:\n- Pregnancy\n"
                 )
             },
@@ -324,7 +318,7 @@ def _result(text: str, *resources: dict[str, Any]) -> str:
 
 
 _TNBC_MBC = "Histologically confirmed ER-, PR-, HER2- metastatic breast cancer made by core biopsy"
-_HER2_NEG_MBC = REAL_BULLETS[7][1]
+_HER2_NEG_MBC = REAL_BULLETS[6][1]
 
 
 def test_wrong_cancer_is_not_met():

@@ -340,6 +340,12 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         gap = _read_gap(gap_text, after_match=bool(sequence))
         if gap is None:
             return None
+        if (
+            gap[1]
+            and _NEGATED_TREATMENT.search(gap_text)
+            and not (isinstance(payload, Match) and _is_treatment(payload.criterion))
+        ):
+            return None  # "never treated metastatic melanoma": the negation is of a treatment
         connective, negation = gap
         if negation and exclusion:
             if _REQUIREMENT.search(text) is None:
@@ -381,6 +387,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         pending_negation = False
     tail = _read_gap(text[position:], after_match=bool(sequence))
     if tail is None or (tail[1] and not exclusion):
+        return None
+    if tail[1] and _NEGATED_TREATMENT.search(text[position:]):
         return None
     if tail[1]:
         if _REQUIREMENT.search(text) is None:
@@ -477,6 +485,23 @@ def _two_diagnoses_as_one_name(sequence: list[_Entry]) -> bool:
 
 
 _INFECTION_WORDS = frozenset({"infection", "infections"})
+# A negation of a treatment no finder read ("never treated", "not previously received", "no
+# prior treatment"): it denies a therapy, not the match after it.
+_NEGATED_TREATMENT = re.compile(
+    r"\b(?:no|not|never|without)\s+(?:\w+\s+){0,2}?(?:treated|received|receiving|treatment"
+    r"|therapy|undergone)\b"
+)
+_TREATMENT_KINDS = frozenset(
+    {Kind.PRIOR_THERAPY, Kind.MEDICATION, Kind.PROCEDURE, Kind.CORTICOSTEROID_DOSE, Kind.VACCINE}
+)
+
+
+def _is_treatment(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return bool(criterion.children) and all(_is_treatment(c) for c in criterion.children)
+    return criterion.kind in _TREATMENT_KINDS
+
+
 # "requiring / that required (active / medical / systemic) treatment": what no finder reads
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
 _REQUIRING_TREATMENT = re.compile(

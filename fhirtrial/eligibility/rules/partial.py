@@ -192,7 +192,7 @@ _GLOBAL_REFUSAL = re.compile(
 _NAIVE = re.compile(
     r"\b(?:treatment|therapy|chemotherapy|chemo|drug|antiviral|systemic therapy)[- ]na[iï]ve\b"
     r"|\bna[iï]ve to\b|\b(?:previously |prior )?untreated\b(?! (?:brain|cns|central nervous"
-    r"|leptomening|spinal))|\bnot (?:been |be |yet )?(?:previously |prior |yet )?"
+    r"|leptomening|spinal))|\b(?:not|never) (?:been |be |yet )?(?:previously |prior |yet )?"
     r"(?:treated|received)\b"
 )
 _GROUP_NAMES = re.compile(r"\b(?:cooperative )?oncology group\b")
@@ -434,7 +434,9 @@ def necessary_parts(
 
     ``compile_clause`` compiles a piece of the bullet in full as an inclusion (the rules' own
     reading), or returns None."""
-    if has_any(normalized, ("naive", "naïve", "untreated", "not ")) and _NAIVE.search(normalized):
+    if has_any(normalized, ("naive", "naïve", "untreated", "not ", "never ")) and _NAIVE.search(
+        normalized
+    ):
         # "Untreated metastatic melanoma", "treatment-naive HCV": no prior therapy is a
         # necessary part too, and which therapies count is not said — all-of(disease, TEXT)
         # would lack it.
