@@ -16,6 +16,11 @@ procedure the patient needs or is to have ("requiring surgery", "candidate for s
 Implanted cardiac devices ("pacemaker", "implantable cardioverter-defibrillator"): the
 `procedure` kind too, concepts `pacemaker` and `implantable-cardioverter-defibrillator`, met by the
 implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
+
+Named operations ("prior cholecystectomy", "history of bariatric surgery", "previous MI, PCI or
+CABG"): their own concepts (`cholecystectomy`, `bariatric-surgery`, …), only where words say
+one was done (a past word in the clause, or a window after) and no word right before the name
+narrows it ("radical hysterectomy", "revision bariatric surgery" stay text).
 """
 
 from __future__ import annotations
@@ -87,6 +92,48 @@ _DEVICES = re.compile(
     r"(?:cardioverter[- ])?defibrillators?(?: \((?:a?icd)\))?|(?:a?icd) device))(?![\w-])"
 )
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
+# Specific operations a criterion names, each its own concept.
+_NAMED_OPERATIONS = {
+    "cholecystectomy": r"cholecystectom(?:y|ies)",
+    "appendectomy": r"append(?:i)?cectom(?:y|ies)|appendectom(?:y|ies)",
+    "hysterectomy": r"hysterectom(?:y|ies)",
+    "mastectomy": r"mastectom(?:y|ies)",
+    "splenectomy": r"splenectom(?:y|ies)",
+    "bariatric-surgery": (
+        r"bariatric (?:surgery|surgeries|procedures?|operations?)|gastric bypass(?: surgery)?"
+        r"|roux[- ]en[- ]y gastric bypass(?: surgery)?|sleeve gastrectomy"
+    ),
+    "cataract-surgery": r"cataract (?:surgery|surgeries|extractions?|operations?)",
+    "coronary-artery-bypass-graft": (
+        r"coronary artery bypass graft(?:ing|s)?(?: surgery)?(?: \(cabg\))?"
+        r"|coronary artery bypass(?: surgery)?|cabg(?: surgery)?"
+    ),
+    "percutaneous-coronary-intervention": (
+        r"percutaneous coronary interventions?(?: \(pci\))?|pci"
+        r"|coronary (?:artery )?(?:angioplasty|stent(?:ing|s)?)"
+    ),
+}
+_NAMED = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<{c.replace('-', '_')}>{p})" for c, p in _NAMED_OPERATIONS.items())
+    + r")(?![\w-])"
+)
+# The word right before a named operation must not narrow it ("radical hysterectomy",
+# "revision bariatric surgery", "primary PCI"): only a past word, a list word or a bracket.
+_NAMED_LEAD = re.compile(
+    r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
+    r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with))\s*$"
+)
+_NAMED_TRIGGERS = (
+    "ectom",
+    "bariatric",
+    "gastric bypass",
+    "cataract",
+    "bypass",
+    "cabg",
+    "pci",
+    "coronary",
+)
 # "≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
     rf"\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT} (?:prior to|before|of) (?:the )?"
@@ -109,17 +156,23 @@ _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 def find_procedures(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pacemaker", "defibrillator", "icd")) else []
+    named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
+    found += named
     if not has_any(text, _TRIGGERS):
         return found
+
+    def taken(match: re.Match[str]) -> bool:
+        return any(m.start < match.end() and match.start() < m.end for m in named)
+
     for match in (m for pattern in _SITED for m in pattern.finditer(text)):
-        if _not_done(text, match.start()) or not _done_before(text, match):
+        if _not_done(text, match.start()) or not _done_before(text, match) or taken(match):
             continue
         leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
         site = Criterion(Kind.TEXT, source_text=match["site"])
         criterion = Criterion(Kind.COMBINATION, children=(leaf, site), combination="all-of")
         found.append(Match(criterion, match.start(), match.end()))
     for match in _PROCEDURE.finditer(text):
-        if _not_done(text, match.start()):
+        if _not_done(text, match.start()) or taken(match):
             continue
         criterion = Criterion(Kind.PROCEDURE, concept=_concept(match))
         end = match.end()
@@ -161,6 +214,20 @@ def _not_done(text: str, start: int) -> bool:
     before = text[:start]
     clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :]
     return _NOT_DONE.search(clause) is not None
+
+
+def _named(text: str) -> list[Match]:
+    found: list[Match] = []
+    for match in _NAMED.finditer(text):
+        if (
+            _not_done(text, match.start())
+            or not _done_before(text, match)
+            or not _NAMED_LEAD.search(text, 0, match.start())
+        ):
+            continue
+        concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
+        found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
+    return found
 
 
 def _devices(text: str) -> list[Match]:
