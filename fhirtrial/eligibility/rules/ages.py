@@ -54,11 +54,15 @@ _PLUS = re.compile(
     rf"(?:{_AGE_WORD}\s*(?::\s*)?(?P<n>\d{{1,3}}) ?\+(?:\s*{_YEARS})?(?: (?:old|of age))?"
     rf"|(?<![\w.])(?P<n2>\d{{1,3}}) ?\+ ?{_YEARS}(?: (?:old|of age))?)"
 )
-# The age at some event is not the age at enrolment.
-_OTHER_AGE = re.compile(
-    r"\bage (?:at|of) (?:onset|diagnosis|menarche|menopause|first|symptom|disease)"
-    r"|\b(?:years?|yrs?|old|of age|\d)\s*,?\s*(?:at|when|upon) (?:the )?(?:(?:time|date) of )?"
-    r"(?:(?:first|initial|primary) )?(?:diagnos|onset|symptom)"
+# The age at some event is not the age at enrolment: "age at onset < 40", "18-65 years at
+# diagnosis", "diagnosed at age > 50", a gestational or bone age. A bullet that names one is
+# left to the residual check (text) by both age finders.
+OTHER_AGE = re.compile(
+    r"\bage (?:at|of) (?:the )?(?:onset|diagnosis|menarche|menopause|first|symptom|disease)"
+    r"|\b(?:years?|yrs?|old|of age|\d)\s*,?\s*\(?\s*(?:at|when|upon) (?:the )?"
+    r"(?:(?:time|date) of )?(?:(?:first|initial|primary) )?(?:diagnos|onset|symptom)"
+    r"|\b(?:diagnos\w*|onset|first (?:diagnos\w*|symptoms?))\s+"
+    r"(?:at|before|after|under|over|prior to|by)\s+(?:the\s+)?(?:age|\d)"
     r"|gestation|\bbone age|\bmental age|\bcorrected age|\bdevelopmental age"
 )
 
@@ -98,7 +102,7 @@ def find_age_ranges(text: str) -> list[Match]:
             if value <= 120:
                 criterion = Criterion(Kind.AGE, comparator=">=", value=float(value), unit="a")
                 found.append(Match(criterion, match.start(), match.end()))
-    return [] if found and _OTHER_AGE.search(text) else found
+    return [] if found and OTHER_AGE.search(text) else found
 
 
 _BARE_STARTS = ("from", "between", "patients", "subjects", "participants", "individuals")

@@ -6,6 +6,7 @@ import re
 from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.ages import OTHER_AGE
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
 
 _YEARS = r"(?:years?|yrs?|y/o|y\.o\.|yo\b)"
@@ -114,29 +115,7 @@ def find_age(text: str) -> list[Match]:
     if not has_any(text, _AGE_TRIGGERS):
         return []
     found = _find_age(text)
-    if found and has_any(text, ("diagnos", "onset")):
-        # "diagnosed at age > 50", "age at onset < 40": an age then, not the patient's age now.
-        spans = [m.span() for m in _AGE_AT_AN_EVENT.finditer(text)]
-        found = [
-            m
-            for m in found
-            if not any(a <= m.start < b for a, b in spans)
-            and not _AT_AN_EVENT_AFTER.match(text, m.end)
-        ]
-    return found
-
-
-# The age at which something happened, to the end of its clause.
-_AGE_AT_AN_EVENT = re.compile(
-    r"\b(?:diagnos\w*|onset|first (?:diagnos\w*|symptoms?))\s+"
-    r"(?:at|before|after|under|over|prior to|by)\s+(?:the\s+)?(?:age|\d)[^,;.]*"
-    r"|\bage\s+(?:at|of)\s+(?:the\s+)?(?:first\s+)?(?:diagnosis|onset)\b[^,;.]*"
-)
-# "18-65 years at diagnosis": the age named before the moment it was taken.
-_AT_AN_EVENT_AFTER = re.compile(
-    r"\s*,?\s*(?:\(\s*)?(?:at|when|upon)\s+(?:the\s+)?(?:(?:time|date)\s+of\s+)?(?:(?:first|initial"
-    r"|primary)\s+)?(?:diagnos|onset|symptom)"
-)
+    return [] if found and OTHER_AGE.search(text) else found
 
 
 def _find_age(text: str) -> list[Match]:
