@@ -1,8 +1,11 @@
 """Score the compiler on the frozen held-out sample (tests/eligibility/heldout/README.md).
 
     python -m tests.eligibility.heldout_score
+    python -m tests.eligibility.heldout_score --dev [--details]   # the development sample
 
-It prints figures only: the bullets themselves are not for reading while rules are written.
+It prints figures only: the held-out bullets are not for reading while rules are written. The
+development sample (`dev_sample/`, same notation) may be read: `--details` lists its wrong and
+missed bullets.
 
 Each labelled bullet is found, by its text, in today's outline of its study and compiled as
 `compile_outline` does. A compiled form is right when it means what the label says: both are
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -39,6 +43,8 @@ from fhirtrial.eligibility.outline import parse_outline
 from tests.eligibility.signature import signature
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
+# The development sample (dev_sample/README.md): same notation, readable by rule writers.
+DEV_SAMPLE = Path(__file__).resolve().parent / "dev_sample"
 _COMBINATION = re.compile(r"^(all-of|any-of|at-least|at-most)(\[[^\]]*\])?\((.*)\)$", re.S)
 _QUANTITY = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)(?:\.\.(-?\d+(?:\.\d+)?))?(.*)$")
 _TOLERANCE = 0.03
@@ -92,7 +98,7 @@ def _split_top(body: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def parse(text: str) -> Form:
+def parse(text: str, sample: Path = HELDOUT) -> Form:
     text = text.strip()
     negated = text.startswith("NOT ")
     if negated:
@@ -101,7 +107,7 @@ def parse(text: str) -> Form:
         return Form("text", negated)
     combination = _COMBINATION.match(text)
     if combination:
-        children = tuple(parse(part) for part in _split_top(combination[3]))
+        children = tuple(parse(part, sample) for part in _split_top(combination[3]))
         return Form(combination[1], negated, children=children)
     kind, _, rest = text.partition(":")
     fields = _joined_title_ids(rest.split(":") if rest else [])
@@ -119,7 +125,7 @@ def parse(text: str) -> Form:
                 high, _ = _in_base_unit(float(quantity[3]), quantity[4])
         else:
             details.append(field)
-    concept = _concept(concept)
+    concept = _concept(concept, sample)
     kind = _kind(_KIND_ALIASES.get(kind, kind), concept)
     leaf = Form("leaf", False, kind, concept, comparator, value, dimension, tuple(details))
     if high is not None:
@@ -177,8 +183,8 @@ def _in_base_unit(value: float, unit: str) -> tuple[float, str]:
 
 
 @cache
-def _aliases() -> dict[str, str]:
-    return aliases_of(json.loads((HELDOUT / "concepts.json").read_text(encoding="utf-8")))
+def _aliases(sample: Path) -> dict[str, str]:
+    return aliases_of(json.loads((sample / "concepts.json").read_text(encoding="utf-8")))
 
 
 def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
@@ -246,8 +252,8 @@ def _title_named(concept: dict | terminology.Concept) -> str | None:
     return terminology.ICD_TITLE_PREFIX + code if code.upper() in carried else None
 
 
-def _concept(concept: str) -> str:
-    return _aliases().get(concept, concept)
+def _concept(concept: str, sample: Path) -> str:
+    return _aliases(sample).get(concept, concept)
 
 
 def canonical_form(form: Form) -> Form:
@@ -344,6 +350,7 @@ class Scored:
     label: dict
     compiled: str | None
     found: bool
+    sample: Path = HELDOUT
 
     @property
     def decidable(self) -> bool:
@@ -355,7 +362,7 @@ class Scored:
         return (
             self.compiled is not None
             and bool(expected)
-            and same(parse(self.compiled), parse(expected))
+            and same(parse(self.compiled, self.sample), parse(expected, self.sample))
         )
 
     @property
@@ -364,8 +371,8 @@ class Scored:
         if self.compiled is None or not expected or self.right:
             return False
         return same(
-            without_negations(canonical_form(parse(self.compiled))),
-            without_negations(canonical_form(parse(expected))),
+            without_negations(canonical_form(parse(self.compiled, self.sample))),
+            without_negations(canonical_form(parse(expected, self.sample))),
         )
 
 
@@ -399,11 +406,11 @@ def with_judgement_as_text(criterion: Criterion | None) -> Criterion | None:
     )
 
 
-def score() -> list[Scored]:
-    labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
+def score(sample: Path = HELDOUT) -> list[Scored]:
+    labels = json.loads((sample / "labels.json").read_text(encoding="utf-8"))
     texts = {
         json.loads(line)["nctId"]: json.loads(line)["eligibilityCriteria"]
-        for line in (HELDOUT / "texts.ndjson").read_text(encoding="utf-8").splitlines()
+        for line in (sample / "texts.ndjson").read_text(encoding="utf-8").splitlines()
         if line
     }
     nodes = {nct: _compiled_nodes(text) for nct, text in texts.items()}
@@ -420,10 +427,11 @@ def score() -> list[Scored]:
             None,
         )
         if node is None:
-            scored.append(Scored(label, None, False))
+            scored.append(Scored(label, None, False, sample))
             continue
         used.add(id(node))
-        scored.append(Scored(label, signature(with_judgement_as_text(node.criterion)), True))
+        compiled = signature(with_judgement_as_text(node.criterion))
+        scored.append(Scored(label, compiled, True, sample))
     return scored
 
 
@@ -458,17 +466,28 @@ def figures(scored: list[Scored]) -> Figures:
     )
 
 
-def main() -> None:
-    scored = score()
+def main(argv: list[str]) -> None:
+    dev = "--dev" in argv
+    scored = score(DEV_SAMPLE if dev else HELDOUT)
     result = figures(scored)
     print(
-        f"held-out bullets {result.bullets} ({result.not_found} not found in today's outline); "
-        f"EHR-decidable {result.decidable}\n"
+        f"{'development sample' if dev else 'held-out'} bullets {result.bullets} "
+        f"({result.not_found} not found in today's outline); EHR-decidable {result.decidable}\n"
         f"coverage {result.coverage:.3f} ({result.covered}/{result.decidable}); "
         f"precision {result.precision:.3f} ({result.right}/{result.compiled}); "
         f"polarity errors {result.polarity_errors}"
     )
+    if dev and "--details" in argv:
+        # Only the development sample is read bullet by bullet (dev_sample/README.md).
+        for s in scored:
+            if s.compiled is not None and not s.right:
+                print(f"\nWRONG {s.label['nctId']} {s.label['linkId']}: {s.label['text']}")
+                print(f"  expected {s.label['expected']}\n  compiled {s.compiled}")
+        for s in scored:
+            if s.decidable and s.compiled is None:
+                print(f"\nMISSED {s.label['nctId']} {s.label['linkId']}: {s.label['text']}")
+                print(f"  expected {s.label['expected']}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
