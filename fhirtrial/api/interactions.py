@@ -25,6 +25,7 @@ from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
+from fhirtrial.resources.validation import FHIR_ID
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import WriteResult
 
@@ -101,6 +102,8 @@ async def update(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
     rid = request.path_params["rid"]
+    if not FHIR_ID.fullmatch(rid):
+        raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
     body = await read_json(request)
     _check_body_type(body, spec)
     if "id" not in body:

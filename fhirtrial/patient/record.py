@@ -424,10 +424,10 @@ def _stages(
     condition_refs: dict[int, str] = {}
     for resource, ref in conditions:
         condition_refs[id(resource)] = ref
-        for stage in resource.get("stage") or ():
+        for stage in _list(resource.get("stage")):
             if not isinstance(stage, dict):
                 continue
-            for assessment in stage.get("assessment") or ():
+            for assessment in _list(stage.get("assessment")):
                 target = assessment.get("reference") if isinstance(assessment, dict) else None
                 observation = lookup.get(target) if isinstance(target, str) else None
                 if observation is not None:
@@ -483,3 +483,8 @@ def _component_index(
 
 
 __all__ = ["PatientRecord", "PatientRecordError", "read_patient_bundle"]
+
+
+def _list(value: Any) -> list[Any]:
+    """A repeating element as a list: anything else (a malformed export) holds no items."""
+    return value if isinstance(value, list) else []

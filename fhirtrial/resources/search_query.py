@@ -42,6 +42,15 @@ class Criterion:
     values: tuple[Any, ...]
 
 
+# Limits on what a search may ask, so that no request is a 500 or an unbounded query: the
+# parameters together (a larger query document is refused by the database), a value matched as a
+# pattern (`:contains`, `:below`: the database compiles it), and `_offset` (skipped as a 64-bit
+# integer).
+MAX_PARAMETERS_LENGTH = 64 * 1024
+MAX_PATTERN_LENGTH = 256
+MAX_OFFSET = 2**53
+
+
 @dataclass(frozen=True)
 class Include:
     source_type: str
@@ -76,6 +85,11 @@ def parse_search(
     max_count: int = 1000,
 ) -> SearchQuery:
     query = SearchQuery(resource_type=spec.name, count=default_count)
+    if sum(len(name) + len(value) for name, value in params) > MAX_PARAMETERS_LENGTH:
+        raise BadRequest(
+            f"The search parameters are longer than {MAX_PARAMETERS_LENGTH:,} characters",
+            code="too-long",
+        )
     for raw_name, raw_value in params:
         name, _, modifier = raw_name.partition(":")
         if name in ("_format", "_pretty"):
@@ -119,7 +133,8 @@ def _apply_control(
     if name == "_count":
         query.count = min(_non_negative_int(name, value), max_count)
     elif name == "_offset":
-        query.offset = _non_negative_int(name, value)
+        # Past the end a page is empty; the cap keeps the number within what the database skips.
+        query.offset = min(_non_negative_int(name, value), MAX_OFFSET)
     elif name == "_total":
         if value not in ("none", "estimate", "accurate"):
             raise BadRequest("_total must be none, estimate or accurate")
@@ -188,6 +203,12 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
     values = [v.replace("\\,", ",") for v in _split_commas(raw)]
     if not values or any(v == "" for v in values):
         raise BadRequest(f"Empty value for search parameter '{param.name}'")
+    if modifier in ("contains", "below") and any(len(v) > MAX_PATTERN_LENGTH for v in values):
+        raise BadRequest(
+            f"A ':{modifier}' value of '{param.name}' is longer than "
+            f"{MAX_PATTERN_LENGTH} characters",
+            code="too-long",
+        )
     if param.name == "_id":
         return tuple(values)
     if param.type == "token":

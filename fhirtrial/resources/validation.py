@@ -1,5 +1,6 @@
 """Validation of incoming resources against the FHIR R5 models of `fhir.resources`."""
 
+import re
 from functools import cache
 from typing import Any, cast
 
@@ -10,6 +11,8 @@ from pydantic_core import ErrorDetails
 
 from fhirtrial.errors import BadRequest, Issue, Unprocessable
 
+# A resource id as FHIR defines it (R4 and R5: `[A-Za-z0-9\-\.]{1,64}`).
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _PUBLICATION_STATUS = frozenset({"draft", "active", "retired", "unknown"})
 _GENDER = frozenset({"male", "female", "other", "unknown"})
 

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from fhirtrial.resources.dates import shifted
 from fhirtrial.resources.search_query import Criterion, DateBound
 from fhirtrial.store.search_keys import (
     KEYS,
@@ -35,11 +36,11 @@ def _clause(criterion: Criterion) -> dict[str, Any]:
     param, modifier, values = criterion.param, criterion.modifier, criterion.values
     if param.name == "_id":
         return {"_id": {"$in": list(values)}}
-    if param.name == "_lastUpdated":
-        return _any([_point_clause("lu", bound) for bound in values])
-    field = param.field
+    field = "lu" if param.name == "_lastUpdated" else param.field
     if modifier == "missing":
         return {field: {"$exists": not values[0]}}
+    if param.name == "_lastUpdated":
+        return _any([_point_clause("lu", bound) for bound in values])
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
         keys = exact_search_keys(param, values)
         if modifier == "not":
@@ -81,7 +82,7 @@ def _point_clause(field: str, b: DateBound) -> dict[str, Any]:
     }
     if b.prefix == "ap":
         margin = _approximate_margin(b)
-        return {field: {"$gte": b.lo - margin, "$lt": b.hi + margin}}
+        return {field: {"$gte": shifted(b.lo, -margin), "$lt": shifted(b.hi, margin)}}
     return conditions[b.prefix]
 
 
@@ -91,7 +92,7 @@ def _range_clause(field: str, b: DateBound) -> dict[str, Any]:
         return {field: {"$not": {"$elemMatch": {"lo": {"$gte": b.lo}, "hi": {"$lte": b.hi}}}}}
     if b.prefix == "ap":
         margin = _approximate_margin(b)
-        match = {"lo": {"$lt": b.hi + margin}, "hi": {"$gt": b.lo - margin}}
+        match = {"lo": {"$lt": shifted(b.hi, margin)}, "hi": {"$gt": shifted(b.lo, -margin)}}
     else:
         match = {
             "eq": {"lo": {"$gte": b.lo}, "hi": {"$lte": b.hi}},
