@@ -58,6 +58,18 @@ _POPULATION = re.compile(
     r"(?: (?:with|without|of|who|in|from|receiving|undergoing)\b[^,;:=&]{0,50})?$",
     re.IGNORECASE,
 )
+# A line that is nothing but a population's name ("Adolescents", "For the healthy group:",
+# "Parents:"): the criteria under it are that population's. No qualifier clause: "Patients with
+# any of the following:" opens a list every participant is held to.
+_BARE_POPULATION = re.compile(
+    r"^(?:(?:for|in)\s+)?(?:the\s+)?(?P<name>(?:(?:healthy|adult|pediatric|paediatric|control)\s+)?"
+    r"(?:residents?|family members?|parents?|caregivers?|children|child|controls?|volunteers?"
+    r"|mothers?|fathers?|infants?|newborns?|neonates?|adolescents?|partners?|spouses?|donors?"
+    r"|recipients?|siblings?|probands?|relatives?|dyads?|couples?|men|women|girls|boys"
+    r"|[A-Za-z0-9-]+\s+(?:groups?|arms?|cohorts?)))\s*:?\s*$",
+    re.IGNORECASE,
+)
+_IRREGULAR_SINGULAR = {"children": "child", "men": "man", "women": "woman"}
 _POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
 _EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
 # Prose lines that open an exclusion list without the word "Exclusion".
@@ -265,6 +277,20 @@ def _population(prefix: str, rest: str) -> str | None:
     return named[:1].upper() + named[1:]
 
 
+def bare_population(text: str) -> str | None:
+    """The population a line names and nothing else ("Adolescents", "For the T2D groups:"), as
+    one key for its singular and plural ("Adolescent"); None for any other line."""
+    match = _BARE_POPULATION.match(text.strip()) if len(text) < 60 else None
+    if match is None:
+        return None
+    *head, last = match["name"].split()
+    last = _IRREGULAR_SINGULAR.get(last.lower(), last)
+    if last.lower().endswith("s") and not last.lower().endswith("ss"):
+        last = last[:-1]
+    named = " ".join([*head, last])
+    return named[:1].upper() + named[1:]
+
+
 def _looks_like_header(rest: str) -> bool:
     rest = rest.strip().lower()
     if not rest:
@@ -333,16 +359,19 @@ class _Builder:
         prefix = parent.link_id if parent else ("inc" if self.section == "inclusion" else "exc")
         separator = "." if parent else "-"
         inherited = parent.cohort if parent else self.section_cohort
+        lead_in = line.text.rstrip().endswith(":")
         node = OutlineNode(
             link_id=f"{prefix}{separator}{len(siblings) + 1}",
             text=line.text,
             section=self.section,
             exclude=parent is None and self.section == "exclusion",
-            cohort=cohort_of_text(line.text) or inherited,
+            cohort=cohort_of_text(line.text)
+            or (bare_population(line.text) if lead_in else None)
+            or inherited,
         )
         siblings.append(node)
         self.last_node = node
-        if line.text.rstrip().endswith(":"):
+        if lead_in:
             # A lead-in: what follows at the same indentation belongs to it (flat pages and
             # prose lead-ins lose the nesting the HTML list had).
             self.stack.append(_Frame(line.indent - 0.25, node, flat=True, own_indent=line.indent))
@@ -400,6 +429,10 @@ def parse_outline(text: str | None) -> Outline:
             builder.start_section(header)
             if header.after:
                 builder.add(_Line(line.indent + 1, header.after, True))
+                named = bare_population(header.after)
+                if named is not None and builder.last_node is not None and header.cohort is None:
+                    # "Inclusion Criteria: Adolescents": the criteria under it are theirs.
+                    builder.last_node.cohort = named
         elif not builder.continue_previous(line):
             builder.add(line)
     return builder.outline
