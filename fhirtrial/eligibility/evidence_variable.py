@@ -108,16 +108,22 @@ def _set_other_than(node: CompiledNode, targets: tuple[str, ...]) -> None:
     if not targets:
         return
     if node.criterion is not None:
-        node.criterion = _with_other_than(node.criterion, targets)
+        node.criterion = _with_other_than(node.criterion, targets, against=node.exclude)
     for child in node.children:
         _set_other_than(child, targets)
 
 
-def _with_other_than(criterion: Criterion, targets: tuple[str, ...]) -> Criterion:
+def _with_other_than(criterion: Criterion, targets: tuple[str, ...], *, against: bool) -> Criterion:
+    """ "Another primary malignancy" means one other than the study's own cancers; so does any
+    malignancy a cancer study holds against the patient ("Active malignancy" in its exclusions,
+    "No history of malignancy" in its inclusions): read plainly, every patient with the study's
+    own cancer would be ruled out. ``against``: the criterion counts against the patient when met
+    (an exclusion), before its own negation."""
+    against = against != criterion.negated
     if criterion.kind is Kind.COMBINATION:
-        children = tuple(_with_other_than(c, targets) for c in criterion.children)
+        children = tuple(_with_other_than(c, targets, against=against) for c in criterion.children)
         return replace(criterion, children=children)
-    if "other-primary" in criterion.qualifiers:
+    if "other-primary" in criterion.qualifiers or (against and criterion.concept == _MALIGNANCY):
         return replace(criterion, other_than=targets)
     return criterion
 

@@ -1,0 +1,65 @@
+"""A cancer study's criteria that hold "a malignancy" against the patient mean another one.
+
+"Active malignancy" or "History of malignancy within 3 years" among a melanoma study's exclusions,
+or "No history of malignancy" among its inclusions, read plainly, rule out every patient who has
+the melanoma the study is for. They mean a malignancy other than the study's own, as "another
+primary malignancy" does; a malignancy a criterion requires ("Patients with a malignancy") is
+the study's own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhirtrial.eligibility.evaluation import evaluate_study
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+from tests.eligibility.ehr_records import ICD, condition, patient, record
+
+MELANOMA = condition("Melanoma of skin", (ICD, "C43.9", "Malignant melanoma of skin, unspecified"))
+PROSTATE = condition("Prostate cancer", (ICD, "C61", "Malignant neoplasm of prostate"))
+ASTHMA = condition("Asthma", (ICD, "J45.909", "Unspecified asthma, uncomplicated"))
+
+
+def _verdict(
+    inclusion: list[str], exclusion: list[str], conditions: list[str], *resources: dict
+) -> str:
+    text = "Inclusion Criteria:\n" + "".join(f"- {b}\n" for b in inclusion)
+    text += "\nExclusion Criteria:\n" + "".join(f"- {b}\n" for b in exclusion)
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000012", "briefTitle": "x"},
+            "conditionsModule": {"conditions": conditions},
+            "eligibilityModule": {"eligibilityCriteria": text},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000012", study_reference="ResearchStudy/x"
+    )
+    person = record(patient(gender="male"), *resources)
+    return evaluate_study(resource, person, as_of=person.as_of).verdict
+
+
+AGAINST = [
+    ([], ["Active malignancy"]),
+    ([], ["History of malignancy within 3 years"]),
+    ([], ["Any malignancy"]),
+    (["No history of malignancy"], []),
+]
+
+
+@pytest.mark.parametrize(("inclusion", "exclusion"), AGAINST)
+def test_the_studys_own_cancer_does_not_rule_the_patient_out(inclusion, exclusion) -> None:
+    inclusion = ["Histologically confirmed melanoma", *inclusion]
+    assert _verdict(inclusion, exclusion, ["Melanoma"], MELANOMA) != "ineligible"
+
+
+@pytest.mark.parametrize(("inclusion", "exclusion"), AGAINST)
+def test_another_cancer_still_rules_the_patient_out(inclusion, exclusion) -> None:
+    inclusion = ["Histologically confirmed melanoma", *inclusion]
+    assert _verdict(inclusion, exclusion, ["Melanoma"], MELANOMA, PROSTATE) == "ineligible"
+
+
+def test_outside_a_cancer_study_any_malignancy_excludes() -> None:
+    assert _verdict(["Age 18 or older"], ["Active malignancy"], ["Asthma"], ASTHMA, MELANOMA) == (
+        "ineligible"
+    )
