@@ -36,6 +36,7 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     word_number,
 )
+from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
     r"(?P<major>major )?(?:surgery|surgeries|surgical (?:procedures?|interventions?)"
@@ -156,6 +157,7 @@ _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 def find_procedures(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pacemaker", "defibrillator", "icd")) else []
+    found += find_procedure_states(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
     if not has_any(text, _TRIGGERS):

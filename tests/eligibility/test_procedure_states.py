@@ -1,0 +1,200 @@
+"""Procedures a patient lives with (current dialysis, a tracheostomy, a cochlear implant, a
+prosthetic heart valve, a replaced hip / knee / shoulder, an oophorectomy): their own `procedure`
+concepts, met by a Procedure or an ICD-10-CM status / presence / acquired-absence code.
+
+Expected forms and results were written from the clinical text before running the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.rules import compile_text
+from tests.eligibility.ehr_records import (
+    ICD,
+    condition,
+    patient,
+    procedure,
+    record,
+    result_of,
+    verdict_of_inclusion_bullet,
+)
+from tests.eligibility.signature import signature
+
+STATES = (
+    "dialysis",
+    "hemodialysis",
+    "peritoneal-dialysis",
+    "tracheostomy",
+    "cochlear-implant",
+    "heart-valve-replacement",
+    "hip-replacement",
+    "knee-replacement",
+    "shoulder-replacement",
+    "oophorectomy",
+    "bilateral-oophorectomy",
+)
+DIALYSIS_STATUS = condition("ESRD on dialysis", (ICD, "Z99.2", "Dependence on renal dialysis"))
+OTHER_SURGERY = procedure("Appendectomy", "2012-02-02")
+
+
+def _form(text: str, *, exclusion: bool = True) -> str | None:
+    return signature(compile_text(text, exclusion=exclusion, partial=True))
+
+
+def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> str:
+    criterion = compile_text(text, exclusion=exclusion)
+    assert criterion is not None, text
+    return result_of(criterion, record(patient(), *resources))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Development bullets.
+        ("Dialysis", "procedure:dialysis"),
+        ("Receiving acute or chronic dialysis", "procedure:dialysis"),
+        ("The patient is on dialysis.", "procedure:dialysis"),
+        ("Undergoing kidney dialysis", "procedure:dialysis"),
+        ("Dialysis patient", "procedure:dialysis"),
+        ("patient under chronic dialysis", "procedure:dialysis"),
+        ("On hemodialysis.", "procedure:hemodialysis"),
+        ("Tracheostomy", "procedure:tracheostomy"),
+        ("Tracheostomy tube", "procedure:tracheostomy"),
+        ("Participants with tracheostomy", "procedure:tracheostomy"),
+        ("Tracheostomy status", "procedure:tracheostomy"),
+        ("Cochlear implant", "procedure:cochlear-implant"),
+        ("Presence of valvular prosthesis", "procedure:heart-valve-replacement"),
+        (
+            "Presence of knee prosthesis, hip replacement",
+            "any-of(procedure:knee-replacement, procedure:hip-replacement)",
+        ),
+        # Forms of the same shape.
+        ("Patients on peritoneal dialysis", "procedure:peritoneal-dialysis"),
+        ("Dialysis-dependent patients", "procedure:dialysis"),
+        ("Prosthetic heart valve", "procedure:heart-valve-replacement"),
+        ("History of shoulder arthroplasty", "procedure:shoulder-replacement"),
+        ("Prior bilateral salpingo-oophorectomy", "procedure:bilateral-oophorectomy"),
+        ("History of oophorectomy", "procedure:oophorectomy"),
+        (
+            "Hip replacement within the last 6 months",
+            "procedure:hip-replacement:w-180,0,enrollment",
+        ),
+    ],
+)
+def test_states_compile_to_their_concept(text: str, expected: str) -> None:
+    assert _form(text) == expected
+
+
+def test_an_inclusion_without_dialysis_is_its_negation() -> None:
+    assert _form("Not requiring dialysis treatment", exclusion=False) == "NOT procedure:dialysis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Past dialysis is not the state; future or needed dialysis is not decidable.
+        "Patients who required dialysis.",
+        "History of dialysis",
+        "Patients expected to start dialysis within 6 months",
+        "Non-dialysis patients",
+        # An eye finding, not renal dialysis.
+        "Complications during surgery, including zonular dialysis",
+        # The study's own operation, or one to come.
+        "Patients who should undergo tracheostomy",
+        "Undergoing primary unilateral elective total knee arthroplasty with spinal anesthesia",
+        "Surgical plan for total hip replacement",
+        "Knee replacement",
+        # A word narrows the name: the codes do not tell the narrower one apart.
+        "mechanical prosthetic heart valve",
+        "Bilateral total shoulder arthroplasty",
+        "revision arthroplasty",
+    ],
+)
+def test_states_not_held_now_or_narrowed_do_not_compile(text: str) -> None:
+    form = _form(text) or ""
+    assert not any(f"procedure:{c}" in form for c in STATES), form
+
+
+def test_every_state_concept_is_in_the_terminology() -> None:
+    concepts = terminology.terminology().concepts
+    for concept in STATES:
+        assert concept in concepts, concept
+
+
+def test_dialysis_is_current_dialysis() -> None:
+    text = "Dialysis"
+    assert _result(text, DIALYSIS_STATUS) == "met"
+    assert _result(text, procedure("Hemodialysis session", "2026-11-27")) == "met"
+    # Dialysis that ended (a resolved status, sessions years ago) may have stopped: not known.
+    resolved = condition(
+        "Dependence on renal dialysis",
+        (ICD, "Z99.2", "Dependence on renal dialysis"),
+        status="resolved",
+        abated="2023-05-01",
+    )
+    assert _result(text, resolved) == "unknown"
+    assert _result(text, procedure("Hemodialysis", "2019-03-03")) == "unknown"
+    assert _result(text, OTHER_SURGERY) == "not-met"
+    assert _result(text) == "unknown"
+    # A fistula made for dialysis is not dialysis.
+    fistula = procedure("Creation of arteriovenous fistula for hemodialysis", "2026-11-20")
+    assert _result(text, fistula) == "not-met"
+
+
+def test_hemodialysis_is_not_met_by_peritoneal_dialysis() -> None:
+    text = "On hemodialysis."
+    assert _result(text, procedure("Hemodialysis", "2026-11-28")) == "met"
+    assert _result(text, procedure("Peritoneal dialysis exchange", "2026-11-28")) == "not-met"
+    # Z99.2 does not say which dialysis.
+    assert _result(text, DIALYSIS_STATUS) == "unknown"
+    assert _result("Dialysis patient", procedure("CAPD exchange", "2026-11-28")) == "met"
+
+
+def test_an_inclusion_not_requiring_dialysis_against_records() -> None:
+    text = "Not requiring dialysis treatment"
+    assert verdict_of_inclusion_bullet(text, record(patient(), DIALYSIS_STATUS)) == "ineligible"
+    assert verdict_of_inclusion_bullet(text, record(patient(), OTHER_SURGERY)) == "eligible"
+    assert verdict_of_inclusion_bullet(text, record(patient())) not in ("eligible", "ineligible")
+
+
+def test_tracheostomy_by_status_or_a_recent_procedure() -> None:
+    text = "Tracheostomy"
+    status = condition("Tracheostomy status", (ICD, "Z93.0", "Tracheostomy status"))
+    assert _result(text, status) == "met"
+    assert _result(text, procedure("Percutaneous tracheostomy", "2026-11-15")) == "met"
+    # Years ago it may have been closed.
+    assert _result(text, procedure("Tracheostomy", "2015-06-01")) == "unknown"
+    assert _result(text, procedure("Tracheostomy decannulation", "2026-11-15")) == "not-met"
+
+
+def test_implants_and_replaced_joints_by_presence_codes_and_procedures() -> None:
+    implant = "Cochlear implant"
+    cochlear = (ICD, "Z96.21", "Cochlear implant status")
+    assert _result(implant, condition("Cochlear implant status", cochlear)) == "met"
+    assert _result(implant, procedure("Cochlear implantation, left ear", "2010-01-01")) == "met"
+    assert _result(implant, OTHER_SURGERY) == "not-met"
+    valve = "Presence of valvular prosthesis"
+    prosthetic = (ICD, "Z95.2", "Presence of prosthetic heart valve")
+    assert _result(valve, condition("Prosthetic heart valve", prosthetic)) == "met"
+    assert _result(valve, procedure("Mitral valve replacement", "2018-03-03")) == "met"
+    joints = "Presence of knee prosthesis, hip replacement"
+    hip = (ICD, "Z96.641", "Presence of right artificial hip joint")
+    assert _result(joints, condition("Right hip prosthesis", hip)) == "met"
+    assert _result(joints, procedure("Total knee arthroplasty, left", "2020-02-02")) == "met"
+    shoulder = (ICD, "Z96.611", "Presence of right artificial shoulder joint")
+    assert _result(joints, condition("Shoulder prosthesis", shoulder)) == "unknown"
+    assert _result(joints, OTHER_SURGERY) == "not-met"
+
+
+def test_bilateral_oophorectomy_is_not_met_by_a_unilateral_one() -> None:
+    text = "Prior bilateral salpingo-oophorectomy"
+    bilateral = (ICD, "Z90.722", "Acquired absence of ovaries, bilateral")
+    unilateral = (ICD, "Z90.721", "Acquired absence of ovaries, unilateral")
+    assert _result(text, condition("Absent ovaries", bilateral)) == "met"
+    assert _result(text, condition("Absent ovary", unilateral)) == "unknown"
+    assert _result(text, procedure("TAH-BSO", "2011-01-01")) == "met"
+    assert _result("History of oophorectomy", condition("Absent ovary", unilateral)) == "met"
