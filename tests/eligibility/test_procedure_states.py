@@ -36,6 +36,12 @@ STATES = (
     "shoulder-replacement",
     "oophorectomy",
     "bilateral-oophorectomy",
+    "ostomy",
+    "colostomy",
+    "ileostomy",
+    "amputation",
+    "lower-limb-amputation",
+    "upper-limb-amputation",
 )
 DIALYSIS_STATUS = condition("ESRD on dialysis", (ICD, "Z99.2", "Dependence on renal dialysis"))
 OTHER_SURGERY = procedure("Appendectomy", "2012-02-02")
@@ -72,7 +78,23 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             "Presence of knee prosthesis, hip replacement",
             "any-of(procedure:knee-replacement, procedure:hip-replacement)",
         ),
+        ("Have a stoma or ostomy", "procedure:ostomy"),
+        ("amputated lower extremities", "procedure:lower-limb-amputation"),
+        ("patients with lower or upper extremity amputations at any level", "procedure:amputation"),
+        (
+            "pacemaker or implantable cardioverter defibrillator in situ",
+            "any-of(procedure:pacemaker, procedure:implantable-cardioverter-defibrillator)",
+        ),
+        ("implanted with a cardiac pacemaker", "procedure:pacemaker"),
+        ("implantable cardiac defibrillator", "procedure:implantable-cardioverter-defibrillator"),
+        (
+            "Prior Radiotherapy to the central nervous system",
+            "all-of(procedure:radiotherapy, text)",
+        ),
+        ("prior radiotherapy to the same region", "all-of(procedure:radiotherapy, text)"),
         # Forms of the same shape.
+        ("Patients with a colostomy", "procedure:colostomy"),
+        ("History of upper limb amputation", "procedure:upper-limb-amputation"),
         ("Patients on peritoneal dialysis", "procedure:peritoneal-dialysis"),
         ("Dialysis-dependent patients", "procedure:dialysis"),
         ("Prosthetic heart valve", "procedure:heart-valve-replacement"),
@@ -112,6 +134,11 @@ def test_an_inclusion_without_dialysis_is_its_negation() -> None:
         "mechanical prosthetic heart valve",
         "Bilateral total shoulder arthroplasty",
         "revision arthroplasty",
+        "Previous surgery at the colostomy site",
+        "If a loop ileostomy is performed in addition to the right colectomy",
+        "transmetatarsal amputation",
+        "Patients requiring amputation of one or more toes",
+        "Patients at risk of amputation",
     ],
 )
 def test_states_not_held_now_or_narrowed_do_not_compile(text: str) -> None:
@@ -198,3 +225,27 @@ def test_bilateral_oophorectomy_is_not_met_by_a_unilateral_one() -> None:
     assert _result(text, condition("Absent ovary", unilateral)) == "unknown"
     assert _result(text, procedure("TAH-BSO", "2011-01-01")) == "met"
     assert _result("History of oophorectomy", condition("Absent ovary", unilateral)) == "met"
+
+
+def test_a_stoma_is_a_current_artificial_opening() -> None:
+    text = "Have a stoma or ostomy"
+    ileostomy = condition("Ileostomy status", (ICD, "Z93.2", "Ileostomy status"))
+    assert _result(text, ileostomy) == "met"
+    closed = condition(
+        "Ileostomy status", (ICD, "Z93.2", "x"), status="resolved", abated="2024-1-1"
+    )
+    assert _result(text, closed) == "unknown"
+    assert _result(text, procedure("Ileostomy reversal", "2026-11-20")) == "not-met"
+    assert _result("Patients with a colostomy", ileostomy) == "unknown"
+
+
+def test_amputation_by_acquired_absence_of_limb() -> None:
+    lower = "amputated lower extremities"
+    below_knee = (ICD, "Z89.511", "Acquired absence of right leg below knee")
+    finger = (ICD, "Z89.021", "Acquired absence of right finger(s)")
+    assert _result(lower, condition("Below-knee amputee", below_knee)) == "met"
+    assert _result(lower, procedure("Below-knee amputation, left", "2017-07-07")) == "met"
+    assert _result(lower, condition("Finger amputation", finger)) == "unknown"
+    assert _result(lower, OTHER_SURGERY) == "not-met"
+    either = "patients with lower or upper extremity amputations at any level"
+    assert _result(either, condition("Finger amputation", finger)) == "met"

@@ -10,10 +10,10 @@ operation (a resection of an organ, an opened body cavity, a joint replacement, 
 `major-surgery` patterns) meets it; any other surgical procedure in the window answers
 `unknown`; none among the recorded procedures, `not-met`.
 
-Dialysis and a tracheostomy are states that end ("on dialysis", "tracheostomy"): without a
-window, only a current status diagnosis (Z99.2, Z93.0, not resolved), a procedure in progress or
-one in the last month meets them; an older one answers `unknown` (it may have stopped, been
-closed), never `not-met`.
+Dialysis, a tracheostomy and a stoma are states that end ("on dialysis", "tracheostomy", "have a
+stoma"): without a window, only a current status diagnosis (Z99.2, Z93-, not resolved), a
+procedure in progress or one in the last month meets them; an older one answers `unknown` (it
+may have stopped, been closed), never `not-met`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ from fhirtrial.eligibility.model import Criterion
 _DONE = (None, "completed", "in-progress")
 _MAJOR = "major-surgery"
 _SURGERY = "surgery"
-_STATES = frozenset({"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy"})
+_STATES = frozenset(
+    {"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy", "ostomy", "colostomy"}
+    | {"ileostomy"}
+)
 # A dialysis session or a tracheostomy this recent stands for the state now.
 _RECENT = timedelta(days=31)
 

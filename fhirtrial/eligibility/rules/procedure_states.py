@@ -1,17 +1,17 @@
 """Procedures a patient lives with: current dialysis ("on hemodialysis", "dialysis patients"), a
-tracheostomy, a cochlear implant, a prosthetic heart valve, a replaced hip, knee or shoulder, an
-oophorectomy: `procedure` concepts (terminology/procedures.json) a record shows by a Procedure
-or by an ICD-10-CM status / presence / acquired-absence code (Z99.2, Z93.0, Z96.21, Z95.2-Z95.4,
-Z96.6-, Z90.72-).
+tracheostomy or another stoma, a cochlear implant, a prosthetic heart valve, a replaced hip, knee
+or shoulder, an oophorectomy, a limb amputation: `procedure` concepts
+(terminology/procedures.json) a record shows by a Procedure or by an ICD-10-CM status / presence /
+acquired-absence code (Z99.2, Z93-, Z96.21, Z95.2-Z95.4, Z96.6-, Z90.72-, Z89-).
 
-Dialysis, a tracheostomy, an implant and a prosthetic valve are states: the noun alone says the
-patient has one ("Tracheostomy", "Cochlear implant users"). A replaced joint or a removed ovary
-is an operation, as often the study's own as one done: only where words say it was done or is
-there ("history of", "presence of", "with", a window after). A word right before the name that
-narrows it ("mechanical prosthetic heart valve", "total knee arthroplasty", "revision hip
-replacement") leaves it to a reader: the record's codes do not tell the narrower one apart.
-Dialysis in the past ("required dialysis", "history of dialysis") is not the current state the
-concept means, and stays text.
+Dialysis, a stoma, an implant and a prosthetic valve are states: the noun alone says the patient
+has one ("Tracheostomy", "Cochlear implant users"). A replaced joint, a removed ovary or an
+amputation is an operation, as often the study's own as one done: only where words say it was
+done or is there ("history of", "presence of", "with", "amputated", a window after). A word right
+before the name that narrows it ("mechanical prosthetic heart valve", "total knee arthroplasty",
+"transmetatarsal amputation", "loop ileostomy") leaves it to a reader: the record's codes do not
+tell the narrower one apart. Dialysis in the past ("required dialysis", "history of dialysis") is
+not the current state the concept means, and stays text; "requiring" anything else is a need.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ _STATES = {
         r"(?:prosthetic|artificial) (?:heart |cardiac )?valves?|valvular prosthes[ie]s"
         r"|(?:heart |cardiac )?valve prosthes[ie]s|(?:heart |cardiac )?valve replacements?"
     ),
+    "colostomy": r"colostom(?:y|ies)",
+    "ileostomy": r"ileostom(?:y|ies)",
+    "ostomy": r"stomas?|ostom(?:y|ies)",
 }
 # An operation: only where words say it was done (`_DONE`).
 _OPERATIONS = {
@@ -49,6 +52,17 @@ _OPERATIONS = {
         r"bilateral (?:salpingo-?)?oophorectom(?:y|ies)|bilateral ovariectom(?:y|ies)"
     ),
     "oophorectomy": r"oophorectom(?:y|ies)|ovariectom(?:y|ies)",
+    "lower-limb-amputation": (
+        r"lower (?:limb|extremity) amputations?|amputated lower (?:limbs?|extremit(?:y|ies))"
+        r"|amputations? of (?:the |a )?lower (?:limbs?|extremit(?:y|ies))"
+    ),
+    "upper-limb-amputation": (
+        r"upper (?:limb|extremity) amputations?|amputated upper (?:limbs?|extremit(?:y|ies))"
+        r"|amputations? of (?:the |an? )?upper (?:limbs?|extremit(?:y|ies))"
+    ),
+    "amputation": (
+        r"(?:(?:lower or upper|upper or lower) (?:limb|extremity) |limb )?amputations?|amputees?"
+    ),
 }
 
 
@@ -60,6 +74,10 @@ def _alternatives(names: dict[str, str]) -> re.Pattern[str]:
 _STATE = _alternatives(_STATES)
 _OPERATION = _alternatives(_OPERATIONS)
 _STATE_TAIL = re.compile(r" (?:status|tubes?|in situ|in place)\b")
+# What follows a name that makes it a place or an act, not the state ("colostomy site").
+_NOT_THE_STATE = re.compile(
+    r" (?:sites?|closure|reversal|takedown|formation|creation|formed|placement|insertion)\b"
+)
 # Only these may stand right before a name: a past or presence word, a list word, a bracket.
 _LEAD = re.compile(
     r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
@@ -72,8 +90,10 @@ _NOT_NOW = re.compile(
     r"|will|expected|anticipated|contraindicat\w*|unfit|refus\w*|suitable|amenable|waiting"
     r"|consider\w*|intend\w*|referr\w*|start\w*|initiat\w*|likely|imminent|impending|future"
     r"|change|switch\w*|need|needs|needed|after|post|before|unable|incapable|until|removal"
-    r"|removed|revision|elective)\b"
+    r"|removed|revision|elective|risk)\b"
 )
+# Needed, for anything but dialysis ("requiring dialysis" is dialysis now).
+_NEEDED = re.compile(r"\brequir\w*\b")
 _DIALYSIS_PAST = re.compile(
     r"\b(?:history|prior|previous|previously|past|former|ever|had|received|required|needed"
     r"|underwent|undergone|s/p|status post)\b"
@@ -85,7 +105,10 @@ _DONE = re.compile(
 _WINDOW_AFTER = re.compile(
     r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two|three|four|six|twelve)"
 )
-_TRIGGERS = ("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom")
+_TRIGGERS = (
+    *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
+    "amput",
+)
 
 
 def find_procedure_states(text: str) -> list[Match]:
@@ -99,17 +122,19 @@ def find_procedure_states(text: str) -> list[Match]:
                 continue
             found.append(_match(match, match.start(), match.end()))
     for match in _STATE.finditer(text):
-        if _NOT_NOW.search(_clause(text, match.start())) or not _LEAD.search(
-            text, 0, match.start()
+        if (
+            _not_now(_clause(text, match.start()))
+            or not _LEAD.search(text, 0, match.start())
+            or _NOT_THE_STATE.match(text, match.end())
         ):
             continue
         tail = _STATE_TAIL.match(text, match.end())
         found.append(_match(match, match.start(), tail.end() if tail else match.end()))
     for match in _OPERATION.finditer(text):
         if (
-            _NOT_NOW.search(_clause(text, match.start()))
+            _not_now(_clause(text, match.start()))
             or not _LEAD.search(text, 0, match.start())
-            or not _done(text, match)
+            or not (match[0].startswith("amputated") or _done(text, match))
         ):
             continue
         found.append(_match(match, match.start(), match.end()))
@@ -119,6 +144,10 @@ def find_procedure_states(text: str) -> list[Match]:
 def _match(match: re.Match[str], start: int, end: int) -> Match:
     concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
     return Match(Criterion(Kind.PROCEDURE, concept=concept), start, end)
+
+
+def _not_now(clause: str) -> bool:
+    return _NOT_NOW.search(clause) is not None or _NEEDED.search(clause) is not None
 
 
 def _clause(text: str, start: int) -> str:

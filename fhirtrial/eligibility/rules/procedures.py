@@ -63,7 +63,8 @@ _SITE_WORD = (
     r"|ovarian|knees?|hips?|shoulders?|elbows?|wrists?|hands?|foot|feet|ankles?|joints?"
     r"|orthop(?:a)?edic|vascular|aortic|aorta|carotid|valve|valvular|bone|skin|limbs?"
     r"|lower limbs?|upper limbs?|arms?|legs?|genital|vaginal|urologic(?:al)?|gallbladder"
-    r"|hernia|ipsilateral (?:breast|chest|lung|thoracic))"
+    r"|hernia|ipsilateral (?:breast|chest|lung|thoracic)|central nervous system|cns|head-neck"
+    r"|same (?:region|site|area|field|side|breast)|sampling site|implantation site)"
 )
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
@@ -88,9 +89,10 @@ _WINDOW_AFTER = re.compile(
     r"|three|four|six|twelve)"
 )
 _DEVICES = re.compile(
-    r"(?<![\w-])(?:(?P<pacemaker>(?:permanent |implanted |implantable |cardiac )*pacemakers?"
-    r"(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted |implantable |automatic implantable )"
-    r"(?:cardioverter[- ])?defibrillators?(?: \((?:a?icd)\))?|(?:a?icd) device))(?![\w-])"
+    r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
+    r"|implantable |cardiac )*pacemakers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
+    r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
+    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?(?![\w-])"
 )
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
 # Specific operations a criterion names, each its own concept.
