@@ -42,6 +42,10 @@ STATES = (
     "amputation",
     "lower-limb-amputation",
     "upper-limb-amputation",
+    "gastrectomy",
+    "nephrectomy",
+    "thymectomy",
+    "vitrectomy",
 )
 DIALYSIS_STATUS = condition("ESRD on dialysis", (ICD, "Z99.2", "Dependence on renal dialysis"))
 OTHER_SURGERY = procedure("Appendectomy", "2012-02-02")
@@ -92,7 +96,25 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             "all-of(procedure:radiotherapy, text)",
         ),
         ("prior radiotherapy to the same region", "all-of(procedure:radiotherapy, text)"),
+        ("Subject who underwent thyroid surgery", "all-of(procedure:surgery, text)"),
+        ("Previous back surgery", "all-of(procedure:surgery, text)"),
+        (
+            "Prior surgery on ipsilateral knee within the last 6 months",
+            "all-of(procedure:surgery:w-180,0,enrollment, text)",
+        ),
+        (
+            "Previous major surgery in the chest or upper abdomen;",
+            "all-of(procedure:major-surgery, text)",
+        ),
+        ("Status post gastrectomy", "procedure:gastrectomy"),
+        ("Patients with history of vitrectomy.", "procedure:vitrectomy"),
+        (
+            "History of thymectomy within the 12 months prior to screening.",
+            "procedure:thymectomy:w-360,0,enrollment",
+        ),
         # Forms of the same shape.
+        ("Prior nephrectomy", "procedure:nephrectomy"),
+        ("Patients who underwent a cholecystectomy", "procedure:cholecystectomy"),
         ("Patients with a colostomy", "procedure:colostomy"),
         ("History of upper limb amputation", "procedure:upper-limb-amputation"),
         ("Patients on peritoneal dialysis", "procedure:peritoneal-dialysis"),
@@ -139,6 +161,8 @@ def test_an_inclusion_without_dialysis_is_its_negation() -> None:
         "transmetatarsal amputation",
         "Patients requiring amputation of one or more toes",
         "Patients at risk of amputation",
+        "Scheduled for laparoscopic sleeve gastrectomy under general anesthesia",
+        "Partial gastrectomy",
     ],
 )
 def test_states_not_held_now_or_narrowed_do_not_compile(text: str) -> None:
@@ -249,3 +273,16 @@ def test_amputation_by_acquired_absence_of_limb() -> None:
     assert _result(lower, OTHER_SURGERY) == "not-met"
     either = "patients with lower or upper extremity amputations at any level"
     assert _result(either, condition("Finger amputation", finger)) == "met"
+
+
+def test_removed_organs_by_acquired_absence_or_the_operation() -> None:
+    stomach = (ICD, "Z90.3", "Acquired absence of stomach [part of]")
+    assert _result("Status post gastrectomy", condition("Partial gastrectomy", stomach)) == "met"
+    kidney = (ICD, "Z90.5", "Acquired absence of kidney")
+    assert _result("Prior nephrectomy", condition("Solitary kidney", kidney)) == "met"
+    assert _result("Prior nephrectomy", procedure("Radical nephrectomy, left", "2019-1-1")) == "met"
+    assert _result("Prior nephrectomy", OTHER_SURGERY) == "not-met"
+    text = "History of thymectomy within the 12 months prior to screening."
+    assert _result(text, procedure("Thymectomy", "2026-03-01"), exclusion=False) == "met"
+    assert _result(text, procedure("Thymectomy", "2020-03-01"), exclusion=False) == "not-met"
+    assert _result(text, exclusion=False) == "unknown"

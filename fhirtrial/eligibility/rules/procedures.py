@@ -53,6 +53,8 @@ _NAME = rf"(?:(?P<surgery>{_SURGERY})|(?P<radio>{_RADIOTHERAPY}))"
 # Body sites a criterion qualifies a surgery or a radiotherapy with; the record's codes do not
 # say the site in a way the concepts read, so the site stays text.
 _SITE_WORD = (
+    # "the same breast", "ipsilateral knee", "the operated side", "upper abdomen"
+    r"(?:(?:ipsilateral|contralateral|affected|same|operated|study|upper|lower) )?"
     r"(?:cardiac|heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary|mediastinal"
     r"|abdominal|abdomen|upper abdominal|pelvic|pelvis|gastrointestinal|gi|gastric|stomach"
     r"|bowel|intestinal|colorectal|colonic|colon|rectal|rectum|anal|hepatic|liver|pancreatic"
@@ -64,7 +66,10 @@ _SITE_WORD = (
     r"|orthop(?:a)?edic|vascular|aortic|aorta|carotid|valve|valvular|bone|skin|limbs?"
     r"|lower limbs?|upper limbs?|arms?|legs?|genital|vaginal|urologic(?:al)?|gallbladder"
     r"|hernia|ipsilateral (?:breast|chest|lung|thoracic)|central nervous system|cns|head-neck"
-    r"|same (?:region|site|area|field|side|breast)|sampling site|implantation site)"
+    r"|same (?:region|site|area|field|side|breast)|sampling site|implantation site|side"
+    r"|femoral|thigh|back|eyelids?|intra-ocular|axillary|axilla|extremit(?:y|ies)"
+    r"|(?:gastrointestinal|digestive) tract|small (?:bowel|intestin(?:e|al))|intestines?"
+    r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial)"
 )
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
@@ -102,6 +107,10 @@ _NAMED_OPERATIONS = {
     "hysterectomy": r"hysterectom(?:y|ies)",
     "mastectomy": r"mastectom(?:y|ies)",
     "splenectomy": r"splenectom(?:y|ies)",
+    "gastrectomy": r"gastrectom(?:y|ies)",
+    "nephrectomy": r"nephrectom(?:y|ies)",
+    "thymectomy": r"thymectom(?:y|ies)",
+    "vitrectomy": r"vitrectom(?:y|ies)",
     "bariatric-surgery": (
         r"bariatric (?:surgery|surgeries|procedures?|operations?)|gastric bypass(?: surgery)?"
         r"|roux[- ]en[- ]y gastric bypass(?: surgery)?|sleeve gastrectomy"
@@ -154,10 +163,22 @@ _SINCE = re.compile(
     # than 5 years following the surgery"), not every operation in the window.
     rf"(?<!\bthe ){_NAME}(?![\w-])"
 )
+_UNDERWENT = re.compile(r"(?:\bunderwent|\bstatus post|(?<!\w)s/p) (?:an? |any )?$")
 _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 
 def find_procedures(text: str) -> list[Match]:
+    found = _found(text)
+    if has_any(text, ("underwent", "post", "s/p")):
+        # "Subject who underwent thyroid surgery": the verb says no more than the match.
+        for match in found:
+            verb = _UNDERWENT.search(text, 0, match.start)
+            if verb:
+                match.start = verb.start()
+    return found
+
+
+def _found(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pacemaker", "defibrillator", "icd")) else []
     found += find_procedure_states(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
@@ -216,7 +237,7 @@ def _done_before(text: str, match: re.Match[str]) -> bool:
 
 def _not_done(text: str, start: int) -> bool:
     before = text[:start]
-    clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :]
+    clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :].replace("status post", "")
     return _NOT_DONE.search(clause) is not None
 
 
