@@ -46,6 +46,7 @@ STATES = (
     "nephrectomy",
     "thymectomy",
     "vitrectomy",
+    "coronary-revascularization",
 )
 DIALYSIS_STATUS = condition("ESRD on dialysis", (ICD, "Z99.2", "Dependence on renal dialysis"))
 OTHER_SURGERY = procedure("Appendectomy", "2012-02-02")
@@ -112,6 +113,10 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             "History of thymectomy within the 12 months prior to screening.",
             "procedure:thymectomy:w-360,0,enrollment",
         ),
+        (
+            "Previous myocardial infarction or revascularization (PCI or CABG)",
+            "any-of(condition:myocardial-infarction, procedure:coronary-revascularization)",
+        ),
         # Forms of the same shape.
         ("Prior nephrectomy", "procedure:nephrectomy"),
         ("Patients who underwent a cholecystectomy", "procedure:cholecystectomy"),
@@ -163,6 +168,9 @@ def test_an_inclusion_without_dialysis_is_its_negation() -> None:
         "Patients at risk of amputation",
         "Scheduled for laparoscopic sleeve gastrectomy under general anesthesia",
         "Partial gastrectomy",
+        # Bare revascularization may be of a leg.
+        "Previous revascularization",
+        "Planned coronary revascularization",
     ],
 )
 def test_states_not_held_now_or_narrowed_do_not_compile(text: str) -> None:
@@ -286,3 +294,14 @@ def test_removed_organs_by_acquired_absence_or_the_operation() -> None:
     assert _result(text, procedure("Thymectomy", "2026-03-01"), exclusion=False) == "met"
     assert _result(text, procedure("Thymectomy", "2020-03-01"), exclusion=False) == "not-met"
     assert _result(text, exclusion=False) == "unknown"
+
+
+def test_coronary_revascularization_is_pci_or_cabg() -> None:
+    text = "Previous myocardial infarction or revascularization (PCI or CABG)"
+    cabg = (ICD, "Z95.1", "Presence of aortocoronary bypass graft")
+    assert _result(text, condition("CABG x3", cabg)) == "met"
+    assert _result(text, procedure("Coronary stent placement, LAD", "2021-1-1")) == "met"
+    # A leg bypass is no coronary revascularization (and a recorded diagnosis list has no MI).
+    hypertension = condition("Essential hypertension", (ICD, "I10", "Essential hypertension"))
+    leg_bypass = procedure("Femoral-popliteal bypass", "2021-1-1")
+    assert _result(text, hypertension, leg_bypass) == "not-met"

@@ -124,6 +124,11 @@ _NAMED_OPERATIONS = {
         r"percutaneous coronary interventions?(?: \(pci\))?|pci"
         r"|coronary (?:artery )?(?:angioplasty|stent(?:ing|s)?)"
     ),
+    # Bare "revascularization" may be peripheral: only with "coronary" or its two kinds named.
+    "coronary-revascularization": (
+        r"(?:coronary (?:artery )?|myocardial )revasculari[sz]ations?"
+        r"|revasculari[sz]ations? \((?:pci or cabg|cabg or pci|pci/cabg|cabg/pci)\)"
+    ),
 }
 _NAMED = re.compile(
     r"(?<![\w-])(?:"
@@ -145,6 +150,7 @@ _NAMED_TRIGGERS = (
     "cabg",
     "pci",
     "coronary",
+    "revascular",
 )
 # "≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
