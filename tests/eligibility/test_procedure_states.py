@@ -117,7 +117,20 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             "Previous myocardial infarction or revascularization (PCI or CABG)",
             "any-of(condition:myocardial-infarction, procedure:coronary-revascularization)",
         ),
+        ("Previous surgery at the colostomy site", "all-of(procedure:surgery, text)"),
+        (
+            "Thymectomy performed < 12 months prior to screening.",
+            "procedure:thymectomy:w-360,0,enrollment",
+        ),
+        (
+            "Patients who have undergone surgery involving the cecum or rectum.",
+            "all-of(procedure:surgery, text)",
+        ),
         # Forms of the same shape.
+        (
+            "Major surgery performed < 4 weeks prior to registration",
+            "procedure:major-surgery:w-28,0,enrollment",
+        ),
         ("Prior nephrectomy", "procedure:nephrectomy"),
         ("Patients who underwent a cholecystectomy", "procedure:cholecystectomy"),
         ("Patients with a colostomy", "procedure:colostomy"),

@@ -20,14 +20,18 @@ implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 Named operations ("prior cholecystectomy", "history of bariatric surgery", "previous MI, PCI or
 CABG"): their own concepts (`cholecystectomy`, `bariatric-surgery`, …), only where words say
 one was done (a past word in the clause, or a window after) and no word right before the name
-narrows it ("radical hysterectomy", "revision bariatric surgery" stay text).
+narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
+revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
+
+"Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
+lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`.
 """
 
 from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind, Window
+from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
     DURATION_UNIT,
@@ -69,7 +73,8 @@ _SITE_WORD = (
     r"|same (?:region|site|area|field|side|breast)|sampling site|implantation site|side"
     r"|femoral|thigh|back|eyelids?|intra-ocular|axillary|axilla|extremit(?:y|ies)"
     r"|(?:gastrointestinal|digestive) tract|small (?:bowel|intestin(?:e|al))|intestines?"
-    r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial)"
+    r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial|c(?:a)?ecum|hepatobiliary"
+    r"|(?:colostomy|ileostomy|stoma|ostomy) site)"
 )
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
@@ -152,10 +157,10 @@ _NAMED_TRIGGERS = (
     "coronary",
     "revascular",
 )
-# "≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
+# "(performed) ≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
-    rf"\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT} (?:prior to|before|of) (?:the )?"
-    r"[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or )"
+    rf"(?: performed)?\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT}"
+    r" (?:prior to|before|of) (?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or )"
 )
 # "At least 4 weeks since major surgery", "> 28 days from prior radiotherapy",
 # "4 weeks or more after major surgery": the procedure must not lie in the last N days.
@@ -250,14 +255,21 @@ def _not_done(text: str, start: int) -> bool:
 def _named(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _NAMED.finditer(text):
+        bound = _BOUND_AFTER.match(text, match.end())
         if (
             _not_done(text, match.start())
-            or not _done_before(text, match)
+            or not (bound or _done_before(text, match))
             or not _NAMED_LEAD.search(text, 0, match.start())
         ):
             continue
         concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
-        found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
+        criterion = Criterion(Kind.PROCEDURE, concept=concept)
+        end = match.end()
+        n = word_number(bound["n"]) if bound else None
+        if bound and n is not None:
+            criterion = evolve(criterion, window=Window(-days(n, bound["unit"]), 0))
+            end = bound.end()
+        found.append(Match(criterion, match.start(), end))
     return found
 
 
