@@ -9,12 +9,17 @@ performed inside it; an undated one cannot be placed (`unknown`). "Personal hist
 operation (a resection of an organ, an opened body cavity, a joint replacement, a transplant:
 `major-surgery` patterns) meets it; any other surgical procedure in the window answers
 `unknown`; none among the recorded procedures, `not-met`.
+
+Dialysis, a tracheostomy and a stoma are states that end ("on dialysis", "tracheostomy", "have a
+stoma"): without a window, only a current status diagnosis (Z99.2, Z93-, not resolved), a
+procedure in progress or one in the last month meets them; an older one answers `unknown` (it
+may have stopped, been closed), never `not-met`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
@@ -32,6 +37,12 @@ from fhirtrial.eligibility.model import Criterion
 _DONE = (None, "completed", "in-progress")
 _MAJOR = "major-surgery"
 _SURGERY = "surgery"
+_STATES = frozenset(
+    {"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy", "ostomy", "colostomy"}
+    | {"ileostomy"}
+)
+# A dialysis session or a tracheostomy this recent stands for the state now.
+_RECENT = timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +51,8 @@ class _Done:
     label: str
     start: date | None
     end: date | None
+    current: bool = False
+    """A status diagnosis still active, a procedure in progress or in the last month."""
 
 
 def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -48,6 +61,8 @@ def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
     found, by_text = _done(ctx, concept)
     window = criterion.window
     note = by_text_note(by_text)
+    if concept in _STATES and window is None:
+        return _state(found, name, note, ctx)
     kept, undated = _in_window(found, criterion, ctx)
     if kept:
         return Finding("met", f"{_describe(kept)}{note}", tuple(p.ref for p in kept[:3]))
@@ -84,7 +99,13 @@ def _done(ctx: EvalContext, concept: str) -> tuple[list[_Done], bool]:
     """Procedures (and history codes) of the concept done by the day of evaluation."""
     matches = ctx.facts.procedures.find(concept)
     done = [
-        _Done(p.ref, p.code.label, p.date, p.end or p.date)
+        _Done(
+            p.ref,
+            p.code.label,
+            p.date,
+            p.end or p.date,
+            p.status == "in-progress" or ((p.end or p.date) or date.min) >= ctx.as_of - _RECENT,
+        )
         for p in matches.items
         if p.status in _DONE and (p.date is None or p.date <= ctx.as_of)
     ]
@@ -92,8 +113,23 @@ def _done(ctx: EvalContext, concept: str) -> tuple[list[_Done], bool]:
         if item.verification_status in UNCONFIRMED:
             continue
         day = item.onset or item.recorded
-        done.append(_Done(item.ref, item.code.label, day, item.abatement or day))
+        current = ctx.facts.is_current(item) is not False
+        done.append(_Done(item.ref, item.code.label, day, item.abatement or day, current))
     return done, matches.by_text and bool(matches.items)
+
+
+def _state(found: list[_Done], name: str, note: str, ctx: EvalContext) -> Finding:
+    current = [p for p in found if p.current]
+    if current:
+        return Finding("met", f"{_describe(current)}{note}", tuple(p.ref for p in current[:3]))
+    if found:
+        latest = max(found, key=lambda p: p.start or date.min)
+        return Finding(
+            "unknown",
+            f"{_describe([latest])}: whether the {name} continues is not recorded",
+            (latest.ref,),
+        )
+    return absent(ctx, name, "procedures", len(ctx.record.procedures))
 
 
 def _in_window(

@@ -20,14 +20,18 @@ implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 Named operations ("prior cholecystectomy", "history of bariatric surgery", "previous MI, PCI or
 CABG"): their own concepts (`cholecystectomy`, `bariatric-surgery`, …), only where words say
 one was done (a past word in the clause, or a window after) and no word right before the name
-narrows it ("radical hysterectomy", "revision bariatric surgery" stay text).
+narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
+revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
+
+"Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
+lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`.
 """
 
 from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind, Window
+from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
     DURATION_UNIT,
@@ -36,6 +40,7 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     word_number,
 )
+from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
     r"(?P<major>major )?(?:surgery|surgeries|surgical (?:procedures?|interventions?)"
@@ -52,6 +57,8 @@ _NAME = rf"(?:(?P<surgery>{_SURGERY})|(?P<radio>{_RADIOTHERAPY}))"
 # Body sites a criterion qualifies a surgery or a radiotherapy with; the record's codes do not
 # say the site in a way the concepts read, so the site stays text.
 _SITE_WORD = (
+    # "the same breast", "ipsilateral knee", "the operated side", "upper abdomen"
+    r"(?:(?:ipsilateral|contralateral|affected|same|operated|study|upper|lower) )?"
     r"(?:cardiac|heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary|mediastinal"
     r"|abdominal|abdomen|upper abdominal|pelvic|pelvis|gastrointestinal|gi|gastric|stomach"
     r"|bowel|intestinal|colorectal|colonic|colon|rectal|rectum|anal|hepatic|liver|pancreatic"
@@ -62,7 +69,12 @@ _SITE_WORD = (
     r"|ovarian|knees?|hips?|shoulders?|elbows?|wrists?|hands?|foot|feet|ankles?|joints?"
     r"|orthop(?:a)?edic|vascular|aortic|aorta|carotid|valve|valvular|bone|skin|limbs?"
     r"|lower limbs?|upper limbs?|arms?|legs?|genital|vaginal|urologic(?:al)?|gallbladder"
-    r"|hernia|ipsilateral (?:breast|chest|lung|thoracic))"
+    r"|hernia|ipsilateral (?:breast|chest|lung|thoracic)|central nervous system|cns|head-neck"
+    r"|same (?:region|site|area|field|side|breast)|sampling site|implantation site|side"
+    r"|femoral|thigh|back|eyelids?|intra-ocular|axillary|axilla|extremit(?:y|ies)"
+    r"|(?:gastrointestinal|digestive) tract|small (?:bowel|intestin(?:e|al))|intestines?"
+    r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial|c(?:a)?ecum|hepatobiliary"
+    r"|(?:colostomy|ileostomy|stoma|ostomy) site)"
 )
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
@@ -87,9 +99,10 @@ _WINDOW_AFTER = re.compile(
     r"|three|four|six|twelve)"
 )
 _DEVICES = re.compile(
-    r"(?<![\w-])(?:(?P<pacemaker>(?:permanent |implanted |implantable |cardiac )*pacemakers?"
-    r"(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted |implantable |automatic implantable )"
-    r"(?:cardioverter[- ])?defibrillators?(?: \((?:a?icd)\))?|(?:a?icd) device))(?![\w-])"
+    r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
+    r"|implantable |cardiac )*pacemakers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
+    r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
+    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?(?![\w-])"
 )
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
 # Specific operations a criterion names, each its own concept.
@@ -99,6 +112,10 @@ _NAMED_OPERATIONS = {
     "hysterectomy": r"hysterectom(?:y|ies)",
     "mastectomy": r"mastectom(?:y|ies)",
     "splenectomy": r"splenectom(?:y|ies)",
+    "gastrectomy": r"gastrectom(?:y|ies)",
+    "nephrectomy": r"nephrectom(?:y|ies)",
+    "thymectomy": r"thymectom(?:y|ies)",
+    "vitrectomy": r"vitrectom(?:y|ies)",
     "bariatric-surgery": (
         r"bariatric (?:surgery|surgeries|procedures?|operations?)|gastric bypass(?: surgery)?"
         r"|roux[- ]en[- ]y gastric bypass(?: surgery)?|sleeve gastrectomy"
@@ -111,6 +128,11 @@ _NAMED_OPERATIONS = {
     "percutaneous-coronary-intervention": (
         r"percutaneous coronary interventions?(?: \(pci\))?|pci"
         r"|coronary (?:artery )?(?:angioplasty|stent(?:ing|s)?)"
+    ),
+    # Bare "revascularization" may be peripheral: only with "coronary" or its two kinds named.
+    "coronary-revascularization": (
+        r"(?:coronary (?:artery )?|myocardial )revasculari[sz]ations?"
+        r"|revasculari[sz]ations? \((?:pci or cabg|cabg or pci|pci/cabg|cabg/pci)\)"
     ),
 }
 _NAMED = re.compile(
@@ -133,11 +155,12 @@ _NAMED_TRIGGERS = (
     "cabg",
     "pci",
     "coronary",
+    "revascular",
 )
-# "≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
+# "(performed) ≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
-    rf"\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT} (?:prior to|before|of) (?:the )?"
-    r"[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or )"
+    rf"(?: performed)?\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT}"
+    r" (?:prior to|before|of) (?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or )"
 )
 # "At least 4 weeks since major surgery", "> 28 days from prior radiotherapy",
 # "4 weeks or more after major surgery": the procedure must not lie in the last N days.
@@ -151,11 +174,24 @@ _SINCE = re.compile(
     # than 5 years following the surgery"), not every operation in the window.
     rf"(?<!\bthe ){_NAME}(?![\w-])"
 )
+_UNDERWENT = re.compile(r"(?:\bunderwent|\bstatus post|(?<!\w)s/p) (?:an? |any )?$")
 _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 
 def find_procedures(text: str) -> list[Match]:
+    found = _found(text)
+    if has_any(text, ("underwent", "post", "s/p")):
+        # "Subject who underwent thyroid surgery": the verb says no more than the match.
+        for match in found:
+            verb = _UNDERWENT.search(text, 0, match.start)
+            if verb:
+                match.start = verb.start()
+    return found
+
+
+def _found(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pacemaker", "defibrillator", "icd")) else []
+    found += find_procedure_states(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
     if not has_any(text, _TRIGGERS):
@@ -212,21 +248,28 @@ def _done_before(text: str, match: re.Match[str]) -> bool:
 
 def _not_done(text: str, start: int) -> bool:
     before = text[:start]
-    clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :]
+    clause = before[max(before.rfind(c) for c in ",;.:(") + 1 :].replace("status post", "")
     return _NOT_DONE.search(clause) is not None
 
 
 def _named(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _NAMED.finditer(text):
+        bound = _BOUND_AFTER.match(text, match.end())
         if (
             _not_done(text, match.start())
-            or not _done_before(text, match)
+            or not (bound or _done_before(text, match))
             or not _NAMED_LEAD.search(text, 0, match.start())
         ):
             continue
         concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
-        found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
+        criterion = Criterion(Kind.PROCEDURE, concept=concept)
+        end = match.end()
+        n = word_number(bound["n"]) if bound else None
+        if bound and n is not None:
+            criterion = evolve(criterion, window=Window(-days(n, bound["unit"]), 0))
+            end = bound.end()
+        found.append(Match(criterion, match.start(), end))
     return found
 
 

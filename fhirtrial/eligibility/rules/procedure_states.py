@@ -1,0 +1,163 @@
+"""Procedures a patient lives with: current dialysis ("on hemodialysis", "dialysis patients"), a
+tracheostomy or another stoma, a cochlear implant, a prosthetic heart valve, a replaced hip, knee
+or shoulder, an oophorectomy, a limb amputation: `procedure` concepts
+(terminology/procedures.json) a record shows by a Procedure or by an ICD-10-CM status / presence /
+acquired-absence code (Z99.2, Z93-, Z96.21, Z95.2-Z95.4, Z96.6-, Z90.72-, Z89-).
+
+Dialysis, a stoma, an implant and a prosthetic valve are states: the noun alone says the patient
+has one ("Tracheostomy", "Cochlear implant users"). A replaced joint, a removed ovary or an
+amputation is an operation, as often the study's own as one done: only where words say it was
+done or is there ("history of", "presence of", "with", "amputated", a window after). A word right
+before the name that narrows it ("mechanical prosthetic heart valve", "total knee arthroplasty",
+"transmetatarsal amputation", "loop ileostomy") leaves it to a reader: the record's codes do not
+tell the narrower one apart. Dialysis in the past ("required dialysis", "history of dialysis") is
+not the current state the concept means, and stays text; "requiring" anything else is a need.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import Match, has_any
+
+_DIALYSIS = re.compile(
+    r"(?<![\w-])(?:(?:undergoing|under|dependent on|treated with|treatment with) )?"
+    r"(?:(?:chronic|maintenance|long[- ]term|regular|kidney|renal|acute or chronic"
+    r"|chronic or acute) )*"
+    r"(?:(?P<hemodialysis>ha?emodialysis)|(?P<peritoneal_dialysis>peritoneal dialysis)"
+    r"|(?P<dialysis>dialysis))"
+    r"(?:(?:[- ]dependent| dependence| treatment| therapy)\b)?(?: patients?\b)?"
+    r"(?![\w-]| (?:catheters?|access|fistulas?|cent(?:er|re)s?|units?|sessions?|programs?"
+    r"|programmes?|machines?|adequacy|vintage|duration|day|days|population|modality|per)\b)"
+)
+# A state the noun alone states; the names keep no narrowing word before them (`_LEAD`).
+_STATES = {
+    "tracheostomy": r"tracheostom(?:y|ies)|tracheotom(?:y|ies)",
+    "cochlear-implant": r"cochlear implants?(?: (?:users?|recipients?))?",
+    "heart-valve-replacement": (
+        r"(?:prosthetic|artificial) (?:heart |cardiac )?valves?|valvular prosthes[ie]s"
+        r"|(?:heart |cardiac )?valve prosthes[ie]s|(?:heart |cardiac )?valve replacements?"
+    ),
+    "colostomy": r"colostom(?:y|ies)",
+    "ileostomy": r"ileostom(?:y|ies)",
+    "ostomy": r"stomas?|ostom(?:y|ies)",
+}
+# An operation: only where words say it was done (`_DONE`).
+_OPERATIONS = {
+    "hip-replacement": r"hip (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
+    "knee-replacement": r"knee (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
+    "shoulder-replacement": r"shoulder (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
+    "bilateral-oophorectomy": (
+        r"bilateral (?:salpingo-?)?oophorectom(?:y|ies)|bilateral ovariectom(?:y|ies)"
+    ),
+    "oophorectomy": r"oophorectom(?:y|ies)|ovariectom(?:y|ies)",
+    "lower-limb-amputation": (
+        r"lower (?:limb|extremity) amputations?|amputated lower (?:limbs?|extremit(?:y|ies))"
+        r"|amputations? of (?:the |a )?lower (?:limbs?|extremit(?:y|ies))"
+    ),
+    "upper-limb-amputation": (
+        r"upper (?:limb|extremity) amputations?|amputated upper (?:limbs?|extremit(?:y|ies))"
+        r"|amputations? of (?:the |an? )?upper (?:limbs?|extremit(?:y|ies))"
+    ),
+    "amputation": (
+        r"(?:(?:lower or upper|upper or lower) (?:limb|extremity) |limb )?amputations?|amputees?"
+    ),
+}
+
+
+def _alternatives(names: dict[str, str]) -> re.Pattern[str]:
+    groups = "|".join(f"(?P<{c.replace('-', '_')}>{p})" for c, p in names.items())
+    return re.compile(rf"(?<![\w-])(?:{groups})(?![\w-])")
+
+
+_STATE = _alternatives(_STATES)
+_OPERATION = _alternatives(_OPERATIONS)
+_STATE_TAIL = re.compile(r" (?:status|tubes?|in situ|in place)\b")
+# What follows a name that makes it a place or an act, not the state ("colostomy site").
+_NOT_THE_STATE = re.compile(
+    r" (?:sites?|closure|reversal|takedown|formation|creation|formed|placement|insertion)\b"
+)
+# Only these may stand right before a name: a past or presence word, a list word, a bracket.
+_LEAD = re.compile(
+    r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
+    r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|have|has|having"
+    r"|presence of|carrier of|carriers of|wearing|implanted with|known))\s*$"
+)
+# Words before a name that make it one needed, to come or not in place now.
+_NOT_NOW = re.compile(
+    r"\b(?:candidates?|scheduled|planned|planning|plan|awaiting|eligible|indicat\w*|undergo"
+    r"|will|expected|anticipated|contraindicat\w*|unfit|refus\w*|suitable|amenable|waiting"
+    r"|consider\w*|intend\w*|referr\w*|start\w*|initiat\w*|likely|imminent|impending|future"
+    r"|change|switch\w*|need|needs|needed|after|post|before|unable|incapable|until|removal"
+    r"|removed|revision|elective|risk)\b"
+)
+# Needed, for anything but dialysis ("requiring dialysis" is dialysis now).
+_NEEDED = re.compile(r"\brequir\w*\b")
+_DIALYSIS_PAST = re.compile(
+    r"\b(?:history|prior|previous|previously|past|former|ever|had|received|required|needed"
+    r"|underwent|undergone|s/p|status post)\b"
+)
+_DONE = re.compile(
+    r"\b(?:prior|previous|previously|history|hx|h/o|had|underwent|undergone|past|s/p"
+    r"|status post|presence|with|carrier|carriers|wearing)\b"
+)
+_WINDOW_AFTER = re.compile(
+    r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two|three|four|six|twelve)"
+)
+_TRIGGERS = (
+    *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
+    "amput",
+)
+
+
+def find_procedure_states(text: str) -> list[Match]:
+    if not has_any(text, _TRIGGERS):
+        return []
+    found: list[Match] = []
+    if "dialys" in text:
+        for match in _DIALYSIS.finditer(text):
+            clause = _clause(text, match.start())
+            if _NOT_NOW.search(clause) or _DIALYSIS_PAST.search(clause):
+                continue
+            found.append(_match(match, match.start(), match.end()))
+    for match in _STATE.finditer(text):
+        if (
+            _not_now(_clause(text, match.start()))
+            or not _LEAD.search(text, 0, match.start())
+            or _NOT_THE_STATE.match(text, match.end())
+        ):
+            continue
+        tail = _STATE_TAIL.match(text, match.end())
+        found.append(_match(match, match.start(), tail.end() if tail else match.end()))
+    for match in _OPERATION.finditer(text):
+        if (
+            _not_now(_clause(text, match.start()))
+            or not _LEAD.search(text, 0, match.start())
+            or not (match[0].startswith("amputated") or _done(text, match))
+        ):
+            continue
+        found.append(_match(match, match.start(), match.end()))
+    return found
+
+
+def _match(match: re.Match[str], start: int, end: int) -> Match:
+    concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
+    return Match(Criterion(Kind.PROCEDURE, concept=concept), start, end)
+
+
+def _not_now(clause: str) -> bool:
+    return _NOT_NOW.search(clause) is not None or _NEEDED.search(clause) is not None
+
+
+def _clause(text: str, start: int) -> str:
+    before = text[:start]
+    return before[max(before.rfind(c) for c in ",;.:(") + 1 :]
+
+
+def _done(text: str, match: re.Match[str]) -> bool:
+    """A past or presence word earlier in the sentence (a list shares it: "presence of knee
+    prosthesis, hip replacement"), or a window after the name."""
+    before = text[: match.start()]
+    sentence = before[max(before.rfind(c) for c in ";.:(") + 1 :]
+    return _DONE.search(sentence) is not None or _WINDOW_AFTER.match(text, match.end()) is not None
