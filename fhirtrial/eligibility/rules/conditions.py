@@ -47,7 +47,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "malignant-neoplasm-other",
         r"(?:another|other|second|additional) (?:active )?(?:primary )?"
-        r"(?:invasive )?(?:malignanc(?:y|ies)|cancers?)|prior malignancy|prior malignancies",
+        r"(?:invasive )?(?:malignanc(?:y|ies)|cancers?|malignant (?:diseases?|tumou?rs?))"
+        r"|prior malignancy|prior malignancies",
     ),
     (
         "brain-metastases",
@@ -73,7 +74,13 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("metastatic-disease", r"metastatic disease"),
     (
         "malignant-neoplasm",
-        r"(?:solid tumou?r )?malignanc(?:y|ies)|malignant (?:neoplasm|tumou?r)s?",
+        r"(?:solid tumou?r )?malignanc(?:y|ies)|malignant (?:neoplasm|tumou?r|disease)s?"
+        # "cancer" alone, not a site's ("ovarian cancer": a cancer type no concept may name yet)
+        # nor an institution's or a programme's ("Cancer Centre", "cancer screening").
+        r"|(?:^|(?<=[,;:/(])|(?<=[,;:/(] )|(?<=\bof )|(?<=\bwith )|(?<=\bany )|(?<=\bactive )"
+        r"|(?<=\bcurrent )|(?<=\bprior )|(?<=\bknown )|(?<=\bor )|(?<=\band )|(?<=\bno ))"
+        r"cancers?(?![- ](?:cent(?:er|re)s?|institutes?|assessment|screening|survivors?|clinics?"
+        r"|programs?|programmes?|care|registry|research|related|prevention|risk)\b)",
     ),
     (
         "hiv",
@@ -359,7 +366,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "breast-cancer": ("breast",),
     "melanoma": ("melanoma",),
     "metastatic-disease": ("metastatic disease",),
-    "malignant-neoplasm": ("malignan",),
+    "malignant-neoplasm": ("malignan", "cancer"),
     "hiv": ("hiv", "human immunodeficiency virus"),
     "hbv": ("hbv", "hepatitis b"),
     "hcv": ("hcv", "hepatitis c"),
