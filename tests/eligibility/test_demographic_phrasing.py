@@ -144,6 +144,8 @@ READ = [
         INCLUSION,
         "all-of(age:>=18a, text)",
     ),
+    # An age at diagnosis is no age bound; the diagnosis it dates is a necessary part.
+    ("18 years at diagnosis of cancer", INCLUSION, "all-of(condition:malignant-neoplasm, text)"),
 ]
 
 
@@ -165,7 +167,7 @@ STAYS_TEXT = [
     ("Epileptic seizure < 2 years", EXCLUSION),
     ("2-5 years since diagnosis", INCLUSION),
     ("Age less than 72 hours", INCLUSION),
-    ("18 years at diagnosis of cancer", INCLUSION),
+    ("18 years at diagnosis", INCLUSION),
     # The age is optional, someone else's, a population branch or half a range.
     ("Age 13-17 years or 18-20 if still living at home with parent.", INCLUSION),
     (
