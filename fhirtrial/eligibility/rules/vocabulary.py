@@ -255,7 +255,10 @@ _BY_WHOM = (
 _DIAGNOSED_BY = re.compile(
     rf"\s*\({_BY_WHOM}\)|,? {_BY_WHOM}(?=\s*[.;,]?\s*$)|(?<![\w-])coded diagnos[ie]s of "
 )
+# "Not currently pregnant or nursing (mandatory)": the list already makes it required.
+_REQUIRED_MARK = re.compile(r"\s*\((?:mandatory|required|obligatory|compulsory)\)")
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_REQUIRED_MARK, ("(mandatory)", "(required)", "(obligatory)", "(compulsory)")),
     (_DSM_REFERENCE, ("dsm",)),
     (_DIAGNOSED_BY, (" by ", " via ", " through ", "record", "coded diagnos")),
     (_ANY_GRADE, ("any sever", "any grade", "any degree")),
