@@ -51,6 +51,23 @@ _GROUPS = json.loads(
             "Evidence of seizure or major psychiatric disorder",
             "any-of(condition:seizure, condition:psychiatric-disorder)",
         ),
+        ("History of neuromuscular disease", "condition:neuromuscular-disease"),
+        (
+            "Neurological and psychiatric disorders",
+            "any-of(condition:neurological-disease, condition:psychiatric-disorder)",
+        ),
+        # An organ system no group bounds is a text member of the list.
+        (
+            "pre-existing respiratory, neurological, or renal disease.",
+            "any-of(condition:neurological-disease, condition:kidney-disease, text)",
+        ),
+        (
+            "Participants with clinically significant hematologic, endocrine, cardiovascular, "
+            "pulmonary, renal, hepatic, gastrointestinal, or neurologic disease.",
+            "any-of(condition:cardiovascular-disease, condition:lung-disease, "
+            "condition:kidney-disease, condition:liver-disease, condition:neurological-disease, "
+            "text)",
+        ),
     ],
 )
 def test_an_exclusion_naming_a_group_compiles_to_it(text: str, expected: str) -> None:
@@ -95,7 +112,9 @@ def test_severe_or_unstable_gives_one_reading_per_judgement() -> None:
         "Family history of cardiovascular disease",
         "Medical or psychiatric condition that would preclude informed consent",
         "Cognitive, neurological or psychiatric condition that prevents participation",
-        "neurological and psychiatric disorders",
+        # Organ systems no group bounds, alone or beside organs only the conditions read.
+        "gastrointestinal disease",
+        "hepatic or endocrine disease",
         "Preexisting neurological deficit",
         # The parenthesis says what the author counts: stroke is not in the group.
         "Cardiovascular disease (heart failure, myocardial infarction or stroke).",
@@ -103,6 +122,14 @@ def test_severe_or_unstable_gives_one_reading_per_judgement() -> None:
 )
 def test_a_group_with_words_that_say_more_stays_text(text: str) -> None:
     assert signature(compile_text(text, exclusion=True, partial=True)) is None
+
+
+def test_no_list_with_a_text_member_is_the_negated_list() -> None:
+    # As "No allergy or contraindication to ibuprofen": NOT any-of(…, TEXT), each item denied.
+    criterion = compile_text("No history of cardiac, respiratory or renal disease", partial=True)
+    assert signature(criterion) == (
+        "NOT any-of(condition:heart-disease, condition:kidney-disease, text)"
+    )
 
 
 def test_the_dsm_title_names_no_mental_disorder() -> None:
@@ -170,6 +197,7 @@ def test_the_study_conditions_name_its_own_disease_too() -> None:
         ("cardiovascular-disease", "I70.213", "I10"),  # nor hypertension alone
         ("cardiovascular-disease", "I25.10", "I63.9"),  # nor a stroke
         ("lung-disease", "J44.9", "J18.9"),  # nor a pneumonia
+        ("neuromuscular-disease", "G12.21", "G62.0"),  # nor a drug-induced polyneuropathy
         ("congenital-heart-disease", "Q21.10", "I35.0"),
     ],
 )

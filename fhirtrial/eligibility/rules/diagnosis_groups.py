@@ -10,7 +10,8 @@ hand-made concepts (`rules.conditions`); here they only join a list of organs th
 Read here: the group's name alone ("psychiatric disorder"), with the judgements and states before
 it that the other diagnoses take ("severe", "clinically significant", "major", "uncontrolled",
 "active", "current"; "severe or unstable" gives one reading per word), and lists of organs sharing
-the noun ("neurological or psychiatric illness"; "and" is left alone, as it may ask for both).
+the noun ("neurological or psychiatric illness", "neurological and psychiatric disorders": each
+excludes), where an organ system no group bounds ("respiratory", "endocrine") is a text member.
 Any other word before the name ("other", "chronic", "structural", "organic") stays over for the
 residual check: "other psychiatric disorders" means others than the study's, "structural heart
 disease" a narrower class.
@@ -62,7 +63,19 @@ _ADJECTIVES = {
     "liver": "liver-disease",
     "renal": "kidney-disease",
     "kidney": "kidney-disease",
+    "cerebrovascular": "cerebrovascular-disease",
 }
+# Organ systems no group bounds ("gastrointestinal disease" holds hernias and hemorrhoids,
+# "endocrine disorder" obesity and vitamin deficiencies): in a list beside a group they stand for
+# a text member — "cardiovascular, respiratory or renal disease" is any-of(cardiovascular-disease,
+# kidney-disease, TEXT) —, never alone.
+_UNBOUNDED = frozenset(
+    {"respiratory", "gastrointestinal", "gi", "digestive", "hepatobiliary", "endocrine"}
+    | {"endocrinologic", "endocrinological", "metabolic", "hematologic", "hematological"}
+    | {"haematologic", "haematological", "immunologic", "immunological", "rheumatologic"}
+    | {"rheumatological", "dermatologic", "dermatological", "musculoskeletal", "genitourinary"}
+    | {"urologic", "urological", "ophthalmologic", "ophthalmological", "opthalmologic"}
+)
 # The nouns each group is named with: "mental problems" is a psychiatric disorder, "lung
 # condition" or "liver illness" say less than a disease.
 _DISEASE = frozenset({"disease", "diseases", "disorder", "disorders"})
@@ -76,10 +89,13 @@ _NOUNS = {
     _LUNG: _DISEASE,
     "liver-disease": _DISEASE,
     "kidney-disease": _DISEASE,
+    "cerebrovascular-disease": _DISEASE,
 }
-_ADJECTIVE = "|".join(sorted(map(re.escape, _ADJECTIVES), key=len, reverse=True))
+_ADJECTIVE = "|".join(sorted(map(re.escape, {*_ADJECTIVES, *_UNBOUNDED}), key=len, reverse=True))
 _NOUN = "|".join(sorted({noun for nouns in _NOUNS.values() for noun in nouns}, key=len))
-_SEPARATOR = r"(?:,? or |,? and/or |, |/| ?/ ?)"
+# "And" joins organs as "or" does: in an exclusion each excludes on its own, negated in an
+# inclusion neither may be there, and a group is never read as a requirement (the compiler).
+_SEPARATOR = r"(?:,? or |,? and/or |,? and |, | ?/ ?)"
 _GROUP_NAME = re.compile(
     # "Diagnostic and Statistical Manual of Mental Disorders" names a book, not a diagnosis.
     rf"(?<![\w-])(?<!manual of )(?P<chronic>chronic )?(?P<list>(?:{_ADJECTIVE})"
@@ -93,7 +109,7 @@ _TRIGGERS = (
     "lung",
     "pulmonary",
 )
-_ADJECTIVE_WORD = re.compile(_ADJECTIVE)
+_ADJECTIVE_WORD = re.compile(rf"(?<![\w-])(?:{_ADJECTIVE})(?![\w-])")
 # The judgements and states before a group's name, as the other diagnoses read them.
 _QUALIFIER_WORDS = (
     r"clinically (?:significant|relevant|important)|significant|serious|major|severe"
@@ -142,7 +158,9 @@ def find_diagnosis_groups(text: str) -> list[Match]:
         if before is not None:
             qualifiers, alternatives = _qualifiers(text, before)
             start = before.start()
-        children = [_group(concept, qualifiers, alternatives) for concept in concepts]
+        children = [_group(c, qualifiers, alternatives) for c in concepts if c is not None]
+        if None in concepts:
+            children.append(Criterion(Kind.TEXT, source_text=match.group()))
         criterion = (
             children[0]
             if len(children) == 1
@@ -152,17 +170,18 @@ def find_diagnosis_groups(text: str) -> list[Match]:
     return found
 
 
-def _concepts(match: re.Match[str]) -> list[str]:
-    """The groups a name spells, in order; none when a noun does not fit an organ of the list,
-    the list says "and", or it names no group of this module (only "liver or kidney disease")."""
+def _concepts(match: re.Match[str]) -> list[str | None]:
+    """The concepts a name spells, in order, None for an organ system no group bounds; none when
+    the noun does not fit an organ of the list or the list names no group of this module (only
+    "liver or kidney disease")."""
     if match["congenital"]:
         return [_CONGENITAL_HEART]
     if match["history"]:
         return [_PSYCHIATRIC]
-    organs = [_ADJECTIVES[word] for word in _ADJECTIVE_WORD.findall(match["list"])]
+    organs = [_ADJECTIVES.get(word) for word in _ADJECTIVE_WORD.findall(match["list"])]
     if not GROUPS.intersection(organs):
         return []
-    if any(match["noun"] not in _NOUNS[organ] for organ in organs):
+    if any(organ is not None and match["noun"] not in _NOUNS[organ] for organ in organs):
         return []
     if match["chronic"] and organs != [_LUNG]:
         return []  # only the lung group is chronic by definition
