@@ -52,6 +52,11 @@ _GROUPS = json.loads(
             "any-of(condition:seizure, condition:psychiatric-disorder)",
         ),
         ("History of neuromuscular disease", "condition:neuromuscular-disease"),
+        ("cardiopulmonary disease", "any-of(condition:heart-disease, condition:lung-disease)"),
+        (
+            "History of cardiovascular, neurologic, or orthopedic diseases,",
+            "any-of(condition:cardiovascular-disease, condition:neurological-disease, text)",
+        ),
         (
             "Neurological and psychiatric disorders",
             "any-of(condition:neurological-disease, condition:psychiatric-disorder)",

@@ -65,6 +65,8 @@ _ADJECTIVES = {
     "kidney": "kidney-disease",
     "cerebrovascular": "cerebrovascular-disease",
 }
+# Names of two organs at once: "cardiopulmonary disease" is heart or lung disease.
+_BOTH = {"cardiopulmonary": (_HEART, _LUNG), "cardio-pulmonary": (_HEART, _LUNG)}
 # Organ systems no group bounds ("gastrointestinal disease" holds hernias and hemorrhoids,
 # "endocrine disorder" obesity and vitamin deficiencies): in a list beside a group they stand for
 # a text member — "cardiovascular, respiratory or renal disease" is any-of(cardiovascular-disease,
@@ -75,6 +77,7 @@ _UNBOUNDED = frozenset(
     | {"haematologic", "haematological", "immunologic", "immunological", "rheumatologic"}
     | {"rheumatological", "dermatologic", "dermatological", "musculoskeletal", "genitourinary"}
     | {"urologic", "urological", "ophthalmologic", "ophthalmological", "opthalmologic"}
+    | {"orthopedic", "orthopaedic"}
 )
 # The nouns each group is named with: "mental problems" is a psychiatric disorder, "lung
 # condition" or "liver illness" say less than a disease.
@@ -91,7 +94,9 @@ _NOUNS = {
     "kidney-disease": _DISEASE,
     "cerebrovascular-disease": _DISEASE,
 }
-_ADJECTIVE = "|".join(sorted(map(re.escape, {*_ADJECTIVES, *_UNBOUNDED}), key=len, reverse=True))
+_ADJECTIVE = "|".join(
+    sorted(map(re.escape, {*_ADJECTIVES, *_UNBOUNDED, *_BOTH}), key=len, reverse=True)
+)
 _NOUN = "|".join(sorted({noun for nouns in _NOUNS.values() for noun in nouns}, key=len))
 # "And" joins organs as "or" does: in an exclusion each excludes on its own, negated in an
 # inclusion neither may be there, and a group is never read as a requirement (the compiler).
@@ -105,7 +110,7 @@ _GROUP_NAME = re.compile(
     r"|(?<![\w-])(?P<history>psychiatric history)(?![\w-])"
 )
 _TRIGGERS = (
-    *("psychiatric", "mental", "neurolog", "neuromuscular", "cardiovascular", "heart", "cardiac"),
+    *("psychiatric", "mental", "neurolog", "neuromuscular", "cardiovascular", "heart", "cardi"),
     "lung",
     "pulmonary",
 )
@@ -178,7 +183,11 @@ def _concepts(match: re.Match[str]) -> list[str | None]:
         return [_CONGENITAL_HEART]
     if match["history"]:
         return [_PSYCHIATRIC]
-    organs = [_ADJECTIVES.get(word) for word in _ADJECTIVE_WORD.findall(match["list"])]
+    organs = [
+        organ
+        for word in _ADJECTIVE_WORD.findall(match["list"])
+        for organ in _BOTH.get(word, (_ADJECTIVES.get(word),))
+    ]
     if not GROUPS.intersection(organs):
         return []
     if any(organ is not None and match["noun"] not in _NOUNS[organ] for organ in organs):
