@@ -117,6 +117,8 @@ def test_severe_or_unstable_gives_one_reading_per_judgement() -> None:
         "Family history of cardiovascular disease",
         "Medical or psychiatric condition that would preclude informed consent",
         "Cognitive, neurological or psychiatric condition that prevents participation",
+        # Joined by a slash: the assembly would read the two as both.
+        "heart disease/ lung disease",
         # Organ systems no group bounds, alone or beside organs only the conditions read.
         "gastrointestinal disease",
         "hepatic or endocrine disease",

@@ -154,7 +154,7 @@ def find_diagnosis_groups(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _GROUP_NAME.finditer(text):
         concepts = _concepts(match)
-        if not concepts or _DEFINED_AFTER.match(text, match.end()):
+        if not concepts or _DEFINED_AFTER.match(text, match.end()) or _slashed(text, match):
             continue
         start = match.start()
         qualifiers: tuple[str, ...] = ()
@@ -173,6 +173,13 @@ def find_diagnosis_groups(text: str) -> list[Match]:
         )
         found.append(Match(criterion, start, match.end()))
     return found
+
+
+def _slashed(text: str, match: re.Match[str]) -> bool:
+    """Whether a slash joins the name to a word ("heart disease/ lung disease", "psychiatric
+    illness/social situations"): the assembly would read the two side by side as both."""
+    before, after = text[: match.start()].rstrip(), text[match.end() :].lstrip()
+    return before.endswith("/") or after.startswith("/")
 
 
 def _concepts(match: re.Match[str]) -> list[str | None]:
