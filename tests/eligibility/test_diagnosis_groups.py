@@ -197,6 +197,9 @@ def test_the_study_conditions_name_its_own_disease_too() -> None:
         ("psychiatric-disorder", "F32.A", "F17.210"),  # nicotine dependence is not one
         ("psychiatric-disorder", "F43.10", "F51.01"),  # nor primary insomnia
         ("psychiatric-disorder", "F60.3", "F90.0"),  # nor ADHD
+        ("psychiatric-disorder", "F41.1", "F43.21"),  # nor an adjustment disorder
+        ("psychiatric-disorder", "F40.10", "F40.240"),  # nor claustrophobia
+        ("neurological-disease", "G40.909", "G24.01"),  # nor tardive dyskinesia
         ("neurological-disease", "G20.A1", "G43.909"),  # nor migraine
         ("neurological-disease", "G35.D", "G31.84"),  # nor mild cognitive impairment
         ("heart-disease", "I48.91", "I49.3"),  # nor premature ventricular beats
