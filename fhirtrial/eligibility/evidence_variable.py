@@ -32,7 +32,8 @@ def build_evidence_variable(
 
     characteristics = structured_characteristics(eligibility)
     outline = parse_outline(eligibility.get("eligibilityCriteria"))
-    nodes = compile_outline(outline)
+    conditions = protocol.get("conditionsModule", {}).get("conditions", [])
+    nodes = compile_outline(outline, conditions)
     targets = study_condition_concepts(protocol, nodes)
     for node in nodes:
         _set_other_than(node, targets)
