@@ -7,13 +7,11 @@ when a rule accounts for it; anything else stays text-only and is marked for man
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
 from fhirtrial.eligibility.rules import compile_text, read_text
-from fhirtrial.eligibility.rules.diagnosis_groups import excluding_uses, own_groups
 from fhirtrial.eligibility.rules.partial import has_residue
 
 _ANY_OF = re.compile(
@@ -70,9 +68,7 @@ _CONNECTIVE_ONLY = re.compile(r"^\s*(?:or|and|and/or)\s*[-–—:;,.]*\s*$", re.
 _ENDS_WITH_AND = re.compile(r"(?<![\w/])(?:and|&)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 
 
-def compile_outline(outline: Outline, study_conditions: Sequence[str] = ()) -> list[CompiledNode]:
-    """The outline's bullets compiled; ``study_conditions`` are the diagnoses the study is about
-    (CT.gov `conditions`), which with the inclusion criteria tell the study's own disease."""
+def compile_outline(outline: Outline) -> list[CompiledNode]:
     compiled: list[CompiledNode] = []
     for roots in (outline.inclusion, outline.exclusion):
         joined = _joined_by_or(roots)
@@ -85,41 +81,7 @@ def compile_outline(outline: Outline, study_conditions: Sequence[str] = ()) -> l
                 # all-of): even a fully read one stays text for review.
                 _leave_as_text(done)
             compiled.append(done)
-    _leave_own_groups_as_text(compiled, outline, study_conditions)
     return compiled
-
-
-def _leave_own_groups_as_text(
-    compiled: list[CompiledNode], outline: Outline, study_conditions: Sequence[str]
-) -> None:
-    """A group of diagnoses (`rules.diagnosis_groups`) is read only where it excludes, and not
-    when the study is about a diagnosis of it ("psychiatric disorder" in a depression study
-    excludes other diagnoses than the study's, which no reading says): such bullets stay text."""
-    uses = [
-        (node, found)
-        for root in compiled
-        for node in _walk(root)
-        if (found := excluding_uses(node.criterion, exclusion=node.exclude))
-    ]
-    if not uses:
-        return
-    # "No mental illness" among the inclusion criteria is no study of mental illness.
-    excluding = {node.link_id for node, found in uses if all(against for _, against in found)}
-    texts = [
-        n.text for root in outline.inclusion for n in root.walk() if n.link_id not in excluding
-    ]
-    own: frozenset[str] | None = None
-    for node, found in uses:
-        if not all(against for _, against in found):
-            _leave_as_text(node)
-            continue
-        own = own_groups([*texts, *study_conditions]) if own is None else own
-        if any(group in own for group, _ in found):
-            _leave_as_text(node)
-
-
-def _walk(node: CompiledNode) -> list[CompiledNode]:
-    return [node, *(n for child in node.children for n in _walk(child))]
 
 
 def _joined_by_and(nodes: list[OutlineNode]) -> list[bool]:

@@ -32,8 +32,7 @@ def build_evidence_variable(
 
     characteristics = structured_characteristics(eligibility)
     outline = parse_outline(eligibility.get("eligibilityCriteria"))
-    conditions = protocol.get("conditionsModule", {}).get("conditions", [])
-    nodes = compile_outline(outline, conditions)
+    nodes = compile_outline(outline)
     targets = study_condition_concepts(protocol, nodes)
     for node in nodes:
         _set_other_than(node, targets)

@@ -2,8 +2,7 @@
 
 Data files (one value set each, with `sources` naming code system versions) live next to this
 module: conditions, therapies, observations, stages, biomarkers, medications (classes of current
-medication), allergens (substances of allergy criteria), tobacco (smoking status answers),
-diagnosis_groups (names of groups of diagnoses: "psychiatric illness", "heart disease").
+medication), allergens (substances of allergy criteria), tobacco (smoking status answers).
 Nothing is fetched at run time.
 
 - `codings(concept)`: the codings that define a concept (written into FHIR).
@@ -52,7 +51,6 @@ _VALUE_SET_FILES = (
     "allergens",
     "procedures",
     "tobacco",
-    "diagnosis_groups",
 )
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
