@@ -41,6 +41,13 @@ from tests.eligibility.signature import signature
         # A hand-made name inside a longer one that names more.
         ("Dementia with Lewy bodies", True, "condition:icd10cm:G31.83"),
         ("Takotsubo cardiomyopathy", True, "condition:icd10cm:I51.81"),
+        # ... even when the hand-made reading took a qualifier word of the title.
+        (
+            "Clinical diagnosis of Secondary Progressive Multiple Sclerosis",
+            False,
+            "condition:icd10cm:G35.C",
+        ),
+        ("Primary progressive multiple sclerosis", False, "condition:icd10cm:G35.B"),
         # Lists: each member read, the unread one left as text.
         (
             "evidence of sleep apnea, restless legs or periodic limb movements;",

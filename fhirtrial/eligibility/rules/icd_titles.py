@@ -162,12 +162,13 @@ def _names_more(title: Match, other: Match) -> bool:
     """Whether ``other`` is a hand-made diagnosis named inside the title, which says more: the
     title is that diagnosis's narrower form ("paroxysmal atrial fibrillation" I48.0, "secondary
     hypertension" I15) or another disease ("ocular hypertension" H40.05), never the hand-made
-    one with a word the residual check would let pass."""
+    one with a word the residual check would let pass. A qualifier the hand-made reading took
+    from inside the title is a word of the title's name ("secondary progressive multiple
+    sclerosis" G35.C is no progressive multiple sclerosis with a word left over)."""
     criterion = other.criterion
     return (
         criterion.kind is Kind.CONDITION
         and criterion.concept is not None
-        and not criterion.qualifiers
         and title.start <= other.start
         and other.end <= title.end
         and (title.start, title.end) != (other.start, other.end)
