@@ -7,6 +7,7 @@ concept, and records meet it by code or by any of these names."""
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources import files
 
 import pytest
@@ -44,6 +45,9 @@ def test_every_synonym_names_a_code_of_the_release_as_its_source_says() -> None:
             assert terminology.title_key(name) in {_name(t) for t in release.get_includes(code)}, (
                 name
             )
+        elif source == "title synonym":
+            bracketed = re.findall(r"\[([^\[\]]*)\]", release.get_description(code))
+            assert terminology.title_key(name) in {_name(t) for t in bracketed}, name
         elif source == "abbreviation":
             expanded = terminology.title_key(entry["expands"])
             assert terminology.terminology().icd_title_code(expanded) == code, name

@@ -456,6 +456,9 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
         for index, t in enumerate(tokens)
     ):
         return None
+    dependent = _DEPENDENT_WORDS.intersection(tokens) or ("on" in tokens and "," not in tokens)
+    if after_match and dependent and not _LIST_WORDS.intersection(tokens):
+        return None  # "asthma, requiring oral steroids", "diabetes on insulin": which asthma
     for token in tokens:
         if token in OR_WORDS:
             connective = "or"
@@ -485,6 +488,13 @@ def _two_diagnoses_as_one_name(sequence: list[_Entry]) -> bool:
 
 
 _INFECTION_WORDS = frozenset({"infection", "infections"})
+# Between two readings, words that make the second say which of the first is meant (unless an
+# "or" / "and" makes them two items of a list: "MI or on anticoagulants"); so does "on" without a
+# comma ("diabetes on insulin"; "…, on hemodialysis, …" is an item of a list).
+_DEPENDENT_WORDS = frozenset(
+    {"requiring", "required", "requires", "require", "needing", "treated", "receiving"}
+)
+_LIST_WORDS = frozenset({"or", "and", "and/or", "nor"})
 # A negation of a treatment no finder read ("never treated", "not previously received", "no
 # prior treatment"): it denies a therapy, not the match after it.
 _NEGATED_TREATMENT = re.compile(

@@ -162,12 +162,13 @@ def _names_more(title: Match, other: Match) -> bool:
     """Whether ``other`` is a hand-made diagnosis named inside the title, which says more: the
     title is that diagnosis's narrower form ("paroxysmal atrial fibrillation" I48.0, "secondary
     hypertension" I15) or another disease ("ocular hypertension" H40.05), never the hand-made
-    one with a word the residual check would let pass."""
+    one with a word the residual check would let pass. A qualifier the hand-made reading took
+    from inside the title is a word of the title's name ("secondary progressive multiple
+    sclerosis" G35.C is no progressive multiple sclerosis with a word left over)."""
     criterion = other.criterion
     return (
         criterion.kind is Kind.CONDITION
         and criterion.concept is not None
-        and not criterion.qualifiers
         and title.start <= other.start
         and other.end <= title.end
         and (title.start, title.end) != (other.start, other.end)
@@ -183,19 +184,21 @@ def _stands_alone(
     text: str, tokens: list[tuple[int, int, str]], first: int, last: int, stop: int
 ) -> bool:
     """Whether the title at tokens ``first``..``last`` (ending at ``stop``) is a name of its own:
-    not the diagnosis's own stage, not joined by "/" or "-" to a word, and next to filler only."""
+    not the diagnosis's own stage, not joined by "/" or "-" to a word, and next to filler only
+    within its item: a comma or semicolon ends the item ("glaucoma, epilepsy"), and the words
+    of the next item are left to their finders and the residual check."""
     start = tokens[first][0]
     if start and text[start - 1] not in " (,;:":
         return False
     if stop < len(text) and (text[stop] not in " ,;.:)" or _OWN_STAGE.match(text, stop)):
         return False
     before = tokens[first - 1] if first else None
-    if before and text[before[1] : start].strip(" ,;:(") == "" and before[2] not in _NEIGHBOURS:
+    if before and text[before[1] : start].strip(" :(") == "" and before[2] not in _NEIGHBOURS:
         return False
     after = last + 1
     while after < len(tokens) and tokens[after][0] < stop:
         after += 1  # past the initials
-    if after < len(tokens) and text[stop : tokens[after][0]].strip(" ,;:)") == "":
+    if after < len(tokens) and text[stop : tokens[after][0]].strip(" :)") == "":
         return tokens[after][2] in _NEIGHBOURS
     return True
 
@@ -210,10 +213,11 @@ def _says_more(text: str, tokens: list[tuple[int, int, str]]) -> bool:
 
 
 def _follows(text: str, tokens: list[tuple[int, int, str]], i: int, rest: tuple[str, ...]) -> bool:
-    """Whether the words after token ``i`` are ``rest``, one space apart."""
+    """Whether the words after token ``i`` are ``rest``, one space apart (a word may end in a
+    possessive apostrophe: "Graves' disease")."""
     for n, word in enumerate(rest, start=i + 1):
         start, _, token = tokens[n]
-        if token != word or start != tokens[n - 1][1] + 1 or text[start - 1] != " ":
+        if token != word or text[tokens[n - 1][1] : start] not in (" ", "' ", "\u2019 "):
             return False
     return True
 

@@ -1883,6 +1883,9 @@ def _segment_items(
     index = 0
     while index < len(words):
         link = links[index - 1] if index else None
+        if index and _DEPENDENT_ITEM.match(words[index]):
+            return None  # "Asthma, requiring oral steroids": it says which asthma, not another
+
         # An item that compiles takes along the short items after it that are no items of
         # their own but compile with it ("hepatitis B and C", "HIV 1/2").
         criterion = compile_clause(words[index])
@@ -1907,6 +1910,10 @@ def _segment_items(
             index = stop
         else:
             item = words[index]
+            if index and _BARE_QUALIFIER.fullmatch(item.strip(" .,;:")):
+                # "Hypertension, uncontrolled": the qualifier narrows the item before it; read
+                # as a member of its own, every patient with hypertension would be excluded.
+                return None
             if not _OTHER_POPULATION.search(item) and (
                 LOOKS_DECIDABLE.search(item)
                 or names_anything(item)
@@ -2018,6 +2025,24 @@ def _has_kind(criterion: Criterion, kinds: frozenset[Kind]) -> bool:
     return criterion.kind in kinds
 
 
+# An item that depends on the item before it: what it required, was treated with, came from.
+_DEPENDENT_ITEM = re.compile(
+    r"\s*(?:requir\w*|needing|needed|treated|managed|controlled|due to"
+    r"|secondary to|caused by|associated with|resulting in|leading to|despite|unless|except"
+    r"|other than|including|such as|e\.g\.?|i\.e\.?)\b",
+    re.IGNORECASE,
+)
+# An item that is nothing but a qualifier of the item before it ("…, uncontrolled", "…, severe",
+# "…, poorly controlled", "…, requiring treatment", "…, active").
+_BARE_QUALIFIER = re.compile(
+    r"(?:(?:very|poorly|not|well|inadequately|insufficiently|clinically|medically|currently)\s+)?"
+    r"(?:un\w+|non-?\w+|controlled|severe|serious|significant|active|symptomatic|unstable"
+    r"|chronic|acute|recent|current|ongoing|progressive|refractory|recurrent|persistent"
+    r"|decompensated|advanced|moderate|mild|(?:life|sight)[- ]threatening|debilitating|treated"
+    r"|requiring (?:\w+\s+){0,2}?(?:treatment|therapy|medication|hospitali[sz]ation))"
+    r"(?:\s+(?:or|and|and/or)\s+(?:un\w+|severe|symptomatic|unstable|active|progressive))?",
+    re.IGNORECASE,
+)
 _NARROWING_QUALIFIER = re.compile(
     r"(?:(?:a|an|the|any|known|documented|confirmed|diagnosed|history of|prior|previous|past)"
     r"\s+)*(?:un\w+|non-?\w+|poorly|clinically|medically|active|symptomatic|severe|serious"

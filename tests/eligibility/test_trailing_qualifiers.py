@@ -1,0 +1,65 @@
+"""A qualifier or a dependent clause written after a comma narrows the item before it.
+
+"Hypertension, uncontrolled" read as two list items — hypertension, and an unread "uncontrolled"
+— would exclude every patient with hypertension; "Asthma, requiring oral steroids" read as
+asthma or steroid use would exclude every asthmatic and everyone on prednisone. Both stay text
+(or keep the qualifier) rather than widen the exclusion.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhirtrial.eligibility.rules import compile_text
+from tests.eligibility.ehr_records import ICD, condition, patient, record, result_of
+from tests.eligibility.signature import signature
+
+NARROWED = [
+    "Hypertension, uncontrolled",
+    "Epilepsy, uncontrolled",
+    "Glaucoma, uncontrolled",
+    "Diabetes mellitus, poorly controlled",
+    "Asthma, severe",
+    "Heart failure, symptomatic",
+    "Asthma, requiring oral steroids",
+    "Diabetes on insulin",
+    "Epilepsy, treated with two or more antiepileptic drugs",
+]
+
+
+@pytest.mark.parametrize("bullet", NARROWED)
+def test_an_exclusion_narrowed_after_a_comma_never_excludes_the_whole_diagnosis(bullet) -> None:
+    criterion = compile_text(bullet, exclusion=True, partial=True)
+    hypertensive = record(
+        patient(),
+        condition("Essential hypertension", (ICD, "I10", "Essential (primary) hypertension")),
+        condition("Epilepsy", (ICD, "G40.909", "Epilepsy, unspecified")),
+        condition("Asthma", (ICD, "J45.909", "Unspecified asthma, uncomplicated")),
+        condition("Type 2 diabetes", (ICD, "E11.9", "Type 2 diabetes mellitus")),
+        condition("Glaucoma", (ICD, "H40.9", "Unspecified glaucoma")),
+        condition("Heart failure", (ICD, "I50.9", "Heart failure, unspecified")),
+    )
+    assert criterion is None or result_of(criterion, hypertensive) != "met", signature(criterion)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Hypertension, diabetes, epilepsy",
+            "any-of(condition:diabetes-mellitus, condition:epilepsy, condition:hypertension)",
+        ),
+        ("HIV, hepatitis B or C", "any-of(condition:hiv, any-of(condition:hbv, condition:hcv))"),
+        (
+            "persistent atrial fibrillation, on hemodialysis, pregnancy, or dementia",
+            "any-of(condition:icd10cm:I48.1, procedure:hemodialysis, pregnancy:pregnancy, "
+            "condition:dementia)",
+        ),
+    ],
+)
+def test_lists_of_separate_items_are_still_read(bullet, expected) -> None:
+    compiled = compile_text(bullet, exclusion=True, partial=True)
+    assert compiled is not None
+    assert sorted(signature(compiled).removeprefix("any-of(").rstrip(")").split(", ")) == sorted(
+        expected.removeprefix("any-of(").rstrip(")").split(", ")
+    )
