@@ -51,6 +51,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("platelets", r"platelets? counts?(?: \(plt\))?|platelets|\bplt\b"),
     (
         "hemoglobin",
+        r"(?<!glycated )(?<!glycosylated )(?<!glycolated )"
         r"(?:(?:serum |blood )?ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b"
         r"|\bhb\b)",
     ),
@@ -94,7 +95,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("amylase", r"(?:serum )?amylase"),
     (
         "hba1c",
-        r"(?:ha?emoglobin a ?1 ?c|glyc(?:at|osyl)ated ha?emoglobin(?: a1c)?)(?: \(hba1c\))?"
+        r"(?:ha?emoglobin a ?1 ?c|glyc(?:osyl|ol)?ated ha?emoglobin(?: a1c)?)(?: levels?)?"
+        r"(?: \((?:hb)?a1c\))?"
         r"|\bhba1c\b|\ba1c\b",
     ),
     (
@@ -211,6 +213,58 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?:(?:partial pressure of (?:arterial )?oxygen(?: in arterial blood)?|arterial oxygen"
         r" (?:partial pressure|tension))(?: \(pao2\))?|\bpao2\b)(?!\s*(?:/|:|to|-)\s*fio2)",
     ),
+    # Total PSA: its kinetics (doubling time, velocity, nadir) are other measurements.
+    (
+        "psa",
+        r"(?:(?:serum|total) )*(?:prostate[- ]specific antigen(?: \(psa\))?|\bpsa\b)"
+        r"(?! (?:doubling|velocity|kinetics|nadir|density|progression|response|decline))",
+    ),
+    # Total testosterone: free testosterone is another measurement, and the drug is no value.
+    ("testosterone", r"(?<!free )(?:(?:serum|total) )*testosterone(?! (?:free|replacement))"),
+    (
+        "lactate",
+        r"(?<!ringer's )(?<!ringer )(?:(?:serum|blood|plasma|arterial) )?lactate\b"
+        r"(?! dehydrogenase)",
+    ),
+    (
+        "ldh",
+        r"(?:serum )?lactate dehydrogenase(?: \(ldh\))?|\bldh\b",
+    ),
+    # "Creatinine phosphokinase" is how protocols often misname it.
+    (
+        "creatine-kinase",
+        r"(?:creatine|creatinine) (?:phospho)?kinase(?: \((?:ck|cpk)\))?|\bcpk\b"
+        r"|\bck\b(?=\s*(?:levels? )?(?:<=|>=|<|>))",
+    ),
+    ("birth-weight", r"birth ?weight(?: \(bw\))?"),
+    # Protein excreted in 24 hours: read only in a unit per day (`_AS_WRITTEN`).
+    (
+        "urine-protein-24h",
+        r"(?:24[- ]?h(?:ours?|r)? )?(?:urine|urinary) protein(?: excretion)?|proteinuria",
+    ),
+    (
+        "uacr",
+        r"(?:(?:spot )?(?:urine|urinary) )?(?:micro)?albumin[- ]?(?:to[- ]|/ ?|: ?)?creatinine"
+        r" ratio(?: \(u?acr\))?|\buacr\b",
+    ),
+    (
+        "vitamin-d",
+        r"(?:(?:serum|plasma|total) )*(?:25[- ]?\(?oh\)?[- ]?(?:vitamin[- ]?)?d3?"
+        r"|25[- ]hydroxy[- ]?(?:vitamin[- ]?)?d3?|vitamin d3?(?: \(25[- ]?\(?oh\)?[- ]?d3?\))?)\b",
+    ),
+    ("vitamin-b12", r"(?:serum )?(?:vitamin b ?12|cobalamin)\b"),
+    ("free-t4", r"(?:serum )?free (?:t4|thyroxine)(?: \(f?t4\))?|\bft4\b"),
+    ("fibrinogen", r"(?:(?:plasma|serum) )?fibrinogen\b"),
+    ("phosphate", r"(?:(?:serum|plasma) )?(?:inorganic )?(?:phosphate|phosphorus)\b"),
+    ("cortisol", r"(?:(?:serum|plasma|morning|am) )*cortisol\b"),
+    # FEV1 as a percentage of the predicted value only (`_PREDICTED` must follow the value): in
+    # litres it is another code, and the FEV1/FVC ratio another measurement; before or after a
+    # bronchodilator other codes again.
+    (
+        "fev1-predicted",
+        r"(?<!bronchodilator )(?<!bd )(?<!ppo )(?:forced expiratory volume in (?:1|one) second"
+        r"(?: \(fev1\))?|\bfev1\b)(?!\s*(?:/|to fvc|%\s*fvc))",
+    ),
     # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
     (
         "prothrombin-time",
@@ -248,7 +302,7 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "aptt": ("thromboplastin", "ptt"),
     "lipase": ("lipase",),
     "amylase": ("amylase",),
-    "hba1c": ("a1c", "a 1 c", "glycated", "glycosylated"),
+    "hba1c": ("a1c", "a 1 c", "glycated", "glycosylated", "glycolated"),
     "fasting-glucose": ("fasting", "fpg", "fbg"),
     "glucose": ("glucose",),
     "albumin": ("albumin",),
@@ -291,6 +345,28 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "ferritin": ("ferritin",),
     "bicarbonate": ("bicarbonate", "hco3"),
     "prothrombin-time": ("prothrombin",),
+    "psa": ("psa", "prostate specific", "prostate-specific"),
+    "testosterone": ("testosterone",),
+    "lactate": ("lactate",),
+    "ldh": ("lactate dehydrogenase", "ldh"),
+    "creatine-kinase": (
+        "creatine kinase",
+        "creatinine kinase",
+        "phosphokinase",
+        "cpk",
+        " ck",
+        "(ck",
+    ),
+    "birth-weight": ("birth weight", "birthweight"),
+    "fev1-predicted": ("fev1", "forced expiratory"),
+    "urine-protein-24h": ("urine protein", "urinary protein", "proteinuria"),
+    "uacr": ("creatinine ratio", "uacr"),
+    "vitamin-d": ("vitamin d", "25-oh", "25oh", "25(oh)", "25-(oh)", "25 oh", "hydroxyvitamin"),
+    "vitamin-b12": ("b12", "b 12", "cobalamin"),
+    "free-t4": ("free t4", "free thyroxine", "ft4"),
+    "fibrinogen": ("fibrinogen",),
+    "phosphate": ("phosph",),
+    "cortisol": ("cortisol",),
 }
 _TRIGGER_WORDS = tuple(
     sorted(
@@ -360,7 +436,9 @@ _UNIT_ALTERNATIVES = (
     rf"|breaths?\s*(?:/|per)\s*min(?:ute)?|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
-    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l|c"
+    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l"
+    rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*g"
+    rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
 )
 
 
@@ -378,7 +456,8 @@ _ULN_WORDS = (
 _ULN = rf"(?P<uln>(?:x|times|-?\s*fold)?\s*{_ULN_WORDS})"
 # Words between a lab's name and its value.
 _LINK = re.compile(
-    r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
+    r"(?:\s*(?:must be|should be|must|with (?:an? )?(?:values?|levels?)|levels?|concentrations?"
+    r"|values?|measurement|results?"
     r"|count|of|is|are|at screening|at baseline|(?:on|at) admission)\b|\s*[:=]|\s*\(\s*\)"
     r"|\s+-(?=\s))*\s*"
 )
@@ -410,6 +489,9 @@ _RESTATED = re.compile(
 _CONTEXT_BEFORE = re.compile(
     r"\b(?:pre-?operative|baseline|base line|screening|admission|current|resting|sitting|seated"
     r"|office)\s*$"
+    # "levels of potassium > 5.5", "patients whose weight is < 50 kg": the name said again.
+    r"|(?:\b(?:(?:serum|plasma|blood) )?(?:levels?|concentrations?|values?) of (?:the )?"
+    r"|\b(?:patients|subjects|participants|those|anyone|individuals) whose )$"
 )
 _CONTEXT_AFTER = re.compile(
     r"\s*\(?\s*(?:(?:at|during|on) (?:the )?(?:time of )?(?:the )?(?:screening|baseline"
@@ -549,8 +631,10 @@ _MG_DL_PER_MMOL_L = {
 # umol/L per mg/dL (10,000 / molar mass): creatinine 113.12 g/mol, bilirubin 584.66 g/mol.
 _UMOL_L_PER_MG_DL = {"creatinine": 88.40, "bilirubin": 17.10}
 _LB = 0.45359237  # kg per pound (avoirdupois), exact
+_NG_DL_PER_NMOL_L_TESTOSTERONE = 28.842  # 288.42 g/mol
 
 
+_PER_DAY_KEY = re.compile(r"(m?g)(?:/|per)(?:24-?h\w*|day|d)")
 _POWER_KEY = re.compile(r"10(?:e|\*\*?|\(|\^)?([39³])\)?")
 
 
@@ -601,7 +685,13 @@ def _unit_key(unit: str | None) -> str:
         "℉": "°f",
         "ºf": "°f",
         "µg/l": "ng/ml",
+        "grams": "g",
+        "gram": "g",
+        "mcg/dl": "µg/dl",
+        "ug/dl": "µg/dl",
     }
+    if per_day := _PER_DAY_KEY.fullmatch(key):
+        return f"{per_day[1]}/24h"
     if key == "c":
         return "°c"
     if key.startswith("degree"):
@@ -697,7 +787,31 @@ def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str]
         return (value, "/min") if unit == "/min" else None
     if unit == "kg":
         return value, "kg"
+    if unit == "g" and value >= 300:  # a newborn's weight in grams
+        return value, "g"
     return (value, "[lb_av]") if unit == "lb" else None
+
+
+# Units a lab is read in, as written (UCUM): the evaluation converts a result to them. Any other
+# unit — one that cannot be right for the analyte ("PSA 2.5-10 mg/dL") — leaves the text unread.
+_U_PER_L = {"u/l": "U/L", "iu/l": "U/L"}
+_AS_WRITTEN: dict[str, dict[str, str]] = {
+    "psa": {"ng/ml": "ng/mL"},
+    "testosterone": {"ng/dl": "ng/dL", "nmol/l": "nmol/L"},
+    "lactate": {"mmol/l": "mmol/L", "meq/l": "mmol/L"},
+    "ldh": _U_PER_L,
+    "creatine-kinase": _U_PER_L,
+    "birth-weight": {"g": "g", "kg": "kg"},
+    "fev1-predicted": {"%": "%"},
+    "urine-protein-24h": {"g/24h": "g/(24.h)", "mg/24h": "mg/(24.h)"},
+    "uacr": {"mg/g": "mg/g"},
+    "vitamin-d": {"ng/ml": "ng/mL", "nmol/l": "nmol/L"},
+    "vitamin-b12": {"pg/ml": "pg/mL", "ng/l": "pg/mL"},
+    "free-t4": {"ng/dl": "ng/dL", "pmol/l": "pmol/L"},
+    "fibrinogen": {"mg/dl": "mg/dL", "g/l": "g/L"},
+    "phosphate": {"mg/dl": "mg/dL", "mmol/l": "mmol/L"},
+    "cortisol": {"µg/dl": "ug/dL", "nmol/l": "nmol/L"},
+}
 
 
 def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, str] | None:
@@ -718,6 +832,9 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
         return {"mg/dl": (value, "mg/dL"), "µmol/l": (value, "umol/L")}.get(unit)
     if concept in ("bnp", "nt-probnp"):
         return (value, "pg/mL") if unit in ("pg/ml", "ng/l") else None
+    if concept in _AS_WRITTEN:
+        canonical_unit = _AS_WRITTEN[concept].get(unit)
+        return None if canonical_unit is None else (value, canonical_unit)
     if concept == "ferritin":
         return (value, "ng/mL") if unit == "ng/ml" else None
     if concept == "bicarbonate":
@@ -860,6 +977,8 @@ def _in_common_unit(concept: str, criterion: Criterion) -> float | None:
         return 0.09148 * value + 2.152
     if unit == "[lb_av]":
         return value * _LB
+    if unit == "nmol/L" and concept == "testosterone":
+        return value * _NG_DL_PER_NMOL_L_TESTOSTERONE
     return value
 
 
@@ -903,7 +1022,34 @@ def _read_or_more(concept: str, text: str, pos: int) -> _Read | None:
     return None if criterion is None else _Read(criterion, match.end())
 
 
-_READERS = (_read_bounds, _read_range, _read_single, _read_or_more)
+# "Hematocrit outside the normal range (35-50%)": either bound crossed.
+_OUTSIDE = re.compile(
+    r"(?:outside|out of)(?: of)? (?:the )?(?:(?:normal|reference|following) )?(?:range|limits?)?"
+    r"\s*(?:of\s*)?(?:\(\s*)?"
+)
+
+
+def _read_outside(concept: str, text: str, pos: int) -> _Read | None:
+    outside = _OUTSIDE.match(text, pos)
+    if outside is None:
+        return None
+    inside = _read_range(concept, text, outside.end())
+    if inside is None:
+        return None
+    end = inside.end
+    if outside.group(0).rstrip().endswith("("):
+        closed = _CLOSE.match(text, end)
+        if closed is None:
+            return None
+        end = closed.end()
+    low, high = inside.criterion.children
+    below = replace(low, comparator="<" if low.comparator == ">=" else "<=")
+    above = replace(high, comparator=">" if high.comparator == "<=" else ">=")
+    either = Criterion(Kind.COMBINATION, children=(below, above), combination="any-of")
+    return _Read(either, end)
+
+
+_READERS = (_read_outside, _read_bounds, _read_range, _read_single, _read_or_more)
 
 
 # A wider bound for a subgroup: "ALT ≤ 2.5 × ULN (≤ 5 × ULN in patients with liver metastases)",
@@ -1082,13 +1228,37 @@ def _read_by_sex(concept: str, text: str, pos: int) -> _Read | None:
 
 
 def _read_value(concept: str, text: str, pos: int) -> _Read | None:
+    read = _read_any_value(concept, text, pos)
+    if read is None or concept != "fev1-predicted":
+        return read
+    predicted = _PREDICTED.match(text, read.end)
+    return None if predicted is None else _Read(read.criterion, predicted.end())
+
+
+# "FEV1 < 50% predicted", "FEV1 ≥ 70% of the predicted value", "< 80% pred."
+_PREDICTED = re.compile(
+    r"\s*(?:of )?(?:the )?(?:predicted|pred\b\.?|pred\b)(?: (?:value|normal))?(?![\w-])"
+)
+
+
+def _read_any_value(concept: str, text: str, pos: int) -> _Read | None:
     link = _LINK.match(text, pos)
     pos = link.end() if link else pos
+    # "serum creatinine (> 2.0 mg/dL)": the value alone in parentheses after the name.
+    opened = _OPEN.match(text, pos)
     for reader in _READERS:
-        read = reader(concept, text, pos)
-        if read is not None:
+        read = reader(concept, text, opened.end() if opened else pos)
+        if read is None:
+            continue
+        if opened is None:
             return read
+        closed = _CLOSE.match(text, read.end)
+        return None if closed is None else _Read(read.criterion, closed.end())
     return None
+
+
+_OPEN = re.compile(r"\(\s*")
+_CLOSE = re.compile(r"\s*\)")
 
 
 def _bp_pair(text: str) -> list[Match]:
@@ -1404,7 +1574,7 @@ def _with_direction_word(text: str, match: Match) -> int:
 def _with_context(text: str, match: Match) -> Match:
     """The match with the words saying when and how the value was taken."""
     start, end = match.start, match.end
-    if before := _CONTEXT_BEFORE.search(text, max(0, start - 20), start):
+    if before := _CONTEXT_BEFORE.search(text, max(0, start - 28), start):
         start = before.start()
     start = _with_direction_word(text, Match(match.criterion, start, end))
     if after := _CONTEXT_AFTER.match(text, end):

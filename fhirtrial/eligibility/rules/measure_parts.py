@@ -213,3 +213,62 @@ def _harmless_rest(rest: str, *, medication: bool) -> bool:
     if any(find_medications(f"taking {word}") for word in _WORD.findall(rest)):
         return False
     return not LOOKS_DECIDABLE.search(rest) and not names_anything(rest)
+
+
+# An exclusion bullet opening with a measurement, then "or" and an item no finder reads:
+# "Potassium > 5.5 mmol/L; or any diseases that could affect the results of the study". The
+# measurement excludes on its own: any-of(measurement, TEXT residue).
+_ALTERNATIVE = re.compile(r"\s*[;,]?\s*\b(?:or|and/or)\s+")
+# The rest must be another item, not the measurement's other bound, subgroup or time.
+_ALTERNATIVE_REFUSAL = re.compile(
+    r"^\s*(?:[<>=≤≥\d]|(?:more|less|greater|fewer|higher|lower|above|below|over|under"
+    r"|equal|exceed\w*)\b)"
+    r"|\b(?:unless|except\w*|if|when|whether|provided|respectively|otherwise|instead|only"
+    r"|patients?|participants?|subjects?|those|men|women|males?|females?|children|adults?"
+    r"|metasta\w*|gilbert\w*|within|during|prior|before|after|since|at|on|consecutive"
+    r"|occasions?|repeat\w*|persistent\w*|sustained|confirm\w*|uln|normal|times|both|either"
+    r"|respectively|and|or|nor)\b"
+    r"|[;:]"
+)
+# A catch-all no record decides: "any (other) disease(s) that could affect the results".
+_CATCH_ALL = re.compile(
+    r"^(?:any )?(?:other )?(?:diseases?|conditions?|disorders?|illness(?:es)?|abnormalit\w+"
+    r"|findings?)(?: or (?:diseases?|conditions?|disorders?|illness(?:es)?|abnormalit\w+"
+    r"|findings?))? (?:that|which) (?:could|may|might|would|can) (?:affect|interfere with"
+    r"|influence|compromise|confound)\b[\w\s'-]*[.;]?$"
+)
+
+
+def measure_alternative(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """any-of(measurement, TEXT residue) for an exclusion bullet "<measurement> or <item no
+    finder reads>", or None."""
+    if not _DIGIT.search(normalized[: _OPENING_REACH + 60]) or " or " not in normalized:
+        return None
+    split = _ALTERNATIVE.search(normalized)
+    if split is None or not _DIGIT.search(normalized, 0, split.start()):
+        return None
+    head, rest = normalized[: split.start()].rstrip(" ,;"), normalized[split.end() :].strip()
+    if not rest or _ALTERNATIVE_REFUSAL.search(rest) or find_labs(rest):
+        return None
+    if not _CATCH_ALL.match(rest) and (LOOKS_DECIDABLE.search(rest) or names_anything(rest)):
+        return None  # an item the form would lack
+    part = compile_clause(head)
+    if part is None or not _only_labs(part):
+        return None
+    members = part.children if part.combination == "any-of" else (part,)
+    residue = Criterion(Kind.TEXT, source_text=text)
+    return Criterion(
+        Kind.COMBINATION, children=(*members, residue), combination="any-of", source_text=text
+    )
+
+
+def _only_labs(criterion: Criterion) -> bool:
+    if criterion.negated or criterion.cohort is not None:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination in ("all-of", "any-of") and all(
+            _only_labs(child) for child in criterion.children
+        )
+    return criterion.kind is Kind.LAB and criterion.comparator is not None
