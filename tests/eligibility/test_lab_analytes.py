@@ -23,6 +23,10 @@ from tests.eligibility.signature import signature
     [
         # Analytes read now, in the units the text gives.
         ("PSA ≥ 2.0 ng/mL", False, "lab:psa:>=2ng/mL"),
+        # Molar units stay as written; a restatement in mass units must agree.
+        ("LDL ≥ 4.9 mmol/L", True, "lab:ldl-cholesterol:>=4.9mmol/L"),
+        ("Glucose > 7 mmol/L (126 mg/dL)", True, "lab:glucose:>7mmol/L"),
+        ("Glucose > 7 mmol/L (180 mg/dL)", True, None),
         ("Serum testosterone < 50 ng/dL (1.7 nmol/L)", False, "lab:testosterone:<50ng/dL"),
         ("Lactate > 4 mmol/L", True, "lab:lactate:>4mmol/L"),
         ("Lactate dehydrogenase (LDH) > 1.5 × ULN", True, "lab:ldh:>1.5xULN"),
@@ -118,6 +122,7 @@ def _lab(code: tuple[str, str, str], value: float, unit: str, day: str = "2026-1
     return observation(code, day, valueQuantity=_quantity(value, unit))
 
 
+LDL = (LOINC, "2089-1", "Cholesterol in LDL [Mass/volume] in Serum or Plasma")
 PSA = (LOINC, "2857-1", "Prostate specific Ag [Mass/volume] in Serum or Plasma")
 TESTOSTERONE = (LOINC, "2986-8", "Testosterone [Mass/volume] in Serum or Plasma")
 VITAMIN_D = (
@@ -145,6 +150,9 @@ def _result(text: str, *resources: dict, exclusion: bool = True, gender: str = "
         ("PSA ≥ 2.0 ng/mL", (_lab(PSA, 4.1, "ng/mL"),), "met"),
         ("PSA ≥ 2.0 ng/mL", (_lab(PSA, 0.8, "ug/L"),), "not-met"),
         ("PSA ≥ 2.0 ng/mL", (), "unknown"),
+        # LDL in mmol/L against a result in mg/dL (÷ 38.67): 4.9 mmol/L = 189 mg/dL.
+        ("LDL ≥ 4.9 mmol/L", (_lab(LDL, 201, "mg/dL"),), "met"),
+        ("LDL ≥ 4.9 mmol/L", (_lab(LDL, 160, "mg/dL"),), "not-met"),
         # Castrate level in ng/dL against a result in nmol/L (× 28.84): 1.2 nmol/L = 35 ng/dL.
         ("Serum testosterone < 50 ng/dL", (_lab(TESTOSTERONE, 1.2, "nmol/L"),), "met"),
         ("Serum testosterone < 50 ng/dL", (_lab(TESTOSTERONE, 12.0, "nmol/L"),), "not-met"),

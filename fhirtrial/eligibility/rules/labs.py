@@ -618,7 +618,9 @@ _CELLS_PER_UL = frozenset(
 )
 _COUNTS = frozenset({"anc", "platelets", "wbc", "lymphocytes", "cd4"})
 # mg/dL per mmol/L (10 × molar mass in g/mol / 100) for the chemistry protocols write in either
-# unit; cholesterol (386.65 g/mol) is what the LDL and HDL fractions are measured as.
+# unit; cholesterol (386.65 g/mol) is what the LDL and HDL fractions are measured as. A bound is
+# kept in the unit the text gives (the evaluation converts results by the molar mass); these
+# only compare a value restated in the other unit.
 _MG_DL_PER_MMOL_L = {
     "glucose": 18.016,
     "fasting-glucose": 18.016,
@@ -866,11 +868,7 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
     if concept == "triglycerides":
         return {"mg/dl": (value, "mg/dL"), "mmol/l": (value, "mmol/L")}.get(unit)
     if concept in _MG_DL_PER_MMOL_L:
-        if unit == "mg/dl":
-            return value, "mg/dL"
-        if unit == "mmol/l":
-            return round(value * _MG_DL_PER_MMOL_L[concept], 1), "mg/dL"
-        return None
+        return {"mg/dl": (value, "mg/dL"), "mmol/l": (value, "mmol/L")}.get(unit)
     return None
 
 
@@ -977,6 +975,8 @@ def _in_common_unit(concept: str, criterion: Criterion) -> float | None:
         return 0.09148 * value + 2.152
     if unit == "[lb_av]":
         return value * _LB
+    if unit == "mmol/L" and concept in _MG_DL_PER_MMOL_L:
+        return value * _MG_DL_PER_MMOL_L[concept]
     if unit == "nmol/L" and concept == "testosterone":
         return value * _NG_DL_PER_NMOL_L_TESTOSTERONE
     return value
