@@ -73,6 +73,14 @@ from tests.eligibility.signature import signature
             True,
             "any-of(lab:hematocrit:<35%, lab:hematocrit:>50%)",
         ),
+        # "Castrate levels" say the bound's direction; TSH in mU/L; "may have been transfused".
+        ("Castrate levels of testosterone (< 50 ng/dL)", False, "lab:testosterone:<50ng/dL"),
+        ("Castrate levels of testosterone (> 50 ng/dL)", False, None),
+        ("Serum TSH > 10 mU/L", True, "lab:tsh:>10m[IU]/L"),
+        ("Hemoglobin ≥ 9.0 g/dL (may have been transfused)", False, "lab:hemoglobin:>=9g/dL"),
+        ("Corrected serum calcium > 12 mg/dL", True, "lab:calcium:>12mg/dL"),
+        ("Urine protein-to-creatinine ratio ≥ 1 g/g", True, "lab:upcr:>=1g/g"),
+        ("UPCR ≥ 1", True, None),
         # Units that cannot be right for the analyte, and measurements that are other ones.
         ("AST > 150 IU/mL at any time", False, None),
         ("TSH less than 0.45 mIU/mL or greater than 4.5 MIU/mL", True, None),
@@ -131,6 +139,7 @@ VITAMIN_D = (
     "25-Hydroxyvitamin D3+25-Hydroxyvitamin D2 [Mass/volume] in Serum or Plasma",
 )
 PROTEIN_24H = (LOINC, "2889-4", "Protein [Mass/time] in 24 hour Urine")
+UPCR = (LOINC, "2890-2", "Protein/Creatinine [Mass Ratio] in Urine")
 UACR = (LOINC, "9318-7", "Albumin/Creatinine [Mass Ratio] in Urine")
 BIRTH_WEIGHT = (LOINC, "8339-4", "Birth weight Measured")
 FEV1_PREDICTED = (LOINC, "20152-5", "FEV1 measured/predicted")
@@ -164,6 +173,9 @@ def _result(text: str, *resources: dict, exclusion: bool = True, gender: str = "
         ("Proteinuria > 1 g/24h", (_lab(PROTEIN_24H, 300, "mg/(24.h)"),), "not-met"),
         ("Urine albumin-to-creatinine ratio > 300 mg/g", (_lab(UACR, 450, "mg/g"),), "met"),
         ("Urine albumin-to-creatinine ratio > 300 mg/g", (_lab(UACR, 25, "mg/g"),), "not-met"),
+        # UPCR in g/g against mg/g.
+        ("UPCR > 1.0 mg/mg", (_lab(UPCR, 1800, "mg/g"),), "met"),
+        ("UPCR > 1.0 mg/mg", (_lab(UPCR, 400, "mg/g"),), "not-met"),
         # Birth weight in kilograms against grams.
         ("Birthweight <1500 g", (_lab(BIRTH_WEIGHT, 1.2, "kg", day="2026-11-28"),), "met"),
         ("Birthweight <1500 g", (_lab(BIRTH_WEIGHT, 2.9, "kg", day="2026-11-28"),), "not-met"),

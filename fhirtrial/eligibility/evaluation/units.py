@@ -90,6 +90,8 @@ _FACTORS: dict[str, tuple[str, float]] = {
     # urine albumin/creatinine ratio, base mg/g
     "mg/g": ("mass ratio", 1.0),
     "ug/mg": ("mass ratio", 1.0),
+    "g/g": ("mass ratio", 1000.0),
+    "mg/mg": ("mass ratio", 1000.0),
     # HbA1c in IFCC units (affine to %: `_HBA1C`)
     "mmol/mol": ("ifcc", 1.0),
     # length (body height), base cm

@@ -115,9 +115,12 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         "sodium",
         r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)|(?<![\w-])natra?emia",
     ),
-    ("calcium", r"(?:serum )?(?:corrected )?calcium(?: \(corrected\))?(?! channel)"),
+    (
+        "calcium",
+        r"(?:corrected )?(?:serum )?(?:corrected )?calcium(?: \(corrected\))?(?! channel)",
+    ),
     ("magnesium", r"(?:serum )?magnesium(?! oxide| sulfate| sulphate)"),
-    ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
+    ("tsh", r"(?:serum )?(?:thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b)"),
     (
         "egfr-lab",
         rf"(?:(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
@@ -220,7 +223,13 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?! (?:doubling|velocity|kinetics|nadir|density|progression|response|decline))",
     ),
     # Total testosterone: free testosterone is another measurement, and the drug is no value.
-    ("testosterone", r"(?<!free )(?:(?:serum|total) )*testosterone(?! (?:free|replacement))"),
+    # "Castrate level(s) of testosterone (< 50 ng/dL)": the words say what the bound says.
+    (
+        "testosterone",
+        r"(?:castrat(?:e|ion)[- ](?:levels?|range) of )?(?<!free )(?:(?:serum|total) )*"
+        r"testosterone(?! (?:free|replacement))(?: (?:at|in the) castrat(?:e|ion)[- ]"
+        r"(?:levels?|range))?",
+    ),
     (
         "lactate",
         r"(?<!ringer's )(?<!ringer )(?:(?:serum|blood|plasma|arterial) )?lactate\b"
@@ -253,6 +262,11 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"|25[- ]hydroxy[- ]?(?:vitamin[- ]?)?d3?|vitamin d3?(?: \(25[- ]?\(?oh\)?[- ]?d3?\))?)\b",
     ),
     ("vitamin-b12", r"(?:serum )?(?:vitamin b ?12|cobalamin)\b"),
+    (
+        "upcr",
+        r"(?:(?:spot )?(?:urine|urinary) )?protein[- ]?(?:to[- ]|/ ?|: ?)?creatinine ratio"
+        r"(?: \(u?pcr\))?|\bu?pcr\b(?=\s*(?:<=|>=|<|>))",
+    ),
     ("free-t4", r"(?:serum )?free (?:t4|thyroxine)(?: \(f?t4\))?|\bft4\b"),
     ("fibrinogen", r"(?:(?:plasma|serum) )?fibrinogen\b"),
     ("phosphate", r"(?:(?:serum|plasma) )?(?:inorganic )?(?:phosphate|phosphorus)\b"),
@@ -361,6 +375,7 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "fev1-predicted": ("fev1", "forced expiratory"),
     "urine-protein-24h": ("urine protein", "urinary protein", "proteinuria"),
     "uacr": ("creatinine ratio", "uacr"),
+    "upcr": ("creatinine ratio", "upcr", "pcr"),
     "vitamin-d": ("vitamin d", "25-oh", "25oh", "25(oh)", "25-(oh)", "25 oh", "hydroxyvitamin"),
     "vitamin-b12": ("b12", "b 12", "cobalamin"),
     "free-t4": ("free t4", "free thyroxine", "ft4"),
@@ -437,7 +452,8 @@ _UNIT_ALTERNATIVES = (
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
     rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l"
-    rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*g"
+    rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
+    rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml"
     rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
 )
 
@@ -807,6 +823,7 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
     "fev1-predicted": {"%": "%"},
     "urine-protein-24h": {"g/24h": "g/(24.h)", "mg/24h": "mg/(24.h)"},
     "uacr": {"mg/g": "mg/g"},
+    "upcr": {"g/g": "g/g", "mg/mg": "mg/mg", "mg/g": "mg/g"},
     "vitamin-d": {"ng/ml": "ng/mL", "nmol/l": "nmol/L"},
     "vitamin-b12": {"pg/ml": "pg/mL", "ng/l": "pg/mL"},
     "free-t4": {"ng/dl": "ng/dL", "pmol/l": "pmol/L"},
@@ -858,7 +875,8 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
     if concept in ("lipase", "amylase", "ast", "alt", "alkaline-phosphatase"):
         return (value, "U/L") if unit in ("u/l", "iu/l") else None
     if concept == "tsh":
-        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml") else None
+        # mU/L and µU/mL: how TSH's international units are often written.
+        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml", "mu/l", "µu/ml") else None
     if concept == "albumin":
         if unit == "g/dl":
             return value, "g/dL"
@@ -1535,7 +1553,7 @@ _METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
 _TRANSFUSION_ALLOWED = re.compile(
     r"\s*[(\[,;]?\s*(?:(?:red (?:blood )?cell |blood )?transfusions? (?:is |are )?(?:allowed"
     r"|permitted|acceptable)|(?:with or without|regardless of) (?:prior )?transfusions?"
-    r"|(?:patients )?may be transfused"
+    r"|(?:patients )?may (?:have been |be )transfused"
     r"(?: to (?:reach|achieve|meet) this (?:level|value|threshold))?)"
     r"\s*[)\]]?"
 )
@@ -1644,6 +1662,12 @@ def _named_together(text: str, names: list[tuple[int, int, str]]) -> list[Match]
     return found
 
 
+def _agrees_with_name(name: str, criterion: Criterion) -> bool:
+    """A name that says the direction ("castrate levels of testosterone") with a bound that
+    says the same."""
+    return "castrat" not in name or _directions(criterion) == {"<"}
+
+
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:
@@ -1668,7 +1692,7 @@ def find_labs(text: str) -> list[Match]:
             if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
                 measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
             read = _read_value(concept, text, name.end())
-            if read is not None:
+            if read is not None and _agrees_with_name(name.group(0), read.criterion):
                 measured.append(Match(read.criterion, name.start(), read.end))
     if len(names) > 1 and ("uln" in text or "upper" in text):
         measured.extend(_named_together(text, sorted(names)))
