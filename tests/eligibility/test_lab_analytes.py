@@ -109,13 +109,24 @@ def test_lab_bullets_compile_to_the_form_their_text_states(text, exclusion, expe
             "study.",
             "any-of(lab:potassium:>5.5mmol/L, text)",
         ),
-        ("Hemoglobin < 9 g/dL or need for transfusion", "any-of(lab:hemoglobin:<9g/dL, text)"),
-        # The rest is the measurement's own: another bound, a subgroup, a time, another item a
-        # record decides — no part is kept.
+        (
+            "BMI > 40 kg/m2, or any condition that in the opinion of the investigator would "
+            "interfere",
+            "any-of(lab:bmi:>40kg/m2, text)",
+        ),
+        ("Weight < 40 kg or unable to swallow tablets", "any-of(lab:body-weight:<40kg, text)"),
+        # The rest is the measurement's own (another bound, a subgroup, a time) or an item a
+        # label would hold as a leaf (a need, a treatment, a disease): no part is kept.
         ("Potassium > 5.5 mmol/L or < 3.0 at any time", None),
-        ("Hemoglobin < 9 g/dL or need for transfusion within 4 weeks", None),
+        ("Hemoglobin < 9 g/dL or need for transfusion", None),
+        ("Serum potassium > 5.5 mmol/L or the need for potassium supplementation", None),
         ("Hemoglobin < 9 g/dL or gastric ulceration", None),
-        ("Potassium > 5.5 mmol/L or sodium < 130 in patients on diuretics", None),
+        ("Weight < 40 kg or unable to swallow tablets or with gastrointestinal disease", None),
+        (
+            "ALT > 3 x ULN or any other condition that could interfere, in patients with liver "
+            "metastases",
+            None,
+        ),
     ],
 )
 def test_an_exclusion_lab_or_text_keeps_the_lab_as_a_sufficient_part(text, expected):

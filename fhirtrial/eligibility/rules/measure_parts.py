@@ -215,27 +215,31 @@ def _harmless_rest(rest: str, *, medication: bool) -> bool:
     return not LOOKS_DECIDABLE.search(rest) and not names_anything(rest)
 
 
-# An exclusion bullet opening with a measurement, then "or" and an item no finder reads:
-# "Potassium > 5.5 mmol/L; or any diseases that could affect the results of the study". The
-# measurement excludes on its own: any-of(measurement, TEXT residue).
+# An exclusion bullet opening with a measurement, then "or" and an item no record decides:
+# "Potassium > 5.5 mmol/L; or any diseases that could affect the results of the study", "Weight
+# < 40 kg or unable to swallow tablets". The measurement excludes on its own: any-of(measurement,
+# TEXT residue). The rest must be one of those kinds of items (a history, a need, a treatment may
+# be a leaf the form would lack), and must not bound, date or narrow the measurement.
 _ALTERNATIVE = re.compile(r"\s*[;,]?\s*\b(?:or|and/or)\s+")
-# The rest must be another item, not the measurement's other bound, subgroup or time.
 _ALTERNATIVE_REFUSAL = re.compile(
     r"^\s*(?:[<>=≤≥\d]|(?:more|less|greater|fewer|higher|lower|above|below|over|under"
     r"|equal|exceed\w*)\b)"
     r"|\b(?:unless|except\w*|if|when|whether|provided|respectively|otherwise|instead|only"
-    r"|patients?|participants?|subjects?|those|men|women|males?|females?|children|adults?"
-    r"|metasta\w*|gilbert\w*|within|during|prior|before|after|since|at|on|consecutive"
-    r"|occasions?|repeat\w*|persistent\w*|sustained|confirm\w*|uln|normal|times|both|either"
-    r"|respectively|and|or|nor)\b"
-    r"|[;:]"
+    r"|(?:in|for|among) (?:the )?(?:patients?|participants?|subjects?|those|men|women|males?"
+    r"|females?|children|adults?)|metasta\w*|gilbert\w*|within|during|prior|previous\w*"
+    r"|history|past|before|after|since|consecutive|occasions?|repeat\w*|persistent\w*"
+    r"|sustained|confirm\w*|uln|normal|times|both|either|respectively|nor)\b"
+    r"|[;:\d<>=≤≥]"
 )
-# A catch-all no record decides: "any (other) disease(s) that could affect the results".
-_CATCH_ALL = re.compile(
-    r"^(?:any )?(?:other )?(?:diseases?|conditions?|disorders?|illness(?:es)?|abnormalit\w+"
-    r"|findings?)(?: or (?:diseases?|conditions?|disorders?|illness(?:es)?|abnormalit\w+"
-    r"|findings?))? (?:that|which) (?:could|may|might|would|can) (?:affect|interfere with"
-    r"|influence|compromise|confound)\b[\w\s'-]*[.;]?$"
+# Items no record decides: a catch-all left to judgement, an inability.
+_GENERIC = r"(?:diseases?|conditions?|disorders?|illness(?:es)?|abnormalit(?:y|ies)|findings?)"
+_UNDECIDABLE_ITEM = re.compile(
+    rf"^(?:any |an? )?(?:other )?(?:(?:medical|clinical|concomitant|concurrent) )?{_GENERIC}"
+    rf"(?: or {_GENERIC})? (?:that|which) (?:in the opinion of the investigator )?(?:could|may"
+    r"|might|would|can) (?:affect|interfere|influence|compromise|confound|jeopardi[sz]e)\w*\b"
+    r"[\w\s'-]*[.]?$"
+    r"|^(?:(?:is|are|being) )?(?:unable|unwilling|not able) to (?!.*\b(?:or|and|with)\b)"
+    r"[\w\s'-]+[.]?$"
 )
 
 
@@ -243,16 +247,17 @@ def measure_alternative(
     normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
 ) -> Criterion | None:
     """any-of(measurement, TEXT residue) for an exclusion bullet "<measurement> or <item no
-    finder reads>", or None."""
+    record decides>", or None."""
     if not _DIGIT.search(normalized[: _OPENING_REACH + 60]) or " or " not in normalized:
         return None
     split = _ALTERNATIVE.search(normalized)
     if split is None or not _DIGIT.search(normalized, 0, split.start()):
         return None
     head, rest = normalized[: split.start()].rstrip(" ,;"), normalized[split.end() :].strip()
-    if not rest or _ALTERNATIVE_REFUSAL.search(rest) or find_labs(rest):
+    if not _UNDECIDABLE_ITEM.match(rest) or _ALTERNATIVE_REFUSAL.search(rest):
         return None
-    if not _CATCH_ALL.match(rest) and (LOOKS_DECIDABLE.search(rest) or names_anything(rest)):
+    unnamed = re.sub(_GENERIC, " ", rest)
+    if find_labs(rest) or LOOKS_DECIDABLE.search(unnamed) or names_anything(rest):
         return None  # an item the form would lack
     part = compile_clause(head)
     if part is None or not _only_labs(part):
