@@ -81,6 +81,15 @@ from tests.eligibility.signature import signature
         ("Corrected serum calcium > 12 mg/dL", True, "lab:calcium:>12mg/dL"),
         ("Urine protein-to-creatinine ratio ≥ 1 g/g", True, "lab:upcr:>=1g/g"),
         ("UPCR ≥ 1", True, None),
+        # The sex before its bound.
+        (
+            "Hemoglobin: men < 13 g/dL, women < 12 g/dL",
+            True,
+            "any-of(all-of(sex:male, lab:hemoglobin:<13g/dL),"
+            " all-of(sex:female, lab:hemoglobin:<12g/dL))",
+        ),
+        ("Hemoglobin: men < 13 g/dL, women > 16 g/dL", True, None),
+        ("Hemoglobin: men < 13 g/dL", True, None),
         # Units that cannot be right for the analyte, and measurements that are other ones.
         ("AST > 150 IU/mL at any time", False, None),
         ("TSH less than 0.45 mIU/mL or greater than 4.5 MIU/mL", True, None),
@@ -150,6 +159,7 @@ VITAMIN_D = (
     "25-Hydroxyvitamin D3+25-Hydroxyvitamin D2 [Mass/volume] in Serum or Plasma",
 )
 PROTEIN_24H = (LOINC, "2889-4", "Protein [Mass/time] in 24 hour Urine")
+HGB = (LOINC, "718-7", "Hemoglobin [Mass/volume] in Blood")
 UPCR = (LOINC, "2890-2", "Protein/Creatinine [Mass Ratio] in Urine")
 UACR = (LOINC, "9318-7", "Albumin/Creatinine [Mass Ratio] in Urine")
 BIRTH_WEIGHT = (LOINC, "8339-4", "Birth weight Measured")
@@ -210,3 +220,9 @@ def _result(text: str, *resources: dict, exclusion: bool = True, gender: str = "
 )
 def test_records_meet_the_new_labs_in_the_units_laboratories_write(text, resources, result):
     assert _result(text, *resources) == result
+
+
+@pytest.mark.parametrize(("gender", "result"), [("male", "met"), ("female", "not-met")])
+def test_a_bound_for_each_sex_is_the_patients_own(gender, result):
+    text = "Hemoglobin: men < 13 g/dL, women < 12 g/dL"
+    assert _result(text, _lab(HGB, 12.5, "g/dL"), gender=gender) == result

@@ -1212,9 +1212,35 @@ def _by_sex(first: tuple[str, Criterion], second: tuple[str, Criterion]) -> Crit
     )
 
 
+# The sex before its bound: "Hemoglobin: men < 13 g/dL, women < 12 g/dL".
+_SEX_FIRST = re.compile(
+    r"\s*(?:(?:for|in) (?:the )?)?" + _SEX_WORD.format("sex") + r"\b\s*(?::|,|-)?\s*"
+)
+
+
+def _read_sex_first(concept: str, text: str, pos: int) -> _Read | None:
+    first_sex = _SEX_FIRST.match(text, pos)
+    one = None if first_sex is None else _SINGLE.match(text, first_sex.end())
+    if first_sex is None or one is None or one["uln"]:
+        return None
+    separator = _SEX_SEPARATOR.match(text, one.end())
+    second_sex = _SEX_FIRST.match(text, separator.end() if separator else one.end())
+    two = None if second_sex is None else _SINGLE.match(text, second_sex.end())
+    if second_sex is None or two is None or two["uln"]:
+        return None
+    bound1 = _lab(concept, one["cmp"], one["num"], one["unit"] or two["unit"])
+    bound2 = _lab(concept, two["cmp"], two["num"], two["unit"] or one["unit"])
+    if bound1 is None or bound2 is None:
+        return None
+    read = _by_sex((_sex(first_sex["sex"]), bound1), (_sex(second_sex["sex"]), bound2))
+    return None if read is None else _Read(read, two.end())
+
+
 def _read_by_sex(concept: str, text: str, pos: int) -> _Read | None:
     link = _LINK.match(text, pos)
     pos = link.end() if link else pos
+    if sex_first := _read_sex_first(concept, text, pos):
+        return sex_first
     if both := _BOUNDS.match(text, pos):
         respectively = _RESPECTIVELY.match(text, both.end())
         if respectively is None or both["conj"] not in ("and", ","):
