@@ -81,6 +81,18 @@ from tests.eligibility.signature import signature
         ("Corrected serum calcium > 12 mg/dL", True, "lab:calcium:>12mg/dL"),
         ("Urine protein-to-creatinine ratio ≥ 1 g/g", True, "lab:upcr:>=1g/g"),
         ("UPCR ≥ 1", True, None),
+        # "measured" before the time the value was taken; "(both inclusive)".
+        (
+            "HbA1c > 9% measured within 3 months before screening",
+            True,
+            "lab:hba1c:>9%:w-90,0,enrollment",
+        ),
+        (
+            "HbA1c 7.0-10.5% (both inclusive) at screening",
+            False,
+            "all-of(lab:hba1c:>=7%, lab:hba1c:<=10.5%)",
+        ),
+        ("Sodium > 155 mmol/L measured on two occasions", True, None),
         # The sex before its bound.
         (
             "Hemoglobin: men < 13 g/dL, women < 12 g/dL",

@@ -491,7 +491,8 @@ _RANGE = re.compile(
     rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
     rf"\s*(?:{_unit('u1')})?(?:\s*\((?P<lend>inclusive|exclusive)\))?\s*(?:-|to|and|~|～)\s*"
     rf"(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
-    r"(?:\s*\((?P<hend>inclusive|exclusive|inclusive of limits)\)|,? inclusive)?"
+    r"(?:\s*\((?P<hend>inclusive|exclusive|inclusive of limits|both inclusive|inclusive of both"
+    r"|limits included)\)|,? (?:both )?inclusive)?"
 )
 _BOUNDS = re.compile(
     rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?:{_unit('u1')})?\s*(?P<conj>and/or|and|or|,)\s*"
@@ -508,6 +509,10 @@ _CONTEXT_BEFORE = re.compile(
     # "levels of potassium > 5.5", "patients whose weight is < 50 kg": the name said again.
     r"|(?:\b(?:(?:serum|plasma|blood) )?(?:levels?|concentrations?|values?) of (?:the )?"
     r"|\b(?:patients|subjects|participants|those|anyone|individuals) whose )$"
+)
+_MEASURED = re.compile(
+    r"\s*(?:measured|obtained|drawn|taken|documented|determined)"
+    r"(?=\s+(?:within|in the (?:last|past)|at|during|on|prior|before)\b)"
 )
 _CONTEXT_AFTER = re.compile(
     r"\s*\(?\s*(?:(?:at|during|on) (?:the )?(?:time of )?(?:the )?(?:screening|baseline"
@@ -1621,6 +1626,8 @@ def _with_context(text: str, match: Match) -> Match:
     if before := _CONTEXT_BEFORE.search(text, max(0, start - 28), start):
         start = before.start()
     start = _with_direction_word(text, Match(match.criterion, start, end))
+    if measured := _MEASURED.match(text, end):
+        end = measured.end()  # "> 9% measured | within 3 months": the window is read next
     if after := _CONTEXT_AFTER.match(text, end):
         end = after.end()
     if end < len(text) and has_any(text[end:], _HOW_TRIGGERS):
