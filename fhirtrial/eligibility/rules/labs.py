@@ -1626,8 +1626,8 @@ def _with_context(text: str, match: Match) -> Match:
     if before := _CONTEXT_BEFORE.search(text, max(0, start - 28), start):
         start = before.start()
     start = _with_direction_word(text, Match(match.criterion, start, end))
-    if measured := _MEASURED.match(text, end):
-        end = measured.end()  # "> 9% measured | within 3 months": the window is read next
+    if taken := _MEASURED.match(text, end):
+        end = taken.end()  # "> 9% measured | within 3 months": the window is read next
     if after := _CONTEXT_AFTER.match(text, end):
         end = after.end()
     if end < len(text) and has_any(text[end:], _HOW_TRIGGERS):
