@@ -93,6 +93,15 @@ from tests.eligibility.signature import signature
             "all-of(lab:hba1c:>=7%, lab:hba1c:<=10.5%)",
         ),
         ("Sodium > 155 mmol/L measured on two occasions", True, None),
+        # A range restated in another unit must agree.
+        ("HbA1c 7.5-10% (58-86 mmol/mol)", False, "all-of(lab:hba1c:>=7.5%, lab:hba1c:<=10%)"),
+        ("HbA1c of 7.0-10.5% (53-120 mmol/mol)", False, None),
+        ("HbA1c 7.5-10% (58-86 mmol/mol in adults)", False, None),
+        (
+            "Body weight ≥ 50 kg and BMI within the range 18 to 32 kg/m2 (inclusive)",
+            False,
+            "all-of(lab:body-weight:>=50kg, all-of(lab:bmi:>=18kg/m2, lab:bmi:<=32kg/m2))",
+        ),
         # The sex before its bound.
         (
             "Hemoglobin: men < 13 g/dL, women < 12 g/dL",

@@ -554,7 +554,7 @@ _BMI_UNIT = (
     r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?)?"
 )
 _BMI_RANGE = re.compile(
-    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|within the range of|within"
+    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|(?:in|within) the range(?: of)?|within"
     rf"|\s)*\s*(?P<open>\(\s*)?(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*"
     rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}(?(open)\s*\))"
     r"(?:\s*\(inclusive\)|,? inclusive)?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
@@ -1020,7 +1020,29 @@ def _read_range(concept: str, text: str, pos: int) -> _Read | None:
     if low is None or high is None or (low.value or 0) >= (high.value or 0):
         return None
     both = Criterion(Kind.COMBINATION, children=(low, high), combination="all-of")
-    return _Read(both, match.end())
+    end = match.end()
+    # "HbA1c 7.0–10.5% (53–91 mmol/mol)": the range restated in another unit must agree.
+    if (restated := _RESTATED_RANGE.match(text, end)) is not None:
+        again = _read_range(concept, text, restated.start("range"))
+        if (
+            again is None
+            or text[again.end : restated.end("range")].strip()
+            or not all(
+                _same_value(concept, a, b)
+                for a, b in zip(both.children, again.criterion.children, strict=True)
+            )
+        ):
+            return None
+        end = restated.end()
+    return _Read(both, end)
+
+
+_RESTATED_RANGE = re.compile(rf"\s*\((?P<range>(?:{_NUM})\s*(?:-|to)\s*(?:{_NUM})\s*[^)]*)\)")
+
+
+def _same_value(concept: str, first: Criterion, second: Criterion) -> bool:
+    a, b = _in_common_unit(concept, first), _in_common_unit(concept, second)
+    return a is not None and b is not None and abs(a - b) <= 0.05 * max(abs(a), abs(b))
 
 
 def _read_bounds(concept: str, text: str, pos: int) -> _Read | None:
