@@ -102,6 +102,14 @@ from tests.eligibility.signature import signature
             False,
             "all-of(lab:body-weight:>=50kg, all-of(lab:bmi:>=18kg/m2, lab:bmi:<=32kg/m2))",
         ),
+        # A raised temperature named as fever; a supine pressure.
+        ("Fever > 38.5 °C", True, "lab:body-temperature:>38.5Cel"),
+        ("Fever < 37 °C", True, None),
+        (
+            "Supine blood pressure > 150/95 mmHg",
+            True,
+            "any-of(lab:systolic-bp:>150mm[Hg], lab:diastolic-bp:>95mm[Hg])",
+        ),
         # The sex before its bound.
         (
             "Hemoglobin: men < 13 g/dL, women < 12 g/dL",

@@ -175,7 +175,9 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     (
         "body-temperature",
         r"(?<!oral )(?<!axillary )(?<!rectal )(?<!tympanic )(?<!core )(?<!skin )(?<!room )"
-        r"(?:body )?temperature",
+        r"(?:body )?temperature"
+        # "Fever > 38.5 °C": the word for a raised temperature, with the bound it names.
+        r"|\bfever\b(?=\s*(?:of\s*)?(?:>=|>)\s*\d)",
     ),
     ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
     # "HCT" alone is as often a haematopoietic cell transplant: only with a percentage.
@@ -353,7 +355,7 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "heart-rate": ("heart rate", "pulse rate", "hr"),
     "body-weight": ("weight", "weighing"),
     "oxygen-saturation": ("saturation", "spo2", "sao2"),
-    "body-temperature": ("temperature",),
+    "body-temperature": ("temperature", "fever"),
     "body-height": ("height",),
     "hematocrit": ("matocrit", "hct"),
     "ferritin": ("ferritin",),
@@ -505,7 +507,7 @@ _RESTATED = re.compile(
 # When the value was taken: adds nothing a record decides.
 _CONTEXT_BEFORE = re.compile(
     r"\b(?:pre-?operative|baseline|base line|screening|admission|current|resting|sitting|seated"
-    r"|office)\s*$"
+    r"|supine|office)\s*$"
     # "levels of potassium > 5.5", "patients whose weight is < 50 kg": the name said again.
     r"|(?:\b(?:(?:serum|plasma|blood) )?(?:levels?|concentrations?|values?) of (?:the )?"
     r"|\b(?:patients|subjects|participants|those|anyone|individuals) whose )$"
@@ -523,7 +525,8 @@ _CONTEXT_AFTER = re.compile(
 )
 # A pair of pressures ("BP > 140/90 mmHg", "systolic/diastolic blood pressure < 140/90").
 _BP_NAME = (
-    r"(?:(?:resting |sitting |seated |office )?(?:systolic/diastolic |systolic and diastolic )?"
+    r"(?:(?:resting |sitting |seated |supine |office )?"
+    r"(?:systolic/diastolic |systolic and diastolic )?"
     r"(?:blood pressure|\bbp\b)(?: \(bp\))?)"
 )
 _BP_PAIR = re.compile(
