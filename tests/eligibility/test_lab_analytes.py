@@ -110,6 +110,18 @@ from tests.eligibility.signature import signature
             True,
             "any-of(lab:systolic-bp:>150mm[Hg], lab:diastolic-bp:>95mm[Hg])",
         ),
+        # Fasting lipids; a triglyceride restatement checked by the conventional factor only.
+        ("Fasting LDL-C ≥ 70 mg/dL", False, "lab:ldl-cholesterol:>=70mg/dL"),
+        (
+            "Fasting triglycerides > 400 mg/dL (4.52 mmol/L)",
+            True,
+            "lab:triglycerides:>400mg/dL",
+        ),
+        ("Fasting triglycerides > 400 mg/dL (10 mmol/L)", True, None),
+        ("Non-HDL cholesterol ≥ 130 mg/dL", False, None),
+        # High-sensitivity CRP is its own assay.
+        ("hs-CRP ≥ 2 mg/L", False, "lab:hs-crp:>=2mg/L"),
+        ("C-reactive protein (CRP) > 5 mg/dL", True, "lab:crp:>5mg/dL"),
         # The sex before its bound.
         (
             "Hemoglobin: men < 13 g/dL, women < 12 g/dL",

@@ -132,16 +132,27 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("total-cholesterol", r"(?:fasting )?(?:serum )?total cholesterol(?: level)?"),
     (
         "ldl-cholesterol",
-        r"low[- ]density lipoprotein(?: cholesterol)?(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b"
-        r"(?: cholesterol)?|cholesterol[- ]ldl|cholesterol level ldl",
+        r"(?:fasting )?(?:serum )?(?:low[- ]density lipoprotein(?: cholesterol)?"
+        r"(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b(?: cholesterol)?|cholesterol[- ]ldl"
+        r"|cholesterol level ldl)",
     ),
     (
         "hdl-cholesterol",
-        r"high[- ]density lipoprotein(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b"
-        r"(?: cholesterol)?",
+        r"(?<!non-)(?<!non )(?:fasting )?(?:serum )?(?:high[- ]density lipoprotein"
+        r"(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b(?: cholesterol)?)",
     ),
     ("triglycerides", r"(?:fasting )?(?:serum )?(?:triglycerides?|\btg\b)(?: \(tg\))?"),
-    ("crp", r"c[- ]reactive protein(?: \(crp\))?|\bcrp\b"),
+    # High-sensitivity CRP is another assay (LOINC 30522-7), read apart.
+    (
+        "crp",
+        r"(?<!sensitivity )(?<!sensitive )(?<!hs-)(?<!hs )(?:c[- ]reactive protein"
+        r"(?: \(crp\))?|\bcrp\b)",
+    ),
+    (
+        "hs-crp",
+        r"(?:high[- ]sensitivity|highly sensitive|hs-?) ?c[- ]reactive protein(?: \(hs-?crp\))?"
+        r"|\bhs-?crp\b",
+    ),
     (
         "cd4",
         r"(?:cluster of differentiation 4 \(cd4\)|\bcd4\+?)(?: t[- ]cell| lymphocyte)?"
@@ -349,6 +360,7 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "bnp": ("bnp", "natriuretic"),
     "uric-acid": ("uric acid", "urate"),
     "crp": ("reactive protein", "crp"),
+    "hs-crp": ("hs", "sensitiv"),
     "cd4": ("cd4",),
     "systolic-bp": ("systolic", "sbp"),
     "diastolic-bp": ("diastolic", "dbp"),
@@ -654,6 +666,8 @@ _MG_DL_PER_MMOL_L = {
     "ldl-cholesterol": 38.665,
     "hdl-cholesterol": 38.665,
 }
+# Only to check a restatement: triglycerides' 88.57 is a convention, never applied to a bound.
+_RESTATEMENT_MG_DL_PER_MMOL_L = {**_MG_DL_PER_MMOL_L, "triglycerides": 88.57}
 # umol/L per mg/dL (10,000 / molar mass): creatinine 113.12 g/mol, bilirubin 584.66 g/mol.
 _UMOL_L_PER_MG_DL = {"creatinine": 88.40, "bilirubin": 17.10}
 _LB = 0.45359237  # kg per pound (avoirdupois), exact
@@ -838,6 +852,7 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
     "fibrinogen": {"mg/dl": "mg/dL", "g/l": "g/L"},
     "phosphate": {"mg/dl": "mg/dL", "mmol/l": "mmol/L"},
     "cortisol": {"µg/dl": "ug/dL", "nmol/l": "nmol/L"},
+    "hs-crp": {"mg/l": "mg/L", "mg/dl": "mg/dL"},
 }
 
 
@@ -1001,8 +1016,8 @@ def _in_common_unit(concept: str, criterion: Criterion) -> float | None:
         return 0.09148 * value + 2.152
     if unit == "[lb_av]":
         return value * _LB
-    if unit == "mmol/L" and concept in _MG_DL_PER_MMOL_L:
-        return value * _MG_DL_PER_MMOL_L[concept]
+    if unit == "mmol/L" and concept in _RESTATEMENT_MG_DL_PER_MMOL_L:
+        return value * _RESTATEMENT_MG_DL_PER_MMOL_L[concept]
     if unit == "nmol/L" and concept == "testosterone":
         return value * _NG_DL_PER_NMOL_L_TESTOSTERONE
     return value
