@@ -122,6 +122,18 @@ from tests.eligibility.signature import signature
         # High-sensitivity CRP is its own assay.
         ("hs-CRP ≥ 2 mg/L", False, "lab:hs-crp:>=2mg/L"),
         ("C-reactive protein (CRP) > 5 mg/dL", True, "lab:crp:>5mg/dL"),
+        # Three or more labs listed before one multiple of the ULN.
+        (
+            "AST, ALT, and ALP ≤ 2.5 × ULN",
+            False,
+            "all-of(lab:ast:<=2.5xULN, lab:alt:<=2.5xULN, lab:alkaline-phosphatase:<=2.5xULN)",
+        ),
+        (
+            "AST, ALT or bilirubin > 2 × ULN",
+            True,
+            "any-of(lab:ast:>2xULN, lab:alt:>2xULN, lab:bilirubin:>2xULN)",
+        ),
+        ("Creatinine, AST and ALT < 3 mg/dL", True, None),
         # The sex before its bound.
         (
             "Hemoglobin: men < 13 g/dL, women < 12 g/dL",

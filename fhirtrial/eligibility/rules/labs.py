@@ -1735,6 +1735,41 @@ def _named_together(text: str, names: list[tuple[int, int, str]]) -> list[Match]
     return found
 
 
+# Between the names of a list: "AST, ALT, and alkaline phosphatase", "AST/ALT or bilirubin".
+_LISTED = re.compile(r"\s*(?P<join>,\s*(?:and/or|and|or)|/|and/or|and|or|,)\s*(?:serum |total )?")
+
+
+def _named_in_a_list(text: str, names: list[tuple[int, int, str]]) -> list[Match]:
+    """Three or more labs listed before one multiple of the ULN ("AST, ALT and alkaline
+    phosphatase ≤ 2.5 × ULN"): an upper bound holds for all; a lower one excludes on any, unless
+    the list ends with "and"."""
+    found = []
+    for i, (start, end, first) in enumerate(names):
+        run, joins = [first], []
+        last_end = end
+        for next_start, next_end, concept in names[i + 1 :]:
+            listed = _LISTED.match(text, last_end)
+            if listed is None or listed.end() != next_start or concept in run:
+                break
+            run.append(concept)
+            joins.append(listed["join"])
+            last_end = next_end
+        if len(run) < 3:
+            continue
+        read = _read_value(run[-1], text, last_end)
+        if read is None or read.criterion.kind is not Kind.LAB or not read.criterion.uln_multiple:
+            continue
+        bound = read.criterion
+        last_join = joins[-1].lstrip(", ").strip() or ","
+        either = (bound.comparator or "")[:1] == ">" and last_join != "and"
+        code: CombinationCode = "any-of" if either else "all-of"
+        children = tuple(replace(bound, concept=concept) for concept in run)
+        found.append(
+            Match(Criterion(Kind.COMBINATION, children=children, combination=code), start, read.end)
+        )
+    return found
+
+
 def _agrees_with_name(name: str, criterion: Criterion) -> bool:
     """A name that says the direction ("castrate levels of testosterone") with a bound that
     says the same."""
@@ -1769,6 +1804,8 @@ def find_labs(text: str) -> list[Match]:
                 measured.append(Match(read.criterion, name.start(), read.end))
     if len(names) > 1 and ("uln" in text or "upper" in text):
         measured.extend(_named_together(text, sorted(names)))
+        if len(names) > 2:
+            measured.extend(_named_in_a_list(text, sorted(names)))
     if ("ast" in named and "alt" in named) or "transaminase" in text:
         for pair in _AST_ALT.finditer(text):
             read = _read_value("ast", text, pair.end())
