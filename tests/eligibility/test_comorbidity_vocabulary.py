@@ -73,8 +73,8 @@ from tests.eligibility.signature import signature
         ("INR <= 1.5", False, "lab:inr:<=1.5"),
         ("Lipase <= 1.5 x ULN", False, "lab:lipase:<=1.5xULN"),
         ("QTc > 470 ms", True, "lab:qtc:>470ms"),
-        # Fasting glucose is a test of its own (LOINC 1558-6); 6.0 mmol/L x 18.016 mg/dL.
-        ("Fasting blood glucose <6.0 mmol/L", False, "lab:fasting-glucose:<108.1mg/dL"),
+        # Fasting glucose is a test of its own (LOINC 1558-6), in the unit the text gives.
+        ("Fasting blood glucose <6.0 mmol/L", False, "lab:fasting-glucose:<6mmol/L"),
         # Stay text: the words left over carry meaning.
         ("Gestational diabetes", True, None),
         ("QTcF > 470 msec", True, None),

@@ -238,7 +238,11 @@ PLT = "10*3/uL"
             False,
             "all-of(lab:ast:<=3xULN, lab:alt:<=3xULN)",
         ),
-        ("Bilirubin, AST and ALT ≤ 2 × ULN", False, None),
+        (
+            "Bilirubin, AST and ALT ≤ 2 × ULN",
+            False,
+            "all-of(lab:bilirubin:<=2xULN, lab:ast:<=2xULN, lab:alt:<=2xULN)",
+        ),
         # Cardiac markers: BNP and NT-proBNP in pg/mL (= ng/L); troponins only as ULN multiples.
         ("NT-proBNP > 400 pg/mL", True, "lab:nt-probnp:>400pg/mL"),
         ("B-type natriuretic peptide ≥ 35 ng/L", False, "lab:bnp:>=35pg/mL"),

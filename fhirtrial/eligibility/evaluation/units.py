@@ -18,6 +18,7 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mg/dL": ("mass/vol", 0.01),
     "mg/L": ("mass/vol", 0.001),
     "ug/dL": ("mass/vol", 1e-5),
+    "ng/dL": ("mass/vol", 1e-8),
     "ug/L": ("mass/vol", 1e-6),
     "ng/mL": ("mass/vol", 1e-6),
     "ng/L": ("mass/vol", 1e-9),
@@ -26,6 +27,8 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mol/L": ("mol/vol", 1.0),
     "mmol/L": ("mol/vol", 1e-3),
     "umol/L": ("mol/vol", 1e-6),
+    "nmol/L": ("mol/vol", 1e-9),
+    "pmol/L": ("mol/vol", 1e-12),
     # counts per volume, base 10*9/L (= 10*3/uL)
     "10*9/L": ("count/vol", 1.0),
     "10*3/uL": ("count/vol", 1.0),
@@ -70,6 +73,7 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mg/d": ("dose/day", 1.0),
     "mg/(24.h)": ("dose/day", 1.0),
     "g/d": ("dose/day", 1000.0),
+    "g/(24.h)": ("dose/day", 1000.0),
     # plain mass, base mg
     "mg": ("mass", 1.0),
     "g": ("mass", 1000.0),
@@ -83,6 +87,11 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "/min": ("rate", 1.0),
     "{beats}/min": ("rate", 1.0),
     "{breaths}/min": ("rate", 1.0),
+    # urine albumin/creatinine ratio, base mg/g
+    "mg/g": ("mass ratio", 1.0),
+    "ug/mg": ("mass ratio", 1.0),
+    "g/g": ("mass ratio", 1000.0),
+    "mg/mg": ("mass ratio", 1000.0),
     # HbA1c in IFCC units (affine to %: `_HBA1C`)
     "mmol/mol": ("ifcc", 1.0),
     # length (body height), base cm
@@ -108,6 +117,13 @@ _MOLAR_MASS = {
     "18262-6": 386.65,
     "2085-9": 386.65,  # cholesterol in HDL
     "3084-1": 168.11,  # urate
+    "2986-8": 288.42,  # testosterone
+    "2524-7": 90.08,  # lactate, serum or plasma
+    "32693-4": 90.08,  # lactate, blood
+    "1989-3": 400.64,  # 25-hydroxyvitamin D (as D3, the laboratories' factor)
+    "3024-7": 776.87,  # free thyroxine
+    "2777-1": 30.974,  # phosphate, as phosphorus
+    "2143-6": 362.46,  # cortisol
 }
 # The same by criterion concept: a result found by its words (a local code) still converts.
 _CONCEPT_MOLAR_MASS = {
@@ -121,6 +137,12 @@ _CONCEPT_MOLAR_MASS = {
     "ldl-cholesterol": 386.65,
     "hdl-cholesterol": 386.65,
     "uric-acid": 168.11,
+    "testosterone": 288.42,
+    "lactate": 90.08,
+    "vitamin-d": 400.64,
+    "free-t4": 776.87,
+    "phosphate": 30.974,
+    "cortisol": 362.46,
 }
 # HbA1c: NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (IFCC–NGSP master equation).
 _HBA1C_CODES = frozenset({"4548-4", "17856-6", "59261-8"})
@@ -139,6 +161,10 @@ _SPELLINGS = {
     "bpm": "/min",
     "lb": "[lb_av]",
     "lbs": "[lb_av]",
+    "g/24h": "g/(24.h)",
+    "g/24 h": "g/(24.h)",
+    "mg/24h": "mg/(24.h)",
+    "mg/24 h": "mg/(24.h)",
     "[lb_us]": "[lb_av]",
     "in": "[in_i]",
     "[in_us]": "[in_i]",

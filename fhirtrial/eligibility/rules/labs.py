@@ -51,6 +51,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("platelets", r"platelets? counts?(?: \(plt\))?|platelets|\bplt\b"),
     (
         "hemoglobin",
+        r"(?<!glycated )(?<!glycosylated )(?<!glycolated )"
         r"(?:(?:serum |blood )?ha?emoglobin(?: level)?(?: \((?:hb|hgb)\))?(?: hb)?|\bhgb\b"
         r"|\bhb\b)",
     ),
@@ -94,7 +95,8 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("amylase", r"(?:serum )?amylase"),
     (
         "hba1c",
-        r"(?:ha?emoglobin a ?1 ?c|glyc(?:at|osyl)ated ha?emoglobin(?: a1c)?)(?: \(hba1c\))?"
+        r"(?:ha?emoglobin a ?1 ?c|glyc(?:osyl|ol)?ated ha?emoglobin(?: a1c)?)(?: levels?)?"
+        r"(?: \((?:hb)?a1c\))?"
         r"|\bhba1c\b|\ba1c\b",
     ),
     (
@@ -113,9 +115,12 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         "sodium",
         r"(?:serum )?sodium(?! phosphate| chloride| bicarbonate| valproate)|(?<![\w-])natra?emia",
     ),
-    ("calcium", r"(?:serum )?(?:corrected )?calcium(?: \(corrected\))?(?! channel)"),
+    (
+        "calcium",
+        r"(?:corrected )?(?:serum )?(?:corrected )?calcium(?: \(corrected\))?(?! channel)",
+    ),
     ("magnesium", r"(?:serum )?magnesium(?! oxide| sulfate| sulphate)"),
-    ("tsh", r"thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b"),
+    ("tsh", r"(?:serum )?(?:thyroid[- ]stimulating hormone(?: \(tsh\))?|\btsh\b)"),
     (
         "egfr-lab",
         rf"(?:(?:estimated? )?glomerular filtrat(?:ion|e) rate(?: \((?:e?gfr)\))?|\begfr\b"
@@ -127,16 +132,27 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("total-cholesterol", r"(?:fasting )?(?:serum )?total cholesterol(?: level)?"),
     (
         "ldl-cholesterol",
-        r"low[- ]density lipoprotein(?: cholesterol)?(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b"
-        r"(?: cholesterol)?|cholesterol[- ]ldl|cholesterol level ldl",
+        r"(?:fasting )?(?:serum )?(?:low[- ]density lipoprotein(?: cholesterol)?"
+        r"(?: \(ldl(?:-c)?\))?|\bldl(?:-c)?\b(?: cholesterol)?|cholesterol[- ]ldl"
+        r"|cholesterol level ldl)",
     ),
     (
         "hdl-cholesterol",
-        r"high[- ]density lipoprotein(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b"
-        r"(?: cholesterol)?",
+        r"(?<!non-)(?<!non )(?:fasting )?(?:serum )?(?:high[- ]density lipoprotein"
+        r"(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b(?: cholesterol)?)",
     ),
     ("triglycerides", r"(?:fasting )?(?:serum )?(?:triglycerides?|\btg\b)(?: \(tg\))?"),
-    ("crp", r"c[- ]reactive protein(?: \(crp\))?|\bcrp\b"),
+    # High-sensitivity CRP is another assay (LOINC 30522-7), read apart.
+    (
+        "crp",
+        r"(?<!sensitivity )(?<!sensitive )(?<!hs-)(?<!hs )(?:c[- ]reactive protein"
+        r"(?: \(crp\))?|\bcrp\b)",
+    ),
+    (
+        "hs-crp",
+        r"(?:high[- ]sensitivity|highly sensitive|hs-?) ?c[- ]reactive protein(?: \(hs-?crp\))?"
+        r"|\bhs-?crp\b",
+    ),
     (
         "cd4",
         r"(?:cluster of differentiation 4 \(cd4\)|\bcd4\+?)(?: t[- ]cell| lymphocyte)?"
@@ -170,7 +186,9 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     (
         "body-temperature",
         r"(?<!oral )(?<!axillary )(?<!rectal )(?<!tympanic )(?<!core )(?<!skin )(?<!room )"
-        r"(?:body )?temperature",
+        r"(?:body )?temperature"
+        # "Fever > 38.5 °C": the word for a raised temperature, with the bound it names.
+        r"|\bfever\b(?=\s*(?:of\s*)?(?:>=|>)\s*\d)",
     ),
     ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
     # "HCT" alone is as often a haematopoietic cell transplant: only with a percentage.
@@ -211,6 +229,69 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?:(?:partial pressure of (?:arterial )?oxygen(?: in arterial blood)?|arterial oxygen"
         r" (?:partial pressure|tension))(?: \(pao2\))?|\bpao2\b)(?!\s*(?:/|:|to|-)\s*fio2)",
     ),
+    # Total PSA: its kinetics (doubling time, velocity, nadir) are other measurements.
+    (
+        "psa",
+        r"(?:(?:serum|total) )*(?:prostate[- ]specific antigen(?: \(psa\))?|\bpsa\b)"
+        r"(?! (?:doubling|velocity|kinetics|nadir|density|progression|response|decline))",
+    ),
+    # Total testosterone: free testosterone is another measurement, and the drug is no value.
+    # "Castrate level(s) of testosterone (< 50 ng/dL)": the words say what the bound says.
+    (
+        "testosterone",
+        r"(?:castrat(?:e|ion)[- ](?:levels?|range) of )?(?<!free )(?:(?:serum|total) )*"
+        r"testosterone(?! (?:free|replacement))(?: (?:at|in the) castrat(?:e|ion)[- ]"
+        r"(?:levels?|range))?",
+    ),
+    (
+        "lactate",
+        r"(?<!ringer's )(?<!ringer )(?:(?:serum|blood|plasma|arterial) )?lactate\b"
+        r"(?! dehydrogenase)",
+    ),
+    (
+        "ldh",
+        r"(?:serum )?lactate dehydrogenase(?: \(ldh\))?|\bldh\b",
+    ),
+    # "Creatinine phosphokinase" is how protocols often misname it.
+    (
+        "creatine-kinase",
+        r"(?:creatine|creatinine) (?:phospho)?kinase(?: \((?:ck|cpk)\))?|\bcpk\b"
+        r"|\bck\b(?=\s*(?:levels? )?(?:<=|>=|<|>))",
+    ),
+    ("birth-weight", r"birth ?weight(?: \(bw\))?"),
+    # Protein excreted in 24 hours: read only in a unit per day (`_AS_WRITTEN`).
+    (
+        "urine-protein-24h",
+        r"(?:24[- ]?h(?:ours?|r)? )?(?:urine|urinary) protein(?: excretion)?|proteinuria",
+    ),
+    (
+        "uacr",
+        r"(?:(?:spot )?(?:urine|urinary) )?(?:micro)?albumin[- ]?(?:to[- ]|/ ?|: ?)?creatinine"
+        r" ratio(?: \(u?acr\))?|\buacr\b",
+    ),
+    (
+        "vitamin-d",
+        r"(?:(?:serum|plasma|total) )*(?:25[- ]?\(?oh\)?[- ]?(?:vitamin[- ]?)?d3?"
+        r"|25[- ]hydroxy[- ]?(?:vitamin[- ]?)?d3?|vitamin d3?(?: \(25[- ]?\(?oh\)?[- ]?d3?\))?)\b",
+    ),
+    ("vitamin-b12", r"(?:serum )?(?:vitamin b ?12|cobalamin)\b"),
+    (
+        "upcr",
+        r"(?:(?:spot )?(?:urine|urinary) )?protein[- ]?(?:to[- ]|/ ?|: ?)?creatinine ratio"
+        r"(?: \(u?pcr\))?|\bu?pcr\b(?=\s*(?:<=|>=|<|>))",
+    ),
+    ("free-t4", r"(?:serum )?free (?:t4|thyroxine)(?: \(f?t4\))?|\bft4\b"),
+    ("fibrinogen", r"(?:(?:plasma|serum) )?fibrinogen\b"),
+    ("phosphate", r"(?:(?:serum|plasma) )?(?:inorganic )?(?:phosphate|phosphorus)\b"),
+    ("cortisol", r"(?:(?:serum|plasma|morning|am) )*cortisol\b"),
+    # FEV1 as a percentage of the predicted value only (`_PREDICTED` must follow the value): in
+    # litres it is another code, and the FEV1/FVC ratio another measurement; before or after a
+    # bronchodilator other codes again.
+    (
+        "fev1-predicted",
+        r"(?<!bronchodilator )(?<!bd )(?<!ppo )(?:forced expiratory volume in (?:1|one) second"
+        r"(?: \(fev1\))?|\bfev1\b)(?!\s*(?:/|to fvc|%\s*fvc))",
+    ),
     # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
     (
         "prothrombin-time",
@@ -248,7 +329,7 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "aptt": ("thromboplastin", "ptt"),
     "lipase": ("lipase",),
     "amylase": ("amylase",),
-    "hba1c": ("a1c", "a 1 c", "glycated", "glycosylated"),
+    "hba1c": ("a1c", "a 1 c", "glycated", "glycosylated", "glycolated"),
     "fasting-glucose": ("fasting", "fpg", "fbg"),
     "glucose": ("glucose",),
     "albumin": ("albumin",),
@@ -279,18 +360,42 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "bnp": ("bnp", "natriuretic"),
     "uric-acid": ("uric acid", "urate"),
     "crp": ("reactive protein", "crp"),
+    "hs-crp": ("hs", "sensitiv"),
     "cd4": ("cd4",),
     "systolic-bp": ("systolic", "sbp"),
     "diastolic-bp": ("diastolic", "dbp"),
     "heart-rate": ("heart rate", "pulse rate", "hr"),
     "body-weight": ("weight", "weighing"),
     "oxygen-saturation": ("saturation", "spo2", "sao2"),
-    "body-temperature": ("temperature",),
+    "body-temperature": ("temperature", "fever"),
     "body-height": ("height",),
     "hematocrit": ("matocrit", "hct"),
     "ferritin": ("ferritin",),
     "bicarbonate": ("bicarbonate", "hco3"),
     "prothrombin-time": ("prothrombin",),
+    "psa": ("psa", "prostate specific", "prostate-specific"),
+    "testosterone": ("testosterone",),
+    "lactate": ("lactate",),
+    "ldh": ("lactate dehydrogenase", "ldh"),
+    "creatine-kinase": (
+        "creatine kinase",
+        "creatinine kinase",
+        "phosphokinase",
+        "cpk",
+        " ck",
+        "(ck",
+    ),
+    "birth-weight": ("birth weight", "birthweight"),
+    "fev1-predicted": ("fev1", "forced expiratory"),
+    "urine-protein-24h": ("urine protein", "urinary protein", "proteinuria"),
+    "uacr": ("creatinine ratio", "uacr"),
+    "upcr": ("creatinine ratio", "upcr", "pcr"),
+    "vitamin-d": ("vitamin d", "25-oh", "25oh", "25(oh)", "25-(oh)", "25 oh", "hydroxyvitamin"),
+    "vitamin-b12": ("b12", "b 12", "cobalamin"),
+    "free-t4": ("free t4", "free thyroxine", "ft4"),
+    "fibrinogen": ("fibrinogen",),
+    "phosphate": ("phosph",),
+    "cortisol": ("cortisol",),
 }
 _TRIGGER_WORDS = tuple(
     sorted(
@@ -360,7 +465,10 @@ _UNIT_ALTERNATIVES = (
     rf"|breaths?\s*(?:/|per)\s*min(?:ute)?|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
-    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l|c"
+    rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l"
+    rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
+    rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml"
+    rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
 )
 
 
@@ -378,7 +486,8 @@ _ULN_WORDS = (
 _ULN = rf"(?P<uln>(?:x|times|-?\s*fold)?\s*{_ULN_WORDS})"
 # Words between a lab's name and its value.
 _LINK = re.compile(
-    r"(?:\s*(?:must be|should be|must|levels?|concentrations?|values?|measurement|results?"
+    r"(?:\s*(?:must be|should be|must|with (?:an? )?(?:values?|levels?)|levels?|concentrations?"
+    r"|values?|measurement|results?"
     r"|count|of|is|are|at screening|at baseline|(?:on|at) admission)\b|\s*[:=]|\s*\(\s*\)"
     r"|\s+-(?=\s))*\s*"
 )
@@ -396,7 +505,8 @@ _RANGE = re.compile(
     rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
     rf"\s*(?:{_unit('u1')})?(?:\s*\((?P<lend>inclusive|exclusive)\))?\s*(?:-|to|and|~|～)\s*"
     rf"(?P<hcmp><=|<)?\s*(?P<high>{_NUM})\s*(?:{_unit('u2')})?"
-    r"(?:\s*\((?P<hend>inclusive|exclusive|inclusive of limits)\)|,? inclusive)?"
+    r"(?:\s*\((?P<hend>inclusive|exclusive|inclusive of limits|both inclusive|inclusive of both"
+    r"|limits included)\)|,? (?:both )?inclusive)?"
 )
 _BOUNDS = re.compile(
     rf"(?P<cmp1>{_CMP})\s*(?P<n1>{_NUM})\s*(?:{_unit('u1')})?\s*(?P<conj>and/or|and|or|,)\s*"
@@ -409,7 +519,14 @@ _RESTATED = re.compile(
 # When the value was taken: adds nothing a record decides.
 _CONTEXT_BEFORE = re.compile(
     r"\b(?:pre-?operative|baseline|base line|screening|admission|current|resting|sitting|seated"
-    r"|office)\s*$"
+    r"|supine|office)\s*$"
+    # "levels of potassium > 5.5", "patients whose weight is < 50 kg": the name said again.
+    r"|(?:\b(?:(?:serum|plasma|blood) )?(?:levels?|concentrations?|values?) of (?:the )?"
+    r"|\b(?:patients|subjects|participants|those|anyone|individuals) whose )$"
+)
+_MEASURED = re.compile(
+    r"\s*(?:measured|obtained|drawn|taken|documented|determined)"
+    r"(?=\s+(?:within|in the (?:last|past)|at|during|on|prior|before)\b)"
 )
 _CONTEXT_AFTER = re.compile(
     r"\s*\(?\s*(?:(?:at|during|on) (?:the )?(?:time of )?(?:the )?(?:screening|baseline"
@@ -420,7 +537,8 @@ _CONTEXT_AFTER = re.compile(
 )
 # A pair of pressures ("BP > 140/90 mmHg", "systolic/diastolic blood pressure < 140/90").
 _BP_NAME = (
-    r"(?:(?:resting |sitting |seated |office )?(?:systolic/diastolic |systolic and diastolic )?"
+    r"(?:(?:resting |sitting |seated |supine |office )?"
+    r"(?:systolic/diastolic |systolic and diastolic )?"
     r"(?:blood pressure|\bbp\b)(?: \(bp\))?)"
 )
 _BP_PAIR = re.compile(
@@ -451,7 +569,7 @@ _BMI_UNIT = (
     r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?)?"
 )
 _BMI_RANGE = re.compile(
-    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|in the range of|within the range of|within"
+    rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|(?:in|within) the range(?: of)?|within"
     rf"|\s)*\s*(?P<open>\(\s*)?(?P<low>{_BMI_NUM}){_BMI_UNIT}\s*(?:-|to|and|~)\s*"
     rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}(?(open)\s*\))"
     r"(?:\s*\(inclusive\)|,? inclusive)?(?![\w.,]*\s*(?:th|st|nd|rd)? ?percentile)"
@@ -536,7 +654,9 @@ _CELLS_PER_UL = frozenset(
 )
 _COUNTS = frozenset({"anc", "platelets", "wbc", "lymphocytes", "cd4"})
 # mg/dL per mmol/L (10 × molar mass in g/mol / 100) for the chemistry protocols write in either
-# unit; cholesterol (386.65 g/mol) is what the LDL and HDL fractions are measured as.
+# unit; cholesterol (386.65 g/mol) is what the LDL and HDL fractions are measured as. A bound is
+# kept in the unit the text gives (the evaluation converts results by the molar mass); these
+# only compare a value restated in the other unit.
 _MG_DL_PER_MMOL_L = {
     "glucose": 18.016,
     "fasting-glucose": 18.016,
@@ -546,11 +666,15 @@ _MG_DL_PER_MMOL_L = {
     "ldl-cholesterol": 38.665,
     "hdl-cholesterol": 38.665,
 }
+# Only to check a restatement: triglycerides' 88.57 is a convention, never applied to a bound.
+_RESTATEMENT_MG_DL_PER_MMOL_L = {**_MG_DL_PER_MMOL_L, "triglycerides": 88.57}
 # umol/L per mg/dL (10,000 / molar mass): creatinine 113.12 g/mol, bilirubin 584.66 g/mol.
 _UMOL_L_PER_MG_DL = {"creatinine": 88.40, "bilirubin": 17.10}
 _LB = 0.45359237  # kg per pound (avoirdupois), exact
+_NG_DL_PER_NMOL_L_TESTOSTERONE = 28.842  # 288.42 g/mol
 
 
+_PER_DAY_KEY = re.compile(r"(m?g)(?:/|per)(?:24-?h\w*|day|d)")
 _POWER_KEY = re.compile(r"10(?:e|\*\*?|\(|\^)?([39³])\)?")
 
 
@@ -601,7 +725,13 @@ def _unit_key(unit: str | None) -> str:
         "℉": "°f",
         "ºf": "°f",
         "µg/l": "ng/ml",
+        "grams": "g",
+        "gram": "g",
+        "mcg/dl": "µg/dl",
+        "ug/dl": "µg/dl",
     }
+    if per_day := _PER_DAY_KEY.fullmatch(key):
+        return f"{per_day[1]}/24h"
     if key == "c":
         return "°c"
     if key.startswith("degree"):
@@ -697,7 +827,33 @@ def _canonical_vital(concept: str, value: float, unit: str) -> tuple[float, str]
         return (value, "/min") if unit == "/min" else None
     if unit == "kg":
         return value, "kg"
+    if unit == "g" and value >= 300:  # a newborn's weight in grams
+        return value, "g"
     return (value, "[lb_av]") if unit == "lb" else None
+
+
+# Units a lab is read in, as written (UCUM): the evaluation converts a result to them. Any other
+# unit — one that cannot be right for the analyte ("PSA 2.5-10 mg/dL") — leaves the text unread.
+_U_PER_L = {"u/l": "U/L", "iu/l": "U/L"}
+_AS_WRITTEN: dict[str, dict[str, str]] = {
+    "psa": {"ng/ml": "ng/mL"},
+    "testosterone": {"ng/dl": "ng/dL", "nmol/l": "nmol/L"},
+    "lactate": {"mmol/l": "mmol/L", "meq/l": "mmol/L"},
+    "ldh": _U_PER_L,
+    "creatine-kinase": _U_PER_L,
+    "birth-weight": {"g": "g", "kg": "kg"},
+    "fev1-predicted": {"%": "%"},
+    "urine-protein-24h": {"g/24h": "g/(24.h)", "mg/24h": "mg/(24.h)"},
+    "uacr": {"mg/g": "mg/g"},
+    "upcr": {"g/g": "g/g", "mg/mg": "mg/mg", "mg/g": "mg/g"},
+    "vitamin-d": {"ng/ml": "ng/mL", "nmol/l": "nmol/L"},
+    "vitamin-b12": {"pg/ml": "pg/mL", "ng/l": "pg/mL"},
+    "free-t4": {"ng/dl": "ng/dL", "pmol/l": "pmol/L"},
+    "fibrinogen": {"mg/dl": "mg/dL", "g/l": "g/L"},
+    "phosphate": {"mg/dl": "mg/dL", "mmol/l": "mmol/L"},
+    "cortisol": {"µg/dl": "ug/dL", "nmol/l": "nmol/L"},
+    "hs-crp": {"mg/l": "mg/L", "mg/dl": "mg/dL"},
+}
 
 
 def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, str] | None:
@@ -718,6 +874,9 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
         return {"mg/dl": (value, "mg/dL"), "µmol/l": (value, "umol/L")}.get(unit)
     if concept in ("bnp", "nt-probnp"):
         return (value, "pg/mL") if unit in ("pg/ml", "ng/l") else None
+    if concept in _AS_WRITTEN:
+        canonical_unit = _AS_WRITTEN[concept].get(unit)
+        return None if canonical_unit is None else (value, canonical_unit)
     if concept == "ferritin":
         return (value, "ng/mL") if unit == "ng/ml" else None
     if concept == "bicarbonate":
@@ -739,7 +898,8 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
     if concept in ("lipase", "amylase", "ast", "alt", "alkaline-phosphatase"):
         return (value, "U/L") if unit in ("u/l", "iu/l") else None
     if concept == "tsh":
-        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml") else None
+        # mU/L and µU/mL: how TSH's international units are often written.
+        return (value, "m[IU]/L") if unit in ("miu/l", "µiu/ml", "mu/l", "µu/ml") else None
     if concept == "albumin":
         if unit == "g/dl":
             return value, "g/dL"
@@ -749,11 +909,7 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
     if concept == "triglycerides":
         return {"mg/dl": (value, "mg/dL"), "mmol/l": (value, "mmol/L")}.get(unit)
     if concept in _MG_DL_PER_MMOL_L:
-        if unit == "mg/dl":
-            return value, "mg/dL"
-        if unit == "mmol/l":
-            return round(value * _MG_DL_PER_MMOL_L[concept], 1), "mg/dL"
-        return None
+        return {"mg/dl": (value, "mg/dL"), "mmol/l": (value, "mmol/L")}.get(unit)
     return None
 
 
@@ -860,6 +1016,10 @@ def _in_common_unit(concept: str, criterion: Criterion) -> float | None:
         return 0.09148 * value + 2.152
     if unit == "[lb_av]":
         return value * _LB
+    if unit == "mmol/L" and concept in _RESTATEMENT_MG_DL_PER_MMOL_L:
+        return value * _RESTATEMENT_MG_DL_PER_MMOL_L[concept]
+    if unit == "nmol/L" and concept == "testosterone":
+        return value * _NG_DL_PER_NMOL_L_TESTOSTERONE
     return value
 
 
@@ -878,7 +1038,29 @@ def _read_range(concept: str, text: str, pos: int) -> _Read | None:
     if low is None or high is None or (low.value or 0) >= (high.value or 0):
         return None
     both = Criterion(Kind.COMBINATION, children=(low, high), combination="all-of")
-    return _Read(both, match.end())
+    end = match.end()
+    # "HbA1c 7.0–10.5% (53–91 mmol/mol)": the range restated in another unit must agree.
+    if (restated := _RESTATED_RANGE.match(text, end)) is not None:
+        again = _read_range(concept, text, restated.start("range"))
+        if (
+            again is None
+            or text[again.end : restated.end("range")].strip()
+            or not all(
+                _same_value(concept, a, b)
+                for a, b in zip(both.children, again.criterion.children, strict=True)
+            )
+        ):
+            return None
+        end = restated.end()
+    return _Read(both, end)
+
+
+_RESTATED_RANGE = re.compile(rf"\s*\((?P<range>(?:{_NUM})\s*(?:-|to)\s*(?:{_NUM})\s*[^)]*)\)")
+
+
+def _same_value(concept: str, first: Criterion, second: Criterion) -> bool:
+    a, b = _in_common_unit(concept, first), _in_common_unit(concept, second)
+    return a is not None and b is not None and abs(a - b) <= 0.05 * max(abs(a), abs(b))
 
 
 def _read_bounds(concept: str, text: str, pos: int) -> _Read | None:
@@ -903,7 +1085,34 @@ def _read_or_more(concept: str, text: str, pos: int) -> _Read | None:
     return None if criterion is None else _Read(criterion, match.end())
 
 
-_READERS = (_read_bounds, _read_range, _read_single, _read_or_more)
+# "Hematocrit outside the normal range (35-50%)": either bound crossed.
+_OUTSIDE = re.compile(
+    r"(?:outside|out of)(?: of)? (?:the )?(?:(?:normal|reference|following) )?(?:range|limits?)?"
+    r"\s*(?:of\s*)?(?:\(\s*)?"
+)
+
+
+def _read_outside(concept: str, text: str, pos: int) -> _Read | None:
+    outside = _OUTSIDE.match(text, pos)
+    if outside is None:
+        return None
+    inside = _read_range(concept, text, outside.end())
+    if inside is None:
+        return None
+    end = inside.end
+    if outside.group(0).rstrip().endswith("("):
+        closed = _CLOSE.match(text, end)
+        if closed is None:
+            return None
+        end = closed.end()
+    low, high = inside.criterion.children
+    below = replace(low, comparator="<" if low.comparator == ">=" else "<=")
+    above = replace(high, comparator=">" if high.comparator == "<=" else ">=")
+    either = Criterion(Kind.COMBINATION, children=(below, above), combination="any-of")
+    return _Read(either, end)
+
+
+_READERS = (_read_outside, _read_bounds, _read_range, _read_single, _read_or_more)
 
 
 # A wider bound for a subgroup: "ALT ≤ 2.5 × ULN (≤ 5 × ULN in patients with liver metastases)",
@@ -1048,9 +1257,35 @@ def _by_sex(first: tuple[str, Criterion], second: tuple[str, Criterion]) -> Crit
     )
 
 
+# The sex before its bound: "Hemoglobin: men < 13 g/dL, women < 12 g/dL".
+_SEX_FIRST = re.compile(
+    r"\s*(?:(?:for|in) (?:the )?)?" + _SEX_WORD.format("sex") + r"\b\s*(?::|,|-)?\s*"
+)
+
+
+def _read_sex_first(concept: str, text: str, pos: int) -> _Read | None:
+    first_sex = _SEX_FIRST.match(text, pos)
+    one = None if first_sex is None else _SINGLE.match(text, first_sex.end())
+    if first_sex is None or one is None or one["uln"]:
+        return None
+    separator = _SEX_SEPARATOR.match(text, one.end())
+    second_sex = _SEX_FIRST.match(text, separator.end() if separator else one.end())
+    two = None if second_sex is None else _SINGLE.match(text, second_sex.end())
+    if second_sex is None or two is None or two["uln"]:
+        return None
+    bound1 = _lab(concept, one["cmp"], one["num"], one["unit"] or two["unit"])
+    bound2 = _lab(concept, two["cmp"], two["num"], two["unit"] or one["unit"])
+    if bound1 is None or bound2 is None:
+        return None
+    read = _by_sex((_sex(first_sex["sex"]), bound1), (_sex(second_sex["sex"]), bound2))
+    return None if read is None else _Read(read, two.end())
+
+
 def _read_by_sex(concept: str, text: str, pos: int) -> _Read | None:
     link = _LINK.match(text, pos)
     pos = link.end() if link else pos
+    if sex_first := _read_sex_first(concept, text, pos):
+        return sex_first
     if both := _BOUNDS.match(text, pos):
         respectively = _RESPECTIVELY.match(text, both.end())
         if respectively is None or both["conj"] not in ("and", ","):
@@ -1082,13 +1317,37 @@ def _read_by_sex(concept: str, text: str, pos: int) -> _Read | None:
 
 
 def _read_value(concept: str, text: str, pos: int) -> _Read | None:
+    read = _read_any_value(concept, text, pos)
+    if read is None or concept != "fev1-predicted":
+        return read
+    predicted = _PREDICTED.match(text, read.end)
+    return None if predicted is None else _Read(read.criterion, predicted.end())
+
+
+# "FEV1 < 50% predicted", "FEV1 ≥ 70% of the predicted value", "< 80% pred."
+_PREDICTED = re.compile(
+    r"\s*(?:of )?(?:the )?(?:predicted|pred\b\.?|pred\b)(?: (?:value|normal))?(?![\w-])"
+)
+
+
+def _read_any_value(concept: str, text: str, pos: int) -> _Read | None:
     link = _LINK.match(text, pos)
     pos = link.end() if link else pos
+    # "serum creatinine (> 2.0 mg/dL)": the value alone in parentheses after the name.
+    opened = _OPEN.match(text, pos)
     for reader in _READERS:
-        read = reader(concept, text, pos)
-        if read is not None:
+        read = reader(concept, text, opened.end() if opened else pos)
+        if read is None:
+            continue
+        if opened is None:
             return read
+        closed = _CLOSE.match(text, read.end)
+        return None if closed is None else _Read(read.criterion, closed.end())
     return None
+
+
+_OPEN = re.compile(r"\(\s*")
+_CLOSE = re.compile(r"\s*\)")
 
 
 def _bp_pair(text: str) -> list[Match]:
@@ -1365,7 +1624,7 @@ _METHODS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
 _TRANSFUSION_ALLOWED = re.compile(
     r"\s*[(\[,;]?\s*(?:(?:red (?:blood )?cell |blood )?transfusions? (?:is |are )?(?:allowed"
     r"|permitted|acceptable)|(?:with or without|regardless of) (?:prior )?transfusions?"
-    r"|(?:patients )?may be transfused"
+    r"|(?:patients )?may (?:have been |be )transfused"
     r"(?: to (?:reach|achieve|meet) this (?:level|value|threshold))?)"
     r"\s*[)\]]?"
 )
@@ -1404,9 +1663,11 @@ def _with_direction_word(text: str, match: Match) -> int:
 def _with_context(text: str, match: Match) -> Match:
     """The match with the words saying when and how the value was taken."""
     start, end = match.start, match.end
-    if before := _CONTEXT_BEFORE.search(text, max(0, start - 20), start):
+    if before := _CONTEXT_BEFORE.search(text, max(0, start - 28), start):
         start = before.start()
     start = _with_direction_word(text, Match(match.criterion, start, end))
+    if taken := _MEASURED.match(text, end):
+        end = taken.end()  # "> 9% measured | within 3 months": the window is read next
     if after := _CONTEXT_AFTER.match(text, end):
         end = after.end()
     if end < len(text) and has_any(text[end:], _HOW_TRIGGERS):
@@ -1474,6 +1735,47 @@ def _named_together(text: str, names: list[tuple[int, int, str]]) -> list[Match]
     return found
 
 
+# Between the names of a list: "AST, ALT, and alkaline phosphatase", "AST/ALT or bilirubin".
+_LISTED = re.compile(r"\s*(?P<join>,\s*(?:and/or|and|or)|/|and/or|and|or|,)\s*(?:serum |total )?")
+
+
+def _named_in_a_list(text: str, names: list[tuple[int, int, str]]) -> list[Match]:
+    """Three or more labs listed before one multiple of the ULN ("AST, ALT and alkaline
+    phosphatase ≤ 2.5 × ULN"): an upper bound holds for all; a lower one excludes on any, unless
+    the list ends with "and"."""
+    found = []
+    for i, (start, end, first) in enumerate(names):
+        run, joins = [first], []
+        last_end = end
+        for next_start, next_end, concept in names[i + 1 :]:
+            listed = _LISTED.match(text, last_end)
+            if listed is None or listed.end() != next_start or concept in run:
+                break
+            run.append(concept)
+            joins.append(listed["join"])
+            last_end = next_end
+        if len(run) < 3:
+            continue
+        read = _read_value(run[-1], text, last_end)
+        if read is None or read.criterion.kind is not Kind.LAB or not read.criterion.uln_multiple:
+            continue
+        bound = read.criterion
+        last_join = joins[-1].lstrip(", ").strip() or ","
+        either = (bound.comparator or "")[:1] == ">" and last_join != "and"
+        code: CombinationCode = "any-of" if either else "all-of"
+        children = tuple(replace(bound, concept=concept) for concept in run)
+        found.append(
+            Match(Criterion(Kind.COMBINATION, children=children, combination=code), start, read.end)
+        )
+    return found
+
+
+def _agrees_with_name(name: str, criterion: Criterion) -> bool:
+    """A name that says the direction ("castrate levels of testosterone") with a bound that
+    says the same."""
+    return "castrat" not in name or _directions(criterion) == {"<"}
+
+
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:
@@ -1498,10 +1800,12 @@ def find_labs(text: str) -> list[Match]:
             if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
                 measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
             read = _read_value(concept, text, name.end())
-            if read is not None:
+            if read is not None and _agrees_with_name(name.group(0), read.criterion):
                 measured.append(Match(read.criterion, name.start(), read.end))
     if len(names) > 1 and ("uln" in text or "upper" in text):
         measured.extend(_named_together(text, sorted(names)))
+        if len(names) > 2:
+            measured.extend(_named_in_a_list(text, sorted(names)))
     if ("ast" in named and "alt" in named) or "transaminase" in text:
         for pair in _AST_ALT.finditer(text):
             read = _read_value("ast", text, pair.end())

@@ -213,3 +213,67 @@ def _harmless_rest(rest: str, *, medication: bool) -> bool:
     if any(find_medications(f"taking {word}") for word in _WORD.findall(rest)):
         return False
     return not LOOKS_DECIDABLE.search(rest) and not names_anything(rest)
+
+
+# An exclusion bullet opening with a measurement, then "or" and an item no record decides:
+# "Potassium > 5.5 mmol/L; or any diseases that could affect the results of the study", "Weight
+# < 40 kg or unable to swallow tablets". The measurement excludes on its own: any-of(measurement,
+# TEXT residue). The rest must be one of those kinds of items (a history, a need, a treatment may
+# be a leaf the form would lack), and must not bound, date or narrow the measurement.
+_ALTERNATIVE = re.compile(r"\s*[;,]?\s*\b(?:or|and/or)\s+")
+_ALTERNATIVE_REFUSAL = re.compile(
+    r"^\s*(?:[<>=≤≥\d]|(?:more|less|greater|fewer|higher|lower|above|below|over|under"
+    r"|equal|exceed\w*)\b)"
+    r"|\b(?:unless|except\w*|if|when|whether|provided|respectively|otherwise|instead|only"
+    r"|(?:in|for|among) (?:the )?(?:patients?|participants?|subjects?|those|men|women|males?"
+    r"|females?|children|adults?)|metasta\w*|gilbert\w*|within|during|prior|previous\w*"
+    r"|history|past|before|after|since|consecutive|occasions?|repeat\w*|persistent\w*"
+    r"|sustained|confirm\w*|uln|normal|times|both|either|respectively|nor)\b"
+    r"|[;:\d<>=≤≥]"
+)
+# Items no record decides: a catch-all left to judgement, an inability.
+_GENERIC = r"(?:diseases?|conditions?|disorders?|illness(?:es)?|abnormalit(?:y|ies)|findings?)"
+_UNDECIDABLE_ITEM = re.compile(
+    rf"^(?:any |an? )?(?:other )?(?:(?:medical|clinical|concomitant|concurrent) )?{_GENERIC}"
+    rf"(?: or {_GENERIC})? (?:that|which) (?:in the opinion of the investigator )?(?:could|may"
+    r"|might|would|can) (?:affect|interfere|influence|compromise|confound|jeopardi[sz]e)\w*\b"
+    r"[\w\s'-]*[.]?$"
+    r"|^(?:(?:is|are|being) )?(?:unable|unwilling|not able) to (?!.*\b(?:or|and|with)\b)"
+    r"[\w\s'-]+[.]?$"
+)
+
+
+def measure_alternative(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """any-of(measurement, TEXT residue) for an exclusion bullet "<measurement> or <item no
+    record decides>", or None."""
+    if not _DIGIT.search(normalized[: _OPENING_REACH + 60]) or " or " not in normalized:
+        return None
+    split = _ALTERNATIVE.search(normalized)
+    if split is None or not _DIGIT.search(normalized, 0, split.start()):
+        return None
+    head, rest = normalized[: split.start()].rstrip(" ,;"), normalized[split.end() :].strip()
+    if not _UNDECIDABLE_ITEM.match(rest) or _ALTERNATIVE_REFUSAL.search(rest):
+        return None
+    unnamed = re.sub(_GENERIC, " ", rest)
+    if find_labs(rest) or LOOKS_DECIDABLE.search(unnamed) or names_anything(rest):
+        return None  # an item the form would lack
+    part = compile_clause(head)
+    if part is None or not _only_labs(part):
+        return None
+    members = part.children if part.combination == "any-of" else (part,)
+    residue = Criterion(Kind.TEXT, source_text=text)
+    return Criterion(
+        Kind.COMBINATION, children=(*members, residue), combination="any-of", source_text=text
+    )
+
+
+def _only_labs(criterion: Criterion) -> bool:
+    if criterion.negated or criterion.cohort is not None:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination in ("all-of", "any-of") and all(
+            _only_labs(child) for child in criterion.children
+        )
+    return criterion.kind is Kind.LAB and criterion.comparator is not None

@@ -62,7 +62,7 @@ from fhirtrial.eligibility.rules.list_members import (
     may_be_listed,
     names_anything,
 )
-from fhirtrial.eligibility.rules.measure_parts import measure_part
+from fhirtrial.eligibility.rules.measure_parts import measure_alternative, measure_part
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.procedures import find_procedures
@@ -1314,6 +1314,7 @@ def sufficient_parts(
         _named_parts(normalized, text, compile_clause)
         or _listed_parts(normalized, text, compile_clause)
         or example_parts(normalized, text, compile_clause)
+        or measure_alternative(normalized, text, compile_clause)
     )
 
 
