@@ -28,7 +28,7 @@ import re
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, any_substring
+from fhirtrial.eligibility.rules.base import WINDOW_LAST, WINDOW_WITHIN, Match, any_substring
 
 # ---------------------------------------------------------------- allergy
 
@@ -304,23 +304,163 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"|anti-?convulsants?(?: (?:medications?|drugs?|agents?|therapy))?"
         r"|anti-?seizure (?:medications?|drugs?)",
     ),
+    (
+        ("vitamin-k-antagonist",),
+        (),
+        rf"vitamin k antagonists?{_KIND_WORDS}(?: \(vkas?\))?|vkas?",
+    ),
+    (
+        ("doac",),
+        (),
+        r"(?:direct|novel|new|non-vitamin k(?: antagonist)?) oral anti-?coagulants?"
+        r"(?: \((?:doacs?|noacs?)\))?|doacs?|noacs?",
+    ),
+    (
+        ("antipsychotic",),
+        (),
+        rf"anti-?psychotics?{_KIND_WORDS}|neuroleptics?{_KIND_WORDS}",
+    ),
+    (
+        ("ssri",),
+        (),
+        r"(?:selective serotonin|serotonin[- ]selective) re-?uptake inhibitors?(?: \(ssris?\))?"
+        r"|ssris?",
+    ),
+    (
+        ("snri",),
+        (),
+        r"serotonin[- ](?:and )?(?:nor-?epinephrine|noradrenaline) re-?uptake inhibitors?"
+        r"(?: \(snris?\))?|snris?",
+    ),
+    (
+        ("maoi",),
+        (),
+        rf"(?:mono-?amine oxidase|mao) inhibitors?{_KIND_WORDS}(?: \(maois?\))?|maois?",
+    ),
+    (
+        ("tricyclic-antidepressant",),
+        (),
+        rf"tricyclic anti-?depressants?{_KIND_WORDS}(?: \(tcas?\))?|tricyclics",
+    ),
+    (
+        ("psychostimulant",),
+        (),
+        rf"psycho-?stimulants?{_KIND_WORDS}|stimulant (?:medications?|drugs?)",
+    ),
+    (
+        ("antihistamine",),
+        (),
+        rf"(?:h1[- ])?anti-?histamines?{_KIND_WORDS}",
+    ),
+    (
+        ("aromatase-inhibitor",),
+        (),
+        rf"aromatase inhibitors?{_KIND_WORDS}(?: \(ais?\))?",
+    ),
+    (
+        ("hormonal-contraceptive",),
+        (),
+        r"hormonal contracepti(?:ves?|on)|(?:oral )?contraceptive pills?(?: \(ocps?\))?"
+        r"|oral contraceptives?(?: \(ocs?\))?|birth control pills?",
+    ),
+    (
+        ("antiretroviral",),
+        (),
+        r"(?:(?:highly active|combination|combined) )?anti-?retroviral (?:therapy|treatment"
+        r"|drugs?|medications?|agents?|regimens?)(?: \((?:haart|cart|art)\))?"
+        r"|anti-?retrovirals|haart",
+    ),
+    (
+        ("antifungal",),
+        (),
+        rf"(?:systemic )?anti-?fungals?{_KIND_WORDS}|(?:systemic )?anti-?mycotics?{_KIND_WORDS}",
+    ),
+    (
+        ("tnf-inhibitor",),
+        (),
+        r"(?:anti-?tnf|tnf)(?:[- ]?(?:alpha|α|a))?[- ](?:inhibitors?|blockers?|antagonists?)"
+        rf"{_KIND_WORDS}|anti-?tnf(?:[- ]?(?:alpha|α))?{_KIND_WORDS}"
+        r"|tumou?r necrosis factor(?:[- ]?(?:alpha|α))? (?:inhibitors?|blockers?|antagonists?)",
+    ),
+    (("bisphosphonate",), (), rf"bisphosphonates?{_KIND_WORDS}"),
+    (
+        ("ace-inhibitor",),
+        (),
+        r"(?:angiotensin[- ]converting[- ]enzyme|ace)[- ]inhibitors?(?: \((?:ace-?is?|acei)\))?"
+        rf"{_KIND_WORDS}|ace-?is?|acei",
+    ),
+    (
+        ("angiotensin-receptor-blocker",),
+        (),
+        r"angiotensin(?: ii)?[- ]receptor (?:blockers?|antagonists?)(?: \(arbs?\))?"
+        rf"{_KIND_WORDS}|arbs?{_KIND_WORDS}",
+    ),
+    (
+        ("antihypertensive",),
+        (),
+        rf"anti-?hypertensives?{_KIND_WORDS}|(?:blood pressure|bp)[- ]lowering"
+        r" (?:medications?|drugs?|agents?|therapy)",
+    ),
+    (("sulfonylurea",), (), rf"sulph?onylureas?{_KIND_WORDS}"),
+    (
+        ("dpp-4-inhibitor",),
+        (),
+        r"(?:dpp-?(?:4|iv)|dipeptidyl peptidase[- ](?:4|iv)) inhibitors?|gliptins",
+    ),
+    (
+        ("antidiabetic",),
+        (),
+        r"(?<!oral )(?:anti-?diabetic (?:medications?|drugs?|agents?|therapy|treatment)"
+        r"|anti-?diabetics|(?:blood )?glucose[- ]lowering (?:medications?|drugs?|agents?"
+        r"|therapy)|diabetes medications?)",
+    ),
+    (
+        ("h2-receptor-antagonist",),
+        (),
+        r"(?:h2|histamine[- ]2)[- ](?:receptor )?(?:antagonists?|blockers?)(?: \(h2ras?\))?"
+        r"|h2ras?",
+    ),
 )
 # Words before a class that say it is used now ("current use of", "taking", "patients on"),
 # kept in the match because they are not filler elsewhere.
 _USE_BEFORE = re.compile(
     r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )?"
-    r"(?:use|usage|intake|administration) of (?:an? |the )?$"
+    r"(?:use|usage|intake|administration) of (?:an? |any |the )?$"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|takes|take|uses"
-    r"|use) (?:an? )?$"
+    r"|use) (?:an? |any )?$"
     r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) $"
 )
-_USE_AFTER = re.compile(r" (?:use|usage|users?|intake)(?![\w-])")
-# Words that make the use past or hypothetical: the bullet is not about current use.
-_NOT_CURRENT = re.compile(
-    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|discontinued"
-    r"|stopped|planned|planning|plan|intend|intends|expected|expectation|anticipated|need"
-    r"|needs|indicated|indication|candidate|contraindications?|recent|recently|before"
-    r"|preoperative|postoperative)\b"
+# A use said in the past tense ("have used", "received", "receipt of"): a use at some time,
+# which says something a record decides only with the window that follows (`_window_follows`).
+_PAST_USE_BEFORE = re.compile(
+    r"(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received|consumed|exposed to)"
+    r" (?:an? |any |the )?$|(?:receipt of|exposure to) (?:an? |any |the )?$"
+)
+# "… use", "… on a regular basis", "… for anticoagulation" (the purpose the class already says).
+_USE_AFTER = re.compile(
+    r"(?: (?:use|usage|users?|intake)(?![\w-]))?(?: on a (?:regular|daily) basis(?![\w-]))?"
+    r"(?: for anti-?coagulation(?![\w-]))?"
+)
+# Words that make the use past: the bullet is about current use only with a window after the
+# class ("history of antibiotic use in the past month": a use within that month).
+_PAST = re.compile(
+    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|recent|recently"
+    r"|received|used|taken|consumed|exposed|exposure|receipt)\b"
+)
+# Words that make the use something else than a use (planned, needed, stopped, started or
+# changed, a contraindication): never a use, window or not.
+_NOT_A_USE = re.compile(
+    r"\b(?:discontinued|stopped|planned|planning|plan|intend|intends|expected|expectation"
+    r"|anticipated|need|needs|indicated|indication|candidate|contraindications?|before"
+    r"|preoperative|postoperative|initiat\w*|start\w*|new|newly|chang\w*|switch\w*)\b"
+)
+# A window right after the class (and its "use"): "… in the past 6 months", "(within 4 weeks)".
+_WINDOW_GAP = re.compile(r",? \(?")
+# A window counted from another moment than enrolment ("within 30 days prior to surgery"): the
+# window is not one of enrolment, so the past use stays text.
+_OTHER_MOMENT = re.compile(
+    r"surg|operat|procedure|delivery|admission|transplant|diagnos|onset|injury|stroke|cpb"
+    r"|bypass|birth|hospital"
 )
 # A class named for what it causes or how it is resisted, not for its use ("opioid dependence",
 # "antibiotic resistance", "benzodiazepine withdrawal"): a diagnosis, or text.
@@ -337,36 +477,64 @@ _CLASS_PATTERNS = tuple(
     )
     for concepts, qualifiers, pattern in _CLASSES
 )
-_MEDICATION_TRIGGERS = any_substring(
-    (
-        "coagula",
-        "warfarin",
-        "coumadin",
-        "heparin",
-        "immuno",
-        "insulin",
-        "cyp",
-        "epilep",
-        "convuls",
-        "seizure",
-        "steroid",
-        "glucocortic",
-        "antibiotic",
-        "blocker",
-        "statin",
-        "hmg",
-        "benzodiazepin",
-        "depress",
-        "platelet",
-        "diuretic",
-        "proton",
-        "glp",
-        "sglt",
-        "opi",
-        "nsaid",
-        "inflammatory",
-    )
+# Substrings every match of a class contains (its prefilter), for the classes after the first
+# ones, which `_MEDICATION_TRIGGERS` gates together.
+_CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "vitamin-k-antagonist": ("vitamin k", "vka"),
+    "doac": ("oac", "oral anti"),
+    "antipsychotic": ("psychot", "neurolept"),
+    "ssri": ("ssri", "serotonin"),
+    "snri": ("snri", "serotonin"),
+    "maoi": ("mao", "monoamine"),
+    "tricyclic-antidepressant": ("tricyclic",),
+    "psychostimulant": ("stimulant",),
+    "antihistamine": ("histamin",),
+    "aromatase-inhibitor": ("aromatase",),
+    "hormonal-contraceptive": ("contracept", "birth control"),
+    "antiretroviral": ("retrovir", "haart"),
+    "antifungal": ("fungal", "mycotic"),
+    "tnf-inhibitor": ("tnf", "necrosis"),
+    "bisphosphonate": ("bisphosph",),
+    "ace-inhibitor": ("ace", "angiotensin"),
+    "angiotensin-receptor-blocker": ("arb", "angiotensin"),
+    "antihypertensive": ("hypertensive", "lowering"),
+    "sulfonylurea": ("ulfonyl", "ulphonyl"),
+    "dpp-4-inhibitor": ("dpp", "dipeptidyl", "gliptin"),
+    "antidiabetic": ("diabet", "lowering"),
+    "h2-receptor-antagonist": ("h2", "histamine"),
+}
+_LATER_WORDS = tuple(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
+_LATER_TRIGGERS = any_substring(_LATER_WORDS)
+_FIRST_WORDS = (
+    "coagula",
+    "warfarin",
+    "coumadin",
+    "heparin",
+    "immuno",
+    "insulin",
+    "cyp",
+    "epilep",
+    "convuls",
+    "seizure",
+    "steroid",
+    "glucocortic",
+    "antibiotic",
+    "blocker",
+    "statin",
+    "hmg",
+    "benzodiazepin",
+    "depress",
+    "platelet",
+    "diuretic",
+    "proton",
+    "glp",
+    "sglt",
+    "opi",
+    "nsaid",
+    "inflammatory",
 )
+_MEDICATION_TRIGGERS = any_substring(_FIRST_WORDS)
+_ANY_TRIGGER = any_substring((*_FIRST_WORDS, *_LATER_WORDS))
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
 # treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
 # is used now; the drug alone says nothing of use.
@@ -383,21 +551,109 @@ _AND_FOLLOWS = re.compile(r",? and ")
 
 def find_medications(text: str) -> list[Match]:
     found = _drug_uses(text) if _USE_WORDS.search(text) else []
-    if _MEDICATION_TRIGGERS.search(text) is None:
+    if _ANY_TRIGGER.search(text) is None:
         return found
+    first = _MEDICATION_TRIGGERS.search(text) is not None
+    later = _LATER_TRIGGERS.search(text) is not None
     for concepts, qualifiers, pattern in _CLASS_PATTERNS:
+        triggers = _CLASS_TRIGGERS.get(concepts[0])
+        if triggers is None:
+            if not first:
+                continue
+        elif not later or not any(t in text for t in triggers):
+            continue
         for match in pattern.finditer(text):
             before = text[: match.start()]
             clause = before[max(before.rfind(c) for c in ";.") + 1 :]
-            if _NOT_CURRENT.search(clause):
+            if _NOT_A_USE.search(clause):
                 continue
             start, end = match.start(), match.end()
-            if use := _USE_BEFORE.search(before):
-                start = use.start()
             if after := _USE_AFTER.match(text, end):
                 end = after.end()
+            end = _exception_end(text, end, concepts)
+            past = _PAST_USE_BEFORE.search(before)
+            if (past or _PAST.search(clause)) and not _window_follows(text, end):
+                continue
+            if use := past or _USE_BEFORE.search(before):
+                start = use.start()
             found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
     return found
+
+
+def _window_follows(text: str, end: int) -> bool:
+    """Whether a window of enrolment follows the class ("… in the past 6 months")."""
+    gap = _WINDOW_GAP.match(text, end)
+    position = gap.end() if gap else end
+    window = WINDOW_WITHIN.match(text, position) or WINDOW_LAST.match(text, position)
+    return window is not None and _OTHER_MOMENT.search(window[0]) is None
+
+
+# "(except for antiplatelet agents)", "other than aspirin", "(excluding aspirin)": an exception
+# that names only classes or drugs outside the class leaves the class as it is; any other
+# exception stays in the text (and the bullet with it).
+_EXCEPTION = re.compile(
+    r",? ?\(?(?:except(?: for)?|excluding|other than|with the exception of|but not) (?:the )?"
+)
+_EXCEPTION_SEPARATOR = re.compile(r",? (?:or|and|and/or|nor) |, |/")
+
+
+def _exception_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
+    lead = _EXCEPTION.match(text, end)
+    if lead is None:
+        return end
+    position = lead.end()
+    while True:
+        item = _item_at(text, position)
+        if item is None or not all(_disjoint(c, item[0]) for c in concepts):
+            return end
+        position = item[1]
+        separator = _EXCEPTION_SEPARATOR.match(text, position)
+        if separator is None or _item_at(text, separator.end()) is None:
+            break
+        position = separator.end()
+    if lead[0].endswith("(") or "(" in lead[0]:
+        if not text.startswith(")", position):
+            return end
+        position += 1
+    return position
+
+
+def _item_at(text: str, position: int) -> tuple[str, int] | None:
+    """The class or single drug named at ``position`` (one concept), and where it ends."""
+    best: tuple[str, int] | None = None
+    for concepts, _qualifiers, pattern in _CLASS_PATTERNS:
+        match = pattern.match(text, position)
+        if match is not None and len(concepts) == 1 and (best is None or match.end() > best[1]):
+            best = (concepts[0], match.end())
+    drug = terminology.terminology().drug_at(text, position)
+    if drug is not None and (best is None or drug[1] > best[1]):
+        best = drug
+    return best
+
+
+def _disjoint(concept_id: str, other: str) -> bool:
+    """Whether no drug is both of ``concept_id`` and of ``other`` as far as the terminology
+    tells: neither includes the other, no name of one names the other, no class code holds
+    the other's."""
+    vocabulary = terminology.terminology()
+    if other == concept_id or other in vocabulary.ancestors(concept_id):
+        return False
+    if concept_id in vocabulary.ancestors(other):
+        return False
+    for first, second in ((concept_id, other), (other, concept_id)):
+        names = (first, *vocabulary.concept(first).synonyms)
+        if any(second in vocabulary.concepts_for_text(name) for name in names):
+            return False
+    codes = [
+        (coding.system, coding.code.rstrip("*"))
+        for coding in vocabulary.concept(concept_id).codings
+    ]
+    return not any(
+        system == coding.system
+        and (code.startswith(coding.code.rstrip("*")) or coding.code.startswith(code))
+        for coding in vocabulary.concept(other).codings
+        for system, code in codes
+    )
 
 
 _USE_WORDS = any_substring(("use", "usage", "intake", "administration", "taking", "using", "with"))
@@ -409,7 +665,7 @@ def _drug_uses(text: str) -> list[Match]:
     for lead in _DRUG_USE_LEAD.finditer(text):
         before = text[: lead.start()]
         clause = before[max(before.rfind(c) for c in ";.") + 1 :]
-        if _NOT_CURRENT.search(clause):
+        if _NOT_A_USE.search(clause) or _PAST.search(clause):
             continue
         drug = vocabulary.drug_at(text, lead.end())
         if drug is None:
