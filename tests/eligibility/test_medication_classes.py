@@ -122,6 +122,24 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
             True,
             "medication:anticoagulant",
         ),
+        # Examples that are all members of the class: the class.
+        (
+            "Current use of anticoagulants (e.g., warfarin, apixaban)",
+            True,
+            "medication:anticoagulant",
+        ),
+        (
+            "Use of strong CYP3A4 inhibitors (e.g., ketoconazole, clarithromycin) within 14 days "
+            "before the first dose",
+            True,
+            "medication:strong-cyp3a4-inhibitor:w-14,0,enrollment",
+        ),
+        ("Use of MAO inhibitors (such as phenelzine)", True, "medication:maoi"),
+        (
+            "Current use of SSRIs (e.g., sertraline, fluoxetine, etc.)",
+            True,
+            "medication:ssri",
+        ),
         # The purpose the class already says.
         (
             "treated with warfarin or NOACs for anticoagulation.",
@@ -157,6 +175,8 @@ def test_bullets_compile_to_the_expected_form(text: str, exclusion: bool, expect
         "Current use of anticoagulants other than heparin",
         "Current use of antidepressants (except SSRIs)",
         "Current use of antidepressants, except for SSRIs",
+        # An example outside the class (trazodone is no SSRI): the class is not what excludes.
+        "Current use of SSRIs (e.g., sertraline, trazodone)",
         # "Oral" antidiabetics leave insulin out: no class says so.
         "Patients on oral antidiabetic drugs",
     ],

@@ -570,6 +570,7 @@ def find_medications(text: str) -> list[Match]:
             start, end = match.start(), match.end()
             if after := _USE_AFTER.match(text, end):
                 end = after.end()
+            end = _examples_end(text, end, concepts)
             end = _exception_end(text, end, concepts)
             past = _PAST_USE_BEFORE.search(before)
             if (past or _PAST.search(clause)) and not _window_follows(text, end):
@@ -586,6 +587,38 @@ def _window_follows(text: str, end: int) -> bool:
     position = gap.end() if gap else end
     window = WINDOW_WITHIN.match(text, position) or WINDOW_LAST.match(text, position)
     return window is not None and _OTHER_MOMENT.search(window[0]) is None
+
+
+# "(e.g. warfarin, apixaban)", "such as phenelzine": examples of the class. When every example
+# is a member of it, the class is what the text names; otherwise the examples stay to be read
+# as what they are (`rules.example_lists`).
+_EXAMPLES = re.compile(r" ?(?P<paren>\()?(?:e\.?g\.?|for example|such as|including)[.,:]* ")
+_EXAMPLES_END = re.compile(r"(?:,? etc\.?)?")
+
+
+def _examples_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
+    lead = _EXAMPLES.match(text, end)
+    if lead is None or len(concepts) != 1:
+        return end
+    vocabulary = terminology.terminology()
+    position = lead.end()
+    while True:
+        item = _item_at(text, position)
+        if item is None or concepts[0] not in vocabulary.with_ancestors({item[0]}) | (
+            vocabulary.concepts_for_text(text[position : item[1]])
+        ):
+            return end
+        position = item[1]
+        separator = _EXCEPTION_SEPARATOR.match(text, position)
+        if separator is None or _item_at(text, separator.end()) is None:
+            break
+        position = separator.end()
+    position = _EXAMPLES_END.match(text, position).end()  # type: ignore[union-attr]
+    if lead["paren"]:
+        if not text.startswith(")", position):
+            return end
+        position += 1
+    return position
 
 
 # "(except for antiplatelet agents)", "other than aspirin", "(excluding aspirin)": an exception
