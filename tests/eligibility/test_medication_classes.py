@@ -79,6 +79,22 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
             True,
             "any-of(medication:diuretic, medication:antihypertensive)",
         ),
+        # Long-term use says systemic corticosteroids, as "chronic steroids" does.
+        (
+            "Autoimmune disease or chronic use of steroids;",
+            True,
+            "any-of(condition:autoimmune-disease, medication:systemic-corticosteroid)",
+        ),
+        ("Long term steroid treatment", True, "medication:systemic-corticosteroid"),
+        ("Patients with chronic regular opioid usage", True, "medication:opioid"),
+        ("Use of H2- receptor antagonists", True, "medication:h2-receptor-antagonist"),
+        # A single drug the patient is on.
+        ("Patients on methotrexate", True, "medication:methotrexate"),
+        (
+            "Patients on ezetimibe or colesevelam",
+            True,
+            "any-of(medication:ezetimibe, medication:colesevelam)",
+        ),
         # A use in the past, with the window it must fall in.
         (
             "Those who have received antipsychotic medication within 3 months before screening",
@@ -175,6 +191,11 @@ def test_bullets_compile_to_the_expected_form(text: str, exclusion: bool, expect
         "Current use of anticoagulants other than heparin",
         "Current use of antidepressants (except SSRIs)",
         "Current use of antidepressants, except for SSRIs",
+        # "On" after a verb, or a past use: not a current use.
+        "Progressed on imatinib",
+        "Patients previously on imatinib",
+        # A bare "steroids" may be inhaled or topical ones.
+        "Use of corticosteroids",
         # An example outside the class (trazodone is no SSRI): the class is not what excludes.
         "Current use of SSRIs (e.g., sertraline, trazodone)",
         # "Oral" antidiabetics leave insulin out: no class says so.
@@ -259,6 +280,12 @@ def test_an_exception_outside_the_class_does_not_count() -> None:
     apixaban = _active("apixaban 5 mg tablet")
     assert _result(text, clopidogrel) == "not-met"
     assert _result(text, clopidogrel, apixaban) == "met"
+
+
+def test_patients_on_a_single_drug() -> None:
+    assert _result("Patients on methotrexate", _active("methotrexate 2.5 mg tablet")) == "met"
+    assert _result("Patients on methotrexate", ATORVASTATIN) == "not-met"
+    assert _result("Patients on methotrexate") == "unknown"
 
 
 def test_not_on_a_class_in_an_inclusion_list() -> None:

@@ -255,7 +255,8 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         (),
         # Only with a word that says systemic or long-term use: a bare "steroids" may be
         # topical or inhaled ones, which the class leaves out.
-        r"(?:(?:chronic|long-term|daily|regular|prolonged) (?:systemic |oral )?|systemic |oral )"
+        r"(?:(?:chronic|long[- ]term|daily|regular|prolonged|continuous)"
+        r"(?: (?:use|usage|intake|administration) of)? (?:systemic |oral )?|systemic |oral )"
         r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
         r"(?: (?:therapy|treatment|medications?|drugs?))?",
     ),
@@ -417,18 +418,18 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("h2-receptor-antagonist",),
         (),
-        r"(?:h2|histamine[- ]2)[- ](?:receptor )?(?:antagonists?|blockers?)(?: \(h2ras?\))?"
+        r"(?:h2|histamine[- ]2)(?:-|-? )(?:receptor )?(?:antagonists?|blockers?)(?: \(h2ras?\))?"
         r"|h2ras?",
     ),
 )
 # Words before a class that say it is used now ("current use of", "taking", "patients on"),
 # kept in the match because they are not filler elsewhere.
 _USE_BEFORE = re.compile(
-    r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )?"
+    r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )*"
     r"(?:use|usage|intake|administration) of (?:an? |any |the )?$"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|takes|take|uses"
     r"|use) (?:an? |any )?$"
-    r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) $"
+    r"|(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term) )+$"
 )
 # A use said in the past tense ("have used", "received", "receipt of"): a use at some time,
 # which says something a record decides only with the window that follows (`_window_follows`).
@@ -545,12 +546,18 @@ _DRUG_USE_LEAD = re.compile(
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|treated with"
     r"|receiving treatment with|on treatment with|on therapy with)) (?:an? |the )?"
 )
+# "Patients on methotrexate": "on" only at the start or after one of these words, never after a
+# verb ("progressed on", "based on").
+_ON_AFTER = frozenset(
+    {"", "patients", "subjects", "participants", "those", "currently", "are", "is"}
+)
+_ARTICLE = re.compile(r"(?:an? |the )?")
 _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 _AND_FOLLOWS = re.compile(r",? and ")
 
 
 def find_medications(text: str) -> list[Match]:
-    found = _drug_uses(text) if _USE_WORDS.search(text) else []
+    found = _drug_uses(text)
     if _ANY_TRIGGER.search(text) is None:
         return found
     first = _MEDICATION_TRIGGERS.search(text) is not None
@@ -692,15 +699,35 @@ def _disjoint(concept_id: str, other: str) -> bool:
 _USE_WORDS = any_substring(("use", "usage", "intake", "administration", "taking", "using", "with"))
 
 
+def _on_leads(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each "on " that may say a drug is taken ("patients on digoxin")."""
+    leads: list[tuple[int, int]] = []
+    position = text.find("on ")
+    if position == -1:
+        return leads
+    while position != -1:
+        if position == 0 or text[position - 1] == " ":
+            previous = text[:position].rstrip().rsplit(" ", 1)[-1]
+            if previous in _ON_AFTER:
+                leads.append((position, _ARTICLE.match(text, position + 3).end()))  # type: ignore[union-attr]
+        position = text.find("on ", position + 3)
+    return leads
+
+
 def _drug_uses(text: str) -> list[Match]:
     found: list[Match] = []
     vocabulary = terminology.terminology()
-    for lead in _DRUG_USE_LEAD.finditer(text):
-        before = text[: lead.start()]
+    leads = (
+        [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
+        if _USE_WORDS.search(text)
+        else []
+    )
+    for start, lead_end in sorted(leads + _on_leads(text)):
+        before = text[:start]
         clause = before[max(before.rfind(c) for c in ";.") + 1 :]
         if _NOT_A_USE.search(clause) or _PAST.search(clause):
             continue
-        drug = vocabulary.drug_at(text, lead.end())
+        drug = vocabulary.drug_at(text, lead_end)
         if drug is None:
             continue
         concepts, end = [drug[0]], drug[1]
@@ -715,7 +742,7 @@ def _drug_uses(text: str) -> list[Match]:
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
-        found.append(Match(criterion, lead.start(), end))
+        found.append(Match(criterion, start, end))
     return found
 
 
