@@ -79,6 +79,20 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
             True,
             "any-of(medication:diuretic, medication:antihypertensive)",
         ),
+        ("Current use of probiotics", True, "medication:probiotic"),
+        ("Use of antiarrhythmic agents", True, "medication:antiarrhythmic"),
+        (
+            "antibiotic or probiotic use in the previous 90 days",
+            True,
+            "any-of(medication:antibiotic:w-90,0,enrollment, "
+            "medication:probiotic:w-90,0,enrollment)",
+        ),
+        # A parenthesis listing members of the class illustrates it.
+        (
+            "Patients who take antiviral agents (acyclovir, valacyclovir)",
+            True,
+            "medication:antiviral",
+        ),
         # Long-term use says systemic corticosteroids, as "chronic steroids" does.
         (
             "Autoimmune disease or chronic use of steroids;",
@@ -227,6 +241,13 @@ def test_bullets_that_stay_text(text: str) -> None:
         ("Patients on antidiabetic medication", "metFORMIN 500 mg tablet"),
         ("Patients on antidiabetic medication", "LANTUS SOLOSTAR 100 unit/mL pen"),
         ("Use of MAO inhibitors", "rasagiline 1 mg tablet"),
+        ("Current use of probiotics", "Saccharomyces boulardii 250 mg capsule"),
+        ("Current use of probiotics", "CULTURELLE capsule"),
+        ("Use of antiarrhythmic agents", "amiodarone 200 mg tablet"),
+        ("Patients who take antiviral agents (acyclovir, valacyclovir)", "VALTREX 1 g tablet"),
+        # An antiretroviral is an antiviral.
+        ("Patients who take antiviral agents (acyclovir, valacyclovir)", "dolutegravir 50 mg"),
+        ("on antihypertensive medications", "chlorthalidone 25 mg tablet"),
         (
             "Subjects taking hormonal contraception",
             "etonogestrel 0.12 MG/Day / ethinyl estradiol 0.015 MG/Day Vaginal Ring",
@@ -252,6 +273,8 @@ def test_a_class_coded_by_its_atc_group_is_met() -> None:
         ("Those taking SSRIs", "venlafaxine 75 mg capsule"),
         # Rasagiline is an MAO inhibitor, not an antidepressant.
         ("Current use of antidepressants", "rasagiline 1 mg tablet"),
+        # A loop diuretic is no antihypertensive class.
+        ("on antihypertensive medications", "furosemide 40 mg tablet"),
         # A shampoo is not a systemic antifungal.
         ("Current use of systemic antifungals", "ketoconazole 2 % shampoo"),
         ("Receiving TNF inhibitors", "methotrexate 2.5 mg tablet"),

@@ -415,6 +415,9 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"|anti-?diabetics|(?:blood )?glucose[- ]lowering (?:medications?|drugs?|agents?"
         r"|therapy)|diabetes medications?)",
     ),
+    (("probiotic",), (), rf"probiotics?{_KIND_WORDS}(?: products?| supplements?)?"),
+    (("antiarrhythmic",), (), rf"anti-?arrhythmics?{_KIND_WORDS}"),
+    (("antiviral",), (), rf"(?:systemic )?anti-?virals?{_KIND_WORDS}"),
     (
         ("h2-receptor-antagonist",),
         (),
@@ -426,7 +429,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
 # kept in the match because they are not filler elsewhere.
 _USE_BEFORE = re.compile(
     r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )*"
-    r"(?:use|usage|intake|administration) of (?:an? |any |the )?$"
+    r"(?:use|usage|intake|administration|consumption) of (?:an? |any |the )?$"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|takes|take|uses"
     r"|use) (?:an? |any )?$"
     r"|(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term) )+$"
@@ -503,6 +506,9 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "dpp-4-inhibitor": ("dpp", "dipeptidyl", "gliptin"),
     "antidiabetic": ("diabet", "lowering"),
     "h2-receptor-antagonist": ("h2", "histamine"),
+    "probiotic": ("probiotic",),
+    "antiarrhythmic": ("arrhythmic",),
+    "antiviral": ("viral",),
 }
 _LATER_WORDS = tuple(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
 _LATER_TRIGGERS = any_substring(_LATER_WORDS)
@@ -596,10 +602,14 @@ def _window_follows(text: str, end: int) -> bool:
     return window is not None and _OTHER_MOMENT.search(window[0]) is None
 
 
-# "(e.g. warfarin, apixaban)", "such as phenelzine": examples of the class. When every example
+# "(e.g. warfarin, apixaban)", "such as phenelzine", "(acyclovir, valacyclovir)": examples of
+# the class. When every example
 # is a member of it, the class is what the text names; otherwise the examples stay to be read
 # as what they are (`rules.example_lists`).
-_EXAMPLES = re.compile(r" ?(?P<paren>\()?(?:e\.?g\.?|for example|such as|including)[.,:]* ")
+_EXAMPLES = re.compile(
+    r" ?(?:(?P<paren>\()(?:(?:e\.?g\.?|for example|such as|including)[.,:]* )?"
+    r"|(?:e\.?g\.?|for example|such as|including)[.,:]* )"
+)
 _EXAMPLES_END = re.compile(r"(?:,? etc\.?)?")
 
 
