@@ -109,6 +109,29 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
             True,
             "any-of(medication:ezetimibe, medication:colesevelam)",
         ),
+        # A single drug named before its use.
+        ("Chronic aspirin use", True, "medication:aspirin"),
+        (
+            "Pregabalin use within 2 weeks before study enrolment",
+            True,
+            "medication:pregabalin:w-14,0,enrollment",
+        ),
+        (
+            "amiodarone usage within the past 3 months,",
+            True,
+            "medication:amiodarone:w-90,0,enrollment",
+        ),
+        # A single drug used in the past, with its window.
+        (
+            "Received rituximab within 6 months prior to enrollment",
+            True,
+            "medication:rituximab:w-180,0,enrollment",
+        ),
+        (
+            "Patients who have taken metformin in the past 3 months",
+            True,
+            "medication:metformin:w-90,0,enrollment",
+        ),
         # A use in the past, with the window it must fall in.
         (
             "Those who have received antipsychotic medication within 3 months before screening",
@@ -205,6 +228,12 @@ def test_bullets_compile_to_the_expected_form(text: str, exclusion: bool, expect
         "Current use of anticoagulants other than heparin",
         "Current use of antidepressants (except SSRIs)",
         "Current use of antidepressants, except for SSRIs",
+        # A drug of abuse, a use disorder, a past use without a window: not a medication use.
+        "Methamphetamine use",
+        "Methadone use disorder",
+        "Patients who have received rituximab",
+        "History of aspirin use",
+        "Received aspirin within 7 days prior to surgery",
         # "On" after a verb, or a past use: not a current use.
         "Progressed on imatinib",
         "Patients previously on imatinib",
@@ -295,6 +324,15 @@ def test_a_past_use_counts_inside_the_window_only() -> None:
     old = medication("haloperidol 5 mg tablet", "2025-01-01", "2025-06-01", status="stopped")
     assert _result(text, recent) == "met"
     assert _result(text, old) == "not-met"
+
+
+def test_a_single_drug_used_in_the_window() -> None:
+    text = "Pregabalin use within 2 weeks before study enrolment"
+    recent = medication("pregabalin 75 mg capsule", "2026-10-01", "2026-11-25", status="stopped")
+    old = medication("pregabalin 75 mg capsule", "2026-01-01", "2026-06-01", status="stopped")
+    assert _result(text, recent) == "met"
+    assert _result(text, old) == "not-met"
+    assert _result(text) == "unknown"
 
 
 def test_an_exception_outside_the_class_does_not_count() -> None:

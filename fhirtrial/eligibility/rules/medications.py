@@ -558,6 +558,12 @@ _ON_AFTER = frozenset(
     {"", "patients", "subjects", "participants", "those", "currently", "are", "is"}
 )
 _ARTICLE = re.compile(r"(?:an? |the )?")
+# "Received leuprolide within 3 months", "have taken metformin in the past 3 months": a past use,
+# read only with the window after it.
+_DRUG_PAST_LEAD = re.compile(
+    r"(?<![\w-])(?:(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received)"
+    r"|receipt of|exposure to) (?:an? |any |the )?"
+)
 _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 _AND_FOLLOWS = re.compile(r",? and ")
 
@@ -707,6 +713,7 @@ def _disjoint(concept_id: str, other: str) -> bool:
 
 
 _USE_WORDS = any_substring(("use", "usage", "intake", "administration", "taking", "using", "with"))
+_TRAILING_WORDS = any_substring((" use", " usage", " intake"))
 
 
 def _on_leads(text: str) -> list[tuple[int, int]]:
@@ -724,19 +731,58 @@ def _on_leads(text: str) -> list[tuple[int, int]]:
     return leads
 
 
-def _drug_uses(text: str) -> list[Match]:
+# "Pregabalin use within 2 weeks", "amiodarone usage": a single drug named before its use.
+_TRAILING_USE = re.compile(r" (?:use|usage|intake)(?![\w-])(?! disorder)")
+_USE_ADJECTIVES = re.compile(
+    r"(?<![\w-])(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )+$"
+)
+# Drugs whose "use" is mostly a substance use, a diagnosis or text, not a medication.
+_SUBSTANCES_OF_ABUSE = frozenset(
+    {"methamphetamine", "amphetamine", "ketamine", "psilocybin", "cocaine", "heroin", "cannabis"}
+)
+
+
+def _trailing_uses(text: str) -> list[Match]:
     found: list[Match] = []
+    vocabulary = terminology.terminology()
+    for use in _TRAILING_USE.finditer(text):
+        words = text[: use.start()].rsplit(" ", 2)
+        for count in (2, 1):
+            start = use.start() - len(" ".join(words[-count:]))
+            if start < 0 or (start and text[start - 1] != " "):
+                continue
+            drug = vocabulary.drug_at(text, start)
+            if drug is None or drug[1] != use.start() or drug[0] in _SUBSTANCES_OF_ABUSE:
+                continue
+            before = text[:start]
+            clause = before[max(before.rfind(c) for c in ";.") + 1 :]
+            if _NOT_A_USE.search(clause) or (
+                _PAST.search(clause) and not _window_follows(text, use.end())
+            ):
+                break
+            if adjectives := _USE_ADJECTIVES.search(before):
+                start = adjectives.start()
+            criterion = _medication_criterion((drug[0],), ())
+            found.append(Match(criterion, start, use.end()))
+            break
+    return found
+
+
+def _drug_uses(text: str) -> list[Match]:
+    found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
     vocabulary = terminology.terminology()
     leads = (
         [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
         if _USE_WORDS.search(text)
         else []
     )
-    for start, lead_end in sorted(leads + _on_leads(text)):
+    past = [(lead.start(), lead.end()) for lead in _DRUG_PAST_LEAD.finditer(text)]
+    for start, lead_end in sorted(leads + past + _on_leads(text)):
         before = text[:start]
         clause = before[max(before.rfind(c) for c in ";.") + 1 :]
-        if _NOT_A_USE.search(clause) or _PAST.search(clause):
+        if _NOT_A_USE.search(clause):
             continue
+        said_past = (start, lead_end) in past or _PAST.search(clause) is not None
         drug = vocabulary.drug_at(text, lead_end)
         if drug is None:
             continue
@@ -751,6 +797,8 @@ def _drug_uses(text: str) -> list[Match]:
             end = item[1]
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
+        if said_past and not _window_follows(text, end):
+            continue  # a use at some time: prior therapy, not a use now
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
         found.append(Match(criterion, start, end))
     return found
