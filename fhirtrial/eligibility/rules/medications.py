@@ -16,10 +16,16 @@
   "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
   corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
   (or systemic corticosteroids of therapies.json), or a single drug of drug_names.json where
-  words say it is used now ("currently taking spironolactone"); a window the text gives
-  ("within 14 days prior to dosing") is attached by the compiler. Words that make the use past
-  ("prior", "history", "previous") before the class leave the bullet to the prior-therapy rules
-  or to text.
+  words say it is used now ("currently taking spironolactone", "patients on digoxin",
+  "pregabalin use"); a window the text gives ("within 14 days prior to dosing") is attached by
+  the compiler. Words that make the use past ("prior", "history", "have received", "used")
+  before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
+  window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
+  overlapping those 6 months). Started, changed, planned or needed uses never compile.
+- Around a class: examples that are all its members ("anticoagulants (e.g., warfarin,
+  apixaban)") leave the class; an exception naming only what lies outside it ("anticoagulants
+  (except for antiplatelet agents)") too. Any other example or exception is left over, and the
+  bullet stays text (or `rules.example_lists` reads the examples).
 """
 
 from __future__ import annotations
