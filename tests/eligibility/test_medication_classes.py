@@ -19,6 +19,7 @@ import pytest
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import medication, patient, record, result_of
 from tests.eligibility.signature import signature
+from tests.eligibility.test_allergies_and_medications import allergy
 
 ATC = "http://www.whocc.no/atc"
 ATORVASTATIN = medication("atorvastatin 20 mg tablet", "2026-01-10", status="active")
@@ -92,6 +93,13 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
             "Patients who take antiviral agents (acyclovir, valacyclovir)",
             True,
             "medication:antiviral",
+        ),
+        # An allergy to one of these classes.
+        ("Allergy to ACE inhibitors", True, "allergy:ace-inhibitor"),
+        (
+            "Known hypersensitivity to SSRIs or SNRIs",
+            True,
+            "any-of(allergy:ssri, allergy:snri)",
         ),
         # Long-term use says systemic corticosteroids, as "chronic steroids" does.
         (
@@ -354,3 +362,11 @@ def test_not_on_a_class_in_an_inclusion_list() -> None:
     # The leaf is evaluated as written; the characteristic's `exclude` negates it.
     assert _result(text, _active("phenelzine 15 mg tablet"), exclusion=False) == "met"
     assert _result(text, ATORVASTATIN, exclusion=False) == "not-met"
+
+
+def test_an_allergy_to_a_class_by_a_member_or_by_the_class_name() -> None:
+    text = "Allergy to ACE inhibitors"
+    assert _result(text, allergy("Lisinopril")) == "met"
+    assert _result(text, allergy("ACE Inhibitors")) == "met"
+    assert _result(text, allergy("Penicillin G")) == "not-met"
+    assert _result(text) == "unknown"

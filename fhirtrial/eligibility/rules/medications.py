@@ -152,7 +152,7 @@ def find_allergies(text: str) -> list[Match]:
 
 def _substance_at(text: str, position: int) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
-    for concept, pattern in _SUBSTANCE_BY_NAME:
+    for concept, pattern in (*_SUBSTANCE_BY_NAME, *_CLASS_SUBSTANCES):
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concept, match.end())
@@ -486,6 +486,33 @@ _CLASS_PATTERNS = tuple(
         re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-]){_NOT_USE_AFTER}"),
     )
     for concepts, qualifiers, pattern in _CLASSES
+)
+# Classes an allergy may name too ("Allergy to ACE inhibitors", "hypersensitivity to SSRIs"): their
+# patterns without the use words.
+_ALLERGY_CLASSES = frozenset(
+    {
+        "ace-inhibitor",
+        "angiotensin-receptor-blocker",
+        "ssri",
+        "snri",
+        "tricyclic-antidepressant",
+        "maoi",
+        "antipsychotic",
+        "antihistamine",
+        "bisphosphonate",
+        "sulfonylurea",
+        "dpp-4-inhibitor",
+        "tnf-inhibitor",
+        "doac",
+        "vitamin-k-antagonist",
+        "h2-receptor-antagonist",
+        "aromatase-inhibitor",
+    }
+)
+_CLASS_SUBSTANCES = tuple(
+    (concepts[0], re.compile(rf"(?:{pattern})(?![\w-])"))
+    for concepts, _qualifiers, pattern in _CLASSES
+    if concepts[0] in _ALLERGY_CLASSES
 )
 # Substrings every match of a class contains (its prefilter), for the classes after the first
 # ones, which `_MEDICATION_TRIGGERS` gates together.
