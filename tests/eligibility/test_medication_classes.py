@@ -129,6 +129,11 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
             True,
             "medication:amiodarone:w-90,0,enrollment",
         ),
+        (
+            "Concomitant ciclosporin or rifampicin therapy.",
+            True,
+            "any-of(medication:ciclosporin, medication:rifampicin)",
+        ),
         # A single drug used in the past, with its window.
         (
             "Received rituximab within 6 months prior to enrollment",

@@ -583,8 +583,11 @@ _DRUG_USE_LEAD = re.compile(
     r" )?(?:use|usage|intake|administration) of"
     r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) (?:treatment|therapy) with"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|treated with"
-    r"|receiving treatment with|on treatment with|on therapy with)) (?:an? |the )?"
+    r"|receiving treatment with|on treatment with|on therapy with)"
+    r"|concomitant|concurrent) (?:an? |the )?"
 )
+# "concomitant ciclosporin or rifampicin therapy": what the drugs are given as.
+_DRUG_THERAPY = re.compile(r" (?:therapy|treatment)(?![\w-])")
 # "Patients on methotrexate": "on" only at the start or after one of these words, never after a
 # verb ("progressed on", "based on").
 _ON_AFTER = frozenset(
@@ -745,7 +748,19 @@ def _disjoint(concept_id: str, other: str) -> bool:
     )
 
 
-_USE_WORDS = any_substring(("use", "usage", "intake", "administration", "taking", "using", "with"))
+_USE_WORDS = any_substring(
+    (
+        "use",
+        "usage",
+        "intake",
+        "administration",
+        "taking",
+        "using",
+        "with",
+        "concomitant",
+        "concurrent",
+    )
+)
 _TRAILING_WORDS = any_substring((" use", " usage", " intake"))
 
 
@@ -830,6 +845,8 @@ def _drug_uses(text: str) -> list[Match]:
             end = item[1]
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
+        if therapy := _DRUG_THERAPY.match(text, end):
+            end = therapy.end()
         if said_past and not _window_follows(text, end):
             continue  # a use at some time: prior therapy, not a use now
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
