@@ -31,6 +31,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -664,7 +665,7 @@ def _examples_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
     while True:
         item = _item_at(text, position)
         if item is None or concepts[0] not in vocabulary.with_ancestors({item[0]}) | (
-            vocabulary.concepts_for_text(text[position : item[1]])
+            _named(text[position : item[1]])
         ):
             return end
         position = item[1]
@@ -678,6 +679,12 @@ def _examples_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
             return end
         position += 1
     return position
+
+
+@cache
+def _named(name: str) -> frozenset[str]:
+    """The concepts a drug or class name names (the synonym scan is slow: names repeat)."""
+    return terminology.terminology().concepts_for_text(name)
 
 
 # "(except for antiplatelet agents)", "other than aspirin", "(excluding aspirin)": an exception
@@ -723,6 +730,7 @@ def _item_at(text: str, position: int) -> tuple[str, int] | None:
     return best
 
 
+@cache
 def _disjoint(concept_id: str, other: str) -> bool:
     """Whether no drug is both of ``concept_id`` and of ``other`` as far as the terminology
     tells: neither includes the other, no name of one names the other, no class code holds
@@ -734,7 +742,7 @@ def _disjoint(concept_id: str, other: str) -> bool:
         return False
     for first, second in ((concept_id, other), (other, concept_id)):
         names = (first, *vocabulary.concept(first).synonyms)
-        if any(second in vocabulary.concepts_for_text(name) for name in names):
+        if any(second in _named(name) for name in names):
             return False
     codes = [
         (coding.system, coding.code.rstrip("*"))
@@ -762,14 +770,20 @@ _USE_WORDS = any_substring(
     )
 )
 _TRAILING_WORDS = any_substring((" use", " usage", " intake"))
+_PAST_WORDS = any_substring(("used", "taken", "received", "receipt", "exposure"))
+# Whether a single drug's use may be said at all (`_drug_uses`).
+_DRUG_GATE = any_substring(
+    (
+        *("use", "usage", "intake", "administration", "taking", "using", "with", "concomitant"),
+        *("concurrent", "taken", "received", "receipt", "exposure"),
+    )
+)
 
 
 def _on_leads(text: str) -> list[tuple[int, int]]:
     """(start, end) of each "on " that may say a drug is taken ("patients on digoxin")."""
     leads: list[tuple[int, int]] = []
     position = text.find("on ")
-    if position == -1:
-        return leads
     while position != -1:
         if position == 0 or text[position - 1] == " ":
             previous = text[:position].rstrip().rsplit(" ", 1)[-1]
@@ -817,6 +831,9 @@ def _trailing_uses(text: str) -> list[Match]:
 
 
 def _drug_uses(text: str) -> list[Match]:
+    on = _on_leads(text)
+    if not on and _DRUG_GATE.search(text) is None:
+        return []
     found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
     vocabulary = terminology.terminology()
     leads = (
@@ -824,8 +841,12 @@ def _drug_uses(text: str) -> list[Match]:
         if _USE_WORDS.search(text)
         else []
     )
-    past = [(lead.start(), lead.end()) for lead in _DRUG_PAST_LEAD.finditer(text)]
-    for start, lead_end in sorted(leads + past + _on_leads(text)):
+    past = (
+        [(lead.start(), lead.end()) for lead in _DRUG_PAST_LEAD.finditer(text)]
+        if _PAST_WORDS.search(text)
+        else []
+    )
+    for start, lead_end in sorted(leads + past + on):
         before = text[:start]
         clause = before[max(before.rfind(c) for c in ";.") + 1 :]
         if _NOT_A_USE.search(clause):
