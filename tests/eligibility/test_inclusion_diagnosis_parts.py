@@ -99,7 +99,7 @@ REFUSED = [
     ("a narrower name", "Adults (≥18 years) with moderate-to-severe nail psoriasis"),
     ("a narrower acute name", "Hospitalized patients with community-acquired pneumonia"),
     ("a CKD stage", "Chronic kidney disease stage 3-4 (eGFR 15–59)"),
-    ("a drug the finder does not read", "Patients with hypertension taking antihypertensive drugs"),
+    ("a drug the finder does not read", "Patients with hypertension taking vasodilator drugs"),
     ("a medication not placed", "Insulin-treated patients with COPD for 1 year"),
     ("a lab beside it", "Clinical diagnosis of asthma and eosinophils ≥ 300 cells/µL per records"),
     ("a recent diagnosis", "Diagnosis of asthma according to GINA for less than four months"),

@@ -50,8 +50,12 @@ _NOT_SYSTEMIC = re.compile(
     re.IGNORECASE,
 )
 _FLUSH = re.compile(r"\b(?:flush|lock)\b", re.IGNORECASE)
-_SYSTEMIC_ONLY_EXEMPT = frozenset({"insulin"})
-_ANTICOAGULANTS = frozenset({"anticoagulant", "oral-anticoagulant", "heparin", "warfarin"})
+# Classes whose every form is a use: insulin, and hormonal contraception (a vaginal ring or a
+# patch acts on the whole body as a pill does).
+_SYSTEMIC_ONLY_EXEMPT = frozenset({"insulin", "hormonal-contraceptive"})
+_ANTICOAGULANTS = frozenset(
+    {"anticoagulant", "oral-anticoagulant", "heparin", "warfarin", "vitamin-k-antagonist", "doac"}
+)
 # Classes whose criteria may mean more than the class lists: a current use of these makes a
 # missing class member `unknown`, never `not-met` ("immunosuppressive therapy" may count
 # corticosteroids or chemotherapy).

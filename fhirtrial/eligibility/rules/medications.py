@@ -16,19 +16,26 @@
   "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
   corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
   (or systemic corticosteroids of therapies.json), or a single drug of drug_names.json where
-  words say it is used now ("currently taking spironolactone"); a window the text gives
-  ("within 14 days prior to dosing") is attached by the compiler. Words that make the use past
-  ("prior", "history", "previous") before the class leave the bullet to the prior-therapy rules
-  or to text.
+  words say it is used now ("currently taking spironolactone", "patients on digoxin",
+  "pregabalin use"); a window the text gives ("within 14 days prior to dosing") is attached by
+  the compiler. Words that make the use past ("prior", "history", "have received", "used")
+  before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
+  window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
+  overlapping those 6 months). Started, changed, planned or needed uses never compile.
+- Around a class: examples that are all its members ("anticoagulants (e.g., warfarin,
+  apixaban)") leave the class; an exception naming only what lies outside it ("anticoagulants
+  (except for antiplatelet agents)") too. Any other example or exception is left over, and the
+  bullet stays text (or `rules.example_lists` reads the examples).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, any_substring
+from fhirtrial.eligibility.rules.base import WINDOW_LAST, WINDOW_WITHIN, Match, any_substring
 
 # ---------------------------------------------------------------- allergy
 
@@ -146,7 +153,7 @@ def find_allergies(text: str) -> list[Match]:
 
 def _substance_at(text: str, position: int) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
-    for concept, pattern in _SUBSTANCE_BY_NAME:
+    for concept, pattern in (*_SUBSTANCE_BY_NAME, *_CLASS_SUBSTANCES):
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concept, match.end())
@@ -255,7 +262,8 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         (),
         # Only with a word that says systemic or long-term use: a bare "steroids" may be
         # topical or inhaled ones, which the class leaves out.
-        r"(?:(?:chronic|long-term|daily|regular|prolonged) (?:systemic |oral )?|systemic |oral )"
+        r"(?:(?:chronic|long[- ]term|daily|regular|prolonged|continuous)"
+        r"(?: (?:use|usage|intake|administration) of)? (?:systemic |oral )?|systemic |oral )"
         r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
         r"(?: (?:therapy|treatment|medications?|drugs?))?",
     ),
@@ -304,23 +312,166 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"|anti-?convulsants?(?: (?:medications?|drugs?|agents?|therapy))?"
         r"|anti-?seizure (?:medications?|drugs?)",
     ),
+    (
+        ("vitamin-k-antagonist",),
+        (),
+        rf"vitamin k antagonists?{_KIND_WORDS}(?: \(vkas?\))?|vkas?",
+    ),
+    (
+        ("doac",),
+        (),
+        r"(?:direct|novel|new|non-vitamin k(?: antagonist)?) oral anti-?coagulants?"
+        r"(?: \((?:doacs?|noacs?)\))?|doacs?|noacs?",
+    ),
+    (
+        ("antipsychotic",),
+        (),
+        rf"anti-?psychotics?{_KIND_WORDS}|neuroleptics?{_KIND_WORDS}",
+    ),
+    (
+        ("ssri",),
+        (),
+        r"(?:selective serotonin|serotonin[- ]selective) re-?uptake inhibitors?(?: \(ssris?\))?"
+        r"|ssris?",
+    ),
+    (
+        ("snri",),
+        (),
+        r"serotonin[- ](?:and )?(?:nor-?epinephrine|noradrenaline) re-?uptake inhibitors?"
+        r"(?: \(snris?\))?|snris?",
+    ),
+    (
+        ("maoi",),
+        (),
+        rf"(?:mono-?amine oxidase|mao) inhibitors?{_KIND_WORDS}(?: \(maois?\))?|maois?",
+    ),
+    (
+        ("tricyclic-antidepressant",),
+        (),
+        rf"tricyclic anti-?depressants?{_KIND_WORDS}(?: \(tcas?\))?|tricyclics",
+    ),
+    (
+        ("psychostimulant",),
+        (),
+        rf"psycho-?stimulants?{_KIND_WORDS}|stimulant (?:medications?|drugs?)",
+    ),
+    (
+        ("antihistamine",),
+        (),
+        rf"(?:h1[- ])?anti-?histamines?{_KIND_WORDS}",
+    ),
+    (
+        ("aromatase-inhibitor",),
+        (),
+        rf"aromatase inhibitors?{_KIND_WORDS}(?: \(ais?\))?",
+    ),
+    (
+        ("hormonal-contraceptive",),
+        (),
+        r"hormonal contracepti(?:ves?|on)|(?:oral )?contraceptive pills?(?: \(ocps?\))?"
+        r"|oral contraceptives?(?: \(ocs?\))?|birth control pills?",
+    ),
+    (
+        ("antiretroviral",),
+        (),
+        r"(?:(?:highly active|combination|combined) )?anti-?retroviral (?:therapy|treatment"
+        r"|drugs?|medications?|agents?|regimens?)(?: \((?:haart|cart|art)\))?"
+        r"|anti-?retrovirals|haart",
+    ),
+    (
+        ("antifungal",),
+        (),
+        rf"(?:systemic )?anti-?fungals?{_KIND_WORDS}|(?:systemic )?anti-?mycotics?{_KIND_WORDS}",
+    ),
+    (
+        ("tnf-inhibitor",),
+        (),
+        r"(?:anti-?tnf|tnf)(?:[- ]?(?:alpha|α|a))?[- ](?:inhibitors?|blockers?|antagonists?)"
+        rf"{_KIND_WORDS}|anti-?tnf(?:[- ]?(?:alpha|α))?{_KIND_WORDS}"
+        r"|tumou?r necrosis factor(?:[- ]?(?:alpha|α))? (?:inhibitors?|blockers?|antagonists?)",
+    ),
+    (("bisphosphonate",), (), rf"bisphosphonates?{_KIND_WORDS}"),
+    (
+        ("ace-inhibitor",),
+        (),
+        r"(?:angiotensin[- ]converting[- ]enzyme|ace)[- ]inhibitors?(?: \((?:ace-?is?|acei)\))?"
+        rf"{_KIND_WORDS}|ace-?is?|acei",
+    ),
+    (
+        ("angiotensin-receptor-blocker",),
+        (),
+        r"angiotensin(?: ii)?[- ]receptor (?:blockers?|antagonists?)(?: \(arbs?\))?"
+        rf"{_KIND_WORDS}|arbs?{_KIND_WORDS}",
+    ),
+    (
+        ("antihypertensive",),
+        (),
+        rf"anti-?hypertensives?{_KIND_WORDS}|(?:blood pressure|bp)[- ]lowering"
+        r" (?:medications?|drugs?|agents?|therapy)",
+    ),
+    (("sulfonylurea",), (), rf"sulph?onylureas?{_KIND_WORDS}"),
+    (
+        ("dpp-4-inhibitor",),
+        (),
+        r"(?:dpp-?(?:4|iv)|dipeptidyl peptidase[- ](?:4|iv)) inhibitors?|gliptins",
+    ),
+    (
+        ("antidiabetic",),
+        (),
+        r"(?<!oral )(?:anti-?diabetic (?:medications?|drugs?|agents?|therapy|treatment)"
+        r"|anti-?diabetics|(?:blood )?glucose[- ]lowering (?:medications?|drugs?|agents?"
+        r"|therapy)|diabetes medications?)",
+    ),
+    (("probiotic",), (), rf"probiotics?{_KIND_WORDS}(?: products?| supplements?)?"),
+    (("antiarrhythmic",), (), rf"anti-?arrhythmics?{_KIND_WORDS}"),
+    (("antiviral",), (), rf"(?:systemic )?anti-?virals?{_KIND_WORDS}"),
+    (
+        ("h2-receptor-antagonist",),
+        (),
+        r"(?:h2|histamine[- ]2)(?:-|-? )(?:receptor )?(?:antagonists?|blockers?)(?: \(h2ras?\))?"
+        r"|h2ras?",
+    ),
 )
 # Words before a class that say it is used now ("current use of", "taking", "patients on"),
 # kept in the match because they are not filler elsewhere.
 _USE_BEFORE = re.compile(
-    r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )?"
-    r"(?:use|usage|intake|administration) of (?:an? |the )?$"
+    r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )*"
+    r"(?:use|usage|intake|administration|consumption) of (?:an? |any |the )?$"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|takes|take|uses"
-    r"|use) (?:an? )?$"
-    r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) $"
+    r"|use) (?:an? |any )?$"
+    r"|(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term) )+$"
 )
-_USE_AFTER = re.compile(r" (?:use|usage|users?|intake)(?![\w-])")
-# Words that make the use past or hypothetical: the bullet is not about current use.
-_NOT_CURRENT = re.compile(
-    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|discontinued"
-    r"|stopped|planned|planning|plan|intend|intends|expected|expectation|anticipated|need"
-    r"|needs|indicated|indication|candidate|contraindications?|recent|recently|before"
-    r"|preoperative|postoperative)\b"
+# A use said in the past tense ("have used", "received", "receipt of"): a use at some time,
+# which says something a record decides only with the window that follows (`_window_follows`).
+_PAST_USE_BEFORE = re.compile(
+    r"(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received|consumed|exposed to)"
+    r" (?:an? |any |the )?$|(?:receipt of|exposure to) (?:an? |any |the )?$"
+)
+# "… use", "… on a regular basis", "… for anticoagulation" (the purpose the class already says).
+_USE_AFTER = re.compile(
+    r"(?: (?:use|usage|users?|intake)(?![\w-]))?(?: on a (?:regular|daily) basis(?![\w-]))?"
+    r"(?: for anti-?coagulation(?![\w-]))?"
+)
+# Words that make the use past: the bullet is about current use only with a window after the
+# class ("history of antibiotic use in the past month": a use within that month).
+_PAST = re.compile(
+    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|recent|recently"
+    r"|received|used|taken|consumed|exposed|exposure|receipt)\b"
+)
+# Words that make the use something else than a use (planned, needed, stopped, started or
+# changed, a contraindication): never a use, window or not.
+_NOT_A_USE = re.compile(
+    r"\b(?:discontinued|stopped|planned|planning|plan|intend|intends|expected|expectation"
+    r"|anticipated|need|needs|indicated|indication|candidate|contraindications?|before"
+    r"|preoperative|postoperative|initiat\w*|start\w*|new|newly|chang\w*|switch\w*)\b"
+)
+# A window right after the class (and its "use"): "… in the past 6 months", "(within 4 weeks)".
+_WINDOW_GAP = re.compile(r",? \(?")
+# A window counted from another moment than enrolment ("within 30 days prior to surgery"): the
+# window is not one of enrolment, so the past use stays text.
+_OTHER_MOMENT = re.compile(
+    r"surg|operat|procedure|delivery|admission|transplant|diagnos|onset|injury|stroke|cpb"
+    r"|bypass|birth|hospital"
 )
 # A class named for what it causes or how it is resisted, not for its use ("opioid dependence",
 # "antibiotic resistance", "benzodiazepine withdrawal"): a diagnosis, or text.
@@ -337,36 +488,94 @@ _CLASS_PATTERNS = tuple(
     )
     for concepts, qualifiers, pattern in _CLASSES
 )
-_MEDICATION_TRIGGERS = any_substring(
-    (
-        "coagula",
-        "warfarin",
-        "coumadin",
-        "heparin",
-        "immuno",
-        "insulin",
-        "cyp",
-        "epilep",
-        "convuls",
-        "seizure",
-        "steroid",
-        "glucocortic",
-        "antibiotic",
-        "blocker",
-        "statin",
-        "hmg",
-        "benzodiazepin",
-        "depress",
-        "platelet",
-        "diuretic",
-        "proton",
-        "glp",
-        "sglt",
-        "opi",
-        "nsaid",
-        "inflammatory",
-    )
+# Classes an allergy may name too ("Allergy to ACE inhibitors", "hypersensitivity to SSRIs"): their
+# patterns without the use words.
+_ALLERGY_CLASSES = frozenset(
+    {
+        "ace-inhibitor",
+        "angiotensin-receptor-blocker",
+        "ssri",
+        "snri",
+        "tricyclic-antidepressant",
+        "maoi",
+        "antipsychotic",
+        "antihistamine",
+        "bisphosphonate",
+        "sulfonylurea",
+        "dpp-4-inhibitor",
+        "tnf-inhibitor",
+        "doac",
+        "vitamin-k-antagonist",
+        "h2-receptor-antagonist",
+        "aromatase-inhibitor",
+    }
 )
+_CLASS_SUBSTANCES = tuple(
+    (concepts[0], re.compile(rf"(?:{pattern})(?![\w-])"))
+    for concepts, _qualifiers, pattern in _CLASSES
+    if concepts[0] in _ALLERGY_CLASSES
+)
+# Substrings every match of a class contains (its prefilter), for the classes after the first
+# ones, which `_MEDICATION_TRIGGERS` gates together.
+_CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "vitamin-k-antagonist": ("vitamin k", "vka"),
+    "doac": ("oac", "oral anti"),
+    "antipsychotic": ("psychot", "neurolept"),
+    "ssri": ("ssri", "serotonin"),
+    "snri": ("snri", "serotonin"),
+    "maoi": ("mao", "monoamine"),
+    "tricyclic-antidepressant": ("tricyclic",),
+    "psychostimulant": ("stimulant",),
+    "antihistamine": ("histamin",),
+    "aromatase-inhibitor": ("aromatase",),
+    "hormonal-contraceptive": ("contracept", "birth control"),
+    "antiretroviral": ("retrovir", "haart"),
+    "antifungal": ("fungal", "mycotic"),
+    "tnf-inhibitor": ("tnf", "necrosis"),
+    "bisphosphonate": ("bisphosph",),
+    "ace-inhibitor": ("ace", "angiotensin"),
+    "angiotensin-receptor-blocker": ("arb", "angiotensin"),
+    "antihypertensive": ("hypertensive", "lowering"),
+    "sulfonylurea": ("ulfonyl", "ulphonyl"),
+    "dpp-4-inhibitor": ("dpp", "dipeptidyl", "gliptin"),
+    "antidiabetic": ("diabet", "lowering"),
+    "h2-receptor-antagonist": ("h2", "histamine"),
+    "probiotic": ("probiotic",),
+    "antiarrhythmic": ("arrhythmic",),
+    "antiviral": ("viral",),
+}
+_LATER_WORDS = tuple(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
+_LATER_TRIGGERS = any_substring(_LATER_WORDS)
+_FIRST_WORDS = (
+    "coagula",
+    "warfarin",
+    "coumadin",
+    "heparin",
+    "immuno",
+    "insulin",
+    "cyp",
+    "epilep",
+    "convuls",
+    "seizure",
+    "steroid",
+    "glucocortic",
+    "antibiotic",
+    "blocker",
+    "statin",
+    "hmg",
+    "benzodiazepin",
+    "depress",
+    "platelet",
+    "diuretic",
+    "proton",
+    "glp",
+    "sglt",
+    "opi",
+    "nsaid",
+    "inflammatory",
+)
+_MEDICATION_TRIGGERS = any_substring(_FIRST_WORDS)
+_ANY_TRIGGER = any_substring((*_FIRST_WORDS, *_LATER_WORDS))
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
 # treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
 # is used now; the drug alone says nothing of use.
@@ -375,43 +584,275 @@ _DRUG_USE_LEAD = re.compile(
     r" )?(?:use|usage|intake|administration) of"
     r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) (?:treatment|therapy) with"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|treated with"
-    r"|receiving treatment with|on treatment with|on therapy with)) (?:an? |the )?"
+    r"|receiving treatment with|on treatment with|on therapy with)"
+    r"|concomitant|concurrent) (?:an? |the )?"
+)
+# "concomitant ciclosporin or rifampicin therapy": what the drugs are given as.
+_DRUG_THERAPY = re.compile(r" (?:therapy|treatment)(?![\w-])")
+# "Patients on methotrexate": "on" only at the start or after one of these words, never after a
+# verb ("progressed on", "based on").
+_ON_AFTER = frozenset(
+    {"", "patients", "subjects", "participants", "those", "currently", "are", "is"}
+)
+_ARTICLE = re.compile(r"(?:an? |the )?")
+# "Received leuprolide within 3 months", "have taken metformin in the past 3 months": a past use,
+# read only with the window after it.
+_DRUG_PAST_LEAD = re.compile(
+    r"(?<![\w-])(?:(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received)"
+    r"|receipt of|exposure to) (?:an? |any |the )?"
 )
 _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 _AND_FOLLOWS = re.compile(r",? and ")
 
 
 def find_medications(text: str) -> list[Match]:
-    found = _drug_uses(text) if _USE_WORDS.search(text) else []
-    if _MEDICATION_TRIGGERS.search(text) is None:
+    found = _drug_uses(text)
+    if _ANY_TRIGGER.search(text) is None:
         return found
+    first = _MEDICATION_TRIGGERS.search(text) is not None
+    later = _LATER_TRIGGERS.search(text) is not None
     for concepts, qualifiers, pattern in _CLASS_PATTERNS:
+        triggers = _CLASS_TRIGGERS.get(concepts[0])
+        if triggers is None:
+            if not first:
+                continue
+        elif not later or not any(t in text for t in triggers):
+            continue
         for match in pattern.finditer(text):
             before = text[: match.start()]
             clause = before[max(before.rfind(c) for c in ";.") + 1 :]
-            if _NOT_CURRENT.search(clause):
+            if _NOT_A_USE.search(clause):
                 continue
             start, end = match.start(), match.end()
-            if use := _USE_BEFORE.search(before):
-                start = use.start()
             if after := _USE_AFTER.match(text, end):
                 end = after.end()
+            end = _examples_end(text, end, concepts)
+            end = _exception_end(text, end, concepts)
+            past = _PAST_USE_BEFORE.search(before)
+            if (past or _PAST.search(clause)) and not _window_follows(text, end):
+                continue
+            if use := past or _USE_BEFORE.search(before):
+                start = use.start()
             found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
     return found
 
 
-_USE_WORDS = any_substring(("use", "usage", "intake", "administration", "taking", "using", "with"))
+def _window_follows(text: str, end: int) -> bool:
+    """Whether a window of enrolment follows the class ("… in the past 6 months")."""
+    gap = _WINDOW_GAP.match(text, end)
+    position = gap.end() if gap else end
+    window = WINDOW_WITHIN.match(text, position) or WINDOW_LAST.match(text, position)
+    return window is not None and _OTHER_MOMENT.search(window[0]) is None
+
+
+# "(e.g. warfarin, apixaban)", "such as phenelzine", "(acyclovir, valacyclovir)": examples of
+# the class. When every example
+# is a member of it, the class is what the text names; otherwise the examples stay to be read
+# as what they are (`rules.example_lists`).
+_EXAMPLES = re.compile(
+    r" ?(?:(?P<paren>\()(?:(?:e\.?g\.?|for example|such as|including)[.,:]* )?"
+    r"|(?:e\.?g\.?|for example|such as|including)[.,:]* )"
+)
+_EXAMPLES_END = re.compile(r"(?:,? etc\.?)?")
+
+
+def _examples_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
+    lead = _EXAMPLES.match(text, end)
+    if lead is None or len(concepts) != 1:
+        return end
+    vocabulary = terminology.terminology()
+    position = lead.end()
+    while True:
+        item = _item_at(text, position)
+        if item is None or concepts[0] not in vocabulary.with_ancestors({item[0]}) | (
+            _named(text[position : item[1]])
+        ):
+            return end
+        position = item[1]
+        separator = _EXCEPTION_SEPARATOR.match(text, position)
+        if separator is None or _item_at(text, separator.end()) is None:
+            break
+        position = separator.end()
+    position = _EXAMPLES_END.match(text, position).end()  # type: ignore[union-attr]
+    if lead["paren"]:
+        if not text.startswith(")", position):
+            return end
+        position += 1
+    return position
+
+
+@cache
+def _named(name: str) -> frozenset[str]:
+    """The concepts a drug or class name names (the synonym scan is slow: names repeat)."""
+    return terminology.terminology().concepts_for_text(name)
+
+
+# "(except for antiplatelet agents)", "other than aspirin", "(excluding aspirin)": an exception
+# that names only classes or drugs outside the class leaves the class as it is; any other
+# exception stays in the text (and the bullet with it).
+_EXCEPTION = re.compile(
+    r",? ?\(?(?:except(?: for)?|excluding|other than|with the exception of|but not) (?:the )?"
+)
+_EXCEPTION_SEPARATOR = re.compile(r",? (?:or|and|and/or|nor) |, |/")
+
+
+def _exception_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
+    lead = _EXCEPTION.match(text, end)
+    if lead is None:
+        return end
+    position = lead.end()
+    while True:
+        item = _item_at(text, position)
+        if item is None or not all(_disjoint(c, item[0]) for c in concepts):
+            return end
+        position = item[1]
+        separator = _EXCEPTION_SEPARATOR.match(text, position)
+        if separator is None or _item_at(text, separator.end()) is None:
+            break
+        position = separator.end()
+    if lead[0].endswith("(") or "(" in lead[0]:
+        if not text.startswith(")", position):
+            return end
+        position += 1
+    return position
+
+
+def _item_at(text: str, position: int) -> tuple[str, int] | None:
+    """The class or single drug named at ``position`` (one concept), and where it ends."""
+    best: tuple[str, int] | None = None
+    for concepts, _qualifiers, pattern in _CLASS_PATTERNS:
+        match = pattern.match(text, position)
+        if match is not None and len(concepts) == 1 and (best is None or match.end() > best[1]):
+            best = (concepts[0], match.end())
+    drug = terminology.terminology().drug_at(text, position)
+    if drug is not None and (best is None or drug[1] > best[1]):
+        best = drug
+    return best
+
+
+@cache
+def _disjoint(concept_id: str, other: str) -> bool:
+    """Whether no drug is both of ``concept_id`` and of ``other`` as far as the terminology
+    tells: neither includes the other, no name of one names the other, no class code holds
+    the other's."""
+    vocabulary = terminology.terminology()
+    if other == concept_id or other in vocabulary.ancestors(concept_id):
+        return False
+    if concept_id in vocabulary.ancestors(other):
+        return False
+    for first, second in ((concept_id, other), (other, concept_id)):
+        names = (first, *vocabulary.concept(first).synonyms)
+        if any(second in _named(name) for name in names):
+            return False
+    codes = [
+        (coding.system, coding.code.rstrip("*"))
+        for coding in vocabulary.concept(concept_id).codings
+    ]
+    return not any(
+        system == coding.system
+        and (code.startswith(coding.code.rstrip("*")) or coding.code.startswith(code))
+        for coding in vocabulary.concept(other).codings
+        for system, code in codes
+    )
+
+
+_USE_WORDS = any_substring(
+    (
+        "use",
+        "usage",
+        "intake",
+        "administration",
+        "taking",
+        "using",
+        "with",
+        "concomitant",
+        "concurrent",
+    )
+)
+_TRAILING_WORDS = any_substring((" use", " usage", " intake"))
+_PAST_WORDS = any_substring(("used", "taken", "received", "receipt", "exposure"))
+# Whether a single drug's use may be said at all (`_drug_uses`).
+_DRUG_GATE = any_substring(
+    (
+        *("use", "usage", "intake", "administration", "taking", "using", "with", "concomitant"),
+        *("concurrent", "taken", "received", "receipt", "exposure"),
+    )
+)
+
+
+def _on_leads(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each "on " that may say a drug is taken ("patients on digoxin")."""
+    leads: list[tuple[int, int]] = []
+    position = text.find("on ")
+    while position != -1:
+        if position == 0 or text[position - 1] == " ":
+            previous = text[:position].rstrip().rsplit(" ", 1)[-1]
+            if previous in _ON_AFTER:
+                leads.append((position, _ARTICLE.match(text, position + 3).end()))  # type: ignore[union-attr]
+        position = text.find("on ", position + 3)
+    return leads
+
+
+# "Pregabalin use within 2 weeks", "amiodarone usage": a single drug named before its use.
+_TRAILING_USE = re.compile(r" (?:use|usage|intake)(?![\w-])(?! disorder)")
+_USE_ADJECTIVES = re.compile(
+    r"(?<![\w-])(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )+$"
+)
+# Drugs whose "use" is mostly a substance use, a diagnosis or text, not a medication.
+_SUBSTANCES_OF_ABUSE = frozenset(
+    {"methamphetamine", "amphetamine", "ketamine", "psilocybin", "cocaine", "heroin", "cannabis"}
+)
+
+
+def _trailing_uses(text: str) -> list[Match]:
+    found: list[Match] = []
+    vocabulary = terminology.terminology()
+    for use in _TRAILING_USE.finditer(text):
+        words = text[: use.start()].rsplit(" ", 2)
+        for count in (2, 1):
+            start = use.start() - len(" ".join(words[-count:]))
+            if start < 0 or (start and text[start - 1] != " "):
+                continue
+            drug = vocabulary.drug_at(text, start)
+            if drug is None or drug[1] != use.start() or drug[0] in _SUBSTANCES_OF_ABUSE:
+                continue
+            before = text[:start]
+            clause = before[max(before.rfind(c) for c in ";.") + 1 :]
+            if _NOT_A_USE.search(clause) or (
+                _PAST.search(clause) and not _window_follows(text, use.end())
+            ):
+                break
+            if adjectives := _USE_ADJECTIVES.search(before):
+                start = adjectives.start()
+            criterion = _medication_criterion((drug[0],), ())
+            found.append(Match(criterion, start, use.end()))
+            break
+    return found
 
 
 def _drug_uses(text: str) -> list[Match]:
-    found: list[Match] = []
+    on = _on_leads(text)
+    if not on and _DRUG_GATE.search(text) is None:
+        return []
+    found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
     vocabulary = terminology.terminology()
-    for lead in _DRUG_USE_LEAD.finditer(text):
-        before = text[: lead.start()]
+    leads = (
+        [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
+        if _USE_WORDS.search(text)
+        else []
+    )
+    past = (
+        [(lead.start(), lead.end()) for lead in _DRUG_PAST_LEAD.finditer(text)]
+        if _PAST_WORDS.search(text)
+        else []
+    )
+    for start, lead_end in sorted(leads + past + on):
+        before = text[:start]
         clause = before[max(before.rfind(c) for c in ";.") + 1 :]
-        if _NOT_CURRENT.search(clause):
+        if _NOT_A_USE.search(clause):
             continue
-        drug = vocabulary.drug_at(text, lead.end())
+        said_past = (start, lead_end) in past or _PAST.search(clause) is not None
+        drug = vocabulary.drug_at(text, lead_end)
         if drug is None:
             continue
         concepts, end = [drug[0]], drug[1]
@@ -425,8 +866,12 @@ def _drug_uses(text: str) -> list[Match]:
             end = item[1]
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
+        if therapy := _DRUG_THERAPY.match(text, end):
+            end = therapy.end()
+        if said_past and not _window_follows(text, end):
+            continue  # a use at some time: prior therapy, not a use now
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
-        found.append(Match(criterion, lead.start(), end))
+        found.append(Match(criterion, start, end))
     return found
 
 
