@@ -167,3 +167,39 @@ def test_a_window_asks_when_the_title_condition_was_present() -> None:
     recent = condition("Migraine", (ICD, "G43.909", "Migraine"), onset="2026-10-01")
     assert result_of(criterion, record(patient(), old)) == "not-met"
     assert result_of(criterion, record(patient(), recent)) == "met"
+
+
+# ---------------------------------------------------------------- a current diagnosis by its title
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Current PTSD",
+        "Current diagnosis of PTSD",
+        "Currently diagnosed with post-traumatic stress disorder",
+        "Active post-traumatic stress disorder",
+    ],
+)
+def test_a_title_said_to_be_current_is_read_as_active(bullet: str) -> None:
+    criterion = compile_text(bullet, exclusion=True)
+    assert criterion is not None and criterion.concept == "icd10cm:F43.1"
+    assert criterion.qualifiers == ("active",)
+    ptsd = (ICD, "F43.10", "Post-traumatic stress disorder, unspecified")
+    now = record(patient(), condition("PTSD", ptsd))
+    resolved = record(patient(), condition("PTSD", ptsd, status="resolved", abated="2019-05-01"))
+    assert result_of(criterion, now) == "met"
+    assert result_of(criterion, resolved) != "met"
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Lifetime or current diagnosis of post-traumatic stress disorder",
+        "Past or current PTSD",
+        "current PTSD, currently treated",  # "currently treated" says more
+    ],
+)
+def test_current_among_other_times_is_not_read_as_only_current(bullet: str) -> None:
+    criterion = compile_text(bullet, exclusion=True)
+    assert criterion is None or "active" not in criterion.qualifiers

@@ -59,6 +59,16 @@ _SAYS_MORE = frozenset(
         *("cohort", "melanoma", "nsclc", "ecog", "ajcc", "8th", "institutional", "proven"),
     }
 )
+# Words right before a title that say the diagnosis is current: its `active` qualifier, as the
+# hand-made concepts read them ("current PTSD", "active endometriosis").
+_CURRENT = frozenset({"current", "currently", "active", "ongoing"})
+_NOT_ONLY_CURRENT = frozenset({"or", "and", "and/or", "lifetime", "past", "previous", "prior"})
+_CURRENT_LEADS = (
+    *((word,) for word in sorted(_CURRENT)),
+    ("current", "diagnosis", "of"),
+    ("current", "diagnoses", "of"),
+    ("currently", "diagnosed", "with"),
+)
 # The words a title may stand next to: those the residual check reads as filler, connectives
 # and negations, and "within" that opens a time window. Any other word next to it is another
 # finder's match ("glaucoma surgery" would become glaucoma and a surgery) or a word that leaves
@@ -124,6 +134,7 @@ def find_icd_titles(text: str) -> list[Match]:
         return []
     tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
     found: list[Match] = []
+    current: set[int] = set()  # tokens read as "the diagnosis is current"
     for i, rest, code, initials in spelt:
         last = i + len(rest)
         if is_untimed_acute(text, tokens[i][0]):
@@ -131,12 +142,32 @@ def find_icd_titles(text: str) -> list[Match]:
         if not _follows(text, tokens, i, rest):
             continue
         stop = _with_initials(text, tokens[last][1], initials)
-        if _stands_alone(text, tokens, i, last, stop):
+        first, qualifiers = i, ()
+        lead = _current_lead(text, tokens, i)
+        if lead is not None:
+            first, qualifiers = lead, ("active",)  # "current PTSD": active, as for hand-made
+        if _stands_alone(text, tokens, first, last, stop):
             concept = f"{terminology.ICD_TITLE_PREFIX}{code}"
-            found.append(Match(Criterion(Kind.CONDITION, concept=concept), tokens[i][0], stop))
-    if found and _says_more(text, tokens):
+            criterion = Criterion(Kind.CONDITION, concept=concept, qualifiers=qualifiers)
+            found.append(Match(criterion, tokens[first][0], stop))
+            current.update(range(first, i))
+    if found and _says_more(text, [t for n, t in enumerate(tokens) if n not in current]):
         return []
     return found
+
+
+def _current_lead(text: str, tokens: list[tuple[int, int, str]], i: int) -> int | None:
+    """The first token of "current" / "current diagnosis of" / "currently diagnosed with" right
+    before the title at token ``i`` (one space apart), or None."""
+    for words in _CURRENT_LEADS:
+        first = i - len(words)
+        if first < 0 or tuple(t[2] for t in tokens[first:i]) != words:
+            continue
+        if first and tokens[first - 1][2] in _NOT_ONLY_CURRENT:
+            return None  # "lifetime or current diagnosis of": any time
+        if all(text[tokens[n][1] : tokens[n + 1][0]] == " " for n in range(first, i)):
+            return first
+    return None
 
 
 def yield_to_other_finders(matches: list[Match]) -> list[Match]:
