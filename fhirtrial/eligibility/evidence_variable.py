@@ -73,7 +73,9 @@ def study_condition_concepts(
     inclusion criteria require. "Another primary malignancy" means one other than these."""
     found: set[str] = set()
     for condition in protocol.get("conditionsModule", {}).get("conditions", []):
-        found |= terminology.concepts_for_text(condition)
+        # A condition is named as a record names it ("Multiple Myeloma", "Prostate
+        # Adenocarcinoma"): the record-text patterns tell a malignancy by its histology too.
+        found |= terminology.concepts_for_record_text(condition)
     for node in nodes:
         if not node.exclude:
             found |= _required_conditions(node)
@@ -83,6 +85,11 @@ def study_condition_concepts(
         if concept != _MALIGNANCY
         and _MALIGNANCY in terminology.terminology().with_ancestors({concept})
     }
+    if not cancers and _MALIGNANCY in found:
+        # A cancer study whose cancer the terminology cannot name ("Prostate Cancer"): its own
+        # cancer is some malignancy, which one is unknown (`evaluation.diagnoses` then answers
+        # "another malignancy" with unknown, never met, for any recorded primary).
+        return (_MALIGNANCY,)
     return tuple(sorted(cancers))
 
 

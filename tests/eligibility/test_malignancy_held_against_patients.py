@@ -63,3 +63,25 @@ def test_outside_a_cancer_study_any_malignancy_excludes() -> None:
     assert _verdict(["Age 18 or older"], ["Active malignancy"], ["Asthma"], ASTHMA, MELANOMA) == (
         "ineligible"
     )
+
+
+# A cancer study whose cancer the terminology cannot name: which recorded cancer is its own is
+# unknown, so "another malignancy" is never met by a recorded one (and a patient without any
+# cancer is not held back by it).
+UNNAMED = [
+    ("Prostate Cancer", "Histologically confirmed adenocarcinoma of the prostate", PROSTATE),
+    (
+        "Multiple Myeloma",
+        "Diagnosis of multiple myeloma",
+        condition("Myeloma", (ICD, "C90.00", "Multiple myeloma not having achieved remission")),
+    ),
+]
+
+
+@pytest.mark.parametrize(("conditions", "inclusion", "own"), UNNAMED, ids=["prostate", "myeloma"])
+@pytest.mark.parametrize("exclusion", ["Other active malignancy", "Active malignancy"])
+def test_an_unnamed_own_cancer_never_rules_the_patient_out(
+    conditions, inclusion, own, exclusion
+) -> None:
+    assert _verdict([inclusion], [exclusion], [conditions], own) != "ineligible"
+    assert _verdict([inclusion], [exclusion], [conditions], own, MELANOMA) != "ineligible"

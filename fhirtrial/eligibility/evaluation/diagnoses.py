@@ -524,6 +524,8 @@ def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:
 
 def _another_primary(criterion: Criterion, ctx: EvalContext) -> Finding:
     own = criterion.other_than
+    if own == (cancers.MALIGNANCY,):
+        return _another_than_an_unnamed_cancer(criterion, ctx)
     name = (
         f"{display(criterion.concept)} other than {', '.join(display(c) for c in own)} "
         "(metastases of it excluded)"
@@ -564,6 +566,29 @@ def _another_primary(criterion: Criterion, ctx: EvalContext) -> Finding:
             "its metastases",
         )
     return result
+
+
+def _another_than_an_unnamed_cancer(criterion: Criterion, ctx: EvalContext) -> Finding:
+    """ "Another malignancy" in a study whose own cancer the terminology does not name: any
+    recorded primary may be the study's own, so it is unknown, never met; with none recorded,
+    absence decides as for any diagnosis."""
+    name = f"{display(criterion.concept)} other than the study's own cancer"
+    index = ctx.facts.conditions
+    primaries = [
+        item
+        for item in index.find(criterion.concept or cancers.MALIGNANCY).items
+        if cancers.classify(item, index.concepts_of_item(item), ()) != "secondary"
+    ]
+    relevant, undecided, _ = _relevant(primaries, criterion, ctx) if primaries else ([], [], [])
+    if relevant or undecided:
+        item = (relevant or undecided)[0]
+        return Finding(
+            "unknown",
+            f"{describe_condition(item, ctx)} may be the study's own cancer, which the "
+            "terminology does not name",
+            (item.ref,),
+        )
+    return absent(ctx, name, "conditions", len(ctx.record.conditions))
 
 
 # ---------------------------------------------------------------- subtypes read from results
