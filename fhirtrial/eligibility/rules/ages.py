@@ -2,9 +2,9 @@
 "between the ages of 18 and 70"), "under the age of 19", "age 60+".
 
 Kept apart from `demographics` (the comparator forms): every pattern here needs "age" or
-"years old / of age" next to the numbers, and months, weeks and days are never read as years
-("Children aged 6-36 months" stays text). Gestational, bone and onset ages are not the
-patient's age and are left alone.
+"years old / of age" next to the numbers, and months, weeks and days are never read as years;
+`age_units` reads them, in their own unit ("Children aged 6-36 months": 6..36 mo).
+Gestational, bone and onset ages are not the patient's age and are left alone.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.age_units import find_ages_in_small_units, with_population
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
 _YEARS = r"(?:years?|yrs?)"
@@ -76,6 +77,10 @@ _RANGE_PATTERNS = (
 
 
 def find_age_ranges(text: str) -> list[Match]:
+    return with_population(text, _find_age_ranges(text) + find_ages_in_small_units(text))
+
+
+def _find_age_ranges(text: str) -> list[Match]:
     found: list[Match] = _bare_range(text)
     if not has_any(text, ("age", " old", "-old", "+")):
         return found

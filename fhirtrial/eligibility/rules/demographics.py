@@ -6,6 +6,7 @@ import re
 from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.age_units import with_population
 from fhirtrial.eligibility.rules.ages import OTHER_AGE
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
 
@@ -115,7 +116,7 @@ def find_age(text: str) -> list[Match]:
     if not has_any(text, _AGE_TRIGGERS):
         return []
     found = _find_age(text)
-    return [] if found and OTHER_AGE.search(text) else found
+    return [] if found and OTHER_AGE.search(text) else with_population(text, found)
 
 
 def _find_age(text: str) -> list[Match]:
