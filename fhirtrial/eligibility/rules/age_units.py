@@ -186,19 +186,44 @@ def _said_as_an_age(text: str, match: re.Match[str]) -> bool:
 # keep within that age for the word to add nothing.
 _POPULATION = re.compile(
     r"(?:^|(?<=[\s(]))(?P<pop>(?:children|child)(?: (?:or|and|/) adolescents?)?|minors?|kids"
-    r"|infants?|babies|baby|neonates?|newborns?)(?: (?:patients?|subjects?|participants?))?\s*,?\s*"
-    r"(?:(?:who|that) (?:are|is)\s*|whose\s*|aged?\s*|is\s*|are\s*"
+    r"|infants?|babies|baby|neonates?|newborns?|adolescents?|teenagers?)"
+    r"(?: (?:patients?|subjects?|participants?))?\s*,?\s*"
+    r"(?:(?:who|that) (?:are|is)\s*|whose\s*|aged?\s*|is\s*|are\s*|at\s*"
     r"|(?:at )?(?:the )?age of\s*)*$"
+)
+# "Children, adults under 21 years of age": children and the adults under the bound are everyone
+# under it, when the bound is past childhood and there is no lower one.
+_CHILDREN_AND_ADULTS = re.compile(
+    r"(?:^|(?<=[\s(]))(?P<pop>children|minors)\s*,?\s*(?:and |or |and/or )?(?:young )?adults\s*"
+    r"(?:aged?\s*)?$"
 )
 _POPULATION_OLDEST = {"neo": 31.0, "new": 31.0, "inf": 366.0, "bab": 366.0}
 _CHILD_OLDEST = 18 * 365.25 + 365
 
 
+# Why the study wants that age, in a parenthesis that ends the bullet: "Aged 21-45 (advanced age
+# can hinder hormone levels)", "18-65 years old (to avoid outcomes being affected by aging)". It
+# restricts nobody: no number, negation, alternative, allowance or condition in it.
+_EXPLANATION = re.compile(
+    r"\s*\((?:to (?:avoid|ensure|limit|reduce|minimi[sz]e)|because|due to|since|given"
+    r"|considering|advanced age|older age|aging|ageing)\b[^()\d<>=]*\)\s*[.;]?\s*$"
+)
+_EXPLANATION_REFUSAL = re.compile(
+    r"\b(?:not|no|non|without|or|unless|except\w*|if|only|allow\w*|eligible|included"
+    r"|excluded|may|must|should)\b"
+)
+
+
 def with_population(text: str, matches: list[Match]) -> list[Match]:
     """The age matches, each extended over a population word right before it that its upper
     bound implies ("Children aged 6-36 months", "Minors aged < 22 years" — not "Children
-    aged > 6 months", which the form would widen to adults)."""
-    if not has_any(text, ("child", "minor", "kids", "infant", "bab", "neonat", "newborn")):
+    aged > 6 months", which the form would widen to adults), and over an explanation after it
+    that ends the bullet."""
+    if "(" in text:
+        matches = [_with_explanation(text, match) for match in matches]
+    if not has_any(
+        text, ("child", "minor", "kids", "infant", "bab", "neonat", "newborn", "adol", "teen")
+    ):
         return matches
     out: list[Match] = []
     for match in matches:
@@ -209,8 +234,18 @@ def with_population(text: str, matches: list[Match]) -> list[Match]:
             limit = _POPULATION_OLDEST.get(word[:3], _CHILD_OLDEST)
             if word.startswith("minor"):
                 limit = 22 * 365.25  # the age of majority is 18 to 21
+            if word.startswith(("adolesc", "teen")):
+                # Adolescence is bounded both ways: the age must be within 10 to 19 years.
+                limit = 20 * 365.25
+                youngest = _youngest(match.criterion)
+                if youngest is None or youngest < 10 * 365.25:
+                    limit = 0.0
             if oldest <= limit:
                 match = Match(match.criterion, lead.start("pop"), match.end, match.kind)
+        elif oldest is not None and oldest >= 18 * 365.25 and _youngest(match.criterion) is None:
+            both = _CHILDREN_AND_ADULTS.search(text, 0, match.start)
+            if both is not None:
+                match = Match(match.criterion, both.start("pop"), match.end, match.kind)
         out.append(match)
     return out
 
@@ -229,4 +264,26 @@ def _oldest(criterion: Criterion) -> float | None:
         return _in_days(criterion.high, unit)
     if criterion.comparator in ("<", "<=") and criterion.value is not None:
         return _in_days(criterion.value, unit)
+    return None
+
+
+def _with_explanation(text: str, match: Match) -> Match:
+    if match.criterion.kind not in (Kind.AGE, Kind.COMBINATION):
+        return match
+    said = _EXPLANATION.match(text, match.end)
+    if said is None or _EXPLANATION_REFUSAL.search(said.group(0)):
+        return match
+    return Match(match.criterion, match.start, said.end(), match.kind)
+
+
+def _youngest(criterion: Criterion) -> float | None:
+    """The youngest age in days the criterion admits, or None without a lower bound."""
+    if criterion.kind is Kind.COMBINATION and criterion.combination == "all-of":
+        lowers = [_youngest(child) for child in criterion.children]
+        known = [low for low in lowers if low is not None]
+        return max(known) if known else None
+    if criterion.kind is not Kind.AGE or criterion.value is None:
+        return None
+    if criterion.comparator in (None, ">", ">="):
+        return _in_days(criterion.value, criterion.unit or "a")
     return None

@@ -28,10 +28,11 @@ _AGE_THEN_RANGE = re.compile(
     rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|to|and|~)\s*(?P<high>\d{{1,3}})"
     rf"{_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?\)?"
 )
-# "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old".
+# "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old", "20-70 age",
+# "65-80 aged".
 _RANGE_THEN_AGE = re.compile(
     rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*"
-    rf"(?P<high>\d{{1,3}})\s*(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)"
+    rf"(?P<high>\d{{1,3}})\s*(?:(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)|aged?\b(?! (?:at|of)\b))"
 )
 # A bullet that is only a range of years is an age: "18-40 years", "From 18 to 25 years",
 # "Subjects of 40-70 years.", "18 years to 50 years; <another criterion>".
@@ -71,7 +72,7 @@ OTHER_AGE = re.compile(
 # Cheap substrings that every match of the pattern contains, in the same order.
 _RANGE_PATTERNS = (
     (_AGE_THEN_RANGE, ("age ", "age:", "age;", "age.", "age(", "ages", "aged")),
-    (_RANGE_THEN_AGE, ("old", "of age")),
+    (_RANGE_THEN_AGE, ("old", "of age", "age")),
     (_BETWEEN_AGES, ("between",)),
 )
 
