@@ -36,6 +36,17 @@ from tests.eligibility.signature import signature
         # A range across units: a lower bound in one, an upper bound in the other.
         ("Are between the age of 6 months and 5 years", False, "all-of(age:>=6mo, age:<=5a)"),
         ("Children aged 6 months to 9 years", False, "all-of(age:>=6mo, age:<=9a)"),
+        (
+            "Patients of both genders older than 6 months and younger than 80 years",
+            False,
+            "all-of(age:>6mo, age:<80a)",
+        ),
+        # Two bounds that cannot both hold: each excludes.
+        (
+            "Patients of both genders younger than 6 months and older than 80 years",
+            True,
+            "any-of(age:<6mo, age:>80a)",
+        ),
         # A population word the age's upper bound implies adds nothing.
         ("Children whose age is 2 to 5 years", False, "age:2..5a"),
         ("Minors aged < 22 years.", True, "age:<22a"),
@@ -108,6 +119,7 @@ def test_an_age_with_words_that_restrict_stays_text(text) -> None:
         "an infant age of 6 months (±3 weeks)",  # a tolerance nobody read
         "Patients > 6 months after transplant",  # a time since an event, not an age
         "Full term healthy infant aged 3-95 days",  # "full term" is unread
+        "More than 6 months and less than 12 months",  # a duration as much as an age
     ],
 )
 def test_an_age_bullet_with_something_unread_stays_text(text) -> None:

@@ -179,6 +179,10 @@ _PAIR_CONTEXT = re.compile(
 
 def _said_as_an_age(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 30) : match.start()]
+    if not before.strip() and _unit(match["u1"]) not in (None, _unit(match["u2"])):
+        # The bullet opens with bounds in two units, "> 6 months and < 80 years": an age (a
+        # duration is said in one unit); the residual check reads the rest.
+        return True
     return bool(_PAIR_CONTEXT.search(before)) or match.group(0).endswith(("old", "of age"))
 
 

@@ -99,7 +99,7 @@ _STATED_HOW = re.compile(
 _SEXES = r"(?:men|males?|women|females?)"
 _EITHER_SEX_BY_AGE = re.compile(
     rf"^(?:(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}"
-    r"|(?:any|either|both) (?:genders?|sex(?:es)?))"
+    r"|(?:(?:patients|subjects|participants) (?:of )?)?(?:any|either|both) (?:genders?|sex(?:es)?))"
     r"\s*[;,]?\s*"
     r"(?=(?:aged?\b|ages\b|>|<|\d|between\b|from\b))"
     rf"|{_AGE_END}\s*[,;]?\s*\(?(?:(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}"
