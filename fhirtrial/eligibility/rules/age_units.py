@@ -38,10 +38,10 @@ _RANGE_OLD = re.compile(
     rf"(?<![\w.,-])(?:between |from )?(?P<low>\d{{1,3}})\s*(?P<u1>{_SMALL}\s*)?(?:-|to|and|~)\s*"
     rf"(?P<high>\d{{1,3}})\s*(?P<u2>{_ANY})[- ](?:old|of age|of life)"
 )
-# A bullet that is only the range, after a subject word: "Infants 3-95 days",
-# "Between 2 months and 5 years".
+# A bullet that is only the range, after a subject word or across units: "Infants 3-95 days",
+# "Between 2 months and 5 years" (a bare "6-12 months" is a duration as often as an age).
 _BARE_RANGE = re.compile(
-    r"^(?:(?:patients|subjects|participants|infants?|children|neonates?|newborns?)\s+)?"
+    r"^(?P<who>(?:patients|subjects|participants|infants?|children|neonates?|newborns?)\s+)?"
     rf"(?P<range>(?:between |from )?(?P<low>\d{{1,3}})\s*(?P<u1>{_SMALL}\s*)?(?:-|to|and|~)\s*"
     rf"(?P<high>\d{{1,3}})\s*(?P<u2>{_ANY}))(?=\s*[.;]?\s*$)"
 )
@@ -51,9 +51,10 @@ _AGE_BOUND = re.compile(
     r"|(?P<cmp2><=|>=|<|>)"
     rf"\s*(?P<num2>\d{{1,4}})\s*(?P<unit2>{_SMALL})[- ](?:old|of age|of life)"
 )
-# "subjects > 28 days.", "infants < 6 months": a subject and the bound, nothing after.
+# "Infants < 6 months": a young population and the bound, nothing after ("Patients > 6 months"
+# may be a time since something the bullet's lead-in names).
 _SUBJECT_BOUND = re.compile(
-    r"(?:patients|subjects|participants|infants?|neonates?|newborns?)\s*"
+    r"(?:infants?|neonates?|newborns?|babies|children)\s*"
     rf"(?P<bound>{CMP}\s*(?P<num>\d{{1,4}})\s*(?P<unit>{_SMALL}))(?=\s*[.;]?\s*$)"
 )
 # "Infant is >= 1 and <= 6 month old", "older than 6 months and younger than 80 years": the
@@ -68,6 +69,27 @@ _OTHER = re.compile(
     r"|developmental|\bat (?:birth|delivery|diagnosis|onset|the time of (?:diagnosis|surgery))"
     r"|\bhours?\b|\bh of life"
 )
+
+
+# The word before "age" says whose age it is: the patient's only after a subject, a filler word or
+# nothing ("Ulcer age < 4 weeks" is not the patient's).
+_WHOSE_AGE = frozenset(
+    {
+        *("the", "a", "an", "their", "whose", "patient's", "patients'", "is", "are", "be", "of"),
+        *("at", "with", "and", "between", "postnatal", "chronological", "current", "infant's"),
+        *("infant", "infants", "child", "children", "neonate", "neonates", "newborn", "newborns"),
+        *("patient", "patients", "subject", "subjects", "participant", "participants", "who"),
+    }
+)
+_LAST_WORD = re.compile(r"([a-z']+)[^a-z']*$")
+
+
+def _patients_age(text: str, start: int) -> bool:
+    before = text[max(0, start - 30) : start]
+    if not before.strip(" (:;,.-0123456789"):
+        return True
+    last = _LAST_WORD.search(before)
+    return last is None or last.group(1) in _WHOSE_AGE
 
 
 def _unit(word: str | None) -> str | None:
@@ -98,9 +120,12 @@ def find_ages_in_small_units(text: str) -> list[Match]:
 def _ranges(text: str) -> list[Match]:
     found: list[Match] = []
     matches = [*_AGE_RANGE.finditer(text), *_RANGE_OLD.finditer(text)]
-    if bare := _BARE_RANGE.match(text):
+    bare = _BARE_RANGE.match(text)
+    if bare and (bare["who"] or _unit(bare["u1"]) not in (None, _unit(bare["u2"]))):
         matches.append(bare)
     for match in matches:
+        if not _patients_age(text, match.start()):
+            continue
         low_unit, high_unit = _unit(match["u1"]), _unit(match["u2"])
         if high_unit is None or (low_unit is None and high_unit == "a"):
             continue  # years only: the years finders' job
@@ -127,6 +152,8 @@ def _pair(low: Criterion, high: Criterion) -> Criterion:
 def _bounds(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _AGE_BOUND.finditer(text):
+        if not _patients_age(text, match.start()):
+            continue
         symbol, number = match["cmp"] or match["cmp2"], match["num"] or match["num2"]
         unit = _unit(match["unit"] or match["unit2"])
         if unit is not None and int(number) <= _MAX[unit]:
@@ -183,7 +210,9 @@ def _said_as_an_age(text: str, match: re.Match[str]) -> bool:
         # The bullet opens with bounds in two units, "> 6 months and < 80 years": an age (a
         # duration is said in one unit); the residual check reads the rest.
         return True
-    return bool(_PAIR_CONTEXT.search(before)) or match.group(0).endswith(("old", "of age"))
+    if context := _PAIR_CONTEXT.search(before):
+        return _patients_age(text, match.start() - len(before) + context.start())
+    return match.group(0).endswith(("old", "of age"))
 
 
 # A population word and the oldest age (in days) it stands for: the age read after it must

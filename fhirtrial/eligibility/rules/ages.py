@@ -32,7 +32,7 @@ _AGE_THEN_RANGE = re.compile(
 # "65-80 aged".
 _RANGE_THEN_AGE = re.compile(
     rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*"
-    rf"(?P<high>\d{{1,3}})\s*(?:(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)|aged?\b(?! (?:at|of)\b))"
+    rf"(?P<high>\d{{1,3}})\s*(?:(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)|aged?(?=\s*(?:[.;,)]|$)))"
 )
 # A bullet that is only a range of years is an age: "18-40 years", "From 18 to 25 years",
 # "Subjects of 40-70 years.", "18 years to 50 years; <another criterion>".
