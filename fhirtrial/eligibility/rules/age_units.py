@@ -92,6 +92,9 @@ def _patients_age(text: str, start: int) -> bool:
     return last is None or last.group(1) in _WHOSE_AGE
 
 
+_OPENING = frozenset("0123456789<>bf")  # a number, a bound, "between", "from"
+
+
 def _unit(word: str | None) -> str | None:
     if not word:
         return None
@@ -106,8 +109,17 @@ def _in_days(value: float, unit: str) -> float:
     return value * _DAYS[unit]
 
 
+# Every pattern needs one of these (an age word, a young population, or a bullet that opens
+# with the numbers).
+_CONTEXT_TRIGGERS = ("age", "old", "of life", "infant", "neonat", "newborn", "bab", "child")
+
+
 def find_ages_in_small_units(text: str) -> list[Match]:
-    if not has_any(text, ("month", "week", "wk", "day")) or _OTHER.search(text):
+    if not has_any(text, ("month", "week", "wk", "day")):
+        return []
+    if not (has_any(text, _CONTEXT_TRIGGERS) or text.lstrip()[:1] in _OPENING) or _OTHER.search(
+        text
+    ):
         return []
     found: list[Match] = []
     for match in _ranges(text):
@@ -252,6 +264,8 @@ def with_population(text: str, matches: list[Match]) -> list[Match]:
     bound implies ("Children aged 6-36 months", "Minors aged < 22 years" — not "Children
     aged > 6 months", which the form would widen to adults), and over an explanation after it
     that ends the bullet."""
+    if not matches:
+        return matches
     if "(" in text:
         matches = [_with_explanation(text, match) for match in matches]
     if not has_any(
