@@ -193,8 +193,15 @@ def structured_characteristics(eligibility: dict[str, Any]) -> list[dict[str, An
 def age_criterion(minimum: str | None, maximum: str | None) -> Criterion | None:
     low = _parse_age(minimum)
     high = _parse_age(maximum)
-    if low is not None and high is not None and low[1] == high[1]:
-        return Criterion(Kind.AGE, value=low[0], high=high[0], unit=low[1])
+    if low is not None and high is not None:
+        if low[1] == high[1]:
+            return Criterion(Kind.AGE, value=low[0], high=high[0], unit=low[1])
+        # "2 Months" to "5 Years": both bounds, each in its own unit.
+        bounds = (
+            Criterion(Kind.AGE, comparator=">=", value=low[0], unit=low[1]),
+            Criterion(Kind.AGE, comparator="<=", value=high[0], unit=high[1]),
+        )
+        return Criterion(Kind.COMBINATION, children=bounds, combination="all-of")
     if low is not None:
         return Criterion(Kind.AGE, comparator=">=", value=low[0], unit=low[1])
     if high is not None:

@@ -57,6 +57,8 @@ class PatientInfo:
     id: str
     ref: str
     birth_date: date | None
+    # The last day a partial birthDate ("2019", "2019-04") may stand for; birth_date otherwise.
+    birth_date_latest: date | None
     gender: str | None
     deceased: bool | None
     deceased_date: date | None

@@ -331,7 +331,7 @@ def _read_patient(
 ) -> PatientInfo:
     resource_id = resource.get("id") if isinstance(resource.get("id"), str) else None
     ref = f"Patient/{resource_id}" if resource_id else min(keys)
-    birth_date = None
+    birth_date = birth_date_latest = None
     raw_birth = resource.get("birthDate")
     if raw_birth is not None:
         birth_date = parse_fhir_date(raw_birth)
@@ -340,6 +340,8 @@ def _read_patient(
         elif birth_date > as_of:
             issues.append(RecordIssue("warning", ref, f"birthDate {raw_birth} is in the future"))
             birth_date = None
+        else:
+            birth_date_latest = min(parse_fhir_date(raw_birth, end=True) or birth_date, as_of)
     deceased: bool | None = None
     deceased_date = None
     if isinstance(resource.get("deceasedBoolean"), bool):
@@ -359,6 +361,7 @@ def _read_patient(
         id=resource_id or ref,
         ref=ref,
         birth_date=birth_date,
+        birth_date_latest=birth_date_latest,
         gender=gender if isinstance(gender, str) else None,
         deceased=deceased,
         deceased_date=deceased_date,

@@ -38,8 +38,8 @@ from tests.eligibility.signature import signature
         ("age 60+ years", False, "age:>=60a"),
         ("Patients under the age of 18 years", True, "age:<18a"),
         ("Women aged 45-60", False, "all-of(sex:female, age:45..60a)"),
-        # Months, gestational ages and onset ages are not the patient's age in years.
-        ("Children aged 6-36 months", False, None),
+        # Months are read in months; gestational and onset ages are not the patient's age.
+        ("Children aged 6-36 months", False, "age:6..36mo"),
         ("Gestational age range 26-34", False, None),
         # Pregnancy: the word for who is pregnant adds nothing.
         ("Pregnant woman", True, "pregnancy:pregnancy"),

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from fhirtrial.eligibility.evaluation.ages import evaluate_age
 from fhirtrial.eligibility.evaluation.clinical import (
     evaluate_breastfeeding,
     evaluate_corticosteroid_dose,
@@ -27,7 +28,6 @@ from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext
 from fhirtrial.eligibility.evaluation.diagnoses import evaluate_condition
 from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.evaluation.measures import (
-    evaluate_age,
     evaluate_biomarker,
     evaluate_healthy_volunteer,
     evaluate_lab,

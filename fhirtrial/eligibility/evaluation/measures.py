@@ -1,4 +1,4 @@
-"""Criteria answered by a demographic field or a measurement: age, sex, healthy volunteer,
+"""Criteria answered by a demographic field or a measurement: sex, healthy volunteer,
 performance status, labs, biomarkers, stage, life expectancy.
 
 Measurements follow one rule: the latest usable value wins; a value older than the freshness
@@ -26,7 +26,6 @@ from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.patient.items import ConditionItem, ObservationItem
 from fhirtrial.patient.values import ICD10CM, LOINC, Concept, Quantity
 
-_AGE_UNIT_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
 # ECOG answers as LOINC answer codes (LL529-9) and SNOMED CT findings, where we are sure of them.
 _ECOG_ANSWERS = {
     (LOINC, "LA9622-7"): 0,
@@ -75,33 +74,6 @@ def satisfies(value: float, criterion: Criterion) -> bool:
 
 
 # ---------------------------------------------------------------- demographics
-
-
-def evaluate_age(criterion: Criterion, ctx: EvalContext) -> Finding:
-    patient = ctx.record.patient
-    if patient.birth_date is None:
-        return Finding("unknown", "birth date not recorded", (patient.ref,))
-    unit = criterion.unit or "a"
-    if unit == "a":
-        age: float = patient.age_on(ctx.as_of) or 0
-    elif unit in _AGE_UNIT_DAYS:
-        age = (ctx.as_of - patient.birth_date).days / _AGE_UNIT_DAYS[unit]
-    else:
-        return Finding("unknown", f"age unit {unit!r} not understood", (patient.ref,))
-    ok = satisfies(age, criterion)
-    if unit == "a" and criterion.comparator == ">" and age == criterion.value:
-        # Ages are compared in completed years, as CT.gov states its inclusive minimum ages;
-        # "older than 18 years" is met from the day after the 18th birthday, not the 19th.
-        born = patient.birth_date
-        ok = (ctx.as_of.month, ctx.as_of.day) != (born.month, born.day)
-    result: Outcome = "met" if ok else "not-met"
-    shown = f"{age:g}" if unit == "a" else f"{age:.1f}"
-    return Finding(
-        result,
-        f"age {shown} {unit} on {ctx.as_of} (born {patient.birth_date}) — required "
-        f"{required(criterion, unit)}",
-        (patient.ref,),
-    )
 
 
 def evaluate_sex(criterion: Criterion, ctx: EvalContext) -> Finding:

@@ -2,9 +2,9 @@
 "between the ages of 18 and 70"), "under the age of 19", "age 60+".
 
 Kept apart from `demographics` (the comparator forms): every pattern here needs "age" or
-"years old / of age" next to the numbers, and months, weeks and days are never read as years
-("Children aged 6-36 months" stays text). Gestational, bone and onset ages are not the
-patient's age and are left alone.
+"years old / of age" next to the numbers, and months, weeks and days are never read as years;
+`age_units` reads them, in their own unit ("Children aged 6-36 months": 6..36 mo).
+Gestational, bone and onset ages are not the patient's age and are left alone.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.age_units import find_ages_in_small_units, with_population
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
 _YEARS = r"(?:years?|yrs?)"
@@ -27,10 +28,11 @@ _AGE_THEN_RANGE = re.compile(
     rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|to|and|~)\s*(?P<high>\d{{1,3}})"
     rf"{_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?\)?"
 )
-# "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old".
+# "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old", "20-70 age",
+# "65-80 aged".
 _RANGE_THEN_AGE = re.compile(
     rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*"
-    rf"(?P<high>\d{{1,3}})\s*(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)"
+    rf"(?P<high>\d{{1,3}})\s*(?:(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)|aged?(?=\s*(?:[.;,)]|$)))"
 )
 # A bullet that is only a range of years is an age: "18-40 years", "From 18 to 25 years",
 # "Subjects of 40-70 years.", "18 years to 50 years; <another criterion>".
@@ -70,12 +72,16 @@ OTHER_AGE = re.compile(
 # Cheap substrings that every match of the pattern contains, in the same order.
 _RANGE_PATTERNS = (
     (_AGE_THEN_RANGE, ("age ", "age:", "age;", "age.", "age(", "ages", "aged")),
-    (_RANGE_THEN_AGE, ("old", "of age")),
+    (_RANGE_THEN_AGE, ("old", "of age", "age")),
     (_BETWEEN_AGES, ("between",)),
 )
 
 
 def find_age_ranges(text: str) -> list[Match]:
+    return with_population(text, _find_age_ranges(text) + find_ages_in_small_units(text))
+
+
+def _find_age_ranges(text: str) -> list[Match]:
     found: list[Match] = _bare_range(text)
     if not has_any(text, ("age", " old", "-old", "+")):
         return found

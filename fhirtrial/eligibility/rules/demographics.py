@@ -6,6 +6,7 @@ import re
 from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.age_units import with_population
 from fhirtrial.eligibility.rules.ages import OTHER_AGE
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
 
@@ -13,25 +14,26 @@ _YEARS = r"(?:years?|yrs?|y/o|y\.o\.|yo\b)"
 _PATTERNS = (
     # "age >= 18 years", "aged > 18 years", "adult patients > 18 years", "age > 18"
     re.compile(
-        rf"\b(?:age[d]?|adults?(?: patients)?|patients aged)\s*(?:of\s*|is\s*)?{CMP}\s*"
+        rf"\b(?:age[ds]?|adults?(?: patients)?|patients aged)\s*(?:of\s*|is\s*)?{CMP}\s*(?:to\s*)?"
         rf"(?P<num>\d+)\s*(?:{_YEARS})?(?: (?:of age"
         r"|old))?(?: at [a-z ]*?(?:consent|registration|screening|enrollment|enrolment|inclusion))?"
     ),
-    # ">= 18 years of age", "< 80 years old", "> 50-year-old", "> 18 yo"
+    # ">= 18 years of age", "< 80 years old", "> 50-year-old", "> 18 yo", "over than 18 years"
     re.compile(
-        rf"{CMP}\s*(?P<num>\d+)\s*-?{_YEARS}(?:[- ](?:of age"
+        rf"{CMP}\s*(?:than\s*)?(?P<num>\d+)\s*-?{_YEARS}(?:[- ](?:of age"
         r"|old))?(?: at [a-z ]*?(?:consent|registration|screening|enrollment|enrolment|inclusion))?"
     ),
     # "18 years or older", "18 years of age and older", "aged 18 and above", "18 years of age
-    # or more"
+    # or more", "Ages of 18 and above", "Age: 18 years or over"
     re.compile(
-        rf"(?:aged? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?(?:or"
+        rf"(?:(?:aged?|ages)(?::| of)? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?(?:or"
         r"|and) (?:older|above|more|>(?!\s*\d))"
         r"(?: of age)?"
     ),
     # "18 years or younger", "age of 18 years or younger"
     re.compile(
-        rf"(?:aged? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?(?:or|and) (?:younger"
+        rf"(?:(?:aged?|ages)(?::| of)? )?(?P<num>\d+)\s*(?:{_YEARS}\s*)?(?:of age |old )?"
+        r"(?:or|and) (?:younger"
         r"|less|<(?!\s*\d))(?: of age)?"
     ),
 )
@@ -115,7 +117,7 @@ def find_age(text: str) -> list[Match]:
     if not has_any(text, _AGE_TRIGGERS):
         return []
     found = _find_age(text)
-    return [] if found and OTHER_AGE.search(text) else found
+    return [] if found and OTHER_AGE.search(text) else with_population(text, found)
 
 
 def _find_age(text: str) -> list[Match]:

@@ -98,7 +98,9 @@ _STATED_HOW = re.compile(
 # 18 years of age or older", "Age of 40~75 men and women").
 _SEXES = r"(?:men|males?|women|females?)"
 _EITHER_SEX_BY_AGE = re.compile(
-    rf"^(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}\s*[;,]?\s*"
+    rf"^(?:(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}"
+    r"|(?:(?:patients|subjects|participants) (?:of )?)?(?:any|either|both) (?:genders?|sex(?:es)?))"
+    r"\s*[;,]?\s*"
     r"(?=(?:aged?\b|ages\b|>|<|\d|between\b|from\b))"
     rf"|{_AGE_END}\s*[,;]?\s*\(?(?:(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}"
     r"|(?:and |with )?no (?:gender|sex) (?:limitations?|restrictions?|limits?)"
@@ -109,14 +111,17 @@ _AGE_OWNER = re.compile(r"^(?:the )?(?:patient|participant|subject)(?:'s|s') (?=
 # Comparators worded as nobody would in a form ("Aged greater than and equal to 30 years", "is
 # equal to or older than 18 years old"; normalization has made "greater" / "older" ">"), and
 # look-alike characters ("Age ˂ 35 years", "age＞18").
-_WORDED_AT_LEAST = re.compile(r"\bequal (?:to )?or >|> and equal to|\bmore or equal(?: to)?")
+_WORDED_AT_LEAST = re.compile(
+    r"\bequal (?:to )?or >|> and equal to|\b(?:more|greater) or equal(?: to)?"
+)
 _LOOKALIKE = {"˂": "<", "˃": ">", "＜": "<", "＞": ">"}
 
 _ABOUT_AGE = re.compile(r"\bage[ds]?\b|\bold\b|\byears?\b|\byrs\b")
 # (pattern, cheap triggers, whether the text must speak of age at all).
 PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
-    (_AGE_MOMENT, (" at ", " upon ", " on ", " as of "), True),
+    # The note first: "18 to 85 years of age inclusive at screening" then loses its moment.
     (_AGE_BOUNDS_NOTE, ("inclusive", "upper", "age limit"), True),
+    (_AGE_MOMENT, (" at ", " upon ", " on ", " as of "), True),
     (_AGE_SUBJECT, ("child", "adolescent", "teenager", "older adults", "elderly"), True),
     (_EITHER_SEX_BY_AGE, (" men", "women", "male", "gender", "sex"), True),
     (_AGE_OWNER, ("'s age", "s' age"), True),
