@@ -227,7 +227,7 @@ def _compile_normalized(
 
 def _dated_reading(normalized: str, *, exclusion: bool) -> Criterion | None:
     """Diagnoses dated by the time since they were made ("diagnosed > 6 months ago")."""
-    dated = dated_diagnosis(normalized)
+    dated = dated_diagnosis(normalized, exclusion=exclusion)
     if dated is None:
         return None
     read = _assemble(dated.rest, exclusion=exclusion)

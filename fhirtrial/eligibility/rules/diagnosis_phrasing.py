@@ -28,6 +28,7 @@ from fhirtrial.eligibility.rules.base import (
     DURATION_UNIT,
     WORD_NUMBERS,
     days,
+    has_any,
     word_number,
 )
 
@@ -67,11 +68,15 @@ _VERB = (
 _BE = r"(?:(?:which |that )?(?:was|were|is|are|has been|have been|been|being) )?"
 # "… confirmed by biopsy", ", as assessed by TTE (echo)", "and were confirmed by CT or MRI": the
 # method ends the clause, so nothing after it is swallowed.
+# The pattern starts at the verb (a leading optional phrase would be tried at every space);
+# `_LEAD` then takes the words before it.
 _ESTABLISHED_AFTER = re.compile(
-    rf",? (?:and )?{_BE}(?:as )?{_VERB} (?:by|on|via|with|through|using|in|at) {_METHODS}"
+    rf"(?<![\w-]){_VERB} (?:by|on|via|with|through|using|in|at) {_METHODS}"
     r"(?=\s*[.;,]?\s*$|\s*[.;]\s| for >)"
     rf"|\s*\((?:as )?{_VERB} (?:by|on|via|with|through|using|in|at) {_METHODS}\)"
 )
+_LEAD = re.compile(rf",? (?:and )?{_BE}(?:as )?$")
+_LEAD_REACH = 40
 # "biopsy-proven", "histologically and radiologically confirmed", "physician-diagnosed".
 _METHOD_ADJECTIVE = (
     r"(?:biopsy|tissue|histolog\w*|histopatholog\w*|cytolog\w*|patholog\w*|radiolog\w*"
@@ -83,13 +88,18 @@ _ESTABLISHED_BEFORE = re.compile(
     rf"(?<![\w-]){_METHOD_ADJECTIVE}(?:(?: and| or| and/or|/|,) ?{_METHOD_ADJECTIVE})*"
     r"[- ](?:proven|proved|confirmed|verified|documented|diagnosed)(?![\w-])"
 )
-# Named sets of diagnostic criteria (none of them a response, risk or eligibility scheme).
-_NAMED = (
+# Named sets of diagnostic criteria (none of them a response, risk or eligibility scheme). The
+# manuals name their criteria alone ("according to DSM-5"); a body or a person only with
+# "criteria" after it: "morbid obesity according to WHO" may mean its BMI bound.
+_MANUAL = (
     r"(?:dsm[- ]?(?:iv(?:-tr)?|5|v)|diagnostic and statistical manual(?: of mental disorders)?"
     r"(?:[,-]? ?(?:fifth|fourth) edition|[- ]?(?:5|v|iv(?:-tr)?))?(?: \([^()]{1,12}\))?"
     r"|icd[- ]?(?:9|10|11)(?:-cm)?|international classification of diseases(?: \([^()]{1,10}\))?"
     r"|ichd[- ]?(?:ii|iii|2|3)(?:-beta)?|international classification of headache disorders"
-    r"(?: \([^()]{1,16}\))?|rome (?:ii|iii|iv|2|3|4)|mcdonald|acr|eular|acr/eular|eular/acr"
+    r"(?: \([^()]{1,16}\))?|rome (?:ii|iii|iv|2|3|4)|mcdonald)"
+)
+_NAMED = (
+    rf"(?:{_MANUAL}|acr|eular|acr/eular|eular/acr"
     r"|american college of rheumatology|slicc|asas|caspar|who|world health organi[sz]ation"
     r"|nia-aa|nincds-adrda|mds|movement disorder society|uk brain bank|ilae|gold|gina|ada"
     r"|american diabetes association|kdigo|berlin|sepsis-3|aasld|easl|duke|jones|rotterdam"
@@ -101,7 +111,8 @@ _NAMED = (
 _CRITERIA_NAME = (
     r"(?:the )?(?:(?:19|20)\d\d |revised |modified |updated |current |international |standard "
     r"|established |accepted |specific |clinical |diagnostic )*"
-    rf"(?:{_NAMED}(?:[ -](?:(?:19|20)\d\d|revised|edition|\(\d{{4}}\)))*"
+    rf"(?:(?:{_MANUAL}|{_NAMED}(?=[^,;.]* (?:criteria|classification|guidelines?|definition)))"
+    r"(?:[ -](?:(?:19|20)\d\d|revised|edition|\(\d{4}\)))*"
     r"(?: (?:diagnostic|classification|clinical))?(?: (?:criteria|classification|guidelines?"
     r"|definition))?"
     r"|(?:diagnostic|clinical|standard|specific|established|accepted|international|current)"
@@ -141,42 +152,77 @@ _ANY_STAGE = re.compile(r",? (?:at|of|in) any stage(?=\s*[.;,]?\s*$)")
 _DIAGNOSES_OF = re.compile(r"(?<![\w-])diagnoses of ")
 # "Evidence of X on CT", "presence of X on imaging": where it was seen.
 _SEEN_ON = re.compile(rf" (?:on|by|at|in) {_METHODS}(?=\s*[.;,]?\s*$)")
-_UNSURE = re.compile(r"\b(?:suspect\w*|possible|probable|presumed|presumptive|rule[ds]? out)\b")
-_TRIGGERS = (
-    *("confirm", "prove", "proven", "assess", "indicat", "document", "diagnos", "demonstrat"),
-    *("verif", "establish", "evidenc", "detect", "shown", "seen", "identif", "determin"),
-    *("criteria", "classification", "dsm", "icd", "rome ", "guideline", "definition"),
-    *("any stage",),
+_DURATION_AHEAD = r"(?:\d+|" + "|".join(WORD_NUMBERS) + r") ?(?:day|week|month|year)s?\b"
+# Bullets whose reading without these words could still go wrong: a negation ("without AF
+# treated with warfarin per ESC criteria" reaches further than the finders can tell), a bound
+# no word check sees ("up to stage IIB"), a cohort the bullet is for.
+_REFUSED = re.compile(
+    r"(?:<=|>=|<|>)(?!=)(?! ?" + _DURATION_AHEAD + r")"
+    r"|(?<![\w-])(?:no|not|non|without|never|neither|nor|free|negative|cohort|arm|group|part)\b"
 )
+_UNSURE = re.compile(r"\b(?:suspect\w*|possible|probable|presumed|presumptive|rule[ds]? out)\b")
+# Cheap substrings every match of each pattern holds: most texts test none of them.
+_VERB_WORDS = (
+    *("confirm", "prove", "assess", "indicat", "document", "diagnos", "demonstrat", "verif"),
+    *("establish", "evidenc", "detect", "shown", "seen", "identif", "determin", "presen"),
+)
+_CRITERIA_WORDS = (
+    *("criteri", "classification", "guideline", "definition", "dsm", "icd", "manual", "rome "),
+    *("according to", " per ", "based on", "ichd"),
+)
+_ADJECTIVE_WORDS = ("proven", "proved", "confirmed", "verified", "documented", "diagnosed")
+_OWNER_WORDS = ("medical", "formal", "definit", "firm", "existing", "physician", "doctor")
+_OWNER_WORDS_MORE = ("clinician", "specialist")
+_SEEN_WORDS = (" on ", " by ", " at ", " in ")
 
 
 def strip_established(text: str) -> str:
     """The normalized text without the words that say how its diagnosis was established."""
-    for trigger in _TRIGGERS:
-        if trigger in text:
-            break
-    else:
+    verbs = has_any(text, _VERB_WORDS)
+    named = has_any(text, _CRITERIA_WORDS)
+    if not verbs and not named and "any stage" not in text:
         return text
-    if _UNSURE.search(text):
-        return text  # "probable AD per NIA-AA criteria": a suspicion is no record
     out = text
     if "criteri" in out and (meets := _MEETS_CRITERIA.search(out)) is not None:
         out = out[: meets.start()] + out[meets.end() :]
         described = _CRITERIA_DESCRIPTION.search(out, meets.start())
         if described is not None and not _THRESHOLD.search(described["body"]):
             out = out[: described.start()]
-    out = _ESTABLISHED_BY_CRITERIA.sub("", out)
-    out = _ESTABLISHED_AFTER.sub("", out)
-    out = _ESTABLISHED_BEFORE.sub("", out)
+    if named:
+        out = _ESTABLISHED_BY_CRITERIA.sub("", out)
+    if verbs:
+        out = _without_established_after(out)
+        if has_any(out, _ADJECTIVE_WORDS):
+            out = _ESTABLISHED_BEFORE.sub("", out)
     if "diagnos" in out:
-        out = _DIAGNOSIS_OWNER.sub("", out)
-    if "diagnoses of " in out:
-        out = _DIAGNOSES_OF.sub("diagnosis of ", out)
+        if has_any(out, _OWNER_WORDS) or has_any(out, _OWNER_WORDS_MORE):
+            out = _DIAGNOSIS_OWNER.sub("", out)
+        if "diagnoses of " in out:
+            out = _DIAGNOSES_OF.sub("diagnosis of ", out)
     if "any stage" in out:
         out = _ANY_STAGE.sub("", out)
-    if "evidence" in out or "presence" in out:
+    if ("evidence" in out or "presence" in out) and has_any(out, _SEEN_WORDS):
         out = _SEEN_ON.sub("", out)
-    return " ".join(out.split()) if out != text else text
+    if out == text:
+        return text
+    if _UNSURE.search(text) or _REFUSED.search(text):
+        return text  # "probable AD per NIA-AA criteria": a suspicion is no record
+    return " ".join(out.split())
+
+
+def _without_established_after(text: str) -> str:
+    spans = []
+    for match in _ESTABLISHED_AFTER.finditer(text):
+        start = match.start()
+        if text[start] != " " and text[start] != "(":
+            lead = _LEAD.search(text, max(0, start - _LEAD_REACH), start)
+            if lead is None:
+                continue  # a verb with nothing before it: no clause to cut
+            start = lead.start()
+        spans.append((start, match.end()))
+    for start, end in reversed(spans):
+        text = text[:start] + text[end:]
+    return text
 
 
 # ---------------------------------------------------------------- how long ago
@@ -231,6 +277,7 @@ _SINCE_DIAGNOSIS: tuple[re.Pattern[str], ...] = (
 _NEEDS_DIAGNOSIS = 5
 
 
+_UNITS = ("month", "year", "week", "day")
 _DATED_TRIGGERS = (
     *("diagnos", "duration", "evolution", " for >", " of >", " with >", " for <", " for a period"),
     *("post", "after", "following", "since"),
@@ -252,20 +299,19 @@ class DatedDiagnosis:
         return _dated(criterion, self.window)
 
 
-def dated_diagnosis(text: str) -> DatedDiagnosis | None:
-    """The time since diagnosis a normalized text ends with, or None."""
-    if not any(trigger in text for trigger in _DATED_TRIGGERS):
-        return None
-    if not any(unit in text for unit in (" day", " week", " month", " year", "day", "week")):
-        return None
-    if _UNSURE.search(text):
+def dated_diagnosis(text: str, *, exclusion: bool) -> DatedDiagnosis | None:
+    """The time since diagnosis a normalized text states, or None.
+
+    In an exclusion only a recent diagnosis is read ("MI < 3 months ago"): "stroke > 3 months
+    ago" there is more often the converse of what was meant than a reason to exclude."""
+    if not has_any(text, _UNITS) or not has_any(text, _DATED_TRIGGERS):
         return None
     for index, pattern in enumerate(_SINCE_DIAGNOSIS):
         match = pattern.search(text)
         if match is None:
             continue
         window = _window(match)
-        if window is None:
+        if window is None or (exclusion and window.high_days != 0) or _UNSURE.search(text):
             return None
         rest = (text[: match.start()] + text[match.end() :]).strip(" ,.;")
         if rest.endswith(" onset"):
@@ -296,18 +342,22 @@ def _window(match: re.Match[str]) -> Window | None:
 
 _TREATED = re.compile(
     r"\b(?:treat\w*|therap\w*|receiv\w*|tak(?:e|es|ing)|stable|dos(?:e|es|ing)|medicat\w*"
-    r"|us(?:e|ed|ing)|on|symptoms?|pain|episodes?|attacks?|remission|free|since)\b"
+    r"|us(?:e|ed|ing)|on|symptoms?|pain|episodes?|attacks?|remission|free|since"
+    # a past diagnosis, a negated or someone else's one, a second population
+    r"|history|no|not|non|without|never|family|cohort|arm|group|or)\b"
 )
 _SENTENCE_BREAK = re.compile(r"[.;:]")
 _DEMOGRAPHIC = (Kind.AGE, Kind.SEX)
 
 
 def _dateable(criterion: Criterion) -> bool:
+    """One diagnosis, with an age or a sex at most: which of two diagnoses a time is of
+    ("asthma and hypertension for >= 1 year") is not said."""
     if criterion.kind is Kind.COMBINATION:
-        if criterion.cohort is not None or criterion.negated:
+        if criterion.cohort is not None or criterion.negated or criterion.combination != "all-of":
             return False
         conditions = [c for c in criterion.children if c.kind is Kind.CONDITION]
-        return bool(conditions) and all(
+        return len(conditions) == 1 and all(
             c.kind in _DEMOGRAPHIC or (c.kind is Kind.CONDITION and _dateable(c))
             for c in criterion.children
         )
