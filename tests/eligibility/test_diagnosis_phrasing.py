@@ -64,7 +64,22 @@ READ = [
     ),
     ("Diagnosis of endometriosis at any stage", True, "condition:icd10cm:N80"),
     ("Type 1 or 2 diabetes medical diagnosis", True, "condition:diabetes-mellitus"),
+    (
+        "2. having type 2 diabetes mellitus (as defined by the WHO diagnostic criteria in 1999) "
+        "[2];",
+        False,
+        "condition:diabetes-type-2",
+    ),
+    (
+        "Patients meet the diagnosis of schizophrenia according to DSM5.",
+        False,
+        "condition:schizophrenia",
+    ),
+    ("Patient has a medically confirmed diagnosis of asthma", False, "condition:asthma"),
+    ("Type 2 diabetes of any duration", False, "condition:diabetes-type-2"),
     # how long ago: a window on the diagnosis
+    ("Patient diagnosed with T1D > 6 months", False, "condition:diabetes-type-1:w,-180,enrollment"),
+    ("Duration of diabetes ≥ 6 months", False, "condition:diabetes-mellitus:w,-180,enrollment"),
     (
         "Diagnosed with type 2 diabetes at least 12 weeks prior to inclusion",
         False,

@@ -82,7 +82,7 @@ _METHOD_ADJECTIVE = (
     r"(?:biopsy|tissue|histolog\w*|histopatholog\w*|cytolog\w*|patholog\w*|radiolog\w*"
     r"|radiograph\w*|imaging|angiograph\w*|endoscop\w*|pcr|laboratory|lab|serolog\w*"
     r"|genetic(?:ally)?|molecular(?:ly)?|mri|ct|echocardiograph\w*|spirometr\w*"
-    r"|polysomnograph\w*|physician|doctor|objectively)"
+    r"|polysomnograph\w*|physician|doctor|objectively|medically)"
 )
 _ESTABLISHED_BEFORE = re.compile(
     rf"(?<![\w-]){_METHOD_ADJECTIVE}(?:(?: and| or| and/or|/|,) ?{_METHOD_ADJECTIVE})*"
@@ -99,7 +99,7 @@ _MANUAL = (
     r"(?: \([^()]{1,16}\))?|rome (?:ii|iii|iv|2|3|4)|mcdonald)"
 )
 _NAMED = (
-    rf"(?:{_MANUAL}|acr|eular|acr/eular|eular/acr"
+    rf"(?:{_MANUAL}|acr ?/ ?eular|eular ?/ ?acr|acr|eular"
     r"|american college of rheumatology|slicc|asas|caspar|who|world health organi[sz]ation"
     r"|nia-aa|nincds-adrda|mds|movement disorder society|uk brain bank|ilae|gold|gina|ada"
     r"|american diabetes association|kdigo|berlin|sepsis-3|aasld|easl|duke|jones|rotterdam"
@@ -121,14 +121,16 @@ _CRITERIA_NAME = (
 _ESTABLISHED_BY_CRITERIA = re.compile(
     r",? (?:(?:as |and )?(?:defined|diagnosed|established|confirmed|classified|made|fulfil\w*"
     r"|meeting|satisfying) )?(?:according to|by|based on|per|as per|using|in accordance with"
-    rf"|following|with) {_CRITERIA_NAME}(?: for (?:the )?diagnosis)?"
+    rf"|following|with) {_CRITERIA_NAME}(?: for (?:the )?diagnosis)?(?: (?:in|of) (?:19|20)\d\d)?"
     r"(?=\s*[.;,]?\s*$|\s*[.;]\s)"
-    rf"|\s*\((?:(?:according to|as defined (?:in|by)|per|by|based on) )?{_CRITERIA_NAME}\)"
+    rf"|\s*\((?:(?:according to|as defined (?:in|by)|per|by|based on) )?{_CRITERIA_NAME}"
+    r"(?: (?:in|of) (?:19|20)\d\d)?\)(?:\s*\[\d{1,3}\])?"
 )
 # "Meet(s) the diagnostic criteria for", "fulfils the ACR criteria of", "currently meets DSM-5
 # criteria for a diagnosis of": what follows is the diagnosis itself.
 _MEETS_CRITERIA = re.compile(
-    r"(?<![\w-])(?:currently )?(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies|ying)"
+    r"(?<![\w-])(?:meets?|meeting|fulfil+s?|fulfil+ing) (?:the )?diagnosis of "
+    r"|(?<![\w-])(?:currently )?(?:meets?|meeting|fulfil+s?|fulfil+ing|satisf(?:y|ies|ying)"
     rf") (?:the )?(?:{_NAMED} )?(?:(?:19|20)\d\d )?(?:diagnostic |clinical |classification"
     r" )?criteria (?:of|for) (?:the )?(?:(?:a |the )?(?:diagnosis|classification) of )?"
     r"|(?<![\w-])(?:(?:diagnosed|defined|classified) )?(?:according to|based on|per|using)"
@@ -148,7 +150,7 @@ _DIAGNOSIS_OWNER = re.compile(
     r"|clinician(?:'s)?|specialist(?:'s)?)[ -](?=diagnos)"
 )
 # "Endometriosis at any stage": every stage, the diagnosis itself.
-_ANY_STAGE = re.compile(r",? (?:at|of|in) any stage(?=\s*[.;,]?\s*$)")
+_ANY_STAGE = re.compile(r",? (?:at|of|in) any (?:stage|duration)(?=\s*[.;,]?\s*$)")
 _DIAGNOSES_OF = re.compile(r"(?<![\w-])diagnoses of ")
 # "Evidence of X on CT", "presence of X on imaging": where it was seen.
 _SEEN_ON = re.compile(rf" (?:on|by|at|in) {_METHODS}(?=\s*[.;,]?\s*$)")
@@ -173,6 +175,7 @@ _CRITERIA_WORDS = (
 _ADJECTIVE_WORDS = ("proven", "proved", "confirmed", "verified", "documented", "diagnosed")
 _OWNER_WORDS = ("medical", "formal", "definit", "firm", "existing", "physician", "doctor")
 _OWNER_WORDS_MORE = ("clinician", "specialist")
+_MEETS_WORDS = ("criteri", "meet", "fulfil")
 _SEEN_WORDS = (" on ", " by ", " at ", " in ")
 
 
@@ -180,10 +183,11 @@ def strip_established(text: str) -> str:
     """The normalized text without the words that say how its diagnosis was established."""
     verbs = has_any(text, _VERB_WORDS)
     named = has_any(text, _CRITERIA_WORDS)
-    if not verbs and not named and "any stage" not in text:
+    if not verbs and not named and "any stage" not in text and "any duration" not in text:
         return text
     out = text
-    if "criteri" in out and (meets := _MEETS_CRITERIA.search(out)) is not None:
+    meets = _MEETS_CRITERIA.search(out) if has_any(out, _MEETS_WORDS) else None
+    if meets is not None:
         out = out[: meets.start()] + out[meets.end() :]
         described = _CRITERIA_DESCRIPTION.search(out, meets.start())
         if described is not None and not _THRESHOLD.search(described["body"]):
@@ -199,7 +203,7 @@ def strip_established(text: str) -> str:
             out = _DIAGNOSIS_OWNER.sub("", out)
         if "diagnoses of " in out:
             out = _DIAGNOSES_OF.sub("diagnosis of ", out)
-    if "any stage" in out:
+    if "any stage" in out or "any duration" in out:
         out = _ANY_STAGE.sub("", out)
     if ("evidence" in out or "presence" in out) and has_any(out, _SEEN_WORDS):
         out = _SEEN_ON.sub("", out)
@@ -271,10 +275,18 @@ _SINCE_DIAGNOSIS: tuple[re.Pattern[str], ...] = (
         rf"{_AMOUNT}'?(?: (?:of )?(?:evolution|duration|standing))?"
         rf"(?: (?:prior|before)(?: to)?{_MOMENT})?{_END}"
     ),
-    # "diagnosed with X >= 12 weeks prior to inclusion", "diagnosed > 6 months ago".
-    re.compile(rf"\s*,? (?:>=|>) ?{_AMOUNT} (?:ago|(?:prior|before)(?: to)?{_MOMENT}){_END}"),
+    # "duration of diabetes >= 6 months": the diagnosis between.
+    re.compile(
+        r"^(?:(?:disease|illness) )?duration of (?:the )?(?P<what>[a-z0-9' -]+?) (?:of |is |was )?"
+        rf"(?P<cmp>>=|>|<=|<) ?{_AMOUNT}{_END}"
+    ),
+    # "diagnosed with X >= 12 weeks prior to inclusion", "diagnosed > 6 months ago",
+    # "diagnosed with T1D > 6 months".
+    re.compile(
+        rf"\s*,? (?P<cmp>>=|>|<=|<) ?{_AMOUNT}(?: ago| (?:prior|before)(?: to)?{_MOMENT})?{_END}"
+    ),
 )
-_NEEDS_DIAGNOSIS = 5
+_NEEDS_DIAGNOSIS = 6
 
 
 _UNITS = ("month", "year", "week", "day")
@@ -313,7 +325,8 @@ def dated_diagnosis(text: str, *, exclusion: bool) -> DatedDiagnosis | None:
         window = _window(match)
         if window is None or (exclusion and window.high_days != 0) or _UNSURE.search(text):
             return None
-        rest = (text[: match.start()] + text[match.end() :]).strip(" ,.;")
+        what = match.groupdict().get("what")
+        rest = what or (text[: match.start()] + text[match.end() :]).strip(" ,.;")
         if rest.endswith(" onset"):
             rest = rest[: -len(" onset")]
         if index >= _NEEDS_DIAGNOSIS and "diagnos" not in rest:
