@@ -95,6 +95,8 @@ W180 = "w-180,0,enrollment"
             "any-of(condition:schizophrenia, condition:bipolar-disorder)",
         ),
         ("Meets DSM-5 criteria for bipolar disorder", "condition:bipolar-disorder"),
+        # Nor does the test it was made by: a coded epilepsy is the established one.
+        ("Epilepsy diagnosed by EEG", "condition:epilepsy"),
         (
             "Schizophrenia / schizoaffective disorder (DSM V).",
             "any-of(condition:schizophrenia, condition:schizoaffective-disorder)",
@@ -112,7 +114,6 @@ def test_exclusion_phrasings_compile_to_the_form_the_text_states(text: str, expe
         "Acute heart failure within 1 month",  # acute HF is not any heart failure in the window
         "Stroke during pregnancy",  # not a window before enrolment
         "Stroke > 3 months ago",  # the converse of a window
-        "Epilepsy diagnosed by EEG",  # how it was tested may narrow it
         # Whether the window reaches the first clause is not said.
         "Prior allogenic stem cell transplant, or subject has received autologous stem cell "
         "transplant within 3 months before administration of the study agent;",

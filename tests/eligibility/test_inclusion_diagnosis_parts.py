@@ -41,25 +41,25 @@ READ = [
     (
         "Patients older than 18 years (of both sexes) diagnosed with rheumatoid arthritis "
         "according to ACR / EULAR 2010 criteria .",
-        "all-of(age:>18a, condition:rheumatoid-arthritis, text)",
+        "all-of(age:>18a, condition:rheumatoid-arthritis)",  # the criteria do not narrow it
     ),
     (  # an acute diagnosis: the part asks for a current episode (see the evaluation below)
         "Hospitalized patients with pneumonia",
         "all-of(condition:pneumonia, text)",
     ),
-    (  # dated before enrolment: still the patient's diagnosis
+    (  # dated before enrolment: a window on when it was diagnosed (rules.diagnosis_phrasing)
         "Diagnosed with Myasthenia Gravis at least 6 months (180 days) prior to the date of the "
         "Screening Visit as confirmed by specific criteria.",
-        "all-of(condition:icd10cm:G70.0, text)",
+        "condition:icd10cm:G70.0:w,-180,enrollment",
     ),
-    (
+    (  # the criteria it was made by do not narrow it: understood in full
         "Subjects diagnosed according to the American College of Rheumatology 2016 diagnostic "
         "criteria for fibromyalgia.",
-        "all-of(condition:icd10cm:M79.7, text)",
+        "condition:icd10cm:M79.7",
     ),
     (
         "Currently meets Diagnostic and Statistical Manual-5 criteria for Anorexia Nervosa",
-        "all-of(condition:icd10cm:F50.0, text)",
+        "condition:icd10cm:F50.0",
     ),
     ("Chronic anal fissure lasting more than 6 weeks", "all-of(condition:icd10cm:K60.1, text)"),
     (
@@ -94,7 +94,7 @@ REFUSED = [
     ("past only", "History of psoriasis for at least 6 months"),
     ("someone else's", "Caregivers of patients with atrial fibrillation treated with warfarin"),
     ("negated", "Patients without atrial fibrillation treated with warfarin per ESC criteria"),
-    ("two populations", "Patients with asthma or COPD according to GINA criteria"),
+    ("two populations", "Patients with asthma or COPD with frequent exacerbations"),
     ("healthy volunteers", "Healthy volunteers and patients with asthma for at least 1 year"),
     ("a narrower name", "Adults (≥18 years) with moderate-to-severe nail psoriasis"),
     ("a narrower acute name", "Hospitalized patients with community-acquired pneumonia"),
@@ -102,9 +102,9 @@ REFUSED = [
     ("a drug the finder does not read", "Patients with hypertension taking vasodilator drugs"),
     ("a medication not placed", "Insulin-treated patients with COPD for 1 year"),
     ("a lab beside it", "Clinical diagnosis of asthma and eosinophils ≥ 300 cells/µL per records"),
-    ("a recent diagnosis", "Diagnosis of asthma according to GINA for less than four months"),
+    ("a recent diagnosis", "Diagnosis of asthma by spirometry for less than four months"),
     ("a state a measurement defines", "Morbid obesity according to WHO"),
-    ("two concepts at one place", "Patients with type 2 diabetes according to ADA criteria"),
+    ("two concepts at one place", "Patients with type 2 diabetes with diabetes education"),
     ("another diagnosis", "Patients with asthma and hypertension for at least 1 year"),
     ("a slash between diseases", "Patients with asthma/COPD according to GINA/GOLD"),
     ("an age at diagnosis", "Patients diagnosed at age > 50 with asthma per GINA criteria"),

@@ -36,7 +36,8 @@ READ = [
     ("First stroke", "all-of(condition:stroke, text)"),  # a stroke; "first" is for review
     # "of any grade" restricts nothing: the diagnosis is the whole bullet
     ("Patients with Acne of any grade.", "condition:icd10cm:L70"),
-    ("Asthma of any severity for at least 1 year", "all-of(condition:asthma, text)"),
+    # how long since it was diagnosed: a window on the diagnosis (rules.diagnosis_phrasing)
+    ("Asthma of any severity for at least 1 year", "condition:asthma:w,-365,enrollment"),
 ]
 
 

@@ -171,10 +171,10 @@ def test_her2_low_is_not_her2_negative():
 # ---------------------------------------------------------------- refusals stay text-only
 
 REFUSED = [
-    ("or between diseases", "Breast cancer or NSCLC confirmed by biopsy"),
+    ("or between diseases", "Breast cancer or NSCLC eligible for surgery"),
     ("or after a status", "HER2-negative breast cancer or HER2-positive disease after trastuzumab"),
     ("list of cancers", "Breast cancer, ovarian cancer, or prostate cancer confirmed by biopsy"),
-    ("either", "Either HER2-positive breast cancer or TNBC, confirmed by biopsy"),
+    ("either", "Either HER2-positive breast cancer or TNBC, eligible for surgery"),
     ("any", "Breast cancer of any subtype, confirmed by biopsy"),
     ("regardless", "Breast cancer regardless of HER2 status, confirmed by biopsy"),
     ("if", "HER2-positive breast cancer if tested in the last 12 months, confirmed by biopsy"),
@@ -191,7 +191,7 @@ REFUSED = [
     ("suspected", "Suspected metastatic breast cancer awaiting biopsy"),
     ("negation", "Patients without HER2-positive breast cancer confirmed by biopsy"),
     ("non-", "Non-breast cancer malignancy confirmed by biopsy"),
-    ("cohort", "Cohort A: HER2-negative breast cancer confirmed by biopsy"),
+    ("cohort", "Cohort A: HER2-negative breast cancer, surgically resected"),
     ("arm", "Breast cancer confirmed by biopsy for the control arm"),
     ("part", "Part 2 enrols metastatic breast cancer confirmed by biopsy"),
     ("someone else", "Caregivers of patients with metastatic breast cancer"),
@@ -245,7 +245,7 @@ def test_top_level_bullets_joined_by_or_are_not_read_in_part():
         "Inclusion Criteria:\n"
         "- Triple Negative breast cancer; patients should have received anthracyclines.\n"
         "- Or patients with HR+/HER2- breast cancer, with treatment failure after two lines\n"
-        "- HER2-negative breast cancer confirmed by core biopsy\n"
+        "- HER2-negative breast cancer, surgically resected\n"
     )
     first, second, third = compile_outline(parse_outline(text))
     assert first.criterion is None and second.criterion is None
@@ -256,7 +256,7 @@ def test_sub_bullets_of_a_conditional_lead_in_are_not_read_in_part():
     text = (
         "Inclusion Criteria:\n"
         "- Patients with HER2-positive disease must also have:\n"
-        "  - Metastatic breast cancer confirmed by core biopsy\n"
+        "  - Metastatic breast cancer eligible for surgery\n"
     )
     (lead_in,) = compile_outline(parse_outline(text))
     assert lead_in.children[0].criterion is None

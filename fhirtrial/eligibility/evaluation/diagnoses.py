@@ -10,6 +10,10 @@ How a recorded diagnosis is read (docs/eligibility-evaluation.md, "Diagnoses"):
 - a window asks when the condition was present: from onset (or, for a current one, the date it
   was recorded) to abatement — a past condition without an abatement date is taken to have ended
   at onset, and one whose dates are not recorded cannot be placed (`unknown`);
+- a window on the diagnosis itself ("diagnosed > 6 months ago", qualifier `diagnosed`) asks when
+  it was made: the onset date decides; without one, the date it was recorded (never before the
+  diagnosis) decides only what it can ("recorded 2 years ago" is diagnosed > 6 months ago, but
+  not necessarily within the last 3 years), the rest is `unknown`;
 - "another primary malignancy" leaves out the study's own cancer and its metastases
   (`cancers.classify`);
 - metastatic disease is recognised from metastasis diagnoses (any site) or a stage IV / M1, and
@@ -32,13 +36,16 @@ from fhirtrial.eligibility.evaluation.context import (
     describe_window,
     display,
     fmt_date,
+    in_window,
     overlaps_window,
+    window_bounds,
 )
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
-from fhirtrial.eligibility.model import Criterion
+from fhirtrial.eligibility.model import Criterion, Window
+from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
 from fhirtrial.patient.values import ICD10CM, Concept
 
@@ -223,6 +230,13 @@ def _with_qualifiers(
                 )
         if undecided:
             item = undecided[0]
+            if criterion.window is not None and DIAGNOSED in qualifiers:
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: when it was diagnosed is not recorded, "
+                    f"so whether that was {describe_window(criterion.window)} is unknown{note}",
+                    (item.ref,),
+                )
             if criterion.window is None or item.date is not None:
                 return Finding(
                     "unknown",
@@ -493,6 +507,15 @@ def _relevant(
             return current, stale, "not current (resolved / inactive / history)"
         return current, [], "not current (resolved / inactive / history)"
     window = criterion.window
+    if window is not None and DIAGNOSED in qualifiers:
+        kept, undecided = [], []
+        for item in items:
+            made = diagnosed_in(item, window, ctx.as_of)
+            if made is None:
+                undecided.append(item)
+            elif made:
+                kept.append(item)
+        return kept, undecided, f"not diagnosed {describe_window(window)}"
     if window is not None and "history" not in qualifiers:
         kept, undecided = [], []
         for item in items:
@@ -507,6 +530,20 @@ def _relevant(
                 kept.append(item)
         return kept, undecided, f"not {describe_window(window)}"
     return list(items), [], ""
+
+
+def diagnosed_in(item: ConditionItem, window: Window, as_of: date) -> bool | None:
+    """Whether the diagnosis was made in the window; None when its dates cannot say."""
+    if item.onset is not None:
+        return in_window(item.onset, window, as_of)
+    if item.recorded is None:
+        return None
+    low, high = window_bounds(window, as_of)
+    if low is not None and item.recorded < low:
+        return False  # recorded before the window opened: diagnosed before it too
+    if low is None and high is not None and item.recorded <= high:
+        return True  # recorded long enough ago: diagnosed at least as long ago
+    return None
 
 
 def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:

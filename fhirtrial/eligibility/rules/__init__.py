@@ -35,6 +35,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_stage,
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
 from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
@@ -194,7 +195,7 @@ def _compile_normalized(
     for pattern, triggers in MORE_NOISE:
         if has_any(normalized, triggers):
             normalized = pattern.sub("", normalized)
-    normalized = strip_phrasing(normalized)
+    normalized = strip_established(strip_phrasing(normalized))
     if (said := consequence(normalized)) is not None:
         return _with_consequence(said, text, exclusion=exclusion, section=section)
     prefix: Criterion | None = None
@@ -211,7 +212,9 @@ def _compile_normalized(
         if condition is None:
             return None
         normalized = normalized[: conditional.start()]
-    main = _assemble(normalized, exclusion=exclusion)
+    main = _dated_reading(normalized, exclusion=exclusion) or _assemble(
+        normalized, exclusion=exclusion
+    )
     if main is None:
         return None
     if condition is not None:
@@ -220,6 +223,15 @@ def _compile_normalized(
     if prefix is not None:
         main = _combine([prefix, main], "all-of")
     return evolve(main, source_text=text)
+
+
+def _dated_reading(normalized: str, *, exclusion: bool) -> Criterion | None:
+    """Diagnoses dated by the time since they were made ("diagnosed > 6 months ago")."""
+    dated = dated_diagnosis(normalized, exclusion=exclusion)
+    if dated is None:
+        return None
+    read = _assemble(dated.rest, exclusion=exclusion)
+    return None if read is None else dated.apply(read)
 
 
 def _with_consequence(

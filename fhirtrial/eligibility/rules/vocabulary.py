@@ -244,8 +244,8 @@ _ANY_GRADE = re.compile(
     r"|degree) of (?=[a-z])"
 )
 # Who made or where one finds the diagnosis: "(diagnosed by a health care professional)",
-# "(recorded by anamnesis)", "coded diagnoses of". The record's diagnosis is that one. Not how it
-# was tested ("diagnosed by EEG"), which may narrow it.
+# "(recorded by anamnesis)", "coded diagnoses of". The record's diagnosis is that one. How it
+# was tested ("diagnosed by EEG") is `rules.diagnosis_phrasing`'s.
 _BY_WHOM = (
     r"(?:as )?(?:diagnosed|confirmed|documented|recorded|established|made) (?:by|via|through|in)"
     r" (?:an? |the )?(?:physician|doctor|medical doctor|health ?care (?:professional|provider)"
