@@ -30,7 +30,7 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, comparator, to_number
+from fhirtrial.eligibility.rules.base import Match, any_substring, comparator, to_number
 
 VALUE_SET = "obstetric"
 HISTORY = "history"
@@ -114,8 +114,8 @@ def _diagnosis_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
             continue
         for synonym in concept.synonyms:
             names[synonym.lower()] = concept.id
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), names
+    # A trie of the names (one pass, longest name first at each position), not an alternation.
+    return re.compile(rf"(?<![\w-]){any_substring(names).pattern}(?![\w-])"), names
 
 
 def is_obstetric_diagnosis(concept: str | None) -> bool:
@@ -132,11 +132,11 @@ def find_obstetric(text: str) -> list[Match]:
     found = _diagnoses(text)
     if "ipar" in text or "gravid" in text:
         found.extend(_stated_counts(text))
-    if "week" in text or "wk" in text or "day" in text:
+    if "pregnan" in text and ("week" in text or "wk" in text or "day" in text):
         found.extend(_gestational_ages(text))
-    if "weight" in text:
+    if "birth" in text and "weight" in text:
         found.extend(_birth_weights(text))
-    if " day" in text and "age" in text:
+    if " day" in text and ("postnatal" in text or "chronological" in text):
         found.extend(_postnatal_ages(text))
     return found
 
