@@ -119,13 +119,13 @@ DBP = "lab:diastolic-bp"
         ),
         ("Weight ≥325 pounds,", True, "lab:body-weight:>=325[lb_av]"),
         ("Body weight < 30 kg", True, "lab:body-weight:<30kg"),
-        # Stay text: another pressure, a negated label, weight change, birth weight, a pressure
-        # that must hold over time.
+        # Stay text: another pressure, a negated label, weight change, a pressure that must hold
+        # over time. Birth weight is its own measure (rules.obstetric), never body weight.
         ("Pulmonary artery systolic pressure > 50 mmHg", False, None),
         ("No anemia (hemoglobin < 10 g/dL)", False, None),
         ("Weight loss > 5 kg in the last 6 months", True, None),
         ("HR >= 1", False, None),
-        ("Birthweight <1500 g", False, None),
+        ("Birthweight <1500 g", False, "lab:birth-weight:<1500g"),
         ("Blood pressure consistently > 150/90 on antihypertensive therapy", True, None),
     ],
 )
