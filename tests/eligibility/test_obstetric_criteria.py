@@ -83,6 +83,9 @@ def test_exclusion_bullets_name_what_excludes(bullet: str, expected: str) -> Non
         ("< 25 weeks pregnant", "all-of(pregnancy:pregnancy, lab:gestational-age:<25wk)"),
         ("Birthweight <1500 g", "lab:birth-weight:<1500g"),
         ("2. Postnatal age less than 28 days;", "age:<28d"),
+        ("Born before 33 weeks of gestation", "lab:gestational-age-at-birth:<33wk"),
+        ("Gestational age at birth < 32 weeks", "lab:gestational-age-at-birth:<32wk"),
+        ("< 27 weeks gestation at birth", "lab:gestational-age-at-birth:<27wk"),
         ("No history of preeclampsia", "NOT condition:preeclampsia"),
         ("Placenta previa", "condition:placenta-previa"),
     ],
@@ -216,3 +219,34 @@ def test_postnatal_age_in_days_from_the_birth_date() -> None:
     criterion = _criterion("Postnatal age < 28 days", exclusion=False)
     assert result_of(criterion, record(patient(born="2026-11-20"))) == "met"
     assert result_of(criterion, record(patient(born="2026-09-01"))) == "not-met"
+
+
+_BORN_BEFORE_33 = "Born before 33 weeks of gestation"
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        # "P07.33 … 30 completed weeks": born at 30+0 to 30+6.
+        ([condition("Preterm newborn", (ICD, "P07.33", "Preterm newborn, 30 weeks"))], "met"),
+        ([condition("Preterm newborn", (ICD, "P07.36", "Preterm newborn, 33 weeks"))], "not-met"),
+        (
+            [
+                observation(
+                    (LOINC, "76516-4", "Gestational age--at birth"),
+                    "2026-11-20",
+                    valueQuantity={"value": 35, "unit": "wk"},
+                )
+            ],
+            "not-met",
+        ),
+        # An estimated gestational age recorded on the day of birth is the one at birth.
+        ([_gestational_age(31, "2026-11-20")], "met"),
+        ([_gestational_age(31, "2026-11-27")], "unknown"),
+        # A term birth has no code: nothing recorded says nothing.
+        ([], "unknown"),
+    ],
+)
+def test_gestational_age_at_birth(resources: list[dict], expected: str) -> None:
+    baby = record(patient(gender="male", born="2026-11-20"), *resources)
+    assert result_of(_criterion(_BORN_BEFORE_33, exclusion=False), baby) == expected

@@ -36,7 +36,8 @@ from fhirtrial.eligibility.evaluation.measures import (
 )
 from fhirtrial.eligibility.evaluation.medications import evaluate_allergy, evaluate_medication
 from fhirtrial.eligibility.evaluation.obstetric import (
-    evaluate_gestational_age,
+    OBSTETRIC_AGES,
+    evaluate_obstetric_age,
     evaluate_obstetric_condition,
 )
 from fhirtrial.eligibility.evaluation.plan import PlanNode, plan_for
@@ -55,7 +56,6 @@ from fhirtrial.eligibility.evaluation.scales import SCALES, evaluate_scale
 from fhirtrial.eligibility.evaluation.smoking import evaluate_smoking
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.obstetric import GESTATIONAL_AGE
 from fhirtrial.patient.record import PatientRecord
 
 log = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.LAB: lambda criterion, ctx: (
         evaluate_scale(criterion, ctx)
         if criterion.concept in SCALES
-        else evaluate_gestational_age(criterion, ctx)
-        if criterion.concept == GESTATIONAL_AGE
+        else evaluate_obstetric_age(criterion, ctx)
+        if criterion.concept in OBSTETRIC_AGES
         else evaluate_lab(criterion, ctx)
     ),
     Kind.CORTICOSTEROID_DOSE: evaluate_corticosteroid_dose,

@@ -13,6 +13,10 @@ Observation, or a "weeks of gestation" Z3A code) moved on by the days since it w
 only for a patient whose record says she is pregnant now — otherwise there is no current
 gestational age to compare (unknown: a wrong "not met" would hide a study from a pregnant
 patient whose pregnancy is not recorded yet).
+
+The gestational age at birth (neonatal studies) is the one recorded as such (LOINC 76516-4), a
+gestational age recorded on the patient's day of birth, or the completed weeks a preterm
+newborn's code states (P07.21–P07.39). No such datum is unknown: a term birth has no code.
 """
 
 from __future__ import annotations
@@ -26,7 +30,12 @@ from fhirtrial.eligibility.evaluation.diagnoses import describe_condition, evalu
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.obstetric import GESTATIONAL_AGE, HISTORY, is_obstetric_diagnosis
+from fhirtrial.eligibility.rules.obstetric import (
+    GESTATIONAL_AGE,
+    GESTATIONAL_AGE_AT_BIRTH,
+    HISTORY,
+    is_obstetric_diagnosis,
+)
 from fhirtrial.eligibility.terminology import ICD10CM_SYSTEM
 from fhirtrial.patient.values import Quantity
 
@@ -34,6 +43,11 @@ from fhirtrial.patient.values import Quantity
 _PREGNANCY_DAYS = 300
 # "Z3A.24 24 weeks gestation of pregnancy": Z3A.08 to Z3A.42 give the completed weeks.
 _WEEKS_CODE = re.compile(r"^Z3A\.(?P<weeks>0[89]|[1-3]\d|4[0-2])$")
+# "P07.33 Preterm newborn, gestational age 30 completed weeks": the weeks of each code.
+_PRETERM_WEEKS = {
+    **{f"P07.2{n}": 21 + n for n in range(2, 7)},
+    **{f"P07.3{n}": 27 + n for n in range(1, 10)},
+}
 _DAYS_PER = {"wk": 7.0, "week": 7.0, "weeks": 7.0, "d": 1.0, "day": 1.0, "days": 1.0}
 
 
@@ -95,6 +109,53 @@ def evaluate_gestational_age(criterion: Criterion, ctx: EvalContext) -> Finding:
     return Finding("met" if answers.pop() else "not-met", stated, (ref,))
 
 
+def evaluate_gestational_age_at_birth(criterion: Criterion, ctx: EvalContext) -> Finding:
+    reading = _reading_at_birth(ctx)
+    if reading is None:
+        return Finding("unknown", "no gestational age at birth recorded")
+    low_days, high_days, ref = reading
+    low, high = low_days / 7, high_days / 7
+    stated = f"gestational age at birth {low:g}{'' if high == low else f'–{high:g}'} wk ({ref})"
+    answers = {_satisfies(low, criterion), _satisfies(high, criterion)}
+    if len(answers) > 1 or None in answers:
+        return Finding("unknown", f"{stated}: too close to the bound to say", (ref,))
+    return Finding("met" if answers.pop() else "not-met", stated, (ref,))
+
+
+def _reading_at_birth(ctx: EvalContext) -> tuple[float, float, str] | None:
+    """(low days, high days, reference) of the gestational age at birth the record states."""
+    born = ctx.record.patient.birth_date
+    observed = [
+        *ctx.facts.observations.find(GESTATIONAL_AGE_AT_BIRTH).items,
+        *(
+            item
+            for item in ctx.facts.observations.find(GESTATIONAL_AGE).items
+            if born is not None and item.date is not None and abs((item.date - born).days) <= 1
+        ),
+    ]
+    for item in observed:
+        value = item.value
+        if isinstance(value, Quantity) and value.value is not None:
+            per = _DAYS_PER.get((value.code or value.unit or "").strip().lower())
+            if per is not None:
+                return value.value * per, value.value * per, item.ref
+    for condition in ctx.record.conditions:
+        for code in condition.code.codes_in(ICD10CM_SYSTEM):
+            if code.startswith("P07.21"):
+                return 0.0, 22 * 7 + 6, condition.ref
+            weeks = _PRETERM_WEEKS.get(code[:6])
+            if weeks is not None:
+                return weeks * 7, weeks * 7 + 6, condition.ref
+    return None
+
+
+def evaluate_obstetric_age(criterion: Criterion, ctx: EvalContext) -> Finding:
+    """Today's gestational age or the one at birth (module docstring)."""
+    if criterion.concept == GESTATIONAL_AGE_AT_BIRTH:
+        return evaluate_gestational_age_at_birth(criterion, ctx)
+    return evaluate_gestational_age(criterion, ctx)
+
+
 def _newest_reading(ctx: EvalContext) -> tuple[float, float, date, str] | None:
     """(low days, high days, when, reference) of the newest dated gestational age."""
     readings: list[tuple[float, float, date, str]] = []
@@ -144,3 +205,7 @@ def evaluate_obstetric_condition(criterion: Criterion, ctx: EvalContext) -> Find
         if found is not None:
             return found
     return evaluate_condition(criterion, ctx)
+
+
+OBSTETRIC_AGES = frozenset({GESTATIONAL_AGE, GESTATIONAL_AGE_AT_BIRTH})
+"""The measures `evaluate_obstetric_age` decides instead of the plain latest-value rule."""

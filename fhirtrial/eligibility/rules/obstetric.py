@@ -35,10 +35,11 @@ from fhirtrial.eligibility.rules.base import Match, any_substring, comparator, t
 VALUE_SET = "obstetric"
 HISTORY = "history"
 GESTATIONAL_AGE = "gestational-age"
+GESTATIONAL_AGE_AT_BIRTH = "gestational-age-at-birth"
 BIRTH_WEIGHT = "birth-weight"
 PARITY = "parity"
 GRAVIDITY = "gravidity"
-_MEASURES = frozenset({GESTATIONAL_AGE, BIRTH_WEIGHT, PARITY, GRAVIDITY})
+_MEASURES = frozenset({GESTATIONAL_AGE, GESTATIONAL_AGE_AT_BIRTH, BIRTH_WEIGHT, PARITY, GRAVIDITY})
 # Diagnoses a fetal weight defines: a weight named with them is the fetus's, which the lab
 # finder would read as the patient's own.
 _FETAL_SIZE = frozenset({"fetal-macrosomia", "fetal-growth-restriction"})
@@ -99,6 +100,27 @@ _POSTNATAL_AGE = re.compile(
     r"(?<![\w-])(?:postnatal|chronological) age (?:of )?(?P<cmp><=|>=|<|>) ?(?P<num>\d{1,3}) ?"
     r"days?(?![\w-])"
 )
+_WEEKS = r"(?:weeks?|wks?)(?: of gestation| gestation| of gestational age| gestational age)?"
+# "Born before 33 weeks of gestation", "born at < 30 weeks", "gestational age at birth < 32
+# weeks", "< 27 weeks gestation at birth", "born at 26 to 34 weeks of gestational age".
+_AT_BIRTH = (
+    re.compile(
+        rf"(?<![\w-])born (?:(?P<word>before|after)|at (?P<cmp><=|>=|<|>)) ?(?P<num>{_NUMBER}) ?"
+        rf"{_WEEKS}(?![\w-])"
+    ),
+    re.compile(
+        rf"(?<![\w-])gestational age at birth (?:of )?(?P<cmp><=|>=|<|>) ?(?P<num>{_NUMBER}) ?"
+        rf"{_WEEKS}(?![\w-])"
+    ),
+    re.compile(
+        rf"(?<![\w-])(?P<cmp><=|>=|<|>) ?(?P<num>{_NUMBER}) ?(?:weeks?|wks?)(?: of)? gestation(?:al"
+        r" age)? at birth(?![\w-])"
+    ),
+)
+_BORN_WITHIN = re.compile(
+    rf"(?<![\w-])born (?:at|between) (?P<low>{_NUMBER}) ?(?:-|to|and) ?(?P<high>{_NUMBER}) ?"
+    rf"{_WEEKS}(?![\w-])"
+)
 _BIRTH_WEIGHT = re.compile(
     r"(?<![\w-])birth[- ]?weight (?:of )?(?P<cmp><=|>=|<|>) ?(?P<num>\d{1,4}(?:\.\d+)?) ?"
     r"(?P<unit>g|grams?|kg)(?![\w-])"
@@ -136,6 +158,8 @@ def find_obstetric(text: str) -> list[Match]:
         found.extend(_gestational_ages(text))
     if "birth" in text and "weight" in text:
         found.extend(_birth_weights(text))
+    if "birth" in text or "born" in text:
+        found.extend(_ages_at_birth(text))
     if " day" in text and ("postnatal" in text or "chronological" in text):
         found.extend(_postnatal_ages(text))
     return found
@@ -251,3 +275,34 @@ def _postnatal_ages(text: str) -> list[Match]:
         )
         for match in _POSTNATAL_AGE.finditer(text)
     ]
+
+
+def _ages_at_birth(text: str) -> list[Match]:
+    """Gestational age at birth: a neonatal study's measure of its patients, never a current
+    pregnancy's (`GESTATIONAL_AGE`)."""
+    found: list[Match] = []
+    for pattern in _AT_BIRTH:
+        for match in pattern.finditer(text):
+            word = match.groupdict().get("word")
+            cmp = comparator(match["cmp"]) if match["cmp"] else "<" if word == "before" else ">"
+            criterion = Criterion(
+                Kind.LAB,
+                concept=GESTATIONAL_AGE_AT_BIRTH,
+                comparator=cmp,
+                value=to_number(match["num"]),
+                unit="wk",
+            )
+            found.append(Match(criterion, *match.span()))
+    for match in _BORN_WITHIN.finditer(text):
+        low, high = to_number(match["low"]), to_number(match["high"])
+        if low < high:
+            criterion = Criterion(
+                Kind.LAB,
+                concept=GESTATIONAL_AGE_AT_BIRTH,
+                comparator=">=",
+                value=low,
+                high=high,
+                unit="wk",
+            )
+            found.append(Match(criterion, *match.span()))
+    return found
