@@ -40,6 +40,8 @@ from tests.eligibility.signature import signature
         ("Premature rupture of membranes", "condition:premature-rupture-of-membranes"),
         ("Twin-to-twin transfusion syndrome", "condition:twin-to-twin-transfusion-syndrome"),
         ("Known ectopic pregnancy", "condition:ectopic-pregnancy"),
+        ("Cervical insufficiency", "condition:cervical-insufficiency"),
+        ("Hypertensive disorders of pregnancy", "condition:hypertensive-disorder-of-pregnancy"),
         (
             "placenta previa, pre-eclampsia",
             "any-of(condition:placenta-previa, condition:preeclampsia)",
@@ -159,6 +161,15 @@ def test_history_of_counts_any_pregnancy() -> None:
     person = record(patient(), PREGNANT, old)
     assert result_of(_criterion("History of preeclampsia"), person) == "met"
     assert verdict_of_inclusion_bullet("No history of preeclampsia", person) == "ineligible"
+
+
+def test_a_narrower_diagnosis_is_one_of_its_class() -> None:
+    dx = condition("HELLP syndrome", (ICD, "O14.23", "HELLP syndrome, third trimester"))
+    dx["onsetDateTime"] = "2026-11-28"
+    person = record(patient(), PREGNANT, dx)
+    assert result_of(_criterion("Hypertensive disorders of pregnancy"), person) == "met"
+    assert result_of(_criterion("Preeclampsia"), person) == "met"
+    assert result_of(_criterion("Eclampsia"), person) == "not-met"
 
 
 def test_no_obstetric_diagnosis_among_recorded_ones_is_not_met() -> None:
