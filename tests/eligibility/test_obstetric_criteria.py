@@ -110,6 +110,8 @@ def test_inclusion_bullets_state_what_must_hold(bullet: str, expected: str) -> N
         "pre-eclampsia with severe features",
         "Fetal macrosomia with a weight greater than 4Kg",
         "Suspected chorioamnionitis",
+        # Several pregnancies, or a multiple one.
+        "History of multiple pregnancies",
     ],
 )
 def test_what_a_record_cannot_decide_stays_text(bullet: str) -> None:

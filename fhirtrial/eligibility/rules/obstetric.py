@@ -8,6 +8,7 @@
   study), which the evaluation decides from dates (`evaluation.obstetric`). "in the current
   pregnancy" after a name only says so and is read with it, so that "pregnancy" is not read
   as a criterion of its own (in an exclusion list it would exclude every pregnant patient).
+  "History of multiple pregnancies" is left alone: several pregnancies, or a multiple one.
 - Parity and gravidity stated by name: "Nulliparous" / "Nulliparas" (parity = 0),
   "Nulligravid" (gravidity = 0), "Primigravida" (gravidity = 1). "Primipara" is left alone:
   labour studies write it of a woman giving birth for the first time (parity 0 before the
@@ -17,7 +18,11 @@
   weeks)", "< 70 days' gestation" after "pregnancy"): the pregnancy and the gestational age.
   A bare "Gestational age < 32 weeks" is left text: neonatal studies write it of the age at
   birth, which is another measure.
-- Birth weight with a threshold in grams or kilograms ("Birthweight < 1500 g").
+- Gestational age at birth, where the bullet says birth ("Born before 33 weeks of gestation",
+  "Gestational age at birth < 32 weeks"); population words before it ("infants born before …")
+  keep the bullet text.
+- Birth weight with a threshold in grams or kilograms ("Birthweight < 1500 g"), and the
+  postnatal age in days ("Postnatal age < 28 days"; a corrected age is another measure).
 
 Anything else in the bullet stays over for the residual check ("severe preeclampsia",
 "singleton", "live fetus", "cephalic presentation" keep it text).
@@ -174,6 +179,8 @@ def _diagnoses(text: str) -> list[Match]:
         qualifiers: tuple[str, ...] = ()
         end = match.end()
         if _PAST_BEFORE.search(text[: match.start()]):
+            if match.group() == "multiple pregnancies":
+                continue  # "history of multiple pregnancies": many of them, or twins?
             qualifiers = (HISTORY,)
         if (earlier := _EARLIER_PREGNANCY.match(text, end)) is not None:
             qualifiers, end = (HISTORY,), earlier.end()
