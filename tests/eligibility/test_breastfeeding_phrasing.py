@@ -35,10 +35,16 @@ BOTH_AND_TEXT = "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding, text)"
         ),
         ("Pregnant, parturient or breastfeeding woman", True, BOTH_AND_TEXT),
         ("Pregnant patient, parturient, or breastfeeding.", True, BOTH_AND_TEXT),
-        # Stay text: a post-partum state that narrows, a window, a self-report of something else.
+        # Stay text: a post-partum state that narrows.
         ("Pregnancy or <6 weeks post-partum with complications", True, None),
-        ("Pregnancy or gestational diabetes within 5 years", True, None),
-        ("Gestational diabetes", True, None),
+        # A diagnosis of a pregnancy is read (rules.obstetric), the window with both items.
+        (
+            "Pregnancy or gestational diabetes within 5 years",
+            True,
+            "any-of(pregnancy:pregnancy:w-1825,0,enrollment, "
+            "condition:gestational-diabetes:w-1825,0,enrollment)",
+        ),
+        ("Gestational diabetes", True, "condition:gestational-diabetes"),
         # "Nursing" of a home, a facility or staff is never breastfeeding.
         ("Nursing home resident", True, None),
         ("Nursing home residents", False, None),

@@ -75,8 +75,9 @@ from tests.eligibility.signature import signature
         ("QTc > 470 ms", True, "lab:qtc:>470ms"),
         # Fasting glucose is a test of its own (LOINC 1558-6), in the unit the text gives.
         ("Fasting blood glucose <6.0 mmol/L", False, "lab:fasting-glucose:<6mmol/L"),
+        # A diagnosis of a pregnancy of its own (rules.obstetric), never diabetes mellitus.
+        ("Gestational diabetes", True, "condition:gestational-diabetes"),
         # Stay text: the words left over carry meaning.
-        ("Gestational diabetes", True, None),
         ("QTcF > 470 msec", True, None),
         ("A personal or family history of epilepsy", True, None),
     ],

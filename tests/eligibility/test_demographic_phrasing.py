@@ -132,7 +132,11 @@ READ = [
         INCLUSION,
         "all-of(age:18..25a, performance-status:ecog:0..2{score}, text)",
     ),
-    ("Pregnant nulliparous women.", INCLUSION, "all-of(pregnancy:pregnancy, text)"),
+    (
+        "Pregnant nulliparous women.",
+        INCLUSION,
+        "all-of(pregnancy:pregnancy, lab:parity:=0)",
+    ),
     (
         "Women of childbearing potential (WOCBP) must have a negative urine pregnancy test and "
         "must agree to use correctly a highly effective method of contraception",

@@ -133,8 +133,17 @@ KEPT = [
         "all-of(condition:breast-cancer, biomarker:her2:positive, text)",
     ),
     (
+        # FEV1 % predicted is a lab the compiler reads (merged beside this rule): the partial
+        # form cannot place a second reading inside the description, so the bullet stays text —
+        # the threshold is never dropped.
         "a threshold in the description",
         "Meets diagnostic criteria for asthma: FEV1 < 80% predicted",
+        False,
+        None,
+    ),
+    (
+        "a threshold no finder reads in the description",
+        "Meets diagnostic criteria for asthma: PEF variability > 20%",
         False,
         "all-of(condition:asthma, text)",
     ),

@@ -145,7 +145,7 @@ REFUSED = [
         "Unstable spinal cord compression/brain metastases.",
     ),
     ("'that required' restricts the part", "History of HIV that required surgery"),
-    ("a 'with' clause restricts the part", "Pregnant women with gestational diabetes"),
+    ("a 'with' clause restricts the part", "Pregnant women with fetal anomalies"),
     (
         "'who' clause restricts the part",
         "Pregnant women who are mentally incapacitated and need guardians.",

@@ -77,6 +77,7 @@ def test_every_value_set_names_its_sources_and_uses_known_systems() -> None:
         "allergens",
         "procedures",
         "tobacco",
+        "obstetric",
     }
     for concept in terminology.terminology().concepts.values():
         for coding in (*concept.codings, *concept.members):

@@ -25,7 +25,6 @@ from fhirtrial.eligibility.evaluation.clinical import (
 )
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext, EvaluationPolicy
-from fhirtrial.eligibility.evaluation.diagnoses import evaluate_condition
 from fhirtrial.eligibility.evaluation.facts import facts_for
 from fhirtrial.eligibility.evaluation.measures import (
     evaluate_biomarker,
@@ -36,6 +35,11 @@ from fhirtrial.eligibility.evaluation.measures import (
     evaluate_sex,
 )
 from fhirtrial.eligibility.evaluation.medications import evaluate_allergy, evaluate_medication
+from fhirtrial.eligibility.evaluation.obstetric import (
+    OBSTETRIC_AGES,
+    evaluate_obstetric_age,
+    evaluate_obstetric_condition,
+)
 from fhirtrial.eligibility.evaluation.plan import PlanNode, plan_for
 from fhirtrial.eligibility.evaluation.procedures import evaluate_procedure
 from fhirtrial.eligibility.evaluation.results import (
@@ -60,7 +64,7 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.AGE: evaluate_age,
     Kind.SEX: evaluate_sex,
     Kind.HEALTHY_VOLUNTEER: evaluate_healthy_volunteer,
-    Kind.CONDITION: evaluate_condition,
+    Kind.CONDITION: evaluate_obstetric_condition,
     Kind.STAGE: evaluate_stage,
     Kind.PERFORMANCE_STATUS: evaluate_performance_status,
     Kind.PRIOR_THERAPY: evaluate_prior_therapy,
@@ -68,6 +72,8 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.LAB: lambda criterion, ctx: (
         evaluate_scale(criterion, ctx)
         if criterion.concept in SCALES
+        else evaluate_obstetric_age(criterion, ctx)
+        if criterion.concept in OBSTETRIC_AGES
         else evaluate_lab(criterion, ctx)
     ),
     Kind.CORTICOSTEROID_DOSE: evaluate_corticosteroid_dose,

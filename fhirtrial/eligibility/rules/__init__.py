@@ -39,6 +39,7 @@ from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, stri
 from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
+from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import (
@@ -78,6 +79,7 @@ FINDERS = (
     find_receptors,
     find_stage_ranges,
     find_pregnancy,
+    find_obstetric,
     find_therapies,
     find_allergies,
     find_medications,

@@ -62,6 +62,7 @@ _SAYS_MORE = frozenset(
 # Words right before a title that say the diagnosis is current: its `active` qualifier, as the
 # hand-made concepts read them ("current PTSD", "active endometriosis").
 _CURRENT = frozenset({"current", "currently", "active", "ongoing"})
+NO_QUALIFIERS: tuple[str, ...] = ()
 _NOT_ONLY_CURRENT = frozenset({"or", "and", "and/or", "lifetime", "past", "previous", "prior"})
 _CURRENT_LEADS = (
     *((word,) for word in sorted(_CURRENT)),
@@ -142,7 +143,7 @@ def find_icd_titles(text: str) -> list[Match]:
         if not _follows(text, tokens, i, rest):
             continue
         stop = _with_initials(text, tokens[last][1], initials)
-        first, qualifiers = i, ()
+        first, qualifiers = i, NO_QUALIFIERS
         lead = _current_lead(text, tokens, i)
         if lead is not None:
             first, qualifiers = lead, ("active",)  # "current PTSD": active, as for hand-made

@@ -51,6 +51,7 @@ _VALUE_SET_FILES = (
     "allergens",
     "procedures",
     "tobacco",
+    "obstetric",
 )
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
