@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,6 +27,19 @@ def _version(value: bool) -> None:
     if value:
         typer.echo(f"fhirtrial {__version__}")
         raise typer.Exit()
+
+
+def _run(work: Coroutine[Any, Any, int]) -> int:
+    """Run a command's work; a database that cannot be reached (or goes away) is one line on
+    stderr and exit status 2, not a traceback."""
+    from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+
+    try:
+        return asyncio.run(work)
+    except (ServerSelectionTimeoutError, ConnectionFailure) as error:
+        reason = str(error).split(", Timeout:", 1)[0].split(" (configured timeouts", 1)[0]
+        typer.echo(f"fhirtrial: the database cannot be reached: {reason}", err=True)
+        return 2
 
 
 @app.callback()
@@ -73,7 +86,7 @@ def load(
             typer.echo(line)
         return 1 if report.failures else 0
 
-    raise typer.Exit(asyncio.run(run()))
+    raise typer.Exit(_run(run()))
 
 
 @app.command("import")
@@ -176,7 +189,7 @@ def import_(
             failed += len(summary.failures)
         return 1 if failed else 0
 
-    raise typer.Exit(asyncio.run(run()))
+    raise typer.Exit(_run(run()))
 
 
 @app.command()
@@ -194,7 +207,7 @@ def recompile(
             typer.echo(line)
         return 1 if summary.failures else 0
 
-    raise typer.Exit(asyncio.run(run()))
+    raise typer.Exit(_run(run()))
 
 
 # ---- match (fhirtrial.matching; the same matcher as ResearchStudy/$match) ---------------------
@@ -267,7 +280,7 @@ def match(
         Console(width=160).print(table)
         return 0
 
-    raise typer.Exit(asyncio.run(run()))
+    raise typer.Exit(_run(run()))
 
 
 def _why(found: StudyMatch) -> str:

@@ -59,3 +59,17 @@ def test_load_reads_resources_and_bundles_and_reports_failures(mongo_url, tmp_pa
 def test_load_rejects_missing_files():
     result = runner.invoke(app, ["load", str(DATA / "nope.json")])
     assert result.exit_code != 0
+
+
+def test_an_unreachable_database_is_one_line_and_exit_status_2(tmp_path, monkeypatch):
+    # A closed port: nothing listens there. The command must say so, not print a traceback.
+    monkeypatch.setenv("FHIRTRIAL_MONGODB_URL", "mongodb://127.0.0.1:1/?directConnection=true")
+    monkeypatch.setenv("FHIRTRIAL_DB_TIMEOUT_MS", "500")
+    study = tmp_path / "study.json"
+    study.write_text(json.dumps({"resourceType": "ResearchStudy", "id": "s1", "status": "active"}))
+    result = runner.invoke(app, ["load", str(study)])
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert message.startswith("fhirtrial: the database cannot be reached: 127.0.0.1:1")
+    assert "Traceback" not in result.output
+    assert len(message.splitlines()) == 1
