@@ -63,3 +63,23 @@ def test_lists_of_separate_items_are_still_read(bullet, expected) -> None:
     assert sorted(signature(compiled).removeprefix("any-of(").rstrip(")").split(", ")) == sorted(
         expected.removeprefix("any-of(").rstrip(")").split(", ")
     )
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Type I myocardial infarction within 6 months",
+        "Patients 1 to 6 months after type I myocardial infarction",
+        "type 2 myocardial infarction",
+    ],
+)
+def test_a_subtype_named_by_type_is_never_dropped(bullet) -> None:
+    # Read as any myocardial infarction, a type 2 (demand) infarction would exclude too.
+    criterion = compile_text(bullet, exclusion=True, partial=True)
+    assert criterion is None or "myocardial-infarction" not in signature(criterion)
+
+
+def test_any_type_is_no_subtype() -> None:
+    assert signature(compile_text("Any type of cancer", exclusion=True)) == (
+        "condition:malignant-neoplasm"
+    )

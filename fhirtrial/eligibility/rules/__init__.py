@@ -470,6 +470,10 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
         for index, t in enumerate(tokens)
     ):
         return None
+    if "type" in tokens and any(
+        word == "type" and after in _SUBTYPE_NAMES for word, after in pairwise(tokens)
+    ):
+        return None  # "type I myocardial infarction": a subtype the reading would drop
     dependent = _DEPENDENT_WORDS.intersection(tokens) or ("on" in tokens and "," not in tokens)
     if after_match and dependent and not _LIST_WORDS.intersection(tokens):
         return None  # "asthma, requiring oral steroids", "diabetes on insulin": which asthma
@@ -509,6 +513,10 @@ _DEPENDENT_WORDS = frozenset(
     {"requiring", "required", "requires", "require", "needing", "treated", "receiving"}
 )
 _LIST_WORDS = frozenset({"or", "and", "and/or", "nor"})
+# What follows "type" when it names a subtype ("type 1", "type II", "type A").
+_SUBTYPE_NAMES = frozenset(
+    {*"12345", *("i", "ii", "iii", "iv", "v", "a", "b", "c", "1a", "1b", "2a", "2b")}
+)
 # A negation of a treatment no finder read ("never treated", "not previously received", "no
 # prior treatment"): it denies a therapy, not the match after it.
 _NEGATED_TREATMENT = re.compile(
