@@ -65,6 +65,10 @@ EXCLUSION_BULLETS = [
         "any-of(medication:warfarin, pregnancy:pregnancy, TEXT)",
     ),
     (
+        "Creatinine > 2 mg/dL; HbA1c > 9%; unable to attend the study visits",
+        "any-of(lab:creatinine, lab:hba1c, TEXT)",
+    ),
+    (
         # a flattened numbered list whose "1." the outline took
         "Current Smoker 2. Living alone 3. Frail patients",
         "any-of(smoking:current-smoker, TEXT)",
@@ -125,6 +129,17 @@ REFUSED = [
     ("exclusion", "a number that is a value", "Heart failure NYHA class 2. 3. Renal failure"),
     ("exclusion", "one marker of a list broken across bullets", "hypoxemia; and (4) pregnancy"),
     ("exclusion", "an inclusion written among exclusions", "not pregnant; renal impairment"),
+    # a measure after a diagnosis may say which of it excludes
+    (
+        "exclusion",
+        "a grade after a diagnosis",
+        "Heart failure; NYHA class III-IV; unable to attend the study visits",
+    ),
+    (
+        "exclusion",
+        "a lab after a diagnosis",
+        "Diabetes mellitus; HbA1c > 9%; unable to attend the study visits",
+    ),
     # an item not read that a record could decide: a leaf the form would lack
     (
         "exclusion",

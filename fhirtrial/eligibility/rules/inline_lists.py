@@ -60,6 +60,13 @@ _CONTINUATION = re.compile(
     r"|from|at|on|due|because|after|before|during|within|since|until|via|under|over|into"
     r"|against|and)\b"
 )
+# Kinds that grade or narrow a diagnosis named next to them rather than exclude on their own.
+_MEASURES = frozenset(
+    {
+        *(Kind.LAB, Kind.AGE, Kind.PERFORMANCE_STATUS, Kind.STAGE, Kind.BIOMARKER),
+        *(Kind.CORTICOSTEROID_DOSE, Kind.LIFE_EXPECTANCY),
+    }
+)
 _ABBREVIATION = re.compile(r"[a-z][a-z0-9/-]{0,5}")
 # An item for one group of patients may set a condition on the others.
 _GROUP = re.compile(r"\b(?:cohorts?|groups?|arms?)\b")
@@ -91,8 +98,15 @@ def inline_list(
     combination: Literal["all-of", "any-of"] = "any-of" if exclusion else "all-of"
     members: list[Criterion] = []
     unread = False
+    measured_before = True  # whether the item before is a measurement too (none: nothing to grade)
     for item in items:
         reading = read_item(item)
+        measured = reading is not None and _measures_only(reading)
+        if exclusion and measured and not measured_before:
+            # "Heart failure; NYHA class III-IV": a measure after another item may say which
+            # of it excludes; read as an item of its own, it would exclude more patients.
+            return None
+        measured_before = measured
         if reading is None or not reading.computable or (exclusion and _negated(reading)):
             # "not pregnant" among exclusions is an inclusion written in the wrong list
             if _looks_decidable(item):
@@ -117,6 +131,14 @@ def inline_list(
     return Criterion(
         Kind.COMBINATION, children=(*members, *residue), combination=combination, source_text=text
     )
+
+
+def _measures_only(criterion: Criterion) -> bool:
+    """Whether every part the reading decides is a measurement (its TEXT residue aside)."""
+    if criterion.kind is Kind.COMBINATION:
+        read = [child for child in criterion.children if child.kind is not Kind.TEXT]
+        return bool(read) and all(_measures_only(child) for child in read)
+    return criterion.kind in _MEASURES
 
 
 def _looks_decidable(item: str) -> bool:
