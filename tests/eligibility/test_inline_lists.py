@@ -38,6 +38,15 @@ INCLUSION_BULLETS = [
         "all-of(age, TEXT)",
     ),
     (
+        # the outline took the first "(1)"
+        "(1) age 18-65 years; (2) ECOG 0-1; (3) able to swallow tablets",
+        "all-of(age, performance-status:ecog, TEXT)",
+    ),
+    (
+        "Age 18-65 years 2) English speaking 3) living in the community",
+        "all-of(age, TEXT)",
+    ),
+    (
         "age between 18 and 65 years; able to attend all study visits;",
         "all-of(age, TEXT)",
     ),
@@ -115,6 +124,16 @@ REFUSED = [
         "inclusion",
         "a lead-in that sets a condition",
         "Meet any conditions (1) age 18 years or older. (2) type 2 diabetes",
+    ),
+    (
+        "inclusion",
+        "an alternative after a marker",
+        "1) age ≥ 18 years 2) or women aged 50 years or older",
+    ),
+    (
+        "inclusion",
+        "a lead-in before the second marker",
+        "Meet one of the following: 2) age ≥ 18 years 3) English speaking",
     ),
     ("inclusion", "alternatives after a semicolon", "Age ≥ 18 years; or able to read English"),
     ("inclusion", "a colon lead-in", "Healthy control group: age ≥ 18 years; non-smoker"),

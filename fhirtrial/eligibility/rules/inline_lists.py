@@ -46,6 +46,7 @@ _VALUE_BEFORE = re.compile(
     r"(?:\b(?:stage|grade|type|class|level|phase|score|step|part|cycle|day|week|month|year|line"
     r"|to|of|than|and|or)|[<>=≤≥~-])\s*$"
 )
+_OR_START = re.compile(r"\s*(?:or|and/or)\b")
 _OR_END = re.compile(r"\b(?:or|and/or)[\s;,.]*$")
 _LEAD_IN = re.compile(
     r"^(?:the )?(?:main |key |general )?(?:inclusion|exclusion|eligibility|selection) criteria"
@@ -156,45 +157,40 @@ def _negated(criterion: Criterion) -> bool:
 def _numbered_items(text: str, *, exclusion: bool) -> list[str] | None:
     for pattern in _MARKERS:
         found = [m for m in pattern.finditer(text) if not _closes_a_parenthesis(text, m.start())]
-        run = _ordered_run(found, dotted=pattern is _MARKERS[-1])
+        run = _ordered_run(found)
         if run is None:
             continue
         lead = text[: run[0].start()].strip()
-        dotted = pattern is _MARKERS[-1]
-        if dotted and run[0]["m"] != "1":
-            lead, first = "", lead  # "Current Smoker 2. Asthma …": the first item lost its "1."
-            if not first or _VALUE_BEFORE.search(first):
-                return None
-            items = [first]
+        if run[0]["m"] not in ("1", "a", "i"):
+            # "Current Smoker 2. Asthma …": the first item lost its marker to the outline
+            if lead.endswith(":"):
+                return None  # a lead-in, not an item
+            lead, items = "", [lead]
         else:
-            if lead and not _LEAD_IN.match(lead):
-                return None
             items = []
-        if any(_VALUE_BEFORE.search(text[: m.start()]) for m in run if dotted):
+        if lead and not _LEAD_IN.match(lead):
             return None
+        if any(_VALUE_BEFORE.search(text[: m.start()]) for m in run):
+            return None  # "stage 2. 3. …": a value, not a marker
         ends = [m.start() for m in run[1:]] + [len(text)]
         items += [text[m.end() : end] for m, end in zip(run, ends, strict=True)]
-        if not exclusion and any(_OR_END.search(item) for item in items):
+        if (not exclusion and any(map(_OR_END.search, items))) or any(map(_OR_START.match, items)):
             return None  # "a) X; or b) Y": alternatives, not all required
         items = [_trim(item) for item in items]
-        if any(not item for item in items) or any(_GROUP.search(item) for item in items):
+        if not all(items) or any(map(_GROUP.search, items)):
             return None
         return items
     return None
 
 
-def _ordered_run(found: list[re.Match[str]], *, dotted: bool) -> list[re.Match[str]] | None:
-    """The markers, when they are exactly the sequence 1, 2, 3 … (a, b …; i, ii …) in order."""
+def _ordered_run(found: list[re.Match[str]]) -> list[re.Match[str]] | None:
+    """The markers, when they are exactly the sequence 1, 2, 3 … (a, b …; i, ii …) in order,
+    from the first label or from the second (the first item's marker lost)."""
     if len(found) < 2:
         return None
     labels = [m["m"] for m in found]
-    for sequence in (
-        [str(n) for n in range(1, 20)],
-        list(_LETTERS),
-        list(_ROMAN),
-        [str(n) for n in range(2, 20)] if dotted else [],
-    ):
-        if labels == sequence[: len(labels)]:
+    for sequence in ([str(n) for n in range(1, 20)], list(_LETTERS), list(_ROMAN)):
+        if labels in (sequence[: len(labels)], sequence[1 : len(labels) + 1]):
             return found
     return None
 
