@@ -37,6 +37,7 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
 from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
+from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
@@ -144,11 +145,24 @@ def read_text(
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
     if full is not None or not partial:
         return Reading(full, full)
+
+    def read_item(item: str) -> Criterion | None:
+        # An item of an inline list reads as a bullet of its own in the same list.
+        read = _compile_normalized(item, item, exclusion=exclusion, section=section)
+        return read or _read_in_part(item, item, exclusion=exclusion)
+
+    listed = inline_list(normalized, text, exclusion=exclusion, read_item=read_item)
+    if listed is not None:
+        return Reading(listed, None)
+    return Reading(_read_in_part(normalized, text, exclusion=exclusion), None)
+
+
+def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
-        return Reading(suspected, None)
+        return suspected
     if exclusion:
-        return Reading(sufficient_parts(normalized, text, _compile_clause), None)
-    return Reading(necessary_parts(normalized, text, _compile_inclusion_clause), None)
+        return sufficient_parts(normalized, text, _compile_clause)
+    return necessary_parts(normalized, text, _compile_inclusion_clause)
 
 
 def _compile_inclusion_clause(clause: str) -> Criterion | None:
