@@ -83,3 +83,20 @@ def test_any_type_is_no_subtype() -> None:
     assert signature(compile_text("Any type of cancer", exclusion=True)) == (
         "condition:malignant-neoplasm"
     )
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    ["Type 2 diabetes, in patients older than 65 years", "HIV, in women of childbearing age"],
+)
+def test_the_people_a_reading_is_restricted_to_are_never_a_list_item(bullet) -> None:
+    # Read as a list, every patient over 65 (or every man with HIV) would be excluded.
+    older = record(patient(born="1950-01-01"))
+    man_with_hiv = record(
+        patient(gender="male"),
+        condition("HIV", (ICD, "B20", "Human immunodeficiency virus [HIV] disease")),
+    )
+    criterion = compile_text(bullet, exclusion=True, partial=True)
+    assert criterion is None or (
+        result_of(criterion, older) != "met" and result_of(criterion, man_with_hiv) != "met"
+    )

@@ -488,7 +488,11 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
         word == "type" and after in _SUBTYPE_NAMES for word, after in pairwise(tokens)
     ):
         return None  # "type I myocardial infarction": a subtype the reading would drop
-    dependent = _DEPENDENT_WORDS.intersection(tokens) or ("on" in tokens and "," not in tokens)
+    dependent = (
+        _DEPENDENT_WORDS.intersection(tokens)
+        or ("on" in tokens and "," not in tokens)
+        or any(w in ("in", "among") and p in _PEOPLE for w, p in pairwise(tokens))
+    )
     if after_match and dependent and not _LIST_WORDS.intersection(tokens):
         return None  # "asthma, requiring oral steroids", "diabetes on insulin": which asthma
     for token in tokens:
@@ -527,6 +531,13 @@ _DEPENDENT_WORDS = frozenset(
     {"requiring", "required", "requires", "require", "needing", "treated", "receiving"}
 )
 _LIST_WORDS = frozenset({"or", "and", "and/or", "nor"})
+# "Type 2 diabetes, in patients older than 65": the people a reading is restricted to.
+_PEOPLE = frozenset(
+    {
+        *("patients", "those", "subjects", "participants", "people", "persons", "individuals"),
+        *("women", "men", "females", "males", "children", "adults", "adolescents", "infants"),
+    }
+)
 # What follows "type" when it names a subtype ("type 1", "type II", "type A").
 _SUBTYPE_NAMES = frozenset(
     {*"12345", *("i", "ii", "iii", "iv", "v", "a", "b", "c", "1a", "1b", "2a", "2b")}

@@ -2030,7 +2030,9 @@ def _has_kind(criterion: Criterion, kinds: frozenset[Kind]) -> bool:
 _DEPENDENT_ITEM = re.compile(
     r"\s*(?:requir\w*|needing|needed|treated|managed|controlled|due to"
     r"|secondary to|caused by|associated with|resulting in|leading to|despite|unless|except"
-    r"|other than|including|such as|e\.g\.?|i\.e\.?)\b",
+    r"|other than|including|such as|e\.g\.?|i\.e\.?"
+    r"|(?:in|among) (?:patients|those|subjects|participants|people|persons|individuals|women|men"
+    r"|females|males|children|adults|adolescents|infants))\b",
     re.IGNORECASE,
 )
 # An item that is nothing but a qualifier of the item before it ("…, uncontrolled", "…, severe",
