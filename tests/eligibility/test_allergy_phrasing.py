@@ -36,11 +36,21 @@ def _result(text: str, *resources: dict) -> str:
         ),
         ("Known allergy to Syntocinon/oxytocin", "allergy:oxytocin"),
         ("Allergy to transamine", "allergy:tranexamic-acid"),
+        ("Known allergy to Tylenol or Toradol", "any-of(allergy:acetaminophen, allergy:ketorolac)"),
+        ("Allergy to Exparel or Marcaine", "allergy:bupivacaine"),
         ("Lidocaine or Niacin/Niaspan allergy", "any-of(allergy:lidocaine, allergy:niacin)"),
         # Foods and other substances.
         ("allergic to sesame oil", "allergy:sesame-oil"),
         ("Known allergy to sesame", "allergy:sesame"),
         ("Shellfish allergy", "allergy:shellfish"),
+        ("Peanut or tree nut allergy", "any-of(allergy:peanut, allergy:tree-nut)"),
+        ("Allergy to fish or shellfish", "any-of(allergy:fish, allergy:shellfish)"),
+        ("Allergy to adhesive tape", "allergy:adhesive"),
+        (
+            "Known allergy to hydromorphone, eggs or adhesive tape",
+            "any-of(allergy:hydromorphone, allergy:egg, allergy:adhesive)",
+        ),
+        ("Allergy to nickel", "allergy:nickel"),
         ("Known allergies to iodides", "allergy:iodine"),
         ("Patients with a history of allergy to iodides", "allergy:iodine"),
         (
@@ -199,3 +209,17 @@ def test_sulfa_allergy_as_ehrs_write_it() -> None:
     assert _result("Sulfa allergy", allergy("Sulfa (Sulfonamide Antibiotics)")) == "met"
     assert _result("Sulfa allergy", allergy("Bactrim")) == "met"
     assert _result("Sulfa allergy", allergy("Penicillins")) == "not-met"
+
+
+def test_a_brand_named_allergy_is_met_by_the_generic_in_either_direction() -> None:
+    assert _result("Known allergy to Tylenol", allergy("Acetaminophen")) == "met"
+    assert _result("Allergy to acetaminophen", allergy("TYLENOL")) == "met"
+    assert _result("Known allergy to Tylenol", allergy("Ibuprofen")) == "not-met"
+
+
+def test_an_adhesive_allergy_as_epic_lists_it_and_nkda_leaves_it_open() -> None:
+    text = "Allergy to adhesive tape"
+    assert _result(text, allergy("Tape", category="environment")) == "met"
+    assert _result(text, allergy("Penicillins")) == "not-met"
+    # Tape is no drug: "no known drug allergies" says nothing of it.
+    assert _result(text, allergy("NKDA")) == "unknown"

@@ -104,6 +104,11 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("sesame-oil", r"sesame oil"),
     ("sesame", r"sesame(?: seeds?)?"),
     ("shellfish", r"shell ?fish|crustaceans?"),
+    ("fish", r"fish"),
+    ("tree-nut", r"tree ?nuts?"),
+    ("wheat", r"wheat(?: flour| proteins?)?"),
+    ("nickel", r"nickel"),
+    ("adhesive", r"(?:medical |surgical )?(?:adhesive(?: tapes?)?|adhesives|tapes?)"),
     # Any food: what a record's food allergies are, whichever food they name.
     ("food", r"(?:any )?foods?"),
     ("warfarin", r"warfarin"),
