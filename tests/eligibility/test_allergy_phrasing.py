@@ -83,6 +83,16 @@ def _result(text: str, *resources: dict) -> str:
         ("Allergy to sulfa drugs or penicillin", "any-of(allergy:sulfonamide, allergy:penicillin)"),
         # Phrasing of the lead.
         ("Known allergy/intolerance to ramelteon", "allergy:ramelteon"),
+        ("History of hypersensitivity (including anaphylaxis) to penicillin", "allergy:penicillin"),
+        # Salts and other names of the same drug in brackets.
+        ("Allergy to acetaminophen (paracetamol)", "allergy:acetaminophen"),
+        ("Known allergy to ondansetron (Zofran®)", "allergy:ondansetron"),
+        ("Subjects with a known allergy to chlorhexidine gluconate", "allergy:chlorhexidine"),
+        ("Known allergy to soy or peanut products", "any-of(allergy:soy, allergy:peanut)"),
+        (
+            "Known hypersensitivity to glucagon-like peptide-1 receptor agonists",
+            "allergy:glp-1-receptor-agonist",
+        ),
         (
             "Known allergy or previous hypersensitivity reaction to dronabinol or sesame oil",
             "any-of(allergy:dronabinol, allergy:sesame-oil)",
@@ -116,6 +126,8 @@ def test_allergy_bullets_compile(text: str, expected: str) -> None:
         "Children who are allergic to any of the foods served",
         "History of relevant drug and/or food allergies",
         "Allergic diseases",
+        # Another drug in brackets is no other name of the first one.
+        "Allergy to lidocaine (bupivacaine)",
         # A contraindication without any allergy word is not an allergy.
         "Contraindication to prostaglandin analogues",
     ],

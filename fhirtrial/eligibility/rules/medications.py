@@ -97,9 +97,9 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("povidone-iodine", r"povidone[- ]iodine|betadine|iodopovidone"),
     ("prostaglandin-analogue", r"prostaglandins?(?: analog(?:ue)?s?)?"),
     ("latex", r"latex"),
-    ("peanut", r"peanuts?"),
-    ("egg", r"eggs?"),
-    ("soy", r"soya?|soybeans?"),
+    ("peanut", r"peanuts?(?: products?)?"),
+    ("egg", r"eggs?(?: products?)?"),
+    ("soy", r"(?:soya?|soybeans?)(?: products?)?"),
     ("milk", r"(?:cow'?s )?milk(?: products?| proteins?)?|dairy(?: products?)?"),
     ("sesame-oil", r"sesame oil"),
     ("sesame", r"sesame(?: seeds?)?"),
@@ -119,7 +119,11 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("statin", r"statins?"),
     ("benzodiazepine", r"benzodiazepines?"),
     ("antiplatelet", r"anti-?platelet (?:agents?|drugs?|medications?)"),
-    ("glp-1-receptor-agonist", r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?)"),
+    (
+        "glp-1-receptor-agonist",
+        r"(?:glp-?1|glucagon[- ]like peptide[- ]1(?: \(glp-?1\))?) (?:receptor )?"
+        r"(?:agonists?|analogues?|analogs?)",
+    ),
 )
 _SUBSTANCE_BY_NAME = tuple(
     (concept, re.compile(rf"(?:{pattern})(?![\w-])")) for concept, pattern in _SUBSTANCES
@@ -138,8 +142,11 @@ _NOT_ALLERGY_WORD = (
 _LEAD_WORD = (
     rf"(?:(?:documented |previous |prior )?{_ALLERGY_WORD}|allergic history|{_NOT_ALLERGY_WORD})"
 )
+# "Hypersensitivity (including anaphylaxis) to": a note that widens, never narrows, the allergy.
+_INCLUDING = r"(?: \(including (?:anaphylaxis|anaphylactic reactions?)\))?"
 _LEAD = re.compile(
     rf"(?<![\w-])(?:{_LEAD_WORD}(?:(?:(?:,| or|, or| and/or)(?: an?)? | ?/ ?){_LEAD_WORD})*"
+    rf"{_INCLUDING}"
     r"|(?:allergic|hypersensitive|intolerant)(?: (?:or|and/or) (?:allergic|hypersensitive"
     r"|intolerant))?) (?:to|for|against|towards|of) (?:the )?(?:use of )?"
     # The route a drug is given by: an allergy to it is one to the drug.
@@ -244,17 +251,53 @@ def _generic_concept(generic: str) -> str | None:
 def _substance_list(text: str, position: int) -> tuple[list[str], int] | None:
     """The substances listed from ``position`` on ("soya, eggs or peanuts"), and where the
     list ends; None when the first item is not a known substance."""
-    first = _substance_at(text, position)
+    first = _named_substance_at(text, position)
     if first is None:
         return None
     concepts, end = [first[0]], first[1]
     while separator := _SEPARATOR.match(text, end):
-        item = _substance_at(text, separator.end())
+        item = _named_substance_at(text, separator.end())
         if item is None:
             break
         concepts.append(item[0])
         end = item[1]
     return concepts, end
+
+
+# "chlorhexidine gluconate", "morphine sulfate": the salt a drug is given as is the drug.
+_SALT = re.compile(
+    r" (?:hydrochloride|hcl|gluconate|sulfate|sulphate|sodium|citrate|acetate|phosphate|tartrate"
+    r"|besylate|maleate|mesylate|succinate|fumarate)(?![\w-])"
+)
+
+
+def _named_substance_at(text: str, position: int) -> tuple[str, int] | None:
+    """A substance at ``position`` with its salt and another name of it in brackets
+    ("acetaminophen (paracetamol)", "ondansetron (Zofran®)")."""
+    found = _substance_at(text, position)
+    if found is None:
+        return None
+    concept, end = found
+    if salt := _SALT.match(text, end):
+        end = salt.end()
+    if text.startswith(" (", end):
+        other = _substance_at(text, end + 2)
+        if (
+            other is not None
+            and text.startswith(")", other[1])
+            and _same_substance(concept, other[0])
+        ):
+            end = other[1] + 1
+    return concept, end
+
+
+def _same_substance(concept: str, other: str) -> bool:
+    if concept == other:
+        return True
+    vocabulary = terminology.terminology()
+    return other in vocabulary.concept(concept).synonyms or concept in (
+        vocabulary.concept(other).synonyms
+    )
 
 
 def _list_before(text: str, end: int) -> tuple[list[str], int] | None:
