@@ -183,6 +183,12 @@ def test_a_prostaglandin_class_allergy_is_met_by_a_member() -> None:
     assert _result(text, allergy("Penicillins")) == "not-met"
 
 
+def test_shellfish_allergy_as_epic_names_it() -> None:
+    text = "Shellfish allergy"
+    assert _result(text, allergy("Shellfish-derived Products", category="food")) == "met"
+    assert _result(text, allergy("Peanut (substance)", category="food")) == "not-met"
+
+
 def test_iodine_allergy_as_ehrs_write_it() -> None:
     text = "Patients with a history of allergy to iodides"
     assert _result(text, allergy("Iodine")) == "met"
