@@ -161,6 +161,13 @@ def test_only_drug_allergies_leave_food_allergies_not_met_and_nkda_says_nothing(
     assert _result("food allergies,") == "unknown"
 
 
+def test_no_known_food_allergies_is_no_food_allergy_and_says_nothing_of_drugs() -> None:
+    nkfa = allergy("No Known Food Allergies", category="food")
+    assert _result("food allergies,", nkfa) == "not-met"
+    assert _result("Allergy to sesame", nkfa) == "not-met"
+    assert _result("History of allergy to penicillin", nkfa) == "unknown"
+
+
 def test_food_intolerance_is_met_by_a_recorded_intolerance_and_never_ruled_out() -> None:
     lactose = allergy("Milk protein", category="food", type="intolerance")
     assert _result(FOOD, lactose) == "met"

@@ -14,7 +14,8 @@ itself: an allergy to another member, cefazolin for penicillin, is not one to th
 absence rule is the one every category follows (docs/eligibility-evaluation.md, "Evidence
 policy"): no matching entry in a record that lists at least one allergy is `not-met`; a record
 without any AllergyIntolerance is `unknown`; an explicit "no known allergies" entry (SNOMED CT
-716186003, "NKA", "No known drug allergies" for drug substances) is `not-met`.
+716186003, "NKA", "No known drug allergies" for drug substances, "No known food allergies"
+for foods) is `not-met`.
 
 Intolerance (qualifier ``intolerance``: "morphine intolerance", "allergy or intolerance to X"): a
 recorded intolerance meets it as an allergy does, but its absence is `unknown`: side effects a
@@ -177,13 +178,16 @@ _NOT_CONFIRMED = frozenset({"unconfirmed", "presumed", "provisional", "different
 
 def _no_known_allergy(item: AllergyItem) -> str | None:
     """ "all" for a "no known allergies" entry, "medication" for "no known drug allergies",
-    None for an allergy."""
+    "food" for "no known food allergies", None for an allergy."""
     settings = terminology.terminology().no_known_allergy
     codes = {(c["system"], c["code"]) for c in settings.get("codes", ())}
     texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
     drug_only = [re.compile(p, re.IGNORECASE) for p in settings.get("drugOnlyPatterns", ())]
     if any(p.search(t) for p in drug_only for t in texts):
         return "medication"
+    food_only = [re.compile(p, re.IGNORECASE) for p in settings.get("foodOnlyPatterns", ())]
+    if any(p.search(t) for p in food_only for t in texts):
+        return "food"
     if any(key in codes for key in item.code.keys):
         return "all"
     patterns = [re.compile(p, re.IGNORECASE) for p in settings.get("patterns", ())]
