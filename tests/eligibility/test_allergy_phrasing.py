@@ -248,3 +248,10 @@ def test_an_adhesive_allergy_as_epic_lists_it_and_nkda_leaves_it_open() -> None:
     assert _result(text, allergy("Penicillins")) == "not-met"
     # Tape is no drug: "no known drug allergies" says nothing of it.
     assert _result(text, allergy("NKDA")) == "unknown"
+
+
+def test_no_known_latex_allergy_is_never_a_latex_allergy() -> None:
+    nkla = allergy("No Known Latex Allergy", category="environment")
+    assert _result("Allergy to latex", nkla) == "unknown"
+    penicillin = allergy("Penicillin G", (RXNORM, "7980", "penicillin G"))
+    assert _result("Allergy to latex", nkla, penicillin) == "not-met"

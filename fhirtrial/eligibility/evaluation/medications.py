@@ -178,7 +178,8 @@ _NOT_CONFIRMED = frozenset({"unconfirmed", "presumed", "provisional", "different
 
 def _no_known_allergy(item: AllergyItem) -> str | None:
     """ "all" for a "no known allergies" entry, "medication" for "no known drug allergies",
-    "food" for "no known food allergies", None for an allergy."""
+    "food" for "no known food allergies", "other" for any other "no known … allergies" (it
+    rules nothing out), None for an allergy."""
     settings = terminology.terminology().no_known_allergy
     codes = {(c["system"], c["code"]) for c in settings.get("codes", ())}
     texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
@@ -188,6 +189,10 @@ def _no_known_allergy(item: AllergyItem) -> str | None:
     food_only = [re.compile(p, re.IGNORECASE) for p in settings.get("foodOnlyPatterns", ())]
     if any(p.search(t) for p in food_only for t in texts):
         return "food"
+    # "No known latex allergy": no allergy, but which ones it rules out is not read.
+    other = [re.compile(p, re.IGNORECASE) for p in settings.get("otherPatterns", ())]
+    if any(p.search(t) for p in other for t in texts):
+        return "other"
     if any(key in codes for key in item.code.keys):
         return "all"
     patterns = [re.compile(p, re.IGNORECASE) for p in settings.get("patterns", ())]
