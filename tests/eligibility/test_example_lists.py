@@ -210,7 +210,7 @@ REFUSED = [
         "Metabolic disorders (e.g. uncontrolled diabetes, hypertension)",
     ),
     ("a shared head", "Chronic diseases (e.g., kidney or liver disease)"),
-    ("a lead that may reach on", "Immune disorders (e.g., allergy to penicillin, sulfa)"),
+    ("a lead that may reach on", "Immune disorders (e.g., allergy to penicillin, pollen)"),
     (
         "an example the form would lack",
         "Psychiatric disorders (e.g., schizophrenia, conversion syndrome)",

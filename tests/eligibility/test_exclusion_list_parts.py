@@ -187,7 +187,7 @@ REFUSED = [
     ),
     (
         "'allergy to' governs the items after it",
-        "Known allergy to hydromorphone, eggs or adhesive tape",
+        "Known allergy to hydromorphone, eggs or bee stings",
     ),
     (
         "a moment, not a state",

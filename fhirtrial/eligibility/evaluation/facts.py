@@ -58,10 +58,11 @@ def _text_concepts(
     cache: LRU[str, frozenset[str]], lookup: Callable[[str], frozenset[str]], text: str
 ) -> frozenset[str]:
     """The concepts ``lookup`` finds in a text, with the drugs named by a member ingredient and
-    the single drugs it names (drug_names.json)."""
+    the single drugs it names (drug_names.json), by a brand name too ("PITOCIN" → oxytocin)."""
     found = cache.get(text)
     if found is None:
-        found = lookup(text) | _member_names_in(text) | terminology.drugs_in_text(text)
+        generic = terminology.terminology().with_generic_names(text)
+        found = lookup(text) | _member_names_in(text) | terminology.drugs_in_text(generic)
         cache.put(text, found)
     return found
 

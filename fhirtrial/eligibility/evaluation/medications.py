@@ -8,11 +8,14 @@ the window. Prior therapy (`Kind.PRIOR_THERAPY`) asks the other question — any
 the evaluation day — and is evaluated in `clinical`.
 
 Allergy: an AllergyIntolerance (the record reader has dropped refuted and entered-in-error ones)
-whose substance is the criterion's, a member of its class, or a class that contains it. The
+whose substance is the criterion's, a member of its class, or a class that contains it (the class
+itself: an allergy to another member, cefazolin for penicillin, is not one to the substance).
+`food` is any food: an entry of category food, or one naming a food allergen. The
 absence rule is the one every category follows (docs/eligibility-evaluation.md, "Evidence
 policy"): no matching entry in a record that lists at least one allergy is `not-met`; a record
 without any AllergyIntolerance is `unknown`; an explicit "no known allergies" entry (SNOMED CT
-716186003, "NKA", "No known drug allergies" for drug substances) is `not-met`.
+716186003, "NKA", "No known drug allergies" for drug substances, "No known food allergies"
+for foods) is `not-met`.
 
 Intolerance (qualifier ``intolerance``: "morphine intolerance", "allergy or intolerance to X"): a
 recorded intolerance meets it as an allergy does, but its absence is `unknown`: side effects a
@@ -175,13 +178,21 @@ _NOT_CONFIRMED = frozenset({"unconfirmed", "presumed", "provisional", "different
 
 def _no_known_allergy(item: AllergyItem) -> str | None:
     """ "all" for a "no known allergies" entry, "medication" for "no known drug allergies",
-    None for an allergy."""
+    "food" for "no known food allergies", "other" for any other "no known … allergies" (it
+    rules nothing out), None for an allergy."""
     settings = terminology.terminology().no_known_allergy
     codes = {(c["system"], c["code"]) for c in settings.get("codes", ())}
     texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
     drug_only = [re.compile(p, re.IGNORECASE) for p in settings.get("drugOnlyPatterns", ())]
     if any(p.search(t) for p in drug_only for t in texts):
         return "medication"
+    food_only = [re.compile(p, re.IGNORECASE) for p in settings.get("foodOnlyPatterns", ())]
+    if any(p.search(t) for p in food_only for t in texts):
+        return "food"
+    # "No known latex allergy": no allergy, but which ones it rules out is not read.
+    other = [re.compile(p, re.IGNORECASE) for p in settings.get("otherPatterns", ())]
+    if any(p.search(t) for p in other for t in texts):
+        return "other"
     if any(key in codes for key in item.code.keys):
         return "all"
     patterns = [re.compile(p, re.IGNORECASE) for p in settings.get("patterns", ())]
@@ -206,6 +217,32 @@ def _allergy_entries(ctx: EvalContext) -> tuple[list[AllergyItem], list[tuple[Al
     return memo
 
 
+# Allergen concepts that stand for a whole AllergyIntolerance category ("food allergies"): met by
+# any entry of that category, or one naming an allergen of it.
+_ANY_OF_CATEGORY = frozenset({"food"})
+
+
+def _of_category(item: AllergyItem, category: str, ctx: EvalContext) -> bool:
+    if category in item.categories:
+        return True
+    named = ctx.facts.allergies.concepts_of_item(item)
+    return any(terminology.concept(c).category == category for c in named)
+
+
+def _names_only_the_class(item: AllergyItem, ancestor: str, ctx: EvalContext) -> bool:
+    """Whether an entry found under a class names the class itself, not one of its members: none
+    of its concepts lies below the class, and it names no single drug."""
+    vocabulary = terminology.terminology()
+    for concept_id in ctx.facts.allergies.concepts_of_item(item):
+        if concept_id == ancestor or concept_id in vocabulary.ancestors(ancestor):
+            continue
+        if ancestor in vocabulary.ancestors(concept_id):
+            return False
+        if vocabulary.concept(concept_id).value_set == "drugs":
+            return False
+    return True
+
+
 def _describe_allergy(item: AllergyItem) -> str:
     details = [item.code.label]
     if item.criticality:
@@ -225,12 +262,15 @@ def evaluate_allergy(criterion: Criterion, ctx: EvalContext) -> Finding:
     matches = index.find(concept)
     items = list(matches.items)
     by_text = matches.by_text
+    if concept in _ANY_OF_CATEGORY:
+        items += [i for i in real if i not in items and _of_category(i, concept, ctx)]
     # An allergy recorded to a class that contains the substance ("Beta-lactam antibiotics" for
-    # a penicillin criterion) is an allergy to it.
+    # a penicillin criterion) is an allergy to it; one to another member of that class
+    # ("Cefazolin", "Meropenem" for penicillin) is not.
     broader = terminology.terminology().ancestors(concept)
     for ancestor in sorted(broader):
         for item in index.find(ancestor).items:
-            if item not in items and concept not in index.concepts_of_item(item):
+            if item not in items and _names_only_the_class(item, ancestor, ctx):
                 items.append(item)
     items = [i for i in items if i in real]
     note = by_text_note(by_text and bool(items))

@@ -2,14 +2,17 @@
 
 - Allergy ("Known hypersensitivity to iodinated contrast", "Allergy to penicillin", "Soy allergy",
   "Hypersensitivity for soya, eggs or peanuts"): `Kind.ALLERGY`, one leaf per substance the text
-  names (an any-of for a list). Substances are those of the table below and every single drug
-  of terminology/drug_names.json ("allergy to ceftriaxone or cefotaxime"); "another" / "other"
+  names (an any-of for a list). Substances are those of the table below (foods: "Food
+  allergies/intolerances" is an allergy to any food, `food`), every single drug of
+  terminology/drug_names.json ("allergy to ceftriaxone or cefotaxime") and the brand names of
+  medications.json read as their generic drug ("Pitocin®" → oxytocin); "another" / "other"
   before a class ("or to another cephalosporin") is that class. A list with any other item
   ("allergy to vancomycin or ascorbic acid"), the study drug, "severe" / "anaphylaxis" leave
-  words over and the bullet stays text. "Or (to) any of the excipients" after a list, or a
-  contraindication beside the allergy ("contraindication or allergy to ibuprofen"), is a TEXT
-  member of the any-of: which excipients a product has, or what contraindicates it, is not in a
-  record.
+  words over and the bullet stays text. "Or (to) any of the excipients" after a list, "any
+  ingredient of" before it, or a contraindication or a reaction not said to be allergic beside
+  the allergy ("contraindication or allergy to ibuprofen", "allergy, or significant reaction
+  to") is a TEXT member of the any-of: which excipients a product has, or what contraindicates
+  it, is not in a record.
 - Intolerance ("morphine intolerance", "allergy or intolerance to X"): the same leaves, with the
   qualifier ``intolerance``: a recorded intolerance meets them as an allergy does.
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
@@ -73,13 +76,41 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     (
         "iodinated-contrast",
         r"(?:iodinated|iodine[- ]based|iodine[- ]containing) (?:contrast|radiocontrast)"
-        r"(?: media| medium| materials?| agents?| dyes?)?",
+        r"(?: media| medium| materials?| agents?| dyes?)?|iodine (?:contrast|dyes?)",
     ),
+    (
+        "gadolinium-contrast",
+        r"gadolinium(?:[- ](?:based|containing))?(?: contrast(?: media| medium| materials?"
+        r"| agents?| dyes?)?)?",
+    ),
+    (
+        "contrast-agent",
+        r"(?:intravenous |iv )?(?:contrast|radiocontrast)(?: media| medium| materials?| agents?"
+        r"| dyes?)?",
+    ),
+    (
+        "sulfonamide",
+        r"sulfa(?: drugs?| antibiotics?)?|sulpha|sulfonamides?(?: antibiotics?)?"
+        r"|sulphonamides?",
+    ),
+    ("iodine", r"iodine|iodides?|(?:sodium|potassium) iodide"),
+    ("povidone-iodine", r"povidone[- ]iodine|betadine|iodopovidone"),
+    ("prostaglandin-analogue", r"prostaglandins?(?: analog(?:ue)?s?)?"),
     ("latex", r"latex"),
-    ("peanut", r"peanuts?"),
-    ("egg", r"eggs?"),
-    ("soy", r"soya?|soybeans?"),
+    ("peanut", r"peanuts?(?: products?)?"),
+    ("egg", r"eggs?(?: products?)?"),
+    ("soy", r"(?:soya?|soybeans?)(?: products?)?"),
     ("milk", r"(?:cow'?s )?milk(?: products?| proteins?)?|dairy(?: products?)?"),
+    ("sesame-oil", r"sesame oil"),
+    ("sesame", r"sesame(?: seeds?)?"),
+    ("shellfish", r"shell ?fish|crustaceans?"),
+    ("fish", r"fish"),
+    ("tree-nut", r"tree ?nuts?"),
+    ("wheat", r"wheat(?: flour| proteins?)?"),
+    ("nickel", r"nickel"),
+    ("adhesive", r"(?:medical |surgical )?(?:adhesive(?: tapes?)?|adhesives|tapes?)"),
+    # Any food: what a record's food allergies are, whichever food they name.
+    ("food", r"(?:any )?foods?"),
     ("warfarin", r"warfarin"),
     ("heparin", r"heparin"),
     # Classes of medications.json.
@@ -88,7 +119,11 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
     ("statin", r"statins?"),
     ("benzodiazepine", r"benzodiazepines?"),
     ("antiplatelet", r"anti-?platelet (?:agents?|drugs?|medications?)"),
-    ("glp-1-receptor-agonist", r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?)"),
+    (
+        "glp-1-receptor-agonist",
+        r"(?:glp-?1|glucagon[- ]like peptide[- ]1(?: \(glp-?1\))?) (?:receptor )?"
+        r"(?:agonists?|analogues?|analogs?)",
+    ),
 )
 _SUBSTANCE_BY_NAME = tuple(
     (concept, re.compile(rf"(?:{pattern})(?![\w-])")) for concept, pattern in _SUBSTANCES
@@ -97,21 +132,39 @@ _ALLERGY_WORD = (
     r"(?:allerg(?:y|ies)|hypersensitivit(?:y|ies)|allergic reactions?|hypersensitivity reactions?"
     r"|intoleran(?:ce|ces|cy))"
 )
-# "allergy to", "hypersensitivity or allergy to", "allergic to", "hypersensitive for"; with a
-# contraindication ("contraindication or allergy to ibuprofen") the allergy is one sufficient
-# part and the rest stays a TEXT member.
-_LEAD_WORD = rf"(?:{_ALLERGY_WORD}|(?:other )?contraindications?)"
+# "allergy to", "hypersensitivity or allergy to", "allergy/intolerance to", "allergic to",
+# "hypersensitive for", "allergic history of"; with a contraindication or a reaction not said to
+# be allergic ("contraindication or allergy to ibuprofen", "hypersensitivity, allergy, or
+# significant reaction to") the allergy is one sufficient part and the rest stays a TEXT member.
+_NOT_ALLERGY_WORD = (
+    r"(?:other )?contraindications?|(?:significant|serious|adverse) (?:drug )?reactions?"
+)
+_LEAD_WORD = (
+    rf"(?:(?:documented |previous |prior )?{_ALLERGY_WORD}|allergic history|{_NOT_ALLERGY_WORD})"
+)
+# "Hypersensitivity (including anaphylaxis) to": a note that widens, never narrows, the allergy.
+_INCLUDING = r"(?: \(including (?:anaphylaxis|anaphylactic reactions?)\))?"
 _LEAD = re.compile(
-    rf"(?<![\w-])(?:{_LEAD_WORD}(?:(?:,| or|, or| and/or|/)(?: an?)? {_LEAD_WORD})*"
+    rf"(?<![\w-])(?:{_LEAD_WORD}(?:(?:(?:,| or|, or| and/or)(?: an?)? | ?/ ?){_LEAD_WORD})*"
+    rf"{_INCLUDING}"
     r"|(?:allergic|hypersensitive|intolerant)(?: (?:or|and/or) (?:allergic|hypersensitive"
     r"|intolerant))?) (?:to|for|against|towards|of) (?:the )?(?:use of )?"
+    # The route a drug is given by: an allergy to it is one to the drug.
+    r"(?:(?:iv|intravenous|oral) (?=[a-z]))?"
+)
+_NOT_ALLERGY = re.compile(_NOT_ALLERGY_WORD)
+# "(to) any ingredient of Pitocin": the drug, or an excipient of the product (a TEXT member).
+_INGREDIENT_OF = re.compile(
+    r"(?:any (?:of )?(?:the )?|one of the )?(?:ingredients?|components?|constituents?)"
+    r" (?:of|in) (?:the )?"
 )
 # Between two listed substances.
 _SEPARATOR = re.compile(
     r"(?:,? (?:or|and/or|and) (?:to )?|, (?:to )?|/|,)(?:(?:any )?(?:an)?other )?"
 )
-# "Soy allergy", "Vancomycin or tobramycin allergy": the list before the allergy word.
-_TRAILING = re.compile(rf" {_ALLERGY_WORD}(?![\w-])")
+# "Soy allergy", "Vancomycin or tobramycin allergy", "Food allergies/intolerances": the list before
+# the allergy word.
+_TRAILING = re.compile(rf" {_ALLERGY_WORD}(?:(?: ?/ ?| or | and/or ){_ALLERGY_WORD})*(?![\w-])")
 # "… or (to) any of the excipients (of these drugs)": what a product contains besides the drug is
 # not in a record, so it stays a TEXT member of the any-of.
 _EXCIPIENTS = re.compile(
@@ -131,14 +184,17 @@ def find_allergies(text: str) -> list[Match]:
         words = lead[0]
         if "allerg" not in words and "hypersensitiv" not in words and "intoleran" not in words:
             continue
-        listed = _substance_list(text, lead.end())
+        ingredient = _INGREDIENT_OF.match(text, lead.end())
+        listed = _substance_list(text, ingredient.end() if ingredient else lead.end())
         if listed is not None:
             concepts, end = listed
             intolerance = "intoleran" in words
             excipients = _EXCIPIENTS.match(text, end)
             if excipients is not None:
                 end = excipients.end()
-            rest = excipients is not None or "contraindicat" in words
+            rest = (
+                excipients is not None or ingredient is not None or bool(_NOT_ALLERGY.search(words))
+            )
             criterion = _allergy_criterion(concepts, intolerance, rest)
             found.append(Match(criterion, lead.start(), end))
     for trailing in _TRAILING.finditer(text):
@@ -157,26 +213,91 @@ def _substance_at(text: str, position: int) -> tuple[str, int] | None:
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concept, match.end())
-    drug = terminology.terminology().drug_at(text, position)
+    drug = terminology.terminology().drug_at(text, position) or _brand_at(text, position)
     if drug is not None and (best is None or drug[1] > best[1]):
         best = drug
     return best
 
 
+# What may follow a brand name: "Pitocin®".
+_BRAND_MARK = re.compile(r"(?:®|™|\(r\))?")
+
+
+def _brand_at(text: str, position: int) -> tuple[str, int] | None:
+    """The generic drug a brand name at ``position`` stands for ("pitocin" → oxytocin), and
+    where the name (with its ® mark) ends; None unless the generic is one known substance."""
+    name = _WORD_AT.match(text, position)
+    if name is None or (position > 0 and text[position - 1].isalnum()):
+        return None
+    generic = terminology.terminology().brand_names.get(name[0])
+    if generic is None:
+        return None
+    concept = _generic_concept(generic)
+    if concept is None:
+        return None
+    return concept, _BRAND_MARK.match(text, name.end()).end()  # type: ignore[union-attr]
+
+
+_WORD_AT = re.compile(r"[a-z]+(?![\w-])")
+
+
+@cache
+def _generic_concept(generic: str) -> str | None:
+    """The substance a generic name is, when the whole name is one ("tranexamic acid")."""
+    found = _substance_at(generic, 0)
+    return found[0] if found is not None and found[1] == len(generic) else None
+
+
 def _substance_list(text: str, position: int) -> tuple[list[str], int] | None:
     """The substances listed from ``position`` on ("soya, eggs or peanuts"), and where the
     list ends; None when the first item is not a known substance."""
-    first = _substance_at(text, position)
+    first = _named_substance_at(text, position)
     if first is None:
         return None
     concepts, end = [first[0]], first[1]
     while separator := _SEPARATOR.match(text, end):
-        item = _substance_at(text, separator.end())
+        item = _named_substance_at(text, separator.end())
         if item is None:
             break
         concepts.append(item[0])
         end = item[1]
     return concepts, end
+
+
+# "chlorhexidine gluconate", "morphine sulfate": the salt a drug is given as is the drug.
+_SALT = re.compile(
+    r" (?:hydrochloride|hcl|gluconate|sulfate|sulphate|sodium|citrate|acetate|phosphate|tartrate"
+    r"|besylate|maleate|mesylate|succinate|fumarate)(?![\w-])"
+)
+
+
+def _named_substance_at(text: str, position: int) -> tuple[str, int] | None:
+    """A substance at ``position`` with its salt and another name of it in brackets
+    ("acetaminophen (paracetamol)", "ondansetron (Zofran®)")."""
+    found = _substance_at(text, position)
+    if found is None:
+        return None
+    concept, end = found
+    if salt := _SALT.match(text, end):
+        end = salt.end()
+    if text.startswith(" (", end):
+        other = _substance_at(text, end + 2)
+        if (
+            other is not None
+            and text.startswith(")", other[1])
+            and _same_substance(concept, other[0])
+        ):
+            end = other[1] + 1
+    return concept, end
+
+
+def _same_substance(concept: str, other: str) -> bool:
+    if concept == other:
+        return True
+    vocabulary = terminology.terminology()
+    return other in vocabulary.concept(concept).synonyms or concept in (
+        vocabulary.concept(other).synonyms
+    )
 
 
 def _list_before(text: str, end: int) -> tuple[list[str], int] | None:
@@ -508,6 +629,9 @@ _ALLERGY_CLASSES = frozenset(
         "vitamin-k-antagonist",
         "h2-receptor-antagonist",
         "aromatase-inhibitor",
+        "diuretic",
+        "proton-pump-inhibitor",
+        "calcium-channel-blocker",
     }
 )
 _CLASS_SUBSTANCES = tuple(
