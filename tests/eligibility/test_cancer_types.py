@@ -125,6 +125,9 @@ HCC = condition("Hepatocellular carcinoma", (ICD, "C22.0", "Liver cell carcinoma
 BRAIN = condition("Brain tumor, malignant", (ICD, "C71.9", "Malignant neoplasm of brain, unsp"))
 GBM = condition("Glioblastoma multiforme", (ICD, "C71.1", "Malignant neoplasm of frontal lobe"))
 MELANOMA = condition("Melanoma", (ICD, "C43.9", "Malignant melanoma of skin, unspecified"))
+BONE_METASTASES = condition(
+    "Bone metastases", (ICD, "C79.51", "Secondary malignant neoplasm of bone")
+)
 
 
 def _verdict(
@@ -169,6 +172,10 @@ def _verdict(
         ("Hepatocellular carcinoma", [LIVER], "potential-candidate"),
         ("Glioblastoma", [BRAIN], "potential-candidate"),
         ("Glioblastoma", [GBM], "eligible"),
+        # A metastasis says nothing of its primary unless another entry names one.
+        ("Adenocarcinoma of the prostate", [BONE_METASTASES], "potential-candidate"),
+        ("Adenocarcinoma of the prostate", [LUNG, BONE_METASTASES], "ineligible"),
+        ("Adenocarcinoma of the prostate", [PROSTATE, BONE_METASTASES], "eligible"),
     ],
 )
 def test_a_required_cancer_type_against_the_problem_list(

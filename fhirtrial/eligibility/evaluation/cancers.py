@@ -103,9 +103,12 @@ def _names_a_site(item: ConditionItem) -> bool:
     return False
 
 
-def less_specific_than(concepts: frozenset[str], item: ConditionItem, wanted: str) -> bool:
+def less_specific_than(
+    concepts: frozenset[str], item: ConditionItem, wanted: str, *, primary_unnamed: bool = False
+) -> bool:
     """Whether a recorded diagnosis may be ``wanted`` but does not say so: a lung cancer without
-    histology for an NSCLC criterion, a cancer of unrecorded site for a melanoma criterion.
+    histology for an NSCLC criterion, a cancer of unrecorded site for a melanoma criterion, and
+    — when no entry of the record names a primary (``primary_unnamed``) — a metastasis.
     A diagnosis naming a different type of the same family (small-cell for NSCLC) is not."""
     vocabulary = terminology.terminology()
     ancestors = vocabulary.ancestors(wanted)
@@ -115,7 +118,8 @@ def less_specific_than(concepts: frozenset[str], item: ConditionItem, wanted: st
     specific = {t for t in types if not (descendants(t) & types)}
     for ancestor in ancestors & concepts:
         if vocabulary.is_root(ancestor):
-            if ancestor == MALIGNANCY and not types and classify(item, concepts, ()) == "unclear":
+            vague = ("unclear", "secondary") if primary_unnamed else ("unclear",)
+            if ancestor == MALIGNANCY and not types and classify(item, concepts, ()) in vague:
                 return True
             continue
         siblings = descendants(ancestor) - {wanted} - descendants(wanted)
@@ -123,3 +127,11 @@ def less_specific_than(concepts: frozenset[str], item: ConditionItem, wanted: st
         if not (specific & siblings):
             return True
     return False
+
+
+def names_no_primary(items: Iterable[tuple[ConditionItem, frozenset[str]]]) -> bool:
+    """Whether no recorded malignancy (item, its concepts) is a primary of known type or site."""
+    return not any(
+        MALIGNANCY in concepts and classify(item, concepts, ()) == "other"
+        for item, concepts in items
+    )
