@@ -14,6 +14,7 @@ from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.outline import parse_outline
+from fhirtrial.matching.keys import ANY_DIAGNOSIS, criteria_keys, patient_keys
 from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record
 from tests.eligibility.signature import signature
 
@@ -204,3 +205,36 @@ def test_another_malignancy_leaves_the_studys_own_type_out_and_counts_others(
 def test_an_excluded_cancer_type_leaves_other_cancers_alone() -> None:
     assert _verdict(["Age 18 or older"], ["Prior colorectal cancer"], [], PROSTATE) == "eligible"
     assert _verdict(["Age 18 or older"], ["Prior colorectal cancer"], [], COLON) == "ineligible"
+
+
+def _admitted_by_the_prefilter(bullet: str, *resources: dict) -> bool:
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000032", "briefTitle": "x"},
+            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000032", study_reference="ResearchStudy/x"
+    )
+    wanted = set(criteria_keys(resource, None).diagnoses)
+    offered = patient_keys(record(patient(gender="male"), *resources)).diagnoses
+    return ANY_DIAGNOSIS in wanted or offered is None or not wanted.isdisjoint(offered)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "records", "admitted"),
+    [
+        ("Adenocarcinoma of the prostate", [PROSTATE_SNOMED], True),
+        ("Adenocarcinoma of the prostate", [LUNG], False),
+        ("Adenocarcinoma of the prostate", [BONE_METASTASES], True),
+        ("Adenocarcinoma of the prostate", [LUNG, BONE_METASTASES], False),
+        ("Rectal cancer", [RECTOSIGMOID], True),
+        ("Acute myeloid leukemia", [LEUKEMIA], True),
+        ("Glioblastoma", [BRAIN], True),
+    ],
+)
+def test_the_match_prefilter_keeps_every_patient_the_evaluator_does_not_rule_out(
+    bullet: str, records: list[dict], admitted: bool
+) -> None:
+    assert _admitted_by_the_prefilter(bullet, *records) is admitted
