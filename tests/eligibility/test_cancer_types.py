@@ -238,3 +238,32 @@ def test_the_match_prefilter_keeps_every_patient_the_evaluator_does_not_rule_out
     bullet: str, records: list[dict], admitted: bool
 ) -> None:
     assert _admitted_by_the_prefilter(bullet, *records) is admitted
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        ("De novo AML", "all-of(condition:acute-myeloid-leukemia, text)"),
+        ("Relapsed DLBCL", "all-of(condition:diffuse-large-b-cell-lymphoma, text)"),
+        ("Oral cavity squamous cell carcinoma (OSCC)", "condition:oral-squamous-cell-carcinoma"),
+    ],
+)
+def test_an_abbreviated_or_oral_cancer_keeps_its_necessary_part(bullet: str, expected: str) -> None:
+    assert _compiled(bullet) == expected
+
+
+def test_oral_squamous_cell_carcinoma_is_a_head_and_neck_squamous_cell_carcinoma() -> None:
+    floor_of_mouth = condition(
+        "Floor of mouth cancer", (ICD, "C04.9", "Malignant neoplasm of floor of mouth, unsp")
+    )
+    assert _verdict(["HNSCC"], [], [], floor_of_mouth) == "potential-candidate"
+    assert _verdict(["Oral cavity cancer"], [], [], floor_of_mouth) == "eligible"
+    assert _verdict(["Oral cavity cancer"], [], [], LARYNX) == "ineligible"
+
+
+def test_a_nasopharyngeal_carcinoma_may_or_may_not_be_what_an_hnscc_criterion_means() -> None:
+    nasopharynx = condition(
+        "Nasopharyngeal carcinoma", (ICD, "C11.9", "Malignant neoplasm of nasopharynx, unsp")
+    )
+    assert _verdict(["HNSCC"], [], [], nasopharynx) == "potential-candidate"
+    assert _verdict(["Head and neck cancer"], [], [], nasopharynx) == "eligible"

@@ -124,7 +124,16 @@ def less_specific_than(
             continue
         siblings = descendants(ancestor) - {wanted} - descendants(wanted)
         siblings -= vocabulary.ancestors(wanted)
-        if not (specific & siblings):
+        # Only a sibling of the same axis rules ``wanted`` out: ICD-10-CM codes cancers by site,
+        # so a type with a code is a site and one without a histology ("laryngeal cancer" may
+        # be an HNSCC, a small-cell lung cancer is no NSCLC); nor one sharing a type with it
+        # (oral cavity cancer and HNSCC share oral SCC).
+        exclusive = {
+            s
+            for s in siblings
+            if _by_site(s) == _by_site(wanted) and not (descendants(s) & descendants(wanted))
+        }
+        if not (specific & exclusive):
             return True
     return False
 
@@ -135,3 +144,10 @@ def names_no_primary(items: Iterable[tuple[ConditionItem, frozenset[str]]]) -> b
         MALIGNANCY in concepts and classify(item, concepts, ()) == "other"
         for item, concepts in items
     )
+
+
+@cache
+def _by_site(concept_id: str) -> bool:
+    """Whether a concept is an ICD-10-CM site (has a code) rather than a histology."""
+    concept = terminology.terminology().concept(concept_id)
+    return any(coding.system == ICD10CM for coding in concept.codings)

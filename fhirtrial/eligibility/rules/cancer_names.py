@@ -81,6 +81,27 @@ CANCER_NAMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("head and neck", "hnscc", "scchn"),
     ),
     (
+        "oral-squamous-cell-carcinoma",
+        r"oral (?:cavity )?squamous[- ]cell carcinomas?(?: \(oscc\))?"
+        r"|squamous[- ]cell carcinoma of (?:the )?oral cavity|oscc",
+        ("oral", "oscc"),
+    ),
+    (
+        "oral-cavity-cancer",
+        r"oral (?:cavity )?(?:cancer|carcinoma)s?|(?:cancer|carcinoma) of (?:the )?oral cavity",
+        ("oral",),
+    ),
+    (
+        "laryngeal-cancer",
+        r"laryngeal (?:cancer|carcinoma)s?|(?:cancer|carcinoma) of (?:the )?larynx",
+        ("laryn",),
+    ),
+    (
+        "oropharyngeal-cancer",
+        r"oropharyn(?:geal|x) (?:cancer|carcinoma)s?|(?:cancer|carcinoma) of (?:the )?oropharynx",
+        ("oropharyn",),
+    ),
+    (
         "nasopharyngeal-cancer",
         r"nasopharyngeal (?:cancer|carcinoma)s?(?: \(npc\))?|carcinoma of (?:the )?nasopharynx",
         ("nasopharyn",),

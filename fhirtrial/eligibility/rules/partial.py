@@ -231,6 +231,8 @@ _PART_WORDS = any_substring(
         *("leukemia", "leukaemia", "myeloma", "glioma", "blastoma", "melanoma", "nsclc", "sclc"),
         *("dcis", "lcis", "metasta", "advanced", "stage", "triple", "tnbc", "positive"),
         *("negative", "+", "disease", "breast", "lung"),
+        *("aml", "cll", "cml", "dlbcl", "nhl", "hcc", "rcc", "hnscc", "scchn", "gbm", "pdac"),
+        *("escc", "hodgkin", "hepatoma", "mesothelioma"),
     )
 )
 _HYPHEN_AFTER_WORD = re.compile(r"[a-z0-9]-(?=[\s,)/]|$)")
