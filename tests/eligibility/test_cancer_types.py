@@ -267,3 +267,21 @@ def test_a_nasopharyngeal_carcinoma_may_or_may_not_be_what_an_hnscc_criterion_me
     )
     assert _verdict(["HNSCC"], [], [], nasopharynx) == "potential-candidate"
     assert _verdict(["Head and neck cancer"], [], [], nasopharynx) == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("exclusion", "entry"),
+    [
+        # A metastasis's site is not a primary of that organ.
+        ("Liver cancer", condition("Breast cancer with liver metastases")),
+        ("Brain cancer", condition("Lung cancer with brain metastases")),
+        # Epic's "(AML)" after angiomyolipoma, "anti-GBM disease": not the cancers.
+        ("Acute myeloid leukemia", condition("Angiomyolipoma of right kidney (AML)")),
+        ("Glioblastoma", condition("Anti-GBM disease")),
+        ("Colon cancer", condition("Benign neoplasm of colon")),
+    ],
+)
+def test_record_words_that_only_look_like_the_cancer_do_not_exclude(
+    exclusion: str, entry: dict
+) -> None:
+    assert _verdict(["Age 18 or older"], [exclusion], [], entry) == "eligible"
