@@ -82,12 +82,26 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
             # the evaluator, never `not-met`: it must not be filtered out either.
             for concept in concepts - _ROOTS:
                 diagnoses |= cancers.descendants(concept)
+        if diagnoses is not None and _metastases_of_unnamed_primary(record):
+            diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
     sex = record.patient.gender if record.patient.gender in ("female", "male") else None
     return PatientKeys(
         tuple(sorted(diagnoses)) if diagnoses is not None else None,
         record.patient.age_on(record.as_of),
         sex,
     )
+
+
+def _metastases_of_unnamed_primary(record: PatientRecord) -> bool:
+    malignancies = [
+        (condition, concepts)
+        for condition in record.conditions
+        if not (concepts := condition_concepts(condition)).isdisjoint(_ROOTS)
+    ]
+    return any(
+        cancers.classify(condition, concepts, ()) == "secondary"
+        for condition, concepts in malignancies
+    ) and cancers.names_no_primary(malignancies)
 
 
 # ---------------------------------------------------------------- diagnosis

@@ -69,16 +69,22 @@ def test_outside_a_cancer_study_any_malignancy_excludes() -> None:
 # unknown, so "another malignancy" is never met by a recorded one (and a patient without any
 # cancer is not held back by it).
 UNNAMED = [
-    ("Prostate Cancer", "Histologically confirmed adenocarcinoma of the prostate", PROSTATE),
     (
-        "Multiple Myeloma",
-        "Diagnosis of multiple myeloma",
-        condition("Myeloma", (ICD, "C90.00", "Multiple myeloma not having achieved remission")),
+        "Soft Tissue Sarcoma",
+        "Histologically confirmed soft tissue sarcoma",
+        condition(
+            "Sarcoma", (ICD, "C49.9", "Malignant neoplasm of connective and soft tissue, unsp")
+        ),
+    ),
+    (
+        "Ewing Sarcoma",
+        "Diagnosis of Ewing sarcoma",
+        condition("Ewing sarcoma", (ICD, "C41.4", "Malignant neoplasm of pelvic bones")),
     ),
 ]
 
 
-@pytest.mark.parametrize(("conditions", "inclusion", "own"), UNNAMED, ids=["prostate", "myeloma"])
+@pytest.mark.parametrize(("conditions", "inclusion", "own"), UNNAMED, ids=["sarcoma", "ewing"])
 @pytest.mark.parametrize("exclusion", ["Other active malignancy", "Active malignancy"])
 def test_an_unnamed_own_cancer_never_rules_the_patient_out(
     conditions, inclusion, own, exclusion

@@ -17,6 +17,8 @@ _PART_VOCABULARY = re.compile(
     r"cancer|carcinoma|tumou?r|malignan|neoplas|sarcoma|lymphoma|leuka?emia|myeloma|glioma"
     r"|blastoma|melanoma|nsclc|sclc|dcis|lcis|metasta|advanced|stage|triple|tnbc|positive"
     r"|negative|\+|[a-z0-9]-(?=[\s,)/]|$)|disease|breast|lung"
+    # the cancer types' abbreviations and names without a word above
+    r"|aml|cll|cml|dlbcl|nhl|hcc|rcc|hnscc|scchn|gbm|pdac|escc|hodgkin|hepatoma|mesothelioma"
 )
 _PIECES = (
     *("cancer", "tumour", "leukaemia", "her2-", "er-", "+", "-", " ", ",", ")", "/", "a", "b"),

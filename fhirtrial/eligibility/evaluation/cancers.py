@@ -103,9 +103,12 @@ def _names_a_site(item: ConditionItem) -> bool:
     return False
 
 
-def less_specific_than(concepts: frozenset[str], item: ConditionItem, wanted: str) -> bool:
+def less_specific_than(
+    concepts: frozenset[str], item: ConditionItem, wanted: str, *, primary_unnamed: bool = False
+) -> bool:
     """Whether a recorded diagnosis may be ``wanted`` but does not say so: a lung cancer without
-    histology for an NSCLC criterion, a cancer of unrecorded site for a melanoma criterion.
+    histology for an NSCLC criterion, a cancer of unrecorded site for a melanoma criterion, and
+    — when no entry of the record names a primary (``primary_unnamed``) — a metastasis.
     A diagnosis naming a different type of the same family (small-cell for NSCLC) is not."""
     vocabulary = terminology.terminology()
     ancestors = vocabulary.ancestors(wanted)
@@ -115,11 +118,36 @@ def less_specific_than(concepts: frozenset[str], item: ConditionItem, wanted: st
     specific = {t for t in types if not (descendants(t) & types)}
     for ancestor in ancestors & concepts:
         if vocabulary.is_root(ancestor):
-            if ancestor == MALIGNANCY and not types and classify(item, concepts, ()) == "unclear":
+            vague = ("unclear", "secondary") if primary_unnamed else ("unclear",)
+            if ancestor == MALIGNANCY and not types and classify(item, concepts, ()) in vague:
                 return True
             continue
         siblings = descendants(ancestor) - {wanted} - descendants(wanted)
         siblings -= vocabulary.ancestors(wanted)
-        if not (specific & siblings):
+        # Only a sibling of the same axis rules ``wanted`` out: ICD-10-CM codes cancers by site,
+        # so a type with a code is a site and one without a histology ("laryngeal cancer" may
+        # be an HNSCC, a small-cell lung cancer is no NSCLC); nor one sharing a type with it
+        # (oral cavity cancer and HNSCC share oral SCC).
+        exclusive = {
+            s
+            for s in siblings
+            if _by_site(s) == _by_site(wanted) and not (descendants(s) & descendants(wanted))
+        }
+        if not (specific & exclusive):
             return True
     return False
+
+
+def names_no_primary(items: Iterable[tuple[ConditionItem, frozenset[str]]]) -> bool:
+    """Whether no recorded malignancy (item, its concepts) is a primary of known type or site."""
+    return not any(
+        MALIGNANCY in concepts and classify(item, concepts, ()) == "other"
+        for item, concepts in items
+    )
+
+
+@cache
+def _by_site(concept_id: str) -> bool:
+    """Whether a concept is an ICD-10-CM site (has a code) rather than a histology."""
+    concept = terminology.terminology().concept(concept_id)
+    return any(coding.system == ICD10CM for coding in concept.codings)

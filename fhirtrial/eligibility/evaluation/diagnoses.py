@@ -165,10 +165,13 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
                 if not broader.isdisjoint(index.concepts_of_item(c)) and _unsure_of(c, code)
             ]
         elif terminology.terminology().ancestors(concept):
+            unnamed = cancers.names_no_primary((c, index.concepts_of_item(c)) for c in index.items)
             found = [
                 c
                 for c in index.items
-                if cancers.less_specific_than(index.concepts_of_item(c), c, concept)
+                if cancers.less_specific_than(
+                    index.concepts_of_item(c), c, concept, primary_unnamed=unnamed
+                )
             ]
         else:
             found = []

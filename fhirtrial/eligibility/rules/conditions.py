@@ -14,6 +14,7 @@ from fhirtrial.eligibility.rules.base import (
     is_untimed_acute,
     modifier_matches,
 )
+from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
 from fhirtrial.eligibility.rules.pregnancy_phrasing import pregnancy_phrasings
 
 _QUALIFIER_WORDS = (
@@ -70,6 +71,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"(?:invasive )?breast (?:cancer|carcinoma|adenocarcinoma)|"
         r"(?:invasive )?adenocarcinoma of the breast|carcinoma of the breast",
     ),
+    *((concept, names) for concept, names, _ in CANCER_NAMES),
     ("melanoma", r"melanoma"),
     ("metastatic-disease", r"metastatic disease"),
     (
@@ -364,6 +366,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "nsclc": ("lung", "nsclc"),
     "breast-cancer-triple-negative": ("breast",),
     "breast-cancer": ("breast",),
+    **{concept: triggers for concept, _, triggers in CANCER_NAMES},
     "melanoma": ("melanoma",),
     "metastatic-disease": ("metastatic disease",),
     "malignant-neoplasm": ("malignan", "cancer"),
@@ -635,7 +638,10 @@ _MODIFIERS = (
     ),
     (
         "metastatic",
-        re.compile(r"\bmetastatic(?= (?:breast|melanoma|non-small|nsclc|solid|triple))"),
+        re.compile(
+            r"\bmetastatic(?= (?:breast|melanoma|non-small|nsclc|solid|triple|"
+            rf"{SOLID_NAME_STARTS}))"
+        ),
     ),
 )
 _STAGE_TOKEN = r"(?:iv|i{1,3}|[1-4])[a-d]?"
@@ -699,6 +705,16 @@ _HOSPITALIZED_FOR = (
 
 
 def find_conditions(text: str) -> list[Match]:
+    found = find_conditions_treated_too(text)
+    if found and has_any(text, _TREATED_WORDS):
+        found = _without_treated_cancers(text, found)
+    return found
+
+
+def find_conditions_treated_too(text: str) -> list[Match]:
+    """The conditions, with the cancers named as what a treatment was for: each still a
+    necessary diagnosis ("prior therapy for prostate cancer" needs a prostate cancer), never a
+    sufficient one."""
     found: list[Match] = []
     words = _TRIGGERS.found_in(text)
     if not words:
@@ -708,7 +724,12 @@ def find_conditions(text: str) -> list[Match]:
     for index in sorted({i for word in words for i in _CONCEPTS_OF.get(word, ())}):
         found.extend(_named(text, *_CONDITION_PATTERNS[index][:2]))
     if "acute " in text:
-        found = [m for m in found if not is_untimed_acute(text, m.start)]  # the word stays text
+        # The word stays text; an acute leukaemia is a type, not an episode.
+        found = [
+            m
+            for m in found
+            if m.criterion.concept in CANCER_TYPES or not is_untimed_acute(text, m.start)
+        ]
     if len(found) > 1 and "infect" in text:
         found = _drop_agent_infections(text, found)
     if len(found) > 1:
@@ -768,6 +789,51 @@ def find_conditions(text: str) -> list[Match]:
     if found and has_any(text, _TEST_WORDS):
         found = [m for m in found if not _a_test_of_latent_infection(text, m)]
     return found
+
+
+# "Prior treatment for prostate cancer", "previous breast cancer therapy", "surgery for rectal
+# cancer": the cancer is what was treated, the criterion the treatment (a patient with the cancer
+# and no such treatment is not meant). The words stay text.
+_TREATED_WORDS = ("treat", "therap", "surger", "resection", "chemo", "radi", "screening")
+_TREATED_BEFORE = re.compile(
+    r"\b(?:treatments?|therap(?:y|ies)|treated|surgery|surgeries|resections?|chemotherapy"
+    r"|radiotherapy|radiation(?: therapy)?|chemoradiotherapy|screening)"
+    r" (?:of|for|against|with) (?:the |their |his |her |a |an |any )?$"
+)
+_TREATED_AFTER = re.compile(
+    r"(?: \([^()]*\))? (?:treatments?|therap(?:y|ies)|surgery|surgeries|resections?"
+    r"|chemotherapy|radiotherapy|screening|directed|specific)\b"
+)
+
+
+def _without_treated_cancers(text: str, found: list[Match]) -> list[Match]:
+    """Drop the cancers named as what a treatment was for, and the setting words before them
+    ("metastatic breast cancer therapy")."""
+    treated = [m for m in found if _a_cancer_treated(text, m)]
+    if not treated:
+        return found
+    starts = {m.start for m in treated}
+    return [
+        m for m in found if m not in treated and not (m.kind == "modifier" and m.end + 1 in starts)
+    ]
+
+
+def _a_cancer_treated(text: str, match: Match) -> bool:
+    concept = match.criterion.concept
+    if match.kind != "criterion" or concept is None or not _is_cancer(concept):
+        return False
+    before = text[max(0, match.start - 40) : match.start]
+    return bool(_TREATED_BEFORE.search(before) or _TREATED_AFTER.match(text, match.end))
+
+
+def _is_cancer(concept: str) -> bool:
+    return concept in CANCER_TYPES or concept in _NAMED_CANCERS
+
+
+_NAMED_CANCERS = frozenset(
+    {"malignant-neoplasm", "melanoma", "melanoma-uveal-ocular", "lung-cancer", "nsclc"}
+    | {"breast-cancer", "breast-cancer-triple-negative"}
+)
 
 
 # A tuberculosis test (IGRA, tuberculin skin test) is positive in latent infection, which a

@@ -42,10 +42,12 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     word_number,
 )
+from fhirtrial.eligibility.rules.cancer_names import CANCER_TYPES, lineage
 from fhirtrial.eligibility.rules.conditions import (
     REQUIRED_STEROIDS,
     find_biomarkers,
     find_conditions,
+    find_conditions_treated_too,
     find_pregnancy,
     find_stage,
 )
@@ -148,7 +150,7 @@ def _find_hereditary(text: str) -> list[Match]:
 
 _FINDERS = (
     _find_hereditary,
-    find_conditions,
+    find_conditions_treated_too,
     find_stage,
     find_biomarkers,
     find_receptors,
@@ -166,6 +168,7 @@ _DISEASES = frozenset(
         "malignant-neoplasm",
         "metastatic-disease",
     }
+    | CANCER_TYPES
 )
 _METASTATIC = "metastatic-disease"
 _BRAIN = "brain-metastases"
@@ -228,6 +231,8 @@ _PART_WORDS = any_substring(
         *("leukemia", "leukaemia", "myeloma", "glioma", "blastoma", "melanoma", "nsclc", "sclc"),
         *("dcis", "lcis", "metasta", "advanced", "stage", "triple", "tnbc", "positive"),
         *("negative", "+", "disease", "breast", "lung"),
+        *("aml", "cll", "cml", "dlbcl", "nhl", "hcc", "rcc", "hnscc", "scchn", "gbm", "pdac"),
+        *("escc", "hodgkin", "hepatoma", "mesothelioma"),
     )
 )
 _HYPHEN_AFTER_WORD = re.compile(r"[a-z0-9]-(?=[\s,)/]|$)")
@@ -1085,7 +1090,7 @@ def _settled(parts: list[Criterion]) -> list[Criterion] | None:
         ):
             return None
     diseases = {
-        _LINEAGE.get(p.concept or "", p.concept)
+        _LINEAGE.get(p.concept or "", lineage(p.concept or ""))
         for p in parts
         if p.kind is Kind.CONDITION and p.concept not in (_METASTATIC, _BRAIN, "malignant-neoplasm")
     }
