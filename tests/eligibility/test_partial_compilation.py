@@ -34,6 +34,7 @@ from tests.eligibility.ehr_records import (
     patient,
     record,
 )
+from tests.eligibility.signature import signature
 from tools.partial_compile_report import describe
 
 # ---------------------------------------------------------------- real bullets → parts
@@ -173,7 +174,9 @@ def test_her2_low_is_not_her2_negative():
 REFUSED = [
     ("or between diseases", "Breast cancer or NSCLC eligible for surgery"),
     ("or after a status", "HER2-negative breast cancer or HER2-positive disease after trastuzumab"),
-    ("list of cancers", "Breast cancer, ovarian cancer, or prostate cancer confirmed by biopsy"),
+    # Cancer types the terminology does not name (a list of known ones is read in full:
+    # test_a_list_of_named_cancers_is_read_whole).
+    ("list of cancers", "Breast cancer, Ewing sarcoma, or chordoma confirmed by biopsy"),
     ("either", "Either HER2-positive breast cancer or TNBC, eligible for surgery"),
     ("any", "Breast cancer of any subtype, confirmed by biopsy"),
     ("regardless", "Breast cancer regardless of HER2 status, confirmed by biopsy"),
@@ -565,3 +568,10 @@ def test_stage_iv_at_diagnosis_or_relapse_rules_out_another_cancer_only():
     # stage IIB at diagnosis, relapsed with liver metastases: stage IV now, not ruled out
     assert _result(_AT_DIAGNOSIS_OR_RELAPSE, _BREAST, _STAGE_IIB, _LIVER_METS) == "unknown"
     assert _result(_AT_DIAGNOSIS_OR_RELAPSE, _BREAST, _LIVER_METS) == "unknown"
+
+
+def test_a_list_of_named_cancers_is_read_whole() -> None:
+    text = "Breast cancer, ovarian cancer, or prostate cancer confirmed by biopsy"
+    assert signature(compile_text(text, partial=True)) == (
+        "any-of(condition:breast-cancer, condition:ovarian-cancer, condition:prostate-cancer)"
+    )
