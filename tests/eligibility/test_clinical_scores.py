@@ -92,6 +92,7 @@ def test_bounds_compile_to_the_score_and_its_bound(text, exclusion, expected) ->
         # A class list with a gap, a value off the scale, a denominator of another scale.
         "ASA I or III",
         "MMSE ≥ 34",
+        "MMSE 24 and age > 60",
         "GCS 12/20",
         # Another instrument or a part of one.
         "GCS motor component ≤5",
@@ -152,6 +153,17 @@ GCS = (LOINC, "9269-2", "Glasgow coma score total")
             "ASA physical status I or II",
             (observation("ASA physical status", "2026-11-20", valueString="pending"),),
             "unknown",
+        ),
+        # The instrument's name in the value is not the score.
+        (
+            "PHQ-9 score ≥ 10",
+            (observation("PHQ-9", "2026-11-20", valueString="PHQ-9: 12"),),
+            "met",
+        ),
+        (
+            "PHQ-9 score ≥ 10",
+            (observation((LOINC, "44261-6", "PHQ-9 total score"), "2026-11-20", valueInteger=9),),
+            "not-met",
         ),
         # A telephone MoCA is not a MoCA.
         (

@@ -45,7 +45,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
 # then nothing but a denominator or an explanation ("24/30", "III - severe systemic disease").
 _TEXT_VALUE = re.compile(
     r"^\s*(?:[a-z][\w ()-]*?(?:class|score|status|grade|total)?\s*[:=]?\s*)??"
-    r"(?P<value>\d{1,2}(?:\.\d)?|vi|iv|v|i{1,3})(?![\w.])(?:\s*/\s*\d{1,2})?(?:\s*(?:[-–:(,]|$))",
+    r"(?<![\w-])(?P<value>\d{1,2}(?:\.\d)?|vi|iv|v|i{1,3})(?![\w.])(?:\s*/\s*\d{1,2})?(?:\s*(?:[-–:(,]|$))",
     re.IGNORECASE,
 )
 

@@ -68,7 +68,7 @@ SCORES = (
     ),
     Score(
         "glasgow-coma-scale",
-        r"glasgow coma (?:scale|score)(?: \(gcs\))?(?: score)?|\bgcs\b(?! motor| verbal| eye)",
+        r"glasgow (?:coma )?(?:scale|score)(?: \(gcs\))?(?: score)?|\bgcs\b(?! motor| verbal| eye)",
         3,
         15,
         ("glasgow", "gcs"),
@@ -91,10 +91,11 @@ SCORES = (
     Score(
         "asa-physical-status",
         r"(?:american society of anesthesi(?:ologists?|ology|a)|american society of anaesthesi"
-        r"(?:ologists?|ology|a))(?: \(asa\))?(?: (?:physical status|physical classification"
-        r"|physical status classification(?: system)?|classification|class|score|category"
-        r"|status))?(?: \(asa(?: ps)?\))?|\basa\b(?: physical status classification| physical"
-        r" status| physical class| classification| class| score| status| category| ps)?"
+        r"(?:ologists?|ology|a))(?: ?\(asa\))?(?: ?(?:physical status|physical classification"
+        r"|physical status classification(?: system)?|physical class|classification|class|score"
+        r"|category|status))?(?: \(asa(?: ps)?\))?"
+        r"|\basa\b(?: physical status classification| physical status| physical class"
+        r"| classification| class| score| status| category| ps)?"
         r"(?: class)?",
         1,
         6,
@@ -148,8 +149,8 @@ _AFTER_NAME = (
     r"| ?:| -| =(?=\s*\d))?\s*"
 )
 _TIME = (
-    r"(?: (?:at|on|upon) (?:the time of )?(?:screening|baseline|enrol?lment|inclusion"
-    r"|admission|randomi[sz]ation))?"
+    r"(?: physical status)?(?: (?:at|on|upon) (?:the time of )?(?:screening|baseline"
+    r"|enrol?lment|inclusion|admission|randomi[sz]ation))?"
 )
 # "a score of 24 or above on the Folstein Mini-Mental State Exam", "Class I or II according to
 # American Society of Anesthesiologists (ASA)".
@@ -181,6 +182,8 @@ _PATTERNS = tuple(
     )
     for score in SCORES
 )
+# A scale of at most this many grades is a class ("ASA physical status I" is ASA 1).
+_CLASSES = 6
 # How far before a score's name its value may start ("a total score of 24 or more on the …").
 _BEFORE_REACH = 48
 
@@ -257,6 +260,8 @@ def _bound(match: re.Match[str], score: Score) -> Criterion | None:
             return None
         return _criterion(score, "<=", high)
     if low == high:
+        if score.high > _CLASSES and out_of is None:
+            return None  # "MMSE 24": a point score with no comparator says no bound
         return _criterion(score, "=", low)
     if low <= score.low:
         return _criterion(score, "<=", high)
