@@ -8,6 +8,7 @@ import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
 from fhirtrial.eligibility.evaluation.scores import SCORES
+from fhirtrial.eligibility.rules import compile_text
 from fhirtrial.eligibility.rules.scores import SCORE_CONCEPTS
 from fhirtrial.eligibility.terminology import concept
 from tests.eligibility.ehr_records import LOINC, observation, patient, record, result_of
@@ -81,6 +82,13 @@ from tests.eligibility.signature import signature
 )
 def test_bounds_compile_to_the_score_and_its_bound(text, exclusion, expected) -> None:
     assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+def test_a_score_beside_the_age_is_a_necessary_part_of_an_inclusion_bullet() -> None:
+    text = "Male and Female, between 18 and 80 years, ASA 1-3, Scheduled for open thoracotomy"
+    assert signature(compile_text(text, partial=True)) == (
+        "all-of(age:18..80a, lab:asa-physical-status:<=3, text)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,9 @@ from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.vocabulary import MORE_NOISE
 
-_FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status, find_pregnancy)
+_FINDERS = (
+    *(find_age, find_age_ranges, find_sex, find_performance_status, find_pregnancy, find_scores),
+)
 _TRIGGERS = (
     *("age", "year", "yr", "y/o", "male", "women", "woman", " men", "men ", "man "),
     *("ecog", "karnofsky", "kps", "performance status", "zubrod", "+", "pregnan"),
