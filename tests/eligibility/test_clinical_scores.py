@@ -78,10 +78,24 @@ from tests.eligibility.signature import signature
             "lab:modified-rankin-scale:>4",
         ),
         ("HDRS > 30", True, "lab:hamilton-depression-scale:>30"),
+        (
+            "Hoehn & Yahr Classification of Disability, stage 1-3",
+            False,
+            "lab:hoehn-yahr-stage:1..3",
+        ),
+        ("Hoehn and Yahr stage I-III", False, "lab:hoehn-yahr-stage:1..3"),
+        ("Expanded Disability Status Scale (EDSS) between 0 and 6.5 ;", False, "lab:edss:<=6.5"),
     ],
 )
 def test_bounds_compile_to_the_score_and_its_bound(text, exclusion, expected) -> None:
     assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+def test_a_stage_of_parkinson_disease_is_its_hoehn_and_yahr_stage_not_a_cancer_stage() -> None:
+    text = "Parkinson disease, Hoehn and Yahr stage 2-4, confirmed by neurologist"
+    assert signature(compile_text(text, partial=True)) == (
+        "all-of(condition:parkinson-disease, lab:hoehn-yahr-stage:2..4)"
+    )
 
 
 def test_a_score_beside_the_age_is_a_necessary_part_of_an_inclusion_bullet() -> None:
@@ -101,6 +115,7 @@ def test_a_score_beside_the_age_is_a_necessary_part_of_an_inclusion_bullet() -> 
         "ASA I or III",
         "MMSE ≥ 34",
         "MMSE 24 and age > 60",
+        "EDSS ≤ 6.3",
         "GCS 12/20",
         # Another instrument or a part of one.
         "GCS motor component ≤5",

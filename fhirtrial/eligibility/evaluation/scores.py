@@ -28,7 +28,7 @@ SCORES = frozenset(
     {
         *("mmse", "moca", "t-moca", "clinical-dementia-rating", "glasgow-coma-scale", "nihss"),
         *("modified-rankin-scale", "asa-physical-status", "bishop-score", "phq-9", "gad-7"),
-        *("hamilton-depression-scale", "geriatric-depression-scale"),
+        *("hamilton-depression-scale", "geriatric-depression-scale", "hoehn-yahr-stage", "edss"),
     }
 )
 _ACUTE = frozenset({"glasgow-coma-scale", "nihss", "bishop-score"})

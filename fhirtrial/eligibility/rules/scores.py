@@ -1,15 +1,17 @@
 """Clinical scores with a bound: cognitive tests (MMSE, MoCA, telephone MoCA, CDR), coma and
-stroke scales (Glasgow, NIHSS, modified Rankin), ASA physical status, the Bishop score and the
-depression / anxiety questionnaires (PHQ-9, GAD-7, HDRS, GDS), read as observations (`lab`
-kind, no unit: a score is a count of points).
+stroke scales (Glasgow, NIHSS, modified Rankin), disability stages (Hoehn and Yahr, EDSS), ASA
+physical status, the Bishop score and the depression / anxiety questionnaires (PHQ-9, GAD-7,
+HDRS, GDS), read as observations (`lab` kind, no unit: a score is a count of points).
 
 A bound is read whole or not at all: "MMSE ≥ 24", "a score of 24 or above on the Folstein
 Mini-Mental State Exam", "NIHSS 4-25", "ASA physical status I or II" (≤ 2: the class list must be
 one run of classes), "Co-morbidity > ASA II", "Glasgow Coma Scale - 15/15". Roman numerals are
-read as their numbers (ASA I–VI). A value out of the scale's range, a class list with a gap, a
-denominator other than the scale's maximum, or a score qualified by who rates it or by a later
-visit ("… as determined by the investigator", "… at week 4") leaves the text unread. A score
-taken before an event the record cannot date ("pre-stroke mRS ≤ 3") is not today's score: text.
+read as their numbers (ASA I–VI, Hoehn and Yahr I–V); a scale of half steps (EDSS, Hoehn and
+Yahr 2.5) takes no value between them. A value out of the scale's range, a class list with a
+gap, a denominator other than the scale's maximum, a point score with no comparator, or a score
+qualified by who rates it or by a later visit ("… as determined by the investigator", "… at
+week 4") leaves the text unread. A score taken before an event the record cannot date
+("pre-stroke mRS ≤ 3") is not today's score: text.
 """
 
 from __future__ import annotations
@@ -125,6 +127,25 @@ SCORES = (
         0,
         52,
         ("hamilton", "hdrs", "ham-d", "hamd", "hrsd"),
+    ),
+    # The modified Hoehn and Yahr stages of Parkinson's disease, with its half stages.
+    Score(
+        "hoehn-yahr-stage",
+        r"(?:modified )?hoehn (?:and|&) yahr(?: \(h ?& ?y\))?(?: (?:stage|scale|score"
+        r"|classification(?: of disability)?|staging))?(?:,? stage)?|\bh ?& ?y stage",
+        0,
+        5,
+        ("yahr", "h&y", "h & y"),
+        steps=(0, 1, 1.5, 2, 2.5, 3, 4, 5),
+        roman=True,
+    ),
+    Score(
+        "edss",
+        r"(?:kurtzke )?expanded disability status scale(?: \(edss\))?(?: score)?|\bedss\b",
+        0,
+        10,
+        ("edss", "expanded disability"),
+        steps=(0, *(n / 2 for n in range(2, 21))),
     ),
     Score(
         "geriatric-depression-scale",
