@@ -122,7 +122,6 @@ def test_exclusion_phrasings_compile_to_the_form_the_text_states(text: str, expe
         "Asthma or COPD requiring hospitalization",  # which items the stay is for is unclear
         "Hospitalization for heart failure or a fall within 6 months",  # an item not understood
         "History of chronic liver failure",  # chronic narrows liver failure (K72 is any)
-        "Patients with moderate to severe dementia (CDR 2-3).",  # a scale the rules do not read
         "Present DSM disorders, apart from alcohol use disorders",  # the class, with an exception
     ],
 )

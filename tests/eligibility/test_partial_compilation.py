@@ -199,7 +199,7 @@ REFUSED = [
     ("part", "Part 2 enrols metastatic breast cancer confirmed by biopsy"),
     ("someone else", "Caregivers of patients with metastatic breast cancer"),
     ("risk", "Women at high risk of breast cancer"),
-    ("non-cancer stage", "Parkinson disease, Hoehn and Yahr stage 2-4, confirmed by neurologist"),
+    ("non-cancer stage", "Parkinson disease, Braak stage 2-4, confirmed by neurologist"),
     ("bounded stage", "Breast cancer up to stage IIB confirmed by biopsy"),
     ("stage 1-5", "Breast cancer stage 1-5 confirmed by biopsy"),
     ("ambiguous receptors", "ER or PR negative breast cancer confirmed by biopsy"),

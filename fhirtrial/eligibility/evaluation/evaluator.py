@@ -53,6 +53,7 @@ from fhirtrial.eligibility.evaluation.results import (
     verdict_rank,
 )
 from fhirtrial.eligibility.evaluation.scales import SCALES, evaluate_scale
+from fhirtrial.eligibility.evaluation.scores import SCORES, evaluate_score
 from fhirtrial.eligibility.evaluation.smoking import evaluate_smoking
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -72,6 +73,8 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
     Kind.LAB: lambda criterion, ctx: (
         evaluate_scale(criterion, ctx)
         if criterion.concept in SCALES
+        else evaluate_score(criterion, ctx)
+        if criterion.concept in SCORES
         else evaluate_obstetric_age(criterion, ctx)
         if criterion.concept in OBSTETRIC_AGES
         else evaluate_lab(criterion, ctx)

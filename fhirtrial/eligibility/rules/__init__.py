@@ -53,6 +53,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 )
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
+from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -75,6 +76,7 @@ FINDERS = (
     find_labs,
     find_conditions,
     find_scales,
+    find_scores,
     find_stage,
     find_biomarkers,
     find_receptors,

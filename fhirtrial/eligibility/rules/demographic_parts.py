@@ -47,11 +47,14 @@ from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import strip_phrasing
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.vocabulary import MORE_NOISE
 
-_FINDERS = (find_age, find_age_ranges, find_sex, find_performance_status, find_pregnancy)
+_FINDERS = (
+    *(find_age, find_age_ranges, find_sex, find_performance_status, find_pregnancy, find_scores),
+)
 _TRIGGERS = (
     *("age", "year", "yr", "y/o", "male", "women", "woman", " men", "men ", "man "),
     *("ecog", "karnofsky", "kps", "performance status", "zubrod", "+", "pregnan"),
@@ -166,7 +169,7 @@ _CLINICAL_REST = re.compile(
 _OTHER_FINDERS = (
     *(find_conditions, find_icd_titles, find_labs, find_scales, find_stage, find_biomarkers),
     *(find_therapies, find_medications, find_allergies, find_procedures, find_smoking),
-    *(find_pregnancy, find_performance_status, find_age, find_age_ranges, find_sex),
+    *(find_pregnancy, find_performance_status, find_age, find_age_ranges, find_sex, find_scores),
 )
 
 

@@ -27,6 +27,7 @@ from fhirtrial.eligibility.rules.medications import find_allergies, find_medicat
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
@@ -100,6 +101,7 @@ ALL_FINDERS: tuple[Callable[[str], list[Match]], ...] = (
     *(find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers, find_stage),
     *(find_receptors, find_stage_ranges, find_medications, find_allergies, find_procedures),
     *(find_scales, find_performance_status, find_smoking, find_age, spell_icd_titles),
+    find_scores,
 )
 
 

@@ -31,11 +31,12 @@ from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.list_members import LOOKS_DECIDABLE, names_anything
 from fhirtrial.eligibility.rules.medications import find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
+from fhirtrial.eligibility.rules.scores import find_scores
 
 # Not procedures: in an inclusion list they are most often the study's own, planned
 # ("Surgery at the testicles", "Surgery occurs during the school year"), which no record holds.
 _PART_KINDS = frozenset({Kind.LAB, Kind.PERFORMANCE_STATUS, Kind.MEDICATION})
-_OPENING_FINDERS = (find_labs, find_performance_status, find_medications)
+_OPENING_FINDERS = (find_labs, find_scores, find_performance_status, find_medications)
 # The part must open the bullet: its first match starts within this many characters.
 _OPENING_REACH = 40
 # Cut points tried after the last number, longest opening first.

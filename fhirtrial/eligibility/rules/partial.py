@@ -69,6 +69,7 @@ from fhirtrial.eligibility.rules.medications import find_allergies, find_medicat
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
@@ -781,7 +782,7 @@ def _medications(normalized: str, start: int) -> list[Criterion] | None:
 # HbA1c ≥ 8%"), so the bullet stays text rather than lose it.
 _OTHER_FINDERS = (
     *(find_labs, find_scales, find_performance_status, find_therapies, find_procedures),
-    *(find_pregnancy, find_stage, find_biomarkers, find_smoking, find_allergies),
+    *(find_pregnancy, find_stage, find_biomarkers, find_smoking, find_allergies, find_scores),
 )
 
 
@@ -1266,7 +1267,9 @@ _OWN_SUBJECT = re.compile(
     r"^(?:(?:any|all) )?(?:women|woman|men|man|females?|males?|patients?|participants?"
     r"|subjects?|individuals?|persons?|people|those|anyone|mothers?|fathers?)\b"
 )
-_SUFFICIENT_FINDERS = (find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers)
+_SUFFICIENT_FINDERS = (
+    *(find_conditions, find_pregnancy, find_therapies, find_labs, find_biomarkers, find_scores),
+)
 _CONNECTIVE_END = re.compile(r"\b(?:and|and/or|or|plus|with)\s*[,;:.-]*\s*$")
 # "(… treated … stable … are eligible)", ", except …", "unless …" or a sentence "Patients whose
 # brain metastases have been treated may participate if …": an allowance, read only when it
