@@ -100,3 +100,15 @@ def test_the_people_a_reading_is_restricted_to_are_never_a_list_item(bullet) -> 
     assert criterion is None or (
         result_of(criterion, older) != "met" and result_of(criterion, man_with_hiv) != "met"
     )
+
+
+def test_an_inclusion_never_offers_its_age_as_an_alternative() -> None:
+    # "Age 18 to 75, ECOG 0-1 or Karnofsky >= 70": read as any-of, a 90-year-old with ECOG 1
+    # would meet it.
+    criterion = compile_text("Age 18 to 75 years, ECOG 0-1 or Karnofsky ≥ 70", partial=True)
+    aged_90 = record(patient(born="1936-01-01"))
+    assert criterion is None or result_of(criterion, aged_90) == "not-met"
+    both = compile_text("ECOG 0-1 or Karnofsky >= 70")
+    assert signature(both) == (
+        "any-of(performance-status:ecog:0..1{score}, performance-status:karnofsky:>=70%)"
+    )

@@ -233,7 +233,7 @@ def _compile_normalized(
     main = _dated_reading(normalized, exclusion=exclusion) or _assemble(
         normalized, exclusion=exclusion
     )
-    if main is None:
+    if main is None or (not exclusion and _demographic_alternative(main)):
         return None
     if condition is not None:
         # "A and B in those with C": C implies B (the last clause).
@@ -241,6 +241,18 @@ def _compile_normalized(
     if prefix is not None:
         main = _combine([prefix, main], "all-of")
     return evolve(main, source_text=text)
+
+
+def _demographic_alternative(criterion: Criterion) -> bool:
+    """An inclusion any-of with an age or sex beside other kinds: "Age 18 to 75 years, ECOG 0-1
+    or Karnofsky >= 70" reads as age OR ECOG OR Karnofsky, dropping the age requirement; an
+    inclusion list never offers its age as an alternative to a clinical state."""
+    if criterion.kind is not Kind.COMBINATION or criterion.negated:
+        return False
+    if criterion.combination != "any-of":
+        return any(_demographic_alternative(child) for child in criterion.children)
+    kinds = {child.kind for child in criterion.children}
+    return bool(kinds & {Kind.AGE, Kind.SEX}) and bool(kinds - {Kind.AGE, Kind.SEX, Kind.TEXT})
 
 
 def _dated_reading(normalized: str, *, exclusion: bool) -> Criterion | None:
