@@ -11,7 +11,8 @@ Each labelled bullet is found, by its text, in today's outline of its study and 
 `compile_outline` does. A compiled form is right when it means what the label says: both are
 read from the signature notation (`signature.py`) into trees that ignore the order of members,
 nested all-of / any-of of the same kind, how a range is written (`age:>=18..65a` or all-of of
-two bounds) and the unit a quantity is written in (1,500 /uL = 1.5 10*3/uL); numbers agree
+two bounds) and the unit a quantity is written in (1,500 /uL = 1.5 10*3/uL; a unit of UCUM
+annotations only, `{score}`, is the unit 1, as no unit is); numbers agree
 within 3% (a month is 30 or 30.4 days). Three notation variants are read as one: the kinds `vital`
 and `lab` (the compiler has one kind for every measured observation, the concept says which); a
 `condition` whose concept is a tobacco smoking status and the kind `smoking` (the label notation
@@ -48,6 +49,9 @@ DEV_SAMPLE = Path(__file__).resolve().parent / "dev_sample"
 _COMBINATION = re.compile(r"^(all-of|any-of|at-least|at-most)(\[[^\]]*\])?\((.*)\)$", re.S)
 _QUANTITY = re.compile(r"^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)(?:\.\.(-?\d+(?:\.\d+)?))?(.*)$")
 _TOLERANCE = 0.03
+# A unit written only as UCUM annotations ("{score}", "{class}.{points}") or not at all: by the
+# UCUM specification an annotation without a unit symbol means the unit 1, so it is dimensionless.
+_ANNOTATIONS_ONLY = re.compile(r"(?:\{[^{}]*\}(?:[./]?\{[^{}]*\})*)?")
 # Label kinds that the compiler writes as another kind with the same meaning.
 _KIND_ALIASES = {"vital": "lab"}
 # Value sets whose concepts the compiler writes as a kind of their own, where the label notation
@@ -177,7 +181,11 @@ def _with_power_unit_apart(field: str) -> str:
 
 def _in_base_unit(value: float, unit: str) -> tuple[float, str]:
     unit = unit.strip()
-    if unit in ("xULN", "{score}", ""):
+    if _ANNOTATIONS_ONLY.fullmatch(unit):
+        # UCUM: an annotation in curly braces standing alone is the unit 1 ({score}, {class},
+        # {points} are 1, as is no unit). An annotation on a real unit ({cells}/uL) stays with it.
+        return value, ""
+    if unit == "xULN":
         return value, unit
     return in_base_unit(value, unit) or (value, unit)
 

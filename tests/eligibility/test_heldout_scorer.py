@@ -52,3 +52,26 @@ def test_a_label_concept_named_as_a_terminology_concept_but_coded_by_its_categor
     assert aliases["sleep-apnea"] == "sleep-apnea"
     # A label concept of its own with the same code still reads as the category title.
     assert aliases["made-up-sleep-trouble"] == "icd10cm:G47"
+
+
+def test_a_unit_of_annotations_only_is_dimensionless_as_ucum_defines_it():
+    # UCUM: an annotation in curly braces without a unit symbol is the unit 1.
+    for annotated in ("{score}", "{class}", "{points}", "{class}.{points}"):
+        assert same(
+            parse(f"lab:asa-physical-status:>2{annotated}"), parse("lab:asa-physical-status:>2")
+        )
+    assert same(parse("lab:some-score:<=3{score}"), parse("lab:some-score:<=3{points}"))
+    assert same(
+        parse("lab:some-score:1..3{score}"),
+        parse("all-of(lab:some-score:>=1, lab:some-score:<=3{class})"),
+    )
+    # Only the unit is read alike: the bound and the comparator still count.
+    assert not same(parse("lab:some-score:>2{score}"), parse("lab:some-score:>3"))
+    assert not same(parse("lab:some-score:>2{score}"), parse("lab:some-score:>=2"))
+
+
+def test_an_annotation_is_never_merged_with_a_real_unit():
+    assert not same(parse("lab:some-score:>2{score}"), parse("lab:some-score:>2%"))
+    assert not same(parse("lab:some-lab:>2{score}"), parse("lab:some-lab:>2mg/dL"))
+    assert not same(parse("lab:some-lab:>2{cells}/uL"), parse("lab:some-lab:>2"))
+    assert not same(parse("lab:some-lab:>2xULN"), parse("lab:some-lab:>2{score}"))
