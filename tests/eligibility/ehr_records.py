@@ -209,3 +209,26 @@ def verdict_of_inclusion_bullet(bullet: str, person_record: PatientRecord) -> st
         study, evidence_variable_id="nct00000009", study_reference="ResearchStudy/x"
     )
     return evaluate_study(resource, person_record, as_of=person_record.as_of).verdict
+
+
+def criteria_text(inclusion: list[str], exclusion: list[str]) -> str:
+    """An eligibility text with one bullet per criterion under each header."""
+    text = "Inclusion Criteria:\n" + "".join(f"- {b}\n" for b in inclusion)
+    return text + "\nExclusion Criteria:\n" + "".join(f"- {b}\n" for b in exclusion)
+
+
+def verdict_of_study(
+    text: str, person_record: PatientRecord, conditions: list[str] | None = None
+) -> str:
+    """The verdict of a study with this eligibility text and CT.gov condition list."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000010", "briefTitle": "x"},
+            "conditionsModule": {"conditions": conditions or []},
+            "eligibilityModule": {"eligibilityCriteria": text},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000010", study_reference="ResearchStudy/x"
+    )
+    return evaluate_study(resource, person_record, as_of=person_record.as_of).verdict

@@ -11,11 +11,18 @@ from __future__ import annotations
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, criteria_keys, patient_keys
-from tests.eligibility.ehr_records import ICD, SNOMED, condition, patient, record
+from tests.eligibility.ehr_records import (
+    ICD,
+    SNOMED,
+    condition,
+    criteria_text,
+    patient,
+    record,
+    verdict_of_study,
+)
 from tests.eligibility.signature import signature
 
 
@@ -134,20 +141,8 @@ BONE_METASTASES = condition(
 def _verdict(
     inclusion: list[str], exclusion: list[str], conditions: list[str], *resources: dict
 ) -> str:
-    text = "Inclusion Criteria:\n" + "".join(f"- {b}\n" for b in inclusion)
-    text += "\nExclusion Criteria:\n" + "".join(f"- {b}\n" for b in exclusion)
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000031", "briefTitle": "x"},
-            "conditionsModule": {"conditions": conditions},
-            "eligibilityModule": {"eligibilityCriteria": text},
-        }
-    }
-    resource = build_evidence_variable(
-        study, evidence_variable_id="nct00000031", study_reference="ResearchStudy/x"
-    )
     person = record(patient(gender="male"), *resources)
-    return evaluate_study(resource, person, as_of=person.as_of).verdict
+    return verdict_of_study(criteria_text(inclusion, exclusion), person, conditions)
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.evaluation import evaluate_study
-from fhirtrial.eligibility.evidence_variable import build_evidence_variable
-from tests.eligibility.ehr_records import ICD, condition, patient, record
+from tests.eligibility.ehr_records import (
+    ICD,
+    condition,
+    criteria_text,
+    patient,
+    record,
+    verdict_of_study,
+)
 
 MELANOMA = condition("Melanoma of skin", (ICD, "C43.9", "Malignant melanoma of skin, unspecified"))
 PROSTATE = condition("Prostate cancer", (ICD, "C61", "Malignant neoplasm of prostate"))
@@ -23,20 +28,8 @@ ASTHMA = condition("Asthma", (ICD, "J45.909", "Unspecified asthma, uncomplicated
 def _verdict(
     inclusion: list[str], exclusion: list[str], conditions: list[str], *resources: dict
 ) -> str:
-    text = "Inclusion Criteria:\n" + "".join(f"- {b}\n" for b in inclusion)
-    text += "\nExclusion Criteria:\n" + "".join(f"- {b}\n" for b in exclusion)
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000012", "briefTitle": "x"},
-            "conditionsModule": {"conditions": conditions},
-            "eligibilityModule": {"eligibilityCriteria": text},
-        }
-    }
-    resource = build_evidence_variable(
-        study, evidence_variable_id="nct00000012", study_reference="ResearchStudy/x"
-    )
     person = record(patient(gender="male"), *resources)
-    return evaluate_study(resource, person, as_of=person.as_of).verdict
+    return verdict_of_study(criteria_text(inclusion, exclusion), person, conditions)
 
 
 AGAINST = [

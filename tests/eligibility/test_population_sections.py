@@ -11,11 +11,9 @@ from typing import Any
 
 import pytest
 
-from fhirtrial.eligibility.evaluation import evaluate_study
-from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.outline import bare_population, parse_outline
 from fhirtrial.patient.record import PatientRecord
-from tests.eligibility.ehr_records import LOINC, observation, patient, record
+from tests.eligibility.ehr_records import LOINC, observation, patient, record, verdict_of_study
 
 PER_POPULATION_HEADERS = """Inclusion Criteria:Adolescents
   1. Age 12-18
@@ -41,16 +39,7 @@ For the T2D groups:
 
 
 def _verdict(text: str, person: PatientRecord) -> str:
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000010", "briefTitle": "x"},
-            "eligibilityModule": {"eligibilityCriteria": text},
-        }
-    }
-    resource = build_evidence_variable(
-        study, evidence_variable_id="nct00000010", study_reference="ResearchStudy/x"
-    )
-    return evaluate_study(resource, person, as_of=person.as_of).verdict
+    return verdict_of_study(text, person)
 
 
 def _cohorts(text: str) -> dict[str, str | None]:
