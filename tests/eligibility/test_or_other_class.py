@@ -124,3 +124,9 @@ def test_a_named_drug_in_current_use_excludes():
 
 def test_a_judgement_kept_on_the_named_item_is_not_decided_by_the_diagnosis_alone():
     assert _result("Severe asthma, COPD or other lung disease", _ASTHMA) == "unknown"
+
+
+def test_a_class_before_the_last_item_may_run_on_over_it_so_the_bullet_stays_text():
+    """ "Steroids, other immunomodulatory or immunosuppressive drugs": the last item may be
+    part of the other class, not an item of its own."""
+    assert compile_text("Asthma, other lung disease or COPD", exclusion=True, partial=True) is None

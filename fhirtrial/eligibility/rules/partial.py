@@ -1682,6 +1682,10 @@ def _with_brain_allowance(part: Criterion | None, allowance: _BrainAllowance) ->
 #   procedure or measurement (the label would hold a leaf the form lacks), shares its head word
 #   with a part ("kidney or liver disease"), is a negation, or is joined to a part by "and";
 # - a sentence after the first that dates or negates, or names or looks like any of these.
+# A last item "other <class>" ("asthma or other respiratory diseases") is the class around the
+# items before it: residue however decidable it looks, which no lead before it makes a part
+# the form lacks; the items before it are read together, so that a qualifier opening the list
+# stays on each. Its words after "other" and its qualifiers still may not reach back.
 # An item about other people or about avoiding pregnancy ("… or of childbearing age without
 # effective contraception") is residue whatever its words. Pregnancy and breastfeeding parts
 # must name the state now and plainly; the other traps of those states (stopping nursing, a
@@ -1924,9 +1928,11 @@ def _segment_items(
             index = stop
         else:
             item = words[index]
-            if index and _OTHER_CLASS.match(item):
+            if index and index == len(words) - 1 and _OTHER_CLASS.match(item):
                 # "Asthma or other respiratory diseases": the class around the items before it,
                 # text beside them however decidable it looks (the form holds it as its text).
+                # Only last: in "steroids, other immunomodulatory or immunosuppressive drugs"
+                # the class runs on over the items after it.
                 items.append(_Item(item, None, link, (), other_class=True))
                 index += 1
                 continue
@@ -1957,8 +1963,8 @@ def _before_other_class(
     """ "History of severe TBI, seizure disorder, or other neurological illness": the items
     before an "other <class>" item read together, as one list whose lead and qualifiers reach
     every item, and where that one item stops; None when they do not read so."""
-    stop = next((i for i, item in enumerate(words) if i >= 2 and _OTHER_CLASS.match(item)), None)
-    if stop is None:
+    stop = len(words) - 1
+    if stop < 2 or not _OTHER_CLASS.match(words[stop]):
         return None
     joined = _join_items(words[:stop], links[: stop - 1])
     criterion = compile_clause(joined)
