@@ -1682,6 +1682,10 @@ def _with_brain_allowance(part: Criterion | None, allowance: _BrainAllowance) ->
 #   procedure or measurement (the label would hold a leaf the form lacks), shares its head word
 #   with a part ("kidney or liver disease"), is a negation, or is joined to a part by "and";
 # - a sentence after the first that dates or negates, or names or looks like any of these.
+# A last item "other <class>" ("asthma or other respiratory diseases") is the class around the
+# items before it: residue however decidable it looks, which no lead before it makes a part
+# the form lacks; the items before it are read together, so that a qualifier opening the list
+# stays on each. Its words after "other" and its qualifiers still may not reach back.
 # An item about other people or about avoiding pregnancy ("… or of childbearing age without
 # effective contraception") is residue whatever its words. Pregnancy and breastfeeding parts
 # must name the state now and plainly; the other traps of those states (stopping nursing, a
@@ -1808,6 +1812,8 @@ class _Item:
     link: str | None
     lead: tuple[str, ...]
     """A part's words before the first thing a finder reads in it (none for a residue)."""
+    other_class: bool = False
+    """A residue "other <class>" after the items it follows ("asthma or other lung disease")."""
 
 
 def _listed_parts(
@@ -1890,6 +1896,9 @@ def _segment_items(
         return None
     items: list[_Item] = []
     index = 0
+    if (before := _before_other_class(words, links, compile_clause)) is not None:
+        items.append(before[0])
+        index = before[1]
     while index < len(words):
         link = links[index - 1] if index else None
         if index and _DEPENDENT_ITEM.match(words[index]):
@@ -1919,6 +1928,14 @@ def _segment_items(
             index = stop
         else:
             item = words[index]
+            if index and index == len(words) - 1 and _OTHER_CLASS.match(item):
+                # "Asthma or other respiratory diseases": the class around the items before it,
+                # text beside them however decidable it looks (the form holds it as its text).
+                # Only last: in "steroids, other immunomodulatory or immunosuppressive drugs"
+                # the class runs on over the items after it.
+                items.append(_Item(item, None, link, (), other_class=True))
+                index += 1
+                continue
             if index and _BARE_QUALIFIER.fullmatch(item.strip(" .,;:")):
                 # "Hypertension, uncontrolled": the qualifier narrows the item before it; read
                 # as a member of its own, every patient with hypertension would be excluded.
@@ -1938,6 +1955,27 @@ def _segment_items(
                 if LOOKS_DECIDABLE.search(after) or names_anything(after):
                     return None
     return items
+
+
+def _before_other_class(
+    words: list[str], links: list[str], compile_clause: Callable[[str], Criterion | None]
+) -> tuple[_Item, int] | None:
+    """ "History of severe TBI, seizure disorder, or other neurological illness": the items
+    before an "other <class>" item read together, as one list whose lead and qualifiers reach
+    every item, and where that one item stops; None when they do not read so."""
+    stop = len(words) - 1
+    if stop < 2 or not _OTHER_CLASS.match(words[stop]):
+        return None
+    joined = _join_items(words[:stop], links[: stop - 1])
+    criterion = compile_clause(joined)
+    if criterion is None or (
+        criterion.kind is Kind.COMBINATION and criterion.combination != "any-of"
+    ):
+        return None
+    accepted = _listed(criterion)
+    if not accepted:
+        return None
+    return _Item(joined, tuple(accepted), None, _lead(joined)), stop
 
 
 def _lead(words: str) -> tuple[str, ...]:
@@ -2001,7 +2039,7 @@ def _no_reach(items: list[_Item], *, parts_before: bool) -> bool:
         ):
             return False
     for item, (left, right) in zip(items[1:], pairwise(understood), strict=True):
-        if item.link in ("and", "/") and left != right:
+        if item.link in ("and", "/") and left != right and not item.other_class:
             return False  # "HIV and on antiretrovirals with interactions"
     return True
 
@@ -2023,7 +2061,12 @@ def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
         if other.parts is not None and (narrowing or governing):
             if not _has_own_lead(other):
                 return False
-        elif other.parts is None and governing and not _OWN_START.match(other.words):
+        elif (
+            other.parts is None
+            and governing
+            and not other.other_class
+            and not _OWN_START.match(other.words)
+        ):
             return False
     return True
 
@@ -2064,6 +2107,14 @@ _NARROWING_QUALIFIER = re.compile(
 )
 
 
+# The opening of an item naming the class of the items before it, and the qualifiers that can
+# only describe that class: "or other (clinically significant) respiratory diseases".
+_OTHER_CLASS = re.compile(
+    r"(?:any )?other (?!than\b)(?:(?:clinically |medically )?(?:significant|serious|severe"
+    r"|major|relevant|chronic|acute|active|uncontrolled|unstable|progressive|symptomatic) )*"
+)
+
+
 def _has_own_lead(item: _Item) -> bool:
     """Whether the item opens with words of its own that a qualifier before it cannot cross
     ("…, or history of stroke", "…, known HIV", "…, or uncontrolled diabetes")."""
@@ -2083,6 +2134,10 @@ def _reaches_back(item: _Item) -> bool:
         return True
     if _REACHING_ANYWHERE.search(item.words):
         return True
+    if item.other_class:
+        # "…or other serious lung disease": qualifiers after "other" describe the class alone.
+        words = _OTHER_CLASS.sub("", item.words, count=1)
+        return bool(_REACHING_AFTER_FIRST.search(words))
     first = re.match(r"\S+\s*", item.words)
     return bool(_REACHING_AFTER_FIRST.search(item.words, first.end() if first else 0))
 
