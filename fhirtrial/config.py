@@ -26,3 +26,6 @@ class Settings(BaseSettings):
     ctgov_base_url: str = "https://clinicaltrials.gov/api/v2"
     ctgov_requests_per_minute: float = 50
     log_level: str = "INFO"
+    # Browser origins allowed to call the API (CORS), comma-separated, e.g.
+    # "https://app.example.org,https://ehr.example.org"; empty: no cross-origin access.
+    cors_origins: str = ""

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Mapping
 from fastapi import FastAPI
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -45,6 +46,15 @@ ROUTES = [
 ]
 
 
+# What a SMART app or other browser client sends and must read across origins (FHIR's
+# conditional and versioned interactions, Prefer, bearer tokens).
+CORS_REQUEST_HEADERS = [
+    *("Authorization", "Content-Type", "Accept", "If-Match", "If-None-Match"),
+    *("If-None-Exist", "If-Modified-Since", "Prefer", "X-Request-Id"),
+]
+CORS_EXPOSED_HEADERS = ["Location", "Content-Location", "ETag", "Last-Modified", "Retry-After"]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.basicConfig(
@@ -77,6 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         routes=list(ROUTES),
     )
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+            max_age=600,
+        )
     # Starlette types every handler as taking an Exception; each gets only its own type.
     app.add_exception_handler(FHIRError, _fhir_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
