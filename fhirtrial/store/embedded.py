@@ -48,7 +48,12 @@ class EmbeddedMongo:
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> str:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Patient data: the directory is the server's user's alone (it was 0755, files 0644).
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self.data_dir.chmod(0o700)
+        except PermissionError:  # a mounted volume owned by another user: say so, still start
+            log.warning("Cannot make %s private to this user (chmod 700)", self.data_dir)
         log_file = open(self.data_dir / "secantusdb.log", "ab")  # noqa: SIM115 - child owns it
         self._process = subprocess.Popen(
             [
@@ -105,9 +110,9 @@ class EmbeddedMongo:
         """Tell other fhirtrial processes (a CLI import next to `serve`) where this server is:
         WiredTiger locks its directory, so they must connect rather than start another one."""
         assert self._process is not None
-        announcement(self.data_dir).write_text(
-            json.dumps({"url": self.url, "pid": self._process.pid, "port": self.port})
-        )
+        path = announcement(self.data_dir)
+        path.write_text(json.dumps({"url": self.url, "pid": self._process.pid, "port": self.port}))
+        path.chmod(0o600)
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout

@@ -139,3 +139,15 @@ async def test_cli_commands_share_the_embedded_database_of_a_running_server(tmp_
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             assert (await client.get("/Patient/from-cli")).status_code == 200
     assert not (tmp_path / "data" / "embedded-server.json").exists()
+
+
+async def test_the_data_directory_is_private_to_the_servers_user(tmp_path):
+    data = tmp_path / "db"
+    data.mkdir(mode=0o755)
+    server = EmbeddedMongo(data)
+    await asyncio.to_thread(server.start)
+    try:
+        assert data.stat().st_mode & 0o777 == 0o700  # no one else may list or read patient data
+        assert (data / "embedded-server.json").stat().st_mode & 0o077 == 0
+    finally:
+        await asyncio.to_thread(server.stop)
