@@ -65,7 +65,15 @@ def serve(
     from fhirtrial.api.app import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        # Client addresses are the socket's: a forwarded header from any client is not trusted
+        # (it would make a remote client "loopback" to `$import`).
+        proxy_headers=False,
+    )
 
 
 @app.command()

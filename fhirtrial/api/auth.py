@@ -1,7 +1,9 @@
 """Who may call operations that change the catalog.
 
-With FHIRTRIAL_ADMIN_TOKEN set, such calls need `Authorization: Bearer <token>`. Without it,
-only clients on the loopback interface are trusted (a developer's own machine).
+With FHIRTRIAL_ADMIN_TOKEN set (and not blank), such calls need `Authorization: Bearer <token>`.
+Without it, only clients on the loopback interface are trusted (a developer's own machine), by
+the socket's address: the server does not read forwarded headers (`fhirtrial serve` runs uvicorn
+without proxy headers), so "X-Forwarded-For: localhost" proves nothing.
 """
 
 import hmac
@@ -11,7 +13,9 @@ from starlette.requests import Request
 from fhirtrial.api.context import context
 from fhirtrial.errors import FHIRError
 
-_LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+# Addresses of the loopback interface as the socket reports them (never a name a forwarded
+# header could carry, such as "localhost").
+_LOOPBACK = {"127.0.0.1", "::1"}
 
 
 class Unauthorized(FHIRError):
@@ -27,8 +31,8 @@ class Forbidden(FHIRError):
 
 
 def require_admin(request: Request) -> None:
-    token = context(request).settings.admin_token
-    if token is None:
+    token = (context(request).settings.admin_token or "").strip()
+    if not token:  # unset, or set to nothing: an empty token must never match an empty header
         host = request.client.host if request.client else ""
         if host not in _LOOPBACK:
             raise Forbidden(
@@ -38,7 +42,8 @@ def require_admin(request: Request) -> None:
         return
     header = request.headers.get("authorization", "")
     scheme, _, supplied = header.partition(" ")
+    supplied = supplied.strip()
     if scheme.lower() != "bearer" or not supplied:
         raise Unauthorized("This operation needs an administrator bearer token")
-    if not hmac.compare_digest(supplied.strip().encode(), token.encode()):
+    if not hmac.compare_digest(supplied.encode(), token.encode()):
         raise Forbidden("The bearer token is not an administrator token")
