@@ -40,6 +40,7 @@ from fhirtrial.eligibility.evaluation.context import (
     overlaps_window,
     window_bounds,
 )
+from fhirtrial.eligibility.evaluation.events import EVENTS, event_in_window
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
@@ -510,6 +511,17 @@ def _relevant(
             return current, stale, "not current (resolved / inactive / history)"
         return current, [], "not current (resolved / inactive / history)"
     window = criterion.window
+    if window is not None and criterion.concept in EVENTS:
+        # "MI within the past 6 months": when the event happened, not whether its entry is
+        # still open (`evaluation.events`).
+        kept, undecided = [], []
+        for item in items:
+            happened = event_in_window(item, window, ctx.as_of, diagnosed_in)
+            if happened is None:
+                undecided.append(item)
+            elif happened:
+                kept.append(item)
+        return kept, undecided, f"not {describe_window(window)}"
     if window is not None and DIAGNOSED in qualifiers:
         kept, undecided = [], []
         for item in items:
