@@ -783,6 +783,11 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
     treatments = [p for p in ctx.record.procedures if _treats(p, item, concept, ctx)]
     treatments.sort(key=lambda p: p.date or date.min, reverse=True)
     symptomatic = "symptomatic" in criterion.qualifiers
+    if not treatments and not _treated_by_procedures(concept):
+        # "Untreated hypothyroidism", "untreated hypertension": a medical disease is treated
+        # with drugs, and a medication seldom says what it treats — levothyroxine taken for it
+        # must not read as no treatment.
+        return _untreated_by_medication(concept, ctx, item, stated)
     if not treatments:
         if symptomatic:
             return Finding(
@@ -802,6 +807,33 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
                 evidence,
             )
     return Finding("not-met", f"{stated}; {treated}", evidence)
+
+
+def _treated_by_procedures(concept: str) -> bool:
+    """Brain metastases and cancers: their treatment (resection, radiotherapy) is a Procedure."""
+    if concept == "brain-metastases":
+        return True
+    return cancers.MALIGNANCY in terminology.terminology().with_ancestors({concept})
+
+
+def _untreated_by_medication(
+    concept: str, ctx: EvalContext, item: ConditionItem, stated: str
+) -> Finding:
+    """A current medication given for the condition treats it (`not-met`); without one the
+    record cannot say: medications seldom name what they treat."""
+    for use in ctx.record.medications:
+        cites = any(concept in diagnosis_concepts(reason) for reason in use.reasons)
+        if cites and use.is_current(ctx.as_of):
+            return Finding(
+                "not-met",
+                f"{stated}; treated with {use.medication.label} ({use.ref})",
+                (item.ref, use.ref),
+            )
+    return Finding(
+        "unknown",
+        f"{stated}; whether it is treated is not recorded (medications seldom say what they treat)",
+        (item.ref,),
+    )
 
 
 def _treats(procedure: ProcedureItem, item: ConditionItem, concept: str, ctx: EvalContext) -> bool:
