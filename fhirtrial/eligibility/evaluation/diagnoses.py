@@ -66,6 +66,16 @@ _JUDGEMENTS = {
 # than this is not taken as current on its status alone.
 _ACUTE = frozenset({"infection", "sepsis", "pneumonia", "urinary-tract-infection"})
 _ACUTE_CURRENT_DAYS = 90
+# Infections treated over months: an entry older than a course of treatment is not current on
+# its status alone ("Active tuberculosis" and a TB entry of 2010 left active).
+_SLOW_CURRENT_DAYS = {"tuberculosis": 365}
+# Relapsing-remitting diseases: "active" means a flare now, which a problem-list status does not
+# tell ("Active inflammatory bowel disease" and a Crohn's disease in remission).
+_RELAPSING = frozenset(
+    {"inflammatory-bowel-disease", "crohn-disease", "ulcerative-colitis", "rheumatoid-arthritis"}
+    | {"systemic-lupus-erythematosus", "multiple-sclerosis", "autoimmune-disease"}
+    | {"celiac-disease", "psoriasis"}
+)
 # Advanced disease is a state of the cancer now: a melanoma excised and resolved years ago is not
 # "unresectable or metastatic melanoma".
 _ADVANCED_QUALIFIERS = frozenset(
@@ -318,6 +328,10 @@ def _with_qualifiers(
         )
     if "viral-load-detectable" in qualifiers:
         return Finding("unknown", f"{stated}; viral load not evaluated", (item.ref,))
+    if "active" in qualifiers and criterion.concept in _RELAPSING:
+        return Finding(
+            "unknown", f"{stated}; whether it is active (a flare) is not recorded", (item.ref,)
+        )
     if "unresectable-or-metastatic" in qualifiers:
         return _unresectable_or_metastatic(ctx, item, stated)
     if qualifiers & {"metastatic", "locally-advanced-or-metastatic"}:
@@ -504,9 +518,11 @@ def _relevant(
     qualifiers = set(criterion.qualifiers)
     if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
         current = [c for c in items if ctx.facts.is_current(c) is not False]
-        if criterion.concept in _ACUTE:
-            # An acute infection still "active" months later: its status alone cannot say.
-            stale = [c for c in current if _older_than(c, ctx, _ACUTE_CURRENT_DAYS)]
+        if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
+            # An acute infection still "active" months later (a tuberculosis years after its
+            # treatment course): its status alone cannot say.
+            days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
+            stale = [c for c in current if _older_than(c, ctx, days)]
             current = [c for c in current if c not in stale]
             return current, stale, "not current (resolved / inactive / history)"
         return current, [], "not current (resolved / inactive / history)"
