@@ -82,3 +82,31 @@ def test_an_unwindowed_history_still_counts_the_old_event() -> None:
     criterion = compile_text("History of myocardial infarction", exclusion=True)
     assert criterion is not None
     assert result_of(criterion, record(patient(), OLD_NSTEMI)) == "met"
+
+
+OLD_PE = condition(
+    "Pulmonary embolism (HCC)",
+    (ICD, "I26.99", "Other pulmonary embolism without acute cor pulmonale"),
+    onset="2018-01-01",
+)
+CHRONIC_DVT = condition(
+    "Chronic DVT of right leg",
+    (ICD, "I82.501", "Chronic embolism and thrombosis of unspecified deep veins of right leg"),
+    onset="2026-10-01",
+)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "entry", "expected"),
+    [
+        ("Pulmonary embolism within the past 6 months", OLD_PE, "not-met"),
+        ("Venous thromboembolism within the last 6 months", OLD_PE, "not-met"),
+        ("Deep vein thrombosis within 3 months", CHRONIC_DVT, "unknown"),
+    ],
+)
+def test_thromboembolism_counts_by_when_it_happened(
+    bullet: str, entry: dict, expected: str
+) -> None:
+    criterion = compile_text(bullet, exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), entry)) == expected

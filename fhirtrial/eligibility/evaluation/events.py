@@ -1,5 +1,6 @@
 """Events in a window ("myocardial infarction within the past 6 months", "stroke within 3
-months", "seizure in the past 12 months"): the event must have happened in it.
+months", "seizure in the past 12 months", "pulmonary embolism within 6 months"): the event must
+have happened in it.
 
 A problem list keeps an event's entry "active" for years (an NSTEMI of 2019, a cerebral
 infarction of 2015), and holds codes that name what is left of an earlier event (I25.2 old
@@ -27,10 +28,18 @@ from fhirtrial.patient.values import ICD10CM
 EVENTS = frozenset(
     {"myocardial-infarction", "stroke", "stroke-ischemic", "stroke-hemorrhagic"}
     | {"transient-ischemic-attack", "seizure", "unstable-angina", "acute-coronary-syndrome"}
+    | {"pulmonary-embolism", "deep-vein-thrombosis", "venous-thromboembolism"}
 )
 # ICD-10-CM codes that name what remains of an earlier event, or the disease behind recurring
 # ones: (prefix, whether an entry before the window rules the event in the window out).
-_LASTING = (("I25.2", True), ("I69", True), ("Z86.7", True), ("G40", False))
+_LASTING = (
+    ("I25.2", True),
+    ("I69", True),
+    ("Z86.7", True),
+    ("G40", False),
+    ("I82.5", False),  # chronic deep-vein thrombosis: a clot still there, of no stated date
+    ("I27.82", False),  # chronic pulmonary embolism
+)
 
 
 def _lasting(item: ConditionItem) -> tuple[bool, bool]:
