@@ -333,6 +333,10 @@ def combination_of(
     if node.section != "exclusion" and _lists_cancer_types(node, readings):
         # "Solid tumours of these types: - breast - prostate - cervix": a patient has one.
         return "any-of", None
+    if node.section != "exclusion" and _lists_diagnoses(node, readings):
+        # "Admitting conditions as listed below: - COPD exacerbation - Pneumonia - …": the
+        # patient has one of them; all-of would rule out everyone who lacks any.
+        return "any-of", None
     if node.children and len({c.cohort for c in node.children}) == len(node.children) > 1:
         # One sub-bullet per cohort: each applies to its own cohort only.
         return "all-of", None
@@ -358,6 +362,23 @@ def _lists_cancer_types(node: OutlineNode, readings: list[Criterion | None] | No
 
 
 _MALIGNANCY = "malignant-neoplasm"
+# A lead-in that names what it lists as diagnoses ("conditions as listed below:", "one of these
+# diagnoses:").
+_DIAGNOSES_LEAD_IN = re.compile(
+    r"\b(?:conditions?|diagnos[ie]s|diseases?|disorders?|illness(?:es)?|indications?)\b", re.I
+)
+
+
+def _lists_diagnoses(node: OutlineNode, readings: list[Criterion | None] | None) -> bool:
+    """The lead-in names diagnoses and every sub-bullet understood (at least two) is one."""
+    if not _DIAGNOSES_LEAD_IN.search(node.text):
+        return False
+    if readings is None:
+        readings = [compile_text(child.text) for child in node.children]
+    kinds = [c for c in readings if c is not None]
+    return len(kinds) >= 2 and all(
+        c.kind is Kind.CONDITION and not c.negated and c.window is None for c in kinds
+    )
 
 
 def _int(text: str) -> int | None:

@@ -189,7 +189,7 @@ def result_of(criterion: Criterion, patient_record: PatientRecord) -> str:
 
 
 # A pregnancy on the problem list and a recent negative urine hCG, as records write them.
-PREGNANT = condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"))
+PREGNANT = condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"), onset="2026-09-14")
 NEGATIVE_HCG = observation(
     (LOINC, "2106-3", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
     "2026-11-25",

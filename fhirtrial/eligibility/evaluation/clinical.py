@@ -31,7 +31,7 @@ from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
-from fhirtrial.patient.items import MedicationItem, ObservationItem
+from fhirtrial.patient.items import ConditionItem, MedicationItem, ObservationItem
 from fhirtrial.patient.values import LOINC, SNOMED, Concept
 
 # ---------------------------------------------------------------- therapies
@@ -473,8 +473,14 @@ def _female_state(
         and c.verification_status not in UNCONFIRMED
         and (c.abatement is None or c.abatement >= ctx.as_of)
     ]
-    if conditions:
-        condition = conditions[0]
+    # A pregnancy entry left "active" years after the birth (Z33.1 of 2019, an O24 gestational
+    # diabetes of 2018) is not this pregnancy: dated longer ago than a pregnancy (a nursing
+    # period) lasts, it says nothing of now.
+    longest = _LONGEST_DAYS[concept]
+    stale = [c for c in conditions if (day := _entry_day(c)) and (ctx.as_of - day).days > longest]
+    fresh = [c for c in conditions if c not in stale]
+    if fresh:
+        condition = fresh[0]
         return Finding("met", f"{word}: {describe_condition(condition, ctx)}", (condition.ref,))
     for item in _status_observations(ctx, concept):
         if item.date is None or item.date < recent_from:
@@ -488,10 +494,25 @@ def _female_state(
             f"{item.code.label}: {label} on {item.date} ({item.ref})",
             (item.ref,),
         )
+    if stale:
+        return Finding(
+            "unknown",
+            f"{describe_condition(stale[0], ctx)} — dated more than {longest} days ago: "
+            f"whether {word} now is not recorded",
+            (stale[0].ref,),
+        )
     return Finding(
         "unknown",
         f"no {noun} status recorded in the last {ctx.policy.pregnancy_fresh_days} days",
     )
+
+
+# How long a pregnancy (a nursing period) lasts: an entry dated longer ago is not current.
+_LONGEST_DAYS = {"pregnancy": 300, "breastfeeding": 1095}
+
+
+def _entry_day(item: ConditionItem) -> date | None:
+    return item.onset or item.recorded
 
 
 __all__ = [

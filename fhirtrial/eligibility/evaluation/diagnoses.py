@@ -40,6 +40,7 @@ from fhirtrial.eligibility.evaluation.context import (
     overlaps_window,
     window_bounds,
 )
+from fhirtrial.eligibility.evaluation.events import EVENTS, event_in_window
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
@@ -65,6 +66,16 @@ _JUDGEMENTS = {
 # than this is not taken as current on its status alone.
 _ACUTE = frozenset({"infection", "sepsis", "pneumonia", "urinary-tract-infection"})
 _ACUTE_CURRENT_DAYS = 90
+# Infections treated over months: an entry older than a course of treatment is not current on
+# its status alone ("Active tuberculosis" and a TB entry of 2010 left active).
+_SLOW_CURRENT_DAYS = {"tuberculosis": 365}
+# Relapsing-remitting diseases: "active" means a flare now, which a problem-list status does not
+# tell ("Active inflammatory bowel disease" and a Crohn's disease in remission).
+_RELAPSING = frozenset(
+    {"inflammatory-bowel-disease", "crohn-disease", "ulcerative-colitis", "rheumatoid-arthritis"}
+    | {"systemic-lupus-erythematosus", "multiple-sclerosis", "autoimmune-disease"}
+    | {"celiac-disease", "psoriasis"}
+)
 # Advanced disease is a state of the cancer now: a melanoma excised and resolved years ago is not
 # "unresectable or metastatic melanoma".
 _ADVANCED_QUALIFIERS = frozenset(
@@ -317,6 +328,10 @@ def _with_qualifiers(
         )
     if "viral-load-detectable" in qualifiers:
         return Finding("unknown", f"{stated}; viral load not evaluated", (item.ref,))
+    if "active" in qualifiers and criterion.concept in _RELAPSING:
+        return Finding(
+            "unknown", f"{stated}; whether it is active (a flare) is not recorded", (item.ref,)
+        )
     if "unresectable-or-metastatic" in qualifiers:
         return _unresectable_or_metastatic(ctx, item, stated)
     if qualifiers & {"metastatic", "locally-advanced-or-metastatic"}:
@@ -503,13 +518,26 @@ def _relevant(
     qualifiers = set(criterion.qualifiers)
     if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
         current = [c for c in items if ctx.facts.is_current(c) is not False]
-        if criterion.concept in _ACUTE:
-            # An acute infection still "active" months later: its status alone cannot say.
-            stale = [c for c in current if _older_than(c, ctx, _ACUTE_CURRENT_DAYS)]
+        if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
+            # An acute infection still "active" months later (a tuberculosis years after its
+            # treatment course): its status alone cannot say.
+            days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
+            stale = [c for c in current if _older_than(c, ctx, days)]
             current = [c for c in current if c not in stale]
             return current, stale, "not current (resolved / inactive / history)"
         return current, [], "not current (resolved / inactive / history)"
     window = criterion.window
+    if window is not None and criterion.concept in EVENTS:
+        # "MI within the past 6 months": when the event happened, not whether its entry is
+        # still open (`evaluation.events`).
+        kept, undecided = [], []
+        for item in items:
+            happened = event_in_window(item, window, ctx.as_of, diagnosed_in)
+            if happened is None:
+                undecided.append(item)
+            elif happened:
+                kept.append(item)
+        return kept, undecided, f"not {describe_window(window)}"
     if window is not None and DIAGNOSED in qualifiers:
         kept, undecided = [], []
         for item in items:
@@ -771,6 +799,11 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
     treatments = [p for p in ctx.record.procedures if _treats(p, item, concept, ctx)]
     treatments.sort(key=lambda p: p.date or date.min, reverse=True)
     symptomatic = "symptomatic" in criterion.qualifiers
+    if not treatments and not _treated_by_procedures(concept):
+        # "Untreated hypothyroidism", "untreated hypertension": a medical disease is treated
+        # with drugs, and a medication seldom says what it treats — levothyroxine taken for it
+        # must not read as no treatment.
+        return _untreated_by_medication(concept, ctx, item, stated)
     if not treatments:
         if symptomatic:
             return Finding(
@@ -790,6 +823,33 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
                 evidence,
             )
     return Finding("not-met", f"{stated}; {treated}", evidence)
+
+
+def _treated_by_procedures(concept: str) -> bool:
+    """Brain metastases and cancers: their treatment (resection, radiotherapy) is a Procedure."""
+    if concept == "brain-metastases":
+        return True
+    return cancers.MALIGNANCY in terminology.terminology().with_ancestors({concept})
+
+
+def _untreated_by_medication(
+    concept: str, ctx: EvalContext, item: ConditionItem, stated: str
+) -> Finding:
+    """A current medication given for the condition treats it (`not-met`); without one the
+    record cannot say: medications seldom name what they treat."""
+    for use in ctx.record.medications:
+        cites = any(concept in diagnosis_concepts(reason) for reason in use.reasons)
+        if cites and use.is_current(ctx.as_of):
+            return Finding(
+                "not-met",
+                f"{stated}; treated with {use.medication.label} ({use.ref})",
+                (item.ref, use.ref),
+            )
+    return Finding(
+        "unknown",
+        f"{stated}; whether it is treated is not recorded (medications seldom say what they treat)",
+        (item.ref,),
+    )
 
 
 def _treats(procedure: ProcedureItem, item: ConditionItem, concept: str, ctx: EvalContext) -> bool:

@@ -95,6 +95,20 @@ def _current(use: MedicationItem, criterion: Criterion, ctx: EvalContext) -> boo
     return overlaps_window(start, end, window, as_of)
 
 
+# "Chronic opioid use", "daily use of benzodiazepines" (`rules.use_duration`): a use counts
+# when it started at least this long before the evaluation day and is not taken as needed.
+_DURATION_QUALIFIERS = frozenset({"long-term", "regular"})
+_LASTING_DAYS = 90
+_AS_NEEDED = re.compile(r"\b(?:as needed|prn|when needed|if needed)\b", re.IGNORECASE)
+
+
+def _lasting(use: MedicationItem, ctx: EvalContext) -> bool:
+    start = use.start or use.authored
+    if start is None or (ctx.as_of - start).days < _LASTING_DAYS:
+        return False
+    return not (use.dosage_text and _AS_NEEDED.search(use.dosage_text))
+
+
 def _unreconciled(use: MedicationItem, ctx: EvalContext) -> bool:
     """An "active" use with no end that nothing has dated for longer than the policy allows
     (`medication_fresh_days`): EHR medication lists keep orders "active" long after the patient
@@ -135,6 +149,17 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
                 tuple(u.ref for u in current[:3]),
             )
         current = oral
+    if current and _DURATION_QUALIFIERS.intersection(criterion.qualifiers):
+        lasting = [u for u in current if _lasting(u, ctx)]
+        if not lasting:
+            return Finding(
+                "unknown",
+                f"{name} {when}: {_span(current[0])}; whether it is a "
+                f"{' / '.join(q for q in criterion.qualifiers if q in _DURATION_QUALIFIERS)} "
+                f"use (taken regularly for {_LASTING_DAYS} days or more) is not recorded{note}",
+                tuple(u.ref for u in current[:3]),
+            )
+        current = lasting
     if current:
         described = "; ".join(_span(u) for u in current[:3])
         return Finding(

@@ -145,6 +145,8 @@ def read_text(
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
+    if exclusion and full is not None and _denied_in_a_word(full, normalized):
+        return Reading(None, None)
     if full is not None or not partial:
         return Reading(full, full)
 
@@ -459,6 +461,22 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
 # required. Only the first is read; the second stays text, because a "No X" copied from an
 # inclusion list means the opposite and either wrong reading can exclude every eligible patient.
 _REQUIREMENT = re.compile(r"\b(?:must|should|shall|needs?|required|ha(?:ve|s) to)\b")
+
+
+def _denied_in_a_word(criterion: Criterion, text: str) -> bool:
+    """An exclusion whose every reading is a denial its finder read in one word ("Non-pregnant
+    women", "HIV-negative"), with no requirement word: the same two meanings as "No X" (see
+    `_REQUIREMENT`) — it stays text."""
+    if _REQUIREMENT.search(text) is not None:
+        return False
+    leaves = [c for c in _leaves(criterion) if c.kind is not Kind.TEXT]
+    return bool(leaves) and all(c.negated for c in leaves)
+
+
+def _leaves(criterion: Criterion) -> list[Criterion]:
+    if criterion.kind is Kind.COMBINATION and not criterion.negated:
+        return [leaf for child in criterion.children for leaf in _leaves(child)]
+    return [criterion]
 
 
 _NEW_CLAUSE = re.compile(

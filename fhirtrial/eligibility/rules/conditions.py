@@ -530,6 +530,14 @@ _CURRENT_CONCEPTS = frozenset(
     | {"major-depressive-disorder", "psychotic-disorder", "depression", "anxiety-disorder"}
 )
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
+# "Surgery for the current malignancy": the study's own one, not a requirement that it be active.
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|their|his|her|its)\s*$")
+# "Currently experiencing", "current diagnosis of", "currently suffering from" right before a
+# name: the condition now, as "current" before it says.
+_CURRENT_LEAD = re.compile(
+    r"(?<![\w-])current(?:ly)?(?: (?:has|have|having|experienc\w*|suffer\w*|from|with"
+    r"|diagnos\w*|of|an?|the|any|known))* $"
+)
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
     "progressing": "progressive",
@@ -869,12 +877,20 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
             before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
         quals = before["quals"] if before else ""
         if "current" in quals and (
-            concept not in _CURRENT_CONCEPTS
-            or _ALTERNATIVE_BEFORE.search(text, 0, start - len(quals))
+            _ALTERNATIVE_BEFORE.search(text, 0, start - len(quals))
+            or _DEFINITE_BEFORE.search(text, 0, start - len(quals))
         ):
             quals = quals.replace("current", "")  # "history of or current ILD": either
         if before:
             start = before.start()
+        lead: re.Match[str] | None = None
+        if "current" not in quals and "active" not in quals:
+            lead = _CURRENT_LEAD.search(text, max(0, start - 60), start)
+        if lead and not (
+            _ALTERNATIVE_BEFORE.search(text, 0, lead.start())
+            or _DEFINITE_BEFORE.search(text, 0, lead.start())
+        ):
+            quals = f"current {quals}"  # "currently experiencing seizures": now, not ever
         if concept == "infection" and (kinds := _INFECTION_KINDS_BEFORE.search(text, 0, start)):
             start = kinds.start()  # "active bacterial, viral or fungal infection"
             before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)

@@ -38,6 +38,7 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules import use_duration
 from fhirtrial.eligibility.rules.base import WINDOW_LAST, WINDOW_WITHIN, Match, any_substring
 
 # ---------------------------------------------------------------- allergy
@@ -730,6 +731,11 @@ _AND_FOLLOWS = re.compile(r",? and ")
 
 
 def find_medications(text: str) -> list[Match]:
+    """Current uses of classes and drugs; "chronic", "daily" … qualify them (`use_duration`)."""
+    return [use_duration.qualify(text, match) for match in _find_medications(text)]
+
+
+def _find_medications(text: str) -> list[Match]:
     found = _drug_uses(text)
     if _ANY_TRIGGER.search(text) is None:
         return found

@@ -84,9 +84,12 @@ _SITED = (
         rf"(?P<site>{_SITES})(?: (?:regions?|areas?|fields?))?(?![\w-])"
     ),
 )
-# Words before a procedure that make it one needed or to come, not one done.
+# Words before a procedure that make it one needed or to come, not one done — or one going on
+# now ("patients receiving radiotherapy", "during radiotherapy"): a course the record may not
+# hold yet, not one at any time.
 _NOT_DONE = re.compile(
-    r"\b(?:requir\w*|need\w*|candidates?|scheduled|planned|planning|plan|awaiting|eligible"
+    r"\b(?:receiving|receives|concurrent\w*|concomitant|ongoing|during|currently"
+    r"|requir\w*|need\w*|candidates?|scheduled|planned|planning|plan|awaiting|eligible"
     r"|indicat\w*|undergo|undergoing|will|expected|anticipated|elective|contraindicat\w*"
     r"|unfit|refus\w*|suitable|amenable|waiting|consider\w*|intend\w*|referr\w*|after|post)\b"
 )
