@@ -4,7 +4,9 @@ Current medication: "Patients on anticoagulants", "Using insulin", "strong CYP3A
 within 14 days prior to dosing". Without a window, a use counts when it is current on the
 evaluation day (`MedicationItem.is_current`: active / on-hold within its period; stopped and
 completed uses only until their end date). With a window, a use counts when its span overlaps
-the window. Prior therapy (`Kind.PRIOR_THERAPY`) asks the other question — any use ever, before
+the window. A use qualified `long-term` ("chronic use of steroids") is `met` only by a current
+use that began at least 90 days before; a shorter current use is `unknown`. Prior therapy
+(`Kind.PRIOR_THERAPY`) asks the other question — any use ever, before
 the evaluation day — and is evaluated in `clinical`.
 
 Allergy: an AllergyIntolerance (the record reader has dropped refuted and entered-in-error ones)
@@ -95,6 +97,15 @@ def _current(use: MedicationItem, criterion: Criterion, ctx: EvalContext) -> boo
     return overlaps_window(start, end, window, as_of)
 
 
+# A current use counts as long-term ("chronic use of steroids") once it has lasted this long.
+_LONG_TERM_DAYS = 90
+
+
+def _lasting(use: MedicationItem, ctx: EvalContext) -> bool:
+    start = use.start or use.authored
+    return start is not None and (ctx.as_of - start).days >= _LONG_TERM_DAYS
+
+
 def _unreconciled(use: MedicationItem, ctx: EvalContext) -> bool:
     """An "active" use with no end that nothing has dated for longer than the policy allows
     (`medication_fresh_days`): EHR medication lists keep orders "active" long after the patient
@@ -135,6 +146,16 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
                 tuple(u.ref for u in current[:3]),
             )
         current = oral
+    if current and "long-term" in criterion.qualifiers and criterion.window is None:
+        lasting = [u for u in current if _lasting(u, ctx)]
+        if not lasting:
+            return Finding(
+                "unknown",
+                f"{name} {when}: {_span(current[0])}; whether the use is long-term (chronic) "
+                f"is not recorded{note}",
+                tuple(u.ref for u in current[:3]),
+            )
+        current = lasting
     if current:
         described = "; ".join(_span(u) for u in current[:3])
         return Finding(

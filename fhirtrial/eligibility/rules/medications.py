@@ -34,6 +34,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from fhirtrial.eligibility import terminology
@@ -730,6 +731,33 @@ _AND_FOLLOWS = re.compile(r",? and ")
 
 
 def find_medications(text: str) -> list[Match]:
+    found = _current_uses(text)
+    if _LONG_TERM_WORDS.search(text) is None:
+        return found
+    return [_long_term(match, text) for match in found]
+
+
+# "chronic use of steroids", "long-term NSAID use": a use that has lasted, not any current use
+# (a patient who started prednisone last week is not on chronic steroids). The criterion
+# carries the qualifier `long-term` (`evaluation.medications`).
+_LONG_TERM_WORDS = re.compile(r"\b(?:chronic(?:ally)?|long[- ]term|prolonged)\b")
+
+
+def _long_term(match: Match, text: str) -> Match:
+    criterion = match.criterion
+    if criterion.window is not None or not _LONG_TERM_WORDS.search(text, match.start, match.end):
+        return match
+    if criterion.kind is Kind.COMBINATION:
+        children = tuple(
+            replace(c, qualifiers=(*c.qualifiers, "long-term")) for c in criterion.children
+        )
+        criterion = replace(criterion, children=children)
+    else:
+        criterion = replace(criterion, qualifiers=(*criterion.qualifiers, "long-term"))
+    return Match(criterion, match.start, match.end, match.kind)
+
+
+def _current_uses(text: str) -> list[Match]:
     found = _drug_uses(text)
     if _ANY_TRIGGER.search(text) is None:
         return found
