@@ -12,6 +12,7 @@ from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.age_conflicts import leave_conflicting_ages_as_text
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
+from fhirtrial.eligibility.required_conditions import leave_required_conditions_as_text
 from fhirtrial.eligibility.rules import compile_text, read_text
 from fhirtrial.eligibility.rules.partial import has_residue
 
@@ -83,6 +84,9 @@ def compile_outline(outline: Outline) -> list[CompiledNode]:
                 _leave_as_text(done)
             compiled.append(done)
     leave_conflicting_ages_as_text(compiled[: len(outline.inclusion)])
+    leave_required_conditions_as_text(
+        compiled[: len(outline.inclusion)], compiled[len(outline.inclusion) :]
+    )
     return compiled
 
 
