@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.outline import parse_outline, population_prefix
+from fhirtrial.eligibility.rules import read_text
 from tests.eligibility.ehr_records import (
     LOINC,
     criteria_text,
@@ -75,3 +76,13 @@ def test_a_criterion_of_the_adults_does_not_rule_out_an_adolescent() -> None:
     )
     adolescent = record(patient(born="2011-03-01"), bmi)
     assert verdict_of_study(text, adolescent) == "potential-candidate"
+
+
+def test_the_age_of_the_patients_child_is_not_the_patients() -> None:
+    for bullet in ("Having a child aged 3 to 5 years", "Mother of an infant aged 1-6 months"):
+        reading = read_text(bullet, partial=True, section="inclusion")
+        assert signature(reading.criterion) is None, bullet
+    assert signature(read_text("Children aged 6-36 months").criterion) == "age:6..36mo"
+    parent = record(patient(born="1990-01-01"))
+    text = criteria_text(["Having a child aged 3 to 5 years"], [])
+    assert verdict_of_study(text, parent) == "potential-candidate"
