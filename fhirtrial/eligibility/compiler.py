@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.age_conflicts import leave_conflicting_ages_as_text
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
+from fhirtrial.eligibility.required_conditions import leave_required_conditions_as_text
 from fhirtrial.eligibility.rules import compile_text, read_text
 from fhirtrial.eligibility.rules.partial import has_residue
 
@@ -81,6 +83,10 @@ def compile_outline(outline: Outline) -> list[CompiledNode]:
                 # all-of): even a fully read one stays text for review.
                 _leave_as_text(done)
             compiled.append(done)
+    leave_conflicting_ages_as_text(compiled[: len(outline.inclusion)])
+    leave_required_conditions_as_text(
+        compiled[: len(outline.inclusion)], compiled[len(outline.inclusion) :]
+    )
     return compiled
 
 

@@ -66,9 +66,14 @@ _BARE_POPULATION = re.compile(
     r"(?:residents?|family members?|parents?|caregivers?|children|child|controls?|volunteers?"
     r"|mothers?|fathers?|infants?|newborns?|neonates?|adolescents?|partners?|spouses?|donors?"
     r"|recipients?|siblings?|probands?|relatives?|dyads?|couples?|men|women|girls|boys"
-    r"|[A-Za-z0-9-]+\s+(?:groups?|arms?|cohorts?)))\s*:?\s*$",
+    r"|[A-Za-z0-9-]+\s+(?:groups?|arms?|cohorts?)"
+    r"|(?:adults?|adolescents?|pediatric|paediatric|child|children|parents?|caregivers?|mothers?"
+    r"|fathers?|infants?|healthy|control)\s+(?:participants?|patients?|subjects?)))\s*:?\s*$",
     re.IGNORECASE,
 )
+# A bullet that opens with a population's name and a colon ("Adult participants: BMI ≥ 18",
+# "Parents: aged 25-50"): the criterion after the colon is that population's.
+_POPULATION_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /-]{1,40}?)\s*:\s*(?=\S)")
 _IRREGULAR_SINGULAR = {"children": "child", "men": "man", "women": "woman"}
 _POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
 _EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
@@ -291,6 +296,15 @@ def bare_population(text: str) -> str | None:
     return named[:1].upper() + named[1:]
 
 
+def population_prefix(text: str) -> str | None:
+    """The population a bullet's prefix names ("Adult participants: BMI ≥ 18" → "Adult
+    participant"); None when the bullet opens with no population and a colon."""
+    match = _POPULATION_PREFIX.match(text)
+    if match is None or _EVERYONE.match(match["name"]):  # "All Groups:" is everyone
+        return None
+    return bare_population(match["name"])
+
+
 def _looks_like_header(rest: str) -> bool:
     rest = rest.strip().lower()
     if not rest:
@@ -367,6 +381,7 @@ class _Builder:
             exclude=parent is None and self.section == "exclusion",
             cohort=cohort_of_text(line.text)
             or (bare_population(line.text) if lead_in else None)
+            or population_prefix(line.text)
             or inherited,
         )
         siblings.append(node)

@@ -25,6 +25,7 @@ from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_grou
 from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES
 from fhirtrial.eligibility.evaluation.facts import condition_concepts
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
+from fhirtrial.eligibility.evaluation.vague_diagnoses import possibly_narrower
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
 
@@ -82,6 +83,8 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
             # the evaluator, never `not-met`: it must not be filtered out either.
             for concept in concepts - _ROOTS:
                 diagnoses |= cancers.descendants(concept)
+            # "Diabetes mellitus" of no type may be the type 1 a study requires (`unknown`).
+            diagnoses |= possibly_narrower(concepts)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):
             diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
     sex = record.patient.gender if record.patient.gender in ("female", "male") else None

@@ -45,6 +45,7 @@ from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnos
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
+from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
@@ -182,6 +183,11 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
                 for c in index.items
                 if cancers.less_specific_than(
                     index.concepts_of_item(c), c, concept, primary_unnamed=unnamed
+                )
+                or stops_above(
+                    index.concepts_of_item(c),
+                    concept,
+                    (index.concepts_of_item(other) for other in index.items if other is not c),
                 )
             ]
         else:

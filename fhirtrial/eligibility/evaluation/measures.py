@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fhirtrial.eligibility.evaluation.clearance import estimate_too_close
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     by_text_note,
@@ -314,6 +315,12 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     stale = freshness(ctx, item.date, criterion.window, ctx.policy.lab_fresh_days)
     if stale:
         return Finding("unknown", f"{stated}; {stale}", (item.ref,))
+    if estimate_too_close(criterion, item, value):
+        return Finding(
+            "unknown",
+            f"{stated}; an eGFR near the bound does not show the creatinine clearance",
+            (item.ref,),
+        )
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
 
 

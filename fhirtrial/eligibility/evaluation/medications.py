@@ -4,7 +4,9 @@ Current medication: "Patients on anticoagulants", "Using insulin", "strong CYP3A
 within 14 days prior to dosing". Without a window, a use counts when it is current on the
 evaluation day (`MedicationItem.is_current`: active / on-hold within its period; stopped and
 completed uses only until their end date). With a window, a use counts when its span overlaps
-the window. Prior therapy (`Kind.PRIOR_THERAPY`) asks the other question — any use ever, before
+the window. A use qualified `long-term` ("chronic use of steroids") is `met` only by a current
+use that began at least 90 days before; a shorter current use is `unknown`. Prior therapy
+(`Kind.PRIOR_THERAPY`) asks the other question — any use ever, before
 the evaluation day — and is evaluated in `clinical`.
 
 Allergy: an AllergyIntolerance (the record reader has dropped refuted and entered-in-error ones)

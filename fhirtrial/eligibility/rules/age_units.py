@@ -242,6 +242,12 @@ _CHILDREN_AND_ADULTS = re.compile(
     r"(?:^|(?<=[\s(]))(?P<pop>children|minors)\s*,?\s*(?:and |or |and/or )?(?:young )?adults\s*"
     r"(?:aged?\s*)?$"
 )
+# Words before the population word that make it someone else than the patient: "having a
+# child aged 3-5", "mother of an infant aged 1-6 months", "their child".
+_OTHER_PERSON = re.compile(
+    r"\b(?:hav(?:e|ing)|has|had|with|of|their|his|her|whose|my|your|own|raising|caring for)"
+    r"\s+(?:(?:an?|one|at least one|a young|young)\s+)?$"
+)
 _POPULATION_OLDEST = {"neo": 31.0, "new": 31.0, "inf": 366.0, "bab": 366.0}
 _CHILD_OLDEST = 18 * 365.25 + 365
 
@@ -275,6 +281,8 @@ def with_population(text: str, matches: list[Match]) -> list[Match]:
     out: list[Match] = []
     for match in matches:
         lead = _POPULATION.search(text, 0, match.start) if match.start else None
+        if lead is not None and _OTHER_PERSON.search(text, 0, lead.start("pop")):
+            lead = None  # "having a child aged 3 to 5 years": the child's age, not the patient's
         oldest = _oldest(match.criterion)
         if lead is not None and oldest is not None:
             word = lead["pop"]

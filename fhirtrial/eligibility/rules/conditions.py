@@ -522,13 +522,9 @@ _INFECTION_KINDS_BEFORE = re.compile(
     r"(?:(?:acute|systemic|bacterial|viral|fungal|invasive fungal)"
     r"(?:,? (?:and/or|or|and) |, | |/))+$"
 )
-# "Current" reads as a qualifier only on conditions that come and go ("has current
-# ILD/pneumonitis"), never after "or" ("history of or current pneumonitis": either will do).
-_CURRENT_CONCEPTS = frozenset(
-    {"pneumonitis", "interstitial-lung-disease", "infection", "sepsis", "pneumonia"}
-    | {"urinary-tract-infection", "substance-use-disorder", "alcohol-use-disorder"}
-    | {"major-depressive-disorder", "psychotic-disorder", "depression", "anxiety-disorder"}
-)
+# "Current" reads as a qualifier ("has current ILD/pneumonitis", "current seizures": a resolved
+# entry does not meet it), never after "or" ("history of or current pneumonitis": either will
+# do).
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or|and)\s*$")
 # "Surgery for the current malignancy": the study's own one, not a requirement that it be active.
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|their|his|her|its)\s*$")
@@ -751,6 +747,8 @@ def find_conditions_treated_too(text: str) -> list[Match]:
             and not _PAST_BEFORE.search(text, max(0, item.start - 40), item.start)
         ):
             item.criterion = evolve(criterion, qualifiers=("active",))
+    if "current" in text or "present" in text:
+        _current_by_lead(text, found)
     if len(found) > 1 and "/" in text:
         found.extend(_slash_pairs(text, found))
     if "viral load" in words:
@@ -859,6 +857,26 @@ def _a_test_of_latent_infection(text: str, match: Match) -> bool:
     if match.criterion.concept not in _LATENT_TESTED:
         return False
     return bool(_TEST_NEAR.search(text, max(0, match.start - 30), min(len(text), match.end + 30)))
+
+
+# "Currently experiencing seizures", "Current diagnosis of coagulopathy": the words before the
+# name say the condition is present now, so a resolved entry does not meet it.
+_CURRENT_LEAD = re.compile(
+    r"(?<![\w-])(?:current(?:ly)?|presently|at present)\s+(?:(?:has|have|having|is|are"
+    r"|experiencing|experiences?|suffering|suffers?|from|with|a|an|the|diagnos(?:is|ed|es)|of"
+    r"|known|documented)\s+)*$"
+)
+
+
+def _current_by_lead(text: str, found: list[Match]) -> None:
+    for item in found:
+        criterion = item.criterion
+        if criterion.kind is not Kind.CONDITION or criterion.qualifiers:
+            continue
+        lead = _CURRENT_LEAD.search(text, max(0, item.start - 60), item.start)
+        if lead and not _ALTERNATIVE_BEFORE.search(text, 0, lead.start()):
+            # not "lifetime or current diagnosis of X": either will do
+            item.criterion = evolve(criterion, qualifiers=("active",))
 
 
 def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:

@@ -1,0 +1,70 @@
+"""Inclusion ages that no one person can have: they belong to different people.
+
+A study of nursing mothers requires "Subject ≥ 18 years old" and "Infant is ≥1 and ≤6 month
+old"; a study of families "Parent aged 25-50" and "Child aged 6-12". Each bullet compiles to the
+patient's age, and together they rule out everyone: a mother fails the infant's age, an infant
+the mother's. When the required ages of one inclusion list (top-level bullets and the members of
+their all-of readings and lead-ins, outside cohorts) have no age in common, we cannot tell whose
+age each bullet gives, so every bullet that requires an age is left as text for review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
+
+# Days per UCUM age unit (approximate: only an empty intersection matters).
+_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
+
+
+def leave_conflicting_ages_as_text(nodes: list[CompiledNode]) -> None:
+    """Leave as text every inclusion bullet requiring an age when no age meets them all."""
+    holders: list[CompiledNode] = []
+    low, high = 0.0, float("inf")
+    for node in nodes:
+        for holder, leaf in _required_ages(node):
+            bounds = _bounds(leaf)
+            if bounds is None:
+                continue
+            if not holders or holders[-1] is not holder:
+                holders.append(holder)
+            low, high = max(low, bounds[0]), min(high, bounds[1])
+    if low > high:
+        for holder in holders:
+            holder.criterion, holder.needs_review = None, True
+
+
+def _required_ages(node: CompiledNode) -> Iterator[tuple[CompiledNode, Criterion]]:
+    if node.exclude or node.cohort:
+        return
+    if node.criterion is not None and node.criterion.computable:
+        for leaf in _age_leaves(node.criterion):
+            yield node, leaf
+    if node.combination == "all-of":
+        for child in node.children:
+            yield from _required_ages(child)
+
+
+def _age_leaves(criterion: Criterion) -> Iterator[Criterion]:
+    if criterion.kind is Kind.COMBINATION:
+        if criterion.combination == "all-of" and not criterion.negated and not criterion.cohort:
+            for child in criterion.children:
+                yield from _age_leaves(child)
+    elif criterion.kind is Kind.AGE and not criterion.negated:
+        yield criterion
+
+
+def _bounds(criterion: Criterion) -> tuple[float, float] | None:
+    """The ages in days the criterion admits, as [low, high]; None when not read here."""
+    days = _DAYS.get(criterion.unit or "")
+    if days is None or criterion.value is None:
+        return None
+    value = criterion.value * days
+    if criterion.high is not None:
+        return value, criterion.high * days
+    if criterion.comparator in (">", ">="):
+        return value, float("inf")
+    if criterion.comparator in ("<", "<="):
+        return 0.0, value
+    return None
