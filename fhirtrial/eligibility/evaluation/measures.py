@@ -121,7 +121,7 @@ def freshness(
     return None
 
 
-def _numeric(value: object) -> float | None:
+def numeric(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -155,7 +155,7 @@ def _score_in_text(text: str | None) -> float | None:
 
 
 def _ecog_value(item: ObservationItem) -> float | None:
-    number = _numeric(item.value)
+    number = numeric(item.value)
     if number is not None:
         return number
     if isinstance(item.value, str):
@@ -177,7 +177,7 @@ def _ecog_value(item: ObservationItem) -> float | None:
 
 
 def _karnofsky_value(item: ObservationItem) -> float | None:
-    number = _numeric(item.value)
+    number = numeric(item.value)
     if number is not None:
         return number
     if isinstance(item.value, str):

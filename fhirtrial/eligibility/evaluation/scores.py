@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.evaluation.context import EvalContext, display, fmt_date
-from fhirtrial.eligibility.evaluation.measures import freshness, required, satisfies
+from fhirtrial.eligibility.evaluation.measures import freshness, numeric, required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import ObservationItem
@@ -84,12 +84,8 @@ def _latest(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float | No
 
 
 def _number(value: object, concept: str) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, Quantity):
-        return value.value
+    if isinstance(value, bool | int | float | Quantity):
+        return numeric(value)
     texts: list[str] = []
     if isinstance(value, str):
         texts = [value]

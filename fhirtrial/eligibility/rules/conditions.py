@@ -531,8 +531,8 @@ _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|their|his|her|its)\s*$")
 # "Currently experiencing", "current diagnosis of", "currently suffering from" right before a
 # name: the condition now, as "current" before it says.
 _CURRENT_LEAD = re.compile(
-    r"(?<![\w-])current(?:ly)?(?: (?:has|have|having|experienc\w*|suffer\w*|from|with"
-    r"|diagnos\w*|of|an?|the|any|known))* $"
+    r"(?<![\w-])(?:current(?:ly)?|presently|at present)(?: (?:has|have|having|is|are"
+    r"|experienc\w*|suffer\w*|from|with|diagnos\w*|of|an?|the|any|known|documented))* $"
 )
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
@@ -747,8 +747,6 @@ def find_conditions_treated_too(text: str) -> list[Match]:
             and not _PAST_BEFORE.search(text, max(0, item.start - 40), item.start)
         ):
             item.criterion = evolve(criterion, qualifiers=("active",))
-    if "current" in text or "present" in text:
-        _current_by_lead(text, found)
     if len(found) > 1 and "/" in text:
         found.extend(_slash_pairs(text, found))
     if "viral load" in words:
@@ -857,26 +855,6 @@ def _a_test_of_latent_infection(text: str, match: Match) -> bool:
     if match.criterion.concept not in _LATENT_TESTED:
         return False
     return bool(_TEST_NEAR.search(text, max(0, match.start - 30), min(len(text), match.end + 30)))
-
-
-# "Currently experiencing seizures", "Current diagnosis of coagulopathy": the words before the
-# name say the condition is present now, so a resolved entry does not meet it.
-_CURRENT_LEAD = re.compile(
-    r"(?<![\w-])(?:current(?:ly)?|presently|at present)\s+(?:(?:has|have|having|is|are"
-    r"|experiencing|experiences?|suffering|suffers?|from|with|a|an|the|diagnos(?:is|ed|es)|of"
-    r"|known|documented)\s+)*$"
-)
-
-
-def _current_by_lead(text: str, found: list[Match]) -> None:
-    for item in found:
-        criterion = item.criterion
-        if criterion.kind is not Kind.CONDITION or criterion.qualifiers:
-            continue
-        lead = _CURRENT_LEAD.search(text, max(0, item.start - 60), item.start)
-        if lead and not _ALTERNATIVE_BEFORE.search(text, 0, lead.start()):
-            # not "lifetime or current diagnosis of X": either will do
-            item.criterion = evolve(criterion, qualifiers=("active",))
 
 
 def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
