@@ -421,16 +421,36 @@ class _Builder:
                 return
 
     def continue_previous(self, line: _Line) -> bool:
-        """Indented plain text under a bullet continues that bullet (a wrapped paragraph)."""
+        """Plain text continues the criterion before it when indented under it or when that
+        criterion stops mid-sentence (a line wrapped by the registry's text field: "… taking
+        spironolactone for a" / "diagnosis of acne vulgaris")."""
         node = self.last_node
         if node is None or line.bullet or node.children or self.stack[-1].node is not node:
             return False
-        if line.indent <= self.stack[-1].own_indent or node.text.endswith(":"):
+        if node.text.endswith(":"):
+            return False
+        if line.indent <= self.stack[-1].own_indent and not _stops_mid_sentence(node.text):
             return False
         if line.text.endswith(":"):
             return False
         node.text = f"{node.text}\n{line.text}"
         return True
+
+
+# The end of a line that cannot end a criterion: a connective, a preposition or article, a
+# comma or hyphen, or a parenthesis still open.
+_MID_SENTENCE = re.compile(
+    r"(?:\b(?:of|or|and|and/or|than|the|with|to|for|in|a|an|by|at|from|as|on|including|such|"
+    r"who|which|that|least|per)|[,(/–-])$",
+    re.IGNORECASE,
+)
+
+
+def _stops_mid_sentence(text: str) -> bool:
+    last = text.rsplit("\n", 1)[-1]
+    if " " not in last.strip():
+        return False  # "OR" alone between two alternatives is no wrapped sentence
+    return bool(_MID_SENTENCE.search(last)) or last.count("(") > last.count(")")
 
 
 def parse_outline(text: str | None) -> Outline:

@@ -8,7 +8,9 @@ development sample (`dev_sample/`, same notation) may be read: `--details` lists
 missed bullets.
 
 Each labelled bullet is found, by its text, in today's outline of its study and compiled as
-`compile_outline` does. A compiled form is right when it means what the label says: both are
+`compile_outline` does. A bullet that is today one line of a criterion wrapped over several
+lines is found but counts as not compiled, so joining wrapped lines can only lower coverage.
+A compiled form is right when it means what the label says: both are
 read from the signature notation (`signature.py`) into trees that ignore the order of members,
 nested all-of / any-of of the same kind, how a range is written (`age:>=18..65a` or all-of of
 two bounds) and the unit a quantity is written in (1,500 /uL = 1.5 10*3/uL; a unit of UCUM
@@ -414,6 +416,12 @@ def with_judgement_as_text(criterion: Criterion | None) -> Criterion | None:
     )
 
 
+def _ends_with_bullet(text: str, wanted: str) -> bool:
+    """`wanted` is `text` without a lead (a number, a marker), not its last wrapped line."""
+    whole = " ".join(text.split())
+    return whole.endswith(wanted) and " ".join(text.split("\n")[-1].split()) != wanted
+
+
 def score(sample: Path = HELDOUT) -> list[Scored]:
     labels = json.loads((sample / "labels.json").read_text(encoding="utf-8"))
     texts = {
@@ -430,12 +438,16 @@ def score(sample: Path = HELDOUT) -> list[Scored]:
             (
                 n
                 for t, n in nodes[label["nctId"]]
-                if id(n) not in used and (t == wanted or t.endswith(wanted))
+                if id(n) not in used and (t == wanted or _ends_with_bullet(n.text, wanted))
             ),
             None,
         )
         if node is None:
-            scored.append(Scored(label, None, False, sample))
+            # A bullet labelled when the outline still split a wrapped sentence ("… under 18
+            # or" / "over 75 years") is now a line of the whole criterion: found, and counted as
+            # not compiled (its label describes a fragment, not the criterion read today).
+            joined = any(wanted in t and "\n" in n.text for t, n in nodes[label["nctId"]])
+            scored.append(Scored(label, None, joined, sample))
             continue
         used.add(id(node))
         compiled = signature(with_judgement_as_text(node.criterion))

@@ -1,6 +1,8 @@
 """The held-out scorer's reading of the notation, on synthetic forms (no held-out text)."""
 
-from tests.eligibility.heldout_score import aliases_of, parse, same
+import json
+
+from tests.eligibility.heldout_score import aliases_of, figures, parse, same, score
 
 _ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 
@@ -75,3 +77,18 @@ def test_an_annotation_is_never_merged_with_a_real_unit():
     assert not same(parse("lab:some-lab:>2{score}"), parse("lab:some-lab:>2mg/dL"))
     assert not same(parse("lab:some-lab:>2{cells}/uL"), parse("lab:some-lab:>2"))
     assert not same(parse("lab:some-lab:>2xULN"), parse("lab:some-lab:>2{score}"))
+
+
+def test_a_labelled_fragment_of_a_wrapped_criterion_is_found_but_not_compiled(tmp_path):
+    text = "Exclusion Criteria:\n\nPatients aged under 18 or\nover 75 years\n"
+    (tmp_path / "texts.ndjson").write_text(
+        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
+    )
+    label = {"nctId": "NCT00000001", "linkId": "exc-2", "decidable": "full"}
+    labels = [{**label, "text": "over 75 years", "expected": "age:>75a"}]
+    (tmp_path / "labels.json").write_text(json.dumps(labels))
+    (tmp_path / "concepts.json").write_text("{}")
+    [scored] = score(tmp_path)
+    assert scored.found and scored.compiled is None
+    result = figures([scored])
+    assert (result.not_found, result.covered, result.decidable) == (0, 0, 1)
