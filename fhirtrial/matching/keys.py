@@ -22,12 +22,17 @@ from typing import Any
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
-from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES
+from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES, icd_codes_of
 from fhirtrial.eligibility.evaluation.facts import condition_concepts
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
+from fhirtrial.eligibility.evaluation.unspecified_codes import (
+    block_keys_of_recorded,
+    block_keys_of_required,
+)
 from fhirtrial.eligibility.evaluation.vague_diagnoses import possibly_narrower
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
+from fhirtrial.patient.values import ICD10CM
 
 ANY_DIAGNOSIS = "*"
 _ROOTS = frozenset(
@@ -85,6 +90,9 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
                 diagnoses |= cancers.descendants(concept)
             # "Diabetes mellitus" of no type may be the type 1 a study requires (`unknown`).
             diagnoses |= possibly_narrower(concepts)
+            diagnoses |= block_keys_of_recorded(
+                c.code for c in condition.code.codings if c.system == ICD10CM and c.code
+            )
         if diagnoses is not None and _metastases_of_unnamed_primary(record):
             diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
     sex = record.patient.gender if record.patient.gender in ("female", "male") else None
@@ -144,7 +152,10 @@ def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
         # A diagnosis less specific than a title's (multiple sclerosis for relapsing-remitting
         # MS) is `unknown` to the evaluator, never `not-met`: it must not be filtered out.
         broader = terminology.terminology().broader_than_title(criterion.concept)
-        return frozenset({criterion.concept}) | broader
+        # So is an unspecified entry of the diagnosis's ICD-10-CM block ("Unspecified
+        # osteoarthritis, unspecified site" for knee osteoarthritis).
+        blocks = block_keys_of_required(icd_codes_of(criterion.concept))
+        return frozenset({criterion.concept}) | broader | blocks
     if criterion.kind is Kind.COMBINATION:
         required = [
             None if child.negated else _criterion_requires(child) for child in criterion.children

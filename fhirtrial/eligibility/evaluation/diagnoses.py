@@ -45,6 +45,7 @@ from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnos
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
+from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
@@ -192,8 +193,27 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
             ]
         else:
             found = []
+        if not found:
+            wanted = icd_codes_of(concept)
+            found = [
+                c
+                for c in index.items
+                if any(
+                    coding.system == ICD10CM and coding.code and may_be_any_of(coding.code, wanted)
+                    for coding in c.code.codings
+                )
+            ]
         ctx.facts.memo[key] = found
     return found
+
+
+def icd_codes_of(concept: str) -> tuple[str, ...]:
+    """The ICD-10-CM codes of a concept outside the cancers (whose less specific entries
+    `cancers.less_specific_than` reads)."""
+    vocabulary = terminology.terminology()
+    if "malignant-neoplasm" in {concept, *vocabulary.ancestors(concept)}:
+        return ()  # cancers: `cancers.less_specific_than`
+    return tuple(c.code for c in vocabulary.concept(concept).codings if c.system == ICD10CM)
 
 
 def _unsure_of(item: ConditionItem, code: str) -> bool:
