@@ -2,18 +2,34 @@
 
 SecantusDB (GPL-2.0) is a declared dependency that we only *run*, as a separate process speaking the
 MongoDB wire protocol; it is never imported into our code.
+
+It listens on the loopback interface and requires SCRAM-SHA-256 authentication: any local user
+could otherwise read and change patient data through its port. The first start on a data
+directory creates the database user with a random password, kept in
+`database-credentials.json` (0600) beside the data, so only the server's own user can connect;
+SecantusDB has no localhost exception, so that one start runs without `--auth` for the second it
+takes to create the user.
 """
 
 import json
 import logging
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
+
+from pymongo import MongoClient
+from pymongo.errors import OperationFailure
 
 log = logging.getLogger("fhirtrial.embedded")
+
+CREDENTIALS_FILE = "database-credentials.json"
+DATABASE_USER = "fhirtrial"
+_USER_EXISTS = 51003  # MongoDB's "User already exists"
 
 
 def free_port() -> int:
@@ -33,10 +49,20 @@ class EmbeddedMongo:
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
+        self._password: str | None = None
 
     @property
     def url(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+        """The connection URL, with the database user's credentials once started."""
+        return self._url(self._password)
+
+    def _url(self, password: str | None) -> str:
+        if password is None:
+            return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+        return (
+            f"mongodb://{DATABASE_USER}:{quote_plus(password)}@127.0.0.1:{self.port}/"
+            "?directConnection=true&authSource=admin"
+        )
 
     @property
     def pid(self) -> int | None:
@@ -54,6 +80,13 @@ class EmbeddedMongo:
             self.data_dir.chmod(0o700)
         except PermissionError:  # a mounted volume owned by another user: say so, still start
             log.warning("Cannot make %s private to this user (chmod 700)", self.data_dir)
+        self._password = self._database_password()
+        self._spawn(auth=True)
+        self._announce()
+        log.info("Embedded SecantusDB on port %s; data in %s", self.port, self.data_dir / "db")
+        return self.url
+
+    def _spawn(self, *, auth: bool) -> None:
         log_file = open(self.data_dir / "secantusdb.log", "ab")  # noqa: SIM115 - child owns it
         self._process = subprocess.Popen(
             [
@@ -68,6 +101,7 @@ class EmbeddedMongo:
                 str(self.data_dir / "db"),
                 "--log-level",
                 "WARNING",
+                *(["--auth"] if auth else []),
             ],
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -75,9 +109,32 @@ class EmbeddedMongo:
         )
         log_file.close()
         self._wait_until_ready()
-        self._announce()
-        log.info("Embedded SecantusDB on port %s; data in %s", self.port, self.data_dir / "db")
-        return self.url
+
+    def _database_password(self) -> str:
+        """The database user's password; created with the user on the first start."""
+        path = self.data_dir / CREDENTIALS_FILE
+        if path.exists():
+            return str(json.loads(path.read_text())["password"])
+        pending = path.with_suffix(".pending")
+        if pending.exists():  # a first start interrupted after choosing the password
+            password = str(json.loads(pending.read_text())["password"])
+        else:
+            password = secrets.token_urlsafe(32)
+            _write_private(pending, {"user": DATABASE_USER, "password": password})
+        self._spawn(auth=False)
+        try:
+            client: MongoClient[dict[str, object]]
+            with MongoClient(self._url(None), serverSelectionTimeoutMS=10_000) as client:
+                client.admin.command("createUser", DATABASE_USER, pwd=password, roles=["root"])
+        except OperationFailure as error:
+            if error.code != _USER_EXISTS:
+                raise
+            log.warning("The embedded database user already exists; keeping its password")
+        finally:
+            self._terminate()
+        pending.replace(path)
+        log.info("Created the embedded database's user; credentials in %s", path)
+        return password
 
     def restart_if_dead(self) -> bool:
         """Bring the child back if it died; True when it had to be restarted."""
@@ -88,17 +145,21 @@ class EmbeddedMongo:
         return True
 
     def stop(self, timeout: float = 15) -> None:
-        process, self._process = self._process, None
         announcement(self.data_dir).unlink(missing_ok=True)
+        if self._terminate(timeout):
+            log.info("Embedded SecantusDB stopped")
+
+    def _terminate(self, timeout: float = 15) -> bool:
+        process, self._process = self._process, None
         if process is None or process.poll() is not None:
-            return
+            return False
         process.terminate()
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.info("Embedded SecantusDB stopped")
+        return True
 
     def kill(self) -> None:
         """Kill the server abruptly (used to exercise recovery)."""
@@ -110,9 +171,8 @@ class EmbeddedMongo:
         """Tell other fhirtrial processes (a CLI import next to `serve`) where this server is:
         WiredTiger locks its directory, so they must connect rather than start another one."""
         assert self._process is not None
-        path = announcement(self.data_dir)
-        path.write_text(json.dumps({"url": self.url, "pid": self._process.pid, "port": self.port}))
-        path.chmod(0o600)
+        info = {"url": self.url, "pid": self._process.pid, "port": self.port}
+        _write_private(announcement(self.data_dir), info)
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
@@ -127,6 +187,14 @@ class EmbeddedMongo:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"Embedded SecantusDB did not start within {self.startup_timeout}s")
+
+
+def _write_private(path: Path, content: dict[str, object]) -> None:
+    """Write a file only this user can read, never readable by others even for a moment."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(json.dumps(content))
 
 
 def announcement(data_dir: Path) -> Path:
