@@ -82,7 +82,7 @@ SHAPES = [
     ),
     (
         "History of cardiovascular disease (e.g., myocardial infarction, stroke)",
-        "any-of(condition:myocardial-infarction, condition:stroke, TEXT)",
+        "any-of(condition:myocardial-infarction[history], condition:stroke[history], TEXT)",
         "any-of(condition:myocardial-infarction, condition:stroke, text)",
     ),
     (

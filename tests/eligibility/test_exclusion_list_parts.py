@@ -34,7 +34,8 @@ DEVELOPMENT_BULLETS = [
     (
         "NCT03869372",
         "history of myocardial infarction, supplemental oxygen requirement, or diabetes",
-        "any-of(condition:myocardial-infarction, condition:diabetes-mellitus, TEXT)",
+        "any-of(condition:myocardial-infarction[history], "
+        "condition:diabetes-mellitus[history], TEXT)",
     ),
     (
         "NCT03869372",
@@ -44,7 +45,8 @@ DEVELOPMENT_BULLETS = [
     (
         "NCT03935373",
         "(1) a history of alcohol abuse, diabetes mellitus, or major life-threatening condition",
-        "any-of(condition:alcohol-use-disorder, condition:diabetes-mellitus, TEXT)",
+        "any-of(condition:alcohol-use-disorder[history], "
+        "condition:diabetes-mellitus[history], TEXT)",
     ),
     (
         "NCT03936803",
@@ -88,7 +90,7 @@ SHAPES = [
     (
         # a first sentence that is a list, then one that adds nothing a record holds
         "History of stroke. Patients must be able to walk unaided.",
-        "any-of(condition:stroke, TEXT)",
+        "any-of(condition:stroke[history], TEXT)",
     ),
     (
         "Uncontrolled hypertension, or inability to swallow tablets",

@@ -68,7 +68,8 @@ def test_a_short_steroid_requiring_bullet_compiles_in_full():
 def test_history_of_or_current_keeps_either():
     criterion = compile_text("History of or current interstitial lung disease", exclusion=True)
     assert criterion is not None
-    assert criterion.qualifiers == ()
+    # Neither "current" alone nor a steroid requirement: a past entry counts (`history`).
+    assert criterion.qualifiers == ("history",)
 
 
 def test_the_qualifier_round_trips_through_the_evidence_variable():

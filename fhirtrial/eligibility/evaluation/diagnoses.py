@@ -49,6 +49,7 @@ from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
+from fhirtrial.eligibility.rules.past_diagnoses import names_a_neoplasm
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
 from fhirtrial.patient.values import ICD10CM, Concept
 
@@ -270,6 +271,13 @@ def _with_qualifiers(
                 )
         if undecided:
             item = undecided[0]
+            if reason_kind == _PAST_ONLY:
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: the criterion does not say whether a "
+                    f"past {name} counts{note}",
+                    (item.ref,),
+                )
             if criterion.window is not None and DIAGNOSED in qualifiers:
                 return Finding(
                     "unknown",
@@ -536,6 +544,9 @@ def condition_span(item: ConditionItem, ctx: EvalContext) -> tuple[date | None, 
     return start, None, True
 
 
+_PAST_ONLY = "recorded as past"
+
+
 def _relevant(
     items: list[ConditionItem], criterion: Criterion, ctx: EvalContext
 ) -> tuple[list[ConditionItem], list[ConditionItem], str]:
@@ -586,6 +597,13 @@ def _relevant(
             if overlaps_window(start, end, window, ctx.as_of) is not False:
                 kept.append(item)
         return kept, undecided, f"not {describe_window(window)}"
+    if not qualifiers and window is None and not names_a_neoplasm(criterion.concept):
+        # A bare name ("Asthma"): a past entry may or may not count (`rules.past_diagnoses`).
+        # A cancer's site and histology stay the patient's after treatment: "melanoma of
+        # uveal origin" is about which melanoma, whatever its status.
+        current = [c for c in items if ctx.facts.is_current(c) is not False]
+        past = [c for c in items if c not in current]
+        return current, past, _PAST_ONLY
     return list(items), [], ""
 
 

@@ -223,16 +223,26 @@ def _texts(concept: Concept) -> tuple[str, ...]:
 
 # "Family history of melanoma" is about a relative; "rule out", "screening for" and "risk of"
 # name what the patient may not have. Such an entry names no diagnosis of the patient's.
+# Entries that name a disease the patient does not have: a relative's, a screening, a
+# suspicion ruled out, and protection against it ("Need for hepatitis B vaccination", "Hepatitis
+# B immune", "HIV pre-exposure prophylaxis", "Elevated blood-pressure reading, without
+# diagnosis of hypertension").
 _NOT_THE_PATIENTS = re.compile(
     r"\bfamily (?:history|hx)\b|\bfh of\b|\brule[- ]out\b|\br/o\b|\bscreening\b"
     r"|\b(?:at )?risk (?:of|for)\b|\bexposure to\b|\bcontact with\b|\bsuspected\b"
-    r"|\bno evidence of\b|\bnegative for\b|\bruled out\b|\bconcern for\b",
+    r"|\bno evidence of\b|\bnegative for\b|\bruled out\b|\bconcern for\b"
+    r"|\bvaccin\w*|\bimmuni[sz]\w*|\bimmune(?: to\b|\s*$)|\bimmunity\b|\bneed for\b"
+    r"|\bprophyla\w*|\bpre-?exposure\b|\bprep\b|\bwithout (?:a )?(?:diagnosis|dx|history) of\b"
+    r"|\b(?:hiv|hbv|hcv|hepatitis [a-e]|tb|tuberculosis|covid(?:-19)?)[- ]negative\b",
     re.IGNORECASE,
 )
 # "Personal history of malignant neoplasm of prostate", "History of melanoma", "s/p kidney
 # transplant": a past condition, whatever its clinicalStatus says.
 _HISTORY_WORDS = re.compile(r"\b(?:history of|hx of|h/o)\b", re.IGNORECASE)
-_NOT_THE_PATIENTS_CODES = ("Z80", "Z81", "Z82", "Z83", "Z84", "Z13", "Z12", "Z03", "Z20")
+_NOT_THE_PATIENTS_CODES = (
+    *("Z80", "Z81", "Z82", "Z83", "Z84", "Z13", "Z12", "Z11", "Z03", "Z20"),
+    *("Z23", "Z28", "Z29", "Z71", "Z77", "R03.0"),  # immunization, prophylaxis, counselling
+)
 _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z98")
 
 

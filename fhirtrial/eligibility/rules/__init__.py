@@ -42,6 +42,7 @@ from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
+from fhirtrial.eligibility.rules.past_diagnoses import with_past_counting
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import (
     Consequence,
@@ -140,7 +141,18 @@ def read_text(
 
     ``section``: the list the bullet stands in, when known. It decides what "… are excluded"
     means in a bullet read as an inclusion (`rules.phrasing.consequence`): NOT the rest in the
-    inclusion list, the rest itself under an exclusion lead-in; unknown, the bullet stays text."""
+    inclusion list, the rest itself under an exclusion lead-in; unknown, the bullet stays text.
+    Its diagnoses count a past entry when its words say so (`rules.past_diagnoses`)."""
+    reading = _read_text(text, exclusion=exclusion, partial=partial, section=section)
+    if reading.criterion is None:
+        return reading
+    full = with_past_counting(reading.full, text)
+    if reading.criterion is reading.full:
+        return Reading(full, full)
+    return Reading(with_past_counting(reading.criterion, text), full)
+
+
+def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | None) -> Reading:
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)

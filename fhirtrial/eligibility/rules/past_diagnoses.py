@@ -1,0 +1,67 @@
+"""Whether a diagnosis criterion counts a past diagnosis: "History of asthma" does, "Asthma"
+leaves it open.
+
+A bare name in a criterion ("Asthma", "Hepatitis B or C infection", "Seizure disorder") usually
+means the patient has it; whether a diagnosis recorded as resolved, inactive or in remission
+still counts, the text does not say, so the evaluator answers `unknown` for such an entry
+(a coordinator asks). Words that say the past counts — "history of", "prior", "previous", "past",
+"ever", "had", "lifetime", "at any time" — give the bullet's diagnoses the qualifier `history`:
+a past entry meets them, as before. A window ("within 5 years") or a qualifier of its own
+("active", "uncontrolled") already says which time counts and is left as it is. Cancers are
+left out: a cancer's site and histology stay the patient's after treatment ("melanoma of uveal
+origin" asks which melanoma), and "another malignancy" has rules of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.model import Criterion, Kind
+
+HISTORY = "history"
+_PAST_COUNTS = re.compile(
+    r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|had|lifetime|at any time)\b",
+    re.IGNORECASE,
+)
+
+
+def with_past_counting(criterion: Criterion | None, text: str) -> Criterion | None:
+    """The criterion with `history` on its untimed, unqualified diagnoses when ``text`` says
+    the past counts."""
+    if criterion is None or not _PAST_COUNTS.search(text):
+        return criterion
+    return _marked(criterion)
+
+
+def _marked(criterion: Criterion) -> Criterion:
+    if criterion.kind is Kind.COMBINATION:
+        children = tuple(_marked(child) for child in criterion.children)
+        if children == criterion.children:
+            return criterion
+        return replace(criterion, children=children)
+    if (
+        criterion.kind is Kind.CONDITION
+        and criterion.window is None
+        and not criterion.qualifiers
+        and not names_a_neoplasm(criterion.concept)
+    ):
+        return replace(criterion, qualifiers=(HISTORY,))
+    return criterion
+
+
+def names_a_neoplasm(concept: str | None) -> bool:
+    """A cancer, its site or histology, or a metastasis: below the malignancy concept or coded in
+    ICD-10-CM's neoplasm chapter (C00–D49)."""
+    if not concept:
+        return False
+    vocabulary = terminology.terminology()
+    if "malignant-neoplasm" in {concept, *vocabulary.ancestors(concept)}:
+        return True
+    try:
+        codings = vocabulary.concept(concept).codings
+    except KeyError:
+        return False
+    codes = [c.code for c in codings if c.system == terminology.ICD10CM_SYSTEM]
+    return any(code[:1] == "C" or code[:2] in ("D0", "D1", "D2", "D3", "D4") for code in codes)
