@@ -97,10 +97,15 @@ def place(
             readings.append((reading, True, code))
     if not core_codes(group, SNOMED).isdisjoint(item.code.codes_in(SNOMED)):
         readings.append(("core", True, None))
-    for concept_id in _most_specific(concepts):
+    named = _most_specific(concepts)
+    if icd:
+        # The ICD-10-CM code says more than the concepts it maps to (B07.9 viral wart is an
+        # `infection`, whose codes reach skin infections): only the entry's words add to it.
+        named = [c for c in named if c not in coded]
+    for concept_id in named:
         reading = _concept_reading(group, concept_id)
         if reading is not None:
-            readings.append((reading, concept_id in coded, icd[0] if icd else None))
+            readings.append((reading, concept_id in coded, None))
     for wanted in ("core", "periphery"):
         found = [r for r in readings if r[0] == wanted]
         if found:
