@@ -21,15 +21,13 @@ def leave_own_groups_as_text(
     inclusion: list[CompiledNode], exclusion: list[CompiledNode], study_conditions: Sequence[str]
 ) -> None:
     nodes = [n for root in (*inclusion, *exclusion) for n in _walk(root)]
-    named = frozenset().union(*(groups_named(n.criterion) for n in nodes))
+    named = [(node, found) for node in nodes if (found := groups_named(node.criterion))]
     if not named:
         return
     texts = [n.text for root in inclusion for n in _walk(root) if not _asks_absence(n)]
-    own = own_groups([*texts, *study_conditions]) & named
-    if not own:
-        return
-    for node in nodes:
-        if node.criterion is not None and groups_named(node.criterion) & own:
+    own = own_groups([*texts, *study_conditions])
+    for node, found in named:
+        if node.criterion is not None and found & own:
             rewritten = _without(node.criterion, own)
             if rewritten.computable:
                 node.criterion = rewritten
@@ -43,7 +41,12 @@ def _asks_absence(node: CompiledNode) -> bool:
 
 
 def _walk(node: CompiledNode) -> list[CompiledNode]:
-    return [node, *(n for child in node.children for n in _walk(child))]
+    found, stack = [], [node]
+    while stack:
+        each = stack.pop()
+        found.append(each)
+        stack.extend(reversed(each.children))
+    return found
 
 
 def _without(criterion: Criterion, own: frozenset[str]) -> Criterion:

@@ -185,8 +185,15 @@ _BLOOD_BORNE = re.compile(
 _BLOOD_BORNE_KNOWN = ("hiv", "hbv", "hcv")
 
 
+# A name ends with one of these: most bullets naming an organ ("cardiac surgery") have none.
+_ENDINGS = (
+    *("disease", "disorder", "illness", "condition", "problem", "abnormalit", "anomal"),
+    *("malformation", "defect", "psychiatric history", "borne"),
+)
+
+
 def find_diagnosis_groups(text: str) -> list[Match]:
-    if not has_any(text, _TRIGGERS):
+    if not has_any(text, _ENDINGS) or not has_any(text, _TRIGGERS):
         return []
     found: list[Match] = [
         Match(_blood_borne(match.group()), match.start(), match.end())
@@ -278,13 +285,17 @@ def _group(concept: str, qualifiers: tuple[str, ...], alternatives: bool) -> Cri
     return Criterion(Kind.CONDITION, concept=concept, qualifiers=qualifiers)
 
 
-def groups_named(criterion: Criterion | None) -> frozenset[str]:
+def groups_named(criterion: Criterion | None) -> set[str]:
     """The groups a compiled criterion names, anywhere in it."""
-    if criterion is None:
-        return frozenset()
-    if criterion.kind is Kind.COMBINATION:
-        return frozenset().union(*(groups_named(c) for c in criterion.children))
-    return frozenset({criterion.concept}) if criterion.concept in GROUPS else frozenset()
+    found: set[str] = set()
+    stack = [criterion] if criterion is not None else []
+    while stack:
+        each = stack.pop()
+        if each.kind is Kind.COMBINATION:
+            stack.extend(each.children)
+        elif each.concept in GROUPS:
+            found.add(each.concept)
+    return found
 
 
 def own_groups(texts: Iterable[str]) -> frozenset[str]:
