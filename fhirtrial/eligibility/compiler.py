@@ -7,11 +7,13 @@ when a rule accounts for it; anything else stays text-only and is marked for man
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.age_conflicts import leave_conflicting_ages_as_text
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
+from fhirtrial.eligibility.own_groups import leave_own_groups_as_text
 from fhirtrial.eligibility.required_conditions import leave_required_conditions_as_text
 from fhirtrial.eligibility.rules import compile_text, read_text
 from fhirtrial.eligibility.rules.partial import has_residue
@@ -70,7 +72,9 @@ _CONNECTIVE_ONLY = re.compile(r"^\s*(?:or|and|and/or)\s*[-–—:;,.]*\s*$", re.
 _ENDS_WITH_AND = re.compile(r"(?<![\w/])(?:and|&)\s*[-–—:;,.]*\s*$", re.IGNORECASE)
 
 
-def compile_outline(outline: Outline) -> list[CompiledNode]:
+def compile_outline(outline: Outline, study_conditions: Sequence[str] = ()) -> list[CompiledNode]:
+    """The outline's bullets compiled; ``study_conditions`` are the diagnoses the study is about
+    (CT.gov `conditions`), which with the inclusion criteria tell the study's own disease."""
     compiled: list[CompiledNode] = []
     for roots in (outline.inclusion, outline.exclusion):
         joined = _joined_by_or(roots)
@@ -84,9 +88,9 @@ def compile_outline(outline: Outline) -> list[CompiledNode]:
                 _leave_as_text(done)
             compiled.append(done)
     leave_conflicting_ages_as_text(compiled[: len(outline.inclusion)])
-    leave_required_conditions_as_text(
-        compiled[: len(outline.inclusion)], compiled[len(outline.inclusion) :]
-    )
+    inclusion, exclusion = compiled[: len(outline.inclusion)], compiled[len(outline.inclusion) :]
+    leave_required_conditions_as_text(inclusion, exclusion)
+    leave_own_groups_as_text(inclusion, exclusion, study_conditions)
     return compiled
 
 

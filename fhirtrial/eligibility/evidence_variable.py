@@ -32,7 +32,7 @@ def build_evidence_variable(
 
     characteristics = structured_characteristics(eligibility)
     outline = parse_outline(eligibility.get("eligibilityCriteria"))
-    nodes = compile_outline(outline)
+    nodes = compile_outline(outline, protocol.get("conditionsModule", {}).get("conditions", []))
     targets = study_condition_concepts(protocol, nodes)
     for node in nodes:
         _set_other_than(node, targets)

@@ -23,7 +23,12 @@ from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES, icd_codes_of
-from fhirtrial.eligibility.evaluation.facts import condition_concepts
+from fhirtrial.eligibility.evaluation.diagnosis_groups import groups_of
+from fhirtrial.eligibility.evaluation.facts import (
+    concepts_of,
+    condition_concepts,
+    is_about_someone_else,
+)
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
 from fhirtrial.eligibility.evaluation.unspecified_codes import (
     block_keys_of_recorded,
@@ -84,6 +89,9 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
                 diagnoses = None  # "cancer" of unrecorded type: it may be any study's
                 break
             diagnoses |= concepts
+            if not is_about_someone_else(condition):
+                # A diagnosis in a group's periphery leaves the group `unknown`, not `not-met`.
+                diagnoses |= groups_of(condition, concepts, concepts_of(condition.code))
             # A diagnosis less specific than a study's (lung cancer for NSCLC) is `unknown` to
             # the evaluator, never `not-met`: it must not be filtered out either.
             for concept in concepts - _ROOTS:

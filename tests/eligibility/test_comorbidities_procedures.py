@@ -175,7 +175,7 @@ W4 = "w-28,0,enrollment"
         ("Previous radiotherapy to the prostate", True, "all-of(procedure:radiotherapy, text)"),
         # Stay text: the words left over carry meaning.
         ("Knee surgery", True, None),
-        ("Psychiatric disorders", True, None),
+        ("Psychiatric disorders", True, "condition:mental-disorder"),  # a group, read literally
         ("radiation pneumonitis", True, None),
         ("Heart failure NYHA IIIB-IV", True, None),
         ("Cognitive impairment", True, None),

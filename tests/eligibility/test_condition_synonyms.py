@@ -124,7 +124,7 @@ def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
         ("Acute myocardial infarction", True, None),
         ("PE", True, None),
         ("MS", True, None),
-        ("Psychiatric disorders", True, None),
+        ("Psychiatric disorders", True, "condition:mental-disorder"),  # a group, read literally
         ("Fatty liver", True, None),
     ],
 )

@@ -78,6 +78,7 @@ def test_every_value_set_names_its_sources_and_uses_known_systems() -> None:
         "procedures",
         "tobacco",
         "obstetric",
+        "diagnosis_groups",
     }
     for concept in terminology.terminology().concepts.values():
         for coding in (*concept.codings, *concept.members):

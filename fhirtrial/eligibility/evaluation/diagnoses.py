@@ -50,6 +50,7 @@ from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
 from fhirtrial.eligibility.rules.past_diagnoses import names_a_neoplasm
+from fhirtrial.eligibility.terminology.groups import is_group
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
 from fhirtrial.patient.values import ICD10CM, Concept
 
@@ -116,6 +117,8 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     if concept == cancers.METASTATIC and not criterion.qualifiers:
         return metastatic_disease(ctx)
     name = display(concept)
+    if is_group(concept):
+        return _diagnosis_group(criterion, ctx, name)
     matches = ctx.facts.conditions.find(concept)
     if concept == _TRIPLE_NEGATIVE and not matches:
         found = _triple_negative(ctx, name)
@@ -164,6 +167,32 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
     return _with_qualifiers(criterion, ctx, matches, name)
 
 
+def _diagnosis_group(criterion: Criterion, ctx: EvalContext, name: str) -> Finding:
+    """A group of diagnoses read literally (`evaluation.diagnosis_groups`): met on a diagnosis
+    of its core, unknown on one of its periphery that would otherwise count, and otherwise what
+    any other diagnosis is (absent: `absent`; outside a window: not met)."""
+    core = ctx.facts.group_members(criterion.concept or "", "core")
+    found = None
+    if core:
+        by_text = not any(placed.by_code for _, placed in core)
+        matches = Matches(tuple(item for item, _ in core), by_text=by_text)
+        found = _with_qualifiers(criterion, ctx, matches, name)
+        if found.result == "met":
+            return found
+    for item, placed in ctx.facts.group_members(criterion.concept or "", "periphery"):
+        alone = _with_qualifiers(criterion, ctx, Matches((item,), by_text=False), name)
+        if alone.result != "not-met":
+            where = f"{placed.code}; {item.ref}" if placed.code else item.ref
+            return Finding(
+                "unknown",
+                f"{item.code.label} ({where}) may or may not count as '{name}'",
+                (item.ref,),
+            )
+    if found is not None:
+        return found
+    return absent(ctx, name, "conditions", len(ctx.record.conditions))
+
+
 def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
     """Recorded diagnoses that may be ``concept`` without saying so (once per record)."""
     key = f"less-specific:{concept}"
@@ -210,10 +239,10 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
 
 def icd_codes_of(concept: str) -> tuple[str, ...]:
     """The ICD-10-CM codes of a concept outside the cancers (whose less specific entries
-    `cancers.less_specific_than` reads)."""
+    `cancers.less_specific_than` reads) and the groups (whose extent says what may count)."""
     vocabulary = terminology.terminology()
-    if "malignant-neoplasm" in {concept, *vocabulary.ancestors(concept)}:
-        return ()  # cancers: `cancers.less_specific_than`
+    if is_group(concept) or "malignant-neoplasm" in {concept, *vocabulary.ancestors(concept)}:
+        return ()
     return tuple(c.code for c in vocabulary.concept(concept).codings if c.system == ICD10CM)
 
 

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.diagnosis_groups import Placed, Reading, place
 from fhirtrial.lru import LRU
 from fhirtrial.patient.items import (
     AllergyItem,
@@ -326,6 +327,23 @@ class PatientFacts:
         )
         self.memo: dict[str, Any] = {}
         """Facts the evaluators derive once per record (the current stage, …)."""
+
+    def group_members(
+        self, group: str, reading: Reading
+    ) -> tuple[tuple[ConditionItem, Placed], ...]:
+        """The recorded diagnoses in a group's core or periphery (`diagnosis_groups.place`),
+        in the record's order; worked out once per group."""
+        key = f"group:{group}"
+        placed: list[tuple[ConditionItem, Placed]] | None = self.memo.get(key)
+        if placed is None:
+            index = self.conditions
+            placed = []
+            for item in index.items:
+                found = place(group, item, index.concepts_of_item(item), concepts_of(item.code))
+                if found is not None:
+                    placed.append((item, found))
+            self.memo[key] = placed
+        return tuple((item, p) for item, p in placed if p.reading == reading)
 
     def is_current(self, item: ConditionItem) -> bool | None:
         """True / False from the clinical status (a history entry is never current); None when

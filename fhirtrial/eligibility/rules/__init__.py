@@ -35,6 +35,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_stage,
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
 from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
 from fhirtrial.eligibility.rules.inline_lists import inline_list
@@ -89,6 +90,7 @@ FINDERS = (
     find_medications,
     find_procedures,
     find_smoking,
+    find_diagnosis_groups,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
 )

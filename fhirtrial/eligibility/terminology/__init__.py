@@ -2,8 +2,10 @@
 
 Data files (one value set each, with `sources` naming code system versions) live next to this
 module: conditions, therapies, observations, stages, biomarkers, medications (classes of current
-medication), allergens (substances of allergy criteria), tobacco (smoking status answers).
-Nothing is fetched at run time.
+medication), allergens (substances of allergy criteria), tobacco (smoking status answers),
+diagnosis_groups (names of groups of diagnoses read literally — "mental disorders", "heart
+disease" —, each an ICD-10-CM extent with a core: `DIAGNOSIS_GROUPS`). Nothing is fetched at run
+time.
 
 - `codings(concept)`: the codings that define a concept (written into FHIR).
 - `members(concept)`: member codes of a class (RxNorm ingredients of a drug class, CVX vaccines).
@@ -52,7 +54,13 @@ _VALUE_SET_FILES = (
     "procedures",
     "tobacco",
     "obstetric",
+    "diagnosis_groups",
 )
+DIAGNOSIS_GROUPS = "diagnosis_groups"
+"""The value set of groups of diagnoses: a concept's `codings` are its extent (ICD-10-CM ranges,
+"F01-F99"), its `core` what makes it present (`evaluation.diagnosis_groups`). Groups stay out of
+the code index of `concepts_for` but for their range codes: a diagnosis of the extent may or may
+not be the group, which no concept set can say."""
 AJCC_SYSTEM = "http://cancerstaging.org"
 RXNORM_SYSTEM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -98,6 +106,9 @@ class Concept:
     whole_text: bool = False
     """Patterns see the whole text; otherwise the sites a metastasis went to are cut out first
     ("Metastatic melanoma to lung" is melanoma, not lung cancer)."""
+    core: tuple[Coding, ...] = ()
+    """For a group of diagnoses (`DIAGNOSIS_GROUPS`): the codings of the diagnoses that make it
+    present; its `codings` are its extent."""
 
 
 def title_key(title: str) -> str:
@@ -245,6 +256,8 @@ class Terminology:
         self._prefix: dict[tuple[str, str], set[str]] = {}
         for concept in self.concepts.values():
             for coding in (*concept.codings, *concept.members):
+                if concept.value_set == DIAGNOSIS_GROUPS and "-" not in coding.code:
+                    continue  # a category of a group's extent is not the group
                 if coding.code.endswith("*"):
                     key = (coding.system, _normalize_code(coding.system, coding.code[:-1]))
                     self._prefix.setdefault(key, set()).add(concept.id)
@@ -383,6 +396,7 @@ class Terminology:
             holding = {
                 concept.id
                 for concept in self.concepts.values()
+                if concept.value_set != DIAGNOSIS_GROUPS
                 for coding in concept.codings
                 if coding.system == ICD10CM_SYSTEM
                 and (
@@ -403,6 +417,8 @@ class Terminology:
             system = ICD10CM_SYSTEM
         normalized = _normalize_code(system, code)
         found = set(self._exact.get((system, normalized), ()))
+        if system == ICD10CM_SYSTEM and "-" in normalized:
+            return self.with_ancestors(found)  # a range ("F01-F99") holds no code it starts with
         for end in range(1, len(normalized) + 1):
             found.update(self._prefix.get((system, normalized[:end]), ()))
             if system == ICD10CM_SYSTEM and end >= 3 and normalized[:end] in self._icd_codes:
@@ -468,6 +484,7 @@ def _concept(concept_id: str, value_set: str, raw: dict[str, Any]) -> Concept:
         patterns=tuple(raw.get("patterns", ())),
         whole_text=bool(raw.get("patternsOnWholeText", False)),
         category=raw.get("category"),
+        core=tuple(Coding(c["system"], c["code"], c.get("display")) for c in raw.get("core", [])),
     )
 
 
@@ -500,7 +517,7 @@ def _normalize_code(system: str, code: str) -> str:
     ICD-10-CM codes come dotted ("C78.7") or not ("C787"): compare them dotted, upper case."""
     if system == ICD10CM_SYSTEM:
         stripped = code.strip().upper()
-        if len(stripped) > 3 and "." not in stripped:
+        if len(stripped) > 3 and "." not in stripped and "-" not in stripped:
             stripped = f"{stripped[:3]}.{stripped[3:]}"
         return stripped
     if system != AJCC_SYSTEM:
