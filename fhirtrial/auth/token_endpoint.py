@@ -44,9 +44,9 @@ class OAuthError(Exception):
         super().__init__(description)
         self.error, self.description, self.status = error, description, status
 
-    def response(self) -> Response:
+    def response(self, headers: dict[str, str] | None = None) -> Response:
         body = {"error": self.error, "error_description": self.description}
-        return JSONResponse(body, status_code=self.status, headers=_NO_STORE)
+        return JSONResponse(body, status_code=self.status, headers=_NO_STORE | (headers or {}))
 
 
 def token_url(request: Request) -> str:
@@ -54,6 +54,9 @@ def token_url(request: Request) -> str:
 
 
 async def token(request: Request) -> Response:
+    if request.method != "POST":
+        error = OAuthError("invalid_request", "the token endpoint takes a POST", 405)
+        return error.response(headers={"Allow": "POST"})
     try:
         form = await _form(request)
         if form.get("grant_type") != "client_credentials":
