@@ -18,7 +18,7 @@ from fhirtrial.api import interactions as fhir
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext
 from fhirtrial.api.responses import fhir_response
-from fhirtrial.auth.setup import install_authorization
+from fhirtrial.api.smart.setup import install_authorization
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue

@@ -20,8 +20,8 @@ from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
 from fhirtrial.api.responses import check_format, fhir_response
-from fhirtrial.auth import guards
-from fhirtrial.auth.discovery import rest_security
+from fhirtrial.api.smart import guards
+from fhirtrial.api.smart.discovery import rest_security
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information

@@ -19,8 +19,8 @@ from fastapi import FastAPI
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from fhirtrial.api.app import create_app
+from fhirtrial.api.smart.token_endpoint import ASSERTION_TYPE
 from fhirtrial.auth.clients import ClientRegistry
-from fhirtrial.auth.token_endpoint import ASSERTION_TYPE
 from tests.helpers import make_settings
 
 BASE = "http://fhir.test"

@@ -12,8 +12,8 @@ import jwt
 import respx
 from typer.testing import CliRunner
 
+from fhirtrial.api.smart.discovery import OAUTH_URIS, SECURITY_SERVICE
 from fhirtrial.auth.admin import add_client
-from fhirtrial.auth.discovery import OAUTH_URIS, SECURITY_SERVICE
 from fhirtrial.cli import app as cli
 from tests.auth.auth_helpers import (
     BASE,

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import context
 from fhirtrial.api.responses import fhir_response
-from fhirtrial.auth.guards import authorize_import
+from fhirtrial.api.smart.guards import authorize_import
 from fhirtrial.catalog.importer import ImportSummary, import_studies
 from fhirtrial.catalog.sources import from_documents, from_nct_ids
 from fhirtrial.ctgov import CtGovClient

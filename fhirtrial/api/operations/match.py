@@ -11,7 +11,7 @@ from starlette.responses import Response
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.responses import check_format, fhir_response
-from fhirtrial.auth.guards import authorize_match
+from fhirtrial.api.smart.guards import authorize_match
 from fhirtrial.errors import BadRequest, FHIRError
 from fhirtrial.matching.matcher import match_patient
 from fhirtrial.matching.request import MATCH_DEFINITION, match_request

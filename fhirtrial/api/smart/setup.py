@@ -8,9 +8,9 @@ import os
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from fhirtrial.auth import discovery, token_endpoint
-from fhirtrial.auth.authority import Authority
-from fhirtrial.auth.middleware import AuthorizationMiddleware
+from fhirtrial.api.smart import discovery, token_endpoint
+from fhirtrial.api.smart.authority import Authority
+from fhirtrial.api.smart.middleware import AuthorizationMiddleware
 from fhirtrial.config import Settings
 
 log = logging.getLogger("fhirtrial.auth")

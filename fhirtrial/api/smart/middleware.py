@@ -2,7 +2,7 @@
 the interaction on that resource type is allowed, before any handler runs.
 
 Compartment confinement and the checks that need a request's parameters (`_include`, the
-`$match` patient) happen later, in `fhirtrial.auth.guards`, where those are parsed.
+`$match` patient) happen later, in `fhirtrial.api.smart.guards`, where those are parsed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fhirtrial.api.context import base_url
 from fhirtrial.api.responses import fhir_response
-from fhirtrial.auth.authority import auth_database, authority
+from fhirtrial.api.smart.authority import auth_database, authority
 from fhirtrial.auth.classify import classify
 from fhirtrial.auth.errors import InvalidToken, MissingToken
 from fhirtrial.auth.jose import TokenProblem

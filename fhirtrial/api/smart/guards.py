@@ -11,8 +11,8 @@ from typing import Any
 from starlette.requests import Request
 
 from fhirtrial.api.context import context
+from fhirtrial.api.smart.authority import authority
 from fhirtrial.auth import compartment
-from fhirtrial.auth.authority import authority
 from fhirtrial.auth.errors import InsufficientScope, MissingToken
 from fhirtrial.auth.policy import authorize, needed_scopes
 from fhirtrial.auth.principal import principal

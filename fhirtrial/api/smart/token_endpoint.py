@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fhirtrial.api.context import base_url
-from fhirtrial.auth.authority import Authority, auth_database, authority
+from fhirtrial.api.smart.authority import Authority, auth_database, authority
 from fhirtrial.auth.clients import Client, ClientRegistry
 from fhirtrial.auth.errors import KeysUnavailable
 from fhirtrial.auth.jose import LEEWAY_S, TokenProblem, header, public_key, unverified_claims

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fhirtrial.api.context import base_url
-from fhirtrial.auth.authority import auth_database, authority
+from fhirtrial.api.smart.authority import auth_database, authority
 from fhirtrial.auth.jose import ALGORITHMS
 
 SECURITY_SERVICE = "http://terminology.hl7.org/CodeSystem/restful-security-service"
