@@ -319,3 +319,26 @@ async def test_forwarded_headers_give_no_privilege(hospital, headers):
             method, path, content=b"{}", headers={**FHIR_JSON, **headers}
         )
         assert response.status_code == 401, (headers, path)
+
+
+async def test_a_browser_app_s_preflight_needs_no_token_and_a_401_is_readable_cross_origin(
+    mongo_url,
+):
+    origin = "https://smart-app.example"
+    async with secured_app(mongo_url, cors_origins=origin) as (client, _):
+        preflight = await client.options(
+            "/Patient",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        assert preflight.status_code == 200
+        assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+        refused = await client.get("/Patient", headers={"Origin": origin})
+        assert refused.status_code == 401
+        assert refused.headers["access-control-allow-origin"] == origin
+        other = await client.get("/Patient", headers={"Origin": "https://evil.example"})
+        assert other.status_code == 401
+        assert "access-control-allow-origin" not in other.headers
