@@ -198,6 +198,7 @@ async def main() -> None:
                         "FHIRTRIAL_MONGODB_URL": mongo.url,
                         "FHIRTRIAL_DATABASE": name,
                         "FHIRTRIAL_LOAD_SEEDS": "false",
+                        "FHIRTRIAL_AUTH": "off",
                         "FHIRTRIAL_LOG_LEVEL": "WARNING",
                     },
                     ready_path="/metadata",

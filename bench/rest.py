@@ -284,6 +284,8 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
             "FHIRTRIAL_MONGODB_URL": db_url,
             "FHIRTRIAL_DATABASE": DATABASE,
             "FHIRTRIAL_LOAD_SEEDS": "false",
+            # The benchmark measures the FHIR work, not token checks.
+            "FHIRTRIAL_AUTH": "off",
             "FHIRTRIAL_LOG_LEVEL": "warning",
         },
         ready_path="/metadata",

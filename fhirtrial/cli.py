@@ -70,8 +70,8 @@ def serve(
         host=host,
         port=port,
         log_level=settings.log_level.lower(),
-        # Client addresses are the socket's: a forwarded header from any client is not trusted
-        # (it would make a remote client "loopback" to `$import`).
+        # Forwarded headers are not trusted: client addresses are the socket's (and nothing
+        # is granted by address anyway; see README "Security").
         proxy_headers=False,
     )
 
@@ -214,6 +214,102 @@ def recompile(
         for line in summary.lines():
             typer.echo(line)
         return 1 if summary.failures else 0
+
+    raise typer.Exit(_run(run()))
+
+
+# ---- backend clients of the built-in authorization server (fhirtrial.auth) -------------------
+
+client_app = typer.Typer(
+    help="Backend clients of the built-in authorization server (SMART Backend Services).",
+    no_args_is_help=True,
+)
+app.add_typer(client_app, name="client")
+
+
+@client_app.command("add")
+def client_add(
+    name: Annotated[str, typer.Argument(help="A name for the client, unique.")],
+    jwks: Annotated[
+        str,
+        typer.Option(
+            "--jwks", help="The client's public JWKS: a JSON file, or an https URL serving it."
+        ),
+    ],
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            "--scope", help='system/ scopes it may be granted, e.g. "system/*.rs system/Patient.c".'
+        ),
+    ],
+) -> None:
+    """Register a backend client and print its client id."""
+    from fhirtrial.auth.admin import add_client
+    from fhirtrial.auth.clients import RegistrationError
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as opened:
+            try:
+                client = await add_client(opened.database.db, name, jwks, scope)
+            except RegistrationError as error:
+                typer.echo(f"fhirtrial: {error}", err=True)
+                return 1
+        typer.echo(f"registered '{client.name}' with {' '.join(client.scopes)}", err=True)
+        typer.echo(client.client_id)
+        return 0
+
+    raise typer.Exit(_run(run()))
+
+
+@client_app.command("list")
+def client_list() -> None:
+    """List the registered backend clients."""
+    from fhirtrial.auth.clients import ClientRegistry
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as opened:
+            clients = await ClientRegistry(opened.database.db).all()
+        for client in clients:
+            keys = client.jwks_uri or f"{len((client.jwks or {}).get('keys', []))} key(s)"
+            typer.echo(f"{client.client_id}\t{client.name}\t{' '.join(client.scopes)}\t{keys}")
+        return 0
+
+    raise typer.Exit(_run(run()))
+
+
+@client_app.command("remove")
+def client_remove(
+    client: Annotated[str, typer.Argument(help="The client id or name.")],
+) -> None:
+    """Remove a backend client: it gets no new tokens (issued ones expire within minutes)."""
+    from fhirtrial.auth.clients import ClientRegistry
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as opened:
+            removed = await ClientRegistry(opened.database.db).remove(client)
+        if not removed:
+            typer.echo(f"fhirtrial: no client '{client}'", err=True)
+            return 1
+        typer.echo(f"removed {client}")
+        return 0
+
+    raise typer.Exit(_run(run()))
+
+
+@app.command("rotate-signing-key")
+def rotate_signing_key() -> None:
+    """Sign new tokens with a new key; the previous public key stays published for a day."""
+    from fhirtrial.auth.admin import rotate_signing_key as rotate
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as opened:
+            kid = await rotate(opened.database.db)
+        typer.echo(f"new signing key {kid}")
+        return 0
 
     raise typer.Exit(_run(run()))
 

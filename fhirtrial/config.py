@@ -1,6 +1,7 @@
 """Server settings, read once from `FHIRTRIAL_*` environment variables, passed down explicitly."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -21,8 +22,15 @@ class Settings(BaseSettings):
     max_page_size: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
-    # Bearer token for catalog operations ($import); unset: loopback clients only.
-    admin_token: str | None = None
+    # "required": patient data, writes and operations need a SMART bearer token (the trial
+    # catalog stays public); "off": no authorization at all, for local development only.
+    auth: Literal["required", "off"] = "required"
+    # An external OpenID Connect / SMART issuer (Keycloak, an EHR) whose tokens are accepted
+    # besides the built-in server's, and the audience its tokens carry for this server.
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    # Lifetime of the access tokens the built-in token endpoint issues.
+    auth_token_lifetime_s: int = 300
     ctgov_base_url: str = "https://clinicaltrials.gov/api/v2"
     ctgov_requests_per_minute: float = 50
     log_level: str = "INFO"

@@ -25,6 +25,8 @@ def make_settings(mongo_url: str, **overrides) -> Settings:
         "load_seeds": False,
         "base_url": "http://fhir.test",
         "log_level": "WARNING",
+        # Tests that are not about authorization run without it; tests/auth runs the default.
+        "auth": "off",
     }
     values.update(overrides)
     return Settings(**values)

@@ -18,6 +18,7 @@ from fhirtrial.api import interactions as fhir
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext
 from fhirtrial.api.responses import fhir_response
+from fhirtrial.api.smart.setup import install_authorization
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         routes=list(ROUTES),
     )
+    install_authorization(app, settings)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

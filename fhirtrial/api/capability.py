@@ -19,8 +19,10 @@ INTERACTIONS = (
 )
 
 
-def capability_statement(base: str, *, date: str) -> dict[str, Any]:
-    return {
+def capability_statement(
+    base: str, *, date: str, security: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    statement: dict[str, Any] = {
         "resourceType": "CapabilityStatement",
         "id": "fhirtrial",
         "url": f"{base}/metadata",
@@ -42,6 +44,9 @@ def capability_statement(base: str, *, date: str) -> dict[str, Any]:
             }
         ],
     }
+    if security is not None:
+        statement["rest"][0]["security"] = security
+    return statement
 
 
 def _resource(name: str) -> dict[str, Any]:

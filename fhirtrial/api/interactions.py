@@ -20,6 +20,8 @@ from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
 from fhirtrial.api.responses import check_format, fhir_response
+from fhirtrial.api.smart import guards
+from fhirtrial.api.smart.discovery import rest_security
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
@@ -53,7 +55,9 @@ def _check_body_type(body: dict[str, Any], spec: ResourceType) -> None:
 
 async def metadata(request: Request) -> Response:
     check_format(request)
-    return fhir_response(request, capability_statement(base_url(request), date=_STARTED))
+    security = await rest_security(request)
+    statement = capability_statement(base_url(request), date=_STARTED, security=security)
+    return fhir_response(request, statement)
 
 
 async def health(request: Request) -> Response:
@@ -66,6 +70,7 @@ async def read(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
     stored = await context(request).repository.read(spec.name, request.path_params["rid"])
+    guards.confine_read(request, stored.resource)
     headers = _version_headers(stored)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
@@ -78,6 +83,7 @@ async def vread(request: Request) -> Response:
     stored = await context(request).repository.vread(
         spec.name, request.path_params["rid"], request.path_params["vid"]
     )
+    guards.confine_read(request, stored.resource)
     return fhir_response(request, stored.resource, headers=_version_headers(stored))
 
 
@@ -86,6 +92,7 @@ async def create(request: Request) -> Response:
     spec = _type(request)
     body = await read_json(request)
     _check_body_type(body, spec)
+    await guards.confine_write(request, spec.name, "c", body=body)
     condition = None
     if_none_exist = request.headers.get("if-none-exist")
     if if_none_exist is not None:
@@ -110,6 +117,7 @@ async def update(request: Request) -> Response:
         raise BadRequest(f"The resource in a PUT must carry its id ({rid})")
     if body["id"] != rid:
         raise BadRequest(f"The resource id '{body['id']}' does not match the URL id '{rid}'")
+    await guards.confine_write(request, spec.name, "u", body=body, rid=rid)
     result = await context(request).repository.update(
         spec.name, rid, body, if_match=if_match_version(request)
     )
@@ -119,6 +127,7 @@ async def update(request: Request) -> Response:
 async def delete(request: Request) -> Response:
     spec = _type(request)
     rid = request.path_params["rid"]
+    await guards.confine_write(request, spec.name, "d", rid=rid)
     version = await context(request).repository.delete(spec.name, rid)
     headers = {"ETag": f'W/"{version}"'} if version is not None else {}
     if preferences(request).return_ == "OperationOutcome":
@@ -138,6 +147,7 @@ async def search(request: Request) -> Response:
         body = await read_body(request, settings.max_body_bytes)
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
     query = _search_query(request, spec, params, lenient=preferences(request).lenient)
+    guards.confine_search(request, query)
     result = await context(request).repository.search(query)
     outcome = None
     if query.ignored:
@@ -181,6 +191,7 @@ async def history_type(request: Request) -> Response:
 
 async def _history(request: Request, spec: ResourceType, rid: str | None) -> Response:
     check_format(request)
+    guards.refuse_confined_history(request, spec.name, instance=rid is not None)
     settings = context(request).settings
     count, offset, since = settings.default_page_size, 0, None
     echoed = []

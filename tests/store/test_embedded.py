@@ -85,7 +85,9 @@ async def test_database_down_gives_503_and_the_server_recovers_when_it_returns(t
 
 
 async def test_server_on_its_embedded_default_starts_restarts_and_stops_the_database(tmp_path):
-    settings = Settings(data_dir=tmp_path / "data", load_seeds=False, log_level="WARNING")
+    settings = Settings(
+        data_dir=tmp_path / "data", load_seeds=False, log_level="WARNING", auth="off"
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         embedded = app.state.embedded
@@ -125,7 +127,9 @@ async def test_cli_commands_share_the_embedded_database_of_a_running_server(tmp_
     from fhirtrial.runtime import open_database
     from fhirtrial.store.repository import Repository
 
-    settings = Settings(data_dir=tmp_path / "data", load_seeds=False, log_level="WARNING")
+    settings = Settings(
+        data_dir=tmp_path / "data", load_seeds=False, log_level="WARNING", auth="off"
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         # WiredTiger locks the directory: a second server on it could not start. The CLI's

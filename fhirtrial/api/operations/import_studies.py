@@ -15,10 +15,10 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fhirtrial.api.auth import require_admin
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import context
 from fhirtrial.api.responses import fhir_response
+from fhirtrial.api.smart.guards import authorize_import
 from fhirtrial.catalog.importer import ImportSummary, import_studies
 from fhirtrial.catalog.sources import from_documents, from_nct_ids
 from fhirtrial.ctgov import CtGovClient
@@ -30,7 +30,7 @@ DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-impor
 
 
 async def handle(request: Request) -> Response:
-    require_admin(request)
+    authorize_import(request)
     body = await read_resource(request)
     nct_ids, studies = _arguments(body)
     if not nct_ids and not studies:

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.responses import check_format, fhir_response
+from fhirtrial.api.smart.guards import authorize_match
 from fhirtrial.errors import BadRequest, FHIRError
 from fhirtrial.matching.matcher import match_patient
 from fhirtrial.matching.request import MATCH_DEFINITION, match_request
@@ -32,5 +33,6 @@ async def handle(request: Request) -> Response:
         )
     body = await read_resource(request)
     match = match_request(body)
+    await authorize_match(request, match)
     result = await match_patient(context(request).matching, match)
     return fhir_response(request, match_bundle(result, base_url(request), persisted=match.persist))
