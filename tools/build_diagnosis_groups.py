@@ -4,7 +4,9 @@ r"""Regenerate the `codings` and `core` of fhirtrial/eligibility/terminology/dia
 
 A group's `extent` is the ICD-10-CM range its name means, as simple-icd-10-cm 1.5.0 (the April
 2026 release) names it: a chapter by the range its title gives ("F01-F99"), a block ("I00-I02"),
-a category or a subcategory ("Q20", "E89.0"). Its `codings` are those, with the release's titles.
+a category or a subcategory ("Q20", "E89.0"). Its `codings` are those, with the release's titles,
+and the SNOMED CT concept of the body system's disorders (`extentSnomed`, "Disorder of nervous
+system" 118940003).
 
 Its core is the ICD-10-CM subtrees of `coreIncludes` less the codes of `coreExcludes` below them,
 written as the fewest subtrees of the release that cover exactly that (an include with nothing
@@ -115,6 +117,10 @@ def generated(group: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[st
     """A group's (codings, core)."""
     extent = group["extent"]
     codings = [{"system": ICD10CM, "code": c, "display": extent_display(c)} for c in extent]
+    # The SNOMED CT concept of the body system's disorders ("Disorder of nervous system"): the
+    # group as a SNOMED CT record or another terminology names it. An entry coded with it alone
+    # says no more than the group's name: it is in the periphery.
+    codings += [{"system": SNOMED, **coding} for coding in group.get("extentSnomed", [])]
     excludes = group.get("coreExcludes", [])
     for code in [*group["coreIncludes"], *excludes]:
         if not release.is_valid_item(code):

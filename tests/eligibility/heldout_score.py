@@ -404,6 +404,24 @@ def with_judgement_as_text(criterion: Criterion | None) -> Criterion | None:
     if criterion is None:
         return None
     if criterion.kind is Kind.COMBINATION:
+        shared = _shared_judgement(criterion)
+        if shared:
+            # "Severe heart or lung disease": the judgement once, outside the any-of, as a label
+            # writes it (any-of(A∧j, B∧j) = all-of(any-of(A, B), j)).
+            members = tuple(
+                c
+                if c.kind is Kind.TEXT
+                else replace(c, qualifiers=tuple(q for q in c.qualifiers if q not in shared))
+                for c in criterion.children
+            )
+            inner = replace(criterion, children=members, negated=False)
+            return Criterion(
+                Kind.COMBINATION,
+                negated=criterion.negated,
+                combination="all-of",
+                cohort=criterion.cohort,
+                children=(with_judgement_as_text(inner) or inner, Criterion(Kind.TEXT)),
+            )
         children = tuple(with_judgement_as_text(c) or c for c in criterion.children)
         return replace(criterion, children=children)
     if criterion.kind is Kind.TEXT or not set(criterion.qualifiers) & _JUDGEMENT_QUALIFIERS:
@@ -420,6 +438,20 @@ def _ends_with_bullet(text: str, wanted: str) -> bool:
     """`wanted` is `text` without a lead (a number, a marker), not its last wrapped line."""
     whole = " ".join(text.split())
     return whole.endswith(wanted) and " ".join(text.split("\n")[-1].split()) != wanted
+
+
+def _shared_judgement(criterion: Criterion) -> frozenset[str]:
+    """The judgement qualifiers every member of an any-of carries (its text members aside),
+    when it has at least two members that are not text."""
+    if criterion.combination != "any-of" or criterion.cohort:
+        return frozenset()
+    members = [c for c in criterion.children if c.kind is not Kind.TEXT]
+    if len(members) < 2 or any(m.kind is Kind.COMBINATION or m.negated for m in members):
+        return frozenset()
+    shared = frozenset.intersection(
+        *(frozenset(m.qualifiers) & _JUDGEMENT_QUALIFIERS for m in members)
+    )
+    return shared
 
 
 def score(sample: Path = HELDOUT) -> list[Scored]:

@@ -222,6 +222,9 @@ def test_the_reason_names_the_diagnosis_that_may_count() -> None:
         ("neurological-disease", ("Migraine (disorder)", (SNOMED, "37796009", "")), "unknown"),
         ("endocrine-disease", ("Diabetes mellitus", (SNOMED, "73211009", "")), "met"),
         ("mental-disorder", ("Type 2 diabetes", (SNOMED, "44054006", "")), "not-met"),
+        # The body system's disorder concept itself says no more than the group's name.
+        ("neurological-disease", ("Neurologic disorder", (SNOMED, "118940003", "")), "unknown"),
+        ("mental-disorder", ("Mental disorder", (SNOMED, "74732009", "")), "unknown"),
     ],
 )
 def test_a_snomed_coded_diagnosis_is_placed_by_what_it_names(

@@ -2,7 +2,16 @@
 
 import json
 
-from tests.eligibility.heldout_score import aliases_of, figures, parse, same, score
+from fhirtrial.eligibility.model import Criterion, Kind
+from tests.eligibility.heldout_score import (
+    aliases_of,
+    figures,
+    parse,
+    same,
+    score,
+    with_judgement_as_text,
+)
+from tests.eligibility.signature import signature
 
 _ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 
@@ -92,3 +101,29 @@ def test_a_labelled_fragment_of_a_wrapped_criterion_is_found_but_not_compiled(tm
     assert scored.found and scored.compiled is None
     result = figures([scored])
     assert (result.not_found, result.covered, result.decidable) == (0, 0, 1)
+
+
+def test_a_judgement_every_member_of_an_any_of_shares_is_read_once_outside_it():
+    # "Severe heart or lung disease": any-of(A∧severe, B∧severe) = all-of(any-of(A, B), text).
+    both = Criterion(
+        Kind.COMBINATION,
+        combination="any-of",
+        children=(
+            Criterion(Kind.CONDITION, concept="heart-failure", qualifiers=("severe",)),
+            Criterion(Kind.CONDITION, concept="copd", qualifiers=("severe",)),
+        ),
+    )
+    read = signature(with_judgement_as_text(both))
+    assert same(parse(read), parse("all-of(any-of(condition:heart-failure, condition:copd), text)"))
+    one = Criterion(
+        Kind.COMBINATION,
+        combination="any-of",
+        children=(
+            Criterion(Kind.CONDITION, concept="heart-failure", qualifiers=("severe",)),
+            Criterion(Kind.CONDITION, concept="copd"),
+        ),
+    )
+    assert not same(
+        parse(signature(with_judgement_as_text(one))),
+        parse("all-of(any-of(condition:heart-failure, condition:copd), text)"),
+    )

@@ -26,6 +26,7 @@ from typing import Literal
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.terminology.groups import (
     core_codes,
+    extent_codes,
     groups,
     in_core,
     meets_extent,
@@ -95,8 +96,12 @@ def place(
         reading = _code_reading(group, code)
         if reading is not None:
             readings.append((reading, True, code))
-    if not core_codes(group, SNOMED).isdisjoint(item.code.codes_in(SNOMED)):
+    snomed = item.code.codes_in(SNOMED)
+    if not core_codes(group, SNOMED).isdisjoint(snomed):
         readings.append(("core", True, None))
+    elif not extent_codes(group, SNOMED).isdisjoint(snomed):
+        # "Disorder of nervous system" says no more than the group's name.
+        readings.append(("periphery", True, None))
     named = _most_specific(concepts)
     if icd:
         # The ICD-10-CM code says more than the concepts it maps to (B07.9 viral wart is an

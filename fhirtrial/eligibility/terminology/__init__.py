@@ -256,7 +256,11 @@ class Terminology:
         self._prefix: dict[tuple[str, str], set[str]] = {}
         for concept in self.concepts.values():
             for coding in (*concept.codings, *concept.members):
-                if concept.value_set == DIAGNOSIS_GROUPS and "-" not in coding.code:
+                if (
+                    concept.value_set == DIAGNOSIS_GROUPS
+                    and coding.system == ICD10CM_SYSTEM
+                    and "-" not in coding.code
+                ):
                     continue  # a category of a group's extent is not the group
                 if coding.code.endswith("*"):
                     key = (coding.system, _normalize_code(coding.system, coding.code[:-1]))

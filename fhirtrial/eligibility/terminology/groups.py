@@ -48,6 +48,13 @@ def _core(group: str) -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 @cache
+def extent_codes(group: str, system: str) -> frozenset[str]:
+    """The group's extent codes of a code system other than ICD-10-CM (SNOMED CT: the body
+    system's disorder concept, exact codes)."""
+    return frozenset(c.code for c in terminology.concept(group).codings if c.system == system)
+
+
+@cache
 def core_codes(group: str, system: str) -> frozenset[str]:
     """The group's core codes of a code system other than ICD-10-CM (SNOMED CT: exact codes)."""
     return frozenset(c.code for c in terminology.concept(group).core if c.system == system)
