@@ -108,7 +108,7 @@ def test_a_required_group_is_read_as_the_text_says() -> None:
         # Joined by a slash to another word: the assembly would read the two as both.
         "heart disease/ lung disease",
         # Organ systems no group names, alone.
-        "gastrointestinal disease",
+        "hepatobiliary disease",
         # What follows says what the author counts: the examples are read, not the name.
         "Cardiovascular disease (heart failure, myocardial infarction or stroke).",
         "Preexisting neurological deficit",

@@ -14,7 +14,7 @@ Read here: the group's name alone ("psychiatric disorder"), with the judgements 
 it that the other diagnoses take ("severe", "clinically significant", "major", "uncontrolled",
 "active", "current"; "severe or unstable" gives one reading per word), and lists of organs sharing
 the noun ("neurological or psychiatric illness", "neurological and psychiatric disorders": each
-excludes), where an organ system no group names ("gastrointestinal", "hematologic") is a text
+excludes), where an organ system no group names ("hepatobiliary", "immunologic") is a text
 member. Any other word before the name ("other", "chronic", "structural", "organic") stays over
 for the residual check: "other psychiatric disorders" means others than the study's, "chronic
 lung disease" and "structural heart disease" narrower classes. "Severe (serious) mental illness"
@@ -49,9 +49,19 @@ _ENDOCRINE = "endocrine-disease"
 _SKIN = "skin-disease"
 _CONGENITAL_HEART = "congenital-heart-disease"
 _CONGENITAL = "congenital-malformation"
+_GASTROINTESTINAL = "gastrointestinal-disease"
+_HEMATOLOGIC = "hematologic-disease"
+_MUSCULOSKELETAL = "musculoskeletal-disease"
+_RHEUMATIC = "rheumatic-disease"
+_INFECTIOUS = "infectious-disease"
+_GENITOURINARY = "genitourinary-disease"
+_EYE = "eye-disease"
+_EAR = "ear-disease"
+_METABOLIC = "metabolic-disease"
 GROUPS = frozenset(
     {_MENTAL, _NEUROLOGICAL, _NEUROMUSCULAR, _HEART, _CARDIOVASCULAR, _LUNG, _ENDOCRINE, _SKIN}
-    | {_CONGENITAL_HEART, _CONGENITAL}
+    | {_CONGENITAL_HEART, _CONGENITAL, _GASTROINTESTINAL, _HEMATOLOGIC, _MUSCULOSKELETAL}
+    | {_RHEUMATIC, _INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC}
 )
 """The concepts of diagnosis_groups.json."""
 # The organ or field a group is named by → the group.
@@ -84,19 +94,44 @@ _ADJECTIVES = {
     "renal": "kidney-disease",
     "kidney": "kidney-disease",
     "cerebrovascular": "cerebrovascular-disease",
+    "gastrointestinal": _GASTROINTESTINAL,
+    "gi": _GASTROINTESTINAL,
+    "digestive": _GASTROINTESTINAL,
+    "hematologic": _HEMATOLOGIC,
+    "hematological": _HEMATOLOGIC,
+    "haematologic": _HEMATOLOGIC,
+    "haematological": _HEMATOLOGIC,
+    "blood": _HEMATOLOGIC,
+    "musculoskeletal": _MUSCULOSKELETAL,
+    "musculo-skeletal": _MUSCULOSKELETAL,
+    "rheumatologic": _RHEUMATIC,
+    "rheumatological": _RHEUMATIC,
+    "rheumatic": _RHEUMATIC,
+    "infectious": _INFECTIOUS,
+    "genitourinary": _GENITOURINARY,
+    "genito-urinary": _GENITOURINARY,
+    # Urology treats the urinary tract and the male genital organs: read as the wider
+    # genitourinary group, whose core is urinary, a female genital disorder is unknown, never
+    # "not met".
+    "urologic": _GENITOURINARY,
+    "urological": _GENITOURINARY,
+    "ophthalmologic": _EYE,
+    "ophthalmological": _EYE,
+    "opthalmologic": _EYE,
+    "ophthalmic": _EYE,
+    "eye": _EYE,
+    "ocular": _EYE,
+    "ear": _EAR,
+    "otologic": _EAR,
+    "otological": _EAR,
+    "metabolic": _METABOLIC,
 }
 # Names of two organs at once: "cardiopulmonary disease" is heart or lung disease.
 _BOTH = {"cardiopulmonary": (_HEART, _LUNG), "cardio-pulmonary": (_HEART, _LUNG)}
 # Organ systems no group names: in a list beside a group they stand for a text member —
 # "cardiovascular, gastrointestinal or renal disease" is any-of(cardiovascular-disease,
 # kidney-disease, TEXT) —, never alone.
-_UNNAMED = frozenset(
-    {"gastrointestinal", "gi", "digestive", "hepatobiliary", "metabolic", "hematologic"}
-    | {"hematological", "haematologic", "haematological", "immunologic", "immunological"}
-    | {"rheumatologic", "rheumatological", "musculoskeletal", "genitourinary", "urologic"}
-    | {"urological", "ophthalmologic", "ophthalmological", "opthalmologic", "orthopedic"}
-    | {"orthopaedic"}
-)
+_UNNAMED = frozenset({"hepatobiliary", "immunologic", "immunological", "orthopedic", "orthopaedic"})
 # The nouns each group is named with: "mental problems" is a mental disorder, "lung
 # condition" or "liver illness" say less than a disease.
 _DISEASE = frozenset({"disease", "diseases", "disorder", "disorders"})
@@ -113,7 +148,13 @@ _NOUNS = {
     "liver-disease": _DISEASE,
     "kidney-disease": _DISEASE,
     "cerebrovascular-disease": _DISEASE,
+    **dict.fromkeys((_GASTROINTESTINAL, _HEMATOLOGIC, _MUSCULOSKELETAL, _RHEUMATIC), _DISEASE),
+    **dict.fromkeys((_INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC), _DISEASE),
 }
+# Read only beside another organ system ("cardiovascular, infectious or hematologic disease"):
+# alone, "infectious disease" is the `infection` concept (`rules.conditions`), current and read
+# with the treatment it requires.
+_ONLY_IN_LISTS = frozenset({_INFECTIOUS})
 _ADJECTIVE = "|".join(
     sorted(map(re.escape, {*_ADJECTIVES, *_UNNAMED, *_BOTH}), key=len, reverse=True)
 )
@@ -134,7 +175,9 @@ _GROUP_NAME = re.compile(
 _TRIGGERS = (
     *("psychiatric", "mental", "psycholog", "neurolog", "neuromuscular", "cardi", "heart"),
     *("lung", "pulmonary", "respiratory", "endocrin", "skin", "scalp", "dermatolog"),
-    *("congenital", "birth defect", "blood"),
+    *("congenital", "birth defect", "blood", "gastro", "gi ", "digestive", "hematolog"),
+    *("haematolog", "musculo", "rheumat", "infectious", "genito", "urolog", "ophthalm"),
+    *("opthalm", "eye", "ocular", "ear dis", "otolog", "metabolic"),
 )
 _ADJECTIVE_WORD = re.compile(rf"(?<![\w-])(?:{_ADJECTIVE})(?![\w-])")
 # The judgements and states before a group's name, as the other diagnoses read them.
@@ -153,7 +196,7 @@ _QUALIFIER = re.compile(_QUALIFIER_WORDS)
 # author counts, which may be less than the name, and the examples of an inclusion would be read
 # as all required. The name is not read; the examples are `rules.example_lists`'.
 _DEFINED_AFTER = re.compile(
-    r",? ?\(|,? (?:including|such as|e\.g\.?|eg|for example|for instance|i\.e\.?|ie|like)\b"
+    r",? ?\(|[,:]? (?:including|such as|e\.g\.?|eg|for example|for instance|i\.e\.?|ie|like)\b"
 )
 # "Severe mental illness" (SMI): psychoses, bipolar disorder and severe depression, a class of
 # its own that no code range spells.
@@ -255,7 +298,7 @@ def _concepts(match: re.Match[str]) -> list[str | None]:
         for word in _ADJECTIVE_WORD.findall(match["list"])
         for organ in _BOTH.get(word, (_ADJECTIVES.get(word),))
     ]
-    if not GROUPS.intersection(organs):
+    if not GROUPS.intersection(organs) or set(organs) <= _ONLY_IN_LISTS:
         return []
     if any(organ is not None and match["noun"] not in _NOUNS[organ] for organ in organs):
         return []
