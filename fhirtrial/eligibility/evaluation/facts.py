@@ -234,7 +234,9 @@ _NOT_THE_PATIENTS = re.compile(
     r"|\bno evidence of\b|\bnegative for\b|\bruled out\b|\bconcern for\b"
     r"|\bvaccin\w*|\bimmuni[sz]\w*|\bimmune(?: to\b|\s*$)|\bimmunity\b|\bneed for\b"
     r"|\bprophyla\w*|\bpre-?exposure\b|\bprep\b|\bwithout (?:a )?(?:diagnosis|dx|history) of\b"
-    r"|\b(?:hiv|hbv|hcv|hepatitis [a-e]|tb|tuberculosis|covid(?:-19)?)[- ]negative\b",
+    r"|\b(?:hiv|hbv|hcv|hepatitis [a-e]|tb|tuberculosis|covid(?:-19)?)[- ]negative\b"
+    r"|\b(?:evaluation|eval|work-?up|referral|candidate|wait-?listed|listed) for\b"
+    r"|\btransplant (?:evaluation|work-?up|candidate|candidacy|list\w*)\b",
     re.IGNORECASE,
 )
 # "Personal history of malignant neoplasm of prostate", "History of melanoma", "s/p kidney
@@ -253,6 +255,30 @@ def condition_text_concepts(text: str) -> frozenset[str]:
     if _NOT_THE_PATIENTS.search(text):
         return frozenset()
     return concepts_of_record_text(text)
+
+
+# A procedure entry about a procedure not done: its evaluation, referral, planning, a device
+# check ("Kidney transplant evaluation", "Pacemaker interrogation", "Hysterectomy consult").
+_NOT_DONE = re.compile(
+    r"\b(?:evaluation|eval|work-?up|referral|referred|consult\w*|assessment|screening"
+    r"|candidacy|candidate|listing|wait-?list\w*|planning|planned|scheduled|interrogation"
+    r"|check|counsel\w*|education)\b",
+    re.IGNORECASE,
+)
+# A device taken out: the removal is an operation, but the patient no longer has the device.
+_DEVICE_TAKEN_OUT = re.compile(
+    r"\b(?:removal|removed|explant\w*|extraction|extracted|deactivat\w*)\b", re.IGNORECASE
+)
+_DEVICES = frozenset({"pacemaker", "implantable-cardioverter-defibrillator", "cochlear-implant"})
+
+
+def procedure_text_concepts(text: str) -> frozenset[str]:
+    """Concepts a procedure entry's words name: none for a procedure not done, no device for a
+    device taken out."""
+    if _NOT_DONE.search(text):
+        return frozenset()
+    found = concepts_of_record_text(text)
+    return found - _DEVICES if _DEVICE_TAKEN_OUT.search(text) else found
 
 
 def concepts_of_record_text(text: str) -> frozenset[str]:
@@ -317,7 +343,7 @@ class PatientFacts:
             record.procedures,
             lambda p: (p.code,),
             text_use="union",
-            text_concepts=concepts_of_record_text,
+            text_concepts=procedure_text_concepts,
         )
         self.immunizations: ConceptIndex[ImmunizationItem] = ConceptIndex(
             record.immunizations, lambda i: (i.vaccine,)
