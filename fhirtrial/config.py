@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     max_json_depth: int = 64
     default_page_size: int = 20
     max_page_size: int = 1000
+    # Work caps (README "Limits"): a $match body in bytes and in resources, and the resources
+    # `_include`/`_revinclude` add to one search page (the rest are left out, with a warning).
+    match_max_bytes: int = 10 * 1024 * 1024
+    match_max_resources: int = 10_000
+    max_included: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
     # Bearer token for catalog operations ($import); unset: loopback clients only.

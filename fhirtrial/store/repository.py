@@ -36,9 +36,6 @@ from fhirtrial.store.query import mongo_filter
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
-# At most this many resources are added per _revinclude (a page of 20 studies, each with its
-# many subjects, must stay a page).
-_REVINCLUDE_LIMIT = 1000
 _GUARD_STALE_SECONDS = 2.0
 
 
@@ -55,6 +52,8 @@ class SearchResult:
     matches: list[dict[str, Any]]
     total: int | None
     included: list[dict[str, Any]] = field(default_factory=list)
+    # True when `_include`/`_revinclude` found more resources than one page may carry.
+    includes_truncated: bool = False
 
 
 @dataclass
@@ -293,7 +292,9 @@ class Repository:
         cursor = cols.current.find(mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1})
         return await cursor.limit(limit).to_list(limit)
 
-    async def search(self, query: SearchQuery) -> SearchResult:
+    async def search(self, query: SearchQuery, *, include_limit: int = 1000) -> SearchResult:
+        """One page of matches, and at most `include_limit` resources its `_include` and
+        `_revinclude` add (`SearchResult.includes_truncated` says whether some were left out)."""
         cols = self.database.collections(query.resource_type)
         flt = mongo_filter(query.criteria)
         total = None
@@ -304,14 +305,30 @@ class Repository:
         sort = query.sort or [("_id", ASCENDING)]
         cursor = cols.current.find(flt, {"res": 1}).sort(sort).skip(query.offset).limit(query.count)
         matches = [doc["res"] async for doc in cursor]
-        included = await self._includes(query, matches) if query.includes else []
-        return SearchResult(matches, total, included)
+        result = SearchResult(matches, total)
+        if query.includes:
+            result.included, result.includes_truncated = await self._includes(
+                query, matches, include_limit
+            )
+        return result
 
     async def _includes(
-        self, query: SearchQuery, matches: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-
+        self, query: SearchQuery, matches: list[dict[str, Any]], limit: int
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The resources the page's `_include`s and `_revinclude`s add, at most `limit` of them,
+        and whether more were left out."""
+        seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
         included: dict[str, dict[str, Any]] = {}
+
+        def add(key: str, resource: dict[str, Any]) -> bool:
+            """Keep `resource`; False once the page holds `limit` included resources."""
+            if key in seen or key in included:
+                return True
+            if len(included) >= limit:
+                return False
+            included[key] = resource
+            return True
+
         for inc in query.includes:
             if inc.reverse:
                 targets = [f"{m['resourceType']}/{m['id']}" for m in matches]
@@ -321,13 +338,10 @@ class Repository:
                 # SecantusDB's planner use the index.
                 keys = [exact_key(inc.param.name, target) for target in targets]
                 source = self.database.collections(inc.source_type).current
-                found = 0
                 async for doc in find_in(source, KEYS, keys, {"res": 1}):
                     res = doc["res"]
-                    included.setdefault(f"{res['resourceType']}/{res['id']}", res)
-                    found += 1
-                    if found >= _REVINCLUDE_LIMIT:
-                        break
+                    if not add(f"{res['resourceType']}/{res['id']}", res):
+                        return list(included.values()), True
                 continue
             wanted: dict[str, set[str]] = {}
             for m in matches:
@@ -345,10 +359,9 @@ class Repository:
                 # scans the whole collection.
                 target = self.database.collections(rtype).current
                 async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
-                    if not doc["del"]:
-                        included.setdefault(f"{rtype}/{doc['_id']}", doc["res"])
-        seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
-        return [r for key, r in included.items() if key not in seen]
+                    if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
+                        return list(included.values()), True
+        return list(included.values()), False
 
     async def history(
         self,

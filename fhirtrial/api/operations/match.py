@@ -8,7 +8,8 @@ ResearchSubjects with the eligibility assessment, and the matched ResearchStudie
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fhirtrial.api.bodies import read_resource
+from fhirtrial.api.bodies import read_json
+from fhirtrial.api.caps import check_match_size
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.errors import BadRequest, FHIRError
@@ -30,7 +31,11 @@ async def handle(request: Request) -> Response:
             f"unknown URL parameter(s) for $match: {', '.join(unknown)}; "
             "send the operation's parameters in a Parameters body"
         )
-    body = await read_resource(request)
+    settings = context(request).settings
+    body = await read_json(
+        request, max_bytes=settings.match_max_bytes, max_depth=settings.max_json_depth
+    )
+    check_match_size(body, settings.match_max_resources)
     match = match_request(body)
     result = await match_patient(context(request).matching, match)
     return fhir_response(request, match_bundle(result, base_url(request), persisted=match.persist))
