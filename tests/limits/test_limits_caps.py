@@ -89,14 +89,16 @@ async def test_a_record_over_the_byte_cap_is_refused_while_it_streams(small_caps
     await assert_nothing_stored(small_caps)
 
 
-async def test_the_cap_on_bytes_is_the_match_cap_not_the_general_body_limit(mongo_url):
-    settings = make_settings(mongo_url, match_max_bytes=1_000_000, max_body_bytes=5_000)
+async def test_the_match_cap_lowers_the_general_body_limit_for_match_only(mongo_url):
+    settings = make_settings(mongo_url, match_max_bytes=5_000)
     async with running_client(settings) as client:
         record = melanoma_patient()
         record["entry"] += observations(30)
         assert len(orjson.dumps(record)) > 5_000
-        response = await post_match(client, record)
-        assert response.status_code == 200, response.text
+        outcome(await post_match(client, record), 413)
+        study = {"resourceType": "ResearchStudy", "status": "active", "title": "x" * 6_000}
+        response = await client.post("/ResearchStudy", json=study, headers=FHIR_JSON)
+        assert response.status_code == 201, response.text
 
 
 async def test_the_issue_14_bundle_of_50000_observations_is_refused_by_default(client):

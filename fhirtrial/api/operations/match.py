@@ -32,9 +32,9 @@ async def handle(request: Request) -> Response:
             "send the operation's parameters in a Parameters body"
         )
     settings = context(request).settings
-    body = await read_json(
-        request, max_bytes=settings.match_max_bytes, max_depth=settings.max_json_depth
-    )
+    # FHIRTRIAL_MAX_BODY_BYTES bounds every body; the $match cap can only lower it.
+    max_bytes = min(settings.match_max_bytes, settings.max_body_bytes)
+    body = await read_json(request, max_bytes=max_bytes, max_depth=settings.max_json_depth)
     check_match_size(body, settings.match_max_resources)
     match = match_request(body)
     result = await match_patient(context(request).matching, match)
