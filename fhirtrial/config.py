@@ -12,8 +12,14 @@ class Settings(BaseSettings):
     mongodb_url: str | None = None
     database: str = "fhirtrial"
     data_dir: Path = Path(".fhirtrial-data")
-    # How long a request waits for the database before answering 503.
+    # How long the database may take to be reached or to answer a ping before a request gets
+    # 503 (not a cap on a query: slow healthy searches are bounded by request_timeout_s).
     db_timeout_ms: int = 3000
+    # Pooled connections idle longer than this are closed rather than reused: below the idle cut
+    # of SecantusDB (300 s) and of common firewalls, so no request meets a dropped connection.
+    db_max_idle_ms: int = 60_000
+    # The time budget of one request, database work included (503 with Retry-After beyond it).
+    request_timeout_s: float = 30
     base_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     max_json_depth: int = 64

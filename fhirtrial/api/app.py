@@ -6,7 +6,12 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI
-from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import (
+    ConnectionFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+    WriteConcernError,
+)
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -15,8 +20,9 @@ from starlette.routing import Route
 
 from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
-from fhirtrial.api.context import ServerContext
+from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
@@ -25,6 +31,7 @@ from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
 from fhirtrial.store.embedded import EmbeddedMongo
+from fhirtrial.store.probe import DatabaseProbe
 from fhirtrial.store.repository import Repository
 
 log = logging.getLogger("fhirtrial")
@@ -70,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await load_seeds_if_empty(opened.matching)
             app.state.context = ServerContext(settings, Repository(database), opened.matching)
             app.state.embedded = embedded
+            app.state.probe = DatabaseProbe(database.url or "", settings.db_timeout_ms)
             supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
             try:
                 with tuned_collector():
@@ -77,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 if supervisor is not None:
                     supervisor.cancel()
+                await app.state.probe.close()
 
     app = FastAPI(
         title="fhirtrial",
@@ -86,6 +95,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         routes=list(ROUTES),
+    )
+    # Added before CORS, so that CORS wraps it: its early 503s get CORS headers too.
+    app.add_middleware(
+        RequestBudget,
+        budget_s=settings.request_timeout_s,
+        probe=lambda: getattr(app.state, "probe", None),
     )
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
@@ -138,12 +153,28 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _database_error(request: Request, exc: PyMongoError) -> Response:
-    if isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError):
-        error = DatabaseUnavailable()
+    error = _database_outage(request, exc)
+    if error is not None:
         return _outcome_response(request, error.status, error.issues, error.headers)
     log.exception("Database error on %s %s", request.method, request.url.path)
     issue = Issue("error", "exception", "The database rejected the operation")
     return _outcome_response(request, 500, [issue])
+
+
+def _database_outage(request: Request, exc: PyMongoError) -> FHIRError | None:
+    if isinstance(exc, ServerSelectionTimeoutError):
+        return DatabaseUnavailable()
+    if exc.timeout:  # the request's deadline (pymongo.timeout) passed during a database call
+        return RequestTimedOut(context(request).settings.request_timeout_s, request.method)
+    if isinstance(exc, ConnectionFailure):
+        return DatabaseUnavailable()
+    if isinstance(exc, WriteConcernError):  # applied, but not confirmed as journaled
+        return DatabaseUnavailable(
+            "The database did not confirm the write as durable; it may have been stored: "
+            "repeat a create with If-None-Exist (conditional create) so that it cannot be "
+            "stored twice; a PUT or DELETE is safe to repeat"
+        )
+    return None
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -15,11 +15,11 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
+from fhirtrial.errors import BadRequest, DatabaseUnavailable, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
-from fhirtrial.store.database import Collections, Database
+from fhirtrial.store.database import Collections, Database, MongoCollection
 from fhirtrial.store.documents import (
     STORED_FIELDS,
     Stored,
@@ -36,6 +36,7 @@ from fhirtrial.store.query import mongo_filter
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
+_CREATE_ATTEMPTS = 3
 _GUARD_STALE_SECONDS = 2.0
 
 
@@ -112,13 +113,21 @@ class Repository:
         resource_type = resource["resourceType"]
         if validate:
             validate_resource(resource)
-        if if_none_exist is None:
-            rid = str(uuid.uuid4())
-            stored = await self._write_new(
-                resource_type, rid, resource, superseding=None, method="POST"
-            )
+        if if_none_exist is not None:
+            return await self._conditional_create(resource, if_none_exist)
+        for attempt in range(_CREATE_ATTEMPTS):
+            try:
+                stored = await self._write_new(
+                    resource_type, str(uuid.uuid4()), resource, superseding=None, method="POST"
+                )
+            except _LostRace:  # a duplicate key on a new random id: the database said so wrongly
+                if attempt + 1 == _CREATE_ATTEMPTS:
+                    raise DatabaseUnavailable(
+                        "The database refused to store a new resource; nothing was stored"
+                    ) from None
+                continue
             return WriteResult(stored, created=True)
-        return await self._conditional_create(resource, if_none_exist)
+        raise AssertionError("unreachable")
 
     async def update(
         self,
@@ -199,10 +208,14 @@ class Repository:
             method=method,
         )
         if superseding is None:
+            document = {"_id": rid, **current}
             try:
-                await cols.current.insert_one({"_id": rid, **current})
+                await cols.current.insert_one(document)
             except DuplicateKeyError:
-                raise _LostRace() from None
+                # The driver retries an insert whose answer was lost (a dropped connection, a
+                # database restart); when the first attempt was applied, the retry meets it.
+                if not await _holds(cols.current, document):
+                    raise _LostRace() from None
         else:
             await self._supersede(cols, rid, superseding, current)
         return stored
@@ -403,6 +416,14 @@ def _history_entry(resource_type: str, rid: str, doc: dict[str, Any]) -> History
     return HistoryEntry(
         resource_type, rid, doc["v"], doc["lu"], written_by(doc), None if doc["del"] else doc["res"]
     )
+
+
+async def _holds(collection: MongoCollection, document: dict[str, Any]) -> bool:
+    """Whether `collection` holds exactly `document` (this request's own earlier insert)."""
+    found = await collection.find_one({"_id": document["_id"]})
+    if found is None:
+        return False
+    return all(found.get(key) == document[key] for key in ("v", "lu", "del", "res"))
 
 
 class _LostRace(Exception):
