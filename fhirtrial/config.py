@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     db_max_idle_ms: int = 60_000
     # The time budget of one request, database work included (503 with Retry-After beyond it).
     request_timeout_s: float = 30
+    # Rate limits per client (or address) and server process, a minute's worth as burst; 0: off.
+    rate_match_per_minute: float = 120
+    rate_import_per_minute: float = 20
+    rate_token_per_minute: float = 60
+    rate_auth_failures_per_minute: float = 30
     base_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     max_json_depth: int = 64

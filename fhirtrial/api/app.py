@@ -23,6 +23,7 @@ from fhirtrial.api import interactions as fhir
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext, context
+from fhirtrial.api.limits import AuthFailureThrottle, RateLimits
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
@@ -96,12 +97,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         routes=list(ROUTES),
     )
-    # Added before CORS, so that CORS wraps it: its early 503s get CORS headers too.
+    # Added before CORS, so that CORS wraps them: their early 503s and 429s get CORS headers.
     app.add_middleware(
         RequestBudget,
         budget_s=settings.request_timeout_s,
         probe=lambda: getattr(app.state, "probe", None),
     )
+    app.state.limits = RateLimits(settings)
+    app.add_middleware(AuthFailureThrottle, limit=app.state.limits.limits["auth-failure"])
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from fhirtrial.api.bodies import read_json
 from fhirtrial.api.caps import check_match_size
 from fhirtrial.api.context import base_url, context
+from fhirtrial.api.limits import throttle
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.errors import BadRequest, FHIRError
 from fhirtrial.matching.matcher import match_patient
@@ -24,6 +25,7 @@ _QUERY_CONTROLS = {"_format", "_pretty"}
 async def handle(request: Request) -> Response:
     if request.method != "POST":
         raise FHIRError(405, "not-supported", "$match takes a POST with the patient's data")
+    throttle(request, "match")
     check_format(request)
     unknown = sorted(set(request.query_params) - _QUERY_CONTROLS)
     if unknown:
