@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     rate_import_per_minute: float = 20
     rate_token_per_minute: float = 60
     rate_auth_failures_per_minute: float = 30
+    # Searches (and history pages) of this process at the database at once; the rest queue.
+    max_concurrent_searches: int = 2
     base_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     max_json_depth: int = 64

@@ -1,5 +1,6 @@
 """Reading request bodies: size limit, JSON parsing and nesting limit."""
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -54,8 +55,15 @@ async def read_resource(request: Request) -> dict[str, Any]:
     )
 
 
-async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict[str, Any]:
-    """The JSON object in the request body, checked for media type, size and nesting."""
+async def read_json(
+    request: Request,
+    *,
+    max_bytes: int,
+    max_depth: int,
+    check: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """The JSON object in the request body, checked for media type, size and nesting; `check`
+    (a cheap cap, e.g. on the resources of a `$match`) runs before the nesting walk."""
     media_type = media_type_of(request)
     if media_type not in JSON_MEDIA_TYPES:
         raise UnsupportedMediaType(media_type or "(none)")
@@ -63,15 +71,17 @@ async def read_json(request: Request, *, max_bytes: int, max_depth: int) -> dict
     if not body.strip():
         raise BadRequest("The request body is empty; a FHIR resource was expected")
     if len(body) > _PARSE_OFF_LOOP_BYTES:
-        data = await off_loop(parse_json, body, max_depth)
+        data = await off_loop(parse_json, body, max_depth, check)
     else:
-        data = parse_json(body, max_depth)
+        data = parse_json(body, max_depth, check)
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object (a FHIR resource)", code="structure")
     return data
 
 
-def parse_json(body: bytes, max_depth: int) -> Any:
+def parse_json(
+    body: bytes, max_depth: int, check: Callable[[dict[str, Any]], None] | None = None
+) -> Any:
     """The JSON value of `body`; 400 if it is malformed or nested deeper than `max_depth`."""
     try:
         data = orjson.loads(body)
@@ -80,6 +90,8 @@ def parse_json(body: bytes, max_depth: int) -> Any:
         if "recursion" in message or "depth limit" in message:
             raise BadRequest(f"JSON is nested deeper than {max_depth} levels") from None
         raise BadRequest(f"Malformed JSON: {message}", code="structure") from None
+    if check is not None and isinstance(data, dict):
+        check(data)
     check_depth(data, max_depth)
     return data
 

@@ -20,6 +20,7 @@ from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
+from fhirtrial.api.limits import search_admission
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date, parse_range
@@ -139,7 +140,10 @@ async def search(request: Request) -> Response:
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
     query = _search_query(request, spec, params, lenient=preferences(request).lenient)
     settings = context(request).settings
-    result = await context(request).repository.search(query, include_limit=settings.max_included)
+    async with search_admission(request).admitted():
+        result = await context(request).repository.search(
+            query, include_limit=settings.max_included
+        )
     outcome = search_outcome(query.ignored, result.includes_truncated, settings.max_included)
     bundle = bundles.searchset(
         base_url(request),
@@ -200,9 +204,10 @@ async def _history(request: Request, spec: ResourceType, rid: str | None) -> Res
         else:
             continue
         echoed.append((key, value))
-    page = await context(request).repository.history(
-        spec.name, rid, since=since, count=count, offset=offset
-    )
+    async with search_admission(request).admitted():
+        page = await context(request).repository.history(
+            spec.name, rid, since=since, count=count, offset=offset
+        )
     path = f"{spec.name}/{rid}/_history" if rid else f"{spec.name}/_history"
     bundle = bundles.history(
         base_url(request), path, page, params=echoed, count=count, offset=offset

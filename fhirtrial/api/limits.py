@@ -8,15 +8,18 @@ server processes behind a balancer each process counts on its own (documented in
 
 - `throttle(request, "match")`, `throttle(request, "import")`, `throttle(request, "token")`: call
   at the start of a handler (the token endpoint calls `throttle_token_request`).
+- `SearchAdmission`: searches (and history) go to the database a few at a time.
 - `AuthFailureThrottle` (ASGI middleware) counts the 401 and 403 answers per address; an address
   that used up its failures gets 429 for every request until its bucket refills.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import time
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,3 +179,26 @@ class AuthFailureThrottle:
             await send(message)
 
         await self.app(scope, receive, send_counted)
+
+
+class SearchAdmission:
+    """At most `concurrent` searches of this process at the database at once; the others wait
+    their turn (within their time budget). A search may scan (`:contains`, `_include` of
+    1,000 studies): a few at a time keep the database free for reads by id, which are not
+    limited."""
+
+    def __init__(self, concurrent: int) -> None:
+        self._slots = asyncio.Semaphore(concurrent) if concurrent > 0 else None
+
+    @contextlib.asynccontextmanager
+    async def admitted(self) -> AsyncIterator[None]:
+        if self._slots is None:
+            yield
+            return
+        async with self._slots:
+            yield
+
+
+def search_admission(request: Request) -> SearchAdmission:
+    admission: SearchAdmission = request.app.state.search_admission
+    return admission

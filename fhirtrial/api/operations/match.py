@@ -36,8 +36,12 @@ async def handle(request: Request) -> Response:
     settings = context(request).settings
     # FHIRTRIAL_MAX_BODY_BYTES bounds every body; the $match cap can only lower it.
     max_bytes = min(settings.match_max_bytes, settings.max_body_bytes)
-    body = await read_json(request, max_bytes=max_bytes, max_depth=settings.max_json_depth)
-    check_match_size(body, settings.match_max_resources)
+    body = await read_json(
+        request,
+        max_bytes=max_bytes,
+        max_depth=settings.max_json_depth,
+        check=lambda parsed: check_match_size(parsed, settings.match_max_resources),
+    )
     match = match_request(body)
     result = await match_patient(context(request).matching, match)
     return fhir_response(request, match_bundle(result, base_url(request), persisted=match.persist))
