@@ -63,8 +63,12 @@ def serve(
     import uvicorn
 
     from fhirtrial.api.app import create_app
+    from fhirtrial.api.context import host_header_warning
 
     settings = Settings()
+    warning = host_header_warning(host, settings.base_url)
+    if warning:
+        typer.echo(f"WARNING: {warning}", err=True)
     uvicorn.run(
         create_app(settings),
         host=host,

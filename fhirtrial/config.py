@@ -13,13 +13,31 @@ class Settings(BaseSettings):
     mongodb_url: str | None = None
     database: str = "fhirtrial"
     data_dir: Path = Path(".fhirtrial-data")
-    # How long a request waits for the database before answering 503.
+    # How long the database may take to be reached or to answer a ping before a request gets
+    # 503 (not a cap on a query: slow healthy searches are bounded by request_timeout_s).
     db_timeout_ms: int = 3000
+    # Pooled connections idle longer than this are closed rather than reused: below the idle cut
+    # of SecantusDB (300 s) and of common firewalls, so no request meets a dropped connection.
+    db_max_idle_ms: int = 60_000
+    # The time budget of one request, database work included (503 with Retry-After beyond it).
+    request_timeout_s: float = 30
+    # Rate limits per client (or address) and server process, a minute's worth as burst; 0: off.
+    rate_match_per_minute: float = 120
+    rate_import_per_minute: float = 20
+    rate_token_per_minute: float = 60
+    rate_auth_failures_per_minute: float = 30
+    # Searches (and history pages) of this process at the database at once; the rest queue.
+    max_concurrent_searches: int = 2
     base_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     max_json_depth: int = 64
     default_page_size: int = 20
     max_page_size: int = 1000
+    # Work caps (README "Limits"): a $match body in bytes and in resources, and the resources
+    # `_include`/`_revinclude` add to one search page (the rest are left out, with a warning).
+    match_max_bytes: int = 10 * 1024 * 1024
+    match_max_resources: int = 10_000
+    max_included: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
     # "required": patient data, writes and operations need a SMART bearer token (the trial

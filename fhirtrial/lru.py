@@ -6,8 +6,11 @@ recently read or written. Given a ``weigh`` function, `LRU(max_weight=..., weigh
 only) bounds the total weight of the entries (e.g. bytes: ``weigh=len``), dropping the least
 recently used ones until the total is within it; an entry heavier than the bound alone is
 dropped too. ``weigh`` must give the same weight for a value every time. It takes no lock:
-fhirtrial fills these tables from the event loop's thread only (an import's parallel workers
-are processes, each with its own tables). Imports nothing of fhirtrial.
+each dict operation is atomic under the interpreter lock, and `get` tolerates an entry dropped
+by another thread between its lookup and its move, so a count-bounded table may be filled from
+the event loop and the CPU worker thread (fhirtrial.offload) at once; keep a weighted table on
+one thread (its running weight is not updated atomically). An import's parallel workers are
+processes, each with its own tables. Imports nothing of fhirtrial.
 """
 
 from __future__ import annotations
@@ -64,7 +67,10 @@ class LRU(Generic[K, V]):
         value = entries.get(key, _MISSING)
         if value is _MISSING:
             return default
-        entries.move_to_end(key)
+        try:  # noqa: SIM105 - a hot path: suppress() costs a context manager per lookup
+            entries.move_to_end(key)
+        except KeyError:  # dropped by a `put` in another thread since the lookup
+            pass
         return value
 
     def put(self, key: K, value: V) -> None:

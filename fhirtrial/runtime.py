@@ -54,7 +54,11 @@ async def open_database(settings: Settings) -> AsyncIterator[OpenDatabase]:
             "No FHIRTRIAL_MONGODB_URL set: using the embedded database in %s", embedded.data_dir
         )
     database = Database.connect(
-        url, settings.database, RESOURCE_TYPES, timeout_ms=settings.db_timeout_ms
+        url,
+        settings.database,
+        RESOURCE_TYPES,
+        timeout_ms=settings.db_timeout_ms,
+        max_idle_ms=settings.db_max_idle_ms,
     )
     try:
         await database.ensure_indexes()

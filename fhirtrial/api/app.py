@@ -3,10 +3,16 @@
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI
-from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import (
+    ConnectionFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+    WriteConcernError,
+)
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -15,8 +21,10 @@ from starlette.routing import Route
 
 from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
-from fhirtrial.api.context import ServerContext
+from fhirtrial.api.context import ServerContext, context
+from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.setup import install_authorization
 from fhirtrial.catalog.seeds import load_seeds_if_empty
@@ -26,9 +34,11 @@ from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
 from fhirtrial.store.embedded import EmbeddedMongo
+from fhirtrial.store.probe import DatabaseProbe
 from fhirtrial.store.repository import Repository
 
 log = logging.getLogger("fhirtrial")
+_SWITCH_INTERVAL_S = 0.001
 
 _T = "/{resource_type:str}"
 ROUTES = [
@@ -71,13 +81,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await load_seeds_if_empty(opened.matching)
             app.state.context = ServerContext(settings, Repository(database), opened.matching)
             app.state.embedded = embedded
+            app.state.probe = DatabaseProbe(database.url or "", settings.db_timeout_ms)
             supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
+            # The event loop shares the interpreter lock with the CPU worker (fhirtrial.offload):
+            # a shorter switch interval hands it back sooner (bench/README.md, abuse load).
+            switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(_SWITCH_INTERVAL_S)
             try:
                 with tuned_collector():
                     yield
             finally:
+                sys.setswitchinterval(switch_interval)
                 if supervisor is not None:
                     supervisor.cancel()
+                await app.state.probe.close()
 
     app = FastAPI(
         title="fhirtrial",
@@ -89,6 +106,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routes=list(ROUTES),
     )
     install_authorization(app, settings)
+    # Added after the authorization layer and before CORS: each wraps what came before, so the
+    # failure throttle sees its 401/403 answers, and CORS wraps the early 503s and 429s.
+    app.add_middleware(
+        RequestBudget,
+        budget_s=settings.request_timeout_s,
+        probe=lambda: getattr(app.state, "probe", None),
+    )
+    app.state.limits = RateLimits(settings)
+    app.state.search_admission = SearchAdmission(settings.max_concurrent_searches)
+    app.add_middleware(AuthFailureThrottle, limit=app.state.limits.limits["auth-failure"])
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
@@ -140,12 +167,28 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _database_error(request: Request, exc: PyMongoError) -> Response:
-    if isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError):
-        error = DatabaseUnavailable()
+    error = _database_outage(request, exc)
+    if error is not None:
         return _outcome_response(request, error.status, error.issues, error.headers)
     log.exception("Database error on %s %s", request.method, request.url.path)
     issue = Issue("error", "exception", "The database rejected the operation")
     return _outcome_response(request, 500, [issue])
+
+
+def _database_outage(request: Request, exc: PyMongoError) -> FHIRError | None:
+    if isinstance(exc, ServerSelectionTimeoutError):
+        return DatabaseUnavailable()
+    if exc.timeout:  # the request's deadline (pymongo.timeout) passed during a database call
+        return RequestTimedOut(context(request).settings.request_timeout_s, request.method)
+    if isinstance(exc, ConnectionFailure):
+        return DatabaseUnavailable()
+    if isinstance(exc, WriteConcernError):  # applied, but not confirmed as journaled
+        return DatabaseUnavailable(
+            "The database did not confirm the write as durable; it may have been stored: "
+            "repeat a create with If-None-Exist (conditional create) so that it cannot be "
+            "stored twice; a PUT or DELETE is safe to repeat"
+        )
+    return None
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -1,5 +1,6 @@
 """What a request handler needs from the running server, kept on `app.state`."""
 
+import ipaddress
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -22,7 +23,30 @@ def context(request: Request) -> ServerContext:
 
 
 def base_url(request: Request) -> str:
+    """The base of the links the server writes (`Location`, `fullUrl`, paging): always
+    FHIRTRIAL_BASE_URL when it is set; else the request's Host header, which any client chooses
+    (developer mode: production sets FHIRTRIAL_BASE_URL)."""
     configured = context(request).settings.base_url
     if configured:
         return configured.rstrip("/")
     return str(request.base_url).rstrip("/")
+
+
+def host_header_warning(bind_host: str, configured_base_url: str | None) -> str | None:
+    """What `fhirtrial serve` warns about when it listens beyond loopback without a base URL."""
+    if configured_base_url or _is_loopback(bind_host):
+        return None
+    return (
+        f"Listening on {bind_host} without FHIRTRIAL_BASE_URL: links in responses (Location, "
+        "fullUrl, paging) are built from each request's Host header, which any client can set. "
+        "Set FHIRTRIAL_BASE_URL to the server's public base URL in production."
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

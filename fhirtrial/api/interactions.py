@@ -17,8 +17,10 @@ from fhirtrial.api.bodies import (
 )
 from fhirtrial.api.bodies import read_resource as read_json
 from fhirtrial.api.capability import capability_statement
+from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
+from fhirtrial.api.limits import search_admission
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.discovery import rest_security
@@ -143,15 +145,16 @@ async def search(request: Request) -> Response:
         media_type = media_type_of(request)
         if media_type and media_type != FORM_MEDIA_TYPE:
             raise UnsupportedMediaType(media_type)
-        settings = context(request).settings
-        body = await read_body(request, settings.max_body_bytes)
+        body = await read_body(request, context(request).settings.max_body_bytes)
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
     query = _search_query(request, spec, params, lenient=preferences(request).lenient)
     guards.confine_search(request, query)
-    result = await context(request).repository.search(query)
-    outcome = None
-    if query.ignored:
-        outcome = information("Ignored unknown search parameters: " + ", ".join(query.ignored))
+    settings = context(request).settings
+    async with search_admission(request).admitted():
+        result = await context(request).repository.search(
+            query, include_limit=settings.max_included
+        )
+    outcome = search_outcome(query.ignored, result.includes_truncated, settings.max_included)
     bundle = bundles.searchset(
         base_url(request),
         spec.name,
@@ -212,9 +215,10 @@ async def _history(request: Request, spec: ResourceType, rid: str | None) -> Res
         else:
             continue
         echoed.append((key, value))
-    page = await context(request).repository.history(
-        spec.name, rid, since=since, count=count, offset=offset
-    )
+    async with search_admission(request).admitted():
+        page = await context(request).repository.history(
+            spec.name, rid, since=since, count=count, offset=offset
+        )
     path = f"{spec.name}/{rid}/_history" if rid else f"{spec.name}/_history"
     bundle = bundles.history(
         base_url(request), path, page, params=echoed, count=count, offset=offset

@@ -24,6 +24,7 @@ from fhirtrial.errors import FHIRError
 from fhirtrial.mappers.ctgov import StudyMappingError, map_study, validate_mapped
 from fhirtrial.matching.index.settle import refresh_after_import
 from fhirtrial.matching.service import MatchService
+from fhirtrial.offload import off_loop
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import CREATED, UNCHANGED, SearchFields, WrittenBatch, write_units
 from fhirtrial.store.database import Database
@@ -125,9 +126,8 @@ async def import_studies(
             progress(summary)
 
     def submit(chunk: list[StudyInput]) -> None:
-        if pool is None:
-            future = loop.create_future()
-            future.set_result(map_chunk(chunk))
+        if pool is None:  # off the event loop, so that a server keeps answering meanwhile
+            future: asyncio.Future[list[Mapped]] = asyncio.ensure_future(off_loop(map_chunk, chunk))
         else:
             future = loop.run_in_executor(pool, map_chunk, chunk)
         pending.append((chunk, future))

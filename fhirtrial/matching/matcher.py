@@ -26,10 +26,15 @@ from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
 from fhirtrial.matching.service import MatchService
 from fhirtrial.matching.study_facets import DEFAULT_STATUSES
+from fhirtrial.offload import off_loop
 from fhirtrial.patient.bundle_input import read_patient
 from fhirtrial.patient.record import PatientRecord
 
 log = logging.getLogger("fhirtrial.matching")
+
+# Criteria sets evaluated per turn of the CPU worker (fhirtrial.offload): about 50-100 ms of work,
+# so concurrent matches take turns and a cancelled one stops within a piece.
+_EVALUATIONS_PER_PIECE = 100
 
 
 @dataclass
@@ -81,7 +86,7 @@ class MatchResult:
 async def match_patient(matching: MatchService, request: MatchRequest) -> MatchResult:
     database = matching.database
     as_of = request.as_of or datetime.now(UTC).date()
-    record = read_patient(request.bundle, as_of=as_of, where=request.bundle_path)
+    record = await off_loop(read_patient, request.bundle, as_of=as_of, where=request.bundle_path)
     origin, issues = _origin(request, record)
     patient_key, subject = persist.subject_reference(record, request.bundle)
     stored_patient = None
@@ -93,10 +98,9 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     keys = patient_keys(record)
     candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
-    distances = {}
+    distances: dict[str, float | None] = {}
     if origin is not None:
-        for candidate in candidates:
-            distances[candidate["_id"]] = nearest_miles(origin, candidate.get("sites") or ())
+        distances = await off_loop(_distances, origin, candidates)
         if request.travel_radius is not None:
             radius = request.travel_radius
             candidates = [
@@ -233,12 +237,15 @@ async def _evaluate(
         "EvidenceVariable",
         {ev: ev_v for ev, ev_v, _ in representatives.values()},
     )
+    work = [
+        (signature, criteria[ev], candidate)
+        for signature, (ev, _, candidate) in representatives.items()
+        if ev in criteria
+    ]
     outcomes: dict[str, tuple[StudyEvaluation | None, str | None]] = {}
-    for signature, (ev, _, candidate) in representatives.items():
-        evidence_variable = criteria.get(ev)
-        if evidence_variable is None:
-            continue
-        outcomes[signature] = _evaluate_one(evidence_variable, candidate, record, as_of)
+    for start in range(0, len(work), _EVALUATIONS_PER_PIECE):
+        piece = work[start : start + _EVALUATIONS_PER_PIECE]
+        outcomes.update(await off_loop(_evaluate_piece, piece, record, as_of))
     matches = []
     for candidate in candidates:
         evaluation, note = outcomes.get(
@@ -259,6 +266,19 @@ async def _evaluate(
             )
         )
     return matches
+
+
+def _distances(origin: Point, candidates: list[IndexEntry]) -> dict[str, float | None]:
+    return {c["_id"]: nearest_miles(origin, c.get("sites") or ()) for c in candidates}
+
+
+def _evaluate_piece(
+    piece: list[tuple[str, dict[str, Any], IndexEntry]], record: PatientRecord, as_of: date
+) -> dict[str, tuple[StudyEvaluation | None, str | None]]:
+    return {
+        signature: _evaluate_one(evidence_variable, candidate, record, as_of)
+        for signature, evidence_variable, candidate in piece
+    }
 
 
 def _evaluate_one(

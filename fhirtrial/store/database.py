@@ -50,10 +50,18 @@ class Database:
         self._collections = {t: Collections(self.db[t], self.db[f"{t}_history"]) for t in types}
         self.guards = self.db[CONDITIONAL_GUARDS]
         self._capabilities: Capabilities | None = None
+        # The URL it was opened with (for the probe that asks whether the server answers).
+        self.url: str | None = None
 
     @classmethod
     def connect(
-        cls, url: str, name: str, types: dict[str, ResourceType], *, timeout_ms: int = 3000
+        cls,
+        url: str,
+        name: str,
+        types: dict[str, ResourceType],
+        *,
+        timeout_ms: int = 3000,
+        max_idle_ms: int = 60_000,
     ) -> "Database":
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
             url,
@@ -67,9 +75,14 @@ class Database:
             # database (the default acknowledges from memory, and a crash lost ~1 in 5 of the
             # writes acknowledged in the last fraction of a second).
             journal=True,
+            # Closed before the database or a firewall drops them for idleness (SecantusDB after
+            # 300 s): the first request after a quiet spell got a dropped connection and a 503.
+            maxIdleTimeMS=max_idle_ms,
             appname="fhirtrial",
         )
-        return cls(client, name, types)
+        database = cls(client, name, types)
+        database.url = url
+        return database
 
     def collections(self, resource_type: str) -> Collections:
         return self._collections[resource_type]

@@ -43,9 +43,16 @@ class EmbeddedMongo:
     """Start, watch and stop a SecantusDB server with its data under `data_dir`."""
 
     def __init__(
-        self, data_dir: Path, *, port: int | None = None, startup_timeout: float = 30
+        self,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        startup_timeout: float = 30,
+        options: tuple[str, ...] = (),
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        # More command-line options of the server (tests: "--enable-test-commands").
+        self.options = options
         self.port = port or free_port()
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
@@ -102,6 +109,7 @@ class EmbeddedMongo:
                 "--log-level",
                 "WARNING",
                 *(["--auth"] if auth else []),
+                *self.options,
             ],
             stdout=log_file,
             stderr=subprocess.STDOUT,

@@ -15,11 +15,11 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from fhirtrial.errors import BadRequest, Gone, NotFound, PreconditionFailed
+from fhirtrial.errors import BadRequest, DatabaseUnavailable, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
-from fhirtrial.store.database import Collections, Database
+from fhirtrial.store.database import Collections, Database, MongoCollection
 from fhirtrial.store.documents import (
     STORED_FIELDS,
     Stored,
@@ -36,9 +36,7 @@ from fhirtrial.store.query import mongo_filter
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
-# At most this many resources are added per _revinclude (a page of 20 studies, each with its
-# many subjects, must stay a page).
-_REVINCLUDE_LIMIT = 1000
+_CREATE_ATTEMPTS = 3
 _GUARD_STALE_SECONDS = 2.0
 
 
@@ -55,6 +53,8 @@ class SearchResult:
     matches: list[dict[str, Any]]
     total: int | None
     included: list[dict[str, Any]] = field(default_factory=list)
+    # True when `_include`/`_revinclude` found more resources than one page may carry.
+    includes_truncated: bool = False
 
 
 @dataclass
@@ -113,13 +113,21 @@ class Repository:
         resource_type = resource["resourceType"]
         if validate:
             validate_resource(resource)
-        if if_none_exist is None:
-            rid = str(uuid.uuid4())
-            stored = await self._write_new(
-                resource_type, rid, resource, superseding=None, method="POST"
-            )
+        if if_none_exist is not None:
+            return await self._conditional_create(resource, if_none_exist)
+        for attempt in range(_CREATE_ATTEMPTS):
+            try:
+                stored = await self._write_new(
+                    resource_type, str(uuid.uuid4()), resource, superseding=None, method="POST"
+                )
+            except _LostRace:  # a duplicate key on a new random id: the database said so wrongly
+                if attempt + 1 == _CREATE_ATTEMPTS:
+                    raise DatabaseUnavailable(
+                        "The database refused to store a new resource; nothing was stored"
+                    ) from None
+                continue
             return WriteResult(stored, created=True)
-        return await self._conditional_create(resource, if_none_exist)
+        raise AssertionError("unreachable")
 
     async def update(
         self,
@@ -200,10 +208,14 @@ class Repository:
             method=method,
         )
         if superseding is None:
+            document = {"_id": rid, **current}
             try:
-                await cols.current.insert_one({"_id": rid, **current})
+                await cols.current.insert_one(document)
             except DuplicateKeyError:
-                raise _LostRace() from None
+                # The driver retries an insert whose answer was lost (a dropped connection, a
+                # database restart); when the first attempt was applied, the retry meets it.
+                if not await _holds(cols.current, document):
+                    raise _LostRace() from None
         else:
             await self._supersede(cols, rid, superseding, current)
         return stored
@@ -293,7 +305,9 @@ class Repository:
         cursor = cols.current.find(mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1})
         return await cursor.limit(limit).to_list(limit)
 
-    async def search(self, query: SearchQuery) -> SearchResult:
+    async def search(self, query: SearchQuery, *, include_limit: int = 1000) -> SearchResult:
+        """One page of matches, and at most `include_limit` resources its `_include` and
+        `_revinclude` add (`SearchResult.includes_truncated` says whether some were left out)."""
         cols = self.database.collections(query.resource_type)
         flt = mongo_filter(query.criteria)
         total = None
@@ -304,14 +318,30 @@ class Repository:
         sort = query.sort or [("_id", ASCENDING)]
         cursor = cols.current.find(flt, {"res": 1}).sort(sort).skip(query.offset).limit(query.count)
         matches = [doc["res"] async for doc in cursor]
-        included = await self._includes(query, matches) if query.includes else []
-        return SearchResult(matches, total, included)
+        result = SearchResult(matches, total)
+        if query.includes:
+            result.included, result.includes_truncated = await self._includes(
+                query, matches, include_limit
+            )
+        return result
 
     async def _includes(
-        self, query: SearchQuery, matches: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-
+        self, query: SearchQuery, matches: list[dict[str, Any]], limit: int
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The resources the page's `_include`s and `_revinclude`s add, at most `limit` of them,
+        and whether more were left out."""
+        seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
         included: dict[str, dict[str, Any]] = {}
+
+        def add(key: str, resource: dict[str, Any]) -> bool:
+            """Keep `resource`; False once the page holds `limit` included resources."""
+            if key in seen or key in included:
+                return True
+            if len(included) >= limit:
+                return False
+            included[key] = resource
+            return True
+
         for inc in query.includes:
             if inc.reverse:
                 targets = [f"{m['resourceType']}/{m['id']}" for m in matches]
@@ -321,13 +351,10 @@ class Repository:
                 # SecantusDB's planner use the index.
                 keys = [exact_key(inc.param.name, target) for target in targets]
                 source = self.database.collections(inc.source_type).current
-                found = 0
                 async for doc in find_in(source, KEYS, keys, {"res": 1}):
                     res = doc["res"]
-                    included.setdefault(f"{res['resourceType']}/{res['id']}", res)
-                    found += 1
-                    if found >= _REVINCLUDE_LIMIT:
-                        break
+                    if not add(f"{res['resourceType']}/{res['id']}", res):
+                        return list(included.values()), True
                 continue
             wanted: dict[str, set[str]] = {}
             for m in matches:
@@ -345,10 +372,9 @@ class Repository:
                 # scans the whole collection.
                 target = self.database.collections(rtype).current
                 async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
-                    if not doc["del"]:
-                        included.setdefault(f"{rtype}/{doc['_id']}", doc["res"])
-        seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
-        return [r for key, r in included.items() if key not in seen]
+                    if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
+                        return list(included.values()), True
+        return list(included.values()), False
 
     async def history(
         self,
@@ -390,6 +416,14 @@ def _history_entry(resource_type: str, rid: str, doc: dict[str, Any]) -> History
     return HistoryEntry(
         resource_type, rid, doc["v"], doc["lu"], written_by(doc), None if doc["del"] else doc["res"]
     )
+
+
+async def _holds(collection: MongoCollection, document: dict[str, Any]) -> bool:
+    """Whether `collection` holds exactly `document` (this request's own earlier insert)."""
+    found = await collection.find_one({"_id": document["_id"]})
+    if found is None:
+        return False
+    return all(found.get(key) == document[key] for key in ("v", "lu", "del", "res"))
 
 
 class _LostRace(Exception):

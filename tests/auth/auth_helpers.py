@@ -87,6 +87,9 @@ async def secured_app(
     mongo_url: str, **overrides: Any
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI]]:
     """The app with authorization required (the default setting) behind an httpx client."""
+    # These tests send hundreds of refused tokens from one address on purpose; the throttle of
+    # repeated 401/403 answers (tests/limits) would turn them into 429s.
+    overrides.setdefault("rate_auth_failures_per_minute", 100_000)
     settings = make_settings(mongo_url, auth="required", **overrides)
     app = create_app(settings)
     async with app.router.lifespan_context(app):

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import context
+from fhirtrial.api.limits import throttle
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.guards import authorize_import
 from fhirtrial.catalog.importer import ImportSummary, import_studies
@@ -30,6 +31,7 @@ DEFINITION = "https://fhirtrial.org/fhir/OperationDefinition/ResearchStudy-impor
 
 
 async def handle(request: Request) -> Response:
+    throttle(request, "import")
     authorize_import(request)
     body = await read_resource(request)
     nct_ids, studies = _arguments(body)

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fhirtrial.api.context import base_url
+from fhirtrial.api.limits import throttle_token_request
 from fhirtrial.api.smart.authority import Authority, auth_database, authority
 from fhirtrial.auth.clients import Client, ClientRegistry
 from fhirtrial.auth.errors import KeysUnavailable
@@ -54,6 +55,7 @@ def token_url(request: Request) -> str:
 
 
 async def token(request: Request) -> Response:
+    throttle_token_request(request)  # 429 beyond FHIRTRIAL_RATE_TOKEN_PER_MINUTE per caller
     if request.method != "POST":
         error = OAuthError("invalid_request", "the token endpoint takes a POST", 405)
         return error.response(headers={"Allow": "POST"})
