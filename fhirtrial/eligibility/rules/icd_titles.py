@@ -93,7 +93,8 @@ def _index() -> _Index:
     single: dict[str, str] = {}
     grouped: dict[tuple[str, str], list[_Title]] = {}
     vocabulary = terminology.terminology()
-    named = {terminology.title_name(title): code for code, title in vocabulary.icd_titles.items()}
+    named = {terminology.title_name(name): key for key, name in vocabulary.icd_heads.items()}
+    named |= {terminology.title_name(title): code for code, title in vocabulary.icd_titles.items()}
     for name, code in (named | vocabulary.icd_variants).items():
         words = name.split(" ")
         if not all(_WORD.fullmatch(word) for word in words):

@@ -146,11 +146,59 @@ _OF_SITE = re.compile(r"(?P<what>[\w-]+(?: [\w-]+)?) of (?P<site>[\w-]+(?: [\w-]
 _NOT_SITE = frozenset({"and", "or", "in", "of", "the", "to", "by", "from", "for", "as"})
 
 
+# The adjectives ICD-10-CM itself uses for the organs its "X of <organ>" titles name
+# ("Disorder of pituitary gland": pituitary disorder, "Cyst of pancreas": pancreatic cyst).
+ORGAN_ADJECTIVES = {
+    "pituitary gland": "pituitary",
+    "thyroid gland": "thyroid",
+    "parathyroid gland": "parathyroid",
+    "adrenal gland": "adrenal",
+    "pancreas": "pancreatic",
+    "kidney": "renal",
+    "liver": "hepatic",
+    "lung": "pulmonary",
+    "heart": "cardiac",
+    "stomach": "gastric",
+    "esophagus": "esophageal",
+    "intestine": "intestinal",
+    "ovary": "ovarian",
+    "uterus": "uterine",
+    "prostate": "prostatic",
+    "testis": "testicular",
+    "spleen": "splenic",
+}
+
+
 def title_variants(name: str) -> tuple[str, ...]:
     """Other spellings of a title's name (`title_name`) as criteria and records write it: its
     last word in the plural ("migraines", "muscular dystrophies", "psoriases" aside: "-is"
-    words take "-es") and British spelling ("pulmonary oedema"), the name itself not
-    included."""
+    words take "-es"), "X of Y" turned ("knee osteoarthritis", "disorders of the pituitary
+    gland", with the organ's adjective: "pituitary disorder") and British spelling
+    ("pulmonary oedema"), the name itself not included."""
+    head, _, last = name.rpartition(" ")
+    spelt = [name, _plural(name)]
+    if last in _SINGULAR:
+        spelt.append(f"{head} {_SINGULAR[last]}".lstrip())
+    turned = _OF_SITE.fullmatch(name)
+    if turned is not None and _NOT_SITE.isdisjoint(f"{turned['what']} {turned['site']}".split()):
+        # "Osteoarthritis of knee": "knee osteoarthritis", "osteoarthritis of the knee".
+        what, site = turned["what"], turned["site"]
+        spelt += [f"{site} {what}", f"{what} of the {site}"]
+        if many := _plural(what):  # "disorders of the pituitary gland"
+            spelt += [f"{many} of {site}", f"{many} of the {site}"]
+        if site in ORGAN_ADJECTIVES:
+            spelt += [
+                f"{ORGAN_ADJECTIVES[site]} {what}",
+                _plural(f"{ORGAN_ADJECTIVES[site]} {what}"),
+            ]
+    spelt += [s.replace("-", sep) for s in spelt for sep in (" ", "") if "-" in s]
+    for us, british in _BRITISH:
+        spelt += [s.replace(us, british) for s in spelt if us in s]
+    return tuple(dict.fromkeys(s for s in spelt[1:] if s and s != name))
+
+
+def _plural(name: str) -> str:
+    """The name with its last word in the plural; "" when the word ends in "s" already."""
     head, _, last = name.rpartition(" ")
     if last.endswith("is"):
         plural = f"{last[:-2]}es"
@@ -160,17 +208,7 @@ def title_variants(name: str) -> tuple[str, ...]:
         plural = f"{last}es" if last.endswith(("ss", "x", "ch", "sh")) else ""
     else:
         plural = f"{last}s"
-    spelt = [name, f"{head} {plural}".lstrip() if plural else ""]
-    if last in _SINGULAR:
-        spelt.append(f"{head} {_SINGULAR[last]}".lstrip())
-    turned = _OF_SITE.fullmatch(name)
-    if turned is not None and _NOT_SITE.isdisjoint(f"{turned['what']} {turned['site']}".split()):
-        # "Osteoarthritis of knee": "knee osteoarthritis", "osteoarthritis of the knee".
-        spelt += [f"{turned['site']} {turned['what']}", f"{turned['what']} of the {turned['site']}"]
-    spelt += [s.replace("-", sep) for s in spelt for sep in (" ", "") if "-" in s]
-    for us, british in _BRITISH:
-        spelt += [s.replace(us, british) for s in spelt if us in s]
-    return tuple(dict.fromkeys(s for s in spelt[1:] if s and s != name))
+    return f"{head} {plural}".lstrip() if plural else ""
 
 
 def _variants(titles: dict[str, str], synonyms: dict[str, str]) -> dict[str, str]:
@@ -551,8 +589,7 @@ def terminology() -> Terminology:
     titles = json.loads((_DATA_DIR / _ICD_TITLES_FILE).read_text(encoding="utf-8"))
     drugs = json.loads((_DATA_DIR / _DRUG_NAMES_FILE).read_text(encoding="utf-8"))
     synonyms = json.loads((_DATA_DIR / _ICD_SYNONYMS_FILE).read_text(encoding="utf-8"))
-    heads = titles.get("heads", {})
-    return Terminology(documents, titles["titles"], drugs["drugs"], synonyms, heads)
+    return Terminology(documents, titles["titles"], drugs["drugs"], synonyms, titles["heads"])
 
 
 def concept(concept_id: str) -> Concept:
