@@ -83,6 +83,7 @@ def test_symptoms_are_kept_but_what_is_measured_or_common() -> None:
         ("previous testicular torsion", True, "condition:icd10cm:N44.0"),
         # Symptoms a problem list codes.
         ("Nausea", True, "condition:icd10cm:R11.0+R11.2"),
+        ("Currently have nausea", True, "condition:icd10cm:R11.0+R11.2"),
         ("History of motion sickness", True, "condition:icd10cm:T75.3"),
         # A hand-made concept reading the same words is preferred.
         ("Osteoporosis", True, "condition:osteoporosis"),
@@ -97,6 +98,12 @@ def test_symptoms_are_kept_but_what_is_measured_or_common() -> None:
 )
 def test_criteria_naming_a_head(text: str, exclusion: bool, expected: str | None) -> None:
     assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+@pytest.mark.parametrize("text", ["Currently have nausea", "Patient currently has glaucoma"])
+def test_a_diagnosis_one_currently_has_is_active(text: str) -> None:
+    criterion = compile_criterion(text, exclusion=True)
+    assert criterion is not None and criterion.qualifiers == ("active",)
 
 
 def test_a_set_of_codes_is_a_concept_of_its_own() -> None:

@@ -69,6 +69,8 @@ _CURRENT_LEADS = (
     ("current", "diagnosis", "of"),
     ("current", "diagnoses", "of"),
     ("currently", "diagnosed", "with"),
+    ("currently", "have"),
+    ("currently", "has"),
 )
 # The words a title may stand next to: those the residual check reads as filler, connectives
 # and negations, and "within" that opens a time window. Any other word next to it is another
