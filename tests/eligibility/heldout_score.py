@@ -226,13 +226,20 @@ def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
             elif titles and named is None and _hand_made(concept_id):
                 found = frozenset({concept_id})
             elif titles:
-                found = frozenset({max(titles, key=len)})
+                found = frozenset({max(titles, key=_depth)})
             specific = [
                 c for c in found if not any(c in vocabulary.ancestors(o) for o in found if o != c)
             ]
             if len(specific) == 1:
                 out[concept_id] = specific[0]
     return out
+
+
+def _depth(title_id: str) -> int:
+    """How deep a title concept's code is (`icd10cm:G47.33` deeper than `icd10cm:G47.3`); a
+    head's set of codes (`icd10cm:K40.0+K40.1+K40.2`) as deep as its shallowest code."""
+    codes = title_id[len(terminology.ICD_TITLE_PREFIX) :].split(terminology.ICD_SET_JOIN)
+    return min(map(len, codes))
 
 
 def _hand_made(concept_id: str) -> bool:
@@ -247,7 +254,8 @@ def _hand_made(concept_id: str) -> bool:
 
 def _title_named(concept: dict | terminology.Concept) -> str | None:
     """The ICD-10-CM title concept (`icd10cm:G35`) whose diagnosis a concept is: its display
-    names that title and it carries that code. None when it names no title or another one."""
+    names that title and it carries that code (every code of a head's set: "Bilateral inguinal
+    hernia" K40.0, K40.1, K40.2). None when it names no title or another one."""
     if isinstance(concept, dict):
         display = concept.get("display", "")
         codes = [(c["system"], c["code"]) for c in concept.get("codings", ())]
@@ -259,7 +267,8 @@ def _title_named(concept: dict | terminology.Concept) -> str | None:
     carried = {
         c.rstrip("*").strip().upper() for system, c in codes if system == terminology.ICD10CM_SYSTEM
     }
-    return terminology.ICD_TITLE_PREFIX + code if code.upper() in carried else None
+    wanted = set(code.upper().split(terminology.ICD_SET_JOIN))
+    return terminology.ICD_TITLE_PREFIX + code if wanted <= carried else None
 
 
 def _concept(concept: str, sample: Path) -> str:

@@ -201,11 +201,12 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
         index = ctx.facts.conditions
         broader = terminology.terminology().broader_than_title(concept)
         if broader:
-            code = concept[len(terminology.ICD_TITLE_PREFIX) :]
+            codes = concept[len(terminology.ICD_TITLE_PREFIX) :].split(terminology.ICD_SET_JOIN)
             found = [
                 c
                 for c in index.items
-                if not broader.isdisjoint(index.concepts_of_item(c)) and _unsure_of(c, code)
+                if not broader.isdisjoint(index.concepts_of_item(c))
+                and any(_unsure_of(c, code) for code in codes)
             ]
         elif terminology.terminology().ancestors(concept):
             unnamed = cancers.names_no_primary((c, index.concepts_of_item(c)) for c in index.items)

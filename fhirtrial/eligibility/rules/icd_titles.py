@@ -69,6 +69,8 @@ _CURRENT_LEADS = (
     ("current", "diagnosis", "of"),
     ("current", "diagnoses", "of"),
     ("currently", "diagnosed", "with"),
+    ("currently", "have"),
+    ("currently", "has"),
 )
 # The words a title may stand next to: those the residual check reads as filler, connectives
 # and negations, and "within" that opens a time window. Any other word next to it is another
@@ -93,7 +95,8 @@ def _index() -> _Index:
     single: dict[str, str] = {}
     grouped: dict[tuple[str, str], list[_Title]] = {}
     vocabulary = terminology.terminology()
-    named = {terminology.title_name(title): code for code, title in vocabulary.icd_titles.items()}
+    named = {terminology.title_name(name): key for key, name in vocabulary.icd_heads.items()}
+    named |= {terminology.title_name(title): code for code, title in vocabulary.icd_titles.items()}
     for name, code in (named | vocabulary.icd_variants).items():
         words = name.split(" ")
         if not all(_WORD.fullmatch(word) for word in words):

@@ -78,6 +78,8 @@ _DRUG_NAMES_FILE = "drug_names.json"
 _WORD = re.compile(r"[a-z]+")
 ICD_TITLE_PREFIX = "icd10cm:"
 """Concept ids of ICD-10-CM diagnosis titles: ``icd10cm:`` and the dotted code."""
+ICD_SET_JOIN = "+"
+"""Joins the codes of a diagnosis ICD-10-CM divides among several: ``icd10cm:K40.0+K40.1``."""
 _ICD_TITLES_FILE = "icd10cm_titles.json"
 # Common names and abbreviations of diagnoses no title spells ("autism spectrum disorder", "GERD").
 _ICD_SYNONYMS_FILE = "icd10cm_synonyms.json"
@@ -155,11 +157,59 @@ _OF_SITE = re.compile(r"(?P<what>[\w-]+(?: [\w-]+)?) of (?P<site>[\w-]+(?: [\w-]
 _NOT_SITE = frozenset({"and", "or", "in", "of", "the", "to", "by", "from", "for", "as"})
 
 
+# The adjectives ICD-10-CM itself uses for the organs its "X of <organ>" titles name
+# ("Disorder of pituitary gland": pituitary disorder, "Cyst of pancreas": pancreatic cyst).
+ORGAN_ADJECTIVES = {
+    "pituitary gland": "pituitary",
+    "thyroid gland": "thyroid",
+    "parathyroid gland": "parathyroid",
+    "adrenal gland": "adrenal",
+    "pancreas": "pancreatic",
+    "kidney": "renal",
+    "liver": "hepatic",
+    "lung": "pulmonary",
+    "heart": "cardiac",
+    "stomach": "gastric",
+    "esophagus": "esophageal",
+    "intestine": "intestinal",
+    "ovary": "ovarian",
+    "uterus": "uterine",
+    "prostate": "prostatic",
+    "testis": "testicular",
+    "spleen": "splenic",
+}
+
+
 def title_variants(name: str) -> tuple[str, ...]:
     """Other spellings of a title's name (`title_name`) as criteria and records write it: its
     last word in the plural ("migraines", "muscular dystrophies", "psoriases" aside: "-is"
-    words take "-es") and British spelling ("pulmonary oedema"), the name itself not
-    included."""
+    words take "-es"), "X of Y" turned ("knee osteoarthritis", "disorders of the pituitary
+    gland", with the organ's adjective: "pituitary disorder") and British spelling
+    ("pulmonary oedema"), the name itself not included."""
+    head, _, last = name.rpartition(" ")
+    spelt = [name, _plural(name)]
+    if last in _SINGULAR:
+        spelt.append(f"{head} {_SINGULAR[last]}".lstrip())
+    turned = _OF_SITE.fullmatch(name)
+    if turned is not None and _NOT_SITE.isdisjoint(f"{turned['what']} {turned['site']}".split()):
+        # "Osteoarthritis of knee": "knee osteoarthritis", "osteoarthritis of the knee".
+        what, site = turned["what"], turned["site"]
+        spelt += [f"{site} {what}", f"{what} of the {site}"]
+        if many := _plural(what):  # "disorders of the pituitary gland"
+            spelt += [f"{many} of {site}", f"{many} of the {site}"]
+        if site in ORGAN_ADJECTIVES:
+            spelt += [
+                f"{ORGAN_ADJECTIVES[site]} {what}",
+                _plural(f"{ORGAN_ADJECTIVES[site]} {what}"),
+            ]
+    spelt += [s.replace("-", sep) for s in spelt for sep in (" ", "") if "-" in s]
+    for us, british in _BRITISH:
+        spelt += [s.replace(us, british) for s in spelt if us in s]
+    return tuple(dict.fromkeys(s for s in spelt[1:] if s and s != name))
+
+
+def _plural(name: str) -> str:
+    """The name with its last word in the plural; "" when the word ends in "s" already."""
     head, _, last = name.rpartition(" ")
     if last.endswith("is"):
         plural = f"{last[:-2]}es"
@@ -169,17 +219,7 @@ def title_variants(name: str) -> tuple[str, ...]:
         plural = f"{last}es" if last.endswith(("ss", "x", "ch", "sh")) else ""
     else:
         plural = f"{last}s"
-    spelt = [name, f"{head} {plural}".lstrip() if plural else ""]
-    if last in _SINGULAR:
-        spelt.append(f"{head} {_SINGULAR[last]}".lstrip())
-    turned = _OF_SITE.fullmatch(name)
-    if turned is not None and _NOT_SITE.isdisjoint(f"{turned['what']} {turned['site']}".split()):
-        # "Osteoarthritis of knee": "knee osteoarthritis", "osteoarthritis of the knee".
-        spelt += [f"{turned['site']} {turned['what']}", f"{turned['what']} of the {turned['site']}"]
-    spelt += [s.replace("-", sep) for s in spelt for sep in (" ", "") if "-" in s]
-    for us, british in _BRITISH:
-        spelt += [s.replace(us, british) for s in spelt if us in s]
-    return tuple(dict.fromkeys(s for s in spelt[1:] if s and s != name))
+    return f"{head} {plural}".lstrip() if plural else ""
 
 
 def _variants(titles: dict[str, str], synonyms: dict[str, str]) -> dict[str, str]:
@@ -200,8 +240,13 @@ class Terminology:
         icd_titles: dict[str, str] | None = None,
         drugs: dict[str, dict[str, Any]] | None = None,
         icd_synonyms: dict[str, Any] | None = None,
+        icd_heads: dict[str, str] | None = None,
     ) -> None:
         self.icd_titles: dict[str, str] = dict(icd_titles or {})
+        self.icd_heads: dict[str, str] = dict(icd_heads or {})
+        """Codes ("H90", or several joined by "+": "K40.0+K40.1+K40.2") → the name of the
+        diagnosis ICD-10-CM gives only as the head of their titles ("Bilateral inguinal
+        hernia")."""
         self.drugs: dict[str, dict[str, Any]] = dict(drugs or {})
         """Drug name → its entry of drug_names.json (display, DrugBank id, other names)."""
         # Every name of a drug, its international names too ("paracetamol"), is a concept of its
@@ -215,13 +260,21 @@ class Terminology:
                 self._drug_names[each] = names
         """ICD-10-CM code → official title of the diagnosis titles (`icd10cm:` concepts)."""
         synonyms = icd_synonyms or {}
-        self._icd_codes = {**self.icd_titles, **synonyms.get("codes", {})}
-        """Every code an `icd10cm:` concept may have: the titles', and those only a synonym
-        names (their titles are no names: "…, not elsewhere classified")."""
+        self._icd_codes = {**self.icd_heads, **self.icd_titles, **synonyms.get("codes", {})}
+        """Every code an `icd10cm:` concept may have: the titles', those only a synonym names
+        (their titles are no names: "…, not elsewhere classified") and the heads' codes."""
+        self._icd_sets: dict[str, list[str]] = {}
+        """A code → the heads' sets of several codes holding it ("K40.0" → "K40.0+K40.1+K40.2")."""
+        for joined in self.icd_heads:
+            if ICD_SET_JOIN in joined:
+                for member in joined.split(ICD_SET_JOIN):
+                    self._icd_sets.setdefault(member, []).append(joined)
         self._icd_by_key = {title_key(title): code for code, title in self.icd_titles.items()}
         self._icd_by_key.update(
             {title_name(title): code for code, title in self.icd_titles.items()}
         )
+        for joined, name in self.icd_heads.items():
+            self._icd_by_key.setdefault(title_name(name), joined)
         named = {title_key(name): raw["code"] for name, raw in synonyms.get("synonyms", {}).items()}
         self.icd_abbreviations = {
             title_key(raw["expands"]): title_key(name)
@@ -229,7 +282,7 @@ class Terminology:
             if "expands" in raw
         }
         """A name → its abbreviation, where that is not its initials ("PCOS")."""
-        self.icd_variants = _variants(self.icd_titles, named)
+        self.icd_variants = _variants({**self.icd_heads, **self.icd_titles}, named)
         """Other names of titles' codes → the code: their plurals, British and hyphen spellings
         (`title_variants`), and the common names and abbreviations of `icd10cm_synonyms.json`."""
         for variant, code in self.icd_variants.items():
@@ -345,11 +398,15 @@ class Terminology:
             if not concept_id.startswith(ICD_TITLE_PREFIX) or code not in self._icd_codes:
                 raise KeyError(concept_id)
             title = self._icd_codes[code]
+            members = code.split(ICD_SET_JOIN)
             found = self._icd_concepts[concept_id] = Concept(
                 id=concept_id,
                 value_set="conditions",
                 display=title,
-                codings=(Coding(ICD10CM_SYSTEM, f"{code}*", title),),
+                codings=tuple(
+                    Coding(ICD10CM_SYSTEM, f"{member}*", title if member == code else None)
+                    for member in members
+                ),
                 members=(),
                 includes=(),
                 synonyms=(title,),
@@ -391,17 +448,22 @@ class Terminology:
             return frozenset()
         found = self._broader.get(concept_id)
         if found is None:
-            code = concept_id[len(ICD_TITLE_PREFIX) :]
+            codes = concept_id[len(ICD_TITLE_PREFIX) :].split(ICD_SET_JOIN)
             above = {
-                ICD_TITLE_PREFIX + code[:end]
-                for end in range(3, len(code))
-                if code[:end] in self._icd_codes
-            }
+                ICD_TITLE_PREFIX + held
+                for code in codes
+                for end in range(3, len(code) + 1)
+                for held in (
+                    [code[:end]] if end < len(code) and code[:end] in self._icd_codes else []
+                )
+                + self._icd_sets.get(code[:end], [])
+            } - {concept_id}
             holding = {
                 concept.id
                 for concept in self.concepts.values()
                 if concept.value_set != DIAGNOSIS_GROUPS
                 for coding in concept.codings
+                for code in codes
                 if coding.system == ICD10CM_SYSTEM
                 and (
                     code == coding.code
@@ -425,8 +487,12 @@ class Terminology:
             return self.with_ancestors(found)  # a range ("F01-F99") holds no code it starts with
         for end in range(1, len(normalized) + 1):
             found.update(self._prefix.get((system, normalized[:end]), ()))
-            if system == ICD10CM_SYSTEM and end >= 3 and normalized[:end] in self._icd_codes:
-                found.add(ICD_TITLE_PREFIX + normalized[:end])
+            if system == ICD10CM_SYSTEM and end >= 3:
+                if normalized[:end] in self._icd_codes:
+                    found.add(ICD_TITLE_PREFIX + normalized[:end])
+                found.update(
+                    ICD_TITLE_PREFIX + key for key in self._icd_sets.get(normalized[:end], ())
+                )
         return self.with_ancestors(found)
 
     def concepts_for_text(self, text: str) -> frozenset[str]:
@@ -544,7 +610,7 @@ def terminology() -> Terminology:
     titles = json.loads((_DATA_DIR / _ICD_TITLES_FILE).read_text(encoding="utf-8"))
     drugs = json.loads((_DATA_DIR / _DRUG_NAMES_FILE).read_text(encoding="utf-8"))
     synonyms = json.loads((_DATA_DIR / _ICD_SYNONYMS_FILE).read_text(encoding="utf-8"))
-    return Terminology(documents, titles["titles"], drugs["drugs"], synonyms)
+    return Terminology(documents, titles["titles"], drugs["drugs"], synonyms, titles["heads"])
 
 
 def concept(concept_id: str) -> Concept:
