@@ -23,8 +23,9 @@ from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES
-from fhirtrial.eligibility.evaluation.facts import condition_concepts
+from fhirtrial.eligibility.evaluation.facts import condition_concepts, is_about_someone_else
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import titles_an_entry_may_be
 from fhirtrial.eligibility.evaluation.vague_diagnoses import possibly_narrower
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
@@ -85,6 +86,9 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
                 diagnoses |= cancers.descendants(concept)
             # "Diabetes mellitus" of no type may be the type 1 a study requires (`unknown`).
             diagnoses |= possibly_narrower(concepts)
+            # An entry without an ICD-10-CM code naming a title in other words may be it.
+            if not is_about_someone_else(condition):
+                diagnoses |= titles_an_entry_may_be(condition)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):
             diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
     sex = record.patient.gender if record.patient.gender in ("female", "male") else None

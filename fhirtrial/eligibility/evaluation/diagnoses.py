@@ -45,6 +45,7 @@ from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnos
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import entries_that_may_be
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
@@ -158,8 +159,26 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"{describe_condition(item, ctx)} does not say whether it is {name}",
                 (item.ref,),
             )
+        if uncoded := entries_that_may_be(ctx.facts.conditions.items, concept):
+            return _may_be(criterion, ctx, uncoded, name)
         return absent(ctx, name, "conditions", len(ctx.record.conditions))
     return _with_qualifiers(criterion, ctx, matches, name)
+
+
+def _may_be(
+    criterion: Criterion, ctx: EvalContext, items: list[ConditionItem], name: str
+) -> Finding:
+    """Entries that may be the diagnosis (`uncoded_diagnoses`): the answer they would give if
+    they were, but never `met`."""
+    found = _with_qualifiers(criterion, ctx, Matches(tuple(items), by_text=True), name)
+    if found.result != "met":
+        return found
+    return Finding(
+        "unknown",
+        f"{describe_condition(items[0], ctx)} has no ICD-10-CM code and names {name} in other "
+        "words: whether it is that diagnosis is not recorded",
+        found.evidence,
+    )
 
 
 def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
