@@ -36,8 +36,8 @@ from fhirtrial.eligibility.evaluation.context import (
     describe_window,
     display,
     fmt_date,
-    in_window,
     overlaps_window,
+    span_in_window,
     window_bounds,
 )
 from fhirtrial.eligibility.evaluation.events import EVENTS, event_in_window
@@ -269,6 +269,13 @@ def _with_qualifiers(
                 )
         if undecided:
             item = undecided[0]
+            if criterion.window is not None and _partial_onset(item):
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: its onset is recorded only in part, so "
+                    f"whether it was {describe_window(criterion.window)} is unknown{note}",
+                    (item.ref,),
+                )
             if criterion.window is not None and DIAGNOSED in qualifiers:
                 return Finding(
                     "unknown",
@@ -582,16 +589,43 @@ def _relevant(
             if start is None and end is None:
                 kept.append(item)  # current, undated: present now, so inside a window to today
                 continue
-            if overlaps_window(start, end, window, ctx.as_of) is not False:
+            present = _present_in(item, start, end, window, ctx.as_of)
+            if present is None:
+                undecided.append(item)
+            elif present:
                 kept.append(item)
         return kept, undecided, f"not {describe_window(window)}"
     return list(items), [], ""
 
 
+def _present_in(
+    item: ConditionItem, start: date | None, end: date | None, window: Window, as_of: date
+) -> bool | None:
+    """Whether the condition, present from ``start`` to ``end``, was present in the window. A
+    partial onset ("2026") decides only when its first and last day agree (None otherwise)."""
+    found = overlaps_window(start, end, window, as_of)
+    latest = item.onset_latest
+    if start is None or start != item.onset or latest is None or latest == start:
+        return found
+    if end is not None:
+        latest = min(latest, end)
+    late = overlaps_window(latest, latest if end == start else end, window, as_of)
+    if found != late:
+        return None
+    if not found and end == start and span_in_window(start, latest, window, as_of) is not False:
+        return None  # a one-day condition somewhere in a span the window lies inside
+    return found
+
+
+def _partial_onset(item: ConditionItem) -> bool:
+    return item.onset is not None and item.onset_latest not in (None, item.onset)
+
+
 def diagnosed_in(item: ConditionItem, window: Window, as_of: date) -> bool | None:
-    """Whether the diagnosis was made in the window; None when its dates cannot say."""
+    """Whether the diagnosis was made in the window; None when its dates cannot say (a partial
+    onset whose first and last day answer differently)."""
     if item.onset is not None:
-        return in_window(item.onset, window, as_of)
+        return span_in_window(item.onset, item.onset_latest or item.onset, window, as_of)
     if item.recorded is None:
         return None
     low, high = window_bounds(window, as_of)
@@ -608,6 +642,8 @@ def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:
     else:
         status = item.clinical_status or "status not recorded"
     onset = f", onset {item.onset}" if item.onset else ""
+    if _partial_onset(item):
+        onset = f", onset between {item.onset} and {item.onset_latest}"
     abated = f", resolved {item.abatement}" if item.abatement else ""
     return f"{item.code.label} ({status}{onset}{abated}; {item.ref})"
 
