@@ -164,7 +164,9 @@ class ObservationItem:
         return None
 
 
-MedicationSource = Literal["MedicationStatement", "MedicationRequest", "MedicationAdministration"]
+MedicationSource = Literal[
+    "MedicationStatement", "MedicationRequest", "MedicationAdministration", "MedicationDispense"
+]
 MedicationState = Literal["active", "completed", "stopped", "on-hold", "planned", "unknown"]
 
 

@@ -430,13 +430,28 @@ _R5_ADHERENCE_STATES: dict[str, MedicationState | None] = {
 
 _PLANNING_INTENTS = frozenset({"proposal", "plan"})
 
+# MedicationDispense: only a fill handed over is a use; one being prepared or on hold is not
+# yet, one cancelled or declined never.
+_DISPENSE_STATES: dict[str, MedicationState | None] = {
+    "completed": "completed",
+    "stopped": "stopped",
+    "unknown": "unknown",
+    "preparation": "planned",
+    "in-progress": "planned",
+    "on-hold": "planned",
+    "cancelled": None,
+    "declined": None,
+    "entered-in-error": None,
+}
+
 
 def read_medication_use(
     resource: dict[str, Any], ref: str, ctx: ReadContext
 ) -> MedicationItem | None:
     kind = resource["resourceType"]
     status = resource.get("status") if isinstance(resource.get("status"), str) else None
-    state = _MEDICATION_STATES.get(status or "unknown", "unknown")
+    states = _DISPENSE_STATES if kind == "MedicationDispense" else _MEDICATION_STATES
+    state = states.get(status or "unknown", "unknown")
     if state is None:
         return None
     if kind == "MedicationStatement" and "adherence" in resource:
@@ -533,6 +548,8 @@ def _medication_dates(
             start, end = ctx.event_span(resource, "occurence", ref)
         if start is None and end is None:
             start, end = ctx.event_span(resource, "occurrence", ref)
+    elif kind == "MedicationDispense":
+        start, end = _dispense_span(resource, ref, ctx)
     else:
         authored = ctx.plan_date(resource.get("authoredOn"), ref, "authoredOn")
         start, end = _request_period(resource, ref, ctx)
@@ -540,6 +557,21 @@ def _medication_dates(
         ctx.warn(ref, "medication period ends before it starts; end ignored")
         end = None
     return start, end, authored
+
+
+def _dispense_span(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> tuple[date | None, date | None]:
+    """From the day the fill was handed over (else prepared) to the last day it supplies."""
+    start = ctx.event_date(resource.get("whenHandedOver"), ref, "whenHandedOver")
+    if start is None:
+        start = ctx.event_date(resource.get("whenPrepared"), ref, "whenPrepared")
+    supply = read_quantity(resource.get("daysSupply"))
+    if start is None or supply is None or supply.value is None or supply.value < 1:
+        return start, start
+    if (supply.code or supply.unit or "d").lower() not in ("d", "day", "days"):
+        return start, start
+    return start, start + timedelta(days=int(supply.value) - 1)
 
 
 def _request_period(
