@@ -26,7 +26,12 @@ from fhirtrial.eligibility.evaluation.context import (
     window_bounds,
 )
 from fhirtrial.eligibility.evaluation.diagnoses import describe_condition
-from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of, drug_names
+from fhirtrial.eligibility.evaluation.facts import (
+    UNCONFIRMED,
+    concepts_of,
+    drug_names,
+    names_no_drug,
+)
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.pregnancy_end import pregnancy_end
 from fhirtrial.eligibility.evaluation.results import Finding
@@ -95,6 +100,20 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
         return evaluate_therapy_lines(criterion, ctx, uses, name, note)
     events = _therapy_events(ctx, concept)
     if not uses and not events:
+        unnamed = [
+            u
+            for u in ctx.record.medications
+            if u.state != "planned"
+            and names_no_drug(u)
+            and (u.start or u.authored or ctx.as_of) <= ctx.as_of
+        ]
+        if unnamed:
+            return Finding(
+                "unknown",
+                f"no {name} among the named medications, but {unnamed[0].ref} does not say "
+                "which drug it is",
+                (unnamed[0].ref,),
+            )
         recorded = len(ctx.record.medications) + len(ctx.record.procedures)
         return absent(ctx, name, "medications and procedures", recorded)
     window = criterion.window

@@ -173,6 +173,14 @@ def drug_names(concept: Concept) -> frozenset[str]:
     return frozenset(found)
 
 
+def names_no_drug(use: MedicationItem) -> bool:
+    """A medication use whose drug the record does not say: an order pointing to a Medication
+    not in the bundle, with no display (a search without `_include`, a partial export)."""
+    return not any(
+        c.text or any(x.code or x.display for x in c.codings) for c in use.all_concepts()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Matches(Generic[Item]):
     items: tuple[Item, ...]
