@@ -30,6 +30,7 @@ from fhirtrial.eligibility.evaluation.facts import (
     is_about_someone_else,
 )
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import titles_an_entry_may_be
 from fhirtrial.eligibility.evaluation.unspecified_codes import (
     block_keys_of_recorded,
     block_keys_of_required,
@@ -101,6 +102,9 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
             diagnoses |= block_keys_of_recorded(
                 c.code for c in condition.code.codings if c.system == ICD10CM and c.code
             )
+            # An entry without an ICD-10-CM code naming a title in other words may be it.
+            if not is_about_someone_else(condition):
+                diagnoses |= titles_an_entry_may_be(condition)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):
             diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
     sex = record.patient.gender if record.patient.gender in ("female", "male") else None

@@ -42,6 +42,7 @@ _REQUIRED: dict[str, tuple[tuple[tuple[str, ...], type], ...]] = {
         (_MEDICATION, dict),
     ),
     "MedicationAdministration": ((("status",), str), (("subject",), dict), (_MEDICATION, dict)),
+    "MedicationDispense": ((("status",), str), (_MEDICATION, dict)),
     "Immunization": ((("status",), str), (("vaccineCode",), dict), (("patient",), dict)),
     "AllergyIntolerance": ((("patient",), dict),),
 }

@@ -91,6 +91,9 @@ class ConditionItem:
     clinical_status: str | None
     verification_status: str | None
     onset: date | None
+    # The last day a partial onset ("2026", "2026-05", an onset age) may stand for, the
+    # evaluation day at the latest; ``onset`` for a full date.
+    onset_latest: date | None
     abatement: date | None
     recorded: date | None
     body_sites: tuple[Concept, ...]
@@ -161,7 +164,9 @@ class ObservationItem:
         return None
 
 
-MedicationSource = Literal["MedicationStatement", "MedicationRequest", "MedicationAdministration"]
+MedicationSource = Literal[
+    "MedicationStatement", "MedicationRequest", "MedicationAdministration", "MedicationDispense"
+]
 MedicationState = Literal["active", "completed", "stopped", "on-hold", "planned", "unknown"]
 
 

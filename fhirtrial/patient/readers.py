@@ -151,7 +151,7 @@ def read_condition(
     if code is None:
         ctx.warn(ref, "Condition has no code")
         code = EMPTY_CONCEPT
-    onset = _condition_date(resource, "onset", ref, ctx)
+    onset, onset_latest = _condition_date_span(resource, "onset", ref, ctx)
     abatement = _condition_date(resource, "abatement", ref, ctx)
     if onset is not None and abatement is not None and abatement < onset:
         ctx.warn(ref, "abatement precedes onset; abatement ignored")
@@ -162,12 +162,32 @@ def read_condition(
         clinical_status=ctx.concepts.status_code(resource.get("clinicalStatus")),
         verification_status=verification,
         onset=onset,
+        onset_latest=onset_latest,
         abatement=abatement,
         recorded=ctx.event_date(resource.get("recordedDate"), ref, "recordedDate"),
         body_sites=ctx.concepts.concepts(resource.get("bodySite")),
         categories=ctx.concepts.concepts(resource.get("category")),
         stages=(*_condition_stages(resource, ref, ctx), *stages),
     )
+
+
+def _condition_date_span(
+    resource: dict[str, Any], prefix: str, ref: str, ctx: ReadContext
+) -> tuple[date | None, date | None]:
+    """(first, last day) the date may stand for: a partial dateTime ("2026", "2026-05") and an
+    age span their whole year or month, up to the evaluation day; a full date is one day."""
+    first = _condition_date(resource, prefix, ref, ctx)
+    if first is None:
+        return None, None
+    last = first
+    raw = resource.get(prefix + "DateTime")
+    if isinstance(raw, str) and len(raw.strip()) < 10:
+        last = parse_fhir_date(raw.strip(), end=True) or first
+    elif raw is None and prefix + "Period" not in resource and ctx.birth_date is not None:
+        years = _age_years(resource.get(prefix + "Age"))
+        if years is not None:
+            last = _on_birthday(ctx.birth_date, years + 1) - timedelta(days=1)
+    return first, max(first, min(last, ctx.as_of))
 
 
 def _condition_date(
@@ -179,16 +199,27 @@ def _condition_date(
     period = resource.get(prefix + "Period")
     if isinstance(period, dict):
         return ctx.event_date(period.get("start"), ref, prefix + "Period.start")
-    age = resource.get(prefix + "Age")
-    if isinstance(age, dict) and ctx.birth_date is not None:
-        quantity = read_quantity(age)
-        if quantity is not None and quantity.value is not None and quantity.code in (None, "a"):
-            years = int(quantity.value)
-            try:
-                return ctx.birth_date.replace(year=ctx.birth_date.year + years)
-            except ValueError:  # born on 29 February
-                return ctx.birth_date.replace(year=ctx.birth_date.year + years, day=28)
+    years = _age_years(resource.get(prefix + "Age"))
+    if years is not None and ctx.birth_date is not None:
+        return _on_birthday(ctx.birth_date, years)
     return None
+
+
+def _age_years(age: Any) -> int | None:
+    """Completed years of an onset/abatement Age (UCUM ``a`` or no code), else None."""
+    if not isinstance(age, dict):
+        return None
+    quantity = read_quantity(age)
+    if quantity is None or quantity.value is None or quantity.code not in (None, "a"):
+        return None
+    return int(quantity.value)
+
+
+def _on_birthday(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February
+        return born.replace(year=born.year + years, day=28)
 
 
 def _condition_stages(resource: dict[str, Any], ref: str, ctx: ReadContext) -> list[StageInfo]:
@@ -399,13 +430,28 @@ _R5_ADHERENCE_STATES: dict[str, MedicationState | None] = {
 
 _PLANNING_INTENTS = frozenset({"proposal", "plan"})
 
+# MedicationDispense: only a fill handed over is a use; one being prepared or on hold is not
+# yet, one cancelled or declined never.
+_DISPENSE_STATES: dict[str, MedicationState | None] = {
+    "completed": "completed",
+    "stopped": "stopped",
+    "unknown": "unknown",
+    "preparation": "planned",
+    "in-progress": "planned",
+    "on-hold": "planned",
+    "cancelled": None,
+    "declined": None,
+    "entered-in-error": None,
+}
+
 
 def read_medication_use(
     resource: dict[str, Any], ref: str, ctx: ReadContext
 ) -> MedicationItem | None:
     kind = resource["resourceType"]
     status = resource.get("status") if isinstance(resource.get("status"), str) else None
-    state = _MEDICATION_STATES.get(status or "unknown", "unknown")
+    states = _DISPENSE_STATES if kind == "MedicationDispense" else _MEDICATION_STATES
+    state = states.get(status or "unknown", "unknown")
     if state is None:
         return None
     if kind == "MedicationStatement" and "adherence" in resource:
@@ -502,6 +548,8 @@ def _medication_dates(
             start, end = ctx.event_span(resource, "occurence", ref)
         if start is None and end is None:
             start, end = ctx.event_span(resource, "occurrence", ref)
+    elif kind == "MedicationDispense":
+        start, end = _dispense_span(resource, ref, ctx)
     else:
         authored = ctx.plan_date(resource.get("authoredOn"), ref, "authoredOn")
         start, end = _request_period(resource, ref, ctx)
@@ -509,6 +557,21 @@ def _medication_dates(
         ctx.warn(ref, "medication period ends before it starts; end ignored")
         end = None
     return start, end, authored
+
+
+def _dispense_span(
+    resource: dict[str, Any], ref: str, ctx: ReadContext
+) -> tuple[date | None, date | None]:
+    """From the day the fill was handed over (else prepared) to the last day it supplies."""
+    start = ctx.event_date(resource.get("whenHandedOver"), ref, "whenHandedOver")
+    if start is None:
+        start = ctx.event_date(resource.get("whenPrepared"), ref, "whenPrepared")
+    supply = read_quantity(resource.get("daysSupply"))
+    if start is None or supply is None or supply.value is None or supply.value < 1:
+        return start, start
+    if (supply.code or supply.unit or "d").lower() not in ("d", "day", "days"):
+        return start, start
+    return start, start + timedelta(days=int(supply.value) - 1)
 
 
 def _request_period(

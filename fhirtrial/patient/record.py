@@ -61,7 +61,12 @@ class PatientRecordError(ValueError):
 
 Item = TypeVar("Item")
 
-_MEDICATION_TYPES = ("MedicationStatement", "MedicationRequest", "MedicationAdministration")
+_MEDICATION_TYPES = (
+    "MedicationStatement",
+    "MedicationRequest",
+    "MedicationAdministration",
+    "MedicationDispense",
+)
 _SUBJECT_ELEMENT = {
     "Condition": "subject",
     "Observation": "subject",
@@ -70,6 +75,7 @@ _SUBJECT_ELEMENT = {
     "MedicationStatement": "subject",
     "MedicationRequest": "subject",
     "MedicationAdministration": "subject",
+    "MedicationDispense": "subject",
     "Immunization": "patient",
     "AllergyIntolerance": "patient",
 }

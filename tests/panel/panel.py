@@ -1,7 +1,9 @@
 """The realistic patient panel: EHR-style bundles with verdicts written from the criteria text.
 
-Each set (`dev-melanoma`, `dev-lung`, `dev-breast`, `holdout`) holds `bundles/<patient>.json`
-and `expectations.json` (patient, study, verdict, one-line clinical reason). How the sets were
+Each set (`dev-melanoma`, `dev-lung`, `dev-breast`, `dev-general`, `holdout`) holds
+`bundles/<patient>.json` and `expectations.json` (patient, study, verdict, one-line clinical
+reason). `dev-general` names studies of the development texts, read as CT.gov records built from
+their criteria text alone. How the sets were
 written is in WRITING.md; `holdout/` is frozen and never used to write rules.
 
 `python -m tests.panel.panel [SET…]` prints the confusion table and every disagreement, evaluating
@@ -24,7 +26,7 @@ from typing import Any
 PANEL = Path(__file__).resolve().parent
 DATA = PANEL.parent / "data"
 AS_OF = date(2026, 12, 1)
-DEV_SETS = ("dev-melanoma", "dev-lung", "dev-breast")
+DEV_SETS = ("dev-melanoma", "dev-lung", "dev-breast", "dev-general")
 HOLDOUT = "holdout"
 VERDICTS = ("eligible", "potential-candidate", "ineligible")
 
@@ -65,7 +67,8 @@ def bundle(set_name: str, patient: str) -> dict[str, Any]:
 
 @cache
 def study_records() -> dict[str, dict[str, Any]]:
-    """CT.gov API v2 records of every study the panel names: the seeds and the breast studies."""
+    """CT.gov API v2 records of every study the panel names: the seeds, the breast studies and
+    the development-text studies of `dev-general`."""
     records: dict[str, dict[str, Any]] = {}
     seeds = files("fhirtrial.data") / "seeds"
     for nct_id in ("NCT05361174", "NCT05398640"):
@@ -74,7 +77,29 @@ def study_records() -> dict[str, dict[str, Any]]:
         if line.strip():
             record = json.loads(line)
             records[record["protocolSection"]["identificationModule"]["nctId"]] = record
-    return records
+    return records | development_study_records()
+
+
+@cache
+def development_study_records() -> dict[str, dict[str, Any]]:
+    """The `dev-general` studies as CT.gov records built from their development text alone.
+
+    The corpus holds a study's NCT id and criteria text only: no ages, sex, conditions or
+    status, so the record says nothing more (status `UNKNOWN`, the truth for a text of 2019)."""
+    from tests.eligibility.corpus import development_texts
+
+    wanted = {e.study for e in expectations("dev-general")}
+    return {
+        row["nctId"]: {
+            "protocolSection": {
+                "identificationModule": {"nctId": row["nctId"], "briefTitle": row["nctId"]},
+                "statusModule": {"overallStatus": "UNKNOWN"},
+                "eligibilityModule": {"eligibilityCriteria": row["eligibilityCriteria"]},
+            }
+        }
+        for row in development_texts()
+        if row["nctId"] in wanted
+    }
 
 
 def studies_of(set_names: tuple[str, ...]) -> list[str]:

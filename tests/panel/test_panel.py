@@ -11,12 +11,14 @@ never hides one.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from tests.helpers import import_breast_studies, make_settings, running_client
+from tests.helpers import FHIR_JSON, import_breast_studies, make_settings, running_client
 from tests.matching.match_answers import match_ok, read_matches
 from tests.panel.panel import (
     AS_OF,
@@ -25,6 +27,7 @@ from tests.panel.panel import (
     Expectation,
     Outcome,
     bundle,
+    development_study_records,
     expectations,
     summary,
 )
@@ -35,14 +38,43 @@ ALL_STATUSES = (
 )
 # The accuracy each set has reached (share of patient × study verdicts equal to the written
 # ones); a change that lowers one fails. Raise them as the matcher improves.
-REACHED = {"dev-melanoma": 1.0, "dev-lung": 1.0, "dev-breast": 0.95, HOLDOUT: 0.98}
+REACHED = {
+    "dev-melanoma": 1.0,
+    "dev-lung": 1.0,
+    "dev-breast": 0.95,
+    "dev-general": 0.83,
+    HOLDOUT: 0.98,
+}
 
 
 @pytest.fixture(scope="module")
 async def catalog(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_client(make_settings(mongo_url, load_seeds=True)) as client:
+    # One client matches every patient of every set in a minute: far beyond the per-client
+    # $match rate limit (tests/limits), which is not what the panel measures.
+    settings = make_settings(mongo_url, load_seeds=True, rate_match_per_minute=100_000)
+    async with running_client(settings) as client:
         await import_breast_studies(client)
+        await _import_development_studies(client)
         yield client
+
+
+async def _import_development_studies(client: httpx.AsyncClient) -> None:
+    """`$import` the dev-general studies (CT.gov records built from development texts)."""
+    body = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {
+                "name": "study",
+                "valueAttachment": {
+                    "contentType": "application/json",
+                    "data": base64.b64encode(json.dumps(record).encode()).decode(),
+                },
+            }
+            for record in development_study_records().values()
+        ],
+    }
+    response = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
+    assert response.status_code == 200, response.text
 
 
 def _body(patient: dict, studies: list[str], *, ineligible: bool) -> dict:

@@ -26,8 +26,14 @@ from fhirtrial.eligibility.evaluation.context import (
     window_bounds,
 )
 from fhirtrial.eligibility.evaluation.diagnoses import describe_condition
-from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of, drug_names
+from fhirtrial.eligibility.evaluation.facts import (
+    UNCONFIRMED,
+    concepts_of,
+    drug_names,
+    names_no_drug,
+)
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
+from fhirtrial.eligibility.evaluation.pregnancy_end import pregnancy_end
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
@@ -94,6 +100,20 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
         return evaluate_therapy_lines(criterion, ctx, uses, name, note)
     events = _therapy_events(ctx, concept)
     if not uses and not events:
+        unnamed = [
+            u
+            for u in ctx.record.medications
+            if u.state != "planned"
+            and names_no_drug(u)
+            and (u.start or u.authored or ctx.as_of) <= ctx.as_of
+        ]
+        if unnamed:
+            return Finding(
+                "unknown",
+                f"no {name} among the named medications, but {unnamed[0].ref} does not say "
+                "which drug it is",
+                (unnamed[0].ref,),
+            )
         recorded = len(ctx.record.medications) + len(ctx.record.procedures)
         return absent(ctx, name, "medications and procedures", recorded)
     window = criterion.window
@@ -479,20 +499,49 @@ def _female_state(
     longest = _LONGEST_DAYS[concept]
     stale = [c for c in conditions if (day := _entry_day(c)) and (ctx.as_of - day).days > longest]
     fresh = [c for c in conditions if c not in stale]
+    # Evidence dated on or before a documented end of the pregnancy is about that one.
+    ended = (
+        pregnancy_end(ctx, list(ctx.facts.conditions.find(concept).items))
+        if concept == "pregnancy"
+        else None
+    )
+    if ended is not None:
+        fresh = [c for c in fresh if (day := _entry_day(c)) is None or day > ended.day]
+    answers = [
+        (item, answer)
+        for item in _status_observations(ctx, concept)
+        if item.date is not None
+        and item.date >= recent_from
+        and (ended is None or item.date > ended.day)
+        and (answer := _status_answer(item, concept)) is not None
+    ]
     if fresh:
         condition = fresh[0]
-        return Finding("met", f"{word}: {describe_condition(condition, ctx)}", (condition.ref,))
-    for item in _status_observations(ctx, concept):
-        if item.date is None or item.date < recent_from:
-            continue
-        answer = _status_answer(item, concept)
-        if answer is None:
-            continue
-        label = item.value.label if isinstance(item.value, Concept) else str(item.value)
+        stated = f"{word}: {describe_condition(condition, ctx)}"
+        day = _entry_day(condition)
+        newer = [(i, yes) for i, yes in answers if day is not None and (i.date or day) > day]
+        if newer and not newer[0][1]:
+            # The newest answer, given after the entry, says no: the entry may be stale.
+            item = newer[0][0]
+            return Finding(
+                "unknown",
+                f"{stated}, but {item.code.label}: {_answer_label(item)} on {item.date} "
+                f"({item.ref}): whether {word} now is not recorded",
+                (condition.ref, item.ref),
+            )
+        return Finding("met", stated, (condition.ref,))
+    if answers:
+        item, answer = answers[0]
         return Finding(
             "met" if answer else "not-met",
-            f"{item.code.label}: {label} on {item.date} ({item.ref})",
+            f"{item.code.label}: {_answer_label(item)} on {item.date} ({item.ref})",
             (item.ref,),
+        )
+    if ended is not None and ended.day >= recent_from:
+        return Finding(
+            "not-met",
+            f"the pregnancy ended: {ended.label} on {ended.day} ({ended.ref})",
+            (ended.ref,),
         )
     if stale:
         return Finding(
@@ -505,6 +554,10 @@ def _female_state(
         "unknown",
         f"no {noun} status recorded in the last {ctx.policy.pregnancy_fresh_days} days",
     )
+
+
+def _answer_label(item: ObservationItem) -> str:
+    return item.value.label if isinstance(item.value, Concept) else str(item.value)
 
 
 # How long a pregnancy (a nursing period) lasts: an entry dated longer ago is not current.

@@ -85,6 +85,19 @@ def in_window(day: date | None, window: Window | None, event_day: date) -> bool 
     return (low is None or day >= low) and (high is None or day <= high)
 
 
+def span_in_window(first: date, last: date, window: Window | None, event_day: date) -> bool | None:
+    """Whether a day known only to lie between ``first`` and ``last`` (a partial date: "2026")
+    lies in the window: True / False when every day of the span answers alike, else None."""
+    if window is None or (
+        in_window(first, window, event_day) and in_window(last, window, event_day)
+    ):
+        return True
+    low, high = window_bounds(window, event_day)
+    if (low is not None and last < low) or (high is not None and first > high):
+        return False
+    return None
+
+
 def overlaps_window(
     start: date | None, end: date | None, window: Window | None, event_day: date
 ) -> bool | None:

@@ -36,8 +36,8 @@ from fhirtrial.eligibility.evaluation.context import (
     describe_window,
     display,
     fmt_date,
-    in_window,
     overlaps_window,
+    span_in_window,
     window_bounds,
 )
 from fhirtrial.eligibility.evaluation.events import EVENTS, event_in_window
@@ -45,6 +45,7 @@ from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnos
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import entries_that_may_be
 from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
@@ -163,6 +164,8 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"{describe_condition(item, ctx)} does not say whether it is {name}",
                 (item.ref,),
             )
+        if uncoded := entries_that_may_be(ctx.facts.conditions.items, concept):
+            return _may_be(criterion, ctx, uncoded, name)
         return absent(ctx, name, "conditions", len(ctx.record.conditions))
     return _with_qualifiers(criterion, ctx, matches, name)
 
@@ -191,6 +194,22 @@ def _diagnosis_group(criterion: Criterion, ctx: EvalContext, name: str) -> Findi
     if found is not None:
         return found
     return absent(ctx, name, "conditions", len(ctx.record.conditions))
+
+
+def _may_be(
+    criterion: Criterion, ctx: EvalContext, items: list[ConditionItem], name: str
+) -> Finding:
+    """Entries that may be the diagnosis (`uncoded_diagnoses`): the answer they would give if
+    they were, but never `met`."""
+    found = _with_qualifiers(criterion, ctx, Matches(tuple(items), by_text=True), name)
+    if found.result != "met":
+        return found
+    return Finding(
+        "unknown",
+        f"{describe_condition(items[0], ctx)} has no ICD-10-CM code and names {name} in other "
+        "words: whether it is that diagnosis is not recorded",
+        found.evidence,
+    )
 
 
 def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
@@ -306,6 +325,13 @@ def _with_qualifiers(
                     "unknown",
                     f"{describe_condition(item, ctx)}: the criterion does not say whether a "
                     f"past {name} counts{note}",
+                    (item.ref,),
+                )
+            if criterion.window is not None and _partial_onset(item):
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: its onset is recorded only in part, so "
+                    f"whether it was {describe_window(criterion.window)} is unknown{note}",
                     (item.ref,),
                 )
             if criterion.window is not None and DIAGNOSED in qualifiers:
@@ -624,7 +650,10 @@ def _relevant(
             if start is None and end is None:
                 kept.append(item)  # current, undated: present now, so inside a window to today
                 continue
-            if overlaps_window(start, end, window, ctx.as_of) is not False:
+            present = _present_in(item, start, end, window, ctx.as_of)
+            if present is None:
+                undecided.append(item)
+            elif present:
                 kept.append(item)
         return kept, undecided, f"not {describe_window(window)}"
     if not qualifiers and window is None and not names_a_neoplasm(criterion.concept):
@@ -637,10 +666,34 @@ def _relevant(
     return list(items), [], ""
 
 
+def _present_in(
+    item: ConditionItem, start: date | None, end: date | None, window: Window, as_of: date
+) -> bool | None:
+    """Whether the condition, present from ``start`` to ``end``, was present in the window. A
+    partial onset ("2026") decides only when its first and last day agree (None otherwise)."""
+    found = overlaps_window(start, end, window, as_of)
+    latest = item.onset_latest
+    if start is None or start != item.onset or latest is None or latest == start:
+        return found
+    if end is not None:
+        latest = min(latest, end)
+    late = overlaps_window(latest, latest if end == start else end, window, as_of)
+    if found != late:
+        return None
+    if not found and end == start and span_in_window(start, latest, window, as_of) is not False:
+        return None  # a one-day condition somewhere in a span the window lies inside
+    return found
+
+
+def _partial_onset(item: ConditionItem) -> bool:
+    return item.onset is not None and item.onset_latest not in (None, item.onset)
+
+
 def diagnosed_in(item: ConditionItem, window: Window, as_of: date) -> bool | None:
-    """Whether the diagnosis was made in the window; None when its dates cannot say."""
+    """Whether the diagnosis was made in the window; None when its dates cannot say (a partial
+    onset whose first and last day answer differently)."""
     if item.onset is not None:
-        return in_window(item.onset, window, as_of)
+        return span_in_window(item.onset, item.onset_latest or item.onset, window, as_of)
     if item.recorded is None:
         return None
     low, high = window_bounds(window, as_of)
@@ -657,6 +710,8 @@ def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:
     else:
         status = item.clinical_status or "status not recorded"
     onset = f", onset {item.onset}" if item.onset else ""
+    if _partial_onset(item):
+        onset = f", onset between {item.onset} and {item.onset_latest}"
     abated = f", resolved {item.abatement}" if item.abatement else ""
     return f"{item.code.label} ({status}{onset}{abated}; {item.ref})"
 

@@ -13,17 +13,21 @@ event happened:
   one, its recorded date when that was before the window): in the window met, before it not;
 - a lasting code (`_LASTING`) says the event came before the entry: an entry dated before the
   window is not one in it, one dated in the window cannot say when the event was (unknown);
-  epilepsy (G40) cannot say whether a seizure happened in the window at all (unknown).
+  epilepsy (G40) cannot say whether a seizure happened in the window at all (unknown). Entries
+  that say so in SNOMED CT ("Old myocardial infarction" 1755008) or in words ("Old MI", "History
+  of myocardial infarction", "History of CVA", "s/p stroke") are read the same way: they are
+  dated the day they were noted, not the day of the event.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
 from fhirtrial.eligibility.model import Window
 from fhirtrial.patient.items import ConditionItem
-from fhirtrial.patient.values import ICD10CM
+from fhirtrial.patient.values import ICD10CM, SNOMED
 
 EVENTS = frozenset(
     {"myocardial-infarction", "stroke", "stroke-ischemic", "stroke-hemorrhagic"}
@@ -42,14 +46,28 @@ _LASTING = (
 )
 
 
+# SNOMED CT findings of an earlier event (old myocardial infarction), and the words records use.
+_LASTING_SNOMED = frozenset({"1755008"})
+_EARLIER_EVENT = re.compile(
+    r"\b(?:old|history of|hx of|h/o|personal history|prior|previous|remote|healed|s/p"
+    r"|status post|sequelae?|late effects?)\b",
+    re.IGNORECASE,
+)
+
+
 def _lasting(item: ConditionItem) -> tuple[bool, bool]:
     """(lasting code, an entry dated before the window says the event was before it too)."""
     for coding in item.code.codings:
+        if coding.system == SNOMED and coding.code in _LASTING_SNOMED:
+            return True, True
         if coding.system != ICD10CM or not coding.code:
             continue
         for prefix, before_rules_out in _LASTING:
             if coding.code.upper().startswith(prefix):
                 return True, before_rules_out
+    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    if any(_EARLIER_EVENT.search(text) for text in texts):
+        return True, True
     return False, True
 
 

@@ -62,10 +62,58 @@ def _text_concepts(
     the single drugs it names (drug_names.json), by a brand name too ("PITOCIN" → oxytocin)."""
     found = cache.get(text)
     if found is None:
-        generic = terminology.terminology().with_generic_names(text)
-        found = lookup(text) | _member_names_in(text) | terminology.drugs_in_text(generic)
+        apart = combination_apart(text)
+        generic = terminology.terminology().with_generic_names(apart)
+        found = lookup(apart) | _member_names_in(apart) | terminology.drugs_in_text(generic)
         cache.put(text, found)
     return found
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])([a-z]{3,})-([a-z]{3,})(?![\w-])", re.IGNORECASE)
+
+
+# Words a drug name is hyphenated with that are no second drug ("heparin-induced").
+_NOT_A_DRUG_WORDING = (
+    "free induced related associated resistant sensitive containing based naive "
+    "refractory dependent like exposed intolerant allergic release acting coated treated "
+    "pretreated eluting bound specific derived sparing only alone responsive unresponsive "
+    "exacerbated mediated sensitivity allergy intolerance type class"
+)
+_NOT_A_DRUG = frozenset(_NOT_A_DRUG_WORDING.split())
+
+
+def combination_apart(text: str) -> str:
+    """A combination product's ingredients apart: "HYDROcodone-acetaminophen" is
+    "HYDROcodone / acetaminophen", each a member of its class. A hyphen is split when it joins
+    a drug name to another drug name, or to a word that is no qualifier ("sacubitril-valsartan";
+    "heparin-induced", "aspirin-free" and "extended-release" stay one word)."""
+    if "-" not in text:
+        return text
+    return _HYPHENATED.sub(_apart_if_two_drugs, text)
+
+
+def _apart_if_two_drugs(match: re.Match[str]) -> str:
+    first, second = match[1], match[2]
+    known = (_is_drug_name(first), _is_drug_name(second))
+    if all(known) or (any(known) and not {first.lower(), second.lower()} & _NOT_A_DRUG):
+        return f"{first} / {second}"
+    return match[0]
+
+
+@cache
+def _is_drug_name(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _member_display_words() or bool(terminology.drugs_in_text(lowered))
+
+
+@cache
+def _member_display_words() -> frozenset[str]:
+    return frozenset(
+        m.display.lower()
+        for c in terminology.terminology().concepts.values()
+        for m in c.members
+        if m.display and " " not in m.display
+    )
 
 
 def concepts_of(concept: Concept) -> frozenset[str]:
@@ -124,6 +172,14 @@ def drug_names(concept: Concept) -> frozenset[str]:
         lowered = terminology.terminology().with_generic_names(text)
         found |= {m[1] for m in _drug_name_pattern().finditer(lowered)}
     return frozenset(found)
+
+
+def names_no_drug(use: MedicationItem) -> bool:
+    """A medication use whose drug the record does not say: an order pointing to a Medication
+    not in the bundle, with no display (a search without `_include`, a partial export)."""
+    return not any(
+        c.text or any(x.code or x.display for x in c.codings) for c in use.all_concepts()
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fhirtrial.eligibility.evaluation.censored import decides, quantity_of_text, values_of
 from fhirtrial.eligibility.evaluation.clearance import estimate_too_close
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
@@ -249,13 +250,16 @@ _BP_COMPONENTS = {"systolic-bp": "8480-6", "diastolic-bp": "8462-4"}
 
 
 def _quantities(ctx: EvalContext, concept: str) -> list[tuple[ObservationItem, Quantity]]:
-    """The results of a measurement that carry a number, newest first."""
+    """The results of a measurement that carry a number, newest first (a number written as
+    text — "72", "<5", ">60" — is one: `censored.quantity_of_text`)."""
     matches = ctx.facts.observations.find(concept)
-    found = [
-        (o, o.value)
-        for o in matches.items
-        if isinstance(o.value, Quantity) and o.value.value is not None
-    ]
+    found = []
+    for o in matches.items:
+        value = o.value
+        if isinstance(value, str):
+            value = quantity_of_text(o, value)
+        if isinstance(value, Quantity) and value.value is not None:
+            found.append((o, value))
     component_code = _BP_COMPONENTS.get(concept)
     if component_code is None:
         return found
@@ -321,6 +325,16 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
             f"{stated}; an eGFR near the bound does not show the creatinine clearance",
             (item.ref,),
         )
+    if quantity.comparator:
+        # A bound ("<5", ">60"): every value beyond it must answer alike.
+        decided = decides(values_of(value, quantity.comparator), criterion)
+        if decided is None:
+            return Finding(
+                "unknown",
+                f"{stated}; a result reported as a bound does not say which side it is on",
+                (item.ref,),
+            )
+        return Finding("met" if decided else "not-met", stated, (item.ref,))
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
 
 

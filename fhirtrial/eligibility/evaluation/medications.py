@@ -40,6 +40,7 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     overlaps_window,
 )
+from fhirtrial.eligibility.evaluation.facts import names_no_drug
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import AllergyItem, MedicationItem
@@ -191,6 +192,18 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"no {name} {when}, but {_span(related[0])} ({display(other)}) may count as one",
                 (related[0].ref,),
             )
+    unnamed = [
+        u
+        for u in ctx.record.medications
+        if u.state != "planned" and names_no_drug(u) and _current(u, criterion, ctx) is not False
+    ]
+    if unnamed:
+        return Finding(
+            "unknown",
+            f"no {name} {when} among the named medications, but {unnamed[0].ref} does not say "
+            "which drug it is",
+            (unnamed[0].ref,),
+        )
     found = absent(ctx, f"{name} {when}", "medications", len(ctx.record.medications))
     if found.result == "not-met" and uses:
         latest = max(uses, key=lambda u: u.last_known_date or date.min)

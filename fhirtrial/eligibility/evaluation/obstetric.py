@@ -9,7 +9,8 @@ diagnosis (`diagnoses.evaluate_condition`). With ``history`` any pregnancy count
 plain diagnosis reading.
 
 The gestational age a criterion states is today's: the newest recorded gestational age (an
-Observation, or a "weeks of gestation" Z3A code) moved on by the days since it was recorded, and
+Observation — a quantity, or weeks and days as flowsheets write them: "38w 5d", "38+5" —, or a
+"weeks of gestation" Z3A code) moved on by the days since it was recorded, and
 only for a patient whose record says she is pregnant now — otherwise there is no current
 gestational age to compare (unknown: a wrong "not met" would hide a study from a pregnant
 patient whose pregnancy is not recorded yet).
@@ -37,6 +38,7 @@ from fhirtrial.eligibility.rules.obstetric import (
     is_obstetric_diagnosis,
 )
 from fhirtrial.eligibility.terminology import ICD10CM_SYSTEM
+from fhirtrial.patient.items import ObservationItem
 from fhirtrial.patient.values import Quantity
 
 # Longer than any pregnancy: a diagnosis recorded earlier belongs to another one.
@@ -159,9 +161,14 @@ def evaluate_obstetric_age(criterion: Criterion, ctx: EvalContext) -> Finding:
 def _newest_reading(ctx: EvalContext) -> tuple[float, float, date, str] | None:
     """(low days, high days, when, reference) of the newest dated gestational age."""
     readings: list[tuple[float, float, date, str]] = []
-    for item in ctx.facts.observations.find(GESTATIONAL_AGE).items:
+    for item in _gestational_age_results(ctx):
         value = item.value
-        if not isinstance(value, Quantity) or value.value is None or item.date is None:
+        if item.date is None:
+            continue
+        if isinstance(value, str) and (days := _written_days(value)) is not None:
+            readings.append((days, days, item.date, item.ref))
+            continue
+        if not isinstance(value, Quantity) or value.value is None:
             continue
         per = _DAYS_PER.get((value.code or value.unit or "").strip().lower())
         if per is not None:
@@ -175,6 +182,38 @@ def _newest_reading(ctx: EvalContext) -> tuple[float, float, date, str] | None:
                 completed = int(weeks["weeks"]) * 7
                 readings.append((completed, completed + 6, day, condition.ref))
     return max(readings, key=lambda r: r[2]) if readings else None
+
+
+# A flowsheet row named for the gestational age ("Gestational Age", "GA (weeks)", "EGA"), not
+# the one at birth.
+_GA_NAME = re.compile(
+    r"^\s*(?:(?:estimated|current|calculated)\s+)?(?:gestational age|ega|ga)\b(?!.*\bbirth\b)",
+    re.IGNORECASE,
+)
+
+
+def _gestational_age_results(ctx: EvalContext) -> list[ObservationItem]:
+    """Results coded as the gestational age, and flowsheet rows named for it."""
+    found = {item.ref: item for item in ctx.facts.observations.find(GESTATIONAL_AGE).items}
+    for item in ctx.record.observations:
+        if item.ref not in found and _GA_NAME.search(item.code.label):
+            found[item.ref] = item
+    return list(found.values())
+
+
+# Weeks and days as flowsheets write them: "38w 5d", "38 weeks 5 days", "38 wk 5 d", "38+5".
+_WRITTEN = re.compile(
+    r"^\s*(?P<weeks>[1-4]?\d)\s*(?:w(?:ee)?ks?|w|\+)\s*(?:(?P<days>[0-6])\s*(?:d(?:ays?)?)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _written_days(text: str) -> float | None:
+    """Days of a gestational age written as weeks and days (None: not one)."""
+    match = _WRITTEN.match(text)
+    if match is None or (match["days"] is None and text.strip().endswith("+")):
+        return None
+    return int(match["weeks"]) * 7 + int(match["days"] or 0)
 
 
 def _satisfies(value: float, criterion: Criterion) -> bool | None:

@@ -4,8 +4,9 @@ Glasgow, NIHSS, modified Rankin, ASA physical status, Bishop, PHQ-9, …).
 Read from the newest Observation that carries the score — by its LOINC code where the
 terminology has one, else by its words — as a number, a quantity or a text ("24/30", "ASA III",
 "Class 2"; roman numerals for the ASA classes). A newest result that cannot be read is
-`unknown`: an older one must not stand in for it. No result: `unknown`, never a reason either
-way.
+`unknown`: an older one must not stand in for it. A row for the state before the illness
+("Modified Rankin Scale (pre-morbid)", "MMSE - prior to admission") is no current score. No
+result: `unknown`, never a reason either way.
 
 A score decides only while it is fresh: inside the criterion's window when it has one, else no
 older than the policy's `performance_fresh_days` (a score, like a performance status, changes
@@ -40,6 +41,13 @@ _OTHER_INSTRUMENT = {
     "glasgow-coma-scale": re.compile(r"motor|verbal|eye|pediatric|paediatric", re.I),
     "phq-9": re.compile(r"item|question|\bq\d", re.I),
 }
+# Rows for the state before the illness ("Modified Rankin Scale (pre-morbid)", "MMSE - prior
+# to admission"): a score of another time, never the patient's score now.
+_ANOTHER_TIME = re.compile(
+    r"\bpre-?\s?(?:morbid|stroke|injury|illness|admission|hospital)|\bprior to\b|\bbefore\b"
+    r"|\bhistorical\b",
+    re.IGNORECASE,
+)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
 # A text value: an optional name ("ASA", "Class", "Score:"), then the number or roman class,
 # then nothing but a denominator or an explanation ("24/30", "III - severe systemic disease").
@@ -78,6 +86,8 @@ def _latest(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float | No
             continue
         coded = any(True for _ in item.code.codes_in(LOINC))
         if not coded and other is not None and other.search(item.code.label):
+            continue
+        if _ANOTHER_TIME.search(item.code.label):
             continue
         return item, _number(item.value, concept)
     return None

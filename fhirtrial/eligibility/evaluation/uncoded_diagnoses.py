@@ -1,0 +1,95 @@
+"""A recorded diagnosis without an ICD-10-CM code whose words name an ICD-10-CM title may be it.
+
+Diagnoses named by their ICD-10-CM title (`icd10cm:M17`, "Osteoarthritis of knee") are found by
+the code's subtree or by the title itself. Epic exports a problem under its IMO code, Cerner and
+HIEs under SNOMED CT only, in the clinician's words: "Primary osteoarthritis of right knee (HCC)",
+"Plaque psoriasis", "Gouty arthritis of left great toe". No code places such an entry, and its
+words are not the title — but they hold every word of it, so it may be that diagnosis: the
+evaluator answers `unknown` rather than `not-met` (which on an inclusion hides the study from a
+patient who has the disease), and the prefilter keeps the patient.
+
+A title word is held by a word of the entry that is it or, for words of four letters or more,
+starts with it ("gouty" holds "gout", "knees" holds "knee"). "Non-alcoholic" does not hold
+"alcoholic".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.terminology import ICD_TITLE_PREFIX, title_name
+from fhirtrial.lru import LRU
+from fhirtrial.patient.items import ConditionItem
+from fhirtrial.patient.values import ICD10CM
+
+_WORD = re.compile(r"[a-z0-9]+")
+_FILLER_WORDING = (
+    "of and or the in with due to other unspecified specified not elsewhere classified by "
+    "for on a an at as from nos"
+)
+_FILLER = frozenset(_FILLER_WORDING.split())
+_STEM_MIN = 4
+_CACHE: LRU[str, frozenset[str]] = LRU(20_000)
+
+
+def _words(text: str) -> list[str]:
+    # "non-alcoholic" is one word: its second half is what it denies.
+    return _WORD.findall(re.sub(r"\bnon-", "non", text.lower()))
+
+
+@cache
+def _titles_by_word() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """Each title's first significant word → (concept id, the title's significant words)."""
+    index: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for code, title in terminology.terminology().icd_titles.items():
+        words = [w for w in _words(title_name(title)) if w not in _FILLER]
+        if words:
+            index.setdefault(words[0], []).append((ICD_TITLE_PREFIX + code, frozenset(words)))
+    return {word: tuple(entries) for word, entries in index.items()}
+
+
+def titles_named_in(text: str) -> frozenset[str]:
+    """The `icd10cm:` concepts whose title's significant words the text all holds."""
+    found = _CACHE.get(text)
+    if found is None:
+        found = _titles_named_in(text)
+        _CACHE.put(text, found)
+    return found
+
+
+def _titles_named_in(text: str) -> frozenset[str]:
+    words = set(_words(text))
+    held = set(words)
+    for word in words:
+        held.update(word[:end] for end in range(_STEM_MIN, len(word)))
+    index = _titles_by_word()
+    found = {
+        concept_id for word in held for concept_id, needed in index.get(word, ()) if needed <= held
+    }
+    return frozenset(found)
+
+
+def has_icd10cm_code(item: ConditionItem) -> bool:
+    return any(c.system == ICD10CM and c.code for c in item.code.codings)
+
+
+def titles_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
+    """For an entry without an ICD-10-CM code: the titles its words may name (none otherwise)."""
+    if has_icd10cm_code(item):
+        return frozenset()
+    return frozenset().union(*(titles_named_in(t) for t in _texts(item)))
+
+
+def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:
+    """The entries without an ICD-10-CM code whose words name the title of ``concept``."""
+    if not concept.startswith(ICD_TITLE_PREFIX):
+        return []
+    return [item for item in items if concept in titles_an_entry_may_be(item)]
+
+
+def _texts(item: ConditionItem) -> list[str]:
+    texts = [item.code.text] if item.code.text else []
+    return texts + [c.display for c in item.code.codings if c.display]
