@@ -18,7 +18,7 @@ DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
 _MODIFIERS = {
     "token": {"", "not", "missing"},
     "string": {"", "exact", "contains", "missing"},
-    "reference": {"", "missing"},
+    "reference": {"", "missing", "identifier"},
     "uri": {"", "below", "missing"},
     "date": {"", "missing"},
 }
@@ -215,6 +215,8 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
         return tuple(_encode_token(v) for v in values)
     if param.type == "string":
         return tuple(v if modifier == "exact" else fold(v) for v in values)
+    if param.type == "reference" and modifier == "identifier":
+        return tuple(_encode_token(v) for v in values)
     if param.type == "reference":
         return tuple(normalize_reference(v) or v for v in values)
     if param.type == "uri":
