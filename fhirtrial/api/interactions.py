@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fhirtrial.api import bundles
+from fhirtrial.api.audit import note_resource, note_search
 from fhirtrial.api.bodies import (
     FORM_MEDIA_TYPE,
     UnsupportedMediaType,
@@ -23,7 +24,7 @@ from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
-from fhirtrial.resources.registry import RESOURCE_TYPES, ResourceType
+from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.validation import FHIR_ID
 from fhirtrial.store.documents import Stored
@@ -37,6 +38,15 @@ def _type(request: Request) -> ResourceType:
     spec = RESOURCE_TYPES.get(name)
     if spec is None:
         raise NotFound(f"Resource type '{name}' is not supported by this server")
+    return spec
+
+
+def _writable_type(request: Request) -> ResourceType:
+    spec = _type(request)
+    if spec.name in READ_ONLY_TYPES:
+        raise MethodNotAllowed(
+            f"{spec.name} is read-only: the server records it itself", allow="GET"
+        )
     return spec
 
 
@@ -66,6 +76,7 @@ async def read(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
     stored = await context(request).repository.read(spec.name, request.path_params["rid"])
+    note_resource(request, stored.resource)
     headers = _version_headers(stored)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
@@ -78,12 +89,13 @@ async def vread(request: Request) -> Response:
     stored = await context(request).repository.vread(
         spec.name, request.path_params["rid"], request.path_params["vid"]
     )
+    note_resource(request, stored.resource)
     return fhir_response(request, stored.resource, headers=_version_headers(stored))
 
 
 async def create(request: Request) -> Response:
     check_format(request)
-    spec = _type(request)
+    spec = _writable_type(request)
     body = await read_json(request)
     _check_body_type(body, spec)
     condition = None
@@ -100,7 +112,7 @@ async def create(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     check_format(request)
-    spec = _type(request)
+    spec = _writable_type(request)
     rid = request.path_params["rid"]
     if not FHIR_ID.fullmatch(rid):
         raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
@@ -117,7 +129,7 @@ async def update(request: Request) -> Response:
 
 
 async def delete(request: Request) -> Response:
-    spec = _type(request)
+    spec = _writable_type(request)
     rid = request.path_params["rid"]
     version = await context(request).repository.delete(spec.name, rid)
     headers = {"ETag": f'W/"{version}"'} if version is not None else {}
@@ -137,6 +149,7 @@ async def search(request: Request) -> Response:
         settings = context(request).settings
         body = await read_body(request, settings.max_body_bytes)
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    note_search(request, params)
     query = _search_query(request, spec, params, lenient=preferences(request).lenient)
     result = await context(request).repository.search(query)
     outcome = None
@@ -233,6 +246,7 @@ def _search_query(
 
 def _write_response(request: Request, result: WriteResult) -> Response:
     stored = result.stored
+    note_resource(request, stored.resource)
     resource_type = stored.resource["resourceType"]
     headers = _version_headers(stored)
     location = f"{base_url(request)}/{resource_type}/{stored.id}/_history/{stored.version}"

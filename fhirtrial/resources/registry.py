@@ -83,6 +83,18 @@ CONFORMANCE_TYPES = (
 )
 
 _RS = "ResearchStudy"
+_AE = "AuditEvent"
+_AGENT_TARGETS = (
+    "CareTeam",
+    "Device",
+    "Group",
+    "HealthcareService",
+    "Organization",
+    "Patient",
+    "Practitioner",
+    "PractitionerRole",
+    "RelatedPerson",
+)
 _PD = "PlanDefinition"
 _EV = "EvidenceVariable"
 
@@ -351,6 +363,30 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
                 "A postalCode specified in an address",
             ),
         ),
+        _type(
+            _AE,
+            _std(_AE, "action", "token", "action", "Type of action performed during the event"),
+            _std(
+                _AE,
+                "agent",
+                "reference",
+                "agent.who",
+                "Identifier of who (the client, the user); `agent:identifier=system|value`",
+                _AGENT_TARGETS,
+            ),
+            _std(_AE, "code", "token", "code", "More specific code for the event"),
+            _std(_AE, "date", "date", "recorded", "Time when the event was recorded"),
+            _std(_AE, "entity", "reference", "entity.what", "Specific instance of resource"),
+            _std(_AE, "outcome", "token", "outcome.code", "Whether the event succeeded or failed"),
+            _std(
+                _AE,
+                "patient",
+                "reference",
+                "patient",
+                "Where the activity involved patient data",
+                ["Patient"],
+            ),
+        ),
         *(
             _type(
                 name,
@@ -365,6 +401,10 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ),
     )
 }
+
+# Types the server writes itself (fhirtrial.audit): clients may read and search them, never
+# create, update or delete them.
+READ_ONLY_TYPES = frozenset({_AE})
 
 # Parameters every type supports; handled by the store itself rather than extracted values.
 COMMON_SEARCH_PARAMS = {

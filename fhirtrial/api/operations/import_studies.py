@@ -15,6 +15,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fhirtrial.api.audit import note_written
 from fhirtrial.api.auth import require_admin
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import context
@@ -46,6 +47,7 @@ async def handle(request: Request) -> Response:
         ) as client:
             fetched = await import_studies(ctx.matching, from_nct_ids(client, nct_ids))
         _merge(summary, fetched)
+    note_written(request, [f"ResearchStudy/{i}" for i in [*summary.created, *summary.updated]])
     status = 200 if not summary.failures or summary.processed > len(summary.failures) else 422
     return fhir_response(request, _result(summary), status=status)
 
