@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             audit = AuditLog(
                 database, Server(settings.base_url), retention_days=settings.audit_retention_days
             )
-            await audit.start()
+            audit.start()
             app.state.context = ServerContext(
                 settings, Repository(database), opened.matching, audit
             )

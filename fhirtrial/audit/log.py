@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from pymongo import DESCENDING
 
 from fhirtrial.audit.event import Activity, Server, audit_event
 from fhirtrial.resources.registry import RESOURCE_TYPES
@@ -34,9 +33,12 @@ class AuditLog:
         self._events = database.collections(AUDIT_TYPE).current
         self._retention: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        """Ensure the indexes; with a retention, start deleting expired events."""
-        await self.ensure_indexes()
+    def start(self) -> None:
+        """With a retention, start deleting expired events.
+
+        Searches need no index of their own: patient, agent, entity, action, outcome and code
+        use the type's key index, `date` (the moment the event was stored) its `lu` index
+        (store.database, resources.registry)."""
         if self.retention_days is not None:
             self._retention = asyncio.create_task(self.keep_retention())
 
@@ -44,11 +46,6 @@ class AuditLog:
         if self._retention is not None:
             self._retention.cancel()
             self._retention = None
-
-    async def ensure_indexes(self) -> None:
-        # `date` (recorded) ranges and `_sort=-date`; patient, agent, entity, action and outcome
-        # use the type's key index and `_lastUpdated` its `lu` index (store.database).
-        await self._events.create_index([("s.date.lo", DESCENDING)])
 
     async def record(self, activity: Activity) -> dict[str, Any]:
         """Store the AuditEvent of `activity` (journaled, like every write) and return it.

@@ -4,7 +4,7 @@ Routes, MongoDB indexes and the CapabilityStatement are all generated from this 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 HL7_SP = "http://hl7.org/fhir/SearchParameter/"
 OUR_SP = "https://fhirtrial.org/fhir/SearchParameter/"
@@ -20,11 +20,14 @@ class SearchParameter:
     definition: str
     # For reference parameters: which resource types the reference may point to.
     targets: tuple[str, ...] = ()
+    # A stored document's own field that holds the value (the version's lastUpdated, "lu"),
+    # instead of values extracted at write time.
+    stored_at: str = ""
 
     @property
     def field(self) -> str:
         """The MongoDB field holding the values extracted at write time."""
-        return f"s.{self.name}"
+        return self.stored_at or f"s.{self.name}"
 
 
 @dataclass(frozen=True)
@@ -375,7 +378,12 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
                 _AGENT_TARGETS,
             ),
             _std(_AE, "code", "token", "code", "More specific code for the event"),
-            _std(_AE, "date", "date", "recorded", "Time when the event was recorded"),
+            # `recorded` is the moment the event was stored (fhirtrial.audit.log), its
+            # lastUpdated: searched and sorted on that indexed field, with no keys to write.
+            replace(
+                _std(_AE, "date", "date", "recorded", "Time when the event was recorded"),
+                stored_at="lu",
+            ),
             _std(_AE, "entity", "reference", "entity.what", "Specific instance of resource"),
             _std(_AE, "outcome", "token", "outcome.code", "Whether the event succeeded or failed"),
             _std(
@@ -417,6 +425,7 @@ COMMON_SEARCH_PARAMS = {
         ("meta.lastUpdated",),
         "When the resource version last changed",
         f"{HL7_SP}Resource-lastUpdated",
+        stored_at="lu",
     ),
 }
 

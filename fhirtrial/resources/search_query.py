@@ -172,6 +172,8 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
     param = spec.search_params.get(name)
     if param is None or param.type not in ("string", "token", "date", "uri"):
         raise BadRequest(f"Cannot sort {spec.name} by '{name}'", code="not-supported")
+    if param.stored_at:
+        return (param.stored_at, direction)
     field = f"{param.field}.lo" if param.type == "date" else param.field
     return (field, direction)
 

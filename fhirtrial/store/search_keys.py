@@ -44,6 +44,8 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
     keys: list[str] = []
     text_keys: list[str] = []
     for param in spec.search_params.values():
+        if param.stored_at:  # the document's own field, set by the store
+            continue
         found = parameter_values(resource, param)
         for key, vals in found.items():
             if vals:
