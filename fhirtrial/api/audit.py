@@ -11,7 +11,7 @@ If it cannot be written, the event is logged in full at CRITICAL level (`fhirtri
 - a request that changed nothing (a read, a search, a `$match` without `persist`) answers 503
   instead of its data: nothing is disclosed that the trail does not show;
 - a write that was stored answers as it would have: its change is durable, and a 5xx would make
-  a client retry a write that happened (see docs/adr/0008-audit-events-in-the-request.md).
+  a client retry a write that happened (see docs/adr/0009-audit-events-in-the-request.md).
 
 Handlers add what only they know (`note_resource`, `note_search`, `note_match`,
 `note_written`); the rest — the caller, the client's socket address, the status — the
@@ -216,14 +216,17 @@ class AuditMiddleware:
             await self.app(scope, receive, send)
             return
         target = target_of(scope["method"], _route_path(scope))
+        if target is None:
+            await self.app(scope, receive, send)
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         url_params = parse_qsl(query, keep_blank_values=True)
-        maybe = target is not None and (
+        maybe = (
             not target.reads
             or touches_patients(target.resource_type, url_params)
             or scope["method"] == "POST"  # `_search`: its body may `_include` patient data
         )
-        if target is None or not maybe:
+        if not maybe:
             await self.app(scope, receive, send)
             return
         notes = AuditNotes()

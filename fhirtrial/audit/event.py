@@ -174,7 +174,8 @@ def _agents(activity: Activity, server: Server) -> list[dict[str, Any]]:
         agents[-1]["policy"] = [caller.token_id]
     destination: dict[str, Any] = {
         "type": _concept(DCM, "110152", "Destination Role ID"),
-        "who": server.reference,
+        # By display only: the same on every event, so not worth its keys in the search index.
+        "who": {"display": server.reference["display"]},
         "requestor": False,
     }
     if server.base_url:

@@ -104,16 +104,17 @@ async def test_an_import_records_the_studies_it_wrote_and_a_refused_one_its_stat
     }
     settings = make_settings(mongo_url, admin_token="catalog-admin")
     async with audited_app(settings) as (client, _):
-        refused = await client.post("/ResearchStudy/$import", json=body, headers=FHIR_JSON)
-        assert refused.status_code == 401
         admin = {**FHIR_JSON, "Authorization": "Bearer catalog-admin"}
+        empty = {"resourceType": "Parameters", "parameter": []}
+        refused = await client.post("/ResearchStudy/$import", json=empty, headers=admin)
+        assert refused.status_code == 400
         response = await client.post("/ResearchStudy/$import", json=body, headers=admin)
         assert response.status_code == 200, response.text
 
         done, failed = of_interaction(await trail(client), "operation")
         assert done["code"]["text"] == failed["code"]["text"] == "$import"
         assert (outcome_code(done), outcome_code(failed)) == ("0", "4")
-        assert failed["outcome"]["detail"][0]["text"] == "HTTP 401 Unauthorized"
+        assert failed["outcome"]["detail"][0]["text"] == "HTTP 400 Bad Request"
         written = [
             p["valueReference"]["reference"]
             for p in response.json()["parameter"]

@@ -62,7 +62,8 @@ async def test_a_patient_read_records_who_read_which_patient_from_where(client):
         "identifier": {"system": ISSUER, "value": "u-123"},
     }
     assert user["policy"] == ["jti-ehr-frontdesk"]
-    assert agent(read, "110152")["who"]["identifier"]["value"] == "http://fhir.test"
+    assert agent(read, "110152")["networkUri"] == "http://fhir.test"
+    assert read["source"]["observer"]["identifier"]["value"] == "http://fhir.test"
     assert read["source"]["type"][0]["coding"][0]["code"] == "4"
 
 
