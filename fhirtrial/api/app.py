@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with tuned_collector():
                     yield
             finally:
-                audit.stop()
+                await audit.stop()
                 if supervisor is not None:
                     supervisor.cancel()
 

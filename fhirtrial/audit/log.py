@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from fhirtrial.audit.event import Activity, Server, audit_event
+from fhirtrial.audit.writer import BatchWriter
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.database import Database
 from fhirtrial.store.documents import new_version, now
@@ -31,18 +32,22 @@ class AuditLog:
         self.server = server
         self.retention_days = retention_days
         self._events = database.collections(AUDIT_TYPE).current
+        self._writer = BatchWriter(self._events)
         self._retention: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        """With a retention, start deleting expired events.
+        """Start writing events in groups (fhirtrial.audit.writer) and, with a retention,
+        deleting expired ones.
 
         Searches need no index of their own: patient, agent, entity, action, outcome and code
         use the type's key index, `date` (the moment the event was stored) its `lu` index
         (store.database, resources.registry)."""
+        self._writer.start()
         if self.retention_days is not None:
             self._retention = asyncio.create_task(self.keep_retention())
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        await self._writer.stop()
         if self._retention is not None:
             self._retention.cancel()
             self._retention = None
@@ -57,7 +62,7 @@ class AuditLog:
             event, rid, RESOURCE_TYPES[AUDIT_TYPE], previous=None, moment=moment, method="POST"
         )
         try:
-            await self._events.insert_one({"_id": rid, **document})
+            await self._writer.insert({"_id": rid, **document})
         except Exception:
             # Loud, and with the whole event: an operator can still put it where it belongs.
             log.critical("AuditEvent NOT STORED: %s", orjson.dumps(stored.resource).decode())

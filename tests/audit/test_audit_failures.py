@@ -1,11 +1,14 @@
 """When the audit trail cannot be written: nothing is disclosed, nothing acknowledged is undone,
 and the event is not lost silently. And how long the trail is kept."""
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pydantic
 import pytest
+from fastapi import FastAPI
 
 from fhirtrial.audit.event import Server
 from fhirtrial.audit.log import AuditLog
@@ -17,26 +20,34 @@ from tests.audit.audit_client import audited_app, caller, create, patient, trail
 from tests.helpers import FHIR_JSON, make_settings
 
 
-def unreachable_audit_log() -> AuditLog:
-    """An audit log over a database nobody listens for: every write fails, as in an outage."""
+@contextlib.asynccontextmanager
+async def unreachable_audit_log(app: FastAPI) -> AsyncIterator[None]:
+    """The app's audit log replaced by one over a database nobody listens on: every write
+    fails, as in an outage of the audit store."""
     database = Database.connect(
         f"mongodb://127.0.0.1:{free_port()}/?directConnection=true",
         "nowhere",
         RESOURCE_TYPES,
         timeout_ms=300,
     )
-    return AuditLog(database, Server())
+    working, broken = app.state.context.audit, AuditLog(database, Server())
+    broken.start()
+    app.state.context.audit = broken
+    try:
+        yield
+    finally:
+        app.state.context.audit = working
+        await broken.stop()
+        await database.close()
 
 
 async def test_without_an_audit_trail_patient_data_is_not_disclosed(mongo_url, caplog):
     async with audited_app(make_settings(mongo_url)) as (client, app):
         created = await create(client, patient("MRN-OUTAGE", gender="female"))
-        working = app.state.context.audit
-        app.state.context.audit = unreachable_audit_log()
         with caplog.at_level(logging.CRITICAL, logger="fhirtrial.audit"):
-            read = await client.get(f"/Patient/{created['id']}", headers=caller("ehr"))
-            search = await client.get("/Patient", params={"gender": "female"})
-        app.state.context.audit = working
+            async with unreachable_audit_log(app):
+                read = await client.get(f"/Patient/{created['id']}", headers=caller("ehr"))
+                search = await client.get("/Patient", params={"gender": "female"})
 
         for response in (read, search):
             assert response.status_code == 503
@@ -55,14 +66,14 @@ async def test_an_acknowledged_write_stays_acknowledged_when_its_event_cannot_be
     mongo_url, caplog
 ):
     async with audited_app(make_settings(mongo_url)) as (client, app):
-        working = app.state.context.audit
-        app.state.context.audit = unreachable_audit_log()
         with caplog.at_level(logging.CRITICAL, logger="fhirtrial.audit"):
-            response = await client.post("/Patient", json=patient("MRN-KEPT"), headers=FHIR_JSON)
-            refused = await client.post(
-                "/Patient", json={"resourceType": "Patient", "gender": "x"}, headers=FHIR_JSON
-            )
-        app.state.context.audit = working
+            async with unreachable_audit_log(app):
+                response = await client.post(
+                    "/Patient", json=patient("MRN-KEPT"), headers=FHIR_JSON
+                )
+                refused = await client.post(
+                    "/Patient", json={"resourceType": "Patient", "gender": "x"}, headers=FHIR_JSON
+                )
 
         assert response.status_code == 201  # stored: a 5xx would make the client create it twice
         assert refused.status_code == 422  # the answer the client would have had

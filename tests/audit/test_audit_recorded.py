@@ -1,6 +1,8 @@
 """Each access to patient data and each write leaves exactly the AuditEvent an auditor expects:
 the action, the outcome, the patient, the resources, the client, the user and the address."""
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import httpx
@@ -190,3 +192,15 @@ async def test_reading_the_audit_trail_is_recorded_once_per_search_and_names_no_
         }
         assert "patient" not in event
         assert decoded_query(event).startswith("_sort=-date&_count=200&patient=Patient")
+
+
+async def test_concurrent_reads_each_leave_their_own_event(client):
+    """Events are written in groups under load; each request still gets exactly its own."""
+    ids = [(await create(client, patient(f"MRN-C{i}")))["id"] for i in range(8)]
+    reads = [client.get(f"/Patient/{pid}", headers=EHR) for pid in ids for _ in range(5)]
+    responses = await asyncio.gather(*reads)
+    assert {r.status_code for r in responses} == {200}
+    events = of_interaction(await trail(client), "read")
+    assert len(events) == 40
+    per_patient = Counter(e["patient"]["reference"] for e in events)
+    assert per_patient == {f"Patient/{pid}": 5 for pid in ids}
