@@ -88,6 +88,18 @@ def loaded_study(templates: list[dict], index: int) -> dict:
     return resource
 
 
+def bench_patient(index: int) -> dict:
+    """A small Patient: reading it is an access to patient data, so it is audited."""
+    return {
+        "resourceType": "Patient",
+        "id": f"bench-p-{index:05d}",
+        "identifier": [{"system": "urn:oid:2.16.840.1.113883.19.5", "value": f"MRN-{index}"}],
+        "name": [{"family": "Bench", "given": [f"Patient{index}"]}],
+        "gender": "female" if index % 2 else "male",
+        "birthDate": f"{1940 + index % 60}-0{1 + index % 9}-1{index % 10}",
+    }
+
+
 def created_body(template: dict) -> bytes:
     resource = {k: v for k, v in template.items() if k not in ("id", "url")}
     resource["status"] = CREATED_STATUS
@@ -119,7 +131,9 @@ class PhaseRun:
     errors: int
 
 
-def build_phases(args: argparse.Namespace, rids: list[str], templates: list[dict]) -> list[Phase]:
+def build_phases(
+    args: argparse.Namespace, rids: list[str], templates: list[dict], patients: list[str]
+) -> list[Phase]:
     rng = random.Random(args.seed)
     bodies = [created_body(t) for t in templates]
     per_status = len(rids) // len(SEARCHED_STATUSES)
@@ -140,6 +154,9 @@ def build_phases(args: argparse.Namespace, rids: list[str], templates: list[dict
     def create(client: httpx.AsyncClient, n: int):
         return client.post("/ResearchStudy", content=rng.choice(bodies), headers=FHIR_JSON)
 
+    def patient_read(client: httpx.AsyncClient, n: int):
+        return client.get(f"/Patient/{rng.choice(patients)}", headers=FHIR_JSON)
+
     warmup, concurrency = args.warmup, args.concurrency
     phases = [
         Phase("read", False, args.reads, warmup, concurrency, 200, read),
@@ -155,8 +172,14 @@ def build_phases(args: argparse.Namespace, rids: list[str], templates: list[dict
             search,
         ),
         Phase("create", False, args.creates, warmup, concurrency, 201, create),
+        Phase("patient read", False, args.reads, warmup, concurrency, 200, patient_read),
     ]
-    chosen = {"read": "read", "floor read": "floor", "floor raw read": "floor"}
+    chosen = {
+        "read": "read",
+        "floor read": "floor",
+        "floor raw read": "floor",
+        "patient read": "patient",
+    }
     return [p for p in phases if chosen.get(p.name, p.name.split()[0]) in args.phases]
 
 
@@ -203,6 +226,19 @@ async def load_studies(client: httpx.AsyncClient, studies: list[dict], concurren
     if result.errors:
         raise SystemExit(f"{result.errors} of {len(studies)} studies were rejected by the server")
     print(f"Loaded {len(studies)} ResearchStudy resources in {result.seconds:.1f}s")
+
+
+async def load_patients(client: httpx.AsyncClient, count: int, concurrency: int) -> list[str]:
+    patients = [bench_patient(i) for i in range(count)]
+    bodies = [orjson.dumps(p) for p in patients]
+
+    def put(client: httpx.AsyncClient, n: int):
+        return client.put(f"/Patient/{patients[n]['id']}", content=bodies[n], headers=FHIR_JSON)
+
+    result = await run_load(client, put, total=count, concurrency=concurrency, expected_status=201)
+    if result.errors:
+        raise SystemExit(f"{result.errors} of {count} patients were rejected by the server")
+    return [p["id"] for p in patients]
 
 
 async def same_document(server: ServerProcess, floor: ServerProcess, rid: str) -> None:
@@ -309,10 +345,13 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
             f"SecantusDB pid {db_pid}, fhirtrial pid {server.pid}, floor pid {floor.pid}, "
             f"{args.concurrency} concurrent clients"
         )
+        patients: list[str] = []
         async with new_client(server.base_url, args.concurrency) as client:
             await load_studies(client, studies, args.concurrency)
+            if "patient" in args.phases:
+                patients = await load_patients(client, args.patients, args.concurrency)
         await same_document(server, floor, studies[0]["id"])
-        phases = build_phases(args, [s["id"] for s in studies], templates)
+        phases = build_phases(args, [s["id"] for s in studies], templates, patients)
         targets = {False: server, True: floor}
         for phase in phases:
             await measure(phase, targets[phase.on_floor], db_pid, total=phase.warmup)
@@ -364,6 +403,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> dict:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--studies", type=int, default=1000, help="ResearchStudy resources loaded")
+    parser.add_argument(
+        "--patients", type=int, default=200, help="Patients loaded for the patient read phase"
+    )
     parser.add_argument("--resource-bytes", type=int, default=10_240, help="target resource size")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients")
     parser.add_argument("--reads", type=int, default=3000, help="requests per read phase")
@@ -378,8 +420,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--phases",
         nargs="+",
-        choices=("read", "floor", "search", "create"),
-        default=["read", "floor", "search", "create"],
+        choices=("read", "floor", "search", "create", "patient"),
+        default=["read", "floor", "search", "create", "patient"],
         help="phases to run",
     )
     parser.add_argument(

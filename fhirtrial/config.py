@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,3 +56,5 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the API (CORS), comma-separated, e.g.
     # "https://app.example.org,https://ehr.example.org"; empty: no cross-origin access.
     cors_origins: str = ""
+    # Delete AuditEvents older than this many days (hourly); unset: keep them for good.
+    audit_retention_days: int | None = Field(default=None, ge=1)

@@ -21,12 +21,15 @@ from starlette.routing import Route
 
 from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.setup import install_authorization
+from fhirtrial.audit.event import Server
+from fhirtrial.audit.log import AuditLog
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
@@ -79,7 +82,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await publish(database)
             if settings.load_seeds:
                 await load_seeds_if_empty(opened.matching)
-            app.state.context = ServerContext(settings, Repository(database), opened.matching)
+            audit = AuditLog(
+                database, Server(settings.base_url), retention_days=settings.audit_retention_days
+            )
+            audit.start()
+            app.state.context = ServerContext(
+                settings, Repository(database), opened.matching, audit
+            )
             app.state.embedded = embedded
             app.state.probe = DatabaseProbe(database.url or "", settings.db_timeout_ms)
             supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
@@ -92,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     yield
             finally:
                 sys.setswitchinterval(switch_interval)
+                await audit.stop()
                 if supervisor is not None:
                     supervisor.cancel()
                 await app.state.probe.close()
@@ -126,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=CORS_EXPOSED_HEADERS,
             max_age=600,
         )
+    # Added last, so outermost of ours: it also records requests the layers inside refuse.
+    app.add_middleware(AuditMiddleware)
     # Starlette types every handler as taking an Exception; each gets only its own type.
     app.add_exception_handler(FHIRError, _fhir_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]

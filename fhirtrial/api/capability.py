@@ -4,7 +4,7 @@ from typing import Any
 
 from fhirtrial import __version__
 from fhirtrial.api.operations import OPERATIONS
-from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, RESOURCE_TYPES
+from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, READ_ONLY_TYPES, RESOURCE_TYPES
 from fhirtrial.resources.search_query import DATE_PREFIXES
 
 INTERACTIONS = (
@@ -17,6 +17,7 @@ INTERACTIONS = (
     "create",
     "search-type",
 )
+_WRITES = ("update", "delete", "create")
 
 
 def capability_statement(
@@ -52,14 +53,16 @@ def capability_statement(
 def _resource(name: str) -> dict[str, Any]:
     spec = RESOURCE_TYPES[name]
     params = [*COMMON_SEARCH_PARAMS.values(), *spec.search_params.values()]
+    writable = name not in READ_ONLY_TYPES
+    interactions = [code for code in INTERACTIONS if writable or code not in _WRITES]
     out = {
         "type": name,
         "profile": spec.profile,
-        "interaction": [{"code": code} for code in INTERACTIONS],
-        "versioning": "versioned-update",
+        "interaction": [{"code": code} for code in interactions],
+        "versioning": "versioned-update" if writable else "versioned",
         "readHistory": True,
-        "updateCreate": True,
-        "conditionalCreate": True,
+        "updateCreate": writable,
+        "conditionalCreate": writable,
         "conditionalRead": "not-supported",
         "conditionalUpdate": False,
         "conditionalDelete": "not-supported",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from fhirtrial.audit.log import AuditLog
 from fhirtrial.config import Settings
 from fhirtrial.matching.service import MatchService
 from fhirtrial.store.repository import Repository
@@ -15,6 +16,7 @@ class ServerContext:
     settings: Settings
     repository: Repository
     matching: MatchService
+    audit: AuditLog
 
 
 def context(request: Request) -> ServerContext:

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fhirtrial.api import bundles
+from fhirtrial.api.audit import note_resource, note_search
 from fhirtrial.api.bodies import (
     FORM_MEDIA_TYPE,
     UnsupportedMediaType,
@@ -27,7 +28,7 @@ from fhirtrial.api.smart.discovery import rest_security
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
-from fhirtrial.resources.registry import RESOURCE_TYPES, ResourceType
+from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.validation import FHIR_ID
 from fhirtrial.store.documents import Stored
@@ -41,6 +42,15 @@ def _type(request: Request) -> ResourceType:
     spec = RESOURCE_TYPES.get(name)
     if spec is None:
         raise NotFound(f"Resource type '{name}' is not supported by this server")
+    return spec
+
+
+def _writable_type(request: Request) -> ResourceType:
+    spec = _type(request)
+    if spec.name in READ_ONLY_TYPES:
+        raise MethodNotAllowed(
+            f"{spec.name} is read-only: the server records it itself", allow="GET"
+        )
     return spec
 
 
@@ -73,6 +83,7 @@ async def read(request: Request) -> Response:
     spec = _type(request)
     stored = await context(request).repository.read(spec.name, request.path_params["rid"])
     guards.confine_read(request, stored.resource)
+    note_resource(request, stored.resource)
     headers = _version_headers(stored)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
@@ -86,12 +97,13 @@ async def vread(request: Request) -> Response:
         spec.name, request.path_params["rid"], request.path_params["vid"]
     )
     guards.confine_read(request, stored.resource)
+    note_resource(request, stored.resource)
     return fhir_response(request, stored.resource, headers=_version_headers(stored))
 
 
 async def create(request: Request) -> Response:
     check_format(request)
-    spec = _type(request)
+    spec = _writable_type(request)
     body = await read_json(request)
     _check_body_type(body, spec)
     await guards.confine_write(request, spec.name, "c", body=body)
@@ -109,7 +121,7 @@ async def create(request: Request) -> Response:
 
 async def update(request: Request) -> Response:
     check_format(request)
-    spec = _type(request)
+    spec = _writable_type(request)
     rid = request.path_params["rid"]
     if not FHIR_ID.fullmatch(rid):
         raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
@@ -127,7 +139,7 @@ async def update(request: Request) -> Response:
 
 
 async def delete(request: Request) -> Response:
-    spec = _type(request)
+    spec = _writable_type(request)
     rid = request.path_params["rid"]
     await guards.confine_write(request, spec.name, "d", rid=rid)
     version = await context(request).repository.delete(spec.name, rid)
@@ -147,6 +159,7 @@ async def search(request: Request) -> Response:
             raise UnsupportedMediaType(media_type)
         body = await read_body(request, context(request).settings.max_body_bytes)
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    note_search(request, params)
     query = _search_query(request, spec, params, lenient=preferences(request).lenient)
     guards.confine_search(request, query)
     settings = context(request).settings
@@ -248,6 +261,7 @@ def _search_query(
 
 def _write_response(request: Request, result: WriteResult) -> Response:
     stored = result.stored
+    note_resource(request, stored.resource)
     resource_type = stored.resource["resourceType"]
     headers = _version_headers(stored)
     location = f"{base_url(request)}/{resource_type}/{stored.id}/_history/{stored.version}"

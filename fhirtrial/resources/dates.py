@@ -53,7 +53,9 @@ def parse_range(text: str) -> tuple[datetime, datetime] | None:
         except OverflowError:
             lo = MIN_DT if year == 1 else MAX_DT
         if g["f"]:
-            step = timedelta(microseconds=1)
+            # The span of the last digit written, and at least the millisecond the store keeps
+            # (a 1 µs upper bound would be cut to the lower one and match nothing).
+            step = timedelta(microseconds=10 ** max(6 - len(g["f"]), 3))
         elif g["S"]:
             step = timedelta(seconds=1)
         else:

@@ -5,7 +5,8 @@ parses search values into, so that a stored value and a searched one compare dir
 - token:     "c:<code>", "s:<system>", "sc:<system>|<code>", and "n:<code>" when there is no system
 - string:    case- and accent-folded text (`fold`, prefix search); the text as written under the
              `<param>:exact` key
-- reference: "<Type>/<id>" and the bare "<id>" (`normalize_reference`)
+- reference: "<Type>/<id>" and the bare "<id>" (`normalize_reference`); the token values of the
+             Reference's `identifier` under "<param>:identifier"
 - uri:       the uri itself
 - date:      {"lo": datetime, "hi": datetime} ranges (see fhirtrial.resources.dates)
 
@@ -34,7 +35,11 @@ def parameter_values(resource: dict[str, Any], param: SearchParameter) -> dict[s
             f"{param.name}:exact": _dedupe(raw),
         }
     if param.type == "reference":
-        return {param.name: _dedupe(r for e in elements for r in _references(e, param.targets))}
+        found = {param.name: _dedupe(r for e in elements for r in _references(e, param.targets))}
+        identifiers = _dedupe(t for e in elements for t in _reference_identifiers(e, param.targets))
+        if identifiers:
+            found[f"{param.name}:identifier"] = identifiers
+        return found
     if param.type == "uri":
         return {param.name: _dedupe(e for e in elements if isinstance(e, str))}
     if param.type == "date":
@@ -144,6 +149,21 @@ def _references(element: Any, targets: tuple[str, ...]) -> Iterator[str]:
         return
     yield typed
     yield rid
+
+
+def _reference_identifiers(element: Any, targets: tuple[str, ...]) -> Iterator[str]:
+    """The token values of a Reference's `identifier` (searched with `:identifier`), unless the
+    Reference says it points at a type the parameter does not."""
+    if not isinstance(element, dict) or not isinstance(element.get("identifier"), dict):
+        return
+    pointed = element.get("type")
+    if isinstance(element.get("reference"), str):
+        typed = normalize_reference(element["reference"])
+        pointed = typed.partition("/")[0] if typed else pointed
+    if targets and isinstance(pointed, str) and pointed not in targets:
+        return
+    identifier = element["identifier"]
+    yield from _system_code(identifier.get("system"), identifier.get("value"))
 
 
 def normalize_reference(ref: str) -> str | None:

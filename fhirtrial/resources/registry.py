@@ -4,7 +4,7 @@ Routes, MongoDB indexes and the CapabilityStatement are all generated from this 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 HL7_SP = "http://hl7.org/fhir/SearchParameter/"
 OUR_SP = "https://fhirtrial.org/fhir/SearchParameter/"
@@ -20,11 +20,14 @@ class SearchParameter:
     definition: str
     # For reference parameters: which resource types the reference may point to.
     targets: tuple[str, ...] = ()
+    # A stored document's own field that holds the value (the version's lastUpdated, "lu"),
+    # instead of values extracted at write time.
+    stored_at: str = ""
 
     @property
     def field(self) -> str:
         """The MongoDB field holding the values extracted at write time."""
-        return f"s.{self.name}"
+        return self.stored_at or f"s.{self.name}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,18 @@ CONFORMANCE_TYPES = (
 )
 
 _RS = "ResearchStudy"
+_AE = "AuditEvent"
+_AGENT_TARGETS = (
+    "CareTeam",
+    "Device",
+    "Group",
+    "HealthcareService",
+    "Organization",
+    "Patient",
+    "Practitioner",
+    "PractitionerRole",
+    "RelatedPerson",
+)
 _PD = "PlanDefinition"
 _EV = "EvidenceVariable"
 
@@ -351,6 +366,35 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
                 "A postalCode specified in an address",
             ),
         ),
+        _type(
+            _AE,
+            _std(_AE, "action", "token", "action", "Type of action performed during the event"),
+            _std(
+                _AE,
+                "agent",
+                "reference",
+                "agent.who",
+                "Identifier of who (the client, the user); `agent:identifier=system|value`",
+                _AGENT_TARGETS,
+            ),
+            _std(_AE, "code", "token", "code", "More specific code for the event"),
+            # `recorded` is the moment the event was stored (fhirtrial.audit.log), its
+            # lastUpdated: searched and sorted on that indexed field, with no keys to write.
+            replace(
+                _std(_AE, "date", "date", "recorded", "Time when the event was recorded"),
+                stored_at="lu",
+            ),
+            _std(_AE, "entity", "reference", "entity.what", "Specific instance of resource"),
+            _std(_AE, "outcome", "token", "outcome.code", "Whether the event succeeded or failed"),
+            _std(
+                _AE,
+                "patient",
+                "reference",
+                "patient",
+                "Where the activity involved patient data",
+                ["Patient"],
+            ),
+        ),
         *(
             _type(
                 name,
@@ -366,6 +410,10 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
     )
 }
 
+# Types the server writes itself (fhirtrial.audit): clients may read and search them, never
+# create, update or delete them.
+READ_ONLY_TYPES = frozenset({_AE})
+
 # Parameters every type supports; handled by the store itself rather than extracted values.
 COMMON_SEARCH_PARAMS = {
     "_id": SearchParameter(
@@ -377,6 +425,7 @@ COMMON_SEARCH_PARAMS = {
         ("meta.lastUpdated",),
         "When the resource version last changed",
         f"{HL7_SP}Resource-lastUpdated",
+        stored_at="lu",
     ),
 }
 

@@ -18,7 +18,7 @@ DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
 _MODIFIERS = {
     "token": {"", "not", "missing"},
     "string": {"", "exact", "contains", "missing"},
-    "reference": {"", "missing"},
+    "reference": {"", "missing", "identifier"},
     "uri": {"", "below", "missing"},
     "date": {"", "missing"},
 }
@@ -172,6 +172,8 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
     param = spec.search_params.get(name)
     if param is None or param.type not in ("string", "token", "date", "uri"):
         raise BadRequest(f"Cannot sort {spec.name} by '{name}'", code="not-supported")
+    if param.stored_at:
+        return (param.stored_at, direction)
     field = f"{param.field}.lo" if param.type == "date" else param.field
     return (field, direction)
 
@@ -215,6 +217,8 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
         return tuple(_encode_token(v) for v in values)
     if param.type == "string":
         return tuple(v if modifier == "exact" else fold(v) for v in values)
+    if param.type == "reference" and modifier == "identifier":
+        return tuple(_encode_token(v) for v in values)
     if param.type == "reference":
         return tuple(normalize_reference(v) or v for v in values)
     if param.type == "uri":

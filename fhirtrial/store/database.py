@@ -19,7 +19,8 @@ MongoCollection = AsyncCollection[dict[str, Any]]
 CONDITIONAL_GUARDS = "_conditional_guards"
 STORE_META = "_store_meta"
 # Version 2: string keys moved from `k` to `t`, fewer redundant keys (see store.search_keys).
-SEARCH_FIELDS_VERSION = 2
+# Version 3: keys for the identifiers of References (`subject:identifier=…`).
+SEARCH_FIELDS_VERSION = 3
 _UPGRADE_BATCH = 500
 
 

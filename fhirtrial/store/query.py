@@ -13,6 +13,7 @@ from fhirtrial.store.search_keys import (
     KEYS,
     TEXT_KEYS,
     exact_search_keys,
+    identifier_param,
     string_search_keys,
 )
 
@@ -36,11 +37,13 @@ def _clause(criterion: Criterion) -> dict[str, Any]:
     param, modifier, values = criterion.param, criterion.modifier, criterion.values
     if param.name == "_id":
         return {"_id": {"$in": list(values)}}
-    field = "lu" if param.name == "_lastUpdated" else param.field
+    field = param.field
     if modifier == "missing":
         return {field: {"$exists": not values[0]}}
-    if param.name == "_lastUpdated":
-        return _any([_point_clause("lu", bound) for bound in values])
+    if param.stored_at:  # one instant per document (`lu`), not extracted ranges
+        return _any([_point_clause(field, bound) for bound in values])
+    if param.type == "reference" and modifier == "identifier":
+        return {KEYS: {"$in": exact_search_keys(identifier_param(param), values)}}
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
         keys = exact_search_keys(param, values)
         if modifier == "not":

@@ -4,7 +4,7 @@ Written at write time (`search_fields`), read by fhirtrial.store.query:
 - `s`: per parameter, the values fhirtrial.resources.extract selects from the resource, unindexed
   (sorting, `:exact`, `:missing`, dates, `:contains`, `:below`);
 - `k`: "<param>=<value>" for token, reference and uri values (exact matches), e.g.
-  "status=c:active";
+  "status=c:active", and "<param>:identifier=<token>" for the identifiers of References;
 - `t`: "<param>~<folded>" for string values (prefix ranges), e.g. "name~welch cancer center".
 Each array is under one multikey index, so a write maintains one or two indexes, not one per
 parameter. The `t` index exists only where the database can use it for a prefix range (mongod);
@@ -44,6 +44,8 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
     keys: list[str] = []
     text_keys: list[str] = []
     for param in spec.search_params.values():
+        if param.stored_at:  # the document's own field, set by the store
+            continue
         found = parameter_values(resource, param)
         for key, vals in found.items():
             if vals:
@@ -53,6 +55,9 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
             text_keys += own
         else:
             keys += own
+        if param.type == "reference":
+            identifiers = found.get(f"{param.name}:identifier") or []
+            keys += index_keys(identifier_param(param), identifiers)
     for name, parts in SHARED_STRING_KEYS.items():
         if name in values and any(part in values for part in parts):
             shared = {string_key(name, v) for part in parts for v in values.get(part, ())}
@@ -92,6 +97,18 @@ def string_search_keys(param: SearchParameter, values: Sequence[str]) -> list[st
     """The `t` key prefixes that string search values (folded) look for."""
     names = (param.name, *SHARED_STRING_KEYS.get(param.name, ()))
     return [string_key(name, v) for name in names for v in values]
+
+
+def identifier_param(param: SearchParameter) -> SearchParameter:
+    """The token parameter `<reference param>:identifier` whose keys are the identifiers of the
+    References (e.g. "agent:identifier=sc:https://fhirtrial.org/fhir/sid/client-id|ehr-1")."""
+    return SearchParameter(
+        f"{param.name}:identifier",
+        "token",
+        param.paths,
+        f"{param.description} (by identifier)",
+        param.definition,
+    )
 
 
 def exact_key(name: str, value: str) -> str:

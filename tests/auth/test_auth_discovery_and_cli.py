@@ -137,17 +137,20 @@ async def test_end_to_end_backend_client_matches_persists_and_reads_back(mongo_u
             database(app),
             "trial-matcher",
             str(keys),
-            ["system/Patient.cruds system/ResearchSubject.cruds", "system/ResearchStudy.rs"],
+            [
+                "system/Patient.cruds system/ResearchSubject.cruds",
+                "system/ResearchStudy.rs system/AuditEvent.rs",
+            ],
         )
         form = token_request(
             key.sign(assertion_claims(registered.client_id)),
-            "system/Patient.rs system/Patient.cu system/ResearchSubject.crus",
+            "system/Patient.rs system/Patient.cu system/ResearchSubject.crus system/AuditEvent.rs",
         )
         issued = await client.post("/auth/token", data=form, headers=FORM)
         assert issued.status_code == 200, issued.text
         token = issued.json()["access_token"]
         assert jwt.decode(token, options={"verify_signature": False})["scope"] == (
-            "system/Patient.rs system/Patient.cu system/ResearchSubject.crus"
+            "system/Patient.rs system/Patient.cu system/ResearchSubject.crus system/AuditEvent.rs"
         )
         body = parameters(
             melanoma_patient(mrn="MRN-E2E"), {"name": "persist", "valueBoolean": True}
@@ -172,3 +175,18 @@ async def test_end_to_end_backend_client_matches_persists_and_reads_back(mongo_u
             assert stored.json()["subject"]["reference"] == f"Patient/{patient_id}"
             assert stored.json()["study"] == entry["resource"]["study"]
         assert (await client.get("/ResearchSubject")).status_code == 401
+        # The patient's audit trail: the $match and each read of its subjects, by this client.
+        trail = await client.get(
+            "/AuditEvent",
+            params={"patient": f"Patient/{patient_id}", "_sort": "-date"},
+            headers=bearer(token),
+        )
+        assert trail.status_code == 200, trail.text
+        events = [e["resource"] for e in trail.json().get("entry", [])]
+        assert any(e["code"].get("text") == "$match" for e in events)
+        reads = [e for e in events if e["action"] == "R"]
+        assert len(reads) >= len(subjects)
+        for event in events:
+            who = [a["who"].get("identifier", {}).get("value") for a in event["agent"]]
+            assert registered.client_id in who
+        assert (await client.get("/AuditEvent")).status_code == 401

@@ -15,6 +15,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fhirtrial.api.audit import note_written
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import context
 from fhirtrial.api.limits import throttle
@@ -41,12 +42,14 @@ async def handle(request: Request) -> Response:
     summary = ImportSummary()
     if studies:
         summary = await import_studies(ctx.matching, from_documents(studies, "study parameter"))
+        _note_written(request, summary)
     if nct_ids:
         settings = ctx.settings
         async with CtGovClient(
             settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
         ) as client:
             fetched = await import_studies(ctx.matching, from_nct_ids(client, nct_ids))
+        _note_written(request, fetched)
         _merge(summary, fetched)
     status = 200 if not summary.failures or summary.processed > len(summary.failures) else 422
     return fhir_response(request, _result(summary), status=status)
@@ -92,6 +95,11 @@ def _study_json(argument: Argument) -> dict[str, Any]:
     if not isinstance(study, dict):
         raise BadRequest(f"{where}: study must be a JSON object", expression=[where])
     return study
+
+
+def _note_written(request: Request, summary: ImportSummary) -> None:
+    # As soon as they are written: a later failure (CT.gov down) must not hide them.
+    note_written(request, [f"ResearchStudy/{i}" for i in [*summary.created, *summary.updated]])
 
 
 def _merge(into: ImportSummary, other: ImportSummary) -> None:

@@ -8,6 +8,7 @@ ResearchSubjects with the eligibility assessment, and the matched ResearchStudie
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fhirtrial.api.audit import note_match
 from fhirtrial.api.bodies import read_json
 from fhirtrial.api.caps import check_match_size
 from fhirtrial.api.context import base_url, context
@@ -46,4 +47,9 @@ async def handle(request: Request) -> Response:
     match = match_request(body)
     await authorize_match(request, match)
     result = await match_patient(context(request).matching, match)
+    stored = []
+    if match.persist:
+        stored = [result.patient_reference["reference"]]
+        stored += [f"ResearchSubject/{subject['id']}" for subject in result.subjects]
+    note_match(request, result.patient_reference, stored)
     return fhir_response(request, match_bundle(result, base_url(request), persisted=match.persist))
