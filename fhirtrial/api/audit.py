@@ -31,6 +31,7 @@ from fhirtrial.api.responses import fhir_response
 from fhirtrial.audit.event import Activity, Caller
 from fhirtrial.audit.log import AUDIT_TYPE, AuditLog
 from fhirtrial.audit.patients import PATIENT_TYPES, patient_of, searched_patient
+from fhirtrial.auth.classify import classify, route_path
 from fhirtrial.auth.principal import principal
 from fhirtrial.errors import FHIRError, Issue
 from fhirtrial.resources.outcome import operation_outcome
@@ -39,12 +40,11 @@ from fhirtrial.resources.registry import RESOURCE_TYPES
 log = logging.getLogger("fhirtrial.audit")
 
 _NOTES = "audit_notes"
-_READS = ("GET", "HEAD")
-_WRITES = {
-    "POST": ("create", "C"),
-    "PUT": ("update", "U"),
-    "PATCH": ("patch", "U"),
-    "DELETE": ("delete", "D"),
+# AuditEvent.action of each interaction (http://hl7.org/fhir/audit-event-action).
+_ACTIONS = {
+    **dict.fromkeys(("read", "vread", "history-instance", "history-type"), "R"),
+    **dict.fromkeys(("search", "operation"), "E"),
+    **{"create": "C", "update": "U", "patch": "U", "delete": "D"},
 }
 # Operations that change stored data whatever their parameters.
 _WRITING_OPERATIONS = frozenset({"import"})
@@ -70,37 +70,19 @@ class Target:
 
 def target_of(method: str, path: str) -> Target | None:
     """The interaction of `method path` on a served type, None for anything else (`/metadata`,
-    `/health`, unknown types). Mirrors the routes of fhirtrial.api.app."""
-    parts = path.strip("/").split("/")
-    resource_type, rest = parts[0], parts[1:]
-    if resource_type not in RESOURCE_TYPES:
+    `/health`, unknown types): `auth.classify`, named and coded as AuditEvents name them."""
+    found = classify(method, path)
+    if found is None:
         return None
-    read = method in _READS
-    if not rest:
-        if read:
-            return Target(resource_type, "search-type", "E")
-        return _write(resource_type, method, None)
-    first = rest[0]
-    if len(rest) == 1:
-        if first.startswith("$"):
-            return Target(resource_type, "operation", "E", operation=first[1:])
-        if first == "_search" and method == "POST":
-            return Target(resource_type, "search-type", "E")
-        if first == "_history" and read:
-            return Target(resource_type, "history-type", "R")
-        if read:
-            return Target(resource_type, "read", "R", rid=first)
-        return _write(resource_type, method, first)
-    if read and rest[1] == "_history" and len(rest) == 2:
-        return Target(resource_type, "history-instance", "R", rid=first)
-    if read and rest[1] == "_history" and len(rest) == 3:
-        return Target(resource_type, "vread", "R", rid=first, version=rest[2])
-    return None
-
-
-def _write(resource_type: str, method: str, rid: str | None) -> Target | None:
-    found = _WRITES.get(method)
-    return None if found is None else Target(resource_type, *found, rid=rid)
+    name = "search-type" if found.name == "search" else found.name
+    return Target(
+        found.resource_type,
+        name,
+        _ACTIONS[found.name],
+        rid=found.rid,
+        version=found.version,
+        operation=found.operation,
+    )
 
 
 def touches_patients(resource_type: str, params: list[tuple[str, str]]) -> bool:
@@ -215,7 +197,7 @@ class AuditMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        target = target_of(scope["method"], _route_path(scope))
+        target = target_of(scope["method"], route_path(scope))
         if target is None:
             await self.app(scope, receive, send)
             return
@@ -309,12 +291,6 @@ class AuditMiddleware:
             )
             return False
         return True
-
-
-def _route_path(scope: Scope) -> str:
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _caller(request: Request) -> Caller:

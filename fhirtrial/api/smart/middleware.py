@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from fhirtrial.api.context import base_url
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.authority import auth_database, authority
-from fhirtrial.auth.classify import classify
+from fhirtrial.auth.classify import classify, route_path
 from fhirtrial.auth.errors import InvalidToken, MissingToken
 from fhirtrial.auth.jose import TokenProblem
 from fhirtrial.auth.policy import authorize
@@ -31,7 +31,7 @@ class AuthorizationMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        interaction = classify(scope["method"], _route_path(scope))
+        interaction = classify(scope["method"], route_path(scope))
         if interaction is None:  # public, or answered 404/405 by the router
             await self.app(scope, receive, send)
             return
@@ -69,10 +69,3 @@ async def authenticate(request: Request) -> Principal:
         raise InvalidToken(str(problem)) from None
     except ConnectionFailure:
         raise DatabaseUnavailable() from None
-
-
-def _route_path(scope: Scope) -> str:
-    """The path the router matches (without the mount point the app may be served under)."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
