@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
     criteria_text,
     medication,
+    observation,
     patient,
     record,
     result_of,
@@ -46,3 +49,51 @@ def test_an_order_not_to_give_a_drug_does_not_meet_a_requirement_for_it() -> Non
     criterion = compile_text("Currently taking warfarin")
     assert criterion is not None
     assert result_of(criterion, person) != "met"
+
+
+# ---------------------------------------------------------------- results of another specimen
+
+
+def _local_result(name: str, value: float, unit: str) -> dict[str, Any]:
+    """A result under a local code, named as the lab's order catalogue names it (no LOINC)."""
+    return observation(name, "2026-11-20", valueQuantity={"value": value, "unit": unit})
+
+
+@pytest.mark.parametrize(
+    ("bullet", "name", "value", "unit"),
+    [
+        ("Serum creatinine <= 1.5 mg/dL", "Creatinine, Urine", 120, "mg/dL"),
+        ("Creatinine <= 1.5 mg/dL", "CREATININE, RANDOM URINE", 95, "mg/dL"),
+        ("Serum sodium >= 130 mmol/L", "Sodium, urine", 20, "mmol/L"),
+        ("Serum albumin >= 3 g/dL", "Albumin, pleural fluid", 1.2, "g/dL"),
+        ("WBC >= 3,000/uL", "WBC, CSF", 2, "/uL"),
+        ("Potassium >= 3.5 mmol/L", "Potassium, 24 hr urine", 2.1, "mmol/L"),
+    ],
+)
+def test_a_result_of_another_specimen_says_nothing_of_the_blood_value(
+    bullet: str, name: str, value: float, unit: str
+) -> None:
+    # A urine, CSF or body-fluid result of the same analyte is another test: the blood value
+    # the criterion asks for is not recorded.
+    person = record(patient(), _HTN, _local_result(name, value, unit))
+    assert verdict_of_study(criteria_text([bullet], []), person) == "potential-candidate"
+
+
+def test_a_blood_result_named_by_its_words_still_counts() -> None:
+    person = record(patient(), _HTN, _local_result("Creatinine, serum", 2.4, "mg/dL"))
+    assert verdict_of_study(criteria_text(["Creatinine <= 1.5 mg/dL"], []), person) == (
+        "ineligible"
+    )
+
+
+def test_specimen_tests_keep_their_own_concepts() -> None:
+    # A urine protein/creatinine ratio and a 24-hour urine creatinine clearance are what their
+    # criteria ask for.
+    ratio = _local_result("Protein/Creatinine Ratio, Urine", 0.2, "g/g")
+    clearance = _local_result("Creatinine clearance, 24 hour urine", 72, "mL/min")
+    person = record(patient(), _HTN, ratio, clearance)
+    upcr = compile_text("Urine protein/creatinine ratio < 1 g/g")
+    crcl = compile_text("Creatinine clearance >= 60 mL/min")
+    assert upcr is not None and crcl is not None
+    assert result_of(upcr, person) == "met"
+    assert result_of(crcl, person) == "met"
