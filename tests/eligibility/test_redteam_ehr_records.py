@@ -13,6 +13,7 @@ import pytest
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
+    LOINC,
     condition,
     criteria_text,
     medication,
@@ -97,3 +98,55 @@ def test_specimen_tests_keep_their_own_concepts() -> None:
     assert upcr is not None and crcl is not None
     assert result_of(upcr, person) == "met"
     assert result_of(crcl, person) == "met"
+
+
+# ---------------------------------------------------------------- SI values at a threshold
+
+
+def _lab(loinc: str, display: str, value: float, unit: str) -> dict[str, Any]:
+    quantity = {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+    return observation((LOINC, loinc, display), "2026-11-20", valueQuantity=quantity)
+
+
+_CREATININE = ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma")
+_BILIRUBIN = ("1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma")
+
+
+@pytest.mark.parametrize(
+    ("bullet", "lab", "value", "unit"),
+    [
+        # 133 umol/L is 132.5-133.5 umol/L: 1.499-1.510 mg/dL, either side of 1.5.
+        ("Serum creatinine <= 1.5 mg/dL", _CREATININE, 133, "umol/L"),
+        # 26 umol/L is 1.49-1.55 mg/dL.
+        ("Total bilirubin <= 1.5 mg/dL", _BILIRUBIN, 26, "umol/L"),
+    ],
+)
+def test_a_converted_value_whose_rounding_straddles_the_bound_decides_nothing(
+    bullet: str, lab: tuple[str, str], value: float, unit: str
+) -> None:
+    person = record(patient(), _HTN, _lab(*lab, value, unit))
+    assert verdict_of_study(criteria_text([bullet], []), person) == "potential-candidate"
+
+
+@pytest.mark.parametrize(
+    ("bullet", "lab", "value", "unit", "verdict"),
+    [
+        ("Serum creatinine <= 1.5 mg/dL", _CREATININE, 132, "umol/L", "eligible"),
+        ("Serum creatinine <= 1.5 mg/dL", _CREATININE, 134, "umol/L", "ineligible"),
+        # A power of ten loses nothing: 100 x 10^9/L is 100,000/uL exactly.
+        (
+            "Platelets >= 100,000/uL",
+            ("777-3", "Platelets [#/volume] in Blood"),
+            100,
+            "10*9/L",
+            "eligible",
+        ),
+        # No conversion, no doubt: the value is compared as the lab reported it.
+        ("Serum creatinine <= 1.5 mg/dL", _CREATININE, 1.5, "mg/dL", "eligible"),
+    ],
+)
+def test_values_clear_of_the_bound_are_decided(
+    bullet: str, lab: tuple[str, str], value: float, unit: str, verdict: str
+) -> None:
+    person = record(patient(), _HTN, _lab(*lab, value, unit))
+    assert verdict_of_study(criteria_text([bullet], []), person) == verdict
