@@ -150,3 +150,46 @@ def test_values_clear_of_the_bound_are_decided(
 ) -> None:
     person = record(patient(), _HTN, _lab(*lab, value, unit))
     assert verdict_of_study(criteria_text([bullet], []), person) == verdict
+
+
+# ---------------------------------------------------------------- two populations, one named
+
+_TYPE_2_DIABETES = condition(
+    "Type 2 diabetes mellitus", (ICD, "E11.9", "Type 2 diabetes mellitus without complications")
+)
+
+
+@pytest.mark.parametrize(
+    "patients_heading",
+    ["Patients:", "Patients with type 2 diabetes:", "Participants:", "Adult patients:"],
+)
+def test_the_population_beside_a_named_one_is_a_population_of_its_own(
+    patients_heading: str,
+) -> None:
+    # "Healthy volunteers:" ties its criteria to the volunteers; the "Patients:" list beside it
+    # is the patients', not a second list every volunteer must also meet. A 66-year-old with
+    # diabetes fits the patients and not the volunteers.
+    text = (
+        "Inclusion Criteria:\n\nHealthy volunteers:\n- Age 18-45 years\n\n"
+        f"{patients_heading}\n- Type 2 diabetes mellitus\n- Age 18-75 years\n"
+    )
+    person = record(patient(born="1960-04-02"), _HTN, _TYPE_2_DIABETES)
+    assert verdict_of_study(text, person) == "eligible"
+    volunteer = record(patient(born="1995-04-02"), _HTN)
+    assert verdict_of_study(text, volunteer) == "eligible"
+    too_old = record(patient(born="1940-04-02"), _HTN, _TYPE_2_DIABETES)
+    assert verdict_of_study(text, too_old) == "ineligible"
+
+
+def test_a_list_for_everyone_beside_a_named_population_still_binds_everyone() -> None:
+    text = (
+        "Inclusion Criteria:\n\nHealthy volunteers:\n- Age 18-45 years\n\n"
+        "All participants:\n- Body mass index < 35 kg/m2\n"
+    )
+    heavy = observation(
+        (LOINC, "39156-5", "Body mass index (BMI) [Ratio]"),
+        "2026-11-20",
+        valueQuantity={"value": 41, "unit": "kg/m2"},
+    )
+    person = record(patient(born="1995-04-02"), _HTN, heavy)
+    assert verdict_of_study(text, person) == "ineligible"
