@@ -470,4 +470,31 @@ def parse_outline(text: str | None) -> Outline:
                     builder.last_node.cohort = named
         elif not builder.continue_previous(line):
             builder.add(line)
+    for roots in (builder.outline.inclusion, builder.outline.exclusion):
+        _tie_populations_beside_named_ones(roots, None)
     return builder.outline
+
+
+def _tie_populations_beside_named_ones(nodes: list[OutlineNode], inherited: str | None) -> None:
+    """ "Healthy volunteers:" … "Patients:": once one lead-in of a list names a population, a
+    lead-in beside it that names people ("Patients with type 2 diabetes:") opens another
+    population's criteria, not a list every volunteer must also meet."""
+    lead_ins = [n for n in nodes if n.children and n.text.rstrip().endswith(":")]
+    if any(n.cohort is not None and n.cohort != inherited for n in lead_ins):
+        for node in lead_ins:
+            named = _lead_in_population(node.text) if node.cohort == inherited else None
+            if named is not None:
+                for member in node.walk():
+                    if member.cohort == inherited:
+                        member.cohort = named
+    for node in nodes:
+        _tie_populations_beside_named_ones(node.children, node.cohort)
+
+
+def _lead_in_population(text: str) -> str | None:
+    named = re.sub(
+        r"^\s*(?:(?:for|in)\s+)?(?:the\s+)?", "", text.strip().rstrip(":").strip(), flags=re.I
+    )
+    if _EVERYONE.match(named) or not _POPULATION.match(named):
+        return None
+    return named[:1].upper() + named[1:]

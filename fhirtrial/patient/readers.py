@@ -449,6 +449,8 @@ def read_medication_use(
     resource: dict[str, Any], ref: str, ctx: ReadContext
 ) -> MedicationItem | None:
     kind = resource["resourceType"]
+    if kind == "MedicationRequest" and resource.get("doNotPerform") is True:
+        return None  # "Do not give warfarin": an order that keeps the patient off the drug
     status = resource.get("status") if isinstance(resource.get("status"), str) else None
     states = _DISPENSE_STATES if kind == "MedicationDispense" else _MEDICATION_STATES
     state = states.get(status or "unknown", "unknown")

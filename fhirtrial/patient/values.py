@@ -246,7 +246,9 @@ def read_quantity(raw: Any) -> Quantity | None:
     code = get("code")
     comparator = get("comparator")
     return Quantity(
-        float(value) if value is not None else None,
+        # An integer stays one: it tells the precision the value was reported to (133 umol/L
+        # is 132.5-133.5, 133.0 is 132.95-133.05; `evaluation/rounding.py`).
+        value if value.__class__ is int or value is None else float(value),
         unit if isinstance(unit, str) and unit else None,
         _SYSTEM_ALIASES.get(system, system) if isinstance(system, str) and system else None,
         code if isinstance(code, str) and code else None,

@@ -53,8 +53,13 @@ def quantity_of_text(item: ObservationItem, text: str) -> Quantity | None:
             None,
         )
     comparator = match["comparator"]
+    number = match["value"]
     return Quantity(
-        float(match["value"]), unit, None, None, _SYMBOLS.get(comparator or "", comparator)
+        float(number) if "." in number else int(number),
+        unit,
+        None,
+        None,
+        _SYMBOLS.get(comparator or "", comparator),
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation.diagnosis_groups import Placed, Reading, place
+from fhirtrial.eligibility.evaluation.specimens import names_other_specimen, of_other_specimen
 from fhirtrial.lru import LRU
 from fhirtrial.patient.items import (
     AllergyItem,
@@ -53,6 +54,13 @@ def concepts_of_code(system: str, code: str) -> frozenset[str]:
 
 def concepts_of_text(text: str) -> frozenset[str]:
     return _text_concepts(_TEXT_CACHE, terminology.concepts_for_text, text)
+
+
+def observation_text_concepts(text: str) -> frozenset[str]:
+    """Concepts a result's name gives; a result of urine, CSF or another fluid is not the blood
+    value of its analyte (`specimens`)."""
+    found = concepts_of_text(text)
+    return of_other_specimen(found) if found and names_other_specimen(text) else found
 
 
 def _text_concepts(
@@ -390,7 +398,10 @@ class PatientFacts:
         )
         self.past_conditions = frozenset(c.ref for c in own_conditions if is_history_entry(c))
         self.observations: ConceptIndex[ObservationItem] = ConceptIndex(
-            record.observations, lambda o: (o.code,), text_use="uncoded"
+            record.observations,
+            lambda o: (o.code,),
+            text_use="uncoded",
+            text_concepts=observation_text_concepts,
         )
         self.medications: ConceptIndex[MedicationItem] = ConceptIndex(
             record.medications, MedicationItem.all_concepts

@@ -23,6 +23,7 @@ from fhirtrial.eligibility.evaluation.context import (
 )
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_record_text
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
+from fhirtrial.eligibility.evaluation.rounding import bound_within_rounding
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.patient.items import ConditionItem, ObservationItem
@@ -323,6 +324,18 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
         return Finding(
             "unknown",
             f"{stated}; an eGFR near the bound does not show the creatinine clearance",
+            (item.ref,),
+        )
+    straddled = (
+        None
+        if criterion.uln_multiple or quantity.comparator
+        else bound_within_rounding(quantity.value, unit, criterion, loinc=loinc)
+    )
+    if straddled is not None:
+        return Finding(
+            "unknown",
+            f"{stated}; {quantity.label} is reported to fewer digits than the bound "
+            f"{straddled:g} {criterion.unit} needs once converted",
             (item.ref,),
         )
     if quantity.comparator:
