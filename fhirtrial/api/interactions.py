@@ -115,6 +115,9 @@ async def create(request: Request) -> Response:
         )
         if not condition.criteria:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
+        # The condition is a search: it answers with what it finds (200 with the match, 412
+        # for several), so it needs the right to search, within the caller's compartment.
+        guards.confine_search(request, condition)
     result = await context(request).repository.create(body, if_none_exist=condition)
     return _write_response(request, result)
 

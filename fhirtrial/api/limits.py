@@ -27,6 +27,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fhirtrial.api.responses import fhir_response
+from fhirtrial.auth.classify import classify, route_path
+from fhirtrial.auth.policy import PUBLIC_TYPES
 from fhirtrial.auth.principal import principal
 from fhirtrial.config import Settings
 from fhirtrial.errors import FHIRError
@@ -163,7 +165,7 @@ class AuthFailureThrottle:
             return
         address = socket_address(scope)
         wait = self.limit.wait(address)
-        if wait > 0:
+        if wait > 0 and _refusable(scope):
             error = Throttled(self.limit.what, wait, self.limit.setting)
             body = operation_outcome(error.issues)
             response = fhir_response(None, body, status=error.status, headers=error.headers)
@@ -179,6 +181,21 @@ class AuthFailureThrottle:
             await send(message)
 
         await self.app(scope, receive, send_counted)
+
+
+def _refusable(scope: Scope) -> bool:
+    """Whether a throttled address's request may be refused before authorization: only one
+    without credentials that needs them. Behind a proxy every client shares one address; a
+    client presenting a token (verified next, and counted if it fails) and anonymous reads of
+    the public catalog must not be locked out by someone else's failures there."""
+    headers = dict(scope.get("headers") or ())
+    if headers.get(b"authorization"):
+        return False
+    interaction = classify(scope["method"], route_path(scope))
+    if interaction is None:
+        return False
+    public = interaction.resource_type in PUBLIC_TYPES and interaction.permission in ("r", "s")
+    return not public
 
 
 class SearchAdmission:

@@ -134,6 +134,15 @@ class EmbeddedMongo:
             client: MongoClient[dict[str, object]]
             with MongoClient(self._url(None), serverSelectionTimeoutMS=10_000) as client:
                 client.admin.command("createUser", DATABASE_USER, pwd=password, roles=["root"])
+                # Another local user may have connected in that window and made a user of its
+                # own (a lasting way in): refuse to serve patient data from such a database.
+                users = client.admin.command("usersInfo").get("users", [])
+                others = sorted(u.get("user") for u in users if u.get("user") != DATABASE_USER)
+                if others:
+                    raise RuntimeError(
+                        f"The embedded database has users fhirtrial did not create ({others}): "
+                        f"remove them or the data directory {self.data_dir} before starting"
+                    )
         except OperationFailure as error:
             if error.code != _USER_EXISTS:
                 raise

@@ -365,7 +365,10 @@ class Repository:
                         if typed is None:
                             continue
                         rtype, _, rid = typed.partition("/")
-                        if rtype in self.types and (inc.target_type in (None, rtype)):
+                        # Only the types the parameter declares: a reference stored to any
+                        # other type (ResearchStudy.site → Patient) is never brought in.
+                        declared = not inc.param.targets or rtype in inc.param.targets
+                        if rtype in self.types and declared and inc.target_type in (None, rtype):
                             wanted.setdefault(rtype, set()).add(rid)
             for rtype, ids in wanted.items():
                 # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB

@@ -342,3 +342,69 @@ async def test_a_browser_app_s_preflight_needs_no_token_and_a_401_is_readable_cr
         other = await client.get("/Patient", headers={"Origin": "https://evil.example"})
         assert other.status_code == 401
         assert "access-control-allow-origin" not in other.headers
+
+
+# Found by a security review of this change: each let a caller read what its scopes do not
+# allow, or lock other clients out.
+
+
+async def test_a_conditional_create_cannot_read_outside_the_callers_compartment(hospital):
+    client, _ = hospital
+    # A patient app for p1 that may create: its If-None-Exist search is confined to p1, so it
+    # never answers 200 with Patient/p2 (a male patient of another compartment).
+    probe = await client.post(
+        "/Patient",
+        json={"resourceType": "Patient", "id": "p1", "gender": "female"},
+        headers={**FHIR_JSON, **as_patient("p1", "patient/Patient.crs"), "If-None-Exist": "_id=p2"},
+    )
+    assert probe.status_code != 200
+    assert '"male"' not in probe.text
+    # A write-only token may not search at all through If-None-Exist.
+    write_only = await client.post(
+        "/Patient",
+        json={"resourceType": "Patient"},
+        headers={**FHIR_JSON, **as_user("user/Patient.c"), "If-None-Exist": "gender=male"},
+    )
+    assert write_only.status_code == 403
+    assert "Patient.s" in write_only.json()["issue"][0]["diagnostics"]
+
+
+async def test_include_brings_in_only_the_types_the_parameter_declares(hospital):
+    client, _ = hospital
+    smuggled = research_study(id="s-smuggled")
+    smuggled["site"] = [{"reference": "Patient/p2"}]
+    put = await client.put(
+        "/ResearchStudy/s-smuggled", json=smuggled, headers={**FHIR_JSON, **ADMIN}
+    )
+    assert put.status_code in (200, 201), put.text
+    anonymous = await client.get(
+        "/ResearchStudy", params={"_id": "s-smuggled", "_include": "ResearchStudy:site"}
+    )
+    assert anonymous.status_code == 200
+    kinds = {e["resource"]["resourceType"] for e in anonymous.json().get("entry", [])}
+    assert "Patient" not in kinds
+
+
+async def test_including_from_a_parameter_of_any_target_needs_the_right_to_read_every_type(
+    hospital,
+):
+    client, _ = hospital
+    auditor = as_patient("p1", "patient/*.rs")
+    found = await client.get(
+        "/AuditEvent", params={"_include": "AuditEvent:entity"}, headers=auditor
+    )
+    assert found.status_code in (403, 404)
+    assert "Patient/p2" not in found.text
+
+
+async def test_someone_elses_failures_never_lock_out_a_client_with_a_token(mongo_url):
+    with respx.mock(assert_all_called=False) as mock:
+        serve_identity_provider(mock, IDP_KEY)
+        async with secured_app(
+            mongo_url, auth_issuer=ISSUER, auth_audience=BASE, rate_auth_failures_per_minute=3
+        ) as (client, _):
+            for _ in range(5):  # an anonymous flood from the shared proxy address
+                assert (await client.get("/Patient")).status_code in (401, 429)
+            assert (await client.get("/Patient")).status_code == 429
+            assert (await client.get("/Patient", headers=ADMIN)).status_code == 200
+            assert (await client.get("/ResearchStudy")).status_code == 200  # public catalog

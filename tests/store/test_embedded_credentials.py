@@ -75,3 +75,22 @@ async def test_a_first_start_interrupted_after_choosing_the_password_completes(t
         assert not pending.exists() and (data / CREDENTIALS_FILE).exists()
     finally:
         await asyncio.to_thread(server.stop)
+
+
+async def test_a_user_made_by_someone_else_during_the_first_start_stops_the_server(tmp_path):
+    data = tmp_path / "db"
+    data.mkdir(mode=0o700)
+    # A database that already holds a user fhirtrial did not create (made in the window the
+    # first start runs without authentication).
+    first = EmbeddedMongo(data)
+    await asyncio.to_thread(first._spawn, auth=False)
+    try:
+        url = f"mongodb://127.0.0.1:{first.port}/?directConnection=true"
+        with MongoClient(url, serverSelectionTimeoutMS=5000) as client:
+            client.admin.command("createUser", "intruder", pwd="x", roles=["root"])
+    finally:
+        await asyncio.to_thread(first.stop)
+    server = EmbeddedMongo(data)
+    with pytest.raises(RuntimeError, match="intruder"):
+        await asyncio.to_thread(server.start)
+    assert not server.running

@@ -161,4 +161,5 @@ def _included_types(include: Include) -> list[str]:
         return [include.source_type]
     if include.target_type is not None:
         return [include.target_type]
-    return [t for t in include.param.targets if t in RESOURCE_TYPES]
+    # A parameter that declares no target types may reach any type.
+    return [t for t in include.param.targets if t in RESOURCE_TYPES] or list(RESOURCE_TYPES)
