@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import threading
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ import httpx
 import respx
 from fastapi import FastAPI
 from fhir.resources import get_fhir_model_class
+from hypothesis import HealthCheck, settings
 
 from fhirtrial.api.app import create_app
 from fhirtrial.config import Settings
+from tests.auth.auth_helpers import Key, serve_identity_provider
 from tests.helpers import make_settings
 
 BASE = "http://fhir.test"
@@ -40,7 +43,26 @@ UNLIMITED = {
     "rate_auth_failures_per_minute": 0,
 }
 
+# FHIRTRIAL_FUZZ_SCALE=10 runs ten times the examples (a deeper run by hand; the suite runs 1).
+SCALE = int(os.environ.get("FHIRTRIAL_FUZZ_SCALE", "1"))
+
 T = TypeVar("T")
+
+
+def fuzz_settings(examples: int) -> Any:
+    """Seeded (the same examples every run), bounded, and leaving no example database behind."""
+    return settings(
+        max_examples=examples * SCALE,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,11 @@ class LiveApp:
             return self.run(_call(self.app, sent))
         except TimeoutError:
             raise AssertionError(f"No answer in {ANSWER_TIMEOUT_S} s: {sent.describe()}") from None
+
+    def exchange(self, sent: Sent) -> httpx.Response:
+        response = self.send(sent)
+        check_answer(sent, response)
+        return response
 
     @property
     def db(self) -> Any:
@@ -180,8 +207,11 @@ async def _call(app: FastAPI, sent: Sent) -> httpx.Response:
 
 
 @contextlib.contextmanager
-def live_app(mongo_url: str, **overrides: Any) -> Iterator[LiveApp]:
-    """The app on a fresh database with the two seed trials, CT.gov answered by respx."""
+def live_app(
+    mongo_url: str, *, identity_keys: tuple[Key, ...] = (), **overrides: Any
+) -> Iterator[LiveApp]:
+    """The app on a fresh database with the two seed trials, CT.gov (and the external identity
+    provider, given its keys) answered by respx."""
     values: dict[str, Any] = {
         **UNLIMITED,
         "load_seeds": True,
@@ -194,6 +224,8 @@ def live_app(mongo_url: str, **overrides: Any) -> Iterator[LiveApp]:
         record = json.loads(CTGOV_RECORD.read_text())
         ctgov.get(f"{CTGOV}/studies/NCT02513394").respond(200, json=record)
         ctgov.route(host="ctgov.test").respond(404, json={"message": "not found"})
+        if identity_keys:
+            serve_identity_provider(ctgov, *identity_keys)
         app.start()
         try:
             yield app
