@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.api.test_errors import outcome
-from tests.helpers import FHIR_JSON, assert_valid_fhir
+from tests.helpers import DATA, FHIR_JSON, assert_valid_fhir
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
@@ -42,3 +44,22 @@ async def test_elements_keeps_the_mandatory_elements_so_the_resource_stays_valid
     found = response.json()["entry"][0]["resource"]
     assert_valid_fhir(found)
     assert set(found) == {"resourceType", "id", "meta", "identifier", "status", "study", "subject"}
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+async def test_a_match_as_of_a_day_at_the_ends_of_the_calendar_is_a_400(client, as_of) -> None:
+    bundle = json.loads((DATA / "patients/codex/TrialMatching_Patient01.json").read_text())
+    body = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "patient", "resource": bundle},
+            {"name": "asOf", "valueDate": as_of},
+            {"name": "persist", "valueBoolean": True},
+        ],
+    }
+    response = await client.post("/ResearchStudy/$match", json=body, headers=FHIR_JSON)
+    assert (
+        "asOf must fall between 1900-01-01 and 2999-12-31"
+        in (outcome(response, 400)["issue"][0]["diagnostics"])
+    )
+    assert (await client.get("/Patient?_summary=count")).json()["total"] == 0
