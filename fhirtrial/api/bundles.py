@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fhirtrial.resources.dates import format_instant
+from fhirtrial.resources.validation import mandatory_elements
 from fhirtrial.store.repository import HistoryPage, SearchResult
 
 SUBSETTED = {
@@ -83,7 +84,7 @@ def _entry(
 
 
 def subset(resource: dict[str, Any], elements: tuple[str, ...]) -> dict[str, Any]:
-    keep = {"resourceType", "id", "meta", *elements}
+    keep = {"resourceType", "id", "meta", *elements, *mandatory_elements(resource["resourceType"])}
     out = {k: v for k, v in resource.items() if k in keep}
     meta = dict(out.get("meta") or {})
     meta["tag"] = [*meta.get("tag", []), SUBSETTED]

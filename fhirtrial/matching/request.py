@@ -96,11 +96,18 @@ def _patient(argument: Argument) -> tuple[dict[str, Any], str]:
     return argument.value, f"{argument.where}.resource"
 
 
+AS_OF_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+
+
 def _as_of(argument: Argument) -> date:
     value = argument.value
     day = parse_fhir_date(value) if isinstance(value, str) else None
     if day is None or len(value) < 10:
         raise BadRequest(f"{argument.label}: {value!r} is not a full date (YYYY-MM-DD)")
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        # The evaluation adds and subtracts durations: near year 1 or 9999 they leave the calendar.
+        first, last = (d.isoformat() for d in AS_OF_RANGE)
+        raise BadRequest(f"{argument.label}: asOf must fall between {first} and {last}")
     return day
 
 

@@ -129,8 +129,12 @@ class ParameterDefinition:
         elif element not in self.elements:
             return False
         if element == "resource":
-            return isinstance(value, dict) and (
-                self.resource_types is None or value.get("resourceType") in self.resource_types
+            if not isinstance(value, dict):
+                return False
+            found = value.get("resourceType")
+            # A resourceType that is a list or an object is no type at all (and unhashable).
+            return self.resource_types is None or (
+                isinstance(found, str) and found in self.resource_types
             )
         if element == "part":
             return isinstance(value, list)

@@ -52,6 +52,21 @@ def model_class(resource_type: str) -> type[BaseModel] | None:
         return None
 
 
+@cache
+def mandatory_elements(resource_type: str) -> frozenset[str]:
+    """The type's top-level elements of cardinality 1..: a subsetted resource (`_elements`)
+    keeps them, as FHIR asks, so that it stays a valid resource."""
+    model = model_class(resource_type)
+    if model is None:
+        return frozenset()
+    found = set()
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if info.is_required() or extra.get("element_required"):
+            found.add(info.alias or name)
+    return frozenset(found)
+
+
 def validate_resource(resource: dict[str, Any]) -> None:
     """Raise Unprocessable (422) with one issue per problem, each naming the element path."""
     resource_type = resource.get("resourceType")

@@ -18,8 +18,8 @@ log = logging.getLogger("fhirtrial.auth")
 ROUTES = [
     Route("/.well-known/smart-configuration", discovery.smart_configuration, methods=["GET"]),
     Route("/auth/jwks", discovery.jwks, methods=["GET"]),
-    # GET too, to answer 405 rather than fall through to the FHIR read route (a 404).
-    Route("/auth/token", token_endpoint.token, methods=["GET", "POST"]),
+    # Every method, to answer OAuth's 405 rather than fall through to a FHIR route (a 404).
+    Route("/auth/token", token_endpoint.token, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
 ]
 
 
