@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     rate_token_per_minute: float = 60
     rate_auth_failures_per_minute: float = 30
     # Searches (and history pages) of this process at the database at once; the rest queue.
-    max_concurrent_searches: int = 2
+    # One: the embedded database is a single process, where concurrent scans only contend
+    # (bench/abuse.py: reads by id p95 464 ms with one, 1,227 ms with two). Raise on mongod.
+    max_concurrent_searches: int = 1
     base_url: str | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     max_json_depth: int = 64
