@@ -189,6 +189,20 @@ def _dx(code: str) -> dict:
         ("skin-disease", "L40.0", "L70.0", "B07.9"),  # acne may count
         ("congenital-malformation", "Q90.9", "Q82.5", "P07.30"),  # a congenital nevus
         ("neuromuscular-disease", "G12.21", "G62.0", "G35.D"),  # drug-induced polyneuropathy
+        # organ systems of the second round (gastrointestinal, hematologic, …)
+        ("gastrointestinal-disease", "K50.90", "K21.9", "J45.909"),  # GERD may count
+        ("gastrointestinal-disease", "K90.0", "K74.60", "C34.90"),  # cirrhosis may count
+        ("hematologic-disease", "D57.1", "D50.9", "D86.0"),  # iron deficiency; sarcoidosis
+        ("hematologic-disease", "D69.3", "C83.30", "E11.9"),  # a lymphoma may count
+        ("musculoskeletal-disease", "M06.9", "M54.50", "G35.D"),  # low back pain may count
+        ("rheumatic-disease", "L40.50", "M17.11", "L40.0"),  # knee osteoarthritis may count
+        ("infectious-disease", "B20", "B00.1", "J18.9"),  # cold sores may count
+        ("genitourinary-disease", "N04.9", "N39.0", "K21.9"),  # a urinary tract infection
+        ("genitourinary-disease", "N18.5", "N95.1", "I10"),  # menopause may count
+        ("eye-disease", "H40.1110", "H52.13", "H90.3"),  # myopia may count
+        ("ear-disease", "H81.09", "H91.10", "H52.13"),  # presbycusis may count
+        ("metabolic-disease", "E75.22", "E78.5", "I10"),  # hyperlipidemia may count
+        ("metabolic-disease", "E83.110", "E11.9", "F32.A"),  # diabetes may count
     ],
 )
 def test_a_record_is_in_a_group_by_its_core_and_may_be_by_its_extent(
@@ -225,6 +239,23 @@ def test_the_reason_names_the_diagnosis_that_may_count() -> None:
         # The body system's disorder concept itself says no more than the group's name.
         ("neurological-disease", ("Neurologic disorder", (SNOMED, "118940003", "")), "unknown"),
         ("mental-disorder", ("Mental disorder", (SNOMED, "74732009", "")), "unknown"),
+        # organ systems of the second round
+        ("gastrointestinal-disease", ("Crohn's disease", (SNOMED, "34000006", "")), "met"),
+        ("musculoskeletal-disease", ("Rheumatoid arthritis", (SNOMED, "69896004", "")), "met"),
+        ("infectious-disease", ("HIV infection", (SNOMED, "86406008", "")), "met"),
+        ("hematologic-disease", ("Type 2 diabetes", (SNOMED, "44054006", "")), "not-met"),
+        (
+            "gastrointestinal-disease",
+            ("Disorder of digestive system", (SNOMED, "53619000", "")),
+            "unknown",
+        ),
+        (
+            "musculoskeletal-disease",
+            ("Disorder of musculoskeletal system", (SNOMED, "928000", "")),
+            "unknown",
+        ),
+        ("metabolic-disease", ("Metabolic disease", (SNOMED, "75934005", "")), "unknown"),
+        ("infectious-disease", ("Infectious disease", (SNOMED, "40733004", "")), "unknown"),
     ],
 )
 def test_a_snomed_coded_diagnosis_is_placed_by_what_it_names(
