@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -51,6 +52,7 @@ def _marked(criterion: Criterion) -> Criterion:
     return criterion
 
 
+@cache
 def names_a_neoplasm(concept: str | None) -> bool:
     """A cancer, its site or histology, or a metastasis: below the malignancy concept or coded in
     ICD-10-CM's neoplasm chapter (C00–D49)."""
