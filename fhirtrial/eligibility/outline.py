@@ -170,23 +170,51 @@ class _Frame:
 
 # "2. Females or males - older than 18 years old Exclusion Criteria:": a section header run on
 # at the end of a line (the line break was lost); it opens the next section.
+# A header glued to the end of the previous criterion ("Able to provide informed consent Exclusion
+# Criteria"): with its colon, or without one when the word before it cannot govern it ("meets the
+# Exclusion Criteria", "any of the Inclusion Criteria" are sentences).
 _TRAILING_HEADER = re.compile(
-    r"(?<=[a-z0-9.;,)%])\s+(?P<header>(?:Exclusion|Inclusion) Criteria\s*:)\s*$"
+    r"(?<=[a-z0-9.;,)%])\s+(?P<header>(?:Exclusion|Inclusion) [Cc]riteria\s*:)\s*$"
+    r"|(?<![\w/-])(?!(?:the|any|all|of|these|those|following|above|below|listed|study|protocol"
+    r"|other|and|or|with|without|per|by|to|in|our|its|their|same|meet|meets|meeting)\s)"
+    r"[a-z0-9]+[.;,)%]?\s+(?P<bare>(?:Exclusion|Inclusion) Criteria)\s*$"
 )
 
 
 def _split_trailing_headers(text: str) -> list[str]:
     lines = text.splitlines()
-    if "Criteria" not in text:
+    if "riteria" not in text:
         return lines
     out: list[str] = []
     for line in lines:
         header = _TRAILING_HEADER.search(line)
-        before = line[: header.start()].strip() if header else ""
+        name = (header["header"] or header["bare"]) if header else ""
+        cut = header.start("header" if header and header["header"] else "bare") if header else 0
+        before = line[:cut].strip()
         if header is None or len(before) < 25 or "criteri" in before.lower():
             out.append(line)
         else:
-            out.extend((line[: header.start()], header["header"]))
+            out.extend((line[:cut], name))
+    return out
+
+
+def _join_header_notes(lines: list[str]) -> list[str]:
+    """A header whose parenthesized note wraps onto the next line ("Eye-Related Exclusion Criteria:
+    (Applies to study eye only. May be present in non-study" / "eye.)") as one line."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if (
+            previous.count("(") > previous.count(")")
+            and ")" in line
+            and "(" not in line
+            and not _BULLET.match(line)
+            and "clu" in previous.lower()
+            and _HEADER.match(previous)
+        ):
+            out[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            out.append(line)
     return out
 
 
@@ -194,7 +222,8 @@ def _lines(text: str) -> list[_Line | None]:
     """Classify lines; None marks a blank line. An empty bullet takes the next line as its text."""
     out: list[_Line | None] = []
     pending_empty_bullet: int | None = None
-    for raw in _split_trailing_headers(unescape_markdown(text).replace("\t", "    ")):
+    raw_lines = _split_trailing_headers(unescape_markdown(text).replace("\t", "    "))
+    for raw in _join_header_notes(raw_lines):
         line = raw.rstrip()
         if not line.strip():
             if pending_empty_bullet is None:
@@ -247,14 +276,21 @@ def _read_header(match: re.Match[str], *, strict: bool) -> _Header | None:
     section: Section = "inclusion" if kind == "inclusion" else "exclusion"
     rest = match["rest"].strip()
     after = (match["after"] or "").strip().strip("*").strip() or None
+    if after is not None and not any(c.isalnum() for c in after):
+        after = None  # "Inclusion Criteria: -": a dash before the first bullet, no criterion
     words = match["pre"].lower().split()
     population = [w for w in words if w not in _GENERIC_HEADER_WORDS]
     if any(w in _NOT_A_HEADER_WORDS for w in words):
         return None
     plain = rest.lower().startswith(("criteria", "criterion", "conditions"))
+    if after is not None and after.startswith("(") and after.endswith(")"):
+        # "Eye-Related Exclusion Criteria: (Applies to study eye only.)": a note on the header.
+        after = None
     if population and not plain:
-        return None  # "Patients inclusion in …": a sentence
-    if not _looks_like_header(rest.lower()):
+        if rest or after or strict or not _names_only_participants(words):
+            return None  # "Patients inclusion in …": a sentence
+        return _Header(section, None)  # "Subject Exclusion": everyone's
+    if not _looks_like_header(rest.lower()) or (after is None and _STATES_A_CRITERION.match(rest)):
         return None
     if len(match["pre"]) + len(match["kind"]) + len(rest) > 90:
         return None
@@ -269,6 +305,16 @@ def _read_header(match: re.Match[str], *, strict: bool) -> _Header | None:
         return _Header(section, None, after)
     named = _population(" ".join(population), rest)
     return _Header(section, named, after, population=named is not None)
+
+
+_PARTICIPANT_WORDS = frozenset(
+    {"subject", "subjects", "patient", "patients", "participant", "participants", "study"}
+)
+
+
+def _names_only_participants(words: list[str]) -> bool:
+    """ "Subject Exclusion", "Patient Inclusion" alone on a line: a header without "criteria"."""
+    return bool(words) and all(w in _PARTICIPANT_WORDS for w in words)
 
 
 def _population(prefix: str, rest: str) -> str | None:
@@ -303,6 +349,14 @@ def population_prefix(text: str) -> str | None:
     if match is None or _EVERYONE.match(match["name"]):  # "All Groups:" is everyone
         return None
     return bare_population(match["name"])
+
+
+# "Exclusion criterion was having prior training on Ethics", "Inclusion criteria is age over 18":
+# a sentence that states the criterion, not a header ("Exclusion criteria are as follows" is one).
+_STATES_A_CRITERION = re.compile(
+    r"^criteri(?:on|a) (?:was|were|is|are) (?!as follows|the following|listed|below)\w",
+    re.IGNORECASE,
+)
 
 
 def _looks_like_header(rest: str) -> bool:

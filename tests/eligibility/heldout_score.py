@@ -443,6 +443,23 @@ def with_judgement_as_text(criterion: Criterion | None) -> Criterion | None:
     )
 
 
+# A section header run on at the end of a labelled bullet ("Signed consent Exclusion criteria:"),
+# which the outline now splits off: the bullet is the text before it.
+_GLUED_HEADER = re.compile(r"\s+(?:exclusion|inclusion) criteria\s*:?\s*$", re.IGNORECASE)
+
+
+def same_bullet(today: str, wanted: str) -> bool:
+    """Whether today's bullet text is the labelled bullet `wanted` (whitespace-normalised): the
+    same words, the same without a lead (a number, a marker), or without a section header that
+    was glued to its end when it was labelled."""
+    whole = " ".join(today.split())
+    return (
+        whole == wanted
+        or _ends_with_bullet(today, wanted)
+        or (whole != wanted and whole == _GLUED_HEADER.sub("", wanted))
+    )
+
+
 def _ends_with_bullet(text: str, wanted: str) -> bool:
     """`wanted` is `text` without a lead (a number, a marker), not its last wrapped line."""
     whole = " ".join(text.split())
@@ -479,7 +496,7 @@ def score(sample: Path = HELDOUT) -> list[Scored]:
             (
                 n
                 for t, n in nodes[label["nctId"]]
-                if id(n) not in used and (t == wanted or _ends_with_bullet(n.text, wanted))
+                if id(n) not in used and same_bullet(n.text, wanted)
             ),
             None,
         )

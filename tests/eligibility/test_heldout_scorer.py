@@ -127,3 +127,31 @@ def test_a_judgement_every_member_of_an_any_of_shares_is_read_once_outside_it():
         parse(signature(with_judgement_as_text(one))),
         parse("all-of(any-of(condition:heart-failure, condition:copd), text)"),
     )
+
+
+def test_a_labelled_bullet_with_a_glued_header_is_the_bullet_before_it(tmp_path):
+    """The outline now splits "… consent Exclusion criteria:" into a bullet and a header; a
+    bullet labelled with the header glued on is the bullet, and the next one an exclusion."""
+    text = (
+        "Inclusion Criteria:\n  -  Age over 18 years\n"
+        "  -  Able to give written consent Exclusion criteria:\n  -  Pregnancy\n"
+    )
+    (tmp_path / "texts.ndjson").write_text(
+        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
+    )
+    label = {"nctId": "NCT00000001", "decidable": "none", "expected": None}
+    labels = [
+        {**label, "linkId": "inc-2", "text": "Able to give written consent Exclusion criteria:"},
+        {
+            **label,
+            "linkId": "inc-3",
+            "text": "Pregnancy",
+            "decidable": "full",
+            "expected": "pregnancy:pregnancy",
+        },
+    ]
+    (tmp_path / "labels.json").write_text(json.dumps(labels))
+    (tmp_path / "concepts.json").write_text("{}")
+    consent, pregnancy = score(tmp_path)
+    assert consent.found and consent.compiled is None
+    assert pregnancy.found and pregnancy.compiled == "pregnancy:pregnancy"

@@ -105,3 +105,105 @@ def test_a_patient_of_one_population_is_not_held_to_the_others_criteria() -> Non
     assert evaluate_study(evidence_variable, without, as_of=date(2026, 12, 1)).verdict != (
         "ineligible"
     )
+
+
+def test_a_sentence_that_states_the_exclusion_is_not_a_header() -> None:
+    """ "Exclusion criterion was …" was read as a second header and the only exclusion was lost."""
+    text = (
+        "Inclusion Criteria:\n  -  Physiotherapy students\nExclusion Criteria:\n"
+        "  -  Exclusion criterion was having prior training on Ethics subject\n"
+    )
+    assert _sections(text)[-1] == (
+        "exclusion",
+        "Exclusion criterion was having prior training on Ethics subject",
+        None,
+    )
+    listed = "Inclusion Criteria:\n  -  Adults\nExclusion criteria are as follows\n  -  Pregnancy"
+    assert _sections(listed)[-1] == ("exclusion", "Pregnancy", None)
+
+
+def test_a_header_glued_to_the_last_inclusion_without_its_colon() -> None:
+    text = """Inclusion Criteria
+  -  Must have diagnosis of PPPD based on the CCBS criteria
+  -  Able to provide informed consent Exclusion Criteria
+  -  Aged <18 years old
+  -  Pregnant
+"""
+    assert _sections(text)[1:] == [
+        ("inclusion", "Able to provide informed consent", None),
+        ("exclusion", "Aged <18 years old", None),
+        ("exclusion", "Pregnant", None),
+    ]
+
+
+def test_a_sentence_ending_in_a_section_name_keeps_its_place() -> None:
+    text = (
+        "Inclusion Criteria:\n  -  Adults who do not meet any of the Exclusion Criteria\n"
+        "  -  Adults aged 18 to 65 years meeting the Inclusion Criteria\n"
+        "Exclusion Criteria:\n  -  Pregnancy"
+    )
+    assert [s for s, _, _ in _sections(text)] == ["inclusion", "inclusion", "exclusion"]
+
+
+SUBJECT_SECTIONS = """Subject Population Undergoing elective ureteroscopy with stent placement
+Subject Inclusion
+Age >= 18 years
+Subject Exclusion
+  -  Chronic opioid use
+  -  Pregnancy
+"""
+
+
+def test_subject_inclusion_and_exclusion_lines_are_headers() -> None:
+    assert _sections(SUBJECT_SECTIONS)[1:] == [
+        ("inclusion", "Age >= 18 years", None),
+        ("exclusion", "Chronic opioid use", None),
+        ("exclusion", "Pregnancy", None),
+    ]
+
+
+def test_a_patient_is_not_required_to_meet_the_subject_exclusions() -> None:
+    """Read as a bullet, "Subject Exclusion" made its list inclusion requirements: every patient
+    who was not pregnant and not on opioids was ineligible."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000002"},
+            "eligibilityModule": {"eligibilityCriteria": SUBJECT_SECTIONS},
+        }
+    }
+    evidence_variable = build_evidence_variable(
+        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000002"
+    )
+    adult = record(
+        patient("male", born="1970-01-01"),
+        condition("Asthma", (ICD, "J45.909", "Asthma")),
+    )
+    assert evaluate_study(evidence_variable, adult, as_of=date(2026, 12, 1)).verdict != (
+        "ineligible"
+    )
+
+
+def test_a_header_with_a_note_in_parentheses_wrapped_over_two_lines() -> None:
+    text = """Inclusion Criteria:
+  -  Presence of active neovascularization
+Eye-Related Exclusion Criteria: (Applies to study eye only. May be present in non-study
+eye.)
+  -  Visual acuity worse than 20/200
+  -  Prior vitrectomy
+"""
+    assert _sections(text)[1:] == [
+        ("exclusion", "Visual acuity worse than 20/200", None),
+        ("exclusion", "Prior vitrectomy", None),
+    ]
+
+
+def test_a_glued_header_in_lower_case_and_a_dash_after_a_header() -> None:
+    text = (
+        "Inclusion Criteria: -\n  1. Adults with chronic low back pain\n"
+        "  2. Able to give written consent Exclusion criteria:\n  3. Pregnancy\n"
+    )
+    assert _sections(text) == [
+        ("inclusion", "Adults with chronic low back pain", None),
+        ("inclusion", "Able to give written consent", None),
+        ("exclusion", "Pregnancy", None),
+    ]
