@@ -83,12 +83,23 @@ _EXCLUSION_LEAD_IN = re.compile(
     r"|must not have any)\b.*:\s*$",
     re.IGNORECASE,
 )
-_COHORT_LABEL = re.compile(
-    r"\b(?P<kind>cohort|arm|part|group|stratum)\s*(?P<id>[A-Z]\b|\d+[A-Za-z]?\b)", re.IGNORECASE
+# "Group B", "Cohort 2a"; or several at once, "Groups C & D", "Arms A and B" (one key for them
+# all: a group of its own, never read as "Group S"). An enumerator may come first: "II. Group B:".
+_COHORT_ID = r"(?:[A-Z]\b|\d+[A-Za-z]?\b)"
+_COHORT_NAME = (
+    r"(?P<kind>cohort|arm|part|group|stratum)(?:s\s*(?P<ids>"
+    + _COHORT_ID
+    + r"(?:\s*(?:,|&|and|/)\s*"
+    + _COHORT_ID
+    + r")+)|\s*(?P<id>"
+    + _COHORT_ID
+    + r"))"
 )
+_COHORT_LABEL = re.compile(r"\b" + _COHORT_NAME, re.IGNORECASE)
 _COHORT_PREFIX = re.compile(
-    r"^\s*(?:for\s+|in\s+)?(?P<kind>cohort|arm|part|group|stratum)\s*(?P<id>[A-Z]\b|\d+[A-Za-z]?\b)"
-    r"[^:]{0,60}:",
+    r"^\s*(?:(?:[IVX]{1,4}|[a-z]|\d{1,2})[.)]\s+)?(?:for\s+|in\s+)?"
+    + _COHORT_NAME
+    + r"[^:]{0,60}:",
     re.IGNORECASE,
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
@@ -137,17 +148,24 @@ def normalize_cohort(kind: str, ident: str) -> str:
     return f"{kind.capitalize()} {ident.upper()}"
 
 
+def _cohort_key(match: re.Match[str]) -> str:
+    if match["ids"]:
+        ids = re.split(r"\s*(?:,|&|and|/)\s*", match["ids"], flags=re.IGNORECASE)
+        return f"{match['kind'].capitalize()}s {' & '.join(i.upper() for i in ids)}"
+    return normalize_cohort(match["kind"], match["id"])
+
+
 def cohort_of_text(text: str) -> str | None:
     """Cohort named by a prefix such as "Cohort 1 (melanoma): ..." or "For Arm B: ..."."""
     match = _COHORT_PREFIX.match(text)
-    return normalize_cohort(match["kind"], match["id"]) if match else None
+    return _cohort_key(match) if match else None
 
 
 def cohorts_mentioned(text: str) -> list[str]:
     """Every cohort label mentioned anywhere in the text, in order, without duplicates."""
     seen: list[str] = []
     for match in _COHORT_LABEL.finditer(text):
-        label = normalize_cohort(match["kind"], match["id"])
+        label = _cohort_key(match)
         if label not in seen:
             seen.append(label)
     return seen

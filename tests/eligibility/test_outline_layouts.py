@@ -207,3 +207,24 @@ def test_a_glued_header_in_lower_case_and_a_dash_after_a_header() -> None:
         ("inclusion", "Able to give written consent", None),
         ("exclusion", "Pregnancy", None),
     ]
+
+
+def test_groups_numbered_with_roman_numerals_and_named_together() -> None:
+    """ "II. Group B:" was a lead-in of no cohort, so Group B's "NPDR of any severity" was
+    required of every participant, and "Groups C & D" was read as a "Group S"."""
+    text = """Inclusion Criteria:
+I. Group A:
+  -  Presence of active neovascularization
+II. Group B:
+  -  NPDR of any severity
+III. Groups C & D:
+  -  No evidence of diabetic retinopathy
+"""
+    assert [(node.text, node.cohort) for node in parse_outline(text).walk()] == [
+        ("Group A:", "Group A"),  # "I." is a bullet marker (a letter)
+        ("Presence of active neovascularization", "Group A"),
+        ("II. Group B:", "Group B"),
+        ("NPDR of any severity", "Group B"),
+        ("III. Groups C & D:", "Groups C & D"),
+        ("No evidence of diabetic retinopathy", "Groups C & D"),
+    ]
