@@ -370,10 +370,19 @@ class Scored:
     compiled: str | None
     found: bool
     sample: Path = HELDOUT
+    section: str | None = None
+    """The section today's outline puts the bullet in (None when not found)."""
 
     @property
     def decidable(self) -> bool:
         return self.label["decidable"] in ("full", "partial") and bool(self.label["expected"])
+
+    @property
+    def in_its_section(self) -> bool:
+        """A form in the wrong list acts with the opposite polarity: an exclusion read as an
+        inclusion requirement rules out every patient who does not have it."""
+        wanted = self.label.get("section")
+        return wanted is None or self.section is None or self.section == wanted
 
     @property
     def right(self) -> bool:
@@ -381,6 +390,7 @@ class Scored:
         return (
             self.compiled is not None
             and bool(expected)
+            and self.in_its_section
             and same(parse(self.compiled, self.sample), parse(expected, self.sample))
         )
 
@@ -389,6 +399,8 @@ class Scored:
         expected = self.label["expected"]
         if self.compiled is None or not expected or self.right:
             return False
+        if not self.in_its_section:
+            return same(parse(self.compiled, self.sample), parse(expected, self.sample))
         return same(
             without_negations(canonical_form(parse(self.compiled, self.sample))),
             without_negations(canonical_form(parse(expected, self.sample))),
@@ -509,7 +521,8 @@ def score(sample: Path = HELDOUT) -> list[Scored]:
             continue
         used.add(id(node))
         compiled = signature(with_judgement_as_text(node.criterion))
-        scored.append(Scored(label, compiled, True, sample))
+        section = "exclusion" if node.link_id.startswith("exc") else "inclusion"
+        scored.append(Scored(label, compiled, True, sample, section))
     return scored
 
 

@@ -155,3 +155,28 @@ def test_a_labelled_bullet_with_a_glued_header_is_the_bullet_before_it(tmp_path)
     consent, pregnancy = score(tmp_path)
     assert consent.found and consent.compiled is None
     assert pregnancy.found and pregnancy.compiled == "pregnancy:pregnancy"
+
+
+def test_a_form_in_the_wrong_section_is_a_polarity_error(tmp_path):
+    """Read into the inclusion list (a lost exclusion header), an exclusion's form means the
+    opposite: every patient without it fails. The form equals the label; the section does not."""
+    text = "Inclusion Criteria:\n  -  Signed consent\n  -  Pregnancy\n"
+    (tmp_path / "texts.ndjson").write_text(
+        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
+    )
+    labels = [
+        {
+            "nctId": "NCT00000001",
+            "linkId": "inc-2",
+            "text": "Pregnancy",
+            "section": "exclusion",
+            "decidable": "full",
+            "expected": "pregnancy:pregnancy",
+        }
+    ]
+    (tmp_path / "labels.json").write_text(json.dumps(labels))
+    (tmp_path / "concepts.json").write_text("{}")
+    [scored] = score(tmp_path)
+    assert scored.compiled == "pregnancy:pregnancy" and scored.section == "inclusion"
+    assert not scored.right and scored.polarity_error
+    assert figures([scored]).polarity_errors == 1
