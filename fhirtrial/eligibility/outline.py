@@ -552,6 +552,15 @@ def _tie_populations_beside_named_ones(nodes: list[OutlineNode], inherited: str 
     lead-in beside it that names people ("Patients with type 2 diabetes:") opens another
     population's criteria, not a list every volunteer must also meet."""
     lead_ins = [n for n in nodes if n.children and n.text.rstrip().endswith(":")]
+    branches = [n for n in lead_ins if n.cohort == inherited and _people_lead_in(n.text)]
+    if len({_people_lead_in(n.text) for n in branches}) >= 2:
+        # "Rectal cancer patients:" … "Breast cancer patients:": two kinds of patients, each
+        # held to its own list — not one list a rectal-cancer patient must meet in full.
+        for node in branches:
+            named = _people_lead_in(node.text)
+            for member in node.walk():
+                if member.cohort == inherited:
+                    member.cohort = named
     if any(n.cohort is not None and n.cohort != inherited for n in lead_ins):
         for node in lead_ins:
             named = _lead_in_population(node.text) if node.cohort == inherited else None
@@ -561,6 +570,32 @@ def _tie_populations_beside_named_ones(nodes: list[OutlineNode], inherited: str 
                         member.cohort = named
     for node in nodes:
         _tie_populations_beside_named_ones(node.children, node.cohort)
+
+
+# A lead-in that names a kind of participant by what they have or undergo: "Rectal cancer
+# patients:", "For patients with type 2 diabetes:", "Healthy control group:". Never a list every
+# participant meets ("Patients with any of the following:", "Patient characteristics:").
+_PEOPLE = r"(?:patients|participants|subjects|volunteers|cases|controls|women|men|children)"
+_PEOPLE_LEAD_IN = re.compile(
+    r"^\s*(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:(?:for|in)\s+)?(?:the\s+)?(?:all\s+)?"
+    r"(?P<name>(?:[a-z0-9][\w'/+-]*\s+){1,5}(?:" + _PEOPLE[3:-1] + r"|group|cohort|arm)"
+    r"|" + _PEOPLE + r"\s+(?:with|without|who\s+(?:have|has|are|undergo)|undergoing|receiving"
+    r"|treated\s+with|diagnosed\s+with)\s+[^:;,]{2,60}?)\s*:\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_BRANCH = re.compile(
+    r"\b(?:following|all|any|must|should|will|shall|criteria|eligible|excluded|these|above|below"
+    r"|characteristics|one|both|either|none)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_lead_in(text: str) -> str | None:
+    match = _PEOPLE_LEAD_IN.match(text)
+    if match is None or _NOT_A_BRANCH.search(match["name"]):
+        return None
+    named = " ".join(match["name"].split())
+    return named[:1].upper() + named[1:]
 
 
 def _lead_in_population(text: str) -> str | None:

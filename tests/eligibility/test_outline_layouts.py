@@ -228,3 +228,54 @@ III. Groups C & D:
         ("III. Groups C & D:", "Groups C & D"),
         ("No evidence of diabetic retinopathy", "Groups C & D"),
     ]
+
+
+TWO_KINDS_OF_PATIENTS = """Inclusion Criteria:
+
+Rectal cancer patients:
+  -  Histologically confirmed rectal adenocarcinoma
+  -  Age 18 years or older
+Breast cancer patients:
+  -  Histologically confirmed breast cancer
+  -  Female
+
+Exclusion Criteria:
+
+  -  Pregnancy
+"""
+
+
+def test_lead_ins_naming_two_kinds_of_patients_are_two_populations() -> None:
+    cohorts = {node.text: node.cohort for node in parse_outline(TWO_KINDS_OF_PATIENTS).walk()}
+    assert cohorts["Age 18 years or older"] == "Rectal cancer patients"
+    assert cohorts["Female"] == "Breast cancer patients"
+    assert cohorts["Pregnancy"] is None
+
+
+def test_a_rectal_cancer_patient_is_not_held_to_the_breast_cancer_list() -> None:
+    """Joined as one list, a man with rectal cancer failed "Female" and "breast cancer"."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000003"},
+            "eligibilityModule": {"eligibilityCriteria": TWO_KINDS_OF_PATIENTS},
+        }
+    }
+    evidence_variable = build_evidence_variable(
+        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000003"
+    )
+    man = record(
+        patient("male", born="1960-01-01"),
+        condition("Rectal adenocarcinoma", (ICD, "C20", "Malignant neoplasm of rectum")),
+    )
+    assert evaluate_study(evidence_variable, man, as_of=date(2026, 12, 1)).verdict == "eligible"
+
+
+def test_lists_every_participant_meets_are_not_populations() -> None:
+    text = """Inclusion Criteria:
+Patient characteristics:
+  -  Age 18 years or older
+Patients with any of the following:
+  -  Asthma
+  -  COPD
+"""
+    assert {node.cohort for node in parse_outline(text).walk()} == {None}
