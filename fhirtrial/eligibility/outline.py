@@ -73,7 +73,15 @@ _BARE_POPULATION = re.compile(
 )
 # A bullet that opens with a population's name and a colon ("Adult participants: BMI ≥ 18",
 # "Parents: aged 25-50"): the criterion after the colon is that population's.
-_POPULATION_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /-]{1,40}?)\s*:\s*(?=\S)")
+_POPULATION_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z\"“][A-Za-z /\"“”-]{1,40}?)\s*:\s*(?=\S)")
+_QUOTED_GROUP_SAYS = re.compile(
+    r"^\s*[\"“](?P<word>[A-Za-z-]{2,30})[\"”]\s+(?P<people>participants|subjects|patients)\s+"
+    r"(?:must|should|will|shall|need to|are required to)\b"
+)
+# A group the study names in quotes: '"Afflicted" participants: …', '“Healthy” subjects: …'.
+_QUOTED_GROUP = re.compile(
+    r"^[\"“](?P<word>[A-Za-z-]{2,30})[\"”]\s+(?P<people>participants?|subjects?|patients?|group)$"
+)
 _IRREGULAR_SINGULAR = {"children": "child", "men": "man", "women": "woman"}
 _POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
 _EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
@@ -363,10 +371,18 @@ def bare_population(text: str) -> str | None:
 def population_prefix(text: str) -> str | None:
     """The population a bullet's prefix names ("Adult participants: BMI ≥ 18" → "Adult
     participant"); None when the bullet opens with no population and a colon."""
+    said = _QUOTED_GROUP_SAYS.match(text)
+    if said is not None:  # '"Afflicted" participants must be able to …'
+        return f"{said['word'].capitalize()} {said['people'].rstrip('s')}"
     match = _POPULATION_PREFIX.match(text)
     if match is None or _EVERYONE.match(match["name"]):  # "All Groups:" is everyone
         return None
-    return bare_population(match["name"])
+    quoted = _QUOTED_GROUP.match(match["name"].strip())
+    if quoted is not None:
+        return bare_population(f"{quoted['word'].capitalize()} {quoted['people']}") or (
+            f"{quoted['word'].capitalize()} {quoted['people'].rstrip('s')}"
+        )
+    return bare_population(match["name"].replace('"', ""))
 
 
 # "Exclusion criterion was having prior training on Ethics", "Inclusion criteria is age over 18":

@@ -279,3 +279,18 @@ Patients with any of the following:
   -  COPD
 """
     assert {node.cohort for node in parse_outline(text).walk()} == {None}
+
+
+def test_groups_named_in_quotes_are_populations() -> None:
+    text = """Inclusion Criteria:
+  -  Age 24-55
+  -  "Healthy" subjects: T-MoCA score of >20
+  -  "Afflicted" participants: diagnosis of depression
+  -  "Afflicted" participants must be able to give informed consent
+"""
+    assert [node.cohort for node in parse_outline(text).walk()] == [
+        None,
+        "Healthy subject",
+        "Afflicted participant",
+        "Afflicted participant",
+    ]
