@@ -16,6 +16,15 @@ from tests.eligibility.signature import signature
 _ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 
 
+def _write_sample(folder, text, labels):
+    """A one-study sample in the held-out layout (texts, labels, no concepts of its own)."""
+    (folder / "texts.ndjson").write_text(
+        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
+    )
+    (folder / "labels.json").write_text(json.dumps(labels))
+    (folder / "concepts.json").write_text("{}")
+
+
 def test_any_of_a_concept_and_one_it_includes_is_the_broader_concept():
     # obstructive-sleep-apnea is a sleep-apnea in the terminology.
     assert same(
@@ -90,13 +99,9 @@ def test_an_annotation_is_never_merged_with_a_real_unit():
 
 def test_a_labelled_fragment_of_a_wrapped_criterion_is_found_but_not_compiled(tmp_path):
     text = "Exclusion Criteria:\n\nPatients aged under 18 or\nover 75 years\n"
-    (tmp_path / "texts.ndjson").write_text(
-        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
-    )
     label = {"nctId": "NCT00000001", "linkId": "exc-2", "decidable": "full"}
     labels = [{**label, "text": "over 75 years", "expected": "age:>75a"}]
-    (tmp_path / "labels.json").write_text(json.dumps(labels))
-    (tmp_path / "concepts.json").write_text("{}")
+    _write_sample(tmp_path, text, labels)
     [scored] = score(tmp_path)
     assert scored.found and scored.compiled is None
     result = figures([scored])
@@ -136,9 +141,6 @@ def test_a_labelled_bullet_with_a_glued_header_is_the_bullet_before_it(tmp_path)
         "Inclusion Criteria:\n  -  Age over 18 years\n"
         "  -  Able to give written consent Exclusion criteria:\n  -  Pregnancy\n"
     )
-    (tmp_path / "texts.ndjson").write_text(
-        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
-    )
     label = {"nctId": "NCT00000001", "decidable": "none", "expected": None}
     labels = [
         {**label, "linkId": "inc-2", "text": "Able to give written consent Exclusion criteria:"},
@@ -150,8 +152,7 @@ def test_a_labelled_bullet_with_a_glued_header_is_the_bullet_before_it(tmp_path)
             "expected": "pregnancy:pregnancy",
         },
     ]
-    (tmp_path / "labels.json").write_text(json.dumps(labels))
-    (tmp_path / "concepts.json").write_text("{}")
+    _write_sample(tmp_path, text, labels)
     consent, pregnancy = score(tmp_path)
     assert consent.found and consent.compiled is None
     assert pregnancy.found and pregnancy.compiled == "pregnancy:pregnancy"
@@ -161,9 +162,6 @@ def test_a_form_in_the_wrong_section_is_a_polarity_error(tmp_path):
     """Read into the inclusion list (a lost exclusion header), an exclusion's form means the
     opposite: every patient without it fails. The form equals the label; the section does not."""
     text = "Inclusion Criteria:\n  -  Signed consent\n  -  Pregnancy\n"
-    (tmp_path / "texts.ndjson").write_text(
-        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
-    )
     labels = [
         {
             "nctId": "NCT00000001",
@@ -174,8 +172,7 @@ def test_a_form_in_the_wrong_section_is_a_polarity_error(tmp_path):
             "expected": "pregnancy:pregnancy",
         }
     ]
-    (tmp_path / "labels.json").write_text(json.dumps(labels))
-    (tmp_path / "concepts.json").write_text("{}")
+    _write_sample(tmp_path, text, labels)
     [scored] = score(tmp_path)
     assert scored.compiled == "pregnancy:pregnancy" and scored.section == "inclusion"
     assert not scored.right and scored.polarity_error

@@ -15,6 +15,18 @@ from fhirtrial.eligibility.outline import OTHER_POPULATION, parse_outline
 from tests.eligibility.ehr_records import ICD, condition, patient, record
 
 
+def _evidence_variable(criteria: str) -> dict:
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000001"},
+            "eligibilityModule": {"eligibilityCriteria": criteria},
+        }
+    }
+    return build_evidence_variable(
+        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000001"
+    )
+
+
 def _sections(text: str) -> list[tuple[str, str, str | None]]:
     return [(node.section, node.text, node.cohort) for node in parse_outline(text).walk()]
 
@@ -89,15 +101,7 @@ def test_criteria_before_a_population_header_are_the_other_population() -> None:
 def test_a_patient_of_one_population_is_not_held_to_the_others_criteria() -> None:
     """A patient with HIV fits the first population; the controls' 'No HIV infection' must not
     rule them out. Before, both lists were one all-of and every such patient was ineligible."""
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000001"},
-            "eligibilityModule": {"eligibilityCriteria": CASES_AND_CONTROLS},
-        }
-    }
-    evidence_variable = build_evidence_variable(
-        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000001"
-    )
+    evidence_variable = _evidence_variable(CASES_AND_CONTROLS)
     with_hiv = record(patient("male"), condition("HIV", (ICD, "B20", "HIV disease")))
     evaluation = evaluate_study(evidence_variable, with_hiv, as_of=date(2026, 12, 1))
     assert evaluation.verdict != "ineligible"
@@ -165,15 +169,7 @@ def test_subject_inclusion_and_exclusion_lines_are_headers() -> None:
 def test_a_patient_is_not_required_to_meet_the_subject_exclusions() -> None:
     """Read as a bullet, "Subject Exclusion" made its list inclusion requirements: every patient
     who was not pregnant and not on opioids was ineligible."""
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000002"},
-            "eligibilityModule": {"eligibilityCriteria": SUBJECT_SECTIONS},
-        }
-    }
-    evidence_variable = build_evidence_variable(
-        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000002"
-    )
+    evidence_variable = _evidence_variable(SUBJECT_SECTIONS)
     adult = record(
         patient("male", born="1970-01-01"),
         condition("Asthma", (ICD, "J45.909", "Asthma")),
@@ -254,15 +250,7 @@ def test_lead_ins_naming_two_kinds_of_patients_are_two_populations() -> None:
 
 def test_a_rectal_cancer_patient_is_not_held_to_the_breast_cancer_list() -> None:
     """Joined as one list, a man with rectal cancer failed "Female" and "breast cancer"."""
-    study = {
-        "protocolSection": {
-            "identificationModule": {"nctId": "NCT00000003"},
-            "eligibilityModule": {"eligibilityCriteria": TWO_KINDS_OF_PATIENTS},
-        }
-    }
-    evidence_variable = build_evidence_variable(
-        study, evidence_variable_id="t", study_reference="ResearchStudy/NCT00000003"
-    )
+    evidence_variable = _evidence_variable(TWO_KINDS_OF_PATIENTS)
     man = record(
         patient("male", born="1960-01-01"),
         condition("Rectal adenocarcinoma", (ICD, "C20", "Malignant neoplasm of rectum")),
