@@ -17,6 +17,7 @@ from tests.eligibility.ehr_records import (
     PREGNANT,
     condition,
     criteria_text,
+    medication,
     patient,
     record,
     result_of,
@@ -36,6 +37,8 @@ IGNORED = [
     # Filler words only.
     ("Obsessive compulsive disorder (current)", True, "condition:icd10cm:F42"),
     ("Post-traumatic stress disorder (current)", True, "condition:icd10cm:F43.1"),
+    # How it was assessed (not a measurement: the method could name another analyte).
+    ("Bipolar disorder (confirmed by a psychiatrist)", True, "condition:bipolar-disorder"),
     # The reason the criterion is there.
     ("Aged 21-45 (advanced age can hinder hormone levels)", False, "age:21..45a"),
     ("Lactose intolerance (placebo capsules contain lactose)", True, "condition:icd10cm:E73"),
@@ -119,6 +122,15 @@ KEPT_AS_TEXT = [
     ("Chronic renal failure (clearance <60 mL/min)", True),
     ("Smokers (>20 cigarettes per week)", True),
     ("Severe depression (HDRS > 30).", True),
+    # A method that names another analyte: a Cockcroft-Gault "GFR" is a creatinine clearance.
+    (
+        "chronic kidney disease with glomerular filtration rate (GFR) ≤ 50 ml/min (estimated by"
+        " the Cockcroft and Gault formula)",
+        True,
+    ),
+    # The patient's own report, not the record's.
+    ("Current smoker (assessed by Health History Questionnaire)", True),
+    ("Non-smoking (assessed by Health History Questionnaire)", False),
     # Another population, a report instead of a record, a time.
     ("Rheumatoid Arthritis (Healthy control group)", True),
     ("Age ≥ 30 years (Healthy control group)", False),
@@ -180,3 +192,18 @@ def test_a_reason_in_parentheses_leaves_the_requirement_whole() -> None:
         ["Not currently pregnant or nursing (pregnancy affects PdG levels)"], ["Dementia"]
     )
     assert verdict_of_study(text, record(patient(born="1990-01-01"), PREGNANT)) == "ineligible"
+
+
+def test_an_infection_requiring_a_list_of_anti_infectives_is_one_requirement() -> None:
+    """ "Has an uncontrolled infection requiring intravenous (IV) antibiotics, antivirals, or
+    antifungals" (the abbreviation set aside) is an infection treated so — never "infection, or
+    any antiviral, or any antifungal": a patient on aciclovir prophylaxis is not excluded."""
+    bullet = (
+        "Has an uncontrolled infection requiring intravenous (IV) antibiotics, antivirals, or "
+        "antifungals."
+    )
+    criterion = compile_text(bullet, exclusion=True)
+    assert criterion is not None and signature(criterion) == "condition:infection"
+    assert {"requiring-systemic-treatment", "intravenous"} <= set(criterion.qualifiers)
+    prophylaxis = medication("aciclovir 400 MG Oral Tablet", "2026-10-01", status="active")
+    assert result_of(criterion, record(patient(), prophylaxis)) != "met"

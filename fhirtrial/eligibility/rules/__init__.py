@@ -193,6 +193,8 @@ def _read_aside(
     rest = _compile_normalized(aside.rest, text, exclusion=exclusion, section=section)
     if rest is None or (exclusion and _denied_in_a_word(rest, aside.rest)):
         return None
+    if aside.method and any(leaf.kind is Kind.LAB for leaf in _leaves(rest)):
+        return None  # the method may name another analyte (Cockcroft-Gault: a clearance)
     if not aside.restates and (
         has_negation(aside.rest) or any(leaf.negated for leaf in _leaves(rest))
     ):

@@ -24,9 +24,10 @@ the finders do not read. `set_aside` tells what the parentheses do to the readin
   ("(Healthy control group)", "(DSME cohort only)", "(women)"), a report instead of a record
   ("(self-report)"), a hedge ("(if dehiscence is suspected)").
 
-The caller applies the result only to a rest that compiles in full and (but for `IGNORE`) reads
-no negation: narrowing what "no X" denies widens the inclusion
-("No cancer (active)" is not "no cancer ever").
+The caller applies the result only to a rest that compiles in full, reads no measurement when a
+parenthesis says how it was assessed ("GFR (estimated by the Cockcroft and Gault formula)" is
+a creatinine clearance, not an eGFR), and (but for `IGNORE`) reads no negation: narrowing what
+"no X" denies widens the inclusion ("No cancer (active)" is not "no cancer ever").
 """
 
 from __future__ import annotations
@@ -76,7 +77,15 @@ _REASON_REFUSAL = re.compile(
 # How the criterion was assessed ("(assessed by …)", "(as determined by the CAPS-5)").
 _ASSESSED_BY = re.compile(
     r"^(?:as )?(?:assessed|measured|determined|evaluated|confirmed|documented|verified"
-    r"|diagnosed|detected|established) (?:by|on|with|via|using|through)\b"
+    r"|diagnosed|detected|established|estimated|calculated) (?:by|on|with|via|using|through)\b"
+)
+# The instrument may be named with anything but a number, an alternative, an exception, a
+# negation, a time or the patient's own report (a questionnaire, an interview: the record's
+# status may say otherwise, so "(assessed by Health History Questionnaire)" stays text).
+_ASSESSED_REFUSAL = re.compile(
+    r"[0-9<>=≤≥%,;/]|\b(?:or|and/or|unless|except\w*|excluding|other than|apart from|allow\w*"
+    r"|permit\w*|accept\w*|eligible|if|only|not|no|non|without|self|reported|questionnaires?|interviews?|within|last|past"
+    r"|prior|previous\w*|recent\w*|since|before|after|during|ago|days?|weeks?|months?|years?)\b"
 )
 
 
@@ -89,6 +98,10 @@ class Aside:
     restates: bool
     """Every parenthesis only restated, gave a reason or said how it was assessed: the reading
     holds even when the rest is negated."""
+    method: bool = False
+    """A parenthesis said how the criterion was assessed. Of a measurement it may name another
+    analyte ("GFR (estimated by the Cockcroft and Gault formula)" is a creatinine clearance):
+    the caller then refuses a reading with a measurement."""
 
 
 def set_aside(text: str) -> Aside | None:
@@ -98,6 +111,7 @@ def set_aside(text: str) -> Aside | None:
         return None
     effects: list[Effect] = []
     restates = True
+    method = False
     for match in _PARENTHESIS.finditer(text):
         body = match["body"].strip(" ,;.:")
         if not body:
@@ -109,12 +123,13 @@ def set_aside(text: str) -> Aside | None:
             or (_REASON.search(body) and not _REASON_REFUSAL.search(body))
         ):
             effects.append(IGNORE)
+        elif _ASSESSED_BY.search(body) and not _ASSESSED_REFUSAL.search(body):
+            effects.append(IGNORE)  # how it was assessed: the same with a negation
+            method = True
         elif _REFUSAL.search(body):
             return None
         elif _only_filler(body):
             effects.append(IGNORE)
-        elif _ASSESSED_BY.search(body):
-            effects.append(IGNORE)  # how it was assessed: the same with a negation
         else:
             effects.append(QUALIFY)
             restates = False
@@ -124,7 +139,7 @@ def set_aside(text: str) -> Aside | None:
     if "(" in rest or ")" in rest or not rest.strip(" ,;.:"):
         return None  # nested or unbalanced parentheses
     effect = QUALIFY if QUALIFY in effects else IGNORE
-    return Aside(rest, effect, restates)
+    return Aside(rest, effect, restates, method)
 
 
 def _only_filler(body: str) -> bool:
