@@ -88,7 +88,6 @@ QUALIFIED = [
         True,
         "all-of(condition:coronary-artery-disease, text)",
     ),
-    ("male sex (at birth)", False, "all-of(sex:male, text)"),
     (
         "modified Rankin scale > 4 at the time of enrollment (severe disability)",
         True,
@@ -165,13 +164,14 @@ def test_an_exclusion_narrowed_in_parentheses_never_excludes_on_the_rest_alone()
     assert verdict_of_study(plain, infected) == "ineligible"
 
 
-def test_an_exclusion_narrowed_in_parentheses_spares_whom_the_rest_does_not_name() -> None:
-    """ "Female sex (at birth)" in an exclusion list: a man is not excluded by it; a woman is
-    left to check (the record's gender is not always the sex at birth)."""
-    text = criteria_text(["Age 18 years or older"], ["Female sex (at birth)"])
-    man = record(patient(gender="male", born="1970-01-01"))
+def test_sex_at_birth_stays_text() -> None:
+    """ "Male sex (at birth)": the record's gender is the administrative gender, not always the
+    sex at birth — read as `all-of(sex, text)` the inclusion ruled out a transgender woman whose
+    sex at birth is male. Both stay text (unknown) until the sex at birth is read."""
+    assert compile_text("male sex (at birth)", exclusion=False) is None
+    assert compile_text("Female sex (at birth)", exclusion=True) is None
+    text = criteria_text(["Male sex (at birth)", "Age 18 years or older"], ["Pregnancy"])
     woman = record(patient(gender="female", born="1970-01-01"))
-    assert verdict_of_study(text, man) == "eligible"
     assert verdict_of_study(text, woman) == "potential-candidate"
 
 

@@ -58,7 +58,7 @@ _REFUSAL = re.compile(
     r"|group|groups|cohort|cohorts|arm|arms|phase|part|control|controls|healthy|volunteers?"
     r"|women|woman|men|man|males?|females?|children|child|adults?|adolescents?|infants?"
     r"|parents?|family|relatives?|partners?|caregivers?|donors?|self|reported|reports?"
-    r"|report|stated|planned|plan\w*|intend\w*|future|scheduled|expected"
+    r"|report|stated|planned|plan\w*|intend\w*|future|scheduled|expected|birth|assigned|gender"
     r"|stable|resolved|remission|cured|recovered|treated|untreated|controlled"
     r"|i{1,3}|iv|vi{0,3}|ix|x)\b|-(?:free|negative)\b"
 )
