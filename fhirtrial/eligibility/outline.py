@@ -217,7 +217,12 @@ def _split_trailing_headers(text: str) -> list[str]:
         name = (header["header"] or header["bare"]) if header else ""
         cut = header.start("header" if header and header["header"] else "bare") if header else 0
         before = line[:cut].strip()
-        if header is None or len(before) < 25 or "criteri" in before.lower():
+        if (
+            header is None
+            or len(before) < 25
+            or "criteri" in before.lower()
+            or _STUDY_PART.search(before.lower())
+        ):
             out.append(line)
         else:
             out.extend((line[:cut], name))
@@ -286,6 +291,11 @@ def _header_section(text: str, *, strict: bool = False) -> _Header | None:
     `strict` (for bullets): only a plain "Inclusion Criteria:" counts, not "Inclusion of women".
     """
     # Cheap tests first: a header names in- or exclusion, a lead-in ends with a colon.
+    part = _STUDY_PART_HEADER.match(text) if "stud" in text.lower() and not strict else None
+    if part is not None:  # "Cystic Fibrosis Main Study Inclusion Criteria:"
+        section: Section = "inclusion" if part["kind"].lower() == "inclusion" else "exclusion"
+        named = _STUDY_PART.search(part["part"].lower())
+        return _Header(section, named[0].capitalize() if named else None)
     match = _HEADER.match(text) if "clu" in text.lower() else None
     if match is not None:
         header = _read_header(match, strict=strict)
@@ -329,10 +339,21 @@ def _read_header(match: re.Match[str], *, strict: bool) -> _Header | None:
         return _Header(section, labels[0], after)
     if labels:
         return _Header(section, None, after)
+    part = _STUDY_PART.search(" ".join(words))
+    if part is not None:
+        # "Sub-study Exclusion Criteria:": the sub-study's participants', not the main study's.
+        return _Header(section, part[0].capitalize(), after)
     named = _population(" ".join(population), rest)
     return _Header(section, named, after, population=named is not None)
 
 
+# A part of the study that has criteria of its own: "Sub-study", "PK substudy", "Main study".
+_STUDY_PART = re.compile(r"\b(?:(?:[a-z0-9-]+ )?sub-?study|main study|extension study)$")
+_STUDY_PART_HEADER = re.compile(
+    r"^\s*(?P<part>(?:[\w-]+\s+){0,5}?(?:sub-?study|main study|extension study))\s+"
+    r"(?P<kind>inclusion|exclusion)\s+criteria\s*:?\s*$",
+    re.IGNORECASE,
+)
 _PARTICIPANT_WORDS = frozenset(
     {"subject", "subjects", "patient", "patients", "participant", "participants", "study"}
 )

@@ -517,7 +517,10 @@ def score(sample: Path = HELDOUT) -> list[Scored]:
             # or" / "over 75 years") is now a line of the whole criterion: found, and counted as
             # not compiled (its label describes a fragment, not the criterion read today).
             joined = any(wanted in t and "\n" in n.text for t, n in nodes[label["nctId"]])
-            scored.append(Scored(label, None, joined, sample))
+            # A bullet labelled a header (a fragment of one) that today's outline reads as a
+            # header is where the label says it belongs: found, and nothing to compile.
+            header = label.get("role") == "header"
+            scored.append(Scored(label, None, joined or header, sample))
             continue
         used.add(id(node))
         compiled = signature(with_judgement_as_text(node.criterion))

@@ -177,3 +177,12 @@ def test_a_form_in_the_wrong_section_is_a_polarity_error(tmp_path):
     assert scored.compiled == "pregnancy:pregnancy" and scored.section == "inclusion"
     assert not scored.right and scored.polarity_error
     assert figures([scored]).polarity_errors == 1
+
+
+def test_a_bullet_labelled_a_header_that_is_read_as_one_is_found(tmp_path):
+    text = "Cystic Fibrosis Main Study Inclusion Criteria:\n  -  Cystic fibrosis\n"
+    label = {"nctId": "NCT00000001", "linkId": "inc-1", "decidable": "none", "expected": None}
+    labels = [{**label, "text": "Cystic Fibrosis Main Study", "role": "header"}]
+    _write_sample(tmp_path, text, labels)
+    [scored] = score(tmp_path)
+    assert scored.found and scored.compiled is None

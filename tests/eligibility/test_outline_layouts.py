@@ -282,3 +282,23 @@ def test_groups_named_in_quotes_are_populations() -> None:
         "Afflicted participant",
         "Afflicted participant",
     ]
+
+
+def test_a_sub_study_s_criteria_are_its_participants_only() -> None:
+    """ "Sub-study Exclusion Criteria: Men or women without osteoporosis" applied to the main
+    study would rule out every participant without osteoporosis."""
+    text = """Cystic Fibrosis Main Study Inclusion Criteria:
+  -  Must have CF diagnosis confirmed by sweat test or genotype analysis
+Sub-study Exclusion Criteria:
+  -  Men or women without osteoporosis
+  -  Less than 18 years of age
+"""
+    assert _sections(text) == [
+        (
+            "inclusion",
+            "Must have CF diagnosis confirmed by sweat test or genotype analysis",
+            "Main study",
+        ),
+        ("exclusion", "Men or women without osteoporosis", "Sub-study"),
+        ("exclusion", "Less than 18 years of age", "Sub-study"),
+    ]
