@@ -48,6 +48,12 @@ DEVELOPMENT_BULLETS = [
         "condition:psychotic-disorder, TEXT)",
     ),
     (
+        "NCT03925298",
+        "pregnancy; serious heart, lung, kidney or other organ dysfunction.",
+        True,
+        "any-of(pregnancy:pregnancy, TEXT)",
+    ),
+    (
         "NCT03867019",
         "History of Stroke (CVA), Multiple Sclerosis (MS) or Central Positional Vertigo.",
         True,
@@ -105,6 +111,23 @@ SHAPES = [
         "Diagnosis of asthma, COPD, or frobnication syndrome",
         False,
         "any-of(condition:asthma, condition:copd, TEXT)",
+    ),
+    # an inline list (";", numbered items): each item a criterion of its own
+    (
+        "pregnancy; frobnication syndrome; inability to swallow",
+        True,
+        "any-of(pregnancy:pregnancy, TEXT)",
+    ),
+    (
+        "Inclusion criteria include: (1) type 2 diabetes; (2) frobnication syndrome",
+        False,
+        "all-of(condition:diabetes-type-2, TEXT)",
+    ),
+    (
+        # ";" splits an inclusion into requirements; "or" stays inside its own
+        "Asthma or COPD; frobnication syndrome",
+        False,
+        "all-of(any-of(condition:asthma, condition:copd), TEXT)",
     ),
     # "and" in an inclusion joins requirements: each known one is necessary
     ("Type 2 diabetes and frobnication syndrome", False, "all-of(condition:diabetes-type-2, TEXT)"),
@@ -191,7 +214,6 @@ REFUSED = [
         False,
     ),
     ("both 'and' and 'or'", "Type 2 diabetes and hypertension or frobnication syndrome", False),
-    ("segments", "Asthma or COPD; frobnication syndrome", False),
     ("two populations", "Patients with asthma and patients with frobnication syndrome", False),
     (
         "a later sentence may add to every alternative",
@@ -199,6 +221,9 @@ REFUSED = [
         False,
     ),
     ("an allowance in an inclusion", "Asthma or frobnication syndrome, unless controlled", False),
+    ("an inline item with a number", "Type 2 diabetes; frobnication score > 3", False),
+    ("an inline list beside a measure", "HbA1c > 9%; frobnication syndrome", True),
+    ("an inline list of a class", "infection; frobnication syndrome", True),
 ]
 
 
