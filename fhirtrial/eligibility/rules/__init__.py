@@ -43,7 +43,11 @@ from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
-from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
+from fhirtrial.eligibility.rules.partial import (
+    listed_requirements,
+    necessary_parts,
+    sufficient_parts,
+)
 from fhirtrial.eligibility.rules.past_diagnoses import with_past_counting
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import (
@@ -211,7 +215,9 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return suspected
     if exclusion:
         return sufficient_parts(normalized, text, _compile_clause)
-    return necessary_parts(normalized, text, _compile_inclusion_clause)
+    return necessary_parts(normalized, text, _compile_inclusion_clause) or listed_requirements(
+        normalized, text, _compile_inclusion_clause
+    )
 
 
 def _compile_inclusion_clause(clause: str) -> Criterion | None:
