@@ -224,11 +224,11 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     # Blood.
     ("bleeding-disorder", r"bleeding (?:disorders?|diathes[ie]s)|ha?emorrhagic diathes[ie]s"),
-    (
-        "coagulopathy",
-        r"coagulopath(?:y|ies)|coagulation (?:disorders?|defects?)|ha?emophilia"
-        r"|von willebrand'?s? disease",
-    ),
+    # Hemophilia and von Willebrand disease are kinds of coagulopathy, not names of it: read as
+    # coagulopathy, "hemophilia" excluded a patient with any coagulation defect (D65-D68).
+    ("hemophilia", r"(?:acquired )?ha?emophilia(?! [abc]\b)"),  # "Hemophilia A": one type
+    ("von-willebrand-disease", r"von willebrand'?s? (?:disease|disorder)(?: \(vwd\))?"),
+    ("coagulopathy", r"coagulopath(?:y|ies)|coagulation (?:disorders?|defects?)"),
     # Immune, endocrine, neurological.
     ("rheumatoid-arthritis", r"rheumatoid arthritis(?: \(ra\))?"),
     (
@@ -419,7 +419,9 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "pulmonary-embolism": ("pulmonary embol",),
     "peripheral-arterial-disease": ("peripheral",),
     "bleeding-disorder": ("diathes", "bleeding dis"),
-    "coagulopathy": ("coagul", "mophilia", "willebrand"),
+    "hemophilia": ("mophilia",),
+    "von-willebrand-disease": ("willebrand",),
+    "coagulopathy": ("coagul",),
     "rheumatoid-arthritis": ("rheumatoid",),
     "systemic-lupus-erythematosus": ("lupus",),
     "multiple-sclerosis": ("multiple sclerosis",),
