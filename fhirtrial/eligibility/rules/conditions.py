@@ -907,7 +907,9 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
             start = before.start()
         lead: re.Match[str] | None = None
         stage = None
-        if not quals and " of" in text:
+        if not quals and " of" in text and concept != "infection":
+            # (Whether an infection is ongoing is read only from its treatment: see
+            # `find_conditions_treated_too`.)
             stage = _ACTIVE_STAGE_LEAD.search(text, max(0, start - 40), start)
             if stage is not None:
                 quals, start = "active", stage.start()
