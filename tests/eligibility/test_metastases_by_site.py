@@ -116,6 +116,7 @@ def test_metastasis_and_malignancy_phrasings_compile(
         ("benign neoplasia", True),
         ("Known malignancy, particularly multiple endocrine neoplasia", True),
         ("Cirrhosis of the liver secondary to alcohol", True),
+        ("Metastasis of lung cancer", True),
     ],
 )
 def test_what_is_not_a_metastasis_by_site_stays_text(text: str, exclusion: bool) -> None:
@@ -256,3 +257,18 @@ def test_active_malignancy_words_in_a_non_cancer_study() -> None:
     neoplastic = criteria_text(["Age 18 or older"], ["Active neoplastic disease"])
     assert verdict_of_study(neoplastic, record(patient(), COLON)) == "ineligible"
     assert verdict_of_study(neoplastic, record(patient(), ASTHMA)) == "eligible"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior treatment for liver metastases",
+        "Prior radiotherapy to bone metastases",
+        "Prior treatment for brain metastases",
+    ],
+)
+def test_metastases_named_as_what_a_treatment_was_for_are_no_diagnosis_to_exclude(
+    text: str,
+) -> None:
+    # A patient with the metastases and no such treatment is not meant: the words stay text.
+    assert compile_text(text, exclusion=True) is None

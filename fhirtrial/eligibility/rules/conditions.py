@@ -21,6 +21,7 @@ from fhirtrial.eligibility.rules.metastasis_sites import (
     DISTANT,
     DISTANT_TRIGGERS,
     LIST_TRIGGERS,
+    SITE_CONCEPTS,
     SITE_NAMES,
     counted_sites,
     site_lists,
@@ -822,8 +823,9 @@ def find_conditions_treated_too(text: str) -> list[Match]:
 
 
 # "Prior treatment for prostate cancer", "previous breast cancer therapy", "surgery for rectal
-# cancer": the cancer is what was treated, the criterion the treatment (a patient with the cancer
-# and no such treatment is not meant). The words stay text.
+# cancer", "radiotherapy for bone metastases": the cancer (or its metastasis) is what was treated,
+# the criterion the treatment (a patient with the cancer and no such treatment is not meant). The
+# words stay text.
 _TREATED_WORDS = ("treat", "therap", "surger", "resection", "chemo", "radi", "screening")
 _TREATED_BEFORE = re.compile(
     r"\b(?:treatments?|therap(?:y|ies)|treated|surgery|surgeries|resections?|chemotherapy"
@@ -857,7 +859,12 @@ def _a_cancer_treated(text: str, match: Match) -> bool:
 
 
 def _is_cancer(concept: str) -> bool:
-    return concept in CANCER_TYPES or concept in _NAMED_CANCERS
+    return (
+        concept in CANCER_TYPES
+        or concept in _NAMED_CANCERS
+        or concept in SITE_CONCEPTS
+        or concept == "brain-metastases"
+    )
 
 
 _NAMED_CANCERS = frozenset(

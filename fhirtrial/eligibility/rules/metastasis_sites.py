@@ -38,6 +38,7 @@ SITES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("lymph", "nodal"),
     ),
 )
+SITE_CONCEPTS = frozenset(concept for concept, _, _ in SITES)
 _NOUN_AFTER = (
     r"(?:metastas[ie]s|metastatic (?:disease|lesions?|deposits?|involvement|spread)|mets"
     r"|secondaries)"
@@ -48,11 +49,18 @@ _NOUN_BEFORE = (
 )
 
 
+# "Metastasis of lung cancer to the brain": the site of the primary, not of a metastasis.
+_NOT_PRIMARY = (
+    r"(?! marrow| (?:cancers?|carcinomas?|adenocarcinomas?|tumou?rs?|neoplasms?|malignanc\w*"
+    r"|primary|origin)\b)"
+)
+
+
 def site_names(site: str) -> str:
     """The names of the metastases at one site, as a `conditions._CONDITIONS` pattern."""
     return (
         rf"(?:{site}) {_NOUN_AFTER}|metastatic (?:{site}) (?:disease|lesions?)"
-        rf"|{_NOUN_BEFORE}(?:{site})(?! marrow)"
+        rf"|{_NOUN_BEFORE}(?:{site}){_NOT_PRIMARY}"
     )
 
 
