@@ -272,3 +272,10 @@ def test_metastases_named_as_what_a_treatment_was_for_are_no_diagnosis_to_exclud
 ) -> None:
     # A patient with the metastases and no such treatment is not meant: the words stay text.
     assert compile_text(text, exclusion=True) is None
+
+
+def test_a_history_of_metastases_counts_a_resolved_entry() -> None:
+    history = _exclusion("History of bone metastases")
+    resolved = record(patient(gender="male"), PROSTATE, BONE_METS_RESOLVED)
+    assert result_of(history, resolved) == "met"
+    assert result_of(_exclusion("Bone metastases"), resolved) == "unknown"

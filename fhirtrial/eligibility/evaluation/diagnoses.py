@@ -50,6 +50,7 @@ from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
+from fhirtrial.eligibility.rules.metastasis_sites import SITE_CONCEPTS
 from fhirtrial.eligibility.rules.past_diagnoses import names_a_neoplasm
 from fhirtrial.eligibility.terminology.groups import is_group
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
@@ -96,11 +97,7 @@ _ALSO_PROCEDURES = frozenset(
 # treatment" while on antibiotics): the prefilter must not require the diagnosis.
 # Metastases by site (below `metastatic-disease` in the terminology, brain metastases apart):
 # often not coded, so a cancer patient without the entry is `unknown` (`_site_not_recorded`).
-SITE_METASTASES = frozenset(
-    {"bone-metastases", "bone-marrow-metastases", "liver-metastases", "lung-metastases"}
-    | {"pleural-metastases", "peritoneal-metastases", "adrenal-metastases", "skin-metastases"}
-    | {"lymph-node-metastases"}
-)
+SITE_METASTASES = SITE_CONCEPTS
 NOT_ONLY_DIAGNOSES = frozenset(
     {cancers.METASTATIC, "breast-cancer-triple-negative", "brain-metastases", *_ALSO_PROCEDURES}
     | {"infection"}
