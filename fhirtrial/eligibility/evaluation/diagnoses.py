@@ -50,6 +50,7 @@ from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
 from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
+from fhirtrial.eligibility.rules.metastasis_sites import SITE_CONCEPTS
 from fhirtrial.eligibility.rules.past_diagnoses import names_a_neoplasm
 from fhirtrial.eligibility.terminology.groups import is_group
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
@@ -94,9 +95,13 @@ _ALSO_PROCEDURES = frozenset(
 # Criteria on these concepts are also met by something other than a diagnosis (a stage IV, a
 # transplant Procedure), or not `not-met` without one (an infection "requiring systemic
 # treatment" while on antibiotics): the prefilter must not require the diagnosis.
+# Metastases by site (below `metastatic-disease` in the terminology, brain metastases apart):
+# often not coded, so a cancer patient without the entry is `unknown` (`_site_not_recorded`).
+SITE_METASTASES = SITE_CONCEPTS
 NOT_ONLY_DIAGNOSES = frozenset(
     {cancers.METASTATIC, "breast-cancer-triple-negative", "brain-metastases", *_ALSO_PROCEDURES}
     | {"infection"}
+    | SITE_METASTASES
 )
 _REQUIRING_SYSTEMIC = "requiring-systemic-treatment"
 _ANTI_INFECTIVE = "systemic-anti-infective"
@@ -142,14 +147,11 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
                 "is not recorded",
                 (use.ref,),
             )
+    if not matches and concept in SITE_METASTASES:
+        return _site_not_recorded(ctx, name)
     if not matches and concept in _OFTEN_UNCODED:
-        # The subgroups wider lab bounds are for ("≤ 5 × ULN in patients with liver
-        # metastases", "≤ 3 × ULN with Gilbert's syndrome") are often not coded: their absence
-        # from the problem list is no evidence. Only a record that rules out metastatic disease
-        # rules out liver metastases.
-        ruled_out = metastatic_disease(ctx) if concept == _LIVER else None
-        if ruled_out is not None and ruled_out.result == "not-met":
-            return Finding("not-met", f"no {name}: {ruled_out.reason}", ruled_out.evidence)
+        # The subgroups wider lab bounds are for ("≤ 3 × ULN with Gilbert's syndrome") are
+        # often not coded: their absence from the problem list is no evidence.
         return Finding(
             "unknown",
             f"no {name} recorded ({name} is often not coded: its absence from the problem list "
@@ -656,10 +658,15 @@ def _relevant(
             elif present:
                 kept.append(item)
         return kept, undecided, f"not {describe_window(window)}"
-    if not qualifiers and window is None and not names_a_neoplasm(criterion.concept):
+    if (
+        not qualifiers
+        and window is None
+        and (not names_a_neoplasm(criterion.concept) or criterion.concept in SITE_METASTASES)
+    ):
         # A bare name ("Asthma"): a past entry may or may not count (`rules.past_diagnoses`).
         # A cancer's site and histology stay the patient's after treatment: "melanoma of
-        # uveal origin" is about which melanoma, whatever its status.
+        # uveal origin" is about which melanoma, whatever its status. A metastasis at a site
+        # is a state of the disease: a resolved entry is not one now.
         current = [c for c in items if ctx.facts.is_current(c) is not False]
         past = [c for c in items if c not in current]
         return current, past, _PAST_ONLY
@@ -891,6 +898,34 @@ def metastatic_disease(ctx: EvalContext) -> Finding:
     return Finding("unknown", "no metastasis and no stage recorded")
 
 
+def _site_not_recorded(ctx: EvalContext, name: str) -> Finding:
+    """Metastases at one site (liver, bone, …) that the problem list does not hold.
+
+    Sites are often not coded — "liver metastases" may live only in an imaging report — so for
+    a patient with a cancer their absence is no evidence, whichever way the criterion is asked:
+    "No liver metastases" in a colorectal study's inclusions is not met by a missing entry. Not
+    met only when metastatic disease is ruled out (a recent stage 0–III and no metastasis on
+    record), or when the problem list holds no malignancy at all (the usual rule for an absent
+    diagnosis: no cancer, no metastasis of one)."""
+    ruled_out = metastatic_disease(ctx)
+    if ruled_out.result == "not-met":
+        return Finding("not-met", f"no {name}: {ruled_out.reason}", ruled_out.evidence)
+    index = ctx.facts.conditions
+    cancers_recorded = index.find(cancers.MALIGNANCY).items
+    cancer = next((c for c in cancers_recorded if c.verification_status not in UNCONFIRMED), None)
+    if cancer is None:
+        found = absent(ctx, name, "conditions", len(ctx.record.conditions))
+        if found.result == "not-met":
+            return Finding("not-met", f"{found.reason}, and no malignancy recorded")
+        return found
+    return Finding(
+        "unknown",
+        f"no {name} recorded beside {describe_condition(cancer, ctx)} ({name} are often not "
+        "coded: their absence from the problem list is no evidence)",
+        (cancer.ref,),
+    )
+
+
 def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
     found = metastatic_disease(ctx)
     if found.result == "met":
@@ -1022,9 +1057,8 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
 # ---------------------------------------------------------------- brain metastases
 
 _BRAIN = "brain-metastases"
-_LIVER = "liver-metastases"
 # Conditions problem lists often leave out: absent, they are unknown, not not-met.
-_OFTEN_UNCODED = frozenset({_LIVER, "icd10cm:E80.4"})
+_OFTEN_UNCODED = frozenset({"icd10cm:E80.4"})
 BRAIN_IMAGING_FRESH_DAYS = 90
 """A brain imaging report decides "no brain metastases", or their course (progressing, stable),
 only when it is at most this old; an older one is reported but decides nothing."""

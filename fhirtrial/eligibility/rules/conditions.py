@@ -15,6 +15,17 @@ from fhirtrial.eligibility.rules.base import (
     modifier_matches,
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
+from fhirtrial.eligibility.rules.metastasis_sites import (
+    COUNT_TRIGGERS,
+    COUNT_TRIGGERS_MORE,
+    DISTANT,
+    DISTANT_TRIGGERS,
+    LIST_TRIGGERS,
+    SITE_CONCEPTS,
+    SITE_NAMES,
+    counted_sites,
+    site_lists,
+)
 from fhirtrial.eligibility.rules.pregnancy_phrasing import pregnancy_phrasings
 
 _QUALIFIER_WORDS = (
@@ -51,6 +62,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"(?:invasive )?(?:malignanc(?:y|ies)|cancers?|malignant (?:diseases?|tumou?rs?))"
         r"|prior malignancy|prior malignancies",
     ),
+    *((concept, names) for concept, names, _ in SITE_NAMES),
     (
         "brain-metastases",
         r"brain metastas[ie]s|brain mets|(?:cns|central nervous system) metastas[ie]s"
@@ -73,10 +85,14 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     *((concept, names) for concept, names, _ in CANCER_NAMES),
     ("melanoma", r"melanoma"),
-    ("metastatic-disease", r"metastatic disease"),
+    ("metastatic-disease", DISTANT),
     (
         "malignant-neoplasm",
         r"(?:solid tumou?r )?malignanc(?:y|ies)|malignant (?:neoplasm|tumou?r|disease)s?"
+        # "Neoplastic disease", "neoplasia": cancer as criteria use the words; not a kind the
+        # words before name ("benign", "intraepithelial", "multiple endocrine" neoplasia).
+        r"|(?<!benign )(?<!intraepithelial )(?<!endocrine )(?<!premalignant )(?<!pre-malignant )"
+        r"(?:neoplastic (?:disease|condition)s?|neoplasias?(?: diseases?)?)"
         # "cancer" alone, not a site's ("ovarian cancer": a cancer type no concept may name yet)
         # nor an institution's or a programme's ("Cancer Centre", "cancer screening").
         r"|(?:^|(?<=[,;:/(])|(?<=[,;:/(] )|(?<=\bof )|(?<=\bwith )|(?<=\bany )|(?<=\bactive )"
@@ -368,8 +384,9 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "breast-cancer": ("breast",),
     **{concept: triggers for concept, _, triggers in CANCER_NAMES},
     "melanoma": ("melanoma",),
-    "metastatic-disease": ("metastatic disease",),
-    "malignant-neoplasm": ("malignan", "cancer"),
+    **{concept: triggers for concept, _, triggers in SITE_NAMES},
+    "metastatic-disease": DISTANT_TRIGGERS,
+    "malignant-neoplasm": ("malignan", "cancer", "neoplas"),
     "hiv": ("hiv", "human immunodeficiency virus"),
     "hbv": ("hbv", "hepatitis b"),
     "hcv": ("hcv", "hepatitis c"),
@@ -535,6 +552,12 @@ _DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|their|his|her|its)\s*$")
 _CURRENT_LEAD = re.compile(
     r"(?<![\w-])(?:current(?:ly)?|presently|at present)(?: (?:has|have|having|is|are"
     r"|experienc\w*|suffer\w*|from|with|diagnos\w*|of|an?|the|any|known|documented))* $"
+)
+# "At the active stage of malignant tumours", "in the active phase of": the condition now, and
+# a judgement of its activity (`_named`).
+_ACTIVE_STAGE_LEAD = re.compile(
+    r"(?<![\w-])(?:(?:at|in|during) )?(?:the |an )?active (?:stage|phase|period)s? of"
+    r" (?:the |an? )?$"
 )
 _QUALIFIER_IDS = {
     "actively progressing": "progressive",
@@ -779,6 +802,10 @@ def find_conditions_treated_too(text: str) -> list[Match]:
         found.extend(_transplant_lists(text))
     if " or " in text or "/" in text or ", " in text:
         found.extend(_organ_lists(text))
+        if has_any(text, LIST_TRIGGERS):
+            found.extend(site_lists(text))
+    if "met" in text and (has_any(text, COUNT_TRIGGERS) or has_any(text, COUNT_TRIGGERS_MORE)):
+        found.extend(counted_sites(text))
     if has_any(text, ("hiv", "immunodeficiency")):
         found.extend(_hiv_status(text))
     if "progression" in words and ("directed" in text or "local t" in text):
@@ -800,8 +827,9 @@ def find_conditions_treated_too(text: str) -> list[Match]:
 
 
 # "Prior treatment for prostate cancer", "previous breast cancer therapy", "surgery for rectal
-# cancer": the cancer is what was treated, the criterion the treatment (a patient with the cancer
-# and no such treatment is not meant). The words stay text.
+# cancer", "radiotherapy for bone metastases": the cancer (or its metastasis) is what was treated,
+# the criterion the treatment (a patient with the cancer and no such treatment is not meant). The
+# words stay text.
 _TREATED_WORDS = ("treat", "therap", "surger", "resection", "chemo", "radi", "screening")
 _TREATED_BEFORE = re.compile(
     r"\b(?:treatments?|therap(?:y|ies)|treated|surgery|surgeries|resections?|chemotherapy"
@@ -835,7 +863,12 @@ def _a_cancer_treated(text: str, match: Match) -> bool:
 
 
 def _is_cancer(concept: str) -> bool:
-    return concept in CANCER_TYPES or concept in _NAMED_CANCERS
+    return (
+        concept in CANCER_TYPES
+        or concept in _NAMED_CANCERS
+        or concept in SITE_CONCEPTS
+        or concept == "brain-metastases"
+    )
 
 
 _NAMED_CANCERS = frozenset(
@@ -884,6 +917,13 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
         if before:
             start = before.start()
         lead: re.Match[str] | None = None
+        stage = None
+        if not quals and " of" in text and concept != "infection":
+            # (Whether an infection is ongoing is read only from its treatment: see
+            # `find_conditions_treated_too`.)
+            stage = _ACTIVE_STAGE_LEAD.search(text, max(0, start - 40), start)
+            if stage is not None:
+                quals, start = "active", stage.start()
         if "current" not in quals and "active" not in quals:
             lead = _CURRENT_LEAD.search(text, max(0, start - 60), start)
         if lead and not (
@@ -896,7 +936,16 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
             before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
             if before:
                 quals, start = before["quals"], before.start()
-        found.append(Match(_condition(concept, quals, match["name"]), start, match.end()))
+        criterion = _condition(concept, quals, match["name"])
+        if stage is not None:
+            # The active stage of a disease is a judgement of its activity no status states: a
+            # resolved entry rules it out, a current one leaves it for review.
+            criterion = Criterion(
+                Kind.COMBINATION,
+                children=(criterion, Criterion(Kind.TEXT, source_text=stage.group(0).strip())),
+                combination="all-of",
+            )
+        found.append(Match(criterion, start, match.end()))
     return found
 
 

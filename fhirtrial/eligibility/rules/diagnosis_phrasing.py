@@ -46,7 +46,7 @@ _METHOD = (
     r"|patholog(?:y|ic(?:al)?)|anatomopatholog(?:y|ic(?:al)?)"
     r"|(?:imaging|radiolog\w*|radiograph\w*|neuroimaging)"
     r"|x-?rays?|ct|cts|computed tomography|mri|magnetic resonance(?: imaging)?|pet|pet-ct|pet/ct"
-    r"|scintigraphy|ultrasound|ultrasonography|sonography|doppler|echocardiograph\w*|echo"
+    r"|scintigraphy|scans?|ultrasound|ultrasonography|sonography|doppler|echocardiograph\w*|echo"
     r"|tte|tee|ecg|ekg|electrocardiogra\w*|holter(?: monitor(?:ing)?)?|eeg|electroencephalogra\w*"
     r"|emg|electromyogra\w*|nerve conduction stud(?:y|ies)|endoscop\w*|colonoscop\w*"
     r"|gastroscop\w*|bronchoscop\w*|cystoscop\w*|angiograph\w*|angiograms?"

@@ -9,7 +9,9 @@ still counts, the text does not say, so the evaluator answers `unknown` for such
 a past entry meets them, as before. A window ("within 5 years") or a qualifier of its own
 ("active", "uncontrolled") already says which time counts and is left as it is. Cancers are
 left out: a cancer's site and histology stay the patient's after treatment ("melanoma of uveal
-origin" asks which melanoma), and "another malignancy" has rules of its own.
+origin" asks which melanoma), and "another malignancy" has rules of its own. Metastases at a
+site are not: they are a state of the disease ("History of liver metastases" counts a resolved
+entry, "Liver metastases" alone leaves it open).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.metastasis_sites import SITE_CONCEPTS
 
 HISTORY = "history"
 _PAST_COUNTS = re.compile(
@@ -46,7 +49,7 @@ def _marked(criterion: Criterion) -> Criterion:
         criterion.kind is Kind.CONDITION
         and criterion.window is None
         and not criterion.qualifiers
-        and not names_a_neoplasm(criterion.concept)
+        and (not names_a_neoplasm(criterion.concept) or criterion.concept in SITE_CONCEPTS)
     ):
         return replace(criterion, qualifiers=(HISTORY,))
     return criterion
