@@ -75,6 +75,11 @@ _ACUTE_CURRENT_DAYS = 90
 # Infections treated over months: an entry older than a course of treatment is not current on
 # its status alone ("Active tuberculosis" and a TB entry of 2010 left active).
 _SLOW_CURRENT_DAYS = {"tuberculosis": 365}
+# A cancer on the problem list stays "active" long after its cure unless someone resolves it or
+# records a history code (Z85): an entry older than five years (the usual disease-free interval)
+# with no end says nothing of whether the cancer is active now or was in a recent window.
+_CANCER_CURRENT_DAYS = 5 * 365
+OTHER_PRIMARY = "other-primary"
 # Relapsing-remitting diseases: "active" means a flare now, which a problem-list status does not
 # tell ("Active inflammatory bowel disease" and a Crohn's disease in remission).
 _RELAPSING = frozenset(
@@ -322,7 +327,7 @@ def _with_qualifiers(
                 )
         if undecided:
             item = undecided[0]
-            if reason_kind == _PAST_ONLY:
+            if reason_kind == _PAST_ONLY and ctx.facts.is_current(item) is False:
                 return Finding(
                     "unknown",
                     f"{describe_condition(item, ctx)}: the criterion does not say whether a "
@@ -487,6 +492,19 @@ def _required_steroids(ctx: EvalContext, items: list[ConditionItem], note: str) 
     )
 
 
+def _stale_cancer_entries_undecided(criterion: Criterion) -> bool:
+    """Whether an old open entry of a cancer cannot say the cancer is current: for "active",
+    "current" or windowed criteria on a malignancy, never for "history of" or a metastasis,
+    whose entry is itself the sign of advanced disease."""
+    concept = criterion.concept or ""
+    return (
+        "history" not in criterion.qualifiers
+        and names_a_neoplasm(concept)
+        and concept not in SITE_METASTASES
+        and concept != "metastatic-disease"
+    )
+
+
 def _older_than(item: ConditionItem, ctx: EvalContext, days: int) -> bool:
     day = item.onset or item.recorded
     return day is not None and (ctx.as_of - day).days > days and item.abatement is None
@@ -613,6 +631,10 @@ def _relevant(
     qualifiers = set(criterion.qualifiers)
     if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
         current = [c for c in items if ctx.facts.is_current(c) is not False]
+        if _stale_cancer_entries_undecided(criterion):
+            stale = [c for c in current if _older_than(c, ctx, _CANCER_CURRENT_DAYS)]
+            current = [c for c in current if c not in stale]
+            return current, stale, "not current (resolved / inactive / history)"
         if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
             # An acute infection still "active" months later (a tuberculosis years after its
             # treatment course): its status alone cannot say.
@@ -653,21 +675,36 @@ def _relevant(
                 kept.append(item)  # current, undated: present now, so inside a window to today
                 continue
             present = _present_in(item, start, end, window, ctx.as_of)
+            if (
+                present
+                and end is None
+                and _stale_cancer_entries_undecided(criterion)
+                and _older_than(item, ctx, _CANCER_CURRENT_DAYS)
+            ):
+                present = None  # "Malignancy within 3 years" and a 2010 entry left active
             if present is None:
                 undecided.append(item)
             elif present:
                 kept.append(item)
         return kept, undecided, f"not {describe_window(window)}"
     if (
-        not qualifiers
+        (not qualifiers or qualifiers == {OTHER_PRIMARY})
         and window is None
-        and (not names_a_neoplasm(criterion.concept) or criterion.concept in SITE_METASTASES)
+        and (
+            not names_a_neoplasm(criterion.concept)
+            or criterion.concept in SITE_METASTASES
+            or OTHER_PRIMARY in qualifiers
+        )
     ):
         # A bare name ("Asthma"): a past entry may or may not count (`rules.past_diagnoses`).
         # A cancer's site and histology stay the patient's after treatment: "melanoma of
         # uveal origin" is about which melanoma, whatever its status. A metastasis at a site
-        # is a state of the disease: a resolved entry is not one now.
+        # is a state of the disease: a resolved entry is not one now. "Other malignancy" is
+        # about a second cancer, not which cancer: a cured one or a history code (Z85) may or
+        # may not count.
         current = [c for c in items if ctx.facts.is_current(c) is not False]
+        if OTHER_PRIMARY in qualifiers:  # a 2010 cancer left open is no evidence of one now
+            current = [c for c in current if not _older_than(c, ctx, _CANCER_CURRENT_DAYS)]
         past = [c for c in items if c not in current]
         return current, past, _PAST_ONLY
     return list(items), [], ""

@@ -1215,7 +1215,12 @@ def _condition(concept: str, quals_text: str, name: str) -> Criterion:
     if concept == "kidney-failure" and name.startswith("chronic"):
         concept = "chronic-kidney-disease"
     if concept == "malignant-neoplasm-other":
-        concept, qualifiers = "malignant-neoplasm", (*qualifiers, "other-primary")
+        # "Other active malignancy": the pattern takes "active" inside the name; it is still
+        # the qualifier (a cured cancer or a history code is not an active one).
+        active = (
+            ("active",) if re.search(r"\bactive\b", name) and "active" not in qualifiers else ()
+        )
+        concept, qualifiers = "malignant-neoplasm", (*qualifiers, *active, "other-primary")
     if len(qualifiers) > 1 and _OR.search(quals_text):
         children = tuple(
             Criterion(Kind.CONDITION, concept=concept, qualifiers=(q,), source_text=f"{q} {name}")

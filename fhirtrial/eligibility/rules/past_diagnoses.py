@@ -9,7 +9,8 @@ still counts, the text does not say, so the evaluator answers `unknown` for such
 a past entry meets them, as before. A window ("within 5 years") or a qualifier of its own
 ("active", "uncontrolled") already says which time counts and is left as it is. Cancers are
 left out: a cancer's site and histology stay the patient's after treatment ("melanoma of uveal
-origin" asks which melanoma), and "another malignancy" has rules of its own. Metastases at a
+origin" asks which melanoma) — but "another malignancy" is about a second cancer, and takes
+`history` like any diagnosis ("Prior malignancy" counts a cured one). Metastases at a
 site are not: they are a state of the disease ("History of liver metastases" counts a resolved
 entry, "Liver metastases" alone leaves it open).
 """
@@ -25,6 +26,7 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.metastasis_sites import SITE_CONCEPTS
 
 HISTORY = "history"
+OTHER_PRIMARY = "other-primary"
 _PAST_COUNTS = re.compile(
     r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|had|lifetime|at any time)\b",
     re.IGNORECASE,
@@ -45,13 +47,15 @@ def _marked(criterion: Criterion) -> Criterion:
         if children == criterion.children:
             return criterion
         return replace(criterion, children=children)
-    if (
-        criterion.kind is Kind.CONDITION
-        and criterion.window is None
-        and not criterion.qualifiers
-        and (not names_a_neoplasm(criterion.concept) or criterion.concept in SITE_CONCEPTS)
+    if criterion.kind is not Kind.CONDITION or criterion.window is not None:
+        return criterion
+    if not criterion.qualifiers and (
+        not names_a_neoplasm(criterion.concept) or criterion.concept in SITE_CONCEPTS
     ):
         return replace(criterion, qualifiers=(HISTORY,))
+    if criterion.qualifiers == (OTHER_PRIMARY,):
+        # "Prior malignancy", "History of another cancer": a cured second cancer counts.
+        return replace(criterion, qualifiers=(OTHER_PRIMARY, HISTORY))
     return criterion
 
 
