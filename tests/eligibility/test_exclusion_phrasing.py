@@ -31,6 +31,11 @@ W180 = "w-180,0,enrollment"
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # "Receipt of" is "received" (the usual lead of the live-vaccine exclusion).
+        (
+            "Receipt of a live vaccine within 30 days prior to the first dose",
+            "vaccine:live-vaccine:w-30,0,enrollment",
+        ),
         ("Stroke during the past 6 months", f"condition:stroke:{W180}"),
         (
             "Myocardial infarction during the last 6 months.",

@@ -115,6 +115,7 @@ FILLER = frozenset(
         "requiring",
         "receive",
         "received",
+        "receipt",
         "receiving",
         "undergone",
         "treated",
