@@ -79,8 +79,30 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
             "implantable devices, such as a pacemaker or nerve stimulator",
             "any-of(procedure:pacemaker, procedure:neurostimulator, text)",
         ),
+        ("Ongoing CPAP treatment", "procedure:cpap"),
+        (
+            "Presence of implanted cardiac device",
+            f"any-of(procedure:pacemaker, procedure:{ICD_DEVICE}, text)",
+        ),
+        # How long ventilation lasted is the reader's; that the patient is ventilated is not.
+        (
+            "Continuous mechanical ventilation for ≥ 48 hours (without interruption); AND",
+            "all-of(procedure:mechanical-ventilation, text)",
+        ),
+        (
+            "Invasive mechanical ventilation for > 48 hours in the same hospital admission",
+            "all-of(procedure:invasive-mechanical-ventilation, text)",
+        ),
+        (
+            "Receiving endotracheal intubation and mechanical ventilation for more than 12 hours",
+            "all-of(procedure:invasive-mechanical-ventilation, text)",
+        ),
+        # A named operation narrowed by a word: that operation, the word left to a reader.
+        ("History of bilateral mastectomy", "all-of(procedure:mastectomy, text)"),
+        ("History of median sternotomy", "all-of(procedure:surgery, text)"),
         # Forms of the same shape.
         ("Current mechanical ventilation", "procedure:mechanical-ventilation"),
+        ("Patients using a hearing aid", "procedure:hearing-aid"),
         ("invasive mechanical ventilation", "procedure:invasive-mechanical-ventilation"),
         ("Patients on CPAP", "procedure:cpap"),
         ("Pacemaker or ICD", f"any-of(procedure:pacemaker, procedure:{ICD_DEVICE})"),
@@ -272,3 +294,22 @@ def test_hemodialysis_against_a_dialysis_status_code_is_not_known() -> None:
     # Peritoneal dialysis says which: no hemodialysis.
     exchange = procedure("Peritoneal dialysis exchange", "2026-11-28")
     assert _result("On hemodialysis.", exchange) == "not-met"
+
+
+def test_ventilated_for_a_while_needs_ventilation_now_and_leaves_how_long_to_a_reader() -> None:
+    text = "Continuous mechanical ventilation for ≥ 48 hours (without interruption)"
+    ventilated = _in_progress(procedure("Mechanical ventilation", "2026-11-28", VENTILATION))
+    assert _result(text, ventilated, exclusion=False) == "unknown"
+    assert _result(text, COLONOSCOPY, exclusion=False) == "not-met"
+
+
+def test_a_narrowed_named_operation_is_met_only_by_that_operation_and_then_left_to_a_reader() -> (
+    None
+):
+    text = "History of bilateral mastectomy"
+    both = condition(
+        "Acquired absence of both breasts",
+        (ICD, "Z90.13", "Acquired absence of bilateral breasts and nipples"),
+    )
+    assert _result(text, both) == "unknown"
+    assert _result(text, COLONOSCOPY) == "not-met"

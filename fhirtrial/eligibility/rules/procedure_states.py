@@ -88,6 +88,10 @@ def _alternatives(names: dict[str, str]) -> re.Pattern[str]:
 
 _STATE = _alternatives(_STATES)
 _OPERATION = _alternatives(_OPERATIONS)
+_USE_LEAD = re.compile(
+    r"(?<![\w-])(?:using|uses|wearing|wears|use of|users? of|ongoing|current|currently using)"
+    r" (?:an? |the )?$"
+)
 _STATE_TAIL = re.compile(r" (?:status|tubes?|in situ|in place)\b")
 # What follows a name that makes it a place or an act, not the state ("colostomy site").
 _NOT_THE_STATE = re.compile(
@@ -117,13 +121,24 @@ _NEEDED = re.compile(r"\brequir\w*\b")
 _VENTILATION = re.compile(
     r"(?<![\w-])(?:(?:receiving|on|under|undergoing|requiring|dependent on|treated with"
     r"|treatment with|supported (?:on|by|with)|currently on|currently receiving|current|ongoing)"
-    r" )?(?:(?P<invasive_mechanical_ventilation>(?:invasive|endotracheal) mechanical ventilation"
+    r" )?(?:(?:continuous|prolonged) )?(?:(?P<invasive_mechanical_ventilation>"
+    r"(?:invasive|endotracheal) mechanical ventilation"
+    r"|(?:endotracheal|tracheal) intubation and mechanical ventilation"
     r"|invasive ventilation|intubated and (?:mechanically )?ventilated|mechanical ventilation via"
     r" (?:an? )?endotracheal tube)|(?<!non-invasive )(?<!noninvasive )(?<!non invasive )"
     r"(?P<mechanical_ventilation>mechanical(?:ly)? ventilat(?:ion|ed)"
     r"|ventilator[- ]dependen(?:t|ce)|on (?:a |the )?(?:mechanical )?ventilator))"
     r"(?: patients?| support)?"
     r"(?![\w-]| (?:pneumonia|associated|weaning|settings?|days|free|bundles?|modes?)\b)"
+)
+# "for ≥ 48 hours", "for more than 24 hours (without interruption)", "less than 24 hours prior
+# to enrollment": how long the patient has been ventilated.
+_VENTILATION_DURATION = re.compile(
+    r"(?: for)? (?:(?:more|less|longer|shorter) than |at least |at most |over |under |up to "
+    r"|(?:≥|>=|>|<|≤|<=) ?)?\d+ (?:hours?|hrs?|h|days?)\b(?: \(\d+ hours?\))?"
+    r"(?: \(?without interruption\)?)?(?: (?:prior to|before) (?:enrollment|inclusion"
+    r"|randomi[sz]ation|screening))?(?: (?:in|during) the (?:same|current) (?:hospital )?"
+    r"(?:admission|hospitali[sz]ation|stay))?"
 )
 # Words that make ventilation another's, past, planned or the unit's ability, not the patient's
 # state now.
@@ -180,7 +195,18 @@ def find_procedure_states(text: str) -> list[Match]:
                 or _NOT_VENTILATED_NOW.search(text)
             ):
                 continue
-            found.append(_match(match, match.start(), match.end()))
+            leaf = _match(match, match.start(), match.end())
+            duration = _VENTILATION_DURATION.match(text, match.end())
+            if duration:
+                # How long ventilation has lasted is not in the record's codes: the reader's.
+                how_long = Criterion(Kind.TEXT, source_text=duration[0].strip())
+                both = (leaf.criterion, how_long)
+                leaf = Match(
+                    Criterion(Kind.COMBINATION, children=both, combination="all-of"),
+                    match.start(),
+                    duration.end(),
+                )
+            found.append(leaf)
     for match in _STATE.finditer(text):
         if (
             _not_now(_clause(text, match.start()))
@@ -189,7 +215,10 @@ def find_procedure_states(text: str) -> list[Match]:
         ):
             continue
         tail = _STATE_TAIL.match(text, match.end())
-        found.append(_match(match, match.start(), tail.end() if tail else match.end()))
+        # "using a hearing aid", "ongoing CPAP treatment": the verb says no more than the name.
+        use = _USE_LEAD.search(text, 0, match.start())
+        start = use.start() if use else match.start()
+        found.append(_match(match, start, tail.end() if tail else match.end()))
     for match in _OPERATION.finditer(text):
         if (
             _not_now(_clause(text, match.start()))

@@ -110,6 +110,12 @@ _DEVICES = re.compile(
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
     r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?(?![\w-])"
 )
+# An implanted cardiac (electronic / rhythm) device: a pacemaker or an ICD is one; a loop recorder,
+# a resynchronisation device or another is left to a reader.
+_CARDIAC_DEVICE = re.compile(
+    r"(?<![\w-])(?:(?:an? )?(?:implanted|implantable) (?:cardiac|heart) (?:electronic |rhythm )?"
+    r"devices?|cardiac (?:implantable electronic|rhythm) devices?)(?: \(cied\))?(?![\w-])"
+)
 # Beside a pacemaker ("pacemaker or ICD", "pacemakers/defibrillators", "(pacemaker, ICD etc)"),
 # a bare "ICD" / "AICD" or "defibrillator" is the implanted one; never "ICD-10", "ICD code" or
 # "ICD 10" (the classification).
@@ -165,7 +171,8 @@ _NAMED_OPERATIONS = {
 }
 # An operation the vocabulary has no concept for ("prior septorhinoplasty", "history of mitral
 # valvuloplasty", "previous corrective osteotomy"): surgery, with the operation as text
-# (all-of(surgery, TEXT)), up to two words before it taken with it. Not surgery: a blood draw,
+# (all-of(surgery, TEXT)), up to two words before it taken with it; a named operation narrowed by
+# them ("bilateral mastectomy") is all-of(that operation, TEXT). Not surgery: a blood draw,
 # an obstetric or a word that only ends the same way.
 _UNNAMED_OPERATION = re.compile(
     r"(?<![\w-])(?:(?!(?:prior|previous|previously|history|of|or|and|any|with|had|have|has|a|an"
@@ -239,7 +246,7 @@ def find_procedures(text: str) -> list[Match]:
 
 
 def _found(text: str) -> list[Match]:
-    found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd")) else []
+    found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd", "device")) else []
     found += find_procedure_states(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
@@ -339,7 +346,15 @@ def _unnamed_operations(text: str, known: list[Match]) -> list[Match]:
             or not _done_before(text, match)
         ):
             continue
-        leaf = Criterion(Kind.PROCEDURE, concept="surgery")
+        # A named operation with a word that narrows it ("bilateral mastectomy"): that
+        # operation, the narrowing left to a reader.
+        named = _NAMED.search(match[0])
+        concept = (
+            next(k for k, v in named.groupdict().items() if v).replace("_", "-")
+            if named
+            else "surgery"
+        )
+        leaf = Criterion(Kind.PROCEDURE, concept=concept)
         which = Criterion(Kind.TEXT, source_text=match[0])
         criterion = Criterion(Kind.COMBINATION, children=(leaf, which), combination="all-of")
         found.append(Match(criterion, match.start(), match.end()))
@@ -353,6 +368,16 @@ def _devices(text: str) -> list[Match]:
             continue
         concept = "pacemaker" if match["pacemaker"] else "implantable-cardioverter-defibrillator"
         found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
+    for match in _CARDIAC_DEVICE.finditer(text):
+        if _not_done(text, match.start()):
+            continue
+        members = (
+            Criterion(Kind.PROCEDURE, concept="pacemaker"),
+            Criterion(Kind.PROCEDURE, concept="implantable-cardioverter-defibrillator"),
+            Criterion(Kind.TEXT, source_text=match[0]),
+        )
+        either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+        found.append(Match(either, match.start(), match.end()))
     if any(m.criterion.concept == "pacemaker" for m in found):
         for match in _BESIDE_PACEMAKER.finditer(text):
             if _not_done(text, match.start()) or any(
