@@ -12,6 +12,14 @@ before the name that narrows it ("mechanical prosthetic heart valve", "total kne
 "transmetatarsal amputation", "loop ileostomy") leaves it to a reader: the record's codes do not
 tell the narrower one apart. Dialysis in the past ("required dialysis", "history of dialysis") is
 not the current state the concept means, and stays text; "requiring" anything else is a need.
+"Renal replacement therapy" may be a transplant: any-of(dialysis, TEXT).
+
+Devices and support a patient uses now are states too: a hearing aid, CPAP, a neurostimulator,
+a ventricular assist device ("current hearing aid user", "patients on CPAP"), and mechanical
+ventilation ("receiving mechanical ventilation", "mechanically ventilated patients"; invasive
+ventilation its own narrower concept), read like dialysis: not when past, needed, expected,
+postoperative or the unit's ability ("able to provide mechanical ventilation"); how long it has
+lasted ("for ≥ 48 hours") is left to a reader (all-of(ventilation, TEXT)).
 """
 
 from __future__ import annotations

@@ -23,6 +23,13 @@ one was done (a past word in the clause, or a window after) and no word right be
 narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
 revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
 
+The abdomen as a whole is its own concept ("previous abdominal surgery" → `abdominal-surgery`,
+met by a laparotomy, a colectomy, a cholecystectomy …; another site stays text). An operation
+the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
+TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
+never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT). IVF, ICSI, an
+embryo transfer and cardiopulmonary bypass are read only where words say they were done.
+
 "Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
 lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`.
 """
