@@ -101,6 +101,11 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
         ("History of bilateral mastectomy", "all-of(procedure:mastectomy, text)"),
         ("History of median sternotomy", "all-of(procedure:surgery, text)"),
         # Forms of the same shape.
+        (
+            "Parkinson disease; deep brain stimulator",
+            "any-of(condition:parkinson-disease, procedure:neurostimulator)",
+        ),
+        ("Previous glaucoma surgery", "all-of(procedure:surgery, text)"),
         ("Current mechanical ventilation", "procedure:mechanical-ventilation"),
         ("Patients using a hearing aid", "procedure:hearing-aid"),
         ("invasive mechanical ventilation", "procedure:invasive-mechanical-ventilation"),
