@@ -105,7 +105,7 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
             "Parkinson disease; deep brain stimulator",
             "any-of(condition:parkinson-disease, procedure:neurostimulator)",
         ),
-        ("Previous glaucoma surgery", "all-of(procedure:surgery, text)"),
+        ("Prior carpal tunnel surgery", "all-of(procedure:surgery, text)"),
         ("Current mechanical ventilation", "procedure:mechanical-ventilation"),
         ("Patients using a hearing aid", "procedure:hearing-aid"),
         ("invasive mechanical ventilation", "procedure:invasive-mechanical-ventilation"),

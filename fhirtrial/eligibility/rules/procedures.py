@@ -81,7 +81,7 @@ _SITE_WORD = (
     r"|femoral|thigh|back|eyelids?|intra-ocular|axillary|axilla|extremit(?:y|ies)"
     r"|(?:gastrointestinal|digestive) tract|small (?:bowel|intestin(?:e|al))|intestines?"
     r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial|c(?:a)?ecum|hepatobiliary"
-    r"|(?:colostomy|ileostomy|stoma|ostomy) site|glaucoma|strabismus|carpal tunnel"
+    r"|(?:colostomy|ileostomy|stoma|ostomy) site|strabismus|carpal tunnel"
     r"|(?:skull|cranial) base|middle ear|digestive|neurosurgical|nose)"
 )
 # The abdomen as a whole is a concept of its own (`abdominal-surgery`, a laparotomy, a colectomy,
