@@ -123,6 +123,11 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
         ("Prior IVF/ICSI cycles", "procedure:in-vitro-fertilization"),
         ("Previous ICSI", "procedure:icsi"),
         ("Previous cardiopulmonary bypass", "procedure:cardiopulmonary-bypass"),
+        ("previous cesarean delivery", "procedure:cesarean-section"),
+        (
+            "History of C-section within the last 12 months",
+            "procedure:cesarean-section:w-360,0,enrollment",
+        ),
         ("Patients on renal replacement therapy", "any-of(procedure:dialysis, text)"),
     ],
 )
@@ -154,6 +159,8 @@ def test_devices_support_and_operations_compile(text: str, expected: str) -> Non
         "surgery under cardiopulmonary bypass",
         "Patients undergoing abdominal surgery",
         "Patients scheduled for tonsillectomy",
+        "Primary elective cesarean section.",
+        "Scheduled for cesarean delivery",
         # An injection, a blood draw: not what a record calls surgery.
         "Had injection medialization laryngoplasty in the past two years.",
         "Prior phlebotomy",
@@ -170,6 +177,7 @@ def test_not_the_patients_state_now_or_not_done_stays_text(text: str) -> None:
         "icsi",
         "in-vitro-fertilization",
         "cardiopulmonary-bypass",
+        "cesarean-section",
         "abdominal-surgery",
         "procedure:surgery",
     ):
@@ -318,3 +326,22 @@ def test_a_narrowed_named_operation_is_met_only_by_that_operation_and_then_left_
     )
     assert _result(text, both) == "unknown"
     assert _result(text, COLONOSCOPY) == "not-met"
+
+
+def test_a_cesarean_section_is_dated_by_the_procedure_not_by_a_later_pregnancy_entry() -> None:
+    text = "History of C-section within the last 12 months"
+    recent = procedure(
+        "Low transverse cesarean section", "2026-03-03", (SNOMED, "11466000", "Cesarean section")
+    )
+    assert _result(text, recent) == "met"
+    assert _result(text, procedure("Cesarean section", "2019-03-03")) == "not-met"
+    # "Maternal care for scar from previous cesarean delivery" is dated by this pregnancy, not
+    # by the operation: it neither meets the window nor counts as one done in it.
+    scar = condition(
+        "Maternal care for scar from previous cesarean delivery",
+        (ICD, "O34.211", "Maternal care for low transverse scar from previous cesarean delivery"),
+        onset="2026-10-01",
+    )
+    assert _result(text, scar, COLONOSCOPY) == "not-met"
+    # A cesarean section is surgery.
+    assert _result("Surgery within the last 12 months", recent) == "met"

@@ -160,6 +160,10 @@ _NAMED_OPERATIONS = {
         r"cardiopulmonary bypass(?: surgery| procedures?)?(?: \((?:cpb|cbp)\))?"
         r"|(?:heart|cardiac) surgery (?:on|under|with) cardiopulmonary bypass"
     ),
+    "cesarean-section": (
+        r"c(?:a)?esarean (?:sections?|deliver(?:y|ies))(?: \((?:cs|c-section|lscs)\))?"
+        r"|c-sections?|lscs"
+    ),
     # Assisted reproduction, done before: "previous embryo transfer", "prior IVF/ICSI cycles".
     "embryo-transfer": r"embryo transfers?(?: cycles?)?",
     "in-vitro-fertilization": (
@@ -216,6 +220,9 @@ _NAMED_TRIGGERS = (
     "coronary",
     "revascular",
     "embryo",
+    "esarean",
+    "c-section",
+    "lscs",
     "ivf",
     "in vitro",
     "icsi",
