@@ -113,6 +113,13 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
         ("Pacemaker or ICD", f"any-of(procedure:pacemaker, procedure:{ICD_DEVICE})"),
         ("Pacemakers or AICD", f"any-of(procedure:pacemaker, procedure:{ICD_DEVICE})"),
         ("LVAD", "procedure:ventricular-assist-device"),
+        # A slash between two devices is either one: side by side they would require both.
+        ("Pacemakers/defibrillators", f"any-of(procedure:pacemaker, procedure:{ICD_DEVICE})"),
+        ("pacemaker/ICD", f"any-of(procedure:pacemaker, procedure:{ICD_DEVICE})"),
+        (
+            "hearing aid/cochlear implant",
+            "any-of(procedure:hearing-aid, procedure:cochlear-implant)",
+        ),
         ("Previous abdominal surgery", "procedure:abdominal-surgery"),
         ("Prior intra-abdominal surgery", "procedure:abdominal-surgery"),
         (
@@ -150,8 +157,11 @@ def test_devices_support_and_operations_compile(text: str, expected: str) -> Non
         "Patient uses a hearing aid or plans to acquire a hearing aid",
         "Unable to wear full face CPAP",
         "Unwilling to try or use CPAP",
-        # The classification, not the device.
+        # The classification, not the device; a defibrillator worn outside; a chemotherapy
+        # regimen (vincristine, doxorubicin, dexamethasone), not a ventricular assist device.
         "Pacemaker; diagnosis by ICD-10 code I48",
+        "pacemaker or wearable defibrillator",
+        "Patients previously treated with VAD",
         # The study's own treatment, or one planned.
         "Frozen Embryo transfer",
         "ICSI cases using DGC for sperm selection",
@@ -178,6 +188,7 @@ def test_not_the_patients_state_now_or_not_done_stays_text(text: str) -> None:
         "in-vitro-fertilization",
         "cardiopulmonary-bypass",
         "cesarean-section",
+        "ventricular-assist-device",
         "abdominal-surgery",
         "procedure:surgery",
     ):

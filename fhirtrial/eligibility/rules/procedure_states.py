@@ -58,7 +58,8 @@ _STATES = {
         r"|deep brain|vagus nerve|vagal nerve|brain) stimulators?)(?: devices?)?"
     ),
     "ventricular-assist-device": (
-        r"(?:(?:left )?ventricular assist devices?(?: \((?:l?vad)\))?|l?vads?)"
+        # Not a bare "VAD": also a chemotherapy regimen (vincristine, doxorubicin, dexamethasone).
+        r"(?:(?:left )?ventricular assist devices?(?: \((?:l?vad)\))?|lvads?)"
         r"(?: surgery| implantation)?"
     ),
     "cpap": (

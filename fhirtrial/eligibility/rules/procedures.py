@@ -128,7 +128,8 @@ _CARDIAC_DEVICE = re.compile(
 # a bare "ICD" / "AICD" or "defibrillator" is the implanted one; never "ICD-10", "ICD code" or
 # "ICD 10" (the classification).
 _BESIDE_PACEMAKER = re.compile(
-    r"(?<![\w-])(?P<icd>a?icds?|(?:cardioverter[- ])?defibrillators?)"
+    r"(?<![\w-])(?<!external )(?<!wearable )(?<!wearable cardioverter-)"
+    r"(?P<icd>a?icds?|(?:cardioverter[- ])?defibrillators?)"
     r"(?![\w-]| ?-? ?\d| (?:codes?|classification|criteria|diagnos\w*|chapters?)\b)"
 )
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
@@ -262,7 +263,7 @@ def find_procedures(text: str) -> list[Match]:
 
 def _found(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd", "device")) else []
-    found += find_procedure_states(text)
+    found += _slash_alternatives(text, find_procedure_states(text))
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
     if has_any(text, _OPERATION_WORDS):
@@ -401,7 +402,31 @@ def _devices(text: str) -> list[Match]:
                 continue
             criterion = Criterion(Kind.PROCEDURE, concept="implantable-cardioverter-defibrillator")
             found.append(Match(criterion, match.start(), match.end()))
-    return found
+    return _slash_alternatives(text, found)
+
+
+def _slash_alternatives(text: str, found: list[Match]) -> list[Match]:
+    """ "Pacemakers/defibrillators", "pacemaker/ICD": two devices either of which; read side by
+    side they would bind as all-of (both required)."""
+    if "/" not in text or len(found) < 2:
+        return found
+    found = sorted(found, key=lambda m: m.start)
+    out = [found[0]]
+    for match in found[1:]:
+        last = out[-1]
+        if text[last.end : match.start].strip() == "/":
+            children = (*_members(last.criterion), match.criterion)
+            either = Criterion(Kind.COMBINATION, children=children, combination="any-of")
+            out[-1] = Match(either, last.start, match.end)
+        else:
+            out.append(match)
+    return out
+
+
+def _members(criterion: Criterion) -> tuple[Criterion, ...]:
+    if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of":
+        return criterion.children
+    return (criterion,)
 
 
 def _concept(match: re.Match[str]) -> str:
