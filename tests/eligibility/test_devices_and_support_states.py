@@ -213,11 +213,13 @@ def test_current_mechanical_ventilation_is_ventilation_now() -> None:
     assert _result(text, old) == "unknown"
     last_week = procedure("Mechanical ventilation", "2026-11-24", VENTILATION)
     assert _result(text, last_week) == "unknown"
-    assert _result(text, COLONOSCOPY) == "not-met"
+    # Ventilation is charted in flowsheets more than as a procedure: a procedure list without it
+    # does not rule it out (an inclusion would otherwise fail a ventilated patient).
+    assert _result(text, COLONOSCOPY) == "unknown"
     assert _result(text) == "unknown"
     # A pneumonia of ventilated patients is no ventilation.
     vap = condition("Ventilator associated pneumonia", (ICD, "J95.851", "VAP"))
-    assert _result(text, vap, COLONOSCOPY) == "not-met"
+    assert _result(text, vap, COLONOSCOPY) == "unknown"
 
 
 def test_invasive_ventilation_is_not_decided_by_ventilation_of_no_stated_kind() -> None:
@@ -226,7 +228,7 @@ def test_invasive_ventilation_is_not_decided_by_ventilation_of_no_stated_kind() 
     assert _result(text, generic) == "unknown"
     invasive = _in_progress(procedure("Invasive mechanical ventilation", "2026-11-28"))
     assert _result(text, invasive) == "met"
-    assert _result(text, COLONOSCOPY) == "not-met"
+    assert _result(text, COLONOSCOPY) == "unknown"
     # As an inclusion, the generic entry leaves the patient a potential candidate, never ineligible.
     bullet = "Receiving invasive mechanical ventilation"
     verdict = verdict_of_inclusion_bullet(bullet, record(patient(), generic))
@@ -324,7 +326,13 @@ def test_ventilated_for_a_while_needs_ventilation_now_and_leaves_how_long_to_a_r
     text = "Continuous mechanical ventilation for ≥ 48 hours (without interruption)"
     ventilated = _in_progress(procedure("Mechanical ventilation", "2026-11-28", VENTILATION))
     assert _result(text, ventilated, exclusion=False) == "unknown"
-    assert _result(text, COLONOSCOPY, exclusion=False) == "not-met"
+    stopped = condition(
+        "Dependence on respirator",
+        (ICD, "Z99.11", "Dependence on respirator [ventilator] status"),
+        status="resolved",
+        abated="2026-02-02",
+    )
+    assert _result(text, stopped, exclusion=False) == "unknown"
 
 
 def test_a_narrowed_named_operation_is_met_only_by_that_operation_and_then_left_to_a_reader() -> (

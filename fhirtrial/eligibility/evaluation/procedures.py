@@ -17,7 +17,7 @@ month meets them; an older one answers `unknown` (it may have stopped, been clos
 `not-met`. Mechanical ventilation ("receiving mechanical ventilation") lasts days: only a
 procedure in progress or a current ventilator-dependence diagnosis (Z99.11) meets it; any other
 ventilation on record, however recent, answers `unknown` (an intubation years ago says nothing
-of today).
+of today), and so does none: ventilation is charted in flowsheets more than as a procedure.
 
 A narrower concept than the record tells ("major surgery", "abdominal surgery" against an
 operation of no stated kind; invasive ventilation against "mechanical ventilation"; hemodialysis
@@ -176,6 +176,10 @@ def _state(concept: str, found: list[_Done], name: str, note: str, ctx: EvalCont
                 f"{_describe([latest])}: whether it is {name} is not recorded",
                 (latest.ref,),
             )
+    if concept in _ONGOING_ONLY:
+        # Ventilation is charted in flowsheets and device records more than as a procedure:
+        # a procedure list without it does not say the patient breathes unaided.
+        return Finding("unknown", f"no {name} among the recorded procedures or status diagnoses")
     return absent(ctx, name, "procedures", len(ctx.record.procedures))
 
 
