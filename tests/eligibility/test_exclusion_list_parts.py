@@ -209,7 +209,7 @@ REFUSED = [
     ("a hedge on the diagnosis", "Diabetes, suspected stroke, or oxygen requirement"),
     ("'and' joins a part to what is not understood", "Diabetes and oxygen requirement"),
     ("cancer in an exclusion list may mean another cancer", "Cancer or oxygen requirement"),
-    ("the residue names a device a record may hold", "Parkinson disease; deep brain stimulator"),
+    ("the residue names a device a record may hold", "Parkinson disease; implanted baclofen pump"),
 ]
 
 

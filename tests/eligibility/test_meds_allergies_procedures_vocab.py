@@ -132,7 +132,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         (
             "Abdominal surgery within one year prior to study entry",
             True,
-            "all-of(procedure:surgery:w-365,0,enrollment, text)",
+            "procedure:abdominal-surgery:w-365,0,enrollment",
         ),
         ("No prior pelvic radiotherapy", False, "NOT all-of(procedure:radiotherapy, text)"),
         ("major surgery within 4 weeks", True, "procedure:major-surgery:w-28,0,enrollment"),

@@ -73,8 +73,8 @@ def test_named_operations_compile_to_their_concept(text: str, expected: str) -> 
         "Scheduled for laparoscopic cholecystectomy",
         "Patients undergoing coronary artery bypass in Dijon University hospital",
         "planning to undergo cataract surgery",
-        # A word narrows the operation: a broader concept would exclude wrongly.
-        "Previous radical hysterectomy",
+        # A word narrows the operation: a broader concept would exclude wrongly (alone; with the
+        # narrowing word as a text member, test_a_narrowed_operation_keeps_its_word_as_text).
         "Patients with previous revision bariatric surgery",
         "primary PCI",
     ],
@@ -82,6 +82,13 @@ def test_named_operations_compile_to_their_concept(text: str, expected: str) -> 
 def test_operations_not_done_or_narrowed_do_not_compile_to_the_concept(text: str) -> None:
     form = signature(compile_text(text, exclusion=True, partial=True)) or ""
     assert not any(f"procedure:{c}" in form for c in NAMED), form
+
+
+def test_a_narrowed_operation_keeps_its_word_as_text() -> None:
+    """A radical hysterectomy is a hysterectomy: none on record rules it out, one on record
+    leaves whether it was radical to a reader."""
+    form = signature(compile_text("Previous radical hysterectomy", exclusion=True, partial=True))
+    assert form == "all-of(procedure:hysterectomy, text)"
 
 
 def test_every_named_concept_is_in_the_terminology() -> None:

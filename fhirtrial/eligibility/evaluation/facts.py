@@ -333,7 +333,10 @@ _NOT_DONE = re.compile(
 _DEVICE_TAKEN_OUT = re.compile(
     r"\b(?:removal|removed|explant\w*|extraction|extracted|deactivat\w*)\b", re.IGNORECASE
 )
-_DEVICES = frozenset({"pacemaker", "implantable-cardioverter-defibrillator", "cochlear-implant"})
+_DEVICES = frozenset(
+    {"pacemaker", "implantable-cardioverter-defibrillator", "cochlear-implant", "hearing-aid"}
+    | {"neurostimulator", "ventricular-assist-device"}
+)
 
 
 def procedure_text_concepts(text: str) -> frozenset[str]:

@@ -10,10 +10,18 @@ operation (a resection of an organ, an opened body cavity, a joint replacement, 
 `major-surgery` patterns) meets it; any other surgical procedure in the window answers
 `unknown`; none among the recorded procedures, `not-met`.
 
-Dialysis, a tracheostomy and a stoma are states that end ("on dialysis", "tracheostomy", "have a
-stoma"): without a window, only a current status diagnosis (Z99.2, Z93-, not resolved), a
-procedure in progress or one in the last month meets them; an older one answers `unknown` (it
-may have stopped, been closed), never `not-met`.
+Dialysis, a tracheostomy, a stoma, CPAP and a hearing aid are states that end ("on dialysis",
+"tracheostomy", "have a stoma", "current hearing aid user"): without a window, only a current
+status diagnosis (Z99.2, Z93-, Z97.4, not resolved), a procedure in progress or one in the last
+month meets them; an older one answers `unknown` (it may have stopped, been closed), never
+`not-met`. Mechanical ventilation ("receiving mechanical ventilation") lasts days: only a
+procedure in progress or a current ventilator-dependence diagnosis (Z99.11) meets it; any other
+ventilation on record, however recent, answers `unknown` (an intubation years ago says nothing
+of today), and so does none: ventilation is charted in flowsheets more than as a procedure.
+
+A narrower concept than the record tells ("major surgery", "abdominal surgery" against an
+operation of no stated kind; invasive ventilation against "mechanical ventilation"; hemodialysis
+against a dialysis status code): `unknown`, never `not-met`, when only the broader one is found.
 """
 
 from __future__ import annotations
@@ -39,8 +47,22 @@ _MAJOR = "major-surgery"
 _SURGERY = "surgery"
 _STATES = frozenset(
     {"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy", "ostomy", "colostomy"}
-    | {"ileostomy"}
+    | {"ileostomy", "cpap", "hearing-aid"}
+    | {"mechanical-ventilation", "invasive-mechanical-ventilation"}
 )
+# States met only by a procedure in progress or a current status diagnosis.
+_ONGOING_ONLY = frozenset({"mechanical-ventilation", "invasive-mechanical-ventilation"})
+# The broader concept a record may state where the criterion names a narrower one.
+_BROADER = {
+    _MAJOR: _SURGERY,
+    "abdominal-surgery": _SURGERY,
+    "invasive-mechanical-ventilation": "mechanical-ventilation",
+    "hemodialysis": "dialysis",
+    "peritoneal-dialysis": "dialysis",
+}
+# A narrower concept beside the criterion's that says the broader entry is not the criterion's
+# (peritoneal dialysis is no hemodialysis).
+_OTHER_KIND = {"hemodialysis": "peritoneal-dialysis", "peritoneal-dialysis": "hemodialysis"}
 # A dialysis session or a tracheostomy this recent stands for the state now.
 _RECENT = timedelta(days=31)
 
@@ -53,6 +75,10 @@ class _Done:
     end: date | None
     current: bool = False
     """A status diagnosis still active, a procedure in progress or in the last month."""
+    ongoing: bool = False
+    """A status diagnosis still active or a procedure in progress."""
+    concepts: frozenset[str] = frozenset()
+    """Every concept the entry was indexed under."""
 
 
 def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -62,18 +88,18 @@ def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
     window = criterion.window
     note = by_text_note(by_text)
     if concept in _STATES and window is None:
-        return _state(found, name, note, ctx)
+        return _state(concept, found, name, note, ctx)
     kept, undated = _in_window(found, criterion, ctx)
     if kept:
         return Finding("met", f"{_describe(kept)}{note}", tuple(p.ref for p in kept[:3]))
-    if concept == _MAJOR:
-        # Surgery the words do not call major: whether it was is not recorded.
-        other, _ = _done(ctx, _SURGERY)
+    if concept in _BROADER:
+        # A broader procedure the words do not narrow: whether it was this one is not recorded.
+        other = _broader(ctx, concept)
         maybe, maybe_undated = _in_window(other, criterion, ctx)
         if maybe:
             return Finding(
                 "unknown",
-                f"{_describe(maybe)}: whether it was major surgery is not recorded"
+                f"{_describe(maybe)}: whether it was {name} is not recorded"
                 + (f" ({describe_window(window)})" if window else ""),
                 tuple(p.ref for p in maybe[:3]),
             )
@@ -105,6 +131,8 @@ def _done(ctx: EvalContext, concept: str) -> tuple[list[_Done], bool]:
             p.date,
             p.end or p.date,
             p.status == "in-progress" or ((p.end or p.date) or date.min) >= ctx.as_of - _RECENT,
+            p.status == "in-progress",
+            ctx.facts.procedures.concepts_of_item(p),
         )
         for p in matches.items
         if p.status in _DONE and (p.date is None or p.date <= ctx.as_of)
@@ -114,12 +142,22 @@ def _done(ctx: EvalContext, concept: str) -> tuple[list[_Done], bool]:
             continue
         day = item.onset or item.recorded
         current = ctx.facts.is_current(item) is not False
-        done.append(_Done(item.ref, item.code.label, day, item.abatement or day, current))
+        concepts = ctx.facts.conditions.concepts_of_item(item)
+        done.append(
+            _Done(item.ref, item.code.label, day, item.abatement or day, current, current, concepts)
+        )
     return done, matches.by_text and bool(matches.items)
 
 
-def _state(found: list[_Done], name: str, note: str, ctx: EvalContext) -> Finding:
-    current = [p for p in found if p.current]
+def _broader(ctx: EvalContext, concept: str) -> list[_Done]:
+    """Entries of the broader concept that do not name another kind of it."""
+    other = _OTHER_KIND.get(concept)
+    found, _ = _done(ctx, _BROADER[concept])
+    return [p for p in found if other not in p.concepts]
+
+
+def _state(concept: str, found: list[_Done], name: str, note: str, ctx: EvalContext) -> Finding:
+    current = [p for p in found if (p.ongoing if concept in _ONGOING_ONLY else p.current)]
     if current:
         return Finding("met", f"{_describe(current)}{note}", tuple(p.ref for p in current[:3]))
     if found:
@@ -129,6 +167,19 @@ def _state(found: list[_Done], name: str, note: str, ctx: EvalContext) -> Findin
             f"{_describe([latest])}: whether the {name} continues is not recorded",
             (latest.ref,),
         )
+    if concept in _BROADER:
+        broader = _broader(ctx, concept)
+        if broader:
+            latest = max(broader, key=lambda p: p.start or date.min)
+            return Finding(
+                "unknown",
+                f"{_describe([latest])}: whether it is {name} is not recorded",
+                (latest.ref,),
+            )
+    if concept in _ONGOING_ONLY:
+        # Ventilation is charted in flowsheets and device records more than as a procedure:
+        # a procedure list without it does not say the patient breathes unaided.
+        return Finding("unknown", f"no {name} among the recorded procedures or status diagnoses")
     return absent(ctx, name, "procedures", len(ctx.record.procedures))
 
 

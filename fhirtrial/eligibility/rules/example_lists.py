@@ -102,6 +102,9 @@ _HEADS = frozenset(
         *("events", "malignancies", "medicines", "immunosuppressants", "anticoagulants"),
         *("antibiotics", "antidepressants", "antipsychotics", "anticonvulsants", "opioids"),
         *("antiepileptics", "corticosteroids", "steroids", "vaccines"),
+        # Devices a patient carries ("implanted electronic devices such as a pacemaker or a
+        # neurostimulator", "electrical equipment (pacemaker, ICD etc)").
+        *("device", "devices", "implant", "implants", "equipment"),
     }
 )
 # Words that relate the class to something else: the examples are that something's.

@@ -12,6 +12,14 @@ before the name that narrows it ("mechanical prosthetic heart valve", "total kne
 "transmetatarsal amputation", "loop ileostomy") leaves it to a reader: the record's codes do not
 tell the narrower one apart. Dialysis in the past ("required dialysis", "history of dialysis") is
 not the current state the concept means, and stays text; "requiring" anything else is a need.
+"Renal replacement therapy" may be a transplant: any-of(dialysis, TEXT).
+
+Devices and support a patient uses now are states too: a hearing aid, CPAP, a neurostimulator,
+a ventricular assist device ("current hearing aid user", "patients on CPAP"), and mechanical
+ventilation ("receiving mechanical ventilation", "mechanically ventilated patients"; invasive
+ventilation its own narrower concept), read like dialysis: not when past, needed, expected,
+postoperative or the unit's ability ("able to provide mechanical ventilation"); how long it has
+lasted ("for ≥ 48 hours") is left to a reader (all-of(ventilation, TEXT)).
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ _DIALYSIS = re.compile(
     r"(?:(?:chronic|maintenance|long[- ]term|regular|kidney|renal|acute or chronic"
     r"|chronic or acute) )*"
     r"(?:(?P<hemodialysis>ha?emodialysis)|(?P<peritoneal_dialysis>peritoneal dialysis)"
-    r"|(?P<dialysis>dialysis))"
+    r"|(?P<dialysis>dialysis|continuous renal replacement therapy(?: \(crrt\))?|crrt)"
+    r"|(?P<rrt>renal replacement therapy(?: \(rrt\))?))"
     r"(?:(?:[- ]dependent| dependence| treatment| therapy)\b)?(?: patients?\b)?"
     r"(?![\w-]| (?:catheters?|access|fistulas?|cent(?:er|re)s?|units?|sessions?|programs?"
     r"|programmes?|machines?|adequacy|vintage|duration|day|days|population|modality|per)\b)"
@@ -42,6 +51,23 @@ _STATES = {
     "colostomy": r"colostom(?:y|ies)",
     "ileostomy": r"ileostom(?:y|ies)",
     "ostomy": r"stomas?|ostom(?:y|ies)",
+    # Devices a patient wears or carries: the noun alone says it is there ("hearing aid user").
+    "hearing-aid": r"hearing aids?(?: (?:users?|wearers?))?",
+    "neurostimulator": (
+        r"(?:implanted |implantable )?(?:neurostimulators?|(?:neuro|nerve|neurological|spinal cord"
+        r"|deep brain|vagus nerve|vagal nerve|brain) stimulators?)(?: devices?)?"
+    ),
+    "ventricular-assist-device": (
+        # Not a bare "VAD": also a chemotherapy regimen (vincristine, doxorubicin, dexamethasone).
+        r"(?:(?:left )?ventricular assist devices?(?: \((?:l?vad)\))?|lvads?)"
+        r"(?: surgery| implantation)?"
+    ),
+    "cpap": (
+        r"cpap(?: (?:therapy|treatment|users?))?|continuous positive airway pressure"
+        r"(?: \(cpap\))?(?: (?:therapy|treatment))?"
+    ),
+    # A person who is an amputee has had the amputation.
+    "amputation": r"amputees?",
 }
 # An operation: only where words say it was done (`_DONE`).
 _OPERATIONS = {
@@ -60,9 +86,7 @@ _OPERATIONS = {
         r"upper (?:limb|extremity) amputations?|amputated upper (?:limbs?|extremit(?:y|ies))"
         r"|amputations? of (?:the |an? )?upper (?:limbs?|extremit(?:y|ies))"
     ),
-    "amputation": (
-        r"(?:(?:lower or upper|upper or lower) (?:limb|extremity) |limb )?amputations?|amputees?"
-    ),
+    "amputation": (r"(?:(?:lower or upper|upper or lower) (?:limb|extremity) |limb )?amputations?"),
 }
 
 
@@ -73,6 +97,10 @@ def _alternatives(names: dict[str, str]) -> re.Pattern[str]:
 
 _STATE = _alternatives(_STATES)
 _OPERATION = _alternatives(_OPERATIONS)
+_USE_LEAD = re.compile(
+    r"(?<![\w-])(?:using|uses|wearing|wears|use of|users? of|ongoing|current|currently using)"
+    r" (?:an? |the )?$"
+)
 _STATE_TAIL = re.compile(r" (?:status|tubes?|in situ|in place)\b")
 # What follows a name that makes it a place or an act, not the state ("colostomy site").
 _NOT_THE_STATE = re.compile(
@@ -82,7 +110,8 @@ _NOT_THE_STATE = re.compile(
 _LEAD = re.compile(
     r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
     r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|have|has|having"
-    r"|presence of|carrier of|carriers of|wearing|implanted with|known))\s*$"
+    r"|presence of|carrier of|carriers of|wearing|implanted with|known|current|currently"
+    r"|ongoing|using|uses|use of|users? of|on))\s*$"
 )
 # Words before a name that make it one needed, to come or not in place now.
 _NOT_NOW = re.compile(
@@ -90,10 +119,42 @@ _NOT_NOW = re.compile(
     r"|will|expected|anticipated|contraindicat\w*|unfit|refus\w*|suitable|amenable|waiting"
     r"|consider\w*|intend\w*|referr\w*|start\w*|initiat\w*|likely|imminent|impending|future"
     r"|change|switch\w*|need|needs|needed|after|post|before|unable|incapable|until|removal"
-    r"|removed|revision|elective|risk)\b"
+    r"|removed|revision|elective|risk|plans|acquir\w*|obtain\w*|fitting|unwilling|willing"
+    r"|adheren\w*|non-?adheren\w*|non-?complian\w*|intoleran\w*|try|trial)\b"
 )
 # Needed, for anything but dialysis ("requiring dialysis" is dialysis now).
 _NEEDED = re.compile(r"\brequir\w*\b")
+# Mechanical ventilation now ("receiving mechanical ventilation", "mechanically ventilated
+# patients", "on invasive mechanical ventilation"): a state, read like dialysis. Invasive
+# ventilation is its own, narrower concept; "non-invasive" ventilation is neither.
+_VENTILATION = re.compile(
+    r"(?<![\w-])(?:(?:receiving|on|under|undergoing|requiring|dependent on|treated with"
+    r"|treatment with|supported (?:on|by|with)|currently on|currently receiving|current|ongoing)"
+    r" )?(?:(?:continuous|prolonged) )?(?:(?P<invasive_mechanical_ventilation>"
+    r"(?:invasive|endotracheal) mechanical ventilation"
+    r"|(?:endotracheal|tracheal) intubation and mechanical ventilation"
+    r"|invasive ventilation|intubated and (?:mechanically )?ventilated|mechanical ventilation via"
+    r" (?:an? )?endotracheal tube)|(?<!non-invasive )(?<!noninvasive )(?<!non invasive )"
+    r"(?P<mechanical_ventilation>mechanical(?:ly)? ventilat(?:ion|ed)"
+    r"|ventilator[- ]dependen(?:t|ce)|on (?:a |the )?(?:mechanical )?ventilator))"
+    r"(?: patients?| support)?"
+    r"(?![\w-]| (?:pneumonia|associated|weaning|settings?|days|free|bundles?|modes?)\b)"
+)
+# "for ≥ 48 hours", "for more than 24 hours (without interruption)", "less than 24 hours prior
+# to enrollment": how long the patient has been ventilated.
+_VENTILATION_DURATION = re.compile(
+    r"(?: for)? (?:(?:more|less|longer|shorter) than |at least |at most |over |under |up to "
+    r"|(?:≥|>=|>|<|≤|<=) ?)?\d+ (?:hours?|hrs?|h|days?)\b(?: \(\d+ hours?\))?"
+    r"(?: \(?without interruption\)?)?(?: (?:prior to|before) (?:enrollment|inclusion"
+    r"|randomi[sz]ation|screening))?(?: (?:in|during) the (?:same|current) (?:hospital )?"
+    r"(?:admission|hospitali[sz]ation|stay))?"
+)
+# Words that make ventilation another's, past, planned or the unit's ability, not the patient's
+# state now.
+_NOT_VENTILATED_NOW = re.compile(
+    r"\b(?:post-?operative\w*|peri-?operative\w*|ability|able|provide|withdraw\w*|wean\w*"
+    r"|extubat\w*|do not|dni|one-lung|mask|anticipated|expected|solely|at baseline)\b"
+)
 _DIALYSIS_PAST = re.compile(
     r"\b(?:history|prior|previous|previously|past|former|ever|had|received|required|needed"
     r"|underwent|undergone|s/p|status post)\b"
@@ -107,7 +168,8 @@ _WINDOW_AFTER = re.compile(
 )
 _TRIGGERS = (
     *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
-    "amput",
+    *("amput", "hearing aid", "stimulator", "vad", "ventricular assist", "cpap", "positive airway"),
+    *("ventilat", "renal replacement", "crrt"),
 )
 
 
@@ -115,12 +177,45 @@ def find_procedure_states(text: str) -> list[Match]:
     if not has_any(text, _TRIGGERS):
         return []
     found: list[Match] = []
-    if "dialys" in text:
+    if has_any(text, ("dialys", "renal replacement", "crrt")):
         for match in _DIALYSIS.finditer(text):
             clause = _clause(text, match.start())
             if _NOT_NOW.search(clause) or _DIALYSIS_PAST.search(clause):
                 continue
+            if match["rrt"] and _NEEDED.search(clause):
+                continue
+            if match["rrt"]:
+                # Renal replacement therapy is dialysis or a kidney transplant: dialysis on
+                # record meets it, anything else is left to a reader.
+                dialysis = Criterion(Kind.PROCEDURE, concept="dialysis")
+                other = Criterion(Kind.TEXT, source_text=match[0])
+                either = Criterion(
+                    Kind.COMBINATION, children=(dialysis, other), combination="any-of"
+                )
+                found.append(Match(either, match.start(), match.end()))
+                continue
             found.append(_match(match, match.start(), match.end()))
+    if "ventilat" in text:
+        for match in _VENTILATION.finditer(text):
+            clause = _clause(text, match.start())
+            if (
+                _NOT_NOW.search(clause)
+                or _DIALYSIS_PAST.search(clause)
+                or _NOT_VENTILATED_NOW.search(text)
+            ):
+                continue
+            leaf = _match(match, match.start(), match.end())
+            duration = _VENTILATION_DURATION.match(text, match.end())
+            if duration:
+                # How long ventilation has lasted is not in the record's codes: the reader's.
+                how_long = Criterion(Kind.TEXT, source_text=duration[0].strip())
+                both = (leaf.criterion, how_long)
+                leaf = Match(
+                    Criterion(Kind.COMBINATION, children=both, combination="all-of"),
+                    match.start(),
+                    duration.end(),
+                )
+            found.append(leaf)
     for match in _STATE.finditer(text):
         if (
             _not_now(_clause(text, match.start()))
@@ -129,7 +224,10 @@ def find_procedure_states(text: str) -> list[Match]:
         ):
             continue
         tail = _STATE_TAIL.match(text, match.end())
-        found.append(_match(match, match.start(), tail.end() if tail else match.end()))
+        # "using a hearing aid", "ongoing CPAP treatment": the verb says no more than the name.
+        use = _USE_LEAD.search(text, 0, match.start())
+        start = use.start() if use else match.start()
+        found.append(_match(match, start, tail.end() if tail else match.end()))
     for match in _OPERATION.finditer(text):
         if (
             _not_now(_clause(text, match.start()))

@@ -23,6 +23,13 @@ one was done (a past word in the clause, or a window after) and no word right be
 narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
 revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
 
+The abdomen as a whole is its own concept ("previous abdominal surgery" → `abdominal-surgery`,
+met by a laparotomy, a colectomy, a cholecystectomy …; another site stays text). An operation
+the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
+TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
+never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT). IVF, ICSI, an
+embryo transfer and cardiopulmonary bypass are read only where words say they were done.
+
 "Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
 lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`.
 """
@@ -62,7 +69,7 @@ _SITE_WORD = (
     r"(?:cardiac|heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary|mediastinal"
     r"|abdominal|abdomen|upper abdominal|pelvic|pelvis|gastrointestinal|gi|gastric|stomach"
     r"|bowel|intestinal|colorectal|colonic|colon|rectal|rectum|anal|hepatic|liver|pancreatic"
-    r"|pancreas|biliary|esophageal|oesophageal|bariatric|spine|spinal|lumbar|brain|cranial"
+    r"|intra-?abdominal|pancreas|biliary|esophageal|oesophageal|bariatric|spine|spinal|lumbar|brain|cranial"
     r"|whole brain|intracranial|head|neck|head and neck|eyes?|ocular|intraocular|orbital"
     r"|retinal|cataract|corneal|refractive|ears?|nasal|sinus|dental|oral|periodontal|thyroid"
     r"|breasts?|prostate|bladder|kidneys?|renal|uterine|uterus|gyn(?:a)?ecolog(?:ic|ical)"
@@ -74,8 +81,12 @@ _SITE_WORD = (
     r"|femoral|thigh|back|eyelids?|intra-ocular|axillary|axilla|extremit(?:y|ies)"
     r"|(?:gastrointestinal|digestive) tract|small (?:bowel|intestin(?:e|al))|intestines?"
     r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial|c(?:a)?ecum|hepatobiliary"
-    r"|(?:colostomy|ileostomy|stoma|ostomy) site)"
+    r"|(?:colostomy|ileostomy|stoma|ostomy) site|strabismus|carpal tunnel"
+    r"|(?:skull|cranial) base|middle ear|digestive|neurosurgical|nose)"
 )
+# The abdomen as a whole is a concept of its own (`abdominal-surgery`, a laparotomy, a colectomy,
+# a cholecystectomy …); "upper abdominal" and every other site stay text.
+_ABDOMEN = frozenset({"abdominal", "abdomen", "intra-abdominal", "intraabdominal"})
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
     re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
@@ -103,9 +114,23 @@ _WINDOW_AFTER = re.compile(
 )
 _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
-    r"|implantable |cardiac )*pacemakers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
+    r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
     r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?(?![\w-])"
+)
+# An implanted cardiac (electronic / rhythm) device: a pacemaker or an ICD is one; a loop recorder,
+# a resynchronisation device or another is left to a reader.
+_CARDIAC_DEVICE = re.compile(
+    r"(?<![\w-])(?:(?:an? )?(?:implanted|implantable) (?:cardiac|heart) (?:electronic |rhythm )?"
+    r"devices?|cardiac (?:implantable electronic|rhythm) devices?)(?: \(cied\))?(?![\w-])"
+)
+# Beside a pacemaker ("pacemaker or ICD", "pacemakers/defibrillators", "(pacemaker, ICD etc)"),
+# a bare "ICD" / "AICD" or "defibrillator" is the implanted one; never "ICD-10", "ICD code" or
+# "ICD 10" (the classification).
+_BESIDE_PACEMAKER = re.compile(
+    r"(?<![\w-])(?<!external )(?<!wearable )(?<!wearable cardioverter-)"
+    r"(?P<icd>a?icds?|(?:cardioverter[- ])?defibrillators?)"
+    r"(?![\w-]| ?-? ?\d| (?:codes?|classification|criteria|diagnos\w*|chapters?)\b)"
 )
 _PROCEDURE = re.compile(rf"(?<![\w-]){_NAME}(?![\w-])")
 # Specific operations a criterion names, each its own concept.
@@ -132,12 +157,48 @@ _NAMED_OPERATIONS = {
         r"percutaneous coronary interventions?(?: \(pci\))?|pci"
         r"|coronary (?:artery )?(?:angioplasty|stent(?:ing|s)?)"
     ),
+    "cardiopulmonary-bypass": (
+        r"cardiopulmonary bypass(?: surgery| procedures?)?(?: \((?:cpb|cbp)\))?"
+        r"|(?:heart|cardiac) surgery (?:on|under|with) cardiopulmonary bypass"
+    ),
+    "cesarean-section": (
+        r"c(?:a)?esarean (?:sections?|deliver(?:y|ies))(?: \((?:cs|c-section|lscs)\))?"
+        r"|c-sections?|lscs"
+    ),
+    # Assisted reproduction, done before: "previous embryo transfer", "prior IVF/ICSI cycles".
+    "embryo-transfer": r"embryo transfers?(?: cycles?)?",
+    "in-vitro-fertilization": (
+        # "IVF/ICSI" is IVF of either kind (ICSI is one, `icsi`).
+        r"(?:in vitro fertili[sz]ation(?: \(ivf\))?|ivf)(?: ?/ ?icsi| or icsi)?"
+        r"(?: cycles?| treatments?| attempts?)?"
+    ),
+    "icsi": (
+        r"intracytoplasmic sperm injections?(?: \(icsi\))?(?: cycles?| treatments?)?"
+        r"|icsi(?: cycles?| treatments?| attempts?)?"
+    ),
     # Bare "revascularization" may be peripheral: only with "coronary" or its two kinds named.
     "coronary-revascularization": (
         r"(?:coronary (?:artery )?|myocardial )revasculari[sz]ations?"
         r"|revasculari[sz]ations? \((?:pci or cabg|cabg or pci|pci/cabg|cabg/pci)\)"
     ),
 }
+# An operation the vocabulary has no concept for ("prior septorhinoplasty", "history of mitral
+# valvuloplasty", "previous corrective osteotomy"): surgery, with the operation as text
+# (all-of(surgery, TEXT)), up to two words before it taken with it; a named operation narrowed by
+# them ("bilateral mastectomy") is all-of(that operation, TEXT). Not surgery: a blood draw,
+# an obstetric or a word that only ends the same way.
+_UNNAMED_OPERATION = re.compile(
+    r"(?<![\w-])(?:(?!(?:prior|previous|previously|history|of|or|and|any|with|had|have|has|a|an"
+    r"|the|no|not|without|underwent|undergone|past|s/p|post|status|for|in|to|on|other|than"
+    r"|including|e\.?g|i\.?e|such|as|type)\b)[a-z]+[- ]){0,2}?"
+    r"(?!(?:phlebotom|amniotom|episiotom|dichotom|lobotom|tracheotom|tracheostom)\w*)"
+    r"[a-z]+(?:ectom(?:y|ies)|otom(?:y|ies)|oplast(?:y|ies)|plast(?:y|ies)|opex(?:y|ies)"
+    r"|orrhaph(?:y|ies))(?![\w-])"
+)
+# What a record's words do not call surgery (the `surgery` concept's patterns): an injection
+# laryngoplasty, a needle biopsy.
+_NOT_SURGERY = re.compile(r"\b(?:injection|biops\w*|aspiration|infusion|puncture)\b")
+_OPERATION_WORDS = ("ectom", "otom", "plast", "pex", "rrhaph")
 _NAMED = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<{c.replace('-', '_')}>{p})" for c, p in _NAMED_OPERATIONS.items())
@@ -159,6 +220,14 @@ _NAMED_TRIGGERS = (
     "pci",
     "coronary",
     "revascular",
+    "embryo",
+    "esarean",
+    "c-section",
+    "lscs",
+    "ivf",
+    "in vitro",
+    "icsi",
+    "sperm injection",
 )
 # "(performed) ≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
@@ -193,10 +262,12 @@ def find_procedures(text: str) -> list[Match]:
 
 
 def _found(text: str) -> list[Match]:
-    found = _devices(text) if has_any(text, ("pacemaker", "defibrillator", "icd")) else []
-    found += find_procedure_states(text)
+    found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd", "device")) else []
+    found += _slash_alternatives(text, find_procedure_states(text))
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
+    if has_any(text, _OPERATION_WORDS):
+        found += _unnamed_operations(text, [*named, *found])
     if not has_any(text, _TRIGGERS):
         return found
 
@@ -207,7 +278,12 @@ def _found(text: str) -> list[Match]:
         if _not_done(text, match.start()) or not _done_before(text, match) or taken(match):
             continue
         leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
-        site = Criterion(Kind.TEXT, source_text=match["site"])
+        site: Criterion = Criterion(Kind.TEXT, source_text=match["site"])
+        if match["surgery"] and match["site"] in _ABDOMEN:
+            site = Criterion(Kind.PROCEDURE, concept="abdominal-surgery")
+            if leaf.concept == "surgery":
+                found.append(Match(site, match.start(), match.end()))
+                continue
         criterion = Criterion(Kind.COMBINATION, children=(leaf, site), combination="all-of")
         found.append(Match(criterion, match.start(), match.end()))
     for match in _PROCEDURE.finditer(text):
@@ -276,6 +352,31 @@ def _named(text: str) -> list[Match]:
     return found
 
 
+def _unnamed_operations(text: str, known: list[Match]) -> list[Match]:
+    found: list[Match] = []
+    for match in _UNNAMED_OPERATION.finditer(text):
+        if (
+            any(m.start < match.end() and match.start() < m.end for m in known)
+            or _NOT_SURGERY.search(match[0])
+            or _not_done(text, match.start())
+            or not _done_before(text, match)
+        ):
+            continue
+        # A named operation with a word that narrows it ("bilateral mastectomy"): that
+        # operation, the narrowing left to a reader.
+        named = _NAMED.search(match[0])
+        concept = (
+            next(k for k, v in named.groupdict().items() if v).replace("_", "-")
+            if named
+            else "surgery"
+        )
+        leaf = Criterion(Kind.PROCEDURE, concept=concept)
+        which = Criterion(Kind.TEXT, source_text=match[0])
+        criterion = Criterion(Kind.COMBINATION, children=(leaf, which), combination="all-of")
+        found.append(Match(criterion, match.start(), match.end()))
+    return found
+
+
 def _devices(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _DEVICES.finditer(text):
@@ -283,7 +384,49 @@ def _devices(text: str) -> list[Match]:
             continue
         concept = "pacemaker" if match["pacemaker"] else "implantable-cardioverter-defibrillator"
         found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
-    return found
+    for match in _CARDIAC_DEVICE.finditer(text):
+        if _not_done(text, match.start()):
+            continue
+        members = (
+            Criterion(Kind.PROCEDURE, concept="pacemaker"),
+            Criterion(Kind.PROCEDURE, concept="implantable-cardioverter-defibrillator"),
+            Criterion(Kind.TEXT, source_text=match[0]),
+        )
+        either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+        found.append(Match(either, match.start(), match.end()))
+    if any(m.criterion.concept == "pacemaker" for m in found):
+        for match in _BESIDE_PACEMAKER.finditer(text):
+            if _not_done(text, match.start()) or any(
+                m.start <= match.start() < m.end for m in found
+            ):
+                continue
+            criterion = Criterion(Kind.PROCEDURE, concept="implantable-cardioverter-defibrillator")
+            found.append(Match(criterion, match.start(), match.end()))
+    return _slash_alternatives(text, found)
+
+
+def _slash_alternatives(text: str, found: list[Match]) -> list[Match]:
+    """ "Pacemakers/defibrillators", "pacemaker/ICD": two devices either of which; read side by
+    side they would bind as all-of (both required)."""
+    if "/" not in text or len(found) < 2:
+        return found
+    found = sorted(found, key=lambda m: m.start)
+    out = [found[0]]
+    for match in found[1:]:
+        last = out[-1]
+        if text[last.end : match.start].strip() == "/":
+            children = (*_members(last.criterion), match.criterion)
+            either = Criterion(Kind.COMBINATION, children=children, combination="any-of")
+            out[-1] = Match(either, last.start, match.end)
+        else:
+            out.append(match)
+    return out
+
+
+def _members(criterion: Criterion) -> tuple[Criterion, ...]:
+    if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of":
+        return criterion.children
+    return (criterion,)
 
 
 def _concept(match: re.Match[str]) -> str:
