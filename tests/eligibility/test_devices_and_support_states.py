@@ -66,7 +66,8 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
         ("Patients with an implanted neurostimulator device", "procedure:neurostimulator"),
         ("Ventricular Assist Device Surgery", "procedure:ventricular-assist-device"),
         ("Amputees", "procedure:amputation"),
-        ("Continuous renal replacement therapy", "procedure:dialysis"),
+        # One modality: a patient on chronic haemodialysis is not on CRRT (all-of(dialysis, TEXT)).
+        ("Continuous renal replacement therapy", "all-of(procedure:dialysis, text)"),
         ("Previous abdominal surgery history", "procedure:abdominal-surgery"),
         (
             "Abdominal surgery within one year prior to study entry",
@@ -364,3 +365,15 @@ def test_a_cesarean_section_is_dated_by_the_procedure_not_by_a_later_pregnancy_e
     assert _result(text, scar, COLONOSCOPY) == "not-met"
     # A cesarean section is surgery.
     assert _result("Surgery within the last 12 months", recent) == "met"
+
+
+def test_chronic_haemodialysis_does_not_meet_continuous_renal_replacement_therapy() -> None:
+    """Read as any dialysis, "Continuous renal replacement therapy" excluded a patient on
+    outpatient haemodialysis three times a week: now unknown (which modality), never met."""
+    criterion = compile_text("Continuous renal replacement therapy", exclusion=True)
+    assert criterion is not None
+    on_hd = record(
+        patient(),
+        condition("ESRD on hemodialysis", (ICD, "Z99.2", "Dependence on renal dialysis")),
+    )
+    assert result_of(criterion, on_hd) == "unknown"

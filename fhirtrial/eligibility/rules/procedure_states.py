@@ -34,7 +34,7 @@ _DIALYSIS = re.compile(
     r"(?:(?:chronic|maintenance|long[- ]term|regular|kidney|renal|acute or chronic"
     r"|chronic or acute) )*"
     r"(?:(?P<hemodialysis>ha?emodialysis)|(?P<peritoneal_dialysis>peritoneal dialysis)"
-    r"|(?P<dialysis>dialysis|continuous renal replacement therapy(?: \(crrt\))?|crrt)"
+    r"|(?P<crrt>continuous renal replacement therapy(?: \(crrt\))?|crrt)|(?P<dialysis>dialysis)"
     r"|(?P<rrt>renal replacement therapy(?: \(rrt\))?))"
     r"(?:(?:[- ]dependent| dependence| treatment| therapy)\b)?(?: patients?\b)?"
     r"(?![\w-]| (?:catheters?|access|fistulas?|cent(?:er|re)s?|units?|sessions?|programs?"
@@ -183,6 +183,16 @@ def find_procedure_states(text: str) -> list[Match]:
             if _NOT_NOW.search(clause) or _DIALYSIS_PAST.search(clause):
                 continue
             if match["rrt"] and _NEEDED.search(clause):
+                continue
+            if match["crrt"]:
+                # Continuous RRT is one modality: any dialysis on record may or may not be it
+                # (a patient on chronic haemodialysis is not on CRRT); none rules it out.
+                dialysis = Criterion(Kind.PROCEDURE, concept="dialysis")
+                modality = Criterion(Kind.TEXT, source_text=match[0])
+                both = Criterion(
+                    Kind.COMBINATION, children=(dialysis, modality), combination="all-of"
+                )
+                found.append(Match(both, match.start(), match.end()))
                 continue
             if match["rrt"]:
                 # Renal replacement therapy is dialysis or a kidney transplant: dialysis on
