@@ -377,3 +377,23 @@ def test_chronic_haemodialysis_does_not_meet_continuous_renal_replacement_therap
         condition("ESRD on hemodialysis", (ICD, "Z99.2", "Dependence on renal dialysis")),
     )
     assert result_of(criterion, on_hd) == "unknown"
+
+
+def test_a_status_code_recorded_last_week_is_not_an_operation_last_week() -> None:
+    """Z90.11 entered on the problem list on 2026-11-25 for a 2015 mastectomy, no onset: not
+    "mastectomy within the past 6 months" (it was met, by the recorded date)."""
+    criterion = compile_text("Mastectomy within the past 6 months", exclusion=True)
+    assert criterion is not None
+    entry = condition(
+        "Acquired absence of right breast",
+        (ICD, "Z90.11", "Acquired absence of right breast and nipple"),
+        onset=None,
+    )
+    entry["recordedDate"] = "2026-11-25"
+    assert result_of(criterion, record(patient(), entry)) == "unknown"
+    dated = condition(
+        "Acquired absence of right breast",
+        (ICD, "Z90.11", "Acquired absence of right breast and nipple"),
+        onset="2015-06-01",
+    )
+    assert result_of(criterion, record(patient(), dated)) == "not-met"

@@ -202,7 +202,7 @@ REFUSED = [
     ("a head noun shared backwards", "Asthma, or acute failure", True),
     ("'and' joins one exclusion", "Stroke and frobnication syndrome", True),
     ("a drug the form would lack", "Diabetes, or use of steroids", True),
-    ("a device the form would lack", "Parkinson disease; deep brain stimulator", True),
+    ("a device the form would lack", "Parkinson disease; implanted baclofen pump", True),
     (
         "a measure beside an unread diagnosis: not one list of diagnoses",
         "Hemoglobin < 9 g/dL or gastric ulceration",

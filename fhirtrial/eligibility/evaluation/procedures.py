@@ -3,7 +3,8 @@
 A procedure counts when it was done (status completed / in progress, or not stated) on or
 before the day of evaluation; its date is when it was performed. A window asks for one
 performed inside it; an undated one cannot be placed (`unknown`). "Personal history of" codes
-(Z92.3 irradiation) count too, dated by their onset or recording.
+(Z92.3 irradiation) count too, dated by their onset only (not by when they were recorded:
+an undated one in a window answers `unknown`).
 
 "Major surgery" is a judgement the record rarely states: a procedure whose words name a major
 operation (a resection of an organ, an opened body cavity, a joint replacement, a transplant:
@@ -140,7 +141,10 @@ def _done(ctx: EvalContext, concept: str) -> tuple[list[_Done], bool]:
     for item in ctx.facts.conditions.find(concept).items:
         if item.verification_status in UNCONFIRMED:
             continue
-        day = item.onset or item.recorded
+        # A status diagnosis (Z90.11 acquired absence of breast, Z95.0 pacemaker) is dated by its
+        # onset only: the day it was recorded is not the day of the operation (a 2015
+        # mastectomy entered last week is not "within 6 months").
+        day = item.onset
         current = ctx.facts.is_current(item) is not False
         concepts = ctx.facts.conditions.concepts_of_item(item)
         done.append(
