@@ -53,6 +53,7 @@ from fhirtrial.eligibility.rules.diagnosis_phrasing import DIAGNOSED
 from fhirtrial.eligibility.rules.past_diagnoses import names_a_neoplasm
 from fhirtrial.eligibility.terminology.groups import is_group
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
+from fhirtrial.patient.readers import CPT
 from fhirtrial.patient.values import ICD10CM, Concept
 
 _CURRENT_QUALIFIERS = frozenset(
@@ -557,28 +558,54 @@ def _graft_source(
     qualifiers: set[str], items: list[ConditionItem], ctx: EvalContext, note: str
 ) -> Finding:
     """An allogeneic (or autologous) stem-cell transplant: the words of the entry or of a
-    transplant procedure say which; the status codes (Z94.81, Z94.84) do not."""
+    transplant procedure (or its CPT code) say which; the status codes (Z94.81, Z94.84) do not."""
     wanted = "allogeneic" if "allogeneic" in qualifiers else "autologous"
-    other = "autologous" if wanted == "allogeneic" else "allogeneic"
-    texts = [(c.ref, " ".join(_texts(c.code))) for c in items]
-    texts += [
-        (p.ref, " ".join(_texts(p.code)))
+    # A status entry that names no source (Z94.84) is the transplant a procedure describes;
+    # two procedures are two transplants.
+    sources = [(c.ref, " ".join(_texts(c.code)), graft_source(c.code)) for c in items]
+    sources = [s for s in sources if s[2] is not None]
+    sources += [
+        (p.ref, " ".join(_texts(p.code)), graft_source(p.code))
         for p in ctx.facts.procedures.find("stem-cell-transplant").items
     ]
-    for ref, text in texts:
-        source = _GRAFT_SOURCE.search(text)
-        if source and source[0].lower().startswith(wanted[:4]):
-            return Finding("met", f"{wanted} transplant: {text} ({ref}){note}", (ref,))
-    for ref, text in texts:
-        source = _GRAFT_SOURCE.search(text)
-        if source and source[0].lower().startswith(other[:4]):
-            return Finding("not-met", f"{other} transplant only: {text} ({ref}){note}", (ref,))
+    decided = _by_graft_source(wanted, sources, note)
+    if decided is not None:
+        return decided
     item = items[0]
     return Finding(
         "unknown",
         f"{describe_condition(item, ctx)}: whether the graft was {wanted} is not recorded",
         (item.ref,),
     )
+
+
+def _by_graft_source(
+    wanted: str, sources: list[tuple[str, str, str | None]], note: str
+) -> Finding | None:
+    """met when one transplant was of the wanted source, not-met when every one whose source is
+    recorded was of the other and none is unsaid; None when the record does not say."""
+    for ref, text, source in sources:
+        if source == wanted:
+            return Finding("met", f"{wanted} transplant: {text} ({ref}){note}", (ref,))
+    if sources and all(source is not None for _, _, source in sources):
+        ref, text, source = sources[0]
+        return Finding("not-met", f"{source} transplant only: {text} ({ref}){note}", (ref,))
+    return None
+
+
+# CPT hematopoietic progenitor cell transplantation: 38240 allogeneic, 38241 autologous.
+_GRAFT_CPT = {"38240": "allogeneic", "38241": "autologous"}
+
+
+def graft_source(concept: Concept) -> str | None:
+    """ "allogeneic" / "autologous" when a transplant's code or words say which graft it was."""
+    for coding in concept.codings:
+        if coding.system == CPT and coding.code in _GRAFT_CPT:
+            return _GRAFT_CPT[coding.code]
+    source = _GRAFT_SOURCE.search(" ".join(_texts(concept)))
+    if source is None:
+        return None
+    return "allogeneic" if source[0].lower().startswith("allo") else "autologous"
 
 
 def _texts(concept: Concept) -> list[str]:
@@ -997,7 +1024,9 @@ def _treats(procedure: ProcedureItem, item: ConditionItem, concept: str, ctx: Ev
 
 
 def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Finding | None:
-    """A transplant recorded as the procedure rather than as a status code."""
+    """A transplant recorded as the procedure rather than as a status code. A criterion on one
+    graft source ("prior allogeneic stem cell transplant") asks which graft the procedure was:
+    an autologous transplant does not meet it, one that does not say answers `unknown`."""
     done = [
         p
         for p in ctx.facts.procedures.find(concept).items
@@ -1012,6 +1041,20 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
     if not done:
         return None
     procedure = done[0]
+    sources = set(criterion.qualifiers) & {"allogeneic", "autologous"}
+    if sources and concept == "stem-cell-transplant":
+        wanted = "allogeneic" if "allogeneic" in sources else "autologous"
+        decided = _by_graft_source(
+            wanted, [(p.ref, " ".join(_texts(p.code)), graft_source(p.code)) for p in done], ""
+        )
+        if decided is not None:
+            return decided
+        return Finding(
+            "unknown",
+            f"{procedure.code.label} on {fmt_date(procedure.date)} ({procedure.ref}): whether "
+            f"the graft was {wanted} is not recorded",
+            (procedure.ref,),
+        )
     return Finding(
         "met",
         f"{procedure.code.label} on {fmt_date(procedure.date)} ({procedure.ref})",
