@@ -317,8 +317,9 @@ def _parse_date(text: str, end: bool) -> date | None:
             return date.fromisoformat(text[:10])
         if len(text) == 7 and text[4] == "-":
             year, month = int(text[:4]), int(text[5:7])
+            first = date(year, month, 1)  # raises on month 13 with ``end`` too
             if not end:
-                return date(year, month, 1)
+                return first
             next_month = date(year + month // 12, month % 12 + 1, 1)
             return date.fromordinal(next_month.toordinal() - 1)
         if len(text) == 4 and text.isdigit():
