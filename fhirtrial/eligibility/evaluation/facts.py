@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.analyte_forms import without_other_forms
 from fhirtrial.eligibility.evaluation.diagnosis_groups import Placed, Reading, place
 from fhirtrial.eligibility.evaluation.specimens import names_other_specimen, of_other_specimen
 from fhirtrial.lru import LRU
@@ -58,9 +59,12 @@ def concepts_of_text(text: str) -> frozenset[str]:
 
 def observation_text_concepts(text: str) -> frozenset[str]:
     """Concepts a result's name gives; a result of urine, CSF or another fluid is not the blood
-    value of its analyte (`specimens`)."""
+    value of its analyte (`specimens`), nor is another form, a ratio or a share of it ("Bilirubin,
+    Direct", "Calcium, Ionized", "NEUTROPHILS %": `analyte_forms`)."""
     found = concepts_of_text(text)
-    return of_other_specimen(found) if found and names_other_specimen(text) else found
+    if found and names_other_specimen(text):
+        found = of_other_specimen(found)
+    return without_other_forms(text, found)
 
 
 def _text_concepts(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fhirtrial.eligibility.evaluation.analyte_forms import is_a_share
 from fhirtrial.eligibility.evaluation.censored import decides, quantity_of_text, values_of
 from fhirtrial.eligibility.evaluation.clearance import estimate_too_close
 from fhirtrial.eligibility.evaluation.context import (
@@ -276,6 +277,13 @@ def _quantities(ctx: EvalContext, concept: str) -> list[tuple[ObservationItem, Q
 def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     name = display(criterion.concept)
     usable = _quantities(ctx, criterion.concept or "")
+    if criterion.unit and not criterion.uln_multiple and not is_a_share(criterion.unit):
+        # "NEUTROPHILS" in % (a local code, found by name) is the differential, not the count.
+        usable = [
+            (o, q)
+            for o, q in usable
+            if not (is_a_share(q.code or q.unit) and not o.code.codes_in(LOINC))
+        ]
     if not usable:
         return Finding("unknown", f"no {name} result recorded")
     item, quantity = usable[0]
