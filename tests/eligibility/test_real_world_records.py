@@ -201,6 +201,38 @@ def test_an_undated_history_entry_is_not_placed_inside_the_window():
     assert evaluation.verdict == "potential-candidate"
 
 
+@pytest.mark.parametrize(
+    ("noted", "expected"),
+    [("2025-02-10", "unknown"), ("2019-02-10", "not-met")],
+    ids=["noted inside the window", "noted before it"],
+)
+def test_a_history_entry_is_dated_by_the_day_it_was_noted(noted, expected):
+    """Issue 13: Epic dates a "Personal history of" problem by the day it was noted. A breast
+    cancer noted as history in 2025 was over by then, maybe long before: it is not placed inside
+    "within the previous 3 years" (it was, a wrong `ineligible`); one noted in 2019 was over
+    before the window opened."""
+    history = condition(
+        "Personal history of malignant neoplasm of breast",
+        (ICD, "Z85.3", "Personal history of malignant neoplasm of breast"),
+        onset=noted,
+    )
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(history))
+    assert criterion(evaluation, "exc-6").result == expected
+    assert evaluation.verdict == "potential-candidate"
+
+
+def test_a_cancer_resolved_with_its_onset_inside_the_window_still_excludes():
+    """The cancer's own entry, resolved, diagnosed in 2024: present inside the window."""
+    resolved = condition(
+        "Breast cancer, left (HCC)",
+        (ICD, "C50.912", "Malignant neoplasm of unspecified site of left female breast"),
+        status="resolved",
+        onset="2024-02-10",
+    )
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(resolved))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
 # ---------------------------------------------------------------- 5. the latest value decides
 
 

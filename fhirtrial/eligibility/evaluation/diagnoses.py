@@ -335,6 +335,15 @@ def _with_qualifiers(
                     f"whether it was {describe_window(criterion.window)} is unknown{note}",
                     (item.ref,),
                 )
+            if criterion.window is not None and _noted_as_history(item, ctx) and item.date:
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: a history entry noted on "
+                    f"{fmt_date(item.date)} — over by then, but when it was present is not "
+                    f"recorded, so whether it was {describe_window(criterion.window)} is "
+                    f"unknown{note}",
+                    (item.ref,),
+                )
             if criterion.window is not None and DIAGNOSED in qualifiers:
                 return Finding(
                     "unknown",
@@ -662,6 +671,8 @@ def _relevant(
         kept, undecided = [], []
         for item in items:
             made = diagnosed_in(item, window, ctx.as_of)
+            if made and _noted_as_history(item, ctx):
+                made = None  # diagnosed on or before the day it was noted as history
             if made is None:
                 undecided.append(item)
             elif made:
@@ -678,6 +689,8 @@ def _relevant(
                 kept.append(item)  # current, undated: present now, so inside a window to today
                 continue
             present = _present_in(item, start, end, window, ctx.as_of)
+            if present and _noted_as_history(item, ctx):
+                present = None  # over by the day it was noted as history: when, not recorded
             if present is None:
                 undecided.append(item)
             elif present:
@@ -691,6 +704,13 @@ def _relevant(
         past = [c for c in items if c not in current]
         return current, past, _PAST_ONLY
     return list(items), [], ""
+
+
+def _noted_as_history(item: ConditionItem, ctx: EvalContext) -> bool:
+    """A "personal history of" entry (Z85–Z87 or its words) without an abatement date: its
+    onset is the day the condition was noted as past — it was over by then, and present some
+    time before, but not necessarily on that day."""
+    return item.ref in ctx.facts.past_conditions and item.abatement is None
 
 
 def _present_in(
