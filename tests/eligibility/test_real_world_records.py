@@ -253,6 +253,32 @@ def test_a_later_ecog_2_fails_ecog_0_to_1(latest):
     assert evaluation.verdict == "ineligible"
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1-2", "unknown"),
+        ("ECOG 2-3", "not-met"),
+        ("0-1", "met"),
+        ("1=Restricted in physically strenuous activity", "met"),
+        ("Grade 2", "not-met"),
+        ("2 - Ambulatory and capable of all selfcare", "not-met"),
+    ],
+)
+def test_an_ecog_written_as_a_range_decides_only_when_both_ends_agree(written, expected):
+    """Issue 13: an Epic flowsheet ECOG "1-2" was read as grade 1 and met "ECOG 0 or 1" (the
+    clinician did not say which); "1=Restricted…" and "Grade 2" were no grade at all."""
+    resources = [*stage_iv_melanoma(), anti_pd1_line()]
+    evaluation = evaluate(TIL_TRIAL, *resources, ecog("2026-11-24", valueString=written))
+    assert criterion(evaluation, "inc-3").result == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [("70-80%", "met"), ("60-70%", "unknown")])
+def test_a_karnofsky_range_read_for_ecog_is_converted_at_both_ends(written, expected):
+    karnofsky = observation("Karnofsky Performance Status", "2026-11-24", valueString=written)
+    evaluation = evaluate(TIL_TRIAL, *stage_iv_melanoma(), anti_pd1_line(), karnofsky)
+    assert criterion(evaluation, "inc-3").result == expected
+
+
 # ---------------------------------------------------------------- 6. treatments as Procedures
 
 
