@@ -21,6 +21,7 @@ from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.mappers.ctgov import map_study
 from tests.eligibility.ehr_records import (
     AS_OF,
+    CLINICAL,
     ICD,
     LOINC,
     SNOMED,
@@ -230,6 +231,68 @@ def test_a_cancer_resolved_with_its_onset_inside_the_window_still_excludes():
         onset="2024-02-10",
     )
     evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(resolved))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
+def _encounter_diagnosis(text, code, onset, **extra):
+    """An encounter diagnosis as Cerner and Epic export it: point-in-time, often no status."""
+    return {
+        "resourceType": "Condition",
+        "id": f"enc-{code}-{onset}",
+        "subject": {"reference": "Patient/p1"},
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "encounter-diagnosis",
+                    }
+                ]
+            }
+        ],
+        "code": {"coding": [{"system": ICD, "code": code, "display": text}], "text": text},
+        "onsetDateTime": onset,
+        **extra,
+    }
+
+
+BREAST = "Malignant neoplasm of unspecified site of right female breast"
+BREAST_RESOLVED_2019 = condition(
+    "Malignant neoplasm of right breast (HCC)",
+    (ICD, "C50.911", BREAST),
+    status="resolved",
+    onset="2018-03-01",
+    abated="2019-06-01",
+)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [{}, {"clinicalStatus": {"coding": [{"system": CLINICAL, "code": "active"}]}}],
+    ids=["no status", "active at the visit"],
+)
+def test_an_encounter_diagnosis_before_the_recorded_resolution_is_not_current(status):
+    """Issue 13: the problem list says the breast cancer resolved in June 2019; the visit of
+    April 2018 carries it as an encounter diagnosis, without a status or "active" at that visit.
+    It met "another primary malignancy within the previous 3 years" (a wrong `ineligible`)."""
+    visit = _encounter_diagnosis(BREAST, "C50.911", "2018-04-10", **status)
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, visit))
+    assert criterion(evaluation, "exc-6").result == "not-met"
+    assert evaluation.verdict == "potential-candidate"
+
+
+def test_a_diagnosis_after_the_recorded_resolution_is_a_recurrence():
+    visit = _encounter_diagnosis(BREAST, "C50.911", "2026-10-10")
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, visit))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
+def test_another_diagnosis_is_not_superseded_by_a_resolution():
+    """The left breast's cancer is not the right breast's, resolved."""
+    left = _encounter_diagnosis(
+        "Malignant neoplasm of unspecified site of left female breast", "C50.912", "2018-04-10"
+    )
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, left))
     assert criterion(evaluation, "exc-6").result == "met"
 
 

@@ -756,6 +756,8 @@ def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:
         status = "history"
     else:
         status = item.clinical_status or "status not recorded"
+    if resolution := ctx.facts.superseded.get(item.ref):
+        status += f", before its resolution on {resolution.abatement} ({resolution.ref})"
     onset = f", onset {item.onset}" if item.onset else ""
     if _partial_onset(item):
         onset = f", onset between {item.onset} and {item.onset_latest}"

@@ -401,6 +401,9 @@ class PatientFacts:
             text_concepts=condition_text_concepts,
         )
         self.past_conditions = frozenset(c.ref for c in own_conditions if is_history_entry(c))
+        self.superseded: dict[str, ConditionItem] = superseded_entries(own_conditions)
+        """Entries current by their status but dated before the same diagnosis was recorded
+        resolved, by ref → the resolved entry."""
         self.observations: ConceptIndex[ObservationItem] = ConceptIndex(
             record.observations,
             lambda o: (o.code,),
@@ -443,11 +446,55 @@ class PatientFacts:
         return tuple((item, p) for item, p in placed if p.reading == reading)
 
     def is_current(self, item: ConditionItem) -> bool | None:
-        """True / False from the clinical status (a history entry is never current); None when
-        the record does not say."""
-        if item.ref in self.past_conditions:
+        """True / False from the clinical status (a history entry, or one superseded by a later
+        resolution of the same diagnosis, is never current); None when the record does not
+        say."""
+        if item.ref in self.past_conditions or item.ref in self.superseded:
             return False
         return item.is_active
+
+
+def _same_diagnosis_keys(item: ConditionItem) -> set[tuple[str, str]]:
+    """What makes two entries one diagnosis: the same code (any system, dots and case aside) or
+    the same words."""
+    keys = {
+        (coding.system, coding.code.replace(".", "").upper())
+        for coding in item.code.codings
+        if coding.system and coding.code
+    }
+    if item.code.text:
+        keys.add(("text", " ".join(item.code.text.lower().split())))
+    return keys
+
+
+def superseded_entries(items: Iterable[ConditionItem]) -> dict[str, ConditionItem]:
+    """Entries that are current by their status (active, or no status) but dated on or before
+    the abatement date of an entry of the same diagnosis (`_same_diagnosis_keys`) that is
+    resolved: an encounter diagnosis of 2018 or a stale duplicate on the problem list, when the
+    problem list says the condition resolved in 2019. A recurrence or relapse, and an entry
+    dated after the resolution, are not superseded."""
+    items = tuple(items)
+    resolved = [
+        (item, _same_diagnosis_keys(item))
+        for item in items
+        if item.abatement is not None and item.is_active is False
+    ]
+    if not resolved:
+        return {}
+    found: dict[str, ConditionItem] = {}
+    for item in items:
+        day = item.onset_latest or item.onset or item.recorded
+        if item.is_active is False or day is None:
+            continue
+        if item.clinical_status in ("recurrence", "relapse"):
+            continue
+        keys = _same_diagnosis_keys(item)
+        for other, other_keys in resolved:
+            assert other.abatement is not None
+            if other is not item and day <= other.abatement and keys & other_keys:
+                found[item.ref] = other
+                break
+    return found
 
 
 _FACTS: LRU[int, tuple[weakref.ref[PatientRecord], PatientFacts]] = LRU(64)
