@@ -38,7 +38,7 @@ from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ObservationItem
-from fhirtrial.patient.values import LOINC, SNOMED, Concept
+from fhirtrial.patient.values import CVX, LOINC, SNOMED, Concept
 
 # ---------------------------------------------------------------- therapies
 
@@ -391,6 +391,11 @@ def _prednisone_factor(use: MedicationItem) -> float | None:
 # ---------------------------------------------------------------- vaccines, pregnancy
 
 
+# CVX "unspecified formulation" codes of vaccines that exist live and inactivated: influenza
+# (88), zoster (188), typhoid (91), cholera (26), adenovirus (82), poliovirus (89).
+_FORMULATION_UNSAID = frozenset({"88", "188", "91", "26", "82", "89"})
+
+
 def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or "live-vaccine"
     name = display(concept)
@@ -410,6 +415,21 @@ def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
         return Finding(
             "unknown", f"{undated[0].vaccine.label} on an unknown date", (undated[0].ref,)
         )
+    if concept == "live-vaccine":
+        unsaid = [
+            i
+            for i in ctx.record.immunizations
+            if any(c.system == CVX and c.code in _FORMULATION_UNSAID for c in i.vaccine.codings)
+            and in_window(i.date, window, ctx.as_of)
+        ]
+        if unsaid:
+            item = unsaid[0]
+            return Finding(
+                "unknown",
+                f"{item.vaccine.label} on {fmt_date(item.date)} ({item.ref}) "
+                f"{describe_window(window)}: whether it was the live vaccine is not recorded",
+                (item.ref,),
+            )
     found = absent(
         ctx,
         f"{name} {describe_window(window)}".strip(),
