@@ -287,6 +287,15 @@ def test_a_diagnosis_after_the_recorded_resolution_is_a_recurrence():
     assert criterion(evaluation, "exc-6").result == "met"
 
 
+def test_an_active_entry_recorded_after_the_resolution_is_a_new_episode():
+    """Re-added to the problem list in 2024 with the first onset of 2018: current again."""
+    again = condition(
+        "Malignant neoplasm of right breast (HCC)", (ICD, "C50.911", BREAST), onset="2018-03-01"
+    ) | {"recordedDate": "2024-05-02"}
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, again))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
 def test_another_diagnosis_is_not_superseded_by_a_resolution():
     """The left breast's cancer is not the right breast's, resolved."""
     left = _encounter_diagnosis(

@@ -468,11 +468,11 @@ def _same_diagnosis_keys(item: ConditionItem) -> set[tuple[str, str]]:
 
 
 def superseded_entries(items: Iterable[ConditionItem]) -> dict[str, ConditionItem]:
-    """Entries that are current by their status (active, or no status) but dated on or before
-    the abatement date of an entry of the same diagnosis (`_same_diagnosis_keys`) that is
-    resolved: an encounter diagnosis of 2018 or a stale duplicate on the problem list, when the
-    problem list says the condition resolved in 2019. A recurrence or relapse, and an entry
-    dated after the resolution, are not superseded."""
+    """Entries that are current by their status (active, or no status) but dated (onset and
+    recording) on or before the abatement date of a resolved entry of the same diagnosis
+    (`_same_diagnosis_keys`): an encounter diagnosis of 2018, or a stale duplicate on the
+    problem list, when the problem list says the condition resolved in 2019. A recurrence or
+    relapse, and an entry dated or recorded after the resolution, are not superseded."""
     items = tuple(items)
     resolved = [
         (item, _same_diagnosis_keys(item))
@@ -483,9 +483,12 @@ def superseded_entries(items: Iterable[ConditionItem]) -> dict[str, ConditionIte
         return {}
     found: dict[str, ConditionItem] = {}
     for item in items:
-        day = item.onset_latest or item.onset or item.recorded
-        if item.is_active is False or day is None:
+        # The last day the entry says the condition was there: an active entry recorded after
+        # the resolution (a new episode with its first onset) is not superseded.
+        days = [d for d in (item.onset_latest or item.onset, item.recorded) if d is not None]
+        if item.is_active is False or not days:
             continue
+        day = max(days)
         if item.clinical_status in ("recurrence", "relapse"):
             continue
         keys = _same_diagnosis_keys(item)
