@@ -503,7 +503,7 @@ def _female_state(
     criterion: Criterion, ctx: EvalContext, concept: str, word: str, noun: str
 ) -> Finding:
     patient = ctx.record.patient
-    if patient.gender == "male":
+    if patient.birth_sex == "male" or (patient.gender == "male" and patient.birth_sex is None):
         return Finding("not-applicable", f"male patient: cannot be {word}", (patient.ref,))
     recent_from = ctx.as_of - timedelta(days=ctx.policy.pregnancy_fresh_days)
     conditions = [

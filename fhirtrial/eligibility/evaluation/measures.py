@@ -85,6 +85,13 @@ def evaluate_sex(criterion: Criterion, ctx: EvalContext) -> Finding:
     wanted = criterion.value_concept
     if patient.gender not in ("female", "male"):
         return Finding("unknown", f"administrative gender is {patient.gender or 'not recorded'}")
+    if patient.sex is None:
+        return Finding(
+            "unknown",
+            f"administrative gender {patient.gender}, sex assigned at birth {patient.birth_sex}: "
+            f"which one the criterion means is not recorded",
+            (patient.ref,),
+        )
     result: Outcome = "met" if patient.gender == wanted else "not-met"
     return Finding(result, f"gender {patient.gender} — required {wanted}", (patient.ref,))
 
