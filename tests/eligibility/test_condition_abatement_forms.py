@@ -77,11 +77,13 @@ def _result(text: str, resource: dict[str, Any]) -> str:
         (ACTIVE_CANCER, BREAST, {"abatementString": "after mastectomy"}, "not-met"),
         (ACTIVE_HBV, HBV, {"onsetDateTime": "2010-01-01", "abatementBoolean": True}, "not-met"),
         (ACTIVE_HBV, HBV, {"abatementAge": {"value": 50, "unit": "yr", "code": "a"}}, "not-met"),
-        # Not abated: the status is not recorded, read as current (as before).
-        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2017-03-01", "abatementBoolean": False}, "met"),
-        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2017-03-01"}, "met"),
+        # Not abated: a recent encounter diagnosis without a status is current.
+        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2026-10-01", "abatementBoolean": False}, "met"),
+        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2026-10-01"}, "met"),
         # An abatement written for a day after the evaluation has not happened yet.
-        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2017-03-01", "abatementString": "2031"}, "met"),
+        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2026-10-01", "abatementString": "2031"}, "met"),
+        # An old one says the cancer was there at that visit: whether it still is, unknown.
+        (ACTIVE_CANCER, BREAST, {"onsetDateTime": "2017-03-01"}, "unknown"),
         # An onset written as a string places the event (a year only: unknown within it).
         (MI_6_MONTHS, MI, {"onsetString": "2018"}, "not-met"),
         (MI_6_MONTHS, MI, {"onsetString": "10/2026"}, "met"),

@@ -287,6 +287,21 @@ def test_a_diagnosis_after_the_recorded_resolution_is_a_recurrence():
     assert criterion(evaluation, "exc-6").result == "met"
 
 
+@pytest.mark.parametrize(
+    ("visit", "expected"),
+    [("2018-04-10", "unknown"), ("2025-02-10", "met"), ("2026-11-10", "met")],
+    ids=["visit before the window", "visit inside it", "visit last month"],
+)
+def test_an_encounter_diagnosis_without_status_is_there_at_its_visit(visit, expected):
+    """Issue 13: a Cerner encounter diagnosis (no clinicalStatus) of 2018, and nothing else
+    about that breast cancer, was taken as current and met "within the previous 3 years". It
+    says the cancer was there at the visit; after it, nothing."""
+    evaluation = evaluate(
+        TIL_TRIAL, *melanoma_candidate(_encounter_diagnosis(BREAST, "C50.911", visit))
+    )
+    assert criterion(evaluation, "exc-6").result == expected
+
+
 def test_an_active_entry_recorded_after_the_resolution_is_a_new_episode():
     """Re-added to the problem list in 2024 with the first onset of 2018: current again."""
     again = condition(
@@ -297,9 +312,13 @@ def test_an_active_entry_recorded_after_the_resolution_is_a_new_episode():
 
 
 def test_another_diagnosis_is_not_superseded_by_a_resolution():
-    """The left breast's cancer is not the right breast's, resolved."""
+    """The left breast's cancer (active at its visit, Epic style) is not the right breast's,
+    resolved."""
     left = _encounter_diagnosis(
-        "Malignant neoplasm of unspecified site of left female breast", "C50.912", "2018-04-10"
+        "Malignant neoplasm of unspecified site of left female breast",
+        "C50.912",
+        "2018-04-10",
+        clinicalStatus={"coding": [{"system": CLINICAL, "code": "active"}]},
     )
     evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, left))
     assert criterion(evaluation, "exc-6").result == "met"

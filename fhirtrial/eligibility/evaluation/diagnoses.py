@@ -495,6 +495,23 @@ def _required_steroids(ctx: EvalContext, items: list[ConditionItem], note: str) 
     )
 
 
+_VISIT_CURRENT_DAYS = 90
+"""An encounter diagnosis without a status stands for the condition now for this long."""
+_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"
+
+
+def _visit_only(item: ConditionItem, ctx: EvalContext) -> bool:
+    """An encounter diagnosis with no clinicalStatus and no abatement, older than
+    `_VISIT_CURRENT_DAYS`: a point-in-time statement (US Core), not a problem kept current."""
+    if item.clinical_status is not None or item.abatement is not None:
+        return False
+    if not any(
+        c.code == _ENCOUNTER_DIAGNOSIS for category in item.categories for c in category.codings
+    ):
+        return False
+    return _older_than(item, ctx, _VISIT_CURRENT_DAYS)
+
+
 def _older_than(item: ConditionItem, ctx: EvalContext, days: int) -> bool:
     day = item.onset or item.recorded
     return day is not None and (ctx.as_of - day).days > days and item.abatement is None
@@ -647,14 +664,16 @@ def _relevant(
     qualifiers = set(criterion.qualifiers)
     if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
         current = [c for c in items if ctx.facts.is_current(c) is not False]
+        # An encounter diagnosis without a status says the condition was there at that visit;
+        # months later, whether it still is is not recorded.
+        stale = [c for c in current if _visit_only(c, ctx)]
         if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
             # An acute infection still "active" months later (a tuberculosis years after its
             # treatment course): its status alone cannot say.
             days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
-            stale = [c for c in current if _older_than(c, ctx, days)]
-            current = [c for c in current if c not in stale]
-            return current, stale, "not current (resolved / inactive / history)"
-        return current, [], "not current (resolved / inactive / history)"
+            stale += [c for c in current if _older_than(c, ctx, days) and c not in stale]
+        current = [c for c in current if c not in stale]
+        return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
     if window is not None and criterion.concept in EVENTS:
         # "MI within the past 6 months": when the event happened, not whether its entry is
@@ -691,6 +710,10 @@ def _relevant(
             present = _present_in(item, start, end, window, ctx.as_of)
             if present and _noted_as_history(item, ctx):
                 present = None  # over by the day it was noted as history: when, not recorded
+            if present and end is None and _visit_only(item, ctx):
+                # There at the visit; after it, not recorded: inside the window only if the
+                # visit was.
+                present = overlaps_window(start, start, window, ctx.as_of) or None
             if present is None:
                 undecided.append(item)
             elif present:
