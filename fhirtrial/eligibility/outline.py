@@ -73,7 +73,15 @@ _BARE_POPULATION = re.compile(
 )
 # A bullet that opens with a population's name and a colon ("Adult participants: BMI ≥ 18",
 # "Parents: aged 25-50"): the criterion after the colon is that population's.
-_POPULATION_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /-]{1,40}?)\s*:\s*(?=\S)")
+_POPULATION_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z\"“][A-Za-z /\"“”-]{1,40}?)\s*:\s*(?=\S)")
+_QUOTED_GROUP_SAYS = re.compile(
+    r"^\s*[\"“](?P<word>[A-Za-z-]{2,30})[\"”]\s+(?P<people>participants|subjects|patients)\s+"
+    r"(?:must|should|will|shall|need to|are required to)\b"
+)
+# A group the study names in quotes: '"Afflicted" participants: …', '“Healthy” subjects: …'.
+_QUOTED_GROUP = re.compile(
+    r"^[\"“](?P<word>[A-Za-z-]{2,30})[\"”]\s+(?P<people>participants?|subjects?|patients?|group)$"
+)
 _IRREGULAR_SINGULAR = {"children": "child", "men": "man", "women": "woman"}
 _POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
 _EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
@@ -83,12 +91,23 @@ _EXCLUSION_LEAD_IN = re.compile(
     r"|must not have any)\b.*:\s*$",
     re.IGNORECASE,
 )
-_COHORT_LABEL = re.compile(
-    r"\b(?P<kind>cohort|arm|part|group|stratum)\s*(?P<id>[A-Z]\b|\d+[A-Za-z]?\b)", re.IGNORECASE
+# "Group B", "Cohort 2a"; or several at once, "Groups C & D", "Arms A and B" (one key for them
+# all: a group of its own, never read as "Group S"). An enumerator may come first: "II. Group B:".
+_COHORT_ID = r"(?:[A-Z]\b|\d+[A-Za-z]?\b)"
+_COHORT_NAME = (
+    r"(?P<kind>cohort|arm|part|group|stratum)(?:s\s*(?P<ids>"
+    + _COHORT_ID
+    + r"(?:\s*(?:,|&|and|/)\s*"
+    + _COHORT_ID
+    + r")+)|\s*(?P<id>"
+    + _COHORT_ID
+    + r"))"
 )
+_COHORT_LABEL = re.compile(r"\b" + _COHORT_NAME, re.IGNORECASE)
 _COHORT_PREFIX = re.compile(
-    r"^\s*(?:for\s+|in\s+)?(?P<kind>cohort|arm|part|group|stratum)\s*(?P<id>[A-Z]\b|\d+[A-Za-z]?\b)"
-    r"[^:]{0,60}:",
+    r"^\s*(?:(?:[IVX]{1,4}|[a-z]|\d{1,2})[.)]\s+)?(?:for\s+|in\s+)?"
+    + _COHORT_NAME
+    + r"[^:]{0,60}:",
     re.IGNORECASE,
 )
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
@@ -137,17 +156,24 @@ def normalize_cohort(kind: str, ident: str) -> str:
     return f"{kind.capitalize()} {ident.upper()}"
 
 
+def _cohort_key(match: re.Match[str]) -> str:
+    if match["ids"]:
+        ids = re.split(r"\s*(?:,|&|and|/)\s*", match["ids"], flags=re.IGNORECASE)
+        return f"{match['kind'].capitalize()}s {' & '.join(i.upper() for i in ids)}"
+    return normalize_cohort(match["kind"], match["id"])
+
+
 def cohort_of_text(text: str) -> str | None:
     """Cohort named by a prefix such as "Cohort 1 (melanoma): ..." or "For Arm B: ..."."""
     match = _COHORT_PREFIX.match(text)
-    return normalize_cohort(match["kind"], match["id"]) if match else None
+    return _cohort_key(match) if match else None
 
 
 def cohorts_mentioned(text: str) -> list[str]:
     """Every cohort label mentioned anywhere in the text, in order, without duplicates."""
     seen: list[str] = []
     for match in _COHORT_LABEL.finditer(text):
-        label = normalize_cohort(match["kind"], match["id"])
+        label = _cohort_key(match)
         if label not in seen:
             seen.append(label)
     return seen
@@ -170,23 +196,56 @@ class _Frame:
 
 # "2. Females or males - older than 18 years old Exclusion Criteria:": a section header run on
 # at the end of a line (the line break was lost); it opens the next section.
+# A header glued to the end of the previous criterion ("Able to provide informed consent Exclusion
+# Criteria"): with its colon, or without one when the word before it cannot govern it ("meets the
+# Exclusion Criteria", "any of the Inclusion Criteria" are sentences).
 _TRAILING_HEADER = re.compile(
-    r"(?<=[a-z0-9.;,)%])\s+(?P<header>(?:Exclusion|Inclusion) Criteria\s*:)\s*$"
+    r"(?<=[a-z0-9.;,)%])\s+(?P<header>(?:Exclusion|Inclusion) [Cc]riteria\s*:)\s*$"
+    r"|(?<![\w/-])(?!(?:the|any|all|of|these|those|following|above|below|listed|study|protocol"
+    r"|other|and|or|with|without|per|by|to|in|our|its|their|same|meet|meets|meeting)\s)"
+    r"[a-z0-9]+[.;,)%]?\s+(?P<bare>(?:Exclusion|Inclusion) Criteria)\s*$"
 )
 
 
 def _split_trailing_headers(text: str) -> list[str]:
     lines = text.splitlines()
-    if "Criteria" not in text:
+    if "riteria" not in text:
         return lines
     out: list[str] = []
     for line in lines:
         header = _TRAILING_HEADER.search(line)
-        before = line[: header.start()].strip() if header else ""
-        if header is None or len(before) < 25 or "criteri" in before.lower():
+        name = (header["header"] or header["bare"]) if header else ""
+        cut = header.start("header" if header and header["header"] else "bare") if header else 0
+        before = line[:cut].strip()
+        if (
+            header is None
+            or len(before) < 25
+            or "criteri" in before.lower()
+            or _STUDY_PART.search(before.lower())
+        ):
             out.append(line)
         else:
-            out.extend((line[: header.start()], header["header"]))
+            out.extend((line[:cut], name))
+    return out
+
+
+def _join_header_notes(lines: list[str]) -> list[str]:
+    """A header whose parenthesized note wraps onto the next line ("Eye-Related Exclusion Criteria:
+    (Applies to study eye only. May be present in non-study" / "eye.)") as one line."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if (
+            previous.count("(") > previous.count(")")
+            and ")" in line
+            and "(" not in line
+            and not _BULLET.match(line)
+            and "clu" in previous.lower()
+            and _HEADER.match(previous)
+        ):
+            out[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            out.append(line)
     return out
 
 
@@ -194,7 +253,8 @@ def _lines(text: str) -> list[_Line | None]:
     """Classify lines; None marks a blank line. An empty bullet takes the next line as its text."""
     out: list[_Line | None] = []
     pending_empty_bullet: int | None = None
-    for raw in _split_trailing_headers(unescape_markdown(text).replace("\t", "    ")):
+    raw_lines = _split_trailing_headers(unescape_markdown(text).replace("\t", "    "))
+    for raw in _join_header_notes(raw_lines):
         line = raw.rstrip()
         if not line.strip():
             if pending_empty_bullet is None:
@@ -231,6 +291,11 @@ def _header_section(text: str, *, strict: bool = False) -> _Header | None:
     `strict` (for bullets): only a plain "Inclusion Criteria:" counts, not "Inclusion of women".
     """
     # Cheap tests first: a header names in- or exclusion, a lead-in ends with a colon.
+    part = _STUDY_PART_HEADER.match(text) if "stud" in text.lower() and not strict else None
+    if part is not None:  # "Cystic Fibrosis Main Study Inclusion Criteria:"
+        section: Section = "inclusion" if part["kind"].lower() == "inclusion" else "exclusion"
+        named = _STUDY_PART.search(part["part"].lower())
+        return _Header(section, named[0].capitalize() if named else None)
     match = _HEADER.match(text) if "clu" in text.lower() else None
     if match is not None:
         header = _read_header(match, strict=strict)
@@ -247,14 +312,21 @@ def _read_header(match: re.Match[str], *, strict: bool) -> _Header | None:
     section: Section = "inclusion" if kind == "inclusion" else "exclusion"
     rest = match["rest"].strip()
     after = (match["after"] or "").strip().strip("*").strip() or None
+    if after is not None and not any(c.isalnum() for c in after):
+        after = None  # "Inclusion Criteria: -": a dash before the first bullet, no criterion
     words = match["pre"].lower().split()
     population = [w for w in words if w not in _GENERIC_HEADER_WORDS]
     if any(w in _NOT_A_HEADER_WORDS for w in words):
         return None
     plain = rest.lower().startswith(("criteria", "criterion", "conditions"))
+    if after is not None and after.startswith("(") and after.endswith(")"):
+        # "Eye-Related Exclusion Criteria: (Applies to study eye only.)": a note on the header.
+        after = None
     if population and not plain:
-        return None  # "Patients inclusion in …": a sentence
-    if not _looks_like_header(rest.lower()):
+        if rest or after or strict or not _names_only_participants(words):
+            return None  # "Patients inclusion in …": a sentence
+        return _Header(section, None)  # "Subject Exclusion": everyone's
+    if not _looks_like_header(rest.lower()) or (after is None and _STATES_A_CRITERION.match(rest)):
         return None
     if len(match["pre"]) + len(match["kind"]) + len(rest) > 90:
         return None
@@ -267,8 +339,29 @@ def _read_header(match: re.Match[str], *, strict: bool) -> _Header | None:
         return _Header(section, labels[0], after)
     if labels:
         return _Header(section, None, after)
+    part = _STUDY_PART.search(" ".join(words))
+    if part is not None:
+        # "Sub-study Exclusion Criteria:": the sub-study's participants', not the main study's.
+        return _Header(section, part[0].capitalize(), after)
     named = _population(" ".join(population), rest)
     return _Header(section, named, after, population=named is not None)
+
+
+# A part of the study that has criteria of its own: "Sub-study", "PK substudy", "Main study".
+_STUDY_PART = re.compile(r"\b(?:(?:[a-z0-9-]+ )?sub-?study|main study|extension study)$")
+_STUDY_PART_HEADER = re.compile(
+    r"^\s*(?P<part>(?:[\w-]+\s+){0,5}?(?:sub-?study|main study|extension study))\s+"
+    r"(?P<kind>inclusion|exclusion)\s+criteria\s*:?\s*$",
+    re.IGNORECASE,
+)
+_PARTICIPANT_WORDS = frozenset(
+    {"subject", "subjects", "patient", "patients", "participant", "participants", "study"}
+)
+
+
+def _names_only_participants(words: list[str]) -> bool:
+    """ "Subject Exclusion", "Patient Inclusion" alone on a line: a header without "criteria"."""
+    return bool(words) and all(w in _PARTICIPANT_WORDS for w in words)
 
 
 def _population(prefix: str, rest: str) -> str | None:
@@ -299,10 +392,26 @@ def bare_population(text: str) -> str | None:
 def population_prefix(text: str) -> str | None:
     """The population a bullet's prefix names ("Adult participants: BMI ≥ 18" → "Adult
     participant"); None when the bullet opens with no population and a colon."""
+    said = _QUOTED_GROUP_SAYS.match(text)
+    if said is not None:  # '"Afflicted" participants must be able to …'
+        return f"{said['word'].capitalize()} {said['people'].rstrip('s')}"
     match = _POPULATION_PREFIX.match(text)
     if match is None or _EVERYONE.match(match["name"]):  # "All Groups:" is everyone
         return None
-    return bare_population(match["name"])
+    quoted = _QUOTED_GROUP.match(match["name"].strip())
+    if quoted is not None:
+        return bare_population(f"{quoted['word'].capitalize()} {quoted['people']}") or (
+            f"{quoted['word'].capitalize()} {quoted['people'].rstrip('s')}"
+        )
+    return bare_population(match["name"].replace('"', ""))
+
+
+# "Exclusion criterion was having prior training on Ethics", "Inclusion criteria is age over 18":
+# a sentence that states the criterion, not a header ("Exclusion criteria are as follows" is one).
+_STATES_A_CRITERION = re.compile(
+    r"^criteri(?:on|a) (?:was|were|is|are) (?!as follows|the following|listed|below)\w",
+    re.IGNORECASE,
+)
 
 
 def _looks_like_header(rest: str) -> bool:
@@ -480,6 +589,15 @@ def _tie_populations_beside_named_ones(nodes: list[OutlineNode], inherited: str 
     lead-in beside it that names people ("Patients with type 2 diabetes:") opens another
     population's criteria, not a list every volunteer must also meet."""
     lead_ins = [n for n in nodes if n.children and n.text.rstrip().endswith(":")]
+    branches = [n for n in lead_ins if n.cohort == inherited and _people_lead_in(n.text)]
+    if len({_people_lead_in(n.text) for n in branches}) >= 2:
+        # "Rectal cancer patients:" … "Breast cancer patients:": two kinds of patients, each
+        # held to its own list — not one list a rectal-cancer patient must meet in full.
+        for node in branches:
+            named = _people_lead_in(node.text)
+            for member in node.walk():
+                if member.cohort == inherited:
+                    member.cohort = named
     if any(n.cohort is not None and n.cohort != inherited for n in lead_ins):
         for node in lead_ins:
             named = _lead_in_population(node.text) if node.cohort == inherited else None
@@ -489,6 +607,32 @@ def _tie_populations_beside_named_ones(nodes: list[OutlineNode], inherited: str 
                         member.cohort = named
     for node in nodes:
         _tie_populations_beside_named_ones(node.children, node.cohort)
+
+
+# A lead-in that names a kind of participant by what they have or undergo: "Rectal cancer
+# patients:", "For patients with type 2 diabetes:", "Healthy control group:". Never a list every
+# participant meets ("Patients with any of the following:", "Patient characteristics:").
+_PEOPLE = r"(?:patients|participants|subjects|volunteers|cases|controls|women|men|children)"
+_PEOPLE_LEAD_IN = re.compile(
+    r"^\s*(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:(?:for|in)\s+)?(?:the\s+)?(?:all\s+)?"
+    r"(?P<name>(?:[a-z0-9][\w'/+-]*\s+){1,5}(?:" + _PEOPLE[3:-1] + r"|group|cohort|arm)"
+    r"|" + _PEOPLE + r"\s+(?:with|without|who\s+(?:have|has|are|undergo)|undergoing|receiving"
+    r"|treated\s+with|diagnosed\s+with)\s+[^:;,]{2,60}?)\s*:\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_BRANCH = re.compile(
+    r"\b(?:following|all|any|must|should|will|shall|criteria|eligible|excluded|these|above|below"
+    r"|characteristics|one|both|either|none)\b",
+    re.IGNORECASE,
+)
+
+
+def _people_lead_in(text: str) -> str | None:
+    match = _PEOPLE_LEAD_IN.match(text)
+    if match is None or _NOT_A_BRANCH.search(match["name"]):
+        return None
+    named = " ".join(match["name"].split())
+    return named[:1].upper() + named[1:]
 
 
 def _lead_in_population(text: str) -> str | None:

@@ -370,10 +370,19 @@ class Scored:
     compiled: str | None
     found: bool
     sample: Path = HELDOUT
+    section: str | None = None
+    """The section today's outline puts the bullet in (None when not found)."""
 
     @property
     def decidable(self) -> bool:
         return self.label["decidable"] in ("full", "partial") and bool(self.label["expected"])
+
+    @property
+    def in_its_section(self) -> bool:
+        """A form in the wrong list acts with the opposite polarity: an exclusion read as an
+        inclusion requirement rules out every patient who does not have it."""
+        wanted = self.label.get("section")
+        return wanted is None or self.section is None or self.section == wanted
 
     @property
     def right(self) -> bool:
@@ -381,6 +390,7 @@ class Scored:
         return (
             self.compiled is not None
             and bool(expected)
+            and self.in_its_section
             and same(parse(self.compiled, self.sample), parse(expected, self.sample))
         )
 
@@ -389,6 +399,8 @@ class Scored:
         expected = self.label["expected"]
         if self.compiled is None or not expected or self.right:
             return False
+        if not self.in_its_section:
+            return same(parse(self.compiled, self.sample), parse(expected, self.sample))
         return same(
             without_negations(canonical_form(parse(self.compiled, self.sample))),
             without_negations(canonical_form(parse(expected, self.sample))),
@@ -443,6 +455,23 @@ def with_judgement_as_text(criterion: Criterion | None) -> Criterion | None:
     )
 
 
+# A section header run on at the end of a labelled bullet ("Signed consent Exclusion criteria:"),
+# which the outline now splits off: the bullet is the text before it.
+_GLUED_HEADER = re.compile(r"\s+(?:exclusion|inclusion) criteria\s*:?\s*$", re.IGNORECASE)
+
+
+def same_bullet(today: str, wanted: str) -> bool:
+    """Whether today's bullet text is the labelled bullet `wanted` (whitespace-normalised): the
+    same words, the same without a lead (a number, a marker), or without a section header that
+    was glued to its end when it was labelled."""
+    whole = " ".join(today.split())
+    return (
+        whole == wanted
+        or _ends_with_bullet(today, wanted)
+        or (whole != wanted and whole == _GLUED_HEADER.sub("", wanted))
+    )
+
+
 def _ends_with_bullet(text: str, wanted: str) -> bool:
     """`wanted` is `text` without a lead (a number, a marker), not its last wrapped line."""
     whole = " ".join(text.split())
@@ -479,7 +508,7 @@ def score(sample: Path = HELDOUT) -> list[Scored]:
             (
                 n
                 for t, n in nodes[label["nctId"]]
-                if id(n) not in used and (t == wanted or _ends_with_bullet(n.text, wanted))
+                if id(n) not in used and same_bullet(n.text, wanted)
             ),
             None,
         )
@@ -488,11 +517,15 @@ def score(sample: Path = HELDOUT) -> list[Scored]:
             # or" / "over 75 years") is now a line of the whole criterion: found, and counted as
             # not compiled (its label describes a fragment, not the criterion read today).
             joined = any(wanted in t and "\n" in n.text for t, n in nodes[label["nctId"]])
-            scored.append(Scored(label, None, joined, sample))
+            # A bullet labelled a header (a fragment of one) that today's outline reads as a
+            # header is where the label says it belongs: found, and nothing to compile.
+            header = label.get("role") == "header"
+            scored.append(Scored(label, None, joined or header, sample))
             continue
         used.add(id(node))
         compiled = signature(with_judgement_as_text(node.criterion))
-        scored.append(Scored(label, compiled, True, sample))
+        section = "exclusion" if node.link_id.startswith("exc") else "inclusion"
+        scored.append(Scored(label, compiled, True, sample, section))
     return scored
 
 

@@ -16,6 +16,15 @@ from tests.eligibility.signature import signature
 _ICD = "http://hl7.org/fhir/sid/icd-10-cm"
 
 
+def _write_sample(folder, text, labels):
+    """A one-study sample in the held-out layout (texts, labels, no concepts of its own)."""
+    (folder / "texts.ndjson").write_text(
+        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
+    )
+    (folder / "labels.json").write_text(json.dumps(labels))
+    (folder / "concepts.json").write_text("{}")
+
+
 def test_any_of_a_concept_and_one_it_includes_is_the_broader_concept():
     # obstructive-sleep-apnea is a sleep-apnea in the terminology.
     assert same(
@@ -90,13 +99,9 @@ def test_an_annotation_is_never_merged_with_a_real_unit():
 
 def test_a_labelled_fragment_of_a_wrapped_criterion_is_found_but_not_compiled(tmp_path):
     text = "Exclusion Criteria:\n\nPatients aged under 18 or\nover 75 years\n"
-    (tmp_path / "texts.ndjson").write_text(
-        json.dumps({"nctId": "NCT00000001", "eligibilityCriteria": text}) + "\n"
-    )
     label = {"nctId": "NCT00000001", "linkId": "exc-2", "decidable": "full"}
     labels = [{**label, "text": "over 75 years", "expected": "age:>75a"}]
-    (tmp_path / "labels.json").write_text(json.dumps(labels))
-    (tmp_path / "concepts.json").write_text("{}")
+    _write_sample(tmp_path, text, labels)
     [scored] = score(tmp_path)
     assert scored.found and scored.compiled is None
     result = figures([scored])
@@ -127,3 +132,57 @@ def test_a_judgement_every_member_of_an_any_of_shares_is_read_once_outside_it():
         parse(signature(with_judgement_as_text(one))),
         parse("all-of(any-of(condition:heart-failure, condition:copd), text)"),
     )
+
+
+def test_a_labelled_bullet_with_a_glued_header_is_the_bullet_before_it(tmp_path):
+    """The outline now splits "… consent Exclusion criteria:" into a bullet and a header; a
+    bullet labelled with the header glued on is the bullet, and the next one an exclusion."""
+    text = (
+        "Inclusion Criteria:\n  -  Age over 18 years\n"
+        "  -  Able to give written consent Exclusion criteria:\n  -  Pregnancy\n"
+    )
+    label = {"nctId": "NCT00000001", "decidable": "none", "expected": None}
+    labels = [
+        {**label, "linkId": "inc-2", "text": "Able to give written consent Exclusion criteria:"},
+        {
+            **label,
+            "linkId": "inc-3",
+            "text": "Pregnancy",
+            "decidable": "full",
+            "expected": "pregnancy:pregnancy",
+        },
+    ]
+    _write_sample(tmp_path, text, labels)
+    consent, pregnancy = score(tmp_path)
+    assert consent.found and consent.compiled is None
+    assert pregnancy.found and pregnancy.compiled == "pregnancy:pregnancy"
+
+
+def test_a_form_in_the_wrong_section_is_a_polarity_error(tmp_path):
+    """Read into the inclusion list (a lost exclusion header), an exclusion's form means the
+    opposite: every patient without it fails. The form equals the label; the section does not."""
+    text = "Inclusion Criteria:\n  -  Signed consent\n  -  Pregnancy\n"
+    labels = [
+        {
+            "nctId": "NCT00000001",
+            "linkId": "inc-2",
+            "text": "Pregnancy",
+            "section": "exclusion",
+            "decidable": "full",
+            "expected": "pregnancy:pregnancy",
+        }
+    ]
+    _write_sample(tmp_path, text, labels)
+    [scored] = score(tmp_path)
+    assert scored.compiled == "pregnancy:pregnancy" and scored.section == "inclusion"
+    assert not scored.right and scored.polarity_error
+    assert figures([scored]).polarity_errors == 1
+
+
+def test_a_bullet_labelled_a_header_that_is_read_as_one_is_found(tmp_path):
+    text = "Cystic Fibrosis Main Study Inclusion Criteria:\n  -  Cystic fibrosis\n"
+    label = {"nctId": "NCT00000001", "linkId": "inc-1", "decidable": "none", "expected": None}
+    labels = [{**label, "text": "Cystic Fibrosis Main Study", "role": "header"}]
+    _write_sample(tmp_path, text, labels)
+    [scored] = score(tmp_path)
+    assert scored.found and scored.compiled is None

@@ -16,6 +16,7 @@ from itertools import pairwise
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_LESS,
@@ -42,7 +43,11 @@ from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
-from fhirtrial.eligibility.rules.partial import necessary_parts, sufficient_parts
+from fhirtrial.eligibility.rules.partial import (
+    listed_requirements,
+    necessary_parts,
+    sufficient_parts,
+)
 from fhirtrial.eligibility.rules.past_diagnoses import with_past_counting
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import (
@@ -161,6 +166,10 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
         return Reading(None, None)
+    if full is None and "(" in normalized:
+        aside = _read_aside(normalized, text, exclusion=exclusion, section=section)
+        if aside is not None and (aside.full is not None or partial):
+            return aside
     if full is not None or not partial:
         return Reading(full, full)
 
@@ -175,12 +184,40 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     return Reading(_read_in_part(normalized, text, exclusion=exclusion), None)
 
 
+def _read_aside(
+    normalized: str, text: str, *, exclusion: bool, section: Section | None
+) -> Reading | None:
+    """The text read without its parentheses (`rules.asides`): the rest itself when they add
+    nothing a record decides, all-of(rest, TEXT) when they narrow it; None when they are
+    refused or the rest does not compile in full. A negation in the rest refuses all but a
+    restatement: what "no X" denies, narrowed, is a wider inclusion."""
+    aside = set_aside(normalized)
+    if aside is None:
+        return None
+    rest = _compile_normalized(aside.rest, text, exclusion=exclusion, section=section)
+    if rest is None or (exclusion and _denied_in_a_word(rest, aside.rest)):
+        return None
+    if aside.method and any(leaf.kind is Kind.LAB for leaf in _leaves(rest)):
+        return None  # the method may name another analyte (Cockcroft-Gault: a clearance)
+    if not aside.restates and (
+        has_negation(aside.rest) or any(leaf.negated for leaf in _leaves(rest))
+    ):
+        return None
+    if aside.effect == IGNORE:
+        return Reading(rest, rest)
+    members = (rest, Criterion(Kind.TEXT, source_text=text))
+    combined = Criterion(Kind.COMBINATION, children=members, combination="all-of", source_text=text)
+    return Reading(combined, None)
+
+
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
         return suspected
     if exclusion:
         return sufficient_parts(normalized, text, _compile_clause)
-    return necessary_parts(normalized, text, _compile_inclusion_clause)
+    return necessary_parts(normalized, text, _compile_inclusion_clause) or listed_requirements(
+        normalized, text, _compile_inclusion_clause
+    )
 
 
 def _compile_inclusion_clause(clause: str) -> Criterion | None:

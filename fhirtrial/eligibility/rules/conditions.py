@@ -616,12 +616,14 @@ _ANTI_INFECTIVE = (
     r"(?:antibiotics?|antibacterials?|anti-?infectives?|antimicrobials?|antivirals?"
     r"|antifungals?|anti-?fungals?|anti-?virals?)(?: agents?| drugs?| therapy| treatment)?"
 )
+# "IV antibiotics, antivirals, or antifungals": one requirement, never a list of drug uses.
+_ANTI_INFECTIVES = rf"{_ANTI_INFECTIVE}(?:(?:,? (?:and/or|or|and)|,|/) ?{_ANTI_INFECTIVE})*"
 _INFECTION_TREATMENT = re.compile(
     r",? (?:(?:that|which) (?:requires?|required|needs?|needed)|requir(?:es|ed|ing)"
     r"|needing|necessitating) (?:treatment with |therapy with |the use of |use of )?"
     r"(?:(?P<route>iv|intravenous|parenteral|i\.v\.)"
-    rf" (?:{_ANTI_INFECTIVE}|therapy|treatment)|systemic (?:{_ANTI_INFECTIVE}|therapy|treatment"
-    rf"|anti-?infective therapy)|{_ANTI_INFECTIVE})(?![\w-])"
+    rf" (?:{_ANTI_INFECTIVES}|therapy|treatment)|systemic (?:{_ANTI_INFECTIVES}|therapy|treatment"
+    rf"|anti-?infective therapy)|{_ANTI_INFECTIVES})(?![\w-])"
     r"(?: \((?P<paren>[^()]*)\))?"
 )
 # Conditions that are present now unless the words say otherwise: "Infection" in an exclusion

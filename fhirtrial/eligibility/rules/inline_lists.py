@@ -18,7 +18,11 @@ its neighbour: an item opening with "or", "if", "in", "with", "e.g." … qualifi
 alternative to the one before ("X; or Y" in an inclusion bullet is any-of, not all-of).
 
 An item not read that still names something a record could decide (a diagnosis, a drug, a
-measure: `list_members.LOOKS_DECIDABLE`) would be a leaf the form lacks: the bullet stays text.
+measure: `list_members.LOOKS_DECIDABLE`) would be a leaf the form lacks: the bullet stays text —
+unless it names a diagnosis no finder reads (`list_members.names_a_diagnosis`: "pregnancy;
+serious heart, lung, kidney or other organ dysfunction") beside items that are all diagnoses or
+pregnancy states, not all classes it could narrow: TEXT then stands for it as for any item not
+read (any-of(pregnancy, TEXT)).
 """
 
 from __future__ import annotations
@@ -28,7 +32,13 @@ from collections.abc import Callable
 from typing import Literal
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.list_members import LOOKS_DECIDABLE, names_anything
+from fhirtrial.eligibility.rules.list_members import (
+    LOOKS_DECIDABLE,
+    diagnosis_shaped,
+    generic_class,
+    names_a_diagnosis,
+    names_anything,
+)
 
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 _LETTERS = "abcdefghij"
@@ -99,6 +109,7 @@ def inline_list(
     combination: Literal["all-of", "any-of"] = "any-of" if exclusion else "all-of"
     members: list[Criterion] = []
     unread = False
+    named = False  # an item not read names a diagnosis no finder reads
     measured_before = True  # whether the item before is a measurement too (none: nothing to grade)
     for item in items:
         reading = read_item(item)
@@ -111,7 +122,11 @@ def inline_list(
         if reading is None or not reading.computable or (exclusion and _negated(reading)):
             # "not pregnant" among exclusions is an inclusion written in the wrong list
             if _looks_decidable(item):
-                return None  # a leaf the form would lack
+                if names_anything(item) or _ABBREVIATION.fullmatch(item):
+                    return None  # a leaf the form would lack
+                if not names_a_diagnosis(item):
+                    return None  # a drug, procedure or measure the form would lack
+                named = True
             unread = True
             continue
         parts = (
@@ -126,6 +141,8 @@ def inline_list(
                 members.append(part)
     if not members:
         return None
+    if named and (not all(map(diagnosis_shaped, members)) or all(map(generic_class, members))):
+        return None  # the unread diagnosis is no item of a list of diagnoses
     residue = (Criterion(Kind.TEXT, source_text=text),) if unread else ()
     if len(members) == 1 and not residue:
         return members[0]

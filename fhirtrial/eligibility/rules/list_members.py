@@ -1,9 +1,15 @@
 """Which compiled readings may stand as one member of a list, and which words look decidable.
 
-Shared by the list readings of `rules.partial` (items of a list) and `rules.example_lists`
-(examples of a class): a member must be a positive, cohort-free reading of a kind the list
-reads, a measurement must carry its bound, and a malignancy must be another one than the
-study's (a bare "cancer" in a cancer study's exclusion list may mean the study's own).
+Shared by the list readings of `rules.partial` (items of a list), `rules.inline_lists` and
+`rules.example_lists` (examples of a class): a member must be a positive, cohort-free reading
+of a kind the list reads, a measurement must carry its bound, and a malignancy must be another
+one than the study's (a bare "cancer" in a cancer study's exclusion list may mean the study's
+own).
+
+An item not understood that names a diagnosis no finder reads ("frobnication syndrome",
+`names_a_diagnosis`) may stand as a text member beside the members understood — any-of(A, B,
+TEXT) is what "A, B or C" says in three-valued logic — when the list is one of diagnoses
+(`diagnosis_shaped`) and not only of classes such an item could narrow (`generic_class`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_stage,
 )
 from fhirtrial.eligibility.rules.demographics import find_age
+from fhirtrial.eligibility.rules.diagnosis_groups import GROUPS
 from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
@@ -108,3 +115,55 @@ ALL_FINDERS: tuple[Callable[[str], list[Match]], ...] = (
 def names_anything(words: str) -> bool:
     """Whether any finder of the compiler reads something in ``words``."""
     return any(finder(words) for finder in ALL_FINDERS)
+
+
+# No number or comparator may stand in an item left as text: no member would account for it.
+_NUMBERS = re.compile(r"[0-9<>≤≥=%]")
+# The words of `LOOKS_DECIDABLE` that name a diagnosis or state (not a drug, procedure, device
+# or measurement, which a record holds apart and a form would lack as a leaf of another kind).
+_DIAGNOSIS_WORD = re.compile(
+    r"\w+(?:itis|itides|osis|oses|emia|aemia|pathy|pathies|plasia|trophy|oma|omas|algia|uria"
+    r"|penia|cytosis|iasis|cardia|rrhea|rrhoea|rrhage|plegia|paresis|phobia|mania|lepsy"
+    r"|spasms?)"
+    r"|diseases?|disorders?|syndromes?|illness\w*|infect\w*|injur\w*|fractures?|failure"
+    r"|insufficien\w*|deficien\w*|dysfunction\w*|impair\w*|abuse|dependen\w*|addict\w*"
+    r"|intoleran\w*|cancers?|carcinoma\w*|tumou?rs?|malignan\w*|neoplas\w*|lesions?|ulcer\w*"
+    r"|thromb\w*|embol\w*|infarct\w*|strokes?|seizures?|epilep\w*|arrhythmi\w*|fibrillation"
+    r"|flutter|angina|hypertensi\w*|hypotensi\w*|diabet\w*|dementia|depress\w*|anxiety"
+    r"|psych\w*|mental\w*|anomal\w*|malformation\w*|vertigo|ataxia|dystonia|paralysis|palsy"
+    r"|apnoea|apnea|ideation|suicid\w*|homicid\w*|effusions?|tachycardia|bradycardia|polyps?"
+    r"|cysts?|cystic|hernia\w*|stenos\w*|aneurysm\w*|asthma|hepatitis|virus\w*|viral"
+    r"|bacteri\w*|fung\w*|abnormal\w*|dysplas\w*|nodul\w*|edema|oedema|ascites|shock|sepsis"
+    r"|coma|trauma\w*|cataplexy|narcolep\w*|partum|postpartum"
+)
+# Classes an unread diagnosis beside them could narrow or define ("infection or frobnication").
+_GENERIC_CONCEPTS = frozenset(
+    {
+        *("malignant-neoplasm", "infection", "surgery", "major-surgery", "autoimmune-disease"),
+        *("liver-disease", "kidney-disease", "bleeding-disorder", "coagulopathy"),
+    }
+)
+
+
+def names_a_diagnosis(words: str) -> bool:
+    """Whether every word of ``words`` that looks decidable names a diagnosis or state, with no
+    number or comparator ("frobnication syndrome", "thyroid adenomas"; not "use of steroids",
+    "deep brain stimulator", "a score > 3")."""
+    return _NUMBERS.search(words) is None and all(
+        _DIAGNOSIS_WORD.fullmatch(match.group()) for match in LOOKS_DECIDABLE.finditer(words)
+    )
+
+
+def diagnosis_shaped(criterion: Criterion) -> bool:
+    """Whether every leaf is a diagnosis or a pregnancy state: a member of a list of diagnoses."""
+    if criterion.kind is Kind.COMBINATION:
+        return all(map(diagnosis_shaped, criterion.children))
+    return criterion.kind in (Kind.CONDITION, Kind.PREGNANCY, Kind.BREASTFEEDING)
+
+
+def generic_class(criterion: Criterion) -> bool:
+    """Whether every leaf is a class ("malignancy", "infection", "heart disease") that an
+    unread diagnosis beside it could narrow or define."""
+    if criterion.kind is Kind.COMBINATION:
+        return all(map(generic_class, criterion.children))
+    return criterion.concept in _GENERIC_CONCEPTS or criterion.concept in GROUPS
