@@ -342,9 +342,22 @@ def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Find
     return Finding("met" if satisfies(total, criterion) else "not-met", stated, tuple(evidence))
 
 
+# A sig that does not say the dose taken each day: a range ("Take 1-2 tablets (10-20 mg
+# total)"), a taper ("4 tabs daily x3 days, then 3 tabs…") or a dose as needed ("every 6 hours
+# as needed for nausea": the most allowed, not what is taken).
+_NO_DAILY_DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:-|–|to|or)\s*\d+(?:\.\d+)?\s*(?:\(\w+\)\s*)?"
+    r"(?:tab|tablet|cap|capsule|pill|mg)s?\b"
+    r"|\bthen\b|\btaper\w*|\bas needed\b|\bprn\b|\bif needed\b",
+    re.IGNORECASE,
+)
+
+
 def _prednisone_mg_per_day(use: MedicationItem) -> float | None:
     factor = _prednisone_factor(use)
     if factor is None:
+        return None
+    if use.dosage_text and _NO_DAILY_DOSE.search(use.dosage_text):
         return None
     per_dose_mg = _mg_per_dose(use)
     per_day = use.doses_per_day
