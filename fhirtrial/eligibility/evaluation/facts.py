@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
@@ -319,10 +319,40 @@ _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z98")
 
 def condition_text_concepts(text: str) -> frozenset[str]:
     """Concepts a diagnosis's words name (record patterns included), nothing for an entry about
-    someone else or something ruled out."""
+    someone else or something ruled out, no malignancy for a neoplasm the words call benign or
+    in situ ("Benign neoplasm of right breast" is no breast cancer)."""
     if _NOT_THE_PATIENTS.search(text):
         return frozenset()
-    return concepts_of_record_text(text)
+    found = concepts_of_record_text(text)
+    if found and _NOT_MALIGNANT.search(text):
+        return found - _malignancies()
+    return found
+
+
+# A neoplasm the words say is not (or not yet) a malignancy. ICD-10-CM codes benign (D10–D36)
+# and in-situ (D00–D09) neoplasms apart, but an entry's words reach the cancer patterns
+# ("neoplasm … breast") all the same.
+_NOT_MALIGNANT = re.compile(r"\bbenign\b|\bnon-?malignant\b|\bin[- ]situ\b", re.IGNORECASE)
+# A neoplasm of uncertain or unspecified behaviour (ICD-10-CM D37–D49): it may be a cancer.
+_BEHAVIOUR_UNSAID = re.compile(r"\b(?:uncertain|unspecified|unknown) behaviou?r\b", re.I)
+_BEHAVIOUR_UNSAID_CODES = re.compile(r"^D(?:3[7-9]|4\d)", re.IGNORECASE)
+
+
+@cache
+def _malignancies() -> frozenset[str]:
+    """Every concept below `malignant-neoplasm` (the metastases and the root included)."""
+    vocabulary = terminology.terminology()
+    root = "malignant-neoplasm"
+    return frozenset(c for c in vocabulary.concepts if c == root or root in vocabulary.ancestors(c))
+
+
+def behaviour_unsaid(item: ConditionItem) -> bool:
+    """A neoplasm recorded with its behaviour uncertain or unspecified (D37–D49, or its words):
+    a cancer it may be, not one it is."""
+    codes = item.code.codes_in(ICD10CM)
+    if codes and all(_BEHAVIOUR_UNSAID_CODES.match(code.strip()) for code in codes):
+        return True
+    return any(_BEHAVIOUR_UNSAID.search(text) for text in _texts(item.code))
 
 
 # A procedure entry about a procedure not done: its evaluation, referral, planning, a device
@@ -393,7 +423,13 @@ def diagnosis_concepts(concept: Concept) -> frozenset[str]:
 class PatientFacts:
     def __init__(self, record: PatientRecord) -> None:
         self.record = record
-        own_conditions = [c for c in record.conditions if not is_about_someone_else(c)]
+        own_conditions = [
+            replace(c, verification_status="provisional")
+            if c.verification_status in (None, "confirmed") and behaviour_unsaid(c)
+            else c
+            for c in record.conditions
+            if not is_about_someone_else(c)
+        ]
         self.conditions: ConceptIndex[ConditionItem] = ConceptIndex(
             own_conditions,
             lambda c: (c.code,),
