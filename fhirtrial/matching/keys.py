@@ -107,7 +107,7 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
                 diagnoses |= titles_an_entry_may_be(condition)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):
             diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
-    sex = record.patient.gender if record.patient.gender in ("female", "male") else None
+    sex = record.patient.sex
     return PatientKeys(
         tuple(sorted(diagnoses)) if diagnoses is not None else None,
         record.patient.age_on(record.as_of),

@@ -60,9 +60,22 @@ class PatientInfo:
     # The last day a partial birthDate ("2019", "2019-04") may stand for; birth_date otherwise.
     birth_date_latest: date | None
     gender: str | None
+    birth_sex: str | None
+    """"female" / "male" from US Core's birth-sex or sex extension; None when not recorded."""
     deceased: bool | None
     deceased_date: date | None
     postal_codes: tuple[str, ...]
+
+    @property
+    def sex(self) -> str | None:
+        """ "female" / "male" when the administrative gender says so and no recorded sex
+        contradicts it; None otherwise (a trans woman recorded female with a birth sex of male
+        is neither for a criterion on sex)."""
+        if self.gender not in ("female", "male"):
+            return None
+        if self.birth_sex is not None and self.birth_sex != self.gender:
+            return None
+        return self.gender
 
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:

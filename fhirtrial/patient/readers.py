@@ -156,10 +156,15 @@ def read_condition(
     if onset is not None and abatement is not None and abatement < onset:
         ctx.warn(ref, "abatement precedes onset; abatement ignored")
         abatement = None
+    clinical_status = ctx.concepts.status_code(resource.get("clinicalStatus"))
+    if clinical_status is None and (abatement is not None or _abated_undated(resource)):
+        # R4 con-4: an abated condition's clinicalStatus is inactive, resolved or remission.
+        ctx.warn(ref, "no clinicalStatus on an abated Condition; read as inactive")
+        clinical_status = "inactive"
     return ConditionItem(
         ref=ref,
         code=code,
-        clinical_status=ctx.concepts.status_code(resource.get("clinicalStatus")),
+        clinical_status=clinical_status,
         verification_status=verification,
         onset=onset,
         onset_latest=onset_latest,
@@ -181,8 +186,13 @@ def _condition_date_span(
         return None, None
     last = first
     raw = resource.get(prefix + "DateTime")
+    written = resource.get(prefix + "String")
     if isinstance(raw, str) and len(raw.strip()) < 10:
         last = parse_fhir_date(raw.strip(), end=True) or first
+    elif isinstance(written, str) and not any(
+        prefix + kind in resource for kind in ("DateTime", "Period", "Age", "Range")
+    ):
+        last = string_date(written, end=True) or first
     elif raw is None and prefix + "Period" not in resource and ctx.birth_date is not None:
         years = _age_years(resource.get(prefix + "Age"))
         if years is not None:
@@ -200,9 +210,50 @@ def _condition_date(
     if isinstance(period, dict):
         return ctx.event_date(period.get("start"), ref, prefix + "Period.start")
     years = _age_years(resource.get(prefix + "Age"))
+    if years is None:
+        range_ = resource.get(prefix + "Range")  # an age range: its low bound
+        years = _age_years(range_.get("low")) if isinstance(range_, dict) else None
     if years is not None and ctx.birth_date is not None:
         return _on_birthday(ctx.birth_date, years)
+    written = resource.get(prefix + "String")
+    if isinstance(written, str) and (day := string_date(written)) is not None:
+        return ctx.event_date(day.isoformat(), ref, prefix + "String")
     return None
+
+
+_US_DATE = re.compile(r"^\s*(\d{1,2})/(?:(\d{1,2})/)?((?:19|20)\d{2})\s*$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def string_date(text: str, *, end: bool = False) -> date | None:
+    """The day an onset/abatement written as a string stands for: a FHIR date ("2019-06"),
+    a US date ("06/2019", "6/12/2019"), or the only year the words name ("resolved in 2019");
+    partial ones at their first day (the last with ``end``). None when it names no date."""
+    text = text.strip()
+    day = parse_fhir_date(text, end=end)
+    if day is not None:
+        return day
+    if match := _US_DATE.match(text):
+        month, day_of_month, year = match.groups()
+        if day_of_month:
+            day = parse_fhir_date(f"{year}-{int(month):02d}-{int(day_of_month):02d}")
+        else:
+            day = parse_fhir_date(f"{year}-{int(month):02d}", end=end)
+        if day is not None:
+            return day
+    years = set(_YEAR.findall(text))
+    if len(years) == 1:
+        return parse_fhir_date(years.pop(), end=end)
+    return None
+
+
+def _abated_undated(resource: dict[str, Any]) -> bool:
+    """The Condition says it abated without a date: ``abatementBoolean`` true, or an
+    ``abatementString`` that names no date ("in childhood")."""
+    if resource.get("abatementBoolean") is True:
+        return True
+    written = resource.get("abatementString")
+    return isinstance(written, str) and bool(written.strip()) and string_date(written) is None
 
 
 def _age_years(age: Any) -> int | None:

@@ -369,10 +369,32 @@ def _read_patient(
         birth_date=birth_date,
         birth_date_latest=birth_date_latest,
         gender=gender if isinstance(gender, str) else None,
+        birth_sex=_birth_sex(resource),
         deceased=deceased,
         deceased_date=deceased_date,
         postal_codes=postal_codes,
     )
+
+
+_BIRTH_SEX_EXTENSIONS = (
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex",
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-sex",
+)
+# us-core-birthsex codes (F, M) and US Core sex (SNOMED CT 248152002 female, 248153007 male).
+_SEX_CODES = {"F": "female", "M": "male", "248152002": "female", "248153007": "male"}
+
+
+def _birth_sex(resource: dict[str, Any]) -> str | None:
+    """The sex US Core's birth-sex (or sex) extension records, as "female" / "male"."""
+    for extension in resource.get("extension") or ():
+        if not isinstance(extension, dict) or extension.get("url") not in _BIRTH_SEX_EXTENSIONS:
+            continue
+        code = extension.get("valueCode")
+        if code is None and isinstance(extension.get("valueCoding"), dict):
+            code = extension["valueCoding"].get("code")
+        if isinstance(code, str) and code.strip() in _SEX_CODES:
+            return _SEX_CODES[code.strip()]
+    return None
 
 
 # ---------------------------------------------------------------- items and indexes

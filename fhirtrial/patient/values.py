@@ -219,7 +219,7 @@ class ConceptReader:
     def status_code(self, raw: Any) -> str | None:
         """`status_code`, cached."""
         if isinstance(raw, str):
-            return raw or None
+            return _status_word(raw) or raw or None
         return _status_of(self.concept(raw))
 
 
@@ -317,8 +317,9 @@ def _parse_date(text: str, end: bool) -> date | None:
             return date.fromisoformat(text[:10])
         if len(text) == 7 and text[4] == "-":
             year, month = int(text[:4]), int(text[5:7])
+            first = date(year, month, 1)  # raises on month 13 with ``end`` too
             if not end:
-                return date(year, month, 1)
+                return first
             next_month = date(year + month // 12, month % 12 + 1, 1)
             return date.fromordinal(next_month.toordinal() - 1)
         if len(text) == 4 and text.isdigit():
@@ -350,13 +351,43 @@ def first_text(*values: Any) -> str | None:
 def status_code(raw: Any) -> str | None:
     """A status that is a ``code`` in one version and a CodeableConcept in another."""
     if isinstance(raw, str):
-        return raw or None
+        return _status_word(raw) or raw or None
     return _status_of(read_concept(raw))
 
 
+# The codes of the status value sets read through `status_code`: Condition and
+# AllergyIntolerance clinical / verification status, AllergyIntolerance type, R5
+# MedicationStatement adherence.
+_STATUS_CODES = frozenset(
+    {"active", "recurrence", "relapse", "inactive", "remission", "resolved"}
+    | {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"}
+    | {"presumed", "allergy", "intolerance", "unknown", "not-taking", "stopped", "on-hold"}
+    | {"taking", "taking-as-directed", "taking-not-as-directed", "on-hold-as-directed"}
+    | {"on-hold-not-as-directed", "stopped-as-directed", "stopped-not-as-directed"}
+)
+_HL7_SYSTEMS = ("http://terminology.hl7.org/CodeSystem/", "http://hl7.org/fhir/")
+
+
+def _status_word(text: str | None) -> str | None:
+    """A status code however an export spells it ("Entered in Error", "Active")."""
+    if not text:
+        return None
+    word = "-".join(text.strip().lower().replace("_", " ").split())
+    return word if word in _STATUS_CODES else None
+
+
 def _status_of(concept: Concept | None) -> str | None:
+    """The status code: the HL7 coding's, else any coding's code or display, or the text, that
+    spells a status (an EHR's own status coding — Epic "1" / "Active" — may come first); else the
+    first code or the text, as written."""
     if concept is None:
         return None
+    for coding in concept.codings:
+        if coding.code and (coding.system or "").startswith(_HL7_SYSTEMS):
+            return _status_word(coding.code) or coding.code
+    for text in (*(t for c in concept.codings for t in (c.code, c.display)), concept.text):
+        if word := _status_word(text):
+            return word
     for coding in concept.codings:
         if coding.code:
             return coding.code

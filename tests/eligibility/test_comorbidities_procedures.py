@@ -13,6 +13,7 @@ import pytest
 from fhirtrial.eligibility.code_systems import code_system_resources
 from fhirtrial.eligibility.compiler import compile_criterion
 from fhirtrial.eligibility.model import Criterion
+from fhirtrial.patient.readers import CPT
 from tests.eligibility.ehr_records import (
     ICD,
     LOINC,
@@ -393,6 +394,12 @@ SCT_STATUS = condition(
 )
 ALLO = procedure("Allogeneic hematopoietic stem cell transplant", "2022-05-01")
 AUTO = procedure("Autologous stem cell transplant", "2022-05-01")
+# An Epic surgical-history row: the CPT code (38241: HPC autologous transplantation) and a
+# terse name that says no graft source.
+AUTO_BY_CPT = procedure(
+    "HPC TRANSPLANT", "2021-02-11", (CPT, "38241", "Hematopoietic progenitor cell transplantation")
+)
+SCT_UNSAID = procedure("Hematopoietic stem cell transplant", "2023-09-01")
 
 
 @pytest.mark.parametrize(
@@ -409,6 +416,19 @@ AUTO = procedure("Autologous stem cell transplant", "2022-05-01")
         ("Prior allogeneic stem cell transplant", (SCT_STATUS, ALLO), "met"),
         ("Prior allogeneic stem cell transplant", (SCT_STATUS, AUTO), "not-met"),
         ("Prior allogeneic stem cell transplant", (HTN,), "not-met"),
+        # The transplant recorded only as the Procedure (no status code): its words or its CPT
+        # code say which graft; an autologous one is no allogeneic transplant.
+        ("Prior allogeneic stem cell transplant", (HTN, ALLO), "met"),
+        ("Prior allogeneic stem cell transplant", (HTN, AUTO), "not-met"),
+        ("Prior allogeneic stem cell transplant", (HTN, AUTO_BY_CPT), "not-met"),
+        ("Prior allogeneic stem cell transplant", (HTN, SCT_UNSAID), "unknown"),
+        ("Prior allogeneic stem cell transplant", (HTN, AUTO, SCT_UNSAID), "unknown"),
+        ("Prior allogeneic stem cell transplant", (SCT_STATUS, AUTO, SCT_UNSAID), "unknown"),
+        (
+            "Prior allogeneic stem cell transplant or solid organ transplant",
+            (HTN, AUTO),
+            "not-met",
+        ),
     ],
 )
 def test_transplants_from_status_codes_and_procedures(text, resources, expected) -> None:

@@ -21,6 +21,7 @@ from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.mappers.ctgov import map_study
 from tests.eligibility.ehr_records import (
     AS_OF,
+    CLINICAL,
     ICD,
     LOINC,
     SNOMED,
@@ -201,6 +202,128 @@ def test_an_undated_history_entry_is_not_placed_inside_the_window():
     assert evaluation.verdict == "potential-candidate"
 
 
+@pytest.mark.parametrize(
+    ("noted", "expected"),
+    [("2025-02-10", "unknown"), ("2019-02-10", "not-met")],
+    ids=["noted inside the window", "noted before it"],
+)
+def test_a_history_entry_is_dated_by_the_day_it_was_noted(noted, expected):
+    """Issue 13: Epic dates a "Personal history of" problem by the day it was noted. A breast
+    cancer noted as history in 2025 was over by then, maybe long before: it is not placed inside
+    "within the previous 3 years" (it was, a wrong `ineligible`); one noted in 2019 was over
+    before the window opened."""
+    history = condition(
+        "Personal history of malignant neoplasm of breast",
+        (ICD, "Z85.3", "Personal history of malignant neoplasm of breast"),
+        onset=noted,
+    )
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(history))
+    assert criterion(evaluation, "exc-6").result == expected
+    assert evaluation.verdict == "potential-candidate"
+
+
+def test_a_cancer_resolved_with_its_onset_inside_the_window_still_excludes():
+    """The cancer's own entry, resolved, diagnosed in 2024: present inside the window."""
+    resolved = condition(
+        "Breast cancer, left (HCC)",
+        (ICD, "C50.912", "Malignant neoplasm of unspecified site of left female breast"),
+        status="resolved",
+        onset="2024-02-10",
+    )
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(resolved))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
+def _encounter_diagnosis(text, code, onset, **extra):
+    """An encounter diagnosis as Cerner and Epic export it: point-in-time, often no status."""
+    return {
+        "resourceType": "Condition",
+        "id": f"enc-{code}-{onset}",
+        "subject": {"reference": "Patient/p1"},
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                        "code": "encounter-diagnosis",
+                    }
+                ]
+            }
+        ],
+        "code": {"coding": [{"system": ICD, "code": code, "display": text}], "text": text},
+        "onsetDateTime": onset,
+        **extra,
+    }
+
+
+BREAST = "Malignant neoplasm of unspecified site of right female breast"
+BREAST_RESOLVED_2019 = condition(
+    "Malignant neoplasm of right breast (HCC)",
+    (ICD, "C50.911", BREAST),
+    status="resolved",
+    onset="2018-03-01",
+    abated="2019-06-01",
+)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [{}, {"clinicalStatus": {"coding": [{"system": CLINICAL, "code": "active"}]}}],
+    ids=["no status", "active at the visit"],
+)
+def test_an_encounter_diagnosis_before_the_recorded_resolution_is_not_current(status):
+    """Issue 13: the problem list says the breast cancer resolved in June 2019; the visit of
+    April 2018 carries it as an encounter diagnosis, without a status or "active" at that visit.
+    It met "another primary malignancy within the previous 3 years" (a wrong `ineligible`)."""
+    visit = _encounter_diagnosis(BREAST, "C50.911", "2018-04-10", **status)
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, visit))
+    assert criterion(evaluation, "exc-6").result == "not-met"
+    assert evaluation.verdict == "potential-candidate"
+
+
+def test_a_diagnosis_after_the_recorded_resolution_is_a_recurrence():
+    visit = _encounter_diagnosis(BREAST, "C50.911", "2026-10-10")
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, visit))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
+@pytest.mark.parametrize(
+    ("visit", "expected"),
+    [("2018-04-10", "unknown"), ("2025-02-10", "met"), ("2026-11-10", "met")],
+    ids=["visit before the window", "visit inside it", "visit last month"],
+)
+def test_an_encounter_diagnosis_without_status_is_there_at_its_visit(visit, expected):
+    """Issue 13: a Cerner encounter diagnosis (no clinicalStatus) of 2018, and nothing else
+    about that breast cancer, was taken as current and met "within the previous 3 years". It
+    says the cancer was there at the visit; after it, nothing."""
+    evaluation = evaluate(
+        TIL_TRIAL, *melanoma_candidate(_encounter_diagnosis(BREAST, "C50.911", visit))
+    )
+    assert criterion(evaluation, "exc-6").result == expected
+
+
+def test_an_active_entry_recorded_after_the_resolution_is_a_new_episode():
+    """Re-added to the problem list in 2024 with the first onset of 2018: current again."""
+    again = condition(
+        "Malignant neoplasm of right breast (HCC)", (ICD, "C50.911", BREAST), onset="2018-03-01"
+    ) | {"recordedDate": "2024-05-02"}
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, again))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
+def test_another_diagnosis_is_not_superseded_by_a_resolution():
+    """The left breast's cancer (active at its visit, Epic style) is not the right breast's,
+    resolved."""
+    left = _encounter_diagnosis(
+        "Malignant neoplasm of unspecified site of left female breast",
+        "C50.912",
+        "2018-04-10",
+        clinicalStatus={"coding": [{"system": CLINICAL, "code": "active"}]},
+    )
+    evaluation = evaluate(TIL_TRIAL, *melanoma_candidate(BREAST_RESOLVED_2019, left))
+    assert criterion(evaluation, "exc-6").result == "met"
+
+
 # ---------------------------------------------------------------- 5. the latest value decides
 
 
@@ -219,6 +342,32 @@ def test_a_later_ecog_2_fails_ecog_0_to_1(latest):
     evaluation = evaluate(TIL_TRIAL, *resources, ecog("2026-11-24", **latest))
     assert criterion(evaluation, "inc-3").result == "not-met"
     assert evaluation.verdict == "ineligible"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1-2", "unknown"),
+        ("ECOG 2-3", "not-met"),
+        ("0-1", "met"),
+        ("1=Restricted in physically strenuous activity", "met"),
+        ("Grade 2", "not-met"),
+        ("2 - Ambulatory and capable of all selfcare", "not-met"),
+    ],
+)
+def test_an_ecog_written_as_a_range_decides_only_when_both_ends_agree(written, expected):
+    """Issue 13: an Epic flowsheet ECOG "1-2" was read as grade 1 and met "ECOG 0 or 1" (the
+    clinician did not say which); "1=Restricted…" and "Grade 2" were no grade at all."""
+    resources = [*stage_iv_melanoma(), anti_pd1_line()]
+    evaluation = evaluate(TIL_TRIAL, *resources, ecog("2026-11-24", valueString=written))
+    assert criterion(evaluation, "inc-3").result == expected
+
+
+@pytest.mark.parametrize(("written", "expected"), [("70-80%", "met"), ("60-70%", "unknown")])
+def test_a_karnofsky_range_read_for_ecog_is_converted_at_both_ends(written, expected):
+    karnofsky = observation("Karnofsky Performance Status", "2026-11-24", valueString=written)
+    evaluation = evaluate(TIL_TRIAL, *stage_iv_melanoma(), anti_pd1_line(), karnofsky)
+    assert criterion(evaluation, "inc-3").result == expected
 
 
 # ---------------------------------------------------------------- 6. treatments as Procedures

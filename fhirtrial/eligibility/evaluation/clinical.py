@@ -38,7 +38,7 @@ from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ObservationItem
-from fhirtrial.patient.values import LOINC, SNOMED, Concept
+from fhirtrial.patient.values import CVX, LOINC, SNOMED, Concept
 
 # ---------------------------------------------------------------- therapies
 
@@ -342,9 +342,22 @@ def evaluate_corticosteroid_dose(criterion: Criterion, ctx: EvalContext) -> Find
     return Finding("met" if satisfies(total, criterion) else "not-met", stated, tuple(evidence))
 
 
+# A sig that does not say the dose taken each day: a range ("Take 1-2 tablets (10-20 mg
+# total)"), a taper ("4 tabs daily x3 days, then 3 tabs…") or a dose as needed ("every 6 hours
+# as needed for nausea": the most allowed, not what is taken).
+_NO_DAILY_DOSE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:-|–|to|or)\s*\d+(?:\.\d+)?\s*(?:\(\w+\)\s*)?"
+    r"(?:tab|tablet|cap|capsule|pill|mg)s?\b"
+    r"|\bthen\b|\btaper\w*|\bas needed\b|\bprn\b|\bif needed\b",
+    re.IGNORECASE,
+)
+
+
 def _prednisone_mg_per_day(use: MedicationItem) -> float | None:
     factor = _prednisone_factor(use)
     if factor is None:
+        return None
+    if use.dosage_text and _NO_DAILY_DOSE.search(use.dosage_text):
         return None
     per_dose_mg = _mg_per_dose(use)
     per_day = use.doses_per_day
@@ -391,6 +404,11 @@ def _prednisone_factor(use: MedicationItem) -> float | None:
 # ---------------------------------------------------------------- vaccines, pregnancy
 
 
+# CVX "unspecified formulation" codes of vaccines that exist live and inactivated: influenza
+# (88), zoster (188), typhoid (91), cholera (26), adenovirus (82), poliovirus (89).
+_FORMULATION_UNSAID = frozenset({"88", "188", "91", "26", "82", "89"})
+
+
 def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or "live-vaccine"
     name = display(concept)
@@ -410,6 +428,21 @@ def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
         return Finding(
             "unknown", f"{undated[0].vaccine.label} on an unknown date", (undated[0].ref,)
         )
+    if concept == "live-vaccine":
+        unsaid = [
+            i
+            for i in ctx.record.immunizations
+            if any(c.system == CVX and c.code in _FORMULATION_UNSAID for c in i.vaccine.codings)
+            and in_window(i.date, window, ctx.as_of)
+        ]
+        if unsaid:
+            item = unsaid[0]
+            return Finding(
+                "unknown",
+                f"{item.vaccine.label} on {fmt_date(item.date)} ({item.ref}) "
+                f"{describe_window(window)}: whether it was the live vaccine is not recorded",
+                (item.ref,),
+            )
     found = absent(
         ctx,
         f"{name} {describe_window(window)}".strip(),
@@ -483,7 +516,7 @@ def _female_state(
     criterion: Criterion, ctx: EvalContext, concept: str, word: str, noun: str
 ) -> Finding:
     patient = ctx.record.patient
-    if patient.gender == "male":
+    if patient.birth_sex == "male" or (patient.gender == "male" and patient.birth_sex is None):
         return Finding("not-applicable", f"male patient: cannot be {word}", (patient.ref,))
     recent_from = ctx.as_of - timedelta(days=ctx.policy.pregnancy_fresh_days)
     conditions = [

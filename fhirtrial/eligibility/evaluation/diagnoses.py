@@ -54,6 +54,7 @@ from fhirtrial.eligibility.rules.metastasis_sites import SITE_CONCEPTS
 from fhirtrial.eligibility.rules.past_diagnoses import names_a_neoplasm
 from fhirtrial.eligibility.terminology.groups import is_group
 from fhirtrial.patient.items import ConditionItem, MedicationItem, ProcedureItem
+from fhirtrial.patient.readers import CPT
 from fhirtrial.patient.values import ICD10CM, Concept
 
 _CURRENT_QUALIFIERS = frozenset(
@@ -341,6 +342,15 @@ def _with_qualifiers(
                     f"whether it was {describe_window(criterion.window)} is unknown{note}",
                     (item.ref,),
                 )
+            if criterion.window is not None and _noted_as_history(item, ctx) and item.date:
+                return Finding(
+                    "unknown",
+                    f"{describe_condition(item, ctx)}: a history entry noted on "
+                    f"{fmt_date(item.date)} — over by then, but when it was present is not "
+                    f"recorded, so whether it was {describe_window(criterion.window)} is "
+                    f"unknown{note}",
+                    (item.ref,),
+                )
             if criterion.window is not None and DIAGNOSED in qualifiers:
                 return Finding(
                     "unknown",
@@ -505,6 +515,23 @@ def _stale_cancer_entries_undecided(criterion: Criterion) -> bool:
     )
 
 
+_VISIT_CURRENT_DAYS = 90
+"""An encounter diagnosis without a status stands for the condition now for this long."""
+_ENCOUNTER_DIAGNOSIS = "encounter-diagnosis"
+
+
+def _visit_only(item: ConditionItem, ctx: EvalContext) -> bool:
+    """An encounter diagnosis with no clinicalStatus and no abatement, older than
+    `_VISIT_CURRENT_DAYS`: a point-in-time statement (US Core), not a problem kept current."""
+    if item.clinical_status is not None or item.abatement is not None:
+        return False
+    if not any(
+        c.code == _ENCOUNTER_DIAGNOSIS for category in item.categories for c in category.codings
+    ):
+        return False
+    return _older_than(item, ctx, _VISIT_CURRENT_DAYS)
+
+
 def _older_than(item: ConditionItem, ctx: EvalContext, days: int) -> bool:
     day = item.onset or item.recorded
     return day is not None and (ctx.as_of - day).days > days and item.abatement is None
@@ -577,28 +604,54 @@ def _graft_source(
     qualifiers: set[str], items: list[ConditionItem], ctx: EvalContext, note: str
 ) -> Finding:
     """An allogeneic (or autologous) stem-cell transplant: the words of the entry or of a
-    transplant procedure say which; the status codes (Z94.81, Z94.84) do not."""
+    transplant procedure (or its CPT code) say which; the status codes (Z94.81, Z94.84) do not."""
     wanted = "allogeneic" if "allogeneic" in qualifiers else "autologous"
-    other = "autologous" if wanted == "allogeneic" else "allogeneic"
-    texts = [(c.ref, " ".join(_texts(c.code))) for c in items]
-    texts += [
-        (p.ref, " ".join(_texts(p.code)))
+    # A status entry that names no source (Z94.84) is the transplant a procedure describes;
+    # two procedures are two transplants.
+    sources = [(c.ref, " ".join(_texts(c.code)), graft_source(c.code)) for c in items]
+    sources = [s for s in sources if s[2] is not None]
+    sources += [
+        (p.ref, " ".join(_texts(p.code)), graft_source(p.code))
         for p in ctx.facts.procedures.find("stem-cell-transplant").items
     ]
-    for ref, text in texts:
-        source = _GRAFT_SOURCE.search(text)
-        if source and source[0].lower().startswith(wanted[:4]):
-            return Finding("met", f"{wanted} transplant: {text} ({ref}){note}", (ref,))
-    for ref, text in texts:
-        source = _GRAFT_SOURCE.search(text)
-        if source and source[0].lower().startswith(other[:4]):
-            return Finding("not-met", f"{other} transplant only: {text} ({ref}){note}", (ref,))
+    decided = _by_graft_source(wanted, sources, note)
+    if decided is not None:
+        return decided
     item = items[0]
     return Finding(
         "unknown",
         f"{describe_condition(item, ctx)}: whether the graft was {wanted} is not recorded",
         (item.ref,),
     )
+
+
+def _by_graft_source(
+    wanted: str, sources: list[tuple[str, str, str | None]], note: str
+) -> Finding | None:
+    """met when one transplant was of the wanted source, not-met when every one whose source is
+    recorded was of the other and none is unsaid; None when the record does not say."""
+    for ref, text, source in sources:
+        if source == wanted:
+            return Finding("met", f"{wanted} transplant: {text} ({ref}){note}", (ref,))
+    if sources and all(source is not None for _, _, source in sources):
+        ref, text, source = sources[0]
+        return Finding("not-met", f"{source} transplant only: {text} ({ref}){note}", (ref,))
+    return None
+
+
+# CPT hematopoietic progenitor cell transplantation: 38240 allogeneic, 38241 autologous.
+_GRAFT_CPT = {"38240": "allogeneic", "38241": "autologous"}
+
+
+def graft_source(concept: Concept) -> str | None:
+    """ "allogeneic" / "autologous" when a transplant's code or words say which graft it was."""
+    for coding in concept.codings:
+        if coding.system == CPT and coding.code in _GRAFT_CPT:
+            return _GRAFT_CPT[coding.code]
+    source = _GRAFT_SOURCE.search(" ".join(_texts(concept)))
+    if source is None:
+        return None
+    return "allogeneic" if source[0].lower().startswith("allo") else "autologous"
 
 
 def _texts(concept: Concept) -> list[str]:
@@ -631,18 +684,20 @@ def _relevant(
     qualifiers = set(criterion.qualifiers)
     if qualifiers & (_CURRENT_QUALIFIERS | _ADVANCED_QUALIFIERS):
         current = [c for c in items if ctx.facts.is_current(c) is not False]
+        # An encounter diagnosis without a status says the condition was there at that visit;
+        # months later, whether it still is is not recorded.
+        stale = [c for c in current if _visit_only(c, ctx)]
         if _stale_cancer_entries_undecided(criterion):
-            stale = [c for c in current if _older_than(c, ctx, _CANCER_CURRENT_DAYS)]
-            current = [c for c in current if c not in stale]
-            return current, stale, "not current (resolved / inactive / history)"
+            stale += [
+                c for c in current if _older_than(c, ctx, _CANCER_CURRENT_DAYS) and c not in stale
+            ]
         if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
             # An acute infection still "active" months later (a tuberculosis years after its
             # treatment course): its status alone cannot say.
             days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
-            stale = [c for c in current if _older_than(c, ctx, days)]
-            current = [c for c in current if c not in stale]
-            return current, stale, "not current (resolved / inactive / history)"
-        return current, [], "not current (resolved / inactive / history)"
+            stale += [c for c in current if _older_than(c, ctx, days) and c not in stale]
+        current = [c for c in current if c not in stale]
+        return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
     if window is not None and criterion.concept in EVENTS:
         # "MI within the past 6 months": when the event happened, not whether its entry is
@@ -659,6 +714,8 @@ def _relevant(
         kept, undecided = [], []
         for item in items:
             made = diagnosed_in(item, window, ctx.as_of)
+            if made and _noted_as_history(item, ctx):
+                made = None  # diagnosed on or before the day it was noted as history
             if made is None:
                 undecided.append(item)
             elif made:
@@ -682,6 +739,12 @@ def _relevant(
                 and _older_than(item, ctx, _CANCER_CURRENT_DAYS)
             ):
                 present = None  # "Malignancy within 3 years" and a 2010 entry left active
+            if present and _noted_as_history(item, ctx):
+                present = None  # over by the day it was noted as history: when, not recorded
+            if present and end is None and _visit_only(item, ctx):
+                # There at the visit; after it, not recorded: inside the window only if the
+                # visit was.
+                present = overlaps_window(start, start, window, ctx.as_of) or None
             if present is None:
                 undecided.append(item)
             elif present:
@@ -708,6 +771,13 @@ def _relevant(
         past = [c for c in items if c not in current]
         return current, past, _PAST_ONLY
     return list(items), [], ""
+
+
+def _noted_as_history(item: ConditionItem, ctx: EvalContext) -> bool:
+    """A "personal history of" entry (Z85–Z87 or its words) without an abatement date: its
+    onset is the day the condition was noted as past — it was over by then, and present some
+    time before, but not necessarily on that day."""
+    return item.ref in ctx.facts.past_conditions and item.abatement is None
 
 
 def _present_in(
@@ -753,6 +823,8 @@ def describe_condition(item: ConditionItem, ctx: EvalContext) -> str:
         status = "history"
     else:
         status = item.clinical_status or "status not recorded"
+    if resolution := ctx.facts.superseded.get(item.ref):
+        status += f", before its resolution on {resolution.abatement} ({resolution.ref})"
     onset = f", onset {item.onset}" if item.onset else ""
     if _partial_onset(item):
         onset = f", onset between {item.onset} and {item.onset_latest}"
@@ -1069,7 +1141,9 @@ def _treats(procedure: ProcedureItem, item: ConditionItem, concept: str, ctx: Ev
 
 
 def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Finding | None:
-    """A transplant recorded as the procedure rather than as a status code."""
+    """A transplant recorded as the procedure rather than as a status code. A criterion on one
+    graft source ("prior allogeneic stem cell transplant") asks which graft the procedure was:
+    an autologous transplant does not meet it, one that does not say answers `unknown`."""
     done = [
         p
         for p in ctx.facts.procedures.find(concept).items
@@ -1084,6 +1158,20 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
     if not done:
         return None
     procedure = done[0]
+    sources = set(criterion.qualifiers) & {"allogeneic", "autologous"}
+    if sources and concept == "stem-cell-transplant":
+        wanted = "allogeneic" if "allogeneic" in sources else "autologous"
+        decided = _by_graft_source(
+            wanted, [(p.ref, " ".join(_texts(p.code)), graft_source(p.code)) for p in done], ""
+        )
+        if decided is not None:
+            return decided
+        return Finding(
+            "unknown",
+            f"{procedure.code.label} on {fmt_date(procedure.date)} ({procedure.ref}): whether "
+            f"the graft was {wanted} is not recorded",
+            (procedure.ref,),
+        )
     return Finding(
         "met",
         f"{procedure.code.label} on {fmt_date(procedure.date)} ({procedure.ref})",

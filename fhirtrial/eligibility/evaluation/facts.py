@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.analyte_forms import without_other_forms
 from fhirtrial.eligibility.evaluation.diagnosis_groups import Placed, Reading, place
 from fhirtrial.eligibility.evaluation.specimens import names_other_specimen, of_other_specimen
 from fhirtrial.lru import LRU
@@ -58,9 +59,12 @@ def concepts_of_text(text: str) -> frozenset[str]:
 
 def observation_text_concepts(text: str) -> frozenset[str]:
     """Concepts a result's name gives; a result of urine, CSF or another fluid is not the blood
-    value of its analyte (`specimens`)."""
+    value of its analyte (`specimens`), nor is another form, a ratio or a share of it ("Bilirubin,
+    Direct", "Calcium, Ionized", "NEUTROPHILS %": `analyte_forms`)."""
     found = concepts_of_text(text)
-    return of_other_specimen(found) if found and names_other_specimen(text) else found
+    if found and names_other_specimen(text):
+        found = of_other_specimen(found)
+    return without_other_forms(text, found)
 
 
 def _text_concepts(
@@ -315,10 +319,40 @@ _HISTORY_CODES = ("Z85", "Z86", "Z87", "Z92", "Z98")
 
 def condition_text_concepts(text: str) -> frozenset[str]:
     """Concepts a diagnosis's words name (record patterns included), nothing for an entry about
-    someone else or something ruled out."""
+    someone else or something ruled out, no malignancy for a neoplasm the words call benign or
+    in situ ("Benign neoplasm of right breast" is no breast cancer)."""
     if _NOT_THE_PATIENTS.search(text):
         return frozenset()
-    return concepts_of_record_text(text)
+    found = concepts_of_record_text(text)
+    if found and _NOT_MALIGNANT.search(text):
+        return found - _malignancies()
+    return found
+
+
+# A neoplasm the words say is not (or not yet) a malignancy. ICD-10-CM codes benign (D10–D36)
+# and in-situ (D00–D09) neoplasms apart, but an entry's words reach the cancer patterns
+# ("neoplasm … breast") all the same.
+_NOT_MALIGNANT = re.compile(r"\bbenign\b|\bnon-?malignant\b|\bin[- ]situ\b", re.IGNORECASE)
+# A neoplasm of uncertain or unspecified behaviour (ICD-10-CM D37–D49): it may be a cancer.
+_BEHAVIOUR_UNSAID = re.compile(r"\b(?:uncertain|unspecified|unknown) behaviou?r\b", re.I)
+_BEHAVIOUR_UNSAID_CODES = re.compile(r"^D(?:3[7-9]|4\d)", re.IGNORECASE)
+
+
+@cache
+def _malignancies() -> frozenset[str]:
+    """Every concept below `malignant-neoplasm` (the metastases and the root included)."""
+    vocabulary = terminology.terminology()
+    root = "malignant-neoplasm"
+    return frozenset(c for c in vocabulary.concepts if c == root or root in vocabulary.ancestors(c))
+
+
+def behaviour_unsaid(item: ConditionItem) -> bool:
+    """A neoplasm recorded with its behaviour uncertain or unspecified (D37–D49, or its words):
+    a cancer it may be, not one it is."""
+    codes = item.code.codes_in(ICD10CM)
+    if codes and all(_BEHAVIOUR_UNSAID_CODES.match(code.strip()) for code in codes):
+        return True
+    return any(_BEHAVIOUR_UNSAID.search(text) for text in _texts(item.code))
 
 
 # A procedure entry about a procedure not done: its evaluation, referral, planning, a device
@@ -392,7 +426,13 @@ def diagnosis_concepts(concept: Concept) -> frozenset[str]:
 class PatientFacts:
     def __init__(self, record: PatientRecord) -> None:
         self.record = record
-        own_conditions = [c for c in record.conditions if not is_about_someone_else(c)]
+        own_conditions = [
+            replace(c, verification_status="provisional")
+            if c.verification_status in (None, "confirmed") and behaviour_unsaid(c)
+            else c
+            for c in record.conditions
+            if not is_about_someone_else(c)
+        ]
         self.conditions: ConceptIndex[ConditionItem] = ConceptIndex(
             own_conditions,
             lambda c: (c.code,),
@@ -400,6 +440,9 @@ class PatientFacts:
             text_concepts=condition_text_concepts,
         )
         self.past_conditions = frozenset(c.ref for c in own_conditions if is_history_entry(c))
+        self.superseded: dict[str, ConditionItem] = superseded_entries(own_conditions)
+        """Entries current by their status but dated before the same diagnosis was recorded
+        resolved, by ref → the resolved entry."""
         self.observations: ConceptIndex[ObservationItem] = ConceptIndex(
             record.observations,
             lambda o: (o.code,),
@@ -442,11 +485,58 @@ class PatientFacts:
         return tuple((item, p) for item, p in placed if p.reading == reading)
 
     def is_current(self, item: ConditionItem) -> bool | None:
-        """True / False from the clinical status (a history entry is never current); None when
-        the record does not say."""
-        if item.ref in self.past_conditions:
+        """True / False from the clinical status (a history entry, or one superseded by a later
+        resolution of the same diagnosis, is never current); None when the record does not
+        say."""
+        if item.ref in self.past_conditions or item.ref in self.superseded:
             return False
         return item.is_active
+
+
+def _same_diagnosis_keys(item: ConditionItem) -> set[tuple[str, str]]:
+    """What makes two entries one diagnosis: the same code (any system, dots and case aside) or
+    the same words."""
+    keys = {
+        (coding.system, coding.code.replace(".", "").upper())
+        for coding in item.code.codings
+        if coding.system and coding.code
+    }
+    if item.code.text:
+        keys.add(("text", " ".join(item.code.text.lower().split())))
+    return keys
+
+
+def superseded_entries(items: Iterable[ConditionItem]) -> dict[str, ConditionItem]:
+    """Entries that are current by their status (active, or no status) but dated (onset and
+    recording) on or before the abatement date of a resolved entry of the same diagnosis
+    (`_same_diagnosis_keys`): an encounter diagnosis of 2018, or a stale duplicate on the
+    problem list, when the problem list says the condition resolved in 2019. A recurrence or
+    relapse, and an entry dated or recorded after the resolution, are not superseded."""
+    items = tuple(items)
+    resolved = [
+        (item, _same_diagnosis_keys(item))
+        for item in items
+        if item.abatement is not None and item.is_active is False
+    ]
+    if not resolved:
+        return {}
+    found: dict[str, ConditionItem] = {}
+    for item in items:
+        # The last day the entry says the condition was there: an active entry recorded after
+        # the resolution (a new episode with its first onset) is not superseded.
+        days = [d for d in (item.onset_latest or item.onset, item.recorded) if d is not None]
+        if item.is_active is False or not days:
+            continue
+        day = max(days)
+        if item.clinical_status in ("recurrence", "relapse"):
+            continue
+        keys = _same_diagnosis_keys(item)
+        for other, other_keys in resolved:
+            assert other.abatement is not None
+            if other is not item and day <= other.abatement and keys & other_keys:
+                found[item.ref] = other
+                break
+    return found
 
 
 _FACTS: LRU[int, tuple[weakref.ref[PatientRecord], PatientFacts]] = LRU(64)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fhirtrial.eligibility.evaluation.analyte_forms import is_a_share
 from fhirtrial.eligibility.evaluation.censored import decides, quantity_of_text, values_of
 from fhirtrial.eligibility.evaluation.clearance import estimate_too_close
 from fhirtrial.eligibility.evaluation.context import (
@@ -84,6 +85,13 @@ def evaluate_sex(criterion: Criterion, ctx: EvalContext) -> Finding:
     wanted = criterion.value_concept
     if patient.gender not in ("female", "male"):
         return Finding("unknown", f"administrative gender is {patient.gender or 'not recorded'}")
+    if patient.sex is None:
+        return Finding(
+            "unknown",
+            f"administrative gender {patient.gender}, sex assigned at birth {patient.birth_sex}: "
+            f"which one the criterion means is not recorded",
+            (patient.ref,),
+        )
     result: Outcome = "met" if patient.gender == wanted else "not-met"
     return Finding(result, f"gender {patient.gender} — required {wanted}", (patient.ref,))
 
@@ -142,10 +150,17 @@ _ECOG_WORDS = (
     (re.compile(r"\bcapable of only limited self-?care\b", re.I), 3),
     (re.compile(r"\bcompletely disabled\b", re.I), 4),
 )
-_SCORE_NUMBER = re.compile(
+_SCORE_NAME = (
     r"^\s*(?:(?:ecog|zubrod|who|kps|karnofsky)\w*\s*(?:ps|performance status|score|grade)?"
-    r"\s*[:=]?\s*)?(\d{1,3})(?:\s*%)?(?:\s*[-–:(,]|\s*$)",
-    re.IGNORECASE,
+    r"\s*[:=]?\s*|grade\s*)?"
+)
+# A grade and what follows it ("1 - Restricted…", "1=Restricted…", "70%"); a dash before a
+# digit is a range ("1-2"), not a grade.
+_SCORE_NUMBER = re.compile(
+    _SCORE_NAME + r"(\d{1,3})(?:\s*%)?(?:\s*(?:[-–](?!\s*\d)|[:(,=])|\s*$)", re.IGNORECASE
+)
+_SCORE_RANGE = re.compile(
+    _SCORE_NAME + r"(\d{1,3})\s*%?\s*(?:[-–]|to)\s*(\d{1,3})\s*%?\s*$", re.IGNORECASE
 )
 
 
@@ -154,6 +169,15 @@ def _score_in_text(text: str | None) -> float | None:
         return None
     found = _SCORE_NUMBER.match(text)
     return float(found[1]) if found else None
+
+
+def _score_range(value: object) -> tuple[float, float] | None:
+    """A score written as a range ("1-2", "ECOG 0-1", "70-80%"): its two ends."""
+    text = value.text or value.label if isinstance(value, Concept) else value
+    if not isinstance(text, str):
+        return None
+    found = _SCORE_RANGE.match(text)
+    return (float(found[1]), float(found[2])) if found else None
 
 
 def _ecog_value(item: ObservationItem) -> float | None:
@@ -212,10 +236,13 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
         if kps is not None:
             item, score = kps
             reading = (item, None if score is None else _karnofsky_to_ecog(score))
-            converted = "" if score is None else f" (from Karnofsky {score:g})"
+            converted = " (from Karnofsky)" if score is None else f" (from Karnofsky {score:g})"
     if reading is None:
         return Finding("unknown", f"no {label} performance status recorded")
     item, value = reading
+    ends = _score_range(item.value) if value is None else None
+    if ends is not None:
+        return _score_range_finding(criterion, ctx, item, label, ends, converted)
     if value is None:
         shown = item.value.label if isinstance(item.value, Concept) else repr(item.value)
         return Finding(
@@ -231,6 +258,32 @@ def evaluate_performance_status(criterion: Criterion, ctx: EvalContext) -> Findi
     if stale:
         return Finding("unknown", f"{stated}; {stale}", (item.ref,))
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
+
+
+def _score_range_finding(
+    criterion: Criterion,
+    ctx: EvalContext,
+    item: ObservationItem,
+    label: str,
+    ends: tuple[float, float],
+    converted: str,
+) -> Finding:
+    """A score recorded as a range ("ECOG 1-2"): it decides when both ends answer alike."""
+    if converted:  # a Karnofsky range read for ECOG
+        ends = (_karnofsky_to_ecog(ends[0]), _karnofsky_to_ecog(ends[1]))
+    stated = (
+        f"{label} {ends[0]:g}–{ends[1]:g}{converted} on {fmt_date(item.date)} ({item.ref}) — "
+        f"required {required(criterion)}"
+    )
+    stale = freshness(ctx, item.date, criterion.window, ctx.policy.performance_fresh_days)
+    if stale:
+        return Finding("unknown", f"{stated}; {stale}", (item.ref,))
+    low, high = (satisfies(end, criterion) for end in ends)
+    if low != high:
+        return Finding(
+            "unknown", f"{stated}; a range across the bound decides nothing", (item.ref,)
+        )
+    return Finding("met" if low else "not-met", stated, (item.ref,))
 
 
 def _latest_score(ctx: EvalContext, concept: str) -> tuple[ObservationItem, float | None] | None:
@@ -273,9 +326,38 @@ def _quantities(ctx: EvalContext, concept: str) -> list[tuple[ObservationItem, Q
     return sorted(found, key=lambda pair: order.get(id(pair[0]), len(order)))
 
 
+# A reference range written only as text: "10-40 U/L", "0.2 - 1.2 mg/dL", "<1.2", "≤ 40".
+_RANGE_TEXT = re.compile(
+    r"^\s*(?:(?P<low>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*|(?:<=?|≤)\s*)(?P<high>\d+(?:\.\d+)?)"
+    r"\s*(?P<unit>[^\d\s<>=≤≥.,;()][^\s,;()]*)?\s*$"
+)
+
+
+def upper_limit(item: ObservationItem, unit: str | None) -> Quantity | None:
+    """The upper limit of normal of a result: its reference range's high bound, else the high
+    bound its text states ("10-40 U/L"). A laboratory states a range in its result's unit: a
+    bound or a text without a unit is in it."""
+    for reference in item.reference_ranges:
+        high = reference.high
+        if high is not None and high.value:
+            return high if high.unit or high.code else Quantity(high.value, unit)
+    for reference in item.reference_ranges:
+        match = _RANGE_TEXT.match(reference.text or "")
+        if match is not None and float(match["high"]) > 0:
+            return Quantity(float(match["high"]), match["unit"] or unit)
+    return None
+
+
 def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     name = display(criterion.concept)
     usable = _quantities(ctx, criterion.concept or "")
+    if criterion.unit and not criterion.uln_multiple and not is_a_share(criterion.unit):
+        # "NEUTROPHILS" in % (a local code, found by name) is the differential, not the count.
+        usable = [
+            (o, q)
+            for o, q in usable
+            if not (is_a_share(q.code or q.unit) and not o.code.codes_in(LOINC))
+        ]
     if not usable:
         return Finding("unknown", f"no {name} result recorded")
     item, quantity = usable[0]
@@ -285,7 +367,7 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
     value: float | None
     if criterion.uln_multiple:
-        uln = next((r.high for r in item.reference_ranges if r.high and r.high.value), None)
+        uln = upper_limit(item, unit)
         if uln is None or uln.value is None:
             return Finding(
                 "unknown",

@@ -175,6 +175,119 @@ _SPELLINGS = {
     "degF": "[degF]",
     "F": "[degF]",
 }
+# Unit spellings of US laboratory systems (Epic, Cerner, Quest, LabCorp result feeds), matched
+# without regard to case once the exact spellings above missed. Only spellings with one meaning:
+# "G/L" (giga per litre in French laboratories, grams per litre elsewhere) is not here.
+_LAB_SPELLINGS = {
+    # thousands per microlitre = 10*9/L
+    **dict.fromkeys(
+        (
+            "k/ul",
+            "k/mcl",
+            "k/µl",
+            "k/mm3",
+            "k/cumm",
+            "k/cu mm",
+            "thou/ul",
+            "thou/mcl",
+            "thou/mm3",
+            "thous/ul",
+            "x10(3)/ul",
+            "x10(3)/mcl",
+            "x10e3/mcl",
+            "x10^3/ul",
+            "x10^3/mcl",
+            "x10*3/ul",
+            "x 10^3/ul",
+            "x 10e3/ul",
+            "x10 3/ul",
+            "10(3)/ul",
+            "10e3/ul",
+            "10^3/mcl",
+            "10*3/mcl",
+            "10*3/µl",
+            "10^3/µl",
+            "10^3/mm3",
+            "x10^9/l",
+            "x10*9/l",
+            "x10e9/l",
+            "10e9/l",
+            "x 10^9/l",
+            "10^9/l",
+            "10*9/l",
+        ),
+        "10*3/uL",
+    ),
+    # millions per microlitre = 10*12/L
+    **dict.fromkeys(
+        (
+            "m/ul",
+            "m/mcl",
+            "mil/ul",
+            "mil/mcl",
+            "mill/ul",
+            "mill/mcl",
+            "x10(6)/ul",
+            "x10(6)/mcl",
+            "x10e6/ul",
+            "x10^6/ul",
+            "10^6/ul",
+            "10*6/ul",
+            "x10e12/l",
+            "x10^12/l",
+            "10^12/l",
+            "10*12/l",
+        ),
+        "10*6/uL",
+    ),
+    # cells per microlitre
+    **dict.fromkeys(
+        (
+            "cells/ul",
+            "cells/mcl",
+            "cells/µl",
+            "cells/mm3",
+            "cells/cumm",
+            "/mcl",
+            "/µl",
+            "/cumm",
+            "/cu mm",
+            "{cells}/ul",
+            "/ul",
+            "/mm3",
+        ),
+        "/uL",
+    ),
+    **dict.fromkeys(("g/dl", "gm/dl", "gr/dl", "grams/dl"), "g/dL"),
+    **dict.fromkeys(("mg/dl",), "mg/dL"),
+    **dict.fromkeys(("mcg/dl", "µg/dl", "ug/dl"), "ug/dL"),
+    **dict.fromkeys(("mcg/l", "µg/l", "ug/l"), "ug/L"),
+    **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l"), "umol/L"),
+    **dict.fromkeys(("mmol/l",), "mmol/L"),
+    **dict.fromkeys(("u/l", "iu/l", "units/l", "unit/l"), "U/L"),
+    **dict.fromkeys(
+        (
+            "ml/min/1.73 m2",
+            "ml/min/1.73m^2",
+            "ml/min/1.73 m^2",
+            "ml/min/1.73m*2",
+            "ml/min/1.73m²",
+            "ml/min/1.73 m²",
+            "ml/min/1.73m2",
+            "ml/min/{1.73_m2}",
+            "ml/min/bsa",
+            "ml/min/1.73sqm",
+            "ml/min/1.73 sq m",
+        ),
+        "mL/min/{1.73_m2}",
+    ),
+    **dict.fromkeys(("ml/min",), "mL/min"),
+    **dict.fromkeys(("sec", "secs", "seconds"), "s"),
+    **dict.fromkeys(("msec", "millisec"), "ms"),
+    **dict.fromkeys(("µiu/ml", "uiu/ml", "micro iu/ml"), "uIU/mL"),
+    **dict.fromkeys(("miu/l",), "mIU/L"),
+}
+
 # Temperatures: °F = °C × 9/5 + 32 (no common factor).
 _TEMPERATURES = frozenset({"Cel", "[degF]"})
 
@@ -183,7 +296,11 @@ def canonical(unit: str | None) -> str | None:
     if unit is None:
         return None
     unit = unit.strip()
-    return _SPELLINGS.get(unit, unit)
+    if unit in _SPELLINGS:
+        return _SPELLINGS[unit]
+    if unit in _FACTORS:
+        return unit
+    return _LAB_SPELLINGS.get(" ".join(unit.lower().split()), unit)
 
 
 def convert(
