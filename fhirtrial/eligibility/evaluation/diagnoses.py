@@ -502,6 +502,17 @@ def _required_steroids(ctx: EvalContext, items: list[ConditionItem], note: str) 
     )
 
 
+def _stale_cancer(item: ConditionItem, ctx: EvalContext) -> bool:
+    """An open cancer entry whose onset and recording are both older than five years: a cancer
+    (re-)entered on the problem list lately is fresh evidence; one untouched since is not."""
+    latest = max((d for d in (item.onset, item.recorded) if d is not None), default=None)
+    return (
+        latest is not None
+        and (ctx.as_of - latest).days > _CANCER_CURRENT_DAYS
+        and item.abatement is None
+    )
+
+
 def _stale_cancer_entries_undecided(criterion: Criterion) -> bool:
     """Whether an old open entry of a cancer cannot say the cancer is current: for "active",
     "current" or windowed criteria on a malignancy, never for "history of" or a metastasis,
@@ -688,9 +699,7 @@ def _relevant(
         # months later, whether it still is is not recorded.
         stale = [c for c in current if _visit_only(c, ctx)]
         if _stale_cancer_entries_undecided(criterion):
-            stale += [
-                c for c in current if _older_than(c, ctx, _CANCER_CURRENT_DAYS) and c not in stale
-            ]
+            stale += [c for c in current if _stale_cancer(c, ctx) and c not in stale]
         if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
             # An acute infection still "active" months later (a tuberculosis years after its
             # treatment course): its status alone cannot say.
@@ -736,7 +745,7 @@ def _relevant(
                 present
                 and end is None
                 and _stale_cancer_entries_undecided(criterion)
-                and _older_than(item, ctx, _CANCER_CURRENT_DAYS)
+                and _stale_cancer(item, ctx)
             ):
                 present = None  # "Malignancy within 3 years" and a 2010 entry left active
             if present and _noted_as_history(item, ctx):
@@ -767,7 +776,7 @@ def _relevant(
         # may not count.
         current = [c for c in items if ctx.facts.is_current(c) is not False]
         if OTHER_PRIMARY in qualifiers:  # a 2010 cancer left open is no evidence of one now
-            current = [c for c in current if not _older_than(c, ctx, _CANCER_CURRENT_DAYS)]
+            current = [c for c in current if not _stale_cancer(c, ctx)]
         past = [c for c in items if c not in current]
         return current, past, _PAST_ONLY
     return list(items), [], ""

@@ -189,10 +189,10 @@ def find_procedure_states(text: str) -> list[Match]:
                 # (a patient on chronic haemodialysis is not on CRRT); none rules it out.
                 dialysis = Criterion(Kind.PROCEDURE, concept="dialysis")
                 modality = Criterion(Kind.TEXT, source_text=match[0])
-                both = Criterion(
+                crrt = Criterion(
                     Kind.COMBINATION, children=(dialysis, modality), combination="all-of"
                 )
-                found.append(Match(both, match.start(), match.end()))
+                found.append(Match(crrt, match.start(), match.end()))
                 continue
             if match["rrt"]:
                 # Renal replacement therapy is dialysis or a kidney transplant: dialysis on
