@@ -492,9 +492,14 @@ def _tie_populations_beside_named_ones(nodes: list[OutlineNode], inherited: str 
 
 
 def _lead_in_population(text: str) -> str | None:
+    """The population a lead-in beside a named one opens: people ("Patients with type 2
+    diabetes:") or, after "for", whatever it names ("for age-related macular degeneration
+    (AMD):", "for POAG patients:" beside "for healthy volunteers:")."""
     named = re.sub(
         r"^\s*(?:(?:for|in)\s+)?(?:the\s+)?", "", text.strip().rstrip(":").strip(), flags=re.I
     )
-    if _EVERYONE.match(named) or not _POPULATION.match(named):
+    if _EVERYONE.match(named):
+        return None
+    if not _POPULATION.match(named) and not re.match(r"\s*for\s+\w", text, re.I):
         return None
     return named[:1].upper() + named[1:]
