@@ -112,6 +112,10 @@ _IN_THOSE_WITH = re.compile(
 )
 # A list number left in the text by a nested list ("1. diagnosed as HIV positive;").
 _ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")
+# A bullet that only goes on with the one before it ("Patients presenting for treatment of UTI."
+# / "Including prostatitis, pyelonephritis, and/or interstitial cystitis."): its examples are
+# kinds of the previous bullet's diagnosis, not a requirement of their own.
+_ELABORATION = re.compile(r"^\s*(?:including|includes|such as|e\.g\.|for example)\b")
 _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 _LAST_WORDS = ("past ", "previous ", "last ", "preceding ")
 
@@ -158,6 +162,8 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
+    if _ELABORATION.match(normalized):
+        return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
         return Reading(None, None)
