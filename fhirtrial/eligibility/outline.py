@@ -76,6 +76,12 @@ _BARE_POPULATION = re.compile(
 _POPULATION_PREFIX = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z /-]{1,40}?)\s*:\s*(?=\S)")
 _IRREGULAR_SINGULAR = {"children": "child", "men": "man", "women": "woman"}
 _POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
+# Words of a "for …:" lead-in that is a condition on everyone, not a population ("For inclusion in
+# the study, the following must be met:").
+_NOT_A_POPULATION = re.compile(
+    r"\b(?:following|criteria|criterion|must|should|eligib\w*|inclusion|exclusion|study|all)\b",
+    re.IGNORECASE,
+)
 _EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
 # Prose lines that open an exclusion list without the word "Exclusion".
 _EXCLUSION_LEAD_IN = re.compile(
@@ -500,6 +506,8 @@ def _lead_in_population(text: str) -> str | None:
     )
     if _EVERYONE.match(named):
         return None
-    if not _POPULATION.match(named) and not re.match(r"\s*for\s+\w", text, re.I):
+    if not _POPULATION.match(named) and (
+        not re.match(r"\s*for\s+\w", text, re.I) or _NOT_A_POPULATION.search(named)
+    ):
         return None
     return named[:1].upper() + named[1:]
