@@ -60,6 +60,13 @@ _INTRACRANIAL_HEMORRHAGE = ("I60", "I61", "I62")
 _OBSTRUCTION = ("K56.1", "K56.2", "K56.3", "K56.5", "K56.6", "K91.3")
 _OSTEOARTHRITIS = ("M15", "M16", "M17", "M18", "M19")
 _MCI = ("G31.84", "F06.7")
+_DELIRIUM = (
+    *("F05", "F10.121", "F10.131", "F10.221", "F10.231", "F10.921", "F10.931", "F11.121"),
+    *("F11.221", "F11.921", "F12.121", "F12.221", "F12.921", "F13.121", "F13.131", "F13.221"),
+    *("F13.231", "F13.921", "F13.931", "F14.121", "F14.221", "F14.921", "F15.121", "F15.221"),
+    *("F15.921", "F16.121", "F16.221", "F16.921", "F18.121", "F18.221", "F18.921", "F19.121"),
+    *("F19.131", "F19.221", "F19.231", "F19.921", "F19.931"),
+)
 _MACULAR_DEGENERATION = ("H35.30", "H35.31", "H35.32")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
@@ -78,8 +85,14 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "chest pain": (("R07.1", "R07.2", "R07.8", "R07.9"), "R07 less throat pain R07.0"),
     "cervical radiculopathy": (("M54.12", "M50.1"), "titles: radiculopathy, cervical region"),
-    "kyphosis": (("M40.0", "M40.1", "M40.2", "M96.3"), "M40 less lordosis; postlaminectomy"),
-    "idiopathic scoliosis": (("M41.1", "M41.2"), "titles: juvenile and other idiopathic"),
+    "kyphosis": (
+        ("M40.0", "M40.1", "M40.2", "M96.2", "M96.3", "Q76.41"),
+        "M40 less lordosis; postradiation, postlaminectomy, congenital kyphosis",
+    ),
+    "idiopathic scoliosis": (
+        ("M41.0", "M41.1", "M41.2"),
+        "titles: infantile, juvenile and other idiopathic",
+    ),
     "osteoarthritis": (_OSTEOARTHRITIS, "block M15-M19 Osteoarthritis"),
     "degenerative joint disease": (
         _OSTEOARTHRITIS,
@@ -96,11 +109,23 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "mitral regurgitation": (_MITRAL_REGURGITATION, "titles: mitral insufficiency"),
     "mitral insufficiency": (_MITRAL_REGURGITATION, "titles: mitral insufficiency"),
     "pericarditis": (
-        ("I30", "I31.0", "I31.1", "I32", "I01.0", "I09.2"),
-        "titles naming pericarditis",
+        ("I30", "I31.0", "I31.1", "I32", "I01.0", "I09.2", "A39.53", "B33.23", "M32.12"),
+        "every title naming pericarditis",
     ),
-    "myocarditis": (("I40", "I41", "I51.4", "I01.2", "I09.0"), "titles naming myocarditis"),
-    "endocarditis": (("I33", "I38", "I01.1", "I09.1"), "titles naming endocarditis alone"),
+    "myocarditis": (
+        (
+            *("I40", "I41", "I51.4", "I01.2", "I09.0", "A38.1", "A39.52", "B26.82"),
+            *("B33.22", "B58.81", "D86.85", "J10.82", "J11.82"),
+        ),
+        "every title naming myocarditis",
+    ),
+    "endocarditis": (
+        (
+            *("I33", "I38", "I01.1", "I09.1", "A32.82", "A39.51", "A52.03", "B33.21"),
+            *("B37.6", "M32.11"),
+        ),
+        "every title naming endocarditis but I39 (valve disorders in other diseases too)",
+    ),
     "rheumatic heart disease": (
         ("I05", "I06", "I07", "I08", "I09"),
         "block I05-I09 Chronic rheumatic heart diseases",
@@ -122,14 +147,17 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "diverticulitis": (_DIVERTICULITIS, "the K57 codes whose title says diverticulitis"),
     "bowel obstruction": (_OBSTRUCTION, "K56 less ileus and impaction; postprocedural K91.3"),
     "intestinal obstruction": (_OBSTRUCTION, "K56 less ileus and impaction; K91.3"),
-    "pancreatitis": (("K85", "K86.0", "K86.1"), "titles: acute and chronic pancreatitis"),
+    "pancreatitis": (
+        ("K85", "K86.0", "K86.1", "B25.2", "B26.3"),
+        "titles: acute, chronic, cytomegaloviral and mumps pancreatitis",
+    ),
     "stomach ulcer": (("K25",), "alphabetic index: Ulcer, stomach → K25.9"),
     "gastrointestinal bleeding": (_GI_BLEEDING, "K92.0-K92.2 and rectal hemorrhage K62.5"),
     "gi bleeding": (_GI_BLEEDING, "K92.0-K92.2 and rectal hemorrhage K62.5"),
     "gastrointestinal hemorrhage": (_GI_BLEEDING, "K92.0-K92.2 and rectal hemorrhage K62.5"),
     "malnutrition": (
-        ("E40", "E41", "E42", "E43", "E44", "E45", "E46"),
-        "block E40-E46 Malnutrition",
+        ("E40", "E41", "E42", "E43", "E44", "E45", "E46", "O25"),
+        "block E40-E46 Malnutrition; malnutrition in pregnancy O25",
     ),
     # Endocrine and metabolic.
     "adrenal insufficiency": (
@@ -165,19 +193,22 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("F30", "F31", "F32", "F33", "F34", "F39", "F06.3"),
         "block F30-F39 Mood [affective] disorders; F06.3",
     ),
-    "delirium": (("F05",), "title F05 Delirium due to known physiological condition"),
+    "delirium": (_DELIRIUM, "every title naming delirium: F05 and the substance-induced"),
     "alcohol dependency": (("F10.2",), "spelling of the title Alcohol dependence"),
     "chronic alcoholism": (("F10.2",), "alphabetic index: Alcoholism, chronic → F10.20"),
     "cataplexy": (("G47.411", "G47.421"), "titles: narcolepsy with cataplexy"),
     # Other organs.
     "erectile dysfunction": (("N52", "F52.21"), "titles N52, F52.21"),
     "prostatitis": (
-        ("N41.0", "N41.1", "N41.3", "N41.4", "N41.9"),
-        "N41 less abscess N41.2 and other N41.8",
+        ("N41.0", "N41.1", "N41.3", "N41.4", "N41.9", "A54.22", "A59.02"),
+        "N41 less abscess N41.2 and other N41.8; gonococcal, trichomonal prostatitis",
     ),
     "cervicitis": (("N72",), "inclusion term of N72"),
     "urinary retention": (("R33",), "alphabetic index: Retention, urine → R33.9"),
-    "urinary incontinence": (("N39.3", "N39.4", "R32"), "titles naming urinary incontinence"),
+    "urinary incontinence": (
+        ("N39.3", "N39.4", "R32", "R39.81"),
+        "titles naming urinary incontinence",
+    ),
     "infertility": (("N46", "N97"), "titles: male and female infertility"),
     "cryptorchidism": (("Q53.1", "Q53.2", "Q53.9"), "Q53 less ectopic testis Q53.0"),
     "undescended testis": (("Q53.1", "Q53.2", "Q53.9"), "titles: undescended testicle"),
@@ -186,15 +217,15 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("K05.2", "K05.3", "K05.4", "K05.5", "K05.6"),
         "K05 less gingivitis K05.0, K05.1",
     ),
-    "cataract": (("H25", "H26", "H28", "Q12.0"), "titles naming cataract"),
+    "cataract": (("H25", "H26", "H28", "Q12.0", *_diabetic("36")), "titles naming cataract"),
     "macular degeneration": (_MACULAR_DEGENERATION, "titles naming macular degeneration"),
     "age-related macular degeneration": (
         ("H35.31", "H35.32"),
         "titles: nonexudative and exudative age-related macular degeneration",
     ),
     "strabismus": (
-        ("H50", "H49.0", "H49.1", "H49.2"),
-        "H50 and the nerve palsies of H49 (not ophthalmoplegia)",
+        ("H50", "H49.0", "H49.1", "H49.2", "H49.8", "H49.9"),
+        "H50 and paralytic strabismus H49 but ophthalmoplegia H49.3, H49.4",
     ),
     "visual impairment": (("H54",), "H54 Blindness and low vision (visual impairment)"),
     "dizziness": (("R42",), "title R42 Dizziness and giddiness"),
@@ -213,8 +244,8 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "scapulohumeral periarthritis": (("M75.0",), "alphabetic index: Periarthritis, shoulder"),
     "aseptic bone necrosis": (("M87",), "alphabetic index: Necrosis, bone, aseptic → M87.9"),
     "mania": (
-        ("F30", "F31.1", "F31.2"),
-        "alphabetic index: Mania → F30.9; bipolar disorder, current episode manic",
+        ("F30", "F31.1", "F31.2", "F31.73", "F31.74", "F06.33"),
+        "alphabetic index: Mania → F30.9; bipolar disorder, (last) episode manic; F06.33",
     ),
     "glenohumeral osteoarthritis": (
         ("M19.01", "M19.11", "M19.21"),

@@ -33,7 +33,8 @@ _TABLE = json.loads(
 )
 AS = "condition:icd10cm:I35.0+I35.2+I06.0+I06.2+Q23.0"
 BACK_PAIN = "condition:icd10cm:M54.4+M54.5+M54.6+M54.8+M54.9"
-KYPHOSIS = "condition:icd10cm:M40.0+M40.1+M40.2+M96.3"
+KYPHOSIS = "condition:icd10cm:M40.0+M40.1+M40.2+M96.2+M96.3+Q76.41"
+DELIRIUM = "condition:icd10cm:" + "+".join(_TABLE["names"]["delirium"]["codes"])
 PERIODONTAL = "condition:icd10cm:K05.2+K05.3+K05.4+K05.5+K05.6"
 
 
@@ -71,12 +72,12 @@ def test_every_name_compiles_to_its_set() -> None:
         (
             "Have a diagnosis of idiopathic scoliosis and/or kyphosis",
             False,
-            f"any-of(condition:icd10cm:M41.1+M41.2, {KYPHOSIS})",
+            f"any-of(condition:icd10cm:M41.0+M41.1+M41.2, {KYPHOSIS})",
         ),
         (
             "Patients with delirium or depression",
             True,
-            "any-of(condition:icd10cm:F05, condition:depression)",
+            f"any-of({DELIRIUM}, condition:depression)",
         ),
         ("No periodontal disease.", False, f"NOT {PERIODONTAL}"),
         ("Active periodontal disease.", True, PERIODONTAL),  # qualifier: active
