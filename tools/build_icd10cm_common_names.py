@@ -139,6 +139,11 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "copd exacerbation": (("J44.1",), "title J44.1 COPD with (acute) exacerbation"),
     "exacerbation of copd": (("J44.1",), "title J44.1 COPD with (acute) exacerbation"),
     "aecopd": (("J44.1",), "abbreviation of acute exacerbation of COPD, J44.1"),
+    "acute exacerbation of copd": (
+        ("J44.1",),
+        "title J44.1 COPD with (acute) exacerbation; a record's words (a criterion's 'acute' "
+        "event stays text unless timed)",
+    ),
     "pleural effusion": (("J90", "J91"), "titles J90, J91"),
     "pulmonary fibrosis": (("J84.10", "J84.112"), "titles: unspecified, idiopathic"),
     "sinusitis": (("J01", "J32"), "titles: acute and chronic sinusitis"),

@@ -51,6 +51,8 @@ def test_every_name_is_a_set_of_release_codes_none_under_another() -> None:
 
 def test_every_name_compiles_to_its_set() -> None:
     for name, entry in _TABLE["names"].items():
+        if name.startswith("acute "):
+            continue  # an untimed acute event stays text; the name is a record's words
         joined = terminology.ICD_SET_JOIN.join(entry["codes"])
         criterion = compile_criterion(f"History of {name}", exclusion=True)
         assert criterion is not None, name
