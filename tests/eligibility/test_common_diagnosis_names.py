@@ -233,3 +233,18 @@ def test_a_study_excluding_back_pain_turns_away_a_patient_coded_with_it() -> Non
     lbp = condition("Low back pain", (ICD, "M54.50", "Low back pain, unspecified"))
     assert verdict_of_study(text, record(patient(born="1980-01-01"), lbp)) == "ineligible"
     assert verdict_of_study(text, record(patient(born="1980-01-01"), HTN)) != "ineligible"
+
+
+def test_diabetic_neuropathy_is_not_any_neuropathy() -> None:
+    criterion = compile_criterion("Diabetic neuropathy", exclusion=True)
+    assert criterion is not None
+    chemo = condition(
+        "Chemotherapy-induced peripheral neuropathy",
+        (ICD, "G62.0", "Drug-induced polyneuropathy"),
+    )
+    diabetic = condition(
+        "Type 2 diabetes with polyneuropathy",
+        (ICD, "E11.42", "Type 2 diabetes mellitus with diabetic polyneuropathy"),
+    )
+    assert result_of(criterion, record(patient(), chemo)) == "not-met"
+    assert result_of(criterion, record(patient(), diabetic)) == "met"
