@@ -14,8 +14,10 @@ import simple_icd_10_cm as release
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.compiler import compile_criterion, compile_outline
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text
+from fhirtrial.matching.keys import criteria_keys, patient_keys
 from tests.eligibility.ehr_records import (
     ICD,
     SNOMED,
@@ -248,3 +250,33 @@ def test_diabetic_neuropathy_is_not_any_neuropathy() -> None:
     )
     assert result_of(criterion, record(patient(), chemo)) == "not-met"
     assert result_of(criterion, record(patient(), diabetic)) == "met"
+
+
+def _needed(criteria: str) -> set[str]:
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000012", "briefTitle": "x"},
+            "eligibilityModule": {"eligibilityCriteria": criteria},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="x", study_reference="ResearchStudy/x"
+    )
+    return set(criteria_keys(resource, None).diagnoses)
+
+
+def test_the_prefilter_keeps_an_entry_stopping_at_a_common_name_not_a_sibling() -> None:
+    knee = _needed("Inclusion Criteria:\n- Knee osteoarthritis\n")
+    plain = condition("Osteoarthritis", (SNOMED, "396275006", "Osteoarthritis"))
+    shoulder = condition(
+        "Primary osteoarthritis of right shoulder",
+        (ICD, "M19.011", "Primary osteoarthritis, right shoulder"),
+    )
+    for entry, kept in ((plain, True), (OA_KNEE_CERNER, True), (shoulder, False)):
+        offered = patient_keys(record(patient(), entry)).diagnoses
+        assert offered is not None
+        assert bool(knee & set(offered)) is kept, entry["code"]["text"]
+    # A study on osteoarthritis keeps every osteoarthritis, the shoulder's too.
+    anywhere = _needed("Inclusion Criteria:\n- Osteoarthritis\n")
+    offered = patient_keys(record(patient(), shoulder)).diagnoses
+    assert offered is not None and anywhere & set(offered)

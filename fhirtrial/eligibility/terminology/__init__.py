@@ -271,6 +271,13 @@ class Terminology:
             if ICD_SET_JOIN in joined:
                 for member in joined.split(ICD_SET_JOIN):
                     self._icd_sets.setdefault(member, []).append(joined)
+        self.icd_common_sets = frozenset(
+            ICD_TITLE_PREFIX + raw["code"]
+            for raw in synonyms.get("synonyms", {}).values()
+            if raw.get("source") == "common name" and ICD_SET_JOIN in raw["code"]
+        )
+        """The `icd10cm:` concepts of the common names' sets of several codes ("osteoarthritis"
+        M15+M16+M17+M18+M19): a name wider than each of its codes."""
         self._icd_by_key = {title_key(title): code for code, title in self.icd_titles.items()}
         self._icd_by_key.update(
             {title_name(title): code for code, title in self.icd_titles.items()}
