@@ -72,7 +72,12 @@ from tests.eligibility.signature import signature
             "any-of(condition:icd10cm:H40, condition:epilepsy)",
         ),
         # A name wider than one code is the set of its codes (icd10cm_common_names.json).
-        ("Cataract", True, "condition:icd10cm:H25+H26+H28+Q12.0"),  # age-related, other, congenital
+        # age-related, other, in other diseases, congenital, diabetic cataract
+        (
+            "Cataract",
+            True,
+            "condition:icd10cm:H25+H26+H28+Q12.0+E08.36+E09.36+E10.36+E11.36+E13.36",
+        ),
         ("Mild cognitive impairment", True, "condition:icd10cm:G31.84+F06.7"),
         # Still text: an ambiguous abbreviation, another finder's word.
         ("GAD", True, None),  # generalized anxiety disorder or glutamic acid decarboxylase
