@@ -84,6 +84,12 @@ _QUOTED_GROUP = re.compile(
 )
 _IRREGULAR_SINGULAR = {"children": "child", "men": "man", "women": "woman"}
 _POPULATION_TRIM = re.compile(r"\bwill be\b|\bare\b|[()*]|\s-\s|\s*-+\s*$", re.I)
+# Words of a "for …:" lead-in that is a condition on everyone, not a population ("For inclusion in
+# the study, the following must be met:").
+_NOT_A_POPULATION = re.compile(
+    r"\b(?:following|criteria|criterion|must|should|eligib\w*|inclusion|exclusion|study|all)\b",
+    re.IGNORECASE,
+)
 _EVERYONE = re.compile(r"^(?:all|both|every|each)\b|^(?:everyone|anyone)$", re.IGNORECASE)
 # Prose lines that open an exclusion list without the word "Exclusion".
 _EXCLUSION_LEAD_IN = re.compile(
@@ -636,9 +642,16 @@ def _people_lead_in(text: str) -> str | None:
 
 
 def _lead_in_population(text: str) -> str | None:
+    """The population a lead-in beside a named one opens: people ("Patients with type 2
+    diabetes:") or, after "for", whatever it names ("for age-related macular degeneration
+    (AMD):", "for POAG patients:" beside "for healthy volunteers:")."""
     named = re.sub(
         r"^\s*(?:(?:for|in)\s+)?(?:the\s+)?", "", text.strip().rstrip(":").strip(), flags=re.I
     )
-    if _EVERYONE.match(named) or not _POPULATION.match(named):
+    if _EVERYONE.match(named):
+        return None
+    if not _POPULATION.match(named) and (
+        not re.match(r"\s*for\s+\w", text, re.I) or _NOT_A_POPULATION.search(named)
+    ):
         return None
     return named[:1].upper() + named[1:]

@@ -41,6 +41,9 @@ from fhirtrial.patient.record import PatientRecord
 from fhirtrial.patient.values import ICD10CM
 
 ANY_DIAGNOSIS = "*"
+STOPS_AT = "stops-at:"
+"""Key of an entry that names a common name's set of codes and nothing narrower inside it
+("Osteoarthritis", no site): it may be a study's narrower title (knee osteoarthritis M17)."""
 _ROOTS = frozenset(
     c for c in terminology.terminology().concepts if terminology.terminology().is_root(c)
 )
@@ -105,6 +108,7 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
             # An entry without an ICD-10-CM code naming a title in other words may be it.
             if not is_about_someone_else(condition):
                 diagnoses |= titles_an_entry_may_be(condition)
+            diagnoses |= _stops_at(concepts)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):
             diagnoses = None  # the primary may be any study's cancer (`less_specific_than`)
     sex = record.patient.sex
@@ -148,6 +152,36 @@ def _diagnoses(plan: StudyPlan, comparison_groups: list[dict[str, Any]] | None) 
     return tuple(sorted(union))
 
 
+def _stopping_at(broader: frozenset[str]) -> frozenset[str]:
+    """The concepts above a title an entry may stop at, a common name's set as `STOPS_AT`: every
+    diagnosis of the set carries the set ("Osteoarthritis of shoulder" is osteoarthritis), but
+    only one that names nothing narrower may be the title (knee osteoarthritis)."""
+    common = terminology.terminology().icd_common_sets
+    return frozenset(STOPS_AT + c if c in common else c for c in broader)
+
+
+def _stops_at(concepts: frozenset[str]) -> frozenset[str]:
+    """`STOPS_AT` keys of an entry's common-name sets that no narrower `icd10cm:` concept of the
+    entry lies inside."""
+    vocabulary = terminology.terminology()
+    found = set()
+    for common in concepts & vocabulary.icd_common_sets:
+        members = common[len(terminology.ICD_TITLE_PREFIX) :].split(terminology.ICD_SET_JOIN)
+        inside = [
+            c
+            for c in concepts
+            if c != common
+            and c.startswith(terminology.ICD_TITLE_PREFIX)
+            and all(
+                any(code.startswith(m) for m in members)
+                for code in c[len(terminology.ICD_TITLE_PREFIX) :].split(terminology.ICD_SET_JOIN)
+            )
+        ]
+        if not inside:
+            found.add(STOPS_AT + common)
+    return frozenset(found)
+
+
 def _node_requires(node: PlanNode, cohort: Cohort) -> frozenset[str] | None:
     """Concepts one of which the patient must have, or this node (taken positively) is not met."""
     if node.children:
@@ -163,7 +197,7 @@ def _criterion_requires(criterion: Criterion) -> frozenset[str] | None:
             return None  # also met by a stage or a procedure, not only by a diagnosis
         # A diagnosis less specific than a title's (multiple sclerosis for relapsing-remitting
         # MS) is `unknown` to the evaluator, never `not-met`: it must not be filtered out.
-        broader = terminology.terminology().broader_than_title(criterion.concept)
+        broader = _stopping_at(terminology.terminology().broader_than_title(criterion.concept))
         # So is an unspecified entry of the diagnosis's ICD-10-CM block ("Unspecified
         # osteoarthritis, unspecified site" for knee osteoarthritis).
         blocks = block_keys_of_required(icd_codes_of(criterion.concept))

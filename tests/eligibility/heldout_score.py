@@ -221,7 +221,7 @@ def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
                     {c for c in found - titles if _title_named(vocabulary.concept(c)) == named}
                     or {named}
                 )
-            if titles and found - titles:
+            elif titles and found - titles:
                 found = found - titles
             elif titles and named is None and _hand_made(concept_id):
                 found = frozenset({concept_id})
@@ -235,11 +235,13 @@ def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
     return out
 
 
-def _depth(title_id: str) -> int:
+def _depth(title_id: str) -> tuple[int, int, str]:
     """How deep a title concept's code is (`icd10cm:G47.33` deeper than `icd10cm:G47.3`); a
-    head's set of codes (`icd10cm:K40.0+K40.1+K40.2`) as deep as its shallowest code."""
+    head's set of codes (`icd10cm:K40.0+K40.1+K40.2`) as deep as its shallowest code, and less
+    specific than one code as deep ("Female infertility" N97 before "infertility" N46+N97); the
+    id last, so that the choice never depends on a set's order."""
     codes = title_id[len(terminology.ICD_TITLE_PREFIX) :].split(terminology.ICD_SET_JOIN)
-    return min(map(len, codes))
+    return min(map(len, codes)), -len(codes), title_id
 
 
 def _hand_made(concept_id: str) -> bool:

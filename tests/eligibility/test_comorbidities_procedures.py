@@ -179,7 +179,13 @@ W4 = "w-28,0,enrollment"
         ("Psychiatric disorders", True, "condition:mental-disorder"),  # a group, read literally
         ("radiation pneumonitis", True, None),
         ("Heart failure NYHA IIIB-IV", True, None),
-        ("Cognitive impairment", True, None),
+        # A common name (icd10cm_common_names.json): the dementias, MCI and age-related decline.
+        (
+            "Cognitive impairment",
+            True,
+            "condition:icd10cm:F01+F02+F03+G30+G31.84+F06.7+R41.81",
+        ),
+        ("Cognitive impairment that would interfere with participation", True, None),
         # Serology and viral load are laboratory results, not diagnoses.
         ("HBsAg(+) patients", False, None),
         ("Undetectable hepatitis b virus DNA.", False, None),
@@ -507,14 +513,22 @@ def test_unknown_without_any_record_is_never_met() -> None:
     assert result_of(criterion, record(patient())) == "unknown"
 
 
+_DIABETES = ("E08", "E09", "E10", "E11", "E13")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         # A narrower diagnosis is never read as its broader class: as an exclusion the class
         # would exclude patients the study accepts (CKD stage 2 for "ESRD", chemotherapy
-        # neuropathy for "diabetic neuropathy", any sepsis for "septic shock").
+        # neuropathy for "diabetic neuropathy", any sepsis for "septic shock"). Diabetic
+        # neuropathy is its own codes (a common name): the E08-E13 .40-.44 neuropathies.
         ("End stage renal disease (ESRD)", "condition:icd10cm:N18.6"),
-        ("Diabetic neuropathy", None),
+        (
+            "Diabetic neuropathy",
+            "condition:icd10cm:"
+            + "+".join(f"{d}.{c}" for d in _DIABETES for c in ("40", "41", "42", "43", "44")),
+        ),
         ("Septic shock", None),
         # A comparator before the scale's name belongs to the class that follows it.
         (

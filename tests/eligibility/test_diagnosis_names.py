@@ -71,12 +71,18 @@ from tests.eligibility.signature import signature
             True,
             "any-of(condition:icd10cm:H40, condition:epilepsy)",
         ),
-        # Still text: an ambiguous abbreviation, a name wider than one code, another finder's word.
+        # A name wider than one code is the set of its codes (icd10cm_common_names.json).
+        # age-related, other, in other diseases, congenital, diabetic cataract
+        (
+            "Cataract",
+            True,
+            "condition:icd10cm:H25+H26+H28+Q12.0+E08.36+E09.36+E10.36+E11.36+E13.36",
+        ),
+        ("Mild cognitive impairment", True, "condition:icd10cm:G31.84+F06.7"),
+        # Still text: an ambiguous abbreviation, another finder's word.
         ("GAD", True, None),  # generalized anxiety disorder or glutamic acid decarboxylase
         ("Paget's disease", True, None),  # of bone, or of the breast or vulva (cancers)
         ("Hepatitis A vaccine", True, None),
-        ("Cataract", True, None),  # age-related H25, other H26, congenital Q12.0
-        ("Mild cognitive impairment", True, None),  # G31.84 or F06.7
     ],
 )
 def test_another_name_of_a_diagnosis_compiles_as_a_bullet_does(

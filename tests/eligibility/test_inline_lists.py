@@ -168,7 +168,8 @@ REFUSED = [
     (
         "inclusion",
         "an unread decidable item",
-        "(1) age ≥ 18 years; (2) chronic neck pain for more than 6 months; (3) English fluency",
+        # (chronic neck pain, the example before, is now read in part: M54.2 and a text member)
+        "(1) age ≥ 18 years; (2) chronic widespread pain for over 6 months; (3) English fluency",
     ),
 ]
 

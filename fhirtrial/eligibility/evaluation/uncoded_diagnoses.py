@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.eligibility.terminology import ICD_TITLE_PREFIX, title_name
+from fhirtrial.eligibility.terminology import ICD_SET_JOIN, ICD_TITLE_PREFIX, title_name
 from fhirtrial.lru import LRU
 from fhirtrial.patient.items import ConditionItem
 from fhirtrial.patient.values import ICD10CM
@@ -42,9 +42,14 @@ def _words(text: str) -> list[str]:
 
 @cache
 def _titles_by_word() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
-    """Each title's first significant word → (concept id, the title's significant words)."""
+    """Each title's first significant word → (concept id, the title's significant words). The
+    titles, the heads and the names of sets of codes ("osteoarthritis" M15+…+M19) are indexed;
+    a set is also named wherever a title of one of its codes is (`titles_named_in`)."""
+    vocabulary = terminology.terminology()
     index: dict[str, list[tuple[str, frozenset[str]]]] = {}
-    for code, title in terminology.terminology().icd_titles.items():
+    named = [*vocabulary.icd_titles.items(), *vocabulary.icd_heads.items()]
+    named += [(c, n) for n, c in vocabulary.icd_variants.items() if ICD_SET_JOIN in c]
+    for code, title in named:
         words = [w for w in _words(title_name(title)) if w not in _FILLER]
         if words:
             index.setdefault(words[0], []).append((ICD_TITLE_PREFIX + code, frozenset(words)))
@@ -69,6 +74,9 @@ def _titles_named_in(text: str) -> frozenset[str]:
     found = {
         concept_id for word in held for concept_id, needed in index.get(word, ()) if needed <= held
     }
+    vocabulary = terminology.terminology()
+    for concept_id in list(found):
+        found |= vocabulary.icd_sets_holding(concept_id[len(ICD_TITLE_PREFIX) :])
     return frozenset(found)
 
 

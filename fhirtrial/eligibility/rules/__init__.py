@@ -117,6 +117,31 @@ _IN_THOSE_WITH = re.compile(
 )
 # A list number left in the text by a nested list ("1. diagnosed as HIV positive;").
 _ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")
+# A bullet that only goes on with the one before it ("Patients presenting for treatment of UTI."
+# / "Including prostatitis, pyelonephritis, and/or interstitial cystitis."): its examples are
+# kinds of the previous bullet's diagnosis, not a requirement of their own.
+_ELABORATION = re.compile(r"^\s*(?:including|includes|such as|e\.g\.|for example)\b")
+# "LVEF < 50% for mitral insufficiency": a bound asked of the patients with a diagnosis.
+_FOR_A_SUBGROUP = re.compile(r"\d[^;]*?\bfor (?:patients |those |subjects )?(?:with )?[a-z]")
+
+
+def _bound_for_a_subgroup(criterion: Criterion, normalized: str) -> bool:
+    """Whether an inclusion reads a measured bound "for" a diagnosis as both: the bound holds
+    for the patients with it, and the others need not have it (an all-of would require it)."""
+    if criterion.kind is not Kind.COMBINATION or criterion.combination != "all-of":
+        return False
+    kinds = {child.kind for child in criterion.children}
+    if Kind.CONDITION not in kinds or Kind.LAB not in kinds:
+        return False
+    return any(
+        not re.match(
+            r"(?:at least|more than|less than|over|under|up to|longer|the |a |\d)",
+            m.group(0)[m.group(0).rfind("for ") + 4 :],
+        )
+        for m in _FOR_A_SUBGROUP.finditer(normalized)
+    )
+
+
 _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 _LAST_WORDS = ("past ", "previous ", "last ", "preceding ")
 
@@ -163,7 +188,11 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
+    if _ELABORATION.match(normalized):
+        return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
+    if not exclusion and full is not None and _bound_for_a_subgroup(full, normalized):
+        return Reading(None, None)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
         return Reading(None, None)
     if full is None and "(" in normalized:

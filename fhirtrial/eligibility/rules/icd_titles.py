@@ -59,6 +59,11 @@ _SAYS_MORE = frozenset(
         *("cohort", "melanoma", "nsclc", "ecog", "ajcc", "8th", "institutional", "proven"),
     }
 )
+# "Diabetic ketoacidosis at diagnosis": the diagnosis at one moment of the disease, which a
+# problem list does not date (read as ever, it would exclude a later episode the text allows).
+_AT_A_MOMENT = re.compile(
+    r"\bat (?:the )?(?:time of )?(?:initial |first )?(?:diagnosis|presentation|onset)\b", re.I
+)
 # Words right before a title that say the diagnosis is current: its `active` qualifier, as the
 # hand-made concepts read them ("current PTSD", "active endometriosis").
 _CURRENT = frozenset({"current", "currently", "active", "ongoing"})
@@ -156,6 +161,8 @@ def find_icd_titles(text: str) -> list[Match]:
             found.append(Match(criterion, tokens[first][0], stop))
             current.update(range(first, i))
     if found and _says_more(text, [t for n, t in enumerate(tokens) if n not in current]):
+        return []
+    if found and _AT_A_MOMENT.search(text):
         return []
     return found
 

@@ -83,6 +83,7 @@ ICD_SET_JOIN = "+"
 _ICD_TITLES_FILE = "icd10cm_titles.json"
 # Common names and abbreviations of diagnoses no title spells ("autism spectrum disorder", "GERD").
 _ICD_SYNONYMS_FILE = "icd10cm_synonyms.json"
+_ICD_COMMON_NAMES_FILE = "icd10cm_common_names.json"
 # How a record's display may end besides the title ("Multiple sclerosis (disorder)").
 _SEMANTIC_TAG = re.compile(r"\s*\((?:disorder|finding|diagnosis)\)\s*$")
 _APOSTROPHE_S = re.compile(r"'s\b|'")
@@ -264,11 +265,19 @@ class Terminology:
         """Every code an `icd10cm:` concept may have: the titles', those only a synonym names
         (their titles are no names: "…, not elsewhere classified") and the heads' codes."""
         self._icd_sets: dict[str, list[str]] = {}
-        """A code → the heads' sets of several codes holding it ("K40.0" → "K40.0+K40.1+K40.2")."""
-        for joined in self.icd_heads:
+        """A code → the sets of several codes holding it, the heads' and the common names'
+        ("K40.0" → "K40.0+K40.1+K40.2")."""
+        for joined in {**self.icd_heads, **synonyms.get("codes", {})}:
             if ICD_SET_JOIN in joined:
                 for member in joined.split(ICD_SET_JOIN):
                     self._icd_sets.setdefault(member, []).append(joined)
+        self.icd_common_sets = frozenset(
+            ICD_TITLE_PREFIX + raw["code"]
+            for raw in synonyms.get("synonyms", {}).values()
+            if raw.get("source") == "common name" and ICD_SET_JOIN in raw["code"]
+        )
+        """The `icd10cm:` concepts of the common names' sets of several codes ("osteoarthritis"
+        M15+M16+M17+M18+M19): a name wider than each of its codes."""
         self._icd_by_key = {title_key(title): code for code, title in self.icd_titles.items()}
         self._icd_by_key.update(
             {title_name(title): code for code, title in self.icd_titles.items()}
@@ -478,6 +487,17 @@ class Terminology:
         CT semantic tag aside), or None."""
         return self._icd_by_key.get(title_key(_SEMANTIC_TAG.sub("", text)))
 
+    def icd_sets_holding(self, code: str) -> frozenset[str]:
+        """The `icd10cm:` concepts of sets of codes that hold ``code`` (a code or codes joined
+        by `ICD_SET_JOIN`, each with its subtree): "Osteoarthritis of knee" M17 is one of
+        "osteoarthritis" M15+M16+M17+M18+M19."""
+        holding = [
+            {joined for end in range(3, len(m) + 1) for joined in self._icd_sets.get(m[:end], ())}
+            for m in code.split(ICD_SET_JOIN)
+        ]
+        common = set.intersection(*holding) - {code}  # a set holds a set by all its members
+        return frozenset(ICD_TITLE_PREFIX + joined for joined in common)
+
     def concepts_for(self, system: str, code: str) -> frozenset[str]:
         if system == ICD10_WHO_SYSTEM and _WHO_AS_CM.match(code.strip().upper()):
             system = ICD10CM_SYSTEM
@@ -504,6 +524,7 @@ class Terminology:
         found = set(self.concepts_for_text(text))
         if (code := self.icd_title_code(text)) is not None:
             found.add(ICD_TITLE_PREFIX + code)
+            found |= self.icd_sets_holding(code)
         if not _IN_SITU.search(text):
             primary = _without_secondary_sites(text)
             found |= {
@@ -610,7 +631,23 @@ def terminology() -> Terminology:
     titles = json.loads((_DATA_DIR / _ICD_TITLES_FILE).read_text(encoding="utf-8"))
     drugs = json.loads((_DATA_DIR / _DRUG_NAMES_FILE).read_text(encoding="utf-8"))
     synonyms = json.loads((_DATA_DIR / _ICD_SYNONYMS_FILE).read_text(encoding="utf-8"))
+    common = json.loads((_DATA_DIR / _ICD_COMMON_NAMES_FILE).read_text(encoding="utf-8"))
+    synonyms = with_common_names(synonyms, common["names"])
     return Terminology(documents, titles["titles"], drugs["drugs"], synonyms, titles["heads"])
+
+
+def with_common_names(synonyms: dict[str, Any], names: dict[str, Any]) -> dict[str, Any]:
+    """The synonyms table with the common names of `icd10cm_common_names.json` added: each
+    name is a synonym of its code, or of its codes joined by `ICD_SET_JOIN` (a set, displayed
+    as the name: "Aortic stenosis"), sets and codes no title names listed in `codes`."""
+    merged = {"codes": dict(synonyms.get("codes", {})), "synonyms": dict(synonyms["synonyms"])}
+    for name, entry in names.items():
+        codes: dict[str, str] = entry["codes"]
+        joined = ICD_SET_JOIN.join(codes)
+        display = next(iter(codes.values())) if len(codes) == 1 else name[:1].upper() + name[1:]
+        merged["codes"].setdefault(joined, display)
+        merged["synonyms"][name] = {"code": joined, "source": "common name"}
+    return merged
 
 
 def concept(concept_id: str) -> Concept:

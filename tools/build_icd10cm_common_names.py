@@ -1,0 +1,330 @@
+r"""Regenerate fhirtrial/eligibility/terminology/icd10cm_common_names.json.
+
+    python tools/build_icd10cm_common_names.py
+
+The everyday clinical names of diagnoses that criteria use and that neither a hand-made concept
+(conditions.json) nor an ICD-10-CM title or synonym (icd10cm_titles.json, icd10cm_synonyms.json)
+reads: "osteoarthritis", "aortic stenosis", "COPD exacerbation", "chronic pain". They were chosen
+by how often the development texts use them, not by hand: tools/diagnosis_name_frequency.py
+lists the noun phrases in diagnosis places ("history of X", "known X", list members) of the
+bullets left text, most frequent first; from its top phrases, every one that names a diagnosis
+with a definite ICD-10-CM extent is kept here. Judgement words ("cognitive impairment",
+"renal insufficiency", "infection"), organ groups ("chronic liver disease") and names narrower
+than any code ("left ventricular thrombus" is only part of I51.3, intracardiac thrombosis) are
+left out. A name no development line spells is kept only as another name of one that is
+("aortic regurgitation" beside "aortic insufficiency").
+
+Each name means a set of ICD-10-CM codes, each with its whole subtree: never a code wider than
+the name (a patient coded with any of them has the named diagnosis, so an exclusion turns away
+no one the text accepts); where the name is wider than one code, the set holds every code of
+the release that is wholly the diagnosis ("aortic stenosis": nonrheumatic I35.0 and I35.2,
+rheumatic I06.0 and I06.2, congenital Q23.0). Checked against the release as simple-icd-10-cm
+1.5.0 ships it (the April 2026 ICD-10-CM of CDC/NCHS): every code is a category or subcategory
+of the release, its title is copied from it, and no code of a set lies under another. The count
+of development bullets naming each name (word for word, any case) is written beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import simple_icd_10_cm as release
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.eligibility.corpus import development_texts  # noqa: E402
+
+PATH = ROOT / "fhirtrial" / "eligibility" / "terminology" / "icd10cm_common_names.json"
+_DIABETES = ("E08", "E09", "E10", "E11", "E13")
+
+
+def _diabetic(*complications: str) -> tuple[str, ...]:
+    """A diabetic complication in every diabetes category ("E11.21" …)."""
+    return tuple(f"{d}.{c}" for d in _DIABETES for c in complications)
+
+
+_AORTIC_STENOSIS = ("I35.0", "I35.2", "I06.0", "I06.2", "Q23.0")
+_AORTIC_REGURGITATION = ("I35.1", "I35.2", "I06.1", "I06.2", "Q23.1")
+_MITRAL_STENOSIS = ("I05.0", "I05.2", "I34.2", "Q23.2")
+_MITRAL_REGURGITATION = ("I34.0", "I05.1", "I05.2", "Q23.3")
+_DIVERTICULITIS = (
+    *("K57.0", "K57.12", "K57.13", "K57.2", "K57.32", "K57.33", "K57.4"),
+    *("K57.52", "K57.53", "K57.8", "K57.92", "K57.93"),
+)
+_GI_BLEEDING = ("K92.0", "K92.1", "K92.2", "K62.5")
+_INTRACRANIAL_HEMORRHAGE = ("I60", "I61", "I62")
+_OBSTRUCTION = ("K56.1", "K56.2", "K56.3", "K56.5", "K56.6", "K91.3")
+_OSTEOARTHRITIS = ("M15", "M16", "M17", "M18", "M19")
+_MCI = ("G31.84", "F06.7")
+_DELIRIUM = (
+    *("F05", "F10.121", "F10.131", "F10.221", "F10.231", "F10.921", "F10.931", "F11.121"),
+    *("F11.221", "F11.921", "F12.121", "F12.221", "F12.921", "F13.121", "F13.131", "F13.221"),
+    *("F13.231", "F13.921", "F13.931", "F14.121", "F14.221", "F14.921", "F15.121", "F15.221"),
+    *("F15.921", "F16.121", "F16.221", "F16.921", "F18.121", "F18.221", "F18.921", "F19.121"),
+    *("F19.131", "F19.221", "F19.231", "F19.921", "F19.931"),
+)
+_MACULAR_DEGENERATION = ("H35.30", "H35.31", "H35.32")
+
+# name → (codes, why the codes are the name's: where ICD-10-CM says so).
+NAMES: dict[str, tuple[tuple[str, ...], str]] = {
+    # Pain and the spine.
+    "chronic pain": (("G89.2", "G89.4"), "G89.2 title without NEC, and chronic pain syndrome"),
+    "chronic pain disorder": (("G89.2", "G89.4"), "another name of chronic pain"),
+    "neck pain": (("M54.2",), "alphabetic index: Pain, neck NEC → M54.2 (cervicalgia)"),
+    "back pain": (
+        ("M54.4", "M54.5", "M54.6", "M54.8", "M54.9"),
+        "alphabetic index: Pain, back → M54.9 (dorsalgia); the dorsalgias that are pain",
+    ),
+    "abdominal pain": (
+        ("R10.1", "R10.3", "R10.8", "R10.9"),
+        "R10 less pelvic/perineal pain R10.2, acute abdomen R10.0 and flank pain R10.A",
+    ),
+    "chest pain": (("R07.1", "R07.2", "R07.8", "R07.9"), "R07 less throat pain R07.0"),
+    "cervical radiculopathy": (("M54.12", "M50.1"), "titles: radiculopathy, cervical region"),
+    "kyphosis": (
+        ("M40.0", "M40.1", "M40.2", "M96.2", "M96.3", "Q76.41"),
+        "M40 less lordosis; postradiation, postlaminectomy, congenital kyphosis",
+    ),
+    "idiopathic scoliosis": (
+        ("M41.0", "M41.1", "M41.2"),
+        "titles: infantile, juvenile and other idiopathic",
+    ),
+    "osteoarthritis": (_OSTEOARTHRITIS, "block M15-M19 Osteoarthritis"),
+    "degenerative joint disease": (
+        _OSTEOARTHRITIS,
+        "alphabetic index: Disease, joint, degenerative → M19.90; block M15-M19",
+    ),
+    "panniculitis": (("M79.3", "M54.0", "M35.6"), "titles naming panniculitis"),
+    # Heart and vessels.
+    "aortic stenosis": (_AORTIC_STENOSIS, "titles: nonrheumatic, rheumatic, congenital"),
+    "aortic valve stenosis": (_AORTIC_STENOSIS, "titles: nonrheumatic, rheumatic, congenital"),
+    "aortic regurgitation": (_AORTIC_REGURGITATION, "titles: aortic insufficiency"),
+    "aortic insufficiency": (_AORTIC_REGURGITATION, "titles: aortic insufficiency"),
+    "mitral stenosis": (_MITRAL_STENOSIS, "titles: rheumatic, nonrheumatic, congenital"),
+    "mitral valve stenosis": (_MITRAL_STENOSIS, "titles: rheumatic, nonrheumatic, congenital"),
+    "mitral regurgitation": (_MITRAL_REGURGITATION, "titles: mitral insufficiency"),
+    "mitral insufficiency": (_MITRAL_REGURGITATION, "titles: mitral insufficiency"),
+    "pericarditis": (
+        ("I30", "I31.0", "I31.1", "I32", "I01.0", "I09.2", "A39.53", "B33.23", "M32.12"),
+        "every title naming pericarditis",
+    ),
+    "myocarditis": (
+        (
+            *("I40", "I41", "I51.4", "I01.2", "I09.0", "A38.1", "A39.52", "B26.82"),
+            *("B33.22", "B58.81", "D86.85", "J10.82", "J11.82"),
+        ),
+        "every title naming myocarditis",
+    ),
+    "endocarditis": (
+        (
+            *("I33", "I38", "I01.1", "I09.1", "A32.82", "A39.51", "A52.03", "B33.21"),
+            *("B37.6", "M32.11"),
+        ),
+        "every title naming endocarditis but I39 (valve disorders in other diseases too)",
+    ),
+    "rheumatic heart disease": (
+        ("I05", "I06", "I07", "I08", "I09"),
+        "block I05-I09 Chronic rheumatic heart diseases",
+    ),
+    "hypertrophic cardiomyopathy": (("I42.1", "I42.2"), "titles: obstructive and other"),
+    "post-thrombotic syndrome": (("I87.0",), "spelling of the title Postthrombotic syndrome"),
+    "lymphedema": (("I89.0", "I97.2", "Q82.0"), "titles naming lymphedema"),
+    "intracranial hemorrhage": (_INTRACRANIAL_HEMORRHAGE, "nontraumatic intracranial hemorrhage"),
+    "intracranial bleeding": (_INTRACRANIAL_HEMORRHAGE, "nontraumatic intracranial hemorrhage"),
+    # Lungs.
+    "copd exacerbation": (("J44.1",), "title J44.1 COPD with (acute) exacerbation"),
+    "exacerbation of copd": (("J44.1",), "title J44.1 COPD with (acute) exacerbation"),
+    "aecopd": (("J44.1",), "abbreviation of acute exacerbation of COPD, J44.1"),
+    "acute exacerbation of copd": (
+        ("J44.1",),
+        "title J44.1 COPD with (acute) exacerbation; a record's words (a criterion's 'acute' "
+        "event stays text unless timed)",
+    ),
+    "pleural effusion": (("J90", "J91"), "titles J90, J91"),
+    "pulmonary fibrosis": (("J84.10", "J84.112"), "titles: unspecified, idiopathic"),
+    "sinusitis": (("J01", "J32"), "titles: acute and chronic sinusitis"),
+    "chronic rhinosinusitis": (("J32",), "alphabetic index: Rhinosinusitis, chronic → J32"),
+    # Digestive.
+    "diverticulitis": (_DIVERTICULITIS, "the K57 codes whose title says diverticulitis"),
+    "bowel obstruction": (_OBSTRUCTION, "K56 less ileus and impaction; postprocedural K91.3"),
+    "intestinal obstruction": (_OBSTRUCTION, "K56 less ileus and impaction; K91.3"),
+    "pancreatitis": (
+        ("K85", "K86.0", "K86.1", "B25.2", "B26.3"),
+        "titles: acute, chronic, cytomegaloviral and mumps pancreatitis",
+    ),
+    "stomach ulcer": (("K25",), "alphabetic index: Ulcer, stomach → K25.9"),
+    "gastrointestinal bleeding": (_GI_BLEEDING, "K92.0-K92.2 and rectal hemorrhage K62.5"),
+    "gi bleeding": (_GI_BLEEDING, "K92.0-K92.2 and rectal hemorrhage K62.5"),
+    "gastrointestinal hemorrhage": (_GI_BLEEDING, "K92.0-K92.2 and rectal hemorrhage K62.5"),
+    "malnutrition": (
+        ("E40", "E41", "E42", "E43", "E44", "E45", "E46", "O25"),
+        "block E40-E46 Malnutrition; malnutrition in pregnancy O25",
+    ),
+    # Endocrine and metabolic.
+    "adrenal insufficiency": (
+        ("E27.1", "E27.2", "E27.3", "E27.4", "E89.6"),
+        "titles naming adrenocortical insufficiency",
+    ),
+    "hyperparathyroidism": (
+        ("E21.0", "E21.1", "E21.2", "E21.3", "N25.81"),
+        "titles naming hyperparathyroidism",
+    ),
+    "secondary hyperparathyroidism": (("E21.1", "N25.81"), "titles E21.1, N25.81"),
+    "diabetic ketoacidosis": (_diabetic("1"), "titles: diabetes mellitus with ketoacidosis"),
+    "dka": (_diabetic("1"), "abbreviation of diabetic ketoacidosis"),
+    "diabetic retinopathy": (
+        _diabetic("31", "32", "33", "34", "35"),
+        "titles: diabetes mellitus with … diabetic retinopathy",
+    ),
+    "diabetic macular edema": (
+        _diabetic("311", "321", "331", "341", "351"),
+        "titles: … diabetic retinopathy with macular edema (not 'resolved following treatment')",
+    ),
+    "diabetic neuropathy": (
+        _diabetic("40", "41", "42", "43", "44"),
+        "titles: diabetes mellitus with diabetic (mono, poly, autonomic) neuropathy, amyotrophy",
+    ),
+    "diabetic nephropathy": (_diabetic("21", "22"), "titles: diabetic nephropathy, diabetic CKD"),
+    "diabetic kidney disease": (_diabetic("21", "22"), "titles: diabetic nephropathy and CKD"),
+    "porphyria": (("E80.0", "E80.1", "E80.2"), "titles naming porphyria"),
+    "end-stage renal disease": (("N18.6",), "spelling of the title End stage renal disease"),
+    # Mind and nerves.
+    "mild cognitive impairment": (_MCI, "G31.84 and mild neurocognitive disorder F06.7"),
+    "mood disorder": (
+        ("F30", "F31", "F32", "F33", "F34", "F39", "F06.3"),
+        "block F30-F39 Mood [affective] disorders; F06.3",
+    ),
+    "delirium": (_DELIRIUM, "every title naming delirium: F05 and the substance-induced"),
+    "alcohol dependency": (("F10.2",), "spelling of the title Alcohol dependence"),
+    "chronic alcoholism": (("F10.2",), "alphabetic index: Alcoholism, chronic → F10.20"),
+    "cataplexy": (("G47.411", "G47.421"), "titles: narcolepsy with cataplexy"),
+    # Other organs.
+    "erectile dysfunction": (("N52", "F52.21"), "titles N52, F52.21"),
+    "prostatitis": (
+        ("N41.0", "N41.1", "N41.3", "N41.4", "N41.9", "A54.22", "A59.02"),
+        "N41 less abscess N41.2 and other N41.8; gonococcal, trichomonal prostatitis",
+    ),
+    "cervicitis": (("N72",), "inclusion term of N72"),
+    "urinary retention": (("R33",), "alphabetic index: Retention, urine → R33.9"),
+    "urinary incontinence": (
+        ("N39.3", "N39.4", "R32", "R39.81"),
+        "titles naming urinary incontinence",
+    ),
+    "infertility": (("N46", "N97"), "titles: male and female infertility"),
+    "cryptorchidism": (("Q53.1", "Q53.2", "Q53.9"), "Q53 less ectopic testis Q53.0"),
+    "undescended testis": (("Q53.1", "Q53.2", "Q53.9"), "titles: undescended testicle"),
+    "periodontitis": (("K05.2", "K05.3"), "titles: aggressive and chronic periodontitis"),
+    "periodontal disease": (
+        ("K05.2", "K05.3", "K05.4", "K05.5", "K05.6"),
+        "K05 less gingivitis K05.0, K05.1",
+    ),
+    "cataract": (("H25", "H26", "H28", "Q12.0", *_diabetic("36")), "titles naming cataract"),
+    "macular degeneration": (_MACULAR_DEGENERATION, "titles naming macular degeneration"),
+    "age-related macular degeneration": (
+        ("H35.31", "H35.32"),
+        "titles: nonexudative and exudative age-related macular degeneration",
+    ),
+    "strabismus": (
+        ("H50", "H49.0", "H49.1", "H49.2", "H49.8", "H49.9"),
+        "H50 and paralytic strabismus H49 but ophthalmoplegia H49.3, H49.4",
+    ),
+    "visual impairment": (("H54",), "H54 Blindness and low vision (visual impairment)"),
+    "dizziness": (("R42",), "title R42 Dizziness and giddiness"),
+    "angioedema": (("T78.3",), "alphabetic index: Angioedema → T78.3"),
+    "malignant hyperthermia": (("T88.3",), "title T88.3"),
+    "candidemia": (("B37.7",), "alphabetic index: Candidemia → B37.7"),
+    "ehlers-danlos syndrome": (("Q79.6",), "singular of the title Ehlers-Danlos syndromes"),
+    "sjogren's disease": (("M35.0",), "another name of the title Sjögren syndrome"),
+    "lumbar spinal stenosis": (("M48.06",), "title M48.06 Spinal stenosis, lumbar region"),
+    "lumbar stenosis": (("M48.06",), "title M48.06 Spinal stenosis, lumbar region"),
+    "brachial plexopathy": (("G54.0",), "title G54.0 Brachial plexus disorders"),
+    "fronto-temporal dementia": (("G31.0",), "spelling of the title Frontotemporal dementia"),
+    "post-concussion syndrome": (("F07.81",), "title F07.81 Postconcussional syndrome"),
+    "gastroesophageal varices": (("I85", "I86.4"), "titles: esophageal and gastric varices"),
+    "cerebral hemorrhage": (("I61",), "alphabetic index: Hemorrhage, cerebral → I61.9"),
+    "scapulohumeral periarthritis": (("M75.0",), "alphabetic index: Periarthritis, shoulder"),
+    "aseptic bone necrosis": (("M87",), "alphabetic index: Necrosis, bone, aseptic → M87.9"),
+    "mania": (
+        ("F30", "F31.1", "F31.2", "F31.73", "F31.74", "F06.33"),
+        "alphabetic index: Mania → F30.9; bipolar disorder, (last) episode manic; F06.33",
+    ),
+    "glenohumeral osteoarthritis": (
+        ("M19.01", "M19.11", "M19.21"),
+        "titles: primary, post-traumatic and secondary osteoarthritis, shoulder",
+    ),
+    "lateral epicondylalgia": (("M77.1",), "title M77.1 Lateral epicondylitis (tennis elbow)"),
+    "epiretinal membrane": (("H35.37",), "alphabetic index: Membrane, epiretinal → H35.37"),
+    "mci": (_MCI, "abbreviation of mild cognitive impairment"),
+    "ventricular arrhythmia": (
+        ("I47.2", "I49.0", "I49.3"),
+        "titles: ventricular tachycardia, fibrillation and flutter, premature depolarization",
+    ),
+    "pain disorder": (("F45.4",), "title F45.4 Pain disorders related to psychological factors"),
+    "cognitive impairment": (
+        ("F01", "F02", "F03", "G30", "G31.84", "F06.7", "R41.81"),
+        "dementias, mild cognitive impairment / neurocognitive disorder, age-related cognitive "
+        "decline (not the single-domain deficits of R41.84)",
+    ),
+}
+
+
+def _count(names: list[str]) -> dict[str, int]:
+    """How many development bullets (lines) name each name, word for word."""
+    lines = [
+        line.lower()
+        for row in development_texts()
+        for line in (row.get("eligibilityCriteria") or "").splitlines()
+    ]
+    counts = {}
+    for name in names:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?:e?s)?(?![\w-])")
+        counts[name] = sum(1 for line in lines if pattern.search(line))
+    return counts
+
+
+def _checked(name: str, codes: tuple[str, ...]) -> dict[str, str]:
+    for code in codes:
+        if not release.is_category_or_subcategory(code):
+            raise ValueError(f"{name}: {code} is no category or subcategory of the release")
+        if any(other != code and code.startswith(other) for other in codes):
+            raise ValueError(f"{name}: {code} lies under another code of the set")
+    return {code: release.get_description(code) for code in codes}
+
+
+def build() -> dict[str, object]:
+    counts = _count(list(NAMES))
+    names = {}
+    for name, (codes, why) in sorted(NAMES.items()):
+        names[name] = {
+            "codes": _checked(name, codes),
+            "why": why,
+            "developmentLines": counts[name],
+        }
+    return {
+        "source": "ICD-10-CM, CDC/NCHS (public domain), April 2026 release as shipped by "
+        "simple-icd-10-cm 1.5.0; names chosen by tools/diagnosis_name_frequency.py from the "
+        "development texts (tests/eligibility/corpus.py), codes and titles checked against the "
+        "release by tools/build_icd10cm_common_names.py (never edited by hand)",
+        "version": "ICD-10-CM April 2026 (FY2026)",
+        "licence": "ICD-10-CM is in the public domain (CDC/NCHS); this table: the project's "
+        "licence",
+        "selection": "Everyday names of diagnoses that criteria left as text use most (a hand-"
+        "made concept or an ICD-10-CM title or synonym reads none of them), each meaning the set "
+        "of codes listed (each code with its whole subtree), every code wholly the named "
+        "diagnosis: never a code wider than the name. Read like the names of "
+        "icd10cm_synonyms.json (`rules.icd_titles`): judgement qualifiers around them keep a "
+        "bullet text. developmentLines: development text lines naming the name.",
+        "names": names,
+    }
+
+
+def main() -> None:
+    PATH.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
