@@ -284,3 +284,17 @@ def test_an_inclusion_requirement_fails_without_the_known_item_and_is_never_met(
     study = criteria_text([text], [])
     assert verdict_of_study(study, record(patient(), _HYPERTENSION)) == "ineligible"
     assert verdict_of_study(study, record(patient(), _DIABETES)) == "potential-candidate"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cognitive impairments or learning disabilities limiting participation,",
+        "Asthma or learning disabilities limiting participation",
+        "Asthma or frobnication syndrome interfering with study procedures",
+    ],
+)
+def test_a_clause_that_qualifies_the_whole_list_keeps_it_text(text: str) -> None:
+    """ "… limiting participation" holds for every item: read as any-of(cognitive impairment,
+    TEXT), every patient with a cognitive impairment was excluded, limiting or not."""
+    assert compile_text(text, exclusion=True, partial=True) is None

@@ -145,12 +145,28 @@ _GENERIC_CONCEPTS = frozenset(
 )
 
 
+# A clause that qualifies the list it ends ("… or learning disabilities limiting participation",
+# "… that would interfere with the study"): it holds for every item, so no item can stand alone.
+_QUALIFYING_CLAUSE = re.compile(
+    r"\b(?:limit\w*|interfer\w*|affect\w*|prevent\w*|preclud\w*|compromis\w*|impairing"
+    r"|making|makes?|that|which|who|whose|would|could|may|might|requir\w*|judged|deemed"
+    r"|considered|according|opinion|investigator|physician|participat\w*|study|protocol"
+    r"|complian\w*|comply\w*|unable|inability|ability|able|causing|resulting|leading)\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_diagnosis(words: str) -> bool:
     """Whether every word of ``words`` that looks decidable names a diagnosis or state, with no
-    number or comparator ("frobnication syndrome", "thyroid adenomas"; not "use of steroids",
-    "deep brain stimulator", "a score > 3")."""
-    return _NUMBERS.search(words) is None and all(
-        _DIAGNOSIS_WORD.fullmatch(match.group()) for match in LOOKS_DECIDABLE.finditer(words)
+    number or comparator and no clause qualifying the list ("frobnication syndrome", "thyroid
+    adenomas"; not "use of steroids", "deep brain stimulator", "a score > 3", "learning
+    disabilities limiting participation")."""
+    return (
+        _NUMBERS.search(words) is None
+        and _QUALIFYING_CLAUSE.search(words) is None
+        and all(
+            _DIAGNOSIS_WORD.fullmatch(match.group()) for match in LOOKS_DECIDABLE.finditer(words)
+        )
     )
 
 

@@ -1718,7 +1718,10 @@ _LIST_REFUSAL = re.compile(
     r"|likely|possible|possibly|risks?|ruled? out|self[- ]\w+|reported|disclosed|plan\w*"
     r"|intend\w*|future|prospective|expected|anticipated|scheduled|stable|stabili\w*|resolved"
     r"|remission|cured|recovered|neither|nor|either|usually|typically|generally|mainly"
-    r"|mostly|especially|particularly)\b"
+    r"|mostly|especially|particularly"
+    # A clause that qualifies the whole list ("… or learning disabilities limiting
+    # participation", "… interfering with the study"): no item stands alone.
+    r"|limiting|interfer\w*|affecting|preventing|precluding|compromising|impairing)\b"
 )
 # The only words an item naming pregnancy or breastfeeding may have: the state now, plainly
 # ("history of pregnancy", "multiple pregnancy", "pregnancy during the study" are not it).
