@@ -259,15 +259,19 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "lateral epicondylalgia": (("M77.1",), "title M77.1 Lateral epicondylitis (tennis elbow)"),
     "epiretinal membrane": (("H35.37",), "alphabetic index: Membrane, epiretinal → H35.37"),
     "mci": (_MCI, "abbreviation of mild cognitive impairment"),
+    # Not I49.3 (premature ventricular beats): common and usually harmless, and not what a
+    # trial excluding "ventricular arrhythmia" means; read as one, it ruled those patients out.
     "ventricular arrhythmia": (
-        ("I47.2", "I49.0", "I49.3"),
-        "titles: ventricular tachycardia, fibrillation and flutter, premature depolarization",
+        ("I47.2", "I49.0"),
+        "titles: ventricular tachycardia, fibrillation and flutter (not premature beats, I49.3)",
     ),
     "pain disorder": (("F45.4",), "title F45.4 Pain disorders related to psychological factors"),
+    # Not R41.81 (age-related cognitive decline): a note of normal ageing, not an impairment a
+    # trial means to exclude.
     "cognitive impairment": (
-        ("F01", "F02", "F03", "G30", "G31.84", "F06.7", "R41.81"),
-        "dementias, mild cognitive impairment / neurocognitive disorder, age-related cognitive "
-        "decline (not the single-domain deficits of R41.84)",
+        ("F01", "F02", "F03", "G30", "G31.84", "F06.7"),
+        "dementias, mild cognitive impairment / neurocognitive disorder (not age-related "
+        "cognitive decline R41.81, nor the single-domain deficits of R41.84)",
     ),
 }
 

@@ -280,3 +280,27 @@ def test_the_prefilter_keeps_an_entry_stopping_at_a_common_name_not_a_sibling() 
     anywhere = _needed("Inclusion Criteria:\n- Osteoarthritis\n")
     offered = patient_keys(record(patient(), shoulder)).diagnoses
     assert offered is not None and anywhere & set(offered)
+
+
+@pytest.mark.parametrize(
+    ("text", "harmless"),
+    [
+        (
+            "History of ventricular arrhythmia",
+            condition("PVCs", (ICD, "I49.3", "Ventricular premature depolarization")),
+        ),
+        (
+            "Cognitive impairment",
+            condition(
+                "Age-related cognitive decline", (ICD, "R41.81", "Age-related cognitive decline")
+            ),
+        ),
+    ],
+)
+def test_a_common_harmless_subtype_does_not_meet_the_name(text: str, harmless: dict) -> None:
+    """Premature ventricular beats and age-related cognitive decline were in the code sets of
+    "ventricular arrhythmia" and "cognitive impairment": such a patient was excluded by a
+    criterion that does not mean them (found by blind adjudication round 9, by category)."""
+    criterion = compile_text(text, exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), harmless)) != "met"

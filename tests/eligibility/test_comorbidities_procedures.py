@@ -183,7 +183,7 @@ W4 = "w-28,0,enrollment"
         (
             "Cognitive impairment",
             True,
-            "condition:icd10cm:F01+F02+F03+G30+G31.84+F06.7+R41.81",
+            "condition:icd10cm:F01+F02+F03+G30+G31.84+F06.7",
         ),
         ("Cognitive impairment that would interfere with participation", True, None),
         # Serology and viral load are laboratory results, not diagnoses.
