@@ -238,6 +238,17 @@ class Match:
     kind: MatchKind = "criterion"
 
 
+def any_of_conditions(concepts: Iterable[str]) -> Criterion:
+    """The condition, or any-of the conditions, of these concept ids (each once, in order)."""
+    children = tuple(
+        Criterion(Kind.CONDITION, concept=concept, source_text=concept)
+        for concept in dict.fromkeys(concepts)
+    )
+    if len(children) == 1:
+        return children[0]
+    return Criterion(Kind.COMBINATION, children=children, combination="any-of")
+
+
 def modifier_matches(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str) -> list[Match]:
     """A modifier `Match` (qualifying the condition that follows) per occurrence of each
     (qualifier, pattern): "unresectable or metastatic", "locally advanced or metastatic"."""

@@ -10,6 +10,7 @@ from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
     Match,
     Triggers,
+    any_of_conditions,
     has_any,
     is_untimed_acute,
     modifier_matches,
@@ -1110,15 +1111,7 @@ def _transplant_lists(text: str) -> list[Match]:
     found = []
     for match in _TRANSPLANT_LIST.finditer(text):
         names = re.findall(rf"(?<![\w-])(?:{_ORGAN})(?![\w-])", match["organs"])
-        concepts = list(dict.fromkeys(_ORGANS[name] for name in names))
-        children = tuple(
-            Criterion(Kind.CONDITION, concept=concept, source_text=concept) for concept in concepts
-        )
-        criterion = (
-            children[0]
-            if len(children) == 1
-            else Criterion(Kind.COMBINATION, children=children, combination="any-of")
-        )
+        criterion = any_of_conditions(_ORGANS[name] for name in names)
         found.append(Match(criterion, match.start(), match.end()))
     return found
 

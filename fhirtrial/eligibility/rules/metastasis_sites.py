@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.base import Match, any_of_conditions
 
 # (concept, site words as criteria write them, substrings every name holds).
 SITES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -112,16 +112,7 @@ def site_lists(text: str) -> list[Match]:
         else:
             if _MENINGEAL in concepts and _BRAIN not in concepts:
                 continue
-            unique = tuple(dict.fromkeys(_BRAIN if c == _MENINGEAL else c for c in concepts))
-            children = tuple(
-                Criterion(Kind.CONDITION, concept=concept, source_text=concept)
-                for concept in unique
-            )
-            criterion = (
-                children[0]
-                if len(children) == 1
-                else Criterion(Kind.COMBINATION, children=children, combination="any-of")
-            )
+            criterion = any_of_conditions(_BRAIN if c == _MENINGEAL else c for c in concepts)
             found.append(Match(criterion, match.start(), match.end()))
     return found
 
