@@ -281,3 +281,22 @@ def test_currently_receiving_chemotherapy_between_cycles_is_unknown() -> None:
     assert _verdict(text, BREAST_CANCER, ongoing) == "met"
     assert _verdict(text, BREAST_CANCER, _paclitaxel("2026-11-20")) == "unknown"
     assert _verdict(text, BREAST_CANCER, _paclitaxel("2026-03-02")) == "not-met"
+
+
+def test_the_readings_survive_the_evidence_variable_round_trip() -> None:
+    text = criteria_text(
+        ["No prior chemotherapy"],
+        ["Currently receiving chemotherapy", "Chemotherapy within 4 weeks prior to the first dose"],
+    )
+    naive = record(patient(), BREAST_CANCER, medication("letrozole 2.5 MG tablet", "2025-01-01"))
+    assert verdict_of_study(text, naive) == "eligible"
+    treated = record(patient(), BREAST_CANCER, _paclitaxel("2026-11-20"))
+    assert verdict_of_study(text, treated) == "ineligible"
+    rheumatoid = record(patient(), RHEUMATOID_ARTHRITIS, _ra_methotrexate())
+    assert verdict_of_study(text, rheumatoid) not in ("ineligible", "eligible")
+
+
+def test_a_current_chemotherapy_does_not_lend_its_time_to_a_list() -> None:
+    # The finders of radiotherapy and targeted therapy read their items as given at any time.
+    text = "Patients who is undergoing chemotherapy, radiation therapy or targeted therapy"
+    assert compile_text(text, exclusion=True) is None

@@ -82,6 +82,7 @@ _CURRENT = re.compile(
 _CURRENT_OR_PAST = re.compile(
     r"\b(?:current|concurrent|ongoing) (?:or|and/or) (?:prior|previous)\b"
 )
+_LIST_GOES_ON = re.compile(r"\s*(?:,|/|(?:or|and|and/or|nor)\b)")
 _WINDOW_AFTER = re.compile(
     r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two|three|four|six)"
 )
@@ -109,6 +110,10 @@ def find_chemotherapy(text: str) -> list[Match]:
             continue
         current = _CURRENT.search(clause)
         if current and not _CURRENT_OR_PAST.search(clause):
+            if _LIST_GOES_ON.match(text, end):
+                # "undergoing chemotherapy, radiation therapy or targeted therapy": the other
+                # finders would read the next items as given at any time, not now.
+                continue
             criterion = Criterion(Kind.MEDICATION, concept=CONCEPT, source_text="chemotherapy")
             found.append(Match(criterion, len(before) - len(current[0]), end))
             continue
