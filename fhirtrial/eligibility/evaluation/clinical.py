@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation import chemotherapy
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     absent,
@@ -72,6 +73,9 @@ class _Event:
     label: str
     start: date | None
     end: date | None
+    explicit: bool = False
+    """A code that says what was given (ICD-10-CM Z92.21 "personal history of antineoplastic
+    chemotherapy"), not only that something was administered."""
 
 
 _DONE = (None, "completed", "in-progress")
@@ -87,8 +91,46 @@ def _therapy_events(ctx: EvalContext, concept: str) -> list[_Event]:
         if item.verification_status in UNCONFIRMED:
             continue
         start = item.onset or item.recorded
-        events.append(_Event(item.ref, item.code.label, item.onset, item.abatement or start))
+        explicit = chemotherapy.explicit_code(item.code)
+        events.append(
+            _Event(item.ref, item.code.label, item.onset, item.abatement or start, explicit)
+        )
     return events
+
+
+def _chemotherapy_doubts(
+    uses: list[MedicationItem], events: list[_Event], ctx: EvalContext
+) -> tuple[list[MedicationItem], list[_Event], list[tuple[str, str]]]:
+    """The uses and events that count as chemotherapy, and (ref, why) for those that may not
+    (`evaluation.chemotherapy`)."""
+    counted: list[MedicationItem] = []
+    doubts: list[tuple[str, str]] = []
+    for use in uses:
+        why = chemotherapy.doubt(use, ctx)
+        if why is None:
+            counted.append(use)
+        else:
+            doubts.append((use.ref, why))
+    if chemotherapy.has_cancer(ctx):
+        return counted, events, doubts
+    kept = [e for e in events if e.explicit]
+    doubts += [(e.ref, f"{e.label} with no cancer on record") for e in events if not e.explicit]
+    return counted, kept, doubts
+
+
+def _may_count_as_chemotherapy(ctx: EvalContext) -> Finding | None:
+    """No chemotherapy, but an antibody-drug conjugate or an unclassified antineoplastic some
+    protocols count as one."""
+    for other in chemotherapy.MAY_COUNT:
+        used, _ = _therapy_uses(ctx, other)
+        if used:
+            return Finding(
+                "unknown",
+                f"no cytotoxic chemotherapy, but {_course(used[-1])} ({display(other)}) may count "
+                "as one",
+                (used[-1].ref,),
+            )
+    return None
 
 
 def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -99,6 +141,19 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     if criterion.count is not None:
         return evaluate_therapy_lines(criterion, ctx, uses, name, note)
     events = _therapy_events(ctx, concept)
+    doubts: list[tuple[str, str]] = []
+    if concept == chemotherapy.CONCEPT:
+        uses, events, doubts = _chemotherapy_doubts(uses, events, ctx)
+        if doubts and not uses and not events:
+            return Finding(
+                "unknown",
+                f"{name}: {doubts[0][1]} ({doubts[0][0]}) may not be chemotherapy for cancer",
+                tuple(ref for ref, _ in doubts[:3]),
+            )
+        if not uses and not events:
+            related = _may_count_as_chemotherapy(ctx)
+            if related is not None:
+                return related
     if not uses and not events:
         unnamed = [
             u
@@ -149,6 +204,13 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                     f"{name}: {undated[0].label} ({undated[0].ref}) on an unknown date — "
                     f"required {describe_window(window)}",
                     (undated[0].ref,),
+                )
+            if doubts:
+                return Finding(
+                    "unknown",
+                    f"no {name} {describe_window(window)}, but {doubts[0][1]} "
+                    f"({doubts[0][0]}) may be",
+                    (doubts[0][0],),
                 )
             latest = uses[-1] if uses else None
             last_course = f"; last {_course(latest)}" if latest else ""

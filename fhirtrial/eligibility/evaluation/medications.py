@@ -31,6 +31,7 @@ import re
 from datetime import date
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation import chemotherapy
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     absent,
@@ -132,6 +133,46 @@ def _span(use: MedicationItem) -> str:
     return f"{text} ({use.state}, {use.ref})"
 
 
+def _chemotherapy_doubtful(
+    uses: list[MedicationItem], criterion: Criterion, ctx: EvalContext
+) -> Finding | None:
+    """ "Currently receiving chemotherapy": `unknown` when the only current use may not be
+    chemotherapy for cancer (weekly methotrexate, cyclophosphamide for lupus), or when no use is
+    current but one was given or a chemotherapy administration recorded within
+    `chemotherapy.BETWEEN_CYCLES_DAYS` (the patient may be between cycles). None: the ordinary
+    rules decide."""
+    counted = [u for u in uses if chemotherapy.doubt(u, ctx) is None]
+    if any(_current(u, criterion, ctx) is True for u in counted):
+        return None
+    for use in uses:
+        why = chemotherapy.doubt(use, ctx)
+        if why is not None and _current(use, criterion, ctx) is not False:
+            return Finding(
+                "unknown",
+                f"{_span(use)}: {why} — may not be chemotherapy for cancer",
+                (use.ref,),
+            )
+    if criterion.window is not None:
+        return None
+    as_of = ctx.as_of
+    recent = [u for u in counted if chemotherapy.recent(u.last_known_date, as_of)]
+    events = [
+        p
+        for p in ctx.facts.procedures.find(chemotherapy.CONCEPT).items
+        if chemotherapy.recent(p.end or p.date, as_of)
+    ]
+    if recent or events:
+        ref = recent[-1].ref if recent else events[0].ref
+        what = _span(recent[-1]) if recent else f"{events[0].code.label} ({ref})"
+        return Finding(
+            "unknown",
+            f"{what}: given within {chemotherapy.BETWEEN_CYCLES_DAYS} days — the patient may be "
+            "between cycles",
+            (ref,),
+        )
+    return None
+
+
 def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     name = display(concept)
@@ -139,6 +180,10 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
     matches = ctx.facts.medications.find_all(concept)
     uses = [m for m in matches.items if m.state != "planned" and _counts(concept, m)]
     note = by_text_note(matches.by_text)
+    if concept == chemotherapy.CONCEPT:
+        doubtful = _chemotherapy_doubtful(uses, criterion, ctx)
+        if doubtful is not None:
+            return doubtful
     current = [u for u in uses if _current(u, criterion, ctx) is True]
     if current and "therapeutic" in criterion.qualifiers:
         oral = [

@@ -28,6 +28,7 @@ from fhirtrial.eligibility.rules.base import (
     window_before,
     word_number,
 )
+from fhirtrial.eligibility.rules.chemotherapy import find_chemotherapy
 from fhirtrial.eligibility.rules.conditions import (
     REQUIRING_HOSPITALIZATION,
     find_biomarkers,
@@ -91,6 +92,7 @@ FINDERS = (
     find_pregnancy,
     find_obstetric,
     find_therapies,
+    find_chemotherapy,
     find_allergies,
     find_medications,
     find_procedures,
