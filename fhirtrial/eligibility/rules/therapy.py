@@ -93,6 +93,16 @@ _LAST_DOSE = re.compile(
     r"|month)s? (?:of|after|from) "
     r"(?:the )?last dose of (?:an? )?$"
 )
+# Words before a drug class that make it a use now ("currently receiving", "on", "undergoing")
+# and words that make it any use before ("prior", "received", "history of").
+_NOW = re.compile(
+    r"\b(?:currently|current|receiving|undergoing|ongoing|on-going|concurrent|concomitant"
+    r"|active|actively|presently|still|continuing|under)\b|(?:^|\s)on\s+(?:\w+\s+)?$"
+)
+_PAST = re.compile(
+    r"\b(?:prior|previous|previously|history|received|had|treated|exposure|exposed|ever"
+    r"|before|past|former|pretreated|pre-treated|naive|failed|progressed|after|following)\b"
+)
 _LINES = re.compile(
     rf"(?:{CMP}\s*)?(?P<n>\d+)(?:\s*(?:-|to)\s*(?P<n2>\d+))? (?:prior )?lines? of (?:prior )?"
     r"(?:systemic )?(?:therapy|treatment|anti-?cancer therapy)(?! for)"
@@ -167,6 +177,14 @@ def find_therapies(text: str) -> list[Match]:
                 if len(children) == 1
                 else Criterion(Kind.COMBINATION, children=children, combination="all-of")
             )
+            if not qualifiers and _NOW.search(before) and not _PAST.search(before):
+                # "Currently receiving anti-PD-1 therapy": a use now, not any use ever (a course
+                # of 2019 is not one). Whether a recorded course goes on is the reader's: a
+                # patient never given the class does not meet it; one given it is unknown.
+                now = Criterion(Kind.TEXT, source_text=match.group(0))
+                criterion = Criterion(
+                    Kind.COMBINATION, children=(criterion, now), combination="all-of"
+                )
             found.append(Match(criterion, start, match.end()))
     if "adjuvant" in text and found:
         found = _in_setting(text, found)
