@@ -17,6 +17,7 @@ from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
+from fhirtrial.eligibility.rules.autoimmune_treatment import autoimmune_requiring_treatment
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_LESS,
@@ -247,6 +248,8 @@ def _read_aside(
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
         return suspected
+    if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
+        return treated
     if exclusion:
         return sufficient_parts(normalized, text, _compile_clause)
     return necessary_parts(normalized, text, _compile_inclusion_clause) or listed_requirements(
