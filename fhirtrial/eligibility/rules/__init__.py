@@ -17,6 +17,7 @@ from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window
 from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
+from fhirtrial.eligibility.rules.autoimmune_treatment import autoimmune_requiring_treatment
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_LESS,
@@ -62,6 +63,11 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
+from fhirtrial.eligibility.rules.shared_modifiers import (
+    is_list_connective,
+    share_modifier,
+    share_modifier_match,
+)
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -244,6 +250,8 @@ def _read_aside(
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
         return suspected
+    if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
+        return treated
     if exclusion:
         return sufficient_parts(normalized, text, _compile_clause)
     return necessary_parts(normalized, text, _compile_inclusion_clause) or listed_requirements(
@@ -532,6 +540,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             entry.connective = "and" if entry.connective is not None else None
     if _two_diagnoses_as_one_name(sequence):
         return None
+    _share_leading_modifiers(text, sequence)
     return _build(sequence, inverted=inverted, exclusion=exclusion)
 
 
@@ -553,6 +562,38 @@ def _denied_in_a_word(criterion: Criterion, text: str) -> bool:
         return False
     leaves = [c for c in _leaves(criterion) if c.kind is not Kind.TEXT]
     return bool(leaves) and all(c.negated for c in leaves)
+
+
+def _share_leading_modifiers(text: str, sequence: list[_Entry]) -> None:
+    """ "Neuromuscular scoliosis and/or kyphosis": the bare later items of a list of diagnoses
+    share the modifier in front of an item before them (see `shared_modifiers`)."""
+    run: list[Match] = []  # the conditions of the current list, as read
+    modifier: Match | None = None  # a modifier match right before the list's first item
+    previous: Match | None = None
+    for entry in sequence:
+        match = entry.match
+        if match.kind != "criterion" or match.criterion.kind is not Kind.CONDITION:
+            run, previous = [], match
+            continue
+        if not run or entry.negated or not is_list_connective(entry.connective):
+            modifier = (
+                previous
+                if previous is not None
+                and previous.kind == "modifier"
+                and REQUIRING_HOSPITALIZATION not in previous.criterion.qualifiers
+                else None
+            )  # "hospitalization for A or B" holds for every item already (see `_build`)
+            run, previous = [match], match
+            continue
+        previous = match
+        shared = share_modifier_match(text, modifier, run[0], match) if modifier else None
+        for before in run:
+            if shared is not None:
+                break
+            shared = share_modifier(text, before, match)
+        run.append(match)
+        if shared is not None:
+            entry.match = shared
 
 
 def _leaves(criterion: Criterion) -> list[Criterion]:

@@ -73,6 +73,7 @@ from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
+from fhirtrial.eligibility.rules.shared_modifiers import leading_modifiers
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_settings, find_stage_ranges
@@ -2182,7 +2183,9 @@ def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
     "treatment with Z") or a lead that says more than "history of" / "known" may reach any
     later item without one — a residue "fentanyl" after "allergy to X" is an allergy the form
     would lack."""
-    narrowing = bool(_NARROWING_QUALIFIER.match(item.words))
+    narrowing = bool(_NARROWING_QUALIFIER.match(item.words)) or (
+        item.parts is not None and leading_modifiers(item.words) is not None
+    )  # "neuromuscular scoliosis, kyphosis or …": see `shared_modifiers`
     governing = item.parts is not None and (
         any(_has_kind(part, _GOVERNING_KINDS) for part in item.parts)
         or not set(item.lead) <= _HARMLESS_LEAD_WORDS
