@@ -83,3 +83,56 @@ def test_a_place_word_does_not_reach_a_diagnosis_of_another_block() -> None:
         partial=True,
     )
     assert "condition:icd10cm:M79.7" in (signature(criterion) or "")
+
+
+# A qualifier in front of a list holds for its ICD-10-CM title members too
+# (`rules.icd_titles.out_of_qualified_lists`): a title carries no such qualifier, so it is left
+# as text rather than read as any bronchiectasis, any hypotension.
+ORTHOSTATIC_HYPOTENSION = condition(
+    "Orthostatic hypotension", (ICD, "I95.1", "Orthostatic hypotension")
+)
+BRONCHIECTASIS = condition("Bronchiectasis", (ICD, "J47.9", "Bronchiectasis, uncomplicated"))
+
+
+@pytest.mark.parametrize(
+    ("bullet", "entry"),
+    [
+        ("Clinically significant systemic hypertension or hypotension", ORTHOSTATIC_HYPOTENSION),
+        ("Severe asthma or bronchiectasis", BRONCHIECTASIS),
+        ("Symptomatic heart failure, bronchiectasis or COPD", BRONCHIECTASIS),
+    ],
+)
+def test_a_title_after_a_qualified_diagnosis_does_not_exclude_bare(
+    bullet: str, entry: dict
+) -> None:
+    text = criteria_text(["Age 18 years or older"], [bullet])
+    assert verdict_of_study(text, record(patient(born="1970-01-01"), entry)) != "ineligible"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Asthma or bronchiectasis", "any-of(condition:asthma, condition:icd10cm:J47)"),
+        ("Bronchiectasis or severe asthma", "any-of(condition:icd10cm:J47, condition:asthma)"),
+        # "Active" a title carries too: a current sarcoidosis.
+        (
+            "Active tuberculosis or sarcoidosis",
+            "any-of(condition:tuberculosis, condition:icd10cm:D86)",
+        ),
+    ],
+)
+def test_a_title_without_a_qualifier_before_it_is_read(text: str, expected: str) -> None:
+    criterion = compile_text(text, exclusion=True, partial=True)
+    assert signature(criterion) == expected
+    if text.startswith("Active"):
+        assert criterion is not None and criterion.children[1].qualifiers == ("active",)
+
+
+def test_the_qualified_diagnosis_itself_still_excludes() -> None:
+    text = criteria_text(["Age 18 years or older"], ["Severe asthma or bronchiectasis"])
+    severe_asthma = condition(
+        "Severe persistent asthma", (ICD, "J45.50", "Severe persistent asthma, uncomplicated")
+    )
+    # "severe" is a judgement a record does not settle: the bullet is never "eligible" with it.
+    verdict = verdict_of_study(text, record(patient(born="1970-01-01"), severe_asthma))
+    assert verdict != "eligible"

@@ -38,7 +38,11 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
-from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
+from fhirtrial.eligibility.rules.icd_titles import (
+    find_icd_titles,
+    out_of_qualified_lists,
+    yield_to_other_finders,
+)
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
@@ -424,7 +428,8 @@ class _Term:
 
 
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
-    matches = _select(yield_to_other_finders([m for finder in FINDERS for m in finder(text)]))
+    found = yield_to_other_finders([m for finder in FINDERS for m in finder(text)])
+    matches = _select(out_of_qualified_lists(text, found))
     if not any(m.kind in ("criterion", "unless") for m in matches):
         return None
     # (start, end, kind, payload): a finder's Match, a time window, or a cohort marker's name.

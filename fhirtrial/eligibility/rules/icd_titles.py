@@ -291,6 +291,47 @@ def yield_to_other_finders(matches: list[Match]) -> list[Match]:
     return [o for o in others if not any(_names_more(t, o) for t in kept)] + kept
 
 
+# Qualifiers a title carries as the hand-made diagnoses do ("active tuberculosis or
+# sarcoidosis": a current sarcoidosis).
+_TITLE_QUALIFIERS = frozenset({"active", "history"})
+# What joins the members of a list a qualifier in front of it holds for (as
+# `conditions._share_qualifiers` reads them).
+_QUALIFIED_LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})
+
+
+def out_of_qualified_lists(text: str, matches: list[Match]) -> list[Match]:
+    """``matches`` without the titles listed after a qualified diagnosis ("severe asthma or
+    bronchiectasis", "clinically significant hypertension or hypotension"): the qualifier in
+    front of the list holds for every member, and a title carries none, so read bare it would
+    exclude any bronchiectasis, any hypotension. The title is left unread (the bullet keeps it
+    as text); a hand-made diagnosis after it in the same list takes the qualifier, as
+    `conditions._share_qualifiers` gives it to one right after a qualified one."""
+    if not any(_is_title(m) for m in matches):
+        return matches
+    kept: list[Match] = []
+    qualifiers: tuple[str, ...] = ()
+    previous: Match | None = None
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        if match.kind != "criterion":
+            kept.append(match)
+            continue
+        joined = previous is not None and text[previous.end : match.start] in _QUALIFIED_LIST_GAPS
+        criterion = match.criterion
+        if not joined:
+            qualifiers = ()
+        listed = criterion.kind is Kind.CONDITION and bool(qualifiers)
+        if listed and _is_title(match) and not set(qualifiers) <= _TITLE_QUALIFIERS:
+            previous = match
+            continue  # "severe asthma or bronchiectasis": not any bronchiectasis
+        if listed and not criterion.qualifiers:
+            match = Match(replace(criterion, qualifiers=qualifiers), match.start, match.end)
+        head = match.criterion.children[0] if match.criterion.children else match.criterion
+        qualifiers = head.qualifiers if head.kind is Kind.CONDITION else ()
+        kept.append(match)
+        previous = match
+    return kept
+
+
 def _apart(title: Match, other: Match) -> bool:
     return title.end <= other.start or title.start >= other.end
 
