@@ -828,7 +828,24 @@ def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
     code: CombinationCode = "any-of" if explicit == {"or"} else "all-of"
     if inverted:
         code = "any-of"
+    elif not explicit and _alternatives_by_commas(parts):
+        return None
     return _combine(_unique(parts), code) if len(_unique(parts)) > 1 else parts[0]
+
+
+# Kinds of which a list joined by commas alone may name alternatives ("Patients with asthma,
+# COPD", "take anticoagulants, antiplatelet drugs").
+_ALTERNATIVE_KINDS = frozenset({Kind.CONDITION, Kind.MEDICATION, Kind.PROCEDURE, Kind.ALLERGY})
+
+
+def _alternatives_by_commas(parts: list[Criterion]) -> bool:
+    """Whether an inclusion list joined by commas alone names two things of one kind that may
+    be alternatives: "Patients who take anticoagulants, antiplatelet drugs" does not say
+    whether both are required (an all-of would turn away a patient on either one), so the
+    bullet stays text, as `rules.partial` leaves such lists. Measurements ("BMI 18-30, HR <
+    100") and one diagnosis with its setting ("type 2 diabetes, on metformin") read as before."""
+    kinds = [part.kind for part in parts if part.kind in _ALTERNATIVE_KINDS and not part.negated]
+    return any(kinds.count(kind) > 1 for kind in set(kinds))
 
 
 # The gap of "A with B": nothing but "with" (and an article) between two matches.
