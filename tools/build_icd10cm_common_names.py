@@ -76,12 +76,15 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "chronic pain disorder": (("G89.2", "G89.4"), "another name of chronic pain"),
     "neck pain": (("M54.2",), "alphabetic index: Pain, neck NEC → M54.2 (cervicalgia)"),
     "back pain": (
-        ("M54.4", "M54.5", "M54.6", "M54.8", "M54.9"),
-        "alphabetic index: Pain, back → M54.9 (dorsalgia); the dorsalgias that are pain",
+        ("M54.4", "M54.5", "M54.6", "M54.89", "M54.9"),
+        "alphabetic index: Pain, back → M54.9 (dorsalgia); the dorsalgias that are pain (M54.8 less"
+        " occipital neuralgia M54.81, a head pain)",
     ),
     "abdominal pain": (
-        ("R10.1", "R10.3", "R10.8", "R10.9"),
-        "R10 less pelvic/perineal pain R10.2, acute abdomen R10.0 and flank pain R10.A",
+        ("R10.1", "R10.3", "R10.84", "R10.85", "R10.9"),
+        "R10 less pelvic/perineal pain R10.2, acute abdomen R10.0 and flank pain R10.A; of R10.8"
+        " only the pains: not the examination signs (abdominal, rebound, flank tenderness R10.81,"
+        " R10.82, R10.8A) nor colic R10.83 (an infant's crying)",
     ),
     "chest pain": (("R07.1", "R07.2", "R07.8", "R07.9"), "R07 less throat pain R07.0"),
     "cervical radiculopathy": (("M54.12", "M50.1"), "titles: radiculopathy, cervical region"),
@@ -229,8 +232,12 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         "titles: nonexudative and exudative age-related macular degeneration",
     ),
     "strabismus": (
-        ("H50", "H49.0", "H49.1", "H49.2", "H49.8", "H49.9"),
-        "H50 and paralytic strabismus H49 but ophthalmoplegia H49.3, H49.4",
+        (
+            *("H50.0", "H50.1", "H50.2", "H50.3", "H50.4", "H50.6", "H50.8", "H50.9"),
+            *("H49.0", "H49.1", "H49.2", "H49.8", "H49.9"),
+        ),
+        "H50 less heterophoria H50.5 (a latent deviation most eyes have, no squint), and"
+        " paralytic strabismus H49 but ophthalmoplegia H49.3, H49.4",
     ),
     "visual impairment": (("H54",), "H54 Blindness and low vision (visual impairment)"),
     "dizziness": (("R42",), "title R42 Dizziness and giddiness"),

@@ -40,7 +40,11 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
-from fhirtrial.eligibility.rules.icd_titles import find_icd_titles, yield_to_other_finders
+from fhirtrial.eligibility.rules.icd_titles import (
+    find_icd_titles,
+    out_of_qualified_lists,
+    yield_to_other_finders,
+)
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
@@ -434,7 +438,8 @@ class _Term:
 
 
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
-    matches = _select(yield_to_other_finders([m for finder in FINDERS for m in finder(text)]))
+    found = yield_to_other_finders([m for finder in FINDERS for m in finder(text)])
+    matches = _select(out_of_qualified_lists(text, found))
     if not any(m.kind in ("criterion", "unless") for m in matches):
         return None
     # (start, end, kind, payload): a finder's Match, a time window, or a cohort marker's name.
@@ -866,7 +871,24 @@ def _join(terms: list[_Term], *, inverted: bool) -> Criterion | None:
     code: CombinationCode = "any-of" if explicit == {"or"} else "all-of"
     if inverted:
         code = "any-of"
+    elif not explicit and _alternatives_by_commas(parts):
+        return None
     return _combine(_unique(parts), code) if len(_unique(parts)) > 1 else parts[0]
+
+
+# Kinds of which a list joined by commas alone may name alternatives ("Patients with asthma,
+# COPD", "take anticoagulants, antiplatelet drugs").
+_ALTERNATIVE_KINDS = frozenset({Kind.CONDITION, Kind.MEDICATION, Kind.PROCEDURE, Kind.ALLERGY})
+
+
+def _alternatives_by_commas(parts: list[Criterion]) -> bool:
+    """Whether an inclusion list joined by commas alone names two things of one kind that may
+    be alternatives: "Patients who take anticoagulants, antiplatelet drugs" does not say
+    whether both are required (an all-of would turn away a patient on either one), so the
+    bullet stays text, as `rules.partial` leaves such lists. Measurements ("BMI 18-30, HR <
+    100") and one diagnosis with its setting ("type 2 diabetes, on metformin") read as before."""
+    kinds = [part.kind for part in parts if part.kind in _ALTERNATIVE_KINDS and not part.negated]
+    return any(kinds.count(kind) > 1 for kind in set(kinds))
 
 
 # The gap of "A with B": nothing but "with" (and an article) between two matches.

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import replace
 from functools import cache
 from itertools import pairwise
 
@@ -143,6 +144,7 @@ def find_icd_titles(text: str) -> list[Match]:
         return []
     tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
     found: list[Match] = []
+    spans: list[tuple[int, int]] = []  # the first and last token of each found title's name
     current: set[int] = set()  # tokens read as "the diagnosis is current"
     for i, rest, code, initials in spelt:
         last = i + len(rest)
@@ -159,12 +161,104 @@ def find_icd_titles(text: str) -> list[Match]:
             concept = f"{terminology.ICD_TITLE_PREFIX}{code}"
             criterion = Criterion(Kind.CONDITION, concept=concept, qualifiers=qualifiers)
             found.append(Match(criterion, tokens[first][0], stop))
+            spans.append((i, last))
             current.update(range(first, i))
     if found and _says_more(text, [t for n, t in enumerate(tokens) if n not in current]):
         return []
     if found and _AT_A_MOMENT.search(text):
         return []
     return found
+
+
+# What joins the items of a list: "A, B", "A or B", "A and/or B", "A, and B", "A/B".
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and/or|or|and)\s+)?|(?:and/or|or|and)\s+|/\s*)", re.I)
+
+
+def _share_leading_modifiers(
+    text: str, tokens: list[tuple[int, int, str]], found: list[Match], spans: list[tuple[int, int]]
+) -> list[Match]:
+    """``found`` with each bare one-word name that follows, in a list, a title whose first word
+    classifies the name after it ("neuromuscular scoliosis and/or kyphosis"): the first word
+    may qualify the whole list — "neuromuscular kyphosis" — so the bare name is read with it
+    when that is a name of its own, and otherwise is not read (the bullet keeps its text), never
+    as any kyphosis: an exclusion would turn away a patient with a kyphosis the text does not
+    mean. A name with a first word of its own ("idiopathic scoliosis or congenital kyphosis")
+    says which it is."""
+    _, pairs, _ = _index()
+    kept: list[Match] = []
+    modifier: str | None = None
+    modifier_of: Match | None = None
+    previous: Match | None = None
+    for match, (first, last) in zip(found, spans, strict=True):
+        if previous is not None and previous.start <= match.start and match.end <= previous.end:
+            kept.append(match)  # a shorter title inside the one before (`spell_icd_titles`)
+            continue
+        joined = previous is not None and _LIST_GAP.fullmatch(text, previous.end, match.start)
+        if not joined:
+            modifier = None
+        if joined and modifier is not None and first == last and _siblings(modifier_of, match):
+            word = tokens[first][2]
+            titles = pairs.get((modifier, word), ())
+            own = next((code for rest, code, _ in titles if len(rest) == 1), None)
+            previous = match
+            if own is None:
+                continue  # "neuromuscular … kyphosis": not any kyphosis
+            concept = f"{terminology.ICD_TITLE_PREFIX}{own}"
+            match = Match(replace(match.criterion, concept=concept), match.start, match.end)
+            kept.append(match)
+            continue
+        if last > first and _names_a_diagnosis([t[2] for t in tokens[first + 1 : last + 1]]):
+            modifier, modifier_of = tokens[first][2], match
+        elif first == last or not joined:
+            modifier = None
+        kept.append(match)
+        previous = match
+    return kept
+
+
+def _codes(match: Match) -> list[str]:
+    concept = match.criterion.concept or ""
+    return concept.removeprefix(terminology.ICD_TITLE_PREFIX).split(terminology.ICD_SET_JOIN)
+
+
+def _siblings(title: Match | None, other: Match) -> bool:
+    """Whether two titles name diagnoses of one ICD-10-CM block neighbourhood (the same letter
+    and first digit: scoliosis M41 and kyphosis M40), kinds of one thing a first word can
+    classify alike — not "cervical radiculopathy, fibromyalgia" (M54, M79)."""
+    if title is None or not _is_title(other):
+        return False
+    return not {c[:2] for c in _codes(title)}.isdisjoint(c[:2] for c in _codes(other))
+
+
+def sibling_names(item: str, other: str) -> bool:
+    """Whether ``other`` spells a title of the same block neighbourhood as the title ``item``
+    ends in (`_siblings`)."""
+    end = len(item.rstrip(" .,;:"))
+    mine = [m for m in spell_icd_titles(item) if m.end == end]
+    theirs = spell_icd_titles(other)
+    if not mine or not theirs:
+        return False
+    title = min(mine, key=lambda m: m.start)
+    return any(_siblings(title, match) for match in theirs)
+
+
+def classifying_first_word(item: str) -> bool:
+    """Whether the list item ``item`` ends in a title whose first word classifies the name
+    after it ("neuromuscular scoliosis": "scoliosis" is a name too), a word that may qualify
+    the bare names listed after the item as well."""
+    end = len(item.rstrip(" .,;:"))
+    starts = [m.start for m in spell_icd_titles(item) if m.end == end]
+    if not starts:
+        return False
+    words = [_key(m.group()) for m in _WORD.finditer(item, min(starts), end)]
+    return len(words) > 1 and _names_a_diagnosis(words[1:])
+
+
+def _names_a_diagnosis(words: list[str]) -> bool:
+    single, pairs, _ = _index()
+    if len(words) == 1:
+        return words[0] in single
+    return any(rest == tuple(words[1:]) for rest, _, _ in pairs.get((words[0], words[1]), ()))
 
 
 def _current_lead(text: str, tokens: list[tuple[int, int, str]], i: int) -> int | None:
@@ -194,6 +288,47 @@ def yield_to_other_finders(matches: list[Match]) -> list[Match]:
     others = [m for m in matches if not _is_title(m)]
     kept = [t for t in titles if all(_apart(t, o) or _names_more(t, o) for o in others)]
     return [o for o in others if not any(_names_more(t, o) for t in kept)] + kept
+
+
+# Qualifiers a title carries as the hand-made diagnoses do ("active tuberculosis or
+# sarcoidosis": a current sarcoidosis).
+_TITLE_QUALIFIERS = frozenset({"active", "history"})
+# What joins the members of a list a qualifier in front of it holds for (as
+# `conditions._share_qualifiers` reads them).
+_QUALIFIED_LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})
+
+
+def out_of_qualified_lists(text: str, matches: list[Match]) -> list[Match]:
+    """``matches`` without the titles listed after a qualified diagnosis ("severe asthma or
+    bronchiectasis", "clinically significant hypertension or hypotension"): the qualifier in
+    front of the list holds for every member, and a title carries none, so read bare it would
+    exclude any bronchiectasis, any hypotension. The title is left unread (the bullet keeps it
+    as text); a hand-made diagnosis after it in the same list takes the qualifier, as
+    `conditions._share_qualifiers` gives it to one right after a qualified one."""
+    if not any(_is_title(m) for m in matches):
+        return matches
+    kept: list[Match] = []
+    qualifiers: tuple[str, ...] = ()
+    previous: Match | None = None
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        if match.kind != "criterion":
+            kept.append(match)
+            continue
+        joined = previous is not None and text[previous.end : match.start] in _QUALIFIED_LIST_GAPS
+        criterion = match.criterion
+        if not joined:
+            qualifiers = ()
+        listed = criterion.kind is Kind.CONDITION and bool(qualifiers)
+        if listed and _is_title(match) and not set(qualifiers) <= _TITLE_QUALIFIERS:
+            previous = match
+            continue  # "severe asthma or bronchiectasis": not any bronchiectasis
+        if listed and not criterion.qualifiers:
+            match = Match(replace(criterion, qualifiers=qualifiers), match.start, match.end)
+        head = match.criterion.children[0] if match.criterion.children else match.criterion
+        qualifiers = head.qualifiers if head.kind is Kind.CONDITION else ()
+        kept.append(match)
+        previous = match
+    return kept
 
 
 def _apart(title: Match, other: Match) -> bool:
@@ -279,10 +414,13 @@ def spell_icd_titles(text: str) -> list[Match]:
     For readings that check the words around a title themselves (`rules.partial`, an inclusion's
     necessary diagnosis): only the spelling is tested here — whole words one space apart, not
     joined by "-" or "/" to another word, the longest title at each word, its initials in
-    parentheses after it, and no "acute" title (`find_icd_titles`)."""
+    parentheses after it, and no "acute" title (`find_icd_titles`); a bare name after a title
+    whose first word may qualify it too is read as `find_icd_titles` reads it
+    (`_share_leading_modifiers`)."""
     single, pairs, _ = _index()
     tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
     found: list[Match] = []
+    spans: list[tuple[int, int]] = []
     for i, (start, _, word) in enumerate(tokens):
         rest: tuple[str, ...] | None = None
         code = initials = ""
@@ -302,4 +440,5 @@ def spell_icd_titles(text: str) -> list[Match]:
         stop = _with_initials(text, end, initials)
         concept = f"{terminology.ICD_TITLE_PREFIX}{code}"
         found.append(Match(Criterion(Kind.CONDITION, concept=concept), start, stop))
-    return found
+        spans.append((i, i + len(rest)))
+    return _share_leading_modifiers(text, tokens, found, spans)

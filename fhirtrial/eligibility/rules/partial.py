@@ -54,7 +54,12 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographic_parts import with_demographic_parts
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.example_lists import example_parts
-from fhirtrial.eligibility.rules.icd_titles import spell_icd_titles, yield_to_other_finders
+from fhirtrial.eligibility.rules.icd_titles import (
+    classifying_first_word,
+    sibling_names,
+    spell_icd_titles,
+    yield_to_other_finders,
+)
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.list_members import (
     ALL_FINDERS,
@@ -2186,6 +2191,7 @@ def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
     narrowing = bool(_NARROWING_QUALIFIER.match(item.words)) or (
         item.parts is not None and leading_modifiers(item.words) is not None
     )  # "neuromuscular scoliosis, kyphosis or …": see `shared_modifiers`
+    classifying = item.parts is not None and classifying_first_word(item.words)
     governing = item.parts is not None and (
         any(_has_kind(part, _GOVERNING_KINDS) for part in item.parts)
         or not set(item.lead) <= _HARMLESS_LEAD_WORDS
@@ -2194,6 +2200,13 @@ def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
         if other.parts is not None and (narrowing or governing):
             if not _has_own_lead(other):
                 return False
+        elif (
+            other.parts is not None
+            and classifying
+            and len(other.words.split()) == 1
+            and sibling_names(item.words, other.words)
+        ):
+            return False  # "neuromuscular scoliosis, kyphosis": maybe neuromuscular kyphosis
         elif (
             other.parts is None
             and governing
