@@ -133,6 +133,24 @@ def _may_count_as_chemotherapy(ctx: EvalContext) -> Finding | None:
     return None
 
 
+_ANTICANCER = "systemic-anticancer-therapy"
+
+
+def _anticancer(concept: str) -> bool:
+    return concept == _ANTICANCER or _ANTICANCER in terminology.terminology().ancestors(concept)
+
+
+def _any_anticancer_therapy(ctx: EvalContext) -> bool:
+    """Whether the record holds any systemic anticancer therapy (a use or a recorded course)."""
+    key = "any-anticancer-therapy"
+    found: bool | None = ctx.facts.memo.get(key)
+    if found is None:
+        uses, _ = _therapy_uses(ctx, _ANTICANCER)
+        found = bool(uses or _therapy_events(ctx, _ANTICANCER))
+        ctx.facts.memo[key] = found
+    return found
+
+
 def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     name = display(concept)
@@ -168,6 +186,21 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"no {name} among the named medications, but {unnamed[0].ref} does not say "
                 "which drug it is",
                 (unnamed[0].ref,),
+            )
+        if (
+            _anticancer(concept)
+            and chemotherapy.has_cancer(ctx)
+            and not _any_anticancer_therapy(ctx)
+        ):
+            # For a patient with a cancer on record, the category a class of cancer drugs is
+            # absent from is the cancer treatment history: a medication list of metformin and
+            # lisinopril is not one, and treatment given elsewhere is often missing from a
+            # hospital's export. (Without a cancer, no anticancer therapy is expected.)
+            return Finding(
+                "unknown",
+                f"no {name} recorded, and no anticancer therapy at all among the "
+                f"{len(ctx.record.medications)} recorded medications: the treatment history "
+                "may be kept elsewhere",
             )
         recorded = len(ctx.record.medications) + len(ctx.record.procedures)
         return absent(ctx, name, "medications and procedures", recorded)
