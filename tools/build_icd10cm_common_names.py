@@ -255,9 +255,12 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "cerebral hemorrhage": (("I61",), "alphabetic index: Hemorrhage, cerebral → I61.9"),
     "scapulohumeral periarthritis": (("M75.0",), "alphabetic index: Periarthritis, shoulder"),
     "aseptic bone necrosis": (("M87",), "alphabetic index: Necrosis, bone, aseptic → M87.9"),
+    # Not the remission codes (F30.3, F30.4, F31.73, F31.74): a bipolar patient in remission
+    # is not in mania, and read as one was excluded by "mania".
     "mania": (
-        ("F30", "F31.1", "F31.2", "F31.73", "F31.74", "F06.33"),
-        "alphabetic index: Mania → F30.9; bipolar disorder, (last) episode manic; F06.33",
+        ("F30.1", "F30.2", "F30.8", "F30.9", "F31.1", "F31.2", "F06.33"),
+        "alphabetic index: Mania → F30.9; manic episode and bipolar disorder, current episode "
+        "manic; F06.33 (not the remission codes F30.3, F30.4, F31.73, F31.74)",
     ),
     "glenohumeral osteoarthritis": (
         ("M19.01", "M19.11", "M19.21"),

@@ -344,3 +344,17 @@ def test_the_name_itself_still_meets_it(text: str, entry: dict) -> None:
     criterion = compile_text(text, exclusion=True)
     assert criterion is not None
     assert result_of(criterion, record(patient(), entry)) == "met"
+
+
+def test_bipolar_disorder_in_remission_is_not_mania() -> None:
+    """F31.74 (in full remission, most recent episode manic) was in the set of "mania": a
+    patient stable for years was excluded by "Mania"."""
+    criterion = compile_text("Mania", exclusion=True)
+    assert criterion is not None
+    stable = condition(
+        "Bipolar I disorder, in full remission",
+        (ICD, "F31.74", "Bipolar disorder, in full remission, most recent episode manic"),
+    )
+    assert result_of(criterion, record(patient(), stable)) != "met"
+    manic = condition("Acute mania", (ICD, "F30.10", "Manic episode without psychotic symptoms"))
+    assert result_of(criterion, record(patient(), manic)) == "met"
