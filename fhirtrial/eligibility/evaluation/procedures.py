@@ -113,7 +113,7 @@ def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
             (item.ref,),
         )
     if found:
-        latest = max(found, key=lambda p: p.start or date.min)
+        latest = _latest(found)
         return Finding(
             "not-met",
             f"no {name} {describe_window(window)}; last {_describe([latest])}",
@@ -165,26 +165,23 @@ def _state(concept: str, found: list[_Done], name: str, note: str, ctx: EvalCont
     if current:
         return Finding("met", f"{_describe(current)}{note}", tuple(p.ref for p in current[:3]))
     if found:
-        latest = max(found, key=lambda p: p.start or date.min)
-        return Finding(
-            "unknown",
-            f"{_describe([latest])}: whether the {name} continues is not recorded",
-            (latest.ref,),
-        )
-    if concept in _BROADER:
-        broader = _broader(ctx, concept)
-        if broader:
-            latest = max(broader, key=lambda p: p.start or date.min)
-            return Finding(
-                "unknown",
-                f"{_describe([latest])}: whether it is {name} is not recorded",
-                (latest.ref,),
-            )
+        return _undecided(_latest(found), f"whether the {name} continues is not recorded")
+    broader = _broader(ctx, concept) if concept in _BROADER else []
+    if broader:
+        return _undecided(_latest(broader), f"whether it is {name} is not recorded")
     if concept in _ONGOING_ONLY:
         # Ventilation is charted in flowsheets and device records more than as a procedure:
         # a procedure list without it does not say the patient breathes unaided.
         return Finding("unknown", f"no {name} among the recorded procedures or status diagnoses")
     return absent(ctx, name, "procedures", len(ctx.record.procedures))
+
+
+def _latest(found: list[_Done]) -> _Done:
+    return max(found, key=lambda p: p.start or date.min)
+
+
+def _undecided(latest: _Done, why: str) -> Finding:
+    return Finding("unknown", f"{_describe([latest])}: {why}", (latest.ref,))
 
 
 def _in_window(
