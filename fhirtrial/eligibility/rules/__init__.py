@@ -64,6 +64,7 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
@@ -105,6 +106,7 @@ FINDERS = (
     find_chemotherapy,
     find_allergies,
     find_medications,
+    find_prior_medications,
     find_procedures,
     find_smoking,
     find_diagnosis_groups,

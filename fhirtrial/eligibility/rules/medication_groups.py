@@ -1,0 +1,72 @@
+"""Broad medication groups criteria name by what the drugs are for: psychotropic drugs, pain
+medications, ovulation stimulants, vitamin and mineral supplements (the classes of
+terminology/medications.json; `rules.medications` reads their use as it reads any class's).
+
+Each group is no wider than its words:
+
+- "psychotropic drugs", "psychopharmacological drugs", "psychiatric medications": ATC N05A
+  (antipsychotics, lithium among them), N05B (anxiolytics), N05C (hypnotics and sedatives), N06A
+  (antidepressants), N06B (psychostimulants). Mood stabilisers that are antiepileptics
+  (valproate, lamotrigine) are not members, but a current use of one makes a missing member
+  `unknown`, never `not-met` (`evaluation.medications`).
+- "pain medications", "analgesics", "painkillers": opioids, paracetamol, metamizole,
+  antimigraine drugs and non-steroidal anti-inflammatory drugs; not low-dose aspirin (taken for
+  the heart, not for pain). "Opioid analgesics", "non-opioid analgesics", "local analgesics"
+  are other classes (or text). Gabapentinoids, tricyclics and SNRIs, often given for pain, make a
+  missing member `unknown`.
+- "ovulation stimulators", "ovulation-inducing drugs": ATC G03G (gonadotropins, clomifene).
+  Letrozole, used off-label for it, is not a member: it is mostly an aromatase inhibitor given
+  for breast cancer.
+- "vitamin or mineral supplements" (both words): ATC A11, A12, iron (B03A), vitamin B12 and folic
+  acid (B03B). A text naming only vitamins, or "dietary supplements" (herbals too), is not read.
+"""
+
+from __future__ import annotations
+
+_KIND_WORDS = r"(?: (?:medications?|drugs?|agents?|therap(?:y|ies)|treatments?|regimens?))?"
+
+# (concepts, qualifiers, pattern), as `rules.medications._CLASSES`.
+CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (
+        ("psychotropic-drug",),
+        (),
+        r"psycho-?tropics|psycho-?tropic (?:medications?|drugs?|agents?|medicines?|treatments?)"
+        r"|psycho-?pharmac(?:ological|ologic|eutical)(?: (?:medications?|drugs?|agents?"
+        r"|medicines?|treatments?|therap(?:y|ies)))|psycho-?pharmaceuticals"
+        r"|psychiatric (?:medications?|drugs?|medicines?)",
+    ),
+    (
+        ("analgesic",),
+        (),
+        r"(?<!opioid )(?<!non-opioid )(?<!local )(?<!topical )(?<!neuropathic )"
+        r"(?:analgesics?(?: (?:medications?|drugs?|agents?|medicines?))?|pain[- ]?killers?"
+        r"|pain (?:medications?|medicines?|relievers?|relief (?:medications?|medicines?"
+        r"|drugs?)))",
+    ),
+    (
+        ("ovulation-stimulant",),
+        (),
+        r"ovulation[- ](?:stimulators?|stimulants?|(?:stimulating|inducing|induction)"
+        r" (?:drugs?|agents?|medications?))",
+    ),
+    (
+        ("vitamin-mineral-supplement",),
+        (),
+        r"(?:multi-?)?vitamins?(?: (?:and|or|and/or) ?| ?/ ?)minerals? supplement(?:s|ation)?"
+        r"|minerals?(?: (?:and|or|and/or) ?| ?/ ?)(?:multi-?)?vitamins? supplement(?:s|ation)?"
+        r"|vitamin (?:and|or|and/or) mineral-containing supplements?",
+    ),
+)
+# Substrings every match of a group contains (its prefilter).
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "psychotropic-drug": ("psycho", "psychiatric"),
+    "analgesic": ("analgesic", "pain"),
+    "ovulation-stimulant": ("ovulation",),
+    "vitamin-mineral-supplement": ("mineral",),
+}
+# Drugs often given for what the group treats without being members of it: a current use of
+# one makes a missing member `unknown` (`evaluation.medications`).
+MAY_ALSO_COUNT: dict[str, tuple[str, ...]] = {
+    "psychotropic-drug": ("antiepileptic",),
+    "analgesic": ("antiepileptic", "tricyclic-antidepressant", "snri"),
+}
