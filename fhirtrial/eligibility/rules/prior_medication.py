@@ -9,7 +9,8 @@ does not hold: all-of(prior therapy, TEXT).
 
 Only classes whose use at any time is what such words mean: for drugs most people take now and
 then (antibiotics, analgesics, antihistamines, acid suppressants, vitamins, hormonal
-contraceptives, heparin, interaction classes such as strong CYP3A4 inhibitors) "history of use"
+contraceptives, interaction classes such as strong CYP3A4 inhibitors) and for courses stopped and
+restarted (anticoagulants, antiplatelets, immunosuppressants) "history of use"
 means a recent use the text does not bound, and reading it as "ever" would exclude nearly
 everyone: the bullet stays text. A window after the class ("previously treated with opioids in
 the past 3 months") is a use in that window, which `rules.medications` reads.
@@ -30,6 +31,10 @@ _RECENT_ONLY = frozenset(
         *("proton-pump-inhibitor", "h2-receptor-antagonist", "probiotic", "heparin"),
         *("vitamin-mineral-supplement", "hormonal-contraceptive", "systemic-corticosteroid"),
         *("strong-cyp3a4-inhibitor", "strong-cyp3a4-inducer", "diuretic"),
+        # Courses a patient stops and restarts, whose "prior use" criteria mostly mean a recent
+        # or current one ("Prior use of anticoagulants", "History of immunosuppressive therapy").
+        *("anticoagulant", "oral-anticoagulant", "warfarin", "vitamin-k-antagonist", "doac"),
+        *("antiplatelet", "immunosuppressant"),
     }
 )
 _ARTICLE = r"(?:an? |any |the )?"
