@@ -576,9 +576,10 @@ _USE_BEFORE = re.compile(
 _PAST_USE_BEFORE = re.compile(
     r"(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received|consumed|exposed to)"
     r" (?:an? |any |the )?$|(?:receipt of|exposure to) (?:an? |any |the )?$"
-    # "Previously medicated with opioids", "treated with antibiotics within 2 weeks": a use at
-    # some time ("currently being treated with" is a use now).
-    r"|(?:(?:have|has|had|having) )?(?:been )?(?:previously )?(?<!being )(?<!currently )"
+    # "Previously medicated with opioids", "have been treated with antibiotics within 2 weeks":
+    # a use at some time. A bare "treated with" is not past ("atrial fibrillation treated with
+    # anticoagulants", "currently being treated with").
+    r"|(?:(?:have|has|had|having) (?:been )?(?:previously )?|been (?:previously )?|previously )"
     r"(?:treated|medicated) with (?:an? |any )?$"
 )
 # "… use", "… on a regular basis", "… for anticoagulation" (the purpose the class already says).
