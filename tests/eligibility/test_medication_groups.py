@@ -64,6 +64,8 @@ from tests.eligibility.signature import signature
         ),
         ("Previously medicated with opioids", True, "prior-therapy:opioid"),
         ("History of benzodiazepine use", True, "prior-therapy:benzodiazepine"),
+        # Any use before, never a current use (test_medication_classes: it was text).
+        ("Prior use of antipsychotics", True, "prior-therapy:antipsychotic"),
         ("prior GLP-1 receptor agonist therapy", True, "prior-therapy:glp-1-receptor-agonist"),
         # A window after the class: a use in it, not any use ever.
         (
