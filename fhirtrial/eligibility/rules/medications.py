@@ -1045,3 +1045,8 @@ def class_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
 def window_follows(text: str, end: int) -> bool:
     """Whether a window of enrolment follows what ends at ``end`` ("… in the past 6 months")."""
     return _window_follows(text, end)
+
+
+def may_name_a_class(text: str) -> bool:
+    """Whether the text holds a word every class name contains one of (a cheap prefilter)."""
+    return _ANY_TRIGGER.search(text) is not None

@@ -22,7 +22,7 @@ import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, any_substring
-from fhirtrial.eligibility.rules.medications import class_at, window_follows
+from fhirtrial.eligibility.rules.medications import class_at, may_name_a_class, window_follows
 
 # Classes whose "history of use" is not any use ever (see the module docstring).
 _RECENT_ONLY = frozenset(
@@ -63,13 +63,18 @@ _NOT_USE = re.compile(
     r"|start\w*|initiat\w*|chang\w*|switch\w*|allerg\w*|intoleran\w*)\b"
 )
 _GATE = any_substring(("previous", "prior", "past", "history", "respon", "fail"))
+# Where a class may start: right after a lead word (every lead above ends with one of these).
+_CLASS_START = re.compile(
+    r"(?<![\w-])(?:prior|previous|past|of|with|to|failed|an?|any|the) (?=[a-z0-9])"
+)
 
 
 def find_prior_medications(text: str) -> list[Match]:
-    if _GATE.search(text) is None:
+    if _GATE.search(text) is None or not may_name_a_class(text):
         return []
     found: list[Match] = []
-    for position in _word_starts(text):
+    for start in _CLASS_START.finditer(text):
+        position = start.end()
         named = class_at(text, position)
         if named is None or any(c in _RECENT_ONLY for c in named[0]):
             continue
@@ -82,10 +87,6 @@ def find_prior_medications(text: str) -> list[Match]:
         if match is not None and not window_follows(text, match.end):
             found.append(match)
     return found
-
-
-def _word_starts(text: str) -> list[int]:
-    return [m.start() for m in re.finditer(r"(?<![\w-])[a-z0-9]", text)]
 
 
 def _read(text: str, before: str, concepts: tuple[str, ...], end: int) -> Match | None:
