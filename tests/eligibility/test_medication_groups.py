@@ -51,6 +51,21 @@ from tests.eligibility.signature import signature
             "NOT medication:hormonal-contraceptive:w-60,0,enrollment",
         ),
         ("taking vitamin or mineral supplements", True, "medication:vitamin-mineral-supplement"),
+        (
+            "patients on regular use of vitamins, minerals.",
+            True,
+            "medication:vitamin-mineral-supplement",
+        ),
+        (
+            "Currently receiving sedative hypnotic medication within 1 week",
+            True,
+            "medication:sedative-hypnotic:w-7,0,enrollment",
+        ),
+        (
+            "Patients with chronic use of analgesics and/or sedatives.",
+            True,
+            "any-of(medication:analgesic, medication:sedative-hypnotic)",
+        ),
         ("Current use of GLP-1RA", True, "medication:glp-1-receptor-agonist"),
         (
             "Subject showed response to GLP-1RA treatment",
@@ -93,6 +108,10 @@ def test_groups_and_prior_classes_compile(text: str, exclusion: bool, expected: 
         "taking dietary supplements",
         # Local or non-opioid analgesics are not every analgesic.
         "use of non-opioid analgesics",
+        "vitamin and mineral deficiencies",
+        # Sleeping pills are often taken now and then: "previous use" is not any use ever.
+        "Previous use of hypnotic drugs",
+        "Alcohol or sedative/hypnotic dependence that requires medical intervention",
     ],
 )
 def test_wider_or_other_readings_stay_text(text: str) -> None:
@@ -184,3 +203,15 @@ def test_previously_medicated_with_opioids_is_any_course_before() -> None:
     assert result_of(criterion, record(patient(), course)) == "met"
     other = medication("lisinopril 10 MG Oral Tablet", "2024-02-01", status="active")
     assert result_of(criterion, record(patient(), other)) == "not-met"
+
+
+def test_sedatives_and_hypnotics() -> None:
+    criterion = compile_text("use of sleeping pills", exclusion=True)
+    assert signature(criterion) == "medication:sedative-hypnotic"
+    assert criterion is not None
+    zolpidem = medication("zolpidem tartrate 5 MG Oral Tablet", "2026-11-01", status="active")
+    assert result_of(criterion, record(patient(), zolpidem)) == "met"
+    lorazepam = medication("LORazepam 1 MG Oral Tablet", "2026-11-01", status="active")
+    assert result_of(criterion, record(patient(), lorazepam)) == "met"
+    sertraline = medication("sertraline 50 MG Oral Tablet", "2026-11-01", status="active")
+    assert result_of(criterion, record(patient(), sertraline)) == "not-met"

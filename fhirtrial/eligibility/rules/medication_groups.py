@@ -14,11 +14,15 @@ Each group is no wider than its words:
   the heart, not for pain). "Opioid analgesics", "non-opioid analgesics", "local analgesics"
   are other classes (or text). Gabapentinoids, tricyclics and SNRIs, often given for pain, make a
   missing member `unknown`.
+- "sedatives", "hypnotics", "sedative-hypnotic medication", "sleeping pills": ATC N05C (hypnotics
+  and sedatives: Z-drugs, orexin antagonists, barbiturates) and the benzodiazepines. Sedating
+  antipsychotics or antihistamines given for sleep are not members.
 - "ovulation stimulators", "ovulation-inducing drugs": ATC G03G (gonadotropins, clomifene).
   Letrozole, used off-label for it, is not a member: it is mostly an aromatase inhibitor given
   for breast cancer.
-- "vitamin or mineral supplements" (both words): ATC A11, A12, iron (B03A), vitamin B12 and folic
-  acid (B03B). A text naming only vitamins, or "dietary supplements" (herbals too), is not read.
+- "vitamin or mineral supplements", "vitamins, minerals" (both words): ATC A11, A12, iron (B03A),
+  vitamin B12 and folic acid (B03B). A text naming only vitamins, or "dietary supplements"
+  (herbals too), is not read.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"|drugs?)))",
     ),
     (
+        ("sedative-hypnotic",),
+        (),
+        r"(?<!non-)(?:sedatives?(?:[- /]hypnotics?| (?:or|and|and/or) hypnotics?)?"
+        r"|hypnotics?(?: (?:or|and|and/or) sedatives?)?)(?: (?:medications?|drugs?|agents?"
+        r"|medicines?))?|sleeping (?:pills?|tablets?|medications?)",
+    ),
+    (
         ("ovulation-stimulant",),
         (),
         r"ovulation[- ](?:stimulators?|stimulants?|(?:stimulating|inducing|induction)"
@@ -52,15 +63,18 @@ CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("vitamin-mineral-supplement",),
         (),
-        r"(?:multi-?)?vitamins?(?: (?:and|or|and/or) ?| ?/ ?)minerals? supplement(?:s|ation)?"
-        r"|minerals?(?: (?:and|or|and/or) ?| ?/ ?)(?:multi-?)?vitamins? supplement(?:s|ation)?"
-        r"|vitamin (?:and|or|and/or) mineral-containing supplements?",
+        r"(?:(?:multi-?)?vitamins?(?:,? (?:and|or|and/or) ?|, | ?/ ?)minerals?"
+        r"|minerals?(?:,? (?:and|or|and/or) ?|, | ?/ ?)(?:multi-?)?vitamins?)"
+        r"(?: (?:supplements?|supplementation|preparations?|products?))?"
+        # "Vitamin and mineral deficiencies", "vitamin or mineral levels": not a use.
+        r"(?! (?:deficien|insufficien|levels?|status|concentrations?|malabsorption))",
     ),
 )
 # Substrings every match of a group contains (its prefilter).
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "psychotropic-drug": ("psycho", "psychiatric"),
     "analgesic": ("analgesic", "pain"),
+    "sedative-hypnotic": ("sedativ", "hypnotic", "sleeping"),
     "ovulation-stimulant": ("ovulation",),
     "vitamin-mineral-supplement": ("mineral",),
 }

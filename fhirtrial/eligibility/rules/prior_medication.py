@@ -34,7 +34,7 @@ _RECENT_ONLY = frozenset(
         # Courses a patient stops and restarts, whose "prior use" criteria mostly mean a recent
         # or current one ("Prior use of anticoagulants", "History of immunosuppressive therapy").
         *("anticoagulant", "oral-anticoagulant", "warfarin", "vitamin-k-antagonist", "doac"),
-        *("antiplatelet", "immunosuppressant"),
+        *("antiplatelet", "immunosuppressant", "sedative-hypnotic"),
     }
 )
 _ARTICLE = r"(?:an? |any |the )?"
