@@ -103,9 +103,8 @@ def test_groups_and_prior_classes_compile(text: str, exclusion: bool, expected: 
         # Antibiotics at some time: nearly everyone; the text means a recent use it does not bound.
         "history of antibiotic use",
         "History of opioid use disorder",
-        # Vitamins alone, or dietary supplements (herbals too): not the vitamin-or-mineral class.
+        # Vitamins alone: not the vitamin-or-mineral class (nor every dietary supplement).
         "taking vitamin supplements",
-        "taking dietary supplements",
         # Local or non-opioid analgesics are not every analgesic.
         "use of non-opioid analgesics",
         "vitamin and mineral deficiencies",
@@ -215,3 +214,52 @@ def test_sedatives_and_hypnotics() -> None:
     assert result_of(criterion, record(patient(), lorazepam)) == "met"
     sertraline = medication("sertraline 50 MG Oral Tablet", "2026-11-01", status="active")
     assert result_of(criterion, record(patient(), sertraline)) == "not-met"
+
+
+def test_weight_loss_medications() -> None:
+    criterion = compile_text("currently taking weight loss medications", exclusion=True)
+    assert signature(criterion) == "medication:weight-loss-medication"
+    assert criterion is not None
+    wegovy = medication(
+        "semaglutide 2.4 MG/0.75ML Auto-Injector [Wegovy]", "2026-10-01", status="active"
+    )
+    assert result_of(criterion, record(patient(), wegovy)) == "met"
+    phentermine = medication("phentermine HCl 37.5 MG Oral Tablet", "2026-10-01", status="active")
+    assert result_of(criterion, record(patient(), phentermine)) == "met"
+    # Semaglutide for diabetes may be what the study means: unknown, never met.
+    ozempic = medication(
+        "semaglutide 1 MG/DOSE (4 MG/3ML) Pen Injector [Ozempic]", "2026-10-01", status="active"
+    )
+    assert result_of(criterion, record(patient(), ozempic)) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("intake of supplements", "medication:dietary-supplement"),
+        ("regular use of nutritional supplements", "medication:dietary-supplement"),
+        ("taking dietary supplements", "medication:dietary-supplement"),
+        (
+            "food supplements in the last two months.",
+            "medication:dietary-supplement:w-60,0,enrollment",
+        ),
+        # One kind of supplement: its name stays to be read.
+        ("taking iron supplements", None),
+        ("supplemental oxygen", None),
+    ],
+)
+def test_dietary_supplements_compile(text: str, expected: str | None) -> None:
+    assert signature(compile_text(text, exclusion=True)) == expected
+
+
+def test_dietary_supplements_evaluate() -> None:
+    criterion = compile_text("intake of supplements", exclusion=True)
+    assert criterion is not None
+    fish_oil = medication(
+        "Fish Oil 1000 MG Oral Capsule", "2026-10-01", status="active", kind="MedicationStatement"
+    )
+    assert result_of(criterion, record(patient(), fish_oil)) == "met"
+    vitamin_d = medication("cholecalciferol 1000 UNT Oral Tablet", "2026-10-01", status="active")
+    assert result_of(criterion, record(patient(), vitamin_d)) == "met"
+    lisinopril = medication("lisinopril 10 MG Oral Tablet", "2026-10-01", status="active")
+    assert result_of(criterion, record(patient(), lisinopril)) == "not-met"

@@ -20,6 +20,13 @@ Each group is no wider than its words:
 - "ovulation stimulators", "ovulation-inducing drugs": ATC G03G (gonadotropins, clomifene).
   Letrozole, used off-label for it, is not a member: it is mostly an aromatase inhibitor given
   for breast cancer.
+- "weight-loss medications", "anti-obesity drugs": ATC A08 (orlistat, phentermine) and the
+  products sold for weight loss (Wegovy, Saxenda, Zepbound); any other GLP-1 receptor agonist
+  makes a missing member `unknown` (semaglutide for diabetes or for weight).
+- "dietary supplements", "nutritional supplements", "supplements" (after a use: "intake of
+  supplements"): vitamins, minerals, probiotics, fish oil, herbal and other named supplements. A
+  record names only some: a supplement it does not list is not read as taken. "Calcium
+  supplements", "herbal supplements" alone are narrower: their other words stay to be read.
 - "vitamin or mineral supplements", "vitamins, minerals" (both words): ATC A11, A12, iron (B03A),
   vitamin B12 and folic acid (B03B). A text naming only vitamins, or "dietary supplements"
   (herbals too), is not read.
@@ -69,6 +76,21 @@ CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         # "Vitamin and mineral deficiencies", "vitamin or mineral levels": not a use.
         r"(?! (?:deficien|insufficien|levels?|status|concentrations?|malabsorption))",
     ),
+    (
+        ("weight-loss-medication",),
+        (),
+        r"(?:weight[- ]loss|weight[- ]reducing|anti-?obesity|slimming|diet) (?:medications?"
+        r"|drugs?|agents?|pills?|medicines?)",
+    ),
+    (
+        ("dietary-supplement",),
+        (),
+        r"(?:dietary|nutritional|nutrition|food)[- ](?:supplements?|supplementation)"
+        # A bare "supplements" only after a use or a list word: "calcium supplements", "iron
+        # supplements" name one kind, which their first word says.
+        r"|(?:^|(?<=of )|(?<=any )|(?<=taking )|(?<=using )|(?<=use )|(?<=on )|(?<=other )"
+        r"|(?<=or )|(?<=and ))supplements(?! of)",
+    ),
 )
 # Substrings every match of a group contains (its prefilter).
 TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -77,10 +99,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "sedative-hypnotic": ("sedativ", "hypnotic", "sleeping"),
     "ovulation-stimulant": ("ovulation",),
     "vitamin-mineral-supplement": ("mineral",),
+    "weight-loss-medication": ("weight", "obesity", "slimming", "diet "),
+    "dietary-supplement": ("supplement",),
 }
 # Drugs often given for what the group treats without being members of it: a current use of
 # one makes a missing member `unknown` (`evaluation.medications`).
 MAY_ALSO_COUNT: dict[str, tuple[str, ...]] = {
     "psychotropic-drug": ("antiepileptic",),
     "analgesic": ("antiepileptic", "tricyclic-antidepressant", "snri"),
+    # Semaglutide or liraglutide for diabetes, or for weight (Wegovy, Saxenda: members).
+    "weight-loss-medication": ("glp-1-receptor-agonist",),
 }
