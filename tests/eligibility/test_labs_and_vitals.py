@@ -35,8 +35,9 @@ DBP = "lab:diastolic-bp"
         ("Subjects with hemoglobin Hb <12g / dl (at screening)", True, "lab:hemoglobin:<12g/dL"),
         ("Hyponatremia (serum sodium ≤128 mEq/L)", True, "lab:sodium:<=128mmol/L"),
         ("Alanine transaminase < 135 U/L", False, "lab:alt:<135U/L"),
-        # A restatement in another unit must agree: 47 mmol/mol is 6.45%.
-        ("Hemoglobin A1c (HbA1c) >47mmol/mol (>6.4%)", True, "lab:hba1c:>47mmol/mol"),
+        # A restatement in another unit must agree: 47 mmol/mol is 6.45%. The bound is the one
+        # in the unit records hold HbA1c in (NGSP %), so no conversion moves a result across it.
+        ("Hemoglobin A1c (HbA1c) >47mmol/mol (>6.4%)", True, "lab:hba1c:>6.4%"),
         ("Hemoglobin A1c (HbA1c) >47mmol/mol (>8%)", True, None),
         ("A current weight of less than 45 kilograms (100 pounds)", True, "lab:body-weight:<45kg"),
         # Ranges and two bounds.

@@ -978,6 +978,7 @@ def _read_single(concept: str, text: str, pos: int) -> _Read | None:
     if restated := _RESTATED.match(text, end):
         if not _agrees(concept, criterion, restated):
             return None
+        criterion = _in_recorded_unit(concept, criterion, restated)
         end = restated.end()
     if match["unit"] and (gloss := _UNIT_GLOSS.match(text, end)):
         end = gloss.end()
@@ -993,6 +994,23 @@ _UNIT_GLOSS = re.compile(r"\s*\((?:kg|cm|min|bpm|mmhg|mm hg)\)")
 # "≥ 5.7% or higher": the bound said twice, the same way.
 _MORE = frozenset({"more", "higher", "greater", "above", "over"})
 _SAID_AGAIN = re.compile(r"\s*or (?P<dir>more|higher|greater|above|over|less|lower|below)\b")
+
+
+# The unit records hold a measurement in, where criteria also write another: HbA1c is reported
+# as an NGSP percentage ("HbA1c above 48 mmol/mol (or 6.5%)" is one threshold, read as 6.5%, so
+# that no conversion moves a result near it to the other side).
+_RECORDED_UNIT = {"hba1c": "%"}
+
+
+def _in_recorded_unit(concept: str, criterion: Criterion, restated: re.Match[str]) -> Criterion:
+    """The agreeing restatement when it is in the unit records hold and the first reading not."""
+    recorded = _RECORDED_UNIT.get(concept)
+    if recorded is None or criterion.unit == recorded:
+        return criterion
+    other = _lab(
+        concept, restated["cmp"] or criterion.comparator or "=", restated["num"], restated["unit"]
+    )
+    return other if other is not None and other.unit == recorded else criterion
 
 
 def _agrees(concept: str, criterion: Criterion, restated: re.Match[str]) -> bool:

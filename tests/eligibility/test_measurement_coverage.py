@@ -1,0 +1,131 @@
+"""Measurements as real criteria write them: one threshold restated in two units, vitals whose
+bullet ends with "without medication", and scores with their own phrasing — each compiled whole
+(every number and comparator kept) and evaluated against Epic-style Observations.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fhirtrial.eligibility.compiler import compile_outline
+from fhirtrial.eligibility.outline import parse_outline
+from tests.eligibility.ehr_records import (
+    LOINC,
+    observation,
+    patient,
+    record,
+    verdict_of_inclusion_bullet,
+)
+from tests.eligibility.signature import signature
+
+
+def _compiled(bullet: str, section: str = "Inclusion") -> str | None:
+    nodes = compile_outline(parse_outline(f"{section} Criteria:\n\n* {bullet}\n"))
+    assert len(nodes) == 1
+    return signature(nodes[0].criterion)
+
+
+# (section, bullet, signature): forms written from the text before the rule.
+READ = [
+    # One threshold in two units is one bound, in the unit records hold HbA1c in (NGSP %).
+    ("Exclusion", "HbA1c above 48mmol/mol (or 6.5%)", "lab:hba1c:>6.5%"),
+    ("Inclusion", "HbA1c ≥ 53 mmol/mol (≥ 7.0%)", "lab:hba1c:>=7%"),
+    ("Inclusion", "HbA1c ≤ 11% (97 mmol/mol)", "lab:hba1c:<=11%"),
+    # Ranges keep both bounds; an untreated value's "without medication" stays text.
+    (
+        "Inclusion",
+        "Normal blood pressure (systolic 90-140 mmHg; diastolic 50-90 mmHg) resting heart rate "
+        "45-100 beats per minute) without medication",
+        "all-of(all-of(lab:systolic-bp:>=90mm[Hg], lab:systolic-bp:<=140mm[Hg]), "
+        "all-of(all-of(lab:diastolic-bp:>=50mm[Hg], lab:diastolic-bp:<=90mm[Hg]), "
+        "all-of(lab:heart-rate:>=45/min, lab:heart-rate:<=100/min)), text)",
+    ),
+    (
+        "Inclusion",
+        "Resting heart rate 45-100 beats per minute without medication",
+        "all-of(lab:heart-rate:>=45/min, lab:heart-rate:<=100/min, text)",
+    ),
+    (
+        "Inclusion",
+        "Systolic blood pressure < 140 mmHg without medication",
+        "all-of(lab:systolic-bp:<140mm[Hg], text)",
+    ),
+]
+
+# (why, section, bullet): left as text.
+REFUSED = [
+    ("the units disagree: two thresholds", "Inclusion", "HbA1c > 47 mmol/mol (> 8%)"),
+    (
+        "an allowance after the medication words",
+        "Inclusion",
+        "Resting heart rate 45-100 beats per minute without medication unless approved",
+    ),
+    ("a rate per day is no heart rate", "Inclusion", "Heart rate 45-100 beats per day"),
+]
+
+
+@pytest.mark.parametrize(("section", "bullet", "expected"), READ)
+def test_a_measurement_is_read_whole(section: str, bullet: str, expected: str) -> None:
+    assert _compiled(bullet, section) == expected
+
+
+@pytest.mark.parametrize(("why", "section", "bullet"), REFUSED)
+def test_a_measurement_that_cannot_be_read_whole_stays_text(
+    why: str, section: str, bullet: str
+) -> None:
+    assert _compiled(bullet, section) in (None, "text"), why
+
+
+HBA1C = (LOINC, "4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood")
+
+
+def _hba1c(value: float, unit: str, code: str) -> dict:
+    quantity = {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": code}
+    return observation(HBA1C, "2026-11-20", valueQuantity=quantity)
+
+
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [
+        # 6.52% is above 6.5%, though below 48 mmol/mol (6.54%): the % bound decides.
+        (_hba1c(6.52, "%", "%"), "eligible"),
+        (_hba1c(6.4, "%", "%"), "ineligible"),
+        # A result in mmol/mol is converted (IFCC → NGSP): 53 mmol/mol is 7.0%.
+        (_hba1c(53, "mmol/mol", "mmol/mol"), "eligible"),
+        (_hba1c(42, "mmol/mol", "mmol/mol"), "ineligible"),
+    ],
+)
+def test_an_hba1c_bound_in_two_units_decides_once(result: dict, verdict: str) -> None:
+    person = record(patient(), result)
+    assert verdict_of_inclusion_bullet("HbA1c above 48mmol/mol (or 6.5%)", person) == verdict
+
+
+def _vital(code: str, display: str, value: float, unit: str, ucum: str) -> dict:
+    quantity = {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": ucum}
+    return observation((LOINC, code, display), "2026-11-28", valueQuantity=quantity)
+
+
+BP_BULLET = (
+    "Normal blood pressure (systolic 90-140 mmHg; diastolic 50-90 mmHg) resting heart rate "
+    "45-100 beats per minute) without medication"
+)
+
+
+@pytest.mark.parametrize(
+    ("systolic", "diastolic", "rate", "verdict"),
+    [
+        (120, 80, 70, "potential-candidate"),  # in range: untreated is for the investigator
+        (150, 80, 70, "ineligible"),  # above the systolic range whatever the treatment
+        (120, 80, 40, "ineligible"),  # below the heart rate range
+    ],
+)
+def test_vital_ranges_with_an_untreated_clause(
+    systolic: float, diastolic: float, rate: float, verdict: str
+) -> None:
+    person = record(
+        patient(),
+        _vital("8480-6", "Systolic blood pressure", systolic, "mmHg", "mm[Hg]"),
+        _vital("8462-4", "Diastolic blood pressure", diastolic, "mmHg", "mm[Hg]"),
+        _vital("8867-4", "Heart rate", rate, "/min", "/min"),
+    )
+    assert verdict_of_inclusion_bullet(BP_BULLET, person) == verdict
