@@ -129,3 +129,71 @@ def test_vital_ranges_with_an_untreated_clause(
         _vital("8867-4", "Heart rate", rate, "/min", "/min"),
     )
     assert verdict_of_inclusion_bullet(BP_BULLET, person) == verdict
+
+
+# A score read in full inside an inclusion bullet whose other words no finder reads.
+SCORE_PARTS = [
+    (
+        "Generally in good health as determined by the Principal Investigator based on prior "
+        "medical history, American Society of Anesthesiologists physical status I or II",
+        "all-of(lab:asa-physical-status:<=2, text)",
+    ),
+    (
+        "Healthy (American Society of Anaesthesiologists (ASA) category I or II)",
+        "all-of(lab:asa-physical-status:<=2, text)",
+    ),
+    (
+        "physical status ASA I-II (by the American Society of Anesthesiologists),",
+        "all-of(lab:asa-physical-status:<=2, text)",
+    ),
+    (
+        '"Healthy" subjects: ability to give informed consent, comply with study procedures, and '
+        "have a Telephone-Montreal Cognitive Assessment (T-MoCA) score of >20.",
+        "all-of(lab:t-moca:>20, text)",
+    ),
+    ("unfavourable cervix (Bishop score ≤ 4),", "all-of(lab:bishop-score:<=4, text)"),
+]
+
+SCORE_PARTS_REFUSED = [
+    ("a negation the reading cannot place", "Patients not classified as ASA III"),
+    ("an alternative", "ASA I-II or ASA III with controlled hypertension"),
+    ("a leaf the form would lack (a planned procedure)", "ASA I-II undergoing cholecystectomy"),
+    ("a diagnosis beside it", "Consciousness disorder with Glasgow score <15"),
+    ("another time", "ASA I-II before the previous surgery"),
+    ("a number left in the rest", "ASA I-II and at least 2 prior surgeries"),
+]
+
+
+@pytest.mark.parametrize(("bullet", "expected"), SCORE_PARTS)
+def test_a_score_inside_an_inclusion_bullet_is_a_necessary_part(bullet: str, expected: str):
+    assert _compiled(bullet) == expected
+
+
+@pytest.mark.parametrize(("why", "bullet"), SCORE_PARTS_REFUSED)
+def test_a_score_the_rest_may_change_is_not_made_necessary(why: str, bullet: str) -> None:
+    assert _compiled(bullet) in (None, "text"), why
+
+
+def test_a_score_part_is_not_read_in_an_exclusion_bullet() -> None:
+    bullet = "Healthy (American Society of Anaesthesiologists (ASA) category I or II)"
+    assert _compiled(bullet, "Exclusion") in (None, "text")
+
+
+ASA = "American Society of Anesthesiologists physical status"
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ({"valueString": "ASA II"}, "potential-candidate"),  # met: the rest stays unknown
+        ({"valueInteger": 3}, "ineligible"),
+        (None, "potential-candidate"),  # no ASA class recorded: unknown, never a reason
+    ],
+)
+def test_an_asa_part_rules_out_only_a_recorded_higher_class(value: dict | None, verdict: str):
+    bullet = (
+        "Generally in good health as determined by the Principal Investigator based on prior "
+        "medical history, American Society of Anesthesiologists physical status I or II"
+    )
+    resources = [] if value is None else [observation(ASA, "2026-11-28", **value)]
+    assert verdict_of_inclusion_bullet(bullet, record(patient(), *resources)) == verdict

@@ -318,3 +318,5 @@ def _criterion(score: Score, symbol: Comparator, value: float) -> Criterion:
 
 
 SCORE_CONCEPTS = frozenset(score.concept for score in SCORES)
+# One of these is in every text that names a score.
+SCORE_WORDS = tuple(dict.fromkeys(word for score in SCORES for word in score.words))
