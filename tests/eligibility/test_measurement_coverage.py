@@ -11,10 +11,12 @@ from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.outline import parse_outline
 from tests.eligibility.ehr_records import (
     LOINC,
+    criteria_text,
     observation,
     patient,
     record,
     verdict_of_inclusion_bullet,
+    verdict_of_study,
 )
 from tests.eligibility.signature import signature
 
@@ -197,3 +199,74 @@ def test_an_asa_part_rules_out_only_a_recorded_higher_class(value: dict | None, 
     )
     resources = [] if value is None else [observation(ASA, "2026-11-28", **value)]
     assert verdict_of_inclusion_bullet(bullet, record(patient(), *resources)) == verdict
+
+
+# Weight lost over a stated period, read with its window and computed from body weights.
+WEIGHT_LOSS_READ = [
+    (
+        "Weight loss above the 20% of the body weight in the last 6 months",
+        "lab:body-weight-loss:>20%:w-180,0,enrollment",
+    ),
+    ("Weight loss 15% or more past 6 months", "lab:body-weight-loss:>=15%:w-180,0,enrollment"),
+    (
+        "unintentional weight loss of more than 10% within the past 3 months",
+        "lab:body-weight-loss:>10%:w-90,0,enrollment",
+    ),
+    (
+        "Weight loss of more than 10 pounds in the last 3 months",
+        "lab:body-weight-loss:>4.536kg:w-90,0,enrollment",
+    ),
+]
+
+WEIGHT_LOSS_REFUSED = [
+    ("no period: no time to measure the loss over", "Weight loss > 10%"),
+    (
+        "a stable weight cannot be shown by weights taken now and then",
+        "Weight loss of less than 5% in the last 6 months",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bullet", "expected"), WEIGHT_LOSS_READ)
+def test_a_weight_loss_is_read_with_its_period(bullet: str, expected: str) -> None:
+    assert _compiled(bullet, "Exclusion") == expected
+
+
+@pytest.mark.parametrize(("why", "bullet"), WEIGHT_LOSS_REFUSED)
+def test_a_weight_loss_without_a_period_or_with_an_upper_bound_stays_text(why: str, bullet: str):
+    assert _compiled(bullet, "Exclusion") in (None, "text"), why
+
+
+def _weight(day: str, value: float, unit: str = "kg", ucum: str = "kg") -> dict:
+    quantity = {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": ucum}
+    return observation((LOINC, "29463-7", "Body weight"), day, valueQuantity=quantity)
+
+
+EXCLUSION_WEIGHT_LOSS = "Weight loss above the 20% of the body weight in the last 6 months"
+
+
+@pytest.mark.parametrize(
+    ("weights", "verdict"),
+    [
+        # 80 kg in August, 62 kg now: 22.5% lost in the period — excluded.
+        ([_weight("2026-08-10", 80), _weight("2026-11-25", 62)], "ineligible"),
+        # Pounds converted: 176.4 lb (80 kg) to 136.7 lb (62 kg).
+        (
+            [
+                _weight("2026-08-10", 176.4, "lb", "[lb_av]"),
+                _weight("2026-11-25", 136.7, "lb", "[lb_av]"),
+            ],
+            "ineligible",
+        ),
+        # 10% lost: the weights do not show the loss, nor that it did not happen — unknown.
+        ([_weight("2026-08-10", 80), _weight("2026-11-25", 72)], "potential-candidate"),
+        # The heavier weight is before the period (March): not a loss in the last 6 months.
+        ([_weight("2026-03-01", 90), _weight("2026-11-25", 70)], "potential-candidate"),
+        # One weight only: no loss can be computed.
+        ([_weight("2026-11-25", 62)], "potential-candidate"),
+    ],
+)
+def test_a_weight_loss_excludes_only_when_the_weights_show_it(weights: list, verdict: str):
+    person = record(patient(), *weights)
+    criteria = criteria_text(["Age 18 years or older"], [EXCLUSION_WEIGHT_LOSS])
+    assert verdict_of_study(criteria, person) == verdict
