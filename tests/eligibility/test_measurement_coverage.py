@@ -270,3 +270,46 @@ def test_a_weight_loss_excludes_only_when_the_weights_show_it(weights: list, ver
     person = record(patient(), *weights)
     criteria = criteria_text(["Age 18 years or older"], [EXCLUSION_WEIGHT_LOSS])
     assert verdict_of_study(criteria, person) == verdict
+
+
+# A stage written with its comparator or before the scale's name.
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Greater than Stage 3 on the Hoehn & Yahr Classification of Disability",
+            "lab:hoehn-yahr-stage:>3",
+        ),
+        ("Stage 3 or greater on the Hoehn and Yahr scale", "lab:hoehn-yahr-stage:>=3"),
+        ("Hoehn and Yahr > stage 3", "lab:hoehn-yahr-stage:>3"),
+        ("grade 3 or higher on the modified Rankin scale", "lab:modified-rankin-scale:>=3"),
+        # The Edinburgh Postnatal Depression Scale (LOINC 99046-5), 0-30.
+        ("Edinburgh Postnatal Depression Scale (EPDS) score of 13 or more", "lab:epds:>=13"),
+        ("EPDS score ≥ 10", "lab:epds:>=10"),
+    ],
+)
+def test_a_score_bound_with_its_stage_word_or_a_new_scale(bullet: str, expected: str) -> None:
+    assert _compiled(bullet, "Exclusion") == expected
+
+
+@pytest.mark.parametrize("bullet", ["EPDS score ≥ 31", "EPDS 12"])
+def test_an_epds_value_off_its_scale_or_without_a_comparator_stays_text(bullet: str) -> None:
+    assert _compiled(bullet, "Exclusion") in (None, "text")
+
+
+EPDS = (LOINC, "99046-5", "Edinburgh Postnatal Depression Scale [EPDS]")
+
+
+@pytest.mark.parametrize(
+    ("resources", "verdict"),
+    [
+        ([observation(EPDS, "2026-11-20", valueInteger=14)], "ineligible"),
+        ([observation(EPDS, "2026-11-20", valueInteger=6)], "eligible"),
+        # An item of the scale, found by its words, is not the total: unknown.
+        ([observation("EPDS item 10", "2026-11-20", valueInteger=3)], "potential-candidate"),
+        ([], "potential-candidate"),
+    ],
+)
+def test_an_epds_bound_is_decided_by_the_total_score(resources: list, verdict: str) -> None:
+    criteria = criteria_text(["Age 18 years or older"], ["EPDS score ≥ 13"])
+    assert verdict_of_study(criteria, record(patient(), *resources)) == verdict
