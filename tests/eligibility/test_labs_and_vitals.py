@@ -122,11 +122,15 @@ DBP = "lab:diastolic-bp"
         ("Body weight < 30 kg", True, "lab:body-weight:<30kg"),
         # Birth weight is its own measurement (LOINC 8339-4), never the body weight.
         ("Birthweight <1500 g", False, "lab:birth-weight:<1500g"),
-        # Stay text: another pressure, a negated label, weight change, a pressure that must hold
-        # over time.
+        # A weight change is never the body weight: a loss over a period is its own reading.
+        (
+            "Weight loss > 5 kg in the last 6 months",
+            True,
+            "lab:body-weight-loss:>5kg:w-180,0,enrollment",
+        ),
+        # Stay text: another pressure, a negated label, a pressure that must hold over time.
         ("Pulmonary artery systolic pressure > 50 mmHg", False, None),
         ("No anemia (hemoglobin < 10 g/dL)", False, None),
-        ("Weight loss > 5 kg in the last 6 months", True, None),
         ("HR >= 1", False, None),
         ("Blood pressure consistently > 150/90 on antihypertensive therapy", True, None),
     ],

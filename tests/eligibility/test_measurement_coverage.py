@@ -313,3 +313,51 @@ EPDS = (LOINC, "99046-5", "Edinburgh Postnatal Depression Scale [EPDS]")
 def test_an_epds_bound_is_decided_by_the_total_score(resources: list, verdict: str) -> None:
     criteria = criteria_text(["Age 18 years or older"], ["EPDS score ≥ 13"])
     assert verdict_of_study(criteria, record(patient(), *resources)) == verdict
+
+
+# The FEV1/FVC ratio (LOINC 19926-5): a fraction written 0.70 or 70%.
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        ("FEV1/FVC < 0.7", "lab:fev1-fvc-ratio:<70%"),
+        ("FEV1/FVC ratio <70 %", "lab:fev1-fvc-ratio:<70%"),
+        (
+            "FEV1 < 80% predicted and FEV1/FVC < 0.70",
+            "all-of(lab:fev1-predicted:<80%, lab:fev1-fvc-ratio:<70%)",
+        ),
+    ],
+)
+def test_an_fev1_fvc_ratio_is_one_bound_in_percent(bullet: str, expected: str) -> None:
+    assert _compiled(bullet) == expected
+
+
+@pytest.mark.parametrize(
+    ("why", "bullet"),
+    [
+        ("after a bronchodilator: another measurement", "post-bronchodilator FEV1/FVC <70%"),
+        ("neither a fraction nor a percentage", "FEV1/FVC < 5"),
+    ],
+)
+def test_an_fev1_fvc_ratio_of_another_kind_stays_text(why: str, bullet: str) -> None:
+    assert _compiled(bullet) in (None, "text"), why
+
+
+FEV1_FVC = (LOINC, "19926-5", "FEV1/FVC")
+
+
+def _ratio(value: float, unit: str, ucum: str) -> dict:
+    quantity = {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": ucum}
+    return observation(FEV1_FVC, "2026-11-02", valueQuantity=quantity)
+
+
+@pytest.mark.parametrize(
+    ("result", "verdict"),
+    [
+        (_ratio(62, "%", "%"), "eligible"),
+        (_ratio(78, "%", "%"), "ineligible"),
+        (_ratio(0.62, "1", "1"), "eligible"),  # a ratio in UCUM "1" converts to 62%
+        (_ratio(0.75, "%", "%"), "potential-candidate"),  # a fraction written in %: unknown
+    ],
+)
+def test_an_fev1_fvc_bound_against_spirometry_results(result: dict, verdict: str) -> None:
+    assert verdict_of_inclusion_bullet("FEV1/FVC < 0.70", record(patient(), result)) == verdict
