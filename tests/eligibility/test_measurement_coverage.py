@@ -361,3 +361,59 @@ def _ratio(value: float, unit: str, ucum: str) -> dict:
 )
 def test_an_fev1_fvc_bound_against_spirometry_results(result: dict, verdict: str) -> None:
     assert verdict_of_inclusion_bullet("FEV1/FVC < 0.70", record(patient(), result)) == verdict
+
+
+# A weight change either way, and a stable weight as NOT a change beyond its tolerance.
+@pytest.mark.parametrize(
+    ("section", "bullet", "expected"),
+    [
+        (
+            "Exclusion",
+            "Weight change more than 3 kg within the last 3 months.",
+            "lab:body-weight-change:>3kg:w-90,0,enrollment",
+        ),
+        (
+            "Inclusion",
+            "Weight stable (±5kg) for at least 6 months",
+            "NOT lab:body-weight-change:>5kg:w-180,0,enrollment",
+        ),
+        (
+            "Inclusion",
+            "Body weight stable for 3 months prior (±3 kg)",
+            "NOT lab:body-weight-change:>3kg:w-90,0,enrollment",
+        ),
+    ],
+)
+def test_a_weight_change_is_read_with_its_period(section: str, bullet: str, expected: str):
+    assert _compiled(bullet, section) == expected
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    ["Weight change more than 3 kg", "Body weight stable for <3 months prior (±3 kg)"],
+)
+def test_a_weight_change_without_a_period_stays_text(bullet: str) -> None:
+    assert _compiled(bullet, "Exclusion") in (None, "text")
+
+
+@pytest.mark.parametrize(
+    ("weights", "verdict"),
+    [
+        # Gained 6 kg in the period: not stable within ±5 kg.
+        ([_weight("2026-07-01", 70), _weight("2026-11-25", 76)], "ineligible"),
+        # Within 2 kg: a change between unrecorded weights is not ruled out — unknown.
+        ([_weight("2026-07-01", 70), _weight("2026-11-25", 72)], "potential-candidate"),
+        ([], "potential-candidate"),
+    ],
+)
+def test_a_stable_weight_fails_only_when_the_weights_change_beyond_it(weights: list, verdict: str):
+    bullet = "Weight stable (±5kg) for at least 6 months"
+    assert verdict_of_inclusion_bullet(bullet, record(patient(), *weights)) == verdict
+
+
+def test_a_weight_change_either_way_excludes() -> None:
+    gained = record(patient(), _weight("2026-10-01", 70), _weight("2026-11-25", 74))
+    criteria = criteria_text(
+        ["Age 18 years or older"], ["Weight change more than 3 kg within the last 3 months."]
+    )
+    assert verdict_of_study(criteria, gained) == "ineligible"

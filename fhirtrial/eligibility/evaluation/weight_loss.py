@@ -1,11 +1,15 @@
-"""Weight lost over a period (`lab` criteria on `body-weight-loss`: "weight loss > 20% of body
-weight in the last 6 months"), computed from the body-weight Observations inside the window.
+"""Weight lost or changed over a period (`lab` criteria on `body-weight-loss`: "weight loss > 20%
+of body weight in the last 6 months", and `body-weight-change`: "weight change > 3 kg within the
+last 3 months"), computed from the body-weight Observations inside the window.
 
-The loss is the heaviest weight in the window less the newest one, in kg or as a share of the
-heaviest. It is `met` when the weights show the loss the criterion asks for. Weights are taken
-only now and then, so a smaller loss between them never shows that the patient did not lose
-more (a heavier weight may have gone unrecorded): anything else is `unknown`, as is a window
-with fewer than two weights — never `not-met`.
+The loss is the heaviest weight in the window (before the newest) less the newest one; the
+change, the heaviest less the lightest in the window, either way; each in kg or as a share of
+the heaviest. It is `met` when the weights show the loss or change the criterion asks for.
+Weights are taken only now and then, so a smaller one between them never shows that the
+patient did not lose or change more (a weight beyond them may have gone unrecorded): anything
+else is `unknown`, as is a window with fewer than two weights — never `not-met`. A stable
+weight ("weight stable (±5 kg) for 6 months") is NOT a change beyond the tolerance: `not-met`
+only when the weights show that change.
 """
 
 from __future__ import annotations
@@ -19,25 +23,33 @@ from fhirtrial.patient.items import ObservationItem
 from fhirtrial.patient.values import Quantity
 
 WEIGHT_LOSS = "body-weight-loss"
+WEIGHT_CHANGE = "body-weight-change"
+WEIGHT_CHANGES = frozenset({WEIGHT_LOSS, WEIGHT_CHANGE})
 
 
 def evaluate_weight_loss(criterion: Criterion, ctx: EvalContext) -> Finding:
     weights = _weights_in_window(criterion, ctx)
     if len(weights) < 2:
         return Finding("unknown", "fewer than two body weights recorded in the period")
-    latest_item, latest = weights[-1]
-    heaviest_item, heaviest = max(weights[:-1], key=lambda pair: pair[1])
-    lost = heaviest - latest
+    if criterion.concept == WEIGHT_CHANGE:
+        low_item, low = min(weights, key=lambda pair: pair[1])
+        heaviest_item, heaviest = max(weights, key=lambda pair: pair[1])
+        what = "a change"
+    else:
+        low_item, low = weights[-1]
+        heaviest_item, heaviest = max(weights[:-1], key=lambda pair: pair[1])
+        what = "a loss"
+    lost = heaviest - low
     value = lost if criterion.unit == "kg" else 100 * lost / heaviest
     stated = (
-        f"body weight {heaviest:g} kg on {fmt_date(heaviest_item.date)}, {latest:g} kg on "
-        f"{fmt_date(latest_item.date)}: a loss of {value:.3g} {criterion.unit} — required "
+        f"body weight {heaviest:g} kg on {fmt_date(heaviest_item.date)}, {low:g} kg on "
+        f"{fmt_date(low_item.date)}: {what} of {value:.3g} {criterion.unit} — required "
         f"{required(criterion)}"
     )
-    refs = (heaviest_item.ref, latest_item.ref)
+    refs = (heaviest_item.ref, low_item.ref)
     if lost > 0 and satisfies(value, criterion):
         return Finding("met", stated, refs)
-    return Finding("unknown", f"{stated}; a loss between unrecorded weights is not ruled out", refs)
+    return Finding("unknown", f"{stated}; more between unrecorded weights is not ruled out", refs)
 
 
 def _weights_in_window(
