@@ -417,3 +417,12 @@ def test_a_weight_change_either_way_excludes() -> None:
         ["Age 18 years or older"], ["Weight change more than 3 kg within the last 3 months."]
     )
     assert verdict_of_study(criteria, gained) == "ineligible"
+
+
+def test_a_weight_change_row_found_by_its_words_is_no_weight() -> None:
+    """A local row "Weight change" of 3 kg is not a weight of 3 kg (a 96% loss)."""
+    quantity = {"value": 3, "unit": "kg", "system": "http://unitsofmeasure.org", "code": "kg"}
+    change = observation("Body weight change", "2026-11-26", valueQuantity=quantity)
+    person = record(patient(), _weight("2026-08-10", 80), change)
+    criteria = criteria_text(["Age 18 years or older"], [EXCLUSION_WEIGHT_LOSS])
+    assert verdict_of_study(criteria, person) == "potential-candidate"

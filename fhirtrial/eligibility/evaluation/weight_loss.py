@@ -14,17 +14,27 @@ only when the weights show that change.
 
 from __future__ import annotations
 
+import re
+
 from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date, in_window
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.patient.items import ObservationItem
-from fhirtrial.patient.values import Quantity
+from fhirtrial.patient.values import LOINC, Quantity
 
 WEIGHT_LOSS = "body-weight-loss"
 WEIGHT_CHANGE = "body-weight-change"
 WEIGHT_CHANGES = frozenset({WEIGHT_LOSS, WEIGHT_CHANGE})
+# A row found by its words that is not the patient's weight now.
+_NOT_A_WEIGHT = re.compile(
+    r"loss|gain|chang|differen|delta|percentile|z-?score|ideal|dry|birth|usual|target|goal"
+    r"|estimated|predicted|adjusted|lean|fetal|%",
+    re.IGNORECASE,
+)
+# A number outside these is no body weight in kg (a unit mistaken, a change, a percentile).
+_LEAST_KG, _MOST_KG = 0.3, 400.0
 
 
 def evaluate_weight_loss(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -58,6 +68,10 @@ def _weights_in_window(
     """The dated body weights in kg inside the criterion's window, oldest first."""
     found: list[tuple[ObservationItem, float]] = []
     for item in ctx.facts.observations.find("body-weight").items:
+        if not any(True for _ in item.code.codes_in(LOINC)) and _NOT_A_WEIGHT.search(
+            item.code.label
+        ):
+            continue  # "Weight change", "Ideal body weight": found by words, not the weight
         value = item.value
         if not isinstance(value, Quantity) or value.value is None or value.comparator:
             continue
@@ -66,6 +80,6 @@ def _weights_in_window(
         if item.date > ctx.as_of:
             continue
         kg = convert(value.value, value.code or value.unit, "kg", concept="body-weight")
-        if kg is not None and kg > 0:
+        if kg is not None and _LEAST_KG <= kg <= _MOST_KG:
             found.append((item, kg))
     return sorted(found, key=lambda pair: pair[0].date or ctx.as_of)
