@@ -86,6 +86,7 @@ from fhirtrial.eligibility.rules.vocabulary import (
     NOISE_TRIGGERS,
     OR_WORDS,
 )
+from fhirtrial.eligibility.rules.weight_change import find_weight_loss
 
 FINDERS = (
     find_age,
@@ -96,6 +97,7 @@ FINDERS = (
     find_conditions,
     find_scales,
     find_scores,
+    find_weight_loss,
     find_stage,
     find_biomarkers,
     find_receptors,
