@@ -309,7 +309,10 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     # Session 7 (issue 13): the next most frequent names of the bullets left text.
     # Eyes.
-    "angle-closure glaucoma": (_ANGLE_CLOSURE, "alphabetic index: Glaucoma, angle-closure → H40.2-"),
+    "angle-closure glaucoma": (
+        _ANGLE_CLOSURE,
+        "alphabetic index: Glaucoma, angle-closure → H40.2-",
+    ),
     "angle closure glaucoma": (_ANGLE_CLOSURE, "spelling of angle-closure glaucoma, H40.2"),
     "closed-angle glaucoma": (_ANGLE_CLOSURE, "another name of angle-closure glaucoma, H40.2"),
     "closed angle glaucoma": (_ANGLE_CLOSURE, "another name of angle-closure glaucoma, H40.2"),
@@ -330,7 +333,10 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " a disease of its own)",
     ),
     "dry eye": (_DRY_EYE, "another name of dry eye disease"),
-    "deafness": (_HEARING_LOSS, "alphabetic index: Deafness → H91.9- and its kinds in H90, H91 (as hearing loss)"),
+    "deafness": (
+        _HEARING_LOSS,
+        "alphabetic index: Deafness → H91.9- and its kinds in H90, H91 (as hearing loss)",
+    ),
     "hearing impairment": (_HEARING_LOSS, "alphabetic index: Impaired, hearing → Deafness"),
     # Metabolic, liver, skin and joints.
     "lipodystrophy": (("E88.1",), "E88.1 Lipodystrophy, not elsewhere classified, all kinds"),
@@ -379,7 +385,10 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "hemiparesis": (_HEMIPLEGIA, "title G81 Hemiplegia and hemiparesis; I69.x5"),
     # Mind and development.
-    "aphasia": (_APHASIA, "title R47.01 Aphasia; aphasia following cerebrovascular disease I69.x20"),
+    "aphasia": (
+        _APHASIA,
+        "title R47.01 Aphasia; aphasia following cerebrovascular disease I69.x20",
+    ),
     "neurocognitive disorder": (
         _NEUROCOGNITIVE,
         "DSM-5 major (dementias F01-F03, G30, with Lewy bodies G31.83) and mild neurocognitive"
