@@ -220,3 +220,100 @@ def test_post_stroke_aphasia_is_aphasia() -> None:
     )
     assert result_of(criterion, record(patient(), after_stroke)) == "met"
     assert result_of(criterion, record(patient(), dysarthria)) == "not-met"
+
+
+# Groups named by a phrase of their own (`rules.named_groups`, diagnosis_groups.json).
+CIRRHOSIS_EPIC = condition(
+    "Cirrhosis of liver without ascites",
+    (ICD, "K74.60", "Unspecified cirrhosis of liver"),
+    (SNOMED, "19943007", "Cirrhosis of liver"),
+)
+CIRRHOSIS_CERNER = condition("Cirrhosis of liver", (SNOMED, "19943007", "Cirrhosis of liver"))
+CHRONIC_HCV = condition(
+    "Chronic hepatitis C", (ICD, "B18.2", "Chronic viral hepatitis C"), status="active"
+)
+NAFLD = condition(
+    "Fatty liver", (ICD, "K76.0", "Fatty (change of) liver, not elsewhere classified")
+)
+HTN = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chronic liver diseases", "condition:chronic-liver-disease"),
+        ("severe chronic liver disease", "condition:chronic-liver-disease"),
+        ("History of severe mental illness", "condition:serious-mental-illness"),
+        ("Severe psychiatric illness.", "condition:serious-mental-illness"),
+        (
+            "Patient with serious psychiatric disorders , or dementia.",
+            "any-of(condition:serious-mental-illness, condition:dementia)",
+        ),
+        # What follows defines the name: the examples are read, not the name.
+        ("Chronic liver disease (for example chronic hepatitis B)", "any-of(condition:hbv, text)"),
+        ("Advanced chronic liver disease", None),  # a stage the name does not say
+    ],
+)
+def test_a_named_group_compiles(text: str, expected: str | None) -> None:
+    assert signature(compile_text(text, exclusion=True, partial=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((CIRRHOSIS_EPIC,), "met"),
+        ((CIRRHOSIS_CERNER,), "met"),  # SNOMED CT only: the cirrhosis concept's code
+        ((CHRONIC_HCV,), "met"),
+        ((NAFLD,), "unknown"),  # fatty liver: a chronic liver disease to some, not to others
+        ((HTN,), "not-met"),
+    ],
+)
+def test_chronic_liver_disease_against_problem_lists(resources, result) -> None:
+    criterion = compile_criterion("Chronic liver diseases", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+SCHIZOPHRENIA = condition("Schizophrenia", (ICD, "F20.9", "Schizophrenia, unspecified"))
+BIPOLAR_CERNER = condition("Bipolar disorder", (SNOMED, "13746004", "Bipolar disorder"))
+SEVERE_MDD = condition(
+    "Major depressive disorder, recurrent severe",
+    (ICD, "F33.2", "Major depressive disorder, recurrent severe without psychotic features"),
+)
+MODERATE_MDD = condition(
+    "Major depressive disorder, single episode, moderate",
+    (ICD, "F32.1", "Major depressive disorder, single episode, moderate"),
+)
+GAD = condition("Generalized anxiety disorder", (ICD, "F41.1", "Generalized anxiety disorder"))
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((SCHIZOPHRENIA,), "met"),
+        ((BIPOLAR_CERNER,), "met"),
+        ((SEVERE_MDD,), "met"),
+        ((MODERATE_MDD,), "unknown"),  # serious by definitions that count disability
+        ((GAD,), "unknown"),
+        ((HTN,), "not-met"),
+    ],
+)
+def test_severe_mental_illness_is_the_term_of_art(resources, result) -> None:
+    criterion = compile_criterion("History of severe mental illness", exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+def test_an_anxiety_disorder_never_rules_a_patient_out_of_severe_mental_illness() -> None:
+    text = criteria_text(["Age 18 years or older"], ["Severe psychiatric illness."])
+    person = patient(born="1975-06-01")
+    assert verdict_of_study(text, record(person, GAD)) == "potential-candidate"
+    assert verdict_of_study(text, record(person, SCHIZOPHRENIA)) == "ineligible"
+    assert verdict_of_study(text, record(person, HTN)) == "eligible"
+
+
+def test_a_depression_study_reads_severe_psychiatric_illness_as_another_one() -> None:
+    text = criteria_text(["Major depressive disorder"], ["Severe psychiatric illness."])
+    person = patient(born="1975-06-01")
+    # The study's own diagnosis lies in the group: the bullet is text, never the patient's MDD.
+    assert verdict_of_study(text, record(person, SEVERE_MDD)) != "ineligible"
