@@ -411,6 +411,26 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("R45.851", *_SUICIDE_ATTEMPT),
         "suicidal ideation R45.851 or behaviour T14.91, Z91.51",
     ),
+    # Rarer names, each in a few development bullets.
+    "retinal detachment": (
+        ("H33.0", "H33.2", "H33.4", "H33.8"),
+        "titles naming retinal detachment (not retinoschisis H33.1 nor breaks without detachment"
+        " H33.3)",
+    ),
+    "color blindness": (("H53.5",), "alphabetic index: Blindness, color → H53.50"),
+    "colour blindness": (("H53.5",), "British spelling of color blindness, H53.5"),
+    "ntm pulmonary disease": (
+        ("A31.0",),
+        "title A31.0 Pulmonary mycobacterial infection (nontuberculous mycobacteria)",
+    ),
+    "ntm lung disease": (("A31.0",), "another name of NTM pulmonary disease, A31.0"),
+    "needle phobia": (("F40.231",), "title F40.231 Fear of injections and transfusions"),
+    "kawasaki disease": (("M30.3",), "title M30.3 Mucocutaneous lymph node syndrome [Kawasaki]"),
+    "sideroblastic anemia": (
+        ("D64.0", "D64.1", "D64.2", "D64.3"),
+        "titles naming sideroblastic anemia",
+    ),
+    "cleft lip and palate": (("Q37",), "title Q37 Cleft palate with cleft lip"),
 }
 
 

@@ -71,6 +71,10 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         ("Evidence of hearing impairment", True, "condition:icd10cm:H90+H91"),
         ("Eczema or sensitive skin;", True, f"any-of({ECZEMA}, text)"),
         ("Fatty liver disease", True, "condition:icd10cm:K70.0+K75.81+K76.0"),
+        ("Sideroblastic anaemia .", True, "condition:icd10cm:D64.0+D64.1+D64.2+D64.3"),
+        ("color blindness", True, "condition:icd10cm:H53.5"),
+        ("Clinical diagnosis of NTM pulmonary disease.", False, "condition:icd10cm:A31.0"),
+        ("Retinal detachment", True, "condition:icd10cm:H33.0+H33.2+H33.4+H33.8"),
         # Judgements and what the name does not say keep the bullet text.
         ("Serious head trauma", True, None),
         ("Severe aphasia", True, None),
