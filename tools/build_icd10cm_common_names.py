@@ -356,10 +356,6 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         "alphabetic index: Eczema → L30.9 (inclusion term of Dermatitis, unspecified), atopic L20,"
         " nummular L30.0, dyshidrotic L30.1",
     ),
-    "lupus nephritis": (
-        ("M32.14", "M32.15"),
-        "alphabetic index: Nephritis, lupus → M32.14; tubulo-interstitial M32.15",
-    ),
     "inflammatory arthritis": (
         _INFLAMMATORY_ARTHRITIS,
         "rheumatoid, juvenile, psoriatic, reactive and enteropathic arthritis, ankylosing"
