@@ -75,6 +75,8 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         ("color blindness", True, "condition:icd10cm:H53.5"),
         ("Clinical diagnosis of NTM pulmonary disease.", False, "condition:icd10cm:A31.0"),
         ("Retinal detachment", True, "condition:icd10cm:H33.0+H33.2+H33.4+H33.8"),
+        # DSM-5's "schizophrenia spectrum and other psychotic disorders": F20-F29.
+        ("Schizophrenia-spectrum disorder (lifetime)", True, "condition:psychotic-disorder"),
         # Judgements and what the name does not say keep the bullet text.
         ("Serious head trauma", True, None),
         ("Severe aphasia", True, None),
