@@ -68,6 +68,30 @@ _DELIRIUM = (
     *("F19.131", "F19.221", "F19.231", "F19.921", "F19.931"),
 )
 _MACULAR_DEGENERATION = ("H35.30", "H35.31", "H35.32")
+_ANGLE_CLOSURE = ("H40.2",)
+_UVEITIS = ("H20", "H30", "H44.11", "H44.13")
+_SPINAL_CORD_INJURY = ("S14.0", "S14.1", "S24.0", "S24.1", "S34.0", "S34.1")
+# The injuries of the skull and brain, and their history code; not the superficial wounds of
+# the scalp and face, nor the eye, ear, nose, jaw and tooth injuries that ICD-10-CM's block
+# "Injuries to the head" (S00-S09) also holds: a broken tooth is not what a criterion on
+# "head injury" means.
+_HEAD_INJURY = ("S02.0", "S02.1", "S06", "S09.8", "S09.90", "Z87.820")
+_APHASIA = ("R47.01", "I69.020", "I69.120", "I69.220", "I69.320", "I69.820", "I69.920")
+_HEMIPLEGIA = ("G81", "I69.05", "I69.15", "I69.25", "I69.35", "I69.85", "I69.95")
+_SUICIDE_ATTEMPT = ("T14.91", "Z91.51")
+_DEVELOPMENTAL_DELAY = ("F88", "R62.0", "R62.50")
+_HEARING_LOSS = ("H90", "H91")
+# RA, juvenile, psoriatic, reactive and enteropathic arthritis, ankylosing spondylitis and the
+# other inflammatory spondylopathies, gout and the other crystal arthropathies; not septic
+# arthritis (M00, M01: an infection, named apart), nor osteoarthritis.
+_INFLAMMATORY_ARTHRITIS = (
+    *("M02", "M05", "M06", "M07", "M08", "M10", "M11", "M1A", "M45", "M46.8", "M46.9"),
+    "L40.5",
+)
+_NEUROCOGNITIVE = ("F01", "F02", "F03", "G30", "G31.83", "G31.84", "F06.7")
+_FATTY_LIVER = ("K70.0", "K75.81", "K76.0")
+_ECZEMA = ("L20", "L30.0", "L30.1", "L30.9")
+_DRY_EYE = ("H04.12", "H16.22")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
 NAMES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -283,6 +307,126 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         "dementias, mild cognitive impairment / neurocognitive disorder (not age-related "
         "cognitive decline R41.81, nor the single-domain deficits of R41.84)",
     ),
+    # Session 7 (issue 13): the next most frequent names of the bullets left text.
+    # Eyes.
+    "angle-closure glaucoma": (
+        _ANGLE_CLOSURE,
+        "alphabetic index: Glaucoma, angle-closure → H40.2-",
+    ),
+    "angle closure glaucoma": (_ANGLE_CLOSURE, "spelling of angle-closure glaucoma, H40.2"),
+    "closed-angle glaucoma": (_ANGLE_CLOSURE, "another name of angle-closure glaucoma, H40.2"),
+    "closed angle glaucoma": (_ANGLE_CLOSURE, "another name of angle-closure glaucoma, H40.2"),
+    "narrow-angle glaucoma": (
+        _ANGLE_CLOSURE,
+        "alphabetic index: Glaucoma, narrow angle → see Glaucoma, angle-closure (not H40.03, an"
+        " anatomical narrow angle without glaucoma)",
+    ),
+    "narrow angle glaucoma": (_ANGLE_CLOSURE, "spelling of narrow-angle glaucoma, H40.2"),
+    "uveitis": (
+        _UVEITIS,
+        "alphabetic index: Uveitis (anterior) → H20.9, posterior → H30.9-; panuveitis H44.11,"
+        " sympathetic uveitis H44.13",
+    ),
+    "dry eye disease": (
+        _DRY_EYE,
+        "titles: dry eye syndrome H04.12, keratoconjunctivitis sicca H16.22 (Sjögren's, M35.01, is"
+        " a disease of its own)",
+    ),
+    "dry eye": (_DRY_EYE, "another name of dry eye disease"),
+    "deafness": (
+        _HEARING_LOSS,
+        "alphabetic index: Deafness → H91.9- and its kinds in H90, H91 (as hearing loss)",
+    ),
+    "hearing impairment": (_HEARING_LOSS, "alphabetic index: Impaired, hearing → Deafness"),
+    # Metabolic, liver, skin and joints.
+    "lipodystrophy": (("E88.1",), "E88.1 Lipodystrophy, not elsewhere classified, all kinds"),
+    "phenylketonuria": (
+        ("E70.0", "E70.1"),
+        "alphabetic index: Phenylketonuria → E70.1, classical → E70.0",
+    ),
+    "pku": (("E70.0", "E70.1"), "abbreviation of phenylketonuria"),
+    "fatty liver disease": (
+        _FATTY_LIVER,
+        "titles: fatty liver NEC K76.0 (NAFLD), nonalcoholic steatohepatitis K75.81, alcoholic"
+        " fatty liver K70.0",
+    ),
+    "fatty liver": (_FATTY_LIVER, "another name of fatty liver disease"),
+    "eczema": (
+        _ECZEMA,
+        "alphabetic index: Eczema → L30.9 (inclusion term of Dermatitis, unspecified), atopic L20,"
+        " nummular L30.0, dyshidrotic L30.1",
+    ),
+    "inflammatory arthritis": (
+        _INFLAMMATORY_ARTHRITIS,
+        "rheumatoid, juvenile, psoriatic, reactive and enteropathic arthritis, ankylosing"
+        " spondylitis and inflammatory spondylopathies, gout and crystal arthropathies (not"
+        " septic arthritis M00-M01, nor osteoarthritis)",
+    ),
+    # Injuries and their sequelae.
+    "spinal cord injury": (
+        _SPINAL_CORD_INJURY,
+        "titles: concussion, edema and other injuries of the cervical, thoracic, lumbar and sacral"
+        " spinal cord",
+    ),
+    "head injury": (
+        _HEAD_INJURY,
+        "alphabetic index: Injury, head → S09.90; intracranial injury S06, skull fractures S02.0,"
+        " S02.1, history of traumatic brain injury Z87.820 (not scalp, face, eye, ear or tooth"
+        " injuries)",
+    ),
+    "head trauma": (_HEAD_INJURY, "another name of head injury"),
+    "hemiplegia": (
+        _HEMIPLEGIA,
+        "title G81 Hemiplegia and hemiparesis; hemiplegia following cerebrovascular disease I69.x5",
+    ),
+    "hemiparesis": (_HEMIPLEGIA, "title G81 Hemiplegia and hemiparesis; I69.x5"),
+    # Mind and development.
+    "aphasia": (
+        _APHASIA,
+        "title R47.01 Aphasia; aphasia following cerebrovascular disease I69.x20",
+    ),
+    "neurocognitive disorder": (
+        _NEUROCOGNITIVE,
+        "DSM-5 major (dementias F01-F03, G30, with Lewy bodies G31.83) and mild neurocognitive"
+        " disorder (F06.7, G31.84); not delirium",
+    ),
+    "developmental delay": (
+        _DEVELOPMENTAL_DELAY,
+        "alphabetic index: Delay, development → R62.50, global → F88; delayed milestone R62.0 (not"
+        " failure to thrive R62.51 nor short stature R62.52)",
+    ),
+    "global developmental delay": (("F88",), "alphabetic index: Delay, development, global → F88"),
+    "suicidal ideation": (("R45.851",), "title R45.851 Suicidal ideations"),
+    "suicidal thoughts": (("R45.851",), "another name of suicidal ideation, R45.851"),
+    "suicide attempt": (
+        _SUICIDE_ATTEMPT,
+        "title T14.91 Suicide attempt; Z91.51 Personal history of suicidal behavior",
+    ),
+    "attempted suicide": (_SUICIDE_ATTEMPT, "another name of suicide attempt"),
+    "suicidality": (
+        ("R45.851", *_SUICIDE_ATTEMPT),
+        "suicidal ideation R45.851 or behaviour T14.91, Z91.51",
+    ),
+    # Rarer names, each in a few development bullets.
+    "retinal detachment": (
+        ("H33.0", "H33.2", "H33.4", "H33.8"),
+        "titles naming retinal detachment (not retinoschisis H33.1 nor breaks without detachment"
+        " H33.3)",
+    ),
+    "color blindness": (("H53.5",), "alphabetic index: Blindness, color → H53.50"),
+    "colour blindness": (("H53.5",), "British spelling of color blindness, H53.5"),
+    "ntm pulmonary disease": (
+        ("A31.0",),
+        "title A31.0 Pulmonary mycobacterial infection (nontuberculous mycobacteria)",
+    ),
+    "ntm lung disease": (("A31.0",), "another name of NTM pulmonary disease, A31.0"),
+    "needle phobia": (("F40.231",), "title F40.231 Fear of injections and transfusions"),
+    "kawasaki disease": (("M30.3",), "title M30.3 Mucocutaneous lymph node syndrome [Kawasaki]"),
+    "sideroblastic anemia": (
+        ("D64.0", "D64.1", "D64.2", "D64.3"),
+        "titles naming sideroblastic anemia",
+    ),
+    "cleft lip and palate": (("Q37",), "title Q37 Cleft palate with cleft lip"),
 }
 
 

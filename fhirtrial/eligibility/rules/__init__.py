@@ -48,6 +48,7 @@ from fhirtrial.eligibility.rules.icd_titles import (
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
+from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.partial import (
     listed_requirements,
@@ -112,6 +113,7 @@ FINDERS = (
     find_procedures,
     find_smoking,
     find_diagnosis_groups,
+    find_named_groups,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
 )

@@ -301,7 +301,12 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     # Psychiatric diagnoses (named ones only: "psychiatric illness" stays text).
     ("schizoaffective-disorder", r"schizoaffective disorders?"),
     ("schizophrenia", r"schizophrenia"),
-    ("psychotic-disorder", r"psychotic disorders?|psychos[ie]s"),
+    # DSM-5's "schizophrenia spectrum and other psychotic disorders" is F20-F29, as named.
+    (
+        "psychotic-disorder",
+        r"schizophrenia[- ]spectrum(?: and other psychotic)? disorders?|psychotic disorders?"
+        r"|psychos[ie]s",
+    ),
     ("bipolar-disorder", r"bipolar (?:affective )?disorders?"),
     (
         "major-depressive-disorder",
@@ -455,7 +460,12 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "osteoporosis": ("osteoporosis",),
     "schizoaffective-disorder": ("schizoaffective",),
     "schizophrenia": ("schizophrenia",),
-    "psychotic-disorder": ("psychotic", "psychos"),
+    "psychotic-disorder": (
+        "psychotic",
+        "psychos",
+        "schizophrenia spectrum",
+        "schizophrenia-spectrum",
+    ),
     "bipolar-disorder": ("bipolar",),
     "major-depressive-disorder": ("major depress", "mdd"),
     "substance-use-disorder": (

@@ -19,7 +19,7 @@ member. Any other word before the name ("other", "chronic", "structural", "organ
 for the residual check: "other psychiatric disorders" means others than the study's, "chronic
 lung disease" and "structural heart disease" narrower classes. "Severe (serious) mental illness"
 is a term of art (psychoses, bipolar disorder, severe depression), not mental illness that is
-severe: it stays text.
+severe: it is a group of its own, as "chronic liver disease" is (`rules.named_groups`).
 
 Not read when it is the study's own disease, which its inclusion criteria (or its CT.gov
 conditions) name a diagnosis of: "psychiatric disorder" in a depression study's exclusions means
@@ -62,6 +62,8 @@ GROUPS = frozenset(
     {_MENTAL, _NEUROLOGICAL, _NEUROMUSCULAR, _HEART, _CARDIOVASCULAR, _LUNG, _ENDOCRINE, _SKIN}
     | {_CONGENITAL_HEART, _CONGENITAL, _GASTROINTESTINAL, _HEMATOLOGIC, _MUSCULOSKELETAL}
     | {_RHEUMATIC, _INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC}
+    # Named by a phrase of their own (`rules.named_groups`).
+    | {"chronic-liver-disease", "serious-mental-illness"}
 )
 """The concepts of diagnosis_groups.json."""
 # The organ or field a group is named by → the group.

@@ -1,0 +1,61 @@
+"""Groups of diagnoses named by a phrase of their own rather than an organ and a noun: "chronic
+liver disease", "severe (serious) mental illness".
+
+Each is a group of `terminology/diagnosis_groups.json`, decided by a core (`evaluation.
+diagnosis_groups`) and read as the other groups are (`rules.diagnosis_groups`: the judgements
+before the name are its qualifiers, a name defined by what follows it — "(e.g. chronic hepatitis
+B)", "such as" — is left to `rules.example_lists`, a name joined by a slash is not read):
+
+- "chronic liver disease" (CLD): its core is cirrhosis and fibrosis, chronic viral, autoimmune
+  and other chronic hepatitis, alcoholic liver disease, nonalcoholic steatohepatitis, chronic
+  hepatic failure and primary sclerosing cholangitis; fatty liver, acute and drug-induced liver
+  disease, portal hypertension and the inherited diseases that may damage the liver (Wilson,
+  hemochromatosis, alpha-1-antitrypsin deficiency) leave it unknown. "Liver disease" alone is
+  the hand-made `liver-disease` (K70–K77); "acute", "decompensated" liver disease stay text.
+- "severe mental illness", "serious mental illness", "severe and persistent mental illness",
+  "severe psychiatric illness / disorder" (SMI): a term of art — the psychoses, bipolar disorder
+  and severe depression —, not a mental disorder that is severe. Its core is those diagnoses; any
+  other mental disorder leaves it unknown (definitions that count disability call more of them
+  serious), so an anxiety disorder never rules a patient out and never fails an inclusion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.diagnosis_groups import (
+    _DEFINED_AFTER,
+    _QUALIFIERS_BEFORE,
+    _group,
+    _qualifiers,
+    _slashed,
+)
+
+CHRONIC_LIVER_DISEASE = "chronic-liver-disease"
+SERIOUS_MENTAL_ILLNESS = "serious-mental-illness"
+_NAMES = re.compile(
+    r"(?<![\w-])(?:(?P<liver>chronic (?:liver|hepatic) diseases?(?: \(cld\))?)"
+    r"|(?P<mental>(?:severe|serious)(?: and (?:persistent|enduring))? (?:mental|psychiatric)"
+    r" (?:illness(?:es)?|disorders?|diseases?)(?: \(smi\))?))(?![\w-])"
+)
+_TRIGGERS = ("chronic liver", "chronic hepatic", "mental", "psychiatric")
+
+
+def find_named_groups(text: str) -> list[Match]:
+    if not has_any(text, _TRIGGERS):
+        return []
+    found: list[Match] = []
+    for match in _NAMES.finditer(text):
+        if _DEFINED_AFTER.match(text, match.end()) or _slashed(text, match):
+            continue
+        concept = CHRONIC_LIVER_DISEASE if match["liver"] else SERIOUS_MENTAL_ILLNESS
+        start = match.start()
+        qualifiers: tuple[str, ...] = ()
+        alternatives = False
+        before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
+        if before is not None:
+            qualifiers, alternatives = _qualifiers(text, before)
+            start = before.start()
+        found.append(Match(_group(concept, qualifiers, alternatives), start, match.end()))
+    return found
