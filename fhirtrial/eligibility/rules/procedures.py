@@ -27,7 +27,8 @@ The abdomen as a whole is its own concept ("previous abdominal surgery" → `abd
 met by a laparotomy, a colectomy, a cholecystectomy …; another site stays text). An operation
 the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
 TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
-never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT). IVF, ICSI, an
+never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "implanted electronic
+device" any-of(pacemaker, ICD, neurostimulator, cochlear implant, TEXT). IVF, ICSI, an
 embryo transfer and cardiopulmonary bypass are read only where words say they were done.
 
 "Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
@@ -116,13 +117,29 @@ _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
     r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
-    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?(?![\w-])"
+    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?"
+    # The device's own parts in brackets say what it is, not a narrower one: "pacemaker (wires)".
+    r"(?: \((?:its |the )?(?:wires?|leads?|electrodes?)(?: or (?:wires?|leads?|electrodes?))?\))?"
+    r"(?![\w-])"
 )
 # An implanted cardiac (electronic / rhythm) device: a pacemaker or an ICD is one; a loop recorder,
 # a resynchronisation device or another is left to a reader.
 _CARDIAC_DEVICE = re.compile(
     r"(?<![\w-])(?:(?:an? )?(?:implanted|implantable) (?:cardiac|heart) (?:electronic |rhythm )?"
     r"devices?|cardiac (?:implantable electronic|rhythm) devices?)(?: \(cied\))?(?![\w-])"
+)
+# An implanted electronic (active) device of any kind: a pacemaker, an ICD, a neurostimulator and a
+# cochlear implant are ones; a drug pump, a loop recorder or another is left to a reader.
+_ELECTRONIC_DEVICE = re.compile(
+    r"(?<![\w-])(?:an? )?(?:active )?(?:implanted|implantable) (?:electronic|electrical|electric"
+    r"|electronically (?:operated|activated)|electrically (?:operated|activated)) (?:medical )?"
+    r"devices?(?![\w-])"
+)
+_ELECTRONIC_MEMBERS = (
+    "pacemaker",
+    "implantable-cardioverter-defibrillator",
+    "neurostimulator",
+    "cochlear-implant",
 )
 # Beside a pacemaker ("pacemaker or ICD", "pacemakers/defibrillators", "(pacemaker, ICD etc)"),
 # a bare "ICD" / "AICD" or "defibrillator" is the implanted one; never "ICD-10", "ICD code" or
@@ -393,6 +410,13 @@ def _devices(text: str) -> list[Match]:
             Criterion(Kind.TEXT, source_text=match[0]),
         )
         either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+        found.append(Match(either, match.start(), match.end()))
+    for match in _ELECTRONIC_DEVICE.finditer(text):
+        if _not_done(text, match.start()):
+            continue
+        kinds = tuple(Criterion(Kind.PROCEDURE, concept=c) for c in _ELECTRONIC_MEMBERS)
+        devices = (*kinds, Criterion(Kind.TEXT, source_text=match[0]))
+        either = Criterion(Kind.COMBINATION, children=devices, combination="any-of")
         found.append(Match(either, match.start(), match.end()))
     if any(m.criterion.concept == "pacemaker" for m in found):
         for match in _BESIDE_PACEMAKER.finditer(text):
