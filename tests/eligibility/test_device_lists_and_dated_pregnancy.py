@@ -1,0 +1,168 @@
+"""Implanted devices in exclusion lists the rules read only in part (MRI / TMS contraindications,
+metal implants, "such as" examples), and a pregnancy with a window ("women that have been
+pregnant within 2 years") (issue 13).
+
+Compiled forms of development-style bullets, and what they answer against records written the
+way Epic exports them: devices most often only as an ICD-10-CM presence code on the problem list
+(Z95.0 pacemaker, Z96.82 neurostimulator), a delivery as Z37.0. Expected forms and results were
+written from the clinical text before running the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility.rules import compile_text
+from tests.eligibility.ehr_records import (
+    ICD,
+    PREGNANT,
+    condition,
+    criteria_text,
+    patient,
+    record,
+    result_of,
+    verdict_of_study,
+)
+from tests.eligibility.signature import signature
+
+ICD_DEVICE = "procedure:implantable-cardioverter-defibrillator"
+PACEMAKER = condition(
+    "Cardiac pacemaker in situ", (ICD, "Z95.0", "Presence of cardiac pacemaker"), onset=None
+)
+NEUROSTIMULATOR = condition(
+    "Spinal cord stimulator in place", (ICD, "Z96.82", "Presence of neurostimulator"), onset=None
+)
+CLAUSTROPHOBIA = condition("Claustrophobia", (ICD, "F40.240", "Claustrophobia"))
+
+
+def _form(text: str, *, exclusion: bool = True) -> str | None:
+    return signature(compile_text(text, exclusion=exclusion, partial=True))
+
+
+def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> str:
+    criterion = compile_text(text, exclusion=exclusion, partial=True)
+    assert criterion is not None, text
+    return result_of(criterion, record(patient(), *resources))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Prior metallic device implants such as cardiac pacemakers/defibrillators or "
+            "perfusion pumps that cannot be removed.",
+            f"any-of(procedure:pacemaker, {ICD_DEVICE}, text)",
+        ),
+        (
+            "Contraindications to MRI (claustrophobia, intraocular metal foreign bodies, "
+            "pacemaker, neurostimulator, cochlear implants, old heart valves)",
+            "any-of(condition:icd10cm:F40.240, procedure:pacemaker, procedure:neurostimulator,"
+            " procedure:cochlear-implant, text)",
+        ),
+        ("Medical reasons precluding MRI (eg, pacemaker)", "any-of(procedure:pacemaker, text)"),
+        (
+            "Carrier of electrical equipment (pacemaker, ICD etc)",
+            f"any-of(procedure:pacemaker, {ICD_DEVICE}, text)",
+        ),
+        (
+            "Neurostimulator, bladder stimulator, non-removable insulin pump",
+            "any-of(procedure:neurostimulator, text)",
+        ),
+        (
+            "Contraindications to TMS: history of seizure/epilepsy, pacemaker, other "
+            "neurological disorders, brain surgery, metal implant/fragment in the head, pregnancy",
+            "any-of(condition:seizure, condition:epilepsy, procedure:pacemaker,"
+            " pregnancy:pregnancy, text)",
+        ),
+        # An implanted electrical device is any of the active implants a record names.
+        (
+            "Implanted electronic devices",
+            f"any-of(procedure:pacemaker, {ICD_DEVICE}, procedure:neurostimulator,"
+            " procedure:cochlear-implant, text)",
+        ),
+        # The device's own wires do not narrow it.
+        (
+            "Implantable defibrillator or pacemaker (wires)",
+            f"any-of({ICD_DEVICE}, procedure:pacemaker)",
+        ),
+    ],
+)
+def test_device_lists_compile_to_the_devices_named_and_text(text: str, expected: str) -> None:
+    assert _form(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A device as a source of data, not a state that excludes.
+        "no documented AF on ECG, ambulatory monitor, pacemaker or ICD at any time",
+        "presence of a cardiac rhythm device (pacemaker or ICD) capable of AF monitoring",
+        # Narrowed, allowed or conditional devices.
+        "Pacemakers that are not MR-conditional",
+        "Pacemakers, ICD or other implants unless MR-conditional",
+        "Prosthetic heart valves (if dehiscence is suspected)",
+        "patients with external cardiac pacemakers. close",
+        "Other pacemakers, e.g., for the carotid sinus",
+        # A window read onto one item would widen the others.
+        "Pacemaker, neurostimulator or ICD implanted within the last 3 months",
+        # A qualifier after the list may reach every item.
+        "Pacemaker, neurostimulator or insulin pump requiring ongoing adjustment",
+    ],
+)
+def test_device_lists_that_narrow_date_or_allow_stay_text(text: str) -> None:
+    assert _form(text) is None
+
+
+def test_a_pacemaker_presence_code_excludes_under_an_mri_contraindication_list() -> None:
+    text = "Medical reasons precluding MRI (eg, pacemaker)"
+    assert _result(text, PACEMAKER) == "met"
+    assert _result(text) == "unknown"  # another reason may preclude MRI
+    bullet = (
+        "Contraindications to MRI (claustrophobia, intraocular metal foreign bodies, "
+        "pacemaker, neurostimulator, cochlear implants, old heart valves)"
+    )
+    assert _result(bullet, NEUROSTIMULATOR) == "met"
+    assert _result(bullet, CLAUSTROPHOBIA) == "met"
+    study = criteria_text(["Age 18 years or older"], [bullet])
+    assert verdict_of_study(study, record(patient(), NEUROSTIMULATOR)) == "ineligible"
+    assert verdict_of_study(study, record(patient())) != "ineligible"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("women that have been pregnant within 2 years", "pregnancy:pregnancy:w-730,0,enrollment"),
+        ("Has been pregnant in the past 6 months", "pregnancy:pregnancy:w-180,0,enrollment"),
+        (
+            "Women who are pregnant (positive result for serum pregnancy test at screening "
+            "visit), women who are currently nursing or lactating, women that have been pregnant "
+            "within 2 years",
+            "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding,"
+            " pregnancy:pregnancy:w-730,0,enrollment)",
+        ),
+        # Any pregnancy ever, not the current state: the reader's.
+        ("Have been pregnant", None),
+        ("Women who have been pregnant", None),
+    ],
+)
+def test_a_pregnancy_in_a_window(text: str, expected: str | None) -> None:
+    assert _form(text) == expected
+
+
+def test_a_pregnancy_in_a_window_is_met_by_a_delivery_in_it_and_never_ruled_out() -> None:
+    text = "Women that have been pregnant within 2 years"
+    delivered = condition("Single live birth", (ICD, "Z37.0", "Single live birth"))
+    assert _result(text, {**delivered, "onsetDateTime": "2026-11-20"}) == "met"
+    assert _result(text, {**delivered, "onsetDateTime": "2025-08-01"}) == "met"
+    # Delivered before the window: whether she was pregnant since is not recorded.
+    assert _result(text, {**delivered, "onsetDateTime": "2023-08-01"}) == "unknown"
+    assert _result(text, PREGNANT) == "met"
+    assert _result(text) == "unknown"
+    assert result_of(compile_text(text), record(patient(gender="male"))) == "not-applicable"
+    # In an inclusion, a delivery ten days ago is a pregnancy in the window, never "not met".
+    inclusion = compile_text("Pregnancy within the last 6 months")
+    assert inclusion is not None
+    recent = {**delivered, "onsetDateTime": "2026-11-21"}
+    assert result_of(inclusion, record(patient(), recent)) == "met"
