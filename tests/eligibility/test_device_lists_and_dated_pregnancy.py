@@ -166,3 +166,26 @@ def test_a_pregnancy_in_a_window_is_met_by_a_delivery_in_it_and_never_ruled_out(
     assert inclusion is not None
     recent = {**delivered, "onsetDateTime": "2026-11-21"}
     assert result_of(inclusion, record(patient(), recent)) == "met"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Extubation must be performed after 48 hours of invasive ventilation",
+            "all-of(procedure:invasive-mechanical-ventilation, text)",
+        ),
+        (
+            "Patients extubated after at least 24 hours of mechanical ventilation",
+            "all-of(procedure:mechanical-ventilation, text)",
+        ),
+        # An extubation without how long the patient was ventilated says nothing of it.
+        ("Patients extubated after surgery", None),
+    ],
+)
+def test_ventilation_with_how_long_it_lasted_before(text: str, expected: str | None) -> None:
+    assert _form(text, exclusion=False) == expected
+    # Ventilation now is met only by a procedure in progress: without one, unknown, never
+    # not-met, so the inclusion hides no one.
+    if expected is not None:
+        assert _result(text, exclusion=False) == "unknown"
