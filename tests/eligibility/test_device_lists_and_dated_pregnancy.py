@@ -18,9 +18,11 @@ from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
     PREGNANT,
+    SNOMED,
     condition,
     criteria_text,
     patient,
+    procedure,
     record,
     result_of,
     verdict_of_study,
@@ -189,3 +191,40 @@ def test_ventilation_with_how_long_it_lasted_before(text: str, expected: str | N
     # not-met, so the inclusion hides no one.
     if expected is not None:
         assert _result(text, exclusion=False) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Have given birth within the past 3 months", "procedure:childbirth:w-90,0,enrollment"),
+        ("Women who gave birth in the past 12 months", "procedure:childbirth:w-360,0,enrollment"),
+        ("Childbirth within the past year", "procedure:childbirth:w-365,0,enrollment"),
+        (
+            "Pregnant or within 6 weeks of delivery",
+            "any-of(pregnancy:pregnancy, procedure:childbirth:w-42,0,enrollment)",
+        ),
+        (
+            "Pregnancy or childbirth within the past year",
+            "any-of(pregnancy:pregnancy:w-365,0,enrollment,"
+            " procedure:childbirth:w-365,0,enrollment)",
+        ),
+        # The birth to come and a birth at any time (parity) stay text.
+        ("Delivery within 7 days", None),
+        ("Expected delivery within 7 days", None),
+        ("Has given birth", None),
+    ],
+)
+def test_a_recent_childbirth(text: str, expected: str | None) -> None:
+    assert _form(text) == expected
+
+
+def test_a_recent_childbirth_against_delivery_codes_and_procedures() -> None:
+    text = "Have given birth within the past 3 months"
+    birth = condition("Single live birth", (ICD, "Z37.0", "Single live birth"))
+    assert _result(text, {**birth, "onsetDateTime": "2026-10-01"}) == "met"
+    assert _result(text, {**birth, "onsetDateTime": "2026-01-01"}) == "not-met"
+    cesarean = procedure("CESAREAN SECTION", "2026-11-02", (SNOMED, "11466000", "Cesarean section"))
+    assert _result(text, cesarean) == "met"
+    assert _result(text, procedure("VAGINAL DELIVERY", "2026-11-02")) == "met"
+    assert _result(text, procedure("Insulin pump delivery training", "2026-11-02")) == "not-met"
+    assert _result(text) == "unknown"  # no procedures at all: nothing to rule it out

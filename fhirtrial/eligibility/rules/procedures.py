@@ -32,7 +32,8 @@ device" any-of(pacemaker, ICD, neurostimulator, cochlear implant, TEXT). IVF, IC
 embryo transfer and cardiopulmonary bypass are read only where words say they were done.
 
 "Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
-lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`.
+lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`. A recent
+childbirth ("given birth within the past 3 months", "< 6 months post-partum"): `rules.childbirth`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     word_number,
 )
+from fhirtrial.eligibility.rules.childbirth import find_childbirth
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
@@ -281,6 +283,7 @@ def find_procedures(text: str) -> list[Match]:
 def _found(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd", "device")) else []
     found += _slash_alternatives(text, find_procedure_states(text))
+    found += find_childbirth(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
     if has_any(text, _OPERATION_WORDS):
