@@ -64,6 +64,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
             " procedure:cochlear-implant, text)",
         ),
         ("Medical reasons precluding MRI (eg, pacemaker)", "any-of(procedure:pacemaker, text)"),
+        ("Contraindications to MRI (e.g., pacemaker)", "any-of(procedure:pacemaker, text)"),
         (
             "Carrier of electrical equipment (pacemaker, ICD etc)",
             f"any-of(procedure:pacemaker, {ICD_DEVICE}, text)",
@@ -212,6 +213,9 @@ def test_ventilation_with_how_long_it_lasted_before(text: str, expected: str | N
         ("Delivery within 7 days", None),
         ("Expected delivery within 7 days", None),
         ("Has given birth", None),
+        # A drug's or a dose's delivery is no birth.
+        ("Radiotherapy delivered within 4 weeks", None),
+        ("Drug delivery in the last 6 months", None),
     ],
 )
 def test_a_recent_childbirth(text: str, expected: str | None) -> None:

@@ -31,13 +31,21 @@ _TRIGGERS = ("birth", "deliver", "partum")
 _NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 # A past verb: any window after it looks back.
+# "Delivered" alone may be a drug's or a dose's ("radiotherapy delivered within 4 weeks"): only
+# with a woman or an auxiliary before it, or "a baby" after it.
+_WOMAN = r"(?:women|woman|females?|mothers?|patients?|participants?|subjects?)"
 _GAVE_BIRTH = re.compile(
-    r"(?<![\w-])(?:(?:women|woman|females?|mothers?|patients?|participants?|subjects?)"
-    r" (?:who|that) )?(?:(?:have|has|had) (?:recently )?(?:given birth|delivered)|gave birth"
-    r"|(?:recently )?delivered(?: a baby)?)(?![\w-])"
+    rf"(?<![\w-])(?:{_WOMAN} (?:who|that) )?(?:(?:have|has|had) (?:recently )?"
+    rf"(?:given birth|delivered)|gave birth|delivered a baby)(?![\w-])"
+    rf"|(?<![\w-]){_WOMAN} (?:who|that) (?:recently )?delivered(?![\w-])"
 )
 # A noun: only a window that says it looks back ("within the past year", "in the last 6 months").
-_BIRTH_NOUN = re.compile(r"(?<![\w-])(?:childbirth|child birth|delivery|parturition)(?![\w-])")
+_BIRTH_NOUN = re.compile(
+    r"(?<![\w-])(?:childbirth|child birth|parturition"
+    # Not a drug's, a dose's or a service's delivery.
+    r"|(?<!drug )(?<!insulin )(?<!oxygen )(?<!dose )(?<!care )(?<!service )(?<!treatment )"
+    r"(?<!therapy )(?<!radiation )(?<!medication )delivery)(?![\w-])"
+)
 _LOOKS_BACK = re.compile(r"\b(?:past|last|previous|preceding|prior|before|ago)\b")
 # "< 6 months post-partum", "within 6 weeks postpartum", "less than 3 months after delivery",
 # "within 6 weeks of delivery".
