@@ -14,7 +14,8 @@ examples of; it never excludes anyone the text does not.
 The general list readings (`partial._listed_parts`, `example_lists.example_parts`) refuse such
 lists: an item they do not understand is most often a diagnosis the form would lack, and a
 device is no diagnosis. Here the list must name at least one implanted device; the other items
-read in full (a diagnosis, pregnancy, an allergy) are kept too, any other reading goes to TEXT.
+read in full (a diagnosis, pregnancy, an allergy) are kept too, any other reading goes to TEXT
+("malignancy" too: in a cancer study it means another one).
 
 Refused (None: the bullet stays text), since a word could then narrow, date, hedge or qualify
 the devices: allowances and conditions ("unless", "if", "allowed", "MR-conditional"), negations
@@ -33,6 +34,7 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import has_any
+from fhirtrial.eligibility.rules.phrasing import names_any_malignancy
 
 # Implanted devices a record shows by a Procedure or a Z95-/Z96- presence code.
 DEVICES = frozenset(
@@ -164,6 +166,8 @@ def _read(item: str, compile_clause: Callable[[str], Criterion | None]) -> Crite
         return None  # an operation without the words that it was done: the reader's
     if reading.kind is Kind.COMBINATION and reading.combination != "any-of":
         return None  # a narrowed item ("mechanical prosthetic heart valve"): the reader's
+    if names_any_malignancy(reading):
+        return None  # in a cancer study "malignancy" in a list means another one
     return reading
 
 
