@@ -232,3 +232,18 @@ def test_a_recent_childbirth_against_delivery_codes_and_procedures() -> None:
     assert _result(text, procedure("VAGINAL DELIVERY", "2026-11-02")) == "met"
     assert _result(text, procedure("Insulin pump delivery training", "2026-11-02")) == "not-met"
     assert _result(text) == "unknown"  # no procedures at all: nothing to rule it out
+
+
+def test_an_inclusion_asking_for_none_of_a_device_list() -> None:
+    text = "No contraindications to MRI (pacemaker, neurostimulator, aneurysm clips)"
+    assert _form(text, exclusion=False) == (
+        "all-of(NOT procedure:pacemaker, NOT procedure:neurostimulator, text)"
+    )
+    assert _result(text, PACEMAKER, exclusion=False) == "not-met"
+    assert _result(text, exclusion=False) == "unknown"  # an aneurysm clip is not on record
+    # A qualifier after the list may reach every item: left to a reader.
+    long = (
+        "No contraindications to MRI scanning (pacemaker, implanted metallic objects, severe "
+        "obesity or other condition that leads to difficulty lying in the magnet)"
+    )
+    assert _form(long, exclusion=False) is None

@@ -19,12 +19,16 @@ read in full (a diagnosis, pregnancy, an allergy) are kept too, any other readin
 
 Refused (None: the bullet stays text), since a word could then narrow, date, hedge or qualify
 the devices: allowances and conditions ("unless", "if", "allowed", "MR-conditional"), negations
-(but "cannot be removed", "non-removable", "non-MR compatible", "not MR safe", which say only
-what the devices are), hedges and modal verbs, a time word (a window read onto one item only
+(but "cannot be removed", "non-removable", "non-MR compatible devices", which say only what
+the devices are), hedges and modal verbs, a time word (a window read onto one item only
 would widen the others), a device needed, planned, temporary, external or wearable, a device as
 a source of data ("AF documented on pacemaker or ICD", "capable of monitoring"), "other"
 pacemakers, and a qualifier after a device ("… pacemaker or arrhythmia requiring treatment",
 "… devices which obstruct visibility").
+
+An inclusion that asks for none of such a list ("No contraindications to MRI (e.g., pacemaker,
+claustrophobia)") is the exclusion reading negated (`absent_devices`): NOT any-of(…, TEXT), not
+met by a device on record and otherwise unknown.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import has_any
-from fhirtrial.eligibility.rules.phrasing import names_any_malignancy
+from fhirtrial.eligibility.rules.phrasing import names_any_malignancy, negate
 
 # Implanted devices a record shows by a Procedure or a Z95-/Z96- presence code.
 DEVICES = frozenset(
@@ -146,6 +150,25 @@ def device_parts(
     if len(members) == 1:
         return members[0]
     return Criterion(Kind.COMBINATION, children=tuple(members), combination="any-of")
+
+
+# An inclusion that asks for none of them: "No contraindications to MRI (e.g., pacemaker, …)".
+_ABSENCE = re.compile(
+    r"^(?:(?:patients?|subjects?|participants?) (?:with )?)?(?:no|without|absence of|free of"
+    r"|free from) (?:any )?(?:known )?"
+)
+
+
+def absent_devices(
+    normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
+) -> Criterion | None:
+    """NOT any-of(devices…, TEXT) for an inclusion bullet that asks for none of a device list:
+    not met when a device named is on record, otherwise unknown (the other items are unread)."""
+    absence = _ABSENCE.match(normalized)
+    if absence is None:
+        return None
+    listed = device_parts(normalized[absence.end() :], text, compile_clause)
+    return None if listed is None else negate(listed)
 
 
 def _read(item: str, compile_clause: Callable[[str], Criterion | None]) -> Criterion | None:
