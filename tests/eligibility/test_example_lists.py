@@ -194,7 +194,9 @@ REFUSED = [
     ("examples of something else", "Dyspnea due to non-cardiac causes such as asthma"),
     ("examples of something else", "Neurological disease other than epilepsy (e.g., stroke)"),
     ("examples of something else", "History of disease due to infection (e.g., tuberculosis)"),
-    ("examples of something else", "Contraindications to MRI (e.g., pacemaker)"),
+    # (Not "Contraindications to MRI (e.g., pacemaker)": a pacemaker is, by the text, one of
+    # the contraindications the bullet excludes; `rules.device_lists` reads it.)
+    ("examples of something else", "Dyspnea caused by cardiac devices such as a pacemaker"),
     ("a hedge", "Medications that may prolong QT (e.g., amiodarone)"),
     ("a hedge", "Suspected autoimmune disease (e.g., rheumatoid arthritis)"),
     (

@@ -2,9 +2,10 @@
 
 Three outcomes, on bullets written as real studies write them: the parenthesis adds nothing a
 record decides (an abbreviation, "(current)", the reason for the criterion, how it was assessed)
-and the rest is the reading; it narrows what the rest names ("(wires)", "(with a detectable viral
-load)", "(defined as HBsAg positive)") and the reading is all-of(rest, TEXT); or it could widen,
-except, allow, negate, date, change the population or state a number, and the bullet stays text.
+and the rest is the reading; it narrows what the rest names ("(dual chamber)", "(with a
+detectable viral load)", "(defined as HBsAg positive)") and the reading is all-of(rest, TEXT); or
+it could widen, except, allow, negate, date, change the population or state a number, and the
+bullet stays text.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def test_a_parenthesis_that_decides_nothing_is_set_aside(bullet, exclusion, expe
 
 QUALIFIED = [
     (
-        "Implantable defibrillator or pacemaker (wires)",
+        # Not "(wires)": a pacemaker's own wires are why it excludes (or a further item,
+        # retained wires), not a narrower pacemaker (`rules.procedures` reads it as the device).
+        "Implantable defibrillator or pacemaker (dual chamber)",
         True,
         "all-of(any-of(procedure:implantable-cardioverter-defibrillator, procedure:pacemaker), "
         "text)",

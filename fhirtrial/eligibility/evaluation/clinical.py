@@ -35,6 +35,7 @@ from fhirtrial.eligibility.evaluation.facts import (
 )
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.pregnancy_end import pregnancy_end
+from fhirtrial.eligibility.evaluation.pregnancy_window import pregnancy_in_window
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.therapy_lines import evaluate_therapy_lines
 from fhirtrial.eligibility.model import EVENT_ENROLLMENT, EVENT_LAST_DOSE, Criterion, Window
@@ -555,7 +556,11 @@ def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
 
 
 def evaluate_pregnancy(criterion: Criterion, ctx: EvalContext) -> Finding:
-    return _female_state(criterion, ctx, "pregnancy", "pregnant", "pregnancy")
+    now = _female_state(criterion, ctx, "pregnancy", "pregnant", "pregnancy")
+    if criterion.window is None:
+        return now
+    # "Pregnant within the last 2 years": any pregnancy in the window (`pregnancy_window`).
+    return pregnancy_in_window(criterion.window, ctx, now)
 
 
 def evaluate_breastfeeding(criterion: Criterion, ctx: EvalContext) -> Finding:

@@ -38,6 +38,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_stage,
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
 from fhirtrial.eligibility.rules.icd_titles import (
@@ -264,8 +265,10 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return treated
     if exclusion:
         return sufficient_parts(normalized, text, _compile_clause)
-    return necessary_parts(normalized, text, _compile_inclusion_clause) or listed_requirements(
-        normalized, text, _compile_inclusion_clause
+    return (
+        necessary_parts(normalized, text, _compile_inclusion_clause)
+        or listed_requirements(normalized, text, _compile_inclusion_clause)
+        or absent_devices(normalized, text, _compile_clause)
     )
 
 

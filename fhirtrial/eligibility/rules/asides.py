@@ -1,6 +1,6 @@
 """Words in parentheses after a criterion the rules read: set aside, kept as text, or refused.
 
-"Implantable defibrillator or pacemaker (wires)", "Obsessive compulsive disorder (current)",
+"Implantable defibrillator or pacemaker (dual chamber)", "Obsessive compulsive disorder (current)",
 "Aged 21-45 (advanced age can hinder hormone levels)", "Active hepatitis B (defined as HBsAg
 positive)": the words outside the parentheses compile in full, the words inside say something
 the finders do not read. `set_aside` tells what the parentheses do to the reading of the rest:
@@ -10,7 +10,7 @@ the finders do not read. `set_aside` tells what the parentheses do to the readin
   is there ("(infertility causes inconsistent hormone levels)", "(contraindication to
   calcitonin)") or how the criterion was assessed ("(assessed by Health History
   Questionnaire)"). The rest is the reading.
-- `QUALIFY` — they narrow or define what the rest names ("(wires)", "(with lesions)", "(defined
+- `QUALIFY` — they narrow or define what the rest names ("(with lesions)", "(defined
   as HBsAg positive)", "(instable angina pectoris)"): the rest is necessary, the parentheses
   decide more. The reading is all-of(rest, TEXT): never met, not met when the rest is not. In
   an inclusion a patient without the rest cannot meet the narrower criterion; in an exclusion a

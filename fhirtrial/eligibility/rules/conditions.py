@@ -14,6 +14,8 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     is_untimed_acute,
     modifier_matches,
+    window_before,
+    word_number,
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
 from fhirtrial.eligibility.rules.metastasis_sites import (
@@ -1302,12 +1304,35 @@ def find_pregnancy(text: str) -> list[Match]:
         Match(Criterion(Kind.BREASTFEEDING, concept="breastfeeding"), m.start(), m.end())
         for m in _BREASTFEEDING.finditer(text)
     )
+    if "been" in text:
+        found = [dated for m in found if (dated := _been(text, m)) is not None]
     found += pregnancy_phrasings(text, found)
     if has_any(text, _PAST_WORDS):
         # "History of pregnancy", "prior pregnancy", "previous breastfeeding": a past one, not
         # the current state the concept means — left to the residual check (text).
         found = [m for m in found if not _PAST_STATE.search(text, 0, m.start)]
     return found
+
+
+_BEEN = re.compile(r"\b(?:have|has|had)(?: ever)? been (?:previously )?$")
+
+
+def _been(text: str, match: Match) -> Match | None:
+    """ "Have been pregnant" is a pregnancy at any time, not the current state the concept
+    means: only with its own window ("have been pregnant within 2 years") is it read, the
+    window taken with it (a pregnancy now is one in the window too, so a list's current
+    pregnancy stays its own item)."""
+    if match.criterion.kind is not Kind.PREGNANCY or not _BEEN.search(text, 0, match.start):
+        return match
+    window: Window | None = None
+    end = match.end
+    if (within := WINDOW_WITHIN.match(text, end + 1)) and (n := word_number(within["n"])):
+        window, end = window_before(n, within["unit"]), within.end()
+    elif last := WINDOW_LAST.match(text, end + 1):
+        window, end = window_before(1, last["unit"]), last.end()
+    if window is None:
+        return None
+    return Match(evolve(match.criterion, window=window), match.start, end)
 
 
 _PAST_WORDS = ("histor", "prior", "previous", "past", "former", "earlier", "ever ")

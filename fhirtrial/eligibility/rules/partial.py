@@ -53,6 +53,7 @@ from fhirtrial.eligibility.rules.conditions import (
 )
 from fhirtrial.eligibility.rules.demographic_parts import with_demographic_parts
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
+from fhirtrial.eligibility.rules.device_lists import device_parts
 from fhirtrial.eligibility.rules.example_lists import example_parts
 from fhirtrial.eligibility.rules.icd_titles import (
     classifying_first_word,
@@ -1333,6 +1334,7 @@ def sufficient_parts(
         _named_parts(normalized, text, compile_clause)
         or _listed_parts(normalized, text, compile_clause)
         or example_parts(normalized, text, compile_clause)
+        or device_parts(normalized, text, compile_clause)
         or measure_alternative(normalized, text, compile_clause)
     )
 

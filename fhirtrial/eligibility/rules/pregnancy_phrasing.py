@@ -45,10 +45,12 @@ _NEGATIVE_TEST = re.compile(
     r"|randomi[sz]ation))?"
 )
 # The woman before the state: "Female patients with a positive pregnancy test", "Women who are
-# currently breastfeeding".
+# currently breastfeeding", "women that have been pregnant within 2 years" (a
+# pregnancy with a window: `conditions.find_pregnancy` keeps "been pregnant" only with one).
 _WOMAN_BEFORE = re.compile(
-    rf"(?<![\w-]){_WOMEN}(?: {_WHO})? (?:with (?:an? )?|who (?:have|has) (?:an? )?"
-    rf"|who (?:are|is) (?:currently )?)(?:positive (?:{_SPECIMEN} )?)?$"
+    rf"(?<![\w-]){_WOMEN}(?: {_WHO})? (?:with (?:an? )?|(?:who|that) (?:have|has) (?:an? )?"
+    rf"|(?:who|that) (?:are|is) (?:currently )?|(?:who|that) (?:have|has|had) been )"
+    rf"(?:positive (?:{_SPECIMEN} )?)?$"
 )
 # … and after it: "pregnancy women", "Positive pregnancy test in a female", "(for females)".
 _WOMAN_AFTER = re.compile(

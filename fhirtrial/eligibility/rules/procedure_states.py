@@ -19,7 +19,8 @@ a ventricular assist device ("current hearing aid user", "patients on CPAP"), an
 ventilation ("receiving mechanical ventilation", "mechanically ventilated patients"; invasive
 ventilation its own narrower concept), read like dialysis: not when past, needed, expected,
 postoperative or the unit's ability ("able to provide mechanical ventilation"); how long it has
-lasted ("for ≥ 48 hours") is left to a reader (all-of(ventilation, TEXT)).
+lasted ("for ≥ 48 hours", "after 48 hours of invasive ventilation", with the extubation that ends
+it) is left to a reader (all-of(ventilation, TEXT)).
 """
 
 from __future__ import annotations
@@ -149,6 +150,15 @@ _VENTILATION_DURATION = re.compile(
     r"|randomi[sz]ation|screening))?(?: (?:in|during) the (?:same|current) (?:hospital )?"
     r"(?:admission|hospitali[sz]ation|stay))?"
 )
+# … or before it: "after 48 hours of invasive ventilation", "with more than 24 hours of mechanical
+# ventilation"; an extubation that ends it ("Extubation must be performed after 48 hours of
+# invasive ventilation") says the patient is ventilated until then: the when is the reader's.
+_DURATION_BEFORE = re.compile(
+    r"(?:(?:patients? )?extubat(?:ion|ed)(?: (?:must|will|should) be performed| (?:is|was)"
+    r" performed)? )?(?:after|following|with) (?:(?:more|less|longer) than |at least |over "
+    r"|(?:≥|>=|>) ?)?\d+ (?:hours?|hrs?|h|days?) of $"
+)
+_EXTUBATION = re.compile(r"\bextubat(?:ion|ed)\b")
 # Words that make ventilation another's, past, planned or the unit's ability, not the patient's
 # state now.
 _NOT_VENTILATED_NOW = re.compile(
@@ -208,15 +218,26 @@ def find_procedure_states(text: str) -> list[Match]:
     if "ventilat" in text:
         for match in _VENTILATION.finditer(text):
             clause = _clause(text, match.start())
+            before = _DURATION_BEFORE.search(text, 0, match.start())
+            rest = _EXTUBATION.sub("", text) if before else text
             if (
-                _NOT_NOW.search(clause)
+                _NOT_NOW.search(clause.replace(before[0], "") if before else clause)
                 or _DIALYSIS_PAST.search(clause)
-                or _NOT_VENTILATED_NOW.search(text)
+                or _NOT_VENTILATED_NOW.search(rest)
             ):
                 continue
             leaf = _match(match, match.start(), match.end())
             duration = _VENTILATION_DURATION.match(text, match.end())
-            if duration:
+            if before:
+                how_long = Criterion(Kind.TEXT, source_text=before[0].strip())
+                leaf = Match(
+                    Criterion(
+                        Kind.COMBINATION, children=(leaf.criterion, how_long), combination="all-of"
+                    ),
+                    before.start(),
+                    match.end(),
+                )
+            elif duration:
                 # How long ventilation has lasted is not in the record's codes: the reader's.
                 how_long = Criterion(Kind.TEXT, source_text=duration[0].strip())
                 both = (leaf.criterion, how_long)

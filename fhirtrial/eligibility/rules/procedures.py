@@ -27,11 +27,13 @@ The abdomen as a whole is its own concept ("previous abdominal surgery" → `abd
 met by a laparotomy, a colectomy, a cholecystectomy …; another site stays text). An operation
 the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
 TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
-never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT). IVF, ICSI, an
+never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "implanted electronic
+device" any-of(pacemaker, ICD, neurostimulator, cochlear implant, TEXT). IVF, ICSI, an
 embryo transfer and cardiopulmonary bypass are read only where words say they were done.
 
 "Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
-lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`.
+lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`. A recent
+childbirth ("given birth within the past 3 months", "< 6 months post-partum"): `rules.childbirth`.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     word_number,
 )
+from fhirtrial.eligibility.rules.childbirth import find_childbirth
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
@@ -116,13 +119,29 @@ _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
     r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
-    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?(?![\w-])"
+    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?"
+    # The device's own parts in brackets say what it is, not a narrower one: "pacemaker (wires)".
+    r"(?: \((?:its |the )?(?:wires?|leads?|electrodes?)(?: or (?:wires?|leads?|electrodes?))?\))?"
+    r"(?![\w-])"
 )
 # An implanted cardiac (electronic / rhythm) device: a pacemaker or an ICD is one; a loop recorder,
 # a resynchronisation device or another is left to a reader.
 _CARDIAC_DEVICE = re.compile(
     r"(?<![\w-])(?:(?:an? )?(?:implanted|implantable) (?:cardiac|heart) (?:electronic |rhythm )?"
     r"devices?|cardiac (?:implantable electronic|rhythm) devices?)(?: \(cied\))?(?![\w-])"
+)
+# An implanted electronic (active) device of any kind: a pacemaker, an ICD, a neurostimulator and a
+# cochlear implant are ones; a drug pump, a loop recorder or another is left to a reader.
+_ELECTRONIC_DEVICE = re.compile(
+    r"(?<![\w-])(?:an? )?(?:active )?(?:implanted|implantable) (?:electronic|electrical|electric"
+    r"|electronically (?:operated|activated)|electrically (?:operated|activated)) (?:medical )?"
+    r"devices?(?![\w-])"
+)
+_ELECTRONIC_MEMBERS = (
+    "pacemaker",
+    "implantable-cardioverter-defibrillator",
+    "neurostimulator",
+    "cochlear-implant",
 )
 # Beside a pacemaker ("pacemaker or ICD", "pacemakers/defibrillators", "(pacemaker, ICD etc)"),
 # a bare "ICD" / "AICD" or "defibrillator" is the implanted one; never "ICD-10", "ICD code" or
@@ -264,6 +283,7 @@ def find_procedures(text: str) -> list[Match]:
 def _found(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd", "device")) else []
     found += _slash_alternatives(text, find_procedure_states(text))
+    found += find_childbirth(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
     found += named
     if has_any(text, _OPERATION_WORDS):
@@ -393,6 +413,13 @@ def _devices(text: str) -> list[Match]:
             Criterion(Kind.TEXT, source_text=match[0]),
         )
         either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+        found.append(Match(either, match.start(), match.end()))
+    for match in _ELECTRONIC_DEVICE.finditer(text):
+        if _not_done(text, match.start()):
+            continue
+        kinds = tuple(Criterion(Kind.PROCEDURE, concept=c) for c in _ELECTRONIC_MEMBERS)
+        devices = (*kinds, Criterion(Kind.TEXT, source_text=match[0]))
+        either = Criterion(Kind.COMBINATION, children=devices, combination="any-of")
         found.append(Match(either, match.start(), match.end()))
     if any(m.criterion.concept == "pacemaker" for m in found):
         for match in _BESIDE_PACEMAKER.finditer(text):
