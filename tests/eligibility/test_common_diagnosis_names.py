@@ -89,8 +89,14 @@ def test_every_name_compiles_to_its_set() -> None:
         ("Presence of lumbar stenosis.", True, "condition:icd10cm:M48.06"),
         # "Chronic" keeps its meaning: a text member beside the name.
         ("Chronic neck pain", False, "all-of(condition:icd10cm:M54.2, text)"),
-        # Judgement words and what the name does not say keep the bullet text.
-        ("Severe aortic stenosis", True, None),
+        # A judgement word is a text member beside the name (`rules.narrowing_words`): never
+        # the wider name alone.
+        (
+            "Severe aortic stenosis",
+            True,
+            "all-of(condition:icd10cm:I35.0+I35.2+I06.0+I06.2+Q23.0, text)",
+        ),
+        # What the name does not say keeps the bullet text.
         ("Cognitive impairment that would interfere with participation in the study", True, None),
         ("Diabetic ketoacidosis at diagnosis.", True, None),  # a later DKA is allowed
         # Names narrower than any code are not read as the wider code.

@@ -40,7 +40,6 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
-from fhirtrial.eligibility.rules.exception_tails import with_exceptions
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
     out_of_qualified_lists,
@@ -259,16 +258,13 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
     if exclusion:
-        return (
-            sufficient_parts(normalized, text, _compile_clause)
-            or narrowed(normalized, text, _compile_clause)
-            or with_exceptions(normalized, text, _compile_clause)
+        return sufficient_parts(normalized, text, _compile_clause) or narrowed(
+            normalized, text, _compile_clause, exclusion=True
         )
     return (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
-        or narrowed(normalized, text, _compile_inclusion_clause)
-        or with_exceptions(normalized, text, _compile_inclusion_clause)
+        or narrowed(normalized, text, _compile_inclusion_clause, exclusion=False)
     )
 
 

@@ -1,23 +1,26 @@
 """Words that only narrow a criterion the finders know: all-of(criterion, TEXT).
 
-"Have a history of severe motion sickness", "Severe psychiatric illness", "Other sleep
-disorders", "Unilateral and/or bilateral conductive hearing loss", "Concurrent anticoagulants",
-"Existence of mental and psychological diseases": the finders know the diagnosis (an ICD-10-CM
-title, a common name), but a word before it that no structured datum decides — a grade of
-severity, "other", "concurrent", the side — leaves the whole bullet text-only. Without those
-words the bullet reads in full; with them it says *a kind of* what it reads. So the bullet means
-all-of(reading, TEXT): not met when the record lacks what it reads (then it lacks the narrower
-kind too), unknown otherwise — never met. As an exclusion it can therefore exclude nobody; as an
-inclusion it fails only a patient without the diagnosis at all.
+"Have a history of severe motion sickness", "Severe psychiatric illness", "Severe coexisting
+liver or kidney disease", "Unilateral and/or bilateral conductive hearing loss", "Existence of
+mental and psychological diseases": the finders know the diagnosis (an ICD-10-CM title, a common
+name), but a word before it that no structured datum decides — a grade of severity, "concurrent",
+the side — leaves the whole bullet text-only. Without those words the bullet reads in full; with
+them it says *a kind of* what it reads. So the bullet means all-of(reading, TEXT): not met when
+the record lacks what it reads (then it lacks the narrower kind too), unknown otherwise — never
+met. It is read in exclusion bullets only, where it can exclude nobody; an inclusion takes only
+the restatements ("existence of", "unilateral or bilateral"), because a name may cover fewer
+codes than its narrower kind ("depressive episode" F32 beside the recurrent F33) and a wrong
+not-met there would call a patient ineligible.
 
 That holds only when every patient with the narrower kind has the wider one in the record. The
 words here are judgements of degree, side or company, which ICD-10-CM codes inside the same
 family ("severe depressive episode" F32.2 under F32); words that name another family of codes
 ("acute" renal failure N17 beside chronic N18, "chronic" bronchitis J42 beside J20-J40,
 "recurrent" depressive disorder F33 beside F32) are not among them, nor words that do not imply
-the state at all ("suspected", "risk of", "planned", "family history of", "non-").
+the state at all ("suspected", "risk of", "planned", "family history of", "non-"), nor "other"
+("asthma or other lung disease" is `rules.or_other_class`'s).
 
-The reading refuses a negation anywhere in it (what "no X" denies, narrowed, is a wider
+The reading refuses a negation anywhere in the text (what "no X" denies, narrowed, is a wider
 inclusion), and a word must stand right before a word the finders read (not before "than",
 "of", a connective).
 """
@@ -33,8 +36,8 @@ from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, 
 # Degrees, judgements, sides and company: each names a kind of what follows, coded in its family.
 _WORD = (
     r"(?:severe(?:ly)?|serious|(?:clinically )?significant|marked(?:ly)?|mild|moderate"
-    r"|(?:mild|moderate)(?: to |-to-|-|/)(?:moderate|severe)|uncontrolled|poorly[- ]controlled"
-    r"|unstable|debilitating|disabling|relevant|important|other|additional|concomitant"
+    r"|(?:mild|moderate)(?: to |-to-|-|/)(?:moderate|severe)|unstable|debilitating|disabling"
+    r"|relevant|important|concomitant"
     r"|concurrent|co-?existing|co-?morbid|underlying|pre-?existing|existing|unilateral"
     r"|bilateral)"
 )
@@ -48,9 +51,9 @@ _NARROWING = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD})*(?= (?P<next>[a-z
 # diseases".
 _EXISTENCE = re.compile(r"^(?:the )?existence of (?:an? |any )?")
 _CHEAP = (
-    *("severe", "serious", "significant", "marked", "mild", "moderate", "controlled"),
-    *("unstable", "disabling", "debilitating", "relevant", "important", "other"),
-    *("additional", "concomitant", "concurrent", "existing", "morbid", "underlying"),
+    *("severe", "serious", "significant", "marked", "mild", "moderate"),
+    *("unstable", "disabling", "debilitating", "relevant", "important"),
+    *("concomitant", "concurrent", "existing", "morbid", "underlying"),
     *("lateral", "existence"),
 )
 _NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
@@ -58,11 +61,15 @@ _NOT_A_NAME = FILLER | OR_WORDS | AND_WORDS | NEGATORS | {"than", "reasons", "ca
 
 
 def narrowed(
-    normalized: str, text: str, read: Callable[[str], Criterion | None]
+    normalized: str, text: str, read: Callable[[str], Criterion | None], *, exclusion: bool
 ) -> Criterion | None:
     """all-of(the text read without its narrowing words, TEXT), or None.
 
-    ``read`` reads a normalized text in full (the bullet's own list: inclusion or exclusion)."""
+    ``read`` reads a normalized text in full (the bullet's own list: inclusion or exclusion).
+    An inclusion takes only a restatement ("existence of", "unilateral or bilateral"): a name
+    can cover fewer codes than its narrower kind ("depressive episode" F32 beside the recurrent
+    F33), and a wrong not-met would call the patient ineligible. An exclusion all-of(X, TEXT)
+    can exclude nobody."""
     if not any(word in normalized for word in _CHEAP):
         return None
     if _NEGATION.search(normalized) or "-free" in normalized:
@@ -82,6 +89,8 @@ def narrowed(
     pieces.append(rest[position:])
     reading = read(" ".join("".join(pieces).split()))
     if reading is None or not affirmed(reading):
+        return None
+    if cut and not exclusion:
         return None
     if not cut:
         # "existence of", "unilateral or bilateral": the reading in full
