@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_text
+from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import read_text
+from fhirtrial.eligibility.rules.narrowing_words import narrowed
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
@@ -88,3 +90,21 @@ def test_a_narrowed_inclusion_stays_text_so_no_patient_is_called_ineligible_by_i
     text = criteria_text(["Bilateral age-related cataract"], ["Pregnancy"])
     assert verdict_of_study(text, record(patient(), CATARACT)) == "potential-candidate"
     assert verdict_of_study(text, record(patient(), ASTHMA)) == "potential-candidate"
+
+
+def test_a_word_that_makes_another_name_with_the_next_leaves_the_bullet_text() -> None:
+    # "Severe sepsis" is its own ICD-10-CM title (R65.2), which "sepsis" does not code: when the
+    # finders read another concept with the word than without it, the reading is refused.
+    sepsis = Criterion(Kind.CONDITION, concept="sepsis")
+    with_word = narrowed(
+        "severe sepsis",
+        "Severe sepsis",
+        lambda _: sepsis,
+        lambda _: {"icd10cm:R65.2"},
+        exclusion=True,
+    )
+    assert with_word is None
+    same = narrowed(
+        "severe sepsis", "Severe sepsis", lambda _: sepsis, lambda _: {"sepsis"}, exclusion=True
+    )
+    assert signature(same) == "all-of(condition:sepsis, text)"

@@ -259,13 +259,23 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return treated
     if exclusion:
         return sufficient_parts(normalized, text, _compile_clause) or narrowed(
-            normalized, text, _compile_clause, exclusion=True
+            normalized, text, _compile_clause, _concepts_found, exclusion=True
         )
     return (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
-        or narrowed(normalized, text, _compile_inclusion_clause, exclusion=False)
+        or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
     )
+
+
+def _concepts_found(text: str) -> set[str]:
+    """The concepts the finders read in a normalized text, as `_assemble` selects them."""
+    found = yield_to_other_finders([m for finder in FINDERS for m in finder(text)])
+    return {
+        m.criterion.concept
+        for m in _select(out_of_qualified_lists(text, found))
+        if m.criterion.concept is not None
+    }
 
 
 def _compile_inclusion_clause(clause: str) -> Criterion | None:

@@ -61,7 +61,12 @@ _NOT_A_NAME = FILLER | OR_WORDS | AND_WORDS | NEGATORS | {"than", "reasons", "ca
 
 
 def narrowed(
-    normalized: str, text: str, read: Callable[[str], Criterion | None], *, exclusion: bool
+    normalized: str,
+    text: str,
+    read: Callable[[str], Criterion | None],
+    found: Callable[[str], set[str]],
+    *,
+    exclusion: bool,
 ) -> Criterion | None:
     """all-of(the text read without its narrowing words, TEXT), or None.
 
@@ -69,7 +74,11 @@ def narrowed(
     An inclusion takes only a restatement ("existence of", "unilateral or bilateral"): a name
     can cover fewer codes than its narrower kind ("depressive episode" F32 beside the recurrent
     F33), and a wrong not-met would call the patient ineligible. An exclusion all-of(X, TEXT)
-    can exclude nobody."""
+    can exclude nobody.
+
+    ``found`` gives the concepts the finders read in a text: a concept they read with the words
+    that the reading without them lacks means the words made another name ("severe sepsis" is
+    its own title, R65.2, which "sepsis" alone does not code): the bullet stays text."""
     if not any(word in normalized for word in _CHEAP):
         return None
     if _NEGATION.search(normalized) or "-free" in normalized:
@@ -84,13 +93,13 @@ def narrowed(
         pieces.append(rest[position : match.start()])
         position = match.end() + 1
         cut = cut or not _EITHER_SIDE.fullmatch(match.group(0))
-    if not pieces and rest == normalized:
+    if (not pieces and rest == normalized) or (cut and not exclusion):
         return None
     pieces.append(rest[position:])
     reading = read(" ".join("".join(pieces).split()))
     if reading is None or not affirmed(reading):
         return None
-    if cut and not exclusion:
+    if cut and not found(normalized) <= _concepts(reading):
         return None
     if not cut:
         # "existence of", "unilateral or bilateral": the reading in full
@@ -106,6 +115,12 @@ def kind_of(reading: Criterion, text: str) -> Criterion:
         combination="all-of",
         source_text=text,
     )
+
+
+def _concepts(criterion: Criterion) -> set[str]:
+    if criterion.kind is Kind.COMBINATION:
+        return {concept for child in criterion.children for concept in _concepts(child)}
+    return {criterion.concept} if criterion.concept else set()
 
 
 def affirmed(criterion: Criterion) -> bool:
