@@ -97,7 +97,12 @@ def test_every_name_compiles_to_its_set() -> None:
             "all-of(condition:icd10cm:I35.0+I35.2+I06.0+I06.2+Q23.0, text)",
         ),
         # What the name does not say keeps the bullet text.
-        ("Cognitive impairment that would interfere with participation in the study", True, None),
+        # A judgement after the name is a text member beside it (`rules.narrowing_clauses`).
+        (
+            "Cognitive impairment that would interfere with participation in the study",
+            True,
+            "all-of(condition:icd10cm:F01+F02+F03+G30+G31.84+F06.7, text)",
+        ),
         ("Diabetic ketoacidosis at diagnosis.", True, None),  # a later DKA is allowed
         # Names narrower than any code are not read as the wider code.
         ("Left ventricular thrombus", True, None),  # I51.3 is any intracardiac thrombus

@@ -29,8 +29,8 @@ def _exclusion(text: str) -> str | None:
     ("text", "expected"),
     [
         (
-            "Presence of a congenital abnormality requiring major surgical intervention.",
-            "all-of(condition:congenital-malformation, text)",
+            "Neurological disease that would affect vascular response",
+            "all-of(condition:neurological-disease, text)",
         ),
         (
             "Cognitive impairment that would interfere with participation in the study",
@@ -38,8 +38,10 @@ def _exclusion(text: str) -> str | None:
         ),
         ("Neuromuscular disorders affecting gait", "all-of(condition:neuromuscular-disease, text)"),
         (
-            "Other active malignancy requiring systemic treatment <=12 months prior to enrollment",
-            "all-of(condition:malignant-neoplasm, text)",
+            "Uncontrolled neuromuscular or cardiovascular disease that prevents participation in "
+            "an exercise study",
+            "all-of(any-of(condition:neuromuscular-disease, condition:cardiovascular-disease), "
+            "text)",
         ),
         # Narrowing words before the name and a clause after it.
         (
@@ -66,6 +68,11 @@ def test_a_known_criterion_narrowed_by_a_clause(text: str, expected: str) -> Non
         "Active sleep disorder which includes obstructive sleep apnea",
         # A cause or a companion condition.
         "Concomitant aortic stenosis which is associated with an acquired von Willebrand syndrome",
+        # A requirement of treatment is other rules' ("Hypertension requiring treatment").
+        "Presence of a congenital abnormality requiring major surgical intervention.",
+        # An allowance; a head over two sentences.
+        "Previous solid organ transplant (prior treatment with SCT is allowed but not if GVHD)",
+        "Known brain metastases from breast cancer. Patients with stable disease are assessed.",
         # Who only: "Women with X" says nothing of women without X.
         "Women with Cushing's syndrome",
     ],

@@ -12,8 +12,10 @@ means would call a patient ineligible (see `rules.narrowing_words`).
 
 The clause must only narrow. The reading refuses when it may do more: an "or" that starts
 another alternative ("… that requires treatment, or uncontrolled hypertension"), a clause the
-finders read anything but a treatment in ("Coagulopathy with INR > 1.5 or thrombocytopenia": a
-criterion of its own, maybe an alternative), a head
+finders read anything in ("Coagulopathy with INR > 1.5 or thrombocytopenia": a criterion of its
+own, maybe an alternative), a requirement of treatment ("Hypertension requiring treatment":
+`rules.autoimmune_treatment` and the qualifiers read those, or none), an allowance, a head that
+spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
 whose last "or" / "and" has only filler after it ("Smokers or those subjects with high alcohol
 consumption": the clause is the second item), a new sentence
 or a ";" after it, examples or a definition ("which includes …", "such as", "defined as",
@@ -55,9 +57,13 @@ _NOT_NARROWING = re.compile(
 # "Flank pain, that is pain originating from …": a definition, not a narrower kind.
 _DEFINITION = re.compile(r"\s*,\s*that is\b")
 _NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
-_WHO_ONLY = frozenset({Kind.AGE, Kind.SEX})
-# What a clause may name and still only narrow: "requiring surgery", "requiring systemic therapy".
-_HOW_TREATED = frozenset({Kind.PROCEDURE, Kind.PRIOR_THERAPY})
+# Who the bullet is about, not what they have: "Pregnant women with fetal anomalies".
+_WHO_ONLY = frozenset({Kind.AGE, Kind.SEX, Kind.PREGNANCY, Kind.BREASTFEEDING})
+_BREAK = re.compile(r"[.;:](?:\s|$)")
+# An allowance anywhere: "(prior treatment with SCT is allowed but not if …)".
+_ALLOWANCE = re.compile(
+    r"\b(?:allowed|permitted|acceptable|eligible|may be (?:included|enrol+ed)|can be included)\b"
+)
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;&/]")
 _CONNECTIVES = frozenset({"or", "and", "and/or", ",", ";", "&", "/"})
 
@@ -72,8 +78,10 @@ def narrowed_by_clause(
 
     ``read`` reads a normalized exclusion clause in full; ``found`` gives the kinds of what the
     finders read in a text."""
-    if not any(trigger in normalized for trigger in _TRIGGERS):
+    if not any(trigger in normalized for trigger in _TRIGGERS) or _ALLOWANCE.search(normalized):
         return None
+    if "requir" in normalized:
+        return None  # "Hypertension requiring treatment": other rules read those, or none
     for match in _CLAUSE.finditer(normalized):
         if match.start() == 0:
             continue
@@ -83,9 +91,10 @@ def narrowed_by_clause(
             return None  # a later split point has the same tail's end: none can do better
         if _NEGATION.search(head) or "-free" in head or _open_alternative(head):
             return None
-        if found(tail) - _HOW_TREATED:
-            # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000", "Aortic stenosis
-            # which is associated with an acquired von Willebrand syndrome": a criterion of its
+        if match.group(0).strip(" ,") == "with" and " and " in head:
+            return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
+        if _BREAK.search(head) or found(tail):
+            # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000": a criterion of its
             # own, maybe an alternative, which a TEXT member would hide.
             return None
         reading = read(head)
