@@ -68,6 +68,9 @@ def test_a_known_criterion_narrowed_by_a_clause(text: str, expected: str) -> Non
         "Active sleep disorder which includes obstructive sleep apnea",
         # A cause or a companion condition.
         "Concomitant aortic stenosis which is associated with an acquired von Willebrand syndrome",
+        # A bound in the clause that no finder read.
+        "Hypoxemia (oxygen saturation < 92% with FiO2 of >= 0.3",
+        "cancer with prognosis less than one year.",
         # A requirement of treatment is other rules' ("Hypertension requiring treatment").
         "Presence of a congenital abnormality requiring major surgical intervention.",
         # An allowance; a head over two sentences.

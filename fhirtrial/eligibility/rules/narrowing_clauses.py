@@ -13,7 +13,8 @@ means would call a patient ineligible (see `rules.narrowing_words`).
 The clause must only narrow. The reading refuses when it may do more: an "or" that starts
 another alternative ("… that requires treatment, or uncontrolled hypertension"), a clause the
 finders read anything in ("Coagulopathy with INR > 1.5 or thrombocytopenia": a criterion of its
-own, maybe an alternative), a requirement of treatment ("Hypertension requiring treatment":
+own, maybe an alternative), a number or comparator no finder read ("… < 92% with FiO2 of
+≥ 0.3"), a requirement of treatment ("Hypertension requiring treatment":
 `rules.autoimmune_treatment` and the qualifiers read those, or none), an allowance, a head that
 spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
 whose last "or" / "and" has only filler after it ("Smokers or those subjects with high alcohol
@@ -59,6 +60,8 @@ _DEFINITION = re.compile(r"\s*,\s*that is\b")
 _NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
 # Who the bullet is about, not what they have: "Pregnant women with fetal anomalies".
 _WHO_ONLY = frozenset({Kind.AGE, Kind.SEX, Kind.PREGNANCY, Kind.BREASTFEEDING})
+# A number or comparator in the clause is a bound no finder read: the bullet stays text.
+_NUMBER = re.compile(r"\d|[<>≤≥=]|\b(?:less|more|greater|fewer|under|over|above|below) than\b")
 _BREAK = re.compile(r"[.;:](?:\s|$)")
 # An allowance anywhere: "(prior treatment with SCT is allowed but not if …)".
 _ALLOWANCE = re.compile(
@@ -93,7 +96,7 @@ def narrowed_by_clause(
             return None
         if match.group(0).strip(" ,") == "with" and " and " in head:
             return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
-        if _BREAK.search(head) or found(tail):
+        if _BREAK.search(head) or _NUMBER.search(tail) or found(tail):
             # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000": a criterion of its
             # own, maybe an alternative, which a TEXT member would hide.
             return None
