@@ -89,9 +89,20 @@ def test_every_name_compiles_to_its_set() -> None:
         ("Presence of lumbar stenosis.", True, "condition:icd10cm:M48.06"),
         # "Chronic" keeps its meaning: a text member beside the name.
         ("Chronic neck pain", False, "all-of(condition:icd10cm:M54.2, text)"),
-        # Judgement words and what the name does not say keep the bullet text.
-        ("Severe aortic stenosis", True, None),
-        ("Cognitive impairment that would interfere with participation in the study", True, None),
+        # A judgement word is a text member beside the name (`rules.narrowing_words`): never
+        # the wider name alone.
+        (
+            "Severe aortic stenosis",
+            True,
+            "all-of(condition:icd10cm:I35.0+I35.2+I06.0+I06.2+Q23.0, text)",
+        ),
+        # What the name does not say keeps the bullet text.
+        # A judgement after the name is a text member beside it (`rules.narrowing_clauses`).
+        (
+            "Cognitive impairment that would interfere with participation in the study",
+            True,
+            "all-of(condition:icd10cm:F01+F02+F03+G30+G31.84+F06.7, text)",
+        ),
         ("Diabetic ketoacidosis at diagnosis.", True, None),  # a later DKA is allowed
         # Names narrower than any code are not read as the wider code.
         ("Left ventricular thrombus", True, None),  # I51.3 is any intracardiac thrombus

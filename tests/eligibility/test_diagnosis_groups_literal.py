@@ -118,6 +118,16 @@ def test_a_group_with_words_that_say_more_stays_text(text: str) -> None:
     assert signature(compile_text(text, exclusion=True, partial=True)) is None
 
 
+def test_a_term_of_art_is_never_the_bare_group() -> None:
+    # "Severe mental illness" (a term of art) is a kind of mental disorder: in an exclusion at
+    # most all-of(group, TEXT) (`rules.narrowing_words`), which excludes nobody; never the group.
+    assert signature(compile_text("Severe mental illness", exclusion=True, partial=True)) in (
+        None,
+        "all-of(condition:mental-disorder, text)",
+    )
+    assert signature(compile_text("Severe mental illness", partial=True)) is None
+
+
 def test_other_than_the_studys_own_is_no_group() -> None:
     form = signature(compile_text("Depression or other psychiatric disorders;", exclusion=True))
     assert form is None or "mental-disorder" not in form

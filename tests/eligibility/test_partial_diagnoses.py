@@ -21,6 +21,7 @@ from fhirtrial.eligibility.model import Kind
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import AS_OF, ICD, condition, patient, record
+from tests.eligibility.signature import signature
 from tools.partial_compile_report import describe
 
 # (study, bullet, parts): real inclusion bullets of the development texts, then the task's own.
@@ -103,15 +104,27 @@ def test_a_diagnosis_that_may_not_hold_leaves_the_bullet_text_only(why: str, tex
 
 
 def test_exclusions_never_take_a_title_as_a_sufficient_part():
+    # At most all-of(title, TEXT) (`rules.narrowing_clauses`): not met without fibromyalgia,
+    # unknown with it — never the title alone, which would exclude every fibromyalgia patient.
     text = "Fibromyalgia with widespread pain"
-    assert compile_text(text, exclusion=True, partial=True) is None
+    narrowed = "all-of(condition:icd10cm:M79.7, text)"
+    assert signature(compile_text(text, exclusion=True, partial=True)) in (None, narrowed)
     nodes = compile_outline(parse_outline(f"Exclusion Criteria:\n- {text}\n"))
-    assert nodes[0].criterion is None
+    assert signature(nodes[0].criterion) in (None, narrowed)
+    criterion = compile_text(text, exclusion=True, partial=True)
+    if criterion is not None:
+        assert evaluate_criterion(criterion, _context(_FIBROMYALGIA)).result == "unknown"
 
 
 _MS = condition("Multiple sclerosis", (ICD, "G35", "Multiple sclerosis"))
 _FIBROMYALGIA = condition("Fibromyalgia", (ICD, "M79.7", "Fibromyalgia"))
 _HYPERTENSION = condition("Essential hypertension", (ICD, "I10", "Essential hypertension"))
+
+
+def _context(*resources: dict[str, Any]) -> EvalContext:
+    return EvalContext(
+        facts=facts_for(record(patient(), *resources)), as_of=AS_OF, policy=DEFAULT_POLICY
+    )
 
 
 def _result(text: str, *resources: dict[str, Any]) -> str:

@@ -50,6 +50,8 @@ from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
+from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
+from fhirtrial.eligibility.rules.narrowing_words import narrowed
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.partial import (
     listed_requirements,
@@ -264,12 +266,43 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
     if exclusion:
-        return sufficient_parts(normalized, text, _compile_clause)
+        return (
+            sufficient_parts(normalized, text, _compile_clause)
+            or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
+            or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+        )
     return (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
         or absent_devices(normalized, text, _compile_clause)
+        or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
     )
+
+
+def _exclusion_head(head: str) -> Criterion | None:
+    """The words before an exclusion's narrowing clause, read in full or without their own
+    narrowing words (`narrowing_clauses`: "Severe X that would interfere")."""
+    read = _compile_clause(head)
+    if read is not None:
+        return read
+    kind = narrowed(head, head, _compile_clause, _concepts_found, exclusion=True)
+    if kind is not None and kind.kind is Kind.COMBINATION and kind.children[-1].kind is Kind.TEXT:
+        return kind.children[0]
+    return kind
+
+
+def _found(text: str) -> list[Match]:
+    """What the finders read in a normalized text, as `_assemble` selects it."""
+    found = yield_to_other_finders([m for finder in FINDERS for m in finder(text)])
+    return _select(out_of_qualified_lists(text, found))
+
+
+def _concepts_found(text: str) -> set[str]:
+    return {m.criterion.concept for m in _found(text) if m.criterion.concept is not None}
+
+
+def _kinds_found(text: str) -> set[Kind]:
+    return {m.criterion.kind for m in _found(text)}
 
 
 def _compile_inclusion_clause(clause: str) -> Criterion | None:

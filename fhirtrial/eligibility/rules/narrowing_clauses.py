@@ -1,0 +1,124 @@
+"""An exclusion whose known criterion is followed by a clause that narrows it: all-of(it, TEXT).
+
+"Presence of a congenital abnormality requiring major surgical intervention", "Neuromuscular
+disorders affecting gait", "Subjects with gastrointestinal diseases that affect the digestion or
+absorption of nutrients", "Patient presents with a skin or scalp condition that may preclude the
+attachment of the adhesive adapter": the words before the clause read in full; the clause says
+which of those patients are meant, and no structured datum decides it. The bullet excludes a
+kind of what the head reads, so it means all-of(head, TEXT): not met when the record lacks the
+head (the patient is not excluded by it), unknown otherwise. It can exclude nobody, and it is
+read in exclusion bullets only: in an inclusion a name covering fewer codes than the text
+means would call a patient ineligible (see `rules.narrowing_words`).
+
+The clause must only narrow. The reading refuses when it may do more: an "or" that starts
+another alternative ("… that requires treatment, or uncontrolled hypertension"), a clause the
+finders read anything in ("Coagulopathy with INR > 1.5 or thrombocytopenia": a criterion of its
+own, maybe an alternative), a number or comparator no finder read ("… < 92% with FiO2 of
+≥ 0.3"), a requirement of treatment ("Hypertension requiring treatment":
+`rules.autoimmune_treatment` and the qualifiers read those, or none), an allowance, a head that
+spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
+whose last "or" / "and" has only filler after it ("Smokers or those subjects with high alcohol
+consumption": the clause is the second item), a new sentence
+or a ";" after it, examples or a definition ("which includes …", "such as", "defined as",
+", that is": they may name what the head's codes do not cover), a cause or a companion
+condition ("associated with", "secondary to", "due to": a criterion of its own), a negation in
+the head, and a head that names only who (an age, a sex: "Women with Cushing's syndrome" says
+nothing of the women's other states).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
+from fhirtrial.eligibility.rules.vocabulary import FILLER
+
+# Where a narrowing clause starts: a relative pronoun, a participle that says which, "with".
+_CLAUSE = re.compile(
+    r"\s*,?\s*(?<![\w-])(?:that|which|who|whose|in whom|requiring|needing|affecting|interfering"
+    r"|causing|limiting|precluding|preventing|making|with|likely to|severe enough"
+    r"|significant enough|sufficient(?:ly)? (?:severe|significant) )(?![\w-])"
+)
+_TRIGGERS = (
+    *(" that", " which", " who", " requiring", " needing", " affecting", " interfering"),
+    *(" causing", " limiting", " precluding", " preventing", " making", " with", " likely"),
+    *(" enough", " sufficient"),
+)
+_NOT_NARROWING = re.compile(
+    r"(?:,\s*|\)\s*)(?:or|and/or)\b|;|\.\s+\S|:\s*\S"
+    r"|\b(?:or|and/or) (?:any |an? |the )?(?:evidence|history|active|current|known|prior|previous"
+    r"|presence|signs?|symptoms?|patients?|subjects?|participants?|those|who|use|treatment"
+    r"|planned|scheduled|suspected|diagnos\w*|other|another|ongoing)\b"
+    r"|\b(?:includ\w*|such as|e\.g|i\.e|that is to say|defined|definition|like|for example"
+    r"|especially|particularly|namely|associated with|secondary to|due to|caused by"
+    r"|except\w*|other than|unless|apart from|excluding)\b"
+)
+# "Flank pain, that is pain originating from …": a definition, not a narrower kind.
+_DEFINITION = re.compile(r"\s*,\s*that is\b")
+_NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
+# Who the bullet is about, not what they have: "Pregnant women with fetal anomalies".
+_WHO_ONLY = frozenset({Kind.AGE, Kind.SEX, Kind.PREGNANCY, Kind.BREASTFEEDING})
+# A number or comparator in the clause is a bound no finder read: the bullet stays text.
+_NUMBER = re.compile(r"\d|[<>≤≥=]|\b(?:less|more|greater|fewer|under|over|above|below) than\b")
+_BREAK = re.compile(r"[.;:](?:\s|$)")
+# An allowance anywhere: "(prior treatment with SCT is allowed but not if …)".
+_ALLOWANCE = re.compile(
+    r"\b(?:allowed|permitted|acceptable|eligible|may be (?:included|enrol+ed)|can be included)\b"
+)
+_TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;&/]")
+_CONNECTIVES = frozenset({"or", "and", "and/or", ",", ";", "&", "/"})
+
+
+def narrowed_by_clause(
+    normalized: str,
+    text: str,
+    read: Callable[[str], Criterion | None],
+    found: Callable[[str], set[Kind]],
+) -> Criterion | None:
+    """all-of(the head read in full, TEXT) for "head that / requiring / with …", or None.
+
+    ``read`` reads a normalized exclusion clause in full; ``found`` gives the kinds of what the
+    finders read in a text."""
+    if not any(trigger in normalized for trigger in _TRIGGERS) or _ALLOWANCE.search(normalized):
+        return None
+    if "requir" in normalized:
+        return None  # "Hypertension requiring treatment": other rules read those, or none
+    for match in _CLAUSE.finditer(normalized):
+        if match.start() == 0:
+            continue
+        head, tail = normalized[: match.start()].rstrip(" ,"), normalized[match.end() :]
+        clause = normalized[match.start() :].rstrip(" .;,")
+        if _NOT_NARROWING.search(clause) or _DEFINITION.match(clause):
+            return None  # a later split point has the same tail's end: none can do better
+        if _NEGATION.search(head) or "-free" in head or _open_alternative(head):
+            return None
+        if match.group(0).strip(" ,") == "with" and " and " in head:
+            return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
+        if _BREAK.search(head) or _NUMBER.search(tail) or found(tail):
+            # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000": a criterion of its
+            # own, maybe an alternative, which a TEXT member would hide.
+            return None
+        reading = read(head)
+        if reading is None:
+            continue
+        if not affirmed(reading) or _names_only_who(reading):
+            return None
+        return kind_of(reading, text)
+    return None
+
+
+def _open_alternative(head: str) -> bool:
+    """Whether the head's last connective has nothing but filler after it: "Smokers or those
+    subjects [with high alcohol consumption]", "Known HIV or has been diagnosed [with AIDS]",
+    "bilateral breast cancer, and those [who had a biopsy]": the clause is an item of its own."""
+    tokens = _TOKEN.findall(head)
+    last = max((i for i, t in enumerate(tokens) if t in _CONNECTIVES), default=None)
+    return last is not None and all(t in FILLER for t in tokens[last + 1 :])
+
+
+def _names_only_who(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return all(_names_only_who(child) for child in criterion.children)
+    return criterion.kind in _WHO_ONLY

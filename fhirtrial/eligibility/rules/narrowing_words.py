@@ -1,0 +1,134 @@
+"""Words that only narrow a criterion the finders know: all-of(criterion, TEXT).
+
+"Have a history of severe motion sickness", "Severe psychiatric illness", "Severe coexisting
+liver or kidney disease", "Unilateral and/or bilateral conductive hearing loss", "Existence of
+mental and psychological diseases": the finders know the diagnosis (an ICD-10-CM title, a common
+name), but a word before it that no structured datum decides — a grade of severity, "concurrent",
+the side — leaves the whole bullet text-only. Without those words the bullet reads in full; with
+them it says *a kind of* what it reads. So the bullet means all-of(reading, TEXT): not met when
+the record lacks what it reads (then it lacks the narrower kind too), unknown otherwise — never
+met. It is read in exclusion bullets only, where it can exclude nobody; an inclusion takes only
+the restatements ("existence of", "unilateral or bilateral"), because a name may cover fewer
+codes than its narrower kind ("depressive episode" F32 beside the recurrent F33) and a wrong
+not-met there would call a patient ineligible.
+
+That holds only when every patient with the narrower kind has the wider one in the record. The
+words here are judgements of degree, side or company, which ICD-10-CM codes inside the same
+family ("severe depressive episode" F32.2 under F32); words that name another family of codes
+("acute" renal failure N17 beside chronic N18, "chronic" bronchitis J42 beside J20-J40,
+"recurrent" depressive disorder F33 beside F32) are not among them, nor words that do not imply
+the state at all ("suspected", "risk of", "planned", "family history of", "non-"), nor "other"
+("asthma or other lung disease" is `rules.or_other_class`'s).
+
+The reading refuses a negation anywhere in the text (what "no X" denies, narrowed, is a wider
+inclusion), and a word must stand right before a word the finders read (not before "than",
+"of", a connective).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fhirtrial.eligibility.model import Criterion, Kind, evolve
+from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
+
+# Degrees, judgements, sides and company: each names a kind of what follows, coded in its family.
+_WORD = (
+    r"(?:severe(?:ly)?|serious|(?:clinically )?significant|marked(?:ly)?|mild|moderate"
+    r"|(?:mild|moderate)(?: to |-to-|-|/)(?:moderate|severe)|unstable|debilitating|disabling"
+    r"|relevant|important|concomitant"
+    r"|concurrent|co-?existing|co-?morbid|underlying|pre-?existing|existing|unilateral"
+    r"|bilateral)"
+)
+_JOIN = r"(?:,? and/or |,? or |,? and |, | |/)"
+# Both sides named as alternatives narrow nothing: "Unilateral and/or bilateral hearing loss".
+_EITHER_SIDE = re.compile(
+    r"unilateral(?:,? and/or |,? or |/)bilateral|bilateral(?:,? and/or |,? or |/)unilateral"
+)
+_NARROWING = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD})*(?= (?P<next>[a-z0-9][\w'-]*))")
+# A lead-in that says no more than "presence of": "Existence of mental and psychological
+# diseases".
+_EXISTENCE = re.compile(r"^(?:the )?existence of (?:an? |any )?")
+_CHEAP = (
+    *("severe", "serious", "significant", "marked", "mild", "moderate"),
+    *("unstable", "disabling", "debilitating", "relevant", "important"),
+    *("concomitant", "concurrent", "existing", "morbid", "underlying"),
+    *("lateral", "existence"),
+)
+_NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
+_NOT_A_NAME = FILLER | OR_WORDS | AND_WORDS | NEGATORS | {"than", "reasons", "causes"}
+
+
+def narrowed(
+    normalized: str,
+    text: str,
+    read: Callable[[str], Criterion | None],
+    found: Callable[[str], set[str]],
+    *,
+    exclusion: bool,
+) -> Criterion | None:
+    """all-of(the text read without its narrowing words, TEXT), or None.
+
+    ``read`` reads a normalized text in full (the bullet's own list: inclusion or exclusion).
+    An inclusion takes only a restatement ("existence of", "unilateral or bilateral"): a name
+    can cover fewer codes than its narrower kind ("depressive episode" F32 beside the recurrent
+    F33), and a wrong not-met would call the patient ineligible. An exclusion all-of(X, TEXT)
+    can exclude nobody.
+
+    ``found`` gives the concepts the finders read in a text: a concept they read with the words
+    that the reading without them lacks means the words made another name ("severe sepsis" is
+    its own title, R65.2, which "sepsis" alone does not code): the bullet stays text."""
+    if not any(word in normalized for word in _CHEAP):
+        return None
+    if _NEGATION.search(normalized) or "-free" in normalized:
+        return None
+    rest = _EXISTENCE.sub("", normalized)
+    cut = False
+    pieces: list[str] = []
+    position = 0
+    for match in _NARROWING.finditer(rest):
+        if match["next"] in _NOT_A_NAME:
+            return None  # "other than …", "severe or …": not a word before a name
+        pieces.append(rest[position : match.start()])
+        position = match.end() + 1
+        cut = cut or not _EITHER_SIDE.fullmatch(match.group(0))
+    if (not pieces and rest == normalized) or (cut and not exclusion):
+        return None
+    pieces.append(rest[position:])
+    reading = read(" ".join("".join(pieces).split()))
+    if reading is None or not affirmed(reading):
+        return None
+    if cut and not found(normalized) <= _concepts(reading):
+        return None
+    if not cut:
+        # "existence of", "unilateral or bilateral": the reading in full
+        return evolve(reading, source_text=text)
+    return kind_of(reading, text)
+
+
+def kind_of(reading: Criterion, text: str) -> Criterion:
+    """all-of(reading, TEXT): what a text means that names a kind of what ``reading`` reads."""
+    return Criterion(
+        Kind.COMBINATION,
+        children=(reading, Criterion(Kind.TEXT, source_text=text)),
+        combination="all-of",
+        source_text=text,
+    )
+
+
+def _concepts(criterion: Criterion) -> set[str]:
+    if criterion.kind is Kind.COMBINATION:
+        return {concept for child in criterion.children for concept in _concepts(child)}
+    return {criterion.concept} if criterion.concept else set()
+
+
+def affirmed(criterion: Criterion) -> bool:
+    """No negation and no text member anywhere: a narrower kind then implies the reading."""
+    if criterion.negated or criterion.kind is Kind.TEXT:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return criterion.combination in ("all-of", "any-of") and all(
+            affirmed(child) for child in criterion.children
+        )
+    return True
