@@ -49,6 +49,9 @@ def _exclusion(text: str) -> str | None:
         "Surgery within six weeks of the study is allowed",
         "Stroke or TIA within the last 3 months of screening in a first-degree relative",
         "Use of oral corticosteroids in the 2 weeks prior to the baseline visit if not tapered",
+        # The same moment after a bound written before it ("< 28 days prior to").
+        "Major surgery < 28 days prior to registration, except minor procedures",
+        "Surgery performed < 4 weeks before the first dose on the same eye",
     ],
 )
 def test_a_clause_after_the_windows_moment_is_not_swallowed(text: str) -> None:
@@ -61,6 +64,10 @@ def test_a_clause_after_the_windows_moment_is_not_swallowed(text: str) -> None:
         ("Surgery within 4 weeks prior to enrollment", "procedure:surgery:w-28,0,enrollment"),
         (
             "Major surgery within 28 days prior to the first dose of study drug",
+            "procedure:major-surgery:w-28,0,enrollment",
+        ),
+        (
+            "Major surgery <= 4 weeks prior to the first dose of study treatment.",
             "procedure:major-surgery:w-28,0,enrollment",
         ),
         (
