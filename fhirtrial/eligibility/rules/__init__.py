@@ -40,6 +40,7 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
     out_of_qualified_lists,
@@ -781,8 +782,16 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     # 3. "X, unless Y": all-of(X, NOT Y) whatever the list reading of X.
     unless = [term.criterion for term in terms if term.unless]
     terms = [term for term in terms if not term.unless]
-    # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding".
-    joined = _join(terms, inverted=inverted or exclusion)
+    # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding";
+    # but "diabetes and HbA1c > 10%" is one patient (`rules.exclusion_conjunctions`).
+    conjunction = (
+        and_in_exclusion([(t.connective, t.criterion) for t in terms])
+        if exclusion and not inverted
+        else None
+    )
+    if conjunction == "text":
+        return None
+    joined = _join(terms, inverted=inverted or (exclusion and conjunction is None))
     if joined is None or not unless:
         return joined
     return _combine([joined, *unless], "all-of")
