@@ -74,6 +74,7 @@ from fhirtrial.eligibility.rules.shared_modifiers import (
     share_modifier_match,
 )
 from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
@@ -313,6 +314,10 @@ def _compile_normalized(
     normalized = strip_established(strip_phrasing(normalized))
     if (said := consequence(normalized)) is not None:
         return _with_consequence(said, text, exclusion=exclusion, section=section)
+    if subgroup := subgroup_bound(
+        normalized, exclusion=exclusion, read=lambda t: _assemble(t, exclusion=False)
+    ):
+        return evolve(subgroup, source_text=text)  # "For patients with diabetes: HbA1c < 9%"
     prefix: Criterion | None = None
     if branch := _BRANCH_PREFIX.match(normalized):
         prefix = _assemble(normalize(branch["cond"]), exclusion=False)
