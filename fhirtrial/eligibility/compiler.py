@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.age_conflicts import leave_conflicting_ages_as_text
+from fhirtrial.eligibility.lead_in_phrases import own_words
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import Outline, OutlineNode
 from fhirtrial.eligibility.own_groups import leave_own_groups_as_text
@@ -182,7 +183,8 @@ def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Cr
         (node.section == "inclusion" and not node.exclude) or (exclusion and not node.children)
     )
     partial = partial and node.section == "inclusion" and not node.exclude
-    reading = read_text(node.text, exclusion=exclusion, partial=read_in_part, section=node.section)
+    own = own_words(node.text) if node.children else node.text  # "…, meeting all of the following:"
+    reading = read_text(own, exclusion=exclusion, partial=read_in_part, section=node.section)
     criterion = reading.criterion
     children_partial = (
         partial

@@ -42,8 +42,9 @@ def test_hemophilia_is_not_met_by_another_coagulation_defect() -> None:
     assert result_of(criterion, record(patient(), HEMOPHILIA_A)) == "met"
     # Never met by another defect. Today unknown rather than not-met: a coagulopathy on record
     # "does not say whether it is" hemophilia (the evaluator's rule for a broader diagnosis
-    # does not yet tell a specific other code from an unspecified one).
-    assert result_of(criterion, record(patient(), FACTOR_V_LEIDEN)) == "unknown"
+    # does not yet tell a specific other code from an unspecified one). Factor V Leiden is a
+    # thrombophilia, no coagulopathy (test_thrombophilia_and_purpura.py): not-met.
+    assert result_of(criterion, record(patient(), FACTOR_V_LEIDEN)) == "not-met"
     assert result_of(criterion, record(patient(), VON_WILLEBRAND)) == "unknown"
     assert result_of(
         criterion, record(patient(), condition("Asthma", (ICD, "J45.909", "Asthma")))

@@ -41,6 +41,7 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
     out_of_qualified_lists,
@@ -78,6 +79,7 @@ from fhirtrial.eligibility.rules.shared_modifiers import (
     share_modifier_match,
 )
 from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
@@ -354,6 +356,10 @@ def _compile_normalized(
     normalized = strip_established(strip_phrasing(normalized))
     if (said := consequence(normalized)) is not None:
         return _with_consequence(said, text, exclusion=exclusion, section=section)
+    if subgroup := subgroup_bound(
+        normalized, exclusion=exclusion, read=lambda t: _assemble(t, exclusion=False)
+    ):
+        return evolve(subgroup, source_text=text)  # "For patients with diabetes: HbA1c < 9%"
     prefix: Criterion | None = None
     if branch := _BRANCH_PREFIX.match(normalized):
         prefix = _assemble(normalize(branch["cond"]), exclusion=False)
@@ -823,8 +829,16 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     # 3. "X, unless Y": all-of(X, NOT Y) whatever the list reading of X.
     unless = [term.criterion for term in terms if term.unless]
     terms = [term for term in terms if not term.unless]
-    # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding".
-    joined = _join(terms, inverted=inverted or exclusion)
+    # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding";
+    # but "diabetes and HbA1c > 10%" is one patient (`rules.exclusion_conjunctions`).
+    conjunction = (
+        and_in_exclusion([(t.connective, t.criterion) for t in terms])
+        if exclusion and not inverted
+        else None
+    )
+    if conjunction == "text":
+        return None
+    joined = _join(terms, inverted=inverted or (exclusion and conjunction is None))
     if joined is None or not unless:
         return joined
     return _combine([joined, *unless], "all-of")

@@ -15,7 +15,8 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.age_units import find_ages_in_small_units, with_population
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
-_YEARS = r"(?:years?|yrs?)"
+# "y" as protocols abbreviate years ("Age > 18y", "18-65 y"): only right after the number.
+_YEARS = r"(?:years?|yrs?|y(?![\w/.-]))"
 _NOT_YEARS = r"(?!\s*(?:months?|weeks?|days?|mos?|wks?|hours?|h\b|kg|cm|%|\.\d))"
 # The literal first (the regex engine then looks for "age" quickly), the word boundary after.
 _AGE_WORD = (

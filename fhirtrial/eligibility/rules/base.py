@@ -96,6 +96,14 @@ _LAST = r"(?:past|previous|last|prior|preceding) "
 # "During" is a window only with a word saying the period ends now ("during the past 6 months")
 # or a "prior to" after it ("during the 6 months prior to enrolment"): "during 12 months" alone
 # may be how long something lasted.
+# Words that end the moment a window is counted back from ("within 4 weeks prior to enrolment,
+# except minor procedures", "… prior to screening unless revascularized", "… of the study is
+# allowed", "… on the same eye"): what follows narrows or undoes the criterion, so it is left to
+# the reading of the words after the window, never swallowed as part of the moment's name.
+EVENT_ENDS = (
+    r"(?:except|unless|other|if|allowed|permitted|in|on|for|that|which|who|with|without|but|is"
+    r"|are|was|were|not|including|excluding|when|where|as|to|at|by|from|due|because|while|until)"
+)
 WINDOW_WITHIN = re.compile(
     rf"(?:(?:with)?in (?:the )?(?:{_LAST})?|during (?:the )?(?:{_LAST}|(?=[a-z0-9]+ "
     r"(?:day|week|month|year)s? (?:prior to|before) )))"
@@ -104,7 +112,7 @@ WINDOW_WITHIN = re.compile(
     + DURATION_UNIT
     + r"(?: (?:prior to|before|of|preceding) (?:the )?(?:start of |beginning |first |planned "
     r"|scheduled )?"
-    r"(?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or ))?"
+    r"(?:the )?[a-z0-9 '/-]{0,60}?(?=[.;),]|$| and | or | " + EVENT_ENDS + r"(?![\w-])))?"
 )
 # "< 3 months ago", "less than 6 months before enrolment" (normalized to "<"): within that time
 # before enrolment. Only before enrolment or its like: "< 3 months before surgery" is another

@@ -193,7 +193,9 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "atrial-fibrillation",
         # "AF" alone is atrial fibrillation in criteria (every use in the development texts).
-        r"atrial fibrillation(?: \(af\)| \(afib\))?(?: or (?:atrial )?flutter)?|af|a-?fib",
+        # Not flutter: "atrial fibrillation or flutter" is two items (I48.3, I48.4, I48.92 are
+        # flutter, which an exclusion of atrial fibrillation does not exclude).
+        r"atrial fibrillation(?: \(af\)| \(afib\))?|af|a-?fib",
     ),
     (
         "chronic-kidney-disease",
@@ -271,7 +273,11 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"(?<!compressive )(?<!entrapment )(?<!focal )(?<!-)neuropath(?:y|ies)",
     ),
     ("cystic-fibrosis", r"cystic fibrosis(?: \(cf\))?"),
-    ("atrial-flutter", r"atrial flutter"),
+    (
+        "atrial-flutter",
+        r"atrial flutter|(?<=fibrillation or )(?:atrial )?flutter|(?<=fibrillation/)flutter"
+        r"|(?<=af or )(?:atrial )?flutter|(?<=af/)flutter",
+    ),
     ("sickle-cell-disease", r"sickle[- ]cell diseases?"),
     # Not an anemia the text defines by a haemoglobin value: the lab finder reads that.
     (
@@ -484,7 +490,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "anxiety-disorder": ("anxiety",),
     "personality-disorder": ("personality dis",),
     "intellectual-disability": ("intellectual disab", "mental retard"),
-    "atrial-flutter": ("atrial flutter",),
+    "atrial-flutter": ("atrial flutter", "flutter"),
     "sickle-cell-disease": ("sickle",),
     "anemia": ("anemia", "anaemia"),
     "thrombocytopenia": ("thrombocytopeni",),

@@ -10,7 +10,7 @@ from fhirtrial.eligibility.rules.age_units import with_population
 from fhirtrial.eligibility.rules.ages import OTHER_AGE
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
 
-_YEARS = r"(?:years?|yrs?|y/o|y\.o\.|yo\b)"
+_YEARS = r"(?:years?|yrs?|y/o|y\.o\.|yo\b|y(?![\w/.-]))"  # "Age > 18y"
 _PATTERNS = (
     # "age >= 18 years", "aged > 18 years", "adult patients > 18 years", "age > 18"
     re.compile(
@@ -41,7 +41,7 @@ _PATTERNS = (
 # group): the patterns have no literal prefix, so a search tries every position of the text.
 _PATTERN_TRIGGERS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("<", ">", "="), ("age", "adult")),
-    (("<", ">", "="), ("year", "yr", "yo", "y/o", "y.o")),
+    (("<", ">", "="), ("year", "yr", "yo", "y/o", "y.o", "y")),
     (("or older", "or above", "or more", "or >", "and older", "and above", "and >"),),
     (("or younger", "or less", "or <", "and younger", "and <"),),
 )

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.plausible_values import plausible
 
 _MICRO = "[µμu]"
 _CARDIAC_IMAGING = (
@@ -936,6 +937,8 @@ def _lab(concept: str, symbol: str, number: str, unit: str | None) -> Criterion 
     if converted is None:
         return None
     value, canonical_unit = converted
+    if not plausible(concept, value, canonical_unit):
+        return None  # "Hemoglobin < 8 g/l": a unit slip (rules.plausible_values)
     return Criterion(
         Kind.LAB,
         concept=concept,

@@ -2192,8 +2192,13 @@ def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
     "treatment with Z") or a lead that says more than "history of" / "known" may reach any
     later item without one — a residue "fentanyl" after "allergy to X" is an allergy the form
     would lack."""
-    narrowing = bool(_NARROWING_QUALIFIER.match(item.words)) or (
-        item.parts is not None and leading_modifiers(item.words) is not None
+    subject = _SUBJECT_LEAD.match(item.words)
+    narrowing = (
+        bool(_NARROWING_QUALIFIER.match(item.words))
+        # "Patients with known current colorectal cancer, diverticulitis, …": the subject
+        # before the qualifier does not stop it from reaching the later items.
+        or bool(subject and _NARROWING_QUALIFIER.match(item.words, subject.end()))
+        or (item.parts is not None and leading_modifiers(item.words) is not None)
     )  # "neuromuscular scoliosis, kyphosis or …": see `shared_modifiers`
     classifying = item.parts is not None and classifying_first_word(item.words)
     governing = item.parts is not None and (
@@ -2219,6 +2224,15 @@ def _governs_none_after(item: _Item, after: list[_Item]) -> bool:
         ):
             return False
     return True
+
+
+# The people an item opens with, before what it says of them ("patients with", "subjects who
+# have", "women who are").
+_SUBJECT_LEAD = re.compile(
+    r"(?:(?:any|all) )?(?:patients?|participants?|subjects?|individuals?|persons?|people"
+    r"|those|women|men|females?|males?)(?: (?:with|having|who (?:have|has|had|are|is)"
+    r"(?: been diagnosed with| a| an)?))? "
+)
 
 
 def _has_kind(criterion: Criterion, kinds: frozenset[Kind]) -> bool:

@@ -33,10 +33,26 @@ _PAST_COUNTS = re.compile(
 )
 
 
+# "Past", "prior", "previous" that only count a window back ("in the past 6 months", "within 4
+# weeks prior to enrolment", "during the previous year", "3 months prior"): they say when the
+# windowed diagnosis counts, not that the past counts for the other diagnoses of the bullet
+# ("Myocardial infarction in the past 6 months or unstable angina": unstable angina years ago,
+# now resolved, is not what the text excludes).
+_WINDOW_PAST = re.compile(
+    r"\b(?:(?:with)?in|during|over|for) (?:the )?(?:past|previous|last|prior|preceding) "
+    r"(?:(?:\d+(?:\.\d+)?|[a-z]+)[ -])?(?:\(\d+\) )?(?:day|week|month|year)s?\b"
+    r"|\b(?:\d+(?:\.\d+)?|[a-z]+)[ -](?:day|week|month|year)s? (?:prior|previous(?:ly)?)\b"
+    r"|\b(?:prior|previous) to\b",
+    re.IGNORECASE,
+)
+
+
 def with_past_counting(criterion: Criterion | None, text: str) -> Criterion | None:
     """The criterion with `history` on its untimed, unqualified diagnoses when ``text`` says
-    the past counts."""
+    the past counts (a word that only counts a window back does not say so)."""
     if criterion is None or not _PAST_COUNTS.search(text):
+        return criterion
+    if not _PAST_COUNTS.search(_WINDOW_PAST.sub(" ", text)):
         return criterion
     return _marked(criterion)
 

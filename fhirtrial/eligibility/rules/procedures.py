@@ -44,6 +44,7 @@ from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
     DURATION_UNIT,
+    EVENT_ENDS,
     Match,
     days,
     has_any,
@@ -251,7 +252,9 @@ _NAMED_TRIGGERS = (
 # "(performed) ≤ 28 days prior to registration", "< 4 weeks before the first dose" after the name.
 _BOUND_AFTER = re.compile(
     rf"(?: performed)?\s*(?P<cmp><=|<)\s*{DURATION_NUMBER} {DURATION_UNIT}"
-    r" (?:prior to|before|of) (?:the )?[a-z0-9 ,'/-]{0,60}?(?=[.;)]|$| and | or )"
+    r" (?:prior to|before|of) (?:the )?[a-z0-9 '/-]{0,60}?(?=[.;),]|$| and | or | "
+    + EVENT_ENDS
+    + r"(?![\w-]))"
 )
 # "At least 4 weeks since major surgery", "> 28 days from prior radiotherapy",
 # "4 weeks or more after major surgery": the procedure must not lie in the last N days.
