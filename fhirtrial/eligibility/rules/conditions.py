@@ -92,11 +92,14 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"(?:solid tumou?r )?malignanc(?:y|ies)|malignant (?:neoplasm|tumou?r|disease)s?"
         # "Neoplastic disease", "neoplasia": cancer as criteria use the words; not a kind the
         # words before name ("benign", "intraepithelial", "multiple endocrine" neoplasia).
-        r"|(?<!benign )(?<!intraepithelial )(?<!endocrine )(?<!premalignant )(?<!pre-malignant )"
+        # (The lookaheads first: the lookbehinds would otherwise run at every position.)
+        r"|(?=neoplas)(?<!benign )(?<!intraepithelial )(?<!endocrine )(?<!premalignant )"
+        r"(?<!pre-malignant )"
         r"(?:neoplastic (?:disease|condition)s?|neoplasias?(?: diseases?)?)"
         # "cancer" alone, not a site's ("ovarian cancer": a cancer type no concept may name yet)
         # nor an institution's or a programme's ("Cancer Centre", "cancer screening").
-        r"|(?:^|(?<=[,;:/(])|(?<=[,;:/(] )|(?<=\bof )|(?<=\bwith )|(?<=\bany )|(?<=\bactive )"
+        r"|(?=cancer)(?:^|(?<=[,;:/(])|(?<=[,;:/(] )|(?<=\bof )|(?<=\bwith )|(?<=\bany )"
+        r"|(?<=\bactive )"
         r"|(?<=\bcurrent )|(?<=\bprior )|(?<=\bknown )|(?<=\bor )|(?<=\band )|(?<=\bno ))"
         r"cancers?(?![- ](?:cent(?:er|re)s?|institutes?|assessment|screening|survivors?|clinics?"
         r"|programs?|programmes?|care|registry|research|related|prevention|risk)\b)",

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
+from fhirtrial.eligibility.rules.base import has_any
 
 _AGE_END = (
     r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=older)|(?<=above)|(?<=\d\))"
@@ -132,9 +133,15 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
 )
 
 
+def _may_be_about_age(text: str) -> bool:
+    # Each match of `_ABOUT_AGE` holds "age", "old", "year" or "yrs". The gate before this one
+    # was "age" or "y" (in most texts): a text whose only match is "old" still needs a "y".
+    return has_any(text, ("age", "year", "yrs")) or ("old" in text and "y" in text)
+
+
 def strip_phrasing(text: str) -> str:
     """The normalized text without the words `PHRASING_NOISE` and `_TESTED_HOW` cut out."""
-    about_age = bool(_ABOUT_AGE.search(text)) if "age" in text or "y" in text else False
+    about_age = _may_be_about_age(text) and _ABOUT_AGE.search(text) is not None
     if about_age:
         text = _age_comparators(text)
     for pattern, triggers, needs_age in PHRASING_NOISE:
