@@ -197,6 +197,14 @@ _CONSEQUENCE_TRIGGERS = (
     *("not consider", "not allow", "not permit", "not accept", "not admit"),
     *("will be", "shall be", "to participate", "to take part", "to enrol", "to be "),
 )
+# The words `_EXCLUDED` and `_INCLUDED` can end with ("led" and "lment" for "enrol(l)ed" and
+# "enrol(l)ment"; "enrol(l)" is tested apart): the searches try up to 240 positions each, so a
+# text that ends otherwise is not searched.
+_LAST_WORDS = (
+    *("excluded", "eligible", "led", "included", "recruited", "considered", "allowed"),
+    *("permitted", "accepted", "admitted", "participate", "take part", "join", "study", "trial"),
+    *("protocol", "research", "participation", "participating", "lment"),
+)
 # "History of hepatitis B. Patients with hepatitis B within 5 years are excluded": the clause
 # speaks of its own sentence only.
 _CLAUSE_REACH = 240
@@ -220,6 +228,9 @@ def consequence(text: str) -> Consequence | None:
         if trigger in text:
             break
     else:
+        return None
+    last = text.rstrip().rstrip(".;,").rstrip()  # what `\s*[.;,]?\s*$` leaves
+    if not last.endswith(_LAST_WORDS) and not last.rstrip("l").endswith("enro"):
         return None
     # The clause ends the text and is shorter than _CLAUSE_REACH: searching the tail finds the
     # same leftmost match without trying every earlier position.
