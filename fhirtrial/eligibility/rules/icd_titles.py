@@ -418,8 +418,8 @@ def spell_icd_titles(text: str) -> list[Match]:
     whose first word may qualify it too is read as `find_icd_titles` reads it
     (`_share_leading_modifiers`)."""
     single, pairs = _index()
-    words = _WORD.findall(text)
-    keys = [_key(word) for word in words] if "'" in text or not text.isascii() else words
+    spelt: list[str] = _WORD.findall(text)
+    keys = [_key(word) for word in spelt] if "'" in text or not text.isascii() else spelt
     if single.keys().isdisjoint(keys) and pairs.keys().isdisjoint(pairwise(keys)):
         return []  # most texts: no one-word title, no first two words of a longer one
     tokens = [(m.start(), m.end(), key) for m, key in zip(_WORD.finditer(text), keys, strict=True)]
