@@ -35,8 +35,9 @@ DBP = "lab:diastolic-bp"
         ("Subjects with hemoglobin Hb <12g / dl (at screening)", True, "lab:hemoglobin:<12g/dL"),
         ("Hyponatremia (serum sodium ≤128 mEq/L)", True, "lab:sodium:<=128mmol/L"),
         ("Alanine transaminase < 135 U/L", False, "lab:alt:<135U/L"),
-        # A restatement in another unit must agree: 47 mmol/mol is 6.45%.
-        ("Hemoglobin A1c (HbA1c) >47mmol/mol (>6.4%)", True, "lab:hba1c:>47mmol/mol"),
+        # A restatement in another unit must agree: 47 mmol/mol is 6.45%. The bound is the one
+        # in the unit records hold HbA1c in (NGSP %), so no conversion moves a result across it.
+        ("Hemoglobin A1c (HbA1c) >47mmol/mol (>6.4%)", True, "lab:hba1c:>6.4%"),
         ("Hemoglobin A1c (HbA1c) >47mmol/mol (>8%)", True, None),
         ("A current weight of less than 45 kilograms (100 pounds)", True, "lab:body-weight:<45kg"),
         # Ranges and two bounds.
@@ -121,11 +122,15 @@ DBP = "lab:diastolic-bp"
         ("Body weight < 30 kg", True, "lab:body-weight:<30kg"),
         # Birth weight is its own measurement (LOINC 8339-4), never the body weight.
         ("Birthweight <1500 g", False, "lab:birth-weight:<1500g"),
-        # Stay text: another pressure, a negated label, weight change, a pressure that must hold
-        # over time.
+        # A weight change is never the body weight: a loss over a period is its own reading.
+        (
+            "Weight loss > 5 kg in the last 6 months",
+            True,
+            "lab:body-weight-loss:>5kg:w-180,0,enrollment",
+        ),
+        # Stay text: another pressure, a negated label, a pressure that must hold over time.
         ("Pulmonary artery systolic pressure > 50 mmHg", False, None),
         ("No anemia (hemoglobin < 10 g/dL)", False, None),
-        ("Weight loss > 5 kg in the last 6 months", True, None),
         ("HR >= 1", False, None),
         ("Blood pressure consistently > 150/90 on antihypertensive therapy", True, None),
     ],

@@ -55,7 +55,9 @@ from fhirtrial.eligibility.evaluation.results import (
 from fhirtrial.eligibility.evaluation.scales import SCALES, evaluate_scale
 from fhirtrial.eligibility.evaluation.scores import SCORES, evaluate_score
 from fhirtrial.eligibility.evaluation.smoking import evaluate_smoking
+from fhirtrial.eligibility.evaluation.spirometry import FEV1_FVC, evaluate_fev1_fvc
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
+from fhirtrial.eligibility.evaluation.weight_loss import WEIGHT_CHANGES, evaluate_weight_loss
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
 
@@ -77,6 +79,10 @@ _LEAVES: dict[Kind, Callable[[Criterion, EvalContext], Finding]] = {
         if criterion.concept in SCORES
         else evaluate_obstetric_age(criterion, ctx)
         if criterion.concept in OBSTETRIC_AGES
+        else evaluate_weight_loss(criterion, ctx)
+        if criterion.concept in WEIGHT_CHANGES
+        else evaluate_fev1_fvc(criterion, ctx)
+        if criterion.concept == FEV1_FVC
         else evaluate_lab(criterion, ctx)
     ),
     Kind.CORTICOSTEROID_DOSE: evaluate_corticosteroid_dose,

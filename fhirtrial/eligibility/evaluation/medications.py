@@ -44,6 +44,7 @@ from fhirtrial.eligibility.evaluation.context import (
 from fhirtrial.eligibility.evaluation.facts import names_no_drug
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
+from fhirtrial.eligibility.rules import medication_groups
 from fhirtrial.patient.items import AllergyItem, MedicationItem
 
 # ---------------------------------------------------------------- current medication
@@ -68,6 +69,7 @@ _ANTICOAGULANTS = frozenset(
 # corticosteroids or chemotherapy).
 _MAY_ALSO_COUNT = {
     "immunosuppressant": ("systemic-corticosteroid", "cytotoxic-chemotherapy"),
+    **medication_groups.MAY_ALSO_COUNT,
 }
 
 

@@ -30,6 +30,7 @@ SCORES = frozenset(
         *("mmse", "moca", "t-moca", "clinical-dementia-rating", "glasgow-coma-scale", "nihss"),
         *("modified-rankin-scale", "asa-physical-status", "bishop-score", "phq-9", "gad-7"),
         *("hamilton-depression-scale", "geriatric-depression-scale", "hoehn-yahr-stage", "edss"),
+        "epds",
     }
 )
 _ACUTE = frozenset({"glasgow-coma-scale", "nihss", "bishop-score"})
@@ -40,6 +41,7 @@ _OTHER_INSTRUMENT = {
     "mmse": re.compile(r"modified|3ms|telephone|\bitem\b", re.I),
     "glasgow-coma-scale": re.compile(r"motor|verbal|eye|pediatric|paediatric", re.I),
     "phq-9": re.compile(r"item|question|\bq\d", re.I),
+    "epds": re.compile(r"item|question|\bq\d", re.I),
 }
 # Rows for the state before the illness ("Modified Rankin Scale (pre-morbid)", "MMSE - prior
 # to admission"): a score of another time, never the patient's score now.

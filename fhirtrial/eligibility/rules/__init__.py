@@ -64,6 +64,7 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
@@ -85,6 +86,7 @@ from fhirtrial.eligibility.rules.vocabulary import (
     NOISE_TRIGGERS,
     OR_WORDS,
 )
+from fhirtrial.eligibility.rules.weight_change import find_weight_loss
 
 FINDERS = (
     find_age,
@@ -95,6 +97,7 @@ FINDERS = (
     find_conditions,
     find_scales,
     find_scores,
+    find_weight_loss,
     find_stage,
     find_biomarkers,
     find_receptors,
@@ -105,6 +108,7 @@ FINDERS = (
     find_chemotherapy,
     find_allergies,
     find_medications,
+    find_prior_medications,
     find_procedures,
     find_smoking,
     find_diagnosis_groups,

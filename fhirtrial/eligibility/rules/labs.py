@@ -292,6 +292,14 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?<!bronchodilator )(?<!bd )(?<!ppo )(?:forced expiratory volume in (?:1|one) second"
         r"(?: \(fev1\))?|\bfev1\b)(?!\s*(?:/|to fvc|%\s*fvc))",
     ),
+    # The FEV1/FVC ratio (a fraction, written 0.70 or 70%); before or after a bronchodilator it
+    # is another measurement, left unread.
+    (
+        "fev1-fvc-ratio",
+        r"(?<!bronchodilator )(?<!bd )(?:(?:forced expiratory volume in (?:1|one) second"
+        r"(?: \(fev1\))?|\bfev1\b) ?(?:/|to) ?(?:forced vital capacity(?: \(fvc\))?|fvc\b)"
+        r"(?: ratio)?|\bfev1:fvc\b(?: ratio)?|tiffeneau(?:-pinelli)? index)",
+    ),
     # PT in seconds: its activity (%) and its ratio (INR) are other measurements.
     (
         "prothrombin-time",
@@ -387,6 +395,7 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "birth-weight": ("birth weight", "birthweight"),
     "fev1-predicted": ("fev1", "forced expiratory"),
+    "fev1-fvc-ratio": ("fvc", "forced vital", "tiffeneau"),
     "urine-protein-24h": ("urine protein", "urinary protein", "proteinuria"),
     "uacr": ("creatinine ratio", "uacr"),
     "upcr": ("creatinine ratio", "upcr", "pcr"),
@@ -863,6 +872,11 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
 
 
 def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, str] | None:
+    if concept == "fev1-fvc-ratio":
+        # A fraction: 0.70 and 70% are one bound; a number between 1 and 20 is neither.
+        if unit == "" and 0 < value <= 1:
+            return round(value * 100, 6), "%"
+        return (value, "%") if unit in ("%", "") and 20 <= value <= 100 else None
     if concept == "egfr-lab":
         if unit == "":
             return value, "mL/min/{1.73_m2}"  # "eGFR >= 60": eGFR has one unit
@@ -984,6 +998,7 @@ def _read_single(concept: str, text: str, pos: int) -> _Read | None:
     if restated := _RESTATED.match(text, end):
         if not _agrees(concept, criterion, restated):
             return None
+        criterion = _in_recorded_unit(concept, criterion, restated)
         end = restated.end()
     if match["unit"] and (gloss := _UNIT_GLOSS.match(text, end)):
         end = gloss.end()
@@ -999,6 +1014,23 @@ _UNIT_GLOSS = re.compile(r"\s*\((?:kg|cm|min|bpm|mmhg|mm hg)\)")
 # "≥ 5.7% or higher": the bound said twice, the same way.
 _MORE = frozenset({"more", "higher", "greater", "above", "over"})
 _SAID_AGAIN = re.compile(r"\s*or (?P<dir>more|higher|greater|above|over|less|lower|below)\b")
+
+
+# The unit records hold a measurement in, where criteria also write another: HbA1c is reported
+# as an NGSP percentage ("HbA1c above 48 mmol/mol (or 6.5%)" is one threshold, read as 6.5%, so
+# that no conversion moves a result near it to the other side).
+_RECORDED_UNIT = {"hba1c": "%"}
+
+
+def _in_recorded_unit(concept: str, criterion: Criterion, restated: re.Match[str]) -> Criterion:
+    """The agreeing restatement when it is in the unit records hold and the first reading not."""
+    recorded = _RECORDED_UNIT.get(concept)
+    if recorded is None or criterion.unit == recorded:
+        return criterion
+    other = _lab(
+        concept, restated["cmp"] or criterion.comparator or "=", restated["num"], restated["unit"]
+    )
+    return other if other is not None and other.unit == recorded else criterion
 
 
 def _agrees(concept: str, criterion: Criterion, restated: re.Match[str]) -> bool:

@@ -172,7 +172,10 @@ def measure_part(
     if not normalized[longest:].strip(" .,;:()"):
         return None  # nothing left: the full reading refused the bullet for a reason
     medication = any(c.kind is Kind.MEDICATION for c in _leaves(part))
-    if not _acceptable(part) or not _harmless_rest(masked[shortest:], medication=medication):
+    rest = masked[shortest:]
+    if " per " in rest:
+        rest = _UNIT_WORDS.sub(" ", rest)
+    if not _acceptable(part) or not _harmless_rest(rest, medication=medication):
         return None
     children = part.children if part.kind is Kind.COMBINATION else (part,)
     residue = Criterion(Kind.TEXT, source_text=text)
@@ -182,10 +185,24 @@ def measure_part(
 
 
 def _mask_transfusions(normalized: str) -> str:
-    """The bullet with "without transfusion (within N days)" and the like blanked."""
+    """The bullet with "without transfusion (within N days)" and an untreated value's "without
+    medication" blanked."""
+    if "without" in normalized:
+        normalized = _UNTREATED.sub(lambda m: " " * len(m.group(0)), normalized)
     if not has_any(normalized, ("transfus", "growth factor", "g-csf")):
         return normalized
     return _TRANSFUSION_FREE.sub(lambda m: " " * len(m.group(0)), normalized)
+
+
+# A unit in words, right after a number: no rate of something else ("per day" stays).
+_UNIT_WORDS = re.compile(r"^\s?(?:beats|breaths) (?:per|a|/) ?min(?:ute)?s?\b")
+# "Resting heart rate 45-100 beats per minute) without medication": the value untreated. A
+# patient on treatment leaves the residue unknown; one whose value is out of range whatever the
+# treatment is not met. Only at the end of the bullet, after the part's last number.
+_UNTREATED = re.compile(
+    r"\)?\s*,?\s*without (?:any )?(?:(?:antihypertensive|blood pressure|lowering) )?"
+    r"(?:medications?|medicines?|drugs?|treatment)\s*[.]?\s*$"
+)
 
 
 def _leaves(criterion: Criterion) -> list[Criterion]:

@@ -38,7 +38,7 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules import use_duration
+from fhirtrial.eligibility.rules import medication_groups, use_duration
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_WITHIN,
@@ -423,10 +423,15 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("glp-1-receptor-agonist",),
         (),
-        r"glp-?1 (?:receptor )?(?:agonists?|analogues?|analogs?|ras?)",
+        r"(?:glp-?1|glucagon[- ]like peptide[- ]1(?: \(glp-?1\))?) ?(?:receptor )?"
+        r"(?:agonists?|analogues?|analogs?|ras?)(?: \(glp-?1 ?ras?\))?",
     ),
     (("sglt2-inhibitor",), (), r"sglt-?2 inhibitors?|sglt-?2is?"),
-    (("opioid",), (), rf"opioids?{_KIND_WORDS}|opioid (?:pain )?medications?|opiates?"),
+    (
+        ("opioid",),
+        (),
+        rf"opioid (?:pain )?medications?|opioid analgesics?|opioids?{_KIND_WORDS}|opiates?",
+    ),
     (
         ("nsaid",),
         (),
@@ -496,7 +501,8 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("hormonal-contraceptive",),
         (),
-        r"hormonal contracepti(?:ves?|on)|(?:oral )?contraceptive pills?(?: \(ocps?\))?"
+        r"(?:any (?:form|type|kind) of )?hormonal (?:contracepti(?:ves?|on)|birth control)"
+        r"(?: (?:methods?|pills?|medications?))?|(?:oral )?contraceptive pills?(?: \(ocps?\))?"
         r"|oral contraceptives?(?: \(ocs?\))?|birth control pills?",
     ),
     (
@@ -559,6 +565,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"(?:h2|histamine[- ]2)(?:-|-? )(?:receptor )?(?:antagonists?|blockers?)(?: \(h2ras?\))?"
         r"|h2ras?",
     ),
+    *medication_groups.CLASSES,
 )
 # Words before a class that say it is used now ("current use of", "taking", "patients on"),
 # kept in the match because they are not filler elsewhere.
@@ -566,14 +573,20 @@ _USE_BEFORE = re.compile(
     r"(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term|daily) )*"
     r"(?:use|usage|intake|administration|consumption) of (?:an? |any |the )?$"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|takes|take|uses"
-    r"|use) (?:an? |any )?$"
-    r"|(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term) )+$"
+    r"|use|receiving) (?:an? |any )?$"
+    r"|(?:(?:current|concurrent|concomitant|ongoing|chronic|regular|long-term) )+"
+    r"(?:(?:treatment|therapy) with (?:an? |any )?)?$"
 )
 # A use said in the past tense ("have used", "received", "receipt of"): a use at some time,
 # which says something a record decides only with the window that follows (`_window_follows`).
 _PAST_USE_BEFORE = re.compile(
     r"(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received|consumed|exposed to)"
     r" (?:an? |any |the )?$|(?:receipt of|exposure to) (?:an? |any |the )?$"
+    # "Previously medicated with opioids", "have been treated with antibiotics within 2 weeks":
+    # a use at some time. A bare "treated with" is not past ("atrial fibrillation treated with
+    # anticoagulants", "currently being treated with").
+    r"|(?:(?:have|has|had|having) (?:been )?(?:previously )?|been (?:previously )?|previously )"
+    r"(?:treated|medicated) with (?:an? |any )?$"
 )
 # "… use", "… on a regular basis", "… for anticoagulation" (the purpose the class already says).
 _USE_AFTER = re.compile(
@@ -668,7 +681,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "antiplatelet": ("platelet",),
     "diuretic": ("diuretic",),
     "proton-pump-inhibitor": ("proton",),
-    "glp-1-receptor-agonist": ("glp",),
+    "glp-1-receptor-agonist": ("glp", "glucagon"),
     "sglt2-inhibitor": ("sglt",),
     "opioid": ("opi",),
     "nsaid": ("nsaid", "inflammatory"),
@@ -698,6 +711,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "probiotic": ("probiotic",),
     "antiarrhythmic": ("arrhythmic",),
     "antiviral": ("viral",),
+    **medication_groups.TRIGGERS,
 }
 # (triggers, concepts, qualifiers, pattern); a class without triggers fails here, at import.
 _GATED_CLASSES = tuple(
@@ -736,7 +750,8 @@ _AND_FOLLOWS = re.compile(r",? and ")
 
 def find_medications(text: str) -> list[Match]:
     """Current uses of classes and drugs; "chronic", "daily" … qualify them (`use_duration`)."""
-    return [use_duration.qualify(text, match) for match in _find_medications(text)]
+    qualified = [use_duration.qualify(text, match) for match in _find_medications(text)]
+    return use_duration.carry_back(text, qualified) if len(qualified) > 1 else qualified
 
 
 def _find_medications(text: str) -> list[Match]:
@@ -1005,3 +1020,24 @@ def _medication_criterion(concepts: tuple[str, ...], qualifiers: tuple[str, ...]
     if len(leaves) == 1:
         return leaves[0]
     return Criterion(Kind.COMBINATION, children=leaves, combination="any-of")
+
+
+def class_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
+    """The medication class named at ``position`` (its concepts), and where its name ends; the
+    longest name when several start there."""
+    best: tuple[tuple[str, ...], int] | None = None
+    for concepts, _qualifiers, pattern in _CLASS_PATTERNS:
+        match = pattern.match(text, position)
+        if match is not None and (best is None or match.end() > best[1]):
+            best = (concepts, match.end())
+    return best
+
+
+def window_follows(text: str, end: int) -> bool:
+    """Whether a window of enrolment follows what ends at ``end`` ("… in the past 6 months")."""
+    return _window_follows(text, end)
+
+
+def may_name_a_class(text: str) -> bool:
+    """Whether the text holds a word every class name contains one of (a cheap prefilter)."""
+    return _ANY_TRIGGER.search(text) is not None

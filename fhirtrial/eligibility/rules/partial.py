@@ -77,6 +77,7 @@ from fhirtrial.eligibility.rules.medications import find_allergies, find_medicat
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
+from fhirtrial.eligibility.rules.score_parts import score_part
 from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.shared_modifiers import leading_modifiers
 from fhirtrial.eligibility.rules.smoking import find_smoking
@@ -461,7 +462,8 @@ def necessary_parts(
         text,
         _cancer_parts(normalized, text)
         or _diagnosis_part(normalized, text)
-        or measure_part(normalized, text, compile_clause),
+        or measure_part(normalized, text, compile_clause)
+        or score_part(normalized, text),
     )
 
 

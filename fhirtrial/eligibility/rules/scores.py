@@ -1,7 +1,7 @@
 """Clinical scores with a bound: cognitive tests (MMSE, MoCA, telephone MoCA, CDR), coma and
 stroke scales (Glasgow, NIHSS, modified Rankin), disability stages (Hoehn and Yahr, EDSS), ASA
 physical status, the Bishop score and the depression / anxiety questionnaires (PHQ-9, GAD-7,
-HDRS, GDS), read as observations (`lab` kind, no unit: a score is a count of points).
+HDRS, GDS, EPDS), read as observations (`lab` kind, no unit: a score is a count of points).
 
 A bound is read whole or not at all: "MMSE ≥ 24", "a score of 24 or above on the Folstein
 Mini-Mental State Exam", "NIHSS 4-25", "ASA physical status I or II" (≤ 2: the class list must be
@@ -154,13 +154,20 @@ SCORES = (
         30,
         ("geriatric depression",),
     ),
+    Score(
+        "epds",
+        r"edinburgh post-?natal depression scale(?: \(epds\))?|\bepds\b",
+        0,
+        30,
+        ("epds", "edinburgh"),
+    ),
 )
 _NUMBER = r"(?:\d{1,2}(?:\.\d)?|(?:vi|iv|v|i{1,3}|[ⅰ-ⅵι]|l{1,3})(?![\w']))"
 _MORE = r"(?P<more>,? or (?:>|more|higher|greater|above|over|worse))"
 _LESS = r"(?P<less>,? or (?:<|less|lower|below|fewer|better))"
 _JOIN = r"(?:\s*(?:-|~|to)\s*|(?:,? or |,? and/or |,? and |, ?))(?:asa |class )?"
 _VALUE = (
-    rf"(?:(?P<cmp>>=|<=|>|<|=)\s*(?P<one>{_NUMBER})"
+    rf"(?:(?P<cmp>>=|<=|>|<|=)\s*(?:(?:stage|grade|class) )?(?P<one>{_NUMBER})"
     rf"|between (?P<a>{_NUMBER}) and (?P<b>{_NUMBER})"
     rf"|(?P<list>{_NUMBER}(?:{_JOIN}{_NUMBER})*)(?: points?)?(?:{_MORE}|{_LESS})?)"
     r"(?: points?)?(?:\s*/\s*(?P<out_of>\d{1,2}))?(?! ?(?:%|\d|mm|cm|[.,]\d))"
@@ -176,7 +183,7 @@ _TIME = (
 # "a score of 24 or above on the Folstein Mini-Mental State Exam", "Class I or II according to
 # American Society of Anesthesiologists (ASA)".
 _BEFORE_NAME = (
-    rf"(?:(?:a |an )?(?:total )?(?:score|class) (?:of )?)?(?:{_VALUE})"
+    rf"(?:(?:a |an )?(?:total )?(?:score|class|stage|grade) (?:of )?)?(?:{_VALUE})"
     r" (?:on|in|according to|per|by) (?:the )?"
 )
 # Who rates the score, or when in the study it is taken: not a record's value.
@@ -324,3 +331,5 @@ def _criterion(score: Score, symbol: Comparator, value: float) -> Criterion:
 
 
 SCORE_CONCEPTS = frozenset(score.concept for score in SCORES)
+# One of these is in every text that names a score.
+SCORE_WORDS = tuple(dict.fromkeys(word for score in SCORES for word in score.words))

@@ -62,3 +62,40 @@ def _with(criterion: Criterion, added: tuple[str, ...]) -> Criterion:
             criterion, children=tuple(_with(child, added) for child in criterion.children)
         )
     return criterion
+
+
+# Between two classes of one list: "benzodiazepines or pain medications on a daily basis".
+_LIST_GAP = re.compile(r"(?:,? (?:or|and|and/or|nor) |, | ?/ ?)")
+# Duration words after the last class, which say how the whole list is used ("chronic" before
+# the last class is its own: "benzodiazepines or chronic opioids").
+_TRAILING = re.compile(r" on an? (?:regular|daily) basis$")
+
+
+def carry_back(text: str, matches: list[Match]) -> list[Match]:
+    """The matches with a list's trailing duration words ("taking benzodiazepines or pain
+    medications on a daily basis") given to every class of the list, not to its last only: read
+    without them, the earlier classes would be any use, wider than the text."""
+    ordered = sorted(matches, key=lambda m: (m.start, m.end))
+    for index in range(len(ordered) - 2, -1, -1):
+        match, after = ordered[index], ordered[index + 1]
+        added = _qualifiers(after.criterion)
+        if (
+            added
+            and _TRAILING.search(text, after.start, after.end)
+            and not _qualifiers(match.criterion)
+            and match.criterion.kind in (Kind.MEDICATION, Kind.COMBINATION)
+            and match.end <= after.start
+            and _LIST_GAP.fullmatch(text, match.end, after.start)
+        ):
+            ordered[index] = Match(
+                _with(match.criterion, added), match.start, match.end, match.kind
+            )
+    return ordered
+
+
+def _qualifiers(criterion: Criterion) -> tuple[str, ...]:
+    if criterion.kind is Kind.MEDICATION:
+        return tuple(q for q in criterion.qualifiers if q in (LONG_TERM, REGULAR))
+    if criterion.kind is Kind.COMBINATION and criterion.children:
+        return _qualifiers(criterion.children[-1])
+    return ()
