@@ -219,6 +219,9 @@ def _split_trailing_headers(text: str) -> list[str]:
         return lines
     out: list[str] = []
     for line in lines:
+        if "riteria" not in line:
+            out.append(line)  # `_TRAILING_HEADER` needs it; its search tries every position
+            continue
         header = _TRAILING_HEADER.search(line)
         name = (header["header"] or header["bare"]) if header else ""
         cut = header.start("header" if header and header["header"] else "bare") if header else 0

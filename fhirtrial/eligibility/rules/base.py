@@ -180,25 +180,30 @@ class Triggers:
     """Which of many trigger substrings occur in a text, found in one scan instead of a `has_any`
     per group of them.
 
-    The trie of `any_substring`, tried at every position (a lookahead), gives the longest trigger
-    that starts there; the triggers that are prefixes of it start there too."""
+    The trie of `any_substring`, searched again from the position after each match, gives the
+    longest trigger at each position where one starts; the triggers that are prefixes of it start
+    there too. (A search skips in C to the next position a trigger may start at; a lookahead
+    tried at every position cost more.)"""
 
     def __init__(self, words: Iterable[str]) -> None:
         unique = sorted(set(words))
+        if "" in unique:
+            raise ValueError("an empty trigger is in every text")  # and `found_in` would not end
         self._any = any_substring(unique)
-        self._longest = re.compile(f"(?=({self._any.pattern}))")
         self._prefixes = {
             word: frozenset(prefix for prefix in unique if word.startswith(prefix))
             for word in unique
         }
 
     def found_in(self, text: str) -> AbstractSet[str]:
-        first = self._any.search(text)
-        if first is None:
+        search = self._any.search
+        match = search(text)
+        if match is None:
             return _NOTHING
         found: set[str] = set()
-        for longest in self._longest.findall(text, first.start()):
-            found |= self._prefixes[longest]
+        while match is not None:
+            found |= self._prefixes[match.group()]
+            match = search(text, match.start() + 1)
         return found
 
 

@@ -94,11 +94,14 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"(?:solid tumou?r )?malignanc(?:y|ies)|malignant (?:neoplasm|tumou?r|disease)s?"
         # "Neoplastic disease", "neoplasia": cancer as criteria use the words; not a kind the
         # words before name ("benign", "intraepithelial", "multiple endocrine" neoplasia).
-        r"|(?<!benign )(?<!intraepithelial )(?<!endocrine )(?<!premalignant )(?<!pre-malignant )"
+        # (The lookaheads first: the lookbehinds would otherwise run at every position.)
+        r"|(?=neoplas)(?<!benign )(?<!intraepithelial )(?<!endocrine )(?<!premalignant )"
+        r"(?<!pre-malignant )"
         r"(?:neoplastic (?:disease|condition)s?|neoplasias?(?: diseases?)?)"
         # "cancer" alone, not a site's ("ovarian cancer": a cancer type no concept may name yet)
         # nor an institution's or a programme's ("Cancer Centre", "cancer screening").
-        r"|(?:^|(?<=[,;:/(])|(?<=[,;:/(] )|(?<=\bof )|(?<=\bwith )|(?<=\bany )|(?<=\bactive )"
+        r"|(?=cancer)(?:^|(?<=[,;:/(])|(?<=[,;:/(] )|(?<=\bof )|(?<=\bwith )|(?<=\bany )"
+        r"|(?<=\bactive )"
         r"|(?<=\bcurrent )|(?<=\bprior )|(?<=\bknown )|(?<=\bor )|(?<=\band )|(?<=\bno ))"
         r"cancers?(?![- ](?:cent(?:er|re)s?|institutes?|assessment|screening|survivors?|clinics?"
         r"|programs?|programmes?|care|registry|research|related|prevention|risk)\b)",
@@ -1157,7 +1160,9 @@ _ORGAN_LIST = re.compile(
 
 
 def _organ_lists(text: str) -> list[Match]:
-    found = []
+    found: list[Match] = []
+    if "disease" not in text and "failure" not in text:
+        return found  # every match ends with one (the search would try every position)
     for match in _ORGAN_LIST.finditer(text):
         organs = re.findall(_ORGAN_NAME, match["organs"])
         if " and " in match["organs"].replace(" and/or ", " "):

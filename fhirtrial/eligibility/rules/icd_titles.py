@@ -87,7 +87,7 @@ _NEIGHBOURS = (FILLER | NEGATORS | OR_WORDS | AND_WORDS | {"within"}) - _SAYS_MO
 _Title = tuple[tuple[str, ...], str, str]
 # Punctuation → space: `str.split` then gives the words `_WORD` finds (the prefilter's words).
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation if c not in "'-"})
-_Index = tuple[dict[str, str], dict[tuple[str, str], tuple[_Title, ...]], frozenset[str]]
+_Index = tuple[dict[str, str], dict[tuple[str, str], tuple[_Title, ...]]]
 
 
 def _key(word: str) -> str:
@@ -97,7 +97,7 @@ def _key(word: str) -> str:
 @cache
 def _index() -> _Index:
     """(one-word title → code, first two words → the longer titles starting with them, longest
-    first: their words after the first, code and initials; those first two words as one string)."""
+    first: their words after the first, code and initials)."""
     single: dict[str, str] = {}
     grouped: dict[tuple[str, str], list[_Title]] = {}
     vocabulary = terminology.terminology()
@@ -115,15 +115,15 @@ def _index() -> _Index:
     pairs = {
         pair: tuple(sorted(titles, key=lambda t: -len(t[0]))) for pair, titles in grouped.items()
     }
-    return single, pairs, frozenset(f"{first} {second}" for first, second in pairs)
+    return single, pairs
 
 
 def find_icd_titles(text: str) -> list[Match]:
-    single, pairs, bigrams = _index()
+    single, pairs = _index()
     words = text.translate(_PUNCTUATION).split()
     if "'" in text or not text.isascii():
         words = [_key(word.strip("'")) for word in words]
-    if single.keys().isdisjoint(words) and bigrams.isdisjoint(map(" ".join, pairwise(words))):
+    if single.keys().isdisjoint(words) and pairs.keys().isdisjoint(pairwise(words)):
         return []  # most texts: a translation, a split and two set tests, all in C
     words = [_key(word) for word in _WORD.findall(text)]
     # Which titles the words spell (a dict lookup or two per word); most texts spell none.
@@ -184,7 +184,7 @@ def _share_leading_modifiers(
     as any kyphosis: an exclusion would turn away a patient with a kyphosis the text does not
     mean. A name with a first word of its own ("idiopathic scoliosis or congenital kyphosis")
     says which it is."""
-    _, pairs, _ = _index()
+    _, pairs = _index()
     kept: list[Match] = []
     modifier: str | None = None
     modifier_of: Match | None = None
@@ -255,7 +255,7 @@ def classifying_first_word(item: str) -> bool:
 
 
 def _names_a_diagnosis(words: list[str]) -> bool:
-    single, pairs, _ = _index()
+    single, pairs = _index()
     if len(words) == 1:
         return words[0] in single
     return any(rest == tuple(words[1:]) for rest, _, _ in pairs.get((words[0], words[1]), ()))
@@ -417,8 +417,12 @@ def spell_icd_titles(text: str) -> list[Match]:
     parentheses after it, and no "acute" title (`find_icd_titles`); a bare name after a title
     whose first word may qualify it too is read as `find_icd_titles` reads it
     (`_share_leading_modifiers`)."""
-    single, pairs, _ = _index()
-    tokens = [(m.start(), m.end(), _key(m.group())) for m in _WORD.finditer(text)]
+    single, pairs = _index()
+    spelt: list[str] = _WORD.findall(text)
+    keys = [_key(word) for word in spelt] if "'" in text or not text.isascii() else spelt
+    if single.keys().isdisjoint(keys) and pairs.keys().isdisjoint(pairwise(keys)):
+        return []  # most texts: no one-word title, no first two words of a longer one
+    tokens = [(m.start(), m.end(), key) for m, key in zip(_WORD.finditer(text), keys, strict=True)]
     found: list[Match] = []
     spans: list[tuple[int, int]] = []
     for i, (start, _, word) in enumerate(tokens):

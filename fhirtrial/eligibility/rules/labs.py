@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.base import Match, Triggers, any_substring, has_any
 from fhirtrial.eligibility.rules.plausible_values import plausible
 
 _MICRO = "[µμu]"
@@ -412,6 +412,12 @@ _TRIGGER_WORDS = tuple(
         {t for triggers in _NAME_TRIGGERS.values() for t in triggers}
         | {"bp", "blood pressure", "mmhg", "mm hg", "transaminase"}
     )
+)
+_ANY_TRIGGER_WORD = any_substring(_TRIGGER_WORDS)  # one scan: `has_any` tests 160 words
+# Which names a text may hold: one scan for the triggers there, instead of a `has_any` per name.
+_NAME_TRIGGER_SCAN = Triggers(t for triggers in _NAME_TRIGGERS.values() for t in triggers)
+_NAME_TRIGGER_SETS = tuple(
+    (concept, frozenset(triggers)) for concept, triggers in _NAME_TRIGGERS.items()
 )
 # Comparators as normalize() leaves them, and the words and signs it does not replace.
 _CMP_WORDS: dict[str, Comparator] = {
@@ -1818,9 +1824,12 @@ def find_labs(text: str) -> list[Match]:
     numbers = _has_digit(text) or has_any(
         text, ("uln", "upper limit", "reference", " times", "twice")
     )
-    if not numbers or not has_any(text, _TRIGGER_WORDS):
+    if not numbers or _ANY_TRIGGER_WORD.search(text) is None:
         return found
-    named = [concept for concept, triggers in _NAME_TRIGGERS.items() if has_any(text, triggers)]
+    present = _NAME_TRIGGER_SCAN.found_in(text)
+    named = [
+        concept for concept, triggers in _NAME_TRIGGER_SETS if not triggers.isdisjoint(present)
+    ]
     measured: list[Match] = []
     sexed = has_any(text, ("men", "male"))
     names: list[tuple[int, int, str]] = []

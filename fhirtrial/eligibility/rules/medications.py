@@ -39,7 +39,13 @@ from functools import cache
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import medication_groups, use_duration
-from fhirtrial.eligibility.rules.base import WINDOW_LAST, WINDOW_WITHIN, Match, any_substring
+from fhirtrial.eligibility.rules.base import (
+    WINDOW_LAST,
+    WINDOW_WITHIN,
+    Match,
+    any_substring,
+    has_any,
+)
 
 # ---------------------------------------------------------------- allergy
 
@@ -653,9 +659,33 @@ _CLASS_SUBSTANCES = tuple(
     for concepts, _qualifiers, pattern in _CLASSES
     if concepts[0] in _ALLERGY_CLASSES
 )
-# Substrings every match of a class contains (its prefilter), for the classes after the first
-# ones, which `_MEDICATION_TRIGGERS` gates together.
+# Substrings every match of a class contains (its prefilter). Only the classes whose triggers
+# are in the text are searched: the patterns have no literal prefix, so each search tries every
+# position of the text.
 _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "anticoagulant": ("coagula",),
+    "oral-anticoagulant": ("coagula",),
+    "warfarin": ("warfarin", "coumadin"),
+    "heparin": ("heparin",),
+    "immunosuppressant": ("immuno",),
+    "insulin": ("insulin",),
+    "strong-cyp3a4-inhibitor": ("cyp",),
+    "strong-cyp3a4-inducer": ("cyp",),
+    "systemic-corticosteroid": ("steroid", "glucocortic"),
+    "antibiotic": ("antibiotic",),
+    "beta-blocker": ("blocker",),
+    "calcium-channel-blocker": ("blocker",),
+    "statin": ("statin", "hmg"),
+    "benzodiazepine": ("benzodiazepin",),
+    "antidepressant": ("depress",),
+    "antiplatelet": ("platelet",),
+    "diuretic": ("diuretic",),
+    "proton-pump-inhibitor": ("proton",),
+    "glp-1-receptor-agonist": ("glp", "glucagon"),
+    "sglt2-inhibitor": ("sglt",),
+    "opioid": ("opi",),
+    "nsaid": ("nsaid", "inflammatory"),
+    "antiepileptic": ("epilep", "convuls", "seizure"),
     "vitamin-k-antagonist": ("vitamin k", "vka"),
     "doac": ("oac", "oral anti"),
     "antipsychotic": ("psychot", "neurolept"),
@@ -683,39 +713,12 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "antiviral": ("viral",),
     **medication_groups.TRIGGERS,
 }
-_LATER_WORDS = tuple(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
-_LATER_TRIGGERS = any_substring(_LATER_WORDS)
-_FIRST_WORDS = (
-    "coagula",
-    "warfarin",
-    "coumadin",
-    "heparin",
-    "immuno",
-    "insulin",
-    "cyp",
-    "epilep",
-    "convuls",
-    "seizure",
-    "steroid",
-    "glucocortic",
-    "antibiotic",
-    "blocker",
-    "statin",
-    "hmg",
-    "benzodiazepin",
-    "depress",
-    "platelet",
-    "diuretic",
-    "proton",
-    "glp",
-    "glucagon",
-    "sglt",
-    "opi",
-    "nsaid",
-    "inflammatory",
+# (triggers, concepts, qualifiers, pattern); a class without triggers fails here, at import.
+_GATED_CLASSES = tuple(
+    (_CLASS_TRIGGERS[concepts[0]], concepts, qualifiers, pattern)
+    for concepts, qualifiers, pattern in _CLASS_PATTERNS
 )
-_MEDICATION_TRIGGERS = any_substring(_FIRST_WORDS)
-_ANY_TRIGGER = any_substring((*_FIRST_WORDS, *_LATER_WORDS))
+_ANY_TRIGGER = any_substring(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
 # treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
 # is used now; the drug alone says nothing of use.
@@ -755,14 +758,8 @@ def _find_medications(text: str) -> list[Match]:
     found = _drug_uses(text)
     if _ANY_TRIGGER.search(text) is None:
         return found
-    first = _MEDICATION_TRIGGERS.search(text) is not None
-    later = _LATER_TRIGGERS.search(text) is not None
-    for concepts, qualifiers, pattern in _CLASS_PATTERNS:
-        triggers = _CLASS_TRIGGERS.get(concepts[0])
-        if triggers is None:
-            if not first:
-                continue
-        elif not later or not any(t in text for t in triggers):
+    for triggers, concepts, qualifiers, pattern in _GATED_CLASSES:
+        if not has_any(text, triggers):
             continue
         for match in pattern.finditer(text):
             before = text[: match.start()]
@@ -902,17 +899,11 @@ def _disjoint(concept_id: str, other: str) -> bool:
     )
 
 
+# Every match of `_DRUG_USE_LEAD` holds one ("with" alone is in too many texts).
 _USE_WORDS = any_substring(
     (
-        "use",
-        "usage",
-        "intake",
-        "administration",
-        "taking",
-        "using",
-        "with",
-        "concomitant",
-        "concurrent",
+        *("use of", "usage of", "intake of", "administration of", "taking", "using"),
+        *("treated with", "treatment with", "therapy with", "concomitant", "concurrent"),
     )
 )
 _TRAILING_WORDS = any_substring((" use", " usage", " intake"))

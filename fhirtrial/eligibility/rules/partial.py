@@ -1886,16 +1886,16 @@ def _list_reading(
     inclusion: bool,
 ) -> Criterion | None:
     normalized = normalized.replace("i.e.", "ie").replace("e.g.", "eg")
-    if _LIST_REFUSAL.search(normalized) or _CONNECTIVE_END.search(normalized):
-        return None
+    if not has_any(normalized, _LIST_MARKS):
+        return None  # one item: the full reading refused it
     if normalized.startswith(("and ", "or ", "and/or ")):
         return None  # joined to a neighbouring bullet
+    if _LIST_REFUSAL.search(normalized) or _CONNECTIVE_END.search(normalized):
+        return None
     if has_any(normalized, ("pregnan", "feeding", "lactat", "nursing")) and (
         _STOPPED_NURSING.search(normalized) or _FUTURE_PREGNANCY.search(normalized)
     ):
         return None
-    if not has_any(normalized, _LIST_MARKS):
-        return None  # one item: the full reading refused it
     end = _LIST_SENTENCE_END.search(normalized)
     sentence, rest = (
         (normalized[: end.start()], normalized[end.start() :]) if end else (normalized, "")

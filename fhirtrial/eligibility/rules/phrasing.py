@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
+from fhirtrial.eligibility.rules.base import has_any
 
 _AGE_END = (
     r"(?:(?<=\d)|(?<=years)|(?<=year)|(?<=yrs)|(?<=old)|(?<=older)|(?<=above)|(?<=\d\))"
@@ -132,9 +133,15 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
 )
 
 
+def _may_be_about_age(text: str) -> bool:
+    # Each match of `_ABOUT_AGE` holds "age", "old", "year" or "yrs". The gate before this one
+    # was "age" or "y" (in most texts): a text whose only match is "old" still needs a "y".
+    return has_any(text, ("age", "year", "yrs")) or ("old" in text and "y" in text)
+
+
 def strip_phrasing(text: str) -> str:
     """The normalized text without the words `PHRASING_NOISE` and `_TESTED_HOW` cut out."""
-    about_age = bool(_ABOUT_AGE.search(text)) if "age" in text or "y" in text else False
+    about_age = _may_be_about_age(text) and _ABOUT_AGE.search(text) is not None
     if about_age:
         text = _age_comparators(text)
     for pattern, triggers, needs_age in PHRASING_NOISE:
@@ -190,6 +197,14 @@ _CONSEQUENCE_TRIGGERS = (
     *("not consider", "not allow", "not permit", "not accept", "not admit"),
     *("will be", "shall be", "to participate", "to take part", "to enrol", "to be "),
 )
+# The words `_EXCLUDED` and `_INCLUDED` can end with ("led" and "lment" for "enrol(l)ed" and
+# "enrol(l)ment"; "enrol(l)" is tested apart): the searches try up to 240 positions each, so a
+# text that ends otherwise is not searched.
+_LAST_WORDS = (
+    *("excluded", "eligible", "led", "included", "recruited", "considered", "allowed"),
+    *("permitted", "accepted", "admitted", "participate", "take part", "join", "study", "trial"),
+    *("protocol", "research", "participation", "participating", "lment"),
+)
 # "History of hepatitis B. Patients with hepatitis B within 5 years are excluded": the clause
 # speaks of its own sentence only.
 _CLAUSE_REACH = 240
@@ -213,6 +228,9 @@ def consequence(text: str) -> Consequence | None:
         if trigger in text:
             break
     else:
+        return None
+    last = text.rstrip().rstrip(".;,").rstrip()  # what `\s*[.;,]?\s*$` leaves
+    if not last.endswith(_LAST_WORDS) and not last.rstrip("l").endswith("enro"):
         return None
     # The clause ends the text and is shorter than _CLAUSE_REACH: searching the tail finds the
     # same leftmost match without trying every earlier position.

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, comparator, has_any
+from fhirtrial.eligibility.rules.base import Match, any_substring, comparator, has_any
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +216,14 @@ _CLASSES = 6
 _BEFORE_REACH = 48
 
 
+# One scan for every score's words first: most texts name no score.
+_ANY_SCORE_WORD = any_substring(sorted({word for score in SCORES for word in score.words}))
+
+
 def find_scores(text: str) -> list[Match]:
     found: list[Match] = []
+    if _ANY_SCORE_WORD.search(text) is None:
+        return found
     for score, after, name in _PATTERNS:
         if not has_any(text, score.words):
             continue
