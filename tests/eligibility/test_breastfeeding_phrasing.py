@@ -35,8 +35,13 @@ BOTH_AND_TEXT = "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding, text)"
         ),
         ("Pregnant, parturient or breastfeeding woman", True, BOTH_AND_TEXT),
         ("Pregnant patient, parturient, or breastfeeding.", True, BOTH_AND_TEXT),
-        # Stay text: a post-partum state that narrows.
-        ("Pregnancy or <6 weeks post-partum with complications", True, None),
+        # A post-partum state that narrows: the narrowing clause is a text member (its scope, both
+        # items or the last, is not said), so a pregnant patient is unknown, never excluded by it.
+        (
+            "Pregnancy or <6 weeks post-partum with complications",
+            True,
+            "all-of(any-of(pregnancy:pregnancy, procedure:childbirth:w-42,0,enrollment), text)",
+        ),
         # A diagnosis of a pregnancy is read (rules.obstetric), the window with both items.
         (
             "Pregnancy or gestational diabetes within 5 years",

@@ -77,9 +77,11 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         ("Retinal detachment", True, "condition:icd10cm:H33.0+H33.2+H33.4+H33.8"),
         # DSM-5's "schizophrenia spectrum and other psychotic disorders": F20-F29.
         ("Schizophrenia-spectrum disorder (lifetime)", True, "condition:psychotic-disorder"),
-        # Judgements and what the name does not say keep the bullet text.
-        ("Serious head trauma", True, None),
-        ("Severe aphasia", True, None),
+        # A judgement is a text member beside the name (`rules.narrowing_words`): the name alone
+        # never excludes.
+        ("Serious head trauma", True, f"all-of({HEAD}, text)"),
+        ("Severe aphasia", True, f"all-of({APHASIA}, text)"),
+        # What the name does not say keeps the bullet text.
         ("narrow- or closed-angle glaucoma", True, None),  # the shared word is not read
         ("Moderate or high suicide risk", True, None),  # a risk, not a diagnosis
         ("Brain injury", True, None),  # traumatic or acquired (stroke, anoxia): not said

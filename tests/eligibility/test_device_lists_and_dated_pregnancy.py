@@ -103,7 +103,6 @@ def test_device_lists_compile_to_the_devices_named_and_text(text: str, expected:
         "no documented AF on ECG, ambulatory monitor, pacemaker or ICD at any time",
         "presence of a cardiac rhythm device (pacemaker or ICD) capable of AF monitoring",
         # Narrowed, allowed or conditional devices.
-        "Pacemakers that are not MR-conditional",
         "Pacemakers, ICD or other implants unless MR-conditional",
         "Prosthetic heart valves (if dehiscence is suspected)",
         "patients with external cardiac pacemakers. close",
@@ -116,6 +115,12 @@ def test_device_lists_compile_to_the_devices_named_and_text(text: str, expected:
 )
 def test_device_lists_that_narrow_date_or_allow_stay_text(text: str) -> None:
     assert _form(text) is None
+
+
+def test_a_device_narrowed_by_a_clause_is_the_device_and_text() -> None:
+    # `rules.narrowing_clauses`: a pacemaker leaves it unknown (it may be MR-conditional).
+    assert _form("Pacemakers that are not MR-conditional") == "all-of(procedure:pacemaker, text)"
+    assert _result("Pacemakers that are not MR-conditional", PACEMAKER) == "unknown"
 
 
 def test_a_pacemaker_presence_code_excludes_under_an_mri_contraindication_list() -> None:

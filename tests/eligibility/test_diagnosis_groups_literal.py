@@ -119,13 +119,12 @@ def test_a_group_with_words_that_say_more_stays_text(text: str) -> None:
 
 
 def test_a_term_of_art_is_never_the_bare_group() -> None:
-    # "Severe mental illness" (a term of art) is a kind of mental disorder: in an exclusion at
-    # most all-of(group, TEXT) (`rules.narrowing_words`), which excludes nobody; never the group.
-    assert signature(compile_text("Severe mental illness", exclusion=True, partial=True)) in (
-        None,
-        "all-of(condition:mental-disorder, text)",
-    )
-    assert signature(compile_text("Severe mental illness", partial=True)) is None
+    # "Severe mental illness" (a term of art) is its own group (`rules.named_groups`: psychoses,
+    # bipolar disorder, severe depression), never the whole mental-disorder group, which would
+    # exclude every anxiety disorder.
+    for exclusion in (True, False):
+        form = signature(compile_text("Severe mental illness", exclusion=exclusion, partial=True))
+        assert form == "condition:serious-mental-illness"
 
 
 def test_other_than_the_studys_own_is_no_group() -> None:

@@ -46,7 +46,7 @@ def _exclusion(text: str) -> str | None:
         # Narrowing words before the name and a clause after it.
         (
             "Severe psychiatric illness that would preclude study participation",
-            "all-of(condition:mental-disorder, text)",
+            "all-of(condition:serious-mental-illness, text)",
         ),
     ],
 )

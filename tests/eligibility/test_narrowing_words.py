@@ -27,7 +27,7 @@ MOTION_SICKNESS = "all-of(condition:icd10cm:T75.3, text)"
     ("text", "exclusion", "expected"),
     [
         ("Have a history of severe motion sickness", True, MOTION_SICKNESS),
-        ("Severe psychiatric illness", True, "all-of(condition:mental-disorder, text)"),
+        ("Severe claustrophobia", True, "all-of(condition:icd10cm:F40.240, text)"),
         (
             "Severe coexisting liver or kidney disease",
             True,
