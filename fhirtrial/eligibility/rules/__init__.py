@@ -49,6 +49,7 @@ from fhirtrial.eligibility.rules.icd_titles import (
 )
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
@@ -114,6 +115,7 @@ FINDERS = (
     find_chemotherapy,
     find_allergies,
     find_medications,
+    find_medication_lists,
     find_prior_medications,
     find_procedures,
     find_smoking,

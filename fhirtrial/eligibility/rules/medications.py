@@ -1038,6 +1038,16 @@ def window_follows(text: str, end: int) -> bool:
     return _window_follows(text, end)
 
 
+def is_a_use(clause: str) -> bool:
+    """Whether the words before a use leave it a use (not planned, needed, stopped, changed)."""
+    return _NOT_A_USE.search(clause) is None
+
+
+def says_past(clause: str) -> bool:
+    """Whether the words before a use make it a past one ("prior", "history", "received")."""
+    return _PAST.search(clause) is not None
+
+
 def may_name_a_class(text: str) -> bool:
     """Whether the text holds a word every class name contains one of (a cheap prefilter)."""
     return _ANY_TRIGGER.search(text) is not None
