@@ -52,6 +52,11 @@ _NOT_IN_ITEM = frozenset(
         *("previous", "prior", "history", "stable", "use", "the", "a", "an", "any"),
         *("surgery", "procedure", "study", "visit", "enrollment", "enrolment", "screening"),
         *("including", "includes", "such", "certain", "e", "g", "eg", "i", "ie", "etc"),
+        # A clause of its own or a diagnosis ("receiving anticoagulant therapy or may have
+        # bleeding disorders"): not an item of the list.
+        *("may", "might", "can", "could", "will", "would", "should", "must", "have", "has"),
+        *("had", "having", "patients", "subjects", "disorder", "disorders", "disease"),
+        *("diseases", "condition", "conditions", "infection", "infections", "cancer"),
     }
 )
 # Where the list may end: the end of the text or a clause, a bracket, or a window after it.
