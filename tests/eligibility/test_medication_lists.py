@@ -114,3 +114,49 @@ def test_immunosuppressors_or_glucocorticoids() -> None:
     assert result_of(criterion, record(patient(), prednisone)) in ("met", "unknown")
     statin = medication("atorvastatin 20 MG Oral Tablet", "2026-10-01", status="active")
     assert result_of(criterion, record(patient(), statin)) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        (
+            "Currently prescribed edoxaban, rivaroxaban or apixaban",
+            False,
+            "any-of(medication:edoxaban, medication:rivaroxaban, medication:apixaban)",
+        ),
+        ("Co-treatment with metoclopramide", True, "medication:metoclopramide"),
+        (
+            "Patients on ezetimibe or bile acid sequestrants",
+            True,
+            "any-of(medication:ezetimibe, text)",
+        ),
+    ],
+)
+def test_prescribed_co_treatment_and_on_leads(text: str, exclusion: bool, expected: str) -> None:
+    assert signature(compile_text(text, exclusion=exclusion)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "On" after a verb is not a use: a progression while on it.
+        "Disease progressed on osimertinib or other TKIs",
+        # "Prescribed" alone may be any time before.
+        "Prescribed metformin in the past",
+    ],
+)
+def test_other_on_and_prescribed_stay_text(text: str) -> None:
+    assert signature(compile_text(text, exclusion=True)) in (None, "text")
+
+
+def test_currently_prescribed_doac_is_met_by_an_active_order() -> None:
+    criterion = compile_text(
+        "Currently prescribed edoxaban, rivaroxaban or apixaban", exclusion=False
+    )
+    assert criterion is not None
+    apixaban = medication("apixaban 5 MG Oral Tablet", "2026-06-01", status="active")
+    assert result_of(criterion, record(patient(), apixaban)) == "met"
+    warfarin = medication("warfarin sodium 5 MG Oral Tablet", "2026-06-01", status="active")
+    assert result_of(criterion, record(patient(), warfarin)) == "not-met"
+    stopped = medication("rivaroxaban 20 MG Oral Tablet", "2025-01-01", "2025-06-01")
+    assert result_of(criterion, record(patient(), stopped)) == "not-met"

@@ -29,14 +29,27 @@ _USE_LEAD = re.compile(
     r" )?(?:use|usage|intake|administration) of"
     r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) (?:treatment|therapy) with"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|receiving)"
-    r"|treatment with) (?:an? |any |the )?"
+    r"|treatment with"
+    # "Patients on ezetimibe or bile acid sequestrants": "on" at the start or after the
+    # people it is said of, never after a verb ("progressed on").
+    r"|^(?:(?:patients|subjects|participants) (?:who are )?)?(?:currently )?on) (?:an? |any |the )?"
 )
 # Words that say a use at some time: read only with a window of enrolment after the list.
 _PAST_LEAD = re.compile(
     r"(?<![\w-])(?:(?:(?:have|has|had|having) )?(?:been )?(?:used|taken|received)"
     r"|receipt of|exposure to) (?:an? |any |the )?"
 )
-_LEAD_WORDS = ("use", "usage", "intake", "administration", "taking", "using", "receiv", "with")
+_LEAD_WORDS = (
+    "use",
+    "usage",
+    "intake",
+    "administration",
+    "taking",
+    "using",
+    "receiv",
+    "with",
+    "on ",
+)
 _PAST_WORDS = ("used", "taken", "received", "receipt", "exposure")
 # Between two items: alternatives only (a bare "and" is not said to be "or").
 _SEPARATOR = re.compile(r",? (?:or|and/or) (?:an? |any |other |any other )*|, |/")
