@@ -81,6 +81,8 @@ _WINDOW_WORDS = (" day", " week", " month", " year")
 
 
 def find_medication_lists(text: str) -> list[Match]:
+    if " or " not in text and "and/or " not in text:
+        return []  # every list read has an "or" (the cheapest test first: most texts fail it)
     if not has_any(text, _LEAD_WORDS) and not has_any(text, _PAST_WORDS):
         return []
     found: list[Match] = []
