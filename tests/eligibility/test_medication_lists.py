@@ -70,6 +70,9 @@ def test_known_items_with_a_text_member(text: str, expected: str) -> None:
         # enrolment.
         "Have taken antibiotics or probiotics",
         "Use of antibiotics or probiotics within 2 weeks before surgery",
+        # Known items too: a window counted from delivery is not one of enrolment.
+        "Use of antibiotics or probiotics in the 3 months prior to delivery",
+        "Use of antibiotics within 30 days prior to the procedure",
         # A substance use, not a medication's.
         "Drug addiction defined as the use of cannabis, opioids or other drugs",
         # Commas only: which of them together is not said.

@@ -1042,6 +1042,12 @@ def window_follows(text: str, end: int) -> bool:
     return _window_follows(text, end)
 
 
+def counts_from_enrolment(window: str) -> bool:
+    """Whether a window's words count it from enrolment, not from another moment ("within 30
+    days prior to surgery", "in the 3 months prior to delivery")."""
+    return _OTHER_MOMENT.search(window) is None
+
+
 def is_a_use(clause: str) -> bool:
     """Whether the words before a use leave it a use (not planned, needed, stopped, changed)."""
     return _NOT_A_USE.search(clause) is None
