@@ -49,7 +49,12 @@ from fhirtrial.eligibility.rules.icd_titles import (
 )
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
-from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
+from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
+from fhirtrial.eligibility.rules.medications import (
+    counts_from_enrolment,
+    find_allergies,
+    find_medications,
+)
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
@@ -114,6 +119,7 @@ FINDERS = (
     find_chemotherapy,
     find_allergies,
     find_medications,
+    find_medication_lists,
     find_prior_medications,
     find_procedures,
     find_smoking,
@@ -501,6 +507,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             windows.extend(WINDOW_LESS.finditer(text))
     for window in windows:
         if all(window.end() <= m.start or window.start() >= m.end for m in matches):
+            if not counts_from_enrolment(window[0]):
+                return None  # "in the 3 months prior to delivery": not a window of enrolment
             n = word_number(window["n"])
             if n is not None:
                 items.append(

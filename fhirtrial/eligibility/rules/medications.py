@@ -20,7 +20,8 @@
   corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
   (or systemic corticosteroids of therapies.json), or a single drug of drug_names.json where
   words say it is used now ("currently taking spironolactone", "patients on digoxin",
-  "pregabalin use"); a window the text gives ("within 14 days prior to dosing") is attached by
+  "pregabalin use", "currently prescribed edoxaban", "co-treatment with metoclopramide");
+  a window the text gives ("within 14 days prior to dosing") is attached by
   the compiler. Words that make the use past ("prior", "history", "have received", "used")
   before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
   window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
@@ -728,6 +729,8 @@ _DRUG_USE_LEAD = re.compile(
     r"|(?:current|concurrent|concomitant|ongoing|chronic|long-term) (?:treatment|therapy) with"
     r"|(?:currently |regularly |concurrently |presently )?(?:taking|using|treated with"
     r"|receiving treatment with|on treatment with|on therapy with)"
+    # "Currently prescribed edoxaban", "Co-treatment with metoclopramide": a use now.
+    r"|currently prescribed|co-?treatment with"
     r"|concomitant|concurrent) (?:an? |the )?"
 )
 # "concomitant ciclosporin or rifampicin therapy": what the drugs are given as.
@@ -904,6 +907,7 @@ _USE_WORDS = any_substring(
     (
         *("use of", "usage of", "intake of", "administration of", "taking", "using"),
         *("treated with", "treatment with", "therapy with", "concomitant", "concurrent"),
+        "currently prescribed",
     )
 )
 _TRAILING_WORDS = any_substring((" use", " usage", " intake"))
@@ -912,7 +916,7 @@ _PAST_WORDS = any_substring(("used", "taken", "received", "receipt", "exposure")
 _DRUG_GATE = any_substring(
     (
         *("use", "usage", "intake", "administration", "taking", "using", "with", "concomitant"),
-        *("concurrent", "taken", "received", "receipt", "exposure"),
+        *("concurrent", "taken", "received", "receipt", "exposure", "prescribed"),
     )
 )
 
@@ -1036,6 +1040,22 @@ def class_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
 def window_follows(text: str, end: int) -> bool:
     """Whether a window of enrolment follows what ends at ``end`` ("… in the past 6 months")."""
     return _window_follows(text, end)
+
+
+def counts_from_enrolment(window: str) -> bool:
+    """Whether a window's words count it from enrolment, not from another moment ("within 30
+    days prior to surgery", "in the 3 months prior to delivery")."""
+    return _OTHER_MOMENT.search(window) is None
+
+
+def is_a_use(clause: str) -> bool:
+    """Whether the words before a use leave it a use (not planned, needed, stopped, changed)."""
+    return _NOT_A_USE.search(clause) is None
+
+
+def says_past(clause: str) -> bool:
+    """Whether the words before a use make it a past one ("prior", "history", "received")."""
+    return _PAST.search(clause) is not None
 
 
 def may_name_a_class(text: str) -> bool:
