@@ -118,3 +118,55 @@ def test_intraocular_surgery_in_a_window() -> None:
     # Z96.1 has no date of its own: the lens may have gone in last month.
     lens = condition("Presence of intraocular lens", (ICD, "Z96.1", "x"), onset=None)
     assert _result(text, lens) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Development bullets.
+        ("Patient have previously undergone gastrostomy", "procedure:gastrostomy"),
+        (
+            "History of bowel resection and / or short bowel syndrome",
+            "any-of(procedure:bowel-resection, condition:icd10cm:K90.82)",
+        ),
+        # Forms of the same shape.
+        ("Prior colectomy", "procedure:colectomy"),
+        ("Prior esophagectomy", "procedure:esophagectomy"),
+        ("History of PEG tube", "procedure:gastrostomy"),
+        # A word that narrows the operation stays text.
+        ("Previous right hemicolectomy", "all-of(procedure:colectomy, text)"),
+    ],
+)
+def test_gastrointestinal_operations_compile_to_their_concept(text: str, expected: str) -> None:
+    assert signature(compile_text(text, exclusion=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Prior small bowel resection", "Patients scheduled for gastrostomy"]
+)
+def test_a_narrower_or_planned_operation_is_not_the_concept(text: str) -> None:
+    assert "bowel-resection" not in str(compile_text(text, exclusion=True))
+    assert "gastrostomy" not in str(compile_text(text, exclusion=True))
+
+
+def test_bowel_resection_against_epic_records() -> None:
+    text = "History of bowel resection"
+    assert _result(text, procedure("Laparoscopic sigmoid colectomy", "2017-02-02")) == "met"
+    assert _result(text, procedure("Small bowel resection with anastomosis", "2017-2-2")) == "met"
+    # An exploratory laparotomy may have been one: not recorded.
+    assert _result(text, procedure("Exploratory laparotomy", "2017-02-02")) == "unknown"
+    assert _result(text, procedure("Right total knee arthroplasty", "2017-02-02")) == "not-met"
+    # A small bowel resection is no colectomy.
+    colectomy = "Prior colectomy"
+    assert _result(colectomy, procedure("Small bowel resection", "2017-02-02")) != "met"
+    assert _result(colectomy, procedure("Right hemicolectomy", "2017-02-02")) == "met"
+
+
+def test_gastrostomy_by_status_code_or_procedure() -> None:
+    text = "Patient have previously undergone gastrostomy"
+    status = (ICD, "Z93.1", "Gastrostomy status")
+    assert _result(text, condition("Gastrostomy status", status)) == "met"
+    peg = procedure("Percutaneous endoscopic gastrostomy (PEG) placement", "2022-08-08")
+    assert _result(text, peg) == "met"
+    assert _result(text, procedure("Colonoscopy", "2022-08-08")) == "not-met"
+    assert _result(text, condition("Type 2 diabetes mellitus")) == "unknown"

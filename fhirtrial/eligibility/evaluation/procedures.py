@@ -60,6 +60,9 @@ _BROADER = {
     "abdominal-surgery": _SURGERY,
     "gastrointestinal-surgery": _SURGERY,
     "intraocular-surgery": _SURGERY,
+    # A laparotomy may have been the resection: the record does not say.
+    "colectomy": "abdominal-surgery",
+    "bowel-resection": "abdominal-surgery",
     "invasive-mechanical-ventilation": "mechanical-ventilation",
     "hemodialysis": "dialysis",
     "peritoneal-dialysis": "dialysis",

@@ -185,6 +185,14 @@ _NAMED_OPERATIONS = {
     "nephrectomy": r"nephrectom(?:y|ies)",
     "thymectomy": r"thymectom(?:y|ies)",
     "vitrectomy": r"vitrectom(?:y|ies)",
+    "esophagectomy": r"o?esophagectom(?:y|ies)",
+    "colectomy": r"(?:hemi-?)?colectom(?:y|ies)",
+    # "Bowel resection" may be of the small or the large bowel: a colectomy is one, not the
+    # other way round.
+    "bowel-resection": r"(?:bowel|intestinal) resections?",
+    "gastrostomy": (
+        r"(?:percutaneous endoscopic )?gastrostom(?:y|ies)(?: tubes?)?(?: \(peg\))?|peg tubes?"
+    ),
     "bariatric-surgery": (
         r"bariatric (?:surgery|surgeries|procedures?|operations?)|gastric bypass(?: surgery)?"
         r"|roux[- ]en[- ]y gastric bypass(?: surgery)?|sleeve gastrectomy"
@@ -253,6 +261,9 @@ _NAMED_LEAD = re.compile(
 )
 _NAMED_TRIGGERS = (
     "ectom",
+    "resection",
+    "gastrostom",
+    "peg tube",
     "bariatric",
     "gastric bypass",
     "cataract",
