@@ -170,3 +170,19 @@ def test_gastrostomy_by_status_code_or_procedure() -> None:
     assert _result(text, peg) == "met"
     assert _result(text, procedure("Colonoscopy", "2022-08-08")) == "not-met"
     assert _result(text, condition("Type 2 diabetes mellitus")) == "unknown"
+
+
+def test_gastric_surgery_by_words_or_status_codes() -> None:
+    text = "History of gastric surgery"
+    assert signature(compile_text(text, exclusion=True)) == "procedure:gastric-surgery"
+    assert signature(compile_text("Previous surgery on the stomach", exclusion=True)) == (
+        "procedure:gastric-surgery"
+    )
+    bariatric = (ICD, "Z98.84", "Bariatric surgery status")
+    assert _result(text, condition("Bariatric surgery status", bariatric)) == "met"
+    stomach = (ICD, "Z90.3", "Acquired absence of stomach [part of]")
+    assert _result(text, condition("S/P partial gastrectomy", stomach)) == "met"
+    assert _result(text, procedure("Laparoscopic adjustable gastric banding", "2012-1-1")) == "met"
+    # A colectomy is gastrointestinal surgery, not gastric surgery.
+    assert _result(text, procedure("Sigmoid colectomy", "2012-01-01")) == "unknown"
+    assert _result(text, procedure("Upper GI endoscopy with biopsy", "2012-01-01")) == "not-met"

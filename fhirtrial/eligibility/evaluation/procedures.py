@@ -59,6 +59,7 @@ _BROADER = {
     _MAJOR: _SURGERY,
     "abdominal-surgery": _SURGERY,
     "gastrointestinal-surgery": _SURGERY,
+    "gastric-surgery": _SURGERY,
     "intraocular-surgery": _SURGERY,
     # A laparotomy may have been the resection: the record does not say.
     "colectomy": "abdominal-surgery",

@@ -94,7 +94,8 @@ _SITE_WORD = (
 )
 # The abdomen as a whole is a concept of its own (`abdominal-surgery`, a laparotomy, a colectomy,
 # a cholecystectomy …), so are the gastrointestinal tract as a whole (`gastrointestinal-surgery`:
-# a gastrectomy, a bowel resection, bariatric surgery, a stoma …) and the inside of the eye
+# a gastrectomy, a bowel resection, bariatric surgery, a stoma …), the stomach (`gastric-surgery`)
+# and the inside of the eye
 # (`intraocular-surgery`: cataract extraction, vitrectomy …); "upper abdominal", "upper
 # gastrointestinal", "bowel" and every other site stay text.
 _WHOLE_SITES = {
@@ -110,6 +111,7 @@ _WHOLE_SITES = {
         ),
         "gastrointestinal",
     ),
+    **dict.fromkeys(("gastric", "stomach"), "gastric"),
     **dict.fromkeys(("intraocular", "intra-ocular"), "intraocular"),
 }
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
