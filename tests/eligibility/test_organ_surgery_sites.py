@@ -186,3 +186,19 @@ def test_gastric_surgery_by_words_or_status_codes() -> None:
     # A colectomy is gastrointestinal surgery, not gastric surgery.
     assert _result(text, procedure("Sigmoid colectomy", "2012-01-01")) == "unknown"
     assert _result(text, procedure("Upper GI endoscopy with biopsy", "2012-01-01")) == "not-met"
+
+
+def test_eye_surgery_in_a_window() -> None:
+    # Development bullet.
+    text = "Ocular surgery in the 3 months preceding the study"
+    assert signature(compile_text(text, exclusion=True)) == (
+        "procedure:eye-surgery:w-90,0,enrollment"
+    )
+    assert _result(text, procedure("Penetrating keratoplasty, right eye", "2026-10-15")) == "met"
+    assert _result(text, procedure("Phacoemulsification, left eye", "2026-11-02")) == "met"
+    assert _result(text, procedure("LASIK, both eyes", "2014-11-02")) == "not-met"
+    # An eyelid operation may or may not be what the study means.
+    assert _result(text, procedure("Upper eyelid blepharoplasty", "2026-11-02")) == "unknown"
+    # The study eye is narrower than any eye: the words stay text.
+    study_eye = compile_text("prior surgery in the study eye", exclusion=True)
+    assert signature(study_eye) == "all-of(procedure:surgery, text)"

@@ -61,6 +61,7 @@ _BROADER = {
     "gastrointestinal-surgery": _SURGERY,
     "gastric-surgery": _SURGERY,
     "intraocular-surgery": _SURGERY,
+    "eye-surgery": _SURGERY,
     # A laparotomy may have been the resection: the record does not say.
     "colectomy": "abdominal-surgery",
     "bowel-resection": "abdominal-surgery",

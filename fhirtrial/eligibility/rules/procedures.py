@@ -28,7 +28,8 @@ met by a laparotomy, a colectomy, a cholecystectomy …), so are the gastrointes
 ("history of gastrointestinal surgery" → `gastrointestinal-surgery`, met by a gastrectomy, a bowel
 resection, bariatric surgery, a stoma or their status codes) and the inside of the eye ("prior
 intraocular surgery" → `intraocular-surgery`, met by cataract extraction, a vitrectomy or an
-intraocular lens, Z96.1); another site stays text. An operation
+intraocular lens, Z96.1), the stomach (`gastric-surgery`) and the eye (`eye-surgery`); another
+site stays text. An operation
 the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
 TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
 never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "implanted electronic
@@ -94,10 +95,10 @@ _SITE_WORD = (
 )
 # The abdomen as a whole is a concept of its own (`abdominal-surgery`, a laparotomy, a colectomy,
 # a cholecystectomy …), so are the gastrointestinal tract as a whole (`gastrointestinal-surgery`:
-# a gastrectomy, a bowel resection, bariatric surgery, a stoma …), the stomach (`gastric-surgery`)
-# and the inside of the eye
-# (`intraocular-surgery`: cataract extraction, vitrectomy …); "upper abdominal", "upper
-# gastrointestinal", "bowel" and every other site stay text.
+# a gastrectomy, a bowel resection, bariatric surgery, a stoma …), the stomach (`gastric-surgery`),
+# the inside of the eye (`intraocular-surgery`: cataract extraction, vitrectomy …) and the eye
+# (`eye-surgery`: those, a keratoplasty, refractive surgery …; an eyelid operation is unknown);
+# "upper abdominal", "upper gastrointestinal", "bowel" and every other site stay text.
 _WHOLE_SITES = {
     **dict.fromkeys(("abdominal", "abdomen", "intra-abdominal", "intraabdominal"), "abdominal"),
     **dict.fromkeys(
@@ -113,6 +114,7 @@ _WHOLE_SITES = {
     ),
     **dict.fromkeys(("gastric", "stomach"), "gastric"),
     **dict.fromkeys(("intraocular", "intra-ocular"), "intraocular"),
+    **dict.fromkeys(("eye", "eyes", "ocular"), "eye"),
 }
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
