@@ -20,9 +20,10 @@ procedure in progress or a current ventilator-dependence diagnosis (Z99.11) meet
 ventilation on record, however recent, answers `unknown` (an intubation years ago says nothing
 of today), and so does none: ventilation is charted in flowsheets more than as a procedure.
 
-A narrower concept than the record tells ("major surgery", "abdominal surgery" against an
-operation of no stated kind; invasive ventilation against "mechanical ventilation"; hemodialysis
-against a dialysis status code): `unknown`, never `not-met`, when only the broader one is found.
+A narrower concept than the record tells ("major surgery", "abdominal surgery", "gastrointestinal
+surgery", "intraocular surgery" against an operation of no stated kind; invasive ventilation
+against "mechanical ventilation"; hemodialysis against a dialysis status code): `unknown`, never
+`not-met`, when only the broader one is found.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ _ONGOING_ONLY = frozenset({"mechanical-ventilation", "invasive-mechanical-ventil
 _BROADER = {
     _MAJOR: _SURGERY,
     "abdominal-surgery": _SURGERY,
+    "gastrointestinal-surgery": _SURGERY,
+    "gastric-surgery": _SURGERY,
+    "intraocular-surgery": _SURGERY,
+    "eye-surgery": _SURGERY,
+    # A laparotomy may have been the resection: the record does not say.
+    "colectomy": "abdominal-surgery",
+    "bowel-resection": "abdominal-surgery",
     "invasive-mechanical-ventilation": "mechanical-ventilation",
     "hemodialysis": "dialysis",
     "peritoneal-dialysis": "dialysis",

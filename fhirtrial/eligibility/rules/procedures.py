@@ -24,7 +24,12 @@ narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Co
 revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
 
 The abdomen as a whole is its own concept ("previous abdominal surgery" → `abdominal-surgery`,
-met by a laparotomy, a colectomy, a cholecystectomy …; another site stays text). An operation
+met by a laparotomy, a colectomy, a cholecystectomy …), so are the gastrointestinal tract
+("history of gastrointestinal surgery" → `gastrointestinal-surgery`, met by a gastrectomy, a bowel
+resection, bariatric surgery, a stoma or their status codes) and the inside of the eye ("prior
+intraocular surgery" → `intraocular-surgery`, met by cataract extraction, a vitrectomy or an
+intraocular lens, Z96.1), the stomach (`gastric-surgery`) and the eye (`eye-surgery`); another
+site stays text. An operation
 the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
 TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
 never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "implanted electronic
@@ -83,20 +88,40 @@ _SITE_WORD = (
     r"|hernia|ipsilateral (?:breast|chest|lung|thoracic)|central nervous system|cns|head-neck"
     r"|same (?:region|site|area|field|side|breast)|sampling site|implantation site|side"
     r"|femoral|thigh|back|eyelids?|intra-ocular|axillary|axilla|extremit(?:y|ies)"
-    r"|(?:gastrointestinal|digestive) tract|small (?:bowel|intestin(?:e|al))|intestines?"
+    r"|(?:gastrointestinal|digestive|gi) tract|small (?:bowel|intestin(?:e|al))|intestines?"
     r"|larynx|laryngeal|esophagus|oesophagus|brain tumou?r|face|facial|c(?:a)?ecum|hepatobiliary"
     r"|(?:colostomy|ileostomy|stoma|ostomy) site|strabismus|carpal tunnel"
     r"|(?:skull|cranial) base|middle ear|digestive|neurosurgical|nose)"
 )
 # The abdomen as a whole is a concept of its own (`abdominal-surgery`, a laparotomy, a colectomy,
-# a cholecystectomy …); "upper abdominal" and every other site stay text.
-_ABDOMEN = frozenset({"abdominal", "abdomen", "intra-abdominal", "intraabdominal"})
+# a cholecystectomy …), so are the gastrointestinal tract as a whole (`gastrointestinal-surgery`:
+# a gastrectomy, a bowel resection, bariatric surgery, a stoma …), the stomach (`gastric-surgery`),
+# the inside of the eye (`intraocular-surgery`: cataract extraction, vitrectomy …) and the eye
+# (`eye-surgery`: those, a keratoplasty, refractive surgery …; an eyelid operation is unknown);
+# "upper abdominal", "upper gastrointestinal", "bowel" and every other site stay text.
+_WHOLE_SITES = {
+    **dict.fromkeys(("abdominal", "abdomen", "intra-abdominal", "intraabdominal"), "abdominal"),
+    **dict.fromkeys(
+        (
+            "gastrointestinal",
+            "gi",
+            "gastrointestinal tract",
+            "gi tract",
+            "digestive tract",
+            "digestive",
+        ),
+        "gastrointestinal",
+    ),
+    **dict.fromkeys(("gastric", "stomach"), "gastric"),
+    **dict.fromkeys(("intraocular", "intra-ocular"), "intraocular"),
+    **dict.fromkeys(("eye", "eyes", "ocular"), "eye"),
+}
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
     re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
     re.compile(
         rf"(?<![\w-]){_NAME} (?:to|on|of|in|at|involving|for) (?:the )?(?:(?:left|right|same) )?"
-        rf"(?P<site>{_SITES})(?: (?:regions?|areas?|fields?))?(?![\w-])"
+        rf"(?P<site>{_SITES})(?: (?:regions?|areas?|fields?|tract))?(?![\w-])"
     ),
 )
 # Words before a procedure that make it one needed or to come, not one done — or one going on
@@ -164,6 +189,14 @@ _NAMED_OPERATIONS = {
     "nephrectomy": r"nephrectom(?:y|ies)",
     "thymectomy": r"thymectom(?:y|ies)",
     "vitrectomy": r"vitrectom(?:y|ies)",
+    "esophagectomy": r"o?esophagectom(?:y|ies)",
+    "colectomy": r"(?:hemi-?)?colectom(?:y|ies)",
+    # "Bowel resection" may be of the small or the large bowel: a colectomy is one, not the
+    # other way round.
+    "bowel-resection": r"(?:bowel|intestinal) resections?",
+    "gastrostomy": (
+        r"(?:percutaneous endoscopic )?gastrostom(?:y|ies)(?: tubes?)?(?: \(peg\))?|peg tubes?"
+    ),
     "bariatric-surgery": (
         r"bariatric (?:surgery|surgeries|procedures?|operations?)|gastric bypass(?: surgery)?"
         r"|roux[- ]en[- ]y gastric bypass(?: surgery)?|sleeve gastrectomy"
@@ -232,6 +265,9 @@ _NAMED_LEAD = re.compile(
 )
 _NAMED_TRIGGERS = (
     "ectom",
+    "resection",
+    "gastrostom",
+    "peg tube",
     "bariatric",
     "gastric bypass",
     "cataract",
@@ -302,8 +338,9 @@ def _found(text: str) -> list[Match]:
             continue
         leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
         site: Criterion = Criterion(Kind.TEXT, source_text=match["site"])
-        if match["surgery"] and match["site"] in _ABDOMEN:
-            site = Criterion(Kind.PROCEDURE, concept="abdominal-surgery")
+        whole = _WHOLE_SITES.get(match["site"]) if match["surgery"] else None
+        if whole:
+            site = Criterion(Kind.PROCEDURE, concept=f"{whole}-surgery")
             if leaf.concept == "surgery":
                 found.append(Match(site, match.start(), match.end()))
                 continue
