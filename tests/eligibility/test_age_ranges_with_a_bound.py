@@ -25,6 +25,8 @@ AS_OF = date(2026, 12, 1)
         ("Age: > 8 - 40 years", False, "all-of(age:>8a, age:<=40a)"),
         ("Aged 18 to <65 years old", False, "all-of(age:>=18a, age:<65a)"),
         ("Age >= 18 to 75 years", False, "all-of(age:>=18a, age:<=75a)"),
+        ("Age between ≥18 and ≤65 years", False, "all-of(age:>=18a, age:<=65a)"),
+        ("Aged between >20 and <45 years old", False, "all-of(age:>20a, age:<45a)"),
         ("age between 50 an 65 years", False, "age:50..65a"),
         ("patients who are older than 18 years", False, "age:>18a"),
         ("Patients that were younger than 18 years,", True, "age:<18a"),
@@ -43,6 +45,7 @@ def test_the_age_is_read_with_every_bound(text, exclusion, expected) -> None:
         "Patients who were > 10 years smokers",  # years of smoking, not an age
         "Patients who are older than 5 years since diagnosis",
         "Gestational age > 24 - 32 weeks",
+        "Between >= 2 and < 5 years since diagnosis",
     ],
 )
 def test_years_that_are_not_the_age_stay_text(text) -> None:

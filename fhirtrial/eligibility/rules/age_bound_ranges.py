@@ -1,5 +1,6 @@
 """Age ranges in years with a comparator on one end: "Children age 4 to < 17 years" (4 up to,
-not including, 17), "Age: > 8 - 40 years" (older than 8, up to 40).
+not including, 17), "Age: > 8 - 40 years" (older than 8, up to 40), or on both ("aged between
+>= 20 and <= 45 years old").
 
 The plain range ("Age 4-17 years") is `ages`' job; a comparator inside it made both ends stay
 text, or left one bound read alone. Each end keeps its own comparator: the bare end is inclusive
@@ -28,6 +29,11 @@ _BOUND_THEN_HIGH = re.compile(
     rf"(?P<age>{_AGE_BEFORE})?(?P<cmp>>=|>)\s*(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to)\s*"
     rf"(?P<high>\d{{1,3}})\s*{_YEARS}{_AFTER}"
 )
+# "aged between >= 20 and <= 45 years old": both ends as written.
+_BETWEEN_BOUNDS = re.compile(
+    rf"(?P<age>{_AGE_BEFORE})?between\s*(?P<c1>>=|>)\s*(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?"
+    rf"and\s*(?P<c2><=|<)\s*(?P<high>\d{{1,3}})\s*{_YEARS}{_AFTER}"
+)
 # An age at some other moment, or someone else's: the whole bullet is left alone.
 _REFUSAL = re.compile(
     r"\b(?:at|when|upon) (?:the )?(?:time of |date of )?(?:onset|diagnos\w*|symptom\w*)"
@@ -51,6 +57,14 @@ def find_age_bound_ranges(text: str) -> list[Match]:
             symbol = match["cmp"]
             first = _age(">=" if upper else symbol, low)
             second = _age(symbol if upper else "<=", high)
+            both = Criterion(Kind.COMBINATION, children=(first, second), combination="all-of")
+            found.append(Match(both, match.start(), match.end()))
+    if "between" in text:
+        for match in _BETWEEN_BOUNDS.finditer(text):
+            low, high = int(match["low"]), int(match["high"])
+            if not (match["age"] or match["old"]) or not low < high <= 120:
+                continue
+            first, second = _age(match["c1"], low), _age(match["c2"], high)
             both = Criterion(Kind.COMBINATION, children=(first, second), combination="all-of")
             found.append(Match(both, match.start(), match.end()))
     return found
