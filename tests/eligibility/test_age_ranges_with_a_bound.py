@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import patient, record, result_of
 from tests.eligibility.signature import signature
 
@@ -50,6 +51,13 @@ def test_the_age_is_read_with_every_bound(text, exclusion, expected) -> None:
 )
 def test_years_that_are_not_the_age_stay_text(text) -> None:
     assert compile_criterion(text) is None
+
+
+def test_a_range_with_a_comparator_heads_an_inclusion_with_an_unread_rest() -> None:
+    """Read whole, the range is no longer half a range: the rest becomes a TEXT member."""
+    text = "Age: > 8 - 40 years (we selected this range due to lack of data in younger patients)"
+    read = compile_text(text, partial=True)
+    assert signature(read) == "all-of(age:>8a, age:<=40a, text)"
 
 
 def _result(text: str, born: str) -> str:
