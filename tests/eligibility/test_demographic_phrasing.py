@@ -172,7 +172,8 @@ STAYS_TEXT = [
     ("2-5 years since diagnosis", INCLUSION),
     ("Age less than 72 hours", INCLUSION),
     ("18 years at diagnosis", INCLUSION),
-    # The age is optional, someone else's, a population branch or half a range.
+    # The age is optional, someone else's or a population branch (a range with a comparator
+    # on one end, "> 8 - 40 years", is read whole: test_age_ranges_with_a_bound).
     ("Age 13-17 years or 18-20 if still living at home with parent.", INCLUSION),
     (
         "Children were aged between 8 and 16 years, but there was no age limit for parents.",
@@ -182,10 +183,6 @@ STAYS_TEXT = [
     ("Age 18 or older, or younger with parental consent", INCLUSION),
     ("Patients with age ≥18 years: were/can be recruited within the IRCCS Istituto", INCLUSION),
     ("Age ≥ 30 years (Healthy control group)", INCLUSION),
-    (
-        "Age: > 8 - 40 years (we selected this range due to lack of data in younger patients)",
-        INCLUSION,
-    ),
     ("Not older than 65 years and healthy", INCLUSION),
     # The rest names a clinical state (sepsis, a current drug) that all-of(age, text) would
     # leave out: the head alone is not the form.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.age_bound_ranges import find_age_bound_ranges
 from fhirtrial.eligibility.rules.age_units import find_ages_in_small_units, with_population
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
@@ -23,10 +24,10 @@ _AGE_WORD = (
     r"age(?<![\w-]age)(?<!gestational age)(?<!gestation age)(?<!bone age)(?<!corrected age)[sd]?"
 )
 # "Age 18-64", "Ages 18 to 59", "Age: 50-80 years", "Age (20-50)", "age range 18-90 years",
-# "aged between 18 and 65", "age from 50 to 75 years old".
+# "aged between 18 and 65", "age from 50 to 75 years old" ("50 an 65 years": a typo of "and").
 _AGE_THEN_RANGE = re.compile(
     rf"{_AGE_WORD}(?: range| group)?\s*(?:[:;.]\s*|\(|of |between |from |is |range |in )*"
-    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|to|and|~)\s*(?P<high>\d{{1,3}})"
+    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|to|and?|~)\s*(?P<high>\d{{1,3}})"
     rf"{_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?\)?"
 )
 # "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old", "20-70 age",
@@ -79,7 +80,10 @@ _RANGE_PATTERNS = (
 
 
 def find_age_ranges(text: str) -> list[Match]:
-    return with_population(text, _find_age_ranges(text) + find_ages_in_small_units(text))
+    return with_population(
+        text,
+        _find_age_ranges(text) + find_ages_in_small_units(text) + find_age_bound_ranges(text),
+    )
 
 
 def _find_age_ranges(text: str) -> list[Match]:

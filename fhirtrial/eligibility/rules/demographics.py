@@ -221,6 +221,8 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 25) : match.start()]
     if _SUBJECT_BEFORE.search(before):
         return True
+    if _SUBJECT_CLAUSE_BEFORE.search(before) and _YEARS_END.match(text, match.end()):
+        return True
     return not text[: match.start()].strip() and not text[match.end() :].strip(" .;")
 
 
@@ -228,6 +230,13 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
 _SUBJECT_BEFORE = re.compile(
     r"\b(?:age[d]?(?: of)?|be|patients?|participants?|subjects?|women|men|adults?)\s*\(?\s*$"
 )
+# "patients who are > 18 years", "Being > 18 years;": a subject said in a clause, then the years
+# and nothing that makes them a time since something ("who were > 10 years smokers").
+_SUBJECT_CLAUSE_BEFORE = re.compile(
+    r"\b(?:(?:patients?|participants?|subjects?|individuals|women|men|adults?)"
+    r" (?:who|that) (?:are|is|were)|being)\s*$"
+)
+_YEARS_END = re.compile(r"\s*(?:[.;,]|$|and\b)")
 
 
 __all__ = ["find_age", "find_sex", "normalize"]
