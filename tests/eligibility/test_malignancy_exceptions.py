@@ -167,3 +167,48 @@ def test_another_cancer_in_the_window_is_a_candidate_to_check() -> None:
 
 def test_another_cancer_resolved_before_the_window_does_not_exclude() -> None:
     assert _evaluate(EXCLUSION, COLON_2012) == ("eligible", "not-met")
+
+
+# ------------------------------------------------------- "progressing or requiring treatment"
+
+PROGRESSING = "Known additional malignancy that is progressing or requires active treatment"
+BCC_TREATED = condition(
+    "Basal cell carcinoma of skin",
+    (ICD, "C44.91", "Basal cell carcinoma of skin, unspecified"),
+    onset="2025-03-01",
+    status="resolved",
+    abated="2025-04-01",
+)
+
+
+def test_a_cancer_progressing_or_requiring_treatment_is_an_active_one() -> None:
+    criterion = compile_text(PROGRESSING, exclusion=True, partial=True)
+    assert criterion is not None
+    assert set(criterion.children[0].qualifiers) == {"other-primary", "active"}
+
+
+def test_a_resolved_other_cancer_is_neither_progressing_nor_treated() -> None:
+    assert _evaluate(PROGRESSING, BCC_TREATED) == ("eligible", "not-met")
+    assert _evaluate(PROGRESSING, COLON_2012) == ("eligible", "not-met")
+
+
+def test_an_open_other_cancer_is_a_candidate_to_check() -> None:
+    assert _evaluate(PROGRESSING, COLON) == ("potential-candidate", "unknown")
+    assert _evaluate(PROGRESSING) == ("eligible", "not-met")
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Other malignancy requiring treatment within the past 2 years",
+        "Known additional malignancy that is progressing or has required active treatment within "
+        "the past 3 years",
+        "History of other malignancy that requires treatment",
+    ],
+)
+def test_a_time_in_the_bullet_keeps_a_resolved_cancer_open(bullet) -> None:
+    """A cancer treated 18 months ago and resolved since is what the text excludes: the
+    resolved entry must not answer "not met"."""
+    criterion = compile_text(bullet, exclusion=True, partial=True)
+    assert criterion is not None and "active" not in criterion.children[0].qualifiers
+    assert _evaluate(bullet, COLON_2012)[1] != "met"

@@ -24,11 +24,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
 
 _MALIGNANCY = "malignant-neoplasm"
+_OTHER = "other-primary"
+# "… that is progressing or requires active treatment": only an active cancer can be (a cancer
+# recorded as resolved is not); the text member keeps which active ones.
+_ACTIVE_CLAUSE = re.compile(
+    r"\s*,?\s*(?:(?:that|which) (?:is|are) (?:currently )?(?:actively )?(?:progressing|active)"
+    r"|(?:that|which) (?:requires?|needs?) (?:active |systemic |ongoing |current )?"
+    r"(?:treatment|therapy)"
+    r"|requiring (?:active |systemic |ongoing |current )?(?:treatment|therapy))"
+    r"(?![\w-])"
+)
 _METASTATIC = "metastatic-disease"
 # Where the exceptions or the narrowing clause start.
 _EXCEPTION = re.compile(
@@ -49,6 +60,10 @@ _ALTERNATIVE = re.compile(
 # What adds to the head rather than excepts from it ("…, including prior breast cancer": the
 # study's own kind, which the other-than reading leaves out).
 _MORE = re.compile(r"\b(?:includ\w*|as well as|in addition|additionally|plus)\b")
+_TIME = re.compile(
+    r"\d|\b(?:within|past|prior|previous\w*|last|since|history|had|received|ever|years?|months?"
+    r"|weeks?|days?|recent\w*)\b"
+)
 # A later sentence may only allow more patients ("… are allowed if cancer-free for 1 year").
 _SENTENCE = re.compile(r"(?<=[a-z0-9)\]%])\.\s+(?=\S)|;\s*(?=\S)")
 _ALLOWANCE = re.compile(
@@ -78,6 +93,8 @@ def excepted_malignancy(
     read = _narrowed_head(compile_clause(head.strip(" ,;:-")))
     if read is None or not _a_malignancy(read):
         return None
+    if set(read.qualifiers) <= {_OTHER} and _active_only(normalized, match.start()):
+        read = replace(read, qualifiers=(*read.qualifiers, "active"))
     members = (read, Criterion(Kind.TEXT, source_text=text))
     return Criterion(Kind.COMBINATION, children=members, combination="all-of", source_text=text)
 
@@ -94,6 +111,13 @@ def _narrowed_head(read: Criterion | None) -> Criterion | None:
     ):
         return read.children[0]
     return read
+
+
+def _active_only(normalized: str, start: int) -> bool:
+    """Whether the clause asks for an active cancer now: a time in the bullet ("requiring
+    treatment within the past 2 years", "History of other malignancy that requires treatment")
+    may count a cancer treated then and resolved since."""
+    return _ACTIVE_CLAUSE.match(normalized, start) is not None and not _TIME.search(normalized)
 
 
 def _a_malignancy(criterion: Criterion) -> bool:
