@@ -44,7 +44,7 @@ _METASTATIC = "metastatic-disease"
 # Where the exceptions or the narrowing clause start.
 _EXCEPTION = re.compile(
     r"\s*[,(\-–—:]?\s*(?<![\w-])(?:with the exceptions? of|except(?:ing)?(?: for)?"
-    r"|exceptions?(?: being| are| include)?|other than|excluding|apart from|besides"
+    r"|(?:with )?exceptions?(?: being| are| include)?|other than|excluding|apart from|besides"
     r"|(?:that|which) (?:is|are|was|were|has|have|had|requires?|required|needs?|need)"
     r"|requiring|needing|for which)(?![\w-])"
 )
