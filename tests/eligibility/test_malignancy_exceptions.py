@@ -43,11 +43,6 @@ READ = [
         "all-of(condition:malignant-neoplasm:w-1825,0,enrollment, text)",
     ),
     (
-        "Malignancy - except spino- or basocellular skin cancer. Patients with prior malignant "
-        "disease are allowed if cancer-free for at least one year",
-        "all-of(condition:malignant-neoplasm, text)",
-    ),
-    (
         "Known additional malignancy that is progressing or requires active treatment",
         "all-of(condition:malignant-neoplasm, text)",
     ),
@@ -88,8 +83,13 @@ KEPT_AS_TEXT = [
         "including prior breast cancer",
         True,
     ),
-    # A later sentence that is not an allowance.
+    # A later sentence: another criterion, or an allowance no exclusion may read.
     ("Other malignancy except skin cancer. Severe heart failure", True),
+    (
+        "Malignancy - except spino- or basocellular skin cancer. Patients with prior malignant "
+        "disease are allowed if cancer-free for at least one year",
+        True,
+    ),
     # A type of cancer, not another malignancy: the exception is a kind of the study's own.
     ("Rectal malignancy other than adenocarcinoma", True),
     # In an inclusion the head denies what the exceptions allow.
