@@ -49,6 +49,7 @@ from fhirtrial.eligibility.rules.icd_titles import (
 )
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.rules.malignancy_exceptions import excepted_malignancy
 from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
 from fhirtrial.eligibility.rules.medications import (
     counts_from_enrolment,
@@ -271,6 +272,10 @@ def _read_aside(
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
         return suspected
+    if exclusion and (
+        excepted := excepted_malignancy(normalized, text, _exclusion_head, _concepts_found)
+    ):
+        return excepted
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
     if exclusion:
