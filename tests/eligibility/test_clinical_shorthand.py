@@ -84,6 +84,9 @@ def test_an_inclusion_of_hypertensive_patients_for_a_time_is_an_onset_window() -
         ("Completion of SLE Study (NCT03252587)", "lupus"),
         ("Type 2 diabetic nephropathy", "diabetes-type-2"),
         ("gestational DM", "condition:diabetes-mellitus"),
+        # Dermatomyositis beside polymyositis.
+        ("Dermatomyositis or polymyositis (DM/PM)", "diabetes"),
+        ("History of PM or DM", "diabetes"),
     ],
 )
 def test_ambiguous_shorthand_is_not_read_as_the_diagnosis(text: str, wrong: str) -> None:

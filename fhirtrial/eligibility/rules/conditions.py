@@ -149,7 +149,12 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         r"|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?"
         r"|type (?:2|ii) dm|type (?:2|ii) diabetic" + _PERSONS,
     ),
-    ("diabetes-mellitus", r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?|dm"),
+    (
+        "diabetes-mellitus",
+        # "DM" alone too, but not dermatomyositis beside polymyositis ("DM/PM", "PM or DM").
+        r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?"
+        r"|(?<!pm/)(?<!pm or )(?<!pm, )(?<!pm and )dm(?! ?(?:/|or|and|,) ?pm\b)",
+    ),
     (
         "hypertension",
         r"(?:arterial |systemic |essential )?hypertension(?: \(htn\))?|high blood pressure|htn"
