@@ -43,6 +43,12 @@ _QUALIFIERS = rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and 
 # A name the text defines by a measurement in parentheses ("thrombocytopenia (platelets < 50)"):
 # the lab finder reads the measurement; the name is not a diagnosis of its own.
 _DEFINED_BY_VALUE = r"(?! ?\([^)]*[<>≤≥=])"
+# The people an adjectival name describes ("hypertensive patients", "type 2 diabetic subjects"):
+# only before one is the adjective the diagnosis ("hypertensive crisis", "hypertensive
+# retinopathy" are others).
+_PERSONS = (
+    r"(?= (?:patients?|subjects?|participants?|adults|individuals|persons|people|volunteers)\b)"
+)
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -133,24 +139,36 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         "diabetes-type-1",
         r"type (?:1|i|one)[ -]?diabetes(?: mellitus)?(?: \(t1dm?\))?"
         r"|diabetes mellitus,? type (?:1|i)|diabetes type (?:1|i)"
-        r"|insulin[- ]dependent diabetes(?: mellitus)?(?: \(iddm\))?|t1dm?",
+        r"|insulin[- ]dependent diabetes(?: mellitus)?(?: \(iddm\))?|t1dm?"
+        r"|type (?:1|i) dm|type (?:1|i) diabetic" + _PERSONS,
     ),
     (
         "diabetes-type-2",
         r"type (?:2|ii|two)[ -]?diabetes(?: mellitus)?(?: \(t2dm?\))?"
         r"|diabetes mellitus,? type (?:2|ii)|diabetes type (?:2|ii)"
-        r"|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?",
+        r"|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?"
+        r"|type (?:2|ii) dm|type (?:2|ii) diabetic" + _PERSONS,
     ),
-    ("diabetes-mellitus", r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?"),
+    (
+        "diabetes-mellitus",
+        # "DM" alone too, but not dermatomyositis beside polymyositis ("DM/PM", "PM or DM").
+        r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?"
+        r"|(?<!pm/)(?<!pm or )(?<!pm, )(?<!pm and )dm(?! ?(?:/|or|and|,) ?pm\b)",
+    ),
     (
         "hypertension",
-        r"(?:arterial |systemic |essential )?hypertension(?: \(htn\))?|high blood pressure",
+        r"(?:arterial |systemic |essential )?hypertension(?: \(htn\))?|high blood pressure|htn"
+        r"|hypertensive" + _PERSONS,
     ),
     (
         "heart-failure",
         r"(?:congestive |chronic )?(?:heart|cardiac) failure(?: \((?:chf|hf)\))?|chf",
     ),
-    ("myocardial-infarction", r"(?:acute )?myocardial infarctions?(?: \(a?mi\))?|heart attacks?"),
+    (
+        "myocardial-infarction",
+        # "MI" alone too, but not miles ("walk 1 mi").
+        r"(?:acute )?myocardial infarctions?(?: \(a?mi\))?|heart attacks?|(?<!\d )(?<!\d)mi",
+    ),
     ("stroke-ischemic", r"(?:acute )?isch(?:a)?emic strokes?"),
     ("stroke-hemorrhagic", r"(?:acute )?ha?emorrhagic strokes?"),
     (
@@ -223,7 +241,9 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "coronary-artery-disease",
         r"coronary (?:artery|heart) diseases?(?: \((?:cad|chd)\))?"
-        r"|isch(?:a)?emic heart diseases?(?: \(ihd\))?",
+        r"|isch(?:a)?emic heart diseases?(?: \(ihd\))?"
+        # "CAD" alone, but not computer-aided detection ("CAD system", "CAD software").
+        r"|cad(?! (?:system|software|tool|device|detection|algorithm)s?\b)",
     ),
     ("acute-coronary-syndrome", r"acute coronary syndromes?(?: \(acs\))?"),
     (
@@ -241,7 +261,13 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         "deep-vein-thrombosis",
         r"(?:acute )?(?:deep ve(?:in|nous) thrombos[ie]s(?: \(dvt\))?|dvt)",
     ),
-    ("pulmonary-embolism", r"(?:acute )?pulmonary emboli(?:sm|sms)?(?: \(pe\))?"),
+    (
+        "pulmonary-embolism",
+        # "PE" only beside "DVT" ("DVT/PE", "DVT or PE"): alone it is also physical examination
+        # or pre-eclampsia.
+        r"(?:acute )?pulmonary emboli(?:sm|sms)?(?: \(pe\))?"
+        r"|(?<=dvt/)pe|(?<=dvt or )pe|(?<=dvt and/or )pe|pe(?=/dvt\b)",
+    ),
     (
         "peripheral-arterial-disease",
         r"peripheral (?:vascular|arterial|artery) (?:occlusive )?diseases?(?: \((?:pvd|pad)\))?",
@@ -257,7 +283,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("rheumatoid-arthritis", r"rheumatoid arthritis(?: \(ra\))?"),
     (
         "systemic-lupus-erythematosus",
-        r"systemic lupus erythematos(?:us|is)(?: \(sle\))?",
+        r"systemic lupus erythematos(?:us|is)(?: \(sle\))?|sle(?! stud)",
     ),
     ("multiple-sclerosis", r"multiple sclerosis(?: \(ms\))?"),
     ("celiac-disease", r"c(?:o)?eliac disease"),
@@ -265,7 +291,10 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("hypothyroidism", r"hypothyroidism"),
     ("hyperthyroidism", r"hyperthyroidism|thyrotoxicosis"),
     ("parkinson-disease", r"parkinson'?s disease|parkinson disease"),
-    ("obstructive-sleep-apnea", r"obstructive sleep apn(?:o)?ea(?: syndrome)?(?: \(osa\))?"),
+    (
+        "obstructive-sleep-apnea",
+        r"obstructive sleep apn(?:o)?ea(?: syndrome)?(?: \(osa\))?|osa",
+    ),
     ("sleep-apnea", r"sleep apn(?:o)?ea(?: syndrome)?"),
     (
         "peripheral-neuropathy",
@@ -356,7 +385,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ("pneumonia", r"pneumonia"),
     (
         "urinary-tract-infection",
-        r"urinary tract infections?(?: \(utis?\))?|pyelonephritis",
+        r"urinary tract infections?(?: \(utis?\))?|pyelonephritis|uti'?s?",
     ),
     (
         "tuberculosis-latent",
@@ -409,12 +438,12 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "hcv": ("hcv", "hepatitis c"),
     "syphilis": ("syphilis",),
     "diabetes-mellitus-any-type": ("diabet",),
-    "diabetes-type-1": ("diabet", "t1d"),
-    "diabetes-type-2": ("diabet", "t2d"),
-    "diabetes-mellitus": ("diabet",),
-    "hypertension": ("hypertension", "high blood pressure"),
+    "diabetes-type-1": ("diabet", "t1d", " dm"),
+    "diabetes-type-2": ("diabet", "t2d", " dm"),
+    "diabetes-mellitus": ("diabet", "dm"),
+    "hypertension": ("hypertension", "high blood pressure", "htn", "hypertensive"),
     "heart-failure": ("failure", "chf"),
-    "myocardial-infarction": ("myocardial infarction", "heart attack"),
+    "myocardial-infarction": ("myocardial infarction", "heart attack", "mi"),
     "stroke-ischemic": ("stroke",),
     "stroke-hemorrhagic": ("stroke",),
     "stroke": ("stroke", "cerebrovascular accident", "cva"),
@@ -443,28 +472,28 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "kidney-failure": ("renal failure", "kidney failure"),
     "autoimmune-disease": ("immune dis",),
     "arrhythmia": ("rhythmia",),
-    "coronary-artery-disease": ("coronary", "heart disease"),
+    "coronary-artery-disease": ("coronary", "heart disease", "cad"),
     "acute-coronary-syndrome": ("coronary syndrome",),
     "valvular-heart-disease": ("valv",),
     "cardiomyopathy": ("cardiomyopath",),
     "pulmonary-hypertension": ("pulmonary",),
     "venous-thromboembolism": ("thromboemboli", "vte"),
     "deep-vein-thrombosis": ("thrombos", "dvt"),
-    "pulmonary-embolism": ("pulmonary embol",),
+    "pulmonary-embolism": ("pulmonary embol", "dvt"),
     "peripheral-arterial-disease": ("peripheral",),
     "bleeding-disorder": ("diathes", "bleeding dis"),
     "hemophilia": ("mophilia",),
     "von-willebrand-disease": ("willebrand",),
     "coagulopathy": ("coagul",),
     "rheumatoid-arthritis": ("rheumatoid",),
-    "systemic-lupus-erythematosus": ("lupus",),
+    "systemic-lupus-erythematosus": ("lupus", "sle"),
     "multiple-sclerosis": ("multiple sclerosis",),
     "celiac-disease": ("eliac",),
     "thyroid-disease": ("thyroid",),
     "hypothyroidism": ("hypothyroid",),
     "hyperthyroidism": ("hyperthyroid", "thyrotox"),
     "parkinson-disease": ("parkinson",),
-    "obstructive-sleep-apnea": ("sleep apn",),
+    "obstructive-sleep-apnea": ("sleep apn", "osa"),
     "sleep-apnea": ("sleep apn",),
     "peripheral-neuropathy": ("neuropath",),
     "cystic-fibrosis": ("cystic fibrosis",),
@@ -507,7 +536,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
     "obesity": ("obesity",),
     "sepsis": ("sepsis", "septic"),
     "pneumonia": ("pneumonia",),
-    "urinary-tract-infection": ("urinary tract", "pyelonephritis"),
+    "urinary-tract-infection": ("urinary tract", "pyelonephritis", "uti"),
     "tuberculosis-latent": ("latent", "ltbi"),
     "viral-hepatitis": ("viral hepatitis",),
     "infection": ("infect",),
