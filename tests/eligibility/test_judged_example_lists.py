@@ -55,7 +55,7 @@ FORMS = [
     ),
 ]
 
-STAYS_TEXT = [
+STAYS_TEXT: list[str] = [
     # no judgement on the class: an example not read is a leaf the form would lack
     "Comorbidities such as congenital heart disease, cardiac re-operation or lapp lactase "
     "deficiency",
@@ -65,6 +65,8 @@ STAYS_TEXT = [
     # the closing "that would limit …" item under a class with no judgement could reach the rest
     "Illness including heart failure, angina pectoris, or psychiatric illness that would limit "
     "compliance with study requirements",
+    # an allowance after the closing judgement item is still read (and refuses)
+    NCI_TEMPLATE + ", unless approved by the sponsor",
 ]
 
 

@@ -409,6 +409,8 @@ _JUDGED_LAST_ITEM = re.compile(
     r"\b[^;()]*$"
 )
 
+_JUDGING_VERB = re.compile(r"\b(?:that|which)\s+(?:would|could|may|might)\b")
+
 
 def _without_judged_last_item(bullet: str) -> tuple[str, bool]:
     """The bullet without a last example that only judges ("… that would limit compliance")."""
@@ -416,6 +418,8 @@ def _without_judged_last_item(bullet: str) -> tuple[str, bool]:
     cut = _JUDGED_LAST_ITEM.search(bullet, marker.end()) if marker else None
     if cut is None or "(" in bullet[marker.end() if marker else 0 :]:
         return bullet, False
+    if _REFUSAL.search(_JUDGING_VERB.sub("", bullet[cut.start() :], count=1)):
+        return bullet, False  # an allowance or hedge in the cut words: the refusal reads it
     return bullet[: cut.start()].rstrip(" ,"), True
 
 
