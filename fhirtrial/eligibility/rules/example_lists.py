@@ -8,7 +8,12 @@ the class name means. `example_parts` returns any-of(<each example understood in
 TEXT standing for the class; it never excludes anyone the text does not. An example the rules
 do not understand would be a leaf the form lacks (most are diagnoses or drugs a record decides),
 so it leaves the bullet text, unless it only leaves the list open ("any other …", "etc"), which
-the TEXT stands for too. A definition ("i.e.", "namely", "defined as") lists the whole class:
+the TEXT stands for too — or the class puts a judgement on every example ("uncontrolled
+intercurrent illness including …"): then every part carries that judgement (a diagnosis read
+without it takes it as a qualifier), so no record decides a part without the judgement, and
+an example not understood is left to TEXT when most examples are understood; a last example
+that only judges ("… or social situations that would limit compliance") is left to TEXT too.
+A definition ("i.e.", "namely", "defined as") lists the whole class:
 any-of(items…) without TEXT when every item is understood and the list is not left open.
 
 Each example is compiled in full (the rules' own exclusion reading) with what the class says of
@@ -31,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.list_members import may_be_listed
 
@@ -157,6 +162,7 @@ def example_parts(
     bullet = normalized.replace("e.g.", "eg").replace("i.e.", "ie").replace("e.g", "eg")
     bullet = re.sub(r"\bi\.e\b", "ie", bullet)
     bullet = bullet.replace("but not limited to", "").replace("without limitation", "")
+    bullet, judged_last = _without_judged_last_item(bullet)
     if _REFUSAL.search(bullet):
         return None
     markers = list(_MARKER.finditer(bullet))
@@ -173,8 +179,12 @@ def example_parts(
     carried = _carried(lead)
     if carried is None or _names_another_item(lead, compile_clause):
         return None
+    judgement = _judgement(carried, compile_clause)
+    if judged_last and not judgement:
+        return None  # the last item's own judgement could reach the other examples
     listed, open_end = _OPEN_END.sub("", listed), bool(_OPEN_END.search(listed))
-    split = _items(listed.strip(" ,.;:"))
+    open_end = open_end or judged_last
+    split = _items(_SAME_STATE.sub("active", listed).strip(" ,.;:"))
     if split is None:
         return None
     items, links = split
@@ -182,7 +192,7 @@ def example_parts(
     read: list[_Example] = []
     index = 0
     while index < len(items):
-        reading = _reading(carried, items[index], after, compile_clause)
+        reading = _judged(_reading(carried, items[index], after, compile_clause), judgement)
         stop = index + 1
         if reading:
             # "hepatitis B or C", "HIV 1/2": short items read only with the one before.
@@ -190,17 +200,21 @@ def example_parts(
                 if _reading(carried, items[stop], after, compile_clause):
                     break
                 joined = f"{items[index]} or {' or '.join(items[index + 1 : stop + 1])}"
-                longer = _reading(carried, joined, after, compile_clause)
+                longer = _judged(_reading(carried, joined, after, compile_clause), judgement)
                 if not longer or len(longer) <= len(reading):
                     break  # the short item must add a part of its own
                 reading, stop = longer, stop + 1
-        if reading is None or (not reading and not _GENERIC.match(items[index])):
+        if reading is None:
+            return None
+        if not reading and not _GENERIC.match(items[index]) and not judgement:
             return None  # an example not understood is most often a leaf the form would lack
         link = links[index - 1] if index else ","
         read.append(_Example(" or ".join(items[index:stop]), bool(reading), link))
         parts.extend(m for m in reading if m not in parts)
         index = stop
     if not parts or not _no_reach(read, judged=bool(_JUDGED.search(carried))):
+        return None
+    if judgement and not _mostly_understood(read, items):
         return None
     definition = marker["m"] in _DEFINITIONS
     if definition and all(example.understood for example in read) and not open_end:
@@ -383,3 +397,69 @@ _JUDGED = re.compile(
     r"\b(?:clinically|significant|severe|serious|uncontrolled|unstable|symptomatic"
     r"|decompensated|poorly|progressive)\b"
 )
+
+
+# "Uncontrolled intercurrent illness including … cardiac arrhythmia, or psychiatric
+# illness/social situations that would limit compliance with study requirements" (the NCI
+# template): a last item that is itself a judgement on the patient's situation, which the TEXT
+# member stands for; cut before the refusal words are read, and only under a judged class.
+_JUDGED_LAST_ITEM = re.compile(
+    r"(?:,\s*(?:or |and/or |and )?|\s(?:or|and/or|and)\s)[^,;()]{0,80}?\b(?:that|which)"
+    r"\s+(?:would|could|may|might)\s+(?:limit|interfere|compromise|preclude|impair|affect)"
+    r"\b[^;()]*$"
+)
+
+_JUDGING_VERB = re.compile(r"\b(?:that|which)\s+(?:would|could|may|might)\b")
+
+
+def _without_judged_last_item(bullet: str) -> tuple[str, bool]:
+    """The bullet without a last example that only judges ("… that would limit compliance")."""
+    marker = _MARKER.search(bullet)
+    cut = _JUDGED_LAST_ITEM.search(bullet, marker.end()) if marker else None
+    if cut is None or "(" in bullet[marker.end() if marker else 0 :]:
+        return bullet, False
+    if _REFUSAL.search(_JUDGING_VERB.sub("", bullet[cut.start() :], count=1)):
+        return bullet, False  # an allowance or hedge in the cut words: the refusal reads it
+    return bullet[: cut.start()].rstrip(" ,"), True
+
+
+def _judgement(carried: str, compile_clause: Callable[[str], Criterion | None]) -> frozenset[str]:
+    """The qualifiers the class's judgement ("clinically significant", "uncontrolled") puts on
+    every example, as the rules read it on a plain diagnosis."""
+    words = [w for w in carried.split() if _JUDGED.fullmatch(w)]
+    if not words:
+        return frozenset()
+    reference = compile_clause(f"{' '.join(words)} hypertension")
+    return frozenset(reference.qualifiers) if reference is not None else frozenset()
+
+
+def _judged(reading: list[Criterion] | None, judgement: frozenset[str]) -> list[Criterion] | None:
+    """Every part keeps the class's judgement: a diagnosis read without it ("ongoing or active
+    infection" under "uncontrolled …" read as infection[active]) takes it as a qualifier; any
+    other part without it leaves the example not understood. Never an example read bare when
+    the judgement narrows it."""
+    if not reading or not judgement:
+        return reading
+    parts: list[Criterion] = []
+    for part in reading:
+        if judgement <= set(part.qualifiers):
+            parts.append(part)
+        elif part.kind is Kind.CONDITION and not part.children:
+            parts.append(evolve(part, qualifiers=(*part.qualifiers, *sorted(judgement))))
+        else:
+            return []
+    return parts
+
+
+# "ongoing or active infection": one state said twice, one example.
+_SAME_STATE = re.compile(r"\b(?:ongoing|active|current) (?:or|and/or) (?:ongoing|active|current)\b")
+
+
+def _mostly_understood(read: list[_Example], items: list[str]) -> bool:
+    """Under a judged class ("uncontrolled intercurrent illness including …") an example the
+    rules do not read is left to TEXT — every part carries the judgement a record does not
+    decide, so the form is at best unknown without it — when most examples are understood:
+    at least two, more than those left (open-ended "any other …" examples aside)."""
+    understood = sum(example.understood for example in read)
+    left = sum(not example.understood and not _GENERIC.match(example.words) for example in read)
+    return not left or (understood >= 2 and understood > left)
