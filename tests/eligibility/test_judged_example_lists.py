@@ -49,6 +49,13 @@ FORMS = [
         "condition:bleeding-disorder[severe,uncontrolled], TEXT)",
     ),
     (
+        # "MI" is read since the clinical-shorthand change: two of three examples understood
+        "Clinically significant cardiovascular disease, e.g. MI within 6 months, unstable angina, "
+        "NYHA III/IV heart failure",
+        "any-of(condition:myocardial-infarction[clinically-significant], "
+        "condition:unstable-angina[clinically-significant], TEXT)",
+    ),
+    (
         # a definition read in full still decides the class
         "Severe cognitive impairment, i.e. dementia",
         "condition:dementia[severe]",
@@ -60,8 +67,8 @@ STAYS_TEXT: list[str] = [
     "Comorbidities such as congenital heart disease, cardiac re-operation or lapp lactase "
     "deficiency",
     # most examples not read
-    "Clinically significant cardiovascular disease, e.g. MI within 6 months, unstable angina, "
-    "NYHA III/IV heart failure",
+    "Clinically significant cardiovascular disease, e.g. Takotsubo syndrome, cardiac "
+    "sarcoid, NYHA III/IV heart failure",
     # the closing "that would limit …" item under a class with no judgement could reach the rest
     "Illness including heart failure, angina pectoris, or psychiatric illness that would limit "
     "compliance with study requirements",
