@@ -90,6 +90,11 @@ _HCV_AB_POSITIVE = "any-of(biomarker:hcv-antibody:positive, condition:hcv)"
             True,
             f"any-of({_HBSAG_POSITIVE}, {_HCV_AB_POSITIVE})",
         ),
+        (
+            "Subjects with positive HBsAg or HCV antibody at screening",
+            True,
+            f"any-of({_HBSAG_POSITIVE}, {_HCV_AB_POSITIVE})",
+        ),
         # A test word before the virus names its test.
         (
             "Known history of positive test for human immunodeficiency virus (HIV)",

@@ -83,8 +83,10 @@ _RESULT_BEFORE = (
     r"(?: (?:test|tests|test result|test results|result|results|serology|screen|screening))?"
     r"(?: (?:for|of))? "
 )
-_BEFORE_LIST = re.compile(rf"(?<![\w-]){_RESULT_BEFORE}(?P<list>{_LIST})")
-_LIST_AFTER = re.compile(rf"(?<![\w-])(?P<list>{_LIST}){_RESULT_AFTER}(?![\w-])")
+# When: the result of the study's screening, which the latest result in the record stands for.
+_AT_SCREENING = r"(?: (?:at|during) (?:the )?screening(?: visit)?)?"
+_BEFORE_LIST = re.compile(rf"(?<![\w-]){_RESULT_BEFORE}(?P<list>{_LIST}){_AT_SCREENING}(?![\w-])")
+_LIST_AFTER = re.compile(rf"(?<![\w-])(?P<list>{_LIST}){_RESULT_AFTER}{_AT_SCREENING}(?![\w-])")
 # "Positive test for HIV", "positive serology for human immunodeficiency virus (HIV)": the test
 # word before names the test of a virus named alone (HIV only: "a test for hepatitis B" may be
 # the antigen, the core antibody or the DNA).
@@ -141,10 +143,11 @@ def find_serology(text: str) -> list[Match]:
             positive = _positive(word)
             tests = _tests_in(text, match.start("list"), match.end("list"))
             for number, (index, start, end) in enumerate(tests):
-                # The result word belongs to the first test (before) or the last (after).
+                # The result word belongs to the first test (before) or the last (after), the
+                # time of screening to the last.
                 if group == "before" and number == 0:
                     start = match.start()
-                if group == "after" and number == len(tests) - 1:
+                if number == len(tests) - 1:
                     end = match.end()
                 criterion = _criterion(index, positive, text[start:end])
                 found.append(Match(criterion, start, end))
