@@ -75,10 +75,15 @@ _HCV_AB_POSITIVE = "any-of(biomarker:hcv-antibody:positive, condition:hcv)"
             True,
             "any-of(biomarker:hcv-rna:positive, biomarker:hcv-rna:detected)",
         ),
-        ("Undetectable hepatitis B virus DNA.", False, "biomarker:hbv-dna:negative"),
-        # A negative result required: the result itself, never the absence of a diagnosis.
-        ("HBsAg negative", False, "biomarker:hbsag:negative"),
-        ("Negative hepatitis C antibody", False, "biomarker:hcv-antibody:negative"),
+        (
+            "Undetectable hepatitis B virus DNA.",
+            False,
+            "NOT any-of(biomarker:hbv-dna:positive, biomarker:hbv-dna:detected)",
+        ),
+        # A negative result required: NOT positive (a negative result, never the absence of a
+        # diagnosis; the diagnosis implies the positive test).
+        ("HBsAg negative", False, f"NOT {_HBSAG_POSITIVE}"),
+        ("Negative hepatitis C antibody", False, f"NOT {_HCV_AB_POSITIVE}"),
         # The result word shared by a list.
         (
             "Positive for hepatitis B surface antigen (HBsAg) or hepatitis C virus (HCV) antibody",
@@ -101,7 +106,11 @@ _HCV_AB_POSITIVE = "any-of(biomarker:hcv-antibody:positive, condition:hcv)"
             True,
             "any-of(biomarker:hiv-antibody:positive, condition:hiv)",
         ),
-        ("Negative test for HIV", False, "biomarker:hiv-antibody:negative"),
+        (
+            "Negative test for HIV",
+            False,
+            "NOT any-of(biomarker:hiv-antibody:positive, condition:hiv)",
+        ),
         # A status without a test word stays the diagnosis.
         ("HIV positive", True, "condition:hiv"),
     ],
@@ -151,6 +160,9 @@ def test_a_negative_result_required() -> None:
     )
     # No test: the requirement is not met by the absence of an HIV diagnosis.
     assert _inclusion_verdict(bullet) == "potential-candidate"
+    # An HIV diagnosis implies the positive antibody.
+    hiv = condition("HIV disease", (ICD, "B20", "Human immunodeficiency virus [HIV] disease"))
+    assert _inclusion_verdict(bullet, hiv) == "ineligible"
 
 
 def test_a_positive_test_required() -> None:

@@ -16,8 +16,10 @@ any qualitative marker, ``unknown`` without one):
   vaccination (anti-HBs, not named here) meets nothing. Viral DNA / RNA reads as the test only:
   an inactive HBV carrier may be aviraemic, a cured hepatitis C often stays on the problem list,
   and an exclusion met by either would hide a trial the patient could join.
-- negative ("HBsAg negative", "negative anti-HCV", "undetectable HBV DNA"): the test's negative
-  result only. A diagnosis does not say the test was done: ``unknown`` without a result.
+- negative ("HBsAg negative", "negative anti-HCV", "undetectable HBV DNA"): NOT the positive
+  reading. Met by a negative result; not met by a positive one or by the diagnosis that implies
+  it; ``unknown`` without a result (the absence of a diagnosis is not the test the text asks
+  for: "negative HIV test" no longer reads NOT condition:hiv).
 
 "HIV positive" / "HIV-positive" without a test word stays the condition finder's (a status:
 the diagnosis). Lists share the result word: "positive for HBsAg or HCV antibody" gives each
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 # concept → (the test's name pattern, the diagnosis a positive result follows from or None,
@@ -105,11 +107,10 @@ def _positive(word: str) -> bool:
 
 
 def _criterion(index: int, positive: bool, source: str) -> Criterion:
+    """The test positive (or the diagnosis it follows from); negative: NOT that."""
     concept, _, diagnosis, nucleic_acid = _TESTS[index]
     if not positive:
-        return Criterion(
-            Kind.BIOMARKER, concept=concept, value_concept="negative", source_text=source
-        )
+        return evolve(_criterion(index, True, source), negated=True)
     results = ("positive", "detected") if nucleic_acid else ("positive",)
     children = [
         Criterion(Kind.BIOMARKER, concept=concept, value_concept=result, source_text=source)
