@@ -50,7 +50,7 @@ _CHRONIC_HCV = condition("Chronic hepatitis C", (ICD, "B18.2", "Chronic viral he
 # A problem list of its own: a diagnosis not on it counts as absent.
 _HYPERTENSION = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
 
-_HBSAG_POSITIVE = "any-of(biomarker:hbsag:positive, condition:hbv)"
+_HBSAG_POSITIVE = "biomarker:hbsag:positive"
 _HCV_AB_POSITIVE = "any-of(biomarker:hcv-antibody:positive, condition:hcv)"
 
 
@@ -111,6 +111,12 @@ _HCV_AB_POSITIVE = "any-of(biomarker:hcv-antibody:positive, condition:hcv)"
             False,
             "NOT any-of(biomarker:hiv-antibody:positive, condition:hiv)",
         ),
+        # A definition in parentheses is read too (it narrows: all-of).
+        (
+            "Active hepatitis B (defined as HBsAg positive)",
+            True,
+            "all-of(condition:hbv, biomarker:hbsag:positive)",
+        ),
         # A status without a test word stays the diagnosis.
         ("HIV positive", True, "condition:hiv"),
     ],
@@ -134,9 +140,11 @@ def test_an_hbsag_positive_exclusion() -> None:
     positive = observation(_HBSAG, "2026-10-01", **_POSITIVE)
     negative = observation(_HBSAG, "2026-10-01", **_NEGATIVE)
     assert _exclusion_verdict(bullet, positive) == "ineligible"
-    assert _exclusion_verdict(bullet, _CHRONIC_HBV) == "ineligible"
     assert _exclusion_verdict(bullet, negative) == "eligible"
-    # Never excluded by what the text does not say: a resolved hepatitis B, or no test at all.
+    # Never excluded by what the text does not say: a hepatitis B entry (it outlives HBsAg
+    # loss), a resolved hepatitis B, or no test at all.
+    assert _exclusion_verdict(bullet, _CHRONIC_HBV) == "potential-candidate"
+    assert _exclusion_verdict(bullet, _CHRONIC_HBV, negative) == "eligible"
     assert _exclusion_verdict(bullet, _HBV_HISTORY) == "potential-candidate"
     assert _exclusion_verdict(bullet) == "potential-candidate"
 
@@ -167,7 +175,8 @@ def test_a_negative_result_required() -> None:
 
 def test_a_positive_test_required() -> None:
     bullet = "HBsAg(+) patients"
-    assert _inclusion_verdict(bullet, _CHRONIC_HBV) == "eligible"
+    assert _inclusion_verdict(bullet, observation(_HBSAG, "2026-10-01", **_POSITIVE)) == "eligible"
+    assert _inclusion_verdict(bullet, _CHRONIC_HBV) == "potential-candidate"
     assert (
         _inclusion_verdict(bullet, observation(_HBSAG, "2026-10-01", **_NEGATIVE)) == "ineligible"
     )

@@ -9,13 +9,14 @@ test (`Kind.BIOMARKER` of a `serology.json` concept, evaluated on the Observatio
 any qualitative marker, ``unknown`` without one):
 
 - positive: any-of(the test positive [or detected, for a nucleic acid test], the diagnosis the
-  positive result follows from). A current diagnosis of the infection implies the positive
-  antigen / antibody test (chronic hepatitis B is HBsAg and anti-HBc positive, any hepatitis C
-  infection anti-HCV positive, HIV infection HIV antibody positive), never the reverse: without
-  either, ``unknown``. A resolved hepatitis B (Z86.19, not in condition:hbv) or an HBV
-  vaccination (anti-HBs, not named here) meets nothing. Viral DNA / RNA reads as the test only:
-  an inactive HBV carrier may be aviraemic, a cured hepatitis C often stays on the problem list,
-  and an exclusion met by either would hide a trial the patient could join.
+  positive result follows from). Only an antibody that any infection leaves for life follows
+  from a diagnosis (any hepatitis B: anti-HBc; any hepatitis C: anti-HCV; HIV: HIV antibody),
+  never the reverse: without either, ``unknown``. HBsAg and viral DNA / RNA read as the test
+  only: a hepatitis B entry outlives HBsAg loss (and problem lists code resolved or immune
+  hepatitis B as B18.1 / B19.10), an inactive carrier may be aviraemic, a cured hepatitis C
+  stays on the list; an exclusion met by the entry would hide a trial the patient could join.
+  A resolved hepatitis B (Z86.19) or an HBV vaccination (anti-HBs, not named here) meets
+  nothing.
 - negative ("HBsAg negative", "negative anti-HCV", "undetectable HBV DNA"): NOT the positive
   reading. Met by a negative result; not met by a positive one or by the diagnosis that implies
   it; ``unknown`` without a result (the absence of a diagnosis is not the test the text asks
@@ -42,7 +43,7 @@ _TESTS: tuple[tuple[str, str, str | None, bool], ...] = (
         "hbsag",
         rf"hbsag|hbs-ag|hbs ag|hepatitis b{_VIRUS} surface antigen(?: \(hbsag\))?"
         r"|hbv surface antigen(?: \(hbsag\))?",
-        "hbv",
+        None,
         False,
     ),
     (
