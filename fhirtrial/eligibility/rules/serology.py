@@ -3,10 +3,10 @@
 
 A test result is not a diagnosis. Read as the diagnosis (the vocabulary treats "antibody",
 "positive", "serology" as filler, so "hepatitis C antibody positive" read condition:hcv), an
-exclusion is not met by an untreated positive test without a diagnosis, and an anti-HCV positive
-patient who cleared the virus reads as infected. So a test named with a result reads as the
-test (`Kind.BIOMARKER` of a `serology.json` concept, evaluated on the Observation's result like
-any qualitative marker, ``unknown`` without one):
+exclusion is not met by a positive result the problem list does not carry, an inclusion fails
+it, and a required negative result is met by the mere absence of a diagnosis. So a test named
+with a result reads as the test (`Kind.BIOMARKER` of a `serology.json` concept, evaluated on the
+Observation's result like any qualitative marker, ``unknown`` without one):
 
 - positive: any-of(the test positive [or detected, for a nucleic acid test], the diagnosis the
   positive result follows from). Only an antibody that any infection leaves for life follows
