@@ -107,11 +107,16 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
             "NOT prior-therapy:anti-pd-1-pd-l1",
         ),
         # A negative tuberculosis test is a result (latent infection is seldom on a problem
-        # list), not the absence of the diagnosis; an HIV test keeps its reading.
+        # list), not the absence of the diagnosis; so is an HIV test (`rules.serology`): NOT
+        # positive, met by a negative result, not by the mere absence of an HIV diagnosis.
         ("Negative TB test", False, None),
         ("Negative test for latent tuberculosis", False, None),
         ("Negative for tuberculosis", False, "NOT condition:tuberculosis"),
-        ("Negative HIV test", False, "NOT condition:hiv"),
+        (
+            "Negative HIV test",
+            False,
+            "NOT any-of(biomarker:hiv-antibody:positive, condition:hiv)",
+        ),
         # "Infection" on its own is an item no finder read, not filler for the one before.
         ("Bleeding disorder or infection", True, None),
         ("Known HIV infection", True, "condition:hiv"),

@@ -186,9 +186,14 @@ W4 = "w-28,0,enrollment"
             "condition:icd10cm:F01+F02+F03+G30+G31.84+F06.7",
         ),
         ("Cognitive impairment that would interfere with participation", True, None),
-        # Serology and viral load are laboratory results, not diagnoses.
-        ("HBsAg(+) patients", False, None),
-        ("Undetectable hepatitis b virus DNA.", False, None),
+        # Serology and viral load are laboratory results, not diagnoses: read as the test's
+        # Observation (`rules.serology`); a diagnosis only where it implies the result.
+        ("HBsAg(+) patients", False, "biomarker:hbsag:positive"),
+        (
+            "Undetectable hepatitis b virus DNA.",
+            False,
+            "NOT any-of(biomarker:hbv-dna:positive, biomarker:hbv-dna:detected)",
+        ),
         # Whether an infection is ongoing is no problem-list datum (labelled set: text).
         ("Active infection.", True, None),
         ("Has an uncontrolled ongoing infection.", True, None),

@@ -79,7 +79,7 @@ QUALIFIED = [
         "all-of(any-of(procedure:implantable-cardioverter-defibrillator, procedure:pacemaker), "
         "text)",
     ),
-    ("Active hepatitis B (defined as HBsAg positive)", True, "all-of(condition:hbv, text)"),
+    # "Active hepatitis B (defined as HBsAg positive)" now reads in full: test_serology.
     (
         "Known HIV infection or known hepatitis B or hepatitis C infection (with a detectable "
         "viral load).",

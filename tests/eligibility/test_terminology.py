@@ -79,6 +79,7 @@ def test_every_value_set_names_its_sources_and_uses_known_systems() -> None:
         "tobacco",
         "obstetric",
         "diagnosis_groups",
+        "serology",
     }
     for concept in terminology.terminology().concepts.values():
         for coding in (*concept.codings, *concept.members):

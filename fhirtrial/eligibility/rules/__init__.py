@@ -79,6 +79,7 @@ from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
+from fhirtrial.eligibility.rules.serology import find_serology
 from fhirtrial.eligibility.rules.shared_modifiers import (
     is_list_connective,
     share_modifier,
@@ -112,6 +113,7 @@ FINDERS = (
     find_weight_loss,
     find_stage,
     find_biomarkers,
+    find_serology,
     find_receptors,
     find_stage_ranges,
     find_pregnancy,

@@ -3,9 +3,9 @@
 Data files (one value set each, with `sources` naming code system versions) live next to this
 module: conditions, therapies, observations, stages, biomarkers, medications (classes of current
 medication), allergens (substances of allergy criteria), tobacco (smoking status answers),
-diagnosis_groups (names of groups of diagnoses read literally — "mental disorders", "heart
-disease" —, each an ICD-10-CM extent with a core: `DIAGNOSIS_GROUPS`). Nothing is fetched at run
-time.
+serology (qualitative infection tests: HBsAg, anti-HCV, …), diagnosis_groups (names of groups
+of diagnoses read literally — "mental disorders", "heart disease" —, each an ICD-10-CM extent
+with a core: `DIAGNOSIS_GROUPS`). Nothing is fetched at run time.
 
 - `codings(concept)`: the codings that define a concept (written into FHIR).
 - `members(concept)`: member codes of a class (RxNorm ingredients of a drug class, CVX vaccines).
@@ -55,6 +55,7 @@ _VALUE_SET_FILES = (
     "tobacco",
     "obstetric",
     "diagnosis_groups",
+    "serology",
 )
 DIAGNOSIS_GROUPS = "diagnosis_groups"
 """The value set of groups of diagnoses: a concept's `codings` are its extent (ICD-10-CM ranges,
