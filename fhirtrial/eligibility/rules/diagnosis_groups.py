@@ -237,6 +237,16 @@ _ENDINGS = (
 )
 
 
+def qualifiers_before(text: str, start: int) -> tuple[int, tuple[str, ...], bool]:
+    """Where a group's name begins with the judgement words just before it ("severe or
+    uncontrolled"), those words as qualifiers, and whether they were alternatives."""
+    before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
+    if before is None:
+        return start, (), False
+    qualifiers, alternatives = _qualifiers(text, before)
+    return before.start(), qualifiers, alternatives
+
+
 def find_diagnosis_groups(text: str) -> list[Match]:
     if not has_any(text, _ENDINGS) or not has_any(text, _TRIGGERS):
         return []
@@ -250,13 +260,7 @@ def find_diagnosis_groups(text: str) -> list[Match]:
             continue
         if concepts == [_MENTAL] and _TERM_OF_ART.search(text, 0, match.start()):
             continue
-        start = match.start()
-        qualifiers: tuple[str, ...] = ()
-        alternatives = False
-        before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
-        if before is not None:
-            qualifiers, alternatives = _qualifiers(text, before)
-            start = before.start()
+        start, qualifiers, alternatives = qualifiers_before(text, match.start())
         children = [_group(c, qualifiers, alternatives) for c in concepts if c is not None]
         if None in concepts:
             children.append(Criterion(Kind.TEXT, source_text=match.group()))

@@ -26,10 +26,9 @@ import re
 from fhirtrial.eligibility.rules.base import Match, has_any
 from fhirtrial.eligibility.rules.diagnosis_groups import (
     _DEFINED_AFTER,
-    _QUALIFIERS_BEFORE,
     _group,
-    _qualifiers,
     _slashed,
+    qualifiers_before,
 )
 
 CHRONIC_LIVER_DISEASE = "chronic-liver-disease"
@@ -50,12 +49,6 @@ def find_named_groups(text: str) -> list[Match]:
         if _DEFINED_AFTER.match(text, match.end()) or _slashed(text, match):
             continue
         concept = CHRONIC_LIVER_DISEASE if match["liver"] else SERIOUS_MENTAL_ILLNESS
-        start = match.start()
-        qualifiers: tuple[str, ...] = ()
-        alternatives = False
-        before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
-        if before is not None:
-            qualifiers, alternatives = _qualifiers(text, before)
-            start = before.start()
+        start, qualifiers, alternatives = qualifiers_before(text, match.start())
         found.append(Match(_group(concept, qualifiers, alternatives), start, match.end()))
     return found
