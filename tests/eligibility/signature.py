@@ -7,7 +7,9 @@ Qualifiers are not part of the signature.
 
 from __future__ import annotations
 
+from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.outline import parse_outline
 
 
 def _number(value: float | None) -> str:
@@ -38,3 +40,9 @@ def signature(criterion: Criterion | None) -> str | None:
     if criterion.count:
         parts.append(f"n{_number(criterion.count.low)}-{_number(criterion.count.high)}")
     return negation + ":".join(part for part in parts if part)
+
+
+def bullet_signature(text: str, section: str = "Exclusion") -> str | None:
+    """The signature of `text` compiled as the only bullet of an inclusion or exclusion list."""
+    nodes = compile_outline(parse_outline(f"{section} Criteria:\n\n* {text}"))
+    return signature(nodes[0].criterion)

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.outline import parse_outline
 from tests.eligibility.ehr_records import criteria_text, patient, record, verdict_of_study
-from tests.eligibility.signature import signature
+from tests.eligibility.signature import bullet_signature
 
 
 def _inclusion(text: str) -> str | None:
-    nodes = compile_outline(parse_outline("Inclusion Criteria:\n\n* " + text))
-    return signature(nodes[0].criterion)
+    return bullet_signature(text, "Inclusion")
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.outline import parse_outline
 from tests.eligibility.ehr_records import (
     ICD,
     LOINC,
@@ -23,12 +21,11 @@ from tests.eligibility.ehr_records import (
     record,
     verdict_of_study,
 )
-from tests.eligibility.signature import signature
+from tests.eligibility.signature import bullet_signature
 
 
 def _compiled(section: str, text: str) -> str | None:
-    nodes = compile_outline(parse_outline(f"{section} Criteria:\n\n* {text}"))
-    return signature(nodes[0].criterion)
+    return bullet_signature(text, section)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.outline import parse_outline
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
@@ -23,7 +21,7 @@ from tests.eligibility.ehr_records import (
     record,
     verdict_of_study,
 )
-from tests.eligibility.signature import signature
+from tests.eligibility.signature import bullet_signature
 
 BULLET = (
     "Patients with known current colorectal cancer, infectious colitis, diverticulitis, "
@@ -32,8 +30,7 @@ BULLET = (
 
 
 def _exclusion(text: str) -> str | None:
-    nodes = compile_outline(parse_outline("Exclusion Criteria:\n\n* " + text))
-    return signature(nodes[0].criterion)
+    return bullet_signature(text)
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from fhirtrial.eligibility.compiler import compile_outline, compile_text
-from fhirtrial.eligibility.outline import parse_outline
+from fhirtrial.eligibility.compiler import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
@@ -31,12 +30,11 @@ from tests.eligibility.ehr_records import (
     result_of,
     verdict_of_study,
 )
-from tests.eligibility.signature import signature
+from tests.eligibility.signature import bullet_signature, signature
 
 
 def _exclusion(text: str) -> str | None:
-    nodes = compile_outline(parse_outline("Exclusion Criteria:\n\n* " + text))
-    return signature(nodes[0].criterion)
+    return bullet_signature(text)
 
 
 @pytest.mark.parametrize(
