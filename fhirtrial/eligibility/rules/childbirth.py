@@ -27,7 +27,7 @@ from fhirtrial.eligibility.rules.base import (
     word_number,
 )
 
-_TRIGGERS = ("birth", "deliver", "partum")
+TRIGGERS = ("birth", "deliver", "partum")
 _NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 # A past verb: any window after it looks back.
@@ -63,7 +63,7 @@ _NOT_DONE = re.compile(
 
 
 def find_childbirth(text: str) -> list[Match]:
-    if not has_any(text, _TRIGGERS):
+    if not has_any(text, TRIGGERS):
         return []
     found: list[Match] = []
     if "partum" in text or "after" in text or " of " in text or "since" in text:

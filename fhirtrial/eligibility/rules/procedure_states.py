@@ -176,7 +176,7 @@ _DONE = re.compile(
 _WINDOW_AFTER = re.compile(
     r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two|three|four|six|twelve)"
 )
-_TRIGGERS = (
+TRIGGERS = (
     *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
     *("amput", "hearing aid", "stimulator", "vad", "ventricular assist", "cpap", "positive airway"),
     *("ventilat", "renal replacement", "crrt"),
@@ -184,7 +184,7 @@ _TRIGGERS = (
 
 
 def find_procedure_states(text: str) -> list[Match]:
-    if not has_any(text, _TRIGGERS):
+    if not has_any(text, TRIGGERS):
         return []
     found: list[Match] = []
     if has_any(text, ("dialys", "renal replacement", "crrt")):

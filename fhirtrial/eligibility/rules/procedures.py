@@ -51,11 +51,14 @@ from fhirtrial.eligibility.rules.base import (
     DURATION_UNIT,
     EVENT_ENDS,
     Match,
+    any_substring,
     days,
     has_any,
     word_number,
 )
+from fhirtrial.eligibility.rules.childbirth import TRIGGERS as CHILDBIRTH_TRIGGERS
 from fhirtrial.eligibility.rules.childbirth import find_childbirth
+from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
@@ -309,6 +312,8 @@ _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 
 def find_procedures(text: str) -> list[Match]:
+    if _ANY_TRIGGER.search(text) is None:
+        return []  # most texts: one scan instead of the ~60 substring tests of `_found`'s gates
     found = _found(text)
     if has_any(text, ("underwent", "post", "s/p")):
         # "Subject who underwent thyroid surgery": the verb says no more than the match.
@@ -319,8 +324,11 @@ def find_procedures(text: str) -> list[Match]:
     return found
 
 
+_DEVICE_TRIGGERS = ("pace", "defibrillator", "icd", "device")
+
+
 def _found(text: str) -> list[Match]:
-    found = _devices(text) if has_any(text, ("pace", "defibrillator", "icd", "device")) else []
+    found = _devices(text) if has_any(text, _DEVICE_TRIGGERS) else []
     found += _slash_alternatives(text, find_procedure_states(text))
     found += find_childbirth(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
@@ -470,6 +478,21 @@ def _devices(text: str) -> list[Match]:
             criterion = Criterion(Kind.PROCEDURE, concept="implantable-cardioverter-defibrillator")
             found.append(Match(criterion, match.start(), match.end()))
     return _slash_alternatives(text, found)
+
+
+# Every gate of `_found` in one scan: each of its readers runs only when a word of its own gate
+# is in the text (`find_procedure_states` and `find_childbirth` test theirs first), and the
+# `_SITED` / `_PROCEDURE` loop only after `_TRIGGERS`; without any of them `_found` is empty.
+_ANY_TRIGGER = any_substring(
+    (
+        *_DEVICE_TRIGGERS,
+        *STATE_TRIGGERS,
+        *CHILDBIRTH_TRIGGERS,
+        *_NAMED_TRIGGERS,
+        *_OPERATION_WORDS,
+        *_TRIGGERS,
+    )
+)
 
 
 def _slash_alternatives(text: str, found: list[Match]) -> list[Match]:
