@@ -26,6 +26,7 @@ from fhirtrial.eligibility.rules.base import (
     Match,
     has_any,
     normalize,
+    remember_recent,
     window_before,
     word_number,
 )
@@ -306,8 +307,10 @@ def _exclusion_head(head: str) -> Criterion | None:
     return kind
 
 
+@remember_recent(8)
 def _found(text: str) -> list[Match]:
-    """What the finders read in a normalized text, as `_assemble` selects it."""
+    """What the finders read in a normalized text, as `_assemble` selects it (a text read again
+    soon after, 52 of 1,193 a bench pass, is answered from memory: `base.remember_recent`)."""
     found = yield_to_other_finders([m for finder in FINDERS for m in finder(text)])
     return _select(out_of_qualified_lists(text, found))
 
@@ -499,8 +502,7 @@ class _Term:
 
 
 def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
-    found = yield_to_other_finders([m for finder in FINDERS for m in finder(text)])
-    matches = _select(out_of_qualified_lists(text, found))
+    matches = _found(text)
     if not any(m.kind in ("criterion", "unless") for m in matches):
         return None
     # (start, end, kind, payload): a finder's Match, a time window, or a cohort marker's name.

@@ -14,6 +14,7 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     is_untimed_acute,
     modifier_matches,
+    remember_recent,
     window_before,
     word_number,
 )
@@ -786,6 +787,7 @@ _HOSPITALIZED_FOR = (
 )
 
 
+@remember_recent(8)
 def find_conditions(text: str) -> list[Match]:
     found = find_conditions_treated_too(text)
     if found and has_any(text, _TREATED_WORDS):
@@ -793,6 +795,7 @@ def find_conditions(text: str) -> list[Match]:
     return found
 
 
+@remember_recent(8)
 def find_conditions_treated_too(text: str) -> list[Match]:
     """The conditions, with the cancers named as what a treatment was for: each still a
     necessary diagnosis ("prior therapy for prostate cancer" needs a prostate cancer), never a

@@ -23,7 +23,13 @@ import re
 from dataclasses import dataclass, replace
 
 from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, Triggers, any_substring, has_any
+from fhirtrial.eligibility.rules.base import (
+    Match,
+    Triggers,
+    any_substring,
+    has_any,
+    remember_recent,
+)
 from fhirtrial.eligibility.rules.plausible_values import plausible
 
 _MICRO = "[µμu]"
@@ -1817,6 +1823,7 @@ def _agrees_with_name(name: str, criterion: Criterion) -> bool:
     return "castrat" not in name or _directions(criterion) == {"<"}
 
 
+@remember_recent(8)
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
     if "bmi" in text or "body mass" in text:

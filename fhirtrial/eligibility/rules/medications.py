@@ -46,6 +46,7 @@ from fhirtrial.eligibility.rules.base import (
     Match,
     any_substring,
     has_any,
+    remember_recent,
 )
 
 # ---------------------------------------------------------------- allergy
@@ -751,6 +752,7 @@ _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 _AND_FOLLOWS = re.compile(r",? and ")
 
 
+@remember_recent(8)
 def find_medications(text: str) -> list[Match]:
     """Current uses of classes and drugs; "chronic", "daily" … qualify them (`use_duration`)."""
     qualified = [use_duration.qualify(text, match) for match in _find_medications(text)]

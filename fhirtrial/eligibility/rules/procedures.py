@@ -54,6 +54,7 @@ from fhirtrial.eligibility.rules.base import (
     any_substring,
     days,
     has_any,
+    remember_recent,
     word_number,
 )
 from fhirtrial.eligibility.rules.childbirth import TRIGGERS as CHILDBIRTH_TRIGGERS
@@ -311,6 +312,7 @@ _UNDERWENT = re.compile(r"(?:\bunderwent|\bstatus post|(?<!\w)s/p) (?:an? |any )
 _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 
 
+@remember_recent(8)
 def find_procedures(text: str) -> list[Match]:
     if _ANY_TRIGGER.search(text) is None:
         return []  # most texts: one scan instead of the ~60 substring tests of `_found`'s gates

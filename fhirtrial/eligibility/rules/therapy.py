@@ -18,6 +18,7 @@ from fhirtrial.eligibility.rules.base import (
     Match,
     comparator,
     days,
+    remember_recent,
     threshold_matches,
     word_number,
 )
@@ -145,6 +146,7 @@ _DRUG_COURSE = re.compile(
 _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 
 
+@remember_recent(8)
 def find_therapies(text: str) -> list[Match]:
     found: list[Match] = []
     named = sorted({index for word, index in _CLASS_WORDS if word in text})

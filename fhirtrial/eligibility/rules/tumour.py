@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, has_any, modifier_matches
+from fhirtrial.eligibility.rules.base import Match, has_any, modifier_matches, remember_recent
 
 _SIGN = r"(?:[- ]?(?P<word>positive|negative)\b|(?P<sign>[+-])(?![\w+]))"
 _ER = r"(?:(?:o?estrogen)[- ]receptors?(?: \(er\))?|er)"
@@ -62,6 +62,7 @@ def _both(value: str, code: CombinationCode, source: str) -> Criterion:
     return Criterion(Kind.COMBINATION, children=children, combination=code, source_text=source)
 
 
+@remember_recent(8)
 def find_receptors(text: str) -> list[Match]:
     if not has_any(text, _RECEPTOR_STEMS) and not _RECEPTOR_WORD.search(text):
         return []
