@@ -254,16 +254,14 @@ def _read_aside(
     refused or the rest does not compile in full. A negation in the rest refuses all but a
     restatement: what "no X" denies, narrowed, is a wider inclusion."""
     aside = set_aside(normalized)
-    if aside is None:
-        return None
+    if aside is None or (not aside.restates and has_negation(aside.rest)):
+        return None  # (the words' negation refuses before the costly reading of the rest)
     rest = _compile_normalized(aside.rest, text, exclusion=exclusion, section=section)
     if rest is None or (exclusion and _denied_in_a_word(rest, aside.rest)):
         return None
     if aside.method and any(leaf.kind is Kind.LAB for leaf in _leaves(rest)):
         return None  # the method may name another analyte (Cockcroft-Gault: a clearance)
-    if not aside.restates and (
-        has_negation(aside.rest) or any(leaf.negated for leaf in _leaves(rest))
-    ):
+    if not aside.restates and any(leaf.negated for leaf in _leaves(rest)):
         return None
     if aside.effect == IGNORE:
         return Reading(rest, rest)
