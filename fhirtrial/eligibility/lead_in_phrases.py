@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import re
 
+# How every announcement ends ("… of the following criteria:"), at the end of the text.
+_ENDING = (
+    r"\s+of\s+the\s+following"
+    r"(?:\s+(?:criteria|conditions|requirements|features|characteristics|findings|symptoms"
+    r"|diagnoses|factors))?\s*:?\s*$"
+)
 _ANNOUNCEMENT = re.compile(
     r"[,;]?\s*(?:(?:and|or)\s+)?(?:(?:who|that|which)\s+)?(?:(?:is|are|must|should)\s+)?"
     r"(?:(?:meet(?:s|ing)?|fulfil+(?:s|ing)?|satisf(?:y|ies|ying)|ha(?:ve|s|ving)|with"
     r"|present(?:s|ing)? with|show(?:s|ing)?)\s+)?"
     r"(?:all|any|one|each|either|one or more|two or more|at least (?:one|two|three|[1-9]))"
-    r"\s+of\s+the\s+following"
-    r"(?:\s+(?:criteria|conditions|requirements|features|characteristics|findings|symptoms"
-    r"|diagnoses|factors))?\s*:?\s*$",
+    + _ENDING,
     re.IGNORECASE,
 )
+# Every match of `_ANNOUNCEMENT` ends with a match of this: a text without one has no
+# announcement. Searched first, since `_ANNOUNCEMENT` tries its optional lead at every position
+# of the text (~7 ms a bench pass over 37 lead-ins, 36 of which announce nothing).
+_ANNOUNCEMENT_END = re.compile(_ENDING, re.IGNORECASE)
 
 
 # Words before the announcement that make the sub-bullets the definition or the examples of the
@@ -37,6 +45,8 @@ _DEFINED_BY_THEM = re.compile(
 
 def own_words(text: str) -> str:
     """The lead-in's text without the announcement of its sub-bullets at its end."""
+    if _ANNOUNCEMENT_END.search(text) is None:
+        return text
     match = _ANNOUNCEMENT.search(text)
     if match is None or _DEFINED_BY_THEM.search(text, 0, match.start()):
         return text
