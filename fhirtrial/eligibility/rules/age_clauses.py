@@ -275,6 +275,7 @@ def _only_ages(criterion: Criterion) -> bool:
     return criterion.kind is Kind.AGE and not criterion.negated
 
 
+_OR = re.compile(r"\bor\b|/")
 _OR_START = re.compile(r"\s*[;.]\s*(?:or|and/or)\b")
 # Both sexes named are no alternative: "Men or women aged 18 or older".
 _BOTH_SEXES = re.compile(
@@ -290,16 +291,16 @@ def _not_an_alternative(before: str, after: str) -> bool:
     """No "or" before the clause, right after it, or before another population or number."""
     if "or" in before or "/" in before:
         before = _ANY_CHOICE.sub(" ", _BOTH_SEXES.sub(" ", before))
-    if " or " in before or "/" in before.replace("y/o", ""):
+    if _OR.search(before.replace("y/o", "")):
         return False
-    if not (" or " in after or "/" in after):
+    first_or = _OR.search(after)
+    if first_or is None:
         return True
     if after.lstrip()[:1] in (";", ".") and not _OR_START.match(after):
         # "Age >= 18; presence of hypertension (by history or BP >= 140/90)": another sentence
         return not _OR_ALTERNATIVE.search(after)
     relative = _RELATIVE.search(after)
-    first_or = min(i for i in (after.find(" or "), after.find("/")) if i >= 0)
-    if relative is None or relative.start() > first_or:
+    if relative is None or relative.start() > first_or.start():
         return False  # "≥ 18 or children with …": the "or" joins the age to something
     return not _OR_ALTERNATIVE.search(after)
 
