@@ -44,11 +44,16 @@ DME = (
         (
             "Female subjects between 18 and 65 years of age currently taking oral antibiotics "
             "for a diagnosis of acne vulgaris",
-            "all-of(age:18..65a, sex:female, text)",
+            "all-of(age:18..65a, sex:female, medication:antibiotic, text)",
         ),
         (
             "Adult patients (aged above 18 years) recently admitted with sepsis",
             "all-of(age:>18a, condition:sepsis, text)",
+        ),
+        (
+            "Female subjects between 18 and 65 years of age currently taking spironolactone "
+            "for acne",
+            "all-of(age:18..65a, sex:female, medication:spironolactone, text)",
         ),
         ("Patients 11 to no older than 17 years of age", "age:11..17a"),
         (
@@ -110,6 +115,8 @@ def test_the_age_clause_is_read_with_the_rest(text: str, expected: str) -> None:
         # A comparator or number the clause does not account for.
         "he patient is under 80 years old (≤).",
         "Older than 18 and younger and ≤65 years of age.",
+        "Age ≥18 years (or per national guidelines).",
+        "Adults over 18 not currently taking spironolactone, planned for surgery",
     ],
 )
 def test_an_age_that_may_not_be_the_candidates_own_stays_text(text: str) -> None:
@@ -135,6 +142,7 @@ def test_age_words_that_are_no_age_are_not_read_as_one(text: str, expected: str 
         "Adults aged 18 to 75 with acute and chronic pancreatitis, planned for surgery",
         "Adults aged 18 to 75 with a family history of asthma, planned for surgery",
         "Adults over 18 years referred for diabetes prevention, planned for surgery",
+        "Adults over 18 years receiving metformin or insulin, planned for surgery",
     ],
 )
 def test_a_list_that_may_qualify_its_items_is_not_split(text: str) -> None:

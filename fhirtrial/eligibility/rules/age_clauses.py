@@ -191,6 +191,9 @@ _HAVING = re.compile(
     r"(?:(?:management|treatment|care) of )?)"
     r"(?:(?:a|an|the|confirmed|medical|clinical|established|documented) )*(?:diagnos[ie]s of )?"
 )
+# "Female subjects … currently taking spironolactone for acne": the drug taken now.
+_TAKING = re.compile(r"\b(?:currently |actively )?(?:taking|receiving) ")
+_NEGATION_NEAR = re.compile(r"\b(?:no|not|non|never|without|longer|stopped)\W+(?:\w+\W+)?$")
 _LIST_END = re.compile(
     r"[;.:(]|\b(?:who|whom|that|which|with|for|in|at|on|to|from|by|planning|planned|scheduled"
     r"|undergoing|requiring|receiving|according|based|confirmed|defined|as|due|after|before"
@@ -210,10 +213,15 @@ def _listed_diagnoses(rest: str, read_clause: ReadRest) -> list[Criterion]:
     """The diagnoses of "<subject> with A, B and C …" (or "referred for A management") that
     read in full, when none of the lists' words can make one optional, past or a modifier of
     another; [] otherwise."""
-    if not has_any(rest, ("with ", " ha", " for ")):
+    if not has_any(rest, ("with ", " ha", " for ", "taking ", "receiving ")):
         return []
     found: list[Criterion] = []
-    for having in _HAVING.finditer(rest):
+    leads = [(m, Kind.CONDITION) for m in _HAVING.finditer(rest)]
+    if "taking " in rest or "receiving " in rest:
+        leads += [(m, Kind.MEDICATION) for m in _TAKING.finditer(rest)]
+    for having, kind in leads:
+        if kind is Kind.MEDICATION and _NEGATION_NEAR.search(rest, 0, having.start()):
+            return []  # "not currently taking …", "no longer receiving …"
         tail = rest[having.end() :]
         end = _LIST_END.search(tail)
         listed = tail[: end.start()] if end else tail
@@ -223,12 +231,13 @@ def _listed_diagnoses(rest: str, read_clause: ReadRest) -> list[Criterion]:
         if len(items) > 1 and _KIND_WORDS.search(listed):
             return []  # "type 1 and type 2 diabetes": an item may qualify the next
         for item in items:
-            read = read_clause(item) if item else None
+            said = f"currently taking {item}" if kind is Kind.MEDICATION else item
+            read = read_clause(said) if item else None
             if read is None:
                 if len(item.split()) < 2 or _DIGIT.search(item):
                     return []  # "type 1 and type 2 diabetes": the item may qualify the next
                 continue
-            if read.kind is not Kind.CONDITION or read.negated or read.window:
+            if read.kind is not kind or read.negated or read.window:
                 return []
             found.append(read)
     return found
