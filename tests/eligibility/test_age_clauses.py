@@ -154,6 +154,13 @@ def test_a_list_that_may_qualify_its_items_is_not_split(text: str) -> None:
     )
 
 
+def test_a_narrower_diagnosis_is_not_read_beside_the_age() -> None:
+    """ "nail psoriasis" is no psoriasis the record's codes would show: it stays in the TEXT
+    member (moved from test_inclusion_diagnosis_parts, which asserted the whole bullet text)."""
+    text = "Adults (≥18 years) with moderate-to-severe nail psoriasis"
+    assert bullet_signature(text, "Inclusion") == "all-of(age:>=18a, text)"
+
+
 def test_exclusion_bullets_are_not_read_by_the_clause_reader() -> None:
     """ "Subjects < 18 years with asthma" excludes minors with asthma only."""
     assert bullet_signature("Subjects < 18 years of age with asthma and a recent flare") is None
