@@ -184,13 +184,9 @@ STAYS_TEXT = [
     ("Patients with age ≥18 years: were/can be recruited within the IRCCS Istituto", INCLUSION),
     ("Age ≥ 30 years (Healthy control group)", INCLUSION),
     ("Not older than 65 years and healthy", INCLUSION),
-    # The rest names a clinical state (sepsis, a current drug) that all-of(age, text) would
-    # leave out: the head alone is not the form.
-    ("Adult patients (aged above 18 years) recently admitted with sepsis", INCLUSION),
-    (
-        "Female subjects between 18 and 65 years of age currently taking spironolactone for acne",
-        INCLUSION,
-    ),
+    # (A rest that names a clinical state — "recently admitted with sepsis", "currently taking
+    # spironolactone for acne" — is read with the age by `rules.age_clauses`, the state
+    # included: test_age_clauses.)
     # A pregnancy at the head that is not the state required: a test, a plan, a negation.
     ("Pregnancy test negative", INCLUSION),
     ("Pregnant women in third trimester planned to undergo elective cesarean section", INCLUSION),

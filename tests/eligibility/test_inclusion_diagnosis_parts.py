@@ -96,7 +96,8 @@ REFUSED = [
     ("negated", "Patients without atrial fibrillation treated with warfarin per ESC criteria"),
     ("two populations", "Patients with asthma or COPD with frequent exacerbations"),
     ("healthy volunteers", "Healthy volunteers and patients with asthma for at least 1 year"),
-    ("a narrower name", "Adults (≥18 years) with moderate-to-severe nail psoriasis"),
+    # ("Adults (≥18 years) with moderate-to-severe nail psoriasis", a narrower name: the age is
+    # read without the psoriasis by `rules.age_clauses`, test_age_clauses.)
     ("a narrower acute name", "Hospitalized patients with community-acquired pneumonia"),
     ("a CKD stage", "Chronic kidney disease stage 3-4 (eGFR 15–59)"),
     ("a drug the finder does not read", "Patients with hypertension taking vasodilator drugs"),

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import Section, unescape_markdown
+from fhirtrial.eligibility.rules.age_clauses import age_clause_parts
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
 from fhirtrial.eligibility.rules.autoimmune_treatment import autoimmune_requiring_treatment
@@ -285,12 +286,20 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
         )
-    return (
+    read = (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
         or absent_devices(normalized, text, _compile_clause)
         or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
     )
+    if read is not None and any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
+        return read
+    # An age said anywhere in the bullet (`rules.age_clauses`), with the rest read in part.
+    return age_clause_parts(normalized, text, compile_text, _read_rest_in_part) or read
+
+
+def _read_rest_in_part(rest: str) -> Criterion | None:
+    return compile_text(rest, partial=True)
 
 
 def _exclusion_head(head: str) -> Criterion | None:

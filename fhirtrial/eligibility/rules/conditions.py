@@ -138,14 +138,14 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "diabetes-type-1",
-        r"type (?:1|i|one)[ -]?diabetes(?: mellitus)?(?: \(t1dm?\))?"
+        r"type[ -](?:1|i|one)[ -]?diabetes(?: mellitus)?(?: \(t1dm?\))?"
         r"|diabetes mellitus,? type (?:1|i)|diabetes type (?:1|i)"
         r"|insulin[- ]dependent diabetes(?: mellitus)?(?: \(iddm\))?|t1dm?"
         r"|type (?:1|i) dm|type (?:1|i) diabetic" + _PERSONS,
     ),
     (
         "diabetes-type-2",
-        r"type (?:2|ii|two)[ -]?diabetes(?: mellitus)?(?: \(t2dm?\))?"
+        r"type[ -](?:2|ii|two)[ -]?diabetes(?: mellitus)?(?: \(t2dm?\))?"
         r"|diabetes mellitus,? type (?:2|ii)|diabetes type (?:2|ii)"
         r"|non[- ]insulin[- ]dependent diabetes(?: mellitus)?|t2dm?"
         r"|type (?:2|ii) dm|type (?:2|ii) diabetic" + _PERSONS,
