@@ -39,7 +39,7 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules import medication_groups, use_duration
+from fhirtrial.eligibility.rules import any_medication, medication_groups, use_duration
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_WITHIN,
@@ -753,7 +753,8 @@ _AND_FOLLOWS = re.compile(r",? and ")
 
 def find_medications(text: str) -> list[Match]:
     """Current uses of classes and drugs; "chronic", "daily" … qualify them (`use_duration`)."""
-    qualified = [use_duration.qualify(text, match) for match in _find_medications(text)]
+    found = _find_medications(text) + any_medication.find_any_medication(text)
+    qualified = [use_duration.lasting(text, use_duration.qualify(text, match)) for match in found]
     return use_duration.carry_back(text, qualified) if len(qualified) > 1 else qualified
 
 
