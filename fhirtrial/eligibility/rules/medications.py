@@ -50,6 +50,12 @@ from fhirtrial.eligibility.rules.base import (
 
 # ---------------------------------------------------------------- allergy
 
+# "NSAIDs", "non-steroidal anti-inflammatory drugs", "non steroidal anti inflammatory drugs",
+# "Non-steroid anti-inflammatory (NSAIDs)": the adjective alone only with the abbreviation.
+_NSAID = (
+    r"nsaids?|non[- ]?steroid(?:al)? anti[- ]?inflammatory(?: (?:drugs?|agents?|medications?"
+    r"|medicines?)(?: \(nsaids?\))?| \(nsaids?\))"
+)
 # Substances as criteria name them → allergen concept (terminology/allergens.json, or a drug
 # concept of medications.json).
 _SUBSTANCES: tuple[tuple[str, str], ...] = (
@@ -62,11 +68,7 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
         r"|anesthesia|anaesthesia)",
     ),
     ("lidocaine", r"lidocaine|lignocaine|xylocaine"),
-    (
-        "nsaid",
-        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
-        r"(?: \(nsaids?\))?",
-    ),
+    ("nsaid", _NSAID),
     ("ibuprofen", r"ibuprofen"),
     ("aspirin", r"aspirin|acetylsalicylic acid(?: \(asa\))?"),
     ("opioid", r"opioids?(?: (?:pain )?medications?| analgesics?)?|opiates?"),
@@ -433,12 +435,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         (),
         rf"opioid (?:pain )?medications?|opioid analgesics?|opioids?{_KIND_WORDS}|opiates?",
     ),
-    (
-        ("nsaid",),
-        (),
-        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
-        r"(?: \(nsaids?\))?",
-    ),
+    (("nsaid",), (), _NSAID),
     (
         ("antiepileptic",),
         (),
@@ -781,6 +778,27 @@ def _find_medications(text: str) -> list[Match]:
             if use := past or _USE_BEFORE.search(before):
                 start = use.start()
             found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
+            found.extend(_drugs_after(text, end))
+    return found
+
+
+# "Use of NSAIDs or aspirin", "current use of anticoagulants, aspirin or clopidogrel": single
+# drugs listed after a class share its use (and its window: the assembly gives it to the whole
+# list). Only alternatives ("or", commas, "/"): "anticoagulants and aspirin" may mean both.
+_LIST_SEPARATOR = re.compile(r",? (?:or|and/or) |, ?| ?/ ?")
+
+
+def _drugs_after(text: str, end: int) -> list[Match]:
+    found: list[Match] = []
+    vocabulary = terminology.terminology()
+    while separator := _LIST_SEPARATOR.match(text, end):
+        drug = vocabulary.drug_at(text, separator.end())
+        if drug is None or drug[0] in _SUBSTANCES_OF_ABUSE:
+            break
+        end = drug[1]
+        if therapy := _DRUG_THERAPY.match(text, end):
+            end = therapy.end()
+        found.append(Match(_medication_criterion((drug[0],), ()), separator.end(), end))
     return found
 
 
@@ -1006,6 +1024,9 @@ def _drug_uses(text: str) -> list[Match]:
             concepts.append(item[0])
             alternatives = alternatives or separator.group(0) != ", "
             end = item[1]
+        if (tail := _DRUG_SEPARATOR.match(text, end)) and tail[0] != ", ":
+            # "aspirin, clopidogrel or anticoagulants": a class ends the list of alternatives
+            alternatives = alternatives or class_at(text, tail.end()) is not None
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
         if therapy := _DRUG_THERAPY.match(text, end):
