@@ -60,3 +60,34 @@ def test_a_patient_on_the_drug_alone_is_excluded() -> None:
     statin = medication("atorvastatin 20 mg tablet", "2026-06-01", status="active")
     assert result_of(criterion, record(patient(), aspirin)) == "met"
     assert result_of(criterion, record(patient(), statin)) == "not-met"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Other than something the text names elsewhere: never the whole class.
+        ("Treatment with other antidiabetics", "all-of(medication:antidiabetic, text)"),
+        (
+            "Other concurrent systemic corticosteroids",
+            "all-of(medication:systemic-corticosteroid, text)",
+        ),
+        ("Current use of another beta blocker", "all-of(medication:beta-blocker, text)"),
+        # Other than the item just listed, which the list holds: the whole class.
+        ("Use of aspirin or other NSAIDs", "any-of(medication:aspirin, medication:nsaid)"),
+        (
+            "Use of warfarin or other anticoagulants",
+            "any-of(medication:warfarin, medication:anticoagulant)",
+        ),
+    ],
+)
+def test_other_members_of_a_class(text: str, expected: str) -> None:
+    assert bullet_signature(text) == expected
+
+
+def test_other_members_never_exclude_on_the_class_alone() -> None:
+    criterion = compile_text("Treatment with other antidiabetics", exclusion=True, partial=True)
+    assert criterion is not None
+    metformin = medication("metformin 500 mg tablet", "2026-06-01", status="active")
+    statin = medication("atorvastatin 20 mg tablet", "2026-06-01", status="active")
+    assert result_of(criterion, record(patient(), metformin)) == "unknown"
+    assert result_of(criterion, record(patient(), statin)) == "not-met"

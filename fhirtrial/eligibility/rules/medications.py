@@ -26,6 +26,10 @@
   before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
   window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
   overlapping those 6 months). Started, changed, planned or needed uses never compile.
+- "Other" / "another" before a class ("Treatment with other antidiabetics"): members other than
+  one the text or the study names elsewhere: all-of(class, TEXT), never the whole class; after
+  an item of the list ("aspirin or other NSAIDs") the list holds that item too: the class.
+  Single drugs listed after a class ("Use of NSAIDs or aspirin") share its use.
 - Around a class: examples that are all its members ("anticoagulants (e.g., warfarin,
   apixaban)") leave the class; an exception naming only what lies outside it ("anticoagulants
   (except for antiplatelet agents)") too. Any other example or exception is left over, and the
@@ -772,14 +776,43 @@ def _find_medications(text: str) -> list[Match]:
                 end = after.end()
             end = _examples_end(text, end, concepts)
             end = _exception_end(text, end, concepts)
+            other = _OTHER_BEFORE.search(before) if "other" in before else None
+            if other is not None:
+                before = before[: other.start()]
+                start = other.start()
             past = _PAST_USE_BEFORE.search(before)
             if (past or _PAST.search(clause)) and not _window_follows(text, end):
                 continue
             if use := past or _USE_BEFORE.search(before):
                 start = use.start()
-            found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
+            criterion = _medication_criterion(concepts, qualifiers)
+            if other is not None and not _LISTED_BEFORE.search(before):
+                criterion = _other_than(criterion, text[other.start() : end])
+            found.append(Match(criterion, start, end))
             found.extend(_drugs_after(text, end))
     return found
+
+
+# "Treatment with other antidiabetics", "current use of another beta blocker", "other concurrent
+# systemic corticosteroids": members of the class other than one the text (or the study) names
+# elsewhere. Read as the class, it would rule out the patients on that one; all-of(class, TEXT)
+# is met by none and not met by a patient on no member.
+_OTHER_BEFORE = re.compile(
+    r"(?<![\w-])(?:any )?(?:other|another)(?: (?:concurrent|concomitant|current|ongoing))? $"
+)
+
+
+# "Aspirin or other NSAIDs": other than the item just listed, which the list holds too: the
+# whole class.
+_LISTED_BEFORE = re.compile(r"[a-z0-9)],? (?:or|and/or) $")
+
+
+def _other_than(criterion: Criterion, words: str) -> Criterion:
+    return Criterion(
+        Kind.COMBINATION,
+        children=(criterion, Criterion(Kind.TEXT, source_text=words)),
+        combination="all-of",
+    )
 
 
 # "Use of NSAIDs or aspirin", "current use of anticoagulants, aspirin or clopidogrel": single
