@@ -91,3 +91,18 @@ def test_other_members_never_exclude_on_the_class_alone() -> None:
     statin = medication("atorvastatin 20 mg tablet", "2026-06-01", status="active")
     assert result_of(criterion, record(patient(), metformin)) == "unknown"
     assert result_of(criterion, record(patient(), statin)) == "not-met"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anyone currently taking beta blocker medication", "medication:beta-blocker"),
+        (
+            "Patients who take antiviral agents (acyclovir, valacyclovir, famciclovir,"
+            " ganciclovir, valganciclovir, foscarnet...)",
+            "medication:antiviral",
+        ),
+    ],
+)
+def test_who_and_examples_ending_in_an_ellipsis(text: str, expected: str) -> None:
+    assert bullet_signature(text) == expected

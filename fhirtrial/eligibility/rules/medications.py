@@ -851,7 +851,7 @@ _EXAMPLES = re.compile(
     r" ?(?:(?P<paren>\()(?:(?:e\.?g\.?|for example|such as|including)[.,:]* )?"
     r"|(?:e\.?g\.?|for example|such as|including)[.,:]* )"
 )
-_EXAMPLES_END = re.compile(r"(?:,? etc\.?)?")
+_EXAMPLES_END = re.compile(r"(?:,? etc\.?|\.\.\.|…)?")
 
 
 def _examples_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
