@@ -33,7 +33,7 @@ import re
 from datetime import date
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.eligibility.evaluation import chemotherapy
+from fhirtrial.eligibility.evaluation import chemotherapy, steroid_routes
 from fhirtrial.eligibility.evaluation.any_medication import evaluate_any_medication
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
@@ -49,6 +49,7 @@ from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.eligibility.rules import medication_groups, use_duration
 from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
+from fhirtrial.eligibility.rules.corticosteroid_words import ANY_ROUTE
 from fhirtrial.patient.items import AllergyItem, MedicationItem
 
 # ---------------------------------------------------------------- current medication
@@ -246,6 +247,17 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
             f"{name}: {_span(undecided[0])}{stale} — cannot tell whether it is taken {when}{note}",
             (undecided[0].ref,),
         )
+    if ANY_ROUTE in criterion.qualifiers:
+        route = steroid_routes.other_route_use(
+            list(ctx.record.medications), lambda u: _current(u, criterion, ctx)
+        )
+        if route is not None:
+            return Finding(
+                "unknown",
+                f"no systemic {name} {when}, but {_span(route)}: the criterion names no route, "
+                "so whether an inhaled or topical one counts is not said",
+                (route.ref,),
+            )
     for other in _MAY_ALSO_COUNT.get(concept, ()):
         related = [
             u

@@ -18,10 +18,11 @@
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
   "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
   corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
-  (or systemic corticosteroids of therapies.json), or a single drug of drug_names.json where
-  words say it is used now ("currently taking spironolactone", "patients on digoxin",
-  "pregabalin use", "currently prescribed edoxaban", "co-treatment with metoclopramide");
-  a window the text gives ("within 14 days prior to dosing") is attached by
+  (or systemic corticosteroids of therapies.json; "corticosteroids" without a route too, with
+  the qualifier ``any-route``: `rules.corticosteroid_words`), or a single drug of
+  drug_names.json where words say it is used now ("currently taking spironolactone", "patients
+  on digoxin", "pregabalin use", "currently prescribed edoxaban", "co-treatment with
+  metoclopramide"); a window the text gives ("within 14 days prior to dosing") is attached by
   the compiler. Words that make the use past ("prior", "history", "have received", "used")
   before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
   window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
@@ -43,7 +44,12 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules import any_medication, medication_groups, use_duration
+from fhirtrial.eligibility.rules import (
+    any_medication,
+    corticosteroid_words,
+    medication_groups,
+    use_duration,
+)
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_WITHIN,
@@ -402,6 +408,8 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
         r"(?: (?:therapy|treatment|medications?|drugs?))?",
     ),
+    # "Use of corticosteroids", "steroids within 2 weeks": any route named, systemic read.
+    (("systemic-corticosteroid",), (corticosteroid_words.ANY_ROUTE,), corticosteroid_words.PATTERN),
     (("antibiotic",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
     (("beta-blocker",), (), rf"(?:beta|β)[- ]?blockers?{_KIND_WORDS}|beta[- ]adrenergic blockers?"),
     (
@@ -770,6 +778,10 @@ def _find_medications(text: str) -> list[Match]:
             before = text[: match.start()]
             clause = before[max(before.rfind(c) for c in ";.") + 1 :]
             if _NOT_A_USE.search(clause):
+                continue
+            if qualifiers[:1] == (
+                corticosteroid_words.ANY_ROUTE,
+            ) and not corticosteroid_words.is_a_use(clause, text[match.end() :]):
                 continue
             start, end = match.start(), match.end()
             if after := _USE_AFTER.match(text, end):
