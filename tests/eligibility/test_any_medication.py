@@ -145,3 +145,10 @@ def test_a_use_must_have_lasted_the_days_the_text_gives() -> None:
     # The recorded start may be the latest order, not the first dose: unknown, never not-met.
     assert _evaluate(text, recent) == "unknown"
     assert _evaluate(text, stopped) == "not-met"
+
+
+def test_a_duration_after_a_list_is_every_item_s() -> None:
+    # Read for the last item only, "NSAIDs" would be any use: wider than the text.
+    criterion = compile_text("Use of NSAIDs or aspirin for more than 3 months", exclusion=True)
+    assert criterion is not None
+    assert [leaf.qualifiers for leaf in _leaves(criterion)] == [("lasting-91d",)] * 2

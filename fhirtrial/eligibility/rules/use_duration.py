@@ -91,15 +91,19 @@ _TRAILING = re.compile(r" on an? (?:regular|daily) basis$")
 
 def carry_back(text: str, matches: list[Match]) -> list[Match]:
     """The matches with a list's trailing duration words ("taking benzodiazepines or pain
-    medications on a daily basis") given to every class of the list, not to its last only: read
-    without them, the earlier classes would be any use, wider than the text."""
+    medications on a daily basis", "NSAIDs or aspirin for > 3 months") given to every class of
+    the list, not to its last only: read without them, the earlier classes would be any use,
+    wider than the text."""
     ordered = sorted(matches, key=lambda m: (m.start, m.end))
     for index in range(len(ordered) - 2, -1, -1):
         match, after = ordered[index], ordered[index + 1]
         added = _qualifiers(after.criterion)
         if (
             added
-            and _TRAILING.search(text, after.start, after.end)
+            and (
+                _TRAILING.search(text, after.start, after.end)
+                or any(q.startswith(LASTING) for q in added)
+            )
             and not _qualifiers(match.criterion)
             and match.criterion.kind in (Kind.MEDICATION, Kind.COMBINATION)
             and match.end <= after.start
@@ -113,7 +117,9 @@ def carry_back(text: str, matches: list[Match]) -> list[Match]:
 
 def _qualifiers(criterion: Criterion) -> tuple[str, ...]:
     if criterion.kind is Kind.MEDICATION:
-        return tuple(q for q in criterion.qualifiers if q in (LONG_TERM, REGULAR))
+        return tuple(
+            q for q in criterion.qualifiers if q in (LONG_TERM, REGULAR) or q.startswith(LASTING)
+        )
     if criterion.kind is Kind.COMBINATION and criterion.children:
         return _qualifiers(criterion.children[-1])
     return ()
