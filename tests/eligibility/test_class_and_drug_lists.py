@@ -45,6 +45,7 @@ def test_drugs_listed_with_a_class_share_its_use(text: str, expected: str) -> No
     [
         # "and" may mean both; a past use without a window is not a use now.
         "Use of anticoagulants and aspirin",
+        "Use of anticoagulants, aspirin and clopidogrel",
         "History of anticoagulant use or aspirin",
         "Non-steroidal anti-inflammatory disease",
     ],

@@ -844,6 +844,8 @@ def _drugs_after(text: str, end: int) -> list[Match]:
         if therapy := _DRUG_THERAPY.match(text, end):
             end = therapy.end()
         found.append(Match(_medication_criterion((drug[0],), ()), separator.end(), end))
+    if _AND_FOLLOWS.match(text, end):
+        return []  # "anticoagulants, aspirin and clopidogrel": maybe all of them
     return found
 
 
