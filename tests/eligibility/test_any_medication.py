@@ -152,3 +152,17 @@ def test_a_duration_after_a_list_is_every_item_s() -> None:
     criterion = compile_text("Use of NSAIDs or aspirin for more than 3 months", exclusion=True)
     assert criterion is not None
     assert [leaf.qualifiers for leaf in _leaves(criterion)] == [("lasting-91d",)] * 2
+
+
+def test_a_duration_after_a_negated_use_is_not_how_long_it_lasted() -> None:
+    # "Not taking antibiotics for at least three months": no use in that time, not a short use.
+    criterion = compile_text("Not taking antibiotics for at least three months", partial=True)
+    assert criterion is None or not any(
+        q.startswith("lasting-") for leaf in _leaves(criterion) for q in leaf.qualifiers
+    )
+
+
+def test_a_stable_dose_for_a_time_keeps_the_duration_and_a_text_member() -> None:
+    criterion = compile_text("Stable dose of metformin for at least 8 weeks", partial=True)
+    assert criterion is not None
+    assert [leaf.qualifiers for leaf in _leaves(criterion)] == [("lasting-56d",), ()]

@@ -16,7 +16,8 @@ the qualifier ``lasting-<days>d`` ("more than" one day longer than the number): 
 lasted that long, counted from the start the record gives. A record's start may be its latest
 order, not the first dose, so a shorter use is `unknown`, never `not-met`. Only after a use with
 no window and no past word ("Patients with a history of antibiotic treatment for more than 1
-month within the last 6 months" is a past course, left to text).
+month within the last 6 months" is a past course, left to text), and never after a negation ("Not
+taking antibiotics for at least three months" says no use in that time).
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ _DURATION_AFTER = re.compile(
 )
 
 
+_NEGATION = re.compile(r"(?<![\w-])(?:no|not|without|never|free of|nor|neither)(?![\w-])")
+
+
 def lasting(text: str, match: Match) -> Match:
     """The match extended over a duration right after it ("… for >= 3 months"), with the
     qualifier ``lasting-<days>d``; the match itself when none follows or it is not a use of
@@ -144,6 +148,10 @@ def lasting(text: str, match: Match) -> Match:
         return match
     found = _DURATION_AFTER.match(text, match.end)
     if found is None:
+        return match
+    before = text[: match.start]
+    if _NEGATION.search(before[max(before.rfind(c) for c in ";.") + 1 :]):
+        # "Not taking antibiotics for at least three months": no use in that time, a window.
         return match
     number = word_number(found["n"])
     if number is None:
