@@ -107,3 +107,20 @@ def test_other_members_never_exclude_on_the_class_alone() -> None:
 )
 def test_who_and_examples_ending_in_an_ellipsis(text: str, expected: str) -> None:
     assert bullet_signature(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Diabetes or hypoglycaemic therapy.",
+            "any-of(condition:diabetes-mellitus, medication:antidiabetic)",
+        ),
+        ("Use of hypoglycemic agents", "medication:antidiabetic"),
+        # Oral ones leave insulin out (no class says so); events are no drug.
+        ("Use of oral hypoglycemic agents", None),
+        ("History of hypoglycemic events", None),
+    ],
+)
+def test_hypoglycaemic_drugs_are_antidiabetics(text: str, expected: str | None) -> None:
+    assert bullet_signature(text) == expected

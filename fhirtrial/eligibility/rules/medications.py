@@ -564,7 +564,10 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         (),
         r"(?<!oral )(?:anti-?diabetic (?:medications?|drugs?|agents?|therapy|treatment)"
         r"|anti-?diabetics|(?:blood )?glucose[- ]lowering (?:medications?|drugs?|agents?"
-        r"|therapy)|diabetes medications?)",
+        r"|therapy)|diabetes medications?"
+        # "Hypoglycaemic therapy", "hypoglycemic agents": glucose-lowering drugs ("oral
+        # hypoglycemic agents" leave insulin out: no class says so).
+        r"|hypoglyc(?:a)?emic (?:medications?|drugs?|agents?|therapy|treatment))",
     ),
     (("probiotic",), (), rf"probiotics?{_KIND_WORDS}(?: products?| supplements?)?"),
     (("antiarrhythmic",), (), rf"anti-?arrhythmics?{_KIND_WORDS}"),
@@ -716,7 +719,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "antihypertensive": ("hypertensive", "lowering"),
     "sulfonylurea": ("ulfonyl", "ulphonyl"),
     "dpp-4-inhibitor": ("dpp", "dipeptidyl", "gliptin"),
-    "antidiabetic": ("diabet", "lowering"),
+    "antidiabetic": ("diabet", "lowering", "hypoglyc"),
     "h2-receptor-antagonist": ("h2", "histamine"),
     "probiotic": ("probiotic",),
     "antiarrhythmic": ("arrhythmic",),
