@@ -177,7 +177,7 @@ REFUSED = [
     ),
     (
         "the residue names a drug class the form would lose",
-        "Diabetes, or use of steroids",
+        "Diabetes, or use of inhaled steroids",
     ),
     ("a modifier shares the part's head noun", "Thyroid or liver disease"),
     ("a head noun shared backwards", "Liver disease or failure"),

@@ -251,8 +251,8 @@ def test_bullets_compile_to_the_expected_form(text: str, exclusion: bool, expect
         # "On" after a verb, or a past use: not a current use.
         "Progressed on imatinib",
         "Patients previously on imatinib",
-        # A bare "steroids" may be inhaled or topical ones.
-        "Use of corticosteroids",
+        # A route other than systemic ("steroids" alone: `rules.corticosteroid_words`).
+        "Use of inhaled corticosteroids",
         # An example outside the class (trazodone is no SSRI): the class is not what excludes.
         "Current use of SSRIs (e.g., sertraline, trazodone)",
         # "Oral" antidiabetics leave insulin out: no class says so.

@@ -201,7 +201,7 @@ REFUSED = [
     ("an abbreviation is a diagnosis the form would lack", "Stroke, epilepsy or FS", True),
     ("a head noun shared backwards", "Asthma, or acute failure", True),
     ("'and' joins one exclusion", "Stroke and frobnication syndrome", True),
-    ("a drug the form would lack", "Diabetes, or use of steroids", True),
+    ("a drug the form would lack", "Diabetes, or use of inhaled steroids", True),
     ("a device the form would lack", "Parkinson disease; implanted baclofen pump", True),
     (
         "a measure beside an unread diagnosis: not one list of diagnoses",

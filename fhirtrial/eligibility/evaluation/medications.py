@@ -5,7 +5,9 @@ within 14 days prior to dosing". Without a window, a use counts when it is curre
 evaluation day (`MedicationItem.is_current`: active / on-hold within its period; stopped and
 completed uses only until their end date). With a window, a use counts when its span overlaps
 the window. A use qualified `long-term` ("chronic use of steroids") is `met` only by a current
-use that began at least 90 days before; a shorter current use is `unknown`. Prior therapy
+use that began at least 90 days before, one qualified ``lasting-<days>d`` ("on metformin for at
+least 3 months") only by a use that has lasted that many days (from its recorded start to its
+end or the evaluation day); a shorter current use is `unknown`. Prior therapy
 (`Kind.PRIOR_THERAPY`) asks the other question — any use ever, before
 the evaluation day — and is evaluated in `clinical`.
 
@@ -31,7 +33,8 @@ import re
 from datetime import date
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.eligibility.evaluation import chemotherapy
+from fhirtrial.eligibility.evaluation import chemotherapy, steroid_routes
+from fhirtrial.eligibility.evaluation.any_medication import evaluate_any_medication
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
     absent,
@@ -44,7 +47,9 @@ from fhirtrial.eligibility.evaluation.context import (
 from fhirtrial.eligibility.evaluation.facts import names_no_drug
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
-from fhirtrial.eligibility.rules import medication_groups
+from fhirtrial.eligibility.rules import medication_groups, use_duration
+from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
+from fhirtrial.eligibility.rules.corticosteroid_words import ANY_ROUTE
 from fhirtrial.patient.items import AllergyItem, MedicationItem
 
 # ---------------------------------------------------------------- current medication
@@ -108,9 +113,22 @@ _LASTING_DAYS = 90
 _AS_NEEDED = re.compile(r"\b(?:as needed|prn|when needed|if needed)\b", re.IGNORECASE)
 
 
-def _lasting(use: MedicationItem, ctx: EvalContext) -> bool:
+def _needed_days(criterion: Criterion) -> int | None:
+    """How long a use must have lasted: ``lasting-<days>d`` ("for at least 3 months"), or
+    `_LASTING_DAYS` for a long-term or regular use; None when the criterion asks no duration."""
+    days = use_duration.lasting_days(criterion.qualifiers)
+    if _DURATION_QUALIFIERS.intersection(criterion.qualifiers):
+        return max(days or 0, _LASTING_DAYS)
+    return days
+
+
+def _lasting(use: MedicationItem, criterion: Criterion, ctx: EvalContext) -> bool:
+    """Whether the use has lasted the days the criterion asks (from its recorded start to its
+    end, or to the evaluation day) and is not taken as needed."""
     start = use.start or use.authored
-    if start is None or (ctx.as_of - start).days < _LASTING_DAYS:
+    needed = _needed_days(criterion) or 0
+    end = min(use.end, ctx.as_of) if use.end is not None else ctx.as_of
+    if start is None or (end - start).days < needed:
         return False
     return not (use.dosage_text and _AS_NEEDED.search(use.dosage_text))
 
@@ -177,6 +195,8 @@ def _chemotherapy_doubtful(
 
 def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
+    if concept == ANY_MEDICATION:
+        return evaluate_any_medication(criterion, ctx, _current, _lasting, _span, _needed_days)
     name = display(concept)
     when = describe_window(criterion.window) or "currently"
     matches = ctx.facts.medications.find_all(concept)
@@ -199,14 +219,14 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
                 tuple(u.ref for u in current[:3]),
             )
         current = oral
-    if current and _DURATION_QUALIFIERS.intersection(criterion.qualifiers):
-        lasting = [u for u in current if _lasting(u, ctx)]
+    needed = _needed_days(criterion)
+    if current and needed is not None:
+        lasting = [u for u in current if _lasting(u, criterion, ctx)]
         if not lasting:
             return Finding(
                 "unknown",
-                f"{name} {when}: {_span(current[0])}; whether it is a "
-                f"{' / '.join(q for q in criterion.qualifiers if q in _DURATION_QUALIFIERS)} "
-                f"use (taken regularly for {_LASTING_DAYS} days or more) is not recorded{note}",
+                f"{name} {when}: {_span(current[0])}; whether it has been taken regularly for "
+                f"{needed} days or more is not recorded{note}",
                 tuple(u.ref for u in current[:3]),
             )
         current = lasting
@@ -227,6 +247,17 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
             f"{name}: {_span(undecided[0])}{stale} — cannot tell whether it is taken {when}{note}",
             (undecided[0].ref,),
         )
+    if ANY_ROUTE in criterion.qualifiers:
+        route = steroid_routes.other_route_use(
+            list(ctx.record.medications), lambda u: _current(u, criterion, ctx)
+        )
+        if route is not None:
+            return Finding(
+                "unknown",
+                f"no systemic {name} {when}, but {_span(route)}: the criterion names no route, "
+                "so whether an inhaled or topical one counts is not said",
+                (route.ref,),
+            )
     for other in _MAY_ALSO_COUNT.get(concept, ()):
         related = [
             u

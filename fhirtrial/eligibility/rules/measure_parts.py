@@ -136,6 +136,14 @@ def measure_part(
     stable = _STABLE_DOSE.match(normalized)
     if stable:
         normalized = "taking " + normalized[stable.end() :]
+        # "Stable dose of metformin for at least 8 weeks": the use and how long it has lasted
+        # read in full (`rules.use_duration`); the stable dose is the residue.
+        whole = compile_clause(normalized.rstrip(" .,;:"))
+        if whole is not None and _acceptable(whole):
+            residue = Criterion(Kind.TEXT, source_text=text)
+            return Criterion(
+                Kind.COMBINATION, children=(whole, residue), combination="all-of", source_text=text
+            )
     masked = _mask_transfusions(normalized)
     unslashed = _UNIT_SLASH.sub(" ", masked) if "/" in masked else masked
     if " or " in unslashed:

@@ -18,14 +18,19 @@
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
   "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
   corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
-  (or systemic corticosteroids of therapies.json), or a single drug of drug_names.json where
-  words say it is used now ("currently taking spironolactone", "patients on digoxin",
-  "pregabalin use", "currently prescribed edoxaban", "co-treatment with metoclopramide");
-  a window the text gives ("within 14 days prior to dosing") is attached by
+  (or systemic corticosteroids of therapies.json; "corticosteroids" without a route too, with
+  the qualifier ``any-route``: `rules.corticosteroid_words`), or a single drug of
+  drug_names.json where words say it is used now ("currently taking spironolactone", "patients
+  on digoxin", "pregabalin use", "currently prescribed edoxaban", "co-treatment with
+  metoclopramide"); a window the text gives ("within 14 days prior to dosing") is attached by
   the compiler. Words that make the use past ("prior", "history", "have received", "used")
   before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
   window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
   overlapping those 6 months). Started, changed, planned or needed uses never compile.
+- "Other" / "another" before a class ("Treatment with other antidiabetics"): members other than
+  one the text or the study names elsewhere: all-of(class, TEXT), never the whole class; after
+  an item of the list ("aspirin or other NSAIDs") the list holds that item too: the class.
+  Single drugs listed after a class ("Use of NSAIDs or aspirin") share its use.
 - Around a class: examples that are all its members ("anticoagulants (e.g., warfarin,
   apixaban)") leave the class; an exception naming only what lies outside it ("anticoagulants
   (except for antiplatelet agents)") too. Any other example or exception is left over, and the
@@ -39,7 +44,12 @@ from functools import cache, lru_cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules import medication_groups, use_duration
+from fhirtrial.eligibility.rules import (
+    any_medication,
+    corticosteroid_words,
+    medication_groups,
+    use_duration,
+)
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_WITHIN,
@@ -51,6 +61,12 @@ from fhirtrial.eligibility.rules.base import (
 
 # ---------------------------------------------------------------- allergy
 
+# "NSAIDs", "non-steroidal anti-inflammatory drugs", "non steroidal anti inflammatory drugs",
+# "Non-steroid anti-inflammatory (NSAIDs)": the adjective alone only with the abbreviation.
+_NSAID = (
+    r"nsaids?|non[- ]?steroid(?:al)? anti[- ]?inflammatory(?: (?:drugs?|agents?|medications?"
+    r"|medicines?)(?: \(nsaids?\))?| \(nsaids?\))"
+)
 # Substances as criteria name them → allergen concept (terminology/allergens.json, or a drug
 # concept of medications.json).
 _SUBSTANCES: tuple[tuple[str, str], ...] = (
@@ -63,11 +79,7 @@ _SUBSTANCES: tuple[tuple[str, str], ...] = (
         r"|anesthesia|anaesthesia)",
     ),
     ("lidocaine", r"lidocaine|lignocaine|xylocaine"),
-    (
-        "nsaid",
-        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
-        r"(?: \(nsaids?\))?",
-    ),
+    ("nsaid", _NSAID),
     ("ibuprofen", r"ibuprofen"),
     ("aspirin", r"aspirin|acetylsalicylic acid(?: \(asa\))?"),
     ("opioid", r"opioids?(?: (?:pain )?medications?| analgesics?)?|opiates?"),
@@ -397,6 +409,8 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"(?:cortico-?steroids?|glucocorticoids?|steroids?)"
         r"(?: (?:therapy|treatment|medications?|drugs?))?",
     ),
+    # "Use of corticosteroids", "steroids within 2 weeks": any route named, systemic read.
+    (("systemic-corticosteroid",), (corticosteroid_words.ANY_ROUTE,), corticosteroid_words.PATTERN),
     (("antibiotic",), (), rf"(?:systemic |oral |intravenous |iv )?antibiotics?{_KIND_WORDS}"),
     (("beta-blocker",), (), rf"(?:beta|β)[- ]?blockers?{_KIND_WORDS}|beta[- ]adrenergic blockers?"),
     (
@@ -434,12 +448,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         (),
         rf"opioid (?:pain )?medications?|opioid analgesics?|opioids?{_KIND_WORDS}|opiates?",
     ),
-    (
-        ("nsaid",),
-        (),
-        r"nsaids?|non-?steroidal anti-?inflammatory (?:drugs?|agents?|medications?)"
-        r"(?: \(nsaids?\))?",
-    ),
+    (("nsaid",), (), _NSAID),
     (
         ("antiepileptic",),
         (),
@@ -556,7 +565,10 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         (),
         r"(?<!oral )(?:anti-?diabetic (?:medications?|drugs?|agents?|therapy|treatment)"
         r"|anti-?diabetics|(?:blood )?glucose[- ]lowering (?:medications?|drugs?|agents?"
-        r"|therapy)|diabetes medications?)",
+        r"|therapy)|diabetes medications?"
+        # "Hypoglycaemic therapy", "hypoglycemic agents": glucose-lowering drugs ("oral
+        # hypoglycemic agents" leave insulin out: no class says so).
+        r"|hypoglyc(?:a)?emic (?:medications?|drugs?|agents?|therapy|treatment))",
     ),
     (("probiotic",), (), rf"probiotics?{_KIND_WORDS}(?: products?| supplements?)?"),
     (("antiarrhythmic",), (), rf"anti-?arrhythmics?{_KIND_WORDS}"),
@@ -708,7 +720,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "antihypertensive": ("hypertensive", "lowering"),
     "sulfonylurea": ("ulfonyl", "ulphonyl"),
     "dpp-4-inhibitor": ("dpp", "dipeptidyl", "gliptin"),
-    "antidiabetic": ("diabet", "lowering"),
+    "antidiabetic": ("diabet", "lowering", "hypoglyc"),
     "h2-receptor-antagonist": ("h2", "histamine"),
     "probiotic": ("probiotic",),
     "antiarrhythmic": ("arrhythmic",),
@@ -755,7 +767,8 @@ _AND_FOLLOWS = re.compile(r",? and ")
 @remember_recent(8)
 def find_medications(text: str) -> list[Match]:
     """Current uses of classes and drugs; "chronic", "daily" … qualify them (`use_duration`)."""
-    qualified = [use_duration.qualify(text, match) for match in _find_medications(text)]
+    found = _find_medications(text) + any_medication.find_any_medication(text)
+    qualified = [use_duration.lasting(text, use_duration.qualify(text, match)) for match in found]
     return use_duration.carry_back(text, qualified) if len(qualified) > 1 else qualified
 
 
@@ -771,17 +784,73 @@ def _find_medications(text: str) -> list[Match]:
             clause = before[max(before.rfind(c) for c in ";.") + 1 :]
             if _NOT_A_USE.search(clause):
                 continue
+            if qualifiers[:1] == (
+                corticosteroid_words.ANY_ROUTE,
+            ) and not corticosteroid_words.is_a_use(clause, text[match.end() :]):
+                continue
             start, end = match.start(), match.end()
             if after := _USE_AFTER.match(text, end):
                 end = after.end()
             end = _examples_end(text, end, concepts)
             end = _exception_end(text, end, concepts)
+            other = _OTHER_BEFORE.search(before) if "other" in before else None
+            if other is not None:
+                before = before[: other.start()]
+                start = other.start()
             past = _PAST_USE_BEFORE.search(before)
             if (past or _PAST.search(clause)) and not _window_follows(text, end):
                 continue
             if use := past or _USE_BEFORE.search(before):
                 start = use.start()
-            found.append(Match(_medication_criterion(concepts, qualifiers), start, end))
+            criterion = _medication_criterion(concepts, qualifiers)
+            if other is not None and not _LISTED_BEFORE.search(before):
+                criterion = _other_than(criterion, text[other.start() : end])
+            found.append(Match(criterion, start, end))
+            found.extend(_drugs_after(text, end))
+    return found
+
+
+# "Treatment with other antidiabetics", "current use of another beta blocker", "other concurrent
+# systemic corticosteroids": members of the class other than one the text (or the study) names
+# elsewhere. Read as the class, it would rule out the patients on that one; all-of(class, TEXT)
+# is met by none and not met by a patient on no member.
+_OTHER_BEFORE = re.compile(
+    r"(?<![\w-])(?:any )?(?:other|another)(?: (?:concurrent|concomitant|current|ongoing))? $"
+)
+
+
+# "Aspirin or other NSAIDs": other than the item just listed, which the list holds too: the
+# whole class.
+_LISTED_BEFORE = re.compile(r"[a-z0-9)],? (?:or|and/or) $")
+
+
+def _other_than(criterion: Criterion, words: str) -> Criterion:
+    return Criterion(
+        Kind.COMBINATION,
+        children=(criterion, Criterion(Kind.TEXT, source_text=words)),
+        combination="all-of",
+    )
+
+
+# "Use of NSAIDs or aspirin", "current use of anticoagulants, aspirin or clopidogrel": single
+# drugs listed after a class share its use (and its window: the assembly gives it to the whole
+# list). Only alternatives ("or", commas, "/"): "anticoagulants and aspirin" may mean both.
+_LIST_SEPARATOR = re.compile(r",? (?:or|and/or) |, ?| ?/ ?")
+
+
+def _drugs_after(text: str, end: int) -> list[Match]:
+    found: list[Match] = []
+    vocabulary = terminology.terminology()
+    while separator := _LIST_SEPARATOR.match(text, end):
+        drug = vocabulary.drug_at(text, separator.end())
+        if drug is None or drug[0] in _SUBSTANCES_OF_ABUSE:
+            break
+        end = drug[1]
+        if therapy := _DRUG_THERAPY.match(text, end):
+            end = therapy.end()
+        found.append(Match(_medication_criterion((drug[0],), ()), separator.end(), end))
+    if _AND_FOLLOWS.match(text, end):
+        return []  # "anticoagulants, aspirin and clopidogrel": maybe all of them
     return found
 
 
@@ -801,7 +870,7 @@ _EXAMPLES = re.compile(
     r" ?(?:(?P<paren>\()(?:(?:e\.?g\.?|for example|such as|including)[.,:]* )?"
     r"|(?:e\.?g\.?|for example|such as|including)[.,:]* )"
 )
-_EXAMPLES_END = re.compile(r"(?:,? etc\.?)?")
+_EXAMPLES_END = re.compile(r"(?:,? etc\.?|\.\.\.|…)?")
 
 
 def _examples_end(text: str, end: int, concepts: tuple[str, ...]) -> int:
@@ -1007,6 +1076,9 @@ def _drug_uses(text: str) -> list[Match]:
             concepts.append(item[0])
             alternatives = alternatives or separator.group(0) != ", "
             end = item[1]
+        if (tail := _DRUG_SEPARATOR.match(text, end)) and tail[0] != ", ":
+            # "aspirin, clopidogrel or anticoagulants": a class ends the list of alternatives
+            alternatives = alternatives or class_at(text, tail.end()) is not None
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
         if therapy := _DRUG_THERAPY.match(text, end):

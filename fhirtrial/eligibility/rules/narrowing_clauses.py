@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
@@ -119,6 +120,8 @@ def _open_alternative(head: str) -> bool:
 
 
 def _names_only_who(criterion: Criterion) -> bool:
+    """Whether the head names only who, or a use of any medication, which the clause alone
+    defines ("Taking medications that may affect the outcome": no class a record holds)."""
     if criterion.kind is Kind.COMBINATION:
         return all(_names_only_who(child) for child in criterion.children)
-    return criterion.kind in _WHO_ONLY
+    return criterion.kind in _WHO_ONLY or criterion.concept == ANY_MEDICATION

@@ -50,6 +50,7 @@ FILLER = frozenset(
         "person",
         "persons",
         "people",
+        "anyone",
         "individual",
         "individuals",
         "adult",
