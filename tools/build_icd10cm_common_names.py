@@ -105,7 +105,7 @@ _HEPATITIS = (
 _BRAIN_INJURY = ("S06", "Z87.820", "G93.1")
 _HERNIA = ("K40", "K41", "K42", "K43", "K44", "K45", "K46", "Q40.1", "Q79.0")
 _LUPUS = ("M32", "L93")
-_RESPIRATORY_FAILURE = ("J96", "J95.82", "P28.5")
+_RESPIRATORY_FAILURE = ("J96", "J95.82", "P28.5", "J80")
 _MALABSORPTION = ("K90", "K91.2")
 _PATHOLOGICAL_FRACTURE = ("M84.4", "M84.5", "M84.6", "M80")
 _CHRONIC_BRONCHITIS = ("J41", "J42")
@@ -130,6 +130,28 @@ _MENINGITIS = (
 _HYPERCHOLESTEROLEMIA = ("E78.0", "E78.2")
 _HYPERTRIGLYCERIDEMIA = ("E78.1", "E78.2", "E78.3")
 _AV_BLOCK = ("I44.0", "I44.1", "I44.2", "I44.3", "Q24.6")
+# Block A50-A64 Infections with a predominantly sexual mode of transmission (not HIV B20 nor
+# hepatitis B, which criteria name apart).
+_STD = (
+    *("A50", "A51", "A52", "A53", "A54", "A55", "A56", "A57", "A58", "A59", "A60", "A63"),
+    "A64",
+)
+# Every code titled a cellulitis of a site, not the acute lymphangitis L03 shares its categories
+# with, the "cellulitis and abscess" of the mouth K12.2, pelvic cellulitis with parametritis N73,
+# nor eosinophilic cellulitis L98.3 (Wells syndrome, no infection).
+_CELLULITIS = (
+    *("L03.01", "L03.03", "L03.11", "L03.211", "L03.213", "L03.221", "L03.31", "L03.81"),
+    *("L03.90", "H05.01", "H60.1", "N48.22"),
+)
+_SENSORINEURAL = (
+    *("H90.3", "H90.4", "H90.5", "H90.6", "H90.7", "H90.8", "H90.A2", "H90.A3", "H91.0"),
+    *("H91.1", "H91.2"),
+)
+_IVH = ("P52.0", "P52.1", "P52.2", "P52.3", "I61.5")
+_BRONCHITIS = ("J20", "J40", "J41", "J42")
+_ILEUS = ("K56.0", "K56.3", "K56.7", "P76.1", "E84.11")
+_MEGACOLON = ("K59.3", "Q43.1")
+_BLINDNESS = ("H54.0", "H54.1", "H54.4", "H54.8")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
 NAMES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -494,7 +516,8 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "respiratory failure": (
         _RESPIRATORY_FAILURE,
         "J96 Respiratory failure NEC (acute, chronic, acute on chronic, unspecified),"
-        " postprocedural J95.82, of newborn P28.5",
+        " postprocedural J95.82, of newborn P28.5, and the acute respiratory distress syndrome J80"
+        " (acute hypoxemic respiratory failure by its definition)",
     ),
     "malabsorption": (
         _MALABSORPTION,
@@ -508,9 +531,10 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "pathological fracture": (_PATHOLOGICAL_FRACTURE, "spelling of pathologic fracture"),
     "vestibular disorder": (
-        ("H81",),
+        ("H81", "H83.0", "H83.2"),
         "title H81 Disorders of vestibular function (Ménière, BPPV, vestibular neuronitis,"
-        " peripheral and central vertigo)",
+        " peripheral and central vertigo), labyrinthitis H83.0, labyrinthine dysfunction H83.2"
+        " (vestibular hypofunction)",
     ),
     "chronic bronchitis": (
         _CHRONIC_BRONCHITIS,
@@ -565,8 +589,9 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "adhesive capsulitis": (("M75.0",), "title M75.0 Adhesive capsulitis of shoulder"),
     "frozen shoulder": (("M75.0",), "alphabetic index: Frozen shoulder → M75.0-"),
     "pancreatic insufficiency": (
-        ("K86.81",),
-        "title K86.81 Exocrine pancreatic insufficiency (the endocrine one is diabetes, named so)",
+        ("K86.81", "K90.3"),
+        "title K86.81 Exocrine pancreatic insufficiency, pancreatic steatorrhea K90.3 (the"
+        " endocrine one is diabetes, named so)",
     ),
     "septic arthritis": (
         ("M00",),
@@ -575,6 +600,63 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "osteomalacia": (("M83",), "M83 Adult osteomalacia (Index: Osteomalacia → M83.9)"),
     "opioid addiction": (("F11.2",), "alphabetic index: Addiction → see Dependence; F11.2"),
+    "sexually transmitted disease": (
+        _STD,
+        "block A50-A64 Infections with a predominantly sexual mode of transmission (syphilis,"
+        " gonorrhea, chlamydia, chancroid, trichomoniasis, anogenital herpes, warts); not HIV B20"
+        " nor hepatitis B, named apart",
+    ),
+    "sexually transmitted infection": (_STD, "another name of sexually transmitted disease"),
+    "cellulitis": (
+        _CELLULITIS,
+        "every code titled a cellulitis of a site (finger, toe, limb, face, periorbital, neck,"
+        " trunk, other, unspecified, orbit, external ear, penis); not the acute lymphangitis of"
+        " L03, K12.2 (with abscess), N73 (with parametritis) nor eosinophilic cellulitis L98.3",
+    ),
+    "sensorineural hearing loss": (
+        _SENSORINEURAL,
+        "titles: sensorineural hearing loss H90.3, H90.4, H90.5, H90.A2, the mixed conductive and"
+        " sensorineural losses H90.6-H90.8, H90.A3 (a sensorineural loss with a conductive one);"
+        " ototoxic H91.0, presbycusis H91.1, sudden idiopathic H91.2 (not the conductive losses)",
+    ),
+    "intraventricular hemorrhage": (
+        _IVH,
+        "titles: intraventricular (nontraumatic) hemorrhage of newborn, grades 1-4 and"
+        " unspecified P52.0-P52.3; intracerebral hemorrhage, intraventricular I61.5",
+    ),
+    "bronchitis": (
+        _BRONCHITIS,
+        "titles: acute J20, not specified as acute or chronic J40, chronic J41, J42 (not COPD J44)",
+    ),
+    "ileus": (
+        _ILEUS,
+        "titles: paralytic K56.0, gallstone K56.3, unspecified K56.7, transitory of newborn P76.1,"
+        " meconium ileus in cystic fibrosis E84.11",
+    ),
+    "megacolon": (
+        _MEGACOLON,
+        "K59.3 Megacolon NEC (toxic K59.31), congenital megacolon Q43.1 (Hirschsprung)",
+    ),
+    "blindness": (
+        _BLINDNESS,
+        "titles: blindness both eyes H54.0, one eye with low vision in the other H54.1, one eye"
+        " H54.4, legal blindness H54.8 (not low vision H54.2, H54.5, H54.6)",
+    ),
+    "myelodysplastic syndrome": (("D46",), "singular of the title D46 Myelodysplastic syndromes"),
+    "heparin-induced thrombocytopenia": (
+        ("D75.82",),
+        "spelling of the title D75.82 Heparin induced thrombocytopenia (HIT)",
+    ),
+    "mastoiditis": (
+        ("H70.0", "H70.1", "H70.9"),
+        "titles: acute, chronic and unspecified mastoiditis (not petrositis H70.2)",
+    ),
+    "parkinsonism": (
+        ("G20", "G21"),
+        "Parkinson's disease G20 (G20.C Parkinsonism, unspecified), secondary parkinsonism G21",
+    ),
+    "dysmenorrhea": (("N94.4", "N94.5", "N94.6"), "titles: primary, secondary, unspecified"),
+    "oligomenorrhea": (("N91.3", "N91.4", "N91.5"), "titles: primary, secondary, unspecified"),
 }
 
 

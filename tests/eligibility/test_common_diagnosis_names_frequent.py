@@ -47,10 +47,22 @@ PNEUMOTHORAX = _set("pneumothorax")
         ("Pathologic fractures", True, _set("pathologic fracture")),
         ("Brain injury", False, _set("brain injury")),
         ("Hemolytic anemia,", False, _set("hemolytic anemia")),
-        ("Vestibular disorder,", True, "condition:icd10cm:H81"),
+        ("Vestibular disorder,", True, _set("vestibular disorder")),
         ("Opioid addiction", True, "condition:icd10cm:F11.2"),
         ("Pneumothorax or pneumomediastinum", True, f"any-of({PNEUMOTHORAX}, text)"),
         ("History of bilateral adhesive capsulitis", True, "all-of(condition:icd10cm:M75.0, text)"),
+        ("sexually transmitted diseases", True, _set("sexually transmitted disease")),
+        ("Sensorineural hearing loss;", False, _set("sensorineural hearing loss")),
+        (
+            "Individuals with a history of heparin-induced thrombocytopenia (HIT)",
+            True,
+            "condition:icd10cm:D75.82",
+        ),
+        (
+            "Ileus, intestinal obstruction, megacolon.",
+            True,
+            f"any-of({_set('ileus')}, {_set('bowel obstruction')}, {_set('megacolon')})",
+        ),
         # In a list with other named diagnoses.
         ("HIV, hepatitis", True, f"any-of(condition:hiv, {HEPATITIS})"),
         # Named kinds keep their own, narrower readings: never the whole name.
@@ -192,6 +204,50 @@ def test_a_timed_brain_injury_keeps_its_window() -> None:
         (
             "Opioid addiction",
             condition("Opioid abuse", (ICD, "F11.10", "Opioid abuse, uncomplicated")),
+            "not-met",
+        ),
+        (
+            "History of cellulitis",
+            condition(
+                "Cellulitis of left leg",
+                (ICD, "L03.116", "Cellulitis of left lower limb"),
+                (SNOMED, "128045006", "Cellulitis"),
+            ),
+            "met",
+        ),
+        (
+            "History of cellulitis",
+            condition(
+                "Acute lymphangitis of left leg",
+                (ICD, "L03.126", "Acute lymphangitis of left lower limb"),
+            ),
+            "not-met",
+        ),
+        (
+            "Sexually transmitted diseases",
+            condition(
+                "Chlamydia infection",
+                (ICD, "A56.00", "Chlamydial infection of lower genitourinary tract, unspecified"),
+            ),
+            "met",
+        ),
+        (
+            "Respiratory failure",
+            condition(
+                "Acute hypoxemic respiratory failure",
+                (ICD, "J96.01", "Acute respiratory failure with hypoxia"),
+                (SNOMED, "409622000", "Respiratory failure"),
+            ),
+            "met",
+        ),
+        (
+            "Respiratory failure",
+            condition("Interstitial emphysema", (ICD, "J98.2", "Interstitial emphysema")),
+            "not-met",
+        ),
+        (
+            "Blindness",
+            condition("Low vision, both eyes", (ICD, "H54.2", "Low vision, both eyes")),
             "not-met",
         ),
     ],
