@@ -102,7 +102,6 @@ _HEPATITIS = (
     *("P35.3", "K70.1", "K71.2", "K71.3", "K71.4", "K71.5", "K71.6", "K73", "K75.2", "K75.3"),
     *("K75.4", "K75.9"),
 )
-_BRAIN_INJURY = ("S06", "Z87.820", "G93.1")
 _HERNIA = ("K40", "K41", "K42", "K43", "K44", "K45", "K46", "Q40.1", "Q79.0")
 _LUPUS = ("M32", "L93")
 _RESPIRATORY_FAILURE = ("J96", "J95.82", "P28.5", "J80")
@@ -496,11 +495,6 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " K71.2-K71.6, chronic NEC K73, reactive K75.2, granulomatous K75.3, autoimmune K75.4,"
         " inflammatory liver disease NOS K75.9 (Index: Hepatitis → K75.9); not NASH K75.81",
     ),
-    "brain injury": (
-        _BRAIN_INJURY,
-        "alphabetic index: Injury, brain → S06.9- (intracranial injury S06), history of traumatic"
-        " brain injury Z87.820, anoxic brain damage G93.1 (not stroke, named apart)",
-    ),
     "hernia": (
         _HERNIA,
         "the abdominal hernias K40-K46 (inguinal, femoral, umbilical, ventral, incisional,"
@@ -657,6 +651,19 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "dysmenorrhea": (("N94.4", "N94.5", "N94.6"), "titles: primary, secondary, unspecified"),
     "oligomenorrhea": (("N91.3", "N91.4", "N91.5"), "titles: primary, secondary, unspecified"),
+    "postherpetic neuralgia": (
+        ("B02.22", "B02.29"),
+        "alphabetic index: Neuralgia, postherpetic NEC → B02.29 (whose inclusion term is the"
+        " postherpetic radiculopathy, a neuralgia of the root), trigeminal → B02.22",
+    ),
+    "post-herpetic neuralgia": (("B02.22", "B02.29"), "spelling of postherpetic neuralgia"),
+    "post herpetic neuralgia": (("B02.22", "B02.29"), "spelling of postherpetic neuralgia"),
+    "autonomic neuropathy": (
+        (*_diabetic("43"), "G90.09", "G99.0"),
+        "titles: diabetes with diabetic autonomic (poly)neuropathy E08-E13 .43, idiopathic"
+        " peripheral autonomic neuropathy G90.09 (not carotid sinus syncope G90.01), autonomic"
+        " neuropathy in diseases classified elsewhere G99.0",
+    ),
 }
 
 
