@@ -613,6 +613,8 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " sensorineural losses H90.6-H90.8, H90.A3 (a sensorineural loss with a conductive one);"
         " ototoxic H91.0, presbycusis H91.1, sudden idiopathic H91.2 (not the conductive losses)",
     ),
+    "ivh": (_IVH, "abbreviation of intraventricular hemorrhage (no other meaning in criteria)"),
+    "snhl": (_SENSORINEURAL, "abbreviation of sensorineural hearing loss"),
     "intraventricular hemorrhage": (
         _IVH,
         "titles: intraventricular (nontraumatic) hemorrhage of newborn, grades 1-4 and"

@@ -52,6 +52,9 @@ PNEUMOTHORAX = _set("pneumothorax")
         ("History of bilateral adhesive capsulitis", True, "all-of(condition:icd10cm:M75.0, text)"),
         ("sexually transmitted diseases", True, _set("sexually transmitted disease")),
         ("Sensorineural hearing loss;", False, _set("sensorineural hearing loss")),
+        # Abbreviations with no other meaning in criteria.
+        ("History of IVH", True, _set("intraventricular hemorrhage")),
+        ("SNHL", False, _set("sensorineural hearing loss")),
         (
             "Individuals with a history of heparin-induced thrombocytopenia (HIT)",
             True,
