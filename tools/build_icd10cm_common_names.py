@@ -92,6 +92,65 @@ _NEUROCOGNITIVE = ("F01", "F02", "F03", "G30", "G31.83", "G31.84", "F06.7")
 _FATTY_LIVER = ("K70.0", "K75.81", "K76.0")
 _ECZEMA = ("L20", "L30.0", "L30.1", "L30.9")
 _DRY_EYE = ("H04.12", "H16.22")
+# Session 8 (issue 13): the sets of the next most frequent names of the bullets left text.
+# Every code titled a hepatitis: viral (acute, chronic, unspecified, CMV, herpesviral, in
+# pregnancy, congenital), alcoholic, toxic with hepatitis, chronic NEC, reactive, granulomatous,
+# autoimmune, inflammatory liver disease NOS (Index: Hepatitis → K75.9); not the steatohepatitis
+# of NASH K75.81 (a fatty liver disease, named so).
+_HEPATITIS = (
+    *("B15", "B16", "B17", "B18", "B19", "B25.1", "B00.81", "B58.1", "A51.45", "O98.4"),
+    *("P35.3", "K70.1", "K71.2", "K71.3", "K71.4", "K71.5", "K71.6", "K73", "K75.2", "K75.3"),
+    *("K75.4", "K75.9"),
+)
+_HERNIA = ("K40", "K41", "K42", "K43", "K44", "K45", "K46", "Q40.1", "Q79.0")
+_LUPUS = ("M32", "L93")
+_RESPIRATORY_FAILURE = ("J96", "J95.82", "P28.5", "J80")
+_MALABSORPTION = ("K90", "K91.2")
+_PATHOLOGICAL_FRACTURE = ("M84.4", "M84.5", "M84.6", "M80")
+_CHRONIC_BRONCHITIS = ("J41", "J42")
+_CENTRAL_SLEEP_APNEA = ("G47.31", "G47.37")
+# The hemolytic anemias of ICD-10-CM's block D55-D59 but the carrier states: sickle-cell trait
+# D57.3, thalassemia minor D56.3, hereditary persistence of fetal hemoglobin D56.4 (no anemia),
+# and thalassemia unspecified D56.9 (often a trait).
+_HEMOLYTIC_ANEMIA = (
+    *("D55", "D56.0", "D56.1", "D56.2", "D56.5", "D56.8", "D57.0", "D57.1", "D57.2", "D57.4"),
+    *("D57.8", "D58", "D59"),
+)
+_CHLAMYDIA = ("A55", "A56", "A70", "A71", "A74", "J16.0")
+# Pneumothorax J93 less the other air leak J93.82 (no pneumothorax), postprocedural, traumatic
+# and perinatal pneumothorax.
+_PNEUMOTHORAX = ("J93.0", "J93.1", "J93.81", "J93.83", "J93.9", "J95.811", "S27.0", "P25.1")
+_MENINGITIS = (
+    *("A01.01", "A02.21", "A17.0", "A20.3", "A27.81", "A32.1", "A39.0", "A42.81", "A50.41"),
+    *("A51.41", "A52.13", "A54.81", "A69.21", "A87", "B00.3", "B01.0", "B02.1", "B05.1"),
+    *("B06.02", "B26.1", "B27.02", "B27.12", "B27.82", "B27.92", "B37.5", "B38.4", "B57.41"),
+    *("D86.81", "G00", "G01", "G02", "G03"),
+)
+_HYPERCHOLESTEROLEMIA = ("E78.0", "E78.2")
+_HYPERTRIGLYCERIDEMIA = ("E78.1", "E78.2", "E78.3")
+_AV_BLOCK = ("I44.0", "I44.1", "I44.2", "I44.3", "Q24.6")
+# Block A50-A64 Infections with a predominantly sexual mode of transmission (not HIV B20 nor
+# hepatitis B, which criteria name apart).
+_STD = (
+    *("A50", "A51", "A52", "A53", "A54", "A55", "A56", "A57", "A58", "A59", "A60", "A63"),
+    "A64",
+)
+# Every code titled a cellulitis of a site, not the acute lymphangitis L03 shares its categories
+# with, the "cellulitis and abscess" of the mouth K12.2, pelvic cellulitis with parametritis N73,
+# nor eosinophilic cellulitis L98.3 (Wells syndrome, no infection).
+_CELLULITIS = (
+    *("L03.01", "L03.03", "L03.11", "L03.211", "L03.213", "L03.221", "L03.31", "L03.81"),
+    *("L03.90", "H05.01", "H60.1", "N48.22"),
+)
+_SENSORINEURAL = (
+    *("H90.3", "H90.4", "H90.5", "H90.6", "H90.7", "H90.8", "H90.A2", "H90.A3", "H91.0"),
+    *("H91.1", "H91.2"),
+)
+_IVH = ("P52.0", "P52.1", "P52.2", "P52.3", "I61.5")
+_BRONCHITIS = ("J20", "J40", "J41", "J42")
+_ILEUS = ("K56.0", "K56.3", "K56.7", "P76.1", "E84.11")
+_MEGACOLON = ("K59.3", "Q43.1")
+_BLINDNESS = ("H54.0", "H54.1", "H54.4", "H54.8")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
 NAMES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -427,6 +486,186 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         "titles naming sideroblastic anemia",
     ),
     "cleft lip and palate": (("Q37",), "title Q37 Cleft palate with cleft lip"),
+    # Session 8 (issue 13): the next most frequent names of the bullets left text
+    # (tools/diagnosis_name_frequency.py and the development leaves left text).
+    "hepatitis": (
+        _HEPATITIS,
+        "every code titled a hepatitis: viral B15-B19, CMV B25.1, herpesviral B00.81, toxoplasma"
+        " B58.1, syphilitic A51.45, in pregnancy O98.4, congenital P35.3, alcoholic K70.1, toxic"
+        " K71.2-K71.6, chronic NEC K73, reactive K75.2, granulomatous K75.3, autoimmune K75.4,"
+        " inflammatory liver disease NOS K75.9 (Index: Hepatitis → K75.9); not NASH K75.81",
+    ),
+    "hernia": (
+        _HERNIA,
+        "the abdominal hernias K40-K46 (inguinal, femoral, umbilical, ventral, incisional,"
+        " diaphragmatic and hiatal), congenital hiatus Q40.1 and diaphragmatic Q79.0 hernia (not"
+        " disc herniation M51.2 nor brain herniation G93.5, named so)",
+    ),
+    "lupus": (
+        _LUPUS,
+        "lupus erythematosus: systemic M32 (lupus nephritis, drug-induced SLE), discoid and"
+        " subacute cutaneous L93 (not lupus vulgaris A18.4, a tuberculosis, nor lupus"
+        " anticoagulant D68.62, named so)",
+    ),
+    "respiratory failure": (
+        _RESPIRATORY_FAILURE,
+        "J96 Respiratory failure NEC (acute, chronic, acute on chronic, unspecified),"
+        " postprocedural J95.82, of newborn P28.5, and the acute respiratory distress syndrome J80"
+        " (acute hypoxemic respiratory failure by its definition)",
+    ),
+    "malabsorption": (
+        _MALABSORPTION,
+        "K90 Intestinal malabsorption (celiac disease, tropical sprue, blind loop, pancreatic"
+        " steatorrhea), postsurgical malabsorption K91.2",
+    ),
+    "pathologic fracture": (
+        _PATHOLOGICAL_FRACTURE,
+        "titles: pathological fracture NEC M84.4, in neoplastic M84.5 and other disease M84.6,"
+        " osteoporosis with current pathological fracture M80 (not stress fractures M84.3)",
+    ),
+    "pathological fracture": (_PATHOLOGICAL_FRACTURE, "spelling of pathologic fracture"),
+    "vestibular disorder": (
+        ("H81", "H83.0", "H83.2"),
+        "title H81 Disorders of vestibular function (Ménière, BPPV, vestibular neuronitis,"
+        " peripheral and central vertigo), labyrinthitis H83.0, labyrinthine dysfunction H83.2"
+        " (vestibular hypofunction)",
+    ),
+    "chronic bronchitis": (
+        _CHRONIC_BRONCHITIS,
+        "titles: simple and mucopurulent J41, unspecified J42 chronic bronchitis (not COPD J44,"
+        " which holds emphysema too)",
+    ),
+    "central sleep apnea": (
+        _CENTRAL_SLEEP_APNEA,
+        "titles: primary central sleep apnea G47.31, central sleep apnea in conditions classified"
+        " elsewhere G47.37",
+    ),
+    "hemolytic anemia": (
+        _HEMOLYTIC_ANEMIA,
+        "block D55-D59 Hemolytic anemias less the carrier states (sickle-cell trait D57.3,"
+        " thalassemia minor D56.3, fetal hemoglobin persistence D56.4, thalassemia NOS D56.9)",
+    ),
+    "chlamydia": (
+        _CHLAMYDIA,
+        "every chlamydial disease: lymphogranuloma A55, sexually transmitted A56, psittacosis A70,"
+        " trachoma A71, other A74, chlamydial pneumonia J16.0",
+    ),
+    "pneumothorax": (
+        _PNEUMOTHORAX,
+        "J93 less other air leak J93.82; postprocedural J95.811, traumatic S27.0, perinatal P25.1",
+    ),
+    "meningitis": (
+        _MENINGITIS,
+        "every code titled a meningitis: G00-G03, viral A87, and the meningitis of named"
+        " infections (tuberculous A17.0, meningococcal A39.0, herpesviral B00.3, …) and"
+        " sarcoidosis D86.81",
+    ),
+    "hypercholesterolemia": (
+        _HYPERCHOLESTEROLEMIA,
+        "titles: pure hypercholesterolemia E78.0 (familial E78.01), mixed hyperlipidemia E78.2"
+        " (cholesterol with triglycerides)",
+    ),
+    "hypertriglyceridemia": (
+        _HYPERTRIGLYCERIDEMIA,
+        "titles: pure hyperglyceridemia E78.1, mixed hyperlipidemia E78.2, hyperchylomicronemia"
+        " E78.3",
+    ),
+    "atrioventricular block": (
+        _AV_BLOCK,
+        "titles: atrioventricular block first degree I44.0, second degree I44.1, complete I44.2,"
+        " other and unspecified I44.3, congenital heart block Q24.6 (not bundle-branch blocks)",
+    ),
+    "av block": (_AV_BLOCK, "abbreviation of atrioventricular block"),
+    "neurogenic bladder": (
+        ("N31",),
+        "alphabetic index: Neurogenic, bladder → N31.9; N31 Neuromuscular dysfunction of bladder",
+    ),
+    "adhesive capsulitis": (("M75.0",), "title M75.0 Adhesive capsulitis of shoulder"),
+    "frozen shoulder": (("M75.0",), "alphabetic index: Frozen shoulder → M75.0-"),
+    "pancreatic insufficiency": (
+        ("K86.81", "K90.3"),
+        "title K86.81 Exocrine pancreatic insufficiency, pancreatic steatorrhea K90.3 (the"
+        " endocrine one is diabetes, named so)",
+    ),
+    "septic arthritis": (
+        ("M00",),
+        "M00 Pyogenic arthritis (Index: Arthritis, septic → M00.9); not the arthritis of other"
+        " infections M01 (Lyme)",
+    ),
+    "osteomalacia": (("M83",), "M83 Adult osteomalacia (Index: Osteomalacia → M83.9)"),
+    "opioid addiction": (("F11.2",), "alphabetic index: Addiction → see Dependence; F11.2"),
+    "sexually transmitted disease": (
+        _STD,
+        "block A50-A64 Infections with a predominantly sexual mode of transmission (syphilis,"
+        " gonorrhea, chlamydia, chancroid, trichomoniasis, anogenital herpes, warts); not HIV B20"
+        " nor hepatitis B, named apart",
+    ),
+    "sexually transmitted infection": (_STD, "another name of sexually transmitted disease"),
+    "cellulitis": (
+        _CELLULITIS,
+        "every code titled a cellulitis of a site (finger, toe, limb, face, periorbital, neck,"
+        " trunk, other, unspecified, orbit, external ear, penis); not the acute lymphangitis of"
+        " L03, K12.2 (with abscess), N73 (with parametritis) nor eosinophilic cellulitis L98.3",
+    ),
+    "sensorineural hearing loss": (
+        _SENSORINEURAL,
+        "titles: sensorineural hearing loss H90.3, H90.4, H90.5, H90.A2, the mixed conductive and"
+        " sensorineural losses H90.6-H90.8, H90.A3 (a sensorineural loss with a conductive one);"
+        " ototoxic H91.0, presbycusis H91.1, sudden idiopathic H91.2 (not the conductive losses)",
+    ),
+    "ivh": (_IVH, "abbreviation of intraventricular hemorrhage (no other meaning in criteria)"),
+    "snhl": (_SENSORINEURAL, "abbreviation of sensorineural hearing loss"),
+    "intraventricular hemorrhage": (
+        _IVH,
+        "titles: intraventricular (nontraumatic) hemorrhage of newborn, grades 1-4 and"
+        " unspecified P52.0-P52.3; intracerebral hemorrhage, intraventricular I61.5",
+    ),
+    "bronchitis": (
+        _BRONCHITIS,
+        "titles: acute J20, not specified as acute or chronic J40, chronic J41, J42 (not COPD J44)",
+    ),
+    "ileus": (
+        _ILEUS,
+        "titles: paralytic K56.0, gallstone K56.3, unspecified K56.7, transitory of newborn P76.1,"
+        " meconium ileus in cystic fibrosis E84.11",
+    ),
+    "megacolon": (
+        _MEGACOLON,
+        "K59.3 Megacolon NEC (toxic K59.31), congenital megacolon Q43.1 (Hirschsprung)",
+    ),
+    "blindness": (
+        _BLINDNESS,
+        "titles: blindness both eyes H54.0, one eye with low vision in the other H54.1, one eye"
+        " H54.4, legal blindness H54.8 (not low vision H54.2, H54.5, H54.6)",
+    ),
+    "myelodysplastic syndrome": (("D46",), "singular of the title D46 Myelodysplastic syndromes"),
+    "heparin-induced thrombocytopenia": (
+        ("D75.82",),
+        "spelling of the title D75.82 Heparin induced thrombocytopenia (HIT)",
+    ),
+    "mastoiditis": (
+        ("H70.0", "H70.1", "H70.9"),
+        "titles: acute, chronic and unspecified mastoiditis (not petrositis H70.2)",
+    ),
+    "parkinsonism": (
+        ("G20", "G21"),
+        "Parkinson's disease G20 (G20.C Parkinsonism, unspecified), secondary parkinsonism G21",
+    ),
+    "dysmenorrhea": (("N94.4", "N94.5", "N94.6"), "titles: primary, secondary, unspecified"),
+    "oligomenorrhea": (("N91.3", "N91.4", "N91.5"), "titles: primary, secondary, unspecified"),
+    "postherpetic neuralgia": (
+        ("B02.22", "B02.29"),
+        "alphabetic index: Neuralgia, postherpetic NEC → B02.29 (whose inclusion term is the"
+        " postherpetic radiculopathy, a neuralgia of the root), trigeminal → B02.22",
+    ),
+    "post-herpetic neuralgia": (("B02.22", "B02.29"), "spelling of postherpetic neuralgia"),
+    "post herpetic neuralgia": (("B02.22", "B02.29"), "spelling of postherpetic neuralgia"),
+    "autonomic neuropathy": (
+        (*_diabetic("43"), "G90.09", "G99.0"),
+        "titles: diabetes with diabetic autonomic (poly)neuropathy E08-E13 .43, idiopathic"
+        " peripheral autonomic neuropathy G90.09 (not carotid sinus syncope G90.01), autonomic"
+        " neuropathy in diseases classified elsewhere G99.0",
+    ),
 }
 
 

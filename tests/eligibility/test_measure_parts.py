@@ -104,7 +104,12 @@ REFUSED = [
     ),
     ("a finding a record may hold", "LVEF ≥ 50% and no signs of cardiac decompensation"),
     ("a drug named without a word of use", "Taking clopidogrel in addition to aspirin"),
-    ("an indication: a diagnosis the form would lack", "Taking hydroxychloroquine for lupus"),
+    # ("lupus" is a common name now, read beside the drug as a known indication is: "Taking
+    # methotrexate for psoriasis"; the example names a diagnosis no vocabulary has.)
+    (
+        "an indication: a diagnosis the form would lack",
+        "Taking hydroxychloroquine for undifferentiated connective tissue disease",
+    ),
     ("monotherapy: no other drug, which the form would lack", "Taking metformin as monotherapy"),
     ("a planned study procedure", "Surgery at the testicles"),
     ("negated: not read here", "Not taking antibiotics for at least three months"),
