@@ -9,8 +9,11 @@ has one ("Tracheostomy", "Cochlear implant users"). A replaced joint, a removed 
 amputation is an operation, as often the study's own as one done: only where words say it was
 done or is there ("history of", "presence of", "with", "amputated", a window after). A word right
 before the name that narrows it ("mechanical prosthetic heart valve", "total knee arthroplasty",
-"transmetatarsal amputation", "loop ileostomy") leaves it to a reader: the record's codes do not
-tell the narrower one apart. Dialysis in the past ("required dialysis", "history of dialysis") is
+"transmetatarsal amputation", "loop ileostomy"; only the kinds `_NARROWING` lists) is read as
+all-of(concept, TEXT): the record's codes do not tell the narrower one apart, so none on record
+rules it out and one on record leaves the kind to a reader. "On dialysis", "receiving
+hemodialysis" beside the disease it treats ("end-stage renal disease on dialysis") is that
+disease with dialysis now. Dialysis in the past ("required dialysis", "history of dialysis") is
 not the current state the concept means, and stays text; "requiring" anything else is a need.
 "Renal replacement therapy" may be a transplant: any-of(dialysis, TEXT).
 
@@ -31,7 +34,8 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 _DIALYSIS = re.compile(
-    r"(?<![\w-])(?:(?:undergoing|under|dependent on|treated with|treatment with) )?"
+    r"(?<![\w-])(?:(?:undergoing|under|dependent on|treated with|treatment with|on|receiving"
+    r"|currently on|currently receiving) )?"
     r"(?:(?:chronic|maintenance|long[- ]term|regular|kidney|renal|acute or chronic"
     r"|chronic or acute) )*"
     r"(?:(?P<hemodialysis>ha?emodialysis)|(?P<peritoneal_dialysis>peritoneal dialysis)"
@@ -47,6 +51,8 @@ _STATES = {
     "cochlear-implant": r"cochlear implants?(?: (?:users?|recipients?))?",
     "heart-valve-replacement": (
         r"(?:prosthetic|artificial) (?:heart |cardiac )?valves?|valvular prosthes[ie]s"
+        # A mechanical one is a prosthetic valve: read with its narrowing word (`_NARROWING`).
+        r"|(?<=mechanical )(?:heart |cardiac )?valves?"
         r"|(?:heart |cardiac )?valve prosthes[ie]s|(?:heart |cardiac )?valve replacements?"
     ),
     "colostomy": r"colostom(?:y|ies)",
@@ -113,6 +119,13 @@ _LEAD = re.compile(
     r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|have|has|having"
     r"|presence of|carrier of|carriers of|wearing|implanted with|known|current|currently"
     r"|ongoing|using|uses|use of|users? of|on))\s*$"
+)
+# Kinds of a state or an operation the record's codes do not tell apart (`_narrowed`).
+_NARROWING = re.compile(
+    r"(?<![\w-])(?:(?:mechanical|bioprosthetic|biological|tissue|porcine|aortic|mitral|tricuspid"
+    r"|total|partial|unicompartmental|unilateral|primary|loop|end|diverting|permanent|temporary"
+    r"|transmetatarsal|below[- ]knee|above[- ]knee|below[- ]elbow|above[- ]elbow|major|minor"
+    r"|traumatic|toe|finger|digit) ){1,2}$"
 )
 # Words before a name that make it one needed, to come or not in place now.
 _NOT_NOW = re.compile(
@@ -248,11 +261,10 @@ def find_procedure_states(text: str) -> list[Match]:
                 )
             found.append(leaf)
     for match in _STATE.finditer(text):
-        if (
-            _not_now(_clause(text, match.start()))
-            or not _LEAD.search(text, 0, match.start())
-            or _NOT_THE_STATE.match(text, match.end())
-        ):
+        if _not_now(_clause(text, match.start())) or _NOT_THE_STATE.match(text, match.end()):
+            continue
+        if not _LEAD.search(text, 0, match.start()):
+            found.extend(_narrowed(text, match, done=True))
             continue
         tail = _STATE_TAIL.match(text, match.end())
         # "using a hearing aid", "ongoing CPAP treatment": the verb says no more than the name.
@@ -260,14 +272,29 @@ def find_procedure_states(text: str) -> list[Match]:
         start = use.start() if use else match.start()
         found.append(_match(match, start, tail.end() if tail else match.end()))
     for match in _OPERATION.finditer(text):
-        if (
-            _not_now(_clause(text, match.start()))
-            or not _LEAD.search(text, 0, match.start())
-            or not (match[0].startswith("amputated") or _done(text, match))
+        if _not_now(_clause(text, match.start())) or not (
+            match[0].startswith("amputated") or _done(text, match)
         ):
+            continue
+        if not _LEAD.search(text, 0, match.start()):
+            found.extend(_narrowed(text, match, done=True))
             continue
         found.append(_match(match, match.start(), match.end()))
     return found
+
+
+def _narrowed(text: str, match: re.Match[str], *, done: bool) -> list[Match]:
+    """ "Mechanical prosthetic heart valve", "total knee arthroplasty", "below-knee amputation":
+    a kind the record's codes do not tell apart, read as all-of(concept, TEXT) — none on record
+    rules it out, one on record leaves the kind to a reader. Only the kinds `_NARROWING` names,
+    right after a word `_LEAD` allows."""
+    narrowing = _NARROWING.search(text, 0, match.start())
+    if not done or narrowing is None or not _LEAD.search(text, 0, narrowing.start()):
+        return []
+    leaf = _match(match, match.start(), match.end()).criterion
+    which = Criterion(Kind.TEXT, source_text=text[narrowing.start() : match.end()])
+    both = Criterion(Kind.COMBINATION, children=(leaf, which), combination="all-of")
+    return [Match(both, narrowing.start(), match.end())]
 
 
 def _match(match: re.Match[str], start: int, end: int) -> Match:
