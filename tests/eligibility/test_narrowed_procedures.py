@@ -188,3 +188,28 @@ def test_narrowed_kinds_not_done_stay_text() -> None:
         None,
         "text",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Major surgery or significant traumatic injury within 28 days prior to first dose",
+            "any-of(procedure:major-surgery:w-28,0,enrollment, text)",
+        ),
+        (
+            "serious trauma or major surgery within the previous two weeks.",
+            "any-of(text, procedure:major-surgery:w-14,0,enrollment)",
+        ),
+    ],
+)
+def test_major_surgery_or_significant_trauma(text: str, expected: str) -> None:
+    assert bullet_signature(text) == expected
+
+
+def test_a_major_surgery_in_the_window_excludes_and_trauma_is_left_to_a_reader() -> None:
+    text = "Major surgery or significant traumatic injury within 28 days prior to first dose"
+    recent = procedure("Laparoscopic right hemicolectomy", "2026-11-20")
+    old = procedure("Laparoscopic right hemicolectomy", "2025-01-20")
+    assert _result(text, recent) == "met"
+    assert _result(text, old) == "unknown"

@@ -315,6 +315,10 @@ _SINCE = re.compile(
     # than 5 years following the surgery"), not every operation in the window.
     rf"(?<!\bthe ){_NAME}(?![\w-])"
 )
+_MAJOR = "major-surgery"
+_TRAUMA = re.compile(
+    r"(?<![\w-])(?:significant|serious|severe|major) (?:traumatic injur(?:y|ies)|trauma)(?![\w-])"
+)
 _UNDERWENT = re.compile(r"(?:\bunderwent|\bstatus post|(?<!\w)s/p) (?:an? |any )?$")
 _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
 # Words a narrowed procedure ends with (`procedure_qualifiers`).
@@ -325,6 +329,8 @@ def find_procedures(text: str) -> list[Match]:
     found = _found(text)
     if has_any(text, _NARROWED_TRIGGERS):
         found = narrowed_procedures(text, found, not_done=_not_done, done_before=_done_between)
+    if "trauma" in text and any(m.criterion.concept == _MAJOR for m in found):
+        found += _trauma_beside_surgery(text)
     if has_any(text, ("underwent", "post", "s/p")):
         # "Subject who underwent thyroid surgery": the verb says no more than the match.
         for match in found:
@@ -332,6 +338,16 @@ def find_procedures(text: str) -> list[Match]:
             if verb:
                 match.start = verb.start()
     return found
+
+
+def _trauma_beside_surgery(text: str) -> list[Match]:
+    """ "Major surgery or significant traumatic injury within 28 days": the injury, which no
+    code tells as significant, is a text member beside the surgery — any-of(major surgery in
+    the window, TEXT): a major surgery in it excludes, none leaves the injury to a reader."""
+    return [
+        Match(Criterion(Kind.TEXT, source_text=m[0]), m.start(), m.end())
+        for m in _TRAUMA.finditer(text)
+    ]
 
 
 def _found(text: str) -> list[Match]:
