@@ -213,3 +213,54 @@ def test_a_major_surgery_in_the_window_excludes_and_trauma_is_left_to_a_reader()
     old = procedure("Laparoscopic right hemicolectomy", "2025-01-20")
     assert _result(text, recent) == "met"
     assert _result(text, old) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Renal failure requiring dialysis",
+            "all-of(condition:kidney-failure, procedure:dialysis)",
+        ),
+        (
+            "Prior hip or knee replacement",
+            "any-of(procedure:hip-replacement, procedure:knee-replacement)",
+        ),
+        (
+            "History of hip/knee arthroplasty",
+            "any-of(procedure:hip-replacement, procedure:knee-replacement)",
+        ),
+        ("History of joint replacement", "procedure:joint-replacement"),
+        ("Patients with artificial joints", "procedure:joint-replacement"),
+        ("Previous total joint replacement", "all-of(procedure:joint-replacement, text)"),
+    ],
+)
+def test_dialysis_needed_now_and_replaced_joints(text: str, expected: str) -> None:
+    assert bullet_signature(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients requiring renal replacement therapy",  # a need: dialysis or a transplant
+        "Prosthetic joint infection",  # a diagnosis
+        "Scheduled for hip or knee replacement",  # the study's own operation
+    ],
+)
+def test_needs_infections_and_planned_joints_are_not_a_replaced_joint(text: str) -> None:
+    form = bullet_signature(text) or ""
+    assert "replacement" not in form and "dialysis" not in form, form
+
+
+def test_a_replaced_joint_by_its_status_code_or_its_words() -> None:
+    text = "History of joint replacement"
+    elbow = condition("Status post elbow arthroplasty", (ICD, "Z96.621", "x"))
+    knee = procedure("Total knee arthroplasty, right", "2016-04-04")
+    assert _result(text, elbow) == "met"
+    assert _result(text, knee) == "met"
+    assert _result(text, procedure("Colonoscopy", "2019-05-02")) == "not-met"
+    hip_or_knee = "Prior hip or knee replacement"
+    assert _result(hip_or_knee, knee) == "met"
+    # An elbow is neither: with a procedure list on record, the exclusion is not met.
+    colonoscopy = procedure("Colonoscopy", "2019-05-02")
+    assert _result(hip_or_knee, elbow, colonoscopy) == "not-met"

@@ -12,9 +12,12 @@ before the name that narrows it ("mechanical prosthetic heart valve", "total kne
 "transmetatarsal amputation", "loop ileostomy"; only the kinds `_NARROWING` lists) is read as
 all-of(concept, TEXT): the record's codes do not tell the narrower one apart, so none on record
 rules it out and one on record leaves the kind to a reader. "On dialysis", "receiving
-hemodialysis" beside the disease it treats ("end-stage renal disease on dialysis") is that
-disease with dialysis now. Dialysis in the past ("required dialysis", "history of dialysis") is
-not the current state the concept means, and stays text; "requiring" anything else is a need.
+hemodialysis", "requiring dialysis" beside the disease it treats ("end-stage renal disease on
+dialysis", "renal failure requiring dialysis") is that disease with dialysis now. Any replaced
+joint ("history of joint replacement", "artificial joints") is `joint-replacement` (Z96.6-);
+joints sharing the noun ("prior hip or knee replacement") are any-of their replacements.
+Dialysis in the past ("required dialysis", "history of dialysis") is not the current state the
+concept means, and stays text; "requiring" anything else is a need.
 "Renal replacement therapy" may be a transplant: any-of(dialysis, TEXT).
 
 Devices and support a patient uses now are states too: a hearing aid, CPAP, a neurostimulator,
@@ -35,7 +38,7 @@ from fhirtrial.eligibility.rules.base import Match, has_any
 
 _DIALYSIS = re.compile(
     r"(?<![\w-])(?:(?:undergoing|under|dependent on|treated with|treatment with|on|receiving"
-    r"|currently on|currently receiving) )?"
+    r"|currently on|currently receiving|requiring|requires|require) )?"
     r"(?:(?:chronic|maintenance|long[- ]term|regular|kidney|renal|acute or chronic"
     r"|chronic or acute) )*"
     r"(?:(?P<hemodialysis>ha?emodialysis)|(?P<peritoneal_dialysis>peritoneal dialysis)"
@@ -81,6 +84,11 @@ _OPERATIONS = {
     "hip-replacement": r"hip (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
     "knee-replacement": r"knee (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
     "shoulder-replacement": r"shoulder (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
+    # Any replaced joint (Z96.6-): "history of joint replacement", "prosthetic joints".
+    "joint-replacement": (
+        r"joint (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)|artificial joints?"
+        r"|(?:prosthetic|replaced) joints?(?! infections?)"
+    ),
     "bilateral-oophorectomy": (
         r"bilateral (?:salpingo-?)?oophorectom(?:y|ies)|bilateral ovariectom(?:y|ies)"
     ),
@@ -119,6 +127,13 @@ _LEAD = re.compile(
     r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|have|has|having"
     r"|presence of|carrier of|carriers of|wearing|implanted with|known|current|currently"
     r"|ongoing|using|uses|use of|users? of|on))\s*$"
+)
+# Joints sharing one noun: "hip or knee replacement", "hip/knee/shoulder arthroplasty".
+_JOINT = re.compile(r"hip|knee|shoulder")
+_JOINT_LIST = re.compile(
+    r"(?<![\w-])(?P<joints>(?:hip|knee|shoulder)(?:(?:,| or| and| and/or|/|, or|, and) ?"
+    r"(?:hip|knee|shoulder))+) (?:joint )?(?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)"
+    r"(?![\w-])"
 )
 # Kinds of a state or an operation the record's codes do not tell apart (`_narrowed`).
 _NARROWING = re.compile(
@@ -192,7 +207,7 @@ _WINDOW_AFTER = re.compile(
 _TRIGGERS = (
     *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
     *("amput", "hearing aid", "stimulator", "vad", "ventricular assist", "cpap", "positive airway"),
-    *("ventilat", "renal replacement", "crrt"),
+    *("ventilat", "renal replacement", "crrt", "joint"),
 )
 
 
@@ -205,7 +220,7 @@ def find_procedure_states(text: str) -> list[Match]:
             clause = _clause(text, match.start())
             if _NOT_NOW.search(clause) or _DIALYSIS_PAST.search(clause):
                 continue
-            if match["rrt"] and _NEEDED.search(clause):
+            if match["rrt"] and (_NEEDED.search(clause) or _NEEDED.match(match[0])):
                 continue
             if match["crrt"]:
                 # Continuous RRT is one modality: any dialysis on record may or may not be it
@@ -271,7 +286,11 @@ def find_procedure_states(text: str) -> list[Match]:
         use = _USE_LEAD.search(text, 0, match.start())
         start = use.start() if use else match.start()
         found.append(_match(match, start, tail.end() if tail else match.end()))
+    lists = _joint_lists(text) if "replace" in text or "arthroplast" in text else []
+    found += lists
     for match in _OPERATION.finditer(text):
+        if any(m.start <= match.start() < m.end for m in lists):
+            continue
         if _not_now(_clause(text, match.start())) or not (
             match[0].startswith("amputated") or _done(text, match)
         ):
@@ -280,6 +299,25 @@ def find_procedure_states(text: str) -> list[Match]:
             found.extend(_narrowed(text, match, done=True))
             continue
         found.append(_match(match, match.start(), match.end()))
+    return found
+
+
+def _joint_lists(text: str) -> list[Match]:
+    """ "Prior hip or knee replacement", "hip/knee arthroplasty": the joints share the noun,
+    either of them — any-of(hip-replacement, knee-replacement) — only where words say it was
+    done, right after a word `_LEAD` allows."""
+    found: list[Match] = []
+    for match in _JOINT_LIST.finditer(text):
+        if (
+            _not_now(_clause(text, match.start()))
+            or not _LEAD.search(text, 0, match.start())
+            or not _done(text, match)
+        ):
+            continue
+        joints = dict.fromkeys(_JOINT.findall(match["joints"]))
+        members = tuple(Criterion(Kind.PROCEDURE, concept=f"{j}-replacement") for j in joints)
+        either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+        found.append(Match(either, match.start(), match.end()))
     return found
 
 
