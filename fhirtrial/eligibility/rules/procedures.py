@@ -327,7 +327,7 @@ _NARROWED_TRIGGERS = ("surg", "operat", "radi", "xrt", "resection")
 
 def find_procedures(text: str) -> list[Match]:
     found = _found(text)
-    if has_any(text, _NARROWED_TRIGGERS):
+    if (found or "resection" in text) and has_any(text, _NARROWED_TRIGGERS):
         found = narrowed_procedures(text, found, not_done=_not_done, done_before=_done_between)
     if "trauma" in text and any(m.criterion.concept == _MAJOR for m in found):
         found += _trauma_beside_surgery(text)
