@@ -79,7 +79,8 @@ def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
         ("Current depression", True, "condition:depression"),  # hand-made: "current" = active
         ("Multiple sclerosis type 2", True, None),
         ("Acute myocardial infarction", True, None),
-        ("Prior glaucoma surgery", True, None),
+        # A surgery the diagnosis names, not the diagnosis: a surgery with its words as text.
+        ("Prior glaucoma surgery", True, "all-of(procedure:surgery, text)"),
         ("Glaucoma/cataract", True, None),
         # The diagnosis's own stage is not a cancer stage.
         ("Venous insufficiency (stages 3 and 4)", True, None),

@@ -170,8 +170,8 @@ def test_an_inclusion_without_dialysis_is_its_negation() -> None:
         "Undergoing primary unilateral elective total knee arthroplasty with spinal anesthesia",
         "Surgical plan for total hip replacement",
         "Knee replacement",
-        # A word narrows the name: the codes do not tell the narrower one apart.
-        "mechanical prosthetic heart valve",
+        # A word narrows the name: the codes do not tell the narrower one apart (with the word
+        # as a text member: test_a_narrowed_state_keeps_its_word_as_text).
         "Bilateral total shoulder arthroplasty",
         "revision arthroplasty",
         "Previous surgery at the colostomy site",
@@ -189,6 +189,13 @@ def test_an_inclusion_without_dialysis_is_its_negation() -> None:
 def test_states_not_held_now_or_narrowed_do_not_compile(text: str) -> None:
     form = _form(text) or ""
     assert not any(f"procedure:{c}" in form for c in STATES), form
+
+
+def test_a_narrowed_state_keeps_its_word_as_text() -> None:
+    """A mechanical valve is a prosthetic valve: none on record rules it out, one on record
+    (Z95.2 does not say mechanical or tissue) leaves the kind to a reader."""
+    form = _form("mechanical prosthetic heart valve")
+    assert form == "all-of(procedure:heart-valve-replacement, text)"
 
 
 def test_every_state_concept_is_in_the_terminology() -> None:

@@ -65,6 +65,8 @@ _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"\bolder than\b|\bover\b", ">", ("older than", "over")),
     # Clinical shorthand for a past diagnosis: "Hx of MI", "h/o stroke", "no hx. of AF".
     (r"(?<![\w/-])(?:hx\.?|h/o)(?: of)?(?![\w/-])", "history of", ("hx", "h/o")),
+    # "Status post liver transplantation", "s/p CABG": done before, like "history of".
+    (r"(?<![\w/-])(?:status post|s/p)(?: of)?(?![\w/-])", "history of", ("status post", "s/p")),
 )
 # Most phrases contain "than", which few texts do: a text without it is tested for the other
 # triggers only. (pattern, replacement, triggers, the triggers without "than").

@@ -5,14 +5,14 @@ A bare name in a criterion ("Asthma", "Hepatitis B or C infection", "Seizure dis
 means the patient has it; whether a diagnosis recorded as resolved, inactive or in remission
 still counts, the text does not say, so the evaluator answers `unknown` for such an entry
 (a coordinator asks). Words that say the past counts — "history of", "prior", "previous", "past",
-"ever", "had", "lifetime", "at any time" — give the bullet's diagnoses the qualifier `history`:
-a past entry meets them, as before. A window ("within 5 years") or a qualifier of its own
-("active", "uncontrolled") already says which time counts and is left as it is. Cancers are
-left out: a cancer's site and histology stay the patient's after treatment ("melanoma of uveal
-origin" asks which melanoma) — but "another malignancy" is about a second cancer, and takes
-`history` like any diagnosis ("Prior malignancy" counts a cured one). Metastases at a
-site are not: they are a state of the disease ("History of liver metastases" counts a resolved
-entry, "Liver metastases" alone leaves it open).
+"ever", "had", "lifetime", "at any time", "status post" / "s/p" — give the bullet's diagnoses
+the qualifier `history`: a past entry meets them, as before. A window ("within 5 years") or a
+qualifier of its own ("active", "uncontrolled") already says which time counts and is left as it
+is. Cancers are left out: a cancer's site and histology stay the patient's after treatment
+("melanoma of uveal origin" asks which melanoma) — but "another malignancy" is about a second
+cancer, and takes `history` like any diagnosis ("Prior malignancy" counts a cured one).
+Metastases at a site are not: they are a state of the disease ("History of liver metastases"
+counts a resolved entry, "Liver metastases" alone leaves it open).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from fhirtrial.eligibility.rules.metastasis_sites import SITE_CONCEPTS
 HISTORY = "history"
 OTHER_PRIMARY = "other-primary"
 _PAST_COUNTS = re.compile(
-    r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|had|lifetime|at any time)\b",
+    r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|had|lifetime|at any time|s/p"
+    r"|status post)\b",
     re.IGNORECASE,
 )
 

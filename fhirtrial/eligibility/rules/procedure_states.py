@@ -9,9 +9,15 @@ has one ("Tracheostomy", "Cochlear implant users"). A replaced joint, a removed 
 amputation is an operation, as often the study's own as one done: only where words say it was
 done or is there ("history of", "presence of", "with", "amputated", a window after). A word right
 before the name that narrows it ("mechanical prosthetic heart valve", "total knee arthroplasty",
-"transmetatarsal amputation", "loop ileostomy") leaves it to a reader: the record's codes do not
-tell the narrower one apart. Dialysis in the past ("required dialysis", "history of dialysis") is
-not the current state the concept means, and stays text; "requiring" anything else is a need.
+"transmetatarsal amputation", "loop ileostomy"; only the kinds `_NARROWING` lists) is read as
+all-of(concept, TEXT): the record's codes do not tell the narrower one apart, so none on record
+rules it out and one on record leaves the kind to a reader. "On dialysis", "receiving
+hemodialysis", "requiring dialysis" beside the disease it treats ("end-stage renal disease on
+dialysis", "renal failure requiring dialysis") is that disease with dialysis now. Any replaced
+joint ("history of joint replacement", "artificial joints") is `joint-replacement` (Z96.6-);
+joints sharing the noun ("prior hip or knee replacement") are any-of their replacements.
+Dialysis in the past ("required dialysis", "history of dialysis") is not the current state the
+concept means, and stays text; "requiring" anything else is a need.
 "Renal replacement therapy" may be a transplant: any-of(dialysis, TEXT).
 
 Devices and support a patient uses now are states too: a hearing aid, CPAP, a neurostimulator,
@@ -31,7 +37,8 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 _DIALYSIS = re.compile(
-    r"(?<![\w-])(?:(?:undergoing|under|dependent on|treated with|treatment with) )?"
+    r"(?<![\w-])(?:(?:undergoing|under|dependent on|treated with|treatment with|on|receiving"
+    r"|currently on|currently receiving|requiring|requires|require) )?"
     r"(?:(?:chronic|maintenance|long[- ]term|regular|kidney|renal|acute or chronic"
     r"|chronic or acute) )*"
     r"(?:(?P<hemodialysis>ha?emodialysis)|(?P<peritoneal_dialysis>peritoneal dialysis)"
@@ -47,6 +54,8 @@ _STATES = {
     "cochlear-implant": r"cochlear implants?(?: (?:users?|recipients?))?",
     "heart-valve-replacement": (
         r"(?:prosthetic|artificial) (?:heart |cardiac )?valves?|valvular prosthes[ie]s"
+        # A mechanical one is a prosthetic valve: read with its narrowing word (`_NARROWING`).
+        r"|(?<=mechanical )(?:heart |cardiac )?valves?"
         r"|(?:heart |cardiac )?valve prosthes[ie]s|(?:heart |cardiac )?valve replacements?"
     ),
     "colostomy": r"colostom(?:y|ies)",
@@ -75,6 +84,11 @@ _OPERATIONS = {
     "hip-replacement": r"hip (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
     "knee-replacement": r"knee (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
     "shoulder-replacement": r"shoulder (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)",
+    # Any replaced joint (Z96.6-): "history of joint replacement", "prosthetic joints".
+    "joint-replacement": (
+        r"joint (?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)|artificial joints?"
+        r"|(?:prosthetic|replaced) joints?(?! infections?)"
+    ),
     "bilateral-oophorectomy": (
         r"bilateral (?:salpingo-?)?oophorectom(?:y|ies)|bilateral ovariectom(?:y|ies)"
     ),
@@ -113,6 +127,20 @@ _LEAD = re.compile(
     r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|have|has|having"
     r"|presence of|carrier of|carriers of|wearing|implanted with|known|current|currently"
     r"|ongoing|using|uses|use of|users? of|on))\s*$"
+)
+# Joints sharing one noun: "hip or knee replacement", "hip/knee/shoulder arthroplasty".
+_JOINT = re.compile(r"hip|knee|shoulder")
+_JOINT_LIST = re.compile(
+    r"(?<![\w-])(?P<joints>(?:hip|knee|shoulder)(?:(?:,| or| and| and/or|/|, or|, and) ?"
+    r"(?:hip|knee|shoulder))+) (?:joint )?(?:replacements?|arthroplast(?:y|ies)|prosthes[ie]s)"
+    r"(?![\w-])"
+)
+# Kinds of a state or an operation the record's codes do not tell apart (`_narrowed`).
+_NARROWING = re.compile(
+    r"(?<![\w-])(?:(?:mechanical|bioprosthetic|biological|tissue|porcine|aortic|mitral|tricuspid"
+    r"|total|partial|unicompartmental|unilateral|primary|loop|end|diverting|permanent|temporary"
+    r"|transmetatarsal|below[- ]knee|above[- ]knee|below[- ]elbow|above[- ]elbow|major|minor"
+    r"|traumatic|toe|finger|digit) ){1,2}$"
 )
 # Words before a name that make it one needed, to come or not in place now.
 _NOT_NOW = re.compile(
@@ -179,7 +207,7 @@ _WINDOW_AFTER = re.compile(
 TRIGGERS = (
     *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
     *("amput", "hearing aid", "stimulator", "vad", "ventricular assist", "cpap", "positive airway"),
-    *("ventilat", "renal replacement", "crrt"),
+    *("ventilat", "renal replacement", "crrt", "joint"),
 )
 
 
@@ -192,7 +220,7 @@ def find_procedure_states(text: str) -> list[Match]:
             clause = _clause(text, match.start())
             if _NOT_NOW.search(clause) or _DIALYSIS_PAST.search(clause):
                 continue
-            if match["rrt"] and _NEEDED.search(clause):
+            if match["rrt"] and (_NEEDED.search(clause) or _NEEDED.match(match[0])):
                 continue
             if match["crrt"]:
                 # Continuous RRT is one modality: any dialysis on record may or may not be it
@@ -248,26 +276,63 @@ def find_procedure_states(text: str) -> list[Match]:
                 )
             found.append(leaf)
     for match in _STATE.finditer(text):
-        if (
-            _not_now(_clause(text, match.start()))
-            or not _LEAD.search(text, 0, match.start())
-            or _NOT_THE_STATE.match(text, match.end())
-        ):
+        if _not_now(_clause(text, match.start())) or _NOT_THE_STATE.match(text, match.end()):
+            continue
+        if not _LEAD.search(text, 0, match.start()):
+            found.extend(_narrowed(text, match, done=True))
             continue
         tail = _STATE_TAIL.match(text, match.end())
         # "using a hearing aid", "ongoing CPAP treatment": the verb says no more than the name.
         use = _USE_LEAD.search(text, 0, match.start())
         start = use.start() if use else match.start()
         found.append(_match(match, start, tail.end() if tail else match.end()))
+    lists = _joint_lists(text) if "replace" in text or "arthroplast" in text else []
+    found += lists
     for match in _OPERATION.finditer(text):
-        if (
-            _not_now(_clause(text, match.start()))
-            or not _LEAD.search(text, 0, match.start())
-            or not (match[0].startswith("amputated") or _done(text, match))
+        if any(m.start <= match.start() < m.end for m in lists):
+            continue
+        if _not_now(_clause(text, match.start())) or not (
+            match[0].startswith("amputated") or _done(text, match)
         ):
+            continue
+        if not _LEAD.search(text, 0, match.start()):
+            found.extend(_narrowed(text, match, done=True))
             continue
         found.append(_match(match, match.start(), match.end()))
     return found
+
+
+def _joint_lists(text: str) -> list[Match]:
+    """ "Prior hip or knee replacement", "hip/knee arthroplasty": the joints share the noun,
+    either of them — any-of(hip-replacement, knee-replacement) — only where words say it was
+    done, right after a word `_LEAD` allows."""
+    found: list[Match] = []
+    for match in _JOINT_LIST.finditer(text):
+        if (
+            _not_now(_clause(text, match.start()))
+            or not _LEAD.search(text, 0, match.start())
+            or not _done(text, match)
+        ):
+            continue
+        joints = dict.fromkeys(_JOINT.findall(match["joints"]))
+        members = tuple(Criterion(Kind.PROCEDURE, concept=f"{j}-replacement") for j in joints)
+        either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+        found.append(Match(either, match.start(), match.end()))
+    return found
+
+
+def _narrowed(text: str, match: re.Match[str], *, done: bool) -> list[Match]:
+    """ "Mechanical prosthetic heart valve", "total knee arthroplasty", "below-knee amputation":
+    a kind the record's codes do not tell apart, read as all-of(concept, TEXT) — none on record
+    rules it out, one on record leaves the kind to a reader. Only the kinds `_NARROWING` names,
+    right after a word `_LEAD` allows."""
+    narrowing = _NARROWING.search(text, 0, match.start())
+    if not done or narrowing is None or not _LEAD.search(text, 0, narrowing.start()):
+        return []
+    leaf = _match(match, match.start(), match.end()).criterion
+    which = Criterion(Kind.TEXT, source_text=text[narrowing.start() : match.end()])
+    both = Criterion(Kind.COMBINATION, children=(leaf, which), combination="all-of")
+    return [Match(both, narrowing.start(), match.end())]
 
 
 def _match(match: re.Match[str], start: int, end: int) -> Match:

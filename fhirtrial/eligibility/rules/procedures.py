@@ -36,7 +36,14 @@ never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "imp
 device" any-of(pacemaker, ICD, neurostimulator, cochlear implant, TEXT). IVF, ICSI, an
 embryo transfer and cardiopulmonary bypass are read only where words say they were done.
 
-"Underwent" and "status post" before a procedure say only that it was done. Procedures a patient
+A surgery or a radiotherapy narrowed by words the codes do not tell ("previous glaucoma
+surgery", "prior palliative radiotherapy", "recent surgery", "history of lung resection"):
+all-of(procedure, TEXT), `rules.procedure_qualifiers`. Ablation for an arrhythmia ("prior
+catheter ablation", "previous ablation for AF"): `rules.ablation`. "Coronary stent placement"
+is a PCI.
+
+"Underwent" and "status post" before a procedure say only that it was done ("status post" and
+"s/p" are normalized to "history of", `rules.base`). Procedures a patient
 lives with (dialysis, a stoma, an implant, a replaced joint): `rules.procedure_states`. A recent
 childbirth ("given birth within the past 3 months", "< 6 months post-partum"): `rules.childbirth`.
 """
@@ -46,6 +53,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
+from fhirtrial.eligibility.rules.ablation import find_ablation
 from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
     DURATION_UNIT,
@@ -60,6 +68,7 @@ from fhirtrial.eligibility.rules.base import (
 from fhirtrial.eligibility.rules.childbirth import TRIGGERS as CHILDBIRTH_TRIGGERS
 from fhirtrial.eligibility.rules.childbirth import find_childbirth
 from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
+from fhirtrial.eligibility.rules.procedure_qualifiers import narrowed_procedures
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
@@ -213,6 +222,8 @@ _NAMED_OPERATIONS = {
     "percutaneous-coronary-intervention": (
         r"percutaneous coronary interventions?(?: \(pci\))?|pci"
         r"|coronary (?:artery )?(?:angioplasty|stent(?:ing|s)?)"
+        # "coronary stent placement", "coronary stent implantation": the act of stenting.
+        r"(?: (?:placement|implantation|insertion))?"
     ),
     "cardiopulmonary-bypass": (
         r"cardiopulmonary bypass(?: surgery| procedures?)?(?: \((?:cpb|cbp)\))?"
@@ -308,8 +319,14 @@ _SINCE = re.compile(
     # than 5 years following the surgery"), not every operation in the window.
     rf"(?<!\bthe ){_NAME}(?![\w-])"
 )
+_MAJOR = "major-surgery"
+_TRAUMA = re.compile(
+    r"(?<![\w-])(?:significant|serious|severe|major) (?:traumatic injur(?:y|ies)|trauma)(?![\w-])"
+)
 _UNDERWENT = re.compile(r"(?:\bunderwent|\bstatus post|(?<!\w)s/p) (?:an? |any )?$")
 _TRIGGERS = ("surg", "operat", "radiat", "radiother", "irradiat", "xrt")
+# Words a narrowed procedure ends with (`procedure_qualifiers`).
+_NARROWED_TRIGGERS = ("surg", "operat", "radi", "xrt", "resection")
 
 
 @remember_recent(8)
@@ -317,6 +334,10 @@ def find_procedures(text: str) -> list[Match]:
     if _ANY_TRIGGER.search(text) is None:
         return []  # most texts: one scan instead of the ~60 substring tests of `_found`'s gates
     found = _found(text)
+    if (found or "resection" in text) and has_any(text, _NARROWED_TRIGGERS):
+        found = narrowed_procedures(text, found, not_done=_not_done, done_before=_done_between)
+    if "trauma" in text and any(m.criterion.concept == _MAJOR for m in found):
+        found += _trauma_beside_surgery(text)
     if has_any(text, ("underwent", "post", "s/p")):
         # "Subject who underwent thyroid surgery": the verb says no more than the match.
         for match in found:
@@ -329,11 +350,25 @@ def find_procedures(text: str) -> list[Match]:
 _DEVICE_TRIGGERS = ("pace", "defibrillator", "icd", "device")
 
 
+def _trauma_beside_surgery(text: str) -> list[Match]:
+    """ "Major surgery or significant traumatic injury within 28 days": the injury, which no
+    code tells as significant, is a text member beside the surgery — any-of(major surgery in
+    the window, TEXT): a major surgery in it excludes, none leaves the injury to a reader."""
+    return [
+        Match(Criterion(Kind.TEXT, source_text=m[0]), m.start(), m.end())
+        for m in _TRAUMA.finditer(text)
+    ]
+
+
 def _found(text: str) -> list[Match]:
     found = _devices(text) if has_any(text, _DEVICE_TRIGGERS) else []
     found += _slash_alternatives(text, find_procedure_states(text))
     found += find_childbirth(text)
     named = _named(text) if has_any(text, _NAMED_TRIGGERS) else []
+    if has_any(text, ("ablat", "vein isolation")):
+        named += find_ablation(
+            text, not_done=_not_done, done_before=_done_between, lead=_NAMED_LEAD
+        )
     found += named
     if has_any(text, _OPERATION_WORDS):
         found += _unnamed_operations(text, [*named, *found])
@@ -385,14 +420,19 @@ def _found(text: str) -> list[Match]:
     return found
 
 
+def _done_between(text: str, start: int, end: int) -> bool:
+    """`_done_before` for the words at [start, end)."""
+    before = text[:start]
+    # A list shares its past word: "history of pelvic surgery, cardiac surgery".
+    clause = before[max(before.rfind(c) for c in ";.:(") + 1 :]
+    return _PAST.search(clause) is not None or _WINDOW_AFTER.match(text, end) is not None
+
+
 def _done_before(text: str, match: re.Match[str]) -> bool:
     """Whether words say the sited procedure was done: a past word before it ("previous cardiac
     surgery") or a window after it ("abdominal surgery within one year"). Without one, a sited
     procedure is as often the study's own operation ("cardiac surgery patients")."""
-    before = text[: match.start()]
-    # A list shares its past word: "history of pelvic surgery, cardiac surgery".
-    clause = before[max(before.rfind(c) for c in ";.:(") + 1 :]
-    return _PAST.search(clause) is not None or _WINDOW_AFTER.match(text, match.end()) is not None
+    return _done_between(text, match.start(), match.end())
 
 
 def _not_done(text: str, start: int) -> bool:
@@ -493,6 +533,9 @@ _ANY_TRIGGER = any_substring(
         *_NAMED_TRIGGERS,
         *_OPERATION_WORDS,
         *_TRIGGERS,
+        "ablat",
+        "vein isolation",
+        "resection",
     )
 )
 
