@@ -51,6 +51,7 @@ from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.malignancy_exceptions import excepted_malignancy
 from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
+from fhirtrial.eligibility.rules.measured_asides import is_one_diagnosis, measured_only
 from fhirtrial.eligibility.rules.medications import (
     counts_from_enrolment,
     find_allergies,
@@ -266,7 +267,15 @@ def _read_aside(
         return None
     if aside.effect == IGNORE:
         return Reading(rest, rest)
-    members = (rest, Criterion(Kind.TEXT, source_text=text))
+    bound = Criterion(Kind.TEXT, source_text=text)
+    if aside.measured:
+        # "CKD (clearance < 60 mL/min)": a bound on one diagnosis, never the bare diagnosis.
+        if len(aside.measured) > 1 or not is_one_diagnosis(rest):
+            return None
+        body = _compile_normalized(aside.measured[0], text, exclusion=False, section=None)
+        if measured_only(body) and body is not None and not aside.restates:
+            bound = body
+    members = (rest, bound)
     combined = Criterion(Kind.COMBINATION, children=members, combination="all-of", source_text=text)
     return Reading(combined, None)
 
