@@ -41,6 +41,7 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
@@ -286,6 +287,8 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
     if exclusion and (
         excepted := excepted_malignancy(normalized, text, _exclusion_head, _concepts_found)
     ):
+        return excepted
+    if exclusion and (excepted := excepted_diagnosis(normalized, text, _exclusion_head)):
         return excepted
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
