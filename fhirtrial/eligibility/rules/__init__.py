@@ -51,8 +51,8 @@ from fhirtrial.eligibility.rules.icd_titles import (
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.malignancy_exceptions import excepted_malignancy
-from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
 from fhirtrial.eligibility.rules.measured_asides import is_one_diagnosis, measured_only
+from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
 from fhirtrial.eligibility.rules.medications import (
     counts_from_enrolment,
     find_allergies,
@@ -274,7 +274,7 @@ def _read_aside(
         if len(aside.measured) > 1 or not is_one_diagnosis(rest):
             return None
         body = _compile_normalized(aside.measured[0], text, exclusion=False, section=None)
-        if measured_only(body) and body is not None and not aside.restates:
+        if body is not None and measured_only(body):
             bound = body
     members = (rest, bound)
     combined = Criterion(Kind.COMBINATION, children=members, combination="all-of", source_text=text)

@@ -63,9 +63,10 @@ _VALUE = re.compile(
 
 def narrows_by_measure(body: str) -> bool:
     """Whether a normalized parenthesis body only bounds the diagnosis before it."""
-    if not any(c.isdigit() for c in body) and not any(w in body for w in _STAGE_WORDS):
-        if not any(c in body for c in "<>≤≥="):
-            return False
+    if not any(c.isdigit() or c in "<>≤≥=" for c in body) and not any(
+        w in body for w in _STAGE_WORDS
+    ):
+        return False  # cheap gate: no number, comparator or stage word
     if not _MEASURE.search(body) or _REFUSAL.search(body):
         return False
     return all(_VALUE.match(m["next"]) for m in _JOINED.finditer(body))
@@ -76,9 +77,9 @@ def is_one_diagnosis(criterion: Criterion) -> bool:
     return criterion.kind is Kind.CONDITION and not criterion.negated
 
 
-def measured_only(criterion: Criterion | None) -> bool:
+def measured_only(criterion: Criterion) -> bool:
     """Whether a reading of the parentheses is measurements only (labs, scales), affirmed."""
-    if criterion is None or criterion.negated:
+    if criterion.negated:
         return False
     if criterion.kind is Kind.COMBINATION:
         return criterion.combination in ("all-of", "any-of") and all(
