@@ -14,7 +14,8 @@ fatty liver"), and what the exception allows would then be refused. Another mali
 exceptions is `rules.malignancy_exceptions`' (the study's own cancer is set apart there); this
 reading leaves malignancy heads alone. It refuses what may add an alternative instead of taking
 out: an "or" after a comma or a ";" in the rest ("… other than asthma, or diabetes"), a new
-sentence, an allowance, and a head with a negation or anything but one diagnosis in it.
+sentence, an allowance, examples (`rules.example_lists`'), and a head with a negation or
+anything but one diagnosis in it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ _EXCEPT = re.compile(r"\s*,?\s*(?P<open>\()?(?<![\w-])other than (?!those\b|that
 _REST_REFUSAL = re.compile(
     r",\s*(?:and/or|or|and)\b|;|\.\s+\S|:\s*\S"
     r"|\b(?:allowed|permitted|acceptable|eligible|may be (?:included|enrol+ed)|can be included)\b"
+    # Examples after the exception are `rules.example_lists`' to weigh ("Neurological disease
+    # other than epilepsy (e.g., stroke)": the example may be coded outside the class).
+    r"|\b(?:e\.?g|eg|such as|including|for example|for instance|like)\b"
 )
 _HEAD_NEGATION = re.compile(
     r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none|absence)\b"
