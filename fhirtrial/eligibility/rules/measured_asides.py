@@ -1,23 +1,25 @@
 """A diagnosis narrowed by a threshold, a stage or a class in parentheses: never the bare name.
 
-"Chronic renal failure (clearance <60 mL/min)", "Severe depression (HDRS > 30)", "Moderate to
-severe OSA (AHI>15)", "Hypertrophic cardiomyopathy (diastolic septal thickness > 15 mm)",
-"Venous insufficiency (stages 3 and 4)", "Diagnosed hypertension (grade 1 or 2 according to
-ESH/ESC 2013 guidelines)": the name before the parentheses reads in full; the parentheses say
-which of those patients are meant, by a number or a grade no finder reads with the name.
+"Chronic renal failure (clearance <60 mL/min)", "Severe asthma (> GINA 2)", "Hypertrophic
+cardiomyopathy (diastolic septal thickness > 15 mm)", "Venous insufficiency (stages 3 and 4)",
+"Diagnosed hypertension (grade 1 or 2 according to ESH/ESC 2013 guidelines)": the name before
+the parentheses reads in full; the parentheses say which of those patients are meant, by a
+number or a grade no finder reads with the name.
 `rules.asides` refuses a number in parentheses (every number must be read or stay text); this
-module keeps it as a member: the bullet means all-of(diagnosis, TEXT) — or all-of(diagnosis,
-measurement) when the parentheses read in full as measurements ("(HDRS > 30)", "(LVEF < 40%)").
-Never the diagnosis alone: in an exclusion that would exclude more patients than the text.
-All-of is not met when the record lacks the diagnosis (the patient then lacks the narrower
-kind too) and unknown otherwise, so it can exclude nobody the text does not, and in an
-inclusion it requires no more than the text's own diagnosis.
+module keeps it as a member: in an exclusion the bullet means all-of(diagnosis, TEXT). Never the
+diagnosis alone: that would exclude more patients than the text. All-of is not met when the
+record lacks the diagnosis (the patient then lacks the narrower kind too) and unknown
+otherwise, so it excludes nobody the text does not. Not in an inclusion: the bound may define
+the diagnosis ("OSA (AHI > 15)"), which a record can show by the measurement without the code,
+and all-of would then fail a patient the text admits. Not when the parentheses read in full as
+a measurement ("Dyslipidemia (LDL > 190 mg/dL)", "Anemia (Hb < 9 g/dL)"): a name defined by a
+measurement is the measurement, read by the lab finder, or text.
 
 `narrows_by_measure` tells whether a parenthesis body is such a bound: a number, a comparator
 or a stage/grade/class word, and nothing that could widen, except, allow, negate, date, hedge,
 give examples or change the population (those stay `rules.asides`' refusals). An "or" / "and"
 may only join values ("stages III or IV", "grade 1 or 2"): "(or on antihypertensives)" adds an
-alternative, which all-of would drop from an inclusion. The caller applies it only to a bullet
+alternative, which all-of would drop. The caller applies it only to a bullet
 whose rest reads as one affirmed diagnosis (`is_one_diagnosis`).
 """
 
@@ -77,12 +79,10 @@ def is_one_diagnosis(criterion: Criterion) -> bool:
     return criterion.kind is Kind.CONDITION and not criterion.negated
 
 
-def measured_only(criterion: Criterion) -> bool:
-    """Whether a reading of the parentheses is measurements only (labs, scales), affirmed."""
-    if criterion.negated:
+def measured(criterion: Criterion | None) -> bool:
+    """Whether a reading of the parentheses holds any measurement (a lab, a scale)."""
+    if criterion is None:
         return False
     if criterion.kind is Kind.COMBINATION:
-        return criterion.combination in ("all-of", "any-of") and all(
-            measured_only(child) for child in criterion.children
-        )
+        return any(measured(child) for child in criterion.children)
     return criterion.kind is Kind.LAB
