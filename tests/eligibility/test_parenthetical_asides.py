@@ -108,7 +108,9 @@ def test_a_parenthesis_that_narrows_becomes_a_text_member(bullet, exclusion, exp
 
 KEPT_AS_TEXT = [
     # Exceptions and allowances.
-    ("Previously known liver disease (other than fatty liver)", True),
+    # (Not "Previously known liver disease (other than fatty liver)" nor "Chronic renal failure
+    # (clearance <60 mL/min)" in an exclusion: all-of(diagnosis, TEXT) keeps the exception and
+    # the bound, `test_an_exclusion_keeps_its_exception_or_bound_as_text` below.)
     ("No diagnosis of malignancy (except non-melanoma skin cancer)", False),
     ("Radiotherapy (except radiotherapy for antalgic purposes) during the last 7 days", True),
     ("Prosthetic heart valves (if dehiscence is suspected)", False),
@@ -121,7 +123,7 @@ KEPT_AS_TEXT = [
     ("Cardiovascular disease (heart failure, myocardial infarction or stroke).", False),
     ("Bipolar disorder (or any past maniac episodes),", True),
     # Numbers and comparators no reading accounts for.
-    ("Chronic renal failure (clearance <60 mL/min)", True),
+    ("Chronic renal failure (clearance <60 mL/min)", False),
     ("Smokers (>20 cigarettes per week)", True),
     ("Severe depression (HDRS > 30).", True),
     # A method that names another analyte: a Cockcroft-Gault "GFR" is a creatinine clearance.
@@ -149,6 +151,24 @@ def test_a_parenthesis_that_could_widen_except_or_count_keeps_the_bullet_text(
     bullet, exclusion
 ) -> None:
     assert compile_text(bullet, exclusion=exclusion, partial=True) is None
+
+
+@pytest.mark.parametrize(
+    ("bullet", "form"),
+    [
+        ("Previously known liver disease (other than fatty liver)", "liver-disease"),
+        ("Chronic renal failure (clearance <60 mL/min)", "chronic-kidney-disease"),
+    ],
+)
+def test_an_exclusion_keeps_its_exception_or_bound_as_text(bullet: str, form: str) -> None:
+    """Never the bare diagnosis (that would exclude the patients the text keeps): all-of(the
+    diagnosis, TEXT), which excludes nobody without it (`rules.excepted_diagnoses`,
+    `rules.measured_asides`)."""
+    criterion = compile_text(bullet, exclusion=True, partial=True)
+    assert criterion is not None
+    assert criterion.combination == "all-of"
+    assert [c.kind.value for c in criterion.children] == ["condition", "text"]
+    assert criterion.children[0].concept == form
 
 
 def test_an_exclusion_narrowed_in_parentheses_never_excludes_on_the_rest_alone() -> None:

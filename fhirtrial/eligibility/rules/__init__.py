@@ -43,6 +43,7 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
@@ -52,6 +53,7 @@ from fhirtrial.eligibility.rules.icd_titles import (
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.malignancy_exceptions import excepted_malignancy
+from fhirtrial.eligibility.rules.measured_asides import is_one_diagnosis, measured
 from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
 from fhirtrial.eligibility.rules.medications import (
     counts_from_enrolment,
@@ -266,9 +268,22 @@ def _read_aside(
         return None
     if aside.effect == IGNORE:
         return Reading(rest, rest)
+    if aside.measured and not _bounded_diagnosis(aside.measured, rest, exclusion=exclusion):
+        return None  # "CKD (clearance < 60 mL/min)": a bound on one diagnosis, or refused
     members = (rest, Criterion(Kind.TEXT, source_text=text))
     combined = Criterion(Kind.COMBINATION, children=members, combination="all-of", source_text=text)
     return Reading(combined, None)
+
+
+def _bounded_diagnosis(bodies: tuple[str, ...], rest: Criterion, *, exclusion: bool) -> bool:
+    """Whether "diagnosis (bound)" reads as all-of(diagnosis, TEXT) (`rules.measured_asides`):
+    in an exclusion only (in an inclusion the bound may define the diagnosis, which a record
+    then shows without its code), after one diagnosis, and not when the bound reads in full as
+    a measurement ("Dyslipidemia (LDL > 190 mg/dL)": a name defined by a measurement is the
+    measurement, the lab finder's, or text)."""
+    if not exclusion or len(bodies) > 1 or not is_one_diagnosis(rest):
+        return False
+    return not measured(_compile_normalized(bodies[0], bodies[0], exclusion=True))
 
 
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
@@ -277,6 +292,8 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
     if exclusion and (
         excepted := excepted_malignancy(normalized, text, _exclusion_head, _concepts_found)
     ):
+        return excepted
+    if exclusion and (excepted := excepted_diagnosis(normalized, text, _exclusion_head)):
         return excepted
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated

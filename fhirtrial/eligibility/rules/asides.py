@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from fhirtrial.eligibility.rules.measured_asides import narrows_by_measure
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
 Effect = Literal["ignore", "qualify"]
@@ -102,6 +103,9 @@ class Aside:
     """A parenthesis said how the criterion was assessed. Of a measurement it may name another
     analyte ("GFR (estimated by the Cockcroft and Gault formula)" is a creatinine clearance):
     the caller then refuses a reading with a measurement."""
+    measured: tuple[str, ...] = ()
+    """The bodies of parentheses that bound the rest by a number, a stage or a class
+    (`rules.measured_asides`): the caller takes them only after one diagnosis."""
 
 
 def set_aside(text: str) -> Aside | None:
@@ -112,6 +116,7 @@ def set_aside(text: str) -> Aside | None:
     effects: list[Effect] = []
     restates = True
     method = False
+    measured: list[str] = []
     for match in _PARENTHESIS.finditer(text):
         body = match["body"].strip(" ,;.:")
         if not body:
@@ -126,6 +131,10 @@ def set_aside(text: str) -> Aside | None:
         elif _ASSESSED_BY.search(body) and not _ASSESSED_REFUSAL.search(body):
             effects.append(IGNORE)  # how it was assessed: the same with a negation
             method = True
+        elif narrows_by_measure(body):
+            effects.append(QUALIFY)  # "(clearance < 60 mL/min)": all-of(diagnosis, bound)
+            restates = False
+            measured.append(body)
         elif _REFUSAL.search(body):
             return None
         elif _only_filler(body):
@@ -139,7 +148,7 @@ def set_aside(text: str) -> Aside | None:
     if "(" in rest or ")" in rest or not rest.strip(" ,;.:"):
         return None  # nested or unbalanced parentheses
     effect = QUALIFY if QUALIFY in effects else IGNORE
-    return Aside(rest, effect, restates, method)
+    return Aside(rest, effect, restates, method, tuple(measured))
 
 
 def _only_filler(body: str) -> bool:

@@ -259,7 +259,20 @@ _DIAGNOSED_BY = re.compile(
 )
 # "Not currently pregnant or nursing (mandatory)": the list already makes it required.
 _REQUIRED_MARK = re.compile(r"\s*\((?:mandatory|required|obligatory|compulsory)\)")
+# "Past or present psychiatric diseases", "With antecedent or current neurologic disease",
+# "concurrent or previous malignant tumors", "No antecedent of limb ischemia": now or before is
+# the diagnosis on record, as "current or prior" and "history of" (filler) say. Not before a use
+# or a treatment ("past or present use of steroids": the window of a use is its own reading).
+_PRESENT_OR_PAST = re.compile(
+    r"(?<![\w-])(?:(?:present|antecedent|concurrent)(?: or | and | and/or |/)"
+    r"(?:past|previous|prior|current|present|antecedent)"
+    r"|(?:past|previous|prior|former|current)(?: or | and | and/or |/)"
+    r"(?:present|concurrent|antecedent)|antecedents? of)"
+    r"(?= (?!use\b|usage|treat|therap|exposure|intake|administration|smok|drink|consumption"
+    r"|medication|participation|enrol|service|employment|work|pregnan|birth|deliver)[a-z])"
+)
 MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (_PRESENT_OR_PAST, ("present", "antecedent", "concurrent")),
     (_REQUIRED_MARK, ("(mandatory)", "(required)", "(obligatory)", "(compulsory)")),
     (_DSM_REFERENCE, ("dsm",)),
     (_DIAGNOSED_BY, (" by ", " via ", " through ", "record", "coded diagnos")),
