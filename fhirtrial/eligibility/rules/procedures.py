@@ -67,8 +67,8 @@ from fhirtrial.eligibility.rules.base import (
 )
 from fhirtrial.eligibility.rules.childbirth import TRIGGERS as CHILDBIRTH_TRIGGERS
 from fhirtrial.eligibility.rules.childbirth import find_childbirth
-from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_qualifiers import narrowed_procedures
+from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
 
 _SURGERY = (
