@@ -77,8 +77,9 @@ PNEUMOTHORAX = _set("pneumothorax")
         ("Positive lupus anticoagulant", True, None),
         ("History of hernia repair", True, None),
         ("Hepatitis B vaccine", False, None),
-        # "TBI" is left out: total body irradiation in transplant criteria.
-        ("Prior total body irradiation (TBI)", True, None),
+        # "TBI" is left out: total body irradiation in transplant criteria, a radiotherapy
+        # narrowed to a field no code tells (never the diagnosis traumatic brain injury).
+        ("Prior total body irradiation (TBI)", True, "all-of(procedure:radiotherapy, text)"),
     ],
 )
 def test_a_frequent_name_compiles_to_its_set(
