@@ -50,3 +50,27 @@ def test_a_breast_cancer_inclusion_reads_the_behaviour(text, code, expected) -> 
     assert inclusion is not None
     entry = condition(text, (ICD, code, text), onset="2025-06-01")
     assert result_of(inclusion, record(patient(), entry)) == expected
+
+
+@pytest.mark.parametrize(
+    ("bullet", "text", "code", "expected"),
+    [
+        # Definite diagnoses coded in the D37–D49 block: what the code says, not provisional.
+        ("Diagnosis of myelodysplastic syndrome", "MDS (myelodysplastic syndrome)", "D46.9", "met"),
+        ("Diagnosis of myelodysplastic syndrome", "Refractory anemia", "D46.4", "met"),
+        # A neoplasm of the same block whose behaviour is uncertain stays what it may be.
+        (
+            "Diagnosis of myelodysplastic syndrome",
+            "Neoplasm of uncertain behavior of lymphoid tissue",
+            "D47.9",
+            "not-met",
+        ),
+    ],
+)
+def test_a_definite_diagnosis_of_the_uncertain_behaviour_block_meets_its_inclusion(
+    bullet, text, code, expected
+) -> None:
+    inclusion = compile_criterion(bullet, exclusion=False)
+    assert inclusion is not None
+    entry = condition(text, (ICD, code, text), onset="2025-06-01")
+    assert result_of(inclusion, record(patient(), entry)) == expected

@@ -335,7 +335,11 @@ def condition_text_concepts(text: str) -> frozenset[str]:
 _NOT_MALIGNANT = re.compile(r"\bbenign\b|\bnon-?malignant\b|\bin[- ]situ\b", re.IGNORECASE)
 # A neoplasm of uncertain or unspecified behaviour (ICD-10-CM D37–D49): it may be a cancer.
 _BEHAVIOUR_UNSAID = re.compile(r"\b(?:uncertain|unspecified|unknown) behaviou?r\b", re.I)
-_BEHAVIOUR_UNSAID_CODES = re.compile(r"^D(?:3[7-9]|4\d)", re.IGNORECASE)
+# The block also holds diagnoses that are definite, not awaiting a behaviour: polycythemia vera
+# (D45), the myelodysplastic syndromes (D46), chronic myeloproliferative disease (D47.1),
+# essential thrombocythemia (D47.3) and osteomyelofibrosis (D47.4). Read as provisional, an
+# ICD-coded MDS never met an MDS inclusion (a study hidden as "possible") nor an MDS exclusion.
+_BEHAVIOUR_UNSAID_CODES = re.compile(r"^D(?:3[7-9]|4[0-4]|47(?!\.?[134])|4[89])", re.IGNORECASE)
 
 
 @cache
