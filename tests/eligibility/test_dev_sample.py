@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.eligibility.heldout_score import DEV_SAMPLE, figures, score
 
 # Raise these as the compiler improves; never lower them to make a change pass.
-REACHED = {"coverage": 0.61, "precision": 0.98}
+REACHED = {"coverage": 0.62, "precision": 0.98}
 
 
 def test_the_sample_is_the_drawn_one() -> None:
