@@ -523,7 +523,8 @@ class Terminology:
 
     def concepts_for_record_text(self, text: str) -> frozenset[str]:
         found = set(self.concepts_for_text(text))
-        if (code := self.icd_title_code(text)) is not None:
+        code = next(filter(None, map(self.icd_title_code, _record_title_names(text))), None)
+        if code is not None:
             found.add(ICD_TITLE_PREFIX + code)
             found |= self.icd_sets_holding(code)
         if not _IN_SITU.search(text):
@@ -554,6 +555,41 @@ class Terminology:
     def is_root(self, concept_id: str) -> bool:
         """A concept no other concept includes (e.g. `malignant-neoplasm`)."""
         return not self._parents.get(concept_id)
+
+
+# Epic appends the payer's risk-adjustment flag to a problem's name: "Gout (HCC)", "Chronic
+# systolic heart failure (CMS/HCC)". It says nothing of the diagnosis.
+_RISK_ADJUSTMENT_FLAG = re.compile(r"\s*\((?:cms|hhs)?[-/ ]?hcc\)\s*$", re.IGNORECASE)
+# "MDS (myelodysplastic syndrome)", "Myelodysplastic syndrome (MDS)": a name and its
+# abbreviation (one word with two capitals or more), which starts with the name's first letter:
+# "Gout (FH)" (family history) or "Psoriasis (RO)" (rule out) are no abbreviation of the name.
+_NAME_AND_ABBREVIATION = re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)$")
+_ABBREVIATION = re.compile(r"^(?=[^a-z]*[A-Z][^a-z]*[A-Z])[A-Za-z0-9-]{2,8}$")
+_NOT_ABBREVIATIONS = frozenset({"FH", "FHX", "FMH", "RO", "SUSP", "DDX", "NEG", "PROB", "HX"})
+
+
+def _abbreviates(abbreviation: str, name: str) -> bool:
+    return (
+        _ABBREVIATION.match(abbreviation) is not None
+        and abbreviation.upper() not in _NOT_ABBREVIATIONS
+        and _ABBREVIATION.match(name) is None
+        and abbreviation[0].lower() == name[0].lower()
+    )
+
+
+def _record_title_names(text: str) -> tuple[str, ...]:
+    """The names a record's words may give a diagnosis title by: the words, the words without
+    Epic's risk-adjustment flag and, for a name beside its abbreviation, the name alone."""
+    bare = _RISK_ADJUSTMENT_FLAG.sub("", text)
+    names = (text, bare) if bare != text else (text,)
+    both = _NAME_AND_ABBREVIATION.match(bare.strip())
+    if both:
+        a, b = both["a"].strip(), both["b"].strip()
+        if _abbreviates(a, b):
+            names += (b,)
+        elif _abbreviates(b, a):
+            names += (a,)
+    return names
 
 
 def _continues(text: str, end: int) -> bool:
