@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fhirtrial.eligibility.rules.measured_asides import narrows_by_measure
-from fhirtrial.eligibility.rules.vocabulary import FILLER
+from fhirtrial.eligibility.rules.vocabulary import ASIDE_REFUSAL_WORDS, FILLER
 
 Effect = Literal["ignore", "qualify"]
 IGNORE: Effect = "ignore"
@@ -47,20 +47,7 @@ _PARENTHESIS = re.compile(r"\s*\((?P<body>[^()]*)\)")
 _WORD = re.compile(r"[a-z][a-z'\-]*")
 # Anything that could widen, except, allow, negate, hedge, date or change the population.
 _REFUSAL = re.compile(
-    r"[0-9<>=≤≥+%,;/]|\b(?:or|and|and/or|nor|either|neither|etc|e\.?g|eg|such as|including|includes"
-    r"|include|like|for example|for instance|among|other|others|any|all|every|also|even"
-    r"|unless|except\w*|excluding|exclud\w*|apart|besides|but|allow\w*|permit\w*|accept\w*"
-    r"|eligible|eligibility|included|enrol\w*|if|when|whenever|while|whether|regardless"
-    r"|irrespective|provided|only|may|might|can|could|should|would|will|must|optional"
-    r"|no|not|non|without|never|none|free|negative|absence|absent|lack\w*|denied|deny"
-    r"|suspect\w*|suspicio\w*|probable|possible|possibly|presumed|likely|risk|ruled|rule"
-    r"|history|historical|prior|previous\w*|past|ever|former\w*|lifetime|recent\w*|within"
-    r"|last|since|before|after|during|until|ago|days?|weeks?|months?|years?|hours?"
-    r"|group|groups|cohort|cohorts|arm|arms|phase|part|control|controls|healthy|volunteers?"
-    r"|women|woman|men|man|males?|females?|children|child|adults?|adolescents?|infants?"
-    r"|parents?|family|relatives?|partners?|caregivers?|donors?|self|reported|reports?"
-    r"|report|stated|planned|plan\w*|intend\w*|future|scheduled|expected|birth|assigned|gender"
-    r"|stable|resolved|remission|cured|recovered|treated|untreated|controlled"
+    rf"[0-9<>=≤≥+%,;/]|\b(?:or|and|and/or|{ASIDE_REFUSAL_WORDS}|birth|assigned|gender"
     r"|i{1,3}|iv|vi{0,3}|ix|x)\b|-(?:free|negative)\b"
 )
 # The reason the criterion is there: it restricts nothing ("(advanced age can hinder hormone

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.vocabulary import ASIDE_REFUSAL_WORDS
 
 # Cheap gate: a digit, a comparator or one of these words before any regex runs.
 _STAGE_WORDS = ("stage", "grade", "class", "gold ", "nyha", "ceap", "child-pugh", "score")
@@ -36,20 +37,7 @@ _MEASURE = re.compile(
     r"|\b(?:less|more|greater|fewer|higher|lower|under|over|above|below) than\b"
 )
 _REFUSAL = re.compile(
-    r"\b(?:nor|either|neither|etc|e\.?g|eg|i\.?e|ie|such as|including|includes|include|like"
-    r"|for example|for instance|among|other|others|any|all|every|also|even"
-    r"|unless|except\w*|excluding|exclud\w*|apart|besides|but|allow\w*|permit\w*|accept\w*"
-    r"|eligible|eligibility|included|enrol\w*|if|when|whenever|while|whether|regardless"
-    r"|irrespective|provided|only|may|might|can|could|should|would|will|must|optional"
-    r"|no|not|non|without|never|none|free|negative|absence|absent|lack\w*|denied|deny"
-    r"|suspect\w*|suspicio\w*|probable|possible|possibly|presumed|likely|risk|ruled|rule"
-    r"|history|historical|prior|previous\w*|past|ever|former\w*|lifetime|recent\w*|within"
-    r"|last|since|before|after|during|until|ago|days?|weeks?|months?|years?|hours?|age|aged"
-    r"|group|groups|cohort|cohorts|arm|arms|phase|part|control|controls|healthy|volunteers?"
-    r"|women|woman|men|man|males?|females?|children|child|adults?|adolescents?|infants?"
-    r"|parents?|family|relatives?|partners?|caregivers?|donors?|self|reported|reports?"
-    r"|report|stated|planned|plan\w*|intend\w*|future|scheduled|expected"
-    r"|stable|resolved|remission|cured|recovered|treated|untreated|controlled"
+    rf"\b(?:{ASIDE_REFUSAL_WORDS}|i\.?e|ie|age|aged"
     r"|on|taking|using|receiving|requir\w*|need\w*|therapy|treatment|medications?|drugs?)\b"
     r"|[;:\[\]]|-(?:free|negative)\b"
 )

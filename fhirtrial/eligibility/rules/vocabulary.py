@@ -299,3 +299,23 @@ MORE_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (_OBESE_BMI, ("obes",)),
     (_MEDICAL_HISTORY, ("medical history of", "clinical diagnos", "clinically diagnos")),
 )
+
+
+# Words in an aside that could widen, except, allow, negate, hedge, date or change the population
+# (`rules.asides` and `rules.measured_asides`, each adding its own).
+ASIDE_REFUSAL_WORDS = (
+    r"nor|either|neither|etc|e\.?g|eg|such as|including|includes"
+    r"|include|like|for example|for instance|among|other|others|any|all|every|also|even"
+    r"|unless|except\w*|excluding|exclud\w*|apart|besides|but|allow\w*|permit\w*|accept\w*"
+    r"|eligible|eligibility|included|enrol\w*|if|when|whenever|while|whether|regardless"
+    r"|irrespective|provided|only|may|might|can|could|should|would|will|must|optional"
+    r"|no|not|non|without|never|none|free|negative|absence|absent|lack\w*|denied|deny"
+    r"|suspect\w*|suspicio\w*|probable|possible|possibly|presumed|likely|risk|ruled|rule"
+    r"|history|historical|prior|previous\w*|past|ever|former\w*|lifetime|recent\w*|within"
+    r"|last|since|before|after|during|until|ago|days?|weeks?|months?|years?|hours?"
+    r"|group|groups|cohort|cohorts|arm|arms|phase|part|control|controls|healthy|volunteers?"
+    r"|women|woman|men|man|males?|females?|children|child|adults?|adolescents?|infants?"
+    r"|parents?|family|relatives?|partners?|caregivers?|donors?|self|reported|reports?"
+    r"|report|stated|planned|plan\w*|intend\w*|future|scheduled|expected"
+    r"|stable|resolved|remission|cured|recovered|treated|untreated|controlled"
+)
