@@ -7,6 +7,7 @@ import re
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
+    WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
     Triggers,
@@ -1014,6 +1015,9 @@ _ACUTE_EVENTS = frozenset(
 
 def _window_after(text: str, end: int) -> bool:
     """Whether a time window follows (the assembly gives a window to the items before it)."""
+    # Every match of either has a " day|week|month|year": no unit, no window (skips 2 scans).
+    if not has_any(text, WINDOW_UNITS):
+        return False
     return bool(WINDOW_WITHIN.search(text, end) or WINDOW_LAST.search(text, end))
 
 
