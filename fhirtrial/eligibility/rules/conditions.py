@@ -7,6 +7,7 @@ import re
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
+    WINDOW_LAST_WORDS,
     WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
@@ -1018,7 +1019,9 @@ def _window_after(text: str, end: int) -> bool:
     # Every match of either has a " day|week|month|year": no unit, no window (skips 2 scans).
     if not has_any(text, WINDOW_UNITS):
         return False
-    return bool(WINDOW_WITHIN.search(text, end) or WINDOW_LAST.search(text, end))
+    if WINDOW_WITHIN.search(text, end):
+        return True
+    return has_any(text, WINDOW_LAST_WORDS) and WINDOW_LAST.search(text, end) is not None
 
 
 _LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})
