@@ -138,6 +138,8 @@ WINDOW_LAST = re.compile(
     r"\(?(?:(?:(?:with)?in|during|over) )?(?:the )?(?:past|previous|last|preceding)"
     r" (?P<unit>day|week|month|year)(?![\w-])\)?"
 )
+# Every match of WINDOW_LAST has one: test them before a search (it tries every position).
+WINDOW_LAST_WORDS = ("past ", "previous ", "last ", "preceding ")
 
 
 def is_untimed_acute(text: str, start: int) -> bool:

@@ -7,6 +7,8 @@ import re
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
+    WINDOW_LAST_WORDS,
+    WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
     Triggers,
@@ -1014,7 +1016,12 @@ _ACUTE_EVENTS = frozenset(
 
 def _window_after(text: str, end: int) -> bool:
     """Whether a time window follows (the assembly gives a window to the items before it)."""
-    return bool(WINDOW_WITHIN.search(text, end) or WINDOW_LAST.search(text, end))
+    # Every match of either has a " day|week|month|year": no unit, no window (skips 2 scans).
+    if not has_any(text, WINDOW_UNITS):
+        return False
+    if WINDOW_WITHIN.search(text, end):
+        return True
+    return has_any(text, WINDOW_LAST_WORDS) and WINDOW_LAST.search(text, end) is not None
 
 
 _LIST_GAPS = frozenset({" or ", ", ", ", or ", " and/or ", ", and/or ", "/"})

@@ -111,6 +111,11 @@ def _alternatives(names: dict[str, str]) -> re.Pattern[str]:
 
 
 _STATE = _alternatives(_STATES)
+# Every `_STATES` pattern holds one of these (checked per name): most texts have none.
+_STATE_WORDS = (
+    *("trache", "cochlear", "valv", "stom", "hearing aid", "stimulator", "ventricular assist"),
+    *("lvad", "cpap", "continuous positive", "amputee"),
+)
 _OPERATION = _alternatives(_OPERATIONS)
 _USE_LEAD = re.compile(
     r"(?<![\w-])(?:using|uses|wearing|wears|use of|users? of|ongoing|current|currently using)"
@@ -275,7 +280,7 @@ def find_procedure_states(text: str) -> list[Match]:
                     duration.end(),
                 )
             found.append(leaf)
-    for match in _STATE.finditer(text):
+    for match in _STATE.finditer(text) if has_any(text, _STATE_WORDS) else ():
         if _not_now(_clause(text, match.start())) or _NOT_THE_STATE.match(text, match.end()):
             continue
         if not _LEAD.search(text, 0, match.start()):

@@ -202,7 +202,9 @@ NOISE = re.compile(
     rf"{_CARDIAC_MODALITY}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_MODALITY})*(?: scan)?"
     r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
     r"|inclusion|randomi[sz]ation)"
-    r"|(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=nursing)) women\b"
+    # " women" first, the word before it looked back at after: the same matches, but the
+    # lookbehinds run only where " women" stands, not at every position.
+    r"| women\b(?:(?<=pregnant women)|(?<=lactating women)|(?<=feeding women)|(?<=nursing women))"
 )
 NOISE_TRIGGERS = ("progressed on or did not", "time of", " women", "echo", "muga", " mri")
 # More noise, each phrase with its own cheap triggers (one alternation for all of them costs
@@ -210,7 +212,9 @@ NOISE_TRIGGERS = ("progressed on or did not", "time of", " women", "echo", "muga
 _SUBJECT_OF_PREGNANCY = re.compile(
     # "Pregnant or nursing woman", "Women pregnant or nursing", "Pregnant females": the
     # pregnancy or breastfeeding criterion already says who; the word adds nothing.
-    r"(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=feeding\))|(?<=nursing)|(?<=lactation))"
+    # The lookahead, implied by what follows, fails at once where no " w"/" f" stands.
+    r"(?= [wf])(?:(?<=pregnant)|(?<=lactating)|(?<=feeding)|(?<=feeding\))|(?<=nursing)"
+    r"|(?<=lactation))"
     r" (?:women|woman|females?)\b"
     r"|^(?:women|woman|females?) (?:who are |who is |that are )?"
     r"(?=(?:currently )?(?:pregnant|nursing|lactating|breast[- ]?feeding)\b)"
