@@ -501,6 +501,11 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " diaphragmatic and hiatal), congenital hiatus Q40.1 and diaphragmatic Q79.0 hernia (not"
         " disc herniation M51.2 nor brain herniation G93.5, named so)",
     ),
+    "lupus erythematosus": (
+        _LUPUS,
+        "the ICD-10-CM title of L93 (cutaneous lupus only), but as criteria write it the"
+        " disease with its systemic form: systemic M32 and cutaneous L93, as 'lupus'",
+    ),
     "lupus": (
         _LUPUS,
         "lupus erythematosus: systemic M32 (lupus nephritis, drug-induced SLE), discoid and"

@@ -69,6 +69,10 @@ _MEASURED_SYMPTOM = re.compile(
 # criteria naming them ask for the value ("neutropenia", "hypokalemia", "overweight"), which a
 # diagnosis code records only now and then, so its absence would say little.
 _MEASURED = re.compile(r"^(?:D61\.81|D70|D72\.1$|D72\.8|D75\.83|E66|E83\.[45]|E86|E87)")
+# Titles whose name criteria (and the ICD-10-CM Alphabetic Index) use for more than the code:
+# L93 "Lupus erythematosus" is the cutaneous kinds only, while "lupus erythematosus" in a
+# criterion is the disease with its systemic form M32 (the common name reads it as both).
+_NAME_WIDER_THAN_CODE = frozenset({"L93"})
 _NOT_A_NAME = re.compile(
     r"\bother\b|\bunspecified\b|,|\bdue to\b|\bwith\b|\bwithout\b|classified elsewhere"
     r"|[\[\]()]",
@@ -97,7 +101,7 @@ def build() -> dict[str, Any]:
     for code in release.get_all_codes(with_dots=True):
         if not release.is_category_or_subcategory(code) or release.is_extended_subcategory(code):
             continue
-        if not kept(code):
+        if not kept(code) or code in _NAME_WIDER_THAN_CODE:
             continue
         name = title_name(release.get_description(code))
         if _NOT_A_NAME.search(name):
@@ -122,8 +126,9 @@ def build() -> dict[str, Any]:
         "external causes V-Y and Z codes (events, procedures and statuses), what a measurement "
         "or a test finds, which labs read (R00, R01, R03, R09.0, R17, R19.5, R29.7, R31, "
         "R40.2, R50, R62, R63, R65, R70-R99, D61.81, D70, D72.1, D72.8, D75.83, E66, "
-        "E83.4-5, E86, E87), hypothermia T68, asphyxiation T71, abuse T74, T76 and 'Illness, "
-        "unspecified' R69; titles: those whose name - the title without its parenthesized "
+        "E83.4-5, E86, E87), hypothermia T68, asphyxiation T71, abuse T74, T76, 'Illness, "
+        "unspecified' R69 and L93 'Lupus erythematosus' (cutaneous only; the name also means "
+        "systemic lupus M32, read as a common name); titles: those whose name - the title without its parenthesized "
         "nonessential modifiers and bracketed synonyms - has no 'other', 'unspecified', comma, "
         "'due to', 'with', 'without' or 'classified elsewhere', each for its code's whole "
         "subtree; a symptom's title only when it is no common word and no code outside its "

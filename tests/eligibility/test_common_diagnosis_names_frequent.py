@@ -12,6 +12,7 @@ from importlib.resources import files
 
 import pytest
 
+from fhirtrial.eligibility.compiler import compile_criterion
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
@@ -251,3 +252,22 @@ def test_a_study_excluding_hepatitis_keeps_a_patient_with_nash() -> None:
     autoimmune = condition("Autoimmune hepatitis", (ICD, "K75.4", "Autoimmune hepatitis"))
     assert verdict_of_study(text, record(patient(), autoimmune)) == "ineligible"
     assert verdict_of_study(text, record(patient(), nash)) == "eligible"
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "expected"),
+    [
+        # ICD-10-CM titles L93 "Lupus erythematosus" (cutaneous only); criteria mean the disease
+        # with its systemic form, so a patient with SLE meets "lupus erythematosus".
+        ("M32.9", "Systemic lupus erythematosus, unspecified", "met"),
+        ("L93.0", "Discoid lupus erythematosus", "met"),
+        ("A18.4", "Tuberculosis of skin and subcutaneous tissue", "not-met"),
+    ],
+)
+def test_lupus_erythematosus_in_an_inclusion_is_met_by_systemic_lupus(
+    code: str, title: str, expected: str
+) -> None:
+    inclusion = compile_criterion("Diagnosis of lupus erythematosus", exclusion=False)
+    assert inclusion is not None
+    entry = condition(title, (ICD, code, title))
+    assert result_of(inclusion, record(patient(), entry)) == expected
