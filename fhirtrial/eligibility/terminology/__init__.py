@@ -86,7 +86,11 @@ _ICD_TITLES_FILE = "icd10cm_titles.json"
 _ICD_SYNONYMS_FILE = "icd10cm_synonyms.json"
 _ICD_COMMON_NAMES_FILE = "icd10cm_common_names.json"
 # How a record's display may end besides the title ("Multiple sclerosis (disorder)").
-_SEMANTIC_TAG = re.compile(r"\s*\((?:disorder|finding|diagnosis)\)\s*$")
+# Words an export appends to a diagnosis's name that say nothing of it: a SNOMED CT semantic tag
+# ("(disorder)") or the payer's risk-adjustment flag Epic adds ("Gout (HCC)", "(CMS/HCC)").
+_EXPORT_SUFFIX = re.compile(
+    r"\s*\((?:disorder|finding|diagnosis|(?:cms|hhs)?[-/ ]?hcc)\)\s*$", re.IGNORECASE
+)
 _APOSTROPHE_S = re.compile(r"'s\b|'")
 # ICD-10-CM encloses nonessential modifiers in parentheses and synonyms or explanations in
 # brackets: "Obstructive sleep apnea (adult) (pediatric)" names obstructive sleep apnea.
@@ -484,9 +488,9 @@ class Terminology:
         return found
 
     def icd_title_code(self, text: str) -> str | None:
-        """The ICD-10-CM code whose diagnosis title ``text`` is (apostrophes, case and a SNOMED
-        CT semantic tag aside), or None."""
-        return self._icd_by_key.get(title_key(_SEMANTIC_TAG.sub("", text)))
+        """The ICD-10-CM code whose diagnosis title ``text`` is (apostrophes, case and a suffix
+        an export appends aside), or None."""
+        return self._icd_by_key.get(title_key(_EXPORT_SUFFIX.sub("", text)))
 
     def icd_sets_holding(self, code: str) -> frozenset[str]:
         """The `icd10cm:` concepts of sets of codes that hold ``code`` (a code or codes joined
@@ -557,9 +561,6 @@ class Terminology:
         return not self._parents.get(concept_id)
 
 
-# Epic appends the payer's risk-adjustment flag to a problem's name: "Gout (HCC)", "Chronic
-# systolic heart failure (CMS/HCC)". It says nothing of the diagnosis.
-_RISK_ADJUSTMENT_FLAG = re.compile(r"\s*\((?:cms|hhs)?[-/ ]?hcc\)\s*$", re.IGNORECASE)
 # "MDS (myelodysplastic syndrome)", "Myelodysplastic syndrome (MDS)": a name and its
 # abbreviation (one word with two capitals or more), which starts with the name's first letter:
 # "Gout (FH)" (family history) or "Psoriasis (RO)" (rule out) are no abbreviation of the name.
@@ -578,11 +579,10 @@ def _abbreviates(abbreviation: str, name: str) -> bool:
 
 
 def _record_title_names(text: str) -> tuple[str, ...]:
-    """The names a record's words may give a diagnosis title by: the words, the words without
-    Epic's risk-adjustment flag and, for a name beside its abbreviation, the name alone."""
-    bare = _RISK_ADJUSTMENT_FLAG.sub("", text)
-    names = (text, bare) if bare != text else (text,)
-    both = _NAME_AND_ABBREVIATION.match(bare.strip())
+    """The names a record's words may give a diagnosis title by: the words and, for a name
+    beside its abbreviation, the name alone."""
+    names: tuple[str, ...] = (text,)
+    both = _NAME_AND_ABBREVIATION.match(_EXPORT_SUFFIX.sub("", text).strip())
     if both:
         a, b = both["a"].strip(), both["b"].strip()
         if _abbreviates(a, b):
