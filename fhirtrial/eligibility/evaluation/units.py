@@ -100,6 +100,9 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mm": ("length", 0.1),
     "[in_i]": ("length", 2.54),
     "[ft_i]": ("length", 30.48),
+    # viral copies per volume (HIV-1 RNA), base {copies}/mL
+    "{copies}/mL": ("copies/vol", 1.0),
+    "1/mL": ("copies/vol", 1.0),
 }
 
 # g/L per mol/L for analytes reported in either (molar mass): creatinine, bilirubin.
@@ -286,6 +289,7 @@ _LAB_SPELLINGS = {
     **dict.fromkeys(("msec", "millisec"), "ms"),
     **dict.fromkeys(("µiu/ml", "uiu/ml", "micro iu/ml"), "uIU/mL"),
     **dict.fromkeys(("miu/l",), "mIU/L"),
+    **dict.fromkeys(("copies/ml", "cp/ml", "copies per ml", "{copies}/ml"), "{copies}/mL"),
 }
 
 # Temperatures: °F = °C × 9/5 + 32 (no common factor).

@@ -136,6 +136,13 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ("bmi", r"body mass index(?: \(bmi\))?|\bbmi\b"),
     # QTc only: QTcF (Fridericia) is another measurement, with codes of its own.
     ("qtc", r"\bqtc\b(?: interval)?(?! ?f)|corrected qt interval(?: \(qtc\))?(?! ?f)"),
+    # QTcF has no LOINC code we are sure of: read from records by its words (observations.json).
+    (
+        "qtcf",
+        r"\bqtc ?f\b(?: interval)?|\bqtc(?: interval)? \(fridericia(?:'s)?(?: formula)?\)"
+        r"|\bqtc(?: interval)? (?:corrected )?(?:by|using|per) fridericia(?:'s)?"
+        r"(?: formula| correction| method)?|fridericia[- ]corrected qtc?(?: interval)?",
+    ),
     ("total-cholesterol", r"(?:fasting )?(?:serum )?total cholesterol(?: level)?"),
     (
         "ldl-cholesterol",
@@ -197,6 +204,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         # "Fever > 38.5 °C": the word for a raised temperature, with the bound it names.
         r"|\bfever\b(?=\s*(?:of\s*)?(?:>=|>)\s*\d)",
     ),
+    ("waist-circumference", r"waist circumference(?: \(wc\))?"),
     ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
     # "HCT" alone is as often a haematopoietic cell transplant: only with a percentage.
     (
@@ -205,6 +213,13 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"\d+(?:[.,]\d+)?\s*%)",
     ),
     ("ferritin", r"(?:serum )?ferritin"),
+    # HIV-1 RNA in copies per mL: a viral load not named HIV's (HBV, HCV, CMV) is another test,
+    # and one in log10 or IU another unit, both left unread.
+    (
+        "hiv-viral-load",
+        r"(?:(?:plasma|serum) )?(?:hiv(?:[- ]?1)? (?:rna )?viral load|hiv(?:[- ]?1)? rna"
+        r"(?: levels?)?|viral load of hiv(?:[- ]?1)?)(?: \((?:vl|hiv vl)\))?",
+    ),
     ("bicarbonate", r"(?<!sodium )(?:serum )?bicarbonate(?: \(hco3-?\))?|\bhco3\b"),
     ("igg", r"(?:total |serum )*(?:igg|immunoglobulin g)(?: \(igg\))?(?![\w-])"),
     ("uric-acid", r"(?:serum )?(?:uric acid|urate)(?! lowering| crystal| stone)"),
@@ -356,6 +371,9 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "egfr-lab": ("glomerular", "gfr"),
     "bmi": ("bmi", "body mass"),
     "qtc": ("qtc", "corrected qt"),
+    "qtcf": ("qtc", "fridericia"),
+    "waist-circumference": ("waist",),
+    "hiv-viral-load": ("hiv",),
     "total-cholesterol": ("cholesterol",),
     "ldl-cholesterol": ("ldl", "low density", "low-density"),
     "hdl-cholesterol": ("hdl", "high density", "high-density"),
@@ -489,7 +507,7 @@ _UNIT_ALTERNATIVES = (
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
     rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l"
     rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
-    rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml"
+    rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml|(?:copies|cp)\s*(?:/|per)\s*ml"
     rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
 )
 
@@ -751,6 +769,9 @@ def _unit_key(unit: str | None) -> str:
         "gram": "g",
         "mcg/dl": "µg/dl",
         "ug/dl": "µg/dl",
+        "copiesperml": "copies/ml",
+        "cp/ml": "copies/ml",
+        "cpperml": "copies/ml",
     }
     if per_day := _PER_DAY_KEY.fullmatch(key):
         return f"{per_day[1]}/24h"
@@ -875,6 +896,8 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
     "phosphate": {"mg/dl": "mg/dL", "mmol/l": "mmol/L"},
     "cortisol": {"µg/dl": "ug/dL", "nmol/l": "nmol/L"},
     "hs-crp": {"mg/l": "mg/L", "mg/dl": "mg/dL"},
+    "waist-circumference": {"cm": "cm", "inch": "[in_i]", "inches": "[in_i]"},
+    "hiv-viral-load": {"copies/ml": "{copies}/mL"},
 }
 
 
@@ -912,7 +935,7 @@ def _canonical_chemistry(concept: str, value: float, unit: str) -> tuple[float, 
         return (value, "s") if unit in ("s", "sec", "seconds") else None
     if concept == "bmi":
         return (value, "kg/m2") if unit == "" or unit.startswith("kg/m") else None
-    if concept == "qtc":
+    if concept in ("qtc", "qtcf"):
         return (value, "ms") if unit in ("ms", "msec") else None
     if concept == "aptt":
         return (value, "s") if unit in ("s", "sec", "seconds") else None
@@ -1182,7 +1205,8 @@ _SUBGROUP = (
 _WHO = (
     r"(?:(?:in|for) (?:the )?(?:patients|subjects|participants|those|cases|individuals)"
     r" (?:with|who have) |in the presence of |in case of |with |if (?:the )?(?:patient has |"
-    r"there (?:is|are) )?)"
+    # "(≤ 5 × ULN for liver metastases)": the subgroup named by its finding alone.
+    r"there (?:is|are) )?|for )"
 )
 _ALT_VALUE = rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')})"
 _ALTERNATIVES = (

@@ -37,6 +37,9 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("sodium", "mmol/L"): (90.0, 200.0),
     ("lvef", "%"): (5.0, 90.0),
     ("qtc", "ms"): (250.0, 800.0),
+    ("qtcf", "ms"): (250.0, 800.0),
+    ("waist-circumference", "cm"): (40.0, 250.0),
+    ("waist-circumference", "[in_i]"): (16.0, 100.0),
 }
 
 

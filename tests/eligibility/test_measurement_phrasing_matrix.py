@@ -1,0 +1,222 @@
+"""Measurements that stayed text: QTcF (Fridericia) apart from QTc, waist circumference, the HIV-1
+viral load in copies/mL, bounds per sex written value first ("QTcF > 450 ms for males or > 470
+ms for females", "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women") and a wider ULN
+bound for a subgroup named by its finding alone ("≤ 5 × ULN for liver metastases") — compiled as
+real studies phrase them, and evaluated against records as Epic and Cerner export them, a man's
+and a woman's. Phrasings that must stay text are here too: a mean of triplicate readings, a
+range no number gives ("TSH outside normal range"), a viral load of another virus, in log10 or
+with no HIV named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility.compiler import compile_criterion
+from fhirtrial.eligibility.rules import compile_text
+from fhirtrial.eligibility.rules.labs import find_labs
+from fhirtrial.eligibility.terminology import terminology
+from tests.eligibility.ehr_records import (
+    LOINC,
+    criteria_text,
+    observation,
+    patient,
+    record,
+    result_of,
+    verdict_of_study,
+)
+from tests.eligibility.signature import signature
+
+_MEN_QTCF_450 = "all-of(sex:male, lab:qtcf:>450ms)"
+_WOMEN_QTCF_470 = "all-of(sex:female, lab:qtcf:>470ms)"
+
+# (text, expected signature in an inclusion and in an exclusion alike)
+_MATRIX = [
+    # QTcF, every way protocols name Fridericia's correction; QTc stays QTc.
+    ("QTcF > 470 ms", "lab:qtcf:>470ms"),
+    ("QTcF>470 msec during the screening period.", "lab:qtcf:>470ms"),
+    ("QTc (Fridericia) > 450 ms", "lab:qtcf:>450ms"),
+    ("QTc interval corrected by Fridericia's formula > 470 ms", "lab:qtcf:>470ms"),
+    ("QTcF interval ≥ 480 msec", "lab:qtcf:>=480ms"),
+    ("QTc > 470 ms", "lab:qtc:>470ms"),
+    # A bound per sex, value first (the machinery of "QTc … (females) or … (males)").
+    (
+        "QTcF > 450 ms for males or > 470 ms for females",
+        f"any-of({_MEN_QTCF_450}, {_WOMEN_QTCF_470})",
+    ),
+    (
+        "QTcF ≥ 450 msec in men and ≥ 470 msec in women",
+        "any-of(all-of(sex:male, lab:qtcf:>=450ms), all-of(sex:female, lab:qtcf:>=470ms))",
+    ),
+    (
+        "QTc interval > 470 msec (females) or > 450 msec (males)",
+        "any-of(all-of(sex:female, lab:qtc:>470ms), all-of(sex:male, lab:qtc:>450ms))",
+    ),
+    (
+        "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women",
+        "any-of(all-of(sex:male, lab:waist-circumference:>=102cm),"
+        " all-of(sex:female, lab:waist-circumference:>=88cm))",
+    ),
+    # Waist circumference in centimetres or inches.
+    ("Waist circumference > 102 cm", "lab:waist-circumference:>102cm"),
+    ("Waist circumference ≥ 40 inches", "lab:waist-circumference:>=40[in_i]"),
+    # HIV-1 RNA in copies/mL.
+    ("HIV viral load < 50 copies/mL", "lab:hiv-viral-load:<50{copies}/mL"),
+    ("HIV-1 RNA < 50 copies/mL", "lab:hiv-viral-load:<50{copies}/mL"),
+    ("Plasma HIV-1 RNA below 50 copies/mL", "lab:hiv-viral-load:<50{copies}/mL"),
+    ("HIV-1 RNA ≥ 1,000 copies/mL", "lab:hiv-viral-load:>=1000{copies}/mL"),
+    ("HIV RNA < 200 copies/ml at screening", "lab:hiv-viral-load:<200{copies}/mL"),
+    # A wider ULN bound for a subgroup named by its finding alone.
+    (
+        "Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert's syndrome)",
+        "any-of(lab:bilirubin:<=1.5xULN, all-of(condition:icd10cm:E80.4, lab:bilirubin:<=3xULN))",
+    ),
+    (
+        "ALT ≤ 3 × ULN (≤ 5 × ULN for liver metastases)",
+        "any-of(lab:alt:<=3xULN, all-of(condition:liver-metastases, lab:alt:<=5xULN))",
+    ),
+    (
+        "AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN for liver metastases)",
+        "any-of(all-of(lab:ast:<=2.5xULN, lab:alt:<=2.5xULN),"
+        " all-of(condition:liver-metastases, all-of(lab:ast:<=5xULN, lab:alt:<=5xULN)))",
+    ),
+]
+
+# Phrasings whose numbers or words no reading accounts for: they stay text.
+_STAYS_TEXT = [
+    # A mean of triplicate ECGs is not the one reading a record holds.
+    "Mean QTcF > 480 ms on triplicate ECG",
+    "Mean QTc > 480 ms",
+    # A range no number gives: the model has no "outside the laboratory's reference range".
+    "TSH outside normal range",
+    "Abnormal TSH",
+    # Another virus's load, a log10 load, IU, an undetectable load, no virus named.
+    "HBV DNA viral load < 20 IU/mL",
+    "HIV viral load < 1.7 log10 copies/mL",
+    "HIV-1 RNA < 20 IU/mL",
+    "Undetectable HIV viral load",
+    "Viral load < 50 copies/mL",
+    # Sexes written as "F/M" after a pair of values.
+    "Waist C >89/102 cm; F/M",
+    # A waist in a unit no waist is measured in.
+    "Waist circumference > 102 mm",
+]
+
+
+@pytest.mark.parametrize("exclusion", [False, True])
+@pytest.mark.parametrize(("text", "expected"), _MATRIX)
+def test_measurement_phrasings_compile(text: str, expected: str, exclusion: bool) -> None:
+    assert signature(compile_criterion(text, exclusion=exclusion)) == expected
+
+
+@pytest.mark.parametrize("exclusion", [False, True])
+@pytest.mark.parametrize("text", _STAYS_TEXT)
+def test_unaccounted_measurement_phrasings_stay_text(text: str, exclusion: bool) -> None:
+    assert compile_text(text, exclusion=exclusion, partial=True) is None
+
+
+def test_the_new_observations_carry_verified_loinc_codes_or_none() -> None:
+    vocabulary = terminology()
+    codes = {
+        cid: {c.code for c in vocabulary.concept(cid).codings}
+        for cid in ("qtcf", "waist-circumference", "hiv-viral-load")
+    }
+    # QTcF has no code we are sure of: 8636-3 is a QTc of any correction, never claimed for it.
+    assert codes == {
+        "qtcf": set(),
+        "waist-circumference": {"8280-0", "56086-2"},
+        "hiv-viral-load": {"20447-9", "25836-8"},
+    }
+
+
+def test_a_viral_load_of_another_virus_is_no_hiv_load() -> None:
+    assert find_labs("hbv viral load < 50 copies/ml") == []
+
+
+# ---------------------------------------------------------------- evaluation against records
+
+QTC = (LOINC, "8636-3", "Q-T interval corrected")
+WAIST = (LOINC, "8280-0", "Waist Circumference at umbilicus by Tape measure")
+HIV_VL = (
+    LOINC,
+    "20447-9",
+    "HIV 1 RNA [#/volume] (viral load) in Serum or Plasma by NAA with probe detection",
+)
+
+
+def _quantity(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+
+
+def _result(code: tuple[str, str, str] | str, value: float, unit: str) -> dict:
+    return observation(code, "2026-11-20", valueQuantity=_quantity(value, unit))
+
+
+def _qtcf(value: float) -> dict:
+    # A QTcF row with the ECG system's own code (no LOINC), named by its words.
+    return _result(
+        ("urn:oid:1.2.840.114350.1.13.0.1.7.2.707679", "QTCF", "QTcF (Fridericia)"), value, "ms"
+    )
+
+
+_QTCF_BY_SEX = "QTcF > 450 ms for males or > 470 ms for females"
+_WAIST_BY_SEX = "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"
+
+
+@pytest.mark.parametrize(
+    ("text", "gender", "resources", "result"),
+    [
+        # 460 ms: above the men's bound, below the women's.
+        (_QTCF_BY_SEX, "male", (_qtcf(460),), "met"),
+        (_QTCF_BY_SEX, "female", (_qtcf(460),), "not-met"),
+        (_QTCF_BY_SEX, "female", (_qtcf(475),), "met"),
+        (_QTCF_BY_SEX, "male", (_qtcf(430),), "not-met"),
+        (_QTCF_BY_SEX, "male", (), "unknown"),
+        # A QTc of unknown correction says nothing of the QTcF.
+        (_QTCF_BY_SEX, "male", (_result(QTC, 480, "ms"),), "unknown"),
+        # 95 cm: central obesity in a woman, not in a man; 41 in = 104 cm.
+        (_WAIST_BY_SEX, "female", (_result(WAIST, 95, "cm"),), "met"),
+        (_WAIST_BY_SEX, "male", (_result(WAIST, 95, "cm"),), "not-met"),
+        (_WAIST_BY_SEX, "male", (_result(WAIST, 41, "[in_i]"),), "met"),
+        (_WAIST_BY_SEX, "female", (), "unknown"),
+        # HIV-1 RNA as laboratories send it, "<20" below the assay's limit included.
+        ("HIV-1 RNA < 50 copies/mL", "male", (_result(HIV_VL, 12000, "{copies}/mL"),), "not-met"),
+        ("HIV-1 RNA < 50 copies/mL", "male", (_result(HIV_VL, 30, "copies/mL"),), "met"),
+        (
+            "HIV-1 RNA < 50 copies/mL",
+            "female",
+            (
+                observation(
+                    HIV_VL,
+                    "2026-11-20",
+                    valueQuantity={**_quantity(20, "{copies}/mL"), "comparator": "<"},
+                ),
+            ),
+            "met",
+        ),
+        ("HIV-1 RNA < 50 copies/mL", "female", (), "unknown"),
+    ],
+)
+def test_records_meet_fail_or_leave_unknown_the_new_measurements(
+    text: str, gender: str, resources: tuple[dict, ...], result: str
+) -> None:
+    criterion = compile_criterion(text, exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(gender=gender), *resources)) == result
+
+
+def test_a_sex_specific_qtcf_exclusion_hides_the_study_only_from_the_patient_it_excludes() -> None:
+    text = criteria_text(["Age 18 years or older"], [_QTCF_BY_SEX])
+    man = record(patient(gender="male"), _qtcf(460))
+    woman = record(patient(gender="female"), _qtcf(460))
+    assert verdict_of_study(text, man) == "ineligible"
+    assert verdict_of_study(text, woman) == "eligible"
+
+
+def test_a_mean_of_triplicate_ecgs_never_excludes_on_one_reading() -> None:
+    text = criteria_text(["Age 18 years or older"], ["Mean QTcF > 480 ms on triplicate ECG"])
+    assert (
+        verdict_of_study(text, record(patient(gender="male"), _qtcf(500))) == "potential-candidate"
+    )
