@@ -1,11 +1,11 @@
 """Measurements that stayed text: QTcF (Fridericia) apart from QTc, waist circumference, the HIV-1
-viral load in copies/mL, bounds per sex written value first ("QTcF > 450 ms for males or > 470
-ms for females", "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women") and a wider ULN
-bound for a subgroup named by its finding alone ("≤ 5 × ULN for liver metastases") — compiled as
-real studies phrase them, and evaluated against records as Epic and Cerner export them, a man's
-and a woman's. Phrasings that must stay text are here too: a mean of triplicate readings, a
-range no number gives ("TSH outside normal range"), a viral load of another virus, in log10 or
-with no HIV named.
+viral load in copies/mL, "9 g/dL or above" and "2.5 × ULN or higher", bounds per sex written
+value first ("QTcF > 450 ms for males or > 470 ms for females", "Waist circumference ≥ 102 cm in
+men or ≥ 88 cm in women") and a wider ULN bound for a subgroup named by its finding alone ("≤ 5 ×
+ULN for liver metastases") — compiled as real studies phrase them, and evaluated against records
+as Epic and Cerner export them, a man's and a woman's. Phrasings that must stay text are here
+too: a mean of triplicate readings, a range no number gives ("TSH outside normal range"), a viral
+load of another virus, in log10 or with no HIV named.
 """
 
 from __future__ import annotations
@@ -68,6 +68,14 @@ _MATRIX = [
     ("Plasma HIV-1 RNA below 50 copies/mL", "lab:hiv-viral-load:<50{copies}/mL"),
     ("HIV-1 RNA ≥ 1,000 copies/mL", "lab:hiv-viral-load:>=1000{copies}/mL"),
     ("HIV RNA < 200 copies/ml at screening", "lab:hiv-viral-load:<200{copies}/mL"),
+    # "or above" / "or below" (normalized to "or >" / "or <") and a ULN multiple "or higher";
+    # a second bound after "or" stays a second bound.
+    ("Hemoglobin 9 g/dL or above", "lab:hemoglobin:>=9g/dL"),
+    ("BMI of 30 or above", "lab:bmi:>=30kg/m2"),
+    ("HbA1c of 7% or below", "lab:hba1c:<=7%"),
+    ("ALT of 2.5 x ULN or higher", "lab:alt:>=2.5xULN"),
+    ("Total bilirubin 1.5 × ULN or less", "lab:bilirubin:<=1.5xULN"),
+    ("Hemoglobin < 9 or > 16 g/dL", "any-of(lab:hemoglobin:<9g/dL, lab:hemoglobin:>16g/dL)"),
     # A wider ULN bound for a subgroup named by its finding alone.
     (
         "Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert's syndrome)",

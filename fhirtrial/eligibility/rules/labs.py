@@ -537,9 +537,11 @@ _SINGLE = re.compile(
     rf"(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')}|(?![\w/]){_NOT_A_DURATION})"
 )
 _ULN_ONLY = re.compile(rf"(?P<cmp>{_CMP})\s*{_ULN_WORDS}(?!\w)")
+# "9 g/dL or more", "2.5 × ULN or higher"; "or above" / "or below" as normalize() leaves them
+# ("or >", "or <"), never a second bound ("9 or > 16 g/dL").
 _OR_MORE = re.compile(
-    rf"(?P<num>{_NUM})\s*(?:{_unit('unit')})?\s*or (?P<dir>more|higher|greater|above|over|less"
-    r"|lower|below)\b"
+    rf"(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')})?\s*or (?:(?P<dir>more|higher|greater|above"
+    r"|over|less|lower|below)\b|(?P<sign>[<>])(?!\s*=?\s*[\d.]))"
 )
 _RANGE = re.compile(
     rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
@@ -1150,8 +1152,12 @@ def _read_or_more(concept: str, text: str, pos: int) -> _Read | None:
     match = _OR_MORE.match(text, pos)
     if match is None:
         return None
-    more = match["dir"] in ("more", "higher", "greater", "above", "over")
-    criterion = _lab(concept, ">=" if more else "<=", match["num"], match["unit"])
+    more = match["dir"] in ("more", "higher", "greater", "above", "over") or match["sign"] == ">"
+    symbol = ">=" if more else "<="
+    if match["uln"]:
+        criterion: Criterion | None = _uln(concept, symbol, _number(match["num"]))
+    else:
+        criterion = _lab(concept, symbol, match["num"], match["unit"])
     return None if criterion is None else _Read(criterion, match.end())
 
 
