@@ -1,11 +1,12 @@
 """Measurements that stayed text: QTcF (Fridericia) apart from QTc, waist circumference, the HIV-1
 viral load in copies/mL, "9 g/dL or above" and "2.5 × ULN or higher", bounds per sex written
 value first ("QTcF > 450 ms for males or > 470 ms for females", "Waist circumference ≥ 102 cm in
-men or ≥ 88 cm in women") and a wider ULN bound for a subgroup named by its finding alone ("≤ 5 ×
-ULN for liver metastases") — compiled as real studies phrase them, and evaluated against records
-as Epic and Cerner export them, a man's and a woman's. Phrasings that must stay text are here
-too: a mean of triplicate readings, a range no number gives ("TSH outside normal range"), a viral
-load of another virus, in log10 or with no HIV named.
+men or ≥ 88 cm in women"), a wider ULN bound for a subgroup named by its finding alone ("≤ 5 ×
+ULN for liver metastases") and the impairment a severity scale grades ("Moderate or severe
+hepatic impairment (Child-Pugh B or C)") — compiled as real studies phrase them, and evaluated
+against records as Epic and Cerner export them, a man's and a woman's. Phrasings that must stay
+text are here too: a mean of triplicate readings, a range no number gives ("TSH outside normal
+range"), a viral load of another virus, in log10 or with no HIV named.
 """
 
 from __future__ import annotations
@@ -76,6 +77,31 @@ _MATRIX = [
     ("ALT of 2.5 x ULN or higher", "lab:alt:>=2.5xULN"),
     ("Total bilirubin 1.5 × ULN or less", "lab:bilirubin:<=1.5xULN"),
     ("Hemoglobin < 9 or > 16 g/dL", "any-of(lab:hemoglobin:<9g/dL, lab:hemoglobin:>16g/dL)"),
+    # The impairment a severity scale grades, named before it, is the scale.
+    (
+        "Moderate or severe hepatic impairment (Child-Pugh B or C)",
+        "lab:child-pugh-score:>=7{score}",
+    ),
+    ("Severe hepatic impairment (Child-Pugh class C)", "lab:child-pugh-score:>=10{score}"),
+    ("Mild hepatic impairment (Child-Pugh A)", "lab:child-pugh-score:<=6{score}"),
+    ("Hepatic impairment defined as Child-Pugh class B or C", "lab:child-pugh-score:>=7{score}"),
+    ("Severe hepatic dysfunction (Child-Pugh grade C)", "lab:child-pugh-score:>=10{score}"),
+    ("Severe cardiac insufficiency (NYHA III-IV)", "lab:nyha-class:>=3{class}"),
+    ("Cardiac dysfunction (NYHA ≥ 3)", "lab:nyha-class:>=3{class}"),
+    (
+        "Severe heart dysfunction (New York Heart Association functional classification ≥ 3)",
+        "lab:nyha-class:>=3{class}",
+    ),
+    (
+        "Severe hepatic impairment (Child-Pugh class C) or renal failure",
+        "any-of(lab:child-pugh-score:>=10{score}, condition:kidney-failure)",
+    ),
+    # A bound per sex after a slash.
+    (
+        "Creatinine > 1.4 mg/dL (women) / > 1.5 mg/dL (men)",
+        "any-of(all-of(sex:female, lab:creatinine:>1.4mg/dL),"
+        " all-of(sex:male, lab:creatinine:>1.5mg/dL))",
+    ),
     # A wider ULN bound for a subgroup named by its finding alone.
     (
         "Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert's syndrome)",
@@ -106,6 +132,12 @@ _STAYS_TEXT = [
     "HIV-1 RNA < 20 IU/mL",
     "Undetectable HIV viral load",
     "Viral load < 50 copies/mL",
+    # A negated or past impairment; an impairment listed beside the scale, not defined by it;
+    # a judgement no record states.
+    "No hepatic impairment (Child-Pugh A)",
+    "History of hepatic impairment (Child-Pugh B or C)",
+    "Hepatic impairment, Child-Pugh C, renal failure",
+    "Hepatic impairment (Child-Pugh B or C) requiring treatment",
     # Sexes written as "F/M" after a pair of values.
     "Waist C >89/102 cm; F/M",
     # A waist in a unit no waist is measured in.
@@ -169,6 +201,12 @@ def _qtcf(value: float) -> dict:
     )
 
 
+def _child_pugh(value: str) -> dict:
+    # Child-Pugh has no LOINC code we are sure of: a flowsheet row named by its words.
+    return observation("Child-Pugh score", "2026-11-20", valueString=value)
+
+
+_HEPATIC_IMPAIRMENT = "Moderate or severe hepatic impairment (Child-Pugh B or C)"
 _QTCF_BY_SEX = "QTcF > 450 ms for males or > 470 ms for females"
 _WAIST_BY_SEX = "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"
 
@@ -205,6 +243,10 @@ _WAIST_BY_SEX = "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"
             "met",
         ),
         ("HIV-1 RNA < 50 copies/mL", "female", (), "unknown"),
+        # The Child-Pugh score a hepatology flowsheet records.
+        (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("8"),), "met"),
+        (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("5"),), "not-met"),
+        (_HEPATIC_IMPAIRMENT, "female", (), "unknown"),
     ],
 )
 def test_records_meet_fail_or_leave_unknown_the_new_measurements(

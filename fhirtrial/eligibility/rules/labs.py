@@ -1298,7 +1298,8 @@ _FOR_SEX = re.compile(
     + _SEX_WORD.format("sex")
     + r"\b(?(bracket)\s*[)\]])"
 )
-_SEX_SEPARATOR = re.compile(r"\s*(?:,|;)?\s*(?:and|or)?\s*")
+# "…, < 13 g/dL for men", "… (women) / > 1.5 mg/dL (men)", "… in males and …".
+_SEX_SEPARATOR = re.compile(r"\s*(?:,|;|/)?\s*(?:and|or)?\s*")
 _RESPECTIVELY = re.compile(
     r"\s*(?:for|in) (?:the )?"
     + _SEX_WORD.format("first")

@@ -13,6 +13,7 @@ import re
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, comparator, has_any
+from fhirtrial.eligibility.rules.scale_labels import scale_labels
 
 NYHA = "nyha-class"
 CHILD_PUGH = "child-pugh-score"
@@ -78,6 +79,8 @@ def find_scales(text: str) -> list[Match]:
     if "child" in text:
         for match in _CP_PATTERN.finditer(text):
             found.extend(_with_comparator_before(text, match, _child_pugh(match)))
+    if found and has_any(text, ("impairment", "dysfunction", "insufficiency")):
+        found.extend(scale_labels(text, found))
     return found
 
 
