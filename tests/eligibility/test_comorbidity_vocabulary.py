@@ -77,8 +77,9 @@ from tests.eligibility.signature import signature
         ("Fasting blood glucose <6.0 mmol/L", False, "lab:fasting-glucose:<6mmol/L"),
         # A diagnosis of a pregnancy of its own (rules.obstetric), never diabetes mellitus.
         ("Gestational diabetes", True, "condition:gestational-diabetes"),
+        # QTcF (Fridericia) is its own measurement, never the QTc of any correction (8636-3).
+        ("QTcF > 470 msec", True, "lab:qtcf:>470ms"),
         # Stay text: the words left over carry meaning.
-        ("QTcF > 470 msec", True, None),
         ("A personal or family history of epilepsy", True, None),
     ],
 )
