@@ -1,12 +1,13 @@
 """Measurements that stayed text: QTcF (Fridericia) apart from QTc, waist circumference, the HIV-1
-viral load in copies/mL, "9 g/dL or above" and "2.5 × ULN or higher", bounds per sex written
-value first ("QTcF > 450 ms for males or > 470 ms for females", "Waist circumference ≥ 102 cm in
-men or ≥ 88 cm in women"), a wider ULN bound for a subgroup named by its finding alone ("≤ 5 ×
-ULN for liver metastases") and the impairment a severity scale grades ("Moderate or severe
-hepatic impairment (Child-Pugh B or C)") — compiled as real studies phrase them, and evaluated
-against records as Epic and Cerner export them, a man's and a woman's. Phrasings that must stay
-text are here too: a mean of triplicate readings, a range no number gives ("TSH outside normal
-range"), a viral load of another virus, in log10 or with no HIV named.
+viral load in copies/mL, tumour markers (AFP, CEA, CA-125, CA 19-9), "9 g/dL or above" and
+"2.5 × ULN or higher", bounds per sex written value first ("QTcF > 450 ms for males or > 470 ms
+for females", "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"), a wider ULN bound for
+a subgroup named by its finding alone ("≤ 5 × ULN for liver metastases") and the impairment a
+severity scale grades ("Moderate or severe hepatic impairment (Child-Pugh B or C)") — compiled
+as real studies phrase them, and evaluated against records as Epic and Cerner export them, a
+man's and a woman's. Phrasings that must stay text are here too: a mean of triplicate readings,
+a range no number gives ("TSH outside normal range"), a viral load of another virus, in log10 or
+with no HIV named, AFP in IU/mL.
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ _MATRIX = [
     ("Plasma HIV-1 RNA below 50 copies/mL", "lab:hiv-viral-load:<50{copies}/mL"),
     ("HIV-1 RNA ≥ 1,000 copies/mL", "lab:hiv-viral-load:>=1000{copies}/mL"),
     ("HIV RNA < 200 copies/ml at screening", "lab:hiv-viral-load:<200{copies}/mL"),
+    # Tumour markers (serum), by their names and abbreviations, as values or ULN multiples.
+    ("AFP ≥ 400 ng/mL", "lab:afp:>=400ng/mL"),
+    ("Serum alpha-fetoprotein > 400 ng/mL", "lab:afp:>400ng/mL"),
+    ("Carcinoembryonic antigen (CEA) < 10 ng/mL", "lab:cea:<10ng/mL"),
+    ("CA-125 ≥ 35 U/mL", "lab:ca-125:>=35U/mL"),
+    ("CA 125 > 2 × ULN", "lab:ca-125:>2xULN"),
+    ("CA19-9 ≥ 37 kU/L", "lab:ca-19-9:>=37U/mL"),
+    # CD4 "cells" and an eGFR equation with its year.
+    ("CD4 cell count > 500 cells/µL", "lab:cd4:>0.510*3/uL"),
+    ("eGFR (CKD-EPI 2021) ≥ 30 mL/min/1.73m2", "lab:egfr-lab:>=30mL/min/{1.73_m2}"),
     # "or above" / "or below" (normalized to "or >" / "or <") and a ULN multiple "or higher";
     # a second bound after "or" stays a second bound.
     ("Hemoglobin 9 g/dL or above", "lab:hemoglobin:>=9g/dL"),
@@ -138,6 +149,11 @@ _STAYS_TEXT = [
     "History of hepatic impairment (Child-Pugh B or C)",
     "Hepatic impairment, Child-Pugh C, renal failure",
     "Hepatic impairment (Child-Pugh B or C) requiring treatment",
+    # AFP in IU/mL (no exact factor to ng/mL), with no unit, or a tumour that makes it.
+    "AFP ≥ 200 IU/mL",
+    "Patients with AFP < 400",
+    "AFP-producing tumour",
+    "CA-125 elevated",
     # Sexes written as "F/M" after a pair of values.
     "Waist C >89/102 cm; F/M",
     # A waist in a unit no waist is measured in.
@@ -161,13 +177,16 @@ def test_the_new_observations_carry_verified_loinc_codes_or_none() -> None:
     vocabulary = terminology()
     codes = {
         cid: {c.code for c in vocabulary.concept(cid).codings}
-        for cid in ("qtcf", "waist-circumference", "hiv-viral-load")
+        for cid in ("qtcf", "waist-circumference", "hiv-viral-load", "afp", "cea", "ca-125")
     }
     # QTcF has no code we are sure of: 8636-3 is a QTc of any correction, never claimed for it.
     assert codes == {
         "qtcf": set(),
         "waist-circumference": {"8280-0", "56086-2"},
         "hiv-viral-load": {"20447-9", "25836-8"},
+        "afp": {"1834-1", "19177-5"},
+        "cea": {"2039-6"},
+        "ca-125": {"10334-1"},
     }
 
 
@@ -199,6 +218,10 @@ def _qtcf(value: float) -> dict:
     return _result(
         ("urn:oid:1.2.840.114350.1.13.0.1.7.2.707679", "QTCF", "QTcF (Fridericia)"), value, "ms"
     )
+
+
+CA_125 = (LOINC, "10334-1", "Cancer Ag 125 [Units/volume] in Serum or Plasma")
+AFP = (LOINC, "1834-1", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma")
 
 
 def _child_pugh(value: str) -> dict:
@@ -243,6 +266,12 @@ _WAIST_BY_SEX = "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"
             "met",
         ),
         ("HIV-1 RNA < 50 copies/mL", "female", (), "unknown"),
+        # Tumour markers as laboratories send them: CA-125 in U/mL or kU/L, AFP in µg/L.
+        ("CA-125 ≥ 35 U/mL", "female", (_result(CA_125, 120, "U/mL"),), "met"),
+        ("CA-125 ≥ 35 U/mL", "female", (_result(CA_125, 20, "kU/L"),), "not-met"),
+        ("AFP ≥ 400 ng/mL", "male", (_result(AFP, 850, "ug/L"),), "met"),
+        ("AFP ≥ 400 ng/mL", "male", (_result(AFP, 12, "ng/mL"),), "not-met"),
+        ("AFP ≥ 400 ng/mL", "male", (), "unknown"),
         # The Child-Pugh score a hepatology flowsheet records.
         (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("8"),), "met"),
         (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("5"),), "not-met"),

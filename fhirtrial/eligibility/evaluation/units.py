@@ -44,6 +44,9 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "U/L": ("activity/vol", 1.0),
     "[IU]/L": ("activity/vol", 1.0),
     "IU/L": ("activity/vol", 1.0),
+    # tumour-marker units (CA-125, CA 19-9): U/mL = kU/L
+    "U/mL": ("activity/vol", 1000.0),
+    "kU/L": ("activity/vol", 1000.0),
     # flow, base mL/min
     "mL/min": ("flow", 1.0),
     "mL/min/{1.73_m2}": ("flow", 1.0),
@@ -268,6 +271,8 @@ _LAB_SPELLINGS = {
     **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l"), "umol/L"),
     **dict.fromkeys(("mmol/l",), "mmol/L"),
     **dict.fromkeys(("u/l", "iu/l", "units/l", "unit/l"), "U/L"),
+    **dict.fromkeys(("u/ml", "units/ml", "unit/ml"), "U/mL"),
+    **dict.fromkeys(("ku/l",), "kU/L"),
     **dict.fromkeys(
         (
             "ml/min/1.73 m2",

@@ -42,8 +42,9 @@ _CARDIAC_IMAGINGS = rf"{_CARDIAC_IMAGING}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_
 # How an eGFR or an LVEF was measured, between its name and its value ("eGFR (CKD-EPI) ≥ 60",
 # "LVEF by echocardiogram ≥ 50%"): the result's code already says it.
 _EGFR_METHOD = (
-    r"(?:\s*\((?:ckd-?epi|mdrd)(?: equation| formula)?\)|\s*\(?(?:calculated |estimated )?"
-    r"(?:by|using|per) (?:the )?(?:ckd-?epi|mdrd)(?: equation| formula)?\)?)?"
+    r"(?:\s*\((?:ckd-?epi|mdrd)(?: 20[0-2]\d)?(?: equation| formula)?\)"
+    r"|\s*\(?(?:calculated |estimated )?(?:by|using|per) (?:the )?(?:ckd-?epi|mdrd)"
+    r"(?: equation| formula)?\)?)?"
 )
 _LVEF_METHOD = (
     rf"(?:\s*\(?(?:as )?(?:measured |assessed |determined )?(?:by|on|via) (?:an? )?"
@@ -169,7 +170,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
     ),
     (
         "cd4",
-        r"(?:cluster of differentiation 4 \(cd4\)|\bcd4\+?)(?: t[- ]cell| lymphocyte)?"
+        r"(?:cluster of differentiation 4 \(cd4\)|\bcd4\+?)(?: t[- ]cells?| lymphocytes?| cells?)?"
         r"(?: counts?)?",
     ),
     # Vital signs (LOINC vital-signs codes). The organ a pressure is measured in must not be
@@ -213,6 +214,19 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"\d+(?:[.,]\d+)?\s*%)",
     ),
     ("ferritin", r"(?:serum )?ferritin"),
+    # Tumour markers in serum. "AFP" alone is also acute flaccid paralysis: only before a bound.
+    (
+        "afp",
+        r"(?:serum )?(?:alpha[- ]?(?:1[- ])?feto[- ]?protein(?: \(afp\))?"
+        r"|\bafp\b(?=\s*(?:levels? |values? |concentrations? )?(?:of )?(?:<=|>=|<|>)))",
+    ),
+    ("cea", r"(?:serum )?(?:carcino[- ]?embryonic antigen(?: \(cea\))?|\bcea\b)"),
+    ("ca-125", r"(?:serum )?(?:cancer antigen|\bca)[- ]?125\b(?: \(ca[- ]?125\))?"),
+    (
+        "ca-19-9",
+        r"(?:serum )?(?:cancer antigen|carbohydrate antigen|\bca)[- ]?19[- .]9\b"
+        r"(?: \(ca[- ]?19[- .]9\))?",
+    ),
     # HIV-1 RNA in copies per mL: a viral load not named HIV's (HBV, HCV, CMV) is another test,
     # and one in log10 or IU another unit, both left unread.
     (
@@ -404,6 +418,10 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "body-height": ("height",),
     "hematocrit": ("matocrit", "hct"),
     "ferritin": ("ferritin",),
+    "afp": ("fetoprotein", "feto-protein", "afp"),
+    "cea": ("carcinoembryonic", "carcino-embryonic", "cea"),
+    "ca-125": ("125",),
+    "ca-19-9": ("19-9", "19 9", "19.9"),
     "bicarbonate": ("bicarbonate", "hco3"),
     "prothrombin-time": ("prothrombin",),
     "psa": ("psa", "prostate specific", "prostate-specific"),
@@ -508,6 +526,7 @@ _UNIT_ALTERNATIVES = (
     rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l"
     rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
     rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml|(?:copies|cp)\s*(?:/|per)\s*ml"
+    rf"|k?u\s*/\s*ml|ku\s*/\s*l"
     rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
 )
 
@@ -900,6 +919,11 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
     "hs-crp": {"mg/l": "mg/L", "mg/dl": "mg/dL"},
     "waist-circumference": {"cm": "cm", "inch": "[in_i]", "inches": "[in_i]"},
     "hiv-viral-load": {"copies/ml": "{copies}/mL"},
+    # ng/mL and µg/L are one unit; AFP in IU/mL has no exact factor and stays unread.
+    "afp": {"ng/ml": "ng/mL"},
+    "cea": {"ng/ml": "ng/mL"},
+    "ca-125": {"u/ml": "U/mL", "ku/l": "U/mL"},
+    "ca-19-9": {"u/ml": "U/mL", "ku/l": "U/mL"},
 }
 
 
