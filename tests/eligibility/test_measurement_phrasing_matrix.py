@@ -1,13 +1,14 @@
 """Measurements that stayed text: QTcF (Fridericia) apart from QTc, waist circumference, the HIV-1
-viral load in copies/mL, tumour markers (AFP, CEA, CA-125, CA 19-9), "9 g/dL or above" and
-"2.5 × ULN or higher", bounds per sex written value first ("QTcF > 450 ms for males or > 470 ms
-for females", "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"), a wider ULN bound for
-a subgroup named by its finding alone ("≤ 5 × ULN for liver metastases") and the impairment a
-severity scale grades ("Moderate or severe hepatic impairment (Child-Pugh B or C)") — compiled
-as real studies phrase them, and evaluated against records as Epic and Cerner export them, a
-man's and a woman's. Phrasings that must stay text are here too: a mean of triplicate readings,
-a range no number gives ("TSH outside normal range"), a viral load of another virus, in log10 or
-with no HIV named, AFP in IU/mL.
+viral load in copies/mL, tumour markers (AFP, CEA, CA-125, CA 19-9), reproductive hormones (FSH,
+LH, estradiol, prolactin, AMH), "9 g/dL or above" and "2.5 × ULN or higher", bounds per sex
+written value first ("QTcF > 450 ms for males or > 470 ms for females", "Waist circumference ≥
+102 cm in men or ≥ 88 cm in women"), a wider ULN bound for a subgroup named by its finding alone
+("≤ 5 × ULN for liver metastases") and the impairment a severity scale grades ("Moderate or
+severe hepatic impairment (Child-Pugh B or C)") — compiled as real studies phrase them, and
+evaluated against records as Epic and Cerner export them, a man's and a woman's. Phrasings that
+must stay text are here too: a mean of triplicate readings, a range no number gives ("TSH
+outside normal range"), a viral load of another virus, in log10 or with no HIV named, AFP in
+IU/mL, estradiol the drug.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ _MATRIX = [
     ("CA-125 ≥ 35 U/mL", "lab:ca-125:>=35U/mL"),
     ("CA 125 > 2 × ULN", "lab:ca-125:>2xULN"),
     ("CA19-9 ≥ 37 kU/L", "lab:ca-19-9:>=37U/mL"),
+    # Reproductive hormones (mIU/mL = IU/L; estradiol in pg/mL; AMH in ng/mL).
+    ("FSH > 40 mIU/mL", "lab:fsh:>40m[IU]/mL"),
+    ("Follicle-stimulating hormone (FSH) > 12 IU/L", "lab:fsh:>12m[IU]/mL"),
+    ("LH < 1 mIU/mL", "lab:lh:<1m[IU]/mL"),
+    ("Serum estradiol ≥ 50 pg/mL", "lab:estradiol:>=50pg/mL"),
+    ("Prolactin > 25 ng/mL", "lab:prolactin:>25ng/mL"),
+    ("Anti-Müllerian hormone (AMH) ≥ 1.0 ng/mL", "lab:amh:>=1ng/mL"),
     # CD4 "cells" and an eGFR equation with its year.
     ("CD4 cell count > 500 cells/µL", "lab:cd4:>0.510*3/uL"),
     ("eGFR (CKD-EPI 2021) ≥ 30 mL/min/1.73m2", "lab:egfr-lab:>=30mL/min/{1.73_m2}"),
@@ -154,6 +162,9 @@ _STAYS_TEXT = [
     "Patients with AFP < 400",
     "AFP-producing tumour",
     "CA-125 elevated",
+    # Estradiol the drug; two prolactin levels a week apart (one record value is not both).
+    "Estradiol 2 mg daily",
+    "Hyperprolactinemia defined as 2 prolactin levels at least one week apart > 30 ng/mL",
     # Sexes written as "F/M" after a pair of values.
     "Waist C >89/102 cm; F/M",
     # A waist in a unit no waist is measured in.
@@ -220,6 +231,7 @@ def _qtcf(value: float) -> dict:
     )
 
 
+FSH = (LOINC, "15067-2", "Follitropin [Units/volume] in Serum or Plasma")
 CA_125 = (LOINC, "10334-1", "Cancer Ag 125 [Units/volume] in Serum or Plasma")
 AFP = (LOINC, "1834-1", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma")
 
@@ -272,6 +284,10 @@ _WAIST_BY_SEX = "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"
         ("AFP ≥ 400 ng/mL", "male", (_result(AFP, 850, "ug/L"),), "met"),
         ("AFP ≥ 400 ng/mL", "male", (_result(AFP, 12, "ng/mL"),), "not-met"),
         ("AFP ≥ 400 ng/mL", "male", (), "unknown"),
+        # FSH in mIU/mL; in IU/L (an enzyme's unit to the converter) no conversion is assumed.
+        ("FSH > 40 mIU/mL", "female", (_result(FSH, 62.5, "mIU/mL"),), "met"),
+        ("FSH > 40 mIU/mL", "female", (_result(FSH, 6.1, "m[IU]/mL"),), "not-met"),
+        ("FSH > 40 mIU/mL", "female", (_result(FSH, 62.5, "IU/L"),), "unknown"),
         # The Child-Pugh score a hepatology flowsheet records.
         (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("8"),), "met"),
         (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("5"),), "not-met"),

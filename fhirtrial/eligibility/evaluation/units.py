@@ -63,6 +63,8 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mIU/L": ("intl/vol", 1.0),
     "u[IU]/mL": ("intl/vol", 1.0),
     "uIU/mL": ("intl/vol", 1.0),
+    "m[IU]/mL": ("intl/vol", 1000.0),
+    "mIU/mL": ("intl/vol", 1000.0),
     # fraction, base %
     "%": ("fraction", 1.0),
     "1": ("fraction", 100.0),
@@ -294,6 +296,7 @@ _LAB_SPELLINGS = {
     **dict.fromkeys(("msec", "millisec"), "ms"),
     **dict.fromkeys(("µiu/ml", "uiu/ml", "micro iu/ml"), "uIU/mL"),
     **dict.fromkeys(("miu/l",), "mIU/L"),
+    **dict.fromkeys(("miu/ml",), "m[IU]/mL"),
     **dict.fromkeys(("copies/ml", "cp/ml", "copies per ml", "{copies}/ml"), "{copies}/mL"),
 }
 

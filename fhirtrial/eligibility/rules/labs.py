@@ -220,6 +220,19 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?:serum )?(?:alpha[- ]?(?:1[- ])?feto[- ]?protein(?: \(afp\))?"
         r"|\bafp\b(?=\s*(?:levels? |values? |concentrations? )?(?:of )?(?:<=|>=|<|>)))",
     ),
+    # Reproductive hormones. "LH" and "E2" alone name other things too: only before a bound.
+    ("fsh", r"(?:serum )?(?:follicle[- ]stimulating hormone(?: \(fsh\))?|\bfsh\b)"),
+    (
+        "lh",
+        r"(?:serum )?(?:luteini[sz]ing hormone(?: \(lh\))?"
+        r"|\blh\b(?=\s*(?:levels? )?(?:of )?(?:<=|>=|<|>)))",
+    ),
+    (
+        "estradiol",
+        r"(?:serum )?(?:o?estradiol(?: \(e2\))?|\be2\b(?=\s*(?:levels? )?(?:of )?(?:<=|>=|<|>)))",
+    ),
+    ("prolactin", r"(?:serum )?prolactin(?: \(prl\))?"),
+    ("amh", r"(?:serum )?(?:anti[- ]?m[uü]ll?erian hormone(?: \(amh\))?|\bamh\b)"),
     ("cea", r"(?:serum )?(?:carcino[- ]?embryonic antigen(?: \(cea\))?|\bcea\b)"),
     ("ca-125", r"(?:serum )?(?:cancer antigen|\bca)[- ]?125\b(?: \(ca[- ]?125\))?"),
     (
@@ -420,6 +433,11 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "ferritin": ("ferritin",),
     "afp": ("fetoprotein", "feto-protein", "afp"),
     "cea": ("carcinoembryonic", "carcino-embryonic", "cea"),
+    "fsh": ("follicle", "fsh"),
+    "lh": ("luteini", "lh"),
+    "estradiol": ("estradiol", "e2"),
+    "prolactin": ("prolactin",),
+    "amh": ("llerian", "amh"),
     "ca-125": ("125",),
     "ca-19-9": ("19-9", "19 9", "19.9"),
     "bicarbonate": ("bicarbonate", "hco3"),
@@ -526,7 +544,7 @@ _UNIT_ALTERNATIVES = (
     rf"|cm|centimet(?:er|re)s?|inch(?:es)?|ng\s*/\s*ml|{_MICRO}g\s*/\s*l|pg\s*/\s*ml|ng\s*/\s*l"
     rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
     rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml|(?:copies|cp)\s*(?:/|per)\s*ml"
-    rf"|k?u\s*/\s*ml|ku\s*/\s*l"
+    rf"|k?u\s*/\s*ml|ku\s*/\s*l|miu\s*/\s*ml"
     rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
 )
 
@@ -922,6 +940,12 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
     # ng/mL and µg/L are one unit; AFP in IU/mL has no exact factor and stays unread.
     "afp": {"ng/ml": "ng/mL"},
     "cea": {"ng/ml": "ng/mL"},
+    # mIU/mL and IU/L are one unit; estradiol and AMH in pmol/L are read as written.
+    "fsh": {"miu/ml": "m[IU]/mL", "iu/l": "m[IU]/mL"},
+    "lh": {"miu/ml": "m[IU]/mL", "iu/l": "m[IU]/mL"},
+    "estradiol": {"pg/ml": "pg/mL", "ng/l": "pg/mL", "pmol/l": "pmol/L"},
+    "prolactin": {"ng/ml": "ng/mL"},
+    "amh": {"ng/ml": "ng/mL", "pmol/l": "pmol/L"},
     "ca-125": {"u/ml": "U/mL", "ku/l": "U/mL"},
     "ca-19-9": {"u/ml": "U/mL", "ku/l": "U/mL"},
 }
