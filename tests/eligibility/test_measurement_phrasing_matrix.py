@@ -1,14 +1,14 @@
 """Measurements that stayed text: QTcF (Fridericia) apart from QTc, waist circumference, the HIV-1
 viral load in copies/mL, tumour markers (AFP, CEA, CA-125, CA 19-9), reproductive hormones (FSH,
-LH, estradiol, prolactin, AMH), "9 g/dL or above" and "2.5 × ULN or higher", bounds per sex
-written value first ("QTcF > 450 ms for males or > 470 ms for females", "Waist circumference ≥
-102 cm in men or ≥ 88 cm in women"), a wider ULN bound for a subgroup named by its finding alone
-("≤ 5 × ULN for liver metastases") and the impairment a severity scale grades ("Moderate or
-severe hepatic impairment (Child-Pugh B or C)") — compiled as real studies phrase them, and
-evaluated against records as Epic and Cerner export them, a man's and a woman's. Phrasings that
-must stay text are here too: a mean of triplicate readings, a range no number gives ("TSH
-outside normal range"), a viral load of another virus, in log10 or with no HIV named, AFP in
-IU/mL, estradiol the drug.
+LH, estradiol, prolactin, AMH), non-HDL cholesterol and lipoprotein(a), "9 g/dL or above" and
+"2.5 × ULN or higher", bounds per sex written value first ("QTcF > 450 ms for males or > 470 ms
+for females", "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"), a wider ULN bound for
+a subgroup named by its finding alone ("≤ 5 × ULN for liver metastases") and the impairment a
+severity scale grades ("Moderate or severe hepatic impairment (Child-Pugh B or C)") — compiled
+as real studies phrase them, and evaluated against records as Epic and Cerner export them, a
+man's and a woman's. Phrasings that must stay text are here too: a mean of triplicate readings,
+a range no number gives ("TSH outside normal range"), a viral load of another virus, in log10 or
+with no HIV named, AFP in IU/mL, estradiol the drug.
 """
 
 from __future__ import annotations
@@ -85,6 +85,12 @@ _MATRIX = [
     ("Serum estradiol ≥ 50 pg/mL", "lab:estradiol:>=50pg/mL"),
     ("Prolactin > 25 ng/mL", "lab:prolactin:>25ng/mL"),
     ("Anti-Müllerian hormone (AMH) ≥ 1.0 ng/mL", "lab:amh:>=1ng/mL"),
+    # Lipids beyond the panel: non-HDL cholesterol, lipoprotein(a) by mass or by moles.
+    ("Non-HDL-C ≥ 100 mg/dL", "lab:non-hdl-cholesterol:>=100mg/dL"),
+    ("Non-HDL cholesterol ≥ 2.6 mmol/L", "lab:non-hdl-cholesterol:>=2.6mmol/L"),
+    ("Lipoprotein(a) ≥ 70 mg/dL", "lab:lipoprotein-a:>=70mg/dL"),
+    ("Lp(a) ≥ 175 nmol/L", "lab:lipoprotein-a:>=175nmol/L"),
+    ("HDL cholesterol < 40 mg/dL", "lab:hdl-cholesterol:<40mg/dL"),
     # CD4 "cells" and an eGFR equation with its year.
     ("CD4 cell count > 500 cells/µL", "lab:cd4:>0.510*3/uL"),
     ("eGFR (CKD-EPI 2021) ≥ 30 mL/min/1.73m2", "lab:egfr-lab:>=30mL/min/{1.73_m2}"),
@@ -162,6 +168,8 @@ _STAYS_TEXT = [
     "Patients with AFP < 400",
     "AFP-producing tumour",
     "CA-125 elevated",
+    # Two bounds in two units, either one allowed.
+    "Lp(a) ≥ 70 mg/dL or ≥ 150 nmol/L",
     # Estradiol the drug; two prolactin levels a week apart (one record value is not both).
     "Estradiol 2 mg daily",
     "Hyperprolactinemia defined as 2 prolactin levels at least one week apart > 30 ng/mL",
@@ -231,6 +239,9 @@ def _qtcf(value: float) -> dict:
     )
 
 
+LPA_MASS = (LOINC, "10835-7", "Lipoprotein a [Mass/volume] in Serum or Plasma")
+LPA_MOLES = (LOINC, "43583-4", "Lipoprotein a [Moles/volume] in Serum or Plasma")
+NON_HDL = (LOINC, "43396-1", "Cholesterol non HDL [Mass/volume] in Serum or Plasma")
 FSH = (LOINC, "15067-2", "Follitropin [Units/volume] in Serum or Plasma")
 CA_125 = (LOINC, "10334-1", "Cancer Ag 125 [Units/volume] in Serum or Plasma")
 AFP = (LOINC, "1834-1", "Alpha-1-Fetoprotein [Mass/volume] in Serum or Plasma")
@@ -288,6 +299,12 @@ _WAIST_BY_SEX = "Waist circumference ≥ 102 cm in men or ≥ 88 cm in women"
         ("FSH > 40 mIU/mL", "female", (_result(FSH, 62.5, "mIU/mL"),), "met"),
         ("FSH > 40 mIU/mL", "female", (_result(FSH, 6.1, "m[IU]/mL"),), "not-met"),
         ("FSH > 40 mIU/mL", "female", (_result(FSH, 62.5, "IU/L"),), "unknown"),
+        # Lp(a) by mass meets a bound by mass; by moles it is never converted to mass.
+        ("Lipoprotein(a) ≥ 70 mg/dL", "male", (_result(LPA_MASS, 92, "mg/dL"),), "met"),
+        ("Lipoprotein(a) ≥ 70 mg/dL", "male", (_result(LPA_MOLES, 220, "nmol/L"),), "unknown"),
+        # Non-HDL cholesterol in mmol/L against mg/dL (386.65 g/mol): 4.1 mmol/L = 158.5 mg/dL.
+        ("Non-HDL-C ≥ 130 mg/dL", "female", (_result(NON_HDL, 4.1, "mmol/L"),), "met"),
+        ("Non-HDL-C ≥ 130 mg/dL", "female", (_result(NON_HDL, 2.9, "mmol/L"),), "not-met"),
         # The Child-Pugh score a hepatology flowsheet records.
         (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("8"),), "met"),
         (_HEPATIC_IMPAIRMENT, "male", (_child_pugh("5"),), "not-met"),

@@ -124,6 +124,7 @@ _MOLAR_MASS = {
     "13457-7": 386.65,
     "18262-6": 386.65,
     "2085-9": 386.65,  # cholesterol in HDL
+    "43396-1": 386.65,  # cholesterol non HDL
     "3084-1": 168.11,  # urate
     "2986-8": 288.42,  # testosterone
     "2524-7": 90.08,  # lactate, serum or plasma
@@ -144,6 +145,7 @@ _CONCEPT_MOLAR_MASS = {
     "total-cholesterol": 386.65,
     "ldl-cholesterol": 386.65,
     "hdl-cholesterol": 386.65,
+    "non-hdl-cholesterol": 386.65,
     "uric-acid": 168.11,
     "testosterone": 288.42,
     "lactate": 90.08,

@@ -157,6 +157,17 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         r"(?: cholesterol)?(?: \(hdl(?:-c)?\))?|\bhdl(?:-c)?\b(?: cholesterol)?)",
     ),
     ("triglycerides", r"(?:fasting )?(?:serum )?(?:triglycerides?|\btg\b)(?: \(tg\))?"),
+    (
+        "non-hdl-cholesterol",
+        r"(?:serum )?(?:non[- ]?hdl(?:[- ]c\b|[- ]cholesterol)?(?: \(non[- ]?hdl(?:[- ]c)?\))?"
+        r"|non[- ]high[- ]density lipoprotein(?: cholesterol)?|cholesterol non[- ]?hdl)",
+    ),
+    # Lipoprotein(a) by mass or by moles: the two are never converted (no fixed molar mass).
+    (
+        "lipoprotein-a",
+        r"(?:serum )?(?:lipoprotein ?\(a\)(?: \[lp\(a\)\]| \(lp\(a\)\))?|lipoprotein a\b"
+        r"(?: \(lp\(a\)\))?|\blp\(a\))",
+    ),
     # High-sensitivity CRP is another assay (LOINC 30522-7), read apart.
     (
         "crp",
@@ -405,6 +416,8 @@ _NAME_TRIGGERS: dict[str, tuple[str, ...]] = {
     "ldl-cholesterol": ("ldl", "low density", "low-density"),
     "hdl-cholesterol": ("hdl", "high density", "high-density"),
     "triglycerides": ("triglycerid", "tg"),
+    "non-hdl-cholesterol": ("non-hdl", "non hdl", "nonhdl", "non-high", "non high"),
+    "lipoprotein-a": ("lipoprotein (a)", "lipoprotein(a)", "lipoprotein a", "lp(a)"),
     "igg": ("igg", "immunoglobulin g"),
     "respiratory-rate": ("respiratory rate", "respiration rate", "breathing rate"),
     "paco2": ("paco2", "carbon dioxide", "co2 "),
@@ -744,6 +757,7 @@ _MG_DL_PER_MMOL_L = {
     "total-cholesterol": 38.665,
     "ldl-cholesterol": 38.665,
     "hdl-cholesterol": 38.665,
+    "non-hdl-cholesterol": 38.665,
 }
 # Only to check a restatement: triglycerides' 88.57 is a convention, never applied to a bound.
 _RESTATEMENT_MG_DL_PER_MMOL_L = {**_MG_DL_PER_MMOL_L, "triglycerides": 88.57}
@@ -945,6 +959,7 @@ _AS_WRITTEN: dict[str, dict[str, str]] = {
     "lh": {"miu/ml": "m[IU]/mL", "iu/l": "m[IU]/mL"},
     "estradiol": {"pg/ml": "pg/mL", "ng/l": "pg/mL", "pmol/l": "pmol/L"},
     "prolactin": {"ng/ml": "ng/mL"},
+    "lipoprotein-a": {"mg/dl": "mg/dL", "nmol/l": "nmol/L"},
     "amh": {"ng/ml": "ng/mL", "pmol/l": "pmol/L"},
     "ca-125": {"u/ml": "U/mL", "ku/l": "U/mL"},
     "ca-19-9": {"u/ml": "U/mL", "ku/l": "U/mL"},
