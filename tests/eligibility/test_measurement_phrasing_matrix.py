@@ -62,6 +62,15 @@ _MATRIX = [
         "any-of(all-of(sex:male, lab:waist-circumference:>=102cm),"
         " all-of(sex:female, lab:waist-circumference:>=88cm))",
     ),
+    (
+        "Waist ≥ 94 cm (men) / ≥ 80 cm (women)",
+        "any-of(all-of(sex:male, lab:waist-circumference:>=94cm),"
+        " all-of(sex:female, lab:waist-circumference:>=80cm))",
+    ),
+    (
+        "QTcF > 450 and > 470 ms in males and females, respectively",
+        f"any-of({_MEN_QTCF_450}, {_WOMEN_QTCF_470})",
+    ),
     # Waist circumference in centimetres or inches.
     ("Waist circumference > 102 cm", "lab:waist-circumference:>102cm"),
     ("Waist circumference ≥ 40 inches", "lab:waist-circumference:>=40[in_i]"),
@@ -175,6 +184,9 @@ _STAYS_TEXT = [
     "Hyperprolactinemia defined as 2 prolactin levels at least one week apart > 30 ng/mL",
     # Sexes written as "F/M" after a pair of values.
     "Waist C >89/102 cm; F/M",
+    # Ratios of the waist to another measure are other measurements.
+    "Waist-to-hip ratio > 0.9",
+    "Waist to height ratio > 0.5",
     # A waist in a unit no waist is measured in.
     "Waist circumference > 102 mm",
 ]

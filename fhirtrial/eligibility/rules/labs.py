@@ -216,7 +216,7 @@ _LAB_NAMES: tuple[tuple[str, str], ...] = (
         # "Fever > 38.5 °C": the word for a raised temperature, with the bound it names.
         r"|\bfever\b(?=\s*(?:of\s*)?(?:>=|>)\s*\d)",
     ),
-    ("waist-circumference", r"waist circumference(?: \(wc\))?"),
+    ("waist-circumference", r"waist circumference(?: \(wc\))?|\bwaist\b(?=\s*(?:<=|>=|<|>))"),
     ("body-height", r"(?<!fundal )(?<!uterine )(?<!for-)(?<!heel )(?:body )?height\b"),
     # "HCT" alone is as often a haematopoietic cell transplant: only with a percentage.
     (
