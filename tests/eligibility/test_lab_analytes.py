@@ -118,7 +118,8 @@ from tests.eligibility.signature import signature
             "lab:triglycerides:>400mg/dL",
         ),
         ("Fasting triglycerides > 400 mg/dL (10 mmol/L)", True, None),
-        ("Non-HDL cholesterol ≥ 130 mg/dL", False, None),
+        # Non-HDL cholesterol is never HDL cholesterol: it is its own measurement (LOINC 43396-1).
+        ("Non-HDL cholesterol ≥ 130 mg/dL", False, "lab:non-hdl-cholesterol:>=130mg/dL"),
         # High-sensitivity CRP is its own assay.
         ("hs-CRP ≥ 2 mg/L", False, "lab:hs-crp:>=2mg/L"),
         ("C-reactive protein (CRP) > 5 mg/dL", True, "lab:crp:>5mg/dL"),
