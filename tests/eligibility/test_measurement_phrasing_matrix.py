@@ -184,6 +184,9 @@ _STAYS_TEXT = [
     "Hyperprolactinemia defined as 2 prolactin levels at least one week apart > 30 ng/mL",
     # Sexes written as "F/M" after a pair of values.
     "Waist C >89/102 cm; F/M",
+    # "or <" before a limit word is a second bound, not "or below".
+    "Hemoglobin 9 g/dL or < LLN",
+    "Hemoglobin 9 g/dL or > upper limit of normal",
     # Ratios of the waist to another measure are other measurements.
     "Waist-to-hip ratio > 0.9",
     "Waist to height ratio > 0.5",

@@ -588,10 +588,11 @@ _SINGLE = re.compile(
 )
 _ULN_ONLY = re.compile(rf"(?P<cmp>{_CMP})\s*{_ULN_WORDS}(?!\w)")
 # "9 g/dL or more", "2.5 × ULN or higher"; "or above" / "or below" as normalize() leaves them
-# ("or >", "or <"), never a second bound ("9 or > 16 g/dL").
+# ("or >", "or <"), never a second bound ("9 or > 16 g/dL", "9 g/dL or < LLN").
 _OR_MORE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:{_ULN}|{_unit('unit')})?\s*or (?:(?P<dir>more|higher|greater|above"
-    r"|over|less|lower|below)\b|(?P<sign>[<>])(?!\s*=?\s*[\d.]))"
+    r"|over|less|lower|below)\b|(?P<sign>[<>])(?!\s*=?\s*(?:[\d.(]|i?uln|lln|upper|lower|the"
+    r"|normal|institutional)))"
 )
 _RANGE = re.compile(
     rf"(?:between |from |in the range of |within the range of |within |range )?(?P<low>{_NUM})"
