@@ -44,9 +44,6 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "U/L": ("activity/vol", 1.0),
     "[IU]/L": ("activity/vol", 1.0),
     "IU/L": ("activity/vol", 1.0),
-    # tumour-marker units (CA-125, CA 19-9): U/mL = kU/L
-    "U/mL": ("activity/vol", 1000.0),
-    "kU/L": ("activity/vol", 1000.0),
     # flow, base mL/min
     "mL/min": ("flow", 1.0),
     "mL/min/{1.73_m2}": ("flow", 1.0),
@@ -63,8 +60,6 @@ _FACTORS: dict[str, tuple[str, float]] = {
     "mIU/L": ("intl/vol", 1.0),
     "u[IU]/mL": ("intl/vol", 1.0),
     "uIU/mL": ("intl/vol", 1.0),
-    "m[IU]/mL": ("intl/vol", 1000.0),
-    "mIU/mL": ("intl/vol", 1000.0),
     # fraction, base %
     "%": ("fraction", 1.0),
     "1": ("fraction", 100.0),
@@ -275,8 +270,9 @@ _LAB_SPELLINGS = {
     **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l"), "umol/L"),
     **dict.fromkeys(("mmol/l",), "mmol/L"),
     **dict.fromkeys(("u/l", "iu/l", "units/l", "unit/l"), "U/L"),
-    **dict.fromkeys(("u/ml", "units/ml", "unit/ml"), "U/mL"),
-    **dict.fromkeys(("ku/l",), "kU/L"),
+    # Units of the criteria that name them only (CA-125, FSH): the same unit in other spellings,
+    # never converted to another (an enzyme's "U/mL", a TSH's "mIU/mL" are most often slips).
+    **dict.fromkeys(("u/ml", "units/ml", "unit/ml", "ku/l"), "U/mL"),
     **dict.fromkeys(
         (
             "ml/min/1.73 m2",
@@ -298,7 +294,7 @@ _LAB_SPELLINGS = {
     **dict.fromkeys(("msec", "millisec"), "ms"),
     **dict.fromkeys(("µiu/ml", "uiu/ml", "micro iu/ml"), "uIU/mL"),
     **dict.fromkeys(("miu/l",), "mIU/L"),
-    **dict.fromkeys(("miu/ml",), "m[IU]/mL"),
+    **dict.fromkeys(("miu/ml", "m[iu]/ml"), "m[IU]/mL"),
     **dict.fromkeys(("copies/ml", "cp/ml", "copies per ml", "{copies}/ml"), "{copies}/mL"),
 }
 
