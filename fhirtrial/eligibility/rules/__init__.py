@@ -43,6 +43,7 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
@@ -65,6 +66,7 @@ from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.partial import (
+    find_hereditary_variants,
     listed_requirements,
     necessary_parts,
     sufficient_parts,
@@ -117,6 +119,8 @@ FINDERS = (
     find_weight_loss,
     find_stage,
     find_biomarkers,
+    find_driver_mutations,
+    find_hereditary_variants,
     find_serology,
     find_receptors,
     find_stage_ranges,
