@@ -364,7 +364,7 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     item, quantity = usable[0]
     assert quantity.value is not None
     loinc = next(iter(item.code.codes_in(LOINC)), None)
-    unit = quantity.code or quantity.unit
+    unit = quantity.code or quantity.unit or _SOLE_REPORTING_UNITS.get(criterion.concept or "")
     stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
     value: float | None
     if criterion.uln_multiple:
@@ -432,6 +432,18 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
             )
         return Finding("met" if decided else "not-met", stated, (item.ref,))
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
+
+
+# Measurements every laboratory and device reports in one unit, so a result without one (Epic's
+# eGFR ">60" as a bare string, an echo's LVEF "55") is in that unit. Not HbA1c (% or mmol/mol),
+# creatinine, hemoglobin or any count, whose units differ between laboratories and countries.
+_SOLE_REPORTING_UNITS = {
+    "egfr-lab": "mL/min/{1.73_m2}",
+    "lvef": "%",
+    "oxygen-saturation": "%",
+    "heart-rate": "/min",
+    "bmi": "kg/m2",
+}
 
 
 # ---------------------------------------------------------------- biomarkers
