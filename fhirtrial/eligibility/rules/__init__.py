@@ -92,6 +92,7 @@ from fhirtrial.eligibility.rules.shared_modifiers import (
     share_modifier_match,
 )
 from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.smoking_amounts import smoking_amount
 from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -291,6 +292,8 @@ def _bounded_diagnosis(bodies: tuple[str, ...], rest: Criterion, *, exclusion: b
 
 
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
+    if (amount := smoking_amount(normalized, text)) is not None:
+        return amount
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
         return suspected
     if exclusion and (
