@@ -109,7 +109,8 @@ _AFFECTED = re.compile(r"\b(?:affected\sby|diagnosed\sof)\s")
 # "scheduled for colonoscopy") is no fact of the record but what the residue judges.
 _NEED = re.compile(
     r"\b(?:requir\w*|needing|in\sneed\sof|need\sfor|scheduled\sfor|planned\sfor|planning|awaiting"
-    r"|candidates?\sfor|referred\sfor|indicated\sfor|seeking)\b[^.;,]*"
+    r"|candidates?\sfor|referred\sfor|indicated\sfor|seeking|(?:will|to)\sundergo|planned"
+    r"|listed\sfor)\b[^.;,]*"
 )
 # "seeking pregnancy", "planning to conceive": a wish, no pregnancy now.
 _FUTURE_PREGNANCY = re.compile(
@@ -135,7 +136,18 @@ def diagnosis_with_residue(normalized: str, text: str, *, exclusion: bool) -> Cr
     if "pregnan" in normalized or "concei" in normalized or "fertil" in normalized:
         normalized = _FUTURE_PREGNANCY.sub(lambda m: _BLANK * len(m.group(0)), normalized)
     found = _outermost(_diagnoses(normalized))
-    if len({m.criterion.concept for m in found}) != 1:
+    if len({m.criterion.concept for m in found}) > 1:
+        # "… liver cirrhosis who will undergo planned liver transplantation": a transplant a
+        # clause of need or plan names is no state of the patient's yet, but residue (a disease
+        # named there is: "… requiring treatment for hypertension" refuses).
+        needs = [(m.start(), m.end()) for m in _NEED.finditer(normalized, found[0].end)]
+        found = [
+            m
+            for m in found
+            if "transplant" not in normalized[m.start : m.end]
+            or not any(a <= m.start and m.end <= b for a, b in needs)
+        ]
+    if not found or len({m.criterion.concept for m in found}) != 1:
         return None
     first = found[0]
     if first.end > _end_of_main_clause(normalized):
