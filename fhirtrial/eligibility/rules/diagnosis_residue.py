@@ -96,11 +96,31 @@ _DEFINITION = re.compile(
 _PRESENCE = re.compile(
     r"^(?:(?:known|current|currently|existing|ongoing|presence\sof|evidence\sof|active)\s)+"
 )
-# "(a) (known) history of" at the end of the lead: the diagnosis is the patient's, a past entry
-# counts (`rules.past_diagnoses` gives it the qualifier); "family history" is no such lead.
-_HISTORY_OF = re.compile(
-    r"(?:^|(?<=\s))(?:(?:an?|the)\s)?(?:(?:known|prior|past|previous|personal|documented"
-    r"|medical)\s)*(?:history|hx)\sof\s(?:(?:known|documented|confirmed)\s)*$"
+# Words of degree in the lead: in an inclusion a name's codes may cover fewer patients than its
+# graded kind ("current moderate-to-severe depressive episode" F32 beside the recurrent F33):
+# left to `partial._diagnosis_part`'s own reading; in an exclusion all-of stays narrower.
+_DEGREE = re.compile(
+    r"\b(?:mild|moderate|moderately|severe|severely|mild-to-moderate"
+    r"|moderate-to-severe)\b"
+)
+# What an exclusion filed among the inclusions says ("… that would interfere with participation",
+# "… precluding the examination"): required, it would call every patient without it ineligible.
+_EXCLUDING_WORDS = re.compile(
+    r"\b(?:would|could|might|interfer\w*|preclud\w*|prevent\w*|compromis\w*|jeopardi[sz]\w*"
+    r"|contraindicat\w*|unable|inability|hinder\w*|limit\w*|unsafe|safety|exclud\w*)\b"
+)
+# The diagnosis dated ("Stroke diagnosed more than 3 months ago"): a window other readers place.
+_DATED = re.compile(
+    r"\bago\b|\bdiagnos\w*\s(?:[<>≤≥]|more|less|at\sleast|within|over|since|in\s(?:the\s)?(?:last"
+    r"|past))"
+)
+# A drug class after a word of use ("taking vasodilator drugs", "on beta blockers"): a
+# medication part the rules may name; "on inhaled therapy", "on pharmacological treatment" name
+# none and are residue.
+_USE_OF_A_CLASS = re.compile(
+    r"\b(?:taking|receiving|using|on|treated\swith|prescribed)\s(?:[a-z0-9-]+\s){0,3}?"
+    r"(?:drugs?|medications?|medicines?|agents?|inhibitors?|blockers?|antagonists?|agonists?"
+    r"|analogu?e?s?|statins?|steroids?|corticosteroids?|diuretics?|anticoagulants?|insulin)\b"
 )
 # An article before the subject ("A patient with …") and "affected by" say no more than the lead.
 _ARTICLE = re.compile(r"^(?:an?|the)\s(?=(?:patients?|participants?|subjects?|adults?)\b)")
@@ -131,6 +151,7 @@ _BLANK = " "
 
 def diagnosis_with_residue(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     """all-of(lead parts…, the diagnosis, TEXT residue), or None (refused)."""
+    said = normalized  # (what is blanked below keeps its place: the words after the diagnosis)
     if has_any(normalized, _HARMLESS_WORDS):
         normalized = _HARMLESS.sub(lambda m: _BLANK * len(m.group(0)), normalized)
     if "pregnan" in normalized or "concei" in normalized or "fertil" in normalized:
@@ -161,10 +182,6 @@ def diagnosis_with_residue(normalized: str, text: str, *, exclusion: bool) -> Cr
         if not _codes_the_kind(concept, kind["word"]):
             return None
         lead_words = lead_words[: kind.start("word")]
-    if "history" in lead_words or "hx" in lead_words:
-        history = _HISTORY_OF.search(lead_words)
-        if history:
-            lead_words = lead_words[: history.start()]
     presence = _PRESENCE.match(lead_words)
     if presence:
         lead_words = lead_words[presence.end() :]
@@ -172,12 +189,25 @@ def diagnosis_with_residue(normalized: str, text: str, *, exclusion: bool) -> Cr
         lead_words = _ARTICLE.sub("", lead_words)
     if "affected" in lead_words or "diagnosed of" in lead_words:
         lead_words = _AFFECTED.sub("with ", lead_words)
+    if not exclusion and _DEGREE.search(lead_words):
+        return None
     lead_read = _lead_parts(lead_words)
     if lead_read is None:
         return None
     lead, _ = lead_read
     after = _past_parentheses(normalized, first.end)
     if after is None:
+        return None
+    if exclusion and not kind and not said[after:].strip(" .;,:"):
+        # Nothing after it in an exclusion: words before it alone narrow ("Uncontrolled
+        # glaucoma", "Women with Cushing's syndrome", "Asthma (exacerbation within 3 months)"),
+        # `rules.narrowing_words`' business; an "acute" the diagnosis's codes hold is read.
+        return None
+    if text.rstrip().endswith(":"):
+        return None  # a heading ("Patients with type 2 diabetes:"): its group's name
+    if _DATED.search(normalized, first.end) or _USE_OF_A_CLASS.search(normalized, after):
+        return None
+    if not exclusion and _EXCLUDING_WORDS.search(normalized, after):
         return None
     if not (
         _TAIL.match(normalized, after)
