@@ -29,11 +29,24 @@ refuses as well when:
 - the diagnosis is not the first thing the main clause says of the patient (the lead must be
   exactly a lead), or a word after it makes it part of another noun ("hepatitis B vaccination",
   "HIV prevention"): the words after it must start a clause ("who", "that", "requiring", "on",
-  "with", "and", "for at least", "scheduled", "seeking", …);
+  "with", "for at least", "scheduled", "seeking", …; "and" only in an inclusion, before a verb
+  phrase or a symptom);
 - another finder reads a medication, lab, score, procedure or therapy in the bullet outside a
   clause of need or plan ("requiring mechanical ventilation", "scheduled for colonoscopy", where
   the record cannot say what is needed or planned): a part the reading would leave out;
-- an upper bound on how long the patient has had it, or an age after it (other readers' parts).
+- an upper bound on how long the patient has had it, a date of diagnosis ("… diagnosed more than
+  3 months ago"), or an age after it (other readers' parts);
+- a definition or a bound on a measurement ("as defined by", "i.e.", "<", "more than"; a
+  duration "for ≥ 6 months" is kept): it may reach patients the codes do not hold;
+- a drug the vocabulary names or a drug class after a word of use ("taking vasodilator drugs"):
+  a medication part the residue would hide ("on inhaled therapy" names none);
+- in an inclusion, words of degree in the lead ("moderate-to-severe depressive episode": F32's
+  codes leave out the recurrent F33; `partial._diagnosis_part` keeps its own reading of these)
+  and the words of an exclusion filed among the inclusions ("… that would interfere …");
+- in an exclusion, "and" after the diagnosis (a list: "Hypertensive emergency and urgency"), and
+  nothing after it at all (what the words before it narrow is `rules.narrowing_words`');
+- a heading ("Patients with type 2 diabetes:"), a "history of" lead (whether a resolved entry
+  counts is the finders' reading) and a malignancy (`partial._cancer_parts`').
 
 "Acute" or "chronic" right before the diagnosis is kept in the residue only where the diagnosis's
 own ICD-10-CM family codes that kind ("acute heart failure" I50.21 under I50): elsewhere it may
