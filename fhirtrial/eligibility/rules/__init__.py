@@ -43,6 +43,7 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.diagnosis_residue import diagnosis_with_residue
 from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
@@ -309,12 +310,14 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             sufficient_parts(normalized, text, _compile_clause)
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+            or diagnosis_with_residue(normalized, text, exclusion=True)
         )
     read = (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
         or absent_devices(normalized, text, _compile_clause)
         or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
+        or diagnosis_with_residue(normalized, text, exclusion=False)
     )
     if read is not None and any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
         return read
