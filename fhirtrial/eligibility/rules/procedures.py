@@ -28,8 +28,15 @@ met by a laparotomy, a colectomy, a cholecystectomy …), so are the gastrointes
 ("history of gastrointestinal surgery" → `gastrointestinal-surgery`, met by a gastrectomy, a bowel
 resection, bariatric surgery, a stoma or their status codes) and the inside of the eye ("prior
 intraocular surgery" → `intraocular-surgery`, met by cataract extraction, a vitrectomy or an
-intraocular lens, Z96.1), the stomach (`gastric-surgery`) and the eye (`eye-surgery`); another
-site stays text. An operation
+intraocular lens, Z96.1), the stomach (`gastric-surgery`), the eye (`eye-surgery`), the heart
+("previous cardiac / heart / open-heart surgery" → `cardiac-surgery`: CABG, open valve surgery),
+the spine (`spinal-surgery`), the inside of the chest (`thoracic-surgery`: lungs, pleura,
+mediastinum), the brain (`brain-surgery`) and the breast (`breast-surgery`); a list of them
+joined by "or", "/" or commas is any-of them ("prior cardiac or abdominal surgery"); another
+site, "non-cardiac", "cardiothoracic" and "cardiac and abdominal" stay text. "Recent" says done
+(how recent stays a text member: "recent heart surgery", "recent cholecystectomy"). A device's
+implantation ("prior pacemaker implantation") is the device, only where words say it was done:
+bare "pacemaker implantation" is as often the study's own operation. An operation
 the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
 TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
 never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "implanted electronic
@@ -88,7 +95,8 @@ _NAME = rf"(?:(?P<surgery>{_SURGERY})|(?P<radio>{_RADIOTHERAPY}))"
 _SITE_WORD = (
     # "the same breast", "ipsilateral knee", "the operated side", "upper abdomen"
     r"(?:(?:ipsilateral|contralateral|affected|same|operated|study|upper|lower) )?"
-    r"(?:cardiac|heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary|mediastinal"
+    r"(?:cardiac|heart|open[- ]heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary"
+    r"|mediastinal"
     r"|abdominal|abdomen|upper abdominal|pelvic|pelvis|gastrointestinal|gi|gastric|stomach"
     r"|bowel|intestinal|colorectal|colonic|colon|rectal|rectum|anal|hepatic|liver|pancreatic"
     r"|intra-?abdominal|pancreas|biliary|esophageal|oesophageal|bariatric|spine|spinal|lumbar|brain|cranial"
@@ -128,7 +136,16 @@ _WHOLE_SITES = {
     **dict.fromkeys(("gastric", "stomach"), "gastric"),
     **dict.fromkeys(("intraocular", "intra-ocular"), "intraocular"),
     **dict.fromkeys(("eye", "eyes", "ocular"), "eye"),
+    # The heart, the spine, the chest's inside (lungs, pleura, mediastinum: a heart operation is
+    # thoracic in some usage and not in other, so it answers `unknown`), the brain and the breast.
+    **dict.fromkeys(("cardiac", "heart", "open-heart", "open heart"), "cardiac"),
+    **dict.fromkeys(("spinal", "spine"), "spinal"),
+    "thoracic": "thoracic",
+    **dict.fromkeys(("brain", "intracranial"), "brain"),
+    **dict.fromkeys(("breast", "breasts"), "breast"),
 }
+# "Non-cardiac surgery", "non abdominal surgery": every operation but that site.
+_NON = re.compile(r"\bnon[- ]?$")
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
     re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
@@ -148,7 +165,7 @@ _NOT_DONE = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:prior|previous|previously|history|had|underwent|undergone|past|former|earlier|ever"
-    r"|s/p|status post)\b"
+    r"|s/p|status post|recent|recently)\b"
 )
 _WINDOW_AFTER = re.compile(
     r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two"
@@ -158,7 +175,9 @@ _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
     r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
-    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?"
+    r"(?: \((?:a?icd)\))?|(?:a?icd) device|a?icd(?= (?:implantation|insertion|placement)\b)))"
+    # The act of putting one in: "pacemaker implantation", "prior ICD insertion".
+    r"(?: in situ| in place| implantation| insertion| placement)?"
     # The device's own parts in brackets say what it is, not a narrower one: "pacemaker (wires)".
     r"(?: \((?:its |the )?(?:wires?|leads?|electrodes?)(?: or (?:wires?|leads?|electrodes?))?\))?"
     r"(?![\w-])"
@@ -276,8 +295,11 @@ _NAMED = re.compile(
 # "revision bariatric surgery", "primary PCI"): only a past word, a list word or a bracket.
 _NAMED_LEAD = re.compile(
     r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
-    r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with))\s*$"
+    r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|recent|recently))\s*$"
 )
+# "Recent cholecystectomy": done, but how recent is a judgement no record states (a text member)
+# unless a window says it ("recent cholecystectomy (within 4 weeks)" keeps the text member too).
+_RECENT_LEAD = re.compile(r"\brecent(?:ly)?\s*$")
 _NAMED_TRIGGERS = (
     "ectom",
     "resection",
@@ -384,6 +406,15 @@ def _found(text: str) -> list[Match]:
         leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
         site: Criterion = Criterion(Kind.TEXT, source_text=match["site"])
         whole = _WHOLE_SITES.get(match["site"]) if match["surgery"] else None
+        if match["surgery"] and _NON.search(text, max(0, match.start() - 4), match.start()):
+            continue
+        wholes = _whole_sites(match["site"]) if match["surgery"] and not whole else None
+        if wholes and leaf.concept == "surgery":
+            # "Prior cardiac or abdominal surgery": either site, each its own concept.
+            kinds = tuple(Criterion(Kind.PROCEDURE, concept=f"{w}-surgery") for w in wholes)
+            either = Criterion(Kind.COMBINATION, children=kinds, combination="any-of")
+            found.append(Match(either, match.start(), match.end()))
+            continue
         if whole:
             site = Criterion(Kind.PROCEDURE, concept=f"{whole}-surgery")
             if leaf.concept == "surgery":
@@ -418,6 +449,20 @@ def _found(text: str) -> list[Match]:
             )
             found.append(Match(criterion, match.start(), match.end()))
     return found
+
+
+# The words between the sites of a list that say "either": not "and" (a "thoracic and abdominal
+# surgery" may be one thoracoabdominal operation).
+_EITHER = re.compile(r"\s*(?:,|,? or|,? and/or|/)\s*")
+
+
+def _whole_sites(sites: str) -> tuple[str, ...] | None:
+    """The whole sites of a list of sites ("cardiac or abdominal"), None unless every one is."""
+    parts = _EITHER.split(sites)
+    wholes = [_WHOLE_SITES.get(part) for part in parts]
+    if len(parts) < 2 or None in wholes:
+        return None
+    return tuple(dict.fromkeys(w for w in wholes if w))
 
 
 def _done_between(text: str, start: int, end: int) -> bool:
@@ -458,7 +503,15 @@ def _named(text: str) -> list[Match]:
         if bound and n is not None:
             criterion = evolve(criterion, window=Window(-days(n, bound["unit"]), 0))
             end = bound.end()
-        found.append(Match(criterion, match.start(), end))
+        start = match.start()
+        recent = _RECENT_LEAD.search(text, max(0, start - 10), start)
+        if recent:
+            start = recent.start()
+            which = Criterion(Kind.TEXT, source_text=text[start : match.end()])
+            criterion = Criterion(
+                Kind.COMBINATION, children=(criterion, which), combination="all-of"
+            )
+        found.append(Match(criterion, start, end))
     return found
 
 
@@ -487,11 +540,18 @@ def _unnamed_operations(text: str, known: list[Match]) -> list[Match]:
     return found
 
 
+_PUTTING_IN = (" implantation", " insertion", " placement")
+
+
 def _devices(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _DEVICES.finditer(text):
         if _not_done(text, match.start()):
             continue
+        if match[0].endswith(_PUTTING_IN) and not (
+            _done_before(text, match) or _BOUND_AFTER.match(text, match.end())
+        ):
+            continue  # "Pacemaker implantation": as often the study's own operation
         concept = "pacemaker" if match["pacemaker"] else "implantable-cardioverter-defibrillator"
         found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
     for match in _CARDIAC_DEVICE.finditer(text):
