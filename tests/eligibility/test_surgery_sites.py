@@ -39,6 +39,9 @@ _SITES = {
     "brain surgery": "brain-surgery",
     "intracranial surgery": "brain-surgery",
     "breast surgery": "breast-surgery",
+    "knee surgery": "knee-surgery",
+    "hip surgery": "hip-surgery",
+    "shoulder surgery": "shoulder-surgery",
 }
 _DONE = (
     "Prior {}",
@@ -126,6 +129,12 @@ def test_a_site_in_a_window_keeps_its_window(
             "Prior major cardiac surgery",
             "all-of(procedure:major-surgery, procedure:cardiac-surgery)",
         ),
+        ("Prior knee or hip surgery", "any-of(procedure:knee-surgery, procedure:hip-surgery)"),
+        ("Prior surgery on the knee", "procedure:knee-surgery"),
+        # Development bullets.
+        ("With prior history of shoulder surgery", "procedure:shoulder-surgery"),
+        ("The subject has a history of knee surgery.", "procedure:knee-surgery"),
+        ("Shoulder surgery within the past year", "procedure:shoulder-surgery:w-365,0,enrollment"),
         # Words that narrow the site stay text beside the concept.
         ("Previous lumbar spine surgery", "all-of(procedure:spinal-surgery, text)"),
         ("Previous thoracic spine surgery", "all-of(procedure:spinal-surgery, text)"),
@@ -159,6 +168,7 @@ def test_site_phrasings_compile(text: str, expected: str) -> None:
         ("Previous cardiothoracic surgery", "all-of(procedure:surgery, text)"),
         # Narrower than the breast / the brain.
         ("Previous ipsilateral breast surgery", "all-of(procedure:surgery, text)"),
+        ("Previous ipsilateral knee surgery", "all-of(procedure:surgery, text)"),
         ("History of brain tumour surgery", "all-of(procedure:surgery, text)"),
         # "and" may be one thoracoabdominal operation; the pelvis is no concept.
         ("Prior cardiac and abdominal surgery", "all-of(procedure:surgery, text)"),
@@ -352,3 +362,141 @@ def test_pacemaker_implantation_against_records() -> None:
     presence = condition("Presence of cardiac pacemaker", (ICD, "Z95.0", "x"))
     assert _result(text, presence) == "met"
     assert _result(text, procedure("Colonoscopy", "2018-01-01")) == "not-met"
+
+
+# ---------------------------------------------------------------- named operations
+
+
+_OPERATIONS = {
+    "prostatectomy": "prostatectomy",
+    "thyroidectomy": "thyroidectomy",
+    "orchiectomy": "orchiectomy",
+    "orchidectomy": "orchiectomy",
+    "pneumonectomy": "pneumonectomy",
+    "hepatectomy": "hepatectomy",
+    "liver resection": "hepatectomy",
+    "pancreatectomy": "pancreatectomy",
+    "lumpectomy": "lumpectomy",
+    "breast-conserving surgery": "lumpectomy",
+}
+
+
+@pytest.mark.parametrize("lead", [*_DONE, "{} in the past 6 months"])
+@pytest.mark.parametrize(("name", "concept"), _OPERATIONS.items())
+def test_a_named_operation_done_before_is_its_concept(lead: str, name: str, concept: str) -> None:
+    text = lead.format(name)
+    text = text[0].upper() + text[1:]
+    window = ":w-180,0,enrollment" if "months" in lead else ""
+    assert signature(compile_text(text, exclusion=True)) == f"procedure:{concept}{window}", text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A word that narrows the operation stays text.
+        ("Prior radical prostatectomy", "all-of(procedure:prostatectomy, text)"),
+        ("Status post radical prostatectomy", "all-of(procedure:prostatectomy, text)"),
+        ("Prior total thyroidectomy", "all-of(procedure:thyroidectomy, text)"),
+        ("Prior bilateral orchiectomy", "all-of(procedure:orchiectomy, text)"),
+        ("History of partial hepatectomy", "all-of(procedure:hepatectomy, text)"),
+        ("Prior distal pancreatectomy", "all-of(procedure:pancreatectomy, text)"),
+        ("Recent prostatectomy", "all-of(procedure:prostatectomy, text)"),
+        # One kind of pancreatectomy is narrower than any: never read as the wider concept.
+        ("Prior pancreaticoduodenectomy", "all-of(procedure:surgery, text)"),
+        # Another gland.
+        ("Prior parathyroidectomy", "all-of(procedure:surgery, text)"),
+    ],
+)
+def test_narrowed_named_operations_keep_their_words(text: str, expected: str) -> None:
+    assert signature(compile_text(text, exclusion=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "indication for radical prostatectomy",
+        "Patients undergoing total thyroidectomy",
+        "Planned lumpectomy",
+        "Scheduled for hepatectomy",
+        "Candidates for pancreatectomy",
+    ],
+)
+def test_a_named_operation_to_come_is_not_read(text: str) -> None:
+    criterion = compile_text(text, exclusion=True)
+    for concept in set(_OPERATIONS.values()):
+        assert f"procedure:{concept}" not in str(signature(criterion)), text
+
+
+def test_prostatectomy_against_records() -> None:
+    text = "Prior prostatectomy"
+    robotic = procedure("Robotic-assisted laparoscopic radical prostatectomy", "2019-01-01")
+    assert _result(text, robotic) == "met"
+    ralp = (
+        CPT,
+        "55866",
+        "Laparoscopy, surgical prostatectomy, retropubic radical, including nerve sparing, "
+        "includes robotic assistance, when performed",
+    )
+    assert _result(text, procedure("RALP", "2019-01-01", ralp)) == "met"
+    assert _result(text, procedure("Cystoprostatectomy with ileal conduit", "2019-1-1")) == "met"
+    # A TURP resects the prostate: whether the study counts it is not recorded.
+    turp = procedure("Transurethral resection of prostate (TURP)", "2019-01-01")
+    assert _result(text, turp) == "unknown"
+    assert _result(text, procedure("Prostate biopsy, transrectal", "2019-01-01")) == "not-met"
+    # The narrowing word is left to a reader.
+    radical = "Prior radical prostatectomy"
+    assert _result(radical, procedure("Simple prostatectomy", "2019-01-01")) == "unknown"
+    assert _result(radical, procedure("Colonoscopy", "2019-01-01")) == "not-met"
+
+
+def test_named_operations_against_records() -> None:
+    thyroid = "History of thyroidectomy"
+    assert _result(thyroid, procedure("Total thyroidectomy", "2019-01-01")) == "met"
+    assert _result(thyroid, procedure("Right thyroid lobectomy", "2019-01-01")) == "met"
+    assert _result(thyroid, procedure("Parathyroidectomy", "2019-01-01")) == "unknown"
+    assert _result(thyroid, procedure("Thyroid FNA biopsy", "2019-01-01")) == "not-met"
+    lung = "Prior pneumonectomy"
+    assert _result(lung, procedure("Right pneumonectomy", "2019-01-01")) == "met"
+    # A lobectomy takes part of a lung, not all of it.
+    assert _result(lung, procedure("Right upper lobectomy", "2019-01-01")) == "unknown"
+    liver = "Previous hepatectomy"
+    assert _result(liver, procedure("Right hepatectomy", "2019-01-01")) == "met"
+    assert _result(liver, procedure("Liver biopsy, percutaneous", "2019-01-01")) == "not-met"
+    assert _result(liver, procedure("Liver transplant", "2019-01-01")) == "unknown"
+    pancreas = "Prior pancreatectomy"
+    whipple = procedure("Pancreaticoduodenectomy (Whipple)", "2019-01-01")
+    assert _result(pancreas, whipple) == "met"
+    partial = (ICD, "Z90.411", "Acquired partial absence of pancreas")
+    assert _result(pancreas, condition("Acquired partial absence of pancreas", partial)) == "met"
+    assert _result(pancreas, procedure("Cholecystectomy", "2019-01-01")) == "unknown"
+    breast = "Prior lumpectomy"
+    assert _result(breast, procedure("Partial mastectomy, left", "2019-01-01")) == "met"
+    assert _result(breast, procedure("Modified radical mastectomy", "2019-01-01")) == "unknown"
+
+
+def test_status_codes_of_organs_count_for_their_site() -> None:
+    lung = (ICD, "Z90.2", "Acquired absence of lung [part of]")
+    absent_lung = condition("Acquired absence of lung [part of]", lung)
+    assert _result("Prior thoracic surgery", absent_lung) == "met"
+    pancreas = (ICD, "Z90.410", "Acquired total absence of pancreas")
+    absent_pancreas = condition("Acquired total absence of pancreas", pancreas)
+    assert _result("Prior abdominal surgery", absent_pancreas) == "met"
+
+
+def test_joint_surgery_against_records() -> None:
+    knee = "Prior knee surgery"
+    scope = procedure("Arthroscopy of right knee with partial medial meniscectomy", "2019-01-01")
+    assert _result(knee, scope) == "met"
+    assert _result(knee, procedure("ACL reconstruction, left", "2019-01-01")) == "met"
+    artificial = (ICD, "Z96.651", "Presence of right artificial knee joint")
+    assert _result(knee, condition("Presence of right artificial knee joint", artificial)) == "met"
+    assert _result(knee, procedure("Total hip arthroplasty", "2019-01-01")) == "unknown"
+    assert _result(knee, procedure("Knee joint injection", "2019-01-01")) == "not-met"
+    hip = "History of hip surgery"
+    assert _result(hip, procedure("ORIF of left hip", "2019-01-01")) == "met"
+    assert _result(hip, procedure("Right total hip arthroplasty", "2019-01-01")) == "met"
+    assert _result(hip, procedure("Knee arthroscopy", "2019-01-01")) == "unknown"
+    shoulder = "Prior shoulder surgery"
+    cuff = procedure("Arthroscopic rotator cuff repair, right", "2019-01-01")
+    assert _result(shoulder, cuff) == "met"
+    assert _result(shoulder, procedure("Shoulder injection", "2019-01-01")) == "not-met"

@@ -68,6 +68,17 @@ _BROADER = {
     "thoracic-surgery": _SURGERY,
     "brain-surgery": _SURGERY,
     "breast-surgery": _SURGERY,
+    "knee-surgery": _SURGERY,
+    "hip-surgery": _SURGERY,
+    "shoulder-surgery": _SURGERY,
+    # Operations read before as all-of(surgery, TEXT): another operation stays `unknown`.
+    "prostatectomy": _SURGERY,
+    "thyroidectomy": _SURGERY,
+    "orchiectomy": _SURGERY,
+    "pneumonectomy": _SURGERY,
+    "hepatectomy": _SURGERY,
+    "pancreatectomy": _SURGERY,
+    "lumpectomy": _SURGERY,
     # A laparotomy may have been the resection: the record does not say.
     "colectomy": "abdominal-surgery",
     "bowel-resection": "abdominal-surgery",

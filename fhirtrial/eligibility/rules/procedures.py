@@ -18,7 +18,9 @@ Implanted cardiac devices ("pacemaker", "implantable cardioverter-defibrillator"
 implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 
 Named operations ("prior cholecystectomy", "history of bariatric surgery", "previous MI, PCI or
-CABG"): their own concepts (`cholecystectomy`, `bariatric-surgery`, …), only where words say
+CABG", "prior prostatectomy", "previous liver resection"): their own concepts (`cholecystectomy`,
+`bariatric-surgery`, `prostatectomy`, `hepatectomy`, …; one of a kind, such as a Whipple
+pancreaticoduodenectomy, is narrower than `pancreatectomy` and stays text), only where words say
 one was done (a past word in the clause, or a window after) and no word right before the name
 narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
 revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
@@ -31,7 +33,8 @@ intraocular surgery" → `intraocular-surgery`, met by cataract extraction, a vi
 intraocular lens, Z96.1), the stomach (`gastric-surgery`), the eye (`eye-surgery`), the heart
 ("previous cardiac / heart / open-heart surgery" → `cardiac-surgery`: CABG, open valve surgery),
 the spine (`spinal-surgery`), the inside of the chest (`thoracic-surgery`: lungs, pleura,
-mediastinum), the brain (`brain-surgery`) and the breast (`breast-surgery`); a list of them
+mediastinum), the brain (`brain-surgery`), the breast (`breast-surgery`) and the knee, hip and
+shoulder (`knee-surgery` …, each met by its joint's replacement too); a list of them
 joined by "or", "/" or commas is any-of them ("prior cardiac or abdominal surgery"); another
 site, "non-cardiac", "cardiothoracic" and "cardiac and abdominal" stay text. "Recent" says done
 (how recent stays a text member: "recent heart surgery", "recent cholecystectomy"). A device's
@@ -143,6 +146,9 @@ _WHOLE_SITES = {
     "thoracic": "thoracic",
     **dict.fromkeys(("brain", "intracranial"), "brain"),
     **dict.fromkeys(("breast", "breasts"), "breast"),
+    **dict.fromkeys(("knee", "knees"), "knee"),
+    **dict.fromkeys(("hip", "hips"), "hip"),
+    **dict.fromkeys(("shoulder", "shoulders"), "shoulder"),
 }
 # "Non-cardiac surgery", "non abdominal surgery": every operation but that site.
 _NON = re.compile(r"\bnon[- ]?$")
@@ -221,6 +227,14 @@ _NAMED_OPERATIONS = {
     "nephrectomy": r"nephrectom(?:y|ies)",
     "thymectomy": r"thymectom(?:y|ies)",
     "vitrectomy": r"vitrectom(?:y|ies)",
+    "prostatectomy": r"prostatectom(?:y|ies)",
+    "thyroidectomy": r"thyroidectom(?:y|ies)",
+    "orchiectomy": r"orchi(?:d)?ectom(?:y|ies)",
+    "pneumonectomy": r"pneumonectom(?:y|ies)",
+    "hepatectomy": r"hepatectom(?:y|ies)|(?:liver|hepatic) resections?",
+    # A pancreaticoduodenectomy (Whipple) is one kind of pancreatectomy: narrower, left as text.
+    "pancreatectomy": r"pancreatectom(?:y|ies)",
+    "lumpectomy": r"lumpectom(?:y|ies)|breast[- ]conserving surgery",
     "esophagectomy": r"o?esophagectom(?:y|ies)",
     "colectomy": r"(?:hemi-?)?colectom(?:y|ies)",
     # "Bowel resection" may be of the small or the large bowel: a colectomy is one, not the
@@ -303,6 +317,8 @@ _RECENT_LEAD = re.compile(r"\brecent(?:ly)?\s*$")
 _NAMED_TRIGGERS = (
     "ectom",
     "resection",
+    "breast-conserving",
+    "breast conserving",
     "gastrostom",
     "peg tube",
     "bariatric",
