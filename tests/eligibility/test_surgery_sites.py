@@ -401,8 +401,8 @@ def test_a_named_operation_done_before_is_its_concept(lead: str, name: str, conc
         ("History of partial hepatectomy", "all-of(procedure:hepatectomy, text)"),
         ("Prior distal pancreatectomy", "all-of(procedure:pancreatectomy, text)"),
         ("Recent prostatectomy", "all-of(procedure:prostatectomy, text)"),
-        # One kind of pancreatectomy is narrower than any: never read as the wider concept.
-        ("Prior pancreaticoduodenectomy", "all-of(procedure:surgery, text)"),
+        # One kind of pancreatectomy is narrower than any: its name stays text beside it.
+        ("Prior pancreaticoduodenectomy", "all-of(procedure:pancreatectomy, text)"),
         # Another gland.
         ("Prior parathyroidectomy", "all-of(procedure:surgery, text)"),
     ],
@@ -500,3 +500,65 @@ def test_joint_surgery_against_records() -> None:
     cuff = procedure("Arthroscopic rotator cuff repair, right", "2019-01-01")
     assert _result(shoulder, cuff) == "met"
     assert _result(shoulder, procedure("Shoulder injection", "2019-01-01")) == "not-met"
+
+
+# ---------------------------------------------------------------- operations named by their site
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An -ectomy / -otomy word that names its site: that site, the word as text.
+        ("Previous laminectomy", "all-of(procedure:spinal-surgery, text)"),
+        ("Prior lumbar laminectomy", "all-of(procedure:spinal-surgery, text)"),
+        ("Prior craniotomy", "all-of(procedure:brain-surgery, text)"),
+        ("Prior decompressive craniectomy", "all-of(procedure:brain-surgery, text)"),
+        ("Prior thoracotomy", "all-of(procedure:thoracic-surgery, text)"),
+        ("Prior hemithyroidectomy", "all-of(procedure:thyroidectomy, text)"),
+        # Names without such an ending.
+        ("Prior spinal fusion", "all-of(procedure:spinal-surgery, text)"),
+        ("History of cervical fusion", "all-of(procedure:spinal-surgery, text)"),
+        ("Prior ACDF", "all-of(procedure:spinal-surgery, text)"),
+        (
+            "Spinal fusion within 12 months",
+            "all-of(procedure:spinal-surgery:w-360,0,enrollment, text)",
+        ),
+        ("History of hernia repair", "all-of(procedure:surgery, text)"),
+        ("Prior inguinal hernia repair", "all-of(procedure:surgery, text)"),
+        ("Previous LASIK", "all-of(procedure:eye-surgery, text)"),
+        ("Prior Whipple procedure", "all-of(procedure:pancreatectomy, text)"),
+        ("Prior pancreaticoduodenectomy", "all-of(procedure:pancreatectomy, text)"),
+        ("Prior VATS", "all-of(procedure:thoracic-surgery, text)"),
+        # An operation with no site concept keeps the bare surgery.
+        ("Prior septorhinoplasty", "all-of(procedure:surgery, text)"),
+    ],
+)
+def test_operations_named_by_their_site(text: str, expected: str) -> None:
+    assert signature(compile_text(text, exclusion=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients undergoing VATS",
+        "Scheduled for spinal fusion",
+        "Elective unilateral open inguinal hernia repair,",
+        "Bone fusion",
+        "Prior cell fusion",
+    ],
+)
+def test_site_operations_to_come_or_of_no_site_are_not_read(text: str) -> None:
+    criterion = compile_text(text, exclusion=True)
+    assert "procedure:" not in str(signature(criterion)), text
+
+
+def test_a_site_operation_against_records() -> None:
+    text = "Prior spinal fusion"
+    # The site is met; which operation it was is left to a reader.
+    assert _result(text, procedure("Posterior lumbar fusion L4-L5", "2018-01-01")) == "unknown"
+    assert _result(text, procedure("Total knee arthroplasty", "2018-01-01")) == "unknown"
+    # No surgery at all rules it out, as any surgery reading.
+    assert _result(text, procedure("Colonoscopy", "2018-01-01")) == "not-met"
+    whipple = "Prior Whipple procedure"
+    assert _result(whipple, procedure("Cholecystectomy", "2018-01-01")) == "unknown"
+    assert _result(whipple, procedure("Upper endoscopy", "2018-01-01")) == "not-met"

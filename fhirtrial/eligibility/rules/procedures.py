@@ -20,7 +20,9 @@ implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 Named operations ("prior cholecystectomy", "history of bariatric surgery", "previous MI, PCI or
 CABG", "prior prostatectomy", "previous liver resection"): their own concepts (`cholecystectomy`,
 `bariatric-surgery`, `prostatectomy`, `hepatectomy`, …; one of a kind, such as a Whipple
-pancreaticoduodenectomy, is narrower than `pancreatectomy` and stays text), only where words say
+pancreaticoduodenectomy, is narrower than `pancreatectomy`: all-of(pancreatectomy, TEXT),
+`rules.site_operations`, which also reads "prior spinal fusion", "previous laminectomy" or
+"prior craniotomy" as their site with their name as text), only where words say
 one was done (a past word in the clause, or a window after) and no word right before the name
 narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
 revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
@@ -80,6 +82,8 @@ from fhirtrial.eligibility.rules.childbirth import find_childbirth
 from fhirtrial.eligibility.rules.procedure_qualifiers import narrowed_procedures
 from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
+from fhirtrial.eligibility.rules.site_operations import TRIGGERS as SITE_OPERATION_TRIGGERS
+from fhirtrial.eligibility.rules.site_operations import find_site_operations, site_of_operation
 
 _SURGERY = (
     r"(?P<major>major )?(?:surgery|surgeries|surgical (?:procedures?|interventions?)"
@@ -407,6 +411,10 @@ def _found(text: str) -> list[Match]:
         named += find_ablation(
             text, not_done=_not_done, done_before=_done_between, lead=_NAMED_LEAD
         )
+    if has_any(text, SITE_OPERATION_TRIGGERS):
+        named += find_site_operations(
+            text, not_done=_not_done, done_before=_done_between, lead=_NAMED_LEAD
+        )
     found += named
     if has_any(text, _OPERATION_WORDS):
         found += _unnamed_operations(text, [*named, *found])
@@ -547,7 +555,7 @@ def _unnamed_operations(text: str, known: list[Match]) -> list[Match]:
         concept = (
             next(k for k, v in named.groupdict().items() if v).replace("_", "-")
             if named
-            else "surgery"
+            else site_of_operation(match[0]) or "surgery"
         )
         leaf = Criterion(Kind.PROCEDURE, concept=concept)
         which = Criterion(Kind.TEXT, source_text=match[0])
@@ -609,6 +617,7 @@ _ANY_TRIGGER = any_substring(
         *_NAMED_TRIGGERS,
         *_OPERATION_WORDS,
         *_TRIGGERS,
+        *SITE_OPERATION_TRIGGERS,
         "ablat",
         "vein isolation",
         "resection",
