@@ -46,7 +46,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         # Forms of the same shape.
         ("Previous glaucoma surgery", SURGERY_TEXT),
         ("Recent surgery", SURGERY_TEXT),
-        ("History of lung resection", SURGERY_TEXT),
+        ("History of lung resection", "all-of(procedure:thoracic-surgery, text)"),
         ("Previous lumbar spine surgery", "all-of(procedure:spinal-surgery, text)"),
         ("Prior extensive abdominal surgery", "all-of(procedure:abdominal-surgery, text)"),
         (

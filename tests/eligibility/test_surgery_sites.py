@@ -42,6 +42,7 @@ _SITES = {
     "knee surgery": "knee-surgery",
     "hip surgery": "hip-surgery",
     "shoulder surgery": "shoulder-surgery",
+    "colorectal surgery": "colorectal-surgery",
 }
 _DONE = (
     "Prior {}",
@@ -169,6 +170,9 @@ def test_site_phrasings_compile(text: str, expected: str) -> None:
         # Narrower than the breast / the brain.
         ("Previous ipsilateral breast surgery", "all-of(procedure:surgery, text)"),
         ("Previous ipsilateral knee surgery", "all-of(procedure:surgery, text)"),
+        # The colon or the rectum alone is narrower than colorectal surgery.
+        ("Prior colon surgery", "all-of(procedure:surgery, text)"),
+        ("Prior rectal surgery", "all-of(procedure:surgery, text)"),
         ("History of brain tumour surgery", "all-of(procedure:surgery, text)"),
         # "and" may be one thoracoabdominal operation; the pelvis is no concept.
         ("Prior cardiac and abdominal surgery", "all-of(procedure:surgery, text)"),
@@ -529,6 +533,7 @@ def test_joint_surgery_against_records() -> None:
         ("Prior Whipple procedure", "all-of(procedure:pancreatectomy, text)"),
         ("Prior pancreaticoduodenectomy", "all-of(procedure:pancreatectomy, text)"),
         ("Prior VATS", "all-of(procedure:thoracic-surgery, text)"),
+        ("History of lung resection", "all-of(procedure:thoracic-surgery, text)"),
         # An operation with no site concept keeps the bare surgery.
         ("Prior septorhinoplasty", "all-of(procedure:surgery, text)"),
     ],
@@ -562,3 +567,17 @@ def test_a_site_operation_against_records() -> None:
     whipple = "Prior Whipple procedure"
     assert _result(whipple, procedure("Cholecystectomy", "2018-01-01")) == "unknown"
     assert _result(whipple, procedure("Upper endoscopy", "2018-01-01")) == "not-met"
+
+
+def test_colorectal_surgery_against_records() -> None:
+    text = "Prior colorectal surgery"
+    assert _result(text, procedure("Laparoscopic low anterior resection", "2018-01-01")) == "met"
+    assert _result(text, procedure("Right hemicolectomy", "2018-01-01")) == "met"
+    colostomy = (ICD, "Z93.3", "Colostomy status")
+    assert _result(text, condition("Colostomy status", colostomy)) == "met"
+    # A polypectomy at colonoscopy is an endoscopy, not colorectal surgery (the word "-ectomy"
+    # makes it some surgery: unknown at most).
+    polyp = procedure("Colonoscopy with polypectomy", "2018-01-01")
+    assert _result(text, polyp) != "met"
+    assert _result(text, procedure("Colonoscopy", "2018-01-01")) == "not-met"
+    assert _result(text, procedure("Laparoscopic cholecystectomy", "2018-01-01")) == "unknown"

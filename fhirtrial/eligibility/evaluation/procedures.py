@@ -71,6 +71,7 @@ _BROADER = {
     "knee-surgery": _SURGERY,
     "hip-surgery": _SURGERY,
     "shoulder-surgery": _SURGERY,
+    "colorectal-surgery": _SURGERY,
     # Operations read before as all-of(surgery, TEXT): another operation stays `unknown`.
     "prostatectomy": _SURGERY,
     "thyroidectomy": _SURGERY,

@@ -35,8 +35,9 @@ intraocular surgery" → `intraocular-surgery`, met by cataract extraction, a vi
 intraocular lens, Z96.1), the stomach (`gastric-surgery`), the eye (`eye-surgery`), the heart
 ("previous cardiac / heart / open-heart surgery" → `cardiac-surgery`: CABG, open valve surgery),
 the spine (`spinal-surgery`), the inside of the chest (`thoracic-surgery`: lungs, pleura,
-mediastinum), the brain (`brain-surgery`), the breast (`breast-surgery`) and the knee, hip and
-shoulder (`knee-surgery` …, each met by its joint's replacement too); a list of them
+mediastinum), the brain (`brain-surgery`), the breast (`breast-surgery`), the colon and rectum
+(`colorectal-surgery`) and the knee, hip and shoulder (`knee-surgery` …, each met by its joint's
+replacement too); a list of them
 joined by "or", "/" or commas is any-of them ("prior cardiac or abdominal surgery"); another
 site, "non-cardiac", "cardiothoracic" and "cardiac and abdominal" stay text. "Recent" says done
 (how recent stays a text member: "recent heart surgery", "recent cholecystectomy"). A device's
@@ -153,6 +154,8 @@ _WHOLE_SITES = {
     **dict.fromkeys(("knee", "knees"), "knee"),
     **dict.fromkeys(("hip", "hips"), "hip"),
     **dict.fromkeys(("shoulder", "shoulders"), "shoulder"),
+    # The colon and rectum together; "colon" or "rectal" alone is narrower and stays text.
+    "colorectal": "colorectal",
 }
 # "Non-cardiac surgery", "non abdominal surgery": every operation but that site.
 _NON = re.compile(r"\bnon[- ]?$")

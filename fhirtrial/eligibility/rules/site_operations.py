@@ -7,7 +7,7 @@ as that concept with its name as text, all-of(concept, TEXT) — never wider tha
   "hemithyroidectomy" → `thyroidectomy`.
 - Names without such an ending, done before ("prior spinal fusion", "history of hernia repair",
   "previous LASIK", "prior Whipple procedure", "prior VATS"): `spinal-surgery`, `surgery`,
-  `eye-surgery`, `pancreatectomy`, `thoracic-surgery`.
+  `eye-surgery`, `pancreatectomy`, `thoracic-surgery` (a lung resection is thoracic surgery).
 
 Only where words say the operation was done (a past word in the clause or a window after) and
 it is not one needed or to come, as for every named operation.
@@ -49,7 +49,8 @@ _NAMES = (
     ),
     (
         "thoracic-surgery",
-        r"video-assisted thoracoscopic surgery(?: \(vats\))?|vats(?: procedures?| surgery)?",
+        r"video-assisted thoracoscopic surgery(?: \(vats\))?|vats(?: procedures?| surgery)?"
+        r"|(?:lung|pulmonary) resections?",
     ),
 )
 _NAME = re.compile(
@@ -60,6 +61,7 @@ _NAME = re.compile(
 TRIGGERS: tuple[str, ...] = (
     *("fusion", "hernia", "herniorrhaph", "hernioplast", "lasik", "lasek", "keratectom"),
     *("whipple", "pancreaticoduoden", "pancreatoduoden", "vats", "thoracoscopic", "acdf"),
+    "resection",
 )
 
 
