@@ -108,6 +108,14 @@ def test_a_site_in_a_window_keeps_its_window(
         ("Previous surgery on the spine", "procedure:spinal-surgery"),
         ("Prior surgery of the heart", "procedure:cardiac-surgery"),
         ("Previous surgery to the brain", "procedure:brain-surgery"),
+        (
+            "Prior surgery on the spine within 6 months",
+            "procedure:spinal-surgery:w-180,0,enrollment",
+        ),
+        (
+            "Previous surgery on the knee, hip or shoulder",
+            "any-of(procedure:knee-surgery, procedure:hip-surgery, procedure:shoulder-surgery)",
+        ),
         # A list of whole sites: either.
         (
             "Prior cardiac or abdominal surgery",
@@ -178,6 +186,9 @@ def test_site_phrasings_compile(text: str, expected: str) -> None:
         ("Prior cardiac and abdominal surgery", "all-of(procedure:surgery, text)"),
         ("Prior abdominal or pelvic surgery", "all-of(procedure:surgery, text)"),
         ("Previous pelvic surgery", "all-of(procedure:surgery, text)"),
+        # After the operation, a site that names a disease: the disease may have been operated
+        # elsewhere, and not every operation at the site was for it.
+        ("Prior surgery for heart disease", "all-of(procedure:surgery, text)"),
         # A radiotherapy's site stays text.
         ("Prior radiotherapy to the breast", "all-of(procedure:radiotherapy, text)"),
         ("Prior thoracic radiotherapy", "all-of(procedure:radiotherapy, text)"),
@@ -527,8 +538,6 @@ def test_joint_surgery_against_records() -> None:
             "Spinal fusion within 12 months",
             "all-of(procedure:spinal-surgery:w-360,0,enrollment, text)",
         ),
-        ("History of hernia repair", "all-of(procedure:surgery, text)"),
-        ("Prior inguinal hernia repair", "all-of(procedure:surgery, text)"),
         ("Previous LASIK", "all-of(procedure:eye-surgery, text)"),
         ("Prior Whipple procedure", "all-of(procedure:pancreatectomy, text)"),
         ("Prior pancreaticoduodenectomy", "all-of(procedure:pancreatectomy, text)"),
@@ -547,7 +556,6 @@ def test_operations_named_by_their_site(text: str, expected: str) -> None:
     [
         "Patients undergoing VATS",
         "Scheduled for spinal fusion",
-        "Elective unilateral open inguinal hernia repair,",
         "Bone fusion",
         "Prior cell fusion",
     ],

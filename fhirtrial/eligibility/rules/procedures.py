@@ -159,6 +159,7 @@ _WHOLE_SITES = {
 }
 # "Non-cardiac surgery", "non abdominal surgery": every operation but that site.
 _NON = re.compile(r"\bnon[- ]?$")
+_WORD_AFTER = re.compile(r" (?!(?:or|and|and/or|with|within|in|during|at|before|prior)\b)[a-z]")
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
     re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
@@ -435,7 +436,11 @@ def _found(text: str) -> list[Match]:
         whole = _WHOLE_SITES.get(match["site"]) if match["surgery"] else None
         if match["surgery"] and _NON.search(text, max(0, match.start() - 4), match.start()):
             continue
-        wholes = _whole_sites(match["site"]) if match["surgery"] and not whole else None
+        if match.re is _SITED[1] and _WORD_AFTER.match(text, match.end()):
+            # "Surgery for heart disease", "… for breast cancer": the site names a disease, which
+            # may have been operated elsewhere; only a site the words end with is the operation's.
+            whole = None
+        wholes = _whole_sites(match["site"]) if whole is None and match["surgery"] else None
         if wholes and leaf.concept == "surgery":
             # "Prior cardiac or abdominal surgery": either site, each its own concept.
             kinds = tuple(Criterion(Kind.PROCEDURE, concept=f"{w}-surgery") for w in wholes)

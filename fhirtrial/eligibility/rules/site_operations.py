@@ -5,9 +5,10 @@ as that concept with its name as text, all-of(concept, TEXT) — never wider tha
   TEXT)) that names its site: "previous laminectomy" / "discectomy" → `spinal-surgery`,
   "craniotomy" / "craniectomy" → `brain-surgery`, "thoracotomy" → `thoracic-surgery`,
   "hemithyroidectomy" → `thyroidectomy`.
-- Names without such an ending, done before ("prior spinal fusion", "history of hernia repair",
-  "previous LASIK", "prior Whipple procedure", "prior VATS"): `spinal-surgery`, `surgery`,
-  `eye-surgery`, `pancreatectomy`, `thoracic-surgery` (a lung resection is thoracic surgery).
+- Names without such an ending, done before ("prior spinal fusion", "previous LASIK", "prior
+  Whipple procedure", "prior VATS"): `spinal-surgery`, `eye-surgery`, `pancreatectomy`,
+  `thoracic-surgery` (a lung resection is thoracic surgery). A hernia repair stays text (no
+  reading beside the hernia diagnosis, tests/eligibility/test_common_diagnosis_names_frequent).
 
 Only where words say the operation was done (a past word in the clause or a window after) and
 it is not one needed or to come, as for every named operation.
@@ -36,11 +37,6 @@ _NAMES = (
         r"(?:spinal|spine) fusions?|(?:lumbar|cervical|lumbosacral|thoracolumbar) fusions?"
         r"|(?:anterior cervical discectomy and fusion|acdf)",
     ),
-    (
-        "surgery",
-        r"(?:(?:inguinal|umbilical|ventral|incisional|femoral|hiatal|hiatus) )?"
-        r"(?:hernia repairs?|hernia surgery|herniorrhaph(?:y|ies)|hernioplast(?:y|ies))",
-    ),
     ("eye-surgery", r"lasik|lasek|photorefractive keratectom(?:y|ies)(?: \(prk\))?"),
     (
         "pancreatectomy",
@@ -59,7 +55,7 @@ _NAME = re.compile(
     + r")(?![\w-])"
 )
 TRIGGERS: tuple[str, ...] = (
-    *("fusion", "hernia", "herniorrhaph", "hernioplast", "lasik", "lasek", "keratectom"),
+    *("fusion", "lasik", "lasek", "keratectom"),
     *("whipple", "pancreaticoduoden", "pancreatoduoden", "vats", "thoracoscopic", "acdf"),
     "resection",
 )
