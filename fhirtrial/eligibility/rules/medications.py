@@ -47,6 +47,7 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import (
     any_medication,
     corticosteroid_words,
+    drug_use_phrasing,
     medication_groups,
     use_duration,
 )
@@ -554,7 +555,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         rf"anti-?hypertensives?{_KIND_WORDS}|(?:blood pressure|bp)[- ]lowering"
         r" (?:medications?|drugs?|agents?|therapy)",
     ),
-    (("sulfonylurea",), (), rf"sulph?onylureas?{_KIND_WORDS}"),
+    (("sulfonylurea",), (), rf"sul(?:f|ph)onylureas?{_KIND_WORDS}"),
     (
         ("dpp-4-inhibitor",),
         (),
@@ -999,7 +1000,7 @@ def _on_leads(text: str) -> list[tuple[int, int]]:
     while position != -1:
         if position == 0 or text[position - 1] == " ":
             previous = text[:position].rstrip().rsplit(" ", 1)[-1]
-            if previous in _ON_AFTER:
+            if previous in _ON_AFTER or previous in drug_use_phrasing.ON_AFTER:
                 leads.append((position, _ARTICLE.match(text, position + 3).end()))  # type: ignore[union-attr]
         position = text.find("on ", position + 3)
     return leads
@@ -1043,11 +1044,14 @@ def _trailing_uses(text: str) -> list[Match]:
 
 
 def _drug_uses(text: str) -> list[Match]:
-    on = _on_leads(text)
+    vocabulary = terminology.terminology()
+    on = _on_leads(text) + drug_use_phrasing.leads(text)
+    opening = drug_use_phrasing.opening_drug_position(text)
+    if (opener := vocabulary.drug_at(text, opening)) and opener[0] not in _SUBSTANCES_OF_ABUSE:
+        on.append((opening, opening))  # "Metformin therapy", "aspirin within 7 days …"
     if not on and _DRUG_GATE.search(text) is None:
         return []
     found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
-    vocabulary = terminology.terminology()
     leads = (
         [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
         if _USE_WORDS.search(text)
@@ -1081,8 +1085,15 @@ def _drug_uses(text: str) -> list[Match]:
             alternatives = alternatives or class_at(text, tail.end()) is not None
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
-        if therapy := _DRUG_THERAPY.match(text, end):
+        if start == lead_end == opening:
+            # A drug opening the bullet: a use only with its therapy word or a window after it.
+            use_end = drug_use_phrasing.opening_use_end(text, end)
+            if use_end is None or not (use_end[1] or _window_follows(text, use_end[0])):
+                continue
+            end = use_end[0]
+        elif therapy := _DRUG_THERAPY.match(text, end):
             end = therapy.end()
+        end = drug_use_phrasing.any_reason_end(text, end)
         if said_past and not _window_follows(text, end):
             continue  # a use at some time: prior therapy, not a use now
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
