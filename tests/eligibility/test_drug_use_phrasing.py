@@ -231,3 +231,59 @@ def test_a_use_too_short_for_the_duration_is_unknown_never_not_met() -> None:
     )
     assert result_of(bullet, record(patient(), T2D, long_standing)) == "met"
     assert result_of(bullet, record(patient(), T2D, just_started)) == "unknown"
+
+
+# ---------------------------------------------------------------- mycophenolate
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Receiving mycophenolate", "medication:mycophenolate"),
+        ("Current use of mycophenolate mofetil", "medication:mycophenolate"),
+        ("Patients on CellCept", "medication:mycophenolate"),
+        (
+            "Treatment with mycophenolate mofetil (MMF) within 3 months before screening",
+            "medication:mycophenolate:w-90,0,enrollment",
+        ),
+        (
+            "Current use of azathioprine or mycophenolate",
+            "any-of(medication:azathioprine, medication:mycophenolate)",
+        ),
+        ("Allergy to mycophenolate", "allergy:mycophenolate"),
+        # Its examples are members of the class: the class.
+        (
+            "Immunosuppressants (e.g., tacrolimus, mycophenolate)",
+            "medication:immunosuppressant",
+        ),
+    ],
+)
+def test_mycophenolate_is_read_as_the_drug_it_is(text: str, expected: str) -> None:
+    assert bullet_signature(text) == expected
+
+
+def test_a_mycophenolate_level_is_no_use() -> None:
+    assert "medication:" not in (bullet_signature("Mycophenolate levels") or "")
+
+
+@pytest.mark.parametrize(
+    "product",
+    [
+        "mycophenolate mofetil (CELLCEPT) 500 mg tablet",
+        "CellCept 250 mg capsule",
+        "mycophenolic acid (MYFORTIC) 360 mg delayed release tablet",
+    ],
+)
+def test_a_mycophenolate_product_meets_the_drug_and_the_immunosuppressant_class(
+    product: str,
+) -> None:
+    person = record(patient(), medication(product, "2026-09-01", "2027-03-01", status="active"))
+    assert result_of(_read("Receiving mycophenolate"), person) == "met"
+    assert result_of(_read("Current use of immunosuppressive therapy"), person) == "met"
+    on_tacrolimus = record(
+        patient(),
+        medication(
+            "tacrolimus (PROGRAF) 1 mg capsule", "2026-09-01", "2027-03-01", status="active"
+        ),
+    )
+    assert result_of(_read("Receiving mycophenolate"), on_tacrolimus) != "met"

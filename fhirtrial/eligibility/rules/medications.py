@@ -381,6 +381,12 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"|treatments?|regimens?)|immuno-?suppressants?(?: (?:medications?|drugs?|agents?"
         r"|therapy))?|immunosuppressors?",
     ),
+    # A single drug drug_names.json lacks (its source lists it under no one-word name).
+    (
+        ("mycophenolate",),
+        (),
+        r"mycophenol(?:ate(?: mofetil| sodium)?|ic acid)(?: \((?:mmf|mpa)\))?|cellcept|myfortic",
+    ),
     (("insulin",), (), r"insulin(?: therapy| treatment)?"),
     (
         ("strong-cyp3a4-inhibitor", "strong-cyp3a4-inducer"),
@@ -667,6 +673,7 @@ _ALLERGY_CLASSES = frozenset(
         "diuretic",
         "proton-pump-inhibitor",
         "calcium-channel-blocker",
+        "mycophenolate",
     }
 )
 _CLASS_SUBSTANCES = tuple(
@@ -683,6 +690,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "warfarin": ("warfarin", "coumadin"),
     "heparin": ("heparin",),
     "immunosuppressant": ("immuno",),
+    "mycophenolate": ("mycophenol", "cellcept", "myfortic"),
     "insulin": ("insulin",),
     "strong-cyp3a4-inhibitor": ("cyp",),
     "strong-cyp3a4-inducer": ("cyp",),
