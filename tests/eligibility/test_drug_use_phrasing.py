@@ -80,6 +80,26 @@ def test_a_duration_after_a_drug_therapy_is_read_into_the_use(drug: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "qualifiers"),
+    [
+        ("Chronic metformin therapy", ("long-term",)),
+        ("Long-term prednisone therapy", ("long-term",)),
+        ("Daily aspirin therapy", ("regular",)),
+        ("Ongoing tamoxifen treatment", ()),
+        ("Concomitant clopidogrel therapy", ()),
+        ("Prolonged tamoxifen therapy for at least 2 years", ("long-term", "lasting-730d")),
+    ],
+)
+def test_words_before_a_drug_therapy_narrow_the_use_they_open(
+    text: str, qualifiers: tuple[str, ...]
+) -> None:
+    """ "Chronic metformin therapy" is not any use: a week's course does not meet it."""
+    criterion = compile_text(text, exclusion=True)
+    assert criterion is not None and criterion.kind is Kind.MEDICATION
+    assert criterion.qualifiers == qualifiers
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (

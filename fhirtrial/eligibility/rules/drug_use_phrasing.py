@@ -81,13 +81,23 @@ _NOT_A_USE_AFTER = re.compile(
     r"|toxicity|allerg\w*|hypersensitivity|induced|associated|related|discontinu\w*|interrupt\w*"
     r"|contraindicat\w*|exposure|level|levels|concentration)(?![\w-])"
 )
-# Where a bullet may open with a drug: after bullet marks or a list number.
-_OPENING = re.compile(r"[\s\-•*]*(?:(?:current|ongoing|concomitant|concurrent|chronic) )?")
+# Where a bullet may open with a drug: after bullet marks and words that say how it is used
+# ("chronic", "daily": `rules.use_duration` reads them from the match, which starts before them).
+_MARKS = re.compile(r"[\s\-•*]*")
+_OPENING = re.compile(
+    r"[\s\-•*]*(?:(?:current|ongoing|concomitant|concurrent|chronic|long[- ]term|daily|regular"
+    r"|prolonged|continuous) )*"
+)
 
 
 def opening_drug_position(text: str) -> int:
     """Where a drug that opens the bullet would start."""
     return _OPENING.match(text).end()  # type: ignore[union-attr]
+
+
+def opening_start(text: str) -> int:
+    """Where the use of a drug opening the bullet starts: its adjectives taken in."""
+    return _MARKS.match(text).end()  # type: ignore[union-attr]
 
 
 def opening_use_end(text: str, end: int) -> tuple[int, bool] | None:

@@ -1099,6 +1099,7 @@ def _drug_uses(text: str) -> list[Match]:
             if use_end is None or not (use_end[1] or _window_follows(text, use_end[0])):
                 continue
             end = use_end[0]
+            start = drug_use_phrasing.opening_start(text)
         elif therapy := _DRUG_THERAPY.match(text, end):
             end = therapy.end()
         end = drug_use_phrasing.any_reason_end(text, end)
