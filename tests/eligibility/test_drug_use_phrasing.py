@@ -120,6 +120,17 @@ def test_words_before_a_drug_therapy_narrow_the_use_they_open(
             "any-of(medication:metformin, medication:sulfonylurea)",
         ),
         ("Not currently receiving warfarin", "NOT medication:warfarin"),
+        # Drugs opening a list a class ends share the class's use and window.
+        (
+            "Tamoxifen, raloxifene or aromatase inhibitor therapy",
+            "any-of(any-of(medication:tamoxifen, medication:raloxifene), "
+            "medication:aromatase-inhibitor)",
+        ),
+        (
+            "Aspirin or NSAIDs within 7 days before randomization",
+            "any-of(medication:aspirin:w-7,0,enrollment, medication:nsaid:w-7,0,enrollment)",
+        ),
+        ("Current metformin users", "medication:metformin"),
     ],
 )
 def test_a_use_beside_its_diagnosis_or_in_a_list(text: str, expected: str) -> None:
@@ -156,6 +167,10 @@ def test_a_use_beside_its_diagnosis_or_in_a_list(text: str, expected: str) -> No
         # A window counted from another moment than enrolment.
         "Clopidogrel within 7 days prior to surgery",
         "Treatment with clopidogrel within 7 days prior to surgery",
+        "Aspirin or NSAIDs within 7 days prior to surgery",
+        # Both, not either: text.
+        "Aspirin and clopidogrel within 7 days",
+        "Tamoxifen or aromatase inhibitor therapy failure",
         # Substances used otherwise than as medication.
         "Cocaine use within 30 days",
         "Ketamine within 24 hours",

@@ -72,9 +72,11 @@ def leads(text: str) -> list[tuple[int, int]]:
 # end of the text or clause, a bracket, a window or a duration ("for at least 3 months", read by
 # `rules.use_duration`), "for" a purpose (left as text beside the use).
 _OPENING_TAIL = re.compile(
-    r"(?P<use> (?:therapy|treatment|use|usage|intake))?"
+    r"(?P<use> (?:therapy|treatment|use|usage|users?|intake))?"
     r"(?=$|[;.,:(]| (?:within|in the|during the|for|since|at)(?![\w-]))"
 )
+# A class name that ends in its therapy word ("aromatase inhibitor therapy").
+_USE_WORD_BEFORE = re.compile(r" (?:therap(?:y|ies)|treatments?|use|usage|intake)$")
 # Words after a drug's therapy that make it something else than a use.
 _NOT_A_USE_AFTER = re.compile(
     r" (?:therapy |treatment )?(?:failure|failed|resistan\w*|refractory|intoleran\w*|naive|naïve"
@@ -109,7 +111,8 @@ def opening_use_end(text: str, end: int) -> tuple[int, bool] | None:
     tail = _OPENING_TAIL.match(text, end)
     if tail is None:
         return None
-    return tail.end(), tail["use"] is not None
+    said = tail["use"] is not None or _USE_WORD_BEFORE.search(text, 0, end) is not None
+    return tail.end(), said
 
 
 # "… for any reason", "for any indication": the use whatever it is for ("for any other

@@ -1094,11 +1094,17 @@ def _drug_uses(text: str) -> list[Match]:
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
         if start == lead_end == opening:
-            # A drug opening the bullet: a use only with its therapy word or a window after it.
-            use_end = drug_use_phrasing.opening_use_end(text, end)
+            # A drug opening the bullet: a use only with its therapy word or a window after it,
+            # or after the class that ends its list ("aspirin or NSAIDs within 7 days": the
+            # class's own match reads it, and the window goes to the whole list).
+            last = end
+            if tail is not None and tail[0] != ", " and (named := class_at(text, tail.end())):
+                last = named[1]
+            use_end = drug_use_phrasing.opening_use_end(text, last)
             if use_end is None or not (use_end[1] or _window_follows(text, use_end[0])):
                 continue
-            end = use_end[0]
+            if last == end:
+                end = use_end[0]
             start = drug_use_phrasing.opening_start(text)
         elif therapy := _DRUG_THERAPY.match(text, end):
             end = therapy.end()
