@@ -131,6 +131,17 @@ def test_words_before_a_drug_therapy_narrow_the_use_they_open(
             "any-of(medication:aspirin:w-7,0,enrollment, medication:nsaid:w-7,0,enrollment)",
         ),
         ("Current metformin users", "medication:metformin"),
+        # The salt a drug is named with is the drug.
+        ("Receiving metformin hydrochloride", "medication:metformin"),
+        (
+            "Metformin hydrochloride or glipizide within 30 days",
+            "any-of(medication:metformin:w-30,0,enrollment, "
+            "medication:glipizide:w-30,0,enrollment)",
+        ),
+        ("Patients on levothyroxine sodium", "medication:levothyroxine"),
+        # "PPIs" alone is the class.
+        ("Patients on PPIs", "medication:proton-pump-inhibitor"),
+        ("PPI use within 2 weeks", "medication:proton-pump-inhibitor:w-14,0,enrollment"),
     ],
 )
 def test_a_use_beside_its_diagnosis_or_in_a_list(text: str, expected: str) -> None:

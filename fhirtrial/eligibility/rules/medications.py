@@ -441,7 +441,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("proton-pump-inhibitor",),
         (),
-        r"proton[- ]pump inhibitors?(?: \(ppis?\))?",
+        r"proton[- ]pump inhibitors?(?: \(ppis?\))?|ppis?",
     ),
     (
         ("glp-1-receptor-agonist",),
@@ -703,7 +703,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "antidepressant": ("depress",),
     "antiplatelet": ("platelet",),
     "diuretic": ("diuretic",),
-    "proton-pump-inhibitor": ("proton",),
+    "proton-pump-inhibitor": ("proton", "ppi"),
     "glp-1-receptor-agonist": ("glp", "glucagon"),
     "sglt2-inhibitor": ("sglt",),
     "opioid": ("opi",),
@@ -1079,7 +1079,7 @@ def _drug_uses(text: str) -> list[Match]:
         drug = vocabulary.drug_at(text, lead_end)
         if drug is None:
             continue
-        concepts, end = [drug[0]], drug[1]
+        concepts, end = [drug[0]], _salt_end(text, drug[1])
         alternatives = False
         while separator := _DRUG_SEPARATOR.match(text, end):
             item = vocabulary.drug_at(text, separator.end())
@@ -1087,7 +1087,7 @@ def _drug_uses(text: str) -> list[Match]:
                 break
             concepts.append(item[0])
             alternatives = alternatives or separator.group(0) != ", "
-            end = item[1]
+            end = _salt_end(text, item[1])
         if (tail := _DRUG_SEPARATOR.match(text, end)) and tail[0] != ", ":
             # "aspirin, clopidogrel or anticoagulants": a class ends the list of alternatives
             alternatives = alternatives or class_at(text, tail.end()) is not None
@@ -1114,6 +1114,12 @@ def _drug_uses(text: str) -> list[Match]:
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
         found.append(Match(criterion, start, end))
     return found
+
+
+def _salt_end(text: str, end: int) -> int:
+    """Where the salt a drug is named with ends ("metformin hydrochloride"): the drug."""
+    salt = _SALT.match(text, end) if text.startswith(" ", end) else None
+    return salt.end() if salt is not None else end
 
 
 def _medication_criterion(concepts: tuple[str, ...], qualifiers: tuple[str, ...]) -> Criterion:
