@@ -17,15 +17,17 @@
   qualifier ``intolerance``: a recorded intolerance meets them as an allergy does.
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
   "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
-  corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
-  (or systemic corticosteroids of therapies.json; "corticosteroids" without a route too, with
-  the qualifier ``any-route``: `rules.corticosteroid_words`), or a single drug of
-  drug_names.json where words say it is used now ("currently taking spironolactone", "patients
-  on digoxin", "pregabalin use", "currently prescribed edoxaban", "co-treatment with
-  metoclopramide"); a window the text gives ("within 14 days prior to dosing") is attached by
-  the compiler. Words that make the use past ("prior", "history", "have received", "used")
-  before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
-  window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
+  corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json` (or
+  systemic corticosteroids of therapies.json; "corticosteroids" without a route too, with the
+  qualifier ``any-route``: `rules.corticosteroid_words`), or a single drug of drug_names.json
+  where words say it is used now ("currently taking spironolactone", "patients on digoxin",
+  "pregabalin use", "currently prescribed edoxaban", "co-treatment with metoclopramide", and the
+  everyday phrasings of `rules.drug_use_phrasing`: "receiving metformin", "under treatment with
+  levothyroxine", "tamoxifen therapy", "aspirin within 7 days before randomization", "type 2
+  diabetes on metformin"); a window the text gives ("within 14 days prior to dosing") is attached
+  by the compiler. Words that make the use past ("prior", "history", "have received", "used")
+  before the class or drug leave the bullet to the prior-therapy rules or to text, unless a window
+  of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
   overlapping those 6 months). Started, changed, planned or needed uses never compile.
 - "Other" / "another" before a class ("Treatment with other antidiabetics"): members other than
   one the text or the study names elsewhere: all-of(class, TEXT), never the whole class; after
