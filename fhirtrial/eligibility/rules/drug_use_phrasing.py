@@ -40,7 +40,7 @@ ON_AFTER = frozenset(
 )
 # Every lead below holds one of these (a cheap gate before any regex).
 GATE = any_substring(
-    ("receiving", "treated with", "treatment with", "therapy with", "maintained on", "within")
+    ("receiving", "treated with", "treatment with", "therapy with", "maintained on")
 )
 _PATIENTS = (
     r"(?:(?:patients?|subjects?|participants?|individuals?|persons?|people|those|women|men"
