@@ -165,7 +165,11 @@ def test_a_use_beside_its_diagnosis_or_in_a_list(text: str, expected: str) -> No
         "Progressive disease on imatinib",
         "Progressed on imatinib therapy",
         "Previously received methotrexate",
-        # Planned, needed, stopped, allowed.
+        # Planned, to come, maybe, needed, stopped, allowed.
+        "Patients who will be receiving metformin",
+        "Will be taking warfarin",
+        "Patients who may be receiving tacrolimus",
+        "Subjects who are going to be receiving anticoagulants",
         "Patients scheduled to receive metformin",
         "Planned to start treatment with metformin",
         "Need for treatment with warfarin",

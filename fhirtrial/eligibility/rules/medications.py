@@ -623,11 +623,13 @@ _PAST = re.compile(
     r"|received|used|taken|consumed|exposed|exposure|receipt)\b"
 )
 # Words that make the use something else than a use (planned, needed, stopped, started or
-# changed, a contraindication): never a use, window or not.
+# changed, a contraindication, a use to come or one that may be: "patients who will be receiving
+# warfarin", "may be taking"): never a use, window or not.
 _NOT_A_USE = re.compile(
     r"\b(?:discontinued|stopped|planned|planning|plan|intend|intends|expected|expectation"
     r"|anticipated|need|needs|indicated|indication|candidate|contraindications?|before"
-    r"|preoperative|postoperative|initiat\w*|start\w*|new|newly|chang\w*|switch\w*)\b"
+    r"|preoperative|postoperative|initiat\w*|start\w*|new|newly|chang\w*|switch\w*"
+    r"|will|would|shall|may|might|going to)\b"
 )
 # A window right after the class (and its "use"): "… in the past 6 months", "(within 4 weeks)".
 _WINDOW_GAP = re.compile(r",? \(?")
