@@ -109,10 +109,12 @@ def test_a_bound_written_as_text_is_read_with_the_reference_range_unit(
 
 
 def test_an_older_number_never_stands_in_for_the_newest_result() -> None:
-    criterion = compile_text("eGFR ≥ 30 mL/min/1.73m2")
+    criterion = compile_text("Serum creatinine ≤ 1.5 mg/dL")
     assert criterion is not None
-    older = observation(_EGFR, "2026-11-01", valueQuantity=_quantity(25, _EGFR_UNIT))
-    newest = observation(_EGFR, "2026-11-20", valueString=">60")  # no unit anywhere
+    creatinine = (LOINC, "2160-0", "Creatinine [Mass/volume] in Serum or Plasma")
+    older = observation(creatinine, "2026-11-01", valueQuantity=_quantity(2.0, "mg/dL"))
+    # No unit anywhere, for an analyte reported in mg/dL or µmol/L: the newest decides nothing.
+    newest = observation(creatinine, "2026-11-20", valueString="1.2")
     assert result_of(criterion, record(patient(), _HTN, older, newest)) == "unknown"
     hba1c_older = observation(_HBA1C, "2026-10-01", valueQuantity=_quantity(11.2, "%"))
     hba1c_newest = observation(_HBA1C, "2026-11-18", valueString=">14.0 %")

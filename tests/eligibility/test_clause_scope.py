@@ -132,8 +132,9 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
             True,
             "any-of(medication:warfarin, medication:apixaban, medication:rivaroxaban)",
         ),
-        # "Requiring treatment" restricts the diagnosis; no record says whether it was needed.
-        ("Hypertension requiring treatment", True, None),
+        # "Requiring treatment" restricts the diagnosis; no record says whether it was needed:
+        # the hypertension excludes only with the restriction judged (`rules.diagnosis_residue`).
+        ("Hypertension requiring treatment", True, "all-of(condition:hypertension, text)"),
         ("Active infection requiring systemic therapy", True, "condition:infection"),
         # A negation before a list denies each item, never only "not all of them together";
         # before one thing said in part ("uterine surgery") it denies that thing.

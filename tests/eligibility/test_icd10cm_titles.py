@@ -99,10 +99,13 @@ def test_a_title_named_by_a_criterion_compiles(text, exclusion, expected) -> Non
 
 def test_an_exclusion_read_in_part_never_takes_a_qualified_title() -> None:
     assert compile_text("Uncontrolled glaucoma", exclusion=True, partial=True) is None
-    assert (
-        compile_text("Severe psoriasis requiring systemic treatment", exclusion=True, partial=True)
-        is None
+    # Never as a part that excludes on its own: only together with the judged restriction
+    # (all-of(title, TEXT), `rules.diagnosis_residue`), which excludes nobody by itself.
+    severe = compile_text(
+        "Severe psoriasis requiring systemic treatment", exclusion=True, partial=True
     )
+    assert severe is not None
+    assert signature(severe) == "all-of(condition:icd10cm:L40, text)"
 
 
 def test_the_finder_matches_whole_words_only() -> None:

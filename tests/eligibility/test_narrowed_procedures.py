@@ -46,8 +46,8 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         # Forms of the same shape.
         ("Previous glaucoma surgery", SURGERY_TEXT),
         ("Recent surgery", SURGERY_TEXT),
-        ("History of lung resection", SURGERY_TEXT),
-        ("Previous lumbar spine surgery", SURGERY_TEXT),
+        ("History of lung resection", "all-of(procedure:thoracic-surgery, text)"),
+        ("Previous lumbar spine surgery", "all-of(procedure:spinal-surgery, text)"),
         ("Prior extensive abdominal surgery", "all-of(procedure:abdominal-surgery, text)"),
         (
             "Prior palliative radiotherapy within 2 weeks",
@@ -152,7 +152,7 @@ def test_dialysis_beside_its_disease_against_records() -> None:
         ("Status post liver transplantation", "condition:liver-transplant"),
         ("S/p kidney transplant", "condition:kidney-transplant"),
         ("Status post gastrectomy", "procedure:gastrectomy"),
-        ("Status post cardiac surgery", SURGERY_TEXT),
+        ("Status post cardiac surgery", "procedure:cardiac-surgery"),
         (
             "Patients who are s/p allogeneic stem cell transplant within 100 days",
             "condition:stem-cell-transplant:w-100,0,enrollment",

@@ -124,7 +124,8 @@ KEPT_AS_TEXT = [
     ("Bipolar disorder (or any past maniac episodes),", True),
     # Numbers and comparators no reading accounts for.
     ("Chronic renal failure (clearance <60 mL/min)", False),
-    ("Smokers (>20 cigarettes per week)", True),
+    # ("Smokers (>20 cigarettes per week)": all-of(smoker, TEXT) by rules.smoking_amounts, the
+    # amount kept as TEXT; test_smoking_amounts.)
     ("Severe depression (HDRS > 30).", True),
     # A method that names another analyte: a Cockcroft-Gault "GFR" is a creatinine clearance.
     (

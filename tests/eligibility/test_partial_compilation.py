@@ -492,9 +492,16 @@ def test_germline_gene_requirements_are_necessary_parts():
     for refused in (
         "Germline BRCA1/2 mutation or HRD-positive breast cancer",
         "Known or suspected germline BRCA mutation in breast cancer",
-        "Breast cancer without a germline BRCA mutation",
     ):
         assert compile_text(refused, partial=True) is None, refused
+    # The partial reading refuses a negation it cannot place; the full reading (the hereditary
+    # gene finder among the finders, issue 13 session 9) places it on both genes.
+    without = compile_text("Breast cancer without a germline BRCA mutation", partial=True)
+    assert without is not None
+    assert describe(without) == (
+        "all-of(condition:breast-cancer, all-of(NOT biomarker:brca1-mutation:detected[germline], "
+        "NOT biomarker:brca2-mutation:detected[germline]))"
+    )
 
 
 def test_germline_genes_are_decided_by_a_test_that_studied_them():

@@ -81,10 +81,12 @@ def test_smoking_bullets_compile(text, exclusion, expected) -> None:
 
 
 def test_amount_bound_exclusion_gives_no_sufficient_part() -> None:
-    """A light smoker is not excluded by "Smokers (>20 cigarettes per week)": no part."""
+    """A light smoker is not excluded by "Smokers (>20 cigarettes per week)": no sufficient
+    part. Being a smoker is a necessary one (`rules.smoking_amounts`): all-of(smoker, TEXT)."""
     from fhirtrial.eligibility.rules import compile_text
 
-    assert compile_text("Smokers (>20 cigarettes per week)", exclusion=True, partial=True) is None
+    read = compile_text("Smokers (>20 cigarettes per week)", exclusion=True, partial=True)
+    assert signature(read) == "all-of(smoking:current-smoker, text)"
 
 
 STATUS = (LOINC, "72166-2", "Tobacco smoking status")

@@ -23,6 +23,7 @@ from fhirtrial.eligibility.evaluation.context import (
     in_window,
 )
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_record_text
+from fhirtrial.eligibility.evaluation.genetic_variants import genes_studied, not_pathogenic
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.rounding import bound_within_rounding
 from fhirtrial.eligibility.evaluation.units import convert
@@ -363,7 +364,7 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     item, quantity = usable[0]
     assert quantity.value is not None
     loinc = next(iter(item.code.codes_in(LOINC)), None)
-    unit = quantity.code or quantity.unit
+    unit = quantity.code or quantity.unit or _SOLE_REPORTING_UNITS.get(criterion.concept or "")
     stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
     value: float | None
     if criterion.uln_multiple:
@@ -433,6 +434,18 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     return Finding("met" if satisfies(value, criterion) else "not-met", stated, (item.ref,))
 
 
+# Measurements every laboratory and device reports in one unit, so a result without one (Epic's
+# eGFR ">60" as a bare string, an echo's LVEF "55") is in that unit. Not HbA1c (% or mmol/mol),
+# creatinine, hemoglobin or any count, whose units differ between laboratories and countries.
+_SOLE_REPORTING_UNITS = {
+    "egfr-lab": "mL/min/{1.73_m2}",
+    "lvef": "%",
+    "oxygen-saturation": "%",
+    "heart-rate": "/min",
+    "bmi": "kg/m2",
+}
+
+
 # ---------------------------------------------------------------- biomarkers
 
 _GENES = {
@@ -452,7 +465,6 @@ _HEREDITARY_GENES = {
     "brca2-mutation": "BRCA2",
     "palb2-mutation": "PALB2",
 }
-_GENE_STUDIED = "48018-6"
 _GENOMIC_SOURCE = "48002-0"
 _SOURCE_ANSWERS = {"LA6683-2": "germline", "LA6684-0": "somatic"}
 
@@ -604,16 +616,20 @@ def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
     gene, variant = _GENES[concept]
     name = display(concept)
     absent: ObservationItem | None = None
+    unclassed: tuple[ObservationItem, str] | None = None
     for item in _variant_observations(ctx):
-        text = _observation_text(item)
-        if gene not in text.replace("HGNC:", " ").split() and gene not in text:
+        if not _studies(item, gene):
             continue
         present = isinstance(item.value, Concept) and any(k in _PRESENT for k in item.value.keys)
         if not present:
             if isinstance(item.value, Concept) and any(k in _ABSENT for k in item.value.keys):
                 absent = absent or item
             continue
-        if variant is not None and variant not in text:
+        if (significance := not_pathogenic(item)) is not None:
+            # A variant of uncertain significance is not "an EGFR mutation" either way.
+            unclassed = unclassed or (item, significance)
+            continue
+        if variant is not None and variant not in _observation_text(item):
             return Finding(
                 "unknown",
                 f"{gene} variant on {fmt_date(item.date)} ({item.ref}), not shown to be {variant}",
@@ -622,6 +638,14 @@ def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
         result: Outcome = "met" if wanted in ("positive", "detected") else "not-met"
         return Finding(
             result, f"{name} reported on {fmt_date(item.date)} ({item.ref})", (item.ref,)
+        )
+    if unclassed is not None:
+        item, significance = unclassed
+        return Finding(
+            "unknown",
+            f"{gene} variant {significance} on {fmt_date(item.date)} ({item.ref}): not a "
+            f"{name} either way",
+            (item.ref,),
         )
     if absent:
         result = "not-met" if wanted in ("positive", "detected") else "met"
@@ -633,19 +657,14 @@ def _genetic(concept: str, wanted: str, ctx: EvalContext) -> Finding:
     return Finding("unknown", f"no {name} test result recorded")
 
 
-def _genes_studied(item: ObservationItem) -> set[str]:
-    genes: set[str] = set()
-    for component in item.components:
-        if (LOINC, _GENE_STUDIED) not in component.code.keys or not isinstance(
-            component.value, Concept
-        ):
-            continue
-        for coding in component.value.codings:
-            if coding.display:
-                genes.add(coding.display.strip().upper())
-        if component.value.text:
-            genes.add(component.value.text.strip().upper())
-    return genes
+def _studies(item: ObservationItem, gene: str) -> bool:
+    """Whether a variant observation is about `gene`: its gene-studied components name it (by
+    symbol, HGNC ID or approved name); without such a component, its other components' words."""
+    studied = genes_studied(item)
+    if studied:
+        return gene in studied
+    text = _observation_text(item)
+    return gene in text.replace("HGNC:", " ").split() or gene in text
 
 
 def _genomic_source(item: ObservationItem) -> str | None:
@@ -677,15 +696,20 @@ def _hereditary(criterion: Criterion, wanted: str, ctx: EvalContext) -> Finding:
     detected: ObservationItem | None = None
     negative: ObservationItem | None = None
     unclear: ObservationItem | None = None
+    uncertain: tuple[ObservationItem, str] | None = None
     for item in _variant_observations(ctx):
-        genes = _genes_studied(item)
+        genes = genes_studied(item)
         if gene not in genes or not isinstance(item.value, Concept):
             continue
         source = _genomic_source(item)
         if germline and source != "germline":
             continue
         if any(k in _PRESENT for k in item.value.keys):
-            if genes == {gene}:
+            if (significance := not_pathogenic(item)) is not None:
+                # A variant of uncertain significance, or benign: not a pathogenic variant, and
+                # not a test without one either.
+                uncertain = uncertain or (item, significance)
+            elif genes == {gene}:
                 detected = detected or item
             else:
                 unclear = unclear or item
@@ -698,9 +722,17 @@ def _hereditary(criterion: Criterion, wanted: str, ctx: EvalContext) -> Finding:
     if unclear is not None:
         return Finding(
             "unknown",
-            f"a variant in one of {', '.join(sorted(_genes_studied(unclear)))} on "
+            f"a variant in one of {', '.join(sorted(genes_studied(unclear)))} on "
             f"{fmt_date(unclear.date)} ({unclear.ref}): which gene is not recorded",
             (unclear.ref,),
+        )
+    if uncertain is not None:
+        item, significance = uncertain
+        return Finding(
+            "unknown",
+            f"{gene} variant {significance} on {fmt_date(item.date)} ({item.ref}): not a "
+            f"pathogenic variant, nor a test without one",
+            (item.ref,),
         )
     if negative is not None:
         stated = f"{gene} tested, no variant (Absent) on {fmt_date(negative.date)} ({negative.ref})"

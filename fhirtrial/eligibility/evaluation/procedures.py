@@ -21,9 +21,10 @@ ventilation on record, however recent, answers `unknown` (an intubation years ag
 of today), and so does none: ventilation is charted in flowsheets more than as a procedure.
 
 A narrower concept than the record tells ("major surgery", "abdominal surgery", "gastrointestinal
-surgery", "intraocular surgery" against an operation of no stated kind; invasive ventilation
-against "mechanical ventilation"; hemodialysis against a dialysis status code): `unknown`, never
-`not-met`, when only the broader one is found.
+surgery", "intraocular surgery", "cardiac / spinal / thoracic / brain / breast surgery" against an
+operation of no stated kind — a knee replacement against "prior cardiac surgery"; invasive
+ventilation against "mechanical ventilation"; hemodialysis against a dialysis status code):
+`unknown`, never `not-met`, when only the broader one is found.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ _BROADER = {
     "gastric-surgery": _SURGERY,
     "intraocular-surgery": _SURGERY,
     "eye-surgery": _SURGERY,
+    "cardiac-surgery": _SURGERY,
+    "spinal-surgery": _SURGERY,
+    "thoracic-surgery": _SURGERY,
+    "brain-surgery": _SURGERY,
+    "breast-surgery": _SURGERY,
+    "knee-surgery": _SURGERY,
+    "hip-surgery": _SURGERY,
+    "shoulder-surgery": _SURGERY,
+    "colorectal-surgery": _SURGERY,
+    # Operations read before as all-of(surgery, TEXT): another operation stays `unknown`.
+    "prostatectomy": _SURGERY,
+    "thyroidectomy": _SURGERY,
+    "orchiectomy": _SURGERY,
+    "pneumonectomy": _SURGERY,
+    "hepatectomy": _SURGERY,
+    "pancreatectomy": _SURGERY,
+    "lumpectomy": _SURGERY,
     # A laparotomy may have been the resection: the record does not say.
     "colectomy": "abdominal-surgery",
     "bowel-resection": "abdominal-surgery",

@@ -43,6 +43,8 @@ from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.diagnosis_residue import diagnosis_with_residue
+from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
@@ -65,6 +67,7 @@ from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.partial import (
+    find_hereditary_variants,
     listed_requirements,
     necessary_parts,
     sufficient_parts,
@@ -90,6 +93,7 @@ from fhirtrial.eligibility.rules.shared_modifiers import (
     share_modifier_match,
 )
 from fhirtrial.eligibility.rules.smoking import find_smoking
+from fhirtrial.eligibility.rules.smoking_amounts import smoking_amount
 from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -117,6 +121,8 @@ FINDERS = (
     find_weight_loss,
     find_stage,
     find_biomarkers,
+    find_driver_mutations,
+    find_hereditary_variants,
     find_serology,
     find_receptors,
     find_stage_ranges,
@@ -287,6 +293,8 @@ def _bounded_diagnosis(bodies: tuple[str, ...], rest: Criterion, *, exclusion: b
 
 
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
+    if (amount := smoking_amount(normalized, text)) is not None:
+        return amount
     if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
         return suspected
     if exclusion and (
@@ -302,12 +310,14 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             sufficient_parts(normalized, text, _compile_clause)
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+            or diagnosis_with_residue(normalized, text, exclusion=True)
         )
     read = (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
         or absent_devices(normalized, text, _compile_clause)
         or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
+        or diagnosis_with_residue(normalized, text, exclusion=False)
     )
     if read is not None and any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
         return read

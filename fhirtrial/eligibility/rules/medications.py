@@ -17,15 +17,17 @@
   qualifier ``intolerance``: a recorded intolerance meets them as an allergy does.
 - Current medication ("Current use of anticoagulants", "Patients on immunosuppressive therapy",
   "Using insulin", "Concurrent use of strong inhibitors or inducers of CYP3A4", "chronic systemic
-  corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json`
-  (or systemic corticosteroids of therapies.json; "corticosteroids" without a route too, with
-  the qualifier ``any-route``: `rules.corticosteroid_words`), or a single drug of
-  drug_names.json where words say it is used now ("currently taking spironolactone", "patients
-  on digoxin", "pregabalin use", "currently prescribed edoxaban", "co-treatment with
-  metoclopramide"); a window the text gives ("within 14 days prior to dosing") is attached by
-  the compiler. Words that make the use past ("prior", "history", "have received", "used")
-  before the class or drug leave the bullet to the prior-therapy rules or to text, unless a
-  window of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
+  corticosteroids"): `Kind.MEDICATION`, the concept a class of `terminology/medications.json` (or
+  systemic corticosteroids of therapies.json; "corticosteroids" without a route too, with the
+  qualifier ``any-route``: `rules.corticosteroid_words`), or a single drug of drug_names.json
+  where words say it is used now ("currently taking spironolactone", "patients on digoxin",
+  "pregabalin use", "currently prescribed edoxaban", "co-treatment with metoclopramide", and the
+  everyday phrasings of `rules.drug_use_phrasing`: "receiving metformin", "under treatment with
+  levothyroxine", "tamoxifen therapy", "aspirin within 7 days before randomization", "type 2
+  diabetes on metformin"); a window the text gives ("within 14 days prior to dosing") is attached
+  by the compiler. Words that make the use past ("prior", "history", "have received", "used")
+  before the class or drug leave the bullet to the prior-therapy rules or to text, unless a window
+  of enrolment follows ("Patients who have used antibiotics in the last 6 months": a use
   overlapping those 6 months). Started, changed, planned or needed uses never compile.
 - "Other" / "another" before a class ("Treatment with other antidiabetics"): members other than
   one the text or the study names elsewhere: all-of(class, TEXT), never the whole class; after
@@ -47,6 +49,7 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import (
     any_medication,
     corticosteroid_words,
+    drug_use_phrasing,
     medication_groups,
     use_duration,
 )
@@ -380,6 +383,12 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         r"|treatments?|regimens?)|immuno-?suppressants?(?: (?:medications?|drugs?|agents?"
         r"|therapy))?|immunosuppressors?",
     ),
+    # A single drug drug_names.json lacks (its source lists it under no one-word name).
+    (
+        ("mycophenolate",),
+        (),
+        r"mycophenol(?:ate(?: mofetil| sodium)?|ic acid)(?: \((?:mmf|mpa)\))?|cellcept|myfortic",
+    ),
     (("insulin",), (), r"insulin(?: therapy| treatment)?"),
     (
         ("strong-cyp3a4-inhibitor", "strong-cyp3a4-inducer"),
@@ -434,7 +443,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (
         ("proton-pump-inhibitor",),
         (),
-        r"proton[- ]pump inhibitors?(?: \(ppis?\))?",
+        r"proton[- ]pump inhibitors?(?: \(ppis?\))?|ppis?",
     ),
     (
         ("glp-1-receptor-agonist",),
@@ -554,7 +563,7 @@ _CLASSES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
         rf"anti-?hypertensives?{_KIND_WORDS}|(?:blood pressure|bp)[- ]lowering"
         r" (?:medications?|drugs?|agents?|therapy)",
     ),
-    (("sulfonylurea",), (), rf"sulph?onylureas?{_KIND_WORDS}"),
+    (("sulfonylurea",), (), rf"sul(?:f|ph)onylureas?{_KIND_WORDS}"),
     (
         ("dpp-4-inhibitor",),
         (),
@@ -614,11 +623,13 @@ _PAST = re.compile(
     r"|received|used|taken|consumed|exposed|exposure|receipt)\b"
 )
 # Words that make the use something else than a use (planned, needed, stopped, started or
-# changed, a contraindication): never a use, window or not.
+# changed, a contraindication, a use to come or one that may be: "patients who will be receiving
+# warfarin", "may be taking"): never a use, window or not.
 _NOT_A_USE = re.compile(
     r"\b(?:discontinued|stopped|planned|planning|plan|intend|intends|expected|expectation"
     r"|anticipated|need|needs|indicated|indication|candidate|contraindications?|before"
-    r"|preoperative|postoperative|initiat\w*|start\w*|new|newly|chang\w*|switch\w*)\b"
+    r"|preoperative|postoperative|initiat\w*|start\w*|new|newly|chang\w*|switch\w*"
+    r"|will|would|shall|may|might|going to)\b"
 )
 # A window right after the class (and its "use"): "… in the past 6 months", "(within 4 weeks)".
 _WINDOW_GAP = re.compile(r",? \(?")
@@ -666,6 +677,7 @@ _ALLERGY_CLASSES = frozenset(
         "diuretic",
         "proton-pump-inhibitor",
         "calcium-channel-blocker",
+        "mycophenolate",
     }
 )
 _CLASS_SUBSTANCES = tuple(
@@ -682,6 +694,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "warfarin": ("warfarin", "coumadin"),
     "heparin": ("heparin",),
     "immunosuppressant": ("immuno",),
+    "mycophenolate": ("mycophenol", "cellcept", "myfortic"),
     "insulin": ("insulin",),
     "strong-cyp3a4-inhibitor": ("cyp",),
     "strong-cyp3a4-inducer": ("cyp",),
@@ -694,7 +707,7 @@ _CLASS_TRIGGERS: dict[str, tuple[str, ...]] = {
     "antidepressant": ("depress",),
     "antiplatelet": ("platelet",),
     "diuretic": ("diuretic",),
-    "proton-pump-inhibitor": ("proton",),
+    "proton-pump-inhibitor": ("proton", "ppi"),
     "glp-1-receptor-agonist": ("glp", "glucagon"),
     "sglt2-inhibitor": ("sglt",),
     "opioid": ("opi",),
@@ -999,7 +1012,7 @@ def _on_leads(text: str) -> list[tuple[int, int]]:
     while position != -1:
         if position == 0 or text[position - 1] == " ":
             previous = text[:position].rstrip().rsplit(" ", 1)[-1]
-            if previous in _ON_AFTER:
+            if previous in _ON_AFTER or previous in drug_use_phrasing.ON_AFTER:
                 leads.append((position, _ARTICLE.match(text, position + 3).end()))  # type: ignore[union-attr]
         position = text.find("on ", position + 3)
     return leads
@@ -1043,11 +1056,14 @@ def _trailing_uses(text: str) -> list[Match]:
 
 
 def _drug_uses(text: str) -> list[Match]:
-    on = _on_leads(text)
+    vocabulary = terminology.terminology()
+    on = _on_leads(text) + drug_use_phrasing.leads(text)
+    opening = drug_use_phrasing.opening_drug_position(text)
+    if (opener := vocabulary.drug_at(text, opening)) and opener[0] not in _SUBSTANCES_OF_ABUSE:
+        on.append((opening, opening))  # "Metformin therapy", "aspirin within 7 days …"
     if not on and _DRUG_GATE.search(text) is None:
         return []
     found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
-    vocabulary = terminology.terminology()
     leads = (
         [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
         if _USE_WORDS.search(text)
@@ -1067,7 +1083,7 @@ def _drug_uses(text: str) -> list[Match]:
         drug = vocabulary.drug_at(text, lead_end)
         if drug is None:
             continue
-        concepts, end = [drug[0]], drug[1]
+        concepts, end = [drug[0]], _salt_end(text, drug[1])
         alternatives = False
         while separator := _DRUG_SEPARATOR.match(text, end):
             item = vocabulary.drug_at(text, separator.end())
@@ -1075,19 +1091,39 @@ def _drug_uses(text: str) -> list[Match]:
                 break
             concepts.append(item[0])
             alternatives = alternatives or separator.group(0) != ", "
-            end = item[1]
+            end = _salt_end(text, item[1])
         if (tail := _DRUG_SEPARATOR.match(text, end)) and tail[0] != ", ":
             # "aspirin, clopidogrel or anticoagulants": a class ends the list of alternatives
             alternatives = alternatives or class_at(text, tail.end()) is not None
         if len(concepts) > 1 and (not alternatives or _AND_FOLLOWS.match(text, end)):
             continue  # "taking aspirin, clopidogrel and statin": all of them, not any
-        if therapy := _DRUG_THERAPY.match(text, end):
+        if start == lead_end == opening:
+            # A drug opening the bullet: a use only with its therapy word or a window after it,
+            # or after the class that ends its list ("aspirin or NSAIDs within 7 days": the
+            # class's own match reads it, and the window goes to the whole list).
+            last = end
+            if tail is not None and tail[0] != ", " and (named := class_at(text, tail.end())):
+                last = named[1]
+            use_end = drug_use_phrasing.opening_use_end(text, last)
+            if use_end is None or not (use_end[1] or _window_follows(text, use_end[0])):
+                continue
+            if last == end:
+                end = use_end[0]
+            start = drug_use_phrasing.opening_start(text)
+        elif therapy := _DRUG_THERAPY.match(text, end):
             end = therapy.end()
+        end = drug_use_phrasing.any_reason_end(text, end)
         if said_past and not _window_follows(text, end):
             continue  # a use at some time: prior therapy, not a use now
         criterion = _medication_criterion(tuple(dict.fromkeys(concepts)), ())
         found.append(Match(criterion, start, end))
     return found
+
+
+def _salt_end(text: str, end: int) -> int:
+    """Where the salt a drug is named with ends ("metformin hydrochloride"): the drug."""
+    salt = _SALT.match(text, end) if text.startswith(" ", end) else None
+    return salt.end() if salt is not None else end
 
 
 def _medication_criterion(concepts: tuple[str, ...], qualifiers: tuple[str, ...]) -> Criterion:

@@ -117,7 +117,7 @@ def _find_solid_tumours(text: str) -> list[Match]:
 
 # Hereditary cancer genes: "germline PALB2 mutation carrier", "wild type BRCA1&2 (breast cancer
 # 1&2)", "deleterious germline BRCA1/2 mutation". Several genes: any of them mutated, all wild type.
-_GENE = r"(?:brca ?1(?: ?(?:&|/|and|,) ?(?:brca ?)?2)?|brca ?2|brca|palb ?2)"
+_GENE = r"(?:brca ?1(?: ?(?:&|/|and/or|and|or|,) ?(?:brca ?)?2)?|brca ?2|brca|palb ?2)"
 _GENE_EXPANSION = r"(?:\s+\(?breast cancer(?: genes?)? 1(?: ?(?:&|/|and) ?2)?\)?)?"
 _VARIANT = r"(?:heterozygous |deleterious |pathogenic |likely pathogenic )*"
 _HEREDITARY = re.compile(
@@ -128,7 +128,7 @@ _HEREDITARY = re.compile(
 )
 
 
-def _find_hereditary(text: str) -> list[Match]:
+def find_hereditary_variants(text: str) -> list[Match]:
     """A germline gene requirement: detected (any of the genes) or wild type (all of them)."""
     if "brca" not in text and "palb" not in text:
         return []
@@ -161,7 +161,7 @@ def _find_hereditary(text: str) -> list[Match]:
 
 
 _FINDERS = (
-    _find_hereditary,
+    find_hereditary_variants,
     find_conditions_treated_too,
     find_stage,
     find_biomarkers,

@@ -30,6 +30,8 @@ _BARE = frozenset(
     # The sites `rules.procedures` reads as concepts of their own ("extensive abdominal surgery").
     | {"abdominal-surgery", "gastrointestinal-surgery", "gastric-surgery"}
     | {"intraocular-surgery", "eye-surgery"}
+    | {"cardiac-surgery", "spinal-surgery", "thoracic-surgery", "brain-surgery", "breast-surgery"}
+    | {"knee-surgery", "hip-surgery", "shoulder-surgery", "colorectal-surgery"}
 )
 # Words that end the narrowing words (read backwards from the name): past and list words,
 # negations, prepositions, verbs and the people a criterion names.

@@ -18,7 +18,11 @@ Implanted cardiac devices ("pacemaker", "implantable cardioverter-defibrillator"
 implantation or by the device's presence code (ICD-10-CM Z95.0, Z95.810).
 
 Named operations ("prior cholecystectomy", "history of bariatric surgery", "previous MI, PCI or
-CABG"): their own concepts (`cholecystectomy`, `bariatric-surgery`, …), only where words say
+CABG", "prior prostatectomy", "previous liver resection"): their own concepts (`cholecystectomy`,
+`bariatric-surgery`, `prostatectomy`, `hepatectomy`, …; one of a kind, such as a Whipple
+pancreaticoduodenectomy, is narrower than `pancreatectomy`: all-of(pancreatectomy, TEXT),
+`rules.site_operations`, which also reads "prior spinal fusion", "previous laminectomy" or
+"prior craniotomy" as their site with their name as text), only where words say
 one was done (a past word in the clause, or a window after) and no word right before the name
 narrows it ("radical hysterectomy", "revision bariatric surgery" stay text). "Coronary
 revascularization" is PCI or CABG; bare "revascularization" may be of a leg and is not read.
@@ -28,8 +32,17 @@ met by a laparotomy, a colectomy, a cholecystectomy …), so are the gastrointes
 ("history of gastrointestinal surgery" → `gastrointestinal-surgery`, met by a gastrectomy, a bowel
 resection, bariatric surgery, a stoma or their status codes) and the inside of the eye ("prior
 intraocular surgery" → `intraocular-surgery`, met by cataract extraction, a vitrectomy or an
-intraocular lens, Z96.1), the stomach (`gastric-surgery`) and the eye (`eye-surgery`); another
-site stays text. An operation
+intraocular lens, Z96.1), the stomach (`gastric-surgery`), the eye (`eye-surgery`), the heart
+("previous cardiac / heart / open-heart surgery" → `cardiac-surgery`: CABG, open valve surgery),
+the spine (`spinal-surgery`), the inside of the chest (`thoracic-surgery`: lungs, pleura,
+mediastinum), the brain (`brain-surgery`), the breast (`breast-surgery`), the colon and rectum
+(`colorectal-surgery`) and the knee, hip and shoulder (`knee-surgery` …, each met by its joint's
+replacement too); a list of them
+joined by "or", "/" or commas is any-of them ("prior cardiac or abdominal surgery"); another
+site, "non-cardiac", "cardiothoracic" and "cardiac and abdominal" stay text. "Recent" says done
+(how recent stays a text member: "recent heart surgery", "recent cholecystectomy"). A device's
+implantation ("prior pacemaker implantation") is the device, only where words say it was done:
+bare "pacemaker implantation" is as often the study's own operation. An operation
 the vocabulary has no concept for, done before ("prior septorhinoplasty"), is all-of(surgery,
 TEXT). A bare "ICD" is the implanted defibrillator only beside a pacemaker ("pacemaker or ICD"),
 never "ICD-10"; "implanted cardiac device" is any-of(pacemaker, ICD, TEXT), "implanted electronic
@@ -70,6 +83,8 @@ from fhirtrial.eligibility.rules.childbirth import find_childbirth
 from fhirtrial.eligibility.rules.procedure_qualifiers import narrowed_procedures
 from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
+from fhirtrial.eligibility.rules.site_operations import TRIGGERS as SITE_OPERATION_TRIGGERS
+from fhirtrial.eligibility.rules.site_operations import find_site_operations, site_of_operation
 
 _SURGERY = (
     r"(?P<major>major )?(?:surgery|surgeries|surgical (?:procedures?|interventions?)"
@@ -88,7 +103,8 @@ _NAME = rf"(?:(?P<surgery>{_SURGERY})|(?P<radio>{_RADIOTHERAPY}))"
 _SITE_WORD = (
     # "the same breast", "ipsilateral knee", "the operated side", "upper abdomen"
     r"(?:(?:ipsilateral|contralateral|affected|same|operated|study|upper|lower) )?"
-    r"(?:cardiac|heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary|mediastinal"
+    r"(?:cardiac|heart|open[- ]heart|cardiothoracic|cardiovascular|thoracic|chest|lungs?|pulmonary"
+    r"|mediastinal"
     r"|abdominal|abdomen|upper abdominal|pelvic|pelvis|gastrointestinal|gi|gastric|stomach"
     r"|bowel|intestinal|colorectal|colonic|colon|rectal|rectum|anal|hepatic|liver|pancreatic"
     r"|intra-?abdominal|pancreas|biliary|esophageal|oesophageal|bariatric|spine|spinal|lumbar|brain|cranial"
@@ -128,7 +144,22 @@ _WHOLE_SITES = {
     **dict.fromkeys(("gastric", "stomach"), "gastric"),
     **dict.fromkeys(("intraocular", "intra-ocular"), "intraocular"),
     **dict.fromkeys(("eye", "eyes", "ocular"), "eye"),
+    # The heart, the spine, the chest's inside (lungs, pleura, mediastinum: a heart operation is
+    # thoracic in some usage and not in other, so it answers `unknown`), the brain and the breast.
+    **dict.fromkeys(("cardiac", "heart", "open-heart", "open heart"), "cardiac"),
+    **dict.fromkeys(("spinal", "spine"), "spinal"),
+    "thoracic": "thoracic",
+    **dict.fromkeys(("brain", "intracranial"), "brain"),
+    **dict.fromkeys(("breast", "breasts"), "breast"),
+    **dict.fromkeys(("knee", "knees"), "knee"),
+    **dict.fromkeys(("hip", "hips"), "hip"),
+    **dict.fromkeys(("shoulder", "shoulders"), "shoulder"),
+    # The colon and rectum together; "colon" or "rectal" alone is narrower and stays text.
+    "colorectal": "colorectal",
 }
+# "Non-cardiac surgery", "non abdominal surgery": every operation but that site.
+_NON = re.compile(r"\bnon[- ]?$")
+_WORD_AFTER = re.compile(r" (?!(?:or|and|and/or|with|within|in|during|at|before|prior)\b)[a-z]")
 _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_WORD})*"
 _SITED = (
     re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
@@ -148,7 +179,7 @@ _NOT_DONE = re.compile(
 )
 _PAST = re.compile(
     r"\b(?:prior|previous|previously|history|had|underwent|undergone|past|former|earlier|ever"
-    r"|s/p|status post)\b"
+    r"|s/p|status post|recent|recently)\b"
 )
 _WINDOW_AFTER = re.compile(
     r",? (?:with)?in (?:the )?(?:last|past|previous|preceding|\d|one|two"
@@ -158,7 +189,9 @@ _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
     r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
-    r"(?: \((?:a?icd)\))?|(?:a?icd) device))(?: in situ| in place)?"
+    r"(?: \((?:a?icd)\))?|(?:a?icd) device|a?icd(?= (?:implantation|insertion|placement)\b)))"
+    # The act of putting one in: "pacemaker implantation", "prior ICD insertion".
+    r"(?: in situ| in place| implantation| insertion| placement)?"
     # The device's own parts in brackets say what it is, not a narrower one: "pacemaker (wires)".
     r"(?: \((?:its |the )?(?:wires?|leads?|electrodes?)(?: or (?:wires?|leads?|electrodes?))?\))?"
     r"(?![\w-])"
@@ -202,6 +235,14 @@ _NAMED_OPERATIONS = {
     "nephrectomy": r"nephrectom(?:y|ies)",
     "thymectomy": r"thymectom(?:y|ies)",
     "vitrectomy": r"vitrectom(?:y|ies)",
+    "prostatectomy": r"prostatectom(?:y|ies)",
+    "thyroidectomy": r"thyroidectom(?:y|ies)",
+    "orchiectomy": r"orchi(?:d)?ectom(?:y|ies)",
+    "pneumonectomy": r"pneumonectom(?:y|ies)",
+    "hepatectomy": r"hepatectom(?:y|ies)|(?:liver|hepatic) resections?",
+    # A pancreaticoduodenectomy (Whipple) is one kind of pancreatectomy: narrower, left as text.
+    "pancreatectomy": r"pancreatectom(?:y|ies)",
+    "lumpectomy": r"lumpectom(?:y|ies)|breast[- ]conserving surgery",
     "esophagectomy": r"o?esophagectom(?:y|ies)",
     "colectomy": r"(?:hemi-?)?colectom(?:y|ies)",
     # "Bowel resection" may be of the small or the large bowel: a colectomy is one, not the
@@ -276,11 +317,16 @@ _NAMED = re.compile(
 # "revision bariatric surgery", "primary PCI"): only a past word, a list word or a bracket.
 _NAMED_LEAD = re.compile(
     r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
-    r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with))\s*$"
+    r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|recent|recently))\s*$"
 )
+# "Recent cholecystectomy": done, but how recent is a judgement no record states (a text member)
+# unless a window says it ("recent cholecystectomy (within 4 weeks)" keeps the text member too).
+_RECENT_LEAD = re.compile(r"\brecent(?:ly)?\s*$")
 _NAMED_TRIGGERS = (
     "ectom",
     "resection",
+    "breast-conserving",
+    "breast conserving",
     "gastrostom",
     "peg tube",
     "bariatric",
@@ -369,6 +415,10 @@ def _found(text: str) -> list[Match]:
         named += find_ablation(
             text, not_done=_not_done, done_before=_done_between, lead=_NAMED_LEAD
         )
+    if has_any(text, SITE_OPERATION_TRIGGERS):
+        named += find_site_operations(
+            text, not_done=_not_done, done_before=_done_between, lead=_NAMED_LEAD
+        )
     found += named
     if has_any(text, _OPERATION_WORDS):
         found += _unnamed_operations(text, [*named, *found])
@@ -384,6 +434,19 @@ def _found(text: str) -> list[Match]:
         leaf = Criterion(Kind.PROCEDURE, concept=_concept(match))
         site: Criterion = Criterion(Kind.TEXT, source_text=match["site"])
         whole = _WHOLE_SITES.get(match["site"]) if match["surgery"] else None
+        if match["surgery"] and _NON.search(text, max(0, match.start() - 4), match.start()):
+            continue
+        if match.re is _SITED[1] and _WORD_AFTER.match(text, match.end()):
+            # "Surgery for heart disease", "… for breast cancer": the site names a disease, which
+            # may have been operated elsewhere; only a site the words end with is the operation's.
+            whole = None
+        wholes = _whole_sites(match["site"]) if whole is None and match["surgery"] else None
+        if wholes and leaf.concept == "surgery":
+            # "Prior cardiac or abdominal surgery": either site, each its own concept.
+            kinds = tuple(Criterion(Kind.PROCEDURE, concept=f"{w}-surgery") for w in wholes)
+            either = Criterion(Kind.COMBINATION, children=kinds, combination="any-of")
+            found.append(Match(either, match.start(), match.end()))
+            continue
         if whole:
             site = Criterion(Kind.PROCEDURE, concept=f"{whole}-surgery")
             if leaf.concept == "surgery":
@@ -418,6 +481,20 @@ def _found(text: str) -> list[Match]:
             )
             found.append(Match(criterion, match.start(), match.end()))
     return found
+
+
+# The words between the sites of a list that say "either": not "and" (a "thoracic and abdominal
+# surgery" may be one thoracoabdominal operation).
+_EITHER = re.compile(r"\s*(?:,|,? or|,? and/or|/)\s*")
+
+
+def _whole_sites(sites: str) -> tuple[str, ...] | None:
+    """The whole sites of a list of sites ("cardiac or abdominal"), None unless every one is."""
+    parts = _EITHER.split(sites)
+    wholes = [_WHOLE_SITES.get(part) for part in parts]
+    if len(parts) < 2 or None in wholes:
+        return None
+    return tuple(dict.fromkeys(w for w in wholes if w))
 
 
 def _done_between(text: str, start: int, end: int) -> bool:
@@ -458,7 +535,15 @@ def _named(text: str) -> list[Match]:
         if bound and n is not None:
             criterion = evolve(criterion, window=Window(-days(n, bound["unit"]), 0))
             end = bound.end()
-        found.append(Match(criterion, match.start(), end))
+        start = match.start()
+        recent = _RECENT_LEAD.search(text, max(0, start - 10), start)
+        if recent:
+            start = recent.start()
+            which = Criterion(Kind.TEXT, source_text=text[start : match.end()])
+            criterion = Criterion(
+                Kind.COMBINATION, children=(criterion, which), combination="all-of"
+            )
+        found.append(Match(criterion, start, end))
     return found
 
 
@@ -478,7 +563,7 @@ def _unnamed_operations(text: str, known: list[Match]) -> list[Match]:
         concept = (
             next(k for k, v in named.groupdict().items() if v).replace("_", "-")
             if named
-            else "surgery"
+            else site_of_operation(match[0]) or "surgery"
         )
         leaf = Criterion(Kind.PROCEDURE, concept=concept)
         which = Criterion(Kind.TEXT, source_text=match[0])
@@ -487,11 +572,18 @@ def _unnamed_operations(text: str, known: list[Match]) -> list[Match]:
     return found
 
 
+_PUTTING_IN = (" implantation", " insertion", " placement")
+
+
 def _devices(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _DEVICES.finditer(text):
         if _not_done(text, match.start()):
             continue
+        if match[0].endswith(_PUTTING_IN) and not (
+            _done_before(text, match) or _BOUND_AFTER.match(text, match.end())
+        ):
+            continue  # "Pacemaker implantation": as often the study's own operation
         concept = "pacemaker" if match["pacemaker"] else "implantable-cardioverter-defibrillator"
         found.append(Match(Criterion(Kind.PROCEDURE, concept=concept), match.start(), match.end()))
     for match in _CARDIAC_DEVICE.finditer(text):
@@ -533,6 +625,7 @@ _ANY_TRIGGER = any_substring(
         *_NAMED_TRIGGERS,
         *_OPERATION_WORDS,
         *_TRIGGERS,
+        *SITE_OPERATION_TRIGGERS,
         "ablat",
         "vein isolation",
         "resection",
