@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from fhirtrial.eligibility.rules.base import has_any
+
 # Judgement phrases (their words, as `rules.icd_titles` tokens) → the qualifier the hand-made
 # concepts give them (`conditions._QUALIFIER_IDS`). Longest first.
 _JUDGEMENTS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -78,7 +80,7 @@ _ANY_FORM = re.compile(
     r"\s*\((?:of )?any (?:grade|grades|severity|type|types|degree|form|forms)\)"
     r"|,? of any (?:type|form)(?=\s*[.;,]?\s*$)"
 )
-_NOW_WORDS = ("concurrent", "comorbid", "co-morbid", "coexist", "co-exist", "concomitant")
+_NOW_WORDS = ("concurr", "morbid", "concomit", "exist")
 _NOW = re.compile(r"(?<![\w-])(?:concurrent|co-?morbid|co-?existing|concomitant) (?=[a-z])")
 
 
@@ -87,9 +89,9 @@ def strip_diagnosis_leads(text: str, starts_with_diagnosis: Callable[[str], bool
     tells whether a diagnosis name the finders know begins ``rest``."""
     if "personal " in text:
         text = _PERSONAL_HISTORY.sub("", text)
-    if "any " in text:
+    if "(any " in text or "(of any " in text or " of any " in text:
         text = _ANY_FORM.sub("", text)
-    if any(word in text for word in _NOW_WORDS):
+    if has_any(text, _NOW_WORDS):
         text = _NOW.sub(
             lambda m: "current " if starts_with_diagnosis(text[m.end() :]) else m.group(0), text
         )
@@ -118,13 +120,13 @@ _JUDGED_BEFORE = re.compile(
     rf"^(?:in|according to) (?:the )?(?:opinion|judge?ment) of {_WHO},? "
     rf"|^(?:according to|per) {_WHO}(?:'s)?(?: (?:clinical )?{_JUDGEMENT})?,? "
 )
-_WHO_WORDS = ("investigator", "physician", "doctor", "clinician", "pi", "logist", "oncologist")
+_WHO_WORDS = ("investigator", "physician", "doctor", "clinician", "logist", " pi")
 
 
 def judged_by_investigator(text: str) -> str | None:
     """The normalized text without its "according to the investigator" phrase, or None when it
     has none."""
-    if not any(word in text for word in _WHO_WORDS):
+    if not has_any(text, _WHO_WORDS):
         return None
     found = _JUDGED_AFTER.search(text) or _JUDGED_BEFORE.match(text)
     if found is None:
