@@ -67,9 +67,6 @@ SHAPED = {
     "Women with {x}": "all-of(sex:female, {leaf})",
     "Men with {x}": "all-of(sex:male, {leaf})",
     "Female patients with {x}": "all-of(sex:female, {leaf})",
-    "{X} according to the investigator": "all-of({leaf}, text)",
-    "{X}, as judged by the investigator": "all-of({leaf}, text)",
-    "{X} in the opinion of the investigator": "all-of({leaf}, text)",
     "{X} diagnosed within the last year": "{leaf}:w-365,0,enrollment",
     "Diagnosis of {x} within the past 12 months": "{leaf}:w-360,0,enrollment",
     "{X} within the last year": "{leaf}:w-365,0,enrollment",
@@ -107,6 +104,26 @@ def test_a_judgement_before_a_name_is_its_qualifier(
 def test_a_lead_in_around_a_name_compiles(name: str, phrasing: str, exclusion: bool) -> None:
     read = _read(_text(phrasing, name), exclusion=exclusion)
     assert signature(read) == SHAPED[phrasing].format(leaf=NAMES[name])
+
+
+# An exclusion's diagnosis as the investigator judges it: all-of(X, TEXT), never X alone. (An
+# inclusion's judgement is `rules.partial.necessary_parts`' to read or refuse.)
+JUDGED = [
+    "{X} according to the investigator",
+    "{X}, as judged by the investigator",
+    "{X} in the opinion of the investigator",
+    "{X} (as judged by the treating physician)",
+    "In the opinion of the investigator, {x}",
+]
+
+
+@pytest.mark.parametrize("phrasing", JUDGED)
+@pytest.mark.parametrize("name", list(NAMES))
+def test_an_investigators_diagnosis_is_the_diagnosis_and_a_judgement(
+    name: str, phrasing: str
+) -> None:
+    read = _read(_text(phrasing, name), exclusion=True)
+    assert signature(read) == f"all-of({NAMES[name]}, text)"
 
 
 @pytest.mark.parametrize("name", list(NAMES))

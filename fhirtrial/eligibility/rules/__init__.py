@@ -299,8 +299,8 @@ def _bounded_diagnosis(bodies: tuple[str, ...], rest: Criterion, *, exclusion: b
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if (suspected := _known_or_suspected(normalized, text, exclusion=exclusion)) is not None:
         return suspected  # either list: a recorded diagnosis is one, a suspicion is text
-    if (judged := _judged_diagnosis(normalized, text, exclusion=exclusion)) is not None:
-        return judged
+    if exclusion and (judged := _judged_diagnosis(normalized, text)) is not None:
+        return judged  # (an inclusion's judgement is `necessary_parts`' to read or refuse)
     if exclusion and (
         excepted := excepted_malignancy(normalized, text, _exclusion_head, _concepts_found)
     ):
@@ -382,13 +382,13 @@ def _known_or_suspected(normalized: str, text: str, *, exclusion: bool) -> Crite
     )
 
 
-def _judged_diagnosis(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
-    """all-of(diagnoses…, TEXT) for "X according to the investigator" (`rules.diagnosis_leads`):
-    only when the rest reads in full as diagnoses a record states."""
+def _judged_diagnosis(normalized: str, text: str) -> Criterion | None:
+    """all-of(diagnoses…, TEXT) for "X according to the investigator" in an exclusion
+    (`rules.diagnosis_leads`): only when the rest reads in full as diagnoses a record states."""
     rest = judged_by_investigator(normalized)
     if rest is None:
         return None
-    read = _compile_normalized(rest, text, exclusion=exclusion)
+    read = _compile_normalized(rest, text, exclusion=True)
     if read is None or not _recorded_diagnoses(read):
         return None
     return Criterion(

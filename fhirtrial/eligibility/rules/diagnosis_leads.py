@@ -22,6 +22,10 @@ run:
 - "Concurrent / comorbid / co-morbid / coexisting / co-existing / concomitant X": X now, as
   "current X" says (qualifier `active`), only right before a diagnosis name the finders know
   ("concomitant medication", "concurrent chemotherapy" are left as they are).
+
+`judged_by_investigator` finds "X according to the investigator" (an exclusion's all-of(X,
+TEXT)); `diagnosed_in_window` finds "X diagnosed within the past year", whose window is on the
+diagnosis (qualifier `diagnosed`), not on X being present in it.
 """
 
 from __future__ import annotations
@@ -99,11 +103,13 @@ def strip_diagnosis_leads(text: str, starts_with_diagnosis: Callable[[str], bool
 
 
 # "X according to the investigator", "X, as judged by the treating physician", "in the opinion
-# of the investigator, X": whether the patient has X is the investigator's judgement. A record
-# that holds X gives the investigator the diagnosis to judge; one without it, the usual absence
-# rule. Read as all-of(X, TEXT) (`judged_by_investigator`), never as X alone: the investigator
-# may judge a recorded X otherwise. ("Assessed / determined / confirmed by the investigator" say
-# who made the diagnosis: `diagnosis_phrasing.strip_established` reads them as X.)
+# of the investigator, X" in an exclusion: whether the patient has X is the investigator's
+# judgement. A record that holds X gives the investigator the diagnosis to judge (`unknown`);
+# one without it, the usual absence rule. Read as all-of(X, TEXT) (`judged_by_investigator`),
+# never as X alone: the investigator may judge a recorded X otherwise. (In an inclusion the
+# reading is `partial.necessary_parts`', which refuses a judgement before the parts.)
+# ("Assessed / determined / confirmed by the investigator" say who made the diagnosis:
+# `diagnosis_phrasing.strip_established` reads them as X.)
 _WHO = (
     r"(?:the )?(?:(?:study |site |principal |treating |enrolling |responsible |referring )?"
     r"(?:investigators?|physicians?|doctors?|clinicians?|pi|neurologists?|psychiatrists?"

@@ -399,8 +399,14 @@ def _says_more(text: str, tokens: list[tuple[int, int, str]]) -> bool:
     if not said:
         return False
     windows = [(m.start(), m.end()) for m in WINDOW_WITHIN.finditer(text)]
-    if has_any(text, WINDOW_LAST_WORDS):  # "within the last year": a window too
-        windows += [(m.start(), m.end()) for m in WINDOW_LAST.finditer(text)]
+    if has_any(text, WINDOW_LAST_WORDS):
+        # "within the last year": a window too — not inside an aside ("Bipolar disorder
+        # (history of mania within the past year)": whose time it is, the aside says).
+        windows += [
+            (m.start(), m.end())
+            for m in WINDOW_LAST.finditer(text)
+            if text.count("(", 0, m.start()) == text.count(")", 0, m.start())
+        ]
     return any(not any(low <= at < high for low, high in windows) for at in said)
 
 
