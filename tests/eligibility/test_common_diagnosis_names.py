@@ -28,6 +28,7 @@ from tests.eligibility.ehr_records import (
     result_of,
     verdict_of_study,
 )
+from tests.eligibility.heldout_score import with_judgement_as_text
 from tests.eligibility.signature import signature
 
 _TABLE = json.loads(
@@ -89,8 +90,9 @@ def test_every_name_compiles_to_its_set() -> None:
         ("Presence of lumbar stenosis.", True, "condition:icd10cm:M48.06"),
         # "Chronic" keeps its meaning: a text member beside the name.
         ("Chronic neck pain", False, "all-of(condition:icd10cm:M54.2, text)"),
-        # A judgement word is a text member beside the name (`rules.narrowing_words`): never
-        # the wider name alone.
+        # A judgement word is the name's judgement qualifier (`rules.diagnosis_leads`; written
+        # here as the label notation writes it, a text member beside the name): never the
+        # wider name alone.
         (
             "Severe aortic stenosis",
             True,
@@ -112,7 +114,8 @@ def test_every_name_compiles_to_its_set() -> None:
     ],
 )
 def test_a_common_name_compiles(text: str, exclusion: bool, expected: str | None) -> None:
-    assert signature(compile_text(text, exclusion=exclusion, partial=True)) == expected
+    read = compile_text(text, exclusion=exclusion, partial=True)
+    assert signature(with_judgement_as_text(read)) == expected
 
 
 def test_an_item_going_on_with_the_previous_bullet_stays_text() -> None:

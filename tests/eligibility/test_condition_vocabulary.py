@@ -19,6 +19,7 @@ from tests.eligibility.ehr_records import (
     result_of,
     verdict_of_study,
 )
+from tests.eligibility.heldout_score import with_judgement_as_text
 from tests.eligibility.signature import signature
 
 ANGLE_CLOSURE = "condition:icd10cm:H40.2"
@@ -77,8 +78,8 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         ("Retinal detachment", True, "condition:icd10cm:H33.0+H33.2+H33.4+H33.8"),
         # DSM-5's "schizophrenia spectrum and other psychotic disorders": F20-F29.
         ("Schizophrenia-spectrum disorder (lifetime)", True, "condition:psychotic-disorder"),
-        # A judgement is a text member beside the name (`rules.narrowing_words`): the name alone
-        # never excludes.
+        # A judgement is the name's qualifier (`rules.diagnosis_leads`), written as the label
+        # notation writes it, a text member beside the name: the name alone never excludes.
         ("Serious head trauma", True, f"all-of({HEAD}, text)"),
         ("Severe aphasia", True, f"all-of({APHASIA}, text)"),
         # What the name does not say keeps the bullet text.
@@ -88,7 +89,8 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
     ],
 )
 def test_a_name_compiles_to_its_set(text: str, exclusion: bool, expected: str | None) -> None:
-    assert signature(compile_text(text, exclusion=exclusion, partial=True)) == expected
+    read = compile_text(text, exclusion=exclusion, partial=True)
+    assert signature(with_judgement_as_text(read)) == expected
 
 
 RA_EPIC = condition(

@@ -71,9 +71,11 @@ def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
             "any-of(condition:icd10cm:H40, condition:icd10cm:H40.05)",
         ),
         ("History of secondary hypertension", True, "condition:icd10cm:I15"),
+        # A judgement word before a title is its qualifier, as for a hand-made name (the
+        # qualifier is asserted in test_an_exclusion_never_takes_a_qualified_title_bare).
+        ("Uncontrolled glaucoma", True, "condition:icd10cm:H40"),
+        ("Severe psoriasis", True, "condition:icd10cm:L40"),
         # Stay text: a word that changes the meaning, or a hand-made concept with a word more.
-        ("Uncontrolled glaucoma", True, None),
-        ("Severe psoriasis", True, None),
         ("Psoriasis requiring treatment", True, None),
         ("Psoriasis requiring systemic therapy", True, None),
         ("Current depression", True, "condition:depression"),  # hand-made: "current" = active
@@ -97,8 +99,11 @@ def test_a_title_named_by_a_criterion_compiles(text, exclusion, expected) -> Non
     assert signature(compile_criterion(text, exclusion=exclusion)) == expected
 
 
-def test_an_exclusion_read_in_part_never_takes_a_qualified_title() -> None:
-    assert compile_text("Uncontrolled glaucoma", exclusion=True, partial=True) is None
+def test_an_exclusion_never_takes_a_qualified_title_bare() -> None:
+    # "Uncontrolled glaucoma" is glaucoma with its judgement (`unknown` when recorded), never
+    # any glaucoma: an exclusion would turn away a patient whose glaucoma is controlled.
+    read = compile_text("Uncontrolled glaucoma", exclusion=True, partial=True)
+    assert read is not None and read.qualifiers == ("uncontrolled",)
     # Never as a part that excludes on its own: only together with the judged restriction
     # (all-of(title, TEXT), `rules.diagnosis_residue`), which excludes nobody by itself.
     severe = compile_text(

@@ -33,13 +33,15 @@ FORMS = [
         "condition:unstable-angina[uncontrolled], condition:arrhythmia[uncontrolled], TEXT)",
     ),
     (
-        # development text: the judgement of the class on every example, ADHD left to TEXT
+        # development text: the judgement of the class on every example, ADHD (a title, which
+        # takes a judgement since `rules.diagnosis_leads`) too
         "Significant psychiatric disorders such as schizophrenia, bipolar disorder, anxiety "
         "disorder, major depressive disorder, or attention-deficit hyperactivity disorder;",
         "any-of(condition:schizophrenia[clinically-significant], "
         "condition:bipolar-disorder[clinically-significant], "
         "condition:anxiety-disorder[clinically-significant], "
-        "condition:major-depressive-disorder[clinically-significant], TEXT)",
+        "condition:major-depressive-disorder[clinically-significant], "
+        "condition:icd10cm:F90[clinically-significant], TEXT)",
     ),
     (
         # "infection" (not read alone) left to TEXT; both judgements kept: never wider

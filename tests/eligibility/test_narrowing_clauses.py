@@ -76,12 +76,18 @@ def test_a_known_criterion_narrowed_by_a_clause(text: str, expected: str) -> Non
         # An allowance; a head over two sentences.
         "Previous solid organ transplant (prior treatment with SCT is allowed but not if GVHD)",
         "Known brain metastases from breast cancer. Patients with stable disease are assessed.",
-        # Who only: "Women with X" says nothing of women without X.
-        "Women with Cushing's syndrome",
     ],
 )
 def test_a_clause_that_may_do_more_than_narrow_leaves_the_bullet_text(text: str) -> None:
     assert _exclusion(text) is None
+
+
+def test_women_with_a_diagnosis_is_read_by_the_sex_and_diagnosis_finders_not_as_a_clause() -> None:
+    # Who only: "Women with X" says nothing of women without X — never all-of(female, TEXT);
+    # the sex and the diagnosis both read, it is all-of(female, X) (`rules.demographics`).
+    assert (
+        _exclusion("Women with Cushing's syndrome") == "all-of(sex:female, condition:icd10cm:E24)"
+    )
 
 
 def test_an_inclusion_is_not_read_through_its_clause() -> None:

@@ -18,16 +18,32 @@ from tests.eligibility.ehr_records import (
     record,
     verdict_of_study,
 )
+from tests.eligibility.heldout_score import with_judgement_as_text
 from tests.eligibility.signature import signature
 
 MOTION_SICKNESS = "all-of(condition:icd10cm:T75.3, text)"
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Have a history of severe motion sickness", MOTION_SICKNESS),
+        ("Severe claustrophobia", "all-of(condition:icd10cm:F40.240, text)"),
+    ],
+)
+def test_a_judgement_right_before_a_title_is_read_as_its_qualifier(
+    text: str, expected: str
+) -> None:
+    # The title finder reads "severe" as the hand-made finders do (`rules.diagnosis_leads`):
+    # the same meaning as all-of(title, TEXT), in full.
+    reading = compile_text(text, exclusion=True)
+    assert reading is not None and reading.qualifiers[-1:] == ("severe",)
+    assert signature(with_judgement_as_text(reading)) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "exclusion", "expected"),
     [
-        ("Have a history of severe motion sickness", True, MOTION_SICKNESS),
-        ("Severe claustrophobia", True, "all-of(condition:icd10cm:F40.240, text)"),
         (
             "Severe coexisting liver or kidney disease",
             True,
@@ -53,8 +69,9 @@ def test_a_narrowed_known_criterion_reads_as_its_kind(
 @pytest.mark.parametrize(
     ("text", "exclusion"),
     [
-        # A negation: what "no X" denies, narrowed, is a wider inclusion.
-        ("No severe motion sickness", False),
+        # A negation: what "no X" denies, narrowed, is a wider inclusion. ("No severe motion
+        # sickness" is NOT motion sickness with its judgement qualifier, as "No severe asthma":
+        # `test_no_severe_motion_sickness_never_fails_a_patient_who_has_it`.)
         ("Non-severe motion sickness", False),
         # An inclusion: the name may cover fewer codes than its narrower kind ("depressive
         # episode" is F32; a recurrent moderate episode is F33.1): a wrong not-met is ineligible.
@@ -82,6 +99,13 @@ CATARACT = condition(
 
 def test_severe_motion_sickness_excludes_nobody_and_clears_those_without_it() -> None:
     text = criteria_text(["Age 18 or older"], ["Have a history of severe motion sickness"])
+    assert verdict_of_study(text, record(patient(), MOTION)) == "potential-candidate"
+    assert verdict_of_study(text, record(patient(), ASTHMA)) == "eligible"
+
+
+def test_no_severe_motion_sickness_never_fails_a_patient_who_has_it() -> None:
+    # NOT motion sickness (severe): how severe a recorded one is, is not recorded → unknown.
+    text = criteria_text(["Age 18 or older", "No severe motion sickness"], [])
     assert verdict_of_study(text, record(patient(), MOTION)) == "potential-candidate"
     assert verdict_of_study(text, record(patient(), ASTHMA)) == "eligible"
 

@@ -42,7 +42,16 @@ from fhirtrial.eligibility.rules.conditions import (
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
-from fhirtrial.eligibility.rules.diagnosis_phrasing import dated_diagnosis, strip_established
+from fhirtrial.eligibility.rules.diagnosis_leads import (
+    diagnosed_in_window,
+    judged_by_investigator,
+    strip_diagnosis_leads,
+)
+from fhirtrial.eligibility.rules.diagnosis_phrasing import (
+    DIAGNOSED,
+    dated_diagnosis,
+    strip_established,
+)
 from fhirtrial.eligibility.rules.diagnosis_residue import diagnosis_with_residue
 from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
@@ -50,6 +59,7 @@ from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
     out_of_qualified_lists,
+    spell_icd_titles,
     yield_to_other_finders,
 )
 from fhirtrial.eligibility.rules.inline_lists import inline_list
@@ -295,8 +305,10 @@ def _bounded_diagnosis(bodies: tuple[str, ...], rest: Criterion, *, exclusion: b
 def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     if (amount := smoking_amount(normalized, text)) is not None:
         return amount
-    if exclusion and (suspected := _known_or_suspected(normalized, text)) is not None:
-        return suspected
+    if (suspected := _known_or_suspected(normalized, text, exclusion=exclusion)) is not None:
+        return suspected  # either list: a recorded diagnosis is one, a suspicion is text
+    if exclusion and (judged := _judged_diagnosis(normalized, text)) is not None:
+        return judged  # (an inclusion's judgement is `necessary_parts`' to read or refuse)
     if exclusion and (
         excepted := excepted_malignancy(normalized, text, _exclusion_head, _concepts_found)
     ):
@@ -362,13 +374,13 @@ def _compile_inclusion_clause(clause: str) -> Criterion | None:
     return compile_text(clause)
 
 
-def _known_or_suspected(normalized: str, text: str) -> Criterion | None:
-    """any-of(diagnoses…, TEXT) for "known or suspected X" in an exclusion (`rules.suspicion`):
-    only when the rest reads in full as diagnoses or allergies a record states."""
+def _known_or_suspected(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
+    """any-of(diagnoses…, TEXT) for "known or suspected X" (`rules.suspicion`): only when the
+    rest reads in full as diagnoses or allergies a record states."""
     rest = without_suspicion(normalized)
     if rest is None:
         return None
-    read = _compile_normalized(rest, text, exclusion=True)
+    read = _compile_normalized(rest, text, exclusion=exclusion)
     if read is None or not _recorded_states(read) or names_any_malignancy(read):
         return None  # "any malignancy" in a cancer study means another one: see phrasing
     members = read.children if read.combination == "any-of" and not read.cohort else (read,)
@@ -378,6 +390,34 @@ def _known_or_suspected(normalized: str, text: str) -> Criterion | None:
         combination="any-of",
         source_text=text,
     )
+
+
+def _judged_diagnosis(normalized: str, text: str) -> Criterion | None:
+    """all-of(diagnoses…, TEXT) for "X according to the investigator" in an exclusion
+    (`rules.diagnosis_leads`): only when the rest reads in full as diagnoses a record states."""
+    rest = judged_by_investigator(normalized)
+    if rest is None:
+        return None
+    read = _compile_normalized(rest, text, exclusion=True)
+    if read is None or not _recorded_diagnoses(read):
+        return None
+    return Criterion(
+        Kind.COMBINATION,
+        children=(read, Criterion(Kind.TEXT, source_text=text)),
+        combination="all-of",
+        source_text=text,
+    )
+
+
+def _recorded_diagnoses(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return (
+            criterion.combination in ("any-of", "all-of")
+            and not criterion.negated
+            and not criterion.cohort
+            and all(_recorded_diagnoses(child) for child in criterion.children)
+        )
+    return criterion.kind is Kind.CONDITION and not criterion.negated
 
 
 def _recorded_states(criterion: Criterion) -> bool:
@@ -404,6 +444,7 @@ def _compile_normalized(
         if has_any(normalized, triggers):
             normalized = pattern.sub("", normalized)
     normalized = strip_established(strip_phrasing(normalized))
+    normalized = strip_diagnosis_leads(normalized, _starts_with_diagnosis)
     if (said := consequence(normalized)) is not None:
         return _with_consequence(said, text, exclusion=exclusion, section=section)
     if subgroup := subgroup_bound(
@@ -434,7 +475,34 @@ def _compile_normalized(
         main = _conditional_last_clause(main, condition)
     if prefix is not None:
         main = _combine([prefix, main], "all-of")
+    if main.kind is not Kind.LAB and diagnosed_in_window(normalized):
+        main = _diagnosed_in_its_window(main)
     return evolve(main, source_text=text)
+
+
+def _diagnosed_in_its_window(criterion: Criterion) -> Criterion:
+    """``criterion`` with qualifier `diagnosed` on each diagnosis dated by a recent window
+    ("migraine diagnosed within the past 12 months": made in it, not merely present in it)."""
+    if criterion.kind is Kind.COMBINATION:
+        children = tuple(_diagnosed_in_its_window(c) for c in criterion.children)
+        return criterion if children == criterion.children else evolve(criterion, children=children)
+    window = criterion.window
+    if (
+        criterion.kind is not Kind.CONDITION
+        or window is None
+        or window.high_days != 0
+        or DIAGNOSED in criterion.qualifiers
+    ):
+        return criterion
+    return evolve(criterion, qualifiers=(*criterion.qualifiers, DIAGNOSED))
+
+
+def _starts_with_diagnosis(text: str) -> bool:
+    """Whether a diagnosis name the finders know (hand-made or an ICD-10-CM title) begins the
+    text (`rules.diagnosis_leads`)."""
+    return any(m.start == 0 for m in find_conditions(text)) or any(
+        m.start == 0 for m in spell_icd_titles(text)
+    )
 
 
 def _demographic_alternative(criterion: Criterion) -> bool:

@@ -167,7 +167,9 @@ def _has_one_of_each(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:
 # be female", "Subject is an ambulatory female …" is not: "ambulatory" is read by nobody), or
 # right after the age ("18-35-year-old women", "Aged > 20 years old female patients"). Then
 # nothing, the age, or its "(mandatory)" / "sex" / "gender" — never a condition or a measure
-# said "in women" ("QTc > 450 ms in women" is no sex criterion).
+# said "in women" ("QTc > 450 ms in women" is no sex criterion) — or "with" what they have
+# ("Women with epilepsy", "Men with breast cancer": the sex and the diagnosis, each read by its
+# finder; not before a pregnancy, whose finder says the sex itself).
 _SEX_LEAD = (
     r"(?:(?:the )?(?:patient|subject|participant)s? (?:must be|should be|is|are|will be) (?:an? )?"
     r"|all |being )?"
@@ -182,7 +184,8 @@ _SEX_AFTER = (
 _SEX = re.compile(
     rf"^{_SEX_LEAD}{_SEX_WORD}{_SEX_AFTER}"
     r"(?=\s*[.;,]?\s*$| (?:(?:who are )?(?:aged?\b|between\b|from\b|>=|>|<=|<|\d)"
-    r"|at the age\b|will be \d|of age\b)|\s*,\s*(?:aged?\b|>=|>|<=|<|\d|between\b))"
+    r"|at the age\b|will be \d|of age\b|with (?![^,;.]*pregnan)(?=[a-z]))"
+    r"|\s*,\s*(?:aged?\b|>=|>|<=|<|\d|between\b))"
 )
 # "18-35-year-old women", "Aged > 20 years old female patients;", "Age of 40~75 men".
 _SEX_AFTER_AGE = re.compile(

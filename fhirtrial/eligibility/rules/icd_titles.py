@@ -16,11 +16,13 @@ A title that shares a word with another finder's match yields to it
 semantics criteria need, so "heart failure" stays `heart-failure` — unless the title holds the
 hand-made name whole and says more: "secondary hypertension" (I15), "paroxysmal atrial
 fibrillation" (I48.0), "ocular hypertension" (H40.05) are read as their titles (`_names_more`);
-"acute myocardial infarction" stays text (an untimed acute event). Nothing else is
-read here — no qualifier, no abbreviation alone: the words around a title are left
-to the residual check, which keeps a bullet text whenever they say more ("uncontrolled
-glaucoma"); a title next to a filler word that says more ("requiring treatment", "current")
-or to another finder's match is not read at all.
+"acute myocardial infarction" stays text (an untimed acute event). The only words read with a
+title are "current" / "active" before it (qualifier `active`) and a judgement before it
+("severe", "clinically significant", "uncontrolled", "untreated"…: its qualifier, as for the
+hand-made names, `rules.diagnosis_leads`); no abbreviation alone. The other words around a
+title are left to the residual check, which keeps a bullet text whenever they say more ("mild
+glaucoma", "chronic mitral stenosis"); a title next to a filler word that says more ("requiring
+treatment", "current") or to another finder's match is not read at all.
 
 Fast: titles are indexed by their first two words, so a text costs a dict lookup or two per
 word.
@@ -36,7 +38,15 @@ from itertools import pairwise
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import WINDOW_WITHIN, Match, is_untimed_acute
+from fhirtrial.eligibility.rules.base import (
+    WINDOW_LAST,
+    WINDOW_LAST_WORDS,
+    WINDOW_WITHIN,
+    Match,
+    has_any,
+    is_untimed_acute,
+)
+from fhirtrial.eligibility.rules.diagnosis_leads import judgement_lead
 from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
 
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
@@ -157,6 +167,8 @@ def find_icd_titles(text: str) -> list[Match]:
         lead = _current_lead(text, tokens, i)
         if lead is not None:
             first, qualifiers = lead, ("active",)  # "current PTSD": active, as for hand-made
+        elif (judged := judgement_lead(text, tokens, i)) is not None:
+            first, qualifiers = judged[0], (judged[1],)  # "severe mitral stenosis"
         if _stands_alone(text, tokens, first, last, stop):
             concept = f"{terminology.ICD_TITLE_PREFIX}{code}"
             criterion = Criterion(Kind.CONDITION, concept=concept, qualifiers=qualifiers)
@@ -381,11 +393,20 @@ def _stands_alone(
 
 
 def _says_more(text: str, tokens: list[tuple[int, int, str]]) -> bool:
-    """Whether a word of `_SAYS_MORE` stands in the text outside its time windows."""
+    """Whether a word of `_SAYS_MORE` stands in the text outside its time windows ("within 12
+    months", "in the past year")."""
     said = [start for start, _, word in tokens if word in _SAYS_MORE]
     if not said:
         return False
     windows = [(m.start(), m.end()) for m in WINDOW_WITHIN.finditer(text)]
+    if has_any(text, WINDOW_LAST_WORDS):
+        # "within the last year": a window too — not inside an aside ("Bipolar disorder
+        # (history of mania within the past year)": whose time it is, the aside says).
+        windows += [
+            (m.start(), m.end())
+            for m in WINDOW_LAST.finditer(text)
+            if text.count("(", 0, m.start()) == text.count(")", 0, m.start())
+        ]
     return any(not any(low <= at < high for low, high in windows) for at in said)
 
 

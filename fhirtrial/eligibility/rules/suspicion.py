@@ -1,8 +1,10 @@
-"""A diagnosis named as "known or suspected" in an exclusion bullet.
+"""A diagnosis named as "known or suspected" in an exclusion or inclusion bullet.
 
 "Known or suspected brain metastases", "Suspected or confirmed stroke", "HIV infection (known or
-suspected)": a recorded diagnosis excludes on its own; a suspicion is no record, so it stays text
-for review: any-of(diagnosis, TEXT). A suspicion alone ("Suspected stroke") is not read.
+suspected)": a recorded diagnosis excludes on its own (or meets an inclusion on its own); a
+suspicion is no record, so it stays text for review: any-of(diagnosis, TEXT). In an inclusion
+the reading never fails a patient: without the diagnosis on record it is `unknown`, since a
+suspicion may still hold. A suspicion alone ("Suspected stroke") is not read.
 """
 
 from __future__ import annotations
