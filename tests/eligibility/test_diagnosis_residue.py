@@ -76,8 +76,10 @@ READ = [
         "all-of(condition:icd10cm:E28.2, text)",
     ),
     (
+        # In an inclusion the judgement leads read it whole (`rules.diagnosis_leads`): plaque
+        # psoriasis [moderate-or-severe] diagnosed at least 6 months before enrolment.
         "Adults with moderate to severe plaque psoriasis for at least 6 months",
-        "all-of(condition:icd10cm:L40.0, text)",
+        "condition:icd10cm:L40.0:w,-180,enrollment",
         "all-of(condition:icd10cm:L40.0, text)",
     ),
     (
@@ -130,9 +132,8 @@ STAY_TEXT = [
 STAY_TEXT_IN_AN_EXCLUSION = [
     # dated: a window other readers place
     "Stroke diagnosed more than 3 months ago",
-    # nothing after the diagnosis: the words before it alone narrow (`rules.narrowing_words`)
-    "Uncontrolled glaucoma",
-    "Women with Cushing's syndrome",
+    # ("Uncontrolled glaucoma", "Women with Cushing's syndrome": read in full by the judgement
+    # leads, `rules.diagnosis_leads`, not by this reading.)
     "Asthma (exacerbation within 3 months)",
 ]
 
