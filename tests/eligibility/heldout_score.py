@@ -71,6 +71,9 @@ _JUDGEMENT_QUALIFIERS = frozenset(
         "severe",
         "unstable",
         "decompensated",
+        # A grade of severity no diagnosis code states (the evaluator's judgements,
+        # `evaluation.diagnoses._JUDGEMENTS`; issue 13, session 9).
+        "moderate-or-severe",
     }
 )
 
