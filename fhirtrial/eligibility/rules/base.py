@@ -11,6 +11,15 @@ from typing import Literal, cast
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind, Window
 
+# After a bare number of years: no decimal, then the end, a mark or a word opening a clause.
+_BARE_AGE_END = (
+    r"(?![.,]?\d)(?=\s*(?:[,;.)]|$|(?:and|or|with|who|at|on|in|for|treated|undergoing|admitted"
+    r"|scheduled|presenting|hospitali[sz]ed|referred|having|diagnosed)\b))"
+)
+_PERSONS = (
+    r"patients|subjects|participants|individuals|people|persons|volunteers|women|men|males"
+    r"|females|adults|residents|outpatients|inpatients"
+)
 # (pattern, replacement, triggers): a replacement runs only when one of its trigger substrings
 # is in the text (every match of the pattern contains one), which skips most of them cheaply.
 _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -32,6 +41,13 @@ _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"ﬁ", "fi", ("ﬁ",)),
     (r"ﬀ", "ff", ("ﬀ",)),
     (r"ﬂ", "fl", ("ﬂ",)),
+    # "Older than 65", "younger than 18, …": a person older than a bare number is that many
+    # years old (CT.gov ages are in years). Only before the bullet's end, a mark or a word that
+    # opens another clause: "older than 6 months", "older than 65 kg" keep their unit.
+    (rf"\bolder than (\d{{1,3}}){_BARE_AGE_END}", r"> \1 years", ("older than",)),
+    (rf"\byounger than (\d{{1,3}}){_BARE_AGE_END}", r"< \1 years", ("younger than",)),
+    # "Patients over 65", "Women over 50 who …": the same after a person.
+    (rf"\b({_PERSONS}) over (\d{{1,3}}){_BARE_AGE_END}", r"\1 > \2 years", (" over ",)),
     (
         r"\bgreater than or equal to\b|\bequal to or greater than\b|\bno less than\b",
         ">=",

@@ -121,7 +121,7 @@ def find_age(text: str) -> list[Match]:
 
 
 def _find_age(text: str) -> list[Match]:
-    found: list[Match] = _age_bullet_bounds(text)
+    found: list[Match] = _age_bullet_bounds(text) + _two_bounds(text)
     if ("year" in text or "yr" in text) and has_any(text, ("age", "patients", "between")):
         for match in _RANGE.finditer(text):
             criterion = Criterion(
@@ -229,9 +229,37 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
     return not text[: match.start()].strip() and not text[match.end() :].strip(" .;")
 
 
-# "Patients > 18 years", "Adult patients (>= 18 years)", "Adult ICU patients (>18 yrs)".
+# Two bounds in years, and nothing else: "> 18 years and < 65 years" (normalized "Older than 18
+# and younger than 65").
+_TWO_BOUNDS = re.compile(
+    rf"^(?P<c1>>=|>)\s*(?P<low>\d{{1,3}})\s*{_YEARS}\s*,?\s*and\s*(?P<c2><=|<)\s*"
+    rf"(?P<high>\d{{1,3}})\s*{_YEARS}\s*[.;]?$"
+)
+
+
+def _two_bounds(text: str) -> list[Match]:
+    """The bullet "> 18 years and < 65 years" as one range (in an exclusion list too)."""
+    match = _TWO_BOUNDS.match(text) if text[:1] == ">" else None
+    if match is None or not int(match["low"]) < int(match["high"]) <= 120:
+        return []
+    ends = (
+        Criterion(
+            Kind.AGE, comparator=comparator(match["c1"]), value=float(match["low"]), unit="a"
+        ),
+        Criterion(
+            Kind.AGE, comparator=comparator(match["c2"]), value=float(match["high"]), unit="a"
+        ),
+    )
+    both = Criterion(Kind.COMBINATION, children=ends, combination="all-of")
+    return [Match(both, 0, match.end())]
+
+
+# "Patients > 18 years", "Adult patients (>= 18 years)", "Adult ICU patients (>18 yrs)",
+# "Healthy volunteers >= 18 years", "Outpatients >= 65 years", "Participant is >= 18 years".
 _SUBJECT_BEFORE = re.compile(
-    r"\b(?:age[d]?(?: of)?|be|patients?|participants?|subjects?|women|men|adults?)\s*\(?\s*$"
+    r"\b(?:age[d]?(?: of)?|be|patients?|participants?|subjects?|women|men|adults?|volunteers?"
+    r"|individuals?|people|persons?|outpatients?|inpatients?|residents?|students?|employees?"
+    r"|workers?|(?:patients?|participants?|subjects?|volunteers?|they) (?:is|are))\s*\(?\s*$"
 )
 # "patients who are > 18 years", "Being > 18 years;": a subject said in a clause, then the years
 # and nothing that makes them a time since something ("who were > 10 years smokers").
