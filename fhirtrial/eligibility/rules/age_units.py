@@ -322,9 +322,42 @@ def _oldest(criterion: Criterion) -> float | None:
     return None
 
 
+# The population the age stands for, in a parenthesis that ends the bullet: "Age >= 12 and < 18
+# years (adolescents)", "less than 28 days old (neonate)", "Age >= 65 years (older adults)". It
+# adds nothing when the age keeps within what the word means (days from birth to the youngest
+# and the oldest age it admits); otherwise ("Age 16-25 (adolescents)") it stays for the text.
+_POPULATION_ASIDE = re.compile(
+    r"\s*\((?P<pop>adolescents?|teenagers?|adults?|older adults|elderly|children|child|minors?"
+    r"|neonates?|newborns?|infants?)\)\s*[.;]?\s*$"
+)
+_ASIDE_LIMITS: dict[str, tuple[float, float | None]] = {
+    "adol": (10 * 365.25, 20 * 365.25),
+    "teen": (13 * 365.25, 20 * 365.25),
+    "adul": (18 * 365.25, None),
+    "olde": (60 * 365.25, None),
+    "elde": (60 * 365.25, None),
+    "chil": (0.0, _CHILD_OLDEST),
+    "mino": (0.0, 22 * 365.25),
+    "neon": (0.0, 31.0),
+    "newb": (0.0, 31.0),
+    "infa": (0.0, 366.0),
+}
+
+
+def _within_population(criterion: Criterion, word: str) -> bool:
+    youngest_allowed, oldest_allowed = _ASIDE_LIMITS[word[:4]]
+    youngest, oldest = _youngest(criterion), _oldest(criterion)
+    if youngest_allowed and (youngest is None or youngest < youngest_allowed):
+        return False
+    return oldest_allowed is None or (oldest is not None and oldest <= oldest_allowed)
+
+
 def _with_explanation(text: str, match: Match) -> Match:
     if match.criterion.kind not in (Kind.AGE, Kind.COMBINATION):
         return match
+    aside = _POPULATION_ASIDE.match(text, match.end)
+    if aside is not None and _within_population(match.criterion, aside["pop"]):
+        return Match(match.criterion, match.start, aside.end(), match.kind)
     said = _EXPLANATION.match(text, match.end)
     if said is None or _EXPLANATION_REFUSAL.search(said.group(0)):
         return match
