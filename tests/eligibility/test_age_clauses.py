@@ -40,7 +40,7 @@ DME = (
             f"all-of(age:>18a, condition:diabetes-mellitus, {DME}, text)",
         ),
         ("Parturients with age ≥18 years;", "all-of(age:>=18a, text)"),
-        ("Female DoD beneficiaries age 18 years or older", "all-of(age:>=18a, text)"),
+        ("Female DoD beneficiaries age 18 years or older", "all-of(sex:female, age:>=18a, text)"),
         (
             "Female subjects between 18 and 65 years of age currently taking oral antibiotics "
             "for a diagnosis of acne vulgaris",

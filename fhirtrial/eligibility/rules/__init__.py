@@ -31,6 +31,7 @@ from fhirtrial.eligibility.rules.base import (
     window_before,
     word_number,
 )
+from fhirtrial.eligibility.rules.born_population import born_population
 from fhirtrial.eligibility.rules.chemotherapy import find_chemotherapy
 from fhirtrial.eligibility.rules.conditions import (
     REQUIRING_HOSPITALIZATION,
@@ -92,6 +93,7 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
@@ -324,6 +326,8 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
             or diagnosis_with_residue(normalized, text, exclusion=True)
         )
+    if (born := born_population(normalized, text, _compile_inclusion_clause)) is not None:
+        return born  # "Preterm infants born before 32 weeks of gestation"
     read = (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
@@ -331,10 +335,11 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
         or diagnosis_with_residue(normalized, text, exclusion=False)
     )
-    if read is not None and any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
-        return read
-    # An age said anywhere in the bullet (`rules.age_clauses`), with the rest read in part.
-    return age_clause_parts(normalized, text, compile_text, _read_rest_in_part) or read
+    if read is None or not any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
+        # An age said anywhere in the bullet (`rules.age_clauses`), with the rest read in part.
+        read = age_clause_parts(normalized, text, compile_text, _read_rest_in_part) or read
+    # "Postmenopausal women aged 50 or older": the population's sex with the age.
+    return None if read is None else with_population_sex(read, normalized)
 
 
 def _read_rest_in_part(rest: str) -> Criterion | None:
