@@ -67,9 +67,15 @@ MATRIX = [
     ("Women and men aged 18-65 years admitted to the ward", "all-of(age:18..65a, text)"),
     ("Transgender women aged 18 or older", "all-of(age:>=18a, text)"),
     ("Women aged 18-45 and their partners", "-"),
+    # The age alone in parentheses once its subject is set aside.
+    ("Older adults (≥ 65 years)", "age:>=65a"),
+    ("Elderly (≥ 65 years)", "age:>=65a"),
     # Someone else's age, or another age, stays text.
     ("Donor age > 65 years", "-"),
     ("Mothers older than 35", "-"),
+    ("Children of elderly patients aged ≥ 65 years", "-"),
+    ("Nurses working with patients aged ≥ 65 years", "-"),
+    ("Adult children of patients aged 65 years or older", "-"),
     # Gestational age at birth of a neonatal population.
     (
         "Preterm infants born before 32 weeks of gestation",

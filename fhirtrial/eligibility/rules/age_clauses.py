@@ -74,6 +74,13 @@ _OTHER_CHILD = re.compile(
     r"\b(?:a|an|their|his|her|your|one|of|with|has|have|having|own)\s+(?:\w+[- ])?"
     r"(?:child|children|kids?|sons?|daughters?)\b"
 )
+# The age of the people someone else serves: "Children of elderly patients aged >= 65 years",
+# "Nurses working with patients aged >= 65 years", "Cohort of patients aged 18-65".
+_THEIR_AGE = re.compile(
+    r"\b(?:of|for|with|treating|caring for|serving)\s+(?:[a-z-]+\s+){0,2}?(?:patients|people"
+    r"|persons|individuals|adults|residents|clients|children|infants)\s+(?:who are\s+)?"
+    r"(?:aged?\b|ages\b|[<>]|\d|between\b)"
+)
 # After the clause, an "or" before another population, age or number offers an alternative.
 _OR_ALTERNATIVE = re.compile(
     r"\b(?:or|/)\s+(?:\w+\s+)?(?:\d|<|>|children|child|adults?|adolescents?|minors?|patients"
@@ -117,6 +124,8 @@ def age_clause_parts(
     matches = find_age(normalized) + find_age_ranges(normalized)
     matches = [m for m in matches if m.kind == "criterion" and m.criterion.kind is not Kind.TEXT]
     if not matches or _REFUSAL.search(normalized) or _OTHER_CHILD.search(normalized):
+        return None
+    if _THEIR_AGE.search(normalized):
         return None
     start = min(m.start for m in matches)
     end = max(m.end for m in matches)

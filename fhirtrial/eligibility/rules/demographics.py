@@ -226,7 +226,9 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
         return True
     if _SUBJECT_CLAUSE_BEFORE.search(before) and _YEARS_END.match(text, match.end()):
         return True
-    return not text[: match.start()].strip() and not text[match.end() :].strip(" .;")
+    # The bullet is the age alone, perhaps in parentheses once its subject was set aside
+    # ("Older adults (>= 65 years)": `phrasing` drops the subject the age restates).
+    return not text[: match.start()].strip(" (") and not text[match.end() :].strip(" .;)")
 
 
 # Two bounds in years, and nothing else: "> 18 years and < 65 years" (normalized "Older than 18
