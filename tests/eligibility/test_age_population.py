@@ -76,6 +76,10 @@ MATRIX = [
     ("Children of elderly patients aged ≥ 65 years", "-"),
     ("Nurses working with patients aged ≥ 65 years", "-"),
     ("Adult children of patients aged 65 years or older", "-"),
+    # Years of something else are a duration, not an age.
+    ("Subjects > 5 years of education", "-"),
+    ("Patients > 2 years of follow-up", "-"),
+    ("Participants over 3 years of diabetes", "-"),
     # Gestational age at birth of a neonatal population.
     (
         "Preterm infants born before 32 weeks of gestation",

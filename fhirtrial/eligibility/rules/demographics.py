@@ -221,6 +221,8 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
         return True
     if "y" not in span:
         return False  # no unit: "> 18" alone may be anything
+    if _YEARS_OF_SOMETHING.match(text, match.end()):
+        return False  # "Subjects > 5 years of education", "Patients > 2 years of follow-up"
     before = text[max(0, match.start() - 25) : match.start()]
     if _SUBJECT_BEFORE.search(before):
         return True
@@ -262,6 +264,11 @@ _SUBJECT_BEFORE = re.compile(
     r"\b(?:age[d]?(?: of)?|be|patients?|participants?|subjects?|women|men|adults?|volunteers?"
     r"|individuals?|people|persons?|outpatients?|inpatients?|residents?|students?|employees?"
     r"|workers?|(?:patients?|participants?|subjects?|volunteers?|they) (?:is|are))\s*\(?\s*$"
+)
+# Years of something else than age after the bound: a duration.
+_YEARS_OF_SOMETHING = re.compile(
+    r"\s*(?:of\b(?!\s+age\b)|since\b|after\b|ago\b|post\b|duration\b|history\b|experience\b"
+    r"|follow)"
 )
 # "patients who are > 18 years", "Being > 18 years;": a subject said in a clause, then the years
 # and nothing that makes them a time since something ("who were > 10 years smokers").
