@@ -33,6 +33,7 @@ MATRIX = [
     ("Patients over 65", "age:>65a"),
     ("Women over 65", "all-of(sex:female, age:>65a)"),
     ("Older than 18 and younger than 65", "all-of(age:>18a, age:<65a)"),
+    ("Younger than 18 or older than 80", "any-of(age:<18a, age:>80a)"),
     ("Healthy volunteers older than 65", "all-of(age:>65a, text)"),
     ("Older than 65 kg", "-"),
     ("Older than 1.5", "-"),
@@ -103,6 +104,8 @@ def test_inclusion_forms(text: str, expected: str) -> None:
         # An exclusion of both ends excludes exactly those ages.
         ("Age < 18 or > 75 years", "any-of(age:<18a, age:>75a)"),
         ("Patients younger than 18 or older than 75", "any-of(age:<18a, age:>75a)"),
+        ("Younger than 18 or older than 80", "any-of(age:<18a, age:>80a)"),
+        ("Older than 18 and younger than 65", "all-of(age:>18a, age:<65a)"),
         ("Older than 75", "age:>75a"),
         # Read in part, a population's age would exclude everyone of that age: stays text.
         ("Postmenopausal women aged 50 or older", "-"),

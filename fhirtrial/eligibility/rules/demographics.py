@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.eligibility.rules.age_units import with_population
 from fhirtrial.eligibility.rules.ages import OTHER_AGE
 from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any, normalize, to_number
@@ -239,11 +239,19 @@ _TWO_BOUNDS = re.compile(
     rf"^(?P<c1>>=|>)\s*(?P<low>\d{{1,3}})\s*{_YEARS}\s*,?\s*and\s*(?P<c2><=|<)\s*"
     rf"(?P<high>\d{{1,3}})\s*{_YEARS}\s*[.;]?$"
 )
+# "< 18 years or > 80 years" (normalized "Younger than 18 or older than 80"): either end.
+_EITHER_END = re.compile(
+    rf"^(?P<c1><=|<)\s*(?P<low>\d{{1,3}})\s*{_YEARS}\s*,?\s*or\s*(?P<c2>>=|>)\s*"
+    rf"(?P<high>\d{{1,3}})\s*{_YEARS}\s*[.;]?$"
+)
 
 
 def _two_bounds(text: str) -> list[Match]:
-    """The bullet "> 18 years and < 65 years" as one range (in an exclusion list too)."""
-    match = _TWO_BOUNDS.match(text) if text[:1] == ">" else None
+    """The bullet "> 18 years and < 65 years" as one range (in an exclusion list too), and
+    "< 18 years or > 80 years" as either end."""
+    first = text[:1]
+    pattern = _TWO_BOUNDS if first == ">" else _EITHER_END if first == "<" else None
+    match = pattern.match(text) if pattern is not None else None
     if match is None or not int(match["low"]) < int(match["high"]) <= 120:
         return []
     ends = (
@@ -254,7 +262,8 @@ def _two_bounds(text: str) -> list[Match]:
             Kind.AGE, comparator=comparator(match["c2"]), value=float(match["high"]), unit="a"
         ),
     )
-    both = Criterion(Kind.COMBINATION, children=ends, combination="all-of")
+    code: CombinationCode = "all-of" if pattern is _TWO_BOUNDS else "any-of"
+    both = Criterion(Kind.COMBINATION, children=ends, combination=code)
     return [Match(both, 0, match.end())]
 
 
