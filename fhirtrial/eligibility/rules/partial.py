@@ -40,6 +40,7 @@ from fhirtrial.eligibility.rules.base import (
     Match,
     any_substring,
     has_any,
+    remember_recent,
     word_number,
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_TYPES, lineage
@@ -809,6 +810,7 @@ def _reads_more(normalized: str, diagnoses: list[Match]) -> bool:
     return False
 
 
+@remember_recent(8)  # read again by `diagnosis_residue` on the same text
 def _diagnoses(normalized: str) -> list[Match]:
     """The diagnoses a bullet names: hand-made condition concepts, the longest at each place,
     and ICD-10-CM titles where no hand-made concept reads a word of them; the longest title at
