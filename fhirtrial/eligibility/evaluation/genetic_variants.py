@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from fhirtrial.patient.values import LOINC, Concept
 
 GENE_STUDIED = "48018-6"
 _SIGNIFICANCE = "53037-8"
+_GENOMIC_SOURCE = "48002-0"
+_SOURCE_ANSWERS = {"LA6683-2": "germline", "LA6684-0": "somatic"}
 _HGNC_FILE = Path(__file__).resolve().parent.parent / "terminology" / "hgnc_genes.json"
 # LOINC answer list LL4034-6 (ACMG clinical significance): the answers that are not a
 # pathogenic variant.
@@ -79,21 +82,40 @@ def genes_studied(item: ObservationItem) -> set[str]:
 def not_pathogenic(item: ObservationItem) -> str | None:
     """How the report classes its variant when that is not pathogenic ("of uncertain
     significance", "likely benign", "benign"); None when it is pathogenic or unclassed."""
-    for component in item.components:
-        if (LOINC, _SIGNIFICANCE) not in component.code.keys:
-            continue
-        value = component.value
-        if isinstance(value, Concept):
-            for coding in value.codings:
-                if coding.system == LOINC and coding.code in _NOT_PATHOGENIC_ANSWERS:
-                    return _NOT_PATHOGENIC_ANSWERS[coding.code]
-            words = value.label.lower()
-        else:
-            words = str(value or "").lower()
+    for meaning, words in _answers(item, _SIGNIFICANCE, _NOT_PATHOGENIC_ANSWERS):
+        if meaning is not None:
+            return meaning
         pathogenic = "pathogenic" in words and not _DENIED_PATHOGENIC.search(words)
         if pathogenic and "benign" not in words:
             return None
-        for word, meaning in _NOT_PATHOGENIC_WORDS:
+        for word, said in _NOT_PATHOGENIC_WORDS:
             if word in words:
-                return meaning
+                return said
     return None
+
+
+def genomic_source(item: ObservationItem) -> str | None:
+    """ "germline" or "somatic" (component LOINC 48002-0), or None when the report does not say."""
+    for meaning, words in _answers(item, _GENOMIC_SOURCE, _SOURCE_ANSWERS):
+        if meaning is not None:
+            return meaning
+        for source in ("germline", "somatic"):
+            if source in words:
+                return source
+    return None
+
+
+def _answers(
+    item: ObservationItem, code: str, answers: dict[str, str]
+) -> Iterator[tuple[str | None, str]]:
+    """For each component of LOINC ``code``: the meaning its coded answer has in ``answers``
+    (None when it has none) and its words in lower case."""
+    for component in item.components:
+        if (LOINC, code) not in component.code.keys:
+            continue
+        value = component.value
+        if isinstance(value, Concept):
+            coded = next((answers[c.code] for c in value.codings if c.code in answers), None)
+            yield coded, value.label.lower()
+        else:
+            yield None, str(value or "").lower()

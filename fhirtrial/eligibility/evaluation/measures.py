@@ -23,7 +23,11 @@ from fhirtrial.eligibility.evaluation.context import (
     in_window,
 )
 from fhirtrial.eligibility.evaluation.facts import concepts_of, concepts_of_record_text
-from fhirtrial.eligibility.evaluation.genetic_variants import genes_studied, not_pathogenic
+from fhirtrial.eligibility.evaluation.genetic_variants import (
+    genes_studied,
+    genomic_source,
+    not_pathogenic,
+)
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.rounding import bound_within_rounding
 from fhirtrial.eligibility.evaluation.units import convert
@@ -465,8 +469,6 @@ _HEREDITARY_GENES = {
     "brca2-mutation": "BRCA2",
     "palb2-mutation": "PALB2",
 }
-_GENOMIC_SOURCE = "48002-0"
-_SOURCE_ANSWERS = {"LA6683-2": "germline", "LA6684-0": "somatic"}
 
 
 def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
@@ -667,24 +669,6 @@ def _studies(item: ObservationItem, gene: str) -> bool:
     return gene in text.replace("HGNC:", " ").split() or gene in text
 
 
-def _genomic_source(item: ObservationItem) -> str | None:
-    for component in item.components:
-        if (LOINC, _GENOMIC_SOURCE) not in component.code.keys:
-            continue
-        value = component.value
-        if isinstance(value, Concept):
-            for coding in value.codings:
-                if coding.code in _SOURCE_ANSWERS:
-                    return _SOURCE_ANSWERS[coding.code]
-            label = value.label.lower()
-        else:
-            label = str(value or "").lower()
-        for source in ("germline", "somatic"):
-            if source in label:
-                return source
-    return None
-
-
 def _hereditary(criterion: Criterion, wanted: str, ctx: EvalContext) -> Finding:
     """A germline gene (BRCA1, BRCA2, PALB2) from genetic variant Observations that name the gene
     studied (LOINC 48018-6): Present with that gene alone → a variant; Absent → tested without
@@ -701,7 +685,7 @@ def _hereditary(criterion: Criterion, wanted: str, ctx: EvalContext) -> Finding:
         genes = genes_studied(item)
         if gene not in genes or not isinstance(item.value, Concept):
             continue
-        source = _genomic_source(item)
+        source = genomic_source(item)
         if germline and source != "germline":
             continue
         if any(k in _PRESENT for k in item.value.keys):

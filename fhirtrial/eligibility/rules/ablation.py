@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.done_procedures import done_matches
 
 _ARRHYTHMIA = (
     r"(?:atrial fibrillation|atrial flutter|af|afib|afl|svt|vt|supraventricular tachycardia"
@@ -53,14 +54,10 @@ def find_ablation(
     lead: re.Pattern[str],
 ) -> list[Match]:
     found: list[Match] = []
-    for match in _ABLATION.finditer(text):
+    for match in done_matches(
+        _ABLATION, text, not_done=not_done, done_before=done_before, lead=lead
+    ):
         start, end = match.span()
-        if (
-            not_done(text, start)
-            or not done_before(text, start, end)
-            or not lead.search(text, 0, start)
-        ):
-            continue
         ablation = Criterion(Kind.PROCEDURE, concept="arrhythmia-ablation")
         if match["aimed"]:
             which = Criterion(Kind.TEXT, source_text=match[0])

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.done_procedures import done_matches
 
 # The site concept of an -ectomy / -otomy word, by its stem.
 _SITE_OF_WORD = (
@@ -77,14 +78,8 @@ def find_site_operations(
     lead: re.Pattern[str],
 ) -> list[Match]:
     found: list[Match] = []
-    for match in _NAME.finditer(text):
+    for match in done_matches(_NAME, text, not_done=not_done, done_before=done_before, lead=lead):
         start, end = match.span()
-        if (
-            not_done(text, start)
-            or not done_before(text, start, end)
-            or not lead.search(text, 0, start)
-        ):
-            continue
         group = next(int(name[1:]) for name, value in match.groupdict().items() if value)
         leaf = Criterion(Kind.PROCEDURE, concept=_NAMES[group][0])
         which = Criterion(Kind.TEXT, source_text=match[0])
