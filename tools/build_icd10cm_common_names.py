@@ -47,6 +47,10 @@ def _diabetic(*complications: str) -> tuple[str, ...]:
     return tuple(f"{d}.{c}" for d in _DIABETES for c in complications)
 
 
+_DEPRESSIVE_EPISODE = (
+    *("F32.0", "F32.1", "F32.2", "F32.3", "F32.4", "F32.5", "F32.89", "F32.9", "F32.A"),
+    "F33",
+)
 _AORTIC_STENOSIS = ("I35.0", "I35.2", "I06.0", "I06.2", "Q23.0")
 _AORTIC_REGURGITATION = ("I35.1", "I35.2", "I06.1", "I06.2", "Q23.1")
 _MITRAL_STENOSIS = ("I05.0", "I05.2", "I34.2", "Q23.2")
@@ -500,6 +504,17 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         "the abdominal hernias K40-K46 (inguinal, femoral, umbilical, ventral, incisional,"
         " diaphragmatic and hiatal), congenital hiatus Q40.1 and diaphragmatic Q79.0 hernia (not"
         " disc herniation M51.2 nor brain herniation G93.5, named so)",
+    ),
+    "depressive episode": (
+        _DEPRESSIVE_EPISODE,
+        "the ICD-10-CM title of F32 (a single episode), but as criteria write it any depressive"
+        " episode: single F32 (less premenstrual dysphoric disorder F32.81) and of a recurrent"
+        " disorder F33",
+    ),
+    "major depressive episode": (
+        _DEPRESSIVE_EPISODE,
+        "every depressive episode of ICD-10-CM is one of major depressive disorder, single F32 or"
+        " recurrent F33 (less premenstrual dysphoric disorder F32.81)",
     ),
     "lupus erythematosus": (
         _LUPUS,

@@ -71,8 +71,10 @@ _MEASURED_SYMPTOM = re.compile(
 _MEASURED = re.compile(r"^(?:D61\.81|D70|D72\.1$|D72\.8|D75\.83|E66|E83\.[45]|E86|E87)")
 # Titles whose name criteria (and the ICD-10-CM Alphabetic Index) use for more than the code:
 # L93 "Lupus erythematosus" is the cutaneous kinds only, while "lupus erythematosus" in a
-# criterion is the disease with its systemic form M32 (the common name reads it as both).
-_NAME_WIDER_THAN_CODE = frozenset({"L93"})
+# criterion is the disease with its systemic form M32 (the common name reads it as both); F32
+# "Depressive episode" is the single episode only, while a criterion's "depressive episode" is
+# also one of a recurrent disorder F33 (read alone, an inclusion failed every F33 patient).
+_NAME_WIDER_THAN_CODE = frozenset({"L93", "F32"})
 _NOT_A_NAME = re.compile(
     r"\bother\b|\bunspecified\b|,|\bdue to\b|\bwith\b|\bwithout\b|classified elsewhere"
     r"|[\[\]()]",
@@ -128,7 +130,9 @@ def build() -> dict[str, Any]:
         "R40.2, R50, R62, R63, R65, R70-R99, D61.81, D70, D72.1, D72.8, D75.83, E66, "
         "E83.4-5, E86, E87), hypothermia T68, asphyxiation T71, abuse T74, T76, 'Illness, "
         "unspecified' R69 and L93 'Lupus erythematosus' (cutaneous only; the name also means "
-        "systemic lupus M32, read as a common name); titles: those whose name - the title "
+        "systemic lupus M32, read as a common name) and F32 'Depressive episode' (a single "
+        "episode; the name also means an episode of recurrent F33, read as a common name); "
+        "titles: those whose name - the title "
         "without its parenthesized "
         "nonessential modifiers and bracketed synonyms - has no 'other', 'unspecified', comma, "
         "'due to', 'with', 'without' or 'classified elsewhere', each for its code's whole "
