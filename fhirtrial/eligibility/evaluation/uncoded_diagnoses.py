@@ -92,10 +92,40 @@ def titles_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
 
 
 def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:
-    """The entries without an ICD-10-CM code whose words name the title of ``concept``."""
+    """The entries whose words name the title of ``concept`` while no code of theirs lies in
+    its subtree (the caller asks only when none does): an entry without an ICD-10-CM code, or
+    one coded under another heading of ICD-10-CM that is a kind of the title's disease —
+    "Congenital hydrocephalus" Q03 for hydrocephalus G91, "Chronic gout" M1A for gout M10,
+    "Congenital glaucoma" Q15.0 for glaucoma H40 — read by its words or its code's title."""
     if not concept.startswith(ICD_TITLE_PREFIX):
         return []
-    return [item for item in items if concept in titles_an_entry_may_be(item)]
+    return [
+        item
+        for item in items
+        if concept in titles_an_entry_may_be(item) or concept in titles_a_coded_entry_names(item)
+    ]
+
+
+def titles_a_coded_entry_names(item: ConditionItem) -> frozenset[str]:
+    """For an entry with an ICD-10-CM code: the titles its words, or the title of its code (or
+    of the nearest code above it that has one), name."""
+    codes = [c.code.strip().upper() for c in item.code.codings if c.system == ICD10CM and c.code]
+    if not codes:
+        return frozenset()
+    texts = _texts(item) + [t for code in codes if (t := _code_title(code))]
+    return frozenset().union(*(titles_named_in(t) for t in texts))
+
+
+def _code_title(code: str) -> str | None:
+    """The title of the code or of the nearest code above it in the shipped titles table."""
+    titles = terminology.terminology().icd_titles
+    if "." not in code and len(code) > 3:
+        code = f"{code[:3]}.{code[3:]}"
+    while code:
+        if code in titles:
+            return titles[code]
+        code = code[:-1].rstrip(".")
+    return None
 
 
 def _texts(item: ConditionItem) -> list[str]:
