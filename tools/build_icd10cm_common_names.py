@@ -747,7 +747,6 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         "K29 less duodenitis K29.8 and gastroduodenitis K29.9",
     ),
     "helicobacter pylori infection": (("B96.81",), "title: Helicobacter pylori as the cause"),
-    "h. pylori infection": (("B96.81",), "title: Helicobacter pylori [H. pylori] as the cause"),
     "diverticulosis": (
         ("K57.10", "K57.11", "K57.30", "K57.31", "K57.50", "K57.51", "K57.90", "K57.91"),
         "titles: diverticulosis (without perforation or abscess) of each part of the intestine",
@@ -766,7 +765,6 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "faecal incontinence": (("R15",), "British spelling of R15 Fecal incontinence"),
     "clostridium difficile infection": (_C_DIFFICILE, "title: enterocolitis due to C. difficile"),
     "clostridioides difficile infection": (_C_DIFFICILE, "the bacterium's current name"),
-    "c. difficile infection": (_C_DIFFICILE, "title: enterocolitis due to C. difficile"),
     "colonic polyps": (_COLON_POLYPS, "polyp of colon K63.5, adenomas of the colon D12.0-D12.6"),
     "colon polyps": (_COLON_POLYPS, "another name of colonic polyps"),
     "pyloric stenosis": (("Q40.0", "K31.1"), "titles: congenital, adult hypertrophic"),
