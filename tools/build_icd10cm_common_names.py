@@ -830,7 +830,11 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "dermatomyositis": (("M33.0", "M33.1"), "titles: juvenile, other dermatomyositis"),
     "juvenile idiopathic arthritis": (("M08",), "M08 Juvenile arthritis"),
     "jia": (("M08",), "abbreviation of juvenile idiopathic arthritis"),
-    "reactive arthritis": (("M02",), "M02 Postinfective and reactive arthropathies"),
+    "reactive arthritis": (
+        ("M02.1", "M02.3", "M02.8", "M02.9"),
+        "M02 Postinfective and reactive arthropathies: postdysenteric, Reiter's, other, unspecified"
+        " (not the arthropathies after intestinal bypass or immunization)",
+    ),
     "avascular necrosis": (("M87",), "alphabetic index: Necrosis, avascular → see Osteonecrosis"),
     # Nervous system and mind.
     "cluster headache": (("G44.00", "G44.01", "G44.02"), "titles: unspecified, episodic, chronic"),
@@ -854,7 +858,10 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "onychomycosis": (("B35.1",), "alphabetic index: Onychomycosis → B35.1 (tinea unguium)"),
     "warts": (("B07", "A63.0"), "titles: viral warts, anogenital (venereal) warts"),
     "retinitis pigmentosa": (("H35.52",), "alphabetic index → H35.52 pigmentary dystrophy"),
-    "amblyopia": (("H53.0",), "H53.0 Amblyopia ex anopsia"),
+    "amblyopia": (
+        ("H53.00", "H53.01", "H53.02", "H53.03"),
+        "H53.0 Amblyopia ex anopsia less amblyopia suspect H53.04",
+    ),
     "retinal vein occlusion": (("H34.81", "H34.83"), "titles: central, tributary (branch)"),
     # Women's health.
     "adenomyosis": (("N80.03",), "title: adenomyosis of the uterus"),
@@ -875,7 +882,14 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("N83.0", "N83.1", "N83.2", "Q50.1"),
         "titles: follicular, corpus luteum, other and unspecified, developmental ovarian cyst",
     ),
-    "pelvic organ prolapse": (("N81", "N99.3"), "N81 Female genital prolapse; vault N99.3"),
+    "pelvic organ prolapse": (
+        (
+            *("N81.0", "N81.1", "N81.2", "N81.3", "N81.4", "N81.5", "N81.6", "N81.81", "N81.85"),
+            *("N81.89", "N81.9", "N99.3"),
+        ),
+        "N81 Female genital prolapse less the weakening of pubocervical and rectovaginal tissue"
+        " N81.82, N81.83 and pelvic muscle wasting N81.84; vault prolapse N99.3",
+    ),
     "uterine prolapse": (("N81.2", "N81.3", "N81.4"), "titles: uterovaginal prolapse"),
     # Infections.
     "genital herpes": (("A60",), "title: anogenital herpesviral infections"),

@@ -99,9 +99,14 @@ def test_readings_around_the_names(text: str, expected: str | None) -> None:
     read = compile_text(text, exclusion=exclusion, partial=True)
     if text == "Amblyopia, strabismus":
         assert read is not None and read.combination == "any-of"
-        assert signature(read.children[0]) == "condition:icd10cm:H53.0"
+        assert signature(read.children[0]) == "condition:icd10cm:H53.00+H53.01+H53.02+H53.03"
         return
     assert (signature(read) if read else None) == expected
+
+
+def test_opioid_use_disorder_is_the_diagnosis_not_the_drug_class() -> None:
+    read = compile_text("History of opioid use disorder", exclusion=True)
+    assert signature(read) == "condition:icd10cm:F11.1+F11.2"
 
 
 def test_a_judgement_is_kept_as_a_qualifier() -> None:
