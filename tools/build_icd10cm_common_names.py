@@ -173,6 +173,9 @@ _C_DIFFICILE = ("A04.7",)
 _COLON_POLYPS = ("K63.5", "D12.0", "D12.2", "D12.3", "D12.4", "D12.5", "D12.6")
 _MEMBRANOUS = tuple(f"N0{x}.2" for x in range(8))
 _FSGS = tuple(f"N0{x}.1" for x in range(8))
+_LEMS = ("G70.80", "G70.81", "G73.1")
+_CONVERSION = ("F44.4", "F44.5", "F44.6", "F44.7")
+_RSV = ("B97.4", "J12.1", "J20.5", "J21.0")
 _GOITER = ("E01.0", "E01.1", "E01.2", "E04", "E05.0", "E05.2", "E07.1", "E03.0")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
@@ -928,6 +931,103 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("D68.51",),
         "alphabetic index: Factor V Leiden mutation → D68.51 (activated protein C resistance)",
     ),
+    # Session 9, second list (same selection): more specialties.
+    "complex regional pain syndrome": (
+        ("G90.5", "G56.4", "G57.7"),
+        "titles: CRPS I G90.5; causalgia (CRPS II) of upper and lower limb",
+    ),
+    "crps": (("G90.5", "G56.4", "G57.7"), "abbreviation of complex regional pain syndrome"),
+    "tardive dyskinesia": (("G24.01",), "alphabetic index: Dyskinesia, tardive → G24.01"),
+    "neuroleptic malignant syndrome": (("G21.0",), "title: malignant neuroleptic syndrome"),
+    "lambert-eaton myasthenic syndrome": (_LEMS, "titles: Lambert-Eaton syndrome"),
+    "lambert-eaton syndrome": (_LEMS, "titles: Lambert-Eaton syndrome"),
+    "transverse myelitis": (("G37.3",), "alphabetic index: Myelitis, transverse → G37.3"),
+    "idiopathic intracranial hypertension": (
+        ("G93.2",),
+        "title: benign intracranial hypertension (pseudotumor cerebri)",
+    ),
+    "infantile spasms": (("G40.82",), "title: epileptic spasms (infantile spasms, West)"),
+    "west syndrome": (("G40.82",), "title: epileptic spasms"),
+    "absence epilepsy": (("G40.A",), "title: absence epileptic syndrome"),
+    "tuberous sclerosis complex": (("Q85.1",), "title: tuberous sclerosis"),
+    "digeorge syndrome": (("D82.1",), "title: Di George's syndrome"),
+    "stuttering": (("F80.81", "F98.5"), "titles: childhood and adult onset fluency disorder"),
+    "gambling disorder": (("F63.0",), "title: pathological gambling"),
+    "cocaine use disorder": (("F14.1", "F14.2"), "DSM-5 mild F14.1x, moderate or severe F14.2x"),
+    "premenstrual syndrome": (("N94.3",), "title: premenstrual tension syndrome"),
+    "hemifacial spasm": (("G51.3",), "title: clonic hemifacial spasm"),
+    "cervical dystonia": (("G24.3",), "title: spasmodic torticollis"),
+    "conversion disorder": (_CONVERSION, "titles: conversion disorder with each presentation"),
+    "functional neurological disorder": (_CONVERSION, "the DSM-5 name of conversion disorder"),
+    "specific phobia": (("F40.2",), "title: specific (isolated) phobias"),
+    "phantom limb pain": (("G54.6",), "title: phantom limb syndrome with pain"),
+    "autoimmune hemolytic anemia": (("D59.0", "D59.1"), "titles: drug-induced, other"),
+    "autoimmune hemolytic anaemia": (("D59.0", "D59.1"), "British spelling"),
+    "cold agglutinin disease": (("D59.12",), "title: cold autoimmune hemolytic anemia"),
+    "severe combined immunodeficiency": (
+        ("D81.0", "D81.1", "D81.2"),
+        "titles: severe combined immunodeficiency [SCID]",
+    ),
+    "selective iga deficiency": (("D80.2",), "title: selective deficiency of IgA"),
+    "mucormycosis": (
+        ("B46.0", "B46.1", "B46.2", "B46.3", "B46.4", "B46.5"),
+        "titles naming mucormycosis (not the other zygomycoses B46.8, B46.9)",
+    ),
+    "pneumocystis pneumonia": (("B59",), "B59 Pneumocystosis (pneumonia due to Pneumocystis)"),
+    "pneumocystis jirovecii pneumonia": (("B59",), "B59 Pneumocystosis"),
+    "pcp pneumonia": (("B59",), "abbreviation of pneumocystis pneumonia"),
+    "zika virus infection": (("A92.5", "P35.4"), "titles: Zika virus disease, congenital"),
+    "chikungunya": (("A92.0",), "title: chikungunya virus disease"),
+    "ebola virus disease": (("A98.4",), "title: Ebola virus disease"),
+    "mpox": (("B04",), "the WHO name of B04 Monkeypox"),
+    "monkeypox": (("B04",), "title: monkeypox"),
+    "rsv infection": (_RSV, "titles naming respiratory syncytial virus"),
+    "respiratory syncytial virus infection": (_RSV, "titles naming respiratory syncytial virus"),
+    "hepatitis d": (
+        ("B16.0", "B16.1", "B17.0", "B18.0"),
+        "titles: hepatitis B with delta-agent (acute, chronic), delta-(super) infection",
+    ),
+    "hepatitis e": (("B17.2",), "title: acute hepatitis E"),
+    "htlv-1 infection": (("B97.33",), "title: HTLV-I as the cause of diseases"),
+    "mallory-weiss tear": (("K22.6",), "title: gastro-esophageal laceration-hemorrhage syndrome"),
+    "mallory-weiss syndrome": (("K22.6",), "title: gastro-esophageal laceration-hemorrhage"),
+    "biliary atresia": (("Q44.2",), "title: atresia of bile ducts"),
+    "renal cyst": (("N28.1", "Q61.0"), "titles: cyst of kidney, acquired; congenital renal cyst"),
+    "vaginitis": (("N76.0", "N76.1", "A59.01"), "titles: acute, subacute and chronic, trichomonal"),
+    "mastitis": (("N61.0", "N61.1", "P39.0"), "titles: without abscess, abscess, neonatal"),
+    "hyperhidrosis": (("L74.5", "R61"), "titles: focal, generalized hyperhidrosis"),
+    "androgenetic alopecia": (("L64",), "title: androgenic alopecia"),
+    "melasma": (("L81.1",), "alphabetic index: Melasma → L81.1 (chloasma)"),
+    "tinea versicolor": (("B36.0",), "title: pityriasis versicolor"),
+    "discoid lupus": (("L93.0",), "title: discoid lupus erythematosus"),
+    "cutaneous lupus": (("L93",), "L93 Lupus erythematosus (of the skin)"),
+    "ichthyosis": (("Q80", "L85.0"), "titles: congenital, acquired ichthyosis"),
+    "diabetic foot ulcer": (_diabetic("621"), "titles: diabetes with foot ulcer E08-E13 .621"),
+    "cholesteatoma": (("H71", "H60.4", "H95.0"), "titles: middle ear, external ear, recurrent"),
+    "laryngitis": (("J04.0", "J37.0"), "titles: acute, chronic laryngitis"),
+    "pharyngitis": (("J02", "J31.2"), "titles: acute, chronic pharyngitis"),
+    "deviated septum": (("J34.2",), "title: deviated nasal septum"),
+    "tmj disorder": (("M26.6",), "title: temporomandibular joint disorders"),
+    "temporomandibular disorder": (("M26.6",), "title: temporomandibular joint disorders"),
+    "gingivitis": (("K05.0", "K05.1"), "titles: acute, chronic gingivitis"),
+    "aphthous stomatitis": (("K12.0",), "title: recurrent oral aphthae"),
+    "still's disease": (("M06.1", "M08.2"), "titles: adult-onset Still's, systemic-onset JRA"),
+    "adult-onset still's disease": (("M06.1",), "title: adult-onset Still's disease"),
+    "ganglion cyst": (("M67.4",), "M67.4 Ganglion"),
+    "clubfoot": (
+        ("Q66.0",),
+        "congenital talipes equinovarus, the clubfoot criteria mean (clubfoot NOS indexes to"
+        " the wider Q66.89)",
+    ),
+    "perthes disease": (("M91.1",), "title: juvenile osteochondrosis of head of femur"),
+    "legg-calve-perthes disease": (("M91.1",), "title: [Legg-Calvé-Perthes]"),
+    "slipped capital femoral epiphysis": (("M93.0",), "title: slipped upper femoral epiphysis"),
+    "golfer's elbow": (("M77.0",), "alphabetic index: Golfer's elbow → M77.0-"),
+    "achilles tendinopathy": (("M76.6",), "title: Achilles tendinitis"),
+    "shoulder impingement": (("M75.4",), "title: impingement syndrome of shoulder"),
+    "iga vasculitis": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
+    "henoch-schonlein purpura": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
+    "henoch-schönlein purpura": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
 }
 
 

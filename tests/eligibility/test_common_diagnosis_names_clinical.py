@@ -45,6 +45,11 @@ NAMES = [
     ("Subarachnoid hemorrhage", "condition:icd10cm:I60+S06.6"),
     ("Retinal vein occlusion", "condition:icd10cm:H34.81+H34.83"),
     ("Tourette syndrome", "condition:icd10cm:F95.2"),
+    ("Complex regional pain syndrome", "condition:icd10cm:G90.5+G56.4+G57.7"),
+    ("Tardive dyskinesia", "condition:icd10cm:G24.01"),
+    ("Ichthyosis", "condition:icd10cm:Q80+L85.0"),
+    ("Pharyngitis", "condition:icd10cm:J02+J31.2"),
+    ("Mucormycosis", "condition:icd10cm:B46.0+B46.1+B46.2+B46.3+B46.4+B46.5"),
 ]
 PHRASINGS = ["{}", "History of {}", "Known {}", "Patients with {}", "Diagnosis of {}"]
 
