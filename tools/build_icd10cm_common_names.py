@@ -936,7 +936,6 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("G90.5", "G56.4", "G57.7"),
         "titles: CRPS I G90.5; causalgia (CRPS II) of upper and lower limb",
     ),
-    "crps": (("G90.5", "G56.4", "G57.7"), "abbreviation of complex regional pain syndrome"),
     "tardive dyskinesia": (("G24.01",), "alphabetic index: Dyskinesia, tardive → G24.01"),
     "neuroleptic malignant syndrome": (("G21.0",), "title: malignant neuroleptic syndrome"),
     "lambert-eaton myasthenic syndrome": (_LEMS, "titles: Lambert-Eaton syndrome"),
