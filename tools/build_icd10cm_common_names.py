@@ -12,7 +12,17 @@ with a definite ICD-10-CM extent is kept here. Judgement words ("cognitive impai
 "renal insufficiency", "infection"), organ groups ("chronic liver disease") and names narrower
 than any code ("left ventricular thrombus" is only part of I51.3, intracardiac thrombosis) are
 left out. A name no development line spells is kept only as another name of one that is
-("aortic regurgitation" beside "aortic insufficiency").
+("aortic regurgitation" beside "aortic insufficiency"). The session 9 batch (after the
+"Session 9" comment of NAMES) was chosen otherwise: from clinical knowledge of the common
+diagnoses of every specialty ("gallstones", "uterine fibroids", "glomerulonephritis",
+"vasculitis", "sickle cell anemia"), each of which compiled to nothing alone and as "history
+of X", not by development frequency (most of them no development line names; the count beside
+each says so); the same extent rules apply, and names of the classes the titles leave out on
+purpose (measured states, symptoms, cancers, pregnancy: tools/build_icd10cm_titles.py), names no
+code set states exactly ("Wolff-Parkinson-White": pre-excitation I45.6 is wider; "Brugada":
+other arrhythmias I49.8; "cerebral aneurysm": I67.1 also holds acquired fistulas), and
+names with another sense in criteria ("amenorrhea": "11 to 42 weeks of amenorrhea" dates a
+pregnancy) are left out.
 
 Each name means a set of ICD-10-CM codes, each with its whole subtree: never a code wider than
 the name (a patient coded with any of them has the named diagnosis, so an exclusion turns away
@@ -155,6 +165,22 @@ _BRONCHITIS = ("J20", "J40", "J41", "J42")
 _ILEUS = ("K56.0", "K56.3", "K56.7", "P76.1", "E84.11")
 _MEGACOLON = ("K59.3", "Q43.1")
 _BLINDNESS = ("H54.0", "H54.1", "H54.4", "H54.8")
+
+# Session 9: sets of the names chosen from clinical knowledge (below).
+_TRICUSPID_REGURGITATION = ("I36.1", "I36.2", "I07.1", "I07.2")
+_VASCULITIS = (
+    *("M30", "M31.0", "M31.2", "M31.3", "M31.4", "M31.5", "M31.6", "M31.7", "M31.8", "M31.9"),
+    *("M35.2", "L95", "D69.0", "I77.82", "I67.7", "I77.6"),
+)
+_HEMORRHOIDS = ("K64.0", "K64.1", "K64.2", "K64.3", "K64.4", "K64.8", "K64.9")
+_C_DIFFICILE = ("A04.7",)
+_COLON_POLYPS = ("K63.5", "D12.0", "D12.2", "D12.3", "D12.4", "D12.5", "D12.6")
+_MEMBRANOUS = tuple(f"N0{x}.2" for x in range(8))
+_FSGS = tuple(f"N0{x}.1" for x in range(8))
+_LEMS = ("G70.80", "G70.81", "G73.1")
+_CONVERSION = ("F44.4", "F44.5", "F44.6", "F44.7")
+_RSV = ("B97.4", "J12.1", "J20.5", "J21.0")
+_GOITER = ("E01.0", "E01.1", "E01.2", "E04", "E05.0", "E05.2", "E07.1", "E03.0")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
 NAMES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -686,6 +712,336 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " peripheral autonomic neuropathy G90.09 (not carotid sinus syncope G90.01), autonomic"
         " neuropathy in diseases classified elsewhere G99.0",
     ),
+    # Session 9 (issue 13): everyday names of diagnoses chosen from clinical knowledge of common
+    # diagnoses across specialties (each compiled alone and as "history of X" to nothing before),
+    # not by development frequency; every code checked against the release.
+    # Heart and vessels.
+    "restrictive cardiomyopathy": (("I42.5",), "title: other restrictive cardiomyopathy"),
+    "varicose veins": (("I83",), "I83 Varicose veins of lower extremities (what the name means)"),
+    "tricuspid regurgitation": (_TRICUSPID_REGURGITATION, "titles: tricuspid insufficiency"),
+    "tricuspid insufficiency": (_TRICUSPID_REGURGITATION, "titles: tricuspid insufficiency"),
+    "pulmonary valve stenosis": (
+        ("I37.0", "I37.2", "Q22.1"),
+        "titles: nonrheumatic pulmonary valve stenosis (with insufficiency), congenital",
+    ),
+    "carotid stenosis": (
+        ("I65.2",),
+        "alphabetic index: Stenosis, carotid → I65.2- (occlusion and stenosis of carotid artery)",
+    ),
+    "carotid artery stenosis": (("I65.2",), "another name of carotid stenosis"),
+    "vasculitis": (
+        _VASCULITIS,
+        "the vasculitides of ICD-10-CM: polyarteritis nodosa and related M30, hypersensitivity"
+        " angiitis M31.0, M31.2-M31.9 (granulomatosis with polyangiitis, Takayasu, giant cell"
+        " arteritis, microscopic polyangiitis, necrotizing vasculopathies; not thrombotic"
+        " microangiopathy M31.1), Behçet M35.2, cutaneous L95, IgA vasculitis D69.0, ANCA"
+        " vasculitis I77.82, cerebral arteritis I67.7, arteritis unspecified I77.6",
+    ),
+    "giant cell arteritis": (("M31.5", "M31.6"), "titles: with polymyalgia rheumatica, other"),
+    "temporal arteritis": (("M31.5", "M31.6"), "alphabetic index: Arteritis, temporal → M31.6"),
+    "takayasu arteritis": (("M31.4",), "title: aortic arch syndrome [Takayasu]"),
+    "takayasu's arteritis": (("M31.4",), "title: aortic arch syndrome [Takayasu]"),
+    "renal artery stenosis": (
+        ("I70.1", "Q27.1"),
+        "alphabetic index: Stenosis, renal artery → I70.1; congenital Q27.1",
+    ),
+    # Lungs, nose and throat.
+    "allergic rhinitis": (
+        ("J30.1", "J30.2", "J30.5", "J30.8", "J30.9"),
+        "J30 less vasomotor rhinitis J30.0",
+    ),
+    "hay fever": (("J30.1", "J30.2"), "alphabetic index: Fever, hay → J30.1; seasonal J30.2"),
+    "empyema": (("J86",), "alphabetic index: Empyema (chest) (pleura) → J86.9 (pyothorax)"),
+    "alpha-1 antitrypsin deficiency": (("E88.01",), "title: alpha-1-antitrypsin deficiency"),
+    "hypersensitivity pneumonitis": (("J67",), "J67 Hypersensitivity pneumonitis (organic dust)"),
+    "pneumoconiosis": (("J60", "J61", "J62", "J63", "J64", "J65"), "block J60-J65"),
+    "silicosis": (("J62.8",), "alphabetic index: Silicosis → J62.8 (not talc dust J62.0)"),
+    "tonsillitis": (("J03", "J35.01", "J35.03"), "titles: acute, chronic (and adenoiditis)"),
+    "croup": (("J05.0",), "title: acute obstructive laryngitis [croup]"),
+    "bronchiolitis": (("J21",), "J21 Acute bronchiolitis (not bronchiolitis obliterans)"),
+    # Digestive system.
+    "gastritis": (
+        ("K29.0", "K29.2", "K29.3", "K29.4", "K29.5", "K29.6", "K29.7"),
+        "K29 less duodenitis K29.8 and gastroduodenitis K29.9",
+    ),
+    "helicobacter pylori infection": (("B96.81",), "title: Helicobacter pylori as the cause"),
+    "diverticulosis": (
+        ("K57.10", "K57.11", "K57.30", "K57.31", "K57.50", "K57.51", "K57.90", "K57.91"),
+        "titles: diverticulosis (without perforation or abscess) of each part of the intestine",
+    ),
+    "diverticular disease": (("K57",), "K57 Diverticular disease of intestine"),
+    "hemorrhoids": (_HEMORRHOIDS, "K64 less perianal venous thrombosis K64.5"),
+    "haemorrhoids": (_HEMORRHOIDS, "British spelling of hemorrhoids"),
+    "anal fissure": (("K60.0", "K60.1", "K60.2"), "titles: acute, chronic, unspecified"),
+    "perianal abscess": (("K61.0",), "alphabetic index: Abscess, perianal → K61.0"),
+    "gallstones": (("K80",), "alphabetic index: Gallstone → see Calculus, gallbladder; K80"),
+    "gallstone disease": (("K80",), "another name of cholelithiasis K80"),
+    "choledocholithiasis": (
+        ("K80.3", "K80.4", "K80.5", "K80.6", "K80.7"),
+        "titles: calculus of bile duct (with or without gallbladder calculus)",
+    ),
+    "faecal incontinence": (("R15",), "British spelling of R15 Fecal incontinence"),
+    "clostridium difficile infection": (_C_DIFFICILE, "title: enterocolitis due to C. difficile"),
+    "clostridioides difficile infection": (_C_DIFFICILE, "the bacterium's current name"),
+    "colonic polyps": (_COLON_POLYPS, "polyp of colon K63.5, adenomas of the colon D12.0-D12.6"),
+    "colon polyps": (_COLON_POLYPS, "another name of colonic polyps"),
+    "pyloric stenosis": (("Q40.0", "K31.1"), "titles: congenital, adult hypertrophic"),
+    # Kidneys and urinary tract.
+    "acute kidney injury": (("N17",), "alphabetic index: Injury, kidney, acute → N17.9"),
+    "nephritic syndrome": (
+        ("N00", "N01", "N03", "N05"),
+        "titles: acute, rapidly progressive, chronic, unspecified nephritic syndrome",
+    ),
+    "glomerulonephritis": (
+        ("N00", "N01", "N03", "N05"),
+        "alphabetic index: Glomerulonephritis → N05.9; acute N00, rapidly progressive N01,"
+        " chronic N03 (the nephritic syndromes)",
+    ),
+    "iga nephropathy": (("N02.B",), "title: recurrent and persistent IgA nephropathy"),
+    "membranous nephropathy": (_MEMBRANOUS, "titles: ... with diffuse membranous GN"),
+    "focal segmental glomerulosclerosis": (_FSGS, "titles: ... with focal and segmental lesions"),
+    "fsgs": (_FSGS, "abbreviation of focal segmental glomerulosclerosis"),
+    "polycystic kidney disease": (
+        ("Q61.1", "Q61.2", "Q61.3"),
+        "titles: polycystic kidney, infantile, adult type, unspecified",
+    ),
+    "autosomal dominant polycystic kidney disease": (("Q61.2",), "title: adult type"),
+    "adpkd": (("Q61.2",), "abbreviation of autosomal dominant polycystic kidney disease"),
+    "urolithiasis": (("N20", "N21", "N22"), "titles: calculus of the urinary tract"),
+    "hydronephrosis": (
+        ("N13.0", "N13.1", "N13.2", "N13.3", "Q62.0"),
+        "titles naming hydronephrosis, congenital Q62.0",
+    ),
+    "stress urinary incontinence": (("N39.3",), "title: stress incontinence (female) (male)"),
+    "varicocele": (("I86.1",), "alphabetic index: Varicocele → I86.1 (scrotal varices)"),
+    "hydrocele": (
+        ("N43.0", "N43.1", "N43.2", "N43.3", "P83.5"),
+        "N43 less spermatocele N43.4; congenital P83.5",
+    ),
+    "peyronie's disease": (("N48.6",), "title: induration penis plastica (Peyronie)"),
+    "peyronie disease": (("N48.6",), "title: induration penis plastica (Peyronie)"),
+    # Endocrine.
+    "goiter": (_GOITER, "titles naming goiter (iodine-deficiency, nontoxic, toxic, congenital)"),
+    "goitre": (_GOITER, "British spelling of goiter"),
+    "thyroid nodule": (
+        ("E04.1", "E04.2", "E05.1", "E05.2"),
+        "titles: nontoxic single nodule, multinodular goiter; toxic single nodule, multinodular",
+    ),
+    "cushing's disease": (("E24.0",), "title: pituitary-dependent Cushing's disease"),
+    "cushing disease": (("E24.0",), "title: pituitary-dependent Cushing's disease"),
+    "acromegaly": (
+        ("E22.0",),
+        "title: acromegaly and pituitary gigantism (the same growth hormone excess, before the"
+        " growth plates close)",
+    ),
+    "primary aldosteronism": (("E26.0",), "title: primary hyperaldosteronism"),
+    "male hypogonadism": (("E29.1", "E89.5"), "titles: testicular hypofunction"),
+    "premature ovarian insufficiency": (("E28.3",), "title: primary ovarian failure"),
+    "primary ovarian insufficiency": (("E28.3",), "title: primary ovarian failure"),
+    "premature ovarian failure": (("E28.3",), "title: primary ovarian failure"),
+    "klinefelter syndrome": (("Q98.0", "Q98.1", "Q98.4"), "titles: Klinefelter syndrome"),
+    # Musculoskeletal.
+    "axial spondyloarthritis": (
+        ("M45",),
+        "M45 ankylosing spondylitis with M45.A non-radiographic axial spondyloarthritis",
+    ),
+    "dermatomyositis": (("M33.0", "M33.1"), "titles: juvenile, other dermatomyositis"),
+    "juvenile idiopathic arthritis": (("M08",), "M08 Juvenile arthritis"),
+    "jia": (("M08",), "abbreviation of juvenile idiopathic arthritis"),
+    "reactive arthritis": (
+        ("M02.1", "M02.3", "M02.8", "M02.9"),
+        "M02 Postinfective and reactive arthropathies: postdysenteric, Reiter's, other, unspecified"
+        " (not the arthropathies after intestinal bypass or immunization)",
+    ),
+    "avascular necrosis": (("M87",), "alphabetic index: Necrosis, avascular → see Osteonecrosis"),
+    # Nervous system and mind.
+    "cluster headache": (("G44.00", "G44.01", "G44.02"), "titles: unspecified, episodic, chronic"),
+    "chronic inflammatory demyelinating polyneuropathy": (
+        ("G61.81",),
+        "title: chronic inflammatory demyelinating polyneuritis",
+    ),
+    "cidp": (("G61.81",), "abbreviation of chronic inflammatory demyelinating polyneuropathy"),
+    "subarachnoid hemorrhage": (("I60", "S06.6"), "titles: nontraumatic, traumatic"),
+    "subarachnoid haemorrhage": (("I60", "S06.6"), "British spelling"),
+    "spinal muscular atrophy": (("G12.0", "G12.1"), "titles: infantile type I, other inherited"),
+    "tourette syndrome": (("F95.2",), "title: Tourette's disorder"),
+    "tourette's syndrome": (("F95.2",), "title: Tourette's disorder"),
+    "opioid use disorder": (("F11.1", "F11.2"), "DSM-5 mild F11.1x, moderate or severe F11.2x"),
+    "cannabis use disorder": (("F12.1", "F12.2"), "DSM-5 mild F12.1x, moderate or severe F12.2x"),
+    "febrile seizures": (("R56.0",), "title: febrile convulsions"),
+    "febrile convulsions": (("R56.0",), "title: febrile convulsions"),
+    # Skin and eyes.
+    "contact dermatitis": (("L23", "L24", "L25"), "titles: allergic, irritant, unspecified"),
+    "lichen sclerosus": (("L90.0",), "title: lichen sclerosus et atrophicus"),
+    "onychomycosis": (("B35.1",), "alphabetic index: Onychomycosis → B35.1 (tinea unguium)"),
+    "warts": (("B07", "A63.0"), "titles: viral warts, anogenital (venereal) warts"),
+    "retinitis pigmentosa": (("H35.52",), "alphabetic index → H35.52 pigmentary dystrophy"),
+    "amblyopia": (
+        ("H53.00", "H53.01", "H53.02", "H53.03"),
+        "H53.0 Amblyopia ex anopsia less amblyopia suspect H53.04",
+    ),
+    "retinal vein occlusion": (("H34.81", "H34.83"), "titles: central, tributary (branch)"),
+    # Women's health.
+    "adenomyosis": (("N80.03",), "title: adenomyosis of the uterus"),
+    "uterine fibroids": (("D25",), "D25 Leiomyoma of uterus (alphabetic index: Fibroid, uterus)"),
+    "fibroids": (("D25",), "alphabetic index: Fibroid (uterus) → D25.9"),
+    "uterine leiomyoma": (("D25",), "D25 Leiomyoma of uterus"),
+    "pelvic inflammatory disease": (
+        (
+            *("N70", "N73.0", "N73.1", "N73.2", "N73.3", "N73.4", "N73.5", "N73.8", "N73.9"),
+            "A56.11",
+            "A54.24",
+        ),
+        "salpingitis and oophoritis N70, female pelvic inflammatory diseases N73 less the"
+        " postinfective peritoneal adhesions N73.6; chlamydial and gonococcal A56.11, A54.24",
+    ),
+    "vulvovaginal candidiasis": (("B37.3",), "title: candidiasis of vulva and vagina"),
+    "ovarian cysts": (
+        ("N83.0", "N83.1", "N83.2", "Q50.1"),
+        "titles: follicular, corpus luteum, other and unspecified, developmental ovarian cyst",
+    ),
+    "pelvic organ prolapse": (
+        (
+            *("N81.0", "N81.1", "N81.2", "N81.3", "N81.4", "N81.5", "N81.6", "N81.81", "N81.85"),
+            *("N81.89", "N81.9", "N99.3"),
+        ),
+        "N81 Female genital prolapse less the weakening of pubocervical and rectovaginal tissue"
+        " N81.82, N81.83 and pelvic muscle wasting N81.84; vault prolapse N99.3",
+    ),
+    "uterine prolapse": (("N81.2", "N81.3", "N81.4"), "titles: uterovaginal prolapse"),
+    # Infections.
+    "genital herpes": (("A60",), "title: anogenital herpesviral infections"),
+    "herpes simplex": (("B00", "A60", "P35.2"), "titles: herpesviral [herpes simplex]"),
+    "malaria": (("B50", "B51", "B52", "B53", "B54"), "block B50-B54 Malaria"),
+    "infective endocarditis": (
+        ("I33.0", "B37.6", "A39.51"),
+        "titles: acute and subacute infective, candidal, meningococcal endocarditis",
+    ),
+    "covid-19": (("U07.1",), "title: COVID-19"),
+    "influenza": (("J09", "J10", "J11"), "block J09-J11 Influenza"),
+    "cytomegalovirus infection": (("B25", "P35.1", "B27.1"), "titles: cytomegaloviral"),
+    "cmv infection": (("B25", "P35.1", "B27.1"), "abbreviation of cytomegalovirus infection"),
+    "mrsa infection": (
+        ("A41.02", "A49.02", "J15.212", "B95.62"),
+        "titles naming methicillin resistant Staphylococcus aureus",
+    ),
+    "dengue": (("A90", "A91"), "titles: dengue fever, dengue hemorrhagic fever"),
+    # Blood (not malignant).
+    "sickle cell anemia": (("D57.0", "D57.1"), "titles: Hb-SS disease; sickle-cell anemia NOS"),
+    "sickle cell anaemia": (("D57.0", "D57.1"), "British spelling"),
+    "aplastic anemia": (
+        ("D61.0", "D61.1", "D61.2", "D61.3", "D61.9"),
+        "titles naming aplastic anemia (not pancytopenia D61.81 nor myelophthisis D61.82)",
+    ),
+    "aplastic anaemia": (("D61.0", "D61.1", "D61.2", "D61.3", "D61.9"), "British spelling"),
+    "pernicious anemia": (("D51.0",), "title: B12 deficiency anemia due to intrinsic factor"),
+    "pernicious anaemia": (("D51.0",), "British spelling"),
+    "hemophilia a": (("D66",), "title: hereditary factor VIII deficiency"),
+    "haemophilia a": (("D66",), "British spelling"),
+    "hemophilia b": (("D67",), "title: hereditary factor IX deficiency"),
+    "haemophilia b": (("D67",), "British spelling"),
+    "immune thrombocytopenia": (("D69.3",), "title: immune thrombocytopenic purpura"),
+    "g6pd deficiency": (("D55.0",), "title: anemia due to G6PD deficiency"),
+    "factor v leiden": (
+        ("D68.51",),
+        "alphabetic index: Factor V Leiden mutation → D68.51 (activated protein C resistance)",
+    ),
+    # Session 9, second list (same selection): more specialties.
+    "complex regional pain syndrome": (
+        ("G90.5", "G56.4", "G57.7"),
+        "titles: CRPS I G90.5; causalgia (CRPS II) of upper and lower limb",
+    ),
+    "tardive dyskinesia": (("G24.01",), "alphabetic index: Dyskinesia, tardive → G24.01"),
+    "neuroleptic malignant syndrome": (("G21.0",), "title: malignant neuroleptic syndrome"),
+    "lambert-eaton myasthenic syndrome": (_LEMS, "titles: Lambert-Eaton syndrome"),
+    "lambert-eaton syndrome": (_LEMS, "titles: Lambert-Eaton syndrome"),
+    "transverse myelitis": (("G37.3",), "alphabetic index: Myelitis, transverse → G37.3"),
+    "idiopathic intracranial hypertension": (
+        ("G93.2",),
+        "title: benign intracranial hypertension (pseudotumor cerebri)",
+    ),
+    "infantile spasms": (("G40.82",), "title: epileptic spasms (infantile spasms, West)"),
+    "west syndrome": (("G40.82",), "title: epileptic spasms"),
+    "absence epilepsy": (("G40.A",), "title: absence epileptic syndrome"),
+    "tuberous sclerosis complex": (("Q85.1",), "title: tuberous sclerosis"),
+    "digeorge syndrome": (("D82.1",), "title: Di George's syndrome"),
+    "stuttering": (("F80.81", "F98.5"), "titles: childhood and adult onset fluency disorder"),
+    "gambling disorder": (("F63.0",), "title: pathological gambling"),
+    "cocaine use disorder": (("F14.1", "F14.2"), "DSM-5 mild F14.1x, moderate or severe F14.2x"),
+    "premenstrual syndrome": (("N94.3",), "title: premenstrual tension syndrome"),
+    "hemifacial spasm": (("G51.3",), "title: clonic hemifacial spasm"),
+    "cervical dystonia": (("G24.3",), "title: spasmodic torticollis"),
+    "conversion disorder": (_CONVERSION, "titles: conversion disorder with each presentation"),
+    "functional neurological disorder": (_CONVERSION, "the DSM-5 name of conversion disorder"),
+    "specific phobia": (("F40.2",), "title: specific (isolated) phobias"),
+    "phantom limb pain": (("G54.6",), "title: phantom limb syndrome with pain"),
+    "autoimmune hemolytic anemia": (("D59.0", "D59.1"), "titles: drug-induced, other"),
+    "autoimmune hemolytic anaemia": (("D59.0", "D59.1"), "British spelling"),
+    "cold agglutinin disease": (("D59.12",), "title: cold autoimmune hemolytic anemia"),
+    "severe combined immunodeficiency": (
+        ("D81.0", "D81.1", "D81.2"),
+        "titles: severe combined immunodeficiency [SCID]",
+    ),
+    "selective iga deficiency": (("D80.2",), "title: selective deficiency of IgA"),
+    "mucormycosis": (
+        ("B46.0", "B46.1", "B46.2", "B46.3", "B46.4", "B46.5"),
+        "titles naming mucormycosis (not the other zygomycoses B46.8, B46.9)",
+    ),
+    "pneumocystis pneumonia": (("B59",), "B59 Pneumocystosis (pneumonia due to Pneumocystis)"),
+    "pneumocystis jirovecii pneumonia": (("B59",), "B59 Pneumocystosis"),
+    "pcp pneumonia": (("B59",), "abbreviation of pneumocystis pneumonia"),
+    "zika virus infection": (("A92.5", "P35.4"), "titles: Zika virus disease, congenital"),
+    "chikungunya": (("A92.0",), "title: chikungunya virus disease"),
+    "ebola virus disease": (("A98.4",), "title: Ebola virus disease"),
+    "mpox": (("B04",), "the WHO name of B04 Monkeypox"),
+    "monkeypox": (("B04",), "title: monkeypox"),
+    "rsv infection": (_RSV, "titles naming respiratory syncytial virus"),
+    "respiratory syncytial virus infection": (_RSV, "titles naming respiratory syncytial virus"),
+    "hepatitis d": (
+        ("B16.0", "B16.1", "B17.0", "B18.0"),
+        "titles: hepatitis B with delta-agent (acute, chronic), delta-(super) infection",
+    ),
+    "hepatitis e": (("B17.2",), "title: acute hepatitis E"),
+    "htlv-1 infection": (("B97.33",), "title: HTLV-I as the cause of diseases"),
+    "mallory-weiss tear": (("K22.6",), "title: gastro-esophageal laceration-hemorrhage syndrome"),
+    "mallory-weiss syndrome": (("K22.6",), "title: gastro-esophageal laceration-hemorrhage"),
+    "biliary atresia": (("Q44.2",), "title: atresia of bile ducts"),
+    "renal cyst": (("N28.1", "Q61.0"), "titles: cyst of kidney, acquired; congenital renal cyst"),
+    "vaginitis": (("N76.0", "N76.1", "A59.01"), "titles: acute, subacute and chronic, trichomonal"),
+    "mastitis": (("N61.0", "N61.1", "P39.0"), "titles: without abscess, abscess, neonatal"),
+    "hyperhidrosis": (("L74.5", "R61"), "titles: focal, generalized hyperhidrosis"),
+    "androgenetic alopecia": (("L64",), "title: androgenic alopecia"),
+    "melasma": (("L81.1",), "alphabetic index: Melasma → L81.1 (chloasma)"),
+    "tinea versicolor": (("B36.0",), "title: pityriasis versicolor"),
+    "discoid lupus": (("L93.0",), "title: discoid lupus erythematosus"),
+    "cutaneous lupus": (("L93",), "L93 Lupus erythematosus (of the skin)"),
+    "ichthyosis": (("Q80", "L85.0"), "titles: congenital, acquired ichthyosis"),
+    "diabetic foot ulcer": (_diabetic("621"), "titles: diabetes with foot ulcer E08-E13 .621"),
+    "cholesteatoma": (("H71", "H60.4", "H95.0"), "titles: middle ear, external ear, recurrent"),
+    "laryngitis": (("J04.0", "J37.0"), "titles: acute, chronic laryngitis"),
+    "pharyngitis": (("J02", "J31.2"), "titles: acute, chronic pharyngitis"),
+    "deviated septum": (("J34.2",), "title: deviated nasal septum"),
+    "tmj disorder": (("M26.6",), "title: temporomandibular joint disorders"),
+    "temporomandibular disorder": (("M26.6",), "title: temporomandibular joint disorders"),
+    "gingivitis": (("K05.0", "K05.1"), "titles: acute, chronic gingivitis"),
+    "aphthous stomatitis": (("K12.0",), "title: recurrent oral aphthae"),
+    "still's disease": (("M06.1", "M08.2"), "titles: adult-onset Still's, systemic-onset JRA"),
+    "adult-onset still's disease": (("M06.1",), "title: adult-onset Still's disease"),
+    "ganglion cyst": (("M67.4",), "M67.4 Ganglion"),
+    "clubfoot": (
+        ("Q66.0",),
+        "congenital talipes equinovarus, the clubfoot criteria mean (clubfoot NOS indexes to"
+        " the wider Q66.89)",
+    ),
+    "perthes disease": (("M91.1",), "title: juvenile osteochondrosis of head of femur"),
+    "legg-calve-perthes disease": (("M91.1",), "title: [Legg-Calvé-Perthes]"),
+    "slipped capital femoral epiphysis": (("M93.0",), "title: slipped upper femoral epiphysis"),
+    "golfer's elbow": (("M77.0",), "alphabetic index: Golfer's elbow → M77.0-"),
+    "achilles tendinopathy": (("M76.6",), "title: Achilles tendinitis"),
+    "shoulder impingement": (("M75.4",), "title: impingement syndrome of shoulder"),
+    "iga vasculitis": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
+    "henoch-schonlein purpura": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
+    "henoch-schönlein purpura": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
 }
 
 
@@ -724,7 +1080,8 @@ def build() -> dict[str, object]:
     return {
         "source": "ICD-10-CM, CDC/NCHS (public domain), April 2026 release as shipped by "
         "simple-icd-10-cm 1.5.0; names chosen by tools/diagnosis_name_frequency.py from the "
-        "development texts (tests/eligibility/corpus.py), codes and titles checked against the "
+        "development texts (tests/eligibility/corpus.py) and, in session 9, from clinical "
+        "knowledge of common diagnoses, codes and titles checked against the "
         "release by tools/build_icd10cm_common_names.py (never edited by hand)",
         "version": "ICD-10-CM April 2026 (FY2026)",
         "licence": "ICD-10-CM is in the public domain (CDC/NCHS); this table: the project's "

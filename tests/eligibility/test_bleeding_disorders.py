@@ -28,8 +28,9 @@ VON_WILLEBRAND = condition("vWD type 1", (ICD, "D68.01", "Von Willebrand disease
             "any-of(condition:hemophilia, condition:von-willebrand-disease)",
         ),
         ("Known coagulopathy", "condition:coagulopathy"),
-        # One type of hemophilia is not every type: stays text.
-        ("Haemophilia A", None),
+        # One type of hemophilia is not every type: never `hemophilia`; its own code (the
+        # common name "haemophilia A", hereditary factor VIII deficiency D66).
+        ("Haemophilia A", "condition:icd10cm:D66"),
     ],
 )
 def test_bleeding_disorders_are_read_by_their_own_names(text: str, expected: str | None) -> None:

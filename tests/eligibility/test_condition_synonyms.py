@@ -220,7 +220,8 @@ def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> 
         ("Patients with renal disease", True, "condition:kidney-disease"),
         ("Chronic renal insufficiency", True, "condition:chronic-kidney-disease"),
         ("End stage renal disease", True, "condition:icd10cm:N18.6"),
-        ("Polycystic kidney disease", True, None),
+        # Not `kidney-disease`: its own codes (polycystic kidney, infantile, adult, unspecified).
+        ("Polycystic kidney disease", True, "condition:icd10cm:Q61.1+Q61.2+Q61.3"),
         # Organs sharing the noun: each its own diagnosis, one of them will do.
         (
             "Liver or kidney disease",

@@ -72,8 +72,9 @@ from tests.eligibility.signature import signature
         ("Respiratory depression", None),
         ("ST depression on ECG", None),
         ("Optic neuropathy", None),
-        ("Aplastic anemia", None),
-        ("Sickle cell anemia", None),
+        # Not `anemia` (a value): each its own codes.
+        ("Aplastic anemia", "condition:icd10cm:D61.0+D61.1+D61.2+D61.3+D61.9"),
+        ("Sickle cell anemia", "condition:icd10cm:D57.0+D57.1"),
         ("Prior TBI", None),  # total body irradiation in transplant studies
         # A name defined by a measurement is the measurement, read by the lab finder, or text.
         ("Thrombocytopenia (platelet count < 100,000/mm3)", "lab:platelets:<10010*3/uL"),

@@ -102,7 +102,6 @@ def test_groups_and_prior_classes_compile(text: str, exclusion: bool, expected: 
     [
         # Antibiotics at some time: nearly everyone; the text means a recent use it does not bound.
         "history of antibiotic use",
-        "History of opioid use disorder",
         # Vitamins alone: not the vitamin-or-mineral class (nor every dietary supplement).
         "taking vitamin supplements",
         # Local or non-opioid analgesics are not every analgesic.

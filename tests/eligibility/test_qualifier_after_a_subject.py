@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from fhirtrial.eligibility.compiler import compile_criterion
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
@@ -39,11 +40,18 @@ def _exclusion(text: str) -> str | None:
         BULLET,
         "Current diverticulitis, microscopic colitis or infectious colitis",
         "Patients with uncontrolled hypertension, frailty, or asthma",
-        "Subjects with active peptic ulcer, gastritis, or esophageal varices",
     ],
 )
 def test_a_list_opened_by_a_qualifier_is_not_read_without_it(text: str) -> None:
     assert _exclusion(text) is None
+
+
+def test_a_list_whose_items_all_read_carries_the_qualifier_to_each() -> None:
+    """Every item read (gastritis is a common name): `active` reaches all three."""
+    text = "Subjects with active peptic ulcer, gastritis, or esophageal varices"
+    criterion = compile_criterion(text, exclusion=True)
+    assert criterion is not None and criterion.combination == "any-of"
+    assert [child.qualifiers for child in criterion.children] == [("active",)] * 3
 
 
 def test_the_same_list_without_the_qualifier_is_still_read() -> None:
