@@ -92,28 +92,48 @@ def titles_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
 
 
 def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:
-    """The entries whose words name the title of ``concept`` while no code of theirs lies in
-    its subtree (the caller asks only when none does): an entry without an ICD-10-CM code, or
-    one coded under another heading of ICD-10-CM that is a kind of the title's disease —
-    "Congenital hydrocephalus" Q03 for hydrocephalus G91, "Chronic gout" M1A for gout M10,
-    "Congenital glaucoma" Q15.0 for glaucoma H40 — read by its words or its code's title."""
+    """The entries that may be the diagnosis of ``concept`` while no code of theirs lies in its
+    subtree (the caller asks only when none does): an entry without an ICD-10-CM code whose
+    words name the title, or one coded under another heading of ICD-10-CM whose code's title is
+    a kind of it (`kind_filed_elsewhere`)."""
     if not concept.startswith(ICD_TITLE_PREFIX):
         return []
     return [
         item
         for item in items
-        if concept in titles_an_entry_may_be(item) or concept in titles_a_coded_entry_names(item)
+        if concept in titles_an_entry_may_be(item) or kind_filed_elsewhere(item, concept)
     ]
 
 
-def titles_a_coded_entry_names(item: ConditionItem) -> frozenset[str]:
-    """For an entry with an ICD-10-CM code: the titles its words, or the title of its code (or
-    of the nearest code above it that has one), name."""
+# A kind of a disease ICD-10-CM files under another heading: "Congenital hydrocephalus" Q03
+# beside hydrocephalus G91, "Chronic gout" M1A beside gout M10, "Congenital glaucoma" Q15.0
+# beside glaucoma H40, "Osteomyelitis of vertebra" M46.2 beside osteomyelitis M86. Only these
+# shapes: a name merely held by a title is often another disease ("Lupus anticoagulant
+# syndrome", "Color blindness").
+_KIND_BEFORE = ("congenital", "chronic", "acute", "recurrent", "primary", "secondary")
+
+
+def kind_filed_elsewhere(item: ConditionItem, concept: str) -> bool:
+    """Whether the title of the entry's ICD-10-CM code (or of the nearest code above it that
+    has one) is a kind of the title of ``concept``: "<kind word> <name>", or "<name> of / in
+    …". The code says which diagnosis it is, so its title is read, never the entry's words."""
     codes = [c.code.strip().upper() for c in item.code.codings if c.system == ICD10CM and c.code]
     if not codes:
-        return frozenset()
-    texts = _texts(item) + [t for code in codes if (t := _code_title(code))]
-    return frozenset().union(*(titles_named_in(t) for t in texts))
+        return False
+    try:
+        name = title_name(terminology.terminology().concept(concept).display)
+    except KeyError:
+        return False
+    for code in codes:
+        title = _code_title(code)
+        if title is None:
+            continue
+        said = title_name(title)
+        if said == name or any(said == f"{kind} {name}" for kind in _KIND_BEFORE):
+            return True
+        if said.startswith((f"{name} of ", f"{name} in ")):
+            return True
+    return False
 
 
 def _code_title(code: str) -> str | None:
