@@ -212,6 +212,15 @@ def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
     vocabulary = terminology.terminology()
     out = {}
     for concept_id, concept in labelled.items():
+        if not concept.get("codings") and not _hand_made(concept_id):
+            # A label concept written without codes (the labeller found none to cite) whose
+            # display is the name of an ICD-10-CM title or common name: that title's concept,
+            # the one the compiler writes for the name (issue 13, ninth session, adjudication
+            # round 13: no code-based reading could otherwise ever equal it).
+            named = vocabulary.icd_title_code(concept.get("display", ""))
+            if named is not None:
+                out[concept_id] = terminology.ICD_TITLE_PREFIX + named
+            continue
         for coding in concept.get("codings", ()):
             found = terminology.concepts_for(coding["system"], coding["code"])
             titles = {c for c in found if c.startswith(terminology.ICD_TITLE_PREFIX)}

@@ -8,7 +8,14 @@ precision ≥ 0.95) are not reached yet: REACHED records where it stands.
 from __future__ import annotations
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from tests.eligibility.heldout_score import figures, parse, same, score, with_judgement_as_text
+from tests.eligibility.heldout_score import (
+    aliases_of,
+    figures,
+    parse,
+    same,
+    score,
+    with_judgement_as_text,
+)
 from tests.eligibility.signature import signature
 
 # Raise these as the compiler improves; never lower them to make a change pass. Lowered four
@@ -88,3 +95,15 @@ def test_the_scorer_tells_different_meanings_apart() -> None:
     assert not same(
         parse("condition:icd10cm:G35"), parse("condition:icd10cm:G35:w-365,0,enrollment")
     )
+
+
+def test_an_uncoded_label_concept_named_by_a_title_is_that_title() -> None:
+    # A labeller who found no code to cite wrote the concept without codings; its name is the
+    # name of an ICD-10-CM title or common name, so it means what the compiler writes for it.
+    labelled = {
+        "hydro": {"display": "Hydrocephalus", "codings": []},
+        "gall": {"display": "Gallstones", "codings": []},
+        "unknown": {"display": "A name no title has", "codings": []},
+        "asthma": {"display": "Asthma", "codings": []},  # a hand-made concept: its own id
+    }
+    assert aliases_of(labelled) == {"hydro": "icd10cm:G91", "gall": "icd10cm:K80"}
