@@ -23,10 +23,10 @@ from tests.eligibility.signature import signature
 # new readings scored wrong, both less complete than their labels and, by a blind adjudication,
 # unable to rule a patient out), 0.87 -> 0.86 (eighth: of four new readings one is wrong, an
 # age read where the label also codes a procedure the reading leaves as text; blind adjudication
-# round 11: it cannot rule a patient out) and 0.86 -> 0.85 (ninth: the one new reading, a smoker
-# with a lower bound on the amount read as all-of(current smoker, TEXT), is less complete than
+# round 11: it cannot rule a patient out) and 0.86 -> 0.85 (ninth: of two new readings, a smoker
+# with a lower bound on the amount read as all-of(current smoker, TEXT) is less complete than
 # its label, which also codes the amount as an uncoded observation no record carries; blind
-# adjudication round 12: it cannot rule a patient out).
+# adjudication round 12: it cannot rule a patient out; the other is right, round 13).
 REACHED = {"coverage": 0.37, "precision": 0.85}
 
 
