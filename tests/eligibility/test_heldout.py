@@ -27,7 +27,7 @@ from tests.eligibility.signature import signature
 # with a lower bound on the amount read as all-of(current smoker, TEXT) is less complete than
 # its label, which also codes the amount as an uncoded observation no record carries; blind
 # adjudication round 12: it cannot rule a patient out; the other is right, round 13).
-REACHED = {"coverage": 0.37, "precision": 0.85}
+REACHED = {"coverage": 0.38, "precision": 0.85}
 
 
 def test_the_sample_is_the_frozen_one() -> None:
