@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation.analyte_forms import is_a_share
 from fhirtrial.eligibility.evaluation.censored import decides, quantity_of_text, values_of
 from fhirtrial.eligibility.evaluation.clearance import estimate_too_close
@@ -368,7 +369,7 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
     item, quantity = usable[0]
     assert quantity.value is not None
     loinc = next(iter(item.code.codes_in(LOINC)), None)
-    unit = quantity.code or quantity.unit or _SOLE_REPORTING_UNITS.get(criterion.concept or "")
+    unit = quantity.code or quantity.unit or _sole_reporting_unit(criterion.concept or "")
     stated_value = f"{name} {quantity.label} on {fmt_date(item.date)} ({item.ref})"
     value: float | None
     if criterion.uln_multiple:
@@ -441,13 +442,16 @@ def evaluate_lab(criterion: Criterion, ctx: EvalContext) -> Finding:
 # Measurements every laboratory and device reports in one unit, so a result without one (Epic's
 # eGFR ">60" as a bare string, an echo's LVEF "55") is in that unit. Not HbA1c (% or mmol/mol),
 # creatinine, hemoglobin or any count, whose units differ between laboratories and countries.
-_SOLE_REPORTING_UNITS = {
-    "egfr-lab": "mL/min/{1.73_m2}",
-    "lvef": "%",
-    "oxygen-saturation": "%",
-    "heart-rate": "/min",
-    "bmi": "kg/m2",
-}
+_SOLE_REPORTING_UNIT_CONCEPTS = frozenset(
+    {"egfr-lab", "lvef", "oxygen-saturation", "heart-rate", "bmi"}
+)
+
+
+def _sole_reporting_unit(concept: str) -> str | None:
+    """The concept's own unit (observations.json) when it is the only one results come in."""
+    if concept not in _SOLE_REPORTING_UNIT_CONCEPTS:
+        return None
+    return terminology.terminology().concept(concept).unit
 
 
 # ---------------------------------------------------------------- biomarkers

@@ -30,6 +30,7 @@ from fhirtrial.eligibility.rules.base import (
     has_any,
     remember_recent,
 )
+from fhirtrial.eligibility.rules.measure_labels import label_start, negated_before
 from fhirtrial.eligibility.rules.plausible_values import plausible
 
 _MICRO = "[µμu]"
@@ -1655,10 +1656,6 @@ def _label_pattern(label: str, concepts: frozenset[str]) -> re.Pattern[str]:
 
 
 _LABEL_PATTERNS = tuple((_label_pattern(label, concepts), concepts) for label, concepts in _LABELS)
-_NEGATED_LABEL = re.compile(
-    r"(?:\bno|\bnot|\bwithout|\bnon|\bfree of|history of|\bprior"
-    r"|\bprevious|\bpast)\s*$"
-)
 
 
 def _concepts(criterion: Criterion) -> set[str]:
@@ -1673,16 +1670,14 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
     criterion (the compiler reads the two, side by side, as one)."""
     labels = []
     for match in found:
-        before = text[max(0, match.start - 120) : match.start]
         named = _concepts(match.criterion)
         for pattern, concepts in _LABEL_PATTERNS:
             if not named <= concepts:
                 continue
-            label = pattern.search(before)
-            if label is None:
+            start = label_start(text, match.start, pattern, 120)
+            if start is None:
                 continue
-            start = match.start - len(before) + label.start()
-            if _NEGATED_LABEL.search(text, max(0, start - 20), start):
+            if negated_before(text, start):
                 break
             labels.append(Match(match.criterion, start, match.start))
             disease = _DISEASE_NAMED.search(text, start, match.start)

@@ -18,6 +18,7 @@ import re
 
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.eligibility.rules.base import Match
+from fhirtrial.eligibility.rules.measure_labels import label_start, negated_before
 
 _QUALIFIERS = (
     r"(?:(?:(?:mild|moderate|severe|significant|clinically significant|known|documented"
@@ -36,9 +37,6 @@ _LABELS = {
         rf"(?<![\w-]){_QUALIFIERS}(?:cardiac|heart) (?:insufficiency|dysfunction){_OPENER}$"
     ),
 }
-_NEGATED = re.compile(
-    r"(?:\bno|\bnot|\bwithout|\bnon|\bfree of|history of|\bprior|\bprevious|\bpast)\s*$"
-)
 _REACH = 80
 
 
@@ -50,12 +48,8 @@ def scale_labels(text: str, found: list[Match]) -> list[Match]:
         pattern = _LABELS.get(_concept(match.criterion))
         if pattern is None:
             continue
-        before = text[max(0, match.start - _REACH) : match.start]
-        label = pattern.search(before)
-        if label is None:
-            continue
-        start = match.start - len(before) + label.start()
-        if _NEGATED.search(text, max(0, start - 20), start):
+        start = label_start(text, match.start, pattern, _REACH)
+        if start is None or negated_before(text, start):
             continue
         labels.append(Match(match.criterion, start, match.start))
     return labels
