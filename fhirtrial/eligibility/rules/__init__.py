@@ -99,6 +99,7 @@ from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.serology import find_serology
+from fhirtrial.eligibility.rules.shared_heads import expand_shared_heads
 from fhirtrial.eligibility.rules.shared_modifiers import (
     is_list_connective,
     share_modifier,
@@ -245,6 +246,14 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
+    if full is None and (
+        expanded := expand_shared_heads(normalized, exclusion=exclusion, read=_read_name)
+    ):
+        # "ischemic or hemorrhagic stroke": a head written once. Kept only when it reads the
+        # whole bullet; the partial readings go on from the words as written.
+        full = _compile_normalized(expanded, text, exclusion=exclusion, section=section)
+        if full is not None:
+            normalized = expanded
     if not exclusion and full is not None and _bound_for_a_subgroup(full, normalized):
         return Reading(None, None)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
@@ -265,6 +274,11 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if listed is not None:
         return Reading(listed, None)
     return Reading(_read_in_part(normalized, text, exclusion=exclusion), None)
+
+
+def _read_name(name: str) -> Criterion | None:
+    """A short name read alone, as an inclusion bullet (`rules.shared_heads`)."""
+    return _compile_normalized(name, name, exclusion=False)
 
 
 def _read_aside(
