@@ -179,7 +179,9 @@ REFUSED = [
         "the residue names a drug class the form would lose",
         "Diabetes, or use of inhaled steroids",
     ),
-    ("a modifier shares the part's head noun", "Thyroid or liver disease"),
+    # (Not "Thyroid or liver disease" any more: `rules.shared_heads` reads it in full, as
+    # thyroid disease or liver disease; the guard is for first halves no finder names.)
+    ("a modifier shares the part's head noun", "Pituitary or liver disease"),
     ("a head noun shared backwards", "Liver disease or failure"),
     (
         "the lead of a first item not understood may govern the rest",

@@ -36,6 +36,7 @@ _LISTS = [
         "anorexia or bulimia nervosa",
         "any-of(condition:icd10cm:F50.0, condition:icd10cm:F50.2)",
     ),
+    ("thyroid or liver disease", "any-of(condition:thyroid-disease, condition:liver-disease)"),
     (
         "breast, ovarian or prostate cancer",
         "any-of(condition:breast-cancer, condition:ovarian-cancer, condition:prostate-cancer)",
@@ -60,15 +61,20 @@ def test_a_head_written_once_is_read_after_every_item(
     assert bullet_signature(text, "Inclusion") == expected
 
 
-def test_and_joins_alternatives_in_an_exclusion() -> None:
-    assert bullet_signature("Patients with cervical and uterine cancer", "Exclusion") == (
-        "any-of(condition:cervical-cancer, condition:uterine-cancer)"
-    )
-
-
-def test_and_in_an_inclusion_stays_text() -> None:
-    # "ischemic and hemorrhagic stroke patients": either population, or both? Not all-of.
-    assert bullet_signature("Ischemic and hemorrhagic stroke patients", "Inclusion") is None
+@pytest.mark.parametrize("section", ["Exclusion", "Inclusion"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Either population, or both? all-of fails a patient with one; any-of in an exclusion
+        # turns away a patient with one whom a study excluding "both" meant to keep.
+        "Ischemic and hemorrhagic stroke patients",
+        "Patients with cervical and uterine cancer",
+        "Liver and kidney disease",
+        "Liver and lung metastases",
+    ],
+)
+def test_and_between_first_halves_stays_text(text: str, section: str) -> None:
+    assert bullet_signature(text, section) is None
 
 
 def test_a_modifier_before_the_list_qualifies_every_item() -> None:
@@ -127,3 +133,24 @@ def test_an_inclusion_of_two_kinds_is_met_by_either() -> None:
     text = criteria_text(["Type 2 or gestational diabetes"], [])
     assert verdict_of_study(text, record(patient(), TYPE_2)) == "eligible"
     assert verdict_of_study(text, record(patient(), TYPE_1)) == "ineligible"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cervical and uterine cancer",
+        "Patients with breast and ovarian cancer",
+        "Diagnosis of gastric and esophageal cancer",
+        "Cervical or uterine cancer, confirmed by biopsy within 6 weeks of registration",
+    ],
+)
+def test_no_alternative_of_a_shared_head_is_a_necessary_part(text: str) -> None:
+    # all-of(uterine-cancer, text) would fail a patient with cervical cancer alone: a study
+    # hidden from a patient it may have meant.
+    assert bullet_signature(text, "Inclusion") is None
+
+
+def test_a_word_of_the_head_is_no_first_half() -> None:
+    # "active bleeding or bleeding diathesis": active bleeding is no bleeding diathesis.
+    read = bullet_signature("Evidence of active bleeding or bleeding diathesis", "Exclusion")
+    assert read is None or "active" not in read

@@ -99,7 +99,10 @@ from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.serology import find_serology
-from fhirtrial.eligibility.rules.shared_heads import expand_shared_heads
+from fhirtrial.eligibility.rules.shared_heads import (
+    coordinates_first_halves,
+    expand_shared_heads,
+)
 from fhirtrial.eligibility.rules.shared_modifiers import (
     is_list_connective,
     share_modifier,
@@ -246,9 +249,7 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
-    if full is None and (
-        expanded := expand_shared_heads(normalized, exclusion=exclusion, read=_read_name)
-    ):
+    if full is None and (expanded := expand_shared_heads(normalized, read=_read_name)):
         # "ischemic or hemorrhagic stroke": a head written once. Kept only when it reads the
         # whole bullet; the partial readings go on from the words as written.
         full = _compile_normalized(expanded, text, exclusion=exclusion, section=section)
@@ -342,6 +343,8 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         )
     if (born := born_population(normalized, text, _compile_inclusion_clause)) is not None:
         return born  # "Preterm infants born before 32 weeks of gestation"
+    if coordinates_first_halves(normalized, read=_read_name):
+        return None  # "cervical and uterine cancer": no one diagnosis is necessary
     read = (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)

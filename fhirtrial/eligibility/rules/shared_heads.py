@@ -14,9 +14,10 @@ the head after every item ("cervical cancer or uterine cancer") when, and only w
 - no item is a function word ("history of or current stroke") or a word of time or state
   ("prior or current", "acute or chronic" stay with the finders that read them as qualifiers
   when the expansion would not be a name of its own);
-- in an inclusion the list word is "or" (or "and/or", "/"): "ischemic and hemorrhagic stroke
-  patients" may mean either population or both, and all-of would fail a patient with one.
-  In an exclusion "and" joins alternatives, as the assembler reads it.
+- the list word is "or" (or "and/or", "/"): "ischemic and hemorrhagic stroke patients" may
+  mean either population or both, and "liver and lung metastases" in an exclusion may exclude
+  a patient with both or with either; all-of would fail a patient with one, any-of would
+  exclude one whom the study meant to keep, so "and" stays text.
 
 The caller tries the expansion only when the text as written is not understood, so no reading
 that compiled before changes.
@@ -78,7 +79,7 @@ _SHARED_QUALIFIERS = frozenset(
 Compile = Callable[[str], "Criterion | None"]
 
 
-def expand_shared_heads(text: str, *, exclusion: bool, read: Compile) -> str | None:
+def expand_shared_heads(text: str, *, read: Compile) -> str | None:
     """``text`` with a shared head written after every item of its lists, or None when it
     has no list that the rules of the module docstring allow to expand.
 
@@ -90,7 +91,7 @@ def expand_shared_heads(text: str, *, exclusion: bool, read: Compile) -> str | N
     for found in _SHARED_HEAD.finditer(text):
         if found.start() < start:
             continue
-        expanded = _expanded(found, text, exclusion=exclusion, read=read)
+        expanded = _expanded(found, text, read=read)
         if expanded is None:
             continue
         begin, written = expanded
@@ -101,19 +102,41 @@ def expand_shared_heads(text: str, *, exclusion: bool, read: Compile) -> str | N
     return "".join(pieces) + text[start:]
 
 
-def _expanded(
-    found: re.Match[str], text: str, *, exclusion: bool, read: Compile
-) -> tuple[int, str] | None:
+def coordinates_first_halves(text: str, *, read: Compile) -> bool:
+    """Whether ``text`` joins first halves of diagnosis names before one head, with any list
+    word: in "cervical and uterine cancer" uterine cancer is one of the alternatives, not a
+    necessary part of the bullet, whichever way "and" is meant."""
+    if not any(connective in text for connective in _CONNECTIVES):
+        return False
+    for found in _SHARED_HEAD.finditer(text):
+        items = [*found["items"].split(", "), found["last"]]
+        if any(item.split()[0] in _NOT_ITEMS for item in items):
+            continue
+        words = found["head"].split()
+        if len(set(items)) < len(items) or set(items) & set(words):
+            continue
+        for size in range(1, len(words) + 1):
+            head = " ".join(words[:size])
+            if _one_name(f"{items[-2]} {head}", head, read) and _one_name(
+                f"{items[-1]} {head}", head, read
+            ):
+                return True
+    return False
+
+
+def _expanded(found: re.Match[str], text: str, *, read: Compile) -> tuple[int, str] | None:
     """(where the rewritten words begin, the words) for one list, or None."""
     conjunction = found["conj"].strip(", ")
-    if conjunction == "and" and not exclusion:
+    if conjunction == "and":
         return None
-    joiner = " and " if conjunction == "and" else " or "
+    joiner = " or "
     all_items = found["items"].split(", ")
     last = found["last"]
     if last.split()[0] in _NOT_ITEMS:
         return None
     words = found["head"].split()
+    if len({*all_items, last}) <= len(all_items) or {*all_items, last} & set(words):
+        return None  # "active bleeding or bleeding diathesis": a word of the head, not a half
     for first in range(len(all_items)):
         items = all_items[first:]
         if any(item.split()[0] in _NOT_ITEMS for item in items):
