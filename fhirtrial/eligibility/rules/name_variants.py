@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from functools import cache
 from importlib.resources import files
 from itertools import pairwise
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.rules.base import any_substring
 
 _CONDITIONS = "conditions"  # the hand-made concepts' value set (terminology/conditions.json)
 # "x-y" or "x/y" between words of three letters or more (not "pd-l1", "her2-negative": no digit
@@ -58,7 +58,6 @@ _BRITISH = (
 # Respelt words shorter are not names: "for", "des" ("four", "does").
 _SHORTEST_RESPELT = 6
 _BRITISH_HINTS = ("ae", "oe", "ised", "ising", "isation", "our")
-_SPACES = str.maketrans({c: " " for c in string.punctuation if c != "'"})
 _BRITISH_WORDS = re.compile(r"\b(?:[a-z]*(?:ae|oe)[a-z]*|[a-z]+(?:is(?:ed|ing|ations?)|our))\b")
 # Diabetes by its type, abbreviated: not before a number's unit ("DM 2 years" is a duration).
 # "DM1" / "DM 1" / "DM type 1" are left as they are: myotonic dystrophy type 1 as often (and
@@ -86,11 +85,11 @@ def _synonyms() -> list[str]:
 
 @cache
 def _vocabulary() -> tuple[
-    frozenset[str], frozenset[tuple[str, str]], frozenset[str], frozenset[str], re.Pattern[str]
+    frozenset[str], frozenset[tuple[str, str]], frozenset[str], re.Pattern[str], re.Pattern[str]
 ]:
     """(the words of known diagnosis names, the pairs of words side by side in them, the
-    names of one word, the eponyms the names write with "'s" written without it ("cushings"),
-    the pattern of those eponyms before a word)."""
+    names of one word, a quick test for an eponym's possessive without its apostrophe, the
+    pattern of those eponyms before a word: "cushings syndrome")."""
     vocabulary = terminology.terminology()
     names = {terminology.title_name(title) for title in vocabulary.icd_titles.values()}
     names |= {terminology.title_name(name) for name in vocabulary.icd_heads.values()}
@@ -114,8 +113,9 @@ def _vocabulary() -> tuple[
     }
     possessive = re.compile(_POSSESSIVE.format("|".join(sorted(eponyms))))
     single = frozenset(name for name in names if " " not in name)
-    possessives = frozenset(f"{eponym}s" for eponym in eponyms)
-    return frozenset(words), frozenset(pairs), single, possessives, possessive
+    # The cheap test first: "s " and a word that follows an eponym in a name ("s syndrome").
+    after = any_substring(f"s {second}" for first, second in pairs if first in eponyms)
+    return frozenset(words), frozenset(pairs), single, after, possessive
 
 
 def respelled(normalized: str) -> str | None:
@@ -128,8 +128,8 @@ def respelled(normalized: str) -> str | None:
         text = _TYPE_1.sub("type 1 diabetes", text)
     if "-" in text or "/" in text:
         text = _JOINED.sub(_join, text)
-    _, _, _, possessives, possessive = _vocabulary()
-    if not possessives.isdisjoint(text.translate(_SPACES).split()):
+    _, _, _, after, possessive = _vocabulary()
+    if after.search(text) is not None:
         text = possessive.sub(_apostrophe, text)
     if _has_british_letters(text):
         text = _BRITISH_WORDS.sub(_american, text)
