@@ -73,6 +73,7 @@ from fhirtrial.eligibility.rules.medications import (
     find_allergies,
     find_medications,
 )
+from fhirtrial.eligibility.rules.name_variants import respelled
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
@@ -246,6 +247,7 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     normalized = normalize(unescape_markdown(text))
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
+    normalized = respelled(normalized) or normalized  # "hypo-thyroidism", "DM2" (`name_variants`)
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
