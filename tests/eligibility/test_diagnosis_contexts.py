@@ -54,6 +54,10 @@ ENCOUNTERS = [
     "{X} at admission",
     "{X} on admission",
     "Current episode of {x}",
+    "Admission for {x}",
+    "ICU admission for {x}",
+    "Primary diagnosis of {x}",
+    "Admitted with a primary diagnosis of {x}",
 ]
 # How it shows: all-of(X, TEXT) in an exclusion; text in an inclusion.
 FINDINGS = [

@@ -8,9 +8,10 @@ encounter it was made in, how it shows, a suspicion beside it) leave the whole b
 Cut those words and the rest reads in full (``read``: the bullet's own list) as diagnoses a
 record states; the bullet then means:
 
-- an encounter ("admitted / hospitalized / presenting with X", "X as an admission / primary
-  diagnosis", "X at / on admission"): all-of(X, TEXT). The patient has X (an inclusion is
-  `not-met` without it); whether it was this encounter's diagnosis no coded datum says.
+- an encounter ("admitted / hospitalized / presenting with X", "admission for X", "primary
+  diagnosis of X", "X as an admission / primary diagnosis", "X at / on admission"): all-of(X,
+  TEXT). The patient has X (an inclusion is `not-met` without it); whether it was this
+  encounter's diagnosis no coded datum says.
 - a finding ("clinical / radiological signs / evidence / features of X"): all-of(X, TEXT), in an
   exclusion only, where it excludes nobody. In an inclusion a patient may show signs of X before
   a code for X is on record: a wrong `not-met` would hide the trial, so the bullet stays text.
@@ -42,11 +43,15 @@ _PLACE = (
     r"(?: (?:to|in|at|into) (?:the |an? )?(?:hospital|icu|intensive care unit|emergency"
     r" department|emergency room|ed|er|ward|stroke unit|clinic|our hospital|the hospital))?"
 )
-# "Patients admitted with X", "hospitalized for X", "presenting to the ED with X".
+# "Patients admitted with X", "hospitalized for X", "presenting to the ED with X", "Admission for
+# X", "with a primary diagnosis of X".
 _ENCOUNTER_LEAD = re.compile(
-    rf"^{_SUBJECT}(?:currently |recently )?(?:admitted|hospitali[sz]ed|presenting|presented)"
+    rf"^(?:{_SUBJECT}(?:currently |recently )?(?:admitted|hospitali[sz]ed|presenting|presented)"
     rf"{_PLACE} (?:with|for|due to|because of) (?:an? |the )?"
-    r"(?:(?:primary|principal|main|admission) diagnosis of )?"
+    r"|(?:an? |the )?(?:index |current |inpatient |hospital |icu )?(?:admission|hospitali[sz]ation)"
+    r" (?:for|with|due to|because of) (?:an? |the )?)?"
+    r"(?:(?:with )?(?:an? |the )?(?:primary|principal|main|admission|discharge|final) diagnosis of"
+    r" (?:an? )?)?"
 )
 # "X as an admission diagnosis", "X at admission", "X on hospital admission".
 _ENCOUNTER_TAIL = re.compile(
@@ -72,6 +77,7 @@ _SUSPICION = re.compile(
 )
 _CURRENT_EPISODE = re.compile(r"^(?:an? |the )?current (?:episode|diagnosis) of (?:an? )?")
 _TRIGGERS = ("admi", "hospitali", "present", " diagnosis", "sign", "evidence", "feature", "finding")
+_LEADS = ("admi", "hospitali", "present", " diagnosis of")
 _MORE_TRIGGERS = ("manifest", "suspic", "suspect", "possible", "probable", "presumed", "current ")
 
 
@@ -96,7 +102,7 @@ def diagnosis_in_context(
     if (current := _CURRENT_EPISODE.match(said)) is not None:
         rest = _diagnoses(read("current " + said[current.end() :]))
         return None if rest is None else _with_text(rest, text, "all-of")
-    rest_words = _ENCOUNTER_LEAD.sub("", said, count=1)
+    rest_words = _ENCOUNTER_LEAD.sub("", said, count=1) if has_any(said, _LEADS) else said
     rest_words = _ENCOUNTER_TAIL.sub("", rest_words, count=1)
     if rest_words == said and exclusion:
         rest_words = _FINDING_LEAD.sub("", said, count=1)

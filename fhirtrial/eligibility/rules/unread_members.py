@@ -85,7 +85,7 @@ def unread_members(
     ``found`` gives the concepts the compiler's finders read in a piece."""
     if "," not in normalized and " or " not in normalized:
         return None
-    said = normalized.strip(" .")
+    said = normalized.strip(" .;,")
     if "(" in said:
         said = _ABBREVIATED.sub("", said)
     if has_any(said, _REFUSED_MARKS) or _NUMBER.search(said):
