@@ -152,11 +152,11 @@ LISTS = [
         " condition:substance-use-disorder, text)",
     ),
     (
-        "Cirrhosis, chronic active hepatitis or liver failure",
+        "Cirrhosis, liver failure or chronic active hepatitis",
         "any-of(condition:liver-cirrhosis, condition:liver-failure, text)",
     ),
     (
-        "Patients with epilepsy, chronic inflammatory bowel disorders or asthma",
+        "Patients with epilepsy, asthma or chronic inflammatory bowel disorders",
         f"any-of({EPILEPSY}, condition:asthma, text)",
     ),
 ]
@@ -170,6 +170,9 @@ LISTS_STAY_TEXT = [
     "Epilepsy, asthma and chronic inflammatory bowel disorders",
     "Epilepsy, asthma or no chronic inflammatory bowel disorders",
     "Chronic active hepatitis, cirrhosis or liver failure",
+    "Cirrhosis, chronic active hepatitis or liver failure",
+    "Neuromuscular scoliosis, kyphosis, or chronic inflammatory bowel disorders",
+    "Patients with active colitis, diverticulitis, or chronic inflammatory bowel disorders",
 ]
 
 

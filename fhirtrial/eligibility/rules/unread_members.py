@@ -27,9 +27,13 @@ That holds only when no word of one item reaches another, so the reading refuses
   the form would lack; more than five words; one word, an abbreviation the finders do not expand
   or a head whose name is in the item before: "infarction or angina"), a bare modifier of the
   next item's head ("cardiac or hepatic disease": "A or B HEAD" is another reader's), or one in
-  which the compiler's finders read a concept ("cardiac heart failure": a label codes it);
-- a first item with words before its name other than a plain lead, or read with a qualifier
-  ("chronic active hepatitis, cirrhosis", "uncontrolled epilepsy, asthma"): they may reach the
+  which the compiler's finders read a concept ("cardiac heart failure": a label codes it), or
+  one that may share a head noun or a lead with an item read beside it ("asthma, or acute
+  failure": `partial._shares_a_head`'s test);
+- a first item with words before its name other than a plain lead, or read with a qualifier,
+  and any item before an item read that opens with a qualifier, modifiers before a one-word
+  head or a title's classifying first word ("chronic active hepatitis, cirrhosis",
+  "uncontrolled epilepsy, asthma", "neuromuscular scoliosis, kyphosis"): they may reach the
   items after it;
 - an item read that is not a positive diagnosis a list may hold (`list_members.may_be_listed`:
   a bare "cancer" in a cancer study may mean its own), or a list whose items read are only
@@ -43,6 +47,7 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.base import has_any
+from fhirtrial.eligibility.rules.icd_titles import classifying_first_word
 from fhirtrial.eligibility.rules.list_members import (
     LOOKS_DECIDABLE,
     generic_class,
@@ -51,12 +56,17 @@ from fhirtrial.eligibility.rules.list_members import (
 )
 from fhirtrial.eligibility.rules.partial import (
     _HARMLESS_LEAD_WORDS,
+    _HEAD_NOUNS,
     _LIST_NEGATION,
     _LIST_REFUSAL,
     _LIST_WINDOW,
+    _NARROWING_QUALIFIER,
     _REACHING_ANYWHERE,
+    _SUBJECT_LEAD,
     _lead,
+    _names_across,
 )
+from fhirtrial.eligibility.rules.shared_modifiers import leading_modifiers
 
 _SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or)\s+|\s*,\s*|\s+(?:or|and/or)\s+")
 _REFUSED_MARKS = (";", ":", "(", "/", " and ", "&", " no ", "non-", "other")
@@ -97,19 +107,24 @@ def unread_members(
         return None
     if _REACHING_ANYWHERE.search(items[-1]):
         return None  # a clause or place after the list may reach every item
+    readings = [read(item) for item in items]
     members: list[Criterion] = []
     unread = False
-    for index, item in enumerate(items):
-        reading = read(item)
+    for index, (item, reading) in enumerate(zip(items, readings, strict=True)):
+        read_after = any(later is not None for later in readings[index + 1 :])
         if reading is not None:
             if not may_be_listed(reading, _CONDITION_KINDS):
                 return None
             if index == 0 and (not _plain(_lead(item)) or _qualified(reading)):
                 return None  # "uncontrolled diabetes, …": the qualifier may govern the list
+            if read_after and _may_reach_on(item):
+                return None  # "neuromuscular scoliosis, kyphosis": maybe neuromuscular kyphosis
             members.extend(_members(reading))
             continue
-        if not _diagnosis_name(item, first=index == 0) or found(item):
+        if not _diagnosis_name(item, first=index == 0 or read_after) or found(item):
             return None  # (a name the finders read in it: "cardiac heart failure" is one)
+        if _shares_a_head(items, readings, index):
+            return None
         unread = True
     if not members or not unread or all(map(generic_class, members)):
         return None
@@ -119,6 +134,38 @@ def unread_members(
         combination="any-of",
         source_text=text,
     )
+
+
+def _may_reach_on(item: str) -> bool:
+    """Whether the words opening an item read may qualify the items after it: a qualifier
+    ("active", "chronic"), modifiers before a one-word head, or a title's classifying first
+    word (`icd_titles.classifying_first_word`)."""
+    subject = _SUBJECT_LEAD.match(item)
+    start = subject.end() if subject else 0
+    return (
+        _NARROWING_QUALIFIER.match(item, start) is not None
+        or leading_modifiers(item[start:]) is not None
+        or classifying_first_word(item[start:])
+    )
+
+
+def _shares_a_head(items: list[str], readings: list[Criterion | None], index: int) -> bool:
+    """Whether an item not read may share a head noun or a lead with an item read beside it
+    ("asthma, or acute failure", "liver disease or failure", "kidney or liver disease")."""
+    item = items[index]
+    words = item.split()
+    if len(words) <= 2 and words[-1] in _HEAD_NOUNS and _NARROWING_QUALIFIER.match(item):
+        return True
+    if index + 1 < len(items) and readings[index + 1] is not None:
+        head = items[index + 1].split()[-1]
+        if _names_across(f"{item} {head}", len(item)):
+            return True
+    if index and readings[index - 1] is not None:
+        before = items[index - 1].split()
+        lead = " ".join(before[:-1])
+        if lead and _names_across(f"{lead} {item}", len(lead)):
+            return True
+    return False
 
 
 def _members(reading: Criterion) -> tuple[Criterion, ...]:
@@ -139,8 +186,9 @@ def _plain(lead: tuple[str, ...] | list[str]) -> bool:
 
 def _diagnosis_name(item: str, *, first: bool) -> bool:
     """Whether an item not read names a diagnosis on its own (no bare modifier of a head after
-    it, no leaf of another kind, no abbreviation, no clause); a first item with no words but a
-    plain lead before its name ("chronic active hepatitis, cirrhosis": "chronic" may reach)."""
+    it, no leaf of another kind, no abbreviation, no clause); ``first``: the first item or one
+    before an item read, with no words but a plain lead before its name ("chronic active
+    hepatitis, cirrhosis": "chronic" may reach the items after it)."""
     words = _WORD.findall(item)
     named = [word for word in words if word not in _LEAD_WORDS]
     if len(named) < 2 or len(words) > _MAX_ITEM_WORDS:
