@@ -76,9 +76,13 @@ _SUSPICION = re.compile(
     r"\s*[.;,]?\s*$"
 )
 _CURRENT_EPISODE = re.compile(r"^(?:an? |the )?current (?:episode|diagnosis) of (?:an? )?")
-_TRIGGERS = ("admi", "hospitali", "present", " diagnosis", "sign", "evidence", "feature", "finding")
+# Cheap gates before any regex ("sign " and "signs ", not "sign": "significant" is everywhere).
+_TRIGGERS = ("admi", "hospitali", "present", " diagnosis", "sign ", "signs ", "evidence")
 _LEADS = ("admi", "hospitali", "present", " diagnosis of")
-_MORE_TRIGGERS = ("manifest", "suspic", "suspect", "possible", "probable", "presumed", "current ")
+_MORE_TRIGGERS = (
+    *("feature", "finding", "manifest", "suspic", "suspect", "possible", "probable"),
+    *("presumed", "current "),
+)
 
 
 def diagnosis_in_context(

@@ -107,22 +107,29 @@ def unread_members(
         return None
     if _REACHING_ANYWHERE.search(items[-1]):
         return None  # a clause or place after the list may reach every item
-    readings = [read(item) for item in items]
+    if not any(_diagnosis_name(item, first=False) for item in items):
+        return None  # no item could be a name left to TEXT (before the costly readings)
+    readings: list[Criterion | None] = []
+    for item in items:  # read one by one: the first refusal stops the costly readings
+        reading = read(item)
+        if reading is not None and not may_be_listed(reading, _CONDITION_KINDS):
+            return None
+        if reading is None and (not _diagnosis_name(item, first=False) or found(item)):
+            return None  # (a name the finders read in it: "cardiac heart failure" is one)
+        readings.append(reading)
     members: list[Criterion] = []
     unread = False
     for index, (item, reading) in enumerate(zip(items, readings, strict=True)):
         read_after = any(later is not None for later in readings[index + 1 :])
         if reading is not None:
-            if not may_be_listed(reading, _CONDITION_KINDS):
-                return None
             if index == 0 and (not _plain(_lead(item)) or _qualified(reading)):
                 return None  # "uncontrolled diabetes, …": the qualifier may govern the list
             if read_after and _may_reach_on(item):
                 return None  # "neuromuscular scoliosis, kyphosis": maybe neuromuscular kyphosis
             members.extend(_members(reading))
             continue
-        if not _diagnosis_name(item, first=index == 0 or read_after) or found(item):
-            return None  # (a name the finders read in it: "cardiac heart failure" is one)
+        if (index == 0 or read_after) and not _diagnosis_name(item, first=True):
+            return None  # "chronic active hepatitis, cirrhosis": "chronic" may reach on
         if _shares_a_head(items, readings, index):
             return None
         unread = True
