@@ -65,8 +65,15 @@ FINDINGS = [
     "Clinical signs of {x}",
     "Radiological evidence of {x}",
 ]
-# A suspicion beside it: any-of(X, TEXT) in either list.
-SUSPICIONS = ["{X} or suspected {x}", "{X} or {x} suspicion", "{X} or suspicion of {x}"]
+# A suspicion beside it, or a relative's history: any-of(X, TEXT) in either list.
+SUSPICIONS = [
+    "{X} or suspected {x}",
+    "{X} or {x} suspicion",
+    "{X} or suspicion of {x}",
+    # the patient's own history, or a relative's
+    "A personal or family history of {x}",
+    "Family or personal history of {x}",
+]
 # Words that leave the bullet text: a window, a negation, someone else's, a judgement clause, a
 # symptom, a suspicion alone, another class.
 STAY_TEXT = [
@@ -77,6 +84,8 @@ STAY_TEXT = [
     "Family history of {x} at admission",
     "Signs of {x} that would interfere with the study",
     "Admitted with {x} or other illness",
+    "Personal and family history of {x}",
+    "Personal or family history of {x} within 5 years",
 ]
 
 
@@ -106,7 +115,7 @@ def test_a_finding_reads_in_an_exclusion_only(phrasing: str, name: str) -> None:
 
 @pytest.mark.parametrize("phrasing", SUSPICIONS)
 @pytest.mark.parametrize("name", list(NAMES))
-def test_a_suspicion_beside_the_diagnosis_is_a_text_alternative(phrasing: str, name: str) -> None:
+def test_a_suspicion_or_a_relatives_history_is_a_text_alternative(phrasing: str, name: str) -> None:
     text = _say(phrasing, name)
     expected = f"any-of({NAMES[name]}, text)"
     assert signature(compile_text(text, partial=True)) == expected
@@ -133,6 +142,10 @@ def test_other_settings_stay_text(phrasing: str, name: str, exclusion: bool) -> 
         ),
         ("Current episode of Major Depressive Disorder (MDD)", f"all-of({MDD}, text)"),
         ("Glaucoma or glaucoma suspicion", f"any-of({GLAUCOMA}, text)"),
+        (
+            "A personal or family history of epilepsy, seizures or schizophrenia",
+            f"any-of({EPILEPSY}, condition:seizure, condition:schizophrenia, text)",
+        ),
         (
             "Hypertensive urgency as an admission diagnosis",
             "all-of(condition:icd10cm:I16.0, text)",
@@ -234,3 +247,24 @@ def test_an_exclusion_list_excludes_on_an_item_read_and_holds_the_rest() -> None
     text = criteria_text([AGE], [LISTS[0][0]])
     assert verdict_of_study(text, record(patient(), BIPOLAR_DX)) == "ineligible"
     assert verdict_of_study(text, record(patient(), HYPERTENSION)) == "potential-candidate"
+
+
+def test_a_personal_or_family_history_excludes_the_patients_own_and_holds_a_relatives() -> None:
+    text = criteria_text(
+        [AGE], ["A personal or family history of epilepsy, seizures or schizophrenia"]
+    )
+    epilepsy = condition("Epilepsy (HCC)", (ICD, "G40.909", "Epilepsy, unspecified"))
+    resolved = condition(
+        "Epilepsy (HCC)",
+        (ICD, "G40.909", "Epilepsy, unspecified"),
+        status="resolved",
+        abated="2010-01-01",
+    )
+    relative = condition(
+        "Family history of epilepsy",
+        (ICD, "Z82.0", "Family history of epilepsy and other diseases of the nervous system"),
+    )
+    assert verdict_of_study(text, record(patient(), epilepsy)) == "ineligible"
+    assert verdict_of_study(text, record(patient(), resolved)) == "ineligible"  # a history
+    # a relative's epilepsy: the text for a coordinator, never read as the patient's
+    assert verdict_of_study(text, record(patient(), relative)) == "potential-candidate"

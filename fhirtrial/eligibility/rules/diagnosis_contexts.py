@@ -18,6 +18,9 @@ record states; the bullet then means:
 - a suspicion beside the diagnosis ("X or X suspicion", "X or suspected X", "X or suspicion of
   X"): any-of(X, TEXT), in either list: a recorded X meets (or excludes) on its own, a suspicion
   is text (`rules.suspicion` reads "known or suspected X" the same way).
+- the patient's or a relative's history ("A personal or family history of X, Y or Z"):
+  any-of(X, Y, Z, TEXT), in either list: the patient's own history of any of them meets (or
+  excludes) on its own, a relative's is text.
 - "current episode of X": all-of(current X, TEXT): whether an episode is going on now (a
   depressive disorder in remission is still on the problem list) no coded datum says.
 
@@ -75,9 +78,15 @@ _SUSPICION = re.compile(
     r"|probable|presumed) (?:of |for )?(?:an? )?(?P=x)|(?P=x),? (?:suspicion|suspect(?:ed)?))"
     r"\s*[.;,]?\s*$"
 )
+# "A personal or family history of X": the patient's own history of X, or a relative's (text).
+_OWN_OR_FAMILY = re.compile(
+    r"^(?:an? |any )?(?:personal (?:or|and/or) family|family (?:or|and/or) personal"
+    r"|personal/family|family/personal|personal or familial|familial or personal)"
+    r" (?=(?:medical )?history of )"
+)
 _CURRENT_EPISODE = re.compile(r"^(?:an? |the )?current (?:episode|diagnosis) of (?:an? )?")
 # Cheap gates before any regex ("sign " and "signs ", not "sign": "significant" is everywhere).
-_TRIGGERS = ("admi", "hospitali", "present", " diagnosis", "sign ", "signs ", "evidence")
+_TRIGGERS = ("admi", "hospitali", "present", " diagnosis", "sign ", "signs ", "evidence", "family")
 _LEADS = ("admi", "hospitali", "present", " diagnosis of")
 _MORE_TRIGGERS = (
     *("feature", "finding", "manifest", "suspic", "suspect", "possible", "probable"),
@@ -102,6 +111,9 @@ def diagnosis_in_context(
         return None
     if (suspected := _SUSPICION.match(said)) is not None:
         rest = _diagnoses(read(suspected["x"]))
+        return None if rest is None else _with_text(rest, text, "any-of")
+    if "family" in said and (own := _OWN_OR_FAMILY.match(said)) is not None:
+        rest = _diagnoses(read(said[own.end() :]))
         return None if rest is None else _with_text(rest, text, "any-of")
     if (current := _CURRENT_EPISODE.match(said)) is not None:
         rest = _diagnoses(read("current " + said[current.end() :]))
