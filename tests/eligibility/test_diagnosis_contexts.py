@@ -129,6 +129,12 @@ def test_other_settings_stay_text(phrasing: str, name: str, exclusion: bool) -> 
     assert compile_text(_say(phrasing, name), exclusion=exclusion, partial=True) is None
 
 
+@pytest.mark.parametrize("name", list(NAMES))
+def test_a_heading_in_an_exclusion_stays_text(name: str) -> None:
+    # "Patients admitted with X:" names the group of the bullets under it
+    assert compile_text(f"Patients admitted with {name}:", exclusion=True, partial=True) is None
+
+
 @pytest.mark.parametrize(
     ("bullet", "expected"),
     [

@@ -106,9 +106,9 @@ def diagnosis_in_context(
     ``read`` reads a normalized text in full as a bullet of the same list, or returns None."""
     if not has_any(normalized, _TRIGGERS) and not has_any(normalized, _MORE_TRIGGERS):
         return None
+    if text.rstrip().endswith(":"):
+        return None  # a heading ("Patients admitted with heart failure:"): its group's name
     said = normalized.strip(" .;,:")
-    if said.endswith(":"):
-        return None
     if (suspected := _SUSPICION.match(said)) is not None:
         rest = _diagnoses(read(suspected["x"]))
         return None if rest is None else _with_text(rest, text, "any-of")
