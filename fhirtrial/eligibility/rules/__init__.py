@@ -42,6 +42,7 @@ from fhirtrial.eligibility.rules.conditions import (
 )
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
+from fhirtrial.eligibility.rules.diagnosis_contexts import diagnosis_in_context
 from fhirtrial.eligibility.rules.diagnosis_groups import find_diagnosis_groups
 from fhirtrial.eligibility.rules.diagnosis_leads import (
     diagnosed_in_window,
@@ -115,6 +116,7 @@ from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
+from fhirtrial.eligibility.rules.unread_members import unread_members
 from fhirtrial.eligibility.rules.vocabulary import (
     AND_WORDS,
     FILLER,
@@ -342,6 +344,8 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
             or diagnosis_with_residue(normalized, text, exclusion=True)
+            or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
+            or unread_members(normalized, text, _compile_clause, _concepts_found)
         )
     if (born := born_population(normalized, text, _compile_inclusion_clause)) is not None:
         return born  # "Preterm infants born before 32 weeks of gestation"
@@ -353,6 +357,7 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         or absent_devices(normalized, text, _compile_clause)
         or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
         or diagnosis_with_residue(normalized, text, exclusion=False)
+        or diagnosis_in_context(normalized, text, _compile_inclusion_clause, exclusion=False)
     )
     if read is None or not any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
         # An age said anywhere in the bullet (`rules.age_clauses`), with the rest read in part.
