@@ -102,8 +102,8 @@ from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
 from fhirtrial.eligibility.rules.serology import find_serology
 from fhirtrial.eligibility.rules.shared_heads import (
-    coordinates_first_halves,
     expand_shared_heads,
+    first_half_concepts,
 )
 from fhirtrial.eligibility.rules.shared_modifiers import (
     is_list_connective,
@@ -253,9 +253,14 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
-    if full is None and (expanded := expand_shared_heads(normalized, read=_read_name)):
+    if (
+        full is None
+        and "(" not in normalized
+        and (expanded := expand_shared_heads(normalized, read=_read_name))
+    ):
         # "ischemic or hemorrhagic stroke": a head written once. Kept only when it reads the
-        # whole bullet; the partial readings go on from the words as written.
+        # whole bullet; the partial readings go on from the words as written, and asides are
+        # `_read_aside`'s to weigh ("liver or renal failure (ie, dialysis)" narrows).
         full = _compile_normalized(expanded, text, exclusion=exclusion, section=section)
         if full is not None:
             normalized = expanded
@@ -349,8 +354,6 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         )
     if (born := born_population(normalized, text, _compile_inclusion_clause)) is not None:
         return born  # "Preterm infants born before 32 weeks of gestation"
-    if coordinates_first_halves(normalized, read=_read_name):
-        return None  # "cervical and uterine cancer": no one diagnosis is necessary
     read = (
         necessary_parts(normalized, text, _compile_inclusion_clause)
         or listed_requirements(normalized, text, _compile_inclusion_clause)
@@ -359,6 +362,10 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         or diagnosis_with_residue(normalized, text, exclusion=False)
         or diagnosis_in_context(normalized, text, _compile_inclusion_clause, exclusion=False)
     )
+    if read is not None and {leaf.concept for leaf in _leaves(read)} & first_half_concepts(
+        normalized, read=_read_name
+    ):
+        read = None  # "cervical and uterine cancer": uterine cancer is no necessary part
     if read is None or not any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
         # An age said anywhere in the bullet (`rules.age_clauses`), with the rest read in part.
         read = age_clause_parts(normalized, text, compile_text, _read_rest_in_part) or read

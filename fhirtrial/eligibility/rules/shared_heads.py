@@ -102,12 +102,13 @@ def expand_shared_heads(text: str, *, read: Compile) -> str | None:
     return "".join(pieces) + text[start:]
 
 
-def coordinates_first_halves(text: str, *, read: Compile) -> bool:
-    """Whether ``text`` joins first halves of diagnosis names before one head, with any list
-    word: in "cervical and uterine cancer" uterine cancer is one of the alternatives, not a
-    necessary part of the bullet, whichever way "and" is meant."""
+def first_half_concepts(text: str, *, read: Compile) -> frozenset[str]:
+    """The diagnoses named by first halves joined before one head, with any list word: in
+    "cervical and uterine cancer" uterine cancer is one of the alternatives, not a necessary
+    part of the bullet, whichever way "and" is meant. Empty when the text has no such list."""
     if not any(connective in text for connective in _CONNECTIVES):
-        return False
+        return frozenset()
+    concepts: set[str] = set()
     for found in _SHARED_HEAD.finditer(text):
         items = [*found["items"].split(", "), found["last"]]
         if any(item.split()[0] in _NOT_ITEMS for item in items):
@@ -117,11 +118,16 @@ def coordinates_first_halves(text: str, *, read: Compile) -> bool:
             continue
         for size in range(1, len(words) + 1):
             head = " ".join(words[:size])
-            if _one_name(f"{items[-2]} {head}", head, read) and _one_name(
-                f"{items[-1]} {head}", head, read
-            ):
-                return True
-    return False
+            names = [f"{item} {head}" for item in items]
+            if all(_one_name(name, head, read) for name in names):
+                concepts.update(_concept(name, read) for name in names)
+                break
+    return frozenset(concepts)
+
+
+def _concept(name: str, read: Compile) -> str:
+    criterion = _cached(name, read)
+    return criterion.concept or "" if criterion is not None else ""
 
 
 def _expanded(found: re.Match[str], text: str, *, read: Compile) -> tuple[int, str] | None:
