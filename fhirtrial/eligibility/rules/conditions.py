@@ -950,6 +950,16 @@ def _a_test_of_latent_infection(text: str, match: Match) -> bool:
     return bool(_TEST_NEAR.search(text, max(0, match.start - 30), min(len(text), match.end + 30)))
 
 
+# A qualifier list that ends in "or" before a name whose first word names a kind of the
+# disease: the qualifier is the other kind's ("active or latent tuberculosis", "uncontrolled or
+# secondary hyperparathyroidism"), so the name alone would drop an alternative.
+_LIST_ENDINGS = (" or ", " and/or ", " and ")
+_KIND_WORDS = tuple(
+    f"{word} "
+    for word in ("latent", "chronic", "acute", "gestational", "secondary", "primary", "recurrent")
+)
+
+
 def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
     """Each name of ``concept`` in the text, with the qualifiers written before it."""
     found: list[Match] = []
@@ -965,6 +975,12 @@ def _named(text: str, concept: str, pattern: re.Pattern[str]) -> list[Match]:
         if text.endswith(_QUALIFIER_ENDINGS, 0, start):
             before = _QUALIFIERS_BEFORE.search(text, max(0, start - 80), start)
         quals = before["quals"] if before else ""
+        if (
+            quals.endswith(_LIST_ENDINGS)
+            and match["name"].startswith(_KIND_WORDS)
+            and not pattern.fullmatch(match["name"].split(" ", 1)[1])
+        ):
+            continue  # "active or latent TB": active TB, or latent TB — not an active latent one
         if "current" in quals and (
             _ALTERNATIVE_BEFORE.search(text, 0, start - len(quals))
             or _DEFINITE_BEFORE.search(text, 0, start - len(quals))
