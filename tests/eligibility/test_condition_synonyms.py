@@ -95,6 +95,13 @@ def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
             "any-of(condition:icd10cm:F43.1, condition:bipolar-disorder)",
         ),
         ("GERD", True, "condition:icd10cm:K21"),
+        ("History of MGUS", True, "condition:icd10cm:D47.2"),
+        (
+            "Monoclonal gammopathy of undetermined significance",
+            False,
+            "condition:icd10cm:D47.2",
+        ),
+        ("NSTEMI within 3 months", True, "condition:icd10cm:I21.4:w-90,0,enrollment"),
         ("Hiatus hernia", True, "condition:icd10cm:K44"),
         ("Psoriatic arthritis", True, "condition:icd10cm:L40.5"),
         ("ESRD", True, "condition:icd10cm:N18.6"),
