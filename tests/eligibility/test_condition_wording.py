@@ -28,6 +28,7 @@ from tests.eligibility.ehr_records import (
 from tests.eligibility.signature import bullet_signature
 
 CKD_2 = condition("CKD stage 2", (ICD, "N18.2", "Chronic kidney disease, stage 2 (mild)"))
+CKD_3 = condition("CKD stage 3a", (ICD, "N18.31", "Chronic kidney disease, stage 3a"))
 ASTHMA = condition("Asthma", (ICD, "J45.909", "Unspecified asthma, uncomplicated"))
 COPD = condition("COPD", (ICD, "J44.9", "Chronic obstructive pulmonary disease, unspecified"))
 DEPRESSION = condition("Depression", (ICD, "F32.A", "Depression, unspecified"))
@@ -45,7 +46,7 @@ def _exclusion(bullet: str) -> Criterion | None:
         # A bound the finders do not read: a text member.
         (
             "Chronic renal failure (clearance <60 mL/min)",
-            "all-of(condition:chronic-kidney-disease, text)",
+            "all-of(condition:chronic-renal-failure, text)",
         ),
         ("Moderate to severe OSA (AHI>15 )", "all-of(condition:obstructive-sleep-apnea, text)"),
         (
@@ -102,7 +103,9 @@ def test_an_exception_is_read_in_exclusions_only() -> None:
 @pytest.mark.parametrize(
     ("bullet", "entries", "expected"),
     [
-        # CKD stage 2 on record, the clearance unknown: not ruled out by the bare name.
+        # CKD stage 3 on record, the clearance unknown: not ruled out by the bare name.
+        ("Chronic renal failure (clearance <60 mL/min)", [CKD_3], "unknown"),
+        # Stage 2 (clearance 60-89 by its definition) is no renal failure: never `met`.
         ("Chronic renal failure (clearance <60 mL/min)", [CKD_2], "unknown"),
         ("Chronic renal failure (clearance <60 mL/min)", [HYPERTENSION], "not-met"),
         ("COPD (GOLD III-IV)", [COPD], "unknown"),
@@ -121,14 +124,14 @@ def test_exclusion_against_an_epic_record(bullet: str, entries: list[dict], expe
 
 def test_a_bounded_diagnosis_never_excludes_a_patient_the_text_keeps() -> None:
     """Asthma only: "Pulmonary disease other than asthma" must not rule the patient out, and
-    a stage 2 CKD must not be ruled out by "(clearance <60 mL/min)" with no clearance on record."""
+    a stage 3 CKD must not be ruled out by "(clearance <60 mL/min)" with no clearance on record."""
     asthma = verdict_of_study(
         criteria_text(["Age 18 or older"], ["Pulmonary disease other than asthma"]),
         record(patient(), ASTHMA),
     )
     ckd = verdict_of_study(
         criteria_text(["Age 18 or older"], ["Chronic renal failure (clearance <60 mL/min)"]),
-        record(patient(), CKD_2),
+        record(patient(), CKD_3),
     )
     assert asthma != "ineligible"
     assert ckd != "ineligible"

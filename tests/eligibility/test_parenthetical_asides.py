@@ -158,7 +158,7 @@ def test_a_parenthesis_that_could_widen_except_or_count_keeps_the_bullet_text(
     ("bullet", "form"),
     [
         ("Previously known liver disease (other than fatty liver)", "liver-disease"),
-        ("Chronic renal failure (clearance <60 mL/min)", "chronic-kidney-disease"),
+        ("Chronic renal failure (clearance <60 mL/min)", "chronic-renal-failure"),
     ],
 )
 def test_an_exclusion_keeps_its_exception_or_bound_as_text(bullet: str, form: str) -> None:

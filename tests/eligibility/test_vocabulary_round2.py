@@ -75,7 +75,7 @@ from tests.eligibility.signature import signature
         # Organ failure, liver and autoimmune disease.
         ("Liver failure", True, "condition:liver-failure"),
         ("Have renal failure", True, "condition:kidney-failure"),
-        ("Chronic renal failure", True, "condition:chronic-kidney-disease"),
+        ("Chronic renal failure", True, "condition:chronic-renal-failure"),
         ("Liver disease", True, "condition:liver-disease"),
         ("Diagnosed autoimmune disease", True, "condition:autoimmune-disease"),
         ("Acute renal failure", True, None),
@@ -100,6 +100,7 @@ SLE = condition("SLE", (SNOMED, "55464009", "Systemic lupus erythematosus"))
 T1D = condition("Type 1 diabetes", (ICD, "E10.9", "Type 1 diabetes mellitus without complications"))
 ESRD = condition("ESRD", (ICD, "N18.6", "End stage renal disease"))
 CKD3 = condition("CKD 3", (ICD, "N18.30", "Chronic kidney disease, stage 3 unspecified"))
+CKD2 = condition("CKD 2", (ICD, "N18.2", "Chronic kidney disease, stage 2 (mild)"))
 NASH = condition("NASH", (ICD, "K75.81", "Nonalcoholic steatohepatitis (NASH)"))
 CIRRHOSIS = condition("Cirrhosis", (ICD, "K74.60", "Unspecified cirrhosis of liver"))
 
@@ -112,6 +113,11 @@ CIRRHOSIS = condition("Cirrhosis", (ICD, "K74.60", "Unspecified cirrhosis of liv
         ("Have renal failure", ESRD, "met"),
         ("Have renal failure", CKD3, "not-met"),
         ("Chronic renal failure", CKD3, "met"),
+        # Stages 1-2 (normal or mildly reduced function) are no renal failure: an Epic problem
+        # list's "CKD stage 2 due to type 2 diabetes" must not exclude (it was `met`). A kind
+        # of CKD outside the concept's codes is `unknown` to the evaluator, never `met`.
+        ("Chronic renal failure", CKD2, "unknown"),
+        ("Chronic kidney disease", CKD2, "met"),
         ("Liver disease", NASH, "met"),
         ("Liver disease", CIRRHOSIS, "met"),
         ("Liver failure", CIRRHOSIS, "not-met"),

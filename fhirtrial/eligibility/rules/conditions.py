@@ -233,7 +233,8 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     # ICD-10-CM's kidney blocks (N00-N19, N25-N28 but ureter and acquired cysts; Q61): not
     # "polycystic" / "end-stage" / "hereditary" kidney disease, those words stay over.
     ("kidney-disease", r"(?:kidney|renal) diseases?"),
-    # "chronic renal failure" is chronic kidney disease (`_condition`).
+    # "chronic renal failure" is chronic kidney disease from stage 3 (`_condition`): stages 1
+    # and 2 (normal or mildly reduced function) are no renal failure.
     ("kidney-failure", r"(?<!acute )(?:chronic )?(?:renal|kidney) failure"),
     ("autoimmune-disease", r"auto-?immune (?:diseases?|disorders?)(?: \(aid\))?"),
     # Cardiovascular.
@@ -1284,7 +1285,7 @@ def _condition(concept: str, quals_text: str, name: str) -> Criterion:
     if concept == "diabetes-mellitus-any-type":
         concept = "diabetes-mellitus"
     if concept == "kidney-failure" and name.startswith("chronic"):
-        concept = "chronic-kidney-disease"
+        concept = "chronic-renal-failure"
     if concept == "malignant-neoplasm-other":
         # "Other active malignancy": the pattern takes "active" inside the name; it is still
         # the qualifier (a cured cancer or a history code is not an active one).
