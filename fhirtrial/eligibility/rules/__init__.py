@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import Section, unescape_markdown
+from fhirtrial.eligibility.rules.adult_population import adults_aged
 from fhirtrial.eligibility.rules.age_clauses import age_clause_parts
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
@@ -250,6 +251,9 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     normalized = respelled(normalized) or normalized  # "hypo-thyroidism", "DM2" (`name_variants`)
+    if section == "inclusion" and not exclusion and "adult" in normalized:
+        # "Adult patients …" (aged >= 18): an inclusion bullet's own lead, not a fragment's.
+        normalized = adults_aged(normalized) or normalized
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
