@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import re
 
+from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.demographics import find_age
+
 _PERSON = (
     r"(?:patients?|subjects?|participants?|volunteers?|individuals?|persons?|people|inpatients?"
     r"|outpatients?|cases|(?:men|males?) (?:and|or|and/or|&) (?:women|females?)"
@@ -57,6 +60,9 @@ _REFUSAL = re.compile(
     r"|\badults? \(?(?:as |is )?defined\b|:"
 )
 
+# A bound right after the lead, whatever its unit: "Adults > 18", "adult patients (>= 16)".
+_BOUND = re.compile(r"^[a-z ]*\(?\s*(?:[<>]=?|=)\s*\d")
+
 
 def adults_aged(normalized: str) -> str | None:
     """The normalized inclusion bullet with its "adult(s)" lead restated as "<who> aged >= 18
@@ -66,8 +72,10 @@ def adults_aged(normalized: str) -> str | None:
     lead = _PERSON_LEAD.match(normalized) or _LEAD.match(normalized)
     if lead is None:
         return None
-    if _REFUSAL.search(normalized):
+    if _REFUSAL.search(normalized) or _BOUND.search(normalized):
         return None
+    if any(m.kind == "criterion" for m in find_age(normalized) + find_age_ranges(normalized)):
+        return None  # "Adults over 18 …" (normalized "adults > 18"): the age said
     person = lead.groupdict().get("person")  # "adult men and women": "men and women aged …"
     who = person or ("adults" if lead["adults"] else "adult")
     return f"{lead['lead']}{who} aged >= 18 years{normalized[lead.end() :]}"
