@@ -96,6 +96,7 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedures import find_procedures
@@ -476,6 +477,8 @@ def _compile_clause(clause: str) -> Criterion | None:
 def _compile_normalized(
     normalized: str, text: str, *, exclusion: bool, section: Section | None = None
 ) -> Criterion | None:
+    if exclusion and (group := population_age(normalized)) is not None:
+        return evolve(group, source_text=text)  # "Minors", "Neonates" (`population_ages`)
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
     if has_any(normalized, NOISE_TRIGGERS):
