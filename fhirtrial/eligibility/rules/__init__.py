@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import Section, unescape_markdown
+from fhirtrial.eligibility.rules.adult_population import adults_aged
 from fhirtrial.eligibility.rules.age_clauses import age_clause_parts
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
@@ -95,6 +96,7 @@ from fhirtrial.eligibility.rules.phrasing import (
     negate,
     strip_phrasing,
 )
+from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedures import find_procedures
@@ -250,6 +252,9 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if normalized[:1].isdigit() or normalized[:1] == "(":
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     normalized = respelled(normalized) or normalized  # "hypo-thyroidism", "DM2" (`name_variants`)
+    if section == "inclusion" and not exclusion and "adult" in normalized:
+        # "Adult patients …" (aged >= 18): an inclusion bullet's own lead, not a fragment's.
+        normalized = adults_aged(normalized) or normalized
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
@@ -472,6 +477,8 @@ def _compile_clause(clause: str) -> Criterion | None:
 def _compile_normalized(
     normalized: str, text: str, *, exclusion: bool, section: Section | None = None
 ) -> Criterion | None:
+    if exclusion and (group := population_age(normalized)) is not None:
+        return evolve(group, source_text=text)  # "Minors", "Neonates" (`population_ages`)
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
     if has_any(normalized, NOISE_TRIGGERS):

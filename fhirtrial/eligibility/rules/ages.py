@@ -18,6 +18,8 @@ from fhirtrial.eligibility.rules.base import Match, comparator, has_any
 
 # "y" as protocols abbreviate years ("Age > 18y", "18-65 y"): only right after the number.
 _YEARS = r"(?:years?|yrs?|y(?![\w/.-]))"
+# "18-60 y/o", "18_60 yo": years old, abbreviated.
+_YEARS_OLD = r"(?:y/o|y\.o\.?|yo)(?![\w/])"
 _NOT_YEARS = r"(?!\s*(?:months?|weeks?|days?|mos?|wks?|hours?|h\b|kg|cm|%|\.\d))"
 # The literal first (the regex engine then looks for "age" quickly), the word boundary after.
 _AGE_WORD = (
@@ -27,22 +29,23 @@ _AGE_WORD = (
 # "aged between 18 and 65", "age from 50 to 75 years old" ("50 an 65 years": a typo of "and").
 _AGE_THEN_RANGE = re.compile(
     rf"{_AGE_WORD}(?: range| group)?\s*(?:[:;.]\s*|\(|of |between |from |is |range |in )*"
-    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|to|and?|~)\s*(?P<high>\d{{1,3}})"
-    rf"{_NOT_YEARS}(?:\s*{_YEARS})?(?: (?:old|of age))?\)?"
+    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:old\s*)?(?:-|_|to|and?|~)\s*(?P<high>\d{{1,3}})"
+    rf"{_NOT_YEARS}(?:\s*{_YEARS_OLD}|\s*{_YEARS}(?: (?:old|of age))?)?\)?"
 )
 # "45-75 years of age", "18 - 85 years old", "from 40 to 80 years old", "20-70 age",
 # "65-80 aged".
 _RANGE_THEN_AGE = re.compile(
-    rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*"
-    rf"(?P<high>\d{{1,3}})\s*(?:(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)|aged?(?=\s*(?:[.;,)]|$)))"
+    rf"(?<![\w.,-])(?:from |between )?(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|_|to|and|~)\s*"
+    rf"(?P<high>\d{{1,3}})\s*(?:(?:-\s*)?{_YEARS}(?:-| )(?:old|of age)|{_YEARS_OLD}"
+    r"|aged?(?=\s*(?:[.;,)]|$)))"
 )
 # A bullet that is only a range of years is an age: "18-40 years", "From 18 to 25 years",
 # "Subjects of 40-70 years.", "18 years to 50 years; <another criterion>".
 _BARE_RANGE = re.compile(
     rf"^(?:(?:patients|subjects|participants|individuals|women|men|males?|females?),? "
     r"(?:of |aged? )?)?(?P<range>(?:from |between )?"
-    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and|~)\s*(?P<high>\d{{1,3}})\s*{_YEARS}"
-    r"(?: old| of age)?)(?=\s*(?:[.;]|$))"
+    rf"(?P<low>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|_|to|and|~)\s*(?P<high>\d{{1,3}})\s*"
+    rf"(?:{_YEARS_OLD}|{_YEARS}(?: old| of age)?))(?=\s*(?:[.;]|$))"
 )
 # "between the ages of 18 and 70 years old", "between age 18 and 75".
 _BETWEEN_AGES = re.compile(
@@ -74,7 +77,7 @@ OTHER_AGE = re.compile(
 # Cheap substrings that every match of the pattern contains, in the same order.
 _RANGE_PATTERNS = (
     (_AGE_THEN_RANGE, ("age ", "age:", "age;", "age.", "age(", "ages", "aged")),
-    (_RANGE_THEN_AGE, ("old", "of age", "age")),
+    (_RANGE_THEN_AGE, ("old", "of age", "age", "y/o", "yo", "y.o")),
     (_BETWEEN_AGES, ("between",)),
 )
 
@@ -88,7 +91,7 @@ def find_age_ranges(text: str) -> list[Match]:
 
 def _find_age_ranges(text: str) -> list[Match]:
     found: list[Match] = _bare_range(text)
-    if not has_any(text, ("age", " old", "-old", "+")):
+    if not has_any(text, ("age", " old", "-old", "+", "y/o", "yo", "y.o")):
         return found
     for pattern, triggers in _RANGE_PATTERNS:
         if not has_any(text, triggers):
@@ -123,7 +126,7 @@ _BARE_SEX_STARTS = ("women", "men", "male", "female")
 def _bare_range(text: str) -> list[Match]:
     if not (text[:1].isdigit() or text.startswith(_BARE_STARTS + _BARE_SEX_STARTS)):
         return []
-    match = _BARE_RANGE.match(text) if ("year" in text or "yr" in text) else None
+    match = _BARE_RANGE.match(text) if has_any(text, ("year", "yr", "y/o", "yo", "y.o")) else None
     if match is None:
         return []
     low, high = int(match["low"]), int(match["high"])

@@ -41,6 +41,24 @@ _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"ﬁ", "fi", ("ﬁ",)),
     (r"ﬀ", "ff", ("ﬀ",)),
     (r"ﬂ", "fl", ("ﬂ",)),
+    # "Not older than 65 (years)", "no younger than 18", "not less than 3 months": the bound
+    # itself, inclusive; "11 to no older than 17" is `age_clauses`' range.
+    (rf"(?<!\bto )\bno[t]? older than (\d{{1,3}}){_BARE_AGE_END}", r"<= \1 years", ("older than",)),
+    (
+        rf"(?<!\bto )\bno[t]? younger than (\d{{1,3}}){_BARE_AGE_END}",
+        r">= \1 years",
+        ("younger than",),
+    ),
+    (
+        r"(?<!\bto )\bno[t]? (?:older|greater|higher) than\b",
+        "<=",
+        ("older than", "greater than", "higher than"),
+    ),
+    (
+        r"(?<!\bto )\bno[t]? (?:younger|less|lower) than\b",
+        ">=",
+        ("younger than", "less than", "lower than"),
+    ),
     # "Older than 65", "younger than 18, …": a person older than a bare number is that many
     # years old (CT.gov ages are in years). Only before the bullet's end, a mark or a word that
     # opens another clause: "older than 6 months", "older than 65 kg" keep their unit.

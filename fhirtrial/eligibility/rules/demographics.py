@@ -228,16 +228,36 @@ def _age_context(text: str, match: re.Match[str]) -> bool:
         return True
     if _SUBJECT_CLAUSE_BEFORE.search(before) and _YEARS_END.match(text, match.end()):
         return True
+    if _LAST_ITEM_BEFORE.search(before) and _last_item_of_the_bullet(text, match):
+        return True  # "Pregnant, breastfeeding or younger than 18": the patient's age
     # The bullet is the age alone, perhaps in parentheses once its subject was set aside
     # ("Older adults (>= 65 years)": `phrasing` drops the subject the age restates).
     return not text[: match.start()].strip(" (") and not text[match.end() :].strip(" .;)")
 
 
+# The last item of a list: "…, or < 18 years" (normalized "or younger than 18"), when nothing in
+# the bullet counts another duration in years.
+_LAST_ITEM_BEFORE = re.compile(r"(?:,|\bor|\band/or)\s*$")
+
+
+def _last_item_of_the_bullet(text: str, match: re.Match[str]) -> bool:
+    if text[match.end() :].strip(" .;)") or _OTHER_DURATION.search(text):
+        return False
+    return _SOMEONE_ELSE.search(text) is None  # "Mothers of infants, or < 18 years": whose?
+
+
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:child\w*|infants?|babies|baby|newborns?|mothers?|fathers?|parents?|partners?"
+    r"|spouses?|caregivers?|donors?|siblings?|relatives?|famil(?:y|ies)|household)\b"
+)
+
+
 # Two bounds in years, and nothing else: "> 18 years and < 65 years" (normalized "Older than 18
-# and younger than 65").
+# and younger than 65"); the second may leave its unit to the first ("Over 18 years and up to
+# 65").
 _TWO_BOUNDS = re.compile(
     rf"^(?P<c1>>=|>)\s*(?P<low>\d{{1,3}})\s*{_YEARS}\s*,?\s*and\s*(?P<c2><=|<)\s*"
-    rf"(?P<high>\d{{1,3}})\s*{_YEARS}\s*[.;]?$"
+    rf"(?P<high>\d{{1,3}})\s*(?:{_YEARS})?\s*[.;]?$"
 )
 # "< 18 years or > 80 years" (normalized "Younger than 18 or older than 80"): either end.
 _EITHER_END = re.compile(

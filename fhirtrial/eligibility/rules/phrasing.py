@@ -106,6 +106,9 @@ _EITHER_SEX_BY_AGE = re.compile(
     rf"|{_AGE_END}\s*[,;]?\s*\(?(?:(?:both )?{_SEXES} (?:and|or|and/or|&) {_SEXES}"
     r"|(?:and |with )?no (?:gender|sex) (?:limitations?|restrictions?|limits?)"
     r"|(?:of )?both (?:genders?|sexes|sex)|regardless of (?:gender|sex))\)?(?=\s*[.;,]?\s*$)"
+    # Between the subject and its age: "Individuals regardless of gender older than 18 years".
+    r"|,? (?:regardless of (?:gender|sex)|of (?:either|any|both) (?:genders?|sex(?:es)?)),?"
+    r"(?= (?:aged?\b|ages\b|>|<|\d|between\b|from\b))"
 )
 # Whose age: "Patient's age >= 15 years", "Patients' age from 18 to 60 years old".
 _AGE_OWNER = re.compile(r"^(?:the )?(?:patient|participant|subject)(?:'s|s') (?=age\b)")
