@@ -284,11 +284,8 @@ STAY_TEXT: dict[tuple[str, str], str] = {
     },
 }
 PARTLY_READ: dict[tuple[str, str], str] = {
-    # Names another finder's word refuses in some phrasings (left alone: one name each).
+    # A name another finder's word refuses in some phrasings (left alone).
     ("mog antibody disease", "icd10cm:G37.81"): "read in an inclusion only ('antibody')",
-    ("neuroleptic malignant syndrome", "icd10cm:G21.0"): (
-        "a bullet opening with 'neuroleptic' is read as the drug class first"
-    ),
 }
 _NOW = "a state now: a past one is no pregnancy or lactation today"
 NOT_A_HISTORY: dict[tuple[str, str], str] = (
@@ -477,5 +474,44 @@ BIPOLAR = condition("Bipolar I disorder", (ICD, "F31.9", "Bipolar disorder, unsp
 )
 def test_an_inclusion_named_by_a_listed_synonym(text, resources, result) -> None:
     criterion = compile_criterion(text)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), *resources)) == result
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A drug, procedure, pregnancy or stage word inside a diagnosis's name is a word of the
+        # name: the title is read, not the other reading with the rest left over.
+        ("Neuroleptic malignant syndrome", "condition:icd10cm:G21.0"),
+        ("History of recurrent pregnancy loss", "condition:icd10cm:N96"),
+        ("Colostomy complications", "condition:icd10cm:K94.0"),
+        ("Analgesic nephropathy", "condition:icd10cm:N14.0"),
+        ("Lupus anticoagulant syndrome", "condition:icd10cm:D68.62"),
+        # The words alone keep their own readings.
+        ("Neuroleptic use", "medication:antipsychotic"),
+        ("Patients with a colostomy", "procedure:colostomy"),
+        ("Current pregnancy", "pregnancy:pregnancy"),
+        ("Stage 3 breast cancer", "all-of(stage:stage-3, condition:breast-cancer)"),
+    ],
+)
+def test_a_title_holding_another_finders_word_is_read_whole(text: str, expected: str) -> None:
+    for exclusion in (False, True):
+        assert signature(compile_text(text, exclusion=exclusion, partial=True)) == expected
+
+
+RECURRENT_LOSS = condition("Recurrent miscarriage", (ICD, "N96", "Recurrent pregnancy loss"))
+
+
+@pytest.mark.parametrize(
+    ("resources", "result"),
+    [
+        ((RECURRENT_LOSS,), "met"),
+        ((condition("Pregnant", (ICD, "Z33.1", "Pregnant state, incidental")),), "not-met"),
+        ((), "unknown"),
+    ],
+)
+def test_recurrent_pregnancy_loss_against_problem_lists(resources, result) -> None:
+    criterion = compile_criterion("History of recurrent pregnancy loss", exclusion=True)
     assert criterion is not None
     assert result_of(criterion, record(patient(), *resources)) == result
