@@ -21,6 +21,7 @@ from fhirtrial.eligibility.rules.base import (
     word_number,
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
+from fhirtrial.eligibility.rules.listed_names import listed_names
 from fhirtrial.eligibility.rules.metastasis_sites import (
     COUNT_TRIGGERS,
     COUNT_TRIGGERS_MORE,
@@ -562,6 +563,12 @@ _CONDITION_PATTERNS = tuple(
         _CONDITION_TRIGGERS[concept],
     )
     for concept, names in _CONDITIONS
+)
+# The names conditions.json lists that no pattern above spells ("lung cancer", "systemic lupus"),
+# for the concepts read above and the lung cancer the cancer rules know (`_NAMED_CANCERS`).
+_CONDITION_PATTERNS += listed_names(
+    {concept for concept, _, _ in _CONDITION_PATTERNS} | {"lung-cancer"},
+    lambda _, name: any(p.fullmatch(name) for _, p, _ in _CONDITION_PATTERNS),
 )
 # Words the finder tests besides the concepts' triggers (each phrase it reads contains one).
 _OTHER_WORDS = ("hepatitis b", "viral load", "unless", "progression", "unresectable", "metastatic")

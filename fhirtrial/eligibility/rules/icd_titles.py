@@ -289,11 +289,11 @@ def _current_lead(text: str, tokens: list[tuple[int, int, str]], i: int) -> int 
 
 def yield_to_other_finders(matches: list[Match]) -> list[Match]:
     """``matches`` without the titles that share a word with another finder's match, unless
-    the title holds a hand-made diagnosis whole and says more (`_names_more`): then the title
-    replaces it. A hand-made reading with a word more was text before ("secondary hypertension"
-    left "secondary" over), so titles only ever add readings, never change a complete one; an
-    "acute" title is never read (`is_untimed_acute`), so "acute myocardial infarction" stays
-    text."""
+    the title holds a hand-made diagnosis (or a drug, procedure, pregnancy or stage word of its
+    name) whole and says more (`_names_more`): then the title replaces it. A hand-made reading
+    with a word more was text before ("secondary hypertension" left "secondary" over), so titles
+    only ever add readings, never change a complete one; an "acute" title is never read
+    (`is_untimed_acute`), so "acute myocardial infarction" stays text."""
     titles = [m for m in matches if _is_title(m)]
     if not titles:
         return matches
@@ -347,6 +347,13 @@ def _apart(title: Match, other: Match) -> bool:
     return title.end <= other.start or title.start >= other.end
 
 
+# Readings of another finder that a title's name may hold as a word of it ("neuroleptic
+# malignant syndrome", "recurrent pregnancy loss", "colostomy complications", "stage 2
+# necrotizing enterocolitis"): a diagnosis named by its title, not the drug, procedure,
+# pregnancy or stage with the rest left over.
+_WORDS_OF_A_TITLE = frozenset({Kind.MEDICATION, Kind.PROCEDURE, Kind.PREGNANCY, Kind.STAGE})
+
+
 def _names_more(title: Match, other: Match) -> bool:
     """Whether ``other`` is a hand-made diagnosis named inside the title, which says more: the
     title is that diagnosis's narrower form ("paroxysmal atrial fibrillation" I48.0, "secondary
@@ -356,8 +363,10 @@ def _names_more(title: Match, other: Match) -> bool:
     sclerosis" G35.C is no progressive multiple sclerosis with a word left over)."""
     criterion = other.criterion
     return (
-        criterion.kind is Kind.CONDITION
-        and criterion.concept is not None
+        (
+            (criterion.kind is Kind.CONDITION and criterion.concept is not None)
+            or (other.kind == "criterion" and criterion.kind in _WORDS_OF_A_TITLE)
+        )
         and title.start <= other.start
         and other.end <= title.end
         and (title.start, title.end) != (other.start, other.end)
