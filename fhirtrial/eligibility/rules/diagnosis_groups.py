@@ -64,6 +64,8 @@ GROUPS = frozenset(
     | {_RHEUMATIC, _INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC}
     # Named by a phrase of their own (`rules.named_groups`).
     | {"chronic-liver-disease", "serious-mental-illness"}
+    # Impairment of an organ's function (`rules.organ_impairment`).
+    | {"renal-impairment", "hepatic-impairment"}
 )
 """The concepts of diagnosis_groups.json."""
 # The organ or field a group is named by → the group.
