@@ -78,6 +78,7 @@ def test_the_judgement_before_the_name_is_its_qualifier() -> None:
         "Chronic renal insufficiency with Cr > 1.4 or GFR < 60",
         "Renal insufficiency stage 4 or 5, or autoimmune disease, or viral hepatitis",
         "Liver dysfunction, child pugh B or worse",
+        "Hepatic impairment, Child-Pugh C, renal failure",
         "Renal impairment requiring dialysis",
         # bands of a measured GFR no problem list carries
         "Moderate to severe renal impairment",

@@ -77,8 +77,8 @@ _CLAUSE_END = re.compile(r"[;,]|\. ")
 # A measurement named after the name ("Liver dysfunction, Child-Pugh B or worse", "renal
 # insufficiency, creatinine over twice the upper limit"): it grades or defines the impairment.
 _MEASURE_AFTER = re.compile(
-    r"(?<![\w-])(?:child|pugh|meld|gfr|egfr|crcl|creatinine|clearance|bilirubin|albumin|inr"
-    r"|ast|alt|uln|transaminases?|ckd|dialysis)(?![\w-])"
+    r"(?<!\w)(?:child|pugh|meld|gfr|egfr|crcl|creatinine|clearance|bilirubin|albumin|inr"
+    r"|ast|alt|uln|transaminases?|ckd|dialysis)(?!\w)"
 )
 _DIGIT = re.compile(r"\d")
 _TRIGGERS = ("impair", "dysfunction", "insufficiency", "function")
