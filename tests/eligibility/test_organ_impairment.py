@@ -48,6 +48,8 @@ def _form(text: str, exclusion: bool = True) -> str | None:
         ("Patients with liver impairment", _HEPATIC),
         ("Liver dysfunction", _HEPATIC),
         ("Impaired liver function;", _HEPATIC),
+        ("Patients with impaired liver functions.", _HEPATIC),
+        ("Impaired renal or hepatic function", f"any-of({_RENAL}, {_HEPATIC})"),
         ("Patients with hepatic or renal dysfunction.", f"any-of({_HEPATIC}, {_RENAL})"),
         ("Severe renal or hepatic impairment", f"any-of({_RENAL}, {_HEPATIC})"),
         ("Renal / hepatic impairment", f"any-of({_RENAL}, {_HEPATIC})"),
@@ -85,6 +87,7 @@ def test_the_judgement_before_the_name_is_its_qualifier() -> None:
         "Acute renal insufficiency",
         # "and" between organs: both, or either?
         "Hepatic and renal impairment",
+        "Impaired renal and hepatic function",
         # a normal function is no diagnosis
         "Normal renal function",
     ],

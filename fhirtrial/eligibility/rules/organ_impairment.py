@@ -63,8 +63,8 @@ _SEPARATOR = r"(?:,? or |,? and/or |, | ?/ ?)"
 _NAME = re.compile(
     rf"(?<![\w-])(?P<list>(?:{_ORGAN})(?:{_SEPARATOR}(?:{_ORGAN}))*)"
     r" (?P<noun>impairment|dysfunction|insufficiency)(?![\w-])"
-    r"|(?<![\w-])(?:impaired|reduced|decreased) (?P<function>renal|kidney|hepatic|liver)"
-    r" function(?![\w-])"
+    r"|(?<![\w-])(?:impaired|reduced|decreased) (?P<function>(?:renal|kidney|hepatic|liver)"
+    rf"(?:{_SEPARATOR}(?:renal|kidney|hepatic|liver))*) functions?(?![\w-])"
 )
 # What defines the name after it: the definition (a measurement, a stage, a treatment) is what
 # the study asks, not a diagnosis.
@@ -111,9 +111,9 @@ def find_organ_impairments(text: str) -> list[Match]:
 def _concepts(match: re.Match[str]) -> list[str | None]:
     """The groups a name spells, in order, None for an organ no group names (one text member
     for them all); none when no organ of the list is a group's or its noun does not fit."""
+    organs = re.findall(rf"(?<![\w-])(?:{_ORGAN})(?![\w-])", match["function"] or match["list"])
     if match["function"]:
-        return [_ORGANS[match["function"]]]
-    organs = re.findall(rf"(?<![\w-])(?:{_ORGAN})(?![\w-])", match["list"])
+        return list(dict.fromkeys(_ORGANS[organ] for organ in organs))
     concepts = [_ORGANS.get(organ) for organ in organs]
     named = [c for c in concepts if c is not None]
     if not named or any(match["noun"] not in _NOUNS[c] for c in named):
