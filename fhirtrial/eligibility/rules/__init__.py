@@ -80,6 +80,7 @@ from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
+from fhirtrial.eligibility.rules.organ_impairment import find_organ_impairments
 from fhirtrial.eligibility.rules.partial import (
     find_hereditary_variants,
     listed_requirements,
@@ -159,6 +160,7 @@ FINDERS = (
     find_smoking,
     find_diagnosis_groups,
     find_named_groups,
+    find_organ_impairments,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
 )

@@ -64,6 +64,8 @@ GROUPS = frozenset(
     | {_RHEUMATIC, _INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC}
     # Named by a phrase of their own (`rules.named_groups`).
     | {"chronic-liver-disease", "serious-mental-illness"}
+    # Impairment of an organ's function (`rules.organ_impairment`).
+    | {"renal-impairment", "hepatic-impairment"}
 )
 """The concepts of diagnosis_groups.json."""
 # The organ or field a group is named by → the group.
@@ -136,7 +138,13 @@ _BOTH = {"cardiopulmonary": (_HEART, _LUNG), "cardio-pulmonary": (_HEART, _LUNG)
 _UNNAMED = frozenset({"hepatobiliary", "immunologic", "immunological", "orthopedic", "orthopaedic"})
 # The nouns each group is named with: "mental problems" is a mental disorder, "lung
 # condition" or "liver illness" say less than a disease.
-_DISEASE = frozenset({"disease", "diseases", "disorder", "disorders"})
+# "Pathology", "problems" and "comorbidities" of an organ are its diseases ("pulmonary pathology",
+# "heart problems", "cardiovascular comorbidities"); "abnormality" and "impairment" are not read
+# (a finding of an examination or a test, a loss of function after an injury or a stroke).
+_DISEASE = frozenset(
+    {"disease", "diseases", "disorder", "disorders", "pathology", "pathologies", "problem"}
+    | {"problems", "comorbidity", "comorbidities", "co-morbidity", "co-morbidities"}
+)
 _ILLNESS = _DISEASE | {"illness", "illnesses", "condition", "conditions"}
 _NOUNS = {
     _MENTAL: _ILLNESS | {"problem", "problems"},
@@ -197,8 +205,11 @@ _QUALIFIER = re.compile(_QUALIFIER_WORDS)
 # "psychiatric disorder (including bipolar disorder, schizophrenia)": what follows says what the
 # author counts, which may be less than the name, and the examples of an inclusion would be read
 # as all required. The name is not read; the examples are `rules.example_lists`'.
+# A colon after the name heads the list that says it ("the following cardiovascular
+# comorbidities: uncontrolled hypertension, …").
 _DEFINED_AFTER = re.compile(
-    r",? ?\(|[,:]? (?:including|such as|e\.g\.?|eg|for example|for instance|i\.e\.?|ie|like)\b"
+    r",? ?\(| ?:\s*\S|[,:]? (?:including|such as|e\.g\.?|eg|for example|for instance|i\.e\.?|ie"
+    r"|like)\b"
 )
 # "Severe mental illness" (SMI): psychoses, bipolar disorder and severe depression, a class of
 # its own that no code range spells.
@@ -233,6 +244,7 @@ _BLOOD_BORNE_KNOWN = ("hiv", "hbv", "hcv")
 # A name ends with one of these: most bullets naming an organ ("cardiac surgery") have none.
 _ENDINGS = (
     *("disease", "disorder", "illness", "condition", "problem", "abnormalit", "anomal"),
+    *("patholog", "morbidit"),
     *("malformation", "defect", "psychiatric history", "borne"),
 )
 
