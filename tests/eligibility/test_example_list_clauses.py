@@ -202,6 +202,10 @@ STAY_TEXT = [
     ("names the kind", "A pathology that could cause neuropathy (e.g. diabetes, renal failure)"),
     ("names the kind", "Medications that may potentiate other drugs (e.g., ketoconazole)"),
     ("names the kind", "Conditions that may worsen heart failure (e.g., anemia)"),
+    ("names the kind", "Conditions that may lead to lymphoma (e.g., HIV)"),
+    # the examples could be the antiretrovirals' (the clause's last words), not the drugs'
+    ("names the kind", "Drugs that may interact with antiretrovirals (e.g., ritonavir)"),
+    ("names the kind", "Medications that may interact with antiretrovirals, such as ritonavir"),
     ("a negation", "Conditions that would not allow participation (e.g., dementia)"),
     ("a negation", "Medications that do not affect the QT interval (e.g., amoxicillin)"),
     (

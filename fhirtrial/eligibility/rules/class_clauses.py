@@ -18,8 +18,9 @@ an example something other than a member of what excludes:
   "contraindicate" …). Never what happened to the patient's own instance ("that required
   hospitalization", "associated with", "due to", "requiring"): that narrows every example;
 - it names nothing of the examples' kind ("conditions that may cause neuropathy (e.g. diabetes)":
-  an example of the conditions, or of the neuropathy?): no class noun of that kind, and no
-  reading of its words of that kind;
+  an example of the conditions, or of the neuropathy? "drugs that may interact with
+  antiretrovirals (e.g., ritonavir)": of the drugs, or of the antiretrovirals?): no class noun
+  of that kind, and no reading of its words, or of its last words, of that kind;
 - it speaks of no other time than the record's ("drugs that may be given during the study");
 - the caller refuses a clause holding any refusal word once its modal is set aside ("that
   would not allow", "in the opinion of", "risk"), and every example must be read as the class's
@@ -49,7 +50,7 @@ _VERB = (
     r"(?P<verb>[a-z]+)|(?:(?:are|is)\s+)?known\s+to\s+(?P<known>[a-z]+))"
 )
 # "medications that may prolong QT (e.g., …)", "… conditions that could interfere, such as …"
-_CLAUSE = re.compile(rf"{_HEAD}\s+{_VERB}(?P<rest>[^().;:]*?)(?=\s*,?\s*(?:\(\s*)?{_MARKERS})")
+_CLAUSE = re.compile(rf"{_HEAD}\s+{_VERB}(?P<rest>[^().;:]*?)(?=\s*,?\s*(?:\(\s*)?\b{_MARKERS})")
 # "a brain disorder (such as TBI) that could impact …": the clause after the parenthesis
 _CLAUSE_AFTER = re.compile(
     rf"{_HEAD}\s*\(\s*{_MARKERS}[^()]*\)\s*,?\s*{_VERB}(?P<rest>[^().;:]*?)[\s.;,]*$"
@@ -115,14 +116,29 @@ def class_clause(
     said = _STUDY_DRUG.sub(" ", f"{verb}{found['rest']}")
     if (_CONDITION_WORD if found["condition"] else _MEDICATION_WORD).search(said):
         return None
-    rest = found["rest"].strip(" ,")
-    if rest and (named := compile_clause(rest)) is not None and _kinds(named) & kinds:
-        return None  # the clause names something of the examples' kind
+    if _names_the_kind(found["rest"], kinds, compile_clause):
+        return None
     return ClassClause(
         bullet=bullet[: found.start("clause")].rstrip() + " " + bullet[found.end() :].lstrip(" ,"),
         words=f"{verb}{found['rest']}",
         kinds=kinds,
     )
+
+
+def _names_the_kind(
+    rest: str, kinds: frozenset[Kind], compile_clause: Callable[[str], Criterion | None]
+) -> bool:
+    """Whether the clause's words, or its last words (what an example list right after them
+    could exemplify: "drugs that may interact with antiretrovirals (e.g., ritonavir)"), read as
+    something of the examples' kind."""
+    words = rest.strip(" ,").split()
+    pieces = {" ".join(words), *(" ".join(words[-size:]) for size in range(1, 5))}
+    for piece in pieces - {""}:
+        for said in (piece, f"use of {piece}") if Kind.MEDICATION in kinds else (piece,):
+            named = compile_clause(said)
+            if named is not None and _kinds(named) & kinds:
+                return True
+    return False
 
 
 def _kinds(criterion: Criterion) -> set[Kind]:
