@@ -154,6 +154,11 @@ OTHER_SHAPES = [
         "any-of(medication:amiodarone, medication:sotalol, TEXT)",
         "any-of(medication:amiodarone, medication:sotalol, text)",
     ),
+    (
+        "Cognitive impairment that may interfere with consent (e.g., dementia)",
+        "any-of(condition:dementia, TEXT)",
+        "any-of(condition:dementia, text)",
+    ),
     # a window after the examples is every example's
     (
         "Medications that may prolong the QT interval (e.g., amiodarone) within 14 days before "

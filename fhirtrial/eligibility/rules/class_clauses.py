@@ -39,7 +39,7 @@ TRIGGERS = (" that ", " which ", " known to ")
 
 _CONDITION_HEADS = (
     r"conditions?|diseases?|disorders?|illness(?:es)?|co-?morbidit(?:y|ies)|patholog(?:y|ies)"
-    r"|problems|abnormalit(?:y|ies)|infections?"
+    r"|problems|abnormalit(?:y|ies)|infections?|dysfunctions?|impairments?"
 )
 _MEDICATION_HEADS = r"medications?|medicines?|drugs?|agents?|therap(?:y|ies)|treatments?"
 _MARKERS = r"(?:eg|ie|such as|including|for example|for instance|like)\b"
