@@ -197,7 +197,10 @@ REFUSED = [
     # (Not "Contraindications to MRI (e.g., pacemaker)": a pacemaker is, by the text, one of
     # the contraindications the bullet excludes; `rules.device_lists` reads it.)
     ("examples of something else", "Dyspnea caused by cardiac devices such as a pacemaker"),
-    ("a hedge", "Medications that may prolong QT (e.g., amiodarone)"),
+    # (Not "Medications that may prolong QT (e.g., amiodarone)": the "may" is on the drug's
+    # effect; amiodarone is, by the text, one of the medications that exclude —
+    # `rules.class_clauses`, tests/eligibility/test_example_list_clauses.py.)
+    ("a hedge", "Medications possibly prolonging QT (e.g., amiodarone)"),
     ("a hedge", "Suspected autoimmune disease (e.g., rheumatoid arthritis)"),
     (
         "a window that may reach back",

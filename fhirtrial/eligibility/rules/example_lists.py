@@ -27,6 +27,11 @@ text): allowances, negations, hedges, modal verbs, other people, anything said a
 sentence, a second marker, an item whose qualifier, window or lead may reach the other examples,
 a fragment sharing a head across "or" ("kidney or liver disease"). An example read as something
 no example may be ("cancer": another one, in a cancer study?) counts as not understood.
+A clause that says what the class does ("medications that may prolong QT (e.g., …)", "any
+condition that could interfere with …, such as …") is cut first when `class_clauses` finds
+it safe; every example must then be of the class's kind. A drug class with no lead is taken
+("QT-prolonging medications (e.g., …)": use of each example); a class's own abbreviation
+("gastrointestinal (GI) disorders") is no aside.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from itertools import pairwise
 
 from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import has_any
+from fhirtrial.eligibility.rules.class_clauses import TRIGGERS as CLAUSE_TRIGGERS
+from fhirtrial.eligibility.rules.class_clauses import ClassClause, class_clause
 from fhirtrial.eligibility.rules.list_members import may_be_listed
 
 _TRIGGERS = ("e.g", "eg", "such as", "includ", "for example", "for instance", "like")
@@ -107,9 +114,21 @@ _HEADS = frozenset(
         *("events", "malignancies", "medicines", "immunosuppressants", "anticoagulants"),
         *("antibiotics", "antidepressants", "antipsychotics", "anticonvulsants", "opioids"),
         *("antiepileptics", "corticosteroids", "steroids", "vaccines"),
+        # ("previous uterine surgery (e.g., myomectomy)", "significant arrhythmia (i.e. …)")
+        *("surgery", "surgeries", "procedures", "complications", "arrhythmia", "arrhythmias"),
+        *("treatment", "vasodilators", "immunomodulators", "immuno-modulators"),
         # Devices a patient carries ("implanted electronic devices such as a pacemaker or a
         # neurostimulator", "electrical equipment (pacemaker, ICD etc)").
         *("device", "devices", "implant", "implants", "equipment"),
+    }
+)
+# Drug classes a bullet with no lead ("use of", "taking") speaks of as taken.
+_TAKEN_HEADS = frozenset(
+    {
+        *("medication", "medications", "medicines", "drugs", "immunosuppressants"),
+        *("anticoagulants", "antibiotics", "antidepressants", "antipsychotics"),
+        *("anticonvulsants", "antiepileptics", "corticosteroids", "steroids", "opioids"),
+        *("inhibitors", "inducers", "vasodilators", "immunomodulators", "immuno-modulators"),
     }
 )
 # Words that relate the class to something else: the examples are that something's.
@@ -163,6 +182,12 @@ def example_parts(
     bullet = re.sub(r"\bi\.e\b", "ie", bullet)
     bullet = bullet.replace("but not limited to", "").replace("without limitation", "")
     bullet, judged_last = _without_judged_last_item(bullet)
+    clause: ClassClause | None = None
+    if has_any(bullet, CLAUSE_TRIGGERS) and (clause := class_clause(bullet, compile_clause)):
+        # "medications that may prolong QT (e.g., amiodarone)": the TEXT stands for the clause
+        if _REFUSAL.search(clause.words):
+            return None
+        bullet = clause.bullet
     if _REFUSAL.search(bullet):
         return None
     markers = list(_MARKER.finditer(bullet))
@@ -179,6 +204,9 @@ def example_parts(
     carried = _carried(lead)
     if carried is None or _names_another_item(lead, compile_clause):
         return None
+    if carried in ("", "current", "currently") and _WORD.findall(lead)[-1] in _TAKEN_HEADS:
+        # "QT-prolonging medications (e.g., amiodarone)": a drug class with no lead is taken
+        carried = f"{carried} use of".strip()
     judgement = _judgement(carried, compile_clause)
     if judged_last and not judgement:
         return None  # the last item's own judgement could reach the other examples
@@ -214,10 +242,12 @@ def example_parts(
         index = stop
     if not parts or not _no_reach(read, judged=bool(_JUDGED.search(carried))):
         return None
+    if clause is not None and any(part.kind not in clause.kinds for part in parts):
+        return None  # an example of another kind than the class's: of what, then?
     if judgement and not _mostly_understood(read, items):
         return None
     definition = marker["m"] in _DEFINITIONS
-    if definition and all(example.understood for example in read) and not open_end:
+    if definition and all(example.understood for example in read) and not open_end and not clause:
         return (
             parts[0]
             if len(parts) == 1
@@ -233,6 +263,20 @@ def example_parts(
 
 # Parentheses in an example other than an abbreviation ("inflammatory bowel disease (IBD)").
 _ABBREVIATION = re.compile(r"\s*\([a-z0-9 -]{1,12}\)")
+# A class's own abbreviation or name in words only ("(GI)", "(Axis I)"): no number, no
+# comparator, nothing said of the examples.
+_CLASS_ABBREVIATION = re.compile(r"\s*\([a-z][a-z -]{0,11}\)(?=\s|$)")
+
+
+def _unless_said_of_examples(aside: re.Match[str]) -> str:
+    """Nothing for a class's own abbreviation; the aside itself when it may judge or date the
+    examples ("infections (active)", "disease (recent)"), which then refuses the bullet."""
+    words = set(_WORD.findall(aside[0]))
+    if words & _CARRIED or _OWN_QUALIFIER.search(aside[0]) or _TIME.search(aside[0]):
+        return aside[0]
+    return ""
+
+
 # What may follow a closing parenthesis: a window on every example.
 _AFTER_WINDOW = re.compile(
     r"(?:within|in|during|over) (?:the )?(?:(?:past|last|previous|preceding|prior) )?(?:(?:\d+"
@@ -264,6 +308,8 @@ def _shape(bullet: str, marker: re.Match[str]) -> tuple[str, str, str] | None:
     else:
         lead, listed, rest = before, after, ""
     rest, listed = rest.strip(" .;,"), listed.strip(" .;,:")
+    if "(" in lead:
+        lead = _CLASS_ABBREVIATION.sub(_unless_said_of_examples, lead)  # "gastrointestinal (GI) …"
     if "(" in lead or ")" in lead or has_any(_ABBREVIATION.sub("", listed), ("(", ")")):
         return None
     if (rest and not _AFTER_WINDOW.fullmatch(rest)) or has_any(listed, (";", ". ")):
