@@ -337,3 +337,29 @@ def test_a_hip_fracture_study_keeps_a_patient_whose_healed_fracture_names_no_sit
         assert offered is not None and needed & set(offered), entry["code"]["text"]
     offered = patient_keys(record(patient(), HTN)).diagnoses
     assert offered is not None and not needed & set(offered)
+
+
+TBI_2019 = condition(
+    "Traumatic brain injury",
+    (
+        ICD,
+        "S06.9X0A",
+        "Unspecified intracranial injury without loss of consciousness, initial encounter",
+    ),
+    onset="2019-05-02",
+)
+WHIPLASH_2026 = condition(
+    "Whiplash injury",
+    (ICD, "S13.4XXA", "Sprain of ligaments of cervical spine, initial encounter"),
+    onset="2026-08-30",
+)
+
+
+def test_whiplash_or_tbi_in_the_last_year_is_dated_by_the_injury() -> None:
+    criterion = compile_criterion(
+        "History of Whiplash or Traumatic Brain Injury (TBI) in the last year.", exclusion=True
+    )
+    assert criterion is not None
+    # A brain injury of 2019 still "active" on the problem list is not one of the last year.
+    assert result_of(criterion, record(patient(), TBI_2019)) == "not-met"
+    assert result_of(criterion, record(patient(), WHIPLASH_2026)) == "met"

@@ -19,10 +19,11 @@ tools/build_icd10cm_common_names.py). Records write injuries in ways the codes a
   "Burn of forearm", "Sprain of ankle". An entry without an ICD-10-CM code whose words name the
   injury's kind (a fracture, a burn, a sprain …) may be the one asked for: `unknown`.
 
-An injury concept is a set holding a code of the injury chapter's injuries and burns (S00–T34)
-or a fracture code of the musculoskeletal chapter (osteoporotic, pathological, stress, fatigue,
-periprosthetic fractures, collapsed vertebra). Poisonings and toxic effects (T36–T65: "lead
-poisoning") are exposures, not events of one day, and stay as any diagnosis.
+An injury concept is `traumatic-brain-injury` or a set holding a code of the injury chapter's
+injuries and burns (S00–T34) or a fracture code of the musculoskeletal chapter (osteoporotic,
+pathological, stress, fatigue, periprosthetic fractures, collapsed vertebra). Poisonings and
+toxic effects (T36–T65: "lead poisoning") are exposures, not events of one day, and stay as any
+diagnosis.
 """
 
 from __future__ import annotations
@@ -72,9 +73,16 @@ def _is_injury_code(code: str) -> bool:
     return code.startswith("T") and code[1:3].isdigit() and int(code[1:3]) <= 34
 
 
+# Hand-made concepts that are injuries (conditions.json: S06*).
+_INJURY_CONCEPTS = frozenset({"traumatic-brain-injury"})
+
+
 @cache
 def is_injury(concept: str) -> bool:
-    """Whether the concept is a set of injury codes (`icd10cm:S72.0+S72.1+S72.2`)."""
+    """Whether the concept is an injury: a set of injury codes (`icd10cm:S72.0+S72.1+S72.2`)
+    or a hand-made injury concept (`traumatic-brain-injury`)."""
+    if concept in _INJURY_CONCEPTS:
+        return True
     return any(_is_injury_code(code) for code in _codes(concept))
 
 
