@@ -182,6 +182,48 @@ _CONVERSION = ("F44.4", "F44.5", "F44.6", "F44.7")
 _RSV = ("B97.4", "J12.1", "J20.5", "J21.0")
 _GOITER = ("E01.0", "E01.1", "E01.2", "E04", "E05.0", "E05.2", "E07.1", "E03.0")
 
+# Session 11: injuries, which the titles leave out (their chapter S00-T88 is not selected). Each
+# S- or T- code stands with its whole subtree, so with every 7th character (initial and
+# subsequent encounter, sequela). A fracture: every category titled a fracture of a region, the
+# osteoporotic, stress, pathological, fatigue and periprosthetic fractures, a collapsed vertebra
+# (compression fracture of vertebra NOS), fractures of birth, and the personal history codes of a
+# healed fracture (Z87.31 nontraumatic, Z87.81 traumatic: read as past, so a bare "fracture"
+# leaves them unknown and "history of fractures" is met by them); not a fractured tooth S02.5,
+# which no criterion on fractures means.
+_FRACTURE = (
+    *("S02.0", "S02.1", "S02.2", "S02.3", "S02.4", "S02.6", "S02.8", "S02.9", "S12", "S22"),
+    *("S32", "S42", "S52", "S62", "S72", "S82", "S92", "M48.4", "M48.5", "M80", "M84.3"),
+    *("M84.4", "M84.5", "M84.6", "M97", "P13.0", "P13.4", "Z87.31", "Z87.81"),
+)
+# A hip fracture is a fracture of the proximal femur: head and neck, pertrochanteric
+# (intertrochanteric), subtrochanteric (Index: Fracture, hip → see Fracture, femur, neck). Not
+# the rest of the femur, the acetabulum (pelvis), a periprosthetic fracture, nor the femur sites
+# of M80/M84 (pelvis and femur, femur: wider than the hip), nor Z87.81 (any healed fracture).
+_HIP_FRACTURE = ("S72.0", "S72.1", "S72.2")
+# The femoral neck: unspecified part of the neck, intracapsular, midcervical, base of neck; not
+# the head (S72.05, S72.06), the upper epiphysis S72.02, nor S72.09 (head or neck).
+_FEMORAL_NECK_FRACTURE = ("S72.00", "S72.01", "S72.03", "S72.04")
+_FEMUR_FRACTURE = ("S72", "M80.05", "M80.85")
+# A fracture of a vertebral body: cervical C1-C7 (not the hyoid, larynx or "neck" S12.8, S12.9),
+# thoracic and lumbar vertebrae, osteoporotic vertebral fractures, fatigue fracture and collapse
+# of a vertebra; not the sacrum and coccyx, nor the pathological fractures of "other site".
+_VERTEBRAL_FRACTURE = (
+    *("S12.0", "S12.1", "S12.2", "S12.3", "S12.4", "S12.5", "S12.6", "S22.0", "S32.0"),
+    *("M48.4", "M48.5", "M80.08", "M80.88"),
+)
+_OSTEOPOROTIC_FRACTURE = ("M80", "Z87.310")
+_DISTAL_RADIUS_FRACTURE = ("S52.5",)
+_WRIST_FRACTURE = ("S52.5", "S52.6", "S62.0", "S62.1")
+_TIBIA_FRACTURE = ("S82.1", "S82.2", "S82.3", "S82.5")
+# Burns (thermal), not the corrosions (chemical burns) the same categories hold, nor sunburn.
+_BURN = (
+    *("T20.0", "T20.1", "T20.2", "T20.3", "T21.0", "T21.1", "T21.2", "T21.3", "T22.0", "T22.1"),
+    *("T22.2", "T22.3", "T23.0", "T23.1", "T23.2", "T23.3", "T24.0", "T24.1", "T24.2", "T24.3"),
+    *("T25.0", "T25.1", "T25.2", "T25.3", "T26.0", "T26.1", "T26.2", "T26.3", "T26.4", "T27.0"),
+    *("T27.1", "T27.2", "T27.3", "T28.0", "T28.1", "T28.2", "T28.3", "T28.4", "T30.0", "T31"),
+)
+_ACL_INJURY = ("S83.51", "M23.61")
+
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
 NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     # Pain and the spine.
@@ -464,6 +506,98 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " injuries)",
     ),
     "head trauma": (_HEAD_INJURY, "another name of head injury"),
+    # Session 11: injuries by their everyday names.
+    "fracture": (
+        _FRACTURE,
+        "every category titled a fracture of a body region (not a tooth S02.5), osteoporotic"
+        " M80, stress M84.3, pathological M84.4-M84.6, fatigue M48.4, periprosthetic M97,"
+        " collapsed vertebra M48.5, birth fractures P13.0, P13.4, personal history of a healed"
+        " fracture Z87.31, Z87.81",
+    ),
+    "bone fracture": (_FRACTURE, "another name of fracture"),
+    "broken bone": (_FRACTURE, "another name of fracture"),
+    "hip fracture": (
+        _HIP_FRACTURE,
+        "alphabetic index: Fracture, hip → femur, neck; the proximal femur: head and neck S72.0,"
+        " pertrochanteric S72.1, subtrochanteric S72.2",
+    ),
+    "fracture of the hip": (_HIP_FRACTURE, "another name of hip fracture"),
+    "fracture of hip": (_HIP_FRACTURE, "another name of hip fracture"),
+    "fractured hip": (_HIP_FRACTURE, "another name of hip fracture"),
+    "proximal femur fracture": (_HIP_FRACTURE, "another name of hip fracture"),
+    "proximal femoral fracture": (_HIP_FRACTURE, "another name of hip fracture"),
+    "femoral neck fracture": (
+        _FEMORAL_NECK_FRACTURE,
+        "titles: fracture of unspecified part of neck of femur, intracapsular, midcervical, base"
+        " of neck (not the head nor the epiphysis)",
+    ),
+    "fracture of the femoral neck": (
+        _FEMORAL_NECK_FRACTURE,
+        "another name of femoral neck fracture",
+    ),
+    "femur fracture": (_FEMUR_FRACTURE, "S72 Fracture of femur; osteoporotic fracture, femur"),
+    "femoral fracture": (_FEMUR_FRACTURE, "another name of femur fracture"),
+    "fracture of the femur": (_FEMUR_FRACTURE, "another name of femur fracture"),
+    "femoral shaft fracture": (("S72.3",), "title: fracture of shaft of femur"),
+    "vertebral fracture": (
+        _VERTEBRAL_FRACTURE,
+        "fractures of the cervical (C1-C7), thoracic and lumbar vertebrae, osteoporotic vertebral"
+        " fractures M80.08, M80.88, fatigue fracture M48.4 and collapsed vertebra M48.5",
+    ),
+    "vertebral body fracture": (_VERTEBRAL_FRACTURE, "another name of vertebral fracture"),
+    "spine fracture": (_VERTEBRAL_FRACTURE, "another name of vertebral fracture"),
+    "spinal fracture": (_VERTEBRAL_FRACTURE, "another name of vertebral fracture"),
+    "osteoporotic fracture": (
+        _OSTEOPOROTIC_FRACTURE,
+        "titles: osteoporosis with current pathological fracture M80; personal history of"
+        " (healed) osteoporosis fracture Z87.310",
+    ),
+    "fragility fracture": (_OSTEOPOROTIC_FRACTURE, "another name of osteoporotic fracture"),
+    "distal radius fracture": (
+        _DISTAL_RADIUS_FRACTURE,
+        "title S52.5 Fracture of lower end of radius (Colles', Smith's, Barton's)",
+    ),
+    "distal radial fracture": (_DISTAL_RADIUS_FRACTURE, "another name of distal radius fracture"),
+    "fracture of the distal radius": (
+        _DISTAL_RADIUS_FRACTURE,
+        "another name of distal radius fracture",
+    ),
+    "colles fracture": (("S52.53",), "title: Colles' fracture"),
+    "colles' fracture": (("S52.53",), "title: Colles' fracture"),
+    "wrist fracture": (
+        _WRIST_FRACTURE,
+        "fractures of the lower end of radius and ulna, scaphoid and other carpal bones",
+    ),
+    "tibial fracture": (
+        _TIBIA_FRACTURE,
+        "titles: fracture of upper end, shaft, lower end of tibia, medial malleolus",
+    ),
+    "tibia fracture": (_TIBIA_FRACTURE, "another name of tibial fracture"),
+    "tibial shaft fracture": (("S82.2",), "title: fracture of shaft of tibia"),
+    "concussion": (("S06.0",), "title S06.0 Concussion"),
+    "burn": (
+        _BURN,
+        "the burns of T20-T28 and T30 by site and degree (not the corrosions), burns by extent"
+        " of body surface T31 (not sunburn L55)",
+    ),
+    "burn injury": (_BURN, "another name of burn"),
+    "rotator cuff tear": (
+        ("M75.1",),
+        "title M75.1 Rotator cuff tear or rupture, not specified as traumatic (the traumatic"
+        " strain S46.01 is wider: a strain need not be a tear)",
+    ),
+    "rotator cuff rupture": (("M75.1",), "another name of rotator cuff tear"),
+    "ankle sprain": (("S93.4",), "title S93.4 Sprain of ankle"),
+    "sprained ankle": (("S93.4",), "another name of ankle sprain"),
+    "whiplash": (("S13.4",), "alphabetic index: Whiplash injury → S13.4"),
+    "whiplash injury": (("S13.4",), "alphabetic index: Whiplash injury → S13.4"),
+    "acl injury": (
+        _ACL_INJURY,
+        "titles: sprain of anterior cruciate ligament S83.51, spontaneous disruption M23.61",
+    ),
+    "anterior cruciate ligament injury": (_ACL_INJURY, "another name of ACL injury"),
+    "lead poisoning": (("T56.0",), "title: toxic effects of lead and its compounds"),
+    "carbon monoxide poisoning": (("T58",), "title: toxic effect of carbon monoxide"),
     "hemiplegia": (
         _HEMIPLEGIA,
         "title G81 Hemiplegia and hemiparesis; hemiplegia following cerebrovascular disease I69.x5",

@@ -42,6 +42,7 @@ from fhirtrial.eligibility.evaluation.context import (
 )
 from fhirtrial.eligibility.evaluation.events import EVENTS, event_in_window
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
+from fhirtrial.eligibility.evaluation.injuries import injury_entries_that_may_be, is_injury
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
@@ -172,7 +173,10 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
                 f"{describe_condition(item, ctx)} does not say whether it is {name}",
                 (item.ref,),
             )
-        if uncoded := entries_that_may_be(ctx.facts.conditions.items, concept):
+        items = ctx.facts.conditions.items
+        if uncoded := entries_that_may_be(items, concept) or injury_entries_that_may_be(
+            items, concept
+        ):
             return _may_be(criterion, ctx, uncoded, name)
         return absent(ctx, name, "conditions", len(ctx.record.conditions))
     return _with_qualifiers(criterion, ctx, matches, name)
@@ -708,9 +712,9 @@ def _relevant(
         current = [c for c in current if c not in stale]
         return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
-    if window is not None and criterion.concept in EVENTS:
-        # "MI within the past 6 months": when the event happened, not whether its entry is
-        # still open (`evaluation.events`).
+    if window is not None and (criterion.concept in EVENTS or is_injury(criterion.concept or "")):
+        # "MI within the past 6 months", "hip fracture within 6 months": when the event
+        # happened, not whether its entry is still open (`evaluation.events`, `.injuries`).
         kept, undecided = [], []
         for item in items:
             happened = event_in_window(item, window, ctx.as_of, diagnosed_in)

@@ -1,0 +1,140 @@
+"""Injuries named in criteria ("hip fracture", "fractures", "burns", "concussion", "ankle
+sprain"): when they happened, and entries that may be them without saying so.
+
+The everyday names of injuries are sets of ICD-10-CM codes (`terminology/icd10cm_common_names.json`,
+tools/build_icd10cm_common_names.py). Records write injuries in ways the codes alone misread:
+
+- **An injury is an event.** A problem list keeps "Closed fracture of neck of right femur"
+  (S72.001A) active for years. Read as "present at some time in the window", a hip fracture of
+  2019 left open met "hip fracture within the past 6 months" and ruled the patient out. A
+  window on an injury asks when it happened, as for a myocardial infarction
+  (`evaluation.events`): by the entry's onset; a history or sequela entry ("Personal history of
+  (healed) traumatic fracture" Z87.81, "…, sequela") dated before the window is not one in it,
+  and one dated in it cannot say when the injury was (`unknown`).
+- **A healed fracture is often a history code of no site.** Z87.81 (traumatic) and Z87.31-
+  (osteoporosis, other pathological, stress fracture) do not say which bone broke: for a named
+  fracture ("history of hip fracture") such an entry may be it — `unknown`, never `not-met`,
+  which on an inclusion would hide the study from the patient it is for.
+- **Cerner and HIEs send injuries in SNOMED CT only**, in words: "Fracture of neck of femur",
+  "Burn of forearm", "Sprain of ankle". An entry without an ICD-10-CM code whose words name the
+  injury's kind (a fracture, a burn, a sprain …) may be the one asked for: `unknown`.
+
+An injury concept is `traumatic-brain-injury` or a set holding a code of the injury chapter's
+injuries and burns (S00–T34) or a fracture code of the musculoskeletal chapter (osteoporotic,
+pathological, stress, fatigue, periprosthetic fractures, collapsed vertebra). Poisonings and
+toxic effects (T36–T65: "lead poisoning") are exposures, not events of one day, and stay as any
+diagnosis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.terminology import ICD_SET_JOIN, ICD_TITLE_PREFIX
+from fhirtrial.patient.items import ConditionItem
+from fhirtrial.patient.values import ICD10CM
+
+# The fracture codes of the musculoskeletal and perinatal chapters, and the fracture categories
+# of the injury chapter (a fracture of a region: S02 skull and face … S92 foot).
+_FRACTURES_OUTSIDE_INJURIES: tuple[str, ...] = (
+    *("M80", "M84.3", "M84.4", "M84.5", "M84.6", "M48.4", "M48.5", "M97", "P13.0", "P13.4"),
+)
+_FRACTURE_CATEGORIES = frozenset(f"S{region}2" for region in range(10))
+# A healed fracture of no stated site: traumatic, osteoporotic, other pathological, stress.
+_FRACTURE_HISTORY = ("Z87.81", "Z87.31")
+# The kinds of injury whose names an uncoded entry's words may hold: (codes, word stems).
+_KINDS = (
+    (("T2", "T30", "T31"), ("burn",)),
+    (("S06.0",), ("concussion",)),
+    (("S93.4",), ("sprain",)),
+    (("S13.4",), ("whiplash", "sprain")),
+    (("S83.51", "M23.61"), ("cruciate", "acl")),
+    (("M75.1",), ("rotator cuff",)),
+)
+_FRACTURE_WORDS = ("fractur", "broken")
+
+
+def _codes(concept: str) -> tuple[str, ...]:
+    if not concept.startswith(ICD_TITLE_PREFIX):
+        return ()
+    return tuple(concept[len(ICD_TITLE_PREFIX) :].split(ICD_SET_JOIN))
+
+
+def _is_fracture_code(code: str) -> bool:
+    return code[:3] in _FRACTURE_CATEGORIES or code.startswith(_FRACTURES_OUTSIDE_INJURIES)
+
+
+def _is_injury_code(code: str) -> bool:
+    if code.startswith("S") or _is_fracture_code(code):
+        return True
+    return code.startswith("T") and code[1:3].isdigit() and int(code[1:3]) <= 34
+
+
+# Hand-made concepts that are injuries (conditions.json: S06*).
+_INJURY_CONCEPTS = frozenset({"traumatic-brain-injury"})
+
+
+@cache
+def is_injury(concept: str) -> bool:
+    """Whether the concept is an injury: a set of injury codes (`icd10cm:S72.0+S72.1+S72.2`)
+    or a hand-made injury concept (`traumatic-brain-injury`)."""
+    if concept in _INJURY_CONCEPTS:
+        return True
+    return any(_is_injury_code(code) for code in _codes(concept))
+
+
+@cache
+def _words_of(concept: str) -> tuple[str, ...]:
+    """The word stems an uncoded entry of this injury names it by ("fractur" …)."""
+    codes = _codes(concept)
+    if codes and all(_is_fracture_code(c) or c.startswith(_FRACTURE_HISTORY) for c in codes):
+        return _FRACTURE_WORDS  # a fracture, not an injury holding some ("head injury")
+    for prefixes, words in _KINDS:
+        if any(code.startswith(prefixes) for code in codes):
+            return words
+    return ()
+
+
+def _icd_codes(item: ConditionItem) -> list[str]:
+    return [c.code.strip().upper() for c in item.code.codings if c.system == ICD10CM and c.code]
+
+
+def _may_be(item: ConditionItem, concept: str) -> bool:
+    codes = _icd_codes(item)
+    if codes:
+        return _words_of(concept) == _FRACTURE_WORDS and any(
+            code.startswith(_FRACTURE_HISTORY) for code in codes
+        )
+    words = _words_of(concept)
+    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    return bool(words) and any(_names(text.lower(), words) for text in texts)
+
+
+def _names(text: str, words: tuple[str, ...]) -> bool:
+    return any(re.search(rf"\b{re.escape(word)}", text) for word in words)
+
+
+def injury_entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:
+    """Entries that may be the injury ``concept`` names while no code of theirs lies in its set
+    (the caller asks only when none does): a healed fracture of no site for a named fracture,
+    an uncoded entry naming the injury's kind."""
+    if not is_injury(concept):
+        return []
+    return [item for item in items if _may_be(item, concept)]
+
+
+@cache
+def _injury_concepts() -> tuple[str, ...]:
+    vocabulary = terminology.terminology()
+    concepts = {ICD_TITLE_PREFIX + code for code in vocabulary.icd_variants.values()}
+    return tuple(sorted(c for c in concepts if is_injury(c) and _words_of(c)))
+
+
+def injuries_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
+    """The injury concepts the entry may be without a code of theirs (for the prefilter)."""
+    if _icd_codes(item) and not any(c.startswith(_FRACTURE_HISTORY) for c in _icd_codes(item)):
+        return frozenset()
+    return frozenset(c for c in _injury_concepts() if _may_be(item, c))
