@@ -211,7 +211,8 @@ _VERTEBRAL_FRACTURE = (
     *("S12.0", "S12.1", "S12.2", "S12.3", "S12.4", "S12.5", "S12.6", "S22.0", "S32.0"),
     *("M48.4", "M48.5", "M80.08", "M80.88"),
 )
-_OSTEOPOROTIC_FRACTURE = ("M80", "Z87.310")
+# Not "osteoporotic / fragility fracture": records code most of them as the injury (S72.-) beside
+# osteoporosis M81, not as M80, so M80 + Z87.310 would fail an inclusion's patient (text instead).
 _DISTAL_RADIUS_FRACTURE = ("S52.5",)
 _WRIST_FRACTURE = ("S52.5", "S52.6", "S62.0", "S62.1")
 _TIBIA_FRACTURE = ("S82.1", "S82.2", "S82.3", "S82.5")
@@ -547,12 +548,6 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "vertebral body fracture": (_VERTEBRAL_FRACTURE, "another name of vertebral fracture"),
     "spine fracture": (_VERTEBRAL_FRACTURE, "another name of vertebral fracture"),
     "spinal fracture": (_VERTEBRAL_FRACTURE, "another name of vertebral fracture"),
-    "osteoporotic fracture": (
-        _OSTEOPOROTIC_FRACTURE,
-        "titles: osteoporosis with current pathological fracture M80; personal history of"
-        " (healed) osteoporosis fracture Z87.310",
-    ),
-    "fragility fracture": (_OSTEOPOROTIC_FRACTURE, "another name of osteoporotic fracture"),
     "distal radius fracture": (
         _DISTAL_RADIUS_FRACTURE,
         "title S52.5 Fracture of lower end of radius (Colles', Smith's, Barton's)",

@@ -70,8 +70,6 @@ W6M = ":w-180,0,enrollment"
             "History of hip fracture or vertebral fracture",
             f"any-of({HIP}, {VERTEBRAL})",
         ),
-        ("Osteoporotic fracture", "condition:icd10cm:M80+Z87.310"),
-        ("Prior fragility fracture", "condition:icd10cm:M80+Z87.310"),
         ("Distal radius fracture", "condition:icd10cm:S52.5"),
         ("Tibial shaft fracture", "condition:icd10cm:S82.2"),
         # Other injuries.
@@ -93,6 +91,10 @@ W6M = ":w-180,0,enrollment"
         # What the name does not say keeps the bullet text: a kind or site of fracture no
         # set states, a risk, a procedure, judgement-only trauma, a tear narrower than a sprain.
         ("Open fractures", None),
+        # Records code most as the injury beside osteoporosis (S72.- + M81), not as M80: an
+        # inclusion read as M80 would fail them.
+        ("Osteoporotic fracture", None),
+        ("Prior fragility fracture", None),
         ("Multiple rib fractures.", None),
         ("Distal femur fracture", None),
         ("Old femoral shaft fracture", None),
@@ -222,7 +224,7 @@ def test_history_of_hip_fracture_in_an_inclusion(entry: dict, result: str) -> No
             "not-met",
         ),
         (
-            "Osteoporotic fracture",
+            "Vertebral fracture",
             condition(
                 "Age-related osteoporosis with current pathological vertebral fracture",
                 (
