@@ -316,7 +316,40 @@ def _includes(broader: Form, narrower: Form) -> bool:
         return False
     if replace(broader, concept=narrower.concept) != narrower or not broader.concept:
         return False
-    return broader.concept in terminology.terminology().ancestors(narrower.concept)
+    if broader.concept == narrower.concept:
+        return False
+    if broader.concept in terminology.terminology().ancestors(narrower.concept):
+        return True
+    return _codes_within(narrower.concept or "", broader.concept)
+
+
+def _codes_within(narrower: str, broader: str) -> bool:
+    """Every coding of ``narrower`` is one of ``broader``'s or, for ICD-10-CM, lies in the
+    subtree of one ("icd10cm:N18.6" within "chronic-kidney-disease", N18*): the terminology
+    does not record every such parent, and any-of(A, B) is A all the same."""
+    vocabulary = terminology.terminology()
+    try:
+        inner, outer = vocabulary.concept(narrower), vocabulary.concept(broader)
+    except KeyError:
+        return False
+    if not inner.codings or not outer.codings:
+        return False
+    return all(_coding_within(coding, outer.codings) for coding in inner.codings)
+
+
+def _coding_within(coding: terminology.Coding, codings: tuple[terminology.Coding, ...]) -> bool:
+    for other in codings:
+        if other.system != coding.system:
+            continue
+        if other.code == coding.code:
+            return True
+        if (
+            coding.system == terminology.ICD10CM_SYSTEM
+            and other.code.endswith("*")
+            and coding.code.rstrip("*").startswith(other.code[:-1])
+        ):
+            return True
+    return False
 
 
 def same(a: Form, b: Form) -> bool:

@@ -37,6 +37,21 @@ def test_any_of_a_concept_and_one_it_includes_is_the_broader_concept():
     )
 
 
+def test_a_member_whose_codes_all_lie_within_another_members_codes_adds_nothing():
+    # icd10cm:N18.6 (end-stage renal disease) is within chronic-kidney-disease (N18*) though the
+    # terminology records no parent for the title concept; M16 is no chronic kidney disease.
+    assert same(
+        parse("any-of(condition:chronic-kidney-disease, condition:icd10cm:N18.6, text)"),
+        parse("any-of(condition:chronic-kidney-disease, text)"),
+    )
+    assert not same(
+        parse("any-of(condition:chronic-kidney-disease, condition:icd10cm:M16, text)"),
+        parse("any-of(condition:chronic-kidney-disease, text)"),
+    )
+    # The broader one alone is not the narrower.
+    assert not same(parse("condition:icd10cm:N18.6"), parse("condition:chronic-kidney-disease"))
+
+
 def test_inclusion_is_not_absorbed_where_it_would_change_the_meaning():
     # The narrower concept alone is not the broader one.
     assert not same(parse("condition:obstructive-sleep-apnea"), parse("condition:sleep-apnea"))
