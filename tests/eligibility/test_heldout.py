@@ -26,8 +26,10 @@ from tests.eligibility.signature import signature
 # round 11: it cannot rule a patient out) and 0.86 -> 0.85 (ninth: of two new readings, a smoker
 # with a lower bound on the amount read as all-of(current smoker, TEXT) is less complete than
 # its label, which also codes the amount as an uncoded observation no record carries; blind
-# adjudication round 12: it cannot rule a patient out; the other is right, round 13).
-REACHED = {"coverage": 0.38, "precision": 0.85}
+# adjudication round 12: it cannot rule a patient out; the other is right, round 13). Raised in
+# the eleventh session to 0.39 / 0.86 (103/258, 89/103; four new readings, all right by blind
+# adjudication round 14, one after a scorer fault was fixed).
+REACHED = {"coverage": 0.39, "precision": 0.86}
 
 
 def test_the_sample_is_the_frozen_one() -> None:
