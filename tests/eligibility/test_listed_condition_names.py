@@ -255,6 +255,13 @@ STAY_TEXT: dict[tuple[str, str], str] = {
             ("Bone marrow / haematopoietic stem cell transplant status", "stem-cell-transplant"),
             ("Myocardial infarction (acute or old)", "myocardial-infarction"),
             (
+                "Chronic renal failure (chronic kidney disease stage 3 to 5, end-stage or"
+                " unspecified)",
+                "chronic-renal-failure",
+            ),
+            ("Renal impairment (renal dysfunction)", "renal-impairment"),
+            ("Hepatic impairment (hepatic or liver dysfunction)", "hepatic-impairment"),
+            (
                 "Stroke (cerebral infarction or nontraumatic intracranial haemorrhage)",
                 "stroke",
             ),
