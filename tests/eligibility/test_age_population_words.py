@@ -66,6 +66,9 @@ EIGHTEEN_TOMORROW = "2008-12-02"
         ("Not younger than 18 years", "age:>=18a"),
         ("Age not less than 18 years", "age:>=18a"),
         ("Patients whose age not less than 65 years;", "all-of(age:>=65a, text)"),
+        # A negation over an "or" denies both ends: between them, never either of them.
+        ("Patients not younger than 18 or older than 70 years", None),
+        ("Age not younger than 18 and not older than 70 years", "all-of(age:>=18a, age:<=70a)"),
         ("age greater or equal to 18 years", "age:>=18a"),
         ("Age equal or greater than 18 years old", "age:>=18a"),
         ("aged 18 years old or more", "age:>=18a"),

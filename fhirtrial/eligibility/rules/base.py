@@ -16,6 +16,11 @@ _BARE_AGE_END = (
     r"(?![.,]?\d)(?=\s*(?:[,;.)]|$|(?:and|or|with|who|at|on|in|for|treated|undergoing|admitted"
     r"|scheduled|presenting|hospitali[sz]ed|referred|having|diagnosed)\b))"
 )
+# After a negated comparison: no "or" and another comparison ("not younger than 18 or older
+# than 70" denies both ends).
+_NO_OR_AFTER = (
+    r"(?![^,;]*?\bor (?:older|younger|greater|less|lower|higher|more|above|below|over|under)\b)"
+)
 _PERSONS = (
     r"patients|subjects|participants|individuals|people|persons|volunteers|women|men|males"
     r"|females|adults|residents|outpatients|inpatients"
@@ -42,20 +47,25 @@ _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"ﬀ", "ff", ("ﬀ",)),
     (r"ﬂ", "fl", ("ﬂ",)),
     # "Not older than 65 (years)", "no younger than 18", "not less than 3 months": the bound
-    # itself, inclusive; "11 to no older than 17" is `age_clauses`' range.
-    (rf"(?<!\bto )\bno[t]? older than (\d{{1,3}}){_BARE_AGE_END}", r"<= \1 years", ("older than",)),
+    # itself, inclusive; "11 to no older than 17" is `age_clauses`' range. Not when the negation
+    # governs an "or" ("not younger than 18 or older than 70": between the two, not either).
     (
-        rf"(?<!\bto )\bno[t]? younger than (\d{{1,3}}){_BARE_AGE_END}",
+        rf"(?<!\bto )\bno[t]? older than (\d{{1,3}}){_BARE_AGE_END}{_NO_OR_AFTER}",
+        r"<= \1 years",
+        ("older than",),
+    ),
+    (
+        rf"(?<!\bto )\bno[t]? younger than (\d{{1,3}}){_BARE_AGE_END}{_NO_OR_AFTER}",
         r">= \1 years",
         ("younger than",),
     ),
     (
-        r"(?<!\bto )\bno[t]? (?:older|greater|higher) than\b",
+        rf"(?<!\bto )\bno[t]? (?:older|greater|higher) than\b{_NO_OR_AFTER}",
         "<=",
         ("older than", "greater than", "higher than"),
     ),
     (
-        r"(?<!\bto )\bno[t]? (?:younger|less|lower) than\b",
+        rf"(?<!\bto )\bno[t]? (?:younger|less|lower) than\b{_NO_OR_AFTER}",
         ">=",
         ("younger than", "less than", "lower than"),
     ),
