@@ -13,7 +13,10 @@ the head after every item ("cervical cancer or uterine cancer") when, and only w
   "anorexia or bulimia nervosa" if "anorexia" were a concept — then the text stays as it is);
 - no item is a function word ("history of or current stroke") or a word of time or state
   ("prior or current", "acute or chronic" stay with the finders that read them as qualifiers
-  when the expansion would not be a name of its own);
+  when the expansion would not be a name of its own), but for "active" before a named kind:
+  "active or latent tuberculosis" is latent tuberculosis or active tuberculosis (the head with
+  the qualifier `active`; not after "history of", "prior": a past active TB is no active one;
+  not "current", which after "or" the finders read as no state at all);
 - the list word is "or" (or "and/or", "/"): "ischemic and hemorrhagic stroke patients" may
   mean either population or both, and "liver and lung metastases" in an exclusion may exclude
   a patient with both or with either; all-of would fail a patient with one, any-of would
@@ -75,6 +78,8 @@ _SHARED_QUALIFIERS = frozenset(
         *("ongoing", "end-stage", "clinically"),
     }
 )
+
+_HISTORY_BEFORE = re.compile(r"\b(?:history|hx|h/o|prior|previous|previously|past|ever)\b")
 
 Compile = Callable[[str], "Criterion | None"]
 
@@ -143,6 +148,10 @@ def _expanded(found: re.Match[str], text: str, *, read: Compile) -> tuple[int, s
     words = found["head"].split()
     if len({*all_items, last}) <= len(all_items) or {*all_items, last} & set(words):
         return None  # "active bleeding or bleeding diathesis": a word of the head, not a half
+    if all_items == ["active"]:
+        if _HISTORY_BEFORE.search(text, 0, found.start()):
+            return None  # "history of active or latent TB": a past active TB too, no state
+        return _state_or_kind(found, all_items[0], last, words, read)
     for first in range(len(all_items)):
         items = all_items[first:]
         if any(item.split()[0] in _NOT_ITEMS for item in items):
@@ -169,6 +178,29 @@ def _expanded(found: re.Match[str], text: str, *, read: Compile) -> tuple[int, s
             rest = " ".join(words[size:])
             written = ", ".join(names[:-1]) + joiner + names[-1]
             return begin, f"{written} {rest}" if rest else written
+    return None
+
+
+def _state_or_kind(
+    found: re.Match[str], state: str, kind: str, words: list[str], read: Compile
+) -> tuple[int, str] | None:
+    """ "Active or latent tuberculosis": active tuberculosis, or latent tuberculosis — the
+    head in its active state (read with that qualifier) or a kind named by its own words."""
+    for size in range(1, len(words) + 1):
+        head = " ".join(words[:size])
+        bare, active = _cached(head, read), _cached(f"{state} {head}", read)
+        if bare is None or active is None or not _one_name(f"{kind} {head}", head, read):
+            continue
+        if (
+            active.kind is Kind.CONDITION
+            and active.concept == bare.concept
+            and active.qualifiers == ("active",)
+            and active.window is None
+            and not active.negated
+        ):
+            rest = " ".join(words[size:])
+            written = f"{kind} {head} or {state} {head}"  # a state first would go with both
+            return found.start(), f"{written} {rest}" if rest else written
     return None
 
 
