@@ -100,6 +100,14 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
+from fhirtrial.eligibility.rules.procedure_phrasing import (
+    dates_a_procedure,
+    judgement_tail,
+    names_a_procedure,
+    other_case_tail,
+    reworded_procedure,
+    with_text,
+)
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import SCALE_CONCEPTS, find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
@@ -271,6 +279,8 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
         full = _compile_normalized(expanded, text, exclusion=exclusion, section=section)
         if full is not None:
             normalized = expanded
+    if full is None:
+        full = _procedure_rephrased(normalized, text, exclusion=exclusion, section=section)
     if not exclusion and full is not None and _bound_for_a_subgroup(full, normalized):
         return Reading(None, None)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
@@ -474,6 +484,31 @@ def _recorded_states(criterion: Criterion) -> bool:
 def _compile_clause(clause: str) -> Criterion | None:
     """A piece of an exclusion bullet's main clause, compiled in full (`sufficient_parts`)."""
     return _compile_normalized(clause, clause, exclusion=True)
+
+
+def _procedure_rephrased(
+    normalized: str, text: str, *, exclusion: bool, section: Section | None
+) -> Criterion | None:
+    """A procedure whose time or judgement is phrased otherwise (`rules.procedure_phrasing`):
+    "major surgery was performed within 4 weeks", "< 4 weeks from major surgery", "… and not
+    fully recovered" (all-of(procedure, TEXT)), in an exclusion "… or planned during the study"
+    (any-of(procedure, TEXT))."""
+    judged = judgement_tail(normalized)
+    combination: CombinationCode = "all-of"
+    if judged is None and exclusion:
+        judged, combination = other_case_tail(normalized), "any-of"
+    head = judged[0] if judged else normalized
+    reworded = reworded_procedure(head)
+    if reworded is None and judged is None:
+        return None
+    reading = _compile_normalized(reworded or head, text, exclusion=exclusion, section=section)
+    if reading is None or (reworded is not None and not dates_a_procedure(reading)):
+        return None
+    if judged is None:
+        return reading
+    if not (dates_a_procedure(reading) if combination == "any-of" else names_a_procedure(reading)):
+        return None
+    return evolve(with_text(reading, judged[1], combination), source_text=text)
 
 
 def _compile_normalized(

@@ -164,7 +164,8 @@ _SITES = rf"{_SITE_WORD}(?:(?:,|,? or|,? and|,? and/or|/) {_SITE_WORD}|/{_SITE_W
 _SITED = (
     re.compile(rf"(?<![\w-])(?P<major_site>major )?(?P<site>{_SITES}) {_NAME}(?![\w-])"),
     re.compile(
-        rf"(?<![\w-]){_NAME} (?:to|on|of|in|at|involving|for) (?:the )?(?:(?:left|right|same) )?"
+        rf"(?<![\w-]){_NAME} (?:to|on|of|in|at|involving|for|(?P<near>(?:on or )?(?:around|near)))"
+        r" (?:the )?(?:(?:left|right|same) )?"
         rf"(?P<site>{_SITES})(?: (?:regions?|areas?|fields?|tract))?(?![\w-])"
     ),
 )
@@ -436,11 +437,20 @@ def _found(text: str) -> list[Match]:
         whole = _WHOLE_SITES.get(match["site"]) if match["surgery"] else None
         if match["surgery"] and _NON.search(text, max(0, match.start() - 4), match.start()):
             continue
-        if match.re is _SITED[1] and _WORD_AFTER.match(text, match.end()):
+        if match.re is _SITED[1] and match["near"]:
+            # "Surgery on or around the knee": near the site, not only of it (all-of(surgery,
+            # TEXT)).
+            site = Criterion(Kind.TEXT, source_text=text[match.start("near") : match.end()])
+            whole = None
+        elif match.re is _SITED[1] and _WORD_AFTER.match(text, match.end()):
             # "Surgery for heart disease", "… for breast cancer": the site names a disease, which
             # may have been operated elsewhere; only a site the words end with is the operation's.
             whole = None
-        wholes = _whole_sites(match["site"]) if whole is None and match["surgery"] else None
+        wholes = (
+            _whole_sites(match["site"])
+            if whole is None and match["surgery"] and not _near(match)
+            else None
+        )
         if wholes and leaf.concept == "surgery":
             # "Prior cardiac or abdominal surgery": either site, each its own concept.
             kinds = tuple(Criterion(Kind.PROCEDURE, concept=f"{w}-surgery") for w in wholes)
@@ -655,6 +665,10 @@ def _members(criterion: Criterion) -> tuple[Criterion, ...]:
     if criterion.kind is Kind.COMBINATION and criterion.combination == "any-of":
         return criterion.children
     return (criterion,)
+
+
+def _near(match: re.Match[str]) -> bool:
+    return match.re is _SITED[1] and bool(match["near"])
 
 
 def _concept(match: re.Match[str]) -> str:
