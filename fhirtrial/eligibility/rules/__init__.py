@@ -79,6 +79,7 @@ from fhirtrial.eligibility.rules.name_variants import respelled
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
+from fhirtrial.eligibility.rules.never_used import find_never_used
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.organ_impairment import find_organ_impairments
 from fhirtrial.eligibility.rules.partial import (
@@ -156,6 +157,7 @@ FINDERS = (
     find_medications,
     find_medication_lists,
     find_prior_medications,
+    find_never_used,
     find_procedures,
     find_smoking,
     find_diagnosis_groups,

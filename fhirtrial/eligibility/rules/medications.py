@@ -49,6 +49,7 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import (
     any_medication,
     corticosteroid_words,
+    drug_contraindications,
     drug_use_phrasing,
     medication_groups,
     use_duration,
@@ -161,7 +162,7 @@ _ALLERGY_WORD = (
 # be allergic ("contraindication or allergy to ibuprofen", "hypersensitivity, allergy, or
 # significant reaction to") the allergy is one sufficient part and the rest stays a TEXT member.
 _NOT_ALLERGY_WORD = (
-    r"(?:other )?contraindications?|(?:significant|serious|adverse) (?:drug )?reactions?"
+    r"(?:other )?contra-?indications?|(?:significant|serious|adverse) (?:drug )?reactions?"
 )
 _LEAD_WORD = (
     rf"(?:(?:documented |previous |prior )?{_ALLERGY_WORD}|allergic history|{_NOT_ALLERGY_WORD})"
@@ -201,17 +202,25 @@ _EXCIPIENTS = re.compile(
 
 
 def find_allergies(text: str) -> list[Match]:
-    if "allerg" not in text and "hypersensitiv" not in text and "intoleran" not in text:
+    if (
+        "allerg" not in text
+        and "hypersensitiv" not in text
+        and "intoleran" not in text
+        and not has_any(text, drug_contraindications.GATE)
+    ):
         return []
     found: list[Match] = []
     for lead in _LEAD.finditer(text):
         words = lead[0]
-        if "allerg" not in words and "hypersensitiv" not in words and "intoleran" not in words:
+        allergy = "allerg" in words or "hypersensitiv" in words or "intoleran" in words
+        if not allergy and not drug_contraindications.said(words):
             continue
         ingredient = _INGREDIENT_OF.match(text, lead.end())
         listed = _substance_list(text, ingredient.end() if ingredient else lead.end())
         if listed is not None:
             concepts, end = listed
+            if not allergy and not drug_contraindications.all_drugs(concepts):
+                continue  # "contraindication to food intake": no allergy says it
             intolerance = "intoleran" in words
             excipients = _EXCIPIENTS.match(text, end)
             if excipients is not None:
@@ -619,7 +628,7 @@ _USE_AFTER = re.compile(
 # Words that make the use past: the bullet is about current use only with a window after the
 # class ("history of antibiotic use in the past month": a use within that month).
 _PAST = re.compile(
-    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|recent|recently"
+    r"\b(?:prior|previous|previously|history|past|ever|never|had|former|formerly|recent|recently"
     r"|received|used|taken|consumed|exposed|exposure|receipt)\b"
 )
 # Words that make the use something else than a use (planned, needed, stopped, started or
@@ -678,6 +687,9 @@ _ALLERGY_CLASSES = frozenset(
         "proton-pump-inhibitor",
         "calcium-channel-blocker",
         "mycophenolate",
+        # "Hypersensitivity to antiepileptic drugs", "allergy to insulin" (issue 13, session 11).
+        "antiepileptic",
+        "insulin",
     }
 )
 _CLASS_SUBSTANCES = tuple(
