@@ -18,6 +18,7 @@ from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.adult_population import adults_aged
 from fhirtrial.eligibility.rules.age_clauses import age_clause_parts
 from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.anticancer_therapy import find_anticancer_therapy
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
 from fhirtrial.eligibility.rules.autoimmune_treatment import autoimmune_requiring_treatment
 from fhirtrial.eligibility.rules.base import (
@@ -158,6 +159,7 @@ FINDERS = (
     find_medication_lists,
     find_prior_medications,
     find_never_used,
+    find_anticancer_therapy,
     find_procedures,
     find_smoking,
     find_diagnosis_groups,
