@@ -4,12 +4,11 @@ must stay text (issue 13, session 11: medications the vocabulary knows, left tex
 A matrix of single drugs (terminology/drug_names.json) and classes (medications.json) × everyday
 phrasings, compiled as an inclusion and as an exclusion, then verdicts against EHR-style records
 (MedicationRequests and AllergyIntolerances as Epic writes them) where the reading decides one:
-a window's edges, a stopped medication, a drug never taken, an allergy as a contraindication.
+a window's edges, a stopped medication, a drug never taken.
 
 Meaning kept exact: a current use is not a past one; "never" and "naive" are the whole history
 (prior therapy), not a use now; a planned or during-study use, a use "within 5 half-lives", a use
-"allowed" stay text; an allergy is an allergy, not a use; "contraindication to X" is any-of(an
-allergy to X, TEXT), as "contraindication or allergy to ibuprofen" already was.
+"allowed" stay text; an allergy is an allergy, not a use; a contraindication alone stays text.
 """
 
 from __future__ import annotations
@@ -20,14 +19,11 @@ import pytest
 
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
-    RXNORM,
-    criteria_text,
     medication,
     patient,
     record,
     result_of,
     verdict_of_inclusion_bullet,
-    verdict_of_study,
 )
 from tests.eligibility.signature import signature
 
@@ -123,41 +119,8 @@ def _normal(form: str) -> str:
     return form
 
 
-CONTRAINDICATIONS = [
-    ("Contraindication to {x}", "any-of(allergy:{c}, text)"),
-    ("contraindication for {x}", "any-of(allergy:{c}, text)"),
-    ("Patients with contraindications to the use of {x}", "any-of(allergy:{c}, text)"),
-]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    _cases(CONTRAINDICATIONS, [*DRUGS, ("warfarin", "warfarin"), ("statins", "statin")]),
-)
-def test_a_contraindication_is_an_allergy_or_text(text: str, expected: str) -> None:
-    assert signature(compile_text(text, exclusion=True)) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "Contraindication to propofol or midazolam",
-            "any-of(allergy:propofol, allergy:midazolam, text)",
-        ),
-        (
-            "Any contraindication to carvedilol, or atorvastatin.",
-            "any-of(allergy:carvedilol, allergy:atorvastatin, text)",
-        ),
-    ],
-)
-def test_contraindications_to_listed_drugs(text: str, expected: str) -> None:
-    assert signature(compile_text(text, exclusion=True)) == expected
-
-
-# Must stay text (or at least never read as the plain use): a future or during-study use, a
-# wash-out in half-lives, what is allowed, "naive" that allows some use, a contraindication to
-# something no allergy decides, "never" or "naive" narrowed by what follows.
+# Must stay text: a future or during-study use, a wash-out in half-lives, what is allowed,
+# "never" or "naive" narrowed by what follows, a contraindication.
 STAY_TEXT = [
     "Planned use of {x} during the study",
     "Any {x} therapy during the study",
@@ -168,6 +131,9 @@ STAY_TEXT = [
     "Never treated with {x} for more than 2 weeks",
     "{X}-naive or on {x} for less than 3 months",
     "Naive to {x} for metastatic disease",
+    # A contraindication is no allergy (the project reads it only beside an allergy word:
+    # "contraindication or allergy to ibuprofen"), test_meds_allergies_procedures_vocab.
+    "Contraindication to {x}",
 ]
 
 
@@ -198,11 +164,6 @@ def test_phrasings_that_stay_text(text: str) -> None:
         "Naive to the study drug",
         "Chemotherapy-naive for metastatic disease",
         "Insulin-naive (no more than 14 days of insulin use)",
-        # A contraindication to what no allergy decides.
-        "Contraindication to oral food intake",
-        "Contraindication to latex gloves",
-        "Contraindication to MRI",
-        "Contraindication to the study drug",
         # A list whose last item no rule names.
         "Naïve of any steroid intake or immune therapy",
     ],
@@ -266,34 +227,3 @@ def test_current_use_is_not_met_by_a_stopped_medication() -> None:
     assert result_of(criterion, record(patient(), stopped)) == "not-met"
     active = medication("clopidogrel 75 MG Oral Tablet", "2026-01-01", status="active")
     assert result_of(criterion, record(patient(), active)) == "met"
-
-
-def _allergy(text: str, rxcui: str, name: str) -> dict:
-    return {
-        "resourceType": "AllergyIntolerance",
-        "id": f"alg-{rxcui}",
-        "patient": {"reference": "Patient/p1"},
-        "category": ["medication"],
-        "code": {"coding": [{"system": RXNORM, "code": rxcui, "display": name}], "text": text},
-        "clinicalStatus": {
-            "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
-                    "code": "active",
-                }
-            ]
-        },
-        "recordedDate": "2020-05-01",
-    }
-
-
-def test_contraindication_to_allopurinol_excludes_an_allergic_patient_only() -> None:
-    text = criteria_text(["Age 18 years or older"], ["Contraindication to allopurinol"])
-    allergic = record(patient(), _allergy("Allopurinol", "519", "allopurinol"))
-    assert verdict_of_study(text, allergic) == "ineligible"
-    # An allergy to something else: the other contraindications are judgement, never "met".
-    other = record(patient(), _allergy("Penicillin G", "7980", "penicillin G"))
-    assert verdict_of_study(text, other) != "ineligible"
-    # Taking allopurinol is no contraindication to it.
-    taking = record(patient(), medication("allopurinol 100 MG Oral Tablet", "2026-01-01"))
-    assert verdict_of_study(text, taking) != "ineligible"

@@ -49,7 +49,6 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules import (
     any_medication,
     corticosteroid_words,
-    drug_contraindications,
     drug_use_phrasing,
     medication_groups,
     use_duration,
@@ -162,7 +161,7 @@ _ALLERGY_WORD = (
 # be allergic ("contraindication or allergy to ibuprofen", "hypersensitivity, allergy, or
 # significant reaction to") the allergy is one sufficient part and the rest stays a TEXT member.
 _NOT_ALLERGY_WORD = (
-    r"(?:other )?contra-?indications?|(?:significant|serious|adverse) (?:drug )?reactions?"
+    r"(?:other )?contraindications?|(?:significant|serious|adverse) (?:drug )?reactions?"
 )
 _LEAD_WORD = (
     rf"(?:(?:documented |previous |prior )?{_ALLERGY_WORD}|allergic history|{_NOT_ALLERGY_WORD})"
@@ -202,25 +201,17 @@ _EXCIPIENTS = re.compile(
 
 
 def find_allergies(text: str) -> list[Match]:
-    if (
-        "allerg" not in text
-        and "hypersensitiv" not in text
-        and "intoleran" not in text
-        and not has_any(text, drug_contraindications.GATE)
-    ):
+    if "allerg" not in text and "hypersensitiv" not in text and "intoleran" not in text:
         return []
     found: list[Match] = []
     for lead in _LEAD.finditer(text):
         words = lead[0]
-        allergy = "allerg" in words or "hypersensitiv" in words or "intoleran" in words
-        if not allergy and not drug_contraindications.said(words):
+        if "allerg" not in words and "hypersensitiv" not in words and "intoleran" not in words:
             continue
         ingredient = _INGREDIENT_OF.match(text, lead.end())
         listed = _substance_list(text, ingredient.end() if ingredient else lead.end())
         if listed is not None:
             concepts, end = listed
-            if not allergy and not drug_contraindications.all_drugs(concepts):
-                continue  # "contraindication to food intake": no allergy says it
             intolerance = "intoleran" in words
             excipients = _EXCIPIENTS.match(text, end)
             if excipients is not None:
