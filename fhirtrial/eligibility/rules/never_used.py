@@ -1,6 +1,6 @@
-"""A medication never taken: "Insulin-naive", "testosterone naïve", "naive to metformin",
-"naïve of any steroid intake", "chemotherapy-naïve"; and "never treated with metformin",
-"have never received insulin" (`Kind.PRIOR_THERAPY`, any recorded use up to the evaluation day).
+"""A medication never taken: "Metformin-naive", "SSRI naïve patients", "naive to tamoxifen",
+"chemotherapy-naïve"; and "never treated with metformin", "have never received insulin"
+(`Kind.PRIOR_THERAPY`, any recorded use up to the evaluation day).
 
 "Naive" is the whole history: NOT prior therapy of the drug (terminology/drug_names.json), of a
 medication class (terminology/medications.json, as `rules.medications` names them) or of
@@ -15,7 +15,10 @@ as "never", they would fail an inclusion the patient meets. Those stay text; "ne
 opioids" says never, and is read.
 
 "Treatment-naive", "drug-naive" or "naive to the study drug" name no drug and stay text, as does
-a list with any other item ("naïve of any steroid intake or immune therapy").
+a list with any other item ("naïve of any steroid intake or immune therapy"). Words after the
+name that narrow it ("chemotherapy-naive for metastatic disease", "never treated with metformin
+for more than 2 weeks", "statin-naive (no statin in 6 weeks)") leave the bullet text; after
+"never" only a window may follow, since the compiler's negation would deny whatever else does.
 """
 
 from __future__ import annotations
