@@ -88,9 +88,15 @@ def _signature(text: str, *, exclusion: bool) -> str | None:
             "any-of(condition:diabetes-mellitus, condition:hypertension)",
         ),
         # "Untreated" / "-naive" makes no prior therapy a necessary part too; which therapies
-        # count is rarely said, so the disease alone would be an incomplete form.
+        # count is rarely said, so the disease alone would be an incomplete form. "Chemo-naive"
+        # says which: no chemotherapy ever (`rules.never_used`), beside the disease.
         ("Untreated metastatic melanoma", False, None),
-        ("Chemo-naive patients with stage I-III breast cancer", False, None),
+        (
+            "Chemo-naive patients with stage I-III breast cancer",
+            False,
+            "all-of(NOT prior-therapy:cytotoxic-chemotherapy, any-of(stage:stage-1, "
+            "stage:stage-2, stage:stage-3), condition:breast-cancer)",
+        ),
         ("Metastatic melanoma not previously treated with immunotherapy", False, None),
         # NCT03866499 (was all-of(nsclc, TEXT), lacking the decidable "no prior systemic
         # treatment"; no concept reads that yet).

@@ -173,6 +173,17 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
             related = _may_count_as_chemotherapy(ctx)
             if related is not None:
                 return related
+    elif concept == _ANTICANCER:
+        # Prior anticancer therapy named by its umbrella words (`rules.anticancer_therapy`):
+        # weekly methotrexate for arthritis, or cyclophosphamide with no cancer on record, may
+        # be no cancer treatment at all, as for chemotherapy.
+        uses, events, doubts = _chemotherapy_doubts(uses, events, ctx)
+        if doubts and not uses and not events:
+            return Finding(
+                "unknown",
+                f"{name}: {doubts[0][1]} ({doubts[0][0]}) may not be a cancer treatment",
+                tuple(ref for ref, _ in doubts[:3]),
+            )
     if not uses and not events:
         unnamed = [
             u

@@ -18,6 +18,7 @@ from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.adult_population import adults_aged
 from fhirtrial.eligibility.rules.age_clauses import age_clause_parts
 from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.anticancer_therapy import find_anticancer_therapy
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
 from fhirtrial.eligibility.rules.autoimmune_treatment import autoimmune_requiring_treatment
 from fhirtrial.eligibility.rules.base import (
@@ -79,6 +80,7 @@ from fhirtrial.eligibility.rules.name_variants import respelled
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
+from fhirtrial.eligibility.rules.never_used import find_never_used
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.organ_impairment import find_organ_impairments
 from fhirtrial.eligibility.rules.partial import (
@@ -164,6 +166,8 @@ FINDERS = (
     find_medications,
     find_medication_lists,
     find_prior_medications,
+    find_never_used,
+    find_anticancer_therapy,
     find_procedures,
     find_smoking,
     find_diagnosis_groups,

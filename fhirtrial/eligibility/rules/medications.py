@@ -619,7 +619,7 @@ _USE_AFTER = re.compile(
 # Words that make the use past: the bullet is about current use only with a window after the
 # class ("history of antibiotic use in the past month": a use within that month).
 _PAST = re.compile(
-    r"\b(?:prior|previous|previously|history|past|ever|had|former|formerly|recent|recently"
+    r"\b(?:prior|previous|previously|history|past|ever|never|had|former|formerly|recent|recently"
     r"|received|used|taken|consumed|exposed|exposure|receipt)\b"
 )
 # Words that make the use something else than a use (planned, needed, stopped, started or
@@ -678,6 +678,9 @@ _ALLERGY_CLASSES = frozenset(
         "proton-pump-inhibitor",
         "calcium-channel-blocker",
         "mycophenolate",
+        # "Hypersensitivity to antiepileptic drugs", "allergy to insulin" (issue 13, session 11).
+        "antiepileptic",
+        "insulin",
     }
 )
 _CLASS_SUBSTANCES = tuple(
