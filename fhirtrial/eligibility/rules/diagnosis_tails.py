@@ -1,0 +1,117 @@
+"""Lead-ins and tails around a diagnosis the finders know, read only when the bullet failed.
+
+Two readings, both tried on a bullet that did not compile in full, and kept only when the words
+left read in full as diagnoses a record states (never a lab, a medication or a negation):
+
+`plain_diagnosis` cuts words that add nothing a coded diagnosis does not already say, and gives
+the rest itself:
+
+- where it is recorded: "Asthma per medical history", "Epilepsy (per medical records)",
+  "Neuromuscular disease in previous medical history", "HIV infection present in the medical
+  record": a coded diagnosis is the recorded one;
+- when, when it is any time: "HIV infection diagnosis at any time before study consent",
+  "Stroke at any time in the past", "Psoriasis (past or present)": a diagnosis in the record,
+  with no window;
+- which form, when it is every form: "Psoriasis of any kind", "Breast cancer (all stages)",
+  "Type 2 diabetes of any duration", "Hepatitis C, treated or untreated", "…, regardless of
+  treatment" (as `diagnosis_leads` reads "(any type)");
+- how it is lived with: "Patients affected by X", "Existing X", "Underlying X" (as
+  "pre-existing X" reads, `vocabulary.FILLER`).
+
+`narrowed_diagnosis` reads words that narrow the diagnosis in a way no coded entry decides as
+all-of(diagnoses, TEXT), in either list: "Newly / recently diagnosed X" (in an exclusion: the
+"newly" is the investigator's to judge), "X, stable for 3 months", "X of at least 1 year
+duration", "X with a disease duration of at least 6 months", "X for several years", "X
+diagnosed at least 6 months before screening" (in an inclusion `diagnosis_phrasing` dates the
+diagnosis first; what it leaves, here, keeps its duration as text). A patient without X then
+meets an inclusion's NOT and is not excluded; a patient with X is `unknown`: never wider than
+the text.
+
+Self-reported, suspected, family history, "at risk of", "symptoms of" are no recorded diagnosis
+and are never cut: those bullets stay text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fhirtrial.eligibility.rules.base import has_any
+
+_RECORD = (
+    r"(?:the |their |his |her |a |the patient'?s |patient'?s |subject'?s )?"
+    r"(?:previous |past |prior )?(?:electronic )?(?:medical|health|clinical) "
+    r"(?:history|records?|charts?|files?|notes?)"
+)
+_PLAIN_TAILS = re.compile(
+    # where it is recorded
+    rf",?\s*\(?(?:as )?(?:(?:present|recorded|documented|noted|listed) )?"
+    rf"(?:per|in|from|based on|according to) {_RECORD}\)?"
+    # any time
+    r"|,? (?:(?:diagnosed|diagnosis) )?at any time(?: (?:in the past|previously"
+    r"|in (?:his|her|their) (?:life|lifetime)|before (?:the )?(?:study )?(?:consent|enrol?lment"
+    r"|entry|screening|inclusion|randomi[sz]ation)))?"
+    r"|,? ?\((?:past or present|present or past|current or past|past or current)\)"
+    r"|, (?:past or present|present or past|current or past|past or current)"
+    # every form
+    r"|,? ?\((?:of )?(?:any|all) (?:stages?|kinds?|types?|forms?|grades?)\)"
+    r"|,? of (?:any|all) (?:stages?|kinds?|types?|forms?|durations?)"
+    r"|,? (?:whether )?(?:treated or (?:untreated|not)|untreated or treated)"
+    r"|,? ?\((?:treated or untreated|untreated or treated)\)"
+    r"|, regardless of (?:treatment|therapy|(?:its )?severity)"
+)
+_PLAIN_TAIL_END = re.compile(rf"(?:{_PLAIN_TAILS.pattern})\s*[.;,]?\s*$")
+_PLAIN_TAIL_WORDS = (
+    *("history", "record", "chart", "file", "note", "any time", "past", "current"),
+    *("any ", "all ", "treated", "regardless"),
+)
+_PLAIN_LEAD = re.compile(
+    r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
+    r"|men) )?(?:(?:who are |being )?affected by |(?:with )?(?:existing|underlying) "
+    r"(?!(?:patients?|participants?|subjects?|members?|users?|clients?|residents?)\b)"
+    r"|(?:who )?(?:have |has )?ever (?:been )?diagnosed (?:with |as )?)"
+)
+_PLAIN_LEAD_WORDS = ("affected by ", "existing ", "underlying ", "ever ")
+
+_UNIT = r"(?:days?|weeks?|months?|years?|yrs?)"
+_AMOUNT = r"(?:at least |more than |over |longer than |>= ?|> ?|≥ ?)?[0-9a-z.]+ "
+_EVENT = (
+    r"(?: (?:the )?(?:study )?(?:screening|enrol?lment|inclusion|entry|randomi[sz]ation"
+    r"|baseline|consent|visit 1|day 1))?"
+)
+_NARROWING_TAIL = re.compile(
+    rf",? (?:(?:clinically )?stable (?:for|over) (?:at least |the (?:last|past) )?[0-9a-z]+ {_UNIT}"
+    rf"|of {_AMOUNT}{_UNIT}(?:'?s?)? (?:duration|standing)"
+    rf"|with (?:an? )?(?:disease |symptom |illness )?duration of {_AMOUNT}{_UNIT}"
+    rf"|with (?:an? )?onset (?:of )?{_AMOUNT}{_UNIT} (?:ago|before|prior to){_EVENT}"
+    rf"|(?:diagnosed )?(?:for )?several (?:months|years)"
+    rf"|diagnosed {_AMOUNT}{_UNIT} (?:ago|before|prior to){_EVENT})\s*[.;,]?\s*$"
+)
+_NARROWING_TAIL_WORDS = ("stable", "duration", "standing", "onset", "several", "diagnosed")
+_NARROWING_LEAD = re.compile(
+    r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
+    r"|men) )?(?:who (?:are|were|have been) )?(?:newly|recently) diagnosed(?: with| as)? "
+)
+
+
+def plain_diagnosis(text: str) -> str | None:
+    """The normalized text without its lead-in or tail that adds nothing a coded diagnosis does
+    not say, or None when it has none."""
+    rest = text
+    if has_any(rest, _PLAIN_LEAD_WORDS) and (lead := _PLAIN_LEAD.match(rest)):
+        rest = rest[lead.end() :]
+    if has_any(rest, _PLAIN_TAIL_WORDS) and (tail := _PLAIN_TAIL_END.search(rest)):
+        rest = rest[: tail.start()]
+    rest = rest.strip(" ,.;")
+    return rest if rest and rest != text.strip(" ,.;") else None
+
+
+def narrowed_diagnosis(text: str) -> str | None:
+    """The normalized text without its narrowing lead-in or tail ("newly diagnosed", "stable
+    for 3 months", "of at least 1 year duration"), or None when it has none."""
+    rest = text
+    if "diagnosed" in rest and (lead := _NARROWING_LEAD.match(rest)):
+        rest = rest[lead.end() :]
+    if has_any(rest, _NARROWING_TAIL_WORDS) and (tail := _NARROWING_TAIL.search(rest)):
+        rest = rest[: tail.start()]
+    rest = rest.strip(" ,.;")
+    return rest if rest and rest != text.strip(" ,.;") else None
