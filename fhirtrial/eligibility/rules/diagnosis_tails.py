@@ -60,10 +60,19 @@ _PLAIN_TAILS = re.compile(
     r"|, regardless of (?:treatment|therapy|(?:its )?severity)"
 )
 _PLAIN_TAIL_END = re.compile(rf"(?:{_PLAIN_TAILS.pattern})\s*[.;,]?\s*$")
-_PLAIN_TAIL_WORDS = (
-    *("history", "record", "chart", "file", "note", "any time", "past", "current"),
-    *("any ", "all ", "treated", "regardless"),
+# The last word of every tail above: the cheap gate before the regex.
+_PLAIN_TAIL_LAST = frozenset(
+    {
+        *("history", "record", "records", "chart", "charts", "file", "files", "note", "notes"),
+        *("time", "past", "previously", "life", "lifetime", "consent", "enrollment"),
+        *("enrolment", "entry", "screening", "inclusion", "randomization", "randomisation"),
+        *("present", "current", "stage", "stages", "kind", "kinds", "type", "types", "form"),
+        *("forms", "grade", "grades", "duration", "durations", "untreated", "not", "treated"),
+        *("treatment", "therapy", "severity"),
+    }
 )
+_TAIL_SPAN = 90
+"""How far from the end a tail may start: the cheap gate and the regex look only there."""
 _PLAIN_LEAD = re.compile(
     r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
     r"|men) )?(?:(?:who are |being )?affected by |(?:with )?(?:existing|underlying) "
@@ -99,10 +108,16 @@ def plain_diagnosis(text: str) -> str | None:
     rest = text
     if has_any(rest, _PLAIN_LEAD_WORDS) and (lead := _PLAIN_LEAD.match(rest)):
         rest = rest[lead.end() :]
-    if has_any(rest, _PLAIN_TAIL_WORDS) and (tail := _PLAIN_TAIL_END.search(rest)):
-        rest = rest[: tail.start()]
+    end = rest[-_TAIL_SPAN:]
+    if _last_word(end) in _PLAIN_TAIL_LAST and (tail := _PLAIN_TAIL_END.search(end)):
+        rest = rest[: len(rest) - len(end) + tail.start()]
     rest = rest.strip(" ,.;")
     return rest if rest and rest != text.strip(" ,.;") else None
+
+
+def _last_word(text: str) -> str:
+    words = text.rsplit(None, 1)
+    return words[-1].strip(").;,") if words else ""
 
 
 def narrowed_diagnosis(text: str) -> str | None:
@@ -111,7 +126,8 @@ def narrowed_diagnosis(text: str) -> str | None:
     rest = text
     if "diagnosed" in rest and (lead := _NARROWING_LEAD.match(rest)):
         rest = rest[lead.end() :]
-    if has_any(rest, _NARROWING_TAIL_WORDS) and (tail := _NARROWING_TAIL.search(rest)):
-        rest = rest[: tail.start()]
+    end = rest[-_TAIL_SPAN:]
+    if has_any(end, _NARROWING_TAIL_WORDS) and (tail := _NARROWING_TAIL.search(end)):
+        rest = rest[: len(rest) - len(end) + tail.start()]
     rest = rest.strip(" ,.;")
     return rest if rest and rest != text.strip(" ,.;") else None
