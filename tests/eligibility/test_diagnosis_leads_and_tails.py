@@ -57,6 +57,20 @@ PLAIN = [
     "Existing {}",
     "Underlying {}",
     "Ever diagnosed with {}",
+    "Known case of {}",
+    "Diagnosed case of {}",
+    "Carry a diagnosis of {}",
+    "Present medical diagnosis of {}",
+    "Clinical history of {}",
+    "Clinically confirmed {}",
+    "Concurrent diagnosis of {}",
+    # how it was diagnosed: the recorded diagnosis (as "according to DSM-5 criteria" reads)
+    "{} that meets DSM-5 criteria",
+    "{} fulfilling the 2017 McDonald criteria",
+    "{}, meeting the ACR/EULAR 2010 classification criteria",
+    "Fulfils the 2010 ACR/EULAR classification criteria for {}",
+    "{} diagnosed by a rheumatologist",
+    "Has been diagnosed with {} by a physician",
 ]
 
 # Phrasings that narrow the diagnosis in words no record decides: all-of(X, TEXT) in either list.
@@ -65,6 +79,7 @@ NARROWED = [
     "Patients recently diagnosed with {}",
     "{}, stable for 3 months",
     "{} for several years",
+    "{} at study entry",
 ]
 
 # Phrasings that are no recorded diagnosis, or that a tail must not widen: text in both lists.
@@ -113,10 +128,23 @@ def test_no_recorded_diagnosis_stays_text(name: str, phrasing: str) -> None:
         "Natremia > 155 mmol/L at any time",
         "Practicing yoga of any kind in last three months",
         "Healthy as determined by medical history",
+        "Type 2 diabetes at any time during the study",  # not "ever": a window to come
+        "Known case of epilepsy on antiepileptic drugs",
+        "Epilepsy diagnosed by self-report",
+        "Breast cancer meeting the NCCN criteria for high risk",
     ],
 )
 def test_tails_after_other_kinds_are_not_cut(text: str) -> None:
     assert _both(text) == ("-", "-")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Asthma meeting the following criteria", "Asthma meeting >= 3 criteria"],
+)
+def test_criteria_that_narrow_are_never_cut(text: str) -> None:
+    # Criteria listed elsewhere or counted narrow the diagnosis: never the diagnosis alone.
+    assert "condition:asthma" not in _both(text)
 
 
 def test_existing_patients_of_a_clinic_are_not_an_existing_diagnosis() -> None:

@@ -42,9 +42,29 @@ _RECORD = (
     r"(?:previous |past |prior )?(?:electronic )?(?:medical|health|clinical) "
     r"(?:history|records?|charts?|files?|notes?)"
 )
+# A named set of criteria: words, a version ("DSM-5", "ICHD-3", "DSM-IV-TR"), a year ("2010").
+# Never words that point at other criteria or narrow them ("the following criteria", "all
+# criteria", "high-risk criteria"): those keep the bullet text.
+_NOT_A_NAME = (
+    r"(?!(?:following|below|above|these|those|this|all|any|some|other|additional|inclusion"
+    r"|exclusion|eligibility|study|protocol|trial|high|low|risk|severity|minimum|major|minor"
+    r"|one|two|three|four|five|six|several|both|either|at|of|for|or|and|no|not)\b)"
+)
+_CRITERIA = (
+    rf"(?:the )?(?:{_NOT_A_NAME}(?:(?:19|20)\d\d|[a-z][a-z/.'-]*?(?:-?(?:\d{{1,2}}|[ivx]+))?"
+    r"(?:-tr)?) ){0,5}?criteria(?: for (?:the |a )?diagnosis)?"
+)
+_WHO = (
+    r"(?:a|an|the|his|her|their) (?:treating |attending |primary care |board-certified )?"
+    r"(?:[a-z]+(?:ologist|iatrist|ician)|doctor|specialist|physician)"
+)
 _PLAIN_TAILS = re.compile(
+    # how it was diagnosed (`diagnosis_phrasing` reads "according to <criteria>" the same)
+    rf",? (?:meeting|fulfill?ing|satisfying|(?:that|which) (?:meets?|fulfill?s?|satisf(?:y|ies)))"
+    rf" {_CRITERIA}"
+    rf"|,? (?:(?:diagnosed|confirmed) )?by {_WHO}"
     # where it is recorded
-    rf",?\s*\(?(?:as )?(?:(?:present|recorded|documented|noted|listed) )?"
+    rf"|,?\s*\(?(?:as )?(?:(?:present|recorded|documented|noted|listed) )?"
     rf"(?:per|in|from|based on|according to) {_RECORD}\)?"
     # any time
     r"|,? (?:(?:diagnosed|diagnosis) )?at any time(?: (?:in the past|previously"
@@ -59,6 +79,7 @@ _PLAIN_TAILS = re.compile(
     r"|,? ?\((?:treated or untreated|untreated or treated)\)"
     r"|, regardless of (?:treatment|therapy|(?:its )?severity)"
 )
+_WHO_LAST = ("ologist", "iatrist", "ician")
 _PLAIN_TAIL_END = re.compile(rf"(?:{_PLAIN_TAILS.pattern})\s*[.;,]?\s*$")
 # The last word of every tail above: the cheap gate before the regex.
 _PLAIN_TAIL_LAST = frozenset(
@@ -68,7 +89,7 @@ _PLAIN_TAIL_LAST = frozenset(
         *("enrolment", "entry", "screening", "inclusion", "randomization", "randomisation"),
         *("present", "current", "stage", "stages", "kind", "kinds", "type", "types", "form"),
         *("forms", "grade", "grades", "duration", "durations", "untreated", "not", "treated"),
-        *("treatment", "therapy", "severity"),
+        *("treatment", "therapy", "severity", "criteria", "diagnosis", "doctor", "specialist"),
     }
 )
 _TAIL_SPAN = 90
@@ -77,9 +98,16 @@ _PLAIN_LEAD = re.compile(
     r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
     r"|men) )?(?:(?:who are |being )?affected by |(?:with )?(?:existing|underlying) "
     r"(?!(?:patients?|participants?|subjects?|members?|users?|clients?|residents?)\b)"
-    r"|(?:who )?(?:have |has )?ever (?:been )?diagnosed (?:with |as )?)"
+    r"|(?:who )?(?:have |has )?ever (?:been )?diagnosed (?:with |as )?"
+    r"|(?:known|diagnosed|confirmed|a) cases? of |clinical history of |clinically confirmed "
+    r"|(?:who )?carr(?:y|ies|ying) (?:a|the) diagnosis of |(?:present |official )(?:medical )?"
+    rf"diagnosis of |fulfill?s? (?:the )?(?:{_NOT_A_NAME}(?:(?:19|20)\d\d|[a-z][a-z/.'-]*) )"
+    r"{0,5}?criteria for )"
 )
-_PLAIN_LEAD_WORDS = ("affected by ", "existing ", "underlying ", "ever ")
+_PLAIN_LEAD_WORDS = (
+    *("affected by ", "existing ", "underlying ", "ever ", "case", "clinical history"),
+    *("confirmed ", "carr", "diagnosis of ", "criteria for "),
+)
 
 _UNIT = r"(?:days?|weeks?|months?|years?|yrs?)"
 _AMOUNT = r"(?:at least |more than |over |longer than |>= ?|> ?|≥ ?)?[0-9a-z.]+ "
@@ -93,23 +121,36 @@ _NARROWING_TAIL = re.compile(
     rf"|with (?:an? )?(?:disease |symptom |illness )?duration of {_AMOUNT}{_UNIT}"
     rf"|with (?:an? )?onset (?:of )?{_AMOUNT}{_UNIT} (?:ago|before|prior to){_EVENT}"
     rf"|(?:diagnosed )?(?:for )?several (?:months|years)"
+    rf"|at (?:the time of )?(?:study )?(?:entry|enrol?lment|inclusion|randomi[sz]ation|baseline)"
     rf"|diagnosed {_AMOUNT}{_UNIT} (?:ago|before|prior to){_EVENT})\s*[.;,]?\s*$"
 )
-_NARROWING_TAIL_WORDS = ("stable", "duration", "standing", "onset", "several", "diagnosed")
+_NARROWING_TAIL_WORDS = (
+    *("stable", "duration", "standing", "onset", "several", "diagnosed", "entry", "enrol"),
+    *("inclusion", "randomi", "baseline"),
+)
 _NARROWING_LEAD = re.compile(
     r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
     r"|men) )?(?:who (?:are|were|have been) )?(?:newly|recently) diagnosed(?: with| as)? "
 )
 
 
+# "Concurrent diagnosis of X": X now, as "concurrent X" reads (`diagnosis_leads`).
+_NOW_LEAD = re.compile(r"^(?:concurrent|concomitant|co-?existing|co-?morbid) diagnos[ie]s of ")
+
+
 def plain_diagnosis(text: str) -> str | None:
     """The normalized text without its lead-in or tail that adds nothing a coded diagnosis does
     not say, or None when it has none."""
     rest = text
+    if "diagnos" in rest and (now := _NOW_LEAD.match(rest)):
+        rest = "current " + rest[now.end() :]
     if has_any(rest, _PLAIN_LEAD_WORDS) and (lead := _PLAIN_LEAD.match(rest)):
         rest = rest[lead.end() :]
     end = rest[-_TAIL_SPAN:]
-    if _last_word(end) in _PLAIN_TAIL_LAST and (tail := _PLAIN_TAIL_END.search(end)):
+    last = _last_word(end)
+    if (last in _PLAIN_TAIL_LAST or last.endswith(_WHO_LAST)) and (
+        tail := _PLAIN_TAIL_END.search(end)
+    ):
         rest = rest[: len(rest) - len(end) + tail.start()]
     rest = rest.strip(" ,.;")
     return rest if rest and rest != text.strip(" ,.;") else None
