@@ -21,11 +21,11 @@ the rest itself:
 `narrowed_diagnosis` reads words that narrow the diagnosis in a way no coded entry decides as
 all-of(diagnoses, TEXT), in either list: "Newly / recently diagnosed X" (in an exclusion: the
 "newly" is the investigator's to judge), "X, stable for 3 months", "X of at least 1 year
-duration", "X with a disease duration of at least 6 months", "X for several years", "X
-diagnosed at least 6 months before screening" (in an inclusion `diagnosis_phrasing` dates the
-diagnosis first; what it leaves, here, keeps its duration as text). A patient without X then
-meets an inclusion's NOT and is not excluded; a patient with X is `unknown`: never wider than
-the text.
+duration", "X with a disease duration of at least 6 months", "X for several years", "X at
+study entry" (in an inclusion `diagnosis_phrasing` dates the diagnosis first; what it leaves,
+here, keeps its duration as text). A patient without X is then not excluded and fails the
+inclusion as the text says; a patient with X is `unknown`: never wider than the text. ("X
+diagnosed more than 3 months ago" in an exclusion is a window other readers place: not here.)
 
 Self-reported, suspected, family history, "at risk of", "symptoms of" are no recorded diagnosis
 and are never cut: those bullets stay text.
@@ -111,21 +111,16 @@ _PLAIN_LEAD_WORDS = (
 
 _UNIT = r"(?:days?|weeks?|months?|years?|yrs?)"
 _AMOUNT = r"(?:at least |more than |over |longer than |>= ?|> ?|≥ ?)?[0-9a-z.]+ "
-_EVENT = (
-    r"(?: (?:the )?(?:study )?(?:screening|enrol?lment|inclusion|entry|randomi[sz]ation"
-    r"|baseline|consent|visit 1|day 1))?"
-)
 _NARROWING_TAIL = re.compile(
     rf",? (?:(?:clinically )?stable (?:for|over) (?:at least |the (?:last|past) )?[0-9a-z]+ {_UNIT}"
     rf"|of {_AMOUNT}{_UNIT}(?:'?s?)? (?:duration|standing)"
     rf"|with (?:an? )?(?:disease |symptom |illness )?duration of {_AMOUNT}{_UNIT}"
-    rf"|with (?:an? )?onset (?:of )?{_AMOUNT}{_UNIT} (?:ago|before|prior to){_EVENT}"
     rf"|(?:diagnosed )?(?:for )?several (?:months|years)"
-    rf"|at (?:the time of )?(?:study )?(?:entry|enrol?lment|inclusion|randomi[sz]ation|baseline)"
-    rf"|diagnosed {_AMOUNT}{_UNIT} (?:ago|before|prior to){_EVENT})\s*[.;,]?\s*$"
+    r"|at (?:the time of )?(?:study )?(?:entry|enrol?lment|inclusion|randomi[sz]ation|baseline))"
+    r"\s*[.;,]?\s*$"
 )
 _NARROWING_TAIL_WORDS = (
-    *("stable", "duration", "standing", "onset", "several", "diagnosed", "entry", "enrol"),
+    *("stable", "duration", "standing", "several", "entry", "enrol"),
     *("inclusion", "randomi", "baseline"),
 )
 _NARROWING_LEAD = re.compile(
