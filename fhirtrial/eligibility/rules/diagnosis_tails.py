@@ -58,40 +58,70 @@ _WHO = (
     r"(?:a|an|the|his|her|their) (?:treating |attending |primary care |board-certified )?"
     r"(?:[a-z]+(?:ologist|iatrist|ician)|doctor|specialist|physician)"
 )
-_PLAIN_TAILS = re.compile(
-    # how it was diagnosed (`diagnosis_phrasing` reads "according to <criteria>" the same)
+# The tails above, one regex for each last word they may end on (the cheap gate: a failed
+# bullet's last word picks at most one small regex, searched in its last `_TAIL_SPAN` characters).
+_HOW = (
     rf",? (?:meeting|fulfill?ing|satisfying|(?:that|which) (?:meets?|fulfill?s?|satisf(?:y|ies)))"
     rf" {_CRITERIA}"
-    rf"|,? (?:(?:diagnosed|confirmed) )?by {_WHO}"
-    # where it is recorded
-    rf"|,?\s*\(?(?:as )?(?:(?:present|recorded|documented|noted|listed) )?"
+)
+_BY_WHOM = rf",? (?:(?:diagnosed|confirmed) )?by {_WHO}"
+_WHERE = (
+    r",?\s*\(?(?:as )?(?:(?:present|recorded|documented|noted|listed) )?"
     rf"(?:per|in|from|based on|according to) {_RECORD}\)?"
-    # any time
-    r"|,? (?:(?:diagnosed|diagnosis) )?at any time(?: (?:in the past|previously"
+)
+_ANY_TIME = (
+    r",? (?:(?:diagnosed|diagnosis) )?at any time(?: (?:in the past|previously"
     r"|in (?:his|her|their) (?:life|lifetime)|before (?:the )?(?:study )?(?:consent|enrol?lment"
     r"|entry|screening|inclusion|randomi[sz]ation)))?"
-    r"|,? ?\((?:past or present|present or past|current or past|past or current)\)"
+)
+_PAST_OR_PRESENT = (
+    r",? ?\((?:past or present|present or past|current or past|past or current)\)"
     r"|, (?:past or present|present or past|current or past|past or current)"
-    # every form
-    r"|,? ?\((?:of )?(?:any|all) (?:stages?|kinds?|types?|forms?|grades?)\)"
+)
+_EVERY_FORM = (
+    r",? ?\((?:of )?(?:any|all) (?:stages?|kinds?|types?|forms?|grades?)\)"
     r"|,? of (?:any|all) (?:stages?|kinds?|types?|forms?|durations?)"
     r"|,? (?:whether )?(?:treated or (?:untreated|not)|untreated or treated)"
     r"|,? ?\((?:treated or untreated|untreated or treated)\)"
     r"|, regardless of (?:treatment|therapy|(?:its )?severity)"
 )
+
+
+def _end(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:{'|'.join(alternatives)})\s*[.;,]?\s*$")
+
+
+_HOW_END = _end(_HOW)
+_WHOM_END = _end(_BY_WHOM)
+_WHERE_END = _end(_WHERE)
+_TIME_END = _end(_ANY_TIME)
+_PAST_END = _end(_ANY_TIME, _PAST_OR_PRESENT)
+_FORM_END = _end(_EVERY_FORM)
+_TAILS_BY_LAST_WORD: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(("criteria", "diagnosis"), _HOW_END),
+    **dict.fromkeys(("doctor", "specialist", "physician"), _WHOM_END),
+    **dict.fromkeys(
+        ("history", "record", "records", "chart", "charts", "file", "files", "note", "notes"),
+        _WHERE_END,
+    ),
+    **dict.fromkeys(
+        (
+            *("time", "previously", "life", "lifetime", "consent", "enrollment", "enrolment"),
+            *("entry", "screening", "inclusion", "randomization", "randomisation"),
+        ),
+        _TIME_END,
+    ),
+    **dict.fromkeys(("past", "present", "current"), _PAST_END),
+    **dict.fromkeys(
+        (
+            *("stage", "stages", "kind", "kinds", "type", "types", "form", "forms", "grade"),
+            *("grades", "duration", "durations", "untreated", "not", "treated", "treatment"),
+            *("therapy", "severity"),
+        ),
+        _FORM_END,
+    ),
+}
 _WHO_LAST = ("ologist", "iatrist", "ician")
-_PLAIN_TAIL_END = re.compile(rf"(?:{_PLAIN_TAILS.pattern})\s*[.;,]?\s*$")
-# The last word of every tail above: the cheap gate before the regex.
-_PLAIN_TAIL_LAST = frozenset(
-    {
-        *("history", "record", "records", "chart", "charts", "file", "files", "note", "notes"),
-        *("time", "past", "previously", "life", "lifetime", "consent", "enrollment"),
-        *("enrolment", "entry", "screening", "inclusion", "randomization", "randomisation"),
-        *("present", "current", "stage", "stages", "kind", "kinds", "type", "types", "form"),
-        *("forms", "grade", "grades", "duration", "durations", "untreated", "not", "treated"),
-        *("treatment", "therapy", "severity", "criteria", "diagnosis", "doctor", "specialist"),
-    }
-)
 _TAIL_SPAN = 90
 """How far from the end a tail may start: the cheap gate and the regex look only there."""
 _PLAIN_LEAD = re.compile(
@@ -119,9 +149,12 @@ _NARROWING_TAIL = re.compile(
     r"|at (?:the time of )?(?:study )?(?:entry|enrol?lment|inclusion|randomi[sz]ation|baseline))"
     r"\s*[.;,]?\s*$"
 )
-_NARROWING_TAIL_WORDS = (
-    *("stable", "duration", "standing", "several", "entry", "enrol"),
-    *("inclusion", "randomi", "baseline"),
+_NARROWING_TAIL_LAST = frozenset(
+    {
+        *("day", "days", "week", "weeks", "month", "months", "year", "years", "yr", "yrs"),
+        *("duration", "standing", "entry", "enrollment", "enrolment", "inclusion"),
+        *("randomization", "randomisation", "baseline"),
+    }
 )
 _NARROWING_LEAD = re.compile(
     r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
@@ -143,9 +176,8 @@ def plain_diagnosis(text: str) -> str | None:
         rest = rest[lead.end() :]
     end = rest[-_TAIL_SPAN:]
     last = _last_word(end)
-    if (last in _PLAIN_TAIL_LAST or last.endswith(_WHO_LAST)) and (
-        tail := _PLAIN_TAIL_END.search(end)
-    ):
+    tails = _TAILS_BY_LAST_WORD.get(last) or (_WHOM_END if last.endswith(_WHO_LAST) else None)
+    if tails is not None and (tail := tails.search(end)):
         rest = rest[: len(rest) - len(end) + tail.start()]
     rest = rest.strip(" ,.;")
     return rest if rest and rest != text.strip(" ,.;") else None
@@ -163,7 +195,7 @@ def narrowed_diagnosis(text: str) -> str | None:
     if "diagnosed" in rest and (lead := _NARROWING_LEAD.match(rest)):
         rest = rest[lead.end() :]
     end = rest[-_TAIL_SPAN:]
-    if has_any(end, _NARROWING_TAIL_WORDS) and (tail := _NARROWING_TAIL.search(end)):
+    if _last_word(end) in _NARROWING_TAIL_LAST and (tail := _NARROWING_TAIL.search(end)):
         rest = rest[: len(rest) - len(end) + tail.start()]
     rest = rest.strip(" ,.;")
     return rest if rest and rest != text.strip(" ,.;") else None
