@@ -71,6 +71,12 @@ PLAIN = [
     "Fulfils the 2010 ACR/EULAR classification criteria for {}",
     "{} diagnosed by a rheumatologist",
     "Has been diagnosed with {} by a physician",
+    # both states of a judgement: every form of the diagnosis
+    "Controlled or uncontrolled {}",
+    "{}, symptomatic or asymptomatic",
+    "{} (active or inactive)",
+    "{}, whether or not treated",
+    "{}, with or without treatment",
 ]
 
 # Phrasings that narrow the diagnosis in words no record decides: all-of(X, TEXT) in either list.

@@ -78,12 +78,21 @@ _PAST_OR_PRESENT = (
     r",? ?\((?:past or present|present or past|current or past|past or current)\)"
     r"|, (?:past or present|present or past|current or past|past or current)"
 )
+# Both states of a judgement: every form of the diagnosis ("Controlled or uncontrolled X").
+_BOTH_STATES = (
+    r"(?:controlled or uncontrolled|uncontrolled or controlled|symptomatic or asymptomatic"
+    r"|asymptomatic or symptomatic|active or inactive|inactive or active|stable or unstable"
+    r"|unstable or stable)"
+)
 _EVERY_FORM = (
     r",? ?\((?:of )?(?:any|all) (?:stages?|kinds?|types?|forms?|grades?)\)"
     r"|,? of (?:any|all) (?:stages?|kinds?|types?|forms?|durations?)"
     r"|,? (?:whether )?(?:treated or (?:untreated|not)|untreated or treated)"
     r"|,? ?\((?:treated or untreated|untreated or treated)\)"
     r"|, regardless of (?:treatment|therapy|(?:its )?severity)"
+    rf"|,? ?\(?(?:whether )?{_BOTH_STATES}\)?"
+    r"|,? (?:whether or not treated|(?:medically )?treated or not|with or without (?:treatment"
+    r"|therapy|complications))"
 )
 
 
@@ -116,7 +125,8 @@ _TAILS_BY_LAST_WORD: dict[str, re.Pattern[str]] = {
         (
             *("stage", "stages", "kind", "kinds", "type", "types", "form", "forms", "grade"),
             *("grades", "duration", "durations", "untreated", "not", "treated", "treatment"),
-            *("therapy", "severity"),
+            *("therapy", "severity", "uncontrolled", "controlled", "asymptomatic"),
+            *("symptomatic", "inactive", "active", "unstable", "stable", "complications"),
         ),
         _FORM_END,
     ),
@@ -129,6 +139,7 @@ _PLAIN_LEAD = re.compile(
     r"|men) )?(?:(?:who are |being )?affected by |(?:with )?(?:existing|underlying) "
     r"(?!(?:patients?|participants?|subjects?|members?|users?|clients?|residents?)\b)"
     r"|(?:who )?(?:have |has )?ever (?:been )?diagnosed (?:with |as )?"
+    rf"|(?:either )?{_BOTH_STATES} "
     r"|(?:known|diagnosed|confirmed|a) cases? of |clinical history of |clinically confirmed "
     r"|(?:who )?carr(?:y|ies|ying) (?:a|the) diagnosis of |(?:present |official )(?:medical )?"
     rf"diagnosis of |fulfill?s? (?:the )?(?:{_NOT_A_NAME}(?:(?:19|20)\d\d|[a-z][a-z/.'-]*) )"
@@ -136,7 +147,7 @@ _PLAIN_LEAD = re.compile(
 )
 _PLAIN_LEAD_WORDS = (
     *("affected by ", "existing ", "underlying ", "ever ", "case", "clinical history"),
-    *("confirmed ", "carr", "diagnosis of ", "criteria for "),
+    *("confirmed ", "carr", "diagnosis of ", "criteria for ", " or "),
 )
 
 _UNIT = r"(?:days?|weeks?|months?|years?|yrs?)"
