@@ -57,6 +57,7 @@ from fhirtrial.eligibility.rules.diagnosis_phrasing import (
     strip_established,
 )
 from fhirtrial.eligibility.rules.diagnosis_residue import diagnosis_with_residue
+from fhirtrial.eligibility.rules.diagnosis_tails import narrowed_diagnosis, plain_diagnosis
 from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
@@ -285,6 +286,11 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
             normalized = expanded
     if full is None:
         full = _procedure_rephrased(normalized, text, exclusion=exclusion, section=section)
+    if full is None and (plain := plain_diagnosis(normalized)) is not None:
+        # "Asthma per medical history", "Patients affected by X" (`rules.diagnosis_tails`)
+        read = _compile_normalized(plain, text, exclusion=exclusion, section=section)
+        if read is not None and _recorded_diagnoses(read):
+            full = read
     if not exclusion and full is not None and _bound_for_a_subgroup(full, normalized):
         return Reading(None, None)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
@@ -354,6 +360,8 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return amount
     if (suspected := _known_or_suspected(normalized, text, exclusion=exclusion)) is not None:
         return suspected  # either list: a recorded diagnosis is one, a suspicion is text
+    if (narrowed_read := _narrowed_diagnosis(normalized, text, exclusion=exclusion)) is not None:
+        return narrowed_read  # "Newly diagnosed X", "X, stable for 3 months": all-of(X, TEXT)
     if exclusion and (judged := _judged_diagnosis(normalized, text)) is not None:
         return judged  # (an inclusion's judgement is `necessary_parts`' to read or refuse)
     if exclusion and (
@@ -456,6 +464,23 @@ def _judged_diagnosis(normalized: str, text: str) -> Criterion | None:
     if rest is None:
         return None
     read = _compile_normalized(rest, text, exclusion=True)
+    if read is None or not _recorded_diagnoses(read):
+        return None
+    return Criterion(
+        Kind.COMBINATION,
+        children=(read, Criterion(Kind.TEXT, source_text=text)),
+        combination="all-of",
+        source_text=text,
+    )
+
+
+def _narrowed_diagnosis(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
+    """all-of(diagnoses…, TEXT) for a diagnosis narrowed by words no record decides
+    (`rules.diagnosis_tails`): only when the rest reads in full as diagnoses a record states."""
+    rest = narrowed_diagnosis(normalized)
+    if rest is None:
+        return None
+    read = _compile_normalized(rest, text, exclusion=exclusion)
     if read is None or not _recorded_diagnoses(read):
         return None
     return Criterion(
