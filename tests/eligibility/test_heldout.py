@@ -28,8 +28,10 @@ from tests.eligibility.signature import signature
 # its label, which also codes the amount as an uncoded observation no record carries; blind
 # adjudication round 12: it cannot rule a patient out; the other is right, round 13). Raised in
 # the eleventh session to 0.39 / 0.86 (103/258, 89/103; four new readings, all right by blind
-# adjudication round 14, one after a scorer fault was fixed).
-REACHED = {"coverage": 0.39, "precision": 0.86}
+# adjudication round 14, one after a scorer fault was fixed); the precision floor then went back
+# to 0.85, where the session started, when its second round compiled three more held-out
+# bullets, one scored wrong (106/258, 91/106 = 0.858; blind adjudication round 16 in the README).
+REACHED = {"coverage": 0.41, "precision": 0.85}
 
 
 def test_the_sample_is_the_frozen_one() -> None:
