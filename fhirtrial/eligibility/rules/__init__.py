@@ -460,24 +460,16 @@ def _known_or_suspected(normalized: str, text: str, *, exclusion: bool) -> Crite
 def _judged_diagnosis(normalized: str, text: str) -> Criterion | None:
     """all-of(diagnoses…, TEXT) for "X according to the investigator" in an exclusion
     (`rules.diagnosis_leads`): only when the rest reads in full as diagnoses a record states."""
-    rest = judged_by_investigator(normalized)
-    if rest is None:
-        return None
-    read = _compile_normalized(rest, text, exclusion=True)
-    if read is None or not _recorded_diagnoses(read):
-        return None
-    return Criterion(
-        Kind.COMBINATION,
-        children=(read, Criterion(Kind.TEXT, source_text=text)),
-        combination="all-of",
-        source_text=text,
-    )
+    return _diagnoses_and_text(judged_by_investigator(normalized), text, exclusion=True)
 
 
 def _narrowed_diagnosis(normalized: str, text: str, *, exclusion: bool) -> Criterion | None:
     """all-of(diagnoses…, TEXT) for a diagnosis narrowed by words no record decides
     (`rules.diagnosis_tails`): only when the rest reads in full as diagnoses a record states."""
-    rest = narrowed_diagnosis(normalized)
+    return _diagnoses_and_text(narrowed_diagnosis(normalized), text, exclusion=exclusion)
+
+
+def _diagnoses_and_text(rest: str | None, text: str, *, exclusion: bool) -> Criterion | None:
     if rest is None:
         return None
     read = _compile_normalized(rest, text, exclusion=exclusion)
