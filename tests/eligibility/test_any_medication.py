@@ -38,7 +38,8 @@ def test_a_negated_use_in_an_inclusion_is_not_any_medication() -> None:
     [
         # A narrower set of drugs, or something else than a use: never any medication.
         "Unable to stop taking medication",
-        "Volunteers using medication (exception for contraception)",
+        # ("Volunteers using medication (exception for contraception)": all-of(any medication,
+        # TEXT), the exception kept as text, test_excepted_uses.py.)
         "Use of drugs",
         "Inability to swallow oral medication",
         "Allergy to any medication",

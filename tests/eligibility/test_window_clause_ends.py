@@ -40,20 +40,42 @@ def _exclusion(text: str) -> str | None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Surgery within 4 weeks prior to enrollment, except minor procedures",
         "Myocardial infarction within 6 months prior to screening unless revascularized",
-        "Use of antibiotics within 4 weeks prior to screening, except topical antibiotics",
         "Surgery within 4 weeks prior to enrollment on the same eye",
         "Surgery within six weeks of the study is allowed",
         "Stroke or TIA within the last 3 months of screening in a first-degree relative",
         "Use of oral corticosteroids in the 2 weeks prior to the baseline visit if not tapered",
         # The same moment after a bound written before it ("< 28 days prior to").
-        "Major surgery < 28 days prior to registration, except minor procedures",
         "Surgery performed < 4 weeks before the first dose on the same eye",
     ],
 )
 def test_a_clause_after_the_windows_moment_is_not_swallowed(text: str) -> None:
     assert _exclusion(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Surgery within 4 weeks prior to enrollment, except minor procedures",
+            "all-of(procedure:surgery:w-28,0,enrollment, text)",
+        ),
+        (
+            "Use of antibiotics within 4 weeks prior to screening, except topical antibiotics",
+            "all-of(medication:antibiotic:w-28,0,enrollment, text)",
+        ),
+        (
+            "Major surgery < 28 days prior to registration, except minor procedures",
+            "all-of(procedure:major-surgery:w-28,0,enrollment, text)",
+        ),
+    ],
+)
+def test_an_exception_after_the_windows_moment_stays_a_text_member(
+    text: str, expected: str
+) -> None:
+    """The exception is read, not swallowed: the use in the window with the exception as a
+    text member (`rules.excepted_diagnoses.excepted_use`), never the bare window."""
+    assert _exclusion(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ from fhirtrial.eligibility.rules.diagnosis_phrasing import (
 from fhirtrial.eligibility.rules.diagnosis_residue import diagnosis_with_residue
 from fhirtrial.eligibility.rules.diagnosis_tails import narrowed_diagnosis, plain_diagnosis
 from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
-from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis
+from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis, excepted_use
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
@@ -222,6 +222,7 @@ def _bound_for_a_subgroup(criterion: Criterion, normalized: str) -> bool:
 
 _BIOMARKER_ONLY_KINDS = frozenset({Kind.BIOMARKER, Kind.CONDITION})
 _LAST_WORDS = ("past ", "previous ", "last ", "preceding ")
+_EXCEPTION_WORDS = ("except", "excluding", "other than", "apart from", "unless")
 
 
 def compile_text(text: str, *, exclusion: bool = False, partial: bool = False) -> Criterion | None:
@@ -370,6 +371,12 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return excepted
     if exclusion and (excepted := excepted_diagnosis(normalized, text, _exclusion_head)):
         return excepted
+    if (
+        exclusion
+        and has_any(normalized, _EXCEPTION_WORDS)
+        and (excepted := excepted_use(normalized, text, _compile_clause)) is not None
+    ):
+        return excepted  # "Use of antibiotics within 4 weeks (except for antimalarial …)"
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
     if exclusion:
