@@ -79,7 +79,7 @@ from fhirtrial.eligibility.rules.medications import (
 )
 from fhirtrial.eligibility.rules.name_variants import respelled
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
-from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause
+from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause, narrowed_by_purpose
 from fhirtrial.eligibility.rules.narrowing_words import narrowed
 from fhirtrial.eligibility.rules.never_used import find_never_used
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
@@ -384,6 +384,7 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             sufficient_parts(normalized, text, _compile_clause)
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+            or narrowed_by_purpose(normalized, text, _compile_clause, _kinds_found)
             or diagnosis_with_residue(normalized, text, exclusion=True)
             or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
             or unread_members(normalized, text, _compile_clause, _concepts_found)

@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
+from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
@@ -125,3 +126,58 @@ def _names_only_who(criterion: Criterion) -> bool:
     if criterion.kind is Kind.COMBINATION:
         return all(_names_only_who(child) for child in criterion.children)
     return criterion.kind in _WHO_ONLY or criterion.concept == ANY_MEDICATION
+
+
+# A use or a procedure with what it was for: "Treatment with warfarin due to increased risk of
+# calciphylaxis", "Ongoing antibiotic treatment for other infections that cannot be stopped",
+# "Radiotherapy for antalgic purposes", "Previous vitrectomy for a disease other than macular
+# pucker". The purpose only says which uses are meant.
+_PURPOSE = re.compile(r"\s*,?\s*(?<![\w-])(?:for|due to|because of|owing to)(?![\w-])")
+_PURPOSE_TRIGGERS = (" for ", " due to ", " because of ", " owing to ")
+# After "for": how long, or a time to come, is no purpose ("for at least one month", "for the
+# duration of the study", "for more than 48 hours"); nor is a person ("for patients with …").
+_NOT_A_PURPOSE = re.compile(
+    r"\b(?:at least|least|more|longer|over|up to|under|less|minimum|maximum|days?|weeks?|months?"
+    r"|years?|hours?|study|trial|duration|during|planned|future|next|period|time|life\w*|ever"
+    r"|patients?|subjects?|participants?|those|women|men|children|people|individuals"
+    r"|contraindicat\w*|intolera\w*|allerg\w*|need\w*|requir\w*|indicat\w*)\b"
+)
+_USE_KINDS = frozenset({Kind.MEDICATION, Kind.PROCEDURE, Kind.PRIOR_THERAPY})
+
+
+def narrowed_by_purpose(
+    normalized: str,
+    text: str,
+    read: Callable[[str], Criterion | None],
+    found: Callable[[str], set[Kind]],
+) -> Criterion | None:
+    """all-of(the use read in full, TEXT) for an exclusion "use of X for / due to Y", or None.
+
+    The head must read in full, affirmed, as uses of medications, procedures or prior therapies
+    only (a diagnosis "due to" another names a second diagnosis: `narrowed_by_clause` refuses
+    those). The purpose must only narrow: it refuses what `narrowed_by_clause` refuses (another
+    alternative, a number, a criterion the finders read, examples, an exception, a new
+    sentence) and a duration, a time to come, a person, or a need instead of a purpose."""
+    if not has_any(normalized, _PURPOSE_TRIGGERS) or _ALLOWANCE.search(normalized):
+        return None
+    match = _PURPOSE.search(normalized)
+    if match is None or match.start() == 0:
+        return None
+    head, tail = normalized[: match.start()].rstrip(" ,"), normalized[match.end() :]
+    clause = normalized[match.start() :].rstrip(" .;,")
+    if _NOT_NARROWING.search(clause.replace("due to", "").replace("because of", "")):
+        return None
+    if _NOT_A_PURPOSE.search(tail) or _NUMBER.search(tail) or found(tail):
+        return None
+    if _NEGATION.search(head) or _BREAK.search(head) or _open_alternative(head):
+        return None
+    reading = read(head)
+    if reading is None or not affirmed(reading) or not _uses_only(reading):
+        return None
+    return kind_of(reading, text)
+
+
+def _uses_only(criterion: Criterion) -> bool:
+    if criterion.kind is Kind.COMBINATION:
+        return all(_uses_only(child) for child in criterion.children)
+    return criterion.kind in _USE_KINDS and criterion.concept != ANY_MEDICATION
