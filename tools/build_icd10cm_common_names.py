@@ -1171,6 +1171,26 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "iga vasculitis": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
     "henoch-schonlein purpura": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
     "henoch-schönlein purpura": (("D69.0",), "D69.0 Allergic purpura (Henoch-Schönlein)"),
+    # Session 12 batch: names of diagnosis-gap bullets of the development texts (a sample of the
+    # bullets no finder read). Of the abnormal findings R70-R99 the titles leave out (a name
+    # asking for a value: "proteinuria", "elevated glucose"), only a lasting state a problem list
+    # codes as the diagnosis itself; transient findings ("bacteremia", "asymptomatic
+    # bacteriuria", "cardiogenic shock", "fever") stay out: a criterion means one now, and a
+    # problem list leaves such an entry "active" long after it passed (as "acute" titles).
+    "prediabetes": (("R73.03",), "title: prediabetes"),
+    "pre-diabetes": (("R73.03",), "spelling of prediabetes, R73.03"),
+    "glucose-6-phosphate dehydrogenase deficiency": (
+        ("D55.0",),
+        "the name g6pd deficiency abbreviates; alphabetic index: Deficiency,"
+        " glucose-6-phosphate dehydrogenase (G6PD) → D55.0",
+    ),
+    "postural hypotension": (("I95.1",), "alphabetic index: Hypotension, postural → I95.1"),
+    "learning disorder": (
+        ("F81",),
+        "F81 specific developmental disorders of scholastic skills, DSM-5's specific learning"
+        " disorder (not 'learning disability': intellectual disability in British usage)",
+    ),
+    "specific learning disorder": (("F81",), "DSM-5 name of F81"),
 }
 
 

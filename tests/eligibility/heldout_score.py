@@ -20,7 +20,11 @@ and `lab` (the compiler has one kind for every measured observation, the concept
 `condition` whose concept is a tobacco smoking status and the kind `smoking` (the label notation
 has no kind for it); and a leaf whose qualifier is a judgement no structured datum states
 ("uncontrolled hypertension": hypertension, qualifier `uncontrolled`) is `all-of(leaf, text)`, as
-a partial label writes it.
+a partial label writes it. Three equalities that hold whatever the patient (blind adjudication
+round 17): a range that ends at the end of an ordinal scale (`_SCALE_ENDS`: "NYHA III-IV") is
+the open bound ("NYHA III or more"); the negative result of a test the evaluator reads for a
+status (`_NEGATIVE_RESULT_IS_NOT_STATUS`: a pregnancy test) is NOT that status; and an uncoded
+label concept named "Name A (Name B)" is the ICD-10-CM title both names are, when they are one.
 
 - coverage: of the bullets the label says EHR data can decide (fully or partly, with a
   structured form), the share compiled to some definition;
@@ -75,6 +79,52 @@ _JUDGEMENT_QUALIFIERS = frozenset(
         # `evaluation.diagnoses._JUDGEMENTS`; issue 13, session 9).
         "moderate-or-severe",
     }
+)
+
+# The ends of ordinal scales (terminology concept id: lowest, highest value), each from the
+# scale's definition. The terminology records no value range as data (some displays name it in
+# words); a bound at an end holds for every score, so a range that ends there is an open bound.
+_SCALE_ENDS: dict[str, tuple[float, float]] = {
+    # ECOG performance status: grade 0 (fully active) to 5 (dead) (Oken et al., Am J Clin Oncol
+    # 1982;5:649-655).
+    "ecog": (0, 5),
+    # Karnofsky performance status: 0 (dead) to 100 (normal) in steps of 10 (Karnofsky and
+    # Burchenal, 1949).
+    "karnofsky": (0, 100),
+    # ASA physical status classification: classes I (healthy) to VI (brain-dead organ donor),
+    # written 1-6 (American Society of Anesthesiologists, ASA Physical Status Classification
+    # System; the terminology's display says "I-VI as 1-6").
+    "asa-physical-status": (1, 6),
+    # NYHA functional classification: class I to IV (The Criteria Committee of the New York
+    # Heart Association, 9th ed., 1994).
+    "nyha-class": (1, 4),
+    # Modified Rankin Scale: 0 (no symptoms) to 6 (dead) (van Swieten et al., Stroke
+    # 1988;19:604-607).
+    "modified-rankin-scale": (0, 6),
+    # Glasgow Coma Scale total: 3 to 15 (eye 1-4, verbal 1-5, motor 1-6; Teasdale and Jennett,
+    # Lancet 1974).
+    "glasgow-coma-scale": (3, 15),
+    # Mini-Mental State Examination: 0 to 30 (Folstein et al., J Psychiatr Res 1975).
+    "mmse": (0, 30),
+    # Montreal Cognitive Assessment: 0 to 30 (Nasreddine et al., J Am Geriatr Soc 2005).
+    "moca": (0, 30),
+    # NIH Stroke Scale total: 0 to 42 (Brott et al., Stroke 1989; 11 items).
+    "nihss": (0, 42),
+}
+
+# A test whose negative result the evaluator reads as the absence of a status, by the test's
+# codes: (its codes, the status's kind and concept). Pregnancy: the evaluator decides "pregnant"
+# from the status answers and the qualitative hCG tests of the last weeks
+# (`evaluation.clinical._STATUS_OBSERVATIONS`), so "a negative pregnancy test" and "NOT
+# pregnant" are one verdict (test_heldout checks it on a record). Not a general rule: a negative
+# result of any other test is not the negation of a condition.
+_LOINC = "http://loinc.org"
+_NEGATIVE_RESULT_IS_NOT_STATUS: tuple[tuple[frozenset[tuple[str, str]], tuple[str, str]], ...] = (
+    (
+        # Choriogonadotropin (pregnancy test) [Presence] in Urine; in Serum or Plasma.
+        frozenset({(_LOINC, "2106-3"), (_LOINC, "2118-8")}),
+        ("pregnancy", "pregnancy"),
+    ),
 )
 
 
@@ -137,6 +187,8 @@ def parse(text: str, sample: Path = HELDOUT) -> Form:
     concept = _concept(concept, sample)
     kind = _kind(_KIND_ALIASES.get(kind, kind), concept)
     leaf = Form("leaf", False, kind, concept, comparator, value, dimension, tuple(details))
+    if not negated and value is None:
+        leaf = _negative_result_as_status(leaf)
     if high is not None:
         low_comparator = comparator or ">="
         leaf = Form(
@@ -147,6 +199,28 @@ def parse(text: str, sample: Path = HELDOUT) -> Form:
             ),
         )
     return replace(leaf, negated=negated) if negated else leaf
+
+
+def _negative_result_as_status(leaf: Form) -> Form:
+    """A negative result of a test that the evaluator reads for a status
+    (`_NEGATIVE_RESULT_IS_NOT_STATUS`), with no other detail, is NOT that status. A windowed
+    result, another test's or a positive one stays as it is."""
+    if leaf.kind != "lab" or leaf.details != ("negative",) or leaf.comparator:
+        return leaf
+    codes = _codes_of(leaf.concept)
+    for test_codes, (kind, concept) in _NEGATIVE_RESULT_IS_NOT_STATUS:
+        if codes and codes <= test_codes:
+            return Form("leaf", True, kind, concept)
+    return leaf
+
+
+def _codes_of(concept_id: str) -> frozenset[tuple[str, str]]:
+    """A terminology concept's codes: its codings and the codes of its members."""
+    try:
+        concept = terminology.terminology().concept(concept_id)
+    except KeyError:
+        return frozenset()
+    return frozenset((c.system, c.code) for c in (*concept.codings, *concept.members))
 
 
 def _kind(kind: str, concept: str) -> str:
@@ -217,7 +291,7 @@ def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
             # display is the name of an ICD-10-CM title or common name: that title's concept,
             # the one the compiler writes for the name (issue 13, ninth session, adjudication
             # round 13: no code-based reading could otherwise ever equal it).
-            named = vocabulary.icd_title_code(concept.get("display", ""))
+            named = _title_code_of_name(concept.get("display", ""))
             if named is not None:
                 out[concept_id] = terminology.ICD_TITLE_PREFIX + named
             continue
@@ -245,6 +319,29 @@ def aliases_of(labelled: dict[str, dict]) -> dict[str, str]:
             if len(specific) == 1:
                 out[concept_id] = specific[0]
     return out
+
+
+# A name with one parenthetical synonym: "Name A (Name B)", or "Word (synonym) rest" where the
+# parenthesis glosses the word before it.
+_GLOSSED = re.compile(r"([^()]*\S)\s*\(([^()]+)\)\s*([^()]*)")
+
+
+def _title_code_of_name(display: str) -> str | None:
+    """The ICD-10-CM title code a name is (`Terminology.icd_title_code`). A name that is none
+    as written but holds a parenthetical synonym is that title when the name without the
+    parenthesis and the name with the synonym in place of what it glosses ("Name B"; the word
+    before it, in the middle of a name) are both that title: a scope note ("(any form)",
+    "(e.g. …)") or a synonym of another diagnosis never is."""
+    vocabulary = terminology.terminology()
+    code = vocabulary.icd_title_code(display)
+    glossed = _GLOSSED.fullmatch(display.strip())
+    if code is not None or glossed is None:
+        return code
+    before, synonym, after = (part.strip() for part in glossed.groups())
+    outside = f"{before} {after}".strip()
+    inside = synonym if not after else " ".join([*before.split()[:-1], synonym, after])
+    code = vocabulary.icd_title_code(outside)
+    return code if code is not None and vocabulary.icd_title_code(inside) == code else None
 
 
 def _depth(title_id: str) -> tuple[int, int, str]:
@@ -302,10 +399,39 @@ def canonical_form(form: Form) -> Form:
     unique = sorted(set(children), key=repr)
     if form.op == "any-of":
         unique = [c for c in unique if not any(_includes(o, c) for o in unique)]
+    if form.op == "all-of":
+        unique = [c for c in unique if not _at_scale_end(c, unique)]
     if len(unique) == 1 and form.op in ("all-of", "any-of"):
         only = unique[0]
         return replace(only, negated=only.negated != form.negated)
     return replace(form, children=tuple(unique))
+
+
+def _at_scale_end(bound: Form, members: list[Form]) -> bool:
+    """A bound at the end of its ordinal scale (`_SCALE_ENDS`) beside a bound on the other side
+    of the same observation: "ASA 3 to 6" is "ASA 3 or more" on a scale that ends at 6, and
+    "ECOG 0 to 1" is "ECOG 1 or less" on one that starts at 0. The bound says nothing that the
+    scale does not; alone (a recorded score of any value) it is kept."""
+    if bound.op != "leaf" or bound.negated or bound.value is None:
+        return False
+    ends = _SCALE_ENDS.get(bound.concept)
+    if ends is None:
+        return False
+    low, high = ends
+    if bound.comparator == "<=" and bound.value == high:
+        other_side = (">=", ">")
+    elif bound.comparator == ">=" and bound.value == low:
+        other_side = ("<=", "<")
+    else:
+        return False
+    return any(
+        m.op == "leaf"
+        and not m.negated
+        and m.comparator in other_side
+        and (m.kind, m.concept, m.dimension, m.details)
+        == (bound.kind, bound.concept, bound.dimension, bound.details)
+        for m in members
+    )
 
 
 def _includes(broader: Form, narrower: Form) -> bool:

@@ -203,3 +203,73 @@ def test_the_whole_year_rule_holds_in_a_clause() -> None:
 def test_the_sex_of_the_rest_is_read_once() -> None:
     text = "Women aged 21 years or older receiving prenatal care at the clinic"
     assert bullet_signature(text, "Inclusion") == "all-of(age:>=21a, sex:female, text)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A word the normalizer makes a comparator ("under", "at least", "less than") bounds no
+        # age: it stays in the residue.
+        (
+            "Patients > 18 years, scheduled for an elective interventional neuroradiology "
+            "procedure under general anesthesia",
+            "all-of(age:>18a, text)",
+        ),
+        (
+            "Males, with at least a year of experience in heavylift exercises, age between 20 "
+            "and 35 years.",
+            "all-of(sex:male, age:20..35a, text)",
+        ),
+        (
+            "Adults aged 30 to 70 years who will receive spinal anesthesia for surgeries lasting "
+            "less than one hour",
+            "all-of(age:30..70a, text)",
+        ),
+        # "y.o." is an age in years.
+        (
+            "Inpatient ≥18 y.o. who are scheduled elective colonoscopy during hospitalization",
+            "all-of(age:>=18a, text)",
+        ),
+        # A heading that labels the list names no group.
+        (
+            "Participants' eligibility: Participants will be adults age 21 and above that have "
+            "been diagnosed with T2D.",
+            "all-of(age:>=21a, condition:diabetes-type-2)",
+        ),
+        (
+            "Inclusion criteria: adults aged 18 years or older undergoing elective surgery",
+            "all-of(age:>=18a, text)",
+        ),
+    ],
+)
+def test_words_around_the_age_that_bound_nothing_are_residue(text: str, expected: str) -> None:
+    assert bullet_signature(text, "Inclusion") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An age bound in words the finders do not read: the form would leave it out.
+        "Women aged 18 years or older and under sixty years old",
+        "Adults aged 18 years or more and younger than seventy",
+        # A comparator with no word after it still refuses.
+        "he patient is under 80 years old (≤), scheduled for surgery",
+        # A group's label is no heading of the list.
+        "Healthy Volunteers: Subjects must be aged 50 and over.",
+        "Adolescent participants: Age 13-17 years, scheduled for surgery",
+    ],
+)
+def test_an_age_bound_in_words_or_a_groups_label_still_refuses(text: str) -> None:
+    assert bullet_signature(text, "Inclusion") is None
+
+
+def test_a_17_year_old_fails_an_age_read_past_a_worded_comparator() -> None:
+    text = (
+        "Patients > 18 years, scheduled for an elective interventional neuroradiology "
+        "procedure under general anesthesia"
+    )
+    assert verdict_of_inclusion_bullet(text, record(patient(born="2009-06-01"))) == "ineligible"
+    assert (
+        verdict_of_inclusion_bullet(text, record(patient(born="1980-06-01")))
+        == "potential-candidate"
+    )

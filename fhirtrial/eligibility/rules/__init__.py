@@ -16,7 +16,7 @@ from itertools import pairwise
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind, Window, evolve
 from fhirtrial.eligibility.outline import Section, unescape_markdown
 from fhirtrial.eligibility.rules.adult_population import adults_aged
-from fhirtrial.eligibility.rules.age_clauses import age_clause_parts
+from fhirtrial.eligibility.rules.age_clauses import age_clause_parts, without_list_heading
 from fhirtrial.eligibility.rules.ages import find_age_ranges
 from fhirtrial.eligibility.rules.anticancer_therapy import find_anticancer_therapy
 from fhirtrial.eligibility.rules.asides import IGNORE, set_aside
@@ -70,7 +70,11 @@ from fhirtrial.eligibility.rules.icd_titles import (
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.malignancy_exceptions import excepted_malignancy
-from fhirtrial.eligibility.rules.measured_asides import is_one_diagnosis, measured
+from fhirtrial.eligibility.rules.measured_asides import (
+    is_one_diagnosis,
+    measured,
+    measured_requirement,
+)
 from fhirtrial.eligibility.rules.medication_lists import find_medication_lists
 from fhirtrial.eligibility.rules.medications import (
     counts_from_enrolment,
@@ -271,6 +275,8 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     if section == "inclusion" and not exclusion and "adult" in normalized:
         # "Adult patients …" (aged >= 18): an inclusion bullet's own lead, not a fragment's.
         normalized = adults_aged(normalized) or normalized
+    if not exclusion and ":" in normalized:
+        normalized = without_list_heading(normalized)  # "Participants' eligibility: …"
     if _ELABORATION.match(normalized):
         return Reading(None, None)
     full = _compile_normalized(normalized, text, exclusion=exclusion, section=section)
@@ -388,6 +394,7 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             or diagnosis_with_residue(normalized, text, exclusion=True)
             or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
             or unread_members(normalized, text, _compile_clause, _concepts_found)
+            or measured_requirement(normalized, text, _compile_clause)
         )
     if (born := born_population(normalized, text, _compile_inclusion_clause)) is not None:
         return born  # "Preterm infants born before 32 weeks of gestation"
@@ -398,6 +405,7 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         or narrowed(normalized, text, _compile_inclusion_clause, _concepts_found, exclusion=False)
         or diagnosis_with_residue(normalized, text, exclusion=False)
         or diagnosis_in_context(normalized, text, _compile_inclusion_clause, exclusion=False)
+        or measured_requirement(normalized, text, _compile_inclusion_clause)
     )
     if read is not None and {leaf.concept for leaf in _leaves(read)} & first_half_concepts(
         normalized, read=_read_name

@@ -36,12 +36,12 @@ import re
 from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind, evolve
-from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.ages import WORDED_AGE, find_age_ranges
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 
 # Cheap gate: an age in years has one of these and a digit.
-_GATE = ("age", "year", "yr", "old", "y/o")
+_GATE = ("age", "year", "yr", "old", "y/o", "y.o")
 # The words an age clause is made of; it is the run of them around what the age finders read.
 _CLAUSE_TOKEN = re.compile(r"\d+|[a-z/]+|<=|>=|[<>=()~+,\-]")
 _CLAUSE_WORDS = frozenset(
@@ -100,6 +100,11 @@ _AFTER_REFUSAL = re.compile(
     r"|weeks?|wks?|months?|mos?|kg|cm|mm|%|x|times|per)\b"
 )
 _LONE_COMPARATOR = re.compile(r"[<>=](?!\s*=?\s*(?:\d|(?:the )?age\b))")
+# In the rest, a comparator the normalizer made of a word ("under general anesthesia", "at least
+# a year of experience", "lasting less than one hour") bounds no age and stays in the residue;
+# one with no word after it ("(<=)") or a spelled-out age ("under sixty years old",
+# `ages.WORDED_AGE`) still refuses.
+_WORD_COMPARATOR = re.compile(r"[<>]=?\s*(?=[a-z])")
 _NEGATION_BEFORE = re.compile(r"\b(?:no|not|non|never|without|neither|nor)\s*$")
 # "11 to no older than 17 years of age" (normalized "11 to no > 17"): a range to 17.
 _TO_NO_MORE = re.compile(r"(\d)\s+to\s+no\s*>\s*(?=\d)")
@@ -119,6 +124,7 @@ def age_clause_parts(
         return None
     if normalized.startswith("all ") and (every := _ALL_GROUPS.match(normalized)):
         normalized = normalized[every.end() :]  # "All groups: age >= 18 …" holds for everyone
+    normalized = without_list_heading(normalized)
     if " no " in normalized:
         normalized = _TO_NO_MORE.sub(r"\1 to ", normalized)
     matches = find_age(normalized) + find_age_ranges(normalized)
@@ -146,7 +152,7 @@ def age_clause_parts(
         # clause ends before its unit.
         return None
     rest = " ".join(f"{before} {after}".replace("( )", " ").replace("()", " ").split())
-    if _LONE_COMPARATOR.search(rest):
+    if _LONE_COMPARATOR.search(_WORD_COMPARATOR.sub(" ", rest)) or WORDED_AGE.search(rest):
         return None  # "under 80 years old (<=)": a comparator the clause does not account for
     rest_matches = find_age(rest) + find_age_ranges(rest)
     if any(m.kind == "criterion" for m in rest_matches) or _ANOTHER_AGE.search(rest):
@@ -180,7 +186,23 @@ def age_clause_parts(
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def without_list_heading(normalized: str) -> str:
+    """The bullet without a heading that labels the list ("Participants' eligibility: …",
+    "Inclusion criteria: …"); a group's label ("Healthy subjects:", "Patients:") stays."""
+    if ":" in normalized and (heading := _HEADING.match(normalized)):
+        return normalized[heading.end() :]
+    return normalized
+
+
 _ALL_GROUPS = re.compile(r"all (?:groups|cohorts|arms|participants|subjects|patients)\s*:\s*")
+# A heading that labels the list, not a group: "Eligibility:", "Participants' eligibility:",
+# "Inclusion criteria:" (a group's label — "Healthy subjects:", "Patients:" — still refuses).
+_HEADING = re.compile(
+    r"(?:(?:key|main) )?(?:(?:participants?|patients?|subjects?)'?s?'? )?"
+    r"(?:eligibility(?: criteria)?|inclusion criteria|inclusion)\s*:\s*(?![\d<>])"
+)
 _WORD = re.compile(r"[a-z]{3,}")
 _FILLER_REST = frozenset(
     {"patients", "patient", "subjects", "subject", "participants", "participant", "with", "are"}
@@ -335,4 +357,4 @@ def _members(criterion: Criterion) -> list[Criterion]:
     return [criterion]
 
 
-__all__ = ["age_clause_parts"]
+__all__ = ["age_clause_parts", "without_list_heading"]

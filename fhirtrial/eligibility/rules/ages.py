@@ -73,6 +73,12 @@ OTHER_AGE = re.compile(
     r"|gestation|\bbone age|\bmental age|\bcorrected age|\bdevelopmental age"
 )
 
+# An age bound written in words, which no age finder reads: "under sixty years old", "more than
+# eighteen", "< a year old". A reading that keeps an age read elsewhere in the bullet refuses.
+WORDED_AGE = re.compile(
+    r"[<>]=?\s*(?:[a-z-]+\s+){0,3}?(?:old|ages?|aged)\b"
+    r"|[<>]=?\s*(?:[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"
+)
 
 # Cheap substrings that every match of the pattern contains, in the same order.
 _RANGE_PATTERNS = (

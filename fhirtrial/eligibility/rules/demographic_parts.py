@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.ages import find_age_ranges
+from fhirtrial.eligibility.rules.ages import WORDED_AGE, find_age_ranges
 from fhirtrial.eligibility.rules.base import Match, has_any
 from fhirtrial.eligibility.rules.conditions import (
     find_biomarkers,
@@ -211,6 +211,8 @@ def _head(sentence: str) -> tuple[list[Criterion], str] | None:
         return None
     if any(m.start >= position and m.criterion.kind is Kind.AGE for m in matches):
         return None  # another age later in the sentence: not read
+    if criteria and (">" in sentence or "<" in sentence) and WORDED_AGE.search(sentence, position):
+        return None  # "… and under sixty years old": a bound the finders do not read
     return criteria, sentence[position:]
 
 
