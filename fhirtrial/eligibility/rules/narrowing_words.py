@@ -67,6 +67,7 @@ _WORD_IN = re.compile(r"[a-z][a-z-]*")
 _TIME = frozenset({"recent", "first", "first-ever", "ever", "new", "onset", "new-onset"})
 _COURSE = frozenset({"recurrent"})
 _KINDS = frozenset({"chronic", "acute"})
+_NEEDS_A_DIAGNOSIS = _TIME | _COURSE | _KINDS | {"advanced"}
 _KINDS_AT_END = re.compile(r"(?:(?<= )|^)(?:chronic|acute)$")
 _ALTERNATIVE_END = re.compile(r"(?:\bor|/|,) ?$")
 _NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
@@ -119,6 +120,8 @@ def narrowed(
         either_list = words <= _TIME | _COURSE
         if (kept == normalized) or (cut and not exclusion and not either_list):
             return None
+        if words & _NEEDS_A_DIAGNOSIS and not found(kept):
+            return None  # (nothing read without the words: none to narrow, no costly reading)
         reading = read(kept)
         if reading is None or not affirmed(reading):
             continue
