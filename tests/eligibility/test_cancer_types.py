@@ -100,7 +100,6 @@ def test_an_exclusion_names_the_cancer_type(bullet: str, expected: str) -> None:
         "Previous treatment of prostate cancer",
         "Previous prostate cancer therapy",
         "Prior surgery for rectal cancer",
-        "Recurrent ovarian cancer",
         "Cervical esophageal cancer",
         "Smoldering multiple myeloma",
         "Carcinoma in situ of the cervix",
@@ -109,6 +108,15 @@ def test_an_exclusion_names_the_cancer_type(bullet: str, expected: str) -> None:
 )
 def test_a_treatment_or_a_narrower_disease_is_not_the_cancer(bullet: str) -> None:
     assert _compiled(bullet, exclude=True) is None
+
+
+def test_a_recurrent_cancer_is_the_cancer_and_a_text_residue() -> None:
+    # Recurrence is a kind of the site's cancer its codes hold (C56): never the cancer alone,
+    # the narrower kind as all-of(cancer, TEXT), which excludes nobody by itself.
+    assert (
+        _compiled("Recurrent ovarian cancer", exclude=True)
+        == "all-of(condition:ovarian-cancer, text)"
+    )
 
 
 PROSTATE = condition("Prostate cancer", (ICD, "C61", "Malignant neoplasm of prostate"))

@@ -261,7 +261,8 @@ HTN = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension")
         ),
         # What follows defines the name: the examples are read, not the name.
         ("Chronic liver disease (for example chronic hepatitis B)", "any-of(condition:hbv, text)"),
-        ("Advanced chronic liver disease", None),  # a stage the name does not say
+        # A stage the name does not say: the name and a text member, never the name alone.
+        ("Advanced chronic liver disease", "all-of(condition:chronic-liver-disease, text)"),
     ],
 )
 def test_a_named_group_compiles(text: str, expected: str | None) -> None:

@@ -101,7 +101,6 @@ def test_a_required_group_is_read_as_the_text_says() -> None:
         # A narrower kind, a relative's, a book. (The term of art "severe mental illness" is
         # a group of its own, `rules.named_groups`: test_condition_vocabulary.)
         "structural heart disease",
-        "chronic lung disease",
         "Organic mental disorder",
         "Family history of cardiovascular disease",
         "Medical or psychiatric condition that would preclude informed consent",
@@ -116,6 +115,16 @@ def test_a_required_group_is_read_as_the_text_says() -> None:
 )
 def test_a_group_with_words_that_say_more_stays_text(text: str) -> None:
     assert signature(compile_text(text, exclusion=True, partial=True)) is None
+
+
+def test_a_chronic_kind_of_a_group_is_the_group_and_a_text_member() -> None:
+    # Chronic lung diseases are coded inside the group's J00-J99: never the group alone, the
+    # narrower kind as all-of(group, TEXT), which excludes nobody by itself.
+    assert (
+        signature(compile_text("chronic lung disease", exclusion=True, partial=True))
+        == "all-of(condition:lung-disease, text)"
+    )
+    assert compile_text("chronic lung disease", exclusion=False, partial=True) is None
 
 
 def test_a_term_of_art_is_never_the_bare_group() -> None:

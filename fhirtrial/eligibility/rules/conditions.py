@@ -583,8 +583,9 @@ _CONCEPTS_OF = {
     for word in triggers
 }
 # Qualifiers are read backwards from a found name (much faster than a leading optional group).
+# (At a word's start: "recurrent" and "concurrent" end in "current", no qualifier of their own.)
 _QUALIFIERS_BEFORE = re.compile(
-    rf"(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
+    rf"(?<![\w-])(?P<quals>(?:(?:{_QUALIFIER_WORDS})(?:,? and/or |,? or |,? and |, | ))+)$"
 )
 # What the text before a name ends with when `_QUALIFIERS_BEFORE` can match there: the last word
 # of a qualifier and a separator.

@@ -56,11 +56,11 @@ name another family ("acute" renal failure N17 beside chronic N18) and refuses.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.diagnosis_kinds import codes_the_kind, malignant
 from fhirtrial.eligibility.rules.medications import find_medications
 from fhirtrial.eligibility.rules.partial import (
     _AGE_AFTER,
@@ -187,12 +187,12 @@ def diagnosis_with_residue(normalized: str, text: str, *, exclusion: bool) -> Cr
     if first.end > _end_of_main_clause(normalized):
         return None
     concept = first.criterion.concept
-    if concept is None or _malignant(concept):
+    if concept is None or malignant(concept):
         return None  # a cancer's receptors, stage and setting are `partial._cancer_parts`'s
     lead_words = normalized[: first.start]
     kind = _KIND_WORD.search(lead_words)
     if kind:
-        if not _codes_the_kind(concept, kind["word"]):
+        if not codes_the_kind(concept, kind["word"]):
             return None
         lead_words = lead_words[: kind.start("word")]
     presence = _PRESENCE.match(lead_words)
@@ -310,31 +310,3 @@ def _drug_outside(normalized: str, spans: list[tuple[int, int]]) -> bool:
         ):
             return True
     return False
-
-
-@cache
-def _malignant(concept: str) -> bool:
-    vocabulary = terminology.terminology()
-    try:
-        return concept == _MALIGNANCY or _MALIGNANCY in vocabulary.ancestors(concept)
-    except KeyError:
-        return False
-
-
-_MALIGNANCY = "malignant-neoplasm"
-
-
-@cache
-def _codes_the_kind(concept: str, word: str) -> bool:
-    """Whether an ICD-10-CM title inside the concept's codes names the kind ("acute")."""
-    try:
-        codings = terminology.codings(concept)
-    except KeyError:
-        return False
-    prefixes = tuple(c.code for c in codings if "icd" in c.system.lower())
-    if not prefixes:
-        return False
-    titles = terminology.terminology().icd_titles
-    return any(
-        code.startswith(prefixes) and word in title.lower() for code, title in titles.items()
-    )

@@ -19,13 +19,14 @@ the rest itself:
   "pre-existing X" reads, `vocabulary.FILLER`).
 
 `narrowed_diagnosis` reads words that narrow the diagnosis in a way no coded entry decides as
-all-of(diagnoses, TEXT), in either list: "Newly / recently diagnosed X" (in an exclusion: the
-"newly" is the investigator's to judge), "X, stable for 3 months", "X of at least 1 year
-duration", "X with a disease duration of at least 6 months", "X for several years", "X at
-study entry" (in an inclusion `diagnosis_phrasing` dates the diagnosis first; what it leaves,
-here, keeps its duration as text). A patient without X is then not excluded and fails the
-inclusion as the text says; a patient with X is `unknown`: never wider than the text. ("X
-diagnosed more than 3 months ago" in an exclusion is a window other readers place: not here.)
+all-of(diagnoses, TEXT), in either list: "Newly / recently diagnosed X", "(With a) recent / new
+diagnosis of X" (in an exclusion: the "newly" is the investigator's to judge), "X, stable for 3
+months", "X of at least 1 year duration", "X with a disease duration of at least 6 months", "X
+for several years", "X at study entry" (in an inclusion `diagnosis_phrasing` dates the diagnosis
+first; what it leaves, here, keeps its duration as text). A patient without X is then not
+excluded and fails the inclusion as the text says; a patient with X is `unknown`: never wider
+than the text. ("X diagnosed more than 3 months ago" in an exclusion is a window other readers
+place: not here.)
 
 Self-reported, suspected, family history, "at risk of", "symptoms of" are no recorded diagnosis
 and are never cut: those bullets stay text.
@@ -169,7 +170,8 @@ _NARROWING_TAIL_LAST = frozenset(
 )
 _NARROWING_LEAD = re.compile(
     r"^(?:(?:patients|subjects|individuals|participants|people|persons|children|adults|women"
-    r"|men) )?(?:who (?:are|were|have been) )?(?:newly|recently) diagnosed(?: with| as)? "
+    r"|men) )?(?:who (?:are|were|have been) )?(?:(?:newly|recently) diagnosed(?: with| as)? "
+    r"|(?:with )?(?:an? )?(?:new|recent) diagnosis of )"
 )
 
 
@@ -203,7 +205,7 @@ def narrowed_diagnosis(text: str) -> str | None:
     """The normalized text without its narrowing lead-in or tail ("newly diagnosed", "stable
     for 3 months", "of at least 1 year duration"), or None when it has none."""
     rest = text
-    if "diagnosed" in rest and (lead := _NARROWING_LEAD.match(rest)):
+    if "diagnos" in rest and (lead := _NARROWING_LEAD.match(rest)):
         rest = rest[lead.end() :]
     end = rest[-_TAIL_SPAN:]
     if _last_word(end) in _NARROWING_TAIL_LAST and (tail := _NARROWING_TAIL.search(end)):

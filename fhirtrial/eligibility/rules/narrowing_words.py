@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind, evolve
+from fhirtrial.eligibility.rules.diagnosis_kinds import codes_the_kind, malignant
 from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
 
 # Degrees, judgements, sides and company: each names a kind of what follows, coded in its family.
@@ -38,8 +39,8 @@ _WORD = (
     r"(?:severe(?:ly)?|serious|(?:clinically )?significant|marked(?:ly)?|mild|moderate"
     r"|(?:mild|moderate)(?: to |-to-|-|/)(?:moderate|severe)|unstable|debilitating|disabling"
     r"|relevant|important|concomitant"
-    r"|concurrent|co-?existing|co-?morbid|underlying|pre-?existing|existing|unilateral"
-    r"|bilateral)"
+    r"|concurrent|co[- ]?existing|co[- ]?morbid|underlying|pre-?existing|existing|unilateral"
+    r"|bilateral|advanced|recent|first(?:[- ]ever)?|new[- ]onset|recurrent|chronic|acute)"
 )
 _JOIN = r"(?:,? and/or |,? or |,? and |, | |/)"
 # Both sides named as alternatives narrow nothing: "Unilateral and/or bilateral hearing loss".
@@ -54,10 +55,31 @@ _CHEAP = (
     *("severe", "serious", "significant", "marked", "mild", "moderate"),
     *("unstable", "disabling", "debilitating", "relevant", "important"),
     *("concomitant", "concurrent", "existing", "morbid", "underlying"),
-    *("lateral", "existence"),
+    *("lateral", "existence", "advanced", "recent", "recurrent", "chronic", "acute"),
+    *("first", "onset"),
 )
+_WORD_IN = re.compile(r"[a-z][a-z-]*")
+# Words of time or course, read in either list: "recent", "first(-ever)", "new-onset" say when
+# (vaguely: a stated window is the windows' reader's), "recurrent" before a cancer says it came
+# back (the site's codes hold it). Words of kind, read in an exclusion only and only where the
+# diagnosis's own ICD-10-CM codes name that kind ("chronic liver disease" K70-K77 under liver
+# disease): elsewhere they may name another family ("acute" renal failure N17 beside chronic N18).
+_TIME = frozenset({"recent", "first", "first-ever", "ever", "new", "onset", "new-onset"})
+_COURSE = frozenset({"recurrent"})
+_KINDS = frozenset({"chronic", "acute"})
+_NEEDS_A_DIAGNOSIS = _TIME | _COURSE | _KINDS | {"advanced"}
+_KINDS_AT_END = re.compile(r"(?:(?<= )|^)(?:chronic|acute)$")
+_ALTERNATIVE_END = re.compile(r"(?:\bor|/|,) ?$")
 _NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
-_NOT_A_NAME = FILLER | OR_WORDS | AND_WORDS | NEGATORS | {"than", "reasons", "causes"}
+# ("First-line treatment", "first-degree relative", "first dose": an order of something else.)
+_NOT_A_NAME = (
+    FILLER
+    | OR_WORDS
+    | AND_WORDS
+    | NEGATORS
+    | {"than", "reasons", "causes", "line", "lines", "degree", "time", "dose", "cycle"}
+    | {"trimester", "visit", "day", "week", "month", "year", "relative", "relatives"}
+)
 
 
 def narrowed(
@@ -84,27 +106,59 @@ def narrowed(
     if _NEGATION.search(normalized) or "-free" in normalized:
         return None
     rest = _EXISTENCE.sub("", normalized)
+    # First without every word; then keeping a kind that may be part of the name ("advanced
+    # chronic liver disease": "chronic liver disease" is the name, "advanced" narrows it).
+    tried = ""
+    for keep_kinds in (False, True):
+        cuts = _cut(rest, keep_kinds=keep_kinds)
+        if cuts is None:
+            return None
+        kept, cut, words = cuts
+        if kept == tried:
+            return None  # no kind word to keep
+        tried = kept
+        either_list = words <= _TIME | _COURSE
+        if (kept == normalized) or (cut and not exclusion and not either_list):
+            return None
+        if words & _NEEDS_A_DIAGNOSIS and not found(kept):
+            return None  # (nothing read without the words: none to narrow, no costly reading)
+        reading = read(kept)
+        if reading is None or not affirmed(reading):
+            continue
+        if cut and not found(normalized) <= _concepts(reading):
+            continue
+        if words & (_TIME | _COURSE | _KINDS) and not _said_of_diagnoses(reading, words):
+            return None
+        if not cut:
+            # "existence of", "unilateral or bilateral": the reading in full
+            return evolve(reading, source_text=text)
+        return kind_of(reading, text)
+    return None
+
+
+def _cut(rest: str, *, keep_kinds: bool) -> tuple[str, bool, set[str]] | None:
+    """The text without its narrowing words, whether any was cut, the words cut; None when a
+    word stands before no name ("other than …", "severe or …")."""
     cut = False
+    words: set[str] = set()
     pieces: list[str] = []
     position = 0
     for match in _NARROWING.finditer(rest):
         if match["next"] in _NOT_A_NAME:
-            return None  # "other than …", "severe or …": not a word before a name
+            return None
+        end = match.end() + 1
+        if keep_kinds and (kinds := _KINDS_AT_END.search(match.group(0))):
+            if _ALTERNATIVE_END.search(match.group(0), 0, kinds.start()):
+                return None  # "severe or chronic periodontitis": the kind is an alternative
+            end = match.start() + kinds.start()
         pieces.append(rest[position : match.start()])
-        position = match.end() + 1
-        cut = cut or not _EITHER_SIDE.fullmatch(match.group(0))
-    if (not pieces and rest == normalized) or (cut and not exclusion):
-        return None
+        position = max(end, match.start())
+        said = rest[match.start() : end]
+        if said.strip() and not _EITHER_SIDE.fullmatch(match.group(0)):
+            cut = True
+            words.update(_WORD_IN.findall(said))
     pieces.append(rest[position:])
-    reading = read(" ".join("".join(pieces).split()))
-    if reading is None or not affirmed(reading):
-        return None
-    if cut and not found(normalized) <= _concepts(reading):
-        return None
-    if not cut:
-        # "existence of", "unilateral or bilateral": the reading in full
-        return evolve(reading, source_text=text)
-    return kind_of(reading, text)
+    return " ".join("".join(pieces).split()), cut, words
 
 
 def kind_of(reading: Criterion, text: str) -> Criterion:
@@ -115,6 +169,31 @@ def kind_of(reading: Criterion, text: str) -> Criterion:
         combination="all-of",
         source_text=text,
     )
+
+
+def _said_of_diagnoses(reading: Criterion, words: set[str]) -> bool:
+    """Whether words of time, course or kind narrow only diagnoses they can narrow: "recent"
+    only diagnoses ("recent use of anticoagulants" may be a stopped one no current medication
+    holds), "recurrent" a cancer or a diagnosis whose codes name recurrence, "chronic" and
+    "acute" a diagnosis whose codes name that kind."""
+    leaves = _leaves(reading)
+    if not leaves or any(leaf.kind is not Kind.CONDITION or not leaf.concept for leaf in leaves):
+        return False
+    for leaf in leaves:
+        concept = leaf.concept or ""
+        if "recurrent" in words and not (
+            malignant(concept) or codes_the_kind(concept, "recurrent")
+        ):
+            return False
+        if any(not codes_the_kind(concept, word) for word in words & _KINDS):
+            return False
+    return True
+
+
+def _leaves(criterion: Criterion) -> list[Criterion]:
+    if criterion.kind is Kind.COMBINATION:
+        return [leaf for child in criterion.children for leaf in _leaves(child)]
+    return [criterion]
 
 
 def _concepts(criterion: Criterion) -> set[str]:
