@@ -49,13 +49,20 @@ def test_a_name_alone_compiles_to_its_set(
         "Suspected bacteremia",
         "Risk of bacteremia",
         "Family history of G6PD deficiency",
-        "Acute renal failure",  # an untimed acute event, as "acute kidney failure"
         "Learning disability",  # intellectual disability in British usage
         "No prediabetes",
     ],
 )
 def test_what_stays_text(text: str) -> None:
     assert compile_text(text, exclusion=True, partial=True) is None
+
+
+def test_an_untimed_acute_failure_is_never_the_bare_name() -> None:
+    # An acute event stays on a problem list long after it: the kidney failure is necessary,
+    # "acute" is left to the reader (`rules.narrowing_words`), never the bare code set.
+    reading = compile_text("Acute renal failure", exclusion=True, partial=True)
+    assert reading is not None
+    assert signature(reading) == "all-of(condition:kidney-failure, text)"
 
 
 DIABETES = condition(

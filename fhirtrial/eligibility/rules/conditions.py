@@ -53,6 +53,13 @@ _DEFINED_BY_VALUE = r"(?! ?\([^)]*[<>≤≥=])"
 _PERSONS = (
     r"(?= (?:patients?|subjects?|participants?|adults|individuals|persons|people|volunteers)\b)"
 )
+# An adjective joined to another before a head that is not a person ("diabetic or hypertensive
+# retinopathy", "diabetic and/or ischemic ulcers"): the adjective names a kind of the head.
+_NOT_SHARING_A_HEAD = (
+    r"(?!(?:,? (?:or|and|and/or) |/)[a-z-]+ "
+    r"(?!(?:patients?|subjects?|participants?|adults|individuals|persons|people|volunteers)\b)"
+    r"[a-z])"
+)
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -156,8 +163,10 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "diabetes-mellitus",
         # "DM" alone too, but not dermatomyositis beside polymyositis ("DM/PM", "PM or DM").
-        r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics?"
-        r"|(?<!pm/)(?<!pm or )(?<!pm, )(?<!pm and )dm(?! ?(?:/|or|and|,) ?pm\b)",
+        # "Diabetic or hypertensive retinopathy": the adjective shares the head after the
+        # other adjective; read alone it would exclude every patient with diabetes.
+        r"diabetes mellitus(?: \(dm\))?|diabetes|diabetics|diabetic" + _NOT_SHARING_A_HEAD + r"|"
+        r"(?<!pm/)(?<!pm or )(?<!pm, )(?<!pm and )dm(?! ?(?:/|or|and|,) ?pm\b)",
     ),
     (
         "hypertension",

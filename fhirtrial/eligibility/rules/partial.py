@@ -81,6 +81,7 @@ from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
 from fhirtrial.eligibility.rules.score_parts import score_part
 from fhirtrial.eligibility.rules.scores import find_scores
+from fhirtrial.eligibility.rules.shared_heads import shares_the_next_head
 from fhirtrial.eligibility.rules.shared_modifiers import leading_modifiers
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -2045,6 +2046,8 @@ def _segment_items(
         # their own but compile with it ("hepatitis B and C", "HIV 1/2").
         criterion = compile_clause(words[index])
         if criterion is not None:
+            if shares_the_next_head(words[index], words[index + 1 :]):
+                return None
             stop = index + 1
             while (
                 stop < min(len(words), index + 3)

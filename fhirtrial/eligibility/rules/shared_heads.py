@@ -29,7 +29,7 @@ that compiled before changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -227,3 +227,36 @@ def _memo(name: str, read: Compile) -> Criterion | None:
 
 def _cached(name: str, read: Compile) -> Criterion | None:
     return _memo(name, read)
+
+
+# An adjective of a diagnosis ("diabetic", "hypertensive", "asthmatic", "ischemic"): the ends
+# English gives such adjectives.
+_ADJECTIVE = re.compile(r"(?:[a-z]+-)?[a-z]+(?:ic|ive|al|ous|ary|oid)")
+_PERSONS = frozenset(
+    {
+        "patient", "patients", "subject", "subjects", "participant", "participants", "adult",
+        "adults", "individual", "individuals", "person", "persons", "people", "volunteer",
+        "volunteers", "women", "men", "children",
+    }
+)  # fmt: skip
+
+
+def shares_the_next_head(item: str, following: Sequence[str]) -> bool:
+    """Whether a list item ends in an adjective whose head is written after the items that
+    follow it: "diabetic" in "diabetic or hypertensive nephropathy" and in "history of diabetic,
+    hypertensive or other nephropathy" is a kind of nephropathy, not diabetes (read alone, an
+    exclusion would turn away every patient with diabetes); "diabetic or hypertensive patients"
+    names two populations."""
+    words = item.strip(" .,;:").split()
+    if not words or not _ADJECTIVE.fullmatch(words[-1]):
+        return False
+    for later in following:
+        later_words = later.strip(" .,;:").split()
+        if len(later_words) == 1 and _ADJECTIVE.fullmatch(later_words[0]):
+            continue  # "hypertensive" in "diabetic, hypertensive or other nephropathy"
+        return (
+            len(later_words) >= 2
+            and (later_words[0] == "other" or bool(_ADJECTIVE.fullmatch(later_words[0])))
+            and later_words[-1] not in _PERSONS
+        )
+    return False

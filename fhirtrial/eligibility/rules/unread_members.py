@@ -66,6 +66,7 @@ from fhirtrial.eligibility.rules.partial import (
     _lead,
     _names_across,
 )
+from fhirtrial.eligibility.rules.shared_heads import shares_the_next_head
 from fhirtrial.eligibility.rules.shared_modifiers import leading_modifiers
 
 _SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or)\s+|\s*,\s*|\s+(?:or|and/or)\s+")
@@ -122,6 +123,8 @@ def unread_members(
     for index, (item, reading) in enumerate(zip(items, readings, strict=True)):
         read_after = any(later is not None for later in readings[index + 1 :])
         if reading is not None:
+            if shares_the_next_head(item, items[index + 1 :]):
+                return None  # "diabetic or hypertensive nephropathy": no diabetes of its own
             if index == 0 and (not _plain(_lead(item)) or _qualified(reading)):
                 return None  # "uncontrolled diabetes, …": the qualifier may govern the list
             if read_after and _may_reach_on(item):
