@@ -175,9 +175,14 @@ def compile_node(node: OutlineNode, *, partial: bool = True) -> CompiledNode:
     return _compile_node(node, partial=partial)[0]
 
 
-def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Criterion | None]:
+def _compile_node(
+    node: OutlineNode, *, partial: bool, each_excludes: bool = False
+) -> tuple[CompiledNode, Criterion | None]:
     """`compile_node`, with the node's full reading (`rules.Reading.full`): a parent's
-    `combination_of` reads its sub-bullets in full, and they are compiled already."""
+    `combination_of` reads its sub-bullets in full, and they are compiled already.
+
+    ``each_excludes``: the node is a sub-bullet of an exclusion lead-in whose sub-bullets each
+    exclude on their own (`_sub_bullets_each_exclude`)."""
     exclusion = node.section == "exclusion" and node.exclude
     read_in_part = partial and (
         (node.section == "inclusion" and not node.exclude) or (exclusion and not node.children)
@@ -186,13 +191,22 @@ def _compile_node(node: OutlineNode, *, partial: bool) -> tuple[CompiledNode, Cr
     own = own_words(node.text) if node.children else node.text  # "…, meeting all of the following:"
     reading = read_text(own, exclusion=exclusion, partial=read_in_part, section=node.section)
     criterion = reading.criterion
+    if each_excludes and criterion is None and not node.children:
+        # Read as the top-level exclusion bullet it stands for (in part too); the full reading
+        # the parent's combination weighs stays the one read as an inclusion.
+        alone = read_text(node.text, exclusion=True, partial=True, section="exclusion")
+        criterion = alone.criterion
     children_partial = (
         partial
         and bool(node.children)
         and _neutral_lead_in(node.text)
         and not _lists_exceptions(node)
     )
-    compiled_children = [_compile_node(child, partial=children_partial) for child in node.children]
+    each_child_excludes = _sub_bullets_each_exclude(node, criterion)
+    compiled_children = [
+        _compile_node(child, partial=children_partial, each_excludes=each_child_excludes)
+        for child in node.children
+    ]
     children = [child for child, _ in compiled_children]
     if (
         node.section == "inclusion"
@@ -408,6 +422,82 @@ _LIST_PHRASE = re.compile(
 _CONDITIONAL_LEAD_IN = re.compile(
     r"\b(?:if|unless|except\w*|may|can|allowed|permitted|eligible|with|whose|who|for|cohort"
     r"|arm|part|phase|group|such as|including|e\.g|for example|either)\b",
+    re.IGNORECASE,
+)
+
+
+# The only words a lead-in may keep, once its list phrase and exclusion header are set aside,
+# for its sub-bullets to exclude each on its own: a header naming no qualifier ("History of:",
+# "Medical conditions:"). Any other word may set a condition or population ("For healthy
+# controls:", "Patients who …:"), a definition, examples that may be what does *not* count, or
+# narrow what it lists ("Uncontrolled illness including:", "Within 6 months:"): the sub-bullet
+# read alone would then exclude patients the text does not.
+_HEADER_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "any",
+        "following",
+        "of",
+        "known",
+        "documented",
+        "prior",
+        "previous",
+        "past",
+        "personal",
+        "history",
+        "medical",
+        "condition",
+        "conditions",
+        "disease",
+        "diseases",
+        "disorder",
+        "disorders",
+        "illness",
+        "illnesses",
+        "comorbidity",
+        "comorbidities",
+        "diagnosis",
+        "diagnoses",
+    ]
+)
+
+
+def _sub_bullets_each_exclude(node: OutlineNode, criterion: Criterion | None) -> bool:
+    """Whether ``node`` is a top-level exclusion lead-in ("Any of the following:", "History
+    of:", "Medical conditions, including:") whose sub-bullets are alternatives
+    that each exclude on their own, as a top-level exclusion bullet would: a header with no
+    requirement of its own (``criterion``, its own reading), combining its sub-bullets in an
+    any-of, not listing exceptions and setting no condition they depend on."""
+    text = node.text.rstrip()
+    if not (node.exclude and node.section == "exclusion" and node.children and text[-1:] == ":"):
+        return False
+    if criterion is not None or _lists_exceptions(node) or combination_of(node)[0] != "any-of":
+        return False
+    head = _INCLUDE_EXAMPLES.sub("", _LIST_PHRASE.sub("", _EXCLUSION_HEADER.sub("", text)))
+    return all(word in _HEADER_WORDS for word in re.findall(r"[^\W\d_]+", head.lower()))
+
+
+# Words of a lead-in that only say its sub-bullets are the exclusion criteria, for everyone ("None
+# of the following criteria must be fulfilled for a subject to be eligible:", "Patients must not
+# meet any of the following exclusion criteria to be eligible:", "For all participants:").
+_EXCLUSION_HEADER = re.compile(
+    r"\b(?:none of the following(?: criteria)? (?:must|may|should) be (?:fulfilled|met|present)"
+    r"|(?:(?:patients|subjects|participants) )?(?:must|may|should) not meet any of the"
+    r" following(?: exclusion)? criteria"
+    r"|(?:the following )?exclusion criteria apply to all (?:subjects|participants|patients)"
+    r"|for all (?:subjects|participants|patients))\b"
+    r"|\s*(?:for (?:a|the) (?:subject|patient|participant) )?to be eligible\b",
+    re.IGNORECASE,
+)
+
+
+# "…, which include but are not limited to:", "including:", "such as:": the sub-bullets are kinds
+# of what the lead-in excludes.
+_INCLUDE_EXAMPLES = re.compile(
+    r",?\s*(?:which |that )?(?:includ(?:e|es|ing)|such as)(?:,? but (?:are |is )?not limited to)?"
+    r"\s*:\s*$",
     re.IGNORECASE,
 )
 

@@ -187,15 +187,21 @@ def test_words_that_can_make_a_part_insufficient_leave_the_bullet_text_only(why:
 
 
 def test_only_top_level_exclusion_leaves_are_read_in_part():
+    # and sub-bullets of a lead-in that only introduces alternatives, each excluding on its own
+    # (`compiler._sub_bullets_each_exclude`); not those of a lead-in naming a population.
     text = (
         "Exclusion Criteria:\n"
         "- Pregnant or nursing participants. Women must agree to use contraception.\n"
+        "- For healthy controls:\n"
+        "  - Pregnant or nursing participants. Women must agree to use contraception.\n"
         "- Any of the following:\n"
         "  - Pregnant or nursing participants. Women must agree to use contraception.\n"
     )
-    leaf, lead_in = compile_outline(parse_outline(text))
+    leaf, population, alternatives = compile_outline(parse_outline(text))
     assert leaf.criterion is not None and leaf.needs_review
-    assert lead_in.children[0].criterion is None
+    assert population.children[0].criterion is None
+    alternative = alternatives.children[0]
+    assert alternative.criterion == leaf.criterion and alternative.needs_review
 
 
 # ---------------------------------------------------------------- evaluation
