@@ -47,6 +47,16 @@ _EXCEPTION_NOTE = re.compile(
     r"|\b(?:are|is) (?:allowed|permitted|eligible)\b",
     re.IGNORECASE,
 )
+# An exclusion lead-in whose sub-bullets do not exclude ("The following conditions are allowed:",
+# "… will not be considered exclusions:", "Patients with any of the following are eligible:",
+# "… not be considered …, unless …"): read alone, each sub-bullet would exclude the patients the
+# lead-in keeps. Its sub-bullets are exceptions: never met as exclusions.
+_ALLOWANCE_LEAD_IN = re.compile(
+    r"\b(?:are|is|will be|may be|can be|shall be) (?:allowed|permitted|eligible|acceptable"
+    r"|included|enrolled)\b|\bnot (?:be )?(?:considered|excluded|exclusions?|an exclusion)\b"
+    r"|\bunless\b|\bdo(?:es)? not exclude\b",
+    re.IGNORECASE,
+)
 # Sub-bullets that only give examples of the lead-in's own requirement: either one suffices.
 _EXAMPLES_LEAD_IN = re.compile(r"\b(?:including|such as|e\.g\.|for example)\s*:?\s*$", re.I)
 # An inclusion lead-in that asks for the absence of what it lists ("should report the absence
@@ -300,6 +310,8 @@ def _group(
 
 def _lists_exceptions(node: OutlineNode) -> bool:
     if _EXCEPTIONS_LEAD_IN.search(node.text):
+        return True
+    if node.section == "exclusion" and _ALLOWANCE_LEAD_IN.search(own_words(node.text)):
         return True
     return node.section == "exclusion" and all(
         _EXCEPTION_NOTE.search(child.text) for child in node.children

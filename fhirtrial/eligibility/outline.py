@@ -549,8 +549,8 @@ class _Builder:
             return False
         if line.indent <= self.stack[-1].own_indent and not _stops_mid_sentence(node.text):
             return False
-        if line.text.endswith(":"):
-            return False
+        if line.text.endswith(":") and not _stops_mid_sentence(node.text):
+            return False  # a lead-in of its own, unless it ends the sentence the node began
         node.text = f"{node.text}\n{line.text}"
         return True
 
