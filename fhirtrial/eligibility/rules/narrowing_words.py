@@ -34,13 +34,16 @@ from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.diagnosis_kinds import codes_the_kind, malignant
 from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
 
-# Degrees, judgements, sides and company: each names a kind of what follows, coded in its family.
+# Degrees, judgements, sides and company: each names a kind of what follows, coded in its family
+# ("advanced" AMD H35.3-, periodontitis K05.3-, pulmonary fibrosis J84.1-, cancer; the side of
+# a fracture or of a limb's disease: its laterality character).
 _WORD = (
     r"(?:severe(?:ly)?|serious|(?:clinically )?significant|marked(?:ly)?|mild|moderate"
     r"|(?:mild|moderate)(?: to |-to-|-|/)(?:moderate|severe)|unstable|debilitating|disabling"
     r"|relevant|important|concomitant"
     r"|concurrent|co[- ]?existing|co[- ]?morbid|underlying|pre-?existing|existing|unilateral"
-    r"|bilateral|advanced|recent|first(?:[- ]ever)?|new[- ]onset|recurrent|chronic|acute)"
+    r"|bilateral|ipsilateral|contralateral|advanced|recent|first(?:[- ]ever)?|new[- ]onset"
+    r"|recurrent|chronic|acute)"
 )
 _JOIN = r"(?:,? and/or |,? or |,? and |, | |/)"
 # Both sides named as alternatives narrow nothing: "Unilateral and/or bilateral hearing loss".
