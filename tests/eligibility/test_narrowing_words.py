@@ -167,3 +167,34 @@ def test_an_advanced_or_sided_diagnosis_stays_text_where_it_could_be_wider(
     text: str, exclusion: bool
 ) -> None:
     assert read_text(text, exclusion=exclusion, partial=True).criterion is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An exclusion bullet of its own that starts "other": the kinds of the name the list or
+        # the study does not name, all of them kinds of it.
+        ("Other sleep disorders", "all-of(condition:icd10cm:G47, text)"),
+        ("Presence of other sleep disorders", "all-of(condition:icd10cm:G47, text)"),
+        ("Other active liver diseases;", "all-of(condition:liver-disease, text)"),
+        ("other food allergies,", "all-of(allergy:food, text)"),
+    ],
+)
+def test_other_kinds_of_a_name_exclude_as_its_kind(text: str, expected: str) -> None:
+    assert compile_text(text, exclusion=True) is None  # not understood in full
+    reading = read_text(text, exclusion=True, partial=True).criterion
+    assert reading is not None and signature(reading) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion"),
+    [
+        ("Other sleep disorders", False),  # an inclusion takes no narrowed name
+        ("No other sleep disorders", True),
+        ("Other sleep disorders than insomnia", True),  # an exception: not read here
+    ],
+)
+def test_other_kinds_of_a_name_stay_text_where_they_could_be_wider(
+    text: str, exclusion: bool
+) -> None:
+    assert read_text(text, exclusion=exclusion, partial=True).criterion is None
