@@ -132,3 +132,69 @@ def test_a_word_that_makes_another_name_with_the_next_leaves_the_bullet_text() -
         "severe sepsis", "Severe sepsis", lambda _: sepsis, lambda _: {"sepsis"}, exclusion=True
     )
     assert signature(same) == "all-of(condition:sepsis, text)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Advanced" is a degree coded in the family: advanced AMD is H35.3-, advanced pulmonary
+        # fibrosis J84.1-; the side of a fracture is its laterality character.
+        ("advanced macular degeneration", "all-of(condition:icd10cm:H35.30+H35.31+H35.32, text)"),
+        ("Advanced pulmonary fibrosis .", "all-of(condition:icd10cm:J84.10+J84.112, text)"),
+        (
+            "Ipsilateral femoral neck fracture",
+            "all-of(condition:icd10cm:S72.00+S72.01+S72.03+S72.04, text)",
+        ),
+        ("Contralateral hip fracture", "all-of(condition:icd10cm:S72.0+S72.1+S72.2, text)"),
+    ],
+)
+def test_an_advanced_or_sided_diagnosis_excludes_as_its_kind(text: str, expected: str) -> None:
+    assert compile_text(text, exclusion=True) is None  # not understood in full
+    reading = read_text(text, exclusion=True, partial=True).criterion
+    assert reading is not None and signature(reading) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion"),
+    [
+        ("advanced macular degeneration", False),  # an inclusion takes no narrowed name
+        ("Ipsilateral femoral neck fracture", False),
+        ("No advanced macular degeneration", True),
+        ("advanced age", True),
+    ],
+)
+def test_an_advanced_or_sided_diagnosis_stays_text_where_it_could_be_wider(
+    text: str, exclusion: bool
+) -> None:
+    assert read_text(text, exclusion=exclusion, partial=True).criterion is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An exclusion bullet of its own that starts "other": the kinds of the name the list or
+        # the study does not name, all of them kinds of it.
+        ("Other sleep disorders", "all-of(condition:icd10cm:G47, text)"),
+        ("Presence of other sleep disorders", "all-of(condition:icd10cm:G47, text)"),
+        ("Other active liver diseases;", "all-of(condition:liver-disease, text)"),
+        ("other food allergies,", "all-of(allergy:food, text)"),
+    ],
+)
+def test_other_kinds_of_a_name_exclude_as_its_kind(text: str, expected: str) -> None:
+    assert compile_text(text, exclusion=True) is None  # not understood in full
+    reading = read_text(text, exclusion=True, partial=True).criterion
+    assert reading is not None and signature(reading) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion"),
+    [
+        ("Other sleep disorders", False),  # an inclusion takes no narrowed name
+        ("No other sleep disorders", True),
+        ("Other sleep disorders than insomnia", True),  # an exception: not read here
+    ],
+)
+def test_other_kinds_of_a_name_stay_text_where_they_could_be_wider(
+    text: str, exclusion: bool
+) -> None:
+    assert read_text(text, exclusion=exclusion, partial=True).criterion is None

@@ -197,8 +197,20 @@ _BRANCH_PREFIX = re.compile(
 _IN_THOSE_WITH = re.compile(
     r"\s+in (?:those|patients|participants|subjects) with (?P<cond>[^.;)]+)\.?\s*$"
 )
-# A list number left in the text by a nested list ("1. diagnosed as HIV positive;").
-_ENUMERATOR = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)])\s+")
+# A list marker left in the text by a nested list or by the outline ("1. diagnosed as HIV
+# positive;", "2.Asthma", "b) asthma", "(a) asthma", "II.Motor neuron diseases"): a number, a
+# letter or a roman numeral. A letter is a marker only before ")": before "." it may be the
+# initial of a genus ("S. aureus", "E. coli", "C. difficile"). A marker written against its
+# word ("2.Asthma") must be a number or a roman numeral of two letters or more: "i.e." is no
+# marker, "3.5 mg" no number.
+_ENUMERATOR = re.compile(
+    r"^(?:\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*"
+    r"|(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*"
+    r"|(?:\d{1,2}|[ivx]{1,4})\.\s+"
+    r"|(?:\d{1,2}|ii|iii|iv|vi|vii|viii|ix|xi|xii)\.(?=[a-z]))"
+)
+# What ends a marker (`_ENUMERATOR`) within a text's first characters: a cheap test first.
+_MARKER_END = frozenset(").")
 # A bullet that only goes on with the one before it ("Patients presenting for treatment of UTI."
 # / "Including prostatitis, pyelonephritis, and/or interstitial cystitis."): its examples are
 # kinds of the previous bullet's diagnosis, not a requirement of their own.
@@ -269,7 +281,11 @@ def read_text(
 
 def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | None) -> Reading:
     normalized = normalize(unescape_markdown(text))
-    if normalized[:1].isdigit() or normalized[:1] == "(":
+    if (
+        normalized[:1].isdigit()
+        or normalized[:1] == "("
+        or _MARKER_END.intersection(normalized[1:5])
+    ):
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     normalized = respelled(normalized) or normalized  # "hypo-thyroidism", "DM2" (`name_variants`)
     if section == "inclusion" and not exclusion and "adult" in normalized:

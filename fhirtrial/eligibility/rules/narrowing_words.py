@@ -18,7 +18,9 @@ family ("severe depressive episode" F32.2 under F32); words that name another fa
 ("acute" renal failure N17 beside chronic N18, "chronic" bronchitis J42 beside J20-J40,
 "recurrent" depressive disorder F33 beside F32) are not among them, nor words that do not imply
 the state at all ("suspected", "risk of", "planned", "family history of", "non-"), nor "other"
-("asthma or other lung disease" is `rules.or_other_class`'s).
+inside a bullet ("asthma or other lung disease" is `rules.or_other_class`'s). "Other" opening
+an exclusion bullet ("Other sleep disorders", "Presence of other …") is read: the kinds the
+list does not name are all kinds of the name.
 
 The reading refuses a negation anywhere in the text (what "no X" denies, narrowed, is a wider
 inclusion), and a word must stand right before a word the finders read (not before "than",
@@ -34,13 +36,16 @@ from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.diagnosis_kinds import codes_the_kind, malignant
 from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
 
-# Degrees, judgements, sides and company: each names a kind of what follows, coded in its family.
+# Degrees, judgements, sides and company: each names a kind of what follows, coded in its family
+# ("advanced" AMD H35.3-, periodontitis K05.3-, pulmonary fibrosis J84.1-, cancer; the side of
+# a fracture or of a limb's disease: its laterality character).
 _WORD = (
     r"(?:severe(?:ly)?|serious|(?:clinically )?significant|marked(?:ly)?|mild|moderate"
     r"|(?:mild|moderate)(?: to |-to-|-|/)(?:moderate|severe)|unstable|debilitating|disabling"
     r"|relevant|important|concomitant"
     r"|concurrent|co[- ]?existing|co[- ]?morbid|underlying|pre-?existing|existing|unilateral"
-    r"|bilateral|advanced|recent|first(?:[- ]ever)?|new[- ]onset|recurrent|chronic|acute)"
+    r"|bilateral|ipsilateral|contralateral|advanced|recent|first(?:[- ]ever)?|new[- ]onset"
+    r"|recurrent|chronic|acute)"
 )
 _JOIN = r"(?:,? and/or |,? or |,? and |, | |/)"
 # Both sides named as alternatives narrow nothing: "Unilateral and/or bilateral hearing loss".
@@ -51,13 +56,21 @@ _NARROWING = re.compile(rf"(?<![\w-]){_WORD}(?:{_JOIN}{_WORD})*(?= (?P<next>[a-z
 # A lead-in that says no more than "presence of": "Existence of mental and psychological
 # diseases".
 _EXISTENCE = re.compile(r"^(?:the )?existence of (?:an? |any )?")
+# "Other sleep disorders", "Presence of other sleep disorders", "Other active liver diseases" as
+# a bullet of its own: a kind of the name (those the list or the study does not name), as
+# narrow as a degree. Only at the start: "asthma or other lung disease" is
+# `rules.or_other_class`'s, "other than" an exception.
+_OTHER_FIRST = re.compile(
+    r"^(?P<lead>(?:the )?(?:presence|existence) of (?:any )?|any )?other (?!than\b)"
+)
 _CHEAP = (
     *("severe", "serious", "significant", "marked", "mild", "moderate"),
     *("unstable", "disabling", "debilitating", "relevant", "important"),
     *("concomitant", "concurrent", "existing", "morbid", "underlying"),
     *("lateral", "existence", "advanced", "recent", "recurrent", "chronic", "acute"),
-    *("first", "onset"),
+    *("first", "onset", "other "),
 )
+_OTHER_STARTS = ("other ", "presence of ", "the presence of ", "existence of ", "any ")
 _WORD_IN = re.compile(r"[a-z][a-z-]*")
 # Words of time or course, read in either list: "recent", "first(-ever)", "new-onset" say when
 # (vaguely: a stated window is the windows' reader's), "recurrent" before a cancer says it came
@@ -106,6 +119,9 @@ def narrowed(
     if _NEGATION.search(normalized) or "-free" in normalized:
         return None
     rest = _EXISTENCE.sub("", normalized)
+    other = None
+    if exclusion and rest.startswith(_OTHER_STARTS) and (other := _OTHER_FIRST.match(rest)):
+        rest = f"{other['lead'] or ''}{rest[other.end() :]}"  # "Other sleep disorders"
     # First without every word; then keeping a kind that may be part of the name ("advanced
     # chronic liver disease": "chronic liver disease" is the name, "advanced" narrows it).
     tried = ""
@@ -114,6 +130,7 @@ def narrowed(
         if cuts is None:
             return None
         kept, cut, words = cuts
+        cut = cut or other is not None
         if kept == tried:
             return None  # no kind word to keep
         tried = kept
@@ -125,6 +142,8 @@ def narrowed(
         reading = read(kept)
         if reading is None or not affirmed(reading):
             continue
+        if other is not None and reading.kind is Kind.COMBINATION:
+            return None  # "Other lung disease or asthma": which names "other" reaches is unsaid
         if cut and not found(normalized) <= _concepts(reading):
             continue
         if words & (_TIME | _COURSE | _KINDS) and not _said_of_diagnoses(reading, words):
