@@ -72,7 +72,7 @@ _DIVERTICULITIS = (
 _GI_BLEEDING = ("K92.0", "K92.1", "K92.2", "K62.5")
 _INTRACRANIAL_HEMORRHAGE = ("I60", "I61", "I62")
 _OBSTRUCTION = ("K56.1", "K56.2", "K56.3", "K56.5", "K56.6", "K91.3")
-_OSTEOARTHRITIS = ("M15", "M16", "M17", "M18", "M19")
+_OSTEOARTHRITIS = ("M15", "M16", "M17", "M18", "M19", "M47")
 _MCI = ("G31.84", "F06.7")
 _DELIRIUM = (
     *("F05", "F10.121", "F10.131", "F10.221", "F10.231", "F10.921", "F10.931", "F11.121"),
@@ -227,6 +227,13 @@ _ACL_INJURY = ("S83.51", "M23.61")
 
 # name → (codes, why the codes are the name's: where ICD-10-CM says so).
 NAMES: dict[str, tuple[tuple[str, ...], str]] = {
+    # Session 13: names whose title is one code but which the Alphabetic Index also files under
+    # another heading (a patient coded there has the named diagnosis: an inclusion must not
+    # turn him away). "Insomnia" G47.0 (organic) and F51.0 (not due to a substance or known
+    # physiological condition); "low back pain" M54.5 and M54.4 lumbago (low back pain) with
+    # sciatica.
+    "insomnia": (("G47.0", "F51.0"), "index: Insomnia G47.00; nonorganic origin F51.0-"),
+    "low back pain": (("M54.4", "M54.5"), "title M54.5, and M54.4 Lumbago with sciatica"),
     # Pain and the spine.
     "chronic pain": (("G89.2", "G89.4"), "G89.2 title without NEC, and chronic pain syndrome"),
     "chronic pain disorder": (("G89.2", "G89.4"), "another name of chronic pain"),
@@ -252,7 +259,10 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         ("M41.0", "M41.1", "M41.2"),
         "titles: infantile, juvenile and other idiopathic",
     ),
-    "osteoarthritis": (_OSTEOARTHRITIS, "block M15-M19 Osteoarthritis"),
+    "osteoarthritis": (
+        _OSTEOARTHRITIS,
+        "block M15-M19 Osteoarthritis, and M47 Spondylosis (includes: osteoarthritis of spine)",
+    ),
     "degenerative joint disease": (
         _OSTEOARTHRITIS,
         "alphabetic index: Disease, joint, degenerative → M19.90; block M15-M19",

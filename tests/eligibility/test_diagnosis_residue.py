@@ -50,8 +50,8 @@ READ = [
     ),
     (
         "Adult patients with osteoarthritis in need of a TKR",
-        "all-of(condition:icd10cm:M15+M16+M17+M18+M19, text)",
-        "all-of(condition:icd10cm:M15+M16+M17+M18+M19, text)",
+        "all-of(condition:icd10cm:M15+M16+M17+M18+M19+M47, text)",
+        "all-of(condition:icd10cm:M15+M16+M17+M18+M19+M47, text)",
     ),
     (
         "Diagnosis of obstructive sleep apnea prescribed CPAP",

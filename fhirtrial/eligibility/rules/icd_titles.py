@@ -113,7 +113,7 @@ def _index() -> _Index:
     vocabulary = terminology.terminology()
     named = {terminology.title_name(name): key for key, name in vocabulary.icd_heads.items()}
     named |= {terminology.title_name(title): code for code, title in vocabulary.icd_titles.items()}
-    for name, code in (named | vocabulary.icd_variants).items():
+    for name, code in (named | vocabulary.icd_variants | vocabulary.icd_wider_names).items():
         words = name.split(" ")
         if not all(_WORD.fullmatch(word) for word in words):
             continue

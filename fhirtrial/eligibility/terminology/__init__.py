@@ -301,6 +301,18 @@ class Terminology:
         (`title_variants`), and the common names and abbreviations of `icd10cm_synonyms.json`."""
         for variant, code in self.icd_variants.items():
             self._icd_by_key.setdefault(variant, code)
+        # A common name whose set is wider than the title that spells the same name reads as
+        # its set: the Alphabetic Index files "insomnia" under G47.0 and F51.0, so a criterion
+        # naming it must not hold only the title's G47.0 (an inclusion would turn away F51.0).
+        self.icd_wider_names: dict[str, str] = {}
+        """Names a title spells that read as a common name's wider set ("insomnia")."""
+        for name, raw in synonyms.get("synonyms", {}).items():
+            if raw.get("source") == "common name" and ICD_SET_JOIN in raw["code"]:
+                spelled = title_key(name)
+                if spelled in self._icd_by_key:
+                    for variant in (spelled, *title_variants(spelled)):
+                        self.icd_wider_names[variant] = raw["code"]
+        self._icd_by_key.update(self.icd_wider_names)
         self._icd_concepts: dict[str, Concept] = {}
         self.sources: dict[str, dict[str, str]] = {}
         self.concepts: dict[str, Concept] = {}
