@@ -234,6 +234,13 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     # sciatica.
     "insomnia": (("G47.0", "F51.0"), "index: Insomnia G47.00; nonorganic origin F51.0-"),
     "low back pain": (("M54.4", "M54.5"), "title M54.5, and M54.4 Lumbago with sciatica"),
+    # DSM-5 names whose extent spans two ICD-10-CM categories: autism spectrum disorder holds
+    # what ICD-10-CM still codes apart as Asperger's syndrome F84.5 (DSM-5 299.00 merged them).
+    "autism spectrum disorder": (
+        ("F84.0", "F84.5"),
+        "inclusion term of F84.0; DSM-5 ASD also holds Asperger's disorder F84.5",
+    ),
+    "autism": (("F84.0", "F84.5"), "index: Autism F84.0; DSM-5 ASD also holds Asperger's F84.5"),
     # Pain and the spine.
     "chronic pain": (("G89.2", "G89.4"), "G89.2 title without NEC, and chronic pain syndrome"),
     "chronic pain disorder": (("G89.2", "G89.4"), "another name of chronic pain"),

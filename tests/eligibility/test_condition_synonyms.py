@@ -85,7 +85,7 @@ def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
         ("Food protein induced enterocolitis syndrome", True, "condition:icd10cm:K52.21"),
         # Common names and abbreviations.
         ("Intracardiac thrombus", True, "condition:icd10cm:I51.3"),
-        ("Diagnosis of autism spectrum disorder", False, "condition:icd10cm:F84.0"),
+        ("Diagnosis of autism spectrum disorder", False, "condition:icd10cm:F84.0+F84.5"),
         ("History of kidney stones", True, "condition:icd10cm:N20.0"),
         ("Chronic fatigue syndrome", True, "condition:icd10cm:G93.32"),
         ("Polycystic ovary syndrome (PCOS)", False, "condition:icd10cm:E28.2"),

@@ -283,7 +283,7 @@ STAY_TEXT: dict[tuple[str, str], str] = {
                 "infection",
             ),
             (
-                "Depression (depressive episode or recurrent depressive disorder)",
+                "Depression (depressive episode, recurrent or persistent depressive disorder)",
                 "depression",
             ),
             ("Sickle-cell disease (not the trait)", "sickle-cell-disease"),
