@@ -55,6 +55,12 @@ _KINDS = (
     (("M75.1",), ("rotator cuff",)),
 )
 _FRACTURE_WORDS = ("fractur", "broken")
+# Injuries whose lasting deficit a problem list codes instead of the injury: (the injury's
+# codes, the deficit's codes). Years after a spinal cord injury the entry is "Paraplegia,
+# complete" (G82.21) or "Quadriplegia, C5-C7 complete" (G82.51), with no S code of the cord.
+_LASTING_DEFICITS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("S14.0", "S14.1", "S24.0", "S24.1", "S34.0", "S34.1"), ("G82.2", "G82.5")),
+)
 
 
 def _codes(concept: str) -> tuple[str, ...]:
@@ -102,9 +108,24 @@ def _icd_codes(item: ConditionItem) -> list[str]:
     return [c.code.strip().upper() for c in item.code.codings if c.system == ICD10CM and c.code]
 
 
+@cache
+def _deficits_of(concept: str) -> tuple[str, ...]:
+    """The codes of the lasting deficits that may stand for the injury ``concept``."""
+    codes = _codes(concept)
+    return tuple(
+        deficit
+        for injuries, deficits in _LASTING_DEFICITS
+        if any(code.startswith(injuries) for code in codes)
+        for deficit in deficits
+    )
+
+
 def _may_be(item: ConditionItem, concept: str) -> bool:
     codes = _icd_codes(item)
     if codes:
+        deficits = _deficits_of(concept)
+        if deficits and any(code.startswith(deficits) for code in codes):
+            return True  # paraplegia for a spinal cord injury: it may be its cause
         return _words_of(concept) == _FRACTURE_WORDS and any(
             code.startswith(_FRACTURE_HISTORY) for code in codes
         )
@@ -130,11 +151,15 @@ def injury_entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> 
 def _injury_concepts() -> tuple[str, ...]:
     vocabulary = terminology.terminology()
     concepts = {ICD_TITLE_PREFIX + code for code in vocabulary.icd_variants.values()}
-    return tuple(sorted(c for c in concepts if is_injury(c) and _words_of(c)))
+    return tuple(sorted(c for c in concepts if is_injury(c) and (_words_of(c) or _deficits_of(c))))
+
+
+_DEFICIT_CODES = tuple(code for _, deficits in _LASTING_DEFICITS for code in deficits)
 
 
 def injuries_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
     """The injury concepts the entry may be without a code of theirs (for the prefilter)."""
-    if _icd_codes(item) and not any(c.startswith(_FRACTURE_HISTORY) for c in _icd_codes(item)):
+    codes = _icd_codes(item)
+    if codes and not any(c.startswith((*_FRACTURE_HISTORY, *_DEFICIT_CODES)) for c in codes):
         return frozenset()
     return frozenset(c for c in _injury_concepts() if _may_be(item, c))
