@@ -44,6 +44,7 @@ from fhirtrial.eligibility.evaluation.events import EVENTS, event_in_window
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, Matches, diagnosis_concepts
 from fhirtrial.eligibility.evaluation.injuries import injury_entries_that_may_be, is_injury
 from fhirtrial.eligibility.evaluation.measures import receptor_status
+from fhirtrial.eligibility.evaluation.paired_codes import may_be_companion
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
 from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
 from fhirtrial.eligibility.evaluation.uncoded_diagnoses import entries_that_may_be
@@ -265,6 +266,25 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
                     for coding in c.code.codings
                 )
             ]
+        if not found and (wanted := icd_codes_of(concept)):
+            # I11.0 without its I50 code may be any heart failure; I10 may be resistant.
+            recorded = [
+                coding.code
+                for c in index.items
+                for coding in c.code.codings
+                if coding.system == ICD10CM and coding.code
+            ]
+            if may_be_companion(recorded, wanted):
+                found = [
+                    c
+                    for c in index.items
+                    if any(
+                        coding.system == ICD10CM
+                        and coding.code
+                        and may_be_companion([coding.code], wanted)
+                        for coding in c.code.codings
+                    )
+                ]
         ctx.facts.memo[key] = found
     return found
 
