@@ -13,6 +13,7 @@ import pytest
 from fhirtrial.eligibility.compiler import compile_criterion
 from tests.eligibility.ehr_records import (
     ICD,
+    SNOMED,
     condition,
     criteria_text,
     patient,
@@ -69,3 +70,11 @@ def test_other_diagnoses_are_still_not_asd_or_depression() -> None:
     )
     anxiety = record(patient(), condition("GAD", (ICD, "F41.1", "Generalized anxiety disorder")))
     assert verdict_of_inclusion_bullet("Diagnosed with depression", anxiety) == "ineligible"
+
+
+def test_a_snomed_only_asperger_entry_is_asd_too() -> None:
+    cerner = condition("Asperger's disorder", (SNOMED, "23560001", "Asperger's disorder"))
+    person = record(patient(born="2012-05-01"), cerner)
+    assert (
+        verdict_of_inclusion_bullet("Diagnosis of autism spectrum disorder", person) == "eligible"
+    )

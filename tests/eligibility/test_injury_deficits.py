@@ -15,6 +15,7 @@ from fhirtrial.eligibility.evidence_variable import build_evidence_variable
 from fhirtrial.matching.keys import criteria_keys, patient_keys
 from tests.eligibility.ehr_records import (
     ICD,
+    SNOMED,
     condition,
     criteria_text,
     patient,
@@ -71,3 +72,9 @@ def test_the_prefilter_keeps_the_study_for_a_paraplegic_patient() -> None:
     assert offered is not None and needed & set(offered)
     stroke = patient_keys(record(patient(), HEMIPLEGIA)).diagnoses
     assert not needed & set(stroke or ())
+
+
+def test_a_snomed_only_paraplegia_may_be_the_cord_injury() -> None:
+    cerner = condition("Paraplegia", (SNOMED, "60389000", "Paraplegia"), onset="2019-01-01")
+    person = record(patient(gender="male", born="1980-01-01"), cerner)
+    assert verdict_of_inclusion_bullet(SCI, person) == "potential-candidate"

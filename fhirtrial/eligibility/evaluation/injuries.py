@@ -61,6 +61,11 @@ _FRACTURE_WORDS = ("fractur", "broken")
 _LASTING_DEFICITS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("S14.0", "S14.1", "S24.0", "S24.1", "S34.0", "S34.1"), ("G82.2", "G82.5")),
 )
+# The words of those deficits in an entry with no ICD-10-CM code (SNOMED CT "Paraplegia").
+_DEFICIT_WORDS: dict[str, tuple[str, ...]] = {
+    "G82.2": ("paraplegi", "paraparesis"),
+    "G82.5": ("tetraplegi", "quadriplegi", "tetraparesis", "quadriparesis"),
+}
 
 
 def _codes(concept: str) -> tuple[str, ...]:
@@ -129,7 +134,9 @@ def _may_be(item: ConditionItem, concept: str) -> bool:
         return _words_of(concept) == _FRACTURE_WORDS and any(
             code.startswith(_FRACTURE_HISTORY) for code in codes
         )
-    words = _words_of(concept)
+    words = _words_of(concept) + tuple(
+        word for deficit in _deficits_of(concept) for word in _DEFICIT_WORDS.get(deficit, ())
+    )
     texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
     return bool(words) and any(_names(text.lower(), words) for text in texts)
 
