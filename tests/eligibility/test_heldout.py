@@ -41,8 +41,12 @@ _LOINC = "http://loinc.org"
 # adjudication round 14, one after a scorer fault was fixed); the precision floor then went back
 # to 0.85, where the session started, when its second round compiled three more held-out
 # bullets, one scored wrong (106/258, 91/106 = 0.858): less complete than its label, unable to rule
-# a patient out (blind adjudication round 16).
-REACHED = {"coverage": 0.41, "precision": 0.85}
+# a patient out (blind adjudication round 16). Raised in the twelfth session to 0.90 after
+# blind adjudication round 17 fixed three scorer rules and four labels that broke the sample's
+# own notation (91/106 -> 97/106 with no compiler change; each rule tested on synthetic forms
+# both ways) and one newly compiled bullet, less complete than its label (round 18), made it
+# 97/107 = 0.907.
+REACHED = {"coverage": 0.41, "precision": 0.90}
 
 
 def test_the_sample_is_the_frozen_one() -> None:

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
-from tests.eligibility.ehr_records import LOINC, observation, patient, record, result_of
+from tests.eligibility.ehr_records import (
+    ICD,
+    LOINC,
+    condition,
+    observation,
+    patient,
+    record,
+    result_of,
+)
 from tests.eligibility.signature import signature
 
 SBP = "lab:systolic-bp"
@@ -80,9 +88,16 @@ DBP = "lab:diastolic-bp"
             True,
             "any-of(lab:anc:<1.510*3/uL, lab:platelets:<10010*3/uL, lab:hemoglobin:<9g/dL)",
         ),
-        # Blood pressure: raised when either pressure is, controlled when both are.
+        # Blood pressure: raised when either pressure is, controlled when both are. The disease
+        # the two values define is required too, as with one value or "160/100" below
+        # (test_label_with_two_values.py).
         (
             "uncontrolled hypertension (systolic > 160 or diastolic > 100 mmHg)",
+            True,
+            f"all-of(condition:hypertension, any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg]))",
+        ),
+        (
+            "systolic > 160 or diastolic > 100 mmHg",
             True,
             f"any-of({SBP}:>160mm[Hg], {DBP}:>100mm[Hg])",
         ),
@@ -104,9 +119,10 @@ DBP = "lab:diastolic-bp"
             f"all-of({SBP}:<140mm[Hg], {DBP}:<90mm[Hg])",
         ),
         (
+            # The hypertension these values define: one high reading is not it.
             "Hypertension (≥140 mmHg systolic and/or ≥90 mmHg diastolic)",
             True,
-            f"any-of({SBP}:>=140mm[Hg], {DBP}:>=90mm[Hg])",
+            f"all-of(condition:hypertension, any-of({SBP}:>=140mm[Hg], {DBP}:>=90mm[Hg]))",
         ),
         (
             "Systolic blood pressure < 110 mmHg or > 180 mmHg;",
@@ -168,6 +184,7 @@ HBA1C = (LOINC, "4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood")
 WEIGHT = (LOINC, "29463-7", "Body weight")
 TRIGLYCERIDES = (LOINC, "2571-8", "Triglyceride [Mass/volume] in Serum or Plasma")
 HYPERTENSION = "uncontrolled hypertension (systolic > 160 or diastolic > 100 mmHg)"
+HTN_DX = condition("Essential hypertension", (ICD, "I10", "Essential (primary) hypertension"))
 
 
 def _result(text: str, *resources: dict, exclusion: bool = True) -> str:
@@ -179,18 +196,51 @@ def _result(text: str, *resources: dict, exclusion: bool = True) -> str:
 @pytest.mark.parametrize(
     ("text", "resources", "result"),
     [
-        # Blood pressure from the panel's components; either pressure above its bound excludes.
-        (HYPERTENSION, (_blood_pressure("2026-11-20", 150, 105),), "met"),
-        (HYPERTENSION, (_blood_pressure("2026-11-20", 170, 80),), "met"),
-        (HYPERTENSION, (_blood_pressure("2026-11-20", 140, 90),), "not-met"),
-        (HYPERTENSION, (), "unknown"),
+        # Blood pressure from the panel's components; either pressure above its bound excludes
+        # (a hypertensive patient: the label requires the disease).
+        (
+            HYPERTENSION,
+            (
+                HTN_DX,
+                _blood_pressure("2026-11-20", 150, 105),
+            ),
+            "met",
+        ),
+        (
+            HYPERTENSION,
+            (
+                HTN_DX,
+                _blood_pressure("2026-11-20", 170, 80),
+            ),
+            "met",
+        ),
+        (
+            HYPERTENSION,
+            (
+                HTN_DX,
+                _blood_pressure("2026-11-20", 140, 90),
+            ),
+            "not-met",
+        ),
+        (HYPERTENSION, (HTN_DX,), "unknown"),
         # The latest reading decides; a reading older than 90 days decides nothing.
         (
             HYPERTENSION,
-            (_blood_pressure("2026-11-25", 130, 80), _blood_pressure("2026-10-01", 180, 110)),
+            (
+                HTN_DX,
+                _blood_pressure("2026-11-25", 130, 80),
+                _blood_pressure("2026-10-01", 180, 110),
+            ),
             "not-met",
         ),
-        (HYPERTENSION, (_blood_pressure("2026-01-05", 180, 110),), "unknown"),
+        (
+            HYPERTENSION,
+            (
+                HTN_DX,
+                _blood_pressure("2026-01-05", 180, 110),
+            ),
+            "unknown",
+        ),
         # Creatinine in µmol/L against results in mg/dL (× 88.4): 1.5 mg/dL = 133 µmol/L.
         (
             "A serum creatinine concentration of > 110 μmol/L",

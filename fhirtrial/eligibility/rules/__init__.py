@@ -84,7 +84,7 @@ from fhirtrial.eligibility.rules.medications import (
 from fhirtrial.eligibility.rules.name_variants import respelled
 from fhirtrial.eligibility.rules.named_groups import find_named_groups
 from fhirtrial.eligibility.rules.narrowing_clauses import narrowed_by_clause, narrowed_by_purpose
-from fhirtrial.eligibility.rules.narrowing_words import narrowed
+from fhirtrial.eligibility.rules.narrowing_words import kind_of, narrowed
 from fhirtrial.eligibility.rules.never_used import find_never_used
 from fhirtrial.eligibility.rules.obstetric import find_obstetric
 from fhirtrial.eligibility.rules.organ_impairment import find_organ_impairments
@@ -133,6 +133,7 @@ from fhirtrial.eligibility.rules.smoking_amounts import smoking_amount
 from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
+from fhirtrial.eligibility.rules.treated_diagnoses import only_diagnoses, treated_for
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.unread_members import unread_members
 from fhirtrial.eligibility.rules.vocabulary import (
@@ -318,6 +319,9 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
         return Reading(None, None)
     if exclusion and full is not None and _denied_in_a_word(full, normalized):
         return Reading(None, None)
+    if full is not None and treated_for(normalized) and only_diagnoses(full):
+        # "Treatment for seizure disorders": having the diagnosis, treated for it.
+        return Reading(kind_of(full, text) if partial else None, None)
     if full is None and "(" in normalized:
         aside = _read_aside(normalized, text, exclusion=exclusion, section=section)
         if aside is not None and (aside.full is not None or partial):

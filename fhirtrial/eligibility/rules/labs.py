@@ -1681,20 +1681,47 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
                 break
             labels.append(Match(match.criterion, start, match.start))
             disease = _DISEASE_NAMED.search(text, start, match.start)
-            if disease is not None and _LABEL_CLOSED.match(text, match.end):
-                # "Uncontrolled hypertension (systolic > 160 mmHg)" is the disease with that
-                # value, not one high reading in anyone: the longer match is read.
-                both = Criterion(
-                    Kind.COMBINATION,
-                    children=(
-                        Criterion(Kind.CONDITION, concept=_DISEASES[disease.lastgroup or ""]),
-                        match.criterion,
-                    ),
-                    combination="all-of",
+            if disease is None:
+                break
+            value, end = match.criterion, match.end
+            if not _LABEL_CLOSED.match(text, end):
+                # "Hypertension (systolic ≥ 140 or diastolic ≥ 90 mmHg)": both values define
+                # the disease, which is read with either of them.
+                second = _label_alternative(text, found, match)
+                if second is None:
+                    break
+                value = Criterion(
+                    Kind.COMBINATION, children=(value, second.criterion), combination="any-of"
                 )
-                labels.append(Match(both, start, match.end))
+                end = second.end
+            # "Uncontrolled hypertension (systolic > 160 mmHg)" is the disease with that
+            # value, not one high reading in anyone: the longer match is read.
+            both = Criterion(
+                Kind.COMBINATION,
+                children=(
+                    Criterion(Kind.CONDITION, concept=_DISEASES[disease.lastgroup or ""]),
+                    value,
+                ),
+                combination="all-of",
+            )
+            labels.append(Match(both, start, end))
             break
     return labels
+
+
+# The word joining a label's two values: "systolic ≥ 140 (mmHg) and/or diastolic ≥ 90".
+_VALUE_OR = re.compile(r"\s*(?:mm ?hg\s*)?,?\s*(?:and/or|or)\s+")
+
+
+def _label_alternative(text: str, found: list[Match], first: Match) -> Match | None:
+    """The value right after `first`, joined to it by "or" and closing the label."""
+    joined = _VALUE_OR.match(text, first.end)
+    if joined is None:
+        return None
+    for other in found:
+        if other.start == joined.end() and _LABEL_CLOSED.match(text, other.end):
+            return other
+    return None
 
 
 # Diagnoses a label may name (by group name) that a record holds apart from the value defining
