@@ -57,6 +57,7 @@ from fhirtrial.eligibility.evaluation.scores import SCORES, evaluate_score
 from fhirtrial.eligibility.evaluation.smoking import evaluate_smoking
 from fhirtrial.eligibility.evaluation.spirometry import FEV1_FVC, evaluate_fev1_fvc
 from fhirtrial.eligibility.evaluation.staging import evaluate_stage
+from fhirtrial.eligibility.evaluation.value_defined import relieved
 from fhirtrial.eligibility.evaluation.weight_loss import WEIGHT_CHANGES, evaluate_weight_loss
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.patient.record import PatientRecord
@@ -189,10 +190,12 @@ def _evaluate(
         finding = Finding("not-applicable", f"applies to {node.cohort_label or node.cohort} only")
         children: tuple[CriterionResult, ...] = ()
     elif node.children:
-        children = tuple(
-            _evaluate(child, ctx, cohort, cache, member=True)
-            for child in node.children
-            if applies_to(child, cohort)
+        members = [child for child in node.children if applies_to(child, cohort)]
+        children = _relieved(
+            node,
+            ctx,
+            members,
+            tuple(_evaluate(child, ctx, cohort, cache, member=True) for child in members),
         )
         finding = _combine(node, children)
     else:
@@ -235,11 +238,53 @@ def evaluate_criterion(criterion: Criterion, ctx: EvalContext) -> Finding:
             if child.negated:
                 found = Finding(_FLIP[found.result], f"NOT ({found.reason})", found.evidence)
             parts.append(found)
-        return combine_findings(criterion.combination or "all-of", criterion.threshold, parts)
+        code = criterion.combination or "all-of"
+        if not ctx.excluding:
+            parts = relieved(code, criterion.children, parts)
+        return combine_findings(code, criterion.threshold, parts)
     leaf = _LEAVES.get(criterion.kind)
     if leaf is None:
         return Finding("unknown", f"criterion kind {criterion.kind.value} is not computable")
     return leaf(criterion, ctx)
+
+
+def _relieved(
+    node: PlanNode,
+    ctx: EvalContext,
+    members: list[PlanNode],
+    children: tuple[CriterionResult, ...],
+) -> tuple[CriterionResult, ...]:
+    """A diagnosis its sibling value defines is not `not-met` for being uncoded where that
+    would count against the patient (`value_defined`)."""
+    if ctx.excluding or (node.combination or "all-of") != "all-of":
+        return children
+    results = {c.result for c in children}
+    if "not-met" not in results or "met" not in results:
+        return children  # nothing to relieve (the common case: no tree built)
+    findings = [Finding(c.result, c.reason, tuple(c.evidence)) for c in children]
+    after = relieved("all-of", [_criterion_of(m) for m in members], findings)
+    return tuple(
+        c if a is f else replace(c, result=a.result, reason=a.reason, evidence=list(a.evidence))
+        for c, f, a in zip(children, findings, after, strict=True)
+    )
+
+
+def _criterion_of(node: PlanNode) -> Criterion | None:
+    """The typed criterion a member node stands for (its `exclude` as negation)."""
+    if node.children:
+        parts = [_criterion_of(child) for child in node.children]
+        if any(part is None for part in parts):
+            return None
+        return Criterion(
+            Kind.COMBINATION,
+            children=tuple(p for p in parts if p is not None),
+            combination=node.combination or "all-of",
+            threshold=node.threshold,
+            negated=node.exclude,
+        )
+    if node.criterion is None or not node.criterion.computable:
+        return None
+    return replace(node.criterion, negated=node.exclude) if node.exclude else node.criterion
 
 
 def _combine(node: PlanNode, children: tuple[CriterionResult, ...]) -> Finding:

@@ -1,0 +1,111 @@
+"""A diagnosis read with the value that defines it: absent from the record is not "not met".
+
+"Chronic kidney disease stage 3 (eGFR 30-59 mL/min/1.73 m2)", "Hypertension (systolic ≥ 140
+or diastolic ≥ 90 mmHg)", "Diabetes (HbA1c ≥ 6.5%)" compile to all-of(diagnosis, value)
+(`rules.labs._labels`: one high reading is not the disease). Problem lists under-code these
+diagnoses, so a record whose own value meets the bound the text gives may hold the disease
+uncoded: inside an all-of, such a diagnosis that is `not-met` becomes `unknown` when a sibling
+value on the disease's side is `met` (docs/eligibility-evaluation.md), wherever a `not-met`
+counts against the patient (an inclusion, a member negated inside an exclusion; the evaluator
+does not call this where `met` rules the patient out: one high reading without the diagnosis
+still does not meet "Uncontrolled hypertension (systolic > 160 mmHg)" as an exclusion, which
+stays as it was). It never becomes `met`,
+and nothing else changes: a value that fails the bound leaves the all-of `not-met` as before,
+a recorded diagnosis is read as before. Replacing a definite outcome by `unknown` can never
+turn a three-valued combination from `met` into `not-met` or back, so no inclusion fails and no
+exclusion is met that was not before, negated or not.
+
+A value defines the disease only on the disease's side ("HbA1c < 8%" in "Diabetes (HbA1c <
+8%)" is a control target a non-diabetic meets): an upper bound on eGFR or clearance, a lower
+bound on blood pressure, HbA1c, glucose, creatinine or BMI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fhirtrial.eligibility.evaluation.results import Finding
+from fhirtrial.eligibility.model import Criterion, Kind
+
+_ABOVE: tuple[str, ...] = (">", ">=")
+_BELOW: tuple[str, ...] = ("<", "<=")
+_GLYCAEMIA: dict[str, tuple[str, ...]] = {
+    "hba1c": _ABOVE,
+    "glucose": _ABOVE,
+    "fasting-glucose": _ABOVE,
+}
+# The diagnosis → the measurements that define it → the comparators on the disease's side.
+_DEFINED_BY: dict[str, dict[str, tuple[str, ...]]] = {
+    "hypertension": {"systolic-bp": _ABOVE, "diastolic-bp": _ABOVE},
+    "diabetes-mellitus": _GLYCAEMIA,
+    "diabetes-type-2": _GLYCAEMIA,
+    "chronic-kidney-disease": {
+        "egfr-lab": _BELOW,
+        "creatinine-clearance": _BELOW,
+        "creatinine": _ABOVE,
+    },
+    "obesity": {"bmi": _ABOVE},
+    "morbid-obesity": {"bmi": _ABOVE},
+}
+
+
+def _defining(criterion: Criterion | None) -> dict[str, tuple[str, ...]] | None:
+    """The measurements that define an affirmed diagnosis leaf, if it is one of those."""
+    if criterion is None or criterion.kind is not Kind.CONDITION or criterion.negated:
+        return None
+    if criterion.window is not None:
+        return None  # "diagnosed within 5 years": a value says nothing of when
+    return _DEFINED_BY.get(criterion.concept or "")
+
+
+def _measures(value: Criterion, sides: dict[str, tuple[str, ...]]) -> bool:
+    """Only measurements of the disease, affirmed and in plain units (no × ULN)."""
+    if value.negated:
+        return False
+    if value.kind is Kind.COMBINATION:
+        return bool(value.children) and all(_measures(c, sides) for c in value.children)
+    return value.kind is Kind.LAB and value.concept in sides and not value.uln_multiple
+
+
+def _toward(value: Criterion, sides: dict[str, tuple[str, ...]]) -> bool:
+    """Whether meeting `value` puts the measurement on the disease's side of some bound."""
+    if value.kind is Kind.COMBINATION:
+        if value.combination == "any-of":
+            return all(_toward(c, sides) for c in value.children)
+        if value.combination == "all-of":
+            return any(_toward(c, sides) for c in value.children)
+        return False
+    if value.value is not None and value.high is not None:
+        return True  # a range has both bounds: one of them is on the disease's side
+    return value.comparator in sides.get(value.concept or "", ())
+
+
+def defines(condition: Criterion | None, value: Criterion | None) -> bool:
+    """Whether `value` is a bound on the measurement that defines the diagnosis `condition`."""
+    sides = _defining(condition)
+    if sides is None or value is None:
+        return False
+    return _measures(value, sides) and _toward(value, sides)
+
+
+def relieved(
+    code: str, members: Sequence[Criterion | None], findings: Sequence[Finding]
+) -> list[Finding]:
+    """The findings of an all-of's members, a value-defined diagnosis that is `not-met` made
+    `unknown` when a sibling value defining it is `met`; others unchanged."""
+    out = list(findings)
+    if code != "all-of" or len(members) != len(findings):
+        return out
+    for i, (member, finding) in enumerate(zip(members, findings, strict=True)):
+        if finding.result != "not-met" or _defining(member) is None:
+            continue
+        for j, other in enumerate(members):
+            if j != i and findings[j].result == "met" and defines(member, other):
+                out[i] = Finding(
+                    "unknown",
+                    f"{finding.reason}; but the recorded value meets the bound that defines "
+                    f"it (the diagnosis may be present and uncoded)",
+                    tuple(dict.fromkeys((*finding.evidence, *findings[j].evidence))),
+                )
+                break
+    return out
