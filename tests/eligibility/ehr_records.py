@@ -180,10 +180,16 @@ def anti_pd1_line(start: str = "2025-07-01", end: str = "2026-08-15") -> dict:
     )
 
 
-def result_of(criterion: Criterion, patient_record: PatientRecord) -> str:
-    """met / not-met / unknown / not-applicable: one criterion against the record, on its day."""
+def result_of(
+    criterion: Criterion, patient_record: PatientRecord, *, excluding: bool = False
+) -> str:
+    """met / not-met / unknown / not-applicable: one criterion against the record, on its day
+    (`excluding`: asked as an exclusion is, where "met" rules the patient out)."""
     ctx = EvalContext(
-        facts=facts_for(patient_record), as_of=patient_record.as_of, policy=DEFAULT_POLICY
+        facts=facts_for(patient_record),
+        as_of=patient_record.as_of,
+        policy=DEFAULT_POLICY,
+        excluding=excluding,
     )
     return evaluate_criterion(criterion, ctx).result
 
