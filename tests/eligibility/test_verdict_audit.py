@@ -10,7 +10,15 @@ from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.evaluation.evaluator import combine_findings
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.outline import parse_outline
-from tests.eligibility.ehr_records import LOINC, observation, patient, record, verdict_of_study
+from tests.eligibility.ehr_records import (
+    ICD,
+    LOINC,
+    condition,
+    observation,
+    patient,
+    record,
+    verdict_of_study,
+)
 
 _HEART_RATE = (LOINC, "8867-4", "Heart rate")
 _RESPIRATORY_RATE = (LOINC, "9279-1", "Respiratory rate")
@@ -103,3 +111,41 @@ def test_a_list_run_into_the_lead_in_does_not_rule_out_everyone() -> None:
     )
     person = record(patient(born="2020-02-02"))
     assert verdict_of_study(text, person) == "potential-candidate"
+
+
+# ---------------------------------------------------------------- "Category N" populations
+
+_CATEGORIES = (
+    "Inclusion Criteria:\n"
+    "Category 1: Patients who live at home and meet the following criteria:\n"
+    "  - CRE isolated during an outpatient visit\n"
+    "  - Home origin\n"
+    "Category 2: Hospitalized patients who meet any of the following criteria:\n"
+    "  - Admitted from other care facility (not home origin)\n"
+    "  - Do not have first positive CRE culture within 48 hours of admission\n"
+    "Exclusion Criteria:\n"
+    "- Age <18 years\n"
+    "In category 1, the following are exclusionary:\n"
+    "  - pre-existing renal failure\n"
+    "  - history of malignancy\n"
+)
+
+
+def test_a_category_header_ties_its_criteria_to_that_category() -> None:
+    compiled = compile_outline(parse_outline(_CATEGORIES))
+    cohorts = {node.link_id: node.cohort for node in compiled}
+    assert cohorts == {
+        "inc-1": "Category 1",
+        "inc-2": "Category 2",
+        "exc-1": None,
+        "exc-2": "Category 1",
+    }
+
+
+def test_an_exclusion_of_one_category_does_not_rule_out_the_others() -> None:
+    # Breast cancer excludes from category 1 only; a hospitalized patient (category 2) may join.
+    person = record(
+        patient(born="1959-01-01"),
+        condition("Breast cancer", (ICD, "C50.911", "Malignant neoplasm of right female breast")),
+    )
+    assert verdict_of_study(_CATEGORIES, person) == "potential-candidate"
