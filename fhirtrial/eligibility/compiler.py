@@ -26,7 +26,13 @@ _ANY_OF = re.compile(
     re.IGNORECASE,
 )
 _ALL_OF = re.compile(r"\b(?:all of the following|each of the following|defined as)\b", re.I)
-_AT_LEAST = re.compile(r"(?:\bat least|≥|>=)\s*(\w+) of the following\b", re.IGNORECASE)
+# "at least two of the following", "≥2 of the following", "at least three out of the following
+# six", "two or more of the following": a threshold, not all-of (one member not met is no reason).
+_AT_LEAST = re.compile(
+    r"(?:\bat least|≥|>=)\s*(\w+)\s+(?:out\s+)?of the following\b"
+    r"|\b(\w+)\s+or more\s+(?:out\s+)?of the following\b",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 # Branches such as "those with oncogene-driven tumors: ..." are alternatives, not all required.
 _BRANCH = re.compile(r"^\s*(?:those|patients|participants|subjects)\s+(?:with|without)\b", re.I)
@@ -358,7 +364,8 @@ def combination_of(
         # A leaf combines nothing; only the section default is recorded.
         return ("any-of" if node.section == "exclusion" else "all-of"), None
     if match := _AT_LEAST.search(text):
-        number = _NUMBER_WORDS.get(match[1].lower()) or _int(match[1])
+        word = match[1] or match[2]
+        number = _NUMBER_WORDS.get(word.lower()) or _int(word)
         if number and number > 1:
             return "at-least", number
         return "any-of", None

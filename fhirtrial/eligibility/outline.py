@@ -101,7 +101,7 @@ _EXCLUSION_LEAD_IN = re.compile(
 # all: a group of its own, never read as "Group S"). An enumerator may come first: "II. Group B:".
 _COHORT_ID = r"(?:[A-Z]\b|\d+[A-Za-z]?\b)"
 _COHORT_NAME = (
-    r"(?P<kind>cohort|arm|part|group|stratum)(?:s\s*(?P<ids>"
+    r"(?P<kind>cohort|arm|part|group|stratum|category)(?:s\s*(?P<ids>"
     + _COHORT_ID
     + r"(?:\s*(?:,|&|and|/)\s*"
     + _COHORT_ID

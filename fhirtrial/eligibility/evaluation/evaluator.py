@@ -297,6 +297,13 @@ def combine_findings(code: str, threshold: int | None, parts: list[Finding]) -> 
     "Combinations"). A `not-applicable` member is left out; a combination none of whose members
     applies is itself `not-applicable` — it says nothing about this patient, so it neither
     includes nor excludes ("pregnant or breastfeeding" for a man)."""
+    if code == "at-least" and (threshold or 1) > len(parts):
+        # "at least three of the following four" whose list the text did not give in full (the
+        # members were run into the lead-in's prose): the listed members cannot reach the
+        # threshold, yet the patient may meet the ones that were not listed.
+        return Finding(
+            "unknown", f"at least {threshold} of a list of which only {len(parts)} were read"
+        )
     applicable = [p for p in parts if p.result != "not-applicable"]
     if not applicable:
         reasons = "; ".join(p.reason for p in parts[:2])
