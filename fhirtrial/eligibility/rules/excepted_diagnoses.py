@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
 
 # "X other than Y", "X, other than Y", "X (other than Y)".
@@ -140,17 +141,18 @@ def excepted_use(
     if "(" in head or ")" in head or _HEAD_NEGATION.search(head) or re.search(r"[.;:]\s", head):
         return None
     reading = read(head)
-    if reading is None or not affirmed(reading) or not _uses_only(reading):
+    if reading is None or not affirmed(reading) or not uses_only(reading):
         return None
     return kind_of(reading, text)
 
 
-def _uses_only(criterion: Criterion) -> bool:
+def uses_only(criterion: Criterion, *, any_medication: bool = True) -> bool:
     """Uses of medications, procedures or prior therapies only, alone or combined: whichever
-    item the exception takes out of, the excluded patients are among those the reading meets."""
+    item the exception takes out of, the excluded patients are among those the reading meets.
+    ``any_medication``: whether "any medication" (no class named) counts as a use."""
     if criterion.kind is Kind.COMBINATION:
-        return all(_uses_only(child) for child in criterion.children)
-    return criterion.kind in _USE_KINDS
+        return all(uses_only(c, any_medication=any_medication) for c in criterion.children)
+    return criterion.kind in _USE_KINDS and (any_medication or criterion.concept != ANY_MEDICATION)
 
 
 # What may add an alternative or another requirement after an exception: "or"/"and" after a

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.base import has_any
+from fhirtrial.eligibility.rules.excepted_diagnoses import uses_only
 from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
@@ -142,7 +143,6 @@ _NOT_A_PURPOSE = re.compile(
     r"|patients?|subjects?|participants?|those|women|men|children|people|individuals"
     r"|contraindicat\w*|intolera\w*|allerg\w*|need\w*|requir\w*|indicat\w*)\b"
 )
-_USE_KINDS = frozenset({Kind.MEDICATION, Kind.PROCEDURE, Kind.PRIOR_THERAPY})
 
 
 def narrowed_by_purpose(
@@ -172,12 +172,6 @@ def narrowed_by_purpose(
     if _NEGATION.search(head) or _BREAK.search(head) or _open_alternative(head):
         return None
     reading = read(head)
-    if reading is None or not affirmed(reading) or not _uses_only(reading):
+    if reading is None or not affirmed(reading) or not uses_only(reading, any_medication=False):
         return None
     return kind_of(reading, text)
-
-
-def _uses_only(criterion: Criterion) -> bool:
-    if criterion.kind is Kind.COMBINATION:
-        return all(_uses_only(child) for child in criterion.children)
-    return criterion.kind in _USE_KINDS and criterion.concept != ANY_MEDICATION
