@@ -161,29 +161,26 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
         return evaluate_therapy_lines(criterion, ctx, uses, name, note)
     events = _therapy_events(ctx, concept)
     doubts: list[tuple[str, str]] = []
-    if concept == chemotherapy.CONCEPT:
+    if concept in (chemotherapy.CONCEPT, _ANTICANCER):
+        # Prior anticancer therapy named by its umbrella words (`rules.anticancer_therapy`) has
+        # the doubts of chemotherapy: weekly methotrexate for arthritis, or cyclophosphamide
+        # with no cancer on record, may be no cancer treatment at all.
         uses, events, doubts = _chemotherapy_doubts(uses, events, ctx)
         if doubts and not uses and not events:
+            what = (
+                "chemotherapy for cancer"
+                if concept == chemotherapy.CONCEPT
+                else "a cancer treatment"
+            )
             return Finding(
                 "unknown",
-                f"{name}: {doubts[0][1]} ({doubts[0][0]}) may not be chemotherapy for cancer",
+                f"{name}: {doubts[0][1]} ({doubts[0][0]}) may not be {what}",
                 tuple(ref for ref, _ in doubts[:3]),
             )
-        if not uses and not events:
+        if concept == chemotherapy.CONCEPT and not uses and not events:
             related = _may_count_as_chemotherapy(ctx)
             if related is not None:
                 return related
-    elif concept == _ANTICANCER:
-        # Prior anticancer therapy named by its umbrella words (`rules.anticancer_therapy`):
-        # weekly methotrexate for arthritis, or cyclophosphamide with no cancer on record, may
-        # be no cancer treatment at all, as for chemotherapy.
-        uses, events, doubts = _chemotherapy_doubts(uses, events, ctx)
-        if doubts and not uses and not events:
-            return Finding(
-                "unknown",
-                f"{name}: {doubts[0][1]} ({doubts[0][0]}) may not be a cancer treatment",
-                tuple(ref for ref, _ in doubts[:3]),
-            )
     if not uses and not events:
         unnamed = [
             u

@@ -24,6 +24,7 @@ for more than 2 weeks", "statin-naive (no statin in 6 weeks)") leave the bullet 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -154,15 +155,24 @@ def _naive_after(text: str) -> list[Match]:
     return found
 
 
-def _naive_before(text: str) -> list[Match]:
-    found: list[Match] = []
-    for lead in _NAIVE_BEFORE.finditer(text):
+def _named_after(
+    lead_pattern: re.Pattern[str], text: str
+) -> Iterator[tuple[re.Match[str], list[str], int]]:
+    """Each lead with the names listed after it and where they end (past a use noun: "naive to
+    anti-PD-1 therapy")."""
+    for lead in lead_pattern.finditer(text):
         listed = _names(text, lead.end())
         if listed is None:
             continue
         concepts, end = listed
         if noun := _USE_NOUN.match(text, end):
             end = noun.end()
+        yield lead, concepts, end
+
+
+def _naive_before(text: str) -> list[Match]:
+    found: list[Match] = []
+    for lead, concepts, end in _named_after(_NAIVE_BEFORE, text):
         criterion = _never_used(concepts)
         if criterion is not None and _TAIL.match(text, end):
             found.append(Match(criterion, lead.start(), end))
@@ -170,14 +180,8 @@ def _naive_before(text: str) -> list[Match]:
 
 
 def _never(text: str) -> list[Match]:
-    found: list[Match] = []
-    for lead in _NEVER.finditer(text):
-        listed = _names(text, lead.end())
-        if listed is None:
-            continue
-        concepts, end = listed
-        if noun := _USE_NOUN.match(text, end):
-            end = noun.end()
-        if _NEVER_TAIL.match(text, end):
-            found.append(Match(_prior(concepts), lead.start("use"), end))
-    return found
+    return [
+        Match(_prior(concepts), lead.start("use"), end)
+        for lead, concepts, end in _named_after(_NEVER, text)
+        if _NEVER_TAIL.match(text, end)
+    ]
