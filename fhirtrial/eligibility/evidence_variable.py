@@ -11,6 +11,7 @@ from fhirtrial.eligibility.compiler import compile_outline
 from fhirtrial.eligibility.fhir_writer import criterion_characteristic, node_characteristic
 from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.outline import cohorts_mentioned, parse_outline
+from fhirtrial.eligibility.stage_ties import tie_stages
 
 EVIDENCE_VARIABLE_BASE = "https://fhirtrial.org/fhir/EvidenceVariable"
 # Same system as the NCT identifier the ResearchStudy mapper writes (mappers/codes.py).
@@ -34,8 +35,10 @@ def build_evidence_variable(
     outline = parse_outline(eligibility.get("eligibilityCriteria"))
     nodes = compile_outline(outline, protocol.get("conditionsModule", {}).get("conditions", []))
     targets = study_condition_concepts(protocol, nodes)
+    study_cancers = () if targets == (_MALIGNANCY,) else targets
     for node in nodes:
         _set_other_than(node, targets)
+        tie_stages(node, study_cancers)
         characteristics.append(node_characteristic(node, cohort_groups))
 
     resource: dict[str, Any] = {

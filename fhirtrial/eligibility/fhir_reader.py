@@ -26,6 +26,7 @@ from fhirtrial.eligibility.fhir_writer import (
     OFFSET_SYSTEM,
     OTHER_THAN_EXTENSION,
     QUALIFIER_EXTENSION,
+    STAGE_OF_EXTENSION,
 )
 from fhirtrial.eligibility.model import (
     EVENT_ENROLLMENT,
@@ -155,16 +156,18 @@ def _leaf(
         qualifiers=tuple(e["valueCode"] for e in extensions if e.get("url") == QUALIFIER_EXTENSION),
         cohort=_extension_string(extensions, COMPARISON_GROUP_EXTENSION)
         or _extension_string(extensions, COHORT_LABEL_EXTENSION),
-        other_than=_other_than(extensions),
+        other_than=_concepts_of(extensions, OTHER_THAN_EXTENSION),
+        stage_of=_concepts_of(extensions, STAGE_OF_EXTENSION),
         source_text=characteristic.get("description"),
     )
 
 
-def _other_than(extensions: list[dict[str, Any]]) -> tuple[str, ...]:
+def _concepts_of(extensions: list[dict[str, Any]], url: str) -> tuple[str, ...]:
+    """The concept ids of the repeating ``url`` extensions (`criterion-concept` codings)."""
     return tuple(
         coding["code"]
         for e in extensions
-        if e.get("url") == OTHER_THAN_EXTENSION
+        if e.get("url") == url
         for coding in (e.get("valueCodeableConcept") or {}).get("coding", [])
         if coding.get("system") == CONCEPT_SYSTEM and coding.get("code")
     )

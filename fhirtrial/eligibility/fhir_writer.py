@@ -20,6 +20,7 @@ COMPARISON_GROUP_EXTENSION = f"{BASE}/StructureDefinition/comparison-group"
 COHORT_LABEL_EXTENSION = f"{BASE}/StructureDefinition/cohort-label"
 MANUAL_REVIEW_EXTENSION = f"{BASE}/StructureDefinition/manual-review"
 OTHER_THAN_EXTENSION = f"{BASE}/StructureDefinition/criterion-other-than"
+STAGE_OF_EXTENSION = f"{BASE}/StructureDefinition/criterion-stage-of"
 UCUM = "http://unitsofmeasure.org"
 OFFSET_SYSTEM = "http://hl7.org/fhir/characteristic-offset"
 GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
@@ -154,6 +155,10 @@ def _extensions(criterion: Criterion, cohort_groups: Mapping[str, str]) -> list[
     extensions.extend(
         {"url": OTHER_THAN_EXTENSION, "valueCodeableConcept": {"coding": [concept_coding(c)]}}
         for c in criterion.other_than
+    )
+    extensions.extend(
+        {"url": STAGE_OF_EXTENSION, "valueCodeableConcept": {"coding": [concept_coding(c)]}}
+        for c in criterion.stage_of
     )
     extensions.extend(cohort_extensions(criterion.cohort, cohort_groups))
     return extensions

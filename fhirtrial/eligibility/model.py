@@ -108,6 +108,9 @@ class Criterion:
     cohort: str | None = None  # cohort label ("Cohort 1") or comparison group linkId ("arm-1")
     # Concepts that do not count ("another primary malignancy": the study's own diagnoses).
     other_than: tuple[str, ...] = ()
+    # The cancers a stage criterion stages ("stage IIIB or IV NSCLC": nsclc), so the stage of
+    # another cancer on the record does not decide it (`stage_ties`).
+    stage_of: tuple[str, ...] = ()
     source_text: str | None = field(default=None, compare=False)  # the words it came from
 
     @property

@@ -46,7 +46,11 @@ from fhirtrial.eligibility.evaluation.injuries import injury_entries_that_may_be
 from fhirtrial.eligibility.evaluation.measures import receptor_status
 from fhirtrial.eligibility.evaluation.paired_codes import may_be_companion
 from fhirtrial.eligibility.evaluation.results import Finding, Outcome
-from fhirtrial.eligibility.evaluation.staging import current_stage, distant_metastases
+from fhirtrial.eligibility.evaluation.staging import (
+    distant_metastases,
+    other_primary,
+    stage_for,
+)
 from fhirtrial.eligibility.evaluation.uncoded_diagnoses import entries_that_may_be
 from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
@@ -464,9 +468,10 @@ def _with_qualifiers(
             "unknown", f"{stated}; whether it is active (a flare) is not recorded", (item.ref,)
         )
     if "unresectable-or-metastatic" in qualifiers:
-        return _unresectable_or_metastatic(ctx, item, stated)
+        return _unresectable_or_metastatic(ctx, _cancers_of(criterion), item, stated)
     if qualifiers & {"metastatic", "locally-advanced-or-metastatic"}:
-        return _advanced(ctx, item, stated, "locally-advanced-or-metastatic" in qualifiers)
+        locally = "locally-advanced-or-metastatic" in qualifiers
+        return _advanced(ctx, _cancers_of(criterion), item, stated, locally)
     return Finding("met", stated, tuple(c.ref for c in candidates[:3]))
 
 
@@ -988,13 +993,29 @@ def _unattributed_metastasis(ctx: EvalContext, concept: str) -> ConditionItem | 
     return distant[0]
 
 
-def metastatic_disease(ctx: EvalContext) -> Finding:
+def _cancers_of(criterion: Criterion) -> tuple[str, ...]:
+    """The cancer a criterion is about, when it names one ("metastatic NSCLC": nsclc)."""
+    concept = criterion.concept or ""
+    return tuple(cancers.cancer_types((concept,)))
+
+
+def metastatic_disease(ctx: EvalContext, of: tuple[str, ...] = ()) -> Finding:
     """Met by a current distant metastasis (any site but the lymph nodes), brain metastases on an
-    imaging report, or a stage IV / M1;
+    imaging report, or a stage IV / M1 (of the cancers ``of``, when given: `stage_for`);
     not met by a recent stage 0–III with no metastasis on record; otherwise unknown."""
     distant = distant_metastases(ctx)
+    choice = stage_for(ctx, of)
+    stage = choice.stage
     if distant:
         item = distant[0]
+        other = other_primary(ctx, of) if of else None
+        if other is not None and (stage is None or stage.group != 4):
+            return Finding(
+                "unknown",
+                f"{describe_condition(item, ctx)} may be a metastasis of "
+                f"{describe_condition(other, ctx)}, another primary cancer",
+                (item.ref, other.ref),
+            )
         return Finding("met", f"metastatic: {describe_condition(item, ctx)}", (item.ref,))
     shown = next(
         (
@@ -1008,8 +1029,7 @@ def metastatic_disease(ctx: EvalContext) -> Finding:
         return Finding(
             "met", f"metastatic: brain metastases on {shown.describe}", (shown.report.ref,)
         )
-    stage = current_stage(ctx)
-    if stage is not None and stage.group == 4:
+    if stage is not None and stage.group == 4 and choice.doubt is None:
         return Finding("met", f"stage {stage.label} ({stage.source})", (stage.source,))
     nodal = [
         m
@@ -1023,6 +1043,8 @@ def metastatic_disease(ctx: EvalContext) -> Finding:
             f"{describe_condition(item, ctx)}: lymph-node spread, regional or distant not recorded",
             (item.ref,),
         )
+    if stage is not None and stage.group is not None and choice.doubt is not None:
+        return Finding("unknown", f"no metastasis recorded, but {choice.doubt}", (stage.source,))
     if stage is not None and stage.group is not None:
         when = stage.day
         if when is not None and (ctx.as_of - when).days <= _RECENT_STAGE_DAYS:
@@ -1068,8 +1090,10 @@ def _site_not_recorded(ctx: EvalContext, name: str) -> Finding:
     )
 
 
-def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: str) -> Finding:
-    found = metastatic_disease(ctx)
+def _unresectable_or_metastatic(
+    ctx: EvalContext, of: tuple[str, ...], item: ConditionItem, stated: str
+) -> Finding:
+    found = metastatic_disease(ctx, of)
     if found.result == "met":
         return Finding("met", f"{stated}; {found.reason}", (item.ref, *found.evidence))
     return Finding(
@@ -1079,15 +1103,18 @@ def _unresectable_or_metastatic(ctx: EvalContext, item: ConditionItem, stated: s
     )
 
 
-def _advanced(ctx: EvalContext, item: ConditionItem, stated: str, locally: bool) -> Finding:
+def _advanced(
+    ctx: EvalContext, of: tuple[str, ...], item: ConditionItem, stated: str, locally: bool
+) -> Finding:
     """Metastatic (or, with ``locally``, stage III or metastatic) disease of this cancer."""
-    found = metastatic_disease(ctx)
+    found = metastatic_disease(ctx, of)
     evidence = (item.ref, *found.evidence)
     if found.result == "met":
         return Finding("met", f"{stated}; {found.reason}", evidence)
     if not locally:
         return Finding(found.result, f"{stated}; {found.reason}", evidence)
-    stage = current_stage(ctx)
+    choice = stage_for(ctx, of)
+    stage = choice.stage if choice.doubt is None else None
     if stage is not None and stage.group == 3:
         return Finding("met", f"{stated}; stage {stage.label} ({stage.source})", evidence)
     if found.result == "not-met" and stage is not None and (stage.group or 0) < 3:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from fhirtrial.eligibility.evaluation import cancers as cancer_kinds
 from fhirtrial.eligibility.evaluation.context import EvalContext, display, fmt_date
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED, concepts_of
 from fhirtrial.eligibility.evaluation.results import Finding
@@ -96,33 +97,133 @@ def _from_concepts(concepts: frozenset[str]) -> tuple[int | None, str | None]:
     return best
 
 
-def current_stage(ctx: EvalContext) -> Stage | None:
-    """The latest recorded stage (a stage without its own date takes its Condition's)."""
+@dataclass(frozen=True)
+class StageChoice:
+    """The stage that decides a criterion about ``cancers``, and why it may be another's."""
+
+    stage: Stage | None
+    doubt: str | None = None
+    """Set when the stage may be of a cancer other than the one asked about: the answer is
+    `unknown`, whatever the stage."""
+    elsewhere: Stage | None = None
+    """With no stage of the cancer asked about: the latest stage of another cancer."""
+
+
+def stage_for(ctx: EvalContext, cancers: tuple[str, ...] = ()) -> StageChoice:
+    """The latest recorded stage of ``cancers`` (a stage without its own date takes its
+    Condition's). A patient may have had more than one cancer: a stage tied (Condition.stage,
+    an Observation's focus) to a Condition of another cancer never decides, and a stage tied to
+    none decides only when no other primary cancer is on record. With no ``cancers`` (a
+    criterion that names none), stages of different cancers that disagree leave it in doubt."""
     memo = ctx.facts.memo
-    if "stage" not in memo:
-        memo["stage"] = _current_stage(ctx)
-    found: Stage | None = memo["stage"]
+    key = f"stage:{','.join(cancers)}"
+    if key not in memo:
+        memo[key] = _stage_for(ctx, cancers)
+    found: StageChoice = memo[key]
     return found
 
 
-def _current_stage(ctx: EvalContext) -> Stage | None:
+def current_stage(ctx: EvalContext) -> Stage | None:
+    """The latest recorded stage of any cancer (`stage_for` says when that is in doubt)."""
+    return stage_for(ctx).stage
+
+
+def _stage_for(ctx: EvalContext, cancers: tuple[str, ...]) -> StageChoice:
     stages = ctx.record.stages
     if not stages:
-        return None
+        return StageChoice(None)
     dated = [(s.date or _condition_date(ctx, s.condition_ref), s) for s in stages]
     dated.sort(key=lambda pair: pair[0] or date.min, reverse=True)
+    if not cancers:
+        latest = _latest(dated)
+        return StageChoice(latest, _disagreeing_cancers(ctx, dated, latest))
+    kinds = [(day, info, _kind_of_staged(ctx, info, cancers)) for day, info in dated]
+    own = [(day, info) for day, info, kind in kinds if kind == "own"]
+    if own:
+        return StageChoice(_latest(own))
+    untied = [(day, info) for day, info, kind in kinds if kind != "other"]
+    if untied:
+        latest = _latest(untied)
+        other = other_primary(ctx, cancers, latest)
+        doubt = None
+        if other is not None:
+            doubt = (
+                f"stage {latest.label} ({latest.source}) is not tied to a cancer, and "
+                f"{other.code.label} ({other.ref}) is another primary cancer on record"
+            )
+        return StageChoice(latest, doubt)
+    return StageChoice(None, elsewhere=_latest(dated))
+
+
+def _latest(dated: list[tuple[date | None, StageInfo]]) -> Stage:
     readable = [(day, s) for day, s in dated if read_stage(s, day).group is not None]
     day, info = (readable or dated)[0]
     return read_stage(info, day)
 
 
-def _condition_date(ctx: EvalContext, condition_ref: str | None) -> date | None:
+def _condition_of(ctx: EvalContext, condition_ref: str | None) -> ConditionItem | None:
     if condition_ref is None:
         return None
-    for condition in ctx.record.conditions:
-        if condition.ref == condition_ref:
-            return condition.date
+    return next((c for c in ctx.record.conditions if c.ref == condition_ref), None)
+
+
+def _kind_of_staged(
+    ctx: EvalContext, info: StageInfo, cancers: tuple[str, ...]
+) -> cancer_kinds.CancerKind | None:
+    """What the Condition a stage is tied to is, relative to ``cancers`` (None: tied to none)."""
+    item = _condition_of(ctx, info.condition_ref)
+    if item is None:
+        return None
+    return cancer_kinds.classify(item, ctx.facts.conditions.concepts_of_item(item), cancers)
+
+
+def other_primary(
+    ctx: EvalContext, cancers: tuple[str, ...], stage: Stage | None = None
+) -> ConditionItem | None:
+    """A confirmed primary cancer on record, not one of ``cancers``, that may be the one a
+    metastasis is of (a current one) or the one ``stage`` stages (also one that resolved, unless
+    it did so before the stage was recorded: a cancer resolved in 2012 is not what a stage of
+    2026 stages)."""
+    index = ctx.facts.conditions
+    for item in index.find(cancer_kinds.MALIGNANCY).items:
+        if item.verification_status in UNCONFIRMED:
+            continue
+        if ctx.facts.is_current(item) is False:
+            if stage is None:
+                continue
+            ended = item.abatement
+            if ended is not None and stage.day is not None and ended < stage.day:
+                continue
+        if cancer_kinds.classify(item, index.concepts_of_item(item), cancers) == "other":
+            return item
     return None
+
+
+def _disagreeing_cancers(
+    ctx: EvalContext, dated: list[tuple[date | None, StageInfo]], latest: Stage
+) -> str | None:
+    """Why the latest stage may not be the one a cancer-less criterion means: stages tied to
+    different Conditions whose latest readable groups differ."""
+    by_condition: dict[str, Stage] = {}
+    for day, info in dated:
+        if info.condition_ref is not None and info.condition_ref not in by_condition:
+            stage = read_stage(info, day)
+            if stage.group is not None:
+                by_condition[info.condition_ref] = stage
+    groups = {stage.group for stage in by_condition.values()}
+    if len(groups) < 2:
+        return None
+    staged = "; ".join(
+        f"{item.code.label if item else ref}: stage {stage.label}"
+        for ref, stage in by_condition.items()
+        for item in (_condition_of(ctx, ref),)
+    )
+    return f"the record stages more than one cancer ({staged}), and the criterion names none"
+
+
+def _condition_date(ctx: EvalContext, condition_ref: str | None) -> date | None:
+    condition = _condition_of(ctx, condition_ref)
+    return condition.date if condition is not None else None
 
 
 # ---------------------------------------------------------------- distant metastases
@@ -152,31 +253,52 @@ def _nodal_only(item: ConditionItem) -> bool:
 
 
 def evaluate_stage(criterion: Criterion, ctx: EvalContext) -> Finding:
-    """The current stage against the criterion's (``stage-3c``: IIIC; ``stage-3``: any III).
-    A distant metastasis on record makes the disease stage IV whatever an older stage says."""
+    """The current stage of the criterion's cancer against the criterion's (``stage-3c``: IIIC;
+    ``stage-3``: any III). A distant metastasis on record makes the disease stage IV whatever an
+    older stage says — unless another primary cancer on record may be the one that spread."""
     wanted = criterion.concept or criterion.value_concept or ""
     target = _CONCEPT.match(wanted)
     if target is None:
         return Finding("unknown", f"stage {display(wanted)} is not a stage group")
     wanted_group, wanted_letter = int(target[1]), target[2]
     required = f"required {display(wanted)}"
-    stage = current_stage(ctx)
+    of = criterion.stage_of
+    cancer = f" of {', '.join(display(c) for c in of)}" if of else ""
+    choice = stage_for(ctx, of)
+    stage = choice.stage
     distant = distant_metastases(ctx)
     group: int | None
     if distant and (stage is None or stage.group != 4):
         item = distant[0]
+        other = other_primary(ctx, of) if of else None
+        if other is not None:
+            return Finding(
+                "unknown",
+                f"distant metastasis {item.code.label} ({item.ref}), which may be of "
+                f"{other.code.label} ({other.ref}), another primary cancer — {required}{cancer}",
+                (item.ref, other.ref),
+            )
         earlier = f"; the recorded stage {stage.label} predates it" if stage else ""
         group, letter, source = 4, None, item.ref
         stated = (
             f"stage IV: distant metastasis {item.code.label} ({item.ref}){earlier} — {required}"
         )
     elif stage is None:
+        if choice.elsewhere is not None:
+            return Finding(
+                "unknown",
+                f"no stage recorded{cancer}; the recorded stage {choice.elsewhere.label} "
+                f"({choice.elsewhere.source}) is of another cancer",
+                (choice.elsewhere.source,),
+            )
         return Finding("unknown", "no cancer stage recorded")
     else:
         group, letter, source = stage.group, stage.letter, stage.source
         stated = f"stage {stage.label} on {fmt_date(stage.day)} ({stage.source}) — {required}"
         if group is None:
             return Finding("unknown", f"{stated}; stage not recognised", (source,))
+        if choice.doubt is not None:
+            return Finding("unknown", f"{stated}{cancer}; {choice.doubt}", (source,))
     if group != wanted_group:
         return Finding("not-met", stated, (source,))
     if wanted_letter and letter != wanted_letter:
