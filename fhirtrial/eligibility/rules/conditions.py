@@ -60,6 +60,23 @@ _NOT_SHARING_A_HEAD = (
     r"(?!(?:patients?|subjects?|participants?|adults|individuals|persons|people|volunteers)\b)"
     r"[a-z])"
 )
+# Substance use disorders as criteria name them (`substance-use-disorder`, `alcohol-use-disorder`):
+# "drug abuse", "chemical dependency" (the addiction-medicine name of a substance dependence),
+# "ETOH abuse", "drug or alcohol dependency", "dependance" (a common misspelling), "substance
+# abuse or dependence disorder", "drug and alcohol abuse" (one disorder of either substance,
+# never "only both"), and the people who have one: "drug addicts", "alcohol abuser",
+# "alcoholics" (not "Alcoholics Anonymous", a programme). Not "users" ("injection drug users"
+# use; no disorder is said) nor "polysubstance" (F19 holds single other substances too).
+_DRUGS = r"(?:substance|drug|chemical)"
+_ALCOHOL = r"(?:alcohol|etoh)"
+_USE_NOUN = r"(?:abuse|dependence|dependance|dependency|addiction)"
+_USE_DISORDER = rf"(?:(?:abuse|dependence|dependency|use) disorders?|{_USE_NOUN})"
+_SECOND_NOUN = rf"(?:(?: ?/ ?| or | and/or | and ){_USE_NOUN}(?: disorders?)?)?"
+_SUBSTANCE_JOIN = r"(?:,| or| and/or| and|/) ?"
+# Alone, "alcohol dependency" is the common name of F10.2 (`icd10cm_common_names.json`), narrower
+# than the concept: not read here.
+_ALCOHOL_DISORDER = r"(?:(?:abuse|dependence|use) disorders?|abuse|dependence|dependance|addiction)"
+_USERS = r"(?:abusers?|addicts?)"
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -368,16 +385,15 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "substance-use-disorder",
-        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
-        r" disorders?|abuse|dependence|addiction)"
-        r"(?:(?: ?/ ?| or | and/or | and )(?:dependence|dependency|abuse|addiction))?"
-        r"(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
-        r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
+        rf"(?:(?:{_ALCOHOL}(?:ic)?|drug){_SUBSTANCE_JOIN})?{_DRUGS} {_USE_DISORDER}{_SECOND_NOUN}"
+        rf"(?:{_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_NOUN})?"
+        rf"|{_DRUGS}{_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_DISORDER}{_SECOND_NOUN}"
+        rf"|{_DRUGS} {_USERS}",
     ),
     (
         "alcohol-use-disorder",
-        r"alcohol(?:ic)? (?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
-        r"(?:(?: ?/ ?| or | and/or | and )(?:dependence|dependency|abuse|addiction))?|alcoholism",
+        rf"{_ALCOHOL}(?:ic)? {_ALCOHOL_DISORDER}{_SECOND_NOUN}|alcoholism"
+        rf"|alcohol {_USERS}|alcoholics(?! anonymous)",
     ),
     # Depression as a diagnosis: not "respiratory/CNS/marrow depression" nor an ECG's
     # "ST depression" (fixed-width look-behinds, one per word).
@@ -530,8 +546,10 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
         "drug use",
         "drug or",
         "drug and",
+        "drug/",
+        "chemical",
     ),
-    "alcohol-use-disorder": ("alcohol",),
+    "alcohol-use-disorder": ("alcohol", "etoh"),
     "depression": ("depressi",),
     "anxiety-disorder": ("anxiety",),
     "personality-disorder": ("personality dis",),
