@@ -3,8 +3,9 @@ session): the noun "dependency", "chemical dependency" and "ETOH", "drug and alc
 "drug/alcohol" joined before one noun, a second noun with "disorder" ("substance
 dependence/abuse disorder"), and the people who have one ("drug addicts", "alcohol abuser",
 "alcoholics"). Each is the concept the plain names ("drug abuse", "alcohol dependence") already
-compile to, in both lists; other people, a programme, a use that is no disorder and the
-substances the concepts do not hold stay text."""
+compile to, in both lists; other people, a programme, a use that is no disorder, the
+substances the concepts do not hold and the new names of drugs alone (the concept holds alcohol
+too) stay text."""
 
 from __future__ import annotations
 
@@ -36,8 +37,11 @@ ALCOHOL = "condition:alcohol-use-disorder"
         ("Chemical dependence", SUBSTANCE),
         ("Chemical or ETOH dependency", SUBSTANCE),
         ("ETOH abuse", ALCOHOL),
-        ("Drug dependency", SUBSTANCE),
+        ("Alcohol dependance", ALCOHOL),  # a common misspelling of dependence
+        # Alone, "alcohol dependency" keeps its narrower common name (F10.2, not abuse too).
+        ("Alcohol dependency", "condition:icd10cm:F10.2"),
         ("History of drug or alcohol dependency", SUBSTANCE),
+        ("Drug dependency or alcohol abuse", SUBSTANCE),
         # Two substances joined before one noun.
         ("Drug and alcohol dependency", SUBSTANCE),
         ("Drug/alcohol abuse", SUBSTANCE),
@@ -50,10 +54,10 @@ ALCOHOL = "condition:alcohol-use-disorder"
         ("Alcohol abuser", ALCOHOL),
         ("Alcohol abusers", ALCOHOL),
         ("Alcoholics", ALCOHOL),
-        ("Drug addicts", SUBSTANCE),
-        ("Drug abusers", SUBSTANCE),
         ("Substance abusers", SUBSTANCE),
+        # Drugs and alcohol named together: the two make the concept whole.
         ("Drug addicts or alcoholics", f"any-of({SUBSTANCE}, {ALCOHOL})"),
+        ("Alcoholics or drug addicts", SUBSTANCE),
     ],
 )
 def test_each_form_is_the_disorder(text: str, expected: str, exclusion: bool) -> None:
@@ -78,6 +82,11 @@ def test_a_window_still_dates_the_new_forms() -> None:
         "Partner of a drug abuser",
         "Injection drug users",  # a use; no disorder is said
         "Polysubstance abuse",  # F19 holds single other substances too
+        # The concept holds alcohol: a new name of drugs alone would exclude an alcohol-only
+        # patient (the old names "drug abuse", "drug dependence" keep their reading).
+        "Drug addicts",
+        "Drug abusers",
+        "Drug dependency",
         "Alcoholic drinks more than 2 per day",  # an intake, not a disorder
     ],
 )

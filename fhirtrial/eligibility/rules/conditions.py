@@ -64,19 +64,39 @@ _NOT_SHARING_A_HEAD = (
 # "drug abuse", "chemical dependency" (the addiction-medicine name of a substance dependence),
 # "ETOH abuse", "drug or alcohol dependency", "dependance" (a common misspelling), "substance
 # abuse or dependence disorder", "drug and alcohol abuse" (one disorder of either substance,
-# never "only both"), and the people who have one: "drug addicts", "alcohol abuser",
-# "alcoholics" (not "Alcoholics Anonymous", a programme). Not "users" ("injection drug users"
-# use; no disorder is said) nor "polysubstance" (F19 holds single other substances too).
-_DRUGS = r"(?:substance|drug|chemical)"
+# never "only both"), and the people who have one: "substance abusers", "alcohol abuser",
+# "alcoholics" (not "Alcoholics Anonymous", a programme). A drug alone has only its old names
+# ("drug abuse", "drug dependence", "drug addiction"): the concept holds alcohol too, so the new
+# forms of drugs alone ("drug dependency", "drug addicts") are read only beside alcohol ("Drug
+# addicts or alcoholics", "alcohol and drug dependency"), where the two make the concept whole.
+# Not "users" ("injection drug users" use; no disorder is said) nor "polysubstance" (F19 holds
+# single other substances too).
+_SUBSTANCES = r"(?:substance|chemical)"
 _ALCOHOL = r"(?:alcohol|etoh)"
 _USE_NOUN = r"(?:abuse|dependence|dependance|dependency|addiction)"
 _USE_DISORDER = rf"(?:(?:abuse|dependence|dependency|use) disorders?|{_USE_NOUN})"
+# The names a drug alone had before (`_DRUG_ALONE`): "drug abuse", "drug use disorder".
+_DRUG_DISORDER = r"(?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
 _SECOND_NOUN = rf"(?:(?: ?/ ?| or | and/or | and ){_USE_NOUN}(?: disorders?)?)?"
 _SUBSTANCE_JOIN = r"(?:,| or| and/or| and|/) ?"
+_ALCOHOL_FIRST = rf"{_ALCOHOL}(?:ic)?{_SUBSTANCE_JOIN}"
+_ALCOHOL_AFTER = rf"(?:{_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_NOUN})"
 # Alone, "alcohol dependency" is the common name of F10.2 (`icd10cm_common_names.json`), narrower
 # than the concept: not read here.
 _ALCOHOL_DISORDER = r"(?:(?:abuse|dependence|use) disorders?|abuse|dependence|dependance|addiction)"
 _USERS = r"(?:abusers?|addicts?)"
+_ALCOHOL_USERS = rf"(?:alcoholics|alcohol {_USERS})"
+_SUBSTANCE_USE_DISORDER = (
+    rf"(?:(?:{_ALCOHOL_FIRST}|drug{_SUBSTANCE_JOIN}))?{_SUBSTANCES} {_USE_DISORDER}{_SECOND_NOUN}"
+    rf"{_ALCOHOL_AFTER}?"
+    rf"|(?:{_ALCOHOL_FIRST})?drug {_DRUG_DISORDER}{_SECOND_NOUN}{_ALCOHOL_AFTER}?"
+    rf"|{_ALCOHOL_FIRST}drug {_USE_DISORDER}{_SECOND_NOUN}"
+    rf"|drug {_USE_DISORDER}{_SECOND_NOUN}{_ALCOHOL_AFTER}"
+    rf"|(?:{_SUBSTANCES}|drug){_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_DISORDER}{_SECOND_NOUN}"
+    rf"|{_SUBSTANCES} {_USERS}"
+    rf"|drug {_USERS}(?={_SUBSTANCE_JOIN}{_ALCOHOL_USERS})"
+    rf"|{_ALCOHOL_USERS}{_SUBSTANCE_JOIN}drug {_USERS}"
+)
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -385,10 +405,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "substance-use-disorder",
-        rf"(?:(?:{_ALCOHOL}(?:ic)?|drug){_SUBSTANCE_JOIN})?{_DRUGS} {_USE_DISORDER}{_SECOND_NOUN}"
-        rf"(?:{_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_NOUN})?"
-        rf"|{_DRUGS}{_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_DISORDER}{_SECOND_NOUN}"
-        rf"|{_DRUGS} {_USERS}",
+        _SUBSTANCE_USE_DISORDER,
     ),
     (
         "alcohol-use-disorder",
