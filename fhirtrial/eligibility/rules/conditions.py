@@ -60,6 +60,43 @@ _NOT_SHARING_A_HEAD = (
     r"(?!(?:patients?|subjects?|participants?|adults|individuals|persons|people|volunteers)\b)"
     r"[a-z])"
 )
+# Substance use disorders as criteria name them (`substance-use-disorder`, `alcohol-use-disorder`):
+# "drug abuse", "chemical dependency" (the addiction-medicine name of a substance dependence),
+# "ETOH abuse", "drug or alcohol dependency", "dependance" (a common misspelling), "substance
+# abuse or dependence disorder", "drug and alcohol abuse" (one disorder of either substance,
+# never "only both"), and the people who have one: "substance abusers", "alcohol abuser",
+# "alcoholics" (not "Alcoholics Anonymous", a programme). A drug alone has only its old names
+# ("drug abuse", "drug dependence", "drug addiction"): the concept holds alcohol too, so the new
+# forms of drugs alone ("drug dependency", "drug addicts") are read only beside alcohol ("Drug
+# addicts or alcoholics", "alcohol and drug dependency"), where the two make the concept whole.
+# Not "users" ("injection drug users" use; no disorder is said) nor "polysubstance" (F19 holds
+# single other substances too).
+_SUBSTANCES = r"(?:substance|chemical)"
+_ALCOHOL = r"(?:alcohol|etoh)"
+_USE_NOUN = r"(?:abuse|dependence|dependance|dependency|addiction)"
+_USE_DISORDER = rf"(?:(?:abuse|dependence|dependency|use) disorders?|{_USE_NOUN})"
+# The names a drug alone had before (`_DRUG_ALONE`): "drug abuse", "drug use disorder".
+_DRUG_DISORDER = r"(?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
+_SECOND_NOUN = rf"(?:(?: ?/ ?| or | and/or | and ){_USE_NOUN}(?: disorders?)?)?"
+_SUBSTANCE_JOIN = r"(?:,| or| and/or| and|/) ?"
+_ALCOHOL_FIRST = rf"{_ALCOHOL}(?:ic)?{_SUBSTANCE_JOIN}"
+_ALCOHOL_AFTER = rf"(?:{_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_NOUN})"
+# Alone, "alcohol dependency" is the common name of F10.2 (`icd10cm_common_names.json`), narrower
+# than the concept: not read here.
+_ALCOHOL_DISORDER = r"(?:(?:abuse|dependence|use) disorders?|abuse|dependence|dependance|addiction)"
+_USERS = r"(?:abusers?|addicts?)"
+_ALCOHOL_USERS = rf"(?:alcoholics|alcohol {_USERS})"
+_SUBSTANCE_USE_DISORDER = (
+    rf"(?:(?:{_ALCOHOL_FIRST}|drug{_SUBSTANCE_JOIN}))?{_SUBSTANCES} {_USE_DISORDER}{_SECOND_NOUN}"
+    rf"{_ALCOHOL_AFTER}?"
+    rf"|(?:{_ALCOHOL_FIRST})?drug {_DRUG_DISORDER}{_SECOND_NOUN}{_ALCOHOL_AFTER}?"
+    rf"|{_ALCOHOL_FIRST}drug {_USE_DISORDER}{_SECOND_NOUN}"
+    rf"|drug {_USE_DISORDER}{_SECOND_NOUN}{_ALCOHOL_AFTER}"
+    rf"|(?:{_SUBSTANCES}|drug){_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_DISORDER}{_SECOND_NOUN}"
+    rf"|{_SUBSTANCES} {_USERS}"
+    rf"|drug {_USERS}(?={_SUBSTANCE_JOIN}{_ALCOHOL_USERS})"
+    rf"|{_ALCOHOL_USERS}{_SUBSTANCE_JOIN}drug {_USERS}"
+)
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
@@ -368,16 +405,12 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "substance-use-disorder",
-        r"(?:alcohol(?:,| or| and/or|/) ?)?(?:substance|drug) (?:(?:abuse|dependence|use)"
-        r" disorders?|abuse|dependence|addiction)"
-        r"(?:(?: ?/ ?| or | and/or | and )(?:dependence|dependency|abuse|addiction))?"
-        r"(?:(?:,| or| and/or|/) ?alcohol (?:abuse|dependence|addiction))?"
-        r"|(?:drug|substance) (?:or|and/or|/) ?alcohol (?:abuse|dependence|addiction)",
+        _SUBSTANCE_USE_DISORDER,
     ),
     (
         "alcohol-use-disorder",
-        r"alcohol(?:ic)? (?:(?:abuse|dependence|use) disorders?|abuse|dependence|addiction)"
-        r"(?:(?: ?/ ?| or | and/or | and )(?:dependence|dependency|abuse|addiction))?|alcoholism",
+        rf"{_ALCOHOL}(?:ic)? {_ALCOHOL_DISORDER}{_SECOND_NOUN}|alcoholism"
+        rf"|alcohol {_USERS}|alcoholics(?! anonymous)",
     ),
     # Depression as a diagnosis: not "respiratory/CNS/marrow depression" nor an ECG's
     # "ST depression" (fixed-width look-behinds, one per word).
@@ -530,8 +563,10 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
         "drug use",
         "drug or",
         "drug and",
+        "drug/",
+        "chemical",
     ),
-    "alcohol-use-disorder": ("alcohol",),
+    "alcohol-use-disorder": ("alcohol", "etoh"),
     "depression": ("depressi",),
     "anxiety-disorder": ("anxiety",),
     "personality-disorder": ("personality dis",),
