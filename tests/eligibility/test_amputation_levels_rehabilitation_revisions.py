@@ -326,3 +326,38 @@ def test_an_amputation_of_no_stated_level_leaves_the_level_open() -> None:
     assert _result(text, above, COLONOSCOPY) == "not-met"
     # Above the ankle: an above-knee one is.
     assert _result("History of above ankle amputation", above) == "met"
+
+
+# ------------------------------------------------------ a device named with its maker
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Cochlear Nucleus cochlear implant users or Advanced Bionics cochlear implant users",
+            "all-of(procedure:cochlear-implant, text)",
+        ),
+        ("Cochlear Nucleus cochlear implant users", "all-of(procedure:cochlear-implant, text)"),
+        ("Bimodal hearing aid users", "all-of(procedure:hearing-aid, text)"),
+        # Negated, a candidate, or past: not the narrowed device in use.
+        ("Patients without cochlear implant", "NOT procedure:cochlear-implant"),
+        ("Potential cochlear implant candidates", None),
+        ("Former hearing aid users", None),
+    ],
+)
+def test_a_device_named_with_its_maker_keeps_the_name_as_text(
+    text: str, expected: str | None
+) -> None:
+    assert _form(text, exclusion=False) == expected
+
+
+COCHLEAR_STATUS = condition("Cochlear implant status", (ICD, "Z96.21", "Cochlear implant status"))
+COCHLEAR_PROCEDURE = procedure("Cochlear implantation, right ear", "2019-09-09")
+
+
+def test_a_brand_of_cochlear_implant_needs_an_implant_and_leaves_the_brand_open() -> None:
+    bullet = "Cochlear Nucleus cochlear implant users"
+    assert verdict_of_inclusion_bullet(bullet, record(patient(), COCHLEAR_STATUS)) != "ineligible"
+    assert _result(bullet, COCHLEAR_PROCEDURE, exclusion=False) == "unknown"
+    assert _result(bullet, COLONOSCOPY, exclusion=False) == "not-met"

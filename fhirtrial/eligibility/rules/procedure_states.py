@@ -313,7 +313,7 @@ def find_procedure_states(text: str) -> list[Match]:
             found.extend(level)
             continue
         if not _LEAD.search(text, 0, match.start()):
-            found.extend(_narrowed(text, match, done=True))
+            found.extend(_narrowed(text, match, done=True) or _made_by(text, match))
             continue
         tail = _STATE_TAIL.match(text, match.end())
         # "using a hearing aid", "ongoing CPAP treatment": the verb says no more than the name.
@@ -392,6 +392,32 @@ def _level(text: str, match: re.Match[str]) -> list[Match] | None:
     which = Criterion(Kind.TEXT, source_text=text[narrowing.start() : match.end()])
     both = Criterion(Kind.COMBINATION, children=(criterion, which), combination="all-of")
     return [Match(both, narrowing.start(), match.end())]
+
+
+# Devices a maker's or a model's name may stand before ("Advanced Bionics cochlear implant
+# users", "Cochlear Nucleus cochlear implant"): the name narrows the device (`_made_by`).
+_MADE = frozenset({"cochlear-implant", "hearing-aid", "neurostimulator"})
+# Up to three words before the device, none a word that negates, dates or moves it elsewhere.
+_MAKER = re.compile(
+    r"(?<![\w-])(?:(?!(?:no|not|non|without|never|former|formerly|previous|previously|prior|past"
+    r"|old|older|any|other|failed|removed|explanted|planned|future|new|the|a|an|and|or|with|of"
+    r"|for|to|in|on|is|are|his|her|their|patients?|subjects?|participants?|users?|current"
+    r"|currently|than|except|external|temporary|trial)\b)[a-z][\w-]*[ ]){1,3}$"
+)
+
+
+def _made_by(text: str, match: re.Match[str]) -> list[Match]:
+    """ "Advanced Bionics cochlear implant users": words before a device that `_LEAD` does not
+    allow and `_NARROWING` does not list — a maker, a model or a kind — narrow it:
+    all-of(device, TEXT), only after a word `_LEAD` allows (the start, "or", "an" …)."""
+    concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
+    maker = _MAKER.search(text, max(0, match.start() - 60), match.start())
+    if concept not in _MADE or maker is None or not _LEAD.search(text, 0, maker.start()):
+        return []
+    leaf = _match(match, match.start(), match.end()).criterion
+    which = Criterion(Kind.TEXT, source_text=text[maker.start() : match.end()])
+    both = Criterion(Kind.COMBINATION, children=(leaf, which), combination="all-of")
+    return [Match(both, maker.start(), match.end())]
 
 
 def _narrowed(text: str, match: re.Match[str], *, done: bool) -> list[Match]:
