@@ -361,3 +361,29 @@ def test_a_brand_of_cochlear_implant_needs_an_implant_and_leaves_the_brand_open(
     assert verdict_of_inclusion_bullet(bullet, record(patient(), COCHLEAR_STATUS)) != "ineligible"
     assert _result(bullet, COCHLEAR_PROCEDURE, exclusion=False) == "unknown"
     assert _result(bullet, COLONOSCOPY, exclusion=False) == "not-met"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The common contraindication to MRI, peacemaker, metallic foreign bodies, and"
+            " claustrophobia",
+            "any-of(procedure:pacemaker, condition:icd10cm:F40.240, text)",
+        ),
+        ("History of peacemaker implantation", "procedure:pacemaker"),
+    ],
+)
+def test_peacemaker_is_a_pacemaker(text: str, expected: str) -> None:
+    """A misspelling two development studies share (NCT03860909, NCT03933072)."""
+    assert _form(text) == expected
+
+
+def test_a_peacemaker_in_an_mri_list_is_met_by_a_pacemaker_status_code() -> None:
+    pacemaker = condition(
+        "Presence of cardiac pacemaker", (ICD, "Z95.0", "Presence of cardiac pacemaker")
+    )
+    text = "The common contraindication to MRI, peacemaker, metallic foreign bodies, and"
+    text += " claustrophobia"
+    assert _result(text, pacemaker) == "met"
+    assert _result(text, COLONOSCOPY) == "unknown"

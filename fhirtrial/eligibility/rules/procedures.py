@@ -192,7 +192,9 @@ _WINDOW_AFTER = re.compile(
 )
 _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
-    r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
+    # "Peacemaker": a misspelling two development studies share.
+    r"|implantable |cardiac |heart )*(?:pace|peace) ?makers?(?: \(ppm\))?)"
+    r"|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
     r"(?: \((?:a?icd)\))?|(?:a?icd) device|a?icd(?= (?:implantation|insertion|placement)\b)))"
     # The act of putting one in: "pacemaker implantation", "prior ICD insertion".
@@ -398,7 +400,7 @@ def find_procedures(text: str) -> list[Match]:
     return found
 
 
-_DEVICE_TRIGGERS = ("pace", "defibrillator", "icd", "device")
+_DEVICE_TRIGGERS = ("pace", "peacemaker", "defibrillator", "icd", "device")
 
 
 def _trauma_beside_surgery(text: str) -> list[Match]:
