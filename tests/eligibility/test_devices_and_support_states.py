@@ -155,7 +155,6 @@ def test_devices_support_and_operations_compile(text: str, expected: str) -> Non
         "Non-invasive mechanical ventilation",
         # Devices the patient may get, will not use or cannot use.
         "Medically unqualified to receive hearing aids",
-        "Patient uses a hearing aid or plans to acquire a hearing aid",
         "Unable to wear full face CPAP",
         "Unwilling to try or use CPAP",
         # The classification, not the device; a defibrillator worn outside; a chemotherapy

@@ -52,9 +52,15 @@ _STATES = frozenset(
     {"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy", "ostomy", "colostomy"}
     | {"ileostomy", "cpap", "hearing-aid"}
     | {"mechanical-ventilation", "invasive-mechanical-ventilation"}
+    | {"wheelchair", "bed-confinement", "supplemental-oxygen"}
 )
-# States met only by a procedure in progress or a current status diagnosis.
-_ONGOING_ONLY = frozenset({"mechanical-ventilation", "invasive-mechanical-ventilation"})
+# States met only by a procedure in progress or a current status diagnosis, and which a record
+# often holds elsewhere (flowsheets, device records, equipment orders): none on record is
+# `unknown`. A wheelchair, confinement to bed and home oxygen are rarely a procedure at all.
+_ONGOING_ONLY = frozenset(
+    {"mechanical-ventilation", "invasive-mechanical-ventilation"}
+    | {"wheelchair", "bed-confinement", "supplemental-oxygen"}
+)
 # The broader concept a record may state where the criterion names a narrower one.
 _BROADER = {
     _MAJOR: _SURGERY,
@@ -86,10 +92,33 @@ _BROADER = {
     "invasive-mechanical-ventilation": "mechanical-ventilation",
     "hemodialysis": "dialysis",
     "peritoneal-dialysis": "dialysis",
+    # An amputation whose level the entry does not tell may have been at this one.
+    "below-knee-amputation": "amputation",
+    "above-knee-amputation": "amputation",
+    "above-ankle-amputation": "amputation",
+    "below-elbow-amputation": "amputation",
+    "above-elbow-amputation": "amputation",
 }
 # A narrower concept beside the criterion's that says the broader entry is not the criterion's
 # (peritoneal dialysis is no hemodialysis).
-_OTHER_KIND = {"hemodialysis": "peritoneal-dialysis", "peritoneal-dialysis": "hemodialysis"}
+_OTHER_KIND: dict[str, frozenset[str]] = {
+    "hemodialysis": frozenset({"peritoneal-dialysis"}),
+    "peritoneal-dialysis": frozenset({"hemodialysis"}),
+    # A toe, a foot, a hand or the other limb's level is no amputation at this level.
+    "below-knee-amputation": frozenset(
+        {"above-knee-amputation", "foot-amputation", "upper-limb-amputation"}
+    ),
+    "above-knee-amputation": frozenset(
+        {"below-knee-amputation", "foot-amputation", "upper-limb-amputation"}
+    ),
+    "above-ankle-amputation": frozenset({"foot-amputation", "upper-limb-amputation"}),
+    "below-elbow-amputation": frozenset(
+        {"above-elbow-amputation", "hand-amputation", "lower-limb-amputation"}
+    ),
+    "above-elbow-amputation": frozenset(
+        {"below-elbow-amputation", "hand-amputation", "lower-limb-amputation"}
+    ),
+}
 # A dialysis session or a tracheostomy this recent stands for the state now.
 _RECENT = timedelta(days=31)
 
@@ -181,9 +210,9 @@ def _done(ctx: EvalContext, concept: str) -> tuple[list[_Done], bool]:
 
 def _broader(ctx: EvalContext, concept: str) -> list[_Done]:
     """Entries of the broader concept that do not name another kind of it."""
-    other = _OTHER_KIND.get(concept)
+    others = _OTHER_KIND.get(concept, frozenset())
     found, _ = _done(ctx, _BROADER[concept])
-    return [p for p in found if other not in p.concepts]
+    return [p for p in found if not others & p.concepts]
 
 
 def _state(concept: str, found: list[_Done], name: str, note: str, ctx: EvalContext) -> Finding:

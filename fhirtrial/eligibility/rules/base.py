@@ -27,6 +27,9 @@ _PERSONS = (
 )
 # (pattern, replacement, triggers): a replacement runs only when one of its trigger substrings
 # is in the text (every match of the pattern contains one), which skips most of them cheaply.
+# "Below-knee", "above ankle", "below- or above-elbow": the level of a limb (an amputation's),
+# not a comparison.
+_LANDMARK = r"(?:[- ](?:the )?(?:knee|elbow|ankle)\b|- (?:or|and/or)\b)"
 _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         r"[≥⩾]|=>|>/=|>\s=|> or =|\bgreater than/equal to\b",
@@ -97,12 +100,14 @@ _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("at least", "minimum"),
     ),
     (
-        r"\bgreater than\b|\bmore than\b|\bhigher than\b|\babove\b|\bexceeding\b",
+        r"\bgreater than\b|\bmore than\b|\bhigher than\b|\babove\b(?!"
+        + _LANDMARK
+        + r")|\bexceeding\b",
         ">",
         ("greater than", "more than", "higher than", "above", "exceeding"),
     ),
     (
-        r"\bless than\b|\blower than\b|\bbelow\b|\byounger than\b|\bunder\b",
+        r"\bless than\b|\blower than\b|\bbelow\b(?!" + _LANDMARK + r")|\byounger than\b|\bunder\b",
         "<",
         ("less than", "lower than", "below", "younger than", "under"),
     ),

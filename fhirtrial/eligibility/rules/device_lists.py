@@ -48,7 +48,7 @@ DEVICES = frozenset(
     }
 )
 _TRIGGERS = (
-    *("pace", "defibrillat", "icd", "stimulator", "cochlear", "valv", "vad"),
+    *("pace", "peacemaker", "defibrillat", "icd", "stimulator", "cochlear", "valv", "vad"),
     *("ventricular assist", "cardiac device", "electr"),
 )
 # What the items may be read as: states a record shows on their own.

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.amputation_levels import level_before
 from fhirtrial.eligibility.rules.base import Match, has_any
 
 _DIALYSIS = re.compile(
@@ -78,6 +79,23 @@ _STATES = {
     ),
     # A person who is an amputee has had the amputation.
     "amputation": r"amputees?",
+    # Dependence on a wheelchair, confinement to bed, supplemental oxygen (ICD-10-CM Z99.3,
+    # Z74.01, Z99.81): "wheelchair users", "wheelchair bound or bedridden", "use of supplemental
+    # oxygen", "home oxygen therapy".
+    "wheelchair": (
+        r"(?:(?:manual|electric|powered|motori[sz]ed) )?wheel-?chairs?"
+        r"(?:[- ](?:users?|bound|dependen(?:t|ce)|confined|use))?(?! accessib)"
+    ),
+    "bed-confinement": r"bed-?ridden|bed[- ]bound|confined to (?:the |a )?bed",
+    "supplemental-oxygen": (
+        r"(?:home|domiciliary|long[- ]term) oxygen(?: \(o2\))?"
+        r"(?: (?:therapy|treatment|supplementation|use|requirements?|dependen(?:ce|cy)))?"
+        r"(?: \(ltot\))?|oxygen[- ]dependen(?:t|ce|cy)|ltot"
+        # "Supplemental oxygen" alone may be a measuring condition ("SpO2 on supplemental
+        # oxygen"): only its use, need or dependence.
+        r"|supplement(?:al|ary) oxygen (?:therapy|treatment|use|requirements?|dependen(?:ce|cy))"
+        r"|(?:(?<=use of )|(?<=using ))supplement(?:al|ary) oxygen"
+    ),
 }
 # An operation: only where words say it was done (`_DONE`).
 _OPERATIONS = {
@@ -111,15 +129,23 @@ def _alternatives(names: dict[str, str]) -> re.Pattern[str]:
 
 
 _STATE = _alternatives(_STATES)
+# The wheelchair, bed-confinement and oxygen names hold one of these.
+_DEPENDENCE_WORDS = (
+    *("wheel", "bedrid", "bed-rid", "bed bound", "bed-bound", "confined to", "oxygen", "ltot"),
+)
 # Every `_STATES` pattern holds one of these (checked per name): most texts have none.
 _STATE_WORDS = (
     *("trache", "cochlear", "valv", "stom", "hearing aid", "stimulator", "ventricular assist"),
-    *("lvad", "cpap", "continuous positive", "amputee"),
+    *("lvad", "cpap", "continuous positive", "amputee", *_DEPENDENCE_WORDS),
 )
 _OPERATION = _alternatives(_OPERATIONS)
 _USE_LEAD = re.compile(
     r"(?<![\w-])(?:using|uses|wearing|wears|use of|users? of|ongoing|current|currently using)"
     r" (?:an? |the )?$"
+)
+# "… or plans to acquire a hearing aid", "… or intends to start CPAP": a plan beside the state.
+_PLAN_TAIL = re.compile(
+    r",? or (?:(?:is|are) )?((?:plans?|planning|intends?|intending|expects?|expecting) to [^;.]*)"
 )
 _STATE_TAIL = re.compile(r" (?:status|tubes?|in situ|in place)\b")
 # What follows a name that makes it a place or an act, not the state ("colostomy site").
@@ -131,7 +157,7 @@ _LEAD = re.compile(
     r"(?:^|[,;:(/]|\b(?:prior|previous|previously|history of|hx of|h/o|had|have had|has had"
     r"|underwent|undergone|past|s/p|status post|of|or|and|a|an|any|with|have|has|having"
     r"|presence of|carrier of|carriers of|wearing|implanted with|known|current|currently"
-    r"|ongoing|using|uses|use of|users? of|on))\s*$"
+    r"|ongoing|using|uses|use of|users? of|on|is|are))\s*$"
 )
 # Joints sharing one noun: "hip or knee replacement", "hip/knee/shoulder arthroplasty".
 _JOINT = re.compile(r"hip|knee|shoulder")
@@ -212,7 +238,7 @@ _WINDOW_AFTER = re.compile(
 TRIGGERS = (
     *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
     *("amput", "hearing aid", "stimulator", "vad", "ventricular assist", "cpap", "positive airway"),
-    *("ventilat", "renal replacement", "crrt", "joint"),
+    *("ventilat", "renal replacement", "crrt", "joint", *_DEPENDENCE_WORDS),
 )
 
 
@@ -283,22 +309,42 @@ def find_procedure_states(text: str) -> list[Match]:
     for match in _STATE.finditer(text) if has_any(text, _STATE_WORDS) else ():
         if _not_now(_clause(text, match.start())) or _NOT_THE_STATE.match(text, match.end()):
             continue
+        if match["amputation"] and (level := _level(text, match)) is not None:
+            found.extend(level)
+            continue
         if not _LEAD.search(text, 0, match.start()):
-            found.extend(_narrowed(text, match, done=True))
+            found.extend(_narrowed(text, match, done=True) or _made_by(text, match))
             continue
         tail = _STATE_TAIL.match(text, match.end())
         # "using a hearing aid", "ongoing CPAP treatment": the verb says no more than the name.
         use = _USE_LEAD.search(text, 0, match.start())
         start = use.start() if use else match.start()
-        found.append(_match(match, start, tail.end() if tail else match.end()))
+        end = tail.end() if tail else match.end()
+        plan = _PLAN_TAIL.match(text, end) if " to " in text else None
+        if plan:
+            # "Uses a hearing aid or plans to acquire one": the plan is another case no record
+            # tells — any-of(state, TEXT), as "pregnant or planning to become pregnant".
+            members = (
+                _match(match, start, end).criterion,
+                Criterion(Kind.TEXT, source_text=plan[1]),
+            )
+            either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
+            found.append(Match(either, start, plan.end()))
+            continue
+        found.append(_match(match, start, end))
     lists = _joint_lists(text) if "replace" in text or "arthroplast" in text else []
     found += lists
     for match in _OPERATION.finditer(text):
         if any(m.start <= match.start() < m.end for m in lists):
             continue
         if _not_now(_clause(text, match.start())) or not (
-            match[0].startswith("amputated") or _done(text, match)
+            match[0].startswith("amputated")
+            or _done(text, match)
+            or (match["amputation"] and _AS_COMPLICATION.search(text, 0, match.start()))
         ):
+            continue
+        if match["amputation"] and (level := _level(text, match)) is not None:
+            found.extend(level)
             continue
         if not _LEAD.search(text, 0, match.start()):
             found.extend(_narrowed(text, match, done=True))
@@ -324,6 +370,54 @@ def _joint_lists(text: str) -> list[Match]:
         either = Criterion(Kind.COMBINATION, children=members, combination="any-of")
         found.append(Match(either, match.start(), match.end()))
     return found
+
+
+# "Diabetes complications such as … above ankle amputations": a complication the patient has.
+_AS_COMPLICATION = re.compile(r"\bcomplications? (?:such as|including|like|e\.g\.?)\b")
+
+
+def _level(text: str, match: re.Match[str]) -> list[Match] | None:
+    """ "Transfemoral amputee", "below- or above-elbow amputee" (`rules.amputation_levels`): the
+    level's concept, right after a word `_LEAD` allows; after a narrowing word ("unilateral"),
+    all-of(level, TEXT). None when no level the codes tell stands before the noun."""
+    level = level_before(text, match.start())
+    if level is None:
+        return None
+    start, criterion = level
+    if _LEAD.search(text, 0, start):
+        return [Match(criterion, start, match.end())]
+    narrowing = _NARROWING.search(text, 0, start)
+    if narrowing is None or not _LEAD.search(text, 0, narrowing.start()):
+        return []
+    which = Criterion(Kind.TEXT, source_text=text[narrowing.start() : match.end()])
+    both = Criterion(Kind.COMBINATION, children=(criterion, which), combination="all-of")
+    return [Match(both, narrowing.start(), match.end())]
+
+
+# Devices a maker's or a model's name may stand before ("Advanced Bionics cochlear implant
+# users", "Cochlear Nucleus cochlear implant"): the name narrows the device (`_made_by`).
+_MADE = frozenset({"cochlear-implant", "hearing-aid", "neurostimulator"})
+# Up to three words before the device, none a word that negates, dates or moves it elsewhere.
+_MAKER = re.compile(
+    r"(?<![\w-])(?:(?!(?:no|not|non|without|never|former|formerly|previous|previously|prior|past"
+    r"|old|older|any|other|failed|removed|explanted|planned|future|new|the|a|an|and|or|with|of"
+    r"|for|to|in|on|is|are|his|her|their|patients?|subjects?|participants?|users?|current"
+    r"|currently|than|except|external|temporary|trial)\b)[a-z][\w-]*[ ]){1,3}$"
+)
+
+
+def _made_by(text: str, match: re.Match[str]) -> list[Match]:
+    """ "Advanced Bionics cochlear implant users": words before a device that `_LEAD` does not
+    allow and `_NARROWING` does not list — a maker, a model or a kind — narrow it:
+    all-of(device, TEXT), only after a word `_LEAD` allows (the start, "or", "an" …)."""
+    concept = next(k for k, v in match.groupdict().items() if v).replace("_", "-")
+    maker = _MAKER.search(text, max(0, match.start() - 60), match.start())
+    if concept not in _MADE or maker is None or not _LEAD.search(text, 0, maker.start()):
+        return []
+    leaf = _match(match, match.start(), match.end()).criterion
+    which = Criterion(Kind.TEXT, source_text=text[maker.start() : match.end()])
+    both = Criterion(Kind.COMBINATION, children=(leaf, which), combination="all-of")
+    return [Match(both, maker.start(), match.end())]
 
 
 def _narrowed(text: str, match: re.Match[str], *, done: bool) -> list[Match]:

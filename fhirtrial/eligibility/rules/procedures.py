@@ -83,6 +83,10 @@ from fhirtrial.eligibility.rules.childbirth import find_childbirth
 from fhirtrial.eligibility.rules.procedure_qualifiers import narrowed_procedures
 from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
+from fhirtrial.eligibility.rules.rehabilitation import TRIGGERS as REHABILITATION_TRIGGERS
+from fhirtrial.eligibility.rules.rehabilitation import find_rehabilitation
+from fhirtrial.eligibility.rules.revisions import TRIGGERS as REVISION_TRIGGERS
+from fhirtrial.eligibility.rules.revisions import find_revisions
 from fhirtrial.eligibility.rules.site_operations import TRIGGERS as SITE_OPERATION_TRIGGERS
 from fhirtrial.eligibility.rules.site_operations import find_site_operations, site_of_operation
 
@@ -188,7 +192,9 @@ _WINDOW_AFTER = re.compile(
 )
 _DEVICES = re.compile(
     r"(?<![\w-])(?:implanted with (?:an? )?)?(?:(?P<pacemaker>(?:permanent |implanted "
-    r"|implantable |cardiac |heart )*pace ?makers?(?: \(ppm\))?)|(?P<icd>(?:an? )?(?:implanted "
+    # "Peacemaker": a misspelling two development studies share.
+    r"|implantable |cardiac |heart )*(?:pace|peace) ?makers?(?: \(ppm\))?)"
+    r"|(?P<icd>(?:an? )?(?:implanted "
     r"|implantable |automatic implantable )(?:cardioverter[- ]|cardiac )?defibrillators?"
     r"(?: \((?:a?icd)\))?|(?:a?icd) device|a?icd(?= (?:implantation|insertion|placement)\b)))"
     # The act of putting one in: "pacemaker implantation", "prior ICD insertion".
@@ -394,7 +400,7 @@ def find_procedures(text: str) -> list[Match]:
     return found
 
 
-_DEVICE_TRIGGERS = ("pace", "defibrillator", "icd", "device")
+_DEVICE_TRIGGERS = ("pace", "peacemaker", "defibrillator", "icd", "device")
 
 
 def _trauma_beside_surgery(text: str) -> list[Match]:
@@ -421,6 +427,10 @@ def _found(text: str) -> list[Match]:
             text, not_done=_not_done, done_before=_done_between, lead=_NAMED_LEAD
         )
     found += named
+    if has_any(text, REHABILITATION_TRIGGERS):
+        found += find_rehabilitation(text, not_done=_not_done, done_before=_done_between)
+    if "revision" in text:
+        found += find_revisions(text)
     if has_any(text, _OPERATION_WORDS):
         found += _unnamed_operations(text, [*named, *found])
     if not has_any(text, _TRIGGERS):
@@ -636,6 +646,8 @@ _ANY_TRIGGER = any_substring(
         *_OPERATION_WORDS,
         *_TRIGGERS,
         *SITE_OPERATION_TRIGGERS,
+        *REHABILITATION_TRIGGERS,
+        *REVISION_TRIGGERS,
         "ablat",
         "vein isolation",
         "resection",
