@@ -150,6 +150,7 @@ def test_the_tie_is_written_in_the_evidence_variable_and_read_back() -> None:
     resource = build_evidence_variable(
         study, evidence_variable_id="nct00000011", study_reference="ResearchStudy/x"
     )
+
     def leaves(read: ReadCharacteristic) -> list[Criterion]:
         if read.children:
             return [leaf for child in read.children for leaf in leaves(child)]
