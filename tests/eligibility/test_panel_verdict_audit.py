@@ -151,3 +151,17 @@ def test_subcutaneous_metastases_are_still_distant() -> None:
     )
     person = record(patient(), _MELANOMA_3B, subcutaneous)
     assert verdict_of_study(criteria_text([], ["Distant metastases"]), person) == "ineligible"
+
+
+def test_microsatellite_instability_is_no_satellite_metastasis() -> None:
+    # "Microsatellite" names the tumour's DNA repair status here, not a regional metastasis: the
+    # metastatic colon cancer is distant disease as before.
+    person = record(
+        patient(),
+        condition(
+            "Metastatic adenocarcinoma of sigmoid colon, microsatellite instability-high (MSI-H)",
+            (ICD, "C18.7", "Malignant neoplasm of sigmoid colon"),
+            onset="2026-03-01",
+        ),
+    )
+    assert verdict_of_study(criteria_text([], ["Distant metastases"]), person) == "ineligible"

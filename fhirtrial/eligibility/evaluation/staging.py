@@ -34,7 +34,10 @@ _NODAL = re.compile(r"\blymph\b|\bnod(?:e|es|al)\b", re.IGNORECASE)
 # In-transit, satellite and microsatellite metastases are regional disease (AJCC N1c–N3c of
 # melanoma, Merkel cell and cutaneous squamous cell carcinoma: stage III), although ICD-10-CM
 # codes them by their site, the skin (C79.2).
-_REGIONAL_SKIN = re.compile(r"\bin[- ]?transit\b|\b(?:micro)?satellite\b", re.IGNORECASE)
+_REGIONAL_SKIN = re.compile(
+    r"\bin[- ]?transit\b|\b(?:micro)?satellite\s+(?:metasta\w*|lesions?|nodules?|mets)\b",
+    re.IGNORECASE,
+)
 _SKIN_SITE = re.compile(r"\b(?:skin|subcutaneous|soft tissue|muscle)\b", re.IGNORECASE)
 _DISTANT_SITE = re.compile(
     r"\b(?:liver|hepatic|lung|lungs|pulmonary|pleura\w*|bone|bones|osseous|spine|vertebra\w*|"
