@@ -13,12 +13,16 @@ import pytest
 from tests.eligibility.ehr_records import (
     ICD,
     SNOMED,
+    anti_pd1_line,
     condition,
     criteria_text,
+    medication,
     patient,
+    procedure,
     record,
     verdict_of_study,
 )
+from tests.eligibility.signature import bullet_signature
 
 _STAGING = "http://cancerstaging.org"
 
@@ -165,3 +169,81 @@ def test_microsatellite_instability_is_no_satellite_metastasis() -> None:
         ),
     )
     assert verdict_of_study(criteria_text([], ["Distant metastases"]), person) == "ineligible"
+
+
+# ------------------------------------------------ a kind of therapy its family does not name
+
+_MELANOMA = condition(
+    "Malignant melanoma of skin of back (HCC)",
+    (ICD, "C43.59", "Malignant melanoma of other part of trunk"),
+    onset="2023-03-02",
+)
+_CAR_T = "Subject has received CAR-T cell therapy previously"
+
+
+def test_car_t_is_its_own_kind_of_cell_therapy() -> None:
+    assert bullet_signature(_CAR_T) == "prior-therapy:car-t-cell-therapy"
+    # The seed's umbrella ("adoptive cell transfer therapy including TIL and CAR-T therapies")
+    # stays the whole family.
+    umbrella = "Prior adoptive cell transfer therapy including TIL and CAR-T therapies"
+    assert bullet_signature(umbrella) == "prior-therapy:cell-therapy"
+
+
+def test_tumour_infiltrating_lymphocytes_are_no_car_t() -> None:
+    # A TIL infusion (lifileucel) is cell therapy, not CAR-T: "received CAR-T" does not exclude.
+    person = record(
+        patient(),
+        _MELANOMA,
+        procedure("Tumor infiltrating lymphocyte (TIL) infusion, lifileucel", "2025-04-02"),
+        anti_pd1_line(),
+    )
+    assert verdict_of_study(criteria_text([], [_CAR_T]), person) == "eligible"
+
+
+def test_a_car_t_infusion_is_car_t() -> None:
+    person = record(
+        patient(),
+        _MELANOMA,
+        procedure("CAR-T cell infusion (axicabtagene ciloleucel, YESCARTA)", "2024-02-02"),
+    )
+    assert verdict_of_study(criteria_text([], [_CAR_T]), person) == "ineligible"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        procedure(
+            "Allogeneic hematopoietic stem cell transplant (matched unrelated donor)", "2013-01-10"
+        ),
+        condition("History of cell therapy", onset="2022-05-01", status="resolved"),
+    ],
+)
+def test_a_cell_therapy_of_unsaid_kind_may_be_car_t(entry: dict[str, Any]) -> None:
+    # A stem cell transplant or "cell therapy" without its kind: not known to be CAR-T, and not
+    # known not to be (a generic entry may be the CAR-T course): neither excluded nor failed.
+    person = record(patient(), _MELANOMA, entry, anti_pd1_line())
+    assert verdict_of_study(criteria_text([], [_CAR_T]), person) == "potential-candidate"
+    assert verdict_of_study(criteria_text(["Prior CAR-T cell therapy"], []), person) == (
+        "potential-candidate"
+    )
+
+
+def test_a_chemotherapy_history_code_may_be_an_anthracycline() -> None:
+    # Z92.21 says chemotherapy was given, not which: "prior anthracycline" is not ruled out by a
+    # treatment history that otherwise holds letrozole only.
+    person = record(
+        patient(),
+        condition(
+            "Malignant neoplasm of upper-outer quadrant of left breast in female (HCC)",
+            (ICD, "C50.412", "Malignant neoplasm of upper-outer quadrant of left female breast"),
+            onset="2019-02-11",
+        ),
+        condition(
+            "Personal history of antineoplastic chemotherapy",
+            (ICD, "Z92.21", "Personal history of antineoplastic chemotherapy"),
+            onset="2019-09-01",
+        ),
+        medication("letrozole (FEMARA) 2.5 mg tablet", "2020-01-15", status="active"),
+    )
+    inclusion = criteria_text(["Prior treatment with an anthracycline"], [])
+    assert verdict_of_study(inclusion, person) == "potential-candidate"
