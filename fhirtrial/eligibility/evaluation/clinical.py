@@ -152,6 +152,38 @@ def _any_anticancer_therapy(ctx: EvalContext) -> bool:
     return found
 
 
+def _unsaid_kind(ctx: EvalContext, concept: str) -> Finding | None:
+    """A recorded course of a family ``concept`` belongs to that names none of the family's
+    kinds may be this kind: Z92.21 "personal history of antineoplastic chemotherapy" for an
+    anthracycline, "cell therapy" or a stem cell transplant for CAR-T (a TIL infusion names its
+    kind, and is no CAR-T). Procedures and diagnoses only: a medication names its drug."""
+    term = terminology.terminology()
+    for family in sorted(term.ancestors(concept)):
+        kinds = frozenset(term.concept(family).includes)
+        if not kinds:
+            continue
+        procedures = ctx.facts.procedures
+        for procedure in procedures.find(family).items:
+            if procedure.status in _DONE and not procedures.concepts_of_item(procedure) & kinds:
+                return _may_be(concept, family, procedure.code.label, procedure.ref)
+        conditions = ctx.facts.conditions
+        for item in conditions.find(family).items:
+            if item.verification_status in UNCONFIRMED:
+                continue
+            if not conditions.concepts_of_item(item) & kinds:
+                return _may_be(concept, family, item.code.label, item.ref)
+    return None
+
+
+def _may_be(concept: str, family: str, label: str, ref: str) -> Finding:
+    return Finding(
+        "unknown",
+        f"no {display(concept)} recorded, but {label} ({ref}) is {display(family)} that does not "
+        "say which kind",
+        (ref,),
+    )
+
+
 def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or ""
     name = display(concept)
@@ -196,6 +228,9 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 "which drug it is",
                 (unnamed[0].ref,),
             )
+        unsaid = _unsaid_kind(ctx, concept)
+        if unsaid is not None:
+            return unsaid
         if (
             _anticancer(concept)
             and chemotherapy.has_cancer(ctx)

@@ -1040,7 +1040,8 @@ def metastatic_disease(ctx: EvalContext, of: tuple[str, ...] = ()) -> Finding:
         item = nodal[0]
         return Finding(
             "unknown",
-            f"{describe_condition(item, ctx)}: lymph-node spread, regional or distant not recorded",
+            f"{describe_condition(item, ctx)}: lymph-node or in-transit spread, regional or "
+            "distant not recorded",
             (item.ref,),
         )
     if stage is not None and stage.group is not None and choice.doubt is not None:

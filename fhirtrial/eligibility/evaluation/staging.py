@@ -31,6 +31,14 @@ _DISTANT_M = re.compile(r"(?:^|[\s(,;\d])[cpy]?M1[a-d]?\b", re.IGNORECASE)
 _CONCEPT = re.compile(r"^stage-([0-4])([a-d])?$")
 # Lymph-node metastases are regional (stage III) as often as distant: only other sites say IV.
 _NODAL = re.compile(r"\blymph\b|\bnod(?:e|es|al)\b", re.IGNORECASE)
+# In-transit, satellite and microsatellite metastases are regional disease (AJCC N1c–N3c of
+# melanoma, Merkel cell and cutaneous squamous cell carcinoma: stage III), although ICD-10-CM
+# codes them by their site, the skin (C79.2).
+_REGIONAL_SKIN = re.compile(
+    r"\bin[- ]?transit\b|\b(?:micro)?satellite\s+(?:metasta\w*|lesions?|nodules?|mets)\b",
+    re.IGNORECASE,
+)
+_SKIN_SITE = re.compile(r"\b(?:skin|subcutaneous|soft tissue|muscle)\b", re.IGNORECASE)
 _DISTANT_SITE = re.compile(
     r"\b(?:liver|hepatic|lung|lungs|pulmonary|pleura\w*|bone|bones|osseous|spine|vertebra\w*|"
     r"brain|cerebr\w*|cns|intracranial|adrenal|peritone\w*|skin|subcutaneous|distant|"
@@ -241,10 +249,15 @@ def distant_metastases(ctx: EvalContext) -> list[ConditionItem]:
 
 
 def _nodal_only(item: ConditionItem) -> bool:
+    """A metastasis that may be regional: to lymph nodes (regional or distant), or in-transit /
+    satellite (regional) — unless its words also name a distant site."""
     codes = [c.upper() for c in item.code.codes_in(ICD10CM)]
     if codes and all(code.startswith("C77") for code in codes):
         return True
     texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    in_transit = [t for t in texts if _REGIONAL_SKIN.search(t)]
+    if in_transit:
+        return not any(_DISTANT_SITE.search(_SKIN_SITE.sub("", t)) for t in in_transit)
     nodal = any(_NODAL.search(t) for t in texts)
     return nodal and not any(_DISTANT_SITE.search(t) for t in texts)
 

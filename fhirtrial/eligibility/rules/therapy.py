@@ -49,8 +49,10 @@ _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
         ("cell-therapy",),
         r"(?:prior )?(?:adoptive )?cell transfer therapy(?: including til and car-t therapies)?"
         r"|any form of cell therapy(?: involving prior conditioning"
-        r" chemotherapy)?|car-t(?: cell)? therapy|cell therapy",
+        r" chemotherapy)?|cell therapy",
     ),
+    # CAR-T is one kind of cell therapy: a TIL infusion or a stem cell transplant is not one.
+    (("car-t-cell-therapy",), r"car-t(?: cell)? therapy"),
 )
 # Substrings every match of a class pattern contains (the prefilter before its regex), in
 # `_CLASSES` order.
@@ -67,7 +69,8 @@ _CLASS_TRIGGERS: tuple[tuple[str, ...], ...] = (
     ("anthracycl",),
     ("taxane",),
     ("cdk",),
-    ("cell", "car-t"),
+    ("cell",),
+    ("car-t",),
 )
 _CLASS_PATTERNS = tuple(
     (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])")) for concepts, p in _CLASSES

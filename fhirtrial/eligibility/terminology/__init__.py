@@ -114,6 +114,10 @@ class Concept:
     whole_text: bool = False
     """Patterns see the whole text; otherwise the sites a metastasis went to are cut out first
     ("Metastatic melanoma to lung" is melanoma, not lung cancer)."""
+    patterns_within: tuple[tuple[str, str], ...] = ()
+    """(concept, pattern): patterns that count only in a text that also names that concept or
+    one below it ("stage IV" is metastatic disease in "Squamous cell lung cancer, stage IV",
+    not in "Chronic kidney disease, stage 4")."""
     core: tuple[Coding, ...] = ()
     """For a group of diagnoses (`DIAGNOSIS_GROUPS`): the codings of the diagnoses that make it
     present; its `codings` are its extent."""
@@ -358,6 +362,11 @@ class Terminology:
             for concept in self.concepts.values()
             for pattern in concept.patterns
         ]
+        self._patterns_within = [
+            (re.compile(pattern, re.IGNORECASE), concept.id, within)
+            for concept in self.concepts.values()
+            for within, pattern in concept.patterns_within
+        ]
 
     def _index_parents(self) -> dict[str, set[str]]:
         parents: dict[str, set[str]] = {}
@@ -550,6 +559,14 @@ class Terminology:
                 for pattern, concept_id, whole in self._patterns
                 if pattern.search(text if whole else primary)
             }
+            guarded = [
+                (concept_id, within)
+                for pattern, concept_id, within in self._patterns_within
+                if pattern.search(text)
+            ]
+            if guarded:
+                named = self.with_ancestors(found)
+                found |= {concept_id for concept_id, within in guarded if within in named}
         return self.with_ancestors(found)
 
     def with_generic_names(self, text: str) -> str:
@@ -623,6 +640,11 @@ def _concept(concept_id: str, value_set: str, raw: dict[str, Any]) -> Concept:
         unit=raw.get("unit"),
         patterns=tuple(raw.get("patterns", ())),
         whole_text=bool(raw.get("patternsOnWholeText", False)),
+        patterns_within=tuple(
+            (within, pattern)
+            for within, patterns in raw.get("patternsWithin", {}).items()
+            for pattern in patterns
+        ),
         category=raw.get("category"),
         core=tuple(Coding(c["system"], c["code"], c.get("display")) for c in raw.get("core", [])),
     )
