@@ -9,7 +9,9 @@ an undated one in a window answers `unknown`).
 "Major surgery" is a judgement the record rarely states: a procedure whose words name a major
 operation (a resection of an organ, an opened body cavity, a joint replacement, a transplant:
 `major-surgery` patterns) meets it; any other surgical procedure in the window answers
-`unknown`; none among the recorded procedures, `not-met`.
+`unknown`; none among the recorded procedures, `not-met`. A percutaneous, transcatheter or
+endovascular procedure (a PCI, a vertebroplasty, a TAVR) is no surgery by its words, yet some
+protocols count it: in a surgery criterion's window it answers `unknown`, never `met`.
 
 Dialysis, a tracheostomy, a stoma, CPAP and a hearing aid are states that end ("on dialysis",
 "tracheostomy", "have a stoma", "current hearing aid user"): without a window, only a current
@@ -48,6 +50,7 @@ from fhirtrial.eligibility.model import Criterion
 _DONE = (None, "completed", "in-progress")
 _MAJOR = "major-surgery"
 _SURGERY = "surgery"
+_PERCUTANEOUS = "percutaneous-procedure"
 _STATES = frozenset(
     {"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy", "ostomy", "colostomy"}
     | {"ileostomy", "cpap", "hearing-aid"}
@@ -156,6 +159,20 @@ def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
             return Finding(
                 "unknown",
                 f"{_describe(maybe)}: whether it was {name} is not recorded"
+                + (f" ({describe_window(window)})" if window else ""),
+                tuple(p.ref for p in maybe[:3]),
+            )
+        undated += maybe_undated
+    if concept == _SURGERY or concept.endswith("-surgery"):
+        # A PCI, a vertebroplasty, a transcatheter valve: surgery to some protocols, a
+        # procedure to most; the criterion does not say which it means. (Never a named
+        # operation: a percutaneous procedure is no hepatectomy.)
+        found_percutaneous, _ = _done(ctx, _PERCUTANEOUS)
+        maybe, maybe_undated = _in_window(found_percutaneous, criterion, ctx)
+        if maybe:
+            return Finding(
+                "unknown",
+                f"{_describe(maybe)}: a percutaneous procedure, which {name} may or may not mean"
                 + (f" ({describe_window(window)})" if window else ""),
                 tuple(p.ref for p in maybe[:3]),
             )
