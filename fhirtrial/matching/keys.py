@@ -21,6 +21,7 @@ from typing import Any
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
+from fhirtrial.eligibility.evaluation.alcohol_as_drug import concepts_an_entry_may_be
 from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
 from fhirtrial.eligibility.evaluation.diagnoses import NOT_ONLY_DIAGNOSES, icd_codes_of
 from fhirtrial.eligibility.evaluation.diagnosis_groups import groups_of
@@ -103,6 +104,8 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
                 diagnoses |= cancers.descendants(concept)
             # "Diabetes mellitus" of no type may be the type 1 a study requires (`unknown`).
             diagnoses |= possibly_narrower(concepts)
+            # An alcohol use disorder may be what "drug abuse" means (`unknown`).
+            diagnoses |= concepts_an_entry_may_be(concepts)
             diagnoses |= block_keys_of_recorded(
                 c.code for c in condition.code.codings if c.system == ICD10CM and c.code
             )

@@ -199,7 +199,7 @@ def test_a_narrower_title_than_the_hand_made_concept_asks_for_its_own_code() -> 
         # How a diagnosis is known or lived with adds nothing a record decides.
         ("Pre-existing dementia", True, "condition:dementia"),
         ("Verified cardiac arrhythmia", True, "condition:arrhythmia"),
-        ("Suffering from drug abuse", True, "condition:substance-use-disorder"),
+        ("Suffering from drug abuse", True, "condition:drug-use-disorder"),
         ("Currently experiencing seizures", True, "condition:seizure"),
         ("Clinical diagnosis of dementia", True, "condition:dementia"),
         (

@@ -46,7 +46,7 @@ DEVELOPMENT_BULLETS = [
     (
         "NCT03936803",
         "Heart failure, inability to exercise, or drug abuse.",
-        "any-of(condition:heart-failure, condition:substance-use-disorder[active], TEXT)",
+        "any-of(condition:heart-failure, condition:drug-use-disorder[active], TEXT)",
     ),
     (
         # another population's item: its negation and window reach no part

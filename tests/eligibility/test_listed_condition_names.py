@@ -88,13 +88,13 @@ READ_AS: dict[tuple[str, str], tuple[str, str]] = {
         "+E13.40+E13.41+E13.42+E13.43+E13.44",
         _NARROWER_CODE,
     ),
-    ("opioid use disorder", "substance-use-disorder"): (
+    ("opioid use disorder", "drug-use-disorder"): (
         "condition:icd10cm:F11.1+F11.2",
         _NARROWER_CODE,
     ),
-    ("opioid dependence", "substance-use-disorder"): ("condition:icd10cm:F11.2", _NARROWER_CODE),
-    ("cocaine dependence", "substance-use-disorder"): ("condition:icd10cm:F14.2", _NARROWER_CODE),
-    ("cocaine abuse", "substance-use-disorder"): ("condition:icd10cm:F14.1", _NARROWER_CODE),
+    ("opioid dependence", "drug-use-disorder"): ("condition:icd10cm:F11.2", _NARROWER_CODE),
+    ("cocaine dependence", "drug-use-disorder"): ("condition:icd10cm:F14.2", _NARROWER_CODE),
+    ("cocaine abuse", "drug-use-disorder"): ("condition:icd10cm:F14.1", _NARROWER_CODE),
     ("depressive episode", "depression"): (
         "condition:icd10cm:F32.0+F32.1+F32.2+F32.3+F32.4+F32.5+F32.89+F32.9+F32.A+F33",
         "a common name of its own (F32 less the single-episode remission codes, and F33)",

@@ -4,8 +4,8 @@ session): the noun "dependency", "chemical dependency" and "ETOH", "drug and alc
 dependence/abuse disorder"), and the people who have one ("drug addicts", "alcohol abuser",
 "alcoholics"). Each is the concept the plain names ("drug abuse", "alcohol dependence") already
 compile to, in both lists; other people, a programme, a use that is no disorder, the
-substances the concepts do not hold and the new names of drugs alone (the concept holds alcohol
-too) stay text."""
+substances the concepts do not hold and the new names of drugs alone (no development bullet
+writes them alone; beside alcohol they are `drug-use-disorder`) stay text."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from tests.eligibility.ehr_records import (
 from tests.eligibility.signature import signature
 
 SUBSTANCE = "condition:substance-use-disorder"
+DRUG = "condition:drug-use-disorder"
 ALCOHOL = "condition:alcohol-use-disorder"
 
 
@@ -55,8 +56,8 @@ ALCOHOL = "condition:alcohol-use-disorder"
         ("Alcohol abusers", ALCOHOL),
         ("Alcoholics", ALCOHOL),
         ("Substance abusers", SUBSTANCE),
-        # Drugs and alcohol named together: the two make the concept whole.
-        ("Drug addicts or alcoholics", f"any-of({SUBSTANCE}, {ALCOHOL})"),
+        # Drugs and alcohol named as two people: one disorder of each; as one noun, both.
+        ("Drug addicts or alcoholics", f"any-of({DRUG}, {ALCOHOL})"),
         ("Alcoholics or drug addicts", SUBSTANCE),
     ],
 )
@@ -82,8 +83,8 @@ def test_a_window_still_dates_the_new_forms() -> None:
         "Partner of a drug abuser",
         "Injection drug users",  # a use; no disorder is said
         "Polysubstance abuse",  # F19 holds single other substances too
-        # The concept holds alcohol: a new name of drugs alone would exclude an alcohol-only
-        # patient (the old names "drug abuse", "drug dependence" keep their reading).
+        # New names of drugs alone are read only beside alcohol ("Drug addicts or alcoholics");
+        # the old names ("drug abuse", "drug dependence") are `drug-use-disorder`.
         "Drug addicts",
         "Drug abusers",
         "Drug dependency",

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
+from fhirtrial.eligibility.evaluation.alcohol_as_drug import neighbour_of
 from fhirtrial.eligibility.evaluation.brain_imaging import BrainReading, read_brain_findings
 from fhirtrial.eligibility.evaluation.context import (
     EvalContext,
@@ -183,6 +184,8 @@ def evaluate_condition(criterion: Criterion, ctx: EvalContext) -> Finding:
             items, concept
         ):
             return _may_be(criterion, ctx, uncoded, name)
+        if (near := neighbour_of(concept)) and (meant := ctx.facts.conditions.find(near)):
+            return _may_be_meant(criterion, ctx, meant, name)
         return absent(ctx, name, "conditions", len(ctx.record.conditions))
     return _with_qualifiers(criterion, ctx, matches, name)
 
@@ -225,6 +228,23 @@ def _may_be(
         "unknown",
         f"{describe_condition(items[0], ctx)} has no ICD-10-CM code and names {name} in other "
         "words: whether it is that diagnosis is not recorded",
+        found.evidence,
+    )
+
+
+def _may_be_meant(
+    criterion: Criterion, ctx: EvalContext, meant: Matches[ConditionItem], name: str
+) -> Finding:
+    """Entries of a neighbouring concept the criterion may mean by its name (an alcohol use
+    disorder for "drug abuse", `alcohol_as_drug`): the answer they would give if they were the
+    diagnosis, but never `met`."""
+    found = _with_qualifiers(criterion, ctx, meant, name)
+    if found.result != "met":
+        return found
+    return Finding(
+        "unknown",
+        f"no {name} recorded, but {describe_condition(meant.items[0], ctx)}: whether the "
+        f"criterion counts it as {name} is not said",
         found.evidence,
     )
 

@@ -65,12 +65,12 @@ _NOT_SHARING_A_HEAD = (
 # "ETOH abuse", "drug or alcohol dependency", "dependance" (a common misspelling), "substance
 # abuse or dependence disorder", "drug and alcohol abuse" (one disorder of either substance,
 # never "only both"), and the people who have one: "substance abusers", "alcohol abuser",
-# "alcoholics" (not "Alcoholics Anonymous", a programme). A drug alone has only its old names
-# ("drug abuse", "drug dependence", "drug addiction"): the concept holds alcohol too, so the new
-# forms of drugs alone ("drug dependency", "drug addicts") are read only beside alcohol ("Drug
-# addicts or alcoholics", "alcohol and drug dependency"), where the two make the concept whole.
-# Not "users" ("injection drug users" use; no disorder is said) nor "polysubstance" (F19 holds
-# single other substances too).
+# "alcoholics" (not "Alcoholics Anonymous", a programme). A drug alone ("drug abuse", "drug
+# dependence", "drug addiction", "drug use disorder") is `drug-use-disorder`, alcohol left out
+# (ICD-10-CM indexes "Abuse, drug" under F19.1, "Abuse, alcohol" under F10.1); the new forms of
+# drugs alone ("drug dependency", "drug addicts") are read only beside alcohol ("Drug addicts or
+# alcoholics", "alcohol and drug dependency"), as before. Not "users" ("injection drug users"
+# use; no disorder is said) nor "polysubstance" (F19 holds single other substances too).
 _SUBSTANCES = r"(?:substance|chemical)"
 _ALCOHOL = r"(?:alcohol|etoh)"
 _USE_NOUN = r"(?:abuse|dependence|dependance|dependency|addiction)"
@@ -89,13 +89,16 @@ _ALCOHOL_USERS = rf"(?:alcoholics|alcohol {_USERS})"
 _SUBSTANCE_USE_DISORDER = (
     rf"(?:(?:{_ALCOHOL_FIRST}|drug{_SUBSTANCE_JOIN}))?{_SUBSTANCES} {_USE_DISORDER}{_SECOND_NOUN}"
     rf"{_ALCOHOL_AFTER}?"
-    rf"|(?:{_ALCOHOL_FIRST})?drug {_DRUG_DISORDER}{_SECOND_NOUN}{_ALCOHOL_AFTER}?"
     rf"|{_ALCOHOL_FIRST}drug {_USE_DISORDER}{_SECOND_NOUN}"
     rf"|drug {_USE_DISORDER}{_SECOND_NOUN}{_ALCOHOL_AFTER}"
     rf"|(?:{_SUBSTANCES}|drug){_SUBSTANCE_JOIN}{_ALCOHOL} {_USE_DISORDER}{_SECOND_NOUN}"
     rf"|{_SUBSTANCES} {_USERS}"
-    rf"|drug {_USERS}(?={_SUBSTANCE_JOIN}{_ALCOHOL_USERS})"
     rf"|{_ALCOHOL_USERS}{_SUBSTANCE_JOIN}drug {_USERS}"
+)
+# Drugs alone (`drug-use-disorder`), where no alcohol joins them (the patterns above read those).
+_DRUG_USE_DISORDER = (
+    rf"drug {_DRUG_DISORDER}{_SECOND_NOUN}(?!{_ALCOHOL_AFTER})"
+    rf"|drug {_USERS}(?={_SUBSTANCE_JOIN}{_ALCOHOL_USERS})"
 )
 # (concept, pattern); longer, more specific phrases first.
 _CONDITIONS: tuple[tuple[str, str], ...] = (
@@ -407,6 +410,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         "substance-use-disorder",
         _SUBSTANCE_USE_DISORDER,
     ),
+    ("drug-use-disorder", _DRUG_USE_DISORDER),
     (
         "alcohol-use-disorder",
         rf"{_ALCOHOL}(?:ic)? {_ALCOHOL_DISORDER}{_SECOND_NOUN}|alcoholism"
@@ -566,6 +570,7 @@ _CONDITION_TRIGGERS: dict[str, tuple[str, ...]] = {
         "drug/",
         "chemical",
     ),
+    "drug-use-disorder": ("drug abuse", "drug dep", "drug addict", "drug use"),
     "alcohol-use-disorder": ("alcohol", "etoh"),
     "depression": ("depressi",),
     "anxiety-disorder": ("anxiety",),
@@ -762,7 +767,7 @@ _INFECTION_TREATMENT = re.compile(
 # list means an infection the patient has, not one years ago.
 _CURRENT_BY_DEFAULT = frozenset(
     {"infection", "sepsis", "pneumonia", "urinary-tract-infection"}
-    | {"substance-use-disorder", "alcohol-use-disorder"}
+    | {"substance-use-disorder", "drug-use-disorder", "alcohol-use-disorder"}
 )
 _PAST_BEFORE = re.compile(r"\b(?:history|prior|previous|previously|past|hx)\b[^.;]{0,30}$")
 _MODIFIERS = (

@@ -672,7 +672,7 @@ _USE_WORD = re.compile(
 # what the bullet does, and the evaluator does not take a stale "active" entry as current.
 _CURRENT_EPISODES = frozenset(
     {"infection", "sepsis", "pneumonia", "urinary-tract-infection"}
-    | {"substance-use-disorder", "alcohol-use-disorder"}
+    | {"substance-use-disorder", "drug-use-disorder", "alcohol-use-disorder"}
 )
 # States a measurement defines (as the ICD-10-CM titles leave out): a bullet naming one asks
 # for the value ("morbid obesity" is a BMI), not for a diagnosis on the problem list.
