@@ -9,7 +9,7 @@ import pytest
 
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import conditions, partial
-from fhirtrial.eligibility.rules.base import Triggers, normalize
+from fhirtrial.eligibility.rules.base import _REGISTERED, Triggers, normalize, triggers_in
 from tests.eligibility.corpus import development_texts
 
 # `_PART_VOCABULARY` of rules/partial.py as it was before `_names_a_part` replaced it.
@@ -43,6 +43,17 @@ def test_triggers_find_every_word_a_substring_search_finds(bullets: list[str]) -
     triggers = Triggers(words)
     for text in [*bullets, *_random_texts(2000)]:
         assert set(triggers.found_in(text)) == {w for w in words if w in text}
+
+
+def test_the_shared_scan_finds_every_trigger_of_every_group(bullets: list[str]) -> None:
+    # Triggers with spaces before, inside and after them, and one that a word ends with.
+    Triggers([" af", "organ ", "heart failure", "failure", "art f", "b c", " ", "ck d"])
+    pieces = [*_PIECES, " af", "organ", "heart", "failure", "  ", "b c", "ck", " d", "c"]
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    words = sorted(_REGISTERED)
+    for text in [*bullets, *texts]:
+        assert triggers_in(text) == {w for w in words if w in text}
 
 
 def test_part_vocabulary_test_agrees_with_the_regex(bullets: list[str]) -> None:

@@ -26,7 +26,6 @@ from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, 
 from fhirtrial.eligibility.rules.base import (
     Match,
     Triggers,
-    any_substring,
     has_any,
     remember_recent,
 )
@@ -487,7 +486,7 @@ _TRIGGER_WORDS = tuple(
         | {"bp", "blood pressure", "mmhg", "mm hg", "transaminase"}
     )
 )
-_ANY_TRIGGER_WORD = any_substring(_TRIGGER_WORDS)  # one scan: `has_any` tests 160 words
+_ANY_TRIGGER_WORD = Triggers(_TRIGGER_WORDS)  # one scan: `has_any` tests 160 words
 # Which names a text may hold: one scan for the triggers there, instead of a `has_any` per name.
 _NAME_TRIGGER_SCAN = Triggers(t for triggers in _NAME_TRIGGERS.values() for t in triggers)
 _NAME_TRIGGER_SETS = tuple(
@@ -1948,7 +1947,7 @@ def find_labs(text: str) -> list[Match]:
     numbers = _has_digit(text) or has_any(
         text, ("uln", "upper limit", "reference", " times", "twice")
     )
-    if not numbers or _ANY_TRIGGER_WORD.search(text) is None:
+    if not numbers or not _ANY_TRIGGER_WORD.any_in(text):
         return found
     present = _NAME_TRIGGER_SCAN.found_in(text)
     named = [

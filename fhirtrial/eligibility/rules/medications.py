@@ -42,7 +42,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -57,8 +57,7 @@ from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_WITHIN,
     Match,
-    any_substring,
-    has_any,
+    Triggers,
     remember_recent,
 )
 
@@ -748,7 +747,8 @@ _GATED_CLASSES = tuple(
     (_CLASS_TRIGGERS[concepts[0]], concepts, qualifiers, pattern)
     for concepts, qualifiers, pattern in _CLASS_PATTERNS
 )
-_ANY_TRIGGER = any_substring(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
+# Which class triggers a text holds: one (shared) scan, instead of a `has_any` per class.
+_CLASS_TRIGGER_SCAN = Triggers(t for triggers in _CLASS_TRIGGERS.values() for t in triggers)
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
 # treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
 # is used now; the drug alone says nothing of use.
@@ -790,10 +790,11 @@ def find_medications(text: str) -> list[Match]:
 
 def _find_medications(text: str) -> list[Match]:
     found = _drug_uses(text)
-    if not may_name_a_class(text):
+    present = _CLASS_TRIGGER_SCAN.found_in(text)
+    if not present:
         return found
     for triggers, concepts, qualifiers, pattern in _GATED_CLASSES:
-        if not has_any(text, triggers):
+        if present.isdisjoint(triggers):
             continue
         for match in pattern.finditer(text):
             before = text[: match.start()]
@@ -990,17 +991,17 @@ def _disjoint(concept_id: str, other: str) -> bool:
 
 
 # Every match of `_DRUG_USE_LEAD` holds one ("with" alone is in too many texts).
-_USE_WORDS = any_substring(
+_USE_WORDS = Triggers(
     (
         *("use of", "usage of", "intake of", "administration of", "taking", "using"),
         *("treated with", "treatment with", "therapy with", "concomitant", "concurrent"),
         "currently prescribed",
     )
 )
-_TRAILING_WORDS = any_substring((" use", " usage", " intake"))
-_PAST_WORDS = any_substring(("used", "taken", "received", "receipt", "exposure"))
+_TRAILING_WORDS = Triggers((" use", " usage", " intake"))
+_PAST_WORDS = Triggers(("used", "taken", "received", "receipt", "exposure"))
 # Whether a single drug's use may be said at all (`_drug_uses`).
-_DRUG_GATE = any_substring(
+_DRUG_GATE = Triggers(
     (
         *("use", "usage", "intake", "administration", "taking", "using", "with", "concomitant"),
         *("concurrent", "taken", "received", "receipt", "exposure", "prescribed"),
@@ -1064,17 +1065,17 @@ def _drug_uses(text: str) -> list[Match]:
     opening = drug_use_phrasing.opening_drug_position(text)
     if (opener := vocabulary.drug_at(text, opening)) and opener[0] not in _SUBSTANCES_OF_ABUSE:
         on.append((opening, opening))  # "Metformin therapy", "aspirin within 7 days …"
-    if not on and _DRUG_GATE.search(text) is None:
+    if not on and not _DRUG_GATE.any_in(text):
         return []
-    found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
+    found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.any_in(text) else []
     leads = (
         [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
-        if _USE_WORDS.search(text)
+        if _USE_WORDS.any_in(text)
         else []
     )
     past = (
         [(lead.start(), lead.end()) for lead in _DRUG_PAST_LEAD.finditer(text)]
-        if _PAST_WORDS.search(text)
+        if _PAST_WORDS.any_in(text)
         else []
     )
     for start, lead_end in sorted(leads + past + on):
@@ -1171,11 +1172,7 @@ def says_past(clause: str) -> bool:
     return _PAST.search(clause) is not None
 
 
-@lru_cache(maxsize=4)
 def may_name_a_class(text: str) -> bool:
-    """Whether the text holds a word every class name contains one of (a cheap prefilter).
-
-    The scan of 81 words costs ~3-9 µs a text, and `find_prior_medications` asks it again of the
-    text `find_medications` has just asked about: the last few answers are kept (a pure function
-    of the text; too few to carry anything from one bench pass to the next)."""
-    return _ANY_TRIGGER.search(text) is not None
+    """Whether the text holds a word every class name contains one of (a cheap prefilter; the
+    scan is shared, `base.triggers_in`)."""
+    return _CLASS_TRIGGER_SCAN.any_in(text)
