@@ -394,7 +394,7 @@ def comparator(symbol: str) -> Comparator:
 MatchKind = Literal["criterion", "modifier", "unless"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     """A criterion found in the normalized text at [start, end)."""
 
@@ -423,10 +423,16 @@ def remember_recent(
         def remembered(text: str) -> list[Match]:
             found = recent.get(text)
             if found is None:
-                found = tuple((m.criterion, m.start, m.end, m.kind) for m in finder(text))
+                matches = finder(text)
+                # Most texts hold nothing the finder reads: no tuple to build, nothing to copy.
+                found = (
+                    tuple((m.criterion, m.start, m.end, m.kind) for m in matches) if matches else ()
+                )
                 if len(recent) >= size:
                     del recent[next(iter(recent))]  # the oldest (dicts keep insertion order)
                 recent[text] = found
+            if not found:
+                return []
             return [Match(criterion, start, end, kind) for criterion, start, end, kind in found]
 
         return remembered
