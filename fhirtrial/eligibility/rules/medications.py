@@ -1144,7 +1144,10 @@ def class_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
     """The medication class named at ``position`` (its concepts), and where its name ends; the
     longest name when several start there."""
     best: tuple[tuple[str, ...], int] | None = None
-    for concepts, _qualifiers, pattern in _CLASS_PATTERNS:
+    present = _CLASS_TRIGGER_SCAN.found_in(text)  # a class none of whose triggers is there: out
+    for triggers, concepts, _qualifiers, pattern in _GATED_CLASSES:
+        if present.isdisjoint(triggers):
+            continue
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concepts, match.end())
