@@ -122,6 +122,22 @@ _REPLACEMENTS: tuple[_Replacement, ...] = tuple(
 # An ASCII text needs no test for a replacement whose triggers are all non-ASCII characters.
 _ASCII_REPLACEMENTS = tuple(r for r in _REPLACEMENTS if any(map(str.isascii, r[2])))
 
+
+def _rules_to_test(
+    replacements: tuple[_Replacement, ...], *, than: bool
+) -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
+    """(pattern, replacement, the triggers to test), without the rules left no trigger to test."""
+    chosen = ((pattern, out, t if than else u) for pattern, out, t, u in replacements)
+    return tuple(rule for rule in chosen if rule[2])
+
+
+# (ASCII text, "than" in it) → the rules `normalize` tests, in order.
+_RULES = {
+    (ascii, than): _rules_to_test(_ASCII_REPLACEMENTS if ascii else _REPLACEMENTS, than=than)
+    for ascii in (True, False)
+    for than in (True, False)
+}
+
 CMP = r"(?P<cmp><=|>=|<|>|=)"
 NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
 WORD_NUMBERS = {
@@ -195,10 +211,9 @@ def is_untimed_acute(text: str, start: int) -> bool:
 
 def normalize(text: str) -> str:
     out = text.lower()
-    replacements = _ASCII_REPLACEMENTS if out.isascii() else _REPLACEMENTS
-    than = "than" in out  # no replacement writes "than": tested once
-    for pattern, replacement, triggers, without_than in replacements:
-        if has_any(out, triggers if than else without_than):
+    # No replacement writes "than": tested once.
+    for pattern, replacement, triggers in _RULES[out.isascii(), "than" in out]:
+        if has_any(out, triggers):
             out = pattern.sub(replacement, out)
     return " ".join(out.split())  # runs of whitespace → one space, ends stripped
 

@@ -42,7 +42,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Criterion, Kind
@@ -749,6 +749,24 @@ _GATED_CLASSES = tuple(
 )
 # Which class triggers a text holds: one (shared) scan, instead of a `has_any` per class.
 _CLASS_TRIGGER_SCAN = Triggers(t for triggers in _CLASS_TRIGGERS.values() for t in triggers)
+# Each trigger → the positions in `_GATED_CLASSES` of the classes it stands for.
+_CLASSES_OF = {
+    trigger: tuple(i for i, (triggers, *_) in enumerate(_GATED_CLASSES) if trigger in triggers)
+    for triggers, *_ in _GATED_CLASSES
+    for trigger in triggers
+}
+_GatedClass = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], re.Pattern[str]]
+
+
+@lru_cache(maxsize=4)
+def _classes_in(text: str) -> tuple[_GatedClass, ...]:
+    """The classes (of `_GATED_CLASSES`, in order) at least one of whose triggers the text holds:
+    the others cannot be named there. A look-up per trigger found instead of a set test per
+    class (59); class_at asks again of the same text (the last few answers are kept)."""
+    present = _CLASS_TRIGGER_SCAN.found_in(text)
+    return tuple(_GATED_CLASSES[i] for i in sorted({i for t in present for i in _CLASSES_OF[t]}))
+
+
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
 # treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
 # is used now; the drug alone says nothing of use.
@@ -790,12 +808,7 @@ def find_medications(text: str) -> list[Match]:
 
 def _find_medications(text: str) -> list[Match]:
     found = _drug_uses(text)
-    present = _CLASS_TRIGGER_SCAN.found_in(text)
-    if not present:
-        return found
-    for triggers, concepts, qualifiers, pattern in _GATED_CLASSES:
-        if present.isdisjoint(triggers):
-            continue
+    for _triggers, concepts, qualifiers, pattern in _classes_in(text):
         for match in pattern.finditer(text):
             before = text[: match.start()]
             clause = before[max(before.rfind(c) for c in ";.") + 1 :]
@@ -1144,10 +1157,7 @@ def class_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
     """The medication class named at ``position`` (its concepts), and where its name ends; the
     longest name when several start there."""
     best: tuple[tuple[str, ...], int] | None = None
-    present = _CLASS_TRIGGER_SCAN.found_in(text)  # a class none of whose triggers is there: out
-    for triggers, concepts, _qualifiers, pattern in _GATED_CLASSES:
-        if present.isdisjoint(triggers):
-            continue
+    for _triggers, concepts, _qualifiers, pattern in _classes_in(text):
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concepts, match.end())
