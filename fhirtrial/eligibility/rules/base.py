@@ -346,7 +346,7 @@ class _TriggerIndex:
         if found is None:
             found = self._scan(text)
             if len(self._recent) >= self._TEXTS_KEPT:
-                del self._recent[next(iter(self._recent))]  # the oldest
+                self._recent.pop(next(iter(self._recent)), None)  # the oldest (if still there)
             self._recent[text] = found
         return found
 
