@@ -401,10 +401,12 @@ def bare_population(text: str) -> str | None:
 def population_prefix(text: str) -> str | None:
     """The population a bullet's prefix names ("Adult participants: BMI ≥ 18" → "Adult
     participant"); None when the bullet opens with no population and a colon."""
-    said = _QUOTED_GROUP_SAYS.match(text)
+    # (Each pattern holds a quote or a colon: a cheap test first, as most bullets have neither.)
+    has_quote = '"' in text or "“" in text
+    said = _QUOTED_GROUP_SAYS.match(text) if has_quote else None
     if said is not None:  # '"Afflicted" participants must be able to …'
         return f"{said['word'].capitalize()} {said['people'].rstrip('s')}"
-    match = _POPULATION_PREFIX.match(text)
+    match = _POPULATION_PREFIX.match(text) if ":" in text else None
     if match is None or _EVERYONE.match(match["name"]):  # "All Groups:" is everyone
         return None
     quoted = _QUOTED_GROUP.match(match["name"].strip())

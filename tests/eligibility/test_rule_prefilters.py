@@ -8,8 +8,8 @@ import re
 import pytest
 
 from fhirtrial.eligibility.outline import parse_outline
-from fhirtrial.eligibility.rules import conditions, partial
-from fhirtrial.eligibility.rules.base import Triggers, normalize
+from fhirtrial.eligibility.rules import conditions, drug_use_phrasing, partial, subgroup_leads
+from fhirtrial.eligibility.rules.base import _REGISTERED, Triggers, normalize, triggers_in
 from tests.eligibility.corpus import development_texts
 
 # `_PART_VOCABULARY` of rules/partial.py as it was before `_names_a_part` replaced it.
@@ -43,6 +43,33 @@ def test_triggers_find_every_word_a_substring_search_finds(bullets: list[str]) -
     triggers = Triggers(words)
     for text in [*bullets, *_random_texts(2000)]:
         assert set(triggers.found_in(text)) == {w for w in words if w in text}
+
+
+def test_the_shared_scan_finds_every_trigger_of_every_group(bullets: list[str]) -> None:
+    # Triggers with spaces before, inside and after them, and one that a word ends with.
+    Triggers([" af", "organ ", "heart failure", "failure", "art f", "b c", " ", "ck d"])
+    pieces = [*_PIECES, " af", "organ", "heart", "failure", "  ", "b c", "ck", " d", "c"]
+    rng = random.Random(13)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
+    words = sorted(_REGISTERED)
+    for text in [*bullets, *texts]:
+        assert triggers_in(text) == {w for w in words if w in text}
+
+
+def test_the_opening_and_lead_tests_agree_with_their_patterns(bullets: list[str]) -> None:
+    pieces = [*_PIECES, "current ", "chronic ", "- ", "* ", "•", "for ", "in ", "among ", "C"]
+    pieces += ["patients with ", "diabetes", ": ", ", ", " must have ", " needs to be ", "hba1c"]
+    rng = random.Random(14)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    for text in [*bullets, *texts]:
+        opening = drug_use_phrasing._OPENING.match(text)
+        assert opening is not None
+        assert drug_use_phrasing.opening_drug_position(text) == opening.end()
+        lead = next((m for p in subgroup_leads._LEADS if (m := p.match(text))), None)
+        found = subgroup_leads._lead(text)
+        assert (found is None) == (lead is None)
+        if found is not None and lead is not None:
+            assert (found.re, found.span()) == (lead.re, lead.span())
 
 
 def test_part_vocabulary_test_agrees_with_the_regex(bullets: list[str]) -> None:

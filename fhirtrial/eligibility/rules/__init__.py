@@ -27,6 +27,7 @@ from fhirtrial.eligibility.rules.base import (
     WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
+    Triggers,
     has_any,
     normalize,
     remember_recent,
@@ -568,6 +569,20 @@ def _procedure_rephrased(
     return evolve(with_text(reading, judged[1], combination), source_text=text)
 
 
+# Every trigger of `NOISE` and `MORE_NOISE`: a text with none (most) skips their ~14 tests, and
+# the scan is the one the finders then use (`base.triggers_in`) when nothing else is cut.
+_ANY_NOISE = Triggers([*NOISE_TRIGGERS, *(t for _, triggers in MORE_NOISE for t in triggers)])
+
+
+def _without_noise(normalized: str) -> str:
+    if has_any(normalized, NOISE_TRIGGERS):
+        normalized = NOISE.sub("", normalized)
+    for pattern, triggers in MORE_NOISE:
+        if has_any(normalized, triggers):
+            normalized = pattern.sub("", normalized)
+    return normalized
+
+
 def _compile_normalized(
     normalized: str, text: str, *, exclusion: bool, section: Section | None = None
 ) -> Criterion | None:
@@ -575,11 +590,8 @@ def _compile_normalized(
         return evolve(group, source_text=text)  # "Minors", "Neonates" (`population_ages`)
     if "cohort" in normalized:
         normalized = _COHORT_PREFIX.sub("", normalized)
-    if has_any(normalized, NOISE_TRIGGERS):
-        normalized = NOISE.sub("", normalized)
-    for pattern, triggers in MORE_NOISE:
-        if has_any(normalized, triggers):
-            normalized = pattern.sub("", normalized)
+    if _ANY_NOISE.any_in(normalized):
+        normalized = _without_noise(normalized)
     normalized = strip_established(strip_phrasing(normalized))
     normalized = strip_diagnosis_leads(normalized, _starts_with_diagnosis)
     if (said := consequence(normalized)) is not None:

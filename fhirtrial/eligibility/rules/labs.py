@@ -26,7 +26,6 @@ from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, 
 from fhirtrial.eligibility.rules.base import (
     Match,
     Triggers,
-    any_substring,
     has_any,
     remember_recent,
 )
@@ -487,12 +486,17 @@ _TRIGGER_WORDS = tuple(
         | {"bp", "blood pressure", "mmhg", "mm hg", "transaminase"}
     )
 )
-_ANY_TRIGGER_WORD = any_substring(_TRIGGER_WORDS)  # one scan: `has_any` tests 160 words
+_ANY_TRIGGER_WORD = Triggers(_TRIGGER_WORDS)  # one scan: `has_any` tests 160 words
 # Which names a text may hold: one scan for the triggers there, instead of a `has_any` per name.
 _NAME_TRIGGER_SCAN = Triggers(t for triggers in _NAME_TRIGGERS.values() for t in triggers)
-_NAME_TRIGGER_SETS = tuple(
-    (concept, frozenset(triggers)) for concept, triggers in _NAME_TRIGGERS.items()
-)
+# Each trigger → the positions in `_NAME_TRIGGERS` of the names it stands for (a look-up per
+# trigger found instead of a set test per name: ~5 % of the lab finder's time).
+_NAMES_OF = {
+    trigger: tuple(i for i, triggers in enumerate(_NAME_TRIGGERS.values()) if trigger in triggers)
+    for triggers in _NAME_TRIGGERS.values()
+    for trigger in triggers
+}
+_NAME_CONCEPTS = tuple(_NAME_TRIGGERS)
 # Comparators as normalize() leaves them, and the words and signs it does not replace.
 _CMP_WORDS: dict[str, Comparator] = {
     "<=": "<=",
@@ -1948,12 +1952,10 @@ def find_labs(text: str) -> list[Match]:
     numbers = _has_digit(text) or has_any(
         text, ("uln", "upper limit", "reference", " times", "twice")
     )
-    if not numbers or _ANY_TRIGGER_WORD.search(text) is None:
+    if not numbers or not _ANY_TRIGGER_WORD.any_in(text):
         return found
     present = _NAME_TRIGGER_SCAN.found_in(text)
-    named = [
-        concept for concept, triggers in _NAME_TRIGGER_SETS if not triggers.isdisjoint(present)
-    ]
+    named = [_NAME_CONCEPTS[i] for i in sorted({i for word in present for i in _NAMES_OF[word]})]
     measured: list[Match] = []
     sexed = has_any(text, ("men", "male"))
     names: list[tuple[int, int, str]] = []

@@ -57,8 +57,7 @@ from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_WITHIN,
     Match,
-    any_substring,
-    has_any,
+    Triggers,
     remember_recent,
 )
 
@@ -748,7 +747,26 @@ _GATED_CLASSES = tuple(
     (_CLASS_TRIGGERS[concepts[0]], concepts, qualifiers, pattern)
     for concepts, qualifiers, pattern in _CLASS_PATTERNS
 )
-_ANY_TRIGGER = any_substring(sorted({t for triggers in _CLASS_TRIGGERS.values() for t in triggers}))
+# Which class triggers a text holds: one (shared) scan, instead of a `has_any` per class.
+_CLASS_TRIGGER_SCAN = Triggers(t for triggers in _CLASS_TRIGGERS.values() for t in triggers)
+# Each trigger → the positions in `_GATED_CLASSES` of the classes it stands for.
+_CLASSES_OF = {
+    trigger: tuple(i for i, (triggers, *_) in enumerate(_GATED_CLASSES) if trigger in triggers)
+    for triggers, *_ in _GATED_CLASSES
+    for trigger in triggers
+}
+_GatedClass = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], re.Pattern[str]]
+
+
+@lru_cache(maxsize=4)
+def _classes_in(text: str) -> tuple[_GatedClass, ...]:
+    """The classes (of `_GATED_CLASSES`, in order) at least one of whose triggers the text holds:
+    the others cannot be named there. A look-up per trigger found instead of a set test per
+    class (59); class_at asks again of the same text (the last few answers are kept)."""
+    present = _CLASS_TRIGGER_SCAN.found_in(text)
+    return tuple(_GATED_CLASSES[i] for i in sorted({i for t in present for i in _CLASSES_OF[t]}))
+
+
 # "Currently taking spironolactone", "current use of metformin or glibenclamide", "concomitant
 # treatment with tacrolimus": a single drug (terminology/drug_names.json) after words that say it
 # is used now; the drug alone says nothing of use.
@@ -790,11 +808,7 @@ def find_medications(text: str) -> list[Match]:
 
 def _find_medications(text: str) -> list[Match]:
     found = _drug_uses(text)
-    if not may_name_a_class(text):
-        return found
-    for triggers, concepts, qualifiers, pattern in _GATED_CLASSES:
-        if not has_any(text, triggers):
-            continue
+    for _triggers, concepts, qualifiers, pattern in _classes_in(text):
         for match in pattern.finditer(text):
             before = text[: match.start()]
             clause = before[max(before.rfind(c) for c in ";.") + 1 :]
@@ -990,17 +1004,17 @@ def _disjoint(concept_id: str, other: str) -> bool:
 
 
 # Every match of `_DRUG_USE_LEAD` holds one ("with" alone is in too many texts).
-_USE_WORDS = any_substring(
+_USE_WORDS = Triggers(
     (
         *("use of", "usage of", "intake of", "administration of", "taking", "using"),
         *("treated with", "treatment with", "therapy with", "concomitant", "concurrent"),
         "currently prescribed",
     )
 )
-_TRAILING_WORDS = any_substring((" use", " usage", " intake"))
-_PAST_WORDS = any_substring(("used", "taken", "received", "receipt", "exposure"))
+_TRAILING_WORDS = Triggers((" use", " usage", " intake"))
+_PAST_WORDS = Triggers(("used", "taken", "received", "receipt", "exposure"))
 # Whether a single drug's use may be said at all (`_drug_uses`).
-_DRUG_GATE = any_substring(
+_DRUG_GATE = Triggers(
     (
         *("use", "usage", "intake", "administration", "taking", "using", "with", "concomitant"),
         *("concurrent", "taken", "received", "receipt", "exposure", "prescribed"),
@@ -1064,17 +1078,17 @@ def _drug_uses(text: str) -> list[Match]:
     opening = drug_use_phrasing.opening_drug_position(text)
     if (opener := vocabulary.drug_at(text, opening)) and opener[0] not in _SUBSTANCES_OF_ABUSE:
         on.append((opening, opening))  # "Metformin therapy", "aspirin within 7 days …"
-    if not on and _DRUG_GATE.search(text) is None:
+    if not on and not _DRUG_GATE.any_in(text):
         return []
-    found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.search(text) else []
+    found: list[Match] = _trailing_uses(text) if _TRAILING_WORDS.any_in(text) else []
     leads = (
         [(lead.start(), lead.end()) for lead in _DRUG_USE_LEAD.finditer(text)]
-        if _USE_WORDS.search(text)
+        if _USE_WORDS.any_in(text)
         else []
     )
     past = (
         [(lead.start(), lead.end()) for lead in _DRUG_PAST_LEAD.finditer(text)]
-        if _PAST_WORDS.search(text)
+        if _PAST_WORDS.any_in(text)
         else []
     )
     for start, lead_end in sorted(leads + past + on):
@@ -1143,7 +1157,7 @@ def class_at(text: str, position: int) -> tuple[tuple[str, ...], int] | None:
     """The medication class named at ``position`` (its concepts), and where its name ends; the
     longest name when several start there."""
     best: tuple[tuple[str, ...], int] | None = None
-    for concepts, _qualifiers, pattern in _CLASS_PATTERNS:
+    for _triggers, concepts, _qualifiers, pattern in _classes_in(text):
         match = pattern.match(text, position)
         if match is not None and (best is None or match.end() > best[1]):
             best = (concepts, match.end())
@@ -1171,11 +1185,7 @@ def says_past(clause: str) -> bool:
     return _PAST.search(clause) is not None
 
 
-@lru_cache(maxsize=4)
 def may_name_a_class(text: str) -> bool:
-    """Whether the text holds a word every class name contains one of (a cheap prefilter).
-
-    The scan of 81 words costs ~3-9 µs a text, and `find_prior_medications` asks it again of the
-    text `find_medications` has just asked about: the last few answers are kept (a pure function
-    of the text; too few to carry anything from one bench pass to the next)."""
-    return _ANY_TRIGGER.search(text) is not None
+    """Whether the text holds a word every class name contains one of (a cheap prefilter; the
+    scan is shared, `base.triggers_in`)."""
+    return _CLASS_TRIGGER_SCAN.any_in(text)

@@ -35,7 +35,13 @@ from functools import cache
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, any_substring, comparator, to_number
+from fhirtrial.eligibility.rules.base import (
+    Match,
+    Triggers,
+    any_substring,
+    comparator,
+    to_number,
+)
 
 VALUE_SET = "obstetric"
 HISTORY = "history"
@@ -123,7 +129,7 @@ _BORN_WITHIN = re.compile(
 
 
 @cache
-def _diagnosis_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+def _diagnosis_pattern() -> tuple[re.Pattern[str], dict[str, str], Triggers]:
     vocabulary = terminology.terminology()
     names: dict[str, str] = {}
     for concept in vocabulary.concepts.values():
@@ -132,7 +138,9 @@ def _diagnosis_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
         for synonym in concept.synonyms:
             names[synonym.lower()] = concept.id
     # A trie of the names (one pass, longest name first at each position), not an alternation.
-    return re.compile(rf"(?<![\w-]){any_substring(names).pattern}(?![\w-])"), names
+    pattern = re.compile(rf"(?<![\w-]){any_substring(names).pattern}(?![\w-])")
+    # Most texts hold no name at all: the shared scan (`base.triggers_in`) says so first.
+    return pattern, names, Triggers(names)
 
 
 def is_obstetric_diagnosis(concept: str | None) -> bool:
@@ -157,8 +165,10 @@ def find_obstetric(text: str) -> list[Match]:
 
 
 def _diagnoses(text: str) -> list[Match]:
-    pattern, names = _diagnosis_pattern()
+    pattern, names, any_name = _diagnosis_pattern()
     found: list[Match] = []
+    if not any_name.any_in(text):
+        return found
     for match in pattern.finditer(text):
         if names[match.group()] in _FETAL_SIZE and "weight" in text:
             continue  # "macrosomia with a weight > 4 kg": the fetus's weight, no finder's

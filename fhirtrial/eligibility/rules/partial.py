@@ -38,7 +38,7 @@ from fhirtrial.eligibility.rules.base import (
     WINDOW_WITHIN,
     WORD_NUMBERS,
     Match,
-    any_substring,
+    Triggers,
     has_any,
     remember_recent,
     word_number,
@@ -239,7 +239,7 @@ _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 # "or" / "not". A receptor named without a status ("(HER2/CEP17 ratio < 2.0)") does not.
 # `_names_a_part` tests the words (a trie: one alternation of them tries every position) and a
 # hyphen that ends a word ("HER2-").
-_PART_WORDS = any_substring(
+_PART_WORDS = Triggers(
     (
         *("cancer", "carcinoma", "tumor", "tumour", "malignan", "neoplas", "sarcoma", "lymphoma"),
         *("leukemia", "leukaemia", "myeloma", "glioma", "blastoma", "melanoma", "nsclc", "sclc"),
@@ -968,7 +968,7 @@ def _set_aside(text: str) -> str:
 
 def _names_a_part(text: str) -> bool:
     """Whether the text names a disease, a status, a stage or a setting."""
-    return bool(_PART_WORDS.search(text) or ("-" in text and _HYPHEN_AFTER_WORD.search(text)))
+    return bool(_PART_WORDS.any_in(text) or ("-" in text and _HYPHEN_AFTER_WORD.search(text)))
 
 
 def _end_of_main_clause(text: str) -> int:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind
-from fhirtrial.eligibility.rules.base import Match, any_substring, comparator, has_any
+from fhirtrial.eligibility.rules.base import Match, Triggers, comparator
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,15 +217,16 @@ _BEFORE_REACH = 48
 
 
 # One scan for every score's words first: most texts name no score.
-_ANY_SCORE_WORD = any_substring(sorted({word for score in SCORES for word in score.words}))
+_ANY_SCORE_WORD = Triggers(word for score in SCORES for word in score.words)
 
 
 def find_scores(text: str) -> list[Match]:
     found: list[Match] = []
-    if _ANY_SCORE_WORD.search(text) is None:
+    present = _ANY_SCORE_WORD.found_in(text)
+    if not present:
         return found
     for score, after, name in _PATTERNS:
-        if not has_any(text, score.words):
+        if present.isdisjoint(score.words):
             continue
         for match in after.finditer(text):
             if _BEFORE_AN_EVENT.search(text, max(0, match.start() - 12), match.start()):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind, evolve
-from fhirtrial.eligibility.rules.base import Match, has_any
+from fhirtrial.eligibility.rules.base import Match, Triggers, has_any
 
 # concept → (the test's name pattern, the diagnosis a positive result follows from or None,
 # whether it is a nucleic acid test whose result may read "Detected").
@@ -100,7 +100,7 @@ _HIV_NAMED_TEST = re.compile(
 )
 _HIV_INDEX = next(i for i, test in enumerate(_TESTS) if test[0] == "hiv-antibody")
 _ONE_TEST = re.compile(rf"(?:{_NAMED})(?![\w-])")
-_TRIGGERS = ("hbs", "hbc", "hbv", "hepatitis b", "hcv", "hepatitis c", "hiv", "immunodef")
+_TRIGGERS = Triggers(("hbs", "hbc", "hbv", "hepatitis b", "hcv", "hepatitis c", "hiv", "immunodef"))
 
 
 def _positive(word: str) -> bool:
@@ -136,7 +136,7 @@ def _tests_in(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
 
 def find_serology(text: str) -> list[Match]:
-    if not has_any(text, _TRIGGERS):
+    if not _TRIGGERS.any_in(text):
         return []
     found: list[Match] = []
     for pattern, group in ((_LIST_AFTER, "after"), (_BEFORE_LIST, "before")):

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind, evolve
+from fhirtrial.eligibility.rules.base import has_any
 
 _PEOPLE = r"(?:patients|participants|subjects|those|individuals|people|persons)"
 _WHO = (
@@ -33,6 +34,9 @@ _LEADS = (
     re.compile(rf"^(?:for|in|among) (?:the |all )?{_WHO}\s*[:,]\s*"),
     re.compile(rf"^{_WHO} (?:must|should|shall|needs? to) (?:have|be|show)\s+"),
 )
+# What each lead holds, a cheap test before its pattern (most bullets have neither).
+_LEAD_STARTS = ("for ", "in ", "among ")
+_MODAL_WORDS = (" must ", " should ", " shall ", " need to ", " needs to ")
 _SUBGROUP_KINDS = frozenset({Kind.CONDITION, Kind.MEDICATION})
 
 
@@ -42,12 +46,18 @@ def _leaves(criterion: Criterion) -> list[Criterion]:
     return [criterion]
 
 
+def _lead(normalized: str) -> re.Match[str] | None:
+    if normalized.startswith(_LEAD_STARTS) and (lead := _LEADS[0].match(normalized)):
+        return lead
+    return _LEADS[1].match(normalized) if has_any(normalized, _MODAL_WORDS) else None
+
+
 def subgroup_bound(
     normalized: str, *, exclusion: bool, read: Callable[[str], Criterion | None]
 ) -> Criterion | None:
     """The bullet read as a bound asked of a subgroup, or None when it is not one (``read``:
     how the rules read a piece of text, as an inclusion)."""
-    lead = next((m for pattern in _LEADS if (m := pattern.match(normalized))), None)
+    lead = _lead(normalized)
     if lead is None:
         return None
     subgroup = read(lead["who"])

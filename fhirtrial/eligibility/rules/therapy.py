@@ -16,6 +16,7 @@ from fhirtrial.eligibility.rules.base import (
     CMP,
     NUMBER,
     Match,
+    Triggers,
     comparator,
     days,
     remember_recent,
@@ -75,11 +76,14 @@ _CLASS_TRIGGERS: tuple[tuple[str, ...], ...] = (
 _CLASS_PATTERNS = tuple(
     (concepts, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])")) for concepts, p in _CLASSES
 )
-# (trigger, position of its class in `_CLASS_PATTERNS`): one pass over the triggers of every class
-# instead of a `has_any` per class.
-_CLASS_WORDS = tuple(
-    (word, index) for index, triggers in enumerate(_CLASS_TRIGGERS) for word in triggers
-)
+# The triggers of every class (the shared scan, `base.triggers_in`), and each trigger → the
+# positions of its classes in `_CLASS_PATTERNS`: no substring test per class.
+_CLASS_WORDS = Triggers(word for triggers in _CLASS_TRIGGERS for word in triggers)
+_CLASSES_OF = {
+    word: tuple(index for index, triggers in enumerate(_CLASS_TRIGGERS) if word in triggers)
+    for triggers in _CLASS_TRIGGERS
+    for word in triggers
+}
 # "… in an adjuvant setting" / "in the (neo)adjuvant setting" / "in neo/adjuvant therapy" after a
 # class (or a list of classes joined by "and"): the therapy was given before or after curative
 # surgery. The qualifier makes a recorded course `unknown` (the setting is not computable) while
@@ -152,7 +156,7 @@ _DRUG_SEPARATOR = re.compile(r",? (?:or|and/or) |, |/")
 @remember_recent(8)
 def find_therapies(text: str) -> list[Match]:
     found: list[Match] = []
-    named = sorted({index for word, index in _CLASS_WORDS if word in text})
+    named = sorted({index for word in _CLASS_WORDS.found_in(text) for index in _CLASSES_OF[word]})
     for concepts, pattern in (_CLASS_PATTERNS[index] for index in named):
         for match in pattern.finditer(text):
             before = text[: match.start()]

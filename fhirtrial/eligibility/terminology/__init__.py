@@ -77,6 +77,8 @@ _FDA_SUFFIX = re.compile(
 _ROMAN = {"0": "0", "1": "I", "2": "II", "3": "III", "4": "IV"}
 _DRUG_NAMES_FILE = "drug_names.json"
 _WORD = re.compile(r"[a-z]+")
+# The word after a first one ("heparin sodium"): `Terminology.drug_at`.
+_SECOND_WORD = re.compile(r" ([a-z]+)")
 ICD_TITLE_PREFIX = "icd10cm:"
 """Concept ids of ICD-10-CM diagnosis titles: ``icd10cm:`` and the dotted code."""
 ICD_SET_JOIN = "+"
@@ -455,10 +457,10 @@ class Terminology:
         first = _WORD.match(text, position)
         if first is None or (position > 0 and text[position - 1].isalnum()):
             return None
-        second = re.match(r" ([a-z]+)", text[first.end() :])
+        second = _SECOND_WORD.match(text, first.end())
         if second is not None:
             two = f"{first[0]} {second[1]}"
-            end = first.end() + second.end()
+            end = second.end()
             if two in self._drug_by_name and not _continues(text, end):
                 return two, end
         if first[0] in self._drug_by_name and not _continues(text, first.end()):
