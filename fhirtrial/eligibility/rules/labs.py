@@ -551,7 +551,7 @@ _UNIT_ALTERNATIVES = (
     rf"|g\s*/\s*dl|gm\s*/\s*dl|gr\s*/\s*dl|gm?\s*%|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l"
     rf"|(?:{_MICRO}|micro)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
     rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
-    rf"|{_MICRO}iu/ml|mm\s*hg|kpa|beats?\s*(?:/|per)\s*min(?:ute)?|bpm"
+    rf"|{_MICRO}iu/ml|mm\s*(?:of\s*)?hg|kpa|beats?\s*(?:/|per)\s*min(?:ute)?|bpm"
     rf"|breaths?\s*(?:/|per)\s*min(?:ute)?|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
@@ -637,12 +637,13 @@ _BP_NAME = (
 )
 _BP_PAIR = re.compile(
     rf"(?:{_BP_NAME}(?:\s*(?:of|is|:))?\s*)?(?P<cmp>{_CMP})?\s*(?P<sys>\d{{2,3}})\s*/\s*"
-    rf"(?P<dia>\d{{2,3}})\s*(?P<unit>mm\s*hg)?(?:\s*or (?P<dir>more|higher|greater|above))?"
+    rf"(?P<dia>\d{{2,3}})\s*(?P<unit>mm\s*(?:of\s*)?hg)?"
+    r"(?:\s*or (?P<dir>more|higher|greater|above))?"
     r"(?![\w/])"
 )
 # "≥ 140 mmHg systolic and/or ≥ 90 mmHg diastolic": the value before the name.
 _BP_VALUE_FIRST = re.compile(
-    rf"(?P<cmp>{_CMP})\s*(?P<num>\d{{2,3}})\s*mm\s*hg\s*(?P<which>systolic|diastolic)\b"
+    rf"(?P<cmp>{_CMP})\s*(?P<num>\d{{2,3}})\s*mm\s*(?:of\s*)?hg\s*(?P<which>systolic|diastolic)\b"
 )
 
 
@@ -658,9 +659,15 @@ _BMI_NAME = (
     r"(?:(?:calculated )?body ?mass index(?: ?\(bmi\)| ?\[bmi\])?|(?:calculated )?bmi(?![\w-]))"
 )
 _BMI_NUM = r"\d{1,2}(?:[.,]\d{1,2})?(?![\d,.]\d)"
+# BMI has one unit, so any spelling of kg/m² names it: "kg∙m-2", "kg m-2", "kg/meter square",
+# "kg/m sq", "kg/sq m", "kg per square meter" as well as "kg/m2".
 _BMI_UNIT = (
     r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²)|\s*kilograms? per (?:square met(?:er|re)"
-    r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?)?"
+    r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?"
+    r"|\s*kg\s*[.∙·*/]?\s*m\s*-\s*2(?!\d)"
+    r"|\s*kg\s*/\s*(?:met(?:er|re)s?\s*(?:squared?|sq\b)|m\s*sq\b|sq\.?\s*m(?:et(?:er|re)s?)?\b"
+    r"|square\s*met(?:er|re)s?)"
+    r"|\s*kgs?\s*per\s*(?:square\s*met(?:er|re)s?|sq\.?\s*m\b|m(?:2|\^2|²)))?"
 )
 _BMI_RANGE = re.compile(
     rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|(?:in|within) the range(?: of)?|within"
@@ -827,6 +834,7 @@ def _unit_key(unit: str | None) -> str:
         "copiesperml": "copies/ml",
         "cp/ml": "copies/ml",
         "cpperml": "copies/ml",
+        "mmofhg": "mmhg",  # "140 mm of Hg"
     }
     if per_day := _PER_DAY_KEY.fullmatch(key):
         return f"{per_day[1]}/24h"
@@ -1710,7 +1718,7 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
 
 
 # The word joining a label's two values: "systolic ≥ 140 (mmHg) and/or diastolic ≥ 90".
-_VALUE_OR = re.compile(r"\s*(?:mm ?hg\s*)?,?\s*(?:and/or|or)\s+")
+_VALUE_OR = re.compile(r"\s*(?:mm ?(?:of )?hg\s*)?,?\s*(?:and/or|or)\s+")
 
 
 def _label_alternative(text: str, found: list[Match], first: Match) -> Match | None:
@@ -1940,6 +1948,21 @@ def _agrees_with_name(name: str, criterion: Criterion) -> bool:
     return "castrat" not in name or _directions(criterion) == {"<"}
 
 
+# A name followed by another name of the same lab in brackets ("HbA1c (glycated haemoglobin)",
+# "ANC (absolute neutrophil count)"): the brackets only spell the abbreviation out.
+_RESTATED_NAME = re.compile(r" ?\(([a-z][a-z0-9 -]{1,58})\)")
+
+
+def _restated_name_end(concept: str, text: str, end: int) -> int:
+    """Where the value may start after a name: past a bracket that names the same lab again."""
+    if "(" not in text[end : end + 2]:
+        return end
+    restated = _RESTATED_NAME.match(text, end)
+    if restated is None or _NAMES[concept].fullmatch(restated[1]) is None:
+        return end
+    return restated.end()
+
+
 @remember_recent(8)
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
@@ -1964,10 +1987,11 @@ def find_labs(text: str) -> list[Match]:
             ):
                 continue
             names.append((name.start(), name.end(), concept))
+            end = _restated_name_end(concept, text, name.end())
             # The longer reading first: a label before the name takes the first one's criterion.
-            if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
+            if sexed and (by_sex := _read_by_sex(concept, text, end)) is not None:
                 measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
-            read = _read_value(concept, text, name.end())
+            read = _read_value(concept, text, end)
             if read is not None and _agrees_with_name(name.group(0), read.criterion):
                 measured.append(Match(read.criterion, name.start(), read.end))
     if len(names) > 1 and ("uln" in text or "upper" in text):
