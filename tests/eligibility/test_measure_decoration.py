@@ -35,6 +35,16 @@ UNIT_SPELLINGS = [
     ("Diastolic blood pressure < 90 mm of Hg", "lab:diastolic-bp:<90mm[Hg]"),
 ]
 
+WORDED_UNITS = [
+    ("Hemoglobin ≥ 9 grams per deciliter", "lab:hemoglobin:>=9g/dL"),
+    ("Hemoglobin ≥ 9 g per dL", "lab:hemoglobin:>=9g/dL"),
+    ("Creatinine ≤ 1.5 milligrams per deciliter", "lab:creatinine:<=1.5mg/dL"),
+    ("Creatinine ≤ 133 micromoles per liter", "lab:creatinine:<=133umol/L"),
+    ("Potassium ≥ 3.5 millimoles per litre", "lab:potassium:>=3.5mmol/L"),
+    ("Potassium ≥ 3.5 mmol/litre", "lab:potassium:>=3.5mmol/L"),
+    ("Systolic blood pressure ≥ 140 millimeters of mercury", "lab:systolic-bp:>=140mm[Hg]"),
+]
+
 RESTATED_NAMES = [
     ("HbA1c (glycated haemoglobin) ≥ 7%", "lab:hba1c:>=7%"),
     (
@@ -56,7 +66,9 @@ TRAILING_WORDS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), UNIT_SPELLINGS + RESTATED_NAMES + TRAILING_WORDS)
+@pytest.mark.parametrize(
+    ("text", "expected"), UNIT_SPELLINGS + WORDED_UNITS + RESTATED_NAMES + TRAILING_WORDS
+)
 def test_decorated_measure_reads_as_the_measure(text: str, expected: str) -> None:
     assert bullet_signature(text, "Inclusion") == expected
 
@@ -76,6 +88,8 @@ STAY_TEXT = [
     "Maternal age ≥ 35 years",
     # Gender identity is no sex.
     "BMI ≥ 30 regardless of gender identity",
+    # A mass alone is no concentration.
+    "Hemoglobin ≥ 9 grams",
 ]
 
 

@@ -542,8 +542,28 @@ _MLMIN = (
 )
 # "10^9", "10E9", "10*9", "10(9)", "10³": a power of ten as protocols type it.
 _POWER = r"(?:\^|e|\*{1,2}|\()?\s*"
+# A concentration or a pressure in words ("9 grams per deciliter", "1.5 mg per dL", "133
+# micromoles per liter", "140 millimeters of mercury"): the same unit, spelled out
+# (`_unit_key` writes it in symbols). First: "grams" alone would otherwise end the unit.
+_WORDED_UNIT = (
+    r"(?:grams?|g|milligrams?|mg)\s*(?:/|per)\s*(?:dl|decilit(?:er|re)s?)"
+    rf"|(?:micromol(?:e|es)?|{_MICRO}mol|millimol(?:e|es)?|mmol)\s*(?:/|per)\s*(?:l|lit(?:er|re)s?)"
+    r"|millimet(?:er|re)s? of mercury"
+)
+_WORDED_UNIT_KEY = {
+    r"grams?(?=/)": "g",
+    r"milligrams?(?=/)": "mg",
+    r"micromol(?:e|es)?(?=/)": "µmol",
+    r"millimol(?:e|es)?(?=/)": "mmol",
+    r"decilit(?:er|re)s?$": "dl",
+    r"lit(?:er|re)s?$": "l",
+    r"millimet(?:er|re)s?ofmercury$": "mmhg",
+}
+_WORDED_KEY = re.compile("|".join(f"(?P<w{i}>{k})" for i, k in enumerate(_WORDED_UNIT_KEY)))
+_WORDED_VALUES = tuple(_WORDED_UNIT_KEY.values())
+_WORDED_UNIT_RE = re.compile(_WORDED_UNIT)
 _UNIT_ALTERNATIVES = (
-    rf"x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
+    rf"{_WORDED_UNIT}|x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
     rf"|mcl|mm3|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
     rf"|cells\s*/\s*(?:mm3|mm\^3|mm³|{_MICRO}l|mcl)"
     rf"|/\s*(?:mcl|{_MICRO}l|microl(?:iter|itre)?|mm3|mm\^3|mm\(3\)|mm³|l)|/\s*㎕|㎕"
@@ -785,6 +805,9 @@ def _unit_key(unit: str | None) -> str:
     if not unit:
         return ""
     key = unit.replace(" ", "").replace("μ", "µ").rstrip(".")
+    if _WORDED_UNIT_RE.fullmatch(unit) is not None:
+        key = key.replace("per", "/")
+        key = _WORDED_KEY.sub(lambda m: _WORDED_VALUES[int(str(m.lastgroup)[1:])], key)
     key = key.replace("㎕", "/µl").replace("//", "/").replace("mm³", "mm3")
     if key.startswith("per"):
         key = "/" + key[3:]
