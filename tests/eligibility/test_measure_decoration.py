@@ -45,6 +45,16 @@ WORDED_UNITS = [
     ("Systolic blood pressure ≥ 140 millimeters of mercury", "lab:systolic-bp:>=140mm[Hg]"),
 ]
 
+BMI_FORMULAS = [
+    ("BMI > 40 (BMI=weight in kg / [height in meters]2)", "lab:bmi:>40kg/m2"),
+    (
+        "BMI : 18-30 kg/m2 (Body Mass Index [BMI] [kg/m2] = Body weight [kg] Height2 [m2])",
+        "all-of(lab:bmi:>=18kg/m2, lab:bmi:<=30kg/m2)",
+    ),
+    ("BMI ≥ 30 kg/m2 (calculated as weight/height²)", _BMI_30),
+    ("BMI ≥ 30 kg/m2 (weight in kilograms divided by height in meters squared)", _BMI_30),
+]
+
 RESTATED_NAMES = [
     ("HbA1c (glycated haemoglobin) ≥ 7%", "lab:hba1c:>=7%"),
     (
@@ -67,7 +77,8 @@ TRAILING_WORDS = [
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), UNIT_SPELLINGS + WORDED_UNITS + RESTATED_NAMES + TRAILING_WORDS
+    ("text", "expected"),
+    UNIT_SPELLINGS + WORDED_UNITS + BMI_FORMULAS + RESTATED_NAMES + TRAILING_WORDS,
 )
 def test_decorated_measure_reads_as_the_measure(text: str, expected: str) -> None:
     assert bullet_signature(text, "Inclusion") == expected
@@ -88,6 +99,10 @@ STAY_TEXT = [
     "Maternal age ≥ 35 years",
     # Gender identity is no sex.
     "BMI ≥ 30 regardless of gender identity",
+    # A formula with another number, or a bound inside it: not only the square.
+    "BMI ≥ 30 kg/m2 (weight/height 3)",
+    "BMI ≥ 30 kg/m2 (weight > 100 kg / height)",
+    "BMI ≥ 30 kg/m2 (weight and height measured at screening)",
     # A mass alone is no concentration.
     "Hemoglobin ≥ 9 grams",
 ]

@@ -707,6 +707,18 @@ _BMI_BETWEEN = re.compile(
 )
 
 
+# How a BMI is calculated, after its bound: "(BMI=weight in kg / [height in meters]2)",
+# "(calculated as weight/height²)", "(Body Mass Index [BMI] [kg/m2] = Body weight [kg] Height2
+# [m2])". Its only number is the square; it says what every BMI on record is.
+_BMI_FORMULA = re.compile(
+    r"\s*\(\s*(?:(?:bmi|body mass index)\s*(?:\[(?:bmi|kg/m2)\]\s*)*=\s*"
+    r"|(?:calculated|defined) as\s*)?(?:the )?(?:body )?weight"
+    r"\s*(?:\[kg\]|\(kg\)|in (?:kg|kilograms?))?"
+    r"\s*(?:/|÷|divided by)?\s*(?:\[|\(|the square of )?\s*(?:body )?height\s*(?:2|²)?"
+    r"\s*(?:\[m2?\]|\(m\)|in (?:m|met(?:er|re)s?))?\s*[\])]?\s*(?:2|²|\^2| squared)?\s*\)"
+)
+
+
 def _bmi_number(text: str) -> float:
     return float(text.replace(",", "."))
 
@@ -753,6 +765,10 @@ def find_bmi(text: str) -> list[Match]:
                 Kind.COMBINATION, children=(above, _bmi(match["cmp2"], high)), combination="all-of"
             )
             found.append(Match(both, match.start(), match.end()))
+    if "height" in text:
+        for read in found:
+            if formula := _BMI_FORMULA.match(text, read.end):
+                read.end = formula.end()
     return [_with_context(text, match) for match in found]
 
 
