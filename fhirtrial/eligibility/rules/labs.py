@@ -544,7 +544,7 @@ _MLMIN = (
 _POWER = r"(?:\^|e|\*{1,2}|\()?\s*"
 # A concentration or a pressure in words ("9 grams per deciliter", "1.5 mg per dL", "133
 # micromoles per liter", "140 millimeters of mercury"): the same unit, spelled out
-# (`_unit_key` writes it in symbols). First: "grams" alone would otherwise end the unit.
+# (`_unit_key` writes it in symbols). Before "grams": that alone would end the unit.
 _WORDED_UNIT = (
     r"(?:grams?|g|milligrams?|mg)\s*(?:/|per)\s*(?:dl|decilit(?:er|re)s?)"
     rf"|(?:micromol(?:e|es)?|{_MICRO}mol|millimol(?:e|es)?|mmol)\s*(?:/|per)\s*(?:l|lit(?:er|re)s?)"
@@ -563,7 +563,7 @@ _WORDED_KEY = re.compile("|".join(f"(?P<w{i}>{k})" for i, k in enumerate(_WORDED
 _WORDED_VALUES = tuple(_WORDED_UNIT_KEY.values())
 _WORDED_UNIT_RE = re.compile(_WORDED_UNIT)
 _UNIT_ALTERNATIVES = (
-    rf"{_WORDED_UNIT}|x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
+    rf"x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
     rf"|mcl|mm3|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
     rf"|cells\s*/\s*(?:mm3|mm\^3|mm³|{_MICRO}l|mcl)"
     rf"|/\s*(?:mcl|{_MICRO}l|microl(?:iter|itre)?|mm3|mm\^3|mm\(3\)|mm³|l)|/\s*㎕|㎕"
@@ -579,7 +579,7 @@ _UNIT_ALTERNATIVES = (
     rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
     rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml|(?:copies|cp)\s*(?:/|per)\s*ml"
     rf"|k?u\s*/\s*ml|ku\s*/\s*l|miu\s*/\s*ml"
-    rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
+    rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|{_WORDED_UNIT}|grams?|g|c"
 )
 
 
@@ -821,7 +821,7 @@ def _unit_key(unit: str | None) -> str:
     if not unit:
         return ""
     key = unit.replace(" ", "").replace("μ", "µ").rstrip(".")
-    if _WORDED_UNIT_RE.fullmatch(unit) is not None:
+    if ("per" in key or "lit" in key or "mercury" in key) and _WORDED_UNIT_RE.fullmatch(unit):
         key = key.replace("per", "/")
         key = _WORDED_KEY.sub(lambda m: _WORDED_VALUES[int(str(m.lastgroup)[1:])], key)
     key = key.replace("㎕", "/µl").replace("//", "/").replace("mm³", "mm3")
