@@ -114,10 +114,6 @@ REFUSED = [
     ("a planned study procedure", "Surgery at the testicles"),
     ("negated: not read here", "Not taking antibiotics for at least three months"),
     ("a duration after a lab: its window", "Hemoglobin ≥ 10 g/dL for at least 8 weeks"),
-    (
-        "'is required for inclusion' says nothing: not a residue",
-        "A BMI of 25 or greater is required for inclusion.",
-    ),
 ]
 
 

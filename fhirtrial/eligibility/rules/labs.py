@@ -546,6 +546,26 @@ _MLMIN = (
 )
 # "10^9", "10E9", "10*9", "10(9)", "10³": a power of ten as protocols type it.
 _POWER = r"(?:\^|e|\*{1,2}|\()?\s*"
+# A concentration or a pressure in words ("9 grams per deciliter", "1.5 mg per dL", "133
+# micromoles per liter", "140 millimeters of mercury"): the same unit, spelled out
+# (`_unit_key` writes it in symbols). Before "grams": that alone would end the unit.
+_WORDED_UNIT = (
+    r"(?:grams?|g|milligrams?|mg)\s*(?:/|per)\s*(?:dl|decilit(?:er|re)s?)"
+    rf"|(?:micromol(?:e|es)?|{_MICRO}mol|millimol(?:e|es)?|mmol)\s*(?:/|per)\s*(?:l|lit(?:er|re)s?)"
+    r"|millimet(?:er|re)s? of mercury"
+)
+_WORDED_UNIT_KEY = {
+    r"grams?(?=/)": "g",
+    r"milligrams?(?=/)": "mg",
+    r"micromol(?:e|es)?(?=/)": "µmol",
+    r"millimol(?:e|es)?(?=/)": "mmol",
+    r"decilit(?:er|re)s?$": "dl",
+    r"lit(?:er|re)s?$": "l",
+    r"millimet(?:er|re)s?ofmercury$": "mmhg",
+}
+_WORDED_KEY = re.compile("|".join(f"(?P<w{i}>{k})" for i, k in enumerate(_WORDED_UNIT_KEY)))
+_WORDED_VALUES = tuple(_WORDED_UNIT_KEY.values())
+_WORDED_UNIT_RE = re.compile(_WORDED_UNIT)
 _UNIT_ALTERNATIVES = (
     rf"x\s*10\s*{_POWER}9\)?\s*/\s*l|x\s*109\s*/\s*l|x\s*10\s*{_POWER}[3³]\)?\s*/\s*(?:{_MICRO}l"
     rf"|mcl|mm3|mm\^3|mm³)|10\^9\s*/\s*l|10\^3\s*/\s*{_MICRO}l"
@@ -555,7 +575,7 @@ _UNIT_ALTERNATIVES = (
     rf"|g\s*/\s*dl|gm\s*/\s*dl|gr\s*/\s*dl|gm?\s*%|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l"
     rf"|(?:{_MICRO}|micro)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l|{_MLMIN}"
     rf"|%|k/{_MICRO}l|kg\s*/\s*m(?:2|\^2|²)|msec|ms|seconds|sec|s|u/l|iu/l|miu/l"
-    rf"|{_MICRO}iu/ml|mm\s*hg|kpa|beats?\s*(?:/|per)\s*min(?:ute)?|bpm"
+    rf"|{_MICRO}iu/ml|mm\s*(?:of\s*)?hg|kpa|beats?\s*(?:/|per)\s*min(?:ute)?|bpm"
     rf"|breaths?\s*(?:/|per)\s*min(?:ute)?|/\s*min"
     rf"|kilograms?|kg|lbs?\.?|pounds"
     rf"|[°º]\s*c|℃|degrees?\s*(?:celsius|centigrade|c)|[°º]\s*f|℉|degrees?\s*(?:fahrenheit|f)"
@@ -563,7 +583,7 @@ _UNIT_ALTERNATIVES = (
     rf"|ng\s*/\s*dl|nmol\s*/\s*l|pmol\s*/\s*l|(?:{_MICRO}|mc)g\s*/\s*dl|mg\s*/\s*m?g|g\s*/\s*g"
     rf"|mu\s*/\s*l|{_MICRO}u\s*/\s*ml|(?:copies|cp)\s*(?:/|per)\s*ml"
     rf"|k?u\s*/\s*ml|ku\s*/\s*l|miu\s*/\s*ml"
-    rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|grams?|g|c"
+    rf"|m?g\s*(?:/|per)\s*(?:24\s*-?\s*h(?:ours?|rs?|r)?|day|d)|{_WORDED_UNIT}|grams?|g|c"
 )
 
 
@@ -641,12 +661,13 @@ _BP_NAME = (
 )
 _BP_PAIR = re.compile(
     rf"(?:{_BP_NAME}(?:\s*(?:of|is|:))?\s*)?(?P<cmp>{_CMP})?\s*(?P<sys>\d{{2,3}})\s*/\s*"
-    rf"(?P<dia>\d{{2,3}})\s*(?P<unit>mm\s*hg)?(?:\s*or (?P<dir>more|higher|greater|above))?"
+    rf"(?P<dia>\d{{2,3}})\s*(?P<unit>mm\s*(?:of\s*)?hg)?"
+    r"(?:\s*or (?P<dir>more|higher|greater|above))?"
     r"(?![\w/])"
 )
 # "≥ 140 mmHg systolic and/or ≥ 90 mmHg diastolic": the value before the name.
 _BP_VALUE_FIRST = re.compile(
-    rf"(?P<cmp>{_CMP})\s*(?P<num>\d{{2,3}})\s*mm\s*hg\s*(?P<which>systolic|diastolic)\b"
+    rf"(?P<cmp>{_CMP})\s*(?P<num>\d{{2,3}})\s*mm\s*(?:of\s*)?hg\s*(?P<which>systolic|diastolic)\b"
 )
 
 
@@ -662,9 +683,15 @@ _BMI_NAME = (
     r"(?:(?:calculated )?body ?mass index(?: ?\(bmi\)| ?\[bmi\])?|(?:calculated )?bmi(?![\w-]))"
 )
 _BMI_NUM = r"\d{1,2}(?:[.,]\d{1,2})?(?![\d,.]\d)"
+# BMI has one unit, so any spelling of kg/m² names it: "kg∙m-2", "kg m-2", "kg/meter square",
+# "kg/m sq", "kg/sq m", "kg per square meter" as well as "kg/m2".
 _BMI_UNIT = (
     r"(?:\s*kg(?:m)?\s*(?:/|\.)?\s*m(?:2|\^2|²)|\s*kilograms? per (?:square met(?:er|re)"
-    r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?)?"
+    r"|met(?:er|re)s? squared)(?: \(kg/m(?:2|\^2|²)\))?"
+    r"|\s*kg\s*[.∙·*/]?\s*m\s*-\s*2(?!\d)"
+    r"|\s*kg\s*/\s*(?:met(?:er|re)s?\s*(?:squared?|sq\b)|m\s*sq\b|sq\.?\s*m(?:et(?:er|re)s?)?\b"
+    r"|square\s*met(?:er|re)s?)"
+    r"|\s*kgs?\s*per\s*(?:square\s*met(?:er|re)s?|sq\.?\s*m\b|m(?:2|\^2|²)))?"
 )
 _BMI_RANGE = re.compile(
     rf"{_BMI_NAME}\s*(?::|=|of|is|between|from|range|(?:in|within) the range(?: of)?|within"
@@ -681,6 +708,18 @@ _BMI_BOUNDS = re.compile(
 _BMI_BETWEEN = re.compile(
     rf"(?<![\w.,])(?P<low>{_BMI_NUM})\s*(?P<cmp1><=|<)\s*{_BMI_NAME}\s*(?P<cmp2><=|<)\s*"
     rf"(?P<high>{_BMI_NUM}){_BMI_UNIT}"
+)
+
+
+# How a BMI is calculated, after its bound: "(BMI=weight in kg / [height in meters]2)",
+# "(calculated as weight/height²)", "(Body Mass Index [BMI] [kg/m2] = Body weight [kg] Height2
+# [m2])". Its only number is the square; it says what every BMI on record is.
+_BMI_FORMULA = re.compile(
+    r"\s*\(\s*(?:(?:bmi|body mass index)\s*(?:\[(?:bmi|kg/m2)\]\s*)*=\s*"
+    r"|(?:calculated|defined) as\s*)?(?:the )?(?:body )?weight"
+    r"\s*(?:\[kg\]|\(kg\)|in (?:kg|kilograms?))?"
+    r"\s*(?:/|÷|divided by)?\s*(?:\[|\(|the square of )?\s*(?:body )?height\s*(?:2|²)?"
+    r"\s*(?:\[m2?\]|\(m\)|in (?:m|met(?:er|re)s?))?\s*[\])]?\s*(?:2|²|\^2| squared)?\s*\)"
 )
 
 
@@ -730,6 +769,10 @@ def find_bmi(text: str) -> list[Match]:
                 Kind.COMBINATION, children=(above, _bmi(match["cmp2"], high)), combination="all-of"
             )
             found.append(Match(both, match.start(), match.end()))
+    if "height" in text:
+        for read in found:
+            if formula := _BMI_FORMULA.match(text, read.end):
+                read.end = formula.end()
     return [_with_context(text, match) for match in found]
 
 
@@ -782,6 +825,9 @@ def _unit_key(unit: str | None) -> str:
     if not unit:
         return ""
     key = unit.replace(" ", "").replace("μ", "µ").rstrip(".")
+    if ("per" in key or "lit" in key or "mercury" in key) and _WORDED_UNIT_RE.fullmatch(unit):
+        key = key.replace("per", "/")
+        key = _WORDED_KEY.sub(lambda m: _WORDED_VALUES[int(str(m.lastgroup)[1:])], key)
     key = key.replace("㎕", "/µl").replace("//", "/").replace("mm³", "mm3")
     if key.startswith("per"):
         key = "/" + key[3:]
@@ -831,6 +877,7 @@ def _unit_key(unit: str | None) -> str:
         "copiesperml": "copies/ml",
         "cp/ml": "copies/ml",
         "cpperml": "copies/ml",
+        "mmofhg": "mmhg",  # "140 mm of Hg"
     }
     if per_day := _PER_DAY_KEY.fullmatch(key):
         return f"{per_day[1]}/24h"
@@ -1714,7 +1761,7 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
 
 
 # The word joining a label's two values: "systolic ≥ 140 (mmHg) and/or diastolic ≥ 90".
-_VALUE_OR = re.compile(r"\s*(?:mm ?hg\s*)?,?\s*(?:and/or|or)\s+")
+_VALUE_OR = re.compile(r"\s*(?:mm ?(?:of )?hg\s*)?,?\s*(?:and/or|or)\s+")
 
 
 def _label_alternative(text: str, found: list[Match], first: Match) -> Match | None:
@@ -1944,6 +1991,21 @@ def _agrees_with_name(name: str, criterion: Criterion) -> bool:
     return "castrat" not in name or _directions(criterion) == {"<"}
 
 
+# A name followed by another name of the same lab in brackets ("HbA1c (glycated haemoglobin)",
+# "ANC (absolute neutrophil count)"): the brackets only spell the abbreviation out.
+_RESTATED_NAME = re.compile(r" ?\(([a-z][a-z0-9 -]{1,58})\)")
+
+
+def _restated_name_end(concept: str, text: str, end: int) -> int:
+    """Where the value may start after a name: past a bracket that names the same lab again."""
+    if "(" not in text[end : end + 2]:
+        return end
+    restated = _RESTATED_NAME.match(text, end)
+    if restated is None or _NAMES[concept].fullmatch(restated[1]) is None:
+        return end
+    return restated.end()
+
+
 @remember_recent(8)
 def find_labs(text: str) -> list[Match]:
     found: list[Match] = []
@@ -1966,10 +2028,11 @@ def find_labs(text: str) -> list[Match]:
             ):
                 continue
             names.append((name.start(), name.end(), concept))
+            end = _restated_name_end(concept, text, name.end())
             # The longer reading first: a label before the name takes the first one's criterion.
-            if sexed and (by_sex := _read_by_sex(concept, text, name.end())) is not None:
+            if sexed and (by_sex := _read_by_sex(concept, text, end)) is not None:
                 measured.append(Match(by_sex.criterion, name.start(), by_sex.end))
-            read = _read_value(concept, text, name.end())
+            read = _read_value(concept, text, end)
             if read is not None and _agrees_with_name(name.group(0), read.criterion):
                 measured.append(Match(read.criterion, name.start(), read.end))
     if len(names) > 1 and ("uln" in text or "upper" in text):

@@ -191,7 +191,9 @@ _EXCLUDED = re.compile(
 # require, and are not read.
 _INCLUDED = re.compile(
     r"\s*[,;]?\s*(?:(?:will|shall) be (?:included|enrol+ed|recruited)"
-    r"|(?:in order )?to (?:participate|take part|enrol+|be (?:enrol+ed|included|eligible)))"
+    r"|(?:in order )?to (?:participate|take part|enrol+|be (?:enrol+ed|included|eligible))"
+    # "A BMI of 25 or greater is required for inclusion."
+    r"|(?:is|are) required for (?:inclusion|eligibility|enrol+ment|participation))"
     rf"(?: {_STUDY})?\s*[.;,]?\s*$"
 )
 _CONSEQUENCE_TRIGGERS = (
@@ -199,6 +201,7 @@ _CONSEQUENCE_TRIGGERS = (
     *("can't", "not able", "not participate", "not take", "not join", "not recruit"),
     *("not consider", "not allow", "not permit", "not accept", "not admit"),
     *("will be", "shall be", "to participate", "to take part", "to enrol", "to be "),
+    "required for",
 )
 # The words `_EXCLUDED` and `_INCLUDED` can end with ("led" and "lment" for "enrol(l)ed" and
 # "enrol(l)ment"; "enrol(l)" is tested apart): the searches try up to 240 positions each, so a
@@ -207,6 +210,7 @@ _LAST_WORDS = (
     *("excluded", "eligible", "led", "included", "recruited", "considered", "allowed"),
     *("permitted", "accepted", "admitted", "participate", "take part", "join", "study", "trial"),
     *("protocol", "research", "participation", "participating", "lment"),
+    *("inclusion", "eligibility"),
 )
 # "History of hepatitis B. Patients with hepatitis B within 5 years are excluded": the clause
 # speaks of its own sentence only.

@@ -201,7 +201,7 @@ NOISE = re.compile(
     rf"|(?:as )?(?:measured|assessed|determined|evaluated) (?:by|on|via|with) (?:an? )?"
     rf"{_CARDIAC_MODALITY}(?:(?:,? or |/|,? and/or |, ){_CARDIAC_MODALITY})*(?: scan)?"
     r"|at (?:the )?time of (?:registration|enrol?lment|screening|consent"
-    r"|inclusion|randomi[sz]ation)"
+    r"|inclusion|randomi[sz]ation)(?: for (?:eligibility|inclusion))?"
     # " women" first, the word before it looked back at after: the same matches, but the
     # lookbehinds run only where " women" stands, not at every position.
     r"| women\b(?:(?<=pregnant women)|(?<=lactating women)|(?<=feeding women)|(?<=nursing women))"
@@ -225,6 +225,9 @@ _EITHER_SEX = re.compile(
     r"|(?:men|males?|women|females?) (?:and|or|and/or|&) (?:women|females?|men|males?),?"
     r"|(?:men|males?|women|females?)/(?:women|females?|men|males?),?)(?= )"
     r"|,? (?:(?:of )?(?:both|either|any) (?:sexes|sex|genders?)\b|gender is not limited)"
+    # After a bound: "BMI > 30 kg/m2 regardless of sex", "age 18-65 in both men and women".
+    r"|,? (?:(?:regardless|irrespective) of (?:sex|gender)(?![\w-]| identit)"
+    r"|(?:for|in) both (?:sexes|genders|men and women|males and females))(?=\s*[.;,]?\s*$)"
 )
 # "Obese (BMI >= 30 kg/m2)", "severe obesity (BMI>30kg/m2)": the BMI bound is the criterion.
 _OBESE_BMI = re.compile(
