@@ -36,6 +36,7 @@ from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.excepted_diagnoses import uses_only
 from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
+from fhirtrial.eligibility.rules.other_alternatives import other_alternative
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
 # Where a narrowing clause starts: a relative pronoun, a participle that says which, "with".
@@ -157,7 +158,26 @@ def narrowed_by_purpose(
     only (a diagnosis "due to" another names a second diagnosis: `narrowed_by_clause` refuses
     those). The purpose must only narrow: it refuses what `narrowed_by_clause` refuses (another
     alternative, a number, a criterion the finders read, examples, an exception, a new
-    sentence) and a duration, a time to come, a person, or a need instead of a purpose."""
+    sentence) and a duration, a time to come, a person, or a need instead of a purpose.
+
+    It also reads, with the same full reader, an exclusion read in full up to a last
+    alternative no record decides ("X or other … that may affect …", "X or suspected X":
+    `rules.other_alternatives`), a reading the dispatch holds in this place."""
+    return _use_for_a_purpose(normalized, text, read, found) or other_alternative(
+        normalized,
+        text,
+        read,
+        found,
+        head_refused=_open_alternative,
+    )
+
+
+def _use_for_a_purpose(
+    normalized: str,
+    text: str,
+    read: Callable[[str], Criterion | None],
+    found: Callable[[str], set[Kind]],
+) -> Criterion | None:
     if not has_any(normalized, _PURPOSE_TRIGGERS) or _ALLOWANCE.search(normalized):
         return None
     match = _PURPOSE.search(normalized)
