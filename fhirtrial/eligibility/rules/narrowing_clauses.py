@@ -15,8 +15,9 @@ another alternative ("… that requires treatment, or uncontrolled hypertension"
 finders read anything in ("Coagulopathy with INR > 1.5 or thrombocytopenia": a criterion of its
 own, maybe an alternative), a number or comparator no finder read ("… < 92% with FiO2 of
 ≥ 0.3"), a requirement of treatment ("Hypertension requiring treatment":
-`rules.autoimmune_treatment` and the qualifiers read those, or none), an allowance, a head that
-spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
+`rules.autoimmune_treatment` and the qualifiers read those, or none; a required operation
+ending the bullet is a narrowing, "… requiring major surgical intervention"), an allowance, a
+head that spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
 whose last "or" / "and" has only filler after it ("Smokers or those subjects with high alcohol
 consumption": the clause is the second item), a new sentence
 or a ";" after it, examples or a definition ("which includes …", "such as", "defined as",
@@ -71,6 +72,17 @@ _BREAK = re.compile(r"[.;:](?:\s|$)")
 _ALLOWANCE = re.compile(
     r"\b(?:allowed|permitted|acceptable|eligible|may be (?:included|enrol+ed)|can be included)\b"
 )
+# The one requirement read as a narrowing clause: an operation needed, ending the bullet
+# ("Presence of a congenital abnormality requiring major surgical intervention", "Cancer that
+# will require multiorgan resection"). Not "required" (an operation done: "HIV that required
+# surgery" names a surgery of its own). A requirement of treatment, medication or a stay is the
+# qualifiers' to read, or none's.
+_REQUIRED_OPERATION = re.compile(
+    r"(?<![\w-])(?:requiring|requires?|will require) (?:an? )?(?:(?:major|urgent|immediate|further"
+    r"|surgical|operative|multi-?organ|multiorgan|extensive)\s+)*(?:surg\w*|surgical"
+    r" (?:intervention|repair|correction|treatment)|operations?|resections?|interventions?)"
+    r"\s*[.;,]?\s*$"
+)
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;&/]")
 _CONNECTIVES = frozenset({"or", "and", "and/or", ",", ";", "&", "/"})
 
@@ -87,7 +99,8 @@ def narrowed_by_clause(
     finders read in a text."""
     if not any(trigger in normalized for trigger in _TRIGGERS) or _ALLOWANCE.search(normalized):
         return None
-    if "requir" in normalized:
+    required = _REQUIRED_OPERATION.search(normalized) if "requir" in normalized else None
+    if "requir" in normalized[: required.start() if required else len(normalized)]:
         return None  # "Hypertension requiring treatment": other rules read those, or none
     for match in _CLAUSE.finditer(normalized):
         if match.start() == 0:
@@ -100,7 +113,9 @@ def narrowed_by_clause(
             return None
         if match.group(0).strip(" ,") == "with" and " and " in head:
             return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
-        if _BREAK.search(head) or _NUMBER.search(tail) or found(tail):
+        # A required operation is a need, none done: the finders' procedure is no criterion.
+        unread = tail if required is None else normalized[match.end() : required.start()]
+        if _BREAK.search(head) or _NUMBER.search(tail) or found(unread):
             # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000": a criterion of its
             # own, maybe an alternative, which a TEXT member would hide.
             return None
