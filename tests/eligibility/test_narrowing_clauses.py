@@ -43,6 +43,16 @@ def _exclusion(text: str) -> str | None:
             "all-of(any-of(condition:neuromuscular-disease, condition:cardiovascular-disease), "
             "text)",
         ),
+        # A required operation ending the bullet: a need, none done, which narrows the head.
+        (
+            "Presence of a congenital abnormality requiring major surgical intervention.",
+            "all-of(condition:congenital-malformation, text)",
+        ),
+        (
+            "Cancer that will require multiorgan resection",
+            "all-of(condition:malignant-neoplasm, text)",
+        ),
+        ("Scoliosis requiring surgical correction", "all-of(condition:icd10cm:M41, text)"),
         # Narrowing words before the name and a clause after it.
         (
             "Severe psychiatric illness that would preclude study participation",
@@ -71,8 +81,12 @@ def test_a_known_criterion_narrowed_by_a_clause(text: str, expected: str) -> Non
         # A bound in the clause that no finder read.
         "Hypoxemia (oxygen saturation < 92% with FiO2 of >= 0.3",
         "cancer with prognosis less than one year.",
-        # A requirement of treatment is other rules' ("Hypertension requiring treatment").
-        "Presence of a congenital abnormality requiring major surgical intervention.",
+        # A requirement of treatment is other rules' ("Hypertension requiring treatment"); an
+        # operation required before a window or another item may say more than a narrowing.
+        "Congenital heart disease requiring surgery within 6 months",
+        "Hernia requiring surgery, or hypertension",
+        # Past: an operation done, a criterion of its own.
+        "Congenital heart disease that required surgery",
         # An allowance; a head over two sentences.
         "Previous solid organ transplant (prior treatment with SCT is allowed but not if GVHD)",
         "Known brain metastases from breast cancer. Patients with stable disease are assessed.",
@@ -109,3 +123,18 @@ def test_the_clause_reading_clears_patients_without_the_condition_and_excludes_n
     )
     assert verdict_of_study(text, record(patient(), ASTHMA)) == "eligible"
     assert verdict_of_study(text, record(patient(), DEMENTIA)) == "potential-candidate"
+
+
+CONGENITAL = condition(
+    "Congenital malformation of heart",
+    (ICD, "Q24.9", "Congenital malformation of heart, unspecified"),
+)
+
+
+def test_a_required_operation_clears_patients_without_the_condition_and_excludes_nobody() -> None:
+    text = criteria_text(
+        ["Age 18 or older"],
+        ["Presence of a congenital abnormality requiring major surgical intervention."],
+    )
+    assert verdict_of_study(text, record(patient(), ASTHMA)) == "eligible"
+    assert verdict_of_study(text, record(patient(), CONGENITAL)) == "potential-candidate"

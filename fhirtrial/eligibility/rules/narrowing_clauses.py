@@ -15,8 +15,9 @@ another alternative ("… that requires treatment, or uncontrolled hypertension"
 finders read anything in ("Coagulopathy with INR > 1.5 or thrombocytopenia": a criterion of its
 own, maybe an alternative), a number or comparator no finder read ("… < 92% with FiO2 of
 ≥ 0.3"), a requirement of treatment ("Hypertension requiring treatment":
-`rules.autoimmune_treatment` and the qualifiers read those, or none), an allowance, a head that
-spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
+`rules.autoimmune_treatment` and the qualifiers read those, or none; a required operation
+ending the bullet is a narrowing, "… requiring major surgical intervention"), an allowance, a
+head that spans sentences, "with" after a head joined by "and" (which item it qualifies), a head
 whose last "or" / "and" has only filler after it ("Smokers or those subjects with high alcohol
 consumption": the clause is the second item), a new sentence
 or a ";" after it, examples or a definition ("which includes …", "such as", "defined as",
@@ -36,6 +37,7 @@ from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.excepted_diagnoses import uses_only
 from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
+from fhirtrial.eligibility.rules.other_alternatives import other_alternative
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
 # Where a narrowing clause starts: a relative pronoun, a participle that says which, "with".
@@ -70,6 +72,17 @@ _BREAK = re.compile(r"[.;:](?:\s|$)")
 _ALLOWANCE = re.compile(
     r"\b(?:allowed|permitted|acceptable|eligible|may be (?:included|enrol+ed)|can be included)\b"
 )
+# The one requirement read as a narrowing clause: an operation needed, ending the bullet
+# ("Presence of a congenital abnormality requiring major surgical intervention", "Cancer that
+# will require multiorgan resection"). Not "required" (an operation done: "HIV that required
+# surgery" names a surgery of its own). A requirement of treatment, medication or a stay is the
+# qualifiers' to read, or none's.
+_REQUIRED_OPERATION = re.compile(
+    r"(?<![\w-])(?:requiring|requires?|will require) (?:an? )?(?:(?:major|urgent|immediate|further"
+    r"|surgical|operative|multi-?organ|multiorgan|extensive)\s+)*(?:surg\w*|surgical"
+    r" (?:intervention|repair|correction|treatment)|operations?|resections?|interventions?)"
+    r"\s*[.;,]?\s*$"
+)
 _TOKEN = re.compile(r"and/or|[a-z0-9][a-z0-9'+\-]*|[,;&/]")
 _CONNECTIVES = frozenset({"or", "and", "and/or", ",", ";", "&", "/"})
 
@@ -86,7 +99,8 @@ def narrowed_by_clause(
     finders read in a text."""
     if not any(trigger in normalized for trigger in _TRIGGERS) or _ALLOWANCE.search(normalized):
         return None
-    if "requir" in normalized:
+    required = _REQUIRED_OPERATION.search(normalized) if "requir" in normalized else None
+    if "requir" in normalized[: required.start() if required else len(normalized)]:
         return None  # "Hypertension requiring treatment": other rules read those, or none
     for match in _CLAUSE.finditer(normalized):
         if match.start() == 0:
@@ -99,7 +113,9 @@ def narrowed_by_clause(
             return None
         if match.group(0).strip(" ,") == "with" and " and " in head:
             return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
-        if _BREAK.search(head) or _NUMBER.search(tail) or found(tail):
+        # A required operation is a need, none done: the finders' procedure is no criterion.
+        unread = tail if required is None else normalized[match.end() : required.start()]
+        if _BREAK.search(head) or _NUMBER.search(tail) or found(unread):
             # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000": a criterion of its
             # own, maybe an alternative, which a TEXT member would hide.
             return None
@@ -157,7 +173,26 @@ def narrowed_by_purpose(
     only (a diagnosis "due to" another names a second diagnosis: `narrowed_by_clause` refuses
     those). The purpose must only narrow: it refuses what `narrowed_by_clause` refuses (another
     alternative, a number, a criterion the finders read, examples, an exception, a new
-    sentence) and a duration, a time to come, a person, or a need instead of a purpose."""
+    sentence) and a duration, a time to come, a person, or a need instead of a purpose.
+
+    It also reads, with the same full reader, an exclusion read in full up to a last
+    alternative no record decides ("X or other … that may affect …", "X or suspected X":
+    `rules.other_alternatives`), a reading the dispatch holds in this place."""
+    return _use_for_a_purpose(normalized, text, read, found) or other_alternative(
+        normalized,
+        text,
+        read,
+        found,
+        head_refused=_open_alternative,
+    )
+
+
+def _use_for_a_purpose(
+    normalized: str,
+    text: str,
+    read: Callable[[str], Criterion | None],
+    found: Callable[[str], set[Kind]],
+) -> Criterion | None:
     if not has_any(normalized, _PURPOSE_TRIGGERS) or _ALLOWANCE.search(normalized):
         return None
     match = _PURPOSE.search(normalized)
