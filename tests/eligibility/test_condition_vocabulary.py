@@ -83,7 +83,8 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         ("Serious head trauma", True, f"all-of({HEAD}, text)"),
         ("Severe aphasia", True, f"all-of({APHASIA}, text)"),
         # What the name does not say keeps the bullet text.
-        ("narrow- or closed-angle glaucoma", True, None),  # the shared word is not read
+        # the stem written once is read (`rules.hyphen_prefixes`): both names are H40.2
+        ("narrow- or closed-angle glaucoma", True, "condition:icd10cm:H40.2"),
         ("Moderate or high suicide risk", True, None),  # a risk, not a diagnosis
         ("Brain injury", True, None),  # traumatic or acquired (stroke, anoxia): not said
     ],

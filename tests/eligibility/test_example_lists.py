@@ -144,10 +144,17 @@ SHAPES = [
     ),
     (
         # an example that only leaves the list open is the TEXT's
-        "Autoimmune disease (e.g., rheumatoid arthritis, psoriasis, or any other autoimmune "
-        "disease)",
+        "Immune-mediated disease (e.g., rheumatoid arthritis, psoriasis, or any other "
+        "immune-mediated disease)",
         "any-of(condition:rheumatoid-arthritis, condition:icd10cm:L40, TEXT)",
         "any-of(condition:rheumatoid-arthritis, condition:icd10cm:L40, text)",
+    ),
+    (
+        # a class read in full that holds every example is the reading (`class_heads`)
+        "Autoimmune disease (e.g., rheumatoid arthritis, psoriasis, or any other autoimmune "
+        "disease)",
+        "condition:autoimmune-disease",
+        "condition:autoimmune-disease",
     ),
     (
         # … but a definition left open keeps it

@@ -13,7 +13,9 @@ intercurrent illness including …"): then every part carries that judgement (a 
 without it takes it as a qualifier), so no record decides a part without the judgement, and
 an example not understood is left to TEXT when most examples are understood; a last example
 that only judges ("… or social situations that would limit compliance") is left to TEXT too.
-A definition ("i.e.", "namely", "defined as") lists the whole class:
+A class read in full as diagnoses that hold every example read ("eating disorders such as
+anorexia, bulimia …") is read alone (`class_heads`). A definition ("i.e.", "namely", "defined
+as") lists the whole class:
 any-of(items…) without TEXT when every item is understood and the list is not left open.
 
 Each example is compiled in full (the rules' own exclusion reading) with what the class says of
@@ -45,6 +47,7 @@ from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.class_clauses import TRIGGERS as CLAUSE_TRIGGERS
 from fhirtrial.eligibility.rules.class_clauses import ClassClause, class_clause
+from fhirtrial.eligibility.rules.class_heads import class_alone
 from fhirtrial.eligibility.rules.list_members import may_be_listed
 
 _TRIGGERS = ("e.g", "eg", "such as", "includ", "for example", "for instance", "like")
@@ -198,6 +201,12 @@ def example_parts(
     if shape is None:
         return None
     lead, listed, after = shape
+    if clause is None and marker["m"] not in (*_DEFINITIONS, "includes") and lead.strip():
+        # "Eating disorders such as anorexia, bulimia …": a class read in full is the reading
+        examples = _items(_OPEN_END.sub("", listed).strip(" ,.;:"))
+        head = " ".join(w for w in (lead, after) if w)
+        if examples and (alone := class_alone(head, examples[0], compile_clause)):
+            return alone
     if window := _CLASS_WINDOW.search(lead):
         # "Cardiovascular disease within the past 6 months (e.g., …)": every example's window
         lead, after = lead[: window.start()], " ".join(w for w in (window[0].strip(), after) if w)

@@ -12,6 +12,10 @@ Criteria write the names of known diagnoses in spellings the finders' names do n
   workers");
 - British spellings the finders' own variants do not cover: "generalised anxiety disorder"
   (a respelt word of six letters or more: "four" is not "for");
+- hepatitis viruses listed by their letters, "hepatitis B, C or HIV" (`rules.virus_letters`:
+  "hepatitis" written before every letter);
+- a prefix written with a hyphen before a word holding the stem, "hyper- or hypoglycemia"
+  (`rules.hyphen_prefixes`: the stem written after the prefix);
 - the abbreviations of diabetes by its type: "DM2", "DM 2", "DM-II", "DM type 2", "DMT2",
   "T2 diabetes", "NIDDM" (type 2), "IDDM", "T1 diabetes" (type 1); not "DM1", "DM 1",
   "DM type 1": myotonic dystrophy type 1 as often, nor "DM2" beside myotonic dystrophy.
@@ -44,6 +48,8 @@ from itertools import pairwise
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.rules.base import any_substring
+from fhirtrial.eligibility.rules.hyphen_prefixes import prefixes_written_out
+from fhirtrial.eligibility.rules.virus_letters import letters_written_out
 
 _CONDITIONS = "conditions"  # the hand-made concepts' value set (terminology/conditions.json)
 # "x-y" or "x/y" between words of three letters or more (not "pd-l1", "her2-negative": no digit
@@ -124,7 +130,7 @@ def _vocabulary() -> tuple[
 def respelled(normalized: str) -> str | None:
     """The text with the variant spellings of known diagnosis names respelled as the
     vocabulary spells them, or None when it has none (most texts)."""
-    text = normalized
+    text = prefixes_written_out(normalized) or normalized  # "hyper- or hypo…" (`hyphen_prefixes`)
     if "dm" in text or " diabetes" in text:
         if not any(word in text for word in _MYOTONIC):
             text = _TYPE_2.sub("type 2 diabetes", text)
@@ -136,6 +142,7 @@ def respelled(normalized: str) -> str | None:
         text = possessive.sub(_apostrophe, text)
     if _has_british_letters(text):
         text = _BRITISH_WORDS.sub(_american, text)
+    text = letters_written_out(text) or text  # "hepatitis b, c or hiv" (`virus_letters`)
     return None if text == normalized else text
 
 
