@@ -134,6 +134,7 @@ from fhirtrial.eligibility.rules.smoking_amounts import smoking_amount
 from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
+from fhirtrial.eligibility.rules.trailing_results import result_spread_over_list
 from fhirtrial.eligibility.rules.treated_diagnoses import only_diagnoses, treated_for
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.unread_members import unread_members
@@ -275,6 +276,8 @@ def read_text(
     reading = _read_text(text, exclusion=exclusion, partial=partial, section=section)
     if reading.criterion is None:
         return reading
+    if result_spread_over_list(normalize(text), reading.criterion):
+        return Reading(None, None)
     full = with_past_counting(reading.full, text)
     if reading.criterion is reading.full:
         return Reading(full, full)
