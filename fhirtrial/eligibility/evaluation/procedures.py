@@ -151,29 +151,25 @@ def evaluate_procedure(criterion: Criterion, ctx: EvalContext) -> Finding:
     kept, undated = _in_window(found, criterion, ctx)
     if kept:
         return Finding("met", f"{_describe(kept)}{note}", tuple(p.ref for p in kept[:3]))
+    # Entries that may be the criterion's procedure, and why the record cannot say.
+    doubtful: list[tuple[list[_Done], str]] = []
     if concept in _BROADER:
         # A broader procedure the words do not narrow: whether it was this one is not recorded.
-        other = _broader(ctx, concept)
-        maybe, maybe_undated = _in_window(other, criterion, ctx)
-        if maybe:
-            return Finding(
-                "unknown",
-                f"{_describe(maybe)}: whether it was {name} is not recorded"
-                + (f" ({describe_window(window)})" if window else ""),
-                tuple(p.ref for p in maybe[:3]),
-            )
-        undated += maybe_undated
+        doubtful.append((_broader(ctx, concept), f"whether it was {name} is not recorded"))
     if concept == _SURGERY or concept.endswith("-surgery"):
         # A PCI, a vertebroplasty, a transcatheter valve: surgery to some protocols, a
         # procedure to most; the criterion does not say which it means. (Never a named
         # operation: a percutaneous procedure is no hepatectomy.)
-        found_percutaneous, _ = _done(ctx, _PERCUTANEOUS)
-        maybe, maybe_undated = _in_window(found_percutaneous, criterion, ctx)
+        percutaneous, _ = _done(ctx, _PERCUTANEOUS)
+        doubtful.append(
+            (percutaneous, f"a percutaneous procedure, which {name} may or may not mean")
+        )
+    for entries, why in doubtful:
+        maybe, maybe_undated = _in_window(entries, criterion, ctx)
         if maybe:
             return Finding(
                 "unknown",
-                f"{_describe(maybe)}: a percutaneous procedure, which {name} may or may not mean"
-                + (f" ({describe_window(window)})" if window else ""),
+                f"{_describe(maybe)}: {why}" + (f" ({describe_window(window)})" if window else ""),
                 tuple(p.ref for p in maybe[:3]),
             )
         undated += maybe_undated
