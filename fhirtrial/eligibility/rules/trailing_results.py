@@ -18,11 +18,12 @@ _ENDS_NEGATIVE = re.compile(r"\b(?:sero)?negative(?: (?:serology|serologies|stat
 _RESULT_KINDS = frozenset({Kind.CONDITION, Kind.BIOMARKER})
 
 
-def result_spread_over_list(normalized: str, criterion: Criterion | None) -> bool:
-    """Whether the reading gives a trailing "negative" to the last item only."""
-    if criterion is None or "negative" not in normalized:
+def result_spread_over_list(lowered: str, criterion: Criterion | None) -> bool:
+    """Whether the reading gives a trailing "negative" to the last item only (``lowered``: the
+    bullet in lower case)."""
+    if criterion is None or "negative" not in lowered:
         return False
-    if _ENDS_NEGATIVE.search(normalized) is None:
+    if _ENDS_NEGATIVE.search(lowered) is None:
         return False
     negated, positive = _polarities(criterion, negated=False)
     return negated and positive
