@@ -1,4 +1,7 @@
-"""An excluded diagnosis defined by a bound after "defined as" (`rules.defined_diagnoses`).
+"""A diagnosis named with its definition or with how it was diagnosed.
+
+An excluded diagnosis defined by a bound after "defined as" (`rules.defined_diagnoses`), and a
+diagnosis "according to the criteria of <a named set>" (`rules.diagnosis_phrasing`).
 
 What a user notices: "Severe renal impairment defined as eGFR<30ml/m." or "severe chronic
 obstructive pulmonary disease (COPD) defined as FEV1 ≤ 50%" among the exclusions is read as
@@ -101,3 +104,68 @@ def test_a_patient_without_the_diagnosis_is_not_excluded_and_one_with_it_is_revi
     assert verdict_of_study(text, healthy) == "eligible"
     # never ineligible on the diagnosis alone: his FEV1 may be above 50%
     assert verdict_of_study(text, with_copd) == "potential-candidate"
+
+
+# "<diagnosis> (diagnosed) according to the criteria of <a named set>": how it was diagnosed,
+# which the recorded diagnosis holds — read as "according to <named> criteria" is (development:
+# NCT03920475 "… diagnosed according to the criteria of the DSM-IV …", NCT03925519 "… diagnosed
+# according to the criteria of the American diabetes association.").
+CRITERIA_OF = [
+    (
+        "Bipolar disorder, diagnosed according to the criteria of the DSM-IV",
+        "condition:bipolar-disorder",
+    ),
+    (
+        "Type 2 diabetes diagnosed according to the criteria of the American Diabetes Association",
+        "condition:diabetes-type-2",
+    ),
+    (
+        "Rheumatoid arthritis according to the criteria of the American College of Rheumatology",
+        "condition:rheumatoid-arthritis",
+    ),
+    (
+        "Migraine according to the criteria of the International Headache Society",
+        "condition:icd10cm:G43",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bullet", "expected"), CRITERIA_OF)
+@pytest.mark.parametrize("section", ["Inclusion", "Exclusion"])
+def test_a_diagnosis_by_the_criteria_of_a_named_set_is_the_diagnosis(
+    bullet: str, expected: str, section: str
+) -> None:
+    assert bullet_signature(bullet, section) == expected
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Probable Alzheimer's disease according to the criteria of the NIA-AA",  # a suspicion
+        # criteria for something else than the diagnosis
+        "Type 2 diabetes according to the criteria of the American Diabetes Association for poor"
+        " control",
+        "Asthma according to the criteria of the whole team",  # no named set
+    ],
+)
+def test_criteria_of_anything_else_never_read_the_diagnosis_alone(bullet: str) -> None:
+    assert bullet_signature(bullet, "Inclusion") not in {
+        "condition:alzheimer-disease",
+        "condition:diabetes-type-2",
+        "condition:asthma",
+    }
+
+
+def test_a_patient_with_the_recorded_diagnosis_meets_the_criteria_inclusion() -> None:
+    bullet = CRITERIA_OF[1][0]  # type 2 diabetes by the ADA's criteria
+    text = criteria_text([bullet], [])
+    diabetic = record(
+        patient(born="1960-04-02"),
+        condition("T2DM", (ICD, "E11.9", "Type 2 diabetes mellitus without complications")),
+    )
+    other = record(
+        patient(born="1960-04-02"),
+        condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension")),
+    )
+    assert verdict_of_study(text, diabetic) == "eligible"
+    assert verdict_of_study(text, other) == "ineligible"
