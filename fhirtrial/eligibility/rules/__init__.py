@@ -43,6 +43,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_pregnancy,
     find_stage,
 )
+from fhirtrial.eligibility.rules.defined_diagnoses import defined_diagnosis
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
 from fhirtrial.eligibility.rules.diagnosis_contexts import diagnosis_in_context
@@ -419,6 +420,7 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
             or unread_members(normalized, text, _compile_clause, _concepts_found)
             or measured_requirement(normalized, text, _compile_clause)
+            or defined_diagnosis(normalized, text, _compile_clause)
         )
     if (born := born_population(normalized, text, _compile_inclusion_clause)) is not None:
         return born  # "Preterm infants born before 32 weeks of gestation"

@@ -116,7 +116,10 @@ _CRITERIA_NAME = (
     r"(?: (?:diagnostic|classification|clinical))?(?: (?:criteria|classification|guidelines?"
     r"|definition))?"
     r"|(?:diagnostic|clinical|standard|specific|established|accepted|international|current)"
-    r" criteria)"
+    r" criteria"
+    # "the criteria of the American Diabetes Association", "the diagnostic criteria of DSM-5"
+    r"|(?:the )?(?:(?:diagnostic|classification|clinical) )?criteria (?:of|from) (?:the )?"
+    rf"(?:{_MANUAL}|{_NAMED})(?![\w/-])(?:[ -](?:(?:19|20)\d\d|revised|edition))*)"
 )
 _ESTABLISHED_BY_CRITERIA = re.compile(
     r",? (?:(?:as |and )?(?:defined|diagnosed|established|confirmed|classified|made|fulfil\w*"
