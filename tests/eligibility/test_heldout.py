@@ -45,8 +45,10 @@ _LOINC = "http://loinc.org"
 # blind adjudication round 17 fixed three scorer rules and four labels that broke the sample's
 # own notation (91/106 -> 97/106 with no compiler change; each rule tested on synthetic forms
 # both ways) and one newly compiled bullet, less complete than its label (round 18), made it
-# 97/107 = 0.907.
-REACHED = {"coverage": 0.41, "precision": 0.90}
+# 97/107 = 0.907. Coverage raised in the thirteenth session to 0.42 (112/258 = 0.434 reached, but
+# three of the five new readings came from a class a blind category count of the held-out misses
+# named, with spellings no development text has: 109/258 = 0.422 without them).
+REACHED = {"coverage": 0.42, "precision": 0.90}
 
 
 def test_the_sample_is_the_frozen_one() -> None:
