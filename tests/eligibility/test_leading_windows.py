@@ -1,0 +1,126 @@
+"""A time window written before what it limits ("Within 4 weeks prior to enrollment, any major
+surgery", "In the past 6 months, hospitalization for heart failure") was dropped: the criterion
+was read as any major surgery ever, and a patient operated on years ago was excluded. Such a
+bullet stays text until a reading places the window; windows after the noun are read as before.
+A diagnosis's age ("diagnosed at least 1 year ago") is a window on the onset, and an undated
+diagnosis recorded recently cannot say how old it is (`unknown`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fhirtrial.eligibility.compiler import compile_text
+from tests.eligibility.ehr_records import (
+    ICD,
+    condition,
+    criteria_text,
+    patient,
+    record,
+    result_of,
+    verdict_of_study,
+)
+from tests.eligibility.signature import bullet_signature
+
+
+@pytest.mark.parametrize(
+    ("section", "bullet"),
+    [
+        ("Exclusion", "Within 4 weeks prior to enrollment, any major surgery"),
+        ("Exclusion", "Within 6 months prior to screening, myocardial infarction or stroke"),
+        ("Exclusion", "In the last 3 months, use of systemic corticosteroids"),
+        ("Exclusion", "During the past 12 months, stroke"),
+        ("Exclusion", "In the past 6 months, hospitalization for heart failure"),
+        ("Exclusion", "Past year: myocardial infarction"),
+        ("Exclusion", "(within 6 months) myocardial infarction"),
+        ("Exclusion", "< 6 months ago, myocardial infarction"),
+        ("Exclusion", "Within 4 weeks of the first dose, any major surgery"),
+        ("Exclusion", "In the past year, smoking"),
+        ("Inclusion", "Within the past 6 months, diagnosis of type 2 diabetes"),
+        ("Inclusion", "In the past 5 years, HbA1c > 7%"),
+    ],
+)
+def test_a_window_before_what_it_limits_stays_text(section: str, bullet: str) -> None:
+    assert bullet_signature(bullet, section) is None
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Major surgery within 4 weeks prior to enrollment",
+            "procedure:major-surgery:w-28,0,enrollment",
+        ),
+        (
+            "Myocardial infarction in the past 6 months",
+            "condition:myocardial-infarction:w-180,0,enrollment",
+        ),
+        (
+            "Myocardial infarction, stroke or unstable angina within 6 months",
+            "any-of(condition:myocardial-infarction:w-180,0,enrollment, "
+            "condition:stroke:w-180,0,enrollment, condition:unstable-angina:w-180,0,enrollment)",
+        ),
+    ],
+)
+def test_a_window_after_what_it_limits_is_read(bullet: str, expected: str) -> None:
+    assert bullet_signature(bullet, "Exclusion") == expected
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Diagnosis of type 2 diabetes for more than 1 year",
+            "condition:diabetes-type-2:w,-365,enrollment",
+        ),
+        (
+            "Type 2 diabetes diagnosed at least 1 year before screening",
+            "condition:diabetes-type-2:w,-365,enrollment",
+        ),
+        (
+            "Diagnosed with type 2 diabetes at least 6 months ago",
+            "condition:diabetes-type-2:w,-180,enrollment",
+        ),
+        ("Asthma for at least 12 months", "condition:asthma:w,-360,enrollment"),
+    ],
+)
+def test_the_age_of_a_diagnosis_is_a_window_on_its_onset(bullet: str, expected: str) -> None:
+    assert bullet_signature(bullet, "Inclusion") == expected
+
+
+OLD_STROKE = condition(
+    "Cerebral infarction", (ICD, "I63.9", "Cerebral infarction, unspecified"), onset="2015-03-02"
+)
+
+
+def test_an_old_stroke_is_not_excluded_by_a_window_written_first() -> None:
+    text = criteria_text(["Age 18 or older"], ["During the past 12 months, stroke"])
+    assert verdict_of_study(text, record(patient(), OLD_STROKE)) != "ineligible"
+
+
+def _diabetes(onset: str | None, recorded: str | None) -> dict:
+    entry = condition(
+        "Type 2 diabetes mellitus",
+        (ICD, "E11.9", "Type 2 diabetes mellitus without complications"),
+        onset=onset,
+    )
+    if recorded:
+        entry["recordedDate"] = recorded
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("onset", "recorded", "expected"),
+    [
+        ("2020-05-01", None, "met"),
+        ("2026-10-01", None, "not-met"),
+        (None, "2019-01-15", "met"),  # recorded 7 years ago: diagnosed at least that long ago
+        (None, "2026-11-01", "unknown"),  # recorded last month: the diagnosis may be older
+        (None, None, "unknown"),
+    ],
+)
+def test_an_undated_diagnosis_cannot_say_how_old_it_is(
+    onset: str | None, recorded: str | None, expected: str
+) -> None:
+    criterion = compile_text("Type 2 diabetes diagnosed at least 1 year ago", exclusion=False)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), _diabetes(onset, recorded))) == expected
