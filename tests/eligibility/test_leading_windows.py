@@ -2,6 +2,8 @@
 surgery", "In the past 6 months, hospitalization for heart failure") was dropped: the criterion
 was read as any major surgery ever, and a patient operated on years ago was excluded. Such a
 bullet stays text until a reading places the window; windows after the noun are read as before.
+A procedure's bound counted from another moment ("radiotherapy < 4 weeks before surgery") is no
+window of enrolment either.
 A diagnosis's age ("diagnosed at least 1 year ago") is a window on the onset, and an undated
 diagnosis recorded recently cannot say how old it is (`unknown`)."""
 
@@ -35,6 +37,12 @@ from tests.eligibility.signature import bullet_signature
         ("Exclusion", "< 6 months ago, myocardial infarction"),
         ("Exclusion", "Within 4 weeks of the first dose, any major surgery"),
         ("Exclusion", "In the past year, smoking"),
+        ("Exclusion", "Within the last 3 months, use of antibiotics or probiotics"),
+        ("Exclusion", "In the past year: hospitalization for COPD exacerbation"),
+        (
+            "Exclusion",
+            "Within 4 weeks prior to enrollment, any major surgery or significant traumatic injury",
+        ),
         ("Inclusion", "Within the past 6 months, diagnosis of type 2 diabetes"),
         ("Inclusion", "In the past 5 years, HbA1c > 7%"),
     ],
@@ -85,6 +93,41 @@ def test_a_window_after_what_it_limits_is_read(bullet: str, expected: str) -> No
 )
 def test_the_age_of_a_diagnosis_is_a_window_on_its_onset(bullet: str, expected: str) -> None:
     assert bullet_signature(bullet, "Inclusion") == expected
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Major surgery less than 4 weeks before surgery",
+        "Major surgery < 4 weeks before the operation",
+        "Radiotherapy less than 4 weeks before surgery",
+        "Radiotherapy < 2 weeks before the planned procedure",
+    ],
+)
+def test_a_procedure_bound_counted_from_another_moment_stays_text(bullet: str) -> None:
+    # The study's operation is after enrolment: "< 4 weeks before surgery" is not [-28, 0].
+    assert bullet_signature(bullet, "Exclusion") is None
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Major surgery < 4 weeks before the first dose",
+            "procedure:major-surgery:w-28,0,enrollment",
+        ),
+        (
+            "Radiotherapy ≤ 28 days prior to registration",
+            "procedure:radiotherapy:w-28,0,enrollment",
+        ),
+        (
+            "Major surgery less than 4 weeks before enrollment",
+            "procedure:major-surgery:w-28,0,enrollment",
+        ),
+    ],
+)
+def test_a_procedure_bound_counted_from_enrolment_is_read(bullet: str, expected: str) -> None:
+    assert bullet_signature(bullet, "Exclusion") == expected
 
 
 OLD_STROKE = condition(
