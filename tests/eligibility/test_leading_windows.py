@@ -167,3 +167,78 @@ def test_an_undated_diagnosis_cannot_say_how_old_it_is(
     criterion = compile_text("Type 2 diabetes diagnosed at least 1 year ago", exclusion=False)
     assert criterion is not None
     assert result_of(criterion, record(patient(), _diabetes(onset, recorded))) == expected
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Chronic anal fissure lasting more than 6 weeks",
+            "condition:icd10cm:K60.1:w,-42,enrollment",
+        ),
+        ("Melasma persisting for more than 6 months", "condition:icd10cm:L81.1:w,-180,enrollment"),
+        ("Melasma present for more than 12 weeks", "condition:icd10cm:L81.1:w,-84,enrollment"),
+        (
+            "Atopic dermatitis that has been documented for at least 2 years",
+            "condition:icd10cm:L20:w,-730,enrollment",
+        ),
+        (
+            "Psoriasis that persists for at least 6 months",
+            "condition:icd10cm:L40:w,-180,enrollment",
+        ),
+    ],
+)
+def test_how_long_a_diagnosis_has_been_there_is_a_window_on_its_onset(
+    bullet: str, expected: str
+) -> None:
+    assert bullet_signature(bullet, "Inclusion") == expected
+
+
+@pytest.mark.parametrize(
+    ("section", "bullet"),
+    [
+        # Which of two diagnoses the time is of is not said.
+        ("Inclusion", "Asthma and hypertension present for at least 1 year"),
+        ("Inclusion", "Psoriasis lasting at least 6 months or eczema"),
+        # Past, negated, treated, a symptom's hours, a place not a time.
+        ("Inclusion", "History of asthma lasting at least 1 year"),
+        ("Inclusion", "No psoriasis lasting at least 6 months"),
+        ("Inclusion", "Psoriasis persisting ≥ 3 months despite treatment"),
+        ("Inclusion", "Headache lasting at least 4 hours"),
+        ("Inclusion", "Psoriasis present in at least 3 body areas"),
+        (
+            "Inclusion",
+            "Melasma persisting for more than 6 months that has failed to respond to conventional "
+            "treatment with hydroquinone",
+        ),
+        # An exclusion reads only a recent diagnosis.
+        ("Exclusion", "Psoriasis present for at least 6 months"),
+    ],
+)
+def test_a_duration_the_reading_cannot_place_stays_text(section: str, bullet: str) -> None:
+    assert bullet_signature(bullet, section) is None
+
+
+def _dermatitis(onset: str | None, recorded: str | None) -> dict:
+    entry = condition(
+        "Atopic dermatitis", (ICD, "L20.9", "Atopic dermatitis, unspecified"), onset=onset
+    )
+    if recorded:
+        entry["recordedDate"] = recorded
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("onset", "recorded", "expected"),
+    [
+        ("2019-06-01", None, "met"),
+        ("2026-06-01", None, "not-met"),  # six months: not two years
+        (None, "2026-11-20", "unknown"),  # charted last month, undated: may be older
+    ],
+)
+def test_atopic_dermatitis_present_for_two_years_on_a_record(
+    onset: str | None, recorded: str | None, expected: str
+) -> None:
+    criterion = compile_text("Atopic dermatitis present for at least 2 years", exclusion=False)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), _dermatitis(onset, recorded))) == expected
