@@ -61,7 +61,8 @@ READ = [
         "Currently meets Diagnostic and Statistical Manual-5 criteria for Anorexia Nervosa",
         "condition:icd10cm:F50.0",
     ),
-    ("Chronic anal fissure lasting more than 6 weeks", "all-of(condition:icd10cm:K60.1, text)"),
+    # The duration is read too since session 13 (a window on the onset, test_leading_windows).
+    ("Chronic anal fissure lasting more than 6 weeks", "condition:icd10cm:K60.1:w,-42,enrollment"),
     (
         "Patients of any age with a diagnosis of familial dysautonomia (FD) with molecular "
         "confirmation of the IKBKAP mutation.",

@@ -815,6 +815,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             pending_negation = True
         position = end
         if isinstance(payload, Window):
+            if not sequence:
+                return None  # "Within 4 weeks prior to enrollment, any major surgery": unplaced
             for index in range(len(sequence) - 1, -1, -1):
                 entry = sequence[index]
                 if entry.window_done:

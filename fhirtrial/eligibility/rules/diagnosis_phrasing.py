@@ -271,6 +271,12 @@ _SINCE_DIAGNOSIS: tuple[re.Pattern[str], ...] = (
         r"\s*,? (?:with |and )?(?:an? )?(?:disease|illness|diabetes|asthma|diagnosis) duration"
         rf" (?:of )?(?P<cmp>>=|>|<=|<) ?{_AMOUNT}{_END}"
     ),
+    # "psoriasis persisting >= 3 months", "anal fissure lasting > 6 weeks", "present for
+    # > 12 weeks", "AD that has been documented for >= 2 years": how long it has been there.
+    re.compile(
+        r"\s*,? (?:that|which)?(?: (?:has|have) been)? ?(?:persist(?:ing|ed|s)?|present|lasting"
+        rf"|documented)(?: for)? (?P<cmp>>=|>|<=|<) ?{_AMOUNT}{_END}"
+    ),
     # "with > 6 months of evolution", "of >= 2 years' duration", "for >= 12 months", "for a
     # period < four months".
     re.compile(
@@ -289,13 +295,13 @@ _SINCE_DIAGNOSIS: tuple[re.Pattern[str], ...] = (
         rf"\s*,? (?P<cmp>>=|>|<=|<) ?{_AMOUNT}(?: ago| (?:prior|before)(?: to)?{_MOMENT})?{_END}"
     ),
 )
-_NEEDS_DIAGNOSIS = 6
+_NEEDS_DIAGNOSIS = 7
 
 
 _UNITS = ("month", "year", "week", "day")
 _DATED_TRIGGERS = (
     *("diagnos", "duration", "evolution", " for >", " of >", " with >", " for <", " for a period"),
-    *("post", "after", "following", "since"),
+    *("post", "after", "following", "since", "persist", "present", "lasting", "documented"),
 )
 
 

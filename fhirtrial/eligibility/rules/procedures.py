@@ -80,6 +80,7 @@ from fhirtrial.eligibility.rules.base import (
 )
 from fhirtrial.eligibility.rules.childbirth import TRIGGERS as CHILDBIRTH_TRIGGERS
 from fhirtrial.eligibility.rules.childbirth import find_childbirth
+from fhirtrial.eligibility.rules.medications import counts_from_enrolment
 from fhirtrial.eligibility.rules.procedure_qualifiers import narrowed_procedures
 from fhirtrial.eligibility.rules.procedure_states import TRIGGERS as STATE_TRIGGERS
 from fhirtrial.eligibility.rules.procedure_states import find_procedure_states
@@ -480,6 +481,8 @@ def _found(text: str) -> list[Match]:
         criterion = Criterion(Kind.PROCEDURE, concept=_concept(match))
         end = match.end()
         bound = _BOUND_AFTER.match(text, end)
+        if bound and not counts_from_enrolment(bound[0]):
+            continue  # "< 4 weeks before surgery": another moment than enrolment
         if bound:
             n = word_number(bound["n"])
             if n is not None:
@@ -542,6 +545,8 @@ def _named(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _NAMED.finditer(text):
         bound = _BOUND_AFTER.match(text, match.end())
+        if bound and not counts_from_enrolment(bound[0]):
+            continue  # "radiotherapy < 4 weeks before surgery": not a window of enrolment
         if (
             _not_done(text, match.start())
             or not (bound or _done_before(text, match))
