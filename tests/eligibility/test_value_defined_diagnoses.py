@@ -133,12 +133,48 @@ def test_the_diagnosis_with_a_value_meeting_the_bound_is_eligible(
     assert verdict_of_inclusion_bullet(bullet, record(patient(), diagnosis, *meets)) == "eligible"
 
 
+# A definition of a disease its treatment brings below the bound: the recorded hypertensive whose
+# pressure is 126/78 today, the diabetic whose HbA1c is 5.4, may be what the text means (how the
+# disease was diagnosed) or not (a study wanting the value now): unknown, never ineligible.
+TREATED_BELOW_THE_DEFINITION = {
+    "Hypertension (systolic ≥ 140 mmHg or diastolic ≥ 90 mmHg)",
+    "Hypertension (SBP ≥ 140 or DBP ≥ 90)",
+    "Diabetes mellitus (HbA1c ≥ 6.5%)",
+}
+
+
 @pytest.mark.parametrize(("bullet", "meets", "fails", "diagnosis", "alone"), CASES)
-def test_the_diagnosis_with_a_value_failing_the_bound_is_ineligible(
+def test_the_diagnosis_with_a_value_failing_the_bound(
     bullet: str, meets: list[dict], fails: list[dict], diagnosis: dict, alone: str
 ) -> None:
     verdict = verdict_of_inclusion_bullet(bullet, record(patient(), diagnosis, *fails))
-    assert verdict == "ineligible"
+    treated = bullet in TREATED_BELOW_THE_DEFINITION
+    assert verdict == ("potential-candidate" if treated else "ineligible")
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Diabetes defined as HbA1c > 6.5% or fasting glucose > 126 mg/dL",
+        "Type 2 diabetes (HbA1c ≥ 6.5%)",
+    ],
+)
+def test_a_treated_diabetic_is_not_ruled_out_by_the_definition(bullet: str) -> None:
+    person = record(patient(), T2DM, _hba1c(6.0))
+    assert verdict_of_inclusion_bullet(bullet, person) == "potential-candidate"
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Uncontrolled hypertension (systolic > 160 mmHg)",
+        "Poorly controlled diabetes (HbA1c > 8%)",
+        "Type 2 diabetes with HbA1c between 7% and 10%",
+    ],
+)
+def test_a_value_the_criterion_asks_for_now_still_rules_out(bullet: str) -> None:
+    person = record(patient(), HTN, T2DM, _sbp(128), _dbp(78), _hba1c(6.0))
+    assert verdict_of_inclusion_bullet(bullet, person) == "ineligible"
 
 
 def test_a_control_target_is_not_a_definition() -> None:

@@ -15,6 +15,15 @@ a recorded diagnosis is read as before. Replacing a definite outcome by `unknown
 turn a three-valued combination from `met` into `not-met` or back, so no inclusion fails and no
 exclusion is met that was not before, negated or not.
 
+The converse holds where treatment hides the disease: "Hypertension (SBP ≥ 140 or DBP ≥ 90)",
+"Diabetes defined as HbA1c > 6.5%" — a value the text gives as the disease's definition
+(`rules.labs` marks it `defining`; not after "uncontrolled", "poorly controlled", "severe" …,
+where the value is what the criterion asks for now) that is `not-met` becomes `unknown` when the
+diagnosis beside it is recorded: the definition says how the disease was diagnosed, and a
+treated patient's pressure or HbA1c need not meet it today (or the study may want it now: the
+text does not say). Only for hypertension and diabetes; a recorded CKD stage 3 with an eGFR of
+75 no longer has the disease as the text defines it.
+
 A value defines the disease only on the disease's side ("HbA1c < 8%" in "Diabetes (HbA1c <
 8%)" is a control target a non-diabetic meets): an upper bound on eGFR or clearance, a lower
 bound on blood pressure, HbA1c, glucose, creatinine or BMI.
@@ -27,6 +36,13 @@ from collections.abc import Sequence
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion, Kind
 
+_DEFINING = "defining"  # `rules.labs.DEFINING`
+# Diseases whose treatment brings the defining value below the bound: a treated hypertensive's
+# blood pressure, a treated diabetic's HbA1c. (A recorded CKD stage 3 with an eGFR of 75, an
+# obesity entry with a BMI of 26: the disease as defined is no longer there.)
+_TREATED_BELOW_THEIR_DEFINITION = frozenset(
+    {"hypertension", "diabetes-mellitus", "diabetes-type-2"}
+)
 _ABOVE: tuple[str, ...] = (">", ">=")
 _BELOW: tuple[str, ...] = ("<", "<=")
 _GLYCAEMIA: dict[str, tuple[str, ...]] = {
@@ -108,4 +124,28 @@ def relieved(
                     tuple(dict.fromkeys((*finding.evidence, *findings[j].evidence))),
                 )
                 break
+    for i, (member, finding) in enumerate(zip(members, findings, strict=True)):
+        if finding.result != "not-met" or not _is_defining(member):
+            continue
+        for j, other in enumerate(members):
+            if j == i or findings[j].result != "met" or other is None:
+                continue
+            if other.concept in _TREATED_BELOW_THEIR_DEFINITION and defines(other, member):
+                out[i] = Finding(
+                    "unknown",
+                    f"{finding.reason}; but the diagnosis it defines is recorded, and a "
+                    f"treated patient's value need not meet the definition today",
+                    tuple(dict.fromkeys((*finding.evidence, *findings[j].evidence))),
+                )
+                break
     return out
+
+
+def _is_defining(value: Criterion | None) -> bool:
+    """Whether every measurement of the value defines the disease beside it (`rules.labs`:
+    "Hypertension (SBP > 140 or DBP > 90)", not "Uncontrolled hypertension (SBP > 160)")."""
+    if value is None or value.negated:
+        return False
+    if value.kind is Kind.COMBINATION:
+        return bool(value.children) and all(_is_defining(c) for c in value.children)
+    return _DEFINING in value.qualifiers

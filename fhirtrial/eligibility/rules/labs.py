@@ -22,7 +22,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind
+from fhirtrial.eligibility.model import CombinationCode, Comparator, Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import (
     Match,
     Triggers,
@@ -1746,7 +1746,13 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
                 )
                 end = second.end
             # "Uncontrolled hypertension (systolic > 160 mmHg)" is the disease with that
-            # value, not one high reading in anyone: the longer match is read.
+            # value, not one high reading in anyone: the longer match is read. Without a word
+            # of control or degree before the disease, the value defines it ("Hypertension
+            # (SBP > 140 or DBP > 90)", "Diabetes defined as HbA1c > 6.5%"): how it was
+            # diagnosed, which a treated patient's value need not meet today
+            # (`evaluation.value_defined`).
+            if not _CONTROL_OR_DEGREE.search(text, start, disease.start()):
+                value = _as_defining(value)
             both = Criterion(
                 Kind.COMBINATION,
                 children=(
@@ -1773,6 +1779,22 @@ def _label_alternative(text: str, found: list[Match], first: Match) -> Match | N
         if other.start == joined.end() and _LABEL_CLOSED.match(text, other.end):
             return other
     return None
+
+
+# A word before a labelled disease that makes its value a requirement, not its definition.
+_CONTROL_OR_DEGREE = re.compile(
+    r"\b(?:uncontrolled|controlled|poorly|persistent|severe|moderate|mild|elevated|inadequate"
+    r"|resistant|refractory|stage|grade|significant|decompensated)\b"
+)
+# The qualifier of a value that defines the disease beside it (`_labels`).
+DEFINING = "defining"
+
+
+def _as_defining(value: Criterion) -> Criterion:
+    """The value's measurement leaves marked as defining the disease beside them."""
+    if value.kind is Kind.COMBINATION:
+        return evolve(value, children=tuple(_as_defining(c) for c in value.children))
+    return evolve(value, qualifiers=(*value.qualifiers, DEFINING))
 
 
 # Diagnoses a label may name (by group name) that a record holds apart from the value defining
