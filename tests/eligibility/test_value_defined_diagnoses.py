@@ -222,3 +222,21 @@ def test_the_criterion_alone_reads_the_same() -> None:
     assert result_of(criterion, record(patient(), GERD, _egfr(52))) == "unknown"
     assert result_of(criterion, record(patient(), GERD, _egfr(88))) == "not-met"
     assert result_of(criterion, record(patient(), CKD3, _egfr(52))) == "met"
+
+
+@pytest.mark.parametrize(
+    ("label", "defining"),
+    [
+        ("hypertension (systolic > 140 mmhg)", True),
+        ("resistant hypertension (systolic > 160 mmhg)", False),
+        ("refractory hypertension (systolic > 160 mmhg)", False),
+        ("uncontrolled hypertension (systolic > 160 mmhg)", False),
+    ],
+)
+def test_only_a_plain_label_makes_its_value_a_definition(label: str, defining: bool) -> None:
+    from fhirtrial.eligibility.rules.labs import DEFINING, find_labs
+
+    paired = [m.criterion for m in find_labs(label) if m.criterion.kind.value == "combination"]
+    assert paired, label
+    value = paired[-1].children[1]
+    assert (DEFINING in value.qualifiers) is defining

@@ -1751,7 +1751,7 @@ def _labels(text: str, found: list[Match]) -> list[Match]:
             # (SBP > 140 or DBP > 90)", "Diabetes defined as HbA1c > 6.5%"): how it was
             # diagnosed, which a treated patient's value need not meet today
             # (`evaluation.value_defined`).
-            if not _CONTROL_OR_DEGREE.search(text, start, disease.start()):
+            if not _CONTROL_OR_DEGREE.search(text, _clause_start(text, start), disease.start()):
                 value = _as_defining(value)
             both = Criterion(
                 Kind.COMBINATION,
@@ -1788,6 +1788,12 @@ _CONTROL_OR_DEGREE = re.compile(
 )
 # The qualifier of a value that defines the disease beside it (`_labels`).
 DEFINING = "defining"
+
+
+def _clause_start(text: str, start: int) -> int:
+    """Where the clause holding the label starts: words before the label's own qualifiers
+    ("resistant", "refractory hypertension (…)") belong to it too."""
+    return max(text.rfind(mark, 0, start) for mark in (",", ";", ":", ".", "(")) + 1
 
 
 def _as_defining(value: Criterion) -> Criterion:
