@@ -9,10 +9,8 @@ own cancers. The evaluator then reads only the stages of those cancers (`evaluat
 
 from __future__ import annotations
 
-from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.cancers import cancer_types
 from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind, evolve
-
-_MALIGNANCY = "malignant-neoplasm"
 
 
 def tie_stages(node: CompiledNode, study_cancers: tuple[str, ...]) -> None:
@@ -75,9 +73,6 @@ def _cancer(criterion: Criterion) -> tuple[str, ...]:
     concept = criterion.concept
     if concept is None or criterion.negated or criterion.other_than:
         return ()
-    if "other-primary" in criterion.qualifiers or concept == _MALIGNANCY:
+    if "other-primary" in criterion.qualifiers:
         return ()
-    ancestors = terminology.terminology().ancestors(concept)
-    if _MALIGNANCY not in ancestors or "metastatic-disease" in (ancestors | {concept}):
-        return ()
-    return (concept,)
+    return tuple(cancer_types((concept,)))

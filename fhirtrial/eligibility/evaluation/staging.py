@@ -170,9 +170,15 @@ def _latest(dated: list[tuple[date | None, StageInfo]]) -> Stage:
 
 
 def _condition_of(ctx: EvalContext, condition_ref: str | None) -> ConditionItem | None:
+    """The patient's own Condition a stage is tied to: the facts' entry, whose concepts the
+    index holds (not the record's, which the facts may have replaced or set apart)."""
     if condition_ref is None:
         return None
-    return next((c for c in ctx.record.conditions if c.ref == condition_ref), None)
+    memo = ctx.facts.memo
+    by_ref: dict[str, ConditionItem] | None = memo.get("conditions-by-ref")
+    if by_ref is None:
+        by_ref = memo["conditions-by-ref"] = {c.ref: c for c in ctx.facts.conditions.items}
+    return by_ref.get(condition_ref)
 
 
 def _kind_of_staged(
@@ -192,6 +198,17 @@ def other_primary(
     metastasis is of (a current one) or the one ``stage`` stages (also one that resolved, unless
     it did so before the stage was recorded: a cancer resolved in 2012 is not what a stage of
     2026 stages)."""
+    key = f"other-primary:{','.join(cancers)}:{'-' if stage is None else stage.day}"
+    memo = ctx.facts.memo
+    if key not in memo:
+        memo[key] = _other_primary(ctx, cancers, stage)
+    found: ConditionItem | None = memo[key]
+    return found
+
+
+def _other_primary(
+    ctx: EvalContext, cancers: tuple[str, ...], stage: Stage | None
+) -> ConditionItem | None:
     index = ctx.facts.conditions
     for item in index.find(cancer_kinds.MALIGNANCY).items:
         if item.verification_status in UNCONFIRMED:

@@ -112,6 +112,9 @@ def relieved(
     out = list(findings)
     if code != "all-of" or len(members) != len(findings):
         return out
+    results = {f.result for f in findings}
+    if "met" not in results or "not-met" not in results:
+        return out  # both directions relieve a not-met beside a met: the common case has none
     for i, (member, finding) in enumerate(zip(members, findings, strict=True)):
         if finding.result != "not-met" or _defining(member) is None:
             continue

@@ -277,7 +277,7 @@ def read_text(
     reading = _read_text(text, exclusion=exclusion, partial=partial, section=section)
     if reading.criterion is None:
         return reading
-    if result_spread_over_list(text.lower(), reading.criterion):
+    if "egative" in text and result_spread_over_list(text.lower(), reading.criterion):
         return Reading(None, None)
     full = with_past_counting(reading.full, text)
     if reading.criterion is reading.full:

@@ -36,7 +36,7 @@ from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.base import has_any
 from fhirtrial.eligibility.rules.excepted_diagnoses import uses_only
-from fhirtrial.eligibility.rules.narrowing_words import affirmed, kind_of
+from fhirtrial.eligibility.rules.narrowing_words import CLAUSE_BREAK, NEGATION, affirmed, kind_of
 from fhirtrial.eligibility.rules.other_alternatives import other_alternative
 from fhirtrial.eligibility.rules.vocabulary import FILLER
 
@@ -62,12 +62,10 @@ _NOT_NARROWING = re.compile(
 )
 # "Flank pain, that is pain originating from …": a definition, not a narrower kind.
 _DEFINITION = re.compile(r"\s*,\s*that is\b")
-_NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
 # Who the bullet is about, not what they have: "Pregnant women with fetal anomalies".
 _WHO_ONLY = frozenset({Kind.AGE, Kind.SEX, Kind.PREGNANCY, Kind.BREASTFEEDING})
 # A number or comparator in the clause is a bound no finder read: the bullet stays text.
 _NUMBER = re.compile(r"\d|[<>≤≥=]|\b(?:less|more|greater|fewer|under|over|above|below) than\b")
-_BREAK = re.compile(r"[.;:](?:\s|$)")
 # An allowance anywhere: "(prior treatment with SCT is allowed but not if …)".
 _ALLOWANCE = re.compile(
     r"\b(?:allowed|permitted|acceptable|eligible|may be (?:included|enrol+ed)|can be included)\b"
@@ -109,13 +107,13 @@ def narrowed_by_clause(
         clause = normalized[match.start() :].rstrip(" .;,")
         if _NOT_NARROWING.search(clause) or _DEFINITION.match(clause):
             return None  # a later split point has the same tail's end: none can do better
-        if _NEGATION.search(head) or "-free" in head or _open_alternative(head):
+        if NEGATION.search(head) or "-free" in head or _open_alternative(head):
             return None
         if match.group(0).strip(" ,") == "with" and " and " in head:
             return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
         # A required operation is a need, none done: the finders' procedure is no criterion.
         unread = tail if required is None else normalized[match.end() : required.start()]
-        if _BREAK.search(head) or _NUMBER.search(tail) or found(unread):
+        if CLAUSE_BREAK.search(head) or _NUMBER.search(tail) or found(unread):
             # "Coagulopathy with INR > 1.5 or thrombocytopenia < 50,000": a criterion of its
             # own, maybe an alternative, which a TEXT member would hide.
             return None
@@ -204,7 +202,7 @@ def _use_for_a_purpose(
         return None
     if _NOT_A_PURPOSE.search(tail) or _NUMBER.search(tail) or found(tail):
         return None
-    if _NEGATION.search(head) or _BREAK.search(head) or _open_alternative(head):
+    if NEGATION.search(head) or CLAUSE_BREAK.search(head) or _open_alternative(head):
         return None
     reading = read(head)
     if reading is None or not affirmed(reading) or not uses_only(reading, any_medication=False):

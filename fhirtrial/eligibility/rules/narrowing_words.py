@@ -83,7 +83,10 @@ _KINDS = frozenset({"chronic", "acute"})
 _NEEDS_A_DIAGNOSIS = _TIME | _COURSE | _KINDS | {"advanced"}
 _KINDS_AT_END = re.compile(r"(?:(?<= )|^)(?:chronic|acute)$")
 _ALTERNATIVE_END = re.compile(r"(?:\bor|/|,) ?$")
-_NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
+# A negation in a head or a clause (shared by the narrowing and alternative readers).
+NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
+# The end of a clause or sentence inside a bullet.
+CLAUSE_BREAK = re.compile(r"[.;:](?:\s|$)")
 # ("First-line treatment", "first-degree relative", "first dose": an order of something else.)
 _NOT_A_NAME = (
     FILLER
@@ -116,7 +119,7 @@ def narrowed(
     its own title, R65.2, which "sepsis" alone does not code): the bullet stays text."""
     if not any(word in normalized for word in _CHEAP):
         return None
-    if _NEGATION.search(normalized) or "-free" in normalized:
+    if NEGATION.search(normalized) or "-free" in normalized:
         return None
     rest = _EXISTENCE.sub("", normalized)
     other = None

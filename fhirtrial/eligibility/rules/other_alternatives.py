@@ -47,6 +47,7 @@ from collections.abc import Callable
 from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.rules.any_medication import CONCEPT as ANY_MEDICATION
 from fhirtrial.eligibility.rules.base import has_any
+from fhirtrial.eligibility.rules.narrowing_words import CLAUSE_BREAK, NEGATION, affirmed
 
 _TRIGGERS = (" other ", "suspect", " suspicio", " possible ", " presumed ", " probable ")
 _SUSPICION = (
@@ -77,10 +78,8 @@ _REACHING = re.compile(
     r"|defined|family|relatives?|partners?|spouses?|mother|father|sibling\w*|not|no|non"
     r"|never|free|negative)\b"
 )
-_NEGATION = re.compile(r"(?<![\w-])(?:no|not|non|without|never|free|negative|neither|nor|none)\b")
 # "History of another eye disease or other …": the head excludes what the study names.
 _OTHER = re.compile(r"\b(?:an?other|other|else|different|additional|further|second)\b")
-_BREAK = re.compile(r"[.;:](?:\s|$)")
 
 
 def other_alternative(
@@ -111,10 +110,12 @@ def other_alternative(
         consequence and _REACHING.search(tail[consequence.end() :])
     ):
         return None
-    if _NEGATION.search(head) or _BREAK.search(head) or _OTHER.search(head) or head_refused(head):
+    if NEGATION.search(head) or CLAUSE_BREAK.search(head) or _OTHER.search(head):
+        return None
+    if head_refused(head):
         return None
     reading = read(head)
-    if reading is None or not _affirmed(reading) or _names_only_who(reading):
+    if reading is None or not affirmed(reading) or _names_only_who(reading):
         return None
     if consequence and found(tail[consequence.end() :]):
         return None  # "… that may predispose to seizure or tumours": maybe another alternative
@@ -127,7 +128,7 @@ def other_alternative(
         # "… or other gastrointestinal disorder that might affect absorption": the class read
         # in full, narrowed by the consequence: all-of(class, TEXT), one more alternative.
         kind = read(said_of_class.strip()) if consequence and not match.group("suspicion") else None
-        if kind is None or not _affirmed(kind) or _names_only_who(kind):
+        if kind is None or not affirmed(kind) or _names_only_who(kind):
             return None  # "… or other malignancy": an alternative the finders read, not text
         narrowed = Criterion(
             Kind.COMBINATION, children=(kind, residue), combination="all-of", source_text=text
@@ -138,17 +139,6 @@ def other_alternative(
 
 def _any_of(children: tuple[Criterion, ...], text: str) -> Criterion:
     return Criterion(Kind.COMBINATION, children=children, combination="any-of", source_text=text)
-
-
-def _affirmed(criterion: Criterion) -> bool:
-    """No negation and no TEXT member anywhere."""
-    if criterion.negated or criterion.kind is Kind.TEXT:
-        return False
-    if criterion.kind is Kind.COMBINATION:
-        return criterion.combination in ("all-of", "any-of") and all(
-            _affirmed(child) for child in criterion.children
-        )
-    return True
 
 
 def _names_only_who(criterion: Criterion) -> bool:
