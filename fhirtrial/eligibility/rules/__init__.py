@@ -24,12 +24,14 @@ from fhirtrial.eligibility.rules.autoimmune_treatment import autoimmune_requirin
 from fhirtrial.eligibility.rules.base import (
     WINDOW_LAST,
     WINDOW_LESS,
+    WINDOW_PERIOD_UNITS,
     WINDOW_UNITS,
     WINDOW_WITHIN,
     Match,
     Triggers,
     has_any,
     normalize,
+    opened_bare_windows,
     remember_recent,
     window_before,
     word_number,
@@ -294,6 +296,9 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     ):
         normalized = _ENUMERATOR.sub("", normalized, count=1)
     normalized = respelled(normalized) or normalized  # "hypo-thyroidism", "DM2" (`name_variants`)
+    if exclusion:
+        # "Surgery two years prior to enrollment": the window "within" would open.
+        normalized = opened_bare_windows(normalized)
     if section == "inclusion" and not exclusion and "adult" in normalized:
         # "Adult patients …" (aged >= 18): an inclusion bullet's own lead, not a fragment's.
         normalized = adults_aged(normalized) or normalized
@@ -766,7 +771,7 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         (m.start, m.end, m.kind, m) for m in matches
     ]
     windows: list[re.Match[str]] = []
-    if has_any(text, WINDOW_UNITS):
+    if has_any(text, WINDOW_UNITS) or has_any(text, WINDOW_PERIOD_UNITS):
         windows.extend(WINDOW_WITHIN.finditer(text))
         if "<" in text:
             windows.extend(WINDOW_LESS.finditer(text))

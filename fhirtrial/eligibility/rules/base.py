@@ -180,15 +180,25 @@ EVENT_ENDS = (
     r"(?:except|unless|other|if|allowed|permitted|in|on|for|that|which|who|with|without|but|is"
     r"|are|was|were|not|including|excluding|when|where|as|to|at|by|from|due|because|while|until)"
 )
+# "Within the past 12-month period", "in the previous six month period": the period is the
+# window. A hyphen joins number and unit only before "period": "in the 4-week programme" names
+# a programme, not a time before enrolment.
+_PERIOD = r"(?: |-(?=(?:day|week|month|year) period\b))"
 WINDOW_WITHIN = re.compile(
     rf"(?:(?:with)?in (?:the )?(?:{_LAST})?|during (?:the )?(?:{_LAST}|(?=[a-z0-9]+ "
     r"(?:day|week|month|year)s? (?:prior to|before) )))"
     + DURATION_NUMBER
-    + " "
+    + _PERIOD
     + DURATION_UNIT
+    + r"(?: period)?"
     + r"(?: (?:prior to|before|of|preceding) (?:the )?(?:start of |beginning |first |planned "
     r"|scheduled )?"
     r"(?:the )?[a-z0-9 '/-]{0,60}?(?=[.;),]|$| and | or | " + EVENT_ENDS + r"(?![\w-])))?"
+)
+# Enrolment and the moments written for it, after a window's "prior to" / "before".
+_ENROLMENT_MOMENT = (
+    r"(?:the )?(?:study )?(?:enrol+ment|screening|randomi[sz]ation|entry|inclusion|registration"
+    r"|baseline|(?:informed )?consent|study|start of (?:the )?study)"
 )
 # "< 3 months ago", "less than 6 months before enrolment" (normalized to "<"): within that time
 # before enrolment. Only before enrolment or its like: "< 3 months before surgery" is another
@@ -198,12 +208,64 @@ WINDOW_LESS = re.compile(
     + DURATION_NUMBER
     + " "
     + DURATION_UNIT
-    + r"(?: ago| (?:prior to|before|preceding) (?:the )?(?:study )?(?:enrol+ment|screening"
-    r"|randomi[sz]ation|entry|inclusion|registration|baseline|(?:informed )?consent|study"
-    r"|start of (?:the )?study))(?![\w-])"
+    + r"(?: ago| (?:prior to|before|preceding) "
+    + _ENROLMENT_MOMENT
+    + r")(?![\w-])"
 )
-# Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first).
+# "Lower limb surgery two years prior to enrollment", "drug abuse 2 years prior to the
+# screening period", "probiotics 4 weeks preceding the enrollment": in an exclusion list, a
+# time before enrolment with no "within" is the window it names. Read only where no word
+# before the number makes it a bound or a duration (">= 3 months prior", "for 6 months before",
+# "between 3 and 6 months before": `_bare_window_reads`), and only before enrolment or its like.
+WINDOW_BARE = re.compile(
+    r"(?<![\w<>=≤≥+/-])"
+    + DURATION_NUMBER
+    + " "
+    + DURATION_UNIT
+    + r" (?:prior to|before|preceding) "
+    + _ENROLMENT_MOMENT
+    + r"(?: period| visit)?(?![\w-])"
+)
+# The words before a bare window's number that make it something else: a bound, a duration, a
+# range or a window some other word already opened.
+_NOT_BARE_BEFORE = frozenset(
+    {
+        *("for", "after", "over", "than", "least", "most", "about", "approximately", "around"),
+        *("nearly", "almost", "only", "within", "in", "during", "the", "last", "past", "previous"),
+        *("preceding", "prior", "of", "from", "since", "by", "until", "to", "and", "or", "up"),
+        *("minimum", "maximum", "between", "per", "every", "each", "a"),
+    }
+)
+_WORD_BEFORE = re.compile(r"(\S+)\s*$")
+_BARE_WINDOW_WORDS = (" prior to ", " before ", " preceding ")
+
+
+def opened_bare_windows(text: str) -> str:
+    """An exclusion's text with "within" before each window written without it ("surgery two
+    years prior to enrollment" → "surgery within two years prior to enrollment"), so that every
+    reader takes it as the window it names (`WINDOW_BARE`); the text itself otherwise."""
+    if not has_any(text, _BARE_WINDOW_WORDS) or not has_any(text, WINDOW_UNITS):
+        return text
+    starts = [m.start() for m in WINDOW_BARE.finditer(text) if _bare_window_reads(text, m.start())]
+    for start in reversed(starts):
+        text = f"{text[:start]}within {text[start:]}"
+    return text
+
+
+def _bare_window_reads(text: str, start: int) -> bool:
+    """Whether the word before a `WINDOW_BARE` match leaves it a window: a word that names what
+    happened ("surgery", "abuse", "probiotics"), not a comparator, duration or range word."""
+    before = _WORD_BEFORE.search(text, 0, start)
+    if before is None:
+        return False  # "6 months prior to screening, …": a window before what it limits
+    word = before[1]
+    return word.isalpha() and word not in _NOT_BARE_BEFORE
+
+
+# Every match of WINDOW_WITHIN has one (the pattern has no literal prefix: test these first),
+# but for a hyphenated period (`WINDOW_PERIOD_UNITS`).
 WINDOW_UNITS = (" day", " week", " month", " year")
+WINDOW_PERIOD_UNITS = ("-day period", "-week period", "-month period", "-year period")
 # "In the past year", "(past year)", "during the previous month": one unit, no number.
 WINDOW_LAST = re.compile(
     r"\(?(?:(?:(?:with)?in|during|over) )?(?:the )?(?:past|previous|last|preceding)"

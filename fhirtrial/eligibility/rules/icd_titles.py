@@ -397,8 +397,21 @@ def _stands_alone(
     while after < len(tokens) and tokens[after][0] < stop:
         after += 1  # past the initials
     if after < len(tokens) and text[stop : tokens[after][0]].strip(" :)") == "":
-        return tokens[after][2] in _NEIGHBOURS
+        return tokens[after][2] in _NEIGHBOURS or _opens_window(text, tokens[after])
     return True
+
+
+def _opens_window(text: str, token: tuple[int, int, str]) -> bool:
+    """Whether the word after a title opens a time window as "within" does ("Suicide attempt
+    during the previous three months", "Migraine over the past year"): the window's reader
+    dates the title; any other "during" ("during pregnancy") says more."""
+    start, _, word = token
+    if word not in _WINDOW_OPENERS:
+        return False
+    return bool(WINDOW_WITHIN.match(text, start) or WINDOW_LAST.match(text, start))
+
+
+_WINDOW_OPENERS = frozenset({"during", "over"})
 
 
 def _says_more(text: str, tokens: list[tuple[int, int, str]]) -> bool:
