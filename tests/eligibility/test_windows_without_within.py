@@ -120,6 +120,17 @@ def test_a_programme_of_weeks_is_no_window() -> None:
 
 
 @pytest.mark.parametrize(
+    "bullet",
+    [
+        "Pneumonia in the 12-month period following transplant",
+        "Pneumonia within the 6-month period prior to surgery",
+    ],
+)
+def test_a_period_counted_from_another_moment_stays_text(bullet: str) -> None:
+    assert _form(bullet) is None
+
+
+@pytest.mark.parametrize(
     ("bullet", "expected"),
     [
         (
