@@ -77,12 +77,14 @@ _ESTABLISHED_AFTER = re.compile(
 )
 # The structured interview or named test that made a psychiatric or language diagnosis: "(as
 # determined by the CAPS-5)", "as diagnosed by SCID-5-CT", "as determined by the Aachen Aphasia
-# Test (AAT)". Only an instrument's name — a short acronym with its version, or up to three words
-# ending in "test" or "interview" — closing the clause; a score, a threshold or a judgement after
-# it keeps the bullet as the other readings leave it (`_REFUSED` refuses any comparator).
+# Test (AAT)". Only an instrument's name closing the clause — a structured diagnostic interview
+# for DSM (CAPS, SCID: not a screening questionnaire such as the PHQ-9, whose score is no
+# diagnosis) or up to three words ending in "test" or "interview"; a score, a threshold or a
+# judgement after it keeps the bullet as the other readings leave it (`_REFUSED` refuses any
+# comparator).
 _INSTRUMENT = (
-    r"(?:the |an? )?(?:[a-z]{2,6}-(?:\d{1,2}|[ivx]{1,3})(?:-[a-z]{1,4})?"
-    r"|(?:[a-z][a-z'-]+ ){1,3}(?:test|interview))(?: \([a-z0-9-]{2,10}\))?"
+    r"(?:the |an? )?(?:(?:caps|scid)(?:-(?:\d|[ivx]{1,3}))?(?:-[a-z]{1,4})?"
+    r"|(?:(?!and |or )[a-z][a-z'-]+ ){1,3}(?:test|interview))(?: \([a-z0-9-]{2,10}\))?"
 )
 _BY_INSTRUMENT = re.compile(
     rf",? (?:as )?(?:determined|diagnosed|assessed|confirmed) by {_INSTRUMENT}"
