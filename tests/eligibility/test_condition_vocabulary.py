@@ -63,9 +63,10 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         ("active suicidality", True, SUICIDALITY),
         ("Active suicidal ideation", True, "condition:icd10cm:R45.851"),
         (
+            # the test that made the diagnosis does not narrow it (`diagnosis_phrasing`)
             "aphasia, as determined by the Aachen Aphasia Test (AAT);",
             False,
-            f"all-of({APHASIA}, text)",
+            APHASIA,
         ),
         ("Neurocognitive disorder (current)", True, NCD),
         ("Developmental delay", True, "condition:icd10cm:F88+R62.0+R62.50"),

@@ -442,9 +442,23 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         normalized, read=_read_name
     ):
         read = None  # "cervical and uterine cancer": uterine cancer is no necessary part
-    if read is None or not any(leaf.kind is Kind.AGE for leaf in _leaves(read)):
+    leaves = [] if read is None else _leaves(read)
+    if read is None or not any(leaf.kind is Kind.AGE for leaf in leaves):
         # An age said anywhere in the bullet (`rules.age_clauses`), with the rest read in part.
         read = age_clause_parts(normalized, text, compile_text, _read_rest_in_part) or read
+    elif any(leaf.kind is Kind.TEXT for leaf in leaves):
+        # "Adult patients with IBS according to Rome IV criteria": the parts' reader leaves a
+        # residue the rest, read on its own, does not have; the age clause's reading is whole.
+        # A judgement the whole reading carries as a qualifier ("moderate-to-severe plaque
+        # psoriasis") is the residue said another way: the parts' reading stays.
+        whole = age_clause_parts(normalized, text, compile_text, _read_rest_in_part)
+        whole_leaves = [] if whole is None else _leaves(whole)
+        qualifiers = {q for leaf in leaves for q in leaf.qualifiers}
+        if whole is not None and all(
+            leaf.kind is not Kind.TEXT and set(leaf.qualifiers) <= qualifiers
+            for leaf in whole_leaves
+        ):
+            read = whole
     # "Postmenopausal women aged 50 or older": the population's sex with the age.
     return None if read is None else with_population_sex(read, normalized)
 
