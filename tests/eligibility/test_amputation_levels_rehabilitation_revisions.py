@@ -65,22 +65,22 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         (
             "Pulmonary rehabilitation program during the last 2 months",
             True,
-            "procedure:pulmonary-rehabilitation:w-60,0,enrollment",
+            "procedure:pulmonary-rehabilitation:w-61,0,enrollment",
         ),
         (
             "Attended a pulmonary rehabilitation programme in the last 6 months.",
             True,
-            "procedure:pulmonary-rehabilitation:w-180,0,enrollment",
+            "procedure:pulmonary-rehabilitation:w-183,0,enrollment",
         ),
         (
             "physical therapy targeted for LE in the past 6 months",
             True,
-            "all-of(procedure:physical-therapy:w-180,0,enrollment, text)",
+            "all-of(procedure:physical-therapy:w-183,0,enrollment, text)",
         ),
         (
             "History of physical therapy program for the same shoulder in the last 6 months",
             True,
-            "all-of(procedure:physical-therapy:w-180,0,enrollment, text)",
+            "all-of(procedure:physical-therapy:w-183,0,enrollment, text)",
         ),
         ("Previous physiotherapy", True, "procedure:physical-therapy"),
         # A revision presupposes the operation it revises.

@@ -105,9 +105,9 @@ def test_regular_medication_needs_a_lasting_use() -> None:
 @pytest.mark.parametrize(
     ("text", "qualifier"),
     [
-        ("Patients on metformin for at least 3 months", "lasting-90d"),
-        ("Statin therapy for >2 years.", "lasting-731d"),
-        ("Taking insulin for at least 6 months prior to screening", "lasting-180d"),
+        ("Patients on metformin for at least 3 months", "lasting-91d"),
+        ("Statin therapy for >2 years.", "lasting-732d"),
+        ("Taking insulin for at least 6 months prior to screening", "lasting-183d"),
     ],
 )
 def test_a_duration_after_a_use_is_read_into_it(text: str, qualifier: str) -> None:
@@ -152,7 +152,7 @@ def test_a_duration_after_a_list_is_every_item_s() -> None:
     # Read for the last item only, "NSAIDs" would be any use: wider than the text.
     criterion = compile_text("Use of NSAIDs or aspirin for more than 3 months", exclusion=True)
     assert criterion is not None
-    assert [leaf.qualifiers for leaf in _leaves(criterion)] == [("lasting-91d",)] * 2
+    assert [leaf.qualifiers for leaf in _leaves(criterion)] == [("lasting-92d",)] * 2
 
 
 def test_a_duration_after_a_negated_use_is_not_how_long_it_lasted() -> None:

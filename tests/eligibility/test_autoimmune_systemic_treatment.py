@@ -85,7 +85,7 @@ def test_the_exclusion_reads_as_necessary_parts(bullet: str) -> None:
     agents = {child.concept for child in treated.children}
     assert {"systemic-corticosteroid", "immunosuppressant", "methotrexate"} <= agents
     assert "insulin" not in agents
-    assert {child.window.low_days for child in treated.children if child.window} == {-730}
+    assert {child.window.low_days for child in treated.children if child.window} == {-731}
 
 
 @pytest.mark.parametrize(

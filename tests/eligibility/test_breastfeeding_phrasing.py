@@ -46,8 +46,8 @@ BOTH_AND_TEXT = "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding, text)"
         (
             "Pregnancy or gestational diabetes within 5 years",
             True,
-            "any-of(pregnancy:pregnancy:w-1825,0,enrollment, "
-            "condition:gestational-diabetes:w-1825,0,enrollment)",
+            "any-of(pregnancy:pregnancy:w-1826,0,enrollment, "
+            "condition:gestational-diabetes:w-1826,0,enrollment)",
         ),
         ("Gestational diabetes", True, "condition:gestational-diabetes"),
         # "Nursing" of a home, a facility or staff is never breastfeeding.

@@ -57,7 +57,7 @@ def _summary(criterion: Criterion | None) -> str | None:
         (
             "Prior Chemotherapy within the last 5 years",
             True,
-            "prior-therapy:cytotoxic-chemotherapy [-1825,0]",
+            "prior-therapy:cytotoxic-chemotherapy [-1826,0]",
         ),
         ("Currently receiving chemotherapy", True, "medication:cytotoxic-chemotherapy"),
         ("On chemotherapy for cancer treatment", True, "medication:cytotoxic-chemotherapy"),

@@ -51,8 +51,8 @@ from tests.eligibility.signature import signature
         ("History of ESKD", "condition:icd10cm:N18.6"),
         (
             "History of DVT/PE within 6 months",
-            "any-of(condition:deep-vein-thrombosis:w-180,0,enrollment,"
-            " condition:pulmonary-embolism:w-180,0,enrollment)",
+            "any-of(condition:deep-vein-thrombosis:w-183,0,enrollment,"
+            " condition:pulmonary-embolism:w-183,0,enrollment)",
         ),
         (
             "History of PE/DVT",

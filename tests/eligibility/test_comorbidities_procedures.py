@@ -39,7 +39,7 @@ W4 = "w-28,0,enrollment"
         (
             "Life-threatening arrhythmia within prior 6 months,",
             True,
-            "condition:arrhythmia:w-180,0,enrollment",
+            "condition:arrhythmia:w-183,0,enrollment",
         ),
         ("Ischemic heart disease", True, "condition:coronary-artery-disease"),
         (
@@ -165,7 +165,7 @@ W4 = "w-28,0,enrollment"
         (
             "Patients with a history of surgery within 3 months;",
             True,
-            "procedure:surgery:w-90,0,enrollment",
+            "procedure:surgery:w-91,0,enrollment",
         ),
         (
             "Prior radiation therapy within the 4 weeks before the first dose of study drug.",

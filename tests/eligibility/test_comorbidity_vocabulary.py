@@ -33,7 +33,7 @@ from tests.eligibility.signature import signature
         (
             "Myocardial infarction within 6 months",
             True,
-            "condition:myocardial-infarction:w-180,0,enrollment",
+            "condition:myocardial-infarction:w-183,0,enrollment",
         ),
         ("Haemorrhagic stroke.", True, "condition:stroke-hemorrhagic"),
         ("Stroke/TIA,", False, "any-of(condition:stroke, condition:transient-ischemic-attack)"),

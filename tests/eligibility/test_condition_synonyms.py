@@ -101,7 +101,7 @@ def test_a_name_no_title_spells_is_a_concept_of_its_own() -> None:
             False,
             "condition:icd10cm:D47.2",
         ),
-        ("NSTEMI within 3 months", True, "condition:icd10cm:I21.4:w-90,0,enrollment"),
+        ("NSTEMI within 3 months", True, "condition:icd10cm:I21.4:w-91,0,enrollment"),
         ("Hiatus hernia", True, "condition:icd10cm:K44"),
         ("Psoriatic arthritis", True, "condition:icd10cm:L40.5"),
         ("ESRD", True, "condition:icd10cm:N18.6"),

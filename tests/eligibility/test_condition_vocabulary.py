@@ -57,9 +57,9 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
         (
             "Individuals with spinal cord injury for greater than six months",
             False,
-            f"{SCI}:w,-180,enrollment",
+            f"{SCI}:w,-183,enrollment",
         ),
-        ("Head injury within last 2 years", True, f"{HEAD}:w-730,0,enrollment"),
+        ("Head injury within last 2 years", True, f"{HEAD}:w-731,0,enrollment"),
         ("active suicidality", True, SUICIDALITY),
         ("Active suicidal ideation", True, "condition:icd10cm:R45.851"),
         (

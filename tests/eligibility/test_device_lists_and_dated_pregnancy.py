@@ -141,14 +141,14 @@ def test_a_pacemaker_presence_code_excludes_under_an_mri_contraindication_list()
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("women that have been pregnant within 2 years", "pregnancy:pregnancy:w-730,0,enrollment"),
-        ("Has been pregnant in the past 6 months", "pregnancy:pregnancy:w-180,0,enrollment"),
+        ("women that have been pregnant within 2 years", "pregnancy:pregnancy:w-731,0,enrollment"),
+        ("Has been pregnant in the past 6 months", "pregnancy:pregnancy:w-183,0,enrollment"),
         (
             "Women who are pregnant (positive result for serum pregnancy test at screening "
             "visit), women who are currently nursing or lactating, women that have been pregnant "
             "within 2 years",
             "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding,"
-            " pregnancy:pregnancy:w-730,0,enrollment)",
+            " pregnancy:pregnancy:w-731,0,enrollment)",
         ),
         # Any pregnancy ever, not the current state: the reader's.
         ("Have been pregnant", None),
@@ -202,8 +202,8 @@ def test_ventilation_with_how_long_it_lasted_before(text: str, expected: str | N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Have given birth within the past 3 months", "procedure:childbirth:w-90,0,enrollment"),
-        ("Women who gave birth in the past 12 months", "procedure:childbirth:w-360,0,enrollment"),
+        ("Have given birth within the past 3 months", "procedure:childbirth:w-91,0,enrollment"),
+        ("Women who gave birth in the past 12 months", "procedure:childbirth:w-365,0,enrollment"),
         ("Childbirth within the past year", "procedure:childbirth:w-365,0,enrollment"),
         (
             "Pregnant or within 6 weeks of delivery",

@@ -60,7 +60,7 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
         ),
         (
             "Treatment with continuous positive airway pressure (CPAP) in the past three months.",
-            "procedure:cpap:w-90,0,enrollment",
+            "procedure:cpap:w-91,0,enrollment",
         ),
         ("Current hearing aid user", "procedure:hearing-aid"),
         ("Patients with an implanted neurostimulator device", "procedure:neurostimulator"),
@@ -134,7 +134,7 @@ def _in_progress(resource: dict[str, Any]) -> dict[str, Any]:
         ("previous cesarean delivery", "procedure:cesarean-section"),
         (
             "History of C-section within the last 12 months",
-            "procedure:cesarean-section:w-360,0,enrollment",
+            "procedure:cesarean-section:w-365,0,enrollment",
         ),
         ("Patients on renal replacement therapy", "any-of(procedure:dialysis, text)"),
     ],

@@ -68,7 +68,7 @@ SHAPED = {
     "Men with {x}": "all-of(sex:male, {leaf})",
     "Female patients with {x}": "all-of(sex:female, {leaf})",
     "{X} diagnosed within the last year": "{leaf}:w-365,0,enrollment",
-    "Diagnosis of {x} within the past 12 months": "{leaf}:w-360,0,enrollment",
+    "Diagnosis of {x} within the past 12 months": "{leaf}:w-365,0,enrollment",
     "{X} within the last year": "{leaf}:w-365,0,enrollment",
 }
 

@@ -78,8 +78,8 @@ READ = [
     ("Patient has a medically confirmed diagnosis of asthma", False, "condition:asthma"),
     ("Type 2 diabetes of any duration", False, "condition:diabetes-type-2"),
     # how long ago: a window on the diagnosis
-    ("Patient diagnosed with T1D > 6 months", False, "condition:diabetes-type-1:w,-180,enrollment"),
-    ("Duration of diabetes ≥ 6 months", False, "condition:diabetes-mellitus:w,-180,enrollment"),
+    ("Patient diagnosed with T1D > 6 months", False, "condition:diabetes-type-1:w,-183,enrollment"),
+    ("Duration of diabetes ≥ 6 months", False, "condition:diabetes-mellitus:w,-183,enrollment"),
     (
         "Diagnosed with type 2 diabetes at least 12 weeks prior to inclusion",
         False,
@@ -90,29 +90,29 @@ READ = [
         False,
         "condition:diabetes-type-2:w,-365,enrollment",
     ),
-    ("At least 6 months post-stroke", False, "condition:stroke:w,-180,enrollment"),
-    ("3 months to 5 years post-stroke onset", False, "condition:stroke:w-1825,-90,enrollment"),
-    ("At least six months since diagnosis of asthma", False, "condition:asthma:w,-180,enrollment"),
+    ("At least 6 months post-stroke", False, "condition:stroke:w,-183,enrollment"),
+    ("3 months to 5 years post-stroke onset", False, "condition:stroke:w-1826,-91,enrollment"),
+    ("At least six months since diagnosis of asthma", False, "condition:asthma:w,-183,enrollment"),
     (
         "Type 2 diabetes with a disease duration of less than 1 year",
         False,
         "condition:diabetes-type-2:w-365,0,enrollment",
     ),
-    ("Asthma of more than 6 months of evolution", False, "condition:asthma:w,-180,enrollment"),
+    ("Asthma of more than 6 months of evolution", False, "condition:asthma:w,-183,enrollment"),
     (
         "Diagnosis of asthma according to GINA criteria for less than four months",
         False,
-        "condition:asthma:w-120,0,enrollment",
+        "condition:asthma:w-122,0,enrollment",
     ),
     (
         "Adults aged 18 to 65 years diagnosed with asthma at least 3 months prior to screening",
         False,
-        "all-of(age:18..65a, condition:asthma:w,-90,enrollment)",
+        "all-of(age:18..65a, condition:asthma:w,-91,enrollment)",
     ),
     (
         "< 3 months after myocardial infarction",
         True,
-        "condition:myocardial-infarction:w-90,0,enrollment",
+        "condition:myocardial-infarction:w-91,0,enrollment",
     ),
 ]
 

@@ -79,7 +79,7 @@ READ = [
         # In an inclusion the judgement leads read it whole (`rules.diagnosis_leads`): plaque
         # psoriasis [moderate-or-severe] diagnosed at least 6 months before enrolment.
         "Adults with moderate to severe plaque psoriasis for at least 6 months",
-        "condition:icd10cm:L40.0:w,-180,enrollment",
+        "condition:icd10cm:L40.0:w,-183,enrollment",
         "all-of(condition:icd10cm:L40.0, text)",
     ),
     (

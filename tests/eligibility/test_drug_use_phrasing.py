@@ -76,7 +76,7 @@ def test_a_drug_opening_the_bullet_with_a_window_is_a_use_in_it(drug: str) -> No
 def test_a_duration_after_a_drug_therapy_is_read_into_the_use(drug: str) -> None:
     criterion = compile_text(f"{drug.capitalize()} therapy for at least 3 months")
     assert criterion is not None and criterion.kind is Kind.MEDICATION
-    assert criterion.concept == drug and "lasting-90d" in criterion.qualifiers
+    assert criterion.concept == drug and "lasting-91d" in criterion.qualifiers
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_a_duration_after_a_drug_therapy_is_read_into_the_use(drug: str) -> None
         ("Daily aspirin therapy", ("regular",)),
         ("Ongoing tamoxifen treatment", ()),
         ("Concomitant clopidogrel therapy", ()),
-        ("Prolonged tamoxifen therapy for at least 2 years", ("long-term", "lasting-730d")),
+        ("Prolonged tamoxifen therapy for at least 2 years", ("long-term", "lasting-731d")),
     ],
 )
 def test_words_before_a_drug_therapy_narrow_the_use_they_open(
@@ -200,7 +200,7 @@ def test_what_is_not_a_use_now_is_no_medication_reading(text: str, section: str)
     ("text", "expected"),
     [
         ("Prior treatment with tamoxifen", "prior-therapy:tamoxifen"),
-        ("Received methotrexate within the last 3 months", "medication:methotrexate:w-90"),
+        ("Received methotrexate within the last 3 months", "medication:methotrexate:w-91"),
         ("Known hypersensitivity to metformin", "allergy:metformin"),
         ("Intolerance to levothyroxine", "allergy:levothyroxine"),
     ],
@@ -294,7 +294,7 @@ def test_a_use_too_short_for_the_duration_is_unknown_never_not_met() -> None:
         ("Patients on CellCept", "medication:mycophenolate"),
         (
             "Treatment with mycophenolate mofetil (MMF) within 3 months before screening",
-            "medication:mycophenolate:w-90,0,enrollment",
+            "medication:mycophenolate:w-91,0,enrollment",
         ),
         (
             "Current use of azathioprine or mycophenolate",

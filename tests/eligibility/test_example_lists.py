@@ -77,7 +77,7 @@ SHAPES = [
         "months, unstable angina)",
         "any-of(condition:myocardial-infarction[clinically-significant], "
         "condition:unstable-angina[clinically-significant], TEXT)",
-        "any-of(condition:myocardial-infarction:w-180,0,enrollment, condition:unstable-angina, "
+        "any-of(condition:myocardial-infarction:w-183,0,enrollment, condition:unstable-angina, "
         "text)",
     ),
     (
@@ -89,8 +89,8 @@ SHAPES = [
         # a window on the class, outside the parenthesis: every example's
         "Cardiovascular disease within the past 6 months (e.g., myocardial infarction, stroke)",
         "any-of(condition:myocardial-infarction, condition:stroke, TEXT)",
-        "any-of(condition:myocardial-infarction:w-180,0,enrollment, "
-        "condition:stroke:w-180,0,enrollment, text)",
+        "any-of(condition:myocardial-infarction:w-183,0,enrollment, "
+        "condition:stroke:w-183,0,enrollment, text)",
     ),
     (
         # (a class the compiler reads is the class: see test_medication_classes)

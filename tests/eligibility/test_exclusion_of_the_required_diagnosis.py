@@ -56,7 +56,7 @@ def test_a_narrowed_or_dated_exclusion_of_the_required_diagnosis_is_kept() -> No
     assert signatures["exc-1"] == (
         "all-of(lab:child-pugh-score:>=10{score}, condition:hepatocellular-carcinoma)"
     )
-    assert signatures["exc-2"] == "condition:stroke:w-90,0,enrollment"
+    assert signatures["exc-2"] == "condition:stroke:w-91,0,enrollment"
 
 
 def test_any_malignancy_keeps_its_reading_as_another_one() -> None:

@@ -25,7 +25,7 @@ from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import ICD, condition, patient, record, result_of
 from tests.eligibility.signature import signature
 
-W180 = "w-180,0,enrollment"
+W6M = "w-183,0,enrollment"
 
 
 @pytest.mark.parametrize(
@@ -36,14 +36,14 @@ W180 = "w-180,0,enrollment"
             "Receipt of a live vaccine within 30 days prior to the first dose",
             "vaccine:live-vaccine:w-30,0,enrollment",
         ),
-        ("Stroke during the past 6 months", f"condition:stroke:{W180}"),
+        ("Stroke during the past 6 months", f"condition:stroke:{W6M}"),
         (
             "Myocardial infarction during the last 6 months.",
-            f"condition:myocardial-infarction:{W180}",
+            f"condition:myocardial-infarction:{W6M}",
         ),
         (
             "History of myocardial infarction during the 6 months prior to enrollment",
-            f"condition:myocardial-infarction:{W180}",
+            f"condition:myocardial-infarction:{W6M}",
         ),
         (
             "Pulmonary embolism in the preceding 6 weeks",
@@ -51,20 +51,20 @@ W180 = "w-180,0,enrollment"
         ),
         (
             "Acute stroke or transient ischemic attack (TIA) within 6 months prior to enrolment;",
-            f"any-of(condition:stroke:{W180}, condition:transient-ischemic-attack:{W180})",
+            f"any-of(condition:stroke:{W6M}, condition:transient-ischemic-attack:{W6M})",
         ),
         (
             "Acute pulmonary embolism within the past 3 months",
-            "condition:pulmonary-embolism:w-90,0,enrollment",
+            "condition:pulmonary-embolism:w-91,0,enrollment",
         ),
         (
             "Hospitalized for AF in the past three months.",
-            "condition:atrial-fibrillation:w-90,0,enrollment",
+            "condition:atrial-fibrillation:w-91,0,enrollment",
         ),
         (
             "Hospitalization for unstable angina or acute myocardial infarction within 6 months "
             "prior to enrolment;",
-            f"any-of(condition:unstable-angina:{W180}, condition:myocardial-infarction:{W180})",
+            f"any-of(condition:unstable-angina:{W6M}, condition:myocardial-infarction:{W6M})",
         ),
         (
             "Been hospitalised for heart failure, coronary artery disease or atrial fibrillation "
@@ -73,12 +73,12 @@ W180 = "w-180,0,enrollment"
             "condition:coronary-artery-disease:w-28,0,enrollment, "
             "condition:atrial-fibrillation:w-28,0,enrollment)",
         ),
-        ("Stroke < 3 months ago", "condition:stroke:w-90,0,enrollment"),
+        ("Stroke < 3 months ago", "condition:stroke:w-91,0,enrollment"),
         (
             "Myocardial infarction less than 6 months before enrollment",
-            f"condition:myocardial-infarction:{W180}",
+            f"condition:myocardial-infarction:{W6M}",
         ),
-        ("Stroke in the 6 months preceding enrollment", f"condition:stroke:{W180}"),
+        ("Stroke in the 6 months preceding enrollment", f"condition:stroke:{W6M}"),
         ("History of seizures requiring hospitalization", "condition:seizure"),
         ("Heart failure of any severity", "condition:heart-failure"),
         ("Any grade of heart failure", "condition:heart-failure"),

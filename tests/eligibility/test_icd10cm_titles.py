@@ -91,7 +91,7 @@ def test_the_table_keeps_diagnosis_names_of_the_disease_chapters_only() -> None:
         (
             "History of migraine within the past 6 months",
             True,
-            "condition:icd10cm:G43:w-180,0,enrollment",
+            "condition:icd10cm:G43:w-183,0,enrollment",
         ),
     ],
 )

@@ -45,7 +45,7 @@ BURN = "condition:icd10cm:" + "+".join(
     + [f"T28.{p}" for p in range(5)]
     + ["T30.0", "T31"]
 )
-W6M = ":w-180,0,enrollment"
+W6M = ":w-183,0,enrollment"
 
 
 @pytest.mark.parametrize(

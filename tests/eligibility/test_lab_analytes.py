@@ -51,7 +51,7 @@ from tests.eligibility.signature import signature
         (
             "Those with a glycated hemoglobin of 7.0% or more within the last 3 months",
             False,
-            "lab:hba1c:>=7%:w-90,0,enrollment",
+            "lab:hba1c:>=7%:w-91,0,enrollment",
         ),
         (
             "Glycated hemoglobin with values between 5.7 and 6.4%",
@@ -85,7 +85,7 @@ from tests.eligibility.signature import signature
         (
             "HbA1c > 9% measured within 3 months before screening",
             True,
-            "lab:hba1c:>9%:w-90,0,enrollment",
+            "lab:hba1c:>9%:w-91,0,enrollment",
         ),
         (
             "HbA1c 7.0-10.5% (both inclusive) at screening",

@@ -113,7 +113,7 @@ PLT = "10*3/uL"
             "creatinine value greater than or equal to 1.3 mg/dL (via clinical record within the"
             " past 6 months)",
             True,
-            "lab:creatinine:>=1.3mg/dL:w-180,0,enrollment",
+            "lab:creatinine:>=1.3mg/dL:w-183,0,enrollment",
         ),
         (
             "Hemoglobin ≥ 9 g/dL (obtained within 14 days before registration)",

@@ -142,7 +142,7 @@ DBP = "lab:diastolic-bp"
         (
             "Weight loss > 5 kg in the last 6 months",
             True,
-            "lab:body-weight-loss:>5kg:w-180,0,enrollment",
+            "lab:body-weight-loss:>5kg:w-183,0,enrollment",
         ),
         # Stay text: another pressure, a negated label, a pressure that must hold over time.
         ("Pulmonary artery systolic pressure > 50 mmHg", False, None),

@@ -60,12 +60,12 @@ def test_a_window_before_what_it_limits_stays_text(section: str, bullet: str) ->
         ),
         (
             "Myocardial infarction in the past 6 months",
-            "condition:myocardial-infarction:w-180,0,enrollment",
+            "condition:myocardial-infarction:w-183,0,enrollment",
         ),
         (
             "Myocardial infarction, stroke or unstable angina within 6 months",
-            "any-of(condition:myocardial-infarction:w-180,0,enrollment, "
-            "condition:stroke:w-180,0,enrollment, condition:unstable-angina:w-180,0,enrollment)",
+            "any-of(condition:myocardial-infarction:w-183,0,enrollment, "
+            "condition:stroke:w-183,0,enrollment, condition:unstable-angina:w-183,0,enrollment)",
         ),
     ],
 )
@@ -86,9 +86,9 @@ def test_a_window_after_what_it_limits_is_read(bullet: str, expected: str) -> No
         ),
         (
             "Diagnosed with type 2 diabetes at least 6 months ago",
-            "condition:diabetes-type-2:w,-180,enrollment",
+            "condition:diabetes-type-2:w,-183,enrollment",
         ),
-        ("Asthma for at least 12 months", "condition:asthma:w,-360,enrollment"),
+        ("Asthma for at least 12 months", "condition:asthma:w,-365,enrollment"),
     ],
 )
 def test_the_age_of_a_diagnosis_is_a_window_on_its_onset(bullet: str, expected: str) -> None:
@@ -176,15 +176,15 @@ def test_an_undated_diagnosis_cannot_say_how_old_it_is(
             "Chronic anal fissure lasting more than 6 weeks",
             "condition:icd10cm:K60.1:w,-42,enrollment",
         ),
-        ("Melasma persisting for more than 6 months", "condition:icd10cm:L81.1:w,-180,enrollment"),
+        ("Melasma persisting for more than 6 months", "condition:icd10cm:L81.1:w,-183,enrollment"),
         ("Melasma present for more than 12 weeks", "condition:icd10cm:L81.1:w,-84,enrollment"),
         (
             "Atopic dermatitis that has been documented for at least 2 years",
-            "condition:icd10cm:L20:w,-730,enrollment",
+            "condition:icd10cm:L20:w,-731,enrollment",
         ),
         (
             "Psoriasis that persists for at least 6 months",
-            "condition:icd10cm:L40:w,-180,enrollment",
+            "condition:icd10cm:L40:w,-183,enrollment",
         ),
     ],
 )

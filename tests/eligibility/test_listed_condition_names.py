@@ -404,7 +404,7 @@ def test_the_names_the_module_refuses_are_explained_here() -> None:
         (
             "History of malignant melanoma within the past 5 years",
             True,
-            "condition:melanoma:w-1825,0,enrollment",
+            "condition:melanoma:w-1826,0,enrollment",
         ),
         ("Malignant neoplasm of the breast", False, "condition:breast-cancer"),
         ("History of malignant neoplasm of lung", True, "condition:lung-cancer"),

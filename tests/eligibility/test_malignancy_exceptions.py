@@ -22,7 +22,7 @@ READ = [
     (
         "History of another malignancy within the past 3 years, except adequately treated basal "
         "cell or squamous cell skin cancer or carcinoma in situ of the cervix",
-        "all-of(condition:malignant-neoplasm:w-1095,0,enrollment, text)",
+        "all-of(condition:malignant-neoplasm:w-1096,0,enrollment, text)",
     ),
     (
         "Other malignancy except non-melanoma skin cancer",
@@ -35,12 +35,12 @@ READ = [
     (
         "Patient had been diagnosed with a malignancy within 5 years prior to study entry, "
         "excluding non-metastatic basal or squamous cell carcinoma of the skin.",
-        "all-of(condition:malignant-neoplasm:w-1825,0,enrollment, text)",
+        "all-of(condition:malignant-neoplasm:w-1826,0,enrollment, text)",
     ),
     (
         "Second primary malignancy within the past 5 years with the exception of adequately "
         "treated in situ carcinoma of any organ or basal cell carcinoma of the skin.",
-        "all-of(condition:malignant-neoplasm:w-1825,0,enrollment, text)",
+        "all-of(condition:malignant-neoplasm:w-1826,0,enrollment, text)",
     ),
     (
         "Known additional malignancy that is progressing or requires active treatment",
@@ -70,7 +70,7 @@ def test_the_window_and_the_other_primary_stay_on_the_malignancy() -> None:
     assert criterion is not None
     malignancy = criterion.children[0]
     assert "other-primary" in malignancy.qualifiers
-    assert malignancy.window is not None and malignancy.window.low_days == -1825
+    assert malignancy.window is not None and malignancy.window.low_days == -1826
 
 
 KEPT_AS_TEXT = [

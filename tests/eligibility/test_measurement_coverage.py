@@ -205,16 +205,16 @@ def test_an_asa_part_rules_out_only_a_recorded_higher_class(value: dict | None, 
 WEIGHT_LOSS_READ = [
     (
         "Weight loss above the 20% of the body weight in the last 6 months",
-        "lab:body-weight-loss:>20%:w-180,0,enrollment",
+        "lab:body-weight-loss:>20%:w-183,0,enrollment",
     ),
-    ("Weight loss 15% or more past 6 months", "lab:body-weight-loss:>=15%:w-180,0,enrollment"),
+    ("Weight loss 15% or more past 6 months", "lab:body-weight-loss:>=15%:w-183,0,enrollment"),
     (
         "unintentional weight loss of more than 10% within the past 3 months",
-        "lab:body-weight-loss:>10%:w-90,0,enrollment",
+        "lab:body-weight-loss:>10%:w-91,0,enrollment",
     ),
     (
         "Weight loss of more than 10 pounds in the last 3 months",
-        "lab:body-weight-loss:>4.536kg:w-90,0,enrollment",
+        "lab:body-weight-loss:>4.536kg:w-91,0,enrollment",
     ),
 ]
 
@@ -370,17 +370,17 @@ def test_an_fev1_fvc_bound_against_spirometry_results(result: dict, verdict: str
         (
             "Exclusion",
             "Weight change more than 3 kg within the last 3 months.",
-            "lab:body-weight-change:>3kg:w-90,0,enrollment",
+            "lab:body-weight-change:>3kg:w-91,0,enrollment",
         ),
         (
             "Inclusion",
             "Weight stable (±5kg) for at least 6 months",
-            "NOT lab:body-weight-change:>5kg:w-180,0,enrollment",
+            "NOT lab:body-weight-change:>5kg:w-183,0,enrollment",
         ),
         (
             "Inclusion",
             "Body weight stable for 3 months prior (±3 kg)",
-            "NOT lab:body-weight-change:>3kg:w-90,0,enrollment",
+            "NOT lab:body-weight-change:>3kg:w-91,0,enrollment",
         ),
     ],
 )

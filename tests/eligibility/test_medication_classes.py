@@ -127,7 +127,7 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
         (
             "amiodarone usage within the past 3 months,",
             True,
-            "medication:amiodarone:w-90,0,enrollment",
+            "medication:amiodarone:w-91,0,enrollment",
         ),
         (
             "Concomitant ciclosporin or rifampicin therapy.",
@@ -138,25 +138,25 @@ def _active(text: str, start: str = "2026-10-01") -> dict:
         (
             "Received rituximab within 6 months prior to enrollment",
             True,
-            "medication:rituximab:w-180,0,enrollment",
+            "medication:rituximab:w-183,0,enrollment",
         ),
         (
             "Patients who have taken metformin in the past 3 months",
             True,
-            "medication:metformin:w-90,0,enrollment",
+            "medication:metformin:w-91,0,enrollment",
         ),
         # A use in the past, with the window it must fall in.
         (
             "Those who have received antipsychotic medication within 3 months before screening",
             True,
-            "medication:antipsychotic:w-90,0,enrollment",
+            "medication:antipsychotic:w-91,0,enrollment",
         ),
         (
             "Patients who have used antibiotics in the last 6 months.",
             True,
-            "medication:antibiotic:w-180,0,enrollment",
+            "medication:antibiotic:w-183,0,enrollment",
         ),
-        ("Used opioids in the past 6 months", True, "medication:opioid:w-180,0,enrollment"),
+        ("Used opioids in the past 6 months", True, "medication:opioid:w-183,0,enrollment"),
         (
             "history of antibiotic use in the past one month",
             True,

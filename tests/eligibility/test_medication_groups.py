@@ -43,12 +43,12 @@ from tests.eligibility.signature import signature
             "No treatment with ovulation stimulators in the 3 months prior to the start of "
             "stimulation.",
             False,
-            "NOT medication:ovulation-stimulant:w-90,0,enrollment",
+            "NOT medication:ovulation-stimulant:w-91,0,enrollment",
         ),
         (
             "Not have used any form of hormonal birth control in the past 2 months",
             False,
-            "NOT medication:hormonal-contraceptive:w-60,0,enrollment",
+            "NOT medication:hormonal-contraceptive:w-61,0,enrollment",
         ),
         ("taking vitamin or mineral supplements", True, "medication:vitamin-mineral-supplement"),
         (
@@ -86,7 +86,7 @@ from tests.eligibility.signature import signature
         (
             "previously treated with opioids in the past 3 months",
             True,
-            "medication:opioid:w-90,0,enrollment",
+            "medication:opioid:w-91,0,enrollment",
         ),
         # "Currently being treated with" is a use now; bare "treatment with" as before.
         ("Currently being treated with anticoagulant medication", True, "medication:anticoagulant"),
@@ -240,7 +240,7 @@ def test_weight_loss_medications() -> None:
         ("taking dietary supplements", "medication:dietary-supplement"),
         (
             "food supplements in the last two months.",
-            "medication:dietary-supplement:w-60,0,enrollment",
+            "medication:dietary-supplement:w-61,0,enrollment",
         ),
         # One kind of supplement: its name stays to be read.
         ("taking iron supplements", None),

@@ -37,7 +37,7 @@ from tests.eligibility.signature import signature
         ),
         (
             "Treatment with nutritional drinks, probiotics or prebiotics within the last 3 months",
-            "any-of(medication:probiotic:w-90,0,enrollment, text)",
+            "any-of(medication:probiotic:w-91,0,enrollment, text)",
         ),
         (
             "Having taken antibiotic, anti-inflammatory, or anti-coagulant medications within 4 "

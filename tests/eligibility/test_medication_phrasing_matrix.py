@@ -40,7 +40,7 @@ NAMES = [*DRUGS, ("warfarin", "warfarin"), *CLASSES, ("insulin", "insulin"), ("o
 # Phrasing → the form in both lists ("{c}" is the concept). Uses now and in a window.
 USES = [
     ("Treatment with {x} within 30 days", "medication:{c}:w-30,0,enrollment"),
-    ("{X} use in the past 3 months", "medication:{c}:w-90,0,enrollment"),
+    ("{X} use in the past 3 months", "medication:{c}:w-91,0,enrollment"),
     ("Current use of {x}", "medication:{c}"),
     ("Patients on {x}", "medication:{c}"),
     ("Concomitant use of {x}", "medication:{c}"),
@@ -103,7 +103,7 @@ def test_never_and_naive_are_no_use_at_any_time(text: str, expected: str) -> Non
         ),
         (
             "Never treated with statins within the last 5 years",
-            "NOT prior-therapy:statin:w-1825,0,enrollment",
+            "NOT prior-therapy:statin:w-1826,0,enrollment",
         ),
     ],
 )

@@ -98,7 +98,7 @@ def test_a_variant_spelling_compiles_as_the_name(
         (
             "Diagnosis of type 1 diabetes for a period < four months.",
             "Inclusion",
-            "condition:diabetes-type-1:w-120,0,enrollment",
+            "condition:diabetes-type-1:w-122,0,enrollment",
         ),
         # Ambiguous abbreviations stay text: DM1 is as often myotonic dystrophy type 1, DM2 its
         # type 2 beside it; TBI total body irradiation; MS, PD, RA other things.

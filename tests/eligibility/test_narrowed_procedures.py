@@ -60,7 +60,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("Previous pulmonary vein isolation", ABLATION_TEXT),
         (
             "Coronary stent placement within 6 months",
-            "procedure:percutaneous-coronary-intervention:w-180,0,enrollment",
+            "procedure:percutaneous-coronary-intervention:w-183,0,enrollment",
         ),
         ("Previous coronary stent implantation", "procedure:percutaneous-coronary-intervention"),
         (

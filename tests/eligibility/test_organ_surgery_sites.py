@@ -30,7 +30,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         # Development bullet.
         (
             "previous intra-ocular surgery during the last three months.",
-            "procedure:intraocular-surgery:w-90,0,enrollment",
+            "procedure:intraocular-surgery:w-91,0,enrollment",
         ),
         # Forms of the same shape.
         ("History of gastrointestinal surgery", "procedure:gastrointestinal-surgery"),
@@ -192,7 +192,7 @@ def test_eye_surgery_in_a_window() -> None:
     # Development bullet.
     text = "Ocular surgery in the 3 months preceding the study"
     assert signature(compile_text(text, exclusion=True)) == (
-        "procedure:eye-surgery:w-90,0,enrollment"
+        "procedure:eye-surgery:w-91,0,enrollment"
     )
     assert _result(text, procedure("Penetrating keratoplasty, right eye", "2026-10-15")) == "met"
     assert _result(text, procedure("Phacoemulsification, left eye", "2026-11-02")) == "met"

@@ -29,11 +29,11 @@ PROCEDURES = {
 PHRASINGS = [
     ("{p} is performed within 4 weeks", 28),
     ("{p} was performed within 4 weeks prior to enrollment", 28),
-    ("{p} has been performed within the last 6 months", 180),
+    ("{p} has been performed within the last 6 months", 183),
     ("Patients in whom {p} was done within 4 weeks", 28),
     ("≤ 4 weeks from {p}", 28),
-    ("Within 6 months of {p}", 180),
-    ("Less than 3 months since {p}", 90),
+    ("Within 6 months of {p}", 183),
+    ("Less than 3 months since {p}", 91),
     ("< 28 days from prior {p}", 28),
 ]
 
@@ -97,7 +97,7 @@ def test_a_judgement_or_a_nearby_site_stays_a_text_member(
     [
         (
             "Major surgery within the prior 6 months or planned within the next 28 days;",
-            "any-of(procedure:major-surgery:w-180,0,enrollment, text)",
+            "any-of(procedure:major-surgery:w-183,0,enrollment, text)",
         ),
         (
             "Major surgery within 4 weeks or planned during the study",

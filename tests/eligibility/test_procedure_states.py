@@ -101,7 +101,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("Previous back surgery", "all-of(procedure:surgery, text)"),
         (
             "Prior surgery on ipsilateral knee within the last 6 months",
-            "all-of(procedure:surgery:w-180,0,enrollment, text)",
+            "all-of(procedure:surgery:w-183,0,enrollment, text)",
         ),
         (
             "Previous major surgery in the chest or upper abdomen;",
@@ -111,7 +111,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("Patients with history of vitrectomy.", "procedure:vitrectomy"),
         (
             "History of thymectomy within the 12 months prior to screening.",
-            "procedure:thymectomy:w-360,0,enrollment",
+            "procedure:thymectomy:w-365,0,enrollment",
         ),
         (
             "Previous myocardial infarction or revascularization (PCI or CABG)",
@@ -120,7 +120,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("Previous surgery at the colostomy site", "all-of(procedure:surgery, text)"),
         (
             "Thymectomy performed < 12 months prior to screening.",
-            "procedure:thymectomy:w-360,0,enrollment",
+            "procedure:thymectomy:w-365,0,enrollment",
         ),
         (
             "Patients who have undergone surgery involving the cecum or rectum.",
@@ -143,7 +143,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("History of oophorectomy", "procedure:oophorectomy"),
         (
             "Hip replacement within the last 6 months",
-            "procedure:hip-replacement:w-180,0,enrollment",
+            "procedure:hip-replacement:w-183,0,enrollment",
         ),
     ],
 )

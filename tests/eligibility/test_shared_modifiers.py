@@ -100,8 +100,8 @@ def _qualifiers(criterion: Criterion | None) -> dict[str, tuple[str, ...]]:
         (
             "Hospitalization for unstable angina or acute myocardial infarction within 6 months",
             True,
-            "any-of(condition:unstable-angina:w-180,0,enrollment, "
-            "condition:myocardial-infarction:w-180,0,enrollment)",
+            "any-of(condition:unstable-angina:w-183,0,enrollment, "
+            "condition:myocardial-infarction:w-183,0,enrollment)",
         ),
     ],
 )

@@ -43,14 +43,14 @@ CURRENT = "smoking:current-smoker"
         (
             "Active smoking or stopped smoking less than six months ago;",
             True,
-            f"{CURRENT}:w-180,0,enrollment",
+            f"{CURRENT}:w-183,0,enrollment",
         ),
         (
             "Current smokers, or ex-smokers ceasing < 6 months ago",
             True,
-            f"{CURRENT}:w-180,0,enrollment",
+            f"{CURRENT}:w-183,0,enrollment",
         ),
-        ("Current or recent (within 12 months) smoker", False, f"{CURRENT}:w-360,0,enrollment"),
+        ("Current or recent (within 12 months) smoker", False, f"{CURRENT}:w-365,0,enrollment"),
         (
             "Smoking within 60 days prior to drug administration",
             True,

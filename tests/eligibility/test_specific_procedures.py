@@ -44,7 +44,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("History of bariatric surgery;", "procedure:bariatric-surgery"),
         (
             "Having had bariatric surgery within last 2 years.",
-            "procedure:bariatric-surgery:w-730,0,enrollment",
+            "procedure:bariatric-surgery:w-731,0,enrollment",
         ),
         (
             "past history of myocardial infarction or percutaneous coronary intervention or"
@@ -58,7 +58,7 @@ def _result(text: str, *resources: dict[str, Any], exclusion: bool = True) -> st
         ("Previous mastectomy", "procedure:mastectomy"),
         ("Prior splenectomy", "procedure:splenectomy"),
         ("Prior appendectomy", "procedure:appendectomy"),
-        ("Prior cataract surgery within 6 months", "procedure:cataract-surgery:w-180,0,enrollment"),
+        ("Prior cataract surgery within 6 months", "procedure:cataract-surgery:w-183,0,enrollment"),
         ("History of CABG", "procedure:coronary-artery-bypass-graft"),
     ],
 )

@@ -125,7 +125,7 @@ def test_the_unless_form_keeps_the_stability_window():
     criterion = compile_text(text, exclusion=True, partial=True)
     assert criterion is not None
     unless = criterion.children[0].children[1]
-    assert unless.negated and unless.window is not None and unless.window.high_days == -60
+    assert unless.negated and unless.window is not None and unless.window.high_days == -61
 
 
 # ---------------------------------------------------------------- refusals

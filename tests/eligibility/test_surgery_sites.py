@@ -68,10 +68,10 @@ def test_a_site_done_before_compiles_to_its_concept(
 @pytest.mark.parametrize(
     ("window", "expected"),
     [
-        ("{} in the past 6 months", "w-180,0,enrollment"),
-        ("{} within the last 12 months", "w-360,0,enrollment"),
-        ("History of {} within 3 months", "w-90,0,enrollment"),
-        ("Had {} in the past three months", "w-90,0,enrollment"),
+        ("{} in the past 6 months", "w-183,0,enrollment"),
+        ("{} within the last 12 months", "w-365,0,enrollment"),
+        ("History of {} within 3 months", "w-91,0,enrollment"),
+        ("Had {} in the past three months", "w-91,0,enrollment"),
     ],
 )
 @pytest.mark.parametrize(("name", "concept"), _SITES.items())
@@ -92,7 +92,7 @@ def test_a_site_in_a_window_keeps_its_window(
         ("Previous history of thoracic surgery", "procedure:thoracic-surgery"),
         (
             "had a cardiac surgery in the past three months",
-            "procedure:cardiac-surgery:w-90,0,enrollment",
+            "procedure:cardiac-surgery:w-91,0,enrollment",
         ),
         (
             "Previous thoracic or abdominal surgery.",
@@ -100,9 +100,9 @@ def test_a_site_in_a_window_keeps_its_window(
         ),
         (
             "thoracic, abdominal or eye surgery in the last six months",
-            "any-of(procedure:thoracic-surgery:w-180,0,enrollment, "
-            "procedure:abdominal-surgery:w-180,0,enrollment, "
-            "procedure:eye-surgery:w-180,0,enrollment)",
+            "any-of(procedure:thoracic-surgery:w-183,0,enrollment, "
+            "procedure:abdominal-surgery:w-183,0,enrollment, "
+            "procedure:eye-surgery:w-183,0,enrollment)",
         ),
         # The site after the operation.
         ("Previous surgery on the spine", "procedure:spinal-surgery"),
@@ -110,7 +110,7 @@ def test_a_site_in_a_window_keeps_its_window(
         ("Previous surgery to the brain", "procedure:brain-surgery"),
         (
             "Prior surgery on the spine within 6 months",
-            "procedure:spinal-surgery:w-180,0,enrollment",
+            "procedure:spinal-surgery:w-183,0,enrollment",
         ),
         (
             "Previous surgery on the knee, hip or shoulder",
@@ -227,7 +227,7 @@ def test_an_operation_to_come_is_not_one_done(text: str, exclusion: bool) -> Non
         ("History of ICD insertion", "procedure:implantable-cardioverter-defibrillator"),
         (
             "Permanent pacemaker implantation within 3 months",
-            "procedure:pacemaker:w-90,0,enrollment",
+            "procedure:pacemaker:w-91,0,enrollment",
         ),
     ],
 )
@@ -401,7 +401,7 @@ _OPERATIONS = {
 def test_a_named_operation_done_before_is_its_concept(lead: str, name: str, concept: str) -> None:
     text = lead.format(name)
     text = text[0].upper() + text[1:]
-    window = ":w-180,0,enrollment" if "months" in lead else ""
+    window = ":w-183,0,enrollment" if "months" in lead else ""
     assert signature(compile_text(text, exclusion=True)) == f"procedure:{concept}{window}", text
 
 
@@ -536,7 +536,7 @@ def test_joint_surgery_against_records() -> None:
         ("Prior ACDF", "all-of(procedure:spinal-surgery, text)"),
         (
             "Spinal fusion within 12 months",
-            "all-of(procedure:spinal-surgery:w-360,0,enrollment, text)",
+            "all-of(procedure:spinal-surgery:w-365,0,enrollment, text)",
         ),
         ("Previous LASIK", "all-of(procedure:eye-surgery, text)"),
         ("Prior Whipple procedure", "all-of(procedure:pancreatectomy, text)"),

@@ -96,8 +96,8 @@ def test_an_exception_after_the_windows_moment_stays_a_text_member(
         ),
         (
             "Myocardial infarction or stroke within 6 months prior to screening or unstable angina",
-            "any-of(condition:myocardial-infarction:w-180,0,enrollment, "
-            "condition:stroke:w-180,0,enrollment, condition:unstable-angina)",
+            "any-of(condition:myocardial-infarction:w-183,0,enrollment, "
+            "condition:stroke:w-183,0,enrollment, condition:unstable-angina)",
         ),
     ],
 )
@@ -143,7 +143,7 @@ RESOLVED_UNSTABLE_ANGINA = condition(
     [
         (
             "Myocardial infarction in the past 6 months or unstable angina",
-            "any-of(condition:myocardial-infarction:w-180,0,enrollment, condition:unstable-angina)",
+            "any-of(condition:myocardial-infarction:w-183,0,enrollment, condition:unstable-angina)",
         ),
         (
             "Pneumonia within 4 weeks prior to screening, or asthma",
@@ -153,7 +153,7 @@ RESOLVED_UNSTABLE_ANGINA = condition(
         # The words that say the past counts still do.
         (
             "Myocardial infarction in the past 6 months, or history of unstable angina",
-            "any-of(condition:myocardial-infarction:w-180,0,enrollment, condition:unstable-angina)",
+            "any-of(condition:myocardial-infarction:w-183,0,enrollment, condition:unstable-angina)",
         ),
     ],
 )

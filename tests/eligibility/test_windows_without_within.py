@@ -41,13 +41,13 @@ def _form(text: str, *, exclusion: bool = True) -> str | None:
     [
         (
             "Lower limb surgery two years prior to enrollment",
-            "all-of(procedure:surgery:w-730,0,enrollment, text)",
+            "all-of(procedure:surgery:w-731,0,enrollment, text)",
         ),
         (
             "Patients with a history of drug abuse and / or alcohol abuse 2 years prior to the "
             "screening period",
-            "any-of(condition:drug-use-disorder:w-730,0,enrollment, "
-            "condition:alcohol-use-disorder:w-730,0,enrollment)",
+            "any-of(condition:drug-use-disorder:w-731,0,enrollment, "
+            "condition:alcohol-use-disorder:w-731,0,enrollment)",
         ),
         (
             "Use of anti-secretory drugs, antibiotics or probiotics 4 weeks preceding the "
@@ -59,10 +59,10 @@ def _form(text: str, *, exclusion: bool = True) -> str | None:
             "Major surgery 4 weeks prior to randomization",
             "procedure:major-surgery:w-28,0,enrollment",
         ),
-        ("Stroke 6 months before inclusion", "condition:stroke:w-180,0,enrollment"),
+        ("Stroke 6 months before inclusion", "condition:stroke:w-183,0,enrollment"),
         (
             "Use of antibiotics 3 months prior to screening",
-            "medication:antibiotic:w-90,0,enrollment",
+            "medication:antibiotic:w-91,0,enrollment",
         ),
     ],
 )
@@ -105,9 +105,9 @@ def test_an_inclusions_time_before_enrolment_without_within_stays_text(bullet: s
     [
         (
             "Chemotherapy within the past 12-month period.",
-            "prior-therapy:cytotoxic-chemotherapy:w-360,0,enrollment",
+            "prior-therapy:cytotoxic-chemotherapy:w-365,0,enrollment",
         ),
-        ("Stroke in the previous six month period", "condition:stroke:w-180,0,enrollment"),
+        ("Stroke in the previous six month period", "condition:stroke:w-183,0,enrollment"),
         ("Major surgery within the 4-week period", "procedure:major-surgery:w-28,0,enrollment"),
     ],
 )
@@ -135,9 +135,9 @@ def test_a_period_counted_from_another_moment_stays_text(bullet: str) -> None:
     [
         (
             "Suicide attempt during the previous three months;",
-            "condition:icd10cm:T14.91+Z91.51:w-90,0,enrollment",
+            "condition:icd10cm:T14.91+Z91.51:w-91,0,enrollment",
         ),
-        ("Migraine during the past 3 months", "condition:icd10cm:G43:w-90,0,enrollment"),
+        ("Migraine during the past 3 months", "condition:icd10cm:G43:w-91,0,enrollment"),
     ],
 )
 def test_a_title_is_dated_by_a_window_opened_with_during(bullet: str, expected: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
@@ -164,7 +165,10 @@ WORD_NUMBERS = {
     "ten": 10,
     "twelve": 12,
 }
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+# The days of a unit of time. A month and a year are the mean calendar ones (30.4375 and 365.25
+# days, as `age_conflicts` and `evaluation.units` count them): "within the past 12 months" is 365
+# days, not 360, "6 months" 183, not 180 (a calendar half-year is 181 to 184 days).
+MEAN_UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 # A number of time units ("4 weeks", "six months"), for the patterns that read durations.
 DURATION_NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
 DURATION_UNIT = r"(?P<unit>day|week|month|year)s?"
@@ -473,7 +477,12 @@ def word_number(text: str) -> int | None:
 
 
 def days(n: int, unit: str) -> int:
-    return n * _UNIT_DAYS[unit.rstrip("s")]
+    """``n`` units of time ("day(s)", "week(s)", "month(s)", "year(s)") in whole days: the
+    nearest day to the mean calendar length, halves up (6 months 183, 12 months 365, 3 months
+    91, 2 years 731). A fixed count is off by a day or two against some calendar dates either
+    way; the nearest one is off least, and the evaluator counts a month window by the calendar
+    (`model.Window.months`)."""
+    return math.floor(n * MEAN_UNIT_DAYS[unit.rstrip("s")] + 0.5)
 
 
 def comparator(symbol: str) -> Comparator:

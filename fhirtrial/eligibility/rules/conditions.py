@@ -13,6 +13,7 @@ from fhirtrial.eligibility.rules.base import (
     Match,
     Triggers,
     any_of_conditions,
+    days,
     has_any,
     is_untimed_acute,
     modifier_matches,
@@ -1323,7 +1324,7 @@ def _hepatitis_b_or_c(text: str) -> list[Match]:
 def _brain_unless(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _BRAIN_UNLESS.finditer(text):
-        n = int(match["n"]) * {"day": 1, "week": 7, "month": 30}[match["unit"]]
+        n = days(int(match["n"]), match["unit"])
         criterion = Criterion(
             Kind.CONDITION,
             concept="brain-metastases",

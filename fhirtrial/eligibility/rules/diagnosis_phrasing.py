@@ -259,7 +259,13 @@ _MOMENT = (
     r"|(?:informed )?consent|registration|entry|study entry|study start|study|enrol+ment"
     r"|trial entry))?"
 )
-_AMOUNT = DURATION_NUMBER + " ?" + DURATION_UNIT + r"(?: \(\d+ (?:days|weeks|months)\))?"
+# "6 months (180 days)": the count the text adds in days, weeks or months is the window's.
+_AMOUNT = (
+    DURATION_NUMBER
+    + " ?"
+    + DURATION_UNIT
+    + r"(?: \((?P<exact>\d+) (?P<exact_unit>day|week|month)s\))?"
+)
 _END = r"(?=\s*[.;,]?\s*$)"
 _AFTER_EVENT = (
     r"(?:post|after|following|since)[- ](?:the )?(?:onset of (?:the )?)?"
@@ -369,8 +375,9 @@ def _window(match: re.Match[str]) -> Window | None:
     n = word_number(match["n"])
     if n is None or n == 0:
         return None
-    amount = days(n, match["unit"])
     groups = match.groupdict()
+    exact = groups.get("exact")
+    amount = days(int(exact), groups["exact_unit"]) if exact else days(n, match["unit"])
     if groups.get("n1") is not None:
         n1 = word_number(groups["n1"])
         if n1 is None:

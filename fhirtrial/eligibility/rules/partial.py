@@ -39,6 +39,7 @@ from fhirtrial.eligibility.rules.base import (
     WORD_NUMBERS,
     Match,
     Triggers,
+    days,
     has_any,
     remember_recent,
     word_number,
@@ -1628,7 +1629,7 @@ def _brain_allowance(text: str) -> tuple[str, _BrainAllowance | None] | None:
             n = word_number(stable["n"])
             if n is None:
                 return None
-            window = Window(None, -n * {"day": 1, "week": 7, "month": 30}[stable["unit"]])
+            window = Window(None, -days(n, stable["unit"]))
         end = match.end()
         if follow_on := _ALLOWANCE_FOLLOW_ON.match(text, end):
             end = follow_on.end()

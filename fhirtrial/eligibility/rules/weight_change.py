@@ -21,12 +21,11 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import WORD_NUMBERS, Match
+from fhirtrial.eligibility.rules.base import WORD_NUMBERS, Match, days
 
 WEIGHT_LOSS = "body-weight-loss"
 WEIGHT_CHANGE = "body-weight-change"
 _LB_KG = 0.45359237  # the international avoirdupois pound, exact
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 _QUALIFIERS = r"(?:(?:recent|unintentional|unintended|involuntary|unexplained|significant) )*"
 _OF_BODY_WEIGHT = (
@@ -111,8 +110,8 @@ def find_weight_loss(text: str) -> list[Match]:
 def _stable(match: re.Match[str]) -> Criterion | None:
     """NOT a change beyond the tolerance over the period."""
     amount = _amount(float(match["num"]), match["unit"].rstrip("s"))
-    days = _days(match["n"], match["period"])
-    if amount is None or days is None:
+    span = _days(match["n"], match["period"])
+    if amount is None or span is None:
         return None
     value, unit = amount
     return Criterion(
@@ -121,7 +120,7 @@ def _stable(match: re.Match[str]) -> Criterion | None:
         comparator=">",
         value=value,
         unit=unit,
-        window=Window(-days, 0),
+        window=Window(-span, 0),
         negated=True,
     )
 
@@ -136,16 +135,16 @@ def _amount(number: float, unit: str) -> tuple[float, str] | None:
 
 def _days(n: str, period: str) -> int | None:
     count = int(n) if n.isdigit() else WORD_NUMBERS[n]
-    days = count * _UNIT_DAYS[period]
-    return days if days > 0 else None
+    span = days(count, period)
+    return span if span > 0 else None
 
 
 def _criterion(match: re.Match[str], concept: str = WEIGHT_LOSS) -> Criterion | None:
     symbol: Comparator = ">=" if match["num2"] else (">=" if match["cmp"] == ">=" else ">")
     number = float(match["num2"] or match["num"])
     amount = _amount(number, (match["unit2"] or match["unit"]).rstrip("s"))
-    days = _days(match["n"], match["period"])
-    if amount is None or days is None:
+    span = _days(match["n"], match["period"])
+    if amount is None or span is None:
         return None
     value, canonical = amount
     return Criterion(
@@ -154,5 +153,5 @@ def _criterion(match: re.Match[str], concept: str = WEIGHT_LOSS) -> Criterion | 
         comparator=symbol,
         value=value,
         unit=canonical,
-        window=Window(-days, 0),
+        window=Window(-span, 0),
     )
