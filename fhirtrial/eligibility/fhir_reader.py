@@ -36,6 +36,7 @@ from fhirtrial.eligibility.model import (
     Kind,
     Window,
 )
+from fhirtrial.eligibility.rules.base import window_of
 
 
 @dataclass
@@ -190,13 +191,18 @@ def _window(time_from_event: list[dict[str, Any]] | None) -> Window | None:
         if coding.get("system") == EVENT_SYSTEM:
             event = coding.get("code", EVENT_ENROLLMENT)
     range_ = entry.get("range", {})
-    low = range_.get("low", {}).get("value")
-    high = range_.get("high", {}).get("value")
-    return Window(
-        low_days=None if low is None else int(low),
-        high_days=None if high is None else int(high),
-        event=event,
-    )
+    bounds = (range_.get("low"), range_.get("high"))
+    units = {(b.get("code") or b.get("unit") or "d") for b in bounds if b is not None}
+    values = [None if b is None or b.get("value") is None else int(b["value"]) for b in bounds]
+    per_unit = _WINDOW_UNITS.get(units.pop()) if len(units) == 1 else None
+    if per_unit is None:  # days, or units the writer does not write: read as days
+        return Window(low_days=values[0], high_days=values[1], event=event)
+    amounts = [None if v is None else (v, per_unit) for v in values]
+    return window_of(amounts[0], amounts[1], event)
+
+
+# UCUM time units of timeFromEvent other than days: the words `rules.base.window_of` takes.
+_WINDOW_UNITS = {"wk": "week", "mo": "month", "a": "year"}
 
 
 def _count(characteristic: dict[str, Any]) -> Count | None:

@@ -135,11 +135,23 @@ def _value(criterion: Criterion) -> dict[str, Any]:
 
 
 def _time_from_event(window: Window) -> list[dict[str, Any]]:
+    """The window's bounds: in days, or in calendar months (UCUM ``mo``) or years (``a``) when
+    the text wrote it so ("within the past 12 months" → low -1 ``a``); `fhir_reader` reads
+    those back as calendar months, which the evaluator counts by the calendar."""
+    low: float | None = window.low_days
+    high: float | None = window.high_days
+    unit = "d"
+    if window.months is not None:
+        low, high = window.months
+        unit = "mo"
+        if all(m is None or m % 12 == 0 for m in window.months):
+            low, high = (None if m is None else m // 12 for m in window.months)
+            unit = "a"
     range_: dict[str, Any] = {}
-    if window.low_days is not None:
-        range_["low"] = _quantity(window.low_days, "d")
-    if window.high_days is not None:
-        range_["high"] = _quantity(window.high_days, "d")
+    if low is not None:
+        range_["low"] = _quantity(low, unit)
+    if high is not None:
+        range_["high"] = _quantity(high, unit)
     return [
         {
             "eventCodeableConcept": {"coding": [{"system": EVENT_SYSTEM, "code": window.event}]},

@@ -63,6 +63,11 @@ class Window:
     low_days: int | None
     high_days: int | None
     event: str = EVENT_ENROLLMENT
+    # The bounds in calendar months when the text wrote them in months or years ("within the
+    # past 12 months" → (-12, 0)): the evaluator counts these by the calendar, and the days above
+    # are their mean lengths (a month 30.4375 days, a year 365.25), for the notation. Not part
+    # of equality: the same window either way.
+    months: tuple[int | None, int | None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,18 +11,26 @@ Expectations below are written from the clinical text, the record's dates and th
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from fhirtrial.eligibility.evaluation.context import add_months
+from fhirtrial.eligibility.evidence_variable import build_evidence_variable
+from fhirtrial.eligibility.fhir_reader import read_characteristic
+from fhirtrial.eligibility.fhir_writer import CONCEPT_SYSTEM, KIND_SYSTEM, UCUM
 from fhirtrial.eligibility.rules import compile_text
 from fhirtrial.eligibility.rules.base import days
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
+    criteria_text,
     medication,
     patient,
     record,
     result_of,
     verdict_of_inclusion_bullet,
+    verdict_of_study,
 )
 from tests.eligibility.signature import signature
 
@@ -139,3 +147,111 @@ def test_a_diagnosis_more_than_a_calendar_year_ago_meets_at_least_12_months() ->
         onset="2025-11-25",
     )
     assert _result(text, diabetes, exclusion=False) == "met"
+
+
+# ---------------------------------------------------------------- counted by the calendar
+# A window written in months or years keeps its months (`Window.months`, written to FHIR as
+# UCUM `mo` or `a`), and the evaluator counts them by the calendar: on 2026-03-01 six months
+# back is 2025-09-01, only 181 days, so a day count of 183 would move the bound two days.
+
+MARCH = date(2026, 3, 1)
+DIABETES = (ICD, "E11.9", "Type 2 diabetes mellitus without complications")
+
+
+def test_the_window_keeps_its_calendar_months_through_fhir() -> None:
+    text = "Stroke within the past 12 months"
+    compiled = compile_text(text, exclusion=True)
+    assert compiled is not None and compiled.window is not None
+    assert compiled.window.months == (-12, 0)
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000011", "briefTitle": "x"},
+            "eligibilityModule": {"eligibilityCriteria": f"Exclusion Criteria:\n- {text}\n"},
+        }
+    }
+    resource = build_evidence_variable(
+        study, evidence_variable_id="nct00000011", study_reference="ResearchStudy/x"
+    )
+    leaf = _timed(resource["characteristic"])
+    time = leaf["timeFromEvent"][0]["range"]
+    assert (time["low"]["value"], time["low"]["code"]) == (-1, "a")
+    read = read_characteristic(leaf).criterion
+    assert read is not None and read.window is not None
+    assert (read.window.low_days, read.window.high_days, read.window.months) == (-365, 0, (-12, 0))
+
+
+def test_a_window_in_days_stays_in_days_through_fhir() -> None:
+    compiled = compile_text("Major surgery within 28 days", exclusion=True)
+    assert compiled is not None and compiled.window is not None
+    assert compiled.window.months is None
+
+
+def test_more_than_six_calendar_months_meets_at_least_6_months_in_a_short_half_year() -> None:
+    # Diagnosed 2025-08-31: 182 days before 2026-03-01, and before 2025-09-01, so more than six
+    # calendar months ago (a count of 183 days would say not yet).
+    text = "Diagnosed with type 2 diabetes at least 6 months prior to screening"
+    earlier = condition("Type 2 diabetes", DIABETES, onset="2025-08-31")
+    assert verdict_of_inclusion_bullet(text, record(patient(), earlier, as_of=MARCH)) == (
+        "eligible"
+    )
+    later = condition("Type 2 diabetes", DIABETES, onset="2025-09-10")
+    assert verdict_of_inclusion_bullet(text, record(patient(), later, as_of=MARCH)) != "eligible"
+
+
+def test_chemotherapy_more_than_six_calendar_months_ago_does_not_exclude() -> None:
+    # Last chemotherapy 2025-08-31: more than six calendar months before 2026-03-01.
+    text = criteria_text(["Adults aged 18 years or older"], ["Chemotherapy within 6 months"])
+    old = medication("CARBOplatin 450 mg in sodium chloride 0.9% IVPB", "2025-08-01", "2025-08-31")
+    assert verdict_of_study(text, record(patient(), old, as_of=MARCH)) == "eligible"
+    recent = medication(
+        "CARBOplatin 450 mg in sodium chloride 0.9% IVPB", "2025-08-01", "2025-09-10"
+    )
+    assert verdict_of_study(text, record(patient(), recent, as_of=MARCH)) == "ineligible"
+
+
+def _timed(characteristics: list[dict]) -> dict:
+    """The first characteristic with a timeFromEvent, however deep."""
+    for characteristic in characteristics:
+        if "timeFromEvent" in characteristic:
+            return characteristic
+        inner = characteristic.get("definitionByCombination", {}).get("characteristic", [])
+        if inner and (found := _timed(inner)):
+            return found
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 12, 1), -12, date(2025, 12, 1)),
+        (date(2026, 8, 31), -6, date(2026, 2, 28)),  # no 31 February: the month's last day
+        (date(2028, 8, 31), -6, date(2028, 2, 29)),
+        (date(2026, 3, 1), -6, date(2025, 9, 1)),
+        (date(2026, 1, 15), -1, date(2025, 12, 15)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+    ],
+)
+def test_calendar_months_land_on_the_same_day_of_the_month(
+    day: date, months: int, expected: date
+) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_a_window_in_weeks_from_another_producer_is_read_in_days() -> None:
+    characteristic = {
+        "definitionByTypeAndValue": {
+            "type": {"coding": [{"system": KIND_SYSTEM, "code": "condition"}]},
+            "valueCodeableConcept": {"coding": [{"system": CONCEPT_SYSTEM, "code": "stroke"}]},
+        },
+        "timeFromEvent": [
+            {
+                "range": {
+                    "low": {"value": -4, "unit": "wk", "system": UCUM, "code": "wk"},
+                    "high": {"value": 0, "unit": "wk", "system": UCUM, "code": "wk"},
+                }
+            }
+        ],
+    }
+    read = read_characteristic(characteristic).criterion
+    assert read is not None and read.window is not None
+    assert (read.window.low_days, read.window.high_days, read.window.months) == (-28, 0, None)

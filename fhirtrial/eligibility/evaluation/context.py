@@ -3,6 +3,7 @@ for the rules all kinds share (time windows, absence of a record, staleness, rea
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -70,9 +71,28 @@ def display(concept_id: str | None) -> str:
 
 
 def window_bounds(window: Window, event_day: date) -> tuple[date | None, date | None]:
+    """The first and last day of the window around ``event_day``. A window written in months
+    or years is counted by the calendar ("within the past 12 months" of 2026-12-01 begins on
+    2025-12-01; six months before 31 August is the last day of February)."""
+    if window.months is not None:
+        low_months, high_months = window.months
+        return (
+            None if low_months is None else add_months(event_day, low_months),
+            None if high_months is None else add_months(event_day, high_months),
+        )
     low = event_day + timedelta(days=window.low_days) if window.low_days is not None else None
     high = event_day + timedelta(days=window.high_days) if window.high_days is not None else None
     return low, high
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month ``months`` calendar months later (earlier when negative),
+    the month's last day when it has no such day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(
+        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
+    )
 
 
 def in_window(day: date | None, window: Window | None, event_day: date) -> bool | None:
@@ -117,13 +137,16 @@ def describe_window(window: Window | None) -> str:
         return ""
     event = "enrollment" if window.event == EVENT_ENROLLMENT else window.event.replace("-", " ")
     low, high = window.low_days, window.high_days
+    unit = "days"
+    if window.months is not None:
+        (low, high), unit = window.months, "months"
     if low is not None and high == 0 and low < 0:
-        return f"within {-low} days before {event}"
+        return f"within {-low} {unit} before {event}"
     if low is None and high is not None and high < 0:
-        return f"at least {-high} days before {event}"
+        return f"at least {-high} {unit} before {event}"
     if low == 0 and high is not None and high > 0:
-        return f"within {high} days after {event}"
-    return f"between {low} and {high} days from {event}"
+        return f"within {high} {unit} after {event}"
+    return f"between {low} and {high} {unit} from {event}"
 
 
 def absent(ctx: EvalContext, what: str, category: str, count: int) -> Finding:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
@@ -1169,13 +1169,12 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
     evidence = (item.ref, latest.ref)
     window = criterion.window
     if window is not None and window.high_days is not None and window.high_days < 0:
-        stable_since = ctx.as_of + timedelta(days=window.high_days)
+        stable_since = window_bounds(window, ctx.as_of)[1]
+        assert stable_since is not None
         if latest.date is None or latest.date > stable_since:
-            return Finding(
-                "met",
-                f"{stated}; {treated}, less than {-window.high_days} days ago",
-                evidence,
-            )
+            months = window.months[1] if window.months else None
+            span = f"{-months} months" if months else f"{-window.high_days} days"
+            return Finding("met", f"{stated}; {treated}, less than {span} ago", evidence)
     return Finding("not-met", f"{stated}; {treated}", evidence)
 
 

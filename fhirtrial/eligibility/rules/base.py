@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from fhirtrial.eligibility.model import Comparator, Criterion, Kind, Window
+from fhirtrial.eligibility.model import EVENT_ENROLLMENT, Comparator, Criterion, Kind, Window
 
 # After a bare number of years: no decimal, then the end, a mark or a word opening a clause.
 _BARE_AGE_END = (
@@ -583,4 +583,40 @@ def threshold_matches(
 
 
 def window_before(n: int, unit: str) -> Window:
-    return Window(low_days=-days(n, unit), high_days=0)
+    """Within ``n`` units of time before enrolment ("within the past 6 months")."""
+    return window_of((-n, unit), (0, "day"))
+
+
+# A signed amount of time from the event: (-6, "months") is 6 months before, (0, "day") the day.
+Amount = tuple[int, str]
+
+
+def window_of(low: Amount | None, high: Amount | None, event: str = EVENT_ENROLLMENT) -> Window:
+    """The window from ``low`` to ``high`` (None: open), in days; written in months or years
+    (and the event's day), it keeps its calendar months too (`model.Window.months`), which the
+    evaluator counts by the calendar: "within the past 12 months" reaches back to the same day
+    of the month a year ago, 365 or 366 days."""
+    return Window(_signed_days(low), _signed_days(high), event, months=_calendar(low, high))
+
+
+def _signed_days(amount: Amount | None) -> int | None:
+    if amount is None:
+        return None
+    n, unit = amount
+    return -days(-n, unit) if n < 0 else days(n, unit)
+
+
+def _calendar(*amounts: Amount | None) -> tuple[int | None, int | None] | None:
+    months: list[int | None] = []
+    for amount in amounts:
+        if amount is None:
+            months.append(None)
+            continue
+        n, unit = amount
+        per = {"month": 1, "year": 12}.get(unit.rstrip("s"), 0 if n == 0 else None)
+        if per is None:
+            return None  # a bound in days or weeks: the window is counted in days
+        months.append(n * per)
+    if all(m in (None, 0) for m in months):
+        return None  # nothing in months
+    return months[0], months[1]

@@ -13,12 +13,12 @@ from fhirtrial.eligibility.rules.base import (
     Match,
     Triggers,
     any_of_conditions,
-    days,
     has_any,
     is_untimed_acute,
     modifier_matches,
     remember_recent,
     window_before,
+    window_of,
     word_number,
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
@@ -1324,12 +1324,11 @@ def _hepatitis_b_or_c(text: str) -> list[Match]:
 def _brain_unless(text: str) -> list[Match]:
     found: list[Match] = []
     for match in _BRAIN_UNLESS.finditer(text):
-        n = days(int(match["n"]), match["unit"])
         criterion = Criterion(
             Kind.CONDITION,
             concept="brain-metastases",
             qualifiers=("treated", "stable"),
-            window=Window(None, -n),
+            window=window_of(None, (-int(match["n"]), match["unit"])),
             negated=True,
             source_text=match.group(0).strip(" ,"),
         )

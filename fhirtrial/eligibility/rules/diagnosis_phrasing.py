@@ -27,8 +27,10 @@ from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
     DURATION_UNIT,
     WORD_NUMBERS,
+    Amount,
     days,
     has_any,
+    window_of,
     word_number,
 )
 
@@ -377,15 +379,19 @@ def _window(match: re.Match[str]) -> Window | None:
         return None
     groups = match.groupdict()
     exact = groups.get("exact")
-    amount = days(int(exact), groups["exact_unit"]) if exact else days(n, match["unit"])
+    far: Amount = (int(exact), groups["exact_unit"]) if exact else (n, match["unit"])
     if groups.get("n1") is not None:
         n1 = word_number(groups["n1"])
         if n1 is None:
             return None
-        nearer = days(n1, groups.get("u1") or match["unit"])
-        return Window(-amount, -nearer) if nearer < amount else None
+        near: Amount = (n1, groups.get("u1") or match["unit"])
+        if days(*near) >= days(*far):
+            return None
+        return window_of((-far[0], far[1]), (-near[0], near[1]))
     cmp = groups.get("cmp") or ">="
-    return Window(None, -amount) if cmp in (">=", ">") else Window(-amount, 0)
+    if cmp in (">=", ">"):
+        return window_of(None, (-far[0], far[1]))
+    return window_of((-far[0], far[1]), (0, "day"))
 
 
 _TREATED = re.compile(

@@ -39,9 +39,9 @@ from fhirtrial.eligibility.rules.base import (
     WORD_NUMBERS,
     Match,
     Triggers,
-    days,
     has_any,
     remember_recent,
+    window_of,
     word_number,
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_TYPES, lineage
@@ -1629,7 +1629,7 @@ def _brain_allowance(text: str) -> tuple[str, _BrainAllowance | None] | None:
             n = word_number(stable["n"])
             if n is None:
                 return None
-            window = Window(None, -days(n, stable["unit"]))
+            window = window_of(None, (-n, stable["unit"]))
         end = match.end()
         if follow_on := _ALLOWANCE_FOLLOW_ON.match(text, end):
             end = follow_on.end()

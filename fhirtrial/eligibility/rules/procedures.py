@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind, Window, evolve
+from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.ablation import find_ablation
 from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
@@ -73,9 +73,9 @@ from fhirtrial.eligibility.rules.base import (
     EVENT_ENDS,
     Match,
     Triggers,
-    days,
     has_any,
     remember_recent,
+    window_before,
     word_number,
 )
 from fhirtrial.eligibility.rules.childbirth import TRIGGERS as CHILDBIRTH_TRIGGERS
@@ -486,9 +486,10 @@ def _found(text: str) -> list[Match]:
         if bound:
             n = word_number(bound["n"])
             if n is not None:
-                span = days(n, bound["unit"])
                 criterion = Criterion(
-                    Kind.PROCEDURE, concept=criterion.concept, window=Window(-span, 0)
+                    Kind.PROCEDURE,
+                    concept=criterion.concept,
+                    window=window_before(n, bound["unit"]),
                 )
                 end = bound.end()
         found.append(Match(criterion, match.start(), end))
@@ -498,9 +499,9 @@ def _found(text: str) -> list[Match]:
             if n is None:
                 continue
             # A day either way of the bound ("> 28 days" / "≥ 28 days") is not told apart.
-            span = days(n, match["unit"] or match["unit2"])
+            span = window_before(n, match["unit"] or match["unit2"])
             criterion = Criterion(
-                Kind.PROCEDURE, concept=_concept(match), window=Window(-span, 0), negated=True
+                Kind.PROCEDURE, concept=_concept(match), window=span, negated=True
             )
             found.append(Match(criterion, match.start(), match.end()))
     return found
@@ -558,7 +559,7 @@ def _named(text: str) -> list[Match]:
         end = match.end()
         n = word_number(bound["n"]) if bound else None
         if bound and n is not None:
-            criterion = evolve(criterion, window=Window(-days(n, bound["unit"]), 0))
+            criterion = evolve(criterion, window=window_before(n, bound["unit"]))
             end = bound.end()
         start = match.start()
         recent = _RECENT_LEAD.search(text, max(0, start - 10), start)

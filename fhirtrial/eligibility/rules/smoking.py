@@ -27,7 +27,7 @@ from fhirtrial.eligibility.rules.base import (
     DURATION_NUMBER,
     DURATION_UNIT,
     Match,
-    days,
+    window_before,
     word_number,
 )
 
@@ -98,14 +98,14 @@ def find_smoking(text: str) -> list[Match]:
             n = word_number(match["n"]) if match["n"] else 1
             if n is None:
                 continue
-            window = Window(-days(n, match["unit"]), 0)
+            window = window_before(n, match["unit"])
         found.append(_match(match, CURRENT, negated=True, window=window))
     for match in _RECENT.finditer(text):
         number, unit = match["n"] or match["n2"], match["unit"] or match["unit2"]
         n = word_number(number)
         if n is None:
             continue
-        found.append(_match(match, CURRENT, window=Window(-days(n, unit), 0)))
+        found.append(_match(match, CURRENT, window=window_before(n, unit)))
     for match in _CURRENT.finditer(text):
         found.append(_match(match, CURRENT))
     return found

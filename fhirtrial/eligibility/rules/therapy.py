@@ -11,16 +11,16 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, Window, evolve
+from fhirtrial.eligibility.model import EVENT_LAST_DOSE, Count, Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import (
     CMP,
     NUMBER,
     Match,
     Triggers,
     comparator,
-    days,
     remember_recent,
     threshold_matches,
+    window_of,
     word_number,
 )
 
@@ -165,7 +165,7 @@ def find_therapies(text: str) -> list[Match]:
             start = match.start()
             if dose := _LAST_DOSE.search(before):
                 n = int(dose["n"])
-                window = Window(0, days(n, dose["unit"]), EVENT_LAST_DOSE)
+                window = window_of((0, "day"), (n, dose["unit"]), EVENT_LAST_DOSE)
                 qualifiers = ("progressed",)
                 start = dose.start()
             elif progressed := _PROGRESSED.search(before):

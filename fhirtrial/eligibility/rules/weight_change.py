@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Comparator, Criterion, Kind, Window
-from fhirtrial.eligibility.rules.base import WORD_NUMBERS, Match, days
+from fhirtrial.eligibility.rules.base import WORD_NUMBERS, Match, window_before
 
 WEIGHT_LOSS = "body-weight-loss"
 WEIGHT_CHANGE = "body-weight-change"
@@ -110,7 +110,7 @@ def find_weight_loss(text: str) -> list[Match]:
 def _stable(match: re.Match[str]) -> Criterion | None:
     """NOT a change beyond the tolerance over the period."""
     amount = _amount(float(match["num"]), match["unit"].rstrip("s"))
-    span = _days(match["n"], match["period"])
+    span = _period(match["n"], match["period"])
     if amount is None or span is None:
         return None
     value, unit = amount
@@ -120,7 +120,7 @@ def _stable(match: re.Match[str]) -> Criterion | None:
         comparator=">",
         value=value,
         unit=unit,
-        window=Window(-span, 0),
+        window=span,
         negated=True,
     )
 
@@ -133,17 +133,17 @@ def _amount(number: float, unit: str) -> tuple[float, str] | None:
     return round(number * _LB_KG, 3), "kg"  # lb, pound
 
 
-def _days(n: str, period: str) -> int | None:
+def _period(n: str, period: str) -> Window | None:
+    """The period before enrolment, None for none ("0 months")."""
     count = int(n) if n.isdigit() else WORD_NUMBERS[n]
-    span = days(count, period)
-    return span if span > 0 else None
+    return window_before(count, period) if count > 0 else None
 
 
 def _criterion(match: re.Match[str], concept: str = WEIGHT_LOSS) -> Criterion | None:
     symbol: Comparator = ">=" if match["num2"] else (">=" if match["cmp"] == ">=" else ">")
     number = float(match["num2"] or match["num"])
     amount = _amount(number, (match["unit2"] or match["unit"]).rstrip("s"))
-    span = _days(match["n"], match["period"])
+    span = _period(match["n"], match["period"])
     if amount is None or span is None:
         return None
     value, canonical = amount
@@ -153,5 +153,5 @@ def _criterion(match: re.Match[str], concept: str = WEIGHT_LOSS) -> Criterion | 
         comparator=symbol,
         value=value,
         unit=canonical,
-        window=Window(-span, 0),
+        window=span,
     )
