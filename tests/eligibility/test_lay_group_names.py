@@ -1,5 +1,6 @@
 """Diagnoses named in everyday or older clinical words rather than the terminology's names, read
-only where the words name a class the shipped terminology holds (session 15, development texts):
+only where the words name a class the shipped terminology holds (fourteenth session, from the
+development texts):
 
 - "clotting disorder(s)", "blood clotting disorder / disease": the group `clotting-disorder`. The
   words mean a disorder of coagulation to some (haemophilia "is a clotting disorder") and a
@@ -14,9 +15,11 @@ only where the words name a class the shipped terminology holds (session 15, dev
 - "thromboembolic disease(s) / disorder(s)": the group `thromboembolic-disease`, whose core is
   venous thromboembolism and arterial embolism; an infarction of the heart or the brain, a
   superficial or portal vein thrombosis and a history code leave it unknown.
-- "immunocompromised": a state a coded immunodeficiency (D80–D84) proves and drugs, HIV, a
-  transplant or a cancer may make without one: any-of(immunodeficiency, TEXT), so it is met on
-  an immunodeficiency and unknown otherwise, in either section.
+A word that narrows the name ("hereditary", "arterial", "congenital") leaves the bullet text, and
+so do names no code set holds whole and no other name of the bullet offers as an alternative:
+"immunocompromised" (drugs, HIV, a transplant make it without a code; any-of(immunodeficiency,
+TEXT) would read a member the text does not write), "brain injury" (traumatic or acquired:
+test_condition_vocabulary).
 """
 
 from __future__ import annotations
@@ -77,16 +80,6 @@ def _form(text: str, *, exclusion: bool = True) -> str | None:
         ("Patients with thromboembolic disorders", "condition:thromboembolic-disease"),
         # The venous kind keeps its own concept.
         ("History of venous thromboembolic disease", "condition:venous-thromboembolism"),
-        # NCT03864718 exc-8, NCT03924934 exc-2.3, NCT03926455 exc-3, NCT03864549 exc-4
-        ("immunocompromised", "any-of(condition:immunodeficiency, text)"),
-        ("Immunocompromised subjects", "any-of(condition:immunodeficiency, text)"),
-        # NCT03860181 exc-4: "otherwise" is not read, so the second half is the text member
-        # (a test of its own below shows the word alone).
-        ("HIV positive or otherwise immunocompromised", "any-of(condition:hiv, text)"),
-        (
-            "HIV positive or immunocompromised",
-            "any-of(condition:hiv, any-of(condition:immunodeficiency, text))",
-        ),
     ],
 )
 def test_an_exclusion_in_everyday_words_compiles_to_the_class(text: str, expected: str) -> None:
@@ -99,20 +92,6 @@ def test_an_inclusion_without_a_clotting_disorder_is_the_negated_group() -> None
     )
 
 
-def test_immunocompromised_is_met_on_an_immunodeficiency_and_unknown_otherwise() -> None:
-    assert _form("Not immunocompromised", exclusion=False) == (
-        "NOT any-of(condition:immunodeficiency, text)"
-    )
-    criterion = compile_text("Immunocompromised subjects", exclusion=True)
-    assert criterion is not None
-    scid = _dx("D81.9", "Combined immunodeficiency, unspecified")
-    drugs = _dx("D84.821", "Immunodeficiency due to drugs")
-    asthma = _dx("J45.909", "Unspecified asthma, uncomplicated")
-    assert result_of(criterion, record(patient(), scid)) == "met"
-    assert result_of(criterion, record(patient(), drugs)) == "met"
-    assert result_of(criterion, record(patient(), asthma)) == "unknown"
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -123,6 +102,15 @@ def test_immunocompromised_is_met_on_an_immunodeficiency_and_unknown_otherwise()
         "Immunocompromising disease",
         "Chronic thromboembolic pulmonary hypertension",
         "Family history of thromboembolic disease",
+        # A state no code set holds whole: immunodeficiency is one way to be it, not written.
+        "Immunocompromised subjects",
+        "HIV positive or otherwise immunocompromised",
+        # Narrower kinds: the class alone would turn away patients the text keeps.
+        "Hereditary clotting disorder",
+        "Arterial thromboembolic disease",
+        "Congenital bleeding tendency",
+        "Malignant blood dyscrasia",
+        "Postural low blood pressure",
         # What follows says what the author counts.
         "Clotting disorders (e.g. factor V Leiden)",
     ],
@@ -131,7 +119,14 @@ def test_words_that_say_more_or_something_else_are_not_the_class(text: str) -> N
     form = _form(text)
     assert form is None or not any(
         name in form
-        for name in ("clotting-disorder", "hematologic", "thromboembolic", "immunodeficiency")
+        for name in (
+            "clotting-disorder",
+            "hematologic",
+            "thromboembolic",
+            "immunodeficiency",
+            "bleeding-disorder",
+            "I95",
+        )
     )
 
 
@@ -207,7 +202,7 @@ def _study(text: str) -> dict:
 def test_a_stored_study_decides_the_new_names_as_compiled() -> None:
     text = criteria_text(
         ["Knee osteoarthritis"],
-        ["Thromboembolic diseases", "Clotting disorders", "Immunocompromised"],
+        ["Thromboembolic diseases", "Clotting disorders"],
     )
     resource = build_evidence_variable(
         _study(text), evidence_variable_id="nct00000078", study_reference="ResearchStudy/x"
@@ -219,12 +214,11 @@ def test_a_stored_study_decides_the_new_names_as_compiled() -> None:
         people = record(patient(), knee, *entries)
         return evaluate_study(stored, people, as_of=people.as_of).verdict
 
-    # A pulmonary embolism, a factor V Leiden, a drug-induced immunodeficiency each exclude.
+    # A pulmonary embolism, a factor V Leiden each exclude.
     assert verdict(_dx("I26.99", "Other pulmonary embolism without acute cor pulmonale")) == (
         "ineligible"
     )
     assert verdict(_dx("D68.51", "Activated protein C resistance")) == "ineligible"
-    assert verdict(_dx("D84.821", "Immunodeficiency due to drugs")) == "ineligible"
     # A past infarction, a haemophilia: either may be what the study meant; nobody is ruled out.
     assert verdict(_dx("I21.9", "Acute myocardial infarction, unspecified")) != "ineligible"
     assert verdict(_dx("D66", "Hereditary factor VIII deficiency")) != "ineligible"

@@ -69,7 +69,6 @@ from fhirtrial.eligibility.rules.icd_titles import (
     spell_icd_titles,
     yield_to_other_finders,
 )
-from fhirtrial.eligibility.rules.immune_states import find_immune_states
 from fhirtrial.eligibility.rules.inline_lists import inline_list
 from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.malignancy_exceptions import excepted_malignancy
@@ -182,7 +181,6 @@ FINDERS = (
     find_smoking,
     find_diagnosis_groups,
     find_named_groups,
-    find_immune_states,
     find_organ_impairments,
     # A title sharing a word with another finder's match yields to it (`_assemble`).
     find_icd_titles,
