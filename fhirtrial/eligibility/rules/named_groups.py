@@ -1,5 +1,5 @@
 """Groups of diagnoses named by a phrase of their own rather than an organ and a noun: "chronic
-liver disease", "severe (serious) mental illness".
+liver disease", "severe (serious) mental illness", "clotting disorder", "thromboembolic disease".
 
 Each is a group of `terminology/diagnosis_groups.json`, decided by a core (`evaluation.
 diagnosis_groups`) and read as the other groups are (`rules.diagnosis_groups`: the judgements
