@@ -109,6 +109,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
+from fhirtrial.eligibility.rules.procedure_asides import procedure_with_aside
 from fhirtrial.eligibility.rules.procedure_phrasing import (
     dates_a_procedure,
     judgement_tail,
@@ -415,6 +416,7 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             sufficient_parts(normalized, text, _compile_clause)
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+            or procedure_with_aside(normalized, text, _compile_clause)
             or narrowed_by_purpose(normalized, text, _compile_clause, _kinds_found)
             or diagnosis_with_residue(normalized, text, exclusion=True)
             or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
