@@ -91,7 +91,9 @@ def test_operations_with_asides_and_lumbar_pain_compile(
         ("Planned surgery (e.g. hip replacement)", True),
         ("Previous uterine surgery (e.g. myomectomy is allowed)", True),
         ("No previous uterine surgery (eg: myomectomy)", True),
-        # Someone else's pain, a suspicion.
+        # An example the surgery concepts do not hold (a biopsy is no surgery to the evaluator).
+        ("Prior surgery (including biopsy)", True),
+        # Someone else's pain.
         ("Family history of lumbar pain", True),
     ],
 )

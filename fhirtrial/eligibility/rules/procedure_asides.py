@@ -14,8 +14,10 @@ into a refusal), only a parenthesis that ends the bullet and opens with a marker
 of an exception or of kinds ("e.g.", "such as", "including", "other than", "except", "any type
 of"), and only when the head reads as one operation done, affirmed. Refused (the bullet stays
 text): numbers, comparators and times in the parenthesis (every number must be read), negations,
-allowances, hedges and populations, and a head read as anything but one operation ("bariatric
-or gastrointestinal surgery (e.g. …)": which item the examples belong to).
+allowances, hedges and populations, a head read as anything but one operation ("bariatric
+or gastrointestinal surgery (e.g. …)": which item the examples belong to), and examples no
+operation concept holds ("(including biopsy)": biopsies, injections, scopes, lasers and
+percutaneous procedures are no surgery to the evaluator; an exception may name them).
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ _MARKER = re.compile(
     r"^(?:e\.?\s?g\.?|eg|such as|including|for example|for instance|other than"
     r"|except(?: for)?|excluding|any (?:type|kind|form)s? of)(?![\w-])[.:,]?\s*"
 )
+# Examples the surgery concepts do not hold (docs/eligibility-evaluation.md: biopsies,
+# injections, scopes and percutaneous procedures are no surgery): "Prior surgery (including
+# biopsy)" would then leave a patient with only a biopsy unexcluded. An exception may name them.
+_NOT_AN_OPERATION = re.compile(
+    r"biops|inject|laser|endoscop|\w+scop(?:y|ies)\b|catheter|punctur|percutaneous|stent"
+    r"|angioplast|transcatheter|endovascular|ablation|block"
+)
+_EXCEPTION = re.compile(r"^(?:other than|except|excluding)\b")
 _REFUSAL = re.compile(
     r"[0-9<>=≤≥%;]|(?<![\w-])(?:no|not|non|without|never|none|unless|if|when|whether|allow\w*"
     r"|permit\w*|accept\w*|eligible|included|enrol\w*|may|might|can|could|would|should|will"
@@ -56,6 +66,8 @@ def procedure_with_aside(
     marker = _MARKER.match(body)
     if marker is None or not body[marker.end() :].strip() or _REFUSAL.search(body):
         return None
+    if not _EXCEPTION.match(body) and _NOT_AN_OPERATION.search(body):
+        return None  # an example no surgery concept holds
     operation = _one_operation(read(match.group("head")))
     if operation is None:
         return None
