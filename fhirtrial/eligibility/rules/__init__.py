@@ -111,6 +111,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
+from fhirtrial.eligibility.rules.procedure_asides import procedure_with_aside
 from fhirtrial.eligibility.rules.procedure_phrasing import (
     dates_a_procedure,
     judgement_tail,
@@ -138,6 +139,8 @@ from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.trailing_results import result_spread_over_list
+from fhirtrial.eligibility.rules.treated_clauses import TRIGGERS as TREATED_TRIGGERS
+from fhirtrial.eligibility.rules.treated_clauses import treated_diagnosis
 from fhirtrial.eligibility.rules.treated_diagnoses import only_diagnoses, treated_for
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.unread_members import unread_members
@@ -420,6 +423,11 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             sufficient_parts(normalized, text, _compile_clause)
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+            or procedure_with_aside(normalized, text, _compile_clause)
+            or (
+                has_any(normalized, TREATED_TRIGGERS)
+                and treated_diagnosis(normalized, text, _compile_clause, _kinds_found)
+            )
             or narrowed_by_purpose(normalized, text, _compile_clause, _kinds_found)
             or diagnosis_with_residue(normalized, text, exclusion=True)
             or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
