@@ -1,5 +1,5 @@
 """Operations named with examples or an exception in parentheses, and low back pain by its other
-names (issue 13, session 15).
+names (issue 13, session 14).
 
 An exclusion's operation followed by "(eg: myomectomy)", "(other than SLT and ALT)" or "(any
 type of thyroplasty, …)" excludes only patients who had that operation: all-of(operation,

@@ -1,4 +1,4 @@
-"""An exclusion's diagnosis followed by what treats or controls it (issue 13, session 15).
+"""An exclusion's diagnosis followed by what treats or controls it (issue 13, session 14).
 
 "chronic pain (treated by non steroidal anti inflammatory drugs, opioids, …)" (NCT03922412
 exc-10), "T2D controlled by medication other than metformin" (NCT03923205 exc-2.1): every patient

@@ -22,6 +22,7 @@ from fhirtrial.eligibility.rules.base import (
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
 from fhirtrial.eligibility.rules.listed_names import listed_names
+from fhirtrial.eligibility.rules.mental_states import asked_about_now
 from fhirtrial.eligibility.rules.metastasis_sites import (
     COUNT_TRIGGERS,
     COUNT_TRIGGERS_MORE,
@@ -442,7 +443,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         "tuberculosis-latent",
         r"latent (?:tuberculosis|tb)(?: \(tb\))?(?: infection)?(?: \(ltbi\))?|ltbi",
     ),
-    ("viral-hepatitis", r"(?:chronic )?viral hepatitis"),
+    ("viral-hepatitis", r"viral hepatitis"),
     (
         "infection",
         r"infections?(?! (?:with|by|due to|caused by) )"
@@ -888,6 +889,7 @@ def find_conditions_treated_too(text: str) -> list[Match]:
             and not _PAST_BEFORE.search(text, max(0, item.start - 40), item.start)
         ):
             item.criterion = evolve(criterion, qualifiers=("active",))
+    asked_about_now(text, found)
     if len(found) > 1 and "/" in text:
         found.extend(_slash_pairs(text, found))
     if "viral load" in words:
