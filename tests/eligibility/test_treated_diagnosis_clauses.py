@@ -16,10 +16,12 @@ from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
+    criteria_text,
     medication,
     patient,
     record,
     result_of,
+    verdict_of_study,
 )
 from tests.eligibility.signature import signature
 
@@ -75,3 +77,29 @@ def test_treated_chronic_pain_excludes_only_a_patient_with_chronic_pain() -> Non
     assert result_of(criterion, no_pain, excluding=True) == "not-met"
     with_pain = record(patient(), chronic_pain, ibuprofen)
     assert result_of(criterion, with_pain, excluding=True) == "unknown"
+
+
+# "Under" is "<" once normalized and "treatment", "therapy", "treated" are filler before a
+# finding ("prior treatment with …"): after a diagnosis they said nothing, and "Hypertension
+# under treatment" read as hypertension alone, so an exclusion turned away an untreated
+# hypertensive patient (found reading the gap reader, session 14; no development bullet had
+# the wording, the class is every diagnosis).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hypertension under treatment",
+        "Depression treatment",
+        "Epilepsy under therapy",
+    ],
+)
+@pytest.mark.parametrize("exclusion", [True, False])
+def test_treatment_words_after_a_diagnosis_are_never_dropped(text: str, exclusion: bool) -> None:
+    form = _form(text, exclusion=exclusion)
+    assert form is None or form == "text" or (form.startswith("all-of(") and "text" in form)
+
+
+def test_an_untreated_patient_is_not_excluded_by_a_treated_diagnosis() -> None:
+    text = criteria_text(["Age 18 years or older"], ["Hypertension under treatment"])
+    hypertension = condition("Hypertension", (ICD, "I10", "Essential (primary) hypertension"))
+    untreated = record(patient(), hypertension)
+    assert verdict_of_study(text, untreated) != "ineligible"

@@ -877,6 +877,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     tail = _read_gap(text[position:], after_match=bool(sequence))
     if tail is None or (tail[1] and not exclusion):
         return None
+    if sequence and _treated_after_diagnosis(sequence[-1].match, text[position:]):
+        return None
     if tail[1] and _NEGATED_TREATMENT.search(text[position:]):
         return None
     if tail[1]:
@@ -1071,6 +1073,21 @@ def _is_treatment(criterion: Criterion) -> bool:
 
 # "requiring / that required (active / medical / systemic) treatment": what no finder reads
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
+# "Hypertension under treatment" ("under" is "<" once normalized), "Depression treatment",
+# "Epilepsy on therapy": words the gap reader takes as filler ("prior treatment with …") that,
+# after a diagnosis, say which of its patients are meant. Read as the bare diagnosis, the
+# exclusion would turn away an untreated patient; the partial reading keeps them as text.
+_TREATMENT_WORDS = frozenset({"treatment", "treatments", "therapy", "therapies", "treated"})
+
+
+def _treated_after_diagnosis(match: Match, tail: str) -> bool:
+    return (
+        match.kind == "criterion"
+        and match.criterion.kind is Kind.CONDITION
+        and not _TREATMENT_WORDS.isdisjoint(_TOKEN.findall(tail))
+    )
+
+
 _REQUIRING_TREATMENT = re.compile(
     r"\brequir\w*\s+(?:\w+\s+){0,2}?(?:treatment|therapy|therapies|medications?|intervention)\b"
 )
