@@ -1,8 +1,9 @@
-"""The name "renal insufficiency" written without a definition: kidney failure to some readers, any reduced
-kidney function to others. It is read as the group both readings allow, `renal-insufficiency`
-(terminology/diagnosis_groups.json): met where both say yes (acute kidney failure, CKD stage 5 /
-end-stage renal disease, unspecified kidney failure, dialysis), unknown where they part (CKD of
-stage 1 to 4 or unstated, a kidney transplant), not met on any other diagnosis.
+"""The name "renal insufficiency" written without a definition: kidney failure to some
+readers, any reduced kidney function to others. It is read as the group both readings allow,
+`renal-insufficiency` (terminology/diagnosis_groups.json): met where both say yes (acute kidney
+failure, CKD stage 5 / end-stage renal disease, unspecified kidney failure, dialysis), unknown
+where they part (CKD of stage 1 to 4 or unstated, a kidney transplant), not met on any other
+diagnosis.
 
 Development bullets: "renal insufficiency" (NCT03795532 exc-2, NCT03795545 exc-2), "Patients with
 renal insufficiency" (NCT03928340 exc-4), "History of renal or hepatic insufficiency"
