@@ -275,8 +275,9 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "chronic-kidney-disease",
         # Not end-stage renal disease: a narrower class (N18.6), read as its ICD-10-CM title.
-        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|chronic renal (?:disease|insufficiency)"
-        r"|chronic kidney insufficiency)(?! ?\(?stage)",
+        # Not "chronic renal insufficiency": CKD of stage 1 or unstated is no insufficiency to
+        # the readers who take it for kidney failure (`rules.organ_impairment`).
+        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|chronic renal disease)(?! ?\(?stage)",
     ),
     # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
     ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),

@@ -66,7 +66,7 @@ GROUPS = frozenset(
     | {"chronic-liver-disease", "serious-mental-illness", "clotting-disorder"}
     | {"thromboembolic-disease"}
     # Impairment of an organ's function (`rules.organ_impairment`).
-    | {"renal-impairment", "hepatic-impairment"}
+    | {"renal-impairment", "hepatic-impairment", "renal-insufficiency"}
 )
 """The concepts of diagnosis_groups.json."""
 # The organ or field a group is named by → the group.
