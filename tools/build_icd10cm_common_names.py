@@ -234,6 +234,15 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     # sciatica.
     "insomnia": (("G47.0", "F51.0"), "index: Insomnia G47.00; nonorganic origin F51.0-"),
     "low back pain": (("M54.4", "M54.5"), "title M54.5, and M54.4 Lumbago with sciatica"),
+    # Session 15: the other spellings development bullets give low back pain ("Lumbar pain for
+    # more than 6 months", "lumbar pain present for more than 12 weeks", "chronic lower back
+    # pain"): lumbago, the inclusion term of M54.50, is pain of the lumbar region.
+    "lumbar pain": (
+        ("M54.4", "M54.5"),
+        "inclusion term of M54.50: Lumbago NOS (pain of the lumbar region); M54.4 lumbago with"
+        " sciatica",
+    ),
+    "lower back pain": (("M54.4", "M54.5"), "another name of low back pain (title M54.5)"),
     # DSM-5 names whose extent spans two ICD-10-CM categories: autism spectrum disorder holds
     # what ICD-10-CM still codes apart as Asperger's syndrome F84.5 (DSM-5 299.00 merged them).
     "autism spectrum disorder": (

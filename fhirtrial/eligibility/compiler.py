@@ -18,6 +18,7 @@ from fhirtrial.eligibility.own_groups import leave_own_groups_as_text
 from fhirtrial.eligibility.required_conditions import leave_required_conditions_as_text
 from fhirtrial.eligibility.rules import compile_text, read_text
 from fhirtrial.eligibility.rules.partial import has_residue
+from fhirtrial.eligibility.sex_conflicts import leave_conflicting_sexes_as_text
 
 _ANY_OF = re.compile(
     r"\b(?:one of the following|any of the following|either|at least one of|one or more of"
@@ -105,6 +106,7 @@ def compile_outline(outline: Outline, study_conditions: Sequence[str] = ()) -> l
                 _leave_as_text(done)
             compiled.append(done)
     leave_conflicting_ages_as_text(compiled[: len(outline.inclusion)])
+    leave_conflicting_sexes_as_text(compiled[: len(outline.inclusion)])
     inclusion, exclusion = compiled[: len(outline.inclusion)], compiled[len(outline.inclusion) :]
     leave_required_conditions_as_text(inclusion, exclusion)
     leave_own_groups_as_text(inclusion, exclusion, study_conditions)

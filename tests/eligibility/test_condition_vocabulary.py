@@ -60,7 +60,8 @@ ECZEMA = "condition:icd10cm:L20+L30.0+L30.1+L30.9"
             f"{SCI}:w,-183,enrollment",
         ),
         ("Head injury within last 2 years", True, f"{HEAD}:w-731,0,enrollment"),
-        ("active suicidality", True, SUICIDALITY),
+        # suicidal now is not recorded: the name, and the state for review (`rules.mental_states`)
+        ("active suicidality", True, f"all-of({SUICIDALITY}, text)"),
         ("Active suicidal ideation", True, "condition:icd10cm:R45.851"),
         (
             # the test that made the diagnosis does not narrow it (`diagnosis_phrasing`)
@@ -151,14 +152,16 @@ ATTEMPT_HISTORY = condition(
 @pytest.mark.parametrize(
     ("resources", "result"),
     [
-        ((IDEATION_NOW,), "met"),
+        # an open entry does not say the patient is suicidal now (a 2015 attempt stays open as
+        # long as a fresh ideation): for review, never excluded on the entry alone
+        ((IDEATION_NOW,), "unknown"),
         ((IDEATION_2019,), "not-met"),  # resolved years ago: not active
         ((ATTEMPT_HISTORY,), "not-met"),  # a history code is past, not active suicidality
     ],
 )
 def test_active_suicidality_is_current(resources, result) -> None:
     criterion = compile_criterion("active suicidality", exclusion=True)
-    assert criterion is not None and criterion.qualifiers == ("active",)
+    assert criterion is not None and criterion.qualifiers == ("active", "symptomatic")
     assert result_of(criterion, record(patient(), *resources)) == result
 
 

@@ -210,3 +210,29 @@ def test_an_excluding_item_on_record_excludes_and_its_absence_decides_nothing():
     assert criterion is not None
     assert result_of(criterion, record(patient(), PREGNANT)) == "met"
     assert result_of(criterion, record(patient())) == "unknown"
+
+
+# ---------------------------------------------------------------- the patient's own report
+
+SELF_REPORTED = [
+    # NCT03867474 inc-1: the label reads the self-reported SCD / MCI label as no record's.
+    (
+        "inclusion",
+        "Inclusion criteria for study participants include: (1) age ≥ 60 years; (2) English "
+        "fluency; (3) living independently in the community; (4) self-reported demographic "
+        "information that includes either the label of SCD or MCI",
+        "all-of(age, TEXT)",
+    ),
+    ("inclusion", "Age ≥ 18 years; self-reported diabetes; English fluency", "all-of(age, TEXT)"),
+    (
+        "exclusion",
+        "Pregnancy; self-reported diabetes; unable to attend the study visits",
+        "any-of(pregnancy:pregnancy, TEXT)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "form"), SELF_REPORTED)
+def test_a_self_reported_item_is_no_leaf_the_form_lacks(section: str, text: str, form: str):
+    # What the patient reports is no record's: TEXT stands for it as for any item not read.
+    assert _form(text, exclusion=section == "exclusion") == form

@@ -28,6 +28,7 @@ from datetime import date
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
+from fhirtrial.eligibility.evaluation.acute_episodes import is_acute_episode
 from fhirtrial.eligibility.evaluation.alcohol_as_drug import neighbour_of
 from fhirtrial.eligibility.evaluation.brain_imaging import BrainReading, read_brain_findings
 from fhirtrial.eligibility.evaluation.context import (
@@ -749,17 +750,25 @@ def _relevant(
         stale = [c for c in current if _visit_only(c, ctx)]
         if _stale_cancer_entries_undecided(criterion):
             stale += [c for c in current if _stale_cancer(c, ctx) and c not in stale]
-        if criterion.concept in _ACUTE or criterion.concept in _SLOW_CURRENT_DAYS:
+        if (
+            criterion.concept in _ACUTE
+            or criterion.concept in _SLOW_CURRENT_DAYS
+            or is_acute_episode(criterion.concept or "")
+        ):
             # An acute infection still "active" months later (a tuberculosis years after its
-            # treatment course): its status alone cannot say.
+            # treatment course, an obstruction of 2019): its status alone cannot say.
             days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
             stale += [c for c in current if _older_than(c, ctx, days) and c not in stale]
         current = [c for c in current if c not in stale]
         return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
-    if window is not None and (criterion.concept in EVENTS or is_injury(criterion.concept or "")):
-        # "MI within the past 6 months", "hip fracture within 6 months": when the event
-        # happened, not whether its entry is still open (`evaluation.events`, `.injuries`).
+    concept = criterion.concept or ""
+    if window is not None and (
+        concept in EVENTS or is_injury(concept) or is_acute_episode(concept)
+    ):
+        # "MI within the past 6 months", "hip fracture within 6 months", "COPD exacerbation in
+        # the last 3 weeks": when the event happened, not whether its entry is still open
+        # (`evaluation.events`, `.injuries`, `.acute_episodes`).
         kept, undecided = [], []
         for item in items:
             happened = event_in_window(item, window, ctx.as_of, diagnosed_in)
@@ -826,8 +835,12 @@ def _relevant(
         current = [c for c in items if ctx.facts.is_current(c) is not False]
         if OTHER_PRIMARY in qualifiers:  # a 2010 cancer left open is no evidence of one now
             current = [c for c in current if not _stale_cancer(c, ctx)]
-        past = [c for c in items if c not in current]
-        return current, past, _PAST_ONLY
+        ended: list[ConditionItem] = []  # an episode open for months: whether it goes on
+        if is_acute_episode(criterion.concept or ""):  # "Bowel obstruction": one now
+            ended = [c for c in current if _older_than(c, ctx, _ACUTE_CURRENT_DAYS)]
+            current = [c for c in current if c not in ended]
+        past = [c for c in items if c not in current and c not in ended]
+        return current, ended + past, _PAST_ONLY
     return list(items), [], ""
 
 

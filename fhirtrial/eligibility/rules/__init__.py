@@ -111,6 +111,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
+from fhirtrial.eligibility.rules.procedure_asides import procedure_with_aside
 from fhirtrial.eligibility.rules.procedure_phrasing import (
     dates_a_procedure,
     judgement_tail,
@@ -138,6 +139,8 @@ from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
 from fhirtrial.eligibility.rules.trailing_results import result_spread_over_list
+from fhirtrial.eligibility.rules.treated_clauses import TRIGGERS as TREATED_TRIGGERS
+from fhirtrial.eligibility.rules.treated_clauses import treated_diagnosis
 from fhirtrial.eligibility.rules.treated_diagnoses import only_diagnoses, treated_for
 from fhirtrial.eligibility.rules.tumour import find_receptors, find_stage_ranges
 from fhirtrial.eligibility.rules.unread_members import unread_members
@@ -420,6 +423,11 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
             sufficient_parts(normalized, text, _compile_clause)
             or narrowed(normalized, text, _compile_clause, _concepts_found, exclusion=True)
             or narrowed_by_clause(normalized, text, _exclusion_head, _kinds_found)
+            or procedure_with_aside(normalized, text, _compile_clause)
+            or (
+                has_any(normalized, TREATED_TRIGGERS)
+                and treated_diagnosis(normalized, text, _compile_clause, _kinds_found)
+            )
             or narrowed_by_purpose(normalized, text, _compile_clause, _kinds_found)
             or diagnosis_with_residue(normalized, text, exclusion=True)
             or diagnosis_in_context(normalized, text, _compile_clause, exclusion=True)
@@ -869,6 +877,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     tail = _read_gap(text[position:], after_match=bool(sequence))
     if tail is None or (tail[1] and not exclusion):
         return None
+    if sequence and _treated_after_diagnosis(sequence[-1].match, text[position:]):
+        return None
     if tail[1] and _NEGATED_TREATMENT.search(text[position:]):
         return None
     if tail[1]:
@@ -1063,6 +1073,21 @@ def _is_treatment(criterion: Criterion) -> bool:
 
 # "requiring / that required (active / medical / systemic) treatment": what no finder reads
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
+# "Hypertension under treatment" ("under" is "<" once normalized), "Depression treatment",
+# "Epilepsy on therapy": words the gap reader takes as filler ("prior treatment with …") that,
+# after a diagnosis, say which of its patients are meant. Read as the bare diagnosis, the
+# exclusion would turn away an untreated patient; the partial reading keeps them as text.
+_TREATMENT_WORDS = frozenset({"treatment", "treatments", "therapy", "therapies", "treated"})
+
+
+def _treated_after_diagnosis(match: Match, tail: str) -> bool:
+    return (
+        match.kind == "criterion"
+        and match.criterion.kind is Kind.CONDITION
+        and not _TREATMENT_WORDS.isdisjoint(_TOKEN.findall(tail))
+    )
+
+
 _REQUIRING_TREATMENT = re.compile(
     r"\brequir\w*\s+(?:\w+\s+){0,2}?(?:treatment|therapy|therapies|medications?|intervention)\b"
 )

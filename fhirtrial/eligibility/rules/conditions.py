@@ -23,6 +23,7 @@ from fhirtrial.eligibility.rules.base import (
 )
 from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
 from fhirtrial.eligibility.rules.listed_names import listed_names
+from fhirtrial.eligibility.rules.mental_states import asked_about_now
 from fhirtrial.eligibility.rules.metastasis_sites import (
     COUNT_TRIGGERS,
     COUNT_TRIGGERS_MORE,
@@ -275,8 +276,9 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     (
         "chronic-kidney-disease",
         # Not end-stage renal disease: a narrower class (N18.6), read as its ICD-10-CM title.
-        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|chronic renal (?:disease|insufficiency)"
-        r"|chronic kidney insufficiency)(?! ?\(?stage)",
+        # Not "chronic renal insufficiency": CKD of stage 1 or unstated is no insufficiency to
+        # the readers who take it for kidney failure (`rules.organ_impairment`).
+        r"(?:chronic kidney disease(?: \(ckd\))?|ckd|chronic renal disease)(?! ?\(?stage)",
     ),
     # Not "acute" / "chronic" / "decompensated" / "benign" liver disease: those words stay over.
     ("liver-failure", r"(?:liver|hepatic) (?:failure|insufficiency)"),
@@ -443,7 +445,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
         "tuberculosis-latent",
         r"latent (?:tuberculosis|tb)(?: \(tb\))?(?: infection)?(?: \(ltbi\))?|ltbi",
     ),
-    ("viral-hepatitis", r"(?:chronic )?viral hepatitis"),
+    ("viral-hepatitis", r"viral hepatitis"),
     (
         "infection",
         r"infections?(?! (?:with|by|due to|caused by) )"
@@ -889,6 +891,7 @@ def find_conditions_treated_too(text: str) -> list[Match]:
             and not _PAST_BEFORE.search(text, max(0, item.start - 40), item.start)
         ):
             item.criterion = evolve(criterion, qualifiers=("active",))
+    asked_about_now(text, found)
     if len(found) > 1 and "/" in text:
         found.extend(_slash_pairs(text, found))
     if "viral load" in words:

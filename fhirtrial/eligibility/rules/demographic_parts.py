@@ -45,6 +45,7 @@ from fhirtrial.eligibility.rules.labs import find_labs
 from fhirtrial.eligibility.rules.medications import find_allergies, find_medications
 from fhirtrial.eligibility.rules.performance import find_performance_status
 from fhirtrial.eligibility.rules.phrasing import strip_phrasing
+from fhirtrial.eligibility.rules.population_sex import population_sex_head
 from fhirtrial.eligibility.rules.procedures import find_procedures
 from fhirtrial.eligibility.rules.scales import find_scales
 from fhirtrial.eligibility.rules.scores import find_scores
@@ -207,6 +208,9 @@ def _head(sentence: str) -> tuple[list[Criterion], str] | None:
         else:
             criteria.append(criterion)
         position = match.end
+    if not criteria and (population := population_sex_head(sentence)) is not None:
+        # "Women who reside within the catchment area …": the population's sex is the head.
+        return [population[0]], sentence[population[1] :]
     if criteria and _AFTER_HEAD_REFUSAL.match(sentence[position:]):
         return None
     if any(m.start >= position and m.criterion.kind is Kind.AGE for m in matches):

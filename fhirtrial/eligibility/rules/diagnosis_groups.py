@@ -63,9 +63,10 @@ GROUPS = frozenset(
     | {_CONGENITAL_HEART, _CONGENITAL, _GASTROINTESTINAL, _HEMATOLOGIC, _MUSCULOSKELETAL}
     | {_RHEUMATIC, _INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC}
     # Named by a phrase of their own (`rules.named_groups`).
-    | {"chronic-liver-disease", "serious-mental-illness"}
+    | {"chronic-liver-disease", "serious-mental-illness", "clotting-disorder"}
+    | {"thromboembolic-disease"}
     # Impairment of an organ's function (`rules.organ_impairment`).
-    | {"renal-impairment", "hepatic-impairment"}
+    | {"renal-impairment", "hepatic-impairment", "renal-insufficiency"}
 )
 """The concepts of diagnosis_groups.json."""
 # The organ or field a group is named by → the group.
@@ -158,7 +159,9 @@ _NOUNS = {
     "liver-disease": _DISEASE,
     "kidney-disease": _DISEASE,
     "cerebrovascular-disease": _DISEASE,
-    **dict.fromkeys((_GASTROINTESTINAL, _HEMATOLOGIC, _MUSCULOSKELETAL, _RHEUMATIC), _DISEASE),
+    # "Blood dyscrasia": the older clinical name of a disease of the blood.
+    _HEMATOLOGIC: _DISEASE | {"dyscrasia", "dyscrasias"},
+    **dict.fromkeys((_GASTROINTESTINAL, _MUSCULOSKELETAL, _RHEUMATIC), _DISEASE),
     **dict.fromkeys((_INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC), _DISEASE),
 }
 # Read only beside another organ system ("cardiovascular, infectious or hematologic disease"):
@@ -244,7 +247,7 @@ _BLOOD_BORNE_KNOWN = ("hiv", "hbv", "hcv")
 # A name ends with one of these: most bullets naming an organ ("cardiac surgery") have none.
 _ENDINGS = (
     *("disease", "disorder", "illness", "condition", "problem", "abnormalit", "anomal"),
-    *("patholog", "morbidit"),
+    *("patholog", "morbidit", "dyscrasia"),
     *("malformation", "defect", "psychiatric history", "borne"),
 )
 # The two gates as groups of the shared scan (`base.triggers_in`): 47 substring tests a text.

@@ -47,6 +47,7 @@ from fhirtrial.eligibility.rules.base import (
     is_untimed_acute,
 )
 from fhirtrial.eligibility.rules.diagnosis_leads import judgement_lead
+from fhirtrial.eligibility.rules.mental_states import asked_about_now
 from fhirtrial.eligibility.rules.vocabulary import AND_WORDS, FILLER, NEGATORS, OR_WORDS
 
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
@@ -179,6 +180,7 @@ def find_icd_titles(text: str) -> list[Match]:
         return []
     if found and _AT_A_MOMENT.search(text):
         return []
+    asked_about_now(text, found)
     return found
 
 

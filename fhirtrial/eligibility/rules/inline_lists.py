@@ -169,10 +169,20 @@ def _measures_only(criterion: Criterion) -> bool:
 
 def _looks_decidable(item: str) -> bool:
     """Whether an item not read names what a record could decide (`list_members`), or is one
-    short word, most often an abbreviation of one ("PE", "DVT")."""
+    short word, most often an abbreviation of one ("PE", "DVT"). What the patient reports
+    ("self-reported demographic information that includes either the label of SCD or MCI") is
+    no record's: it names nothing the form lacks (`rules.asides` refuses "(self-report)" as a
+    record's status for the same reason)."""
+    if _SELF_REPORTED.match(item):
+        return False
     return bool(
         LOOKS_DECIDABLE.search(item) or names_anything(item) or _ABBREVIATION.fullmatch(item)
     )
+
+
+# An item that is the patient's own report, from its first word ("self-reported …",
+# "self-report of …"); one that only mentions a report elsewhere may still name a record's state.
+_SELF_REPORTED = re.compile(r"self[- ]?report(?:ed|s|ing)?\b")
 
 
 def _negated(criterion: Criterion) -> bool:

@@ -1,5 +1,5 @@
 """Groups of diagnoses named by a phrase of their own rather than an organ and a noun: "chronic
-liver disease", "severe (serious) mental illness".
+liver disease", "severe (serious) mental illness", "clotting disorder", "thromboembolic disease".
 
 Each is a group of `terminology/diagnosis_groups.json`, decided by a core (`evaluation.
 diagnosis_groups`) and read as the other groups are (`rules.diagnosis_groups`: the judgements
@@ -17,6 +17,15 @@ B)", "such as" — is left to `rules.example_lists`, a name joined by a slash is
   and severe depression —, not a mental disorder that is severe. Its core is those diagnoses; any
   other mental disorder leaves it unknown (definitions that count disability call more of them
   serious), so an anxiety disorder never rules a patient out and never fails an inclusion.
+- "clotting disorder", "blood clotting disorder / disease": a disorder of coagulation to some
+  (haemophilia), a tendency to clot to others ("deep vein thrombosis or clotting disorders",
+  "bleeding and clotting disorders"). Its core is the thrombophilias, a clotting disorder in both
+  senses; the other coagulation defects, purpura, thrombocytopenias and heparin-induced
+  thrombocytopenia leave it unknown. A venous thrombosis is a clot, no disorder of clotting.
+- "thromboembolic disease(s) / disorder(s)": its core is venous thromboembolism and arterial
+  embolism; an infarction of the heart or the brain (a thromboembolic event to some authors), a
+  superficial, portal or intracranial venous thrombosis and a personal history code leave it
+  unknown. "Venous thromboembolic disease" is the hand-made `venous-thromboembolism`.
 """
 
 from __future__ import annotations
@@ -33,12 +42,22 @@ from fhirtrial.eligibility.rules.diagnosis_groups import (
 
 CHRONIC_LIVER_DISEASE = "chronic-liver-disease"
 SERIOUS_MENTAL_ILLNESS = "serious-mental-illness"
+CLOTTING_DISORDER = "clotting-disorder"
+THROMBOEMBOLIC_DISEASE = "thromboembolic-disease"
 _NAMES = re.compile(
     r"(?<![\w-])(?:(?P<liver>chronic (?:liver|hepatic) diseases?(?: \(cld\))?)"
     r"|(?P<mental>(?:severe|serious)(?: and (?:persistent|enduring))? (?:mental|psychiatric)"
-    r" (?:illness(?:es)?|disorders?|diseases?)(?: \(smi\))?))(?![\w-])"
+    r" (?:illness(?:es)?|disorders?|diseases?)(?: \(smi\))?)"
+    r"|(?P<clotting>(?:blood )?clotting (?:disorders?|diseases?))"
+    r"|(?<!venous )(?P<thromboembolic>thromboembolic (?:disorders?|diseases?)))(?![\w-])"
 )
-_TRIGGERS = ("chronic liver", "chronic hepatic", "mental", "psychiatric")
+_TRIGGERS = ("chronic liver", "chronic hepatic", "mental", "psychiatric", "clotting", "thromboemb")
+_CONCEPTS = {
+    "liver": CHRONIC_LIVER_DISEASE,
+    "mental": SERIOUS_MENTAL_ILLNESS,
+    "clotting": CLOTTING_DISORDER,
+    "thromboembolic": THROMBOEMBOLIC_DISEASE,
+}
 
 
 def find_named_groups(text: str) -> list[Match]:
@@ -48,7 +67,7 @@ def find_named_groups(text: str) -> list[Match]:
     for match in _NAMES.finditer(text):
         if _DEFINED_AFTER.match(text, match.end()) or _slashed(text, match):
             continue
-        concept = CHRONIC_LIVER_DISEASE if match["liver"] else SERIOUS_MENTAL_ILLNESS
+        concept = _CONCEPTS[str(match.lastgroup)]
         start, qualifiers, alternatives = qualifiers_before(text, match.start())
         found.append(Match(_group(concept, qualifiers, alternatives), start, match.end()))
     return found

@@ -107,7 +107,7 @@ def narrowed_by_clause(
         clause = normalized[match.start() :].rstrip(" .;,")
         if _NOT_NARROWING.search(clause) or _DEFINITION.match(clause):
             return None  # a later split point has the same tail's end: none can do better
-        if NEGATION.search(head) or "-free" in head or _open_alternative(head):
+        if NEGATION.search(head) or "-free" in head or open_alternative(head):
             return None
         if match.group(0).strip(" ,") == "with" and " and " in head:
             return None  # "HIV and on antiretrovirals with interactions": which item it qualifies
@@ -126,7 +126,7 @@ def narrowed_by_clause(
     return None
 
 
-def _open_alternative(head: str) -> bool:
+def open_alternative(head: str) -> bool:
     """Whether the head's last connective has nothing but filler after it: "Smokers or those
     subjects [with high alcohol consumption]", "Known HIV or has been diagnosed [with AIDS]",
     "bilateral breast cancer, and those [who had a biopsy]": the clause is an item of its own."""
@@ -181,7 +181,7 @@ def narrowed_by_purpose(
         text,
         read,
         found,
-        head_refused=_open_alternative,
+        head_refused=open_alternative,
     )
 
 
@@ -202,7 +202,7 @@ def _use_for_a_purpose(
         return None
     if _NOT_A_PURPOSE.search(tail) or _NUMBER.search(tail) or found(tail):
         return None
-    if NEGATION.search(head) or CLAUSE_BREAK.search(head) or _open_alternative(head):
+    if NEGATION.search(head) or CLAUSE_BREAK.search(head) or open_alternative(head):
         return None
     reading = read(head)
     if reading is None or not affirmed(reading) or not uses_only(reading, any_medication=False):

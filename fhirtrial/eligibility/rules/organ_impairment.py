@@ -9,8 +9,18 @@ and a kidney transplant leave it unknown, a glomerulonephritis or a kidney stone
 failure, hepatic encephalopathy and hepatorenal syndrome make hepatic impairment present, any
 other liver disease (cirrhosis included: its Child-Pugh class is not recorded) leaves it unknown.
 "Kidney disease", "liver disease" (any disease of the organ) and "hepatic insufficiency" (hepatic
-failure) are hand-made concepts of their own (`rules.conditions`); "renal insufficiency" stays
-text (kidney failure to some readers, any reduced function to others).
+failure) are hand-made concepts of their own (`rules.conditions`).
+
+"Renal insufficiency" ("kidney insufficiency") is kidney failure to some readers and any reduced
+function to others: it is a group of its own, `renal-insufficiency`, whose core is what both
+readings call so (acute kidney failure, CKD stage 5 and end-stage renal disease, unspecified
+kidney failure, dialysis) and whose periphery is where they part (CKD of stage 1 to 4 or
+unstated, a kidney transplant): those leave it unknown. In a list of organs sharing the noun
+("History of renal or hepatic insufficiency", "Severe liver or renal insufficiency") the liver's
+insufficiency is hepatic failure (`liver-failure`); a list without the kidney is left to the
+other readers. "Chronic renal insufficiency" stays text: "chronic" is no qualifier, and neither
+chronic kidney disease (stage 1 and unstated CKD are no insufficiency to the failure reading) nor
+this group (acute kidney failure is not chronic) is what it names.
 
 Read as the other groups are (`rules.diagnosis_groups`): the judgement words before the name are
 its qualifiers ("severe", "clinically significant"); a name followed by what defines it — a
@@ -40,6 +50,8 @@ from fhirtrial.eligibility.rules.diagnosis_groups import (
 
 RENAL_IMPAIRMENT = "renal-impairment"
 HEPATIC_IMPAIRMENT = "hepatic-impairment"
+RENAL_INSUFFICIENCY = "renal-insufficiency"
+LIVER_FAILURE = "liver-failure"
 _ORGANS = {
     "renal": RENAL_IMPAIRMENT,
     "kidney": RENAL_IMPAIRMENT,
@@ -51,9 +63,15 @@ _OTHER_ORGANS = (
     "cardiac|heart|cardiovascular|cardiopulmonary|pulmonary|respiratory|lung|bone marrow"
     "|hematologic|haematologic|hematological|haematological|neurologic|neurological"
 )
-# The nouns each group is named with. "Insufficiency" is none: "hepatic insufficiency" is hepatic
-# failure (a hand-made concept), and "renal insufficiency" is read as kidney failure by some
-# (the development labels) and as any reduced function by others, so it stays text.
+# The nouns each group is named with. "Insufficiency" is none: "renal insufficiency" is a group of
+# its own (kidney failure to some readers, any reduced function to others) and "hepatic
+# insufficiency" hepatic failure (a hand-made concept), below.
+_INSUFFICIENCY = {
+    "renal": RENAL_INSUFFICIENCY,
+    "kidney": RENAL_INSUFFICIENCY,
+    "hepatic": LIVER_FAILURE,
+    "liver": LIVER_FAILURE,
+}
 _NOUNS = {
     RENAL_IMPAIRMENT: frozenset({"impairment", "dysfunction"}),
     HEPATIC_IMPAIRMENT: frozenset({"impairment", "dysfunction"}),
@@ -114,6 +132,13 @@ def _concepts(match: re.Match[str]) -> list[str | None]:
     organs = re.findall(rf"(?<![\w-])(?:{_ORGAN})(?![\w-])", match["function"] or match["list"])
     if match["function"]:
         return list(dict.fromkeys(_ORGANS[organ] for organ in organs))
+    if match["noun"] == "insufficiency":
+        # Only where the kidney is named: "hepatic insufficiency" alone is read by
+        # `rules.conditions`, another organ's insufficiency alone by nobody.
+        insufficient = [_INSUFFICIENCY.get(organ) for organ in organs]
+        if RENAL_INSUFFICIENCY not in insufficient:
+            return []
+        return list(dict.fromkeys(insufficient))
     concepts = [_ORGANS.get(organ) for organ in organs]
     named = [c for c in concepts if c is not None]
     if not named or any(match["noun"] not in _NOUNS[c] for c in named):

@@ -7,6 +7,14 @@ bullet requires of every patient. `with_population_sex` adds it when the bullet 
 sex (after adjectives that only describe the population: "postmenopausal", "healthy", "adult")
 and names no other sex, gender identity or other person anywhere ("women and men", "male or
 female", "transgender women", "women and their partners", "mothers of …").
+
+`population_sex_head` reads the same lead as the head of a bullet `rules.demographic_parts`
+reads in part when a clause follows it ("Women who reside within the catchment area of the
+health facilities", "Women able to read and write in English"): all-of(sex, TEXT), the sex being
+necessary whatever the clause says. Not when the sex is the scope of a requirement ("Males must
+agree …", "Women of childbearing potential must …": a man need not), names pregnancy (a condition
+on some women, or an exclusion misfiled), a group, a label or count, an allowance, or another
+person or population ("… and individuals who …", "women or men").
 """
 
 from __future__ import annotations
@@ -27,6 +35,80 @@ _REFUSAL = re.compile(
     r"|trans\w*|intersex|non-binary|nonbinary|partners?|spouses?|wives|wife|husbands?|mothers?"
     r"|fathers?|parents?|caregivers?|couples?|pairs?|dyads?|their|msm|who have sex)\b|/"
 )
+
+
+# `_REFUSAL` without the words that refuse only beside a sex ("any sex", "both"): another sex,
+# gender identity or person.
+_OTHER_PERSON = re.compile(
+    r"\b(?:women|woman|females?|men|man|males?|boys?|girls?|sex|sexes|gender\w*|trans\w*|intersex"
+    r"|non-binary|nonbinary|partners?|spouses?|wives|wife|husbands?|mothers?|fathers?|parents?"
+    r"|caregivers?|couples?|pairs?|dyads?|their|msm)\b|/"
+)
+# Nouns that may follow the sex word and still name the patient ("Female patients who …").
+_NOUN = re.compile(
+    r"\s*(?:patients?|subjects?|participants?|volunteers?|adults?|outpatients?|inpatients?)\b"
+)
+# What opens the clause after the population: a relative, "with", an ability, a verb of being,
+# having or coming ("Women who reside …", "Women able to read …", "Woman reports …"); a noun
+# ("Female DoD beneficiaries …") names another population, read with its age elsewhere.
+_CLAUSE = re.compile(
+    r",?\s+(?:who|whose|that|with|without|able|unable|is|are|was|were|has|have|had|having"
+    r"|living|residing|attending|presenting|seeking|reports?|reporting|admitted|referred"
+    r"|registered|at|in|from)\b"
+)
+# Words after the lead that make the sex a condition, an option or someone else's.
+_NOT_NECESSARY = re.compile(
+    r"\b(?:must|should|shall|need|needs|required?|agrees?|will|would|have to|if|unless|except"
+    r"|may|eligible|allowed|permitted|included|excluded|enrolled|accepted|considered"
+    r"|cohorts?|groups?|arms?|controls?|individuals|people|persons|children|infants|those"
+    r"|patients?|subjects?|participants?|volunteers?|adults?|anyone|someone|everyone"
+    r"|pregnan\w*|gestation\w*|trimesters?|antenatal|prenatal|obstetric\w*|labou?r|deliver\w*"
+    r"|post-?partum|lactating|breast-?feeding|nursing|childbearing|child-bearing"
+    r"|fertile|contracept\w*|birth control)\b|[:;(]"
+)
+
+
+def population_sex_head(text: str) -> tuple[Criterion, int] | None:
+    """The sex of a population that opens ``text`` ("Women who …", "Female patients able …")
+    and where the words after it start, when a clause follows that cannot make the sex
+    unnecessary (`rules.demographic_parts` weighs what the clause names); None otherwise."""
+    lead = _LEAD.match(text)
+    if lead is None:
+        return None
+    start = lead.end()
+    if noun := _NOUN.match(text, start):
+        start = noun.end()
+    if not _CLAUSE.match(text, start):
+        return None  # the sex alone (the full reading's), "female-to-male", "women's", a noun
+    if _OTHER_PERSON.search(text, lead.end()) or _NOT_NECESSARY.search(text, start):
+        return None
+    if text.startswith(_FEMALE_ONLY) and not lead["sex"].startswith(("wom", "fem")):
+        return None
+    return Criterion(Kind.SEX, value_concept=_sex_of(lead["sex"])), start
+
+
+# A bullet about the other sex's population only under a condition ("Women of childbearing
+# potential must …", "Males must agree to use contraception"): not a population of its own.
+_CONDITIONAL = re.compile(
+    r"\b(?:must|should|shall|need|agree\w*|will|if|unless|childbearing|child-bearing|fertile"
+    r"|contracept\w*|birth control|pregnan\w*|breast-?feeding|lactating|partners?)\b"
+)
+
+
+def population_sex_of(text: str) -> str | None:
+    """The sex of the population an inclusion bullet opens with ("Postmenopausal women", "Men
+    >50-year-old"), read or not, when it names no other sex and sets no condition."""
+    normalized = " ".join(text.lower().split())
+    lead = _LEAD.match(normalized)
+    if lead is None or _REFUSAL.search(normalized, lead.end()):
+        return None
+    if _CONDITIONAL.search(normalized):
+        return None
+    return _sex_of(lead["sex"])
+
+
+def _sex_of(word: str) -> str:
+    return "female" if word.startswith(("wom", "fem")) else "male"
 
 
 def with_population_sex(read: Criterion, normalized: str) -> Criterion:
@@ -54,4 +136,4 @@ def with_population_sex(read: Criterion, normalized: str) -> Criterion:
     )
 
 
-__all__ = ["with_population_sex"]
+__all__ = ["population_sex_head", "population_sex_of", "with_population_sex"]
