@@ -16,6 +16,11 @@ substance categories F1x.x21 / F1x.x31), an exacerbation of COPD (J44.1). Each i
 development texts name ("Bowel obstruction", "patients with intestinal obstruction", "Ileus",
 "Delirium", "COPD exacerbation"); a set holding a lasting code ("megacolon" K59.3 with
 Hirschsprung's disease Q43.1) is not an episode.
+
+Unstable angina (I20.0, the named concept `unstable-angina`) is an acute coronary syndrome: its
+entry stays open years after the admission it was coded for, and a bare "unstable angina" in an
+exclusion list means angina unstable now (NCT03927989 exc-4, NCT03864276 exc-2, NCT03863158
+exc-5, NCT03867266 exc-10, NCT03868917 exc-8, NCT03928860 exc-2; second exclusion audit).
 """
 
 from __future__ import annotations
@@ -26,11 +31,16 @@ from functools import cache
 from fhirtrial.eligibility.terminology import ICD_SET_JOIN, ICD_TITLE_PREFIX
 
 _EPISODE = re.compile(r"K56|K91\.3|P76\.1|E84\.11|F05|F1\d\.\d[23]1|J44\.1")
+# Named concepts that are episodes.
+_NAMED_EPISODES = frozenset({"unstable-angina"})
 
 
 @cache
 def is_acute_episode(concept: str) -> bool:
-    """Whether every code of the ICD-10-CM set ``concept`` names an acute episode."""
+    """Whether every code of the ICD-10-CM set ``concept`` names an acute episode, or the named
+    concept is one."""
+    if concept in _NAMED_EPISODES:
+        return True
     if not concept.startswith(ICD_TITLE_PREFIX):
         return False
     codes = concept[len(ICD_TITLE_PREFIX) :].split(ICD_SET_JOIN)
