@@ -10,9 +10,8 @@ age each bullet gives, so every bullet that requires an age is left as text for 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
+from fhirtrial.eligibility.required_leaves import required_leaves
 
 # Days per UCUM age unit (approximate: only an empty intersection matters).
 _DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
@@ -23,7 +22,7 @@ def leave_conflicting_ages_as_text(nodes: list[CompiledNode]) -> None:
     holders: list[CompiledNode] = []
     low, high = 0.0, float("inf")
     for node in nodes:
-        for holder, leaf in _required_ages(node):
+        for holder, leaf in required_leaves(node, Kind.AGE):
             bounds = _bounds(leaf)
             if bounds is None:
                 continue
@@ -33,26 +32,6 @@ def leave_conflicting_ages_as_text(nodes: list[CompiledNode]) -> None:
     if low > high:
         for holder in holders:
             holder.criterion, holder.needs_review = None, True
-
-
-def _required_ages(node: CompiledNode) -> Iterator[tuple[CompiledNode, Criterion]]:
-    if node.exclude or node.cohort:
-        return
-    if node.criterion is not None and node.criterion.computable:
-        for leaf in _age_leaves(node.criterion):
-            yield node, leaf
-    if node.combination == "all-of":
-        for child in node.children:
-            yield from _required_ages(child)
-
-
-def _age_leaves(criterion: Criterion) -> Iterator[Criterion]:
-    if criterion.kind is Kind.COMBINATION:
-        if criterion.combination == "all-of" and not criterion.negated and not criterion.cohort:
-            for child in criterion.children:
-                yield from _age_leaves(child)
-    elif criterion.kind is Kind.AGE and not criterion.negated:
-        yield criterion
 
 
 def _bounds(criterion: Criterion) -> tuple[float, float] | None:

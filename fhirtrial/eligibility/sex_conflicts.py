@@ -9,15 +9,17 @@ and male, every bullet that requires a sex is left as text for review, as
 names its population when it opens with one sex and sets no condition
 (`rules.population_sex.population_sex_of`): "Postmenopausal women" is text, yet with it "Men
 >50-year-old" (NCT03868033) would turn every woman away. "Women of childbearing potential must
-use contraception" is a condition on some women, not a population.
+use contraception" is a condition on some women, not a population. A bullet naming both sexes
+("Male or female aged 18 to 65 years", `rules.population_sex.names_both_sexes`) is a population
+of the other sex too: beside it, "Women who are unable to conceive" describes some of the women
+the study takes, and requires no man to be a woman.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
-from fhirtrial.eligibility.rules.population_sex import population_sex_of
+from fhirtrial.eligibility.model import CompiledNode, Kind
+from fhirtrial.eligibility.required_leaves import required_leaves
+from fhirtrial.eligibility.rules.population_sex import names_both_sexes, population_sex_of
 
 
 def leave_conflicting_sexes_as_text(nodes: list[CompiledNode]) -> None:
@@ -26,9 +28,12 @@ def leave_conflicting_sexes_as_text(nodes: list[CompiledNode]) -> None:
     holders: list[CompiledNode] = []
     sexes: set[str] = set()
     for node in nodes:
-        if not node.exclude and not node.cohort and (named := population_sex_of(node.text)):
-            sexes.add(named)
-        for holder, leaf in _required_sexes(node):
+        if not node.exclude and not node.cohort:
+            if names_both_sexes(node.text):
+                sexes.update(("female", "male"))
+            elif named := population_sex_of(node.text):
+                sexes.add(named)
+        for holder, leaf in required_leaves(node, Kind.SEX):
             if leaf.value_concept is None:
                 continue
             if not holders or holders[-1] is not holder:
@@ -37,23 +42,3 @@ def leave_conflicting_sexes_as_text(nodes: list[CompiledNode]) -> None:
     if len(sexes) > 1:
         for holder in holders:
             holder.criterion, holder.needs_review = None, True
-
-
-def _required_sexes(node: CompiledNode) -> Iterator[tuple[CompiledNode, Criterion]]:
-    if node.exclude or node.cohort:
-        return
-    if node.criterion is not None and node.criterion.computable:
-        for leaf in _sex_leaves(node.criterion):
-            yield node, leaf
-    if node.combination == "all-of":
-        for child in node.children:
-            yield from _required_sexes(child)
-
-
-def _sex_leaves(criterion: Criterion) -> Iterator[Criterion]:
-    if criterion.kind is Kind.COMBINATION:
-        if criterion.combination == "all-of" and not criterion.negated and not criterion.cohort:
-            for child in criterion.children:
-                yield from _sex_leaves(child)
-    elif criterion.kind is Kind.SEX and not criterion.negated:
-        yield criterion

@@ -10,9 +10,11 @@ the episode goes on (`unknown`); and a window asks when it began, as for a myoca
 (`evaluation.events`).
 
 A concept is an episode when it is a set of ICD-10-CM codes (`icd10cm:K56.1+K56.2+…`) every one
-of which names an episode: intestinal obstruction and ileus (K56, postprocedural K91.3, meconium
-ileus P76.1 and E84.11), delirium (F05, and the intoxication and withdrawal deliria of the
-substance categories F1x.x21 / F1x.x31), an exacerbation of COPD (J44.1). Each is the set the
+of which names an episode: intestinal obstruction and ileus (K56, postprocedural K91.3,
+transitory ileus of newborn P76.1, meconium ileus in cystic fibrosis E84.11), delirium (F05, and
+the intoxication and withdrawal deliria of the substance categories F1x.x21 / F1x.x31 but
+nicotine's F17, whose F17.221 is a dependence on chewing tobacco in remission), an exacerbation
+of COPD (J44.1). Each is the set the
 development texts name ("Bowel obstruction", "patients with intestinal obstruction", "Ileus",
 "Delirium", "COPD exacerbation"); a set holding a lasting code ("megacolon" K59.3 with
 Hirschsprung's disease Q43.1) is not an episode.
@@ -28,9 +30,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from fhirtrial.eligibility.terminology import ICD_SET_JOIN, ICD_TITLE_PREFIX
+from fhirtrial.eligibility.terminology import icd_set_codes
 
-_EPISODE = re.compile(r"K56|K91\.3|P76\.1|E84\.11|F05|F1\d\.\d[23]1|J44\.1")
+_EPISODE = re.compile(r"K56|K91\.3|P76\.1|E84\.11|F05|F1[0-689]\.\d[23]1|J44\.1")
 # Named concepts that are episodes.
 _NAMED_EPISODES = frozenset({"unstable-angina"})
 
@@ -41,7 +43,5 @@ def is_acute_episode(concept: str) -> bool:
     concept is one."""
     if concept in _NAMED_EPISODES:
         return True
-    if not concept.startswith(ICD_TITLE_PREFIX):
-        return False
-    codes = concept[len(ICD_TITLE_PREFIX) :].split(ICD_SET_JOIN)
-    return all(_EPISODE.match(code) for code in codes)
+    codes = icd_set_codes(concept)
+    return bool(codes) and all(_EPISODE.match(code) for code in codes)

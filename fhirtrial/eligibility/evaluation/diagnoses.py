@@ -258,7 +258,7 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
         index = ctx.facts.conditions
         broader = terminology.terminology().broader_than_title(concept)
         if broader:
-            codes = concept[len(terminology.ICD_TITLE_PREFIX) :].split(terminology.ICD_SET_JOIN)
+            codes = terminology.icd_set_codes(concept)
             found = [
                 c
                 for c in index.items

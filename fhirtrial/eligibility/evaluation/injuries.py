@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from fhirtrial.eligibility import terminology
-from fhirtrial.eligibility.terminology import ICD_SET_JOIN, ICD_TITLE_PREFIX
+from fhirtrial.eligibility.terminology import ICD_TITLE_PREFIX, icd_set_codes
 from fhirtrial.patient.items import ConditionItem
 from fhirtrial.patient.values import ICD10CM
 
@@ -68,12 +68,6 @@ _DEFICIT_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _codes(concept: str) -> tuple[str, ...]:
-    if not concept.startswith(ICD_TITLE_PREFIX):
-        return ()
-    return tuple(concept[len(ICD_TITLE_PREFIX) :].split(ICD_SET_JOIN))
-
-
 def _is_fracture_code(code: str) -> bool:
     return code[:3] in _FRACTURE_CATEGORIES or code.startswith(_FRACTURES_OUTSIDE_INJURIES)
 
@@ -94,13 +88,13 @@ def is_injury(concept: str) -> bool:
     or a hand-made injury concept (`traumatic-brain-injury`)."""
     if concept in _INJURY_CONCEPTS:
         return True
-    return any(_is_injury_code(code) for code in _codes(concept))
+    return any(_is_injury_code(code) for code in icd_set_codes(concept))
 
 
 @cache
 def _words_of(concept: str) -> tuple[str, ...]:
     """The word stems an uncoded entry of this injury names it by ("fractur" …)."""
-    codes = _codes(concept)
+    codes = icd_set_codes(concept)
     if codes and all(_is_fracture_code(c) or c.startswith(_FRACTURE_HISTORY) for c in codes):
         return _FRACTURE_WORDS  # a fracture, not an injury holding some ("head injury")
     for prefixes, words in _KINDS:
@@ -116,7 +110,7 @@ def _icd_codes(item: ConditionItem) -> list[str]:
 @cache
 def _deficits_of(concept: str) -> tuple[str, ...]:
     """The codes of the lasting deficits that may stand for the injury ``concept``."""
-    codes = _codes(concept)
+    codes = icd_set_codes(concept)
     return tuple(
         deficit
         for injuries, deficits in _LASTING_DEFICITS

@@ -230,14 +230,19 @@ WINDOW_BARE = re.compile(
     + _ENROLMENT_MOMENT
     + r"(?: period| visit)?(?![\w-])"
 )
-# The words before a bare window's number that make it something else: a bound, a duration, a
-# range or a window some other word already opened.
+# The words before a bare window's number that make it something else: a bound, a duration, an
+# onset, a range or a window some other word already opened.
 _NOT_BARE_BEFORE = frozenset(
     {
         *("for", "after", "over", "than", "least", "most", "about", "approximately", "around"),
         *("nearly", "almost", "only", "within", "in", "during", "the", "last", "past", "previous"),
         *("preceding", "prior", "of", "from", "since", "by", "until", "to", "and", "or", "up"),
         *("minimum", "maximum", "between", "per", "every", "each", "a"),
+        # onset and duration: "Type 2 diabetes diagnosed 10 years before enrollment" says how long
+        # ago the disease began, as "for 10 years" how long it lasted ("a disease duration of less
+        # than 1 year", "fissure lasting more than 6 weeks", "Onset of active GO within 9 months":
+        # NCT03796611 inc-1, NCT03920449 inc-1, NCT03922321 inc-3)
+        *("diagnosed", "onset", "started", "lasting", "duration"),
     }
 )
 _WORD_BEFORE = re.compile(r"(\S+)\s*$")

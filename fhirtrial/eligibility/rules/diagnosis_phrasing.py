@@ -78,22 +78,23 @@ _ESTABLISHED_AFTER = re.compile(
     rf"|\s*\((?:as )?{_VERB} (?:by|on|via|with|through|using|in|at) {_METHODS}\)"
 )
 # The structured interview or named test that made a psychiatric or language diagnosis: "(as
-# determined by the CAPS-5)", "as diagnosed by SCID-5-CT", "as determined by the Aachen Aphasia
-# Test (AAT)". Only an instrument's name closing the clause — a structured diagnostic interview
-# for DSM (CAPS, SCID: not a screening questionnaire such as the PHQ-9, whose score is no
-# diagnosis) or up to three words ending in "test" or "interview"; a score, a threshold or a
-# judgement after it keeps the bullet as the other readings leave it (`_REFUSED` refuses any
-# comparator).
+# determined by the CAPS-5)" (NCT03933059 inc-3), "as diagnosed by SCID-5-CT" (NCT03864614
+# inc-1), "as determined by the Aachen Aphasia Test (AAT)" (NCT03930121 inc-3). Only these
+# names closing the clause — a structured diagnostic interview for DSM (CAPS, SCID) or a named
+# diagnostic test the development texts show — never a screening test, a questionnaire, a
+# "positive" result or a score ("Depression as determined by a positive depression screening
+# test" is a screening result, no diagnosis); a score, a threshold or a judgement after it keeps
+# the bullet as the other readings leave it (`_REFUSED` refuses any comparator).
 _INSTRUMENT = (
     r"(?:the |an? )?(?:(?:caps|scid)(?:-(?:\d|[ivx]{1,3}))?(?:-[a-z]{1,4})?"
-    r"|(?:(?!and |or )[a-z][a-z'-]+ ){1,3}(?:test|interview))(?: \([a-z0-9-]{2,10}\))?"
+    r"|aachen aphasia test)(?: \([a-z0-9-]{2,10}\))?"
 )
 _BY_INSTRUMENT = re.compile(
     rf",? (?:as )?(?:determined|diagnosed|assessed|confirmed) by {_INSTRUMENT}"
     r"(?=\s*[.;,]?\s*$|\s*[.;,]\s)"
     rf"|\s*\((?:as )?(?:determined|diagnosed|assessed|confirmed) by {_INSTRUMENT}\)"
 )
-_INSTRUMENT_WORDS = ("test", "interview", "-")
+_INSTRUMENT_WORDS = ("caps", "scid", "aphasia test")
 _LEAD = re.compile(rf",? (?:and )?{_BE}(?:as )?$")
 _LEAD_REACH = 40
 # "biopsy-proven", "histologically and radiologically confirmed", "physician-diagnosed".

@@ -26,6 +26,10 @@ B)", "such as" — is left to `rules.example_lists`, a name joined by a slash is
   embolism; an infarction of the heart or the brain (a thromboembolic event to some authors), a
   superficial, portal or intracranial venous thrombosis and a personal history code leave it
   unknown. "Venous thromboembolic disease" is the hand-made `venous-thromboembolism`.
+- "chronic viral hepatitis" (NCT03867617 exc-2): its core is ICD-10-CM's B18; an unspecified
+  viral hepatitis (B19), an acute hepatitis C (B17.1: it often becomes chronic under its first
+  code) and a SNOMED CT "viral hepatitis type B / C" may be chronic and leave it unknown, never
+  not met; an acute hepatitis A, B, D or E is none.
 """
 
 from __future__ import annotations
@@ -44,19 +48,25 @@ CHRONIC_LIVER_DISEASE = "chronic-liver-disease"
 SERIOUS_MENTAL_ILLNESS = "serious-mental-illness"
 CLOTTING_DISORDER = "clotting-disorder"
 THROMBOEMBOLIC_DISEASE = "thromboembolic-disease"
+CHRONIC_VIRAL_HEPATITIS = "chronic-viral-hepatitis"
 _NAMES = re.compile(
     r"(?<![\w-])(?:(?P<liver>chronic (?:liver|hepatic) diseases?(?: \(cld\))?)"
     r"|(?P<mental>(?:severe|serious)(?: and (?:persistent|enduring))? (?:mental|psychiatric)"
     r" (?:illness(?:es)?|disorders?|diseases?)(?: \(smi\))?)"
     r"|(?P<clotting>(?:blood )?clotting (?:disorders?|diseases?))"
-    r"|(?<!venous )(?P<thromboembolic>thromboembolic (?:disorders?|diseases?)))(?![\w-])"
+    r"|(?<!venous )(?P<thromboembolic>thromboembolic (?:disorders?|diseases?))"
+    r"|(?P<hepatitis>chronic viral hepatitis))(?![\w-])"
 )
-_TRIGGERS = ("chronic liver", "chronic hepatic", "mental", "psychiatric", "clotting", "thromboemb")
+_TRIGGERS = (
+    *("chronic liver", "chronic hepatic", "mental", "psychiatric", "clotting", "thromboemb"),
+    "chronic viral hepatitis",
+)
 _CONCEPTS = {
     "liver": CHRONIC_LIVER_DISEASE,
     "mental": SERIOUS_MENTAL_ILLNESS,
     "clotting": CLOTTING_DISORDER,
     "thromboembolic": THROMBOEMBOLIC_DISEASE,
+    "hepatitis": CHRONIC_VIRAL_HEPATITIS,
 }
 
 

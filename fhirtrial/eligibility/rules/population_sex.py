@@ -13,8 +13,10 @@ reads in part when a clause follows it ("Women who reside within the catchment a
 health facilities", "Women able to read and write in English"): all-of(sex, TEXT), the sex being
 necessary whatever the clause says. Not when the sex is the scope of a requirement ("Males must
 agree …", "Women of childbearing potential must …": a man need not), names pregnancy (a condition
-on some women, or an exclusion misfiled), a group, a label or count, an allowance, or another
-person or population ("… and individuals who …", "women or men").
+on some women, or an exclusion misfiled), fertility, menopause, sterility, abstinence or a
+hysterectomy ("Women who are unable to conceive": a subgroup of the women a study takes), a
+group, a label or count, an allowance, or another person or population ("… and individuals
+who …", "women or men").
 """
 
 from __future__ import annotations
@@ -30,19 +32,34 @@ _LEAD = re.compile(
     r"(?P<sex>women|woman|females?|men|man|males?)\b"
 )
 _FEMALE_ONLY = ("postmenopausal", "post-menopausal", "premenopausal", "pre-menopausal")
-_REFUSAL = re.compile(
-    r"\b(?:women|woman|females?|men|man|males?|boys?|girls?|both|either|any|sex|sexes|gender\w*"
-    r"|trans\w*|intersex|non-binary|nonbinary|partners?|spouses?|wives|wife|husbands?|mothers?"
-    r"|fathers?|parents?|caregivers?|couples?|pairs?|dyads?|their|msm|who have sex)\b|/"
-)
-
-
-# `_REFUSAL` without the words that refuse only beside a sex ("any sex", "both"): another sex,
-# gender identity or person.
-_OTHER_PERSON = re.compile(
-    r"\b(?:women|woman|females?|men|man|males?|boys?|girls?|sex|sexes|gender\w*|trans\w*|intersex"
+# Another sex, gender identity or person named after the lead ("women and men", "transgender
+# women", "women and their partners").
+_OTHER_PERSON_WORDS = (
+    r"women|woman|females?|men|man|males?|boys?|girls?|sex|sexes|gender\w*|trans\w*|intersex"
     r"|non-binary|nonbinary|partners?|spouses?|wives|wife|husbands?|mothers?|fathers?|parents?"
-    r"|caregivers?|couples?|pairs?|dyads?|their|msm)\b|/"
+    r"|caregivers?|couples?|pairs?|dyads?|their|msm"
+)
+_OTHER_PERSON = re.compile(rf"\b(?:{_OTHER_PERSON_WORDS})\b|/")
+# With the words that refuse only beside a sex ("any sex", "both", "either").
+_REFUSAL = re.compile(rf"\b(?:{_OTHER_PERSON_WORDS}|both|either|any|who have sex)\b|/")
+_FEMALE_WORD = re.compile(r"\b(?:women|woman|females?|girls?)\b")
+_MALE_WORD = re.compile(r"\b(?:men|man|males?|boys?)\b")
+# Words that make the sex a condition of a requirement ("Males must agree …", "Women of
+# childbearing potential …"): a man need not.
+_MODAL_WORDS = r"must|should|shall|need|needs|required?|agree\w*|will|would|have to|if|unless"
+_CHILDBEARING_WORDS = (
+    r"childbearing|child-bearing|fertile|contracept\w*|birth control|pregnan\w*"
+    r"|breast-?feeding|lactating"
+)
+# Fertility, menopause, sterility, abstinence, hysterectomy after the lead: a subgroup of women
+# ("Female participants who are surgically sterilised / hysterectomised or post-menopausal",
+# NCT03921450 exc-9; "Women who have undergone permanent sterilization", NCT03925116 exc-1;
+# "Women of childbearing potential must agree to be strictly abstinent", NCT03921411 inc-7;
+# "premenopausal women with intact reproductive organs", NCT03925285 exc-8), not the study's
+# population: with "Male or female aged 18 to 65" in the same list, the sex is no requirement.
+_SUBGROUP_OF_WOMEN_WORDS = (
+    r"reproductive|conceiv\w*|infertil\w*|fertility|(?:post-?|pre-?|peri-?)?menopaus\w*"
+    r"|steril\w*|abstinen\w*|hysterectom\w*"
 )
 # Nouns that may follow the sex word and still name the patient ("Female patients who …").
 _NOUN = re.compile(
@@ -56,15 +73,14 @@ _CLAUSE = re.compile(
     r"|living|residing|attending|presenting|seeking|reports?|reporting|admitted|referred"
     r"|registered|at|in|from)\b"
 )
-# Words after the lead that make the sex a condition, an option or someone else's.
+# Words after the lead that make the sex a condition, an option, someone else's or a subgroup's.
 _NOT_NECESSARY = re.compile(
-    r"\b(?:must|should|shall|need|needs|required?|agrees?|will|would|have to|if|unless|except"
+    rf"\b(?:{_MODAL_WORDS}|{_CHILDBEARING_WORDS}|{_SUBGROUP_OF_WOMEN_WORDS}|except"
     r"|may|eligible|allowed|permitted|included|excluded|enrolled|accepted|considered"
     r"|cohorts?|groups?|arms?|controls?|individuals|people|persons|children|infants|those"
     r"|patients?|subjects?|participants?|volunteers?|adults?|anyone|someone|everyone"
-    r"|pregnan\w*|gestation\w*|trimesters?|antenatal|prenatal|obstetric\w*|labou?r|deliver\w*"
-    r"|post-?partum|lactating|breast-?feeding|nursing|childbearing|child-bearing"
-    r"|fertile|contracept\w*|birth control)\b|[:;(]"
+    r"|gestation\w*|trimesters?|antenatal|prenatal|obstetric\w*|labou?r|deliver\w*"
+    r"|post-?partum|nursing)\b|[:;(]"
 )
 
 
@@ -89,10 +105,7 @@ def population_sex_head(text: str) -> tuple[Criterion, int] | None:
 
 # A bullet about the other sex's population only under a condition ("Women of childbearing
 # potential must …", "Males must agree to use contraception"): not a population of its own.
-_CONDITIONAL = re.compile(
-    r"\b(?:must|should|shall|need|agree\w*|will|if|unless|childbearing|child-bearing|fertile"
-    r"|contracept\w*|birth control|pregnan\w*|breast-?feeding|lactating|partners?)\b"
-)
+_CONDITIONAL = re.compile(rf"\b(?:{_MODAL_WORDS}|{_CHILDBEARING_WORDS})\b")
 
 
 def population_sex_of(text: str) -> str | None:
@@ -105,6 +118,17 @@ def population_sex_of(text: str) -> str | None:
     if _CONDITIONAL.search(normalized):
         return None
     return _sex_of(lead["sex"])
+
+
+def names_both_sexes(text: str) -> bool:
+    """Whether an inclusion bullet names a population of both sexes ("Male or female aged 18 to
+    65 years", "Healthy men and women"), setting no condition on either."""
+    normalized = " ".join(text.lower().split())
+    return (
+        _FEMALE_WORD.search(normalized) is not None
+        and _MALE_WORD.search(normalized) is not None
+        and _CONDITIONAL.search(normalized) is None
+    )
 
 
 def _sex_of(word: str) -> str:
@@ -123,17 +147,20 @@ def with_population_sex(read: Criterion, normalized: str) -> Criterion:
     lead = _LEAD.match(normalized)
     if lead is None or _REFUSAL.search(normalized, lead.end()):
         return read
-    word = lead["sex"]
-    female = word.startswith(("wom", "fem"))
-    if not female and normalized.startswith(_FEMALE_ONLY):
+    sex = _sex_of(lead["sex"])
+    if sex == "male" and normalized.startswith(_FEMALE_ONLY):
         return read  # "postmenopausal men": not for this reading to say
-    sex = Criterion(Kind.SEX, value_concept="female" if female else "male")
     return Criterion(
         Kind.COMBINATION,
-        children=(sex, *read.children),
+        children=(Criterion(Kind.SEX, value_concept=sex), *read.children),
         combination="all-of",
         source_text=read.source_text,
     )
 
 
-__all__ = ["population_sex_head", "population_sex_of", "with_population_sex"]
+__all__ = [
+    "names_both_sexes",
+    "population_sex_head",
+    "population_sex_of",
+    "with_population_sex",
+]

@@ -27,8 +27,6 @@ from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
 
-TRIGGERS = ("(",)
-
 _ASIDE = re.compile(r"^(?P<head>[^()]+?)\s*\((?P<body>[^()]*)\)\s*[.;,]?\s*$")
 _MARKER = re.compile(
     r"^(?:e\.?\s?g\.?|eg|such as|including|for example|for instance|other than"

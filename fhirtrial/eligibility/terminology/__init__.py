@@ -83,6 +83,16 @@ ICD_TITLE_PREFIX = "icd10cm:"
 """Concept ids of ICD-10-CM diagnosis titles: ``icd10cm:`` and the dotted code."""
 ICD_SET_JOIN = "+"
 """Joins the codes of a diagnosis ICD-10-CM divides among several: ``icd10cm:K40.0+K40.1``."""
+
+
+def icd_set_codes(concept_id: str) -> tuple[str, ...]:
+    """The dotted codes of an ICD-10-CM title or set concept (``icd10cm:K40.0+K40.1`` →
+    ``("K40.0", "K40.1")``); none for another concept."""
+    if not concept_id.startswith(ICD_TITLE_PREFIX):
+        return ()
+    return tuple(concept_id[len(ICD_TITLE_PREFIX) :].split(ICD_SET_JOIN))
+
+
 _ICD_TITLES_FILE = "icd10cm_titles.json"
 # Common names and abbreviations of diagnoses no title spells ("autism spectrum disorder", "GERD").
 _ICD_SYNONYMS_FILE = "icd10cm_synonyms.json"
