@@ -652,7 +652,15 @@ def _compile_normalized(
     )
     if main is None or (not exclusion and _demographic_alternative(main)):
         return None
-    if condition is not None:
+    if condition is not None and exclusion:
+        # "Hypertension in patients with asthma", "HbA1c > 10% in patients with diabetes":
+        # excluded are those with both. The inclusion's any-of(NOT C, B) would exclude every
+        # patient without C (as `subgroup_leads` reads a subgroup named first); a list before
+        # the subgroup ("A and B in those with C") may be C's or not: text.
+        if main.kind is Kind.COMBINATION:
+            return None
+        main = _combine([condition, main], "all-of")
+    elif condition is not None:
         # "A and B in those with C": C implies B (the last clause).
         main = _conditional_last_clause(main, condition)
     if prefix is not None:
