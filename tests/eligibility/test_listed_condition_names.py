@@ -55,6 +55,8 @@ READ_AS: dict[tuple[str, str], tuple[str, str]] = {
     ("cerebral infarction", "stroke"): ("condition:icd10cm:I63", _NARROWER_CODE),
     ("cerebral infarction", "stroke-ischemic"): ("condition:icd10cm:I63", _NARROWER_CODE),
     ("emphysema", "copd"): ("condition:icd10cm:J43", _NARROWER_CODE),
+    # Primary hypertension only (I10): the bare concept holds secondary hypertension I15 too.
+    ("essential hypertension", "hypertension"): ("condition:icd10cm:I10", _NARROWER_CODE),
     ("end stage renal disease", "chronic-kidney-disease"): (
         "condition:icd10cm:N18.6",
         _NARROWER_CODE,

@@ -55,6 +55,7 @@ from fhirtrial.eligibility.rules.diagnosis_leads import (
     judged_by_investigator,
     strip_diagnosis_leads,
 )
+from fhirtrial.eligibility.rules.diagnosis_neighbours import narrows_after, narrows_before
 from fhirtrial.eligibility.rules.diagnosis_phrasing import (
     DIAGNOSED,
     dated_diagnosis,
@@ -651,7 +652,15 @@ def _compile_normalized(
     )
     if main is None or (not exclusion and _demographic_alternative(main)):
         return None
-    if condition is not None:
+    if condition is not None and exclusion:
+        # "Hypertension in patients with asthma", "HbA1c > 10% in patients with diabetes":
+        # excluded are those with both. The inclusion's any-of(NOT C, B) would exclude every
+        # patient without C (as `subgroup_leads` reads a subgroup named first); a list before
+        # the subgroup ("A and B in those with C") may be C's or not: text.
+        if main.kind is Kind.COMBINATION:
+            return None
+        main = _combine([condition, main], "all-of")
+    elif condition is not None:
         # "A and B in those with C": C implies B (the last clause).
         main = _conditional_last_clause(main, condition)
     if prefix is not None:
@@ -833,6 +842,10 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             and not (isinstance(payload, Match) and _is_treatment(payload.criterion))
         ):
             return None  # "never treated metastatic melanoma": the negation is of a treatment
+        if sequence and _is_diagnosis(sequence[-1].match) and narrows_after(gap_text, text):
+            return None  # "HIV testing, or asthma": a test is no diagnosis
+        if isinstance(payload, Match) and _is_diagnosis(payload) and narrows_before(gap_text, text):
+            return None  # "Treated hypertension": an untreated patient is not meant
         connective, negation = gap
         if negation and exclusion:
             if _REQUIREMENT.search(text) is None:
@@ -878,6 +891,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     if tail is None or (tail[1] and not exclusion):
         return None
     if sequence and _treated_after_diagnosis(sequence[-1].match, text[position:]):
+        return None
+    if sequence and _is_diagnosis(sequence[-1].match) and narrows_after(text[position:], text):
         return None
     if tail[1] and _NEGATED_TREATMENT.search(text[position:]):
         return None
@@ -1078,6 +1093,10 @@ def _is_treatment(criterion: Criterion) -> bool:
 # after a diagnosis, say which of its patients are meant. Read as the bare diagnosis, the
 # exclusion would turn away an untreated patient; the partial reading keeps them as text.
 _TREATMENT_WORDS = frozenset({"treatment", "treatments", "therapy", "therapies", "treated"})
+
+
+def _is_diagnosis(match: Match) -> bool:
+    return match.kind == "criterion" and match.criterion.kind is Kind.CONDITION
 
 
 def _treated_after_diagnosis(match: Match, tail: str) -> bool:

@@ -212,7 +212,7 @@ _CONDITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "hypertension",
-        r"(?:arterial |systemic |essential )?hypertension(?: \(htn\))?|high blood pressure|htn"
+        r"(?:arterial |systemic )?hypertension(?: \(htn\))?|high blood pressure|htn"
         r"|hypertensive" + _PERSONS,
     ),
     (

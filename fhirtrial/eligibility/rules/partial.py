@@ -1215,10 +1215,14 @@ _STOPPED_NURSING = re.compile(
     r"\W+(?:\w+\W+){0,6}?(?:breast[- ]?feed\w*|nursing|lactat\w*)"
 )
 # A justification ends what the bullet excludes: "… are excluded because the effects on the
-# fetus are unknown".
+# fetus are unknown". "Since" justifies only before a clause with its verb ("since it is known
+# that …", NCT03866707 inc-5; "since the foods for the study contain meat", NCT03934346 exc-3);
+# before a moment it dates ("since 2010", NCT03927742 inc-2; "since the onset", "since diagnosis
+# of …"; "HIV since childhood") it narrows, and cut off the bullet read as the bare diagnosis.
 _BECAUSE = re.compile(
-    r",?\s*\b(?:because|since|as (?:the|there|it|they|this)|(?:as )?(?:confirmed|documented"
-    r"|determined|verified|assessed) by)\b"
+    r",?\s*\b(?:because|since(?=\s+(?:[a-z]+\s+){0,4}?(?:is|are|was|were|will|can|could|may"
+    r"|might|would|should|must|contains?|has|have|does|do)\b)|as (?:the|there|it|they|this)"
+    r"|(?:as )?(?:confirmed|documented|determined|verified|assessed) by)\b"
 )
 # Phrases that only say the bullet excludes, and subject words a pregnant / nursing patient is.
 _EXCLUDED_PHRASE = re.compile(
