@@ -55,7 +55,11 @@ from fhirtrial.eligibility.rules.diagnosis_leads import (
     judged_by_investigator,
     strip_diagnosis_leads,
 )
-from fhirtrial.eligibility.rules.diagnosis_neighbours import narrows_after, narrows_before
+from fhirtrial.eligibility.rules.diagnosis_neighbours import (
+    narrows_after,
+    narrows_before,
+    treated_after,
+)
 from fhirtrial.eligibility.rules.diagnosis_phrasing import (
     DIAGNOSED,
     dated_diagnosis,
@@ -890,10 +894,12 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     tail = _read_gap(text[position:], after_match=bool(sequence))
     if tail is None or (tail[1] and not exclusion):
         return None
-    if sequence and _treated_after_diagnosis(sequence[-1].match, text[position:]):
-        return None
-    if sequence and _is_diagnosis(sequence[-1].match) and narrows_after(text[position:], text):
-        return None
+    if (
+        sequence
+        and _is_diagnosis(sequence[-1].match)
+        and (treated_after(text[position:]) or narrows_after(text[position:], text))
+    ):
+        return None  # "Hypertension under treatment", "HIV testing"
     if tail[1] and _NEGATED_TREATMENT.search(text[position:]):
         return None
     if tail[1]:
@@ -1088,23 +1094,8 @@ def _is_treatment(criterion: Criterion) -> bool:
 
 # "requiring / that required (active / medical / systemic) treatment": what no finder reads
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
-# "Hypertension under treatment" ("under" is "<" once normalized), "Depression treatment",
-# "Epilepsy on therapy": words the gap reader takes as filler ("prior treatment with …") that,
-# after a diagnosis, say which of its patients are meant. Read as the bare diagnosis, the
-# exclusion would turn away an untreated patient; the partial reading keeps them as text.
-_TREATMENT_WORDS = frozenset({"treatment", "treatments", "therapy", "therapies", "treated"})
-
-
 def _is_diagnosis(match: Match) -> bool:
     return match.kind == "criterion" and match.criterion.kind is Kind.CONDITION
-
-
-def _treated_after_diagnosis(match: Match, tail: str) -> bool:
-    return (
-        match.kind == "criterion"
-        and match.criterion.kind is Kind.CONDITION
-        and not _TREATMENT_WORDS.isdisjoint(_TOKEN.findall(tail))
-    )
 
 
 _REQUIRING_TREATMENT = re.compile(

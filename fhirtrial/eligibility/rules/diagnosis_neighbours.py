@@ -11,6 +11,8 @@ narrow it, and read as the bare diagnosis an exclusion would turn away patients 
   no diagnosis; "positive HIV test", "negative test results for …" say the result and are
   read). "Status" is not one of them: ICD-10-CM names states so ("Solid organ transplant
   status");
+- after it, a treatment: "Hypertension under treatment", "Depression treatment" (at the end of
+  the bullet);
 - after it, a score: "Depression score" (a measure, not the diagnosis);
 - after it, a moment: "Diabetic ketoacidosis at diagnosis", "Hypertension at the time of
   diagnosis" (present then, which a problem list does not date).
@@ -60,6 +62,15 @@ def narrows_after(gap: str, text: str) -> bool:
     if _tested(tokens[:1], text) or (tokens and tokens[0] in _SCORE_WORDS):
         return True
     return _AT_DIAGNOSIS.search(gap) is not None
+
+
+def treated_after(tail: str) -> bool:
+    """Whether the words after a bullet's last diagnosis name its treatment: "Hypertension under
+    treatment" ("under" is "<" once normalized), "Depression treatment", "Epilepsy on therapy".
+    Between two findings the gap reader weighs such words itself."""
+    return has_any(tail, ("treat", "therap")) and not _TREATMENT_WORDS.isdisjoint(
+        _TOKEN.findall(tail)
+    )
 
 
 def _tested(words: list[str], text: str) -> bool:
