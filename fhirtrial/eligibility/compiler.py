@@ -13,6 +13,7 @@ from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.age_conflicts import leave_conflicting_ages_as_text
 from fhirtrial.eligibility.lead_in_phrases import own_words
 from fhirtrial.eligibility.model import CombinationCode, CompiledNode, Criterion, Kind
+from fhirtrial.eligibility.one_group_only import for_one_group_only
 from fhirtrial.eligibility.outline import Outline, OutlineNode
 from fhirtrial.eligibility.own_groups import leave_own_groups_as_text
 from fhirtrial.eligibility.required_conditions import leave_required_conditions_as_text
@@ -23,6 +24,10 @@ from fhirtrial.eligibility.sex_conflicts import leave_conflicting_sexes_as_text
 _ANY_OF = re.compile(
     r"\b(?:one of the following|any of the following|either|at least one of|one or more of"
     r"|1 of the following|meets? one of|from the following|(?:one|any) of these)\b"
+    # A lead-in that ends on the one of its sub-bullets the patient is in: "Participant is
+    # within one of the target populations:", "Also has one of more of the following chronic
+    # diseases:" (a slip for "one or more"), "… at one of:".
+    r"|(?<!\beach )(?<!\bevery )\bone of\b(?: more of)?(?: the)?[\w -]{0,40}:\s*$"
     r"|(?:≥|>=)\s*1 of the following\b",
     re.IGNORECASE,
 )
@@ -226,6 +231,12 @@ def _compile_node(
         for child in node.children
     ]
     children = [child for child, _ in compiled_children]
+    if node.cohort is None and for_one_group_only(node.text):
+        # "Controls only: …", "For patients in the emergency center only, …": one group's
+        # bullet read as everyone's would turn away the other groups' patients.
+        criterion = None
+        for child in children:
+            _leave_all_as_text(child)
     if (
         node.section == "inclusion"
         and not node.exclude

@@ -116,6 +116,12 @@ _COHORT_PREFIX = re.compile(
     + r"[^:]{0,60}:",
     re.IGNORECASE,
 )
+# A line that is nothing but a cohort's label, without a colon ("Group A", "- Group B",
+# "II. Part 2"): a heading whose criteria follow it, like "Group A:".
+_COHORT_LINE = re.compile(
+    r"^\s*(?:(?:[IVX]{1,4}|[a-z]|\d{1,2})[.)]\s+)?(?:for\s+|in\s+)?" + _COHORT_NAME + r"\s*$",
+    re.IGNORECASE,
+)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 OTHER_POPULATION = "Other participants"
 # A line that states there is nothing: "None", "N/A", "Not applicable" — not a criterion.
@@ -171,8 +177,13 @@ def _cohort_key(match: re.Match[str]) -> str:
 
 def cohort_of_text(text: str) -> str | None:
     """Cohort named by a prefix such as "Cohort 1 (melanoma): ..." or "For Arm B: ..."."""
-    match = _COHORT_PREFIX.match(text)
+    match = _COHORT_PREFIX.match(text) or _COHORT_LINE.match(text)
     return _cohort_key(match) if match else None
+
+
+def is_cohort_line(text: str) -> bool:
+    """The line is only a cohort's label ("Group B"): the criteria after it are that cohort's."""
+    return _COHORT_LINE.match(text) is not None
 
 
 def cohorts_mentioned(text: str) -> list[str]:
@@ -493,7 +504,7 @@ class _Builder:
         prefix = parent.link_id if parent else ("inc" if self.section == "inclusion" else "exc")
         separator = "." if parent else "-"
         inherited = parent.cohort if parent else self.section_cohort
-        lead_in = line.text.rstrip().endswith(":")
+        lead_in = line.text.rstrip().endswith(":") or is_cohort_line(line.text)
         node = OutlineNode(
             link_id=f"{prefix}{separator}{len(siblings) + 1}",
             text=line.text,
@@ -655,6 +666,8 @@ def _lead_in_population(text: str) -> str | None:
     )
     if _EVERYONE.match(named):
         return None
+    if (people := _people_lead_in(text)) is not None:
+        return people  # "Adult Healthy Volunteers :" beside "Neonates:"
     if not _POPULATION.match(named) and (
         not re.match(r"\s*for\s+\w", text, re.I) or _NOT_A_POPULATION.search(named)
     ):
