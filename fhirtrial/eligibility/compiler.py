@@ -395,11 +395,40 @@ def combination_of(
         # "Admitting conditions as listed below: - COPD exacerbation - Pneumonia - …": the
         # patient has one of them; all-of would rule out everyone who lacks any.
         return "any-of", None
+    if node.section != "exclusion" and _labelled_by_diagnoses(node):
+        # "Disease activity criteria: - AML: must have received … - NHL/DLBCL: measurable …":
+        # each sub-bullet is asked of the patients with its disease; a patient has one.
+        return "any-of", None
     if node.children and len({c.cohort for c in node.children}) == len(node.children) > 1:
         # One sub-bullet per cohort: each applies to its own cohort only.
         return "all-of", None
     # Exclusion lists under an exclusion bullet: any listed condition excludes.
     return ("any-of" if node.section == "exclusion" else "all-of"), None
+
+
+# A sub-bullet led by a short label and a colon ("AML: …", "NHL/DLBCL: …").
+_LABEL = re.compile(r"^\s*([^:;.]{2,40}?)\s*:\s*\S")
+
+
+def _labelled_by_diagnoses(node: OutlineNode) -> bool:
+    """Every sub-bullet (two or more) is led by a label that names a diagnosis, each another."""
+    if len(node.children) < 2:
+        return False
+    labels = [_LABEL.match(" ".join(child.text.split())) for child in node.children]
+    if not all(labels):
+        return False
+    names = [label[1].lower() for label in labels if label is not None]
+    if len(set(names)) != len(names):
+        return False
+    return all(_names_diagnoses(compile_text(name)) for name in names)
+
+
+def _names_diagnoses(criterion: Criterion | None) -> bool:
+    if criterion is None or criterion.negated:
+        return False
+    if criterion.kind is Kind.COMBINATION:
+        return all(_names_diagnoses(child) for child in criterion.children)
+    return criterion.kind is Kind.CONDITION
 
 
 def _lists_cancer_types(node: OutlineNode, readings: list[Criterion | None] | None) -> bool:
