@@ -140,6 +140,7 @@ from fhirtrial.eligibility.rules.shared_modifiers import (
 )
 from fhirtrial.eligibility.rules.smoking import find_smoking
 from fhirtrial.eligibility.rules.smoking_amounts import smoking_amount
+from fhirtrial.eligibility.rules.state_moments import moved_state
 from fhirtrial.eligibility.rules.subgroup_leads import subgroup_bound
 from fhirtrial.eligibility.rules.suspicion import without_suspicion
 from fhirtrial.eligibility.rules.therapy import find_therapies
@@ -848,6 +849,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             return None  # "never treated metastatic melanoma": the negation is of a treatment
         if sequence and _is_diagnosis(sequence[-1].match) and narrows_after(gap_text, text):
             return None  # "HIV testing, or asthma": a test is no diagnosis
+        if sequence and _moved_state(sequence[-1].match, gap_text):
+            return None  # "Hemoglobin < 10 g/dL at diagnosis of cancer": then, not now
         if isinstance(payload, Match) and _is_diagnosis(payload) and narrows_before(gap_text, text):
             return None  # "Treated hypertension": an untreated patient is not meant
         connective, negation = gap
@@ -900,6 +903,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         and (treated_after(text[position:]) or narrows_after(text[position:], text))
     ):
         return None  # "Hypertension under treatment", "HIV testing"
+    if sequence and _moved_state(sequence[-1].match, text[position:]):
+        return None  # "ECOG 0-1 at diagnosis", "Pregnancy in the past": then, not now
     if tail[1] and _NEGATED_TREATMENT.search(text[position:]):
         return None
     if tail[1]:
@@ -1094,6 +1099,10 @@ def _is_treatment(criterion: Criterion) -> bool:
 
 # "requiring / that required (active / medical / systemic) treatment": what no finder reads
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
+def _moved_state(match: Match, gap: str) -> bool:
+    return match.kind == "criterion" and moved_state(match.criterion, gap)
+
+
 def _is_diagnosis(match: Match) -> bool:
     return match.kind == "criterion" and match.criterion.kind is Kind.CONDITION
 

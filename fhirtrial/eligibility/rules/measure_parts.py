@@ -15,7 +15,8 @@ bound: "or" / "either" / "/" anywhere, an allowance or condition ("unless", "exc
 "permitted", "if", "provided"), a subgroup ("for patients with liver metastases", "in women"),
 any number or comparator left in the rest (a bound or window the part would lose — but for the
 few phrases below that date something else), words that move the measurement in time or kind
-("at any time", "during", "on two occasions", "corrected", "fasting", "on room air"), and a rest
+("at any time", "during", "on two occasions", "corrected", "fasting", "on room air", "at onset",
+"at diagnosis"), someone else's measurement ("of the mother", "of the partner"), and a rest
 that names or looks like anything a record decides (a leaf the form would lack: "… and no
 history of heart failure").
 """
@@ -76,7 +77,10 @@ _REFUSAL = re.compile(
     r"|allow\w*|if|when|whether|provided|otherwise|alternatively|instead|regardless"
     r"|irrespective|optional|waive\w*|depend\w*|respectively|cohorts?|arms?|groups?|parts?"
     r"|phases?|strat(?:um|a)|men|women|males?|females?|children|adolescents?|infants?"
-    r"|elderly|gilbert\w*|metasta\w*|involvement)\b"
+    r"|elderly|gilbert\w*|metasta\w*|involvement"
+    # someone else's value ("Hemoglobin > 9 g/dL of the mother", "ECOG 0-1 of the partner")
+    r"|mothers?|fathers?|parents?|partners?|spouses?|siblings?|relatives?|family|caregivers?"
+    r"|donors?|maternal|paternal|fetus|foetus|fetal|offspring)\b"
     r"|/|\bin case\b|\bsuch as\b|\be\.?g\b|\bi\.?e\b"
 )
 # The "/" of a unit ("g/dL", "100,000/µL", "mL/min/1.73 m2") is no alternative.
@@ -103,7 +107,7 @@ _REST_REFUSAL = re.compile(
     r"|sustained|persistent\w*|confirm\w*|documented|corrected|adjusted|uncorrected|fasting"
     r"|non-fasting|random|resting|rest|exercise|room|air|oxygen|supplemental|breathing"
     r"|despite|off|while|within|until|daily|day|days|week|weeks|month|months|hours?"
-    r"|pre\w*|post\w*|mg|increase\w*|decrease\w*|change\w*|drop\w*"
+    r"|pre\w*|post\w*|onset|diagnos\w*|mg|increase\w*|decrease\w*|change\w*|drop\w*"
     r"|rise|rising|fall\w*|trend\w*|each|every|per|value|values|result\w*|measure\w*"
     r"|reading\w*|level|levels|count|counts|score|grade|class|stage|equivalent|uln|lln|normal"
     r"|institutional|upper|lower|limits?|aged?|years?|requir\w*|inclusion|included|eligib\w*"
