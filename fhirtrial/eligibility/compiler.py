@@ -19,6 +19,7 @@ from fhirtrial.eligibility.own_groups import leave_own_groups_as_text
 from fhirtrial.eligibility.required_conditions import leave_required_conditions_as_text
 from fhirtrial.eligibility.rules import compile_text, read_text
 from fhirtrial.eligibility.rules.partial import has_residue
+from fhirtrial.eligibility.rules.treated_diagnoses import only_diagnoses
 from fhirtrial.eligibility.sex_conflicts import leave_conflicting_sexes_as_text
 
 _ANY_OF = re.compile(
@@ -420,15 +421,8 @@ def _labelled_by_diagnoses(node: OutlineNode) -> bool:
     names = [label[1].lower() for label in labels if label is not None]
     if len(set(names)) != len(names):
         return False
-    return all(_names_diagnoses(compile_text(name)) for name in names)
-
-
-def _names_diagnoses(criterion: Criterion | None) -> bool:
-    if criterion is None or criterion.negated:
-        return False
-    if criterion.kind is Kind.COMBINATION:
-        return all(_names_diagnoses(child) for child in criterion.children)
-    return criterion.kind is Kind.CONDITION
+    readings = [compile_text(name) for name in names]
+    return all(r is not None and not r.negated and only_diagnoses(r) for r in readings)
 
 
 def _lists_cancer_types(node: OutlineNode, readings: list[Criterion | None] | None) -> bool:
