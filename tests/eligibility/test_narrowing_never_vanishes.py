@@ -28,10 +28,10 @@ from functools import cache
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import ICD, condition, patient, record, result_of
+from tests.eligibility.full_form import full_form
 from tests.eligibility.signature import signature
 
 # Common diagnoses the compiler reads as a bare concept (development leaves such as "Diagnosed
@@ -79,26 +79,6 @@ SAFE_FRAMES = (
 )
 
 
-def _form(criterion: Criterion | None) -> str:
-    """The reading with its qualifiers, window and count: what a record is judged against."""
-    if criterion is None or not criterion.computable:
-        return "text"
-    negation = "NOT " if criterion.negated else ""
-    if criterion.kind is Kind.COMBINATION:
-        children = ", ".join(_form(child) for child in criterion.children)
-        return f"{negation}{criterion.combination}[{criterion.cohort or ''}]({children})"
-    parts = [criterion.kind.value, criterion.concept or "", criterion.value_concept or ""]
-    parts.append(f"{criterion.comparator}{criterion.value}..{criterion.high}{criterion.unit}")
-    if criterion.window:
-        window = criterion.window
-        parts.append(f"w{window.low_days},{window.high_days},{window.event}")
-    if criterion.count:
-        parts.append(f"n{criterion.count.low}-{criterion.count.high}")
-    parts.append("{" + ",".join(sorted(criterion.qualifiers)) + "}")
-    parts.append("<" + ",".join(criterion.other_than) + ">")
-    return negation + ":".join(parts)
-
-
 def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -107,11 +87,11 @@ def _capitalized(text: str) -> str:
 def _forms(text: str, exclusion: bool) -> tuple[str, ...]:
     """The reading of a bullet alone, and for an exclusion (where a vanished word turns
     patients away) as the only bullet of an outline too."""
-    alone = _form(compile_text(text, exclusion=exclusion, partial=True))
+    alone = full_form(compile_text(text, exclusion=exclusion, partial=True))
     if not exclusion:
         return (alone,)
     nodes = compile_outline(parse_outline(f"Exclusion Criteria:\n\n* {text}"))
-    return alone, _form(nodes[0].criterion if nodes else None)
+    return alone, full_form(nodes[0].criterion if nodes else None)
 
 
 def _bare_or_wider(narrowed: str, bare: str) -> bool:

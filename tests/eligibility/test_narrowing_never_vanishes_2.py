@@ -29,10 +29,10 @@ from functools import cache
 import pytest
 
 from fhirtrial.eligibility.compiler import compile_outline
-from fhirtrial.eligibility.model import Criterion, Kind
 from fhirtrial.eligibility.outline import parse_outline
 from fhirtrial.eligibility.rules import compile_text
 from tests.eligibility.ehr_records import LOINC, ecog, observation, patient, record, result_of
+from tests.eligibility.full_form import full_form
 from tests.eligibility.signature import signature
 
 # Bare readings of development leaves ("Use of antiepileptics", "Beta-blockers", "History of
@@ -112,28 +112,6 @@ CASES = (
 )
 
 
-def _form(criterion: Criterion | None) -> str:
-    """The reading with its qualifiers, window, count and other values: what a record is judged
-    against."""
-    if criterion is None or not criterion.computable:
-        return "text"
-    negation = "NOT " if criterion.negated else ""
-    if criterion.kind is Kind.COMBINATION:
-        children = ", ".join(_form(child) for child in criterion.children)
-        return f"{negation}{criterion.combination}[{criterion.cohort or ''}]({children})"
-    parts = [criterion.kind.value, criterion.concept or "", criterion.value_concept or ""]
-    parts.append(f"{criterion.comparator}{criterion.value}..{criterion.high}{criterion.unit}")
-    parts.append("xULN" if criterion.uln_multiple else "")
-    if criterion.window:
-        window = criterion.window
-        parts.append(f"w{window.low_days},{window.high_days},{window.event}")
-    if criterion.count:
-        parts.append(f"n{criterion.count.low}-{criterion.count.high}")
-    parts.append("{" + ",".join(sorted(criterion.qualifiers)) + "}")
-    parts.append("<" + ",".join(criterion.other_than) + ">")
-    return negation + ":".join(parts)
-
-
 def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -141,10 +119,10 @@ def _capitalized(text: str) -> str:
 @cache
 def _forms(text: str, exclusion: bool) -> tuple[str, str]:
     """The reading of a bullet alone and as the only bullet of an outline."""
-    alone = _form(compile_text(text, exclusion=exclusion, partial=True))
+    alone = full_form(compile_text(text, exclusion=exclusion, partial=True))
     section = "Exclusion" if exclusion else "Inclusion"
     nodes = compile_outline(parse_outline(f"{section} Criteria:\n\n* {text}"))
-    return alone, _form(nodes[0].criterion if nodes else None)
+    return alone, full_form(nodes[0].criterion if nodes else None)
 
 
 @cache
@@ -193,7 +171,7 @@ def test_the_bare_form_is_read(kind: str, items: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(("kind", "items", "frame"), CASES)
-def test_a_narrowing_frame_never_reads_as_the_bare_form(
+def test_a_narrowing_frame_never_reads_as_the_barefull_form(
     kind: str, items: tuple[str, ...], frame: str
 ) -> None:
     vanished = []
