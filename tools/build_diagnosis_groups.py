@@ -12,10 +12,10 @@ Its core is the ICD-10-CM subtrees of `coreIncludes` less the codes of `coreExcl
 written as the fewest subtrees of the release that cover exactly that (an include with nothing
 left out below it is one coding, `F32*`, or the bare code for a leaf; one with something left out
 is split into its children, recursively), then the SNOMED CT codings of the hand-made concepts
-(conditions.json) named in `snomedFromConcepts`, so that a diagnosis coded in SNOMED CT only is
-in the core too. Checked: every code is the release's, the core lies inside the extent, and a
-concept whose SNOMED CT code is copied has all its ICD-10-CM codes inside the core. The file is
-rewritten in place.
+(conditions.json) named in `snomedFromConcepts` and those listed in `coreSnomed`, so that a
+diagnosis coded in SNOMED CT only is in the core too. Checked: every code is the release's, the
+core lies inside the extent, and a concept whose SNOMED CT code is copied has all its ICD-10-CM
+codes inside the core. The file is rewritten in place.
 """
 
 from __future__ import annotations
@@ -134,7 +134,10 @@ def generated(group: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[st
         {"system": ICD10CM, "code": code, "display": release.get_description(code.rstrip("*"))}
         for code in found
     ]
-    return codings, core + snomed_codings(group.get("snomedFromConcepts", []), found)
+    # SNOMED CT concepts of the core no hand-made concept holds alone ("Essential hypertension"
+    # beside the hypertension concept, whose ICD-10-CM codes reach secondary hypertension).
+    direct = [{"system": SNOMED, **coding} for coding in group.get("coreSnomed", [])]
+    return codings, core + snomed_codings(group.get("snomedFromConcepts", []), found) + direct
 
 
 def main() -> None:

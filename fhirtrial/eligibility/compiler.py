@@ -28,7 +28,9 @@ _ANY_OF = re.compile(
     # A lead-in that ends on the one of its sub-bullets the patient is in: "Participant is
     # within one of the target populations:", "Also has one of more of the following chronic
     # diseases:" (a slip for "one or more"), "… at one of:".
-    r"|(?<!\beach )(?<!\bevery )\bone of\b(?: more of)?(?: the)?[\w -]{0,40}:\s*$"
+    # Not a cap ("no more than one of three risk factors:", "only one of …"): `_AT_MOST_LEAD_IN`.
+    r"|(?<!\beach )(?<!\bevery )(?<!\bno more than )(?<!\bnot more than )(?<!\bat most )"
+    r"(?<!\bonly )\bone of\b(?: more of)?(?: the)?[\w -]{0,40}:\s*$"
     r"|(?:≥|>=)\s*1 of the following\b",
     re.IGNORECASE,
 )
@@ -76,6 +78,12 @@ _EXAMPLES_LEAD_IN = re.compile(r"\b(?:including|such as|e\.g\.|for example)\s*:?
 # of: - anemia - diabetes"): its sub-bullets read alone would require each diagnosis.
 _ABSENCE_LEAD_IN = re.compile(
     r"\b(?:absence of|free (?:of|from)|none of(?: the following)?)\b[^:]*:\s*$", re.IGNORECASE
+)
+# A lead-in that caps how many of its sub-bullets may hold ("Has no more than one of three
+# cardiovascular risk factors:"): neither any-of nor all-of; read alone, each sub-bullet would be
+# required (inclusion) or exclude (exclusion). Its sub-bullets stay text.
+_AT_MOST_LEAD_IN = re.compile(
+    r"\b(?:no more than|not more than|at most) (?:one|1|two|2|three|3) (?:out )?of\b", re.I
 )
 # A lead-in in the inclusion list whose sub-bullets exclude ("Any of the following will exclude
 # the subject from the study:", an exclusion list the outline could not place): read as
@@ -244,6 +252,9 @@ def _compile_node(
         and children
         and (_ABSENCE_LEAD_IN.search(node.text) or _EXCLUDING_LEAD_IN.search(node.text))
     ):
+        for child in children:
+            _leave_all_as_text(child)
+    if children and _AT_MOST_LEAD_IN.search(node.text):
         for child in children:
             _leave_all_as_text(child)
     # Sub-bullets are read as inclusion bullets (`exclude` marks top-level exclusion bullets

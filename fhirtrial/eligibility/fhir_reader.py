@@ -12,6 +12,7 @@ Stable API (see docs/eligibility-model.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from fhirtrial.eligibility.fhir_writer import (
@@ -84,8 +85,12 @@ def read_characteristic(characteristic: dict[str, Any]) -> ReadCharacteristic:
         read.criterion = _leaf(characteristic, definition, extensions)
     elif concept := characteristic.get("definitionCodeableConcept"):
         concept_id = _concept_id(concept)
+        try:
+            window = _window(characteristic.get("timeFromEvent"))
+        except _Unreadable:
+            concept_id = None  # its window unread, the concept alone would match any date
         if concept_id:  # a coded concept from another producer: presence of a condition
-            read.criterion = Criterion(Kind.CONDITION, concept=concept_id)
+            read.criterion = Criterion(Kind.CONDITION, concept=concept_id, window=window)
     return read
 
 
@@ -120,6 +125,10 @@ def _leaf(
     kind = _kind(definition)
     if kind is None:
         return None
+    try:
+        window = _window(characteristic.get("timeFromEvent"))
+    except _Unreadable:
+        return None
     concept = value_concept = comparator = unit = None
     value = high = None
     type_concept = _concept_id(definition.get("type"))
@@ -152,7 +161,7 @@ def _leaf(
         unit=unit,
         uln_multiple=uln,
         value_concept=value_concept,
-        window=_window(characteristic.get("timeFromEvent")),
+        window=window,
         count=_count(characteristic),
         qualifiers=tuple(e["valueCode"] for e in extensions if e.get("url") == QUALIFIER_EXTENSION),
         cohort=_extension_string(extensions, COMPARISON_GROUP_EXTENSION)
@@ -182,27 +191,78 @@ def _gender(codeable: dict[str, Any] | None) -> str | None:
     return None
 
 
+class _Unreadable(ValueError):
+    """A timeFromEvent the reader cannot take as written: the characteristic stays text."""
+
+
 def _window(time_from_event: list[dict[str, Any]] | None) -> Window | None:
+    """The window of a timeFromEvent, each bound read in its own unit (`_amount`).
+
+    Raises `_Unreadable` when it cannot be read as written: more than one entry, a quantity
+    and no range (no bounds to read: an unbounded window would match any date, so "MI within
+    6 months" excluded an MI of ten years ago), or a bound `_amount` cannot read."""
     if not time_from_event:
         return None
+    if len(time_from_event) > 1 or "range" not in time_from_event[0]:
+        raise _Unreadable("timeFromEvent")
     entry = time_from_event[0]
     event = EVENT_ENROLLMENT
     for coding in entry.get("eventCodeableConcept", {}).get("coding", []):
         if coding.get("system") == EVENT_SYSTEM:
             event = coding.get("code", EVENT_ENROLLMENT)
-    range_ = entry.get("range", {})
-    bounds = (range_.get("low"), range_.get("high"))
-    units = {(b.get("code") or b.get("unit") or "d") for b in bounds if b is not None}
-    values = [None if b is None or b.get("value") is None else int(b["value"]) for b in bounds]
-    per_unit = _WINDOW_UNITS.get(units.pop()) if len(units) == 1 else None
-    if per_unit is None:  # days, or units the writer does not write: read as days
-        return Window(low_days=values[0], high_days=values[1], event=event)
-    amounts = [None if v is None else (v, per_unit) for v in values]
-    return window_of(amounts[0], amounts[1], event)
+    range_ = entry.get("range") or {}
+    return window_of(_amount(range_.get("low")), _amount(range_.get("high")), event)
 
 
-# UCUM time units of timeFromEvent other than days: the words `rules.base.window_of` takes.
-_WINDOW_UNITS = {"wk": "week", "mo": "month", "a": "year"}
+# UCUM codes of time (and the English names of those units when a producer gives no code) →
+# (the unit word `rules.base.window_of` takes, how many of it one of the unit is).
+_CALENDAR_UNITS: dict[str, tuple[str, int]] = {"mo": ("month", 1), "a": ("month", 12)}
+_DAY_UNITS: dict[str, Fraction] = {
+    "s": Fraction(1, 86400),
+    "min": Fraction(1, 1440),
+    "h": Fraction(1, 24),
+    "d": Fraction(1),
+    "wk": Fraction(7),
+}
+_UNIT_NAMES = {
+    **{name: "s" for name in ("second", "seconds")},
+    **{name: "min" for name in ("minute", "minutes")},
+    **{name: "h" for name in ("hour", "hours")},
+    **{name: "d" for name in ("day", "days")},
+    **{name: "wk" for name in ("week", "weeks")},
+    **{name: "mo" for name in ("month", "months")},
+    **{name: "a" for name in ("year", "years")},
+}
+
+
+def _amount(bound: dict[str, Any] | None) -> tuple[int, str] | None:
+    """A bound as whole calendar months (``mo``, ``a``: half a year is 6 months) or whole days
+    (``s``, ``min``, ``h``, ``d``, ``wk``); None for an open bound.
+
+    Raises `_Unreadable` for a bound with no value, no unit or a unit not in the table, and for
+    one that is no whole number of months or days (36 hours): a record dates its events by the
+    day, so an event two days before lies on either side of "36 hours", and no rounding is safe
+    for both lists (rounding out lets an exclusion turn away a patient outside its window,
+    rounding in lets an inclusion fail a patient inside it)."""
+    if bound is None:
+        return None
+    value = bound.get("value")
+    unit = bound.get("code") or _UNIT_NAMES.get(str(bound.get("unit") or "").strip().lower())
+    if unit is None and bound.get("unit") in _DAY_UNITS.keys() | _CALENDAR_UNITS.keys():
+        unit = bound["unit"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or unit is None:
+        raise _Unreadable("bound")
+    amount = Fraction(str(value))
+    if unit in _CALENDAR_UNITS:
+        word, per = _CALENDAR_UNITS[unit]
+        amount *= per
+    elif unit in _DAY_UNITS:
+        word, amount = "day", amount * _DAY_UNITS[unit]
+    else:
+        raise _Unreadable(f"unit {unit}")
+    if amount.denominator != 1:
+        raise _Unreadable("not a whole number of days or months")
+    return int(amount), word
 
 
 def _count(characteristic: dict[str, Any]) -> Count | None:

@@ -65,9 +65,9 @@ class Window:
     event: str = EVENT_ENROLLMENT
     # The bounds in calendar months when the text wrote them in months or years ("within the
     # past 12 months" → (-12, 0)): the evaluator counts these by the calendar, and the days above
-    # are their mean lengths (a month 30.4375 days, a year 365.25), for the notation. Not part
-    # of equality: the same window either way.
-    months: tuple[int | None, int | None] | None = field(default=None, compare=False)
+    # are their mean lengths (a month 30.4375 days, a year 365.25), for the notation. Part of
+    # equality: 12 calendar months and 365 days begin on different days (from 2028-02-29).
+    months: tuple[int | None, int | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,12 @@ READ_AS: dict[tuple[str, str], tuple[str, str]] = {
     ("cerebral infarction", "stroke"): ("condition:icd10cm:I63", _NARROWER_CODE),
     ("cerebral infarction", "stroke-ischemic"): ("condition:icd10cm:I63", _NARROWER_CODE),
     ("emphysema", "copd"): ("condition:icd10cm:J43", _NARROWER_CODE),
-    # Primary hypertension only (I10): the bare concept holds secondary hypertension I15 too.
-    ("essential hypertension", "hypertension"): ("condition:icd10cm:I10", _NARROWER_CODE),
+    # Primary hypertension with or without organ damage (I10–I13), not secondary hypertension
+    # I15 the bare concept holds too, and not I10 alone (test_essential_hypertension.py).
+    ("essential hypertension", "hypertension"): (
+        "condition:essential-hypertension",
+        "a group of its own: primary hypertension, I10-I13",
+    ),
     ("end stage renal disease", "chronic-kidney-disease"): (
         "condition:icd10cm:N18.6",
         _NARROWER_CODE,

@@ -64,7 +64,7 @@ GROUPS = frozenset(
     | {_RHEUMATIC, _INFECTIOUS, _GENITOURINARY, _EYE, _EAR, _METABOLIC}
     # Named by a phrase of their own (`rules.named_groups`).
     | {"chronic-liver-disease", "serious-mental-illness", "clotting-disorder"}
-    | {"thromboembolic-disease", "chronic-viral-hepatitis"}
+    | {"thromboembolic-disease", "chronic-viral-hepatitis", "essential-hypertension"}
     # Impairment of an organ's function (`rules.organ_impairment`).
     | {"renal-impairment", "hepatic-impairment", "renal-insufficiency"}
 )

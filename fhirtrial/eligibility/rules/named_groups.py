@@ -30,6 +30,12 @@ B)", "such as" — is left to `rules.example_lists`, a name joined by a slash is
   viral hepatitis (B19), an acute hepatitis C (B17.1: it often becomes chronic under its first
   code) and a SNOMED CT "viral hepatitis type B / C" may be chronic and leave it unknown, never
   not met; an acute hepatitis A, B, D or E is none.
+- "essential hypertension": primary hypertension, with the organ damage ICD-10-CM codes with it;
+  its core is I10–I13 and SNOMED CT "Essential hypertension" (59621000); an entry that does not
+  say primary or secondary (SNOMED CT "Hypertensive disorder", a crisis I16, other hypertension
+  I1A) leaves it unknown; secondary hypertension I15 is none. Read as I10 alone it failed a
+  patient with hypertensive heart disease; read as all hypertension it turned away one with
+  secondary hypertension.
 """
 
 from __future__ import annotations
@@ -49,17 +55,19 @@ SERIOUS_MENTAL_ILLNESS = "serious-mental-illness"
 CLOTTING_DISORDER = "clotting-disorder"
 THROMBOEMBOLIC_DISEASE = "thromboembolic-disease"
 CHRONIC_VIRAL_HEPATITIS = "chronic-viral-hepatitis"
+ESSENTIAL_HYPERTENSION = "essential-hypertension"
 _NAMES = re.compile(
     r"(?<![\w-])(?:(?P<liver>chronic (?:liver|hepatic) diseases?(?: \(cld\))?)"
     r"|(?P<mental>(?:severe|serious)(?: and (?:persistent|enduring))? (?:mental|psychiatric)"
     r" (?:illness(?:es)?|disorders?|diseases?)(?: \(smi\))?)"
     r"|(?P<clotting>(?:blood )?clotting (?:disorders?|diseases?))"
     r"|(?<!venous )(?P<thromboembolic>thromboembolic (?:disorders?|diseases?))"
-    r"|(?P<hepatitis>chronic viral hepatitis))(?![\w-])"
+    r"|(?P<hepatitis>chronic viral hepatitis)"
+    r"|(?P<essential>essential hypertension))(?![\w-])"
 )
 _TRIGGERS = (
     *("chronic liver", "chronic hepatic", "mental", "psychiatric", "clotting", "thromboemb"),
-    "chronic viral hepatitis",
+    *("chronic viral hepatitis", "essential hypertension"),
 )
 _CONCEPTS = {
     "liver": CHRONIC_LIVER_DISEASE,
@@ -67,6 +75,7 @@ _CONCEPTS = {
     "clotting": CLOTTING_DISORDER,
     "thromboembolic": THROMBOEMBOLIC_DISEASE,
     "hepatitis": CHRONIC_VIRAL_HEPATITIS,
+    "essential": ESSENTIAL_HYPERTENSION,
 }
 
 

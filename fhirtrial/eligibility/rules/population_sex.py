@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.base import has_any
 
 _LEAD = re.compile(
     r"^(?:(?:all|healthy|adult|elderly|older|young|ambulatory|community-dwelling|hospitali[sz]ed"
@@ -44,6 +45,11 @@ _OTHER_PERSON = re.compile(rf"\b(?:{_OTHER_PERSON_WORDS})\b|/")
 _REFUSAL = re.compile(rf"\b(?:{_OTHER_PERSON_WORDS}|both|either|any|who have sex)\b|/")
 _FEMALE_WORD = re.compile(r"\b(?:women|woman|females?|girls?)\b")
 _MALE_WORD = re.compile(r"\b(?:men|man|males?|boys?)\b")
+# Substrings every word of `_FEMALE_WORD`, `_MALE_WORD` and `_LEAD`'s sex holds: the cheap gates
+# (most bullets name no sex; "women" holds "men", "female" "male").
+_FEMALE_STEMS = ("wom", "fem", "girl")
+_MALE_STEMS = ("men", "man", "male", "boy")
+_LEAD_STEMS = ("men", "man", "male")
 # Words that make the sex a condition of a requirement ("Males must agree …", "Women of
 # childbearing potential …"): a man need not.
 _MODAL_WORDS = r"must|should|shall|need|needs|required?|agree\w*|will|would|have to|if|unless"
@@ -111,7 +117,10 @@ _CONDITIONAL = re.compile(rf"\b(?:{_MODAL_WORDS}|{_CHILDBEARING_WORDS})\b")
 def population_sex_of(text: str) -> str | None:
     """The sex of the population an inclusion bullet opens with ("Postmenopausal women", "Men
     >50-year-old"), read or not, when it names no other sex and sets no condition."""
-    normalized = " ".join(text.lower().split())
+    lowered = text.lower()
+    if not has_any(lowered, _LEAD_STEMS):
+        return None
+    normalized = " ".join(lowered.split())
     lead = _LEAD.match(normalized)
     if lead is None or _REFUSAL.search(normalized, lead.end()):
         return None
@@ -123,7 +132,10 @@ def population_sex_of(text: str) -> str | None:
 def names_both_sexes(text: str) -> bool:
     """Whether an inclusion bullet names a population of both sexes ("Male or female aged 18 to
     65 years", "Healthy men and women"), setting no condition on either."""
-    normalized = " ".join(text.lower().split())
+    lowered = text.lower()
+    if not has_any(lowered, _FEMALE_STEMS) or not has_any(lowered, _MALE_STEMS):
+        return False
+    normalized = " ".join(lowered.split())
     return (
         _FEMALE_WORD.search(normalized) is not None
         and _MALE_WORD.search(normalized) is not None
