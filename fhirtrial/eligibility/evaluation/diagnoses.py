@@ -28,7 +28,7 @@ from datetime import date
 
 from fhirtrial.eligibility import terminology
 from fhirtrial.eligibility.evaluation import cancers
-from fhirtrial.eligibility.evaluation.acute_episodes import is_acute_episode
+from fhirtrial.eligibility.evaluation.acute_episodes import acute_entry, is_acute_episode
 from fhirtrial.eligibility.evaluation.alcohol_as_drug import neighbour_of
 from fhirtrial.eligibility.evaluation.brain_imaging import BrainReading, read_brain_findings
 from fhirtrial.eligibility.evaluation.context import (
@@ -593,6 +593,11 @@ def _visit_only(item: ConditionItem, ctx: EvalContext) -> bool:
     return _older_than(item, ctx, _VISIT_CURRENT_DAYS)
 
 
+def _open_acute_entry(item: ConditionItem, ctx: EvalContext) -> bool:
+    """An acute viral hepatitis entry left open past the acute days (`acute_entry`)."""
+    return acute_entry(item) and _older_than(item, ctx, _ACUTE_CURRENT_DAYS)
+
+
 def _older_than(item: ConditionItem, ctx: EvalContext, days: int) -> bool:
     day = item.onset or item.recorded
     return day is not None and (ctx.as_of - day).days > days and item.abatement is None
@@ -759,6 +764,7 @@ def _relevant(
             # treatment course, an obstruction of 2019): its status alone cannot say.
             days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
             stale += [c for c in current if _older_than(c, ctx, days) and c not in stale]
+        stale += [c for c in current if c not in stale and _open_acute_entry(c, ctx)]
         current = [c for c in current if c not in stale]
         return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
@@ -838,7 +844,8 @@ def _relevant(
         ended: list[ConditionItem] = []  # an episode open for months: whether it goes on
         if is_acute_episode(criterion.concept or ""):  # "Bowel obstruction": one now
             ended = [c for c in current if _older_than(c, ctx, _ACUTE_CURRENT_DAYS)]
-            current = [c for c in current if c not in ended]
+        ended += [c for c in current if c not in ended and _open_acute_entry(c, ctx)]
+        current = [c for c in current if c not in ended]
         past = [c for c in items if c not in current and c not in ended]
         return current, ended + past, _PAST_ONLY
     return list(items), [], ""
