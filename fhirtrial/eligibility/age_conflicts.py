@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.required_leaves import required_leaves
-
-# Days per UCUM age unit (approximate: only an empty intersection matters).
-_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
+from fhirtrial.eligibility.rules.base import MEAN_UCUM_DAYS
 
 
 def leave_conflicting_ages_as_text(nodes: list[CompiledNode]) -> None:
@@ -36,7 +34,7 @@ def leave_conflicting_ages_as_text(nodes: list[CompiledNode]) -> None:
 
 def _bounds(criterion: Criterion) -> tuple[float, float] | None:
     """The ages in days the criterion admits, as [low, high]; None when not read here."""
-    days = _DAYS.get(criterion.unit or "")
+    days = MEAN_UCUM_DAYS.get(criterion.unit or "")
     if days is None or criterion.value is None:
         return None
     value = criterion.value * days

@@ -17,13 +17,11 @@ from __future__ import annotations
 import re
 
 from fhirtrial.eligibility.model import Criterion, Kind
-from fhirtrial.eligibility.rules.base import CMP, Match, comparator, has_any
+from fhirtrial.eligibility.rules.base import CMP, MEAN_UCUM_DAYS, Match, comparator, has_any
 
 _UNITS = {"month": "mo", "week": "wk", "wk": "wk", "day": "d", "year": "a", "yr": "a"}
 _SMALL = r"(?:months?|weeks?|wks?|days?)"
 _ANY = r"(?:months?|weeks?|wks?|days?|years?|yrs?)"
-# Days in a unit, to order two bounds of different units.
-_DAYS = {"a": 365.25, "mo": 30.4375, "wk": 7.0, "d": 1.0}
 _MAX = {"a": 120, "mo": 240, "wk": 520, "d": 3660}
 _OLD = r"(?:[- ](?:old|of age|of life))?"
 _AGE = r"(?:(?:postnatal |chronological )?age[ds]?|aged)\b"
@@ -106,7 +104,7 @@ def _unit(word: str | None) -> str | None:
 
 
 def _in_days(value: float, unit: str) -> float:
-    return value * _DAYS[unit]
+    return value * MEAN_UCUM_DAYS[unit]
 
 
 # Every pattern needs one of these (an age word, a young population, or a bullet that opens

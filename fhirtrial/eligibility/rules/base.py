@@ -169,6 +169,13 @@ WORD_NUMBERS = {
 # days, as `age_conflicts` and `evaluation.units` count them): "within the past 12 months" is 365
 # days, not 360, "6 months" 183, not 180 (a calendar half-year is 181 to 184 days).
 MEAN_UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+# The same lengths by UCUM unit code, as ages carry them.
+MEAN_UCUM_DAYS = {
+    "d": MEAN_UNIT_DAYS["day"],
+    "wk": MEAN_UNIT_DAYS["week"],
+    "mo": MEAN_UNIT_DAYS["month"],
+    "a": MEAN_UNIT_DAYS["year"],
+}
 # A number of time units ("4 weeks", "six months"), for the patterns that read durations.
 DURATION_NUMBER = r"(?P<n>\d+|" + "|".join(WORD_NUMBERS) + r")"
 DURATION_UNIT = r"(?P<unit>day|week|month|year)s?"

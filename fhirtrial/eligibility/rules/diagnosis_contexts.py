@@ -129,21 +129,23 @@ def diagnosis_in_context(
 
 
 def _diagnoses(criterion: Criterion | None) -> Criterion | None:
-    """``criterion`` when it is positive recorded diagnoses only (one, or any-of / all-of)."""
-    if criterion is None:
-        return None
+    """``criterion`` when it is positive recorded diagnoses only, undated (one, or any-of /
+    all-of)."""
+    return criterion if affirmed_diagnoses(criterion, dated=False) else None
+
+
+def affirmed_diagnoses(criterion: Criterion | None, *, dated: bool) -> bool:
+    """Whether a reading is affirmed diagnoses only: one, or an any-of / all-of of them, no
+    negation, no cohort; with ``dated``, a diagnosis may carry a window."""
+    if criterion is None or criterion.negated:
+        return False
     if criterion.kind is Kind.COMBINATION:
-        if (
-            criterion.combination not in ("any-of", "all-of")
-            or criterion.negated
-            or criterion.cohort is not None
-            or not all(_diagnoses(child) for child in criterion.children)
-        ):
-            return None
-        return criterion
-    if criterion.kind is not Kind.CONDITION or criterion.negated or criterion.window is not None:
-        return None
-    return criterion
+        return (
+            criterion.combination in ("any-of", "all-of")
+            and criterion.cohort is None
+            and all(affirmed_diagnoses(child, dated=dated) for child in criterion.children)
+        )
+    return criterion.kind is Kind.CONDITION and (dated or criterion.window is None)
 
 
 def _with_text(rest: Criterion, text: str, combination: CombinationCode) -> Criterion:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 
 from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.rules.diagnosis_contexts import affirmed_diagnoses
 from fhirtrial.eligibility.rules.narrowing_clauses import open_alternative
 
 TRIGGERS = ("treated ", "controlled ", "managed ")
@@ -66,7 +67,7 @@ def treated_diagnosis(
     if _LINKED.search(words) or open_alternative(words):
         return None  # "thyroid diseases, or were treated with …": the clause is an item
     head = read(words)
-    if head is None or not _diagnoses(head):
+    if head is None or not affirmed_diagnoses(head, dated=True):
         return None
     return Criterion(
         Kind.COMBINATION,
@@ -74,14 +75,3 @@ def treated_diagnosis(
         combination="all-of",
         source_text=text,
     )
-
-
-def _diagnoses(criterion: Criterion) -> bool:
-    """Whether a reading holds affirmed diagnoses only (any-of / all-of of them)."""
-    if criterion.negated or criterion.cohort:
-        return False
-    if criterion.kind is Kind.COMBINATION:
-        return criterion.combination in ("any-of", "all-of") and all(
-            _diagnoses(child) for child in criterion.children
-        )
-    return criterion.kind is Kind.CONDITION
