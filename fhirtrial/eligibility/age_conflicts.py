@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fhirtrial.eligibility.model import CompiledNode, Criterion, Kind
 from fhirtrial.eligibility.required_leaves import required_leaves
-from fhirtrial.eligibility.rules.base import MEAN_UCUM_DAYS
+from fhirtrial.eligibility.windows import MEAN_UCUM_DAYS
 
 
 def leave_conflicting_ages_as_text(nodes: list[CompiledNode]) -> None:

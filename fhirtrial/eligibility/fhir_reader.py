@@ -37,7 +37,7 @@ from fhirtrial.eligibility.model import (
     Kind,
     Window,
 )
-from fhirtrial.eligibility.rules.base import window_of
+from fhirtrial.eligibility.windows import window_of
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _window(time_from_event: list[dict[str, Any]] | None) -> Window | None:
 
 
 # UCUM codes of time (and the English names of those units when a producer gives no code) →
-# (the unit word `rules.base.window_of` takes, how many of it one of the unit is).
+# (the unit word `windows.window_of` takes, how many of it one of the unit is).
 _CALENDAR_UNITS: dict[str, tuple[str, int]] = {"mo": ("month", 1), "a": ("month", 12)}
 _DAY_UNITS: dict[str, Fraction] = {
     "s": Fraction(1, 86400),
