@@ -897,6 +897,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     tail = _read_gap(text[position:], after_match=bool(sequence))
     if tail is None or (tail[1] and not exclusion):
         return None
+    if _alternative_of_fillers(text[position:]):
+        return None  # "Hypertension or equivalent": an alternative the reading would drop
     if (
         sequence
         and _is_diagnosis(sequence[-1].match)
@@ -924,7 +926,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
     if _two_diagnoses_as_one_name(sequence):
         return None
     _share_leading_modifiers(text, sequence)
-    return _build(sequence, inverted=inverted, exclusion=exclusion)
+    conjoined = exclusion and has_any(text, _CONJOINING) and bool(_CONJOINED.search(text))
+    return _build(sequence, inverted=inverted, exclusion=exclusion, conjoined=conjoined)
 
 
 # A negation in an exclusion bullet is read two ways by the people who write them. Worded as a
@@ -1048,6 +1051,35 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
     return connective, negation
 
 
+# "Subjects with both DPN and PHN", "basal insulin plus bolus insulin": one patient with every
+# item, never a list (`exclusion_conjunctions`). "Both genders", "both eyes" say no such thing.
+_CONJOINING = ("both", "plus")
+_CONJOINED = re.compile(
+    r"\bboth\b(?! (?:genders?|sexes|sides?|eyes|ears|hands|arms|legs|feet|knees|hips|lungs"
+    r"|kidneys|breasts|hemispheres|bones|modalities|of)\b)|\bplus\b"
+)
+
+
+def _alternative_of_fillers(tail: str) -> bool:
+    """An "or" after the last reading with only filler words behind it ("Hypertension or
+    equivalent", "ECOG 0-1 or equivalent", "X or another"): those words are an alternative no
+    finder read, never nothing. A bare trailing "or" joins the next bullet (the outline's sibling
+    "or"); a time of the same reading ("… or prior history") adds no alternative."""
+    if " or " not in f"{tail} ":
+        return False
+    tokens = _TOKEN.findall(tail)
+    last_or = max(index for index, token in enumerate(tokens) if token in OR_WORDS)
+    return any(
+        token not in _CONNECTIVES and token not in _TIMES_OF_THE_SAME
+        for token in tokens[last_or + 1 :]
+    )
+
+
+_CONNECTIVES = OR_WORDS | AND_WORDS | {"nor"}
+# "Malignancy or prior history", "X, current or past": the same reading at another time.
+_TIMES_OF_THE_SAME = frozenset({"history", "prior", "past", "previous", "current", "present"})
+
+
 def _two_diagnoses_as_one_name(sequence: list[_Entry]) -> bool:
     """Two diagnoses side by side with no word between ("hypertensive nephropathy" read as
     hypertension + nephropathy, "HIV-associated lymphoma"): one diagnosis the finders do not
@@ -1112,7 +1144,9 @@ _REQUIRING_TREATMENT = re.compile(
 )
 
 
-def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criterion | None:
+def _build(
+    sequence: list[_Entry], *, inverted: bool, exclusion: bool, conjoined: bool = False
+) -> Criterion | None:
     # 1. Attach modifiers to the next condition, windows to their criteria.
     terms: list[_Term] = []
     pending_qualifiers: tuple[str, ...] = ()
@@ -1170,7 +1204,7 @@ def _build(sequence: list[_Entry], *, inverted: bool, exclusion: bool) -> Criter
     # In an exclusion list every listed item excludes on its own: "pregnancy and breastfeeding";
     # but "diabetes and HbA1c > 10%" is one patient (`rules.exclusion_conjunctions`).
     conjunction = (
-        and_in_exclusion([(t.connective, t.criterion) for t in terms])
+        and_in_exclusion([(t.connective, t.criterion) for t in terms], conjoined=conjoined)
         if exclusion and not inverted
         else None
     )

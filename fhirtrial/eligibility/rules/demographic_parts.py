@@ -101,6 +101,7 @@ _AFTER_HEAD_REFUSAL = re.compile(
     r"|^\s*(?:[-~]|to\b)\s*\d"  # "> 8 - 40 years": the head is half a range
 )
 _NEGATION = re.compile(r"\b(?:no|not|non|without|never|neither)\b")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.")
 _SENTENCE = re.compile(r"[^.;]+(?:[.;]|$)")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'+\-]*")
 
@@ -140,6 +141,9 @@ def _head_parts(normalized: str, *, alone: bool) -> list[Criterion]:
         if has_any(cleaned, triggers):
             cleaned = pattern.sub("", cleaned)
     cleaned = strip_phrasing(cleaned)
+    if "." in cleaned:
+        # "(e.g. ECOG 0-1)": an example, never the head of a sentence of its own
+        cleaned = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), cleaned)
     if _REFUSAL.search(_OR_OLDER.sub("", cleaned) if "or " in cleaned else cleaned):
         return []
     parts: list[Criterion] = []

@@ -100,6 +100,10 @@ _MARKER = re.compile(
     r"\b(?:e\.?g\.?|i\.?e\.?|such as|including|includes|include|like|namely|for example"
     r"|for instance|etc\.?|and so on|among others)(?=[\s,.:;)]|$)|[():;]"
 )
+# A list of three or more ("…, metallic foreign bodies, and claustrophobia") is a list; two
+# items joined by "and" may be one patient with both.
+_JOINED_BY_AND = re.compile(r"\band\b|&|\bplus\b")
+_BOTH = re.compile(r"\b(?:both|together|concurrent|concomitant|combined|combination|also)\b")
 _SEPARATOR = re.compile(r"\s*,\s*(?:or |and/or |and )?|\s+(?:or|and/or|and)\s+|\s*/\s*")
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs)\.")
 _SENTENCE_END = re.compile(r"\.\s")
@@ -122,6 +126,8 @@ def device_parts(
         return None
     items = [i.strip(" ,.-") for part in _MARKER.split(bullet) for i in _SEPARATOR.split(part)]
     items = [item for item in items if item]
+    if _JOINED_BY_AND.search(bullet) and (len(items) < 3 or _BOTH.search(bullet)):
+        return None  # "pacemaker and X", "both …": one patient with both, or a list — unsaid
     pacemaker = "pace" in bullet
     members: list[Criterion] = []
     residue = False

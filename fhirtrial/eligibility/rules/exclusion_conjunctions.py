@@ -8,7 +8,8 @@ failure and LVEF < 40%". Read as any-of, each of those excluded every patient wi
 diagnosis. Between other kinds ("Age > 65 years and diabetes", "Smokers and age over 40")
 either reading is written ("Patients under 18 and those with dementia" is a list), so the
 bullet stays text. People of one kind ("Children, adults under 21 years of age, and pregnant
-women": age, sex, pregnancy, breastfeeding) remain a list.
+women": age, sex, pregnancy, breastfeeding) remain a list. "Both A and B" and "A plus B" say
+that one patient has both ("Subjects with both DPN and PHN"): all-of.
 """
 
 from __future__ import annotations
@@ -38,12 +39,16 @@ def _families(criterion: Criterion) -> set[str]:
 
 
 def and_in_exclusion(
-    parts: Sequence[tuple[str | None, Criterion]],
+    parts: Sequence[tuple[str | None, Criterion]], *, conjoined: bool = False
 ) -> Literal["all-of", "text"] | None:
     """How an exclusion's parts joined by "and" combine (``parts``: each part's connective to
     the one before and its criterion): "all-of" for a diagnosis or medication and a measured
-    value, "text" for other kinds side by side, None when it is a list (any-of as before)."""
+    value, "text" for other kinds side by side, None when it is a list (any-of as before).
+    ``conjoined``: the bullet says every item holds at once ("both A and B", "A plus B"):
+    all-of, and text when an "or" is among the links too."""
     links = [connective for connective, _ in parts[1:]]
+    if conjoined and len(parts) > 1:
+        return "text" if "or" in links else "all-of"
     if "and" not in links or "or" in links:
         return None
     each = [_families(criterion) for _, criterion in parts]

@@ -461,6 +461,10 @@ def necessary_parts(
         # necessary part too, and which therapies count is not said — all-of(disease, TEXT)
         # would lack it.
         return None
+    if has_any(normalized, _OR_WORDS) and _ALTERNATIVE_AFTER_THE_CLAUSE.search(normalized):
+        # "Breast cancer; or …", "… gene mutation; or already have had genetic testing …": the
+        # main clause is one alternative, not a necessary part.
+        return None
     return with_demographic_parts(
         normalized,
         text,
@@ -972,6 +976,13 @@ def _names_a_part(text: str) -> bool:
     return bool(_PART_WORDS.any_in(text) or ("-" in text and _HYPHEN_AFTER_WORD.search(text)))
 
 
+# A sentence end (as `_SENTENCE_END`) followed by an "or" (after an optional "b)" label).
+_ALTERNATIVE_AFTER_THE_CLAUSE = re.compile(
+    r"(?:(?<=[a-z0-9)\]%])\.\s|[;:]\s?)\s*(?:\(?[a-z0-9]\)\s*)?(?:or|and/or|either)\b"
+)
+_OR_WORDS = (" or", "and/or", "either")
+
+
 def _end_of_main_clause(text: str) -> int:
     found = _SENTENCE_END.search(text)
     return found.start() if found else len(text)
@@ -1169,8 +1180,8 @@ _SUFFICIENT_TRIGGERS = (
 )
 # Words anywhere in the bullet that can make a part conditional, allowed, hedged or narrower.
 _EXCLUSION_REFUSAL = re.compile(
-    r"\b(?:unless|except\w*|other than|eligible|eligibility|allow\w*|permit\w*|considered"
-    r"|accept\w*|provided|whether|only|stable|stabl\w*|suspect\w*|suspicio\w*|probable"
+    r"\b(?:unless|except\w*|excluding|other than|eligible|eligibility|allow\w*|permit\w*"
+    r"|considered|accept\w*|provided|whether|only|stable|stabl\w*|suspect\w*|suspicio\w*|probable"
     r"|presumed|likely|risks?|discretion|judge?ment|opinion|deemed|significant\w*|uncontrolled"
     r"|severe|serious|symptomatic|asymptomatic|controlled|active|untreated|progressive"
     r"|progressing|cohorts?|arms?|parts?|phases?|strat(?:um|a)|defined|definition|meaning"
@@ -1200,8 +1211,8 @@ _CONTRACEPTION_SENTENCE = re.compile(
     r"|sterili[sz]|birth control|abstinen|celiba|hysterectomy|oophorectomy|tubal"
 )
 _ALLOWANCE_REFUSAL = re.compile(
-    r"\b(?:unless|except\w*|other than|eligible|eligibility|allow\w*|permit\w*|accept\w*"
-    r"|provided|waive\w*|optional|cohorts?|arms?|parts?|phases?)\b"
+    r"\b(?:unless|except\w*|excluding|other than|eligible|eligibility|allow\w*|permit\w*"
+    r"|accept\w*|provided|waive\w*|optional|cohorts?|arms?|parts?|phases?)\b"
     r"|\b(?:may|might|can|could|will|would)(?: not)?(?: still)? (?:be (?:enrol\w*|enroll\w*"
     r"|includ\w*|eligible|allowed|permitted|considered|accepted|admitted|recruited)"
     r"|participate|enrol\w*|enroll\w*|join|continue|remain|resume|take part)\b"
@@ -1494,14 +1505,21 @@ def _split_items(clause: str) -> tuple[list[str], list[str]]:
             continue  # "100,000/mm3"
         if match.group(0) == "/" and (before[-1:].isdigit() or _UNIT.match(clause, match.end())):
             continue  # "100/mm3", "30 ml/min"
-        items.append(clause[start : match.start()].strip())
+        item = clause[start : match.start()].strip()
         word = match.group(0).strip(" ,")
+        if not word and (dangling := _DANGLING_LINK.search(item)):
+            # "X and, Y": the connective before the comma joins the items
+            item, word = item[: dangling.start()], dangling.group(1)
+        items.append(item)
         links.append(word if word in ("and", "/") else "or" if word == "and/or" else word or ",")
         start = match.end()
     items.append(clause[start:].strip())
     if any(not item for item in items):
         return [], []
     return items, links
+
+
+_DANGLING_LINK = re.compile(r"\s+(and|or|and/or)$")
 
 
 def _join_items(items: list[str], links: list[str]) -> str:
@@ -1725,8 +1743,8 @@ def _with_brain_allowance(part: Criterion | None, allowance: _BrainAllowance) ->
 # sees only what that one refused.
 
 _LIST_REFUSAL = re.compile(
-    r"\b(?:unless|except\w*|other than|apart from|besides|eligible|eligibility|allow\w*"
-    r"|permit\w*|considered|accept\w*|provided|whether|only|discretion|judge?ment|opinion"
+    r"\b(?:unless|except\w*|excluding|other than|apart from|besides|eligible|eligibility"
+    r"|allow\w*|permit\w*|considered|accept\w*|provided|whether|only|discretion|judge?ment|opinion"
     r"|deemed|defined|definition|meaning|means|namely|regardless|irrespective|waive\w*"
     r"|optional|need not|healthy|volunteers?|donors?|cohorts?|arms?|parts?|phases?"
     r"|strat(?:um|a)|if|when|whenever|while|may|might|can|could|would|should|including"

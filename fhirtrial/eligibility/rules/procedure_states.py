@@ -402,7 +402,9 @@ _MAKER = re.compile(
     r"(?<![\w-])(?:(?!(?:no|not|non|without|never|former|formerly|previous|previously|prior|past"
     r"|old|older|any|other|failed|removed|explanted|planned|future|new|the|a|an|and|or|with|of"
     r"|for|to|in|on|is|are|his|her|their|patients?|subjects?|participants?|users?|current"
-    r"|currently|than|except|external|temporary|trial)\b)[a-z][\w-]*[ ]){1,3}$"
+    r"|currently|than|except|external|temporary|trial"
+    # an example of a class ("hearing devices including cochlear implants"), not a maker
+    r"|including|includes?|like|such|as|eg|ie|namely|example)\b)[a-z][\w-]*[ ]){1,3}$"
 )
 
 

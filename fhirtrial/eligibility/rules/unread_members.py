@@ -70,7 +70,7 @@ from fhirtrial.eligibility.rules.shared_heads import shares_the_next_head
 from fhirtrial.eligibility.rules.shared_modifiers import leading_modifiers
 
 _SEPARATOR = re.compile(r"\s*,\s*(?:or|and/or)\s+|\s*,\s*|\s+(?:or|and/or)\s+")
-_REFUSED_MARKS = (";", ":", "(", "/", " and ", "&", " no ", "non-", "other")
+_REFUSED_MARKS = (";", ":", "(", "/", " and ", " and,", "&", " no ", "non-", "other")
 # "(CHF)", "(COPD)": an abbreviation after a name restates it.
 _ABBREVIATED = re.compile(r"\s*\((?:[a-z][a-z0-9-]{1,7})\)(?=[\s,.]|$)")
 # Lead words that say no more than that the patient has the first item now.
