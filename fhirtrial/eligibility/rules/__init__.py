@@ -70,6 +70,8 @@ from fhirtrial.eligibility.rules.diagnosis_tails import narrowed_diagnosis, plai
 from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis, excepted_use
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
+from fhirtrial.eligibility.rules.group_diagnoses import TRIGGERS as GROUP_TRIGGERS
+from fhirtrial.eligibility.rules.group_diagnoses import group_with_diagnosis
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
     out_of_qualified_lists,
@@ -424,6 +426,17 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return excepted  # "Use of antibiotics within 4 weeks (except for antimalarial …)"
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
+    if (
+        exclusion
+        and has_any(normalized[:20], GROUP_TRIGGERS)
+        and (
+            group := group_with_diagnosis(
+                normalized, text, _compile_clause, _recorded_diagnoses, names_any_malignancy
+            )
+        )
+        is not None
+    ):
+        return group  # "Children with HBV infection" (`rules.group_diagnoses`)
     if exclusion:
         return (
             sufficient_parts(normalized, text, _compile_clause)
@@ -1010,6 +1023,8 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
     "infection" is filler only right after the match it names ("HIV infection") or before the
     agent ("infection with hepatitis B"); anywhere else it is an item of its own ("bleeding
     disorder or infection") that no finder read."""
+    if after_match and gap.strip() == "/":
+        return "or", False  # "Pregnancy/nursing", "pregnant/breastfeeding": either, not both
     connective: str | None = None
     negation = False
     if "requir" in gap and _REQUIRING_TREATMENT.search(gap):
