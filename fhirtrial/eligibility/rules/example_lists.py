@@ -186,6 +186,8 @@ _LISTED_KINDS = frozenset(
 # alone (`class_heads`): "Fracture (hip, spine)" may define which fractures.
 _UNMARKED_LIST = re.compile(r"(?<=[a-z0-9)]) ?\((?=[^()]*(?:,| or | and )[^()]*\))")
 _MEASURE = re.compile(r"[0-9<>=≤≥%×]")
+# The word before the list, past an abbreviation in parentheses ("disease (CVD) (…").
+_HEAD_BEFORE = re.compile(r"(?P<head>[a-z-]+)(?:\s*\([a-z0-9-]{1,8}\))?\s*$")
 _MALIGNANCY_HEAD = re.compile(r"cancer|malignan|neoplas|tumou?r|carcinom|oncolog")
 
 
@@ -195,6 +197,9 @@ def _marked(normalized: str) -> str | None:
     if len(found) != 1:
         return None
     start = found[0].end()
+    head = _HEAD_BEFORE.search(normalized, 0, found[0].start())
+    if head is None or head["head"] not in _HEADS:
+        return None  # a class noun right before its list ("disease (", "comorbidities (")
     if _MEASURE.search(normalized, start, normalized.index(")", start)):
         return None
     if _MALIGNANCY_HEAD.search(normalized, 0, start):
