@@ -1,9 +1,10 @@
 """Issue 13, fifteenth session: bullets that name a concept the compiler knows but stayed text
 for their phrasing (development texts).
 
-- A "/" between two states is "or" ("Pregnancy/nursing", NCT03923049 exc-4; "pregnant/
-  breastfeeding;", NCT03932422 exc-5): read as adjacent words they were all-of, so an exclusion
-  let a pregnant patient who was not nursing through, and an inclusion would have turned her away.
+- A "/" between a pregnancy and a breastfeeding is "or" ("Pregnancy/nursing", NCT03923049
+  exc-4; "pregnant/breastfeeding;", NCT03932422 exc-5): read as adjacent words they were
+  all-of, so an exclusion let a pregnant patient who was not nursing through, and an inclusion
+  would have turned her away.
 - A pregnancy learnt from the patient ("Self-reported pregnancy", "Self-reported pregnancy or
   lactation;", "pregnant per self-reporting") is the pregnancy, as "(as stated by patient)" is.
 - "Children with HBV infection;", "infants suffering from neurological disorders" in an
@@ -52,6 +53,14 @@ def _read(text: str, *, exclusion: bool) -> Criterion:
             False,
             "all-of(NOT pregnancy:pregnancy, NOT breastfeeding:breastfeeding)",
         ),
+        # Between other matches a "/" may join what both hold: hormone receptor positive and
+        # HER2 negative.
+        (
+            "HR+/HER2- breast cancer",
+            False,
+            "all-of(any-of(biomarker:er:positive, biomarker:pr:positive), biomarker:her2:negative, "
+            "condition:breast-cancer)",
+        ),
         (
             "Systolic/diastolic blood pressure < 140/90",
             False,
@@ -59,7 +68,9 @@ def _read(text: str, *, exclusion: bool) -> Criterion:
         ),
     ],
 )
-def test_a_slash_between_two_states_is_or(text: str, exclusion: bool, expected: str) -> None:
+def test_a_slash_between_pregnancy_and_breastfeeding_is_or(
+    text: str, exclusion: bool, expected: str
+) -> None:
     assert signature(_read(text, exclusion=exclusion)) == expected
 
 

@@ -867,6 +867,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         if isinstance(payload, Match) and _is_diagnosis(payload) and narrows_before(gap_text, text):
             return None  # "Treated hypertension": an untreated patient is not meant
         connective, negation = gap
+        if connective is None and sequence and _either_state(sequence[-1].match, payload, gap_text):
+            connective = "or"  # "Pregnancy/nursing", "pregnant/breastfeeding": never both
         if negation and exclusion:
             if _REQUIREMENT.search(text) is None:
                 return None  # "No evidence of dementia" in an exclusion list: see _REQUIREMENT
@@ -1023,8 +1025,6 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
     "infection" is filler only right after the match it names ("HIV infection") or before the
     agent ("infection with hepatitis B"); anywhere else it is an item of its own ("bleeding
     disorder or infection") that no finder read."""
-    if after_match and gap.strip() == "/":
-        return "or", False  # "Pregnancy/nursing", "pregnant/breastfeeding": either, not both
     connective: str | None = None
     negation = False
     if "requir" in gap and _REQUIRING_TREATMENT.search(gap):
@@ -1116,6 +1116,21 @@ def _is_treatment(criterion: Criterion) -> bool:
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
 def _moved_state(match: Match, gap: str) -> bool:
     return match.kind == "criterion" and moved_state(match.criterion, gap)
+
+
+_STATES = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
+
+
+def _either_state(before: Match, payload: Match | Window | str, gap: str) -> bool:
+    """A "/" between a pregnancy and a breastfeeding: either state ("Pregnancy/nursing",
+    "pregnant/breastfeeding;"). Read as adjacent words they were all-of, so an exclusion let a
+    pregnant patient who was not nursing through. Not between other matches: "HR+/HER2-" is
+    both statuses."""
+    return (
+        gap.strip() == "/"
+        and isinstance(payload, Match)
+        and {before.criterion.kind, payload.criterion.kind} == _STATES
+    )
 
 
 def _is_diagnosis(match: Match) -> bool:
