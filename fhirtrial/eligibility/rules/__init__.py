@@ -70,6 +70,8 @@ from fhirtrial.eligibility.rules.diagnosis_tails import narrowed_diagnosis, plai
 from fhirtrial.eligibility.rules.driver_mutations import find_driver_mutations
 from fhirtrial.eligibility.rules.excepted_diagnoses import excepted_diagnosis, excepted_use
 from fhirtrial.eligibility.rules.exclusion_conjunctions import and_in_exclusion
+from fhirtrial.eligibility.rules.group_diagnoses import TRIGGERS as GROUP_TRIGGERS
+from fhirtrial.eligibility.rules.group_diagnoses import group_with_diagnosis
 from fhirtrial.eligibility.rules.icd_titles import (
     find_icd_titles,
     out_of_qualified_lists,
@@ -424,6 +426,17 @@ def _read_in_part(normalized: str, text: str, *, exclusion: bool) -> Criterion |
         return excepted  # "Use of antibiotics within 4 weeks (except for antimalarial …)"
     if exclusion and (treated := autoimmune_requiring_treatment(normalized, text)) is not None:
         return treated
+    if (
+        exclusion
+        and has_any(normalized[:20], GROUP_TRIGGERS)
+        and (
+            group := group_with_diagnosis(
+                normalized, text, _compile_clause, _recorded_diagnoses, names_any_malignancy
+            )
+        )
+        is not None
+    ):
+        return group  # "Children with HBV infection" (`rules.group_diagnoses`)
     if exclusion:
         return (
             sufficient_parts(normalized, text, _compile_clause)
@@ -854,6 +867,8 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         if isinstance(payload, Match) and _is_diagnosis(payload) and narrows_before(gap_text, text):
             return None  # "Treated hypertension": an untreated patient is not meant
         connective, negation = gap
+        if connective is None and sequence and _either_state(sequence[-1].match, payload, gap_text):
+            connective = "or"  # "Pregnancy/nursing", "pregnant/breastfeeding": never both
         if negation and exclusion:
             if _REQUIREMENT.search(text) is None:
                 return None  # "No evidence of dementia" in an exclusion list: see _REQUIREMENT
@@ -1133,6 +1148,21 @@ def _is_treatment(criterion: Criterion) -> bool:
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
 def _moved_state(match: Match, gap: str) -> bool:
     return match.kind == "criterion" and moved_state(match.criterion, gap)
+
+
+_STATES = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
+
+
+def _either_state(before: Match, payload: Match | Window | str, gap: str) -> bool:
+    """A "/" between a pregnancy and a breastfeeding: either state ("Pregnancy/nursing",
+    "pregnant/breastfeeding;"). Read as adjacent words they were all-of, so an exclusion let a
+    pregnant patient who was not nursing through. Not between other matches: "HR+/HER2-" is
+    both statuses."""
+    return (
+        gap.strip() == "/"
+        and isinstance(payload, Match)
+        and {before.criterion.kind, payload.criterion.kind} == _STATES
+    )
 
 
 def _is_diagnosis(match: Match) -> bool:

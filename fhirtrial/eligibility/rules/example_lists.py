@@ -175,12 +175,47 @@ _LISTED_KINDS = frozenset(
 )
 
 
+# A list in parentheses with no marker after a class ("Cardiovascular disease (heart failure,
+# myocardial infarction or stroke).", NCT03928145 exc-4; "Participants with comorbidities (DM,
+# CKD)", NCT03924596 exc-2; "Presence or history of gastrointestinal disorder (gastric ulcer, GERD,
+# Crohn's disease, etc.)", NCT03863938 exc-2; "Contraindications to MRI (claustrophobia, …,
+# pacemaker, …)", NCT03928002 exc-1.2): examples of the class or its definition, each item an
+# instance of what excludes either way — read as the examples are. Not with a number or
+# comparator inside (a definition by a measure: "(ALT > 5×ULN, eGFR < 30 …)"), nor after a
+# malignancy (a list after "malignancy" is as often the cancers allowed), and never the class
+# alone (`class_heads`): "Fracture (hip, spine)" may define which fractures.
+_UNMARKED_LIST = re.compile(r"(?<=[a-z0-9)]) ?\((?=[^()]*(?:,| or | and )[^()]*\))")
+_MEASURE = re.compile(r"[0-9<>=≤≥%×]")
+# The word before the list, past an abbreviation in parentheses ("disease (CVD) (…").
+_HEAD_BEFORE = re.compile(r"(?P<head>[a-z-]+)(?:\s*\([a-z0-9-]{1,8}\))?\s*$")
+_MALIGNANCY_HEAD = re.compile(r"cancer|malignan|neoplas|tumou?r|carcinom|oncolog")
+
+
+def _marked(normalized: str) -> str | None:
+    """The bullet with "eg" opening its one unmarked list in parentheses, or None."""
+    found = list(_UNMARKED_LIST.finditer(normalized))
+    if len(found) != 1:
+        return None
+    start = found[0].end()
+    head = _HEAD_BEFORE.search(normalized, 0, found[0].start())
+    if head is None or head["head"] not in _HEADS:
+        return None  # a class noun right before its list ("disease (", "comorbidities (")
+    if _MEASURE.search(normalized, start, normalized.index(")", start)):
+        return None
+    if _MALIGNANCY_HEAD.search(normalized, 0, start):
+        return None
+    return f"{normalized[:start]}eg {normalized[start:]}"
+
+
 def example_parts(
     normalized: str, text: str, compile_clause: Callable[[str], Criterion | None]
 ) -> Criterion | None:
     """any-of(the examples understood in full…, TEXT) for an exclusion bullet, or None."""
+    unmarked = False
     if not has_any(normalized, _TRIGGERS) and not has_any(normalized, _DEFINITION_TRIGGERS):
-        return None
+        if "(" not in normalized or (marked := _marked(normalized)) is None:
+            return None
+        normalized, unmarked = marked, True  # "Cardiovascular disease (heart failure, …)"
     bullet = normalized.replace("e.g.", "eg").replace("i.e.", "ie").replace("e.g", "eg")
     bullet = re.sub(r"\bi\.e\b", "ie", bullet)
     bullet = bullet.replace("but not limited to", "").replace("without limitation", "")
@@ -194,6 +229,9 @@ def example_parts(
     if _REFUSAL.search(bullet):
         return None
     markers = list(_MARKER.finditer(bullet))
+    if not markers and (marked := _marked(bullet)) is not None:
+        unmarked = True  # ("comorbidities" holds "ie")
+        bullet, markers = marked, list(_MARKER.finditer(marked))
     if len(markers) != 1:
         return None
     marker = markers[0]
@@ -201,7 +239,12 @@ def example_parts(
     if shape is None:
         return None
     lead, listed, after = shape
-    if clause is None and marker["m"] not in (*_DEFINITIONS, "includes") and lead.strip():
+    if (
+        clause is None
+        and not unmarked  # "Fracture (hip, spine)" may define the class: never the class alone
+        and marker["m"] not in (*_DEFINITIONS, "includes")
+        and lead.strip()
+    ):
         # "Eating disorders such as anorexia, bulimia …": a class read in full is the reading
         examples = _items(_OPEN_END.sub("", listed).strip(" ,.;:"))
         head = " ".join(w for w in (lead, after) if w)

@@ -7,8 +7,8 @@ there is no upper age limit", "pregnancy in progress", "Pregnant women (Urine hC
 performed at baseline on women of child bearing potential)". `PHRASING_NOISE` cuts those words
 out of the normalized text before the finders run (like `vocabulary.MORE_NOISE`): each pattern
 matches only words next to the criterion they qualify, so a word that could change who or what
-the bullet is about ("children" anywhere else, "self-reported", "unless …") stays and keeps the
-bullet text-only.
+the bullet is about ("children" anywhere else, "self-reported" but before a pregnancy, "unless …")
+stays and keeps the bullet text-only.
 
 `consequence` finds a last clause that says only what happens to the patients the bullet
 describes ("Patients aged below 18 or older than 65 would be excluded", "Pregnant women would not
@@ -94,6 +94,16 @@ _STATED_HOW = re.compile(
     r"(?:(?<=pregnant)|(?<=pregnancy)|(?<=feeding)|(?<=lactating)|(?<=lactation)|(?<=nursing))"
     r" \((?:as )?(?:stated|reported|declared) by (?:the )?(?:patient|participant|subject)\)"
 )
+# The same learnt from the patient, said before the state or after "pregnant" ("Self-reported
+# pregnancy", NCT03797768 exc-2, NCT03868761 exc-5, NCT03924622 exc-10; "Self-reported pregnancy
+# or lactation;", NCT03936569 exc-5; "Patient is pregnant per self-reporting or older than age 70
+# years", NCT03798691 exc-9). Not a date or a history the patient reports ("pregnant, based on
+# self-reported date of last menses"; "self-reported history of psychosis"): the lookahead holds
+# the state's own word right after it.
+_SELF_REPORTED = re.compile(
+    r"^self-reported (?=(?:pregnancy|pregnant|lactation|lactating|breast-?feeding)\b)"
+    r"|(?<=pregnant) per self-report(?:ing|ed)?\b"
+)
 
 # Either sex next to the age: no restriction ("Age >= 18, male or female;", "Male and Female;
 # 18 years of age or older", "Age of 40~75 men and women").
@@ -133,6 +143,7 @@ PHRASING_NOISE: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...] = (
     (_NEGATED_STATE_SUBJECT, (" not be ",), False),
     (_STATE_PERIOD, (" period", "nursing a", "nursing an", "nursing ("), False),
     (_STATED_HOW, (" by the ", " by patient", " by participant", " by subject"), False),
+    (_SELF_REPORTED, ("self-report",), False),
 )
 
 
