@@ -25,6 +25,8 @@ from fhirtrial.eligibility.rules.base import (
 )
 
 _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # One class or the other (any-of): "a BRAF inhibitor with or without a MEK inhibitor", as
+    # the lifileucel label says; patients treated before combinations had a BRAF one alone.
     (("braf-inhibitor", "mek-inhibitor"), r"braf/mek inhibitors?|braf and mek inhibitors?"),
     (
         ("anti-pd-1-pd-l1",),
@@ -184,7 +186,7 @@ def find_therapies(text: str) -> list[Match]:
             criterion = (
                 children[0]
                 if len(children) == 1
-                else Criterion(Kind.COMBINATION, children=children, combination="all-of")
+                else Criterion(Kind.COMBINATION, children=children, combination="any-of")
             )
             if not qualifiers and _NOW.search(before) and not _PAST.search(before):
                 # "Currently receiving anti-PD-1 therapy": a use now, not any use ever (a course
