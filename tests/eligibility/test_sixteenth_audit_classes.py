@@ -158,3 +158,49 @@ def test_either_type_with_its_defining_value_leaves_an_uncoded_diabetic_unknown(
     assert verdict_of_inclusion_bullet(bullet, record(patient(), hypertension, hba1c)) == (
         "potential-candidate"
     )
+
+
+def _weights(*pairs: tuple[str, float]) -> list[dict]:
+    return [
+        observation(
+            (LOINC, "29463-7", "Body weight"),
+            day,
+            valueQuantity={
+                "value": kg,
+                "unit": "kg",
+                "system": "http://unitsofmeasure.org",
+                "code": "kg",
+            },
+        )
+        for day, kg in pairs
+    ]
+
+
+# "±5 kg" is a band around a weight the text does not name (NCT03864107 inc-5, NCT03925142
+# inc-8): 80, 85 and 79 kg all lie within 5 kg of the 80 kg recorded first, so the patient may
+# meet "Weight stable (±5kg)"; weights 11 kg apart lie within no 5 kg band around any of them.
+@pytest.mark.parametrize(
+    ("bullet", "weights", "verdict"),
+    [
+        (
+            "Weight stable (±5kg) for at least 6 months",
+            (("2026-07-01", 80.0), ("2026-09-01", 85.0), ("2026-11-20", 79.0)),
+            "potential-candidate",
+        ),
+        (
+            "Weight stable (±5kg) for at least 6 months",
+            (("2026-07-01", 80.0), ("2026-09-01", 91.0), ("2026-11-20", 80.0)),
+            "ineligible",
+        ),
+        (
+            "Body weight stable for 3 months prior (±3 kg)",
+            (("2026-09-10", 70.0), ("2026-10-15", 73.0), ("2026-11-20", 68.0)),
+            "potential-candidate",
+        ),
+    ],
+)
+def test_a_stable_weight_fails_only_beyond_the_band_around_every_recorded_weight(
+    bullet: str, weights: tuple[tuple[str, float], ...], verdict: str
+) -> None:
+    person = record(patient(), *_weights(*weights))
+    assert verdict_of_inclusion_bullet(bullet, person) == verdict
