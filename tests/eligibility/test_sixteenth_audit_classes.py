@@ -204,3 +204,34 @@ def test_a_stable_weight_fails_only_beyond_the_band_around_every_recorded_weight
 ) -> None:
     person = record(patient(), *_weights(*weights))
     assert verdict_of_inclusion_bullet(bullet, person) == verdict
+
+
+# "Glaucoma" is the title of H40, whose H40.0 holds the glaucoma suspects (borderline findings,
+# anatomical narrow angle, steroid responders, ocular hypertension): no glaucoma ("history of
+# glaucoma or ocular hypertension", NCT03863535 exc-4; "severe glaucoma", NCT03866746 exc-6).
+NARROW_ANGLE = condition(
+    "Anatomical narrow angle, bilateral", (ICD, "H40.033", "Anatomical narrow angle, bilateral")
+)
+OCULAR_HYPERTENSION = condition(
+    "Ocular hypertension, bilateral", (ICD, "H40.053", "Ocular hypertension, bilateral")
+)
+OPEN_ANGLE_GLAUCOMA = condition(
+    "Primary open-angle glaucoma",
+    (ICD, "H40.1131", "Primary open-angle glaucoma, bilateral, mild stage"),
+)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "entry", "expected"),
+    [
+        ("Glaucoma", NARROW_ANGLE, "not-met"),
+        ("Glaucoma", OCULAR_HYPERTENSION, "not-met"),
+        ("Glaucoma", OPEN_ANGLE_GLAUCOMA, "met"),
+        ("history of glaucoma or ocular hypertension;", NARROW_ANGLE, "not-met"),
+        ("history of glaucoma or ocular hypertension;", OCULAR_HYPERTENSION, "met"),
+    ],
+)
+def test_a_glaucoma_suspect_is_no_glaucoma(bullet: str, entry: dict, expected: str) -> None:
+    criterion = compile_text(bullet, exclusion=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), entry), excluding=True) == expected
