@@ -14,8 +14,7 @@ stable weight within a tolerance ("weight stable (±5 kg) for at least 6 months"
 stable for 3 months prior (±3 kg)") as NOT a change beyond it, with the qualifier
 `plus-or-minus`: the band lies around a weight the text does not name, so only weights that
 change beyond it around every recorded weight show the bullet is not met; others leave it
-unknown. A bound, unit or period the pattern does
-not read whole leaves the text unread.
+unknown. A bound, unit or period the pattern does not read whole leaves the text unread.
 """
 
 from __future__ import annotations
