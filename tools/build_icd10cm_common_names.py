@@ -243,6 +243,9 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " sciatica",
     ),
     "lower back pain": (("M54.4", "M54.5"), "another name of low back pain (title M54.5)"),
+    # Session 16 audit: "sciatica" is the title of M54.3, but the index files it with lumbago
+    # under M54.4 ("Diagnosed with sciatica by GP" must not turn away a patient coded M54.4).
+    "sciatica": (("M54.3", "M54.4"), "index: Sciatica M54.3-; with lumbago M54.4-"),
     # DSM-5 names whose extent spans two ICD-10-CM categories: autism spectrum disorder holds
     # what ICD-10-CM still codes apart as Asperger's syndrome F84.5 (DSM-5 299.00 merged them).
     "autism spectrum disorder": (

@@ -27,7 +27,11 @@ from tests.eligibility.signature import signature
         ("Diabetes mellitus,", True, "condition:diabetes-mellitus"),
         ("Have Type II diabetes", False, "condition:diabetes-type-2"),
         ("Insulin dependent diabetes", True, "condition:diabetes-type-1"),
-        ("Presence of type I or type II diabetes mellitus", False, "condition:diabetes-mellitus"),
+        (
+            "Presence of type I or type II diabetes mellitus",
+            False,
+            "any-of(condition:diabetes-type-1, condition:diabetes-type-2)",
+        ),
         ("Uncontrolled hypertension", True, "condition:hypertension"),
         ("Patients with congestive heart failure.", True, "condition:heart-failure"),
         (

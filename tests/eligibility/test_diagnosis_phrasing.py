@@ -63,7 +63,11 @@ READ = [
         "condition:diabetes-type-1",
     ),
     ("Diagnosis of endometriosis at any stage", True, "condition:icd10cm:N80"),
-    ("Type 1 or 2 diabetes medical diagnosis", True, "condition:diabetes-mellitus"),
+    (
+        "Type 1 or 2 diabetes medical diagnosis",
+        True,
+        "any-of(condition:diabetes-type-1, condition:diabetes-type-2)",
+    ),
     (
         "2. having type 2 diabetes mellitus (as defined by the WHO diagnostic criteria in 1999) "
         "[2];",

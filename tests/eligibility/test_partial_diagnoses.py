@@ -40,7 +40,11 @@ DIAGNOSES = [
         "WASOG guideline",
         "all-of(condition:icd10cm:D86, TEXT)",
     ),
-    ("NCT03924791", "Diagnosed with sciatica by GP", "all-of(condition:icd10cm:M54.3, TEXT)"),
+    (
+        "NCT03924791",
+        "Diagnosed with sciatica by GP",
+        "all-of(condition:icd10cm:M54.3+M54.4, TEXT)",
+    ),
     (
         "task",
         "Patients with fibromyalgia with widespread pain for at least 3 months",

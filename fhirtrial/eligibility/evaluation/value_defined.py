@@ -41,7 +41,7 @@ _DEFINING = "defining"  # `rules.labs.DEFINING`
 # blood pressure, a treated diabetic's HbA1c. (A recorded CKD stage 3 with an eGFR of 75, an
 # obesity entry with a BMI of 26: the disease as defined is no longer there.)
 _TREATED_BELOW_THEIR_DEFINITION = frozenset(
-    {"hypertension", "diabetes-mellitus", "diabetes-type-2"}
+    {"hypertension", "diabetes-mellitus", "diabetes-type-1", "diabetes-type-2"}
 )
 _ABOVE: tuple[str, ...] = (">", ">=")
 _BELOW: tuple[str, ...] = ("<", "<=")
@@ -54,6 +54,7 @@ _GLYCAEMIA: dict[str, tuple[str, ...]] = {
 _DEFINED_BY: dict[str, dict[str, tuple[str, ...]]] = {
     "hypertension": {"systolic-bp": _ABOVE, "diastolic-bp": _ABOVE},
     "diabetes-mellitus": _GLYCAEMIA,
+    "diabetes-type-1": _GLYCAEMIA,
     "diabetes-type-2": _GLYCAEMIA,
     "chronic-kidney-disease": {
         "egfr-lab": _BELOW,
@@ -66,8 +67,17 @@ _DEFINED_BY: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def _defining(criterion: Criterion | None) -> dict[str, tuple[str, ...]] | None:
-    """The measurements that define an affirmed diagnosis leaf, if it is one of those."""
-    if criterion is None or criterion.kind is not Kind.CONDITION or criterion.negated:
+    """The measurements that define an affirmed diagnosis leaf, if it is one of those, or an
+    any-of of such leaves all defined alike ("Type 1 or type 2 diabetes": either type)."""
+    if criterion is None or criterion.negated:
+        return None
+    if criterion.kind is Kind.COMBINATION:
+        if criterion.combination != "any-of" or not criterion.children:
+            return None
+        each = [_defining(child) for child in criterion.children]
+        first = each[0]
+        return first if first is not None and all(e == first for e in each) else None
+    if criterion.kind is not Kind.CONDITION:
         return None
     if criterion.window is not None:
         return None  # "diagnosed within 5 years": a value says nothing of when
@@ -133,7 +143,7 @@ def relieved(
         for j, other in enumerate(members):
             if j == i or findings[j].result != "met" or other is None:
                 continue
-            if other.concept in _TREATED_BELOW_THEIR_DEFINITION and defines(other, member):
+            if _treated_below(other) and defines(other, member):
                 out[i] = Finding(
                     "unknown",
                     f"{finding.reason}; but the diagnosis it defines is recorded, and a "
@@ -142,6 +152,16 @@ def relieved(
                 )
                 break
     return out
+
+
+def _treated_below(diagnosis: Criterion) -> bool:
+    """A diagnosis whose treatment brings its defining value below the bound, or an any-of of
+    such diagnoses."""
+    if diagnosis.kind is Kind.COMBINATION:
+        return diagnosis.combination == "any-of" and all(
+            _treated_below(child) for child in diagnosis.children
+        )
+    return diagnosis.concept in _TREATED_BELOW_THEIR_DEFINITION
 
 
 def _is_defining(value: Criterion | None) -> bool:

@@ -9,7 +9,9 @@ Weights are taken only now and then, so a smaller one between them never shows t
 patient did not lose or change more (a weight beyond them may have gone unrecorded): anything
 else is `unknown`, as is a window with fewer than two weights — never `not-met`. A stable
 weight ("weight stable (±5 kg) for 6 months") is NOT a change beyond the tolerance: `not-met`
-only when the weights show that change.
+only when the weights show that change around every recorded weight (`plus-or-minus`: the band
+lies around a weight the text does not name; 79 and 85 kg both lie within ±5 kg of the 80 kg
+recorded, so they leave it unknown).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.units import convert
 from fhirtrial.eligibility.model import Criterion
+from fhirtrial.eligibility.rules.weight_change import PLUS_OR_MINUS
 from fhirtrial.patient.items import ObservationItem
 from fhirtrial.patient.values import LOINC, Quantity
 
@@ -58,8 +61,34 @@ def evaluate_weight_loss(criterion: Criterion, ctx: EvalContext) -> Finding:
     )
     refs = (heaviest_item.ref, low_item.ref)
     if lost > 0 and satisfies(value, criterion):
+        if PLUS_OR_MINUS in criterion.qualifiers and (centre := _band_centre(criterion, weights)):
+            # "Weight stable (±5 kg)": 79 and 85 kg both lie within 5 kg of the 80 kg recorded.
+            return Finding(
+                "unknown",
+                f"{stated}; every weight lies within ± {criterion.value:g} {criterion.unit} of "
+                f"the {centre[1]:g} kg of {fmt_date(centre[0].date)}, which the band may be "
+                f"around",
+                (*refs, centre[0].ref),
+            )
         return Finding("met", stated, refs)
     return Finding("unknown", f"{stated}; more between unrecorded weights is not ruled out", refs)
+
+
+def _band_centre(
+    criterion: Criterion, weights: list[tuple[ObservationItem, float]]
+) -> tuple[ObservationItem, float] | None:
+    """A recorded weight every weight of the period lies within the tolerance of (± the
+    criterion's value, in kg or in % of that weight), or None: the band of "weight stable
+    (±5 kg)" lies around a weight the text does not name (the first, the current one)."""
+    tolerance = criterion.value
+    if tolerance is None:
+        return None
+    for item, centre in weights:
+        furthest = max(abs(kg - centre) for _, kg in weights)
+        off = furthest if criterion.unit == "kg" else 100 * furthest / centre
+        if off <= tolerance:
+            return item, centre
+    return None
 
 
 def _weights_in_window(

@@ -117,6 +117,7 @@ from fhirtrial.eligibility.rules.phrasing import (
 )
 from fhirtrial.eligibility.rules.population_ages import population_age
 from fhirtrial.eligibility.rules.population_sex import with_population_sex
+from fhirtrial.eligibility.rules.pregnancy_phrasing import either_state
 from fhirtrial.eligibility.rules.prior_medication import find_prior_medications
 from fhirtrial.eligibility.rules.procedure_asides import procedure_with_aside
 from fhirtrial.eligibility.rules.procedure_phrasing import (
@@ -1241,6 +1242,8 @@ def _build(
     if conjunction == "text":
         return None
     joined = _join(terms, inverted=inverted or (exclusion and conjunction is None))
+    if joined is not None:
+        joined = either_state(joined)  # "Pregnancy/nursing": either state, never both
     if joined is None or not unless:
         return joined
     return _combine([joined, *unless], "all-of")

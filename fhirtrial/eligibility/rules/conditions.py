@@ -1343,7 +1343,12 @@ def _condition(concept: str, quals_text: str, name: str) -> Criterion:
     found = _QUALIFIER.findall(quals_text) if quals_text else ()
     qualifiers = tuple(dict.fromkeys(_QUALIFIER_IDS.get(q, q) for q in found))
     if concept == "diabetes-mellitus-any-type":
-        concept = "diabetes-mellitus"
+        # "Type 1 or type 2 diabetes": those two types, not every diabetes (E08, E09, E13 are
+        # diabetes due to a condition, a drug, other types: no type 1 or 2 the text names).
+        types = tuple(
+            _condition(named, quals_text, name) for named in ("diabetes-type-1", "diabetes-type-2")
+        )
+        return Criterion(Kind.COMBINATION, children=types, combination="any-of")
     if concept == "kidney-failure" and name.startswith("chronic"):
         concept = "chronic-renal-failure"
     if concept == "malignant-neoplasm-other":

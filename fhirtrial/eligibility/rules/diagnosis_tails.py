@@ -175,6 +175,8 @@ _NARROWING_LEAD = re.compile(
 )
 
 
+_ALTERNATIVE_AFTER_LEAD = ("or ", "and/or ", ", or ")
+
 # "Concurrent diagnosis of X": X now, as "concurrent X" reads (`diagnosis_leads`).
 _NOW_LEAD = re.compile(r"^(?:concurrent|concomitant|co-?existing|co-?morbid) diagnos[ie]s of ")
 
@@ -207,6 +209,10 @@ def narrowed_diagnosis(text: str) -> str | None:
     rest = text
     if "diagnos" in rest and (lead := _NARROWING_LEAD.match(rest)):
         rest = rest[lead.end() :]
+        if rest.startswith(_ALTERNATIVE_AFTER_LEAD):
+            # "Newly diagnosed or previously untreated X": the lead is one of two alternatives,
+            # and the other's words ("untreated") are no requirement of the bullet.
+            return None
     end = rest[-_TAIL_SPAN:]
     if _last_word(end) in _NARROWING_TAIL_LAST and (tail := _NARROWING_TAIL.search(end)):
         rest = rest[: len(rest) - len(end) + tail.start()]

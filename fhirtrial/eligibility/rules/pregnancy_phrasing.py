@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from fhirtrial.eligibility.model import Criterion, Kind
+from fhirtrial.eligibility.model import Criterion, Kind, evolve
 from fhirtrial.eligibility.rules.base import Match
 
 _NON_STATE = re.compile(
@@ -91,3 +91,26 @@ def has_woman(text: str) -> bool:
 def _state(kind: Kind, *, negated: bool) -> Criterion:
     concept = "pregnancy" if kind is Kind.PREGNANCY else "breastfeeding"
     return Criterion(kind, concept=concept, negated=negated)
+
+
+def either_state(criterion: Criterion) -> Criterion:
+    """Pregnancy and breastfeeding side by side name two states, either of which the bullet
+    means: "Pregnancy/nursing", "pregnant/breastfeeding", "Pregnancy-Lactation", "Pregnant and
+    lactating women" (a sub-bullet read as an inclusion), "Pregnant of breastfeeding women" (a
+    slip for "or"). An all-of of the two asks for a woman who is both, so in an exclusion it
+    let a pregnant woman through: any-of. Denials ("Not pregnant/nursing": all-of(NOT, NOT)),
+    windows and qualifiers keep their reading."""
+    if (
+        criterion.kind is not Kind.COMBINATION
+        or criterion.combination != "all-of"
+        or criterion.negated
+        or len(criterion.children) != 2
+    ):
+        return criterion
+    kinds = {child.kind for child in criterion.children}
+    if kinds != {Kind.PREGNANCY, Kind.BREASTFEEDING} or any(
+        child.negated or child.window is not None or child.qualifiers or child.cohort
+        for child in criterion.children
+    ):
+        return criterion
+    return evolve(criterion, combination="any-of")

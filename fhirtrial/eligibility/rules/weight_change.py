@@ -11,9 +11,10 @@ loss > 10%" with no period says no time, and "less than 5% weight loss" (a stabl
 cannot be shown by weights a record holds only now and then. A change (`body-weight-change`,
 either way: the heaviest less the lightest weight in the window) is read the same way, and a
 stable weight within a tolerance ("weight stable (±5 kg) for at least 6 months", "body weight
-stable for 3 months prior (±3 kg)") as NOT a change beyond it: weights that change more show
-the bullet is not met, closer ones leave it unknown. A bound, unit or period the pattern does
-not read whole leaves the text unread.
+stable for 3 months prior (±3 kg)") as NOT a change beyond it, with the qualifier
+`plus-or-minus`: the band lies around a weight the text does not name, so only weights that
+change beyond it around every recorded weight show the bullet is not met; others leave it
+unknown. A bound, unit or period the pattern does not read whole leaves the text unread.
 """
 
 from __future__ import annotations
@@ -107,6 +108,11 @@ def find_weight_loss(text: str) -> list[Match]:
     return found
 
 
+# "±5 kg" is a band around a weight the text does not name (the first, the current one): the
+# weights may differ by more than the tolerance and all lie within it (`evaluation.weight_loss`).
+PLUS_OR_MINUS = "plus-or-minus"
+
+
 def _stable(match: re.Match[str]) -> Criterion | None:
     """NOT a change beyond the tolerance over the period."""
     amount = _amount(float(match["num"]), match["unit"].rstrip("s"))
@@ -122,6 +128,7 @@ def _stable(match: re.Match[str]) -> Criterion | None:
         unit=unit,
         window=span,
         negated=True,
+        qualifiers=(PLUS_OR_MINUS,),
     )
 
 

@@ -285,6 +285,12 @@ class Terminology:
         self._icd_codes = {**self.icd_heads, **self.icd_titles, **synonyms.get("codes", {})}
         """Every code an `icd10cm:` concept may have: the titles', those only a synonym names
         (their titles are no names: "…, not elsewhere classified") and the heads' codes."""
+        self._icd_suspects = frozenset(
+            code for code, title in self.icd_titles.items() if title.lower().endswith(" suspect")
+        )
+        """Subcategories that name a suspicion of their category's diagnosis ("H40.0 Glaucoma
+        suspect": borderline findings, narrow angles, ocular hypertension): a code under one is
+        no diagnosis of the category, so it never carries the category's title concept."""
         self._icd_sets: dict[str, list[str]] = {}
         """A code → the sets of several codes holding it, the heads' and the common names'
         ("K40.0" → "K40.0+K40.1+K40.2")."""
@@ -543,9 +549,14 @@ class Terminology:
         found = set(self._exact.get((system, normalized), ()))
         if system == ICD10CM_SYSTEM and "-" in normalized:
             return self.with_ancestors(found)  # a range ("F01-F99") holds no code it starts with
+        suspect = 0
+        if system == ICD10CM_SYSTEM and self._icd_suspects:
+            suspect = next(
+                (len(s) for s in self._icd_suspects if normalized.startswith(s)), 0
+            )  # "H40.003" is a glaucoma suspect, no "H40" glaucoma
         for end in range(1, len(normalized) + 1):
             found.update(self._prefix.get((system, normalized[:end]), ()))
-            if system == ICD10CM_SYSTEM and end >= 3:
+            if system == ICD10CM_SYSTEM and end >= 3 and end >= suspect:
                 if normalized[:end] in self._icd_codes:
                     found.add(ICD_TITLE_PREFIX + normalized[:end])
                 found.update(
