@@ -16,7 +16,15 @@ import pytest
 
 from fhirtrial.eligibility.compiler import compile_criterion
 from fhirtrial.eligibility.rules import compile_text
-from tests.eligibility.ehr_records import EPIC_DX, ICD, condition, patient, record, result_of
+from tests.eligibility.ehr_records import (
+    EPIC_DX,
+    ICD,
+    condition,
+    patient,
+    procedure,
+    record,
+    result_of,
+)
 from tests.eligibility.signature import signature
 
 _DME = "+".join(
@@ -145,3 +153,47 @@ def test_an_epic_record_meets_the_name_by_a_code_of_its_set(
     criterion = compile_criterion(text, exclusion=exclusion)
     assert criterion is not None
     assert result_of(criterion, record(patient(), entry)) == result
+
+
+# ECMO, a life support a patient is on now (NCT03793842 exc-3 "ECMO", NCT03868735 exc-3
+# "Extracorporeal membrane oxygenation", NCT03922451 inc-1 "supported on ECMO"): SNOMED CT
+# 233573008, as the MII ICU module codes it, read as mechanical ventilation is.
+ECMO_CODE = ("http://snomed.info/sct", "233573008", "Extracorporeal membrane oxygenation")
+VENTILATION_CODE = ("http://snomed.info/sct", "40617009", "Artificial ventilation")
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusion", "expected"),
+    [
+        ("ECMO", True, "procedure:ecmo"),
+        ("Extracorporeal membrane oxygenation", True, "procedure:ecmo"),
+        ("supported on ECMO", False, "procedure:ecmo"),
+        (
+            "Mechanical ventilation or ECMO",
+            True,
+            "any-of(procedure:mechanical-ventilation, procedure:ecmo)",
+        ),
+        # Past, planned, a kind the codes do not tell, or how long it ran: a reader's.
+        ("Prior ECMO", True, None),
+        ("Candidates for ECMO", False, None),
+        ("VA-ECMO", True, None),
+        ("ECMO for more than 48 hours", True, None),
+    ],
+)
+def test_ecmo_now_is_a_support_state(text: str, exclusion: bool, expected: str | None) -> None:
+    assert signature(compile_text(text, exclusion=exclusion, partial=True)) == expected
+
+
+def test_ecmo_is_met_only_by_ecmo_going_on() -> None:
+    criterion = compile_text("ECMO", exclusion=True, partial=True)
+    assert criterion is not None
+    running = {**procedure("ECMO, veno-venous", "2026-11-28", ECMO_CODE), "status": "in-progress"}
+    assert result_of(criterion, record(patient(), running)) == "met"
+    # ECMO years ago says nothing of today; ventilation, the neighbouring support, is no ECMO.
+    old = procedure("ECMO", "2019-04-04", ECMO_CODE)
+    assert result_of(criterion, record(patient(), old)) == "unknown"
+    ventilated = {
+        **procedure("Mechanical ventilation", "2026-11-28", VENTILATION_CODE),
+        "status": "in-progress",
+    }
+    assert result_of(criterion, record(patient(), ventilated)) == "unknown"
