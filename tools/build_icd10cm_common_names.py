@@ -412,9 +412,12 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "cataract": (("H25", "H26", "H28", "Q12.0", *_diabetic("36")), "titles naming cataract"),
     "macular degeneration": (_MACULAR_DEGENERATION, "titles naming macular degeneration"),
+    # H35.30's inclusion term is "Age-related macular degeneration" (NOS): where a record codes
+    # it unqualified (session 16; the set held only H35.31 and H35.32 before).
     "age-related macular degeneration": (
-        ("H35.31", "H35.32"),
-        "titles: nonexudative and exudative age-related macular degeneration",
+        _MACULAR_DEGENERATION,
+        "titles: nonexudative and exudative age-related macular degeneration; inclusion term of"
+        " H35.30",
     ),
     "strabismus": (
         (
@@ -1220,6 +1223,22 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " disorder (not 'learning disability': intellectual disability in British usage)",
     ),
     "specific learning disorder": (("F81",), "DSM-5 name of F81"),
+    # Session 16 (issue 13): abbreviations development bullets give names of this table, each
+    # with no other meaning in the development texts: "non-specific LBP within the past 8
+    # weeks", "management of Low Back Pain (LBP)", "Non-traumatic LBP"; "diagnosed with DME
+    # with central macular thickness", "Presence of DME in the study eye", "other than
+    # cataract and DME". Not "OA" alone, "UC" (urothelial carcinoma), "TBI" (total body
+    # irradiation): other meanings in criteria.
+    "lbp": (("M54.4", "M54.5"), "abbreviation of low back pain (title M54.5, and M54.4)"),
+    # "Subject with a perceptual disorder (AMD, deafness...)", "diagnosed stage II or stage III
+    # AMD"; "have a SCI resulting in incomplete or complete (C5 and below) paraplegia",
+    # "Clinical diagnosis of a non-penetrating traumatic SCI".
+    "amd": (_MACULAR_DEGENERATION, "abbreviation of age-related macular degeneration"),
+    "sci": (_SPINAL_CORD_INJURY, "abbreviation of spinal cord injury"),
+    "dme": (
+        _diabetic("311", "321", "331", "341", "351"),
+        "abbreviation of diabetic macular edema",
+    ),
 }
 
 

@@ -126,7 +126,7 @@ def test_an_age_that_may_not_be_the_candidates_own_stays_text(text: str) -> None
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Age-related macular degeneration", "condition:icd10cm:H35.31+H35.32"),
+        ("Age-related macular degeneration", "condition:icd10cm:H35.30+H35.31+H35.32"),
         ("Women of childbearing age", None),
     ],
 )

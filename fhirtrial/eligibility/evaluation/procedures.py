@@ -21,6 +21,7 @@ month meets them; an older one answers `unknown` (it may have stopped, been clos
 procedure in progress or a current ventilator-dependence diagnosis (Z99.11) meets it; any other
 ventilation on record, however recent, answers `unknown` (an intubation years ago says nothing
 of today), and so does none: ventilation is charted in flowsheets more than as a procedure.
+ECMO is read as mechanical ventilation is.
 
 A narrower concept than the record tells ("major surgery", "abdominal surgery", "gastrointestinal
 surgery", "intraocular surgery", "cardiac / spinal / thoracic / brain / breast surgery" against an
@@ -54,14 +55,14 @@ _PERCUTANEOUS = "percutaneous-procedure"
 _STATES = frozenset(
     {"dialysis", "hemodialysis", "peritoneal-dialysis", "tracheostomy", "ostomy", "colostomy"}
     | {"ileostomy", "cpap", "hearing-aid"}
-    | {"mechanical-ventilation", "invasive-mechanical-ventilation"}
+    | {"mechanical-ventilation", "invasive-mechanical-ventilation", "ecmo"}
     | {"wheelchair", "bed-confinement", "supplemental-oxygen"}
 )
 # States met only by a procedure in progress or a current status diagnosis, and which a record
 # often holds elsewhere (flowsheets, device records, equipment orders): none on record is
 # `unknown`. A wheelchair, confinement to bed and home oxygen are rarely a procedure at all.
 _ONGOING_ONLY = frozenset(
-    {"mechanical-ventilation", "invasive-mechanical-ventilation"}
+    {"mechanical-ventilation", "invasive-mechanical-ventilation", "ecmo"}
     | {"wheelchair", "bed-confinement", "supplemental-oxygen"}
 )
 # The broader concept a record may state where the criterion names a narrower one.

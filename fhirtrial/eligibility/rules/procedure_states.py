@@ -26,7 +26,8 @@ ventilation ("receiving mechanical ventilation", "mechanically ventilated patien
 ventilation its own narrower concept), read like dialysis: not when past, needed, expected,
 postoperative or the unit's ability ("able to provide mechanical ventilation"); how long it has
 lasted ("for ≥ 48 hours", "after 48 hours of invasive ventilation", with the extubation that ends
-it) is left to a reader (all-of(ventilation, TEXT)).
+it) is left to a reader (all-of(ventilation, TEXT)). ECMO is read as ventilation is ("ECMO",
+"supported on ECMO"), without its durations.
 """
 
 from __future__ import annotations
@@ -200,6 +201,16 @@ _VENTILATION = re.compile(
     r"(?: patients?| support)?"
     r"(?![\w-]| (?:pneumonia|associated|weaning|settings?|days|free|bundles?|modes?)\b)"
 )
+# ECMO now ("ECMO", "Extracorporeal membrane oxygenation", "supported on ECMO"): life support a
+# patient is on, read like mechanical ventilation. A kind the codes do not tell ("VA-ECMO",
+# "veno-venous ECMO") is not matched (the name must stand alone or after a use word).
+_ECMO = re.compile(
+    r"(?<![\w-])(?:(?:receiving|on|under|undergoing|requiring|dependent on|treated with"
+    r"|treatment with|supported (?:on|by|with)|currently on|currently receiving|current|ongoing)"
+    r" )?(?<![\w-])(?:extracorporeal membrane oxygenation(?: \(ecmo\))?|ecmo)"
+    r"(?: support| therapy| treatment)?(?![\w-]| (?:circuits?|cannula\w*|cent(?:er|re)s?|units?"
+    r"|teams?|programs?|programmes?|runs?|days|weaning|decannulation)\b)"
+)
 # "for ≥ 48 hours", "for more than 24 hours (without interruption)", "less than 24 hours prior
 # to enrollment": how long the patient has been ventilated.
 _VENTILATION_DURATION = re.compile(
@@ -239,6 +250,7 @@ TRIGGERS = (
     *("dialys", "tracheo", "cochlear", "valv", "hip", "knee", "shoulder", "ectom", "stom"),
     *("amput", "hearing aid", "stimulator", "vad", "ventricular assist", "cpap", "positive airway"),
     *("ventilat", "renal replacement", "crrt", "joint", *_DEPENDENCE_WORDS),
+    *("ecmo", "extracorporeal membrane"),
 )
 
 
@@ -306,6 +318,8 @@ def find_procedure_states(text: str) -> list[Match]:
                     duration.end(),
                 )
             found.append(leaf)
+    if has_any(text, ("ecmo", "extracorporeal membrane")):
+        found += _ecmo(text)
     for match in _STATE.finditer(text) if has_any(text, _STATE_WORDS) else ():
         if _not_now(_clause(text, match.start())) or _NOT_THE_STATE.match(text, match.end()):
             continue
@@ -350,6 +364,24 @@ def find_procedure_states(text: str) -> list[Match]:
             found.extend(_narrowed(text, match, done=True))
             continue
         found.append(_match(match, match.start(), match.end()))
+    return found
+
+
+def _ecmo(text: str) -> list[Match]:
+    """ECMO now, as mechanical ventilation: not when past, planned, needed after something,
+    post-operative or the unit's ability, and not with how long it has run (a reader's)."""
+    found: list[Match] = []
+    for match in _ECMO.finditer(text):
+        clause = _clause(text, match.start())
+        if (
+            _NOT_NOW.search(clause)
+            or _DIALYSIS_PAST.search(clause)
+            or _NOT_VENTILATED_NOW.search(text)
+            or _VENTILATION_DURATION.match(text, match.end())
+        ):
+            continue
+        ecmo = Criterion(Kind.PROCEDURE, concept="ecmo")
+        found.append(Match(ecmo, match.start(), match.end()))
     return found
 
 
