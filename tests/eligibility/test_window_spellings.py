@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import pytest
 
+from fhirtrial.eligibility.evaluation.events import EVENTS
 from fhirtrial.eligibility.rules import compile_text
+from fhirtrial.eligibility.rules.dated_parts import EVENT_CONDITIONS
 from tests.eligibility.ehr_records import (
     ICD,
     condition,
@@ -173,3 +175,74 @@ def test_a_recent_infarction_in_the_window_is_left_to_review() -> None:
 def test_an_infarction_before_the_window_does_not_exclude() -> None:
     text = criteria_text(["Age 18 or older"], ["Recent myocardial infarction (< 3 months)."])
     assert verdict_of_study(text, record(patient(), _infarction("2026-08-25"))) == "eligible"
+
+
+# ---------------------------------------------------------------- a closing window dates parts
+# An exclusion read in part ("A or <words no rule reads> (past year)") whose window closes the
+# bullet: read without the window, every part dated by it (`rules.dated_parts`; NCT03924791
+# exc-6, NCT03925142 exc-15). Not after a word that dates an item at any time or names another
+# event, not before another moment, not for a diagnosis the evaluator does not date by when it
+# happened, not in an inclusion.
+
+CARDIOVASCULAR_EVENTS = (
+    "Have cardiovascular events (myocardial infarction or stroke) during the 6 months prior to "
+    "the study"
+)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "expected"),
+    [
+        (
+            "Surgery for sciatica at another level within one year before inclusion",
+            "all-of(procedure:surgery:w-365,0,enrollment, text)",
+        ),
+        (
+            CARDIOVASCULAR_EVENTS,
+            "any-of(condition:myocardial-infarction:w-183,0,enrollment, "
+            "condition:stroke:w-183,0,enrollment, text)",
+        ),
+    ],
+)
+def test_a_closing_window_dates_every_part_read(bullet: str, expected: str) -> None:
+    assert _form(bullet) == expected
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "History of stroke or significant neurologic signs (past year)",
+        # a diagnosis the evaluator does not date by when it happened: an entry open for years
+        # would meet it (NCT03923361 exc-7)
+        "Traumatic brain injury or significant neurologic signs (past year)",
+        # a verb or an event before the window: the window dates it
+        "Admitted with stroke or significant neurologic signs in the past year",
+        "Surgery for sciatica at another level within one year prior to pregnancy",
+        "Subject has previously received allogenic stem cell transplant, or subject has received "
+        "autologous stem cell transplant within 3 months before administration of the study "
+        "agent;",
+    ],
+)
+def test_a_closing_window_that_may_not_reach_a_part_leaves_the_bullet_text(bullet: str) -> None:
+    assert _form(bullet) is None
+
+
+def test_an_inclusions_closing_window_dates_no_part() -> None:
+    assert _form(CARDIOVASCULAR_EVENTS, exclusion=False) is None
+
+
+def test_the_dated_diagnoses_are_the_evaluators_events() -> None:
+    assert EVENT_CONDITIONS == EVENTS
+
+
+@pytest.mark.parametrize(
+    ("onset", "expected"),
+    [
+        ("2026-06-03", "met"),  # just inside the six months (from 2026-06-01)
+        ("2026-05-28", "unknown"),  # outside: only the unread events may still hold
+    ],
+)
+def test_an_infarction_counts_only_in_the_closing_window(onset: str, expected: str) -> None:
+    criterion = compile_text(CARDIOVASCULAR_EVENTS, exclusion=True, partial=True)
+    assert criterion is not None
+    assert result_of(criterion, record(patient(), _infarction(onset)), excluding=True) == expected
