@@ -45,6 +45,7 @@ from fhirtrial.eligibility.rules.conditions import (
     find_pregnancy,
     find_stage,
 )
+from fhirtrial.eligibility.rules.dated_parts import dated_parts
 from fhirtrial.eligibility.rules.defined_diagnoses import defined_diagnosis
 from fhirtrial.eligibility.rules.demographics import find_age, find_sex
 from fhirtrial.eligibility.rules.device_lists import absent_devices
@@ -359,7 +360,12 @@ def _read_text(text: str, *, exclusion: bool, partial: bool, section: Section | 
     listed = inline_list(normalized, text, exclusion=exclusion, read_item=read_item)
     if listed is not None:
         return Reading(listed, None)
-    return Reading(_read_in_part(normalized, text, exclusion=exclusion), None)
+    read = _read_in_part(normalized, text, exclusion=exclusion)
+    if read is None and exclusion:
+        # "Traumatic brain injury or significant neurologic signs (past year)": the parts read
+        # without the closing window, each dated by it (`rules.dated_parts`).
+        read = dated_parts(normalized, lambda before: _read_in_part(before, text, exclusion=True))
+    return Reading(read, None)
 
 
 def _read_name(name: str) -> Criterion | None:

@@ -118,6 +118,16 @@ _REPLACEMENT_RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("less than", "lower than", "below", "younger than", "under"),
     ),
     (r"\bolder than\b|\bover\b", ">", ("older than", "over")),
+    # "Within a month", "within a year": one of the unit (NCT03930043 exc-1, NCT03797274 exc-4).
+    # Only after "within": "2 episodes in a year" counts a frequency, not a window.
+    (r"\bwithin an? (day|week|month|year)\b", r"within 1 \1", ("within a",)),
+    # "In the past half year", "last half year" (NCT03920618 inc-5, NCT03924843 exc-5): six
+    # calendar months. Only after a word that counts back ("one and a half years" is no window).
+    (
+        r"\b(past|previous|last|preceding|prior) half[- ](?:a )?year\b",
+        r"\1 6 months",
+        ("half",),
+    ),
     # Clinical shorthand for a past diagnosis: "Hx of MI", "h/o stroke", "no hx. of AF".
     (r"(?<![\w/-])(?:hx\.?|h/o)(?: of)?(?![\w/-])", "history of", ("hx", "h/o")),
     # "Status post liver transplantation", "s/p CABG": done before, like "history of".
@@ -248,23 +258,60 @@ _NOT_BARE_BEFORE = frozenset(
 )
 _WORD_BEFORE = re.compile(r"(\S+)\s*$")
 _BARE_WINDOW_WORDS = (" prior to ", " before ", " preceding ")
+# "Antibiotic treatment the prior 3 months", "dependence past 6 months", "substance use disorder
+# (past 1 month; …)" (NCT03863730 exc-9, NCT03794076 exc-1, NCT03922581 exc-2): a time counted
+# back from now with no "in" or "within" before it, right after what it dates. Only where it
+# closes the clause: "the past 3 months of pregnancy", "the last 2 weeks before surgery" count
+# from another moment, and a word before it ("for", "over", "at least") may make it a duration.
+WINDOW_UNOPENED = re.compile(
+    r"(?<![\w-])(?:the )?(?:prior|previous|past|last|preceding) "
+    + DURATION_NUMBER
+    + " "
+    + DURATION_UNIT
+    + r"(?=\s*(?:[.;,)]|$))"
+)
+_UNOPENED_WINDOW_WORDS = ("prior ", "previous ", "past ", "last ", "preceding ")
 
 
 def opened_bare_windows(text: str) -> str:
     """An exclusion's text with "within" before each window written without it ("surgery two
-    years prior to enrollment" → "surgery within two years prior to enrollment"), so that every
-    reader takes it as the window it names (`WINDOW_BARE`); the text itself otherwise."""
-    if not has_any(text, _BARE_WINDOW_WORDS) or not has_any(text, WINDOW_UNITS):
+    years prior to enrollment" → "surgery within two years prior to enrollment", "antibiotic
+    treatment the prior 3 months" → "… within the prior 3 months"), so that every reader takes
+    it as the window it names (`WINDOW_BARE`, `WINDOW_UNOPENED`); the text itself otherwise."""
+    if not has_any(text, WINDOW_UNITS):
         return text
-    starts = [m.start() for m in WINDOW_BARE.finditer(text) if _bare_window_reads(text, m.start())]
-    for start in reversed(starts):
+    starts: list[int] = []
+    if has_any(text, _BARE_WINDOW_WORDS):
+        starts += (m.start() for m in WINDOW_BARE.finditer(text) if _bare_window_reads(text, m))
+    if has_any(text, _UNOPENED_WINDOW_WORDS):
+        starts += (m.start() for m in WINDOW_UNOPENED.finditer(text) if _bare_window_reads(text, m))
+    for start in sorted(starts, reverse=True):
         text = f"{text[:start]}within {text[start:]}"
+    if "recent" in text and "(<" in text.replace("( ", "("):
+        text = _RECENT_BOUND.sub(r"\g<recent>(within \g<n> \g<unit>)", text)
     return text
 
 
-def _bare_window_reads(text: str, start: int) -> bool:
-    """Whether the word before a `WINDOW_BARE` match leaves it a window: a word that names what
-    happened ("surgery", "abuse", "probiotics"), not a comparator, duration or range word."""
+# "Recent cardiorespiratory exacerbation (<6 weeks)", "recent (< 1 week) gastrointestinal
+# disorders", "recently diagnosed chronic disease (< 2 months)" (NCT03921983 exc-1, NCT03924466
+# exc-2.3, NCT03861468 exc-1): "recent" says the bound counts back from now, as "within" does.
+# Without "recent" a bare "(< 2 years)" may be how long something lasted, and stays unread.
+_RECENT_BOUND = re.compile(
+    r"(?P<recent>\brecent(?:ly)?\b[^.;()]*?)\(\s*<=? ?"
+    + DURATION_NUMBER
+    + " "
+    + r"(?P<unit>(?:day|week|month|year)s?)"
+    + r"\s*\)"
+)
+
+
+def _bare_window_reads(text: str, match: re.Match[str]) -> bool:
+    """Whether the word before a bare window leaves it a window: a word that names what
+    happened ("surgery", "abuse", "probiotics"), not a comparator, duration or range word. A
+    parenthesis may stand between ("use disorder (past 1 month)")."""
+    start = match.start()
+    if start and text[start - 1] == "(":
+        start -= 1
     before = _WORD_BEFORE.search(text, 0, start)
     if before is None:
         return False  # "6 months prior to screening, …": a window before what it limits
