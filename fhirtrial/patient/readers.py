@@ -310,8 +310,21 @@ def stage_from_observation(item: ObservationItem, condition_ref: str | None) -> 
     )
 
 
+# The names of those codes as an export writes them without the code ("Stage group.clinical
+# Cancer", "TNM stage grouping", "AJCC stage group"): a staging Observation coded only locally
+# or sent as text is still one.
+_STAGE_GROUP_WORDS = re.compile(
+    r"^\W*(?:(?:ajcc|tnm|cancer|clinical|pathologic(?:al)?)\s+)*stage\s+group(?:ing)?\b|^\W*tnm\s+stage\b",
+    re.I,
+)
+
+
 def is_stage_observation(item: ObservationItem) -> bool:
-    return any((c.system, c.code) in STAGE_GROUP_CODES for c in item.code.codings)
+    codings = item.code.codings
+    if any((c.system, c.code) in STAGE_GROUP_CODES for c in codings):
+        return True
+    names = (item.code.text, *(c.display for c in codings))
+    return any(name and _STAGE_GROUP_WORDS.search(name) for name in names)
 
 
 # ---------------------------------------------------------------- Observation

@@ -691,6 +691,18 @@ def _female_state(
         and (ended is None or item.date > ended.day)
         and (answer := _status_answer(item, concept)) is not None
     ]
+    # An entry with no date at all cannot be placed within a pregnancy's span: it may be this
+    # one or one long over (an export that drops dates tells nothing new), so it makes the
+    # answer `unknown` unless a recent answer says yes.
+    undated = [c for c in fresh if _entry_day(c) is None]
+    fresh = [c for c in fresh if c not in undated]
+    if undated and not fresh and not (answers and answers[0][1]):
+        return Finding(
+            "unknown",
+            f"{word}: {describe_condition(undated[0], ctx)} — undated: whether {word} now "
+            "is not recorded",
+            (undated[0].ref,),
+        )
     if fresh:
         condition = fresh[0]
         stated = f"{word}: {describe_condition(condition, ctx)}"

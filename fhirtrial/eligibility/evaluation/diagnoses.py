@@ -1191,10 +1191,20 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
     if window is not None and window.high_days is not None and window.high_days < 0:
         stable_since = window_bounds(window, ctx.as_of)[1]
         assert stable_since is not None
-        if latest.date is None or latest.date > stable_since:
-            months = window.months[1] if window.months else None
-            span = f"{-months} months" if months else f"{-window.high_days} days"
+        months = window.months[1] if window.months else None
+        span = f"{-months} months" if months else f"{-window.high_days} days"
+        if latest.date is not None and latest.date > stable_since:
             return Finding("met", f"{stated}; {treated}, less than {span} ago", evidence)
+        undated = next((p for p in treatments if p.date is None), None)
+        if undated is not None:
+            # An undated treatment may be the recent one: whether the condition has been
+            # stable for the span cannot be told (an export that drops dates proves nothing).
+            return Finding(
+                "unknown",
+                f"{stated}; treated by {undated.code.label} on an unknown date "
+                f"({undated.ref}): whether less than {span} ago cannot be told",
+                (item.ref, undated.ref),
+            )
     return Finding("not-met", f"{stated}; {treated}", evidence)
 
 
