@@ -212,3 +212,39 @@ def test_undated_courses_beyond_the_limit_whatever_their_dates():
     ]
     undated = _undated(medication("vinorelbine 10 MG/ML Injection", "2026-01-01"))
     assert _answer(AT_MOST_THREE, record(patient(), *dated, undated)) == "not-met"
+
+
+# ---------------------------------------------------------------- neither status nor date
+
+PTSD = (ICD, "F43.10", "Post-traumatic stress disorder, unspecified")
+ASTHMA = (ICD, "J45.909", "Unspecified asthma, uncomplicated")
+ALCOHOL = (ICD, "F10.11", "Alcohol abuse, in remission")
+
+
+def _bare(text: str, code: tuple[str, str, str], **dates: str | None) -> dict:
+    """An entry as an HIE collection or a stripped export sends it: no clinicalStatus."""
+    resource = condition(text, code, onset=dates.get("onset"))
+    del resource["clinicalStatus"]
+    return resource
+
+
+def test_an_entry_with_neither_status_nor_date_is_not_a_current_one():
+    # "PTSD (current)": the entry says PTSD was diagnosed, never when nor whether it goes on.
+    rec = record(patient(), _bare("PTSD (post-traumatic stress disorder)", PTSD))
+    assert _answer("Post-traumatic stress disorder (current)", rec) == "unknown"
+    # An active entry, dated or not, still is one.
+    active = condition("PTSD (post-traumatic stress disorder)", PTSD, onset=None)
+    assert _answer("Post-traumatic stress disorder (current)", record(patient(), active)) == "met"
+
+
+def test_an_entry_with_neither_status_nor_date_cannot_be_placed_in_a_window():
+    rec = record(patient(), _bare("Asthma", ASTHMA))
+    assert _answer("Asthma within the past 12 months", rec) == "unknown"
+    # With an onset in the window it was present in it, status or not.
+    rec = record(patient(), _bare("Asthma", ASTHMA, onset="2026-06-01"))
+    assert _answer("Asthma within the past 12 months", rec) == "met"
+
+
+def test_an_entry_with_neither_status_nor_date_is_not_a_current_abuse():
+    rec = record(patient(), _bare("Alcohol use disorder, mild, in sustained remission", ALCOHOL))
+    assert _answer("Current alcohol abuse", rec, excluding=True) == "unknown"

@@ -91,12 +91,8 @@ def test_every_equivalent_transform_is_in_a_group() -> None:
     assert single - units <= grouped
 
 
-# Not composed: dates-removed with clinical-status-removed. A Condition left with neither a
-# status nor a date is read as possibly current (`facts.is_current` None), so an old cancer in
-# remission meets "another malignancy"; an open cause (docs/eligibility-evaluation.md).
 _LOSING_GROUPS = (
-    ("dates-removed", "units-removed"),
-    ("clinical-status-removed",),
+    ("dates-removed", "clinical-status-removed", "units-removed"),
     ("text-only-observations", "text-only-medications", "text-only-procedures"),
     ("dates-to-year",),
 )

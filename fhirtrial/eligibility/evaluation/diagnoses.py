@@ -765,6 +765,7 @@ def _relevant(
             days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
             stale += [c for c in current if _older_than(c, ctx, days) and c not in stale]
         stale += [c for c in current if c not in stale and _open_acute_entry(c, ctx)]
+        stale += [c for c in current if c not in stale and _unplaced(c, ctx)]
         current = [c for c in current if c not in stale]
         return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
@@ -802,7 +803,9 @@ def _relevant(
                 undecided.append(item)
                 continue
             if start is None and end is None:
-                kept.append(item)  # current, undated: present now, so inside a window to today
+                # Current, undated: present now, so inside a window to today — unless nothing
+                # says it is current (no status, no date at all: `_unplaced`).
+                (undecided if _unplaced(item, ctx) else kept).append(item)
                 continue
             present = _present_in(item, start, end, window, ctx.as_of)
             if (
@@ -838,7 +841,10 @@ def _relevant(
         # is a state of the disease: a resolved entry is not one now. "Other malignancy" is
         # about a second cancer, not which cancer: a cured one or a history code (Z85) may or
         # may not count.
-        current = [c for c in items if ctx.facts.is_current(c) is not False]
+        # An entry with neither status nor date may be a past one too (`_unplaced`).
+        current = [
+            c for c in items if ctx.facts.is_current(c) is not False and not _unplaced(c, ctx)
+        ]
         if OTHER_PRIMARY in qualifiers:  # a 2010 cancer left open is no evidence of one now
             current = [c for c in current if not _stale_cancer(c, ctx)]
         ended: list[ConditionItem] = []  # an episode open for months: whether it goes on
@@ -849,6 +855,19 @@ def _relevant(
         past = [c for c in items if c not in current and c not in ended]
         return current, ended + past, _PAST_ONLY
     return list(items), [], ""
+
+
+def _unplaced(item: ConditionItem, ctx: EvalContext) -> bool:
+    """An entry with neither a clinical status nor any date (onset, recorded, abatement): it
+    says the diagnosis was made, never when nor whether it goes on. An export that drops the
+    status and the dates of a cancer in remission must not make it a current one."""
+    return (
+        item.clinical_status is None
+        and item.onset is None
+        and item.recorded is None
+        and item.abatement is None
+        and ctx.facts.is_current(item) is None
+    )
 
 
 def _noted_as_history(item: ConditionItem, ctx: EvalContext) -> bool:
