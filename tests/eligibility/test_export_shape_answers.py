@@ -248,3 +248,58 @@ def test_an_entry_with_neither_status_nor_date_cannot_be_placed_in_a_window():
 def test_an_entry_with_neither_status_nor_date_is_not_a_current_abuse():
     rec = record(patient(), _bare("Alcohol use disorder, mild, in sustained remission", ALCOHOL))
     assert _answer("Current alcohol abuse", rec, excluding=True) == "unknown"
+
+
+# ---------------------------------------------------------------- dates of a year or a month
+
+YELLOW_FEVER = ("http://hl7.org/fhir/sid/cvx", "37", "yellow fever")
+APPENDECTOMY = ("http://snomed.info/sct", "80146002", "Appendectomy")
+
+
+def _vaccination(day: str) -> dict:
+    return {
+        "resourceType": "Immunization",
+        "id": f"imm-{day}",
+        "status": "completed",
+        "patient": {"reference": "Patient/p1"},
+        "occurrenceDateTime": day,
+        "vaccineCode": {
+            "coding": [{"system": s, "code": c, "display": d} for s, c, d in (YELLOW_FEVER,)]
+        },
+    }
+
+
+def test_a_vaccination_dated_by_its_year_may_be_in_the_last_weeks():
+    # "2026": any day of 2026 up to today — maybe within 28 days, maybe not. It was read as
+    # 1 January 2026 (not within 28 days: not met).
+    live = "Live vaccine within 28 days before enrollment"
+    assert _answer(live, record(patient(), _vaccination("2026")), excluding=True) == "unknown"
+    assert _answer(live, record(patient(), _vaccination("2026-11")), excluding=True) == "unknown"
+    # A year or a month wholly before the window still decides.
+    assert _answer(live, record(patient(), _vaccination("2019")), excluding=True) == "not-met"
+    assert _answer(live, record(patient(), _vaccination("2026-05")), excluding=True) == "not-met"
+    # A full date decides as before.
+    assert _answer(live, record(patient(), _vaccination("2026-11-12")), excluding=True) == "met"
+
+
+def test_a_surgery_dated_by_its_year_may_be_in_the_window():
+    surgery = "Surgery within 6 months"
+    this_year = procedure("Appendectomy", "2026", APPENDECTOMY)
+    assert _answer(surgery, record(patient(), this_year), excluding=True) == "unknown"
+    long_ago = procedure("Appendectomy", "2015", APPENDECTOMY)
+    assert _answer(surgery, record(patient(), long_ago), excluding=True) == "not-met"
+
+
+def test_courses_dated_by_their_year_are_not_placed_in_lines_by_1_january():
+    # Carboplatin/paclitaxel in 2024, docetaxel in 2025, gemcitabine in 2026 — all as years:
+    # how many lines they make is not known by the first days of their years. With one dated
+    # line and two drugs of a year, the count is 1 to 3: "no more than 3" holds either way.
+    courses = (
+        medication("carboplatin 10 MG/ML Injection", "2024-12-09", "2025-03-01"),
+        medication("docetaxel 20 MG/ML Injection", "2025", "2025"),
+        medication("gemcitabine 1 GM Injection", "2026", "2026"),
+    )
+    assert _answer(AT_MOST_THREE, record(patient(), *courses)) == "met"
+    assert _answer(
+        "No more than 1 prior line of systemic therapy", record(patient(), *courses)
+    ) in ("unknown",)
