@@ -362,17 +362,27 @@ def stage_from_observation(item: ObservationItem, condition_ref: str | None) -> 
 # Cancer", "TNM stage grouping", "AJCC stage group"): a staging Observation coded only locally
 # or sent as text is still one.
 _STAGE_GROUP_WORDS = re.compile(
-    r"^\W*(?:(?:ajcc|tnm|cancer|clinical|pathologic(?:al)?)\s+)*stage\s+group(?:ing)?\b|^\W*tnm\s+stage\b",
+    r"\W*(?:(?:ajcc|tnm|cancer|clinical|pathologic(?:al)?)\s+)*stage\s+group(?:ing)?\b"
+    r"|\W*tnm\s+stage\b",
     re.I,
 )
 
 
 def is_stage_observation(item: ObservationItem) -> bool:
-    codings = item.code.codings
-    if any((c.system, c.code) in STAGE_GROUP_CODES for c in codings):
+    # Asked of every Observation of a bundle: plain loops, the words only when they hold
+    # "stage".
+    code = item.code
+    for coding in code.codings:
+        if (coding.system, coding.code) in STAGE_GROUP_CODES:
+            return True
+    text = code.text
+    if text and ("tage" in text or "TAGE" in text) and _STAGE_GROUP_WORDS.match(text):
         return True
-    names = (item.code.text, *(c.display for c in codings))
-    return any(name and _STAGE_GROUP_WORDS.search(name) for name in names)
+    for coding in code.codings:
+        name = coding.display
+        if name and ("tage" in name or "TAGE" in name) and _STAGE_GROUP_WORDS.match(name):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- Observation
