@@ -303,3 +303,46 @@ def test_courses_dated_by_their_year_are_not_placed_in_lines_by_1_january():
     assert _answer(
         "No more than 1 prior line of systemic therapy", record(patient(), *courses)
     ) in ("unknown",)
+
+
+# ---------------------------------------------------------------- problems sent as words only
+
+
+def _words_only(text: str, **status: str | None) -> dict:
+    resource = condition(text, onset=status.get("onset", "2015-09-01"))
+    if status.get("status"):
+        resource["clinicalStatus"]["coding"][0]["code"] = status["status"]
+    return resource
+
+
+def test_words_that_are_an_icd_title_read_as_the_coded_entry():
+    # "Bipolar II disorder" is the title of F31.81, a bipolar disorder: the entry sent without
+    # its code is still one (it read as "no bipolar disorder among the recorded conditions").
+    rec = record(patient(), _words_only("Bipolar II disorder (HCC)"))
+    assert _answer("Bipolar disorder", rec) == "met"
+
+
+def test_a_metastasis_whose_only_named_primary_is_over_may_be_the_cancer_asked_for():
+    # "Metastatic carcinoma of right breast to bone and pleura" in words only, beside a
+    # melanoma excised and inactive since 2024: the words do not settle which cancer spread
+    # (they read as a metastasis), and the one named primary is over: breast cancer is
+    # possible, not ruled out.
+    melanoma = condition(
+        "Malignant melanoma of skin of upper back",
+        (ICD, "C43.59", "Malignant melanoma of other part of trunk"),
+        status="inactive",
+        onset="2024-05-02",
+        abated="2024-06-11",
+    )
+    metastatic = _words_only(
+        "Metastatic carcinoma of right breast to bone and pleura, stage IV, ER+/PR+/HER2-",
+        onset="2010-03-22",
+    )
+    assert _answer("Breast cancer", record(patient(), melanoma, metastatic)) == "unknown"
+    # Coded, the entry says so.
+    coded = condition(
+        "Metastatic carcinoma of right breast to bone and pleura",
+        (ICD, "C50.911", "Malignant neoplasm of unspecified site of right female breast"),
+        onset="2010-03-22",
+    )
+    assert _answer("Breast cancer", record(patient(), melanoma, coded)) == "met"

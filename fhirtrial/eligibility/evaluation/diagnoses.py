@@ -266,7 +266,13 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
                 and any(_unsure_of(c, code) for code in codes)
             ]
         elif terminology.terminology().ancestors(concept):
-            unnamed = cancers.names_no_primary((c, index.concepts_of_item(c)) for c in index.items)
+            # A primary recorded as over (resolved, remission, history) does not say which
+            # cancer a current metastasis is of.
+            unnamed = cancers.names_no_primary(
+                (c, index.concepts_of_item(c))
+                for c in index.items
+                if ctx.facts.is_current(c) is not False
+            )
             found = [
                 c
                 for c in index.items
