@@ -346,3 +346,36 @@ def test_a_metastasis_whose_only_named_primary_is_over_may_be_the_cancer_asked_f
         onset="2010-03-22",
     )
     assert _answer("Breast cancer", record(patient(), melanoma, coded)) == "met"
+
+
+# ---------------------------------------------------------------- results in SI units
+
+CREATININE_MOLAR = (LOINC, "14682-9", "Creatinine [Moles/volume] in Serum or Plasma")
+BILIRUBIN_MOLAR = (LOINC, "14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma")
+
+
+def _si(code: tuple[str, str, str], value: float) -> dict:
+    return observation(
+        code,
+        "2026-11-19",
+        valueQuantity={"value": value, "unit": "umol/L", "system": UCUM, "code": "umol/L"},
+    )
+
+
+UCUM = "http://unitsofmeasure.org"
+
+
+def test_creatinine_and_bilirubin_coded_in_moles_are_the_same_analytes():
+    # The LOINC codes of the molar results (what SI laboratories send): 68 umol/L of creatinine
+    # is 0.77 mg/dL, 9 umol/L of bilirubin 0.53 mg/dL. Found by their words when uncoded, the
+    # coded result was "no serum creatinine result recorded".
+    rec = record(patient(), _si(CREATININE_MOLAR, 68), _si(BILIRUBIN_MOLAR, 9))
+    assert _answer("Serum creatinine < 1.5 mg/dL", rec) == "met"
+    assert _answer("Serum creatinine > 1.5 mg/dL", rec, excluding=True) == "not-met"
+    assert _answer("Total bilirubin <= 1.5 mg/dL", rec) == "met"
+
+
+def test_micromoles_per_litre_in_words_is_umol_per_litre():
+    # The spelling of UK laboratories (NHS pathology): "micromol/L", no UCUM code.
+    result = observation(CREATININE_MOLAR, "2026-11-19", **_quantity(68, "micromol/L"))
+    assert _answer("Serum creatinine < 1.5 mg/dL", record(patient(), result)) == "met"

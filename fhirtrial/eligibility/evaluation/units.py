@@ -273,7 +273,7 @@ _LAB_SPELLINGS = {
     **dict.fromkeys(("kg/m2", "kg/m^2", "kg/m²", "kg/sq m", "kg/m*2"), "kg/m2"),
     **dict.fromkeys(("mcg/dl", "µg/dl", "ug/dl"), "ug/dL"),
     **dict.fromkeys(("mcg/l", "µg/l", "ug/l"), "ug/L"),
-    **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l"), "umol/L"),
+    **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l", "micromol/l", "micromoles/l"), "umol/L"),
     **dict.fromkeys(("mmol/l",), "mmol/L"),
     **dict.fromkeys(("u/l", "iu/l", "units/l", "unit/l"), "U/L"),
     # Units of the criteria that name them only (CA-125, FSH): the same unit in other spellings,
