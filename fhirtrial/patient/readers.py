@@ -83,6 +83,10 @@ class ReadContext:
     """Reads the CodeableConcepts of this one bundle (equal ones share one `Concept`)."""
     latest: date = field(init=False)
     """The last day an event may have happened on: ``as_of`` plus a day of slack."""
+    partial_dates: dict[str, tuple[date, date]] = field(default_factory=dict)
+    """Events (procedures, vaccinations, medication courses) dated only by a year or a month,
+    by ref: (first, last day) the date stands for. Such an event is read as undated; the
+    evaluators that can decide on a span read it from here (`PatientRecord.partial_dates`)."""
 
     def __post_init__(self) -> None:
         self.latest = self.as_of + _FUTURE_SLACK
@@ -112,6 +116,45 @@ class ReadContext:
             self.warn(ref, f"{element} {raw!r} is not a valid FHIR date; ignored")
         return day
 
+    def exact_span(
+        self, resource: dict[str, Any], prefix: str, ref: str
+    ) -> tuple[date | None, date | None]:
+        """`event_span`, with an end dated only by a year or a month ("2026", "2026-05")
+        read as undated: its first day is not the day the event happened (a vaccination "in
+        2026" read as 1 January was no vaccination in the last 28 days). The span it stands
+        for is kept in `partial_dates`."""
+        start, end = self.event_span(resource, prefix, ref)
+        if start is None and end is None:
+            return start, end
+        date_time, instant, period_name = _SPAN_ELEMENTS.get(prefix) or _span_elements(prefix)
+        raw = resource.get(date_time)
+        period = resource.get(period_name)
+        if raw is None and resource.get(instant) is None and isinstance(period, dict):
+            raw_start, raw_end = period.get("start"), period.get("end")
+        else:
+            raw_start, raw_end = raw, None
+        return self.exact_dates(ref, start, raw_start, end, raw_end)
+
+    def exact_dates(
+        self, ref: str, start: date | None, raw_start: Any, end: date | None, raw_end: Any
+    ) -> tuple[date | None, date | None]:
+        """(start, end) with the partial ones set apart (`exact_span`)."""
+        first_partial = start is not None and is_partial_date(raw_start)
+        last_partial = end is not None and is_partial_date(raw_end)
+        if not first_partial and not last_partial:
+            return start, end
+        if first_partial:
+            assert start is not None
+            last = parse_fhir_date(str(raw_start).strip(), end=True) or start
+            if end is not None:
+                last = max(last, end)
+            self.partial_dates.setdefault(ref, (start, min(last, self.as_of)))
+            self.warn(ref, f"date {raw_start} names no day; read as undated")
+            start = None
+        if last_partial:
+            end = None
+        return start, end
+
     def event_span(
         self, resource: dict[str, Any], prefix: str, ref: str
     ) -> tuple[date | None, date | None]:
@@ -132,6 +175,11 @@ class ReadContext:
                 end = None
             return start, end
         return None, None
+
+
+def is_partial_date(raw: Any) -> bool:
+    """A FHIR date or dateTime of a year or a month only ("2026", "2026-05")."""
+    return isinstance(raw, str) and len(raw.strip()) in (4, 7)
 
 
 def _ref_of(resource: dict[str, Any]) -> str:
@@ -310,8 +358,31 @@ def stage_from_observation(item: ObservationItem, condition_ref: str | None) -> 
     )
 
 
+# The names of those codes as an export writes them without the code ("Stage group.clinical
+# Cancer", "TNM stage grouping", "AJCC stage group"): a staging Observation coded only locally
+# or sent as text is still one.
+_STAGE_GROUP_WORDS = re.compile(
+    r"\W*(?:(?:ajcc|tnm|cancer|clinical|pathologic(?:al)?)\s+)*stage\s+group(?:ing)?\b"
+    r"|\W*tnm\s+stage\b",
+    re.I,
+)
+
+
 def is_stage_observation(item: ObservationItem) -> bool:
-    return any((c.system, c.code) in STAGE_GROUP_CODES for c in item.code.codings)
+    # Asked of every Observation of a bundle: plain loops, the words only when they hold
+    # "stage".
+    code = item.code
+    for coding in code.codings:
+        if (coding.system, coding.code) in STAGE_GROUP_CODES:
+            return True
+    text = code.text
+    if text and ("tage" in text or "TAGE" in text) and _STAGE_GROUP_WORDS.match(text):
+        return True
+    for coding in code.codings:
+        name = coding.display
+        if name and ("tage" in name or "TAGE" in name) and _STAGE_GROUP_WORDS.match(name):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- Observation
@@ -591,20 +662,25 @@ def _medication_dates(
 ) -> tuple[date | None, date | None, date | None]:
     authored = None
     if kind == "MedicationStatement":
-        start, end = ctx.event_span(resource, "effective", ref)
-        if start is None and end is None:
-            start = ctx.event_date(resource.get("dateAsserted"), ref, "dateAsserted")
+        start, end = ctx.exact_span(resource, "effective", ref)
+        if start is None and end is None and ref not in ctx.partial_dates:
+            raw = resource.get("dateAsserted")
+            asserted = ctx.event_date(raw, ref, "dateAsserted")
+            start, _ = ctx.exact_dates(ref, asserted, raw, None, None)
     elif kind == "MedicationAdministration":
-        start, end = ctx.event_span(resource, "effective", ref)
-        if start is None and end is None:
+        start, end = ctx.exact_span(resource, "effective", ref)
+        if start is None and end is None and ref not in ctx.partial_dates:
             # R5 spells it "occurence"; accept the correct spelling too.
-            start, end = ctx.event_span(resource, "occurence", ref)
-        if start is None and end is None:
-            start, end = ctx.event_span(resource, "occurrence", ref)
+            start, end = ctx.exact_span(resource, "occurence", ref)
+        if start is None and end is None and ref not in ctx.partial_dates:
+            start, end = ctx.exact_span(resource, "occurrence", ref)
     elif kind == "MedicationDispense":
         start, end = _dispense_span(resource, ref, ctx)
     else:
-        authored = ctx.plan_date(resource.get("authoredOn"), ref, "authoredOn")
+        raw = resource.get("authoredOn")
+        authored = ctx.plan_date(raw, ref, "authoredOn")
+        if authored is not None and is_partial_date(raw):
+            authored = None
         start, end = _request_period(resource, ref, ctx)
     if start is not None and end is not None and end < start:
         ctx.warn(ref, "medication period ends before it starts; end ignored")
@@ -630,19 +706,29 @@ def _dispense_span(
 def _request_period(
     resource: dict[str, Any], ref: str, ctx: ReadContext
 ) -> tuple[date | None, date | None]:
-    period = read_period(resource.get("effectiveDosePeriod"))  # R5
-    if period is not None and (period.start or period.end):
-        return period.start, period.end
+    def exact(raw: Any) -> tuple[date | None, date | None] | None:
+        period = read_period(raw)
+        if period is None or not (period.start or period.end):
+            return None
+        return ctx.exact_dates(ref, period.start, raw.get("start"), period.end, raw.get("end"))
+
+    found = exact(resource.get("effectiveDosePeriod"))  # R5
+    if found is not None:
+        return found
     for dosage in _list(resource.get("dosageInstruction")):
         repeat = (dosage.get("timing") or {}).get("repeat") if isinstance(dosage, dict) else None
-        bounds = read_period(repeat.get("boundsPeriod")) if isinstance(repeat, dict) else None
-        if bounds is not None and (bounds.start or bounds.end):
-            return bounds.start, bounds.end
-    validity = read_period((resource.get("dispenseRequest") or {}).get("validityPeriod"))
-    if validity is not None and validity.start:
-        return validity.start, validity.end
-    authored = parse_fhir_date(resource.get("authoredOn"))
-    return authored, None
+        found = exact(repeat.get("boundsPeriod")) if isinstance(repeat, dict) else None
+        if found is not None:
+            return found
+    validity = (resource.get("dispenseRequest") or {}).get("validityPeriod")
+    read = read_period(validity)
+    if read is not None and read.start and isinstance(validity, dict):
+        return ctx.exact_dates(
+            ref, read.start, validity.get("start"), read.end, validity.get("end")
+        )
+    raw = resource.get("authoredOn")
+    authored = parse_fhir_date(raw)
+    return ctx.exact_dates(ref, authored, raw, None, None)
 
 
 def _medication_dose(resource: dict[str, Any], kind: str) -> Quantity | None:
@@ -751,9 +837,9 @@ def read_procedure(resource: dict[str, Any], ref: str, ctx: ReadContext) -> Proc
         ctx.warn(ref, "Procedure has no code")
         code = EMPTY_CONCEPT
     # R4 performed[x]; R5 occurrence[x].
-    start, end = ctx.event_span(resource, "performed", ref)
-    if start is None and end is None:
-        start, end = ctx.event_span(resource, "occurrence", ref)
+    start, end = ctx.exact_span(resource, "performed", ref)
+    if start is None and end is None and ref not in ctx.partial_dates:
+        start, end = ctx.exact_span(resource, "occurrence", ref)
     return ProcedureItem(
         ref=ref,
         code=code,
@@ -779,7 +865,8 @@ def read_immunization(
     if vaccine is None:
         ctx.warn(ref, "Immunization has no vaccineCode")
         vaccine = EMPTY_CONCEPT
-    day = ctx.event_date(resource.get("occurrenceDateTime"), ref, "occurrenceDateTime")
+    raw = resource.get("occurrenceDateTime")
+    day, _ = ctx.exact_dates(ref, ctx.event_date(raw, ref, "occurrenceDateTime"), raw, None, None)
     if day is None and "occurrenceString" in resource:
         ctx.warn(ref, "occurrenceString is free text; the vaccination date is unknown")
     return ImmunizationItem(ref=ref, vaccine=vaccine, status=status, date=day)

@@ -107,6 +107,9 @@ class PatientRecord:
     procedure_index: Mapping[Code, tuple[ProcedureItem, ...]]
     immunization_index: Mapping[Code, tuple[ImmunizationItem, ...]]
     allergy_index: Mapping[Code, tuple[AllergyItem, ...]]
+    partial_dates: Mapping[str, tuple[date, date]]
+    """Procedures, vaccinations and medication courses dated only by a year or a month, by
+    ref: the (first, last) day the date stands for. The item itself is undated."""
 
     @property
     def errors(self) -> tuple[RecordIssue, ...]:
@@ -189,6 +192,7 @@ def read_patient_bundle(bundle: dict[str, Any], *, as_of: date | None = None) ->
         procedure_index=_index(procedures, lambda p: (p.code,)),
         immunization_index=_index(immunizations, lambda i: (i.vaccine,)),
         allergy_index=_index(allergies, lambda a: (a.code,)),
+        partial_dates=MappingProxyType(ctx.partial_dates) if ctx.partial_dates else _EMPTY,
     )
 
 

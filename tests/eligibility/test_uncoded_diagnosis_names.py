@@ -39,7 +39,6 @@ _GOUTY_ARTHRITIS = condition("Gouty arthritis of left great toe")
     ("bullet", "entry"),
     [
         ("Osteoarthritis of the knee", _KNEE_OA),
-        ("Psoriasis", _PLAQUE_PSORIASIS),
         ("Gout", _GOUTY_ARTHRITIS),
     ],
 )
@@ -50,6 +49,19 @@ def test_an_uncoded_entry_naming_the_diagnosis_may_be_it(bullet: str, entry: dic
     exclusion = compile_text(bullet, exclusion=True)
     assert exclusion is not None
     assert result_of(exclusion, record(patient(), entry, _HTN)) == "unknown"
+
+
+def test_words_that_are_the_title_of_a_code_below_it_are_the_diagnosis() -> None:
+    # "Psoriasis vulgaris" (the SNOMED CT display) is the ICD-10-CM title of L40.0, and
+    # "Plaque psoriasis" its name: the entry is L40.0 in words, a psoriasis (L40) as surely as
+    # if it were coded (fifteenth session, export shapes; it was `unknown` as words that merely
+    # hold the title's).
+    criterion = compile_text("Psoriasis")
+    assert criterion is not None and criterion.concept == "icd10cm:L40"
+    assert result_of(criterion, record(patient(), _PLAQUE_PSORIASIS, _HTN)) == "met"
+    exclusion = compile_text("Psoriasis", exclusion=True)
+    assert exclusion is not None
+    assert result_of(exclusion, record(patient(), _PLAQUE_PSORIASIS, _HTN)) == "met"
 
 
 def test_the_study_that_requires_it_stays_open() -> None:

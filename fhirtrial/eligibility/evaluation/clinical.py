@@ -24,6 +24,7 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     in_window,
     overlaps_window,
+    span_in_window,
     window_bounds,
 )
 from fhirtrial.eligibility.evaluation.diagnoses import describe_condition
@@ -548,6 +549,13 @@ def _prednisone_factor(use: MedicationItem) -> float | None:
 _FORMULATION_UNSAID = frozenset({"88", "188", "91", "26", "82", "89"})
 
 
+def _partial_in_window(ctx: EvalContext, ref: str, window: Window | None) -> bool | None:
+    """Whether an item dated by a year or a month only lies in the window (None: its span
+    does not say, or it has no date at all)."""
+    span = ctx.record.partial_dates.get(ref)
+    return span_in_window(*span, window, ctx.as_of) if span else None
+
+
 def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
     concept = criterion.concept or "live-vaccine"
     name = display(concept)
@@ -562,11 +570,16 @@ def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:
             f"{by_text_note(matches.by_text)}",
             (item.ref,),
         )
-    undated = [i for i in matches.items if i.date is None]
+    undated = [
+        i
+        for i in matches.items
+        if i.date is None and _partial_in_window(ctx, i.ref, window) is not False
+    ]
     if undated:
-        return Finding(
-            "unknown", f"{undated[0].vaccine.label} on an unknown date", (undated[0].ref,)
-        )
+        item = undated[0]
+        span = ctx.record.partial_dates.get(item.ref)
+        when = f"between {span[0]} and {span[1]}" if span else "on an unknown date"
+        return Finding("unknown", f"{item.vaccine.label} {when}", (item.ref,))
     if concept == "live-vaccine":
         unsaid = [
             i
@@ -691,6 +704,18 @@ def _female_state(
         and (ended is None or item.date > ended.day)
         and (answer := _status_answer(item, concept)) is not None
     ]
+    # An entry with no date at all cannot be placed within a pregnancy's span: it may be this
+    # one or one long over (an export that drops dates tells nothing new), so it makes the
+    # answer `unknown` unless a recent answer says yes.
+    undated = [c for c in fresh if _entry_day(c) is None]
+    fresh = [c for c in fresh if c not in undated]
+    if undated and not fresh and not (answers and answers[0][1]):
+        return Finding(
+            "unknown",
+            f"{word}: {describe_condition(undated[0], ctx)} — undated: whether {word} now "
+            "is not recorded",
+            (undated[0].ref,),
+        )
     if fresh:
         condition = fresh[0]
         stated = f"{word}: {describe_condition(condition, ctx)}"

@@ -266,7 +266,13 @@ def _less_specific(ctx: EvalContext, concept: str) -> list[ConditionItem]:
                 and any(_unsure_of(c, code) for code in codes)
             ]
         elif terminology.terminology().ancestors(concept):
-            unnamed = cancers.names_no_primary((c, index.concepts_of_item(c)) for c in index.items)
+            # A primary recorded as over (resolved, remission, history) does not say which
+            # cancer a current metastasis is of.
+            unnamed = cancers.names_no_primary(
+                (c, index.concepts_of_item(c))
+                for c in index.items
+                if ctx.facts.is_current(c) is not False
+            )
             found = [
                 c
                 for c in index.items
@@ -765,6 +771,7 @@ def _relevant(
             days = _SLOW_CURRENT_DAYS.get(criterion.concept or "", _ACUTE_CURRENT_DAYS)
             stale += [c for c in current if _older_than(c, ctx, days) and c not in stale]
         stale += [c for c in current if c not in stale and _open_acute_entry(c, ctx)]
+        stale += [c for c in current if c not in stale and _unplaced(c, ctx)]
         current = [c for c in current if c not in stale]
         return current, stale, "not current (resolved / inactive / history)"
     window = criterion.window
@@ -802,7 +809,9 @@ def _relevant(
                 undecided.append(item)
                 continue
             if start is None and end is None:
-                kept.append(item)  # current, undated: present now, so inside a window to today
+                # Current, undated: present now, so inside a window to today — unless nothing
+                # says it is current (no status, no date at all: `_unplaced`).
+                (undecided if _unplaced(item, ctx) else kept).append(item)
                 continue
             present = _present_in(item, start, end, window, ctx.as_of)
             if (
@@ -838,7 +847,10 @@ def _relevant(
         # is a state of the disease: a resolved entry is not one now. "Other malignancy" is
         # about a second cancer, not which cancer: a cured one or a history code (Z85) may or
         # may not count.
-        current = [c for c in items if ctx.facts.is_current(c) is not False]
+        # An entry with neither status nor date may be a past one too (`_unplaced`).
+        current = [
+            c for c in items if ctx.facts.is_current(c) is not False and not _unplaced(c, ctx)
+        ]
         if OTHER_PRIMARY in qualifiers:  # a 2010 cancer left open is no evidence of one now
             current = [c for c in current if not _stale_cancer(c, ctx)]
         ended: list[ConditionItem] = []  # an episode open for months: whether it goes on
@@ -849,6 +861,19 @@ def _relevant(
         past = [c for c in items if c not in current and c not in ended]
         return current, ended + past, _PAST_ONLY
     return list(items), [], ""
+
+
+def _unplaced(item: ConditionItem, ctx: EvalContext) -> bool:
+    """An entry with neither a clinical status nor any date (onset, recorded, abatement): it
+    says the diagnosis was made, never when nor whether it goes on. An export that drops the
+    status and the dates of a cancer in remission must not make it a current one."""
+    return (
+        item.clinical_status is None
+        and item.onset is None
+        and item.recorded is None
+        and item.abatement is None
+        and ctx.facts.is_current(item) is None
+    )
 
 
 def _noted_as_history(item: ConditionItem, ctx: EvalContext) -> bool:
@@ -1191,10 +1216,20 @@ def _untreated(criterion: Criterion, ctx: EvalContext, item: ConditionItem, stat
     if window is not None and window.high_days is not None and window.high_days < 0:
         stable_since = window_bounds(window, ctx.as_of)[1]
         assert stable_since is not None
-        if latest.date is None or latest.date > stable_since:
-            months = window.months[1] if window.months else None
-            span = f"{-months} months" if months else f"{-window.high_days} days"
+        months = window.months[1] if window.months else None
+        span = f"{-months} months" if months else f"{-window.high_days} days"
+        if latest.date is not None and latest.date > stable_since:
             return Finding("met", f"{stated}; {treated}, less than {span} ago", evidence)
+        undated = next((p for p in treatments if p.date is None), None)
+        if undated is not None:
+            # An undated treatment may be the recent one: whether the condition has been
+            # stable for the span cannot be told (an export that drops dates proves nothing).
+            return Finding(
+                "unknown",
+                f"{stated}; treated by {undated.code.label} on an unknown date "
+                f"({undated.ref}): whether less than {span} ago cannot be told",
+                (item.ref, undated.ref),
+            )
     return Finding("not-met", f"{stated}; {treated}", evidence)
 
 

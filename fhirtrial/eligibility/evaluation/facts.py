@@ -324,9 +324,20 @@ def condition_text_concepts(text: str) -> frozenset[str]:
     if _NOT_THE_PATIENTS.search(text):
         return frozenset()
     found = concepts_of_record_text(text)
+    if found:
+        found = _as_coded(found)
     if found and _NOT_MALIGNANT.search(text):
         return found - _malignancies()
     return found
+
+
+def _as_coded(found: frozenset[str]) -> frozenset[str]:
+    """Words that are the ICD-10-CM title of one code ("Bipolar II disorder (HCC)": F31.81)
+    name what the code names: an entry exported with its words only reads as the coded one."""
+    titles = [c[8:] for c in found if c.startswith("icd10cm:") and "+" not in c]
+    if not titles:
+        return found
+    return found.union(*(concepts_of_code(ICD10CM, code) for code in titles))
 
 
 # A neoplasm the words say is not (or not yet) a malignancy. ICD-10-CM codes benign (D10–D36)

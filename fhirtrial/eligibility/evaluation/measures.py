@@ -9,6 +9,7 @@ value gives ``unknown`` — a missing lab is never evidence either way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from fhirtrial.eligibility import terminology
@@ -507,12 +508,48 @@ def evaluate_biomarker(criterion: Criterion, ctx: EvalContext) -> Finding:
             f"{name}: {label} on {fmt_date(item.date)} ({item.ref}) — required {display(wanted)}"
             f"{by_text_note(matches.by_text)}"
         )
-        if wanted in found:
-            return Finding("met", stated, (item.ref,))
-        if found & _OPPOSITES.get(wanted, set()):
-            return Finding("not-met", stated, (item.ref,))
-        return Finding("unknown", f"{stated}; result not interpretable as {wanted}", (item.ref,))
+        answer = _answer(found, wanted)
+        if answer is None:
+            return Finding(
+                "unknown", f"{stated}; result not interpretable as {wanted}", (item.ref,)
+            )
+        other = _undated_disagreeing(matches.items, item, wanted, answer)
+        if other is not None:
+            said = other.value.label if isinstance(other.value, Concept) else "another result"
+            return Finding(
+                "unknown",
+                f"{stated}; but {said} on an unknown date ({other.ref}): which is the latest "
+                "cannot be told",
+                (item.ref, other.ref),
+            )
+        return Finding(answer, stated, (item.ref,))
     return Finding("unknown", f"no {name} result recorded")
+
+
+def _answer(found: frozenset[str], wanted: str) -> Outcome | None:
+    if wanted in found:
+        return "met"
+    if found & _OPPOSITES.get(wanted, set()):
+        return "not-met"
+    return None
+
+
+def _undated_disagreeing(
+    items: Iterable[ObservationItem],
+    chosen: ObservationItem,
+    wanted: str,
+    answer: Outcome,
+) -> ObservationItem | None:
+    """An undated interpretable result that says otherwise than the ``chosen`` (latest) one.
+    Results are newest first with the undated last: an undated one cannot be placed before or
+    after the latest, so when it disagrees the latest status is not known (an export that drops
+    the dates must not decide what the dated record leaves open)."""
+    for item in items:
+        if item is chosen or item.date is not None or item.issued is not None:
+            continue
+        if _answer(_result_concepts(item), wanted) not in (None, answer):
+            return item
+    return None
 
 
 # Receptor status carried by a diagnosis: the ICD-10-CM Z17 codes (PR, HER2 and combined status
@@ -567,10 +604,13 @@ def _status_in_diagnoses(ctx: EvalContext, concept: str) -> tuple[str, Condition
 
 def receptor_status(ctx: EvalContext, concept: str) -> tuple[str, str] | None:
     """The latest interpretable ER / PR / HER2 status: (``positive``|``negative``, evidence)."""
-    for item in ctx.facts.observations.find(concept).items:
+    items = ctx.facts.observations.find(concept).items
+    for item in items:
         found = _result_concepts(item)
         for status in ("positive", "negative"):
             if status in found:
+                if _undated_disagreeing(items, item, status, "met") is not None:
+                    return None  # an undated result says otherwise: the latest is not known
                 return status, item.ref
     from_diagnosis = _status_in_diagnoses(ctx, concept)
     if from_diagnosis is not None:

@@ -43,6 +43,7 @@ from fhirtrial.eligibility.evaluation.context import (
     display,
     fmt_date,
     overlaps_window,
+    span_in_window,
 )
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED
 from fhirtrial.eligibility.evaluation.results import Finding
@@ -263,7 +264,13 @@ def _in_window(
     kept, undated = [], []
     for item in found:
         if item.start is None and item.end is None:
-            undated.append(item)
+            # Dated by a year or a month only: decided when its whole span answers alike.
+            span = ctx.record.partial_dates.get(item.ref)
+            inside = span_in_window(*span, window, ctx.as_of) if span else None
+            if inside is None:
+                undated.append(item)
+            elif inside:
+                kept.append(item)
         elif overlaps_window(item.start, item.end, window, ctx.as_of):
             kept.append(item)
     kept.sort(key=lambda p: p.start or date.min, reverse=True)

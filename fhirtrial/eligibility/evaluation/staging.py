@@ -144,16 +144,18 @@ def _stage_for(ctx: EvalContext, cancers: tuple[str, ...]) -> StageChoice:
     dated.sort(key=lambda pair: pair[0] or date.min, reverse=True)
     if not cancers:
         latest = _latest(dated)
-        return StageChoice(latest, _disagreeing_cancers(ctx, dated, latest))
+        doubt = _disagreeing_cancers(ctx, dated, latest) or _undated_doubt(dated, latest)
+        return StageChoice(latest, doubt)
     kinds = [(day, info, _kind_of_staged(ctx, info, cancers)) for day, info in dated]
     own = [(day, info) for day, info, kind in kinds if kind == "own"]
     if own:
-        return StageChoice(_latest(own))
+        latest = _latest(own)
+        return StageChoice(latest, _undated_doubt(own, latest))
     untied = [(day, info) for day, info, kind in kinds if kind != "other"]
     if untied:
         latest = _latest(untied)
         other = other_primary(ctx, cancers, latest)
-        doubt = None
+        doubt = _undated_doubt(untied, latest)
         if other is not None:
             doubt = (
                 f"stage {latest.label} ({latest.source}) is not tied to a cancer, and "
@@ -161,6 +163,24 @@ def _stage_for(ctx: EvalContext, cancers: tuple[str, ...]) -> StageChoice:
             )
         return StageChoice(latest, doubt)
     return StageChoice(None, elsewhere=_latest(dated))
+
+
+def _undated_doubt(dated: list[tuple[date | None, StageInfo]], latest: Stage) -> str | None:
+    """A stage with no date (neither its own nor its Condition's) that reads otherwise than
+    ``latest``: which of them is current cannot be told."""
+    for day, info in dated:
+        if day is not None or info.source_ref == latest.source:
+            continue
+        stage = read_stage(info, day)
+        if stage.group is not None and (stage.group, stage.letter) != (
+            latest.group,
+            latest.letter,
+        ):
+            return (
+                f"stage {stage.label} ({stage.source}) has no date and reads otherwise than "
+                f"stage {latest.label} ({latest.source}): which is current cannot be told"
+            )
+    return None
 
 
 def _latest(dated: list[tuple[date | None, StageInfo]]) -> Stage:

@@ -10,7 +10,7 @@ from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date
 from fhirtrial.eligibility.evaluation.facts import drug_names
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.staging import distant_metastases, read_stage
-from fhirtrial.eligibility.model import Criterion
+from fhirtrial.eligibility.model import Count, Criterion
 from fhirtrial.patient.items import MedicationItem
 from fhirtrial.patient.values import Concept
 
@@ -63,7 +63,9 @@ def evaluate_therapy_lines(
     assert count is not None
     if _METASTATIC_SETTING in criterion.qualifiers:
         return _in_metastatic_setting(criterion, ctx, uses, name, note)
-    lines = therapy_lines(uses)
+    dated = [u for u in uses if u.start or u.authored]
+    undated = [u for u in uses if not (u.start or u.authored)]
+    lines = therapy_lines(dated if undated else uses)
     if not lines and not ctx.record.medications:
         return Finding(
             "unknown", f"no medications in the record, so prior {name} lines are unknown"
@@ -76,6 +78,8 @@ def evaluate_therapy_lines(
     ok = (count.low is None or len(lines) >= count.low) and (
         count.high is None or len(lines) <= count.high
     )
+    if undated:
+        return _with_undated(count, lines, undated, name, wanted)
     detail = "; ".join(
         f"line {i}: {', '.join(sorted({u.medication.label for u in line}))} from "
         f"{fmt_date(line[0].start or line[0].authored)}"
@@ -85,6 +89,38 @@ def evaluate_therapy_lines(
     evidence = tuple(u.ref for line in lines for u in line)[:6]
     note = note if lines else ""
     return Finding("met" if ok else "not-met", f"{stated} — required {wanted}{note}", evidence)
+
+
+def _with_undated(
+    count: Count,
+    lines: list[list[MedicationItem]],
+    undated: list[MedicationItem],
+    name: str,
+    wanted: str,
+) -> Finding:
+    """Courses without a date cannot be placed in a line: each may belong to a dated line or
+    be a line of its own. The count lies between the dated lines (at least one when there are
+    none) and the dated lines plus one per undated drug; the answer is the one every count in
+    that span gives, else `unknown`."""
+    fewest = max(len(lines), 1)
+    most = len(lines) + len({_drug_key(u.medication) for u in undated})
+
+    def ok(n: int) -> bool:
+        return (count.low is None or n >= count.low) and (count.high is None or n <= count.high)
+
+    named = ", ".join(sorted({u.medication.label for u in undated}))
+    stated = (
+        f"{fewest}–{most} prior line(s) of {name} ({len(lines)} dated; {named} on an unknown "
+        f"date) — required {wanted}"
+    )
+    evidence = tuple(u.ref for u in undated)[:3] + tuple(u.ref for line in lines for u in line)[:3]
+    if ok(fewest) and ok(most):
+        return Finding("met", stated, evidence)
+    if (count.low is not None and most < count.low) or (
+        count.high is not None and fewest > count.high
+    ):
+        return Finding("not-met", stated, evidence)
+    return Finding("unknown", f"{stated}: how many lines they make is unknown", evidence)
 
 
 def _in_metastatic_setting(

@@ -171,6 +171,9 @@ _SPELLINGS = {
     "mg/24h": "mg/(24.h)",
     "mg/24 h": "mg/(24.h)",
     "[lb_us]": "[lb_av]",
+    # grams per litre in lower case only: "G/L" is giga per litre in French laboratories
+    # (10*9/L, a count), grams per litre elsewhere.
+    "g/l": "g/L",
     "in": "[in_i]",
     "[in_us]": "[in_i]",
     "°C": "Cel",
@@ -265,9 +268,12 @@ _LAB_SPELLINGS = {
     ),
     **dict.fromkeys(("g/dl", "gm/dl", "gr/dl", "grams/dl"), "g/dL"),
     **dict.fromkeys(("mg/dl",), "mg/dL"),
+    **dict.fromkeys(("gm/l", "gr/l", "grams/l"), "g/L"),
+    **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms"), "kg"),
+    **dict.fromkeys(("kg/m2", "kg/m^2", "kg/m²", "kg/sq m", "kg/m*2"), "kg/m2"),
     **dict.fromkeys(("mcg/dl", "µg/dl", "ug/dl"), "ug/dL"),
     **dict.fromkeys(("mcg/l", "µg/l", "ug/l"), "ug/L"),
-    **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l"), "umol/L"),
+    **dict.fromkeys(("umol/l", "µmol/l", "mcmol/l", "micromol/l", "micromoles/l"), "umol/L"),
     **dict.fromkeys(("mmol/l",), "mmol/L"),
     **dict.fromkeys(("u/l", "iu/l", "units/l", "unit/l"), "U/L"),
     # Units of the criteria that name them only (CA-125, FSH): the same unit in other spellings,
