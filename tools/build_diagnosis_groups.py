@@ -97,15 +97,21 @@ def in_core(code: str, core: list[str]) -> bool:
     )
 
 
-def snomed_codings(names: list[str], core: list[str]) -> list[dict[str, str]]:
+def snomed_codings(names: list[str], core: list[str], extent: list[str]) -> list[dict[str, str]]:
     """The SNOMED CT codings of the named concepts of conditions.json, each checked to have all
-    its ICD-10-CM codes inside the core."""
+    its ICD-10-CM codes of the group's extent inside the core (a code outside the extent, as a
+    diabetic's peripheral angiopathy E11.51 beside the arterial disease I70.2, is the same
+    diagnosis coded in another chapter: it says nothing of the core)."""
     concepts = json.loads((FOLDER / "conditions.json").read_text(encoding="utf-8"))["concepts"]
     found: list[dict[str, str]] = []
     for name in names:
         codings = concepts[name]["codings"]
         outside = [
-            c["code"] for c in codings if c["system"] == ICD10CM and not in_core(c["code"], core)
+            c["code"]
+            for c in codings
+            if c["system"] == ICD10CM
+            and in_extent(c["code"], extent)
+            and not in_core(c["code"], core)
         ]
         if outside:
             raise ValueError(f"{name} has ICD-10-CM codes outside the core: {outside}")
@@ -137,7 +143,9 @@ def generated(group: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[st
     # SNOMED CT concepts of the core no hand-made concept holds alone ("Essential hypertension"
     # beside the hypertension concept, whose ICD-10-CM codes reach secondary hypertension).
     direct = [{"system": SNOMED, **coding} for coding in group.get("coreSnomed", [])]
-    return codings, core + snomed_codings(group.get("snomedFromConcepts", []), found) + direct
+    return codings, core + snomed_codings(
+        group.get("snomedFromConcepts", []), found, extent
+    ) + direct
 
 
 def main() -> None:

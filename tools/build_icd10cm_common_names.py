@@ -189,11 +189,17 @@ _GOITER = ("E01.0", "E01.1", "E01.2", "E04", "E05.0", "E05.2", "E07.1", "E03.0")
 # (compression fracture of vertebra NOS), fractures of birth, and the personal history codes of a
 # healed fracture (Z87.31 nontraumatic, Z87.81 traumatic: read as past, so a bare "fracture"
 # leaves them unknown and "history of fractures" is met by them); not a fractured tooth S02.5,
-# which no criterion on fractures means.
+# which no criterion on fractures means. Session 16 audit: also the physeal (growth plate)
+# fractures of the limbs, children's commonest, which ICD-10-CM files apart (S49.0-, S49.1-,
+# S59.0- to S59.2-, S79.0-, S79.1-, S89.0- to S89.3-), the nontraumatic fractures NEC M84.7-
+# (atypical femoral fracture), and the fractures after an orthopaedic implant M96.6- and from
+# chest compression in CPR M96.A-: an inclusion "Fractures" failed a child coded S59.21-.
 _FRACTURE = (
     *("S02.0", "S02.1", "S02.2", "S02.3", "S02.4", "S02.6", "S02.8", "S02.9", "S12", "S22"),
     *("S32", "S42", "S52", "S62", "S72", "S82", "S92", "M48.4", "M48.5", "M80", "M84.3"),
     *("M84.4", "M84.5", "M84.6", "M97", "P13.0", "P13.4", "Z87.31", "Z87.81"),
+    *("S49.0", "S49.1", "S59.0", "S59.1", "S59.2", "S79.0", "S79.1", "S89.0", "S89.1"),
+    *("S89.2", "S89.3", "M84.7", "M96.6", "M96.A"),
 )
 # A hip fracture is a fracture of the proximal femur: head and neck, pertrochanteric
 # (intertrochanteric), subtrochanteric (Index: Fracture, hip → see Fracture, femur, neck). Not

@@ -30,6 +30,7 @@ from fhirtrial.eligibility.evaluation.facts import (
     condition_concepts,
     is_about_someone_else,
 )
+from fhirtrial.eligibility.evaluation.inclusion_terms import concepts_by_inclusion_term
 from fhirtrial.eligibility.evaluation.injuries import injuries_an_entry_may_be
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
 from fhirtrial.eligibility.evaluation.uncoded_diagnoses import titles_an_entry_may_be
@@ -112,6 +113,9 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
             # An entry without an ICD-10-CM code naming a title in other words may be it.
             if not is_about_someone_else(condition):
                 diagnoses |= titles_an_entry_may_be(condition)
+                # A wider code whose inclusion term names a kind of a common name (G31.01,
+                # "primary progressive aphasia") may be that diagnosis.
+                diagnoses |= concepts_by_inclusion_term(condition)
                 diagnoses |= injuries_an_entry_may_be(condition)  # a healed fracture of no site
             diagnoses |= _stops_at(concepts)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):

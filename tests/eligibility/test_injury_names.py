@@ -31,6 +31,7 @@ from tests.eligibility.signature import signature
 FRACTURE = (
     "condition:icd10cm:S02.0+S02.1+S02.2+S02.3+S02.4+S02.6+S02.8+S02.9+S12+S22+S32+S42+S52+S62"
     "+S72+S82+S92+M48.4+M48.5+M80+M84.3+M84.4+M84.5+M84.6+M97+P13.0+P13.4+Z87.31+Z87.81"
+    "+S49.0+S49.1+S59.0+S59.1+S59.2+S79.0+S79.1+S89.0+S89.1+S89.2+S89.3+M84.7+M96.6+M96.A"
 )
 HIP = "condition:icd10cm:S72.0+S72.1+S72.2"
 FEMUR = "condition:icd10cm:S72+M80.05+M80.85"

@@ -53,7 +53,7 @@ from fhirtrial.eligibility.evaluation.staging import (
     other_primary,
     stage_for,
 )
-from fhirtrial.eligibility.evaluation.uncoded_diagnoses import entries_that_may_be
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import entries_that_may_be, has_icd10cm_code
 from fhirtrial.eligibility.evaluation.unspecified_codes import may_be_any_of
 from fhirtrial.eligibility.evaluation.vague_diagnoses import stops_above
 from fhirtrial.eligibility.model import Criterion, Window
@@ -225,10 +225,13 @@ def _may_be(
     found = _with_qualifiers(criterion, ctx, Matches(tuple(items), by_text=True), name)
     if found.result != "met":
         return found
+    if has_icd10cm_code(items[0]):
+        said = f"is coded under a heading that holds kinds of {name} and other diagnoses"
+    else:
+        said = f"has no ICD-10-CM code and names {name} in other words"
     return Finding(
         "unknown",
-        f"{describe_condition(items[0], ctx)} has no ICD-10-CM code and names {name} in other "
-        "words: whether it is that diagnosis is not recorded",
+        f"{describe_condition(items[0], ctx)} {said}: whether it is that diagnosis is not recorded",
         found.evidence,
     )
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from fhirtrial.eligibility import terminology
+from fhirtrial.eligibility.evaluation.inclusion_terms import filed_by_inclusion_term
 from fhirtrial.eligibility.terminology import ICD_SET_JOIN, ICD_TITLE_PREFIX, title_name
 from fhirtrial.lru import LRU
 from fhirtrial.patient.items import ConditionItem
@@ -94,14 +95,17 @@ def titles_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
 def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:
     """The entries that may be the diagnosis of ``concept`` while no code of theirs lies in its
     subtree (the caller asks only when none does): an entry without an ICD-10-CM code whose
-    words name the title, or one coded under another heading of ICD-10-CM whose code's title is
-    a kind of it (`kind_filed_elsewhere`)."""
+    words name the title, one coded under another heading of ICD-10-CM whose code's title is
+    a kind of it (`kind_filed_elsewhere`), or one coded under a wider code whose inclusion terms
+    name a kind of it (`inclusion_terms`: "Primary progressive aphasia" under G31.01)."""
     if not concept.startswith(ICD_TITLE_PREFIX):
         return []
     return [
         item
         for item in items
-        if concept in titles_an_entry_may_be(item) or kind_filed_elsewhere(item, concept)
+        if concept in titles_an_entry_may_be(item)
+        or kind_filed_elsewhere(item, concept)
+        or filed_by_inclusion_term(item, concept)
     ]
 
 

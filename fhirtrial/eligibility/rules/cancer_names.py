@@ -206,6 +206,15 @@ CANCER_NAMES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("lymphoma", r"lymphomas?", ("lymphoma",)),
 )
 CANCER_TYPES = frozenset(concept for concept, _, _ in CANCER_NAMES)
+# A site right before "metastatic" where a metastasis may be regional ("cutaneous metastatic
+# melanoma": in-transit and satellite skin metastases, and nodal ones, are stage III) does not
+# make the disease metastatic (an inclusion so read failed a patient with stage III in-transit
+# melanoma): the words are left to the residue. Bone, liver, lung and brain metastases are
+# always distant and keep the reading.
+NOT_AFTER_REGIONAL_SITE = "".join(
+    f"(?<!{site} )(?<!{site}-)"
+    for site in ("cutaneous", "subcutaneous", "skin", "dermal", "nodal", "lymph node")
+)
 # How the names of the solid types begin: "metastatic" right before one is the disease setting.
 SOLID_NAME_STARTS = (
     r"prostat|colorectal|colon|rect(?:al|um)|pancrea|hepatocellular|hcc|gastric|stomach"

@@ -21,7 +21,12 @@ from fhirtrial.eligibility.rules.base import (
     window_of,
     word_number,
 )
-from fhirtrial.eligibility.rules.cancer_names import CANCER_NAMES, CANCER_TYPES, SOLID_NAME_STARTS
+from fhirtrial.eligibility.rules.cancer_names import (
+    CANCER_NAMES,
+    CANCER_TYPES,
+    NOT_AFTER_REGIONAL_SITE,
+    SOLID_NAME_STARTS,
+)
 from fhirtrial.eligibility.rules.listed_names import listed_names
 from fhirtrial.eligibility.rules.mental_states import asked_about_now
 from fhirtrial.eligibility.rules.metastasis_sites import (
@@ -785,7 +790,8 @@ _MODIFIERS = (
     (
         "metastatic",
         re.compile(
-            r"\bmetastatic(?= (?:breast|melanoma|non-small|nsclc|solid|triple|"
+            rf"\b{NOT_AFTER_REGIONAL_SITE}metastatic"
+            r"(?= (?:breast|melanoma|non-small|nsclc|solid|triple|"
             rf"{SOLID_NAME_STARTS}))"
         ),
     ),

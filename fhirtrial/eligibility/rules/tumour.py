@@ -19,6 +19,7 @@ import re
 
 from fhirtrial.eligibility.model import CombinationCode, Criterion, Kind
 from fhirtrial.eligibility.rules.base import Match, has_any, modifier_matches, remember_recent
+from fhirtrial.eligibility.rules.cancer_names import NOT_AFTER_REGIONAL_SITE
 
 _SIGN = r"(?:[- ]?(?P<word>positive|negative)\b|(?P<sign>[+-])(?![\w+]))"
 _ER = r"(?:(?:o?estrogen)[- ]receptors?(?: \(er\))?|er)"
@@ -193,7 +194,7 @@ _SETTINGS = (
             r"(?:that|which) (?:has|have) (?:metastasi[sz]ed|spread)(?: to (?:the )?"
             r"(?:brain|central nervous system|cns))?(?![\w-])"
             r"|(?<![\w-])metastatic to (?:the )?(?:brain|central nervous system|cns)(?![\w-])"
-            r"|(?<![\w-])metastatic(?![\w-])"
+            rf"|(?<![\w-]){NOT_AFTER_REGIONAL_SITE}metastatic(?![\w-])"
         ),
     ),
 )
