@@ -189,7 +189,7 @@ _GOITER = ("E01.0", "E01.1", "E01.2", "E04", "E05.0", "E05.2", "E07.1", "E03.0")
 # (compression fracture of vertebra NOS), fractures of birth, and the personal history codes of a
 # healed fracture (Z87.31 nontraumatic, Z87.81 traumatic: read as past, so a bare "fracture"
 # leaves them unknown and "history of fractures" is met by them); not a fractured tooth S02.5,
-# which no criterion on fractures means. Session 16 audit: also the physeal (growth plate)
+# which no criterion on fractures means. Session 15 audit: also the physeal (growth plate)
 # fractures of the limbs, children's commonest, which ICD-10-CM files apart (S49.0-, S49.1-,
 # S59.0- to S59.2-, S79.0-, S79.1-, S89.0- to S89.3-), the nontraumatic fractures NEC M84.7-
 # (atypical femoral fracture), and the fractures after an orthopaedic implant M96.6- and from
@@ -249,7 +249,7 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " sciatica",
     ),
     "lower back pain": (("M54.4", "M54.5"), "another name of low back pain (title M54.5)"),
-    # Session 16 audit: "sciatica" is the title of M54.3, but the index files it with lumbago
+    # Session 15 audit: "sciatica" is the title of M54.3, but the index files it with lumbago
     # under M54.4 ("Diagnosed with sciatica by GP" must not turn away a patient coded M54.4).
     "sciatica": (("M54.3", "M54.4"), "index: Sciatica M54.3-; with lumbago M54.4-"),
     # DSM-5 names whose extent spans two ICD-10-CM categories: autism spectrum disorder holds
@@ -419,7 +419,7 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
     "cataract": (("H25", "H26", "H28", "Q12.0", *_diabetic("36")), "titles naming cataract"),
     "macular degeneration": (_MACULAR_DEGENERATION, "titles naming macular degeneration"),
     # H35.30's inclusion term is "Age-related macular degeneration" (NOS): where a record codes
-    # it unqualified (session 16; the set held only H35.31 and H35.32 before).
+    # it unqualified (session 15; the set held only H35.31 and H35.32 before).
     "age-related macular degeneration": (
         _MACULAR_DEGENERATION,
         "titles: nonexudative and exudative age-related macular degeneration; inclusion term of"
@@ -1229,7 +1229,7 @@ NAMES: dict[str, tuple[tuple[str, ...], str]] = {
         " disorder (not 'learning disability': intellectual disability in British usage)",
     ),
     "specific learning disorder": (("F81",), "DSM-5 name of F81"),
-    # Session 16 (issue 13): abbreviations development bullets give names of this table, each
+    # Session 15 (issue 13): abbreviations development bullets give names of this table, each
     # with no other meaning in the development texts: "non-specific LBP within the past 8
     # weeks", "management of Low Back Pain (LBP)", "Non-traumatic LBP"; "diagnosed with DME
     # with central macular thickness", "Presence of DME in the study eye", "other than

@@ -8,7 +8,7 @@ the name, saying so only in an inclusion term: "primary progressive aphasia" und
 Pick's disease, "sciatica due to intervertebral disc disorder" under M51.1 (disc disorders with
 radiculopathy), "lupus panniculitis" under L93.2, "atypical autism" under F84.9. Such a code
 cannot join the set (a patient coded with it may not have the diagnosis), but a patient coded
-with it may: an inclusion naming the diagnosis must not call him ineligible (sixteenth session
+with it may: an inclusion naming the diagnosis must not call him ineligible (fifteenth session
 audit: "aphasia, as determined by the Aachen Aphasia Test", "Diagnosed with sciatica by GP").
 For each name below this table lists the codes of the release whose inclusion terms (never the
 title alone) name a kind of it, outside the set's subtrees; the evaluator reads an entry coded

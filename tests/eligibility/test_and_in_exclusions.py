@@ -62,7 +62,7 @@ def _exclusion(text: str) -> str | None:
         # "or" is a list whatever the kinds.
         (
             "Type 1 or Type 2 Diabetes diagnosis or fasting plasma glucose ≥126 mg/dL",
-            # (either type: `test_sixteenth_audit_classes`)
+            # (either type: `test_fifteenth_session_audit`)
             "any-of(any-of(condition:diabetes-type-1, condition:diabetes-type-2),"
             " lab:fasting-glucose:>=126mg/dL)",
         ),

@@ -87,7 +87,7 @@ def test_a_lead_in_that_sets_a_condition_leaves_its_sub_bullets_as_text(lead_in:
 
 def test_a_sub_bullet_read_in_full_as_an_inclusion_keeps_that_reading() -> None:
     # Only a sub-bullet the inclusion reading leaves as text is read anew.
-    # (Pregnancy beside breastfeeding is either state: `test_sixteenth_audit_classes`.)
+    # (Pregnancy beside breastfeeding is either state: `test_fifteenth_session_audit`.)
     assert _sub_bullet("Any of the following:", "Pregnant and lactating women") == (
         "any-of(pregnancy:pregnancy, breastfeeding:breastfeeding)"
     )

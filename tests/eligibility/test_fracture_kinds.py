@@ -1,4 +1,4 @@
-"""Fractures ICD-10-CM files apart from the fractures of each region (sixteenth session audit).
+"""Fractures ICD-10-CM files apart from the fractures of each region (fifteenth session audit).
 
 "Fractures" (NCT03868436 inc-2.2) and "Fractures treated with open reduction percutaneous
 pinning requiring fixation" (NCT03796572 inc-4, a paediatric pinning study) require a fracture.

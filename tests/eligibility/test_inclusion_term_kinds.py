@@ -1,5 +1,5 @@
 """A kind of a named diagnosis that ICD-10-CM files, by an inclusion term, under a wider code of
-another heading (sixteenth session audit of compiled development inclusions).
+another heading (fifteenth session audit of compiled development inclusions).
 
 "Diagnosed with sciatica by GP" (NCT03924791 inc-1): a patient coded M51.17, the lumbosacral
 disc disorder with radiculopathy whose inclusion term is "sciatica due to intervertebral disc

@@ -1,4 +1,4 @@
-"""Peripheral arterial disease as ICD-10-CM codes it (sixteenth session audit).
+"""Peripheral arterial disease as ICD-10-CM codes it (fifteenth session audit).
 
 "Liver transplantation candidates with one or more of the following: … peripheral vascular
 disease" (NCT03864497 inc-1.7), "peripheral vascular disease" among atrial fibrillation risk

@@ -1,4 +1,4 @@
-"""A site right before "metastatic" where metastases may be regional (sixteenth session audit).
+"""A site right before "metastatic" where metastases may be regional (fifteenth session audit).
 
 "Patient with cutaneous metastatic melanoma." with "Has 6 or more melanoma lesions"
 (NCT03928275 inc-1) asks for melanoma metastatic to the skin: in-transit and satellite skin

@@ -1,4 +1,4 @@
-"""Names of diagnoses development bullets used that no finder read (session 16, issue 13).
+"""Names of diagnoses development bullets used that no finder read (session 15, issue 13).
 
 Each name is the ICD-10-CM code (or set) it wholly names, or a hand-made concept it spells
 otherwise: degrees of atrioventricular block ("Second and third-degree heart block", "2nd or 3rd

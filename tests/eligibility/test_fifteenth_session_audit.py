@@ -1,4 +1,4 @@
-"""Classes the sixteenth session's blind audit of compiled development readings found (150
+"""Classes the fifteenth session's blind audit of compiled development readings found (150
 inclusion and 150 exclusion leaves drawn at random, seeds 1501 and 1502).
 
 - Pregnancy and breastfeeding side by side name two states, either of which excludes:
