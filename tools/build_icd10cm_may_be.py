@@ -39,6 +39,14 @@ NAMES = {
     "neurocognitive disorder": "NCT03931148 inc-2",
 }
 
+# A common name whose set is titled "not specified as traumatic": ICD-10-CM files the traumatic
+# kind in the injury chapter under a strain or injury of the same structure, wider than the
+# name (a strain need not be a tear) -> (development example, the injury codes). Sixteenth
+# session audit: "With diagnosis of rotator cuff tear" failed a patient coded S46.011A.
+TRAUMATIC = {
+    "rotator cuff tear": ("NCT03792594 inc-1", ["S46.01"]),
+}
+
 
 def _under(code: str, heads: list[str]) -> bool:
     return any(code == head or release.is_descendant(code, head) for head in heads)
@@ -63,10 +71,23 @@ def main() -> None:
             "codes": found,
             "developmentExample": example,
         }
+    for name, (example, injuries) in TRAUMATIC.items():
+        heads = list(common[name]["codes"])
+        assert all("not specified as traumatic" in release.get_description(h) for h in heads)
+        table[name] = {
+            "concept": "icd10cm:" + "+".join(heads),
+            "codes": {
+                code: f"{release.get_description(code)} (the traumatic kind of "
+                f"{release.get_description(heads[0])})"
+                for code in injuries
+            },
+            "developmentExample": example,
+        }
     document = {
         "source": "ICD-10-CM inclusion terms, as simple-icd-10-cm ships the release",
         "selection": (
-            "Codes outside a common name's set whose inclusion terms name a kind of it: an "
+            "Codes outside a common name's set whose inclusion terms name a kind of it, or "
+            "that file its traumatic kind when the set is 'not specified as traumatic': an "
             "entry coded there may be the diagnosis (unknown). Built by "
             "tools/build_icd10cm_may_be.py (never edited by hand)."
         ),

@@ -12,7 +12,9 @@ event happened:
 - an episode code (I21 infarction, I63 stroke, R56 convulsions, …) by its onset (or, without
   one, its recorded date when that was before the window): in the window met, before it not;
 - a lasting code (`_LASTING`) says the event came before the entry: an entry dated before the
-  window is not one in it, one dated in the window cannot say when the event was (unknown);
+  window is not one in it, one dated in the window or after it cannot say when the event was
+  (unknown: "at least 6 months post-stroke" is not failed by hemiplegia following a cerebral
+  infarction, I69.351, noted last month — the stroke came before the note, maybe long before);
   epilepsy (G40) cannot say whether a seizure happened in the window at all (unknown). Entries
   that say so in SNOMED CT ("Old myocardial infarction" 1755008) or in words ("Old MI", "History
   of myocardial infarction", "History of CVA", "s/p stroke") are read the same way: they are
@@ -25,6 +27,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from fhirtrial.eligibility.evaluation.context import window_bounds
 from fhirtrial.eligibility.model import Window
 from fhirtrial.patient.items import ConditionItem
 from fhirtrial.patient.values import ICD10CM, SNOMED
@@ -83,6 +86,14 @@ def event_in_window(
     lasting, before_rules_out = _lasting(item)
     if not lasting:
         return made
-    if made is False and before_rules_out:
+    if made is False and before_rules_out and _noted_before(item, window, as_of):
         return False
     return None
+
+
+def _noted_before(item: ConditionItem, window: Window, as_of: date) -> bool:
+    """Whether the entry was noted before the window opened (so the event was before it too);
+    one noted after the window closed says only that the event came before the note."""
+    low = window_bounds(window, as_of)[0]
+    noted = item.onset_latest or item.onset or item.recorded
+    return low is not None and noted is not None and noted < low
