@@ -48,3 +48,20 @@ def test_known_medications_still_decide_a_required_drug() -> None:
     person = record(patient(), metformin)
     verdict = verdict_of_inclusion_bullet("Current treatment with levodopa", person)
     assert verdict == "ineligible"
+
+
+ZYNYZ = _brand_only("Zynyz 500 mg/20 mL intravenous solution", "2640471")
+
+
+def test_an_unknown_brand_leaves_a_required_prior_therapy_unknown() -> None:
+    course = dict(ZYNYZ, status="completed")
+    person = record(patient(), course)
+    verdict = verdict_of_inclusion_bullet("Prior treatment with an anti-PD-1 antibody", person)
+    assert verdict == "potential-candidate"
+
+
+def test_a_known_drug_of_another_class_still_rules_out_a_required_prior_therapy() -> None:
+    metformin = medication("metformin 500 mg tablet", "2025-03-01", "2025-09-01")
+    person = record(patient(), metformin)
+    verdict = verdict_of_inclusion_bullet("Prior treatment with an anti-PD-1 antibody", person)
+    assert verdict == "ineligible"

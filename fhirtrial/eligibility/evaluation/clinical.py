@@ -33,6 +33,7 @@ from fhirtrial.eligibility.evaluation.facts import (
     concepts_of,
     drug_names,
     names_no_drug,
+    unidentified_drugs,
 )
 from fhirtrial.eligibility.evaluation.measures import required, satisfies
 from fhirtrial.eligibility.evaluation.pregnancy_end import pregnancy_end
@@ -229,6 +230,20 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 "which drug it is",
                 (unnamed[0].ref,),
             )
+        if not ctx.excluding:
+            # A required prior therapy: a drug the terminology cannot name may be one of it.
+            maybe = [
+                u
+                for u in unidentified_drugs(ctx.record.medications, ctx.facts.medications)
+                if (u.start or u.authored or ctx.as_of) <= ctx.as_of
+            ]
+            if maybe:
+                return Finding(
+                    "unknown",
+                    f"no {name} among the medications identified, but {_course(maybe[0])} is a "
+                    "drug the shipped terminology does not know (a brand or a local code)",
+                    (maybe[0].ref,),
+                )
         unsaid = _unsaid_kind(ctx, concept)
         if unsaid is not None:
             return unsaid

@@ -194,6 +194,14 @@ def names_no_drug(use: MedicationItem) -> bool:
     )
 
 
+def unidentified_drugs(
+    uses: Iterable[MedicationItem], index: ConceptIndex[MedicationItem]
+) -> list[MedicationItem]:
+    """Non-planned uses of a drug no code or word of the shipped terminology names ("Sinemet 25
+    mg-100 mg oral tablet" with a branded RxNorm code): any required drug may be one of them."""
+    return [u for u in uses if u.state != "planned" and not index.concepts_of_item(u)]
+
+
 @dataclass(frozen=True, slots=True)
 class Matches(Generic[Item]):
     items: tuple[Item, ...]

@@ -44,7 +44,7 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     overlaps_window,
 )
-from fhirtrial.eligibility.evaluation.facts import names_no_drug
+from fhirtrial.eligibility.evaluation.facts import names_no_drug, unidentified_drugs
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.model import Criterion
 from fhirtrial.eligibility.rules import medication_groups, use_duration
@@ -283,36 +283,24 @@ def evaluate_medication(criterion: Criterion, ctx: EvalContext) -> Finding:
             (unnamed[0].ref,),
         )
     if not ctx.excluding:
-        unknown_drug = _unidentified(criterion, ctx)
-        if unknown_drug is not None:
+        # A required drug: an unidentified one may be it (an exclusion's absence stays not-met).
+        maybe = [
+            u
+            for u in unidentified_drugs(ctx.record.medications, ctx.facts.medications)
+            if _current(u, criterion, ctx) is not False
+        ]
+        if maybe:
             return Finding(
                 "unknown",
-                f"no {name} {when} among the medications identified, but {_span(unknown_drug)} "
+                f"no {name} {when} among the medications identified, but {_span(maybe[0])} "
                 "is a drug the shipped terminology does not know (a brand or a local code)",
-                (unknown_drug.ref,),
+                (maybe[0].ref,),
             )
     found = absent(ctx, f"{name} {when}", "medications", len(ctx.record.medications))
     if found.result == "not-met" and uses:
         latest = max(uses, key=lambda u: u.last_known_date or date.min)
         return Finding("not-met", f"{found.reason}; last {_span(latest)}{note}", (latest.ref,))
     return found
-
-
-def _unidentified(criterion: Criterion, ctx: EvalContext) -> MedicationItem | None:
-    """A use, possibly in the criterion's time, of a drug no code or word of the shipped
-    terminology names ("Sinemet 25/100 tablet" with a branded RxNorm code): it may be the drug
-    an inclusion requires, so its absence among the identified ones does not rule him out."""
-    index = ctx.facts.medications
-    return next(
-        (
-            u
-            for u in ctx.record.medications
-            if u.state != "planned"
-            and not index.concepts_of_item(u)
-            and _current(u, criterion, ctx) is not False
-        ),
-        None,
-    )
 
 
 # ---------------------------------------------------------------- allergies
