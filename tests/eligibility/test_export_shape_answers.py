@@ -214,6 +214,18 @@ def test_undated_courses_beyond_the_limit_whatever_their_dates():
     assert _answer(AT_MOST_THREE, record(patient(), *dated, undated)) == "not-met"
 
 
+def test_two_undated_courses_of_one_drug_may_be_two_lines():
+    # Docetaxel in 2025 and two carboplatin courses of unknown date: carboplatin before and
+    # again after docetaxel is three lines by the grouping rule (a drug not in the current
+    # line opens a new one), so "at least 3 lines" is not ruled out. Counting undated drugs
+    # rather than courses read it as at most 2: not met.
+    dated = medication("docetaxel 20 MG/ML Injection", "2025-02-03", "2025-06-01")
+    first = _undated(medication("carboplatin 10 MG/ML Injection", "2026-01-01"))
+    again = _undated(medication("carboplatin 10 MG/ML Injection", "2026-01-01"))
+    at_least_three = "At least 3 prior lines of systemic therapy"
+    assert _answer(at_least_three, record(patient(), dated, first, again)) == "unknown"
+
+
 # ---------------------------------------------------------------- neither status nor date
 
 PTSD = (ICD, "F43.10", "Post-traumatic stress disorder, unspecified")
