@@ -32,7 +32,10 @@ from fhirtrial.eligibility.evaluation.facts import (
 )
 from fhirtrial.eligibility.evaluation.injuries import injuries_an_entry_may_be
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
-from fhirtrial.eligibility.evaluation.uncoded_diagnoses import titles_an_entry_may_be
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import (
+    inclusions_an_entry_may_be,
+    titles_an_entry_may_be,
+)
 from fhirtrial.eligibility.evaluation.unspecified_codes import (
     block_keys_of_recorded,
     block_keys_of_required,
@@ -112,6 +115,8 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
             # An entry without an ICD-10-CM code naming a title in other words may be it.
             if not is_about_someone_else(condition):
                 diagnoses |= titles_an_entry_may_be(condition)
+                # Disc radiculopathy M51.1- may be the sciatica a study requires (`unknown`).
+                diagnoses |= inclusions_an_entry_may_be(condition)
                 diagnoses |= injuries_an_entry_may_be(condition)  # a healed fracture of no site
             diagnoses |= _stops_at(concepts)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):

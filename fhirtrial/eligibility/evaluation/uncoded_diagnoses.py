@@ -101,8 +101,38 @@ def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[Co
     return [
         item
         for item in items
-        if concept in titles_an_entry_may_be(item) or kind_filed_elsewhere(item, concept)
+        if concept in titles_an_entry_may_be(item)
+        or kind_filed_elsewhere(item, concept)
+        or _inclusion_filed_elsewhere(item, concept)
     ]
+
+
+# A kind of a diagnosis that ICD-10-CM files, as an inclusion term, under a wider code the
+# diagnosis's own code excludes: "sciatica due to intervertebral disc disorder" and "lumbago
+# with sciatica due to intervertebral disc disorder" are M51.1- (disc disorders with
+# radiculopathy; M54.3 Sciatica and M54.4 Lumbago with sciatica exclude them). The wider code
+# also holds radiculopathies that are no sciatica: such an entry may be the diagnosis, never is.
+_INCLUSION_ELSEWHERE: dict[str, tuple[str, ...]] = dict.fromkeys(
+    ("icd10cm:M54.3", "icd10cm:M54.4", "icd10cm:M54.3+M54.4"), ("M51.1",)
+)
+
+
+def _inclusion_filed_elsewhere(item: ConditionItem, concept: str) -> bool:
+    return concept in inclusions_an_entry_may_be(item)
+
+
+def inclusions_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
+    """The concepts an entry's ICD-10-CM code may hold as an inclusion term of a wider code
+    (`_INCLUSION_ELSEWHERE`; prefilter keys too)."""
+    found: set[str] = set()
+    for coding in item.code.codings:
+        if coding.system != ICD10CM or not coding.code:
+            continue
+        code = coding.code.strip().upper()
+        if "." not in code and len(code) > 3:
+            code = f"{code[:3]}.{code[3:]}"
+        found.update(c for c, wider in _INCLUSION_ELSEWHERE.items() if code.startswith(wider))
+    return frozenset(found)
 
 
 # A kind of a disease ICD-10-CM files under another heading: "Congenital hydrocephalus" Q03
