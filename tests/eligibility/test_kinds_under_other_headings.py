@@ -101,3 +101,34 @@ def test_sciatica_from_a_disc_coded_as_disc_radiculopathy_may_be_sciatica() -> N
     rec = record(patient(), dotless)
     assert _answer("Sciatica", rec) == "unknown"
     assert "icd10cm:M54.3+M54.4" in (patient_keys(rec).diagnoses or ())
+
+
+@pytest.mark.parametrize(
+    ("bullet", "code", "title"),
+    [
+        # M54.5 Low back pain excludes these (Excludes1): the back pain is coded with the disc.
+        (
+            "LBP of any duration",
+            "M51.360",
+            "Other intervertebral disc degeneration, lumbar region with discogenic back pain only",
+        ),
+        (
+            "Low back pain",
+            "M51.26",
+            "Other intervertebral disc displacement, lumbar region",  # "lumbago due to …"
+        ),
+        # M54.3 Sciatica excludes disc degeneration with leg pain only.
+        (
+            "Sciatica",
+            "M51.371",
+            "Other intervertebral disc degeneration, lumbosacral region with lower extremity "
+            "pain only",
+        ),
+    ],
+)
+def test_back_pain_coded_with_its_disc_may_be_the_named_pain(
+    bullet: str, code: str, title: str
+) -> None:
+    rec = record(patient(), condition(title, (ICD, code, title)))
+    assert _answer(bullet, rec) == "unknown"
+    assert _answer(bullet, rec, excluding=True) == "unknown"

@@ -107,14 +107,24 @@ def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[Co
     ]
 
 
-# A kind of a diagnosis that ICD-10-CM files, as an inclusion term, under a wider code the
-# diagnosis's own code excludes: "sciatica due to intervertebral disc disorder" and "lumbago
-# with sciatica due to intervertebral disc disorder" are M51.1- (disc disorders with
-# radiculopathy; M54.3 Sciatica and M54.4 Lumbago with sciatica exclude them). The wider code
-# also holds radiculopathies that are no sciatica: such an entry may be the diagnosis, never is.
-_INCLUSION_ELSEWHERE: dict[str, tuple[str, ...]] = dict.fromkeys(
-    ("icd10cm:M54.3", "icd10cm:M54.4", "icd10cm:M54.3+M54.4"), ("M51.1",)
-)
+# Kinds of a diagnosis that ICD-10-CM codes under a wider code the diagnosis's own code excludes
+# (its Excludes1 notes and the wider code's inclusion terms): "sciatica due to intervertebral disc
+# disorder" is M51.1- (disc disorders with radiculopathy), disc degeneration with leg pain
+# M51.361 / M51.371, with back and leg pain M51.362 / M51.372 (M54.3 Sciatica, M54.4 Lumbago with
+# sciatica); discogenic back pain M51.360 / M51.370, "lumbago due to displacement of
+# intervertebral disc" M51.26 / M51.27 (lumbar, lumbosacral) and low back strain S39.012 (M54.5
+# Low back pain). The wider codes also hold what is no such pain (a thoracic radiculopathy, a disc
+# displacement without lumbago): an entry under one may be the diagnosis, never is.
+_SCIATICA_ELSEWHERE = ("M51.1", "M51.361", "M51.371", "M51.362", "M51.372")
+_LOW_BACK_PAIN_ELSEWHERE = ("M51.360", "M51.370", "M51.362", "M51.372", "M51.26", "M51.27")
+_INCLUSION_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("icd10cm:M54.3", "icd10cm:M54.3+M54.4"), _SCIATICA_ELSEWHERE),
+    "icd10cm:M54.4": _SCIATICA_ELSEWHERE,
+    **dict.fromkeys(
+        ("icd10cm:M54.5", "icd10cm:M54.4+M54.5", "icd10cm:M54.4+M54.5+M54.6+M54.89+M54.9"),
+        (*_LOW_BACK_PAIN_ELSEWHERE, "S39.012"),
+    ),
+}
 
 
 def _inclusion_filed_elsewhere(item: ConditionItem, concept: str) -> bool:
