@@ -123,10 +123,11 @@ class ReadContext:
     def exact_span(
         self, resource: dict[str, Any], prefix: str, ref: str
     ) -> tuple[date | None, date | None]:
-        """`event_span`, with an end dated only by a year or a month ("2026", "2026-05")
-        read as undated: its first day is not the day the event happened (a vaccination "in
-        2026" read as 1 January was no vaccination in the last 28 days). The span it stands
-        for is kept in `partial_dates`."""
+        """`event_span`, with a date or a start dated only by a year or a month ("2026",
+        "2026-05") read as undated: its first day is not the day the event happened (a
+        vaccination "in 2026" read as 1 January was no vaccination in the last 28 days). The
+        span it stands for is kept in `partial_dates`. An end so dated is its last day, both
+        days kept in `partial_ends`."""
         start, end = self.event_span(resource, prefix, ref)
         if start is None and end is None:
             return start, end
