@@ -87,6 +87,10 @@ class ReadContext:
     """Events (procedures, vaccinations, medication courses) dated only by a year or a month,
     by ref: (first, last day) the date stands for. Such an event is read as undated; the
     evaluators that can decide on a span read it from here (`PatientRecord.partial_dates`)."""
+    partial_ends: dict[str, tuple[date, date]] = field(default_factory=dict)
+    """Periods whose end names only a year or a month, by ref: (first, last day) the end
+    stands for. The item ends on the last one (it was over by then); the evaluators that ask
+    whether it reached into a window read both (`PatientRecord.partial_ends`)."""
 
     def __post_init__(self) -> None:
         self.latest = self.as_of + _FUTURE_SLACK
@@ -119,10 +123,11 @@ class ReadContext:
     def exact_span(
         self, resource: dict[str, Any], prefix: str, ref: str
     ) -> tuple[date | None, date | None]:
-        """`event_span`, with an end dated only by a year or a month ("2026", "2026-05")
-        read as undated: its first day is not the day the event happened (a vaccination "in
-        2026" read as 1 January was no vaccination in the last 28 days). The span it stands
-        for is kept in `partial_dates`."""
+        """`event_span`, with a date or a start dated only by a year or a month ("2026",
+        "2026-05") read as undated: its first day is not the day the event happened (a
+        vaccination "in 2026" read as 1 January was no vaccination in the last 28 days). The
+        span it stands for is kept in `partial_dates`. An end so dated is its last day, both
+        days kept in `partial_ends`."""
         start, end = self.event_span(resource, prefix, ref)
         if start is None and end is None:
             return start, end
@@ -152,7 +157,11 @@ class ReadContext:
             self.warn(ref, f"date {raw_start} names no day; read as undated")
             start = None
         if last_partial:
-            end = None
+            # "Until 2026-11": over by 30 November, from 1 November on. Read as no end it made
+            # a course that ended last month a current one.
+            assert end is not None
+            first_day = parse_fhir_date(str(raw_end).strip()) or end
+            self.partial_ends.setdefault(ref, (min(first_day, end), end))
         return start, end
 
     def event_span(

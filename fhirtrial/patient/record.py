@@ -110,6 +110,9 @@ class PatientRecord:
     partial_dates: Mapping[str, tuple[date, date]]
     """Procedures, vaccinations and medication courses dated only by a year or a month, by
     ref: the (first, last) day the date stands for. The item itself is undated."""
+    partial_ends: Mapping[str, tuple[date, date]]
+    """Periods whose end names only a year or a month, by ref: the (first, last) day the end
+    stands for. The item ends on the last one."""
 
     @property
     def errors(self) -> tuple[RecordIssue, ...]:
@@ -193,6 +196,7 @@ def read_patient_bundle(bundle: dict[str, Any], *, as_of: date | None = None) ->
         immunization_index=_index(immunizations, lambda i: (i.vaccine,)),
         allergy_index=_index(allergies, lambda a: (a.code,)),
         partial_dates=MappingProxyType(ctx.partial_dates) if ctx.partial_dates else _EMPTY,
+        partial_ends=MappingProxyType(ctx.partial_ends) if ctx.partial_ends else _EMPTY,
     )
 
 

@@ -26,7 +26,6 @@ EITHER = "any-of(prior-therapy:braf-inhibitor, prior-therapy:mek-inhibitor)"
     [
         "Prior BRAF/MEK inhibitor therapy",
         "Received BRAF/MEK inhibitor",
-        "Prior treatment with BRAF and MEK inhibitors",
     ],
 )
 def test_the_slash_pair_is_either_class(text: str) -> None:
@@ -40,3 +39,14 @@ def test_a_patient_given_a_braf_inhibitor_alone_meets_the_prior_line() -> None:
         verdict_of_inclusion_bullet("Received BRAF/MEK inhibitor", record(patient(), vemurafenib))
         == "eligible"
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["Prior treatment with BRAF and MEK inhibitors", "Prior BRAF and MEK inhibitor therapy"]
+)
+def test_braf_and_mek_stays_text(text: str) -> None:
+    # "A and B" may be the combination (a study of BRAF + MEK after BRAF alone excludes only
+    # the pair) or either class: any-of excluded a patient given vemurafenib alone, all-of
+    # turned him away from an inclusion. No development bullet says which; the text is read.
+    assert bullet_signature(text) is None
+    assert bullet_signature(text, "Inclusion") is None

@@ -214,6 +214,18 @@ def test_undated_courses_beyond_the_limit_whatever_their_dates():
     assert _answer(AT_MOST_THREE, record(patient(), *dated, undated)) == "not-met"
 
 
+def test_two_undated_courses_of_one_drug_may_be_two_lines():
+    # Docetaxel in 2025 and two carboplatin courses of unknown date: carboplatin before and
+    # again after docetaxel is three lines by the grouping rule (a drug not in the current
+    # line opens a new one), so "at least 3 lines" is not ruled out. Counting undated drugs
+    # rather than courses read it as at most 2: not met.
+    dated = medication("docetaxel 20 MG/ML Injection", "2025-02-03", "2025-06-01")
+    first = _undated(medication("carboplatin 10 MG/ML Injection", "2026-01-01"))
+    again = _undated(medication("carboplatin 10 MG/ML Injection", "2026-01-01"))
+    at_least_three = "At least 3 prior lines of systemic therapy"
+    assert _answer(at_least_three, record(patient(), dated, first, again)) == "unknown"
+
+
 # ---------------------------------------------------------------- neither status nor date
 
 PTSD = (ICD, "F43.10", "Post-traumatic stress disorder, unspecified")
@@ -303,6 +315,60 @@ def test_courses_dated_by_their_year_are_not_placed_in_lines_by_1_january():
     assert _answer(
         "No more than 1 prior line of systemic therapy", record(patient(), *courses)
     ) in ("unknown",)
+
+
+def _warfarin(start: str, end: str, status: str) -> dict:
+    return medication(
+        "warfarin 5 MG Oral Tablet", start, end, kind="MedicationStatement", status=status
+    )
+
+
+def test_a_course_that_ended_in_a_month_is_over():
+    # Warfarin from 1 October to some day of November 2026, the record read on 1 December: the
+    # course is over whatever its status says. Its end read as no end at all made the active
+    # entry a current use (met: ineligible) and a completed one a use of 1 October only.
+    for status in ("active", "completed", "recorded"):
+        rec = record(patient(), _warfarin("2026-10-01", "2026-11", status))
+        assert _answer("Current use of warfarin", rec, excluding=True) == "not-met", status
+        # It reached into the last 60 days (it ran past 1 November)…
+        within_60 = "Treatment with anticoagulants within 60 days"
+        assert _answer(within_60, rec, excluding=True) == "met", status
+        # …but whether into the last 14 (from 17 November) depends on the day it ended.
+        within_14 = "Treatment with anticoagulants within 14 days"
+        assert _answer(within_14, rec, excluding=True) == "unknown", status
+    # Ended in a year long past: over.
+    rec = record(patient(), _warfarin("2018-03-01", "2019", "active"))
+    assert _answer("Current use of warfarin", rec, excluding=True) == "not-met"
+    # Ended this year: maybe today, maybe in February.
+    rec = record(patient(), _warfarin("2026", "2026", "active"))
+    assert _answer("Current use of warfarin", rec, excluding=True) == "unknown"
+
+
+def test_a_procedure_that_ended_in_a_month_may_reach_into_the_window():
+    operation = procedure("Appendectomy", "2026-10-01", APPENDECTOMY)
+    del operation["performedDateTime"]
+    operation["performedPeriod"] = {"start": "2026-10-01", "end": "2026-11"}
+    rec = record(patient(), operation)
+    assert _answer("Surgery within 14 days", rec, excluding=True) == "unknown"
+    assert _answer("Surgery within 60 days", rec, excluding=True) == "met"
+
+
+def test_a_chemotherapy_course_dated_by_months_or_years_is_placed_by_its_span():
+    # Read on 1 December 2026. A course "2026" to "2026" may have ended in February (before the
+    # last 6 months) or last week: neither window is decided. It was read as no course in either
+    # window (not met: an inclusion asking for recent chemotherapy turned the patient away).
+    recent = "Received chemotherapy within the past 6 months"
+    washout = "Cytotoxic chemotherapy within 28 days before enrollment"
+    for start, end, within_6_months, within_28_days in (
+        ("2026", "2026", "unknown", "unknown"),
+        ("2026-01-05", "2026-11", "met", "unknown"),  # ended in November
+        ("2026", "2026-11-20", "met", "met"),
+        ("2019", "2019", "not-met", "not-met"),
+    ):
+        course = medication("capecitabine 500 mg tablet", start, end, status="completed")
+        rec = record(patient(), course)
+        assert _answer(recent, rec) == within_6_months, (start, end)
+        assert _answer(washout, rec, excluding=True) == within_28_days, (start, end)
 
 
 # ---------------------------------------------------------------- problems sent as words only

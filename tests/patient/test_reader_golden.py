@@ -95,7 +95,7 @@ def canonical_record(record: PatientRecord) -> dict[str, Any]:
             result[field.name] = _canonical_index(value, getattr(record, _INDEXED_BY[field.name]))
         elif field.name == "component_index":
             result[field.name] = _canonical_component_index(record)
-        elif field.name == "partial_dates":
+        elif field.name in ("partial_dates", "partial_ends"):
             assert isinstance(value, MappingProxyType)
             result[field.name] = sorted([ref, canonical(span)] for ref, span in value.items())
         elif field.name == "resource_counts":

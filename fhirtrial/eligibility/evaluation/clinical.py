@@ -24,6 +24,7 @@ from fhirtrial.eligibility.evaluation.context import (
     fmt_date,
     in_window,
     overlaps_window,
+    period_overlaps_window,
     span_in_window,
     window_bounds,
 )
@@ -280,17 +281,23 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
             tuple(u.ref for u in uses[-3:]),
         )
     if window is not None:
-        recent = [
-            u
-            for u in uses
-            if overlaps_window(u.start or u.authored, u.last_known_date, window, ctx.as_of)
-        ]
+        placed = [(u, _course_in_window(u, window, ctx)) for u in uses]
+        recent = [u for u, inside in placed if inside]
+        # A course dated by a month or a year whose span the window cuts: it may be inside.
+        unplaced = [u for u, inside in placed if inside is None and _partly_dated(u, ctx)]
         recent_events = [
             e for e in events if overlaps_window(e.start, e.end, window, ctx.as_of) is not False
         ]
         undated = [e for e in recent_events if e.start is None and e.end is None]
         recent_events = [e for e in recent_events if e not in undated]
         if not recent and not recent_events:
+            if unplaced:
+                return Finding(
+                    "unknown",
+                    f"{name}: {_course(unplaced[0])}, dated by a month or a year only — "
+                    f"whether {describe_window(window)} cannot be told",
+                    (unplaced[0].ref,),
+                )
             if undated:
                 return Finding(
                     "unknown",
@@ -569,6 +576,20 @@ def _partial_in_window(ctx: EvalContext, ref: str, window: Window | None) -> boo
     does not say, or it has no date at all)."""
     span = ctx.record.partial_dates.get(ref)
     return span_in_window(*span, window, ctx.as_of) if span else None
+
+
+def _course_in_window(use: MedicationItem, window: Window, ctx: EvalContext) -> bool | None:
+    """Whether a drug course overlaps the window (None: the record cannot say). A course dated
+    by a year or a month only is placed by the span of days its dates stand for."""
+    start = use.start or use.authored
+    end = use.last_known_date
+    if start is None and end is None:
+        return _partial_in_window(ctx, use.ref, window)
+    return period_overlaps_window(use.ref, start, end, window, ctx)
+
+
+def _partly_dated(use: MedicationItem, ctx: EvalContext) -> bool:
+    return use.ref in ctx.record.partial_dates or use.ref in ctx.record.partial_ends
 
 
 def evaluate_vaccine(criterion: Criterion, ctx: EvalContext) -> Finding:

@@ -132,6 +132,19 @@ def overlaps_window(
     return not (low is not None and end is not None and end < low)
 
 
+def period_overlaps_window(
+    ref: str, start: date | None, end: date | None, window: Window | None, ctx: EvalContext
+) -> bool | None:
+    """`overlaps_window` for a recorded period, whose end may name only a month or a year
+    (`PatientRecord.partial_ends`: "until 2026-11" ends on the 30th, maybe on the 1st): True /
+    False when both days the end may be answer alike, else None."""
+    found = overlaps_window(start, end, window, ctx.as_of)
+    span = ctx.record.partial_ends.get(ref)
+    if span is None or end != span[1] or found is None:
+        return found
+    return found if overlaps_window(start, span[0], window, ctx.as_of) == found else None
+
+
 def describe_window(window: Window | None) -> str:
     if window is None:
         return ""

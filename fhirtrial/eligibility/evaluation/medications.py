@@ -30,6 +30,7 @@ without it nor "no known allergies" rules one out.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from fhirtrial.eligibility import terminology
@@ -43,6 +44,7 @@ from fhirtrial.eligibility.evaluation.context import (
     display,
     fmt_date,
     overlaps_window,
+    period_overlaps_window,
 )
 from fhirtrial.eligibility.evaluation.facts import names_no_drug, unidentified_drugs
 from fhirtrial.eligibility.evaluation.results import Finding
@@ -93,7 +95,12 @@ def _current(use: MedicationItem, criterion: Criterion, ctx: EvalContext) -> boo
         return None
     window = criterion.window
     if window is None:
-        return use.is_current(as_of)
+        now = use.is_current(as_of)
+        span = ctx.record.partial_ends.get(use.ref)
+        if span is not None and use.end == span[1] and now is not None:
+            # Ended in a month or a year today falls in: on it, or maybe before.
+            return now if replace(use, end=span[0]).is_current(as_of) == now else None
+        return now
     start = use.start or use.authored
     if use.state in ("stopped", "completed"):
         end = use.end or start
@@ -103,7 +110,7 @@ def _current(use: MedicationItem, criterion: Criterion, ctx: EvalContext) -> boo
         end = use.end
         if end is None:
             return None if overlaps_window(start, None, window, as_of) is not False else False
-    return overlaps_window(start, end, window, as_of)
+    return period_overlaps_window(use.ref, start, end, window, ctx)
 
 
 # "Chronic opioid use", "daily use of benzodiazepines" (`rules.use_duration`): a use counts

@@ -42,7 +42,7 @@ from fhirtrial.eligibility.evaluation.context import (
     describe_window,
     display,
     fmt_date,
-    overlaps_window,
+    period_overlaps_window,
     span_in_window,
 )
 from fhirtrial.eligibility.evaluation.facts import UNCONFIRMED
@@ -271,7 +271,11 @@ def _in_window(
                 undated.append(item)
             elif inside:
                 kept.append(item)
-        elif overlaps_window(item.start, item.end, window, ctx.as_of):
+        elif (
+            overlaps := period_overlaps_window(item.ref, item.start, item.end, window, ctx)
+        ) is None:
+            undated.append(item)  # ended in a month or a year the window's start falls in
+        elif overlaps:
             kept.append(item)
     kept.sort(key=lambda p: p.start or date.min, reverse=True)
     return kept, undated

@@ -100,10 +100,11 @@ def _with_undated(
 ) -> Finding:
     """Courses without a date cannot be placed in a line: each may belong to a dated line or
     be a line of its own. The count lies between the dated lines (at least one when there are
-    none) and the dated lines plus one per undated drug; the answer is the one every count in
-    that span gives, else `unknown`."""
+    none) and the dated lines plus one per undated course — per course, not per drug: a drug
+    given before and again after another one is two lines (`therapy_lines`); the answer is the
+    one every count in that span gives, else `unknown`."""
     fewest = max(len(lines), 1)
-    most = len(lines) + len({_drug_key(u.medication) for u in undated})
+    most = len(lines) + len(undated)
 
     def ok(n: int) -> bool:
         return (count.low is None or n >= count.low) and (count.high is None or n <= count.high)

@@ -27,7 +27,8 @@ from fhirtrial.eligibility.rules.base import (
 _CLASSES: tuple[tuple[tuple[str, ...], str], ...] = (
     # One class or the other (any-of): "a BRAF inhibitor with or without a MEK inhibitor", as
     # the lifileucel label says; patients treated before combinations had a BRAF one alone.
-    (("braf-inhibitor", "mek-inhibitor"), r"braf/mek inhibitors?|braf and mek inhibitors?"),
+    # "BRAF and MEK inhibitors" may name the combination as well: it stays text.
+    (("braf-inhibitor", "mek-inhibitor"), r"braf/mek inhibitors?"),
     (
         ("anti-pd-1-pd-l1",),
         r"(?:anti-)?pd-1/ ?(?:anti-)?pd-l1(?: blocking)?(?: antibody| antibodies| inhibitors?)?"
