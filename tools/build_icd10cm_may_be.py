@@ -48,6 +48,21 @@ TRAUMATIC = {
 }
 
 
+# A common name whose codes' Excludes1 notes send kinds of it to a wider code of another
+# heading (the note names them, not an inclusion term there) -> (development example, those
+# codes). Fifteenth session review: "Sciatica" failed a patient coded M51.16 (sciatica due to a
+# disc disorder) or M51.361 (disc degeneration with leg pain only); "LBP of any duration" one
+# coded M51.360 (discogenic back pain); lumbago from a displaced lumbar disc is M51.26 / M51.27
+# and a low back strain S39.012. Those codes also hold what is no such pain (a thoracic
+# radiculopathy, a displacement without lumbago): may be, never is.
+_LOW_BACK = ["M51.360", "M51.370", "M51.362", "M51.372", "M51.26", "M51.27", "S39.012"]
+EXCLUDED_ELSEWHERE = {
+    "sciatica": ("NCT03924791 inc-1", ["M51.1", "M51.361", "M51.371", "M51.362", "M51.372"]),
+    "low back pain": ("NCT03798288 inc-2", _LOW_BACK),
+    "back pain": ("NCT03798288 inc-2", _LOW_BACK),
+}
+
+
 def _under(code: str, heads: list[str]) -> bool:
     return any(code == head or release.is_descendant(code, head) for head in heads)
 
@@ -83,11 +98,27 @@ def main() -> None:
             },
             "developmentExample": example,
         }
+    for name, (example, elsewhere) in EXCLUDED_ELSEWHERE.items():
+        heads = list(common[name]["codes"])
+        notes = " ".join(n for h in heads for n in release.get_excludes1(h))
+        entry = table.setdefault(
+            name,
+            {"concept": "icd10cm:" + "+".join(heads), "codes": {}, "developmentExample": example},
+        )
+        assert isinstance(entry, dict)
+        for code in elsewhere:
+            # Each code, or the category it lies under, is named by an Excludes1 note of the set.
+            assert re.search(rf"\({re.escape(code)}|\({re.escape(code[:5])}-\)", notes), code
+            assert not _under(code, heads)
+            entry["codes"].setdefault(
+                code, f"{release.get_description(code)} (an Excludes1 note of {'/'.join(heads)})"
+            )
     document = {
         "source": "ICD-10-CM inclusion terms, as simple-icd-10-cm ships the release",
         "selection": (
-            "Codes outside a common name's set whose inclusion terms name a kind of it, or "
-            "that file its traumatic kind when the set is 'not specified as traumatic': an "
+            "Codes outside a common name's set whose inclusion terms name a kind of it, that "
+            "file its traumatic kind when the set is 'not specified as traumatic', or that its "
+            "Excludes1 notes send a kind of it to: an "
             "entry coded there may be the diagnosis (unknown). Built by "
             "tools/build_icd10cm_may_be.py (never edited by hand)."
         ),

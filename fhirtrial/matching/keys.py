@@ -33,10 +33,7 @@ from fhirtrial.eligibility.evaluation.facts import (
 from fhirtrial.eligibility.evaluation.inclusion_terms import concepts_by_inclusion_term
 from fhirtrial.eligibility.evaluation.injuries import injuries_an_entry_may_be
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
-from fhirtrial.eligibility.evaluation.uncoded_diagnoses import (
-    inclusions_an_entry_may_be,
-    titles_an_entry_may_be,
-)
+from fhirtrial.eligibility.evaluation.uncoded_diagnoses import titles_an_entry_may_be
 from fhirtrial.eligibility.evaluation.unspecified_codes import (
     block_keys_of_recorded,
     block_keys_of_required,
@@ -120,8 +117,6 @@ def patient_keys(record: PatientRecord) -> PatientKeys:
                 # "primary progressive aphasia") may be that diagnosis.
                 diagnoses |= concepts_by_inclusion_term(condition)
 
-                # Disc radiculopathy M51.1- may be the sciatica a study requires (`unknown`).
-                diagnoses |= inclusions_an_entry_may_be(condition)
                 diagnoses |= injuries_an_entry_may_be(condition)  # a healed fracture of no site
             diagnoses |= _stops_at(concepts)
         if diagnoses is not None and _metastases_of_unnamed_primary(record):

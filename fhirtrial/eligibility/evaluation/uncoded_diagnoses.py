@@ -106,47 +106,7 @@ def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[Co
         if concept in titles_an_entry_may_be(item)
         or kind_filed_elsewhere(item, concept)
         or filed_by_inclusion_term(item, concept)
-
-        or _inclusion_filed_elsewhere(item, concept)
     ]
-
-
-# Kinds of a diagnosis that ICD-10-CM codes under a wider code the diagnosis's own code excludes
-# (its Excludes1 notes and the wider code's inclusion terms): "sciatica due to intervertebral disc
-# disorder" is M51.1- (disc disorders with radiculopathy), disc degeneration with leg pain
-# M51.361 / M51.371, with back and leg pain M51.362 / M51.372 (M54.3 Sciatica, M54.4 Lumbago with
-# sciatica); discogenic back pain M51.360 / M51.370, "lumbago due to displacement of
-# intervertebral disc" M51.26 / M51.27 (lumbar, lumbosacral) and low back strain S39.012 (M54.5
-# Low back pain). The wider codes also hold what is no such pain (a thoracic radiculopathy, a disc
-# displacement without lumbago): an entry under one may be the diagnosis, never is.
-_SCIATICA_ELSEWHERE = ("M51.1", "M51.361", "M51.371", "M51.362", "M51.372")
-_LOW_BACK_PAIN_ELSEWHERE = ("M51.360", "M51.370", "M51.362", "M51.372", "M51.26", "M51.27")
-_INCLUSION_ELSEWHERE: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("icd10cm:M54.3", "icd10cm:M54.3+M54.4"), _SCIATICA_ELSEWHERE),
-    "icd10cm:M54.4": _SCIATICA_ELSEWHERE,
-    **dict.fromkeys(
-        ("icd10cm:M54.5", "icd10cm:M54.4+M54.5", "icd10cm:M54.4+M54.5+M54.6+M54.89+M54.9"),
-        (*_LOW_BACK_PAIN_ELSEWHERE, "S39.012"),
-    ),
-}
-
-
-def _inclusion_filed_elsewhere(item: ConditionItem, concept: str) -> bool:
-    return concept in inclusions_an_entry_may_be(item)
-
-
-def inclusions_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
-    """The concepts an entry's ICD-10-CM code may hold as an inclusion term of a wider code
-    (`_INCLUSION_ELSEWHERE`; prefilter keys too)."""
-    found: set[str] = set()
-    for coding in item.code.codings:
-        if coding.system != ICD10CM or not coding.code:
-            continue
-        code = coding.code.strip().upper()
-        if "." not in code and len(code) > 3:
-            code = f"{code[:3]}.{code[3:]}"
-        found.update(c for c, wider in _INCLUSION_ELSEWHERE.items() if code.startswith(wider))
-    return frozenset(found)
 
 
 # A kind of a disease ICD-10-CM files under another heading: "Congenital hydrocephalus" Q03
