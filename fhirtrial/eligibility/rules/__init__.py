@@ -905,6 +905,18 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
             continue
         if kind == "unless":
             connective = "and"
+        if (
+            connective is None
+            and sequence
+            and _FOR.search(gap_text)
+            and _is_treatment(sequence[-1].match.criterion)
+            and _is_diagnosis(payload)
+        ):
+            # "Prior therapy (chemotherapy or radiotherapy) for the current cancer": a treatment
+            # given for that disease, which all-of(treatment, disease) is not, and which holds
+            # for every alternative before it (any-of(chemotherapy, all-of(radiotherapy,
+            # cancer)) excluded a patient treated for an earlier, other cancer).
+            return None
         sequence.append(
             _Entry(
                 match=payload,
@@ -1071,6 +1083,9 @@ def _read_gap(gap: str, *, after_match: bool = True) -> tuple[str | None, bool] 
         else:
             return None
     return connective, negation
+
+
+_FOR = re.compile(r"\bfor\b")
 
 
 # "Subjects with both DPN and PHN", "basal insulin plus bolus insulin": one patient with every
