@@ -80,6 +80,17 @@ ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
             *("K51.412", "K51.512", "K51.812", "K51.912"),
         ),
     ),
+    # substance-induced or due to a physiological condition: the mental-disorder groups read
+    # F01-F19 apart (periphery), and a "psychotic disorder" bullet may mean a primary one
+    "psychotic-disorder": (
+        "NCT03796936 exc-2",
+        (
+            *("F06.0", "F06.2", "F10.15", "F10.25", "F10.95", "F11.15", "F11.25", "F11.95"),
+            *("F12.15", "F12.25", "F12.95", "F13.15", "F13.25", "F13.95", "F14.15", "F14.25"),
+            *("F14.95", "F15.15", "F15.25", "F15.95", "F16.15", "F16.25", "F16.95", "F18.15"),
+            *("F18.25", "F18.95", "F19.15", "F19.25", "F19.95"),
+        ),
+    ),
     "rheumatoid-arthritis": ("NCT03863405 inc-1", ("M08.0", "M08.2")),
 }
 

@@ -75,11 +75,6 @@ WHOLLY = [
         "F10.27",
         "Alcohol dependence with alcohol-induced persisting dementia",
     ),
-    (
-        "History of a psychotic disorder",
-        "F12.259",
-        "Cannabis dependence with psychotic disorder, unspecified",
-    ),
     ("Anxiety Disorders.", "F06.4", "Anxiety disorder due to known physiological condition"),
     ("Hypothyroidism", "E89.0", "Postprocedural hypothyroidism"),
     ("Have renal failure", "N99.0", "Postprocedural (acute) (chronic) kidney failure"),
@@ -94,6 +89,11 @@ WHOLLY = [
 
 # (bullet, code, title): the code may or may not be the diagnosis.
 MAY_BE = [
+    (
+        "History of a psychotic disorder",
+        "F12.259",
+        "Cannabis dependence with psychotic disorder, unspecified",
+    ),
     (
         "Diabetes type 2",
         "O24.313",
