@@ -91,6 +91,23 @@ ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
             *("F18.25", "F18.95", "F19.15", "F19.25", "F19.95"),
         ),
     ),
+    # "personal history of" codes: a record of the past diagnosis, read as past when its words
+    # name it; coded without the words it may be the one asked for
+    "breast-cancer": ("NCT03797248 inc-2", ("Z85.3",)),
+    "prostate-cancer": ("NCT03861676 inc-1", ("Z85.46",)),
+    "ovarian-cancer": ("NCT03798132 inc-1", ("Z85.43",)),
+    "rectal-cancer": ("NCT03799939 inc-2", ("Z85.04",)),
+    "melanoma": ("NCT03927742 inc-2", ("Z85.820",)),
+    "lymphoma": ("NCT03930043 inc-1", ("Z85.71", "Z85.72")),
+    "esophageal-cancer": ("NCT03798951 inc-2", ("Z85.01",)),
+    "leukemia": ("NCT03799224 inc-1", ("Z85.6",)),
+    "cervical-cancer": ("NCT03939663 exc-7", ("Z85.41",)),
+    "brain-cancer": ("NCT03867760 exc-5", ("Z85.841",)),
+    "bladder-cancer": ("NCT03862105 inc-2", ("Z85.51",)),
+    "pneumonia": ("NCT03793192 inc-4.4", ("Z87.01",)),
+    "icd10cm:N04": ("NCT03869554 exc-2.1", ("Z87.441",)),
+    "icd10cm:I46": ("NCT03865693 exc-1", ("Z86.74",)),
+    "traumatic-brain-injury": ("NCT03863379 inc-1.2", ("Z87.820",)),
     "rheumatoid-arthritis": ("NCT03863405 inc-1", ("M08.0", "M08.2")),
 }
 

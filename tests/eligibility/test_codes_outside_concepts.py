@@ -122,6 +122,12 @@ MAY_BE = [
         "M08.20",
         "Juvenile rheumatoid arthritis with systemic onset, unspecified site",
     ),
+    (
+        "Patients with histologically proven stage 1-3 breast cancer",
+        "Z85.3",
+        "Personal history of malignant neoplasm of breast",
+    ),
+    ("cardiac arrest history", "Z86.74", "Personal history of sudden cardiac arrest"),
     ("Glaucoma", "H42", "Glaucoma in diseases classified elsewhere"),
     (
         "Bowel obstruction",
