@@ -16,6 +16,17 @@ under one of them as one that may be the diagnosis (`unknown`, never `met` nor `
 
 Only names a development inclusion bullet compiles to (listed with one example each); checked
 against the release simple-icd-10-cm ships.
+
+A second part (`ELSEWHERE`) lists, per concept a development bullet compiles to, codes a sweep
+of the release's titles found outside the concept's codes that may or may not be it: a kind of
+pregnancy the concept does not say (gestational or unspecified maternal hypertension, gestational
+or unspecified diabetes in pregnancy), a postprocedural kind that may be transient, an
+unspecified pre-existing diabetes for a typed one, a combination code whose companion code says
+the stage (D63.1, O10.2), a "personal history of" code (the entry's words already meet a history
+criterion; the code alone may be it), a kind whose neuropathy is unspecified. Codes that are
+wholly the diagnosis ("Pre-existing type 2 diabetes mellitus, in pregnancy" O24.1) are in the
+concept's own codes (`conditions.json`); the rest of the sweep (O99.3- "Diseases of the nervous
+system complicating pregnancy" for epilepsy, D03 melanoma in situ) is not the diagnosis.
 """
 
 from __future__ import annotations
@@ -61,6 +72,81 @@ EXCLUDED_ELSEWHERE = {
     "low back pain": ("NCT03798288 inc-2", _LOW_BACK),
     "back pain": ("NCT03798288 inc-2", _LOW_BACK),
 }
+
+
+# concept id -> (a development bullet compiled to it (nctId linkId), codes of the release)
+ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "hypertension": ("NCT03793881 inc-1", ("O13", "O16", "I97.3")),
+    "icd10cm:I15": ("NCT03868384 exc-1", ("O10.4",)),
+    "diabetes-mellitus": ("NCT03860246 inc-1.5", ("O24.4", "O24.9")),
+    "diabetes-type-1": ("NCT03794934 inc-1", ("O24.3", "O24.9")),
+    "diabetes-type-2": ("NCT03793855 inc-1", ("O24.3", "O24.9")),
+    "chronic-kidney-disease": ("NCT03920176 inc-3.8", ("D63.1", "O10.2", "O10.3")),
+    "kidney-disease": ("NCT03869424 exc-11", ("D63.1", "O10.2", "O10.3", "O26.83")),
+    "hbv": ("NCT03867643 exc-10", ("O98.4",)),
+    "hcv": ("NCT03864796 exc-1.2", ("O98.4",)),
+    "stroke": ("NCT03863678 inc-1", ("Z86.73",)),
+    "transient-ischemic-attack": ("NCT03937934 inc-2.3", ("Z86.73",)),
+    "pulmonary-embolism": ("NCT03861156 exc-6", ("Z86.711",)),
+    "tuberculosis": ("NCT03929991 exc-1.9", ("Z86.11",)),
+    "peripheral-neuropathy": (
+        "NCT03922412 exc-11",
+        ("E08.40", "E09.40", "E10.40", "E11.40", "E13.40"),
+    ),
+    # wholly glaucoma, but a title's concept is its code's subtree: not widened here
+    "icd10cm:H40": ("NCT03798145 inc-1", ("H42", "B73.02")),
+    # wholly an obstruction, but a common name's concept id is its code list: not widened here
+    "icd10cm:K56.1+K56.2+K56.3+K56.5+K56.6+K91.3": (
+        "NCT03868228 exc-5",
+        (
+            *("K50.012", "K50.112", "K50.812", "K50.912", "K51.012", "K51.212", "K51.312"),
+            *("K51.412", "K51.512", "K51.812", "K51.912"),
+        ),
+    ),
+    # substance-induced or due to a physiological condition: the mental-disorder groups read
+    # F01-F19 apart (periphery), and a "psychotic disorder" bullet may mean a primary one
+    "psychotic-disorder": (
+        "NCT03796936 exc-2",
+        (
+            *("F06.0", "F06.2", "F10.15", "F10.25", "F10.95", "F11.15", "F11.25", "F11.95"),
+            *("F12.15", "F12.25", "F12.95", "F13.15", "F13.25", "F13.95", "F14.15", "F14.25"),
+            *("F14.95", "F15.15", "F15.25", "F15.95", "F16.15", "F16.25", "F16.95", "F18.15"),
+            *("F18.25", "F18.95", "F19.15", "F19.25", "F19.95"),
+        ),
+    ),
+    # "personal history of" codes: a record of the past diagnosis, read as past when its words
+    # name it; coded without the words it may be the one asked for
+    "breast-cancer": ("NCT03797248 inc-2", ("Z85.3",)),
+    "prostate-cancer": ("NCT03861676 inc-1", ("Z85.46",)),
+    "ovarian-cancer": ("NCT03798132 inc-1", ("Z85.43",)),
+    "rectal-cancer": ("NCT03799939 inc-2", ("Z85.04",)),
+    "melanoma": ("NCT03927742 inc-2", ("Z85.820",)),
+    "lymphoma": ("NCT03930043 inc-1", ("Z85.71", "Z85.72")),
+    "esophageal-cancer": ("NCT03798951 inc-2", ("Z85.01",)),
+    "leukemia": ("NCT03799224 inc-1", ("Z85.6",)),
+    "cervical-cancer": ("NCT03939663 exc-7", ("Z85.41",)),
+    "brain-cancer": ("NCT03867760 exc-5", ("Z85.841",)),
+    "bladder-cancer": ("NCT03862105 inc-2", ("Z85.51",)),
+    "pneumonia": ("NCT03793192 inc-4.4", ("Z87.01",)),
+    "icd10cm:N04": ("NCT03869554 exc-2.1", ("Z87.441",)),
+    "icd10cm:I46": ("NCT03865693 exc-1", ("Z86.74",)),
+    "traumatic-brain-injury": ("NCT03863379 inc-1.2", ("Z87.820",)),
+    "rheumatoid-arthritis": ("NCT03863405 inc-1", ("M08.0", "M08.2")),
+}
+
+
+def _elsewhere() -> dict[str, object]:
+    table: dict[str, object] = {}
+    for concept, (example, codes) in ELSEWHERE.items():
+        for code in codes:
+            if not release.is_valid_item(code):
+                raise SystemExit(f"{code} ({concept}) is not in the release")
+        table[concept] = {
+            "concept": concept,
+            "codes": {code: release.get_description(code) for code in codes},
+            "developmentExample": example,
+        }
+    return table
 
 
 def _under(code: str, heads: list[str]) -> bool:
@@ -123,6 +209,7 @@ def main() -> None:
             "tools/build_icd10cm_may_be.py (never edited by hand)."
         ),
         "names": table,
+        "elsewhere": _elsewhere(),
     }
     PATH.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

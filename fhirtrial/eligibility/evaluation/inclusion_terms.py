@@ -9,7 +9,10 @@ diagnosis or not; holding no code of the set, he was `not-met`, and an inclusion
 diagnosis ("Diagnosed with sciatica by GP") called him ineligible. Such an entry may be the
 diagnosis: the answer it would give if it were, but never `met` (`diagnoses._may_be`), and the
 prefilter keeps the patient. The table is `terminology/icd10cm_may_be.json`
-(tools/build_icd10cm_may_be.py).
+(tools/build_icd10cm_may_be.py). Its `elsewhere` part does the same for codes a sweep of the
+release found outside a concept's codes that may or may not be it: gestational hypertension
+O13 for "hypertension", gestational diabetes O24.4 for "diabetes mellitus", "Personal history
+of pulmonary embolism" Z86.711 coded without the words.
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ from fhirtrial.patient.values import ICD10CM
 
 @cache
 def _table() -> dict[str, tuple[str, ...]]:
-    """Concept id of a common name's set → the codes whose inclusion terms name a kind of it."""
+    """Concept id → the codes outside its set that may be it (inclusion terms; `elsewhere`)."""
     text = files("fhirtrial.eligibility.terminology").joinpath("icd10cm_may_be.json").read_text()
-    names = json.loads(text)["names"]
-    return {entry["concept"]: tuple(entry["codes"]) for entry in names.values()}
+    document = json.loads(text)
+    table: dict[str, tuple[str, ...]] = {}
+    for part in ("names", "elsewhere"):
+        for entry in document.get(part, {}).values():
+            table[entry["concept"]] = table.get(entry["concept"], ()) + tuple(entry["codes"])
+    return table
 
 
 def _dotted(code: str) -> str:

@@ -97,9 +97,10 @@ def entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[Co
     subtree (the caller asks only when none does): an entry without an ICD-10-CM code whose
     words name the title, one coded under another heading of ICD-10-CM whose code's title is
     a kind of it (`kind_filed_elsewhere`), or one coded under a wider code whose inclusion terms
-    name a kind of it (`inclusion_terms`: "Primary progressive aphasia" under G31.01)."""
+    name a kind of it (`inclusion_terms`: "Primary progressive aphasia" under G31.01). For a
+    hand-made concept only the last: a code the sweep found may be it (O13 for hypertension)."""
     if not concept.startswith(ICD_TITLE_PREFIX):
-        return []
+        return [item for item in items if filed_by_inclusion_term(item, concept)]
     return [
         item
         for item in items
