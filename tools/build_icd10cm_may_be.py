@@ -83,6 +83,9 @@ ELSEWHERE: dict[str, tuple[str, tuple[str, ...]]] = {
     "diabetes-type-2": ("NCT03793855 inc-1", ("O24.3", "O24.9")),
     "chronic-kidney-disease": ("NCT03920176 inc-3.8", ("D63.1", "O10.2", "O10.3")),
     "kidney-disease": ("NCT03869424 exc-11", ("D63.1", "O10.2", "O10.3", "O26.83")),
+    # "Postprocedural (acute) (chronic) kidney failure": its companion code says which (N17,
+    # or N18 whose stages 1-4 and unspecified stage are no renal failure here)
+    "kidney-failure": ("NCT03921736 exc-6", ("N99.0",)),
     "hbv": ("NCT03867643 exc-10", ("O98.4",)),
     "hcv": ("NCT03864796 exc-1.2", ("O98.4",)),
     "stroke": ("NCT03863678 inc-1", ("Z86.73",)),

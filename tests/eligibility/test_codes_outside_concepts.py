@@ -77,7 +77,6 @@ WHOLLY = [
     ),
     ("Anxiety Disorders.", "F06.4", "Anxiety disorder due to known physiological condition"),
     ("Hypothyroidism", "E89.0", "Postprocedural hypothyroidism"),
-    ("Have renal failure", "N99.0", "Postprocedural (acute) (chronic) kidney failure"),
     ("The patients with liver failure", "K91.82", "Postprocedural hepatic failure"),
     (
         "peripheral neuropathy",
@@ -112,6 +111,8 @@ MAY_BE = [
         "Pre-existing secondary hypertension complicating pregnancy, third trimester",
     ),
     ("Chronic kidney disease", "D63.1", "Anemia in chronic kidney disease"),
+    # its companion code says which kidney failure: N17, or N18 (stages 1-4 no renal failure)
+    ("Have renal failure", "N99.0", "Postprocedural (acute) (chronic) kidney failure"),
     (
         "peripheral neuropathy",
         "E11.40",

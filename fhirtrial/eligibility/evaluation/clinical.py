@@ -312,6 +312,15 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                     f"({doubts[0][0]}) may be",
                     (doubts[0][0],),
                 )
+            unnamed_course = _unidentified_in_window(window, ctx)
+            if unnamed_course is not None:
+                return Finding(
+                    "unknown",
+                    f"no {name} {describe_window(window)} among the medications identified, "
+                    f"but {_course(unnamed_course)} is a drug the shipped terminology does not "
+                    "know (a brand or a local code)",
+                    (unnamed_course.ref,),
+                )
             latest = uses[-1] if uses else None
             last_course = f"; last {_course(latest)}" if latest else ""
             return Finding(
@@ -586,6 +595,20 @@ def _course_in_window(use: MedicationItem, window: Window, ctx: EvalContext) -> 
     if start is None and end is None:
         return _partial_in_window(ctx, use.ref, window)
     return period_overlaps_window(use.ref, start, end, window, ctx)
+
+
+def _unidentified_in_window(window: Window, ctx: EvalContext) -> MedicationItem | None:
+    """For a required prior therapy (not an exclusion's): a course of a drug the terminology
+    cannot name that may fall in the window — it may be the therapy asked for, even beside an
+    identified course of it given before the window."""
+    if ctx.excluding:
+        return None
+    for use in unidentified_drugs(ctx.record.medications, ctx.facts.medications):
+        if (use.start or use.authored or ctx.as_of) <= ctx.as_of and _course_in_window(
+            use, window, ctx
+        ) is not False:
+            return use
+    return None
 
 
 def _partly_dated(use: MedicationItem, ctx: EvalContext) -> bool:

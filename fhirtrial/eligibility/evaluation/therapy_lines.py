@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from fhirtrial.eligibility.evaluation.context import EvalContext, fmt_date
-from fhirtrial.eligibility.evaluation.facts import drug_names
+from fhirtrial.eligibility.evaluation.facts import drug_names, unidentified_drugs
 from fhirtrial.eligibility.evaluation.results import Finding
 from fhirtrial.eligibility.evaluation.staging import distant_metastases, read_stage
 from fhirtrial.eligibility.model import Count, Criterion
@@ -58,7 +58,33 @@ def evaluate_therapy_lines(
     criterion: Criterion, ctx: EvalContext, uses: list[MedicationItem], name: str, note: str
 ) -> Finding:
     """A "N prior lines of X" criterion: the drug courses of X (oldest first) grouped into lines
-    and counted against the criterion's bounds."""
+    and counted against the criterion's bounds. For a required count (not an exclusion's), a
+    course of a drug the terminology cannot name may be one of X: the answer must be the same
+    with it counted as without, else `unknown`."""
+    found = _counted(criterion, ctx, uses, name, note)
+    if ctx.excluding or found.result == "unknown":
+        return found
+    unnamed = [
+        u
+        for u in unidentified_drugs(ctx.record.medications, ctx.facts.medications)
+        if (u.start or u.authored or ctx.as_of) <= ctx.as_of and u not in uses
+    ]
+    if not unnamed:
+        return found
+    wider = sorted([*uses, *unnamed], key=lambda m: m.start or m.authored or date.min)
+    if _counted(criterion, ctx, wider, name, note).result == found.result:
+        return found
+    return Finding(
+        "unknown",
+        f"{found.reason}; {unnamed[0].medication.label} ({unnamed[0].ref}) is a drug the "
+        "shipped terminology does not know (a brand or a local code) and may be one more course",
+        (unnamed[0].ref, *found.evidence),
+    )
+
+
+def _counted(
+    criterion: Criterion, ctx: EvalContext, uses: list[MedicationItem], name: str, note: str
+) -> Finding:
     count = criterion.count
     assert count is not None
     if _METASTATIC_SETTING in criterion.qualifiers:
@@ -142,9 +168,9 @@ def _in_metastatic_setting(
     slack = day - timedelta(days=_SETTING_SLACK_DAYS)
     after = [u for u in uses if (u.start or u.authored or date.min) >= day]
     maybe = [u for u in uses if (u.start or u.authored or slack) >= slack]
-    found = evaluate_therapy_lines(plain, ctx, after, name, note)
+    found = _counted(plain, ctx, after, name, note)
     if maybe != after:
-        wider = evaluate_therapy_lines(plain, ctx, maybe, name, note)
+        wider = _counted(plain, ctx, maybe, name, note)
         if wider.result != found.result:
             return Finding(
                 "unknown",
