@@ -231,20 +231,9 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                 "which drug it is",
                 (unnamed[0].ref,),
             )
-        if not ctx.excluding:
-            # A required prior therapy: a drug the terminology cannot name may be one of it.
-            maybe = [
-                u
-                for u in unidentified_drugs(ctx.record.medications, ctx.facts.medications)
-                if (u.start or u.authored or ctx.as_of) <= ctx.as_of
-            ]
-            if maybe:
-                return Finding(
-                    "unknown",
-                    f"no {name} among the medications identified, but {_course(maybe[0])} is a "
-                    "drug the shipped terminology does not know (a brand or a local code)",
-                    (maybe[0].ref,),
-                )
+        unidentified = _unidentified_course(None, ctx)
+        if unidentified is not None:
+            return _may_be_unidentified(name, unidentified)
         unsaid = _unsaid_kind(ctx, concept)
         if unsaid is not None:
             return unsaid
@@ -312,15 +301,9 @@ def evaluate_prior_therapy(criterion: Criterion, ctx: EvalContext) -> Finding:
                     f"({doubts[0][0]}) may be",
                     (doubts[0][0],),
                 )
-            unnamed_course = _unidentified_in_window(window, ctx)
-            if unnamed_course is not None:
-                return Finding(
-                    "unknown",
-                    f"no {name} {describe_window(window)} among the medications identified, "
-                    f"but {_course(unnamed_course)} is a drug the shipped terminology does not "
-                    "know (a brand or a local code)",
-                    (unnamed_course.ref,),
-                )
+            unidentified = _unidentified_course(window, ctx)
+            if unidentified is not None:
+                return _may_be_unidentified(f"{name} {describe_window(window)}", unidentified)
             latest = uses[-1] if uses else None
             last_course = f"; last {_course(latest)}" if latest else ""
             return Finding(
@@ -597,18 +580,27 @@ def _course_in_window(use: MedicationItem, window: Window, ctx: EvalContext) -> 
     return period_overlaps_window(use.ref, start, end, window, ctx)
 
 
-def _unidentified_in_window(window: Window, ctx: EvalContext) -> MedicationItem | None:
-    """For a required prior therapy (not an exclusion's): a course of a drug the terminology
-    cannot name that may fall in the window — it may be the therapy asked for, even beside an
-    identified course of it given before the window."""
+def _unidentified_course(window: Window | None, ctx: EvalContext) -> MedicationItem | None:
+    """For a required prior therapy (not an exclusion's): a course, begun by the evaluation day
+    and possibly in ``window`` (any time without one), of a drug the terminology cannot name —
+    it may be the therapy asked for, even beside an identified course given before the window."""
     if ctx.excluding:
         return None
     for use in unidentified_drugs(ctx.record.medications, ctx.facts.medications):
-        if (use.start or use.authored or ctx.as_of) <= ctx.as_of and _course_in_window(
-            use, window, ctx
-        ) is not False:
+        if (use.start or use.authored or ctx.as_of) <= ctx.as_of and (
+            window is None or _course_in_window(use, window, ctx) is not False
+        ):
             return use
     return None
+
+
+def _may_be_unidentified(what: str, use: MedicationItem) -> Finding:
+    return Finding(
+        "unknown",
+        f"no {what} among the medications identified, but {_course(use)} is a drug the "
+        "shipped terminology does not know (a brand or a local code)",
+        (use.ref,),
+    )
 
 
 def _partly_dated(use: MedicationItem, ctx: EvalContext) -> bool:
