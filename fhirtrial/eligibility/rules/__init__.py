@@ -874,8 +874,6 @@ def _assemble(text: str, *, exclusion: bool) -> Criterion | None:
         if isinstance(payload, Match) and _is_diagnosis(payload) and narrows_before(gap_text, text):
             return None  # "Treated hypertension": an untreated patient is not meant
         connective, negation = gap
-        if connective is None and sequence and _either_state(sequence[-1].match, payload, gap_text):
-            connective = "or"  # "Pregnancy/nursing", "pregnant/breastfeeding": never both
         if negation and exclusion:
             if _REQUIREMENT.search(text) is None:
                 return None  # "No evidence of dementia" in an exclusion list: see _REQUIREMENT
@@ -1170,21 +1168,6 @@ def _is_treatment(criterion: Criterion) -> bool:
 # ("requiring steroids" or "requiring systemic therapy" of an infection are read by theirs).
 def _moved_state(match: Match, gap: str) -> bool:
     return match.kind == "criterion" and moved_state(match.criterion, gap)
-
-
-_STATES = frozenset({Kind.PREGNANCY, Kind.BREASTFEEDING})
-
-
-def _either_state(before: Match, payload: Match | Window | str, gap: str) -> bool:
-    """A "/" between a pregnancy and a breastfeeding: either state ("Pregnancy/nursing",
-    "pregnant/breastfeeding;"). Read as adjacent words they were all-of, so an exclusion let a
-    pregnant patient who was not nursing through. Not between other matches: "HR+/HER2-" is
-    both statuses."""
-    return (
-        gap.strip() == "/"
-        and isinstance(payload, Match)
-        and {before.criterion.kind, payload.criterion.kind} == _STATES
-    )
 
 
 def _is_diagnosis(match: Match) -> bool:
