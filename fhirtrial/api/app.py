@@ -47,6 +47,7 @@ _T = "/{resource_type:str}"
 ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
+    Route("/$versions", fhir.versions, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
     Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),

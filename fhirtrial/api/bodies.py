@@ -6,6 +6,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
+from fhirtrial.api.fhir_version import body_version
 from fhirtrial.errors import BadRequest, FHIRError
 from fhirtrial.offload import off_loop
 
@@ -67,6 +68,7 @@ async def read_json(
     media_type = media_type_of(request)
     if media_type not in JSON_MEDIA_TYPES:
         raise UnsupportedMediaType(media_type or "(none)")
+    body_version(request)  # 415 for a FHIR version not served
     body = await read_body(request, max_bytes)
     if not body.strip():
         raise BadRequest("The request body is empty; a FHIR resource was expected")

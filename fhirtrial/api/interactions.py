@@ -5,10 +5,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fhirtrial.api import bundles
+from fhirtrial.api import bundles, fhir_version
 from fhirtrial.api.audit import note_resource, note_search
 from fhirtrial.api.bodies import (
     FORM_MEDIA_TYPE,
@@ -18,6 +19,7 @@ from fhirtrial.api.bodies import (
 )
 from fhirtrial.api.bodies import read_resource as read_json
 from fhirtrial.api.capability import capability_statement
+from fhirtrial.api.capability_r4 import r4_capability_statement, r5_search_params
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
@@ -66,10 +68,21 @@ def _check_body_type(body: dict[str, Any], spec: ResourceType) -> None:
 
 
 async def metadata(request: Request) -> Response:
-    check_format(request)
+    version = check_format(request)
     security = await rest_security(request)
     statement = capability_statement(base_url(request), date=_STARTED, security=security)
-    return fhir_response(request, statement)
+    if version == fhir_version.R4:
+        statement = r4_capability_statement(statement)
+    return fhir_response(request, statement, written_in=version)
+
+
+async def versions(request: Request) -> Response:
+    """`$versions`: the FHIR versions served and the default (versioning.html#mt-version)."""
+    if fhir_version.wants_plain_json(request):
+        content = orjson.dumps(fhir_version.versions_json(request))
+        return Response(content=content, media_type="application/json")
+    version = check_format(request)
+    return fhir_response(request, fhir_version.versions(request), written_in=version)
 
 
 async def health(request: Request) -> Response:
@@ -104,7 +117,7 @@ async def vread(request: Request) -> Response:
 async def create(request: Request) -> Response:
     check_format(request)
     spec = _writable_type(request)
-    body = await read_json(request)
+    body = fhir_version.resource_in_r5(request, await read_json(request))
     _check_body_type(body, spec)
     await guards.confine_write(request, spec.name, "c", body=body)
     condition = None
@@ -128,7 +141,7 @@ async def update(request: Request) -> Response:
     rid = request.path_params["rid"]
     if not FHIR_ID.fullmatch(rid):
         raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
-    body = await read_json(request)
+    body = fhir_version.resource_in_r5(request, await read_json(request))
     _check_body_type(body, spec)
     if "id" not in body:
         raise BadRequest(f"The resource in a PUT must carry its id ({rid})")
@@ -153,7 +166,7 @@ async def delete(request: Request) -> Response:
 
 
 async def search(request: Request) -> Response:
-    check_format(request)
+    version = check_format(request)
     spec = _type(request)
     params = list(request.query_params.multi_items())
     if request.method == "POST":
@@ -162,6 +175,8 @@ async def search(request: Request) -> Response:
             raise UnsupportedMediaType(media_type)
         body = await read_body(request, context(request).settings.max_body_bytes)
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    if version == fhir_version.R4:
+        params = r5_search_params(spec.name, params)
     note_search(request, params)
     query = _search_query(request, spec, params, lenient=preferences(request).lenient)
     guards.confine_search(request, query)

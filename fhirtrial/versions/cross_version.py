@@ -1,0 +1,174 @@
+"""HL7's cross-version extensions: an element of one FHIR version carried in another.
+
+An element `Type.path` of R5 travels in R4 as the extension
+`http://hl7.org/fhir/5.0/StructureDefinition/extension-Type.path` (FHIR R5 versions.html,
+"Cross-version extensions"): a value of a datatype R4 also has becomes `value[x]`; a backbone
+element (or an R5-only datatype) becomes a complex extension, one sub-extension per child named
+by the child's name, repeated children repeated in order, the element's own extensions kept as
+sub-extensions with their absolute URLs. Each converter says which elements it carries and of
+which type in an `ElementTypes` table; an element missing from it cannot be carried.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+R5_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-"
+R4_EXTENSION = "http://hl7.org/fhir/4.0/StructureDefinition/extension-"
+
+ElementTypes = Mapping[str, tuple[str, bool]]
+"""Element path → (FHIR type, repeats). Type "BackboneElement" (or an R5-only datatype listed
+as such) is carried child by child; every other type as value[x]."""
+
+BACKBONE = "BackboneElement"
+
+
+class NotConvertible(Exception):
+    """The resource holds something the other FHIR version cannot carry; the message says what."""
+
+
+def value_key(fhir_type: str) -> str:
+    return "value" + fhir_type[0].upper() + fhir_type[1:]
+
+
+def encode(
+    types: ElementTypes, path: str, value: Any, url: str, underscore: Any = None
+) -> dict[str, Any]:
+    """One occurrence of the element at `path` as an extension with `url`."""
+    fhir_type, _ = _type_of(types, path)
+    extension: dict[str, Any] = {"url": url}
+    if fhir_type != BACKBONE:
+        key = value_key(fhir_type)
+        extension[key] = value
+        if underscore is not None:
+            extension["_" + key] = underscore
+        return extension
+    if not isinstance(value, dict):
+        raise NotConvertible(f"{path} is not an object")
+    if "id" in value:
+        extension["id"] = value["id"]
+    children: list[dict[str, Any]] = list(value.get("extension", []))
+    if "modifierExtension" in value:
+        raise NotConvertible(f"{path} has a modifierExtension, which R4 cannot carry here")
+    for name, child_value in value.items():
+        if name in ("id", "extension") or name.startswith("_"):
+            continue
+        child = f"{path}.{name}"
+        _, repeats = _type_of(types, child)
+        items = child_value if repeats else [child_value]
+        underscores = value.get("_" + name)
+        if not repeats:
+            underscores = [underscores]
+        elif underscores is None:
+            underscores = [None] * len(items)
+        for item, item_underscore in zip(items, underscores, strict=True):
+            children.append(encode(types, child, item, name, item_underscore))
+    extension["extension"] = children
+    return extension
+
+
+def decode(types: ElementTypes, path: str, extension: dict[str, Any]) -> tuple[Any, Any]:
+    """The element (and its primitive's `_` companion, or None) an extension of `encode` holds."""
+    fhir_type, _ = _type_of(types, path)
+    if fhir_type != BACKBONE:
+        key = value_key(fhir_type)
+        if key not in extension:
+            raise NotConvertible(f"The extension for {path} has no {key}")
+        return extension[key], extension.get("_" + key)
+    value: dict[str, Any] = {}
+    if "id" in extension:
+        value["id"] = extension["id"]
+    own: list[dict[str, Any]] = []
+    repeated: dict[str, tuple[list[Any], list[Any]]] = {}
+    for sub in extension.get("extension", []):
+        name = sub.get("url", "")
+        if ":" in name:  # an absolute URL: the element's own extension
+            own.append(sub)
+            continue
+        child = f"{path}.{name}"
+        _, repeats = _type_of(types, child)
+        item, item_underscore = decode(types, child, sub)
+        if repeats:
+            items, underscores = repeated.setdefault(name, ([], []))
+            items.append(item)
+            underscores.append(item_underscore)
+            continue
+        value[name] = item
+        if item_underscore is not None:
+            value["_" + name] = item_underscore
+    for name, (items, underscores) in repeated.items():
+        value[name] = items
+        if any(u is not None for u in underscores):
+            value["_" + name] = underscores
+    if own:
+        value["extension"] = own
+    return value, None
+
+
+def carry_out(
+    types: ElementTypes,
+    resource_type: str,
+    element: str,
+    resource: Mapping[str, Any],
+    into: list[dict[str, Any]],
+    *,
+    base: str = R5_EXTENSION,
+) -> None:
+    """Append `resource[element]` (if present) to `into` as cross-version extensions (R5's
+    elements in R4 by default; `base=R4_EXTENSION` for R4's in R5)."""
+    if element not in resource:
+        return
+    path = f"{resource_type}.{element}"
+    _, repeats = _type_of(types, path)
+    url = base + path
+    value = resource[element]
+    underscore = resource.get("_" + element)
+    if not repeats:
+        into.append(encode(types, path, value, url, underscore))
+        return
+    underscores = underscore if underscore is not None else [None] * len(value)
+    for item, item_underscore in zip(value, underscores, strict=True):
+        into.append(encode(types, path, item, url, item_underscore))
+
+
+def carry_back(
+    types: ElementTypes,
+    resource_type: str,
+    extensions: list[dict[str, Any]],
+    into: dict[str, Any],
+    *,
+    base: str = R5_EXTENSION,
+) -> list[dict[str, Any]]:
+    """Decode the cross-version extensions in `extensions` for top-level elements of
+    `resource_type` into `into`; returns the extensions that are not ones."""
+    prefix = f"{base}{resource_type}."
+    rest = []
+    repeated: dict[str, tuple[list[Any], list[Any]]] = {}
+    for extension in extensions:
+        url = extension.get("url", "")
+        element = url[len(prefix) :] if url.startswith(prefix) else ""
+        if not element or "." in element:
+            rest.append(extension)
+            continue
+        path = f"{resource_type}.{element}"
+        _, repeats = _type_of(types, path)
+        value, underscore = decode(types, path, extension)
+        if repeats:
+            items, underscores = repeated.setdefault(element, ([], []))
+            items.append(value)
+            underscores.append(underscore)
+            continue
+        into[element] = value
+        if underscore is not None:
+            into["_" + element] = underscore
+    for element, (items, underscores) in repeated.items():
+        into[element] = items
+        if any(u is not None for u in underscores):
+            into["_" + element] = underscores
+    return rest
+
+
+def _type_of(types: ElementTypes, path: str) -> tuple[str, bool]:
+    found = types.get(path)
+    if found is None:
+        raise NotConvertible(f"{path} has no representation in the other FHIR version here")
+    return found
