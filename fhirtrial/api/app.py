@@ -26,6 +26,7 @@ from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
+from fhirtrial.api.r4_base import R4Base
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.setup import install_authorization
 from fhirtrial.audit.event import Server
@@ -139,6 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     # Added last, so outermost of ours: it also records requests the layers inside refuse.
     app.add_middleware(AuditMiddleware)
+    # Outermost: requests under /r4 reach every layer as the same paths, marked as R4.
+    app.add_middleware(R4Base)
     # Starlette types every handler as taking an Exception; each gets only its own type.
     app.add_exception_handler(FHIRError, _fhir_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]

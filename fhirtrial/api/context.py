@@ -30,7 +30,8 @@ def base_url(request: Request) -> str:
     (developer mode: production sets FHIRTRIAL_BASE_URL)."""
     configured = context(request).settings.base_url
     if configured:
-        return configured.rstrip("/")
+        # The R4 base (api.r4_base) lives under the configured one.
+        return configured.rstrip("/") + str(request.scope.get("fhirtrial.base_path", ""))
     return str(request.base_url).rstrip("/")
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from starlette.requests import Request
 
-from fhirtrial.api.context import base_url
 from fhirtrial.errors import FHIRError
 from fhirtrial.versions.convert import R4_TYPES, R4_WRITABLE, NotConvertible, from_r4
 
@@ -21,7 +20,9 @@ DEFAULT = R5
 SERVED = {"4.0": R4, "4.0.1": R4, "5.0": R5, "5.0.0": R5}
 RELEASE = {R4: "4.0.1", R5: "5.0.0"}
 BASE_VERSION_KEY = "fhirtrial.fhir_version"
-"""Scope key set by api.r4_base for requests under `/r4`."""
+"""Scope key set by api.r4_base for requests under `/r4`: the version that base serves."""
+BASE_PATH_KEY = "fhirtrial.base_path"
+"""Scope key set by api.r4_base: the path appended to the configured base URL."""
 R4_OPERATIONS = {("ResearchStudy", "match")}
 
 
@@ -86,8 +87,8 @@ def _at_base(request: Request, version: str) -> str:
     fixed = request.scope.get(BASE_VERSION_KEY)
     if fixed is not None and fixed != version:
         raise VersionNotAcceptable(
-            f"The base {base_url(request)} serves FHIR {fixed} only; ask the server's root "
-            f"base for FHIR {version}"
+            f"The base {request.scope.get(BASE_PATH_KEY, '')} serves FHIR {fixed} only; ask "
+            f"the server's root base for FHIR {version}"
         )
     return version
 
@@ -152,7 +153,7 @@ def versions(request: Request) -> dict[str, Any]:
     return {
         "resourceType": "Parameters",
         "parameter": [
-            *({"name": "version", "valueCode": v} for v in (R4, R5)),
+            *({"name": "version", "valueCode": v} for v in _versions_at(request)),
             {"name": "default", "valueCode": base_version(request)},
         ],
     }
@@ -160,7 +161,12 @@ def versions(request: Request) -> dict[str, Any]:
 
 def versions_json(request: Request) -> dict[str, Any]:
     """`$versions` for a caller asking plain `application/json` (versioning.html#mt-version)."""
-    return {"versions": [R4, R5], "default": base_version(request)}
+    return {"versions": _versions_at(request), "default": base_version(request)}
+
+
+def _versions_at(request: Request) -> list[str]:
+    fixed = request.scope.get(BASE_VERSION_KEY)
+    return [R4, R5] if fixed is None else [str(fixed)]
 
 
 def wants_plain_json(request: Request) -> bool:
