@@ -37,10 +37,11 @@ def encode(
     fhir_type, _ = _type_of(types, path)
     extension: dict[str, Any] = {"url": url}
     if fhir_type != BACKBONE:
-        key = value_key(fhir_type)
-        extension[key] = value
         if underscore is not None:
-            extension["_" + key] = underscore
+            # JSON allows `_valueString` in an extension, but fhir.resources (R4B and R5)
+            # rejects it: refused rather than emitted unvalidated.
+            raise NotConvertible(f"The extensions on {path} cannot be carried in R4 here")
+        extension[value_key(fhir_type)] = value
         return extension
     if not isinstance(value, dict):
         raise NotConvertible(f"{path} is not an object")
