@@ -18,6 +18,7 @@ INTERACTIONS = (
     "search-type",
 )
 _WRITES = ("update", "delete", "create")
+VERSIONS_OPERATION = "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions"
 
 
 def capability_statement(
@@ -42,6 +43,8 @@ def capability_statement(
             {
                 "mode": "server",
                 "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
+                # FHIR version negotiation: api/fhir_version.py.
+                "operation": [{"name": "versions", "definition": VERSIONS_OPERATION}],
             }
         ],
     }

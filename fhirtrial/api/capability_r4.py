@@ -9,6 +9,7 @@ refused rather than answered with R5's publication status.
 
 from typing import Any
 
+from fhirtrial.api.fhir_version import R4_OPERATIONS
 from fhirtrial.errors import BadRequest
 
 _READS = ("read", "vread", "history-instance", "history-type", "search-type")
@@ -44,6 +45,10 @@ def _resource(resource: dict[str, Any]) -> dict[str, Any]:
     out["conditionalCreate"] = writable
     if not writable:
         out["versioning"] = "versioned"
+    operations = [o for o in resource.get("operation", []) if (name, o["name"]) in R4_OPERATIONS]
+    out.pop("operation", None)
+    if operations:
+        out["operation"] = operations
     if name in _R4_INCLUDES:
         out["searchInclude"] = _R4_INCLUDES[name]
     renamed = {ours: r4 for r4, ours in R4_SEARCH_NAMES.get(name, {}).items()}

@@ -211,6 +211,7 @@ async def operation(request: Request) -> Response:
     if request.method != "POST":
         # Both take a resource in the body ($match a Bundle, $import studies or changes state).
         raise MethodNotAllowed(f"${name} is invoked with POST", allow="POST")
+    fhir_version.check_version(request)  # before the operation does anything
     return await entry[0](request)
 
 
