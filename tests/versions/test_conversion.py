@@ -26,6 +26,17 @@ def seed_studies() -> list[dict]:
     return studies
 
 
+def breast_cancer_studies() -> list[dict]:
+    """The 35 real CT.gov records of the matching tests, mapped."""
+    path = Path(__file__).parents[1] / "data" / "ctgov" / "breast-cancer-studies.ndjson"
+    studies = []
+    for line in path.read_text().splitlines():
+        if line.strip():
+            resources = map_study(json.loads(line)).resources
+            studies += [r for r in resources if r["resourceType"] == "ResearchStudy"]
+    return studies
+
+
 def assert_valid_r4(resource: dict) -> None:
     r4_model(resource["resourceType"]).model_validate(resource)
 
@@ -41,6 +52,15 @@ def test_seed_study_round_trips_through_r4_without_loss(study):
     assert_valid_r4(r4)
     assert from_r4(r4) == original
     assert study == original  # the R5 resource is not modified in place
+
+
+def test_every_mapped_breast_cancer_study_round_trips_through_valid_r4():
+    studies = breast_cancer_studies()
+    assert len(studies) == 35
+    for study in studies:
+        r4 = to_r4(study)
+        assert_valid_r4(r4)
+        assert from_r4(r4) == study, study["id"]
 
 
 @pytest.mark.parametrize("study", seed_studies(), ids=lambda s: s["id"])
