@@ -115,7 +115,7 @@ async def vread(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    check_format(request)
+    version = check_format(request)
     spec = _writable_type(request)
     body = fhir_version.resource_in_r5(request, await read_json(request))
     _check_body_type(body, spec)
@@ -123,9 +123,10 @@ async def create(request: Request) -> Response:
     condition = None
     if_none_exist = request.headers.get("if-none-exist")
     if if_none_exist is not None:
-        condition = _search_query(
-            request, spec, parse_qsl(if_none_exist.lstrip("?")), lenient=False
-        )
+        criteria = parse_qsl(if_none_exist.lstrip("?"))
+        if version == fhir_version.R4:
+            criteria = r5_search_params(spec.name, criteria)
+        condition = _search_query(request, spec, criteria, lenient=False)
         if not condition.criteria:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
         # The condition is a search: it answers with what it finds (200 with the match, 412

@@ -9,7 +9,7 @@ here say what each value means.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -53,7 +53,7 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
     """The request in a `$match` body; BadRequest names any unknown or malformed parameter."""
     kind = body.get("resourceType")
     if kind == "Bundle":
-        return MatchRequest(bundle=body)
+        return _codex_bundle(body)
     if kind != "Parameters":
         raise BadRequest(
             f"$match expects the patient's Bundle or a Parameters resource, not {kind!r}"
@@ -90,6 +90,43 @@ def match_request(body: dict[str, Any]) -> MatchRequest:
         persist=one("persist", False),
         bundle_path=bundle_path,
     )
+
+
+# What CodeX clients (mcode/clinical-trial-matching-service) put in a Parameters entry of the
+# patient's Bundle instead of sending a Parameters body.
+CODEX_BUNDLE_OPTIONS = frozenset({"zipCode", "travelRadius", "phase", "recruitmentStatus"})
+
+
+def _codex_bundle(bundle: dict[str, Any]) -> MatchRequest:
+    """A Bundle body: the patient's record, with the search options of its Parameters entries
+    read like those of a Parameters body (the record reader skips those entries)."""
+    entries = bundle.get("entry")
+    options = [
+        entry["resource"]
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict)
+        and isinstance(entry.get("resource"), dict)
+        and entry["resource"].get("resourceType") == "Parameters"
+    ]
+    if not options:
+        return MatchRequest(bundle=bundle)
+    parameters = []
+    for resource in options:
+        listed = resource.get("parameter", [])
+        if not isinstance(listed, list) or not all(isinstance(p, dict) for p in listed):
+            raise BadRequest("Bundle: a Parameters entry must hold a list of parameters")
+        parameters += listed
+    unknown = sorted({str(p.get("name")) for p in parameters} - CODEX_BUNDLE_OPTIONS)
+    if unknown:
+        raise BadRequest(
+            f"Bundle: a Parameters entry may hold {', '.join(sorted(CODEX_BUNDLE_OPTIONS))}, "
+            f"not {', '.join(unknown)}"
+        )
+    body = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "patient", "resource": bundle}, *parameters],
+    }
+    return replace(match_request(body), bundle_path="Bundle")
 
 
 def _patient(argument: Argument) -> tuple[dict[str, Any], str]:

@@ -22,6 +22,7 @@ import httpx
 import respx
 from fastapi import FastAPI
 from fhir.resources import get_fhir_model_class
+from fhir.resources.R4B import get_fhir_model_class as get_r4_model_class
 from hypothesis import HealthCheck, settings
 
 from fhirtrial.api.app import create_app
@@ -254,8 +255,11 @@ def check_answer(sent: Sent, response: httpx.Response) -> None:
     if status >= 400 and not _import_failures(sent, body):
         assert isinstance(body, dict) and body.get("resourceType") == "OperationOutcome", where
     if isinstance(body, dict) and "resourceType" in body:
+        # An answer in R4 (fhirVersion=4.0 asked for) is validated as R4 (R4B's models).
+        r4 = "fhirversion=4.0" in response.headers.get("content-type", "").lower()
+        models = get_r4_model_class if r4 else get_fhir_model_class
         try:
-            get_fhir_model_class(body["resourceType"]).model_validate(body)
+            models(body["resourceType"]).model_validate(body)
         except Exception as error:
             raise AssertionError(f"invalid FHIR ({error}): {where}") from None
 

@@ -186,6 +186,7 @@ _PATHS = (
     *("/", "//Patient", "/Patient/", "/Patient/fuzz-1/", "/Patient/_history/1", "/Patient/$match"),
     *("/ResearchStudy/$import", "/ResearchStudy/NCT05361174/$match", "/$meta", "/_history"),
     *("/Patient/fuzz-1/_history/1/extra", "/metadata/x", "/auth", "/.well-known/x", "/%ff"),
+    *("/$versions", "/r4/ResearchStudy", "/r4/ResearchSubject", "/r4/metadata", "/r4"),
 )
 
 

@@ -164,3 +164,22 @@ def test_match_with_a_codex_bundle_and_codex_parameters(r4):
     )
     states = {e.resource.status for e in answer.entry if e.search.mode == "match"}
     assert states == {"ineligible"}  # breast cancer against melanoma and NSCLC trials
+
+
+def test_match_the_codex_way_options_in_the_patient_bundle(r4):
+    """As mcode/clinical-trial-matching-service clients post: the record and a Parameters entry."""
+    patient = melanoma_patient()
+    options = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "recruitmentStatus", "valueString": "active"},
+            {"name": "phase", "valueString": "phase-1-phase-2"},
+        ],
+    }
+    patient["entry"].append({"resource": options})
+    body = Bundle(patient).as_json()  # an R4 Bundle by fhirclient's models
+    answer = Bundle(r4.server.post_json("ResearchStudy/$match", body).json())
+    assert answer.type == "searchset"
+    matches = [e for e in answer.entry if e.search.mode == "match"]
+    assert [e.resource.study.reference for e in matches] == [f"ResearchStudy/{STUDY}"]
+    assert matches[0].resource.status == "potential-candidate"

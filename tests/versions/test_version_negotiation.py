@@ -292,3 +292,14 @@ async def test_the_r4_base_serves_r4_without_the_parameter(seeded):
     )
     assert created.status_code == 201, created.text
     assert created.headers["location"].startswith("http://fhir.test/r4/ResearchSubject/")
+
+
+async def test_conditional_create_in_r4_takes_r4_parameter_names(seeded):
+    subject = r4_subject(individual={"reference": "Patient/conditional"})
+    headers = {**R4_BODY, "if-none-exist": "individual=Patient/conditional&status=candidate"}
+    first = await seeded.post("/ResearchSubject", content=json.dumps(subject), headers=headers)
+    assert first.status_code == 201, first.text
+    again = await seeded.post("/ResearchSubject", content=json.dumps(subject), headers=headers)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["individual"] == {"reference": "Patient/conditional"}
