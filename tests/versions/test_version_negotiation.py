@@ -257,6 +257,12 @@ async def test_match_answers_in_r4(seeded):
         assert "individual" in subject and "subject" not in subject
     studies = [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "include"]
     assert {s["id"] for s in studies} == {"NCT05361174", "NCT05398640"}
+    # Each study carries its subject's score, as CodeX clients rank ResearchStudy entries.
+    by_study = {e["resource"]["study"]["reference"]: e["search"]["score"] for e in matches}
+    for entry in bundle["entry"]:
+        if entry["search"]["mode"] == "include":
+            study = f"ResearchStudy/{entry['resource']['id']}"
+            assert entry["search"]["score"] == by_study[study]
     assert all(s["status"] == "active" for s in studies)
 
 
