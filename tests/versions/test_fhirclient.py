@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pymongo
 import pytest
+import requests
 import uvicorn
 from fhirclient import client as fhir_client
 from fhirclient.models.bundle import Bundle
@@ -121,6 +122,10 @@ def test_create_update_and_search_a_research_subject(r4):
     found = list(search.perform_resources_iter(r4.server))
     assert [s.id for s in found] == [created.id]
     assert found[0].individual.reference == "Patient/fhirclient-1"
+    found[0].delete(r4.server)
+    with pytest.raises(requests.HTTPError) as gone:
+        ResearchSubject.read(created.id, r4.server)
+    assert gone.value.response.status_code == 410
 
 
 def _match(r4, patient_bundle: dict, *more: dict) -> Bundle:

@@ -309,3 +309,14 @@ async def test_conditional_create_in_r4_takes_r4_parameter_names(seeded):
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["individual"] == {"reference": "Patient/conditional"}
+
+
+async def test_vread_and_history_in_r4(seeded):
+    version = await seeded.get(f"/ResearchStudy/{STUDY}/_history/1", headers=R4_ACCEPT)
+    assert version.status_code == 200
+    assert_valid_r4(version.json())
+    history = await seeded.get(f"/ResearchStudy/{STUDY}/_history", headers=R4_ACCEPT)
+    assert history.status_code == 200
+    assert history.json()["type"] == "history"
+    assert_valid_r4(history.json())
+    assert history.json()["entry"][0]["resource"]["status"] == "active"
