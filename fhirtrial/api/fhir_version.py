@@ -7,6 +7,7 @@ path `/r4` (api.r4_base) R4 is the default instead. R4 covers the types in
 `versions.convert.R4_TYPES`; asking R4 of any other type is a 406 before anything is done.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -18,7 +19,6 @@ R4 = "4.0"
 R5 = "5.0"
 DEFAULT = R5
 SERVED = {"4.0": R4, "4.0.1": R4, "5.0": R5, "5.0.0": R5}
-RELEASE = {R4: "4.0.1", R5: "5.0.0"}
 BASE_VERSION_KEY = "fhirtrial.fhir_version"
 """Scope key set by api.r4_base for requests under `/r4`: the version that base serves."""
 BASE_PATH_KEY = "fhirtrial.base_path"
@@ -83,10 +83,12 @@ def requested_version(request: Request) -> str:
     )
 
 
-def _at_base(request: Request, version: str) -> str:
+def _at_base(
+    request: Request, version: str, refusal: Callable[[str], FHIRError] = VersionNotAcceptable
+) -> str:
     fixed = request.scope.get(BASE_VERSION_KEY)
     if fixed is not None and fixed != version:
-        raise VersionNotAcceptable(
+        raise refusal(
             f"The base {request.scope.get(BASE_PATH_KEY, '')} serves FHIR {fixed} only; ask "
             f"the server's root base for FHIR {version}"
         )
@@ -94,8 +96,8 @@ def _at_base(request: Request, version: str) -> str:
 
 
 def answer_version(request: Request | None) -> str:
-    """The version an answer is written in; a request asking for an unserved one (answered
-    406 in R5) or none gets the default."""
+    """The version an answer is written in; a request that asked for one not served (and is
+    answered 406) gets its base's version."""
     if request is None:
         return DEFAULT
     try:
@@ -113,7 +115,7 @@ def body_version(request: Request) -> str:
         raise VersionNotSupported(
             f"A body in FHIR version {version} is not accepted; send fhirVersion {_served_list()}"
         )
-    return _at_base(request, SERVED[version])
+    return _at_base(request, SERVED[version], VersionNotSupported)
 
 
 def check_version(request: Request) -> str:

@@ -293,6 +293,11 @@ async def test_the_r4_base_serves_r4_without_the_parameter(seeded):
         f"/r4/ResearchStudy/{STUDY}", headers={"accept": "application/fhir+json; fhirVersion=5.0"}
     )
     assert r5.status_code == 406
+    r5_body = {"content-type": "application/fhir+json; fhirVersion=5.0"}
+    refused = await seeded.post(
+        "/r4/ResearchSubject", content=json.dumps(r4_subject()), headers=r5_body
+    )
+    assert refused.status_code == 415
     created = await seeded.post(
         "/r4/ResearchSubject", content=json.dumps(r4_subject()), headers=FHIR_JSON
     )
