@@ -8,9 +8,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import pymongo
 import uvicorn
 
 from fhirtrial.api.app import create_app
+from fhirtrial.config import Settings
 from tests.helpers import make_settings
 
 
@@ -22,8 +24,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(mongo_url: str, **overrides: Any) -> Iterator[str]:
-    """Yields the base URL of a running server; stops it (and drops its database) after."""
+def live_server(mongo_url: str, **overrides: Any) -> Iterator[Settings]:
+    """Yields the settings of a running server (`base_url` is where it listens); stops it (and
+    drops its database) after."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = make_settings(mongo_url, base_url=base_url, **overrides)
@@ -38,11 +41,9 @@ def live_server(mongo_url: str, **overrides: Any) -> Iterator[str]:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
     try:
-        yield base_url
+        yield settings
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-        import pymongo
-
         with pymongo.MongoClient(mongo_url) as client:
             client.drop_database(settings.database)

@@ -2,16 +2,22 @@
 CapabilityStatement claims, and green when `fhirtrial conformance` runs them against a real
 server (uvicorn on a local port); the runner reports failures, errors and skipped tests."""
 
+import asyncio
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from pymongo import AsyncMongoClient
 from typer.testing import CliRunner
 
+from fhirtrial.auth.clients import ClientRegistry
 from fhirtrial.cli import app
+from fhirtrial.config import Settings
 from fhirtrial.testscript.scripts import load_scripts, shipped_scripts_dir
+from tests.auth.auth_helpers import FORM, assertion_claims, jwks, rsa_key, token_request
 from tests.conformance.live_server import live_server
 from tests.helpers import assert_valid_fhir
 
@@ -35,8 +41,8 @@ def rows(output: str) -> dict[tuple[str, str], str]:
 
 @pytest.fixture(scope="module")
 def server(mongo_url) -> Any:
-    with live_server(mongo_url) as base_url:
-        yield base_url
+    with live_server(mongo_url) as settings:
+        yield settings.base_url
 
 
 def test_every_shipped_testscript_is_valid_r5() -> None:
@@ -216,3 +222,36 @@ def test_a_failing_setup_skips_the_tests_and_an_unreachable_server_is_an_error(
     assert status == 1
     assert set(rows(output).values()) == {"error"}
     assert "ConnectError" in output
+
+
+def backend_token(settings: Settings, scopes: str) -> str:
+    """A token from the running server's own token endpoint for a backend client registered as
+    `fhirtrial client add` does (SMART Backend Services: a signed client assertion)."""
+    key = rsa_key("conformance-1", "RS384")
+
+    async def register() -> str:
+        async with AsyncMongoClient(settings.mongodb_url) as mongo:
+            registered = await ClientRegistry(mongo[settings.database]).add(
+                "conformance", scopes.split(), jwks=jwks(key)
+            )
+            return registered.client_id
+
+    client_id = asyncio.run(register())
+    token_url = f"{settings.base_url}/auth/token"
+    assertion = key.sign(assertion_claims(client_id, aud=token_url))
+    response = httpx.post(token_url, data=token_request(assertion, scopes), headers=FORM)
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+def test_a_server_that_requires_authorization_is_run_with_a_bearer_token(mongo_url) -> None:
+    with live_server(mongo_url, auth="required") as settings:
+        status, output = run_cli(str(settings.base_url), "-s", "create", "-s", "capabilities")
+        assert status == 1
+        assert rows(output)[("Create", "create")] == "fail"
+        assert "status is '401', expected equals '201'" in output
+        token = backend_token(settings, "system/*.cruds")
+        status, output = run_cli(str(settings.base_url), "-s", "create", "--token", token)
+        assert status == 0, output
+        assert set(rows(output).values()) == {"pass"}
