@@ -157,9 +157,10 @@ def _compare(actual: list[str], operator: str, expected: str, what: str) -> str 
         holds = bool(actual) and all(a == expected for a in actual)
     elif operator == "notEquals":
         holds = all(a != expected for a in actual)
-    elif operator in ("in", "notIn"):
-        inside = bool(actual) and all(a in expected.split(",") for a in actual)
-        holds = inside == (operator == "in")
+    elif operator == "in":
+        holds = bool(actual) and all(a in expected.split(",") for a in actual)
+    elif operator == "notIn":
+        holds = not any(a in expected.split(",") for a in actual)
     elif operator in ("contains", "notContains"):
         found = any(expected in a for a in actual)
         holds = found == (operator == "contains")

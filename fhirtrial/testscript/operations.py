@@ -53,6 +53,8 @@ def build_request(
     sources: dict[str, Exchange],
 ) -> Request:
     code = str(operation.get("type", {}).get("code", ""))
+    if "origin" in operation or "destination" in operation:
+        raise OperationError("origin/destination (tests across several servers) are not supported")
     source = _source(operation.get("sourceId"), sources)
     target = _source(operation.get("targetId"), sources)
     body = copy.deepcopy(source.body) if source is not None else None

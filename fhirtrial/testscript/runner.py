@@ -110,18 +110,22 @@ class _Run:
         result.record(Outcome.FAIL, f"{label}: {failure}")
         return not assertion.get("stopTestOnFail", False)
 
-    def fixtures(self, created: bool) -> None:
+    def fixtures(self, created: bool, result: TestResult) -> None:
         """Create the `autocreate` fixtures (created=True) or delete the `autodelete` ones."""
         for fixture in self.script.resource.get("fixture", []):
             fixture_id = str(fixture.get("id"))
             if created and fixture.get("autocreate"):
                 operation = {"type": {"code": "create"}, "sourceId": fixture_id}
-                self.operation(operation, TestResult(self.script.name, "fixtures"))
+                if not self.operation(operation, result):
+                    continue
                 if self.last is not None and self.last.status == 201:
                     self.sources[fixture_id] = self.last
+                else:
+                    status = self.last.status if self.last else None
+                    result.record(Outcome.FAIL, f"autocreate {fixture_id}: status {status}")
             elif not created and fixture.get("autodelete") and fixture_id in self.sources:
                 operation = {"type": {"code": "delete"}, "targetId": fixture_id}
-                self.operation(operation, TestResult(self.script.name, "fixtures"))
+                self.operation(operation, result)
 
 
 def _label(element: dict[str, Any], default: str) -> str:
@@ -131,9 +135,9 @@ def _label(element: dict[str, Any], default: str) -> str:
 def run_script(script: Script, http: httpx.Client, base_url: str) -> list[TestResult]:
     run = _Run(script, http, base_url)
     resource = script.resource
-    run.fixtures(created=True)
     setup = TestResult(script.name, "setup")
-    set_up = run.actions(resource.get("setup", {}).get("action", []), setup)
+    run.fixtures(True, setup)
+    set_up = not setup.failed and run.actions(resource.get("setup", {}).get("action", []), setup)
     set_up = set_up and not setup.failed
     results = [setup] if setup.messages or not set_up else []
     after_setup = dict(run.sources)
@@ -147,7 +151,7 @@ def run_script(script: Script, http: httpx.Client, base_url: str) -> list[TestRe
         results.append(result)
     teardown = TestResult(script.name, "teardown")
     run.actions(resource.get("teardown", {}).get("action", []), teardown)
-    run.fixtures(created=False)
+    run.fixtures(False, teardown)
     if teardown.failed:
         results.append(teardown)
     return results

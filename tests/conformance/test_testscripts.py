@@ -255,3 +255,51 @@ def test_a_server_that_requires_authorization_is_run_with_a_bearer_token(mongo_u
         status, output = run_cli(str(settings.base_url), "-s", "create", "--token", token)
         assert status == 0, output
         assert set(rows(output).values()) == {"pass"}
+
+
+def test_autocreated_fixtures_are_created_before_and_deleted_after(server, tmp_path) -> None:
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    identifier = {"system": "urn:test", "value": "autocreated-fixture"}
+    study = {"resourceType": "ResearchStudy", "id": "s", "status": "active"}
+    script = {
+        "resourceType": "TestScript",
+        "id": "fixtures",
+        "name": "Fixtures",
+        "status": "draft",
+        "contained": [{**study, "identifier": [identifier]}],
+        "fixture": [
+            {"id": "s", "autocreate": True, "autodelete": True, "resource": {"reference": "#s"}}
+        ],
+        "test": [
+            {
+                "name": "read-fixture",
+                "action": [
+                    {
+                        "operation": {
+                            "type": {"code": "read"},
+                            "targetId": "s",
+                            "encodeRequestUrl": True,
+                        }
+                    },
+                    {"assert": {"response": "okay", "stopTestOnFail": False, "warningOnly": False}},
+                    {
+                        "assert": {
+                            "expression": "ResearchStudy.identifier.value",
+                            "value": "autocreated-fixture",
+                            "stopTestOnFail": False,
+                            "warningOnly": False,
+                        }
+                    },
+                ],
+            }
+        ],
+    }
+    (folder / "TestScript-fixtures.json").write_text(json.dumps(script))
+    status, output = run_cli(server, "--scripts-dir", str(folder))
+    assert status == 0, output
+    assert rows(output) == {("Fixtures", "read-fixture"): "pass"}
+    left = httpx.get(
+        f"{server}/ResearchStudy", params={"identifier": "urn:test|autocreated-fixture"}
+    )
+    assert left.json()["total"] == 0
