@@ -143,7 +143,9 @@ class _Walker:
             name = element_path[len(prefix) :]
             for key, item_type in self._present(value, name, element):
                 self.occurrences(value[key], key, item_type, element, type_name, where)
-            if element["min"] > 0 and not self._present(value, name, element):
+            # A primitive may be present by its extensions alone (`_status`).
+            present = self._present(value, name, element) or f"_{name}" in value
+            if element["min"] > 0 and not present:
                 self.errors.append(f"{where}.{name}: required ({element['min']}..{element['max']})")
 
     @staticmethod

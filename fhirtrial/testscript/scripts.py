@@ -53,6 +53,6 @@ def load_scripts(folder: Path, names: list[str] | None = None) -> list[Script]:
     known = {key for s in chosen for key in (s.name, s.path.stem, str(s.resource.get("id")))}
     unknown = [name for name in names if name not in known]
     if unknown:
-        available = ", ".join(s.path.stem for s in scripts)
+        available = ", ".join(str(s.resource.get("id") or s.path.stem) for s in scripts)
         raise ValueError(f"no TestScript {', '.join(unknown)} in {folder} (there are: {available})")
     return chosen
