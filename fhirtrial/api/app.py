@@ -87,7 +87,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             audit.start()
             app.state.context = ServerContext(
-                settings, Repository(database), opened.matching, audit
+                settings,
+                Repository(database, max_joined=settings.max_joined),
+                opened.matching,
+                audit,
             )
             app.state.embedded = embedded
             app.state.probe = DatabaseProbe(database.url or "", settings.db_timeout_ms)

@@ -49,6 +49,9 @@ class Criterion:
 MAX_PARAMETERS_LENGTH = 64 * 1024
 MAX_PATTERN_LENGTH = 256
 MAX_OFFSET = 2**53
+# How many reference hops one chained parameter or `_has` may take
+# (`ResearchSubject?study.site.name=x` is two).
+MAX_JOIN_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,26 @@ class Include:
     reverse: bool
 
 
+@dataclass(frozen=True)
+class Join:
+    """A criterion on other resources, resolved by an inner search (fhirtrial.store.joins).
+
+    Forward chaining (`study.title=x`): `param` is the searched type's reference parameter and
+    each inner query searches one of its target types. Reverse chaining
+    (`_has:ResearchSubject:study:status=x`): the inner query searches the referring type and
+    `param` is that type's reference parameter pointing at the searched type.
+    """
+
+    reverse: bool
+    param: SearchParameter
+    inners: tuple["SearchQuery", ...]
+
+
 @dataclass
 class SearchQuery:
     resource_type: str
     criteria: list[Criterion] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
     count: int = 20
     offset: int = 0
     sort: list[tuple[str, int]] = field(default_factory=list)  # (field, ±1)
@@ -70,6 +89,8 @@ class SearchQuery:
     summary_count: bool = False
     elements: tuple[str, ...] = ()
     includes: list[Include] = field(default_factory=list)
+    # `_include:iterate` and `_revinclude:iterate`: also applied to the included resources.
+    iterate: list[Include] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     # The parameters as they were understood, for the self link.
     echoed: list[tuple[str, str]] = field(default_factory=list)
@@ -83,6 +104,7 @@ def parse_search(
     lenient: bool = False,
     default_count: int = 20,
     max_count: int = 1000,
+    depth: int = 0,
 ) -> SearchQuery:
     query = SearchQuery(resource_type=spec.name, count=default_count)
     if sum(len(name) + len(value) for name, value in params) > MAX_PARAMETERS_LENGTH:
@@ -94,6 +116,12 @@ def parse_search(
         name, _, modifier = raw_name.partition(":")
         if name in ("_format", "_pretty"):
             continue
+        if name == "_has" or "." in raw_name:
+            join = _join(spec, raw_name, raw_value, registry, depth)
+            if join is not None:
+                query.joins.append(join)
+                query.echoed.append((raw_name, raw_value))
+                continue
         if name in CONTROL_PARAMS:
             _apply_control(query, spec, name, modifier, raw_value, registry, max_count)
             query.echoed.append((raw_name, raw_value))
@@ -149,7 +177,11 @@ def _apply_control(
     elif name == "_sort":
         query.sort = [_sort_key(spec, key.strip()) for key in value.split(",") if key.strip()]
     elif name in ("_include", "_revinclude"):
-        query.includes.append(_include(name == "_revinclude", value, modifier, spec, registry))
+        if modifier not in ("", "iterate", "recurse"):
+            raise BadRequest(f"Unknown modifier ':{modifier}' of {name}", code="not-supported")
+        iterate = modifier in ("iterate", "recurse")  # `recurse` is R4's name for `iterate`
+        include = _include(name == "_revinclude", value, iterate, spec, registry)
+        (query.iterate if iterate else query.includes).append(include)
 
 
 def _non_negative_int(name: str, value: str) -> int:
@@ -179,7 +211,7 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
 
 
 def _include(
-    reverse: bool, value: str, modifier: str, spec: ResourceType, registry: dict[str, ResourceType]
+    reverse: bool, value: str, iterate: bool, spec: ResourceType, registry: dict[str, ResourceType]
 ) -> Include:
     parts = value.split(":")
     if len(parts) < 2:
@@ -192,9 +224,90 @@ def _include(
     param = source_spec.search_params.get(pname)
     if param is None or param.type != "reference":
         raise BadRequest(f"'{pname}' is not a reference parameter of {source}")
-    if not reverse and source != spec.name:
+    if not reverse and not iterate and source != spec.name:
         raise BadRequest(f"_include must start with the searched type {spec.name}")
+    if target is not None and target not in registry:
+        raise BadRequest(f"Unknown resource type '{target}' in '{value}'", code="not-supported")
     return Include(source, param, target, reverse)
+
+
+def _join(
+    spec: ResourceType,
+    raw_name: str,
+    value: str,
+    registry: dict[str, ResourceType],
+    depth: int,
+) -> Join | None:
+    """A chained parameter or `_has`; None for a name that is neither (a dotted name that
+    is not a reference parameter is left to the unknown-parameter check)."""
+    if depth >= MAX_JOIN_DEPTH:
+        raise BadRequest(
+            f"'{raw_name}' chains more than {MAX_JOIN_DEPTH} references", code="too-costly"
+        )
+    if raw_name.startswith("_has:"):
+        return _reverse_join(spec, raw_name, value, registry, depth)
+    head, _, tail = raw_name.partition(".")
+    pname, _, target = head.partition(":")
+    param = spec.search_params.get(pname)
+    if param is None or param.type != "reference" or not tail:
+        if raw_name.startswith("_"):
+            return None
+        raise BadRequest(
+            f"'{pname}' in '{raw_name}' is not a reference parameter of {spec.name}: only "
+            "reference parameters can be chained",
+            code="not-supported",
+        )
+    if target and target not in param.targets and param.targets:
+        raise BadRequest(f"{spec.name}.{pname} does not refer to {target}", code="not-supported")
+    candidates = [target] if target else [t for t in param.targets if t in registry]
+    if not candidates or any(t not in registry for t in candidates):
+        raise BadRequest(
+            f"Chaining '{raw_name}' needs a served target type (e.g. {pname}:Type.{tail})",
+            code="not-supported",
+        )
+    inners, first_error = [], None
+    for name in candidates:
+        try:
+            inners.append(_inner(registry[name], tail, value, registry, depth))
+        except BadRequest as error:  # the chained parameter may exist on some targets only
+            first_error = first_error or error
+    if not inners:
+        assert first_error is not None
+        raise first_error
+    return Join(False, param, tuple(inners))
+
+
+def _reverse_join(
+    spec: ResourceType,
+    raw_name: str,
+    value: str,
+    registry: dict[str, ResourceType],
+    depth: int,
+) -> Join:
+    parts = raw_name.split(":", 3)
+    if len(parts) < 4 or not all(parts[1:]):
+        raise BadRequest(f"_has must be _has:Type:reference:parameter, got '{raw_name}'")
+    _, source, pname, rest = parts
+    source_spec = registry.get(source)
+    if source_spec is None:
+        raise BadRequest(f"Unknown resource type '{source}' in '{raw_name}'", code="not-supported")
+    param = source_spec.search_params.get(pname)
+    if param is None or param.type != "reference":
+        raise BadRequest(
+            f"'{pname}' in '{raw_name}' is not a reference parameter of {source}",
+            code="not-supported",
+        )
+    if param.targets and spec.name not in param.targets:
+        raise BadRequest(f"{source}.{pname} does not refer to {spec.name}", code="not-supported")
+    return Join(True, param, (_inner(source_spec, rest, value, registry, depth),))
+
+
+def _inner(
+    spec: ResourceType, name: str, value: str, registry: dict[str, ResourceType], depth: int
+) -> "SearchQuery":
+    if name.partition(":")[0] in CONTROL_PARAMS:
+        raise BadRequest(f"'{name}' cannot be chained: it is not a search parameter")
+    return parse_search(spec, [(name, value)], registry=registry, depth=depth + 1)
 
 
 def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:

@@ -31,8 +31,8 @@ from fhirtrial.store.documents import (
     read_version,
     written_by,
 )
+from fhirtrial.store.joins import query_filter
 from fhirtrial.store.lookup import find_in
-from fhirtrial.store.query import mongo_filter
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
@@ -74,9 +74,11 @@ class HistoryPage:
 
 
 class Repository:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, max_joined: int = 1000) -> None:
         self.database = database
         self.types = database.types
+        # The most resources the inner search of a chain or `_has` may find (store.joins).
+        self.max_joined = max_joined
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -289,7 +291,13 @@ class Repository:
             if (now() - guard["at"]).total_seconds() < _GUARD_STALE_SECONDS:
                 return False
         elif await current.count_documents(
-            {"$and": [holder_filter, mongo_filter(query.criteria)]}, limit=1
+            {
+                "$and": [
+                    holder_filter,
+                    await query_filter(self.database, query, limit=self.max_joined),
+                ]
+            },
+            limit=1,
         ):
             return False  # the holder matches: the next search returns it
         # The guarded resource was deleted or no longer matches: take the guard over.
@@ -302,14 +310,15 @@ class Repository:
 
     async def _matches(self, query: SearchQuery, *, limit: int) -> list[dict[str, Any]]:
         cols = self.database.collections(query.resource_type)
-        cursor = cols.current.find(mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1})
+        flt = await query_filter(self.database, query, limit=self.max_joined)
+        cursor = cols.current.find(flt, {"res": 1, "v": 1, "lu": 1})
         return await cursor.limit(limit).to_list(limit)
 
     async def search(self, query: SearchQuery, *, include_limit: int = 1000) -> SearchResult:
         """One page of matches, and at most `include_limit` resources its `_include` and
         `_revinclude` add (`SearchResult.includes_truncated` says whether some were left out)."""
         cols = self.database.collections(query.resource_type)
-        flt = mongo_filter(query.criteria)
+        flt = await query_filter(self.database, query, limit=self.max_joined)
         total = None
         if query.summary_count or query.total != "none":
             total = await cols.current.count_documents(flt)

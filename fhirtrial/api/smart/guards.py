@@ -36,9 +36,12 @@ def _confinement(request: Request, resource_type: str, permission: str) -> str |
 
 def confine_search(request: Request, query: SearchQuery) -> None:
     """Refuse included types the caller may not read; narrow a patient-level search to the
-    launch patient's compartment."""
+    launch patient's compartment, and so every inner search of its chains and `_has`."""
     patient = _confinement(request, query.resource_type, "s")
-    for include in query.includes:
+    for join in query.joins:
+        for inner in join.inners:
+            confine_search(request, inner)
+    for include in [*query.includes, *query.iterate]:
         for included in _included_types(include):
             if _confinement(request, included, "r") is not None:
                 raise InsufficientScope(
