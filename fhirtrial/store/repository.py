@@ -8,6 +8,7 @@ both archive it, so optimistic concurrency needs no transaction.
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fhirtrial.errors import BadRequest, DatabaseUnavailable, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.extract import normalize_reference, walk
-from fhirtrial.resources.search_query import SearchQuery
+from fhirtrial.resources.search_query import Include, SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Collections, Database, MongoCollection
 from fhirtrial.store.documents import (
@@ -38,6 +39,8 @@ from fhirtrial.store.search_keys import KEYS, exact_key
 _GUARD_WAIT_SECONDS = 5.0
 _CREATE_ATTEMPTS = 3
 _GUARD_STALE_SECONDS = 2.0
+# How many more times `_include:iterate` applies to what the previous round brought in.
+MAX_INCLUDE_ITERATIONS = 3
 
 
 @dataclass(frozen=True)
@@ -328,7 +331,7 @@ class Repository:
         cursor = cols.current.find(flt, {"res": 1}).sort(sort).skip(query.offset).limit(query.count)
         matches = [doc["res"] async for doc in cursor]
         result = SearchResult(matches, total)
-        if query.includes:
+        if query.includes or query.iterate:
             result.included, result.includes_truncated = await self._includes(
                 query, matches, include_limit
             )
@@ -338,7 +341,8 @@ class Repository:
         self, query: SearchQuery, matches: list[dict[str, Any]], limit: int
     ) -> tuple[list[dict[str, Any]], bool]:
         """The resources the page's `_include`s and `_revinclude`s add, at most `limit` of them,
-        and whether more were left out."""
+        and whether more were left out. The `:iterate` ones apply again to what they and the
+        others brought in, at most MAX_INCLUDE_ITERATIONS more times."""
         seen = {f"{m['resourceType']}/{m['id']}" for m in matches}
         included: dict[str, dict[str, Any]] = {}
 
@@ -351,42 +355,65 @@ class Repository:
             included[key] = resource
             return True
 
-        for inc in query.includes:
-            if inc.reverse:
-                targets = [f"{m['resourceType']}/{m['id']}" for m in matches]
-                if not targets or inc.source_type not in self.types:
-                    continue
-                # The key index alone: deleted resources have no keys, and one predicate lets
-                # SecantusDB's planner use the index.
-                keys = [exact_key(inc.param.name, target) for target in targets]
-                source = self.database.collections(inc.source_type).current
-                async for doc in find_in(source, KEYS, keys, {"res": 1}):
-                    res = doc["res"]
-                    if not add(f"{res['resourceType']}/{res['id']}", res):
-                        return list(included.values()), True
-                continue
-            wanted: dict[str, set[str]] = {}
-            for m in matches:
-                for path in inc.param.paths:
-                    for element in walk(m, path):
-                        ref = element.get("reference") if isinstance(element, dict) else None
-                        typed = normalize_reference(ref) if isinstance(ref, str) else None
-                        if typed is None:
-                            continue
-                        rtype, _, rid = typed.partition("/")
-                        # Only the types the parameter declares: a reference stored to any
-                        # other type (ResearchStudy.site → Patient) is never brought in.
-                        declared = not inc.param.targets or rtype in inc.param.targets
-                        if rtype in self.types and declared and inc.target_type in (None, rtype):
-                            wanted.setdefault(rtype, set()).add(rid)
-            for rtype, ids in wanted.items():
-                # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB
-                # scans the whole collection.
-                target = self.database.collections(rtype).current
-                async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
-                    if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
-                        return list(included.values()), True
+        frontier, includes = matches, [*query.includes, *query.iterate]
+        for _ in range(1 + MAX_INCLUDE_ITERATIONS):
+            before = len(included)
+            for inc in includes:
+                if not await self._include(inc, frontier, add):
+                    return list(included.values()), True
+            frontier, includes = list(included.values())[before:], query.iterate
+            if not frontier or not includes:
+                break
         return list(included.values()), False
+
+    async def _include(
+        self,
+        inc: Include,
+        resources: list[dict[str, Any]],
+        add: Callable[[str, dict[str, Any]], bool],
+    ) -> bool:
+        """Add what `inc` brings in for `resources`; False when `add` refused one."""
+        if inc.reverse:
+            targets = [
+                f"{r['resourceType']}/{r['id']}"
+                for r in resources
+                if not inc.param.targets or r["resourceType"] in inc.param.targets
+            ]
+            if not targets or inc.source_type not in self.types:
+                return True
+            # The key index alone: deleted resources have no keys, and one predicate lets
+            # SecantusDB's planner use the index.
+            keys = [exact_key(inc.param.name, target) for target in targets]
+            source = self.database.collections(inc.source_type).current
+            async for doc in find_in(source, KEYS, keys, {"res": 1}):
+                res = doc["res"]
+                if not add(f"{res['resourceType']}/{res['id']}", res):
+                    return False
+            return True
+        wanted: dict[str, set[str]] = {}
+        for m in resources:
+            if m["resourceType"] != inc.source_type:
+                continue
+            for path in inc.param.paths:
+                for element in walk(m, path):
+                    ref = element.get("reference") if isinstance(element, dict) else None
+                    typed = normalize_reference(ref) if isinstance(ref, str) else None
+                    if typed is None:
+                        continue
+                    rtype, _, rid = typed.partition("/")
+                    # Only the types the parameter declares: a reference stored to any
+                    # other type (ResearchStudy.site → Patient) is never brought in.
+                    declared = not inc.param.targets or rtype in inc.param.targets
+                    if rtype in self.types and declared and inc.target_type in (None, rtype):
+                        wanted.setdefault(rtype, set()).add(rid)
+        for rtype, ids in wanted.items():
+            # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB
+            # scans the whole collection.
+            target = self.database.collections(rtype).current
+            async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
+                if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
+                    return False
+        return True
 
     async def history(
         self,
