@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api import system
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
@@ -47,6 +48,9 @@ _T = "/{resource_type:str}"
 ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
+    Route("/", system.search, methods=["GET"]),
+    Route("/_search", system.search, methods=["POST"]),
+    Route("/_history", system.history, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
     Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),

@@ -332,12 +332,12 @@ class Repository:
         matches = [doc["res"] async for doc in cursor]
         result = SearchResult(matches, total)
         if query.includes or query.iterate:
-            result.included, result.includes_truncated = await self._includes(
+            result.included, result.includes_truncated = await self.included(
                 query, matches, include_limit
             )
         return result
 
-    async def _includes(
+    async def included(
         self, query: SearchQuery, matches: list[dict[str, Any]], limit: int
     ) -> tuple[list[dict[str, Any]], bool]:
         """The resources the page's `_include`s and `_revinclude`s add, at most `limit` of them,

@@ -12,10 +12,11 @@ from starlette.requests import Request
 
 from fhirtrial.api.context import context
 from fhirtrial.api.smart.authority import authority
+from fhirtrial.api.smart.middleware import authenticate
 from fhirtrial.auth import compartment
 from fhirtrial.auth.errors import InsufficientScope, MissingToken
 from fhirtrial.auth.policy import authorize, needed_scopes
-from fhirtrial.auth.principal import principal
+from fhirtrial.auth.principal import principal, set_principal
 from fhirtrial.errors import FHIRError, NotFound
 from fhirtrial.matching.persist import bundle_patient, prepare_patient
 from fhirtrial.matching.request import MatchRequest
@@ -56,6 +57,36 @@ def confine_search(request: Request, query: SearchQuery) -> None:
             spec, [criterion], registry=RESOURCE_TYPES, lenient=False, default_count=1, max_count=1
         )
         query.criteria.extend(narrowed.criteria)
+
+
+async def searchable_types(request: Request, asked: list[str] | None) -> list[str]:
+    """The types a system-level search or history may reach: all of `asked` (403 for one the
+    caller may not search), or without `_type` every served type the caller may search.
+
+    The gate lets system-level requests through (they name no type), so the caller is
+    authenticated here."""
+    if not authority(request).required:
+        return asked if asked is not None else sorted(RESOURCE_TYPES)
+    caller = await authenticate(request)
+    set_principal(request, caller)
+    if asked is not None:
+        for resource_type in asked:
+            authorize(caller, resource_type, "s")
+        return asked
+    allowed = []
+    for resource_type in sorted(RESOURCE_TYPES):
+        try:
+            authorize(caller, resource_type, "s")
+        except FHIRError:
+            continue
+        allowed.append(resource_type)
+    return allowed
+
+
+def refuse_confined_system_history(request: Request, types: list[str]) -> None:
+    """A patient-level token has no system history: it would show other patients' versions."""
+    for resource_type in types:
+        refuse_confined_history(request, resource_type, instance=False)
 
 
 def confine_read(request: Request, resource: dict[str, Any]) -> None:
