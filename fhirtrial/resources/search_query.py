@@ -16,7 +16,7 @@ from fhirtrial.resources.registry import (
 
 DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
 _MODIFIERS = {
-    "token": {"", "not", "missing"},
+    "token": {"", "not", "missing", "text"},
     "string": {"", "exact", "contains", "missing"},
     "reference": {"", "missing", "identifier"},
     "uri": {"", "below", "missing"},
@@ -136,7 +136,7 @@ def parse_search(
                 + ", ".join(sorted([*COMMON_SEARCH_PARAMS, *spec.search_params])),
                 code="not-supported",
             )
-        if modifier not in _MODIFIERS[param.type]:
+        if modifier not in _MODIFIERS[param.type] or (name == "_id" and modifier):
             if lenient:
                 query.ignored.append(raw_name)
                 continue
@@ -326,6 +326,8 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
         )
     if param.name == "_id":
         return tuple(values)
+    if param.type == "token" and modifier == "text":
+        return tuple(fold(v) for v in values)
     if param.type == "token":
         return tuple(_encode_token(v) for v in values)
     if param.type == "string":

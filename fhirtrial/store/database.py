@@ -20,7 +20,8 @@ CONDITIONAL_GUARDS = "_conditional_guards"
 STORE_META = "_store_meta"
 # Version 2: string keys moved from `k` to `t`, fewer redundant keys (see store.search_keys).
 # Version 3: keys for the identifiers of References (`subject:identifier=…`).
-SEARCH_FIELDS_VERSION = 3
+# Version 4: string keys of the display texts of token values (`condition:text~…`, `:text`).
+SEARCH_FIELDS_VERSION = 4
 _UPGRADE_BATCH = 500
 
 

@@ -15,6 +15,7 @@ from fhirtrial.store.search_keys import (
     exact_search_keys,
     identifier_param,
     string_search_keys,
+    token_text_search_keys,
 )
 
 LIVE = {"del": False}
@@ -42,6 +43,8 @@ def _clause(criterion: Criterion) -> dict[str, Any]:
         return {field: {"$exists": not values[0]}}
     if param.stored_at:  # one instant per document (`lu`), not extracted ranges
         return _any([_point_clause(field, bound) for bound in values])
+    if param.type == "token" and modifier == "text":
+        return _any([_prefix(key) for key in token_text_search_keys(param, values)])
     if param.type == "reference" and modifier == "identifier":
         return {KEYS: {"$in": exact_search_keys(identifier_param(param), values)}}
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):
