@@ -55,6 +55,8 @@ def parameter_values(resource: dict[str, Any], param: SearchParameter) -> dict[s
             if r is not None:
                 ranges.append({"lo": r[0], "hi": r[1]})
         return {param.name: ranges}
+    if param.type == "special":  # `near`: grid keys only (fhirtrial.store.search_keys)
+        return {}
     raise ValueError(f"unsupported search parameter type {param.type}")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fhirtrial.errors import BadRequest
 from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.extract import fold, normalize_reference
+from fhirtrial.resources.geo import parse_near
 from fhirtrial.resources.registry import (
     COMMON_SEARCH_PARAMS,
     CONTROL_PARAMS,
@@ -21,6 +22,7 @@ _MODIFIERS = {
     "reference": {"", "missing", "identifier"},
     "uri": {"", "below", "missing"},
     "date": {"", "missing"},
+    "special": {""},
 }
 
 
@@ -146,7 +148,21 @@ def parse_search(
             )
         query.criteria.append(Criterion(param, modifier, _encode(param, modifier, raw_value)))
         query.echoed.append((raw_name, raw_value))
+    _check_near(query)
     return query
+
+
+def _check_near(query: SearchQuery) -> None:
+    near = [c for c in query.criteria if c.param.type == "special"]
+    if len(near) > 1:
+        raise BadRequest("near may be given once")
+    by_distance = any(field == "near" for field, _ in query.sort)
+    if by_distance and not near:
+        raise BadRequest("_sort=near needs a near parameter")
+    if near and any(field not in ("near", "_id", "lu") for field, _ in query.sort):
+        raise BadRequest(
+            "With near, results sort by near, _id or _lastUpdated only", code="not-supported"
+        )
 
 
 def _apply_control(
@@ -202,6 +218,8 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
     if name == "_lastUpdated":
         return ("lu", direction)
     param = spec.search_params.get(name)
+    if param is not None and param.type == "special":
+        return (param.name, direction)  # by distance: fhirtrial.store.near
     if param is None or param.type not in ("string", "token", "date", "uri"):
         raise BadRequest(f"Cannot sort {spec.name} by '{name}'", code="not-supported")
     if param.stored_at:
@@ -340,6 +358,10 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
         return tuple(values)
     if param.type == "date":
         return tuple(_encode_date(param.name, v) for v in values)
+    if param.type == "special":
+        if len(values) > 1:
+            raise BadRequest("near takes one position (no comma-separated alternatives)")
+        return (parse_near(values[0]),)
     raise BadRequest(f"Unsupported search parameter type {param.type}")
 
 

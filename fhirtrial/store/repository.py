@@ -18,6 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from fhirtrial.errors import BadRequest, DatabaseUnavailable, Gone, NotFound, PreconditionFailed
 from fhirtrial.resources.extract import normalize_reference, walk
+from fhirtrial.resources.geo import Near
 from fhirtrial.resources.search_query import Include, SearchQuery
 from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.database import Collections, Database, MongoCollection
@@ -34,6 +35,7 @@ from fhirtrial.store.documents import (
 )
 from fhirtrial.store.joins import query_filter
 from fhirtrial.store.lookup import find_in
+from fhirtrial.store.near import near_hits, near_of
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
@@ -58,6 +60,8 @@ class SearchResult:
     included: list[dict[str, Any]] = field(default_factory=list)
     # True when `_include`/`_revinclude` found more resources than one page may carry.
     includes_truncated: bool = False
+    # With `near`: each match's distance in km, by "<Type>/<id>".
+    distances: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -322,6 +326,9 @@ class Repository:
         `_revinclude` add (`SearchResult.includes_truncated` says whether some were left out)."""
         cols = self.database.collections(query.resource_type)
         flt = await query_filter(self.database, query, limit=self.max_joined)
+        near = near_of(query)
+        if near is not None:
+            return await self._near_search(query, flt, near, include_limit)
         total = None
         if query.summary_count or query.total != "none":
             total = await cols.current.count_documents(flt)
@@ -334,6 +341,27 @@ class Repository:
         if query.includes or query.iterate:
             result.included, result.includes_truncated = await self.included(
                 query, matches, include_limit
+            )
+        return result
+
+    async def _near_search(
+        self, query: SearchQuery, flt: dict[str, Any], near: Near, include_limit: int
+    ) -> SearchResult:
+        current = self.database.collections(query.resource_type).current
+        hits = await near_hits(current, flt, near, query.sort)
+        total = len(hits) if query.summary_count or query.total != "none" else None
+        if query.summary_count or query.count == 0:
+            return SearchResult([], total)
+        page = hits[query.offset : query.offset + query.count]
+        found = {
+            doc["_id"]: doc["res"]
+            async for doc in find_in(current, "_id", [rid for rid, _ in page], {"res": 1})
+        }
+        result = SearchResult([found[rid] for rid, _ in page if rid in found], total)
+        result.distances = {f"{query.resource_type}/{rid}": km for rid, km in page}
+        if result.matches and (query.includes or query.iterate):
+            result.included, result.includes_truncated = await self.included(
+                query, result.matches, include_limit
             )
         return result
 

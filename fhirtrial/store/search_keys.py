@@ -6,7 +6,9 @@ Written at write time (`search_fields`), read by fhirtrial.store.query:
 - `k`: "<param>=<value>" for token, reference and uri values (exact matches), e.g.
   "status=c:active", and "<param>:identifier=<token>" for the identifiers of References;
 - `t`: "<param>~<folded>" for string values (prefix ranges), e.g. "name~welch cancer center",
-  and "<param>:text~<folded>" for the display texts of token values, one per word (`:text`).
+  and "<param>:text~<folded>" for the display texts of token values, one per word (`:text`);
+- `k` also holds "near=g<grid>:<row>:<column>", the grid cells of a Location's position
+  (fhirtrial.resources.geo).
 Each array is under one multikey index, so a write maintains one or two indexes, not one per
 parameter. The `t` index exists only where the database can use it for a prefix range (mongod);
 SecantusDB scans for a range inside an array anyway, so there `t` is left unindexed and strings
@@ -26,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fhirtrial.resources.extract import parameter_values
+from fhirtrial.resources.geo import cells_key_values
 from fhirtrial.resources.registry import ResourceType, SearchParameter
 
 KEYS = "k"
@@ -61,6 +64,8 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
             text_keys += own
         else:
             keys += own
+        if param.type == "special":  # `near`: the grid cells of the position
+            keys += [exact_key(param.name, cell) for cell in cells_key_values(resource)]
         if param.type == "token":
             text_keys += token_text_keys(param, found.get(f"{param.name}:text") or [])
         if param.type == "reference":
