@@ -4,6 +4,7 @@ from typing import Any
 
 from fhirtrial import __version__
 from fhirtrial.api.operations import OPERATIONS
+from fhirtrial.api.search_capability import add_search_features, system_capabilities
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, READ_ONLY_TYPES, RESOURCE_TYPES
 from fhirtrial.resources.search_query import DATE_PREFIXES
 
@@ -42,6 +43,7 @@ def capability_statement(
             {
                 "mode": "server",
                 "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
+                **system_capabilities(),
             }
         ],
     }
@@ -82,6 +84,7 @@ def _resource(name: str) -> dict[str, Any]:
     }
     if not out["searchInclude"]:
         del out["searchInclude"]
+    add_search_features(out, name)
     operations = [
         (op, definition) for (rtype, op), (_, definition) in OPERATIONS.items() if rtype == name
     ]
