@@ -38,7 +38,7 @@ async def search(request: Request) -> Response:
     asked = _types(params)
     rest = [(k, v) for k, v in params if k != "_type"]
     sort = _sort(rest)
-    types = await guards.searchable_types(request, asked)
+    types = guards.searchable_types(request, asked)
     queries = [_query(request, name, rest) for name in types]
     for query in queries:
         guards.confine_search(request, query)
@@ -140,7 +140,7 @@ async def history(request: Request) -> Response:
             continue
         echoed.append((key, value))
     check_window(offset, count)
-    types = await guards.searchable_types(request, asked)
+    types = guards.searchable_types(request, asked)
     guards.refuse_confined_system_history(request, types)
     async with search_admission(request).admitted():
         page = await history_system(

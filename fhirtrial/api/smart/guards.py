@@ -12,11 +12,10 @@ from starlette.requests import Request
 
 from fhirtrial.api.context import context
 from fhirtrial.api.smart.authority import authority
-from fhirtrial.api.smart.middleware import authenticate
 from fhirtrial.auth import compartment
 from fhirtrial.auth.errors import InsufficientScope, MissingToken
 from fhirtrial.auth.policy import authorize, needed_scopes
-from fhirtrial.auth.principal import principal, set_principal
+from fhirtrial.auth.principal import principal
 from fhirtrial.errors import FHIRError, NotFound
 from fhirtrial.matching.persist import bundle_patient, prepare_patient
 from fhirtrial.matching.request import MatchRequest
@@ -59,16 +58,15 @@ def confine_search(request: Request, query: SearchQuery) -> None:
         query.criteria.extend(narrowed.criteria)
 
 
-async def searchable_types(request: Request, asked: list[str] | None) -> list[str]:
+def searchable_types(request: Request, asked: list[str] | None) -> list[str]:
     """The types a system-level search or history may reach: all of `asked` (403 for one the
     caller may not search), or without `_type` every served type the caller may search.
 
-    The gate lets system-level requests through (they name no type), so the caller is
-    authenticated here."""
+    The gate authenticates the caller of a system-level request but leaves the types to this
+    check (the request names none)."""
     if not authority(request).required:
         return asked if asked is not None else sorted(RESOURCE_TYPES)
-    caller = await authenticate(request)
-    set_principal(request, caller)
+    caller = principal(request)
     if asked is not None:
         for resource_type in asked:
             authorize(caller, resource_type, "s")
