@@ -42,8 +42,10 @@ class Settings(BaseSettings):
     match_max_resources: int = 10_000
     max_included: int = 1000
     # The most resources the inner search of a chained parameter or `_has` may find (400
-    # beyond): their ids become one `$in` of the outer search.
-    max_joined: int = 1000
+    # beyond): their ids become one `$in` of the outer search, whose cost on SecantusDB grows
+    # with matches × ids (docs/adr/0014: 100 ids 0.35 s, 500 ids 3.7 s over 2,000 subjects).
+    # Raise it on mongod.
+    max_joined: int = 200
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
     # "required": patient data, writes and operations need a SMART bearer token (the trial

@@ -81,7 +81,7 @@ class HistoryPage:
 
 
 class Repository:
-    def __init__(self, database: Database, *, max_joined: int = 1000) -> None:
+    def __init__(self, database: Database, *, max_joined: int = 200) -> None:
         self.database = database
         self.types = database.types
         # The most resources the inner search of a chain or `_has` may find (store.joins).
