@@ -113,7 +113,7 @@ async def create(request: Request) -> Response:
         condition = _search_query(
             request, spec, parse_qsl(if_none_exist.lstrip("?")), lenient=False
         )
-        if not condition.criteria:
+        if not condition.criteria and not condition.joins:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
         # The condition is a search: it answers with what it finds (200 with the match, 412
         # for several), so it needs the right to search, within the caller's compartment.

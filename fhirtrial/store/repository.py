@@ -502,6 +502,8 @@ def _canonical_query(query: SearchQuery) -> str:
         f"{c.param.name}{':' + c.modifier if c.modifier else ''}={','.join(map(str, c.values))}"
         for c in query.criteria
     )
+    # Chains and `_has` as they were asked (the inner searches are not criteria of this type).
+    parts += sorted(f"{k}={v}" for k, v in query.echoed if k.startswith("_has:") or "." in k)
     if not parts:
         raise BadRequest("If-None-Exist needs at least one search criterion")
     return "&".join(parts)

@@ -159,3 +159,26 @@ async def test_an_inner_search_larger_than_the_limit_is_refused(mongo_url):
         assert outcome["resourceType"] == "OperationOutcome"
         assert outcome["issue"][0]["code"] == "too-costly"
         assert "more than 2" in outcome["issue"][0]["diagnostics"]
+
+
+async def test_conditional_create_by_a_chain(loaded):
+    body = {
+        "resourceType": "ResearchSubject",
+        "status": "active",
+        "study": {"reference": "ResearchStudy/lung"},
+        "subject": {"reference": "Patient/p2"},
+    }
+    # One subject of a study titled "Lifileucel…" exists: no create, 200 with it.
+    found = await loaded.post(
+        "/ResearchSubject",
+        json=body,
+        headers={**FHIR_JSON, "If-None-Exist": "study.title=lifileucel"},
+    )
+    assert found.status_code == 200
+    assert found.json()["id"] == "b"
+    created = await loaded.post(
+        "/ResearchSubject",
+        json=body,
+        headers={**FHIR_JSON, "If-None-Exist": "study.title=lifileucel&patient=Patient/p2"},
+    )
+    assert created.status_code == 201
