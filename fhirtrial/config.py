@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     max_included: int = 1000
     # The most resources the inner search of a chained parameter or `_has` may find (400
     # beyond): their ids become one `$in` of the outer search, whose cost on SecantusDB grows
-    # with matches × ids (docs/adr/0014: 100 ids 0.35 s, 500 ids 3.7 s over 2,000 subjects).
-    # Raise it on mongod.
+    # with matches × ids when other criteria come with the join (docs/adr/0014: 200 ids 4.6 s
+    # over 2,000 subjects; alone, a join runs in pieces: 1,000 ids 0.4 s). Raise it on mongod.
     max_joined: int = 200
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True

@@ -13,6 +13,7 @@ from fhirtrial.errors import BadRequest
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS
 from fhirtrial.resources.search_query import Criterion, Join, SearchQuery
 from fhirtrial.store.database import Database
+from fhirtrial.store.pieced import first_matches
 from fhirtrial.store.query import mongo_filter
 
 _ID = COMMON_SEARCH_PARAMS["_id"]
@@ -31,8 +32,8 @@ async def _resolve(database: Database, outer: str, join: Join, limit: int) -> Cr
     for inner in join.inners:
         flt = await query_filter(database, inner, limit=limit)
         wanted = f"s.{join.param.name}" if join.reverse else "_id"
-        cursor = database.collections(inner.resource_type).current.find(flt, {wanted: 1})
-        async for doc in cursor.limit(limit + 1):
+        current = database.collections(inner.resource_type).current
+        for doc in await first_matches(current, flt, {wanted: 1}, limit + 1):
             if join.reverse:
                 refs = doc.get("s", {}).get(join.param.name, [])
                 found += [ref for ref in refs if ref.startswith(f"{outer}/")]

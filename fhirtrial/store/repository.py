@@ -36,6 +36,7 @@ from fhirtrial.store.documents import (
 from fhirtrial.store.joins import query_filter
 from fhirtrial.store.lookup import find_in
 from fhirtrial.store.near import near_hits, near_of
+from fhirtrial.store.pieced import long_in, pieced_matches
 from fhirtrial.store.search_keys import KEYS, exact_key
 
 _GUARD_WAIT_SECONDS = 5.0
@@ -329,6 +330,11 @@ class Repository:
         near = near_of(query)
         if near is not None:
             return await self._near_search(query, flt, near, include_limit)
+        pieced = long_in(flt)
+        if pieced is not None and all(key in ("_id", "lu") for key, _ in query.sort):
+            ids = await pieced_matches(cols.current, *pieced, query.sort)
+            if ids is not None:
+                return await self._page_of(query, ids, include_limit)
         total = None
         if query.summary_count or query.total != "none":
             total = await cols.current.count_documents(flt)
@@ -344,25 +350,33 @@ class Repository:
             )
         return result
 
+    async def _page_of(
+        self, query: SearchQuery, ids: list[str], include_limit: int
+    ) -> SearchResult:
+        """The page of `query` out of all its matches' ids, in order."""
+        total = len(ids) if query.summary_count or query.total != "none" else None
+        if query.summary_count or query.count == 0:
+            return SearchResult([], total)
+        page = ids[query.offset : query.offset + query.count]
+        current = self.database.collections(query.resource_type).current
+        found = {doc["_id"]: doc["res"] async for doc in find_in(current, "_id", page, {"res": 1})}
+        result = SearchResult([found[rid] for rid in page if rid in found], total)
+        if result.matches and (query.includes or query.iterate):
+            result.included, result.includes_truncated = await self.included(
+                query, result.matches, include_limit
+            )
+        return result
+
     async def _near_search(
         self, query: SearchQuery, flt: dict[str, Any], near: Near, include_limit: int
     ) -> SearchResult:
         current = self.database.collections(query.resource_type).current
         hits = await near_hits(current, flt, near, query.sort)
-        total = len(hits) if query.summary_count or query.total != "none" else None
-        if query.summary_count or query.count == 0:
-            return SearchResult([], total)
-        page = hits[query.offset : query.offset + query.count]
-        found = {
-            doc["_id"]: doc["res"]
-            async for doc in find_in(current, "_id", [rid for rid, _ in page], {"res": 1})
+        result = await self._page_of(query, [rid for rid, _ in hits], include_limit)
+        distances = dict(hits)
+        result.distances = {
+            f"{query.resource_type}/{m['id']}": distances[m["id"]] for m in result.matches
         }
-        result = SearchResult([found[rid] for rid, _ in page if rid in found], total)
-        result.distances = {f"{query.resource_type}/{rid}": km for rid, km in page}
-        if result.matches and (query.includes or query.iterate):
-            result.included, result.includes_truncated = await self.included(
-                query, result.matches, include_limit
-            )
         return result
 
     async def included(
