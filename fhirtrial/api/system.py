@@ -40,6 +40,10 @@ async def search(request: Request) -> Response:
     sort = _sort(rest)
     types = guards.searchable_types(request, asked)
     queries = [_query(request, name, rest) for name in types]
+    if any(c.param.type == "special" for q in queries for c in q.criteria):
+        raise BadRequest(
+            "near is searched at the type level: Location?near=…", code="not-supported"
+        )
     for query in queries:
         guards.confine_search(request, query)
     first = queries[0] if queries else _query(request, "Patient", rest)

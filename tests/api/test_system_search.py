@@ -146,6 +146,7 @@ async def test_summary_count_and_total_none(mixed):
         {"_type": ""},
         {"_type": "Patient", "_count": "1000", "_offset": "9500"},
         {"_type": "Patient", "gender": "x", "unknown": "y"},
+        {"_type": "Location", "near": "42|-71|10|km"},
     ],
 )
 async def test_bad_system_searches_are_400(mixed, params):
