@@ -18,6 +18,8 @@ INTERACTIONS = (
     "search-type",
 )
 _WRITES = ("update", "delete", "create")
+# `POST [base]` with a Bundle (fhirtrial.api.transaction).
+SYSTEM_INTERACTIONS = ("transaction", "batch")
 
 
 def capability_statement(
@@ -42,6 +44,7 @@ def capability_statement(
             {
                 "mode": "server",
                 "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
+                "interaction": [{"code": code} for code in SYSTEM_INTERACTIONS],
             }
         ],
     }
@@ -64,8 +67,8 @@ def _resource(name: str) -> dict[str, Any]:
         "updateCreate": writable,
         "conditionalCreate": writable,
         "conditionalRead": "not-supported",
-        "conditionalUpdate": False,
-        "conditionalDelete": "not-supported",
+        "conditionalUpdate": writable,
+        "conditionalDelete": "single" if writable else "not-supported",
         "searchInclude": sorted(
             f"{name}:{p.name}" for p in spec.search_params.values() if p.type == "reference"
         ),

@@ -28,7 +28,7 @@ from fhirtrial.api.headers import etag_version, preferences
 from fhirtrial.api.references import rewrite
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.api.smart.middleware import authenticate
-from fhirtrial.auth.principal import set_principal
+from fhirtrial.auth.principal import principal, set_principal
 from fhirtrial.errors import BadRequest, FHIRError, Issue, PreconditionFailed
 from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.outcome import information, operation_outcome
@@ -78,7 +78,8 @@ async def bundle(request: Request) -> Response:
     check_format(request)
     # The authorization gate sees no resource type at the base: the caller is established here,
     # and each entry is authorised as its interaction would be on its own.
-    set_principal(request, await authenticate(request))
+    if principal(request).anonymous:
+        set_principal(request, await authenticate(request))
     settings = context(request).settings
     limit = settings.max_bundle_entries
     body = await read_json(
@@ -352,8 +353,9 @@ def _response_entry(
         response["etag"] = f'W/"{stored.version}"'
         response["lastModified"] = format_instant(stored.last_updated)
     prefer = preferences(request).return_
-    reads = entry.method == "GET"
-    if outcome.body is not None and (reads or prefer == "representation") and status != 304:
+    reads = entry.method in ("GET", "HEAD")
+    shown = entry.method == "GET" or (not reads and prefer == "representation")
+    if outcome.body is not None and shown and status != 304:
         out["resource"] = outcome.body
     if prefer == "OperationOutcome" and not reads:
         response["outcome"] = information(f"{entry.method} {entry.resource_type}: {status}")

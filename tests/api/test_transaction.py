@@ -363,3 +363,10 @@ async def test_a_bundle_over_the_entry_cap_is_413(mongo_url):
         assert await count(client, "/Patient/_history") == 0
         body = bundle("batch", *(post(patient(f"cap-{i}")) for i in range(3)))
         assert (await send(client, body)).status_code == 200
+
+
+async def test_capability_statement_lists_transaction_and_batch(client):
+    statement = (await client.get("/metadata")).json()
+    assert_valid_fhir(statement)
+    codes = [i["code"] for i in statement["rest"][0]["interaction"]]
+    assert sorted(codes) == ["batch", "transaction"]
