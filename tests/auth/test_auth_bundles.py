@@ -50,7 +50,7 @@ def entry(method: str, url: str, resource: dict | None = None) -> dict:
 async def hospital(mongo_url):
     with respx.mock(assert_all_called=False) as mock:
         serve_identity_provider(mock, IDP_KEY)
-        async with secured_app(mongo_url, auth_issuer=ISSUER, auth_audience=BASE) as (client, app):
+        async with secured_app(mongo_url, auth_issuer=ISSUER, auth_audience=BASE) as (client, _):
             for resource in (
                 research_study(id="s1"),
                 {"resourceType": "Patient", "id": "p1"},
