@@ -8,7 +8,9 @@ in reverse order (`Repository.undo`). See docs/adr/0012-transactions.md for what
 way does not guarantee under concurrency.
 """
 
+import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -23,6 +25,8 @@ T = TypeVar("T")
 # A version written: (type, id, version).
 Written = tuple[str, str, int]
 _WRITE_CONFLICT = 112
+# Tries of a transaction that a concurrent one made abort (MongoDB's TransientTransactionError).
+_ATTEMPTS = 4
 
 
 class Journal:
@@ -39,25 +43,31 @@ class Journal:
 async def run_atomically(
     repository: Repository, work: Callable[[Repository, Journal], Awaitable[T]]
 ) -> T:
-    """Run `work` so that its writes all happen or none does."""
+    """Run `work` so that its writes all happen or none does. With database transactions,
+    `work` may run more than once (after a write conflict aborted it): it must start afresh."""
     database = repository.database
     journal = Journal()
     if (await database.capabilities()).transactions:
-        try:
-            async with (
-                database.client.start_session() as session,
-                await session.start_transaction(),
-            ):
-                return await work(repository.in_session(session), journal)
-        except OperationFailure as failure:
-            if failure.code == _WRITE_CONFLICT or failure.has_error_label(
-                "TransientTransactionError"
-            ):
-                raise Conflict(
-                    "A concurrent write touched a resource of this transaction; nothing was "
-                    "written: send it again"
-                ) from failure
-            raise
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with (
+                    database.client.start_session() as session,
+                    await session.start_transaction(),
+                ):
+                    return await work(repository.in_session(session), journal)
+            except OperationFailure as failure:
+                transient = failure.code == _WRITE_CONFLICT or failure.has_error_label(
+                    "TransientTransactionError"
+                )
+                if not transient:
+                    raise
+                if attempt == _ATTEMPTS:
+                    raise Conflict(
+                        "Concurrent writes kept touching the resources of this transaction; "
+                        "nothing was written: send it again"
+                    ) from failure
+                # Aborted whole: running it again is safe. Spread the retries of the losers.
+                await asyncio.sleep(random.uniform(0.01, 0.05) * attempt)
     try:
         return await work(repository, journal)
     except BaseException:

@@ -8,8 +8,9 @@ the ids of creates are chosen before anything is written so that references to t
 fails the whole Bundle with its status and an OperationOutcome naming it.
 """
 
+import copy
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
@@ -258,6 +259,8 @@ async def _batch(
 async def _transaction(
     ctx: EntryContext, entries: list[Entry], journal: Journal
 ) -> dict[int, EntryOutcome]:
+    # References are rewritten in copies: a retried transaction starts from the Bundle as sent.
+    entries = [replace(e, resource=copy.deepcopy(e.resource)) for e in entries]
     ordered = sorted(entries, key=lambda e: (_ORDER[e.method], e.index))
     done: dict[int, EntryOutcome] = {}
 

@@ -1,5 +1,6 @@
 """Batch and transaction Bundles at `POST [base]` (FHIR R5 http.html#transaction)."""
 
+import asyncio
 import dataclasses
 import uuid
 
@@ -244,22 +245,24 @@ async def test_transaction_without_database_transactions_is_still_all_or_nothing
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
             kept = (await client.post("/Patient", json=patient("s1"), headers=FHIR_JSON)).json()
+            doomed = (await client.post("/Patient", json=patient("s0"), headers=FHIR_JSON)).json()
             body = bundle(
                 "transaction",
                 put(f"Patient/{kept['id']}", {**kept, "active": False}),
                 post(patient("s2")),
-                call("DELETE", f"Patient/{kept['id']}x"),  # unknown: 404
+                call("DELETE", f"Patient/{doomed['id']}"),
+                # Processed last, after every write: the versions above are taken back.
+                call("GET", "Patient/unknown-id"),
             )
-            # The DELETE runs first and fails before anything is written; put it last in the
-            # processing order instead: a GET of an unknown resource.
-            body["entry"][2] = call("GET", "Patient/unknown-id")
             response = await send(client, body)
             assert response.status_code == 404, response.text
             current = await client.get(f"/Patient/{kept['id']}")
             assert current.headers["etag"] == 'W/"1"' and "active" not in current.json()
             assert await count(client, f"/Patient/{kept['id']}/_history") == 1
+            assert (await client.get(f"/Patient/{doomed['id']}")).headers["etag"] == 'W/"1"'
+            assert await count(client, f"/Patient?identifier={SYSTEM}|s0") == 1
             assert await count(client, f"/Patient?identifier={SYSTEM}|s2") == 0
-            assert await count(client, "/Patient/_history") == 1
+            assert await count(client, "/Patient/_history") == 2
             # And a good one goes through.
             body = bundle("transaction", post(patient("s3")))
             assert (await send(client, body)).status_code == 200
@@ -370,3 +373,42 @@ async def test_capability_statement_lists_transaction_and_batch(client):
     assert_valid_fhir(statement)
     codes = [i["code"] for i in statement["rest"][0]["interaction"]]
     assert sorted(codes) == ["batch", "transaction"]
+
+
+async def test_urn_oid_and_absolute_full_urls_are_resolved_too(client):
+    oid, absolute = "urn:oid:1.2.840.10008.99", "http://other.example/fhir/Patient/abc"
+    body = bundle(
+        "transaction",
+        post(patient("oid"), oid),
+        post(patient("abs"), absolute),
+        post(subject(oid, "ResearchStudy/x"), urn()),
+        post(subject(absolute, "ResearchStudy/x"), urn()),
+    )
+    response = await send(client, body)
+    assert response.status_code == 200, response.text
+    entries = response.json()["entry"]
+    for subject_entry, patient_entry in ((entries[2], entries[0]), (entries[3], entries[1])):
+        stored = (await client.get(located(subject_entry))).json()
+        assert stored["subject"]["reference"] == located(patient_entry)
+
+
+async def test_concurrent_transactions_on_one_resource_lose_no_update(client):
+    """Each transaction either commits its version or fails whole (409/412); the versions
+    stored are exactly those committed."""
+    created = (await client.post("/Patient", json=patient("race"), headers=FHIR_JSON)).json()
+
+    async def bump(i: int) -> int:
+        body = bundle(
+            "transaction",
+            put(f"Patient/{created['id']}", {**created, "name": [{"family": f"v{i}"}]}),
+            post(patient(f"race-{i}")),
+        )
+        return (await send(client, body)).status_code
+
+    statuses = await asyncio.gather(*(bump(i) for i in range(8)))
+    assert set(statuses) <= {200, 409}, statuses
+    committed = statuses.count(200)
+    assert committed >= 1
+    assert await count(client, f"/Patient/{created['id']}/_history") == 1 + committed
+    created_patients = await count(client, "/Patient?_count=0") - 1
+    assert created_patients == committed
