@@ -178,7 +178,8 @@ def _entry(index: int, raw: dict[str, Any], base: str) -> Entry:
         raise BadRequest("The entry's resource must be a JSON object", code="structure")
     if method in ("POST", "PUT") and resource is None:
         raise BadRequest(f"A {method} entry needs a resource", code="required")
-    if method in ("POST", "PUT"):
+    if method in ("POST", "PUT", "PATCH"):
+        # A PATCH entry's resource is its patch (Binary or Parameters), for its handler.
         entry.resource = resource
     full_url = raw.get("fullUrl")
     entry.full_url = full_url if isinstance(full_url, str) else None

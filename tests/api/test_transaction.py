@@ -333,6 +333,21 @@ async def test_patch_entry_is_refused_clearly(client):
     assert entries[0]["response"]["status"] == "405 Method Not Allowed"
 
 
+async def test_a_patch_entry_fails_a_transaction_whole(client):
+    body = bundle(
+        "transaction",
+        post(patient("before-patch")),
+        {
+            "resource": {"resourceType": "Parameters", "parameter": []},
+            "request": {"method": "PATCH", "url": "Patient/x"},
+        },
+    )
+    response = await send(client, body)
+    assert response.status_code == 405, response.text
+    assert response.json()["issue"][0]["expression"][0] == "Bundle.entry[1]"
+    assert await count(client, f"/Patient?identifier={SYSTEM}|before-patch") == 0
+
+
 async def test_prefer_minimal_leaves_resources_out(client):
     body = bundle("transaction", post(patient("minimal")))
     entries = (await send(client, body, prefer="return=minimal")).json()["entry"]
