@@ -1,8 +1,10 @@
 """Conditional update (`PUT [type]?search`) and conditional delete (`DELETE [type]?search`),
 performed as a Bundle entry with the same request would be (fhirtrial.api.entries).
 
-Update: no match creates (with the resource's id if it has one, else a new one), one match is
-updated (a resource id other than the match's is 400), several are 412. Delete: single delete,
+Update (R5 http.html#cond-update): no match creates (with a new id, guarded like a conditional
+create so that concurrent identical requests make one resource; or with the resource's own id,
+409 if a resource has it), one match is updated (a resource id other than the match's is 400),
+several are 412. Delete: single delete,
 no match is 204 with nothing deleted, several are 412.
 """
 

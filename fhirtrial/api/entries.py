@@ -24,7 +24,14 @@ from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.authority import authority
 from fhirtrial.auth.policy import authorize
 from fhirtrial.auth.principal import principal
-from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound, PreconditionFailed
+from fhirtrial.errors import (
+    BadRequest,
+    Conflict,
+    Gone,
+    MethodNotAllowed,
+    NotFound,
+    PreconditionFailed,
+)
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.validation import FHIR_ID
@@ -239,16 +246,39 @@ async def post(ctx: EntryContext, entry: Entry, rid: str | None = None) -> Entry
     return _written(entry, result.stored, result.created, wrote=result.created)
 
 
-async def put(ctx: EntryContext, entry: Entry, rid: str | None = None) -> EntryOutcome:
-    """An update by id, or a conditional update (`rid`: the id a transaction resolved it to)."""
+@dataclass(frozen=True)
+class Target:
+    """What a conditional update writes: the resource the condition matched (`exists`), or the
+    id of the resource it creates."""
+
+    rid: str
+    exists: bool
+
+
+async def put(ctx: EntryContext, entry: Entry, target: Target | None = None) -> EntryOutcome:
+    """An update by id, or a conditional update (`target`: what a transaction resolved it to
+    before writing anything; resolved here otherwise)."""
     check_writable(entry)
     body = _body(entry)
-    if entry.conditional and rid is None:
-        rid = await resolve_conditional_update(ctx, entry)
-    rid = rid or entry.rid
-    assert rid is not None
-    if entry.rid is not None and "id" not in body:
-        raise BadRequest(f"The resource in a PUT must carry its id ({entry.rid})")
+    if entry.conditional:
+        planned = target is not None
+        target = target or await conditional_target(ctx, entry)
+        if not target.exists and "id" not in body:
+            outcome = await _create_unless_matched(ctx, entry, target.rid)
+            if outcome is not None or planned:
+                if outcome is None:
+                    raise PreconditionFailed(
+                        f"The conditional update '{_criteria(entry)}' found a "
+                        f"{entry.resource_type} created concurrently; send the transaction again"
+                    )
+                return outcome
+            target = await conditional_target(ctx, entry)  # the match created meanwhile
+        rid = target.rid
+    else:
+        assert entry.rid is not None
+        rid = entry.rid
+        if "id" not in body:
+            raise BadRequest(f"The resource in a PUT must carry its id ({entry.rid})")
     if body.get("id", rid) != rid:
         raise BadRequest(f"The resource id '{body['id']}' does not match the URL id '{rid}'")
     await guards.confine_write(ctx.request, entry.resource_type, "u", body=body, rid=rid)
@@ -258,23 +288,51 @@ async def put(ctx: EntryContext, entry: Entry, rid: str | None = None) -> EntryO
     return _written(entry, result.stored, result.created, wrote=result.changed)
 
 
-async def resolve_conditional_update(ctx: EntryContext, entry: Entry) -> str:
-    """The id a conditional update writes: the one match, the resource's own id or a new one
-    when nothing matches (the update then creates); 412 for several matches."""
+async def _create_unless_matched(ctx: EntryContext, entry: Entry, rid: str) -> EntryOutcome | None:
+    """The create of a conditional update that matched nothing, guarded like a conditional
+    create: of concurrent identical requests one creates, the others update what it created.
+    None when a concurrent request created a match first."""
+    body = _body(entry)
+    await guards.confine_write(ctx.request, entry.resource_type, "u", body=body)
+    if entry.if_match is not None:
+        raise PreconditionFailed(
+            f"If-Match expected version {entry.if_match}, but the conditional update "
+            f"'{_criteria(entry)}' matches no {entry.resource_type}"
+        )
+    query = condition(ctx, entry, entry.params)
+    result = await ctx.repository.create(body, if_none_exist=query, rid=rid)
+    if result.stored.id != rid:
+        return None
+    return _written(entry, result.stored, True, wrote=True)
+
+
+async def conditional_target(ctx: EntryContext, entry: Entry) -> Target:
+    """What a conditional update writes (R5 http.html#cond-update): the one match; with no
+    match, the resource's own id if it names one that does not exist (409 if it does), else a
+    new one; 412 for several matches."""
     query = condition(ctx, entry, entry.params)
     match = await single_match(ctx, query, f"The conditional update '{_criteria(entry)}'")
     body = _body(entry)
+    own = body.get("id")
     if match is not None:
-        if "id" in body and body["id"] != match.id:
+        if own is not None and own != match.id:
             raise BadRequest(
-                f"The resource id '{body['id']}' is not the id of the resource the condition "
+                f"The resource id '{own}' is not the id of the resource the condition "
                 f"matches ({entry.resource_type}/{match.id})"
             )
-        return match.id
-    own = body.get("id")
-    if isinstance(own, str) and FHIR_ID.fullmatch(own):
-        return own
-    return str(uuid.uuid4())
+        return Target(match.id, exists=True)
+    if own is None:
+        return Target(str(uuid.uuid4()), exists=False)
+    if not isinstance(own, str) or not FHIR_ID.fullmatch(own):
+        raise BadRequest(f"'{str(own)[:80]}' is not a FHIR id")
+    try:
+        await ctx.repository.read(entry.resource_type, own)
+    except (NotFound, Gone):
+        return Target(own, exists=False)
+    raise Conflict(
+        f"The conditional update '{_criteria(entry)}' matches no {entry.resource_type}, but "
+        f"{entry.resource_type}/{own}, the resource's id, exists and does not match it"
+    )
 
 
 async def delete(ctx: EntryContext, entry: Entry) -> EntryOutcome:

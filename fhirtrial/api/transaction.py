@@ -277,11 +277,13 @@ async def _transaction(
     # The ids every create and conditional update will have, so that references to them can be
     # rewritten before the first of them is written.
     ids: dict[int, str] = {}
+    targets: dict[int, ops.Target] = {}
     for entry in ordered:
         if entry.method == "POST":
             ids[entry.index] = await run(entry, _planned_create_id(ctx, entry))
         elif entry.method == "PUT" and entry.conditional:
-            ids[entry.index] = await run(entry, ops.resolve_conditional_update(ctx, entry))
+            targets[entry.index] = await run(entry, ops.conditional_target(ctx, entry))
+            ids[entry.index] = targets[entry.index].rid
     assigned = {}
     for entry in entries:
         rid = ids.get(entry.index, entry.rid)
@@ -297,7 +299,7 @@ async def _transaction(
         if entry.method == "POST":
             step = ops.post(ctx, entry, rid=ids[entry.index])
         elif entry.method == "PUT":
-            step = ops.put(ctx, entry, rid=ids.get(entry.index))
+            step = ops.put(ctx, entry, targets.get(entry.index))
         else:
             step = ops.perform(ctx, entry)
         done[entry.index] = await run(entry, step)

@@ -288,10 +288,12 @@ class Repository:
                     stored = await self._write_new(
                         resource_type, rid, resource, superseding=None, method="POST"
                     )
-                except BaseException:
+                except BaseException as failure:
                     await self.database.guards.delete_one(
                         {"_id": key, "rid": rid}, session=self.session
                     )
+                    if isinstance(failure, _LostRace):  # only a chosen id can be taken
+                        raise Conflict(f"{resource_type}/{rid} already exists") from None
                     raise
                 return WriteResult(stored, created=True)
             if asyncio.get_running_loop().time() > deadline:

@@ -1,6 +1,8 @@
 """Conditional update `PUT [type]?search` and conditional delete `DELETE [type]?search`
 (FHIR R5 http.html#cond-update, #cond-delete)."""
 
+import asyncio
+
 from tests.helpers import FHIR_JSON, assert_valid_fhir
 
 SYSTEM = "http://example.org/mrn"
@@ -40,6 +42,37 @@ async def test_conditional_update_with_a_client_id_and_no_match_creates_at_that_
     )
     assert response.status_code == 201, response.text
     assert (await client.get("/Patient/cu-own-id")).status_code == 200
+
+
+async def test_conditional_update_without_a_match_but_with_an_existing_id_is_409(client):
+    taken = (
+        await client.put(
+            "/Patient/taken", json={"resourceType": "Patient", "id": "taken"}, headers=FHIR_JSON
+        )
+    ).json()
+    body = patient("cu-taken", id=taken["id"])
+    response = await client.put(
+        f"/Patient?identifier={SYSTEM}|cu-taken", json=body, headers=FHIR_JSON
+    )
+    assert response.status_code == 409, response.text
+    assert "identifier" not in (await client.get("/Patient/taken")).json()
+
+
+async def test_concurrent_identical_conditional_updates_make_one_resource(client):
+    async def put(i: int) -> int:
+        response = await client.put(
+            f"/Patient?identifier={SYSTEM}|cu-race",
+            json=patient("cu-race", birthDate=f"2000-01-{i + 1:02d}"),
+            headers=FHIR_JSON,
+        )
+        return response.status_code
+
+    statuses = await asyncio.gather(*(put(i) for i in range(10)))
+    assert sorted(statuses) == [200] * 9 + [201], statuses
+    found = await matching(client, "cu-race")
+    assert len(found) == 1
+    history = (await client.get(f"/Patient/{found[0]['id']}/_history")).json()
+    assert history["total"] == 10
 
 
 async def test_conditional_update_with_one_match_updates_it(client):
