@@ -10,7 +10,6 @@ that wrote nothing and read patient data is then refused with 503, as a single r
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from starlette.requests import Request
 
@@ -32,7 +31,6 @@ _WRITES["PATCH"] = ("patch", "U")
 @dataclass
 class EntryRecord:
     entry: Entry | None  # None: the entry could not be parsed
-    raw: dict[str, Any]
     status: int
     outcome: EntryOutcome | FHIRError | None
 

@@ -10,10 +10,11 @@ fails the whole Bundle with its status and an OperationOutcome naming it.
 
 import copy
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -28,6 +29,7 @@ from fhirtrial.api.entries import Entry, EntryContext, EntryOutcome
 from fhirtrial.api.headers import etag_version, preferences
 from fhirtrial.api.references import rewrite
 from fhirtrial.api.responses import check_format, fhir_response
+from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.middleware import authenticate
 from fhirtrial.auth.principal import principal, set_principal
 from fhirtrial.errors import BadRequest, FHIRError, Issue, PreconditionFailed
@@ -35,6 +37,7 @@ from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.outcome import information, operation_outcome
 from fhirtrial.resources.registry import RESOURCE_TYPES
 
+T = TypeVar("T")
 KINDS = ("batch", "transaction")
 # Processing order of a transaction's entries (http.html#trules).
 _ORDER = {"DELETE": 0, "POST": 1, "PUT": 2, "PATCH": 2, "GET": 3, "HEAD": 3}
@@ -107,13 +110,9 @@ async def bundle(request: Request) -> Response:
     parsed = [_parse(i, raw, base) for i, raw in enumerate(raw_entries)]
     ctx = EntryContext(request, context(request).repository)
     started = datetime.now(UTC)
+    outcomes: list[tuple[int, EntryOutcome | FHIRError]]
     if kind == "batch":
         outcomes = await _batch(ctx, parsed)
-        records = [
-            EntryRecord(p.entry, p.raw, status, outcome)
-            for p, (status, outcome) in zip(parsed, outcomes, strict=True)
-        ]
-        response_type = "batch-response"
     else:
         entries = _checked_transaction(parsed)
         try:
@@ -123,25 +122,20 @@ async def bundle(request: Request) -> Response:
             )
         except EntryFailed as failure:
             # Only the attempt of the entry that failed: the others were never written.
-            records = [
-                EntryRecord(p.entry, p.raw, failure.status, None)
-                for p in parsed
-                if p.index == failure.index
-            ]
-            await record_entries(request, records, started)
+            failed = parsed[failure.index].entry
+            await record_entries(request, [EntryRecord(failed, failure.status, None)], started)
             raise
         outcomes = [(done[p.index].status, done[p.index]) for p in parsed]
-        records = [
-            EntryRecord(p.entry, p.raw, status, outcome)
-            for p, (status, outcome) in zip(parsed, outcomes, strict=True)
-        ]
-        response_type = "transaction-response"
+    records = [
+        EntryRecord(p.entry, status, outcome)
+        for p, (status, outcome) in zip(parsed, outcomes, strict=True)
+    ]
     await record_entries(request, records, started)
     response_entries = [
         _response_entry(request, base, p, status, outcome)
         for p, (status, outcome) in zip(parsed, outcomes, strict=True)
     ]
-    answer = {"resourceType": "Bundle", "type": response_type, "entry": response_entries}
+    answer = {"resourceType": "Bundle", "type": f"{kind}-response", "entry": response_entries}
     return fhir_response(request, answer)
 
 
@@ -183,13 +177,13 @@ def _entry(index: int, raw: dict[str, Any], base: str) -> Entry:
         entry.resource = resource
     full_url = raw.get("fullUrl")
     entry.full_url = full_url if isinstance(full_url, str) else None
-    if_match = request.get("ifMatch")
-    if isinstance(if_match, str):
-        entry.if_match = etag_version(if_match, "ifMatch")
-    for name in ("ifNoneMatch", "ifNoneExist"):
+    for name in ("ifMatch", "ifNoneMatch", "ifNoneExist"):
         value = request.get(name)
         if value is not None and not isinstance(value, str):
             raise BadRequest(f"request.{name} must be a string")
+    if_match = request.get("ifMatch")
+    if if_match is not None:
+        entry.if_match = etag_version(if_match, "ifMatch")
     entry.if_none_match = request.get("ifNoneMatch")
     entry.if_none_exist = request.get("ifNoneExist")
     if entry.if_none_match is not None and method not in ("GET", "HEAD"):
@@ -264,15 +258,8 @@ async def _transaction(
     entries = [replace(e, resource=copy.deepcopy(e.resource)) for e in entries]
     ordered = sorted(entries, key=lambda e: (_ORDER[e.method], e.index))
     done: dict[int, EntryOutcome] = {}
-
-    async def run(entry: Entry, step: Any) -> Any:
-        try:
-            return await step
-        except FHIRError as error:
-            raise EntryFailed(entry.index, error) from error
-
     for entry in (e for e in ordered if e.method == "DELETE"):
-        done[entry.index] = await run(entry, ops.perform(ctx, entry))
+        done[entry.index] = await _as_entry(entry, ops.perform(ctx, entry))
         journal.add(done[entry.index].written)
     # The ids every create and conditional update will have, so that references to them can be
     # rewritten before the first of them is written.
@@ -280,9 +267,9 @@ async def _transaction(
     targets: dict[int, ops.Target] = {}
     for entry in ordered:
         if entry.method == "POST":
-            ids[entry.index] = await run(entry, _planned_create_id(ctx, entry))
+            ids[entry.index] = await _as_entry(entry, _planned_create_id(ctx, entry))
         elif entry.method == "PUT" and entry.conditional:
-            targets[entry.index] = await run(entry, ops.conditional_target(ctx, entry))
+            targets[entry.index] = await _as_entry(entry, ops.conditional_target(ctx, entry))
             ids[entry.index] = targets[entry.index].rid
     assigned = {}
     for entry in entries:
@@ -292,7 +279,7 @@ async def _transaction(
 
     for entry in ordered:
         if entry.resource is not None:
-            await run(entry, _rewrite(ctx, entry, assigned))
+            await _as_entry(entry, _rewrite(ctx, entry, assigned))
     for entry in ordered:
         if entry.method == "DELETE":
             continue
@@ -302,9 +289,17 @@ async def _transaction(
             step = ops.put(ctx, entry, targets.get(entry.index))
         else:
             step = ops.perform(ctx, entry)
-        done[entry.index] = await run(entry, step)
+        done[entry.index] = await _as_entry(entry, step)
         journal.add(done[entry.index].written)
     return done
+
+
+async def _as_entry(entry: Entry, step: Awaitable[T]) -> T:
+    """`step`, its failure named as the failure of `entry`."""
+    try:
+        return await step
+    except FHIRError as error:
+        raise EntryFailed(entry.index, error) from error
 
 
 async def _planned_create_id(ctx: EntryContext, entry: Entry) -> str:
@@ -323,6 +318,8 @@ async def _rewrite(ctx: EntryContext, entry: Entry, assigned: dict[str, str]) ->
         spec = RESOURCE_TYPES[resource_type]
         params = parse_qsl(query_string, keep_blank_values=True)
         query = ops.search_query(ctx.request, spec, params)
+        # A search like any other: the caller's right to search, within its compartment.
+        guards.confine_search(ctx.request, query)
         what = f"The conditional reference '{resource_type}?{query_string[:200]}'"
         found = await ops.single_match(ctx, query, what) if query.criteria else None
         if found is None:

@@ -126,3 +126,22 @@ async def test_a_patient_token_stays_in_its_compartment(hospital):
     response = await client.post("/", json=body, headers=mine)
     assert response.status_code == 200, response.text
     assert (await client.get("/ResearchSubject/rs2", headers=ADMIN)).status_code == 200
+
+
+async def test_a_conditional_reference_is_a_search_the_caller_must_be_allowed(hospital):
+    client = hospital
+    body = bundle(
+        "transaction",
+        entry(
+            "POST", "ResearchSubject", {**subject("p1"), "subject": {"reference": "Patient?_id=p1"}}
+        ),
+    )
+    writer = {**FHIR_JSON, **as_user("user/ResearchSubject.c")}
+    response = await client.post("/", json=body, headers=writer)
+    assert response.status_code == 403, response.text
+    assert "Patient.s" in response.json()["issue"][0]["diagnostics"]
+    assert await subjects(client) == 1
+    allowed = {**FHIR_JSON, **as_user("user/ResearchSubject.c user/Patient.s")}
+    response = await client.post("/", json=body, headers=allowed)
+    assert response.status_code == 200, response.text
+    assert await subjects(client) == 2
