@@ -96,15 +96,15 @@ def parse_url(index: int, method: str, url: str, base: str) -> Entry:
     """`request.url` of an entry: relative (`Patient/1`, `Patient?name=x`) or absolute on this
     server's base."""
     if method not in METHODS:
-        raise BadRequest(f"Bundle.entry[{index}].request.method '{method}' is not an HTTP verb")
+        raise BadRequest(f"request.method '{method[:20]}' is not an HTTP verb")
     if url.startswith(base + "/"):
         url = url[len(base) + 1 :]
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
-        raise BadRequest(f"Bundle.entry[{index}].request.url '{url[:200]}' is not on this server")
+        raise BadRequest(f"request.url '{url[:200]}' is not on this server")
     path = [p for p in parts.path.split("/") if p]
     if not path:
-        raise BadRequest(f"Bundle.entry[{index}].request.url names no resource type")
+        raise BadRequest("request.url names no resource type")
     resource_type = path[0]
     if resource_type not in RESOURCE_TYPES:
         raise NotFound(f"Resource type '{resource_type}' is not supported by this server")
@@ -118,9 +118,14 @@ def parse_url(index: int, method: str, url: str, base: str) -> Entry:
         entry.rid, entry.version = rest[0], rest[2]
     elif rest:
         raise BadRequest(
-            f"Bundle.entry[{index}].request.url '{url[:200]}' is not an interaction a Bundle "
-            "entry can carry here (read, vread, search, create, update, delete)",
+            f"request.url '{url[:200]}' is not an interaction a Bundle entry can carry here "
+            "(read, vread, search, create, update, delete)",
             code="not-supported",
+        )
+    if entry.rid is not None and method == "POST":
+        raise BadRequest(
+            f"request.url '{url[:200]}': a POST creates on the type ({resource_type}), "
+            "the server assigns the id"
         )
     if entry.rid is not None and not FHIR_ID.fullmatch(entry.rid):
         raise BadRequest(

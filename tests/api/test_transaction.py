@@ -427,3 +427,31 @@ async def test_concurrent_transactions_on_one_resource_lose_no_update(client):
     assert await count(client, f"/Patient/{created['id']}/_history") == 1 + committed
     created_patients = await count(client, "/Patient?_count=0") - 1
     assert created_patients == committed
+
+
+async def test_entry_urls_are_relative_or_on_this_server(client):
+    body = bundle(
+        "batch",
+        {
+            "resource": patient("abs-ok"),
+            "request": {"method": "POST", "url": "http://fhir.test/Patient"},
+        },
+        {
+            "resource": patient("elsewhere"),
+            "request": {"method": "POST", "url": "http://other.example/Patient"},
+        },
+        {"resource": patient("on-id"), "request": {"method": "POST", "url": "Patient/123"}},
+        call("GET", "Unknown/1"),
+        call("FETCH", "Patient/1"),
+    )
+    response = await send(client, body)
+    assert response.status_code == 200, response.text
+    statuses = [e["response"]["status"] for e in response.json()["entry"]]
+    assert statuses == [
+        "201 Created",
+        "400 Bad Request",
+        "400 Bad Request",
+        "404 Not Found",
+        "400 Bad Request",
+    ]
+    assert await count(client, "/Patient/_history") == 1
