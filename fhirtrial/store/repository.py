@@ -417,7 +417,7 @@ class Repository:
                 # SecantusDB's planner use the index.
                 keys = [exact_key(inc.param.name, target) for target in targets]
                 source = self.database.collections(inc.source_type).current
-                async for doc in find_in(source, KEYS, keys, {"res": 1}, session=self.session):
+                async for doc in find_in(source, KEYS, keys, {"res": 1}):
                     res = doc["res"]
                     if not add(f"{res['resourceType']}/{res['id']}", res):
                         return list(included.values()), True
@@ -440,9 +440,7 @@ class Repository:
                 # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB
                 # scans the whole collection.
                 target = self.database.collections(rtype).current
-                async for doc in find_in(
-                    target, "_id", sorted(ids), {"res": 1, "del": 1}, session=self.session
-                ):
+                async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
                     if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
                         return list(included.values()), True
         return list(included.values()), False
