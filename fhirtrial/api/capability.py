@@ -18,8 +18,6 @@ INTERACTIONS = (
     "search-type",
 )
 _WRITES = ("update", "delete", "create")
-# `POST [base]` with a Bundle (fhirtrial.api.transaction).
-SYSTEM_INTERACTIONS = ("transaction", "batch")
 
 
 def capability_statement(
@@ -44,12 +42,14 @@ def capability_statement(
             {
                 "mode": "server",
                 "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
-                "interaction": [{"code": code} for code in SYSTEM_INTERACTIONS],
             }
         ],
     }
     if security is not None:
         statement["rest"][0]["security"] = security
+    # `POST [base]` with a batch or transaction Bundle (fhirtrial.api.transaction).
+    rest = statement["rest"][0]
+    rest["interaction"] = [*rest.get("interaction", []), {"code": "transaction"}, {"code": "batch"}]
     return statement
 
 
