@@ -7,6 +7,7 @@ both archive it, so optimistic concurrency needs no transaction.
 """
 
 import asyncio
+import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,15 +84,17 @@ class HistoryPage:
 
 
 class Repository:
-    def __init__(self, database: Database, session: AsyncClientSession | None = None) -> None:
+    def __init__(self, database: Database) -> None:
         self.database = database
         self.types = database.types
         # Every database call of this repository runs in `session` (a transaction's) when set.
-        self.session = session
+        self.session: AsyncClientSession | None = None
 
     def in_session(self, session: AsyncClientSession) -> "Repository":
         """This repository with every call made in `session` (e.g. inside its transaction)."""
-        return Repository(self.database, session)
+        bound = copy.copy(self)
+        bound.session = session
+        return bound
 
     # ---- reads ---------------------------------------------------------------------------
 
