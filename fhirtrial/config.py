@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # with matches × ids when other criteria come with the join (docs/adr/0014: 200 ids 4.6 s
     # over 2,000 subjects; alone, a join runs in pieces: 1,000 ids 0.4 s). Raise it on mongod.
     max_joined: int = 200
+    # Entries of one batch or transaction Bundle (413 too-costly beyond).
+    max_bundle_entries: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
     # "required": patient data, writes and operations need a SMART bearer token (the trial

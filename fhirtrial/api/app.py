@@ -20,8 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fhirtrial import __version__
+from fhirtrial.api import conditional, system, transaction
 from fhirtrial.api import interactions as fhir
-from fhirtrial.api import system
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
@@ -61,6 +61,9 @@ ROUTES = [
     Route(f"{_T}/{{rid:str}}", fhir.delete, methods=["DELETE"]),
     Route(_T, fhir.search, methods=["GET"]),
     Route(_T, fhir.create, methods=["POST"]),
+    Route(_T, conditional.update, methods=["PUT"]),
+    Route(_T, conditional.delete, methods=["DELETE"]),
+    Route("/", transaction.bundle, methods=["POST"]),
 ]
 
 

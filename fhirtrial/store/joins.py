@@ -9,6 +9,8 @@ finds more than `limit` resources is refused (400) rather than joined slowly or 
 
 from typing import Any
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from fhirtrial.errors import BadRequest
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS
 from fhirtrial.resources.search_query import Criterion, Join, SearchQuery
@@ -19,21 +21,34 @@ from fhirtrial.store.query import mongo_filter
 _ID = COMMON_SEARCH_PARAMS["_id"]
 
 
-async def query_filter(database: Database, query: SearchQuery, *, limit: int) -> dict[str, Any]:
-    """The filter of `query`, its joins resolved (each inner search at most `limit` results)."""
+async def query_filter(
+    database: Database,
+    query: SearchQuery,
+    *,
+    limit: int,
+    session: AsyncClientSession | None = None,
+) -> dict[str, Any]:
+    """The filter of `query`, its joins resolved (each inner search at most `limit` results,
+    read in `session` when there is one)."""
     criteria = list(query.criteria)
     for join in query.joins:
-        criteria.append(await _resolve(database, query.resource_type, join, limit))
+        criteria.append(await _resolve(database, query.resource_type, join, limit, session))
     return mongo_filter(criteria)
 
 
-async def _resolve(database: Database, outer: str, join: Join, limit: int) -> Criterion:
+async def _resolve(
+    database: Database,
+    outer: str,
+    join: Join,
+    limit: int,
+    session: AsyncClientSession | None,
+) -> Criterion:
     found: list[str] = []
     for inner in join.inners:
-        flt = await query_filter(database, inner, limit=limit)
+        flt = await query_filter(database, inner, limit=limit, session=session)
         wanted = f"s.{join.param.name}" if join.reverse else "_id"
         current = database.collections(inner.resource_type).current
-        for doc in await first_matches(current, flt, {wanted: 1}, limit + 1):
+        for doc in await first_matches(current, flt, {wanted: 1}, limit + 1, session):
             if join.reverse:
                 refs = doc.get("s", {}).get(join.param.name, [])
                 found += [ref for ref in refs if ref.startswith(f"{outer}/")]

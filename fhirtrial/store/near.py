@@ -8,6 +8,8 @@ is a 400 asking for a smaller distance, not a slow or partial answer.
 
 from typing import Any
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from fhirtrial.errors import BadRequest
 from fhirtrial.resources.geo import Near, distance_km, position_of
 from fhirtrial.resources.search_query import SearchQuery
@@ -25,10 +27,15 @@ def near_of(query: SearchQuery) -> Near | None:
 
 
 async def near_hits(
-    current: MongoCollection, flt: dict[str, Any], near: Near, sort: list[tuple[str, int]]
+    current: MongoCollection,
+    flt: dict[str, Any],
+    near: Near,
+    sort: list[tuple[str, int]],
+    session: AsyncClientSession | None = None,
 ) -> list[tuple[str, float]]:
     """The ids of the matches within the circle and their distances (km), in `sort` order."""
-    cursor = current.find(flt, {"res.position": 1, "lu": 1}).limit(MAX_NEAR_CANDIDATES + 1)
+    cursor = current.find(flt, {"res.position": 1, "lu": 1}, session=session)
+    cursor = cursor.limit(MAX_NEAR_CANDIDATES + 1)
     candidates = await cursor.to_list(MAX_NEAR_CANDIDATES + 1)
     if len(candidates) > MAX_NEAR_CANDIDATES:
         raise BadRequest(

@@ -11,6 +11,8 @@ or `_lastUpdated` here, and the page read by id. Other filters and orders take t
 
 from typing import Any
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from fhirtrial.store.database import MongoCollection
 from fhirtrial.store.lookup import IN_PIECE, find_in
 from fhirtrial.store.query import LIVE
@@ -37,16 +39,20 @@ def long_in(flt: dict[str, Any]) -> tuple[str, list[Any], bool] | None:
 
 
 async def first_matches(
-    collection: MongoCollection, flt: dict[str, Any], projection: dict[str, Any], limit: int
+    collection: MongoCollection,
+    flt: dict[str, Any],
+    projection: dict[str, Any],
+    limit: int,
+    session: AsyncClientSession | None = None,
 ) -> list[dict[str, Any]]:
     """At most `limit` documents matching `flt` (in no particular order), a long `$in` in
     pieces."""
     pieced = long_in(flt)
     if pieced is None:
-        return await collection.find(flt, projection).limit(limit).to_list(limit)
+        return await collection.find(flt, projection, session=session).limit(limit).to_list(limit)
     field, values, live_only = pieced
     found: dict[str, dict[str, Any]] = {}
-    async for doc in find_in(collection, field, values, {**projection, "del": 1}):
+    async for doc in find_in(collection, field, values, {**projection, "del": 1}, session=session):
         if not (live_only and doc.get("del")):
             found[doc["_id"]] = doc
             if len(found) >= limit:
@@ -60,11 +66,12 @@ async def pieced_matches(
     values: list[Any],
     live_only: bool,
     sort: list[tuple[str, int]],
+    session: AsyncClientSession | None = None,
 ) -> list[str] | None:
     """The ids of the matches in `sort` order (`_id`, `lu`), None when there are more than
     MAX_PIECED_MATCHES (the caller then runs the one query)."""
     found: dict[str, dict[str, Any]] = {}
-    async for doc in find_in(collection, field, values, {"lu": 1, "del": 1}):
+    async for doc in find_in(collection, field, values, {"lu": 1, "del": 1}, session=session):
         if live_only and doc.get("del"):
             continue
         found[doc["_id"]] = doc
