@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     match_max_bytes: int = 10 * 1024 * 1024
     match_max_resources: int = 10_000
     max_included: int = 1000
+    # The most resources the inner search of a chained parameter or `_has` may find (400
+    # beyond): their ids become one `$in` of the outer search, whose cost on SecantusDB grows
+    # with matches × ids when other criteria come with the join (docs/adr/0014: 200 ids 4.6 s
+    # over 2,000 subjects; alone, a join runs in pieces: 1,000 ids 0.4 s). Raise it on mongod.
+    max_joined: int = 200
+    # Entries of one batch or transaction Bundle (413 too-costly beyond).
+    max_bundle_entries: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
     # "required": patient data, writes and operations need a SMART bearer token (the trial

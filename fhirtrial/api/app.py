@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fhirtrial import __version__
+from fhirtrial.api import conditional, system, transaction
 from fhirtrial.api import interactions as fhir
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
@@ -49,6 +50,9 @@ ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
     Route("/$versions", fhir.versions, methods=["GET"]),
+    Route("/", system.search, methods=["GET"]),
+    Route("/_search", system.search, methods=["POST"]),
+    Route("/_history", system.history, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
     Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),
@@ -59,6 +63,9 @@ ROUTES = [
     Route(f"{_T}/{{rid:str}}", fhir.delete, methods=["DELETE"]),
     Route(_T, fhir.search, methods=["GET"]),
     Route(_T, fhir.create, methods=["POST"]),
+    Route(_T, conditional.update, methods=["PUT"]),
+    Route(_T, conditional.delete, methods=["DELETE"]),
+    Route("/", transaction.bundle, methods=["POST"]),
 ]
 
 
@@ -89,7 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             audit.start()
             app.state.context = ServerContext(
-                settings, Repository(database), opened.matching, audit
+                settings,
+                Repository(database, max_joined=settings.max_joined),
+                opened.matching,
+                audit,
             )
             app.state.embedded = embedded
             app.state.probe = DatabaseProbe(database.url or "", settings.db_timeout_ms)

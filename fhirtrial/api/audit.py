@@ -43,7 +43,8 @@ _NOTES = "audit_notes"
 # AuditEvent.action of each interaction (http://hl7.org/fhir/audit-event-action).
 _ACTIONS = {
     **dict.fromkeys(("read", "vread", "history-instance", "history-type"), "R"),
-    **dict.fromkeys(("search", "operation"), "E"),
+    **dict.fromkeys(("search", "operation", "search-system"), "E"),
+    "history-system": "R",
     **{"create": "C", "update": "U", "patch": "U", "delete": "D"},
 }
 # Operations that change stored data whatever their parameters.
@@ -86,9 +87,16 @@ def target_of(method: str, path: str) -> Target | None:
 
 
 def touches_patients(resource_type: str, params: list[tuple[str, str]]) -> bool:
-    """Whether a search returns patient data: its type holds it, or an `_include` /
-    `_revinclude` may bring such resources in."""
+    """Whether a search returns patient data: its type holds it, an `_include` /
+    `_revinclude` may bring such resources in, or a chained parameter or `_has` selects by
+    them."""
     if resource_type in _AUDITED_READS:
+        return True
+    if not resource_type:  # system level: the types `_type` names, else every type
+        named = {t.strip() for k, v in params if k == "_type" for t in v.split(",")}
+        if not named or named & _AUDITED_READS:
+            return True
+    if any(joins_patients(resource_type, name) for name, _ in params):
         return True
     for name, value in params:
         kind = name.partition(":")[0]
@@ -106,6 +114,28 @@ def touches_patients(resource_type: str, params: list[tuple[str, str]]) -> bool:
         if not included or included & _AUDITED_READS:  # no targets: any type
             return True
     return False
+
+
+def joins_patients(resource_type: str, name: str, depth: int = 0) -> bool:
+    """Whether the parameter `name` of a search of `resource_type` is a chain or `_has` that
+    reaches a type holding patient data (any type, for a reference that may point anywhere)."""
+    if depth > 4:  # deeper than parsing accepts: refused anyway
+        return False
+    if name.startswith("_has:"):
+        parts = name.split(":", 3)
+        if len(parts) < 4:
+            return False
+        return parts[1] in _AUDITED_READS or joins_patients(parts[1], parts[3], depth + 1)
+    head, dot, rest = name.partition(".")
+    if not dot:
+        return False
+    param_name, _, typed = head.partition(":")
+    spec = RESOURCE_TYPES.get(resource_type) if resource_type else None
+    param = spec.search_params.get(param_name) if spec else None
+    reachable = {typed} if typed else set(param.targets if param else ())
+    if not reachable or reachable & _AUDITED_READS:
+        return True
+    return any(joins_patients(t, rest, depth + 1) for t in reachable)
 
 
 # ---- what handlers tell the audit trail ---------------------------------------------------------
@@ -316,7 +346,10 @@ def _path_entities(target: Target) -> list[str]:
 
 
 def _query(target: Target, params: list[tuple[str, str]]) -> str | None:
-    if target.interaction not in ("search-type", "history-type", "history-instance"):
+    if target.interaction not in (
+        *("search-type", "search-system"),
+        *("history-type", "history-instance", "history-system"),
+    ):
         return None
     return urlencode(params) or None
 

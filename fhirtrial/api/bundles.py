@@ -26,6 +26,10 @@ def searchset(
     summary_count: bool = False,
 ) -> dict[str, Any]:
     entries = [_entry(base, r, "match", elements) for r in result.matches]
+    for entry, resource in zip(entries, result.matches, strict=True):
+        km = result.distances.get(f"{resource['resourceType']}/{resource['id']}")
+        if km is not None:
+            entry["search"]["extension"] = [_distance(km)]
     entries += [_entry(base, r, "include", ()) for r in result.included]
     if outcome is not None:
         entries.append({"resource": outcome, "search": {"mode": "outcome"}})
@@ -38,6 +42,19 @@ def searchset(
     bundle["link"] = links[:1] if summary_count else links
     bundle["entry"] = entries
     return bundle
+
+
+def _distance(km: float) -> dict[str, Any]:
+    """The `location-distance` extension of a `near` match (R5 Bundle.entry.search)."""
+    return {
+        "url": "http://hl7.org/fhir/StructureDefinition/location-distance",
+        "valueDistance": {
+            "value": round(km, 3),
+            "unit": "km",
+            "system": "http://unitsofmeasure.org",
+            "code": "km",
+        },
+    }
 
 
 def history(

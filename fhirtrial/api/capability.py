@@ -4,6 +4,7 @@ from typing import Any
 
 from fhirtrial import __version__
 from fhirtrial.api.operations import OPERATIONS
+from fhirtrial.api.search_capability import add_search_features, system_capabilities
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, READ_ONLY_TYPES, RESOURCE_TYPES
 from fhirtrial.resources.search_query import DATE_PREFIXES
 
@@ -43,6 +44,7 @@ def capability_statement(
             {
                 "mode": "server",
                 "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
+                **system_capabilities(),
                 # FHIR version negotiation: api/fhir_version.py.
                 "operation": [{"name": "versions", "definition": VERSIONS_OPERATION}],
             }
@@ -50,6 +52,9 @@ def capability_statement(
     }
     if security is not None:
         statement["rest"][0]["security"] = security
+    # `POST [base]` with a batch or transaction Bundle (fhirtrial.api.transaction).
+    rest = statement["rest"][0]
+    rest["interaction"] = [*rest.get("interaction", []), {"code": "transaction"}, {"code": "batch"}]
     return statement
 
 
@@ -67,8 +72,8 @@ def _resource(name: str) -> dict[str, Any]:
         "updateCreate": writable,
         "conditionalCreate": writable,
         "conditionalRead": "not-supported",
-        "conditionalUpdate": False,
-        "conditionalDelete": "not-supported",
+        "conditionalUpdate": writable,
+        "conditionalDelete": "single" if writable else "not-supported",
         "searchInclude": sorted(
             f"{name}:{p.name}" for p in spec.search_params.values() if p.type == "reference"
         ),
@@ -85,6 +90,7 @@ def _resource(name: str) -> dict[str, Any]:
     }
     if not out["searchInclude"]:
         del out["searchInclude"]
+    add_search_features(out, name)
     operations = [
         (op, definition) for (rtype, op), (_, definition) in OPERATIONS.items() if rtype == name
     ]

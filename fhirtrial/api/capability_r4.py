@@ -28,7 +28,13 @@ def r4_capability_statement(r5_statement: dict[str, Any]) -> dict[str, Any]:
     statement = {k: v for k, v in r5_statement.items() if k != "rest"}
     statement["title"] = "fhirtrial FHIR R4 view"
     statement["fhirVersion"] = "4.0.1"
-    rest = dict(r5_statement["rest"][0])
+    # System-level interactions and their parameters (search, history, batch, transaction)
+    # are R5 only: their Bundles mix every type.
+    rest = {
+        k: v
+        for k, v in r5_statement["rest"][0].items()
+        if k not in ("interaction", "searchParam", "compartment")
+    }
     rest["resource"] = [
         _resource(resource) for resource in rest["resource"] if resource["type"] in _INTERACTIONS
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from fhirtrial.auth.classify import route_path
 from fhirtrial.errors import FHIRError
 from fhirtrial.versions.convert import R4_TYPES, R4_WRITABLE, NotConvertible, from_r4
 
@@ -24,6 +25,7 @@ BASE_VERSION_KEY = "fhirtrial.fhir_version"
 BASE_PATH_KEY = "fhirtrial.base_path"
 """Scope key set by api.r4_base: the path appended to the configured base URL."""
 R4_OPERATIONS = {("ResearchStudy", "match")}
+_R4_SYSTEM_PATHS = {"/metadata", "/$versions", "/health"}
 
 
 class VersionNotAcceptable(FHIRError):
@@ -124,6 +126,12 @@ def check_version(request: Request) -> str:
     if version == R4:
         kind = request.path_params.get("resource_type")
         operation = request.path_params.get("operation")
+        if kind is None and route_path(request.scope).rstrip("/") not in _R4_SYSTEM_PATHS:
+            # System search and history mix every type; a batch or transaction would be
+            # written before its answer could not be converted.
+            raise VersionNotAcceptable(
+                f"{request.method} {route_path(request.scope)} is served in FHIR R5 only"
+            )
         if kind is not None and kind not in R4_TYPES:
             raise VersionNotAcceptable(
                 f"{kind} is served in FHIR R5 only; in R4 this server serves "

@@ -127,7 +127,7 @@ async def create(request: Request) -> Response:
         if version == fhir_version.R4:
             criteria = r5_search_params(spec.name, criteria)
         condition = _search_query(request, spec, criteria, lenient=False)
-        if not condition.criteria:
+        if not condition.criteria and not condition.joins:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
         # The condition is a search: it answers with what it finds (200 with the match, 412
         # for several), so it needs the right to search, within the caller's compartment.

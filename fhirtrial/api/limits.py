@@ -192,7 +192,7 @@ def _refusable(scope: Scope) -> bool:
     if headers.get(b"authorization"):
         return False
     interaction = classify(scope["method"], route_path(scope))
-    if interaction is None:
+    if interaction is None or interaction.is_system:  # anonymous: the public catalog only
         return False
     public = interaction.resource_type in PUBLIC_TYPES and interaction.permission in ("r", "s")
     return not public

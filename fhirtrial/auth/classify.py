@@ -19,7 +19,8 @@ PUBLIC_ROOTS = frozenset({"metadata", "health", ".well-known", "auth"})
 @dataclass(frozen=True)
 class Interaction:
     name: str  # read, vread, history-instance, history-type, search, create, update, patch,
-    # delete, or operation (an operation checks its own scopes once it has read its parameters)
+    # delete, or operation (an operation checks its own scopes once it has read its parameters),
+    # search-system or history-system (no resource type: the handler checks each type)
     resource_type: str
     permission: str | None
     rid: str | None = None
@@ -30,6 +31,11 @@ class Interaction:
     def is_operation(self) -> bool:
         return self.name == "operation"
 
+    @property
+    def is_system(self) -> bool:
+        """System-level search or history: the handler authorizes each type it reaches."""
+        return not self.resource_type
+
 
 # Writes by method, with the SMART permission they need. Those the router does not serve
 # (PATCH, PUT or DELETE on a type, POST on an id) are still writes asked for: authorization
@@ -38,7 +44,15 @@ _WRITES = {"POST": ("create", "c"), "PUT": ("update", "u"), "PATCH": ("patch", "
 _WRITES["DELETE"] = ("delete", "d")
 
 
+# System-level search and history, by method and path.
+_SYSTEM = {("GET", ""): "search-system", ("POST", "_search"): "search-system"}
+_SYSTEM[("GET", "_history")] = "history-system"
+
+
 def classify(method: str, path: str) -> Interaction | None:
+    system = _SYSTEM.get(("GET" if method == "HEAD" else method, path.strip("/")))
+    if system is not None:
+        return Interaction(system, "", "s")
     parts = path.strip("/").split("/")
     resource_type, rest = parts[0], parts[1:]
     if resource_type not in RESOURCE_TYPES:

@@ -2,7 +2,9 @@
 
 `parameter_values` gives, per parameter, its values in the form fhirtrial.resources.search_query
 parses search values into, so that a stored value and a searched one compare directly:
-- token:     "c:<code>", "s:<system>", "sc:<system>|<code>", and "n:<code>" when there is no system
+- token:     "c:<code>", "s:<system>", "sc:<system>|<code>", and "n:<code>" when there is no system;
+             the folded display texts (CodeableConcept.text, Coding.display, Identifier.type)
+             under "<param>:text", for the `:text` modifier
 - string:    case- and accent-folded text (`fold`, prefix search); the text as written under the
              `<param>:exact` key
 - reference: "<Type>/<id>" and the bare "<id>" (`normalize_reference`); the token values of the
@@ -27,7 +29,11 @@ def parameter_values(resource: dict[str, Any], param: SearchParameter) -> dict[s
     parameter also the unfolded text under "<name>:exact"."""
     elements = [e for path in param.paths for e in walk(resource, path)]
     if param.type == "token":
-        return {param.name: _dedupe(t for e in elements for t in token_values(e))}
+        found = {param.name: _dedupe(t for e in elements for t in token_values(e))}
+        texts = _dedupe(fold(t) for e in elements for t in token_texts(e))
+        if texts:
+            found[f"{param.name}:text"] = texts
+        return found
     if param.type == "string":
         raw = [s for e in elements for s in _strings(e)]
         return {
@@ -49,6 +55,8 @@ def parameter_values(resource: dict[str, Any], param: SearchParameter) -> dict[s
             if r is not None:
                 ranges.append({"lo": r[0], "hi": r[1]})
         return {param.name: ranges}
+    if param.type == "special":  # `near`: grid keys only (fhirtrial.store.search_keys)
+        return {}
     raise ValueError(f"unsupported search parameter type {param.type}")
 
 
@@ -94,6 +102,25 @@ def token_values(element: Any) -> Iterator[str]:
             yield from _system_code(element.get("system"), element.get("code"))
         elif "concept" in element:  # CodeableReference
             yield from token_values(element["concept"])
+
+
+def token_texts(element: Any) -> Iterator[str]:
+    """The text a `:text` search matches: a CodeableConcept's text and its codings' displays, a
+    Coding's display, an Identifier's type."""
+    if not isinstance(element, dict):
+        return
+    if "concept" in element and "coding" not in element:  # CodeableReference
+        yield from token_texts(element["concept"])
+        return
+    if isinstance(element.get("text"), str):
+        yield element["text"]
+    if isinstance(element.get("display"), str):
+        yield element["display"]
+    for coding in element.get("coding", []) if isinstance(element.get("coding"), list) else []:
+        if isinstance(coding, dict) and isinstance(coding.get("display"), str):
+            yield coding["display"]
+    if "value" in element and isinstance(element.get("type"), dict):  # Identifier
+        yield from token_texts(element["type"])
 
 
 def _system_code(system: str | None, code: Any) -> Iterator[str]:

@@ -301,6 +301,15 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
                 "Searches for locations that are managed by the provided organization",
                 ["Organization"],
             ),
+            _std(
+                "Location",
+                "near",
+                "special",
+                "position",
+                "Locations within a distance of latitude|longitude|distance|units (WGS84; "
+                "units km or [mi_i], km if omitted; 50 km if no distance); `_sort=near` orders "
+                "by distance",
+            ),
         ),
         _type(
             "Organization",

@@ -7,6 +7,7 @@ from typing import Any
 from fhirtrial.errors import BadRequest
 from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.extract import fold, normalize_reference
+from fhirtrial.resources.geo import parse_near
 from fhirtrial.resources.registry import (
     COMMON_SEARCH_PARAMS,
     CONTROL_PARAMS,
@@ -16,11 +17,12 @@ from fhirtrial.resources.registry import (
 
 DATE_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
 _MODIFIERS = {
-    "token": {"", "not", "missing"},
+    "token": {"", "not", "missing", "text"},
     "string": {"", "exact", "contains", "missing"},
     "reference": {"", "missing", "identifier"},
     "uri": {"", "below", "missing"},
     "date": {"", "missing"},
+    "special": {""},
 }
 
 
@@ -49,6 +51,9 @@ class Criterion:
 MAX_PARAMETERS_LENGTH = 64 * 1024
 MAX_PATTERN_LENGTH = 256
 MAX_OFFSET = 2**53
+# How many reference hops one chained parameter or `_has` may take
+# (`ResearchSubject?study.site.name=x` is two).
+MAX_JOIN_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,26 @@ class Include:
     reverse: bool
 
 
+@dataclass(frozen=True)
+class Join:
+    """A criterion on other resources, resolved by an inner search (fhirtrial.store.joins).
+
+    Forward chaining (`study.title=x`): `param` is the searched type's reference parameter and
+    each inner query searches one of its target types. Reverse chaining
+    (`_has:ResearchSubject:study:status=x`): the inner query searches the referring type and
+    `param` is that type's reference parameter pointing at the searched type.
+    """
+
+    reverse: bool
+    param: SearchParameter
+    inners: tuple["SearchQuery", ...]
+
+
 @dataclass
 class SearchQuery:
     resource_type: str
     criteria: list[Criterion] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
     count: int = 20
     offset: int = 0
     sort: list[tuple[str, int]] = field(default_factory=list)  # (field, ±1)
@@ -70,6 +91,8 @@ class SearchQuery:
     summary_count: bool = False
     elements: tuple[str, ...] = ()
     includes: list[Include] = field(default_factory=list)
+    # `_include:iterate` and `_revinclude:iterate`: also applied to the included resources.
+    iterate: list[Include] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     # The parameters as they were understood, for the self link.
     echoed: list[tuple[str, str]] = field(default_factory=list)
@@ -83,6 +106,7 @@ def parse_search(
     lenient: bool = False,
     default_count: int = 20,
     max_count: int = 1000,
+    depth: int = 0,
 ) -> SearchQuery:
     query = SearchQuery(resource_type=spec.name, count=default_count)
     if sum(len(name) + len(value) for name, value in params) > MAX_PARAMETERS_LENGTH:
@@ -94,6 +118,12 @@ def parse_search(
         name, _, modifier = raw_name.partition(":")
         if name in ("_format", "_pretty"):
             continue
+        if name == "_has" or "." in raw_name:
+            join = _join(spec, raw_name, raw_value, registry, depth)
+            if join is not None:
+                query.joins.append(join)
+                query.echoed.append((raw_name, raw_value))
+                continue
         if name in CONTROL_PARAMS:
             _apply_control(query, spec, name, modifier, raw_value, registry, max_count)
             query.echoed.append((raw_name, raw_value))
@@ -108,7 +138,7 @@ def parse_search(
                 + ", ".join(sorted([*COMMON_SEARCH_PARAMS, *spec.search_params])),
                 code="not-supported",
             )
-        if modifier not in _MODIFIERS[param.type]:
+        if modifier not in _MODIFIERS[param.type] or (name == "_id" and modifier):
             if lenient:
                 query.ignored.append(raw_name)
                 continue
@@ -118,7 +148,21 @@ def parse_search(
             )
         query.criteria.append(Criterion(param, modifier, _encode(param, modifier, raw_value)))
         query.echoed.append((raw_name, raw_value))
+    _check_near(query)
     return query
+
+
+def _check_near(query: SearchQuery) -> None:
+    near = [c for c in query.criteria if c.param.type == "special"]
+    if len(near) > 1:
+        raise BadRequest("near may be given once")
+    by_distance = any(field == "near" for field, _ in query.sort)
+    if by_distance and not near:
+        raise BadRequest("_sort=near needs a near parameter")
+    if near and any(field not in ("near", "_id", "lu") for field, _ in query.sort):
+        raise BadRequest(
+            "With near, results sort by near, _id or _lastUpdated only", code="not-supported"
+        )
 
 
 def _apply_control(
@@ -149,7 +193,11 @@ def _apply_control(
     elif name == "_sort":
         query.sort = [_sort_key(spec, key.strip()) for key in value.split(",") if key.strip()]
     elif name in ("_include", "_revinclude"):
-        query.includes.append(_include(name == "_revinclude", value, modifier, spec, registry))
+        if modifier not in ("", "iterate", "recurse"):
+            raise BadRequest(f"Unknown modifier ':{modifier}' of {name}", code="not-supported")
+        iterate = modifier in ("iterate", "recurse")  # `recurse` is R4's name for `iterate`
+        include = _include(name == "_revinclude", value, iterate, spec, registry)
+        (query.iterate if iterate else query.includes).append(include)
 
 
 def _non_negative_int(name: str, value: str) -> int:
@@ -170,6 +218,8 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
     if name == "_lastUpdated":
         return ("lu", direction)
     param = spec.search_params.get(name)
+    if param is not None and param.type == "special":
+        return (param.name, direction)  # by distance: fhirtrial.store.near
     if param is None or param.type not in ("string", "token", "date", "uri"):
         raise BadRequest(f"Cannot sort {spec.name} by '{name}'", code="not-supported")
     if param.stored_at:
@@ -179,7 +229,7 @@ def _sort_key(spec: ResourceType, key: str) -> tuple[str, int]:
 
 
 def _include(
-    reverse: bool, value: str, modifier: str, spec: ResourceType, registry: dict[str, ResourceType]
+    reverse: bool, value: str, iterate: bool, spec: ResourceType, registry: dict[str, ResourceType]
 ) -> Include:
     parts = value.split(":")
     if len(parts) < 2:
@@ -192,9 +242,90 @@ def _include(
     param = source_spec.search_params.get(pname)
     if param is None or param.type != "reference":
         raise BadRequest(f"'{pname}' is not a reference parameter of {source}")
-    if not reverse and source != spec.name:
+    if not reverse and not iterate and source != spec.name:
         raise BadRequest(f"_include must start with the searched type {spec.name}")
+    if target is not None and target not in registry:
+        raise BadRequest(f"Unknown resource type '{target}' in '{value}'", code="not-supported")
     return Include(source, param, target, reverse)
+
+
+def _join(
+    spec: ResourceType,
+    raw_name: str,
+    value: str,
+    registry: dict[str, ResourceType],
+    depth: int,
+) -> Join | None:
+    """A chained parameter or `_has`; None for a name that is neither (a dotted name that
+    is not a reference parameter is left to the unknown-parameter check)."""
+    if depth >= MAX_JOIN_DEPTH:
+        raise BadRequest(
+            f"'{raw_name}' chains more than {MAX_JOIN_DEPTH} references", code="too-costly"
+        )
+    if raw_name.startswith("_has:"):
+        return _reverse_join(spec, raw_name, value, registry, depth)
+    head, _, tail = raw_name.partition(".")
+    pname, _, target = head.partition(":")
+    param = spec.search_params.get(pname)
+    if param is None or param.type != "reference" or not tail:
+        if raw_name.startswith("_"):
+            return None
+        raise BadRequest(
+            f"'{pname}' in '{raw_name}' is not a reference parameter of {spec.name}: only "
+            "reference parameters can be chained",
+            code="not-supported",
+        )
+    if target and target not in param.targets and param.targets:
+        raise BadRequest(f"{spec.name}.{pname} does not refer to {target}", code="not-supported")
+    candidates = [target] if target else [t for t in param.targets if t in registry]
+    if not candidates or any(t not in registry for t in candidates):
+        raise BadRequest(
+            f"Chaining '{raw_name}' needs a served target type (e.g. {pname}:Type.{tail})",
+            code="not-supported",
+        )
+    inners, first_error = [], None
+    for name in candidates:
+        try:
+            inners.append(_inner(registry[name], tail, value, registry, depth))
+        except BadRequest as error:  # the chained parameter may exist on some targets only
+            first_error = first_error or error
+    if not inners:
+        assert first_error is not None
+        raise first_error
+    return Join(False, param, tuple(inners))
+
+
+def _reverse_join(
+    spec: ResourceType,
+    raw_name: str,
+    value: str,
+    registry: dict[str, ResourceType],
+    depth: int,
+) -> Join:
+    parts = raw_name.split(":", 3)
+    if len(parts) < 4 or not all(parts[1:]):
+        raise BadRequest(f"_has must be _has:Type:reference:parameter, got '{raw_name}'")
+    _, source, pname, rest = parts
+    source_spec = registry.get(source)
+    if source_spec is None:
+        raise BadRequest(f"Unknown resource type '{source}' in '{raw_name}'", code="not-supported")
+    param = source_spec.search_params.get(pname)
+    if param is None or param.type != "reference":
+        raise BadRequest(
+            f"'{pname}' in '{raw_name}' is not a reference parameter of {source}",
+            code="not-supported",
+        )
+    if param.targets and spec.name not in param.targets:
+        raise BadRequest(f"{source}.{pname} does not refer to {spec.name}", code="not-supported")
+    return Join(True, param, (_inner(source_spec, rest, value, registry, depth),))
+
+
+def _inner(
+    spec: ResourceType, name: str, value: str, registry: dict[str, ResourceType], depth: int
+) -> "SearchQuery":
+    if name.partition(":")[0] in CONTROL_PARAMS:
+        raise BadRequest(f"'{name}' cannot be chained: it is not a search parameter")
+    return parse_search(spec, [(name, value)], registry=registry, depth=depth + 1)
 
 
 def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
@@ -213,6 +344,8 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
         )
     if param.name == "_id":
         return tuple(values)
+    if param.type == "token" and modifier == "text":
+        return tuple(fold(v) for v in values)
     if param.type == "token":
         return tuple(_encode_token(v) for v in values)
     if param.type == "string":
@@ -225,6 +358,10 @@ def _encode(param: SearchParameter, modifier: str, raw: str) -> tuple[Any, ...]:
         return tuple(values)
     if param.type == "date":
         return tuple(_encode_date(param.name, v) for v in values)
+    if param.type == "special":
+        if len(values) > 1:
+            raise BadRequest("near takes one position (no comma-separated alternatives)")
+        return (parse_near(values[0]),)
     raise BadRequest(f"Unsupported search parameter type {param.type}")
 
 

@@ -20,7 +20,8 @@ CONDITIONAL_GUARDS = "_conditional_guards"
 STORE_META = "_store_meta"
 # Version 2: string keys moved from `k` to `t`, fewer redundant keys (see store.search_keys).
 # Version 3: keys for the identifiers of References (`subject:identifier=…`).
-SEARCH_FIELDS_VERSION = 3
+# Version 4: string keys of the display texts of token values (`condition:text~…`, `:text`).
+SEARCH_FIELDS_VERSION = 4
 _UPGRADE_BATCH = 500
 
 
@@ -97,7 +98,10 @@ class Database:
             if spec.search_params:
                 # One multikey index over every search parameter's keys (see store.search_keys).
                 await cols.current.create_index([("k", ASCENDING)])
-            if text_index and any(p.type == "string" for p in spec.search_params.values()):
+            # String values, and the display texts of tokens (`:text`), have `t` keys.
+            if text_index and any(
+                p.type in ("string", "token") for p in spec.search_params.values()
+            ):
                 await cols.current.create_index([("t", ASCENDING)])
             await cols.history.create_index([("rid", ASCENDING), ("v", DESCENDING)])
             await cols.history.create_index([("lu", DESCENDING)])

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from fhirtrial.resources.dates import shifted
+from fhirtrial.resources.geo import search_cells
 from fhirtrial.resources.search_query import Criterion, DateBound
 from fhirtrial.store.search_keys import (
     KEYS,
@@ -15,6 +16,7 @@ from fhirtrial.store.search_keys import (
     exact_search_keys,
     identifier_param,
     string_search_keys,
+    token_text_search_keys,
 )
 
 LIVE = {"del": False}
@@ -42,6 +44,10 @@ def _clause(criterion: Criterion) -> dict[str, Any]:
         return {field: {"$exists": not values[0]}}
     if param.stored_at:  # one instant per document (`lu`), not extracted ranges
         return _any([_point_clause(field, bound) for bound in values])
+    if param.type == "special":  # near: the grid cells around; store.near keeps the circle
+        return {KEYS: {"$in": exact_search_keys(param, search_cells(values[0]))}}
+    if param.type == "token" and modifier == "text":
+        return _any([_prefix(key) for key in token_text_search_keys(param, values)])
     if param.type == "reference" and modifier == "identifier":
         return {KEYS: {"$in": exact_search_keys(identifier_param(param), values)}}
     if param.type in ("token", "reference", "uri") and modifier in ("", "not"):

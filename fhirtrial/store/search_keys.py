@@ -5,7 +5,10 @@ Written at write time (`search_fields`), read by fhirtrial.store.query:
   (sorting, `:exact`, `:missing`, dates, `:contains`, `:below`);
 - `k`: "<param>=<value>" for token, reference and uri values (exact matches), e.g.
   "status=c:active", and "<param>:identifier=<token>" for the identifiers of References;
-- `t`: "<param>~<folded>" for string values (prefix ranges), e.g. "name~welch cancer center".
+- `t`: "<param>~<folded>" for string values (prefix ranges), e.g. "name~welch cancer center",
+  and "<param>:text~<folded>" for the display texts of token values, one per word (`:text`);
+- `k` also holds "near=g<grid>:<row>:<column>", the grid cells of a Location's position
+  (fhirtrial.resources.geo).
 Each array is under one multikey index, so a write maintains one or two indexes, not one per
 parameter. The `t` index exists only where the database can use it for a prefix range (mongod);
 SecantusDB scans for a range inside an array anyway, so there `t` is left unindexed and strings
@@ -20,14 +23,20 @@ parameters. "s:<system>" keys stay: a prefix range over "sc:<system>|" could not
 SecantusDB's index.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from fhirtrial.resources.extract import parameter_values
+from fhirtrial.resources.geo import cells_key_values
 from fhirtrial.resources.registry import ResourceType, SearchParameter
 
 KEYS = "k"
 TEXT_KEYS = "t"
+# A word starts where a letter or digit follows anything else; a text keeps a key for each of
+# its first MAX_TEXT_WORDS words (displays are short: CT.gov conditions are a few words).
+_WORD_START = re.compile(r"(?<!\w)\w")
+MAX_TEXT_WORDS = 12
 
 # A search on the key parameter also looks under the keys of these parameters (where the type has
 # them), so their values are not indexed a second time under it: an `address` search is a prefix
@@ -55,6 +64,10 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
             text_keys += own
         else:
             keys += own
+        if param.type == "special":  # `near`: the grid cells of the position
+            keys += [exact_key(param.name, cell) for cell in cells_key_values(resource)]
+        if param.type == "token":
+            text_keys += token_text_keys(param, found.get(f"{param.name}:text") or [])
         if param.type == "reference":
             identifiers = found.get(f"{param.name}:identifier") or []
             keys += index_keys(identifier_param(param), identifiers)
@@ -62,6 +75,7 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
         if name in values and any(part in values for part in parts):
             shared = {string_key(name, v) for part in parts for v in values.get(part, ())}
             text_keys = [k for k in text_keys if k not in shared]
+    values = {name: vals for name, vals in values.items() if not name.endswith(":text")}
     return {"s": values, KEYS: keys, TEXT_KEYS: text_keys}
 
 
@@ -97,6 +111,24 @@ def string_search_keys(param: SearchParameter, values: Sequence[str]) -> list[st
     """The `t` key prefixes that string search values (folded) look for."""
     names = (param.name, *SHARED_STRING_KEYS.get(param.name, ()))
     return [string_key(name, v) for name in names for v in values]
+
+
+def token_text_keys(param: SearchParameter, texts: list[str]) -> list[str]:
+    """The `t` keys of a token parameter's display texts (folded): one per word a text has
+    (its end from that word on), so that a prefix search finds a text by its start or by the
+    start of any word in it ("non-small-cell lung" under "small-cell lung", "cell lung" and
+    "lung" too)."""
+    name = f"{param.name}:text"
+    keys: list[str] = []
+    for text in texts:
+        starts = [m.start() for m in _WORD_START.finditer(text)][:MAX_TEXT_WORDS]
+        keys += [string_key(name, text[at:]) for at in starts]
+    return list(dict.fromkeys(keys))
+
+
+def token_text_search_keys(param: SearchParameter, values: Sequence[str]) -> list[str]:
+    """The `t` key prefixes a `:text` search (folded values) looks for."""
+    return [string_key(f"{param.name}:text", v) for v in values]
 
 
 def identifier_param(param: SearchParameter) -> SearchParameter:

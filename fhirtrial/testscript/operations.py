@@ -1,10 +1,11 @@
 """A TestScript `operation` as an HTTP request.
 
 The URL is the operation's `url`, or built from its `type` (the testscript-operation-codes read,
-vread, create, update, updateCreate, delete, search, history, capabilities, patch, batch,
-transaction, and a FHIR operation by `url`/`params`), its `resource` type and `params`, or the
-`targetId` whose resource's id (and version, for vread) it names. The body is the `sourceId`
-fixture or response; an update sends it with the id of the URL.
+vread, create, update, updateCreate, delete, deleteCondSingle, deleteCondMultiple, search,
+history, capabilities, patch, batch, transaction, and a FHIR operation by `url`/`params`), its
+`resource` type and `params`, or the `targetId` whose resource's id (and version, for vread) it
+names. The body is the `sourceId` fixture or response; an update sends it with the id of the URL
+(a conditional update, `params` `?search`, sends it as it is: the server finds the id).
 """
 
 import copy
@@ -29,6 +30,8 @@ METHODS = {
     "update": "PUT",
     "updateCreate": "PUT",
     "delete": "DELETE",
+    "deleteCondSingle": "DELETE",
+    "deleteCondMultiple": "DELETE",
     "patch": "PATCH",
 }
 WITH_BODY = {"create", "update", "updateCreate", "patch", "batch", "transaction"}
@@ -69,7 +72,8 @@ def build_request(
     headers = {"Accept": _mime(operation.get("accept"))}
     if body is not None and (code in WITH_BODY or method in ("POST", "PUT", "PATCH")):
         headers["Content-Type"] = _mime(operation.get("contentType"))
-        if code in ("update", "updateCreate") and isinstance(body, dict):
+        conditional = bool(urlsplit(url).query)
+        if code in ("update", "updateCreate") and isinstance(body, dict) and not conditional:
             body["id"] = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     else:
         body = None

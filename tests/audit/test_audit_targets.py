@@ -26,6 +26,9 @@ from fhirtrial.api.audit import Target, target_of, touches_patients
             Target("ResearchStudy", "operation", "E", operation="match"),
         ),
         ("POST", "/AuditEvent", Target("AuditEvent", "create", "C")),
+        ("GET", "/", Target("", "search-system", "E")),
+        ("POST", "/_search", Target("", "search-system", "E")),
+        ("GET", "/_history", Target("", "history-system", "R")),
         ("GET", "/metadata", None),
         ("GET", "/health", None),
         ("GET", "/Observation/1", None),  # not a served type: a 404, nothing touched
@@ -53,6 +56,17 @@ def test_the_interaction_of_a_request(method, path, expected):
         ("ResearchStudy", [("_include", "ResearchStudy:eligibility:EvidenceVariable")], False),
         ("ResearchStudy", [("_include", "ResearchStudy:eligibility:Group")], True),
         ("Location", [("_revinclude", "ResearchStudy:site")], False),
+        # Chains and _has that select by patient data.
+        ("ResearchStudy", [("_has:ResearchSubject:study:status", "active")], True),
+        ("ResearchStudy", [("site.name", "boston")], False),
+        ("ResearchStudy", [("site:Location.organization.name", "acme")], False),
+        ("ResearchStudy", [("eligibility:Group.member", "Patient/p1")], True),
+        ("ResearchStudy", [("eligibility.name", "x")], True),  # may be a Group
+        ("Location", [("_has:ResearchStudy:site:_has:ResearchSubject:study:status", "x")], True),
+        # System level: the types named, or every type.
+        ("", [("_type", "ResearchStudy,Location")], False),
+        ("", [("_type", "ResearchStudy,Patient")], True),
+        ("", [], True),
     ],
 )
 def test_which_searches_reach_patient_data(resource_type, params, expected):

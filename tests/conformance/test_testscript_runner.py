@@ -135,6 +135,24 @@ def test_operations_become_requests() -> None:
         "http://h/fhir/ResearchStudy/s1",
         "s1",
     )
+    conditional = build(
+        type={"code": "update"},
+        resource="ResearchStudy",
+        params="?identifier=s|1",
+        sourceId="study",
+    )
+    assert (conditional.method, conditional.url) == (
+        "PUT",
+        "http://h/fhir/ResearchStudy?identifier=s|1",
+    )
+    assert "id" not in conditional.body  # the server finds the id by the search
+    for code in ("deleteCondSingle", "deleteCondMultiple"):
+        delete = build(type={"code": code}, resource="ResearchStudy", params="?identifier=s|1")
+        assert (delete.method, delete.url, delete.body) == (
+            "DELETE",
+            "http://h/fhir/ResearchStudy?identifier=s|1",
+            None,
+        )
     assert build(type={"code": "capabilities"}).url == "http://h/fhir/metadata"
     assert build(type={"code": "transaction"}, sourceId="study").url == "http://h/fhir"
     history = build(

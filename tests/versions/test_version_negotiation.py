@@ -325,3 +325,25 @@ async def test_vread_and_history_in_r4(seeded):
     assert history.json()["type"] == "history"
     assert_valid_r4(history.json())
     assert history.json()["entry"][0]["resource"]["status"] == "active"
+
+
+async def test_system_level_interactions_are_r5_only_and_refused_before_any_write(seeded):
+    transaction = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:6d1c5b8e-0000-4000-8000-000000000001",
+                "resource": {"resourceType": "Organization", "name": "Not in R4"},
+                "request": {"method": "POST", "url": "Organization"},
+            }
+        ],
+    }
+    response = await seeded.post("/", json=transaction, headers={**FHIR_JSON, **R4_ACCEPT})
+    assert response.status_code == 406
+    assert "served in FHIR R5 only" in outcome_text(response)
+    found = await seeded.get("/Organization", params={"name:exact": "Not in R4"})
+    assert found.json()["total"] == 0
+    assert (await seeded.get("/_history", headers=R4_ACCEPT)).status_code == 406
+    statement = (await seeded.get("/metadata", headers=R4_ACCEPT)).json()
+    assert "interaction" not in statement["rest"][0]

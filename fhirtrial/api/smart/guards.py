@@ -36,9 +36,12 @@ def _confinement(request: Request, resource_type: str, permission: str) -> str |
 
 def confine_search(request: Request, query: SearchQuery) -> None:
     """Refuse included types the caller may not read; narrow a patient-level search to the
-    launch patient's compartment."""
+    launch patient's compartment, and so every inner search of its chains and `_has`."""
     patient = _confinement(request, query.resource_type, "s")
-    for include in query.includes:
+    for join in query.joins:
+        for inner in join.inners:
+            confine_search(request, inner)
+    for include in [*query.includes, *query.iterate]:
         for included in _included_types(include):
             if _confinement(request, included, "r") is not None:
                 raise InsufficientScope(
@@ -53,6 +56,35 @@ def confine_search(request: Request, query: SearchQuery) -> None:
             spec, [criterion], registry=RESOURCE_TYPES, lenient=False, default_count=1, max_count=1
         )
         query.criteria.extend(narrowed.criteria)
+
+
+def searchable_types(request: Request, asked: list[str] | None) -> list[str]:
+    """The types a system-level search or history may reach: all of `asked` (403 for one the
+    caller may not search), or without `_type` every served type the caller may search.
+
+    The gate authenticates the caller of a system-level request but leaves the types to this
+    check (the request names none)."""
+    if not authority(request).required:
+        return asked if asked is not None else sorted(RESOURCE_TYPES)
+    caller = principal(request)
+    if asked is not None:
+        for resource_type in asked:
+            authorize(caller, resource_type, "s")
+        return asked
+    allowed = []
+    for resource_type in sorted(RESOURCE_TYPES):
+        try:
+            authorize(caller, resource_type, "s")
+        except FHIRError:
+            continue
+        allowed.append(resource_type)
+    return allowed
+
+
+def refuse_confined_system_history(request: Request, types: list[str]) -> None:
+    """A patient-level token has no system history: it would show other patients' versions."""
+    for resource_type in types:
+        refuse_confined_history(request, resource_type, instance=False)
 
 
 def confine_read(request: Request, resource: dict[str, Any]) -> None:
