@@ -26,6 +26,7 @@ from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
+from fhirtrial.api.patch import patch
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.setup import install_authorization
 from fhirtrial.audit.event import Server
@@ -55,6 +56,7 @@ ROUTES = [
     Route(f"{_T}/{{rid:str}}", fhir.read, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}", fhir.update, methods=["PUT"]),
     Route(f"{_T}/{{rid:str}}", fhir.delete, methods=["DELETE"]),
+    Route(f"{_T}/{{rid:str}}", patch, methods=["PATCH"]),
     Route(_T, fhir.search, methods=["GET"]),
     Route(_T, fhir.create, methods=["POST"]),
 ]
@@ -131,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
             max_age=600,
