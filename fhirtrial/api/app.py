@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from fhirtrial import __version__
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
@@ -50,7 +51,13 @@ ROUTES = [
     Route("/health", fhir.health, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
-    Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),
+    # Every method, so that a PUT or DELETE of an operation is its 405 (Allow: POST), not a
+    # write of the id "$name".
+    Route(
+        f"{_T}/${{operation:str}}",
+        fhir.operation,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+    ),
     Route(f"{_T}/{{rid:str}}/_history/{{vid:str}}", fhir.vread, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}/_history", fhir.history_instance, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}", fhir.read, methods=["GET"]),
@@ -61,6 +68,8 @@ ROUTES = [
     Route(_T, fhir.create, methods=["POST"]),
 ]
 
+# The handlers a read-only type (AuditEvent) does not offer: left out of its `Allow` header.
+WRITE_HANDLERS = frozenset({fhir.create, fhir.update, fhir.delete, patch})
 
 # What a SMART app or other browser client sends and must read across origins (FHIR's
 # conditional and versioned interactions, Prefer, bearer tokens).
@@ -169,11 +178,22 @@ async def _fhir_error(request: Request, exc: FHIRError) -> Response:
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
+    # Starlette's 405 names the methods of one route only; the URL may have several.
+    allow = None
+    if exc.status_code == 405:
+        allow = allowed_methods(request, writes=WRITE_HANDLERS, post_only={fhir.operation})
+        if allow is None:
+            name = request.url.path.strip("/").split("/")[0]
+            issue = Issue("error", "not-found", f"Resource type '{name}' is not supported")
+            return _outcome_response(request, 404, [issue])
     if exc.status_code == 404:
         issue = Issue("error", "not-found", f"No FHIR endpoint at {request.url.path}")
-    elif exc.status_code == 405:
+    elif allow is not None:
         issue = Issue(
             "error", "not-supported", f"{request.method} is not supported on {request.url.path}"
+        )
+        return _outcome_response(
+            request, 405, [issue], {**(exc.headers or {}), "Allow": ", ".join(allow)}
         )
     else:
         issue = Issue("error", "processing", str(exc.detail))

@@ -49,7 +49,7 @@ def _writable_type(request: Request) -> ResourceType:
     spec = _type(request)
     if spec.name in READ_ONLY_TYPES:
         raise MethodNotAllowed(
-            f"{spec.name} is read-only: the server records it itself", allow="GET"
+            f"{spec.name} is read-only: the server records it itself", allow="GET, HEAD"
         )
     return spec
 
