@@ -30,6 +30,7 @@ from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
+from fhirtrial.resources.summary import read_subsetting, subsetted
 from fhirtrial.resources.validation import FHIR_ID
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import WriteResult
@@ -81,24 +82,28 @@ async def health(request: Request) -> Response:
 async def read(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
+    shape = read_subsetting(list(request.query_params.multi_items()))
     stored = await context(request).repository.read(spec.name, request.path_params["rid"])
     guards.confine_read(request, stored.resource)
     note_resource(request, stored.resource)
     headers = _version_headers(stored)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
-    return fhir_response(request, stored.resource, headers=headers)
+    return fhir_response(request, subsetted(stored.resource, *shape), headers=headers)
 
 
 async def vread(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
+    shape = read_subsetting(list(request.query_params.multi_items()))
     stored = await context(request).repository.vread(
         spec.name, request.path_params["rid"], request.path_params["vid"]
     )
     guards.confine_read(request, stored.resource)
     note_resource(request, stored.resource)
-    return fhir_response(request, stored.resource, headers=_version_headers(stored))
+    return fhir_response(
+        request, subsetted(stored.resource, *shape), headers=_version_headers(stored)
+    )
 
 
 async def create(request: Request) -> Response:
@@ -181,6 +186,7 @@ async def search(request: Request) -> Response:
         elements=query.elements,
         outcome=outcome,
         summary_count=query.summary_count,
+        summary=query.summary,
     )
     return fhir_response(request, bundle)
 

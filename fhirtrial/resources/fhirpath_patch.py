@@ -13,12 +13,13 @@ one is needed; an index out of range) is 422; either every operation applies or 
 import copy
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
 from fhirtrial.errors import BadRequest, FHIRError
+from fhirtrial.resources.model_info import choice_keys, element_model
+from fhirtrial.resources.model_info import element as element_info
 from fhirtrial.resources.validation import model_class
 
 OPERATION_TYPES = ("add", "insert", "delete", "replace", "move")
@@ -220,7 +221,7 @@ def _json_key(element: dict[str, Any], name: str, model: type[BaseModel] | None)
     """The JSON key holding the FHIRPath element `name` (`valueString` for `value`)."""
     if name in element:
         return name
-    choices = _choice_keys(model, name) if model is not None else None
+    choices = choice_keys(model, name) if model is not None else None
     for key in element:
         if choices is not None and key in choices:
             return key
@@ -238,7 +239,7 @@ def _children(locations: list[_Location], name: str) -> list[_Location]:
         key = _json_key(element, name, loc.model)
         if key is None:
             continue
-        child_model = _field_model(loc.model, key)
+        child_model = element_model(loc.model, key)
         found = element[key]
         if isinstance(found, list):
             out += [_Location(element, key, i, name, child_model) for i in range(len(found))]
@@ -277,42 +278,6 @@ def _equal(value: Any, literal: str | int | float | bool) -> bool:
     if isinstance(literal, str):
         return isinstance(value, str) and value == literal
     return isinstance(value, int | float) and value == literal
-
-
-# ---- what the models know: repeating elements, choice elements, element types -----------------
-
-
-@cache
-def _fields(model: type[BaseModel]) -> dict[str, tuple[str, dict[str, Any]]]:
-    """JSON key → (annotation text, schema extras) of the model's elements."""
-    out = {}
-    for name, info in model.model_fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        out[info.alias or name] = (str(info.annotation), dict(extra))
-    return out
-
-
-def _choice_keys(model: type[BaseModel], name: str) -> frozenset[str] | None:
-    keys = frozenset(
-        k for k, (_, extra) in _fields(model).items() if extra.get("one_of_many") == name
-    )
-    return keys or None
-
-
-def _repeats(model: type[BaseModel] | None, key: str) -> bool | None:
-    if model is None or key not in _fields(model):
-        return None
-    return "List[" in _fields(model)[key][0]
-
-
-_TYPE_NAME = re.compile(r"abc\.(\w+)Type\b")
-
-
-def _field_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
-    if model is None or key not in _fields(model):
-        return None
-    found = _TYPE_NAME.search(_fields(model)[key][0])
-    return model_class(found.group(1)) if found else None
 
 
 # ---- the Parameters document --------------------------------------------------------------
@@ -418,10 +383,11 @@ def _value(part: dict[str, Any], model: type[BaseModel] | None, where: str) -> _
             raise BadRequest(f"{where}: each part of a value needs a name", expression=[where])
         key = name
         inner = _value(sub, None, where)
-        if model is not None and inner.type_suffix and _choice_keys(model, name):
+        if model is not None and inner.type_suffix and choice_keys(model, name):
             key = name + inner.type_suffix
-        inner = _value(sub, _field_model(model, key), where)
-        repeats = _repeats(model, key)
+        inner = _value(sub, element_model(model, key), where)
+        info = element_info(model, key)
+        repeats = info.repeats if info else None
         if repeats or (repeats is None and key in element):
             existing = element.get(key, [])
             element[key] = [*(existing if isinstance(existing, list) else [existing]), inner.json]
@@ -491,17 +457,17 @@ def _apply(resource: dict[str, Any], op: _Operation, steps: list[_Step]) -> None
     key = op.name
     model = target.model
     peek = _value(op.value[0], None, label)
-    if model is not None and peek.type_suffix and _choice_keys(model, op.name):
+    if model is not None and peek.type_suffix and choice_keys(model, op.name):
         key = op.name + peek.type_suffix
     existing = _json_key(element, op.name, model)
     if existing is not None and existing != key:
         raise PatchFailed(f"{label}: {op.name} is already present as {existing}; use replace")
-    value = _value(op.value[0], _field_model(model, key), label)
+    value = _value(op.value[0], element_model(model, key), label)
     if key in element:
         if not isinstance(element[key], list):
             raise PatchFailed(f"{label}: {op.name} is already present and does not repeat")
         _list_insert(element, key, len(element[key]), value.json)
-    elif _repeats(model, key):
+    elif (known := element_info(model, key)) is not None and known.repeats:
         element[key] = [value.json]
     else:
         element[key] = value.json
@@ -525,10 +491,11 @@ def _collection(
         raise PatchFailed(f"{label}: the path selects no list")
     parent = parents[0]
     name = steps[-1].name
-    if _repeats(parent.model, name) is False:
+    info = element_info(parent.model, name)
+    if info is not None and not info.repeats:
         raise PatchFailed(f"{label}: {name} is not a list")
     parent.value[name] = []
-    return parent.value, name, parent.value[name], _field_model(parent.model, name)
+    return parent.value, name, parent.value[name], element_model(parent.model, name)
 
 
 def _partner(holder: dict[str, Any], key: str) -> list[Any] | None:

@@ -68,6 +68,7 @@ class SearchQuery:
     sort: list[tuple[str, int]] = field(default_factory=list)  # (field, ±1)
     total: str = "accurate"
     summary_count: bool = False
+    summary: str = "false"  # _summary=true, text, data: what each match keeps
     elements: tuple[str, ...] = ()
     includes: list[Include] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -144,6 +145,8 @@ def _apply_control(
             query.summary_count = True
         elif value not in ("false", "true", "text", "data"):
             raise BadRequest("_summary must be true, text, data, count or false")
+        else:
+            query.summary = value
     elif name == "_elements":
         query.elements = tuple(e.strip() for e in value.split(",") if e.strip())
     elif name == "_sort":
