@@ -46,6 +46,7 @@ log = logging.getLogger("fhirtrial")
 _SWITCH_INTERVAL_S = 0.001
 
 _T = "/{resource_type:str}"
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
@@ -53,11 +54,8 @@ ROUTES = [
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
     # Every method, so that a PUT or DELETE of an operation is its 405 (Allow: POST), not a
     # write of the id "$name".
-    Route(
-        f"{_T}/${{operation:str}}",
-        fhir.operation,
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-    ),
+    Route(f"{_T}/${{operation:str}}", fhir.operation, methods=_ALL_METHODS),
+    Route(f"{_T}/{{rid:str}}/${{operation:str}}", fhir.operation, methods=_ALL_METHODS),
     Route(f"{_T}/{{rid:str}}/_history/{{vid:str}}", fhir.vread, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}/_history", fhir.history_instance, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}", fhir.read, methods=["GET"]),

@@ -192,13 +192,15 @@ async def search(request: Request) -> Response:
 
 
 async def operation(request: Request) -> Response:
-    from fhirtrial.api.operations import OPERATIONS
+    from fhirtrial.api.operations import INSTANCE_OPERATIONS, OPERATIONS
 
     spec = _type(request)
     name = request.path_params["operation"]
     entry = OPERATIONS.get((spec.name, name))
-    if entry is None:
-        raise NotFound(f"Operation ${name} is not defined on {spec.name}")
+    instance = "rid" in request.path_params
+    if entry is None or (instance and name not in INSTANCE_OPERATIONS):
+        where = f"a {spec.name} instance" if instance else spec.name
+        raise NotFound(f"Operation ${name} is not defined on {where}")
     if request.method != "POST":
         # Both take a resource in the body ($match a Bundle, $import studies or changes state).
         raise MethodNotAllowed(f"${name} is invoked with POST", allow="POST")
