@@ -113,11 +113,9 @@ async def create(request: Request) -> Response:
     _check_body_type(body, spec)
     await guards.confine_write(request, spec.name, "c", body=body)
     condition = None
-    if_none_exist = request.headers.get("if-none-exist")
-    if if_none_exist is not None:
-        condition = _search_query(
-            request, spec, parse_qsl(if_none_exist.lstrip("?")), lenient=False
-        )
+    criteria = _create_condition(request)
+    if criteria is not None:
+        condition = _search_query(request, spec, criteria, lenient=False)
         if not condition.criteria:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
         # The condition is a search: it answers with what it finds (200 with the match, 412
@@ -125,6 +123,21 @@ async def create(request: Request) -> Response:
         guards.confine_search(request, condition)
     result = await context(request).repository.create(body, if_none_exist=condition)
     return _write_response(request, result)
+
+
+def _create_condition(request: Request) -> list[tuple[str, str]] | None:
+    """The search of a conditional create: `If-None-Exist`, or the query of `POST [type]?…`
+    (what fhirpy's `get_or_create` sends; the spec defines no other meaning for it, and ignoring
+    it would store a duplicate each time)."""
+    header = request.headers.get("if-none-exist")
+    query = [
+        (k, v) for k, v in request.query_params.multi_items() if k not in ("_format", "_pretty")
+    ]
+    if query and header is not None:
+        raise BadRequest("Give the conditional create's search once: If-None-Exist or the URL")
+    if query:
+        return query
+    return None if header is None else parse_qsl(header.lstrip("?"))
 
 
 async def update(request: Request) -> Response:
@@ -168,7 +181,8 @@ async def search(request: Request) -> Response:
         body = await read_body(request, context(request).settings.max_body_bytes)
         params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
     note_search(request, params)
-    query = _search_query(request, spec, params, lenient=preferences(request).lenient)
+    prefer = preferences(request)
+    query = _search_query(request, spec, params, lenient=prefer.lenient, strict=prefer.strict)
     guards.confine_search(request, query)
     settings = context(request).settings
     async with search_admission(request).admitted():
@@ -257,7 +271,12 @@ def _int_param(name: str, value: str) -> int:
 
 
 def _search_query(
-    request: Request, spec: ResourceType, params: list[tuple[str, str]], *, lenient: bool
+    request: Request,
+    spec: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    lenient: bool,
+    strict: bool = False,
 ) -> SearchQuery:
     settings = context(request).settings
     return parse_search(
@@ -265,6 +284,7 @@ def _search_query(
         params,
         registry=RESOURCE_TYPES,
         lenient=lenient,
+        strict=strict,
         default_count=settings.default_page_size,
         max_count=settings.max_page_size,
     )

@@ -50,6 +50,18 @@ MAX_PARAMETERS_LENGTH = 64 * 1024
 MAX_PATTERN_LENGTH = 256
 MAX_OFFSET = 2**53
 
+# The spec's `_` parameters that filter what a search matches: one of these we do not support is
+# never ignored without `Prefer: handling=lenient` (results would silently widen). Any other
+# unknown `_` parameter controls the answer, not the matches (fhirpy's `_totalMethod`): it is
+# ignored, and reported, unless `Prefer: handling=strict` (R5 search.html: servers SHOULD ignore
+# unknown parameters).
+FILTERING_SPECIAL_PARAMS = frozenset(
+    {
+        *("_content", "_filter", "_has", "_in", "_language", "_list", "_profile", "_query"),
+        *("_security", "_source", "_tag", "_text", "_type"),
+    }
+)
+
 
 @dataclass(frozen=True)
 class Include:
@@ -82,6 +94,7 @@ def parse_search(
     *,
     registry: dict[str, ResourceType],
     lenient: bool = False,
+    strict: bool = False,
     default_count: int = 20,
     max_count: int = 1000,
 ) -> SearchQuery:
@@ -101,7 +114,8 @@ def parse_search(
             continue
         param = COMMON_SEARCH_PARAMS.get(name) or spec.search_params.get(name)
         if param is None:
-            if lenient:
+            ignorable = name.startswith("_") and name not in FILTERING_SPECIAL_PARAMS
+            if lenient or (ignorable and not strict):
                 query.ignored.append(raw_name)
                 continue
             raise BadRequest(
