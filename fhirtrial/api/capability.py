@@ -82,8 +82,15 @@ def _resource(name: str) -> dict[str, Any]:
             for p in params
         ],
     }
-    if not out["searchInclude"]:
-        del out["searchInclude"]
+    out["searchRevInclude"] = sorted(
+        f"{source}:{p.name}"
+        for source, source_spec in RESOURCE_TYPES.items()
+        for p in source_spec.search_params.values()
+        if p.type == "reference" and (not p.targets or name in p.targets)
+    )
+    for key in ("searchInclude", "searchRevInclude"):
+        if not out[key]:
+            del out[key]
     operations = [
         (op, definition) for (rtype, op), (_, definition) in OPERATIONS.items() if rtype == name
     ]
