@@ -62,7 +62,8 @@ def _summary_elements(
 
 def _tagged(resource: dict[str, Any]) -> dict[str, Any]:
     meta = dict(resource.get("meta") or {})
-    meta["tag"] = [*meta.get("tag", []), SUBSETTED]
+    tags = meta.get("tag", [])
+    meta["tag"] = tags if SUBSETTED in tags else [*tags, SUBSETTED]
     return {**resource, "meta": meta}
 
 

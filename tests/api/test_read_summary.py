@@ -93,3 +93,12 @@ async def test_summary_true_on_a_search(client, study):
     assert "description" not in match
     assert SUBSETTED in tags(match)
     assert_valid_fhir(bundle)
+
+
+async def test_summary_and_elements_on_a_search_tag_once(client, study):
+    bundle = (
+        await client.get("/ResearchStudy", params={"_summary": "data", "_elements": "title"})
+    ).json()
+    match = bundle["entry"][0]["resource"]
+    assert set(match) == {"resourceType", "id", "meta", "title", "status"}
+    assert tags(match).count(SUBSETTED) == 1
