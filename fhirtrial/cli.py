@@ -402,3 +402,52 @@ def _why(found: StudyMatch) -> str:
     for point in explanation.to_check:
         lines.append(f"? {point.link_id}: {point.text}")
     return "\n".join(lines)
+
+
+# ---- conformance (fhirtrial.testscript; runs against any server, never imports ours) -----------
+
+
+@app.command()
+def conformance(
+    base_url: Annotated[str, typer.Argument(help="The FHIR server's base URL.")],
+    script: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--script", "-s", help="Run only this TestScript (name, id or file name); repeatable."
+        ),
+    ] = None,
+    scripts_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--scripts-dir",
+            help="A folder of TestScript JSON files instead of the shipped ones.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="FHIRTRIAL_CONFORMANCE_TOKEN", help="Bearer token for every request."
+        ),
+    ] = None,
+) -> None:
+    """Run FHIR TestScripts (by default the shipped conformance/testscripts/) against BASE_URL,
+    print a pass/fail table, and exit 1 when any test fails."""
+    from rich.console import Console
+
+    from fhirtrial.testscript.report import print_report
+    from fhirtrial.testscript.runner import run_scripts
+    from fhirtrial.testscript.scripts import load_scripts, shipped_scripts_dir
+
+    try:
+        chosen = load_scripts(scripts_dir or shipped_scripts_dir(), script)
+    except ValueError as error:
+        typer.echo(f"fhirtrial: {error}", err=True)
+        raise typer.Exit(2) from error
+    if not chosen:
+        typer.echo("fhirtrial: no TestScript to run", err=True)
+        raise typer.Exit(2)
+    results = run_scripts(chosen, base_url, token=token)
+    print_report(results, base_url, Console(width=160))
+    raise typer.Exit(1 if any(result.failed for result in results) else 0)

@@ -13,6 +13,7 @@ from fhir.resources import get_fhir_model_class
 
 from fhirtrial.api.app import create_app
 from fhirtrial.config import Settings
+from tests.r5_definitions import assert_valid_r5
 
 DATA = Path(__file__).parent / "data"
 FHIR_JSON = {"content-type": "application/fhir+json"}
@@ -47,8 +48,10 @@ async def running_client(
 
 
 def assert_valid_fhir(resource: dict) -> None:
-    """Everything the server emits must be a valid FHIR R5 resource."""
+    """Everything the server emits must be a valid FHIR R5 resource: for `fhir.resources` and for
+    the official R5 JSON schema and StructureDefinitions (tests/r5_definitions.py)."""
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    assert_valid_r5(resource)
 
 
 def research_study(**fields) -> dict:
