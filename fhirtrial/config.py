@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     match_max_bytes: int = 10 * 1024 * 1024
     match_max_resources: int = 10_000
     max_included: int = 1000
+    # Entries of one batch or transaction Bundle (413 too-costly beyond).
+    max_bundle_entries: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.
     load_seeds: bool = True
     # "required": patient data, writes and operations need a SMART bearer token (the trial

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fhirtrial import __version__
+from fhirtrial.api import conditional, transaction
 from fhirtrial.api import interactions as fhir
 from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
@@ -64,10 +65,15 @@ ROUTES = [
     Route(f"{_T}/{{rid:str}}", patch, methods=["PATCH"]),
     Route(_T, fhir.search, methods=["GET"]),
     Route(_T, fhir.create, methods=["POST"]),
+    Route(_T, conditional.update, methods=["PUT"]),
+    Route(_T, conditional.delete, methods=["DELETE"]),
+    Route("/", transaction.bundle, methods=["POST"]),
 ]
 
 # The handlers a read-only type (AuditEvent) does not offer: left out of its `Allow` header.
-WRITE_HANDLERS = frozenset({fhir.create, fhir.update, fhir.delete, patch})
+WRITE_HANDLERS = frozenset(
+    {fhir.create, fhir.update, fhir.delete, patch, conditional.update, conditional.delete}
+)
 
 # What a SMART app or other browser client sends and must read across origins (FHIR's
 # conditional and versioned interactions, Prefer, bearer tokens).

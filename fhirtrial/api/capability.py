@@ -49,6 +49,9 @@ def capability_statement(
     }
     if security is not None:
         statement["rest"][0]["security"] = security
+    # `POST [base]` with a batch or transaction Bundle (fhirtrial.api.transaction).
+    rest = statement["rest"][0]
+    rest["interaction"] = [*rest.get("interaction", []), {"code": "transaction"}, {"code": "batch"}]
     return statement
 
 
@@ -66,8 +69,8 @@ def _resource(name: str) -> dict[str, Any]:
         "updateCreate": writable,
         "conditionalCreate": writable,
         "conditionalRead": "not-supported",
-        "conditionalUpdate": False,
-        "conditionalDelete": "not-supported",
+        "conditionalUpdate": writable,
+        "conditionalDelete": "single" if writable else "not-supported",
         "searchInclude": sorted(
             f"{name}:{p.name}" for p in spec.search_params.values() if p.type == "reference"
         ),

@@ -12,11 +12,14 @@ _ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 def if_match_version(request: Request) -> int | None:
     value = request.headers.get("if-match")
-    if value is None:
-        return None
+    return None if value is None else etag_version(value, "If-Match")
+
+
+def etag_version(value: str, name: str) -> int:
+    """The version a weak or strong ETag names (`W/"3"`, `"3"`, `3`); 400 for anything else."""
     match = _ETAG.match(value.strip())
     if not match:
-        raise BadRequest(f"If-Match must be a version ETag like W/\"3\", got '{value}'")
+        raise BadRequest(f"{name} must be a version ETag like W/\"3\", got '{value}'")
     return int(match.group(1))
 
 

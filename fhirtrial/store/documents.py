@@ -133,6 +133,19 @@ def archive_document(rid: str, current: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def restored_document(archived: dict[str, Any], spec: ResourceType) -> dict[str, Any]:
+    """The current document (without `_id`) that makes an archived version current again."""
+    document = {
+        "v": archived["v"],
+        "lu": archived["lu"],
+        "del": archived["del"],
+        "m": archived.get("method", "PUT"),
+    }
+    if archived["del"]:
+        return {**document, "s": {}, "k": [], "t": []}
+    return {**document, "res": archived["res"], **search_fields(archived["res"], spec)}
+
+
 def read_version(document: dict[str, Any]) -> Stored:
     """A version as stored, from its current or history document (not a deletion)."""
     return Stored(document["res"], document["v"], document["lu"])

@@ -7,15 +7,24 @@ both archive it, so optimistic concurrency needs no transaction.
 """
 
 import asyncio
+import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from fhirtrial.errors import BadRequest, DatabaseUnavailable, Gone, NotFound, PreconditionFailed
+from fhirtrial.errors import (
+    BadRequest,
+    Conflict,
+    DatabaseUnavailable,
+    Gone,
+    NotFound,
+    PreconditionFailed,
+)
 from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.resources.validation import validate_resource
@@ -29,6 +38,7 @@ from fhirtrial.store.documents import (
     new_version,
     now,
     read_version,
+    restored_document,
     written_by,
 )
 from fhirtrial.store.lookup import find_in
@@ -77,12 +87,20 @@ class Repository:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.types = database.types
+        # Every database call of this repository runs in `session` (a transaction's) when set.
+        self.session: AsyncClientSession | None = None
+
+    def in_session(self, session: AsyncClientSession) -> "Repository":
+        """This repository with every call made in `session` (e.g. inside its transaction)."""
+        bound = copy.copy(self)
+        bound.session = session
+        return bound
 
     # ---- reads ---------------------------------------------------------------------------
 
     async def read(self, resource_type: str, rid: str) -> Stored:
         doc = await self.database.collections(resource_type).current.find_one(
-            {"_id": rid}, STORED_FIELDS
+            {"_id": rid}, STORED_FIELDS, session=self.session
         )
         if doc is None:
             raise NotFound(f"{resource_type}/{rid} is not known")
@@ -92,9 +110,9 @@ class Repository:
 
     async def vread(self, resource_type: str, rid: str, version: str) -> Stored:
         cols = self.database.collections(resource_type)
-        doc = await cols.current.find_one({"_id": rid}, STORED_FIELDS)
+        doc = await cols.current.find_one({"_id": rid}, STORED_FIELDS, session=self.session)
         if doc is None or str(doc["v"]) != version:
-            doc = await cols.history.find_one({"_id": f"{rid}/{version}"})
+            doc = await cols.history.find_one({"_id": f"{rid}/{version}"}, session=self.session)
         if doc is None:
             raise NotFound(f"{resource_type}/{rid} has no version {version}")
         if doc["del"]:
@@ -109,18 +127,27 @@ class Repository:
         *,
         if_none_exist: SearchQuery | None = None,
         validate: bool = True,
+        rid: str | None = None,
     ) -> WriteResult:
+        """Create with a new id: `rid` when the caller chose it (a transaction that rewrote
+        references to it before writing), else a random one."""
         resource_type = resource["resourceType"]
         if validate:
             validate_resource(resource)
         if if_none_exist is not None:
-            return await self._conditional_create(resource, if_none_exist)
+            return await self._conditional_create(resource, if_none_exist, rid)
         for attempt in range(_CREATE_ATTEMPTS):
             try:
                 stored = await self._write_new(
-                    resource_type, str(uuid.uuid4()), resource, superseding=None, method="POST"
+                    resource_type,
+                    rid or str(uuid.uuid4()),
+                    resource,
+                    superseding=None,
+                    method="POST",
                 )
             except _LostRace:  # a duplicate key on a new random id: the database said so wrongly
+                if rid is not None:
+                    raise Conflict(f"{resource_type}/{rid} already exists") from None
                 if attempt + 1 == _CREATE_ATTEMPTS:
                     raise DatabaseUnavailable(
                         "The database refused to store a new resource; nothing was stored"
@@ -143,7 +170,7 @@ class Repository:
             validate_resource(resource)
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS)
+            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS, session=self.session)
             if if_match is not None and (
                 current is None or current["del"] or current["v"] != if_match
             ):
@@ -174,7 +201,7 @@ class Repository:
         """Delete the current version; returns the deletion's version, None if already deleted."""
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS)
+            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS, session=self.session)
             if current is None:
                 raise NotFound(f"{resource_type}/{rid} is not known")
             if current["del"]:
@@ -210,11 +237,11 @@ class Repository:
         if superseding is None:
             document = {"_id": rid, **current}
             try:
-                await cols.current.insert_one(document)
+                await cols.current.insert_one(document, session=self.session)
             except DuplicateKeyError:
                 # The driver retries an insert whose answer was lost (a dropped connection, a
                 # database restart); when the first attempt was applied, the retry meets it.
-                if not await _holds(cols.current, document):
+                if not await _holds(cols.current, document, self.session):
                     raise _LostRace() from None
         else:
             await self._supersede(cols, rid, superseding, current)
@@ -226,20 +253,22 @@ class Repository:
         """Archive `old` (the current document) into history, then replace it with `new`."""
         archived = archive_document(rid, old)
         try:
-            await cols.history.insert_one(archived)
+            await cols.history.insert_one(archived, session=self.session)
         except DuplicateKeyError:
             raise _LostRace() from None
         try:
-            result = await cols.current.replace_one({"_id": rid, "v": old["v"]}, new)
+            result = await cols.current.replace_one(
+                {"_id": rid, "v": old["v"]}, new, session=self.session
+            )
         except BaseException:
-            await cols.history.delete_one({"_id": archived["_id"]})
+            await cols.history.delete_one({"_id": archived["_id"]}, session=self.session)
             raise
         if result.matched_count != 1:
-            await cols.history.delete_one({"_id": archived["_id"]})
+            await cols.history.delete_one({"_id": archived["_id"]}, session=self.session)
             raise _LostRace()
 
     async def _conditional_create(
-        self, resource: dict[str, Any], query: SearchQuery
+        self, resource: dict[str, Any], query: SearchQuery, chosen_id: str | None
     ) -> WriteResult:
         """Create unless the query matches; a guard document keyed by the query makes the
         check-then-create atomic across concurrent requests."""
@@ -256,14 +285,18 @@ class Repository:
             if existing:
                 doc = existing[0]
                 return WriteResult(read_version(doc), created=False)
-            rid = str(uuid.uuid4())
+            rid = chosen_id or str(uuid.uuid4())
             if await self._take_guard(key, query, rid):
                 try:
                     stored = await self._write_new(
                         resource_type, rid, resource, superseding=None, method="POST"
                     )
-                except BaseException:
-                    await self.database.guards.delete_one({"_id": key, "rid": rid})
+                except BaseException as failure:
+                    await self.database.guards.delete_one(
+                        {"_id": key, "rid": rid}, session=self.session
+                    )
+                    if isinstance(failure, _LostRace):  # only a chosen id can be taken
+                        raise Conflict(f"{resource_type}/{rid} already exists") from None
                     raise
                 return WriteResult(stored, created=True)
             if asyncio.get_running_loop().time() > deadline:
@@ -275,34 +308,65 @@ class Repository:
     async def _take_guard(self, key: str, query: SearchQuery, rid: str) -> bool:
         guards = self.database.guards
         try:
-            await guards.insert_one({"_id": key, "rid": rid, "at": now()})
+            await guards.insert_one({"_id": key, "rid": rid, "at": now()}, session=self.session)
             return True
         except DuplicateKeyError:
             pass
-        guard = await guards.find_one({"_id": key})
+        guard = await guards.find_one({"_id": key}, session=self.session)
         if guard is None:
             return False
         holder_filter = {"_id": guard["rid"]}
         current = self.database.collections(query.resource_type).current
-        if await current.count_documents(holder_filter, limit=1) == 0:
+        if await current.count_documents(holder_filter, limit=1, session=self.session) == 0:
             # The holder may still be writing; only an old guard without its resource is stale.
             if (now() - guard["at"]).total_seconds() < _GUARD_STALE_SECONDS:
                 return False
         elif await current.count_documents(
-            {"$and": [holder_filter, mongo_filter(query.criteria)]}, limit=1
+            {"$and": [holder_filter, mongo_filter(query.criteria)]}, limit=1, session=self.session
         ):
             return False  # the holder matches: the next search returns it
         # The guarded resource was deleted or no longer matches: take the guard over.
         result = await guards.update_one(
-            {"_id": key, "rid": guard["rid"]}, {"$set": {"rid": rid, "at": now()}}
+            {"_id": key, "rid": guard["rid"]},
+            {"$set": {"rid": rid, "at": now()}},
+            session=self.session,
         )
         return result.modified_count == 1
 
+    async def undo(self, resource_type: str, rid: str, version: int) -> bool:
+        """Take back version `version` of a resource, written by this request: the version
+        before it becomes current again (a first version is removed). False when another write
+        superseded it meanwhile (then it stays). For deployments without transactions."""
+        cols = self.database.collections(resource_type)
+        if version == 1:
+            removed = await cols.current.delete_one({"_id": rid, "v": 1}, session=self.session)
+            await self.database.guards.delete_many({"rid": rid}, session=self.session)
+            return removed.deleted_count == 1
+        archived = await cols.history.find_one(
+            {"_id": f"{rid}/{version - 1}"}, session=self.session
+        )
+        if archived is None:
+            return False
+        previous = restored_document(archived, self.types[resource_type])
+        result = await cols.current.replace_one(
+            {"_id": rid, "v": version}, previous, session=self.session
+        )
+        if result.matched_count != 1:
+            return False
+        await cols.history.delete_one({"_id": archived["_id"]}, session=self.session)
+        return True
+
     # ---- search and history --------------------------------------------------------------
+
+    async def matches(self, query: SearchQuery, *, limit: int) -> list[Stored]:
+        """At most `limit` current resources matching `query` (a condition, not a page)."""
+        return [read_version(doc) for doc in await self._matches(query, limit=limit)]
 
     async def _matches(self, query: SearchQuery, *, limit: int) -> list[dict[str, Any]]:
         cols = self.database.collections(query.resource_type)
-        cursor = cols.current.find(mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1})
+        cursor = cols.current.find(
+            mongo_filter(query.criteria), {"res": 1, "v": 1, "lu": 1}, session=self.session
+        )
         return await cursor.limit(limit).to_list(limit)
 
     async def search(self, query: SearchQuery, *, include_limit: int = 1000) -> SearchResult:
@@ -312,11 +376,16 @@ class Repository:
         flt = mongo_filter(query.criteria)
         total = None
         if query.summary_count or query.total != "none":
-            total = await cols.current.count_documents(flt)
+            total = await cols.current.count_documents(flt, session=self.session)
         if query.summary_count or query.count == 0:
             return SearchResult([], total)
         sort = query.sort or [("_id", ASCENDING)]
-        cursor = cols.current.find(flt, {"res": 1}).sort(sort).skip(query.offset).limit(query.count)
+        cursor = (
+            cols.current.find(flt, {"res": 1}, session=self.session)
+            .sort(sort)
+            .skip(query.offset)
+            .limit(query.count)
+        )
         matches = [doc["res"] async for doc in cursor]
         result = SearchResult(matches, total)
         if query.includes:
@@ -421,9 +490,11 @@ def _history_entry(resource_type: str, rid: str, doc: dict[str, Any]) -> History
     )
 
 
-async def _holds(collection: MongoCollection, document: dict[str, Any]) -> bool:
+async def _holds(
+    collection: MongoCollection, document: dict[str, Any], session: AsyncClientSession | None
+) -> bool:
     """Whether `collection` holds exactly `document` (this request's own earlier insert)."""
-    found = await collection.find_one({"_id": document["_id"]})
+    found = await collection.find_one({"_id": document["_id"]}, session=session)
     if found is None:
         return False
     return all(found.get(key) == document[key] for key in ("v", "lu", "del", "res"))

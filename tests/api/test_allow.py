@@ -8,9 +8,9 @@ from tests.helpers import FHIR_JSON
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
-        ("PATCH", "/ResearchStudy", "GET, HEAD, POST"),
-        ("DELETE", "/ResearchStudy", "GET, HEAD, POST"),
-        ("PUT", "/Patient", "GET, HEAD, POST"),
+        ("PATCH", "/ResearchStudy", "GET, HEAD, POST, PUT, DELETE"),
+        ("PATCH", "/Patient", "GET, HEAD, POST, PUT, DELETE"),
+        ("PUT", "/", "POST"),
         ("POST", "/ResearchStudy/abc", "GET, HEAD, PUT, PATCH, DELETE"),
         ("DELETE", "/ResearchStudy/abc/_history", "GET, HEAD"),
         ("PUT", "/ResearchStudy/abc/_history/1", "GET, HEAD"),
@@ -18,6 +18,7 @@ from tests.helpers import FHIR_JSON
         ("GET", "/ResearchStudy/_search", None),  # a read of the id "_search": not a 405
         ("PUT", "/metadata", "GET, HEAD"),
         ("POST", "/AuditEvent", "GET, HEAD"),
+        ("PATCH", "/AuditEvent", "GET, HEAD"),
         ("PUT", "/AuditEvent/abc", "GET, HEAD"),
         ("PATCH", "/AuditEvent/abc", "GET, HEAD"),
         ("DELETE", "/AuditEvent/abc", "GET, HEAD"),
