@@ -7,15 +7,11 @@ from fhirtrial.api.bodies import media_type_of, parse_json, read_body
 from fhirtrial.api.context import context
 from fhirtrial.api.headers import if_match_version
 from fhirtrial.api.interactions import _writable_type, _write_response
+from fhirtrial.api.patched import patch_stored
 from fhirtrial.api.responses import check_format
-from fhirtrial.api.smart import guards
-from fhirtrial.errors import BadRequest, PreconditionFailed
-from fhirtrial.resources.patching import PATCH_MEDIA_TYPES, UnsupportedPatchFormat, apply_patch
+from fhirtrial.errors import BadRequest
+from fhirtrial.resources.patching import PATCH_MEDIA_TYPES, UnsupportedPatchFormat
 from fhirtrial.resources.validation import FHIR_ID
-
-# Another writer may change the resource between our read and our write: the patch is then
-# applied again to the newer version, this many times at most.
-_ATTEMPTS = 5
 
 
 async def patch(request: Request) -> Response:
@@ -32,23 +28,13 @@ async def patch(request: Request) -> Response:
     if not raw.strip():
         raise BadRequest("The request body is empty; a patch document was expected")
     document = parse_json(raw, settings.max_json_depth)
-    await guards.confine_write(request, spec.name, "u", rid=rid)
-    wanted = if_match_version(request)
-    repository = context(request).repository
-    for attempt in range(_ATTEMPTS):
-        current = await repository.read(spec.name, rid)
-        if wanted is not None and current.version != wanted:
-            raise PreconditionFailed(
-                f"If-Match expected version {wanted} of {spec.name}/{rid}, "
-                f"found version {current.version}"
-            )
-        patched = apply_patch(current.resource, document, media_type)
-        await guards.confine_write(request, spec.name, "u", body=patched)
-        try:
-            result = await repository.update(spec.name, rid, patched, if_match=current.version)
-        except PreconditionFailed:
-            if wanted is not None or attempt + 1 == _ATTEMPTS:
-                raise
-            continue
-        return _write_response(request, result)
-    raise AssertionError("unreachable")
+    result = await patch_stored(
+        request,
+        context(request).repository,
+        spec.name,
+        rid,
+        document,
+        media_type,
+        if_match=if_match_version(request),
+    )
+    return _write_response(request, result)

@@ -1,7 +1,11 @@
 """A patch document applied to a resource: JSON Patch or FHIRPath Patch, by media type. The
 PATCH interaction and a batch/transaction entry both call `apply_patch`."""
 
+import base64
+import binascii
 from typing import Any
+
+import orjson
 
 from fhirtrial.errors import BadRequest, FHIRError
 from fhirtrial.resources.fhirpath_patch import apply_fhirpath_patch
@@ -39,3 +43,24 @@ def apply_patch(resource: dict[str, Any], patch: Any, media_type: str) -> dict[s
                 f"({resource.get(element)!r} → {patched.get(element)!r})"
             )
     return patched
+
+
+def bundle_patch(resource: Any) -> tuple[Any, str]:
+    """The patch of a Bundle entry and its media type: a Parameters is a FHIRPath Patch, a Binary
+    of `application/json-patch+json` (base64 `data`) a JSON Patch (R5 http.html#patch)."""
+    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+    if kind == "Parameters":
+        return resource, "application/fhir+json"
+    if kind == "Binary" and resource.get("contentType") == JSON_PATCH_MEDIA_TYPE:
+        data = resource.get("data")
+        try:
+            return orjson.loads(base64.b64decode(data if isinstance(data, str) else "")), (
+                JSON_PATCH_MEDIA_TYPE
+            )
+        except (binascii.Error, ValueError):
+            raise BadRequest("The Binary's data is not base64 JSON (a JSON Patch)") from None
+    raise BadRequest(
+        "A PATCH entry's resource is a Parameters (FHIRPath Patch) or a Binary with "
+        f"contentType {JSON_PATCH_MEDIA_TYPE} (JSON Patch)",
+        code="required",
+    )

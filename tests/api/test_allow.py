@@ -16,7 +16,7 @@ from tests.helpers import FHIR_JSON
         ("PUT", "/ResearchStudy/abc/_history/1", "GET, HEAD"),
         ("POST", "/ResearchStudy/_history", "GET, HEAD"),
         ("GET", "/ResearchStudy/_search", None),  # a read of the id "_search": not a 405
-        ("PUT", "/metadata", "GET, HEAD"),
+        ("PATCH", "/metadata", "GET, HEAD"),
         ("POST", "/AuditEvent", "GET, HEAD"),
         ("PATCH", "/AuditEvent", "GET, HEAD"),
         ("PUT", "/AuditEvent/abc", "GET, HEAD"),
