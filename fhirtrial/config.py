@@ -1,9 +1,10 @@
 """Server settings, read once from `FHIRTRIAL_*` environment variables, passed down explicitly."""
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     # (bench/abuse.py: reads by id p95 464 ms with one, 1,227 ms with two). Raise on mongod.
     max_concurrent_searches: int = 1
     base_url: str | None = None
+    # Reverse proxies (addresses or networks, comma-separated) whose `Forwarded` /
+    # `X-Forwarded-Host` / `X-Forwarded-Proto` headers give the base of links when base_url is
+    # unset; empty: such headers are never read.
+    trusted_proxies: str = ""
     max_body_bytes: int = 10 * 1024 * 1024
     max_json_depth: int = 64
     default_page_size: int = 20
@@ -67,3 +72,11 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # Delete AuditEvents older than this many days (hourly); unset: keep them for good.
     audit_retention_days: int | None = Field(default=None, ge=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)  # ValueError names the entry
+        return value

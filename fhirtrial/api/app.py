@@ -22,11 +22,13 @@ from starlette.routing import Route
 from fhirtrial import __version__
 from fhirtrial.api import conditional, system, transaction
 from fhirtrial.api import interactions as fhir
+from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
 from fhirtrial.api.collector import tuned_collector
 from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
+from fhirtrial.api.patch import patch
 from fhirtrial.api.r4_base import R4Base
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.setup import install_authorization
@@ -46,6 +48,7 @@ log = logging.getLogger("fhirtrial")
 _SWITCH_INTERVAL_S = 0.001
 
 _T = "/{resource_type:str}"
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
@@ -55,12 +58,16 @@ ROUTES = [
     Route("/_history", system.history, methods=["GET"]),
     Route(f"{_T}/_search", fhir.search, methods=["POST"]),
     Route(f"{_T}/_history", fhir.history_type, methods=["GET"]),
-    Route(f"{_T}/${{operation:str}}", fhir.operation, methods=["GET", "POST"]),
+    # Every method, so that a PUT or DELETE of an operation is its 405 (Allow: POST), not a
+    # write of the id "$name".
+    Route(f"{_T}/${{operation:str}}", fhir.operation, methods=_ALL_METHODS),
+    Route(f"{_T}/{{rid:str}}/${{operation:str}}", fhir.operation, methods=_ALL_METHODS),
     Route(f"{_T}/{{rid:str}}/_history/{{vid:str}}", fhir.vread, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}/_history", fhir.history_instance, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}", fhir.read, methods=["GET"]),
     Route(f"{_T}/{{rid:str}}", fhir.update, methods=["PUT"]),
     Route(f"{_T}/{{rid:str}}", fhir.delete, methods=["DELETE"]),
+    Route(f"{_T}/{{rid:str}}", patch, methods=["PATCH"]),
     Route(_T, fhir.search, methods=["GET"]),
     Route(_T, fhir.create, methods=["POST"]),
     Route(_T, conditional.update, methods=["PUT"]),
@@ -68,6 +75,10 @@ ROUTES = [
     Route("/", transaction.bundle, methods=["POST"]),
 ]
 
+# The handlers a read-only type (AuditEvent) does not offer: left out of its `Allow` header.
+WRITE_HANDLERS = frozenset(
+    {fhir.create, fhir.update, fhir.delete, patch, conditional.update, conditional.delete}
+)
 
 # What a SMART app or other browser client sends and must read across origins (FHIR's
 # conditional and versioned interactions, Prefer, bearer tokens).
@@ -143,7 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
             max_age=600,
@@ -181,11 +192,22 @@ async def _fhir_error(request: Request, exc: FHIRError) -> Response:
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
+    # Starlette's 405 names the methods of one route only; the URL may have several.
+    allow = None
+    if exc.status_code == 405:
+        allow = allowed_methods(request, writes=WRITE_HANDLERS, post_only={fhir.operation})
+        if allow is None:
+            name = request.url.path.strip("/").split("/")[0]
+            issue = Issue("error", "not-found", f"Resource type '{name}' is not supported")
+            return _outcome_response(request, 404, [issue])
     if exc.status_code == 404:
         issue = Issue("error", "not-found", f"No FHIR endpoint at {request.url.path}")
-    elif exc.status_code == 405:
+    elif allow is not None:
         issue = Issue(
             "error", "not-supported", f"{request.method} is not supported on {request.url.path}"
+        )
+        return _outcome_response(
+            request, 405, [issue], {**(exc.headers or {}), "Allow": ", ".join(allow)}
         )
     else:
         issue = Issue("error", "processing", str(exc.detail))

@@ -4,13 +4,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fhirtrial.resources.dates import format_instant
-from fhirtrial.resources.validation import mandatory_elements
+from fhirtrial.resources.summary import elements_subset, summarize
 from fhirtrial.store.repository import HistoryPage, SearchResult
-
-SUBSETTED = {
-    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
-    "code": "SUBSETTED",
-}
 
 
 def searchset(
@@ -24,8 +19,9 @@ def searchset(
     elements: tuple[str, ...] = (),
     outcome: dict[str, Any] | None = None,
     summary_count: bool = False,
+    summary: str = "false",
 ) -> dict[str, Any]:
-    entries = [_entry(base, r, "match", elements) for r in result.matches]
+    entries = [_entry(base, summarize(r, summary), "match", elements) for r in result.matches]
     for entry, resource in zip(entries, result.matches, strict=True):
         km = result.distances.get(f"{resource['resourceType']}/{resource['id']}")
         if km is not None:
@@ -92,21 +88,12 @@ def _entry(
     base: str, resource: dict[str, Any], mode: str, elements: tuple[str, ...]
 ) -> dict[str, Any]:
     if elements:
-        resource = subset(resource, elements)
+        resource = elements_subset(resource, elements)
     return {
         "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
         "resource": resource,
         "search": {"mode": mode},
     }
-
-
-def subset(resource: dict[str, Any], elements: tuple[str, ...]) -> dict[str, Any]:
-    keep = {"resourceType", "id", "meta", *elements, *mandatory_elements(resource["resourceType"])}
-    out = {k: v for k, v in resource.items() if k in keep}
-    meta = dict(out.get("meta") or {})
-    meta["tag"] = [*meta.get("tag", []), SUBSETTED]
-    out["meta"] = meta
-    return out
 
 
 def _page_links(

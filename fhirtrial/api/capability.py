@@ -5,6 +5,7 @@ from typing import Any
 from fhirtrial import __version__
 from fhirtrial.api.operations import OPERATIONS
 from fhirtrial.api.search_capability import add_search_features, system_capabilities
+from fhirtrial.resources.patching import PATCH_FORMATS
 from fhirtrial.resources.registry import COMMON_SEARCH_PARAMS, READ_ONLY_TYPES, RESOURCE_TYPES
 from fhirtrial.resources.search_query import DATE_PREFIXES
 
@@ -12,13 +13,14 @@ INTERACTIONS = (
     "read",
     "vread",
     "update",
+    "patch",
     "delete",
     "history-instance",
     "history-type",
     "create",
     "search-type",
 )
-_WRITES = ("update", "delete", "create")
+_WRITES = ("update", "patch", "delete", "create")
 VERSIONS_OPERATION = "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions"
 
 
@@ -39,7 +41,7 @@ def capability_statement(
         "implementation": {"description": "fhirtrial: computable clinical trials", "url": base},
         "fhirVersion": "5.0.0",
         "format": ["application/fhir+json", "json"],
-        "patchFormat": [],
+        "patchFormat": list(PATCH_FORMATS),
         "rest": [
             {
                 "mode": "server",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from fhirtrial.api.forwarded import forwarded_origin, trusted_networks
 from fhirtrial.audit.log import AuditLog
 from fhirtrial.config import Settings
 from fhirtrial.matching.service import MatchService
@@ -26,12 +27,17 @@ def context(request: Request) -> ServerContext:
 
 def base_url(request: Request) -> str:
     """The base of the links the server writes (`Location`, `fullUrl`, paging): always
-    FHIRTRIAL_BASE_URL when it is set; else the request's Host header, which any client chooses
-    (developer mode: production sets FHIRTRIAL_BASE_URL)."""
-    configured = context(request).settings.base_url
-    if configured:
+    FHIRTRIAL_BASE_URL when it is set; else what a proxy of FHIRTRIAL_TRUSTED_PROXIES forwards
+    (`Forwarded`, `X-Forwarded-Host`/`-Proto`); else the request's Host header, which any client
+    chooses (developer mode: production sets FHIRTRIAL_BASE_URL)."""
+    settings = context(request).settings
+    if settings.base_url:
         # The R4 base (api.r4_base) lives under the configured one.
-        return configured.rstrip("/") + str(request.scope.get("fhirtrial.base_path", ""))
+        return settings.base_url.rstrip("/") + str(request.scope.get("fhirtrial.base_path", ""))
+    origin = forwarded_origin(request, trusted_networks(settings.trusted_proxies))
+    if origin is not None:
+        # root_path holds the R4 base too when the request came through it.
+        return f"{origin}{request.scope.get('root_path', '')}".rstrip("/")
     return str(request.base_url).rstrip("/")
 
 

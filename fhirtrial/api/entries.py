@@ -2,8 +2,8 @@
 conditional headers) and performed on a repository: what a batch or transaction entry runs, and
 what the REST conditional update and delete run too.
 
-Each method has one handler in `ENTRY_HANDLERS`; a PATCH handler is added there once PATCH
-exists (until then a PATCH entry is answered 405). Every handler authorises its interaction as
+Each method has one handler in `ENTRY_HANDLERS` (PATCH: `api.patched`, as the REST PATCH).
+Every handler authorises its interaction as
 the REST layer does for the same request on its own (SMART scopes, the launch patient's
 compartment) and writes through the `Repository`, which validates.
 """
@@ -20,6 +20,7 @@ from fhirtrial.api import bundles
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import etag_version
 from fhirtrial.api.limits import search_admission
+from fhirtrial.api.patched import patch_stored
 from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.authority import authority
 from fhirtrial.auth.policy import authorize
@@ -32,6 +33,7 @@ from fhirtrial.errors import (
     NotFound,
     PreconditionFailed,
 )
+from fhirtrial.resources.patching import bundle_patch
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.validation import FHIR_ID
@@ -370,10 +372,22 @@ def _written(entry: Entry, stored: Stored, created: bool, *, wrote: bool) -> Ent
     return EntryOutcome(201 if created else 200, stored, stored.resource, written=written)
 
 
-async def patch_not_supported(ctx: EntryContext, entry: Entry) -> EntryOutcome:
-    raise MethodNotAllowed(
-        "PATCH is not supported by this server yet", allow="GET, HEAD, POST, PUT, DELETE"
+async def patch(ctx: EntryContext, entry: Entry) -> EntryOutcome:
+    """A patch by id: its resource is the patch (`resources.patching.bundle_patch`)."""
+    check_writable(entry)
+    if entry.rid is None:
+        raise BadRequest("A PATCH entry names the resource it patches: [type]/[id]")
+    document, media_type = bundle_patch(entry.resource)
+    result = await patch_stored(
+        ctx.request,
+        ctx.repository,
+        entry.resource_type,
+        entry.rid,
+        document,
+        media_type,
+        if_match=entry.if_match,
     )
+    return _written(entry, result.stored, result.created, wrote=result.changed)
 
 
 def _criteria(entry: Entry) -> str:
@@ -386,7 +400,7 @@ ENTRY_HANDLERS: dict[str, Handler] = {
     "POST": post,
     "PUT": put,
     "DELETE": delete,
-    "PATCH": patch_not_supported,
+    "PATCH": patch,
 }
 
 

@@ -27,16 +27,17 @@ def etag_version(value: str, name: str) -> int:
 class Preferences:
     return_: str = "representation"
     lenient: bool = False
+    strict: bool = False
 
 
 def preferences(request: Request) -> Preferences:
     header = request.headers.get("prefer", "")
-    return_, lenient = "representation", False
+    return_, lenient, strict = "representation", False, False
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
         value = value.strip().strip('"')
         if key == "return" and value in ("minimal", "representation", "OperationOutcome"):
             return_ = value
         elif key == "handling":
-            lenient = value == "lenient"
-    return Preferences(return_, lenient)
+            lenient, strict = value == "lenient", value == "strict"
+    return Preferences(return_, lenient, strict)

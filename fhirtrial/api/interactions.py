@@ -32,6 +32,7 @@ from fhirtrial.resources.dates import format_instant, http_date, parse_range
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
+from fhirtrial.resources.summary import read_subsetting, subsetted
 from fhirtrial.resources.validation import FHIR_ID
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import WriteResult
@@ -51,7 +52,7 @@ def _writable_type(request: Request) -> ResourceType:
     spec = _type(request)
     if spec.name in READ_ONLY_TYPES:
         raise MethodNotAllowed(
-            f"{spec.name} is read-only: the server records it itself", allow="GET"
+            f"{spec.name} is read-only: the server records it itself", allow="GET, HEAD"
         )
     return spec
 
@@ -94,24 +95,28 @@ async def health(request: Request) -> Response:
 async def read(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
+    shape = read_subsetting(list(request.query_params.multi_items()))
     stored = await context(request).repository.read(spec.name, request.path_params["rid"])
     guards.confine_read(request, stored.resource)
     note_resource(request, stored.resource)
     headers = _version_headers(stored)
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
-    return fhir_response(request, stored.resource, headers=headers)
+    return fhir_response(request, subsetted(stored.resource, *shape), headers=headers)
 
 
 async def vread(request: Request) -> Response:
     check_format(request)
     spec = _type(request)
+    shape = read_subsetting(list(request.query_params.multi_items()))
     stored = await context(request).repository.vread(
         spec.name, request.path_params["rid"], request.path_params["vid"]
     )
     guards.confine_read(request, stored.resource)
     note_resource(request, stored.resource)
-    return fhir_response(request, stored.resource, headers=_version_headers(stored))
+    return fhir_response(
+        request, subsetted(stored.resource, *shape), headers=_version_headers(stored)
+    )
 
 
 async def create(request: Request) -> Response:
@@ -121,9 +126,8 @@ async def create(request: Request) -> Response:
     _check_body_type(body, spec)
     await guards.confine_write(request, spec.name, "c", body=body)
     condition = None
-    if_none_exist = request.headers.get("if-none-exist")
-    if if_none_exist is not None:
-        criteria = parse_qsl(if_none_exist.lstrip("?"))
+    criteria = _create_condition(request)
+    if criteria is not None:
         if version == fhir_version.R4:
             criteria = r5_search_params(spec.name, criteria)
         condition = _search_query(request, spec, criteria, lenient=False)
@@ -134,6 +138,21 @@ async def create(request: Request) -> Response:
         guards.confine_search(request, condition)
     result = await context(request).repository.create(body, if_none_exist=condition)
     return _write_response(request, result)
+
+
+def _create_condition(request: Request) -> list[tuple[str, str]] | None:
+    """The search of a conditional create: `If-None-Exist`, or the query of `POST [type]?…`
+    (what fhirpy's `get_or_create` sends; the spec defines no other meaning for it, and ignoring
+    it would store a duplicate each time)."""
+    header = request.headers.get("if-none-exist")
+    query = [
+        (k, v) for k, v in request.query_params.multi_items() if k not in ("_format", "_pretty")
+    ]
+    if query and header is not None:
+        raise BadRequest("Give the conditional create's search once: If-None-Exist or the URL")
+    if query:
+        return query
+    return None if header is None else parse_qsl(header.lstrip("?"))
 
 
 async def update(request: Request) -> Response:
@@ -179,7 +198,8 @@ async def search(request: Request) -> Response:
     if version == fhir_version.R4:
         params = r5_search_params(spec.name, params)
     note_search(request, params)
-    query = _search_query(request, spec, params, lenient=preferences(request).lenient)
+    prefer = preferences(request)
+    query = _search_query(request, spec, params, lenient=prefer.lenient, strict=prefer.strict)
     guards.confine_search(request, query)
     settings = context(request).settings
     async with search_admission(request).admitted():
@@ -197,18 +217,21 @@ async def search(request: Request) -> Response:
         elements=query.elements,
         outcome=outcome,
         summary_count=query.summary_count,
+        summary=query.summary,
     )
     return fhir_response(request, bundle)
 
 
 async def operation(request: Request) -> Response:
-    from fhirtrial.api.operations import OPERATIONS
+    from fhirtrial.api.operations import INSTANCE_OPERATIONS, OPERATIONS
 
     spec = _type(request)
     name = request.path_params["operation"]
     entry = OPERATIONS.get((spec.name, name))
-    if entry is None:
-        raise NotFound(f"Operation ${name} is not defined on {spec.name}")
+    instance = "rid" in request.path_params
+    if entry is None or (instance and name not in INSTANCE_OPERATIONS):
+        where = f"a {spec.name} instance" if instance else spec.name
+        raise NotFound(f"Operation ${name} is not defined on {where}")
     if request.method != "POST":
         # Both take a resource in the body ($match a Bundle, $import studies or changes state).
         raise MethodNotAllowed(f"${name} is invoked with POST", allow="POST")
@@ -266,7 +289,12 @@ def _int_param(name: str, value: str) -> int:
 
 
 def _search_query(
-    request: Request, spec: ResourceType, params: list[tuple[str, str]], *, lenient: bool
+    request: Request,
+    spec: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    lenient: bool,
+    strict: bool = False,
 ) -> SearchQuery:
     settings = context(request).settings
     return parse_search(
@@ -274,6 +302,7 @@ def _search_query(
         params,
         registry=RESOURCE_TYPES,
         lenient=lenient,
+        strict=strict,
         default_count=settings.default_page_size,
         max_count=settings.max_page_size,
     )

@@ -73,6 +73,8 @@ def classify(method: str, path: str) -> Interaction | None:
         if method == "GET":
             return Interaction("read", resource_type, "r", rid=segment)
         return _write(method, resource_type, segment)
+    if len(rest) == 2 and rest[1].startswith("$") and method in ("GET", "POST"):
+        return Interaction("operation", resource_type, None, rid=segment, operation=rest[1][1:])
     if rest[1] == "_history" and method == "GET" and len(rest) == 2:
         return Interaction("history-instance", resource_type, "r", rid=segment)
     if rest[1] == "_history" and method == "GET" and len(rest) == 3:

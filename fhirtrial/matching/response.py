@@ -49,5 +49,6 @@ def match_bundle(result: MatchResult, base: str, *, persisted: bool) -> dict[str
         "resourceType": "Bundle",
         "type": "searchset",
         "total": len(result.matches),
+        "link": [{"relation": "self", "url": f"{base}/ResearchStudy/$match"}],
         "entry": entries,
     }

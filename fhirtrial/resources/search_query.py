@@ -55,6 +55,18 @@ MAX_OFFSET = 2**53
 # (`ResearchSubject?study.site.name=x` is two).
 MAX_JOIN_DEPTH = 3
 
+# The spec's `_` parameters that filter what a search matches: one of these we do not support is
+# never ignored without `Prefer: handling=lenient` (results would silently widen). Any other
+# unknown `_` parameter controls the answer, not the matches (fhirpy's `_totalMethod`): it is
+# ignored, and reported, unless `Prefer: handling=strict` (R5 search.html: servers SHOULD ignore
+# unknown parameters).
+FILTERING_SPECIAL_PARAMS = frozenset(
+    {
+        *("_content", "_filter", "_has", "_in", "_language", "_list", "_profile", "_query"),
+        *("_security", "_source", "_tag", "_text", "_type"),
+    }
+)
+
 
 @dataclass(frozen=True)
 class Include:
@@ -89,6 +101,7 @@ class SearchQuery:
     sort: list[tuple[str, int]] = field(default_factory=list)  # (field, ±1)
     total: str = "accurate"
     summary_count: bool = False
+    summary: str = "false"  # _summary=true, text, data: what each match keeps
     elements: tuple[str, ...] = ()
     includes: list[Include] = field(default_factory=list)
     # `_include:iterate` and `_revinclude:iterate`: also applied to the included resources.
@@ -104,6 +117,7 @@ def parse_search(
     *,
     registry: dict[str, ResourceType],
     lenient: bool = False,
+    strict: bool = False,
     default_count: int = 20,
     max_count: int = 1000,
     depth: int = 0,
@@ -130,7 +144,8 @@ def parse_search(
             continue
         param = COMMON_SEARCH_PARAMS.get(name) or spec.search_params.get(name)
         if param is None:
-            if lenient:
+            ignorable = name.startswith("_") and name not in FILTERING_SPECIAL_PARAMS
+            if lenient or (ignorable and not strict):
                 query.ignored.append(raw_name)
                 continue
             raise BadRequest(
@@ -188,6 +203,8 @@ def _apply_control(
             query.summary_count = True
         elif value not in ("false", "true", "text", "data"):
             raise BadRequest("_summary must be true, text, data, count or false")
+        else:
+            query.summary = value
     elif name == "_elements":
         query.elements = tuple(e.strip() for e in value.split(",") if e.strip())
     elif name == "_sort":

@@ -72,3 +72,25 @@ async def test_conditional_create_rejects_unknown_criteria(client):
     )
     assert response.status_code == 400
     assert (await client.get("/ResearchStudy")).json()["total"] == 0
+
+
+async def test_a_search_in_the_query_string_of_a_create_is_its_condition(client):
+    """fhirpy's `get_or_create` posts `POST [type]?search`: the same as If-None-Exist."""
+    url = "/ResearchStudy?identifier=https://clinicaltrials.gov|NCT05361174"
+    first = await client.post(url, json=research_study(identifier=[NCT]), headers=FHIR_JSON)
+    assert first.status_code == 201
+    again = await client.post(url, json=research_study(identifier=[NCT]), headers=FHIR_JSON)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    total = (await client.get("/ResearchStudy", params={"_summary": "count"})).json()["total"]
+    assert total == 1
+    both = await client.post(url, json=research_study(), headers=IF_NONE_EXIST)
+    assert both.status_code == 400
+    unknown = await client.post(
+        "/ResearchStudy?colour=blue", json=research_study(), headers=FHIR_JSON
+    )
+    assert unknown.status_code == 400
+    formatted = await client.post(
+        "/ResearchStudy?_format=json", json=research_study(), headers=FHIR_JSON
+    )
+    assert formatted.status_code == 201  # _format is no condition

@@ -59,3 +59,34 @@ async def test_capability_statement_advertises_interactions_and_search_params(cl
     )
     subject = next(r for r in statement["rest"][0]["resource"] if r["type"] == "ResearchSubject")
     assert {"study", "subject", "patient", "status"} <= {p["name"] for p in subject["searchParam"]}
+
+
+async def test_search_rev_include_lists_the_revincludes_that_work(client):
+    statement = (await client.get("/metadata")).json()
+    by_type = {r["type"]: r for r in statement["rest"][0]["resource"]}
+    assert "ResearchSubject:study" in by_type["ResearchStudy"]["searchRevInclude"]
+    assert "ResearchSubject:patient" in by_type["Patient"]["searchRevInclude"]
+    assert "ResearchSubject:study" not in by_type["Patient"]["searchRevInclude"]
+    for name, resource in by_type.items():
+        for value in resource.get("searchRevInclude", []):
+            response = await client.get(f"/{name}", params={"_revinclude": value})
+            assert response.status_code == 200, (name, value, response.text)
+    study = {"resourceType": "ResearchStudy", "id": "s1", "status": "active"}
+    subject = {
+        "resourceType": "ResearchSubject",
+        "id": "rs1",
+        "status": "active",
+        "study": {"reference": "ResearchStudy/s1"},
+        "subject": {"reference": "Patient/p1"},
+    }
+    headers = {"content-type": "application/fhir+json"}
+    for resource in (study, subject):
+        url = f"/{resource['resourceType']}/{resource['id']}"
+        assert (await client.put(url, json=resource, headers=headers)).status_code == 201
+    bundle = (
+        await client.get("/ResearchStudy", params={"_revinclude": "ResearchSubject:study"})
+    ).json()
+    assert {(e["resource"]["id"], e["search"]["mode"]) for e in bundle["entry"]} == {
+        ("s1", "match"),
+        ("rs1", "include"),
+    }

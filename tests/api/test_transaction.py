@@ -327,23 +327,42 @@ async def test_batch_read_with_if_none_match_is_304(client):
     assert entries[1]["response"]["etag"] == 'W/"1"'
 
 
-async def test_patch_entry_is_refused_clearly(client):
-    body = bundle("batch", call("PATCH", "Patient/x"))
-    entries = (await send(client, body)).json()["entry"]
-    assert entries[0]["response"]["status"] == "405 Method Not Allowed"
-
-
-async def test_a_patch_entry_fails_a_transaction_whole(client):
+async def test_a_patch_entry_of_nothing_is_answered_in_the_batch(client):
     body = bundle(
-        "transaction",
-        post(patient("before-patch")),
+        "batch",
         {
             "resource": {"resourceType": "Parameters", "parameter": []},
             "request": {"method": "PATCH", "url": "Patient/x"},
         },
+        call("PATCH", "Patient/y"),
+    )
+    entries = (await send(client, body)).json()["entry"]
+    assert entries[0]["response"]["status"] == "404 Not Found"
+    assert entries[1]["response"]["status"].startswith("400")
+
+
+async def test_a_failing_patch_entry_fails_a_transaction_whole(client):
+    target = (await client.post("/Patient", json=patient("target"), headers=FHIR_JSON)).json()
+    bad = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {
+                "name": "operation",
+                "part": [
+                    {"name": "type", "valueCode": "replace"},
+                    {"name": "path", "valueString": "Patient.gender"},
+                    {"name": "value", "valueCode": "bogus"},
+                ],
+            }
+        ],
+    }
+    body = bundle(
+        "transaction",
+        post(patient("before-patch")),
+        {"resource": bad, "request": {"method": "PATCH", "url": f"Patient/{target['id']}"}},
     )
     response = await send(client, body)
-    assert response.status_code == 405, response.text
+    assert response.status_code == 422, response.text
     assert response.json()["issue"][0]["expression"][0] == "Bundle.entry[1]"
     assert await count(client, f"/Patient?identifier={SYSTEM}|before-patch") == 0
 

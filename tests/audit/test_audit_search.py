@@ -127,7 +127,7 @@ async def test_clients_cannot_write_the_trail_and_trying_is_recorded(audited):
     ]
     for response in attempts:
         assert response.status_code == 405
-        assert response.headers["allow"] == "GET"
+        assert response.headers["allow"] == "GET, HEAD"
         outcome = response.json()
         assert outcome["issue"][0]["code"] == "not-supported"
         assert "read-only" in outcome["issue"][0]["diagnostics"]

@@ -408,3 +408,49 @@ async def test_someone_elses_failures_never_lock_out_a_client_with_a_token(mongo
             assert (await client.get("/Patient")).status_code == 429
             assert (await client.get("/Patient", headers=ADMIN)).status_code == 200
             assert (await client.get("/ResearchStudy")).status_code == 200  # public catalog
+
+
+async def test_patch_needs_the_update_scope_and_stays_in_the_compartment(hospital):
+    client, _ = hospital
+    json_patch = {"content-type": "application/json-patch+json"}
+    retitle = [{"op": "add", "path": "/title", "value": "patched"}]
+    reader = {**json_patch, **as_user("user/*.rs")}
+    refused = await client.patch("/ResearchStudy/s1", json=retitle, headers=reader)
+    assert refused.status_code == 403
+    assert "ResearchStudy.u" in refused.json()["issue"][0]["diagnostics"]
+    mine = {**json_patch, **as_patient("p1")}
+    move = [{"op": "replace", "path": "/subject/reference", "value": "Patient/p2"}]
+    assert (await client.patch("/ResearchSubject/rs1", json=move, headers=mine)).status_code == 403
+    other = [{"op": "replace", "path": "/status", "value": "retired"}]
+    assert (await client.patch("/ResearchSubject/rs2", json=other, headers=mine)).status_code == 403
+    own = await client.patch("/ResearchSubject/rs1", json=other, headers=mine)
+    assert own.status_code == 200
+    assert own.json()["status"] == "retired"
+    untouched = (await client.get("/ResearchSubject/rs2", headers=ADMIN)).json()
+    assert untouched["meta"]["versionId"] == "1"
+
+
+async def test_validate_needs_the_scope_of_the_interaction_it_checks(hospital):
+    client, _ = hospital
+    study = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "resource", "resource": research_study()}],
+    }
+    anonymous = await client.post("/ResearchStudy/$validate", json=study, headers=FHIR_JSON)
+    assert anonymous.status_code == 401
+    reader = {**FHIR_JSON, **as_user("user/*.rs")}
+    general = await client.post("/ResearchStudy/$validate", json=study, headers=reader)
+    assert general.status_code == 200
+    as_create = {
+        **study,
+        "parameter": [*study["parameter"], {"name": "mode", "valueCode": "create"}],
+    }
+    refused = await client.post("/ResearchStudy/$validate", json=as_create, headers=reader)
+    assert refused.status_code == 403
+    delete = {"resourceType": "Parameters", "parameter": [{"name": "mode", "valueCode": "delete"}]}
+    mine = {**FHIR_JSON, **as_patient("p1")}
+    other = await client.post("/ResearchSubject/rs2/$validate", json=delete, headers=mine)
+    assert other.status_code == 403
+    own = await client.post("/ResearchSubject/rs1/$validate", json=delete, headers=mine)
+    assert own.status_code == 200
+    assert (await client.get("/ResearchSubject/rs1", headers=ADMIN)).status_code == 200

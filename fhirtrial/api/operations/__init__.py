@@ -5,11 +5,15 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fhirtrial.api.operations import import_studies, match
+from fhirtrial.api.operations import import_studies, match, validate
+from fhirtrial.resources.registry import RESOURCE_TYPES
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 OPERATIONS: dict[tuple[str, str], tuple[Handler, str]] = {
     ("ResearchStudy", "import"): (import_studies.handle, import_studies.DEFINITION),
     ("ResearchStudy", "match"): (match.handle, match.DEFINITION),
+    **{(name, "validate"): (validate.handle, validate.DEFINITION) for name in RESOURCE_TYPES},
 }
+# Operations also invoked on an instance, `[type]/[id]/$name`.
+INSTANCE_OPERATIONS = frozenset({"validate"})

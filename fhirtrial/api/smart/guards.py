@@ -160,6 +160,22 @@ def authorize_import(request: Request) -> None:
     _require_all(request, [(t, p) for t in IMPORT_TYPES for p in ("c", "u")], "$import")
 
 
+async def authorize_validate(
+    request: Request,
+    resource_type: str,
+    permission: str,
+    *,
+    body: dict[str, Any] | None,
+    rid: str | None,
+) -> None:
+    """`$validate` stores nothing, but it answers as the interaction it checks would (whether a
+    resource exists, whether a write would pass): it needs that interaction's scope, `r` for a
+    check of content alone, and a patient-level token stays in its compartment."""
+    patients = _require_all(request, [(resource_type, permission)], "$validate")
+    if patients and permission in ("c", "u", "d"):
+        await confine_write(request, resource_type, permission, body=body, rid=rid)
+
+
 def _require_all(request: Request, needs: list[tuple[str, str]], what: str) -> set[str]:
     """The launch patients the grants are confined to (empty: unconfined); one 403 naming every
     missing scope otherwise."""
