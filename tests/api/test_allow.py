@@ -10,7 +10,7 @@ from tests.helpers import FHIR_JSON
     [
         ("PATCH", "/ResearchStudy", "GET, HEAD, POST, PUT, DELETE"),
         ("PATCH", "/Patient", "GET, HEAD, POST, PUT, DELETE"),
-        ("PUT", "/", "POST"),
+        ("PUT", "/", "GET, HEAD, POST"),  # system search (GET) and batch/transaction (POST)
         ("POST", "/ResearchStudy/abc", "GET, HEAD, PUT, PATCH, DELETE"),
         ("DELETE", "/ResearchStudy/abc/_history", "GET, HEAD"),
         ("PUT", "/ResearchStudy/abc/_history/1", "GET, HEAD"),
