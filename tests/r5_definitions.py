@@ -22,7 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft6Validator
+from jsonschema import Draft6Validator, ValidationError
+from jsonschema.validators import extend
 
 FOLDER = Path(__file__).parent / "data" / "fhir-r5"
 CODED_TYPES = ("code", "Coding", "CodeableConcept")
@@ -36,14 +37,36 @@ def _schema() -> dict[str, Any]:
     return schema
 
 
+def _resource_by_type(
+    validator: Any, mapping: dict[str, str], instance: Any, _schema: dict[str, Any]
+) -> Any:
+    """`ResourceList`, read by its discriminator: a resource is valid when it is valid for the
+    definition its `resourceType` names. The schema's own `oneOf` over all 158 resource types
+    means the same — each definition requires its own `resourceType` constant, so at most one can
+    match — but checks a nested resource against every type: minutes for one `$match` Bundle."""
+    if not isinstance(instance, dict):
+        yield ValidationError(f"{instance!r} is not a resource (a JSON object)")
+        return
+    target = mapping.get(str(instance.get("resourceType")))
+    if target is None:
+        yield ValidationError(f"{instance.get('resourceType')!r} is not an R5 resource type")
+        return
+    yield from validator.descend(instance, {"$ref": target})
+
+
+_Validator = extend(Draft6Validator, {"resourceByType": _resource_by_type})
+
+
 @cache
-def _validator(resource_type: str) -> Draft6Validator:
+def _validator(resource_type: str) -> Any:
     schema = _schema()
     if resource_type not in schema["definitions"]:
         raise AssertionError(f"{resource_type} is not an R5 resource type")
-    return Draft6Validator(
-        {"$ref": f"#/definitions/{resource_type}", "definitions": schema["definitions"]}
-    )
+    definitions = {
+        **schema["definitions"],
+        "ResourceList": {"resourceByType": schema["discriminator"]["mapping"]},
+    }
+    return _Validator({"$ref": f"#/definitions/{resource_type}", "definitions": definitions})
 
 
 def schema_errors(resource: dict[str, Any]) -> list[str]:

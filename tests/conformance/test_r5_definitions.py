@@ -56,6 +56,17 @@ def test_the_checks_find_what_the_r5_definitions_forbid() -> None:
     wrapped = {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {}}]}
     wrapped["entry"][0]["resource"] = {"resourceType": "ResearchStudy", "status": "sure"}
     assert structure_errors(wrapped)
+    # A resource inside another (a Bundle entry, a contained resource) is checked against the
+    # definition its resourceType names; an unknown type is refused.
+    nested = {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {}}]}
+    nested["entry"][0]["resource"] = {"resourceType": "ResearchStudy", "status": "active", "x": 1}
+    assert schema_errors(nested) == [
+        "entry/0/resource: Additional properties are not allowed ('x' was unexpected)"
+    ]
+    nested["entry"][0]["resource"] = {"resourceType": "Trial"}
+    assert schema_errors(nested) == ["entry/0/resource: 'Trial' is not an R5 resource type"]
+    nested["entry"][0]["resource"] = {"resourceType": "ResearchStudy", "status": "active"}
+    assert schema_errors(nested) == []
     assert_valid_r5(research_study(id="fine"))
 
 
