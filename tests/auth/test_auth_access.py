@@ -5,6 +5,7 @@ forwarded headers that grant nothing."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import respx
@@ -34,7 +35,9 @@ def as_patient(patient: str, scope: str = "patient/*.cruds") -> dict[str, str]:
     return as_user(scope, patient=patient)
 
 
-ADMIN = as_user("user/*.cruds")
+# Signed once, when pytest collects the module: the whole suite may run longer than a token's
+# usual 5 minutes before it reaches these tests, so this one lasts the day.
+ADMIN = as_user("user/*.cruds", exp=int(time.time()) + 86_400)
 
 
 def subject(rid: str, patient: str) -> dict:

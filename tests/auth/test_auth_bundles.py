@@ -1,6 +1,8 @@
 """Batch and transaction entries are authorised as each interaction would be on its own:
 SMART scopes, the launch patient's compartment, the public catalog."""
 
+import time
+
 import pytest
 import respx
 
@@ -22,7 +24,9 @@ def as_user(scope: str, **claims) -> dict[str, str]:
     return bearer(IDP_KEY.sign(user_claims(scope=scope, **claims)))
 
 
-ADMIN = as_user("user/*.cruds")
+# Signed once, when pytest collects the module: the whole suite may run longer than a token's
+# usual 5 minutes before it reaches these tests, so this one lasts the day.
+ADMIN = as_user("user/*.cruds", exp=int(time.time()) + 86_400)
 
 
 def subject(patient: str, rid: str | None = None) -> dict:
