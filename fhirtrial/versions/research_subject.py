@@ -19,6 +19,8 @@ from fhirtrial.versions.cross_version import (
     NotConvertible,
     carry_back,
     carry_out,
+    copy_element,
+    reject_unknown,
 )
 
 TYPE = "ResearchSubject"
@@ -53,12 +55,10 @@ _R4_HANDLED |= {"status", "assignedArm", "actualArm"}
 
 
 def to_r4(subject: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(k for k in subject if k.lstrip("_") not in _HANDLED)
-    if unknown:
-        raise NotConvertible(f"ResearchSubject.{unknown[0]} has no R4 representation here")
+    reject_unknown(subject, _HANDLED, "ResearchSubject.{} has no R4 representation here")
     r4: dict[str, Any] = {"resourceType": TYPE}
     for name in (*_COMMON, *_SAME):
-        _copy(subject, r4, name, name)
+        copy_element(subject, r4, name, name)
     extensions: list[dict[str, Any]] = []
     own = carry_back(R4_TYPES, TYPE, subject.get("extension", []), r4, base=R4_EXTENSION)
     extensions += own
@@ -82,12 +82,10 @@ def to_r4(subject: dict[str, Any]) -> dict[str, Any]:
 
 
 def from_r4(r4: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(k for k in r4 if k.lstrip("_") not in _R4_HANDLED)
-    if unknown:
-        raise NotConvertible(f"R4 ResearchSubject.{unknown[0]} is not accepted by this server")
+    reject_unknown(r4, _R4_HANDLED, "R4 ResearchSubject.{} is not accepted by this server")
     subject: dict[str, Any] = {"resourceType": TYPE}
     for name in (*_COMMON, *_SAME):
-        _copy(r4, subject, name, name)
+        copy_element(r4, subject, name, name)
     rest = carry_back(TYPES, TYPE, r4.get("extension", []), subject)
     for name in ("assignedArm", "actualArm"):
         carry_out(R4_TYPES, TYPE, name, r4, rest, base=R4_EXTENSION)
@@ -129,9 +127,3 @@ def _individual(reference: dict[str, Any]) -> dict[str, Any]:
             f"ResearchSubject.subject refers to a {kind}; R4's individual is a Patient only"
         )
     return reference
-
-
-def _copy(source: dict[str, Any], target: dict[str, Any], name: str, target_name: str) -> None:
-    for prefix in ("", "_"):
-        if prefix + name in source:
-            target[prefix + target_name] = source[prefix + name]
