@@ -23,12 +23,13 @@ from fhirtrial.api.capability_r4 import r4_capability_statement, r5_search_param
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import if_match_version, preferences
+from fhirtrial.api.history_params import history_params
 from fhirtrial.api.limits import search_admission
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.discovery import rest_security
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
-from fhirtrial.resources.dates import format_instant, http_date, parse_range
+from fhirtrial.resources.dates import format_instant, http_date
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
@@ -251,41 +252,21 @@ async def history_type(request: Request) -> Response:
 async def _history(request: Request, spec: ResourceType, rid: str | None) -> Response:
     check_format(request)
     guards.refuse_confined_history(request, spec.name, instance=rid is not None)
-    settings = context(request).settings
-    count, offset, since = settings.default_page_size, 0, None
-    echoed = []
-    for key, value in request.query_params.multi_items():
-        if key in ("_format", "_pretty"):
-            continue
-        if key == "_count":
-            count = min(_int_param(key, value), settings.max_page_size)
-        elif key == "_offset":
-            offset = _int_param(key, value)
-        elif key == "_since":
-            bounds = parse_range(value)
-            if bounds is None:
-                raise BadRequest(f"_since must be a FHIR instant, got '{value}'")
-            since = bounds[0]
-        elif not preferences(request).lenient:
-            raise BadRequest(f"Unknown history parameter '{key}'", code="not-supported")
-        else:
-            continue
-        echoed.append((key, value))
+    asked = history_params(request)
     async with search_admission(request).admitted():
         page = await context(request).repository.history(
-            spec.name, rid, since=since, count=count, offset=offset
+            spec.name, rid, since=asked.since, count=asked.count, offset=asked.offset
         )
     path = f"{spec.name}/{rid}/_history" if rid else f"{spec.name}/_history"
     bundle = bundles.history(
-        base_url(request), path, page, params=echoed, count=count, offset=offset
+        base_url(request),
+        path,
+        page,
+        params=asked.echoed,
+        count=asked.count,
+        offset=asked.offset,
     )
     return fhir_response(request, bundle)
-
-
-def _int_param(name: str, value: str) -> int:
-    if not value.isdigit():
-        raise BadRequest(f"{name} must be a non-negative integer, got '{value}'")
-    return int(value)
 
 
 def _search_query(
