@@ -34,7 +34,7 @@ from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.summary import read_subsetting, subsetted
-from fhirtrial.resources.validation import FHIR_ID
+from fhirtrial.resources.validation import check_id
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import WriteResult
 
@@ -160,8 +160,7 @@ async def update(request: Request) -> Response:
     check_format(request)
     spec = _writable_type(request)
     rid = request.path_params["rid"]
-    if not FHIR_ID.fullmatch(rid):
-        raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
+    check_id(rid)
     body = fhir_version.resource_in_r5(request, await read_json(request))
     _check_body_type(body, spec)
     if "id" not in body:
