@@ -135,14 +135,22 @@ def parse_url(index: int, method: str, url: str, base: str) -> Entry:
 
 
 def search_query(
-    request: Request, spec: ResourceType, params: list[tuple[str, str]], *, lenient: bool = False
+    request: Request,
+    spec: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    lenient: bool = False,
+    strict: bool = False,
 ) -> SearchQuery:
+    """The search `params` ask of `spec`, with the server's page sizes (also for the search
+    interaction, `api.interactions.search`)."""
     settings = context(request).settings
     return parse_search(
         spec,
         params,
         registry=RESOURCE_TYPES,
         lenient=lenient,
+        strict=strict,
         default_count=settings.default_page_size,
         max_count=settings.max_page_size,
     )

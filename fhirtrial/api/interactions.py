@@ -22,6 +22,7 @@ from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.capability_r4 import r4_capability_statement, r5_search_params
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
+from fhirtrial.api.entries import search_query
 from fhirtrial.api.headers import if_match_version, preferences
 from fhirtrial.api.history_params import history_params
 from fhirtrial.api.limits import search_admission
@@ -32,7 +33,6 @@ from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
 from fhirtrial.resources.dates import format_instant, http_date
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
-from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.summary import read_subsetting, subsetted
 from fhirtrial.resources.validation import check_id
 from fhirtrial.store.documents import Stored
@@ -131,7 +131,7 @@ async def create(request: Request) -> Response:
     if criteria is not None:
         if version == fhir_version.R4:
             criteria = r5_search_params(spec.name, criteria)
-        condition = _search_query(request, spec, criteria, lenient=False)
+        condition = search_query(request, spec, criteria, lenient=False)
         if not condition.criteria and not condition.joins:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
         # The condition is a search: it answers with what it finds (200 with the match, 412
@@ -199,7 +199,7 @@ async def search(request: Request) -> Response:
         params = r5_search_params(spec.name, params)
     note_search(request, params)
     prefer = preferences(request)
-    query = _search_query(request, spec, params, lenient=prefer.lenient, strict=prefer.strict)
+    query = search_query(request, spec, params, lenient=prefer.lenient, strict=prefer.strict)
     guards.confine_search(request, query)
     settings = context(request).settings
     async with search_admission(request).admitted():
@@ -266,26 +266,6 @@ async def _history(request: Request, spec: ResourceType, rid: str | None) -> Res
         offset=asked.offset,
     )
     return fhir_response(request, bundle)
-
-
-def _search_query(
-    request: Request,
-    spec: ResourceType,
-    params: list[tuple[str, str]],
-    *,
-    lenient: bool,
-    strict: bool = False,
-) -> SearchQuery:
-    settings = context(request).settings
-    return parse_search(
-        spec,
-        params,
-        registry=RESOURCE_TYPES,
-        lenient=lenient,
-        strict=strict,
-        default_count=settings.default_page_size,
-        max_count=settings.max_page_size,
-    )
 
 
 def _write_response(request: Request, result: WriteResult) -> Response:
