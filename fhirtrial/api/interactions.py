@@ -11,13 +11,8 @@ from starlette.responses import Response
 
 from fhirtrial.api import bundles, fhir_version
 from fhirtrial.api.audit import note_resource, note_search
-from fhirtrial.api.bodies import (
-    FORM_MEDIA_TYPE,
-    UnsupportedMediaType,
-    media_type_of,
-    read_body,
-)
 from fhirtrial.api.bodies import read_resource as read_json
+from fhirtrial.api.bodies import search_params
 from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.capability_r4 import r4_capability_statement, r5_search_params
 from fhirtrial.api.caps import search_outcome
@@ -188,13 +183,7 @@ async def delete(request: Request) -> Response:
 async def search(request: Request) -> Response:
     version = check_format(request)
     spec = _type(request)
-    params = list(request.query_params.multi_items())
-    if request.method == "POST":
-        media_type = media_type_of(request)
-        if media_type and media_type != FORM_MEDIA_TYPE:
-            raise UnsupportedMediaType(media_type)
-        body = await read_body(request, context(request).settings.max_body_bytes)
-        params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    params = await search_params(request, context(request).settings.max_body_bytes)
     if version == fhir_version.R4:
         params = r5_search_params(spec.name, params)
     note_search(request, params)

@@ -1,14 +1,12 @@
 """System-level interactions: search over several types (`GET [base]?_type=…`,
 `POST [base]/_search`) and the history of all types (`GET [base]/_history`)."""
 
-from urllib.parse import parse_qsl
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fhirtrial.api import bundles
 from fhirtrial.api.audit import note_search
-from fhirtrial.api.bodies import FORM_MEDIA_TYPE, UnsupportedMediaType, media_type_of, read_body
+from fhirtrial.api.bodies import search_params
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import preferences
@@ -26,13 +24,7 @@ _PAGING = ("_count", "_offset")
 
 async def search(request: Request) -> Response:
     check_format(request)
-    params = list(request.query_params.multi_items())
-    if request.method == "POST":
-        media_type = media_type_of(request)
-        if media_type and media_type != FORM_MEDIA_TYPE:
-            raise UnsupportedMediaType(media_type)
-        body = await read_body(request, context(request).settings.max_body_bytes)
-        params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    params = await search_params(request, context(request).settings.max_body_bytes)
     note_search(request, params)
     asked = _types(params)
     rest = [(k, v) for k, v in params if k != "_type"]
