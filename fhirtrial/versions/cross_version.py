@@ -20,6 +20,7 @@ ElementTypes = Mapping[str, tuple[str, bool]]
 as such) is carried child by child; every other type as value[x]."""
 
 BACKBONE = "BackboneElement"
+DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 
 _Repeated = dict[str, tuple[list[Any], list[Any]]]
 """A repeating element's name → its decoded items and their `_` companions, in order."""
@@ -158,6 +159,15 @@ def copy_element(
     for prefix in ("", "_"):
         if prefix + name in source:
             target[prefix + as_name] = source[prefix + name]
+
+
+def put_required(target: dict[str, Any], name: str, value: str | None) -> None:
+    """Set an element R4 requires to `value`, or, without one, say that it is unknown (a
+    data-absent-reason extension on the element's `_` companion)."""
+    if value is None:
+        target["_" + name] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
+    else:
+        target[name] = value
 
 
 def reject_unknown(resource: Mapping[str, Any], handled: Collection[str], message: str) -> None:

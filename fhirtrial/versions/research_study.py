@@ -24,6 +24,7 @@ from fhirtrial.versions.cross_version import (
     carry_back,
     carry_out,
     copy_element,
+    put_required,
     reject_unknown,
 )
 
@@ -138,7 +139,6 @@ _PUBLICATION_BY_R4_STATUS = {
     "administratively-completed": "retired",
 }
 PARTY_ROLE = "http://hl7.org/fhir/research-study-party-role"
-DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 # Contained resources whose R5 elements here are the same in R4.
 _CONTAINED_SAME = {
     "Practitioner": frozenset(
@@ -169,11 +169,7 @@ def to_r4(study: dict[str, Any]) -> dict[str, Any]:
         r4["arm"] = [_arm(group) for group in study["comparisonGroup"]]
     if "objective" in study:
         r4["objective"] = [_objective_r4(objective) for objective in study["objective"]]
-    status = r4_status(study)
-    if status is None:
-        r4["_status"] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
-    else:
-        r4["status"] = status
+    put_required(r4, "status", r4_status(study))
     sponsor = _lead_sponsor(study.get("associatedParty", []))
     if sponsor is not None:
         r4["sponsor"] = sponsor

@@ -20,6 +20,7 @@ from fhirtrial.versions.cross_version import (
     carry_back,
     carry_out,
     copy_element,
+    put_required,
     reject_unknown,
 )
 
@@ -45,7 +46,6 @@ R4_TYPES: ElementTypes = {
 
 SUBJECT_STATE = "http://terminology.hl7.org/CodeSystem/research-subject-state"
 SUBJECT_STATE_TYPE = "http://terminology.hl7.org/CodeSystem/research-subject-state-type"
-DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 _COMMON = ("id", "meta", "implicitRules", "language", "text", "contained", "modifierExtension")
 _SAME = ("identifier", "period", "study")
 _CARRIED = ("status", "progress", "assignedComparisonGroup", "actualComparisonGroup")
@@ -69,11 +69,7 @@ def to_r4(subject: dict[str, Any]) -> dict[str, Any]:
         r4["consent"] = consent[0]
     else:
         carry_out(TYPES, TYPE, "consent", subject, extensions)
-    state = subject_state(subject)
-    if state is None:
-        r4["_status"] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
-    else:
-        r4["status"] = state
+    put_required(r4, "status", subject_state(subject))
     if "subject" in subject:
         r4["individual"] = _individual(subject["subject"])
     if extensions:
