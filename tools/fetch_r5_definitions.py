@@ -26,6 +26,8 @@ from typing import Any
 
 import httpx
 
+from fhirtrial.resources.registry import RESOURCE_TYPES
+
 PACKAGE = "hl7.fhir.r5.core"
 VERSION = "5.0.0"
 REGISTRY = "https://registry.npmjs.org"
@@ -33,21 +35,7 @@ TARGET = Path(__file__).resolve().parent.parent / "tests" / "data" / "fhir-r5"
 
 # What fhirtrial serves (fhirtrial/resources/registry.py), plus what it emits without storing.
 SERVED_TYPES = (
-    "ResearchStudy",
-    "PlanDefinition",
-    "EvidenceVariable",
-    "ResearchSubject",
-    "Group",
-    "Location",
-    "Organization",
-    "Practitioner",
-    "Patient",
-    "CodeSystem",
-    "ValueSet",
-    "StructureDefinition",
-    "SearchParameter",
-    "OperationDefinition",
-    "AuditEvent",
+    *RESOURCE_TYPES,
     "CapabilityStatement",
     "Bundle",
     "OperationOutcome",

@@ -303,7 +303,7 @@ class AuditMiddleware:
                 status=status,
                 started=started,
                 ended=datetime.now(UTC),
-                caller=_caller(request),
+                caller=caller_of(request),
                 entities=tuple(notes.entities or _path_entities(target)),
                 patient=notes.patient or await _patient(request, target, params, status, headers),
                 query=_query(target, params),
@@ -323,7 +323,8 @@ class AuditMiddleware:
         return True
 
 
-def _caller(request: Request) -> Caller:
+def caller_of(request: Request) -> Caller:
+    """Who made the request, as an AuditEvent names them."""
     caller = principal(request)
     # The socket's peer, never a forwarded header: `fhirtrial serve` runs uvicorn without
     # proxy headers, so a client cannot put another address here.

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.requests import Request
@@ -118,3 +119,15 @@ def check_depth(data: object, max_depth: int) -> None:
                 if type(value) in _CONTAINERS:
                     deeper.append(value)
         level = deeper
+
+
+async def search_params(request: Request, max_bytes: int) -> list[tuple[str, str]]:
+    """A search's parameters: the URL's, then, for `POST …/_search`, the form body's."""
+    params = list(request.query_params.multi_items())
+    if request.method == "POST":
+        media_type = media_type_of(request)
+        if media_type and media_type != FORM_MEDIA_TYPE:
+            raise UnsupportedMediaType(media_type)
+        body = await read_body(request, max_bytes)
+        params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return params

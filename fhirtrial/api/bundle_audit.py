@@ -13,13 +13,12 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
-from fhirtrial.api.audit import touches_patients
+from fhirtrial.api.audit import caller_of, touches_patients
 from fhirtrial.api.context import context
 from fhirtrial.api.entries import Entry, EntryOutcome
-from fhirtrial.audit.event import Activity, Caller
+from fhirtrial.audit.event import Activity
 from fhirtrial.audit.log import AUDIT_TYPE
 from fhirtrial.audit.patients import patient_of, searched_patient
-from fhirtrial.auth.principal import principal
 from fhirtrial.errors import FHIRError
 
 log = logging.getLogger("fhirtrial.audit")
@@ -94,22 +93,9 @@ def _activity(request: Request, record: EntryRecord, started: datetime) -> Activ
         status=record.status,
         started=started,
         ended=datetime.now(UTC),
-        caller=_caller(request),
+        caller=caller_of(request),
         entities=(entity,) if entity else (),
         patient={"reference": patient} if patient else None,
         query=None,
         audit_log_used=entry.resource_type == AUDIT_TYPE and action in ("R", "E"),
-    )
-
-
-def _caller(request: Request) -> Caller:
-    caller = principal(request)
-    client = request.scope.get("client")
-    return Caller(
-        client_id=caller.client_id,
-        subject=caller.subject,
-        fhir_user=caller.fhir_user,
-        issuer=caller.issuer,
-        token_id=caller.token_id,
-        address=client[0] if client else None,
     )

@@ -36,7 +36,7 @@ from fhirtrial.errors import (
 from fhirtrial.resources.patching import bundle_patch
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
-from fhirtrial.resources.validation import FHIR_ID
+from fhirtrial.resources.validation import FHIR_ID, check_id
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import Repository
 
@@ -129,22 +129,28 @@ def parse_url(index: int, method: str, url: str, base: str) -> Entry:
             f"request.url '{url[:200]}': a POST creates on the type ({resource_type}), "
             "the server assigns the id"
         )
-    if entry.rid is not None and not FHIR_ID.fullmatch(entry.rid):
-        raise BadRequest(
-            f"'{entry.rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')"
-        )
+    if entry.rid is not None:
+        check_id(entry.rid)
     return entry
 
 
 def search_query(
-    request: Request, spec: ResourceType, params: list[tuple[str, str]], *, lenient: bool = False
+    request: Request,
+    spec: ResourceType,
+    params: list[tuple[str, str]],
+    *,
+    lenient: bool = False,
+    strict: bool = False,
 ) -> SearchQuery:
+    """The search `params` ask of `spec`, with the server's page sizes (also for the search
+    interaction, `api.interactions.search`)."""
     settings = context(request).settings
     return parse_search(
         spec,
         params,
         registry=RESOURCE_TYPES,
         lenient=lenient,
+        strict=strict,
         default_count=settings.default_page_size,
         max_count=settings.max_page_size,
     )

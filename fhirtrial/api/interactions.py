@@ -11,29 +11,25 @@ from starlette.responses import Response
 
 from fhirtrial.api import bundles, fhir_version
 from fhirtrial.api.audit import note_resource, note_search
-from fhirtrial.api.bodies import (
-    FORM_MEDIA_TYPE,
-    UnsupportedMediaType,
-    media_type_of,
-    read_body,
-)
 from fhirtrial.api.bodies import read_resource as read_json
+from fhirtrial.api.bodies import search_params
 from fhirtrial.api.capability import capability_statement
 from fhirtrial.api.capability_r4 import r4_capability_statement, r5_search_params
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
+from fhirtrial.api.entries import search_query
 from fhirtrial.api.headers import if_match_version, preferences
+from fhirtrial.api.history_params import history_params
 from fhirtrial.api.limits import search_admission
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.discovery import rest_security
 from fhirtrial.errors import BadRequest, MethodNotAllowed, NotFound
-from fhirtrial.resources.dates import format_instant, http_date, parse_range
+from fhirtrial.resources.dates import format_instant, http_date
 from fhirtrial.resources.outcome import information
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
-from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.resources.summary import read_subsetting, subsetted
-from fhirtrial.resources.validation import FHIR_ID
+from fhirtrial.resources.validation import check_id
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import WriteResult
 
@@ -130,7 +126,7 @@ async def create(request: Request) -> Response:
     if criteria is not None:
         if version == fhir_version.R4:
             criteria = r5_search_params(spec.name, criteria)
-        condition = _search_query(request, spec, criteria, lenient=False)
+        condition = search_query(request, spec, criteria, lenient=False)
         if not condition.criteria and not condition.joins:
             raise BadRequest("If-None-Exist must contain at least one search parameter")
         # The condition is a search: it answers with what it finds (200 with the match, 412
@@ -159,8 +155,7 @@ async def update(request: Request) -> Response:
     check_format(request)
     spec = _writable_type(request)
     rid = request.path_params["rid"]
-    if not FHIR_ID.fullmatch(rid):
-        raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
+    check_id(rid)
     body = fhir_version.resource_in_r5(request, await read_json(request))
     _check_body_type(body, spec)
     if "id" not in body:
@@ -188,18 +183,12 @@ async def delete(request: Request) -> Response:
 async def search(request: Request) -> Response:
     version = check_format(request)
     spec = _type(request)
-    params = list(request.query_params.multi_items())
-    if request.method == "POST":
-        media_type = media_type_of(request)
-        if media_type and media_type != FORM_MEDIA_TYPE:
-            raise UnsupportedMediaType(media_type)
-        body = await read_body(request, context(request).settings.max_body_bytes)
-        params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    params = await search_params(request, context(request).settings.max_body_bytes)
     if version == fhir_version.R4:
         params = r5_search_params(spec.name, params)
     note_search(request, params)
     prefer = preferences(request)
-    query = _search_query(request, spec, params, lenient=prefer.lenient, strict=prefer.strict)
+    query = search_query(request, spec, params, lenient=prefer.lenient, strict=prefer.strict)
     guards.confine_search(request, query)
     settings = context(request).settings
     async with search_admission(request).admitted():
@@ -251,61 +240,21 @@ async def history_type(request: Request) -> Response:
 async def _history(request: Request, spec: ResourceType, rid: str | None) -> Response:
     check_format(request)
     guards.refuse_confined_history(request, spec.name, instance=rid is not None)
-    settings = context(request).settings
-    count, offset, since = settings.default_page_size, 0, None
-    echoed = []
-    for key, value in request.query_params.multi_items():
-        if key in ("_format", "_pretty"):
-            continue
-        if key == "_count":
-            count = min(_int_param(key, value), settings.max_page_size)
-        elif key == "_offset":
-            offset = _int_param(key, value)
-        elif key == "_since":
-            bounds = parse_range(value)
-            if bounds is None:
-                raise BadRequest(f"_since must be a FHIR instant, got '{value}'")
-            since = bounds[0]
-        elif not preferences(request).lenient:
-            raise BadRequest(f"Unknown history parameter '{key}'", code="not-supported")
-        else:
-            continue
-        echoed.append((key, value))
+    asked = history_params(request)
     async with search_admission(request).admitted():
         page = await context(request).repository.history(
-            spec.name, rid, since=since, count=count, offset=offset
+            spec.name, rid, since=asked.since, count=asked.count, offset=asked.offset
         )
     path = f"{spec.name}/{rid}/_history" if rid else f"{spec.name}/_history"
     bundle = bundles.history(
-        base_url(request), path, page, params=echoed, count=count, offset=offset
+        base_url(request),
+        path,
+        page,
+        params=asked.echoed,
+        count=asked.count,
+        offset=asked.offset,
     )
     return fhir_response(request, bundle)
-
-
-def _int_param(name: str, value: str) -> int:
-    if not value.isdigit():
-        raise BadRequest(f"{name} must be a non-negative integer, got '{value}'")
-    return int(value)
-
-
-def _search_query(
-    request: Request,
-    spec: ResourceType,
-    params: list[tuple[str, str]],
-    *,
-    lenient: bool,
-    strict: bool = False,
-) -> SearchQuery:
-    settings = context(request).settings
-    return parse_search(
-        spec,
-        params,
-        registry=RESOURCE_TYPES,
-        lenient=lenient,
-        strict=strict,
-        default_count=settings.default_page_size,
-        max_count=settings.max_page_size,
-    )
 
 
 def _write_response(request: Request, result: WriteResult) -> Response:

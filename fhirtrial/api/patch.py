@@ -11,15 +11,14 @@ from fhirtrial.api.patched import patch_stored
 from fhirtrial.api.responses import check_format
 from fhirtrial.errors import BadRequest
 from fhirtrial.resources.patching import PATCH_MEDIA_TYPES, UnsupportedPatchFormat
-from fhirtrial.resources.validation import FHIR_ID
+from fhirtrial.resources.validation import check_id
 
 
 async def patch(request: Request) -> Response:
     check_format(request)
     spec = _writable_type(request)
     rid = request.path_params["rid"]
-    if not FHIR_ID.fullmatch(rid):
-        raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
+    check_id(rid)
     media_type = media_type_of(request)
     if media_type not in PATCH_MEDIA_TYPES:
         raise UnsupportedPatchFormat(media_type or "(none)")

@@ -1,23 +1,20 @@
 """System-level interactions: search over several types (`GET [base]?_type=…`,
 `POST [base]/_search`) and the history of all types (`GET [base]/_history`)."""
 
-from datetime import datetime
-from urllib.parse import parse_qsl
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fhirtrial.api import bundles
 from fhirtrial.api.audit import note_search
-from fhirtrial.api.bodies import FORM_MEDIA_TYPE, UnsupportedMediaType, media_type_of, read_body
+from fhirtrial.api.bodies import search_params
 from fhirtrial.api.caps import search_outcome
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.headers import preferences
+from fhirtrial.api.history_params import history_params
 from fhirtrial.api.limits import search_admission
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.api.smart import guards
 from fhirtrial.errors import BadRequest
-from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.resources.search_query import SearchQuery, parse_search
 from fhirtrial.store.system import check_window, history_system, search_system
@@ -27,13 +24,7 @@ _PAGING = ("_count", "_offset")
 
 async def search(request: Request) -> Response:
     check_format(request)
-    params = list(request.query_params.multi_items())
-    if request.method == "POST":
-        media_type = media_type_of(request)
-        if media_type and media_type != FORM_MEDIA_TYPE:
-            raise UnsupportedMediaType(media_type)
-        body = await read_body(request, context(request).settings.max_body_bytes)
-        params += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    params = await search_params(request, context(request).settings.max_body_bytes)
     note_search(request, params)
     asked = _types(params)
     rest = [(k, v) for k, v in params if k != "_type"]
@@ -123,47 +114,24 @@ def _query(request: Request, resource_type: str, params: list[tuple[str, str]]) 
 
 async def history(request: Request) -> Response:
     check_format(request)
-    settings = context(request).settings
-    count, offset, since, asked = settings.default_page_size, 0, None, None
-    echoed = []
-    params = list(request.query_params.multi_items())
-    for key, value in params:
-        if key in ("_format", "_pretty"):
-            continue
-        if key == "_count":
-            count = min(_int_param(key, value), settings.max_page_size)
-        elif key == "_offset":
-            offset = _int_param(key, value)
-        elif key == "_since":
-            since = _since(value)
-        elif key == "_type":
-            asked = _types([(key, value)])
-        elif not preferences(request).lenient:
-            raise BadRequest(f"Unknown history parameter '{key}'", code="not-supported")
-        else:
-            continue
-        echoed.append((key, value))
-    check_window(offset, count)
-    types = guards.searchable_types(request, asked)
+    asked = history_params(request, type_param=lambda value: _types([("_type", value)]))
+    check_window(asked.offset, asked.count)
+    types = guards.searchable_types(request, asked.types)
     guards.refuse_confined_system_history(request, types)
     async with search_admission(request).admitted():
         page = await history_system(
-            context(request).repository, types, since=since, count=count, offset=offset
+            context(request).repository,
+            types,
+            since=asked.since,
+            count=asked.count,
+            offset=asked.offset,
         )
     bundle = bundles.history(
-        base_url(request), "_history", page, params=echoed, count=count, offset=offset
+        base_url(request),
+        "_history",
+        page,
+        params=asked.echoed,
+        count=asked.count,
+        offset=asked.offset,
     )
     return fhir_response(request, bundle)
-
-
-def _since(value: str) -> datetime:
-    bounds = parse_range(value)
-    if bounds is None:
-        raise BadRequest(f"_since must be a FHIR instant, got '{value}'")
-    return bounds[0]
-
-
-def _int_param(name: str, value: str) -> int:
-    if not value.isdigit():
-        raise BadRequest(f"{name} must be a non-negative integer, got '{value}'")
-    return int(value)

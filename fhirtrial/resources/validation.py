@@ -67,6 +67,12 @@ def mandatory_elements(resource_type: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def check_id(rid: str) -> None:
+    """400 unless `rid`, an id a request addresses, is a FHIR id."""
+    if not FHIR_ID.fullmatch(rid):
+        raise BadRequest(f"'{rid[:80]}' is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, '-', '.')")
+
+
 def validate_resource(resource: dict[str, Any]) -> None:
     """Raise Unprocessable (422) with one issue per problem, each naming the element path."""
     resource_type = resource.get("resourceType")

@@ -9,7 +9,7 @@ sub-extensions with their absolute URLs. Each converter says which elements it c
 which type in an `ElementTypes` table; an element missing from it cannot be carried.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 R5_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-"
@@ -20,6 +20,10 @@ ElementTypes = Mapping[str, tuple[str, bool]]
 as such) is carried child by child; every other type as value[x]."""
 
 BACKBONE = "BackboneElement"
+DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+
+_Repeated = dict[str, tuple[list[Any], list[Any]]]
+"""A repeating element's name → its decoded items and their `_` companions, in order."""
 
 
 class NotConvertible(Exception):
@@ -79,7 +83,7 @@ def decode(types: ElementTypes, path: str, extension: dict[str, Any]) -> tuple[A
     if "id" in extension:
         value["id"] = extension["id"]
     own: list[dict[str, Any]] = []
-    repeated: dict[str, tuple[list[Any], list[Any]]] = {}
+    repeated: _Repeated = {}
     for sub in extension.get("extension", []):
         name = sub.get("url", "")
         if ":" in name:  # an absolute URL: the element's own extension
@@ -88,18 +92,8 @@ def decode(types: ElementTypes, path: str, extension: dict[str, Any]) -> tuple[A
         child = f"{path}.{name}"
         _, repeats = _type_of(types, child)
         item, item_underscore = decode(types, child, sub)
-        if repeats:
-            items, underscores = repeated.setdefault(name, ([], []))
-            items.append(item)
-            underscores.append(item_underscore)
-            continue
-        value[name] = item
-        if item_underscore is not None:
-            value["_" + name] = item_underscore
-    for name, (items, underscores) in repeated.items():
-        value[name] = items
-        if any(u is not None for u in underscores):
-            value["_" + name] = underscores
+        _place(value, repeated, name, item, item_underscore, repeats=repeats)
+    _place_repeated(value, repeated)
     if own:
         value["extension"] = own
     return value, None
@@ -143,7 +137,7 @@ def carry_back(
     `resource_type` into `into`; returns the extensions that are not ones."""
     prefix = f"{base}{resource_type}."
     rest = []
-    repeated: dict[str, tuple[list[Any], list[Any]]] = {}
+    repeated: _Repeated = {}
     for extension in extensions:
         url = extension.get("url", "")
         element = url[len(prefix) :] if url.startswith(prefix) else ""
@@ -153,19 +147,63 @@ def carry_back(
         path = f"{resource_type}.{element}"
         _, repeats = _type_of(types, path)
         value, underscore = decode(types, path, extension)
-        if repeats:
-            items, underscores = repeated.setdefault(element, ([], []))
-            items.append(value)
-            underscores.append(underscore)
-            continue
-        into[element] = value
-        if underscore is not None:
-            into["_" + element] = underscore
-    for element, (items, underscores) in repeated.items():
-        into[element] = items
-        if any(u is not None for u in underscores):
-            into["_" + element] = underscores
+        _place(into, repeated, element, value, underscore, repeats=repeats)
+    _place_repeated(into, repeated)
     return rest
+
+
+def copy_element(
+    source: Mapping[str, Any], target: dict[str, Any], name: str, as_name: str
+) -> None:
+    """Copy `source[name]` and its `_` companion, where present, to `target` as `as_name`."""
+    for prefix in ("", "_"):
+        if prefix + name in source:
+            target[prefix + as_name] = source[prefix + name]
+
+
+def put_required(target: dict[str, Any], name: str, value: str | None) -> None:
+    """Set an element R4 requires to `value`, or, without one, say that it is unknown (a
+    data-absent-reason extension on the element's `_` companion)."""
+    if value is None:
+        target["_" + name] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
+    else:
+        target[name] = value
+
+
+def reject_unknown(resource: Mapping[str, Any], handled: Collection[str], message: str) -> None:
+    """Raise NotConvertible (`message` formatted with the first element, by name) when
+    `resource` has an element, or its `_` companion, outside `handled`."""
+    unknown = sorted(k for k in resource if k.lstrip("_") not in handled)
+    if unknown:
+        raise NotConvertible(message.format(unknown[0]))
+
+
+def _place(
+    into: dict[str, Any],
+    repeated: _Repeated,
+    name: str,
+    value: Any,
+    underscore: Any,
+    *,
+    repeats: bool,
+) -> None:
+    """Put one decoded element into `into`, or, if it repeats, gather it into `repeated`
+    for `_place_repeated` (so that its items keep their order)."""
+    if repeats:
+        items, underscores = repeated.setdefault(name, ([], []))
+        items.append(value)
+        underscores.append(underscore)
+        return
+    into[name] = value
+    if underscore is not None:
+        into["_" + name] = underscore
+
+
+def _place_repeated(into: dict[str, Any], repeated: _Repeated) -> None:
+    for name, (items, underscores) in repeated.items():
+        into[name] = items
+        if any(u is not None for u in underscores):
+            into["_" + name] = underscores
 
 
 def _type_of(types: ElementTypes, path: str) -> tuple[str, bool]:

@@ -23,6 +23,9 @@ from fhirtrial.versions.cross_version import (
     NotConvertible,
     carry_back,
     carry_out,
+    copy_element,
+    put_required,
+    reject_unknown,
 )
 
 TYPE = "ResearchStudy"
@@ -136,7 +139,6 @@ _PUBLICATION_BY_R4_STATUS = {
     "administratively-completed": "retired",
 }
 PARTY_ROLE = "http://hl7.org/fhir/research-study-party-role"
-DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 # Contained resources whose R5 elements here are the same in R4.
 _CONTAINED_SAME = {
     "Practitioner": frozenset(
@@ -151,15 +153,13 @@ _CONTAINED_SAME = {
 
 
 def to_r4(study: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(k for k in study if k.lstrip("_") not in _HANDLED)
-    if unknown:
-        raise NotConvertible(f"ResearchStudy.{unknown[0]} has no R4 representation here")
+    reject_unknown(study, _HANDLED, "ResearchStudy.{} has no R4 representation here")
     r4: dict[str, Any] = {"resourceType": TYPE}
     extensions: list[dict[str, Any]] = list(study.get("extension", []))
     for name in (*_COMMON, *_SAME):
-        _copy(study, r4, name, name)
+        copy_element(study, r4, name, name)
     for name, r4_name in _RENAMED.items():
-        _copy(study, r4, name, r4_name)
+        copy_element(study, r4, name, r4_name)
     if "contained" in study:
         r4["contained"] = [_contained(resource) for resource in study["contained"]]
     for name in _CARRIED:
@@ -169,11 +169,7 @@ def to_r4(study: dict[str, Any]) -> dict[str, Any]:
         r4["arm"] = [_arm(group) for group in study["comparisonGroup"]]
     if "objective" in study:
         r4["objective"] = [_objective_r4(objective) for objective in study["objective"]]
-    status = r4_status(study)
-    if status is None:
-        r4["_status"] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
-    else:
-        r4["status"] = status
+    put_required(r4, "status", r4_status(study))
     sponsor = _lead_sponsor(study.get("associatedParty", []))
     if sponsor is not None:
         r4["sponsor"] = sponsor
@@ -185,14 +181,12 @@ def to_r4(study: dict[str, Any]) -> dict[str, Any]:
 def from_r4(r4: dict[str, Any]) -> dict[str, Any]:
     allowed = {*_COMMON, *_SAME, *_RENAMED.values(), *_NATIVE_WHEN_FITTING}
     allowed |= {"resourceType", "contained", "extension", "arm", "objective", "status", "sponsor"}
-    unknown = sorted(k for k in r4 if k.lstrip("_") not in allowed)
-    if unknown:
-        raise NotConvertible(f"R4 ResearchStudy.{unknown[0]} is not accepted by this server")
+    reject_unknown(r4, allowed, "R4 ResearchStudy.{} is not accepted by this server")
     study: dict[str, Any] = {"resourceType": TYPE}
     for name in (*_COMMON, *_SAME, "contained"):
-        _copy(r4, study, name, name)
+        copy_element(r4, study, name, name)
     for name, r4_name in _RENAMED.items():
-        _copy(r4, study, r4_name, name)
+        copy_element(r4, study, r4_name, name)
     rest = carry_back(TYPES, TYPE, r4.get("extension", []), study)
     if rest:
         study["extension"] = rest
@@ -223,12 +217,6 @@ def r4_status(study: dict[str, Any]) -> str | None:
             if code in _R5_ONLY_STATES:
                 return _R5_ONLY_STATES[code]
     return _BY_PUBLICATION_STATUS.get(study.get("status", ""))
-
-
-def _copy(source: dict[str, Any], target: dict[str, Any], name: str, target_name: str) -> None:
-    for prefix in ("", "_"):
-        if prefix + name in source:
-            target[prefix + target_name] = source[prefix + name]
 
 
 def _contained(resource: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,9 @@ from fhirtrial.versions.cross_version import (
     NotConvertible,
     carry_back,
     carry_out,
+    copy_element,
+    put_required,
+    reject_unknown,
 )
 
 TYPE = "ResearchSubject"
@@ -43,7 +46,6 @@ R4_TYPES: ElementTypes = {
 
 SUBJECT_STATE = "http://terminology.hl7.org/CodeSystem/research-subject-state"
 SUBJECT_STATE_TYPE = "http://terminology.hl7.org/CodeSystem/research-subject-state-type"
-DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 _COMMON = ("id", "meta", "implicitRules", "language", "text", "contained", "modifierExtension")
 _SAME = ("identifier", "period", "study")
 _CARRIED = ("status", "progress", "assignedComparisonGroup", "actualComparisonGroup")
@@ -53,12 +55,10 @@ _R4_HANDLED |= {"status", "assignedArm", "actualArm"}
 
 
 def to_r4(subject: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(k for k in subject if k.lstrip("_") not in _HANDLED)
-    if unknown:
-        raise NotConvertible(f"ResearchSubject.{unknown[0]} has no R4 representation here")
+    reject_unknown(subject, _HANDLED, "ResearchSubject.{} has no R4 representation here")
     r4: dict[str, Any] = {"resourceType": TYPE}
     for name in (*_COMMON, *_SAME):
-        _copy(subject, r4, name, name)
+        copy_element(subject, r4, name, name)
     extensions: list[dict[str, Any]] = []
     own = carry_back(R4_TYPES, TYPE, subject.get("extension", []), r4, base=R4_EXTENSION)
     extensions += own
@@ -69,11 +69,7 @@ def to_r4(subject: dict[str, Any]) -> dict[str, Any]:
         r4["consent"] = consent[0]
     else:
         carry_out(TYPES, TYPE, "consent", subject, extensions)
-    state = subject_state(subject)
-    if state is None:
-        r4["_status"] = {"extension": [{"url": DATA_ABSENT, "valueCode": "unknown"}]}
-    else:
-        r4["status"] = state
+    put_required(r4, "status", subject_state(subject))
     if "subject" in subject:
         r4["individual"] = _individual(subject["subject"])
     if extensions:
@@ -82,12 +78,10 @@ def to_r4(subject: dict[str, Any]) -> dict[str, Any]:
 
 
 def from_r4(r4: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(k for k in r4 if k.lstrip("_") not in _R4_HANDLED)
-    if unknown:
-        raise NotConvertible(f"R4 ResearchSubject.{unknown[0]} is not accepted by this server")
+    reject_unknown(r4, _R4_HANDLED, "R4 ResearchSubject.{} is not accepted by this server")
     subject: dict[str, Any] = {"resourceType": TYPE}
     for name in (*_COMMON, *_SAME):
-        _copy(r4, subject, name, name)
+        copy_element(r4, subject, name, name)
     rest = carry_back(TYPES, TYPE, r4.get("extension", []), subject)
     for name in ("assignedArm", "actualArm"):
         carry_out(R4_TYPES, TYPE, name, r4, rest, base=R4_EXTENSION)
@@ -129,9 +123,3 @@ def _individual(reference: dict[str, Any]) -> dict[str, Any]:
             f"ResearchSubject.subject refers to a {kind}; R4's individual is a Patient only"
         )
     return reference
-
-
-def _copy(source: dict[str, Any], target: dict[str, Any], name: str, target_name: str) -> None:
-    for prefix in ("", "_"):
-        if prefix + name in source:
-            target[prefix + target_name] = source[prefix + name]

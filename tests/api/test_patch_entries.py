@@ -23,26 +23,32 @@ async def make(client, resource: dict) -> dict:
     return response.json()
 
 
-async def test_patch_entries_in_a_transaction(client):
+async def female_and_male(client) -> tuple[dict, dict]:
     one = await make(client, {"resourceType": "Patient", "gender": "female"})
     two = await make(client, {"resourceType": "Patient", "gender": "male"})
-    body = {
-        "resourceType": "Bundle",
-        "type": "transaction",
-        "entry": [
-            patch_entry(
-                f"Patient/{one['id']}",
-                fhirpath_patch(
-                    operation("add", "Patient", name="birthDate", value={"valueDate": "1970-01-01"})
-                ),
-                ifMatch='W/"1"',
+    return one, two
+
+
+def bundle(kind: str, *entries: dict) -> dict:
+    return {"resourceType": "Bundle", "type": kind, "entry": list(entries)}
+
+
+async def test_patch_entries_in_a_transaction(client):
+    one, two = await female_and_male(client)
+    body = bundle(
+        "transaction",
+        patch_entry(
+            f"Patient/{one['id']}",
+            fhirpath_patch(
+                operation("add", "Patient", name="birthDate", value={"valueDate": "1970-01-01"})
             ),
-            patch_entry(
-                f"Patient/{two['id']}",
-                json_patch_binary([{"op": "replace", "path": "/gender", "value": "other"}]),
-            ),
-        ],
-    }
+            ifMatch='W/"1"',
+        ),
+        patch_entry(
+            f"Patient/{two['id']}",
+            json_patch_binary([{"op": "replace", "path": "/gender", "value": "other"}]),
+        ),
+    )
     response = await client.post("/", json=body, headers=FHIR_JSON)
     assert response.status_code == 200, response.text
     answer = response.json()
@@ -54,23 +60,19 @@ async def test_patch_entries_in_a_transaction(client):
 
 
 async def test_a_stale_if_match_fails_the_transaction_and_nothing_changes(client):
-    one = await make(client, {"resourceType": "Patient", "gender": "female"})
-    two = await make(client, {"resourceType": "Patient", "gender": "male"})
-    body = {
-        "resourceType": "Bundle",
-        "type": "transaction",
-        "entry": [
-            patch_entry(
-                f"Patient/{two['id']}",
-                json_patch_binary([{"op": "replace", "path": "/gender", "value": "other"}]),
-            ),
-            patch_entry(
-                f"Patient/{one['id']}",
-                json_patch_binary([{"op": "replace", "path": "/gender", "value": "other"}]),
-                ifMatch='W/"5"',
-            ),
-        ],
-    }
+    one, two = await female_and_male(client)
+    body = bundle(
+        "transaction",
+        patch_entry(
+            f"Patient/{two['id']}",
+            json_patch_binary([{"op": "replace", "path": "/gender", "value": "other"}]),
+        ),
+        patch_entry(
+            f"Patient/{one['id']}",
+            json_patch_binary([{"op": "replace", "path": "/gender", "value": "other"}]),
+            ifMatch='W/"5"',
+        ),
+    )
     response = await client.post("/", json=body, headers=FHIR_JSON)
     assert response.status_code == 412, response.text
     for created in (one, two):
@@ -80,17 +82,12 @@ async def test_a_stale_if_match_fails_the_transaction_and_nothing_changes(client
 
 async def test_a_patch_entry_of_another_kind_is_400_in_a_batch(client):
     one = await make(client, {"resourceType": "Patient", "gender": "female"})
-    body = {
-        "resourceType": "Bundle",
-        "type": "batch",
-        "entry": [
-            patch_entry(f"Patient/{one['id']}", {"resourceType": "Patient", "gender": "male"}),
-            patch_entry("Patient", fhirpath_patch(operation("delete", "Patient.gender"))),
-            patch_entry(
-                f"Patient/{one['id']}", fhirpath_patch(operation("delete", "Patient.gender"))
-            ),
-        ],
-    }
+    body = bundle(
+        "batch",
+        patch_entry(f"Patient/{one['id']}", {"resourceType": "Patient", "gender": "male"}),
+        patch_entry("Patient", fhirpath_patch(operation("delete", "Patient.gender"))),
+        patch_entry(f"Patient/{one['id']}", fhirpath_patch(operation("delete", "Patient.gender"))),
+    )
     entries = (await client.post("/", json=body, headers=FHIR_JSON)).json()["entry"]
     assert [e["response"]["status"][:3] for e in entries] == ["400", "400", "200"]
     assert "gender" not in (await client.get(f"/Patient/{one['id']}")).json()

@@ -1,13 +1,7 @@
 """The audit trail of batch and transaction Bundles: one event per entry, as if sent alone;
 nothing for writes a failed transaction never made."""
 
-from collections.abc import AsyncIterator
-
-import httpx
-import pytest
-
 from tests.audit.audit_client import (
-    audited_app,
     caller,
     entity_references,
     of_interaction,
@@ -15,13 +9,7 @@ from tests.audit.audit_client import (
     patient,
     trail,
 )
-from tests.helpers import FHIR_JSON, make_settings
-
-
-@pytest.fixture
-async def client(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with audited_app(make_settings(mongo_url)) as (client, _):
-        yield client
+from tests.helpers import FHIR_JSON
 
 
 def post(resource: dict) -> dict:

@@ -3,10 +3,6 @@ the action, the outcome, the patient, the resources, the client, the user and th
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-
-import httpx
-import pytest
 
 from tests.audit.audit_client import (
     CLIENT_ADDRESS,
@@ -14,7 +10,6 @@ from tests.audit.audit_client import (
     DCM,
     ISSUER,
     agent,
-    audited_app,
     caller,
     create,
     decoded_query,
@@ -27,15 +22,9 @@ from tests.audit.audit_client import (
     research_subject,
     trail,
 )
-from tests.helpers import FHIR_JSON, make_settings
+from tests.helpers import FHIR_JSON
 
 EHR = caller("ehr-frontdesk", user="u-123", fhir_user="Practitioner/7")
-
-
-@pytest.fixture
-async def client(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with audited_app(make_settings(mongo_url)) as (client, _):
-        yield client
 
 
 async def test_a_patient_read_records_who_read_which_patient_from_where(client):

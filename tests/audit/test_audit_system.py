@@ -1,25 +1,12 @@
 """System-level search and history, chains and `_has` that reach patient data are in the audit
 trail like a search of a patient type; those over the public catalog only are not."""
 
-from collections.abc import AsyncIterator
-
-import httpx
-import pytest
-
 from tests.audit.audit_client import (
-    audited_app,
     decoded_query,
     not_audit_reads,
     of_interaction,
     trail,
 )
-from tests.helpers import make_settings
-
-
-@pytest.fixture
-async def client(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
-    async with audited_app(make_settings(mongo_url)) as (client, _):
-        yield client
 
 
 async def test_system_search_and_history_of_patient_data_are_recorded(client):

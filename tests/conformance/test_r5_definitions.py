@@ -8,27 +8,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from fhirtrial.resources.registry import RESOURCE_TYPES
 from tests.helpers import FHIR_JSON, make_settings, research_study, running_client
 from tests.matching.match_patients import melanoma_patient, parameters
 from tests.r5_definitions import assert_valid_r5, schema_errors, structure_errors
-
-SERVED_TYPES = (
-    "ResearchStudy",
-    "PlanDefinition",
-    "EvidenceVariable",
-    "ResearchSubject",
-    "Group",
-    "Location",
-    "Organization",
-    "Practitioner",
-    "Patient",
-    "CodeSystem",
-    "ValueSet",
-    "StructureDefinition",
-    "SearchParameter",
-    "OperationDefinition",
-    "AuditEvent",
-)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +55,7 @@ def test_the_checks_find_what_the_r5_definitions_forbid() -> None:
 
 async def test_every_seeded_and_published_resource_validates_read_vread_and_searched(seeded):
     seen = 0
-    for resource_type in SERVED_TYPES:
+    for resource_type in RESOURCE_TYPES:
         bundle = valid(await seeded.get(f"/{resource_type}", params={"_count": 1000}), 200)
         for entry in bundle.get("entry", []):
             resource = entry["resource"]
