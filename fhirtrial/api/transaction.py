@@ -36,6 +36,8 @@ from fhirtrial.errors import BadRequest, FHIRError, Issue, PreconditionFailed
 from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.outcome import information, operation_outcome
 from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.store.documents import now
+from fhirtrial.store.restamp import restamp
 
 T = TypeVar("T")
 KINDS = ("batch", "transaction")
@@ -281,7 +283,7 @@ async def _transaction(
         if entry.resource is not None:
             await _as_entry(entry, _rewrite(ctx, entry, assigned))
     for entry in ordered:
-        if entry.method == "DELETE":
+        if entry.method in ("DELETE", "GET", "HEAD"):
             continue
         if entry.method == "POST":
             step = ops.post(ctx, entry, rid=ids[entry.index])
@@ -291,7 +293,25 @@ async def _transaction(
             step = ops.perform(ctx, entry)
         done[entry.index] = await _as_entry(entry, step)
         journal.add(done[entry.index].written)
+    if ctx.repository.session is not None:
+        await _stamp_at_commit(ctx, done)
+    for entry in (e for e in ordered if e.method in ("GET", "HEAD")):
+        done[entry.index] = await _as_entry(entry, ops.perform(ctx, entry))
     return done
+
+
+async def _stamp_at_commit(ctx: EntryContext, done: dict[int, EntryOutcome]) -> None:
+    """Give every version the database transaction wrote one lastUpdated, taken after its last
+    write (store.restamp: they become visible only at the commit), and answer with it."""
+    moment = now()
+    await restamp(ctx.repository, (o.written for o in done.values() if o.written), moment)
+    for index, outcome in done.items():
+        if outcome.written is None or outcome.stored is None:
+            continue
+        meta = {**outcome.stored.resource["meta"], "lastUpdated": format_instant(moment)}
+        resource = {**outcome.stored.resource, "meta": meta}
+        stored = replace(outcome.stored, resource=resource, last_updated=moment)
+        done[index] = replace(outcome, stored=stored, body=resource)
 
 
 async def _as_entry(entry: Entry, step: Awaitable[T]) -> T:
