@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fhirtrial.api import entries as ops
+from fhirtrial.api import fhir_version
 from fhirtrial.api.audit import note_resource, note_written
 from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import base_url, context
@@ -43,7 +44,7 @@ async def update(request: Request) -> Response:
     check_format(request)
     entry = _entry(request, "PUT")
     ops.check_writable(entry)
-    entry.resource = await read_resource(request)
+    entry.resource = fhir_version.resource_in_r5(request, await read_resource(request))
     outcome = await ops.put(ops.EntryContext(request, context(request).repository), entry)
     stored = outcome.stored
     assert stored is not None

@@ -5,10 +5,24 @@ from typing import Any
 
 import jsonpatch
 import jsonpointer
+import orjson
 
 from fhirtrial.errors import BadRequest, FHIRError
 
 JSON_PATCH_MEDIA_TYPE = "application/json-patch+json"
+# The most a patch may grow a resource to, in serialized bytes. `copy` duplicates what the
+# resource already holds, so a few small operations could otherwise double it again and again
+# (40 copies of /name onto itself: 2^40 names) long before the result is validated.
+MAX_PATCHED_BYTES = 10 * 1024 * 1024
+
+
+class PatchTooLarge(FHIRError):
+    def __init__(self) -> None:
+        super().__init__(
+            422,
+            "too-costly",
+            f"The JSON Patch would grow the resource beyond {MAX_PATCHED_BYTES:,} bytes",
+        )
 
 
 class PatchFailed(FHIRError):
@@ -32,7 +46,7 @@ def apply_json_patch(resource: dict[str, Any], patch: Any) -> dict[str, Any]:
     except (jsonpatch.InvalidJsonPatch, jsonpointer.JsonPointerException) as exc:
         raise BadRequest(f"Invalid JSON Patch: {exc}", code="structure") from None
     try:
-        patched = document.apply(copy.deepcopy(resource), in_place=True)
+        patched = _apply_bounded(document, copy.deepcopy(resource))
     except jsonpatch.InvalidJsonPatch as exc:  # e.g. an unknown `op`, found while applying
         raise BadRequest(f"Invalid JSON Patch: {exc}", code="structure") from None
     except jsonpatch.JsonPatchTestFailed as exc:
@@ -45,4 +59,19 @@ def apply_json_patch(resource: dict[str, Any], patch: Any) -> dict[str, Any]:
         ) from None
     if not isinstance(patched, dict):
         raise PatchFailed("JSON Patch replaced the whole resource with a non-object")
+    return patched
+
+
+def _apply_bounded(document: jsonpatch.JsonPatch, resource: dict[str, Any]) -> Any:
+    """`document` applied one operation at a time, each `copy` counted against the size
+    budget before it is made (values `add` and `replace` bring are bounded by the body)."""
+    budget = MAX_PATCHED_BYTES - len(orjson.dumps(resource))
+    patched: Any = resource
+    for operation in document.patch:
+        if operation.get("op") == "copy":
+            copied = jsonpointer.resolve_pointer(patched, operation["from"])
+            budget -= len(orjson.dumps(copied))
+            if budget < 0:
+                raise PatchTooLarge()
+        patched = jsonpatch.JsonPatch([operation]).apply(patched, in_place=True)
     return patched

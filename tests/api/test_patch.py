@@ -251,3 +251,16 @@ async def test_a_read_only_type_cannot_be_patched(client):
     )
     assert response.status_code == 405
     assert "PATCH" not in response.headers["allow"]
+
+
+async def test_a_json_patch_that_copies_exponentially_is_refused_not_built(client):
+    # Each `copy` of /name onto its own end doubles it: 40 small operations would build 2^40
+    # names. The server must refuse such a patch (4xx OperationOutcome) and store nothing.
+    patient = await make_patient(client)
+    doubling = [{"op": "copy", "from": "/name", "path": "/name/-"}] * 40
+    response = await client.patch(f"/Patient/{patient['id']}", json=doubling, headers=JSON_PATCH)
+    assert response.status_code == 422
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert response.json()["issue"][0]["code"] == "too-costly"
+    stored = await client.get(f"/Patient/{patient['id']}")
+    assert stored.json()["meta"]["versionId"] == "1"
