@@ -36,6 +36,7 @@ from fhirtrial.errors import (
 from fhirtrial.resources.patching import bundle_patch
 from fhirtrial.resources.registry import READ_ONLY_TYPES, RESOURCE_TYPES, ResourceType
 from fhirtrial.resources.search_query import SearchQuery, parse_search
+from fhirtrial.resources.summary import read_subsetting, subsetted
 from fhirtrial.resources.validation import FHIR_ID, check_id
 from fhirtrial.store.documents import Stored
 from fhirtrial.store.repository import Repository
@@ -209,6 +210,7 @@ async def get(ctx: EntryContext, entry: Entry) -> EntryOutcome:
     if entry.rid is None:
         return await _search(ctx, entry)
     _allow(request, entry.resource_type, "r")
+    shape = read_subsetting(entry.params)
     if entry.version is not None:
         stored = await repository.vread(entry.resource_type, entry.rid, entry.version)
     else:
@@ -217,7 +219,7 @@ async def get(ctx: EntryContext, entry: Entry) -> EntryOutcome:
     unchanged = entry.if_none_match is not None and entry.version is None
     if unchanged and etag_version(entry.if_none_match or "", "ifNoneMatch") == stored.version:
         return EntryOutcome(304, stored)
-    return EntryOutcome(200, stored, stored.resource)
+    return EntryOutcome(200, stored, subsetted(stored.resource, *shape))
 
 
 async def _search(ctx: EntryContext, entry: Entry) -> EntryOutcome:
@@ -235,6 +237,7 @@ async def _search(ctx: EntryContext, entry: Entry) -> EntryOutcome:
         count=query.count,
         offset=query.offset,
         elements=query.elements,
+        summary=query.summary,
         summary_count=query.summary_count,
     )
     return EntryOutcome(200, body=bundle)
