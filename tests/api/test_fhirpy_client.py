@@ -11,15 +11,16 @@ from fhirpy import AsyncFHIRClient
 from fhirpy.base.exceptions import OperationOutcome
 
 from fhirtrial.api.app import create_app
-from tests.helpers import make_settings
+from tests.helpers import assert_valid_fhir, make_settings
+from tests.matching.match_patients import melanoma_patient, parameters
 
 MRN = "urn:oid:1.2.36.146.595.217.0.1"
 
 
 @contextlib.asynccontextmanager
-async def live_server(mongo_url: str) -> AsyncIterator[str]:
+async def live_server(mongo_url: str, *, load_seeds: bool = False) -> AsyncIterator[str]:
     # No base URL: links are built from the Host header, the address fhirpy calls.
-    settings = make_settings(mongo_url, base_url=None)
+    settings = make_settings(mongo_url, base_url=None, load_seeds=load_seeds)
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
@@ -75,3 +76,21 @@ async def test_fhirpy_s_merge_patch_is_refused_clearly_and_changes_nothing(fhir)
     stored = await fhir.reference("Patient", patient.id).to_resource()
     assert "birthDate" not in stored
     assert stored["meta"]["versionId"] == "1"
+
+
+async def test_match_through_fhirpy_execute(mongo_url):
+    # The seed catalog: NCT05361174 has a cohort for unresectable or metastatic melanoma.
+    async with live_server(mongo_url, load_seeds=True) as url:
+        fhir = AsyncFHIRClient(url, extra_headers={"Accept": "application/fhir+json"})
+        answer = await fhir.execute(
+            "ResearchStudy/$match", method="post", data=parameters(melanoma_patient())
+        )
+    assert answer["resourceType"] == "Bundle" and answer["type"] == "searchset"
+    assert_valid_fhir(answer)
+    assert answer["link"][0]["relation"] == "self"
+    studies = {
+        e["resource"]["id"]
+        for e in answer["entry"]
+        if e["resource"]["resourceType"] == "ResearchStudy"
+    }
+    assert "NCT05361174" in studies
