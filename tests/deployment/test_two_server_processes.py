@@ -4,6 +4,7 @@ caches that follow the database, so a change made through one is in the other's 
 Two real `fhirtrial serve` processes (separate interpreters, each with its own match index
 mirror, plan and resource caches) share the test MongoDB and one database."""
 
+import asyncio
 import contextlib
 import os
 import subprocess
@@ -16,6 +17,15 @@ import httpx
 import pymongo
 import pytest
 
+from fhirtrial.auth.clients import ClientRegistry
+from tests.auth.auth_helpers import (
+    FORM,
+    assertion_claims,
+    bearer,
+    jwks,
+    rsa_key,
+    token_request,
+)
 from tests.conformance.live_server import free_port
 from tests.helpers import FHIR_JSON
 from tests.matching.match_answers import MATCH, read_matches
@@ -28,7 +38,7 @@ BODY = parameters(melanoma_patient(), {"name": "asOf", "valueDate": AS_OF}, WITH
 
 
 @contextlib.contextmanager
-def server_process(mongo_url: str, database: str) -> Iterator[httpx.Client]:
+def server_process(mongo_url: str, database: str, **settings: str) -> Iterator[httpx.Client]:
     port = free_port()
     env = {
         **os.environ,
@@ -38,6 +48,7 @@ def server_process(mongo_url: str, database: str) -> Iterator[httpx.Client]:
         "FHIRTRIAL_LOAD_SEEDS": "true",
         "FHIRTRIAL_BASE_URL": f"http://127.0.0.1:{port}",
         "FHIRTRIAL_LOG_LEVEL": "WARNING",
+        **{f"FHIRTRIAL_{name.upper()}": value for name, value in settings.items()},
     }
     command = [sys.executable, "-c", "from fhirtrial.cli import app; app()", "serve"]
     process = subprocess.Popen([*command, "--port", str(port)], env=env)
@@ -121,3 +132,36 @@ def test_a_change_made_through_either_process_is_in_the_others_next_match(mongo_
         require_age(first, LIFILEUCEL, 18)
         assert answers(second)[LIFILEUCEL] == before[LIFILEUCEL]
         assert answers(first)[LIFILEUCEL] == before[LIFILEUCEL]
+
+
+def test_a_token_issued_by_one_process_is_honoured_by_the_other(mongo_url, database):
+    # Behind one load balancer both processes have the same public base URL (the audience).
+    public = {"auth": "required", "base_url": "http://fhir.example.org"}
+    key = rsa_key("backend-1", "RS384")
+    with (
+        server_process(mongo_url, database, **public) as first,
+        server_process(mongo_url, database, **public) as second,
+    ):
+        client_id = asyncio.run(register(mongo_url, database, key, "system/Patient.cruds"))
+        claims = assertion_claims(client_id, aud="http://fhir.example.org/auth/token")
+        data = token_request(key.sign(claims), "system/Patient.cruds")
+        issued = first.post("/auth/token", data=data, headers=FORM)
+        assert issued.status_code == 200, issued.text
+        token = bearer(issued.json()["access_token"])
+
+        assert second.get("/Patient", headers=FHIR_JSON).status_code == 401
+        created = second.post(
+            "/Patient", json={"resourceType": "Patient"}, headers={**FHIR_JSON, **token}
+        )
+        assert created.status_code == 201, created.text
+        read = first.get(f"/Patient/{created.json()['id']}", headers={**FHIR_JSON, **token})
+        assert read.status_code == 200
+
+
+async def register(mongo_url: str, database: str, key, scopes: str) -> str:
+    mongo: pymongo.AsyncMongoClient = pymongo.AsyncMongoClient(mongo_url)
+    try:
+        client = await ClientRegistry(mongo[database]).add("backend", [scopes], jwks=jwks(key))
+        return client.client_id
+    finally:
+        await mongo.close()
