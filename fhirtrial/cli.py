@@ -391,6 +391,72 @@ def match(
     raise typer.Exit(_run(run()))
 
 
+@app.command()
+def screen(
+    panel: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Patient Bundles: JSON files, NDJSON files (a Bundle per line) or directories.",
+            exists=True,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write a JSON line per patient here (default: stdout)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+    ] = None,
+    count: Annotated[int, typer.Option("--count", help="Trials listed per patient.")] = 5,
+    persist: Annotated[
+        bool, typer.Option("--persist", help="Store each patient and its candidates.")
+    ] = False,
+) -> None:
+    """Match every patient of a panel against the catalog (a batch of `$match`es) and write one
+    JSON line per patient: its verdict counts and best trials, or why it could not be matched."""
+    import sys
+    import time
+    from datetime import date
+
+    import orjson
+
+    from fhirtrial.matching.panel import PanelOptions, panel_bundles, screen
+    from fhirtrial.runtime import open_database
+
+    try:
+        day = date.fromisoformat(as_of) if as_of is not None else None
+    except ValueError:
+        typer.echo(f"error: --as-of {as_of!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(2) from None
+    options = PanelOptions(as_of=day, count=count, persist=persist)
+
+    async def run() -> int:
+        started = time.perf_counter()
+        done = failed = with_trials = 0
+        sink = out.open("wb") if out is not None else sys.stdout.buffer
+        try:
+            async with open_database(Settings()) as opened:
+                async for screened in screen(opened.matching, panel_bundles(panel), options):
+                    sink.write(orjson.dumps(screened.as_json()) + b"\n")
+                    done += 1
+                    failed += screened.error is not None
+                    with_trials += bool(screened.trials)
+        finally:
+            if out is not None:
+                sink.close()
+            else:
+                sink.flush()
+        seconds = time.perf_counter() - started
+        typer.echo(
+            f"screened {done} patient(s) in {seconds:.1f} s ({done / seconds:.1f}/s): "
+            f"{with_trials} with at least one trial listed, {failed} could not be matched",
+            err=True,
+        )
+        return 0 if done and not failed else 1 if done else 2
+
+    raise typer.Exit(_run(run()))
+
+
 def _why(found: StudyMatch) -> str:
     """The deciding criteria in words, or what a potential candidate's record leaves open."""
     explanation = found.explanation
