@@ -49,7 +49,7 @@ async def no_wait(seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-async def sync(matching, ctgov: RecordedCtGov, scope: SyncScope | None = None, **options):
+async def sync(matching, ctgov, scope: SyncScope | None = None, **options):
     with respx.mock(assert_all_called=False) as mock:
         mock.get(STUDIES_URL).mock(side_effect=ctgov)
         async with CtGovClient(
@@ -212,3 +212,26 @@ async def test_the_scope_has_its_own_watermark(database, matching):
     run = await sync(matching, ctgov, SyncScope.of(condition="breast cancer"))
     assert run.window_from is None and ctgov.requests[0]["query.cond"] == "breast cancer"
     assert run.counts.unchanged == 5 and run.counts.created == 0
+
+
+async def test_a_sync_whose_lease_was_taken_stops_without_moving_the_watermark(database, matching):
+    recorded = RecordedCtGov(RECORDS, page_size=3)
+
+    async def lease_taken_during_page_2(request):
+        if request.url.params.get("pageToken") == "page-1":
+            # As after a lapse: another sync took the lease over.
+            soon = datetime.now(UTC) + timedelta(minutes=5)
+            await database.db["sync_lease"].update_one(
+                {"_id": "ctgov-sync"}, {"$set": {"owner": "other pid 2", "expires": soon}}
+            )
+        return recorded(request)
+
+    run = await sync(matching, lease_taken_during_page_2)
+    assert run.outcome == "failed"
+    assert run.error == "the sync lease lapsed and was taken by another sync"
+    assert run.counts.created == 6  # page 2 was imported (harmless: imports are idempotent)
+    assert run.watermark == updated(IN_SCOPE[2])  # but only page 1 counts as done
+    assert len(recorded.requests) == 2
+    # The other holder's lease is left alone.
+    lease = await database.db["sync_lease"].find_one({"_id": "ctgov-sync"})
+    assert lease["owner"] == "other pid 2"

@@ -7,6 +7,7 @@ import contextlib
 import httpx
 import pytest
 import respx
+from pymongo import MongoClient
 
 from fhirtrial.api.app import create_app
 from tests.catalog.recorded_ctgov import RECORDS, STUDIES_URL, RecordedCtGov
@@ -86,3 +87,28 @@ async def test_an_unknown_sync_status_stops_the_start_with_the_reason(mongo_url)
     with pytest.raises(ValueError, match="unknown overall status SLEEPING"):
         async with serving(settings):
             pass
+
+
+async def test_a_server_stopping_mid_sync_records_the_run_interrupted_and_frees_the_lease(
+    mongo_url,
+):
+    settings = syncing_settings(mongo_url)
+    asked = asyncio.Event()
+
+    async def never_answers(request: httpx.Request) -> httpx.Response:
+        asked.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    with respx.mock(assert_all_mocked=False, assert_all_called=False) as mock:
+        mock.get(STUDIES_URL).mock(side_effect=never_answers)
+        async with serving(settings):
+            await asyncio.wait_for(asked.wait(), 120)
+    db = MongoClient(mongo_url)[settings.database]
+    try:
+        [run] = list(db["sync_runs"].find())
+        assert (run["outcome"], run["error"]) == ("failed", "interrupted")
+        assert run["finished"] is not None and run["watermark"] is None
+        assert db["sync_lease"].count_documents({}) == 0
+    finally:
+        MongoClient(mongo_url).drop_database(settings.database)

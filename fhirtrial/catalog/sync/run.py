@@ -20,6 +20,7 @@ from fhirtrial.catalog.sync.runs import (
     SyncFailure,
     SyncRun,
     load_watermark,
+    prepare_runs,
     save_run,
     save_watermark,
 )
@@ -40,8 +41,8 @@ _ORIGIN = "ClinicalTrials.gov sync"
 
 
 class LeaseLost(Exception):
-    """The lease lapsed during the run (the database was unreachable for longer than its ttl)
-    and another sync may be running: this one stops."""
+    """The lease lapsed during the run (a page took longer than its ttl, or the database was
+    unreachable that long) and another sync took it: this one stops."""
 
 
 async def sync_catalog(
@@ -68,6 +69,7 @@ async def sync_catalog(
             watermark_before=watermark,
             watermark=watermark,
         )
+        await prepare_runs(database)
         await save_run(database, run)
         try:
             await _fetch_and_import(matching, client, run, lease, page_size)
@@ -107,6 +109,10 @@ async def _fetch_and_import(
                 run.add_failure(SyncFailure(_claimed_nct_id(entry), f"{bad.origin}: {bad.error}"))
         studies = [item for item in inputs if item.study is not None]
         await _import_page(matching, run, studies)
+        # Renewed at every page, and before the watermark moves: a sync whose lease lapsed
+        # (and may now be another's) writes no watermark.
+        if not await lease.renew():
+            raise LeaseLost("the sync lease lapsed and was taken by another sync")
         days = [day for item in studies if (day := _update_day(item.study)) is not None]
         if days:
             after_last = last_day is None or days[0] >= last_day
@@ -116,8 +122,6 @@ async def _fetch_and_import(
                 # Every study updated before the page's last day has been read; that day itself
                 # is read again by the next window.
                 await _advance(database, run, days[-1])
-        if lease.lost:
-            raise LeaseLost("the sync lease lapsed and may be held by another sync")
         await save_run(database, run)
     if last_day is not None:
         await _advance(database, run, last_day)

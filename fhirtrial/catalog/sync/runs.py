@@ -107,6 +107,11 @@ class SyncRun:
         return out
 
 
+async def prepare_runs(database: Database) -> None:
+    """The index `recent_runs` reads by (creating an existing index is a no-op)."""
+    await database.db[RUNS].create_index([("started", DESCENDING)])
+
+
 async def save_run(database: Database, run: SyncRun) -> None:
     await database.db[RUNS].replace_one({"_id": run.id}, run.document(), upsert=True)
 
