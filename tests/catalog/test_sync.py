@@ -193,7 +193,20 @@ async def test_a_crashed_syncs_lease_lapses_and_a_live_one_blocks(database, matc
     await leases.insert_one(
         {"_id": "ctgov-sync", "owner": "crashed pid 1", "since": past, "expires": past}
     )
+    crashed = await sync(matching, RecordedCtGov(RECORDS))  # recorded, then left "running"
+    await database.db["sync_runs"].update_one(
+        {"_id": crashed.id}, {"$set": {"outcome": "running", "finished": None}}
+    )
+    await leases.insert_one(
+        {"_id": "ctgov-sync", "owner": "crashed pid 1", "since": past, "expires": past}
+    )
     assert (await sync(matching, RecordedCtGov(RECORDS))).outcome == "succeeded"
+    # The crashed run's record is closed by the next holder of the lease.
+    history = await recent_runs(database)
+    assert [(r.outcome, r.error) for r in history] == [
+        ("succeeded", None),
+        ("failed", "abandoned: its process ended before the run did"),
+    ]
 
     soon = datetime.now(UTC) + timedelta(minutes=5)
     await leases.insert_one(
@@ -203,7 +216,7 @@ async def test_a_crashed_syncs_lease_lapses_and_a_live_one_blocks(database, matc
         await sync(matching, RecordedCtGov(RECORDS))
     assert held.value.holder == "other pid 2"
     assert f"expires at {soon:%Y-%m-%d %H:%M:%S} UTC" in str(held.value)
-    assert len(await recent_runs(database)) == 1
+    assert len(await recent_runs(database)) == 2
 
 
 async def test_the_scope_has_its_own_watermark(database, matching):

@@ -19,6 +19,7 @@ from fhirtrial.catalog.sync.lease import DEFAULT_TTL, SyncLease
 from fhirtrial.catalog.sync.runs import (
     SyncFailure,
     SyncRun,
+    close_abandoned_runs,
     load_watermark,
     prepare_runs,
     save_run,
@@ -70,6 +71,7 @@ async def sync_catalog(
             watermark=watermark,
         )
         await prepare_runs(database)
+        await close_abandoned_runs(database)
         await save_run(database, run)
         try:
             await _fetch_and_import(matching, client, run, lease, page_size)

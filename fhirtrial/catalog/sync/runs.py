@@ -112,6 +112,16 @@ async def prepare_runs(database: Database) -> None:
     await database.db[RUNS].create_index([("started", DESCENDING)])
 
 
+async def close_abandoned_runs(database: Database) -> int:
+    """Mark `failed` the runs still `running`: called by the lease's holder, so none of them is
+    running any more (their process was killed or crashed before it could say so)."""
+    result = await database.db[RUNS].update_many(
+        {"outcome": "running"},
+        {"$set": {"outcome": "failed", "error": "abandoned: its process ended before the run did"}},
+    )
+    return result.modified_count
+
+
 async def save_run(database: Database, run: SyncRun) -> None:
     await database.db[RUNS].replace_one({"_id": run.id}, run.document(), upsert=True)
 
