@@ -205,6 +205,68 @@ def import_(
 
 
 @app.command()
+def sync(
+    condition: Annotated[
+        str | None, typer.Option("--condition", help="Keep studies of this condition current.")
+    ] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Free-text scope.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Comma-separated overall statuses to keep in the catalog "
+            "(default RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Start the window at this day (YYYY-MM-DD), not the watermark."
+        ),
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Print the latest runs instead of running one.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Runs --history prints.")] = 20,
+) -> None:
+    """Import the studies updated on ClinicalTrials.gov since the last sync of this scope, update
+    those that closed, and record the run; one sync at a time (exit 3 when another runs)."""
+    from datetime import date
+
+    from fhirtrial.catalog.sync import LeaseHeld, SyncScope, recent_runs, sync_catalog
+    from fhirtrial.ctgov import CtGovClient
+    from fhirtrial.runtime import open_database
+
+    try:
+        scope = SyncScope.of(condition, query, status.split(",") if status else None)
+        start = date.fromisoformat(since) if since else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    settings = Settings()
+
+    async def run() -> int:
+        async with open_database(settings) as opened:
+            if history:
+                for past in await recent_runs(opened.database, limit):
+                    for line in past.lines():
+                        typer.echo(line)
+                return 0
+            async with CtGovClient(
+                settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
+            ) as client:
+                try:
+                    done = await sync_catalog(opened.matching, client, scope, since=start)
+                except LeaseHeld as held:
+                    typer.echo(f"fhirtrial: sync not run: {held}", err=True)
+                    return 3
+        for line in done.lines():
+            typer.echo(line)
+        return 0 if done.outcome == "succeeded" else 1
+
+    raise typer.Exit(_run(run()))
+
+
+@app.command()
 def recompile(
     nct: Annotated[list[str] | None, typer.Option("--nct", help="Only these studies.")] = None,
 ) -> None:
