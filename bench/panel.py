@@ -5,9 +5,10 @@
 
 Catalog: bench/match.py's (the real CT.gov records, each mapped per disease and replicated up to
 the size; `--distinct-criteria` gives each study its own compiled criteria), written into an
-embedded SecantusDB. Panel: the 14 matchable patient bundles of tests/data/patients (2 CodeX, 12
-Synthea; a third CodeX file is refused: it names two patients) cycled up to `--patients`, screened in
-process with `fhirtrial.matching.panel.screen` as the command does (no HTTP), not persisted.
+embedded SecantusDB. Panel: the 14 matchable patient bundles of tests/data/patients (2 CodeX,
+12 Synthea; a third CodeX file is refused: it names two patients) cycled up to `--patients`,
+screened in process with `fhirtrial.matching.panel.screen` as the command does (no HTTP), not
+persisted.
 """
 
 from __future__ import annotations
