@@ -414,6 +414,14 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             _std(_SUB, "type", "token", "channelType", "The type of channel for the notifications"),
             _std(_SUB, "url", "uri", "endpoint", "The uri that will receive the notifications"),
             _std(_SUB, "name", "string", "name", "A tag to be associated with the subscription"),
+            _ours(
+                _SUB,
+                "filter-patient",
+                "token",
+                "filterBy.value",
+                "A filter value of the subscription, e.g. Patient/[id] (the patient compartment "
+                "of a patient-level token)",
+            ),
         ),
         _type(
             _TOPIC,

@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 from fhirtrial.conformance import static_resources
 from fhirtrial.errors import Issue
-from fhirtrial.resources.extract import normalize_reference
 
 CHANNEL_TYPES = "http://terminology.hl7.org/CodeSystem/subscription-channel-type"
 CONTENT_TYPES = ("application/fhir+json", "application/json")
 # The type a filter value names, per filter parameter of the topic.
 FILTER_TARGETS = {"patient": "Patient", "subject": "Patient", "study": "ResearchStudy"}
+# A FHIR id (validation.FHIR_ID, which imports this module).
+_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Headers the server sets itself: a Subscription may not replace them.
 _RESERVED_HEADERS = frozenset({"content-type", "content-length", "host", "transfer-encoding"})
@@ -89,8 +90,9 @@ def _filter_issues(criterion: dict[str, Any], path: str, refuse: Any) -> None:
         return
     if criterion.get("comparator") not in (None, "eq") or criterion.get("modifier") is not None:
         refuse(path, "Filters compare references for equality only", "not-supported")
-    target = normalize_reference(str(criterion.get("value", "")))
-    if target is None or target.split("/")[0] != FILTER_TARGETS[name]:
+    value = str(criterion.get("value", ""))
+    kind, _, rid = value.partition("/")
+    if kind != FILTER_TARGETS[name] or not _ID.fullmatch(rid):
         refuse(f"{path}.value", f"A {name} filter names a {FILTER_TARGETS[name]}/[id]")
 
 

@@ -67,22 +67,24 @@ class SubscriptionWorker:
 
     async def _run(self) -> None:
         while True:
+            # First a pause: a server that starts and stops at once (tests, CLI checks) does
+            # no subscription work at all.
+            await asyncio.sleep(self.settings.poll_s)
             try:
                 await self.run_once()
             except PyMongoError:
                 log.warning("Subscription round failed on the database; retrying next round")
             except Exception:  # keep the worker alive; the next round retries
                 log.exception("Subscription round failed")
-            await asyncio.sleep(self.settings.poll_s)
 
     async def run_once(self) -> None:
-        if not self._indexed:
-            await records.ensure_indexes(self.database)
-            self._indexed = True
         now = self.clock()
         subscriptions = await self._reconciled(now)
         if not subscriptions:
             return
+        if not self._indexed:
+            await records.ensure_indexes(self.database)
+            self._indexed = True
         if await records.take_lease(
             records.dispatch(self.database), "checkpoint", self.owner, now, self.settings.lease
         ):
@@ -103,6 +105,8 @@ class SubscriptionWorker:
             {"del": False}, {"v": 1, "lu": 1, "res": 1}
         )
         found = [doc async for doc in cursor]
+        if not found:
+            return []
         states = {
             doc["_id"]: doc
             async for doc in records.state(self.database).find(

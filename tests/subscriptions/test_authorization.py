@@ -1,5 +1,6 @@
 """Who may subscribe with authorization required: `system/` or `user/` Subscription scopes;
-a patient-level token reaches no Subscription (the type is outside the patient compartment)."""
+a patient-level token only to its own candidates (a `patient` or `subject` filter naming its
+launch patient), and it sees no other Subscription."""
 
 import time
 
@@ -45,12 +46,12 @@ async def test_subscription_scopes_decide_who_subscribes(secured):
         "/Subscription", json=body, headers={**FHIR_JSON, **as_user("user/ResearchSubject.rs")}
     )
     assert reader.status_code == 403
-    patient = await secured.post(
+    unfiltered = await secured.post(
         "/Subscription",
         json=body,
         headers={**FHIR_JSON, **as_user("patient/*.cruds", patient="p1")},
     )
-    assert patient.status_code == 403
+    assert unfiltered.status_code == 403
     allowed = await secured.post(
         "/Subscription", json=body, headers={**FHIR_JSON, **as_user("user/Subscription.cruds")}
     )
@@ -65,3 +66,34 @@ async def test_subscription_scopes_decide_who_subscribes(secured):
     assert (await secured.get("/Subscription/$status")).status_code == 401
     topic = await secured.get("/SubscriptionTopic/candidate-changed")
     assert topic.status_code == 200  # public, like the catalog's conformance resources
+
+
+def for_patient(patient: str) -> dict:
+    return subscription(
+        Receiver(port=9), filterBy=[{"filterParameter": "patient", "value": f"Patient/{patient}"}]
+    )
+
+
+async def test_a_patient_token_subscribes_to_its_own_candidates_only(secured):
+    p1 = {**FHIR_JSON, **as_user("patient/*.cruds", patient="p1")}
+    other = await secured.post("/Subscription", json=for_patient("p2"), headers=p1)
+    assert other.status_code == 403
+    own = await secured.post("/Subscription", json=for_patient("p1"), headers=p1)
+    assert own.status_code == 201, own.text
+    admin = {**FHIR_JSON, **as_user("user/Subscription.cruds")}
+    theirs = await secured.post("/Subscription", json=for_patient("p2"), headers=admin)
+    assert theirs.status_code == 201
+    own_id, their_id = own.json()["id"], theirs.json()["id"]
+
+    found = (await secured.get("/Subscription", headers=p1)).json()
+    assert [e["resource"]["id"] for e in found["entry"]] == [own_id]
+    assert (await secured.get(f"/Subscription/{their_id}", headers=p1)).status_code == 404
+    assert (await secured.get(f"/Subscription/{own_id}/$status", headers=p1)).status_code == 200
+    assert (await secured.get(f"/Subscription/{their_id}/$status", headers=p1)).status_code == 404
+    statuses = (await secured.get("/Subscription/$status", headers=p1)).json()
+    assert [
+        e["resource"]["subscription"]["reference"].rsplit("/", 1)[1] for e in statuses["entry"]
+    ] == [own_id]
+    widened = {**own.json(), "filterBy": []}
+    refused = await secured.put(f"/Subscription/{own_id}", json=widened, headers=p1)
+    assert refused.status_code == 403

@@ -14,7 +14,8 @@ from fhirtrial.api.bodies import read_resource
 from fhirtrial.api.context import base_url, context
 from fhirtrial.api.responses import check_format, fhir_response
 from fhirtrial.api.smart.guards import authorize_subscription_status
-from fhirtrial.errors import BadRequest
+from fhirtrial.auth import compartment
+from fhirtrial.errors import BadRequest, NotFound
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.resources.search_query import parse_search
 from fhirtrial.subscriptions.status import query_status
@@ -27,16 +28,21 @@ _QUERY = {"id", "status", "_format", "_pretty"}
 async def handle(request: Request) -> Response:
     check_format(request)
     rid: str | None = request.path_params.get("rid")
-    authorize_subscription_status(request, instance=rid is not None)
+    patient = authorize_subscription_status(request, instance=rid is not None)
     server = context(request)
     asked = await _arguments(request)
     if rid is not None:
         if asked:
             raise BadRequest("Subscription/[id]/$status takes no id or status parameter")
-        subscriptions = [(await server.repository.read("Subscription", rid)).resource]
+        subscription = (await server.repository.read("Subscription", rid)).resource
+        if patient is not None and not compartment.contains(subscription, patient):
+            raise NotFound(f"Subscription/{rid} is not known")
+        subscriptions = [subscription]
     else:
         criteria = [(name, ",".join(values)) for name, values in asked.items() if values]
         criteria = [("_id" if name == "id" else name, value) for name, value in criteria]
+        if patient is not None:
+            criteria.append(compartment.search_criterion("Subscription", patient))
         query = parse_search(
             RESOURCE_TYPES["Subscription"],
             criteria,
