@@ -93,7 +93,12 @@ class SubscriptionWorker:
                 for resource, state in subscriptions
                 if state["phase"] != records.OFF
             ]
-            await queue_events(self.database, taking, now=now, margin=self.settings.settle_margin)
+            # The checkpoint compares with the writers' `lu` stamps: the wall clock, whatever
+            # clock decides retries and leases.
+            started = datetime.now(UTC)
+            await queue_events(
+                self.database, taking, now=started, margin=self.settings.settle_margin
+            )
             await records.release(records.dispatch(self.database), "checkpoint", self.owner)
         for resource, state in subscriptions:
             await self._turn(resource, state, now)

@@ -84,6 +84,12 @@ async def test_receiver_down_retries_with_backoff_then_delivers_in_order(mongo_u
         s.clock.advance(600)
         await s.round()  # delivered: not sent again
         assert len(receiver.received) == 4
+        third = await write_subject(s.client, "c")
+        await s.round()
+        assert len(receiver.received) == 5
+        (event,) = events_of(receiver.bundles()[4])
+        assert event["eventNumber"] == "3"
+        assert event["focus"]["reference"].endswith(f"/ResearchSubject/{third}")
 
 
 async def test_receiver_down_for_good_sets_error_until_the_client_asks_again(mongo_url, receiver):
@@ -151,3 +157,22 @@ async def test_a_server_stopped_mid_notification_leaves_it_to_the_next(mongo_url
         s.clock.advance(600)
         await s.round()
         assert len(receiver.received) == 3
+
+
+async def test_two_servers_on_one_database_post_each_event_once(mongo_url, receiver):
+    settings = settings_for(mongo_url)
+    async with served(settings) as one, served(settings, keep=True) as two:
+        sub = await one.subscribe(receiver)
+        await asyncio.gather(one.round(), two.round())
+        assert [status["type"] for status in receiver.statuses()] == ["handshake"]
+        assert await one.status_of(sub["id"]) == "active"
+        rid = await write_subject(two.client, "a")
+        await asyncio.gather(one.round(), two.round())
+        await asyncio.gather(one.round(), two.round())
+        assert [status["type"] for status in receiver.statuses()] == [
+            "handshake",
+            "event-notification",
+        ]
+        (event,) = events_of(receiver.bundles()[1])
+        assert event["eventNumber"] == "1"
+        assert event["focus"]["reference"].endswith(f"/ResearchSubject/{rid}")
