@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # Delete AuditEvents older than this many days (hourly); unset: keep them for good.
     audit_retention_days: int | None = Field(default=None, ge=1)
+    # Subscriptions (README "Subscriptions", docs/adr/0021): seconds between the worker's rounds
+    # (0: no worker in this process); notifications to loopback/private addresses (off: a
+    # client could make the server probe its own network); a post's timeout; retries.
+    subscription_poll: float = Field(default=5.0, ge=0)
+    subscription_allow_private: bool = False
+    subscription_timeout_s: float = Field(default=10.0, gt=0)
+    subscription_max_attempts: int = Field(default=8, ge=1)
+    subscription_retry_base_s: float = Field(default=2.0, gt=0)
+    subscription_lease_s: float = Field(default=120.0, gt=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -46,6 +46,7 @@ from fhirtrial.runtime import open_database
 from fhirtrial.store.embedded import EmbeddedMongo
 from fhirtrial.store.probe import DatabaseProbe
 from fhirtrial.store.repository import Repository
+from fhirtrial.subscriptions.setup import subscription_worker
 
 log = logging.getLogger("fhirtrial")
 _SWITCH_INTERVAL_S = 0.001
@@ -110,6 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 database, Server(settings.base_url), retention_days=settings.audit_retention_days
             )
             audit.start()
+            subscriptions = subscription_worker(database, settings)
+            app.state.subscriptions = subscriptions
+            subscriptions.start()
             app.state.context = ServerContext(
                 settings,
                 Repository(database, max_joined=settings.max_joined),
@@ -131,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     yield
             finally:
                 sys.setswitchinterval(switch_interval)
+                await subscriptions.stop()
                 await audit.stop()
                 if syncing is not None:
                     await syncing.stop()
