@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # Delete AuditEvents older than this many days (hourly); unset: keep them for good.
     audit_retention_days: int | None = Field(default=None, ge=1)
+    # Bulk export ($export): how long a finished export's files are kept, and the most
+    # resources one NDJSON file holds (the rest of the type goes to its next file).
+    export_retention_hours: float = Field(default=24, gt=0)
+    export_file_max_resources: int = Field(default=10_000, ge=1)
 
     @field_validator("trusted_proxies")
     @classmethod

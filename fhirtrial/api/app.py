@@ -5,6 +5,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 
 from fastapi import FastAPI
 from pymongo.errors import (
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fhirtrial import __version__
-from fhirtrial.api import conditional, system, transaction
+from fhirtrial.api import bulk_export, conditional, system, transaction
 from fhirtrial.api import interactions as fhir
 from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
@@ -37,6 +38,7 @@ from fhirtrial.audit.log import AuditLog
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
+from fhirtrial.export.runner import ExportRunner, ExportSettings
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
@@ -53,6 +55,10 @@ ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
     Route("/$versions", fhir.versions, methods=["GET"]),
+    # Bulk export (api/bulk_export.py): kick-off, status (poll, cancel), files.
+    Route("/$export", bulk_export.kick_off, methods=["GET", "POST"]),
+    Route("/$export-status/{job:str}", bulk_export.status, methods=["GET", "DELETE"]),
+    Route("/$export-file/{job:str}/{name:str}", bulk_export.download, methods=["GET"]),
     Route("/", system.search, methods=["GET"]),
     Route("/_search", system.search, methods=["POST"]),
     Route("/_history", system.history, methods=["GET"]),
@@ -106,6 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 database, Server(settings.base_url), retention_days=settings.audit_retention_days
             )
             audit.start()
+            app.state.exports = ExportRunner(database, _export_settings(settings))
+            app.state.exports.start()
             app.state.context = ServerContext(
                 settings,
                 Repository(database, max_joined=settings.max_joined),
@@ -124,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     yield
             finally:
                 sys.setswitchinterval(switch_interval)
+                await app.state.exports.stop()
                 await audit.stop()
                 if supervisor is not None:
                     supervisor.cancel()
@@ -169,6 +178,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(PyMongoError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     return app
+
+
+def _export_settings(settings: Settings) -> ExportSettings:
+    return ExportSettings(
+        retention=timedelta(hours=settings.export_retention_hours),
+        file_max_resources=settings.export_file_max_resources,
+        max_joined=settings.max_joined,
+    )
 
 
 async def _supervise(embedded: EmbeddedMongo) -> None:
