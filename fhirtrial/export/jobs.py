@@ -138,11 +138,11 @@ async def renew(
     return result.matched_count == 1
 
 
-async def release(db: Db, job_id: str, worker: str) -> None:
-    """Give a running job back (the process is stopping): the next runner takes it at once."""
-    await db[JOBS].update_one(
-        {"_id": job_id, "worker": worker, "state": RUNNING},
-        {"$set": {"lease_until": _EPOCH, "worker": None}},
+async def release(db: Db, worker: str) -> None:
+    """Give the jobs a runner holds back (its process is stopping): the next runner takes them
+    at once, without waiting for their lease to run out."""
+    await db[JOBS].update_many(
+        {"worker": worker, "state": RUNNING}, {"$set": {"lease_until": _EPOCH, "worker": None}}
     )
 
 

@@ -79,6 +79,9 @@ class ExportRunner:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._task = None
+        # Also a job claimed as the task was cancelled, before it could know it had one.
+        with contextlib.suppress(Exception):
+            await jobs.release(self.database.db, self.worker)
 
     async def _loop(self) -> None:
         await jobs.ensure_indexes(self.database.db)
@@ -125,8 +128,7 @@ class ExportRunner:
             await delete_files(db, run)
             return
         except asyncio.CancelledError:
-            await delete_files(db, run)
-            await jobs.release(db, job_id, self.worker)
+            await delete_files(db, run)  # the job is released as the runner stops
             raise
         except FHIRError as error:
             await delete_files(db, run)
