@@ -172,14 +172,28 @@ class ExportRunner:
             )
             for part in parts
         ]
+        started = time.perf_counter()
         total = 0
         for part, flt in zip(parts, filters, strict=True):
             total += await database.collections(part.resource_type).current.count_documents(flt)
+        log.debug(
+            "Export %s: %d resources counted in %.3f s",
+            job["_id"],
+            total,
+            time.perf_counter() - started,
+        )
         progress = _Progress(self, job["_id"], total)
         await progress.renew(force=True)
         output: list[dict[str, Any]] = []
         for part, flt in zip(parts, filters, strict=True):
+            started = time.perf_counter()
             output += await self._export_part(run, part.resource_type, flt, progress)
+            log.debug(
+                "Export %s: %s written in %.3f s",
+                job["_id"],
+                part.resource_type,
+                time.perf_counter() - started,
+            )
         errors = []
         if job.get("notes"):
             writer = FileWriter(db, run, ERROR_FILE)
