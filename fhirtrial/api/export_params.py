@@ -19,13 +19,15 @@ from fhirtrial.api.headers import preferences
 from fhirtrial.api.smart import guards
 from fhirtrial.api.smart.authority import authority
 from fhirtrial.auth import compartment
-from fhirtrial.auth.policy import authorize
+from fhirtrial.auth.errors import InsufficientScope
+from fhirtrial.auth.policy import authorize, needed_scopes
 from fhirtrial.auth.principal import principal
 from fhirtrial.errors import BadRequest
 from fhirtrial.export.jobs import Part
 from fhirtrial.export.selection import part_query
 from fhirtrial.resources.dates import parse_range
 from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.resources.search_query import SearchQuery
 
 OUTPUT_FORMATS = frozenset({"application/fhir+ndjson", "application/ndjson", "ndjson"})
 # Exported only when `_type` names it: the audit trail is not part of "all the data".
@@ -114,7 +116,7 @@ def read_export(request: Request, params: list[tuple[str, str]]) -> ExportAsk:
     types = guards.searchable_types(request, asked)
     if asked is None:
         types = [t for t in types if t not in NOT_BY_DEFAULT]
-    by_type = _type_filters(filters, types, unsupported)
+    by_type = _type_filters(request, filters, types, unsupported)
     patient = None
     parts = []
     for resource_type in types:
@@ -123,11 +125,6 @@ def read_export(request: Request, params: list[tuple[str, str]]) -> ExportAsk:
         if confined is not None:
             patient = confined
             criterion = compartment.search_criterion(resource_type, confined)
-            if any("." in k or k.startswith("_has") for s in searches for k, _ in s):
-                raise BadRequest(
-                    "A patient-level token cannot export with chained or _has filters",
-                    code="forbidden",
-                )
             searches = [(*s, criterion) for s in searches] or [(criterion,)]
         parts.append(Part(resource_type, tuple(searches)))
     return ExportAsk(parts, since, patient, notes)
@@ -145,7 +142,7 @@ def _since(value: str) -> datetime:
 
 
 def _type_filters(
-    filters: list[str], types: list[str], unsupported: Callable[[str], None]
+    request: Request, filters: list[str], types: list[str], unsupported: Callable[[str], None]
 ) -> dict[str, list[tuple[tuple[str, str], ...]]]:
     by_type: dict[str, list[tuple[tuple[str, str], ...]]] = {}
     for text in filters:
@@ -164,9 +161,24 @@ def _type_filters(
                 f"_typeFilter '{text}' must select resources with search parameters"
                 + (f"; {', '.join(shaping)} shape a page and cannot be used" if shaping else "")
             )
-        part_query(Part(resource_type), pairs)  # 400 for a parameter the type does not have
+        # 400 for a parameter the type does not have.
+        _check_joins(request, part_query(Part(resource_type), pairs))
         by_type.setdefault(resource_type, []).append(pairs)
     return by_type
+
+
+def _check_joins(request: Request, query: SearchQuery) -> None:
+    """The inner searches of chains and `_has` run when the job does, without the request:
+    each must reach its type unconfined (a patient-level token would see other patients)."""
+    for join in query.joins:
+        for inner in join.inners:
+            if _confinement(request, inner.resource_type) is not None:
+                raise InsufficientScope(
+                    f"A chained or _has _typeFilter through {inner.resource_type} is not "
+                    "available with patient-level scopes",
+                    needed_scopes(inner.resource_type, "s")[:2],
+                )
+            _check_joins(request, inner)
 
 
 def _confinement(request: Request, resource_type: str) -> str | None:

@@ -58,6 +58,17 @@ async def test_a_patient_token_exports_only_its_own_compartment(hospital):  # no
         client, mine, _type="ResearchSubject", _typeFilter="ResearchSubject?patient=Patient/p2"
     )
     assert filtered == {}
+    # Nor can a join: which studies hold another patient is not this patient's to know.
+    joined = await client.get(
+        "/$export",
+        params={
+            "_type": "ResearchStudy",
+            "_typeFilter": "ResearchStudy?_has:ResearchSubject:study:patient=Patient/p2",
+        },
+        headers={**KICK_OFF, **mine},
+    )
+    assert joined.status_code == 403, joined.text
+    assert joined.json()["resourceType"] == "OperationOutcome"
 
 
 async def test_a_token_without_the_scope_of_a_type_asked_for_is_403(hospital):  # noqa: F811
