@@ -93,6 +93,7 @@ CORS_REQUEST_HEADERS = [
     *("If-None-Exist", "If-Modified-Since", "Prefer", "X-Request-Id"),
 ]
 CORS_EXPOSED_HEADERS = ["Location", "Content-Location", "ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSED_HEADERS += ["X-Progress", "Expires"]  # a bulk export's status (api/bulk_export.py)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -312,3 +312,15 @@ async def test_the_capability_statement_names_the_export_and_its_definition(clie
     assert "export" not in {o["name"] for o in r4["rest"][0].get("operation", [])}
     assert "instantiates" not in r4
     assert orjson.dumps(r4)  # the R4 statement stays serializable
+
+
+async def test_a_browser_client_may_read_the_status_headers(mongo_url):
+    origin = "https://app.example.org"
+    async with running_client(make_settings(mongo_url, cors_origins=origin)) as client:
+        kicked = await client.get(
+            "/$export", params={"_type": "ResearchStudy"}, headers={**KICK_OFF, "Origin": origin}
+        )
+        assert kicked.status_code == 202
+        exposed = kicked.headers["access-control-expose-headers"].lower()
+        for header in ("content-location", "x-progress", "retry-after", "expires"):
+            assert header in exposed
