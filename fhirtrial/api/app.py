@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             audit.start()
             app.state.exports = ExportRunner(database, _export_settings(settings))
+            await app.state.exports.prepare()
             app.state.exports.start()
             app.state.context = ServerContext(
                 settings,

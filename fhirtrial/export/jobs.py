@@ -13,6 +13,7 @@ A cancelled job is deleted with its files; so is an expired one.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,8 +21,9 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import CollectionInvalid
 
-from fhirtrial.export.pieces import delete_files
+from fhirtrial.export.pieces import PIECES, delete_files
 
 JOBS = "export_jobs"
 QUEUED, RUNNING, COMPLETED, FAILED = "queued", "running", "completed", "failed"
@@ -169,5 +171,12 @@ async def expired_jobs(db: Db, *, now: datetime) -> list[str]:
     return [doc["_id"] async for doc in db[JOBS].find({"expires": {"$lte": now}}, {"_id": 1})]
 
 
-async def ensure_indexes(db: Db) -> None:
+async def ensure_collections(db: Db) -> None:
+    """Create both collections (and the lease index) before anything uses them: at start,
+    not as the first job runs next to other work."""
+    existing = set(await db.list_collection_names())
+    for name in (JOBS, PIECES):
+        if name not in existing:
+            with contextlib.suppress(CollectionInvalid):  # another process was first
+                await db.create_collection(name)
     await db[JOBS].create_index([("lease_until", 1)])

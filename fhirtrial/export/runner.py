@@ -65,6 +65,9 @@ class ExportRunner:
         self._task: asyncio.Task[None] | None = None
         self._swept = 0.0
 
+    async def prepare(self) -> None:
+        await jobs.ensure_collections(self.database.db)
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="fhirtrial-export")
 
@@ -84,7 +87,6 @@ class ExportRunner:
             await jobs.release(self.database.db, self.worker)
 
     async def _loop(self) -> None:
-        await jobs.ensure_indexes(self.database.db)
         while True:
             try:
                 if time.monotonic() - self._swept >= self.settings.sweep_s:
