@@ -34,6 +34,7 @@ log = logging.getLogger("fhirtrial.export")
 _CURSOR_BATCH = 500
 # The lease is renewed with every piece written, and at least this often.
 _RENEW_EVERY_S = 10.0
+_STOP_WAIT_S = 10.0
 ERROR_FILE = "OperationOutcome-1"
 
 
@@ -51,6 +52,10 @@ class _Lost(Exception):
     """The job is no longer this runner's: cancelled, expired or taken over."""
 
 
+class _Stopping(Exception):
+    """The runner is stopping: leave the job for the next runner."""
+
+
 def _now() -> datetime:
     moment = datetime.now(UTC)
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
@@ -64,12 +69,19 @@ class ExportRunner:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._swept = 0.0
+        # Set by `stop`: a cancellation can be lost (Python 3.11's wait_for, a driver call that
+        # turns it into its own error), so the loop also checks this.
+        self._stopping = False
 
     async def prepare(self) -> None:
         await jobs.ensure_collections(self.database.db)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="fhirtrial-export")
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     def wake(self) -> None:
         """A job was queued: look now rather than at the next poll."""
@@ -78,16 +90,19 @@ class ExportRunner:
     async def stop(self) -> None:
         if self._task is None:
             return
+        self._stopping = True
+        self._wake.set()
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        done, _ = await asyncio.wait({self._task}, timeout=_STOP_WAIT_S)
+        if not done:
+            log.warning("The export runner did not stop within %s s", _STOP_WAIT_S)
         self._task = None
         # Also a job claimed as the task was cancelled, before it could know it had one.
         with contextlib.suppress(Exception):
             await jobs.release(self.database.db, self.worker)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 if time.monotonic() - self._swept >= self.settings.sweep_s:
                     await self.sweep()
@@ -98,6 +113,8 @@ class ExportRunner:
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database may be away: try again at the next round
+                if self._stopping:
+                    return
                 log.exception("Export runner round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.settings.poll_s)
@@ -129,6 +146,9 @@ class ExportRunner:
         except _Lost:
             await delete_files(db, run)
             return
+        except _Stopping:  # the job is released as the runner stops
+            await delete_files(db, run)
+            return
         except asyncio.CancelledError:
             await delete_files(db, run)  # the job is released as the runner stops
             raise
@@ -144,6 +164,8 @@ class ExportRunner:
             )
             return
         except Exception:
+            if self._stopping:  # a driver call interrupted by the stop: not the job's fault
+                return
             log.exception("Export %s failed", job_id)
             await delete_files(db, run)
             await jobs.finish(
@@ -240,6 +262,8 @@ class _Progress:
         self._renewed = 0.0
 
     async def renew(self, *, force: bool) -> None:
+        if self.runner.stopping:
+            raise _Stopping()
         if not force and time.monotonic() - self._renewed < _RENEW_EVERY_S:
             return
         self._renewed = time.monotonic()
