@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     subscription_retry_base_s: float = Field(default=2.0, gt=0)
     subscription_lease_s: float = Field(default=120.0, gt=0)
 
+    # Bulk export ($export): how long a finished export's files are kept, and the most
+    # resources one NDJSON file holds (the rest of the type goes to its next file).
+    export_retention_hours: float = Field(default=24, gt=0)
+    export_file_max_resources: int = Field(default=10_000, ge=1)
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: str) -> str:

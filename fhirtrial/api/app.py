@@ -5,6 +5,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 
 from fastapi import FastAPI
 from pymongo.errors import (
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from fhirtrial import __version__
-from fhirtrial.api import conditional, system, transaction
+from fhirtrial.api import bulk_export, conditional, system, transaction
 from fhirtrial.api import interactions as fhir
 from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
@@ -40,6 +41,8 @@ from fhirtrial.catalog.sync.scope import SyncScope
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
 from fhirtrial.matching.service import MatchService
+
+from fhirtrial.export.runner import ExportRunner, ExportSettings
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
@@ -57,6 +60,10 @@ ROUTES = [
     Route("/metadata", fhir.metadata, methods=["GET"]),
     Route("/health", fhir.health, methods=["GET"]),
     Route("/$versions", fhir.versions, methods=["GET"]),
+    # Bulk export (api/bulk_export.py): kick-off, status (poll, cancel), files.
+    Route("/$export", bulk_export.kick_off, methods=["GET", "POST"]),
+    Route("/$export-status/{job:str}", bulk_export.status, methods=["GET", "DELETE"]),
+    Route("/$export-file/{job:str}/{name:str}", bulk_export.download, methods=["GET"]),
     Route("/", system.search, methods=["GET"]),
     Route("/_search", system.search, methods=["POST"]),
     Route("/_history", system.history, methods=["GET"]),
@@ -91,6 +98,7 @@ CORS_REQUEST_HEADERS = [
     *("If-None-Exist", "If-Modified-Since", "Prefer", "X-Request-Id"),
 ]
 CORS_EXPOSED_HEADERS = ["Location", "Content-Location", "ETag", "Last-Modified", "Retry-After"]
+CORS_EXPOSED_HEADERS += ["X-Progress", "Expires"]  # a bulk export's status (api/bulk_export.py)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -114,6 +122,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             subscriptions = subscription_worker(database, settings)
             app.state.subscriptions = subscriptions
             subscriptions.start()
+
+            app.state.exports = ExportRunner(database, _export_settings(settings))
+            await app.state.exports.prepare()
+            app.state.exports.start()
             app.state.context = ServerContext(
                 settings,
                 Repository(database, max_joined=settings.max_joined),
@@ -136,6 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 sys.setswitchinterval(switch_interval)
                 await subscriptions.stop()
+
+                await app.state.exports.stop()
                 await audit.stop()
                 if syncing is not None:
                     await syncing.stop()
@@ -197,6 +211,14 @@ def _periodic_sync(matching: MatchService, settings: Settings) -> PeriodicSync |
         interval_s=settings.sync_interval,
         ctgov_base_url=settings.ctgov_base_url,
         requests_per_minute=settings.ctgov_requests_per_minute,
+    )
+
+
+def _export_settings(settings: Settings) -> ExportSettings:
+    return ExportSettings(
+        retention=timedelta(hours=settings.export_retention_hours),
+        file_max_resources=settings.export_file_max_resources,
+        max_joined=settings.max_joined,
     )
 
 

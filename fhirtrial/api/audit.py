@@ -47,8 +47,12 @@ _ACTIONS = {
     "history-system": "R",
     **{"create": "C", "update": "U", "patch": "U", "delete": "D"},
 }
-# Operations that change stored data whatever their parameters.
-_WRITING_OPERATIONS = frozenset({"import"})
+# Operations that change stored data whatever their parameters (an export kick-off stores a
+# job, a cancel deletes one).
+_WRITING_OPERATIONS = frozenset({"import", "export", "export-cancel"})
+# Operations that only read: recorded like a read, when they touch patient data (an export file
+# of a catalog type is not; one of a patient type or of no type named is).
+_READING_OPERATIONS = frozenset({"export-status", "export-file"})
 # Reading these is an access to patient data (AuditEvents name patients and their readers).
 _AUDITED_READS = PATIENT_TYPES | {AUDIT_TYPE}
 
@@ -66,7 +70,9 @@ class Target:
 
     @property
     def reads(self) -> bool:
-        return self.action in ("R", "E") and self.interaction != "operation"
+        return self.action in ("R", "E") and (
+            self.interaction != "operation" or self.operation in _READING_OPERATIONS
+        )
 
 
 def target_of(method: str, path: str) -> Target | None:
@@ -347,6 +353,8 @@ def _path_entities(target: Target) -> list[str]:
 
 
 def _query(target: Target, params: list[tuple[str, str]]) -> str | None:
+    if target.operation == "export":
+        return urlencode(params) or None
     if target.interaction not in (
         *("search-type", "search-system"),
         *("history-type", "history-instance", "history-system"),

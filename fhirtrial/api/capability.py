@@ -22,6 +22,9 @@ INTERACTIONS = (
 )
 _WRITES = ("update", "patch", "delete", "create")
 VERSIONS_OPERATION = "http://hl7.org/fhir/OperationDefinition/CapabilityStatement-versions"
+# Bulk export (api/bulk_export.py): our definition, a restriction of the Bulk Data IG's.
+EXPORT_OPERATION = "https://fhirtrial.org/fhir/OperationDefinition/export"
+BULK_DATA_CAPABILITIES = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data|2.0.0"
 
 
 def capability_statement(
@@ -37,6 +40,7 @@ def capability_statement(
         "date": date,
         "publisher": "fhirtrial",
         "kind": "instance",
+        "instantiates": [BULK_DATA_CAPABILITIES],
         "software": {"name": "fhirtrial", "version": __version__},
         "implementation": {"description": "fhirtrial: computable clinical trials", "url": base},
         "fhirVersion": "5.0.0",
@@ -48,7 +52,10 @@ def capability_statement(
                 "resource": [_resource(name) for name in sorted(RESOURCE_TYPES)],
                 **system_capabilities(),
                 # FHIR version negotiation: api/fhir_version.py.
-                "operation": [{"name": "versions", "definition": VERSIONS_OPERATION}],
+                "operation": [
+                    {"name": "versions", "definition": VERSIONS_OPERATION},
+                    {"name": "export", "definition": EXPORT_OPERATION},
+                ],
             }
         ],
     }

@@ -25,7 +25,8 @@ _R4_INCLUDES = {"ResearchSubject": ["ResearchSubject:study"]}
 
 def r4_capability_statement(r5_statement: dict[str, Any]) -> dict[str, Any]:
     """The R5 statement cut down to what is served in R4, as an R4 (4.0.1) CapabilityStatement."""
-    statement = {k: v for k, v in r5_statement.items() if k != "rest"}
+    # Bulk export (and so the Bulk Data capabilities) is R5 only.
+    statement = {k: v for k, v in r5_statement.items() if k not in ("rest", "instantiates")}
     statement["title"] = "fhirtrial FHIR R4 view"
     statement["fhirVersion"] = "4.0.1"
     # System-level interactions and their parameters (search, history, batch, transaction)
@@ -38,6 +39,7 @@ def r4_capability_statement(r5_statement: dict[str, Any]) -> dict[str, Any]:
     rest["resource"] = [
         _resource(resource) for resource in rest["resource"] if resource["type"] in _INTERACTIONS
     ]
+    rest["operation"] = [o for o in rest.get("operation", []) if o["name"] != "export"]
     statement["rest"] = [rest]
     return statement
 

@@ -49,11 +49,18 @@ _SYSTEM = {("GET", ""): "search-system", ("POST", "_search"): "search-system"}
 _SYSTEM[("GET", "_history")] = "history-system"
 
 
+# Bulk export (api/bulk_export.py), by the first segment of the path: operations at the system
+# level, which their handler authorizes (a file names its type: `<Type>-<n>.ndjson`).
+_EXPORT = {"$export": "export", "$export-status": "export-status", "$export-file": "export-file"}
+
+
 def classify(method: str, path: str) -> Interaction | None:
     system = _SYSTEM.get(("GET" if method == "HEAD" else method, path.strip("/")))
     if system is not None:
         return Interaction(system, "", "s")
     parts = path.strip("/").split("/")
+    if parts[0] in _EXPORT:
+        return _export(method, parts)
     resource_type, rest = parts[0], parts[1:]
     if resource_type not in RESOURCE_TYPES:
         return None
@@ -80,6 +87,18 @@ def classify(method: str, path: str) -> Interaction | None:
     if rest[1] == "_history" and method == "GET" and len(rest) == 3:
         return Interaction("vread", resource_type, "r", rid=segment, version=rest[2])
     return None
+
+
+def _export(method: str, parts: list[str]) -> Interaction:
+    operation = _EXPORT[parts[0]]
+    if operation == "export-status" and method == "DELETE":
+        operation = "export-cancel"
+    resource_type = ""
+    if operation == "export-file" and len(parts) == 3:
+        named = parts[2].partition("-")[0]
+        resource_type = named if named in RESOURCE_TYPES else ""
+    job = parts[1] if len(parts) > 1 else None
+    return Interaction("operation", resource_type, None, rid=job, operation=operation)
 
 
 def _write(method: str, resource_type: str, rid: str | None) -> Interaction | None:

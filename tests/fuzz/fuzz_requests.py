@@ -187,6 +187,7 @@ _PATHS = (
     *("/ResearchStudy/$import", "/ResearchStudy/NCT05361174/$match", "/$meta", "/_history"),
     *("/Patient/fuzz-1/_history/1/extra", "/metadata/x", "/auth", "/.well-known/x", "/%ff"),
     *("/$versions", "/r4/ResearchStudy", "/r4/ResearchSubject", "/r4/metadata", "/r4"),
+    *("/$export", "/$export-status/fuzz-1", "/$export-file/fuzz-1/Patient-1.ndjson"),
 )
 
 
