@@ -40,9 +40,8 @@ from fhirtrial.catalog.sync.periodic import PeriodicSync
 from fhirtrial.catalog.sync.scope import SyncScope
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
-from fhirtrial.matching.service import MatchService
-
 from fhirtrial.export.runner import ExportRunner, ExportSettings
+from fhirtrial.matching.service import MatchService
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
@@ -118,13 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             audit = AuditLog(
                 database, Server(settings.base_url), retention_days=settings.audit_retention_days
             )
+            app.state.exports = ExportRunner(database, _export_settings(settings))
+            await app.state.exports.prepare()
             audit.start()
             subscriptions = subscription_worker(database, settings)
             app.state.subscriptions = subscriptions
             subscriptions.start()
-
-            app.state.exports = ExportRunner(database, _export_settings(settings))
-            await app.state.exports.prepare()
             app.state.exports.start()
             app.state.context = ServerContext(
                 settings,
@@ -148,7 +146,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 sys.setswitchinterval(switch_interval)
                 await subscriptions.stop()
-
                 await app.state.exports.stop()
                 await audit.stop()
                 if syncing is not None:
