@@ -1,0 +1,153 @@
+"""A study's verdict and score without its explanation: what `$match` needs to rank candidates.
+
+`evaluate_study` builds a `CriterionResult` (reason, evidence, children) for every criterion;
+ranking 30,000 candidates needs only the verdict and the score. `verdict_and_score` walks the
+same plan with the same rules (`evaluator._evaluate`, `combine_findings`, `verdict_of`,
+`score_of`, the best comparison group, a death) on outcomes alone, and evaluates each distinct
+leaf criterion once per patient: `LeafOutcomes` is shared by every study of one request (a
+leaf's finding depends only on the criterion and the context, `EvalContext`). Where the value-
+defined relief of an all-of (`value_defined.relieved`) may change a member, the node is
+evaluated by the evaluator itself. tests/matching/test_lean_evaluation.py checks that the answers
+equal `evaluate_study`'s.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fhirtrial.eligibility.evaluation.cohorts import applies_to, comparison_group_aliases
+from fhirtrial.eligibility.evaluation.context import DEFAULT_POLICY, EvalContext, EvaluationPolicy
+from fhirtrial.eligibility.evaluation.evaluator import _FLIP, _death, _evaluate, _leaf
+from fhirtrial.eligibility.evaluation.facts import facts_for
+from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan
+from fhirtrial.eligibility.evaluation.results import Outcome, Verdict, verdict_rank
+from fhirtrial.patient.record import PatientRecord
+
+Cohort = frozenset[str] | None
+
+
+class LeafOutcomes:
+    """One patient's context and the outcome of every leaf criterion evaluated so far, keyed by
+    the criterion object (plans that share criteria share outcomes: `matching.plans` interns
+    equal criteria) and by whether it is asked as an exclusion."""
+
+    def __init__(
+        self, record: PatientRecord, as_of: date, policy: EvaluationPolicy = DEFAULT_POLICY
+    ) -> None:
+        including = EvalContext(facts=facts_for(record), as_of=as_of, policy=policy)
+        self.contexts = (including, including.flipped())
+        self.record = record
+        self.as_of = as_of
+        self._outcomes: dict[tuple[int, bool], Outcome] = {}
+        # The criteria behind the keys stay alive as long as the ids are used.
+        self._held: list[object] = []
+
+    def outcome(self, node: PlanNode, excluding: bool) -> Outcome:
+        criterion = node.criterion
+        if criterion is None:
+            return _leaf(node, self.contexts[excluding]).result
+        key = (id(criterion), excluding)
+        found = self._outcomes.get(key)
+        if found is None:
+            found = self._outcomes[key] = _leaf(node, self.contexts[excluding]).result
+            self._held.append(criterion)
+        return found
+
+
+def verdict_and_score(
+    plan: StudyPlan,
+    leaves: LeafOutcomes,
+    comparison_groups: list[dict[str, Any]] | None = None,
+) -> tuple[Verdict, float]:
+    """`evaluate_study(...).verdict, .score` for the study whose plan this is."""
+    groups = comparison_group_aliases(plan.cohort_keys, comparison_groups)
+    if not groups:
+        best = _study(plan, leaves, None)
+    else:
+        cohorts = [_study(plan, leaves, aliases) for _, _, aliases in groups]
+        cohorts.sort(key=lambda c: (verdict_rank(c[0]), c[1]), reverse=True)
+        best = cohorts[0]
+    if _death(leaves.record, leaves.as_of) is not None:
+        return "ineligible", 0.0
+    return best
+
+
+def criterion_outcomes(plan: StudyPlan, leaves: LeafOutcomes, cohort: Cohort) -> list[Outcome]:
+    """The outcome of each top-level criterion (`StudyEvaluation.criteria[i].result`) for the
+    comparison group with these aliases (None: no groups)."""
+    return [_outcome(node, leaves, cohort, excluding=False, member=False) for node in plan.nodes]
+
+
+def _study(plan: StudyPlan, leaves: LeafOutcomes, cohort: Cohort) -> tuple[Verdict, float]:
+    failing = unknown = False
+    applicable = passing = 0
+    for node, result in zip(plan.nodes, criterion_outcomes(plan, leaves, cohort), strict=True):
+        if result == "not-applicable":
+            continue
+        applicable += 1
+        if result == "unknown":
+            unknown = True
+        elif (result == "met") == node.exclude:
+            failing = True
+        else:
+            passing += 1
+    verdict: Verdict = "ineligible" if failing else "potential-candidate" if unknown else "eligible"
+    return verdict, round(passing / applicable, 4) if applicable else 1.0
+
+
+def _outcome(
+    node: PlanNode, leaves: LeafOutcomes, cohort: Cohort, *, excluding: bool, member: bool
+) -> Outcome:
+    """`evaluator._evaluate(node, ...).result`; `excluding` is the context's before the node."""
+    inner = excluding != node.exclude
+    result: Outcome
+    if not applies_to(node, cohort):
+        result = "not-applicable"
+    elif node.children:
+        parts = [
+            _outcome(child, leaves, cohort, excluding=inner, member=True)
+            for child in node.children
+            if applies_to(child, cohort)
+        ]
+        code = node.combination or "all-of"
+        if not inner and code == "all-of" and "met" in parts and "not-met" in parts:
+            # a member may be relieved (value_defined): the evaluator decides, with its reasons
+            context = leaves.contexts[excluding]
+            return _evaluate(node, context, cohort, {}, member=member).result
+        result = combine_outcomes(code, node.threshold, parts)
+    else:
+        result = leaves.outcome(node, inner)
+    if member and node.exclude:
+        result = _FLIP[result]
+    return result
+
+
+def combine_outcomes(code: str, threshold: int | None, parts: list[Outcome]) -> Outcome:
+    """`evaluator.combine_findings(...).result`, from the members' outcomes alone."""
+    if code == "at-least" and (threshold or 1) > len(parts):
+        return "unknown"
+    met = not_met = unknown = 0
+    for part in parts:
+        if part == "met":
+            met += 1
+        elif part == "not-met":
+            not_met += 1
+        elif part == "unknown":
+            unknown += 1
+    if not (met or not_met or unknown):
+        return "not-applicable"
+    if code == "any-of":
+        return "met" if met else "unknown" if unknown else "not-met"
+    if code == "all-of":
+        return "not-met" if not_met else "unknown" if unknown else "met"
+    needed = threshold or 1
+    if code == "at-least":
+        if met >= needed:
+            return "met"
+        return "not-met" if met + unknown < needed else "unknown"
+    if code == "at-most":
+        if met > needed:
+            return "not-met"
+        return "met" if met + unknown <= needed else "unknown"
+    return "unknown"
