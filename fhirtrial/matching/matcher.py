@@ -17,8 +17,7 @@ from typing import Any
 from fhirtrial.eligibility.evaluation import CriterionResult, StudyEvaluation, evaluate_study
 from fhirtrial.eligibility.evaluation.explanation import Explanation, explain
 from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of_text
-from fhirtrial.eligibility.evaluation.lean import LeafOutcomes, verdict_and_score
-from fhirtrial.eligibility.evaluation.plan import StudyPlan
+from fhirtrial.eligibility.evaluation.lean import LeafOutcomes, LeanPlan, lean_verdict_and_score
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
@@ -272,11 +271,11 @@ async def _evaluate(
     return matches
 
 
-async def _plans(matching: MatchService, wanted: dict[str, int]) -> dict[str, StudyPlan]:
+async def _plans(matching: MatchService, wanted: dict[str, int]) -> dict[str, LeanPlan]:
     """EvidenceVariable id → its plan, for the wanted (id → version) pairs; plans not held yet
     are built from the resources (read from the cache or the database) and kept."""
     store = matching.plans
-    found: dict[str, StudyPlan] = {}
+    found: dict[str, LeanPlan] = {}
     missing: dict[str, int | None] = {}
     for ev, version in wanted.items():
         plan = store.get(ev, version)
@@ -298,7 +297,7 @@ async def _plans(matching: MatchService, wanted: dict[str, int]) -> dict[str, St
 
 def _build_plans(
     store: PlanStore, piece: list[tuple[str, int, dict[str, Any]]]
-) -> dict[str, StudyPlan]:
+) -> dict[str, LeanPlan]:
     built = {}
     for ev, version, evidence_variable in piece:
         try:
@@ -309,12 +308,12 @@ def _build_plans(
 
 
 def _verdicts_of_piece(
-    piece: list[tuple[str, StudyPlan, IndexEntry]], leaves: LeafOutcomes
+    piece: list[tuple[str, LeanPlan, IndexEntry]], leaves: LeafOutcomes
 ) -> dict[str, tuple[str, float, str | None]]:
     out: dict[str, tuple[str, float, str | None]] = {}
     for signature, plan, candidate in piece:
         try:
-            verdict, score = verdict_and_score(plan, leaves, candidate.get("groups") or None)
+            verdict, score = lean_verdict_and_score(plan, leaves, candidate.get("groups") or None)
             out[signature] = (verdict, score, None)
         except Exception as error:  # one study's failure must not fail the whole match
             log.exception("Evaluating %s failed", candidate["_id"])

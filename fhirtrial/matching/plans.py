@@ -14,19 +14,20 @@ from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
-from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan, build_plan
+from fhirtrial.eligibility.evaluation.lean import LeanPlan, lean_plan
+from fhirtrial.eligibility.evaluation.plan import PlanNode, build_plan
 from fhirtrial.eligibility.model import Criterion
 
 
 class PlanStore:
     def __init__(self) -> None:
-        self._plans: dict[str, tuple[int, StudyPlan]] = {}
+        self._plans: dict[str, tuple[int, LeanPlan]] = {}
         self._criteria: dict[Criterion, Criterion] = {}
 
     def __len__(self) -> int:
         return len(self._plans)
 
-    def get(self, evidence_variable_id: str, version: int) -> StudyPlan | None:
+    def get(self, evidence_variable_id: str, version: int) -> LeanPlan | None:
         found = self._plans.get(evidence_variable_id)
         if found is None or found[0] != version:
             return None
@@ -34,9 +35,9 @@ class PlanStore:
 
     def put(
         self, evidence_variable_id: str, version: int, evidence_variable: dict[str, Any]
-    ) -> StudyPlan:
+    ) -> LeanPlan:
         built = build_plan(evidence_variable, (evidence_variable_id, version))
-        plan = replace(built, nodes=tuple(self._shared(node) for node in built.nodes))
+        plan = lean_plan(replace(built, nodes=tuple(self._shared(node) for node in built.nodes)))
         self._plans[evidence_variable_id] = (version, plan)
         return plan
 

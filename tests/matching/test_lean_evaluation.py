@@ -25,7 +25,9 @@ from fhirtrial.eligibility.evaluation.cohorts import comparison_group_aliases
 from fhirtrial.eligibility.evaluation.evaluator import _FLIP
 from fhirtrial.eligibility.evaluation.lean import (
     LeafOutcomes,
+    LeanPlan,
     criterion_outcomes,
+    lean_verdict_and_score,
     verdict_and_score,
 )
 from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan
@@ -78,9 +80,13 @@ def catalog() -> tuple[Study, ...]:
 
 
 @cache
-def plans() -> tuple[StudyPlan, ...]:
+def lean_plans() -> tuple[LeanPlan, ...]:
     store = PlanStore()
     return tuple(store.put(f"ev-{i}", 1, ev) for i, (_, ev, _) in enumerate(catalog()))
+
+
+def plans() -> tuple[StudyPlan, ...]:
+    return tuple(lean.plan for lean in lean_plans())
 
 
 def test_the_catalog_has_cohorts_exclusions_and_combinations():
@@ -133,10 +139,12 @@ def test_lean_pass_rules_out_a_dead_patient_as_evaluate_study_does():
 def _assert_equal_answers(record: PatientRecord) -> list[tuple[str, float]]:
     leaves = LeafOutcomes(record, AS_OF)
     answers = []
-    for (name, evidence_variable, groups), plan in zip(catalog(), plans(), strict=True):
+    for (name, evidence_variable, groups), lean_plan in zip(catalog(), lean_plans(), strict=True):
+        plan = lean_plan.plan
         full = evaluate_study(evidence_variable, record, as_of=AS_OF, comparison_groups=groups)
-        lean = verdict_and_score(plan, leaves, groups)
+        lean = lean_verdict_and_score(lean_plan, leaves, groups)
         assert lean == (full.verdict, full.score), name
+        assert verdict_and_score(plan, leaves, groups) == lean, name
         _assert_equal_criteria(name, plan, leaves, groups, full)
         answers.append(lean)
     return answers

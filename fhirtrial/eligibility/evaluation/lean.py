@@ -13,6 +13,7 @@ equal `evaluate_study`'s.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -39,20 +40,121 @@ class LeafOutcomes:
         self.contexts = (including, including.flipped())
         self.record = record
         self.as_of = as_of
-        self._outcomes: dict[tuple[int, bool], Outcome] = {}
+        self.dead = _death(record, as_of) is not None
+        # id(criterion) → outcome, asked as an inclusion [0] or as an exclusion [1]
+        self._outcomes: tuple[dict[int, Outcome], dict[int, Outcome]] = ({}, {})
         # The criteria behind the keys stay alive as long as the ids are used.
         self._held: list[object] = []
 
     def outcome(self, node: PlanNode, excluding: bool) -> Outcome:
         criterion = node.criterion
-        if criterion is None:
-            return _leaf(node, self.contexts[excluding]).result
-        key = (id(criterion), excluding)
-        found = self._outcomes.get(key)
+        if criterion is None or not criterion.computable:
+            return "unknown"  # what evaluator._leaf answers, without a reason to build
+        outcomes = self._outcomes[excluding]
+        found = outcomes.get(id(criterion))
         if found is None:
-            found = self._outcomes[key] = _leaf(node, self.contexts[excluding]).result
+            found = outcomes[id(criterion)] = _leaf(node, self.contexts[excluding]).result
             self._held.append(criterion)
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class LeanPlan:
+    """A plan read once for the lean pass. Without comparison groups, the top-level criteria
+    no record can decide (text only, or combinations of text only: the same outcome for every
+    patient) are counted once into `fixed`; the others are listed."""
+
+    plan: StudyPlan
+    fixed: tuple[int, int, bool, bool]
+    """Of the fixed criteria: applicable, passing, any unknown, any failing."""
+    leaves: tuple[tuple[PlanNode, bool], ...]
+    """Top-level leaf criteria a record may decide, with whether each is an exclusion."""
+    combinations: tuple[PlanNode, ...]
+    """Top-level combinations a record may decide."""
+
+
+def lean_plan(plan: StudyPlan) -> LeanPlan:
+    applicable = passing = 0
+    unknown = failing = False
+    leaves, combinations = [], []
+    for node in plan.nodes:
+        fixed = _fixed_outcome(node, excluding=False, member=False)
+        if fixed is None:
+            if node.children:
+                combinations.append(node)
+            else:
+                leaves.append((node, node.exclude))
+            continue
+        if fixed == "not-applicable":
+            continue
+        applicable += 1
+        if fixed == "unknown":
+            unknown = True
+        elif (fixed == "met") == node.exclude:
+            failing = True
+        else:
+            passing += 1
+    return LeanPlan(
+        plan, (applicable, passing, unknown, failing), tuple(leaves), tuple(combinations)
+    )
+
+
+def _fixed_outcome(node: PlanNode, *, excluding: bool, member: bool) -> Outcome | None:
+    """`_outcome` of a node (no comparison groups) whose leaves are all text only, for every
+    patient; None when a leaf is computable. (No relief: that needs a met and a not-met.)"""
+    inner = excluding != node.exclude
+    result: Outcome
+    if node.children:
+        parts = [_fixed_outcome(child, excluding=inner, member=True) for child in node.children]
+        known = [part for part in parts if part is not None]
+        if len(known) < len(parts):
+            return None
+        result = combine_outcomes(node.combination or "all-of", node.threshold, known)
+    elif node.criterion is None or not node.criterion.computable:
+        result = "unknown"
+    else:
+        return None
+    if member and node.exclude:
+        result = _FLIP[result]
+    return result
+
+
+def lean_verdict_and_score(
+    lean: LeanPlan, leaves: LeafOutcomes, comparison_groups: list[dict[str, Any]] | None = None
+) -> tuple[Verdict, float]:
+    """`verdict_and_score(lean.plan, ...)`, faster for a plan without cohorts."""
+    if lean.plan.cohort_keys:
+        return verdict_and_score(lean.plan, leaves, comparison_groups)
+    if leaves.dead:
+        return "ineligible", 0.0
+    applicable, passing, unknown, failing = lean.fixed
+    outcomes = leaves._outcomes
+    for node, exclude in lean.leaves:
+        result = outcomes[exclude].get(id(node.criterion))
+        if result is None:
+            result = leaves.outcome(node, exclude)
+        if result == "not-applicable":
+            continue
+        applicable += 1
+        if result == "unknown":
+            unknown = True
+        elif (result == "met") == exclude:
+            failing = True
+        else:
+            passing += 1
+    for node in lean.combinations:
+        result = _outcome(node, leaves, None, excluding=False, member=False)
+        if result == "not-applicable":
+            continue
+        applicable += 1
+        if result == "unknown":
+            unknown = True
+        elif (result == "met") == node.exclude:
+            failing = True
+        else:
+            passing += 1
+    verdict: Verdict = "ineligible" if failing else "potential-candidate" if unknown else "eligible"
+    return verdict, round(passing / applicable, 4) if applicable else 1.0
 
 
 def verdict_and_score(
@@ -68,7 +170,7 @@ def verdict_and_score(
         cohorts = [_study(plan, leaves, aliases) for _, _, aliases in groups]
         cohorts.sort(key=lambda c: (verdict_rank(c[0]), c[1]), reverse=True)
         best = cohorts[0]
-    if _death(leaves.record, leaves.as_of) is not None:
+    if leaves.dead:
         return "ineligible", 0.0
     return best
 
