@@ -25,6 +25,7 @@ from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.plans import PlanStore
+from fhirtrial.matching.ranking import CLASS_RANK as _CLASS_RANK
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
@@ -107,20 +108,23 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
     distances: dict[str, float | None] = {}
-    if origin is not None:
+    if origin is not None and request.travel_radius is not None:
         distances = await off_loop(_distances, origin, candidates)
-        if request.travel_radius is not None:
-            radius = request.travel_radius
-            candidates = [
-                c
-                for c in candidates
-                if (distance := distances[c["_id"]]) is not None and distance <= radius
-            ]
+        radius = request.travel_radius
+        candidates = [
+            c
+            for c in candidates
+            if (distance := distances[c["_id"]]) is not None and distance <= radius
+        ]
     matches = await _evaluate(matching, candidates, record, as_of)
-    for match in matches:
-        match.distance = distances.get(match.study_id)
     if not request.include_ineligible:
         matches = [m for m in matches if m.verdict != "ineligible"]
+    if origin is not None and not distances:
+        distances = await off_loop(
+            _distances, origin, _ranked_by_distance(matches, candidates, request.count)
+        )
+    for match in matches:
+        match.distance = distances.get(match.study_id)
     matches.sort(key=rank_key)
     returned = matches[: request.count]
     await _explain(matching, returned, candidates, record, as_of)
@@ -349,8 +353,22 @@ def _explain_piece(
 ) -> None:
     for match, evidence_variable, candidate in piece:
         match.evaluation, note = _evaluate_one(evidence_variable, candidate, record, as_of)
-        if note is not None:
-            match.note = note
+        if note is not None:  # answered as a failure of the lean pass is
+            match.verdict, match.score, match.note = "potential-candidate", 0.0, note
+
+
+def _ranked_by_distance(
+    matches: list[StudyMatch], candidates: list[IndexEntry], count: int
+) -> list[IndexEntry]:
+    """The candidates whose distance can decide the first `count` places: distance only orders
+    matches of equal verdict and score (`rank_key`), so those ranked after the verdict and
+    score of the `count`-th place need none (a catalog's worth of sites is ~1 s of haversines)."""
+    if count <= 0 or not matches:
+        return []
+    ordered = sorted((_CLASS_RANK[m.verdict], -m.score) for m in matches)
+    last = ordered[min(count, len(ordered)) - 1]
+    needed = {m.study_id for m in matches if (_CLASS_RANK[m.verdict], -m.score) <= last}
+    return [c for c in candidates if c["_id"] in needed]
 
 
 def _distances(origin: Point, candidates: list[IndexEntry]) -> dict[str, float | None]:
