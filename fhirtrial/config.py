@@ -66,12 +66,28 @@ class Settings(BaseSettings):
     auth_token_lifetime_s: int = 300
     ctgov_base_url: str = "https://clinicaltrials.gov/api/v2"
     ctgov_requests_per_minute: float = 50
+    # Run `fhirtrial sync` in the server every this many seconds (the first at start; 0: off),
+    # over this scope: a condition, a free-text query, comma-separated overall statuses (empty:
+    # RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION).
+    sync_interval: float = Field(default=0, ge=0)
+    sync_condition: str | None = None
+    sync_query: str | None = None
+    sync_statuses: str = ""
     log_level: str = "INFO"
     # Browser origins allowed to call the API (CORS), comma-separated, e.g.
     # "https://app.example.org,https://ehr.example.org"; empty: no cross-origin access.
     cors_origins: str = ""
     # Delete AuditEvents older than this many days (hourly); unset: keep them for good.
     audit_retention_days: int | None = Field(default=None, ge=1)
+    # Subscriptions (README "Subscriptions", docs/adr/0021): seconds between the worker's rounds
+    # (0: no worker in this process); notifications to loopback/private addresses (off: a
+    # client could make the server probe its own network); a post's timeout; retries.
+    subscription_poll: float = Field(default=5.0, ge=0)
+    subscription_allow_private: bool = False
+    subscription_timeout_s: float = Field(default=10.0, gt=0)
+    subscription_max_attempts: int = Field(default=8, ge=1)
+    subscription_retry_base_s: float = Field(default=2.0, gt=0)
+    subscription_lease_s: float = Field(default=120.0, gt=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -212,7 +212,7 @@ async def search(request: Request) -> Response:
 
 
 async def operation(request: Request) -> Response:
-    from fhirtrial.api.operations import INSTANCE_OPERATIONS, OPERATIONS
+    from fhirtrial.api.operations import GET_OPERATIONS, INSTANCE_OPERATIONS, OPERATIONS
 
     spec = _type(request)
     name = request.path_params["operation"]
@@ -221,7 +221,9 @@ async def operation(request: Request) -> Response:
     if entry is None or (instance and name not in INSTANCE_OPERATIONS):
         where = f"a {spec.name} instance" if instance else spec.name
         raise NotFound(f"Operation ${name} is not defined on {where}")
-    if request.method != "POST":
+    if name in GET_OPERATIONS and request.method in ("GET", "POST"):
+        pass
+    elif request.method != "POST":
         # Both take a resource in the body ($match a Bundle, $import studies or changes state).
         raise MethodNotAllowed(f"${name} is invoked with POST", allow="POST")
     fhir_version.check_version(request)  # before the operation does anything

@@ -19,6 +19,7 @@ from fhirtrial.resources.registry import CONFORMANCE_TYPES
 PUBLIC_TYPES = frozenset(
     {"ResearchStudy", "PlanDefinition", "EvidenceVariable", "Location", "Organization"}
     | set(CONFORMANCE_TYPES)
+    | {"SubscriptionTopic"}
 )
 _VERBS = {"c": "Creating", "r": "Reading", "u": "Updating", "d": "Deleting", "s": "Searching"}
 

@@ -100,6 +100,8 @@ _AGENT_TARGETS = (
 )
 _PD = "PlanDefinition"
 _EV = "EvidenceVariable"
+_SUB = "Subscription"
+_TOPIC = "SubscriptionTopic"
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
     t.name: t
@@ -404,6 +406,31 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
                 ["Patient"],
             ),
         ),
+        _type(
+            _SUB,
+            _identifier(_SUB),
+            _std(_SUB, "status", "token", "status", "The current state of the subscription"),
+            _std(_SUB, "topic", "uri", "topic", "The topic of the subscription"),
+            _std(_SUB, "type", "token", "channelType", "The type of channel for the notifications"),
+            _std(_SUB, "url", "uri", "endpoint", "The uri that will receive the notifications"),
+            _std(_SUB, "name", "string", "name", "A tag to be associated with the subscription"),
+            _ours(
+                _SUB,
+                "filter-patient",
+                "token",
+                "filterBy.value",
+                "A filter value of the subscription, e.g. Patient/[id] (the patient compartment "
+                "of a patient-level token)",
+            ),
+        ),
+        _type(
+            _TOPIC,
+            _identifier(_TOPIC),
+            _std(_TOPIC, "url", "uri", "url", "Logical canonical URL to reference this topic"),
+            _std(_TOPIC, "status", "token", "status", "draft | active | retired | unknown"),
+            _std(_TOPIC, "title", "string", "title", "Name for this SubscriptionTopic (human)"),
+            _std(_TOPIC, "version", "token", "version", "Business version of SubscriptionTopic"),
+        ),
         *(
             _type(
                 name,
@@ -419,9 +446,9 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
     )
 }
 
-# Types the server writes itself (fhirtrial.audit): clients may read and search them, never
-# create, update or delete them.
-READ_ONLY_TYPES = frozenset({_AE})
+# Types the server writes itself (fhirtrial.audit, the SubscriptionTopic it ships): clients may
+# read and search them, never create, update or delete them.
+READ_ONLY_TYPES = frozenset({_AE, _TOPIC})
 
 # Parameters every type supports; handled by the store itself rather than extracted values.
 COMMON_SEARCH_PARAMS = {

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from fhirtrial.errors import BadRequest, Issue, Unprocessable
+from fhirtrial.resources.subscription_rules import subscription_issues
 
 # A resource id as FHIR defines it (R4 and R5: `[A-Za-z0-9\-\.]{1,64}`).
 FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
@@ -89,6 +90,8 @@ def validate_resource(resource: dict[str, Any]) -> None:
     except Exception as exc:  # fhir.resources' own validators fail on some wrongly typed values
         issues.append(_crash_issue(model, resource, exc))
     issues.extend(_binding_issues(resource))
+    if resource_type == "Subscription" and not issues:
+        issues.extend(subscription_issues(resource))
     if issues:
         raise Unprocessable(issues)
 

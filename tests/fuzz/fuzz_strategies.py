@@ -210,6 +210,15 @@ def minimal_resources() -> dict[str, dict[str, Any]]:
         "Location": {"resourceType": "Location", "name": "Ward", "status": "active"},
         "EvidenceVariable": {"resourceType": "EvidenceVariable", "status": "draft"},
         "PlanDefinition": {"resourceType": "PlanDefinition", "status": "draft"},
+        # `off` and a host that never resolves (.invalid): the server's worker posts nothing.
+        "Subscription": {
+            "resourceType": "Subscription",
+            "status": "off",
+            "topic": "https://fhirtrial.org/fhir/SubscriptionTopic/candidate-changed",
+            "channelType": {"code": "rest-hook"},
+            "endpoint": "https://receiver.invalid/notify",
+            "content": "id-only",
+        },
         "CodeSystem": {**canonical, "resourceType": "CodeSystem", "content": "not-present"},
         "ValueSet": {**canonical, "resourceType": "ValueSet"},
         "SearchParameter": {

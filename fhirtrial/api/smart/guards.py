@@ -176,6 +176,13 @@ async def authorize_validate(
         await confine_write(request, resource_type, permission, body=body, rid=rid)
 
 
+def authorize_subscription_status(request: Request, *, instance: bool) -> str | None:
+    """`$status` reads Subscriptions: `Subscription.r` on one, `Subscription.s` on the type.
+    Returns the launch patient a patient-level token confines it to (None: unconfined)."""
+    patients = _require_all(request, [("Subscription", "r" if instance else "s")], "$status")
+    return next(iter(patients), None)
+
+
 def _require_all(request: Request, needs: list[tuple[str, str]], what: str) -> set[str]:
     """The launch patients the grants are confined to (empty: unconfined); one 403 naming every
     missing scope otherwise."""
