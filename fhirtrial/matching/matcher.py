@@ -1,8 +1,10 @@
 """Match one patient against the catalog: the function behind `$match` and `fhirtrial match`.
 
 Steps: read the patient → bring the match index up to date → one indexed query for candidate
-studies (status, phase, diagnosis concepts, age, sex) → site distance → evaluate each distinct
-set of criteria once → rank → build ResearchSubjects for the top `count` → persist if asked.
+studies (status, phase, diagnosis concepts, age, sex) → site distance → verdict and score of each
+distinct set of criteria (`evaluation.lean`: each distinct leaf criterion once, plans kept for
+the whole catalog in `plans.PlanStore`) → rank → the full evaluation (every criterion, reasons,
+evidence) of the top `count` only → build their ResearchSubjects → persist if asked.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from typing import Any
 from fhirtrial.eligibility.evaluation import CriterionResult, StudyEvaluation, evaluate_study
 from fhirtrial.eligibility.evaluation.explanation import Explanation, explain
 from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of_text
+from fhirtrial.eligibility.evaluation.lean import LeafOutcomes, LeanPlan, lean_verdict_and_score
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
 from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
 from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
+from fhirtrial.matching.plans import PlanStore
+from fhirtrial.matching.ranking import CLASS_RANK as _CLASS_RANK
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
@@ -32,9 +37,13 @@ from fhirtrial.patient.record import PatientRecord
 
 log = logging.getLogger("fhirtrial.matching")
 
-# Criteria sets evaluated per turn of the CPU worker (fhirtrial.offload): about 50-100 ms of work,
-# so concurrent matches take turns and a cancelled one stops within a piece.
+# Work per turn of the CPU worker (fhirtrial.offload): about 50-100 ms, so concurrent matches
+# take turns and a cancelled one stops within a piece. Full evaluations (reasons and evidence of
+# every criterion) and plan builds cost ~1 ms each; a verdict and score whose leaves are
+# evaluated already, a few tens of µs.
 _EVALUATIONS_PER_PIECE = 100
+_PLANS_PER_PIECE = 100
+_VERDICTS_PER_PIECE = 1000
 
 
 @dataclass
@@ -99,22 +108,26 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
     distances: dict[str, float | None] = {}
-    if origin is not None:
+    if origin is not None and request.travel_radius is not None:
         distances = await off_loop(_distances, origin, candidates)
-        if request.travel_radius is not None:
-            radius = request.travel_radius
-            candidates = [
-                c
-                for c in candidates
-                if (distance := distances[c["_id"]]) is not None and distance <= radius
-            ]
+        radius = request.travel_radius
+        candidates = [
+            c
+            for c in candidates
+            if (distance := distances[c["_id"]]) is not None and distance <= radius
+        ]
     matches = await _evaluate(matching, candidates, record, as_of)
-    for match in matches:
-        match.distance = distances.get(match.study_id)
     if not request.include_ineligible:
         matches = [m for m in matches if m.verdict != "ineligible"]
+    if origin is not None and not distances:
+        distances = await off_loop(
+            _distances, origin, _ranked_by_distance(matches, candidates, request.count)
+        )
+    for match in matches:
+        match.distance = distances.get(match.study_id)
     matches.sort(key=rank_key)
     returned = matches[: request.count]
+    await _explain(matching, returned, candidates, record, as_of)
     versions = {c["_id"]: c.get("rs_v") for c in candidates}
     studies = await load_current(
         database,
@@ -224,61 +237,142 @@ def _condition_filter_passes(candidate: IndexEntry, filters: tuple[ConditionFilt
 async def _evaluate(
     matching: MatchService, candidates: list[IndexEntry], record: PatientRecord, as_of: date
 ) -> list[StudyMatch]:
-    """Evaluate each distinct set of criteria once; studies sharing one share the result."""
+    """Verdict and score of every candidate, each distinct set of criteria once; studies sharing
+    one share the result. The explanation (`StudyMatch.evaluation`) is left to `_explain`."""
     # signature → (EvidenceVariable id, its version, the first study with these criteria)
     representatives: dict[str, tuple[str, int, IndexEntry]] = {}
     for candidate in candidates:
         ev, ev_v = candidate.get("ev"), candidate.get("ev_v")
         if ev and ev_v is not None:
             representatives.setdefault(candidate["sig"], (ev, ev_v, candidate))
-    criteria = await load_current(
-        matching.database,
-        matching.resources,
-        "EvidenceVariable",
-        {ev: ev_v for ev, ev_v, _ in representatives.values()},
-    )
+    plans = await _plans(matching, {ev: ev_v for ev, ev_v, _ in representatives.values()})
     work = [
-        (signature, criteria[ev], candidate)
+        (signature, plans[ev], candidate)
         for signature, (ev, _, candidate) in representatives.items()
-        if ev in criteria
+        if ev in plans
     ]
-    outcomes: dict[str, tuple[StudyEvaluation | None, str | None]] = {}
-    for start in range(0, len(work), _EVALUATIONS_PER_PIECE):
-        piece = work[start : start + _EVALUATIONS_PER_PIECE]
-        outcomes.update(await off_loop(_evaluate_piece, piece, record, as_of))
+    leaves = await off_loop(LeafOutcomes, record, as_of)
+    outcomes: dict[str, tuple[str, float, str | None]] = {}
+    for start in range(0, len(work), _VERDICTS_PER_PIECE):
+        piece = work[start : start + _VERDICTS_PER_PIECE]
+        outcomes.update(await off_loop(_verdicts_of_piece, piece, leaves))
     matches = []
     for candidate in candidates:
-        evaluation, note = outcomes.get(
-            candidate["sig"], (None, "the study has no eligibility criteria to evaluate")
+        verdict, score, note = outcomes.get(
+            candidate["sig"],
+            ("potential-candidate", 0.0, "the study has no eligibility criteria to evaluate"),
         )
-        if evaluation is None:
-            verdict, score = "potential-candidate", 0.0
-        else:
-            verdict, score = evaluation.verdict, evaluation.score
         matches.append(
             StudyMatch(
                 study_id=candidate["_id"],
                 title=candidate.get("title"),
                 verdict=verdict,
                 score=score,
-                evaluation=evaluation,
+                evaluation=None,
                 note=note,
             )
         )
     return matches
 
 
+async def _plans(matching: MatchService, wanted: dict[str, int]) -> dict[str, LeanPlan]:
+    """EvidenceVariable id → its plan, for the wanted (id → version) pairs; plans not held yet
+    are built from the resources (read from the cache or the database) and kept."""
+    store = matching.plans
+    found: dict[str, LeanPlan] = {}
+    missing: dict[str, int | None] = {}
+    for ev, version in wanted.items():
+        plan = store.get(ev, version)
+        if plan is None:
+            missing[ev] = version
+        else:
+            found[ev] = plan
+    if not missing:
+        return found
+    resources = await load_current(
+        matching.database, matching.resources, "EvidenceVariable", missing
+    )
+    pending = [(ev, wanted[ev], resource) for ev, resource in resources.items()]
+    for start in range(0, len(pending), _PLANS_PER_PIECE):
+        piece = pending[start : start + _PLANS_PER_PIECE]
+        found.update(await off_loop(_build_plans, store, piece))
+    return found
+
+
+def _build_plans(
+    store: PlanStore, piece: list[tuple[str, int, dict[str, Any]]]
+) -> dict[str, LeanPlan]:
+    built = {}
+    for ev, version, evidence_variable in piece:
+        try:
+            built[ev] = store.put(ev, version, evidence_variable)
+        except Exception:  # the evaluation of these criteria fails alike: see _verdicts_of_piece
+            log.exception("Reading the criteria %s failed", ev)
+    return built
+
+
+def _verdicts_of_piece(
+    piece: list[tuple[str, LeanPlan, IndexEntry]], leaves: LeafOutcomes
+) -> dict[str, tuple[str, float, str | None]]:
+    out: dict[str, tuple[str, float, str | None]] = {}
+    for signature, plan, candidate in piece:
+        try:
+            verdict, score = lean_verdict_and_score(plan, leaves, candidate.get("groups") or None)
+            out[signature] = (verdict, score, None)
+        except Exception as error:  # one study's failure must not fail the whole match
+            log.exception("Evaluating %s failed", candidate["_id"])
+            out[signature] = ("potential-candidate", 0.0, _failure_note(error))
+    return out
+
+
+async def _explain(
+    matching: MatchService,
+    returned: list[StudyMatch],
+    candidates: list[IndexEntry],
+    record: PatientRecord,
+    as_of: date,
+) -> None:
+    """The full evaluation (every criterion with its reason and evidence) of the studies
+    returned; their verdict and score are the lean pass's, which equal it."""
+    by_id = {c["_id"]: c for c in candidates}
+    explained = [(m, by_id[m.study_id]) for m in returned if m.note is None]
+    wanted: dict[str, int | None] = {}
+    for _, candidate in explained:
+        ev, ev_v = candidate.get("ev"), candidate.get("ev_v")
+        if ev and ev_v is not None:
+            wanted[ev] = ev_v
+    criteria = await load_current(matching.database, matching.resources, "EvidenceVariable", wanted)
+    work = [(m, criteria[ev], c) for m, c in explained if (ev := c.get("ev") or "") in criteria]
+    for start in range(0, len(work), _EVALUATIONS_PER_PIECE):
+        piece = work[start : start + _EVALUATIONS_PER_PIECE]
+        await off_loop(_explain_piece, piece, record, as_of)
+
+
+def _explain_piece(
+    piece: list[tuple[StudyMatch, dict[str, Any], IndexEntry]], record: PatientRecord, as_of: date
+) -> None:
+    for match, evidence_variable, candidate in piece:
+        match.evaluation, note = _evaluate_one(evidence_variable, candidate, record, as_of)
+        if note is not None:  # answered as a failure of the lean pass is
+            match.verdict, match.score, match.note = "potential-candidate", 0.0, note
+
+
+def _ranked_by_distance(
+    matches: list[StudyMatch], candidates: list[IndexEntry], count: int
+) -> list[IndexEntry]:
+    """The candidates whose distance can decide the first `count` places: distance only orders
+    matches of equal verdict and score (`rank_key`), so those ranked after the verdict and
+    score of the `count`-th place need none (a catalog's worth of sites is ~1 s of haversines)."""
+    if count <= 0 or not matches:
+        return []
+    ordered = sorted((_CLASS_RANK[m.verdict], -m.score) for m in matches)
+    last = ordered[min(count, len(ordered)) - 1]
+    needed = {m.study_id for m in matches if (_CLASS_RANK[m.verdict], -m.score) <= last}
+    return [c for c in candidates if c["_id"] in needed]
+
+
 def _distances(origin: Point, candidates: list[IndexEntry]) -> dict[str, float | None]:
     return {c["_id"]: nearest_miles(origin, c.get("sites") or ()) for c in candidates}
-
-
-def _evaluate_piece(
-    piece: list[tuple[str, dict[str, Any], IndexEntry]], record: PatientRecord, as_of: date
-) -> dict[str, tuple[StudyEvaluation | None, str | None]]:
-    return {
-        signature: _evaluate_one(evidence_variable, candidate, record, as_of)
-        for signature, evidence_variable, candidate in piece
-    }
 
 
 def _evaluate_one(
@@ -296,7 +390,11 @@ def _evaluate_one(
         )
     except Exception as error:  # one study's failure must not fail the whole match
         log.exception("Evaluating %s failed", candidate["_id"])
-        return None, f"the criteria could not be evaluated ({type(error).__name__}: {error})"
+        return None, _failure_note(error)
+
+
+def _failure_note(error: Exception) -> str:
+    return f"the criteria could not be evaluated ({type(error).__name__}: {error})"
 
 
 __all__ = ["MatchResult", "StudyMatch", "match_patient", "search_score"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
-_CLASS = {"eligible": 0, "potential-candidate": 1, "ineligible": 2}
+CLASS_RANK = {"eligible": 0, "potential-candidate": 1, "ineligible": 2}
 
 
 class Ranked(Protocol):
@@ -19,7 +19,7 @@ class Ranked(Protocol):
 
 def rank_key(match: Ranked) -> tuple[int, float, float, str]:
     distance = match.distance if match.distance is not None else math.inf
-    return (_CLASS[match.verdict], -match.score, distance, match.study_id)
+    return (CLASS_RANK[match.verdict], -match.score, distance, match.study_id)
 
 
 def search_score(match: Ranked) -> float:

@@ -12,15 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fhirtrial.matching.index.state import IndexState
+from fhirtrial.matching.plans import PlanStore
 from fhirtrial.matching.resource_cache import ResourceCache
 from fhirtrial.store.database import Database
 
 
 @dataclass
 class MatchService:
-    """One database, this process's state of its match index, and its cache of the catalog
-    resources that matching reads."""
+    """One database, this process's state of its match index, its cache of the catalog
+    resources that matching reads, and the evaluation plans of the catalog's criteria."""
 
     database: Database
     index: IndexState = field(default_factory=IndexState)
     resources: ResourceCache = field(default_factory=ResourceCache)
+    plans: PlanStore = field(default_factory=PlanStore)

@@ -73,3 +73,26 @@ async def test_default_status_filter_keeps_only_open_studies(catalog):
             state = entry["resource"]["progressStatus"][0]["state"]["coding"]
             codes = {c["code"] for c in state}
             assert codes & {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
+
+
+@pytest.mark.parametrize("count", [1, 5, 20])
+async def test_the_first_places_are_the_same_whatever_the_count(catalog, count):
+    """Site distances are computed only for the matches whose verdict and score reach the
+    `count`-th place: the first places (order, distance, verdict, score, criteria) equal those
+    of an answer that ranks every match by distance."""
+    patient = real_bundle("codex/TrialMatching_Patient01.json")
+    where = {"name": "zipCode", "valueString": "02115"}
+    wide = options(ineligible=True)  # count 1000: every study, each with its distance
+    narrow = [*wide[:-1], {"name": "count", "valueInteger": count}]
+    everything = list(
+        read_matches(await match_ok(catalog, parameters(patient, where, *wide))).values()
+    )
+    first = list(
+        read_matches(await match_ok(catalog, parameters(patient, where, *narrow))).values()
+    )
+    assert len(everything) == 35
+    assert sum(m.distance is not None for m in everything) > count
+    assert len({(m.verdict, m.score) for m in everything}) < 35  # ties that distance orders
+    assert [(m.study, m.distance, m.verdict, m.score, m.criteria) for m in first] == [
+        (m.study, m.distance, m.verdict, m.score, m.criteria) for m in everything[:count]
+    ]

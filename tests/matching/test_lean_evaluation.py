@@ -1,0 +1,204 @@
+"""`$match` ranks candidates by the lean pass (`evaluation.lean`: outcomes only, each distinct
+leaf once per patient, plans from `matching.plans.PlanStore`); it must answer exactly what
+`evaluate_study` answers: the verdict, the score, every top-level criterion's result (per
+comparison group) and every leaf's result, for every study.
+
+Studies: the 36 real CT.gov records of tests/data/ctgov as published (comparison groups and
+cohort-tied criteria included), and every fifth of the 1,357 real eligibility texts of
+tests/data/criteria compiled in a breast-cancer record (272 texts from all disease areas).
+Patients: every real bundle of tests/data/patients (CodeX and Synthea), plus one of them dead.
+All studies share one `LeafOutcomes` per patient, as the studies of one `$match` do.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pytest
+
+from fhirtrial.eligibility.evaluation import StudyEvaluation, evaluate_study
+from fhirtrial.eligibility.evaluation.cohorts import comparison_group_aliases
+from fhirtrial.eligibility.evaluation.evaluator import _FLIP
+from fhirtrial.eligibility.evaluation.lean import (
+    LeafOutcomes,
+    LeanPlan,
+    criterion_outcomes,
+    lean_verdict_and_score,
+    verdict_and_score,
+)
+from fhirtrial.eligibility.evaluation.plan import PlanNode, StudyPlan
+from fhirtrial.eligibility.evaluation.results import CriterionResult
+from fhirtrial.mappers.ctgov import map_study
+from fhirtrial.matching.plans import PlanStore
+from fhirtrial.patient.bundle_input import read_patient
+from fhirtrial.patient.record import PatientRecord
+from tests.eligibility.corpus import all_texts
+from tests.matching.match_patients import DATA
+
+AS_OF = date(2026, 11, 15)
+BUNDLES = sorted(
+    str(path.relative_to(DATA / "patients"))
+    for path in (DATA / "patients").glob("*/*.json")
+    if path.name != "patient_data.json"  # mixes two patients: refused by $match
+)
+
+Study = tuple[str, dict[str, Any], list[dict[str, Any]] | None]
+
+
+def _records() -> list[dict[str, Any]]:
+    lines = (DATA / "ctgov" / "breast-cancer-studies.ndjson").read_text().splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    records.append(json.loads((DATA / "ctgov" / "NCT02513394.json").read_text()))
+    return records
+
+
+def _study(record: dict[str, Any], name: str) -> Study:
+    resources = map_study(record).resources
+    evidence_variable = next(r for r in resources if r["resourceType"] == "EvidenceVariable")
+    research_study = next(r for r in resources if r["resourceType"] == "ResearchStudy")
+    groups = [
+        {k: g[k] for k in ("linkId", "name", "description") if k in g}
+        for g in research_study.get("comparisonGroup") or ()
+    ]
+    return name, evidence_variable, groups or None
+
+
+@cache
+def catalog() -> tuple[Study, ...]:
+    records = _records()
+    studies = [_study(record, f"record {i}") for i, record in enumerate(records)]
+    template = copy.deepcopy(records[0])
+    eligibility = template["protocolSection"]["eligibilityModule"]
+    for row in all_texts()[::5]:
+        eligibility["eligibilityCriteria"] = row["eligibilityCriteria"]
+        studies.append(_study(template, f"text of {row['nctId']}"))
+    return tuple(studies)
+
+
+@cache
+def lean_plans() -> tuple[LeanPlan, ...]:
+    store = PlanStore()
+    return tuple(store.put(f"ev-{i}", 1, ev) for i, (_, ev, _) in enumerate(catalog()))
+
+
+def plans() -> tuple[StudyPlan, ...]:
+    return tuple(lean.plan for lean in lean_plans())
+
+
+def test_the_catalog_has_cohorts_exclusions_and_combinations():
+    """The catalog exercises what the lean pass must reproduce."""
+    assert len(catalog()) == 36 + 272
+    assert sum(1 for plan in plans() if plan.cohort_keys) >= 2
+    codes = {node.combination for plan in plans() for node in _walk(plan.nodes)}
+    assert {"all-of", "any-of"} <= codes
+    assert any(node.exclude for plan in plans() for node in _walk(plan.nodes) if node.children)
+
+
+def _walk(nodes: tuple[PlanNode, ...]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _record(name: str) -> PatientRecord:
+    bundle = json.loads((DATA / "patients" / name).read_text())
+    return read_patient(bundle, as_of=AS_OF)
+
+
+def _dead(name: str) -> PatientRecord:
+    bundle = json.loads((DATA / "patients" / name).read_text())
+    for entry in bundle["entry"]:
+        if entry["resource"]["resourceType"] == "Patient":
+            entry["resource"].pop("deceasedBoolean", None)
+            entry["resource"]["deceasedDateTime"] = "2026-01-02"
+    return read_patient(bundle, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("name", BUNDLES)
+def test_lean_pass_answers_what_evaluate_study_answers(name):
+    _assert_equal_answers(_record(name))
+
+
+def test_the_catalog_tells_a_breast_cancer_patient_apart():
+    answers = _assert_equal_answers(_record("codex/TrialMatching_Patient01.json"))
+    assert {verdict for verdict, _ in answers} == {"eligible", "ineligible", "potential-candidate"}
+    assert len({score for _, score in answers}) > 20
+
+
+def test_lean_pass_rules_out_a_dead_patient_as_evaluate_study_does():
+    record = _dead(BUNDLES[-1])
+    assert record.patient.deceased
+    answers = _assert_equal_answers(record)
+    assert {verdict for verdict, _ in answers} == {"ineligible"}
+
+
+def _assert_equal_answers(record: PatientRecord) -> list[tuple[str, float]]:
+    leaves = LeafOutcomes(record, AS_OF)
+    answers = []
+    for (name, evidence_variable, groups), lean_plan in zip(catalog(), lean_plans(), strict=True):
+        plan = lean_plan.plan
+        full = evaluate_study(evidence_variable, record, as_of=AS_OF, comparison_groups=groups)
+        lean = lean_verdict_and_score(lean_plan, leaves, groups)
+        assert lean == (full.verdict, full.score), name
+        assert verdict_and_score(plan, leaves, groups) == lean, name
+        _assert_equal_criteria(name, plan, leaves, groups, full)
+        answers.append(lean)
+    return answers
+
+
+def _assert_equal_criteria(
+    name: str,
+    plan: StudyPlan,
+    leaves: LeafOutcomes,
+    groups: list[dict[str, Any]] | None,
+    full: StudyEvaluation,
+) -> None:
+    if not full.cohorts:
+        per_group = [(None, full.criteria)]
+    else:
+        aliases = {
+            link_id: cohort
+            for link_id, _, cohort in comparison_group_aliases(plan.cohort_keys, groups)
+        }
+        per_group = [(aliases[c.link_id], c.criteria) for c in full.cohorts]
+        assert len(per_group) == len(aliases), name
+    for cohort, criteria in per_group:
+        lean = criterion_outcomes(plan, leaves, cohort)
+        assert [(n.link_id, r) for n, r in zip(plan.nodes, lean, strict=True)] == [
+            (c.link_id, c.result) for c in criteria
+        ], name
+        for node, result in zip(plan.nodes, criteria, strict=True):
+            _assert_equal_leaves(name, node, result, leaves, excluding=False, member=False)
+
+
+def _assert_equal_leaves(
+    name: str,
+    node: PlanNode,
+    result: CriterionResult,
+    leaves: LeafOutcomes,
+    *,
+    excluding: bool,
+    member: bool,
+) -> None:
+    """Each leaf's outcome from the shared LeafOutcomes equals the evaluator's, where the
+    evaluator did not relieve it (value_defined) and the leaf applies."""
+    inner = excluding != node.exclude
+    if result.result == "not-applicable" and not node.children:
+        return
+    if not node.children:
+        own = leaves.outcome(node, inner)
+        assert (_FLIP[own] if member and node.exclude else own) == result.result, (name, node)
+        return
+    outcomes = {c.result for c in result.children}
+    # value_defined may have made a not-met member unknown beside a met one
+    relief_possible = not inner and (node.combination or "all-of") == "all-of" and "met" in outcomes
+    members = {child.link_id: child for child in node.children}
+    for child_result in result.children:
+        child = members[child_result.link_id]
+        if relief_possible and child_result.result == "unknown" and not child.children:
+            continue
+        _assert_equal_leaves(name, child, child_result, leaves, excluding=inner, member=True)
