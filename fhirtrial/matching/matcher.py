@@ -22,6 +22,7 @@ from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.ranking import rank_key, search_score
+from fhirtrial.matching.rematch.repost import persist_match
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
 from fhirtrial.matching.service import MatchService
@@ -138,7 +139,9 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         for m in returned
     ]
     if stored_patient is not None:
-        await persist.store(database, stored_patient, subjects)
+        subjects = await persist_match(
+            matching, request, patient_key, subject, stored_patient, subjects, match_patient
+        )
     if record.warnings:
         issues.append(
             Issue(
