@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # Delete AuditEvents older than this many days (hourly); unset: keep them for good.
     audit_retention_days: int | None = Field(default=None, ge=1)
+    # Seconds between runs of the re-match job in the server (persisted candidates against the
+    # studies changed since; it also forgets the records of deleted Patients); 0: never.
+    rematch_interval_s: float = Field(default=300, ge=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -37,6 +37,7 @@ from fhirtrial.audit.log import AuditLog
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
+from fhirtrial.matching.rematch.periodic import PeriodicRematch
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 database, Server(settings.base_url), retention_days=settings.audit_retention_days
             )
             audit.start()
+            rematch = PeriodicRematch(opened.matching, settings.rematch_interval_s)
+            rematch.start()
             app.state.context = ServerContext(
                 settings,
                 Repository(database, max_joined=settings.max_joined),
@@ -124,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     yield
             finally:
                 sys.setswitchinterval(switch_interval)
+                await rematch.stop()
                 await audit.stop()
                 if supervisor is not None:
                     supervisor.cancel()

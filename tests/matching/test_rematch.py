@@ -6,12 +6,15 @@ import asyncio
 import html
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from pymongo import MongoClient
+from typer.testing import CliRunner
 
 from fhirtrial.api.app import create_app
+from fhirtrial.cli import app as cli
 from fhirtrial.matching.assessment import ASSESSMENT_URL
 from fhirtrial.matching.rematch import job as job_module
 from fhirtrial.matching.rematch.job import run_rematch
@@ -29,6 +32,7 @@ CTGOV_STATUS = "https://fhirtrial.org/fhir/CodeSystem/ctgov-overall-status"
 PERSIST = {"name": "persist", "valueBoolean": True}
 STUDY = "rematch-study"
 # West Los Angeles (ZIP 90025) and San Francisco.
+HOUR = timedelta(hours=1)
 LOS_ANGELES, SAN_FRANCISCO = (34.045, -118.445), (37.7749, -122.4194)
 
 
@@ -336,3 +340,39 @@ async def test_a_job_that_failed_midway_resumes_without_losing_or_repeating_work
         assert verdict(subject) == verdict(await fresh(client, mrn))
     recorded = await changes(server)
     assert len(recorded) == 6  # three creations, three changes: none lost, none twice
+
+
+async def test_the_server_runs_the_job_periodically(mongo_url):
+    settings = make_settings(mongo_url, rematch_interval_s=0.05)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        app.state.context.matching.index.settle_margin = timedelta(0)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
+            await catalog(client)
+            await persist(client, "MRN-RM-9")
+            await put(client, criteria("breast-cancer"))
+            for _ in range(200):  # until the server's own job has run (at most ~10 s)
+                subject = await subject_of(client, "MRN-RM-9")
+                if subject["meta"]["versionId"] == "2":
+                    break
+                await asyncio.sleep(0.05)
+            assert subject["meta"]["versionId"] == "2"
+            assert verdict(subject) != "eligible"
+        await app.state.context.matching.database.client.drop_database(settings.database)
+
+
+def test_the_cli_runs_the_job_and_exits_3_while_another_process_holds_it(mongo_url):
+    settings = make_settings(mongo_url)
+    env = {"FHIRTRIAL_MONGODB_URL": mongo_url, "FHIRTRIAL_DATABASE": settings.database}
+    idle = CliRunner().invoke(cli, ["rematch"], env=env)
+    assert idle.exit_code == 0, idle.output
+    assert idle.stdout.startswith("nothing-changed: 0 changed studies, 0 patients re-assessed")
+
+    MongoClient(mongo_url)[settings.database]["_rematch"].insert_one(
+        {"_id": "lease", "owner": "another-process", "expires": datetime.now(UTC) + HOUR}
+    )
+    busy = CliRunner().invoke(cli, ["rematch"], env=env)
+    assert busy.exit_code == 3
+    assert busy.stderr.strip() == "fhirtrial: another process is running the re-match job"
+    MongoClient(mongo_url).drop_database(settings.database)
