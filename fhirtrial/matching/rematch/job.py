@@ -39,7 +39,8 @@ class LeaseLost(Exception):
 @dataclass
 class RematchRun:
     outcome: str
-    """"done", "nothing-changed" or "busy" (another job holds the lease)."""
+    """"done", "nothing-changed", "busy" (another job holds the lease) or "lease-lost" (this
+    job's lease expired and another process took the job over)."""
     studies: int = 0
     resumed: bool = False
     forgotten: int = 0
@@ -72,7 +73,11 @@ async def run_rematch(
             if job is None:
                 return RematchRun("nothing-changed", forgotten=forgotten)
         run = RematchRun("done", len(job["studies"]), resumed, forgotten)
-        await _work(matching, job, owner, lease, run.tally, studies_per_pass, patients_per_read)
+        try:
+            await _work(matching, job, owner, lease, run.tally, studies_per_pass, patients_per_read)
+        except LeaseLost:
+            run.outcome = "lease-lost"  # the process that took it over carries on with the job
+            return run
         await database.db[STATE].replace_one(
             {"_id": _CURSOR}, {"_id": _CURSOR, "at": job["until"]}, upsert=True
         )
