@@ -90,6 +90,7 @@ async def main(copies: int) -> None:
                 auth="off",
                 log_level="WARNING",
                 rematch_interval_s=0,
+                rate_match_per_minute=0,
             )
             app = create_app(settings)
             async with app.router.lifespan_context(app):

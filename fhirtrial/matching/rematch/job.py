@@ -1,7 +1,7 @@
 """The re-match job: re-assess the studies changed since the last run for every persisted
 patient, under the lease, with its progress saved after each patient so that a job stopped by
 a failure resumes where it stopped (`fhirtrial rematch`, and the server every
-`FHIRTRIAL_REMATCH_INTERVAL` seconds).
+`FHIRTRIAL_REMATCH_INTERVAL_S` seconds).
 
 Work is bounded: at most `studies_per_pass` studies per re-assessment (passes over the patients
 when more changed) and `patients_per_read` records read at a time. A re-assessment that is

@@ -1,4 +1,4 @@
-"""The re-match job run by the server every `FHIRTRIAL_REMATCH_INTERVAL` seconds (0: never).
+"""The re-match job run by the server every `FHIRTRIAL_REMATCH_INTERVAL_S` seconds (0: never).
 
 Every process may run it: the lease lets one job run at a time, the others find it busy.
 A failed run is logged; the next one resumes its job.

@@ -27,6 +27,7 @@ from fhirtrial.matching.rematch.records import PersistedRecord
 from fhirtrial.matching.request import MAX_COUNT, MatchRequest
 from fhirtrial.matching.service import MatchService
 from fhirtrial.matching.study_facets import DEFAULT_STATUSES
+from fhirtrial.resources.validation import validate_resource
 from fhirtrial.store.batch import write_units
 
 # `matcher.match_patient`; its result has `as_of` and `matches` (StudyMatch).
@@ -84,6 +85,8 @@ async def write_revisions(
     if not revisions and not with_resources:
         return
     database = matching.database
+    for revision in revisions:
+        validate_resource(revision.subject)  # Unprocessable: nothing recorded or written
     await record_changes(database, revisions, patient_id, datetime.now(UTC))
     await write_units(database, [*with_resources, *(r.subject for r in revisions)])
 
