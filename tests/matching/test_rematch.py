@@ -346,7 +346,9 @@ async def test_the_server_runs_the_job_periodically(mongo_url):
     settings = make_settings(mongo_url, rematch_interval_s=0.05)
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        app.state.context.matching.index.settle_margin = timedelta(0)
+        # The job runs in a loop here: a write stamped just before a run's end of window but
+        # landing after its query would be missed without a margin (docs/adr/0003).
+        app.state.context.matching.index.settle_margin = timedelta(milliseconds=300)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
             await catalog(client)
@@ -376,3 +378,34 @@ def test_the_cli_runs_the_job_and_exits_3_while_another_process_holds_it(mongo_u
     assert busy.exit_code == 3
     assert busy.stderr.strip() == "fhirtrial: another process is running the re-match job"
     MongoClient(mongo_url).drop_database(settings.database)
+
+
+async def test_a_deleted_study_retires_its_subjects(server):
+    client = server.client
+    await catalog(client)
+    await persist(client, "MRN-RM-10")
+    assert (await client.delete(f"/ResearchStudy/{STUDY}")).status_code in (200, 204)
+
+    assert (await run_rematch(server.matching)).tally.retired == 1
+    after = await subject_of(client, "MRN-RM-10")
+    assert after["status"] == "retired"
+    assert after["progress"][0]["reason"]["text"] == "the study left the catalog"
+
+
+async def test_many_changed_studies_and_patients_are_worked_through_in_bounded_pieces(server):
+    """Two passes of one study each over patients read two at a time: every pair is done once."""
+    client = server.client
+    await catalog(client)
+    other = {**study(), "id": f"{STUDY}-2"}
+    await put(client, other)
+    mrns = [f"MRN-RM-11{letter}" for letter in "abc"]
+    for mrn in mrns:
+        await persist(client, mrn)
+    await put(client, criteria("breast-cancer"))  # both studies share these criteria
+
+    run = await run_rematch(server.matching, studies_per_pass=1, patients_per_read=2)
+    assert (run.studies, run.tally.patients, run.tally.updated) == (2, 6, 6)
+    for mrn in mrns:
+        assert (await subject_of(client, mrn))["meta"]["versionId"] == "2"
+    recorded = server.matching.database.db[CHANGES]
+    assert await recorded.count_documents({}) == 12  # 6 creations, 6 changes

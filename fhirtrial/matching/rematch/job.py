@@ -4,7 +4,8 @@ a failure resumes where it stopped (`fhirtrial rematch`, and the server every
 `FHIRTRIAL_REMATCH_INTERVAL_S` seconds).
 
 Work is bounded: at most `studies_per_pass` studies per re-assessment (passes over the patients
-when more changed) and `patients_per_read` records read at a time. A re-assessment that is
+when more changed) and `patients_per_read` records read at a time (a
+stored record of a few hundred resources takes some megabytes once parsed). A re-assessment that is
 repeated after a failure writes nothing new (`recording`: only changes are written).
 """
 
@@ -58,7 +59,7 @@ async def run_rematch(
     owner: str | None = None,
     lease: timedelta = timedelta(minutes=5),
     studies_per_pass: int = 500,
-    patients_per_read: int = 100,
+    patients_per_read: int = 10,
 ) -> RematchRun:
     database = matching.database
     owner = owner or new_owner()

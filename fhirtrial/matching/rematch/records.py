@@ -67,20 +67,26 @@ async def earliest_saved(database: Database) -> datetime | None:
     return documents[0]["saved_at"] if documents else None
 
 
-async def forget_deleted_patients(database: Database) -> int:
+async def forget_deleted_patients(database: Database, batch: int = 1000) -> int:
     """Remove the records whose Patient was deleted (or never stored); how many went."""
-    ids = [doc["_id"] async for doc in database.db[RECORDS].find({}, {"_id": 1})]
-    if not ids:
-        return 0
-    live = {
-        doc["_id"]
-        async for doc in database.collections("Patient").current.find(
-            {"_id": {"$in": ids}, "del": False}, {"_id": 1}
-        )
-    }
-    gone = [rid for rid in ids if rid not in live]
-    if gone:
-        await database.db[RECORDS].delete_many({"_id": {"$in": gone}})
+    gone: list[str] = []
+    after: str | None = None
+    while True:
+        query = {"_id": {"$gt": after}} if after is not None else {}
+        cursor = database.db[RECORDS].find(query, {"_id": 1}).sort("_id", 1)
+        ids = [doc["_id"] for doc in await cursor.to_list(batch)]
+        if not ids:
+            break
+        live = {
+            doc["_id"]
+            async for doc in database.collections("Patient").current.find(
+                {"_id": {"$in": ids}, "del": False}, {"_id": 1}
+            )
+        }
+        gone += [rid for rid in ids if rid not in live]
+        after = ids[-1]
+    for start in range(0, len(gone), batch):
+        await database.db[RECORDS].delete_many({"_id": {"$in": gone[start : start + batch]}})
     return len(gone)
 
 
