@@ -425,7 +425,8 @@ def rematch() -> None:
         typer.echo(
             f"{done.outcome}: {done.studies} changed studies, {tally.patients} patients "
             f"re-assessed, {tally.created} subjects created, {tally.updated} updated, "
-            f"{tally.retired} retired, {done.forgotten} records of deleted patients removed"
+            f"{tally.retired} retired, {tally.failed} patients skipped (logged), "
+            f"{done.forgotten} records of deleted patients removed"
             + (" (resumed an interrupted job)" if done.resumed else "")
         )
         return 0

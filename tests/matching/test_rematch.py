@@ -409,3 +409,23 @@ async def test_many_changed_studies_and_patients_are_worked_through_in_bounded_p
         assert (await subject_of(client, mrn))["meta"]["versionId"] == "2"
     recorded = server.matching.database.db[CHANGES]
     assert await recorded.count_documents({}) == 12  # 6 creations, 6 changes
+
+
+async def test_a_patient_whose_stored_question_is_refused_is_skipped_not_blocking(server):
+    client = server.client
+    await catalog(client)
+    for mrn in ("MRN-RM-12a", "MRN-RM-12b"):
+        await persist(client, mrn)
+    # A record whose stored ZIP code the matcher refuses (as a later release might).
+    records = server.matching.database.db[RECORDS]
+    first = await records.find_one({}, sort=[("_id", 1)])
+    await records.update_one({"_id": first["_id"]}, {"$set": {"options.zip_code": "00000"}})
+    await put(client, criteria("breast-cancer"))
+
+    run = await run_rematch(server.matching)
+    assert (run.outcome, run.tally.patients, run.tally.failed) == ("done", 1, 1)
+    versions = sorted(
+        [(await subject_of(client, m))["meta"]["versionId"] for m in ("MRN-RM-12a", "MRN-RM-12b")]
+    )
+    assert versions == ["1", "2"]
+    assert (await run_rematch(server.matching)).outcome == "nothing-changed"

@@ -11,6 +11,7 @@ repeated after a failure writes nothing new (`recording`: only changes are writt
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from fhirtrial.errors import FHIRError
 from fhirtrial.matching.matcher import match_patient
 from fhirtrial.matching.rematch.changes import changed_studies
 from fhirtrial.matching.rematch.lease import STATE, acquire, release, renew
@@ -28,6 +30,8 @@ from fhirtrial.matching.rematch.records import (
     records_after,
 )
 from fhirtrial.matching.service import MatchService
+
+log = logging.getLogger("fhirtrial.matching.rematch")
 
 CATALOG_CHANGED = "the study, its criteria or its sites changed"
 _JOB, _CURSOR = "job", "cursor"
@@ -127,10 +131,17 @@ async def _work(
             for record in records:
                 if not await renew(database, owner, lease):
                     raise LeaseLost(f"the re-match lease of {owner} was taken over")
-                done = await reassess(
-                    matching, record, passes[number], match_patient, cause=CATALOG_CHANGED
-                )
-                tally.add(done)
+                try:
+                    done = await reassess(
+                        matching, record, passes[number], match_patient, cause=CATALOG_CHANGED
+                    )
+                except FHIRError as error:
+                    # The stored record or question is refused (e.g. its ZIP code is no longer
+                    # known): skip this patient rather than stop every later re-match here.
+                    log.warning("Re-matching Patient/%s failed: %s", record.patient_id, error)
+                    tally.failed += 1
+                else:
+                    tally.add(done)
                 after = record.patient_id
                 await database.db[STATE].update_one(
                     {"_id": _JOB}, {"$set": {"pass": number, "after": after}}

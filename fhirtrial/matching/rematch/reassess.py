@@ -40,12 +40,15 @@ class Tally:
     created: int = 0
     updated: int = 0
     retired: int = 0
+    failed: int = 0
+    """Patients whose stored record or question was refused (skipped, logged)."""
 
     def add(self, other: Tally) -> None:
         self.patients += other.patients
         self.created += other.created
         self.updated += other.updated
         self.retired += other.retired
+        self.failed += other.failed
 
 
 async def reassess(
