@@ -205,6 +205,68 @@ def import_(
 
 
 @app.command()
+def sync(
+    condition: Annotated[
+        str | None, typer.Option("--condition", help="Keep studies of this condition current.")
+    ] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Free-text scope.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Comma-separated overall statuses to keep in the catalog "
+            "(default RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION).",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Start the window at this day (YYYY-MM-DD), not the watermark."
+        ),
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Print the latest runs instead of running one.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Runs --history prints.")] = 20,
+) -> None:
+    """Import the studies updated on ClinicalTrials.gov since the last sync of this scope, update
+    those that closed, and record the run; one sync at a time (exit 3 when another runs)."""
+    from datetime import date
+
+    from fhirtrial.catalog.sync import LeaseHeld, SyncScope, recent_runs, sync_catalog
+    from fhirtrial.ctgov import CtGovClient
+    from fhirtrial.runtime import open_database
+
+    try:
+        scope = SyncScope.of(condition, query, status.split(",") if status else None)
+        start = date.fromisoformat(since) if since else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    settings = Settings()
+
+    async def run() -> int:
+        async with open_database(settings) as opened:
+            if history:
+                for past in await recent_runs(opened.database, limit):
+                    for line in past.lines():
+                        typer.echo(line)
+                return 0
+            async with CtGovClient(
+                settings.ctgov_base_url, requests_per_minute=settings.ctgov_requests_per_minute
+            ) as client:
+                try:
+                    done = await sync_catalog(opened.matching, client, scope, since=start)
+                except LeaseHeld as held:
+                    typer.echo(f"fhirtrial: sync not run: {held}", err=True)
+                    return 3
+        for line in done.lines():
+            typer.echo(line)
+        return 0 if done.outcome == "succeeded" else 1
+
+    raise typer.Exit(_run(run()))
+
+
+@app.command()
 def recompile(
     nct: Annotated[list[str] | None, typer.Option("--nct", help="Only these studies.")] = None,
 ) -> None:
@@ -387,6 +449,72 @@ def match(
             )
         Console(width=160).print(table)
         return 0
+
+    raise typer.Exit(_run(run()))
+
+
+@app.command()
+def screen(
+    panel: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Patient Bundles: JSON files, NDJSON files (a Bundle per line) or directories.",
+            exists=True,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write a JSON line per patient here (default: stdout)."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+    ] = None,
+    count: Annotated[int, typer.Option("--count", help="Trials listed per patient.")] = 5,
+    persist: Annotated[
+        bool, typer.Option("--persist", help="Store each patient and its candidates.")
+    ] = False,
+) -> None:
+    """Match every patient of a panel against the catalog (a batch of `$match`es) and write one
+    JSON line per patient: its verdict counts and best trials, or why it could not be matched."""
+    import sys
+    import time
+    from datetime import date
+
+    import orjson
+
+    from fhirtrial.matching.panel import PanelOptions, panel_bundles, screen
+    from fhirtrial.runtime import open_database
+
+    try:
+        day = date.fromisoformat(as_of) if as_of is not None else None
+    except ValueError:
+        typer.echo(f"error: --as-of {as_of!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(2) from None
+    options = PanelOptions(as_of=day, count=count, persist=persist)
+
+    async def run() -> int:
+        started = time.perf_counter()
+        done = failed = with_trials = 0
+        sink = out.open("wb") if out is not None else sys.stdout.buffer
+        try:
+            async with open_database(Settings()) as opened:
+                async for screened in screen(opened.matching, panel_bundles(panel), options):
+                    sink.write(orjson.dumps(screened.as_json()) + b"\n")
+                    done += 1
+                    failed += screened.error is not None
+                    with_trials += bool(screened.trials)
+        finally:
+            if out is not None:
+                sink.close()
+            else:
+                sink.flush()
+        seconds = time.perf_counter() - started
+        typer.echo(
+            f"screened {done} patient(s) in {seconds:.1f} s ({done / seconds:.1f}/s): "
+            f"{with_trials} with at least one trial listed, {failed} could not be matched",
+            err=True,
+        )
+        return 0 if done and not failed else 1 if done else 2
 
     raise typer.Exit(_run(run()))
 

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     auth_token_lifetime_s: int = 300
     ctgov_base_url: str = "https://clinicaltrials.gov/api/v2"
     ctgov_requests_per_minute: float = 50
+    # Run `fhirtrial sync` in the server every this many seconds (the first at start; 0: off),
+    # over this scope: a condition, a free-text query, comma-separated overall statuses (empty:
+    # RECRUITING,NOT_YET_RECRUITING,ENROLLING_BY_INVITATION).
+    sync_interval: float = Field(default=0, ge=0)
+    sync_condition: str | None = None
+    sync_query: str | None = None
+    sync_statuses: str = ""
     log_level: str = "INFO"
     # Browser origins allowed to call the API (CORS), comma-separated, e.g.
     # "https://app.example.org,https://ehr.example.org"; empty: no cross-origin access.

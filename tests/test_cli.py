@@ -1,10 +1,13 @@
 import json
+from datetime import UTC, datetime, timedelta
 
+import respx
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
 from fhirtrial import __version__
 from fhirtrial.cli import app
+from tests.catalog.recorded_ctgov import RECORDS, STUDIES_URL, RecordedCtGov
 from tests.helpers import DATA, make_settings
 
 runner = CliRunner()
@@ -73,3 +76,44 @@ def test_an_unreachable_database_is_one_line_and_exit_status_2(tmp_path, monkeyp
     assert message.startswith("fhirtrial: the database cannot be reached: 127.0.0.1:1")
     assert "Traceback" not in result.output
     assert len(message.splitlines()) == 1
+
+
+def test_sync_runs_prints_its_record_lists_history_and_refuses_while_another_runs(mongo_url):
+    settings = make_settings(mongo_url)
+    env = {
+        "FHIRTRIAL_MONGODB_URL": mongo_url,
+        "FHIRTRIAL_DATABASE": settings.database,
+        "FHIRTRIAL_CTGOV_REQUESTS_PER_MINUTE": "60000",
+    }
+    db = MongoClient(mongo_url)[settings.database]
+    try:
+        with respx.mock as mock:
+            mock.get(STUDIES_URL).mock(side_effect=RecordedCtGov(RECORDS, page_size=2))
+            result = runner.invoke(app, ["sync", "--condition", "breast cancer"], env=env)
+            assert result.exit_code == 0, result.output
+            assert "succeeded  condition='breast cancer'" in result.stdout
+            assert "fetched 5: 5 created, 0 updated (0 closed)" in result.stdout
+            assert db["ResearchStudy"].count_documents({}) == 5
+
+            history = runner.invoke(app, ["sync", "--history"], env=env)
+            assert history.exit_code == 0
+            assert history.stdout == result.stdout
+
+            now = datetime.now(UTC)
+            db["sync_lease"].insert_one(
+                {
+                    "_id": "ctgov-sync",
+                    "owner": "cron@host pid 7",
+                    "since": now,
+                    "expires": now + timedelta(minutes=10),
+                }
+            )
+            refused = runner.invoke(app, ["sync", "--condition", "breast cancer"], env=env)
+            assert refused.exit_code == 3
+            assert refused.stderr.startswith(
+                "fhirtrial: sync not run: another sync is running (cron@host pid 7, since "
+            )
+        bad = runner.invoke(app, ["sync", "--status", "SLEEPING"], env=env)
+        assert bad.exit_code == 2 and "unknown overall status SLEEPING" in bad.output
+    finally:
+        MongoClient(mongo_url).drop_database(settings.database)

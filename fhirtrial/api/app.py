@@ -35,9 +35,12 @@ from fhirtrial.api.smart.setup import install_authorization
 from fhirtrial.audit.event import Server
 from fhirtrial.audit.log import AuditLog
 from fhirtrial.catalog.seeds import load_seeds_if_empty
+from fhirtrial.catalog.sync.periodic import PeriodicSync
+from fhirtrial.catalog.sync.scope import SyncScope
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
 from fhirtrial.matching.rematch.periodic import PeriodicRematch
+from fhirtrial.matching.service import MatchService
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
 from fhirtrial.runtime import open_database
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await publish(database)
             if settings.load_seeds:
                 await load_seeds_if_empty(opened.matching)
+            syncing = _periodic_sync(opened.matching, settings)
             audit = AuditLog(
                 database, Server(settings.base_url), retention_days=settings.audit_retention_days
             )
@@ -116,6 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 audit,
             )
             app.state.embedded = embedded
+            app.state.sync = syncing
+            if syncing is not None:
+                syncing.start()
             app.state.probe = DatabaseProbe(database.url or "", settings.db_timeout_ms)
             supervisor = None if embedded is None else asyncio.create_task(_supervise(embedded))
             # The event loop shares the interpreter lock with the CPU worker (fhirtrial.offload):
@@ -129,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 sys.setswitchinterval(switch_interval)
                 await rematch.stop()
                 await audit.stop()
+                if syncing is not None:
+                    await syncing.stop()
                 if supervisor is not None:
                     supervisor.cancel()
                 await app.state.probe.close()
@@ -173,6 +182,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(PyMongoError, _database_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
     return app
+
+
+def _periodic_sync(matching: MatchService, settings: Settings) -> PeriodicSync | None:
+    """The server's catalog sync (`FHIRTRIAL_SYNC_INTERVAL`), or None when it is off; a bad
+    `FHIRTRIAL_SYNC_STATUSES` stops the start with the reason."""
+    if not settings.sync_interval:
+        return None
+    statuses = [s for s in settings.sync_statuses.split(",") if s.strip()]
+    return PeriodicSync(
+        matching,
+        SyncScope.of(settings.sync_condition, settings.sync_query, statuses or None),
+        interval_s=settings.sync_interval,
+        ctgov_base_url=settings.ctgov_base_url,
+        requests_per_minute=settings.ctgov_requests_per_minute,
+    )
 
 
 async def _supervise(embedded: EmbeddedMongo) -> None:

@@ -7,6 +7,7 @@ import logging
 import random as _random
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import date
 from types import TracebackType
 from typing import Any, Self, cast
 
@@ -151,6 +152,31 @@ class CtGovClient:
                 for study in page["studies"]:
                     yield study
 
+    async def iter_update_pages(
+        self,
+        *,
+        condition: str | None = None,
+        term: str | None = None,
+        overall_status: list[str] | None = None,
+        updated_since: date | None = None,
+        page_size: int = 1000,
+    ) -> AsyncIterator[list[Any]]:
+        """The `studies` array of each page of a search sorted by LastUpdatePostDate, oldest
+        first (so that all before the last study of a page has been seen).
+
+        The entries are not checked: one that is not a study record is the caller's to report,
+        and the rest of the page is still usable (`iter_studies` rejects the whole page)."""
+        validate_page_size(page_size)
+        params = study_search_params(
+            condition=condition,
+            term=term,
+            overall_status=overall_status,
+            updated_since=updated_since,
+        )
+        params |= {"sort": "LastUpdatePostDate:asc", "pageSize": str(page_size)}
+        async for page in self._pages(params, check_studies=False):
+            yield page["studies"]
+
     @property
     def _studies_url(self) -> str:
         return f"{self.base_url}/studies"
@@ -180,11 +206,13 @@ class CtGovClient:
             for start in range(0, len(ids), NCT_IDS_PER_REQUEST)
         ]
 
-    async def _pages(self, params: dict[str, str]) -> AsyncIterator[dict[str, Any]]:
+    async def _pages(
+        self, params: dict[str, str], *, check_studies: bool = True
+    ) -> AsyncIterator[dict[str, Any]]:
         seen_tokens: set[str] = set()
         page_params = dict(params)
         while True:
-            page = await self._get_page(page_params)
+            page = await self._get_page(page_params, check_studies=check_studies)
             yield page
             token = page.get("nextPageToken")
             if token is None:
@@ -194,7 +222,9 @@ class CtGovClient:
             seen_tokens.add(token)
             page_params = params | {"pageToken": token}
 
-    async def _get_page(self, params: dict[str, str]) -> dict[str, Any]:
+    async def _get_page(
+        self, params: dict[str, str], *, check_studies: bool = True
+    ) -> dict[str, Any]:
         response = await self._get(self._studies_url, {**params, "format": "json"})
         if response.status_code == 404:
             raise CtGovResponseError("search endpoint not found", url=str(response.url))
@@ -203,7 +233,7 @@ class CtGovClient:
             raise CtGovResponseError(
                 "not a search page: no 'studies' array", url=str(response.url), status_code=200
             )
-        for position, study in enumerate(page["studies"]):
+        for position, study in enumerate(page["studies"] if check_studies else ()):
             problem = study_problem(study)
             if problem:
                 raise CtGovResponseError(

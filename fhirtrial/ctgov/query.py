@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from fhirtrial.ctgov.study import normalize_nct_id
@@ -63,8 +64,12 @@ def study_search_params(
     overall_status: Iterable[str] | str | None = None,
     geo: GeoDistance | str | None = None,
     nct_ids: Iterable[str] | None = None,
+    updated_since: date | None = None,
 ) -> dict[str, str]:
-    """The `query.*` / `filter.*` parameters for these criteria (empty ones left out)."""
+    """The `query.*` / `filter.*` parameters for these criteria (empty ones left out).
+
+    `updated_since`: studies whose LastUpdatePostDate (a day) is that day or later (an Essie
+    `AREA[...]RANGE[...]` expression in `filter.advanced`)."""
     params: dict[str, str] = {}
     for name, value in (("query.cond", condition), ("query.term", term), ("query.locn", location)):
         if value is not None and value.strip():
@@ -78,6 +83,9 @@ def study_search_params(
         ids = normalize_nct_ids(nct_ids)
         if ids:
             params["filter.ids"] = ",".join(ids)
+    if updated_since is not None:
+        since = updated_since.isoformat()
+        params["filter.advanced"] = f"AREA[LastUpdatePostDate]RANGE[{since},MAX]"
     return params
 
 
