@@ -429,3 +429,19 @@ async def test_a_patient_whose_stored_question_is_refused_is_skipped_not_blockin
     )
     assert versions == ["1", "2"]
     assert (await run_rematch(server.matching)).outcome == "nothing-changed"
+
+
+async def test_a_subject_another_client_rewrote_is_assessed_again(server):
+    client = server.client
+    await catalog(client)
+    stored = await persist(client, "MRN-RM-13")
+    rewritten = {k: stored[k] for k in ("resourceType", "id", "status", "study", "subject")}
+    await put(client, rewritten)  # no progress, no assessment
+    await put(client, criteria("breast-cancer"))
+
+    assert (await run_rematch(server.matching)).tally.updated == 1
+    after = await subject_of(client, "MRN-RM-13")
+    assert after["meta"]["versionId"] == "3"
+    assert assessment(after) == assessment(await fresh(client, "MRN-RM-13"))
+    assert len(after["progress"]) == 1
+    assert after["progress"][0]["reason"]["text"] == "the study, its criteria or its sites changed"

@@ -56,15 +56,15 @@ def revise(
     if _assessment(previous) == _assessment(fresh):
         return None
     subject = copy.deepcopy(fresh)
-    if _state(previous) == _state(fresh):
-        subject["progress"] = copy.deepcopy(previous["progress"])
+    earlier = _progress(previous)
+    if _state(previous) == _state(fresh) and earlier:
+        subject["progress"] = copy.deepcopy(earlier)
     else:
-        ended = copy.deepcopy(previous["progress"][0])
-        ended["endDate"] = _instant(moment)
         current = subject["progress"][0]
         current["startDate"] = _instant(moment)
         current["reason"] = {"text": cause}
-        subject["progress"] = [current, ended, *previous["progress"][1:]][:MAX_PROGRESS]
+        ended = [{**copy.deepcopy(earlier[0]), "endDate": _instant(moment)}] if earlier else []
+        subject["progress"] = [current, *ended, *copy.deepcopy(earlier[1:])][:MAX_PROGRESS]
     return Revision(subject, previous, version, cause)
 
 
@@ -77,18 +77,20 @@ def retire(stored: dict[str, Any] | None, moment: datetime, reason: str) -> Revi
     subject = copy.deepcopy(previous)
     subject.pop("meta", None)
     subject["status"] = "retired"
-    subject["progress"][0]["endDate"] = _instant(moment)
-    subject["progress"][0]["reason"] = {"text": reason}
+    if _progress(subject):
+        subject["progress"][0]["endDate"] = _instant(moment)
+        subject["progress"][0]["reason"] = {"text": reason}
     for extension in subject.get("extension") or ():
         if extension.get("url") == ASSESSMENT_URL:
             parts = [p for p in extension["extension"] if p.get("url") != "note"]
             at = next((i + 1 for i, p in enumerate(parts) if p.get("url") == "distance"), 2)
             parts.insert(at, {"url": "note", "valueString": reason})
             extension["extension"] = parts
-    div = subject["text"]["div"]
-    subject["text"]["div"] = div.replace(
-        "</div>", f"<p>No longer a candidate: {escape(reason)}</p></div>", 1
-    )
+    text = subject.get("text")
+    if isinstance(text, dict) and isinstance(text.get("div"), str):
+        text["div"] = text["div"].replace(
+            "</div>", f"<p>No longer a candidate: {escape(reason)}</p></div>", 1
+        )
     return Revision(subject, previous, stored["v"], reason)
 
 
@@ -119,12 +121,24 @@ async def record_changes(
         )
 
 
-def verdict(subject: dict[str, Any]) -> str:
-    code: str = subject["progress"][0]["subjectState"]["coding"][0]["code"]
-    return code
+def verdict(subject: dict[str, Any]) -> str | None:
+    """progress[0].subjectState's code; None on a subject another client rewrote without it."""
+    progress = _progress(subject)
+    codings = (progress[0].get("subjectState") or {}).get("coding") if progress else None
+    if isinstance(codings, list) and codings and isinstance(codings[0], dict):
+        code = codings[0].get("code")
+        return code if isinstance(code, str) else None
+    return None
 
 
-def _state(subject: dict[str, Any]) -> tuple[str | None, str]:
+def _progress(subject: dict[str, Any]) -> list[dict[str, Any]]:
+    progress = subject.get("progress")
+    if isinstance(progress, list) and all(isinstance(p, dict) for p in progress):
+        return progress
+    return []
+
+
+def _state(subject: dict[str, Any]) -> tuple[str | None, str | None]:
     return subject.get("status"), verdict(subject)
 
 
