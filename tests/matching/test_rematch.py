@@ -445,3 +445,26 @@ async def test_a_subject_another_client_rewrote_is_assessed_again(server):
     assert assessment(after) == assessment(await fresh(client, "MRN-RM-13"))
     assert len(after["progress"]) == 1
     assert after["progress"][0]["reason"]["text"] == "the study, its criteria or its sites changed"
+
+
+async def test_a_change_written_by_a_transaction_bundle_is_re_matched(server):
+    client = server.client
+    await catalog(client)
+    await persist(client, "MRN-RM-14")
+    changed = criteria("breast-cancer")
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "resource": changed,
+                "request": {"method": "PUT", "url": f"EvidenceVariable/{changed['id']}"},
+            }
+        ],
+    }
+    response = await client.post("/", json=bundle, headers=FHIR_JSON)
+    assert response.status_code == 200, response.text
+
+    assert (await run_rematch(server.matching)).tally.updated == 1
+    after = await subject_of(client, "MRN-RM-14")
+    assert verdict(after) == verdict(await fresh(client, "MRN-RM-14")) != "eligible"
