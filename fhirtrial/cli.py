@@ -532,6 +532,36 @@ def _why(found: StudyMatch) -> str:
     return "\n".join(lines)
 
 
+# ---- rematch (fhirtrial.matching.rematch: persisted candidates after catalog changes) ---------
+
+
+@app.command()
+def rematch() -> None:
+    """Re-assess every persisted patient (`$match` with persist=true) against the studies whose
+    study, criteria or sites changed since the last run; write the ResearchSubjects that change.
+    Exit 3 when another process is running the job."""
+    from fhirtrial.matching.rematch.job import run_rematch
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as opened:
+            done = await run_rematch(opened.matching)
+        if done.outcome == "busy":
+            typer.echo("fhirtrial: another process is running the re-match job", err=True)
+            return 3
+        tally = done.tally
+        typer.echo(
+            f"{done.outcome}: {done.studies} changed studies, {tally.patients} patients "
+            f"re-assessed, {tally.created} subjects created, {tally.updated} updated, "
+            f"{tally.retired} retired, {tally.failed} patients skipped (logged), "
+            f"{done.forgotten} records of deleted patients removed"
+            + (" (resumed an interrupted job)" if done.resumed else "")
+        )
+        return 0
+
+    raise typer.Exit(_run(run()))
+
+
 # ---- conformance (fhirtrial.testscript; runs against any server, never imports ours) -----------
 
 

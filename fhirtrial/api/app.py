@@ -41,6 +41,7 @@ from fhirtrial.catalog.sync.scope import SyncScope
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
 from fhirtrial.export.runner import ExportRunner, ExportSettings
+from fhirtrial.matching.rematch.periodic import PeriodicRematch
 from fhirtrial.matching.service import MatchService
 from fhirtrial.publication import publish
 from fhirtrial.resources.outcome import operation_outcome
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.subscriptions = subscriptions
             subscriptions.start()
             app.state.exports.start()
+            rematch = PeriodicRematch(opened.matching, settings.rematch_interval_s)
+            rematch.start()
             app.state.context = ServerContext(
                 settings,
                 Repository(database, max_joined=settings.max_joined),
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 sys.setswitchinterval(switch_interval)
                 await subscriptions.stop()
                 await app.state.exports.stop()
+                await rematch.stop()
                 await audit.stop()
                 if syncing is not None:
                     await syncing.stop()

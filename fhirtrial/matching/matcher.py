@@ -27,6 +27,7 @@ from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient
 from fhirtrial.matching.plans import PlanStore
 from fhirtrial.matching.ranking import CLASS_RANK as _CLASS_RANK
 from fhirtrial.matching.ranking import rank_key, search_score
+from fhirtrial.matching.rematch.repost import persist_match
 from fhirtrial.matching.request import ConditionFilter, MatchRequest
 from fhirtrial.matching.resource_cache import load_current
 from fhirtrial.matching.service import MatchService
@@ -151,7 +152,9 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         for m in returned
     ]
     if stored_patient is not None:
-        await persist.store(database, stored_patient, subjects)
+        subjects = await persist_match(
+            matching, request, patient_key, subject, stored_patient, subjects, match_patient
+        )
     if record.warnings:
         issues.append(
             Issue(

@@ -1,5 +1,5 @@
-"""`persist=true`: the Patient (found by identifier, else created) and its ResearchSubjects are
-written in one transaction (`write_units`), with ids that make a repeated match an update."""
+"""`persist=true`: the Patient (found by identifier, else created) and the ids of its
+ResearchSubjects, which make a repeated match an update (written by `rematch.repost`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 from fhirtrial.errors import BadRequest, PreconditionFailed
 from fhirtrial.patient.record import PatientRecord
 from fhirtrial.resources.validation import validate_resource
-from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database
 from fhirtrial.store.search_keys import KEYS, exact_key
 
@@ -76,12 +75,6 @@ async def prepare_patient(
     if display := _display(patient):
         reference["display"] = display
     return key, reference, resource
-
-
-async def store(
-    database: Database, patient: dict[str, Any], subjects: list[dict[str, Any]]
-) -> dict[str, str]:
-    return (await write_units(database, [patient, *subjects])).states
 
 
 def _identifier(patient: dict[str, Any]) -> dict[str, Any] | None:
