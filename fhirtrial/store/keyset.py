@@ -27,8 +27,11 @@ from fhirtrial.store.search_keys import KEYS, ORDER
 # Order keys are 48-bit: exact in a double (JSON, BSON comparisons) and in an int64.
 ORDER_SPACE = 1 << 48
 DEFAULT_ORDER = [(ORDER, 1), ("_id", 1)]
-# More keys than this (a long OR of codes) take the usual path: a query per key and range.
+# Up to this many keys (a parameter's codes with and without a system, a short OR) are read key
+# by key; more are tested on the documents of each range.
 MAX_KEYSET_KEYS = 4
+# Fields with an index of their own: a filter on one of them is one index lookup, as before.
+_OWN_INDEX = ("_id", "lu", ORDER)
 # Over-reading by this factor saves a second range for a page that was just short.
 _MARGIN = 1.25
 # A range that found nothing is followed by one this many times wider.
@@ -38,16 +41,31 @@ Position = tuple[int, str]
 
 
 def keyset_filters(flt: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """The filters whose union is `flt`, each one served from an index together with a range of
-    `o`; None when `flt` has another shape (several parameters, ranges, modifiers)."""
+    """The filters whose union is `flt`, each to be read together with a range of `o`; None
+    when `flt` is better read the usual way (a filter on `_id` or `_lastUpdated`, many keys of
+    one parameter: one index lookup) or cannot be read by ranges (a top-level `$or`, two
+    conditions on one field).
+
+    A single parameter's keys are read one key at a time: each (key, range) is one range of the
+    (`k`, `o`) index. Any other filter is read whole, range by range: SecantusDB looks the range
+    up in the `o` index (the first field of the filter) and tests the rest on the documents of
+    the range only; mongod chooses among its indexes."""
     if flt == LIVE:  # no criteria: deleted resources have no order key
         return [{}]
-    if list(flt) != [KEYS] or not isinstance(flt[KEYS], dict) or list(flt[KEYS]) != ["$in"]:
-        return None
-    keys = flt[KEYS]["$in"]
-    if not 0 < len(keys) <= MAX_KEYSET_KEYS:
-        return None
-    return [{KEYS: key} for key in dict.fromkeys(keys)]
+    condition = flt.get(KEYS) if list(flt) == [KEYS] else None
+    if isinstance(condition, dict) and list(condition) == ["$in"]:
+        keys = condition["$in"]
+        if 0 < len(keys) <= MAX_KEYSET_KEYS:
+            return [{KEYS: key} for key in dict.fromkeys(keys)]
+        return None  # one index lookup finds them; a few may be all there are
+    clauses = flt["$and"] if list(flt) == ["$and"] else [flt]
+    merged: dict[str, Any] = {}
+    for clause in clauses:
+        for name, value in clause.items():
+            if name.startswith("$") or name in merged or name in _OWN_INDEX:
+                return None
+            merged[name] = value
+    return [merged]
 
 
 async def keyset_page(
@@ -71,7 +89,8 @@ async def keyset_page(
         high = min(ORDER_SPACE, low + width)
         seen = 0
         for flt in filters:
-            window = {**flt, ORDER: {"$gte": low, "$lt": high}}
+            # The range first: SecantusDB uses the index of the first field it can.
+            window = {ORDER: {"$gte": low, "$lt": high}, **flt}
             async for doc in collection.find(window, fields, session=session):
                 if after is not None and (doc[ORDER], doc["_id"]) <= after:
                     continue

@@ -405,7 +405,8 @@ class Repository:
         cols = self.database.collections(query.resource_type)
         flt = await query_filter(self.database, query, limit=self.max_joined, session=self.session)
         near = near_of(query)
-        filters = None if near is not None else keyset_filters(flt)
+        pieced = long_in(flt)
+        filters = None if near is not None or pieced is not None else keyset_filters(flt)
         if filters is None and query.after is not None:
             raise BadRequest("_after belongs to the next links of this server's searches")
         if near is not None:
@@ -413,7 +414,6 @@ class Repository:
         paged = not query.sort and not query.offset and not query.summary_count and query.count > 0
         if filters is not None and paged:
             return await self._keyset_search(query, flt, filters, include_limit)
-        pieced = long_in(flt)
         if pieced is not None and all(key in ("_id", "lu") for key, _ in query.sort):
             ids = await pieced_matches(cols.current, *pieced, query.sort, self.session)
             if ids is not None:
