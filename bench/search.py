@@ -51,7 +51,8 @@ SHAPES = {
     "condition": "condition=D001943&_count=20",
     "phase": "phase=phase-2&_count=20",
     "identifier": "identifier=NCT90001234&_count=20",
-    "title": "title=breast&_count=20",
+    "title": "title=a%20study&_count=20",  # ~13% of the studies
+    "title-rare": "title=metronomic&_count=20",  # ~2.6%
     "include-site": "_count=20&_include=ResearchStudy:site",
     "total-accurate": "status=active&_count=20&_total=accurate",
 }
@@ -165,7 +166,10 @@ async def main() -> None:
                     "FHIRTRIAL_LOAD_SEEDS": "false",
                     "FHIRTRIAL_AUTH": "off",
                     "FHIRTRIAL_LOG_LEVEL": "WARNING",
+                    # The old code's scans hold the database for longer than the 3 s it waits
+                    # for a ping: let them finish and be measured instead of being a 503.
                     "FHIRTRIAL_REQUEST_TIMEOUT_S": "600",
+                    "FHIRTRIAL_DB_TIMEOUT_MS": "600000",
                 },
                 ready_path="/metadata",
                 log_path=args.data_dir / f"server-{size}.log",
