@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/search.py --data-dir /tmp/search-bench            # 3k and 30k
     .venv/bin/python bench/search.py --data-dir /tmp/search-bench --sizes 3000 --requests 10
-    PYTHONPATH=/tmp/s17base .venv/bin/python bench/search.py --data-dir /tmp/search-bench \
-        --label base --requests 3 --shapes count20 status  # the code of another checkout
+    cd /tmp && PYTHONPATH=/tmp/s17base /path/to/.venv/bin/python /path/to/bench/search.py \
+        --data-dir /tmp/search-bench --label base --requests 3 --shapes count20 status
+        # the code of another checkout (from outside the worktree: see bench/README.md)
 
 Catalog: the ResearchStudy resources bench/match.py builds (the real ClinicalTrials.gov records
 of tests/data and the seeds, mapped once per disease, replicated under new NCT numbers) and the
