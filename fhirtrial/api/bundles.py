@@ -7,6 +7,8 @@ from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.summary import elements_subset, summarize
 from fhirtrial.store.repository import HistoryPage, SearchResult
 
+_PAGING = ("_count", "_offset", "_after")
+
 
 def searchset(
     base: str,
@@ -32,9 +34,12 @@ def searchset(
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset"}
     if result.total is not None:
         bundle["total"] = result.total
-    links = _page_links(
-        f"{base}/{resource_type}", params, count, offset, len(result.matches), result.total
-    )
+    if result.keyset:
+        links = _keyset_links(f"{base}/{resource_type}", params, count, result)
+    else:
+        links = _page_links(
+            f"{base}/{resource_type}", params, count, offset, len(result.matches), result.total
+        )
     bundle["link"] = links[:1] if summary_count else links
     bundle["entry"] = entries
     return bundle
@@ -96,6 +101,27 @@ def _entry(
     }
 
 
+def _keyset_links(
+    url: str, params: list[tuple[str, str]], count: int, result: SearchResult
+) -> list[dict[str, Any]]:
+    """`self` and `next` of a page read by ranges (store.keyset): the next one starts after the
+    position of this page's last match. There is no `previous`: a client goes back to `self`
+    of the pages it has seen."""
+    base_params = [(k, v) for k, v in params if k not in _PAGING]
+
+    def link(relation: str, after: tuple[int, str] | None) -> dict[str, Any]:
+        at = [] if after is None else [("_after", f"{after[0]:012x}.{after[1]}")]
+        return {
+            "relation": relation,
+            "url": f"{url}?{urlencode([*base_params, *at, ('_count', str(count))])}",
+        }
+
+    links = [link("self", result.after)]
+    if result.next_after is not None:
+        links.append(link("next", result.next_after))
+    return links
+
+
 def _page_links(
     url: str,
     params: list[tuple[str, str]],
@@ -104,7 +130,7 @@ def _page_links(
     returned: int,
     total: int | None,
 ) -> list[dict[str, Any]]:
-    base_params = [(k, v) for k, v in params if k not in ("_count", "_offset")]
+    base_params = [(k, v) for k, v in params if k not in _PAGING]
 
     def link(relation: str, at: int) -> dict[str, Any]:
         query = urlencode([*base_params, ("_count", str(count)), ("_offset", str(at))])

@@ -38,6 +38,8 @@ async def search(request: Request) -> Response:
     for query in queries:
         guards.confine_search(request, query)
     first = queries[0] if queries else _query(request, "Patient", rest)
+    if first.after is not None:  # positions are per type (store.keyset)
+        raise BadRequest("_after pages a search of one type; across types page with _offset")
     check_window(first.offset, first.count)
     settings = context(request).settings
     async with search_admission(request).admitted():

@@ -470,6 +470,7 @@ CONTROL_PARAMS = frozenset(
     {
         "_count",
         "_offset",
+        "_after",
         "_sort",
         "_total",
         "_summary",

@@ -99,7 +99,10 @@ class SearchQuery:
     count: int = 20
     offset: int = 0
     sort: list[tuple[str, int]] = field(default_factory=list)  # (field, ±1)
-    total: str = "accurate"
+    # `_after`: the page starts after this (order key, id) of the default order (store.keyset).
+    after: tuple[int, str] | None = None
+    # "" when `_total` was not given: the store counts only where it costs nothing extra.
+    total: str = ""
     summary_count: bool = False
     summary: str = "false"  # _summary=true, text, data: what each match keeps
     elements: tuple[str, ...] = ()
@@ -164,6 +167,8 @@ def parse_search(
         query.criteria.append(Criterion(param, modifier, _encode(param, modifier, raw_value)))
         query.echoed.append((raw_name, raw_value))
     _check_near(query)
+    if query.after is not None and (query.sort or query.offset):
+        raise BadRequest("_after pages the default order: it cannot go with _sort or _offset")
     return query
 
 
@@ -194,6 +199,8 @@ def _apply_control(
     elif name == "_offset":
         # Past the end a page is empty; the cap keeps the number within what the database skips.
         query.offset = min(_non_negative_int(name, value), MAX_OFFSET)
+    elif name == "_after":
+        query.after = _after(value)
     elif name == "_total":
         if value not in ("none", "estimate", "accurate"):
             raise BadRequest("_total must be none, estimate or accurate")
@@ -215,6 +222,20 @@ def _apply_control(
         iterate = modifier in ("iterate", "recurse")  # `recurse` is R4's name for `iterate`
         include = _include(name == "_revinclude", value, iterate, spec, registry)
         (query.iterate if iterate else query.includes).append(include)
+
+
+def _after(value: str) -> tuple[int, str]:
+    """`<order key, hex>.<id>`, as the next links of this server carry it."""
+    key, dot, rid = value.partition(".")
+    try:
+        position = int(key, 16)
+    except ValueError:
+        position = -1
+    if not dot or not rid or position < 0 or not key.isalnum():
+        raise BadRequest(
+            f"_after must be a position from a next link of this server, got '{value}'"
+        )
+    return position, rid
 
 
 def _non_negative_int(name: str, value: str) -> int:

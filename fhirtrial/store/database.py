@@ -1,6 +1,7 @@
 """Connection to MongoDB, collections per resource type, and the indexes they need."""
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +22,11 @@ STORE_META = "_store_meta"
 # Version 2: string keys moved from `k` to `t`, fewer redundant keys (see store.search_keys).
 # Version 3: keys for the identifiers of References (`subject:identifier=…`).
 # Version 4: string keys of the display texts of token values (`condition:text~…`, `:text`).
-SEARCH_FIELDS_VERSION = 4
+# Version 5: the order key `o` (store.keyset), indexed with the keys.
+SEARCH_FIELDS_VERSION = 5
 _UPGRADE_BATCH = 500
+# How long a collection's size is trusted for sizing search ranges (a stale one costs a range).
+SIZE_TTL_SECONDS = 30.0
 
 
 @dataclass
@@ -52,6 +56,7 @@ class Database:
         self._collections = {t: Collections(self.db[t], self.db[f"{t}_history"]) for t in types}
         self.guards = self.db[CONDITIONAL_GUARDS]
         self._capabilities: Capabilities | None = None
+        self._sizes: dict[str, tuple[float, int]] = {}
         # The URL it was opened with (for the probe that asks whether the server answers).
         self.url: str | None = None
 
@@ -95,9 +100,13 @@ class Database:
         for name, spec in self.types.items():
             cols = self._collections[name]
             await cols.current.create_index([("lu", DESCENDING)])
+            # The default order, read by ranges (store.keyset).
+            await cols.current.create_index([("o", ASCENDING)])
             if spec.search_params:
-                # One multikey index over every search parameter's keys (see store.search_keys).
-                await cols.current.create_index([("k", ASCENDING)])
+                # One multikey index over every search parameter's keys (see store.search_keys),
+                # with the order key: a range of `o` within one key is one index range.
+                await cols.current.create_index([("k", ASCENDING), ("o", ASCENDING)])
+                await _drop_index(cols.current, "k_1")  # the key index before layout 5
             # String values, and the display texts of tokens (`:text`), have `t` keys.
             if text_index and any(
                 p.type in ("string", "token") for p in spec.search_params.values()
@@ -148,8 +157,24 @@ class Database:
         if upgraded:
             log.info("Search fields of %d stored resources upgraded", upgraded)
 
+    async def search_size(self, resource_type: str) -> int:
+        """About how many resources of the type are stored (deleted ones included): sizes the
+        first range a page reads (store.keyset). Asked at most every SIZE_TTL_SECONDS."""
+        moment = time.monotonic()
+        known = self._sizes.get(resource_type)
+        if known is not None and moment - known[0] < SIZE_TTL_SECONDS:
+            return known[1]
+        size = await self._collections[resource_type].current.estimated_document_count()
+        self._sizes[resource_type] = (moment, size)
+        return size
+
     async def ping(self) -> None:
         await self.client.admin.command("ping")
 
     async def close(self) -> None:
         await self.client.close()
+
+
+async def _drop_index(collection: MongoCollection, name: str) -> None:
+    if name in await collection.index_information():
+        await collection.drop_index(name)

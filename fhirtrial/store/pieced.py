@@ -5,8 +5,9 @@ SecantusDB compares every document an `$in` finds against the whole list again
 (store/lookup.py), so one query with 500 values over 1,000 matches costs 500,000 comparisons
 (3.7 s measured, docs/adr/0014). In pieces of 32 the same matches cost 32 comparisons each
 (108 ms).
-The matches' ids and update times are collected (at most MAX_PIECED_MATCHES), ordered by `_id`
-or `_lastUpdated` here, and the page read by id. Other filters and orders take the usual path.
+The matches' ids and update times are collected (at most MAX_PIECED_MATCHES), ordered by `_id`,
+`_lastUpdated` or the default order (store.keyset) here, and the page read by id. Other filters
+and orders take the usual path.
 """
 
 from typing import Any
@@ -16,7 +17,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from fhirtrial.store.database import MongoCollection
 from fhirtrial.store.lookup import IN_PIECE, find_in
 from fhirtrial.store.query import LIVE
-from fhirtrial.store.search_keys import KEYS
+from fhirtrial.store.search_keys import KEYS, ORDER
 
 MAX_PIECED_MATCHES = 10_000
 
@@ -68,16 +69,19 @@ async def pieced_matches(
     sort: list[tuple[str, int]],
     session: AsyncClientSession | None = None,
 ) -> list[str] | None:
-    """The ids of the matches in `sort` order (`_id`, `lu`), None when there are more than
-    MAX_PIECED_MATCHES (the caller then runs the one query)."""
+    """The ids of the matches in `sort` order (`_id`, `lu`; the default order without one),
+    None when there are more than MAX_PIECED_MATCHES (the caller then runs the one query)."""
     found: dict[str, dict[str, Any]] = {}
-    async for doc in find_in(collection, field, values, {"lu": 1, "del": 1}, session=session):
+    fields = {"lu": 1, "del": 1, ORDER: 1}
+    async for doc in find_in(collection, field, values, fields, session=session):
         if live_only and doc.get("del"):
             continue
         found[doc["_id"]] = doc
         if len(found) > MAX_PIECED_MATCHES:
             return None
     docs = sorted(found.values(), key=lambda d: d["_id"])
+    if not sort:
+        docs.sort(key=lambda d: d.get(ORDER, 0))
     for key, direction in reversed(sort):
         docs.sort(key=lambda d: d[key], reverse=direction < 0)
     return [d["_id"] for d in docs]

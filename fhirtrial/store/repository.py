@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
@@ -44,6 +44,13 @@ from fhirtrial.store.documents import (
     written_by,
 )
 from fhirtrial.store.joins import query_filter
+from fhirtrial.store.keyset import (
+    DEFAULT_ORDER,
+    Position,
+    keyset_filters,
+    keyset_page,
+    position,
+)
 from fhirtrial.store.lookup import find_in
 from fhirtrial.store.near import near_hits, near_of
 from fhirtrial.store.pieced import long_in, pieced_matches
@@ -73,6 +80,11 @@ class SearchResult:
     includes_truncated: bool = False
     # With `near`: each match's distance in km, by "<Type>/<id>".
     distances: dict[str, float] = field(default_factory=dict)
+    # A page of the default order read by ranges (store.keyset): where it started (the query's
+    # `_after`) and where the next page starts (None on the last page).
+    keyset: bool = False
+    after: Position | None = None
+    next_after: Position | None = None
 
 
 @dataclass
@@ -393,9 +405,15 @@ class Repository:
         cols = self.database.collections(query.resource_type)
         flt = await query_filter(self.database, query, limit=self.max_joined, session=self.session)
         near = near_of(query)
+        pieced = long_in(flt)
+        filters = None if near is not None or pieced is not None else keyset_filters(flt)
+        if filters is None and query.after is not None:
+            raise BadRequest("_after belongs to the next links of this server's searches")
         if near is not None:
             return await self._near_search(query, flt, near, include_limit)
-        pieced = long_in(flt)
+        paged = not query.sort and not query.offset and not query.summary_count and query.count > 0
+        if filters is not None and paged:
+            return await self._keyset_search(query, flt, filters, include_limit)
         if pieced is not None and all(key in ("_id", "lu") for key, _ in query.sort):
             ids = await pieced_matches(cols.current, *pieced, query.sort, self.session)
             if ids is not None:
@@ -405,7 +423,7 @@ class Repository:
             total = await cols.current.count_documents(flt, session=self.session)
         if query.summary_count or query.count == 0:
             return SearchResult([], total)
-        sort = query.sort or [("_id", ASCENDING)]
+        sort = query.sort or DEFAULT_ORDER
         cursor = (
             cols.current.find(flt, {"res": 1}, session=self.session)
             .sort(sort)
@@ -417,6 +435,39 @@ class Repository:
         if query.includes or query.iterate:
             result.included, result.includes_truncated = await self.included(
                 query, matches, include_limit
+            )
+        return result
+
+    async def _keyset_search(
+        self,
+        query: SearchQuery,
+        flt: dict[str, Any],
+        filters: list[dict[str, Any]],
+        include_limit: int,
+    ) -> SearchResult:
+        """A page of the default order read by ranges of the order key (store.keyset). Counted
+        only when `_total` asks for it: a count reads every match."""
+        current = self.database.collections(query.resource_type).current
+        docs, more = await keyset_page(
+            current,
+            filters,
+            after=query.after,
+            count=query.count,
+            size_estimate=await self.database.search_size(query.resource_type),
+            projection={"res": 1},
+            session=self.session,
+        )
+        total = None
+        if query.total in ("accurate", "estimate"):
+            total = await current.count_documents(flt, session=self.session)
+        elif query.total == "" and not more and query.after is None:
+            total = len(docs)  # the first page holds every match
+        result = SearchResult([doc["res"] for doc in docs], total, keyset=True)
+        result.after = query.after
+        result.next_after = position(docs[-1]) if more else None
+        if query.includes or query.iterate:
+            result.included, result.includes_truncated = await self.included(
+                query, result.matches, include_limit
             )
         return result
 

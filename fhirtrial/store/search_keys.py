@@ -8,7 +8,9 @@ Written at write time (`search_fields`), read by fhirtrial.store.query:
 - `t`: "<param>~<folded>" for string values (prefix ranges), e.g. "name~welch cancer center",
   and "<param>:text~<folded>" for the display texts of token values, one per word (`:text`);
 - `k` also holds "near=g<grid>:<row>:<column>", the grid cells of a Location's position
-  (fhirtrial.resources.geo).
+  (fhirtrial.resources.geo);
+- `o`: the order key, a 48-bit hash of the id: the default order of search results, paged by
+  ranges of it (fhirtrial.store.keyset). The `k` index is on (`k`, `o`).
 Each array is under one multikey index, so a write maintains one or two indexes, not one per
 parameter. The `t` index exists only where the database can use it for a prefix range (mongod);
 SecantusDB scans for a range inside an array anyway, so there `t` is left unindexed and strings
@@ -23,6 +25,7 @@ parameters. "s:<system>" keys stay: a prefix range over "sc:<system>|" could not
 SecantusDB's index.
 """
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +36,7 @@ from fhirtrial.resources.registry import ResourceType, SearchParameter
 
 KEYS = "k"
 TEXT_KEYS = "t"
+ORDER = "o"
 # A word starts where a letter or digit follows anything else; a text keeps a key for each of
 # its first MAX_TEXT_WORDS words (displays are short: CT.gov conditions are a few words).
 _WORD_START = re.compile(r"(?<!\w)\w")
@@ -76,7 +80,16 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
             shared = {string_key(name, v) for part in parts for v in values.get(part, ())}
             text_keys = [k for k in text_keys if k not in shared]
     values = {name: vals for name, vals in values.items() if not name.endswith(":text")}
-    return {"s": values, KEYS: keys, TEXT_KEYS: text_keys}
+    fields: dict[str, Any] = {"s": values, KEYS: keys, TEXT_KEYS: text_keys}
+    if "id" in resource:
+        fields[ORDER] = order_key(resource["id"])
+    return fields
+
+
+def order_key(rid: str) -> int:
+    """The order key of a resource id: 48 bits of its SHA-256, spread evenly however ids are
+    chosen, and exact in a double and an int64."""
+    return int.from_bytes(hashlib.sha256(rid.encode()).digest()[:6], "big")
 
 
 def index_keys(param: SearchParameter, values: list[str]) -> list[str]:
