@@ -41,6 +41,7 @@ from fhirtrial.catalog.sync.scope import SyncScope
 from fhirtrial.config import Settings
 from fhirtrial.errors import DatabaseUnavailable, FHIRError, Issue
 from fhirtrial.export.runner import ExportRunner, ExportSettings
+from fhirtrial.matching.plan_loading import start_warm_up
 from fhirtrial.matching.rematch.periodic import PeriodicRematch
 from fhirtrial.matching.service import MatchService
 from fhirtrial.publication import publish
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # a shorter switch interval hands it back sooner (bench/README.md, abuse load).
             switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(_SWITCH_INTERVAL_S)
+            warming = start_warm_up(opened.matching) if settings.match_warm_up else None
             try:
                 with tuned_collector():
                     yield
@@ -151,6 +153,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await subscriptions.stop()
                 await app.state.exports.stop()
                 await rematch.stop()
+                if warming is not None:
+                    warming.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await warming
                 await audit.stop()
                 if syncing is not None:
                     await syncing.stop()

@@ -24,7 +24,7 @@ from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_cen
 from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
-from fhirtrial.matching.plans import PlanStore
+from fhirtrial.matching.plan_loading import plans_for
 from fhirtrial.matching.ranking import CLASS_RANK as _CLASS_RANK
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.rematch.repost import persist_match
@@ -43,7 +43,6 @@ log = logging.getLogger("fhirtrial.matching")
 # every criterion) and plan builds cost ~1 ms each; a verdict and score whose leaves are
 # evaluated already, a few tens of µs.
 _EVALUATIONS_PER_PIECE = 100
-_PLANS_PER_PIECE = 100
 _VERDICTS_PER_PIECE = 1000
 
 
@@ -248,7 +247,7 @@ async def _evaluate(
         ev, ev_v = candidate.get("ev"), candidate.get("ev_v")
         if ev and ev_v is not None:
             representatives.setdefault(candidate["sig"], (ev, ev_v, candidate))
-    plans = await _plans(matching, {ev: ev_v for ev, ev_v, _ in representatives.values()})
+    plans = await plans_for(matching, {ev: ev_v for ev, ev_v, _ in representatives.values()})
     work = [
         (signature, plans[ev], candidate)
         for signature, (ev, _, candidate) in representatives.items()
@@ -276,42 +275,6 @@ async def _evaluate(
             )
         )
     return matches
-
-
-async def _plans(matching: MatchService, wanted: dict[str, int]) -> dict[str, LeanPlan]:
-    """EvidenceVariable id → its plan, for the wanted (id → version) pairs; plans not held yet
-    are built from the resources (read from the cache or the database) and kept."""
-    store = matching.plans
-    found: dict[str, LeanPlan] = {}
-    missing: dict[str, int | None] = {}
-    for ev, version in wanted.items():
-        plan = store.get(ev, version)
-        if plan is None:
-            missing[ev] = version
-        else:
-            found[ev] = plan
-    if not missing:
-        return found
-    resources = await load_current(
-        matching.database, matching.resources, "EvidenceVariable", missing
-    )
-    pending = [(ev, wanted[ev], resource) for ev, resource in resources.items()]
-    for start in range(0, len(pending), _PLANS_PER_PIECE):
-        piece = pending[start : start + _PLANS_PER_PIECE]
-        found.update(await off_loop(_build_plans, store, piece))
-    return found
-
-
-def _build_plans(
-    store: PlanStore, piece: list[tuple[str, int, dict[str, Any]]]
-) -> dict[str, LeanPlan]:
-    built = {}
-    for ev, version, evidence_variable in piece:
-        try:
-            built[ev] = store.put(ev, version, evidence_variable)
-        except Exception:  # the evaluation of these criteria fails alike: see _verdicts_of_piece
-            log.exception("Reading the criteria %s failed", ev)
-    return built
 
 
 def _verdicts_of_piece(

@@ -9,6 +9,7 @@ share nothing, and a test builds its own.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from fhirtrial.matching.index.state import IndexState
@@ -26,3 +27,5 @@ class MatchService:
     index: IndexState = field(default_factory=IndexState)
     resources: ResourceCache = field(default_factory=ResourceCache)
     plans: PlanStore = field(default_factory=PlanStore)
+    warming: asyncio.Task[int] | None = None
+    """The server's start-up task building every plan (`plan_loading.start_warm_up`)."""
