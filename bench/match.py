@@ -148,6 +148,28 @@ async def load_catalog(
     return time.perf_counter() - started
 
 
+def catalog_kind(parts: Parts | None, distinct: bool) -> str:
+    return "real" if parts else "distinct" if distinct else "shared"
+
+
+async def loaded_catalog(
+    url: str,
+    data_dir: Path,
+    name: str,
+    size: int,
+    shapes: list[tuple[str, bytes]],
+    distinct: bool,
+    parts: Parts | None,
+) -> float:
+    """Write the catalog unless an earlier run left it in `data_dir`; its load time."""
+    done = data_dir / f"{name}.loaded"
+    if done.exists():
+        return float(done.read_text())
+    load_seconds = await load_catalog(url, name, size, shapes, distinct=distinct, parts=parts)
+    done.write_text(f"{load_seconds:.1f}")
+    return load_seconds
+
+
 def rss_mb(pid: int | None) -> float | None:
     """Resident memory of process `pid` (the server, after its measured requests)."""
     if pid is None:
@@ -227,16 +249,10 @@ async def main() -> None:
         mongo.start()
         try:
             for size in args.sizes:
-                kind = "real" if parts else "distinct" if args.distinct_criteria else "shared"
-                name = f"bench_match_{kind}_{size}"
-                done = data_dir / f"{name}.loaded"
-                if done.exists():
-                    load_seconds = float(done.read_text())
-                else:
-                    load_seconds = await load_catalog(
-                        mongo.url, name, size, shapes, distinct=args.distinct_criteria, parts=parts
-                    )
-                    done.write_text(f"{load_seconds:.1f}")
+                name = f"bench_match_{catalog_kind(parts, args.distinct_criteria)}_{size}"
+                load_seconds = await loaded_catalog(
+                    mongo.url, data_dir, name, size, shapes, args.distinct_criteria, parts
+                )
                 server = ServerProcess(
                     "fhirtrial",
                     "fhirtrial.api.app:create_app",

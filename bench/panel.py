@@ -4,11 +4,12 @@
     /work/main/.venv/bin/python bench/panel.py --studies 300 --patients 100   # quick smoke run
 
 Catalog: bench/match.py's (the real CT.gov records, each mapped per disease and replicated up to
-the size; `--distinct-criteria` gives each study its own compiled criteria), written into an
-embedded SecantusDB. Panel: the 14 matchable patient bundles of tests/data/patients (2 CodeX,
-12 Synthea; a third CodeX file is refused: it names two patients) cycled up to `--patients`,
-screened in process with `fhirtrial.matching.panel.screen` as the command does (no HTTP), not
-persisted.
+the size; `--distinct-criteria` gives each study its own compiled criteria, `--real-criteria`
+criteria compiled from real texts), written into an embedded SecantusDB, or reused from
+`--data-dir` where bench/match.py left it. Panel: the 14 matchable patient bundles of
+tests/data/patients (2 CodeX, 12 Synthea; a third CodeX file is refused: it names two patients)
+cycled up to `--patients`, screened in process with `fhirtrial.matching.panel.screen` as the
+command does (no HTTP), not persisted.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import time
 from pathlib import Path
 
 from _common import machine_facts
-from match import RESULTS, load_catalog, patients, templates
+from match import RESULTS, base_records, catalog_kind, loaded_catalog, patients, templates
+from match_catalog import compiled_parts, real_texts
 
 from fhirtrial import __version__
 from fhirtrial.matching.panel import PanelOptions, screen
@@ -79,15 +81,26 @@ async def main() -> None:
     parser.add_argument("--studies", type=int, default=1000)
     parser.add_argument("--patients", type=int, default=1000)
     parser.add_argument("--distinct-criteria", action="store_true")
+    parser.add_argument(
+        "--real-criteria",
+        action="store_true",
+        help="criteria compiled from real texts, as bench/match.py --real-criteria",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help="reuse (or keep) the catalog here, as bench/match.py"
+    )
     args = parser.parse_args()
     bundles = panel(args.patients)
+    parts = compiled_parts(base_records()[0], real_texts()) if args.real_criteria else None
     with tempfile.TemporaryDirectory(prefix="fhirtrial-panel-bench-") as tmp:
-        mongo = EmbeddedMongo(Path(tmp) / "db")
+        data_dir = args.data_dir or Path(tmp)
+        mongo = EmbeddedMongo(data_dir / "db")
         mongo.start()
         try:
-            name = f"bench_panel_{args.studies}"
-            load_seconds = await load_catalog(
-                mongo.url, name, args.studies, templates(), distinct=args.distinct_criteria
+            kind = catalog_kind(parts, args.distinct_criteria)
+            name = f"bench_match_{kind}_{args.studies}"
+            load_seconds = await loaded_catalog(
+                mongo.url, data_dir, name, args.studies, templates(), args.distinct_criteria, parts
             )
             figures = await run(mongo.url, name, bundles)
         finally:
@@ -103,11 +116,12 @@ async def main() -> None:
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "version": __version__,
         "machine": machine_facts(),
-        "distinct_criteria": args.distinct_criteria,
+        "distinct_criteria": args.distinct_criteria or args.real_criteria,
+        "real_criteria": args.real_criteria,
         "results": figures,
     }
     RESULTS.mkdir(exist_ok=True)
-    suffix = "-distinct" if args.distinct_criteria else ""
+    suffix = "-real" if parts else "-distinct" if args.distinct_criteria else ""
     out = RESULTS / f"panel-{datetime.date.today().isoformat()}{suffix}.json"
     out.write_text(json.dumps(report, indent=2))
     print(f"written to {out}")
