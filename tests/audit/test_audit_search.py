@@ -97,7 +97,9 @@ async def test_search_by_action_outcome_entity_and_code(audited):
 async def test_the_trail_pages_with_working_links(audited):
     client, _ = audited
     page = (await client.get("/AuditEvent", params={"action": "R", "_count": 2})).json()
-    assert page["total"] == 3
+    assert "total" not in page  # a first page of several counts only when asked (ADR 0018)
+    counted = await client.get("/AuditEvent", params={"action": "R", "_total": "accurate"})
+    assert counted.json()["total"] == 3
     assert len(page["entry"]) == 2
     following = next(link["url"] for link in page["link"] if link["relation"] == "next")
     rest = (await client.get(following.removeprefix("http://fhir.test"))).json()

@@ -2,12 +2,15 @@
 system-level token exports everyone's data, a patient-level token the public catalog and its
 own compartment only; another client cannot see an export that is not its own."""
 
+import time
+
 from fhirtrial.auth.policy import PUBLIC_TYPES
 from tests.auth.test_auth_access import as_patient, as_user, hospital  # noqa: F401 (fixture)
 from tests.export.export_client import KICK_OFF, download, exported, kick_off, manifest
 from tests.helpers import assert_valid_fhir
 
-SYSTEM = as_user("system/*.read", sub=None, azp="registry")
+# Signed when pytest collects the module, possibly long before these tests run: it lasts the day.
+SYSTEM = as_user("system/*.read", sub=None, azp="registry", exp=int(time.time()) + 86_400)
 DATA_TYPES = "ResearchStudy,Patient,ResearchSubject,Group"
 
 
