@@ -26,7 +26,7 @@ from fhirtrial.api import interactions as fhir
 from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
-from fhirtrial.api.collector import tuned_collector
+from fhirtrial.api.collector import freeze_what_is_alive, tuned_collector
 from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
 from fhirtrial.api.patch import patch
@@ -144,9 +144,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # a shorter switch interval hands it back sooner (bench/README.md, abuse load).
             switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(_SWITCH_INTERVAL_S)
-            warming = start_warm_up(opened.matching) if settings.match_warm_up else None
+            warming: asyncio.Task[int] | None = None
             try:
                 with tuned_collector():
+                    warming = (
+                        start_warm_up(opened.matching, then=freeze_what_is_alive)
+                        if settings.match_warm_up
+                        else None
+                    )
                     yield
             finally:
                 sys.setswitchinterval(switch_interval)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fhirtrial.eligibility.evaluation.lean import LeanPlan
@@ -70,8 +71,11 @@ async def warm_plans(matching: MatchService) -> int:
     return len(matching.plans)
 
 
-def start_warm_up(matching: MatchService) -> asyncio.Task[int]:
-    """The warm-up as a task of the server's lifespan, kept on the service for `plans_for`."""
+def start_warm_up(
+    matching: MatchService, then: Callable[[], None] | None = None
+) -> asyncio.Task[int]:
+    """The warm-up as a task of the server's lifespan, kept on the service for `plans_for`;
+    `then` runs when it has built the plans (the server freezes them for the collector)."""
 
     async def warm() -> int:
         try:
@@ -80,6 +84,8 @@ def start_warm_up(matching: MatchService) -> asyncio.Task[int]:
             log.exception("Building the catalog's evaluation plans at start failed")
             return len(matching.plans)
         log.info("Evaluation plans of %d studies' criteria built", built)
+        if then is not None:
+            then()
         return built
 
     matching.warming = asyncio.create_task(warm(), name="match-plans-warm-up")

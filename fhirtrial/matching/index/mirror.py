@@ -70,7 +70,9 @@ class IndexMirror:
                 wanted |= self.by_diagnosis.get(key, set())
             ids &= wanted
         out = []
-        for rid in sorted(ids):
+        # Unordered: the matcher ranks what it returns (`ranking.rank_key` ends on the study id),
+        # and sorting ~25,000 ids cost ~6 ms of a request at 30,000 studies.
+        for rid in ids:
             entry = self.entries[rid]
             if age is not None and not (entry["age_lo"] <= age + 1 and entry["age_hi"] >= age):
                 continue
