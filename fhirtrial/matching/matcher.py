@@ -86,6 +86,10 @@ class MatchResult:
     origin: Point | None = None
     patient_reference: dict[str, Any] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    catalog: int = 0
+    """Studies in the match index, whatever their status."""
+    outside_radius: int = 0
+    """Candidates left out because no site of theirs lies within the travel radius."""
 
     @property
     def returned(self) -> list[StudyMatch]:
@@ -108,14 +112,16 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
     distances: dict[str, float | None] = {}
+    outside_radius = 0
     if origin is not None and request.travel_radius is not None:
         distances = await off_loop(_distances, origin, candidates)
         radius = request.travel_radius
-        candidates = [
+        near = [
             c
             for c in candidates
             if (distance := distances[c["_id"]]) is not None and distance <= radius
         ]
+        outside_radius, candidates = len(candidates) - len(near), near
     matches = await _evaluate(matching, candidates, record, as_of)
     if not request.include_ineligible:
         matches = [m for m in matches if m.verdict != "ineligible"]
@@ -173,6 +179,8 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         origin=origin,
         patient_reference=subject,
         issues=issues,
+        catalog=len(matching.index.mirror.entries),
+        outside_radius=outside_radius,
     )
 
 

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fhirtrial import __version__
+from fhirtrial.cli.flags import FlagCommand, FlagGroup
 from fhirtrial.config import Settings
 
 if TYPE_CHECKING:
     from fhirtrial.matching.matcher import StudyMatch
 
 app = typer.Typer(
+    cls=FlagGroup,
     help="fhirtrial: a FHIR R5 server for computable clinical trials.",
     no_args_is_help=True,
     add_completion=False,
@@ -54,7 +56,7 @@ def main(
     """fhirtrial command line."""
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -80,7 +82,7 @@ def serve(
     )
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def load(
     paths: Annotated[
         list[Path],
@@ -101,7 +103,7 @@ def load(
     raise typer.Exit(_run(run()))
 
 
-@app.command("import")
+@app.command("import", cls=FlagCommand)
 def import_(
     nct: Annotated[list[str] | None, typer.Option("--nct", help="NCT numbers to fetch.")] = None,
     query: Annotated[str | None, typer.Option("--query", help="Free-text search.")] = None,
@@ -204,7 +206,7 @@ def import_(
     raise typer.Exit(_run(run()))
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def sync(
     condition: Annotated[
         str | None, typer.Option("--condition", help="Keep studies of this condition current.")
@@ -266,7 +268,7 @@ def sync(
     raise typer.Exit(_run(run()))
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def recompile(
     nct: Annotated[list[str] | None, typer.Option("--nct", help="Only these studies.")] = None,
 ) -> None:
@@ -287,13 +289,14 @@ def recompile(
 # ---- backend clients of the built-in authorization server (fhirtrial.auth) -------------------
 
 client_app = typer.Typer(
+    cls=FlagGroup,
     help="Backend clients of the built-in authorization server (SMART Backend Services).",
     no_args_is_help=True,
 )
 app.add_typer(client_app, name="client")
 
 
-@client_app.command("add")
+@client_app.command("add", cls=FlagCommand)
 def client_add(
     name: Annotated[str, typer.Argument(help="A name for the client, unique.")],
     jwks: Annotated[
@@ -328,7 +331,7 @@ def client_add(
     raise typer.Exit(_run(run()))
 
 
-@client_app.command("list")
+@client_app.command("list", cls=FlagCommand)
 def client_list() -> None:
     """List the registered backend clients."""
     from fhirtrial.auth.clients import ClientRegistry
@@ -345,7 +348,7 @@ def client_list() -> None:
     raise typer.Exit(_run(run()))
 
 
-@client_app.command("remove")
+@client_app.command("remove", cls=FlagCommand)
 def client_remove(
     client: Annotated[str, typer.Argument(help="The client id or name.")],
 ) -> None:
@@ -365,7 +368,7 @@ def client_remove(
     raise typer.Exit(_run(run()))
 
 
-@app.command("rotate-signing-key")
+@app.command("rotate-signing-key", cls=FlagCommand)
 def rotate_signing_key() -> None:
     """Sign new tokens with a new key; the previous public key stays published for a day."""
     from fhirtrial.auth.admin import rotate_signing_key as rotate
@@ -383,39 +386,74 @@ def rotate_signing_key() -> None:
 # ---- match (fhirtrial.matching; the same matcher as ResearchStudy/$match) ---------------------
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def match(
     bundle: Annotated[
-        Path, typer.Argument(help="The patient's FHIR Bundle (R4 or R5 JSON).", exists=True)
+        Path,
+        typer.Argument(
+            help="The patient's FHIR Bundle (R4 or R5 JSON).", exists=True, dir_okay=False
+        ),
     ],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--as-of", metavar="<YYYY-MM-DD>", help="Evaluate for this day (default: today)."
+        ),
     ] = None,
     zip_code: Annotated[
         str | None, typer.Option("--zip", help="US ZIP code of the patient.")
     ] = None,
     radius: Annotated[
-        float | None, typer.Option("--radius", help="Travel radius in miles.")
+        float | None,
+        typer.Option(
+            "--radius",
+            help="Travel radius in miles, from --zip or the ZIP code of the Patient's address.",
+        ),
     ] = None,
     include_ineligible: Annotated[
         bool, typer.Option("--include-ineligible", help="Also list ineligible trials.")
     ] = False,
-    count: Annotated[int, typer.Option("--count", help="How many trials to list.")] = 20,
+    count: Annotated[int, typer.Option("--count", min=1, help="How many trials to list.")] = 20,
 ) -> None:
     """Rank the catalog's trials for one patient and print trial, verdict, score and the
     criteria that fail or are unknown."""
-    import orjson
     from rich.console import Console
     from rich.table import Table
 
+    from fhirtrial.cli.empty_result import why_none_listed
+    from fhirtrial.cli.match_input import (
+        UsageProblem,
+        as_of_day,
+        check_radius,
+        in_flag_terms,
+        read_bundle,
+    )
     from fhirtrial.errors import FHIRError
     from fhirtrial.matching.matcher import match_patient
     from fhirtrial.matching.request import match_request
+    from fhirtrial.patient.own_resources import keep_own_resources
+    from fhirtrial.patient.record import PatientRecordError
     from fhirtrial.runtime import open_database
 
-    parameters: list[dict[str, Any]] = [
-        {"name": "patient", "resource": orjson.loads(bundle.read_bytes())}
-    ]
+    try:
+        day = as_of_day(as_of)
+        check_radius(radius)
+        document = read_bundle(bundle)
+        own, left_out = keep_own_resources(document, as_of=day)
+    except UsageProblem as problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2) from None
+    except PatientRecordError as error:
+        typer.echo(
+            f"error: {bundle.name}: {error} (fhirtrial match reads one patient's Bundle: "
+            "one Patient and the resources about that patient)",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    for issue in left_out:
+        typer.echo(f"warning: {bundle.name}: {issue.ref}: {issue.message}", err=True)
+
+    parameters: list[dict[str, Any]] = [{"name": "patient", "resource": own}]
     options: dict[str, tuple[str, object]] = {
         "asOf": ("valueDate", as_of),
         "zipCode": ("valueString", zip_code),
@@ -433,8 +471,14 @@ def match(
                 result = await match_patient(opened.matching, request)
         except FHIRError as error:
             for issue in error.issues:
-                typer.echo(f"error: {issue.diagnostics}", err=True)
+                typer.echo(f"error: {in_flag_terms(issue.diagnostics, bundle.name)}", err=True)
             return 2
+        for issue in result.issues:
+            typer.echo(f"note: {in_flag_terms(issue.diagnostics, bundle.name)}", err=True)
+        if not result.returned:
+            reason = why_none_listed(result, include_ineligible=include_ineligible, radius=radius)
+            typer.echo(f"no trial listed for {bundle.name} as of {result.as_of}: {reason}")
+            return 0
         title = f"{len(result.matches)} trial(s) for {bundle.name}, as of {result.as_of}"
         table = Table(title=title)
         for column in ("trial", "verdict", "score", "miles", "why"):
@@ -453,7 +497,7 @@ def match(
     raise typer.Exit(_run(run()))
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def screen(
     panel: Annotated[
         list[Path],
@@ -469,7 +513,7 @@ def screen(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
     ] = None,
-    count: Annotated[int, typer.Option("--count", help="Trials listed per patient.")] = 5,
+    count: Annotated[int, typer.Option("--count", min=1, help="Trials listed per patient.")] = 5,
     persist: Annotated[
         bool, typer.Option("--persist", help="Store each patient and its candidates.")
     ] = False,
@@ -478,17 +522,17 @@ def screen(
     JSON line per patient: its verdict counts and best trials, or why it could not be matched."""
     import sys
     import time
-    from datetime import date
 
     import orjson
 
+    from fhirtrial.cli.match_input import UsageProblem, as_of_day
     from fhirtrial.matching.panel import PanelOptions, panel_bundles, screen
     from fhirtrial.runtime import open_database
 
     try:
-        day = date.fromisoformat(as_of) if as_of is not None else None
-    except ValueError:
-        typer.echo(f"error: --as-of {as_of!r} is not a date (YYYY-MM-DD)", err=True)
+        day = as_of_day(as_of)
+    except UsageProblem as problem:
+        typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(2) from None
     options = PanelOptions(as_of=day, count=count, persist=persist)
 
@@ -535,7 +579,7 @@ def _why(found: StudyMatch) -> str:
 # ---- rematch (fhirtrial.matching.rematch: persisted candidates after catalog changes) ---------
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def rematch() -> None:
     """Re-assess every persisted patient (`$match` with persist=true) against the studies whose
     study, criteria or sites changed since the last run; write the ResearchSubjects that change.
@@ -565,7 +609,7 @@ def rematch() -> None:
 # ---- conformance (fhirtrial.testscript; runs against any server, never imports ours) -----------
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def conformance(
     base_url: Annotated[str, typer.Argument(help="The FHIR server's base URL.")],
     script: Annotated[
