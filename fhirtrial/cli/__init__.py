@@ -105,7 +105,10 @@ def load(
 
 @app.command("import", cls=FlagCommand)
 def import_(
-    nct: Annotated[list[str] | None, typer.Option("--nct", help="NCT numbers to fetch.")] = None,
+    nct: Annotated[
+        list[str] | None,
+        typer.Option("--nct", metavar="<NCT>", help="NCT number to fetch; repeat for more."),
+    ] = None,
     query: Annotated[str | None, typer.Option("--query", help="Free-text search.")] = None,
     condition: Annotated[str | None, typer.Option("--condition", help="Condition search.")] = None,
     status: Annotated[
@@ -117,7 +120,10 @@ def import_(
     file: Annotated[
         list[Path] | None,
         typer.Option(
-            "--file", exists=True, help="Study JSON, API page, ndjson, or a directory of these."
+            "--file",
+            exists=True,
+            metavar="<path>",
+            help="Study JSON, API page, ndjson, or a directory of these; repeat for more.",
         ),
     ] = None,
     workers: Annotated[
@@ -139,7 +145,12 @@ def import_(
     from fhirtrial.runtime import open_database
 
     if not (nct or query or condition or status or file):
-        raise typer.BadParameter("give --nct, --query/--condition/--status, or --file")
+        typer.echo(
+            "error: nothing to import: give --nct, --query/--condition/--status, or --file "
+            "(see fhirtrial import --help)",
+            err=True,
+        )
+        raise typer.Exit(2)
     settings = Settings()
     statuses = [s.strip().upper() for s in status.split(",")] if status else None
 
@@ -223,7 +234,9 @@ def sync(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Start the window at this day (YYYY-MM-DD), not the watermark."
+            "--since",
+            metavar="<YYYY-MM-DD>",
+            help="Start the window at this day, not the watermark.",
         ),
     ] = None,
     history: Annotated[
@@ -241,9 +254,14 @@ def sync(
 
     try:
         scope = SyncScope.of(condition, query, status.split(",") if status else None)
-        start = date.fromisoformat(since) if since else None
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
+    try:
+        start = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(
+            f"{since!r} is not a date (YYYY-MM-DD)", param_hint="'--since'"
+        ) from None
     settings = Settings()
 
     async def run() -> int:
@@ -270,9 +288,13 @@ def sync(
 
 @app.command(cls=FlagCommand)
 def recompile(
-    nct: Annotated[list[str] | None, typer.Option("--nct", help="Only these studies.")] = None,
+    nct: Annotated[
+        list[str] | None,
+        typer.Option("--nct", metavar="<NCT>", help="Only this study; repeat for more."),
+    ] = None,
 ) -> None:
-    """Re-run the eligibility compiler over stored studies; new versions only where it changed."""
+    """Re-run the eligibility compiler over stored studies; new versions only where it changed.
+    Exit 1 when a study failed or an --nct is not in the catalog."""
     from fhirtrial.catalog.recompile import recompile as run_recompile
     from fhirtrial.runtime import open_database
 
@@ -281,7 +303,7 @@ def recompile(
             summary = await run_recompile(opened.database, list(nct) if nct else None)
         for line in summary.lines():
             typer.echo(line)
-        return 1 if summary.failures else 0
+        return 1 if summary.failures or summary.missing else 0
 
     raise typer.Exit(_run(run()))
 
@@ -511,7 +533,10 @@ def screen(
         typer.Option("--out", help="Write a JSON line per patient here (default: stdout)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--as-of", metavar="<YYYY-MM-DD>", help="Evaluate for this day (default: today)."
+        ),
     ] = None,
     count: Annotated[int, typer.Option("--count", min=1, help="Trials listed per patient.")] = 5,
     persist: Annotated[
@@ -615,7 +640,10 @@ def conformance(
     script: Annotated[
         list[str] | None,
         typer.Option(
-            "--script", "-s", help="Run only this TestScript (name, id or file name); repeatable."
+            "--script",
+            "-s",
+            metavar="<name>",
+            help="Run only this TestScript (name, id or file name); repeat for more.",
         ),
     ] = None,
     scripts_dir: Annotated[

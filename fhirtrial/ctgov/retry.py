@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random as _random
+import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,25 @@ RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
     httpx.NetworkError,
     httpx.RemoteProtocolError,
 )
+
+
+def lasting_connect_failure(exc: Exception, url: str) -> str | None:
+    """What is wrong when a connection failed for a reason no retry fixes, else None.
+
+    A name that does not resolve (no network, a DNS failure, a mistyped base URL) or a
+    certificate that does not verify stays so for the minutes retries span: waiting them out
+    only delays the message. Refused or reset connections stay transient."""
+    if not isinstance(exc, httpx.ConnectError):
+        return None
+    host = httpx.URL(url).host
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return f"cannot resolve {host}: check the network or FHIRTRIAL_CTGOV_BASE_URL"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the TLS certificate of {host} does not verify: {cause.verify_message}"
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 @dataclass(frozen=True)
