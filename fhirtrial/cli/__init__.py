@@ -498,7 +498,7 @@ def match(
         for issue in result.issues:
             typer.echo(f"note: {in_flag_terms(issue.diagnostics, bundle.name)}", err=True)
         if not result.returned:
-            reason = why_none_listed(result, include_ineligible=include_ineligible, radius=radius)
+            reason = why_none_listed(result, radius=radius)
             typer.echo(f"no trial listed for {bundle.name} as of {result.as_of}: {reason}")
             return 0
         title = f"{len(result.matches)} trial(s) for {bundle.name}, as of {result.as_of}"

@@ -25,7 +25,7 @@ FLAG_OF_PARAMETER = {
 }
 _PARAMETER_AT = re.compile(r"Parameters\.parameter\[\d+\] \((\w+)\)")
 _PATIENT_AT = re.compile(r"Parameters\.parameter\[\d+\]\.resource")
-_PARAMETER_NAME = re.compile(r"\b(" + "|".join(FLAG_OF_PARAMETER) + r")\b")
+_PARAMETER_NAME = re.compile(r"(?<![-\w])(" + "|".join(FLAG_OF_PARAMETER) + r")\b")
 
 
 class UsageProblem(ValueError):

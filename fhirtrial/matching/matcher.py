@@ -10,7 +10,7 @@ evidence) of the top `count` only → build their ResearchSubjects → persist i
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -90,6 +90,9 @@ class MatchResult:
     """Studies in the match index, whatever their status."""
     outside_radius: int = 0
     """Candidates left out because no site of theirs lies within the travel radius."""
+    ruled_out: int = 0
+    """Studies the patient's age, sex or diagnoses ruled out before their criteria were read;
+    counted only when no trial is listed (to say why)."""
 
     @property
     def returned(self) -> list[StudyMatch]:
@@ -111,6 +114,7 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     keys = patient_keys(record)
     candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
+    selected = len(candidates)
     distances: dict[str, float | None] = {}
     outside_radius = 0
     if origin is not None and request.travel_radius is not None:
@@ -123,8 +127,11 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         ]
         outside_radius, candidates = len(candidates) - len(near), near
     matches = await _evaluate(matching, candidates, record, as_of)
+    ruled_out = 0
     if not request.include_ineligible:
         matches = [m for m in matches if m.verdict != "ineligible"]
+        if not matches:
+            ruled_out = _open_to_request(matching, request, keys) - selected
     if origin is not None and not distances:
         distances = await off_loop(
             _distances, origin, _ranked_by_distance(matches, candidates, request.count)
@@ -181,6 +188,7 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         issues=issues,
         catalog=len(matching.index.mirror.entries),
         outside_radius=outside_radius,
+        ruled_out=ruled_out,
     )
 
 
@@ -222,6 +230,12 @@ def _candidates(
         studies=frozenset(request.studies),
         any_sex=ANY_SEX,
     )
+
+
+def _open_to_request(matching: MatchService, request: MatchRequest, keys: PatientKeys) -> int:
+    """How many studies the request's own filters leave, before the patient's keys rule any out."""
+    unkeyed = _candidates(matching, replace(request, include_ineligible=True), keys)
+    return sum(1 for c in unkeyed if _condition_filter_passes(c, request.conditions))
 
 
 def _condition_filter_passes(candidate: IndexEntry, filters: tuple[ConditionFilter, ...]) -> bool:
