@@ -32,14 +32,28 @@ def lasting_connect_failure(exc: Exception, url: str) -> str | None:
     if not isinstance(exc, httpx.ConnectError):
         return None
     host = httpx.URL(url).host
-    cause: BaseException | None = exc
-    while cause is not None:
+    for cause in _causes(exc):
         if isinstance(cause, socket.gaierror):
             return f"cannot resolve {host}: check the network or FHIRTRIAL_CTGOV_BASE_URL"
         if isinstance(cause, ssl.SSLCertVerificationError):
             return f"the TLS certificate of {host} does not verify: {cause.verify_message}"
-        cause = cause.__cause__ or cause.__context__
     return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception, what it was raised from or during, and the exceptions those carry as
+    arguments (httpcore's ConnectError holds the socket error that way), without repeats: a
+    chain may loop."""
+    found: list[BaseException] = []
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        linked = (current.__cause__, current.__context__, *current.args)
+        pending += [item for item in linked if isinstance(item, BaseException)]
+    return found
 
 
 @dataclass(frozen=True)
