@@ -1,5 +1,6 @@
 """Loading FHIR JSON files (single resources or Bundles) into the store."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,17 +17,39 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)
+    stored: Counter[str] = field(default_factory=Counter)
+    """Resources written or found unchanged, by type."""
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Resources of types this server does not serve (so does not store), by type."""
     failures: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
+        stored = sum(self.stored.values())
         out = [
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {len(self.skipped)}, failed {len(self.failures)}"
+            f"stored {_resources(stored)}{_by_type(self.stored)} (created {self.created}, "
+            f"updated {self.updated}, unchanged {self.unchanged})"
         ]
-        out += [f"skipped: {s}" for s in self.skipped]
-        out += [f"FAILED: {f}" for f in self.failures]
+        if self.skipped:
+            out.append(
+                f"skipped {_resources(sum(self.skipped.values()))}{_by_type(self.skipped)} "
+                "(types this server does not serve, so load does not store them; to match a "
+                "patient's whole record use `fhirtrial match FILE` or post the Bundle to "
+                "ResearchStudy/$match)"
+            )
+        if self.failures:
+            out.append(f"failed {_resources(len(self.failures))}:")
+            out += [f"FAILED: {f}" for f in self.failures]
         return out
+
+
+def _resources(count: int) -> str:
+    return f"{count} resource" if count == 1 else f"{count} resources"
+
+
+def _by_type(counts: Counter[str]) -> str:
+    return (
+        (": " + ", ".join(f"{kind} ×{n}" for kind, n in sorted(counts.items()))) if counts else ""
+    )
 
 
 def resources_in(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,7 +81,7 @@ async def _load_one(
 ) -> None:
     resource_type = resource.get("resourceType")
     if resource_type not in RESOURCE_TYPES:
-        report.skipped.append(f"{origin}: {resource_type} is not served by this server")
+        report.skipped[resource_type if isinstance(resource_type, str) else "no resourceType"] += 1
         return
     try:
         if resource.get("id"):
@@ -70,6 +93,7 @@ async def _load_one(
             f"{origin} ({resource_type}/{resource.get('id', '?')}): {exc.diagnostics}"
         )
         return
+    report.stored[resource_type] += 1
     if result.created:
         report.created += 1
     elif result.changed:

@@ -23,19 +23,32 @@ class RecompileSummary:
     upgraded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """NCT numbers asked for that have no stored ClinicalTrials.gov record."""
+    asked: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [
-            f"evidence variables: {len(self.upgraded)} upgraded, {len(self.unchanged)} unchanged, "
-            f"{len(self.failures)} failed"
-        ]
+        failed = dict(self.failures)
+        outcome = {nct_id: "new version written" for nct_id in self.upgraded}
+        outcome |= {nct_id: "unchanged" for nct_id in self.unchanged}
+        outcome |= {nct_id: "not in the catalog" for nct_id in self.missing}
+        out = [f"{nct_id}: {outcome[nct_id]}" for nct_id in self.asked if nct_id not in failed]
+        summary = (
+            f"evidence variables: {len(self.upgraded)} upgraded, {len(self.unchanged)} "
+            f"unchanged, {len(self.failures)} failed"
+        )
+        if self.asked:
+            summary += f", {len(self.missing)} not in the catalog"
+        out.append(summary)
         return out + [f"FAILED {nct_id}: {reason}" for nct_id, reason in self.failures]
 
 
 async def recompile(database: Database, nct_ids: list[str] | None = None) -> RecompileSummary:
-    summary = RecompileSummary()
+    """Recompile the stored studies, or those of `nct_ids` (any case, repeated ones once)."""
+    asked = list(dict.fromkeys(nct_id.strip().upper() for nct_id in nct_ids or ()))
+    summary = RecompileSummary(asked=asked)
     batch: list[tuple[str, dict[str, Any]]] = []
-    async for nct_id, study in iter_records(database, nct_ids):
+    async for nct_id, study in iter_records(database, asked or None):
         try:
             resource = build_evidence_variable(
                 conform_record(study)[0],
@@ -52,6 +65,8 @@ async def recompile(database: Database, nct_ids: list[str] | None = None) -> Rec
             batch = []
     if batch:
         await _write(database, batch, summary)
+    done = {*summary.upgraded, *summary.unchanged, *(nct_id for nct_id, _ in summary.failures)}
+    summary.missing = [nct_id for nct_id in asked if nct_id not in done]
     return summary
 
 

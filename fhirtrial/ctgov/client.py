@@ -31,6 +31,7 @@ from fhirtrial.ctgov.retry import (
     RETRYABLE_EXCEPTIONS,
     RETRYABLE_STATUS_CODES,
     Backoff,
+    lasting_connect_failure,
     retry_after_seconds,
 )
 from fhirtrial.ctgov.study import normalize_nct_id, study_problem
@@ -254,6 +255,9 @@ class CtGovClient:
             try:
                 response = await self._http.get(url, params=params)
             except RETRYABLE_EXCEPTIONS as exc:
+                lasting = lasting_connect_failure(exc, url)
+                if lasting is not None:
+                    raise CtGovUnavailable(lasting, url=url, attempts=retry_number + 1) from exc
                 failure: BaseException | None = exc
                 problem = _describe(exc)
             except (httpx.TooManyRedirects, httpx.DecodingError) as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random as _random
+import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,39 @@ RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
     httpx.NetworkError,
     httpx.RemoteProtocolError,
 )
+
+
+def lasting_connect_failure(exc: Exception, url: str) -> str | None:
+    """What is wrong when a connection failed for a reason no retry fixes, else None.
+
+    A name that does not resolve (no network, a DNS failure, a mistyped base URL) or a
+    certificate that does not verify stays so for the minutes retries span: waiting them out
+    only delays the message. Refused or reset connections stay transient."""
+    if not isinstance(exc, httpx.ConnectError):
+        return None
+    host = httpx.URL(url).host
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return f"cannot resolve {host}: check the network or FHIRTRIAL_CTGOV_BASE_URL"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"the TLS certificate of {host} does not verify: {cause.verify_message}"
+    return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception, what it was raised from or during, and the exceptions those carry as
+    arguments (httpcore's ConnectError holds the socket error that way), without repeats: a
+    chain may loop."""
+    found: list[BaseException] = []
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        linked = (current.__cause__, current.__context__, *current.args)
+        pending += [item for item in linked if isinstance(item, BaseException)]
+    return found
 
 
 @dataclass(frozen=True)

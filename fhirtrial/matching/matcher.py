@@ -10,7 +10,7 @@ evidence) of the top `count` only → build their ResearchSubjects → persist i
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -86,6 +86,13 @@ class MatchResult:
     origin: Point | None = None
     patient_reference: dict[str, Any] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    catalog: int = 0
+    """Studies in the match index, whatever their status."""
+    outside_radius: int = 0
+    """Candidates left out because no site of theirs lies within the travel radius."""
+    ruled_out: int = 0
+    """Studies the patient's age, sex or diagnoses ruled out before their criteria were read;
+    counted only when no trial is listed (to say why)."""
 
     @property
     def returned(self) -> list[StudyMatch]:
@@ -107,18 +114,24 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     keys = patient_keys(record)
     candidates = _candidates(matching, request, keys)
     candidates = [c for c in candidates if _condition_filter_passes(c, request.conditions)]
+    selected = len(candidates)
     distances: dict[str, float | None] = {}
+    outside_radius = 0
     if origin is not None and request.travel_radius is not None:
         distances = await off_loop(_distances, origin, candidates)
         radius = request.travel_radius
-        candidates = [
+        near = [
             c
             for c in candidates
             if (distance := distances[c["_id"]]) is not None and distance <= radius
         ]
+        outside_radius, candidates = len(candidates) - len(near), near
     matches = await _evaluate(matching, candidates, record, as_of)
+    ruled_out = 0
     if not request.include_ineligible:
         matches = [m for m in matches if m.verdict != "ineligible"]
+        if not matches:
+            ruled_out = _open_to_request(matching, request, keys) - selected
     if origin is not None and not distances:
         distances = await off_loop(
             _distances, origin, _ranked_by_distance(matches, candidates, request.count)
@@ -173,6 +186,9 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         origin=origin,
         patient_reference=subject,
         issues=issues,
+        catalog=len(matching.index.mirror.entries),
+        outside_radius=outside_radius,
+        ruled_out=ruled_out,
     )
 
 
@@ -214,6 +230,12 @@ def _candidates(
         studies=frozenset(request.studies),
         any_sex=ANY_SEX,
     )
+
+
+def _open_to_request(matching: MatchService, request: MatchRequest, keys: PatientKeys) -> int:
+    """How many studies the request's own filters leave, before the patient's keys rule any out."""
+    unkeyed = _candidates(matching, replace(request, include_ineligible=True), keys)
+    return sum(1 for c in unkeyed if _condition_filter_passes(c, request.conditions))
 
 
 def _condition_filter_passes(candidate: IndexEntry, filters: tuple[ConditionFilter, ...]) -> bool:

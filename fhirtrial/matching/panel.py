@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,13 @@ async def screen(
 async def _screen_one(
     matching: MatchService, source: str, raw: bytes, options: PanelOptions
 ) -> Screened:
+    bundle = orjson.loads(raw)
+    kind = bundle.get("resourceType") if isinstance(bundle, dict) else None
+    if kind != "Bundle":
+        what = f"a {kind} resource" if isinstance(kind, str) else "no FHIR resource"
+        return Screened(source, error=f"holds {what}, not a Bundle of the patient's record")
     parameters: list[dict[str, Any]] = [
-        {"name": "patient", "resource": orjson.loads(raw)},
+        {"name": "patient", "resource": bundle},
         {"name": "count", "valueInteger": options.count},
         {"name": "includeIneligible", "valueBoolean": options.include_ineligible},
         {"name": "persist", "valueBoolean": options.persist},
@@ -94,7 +99,9 @@ async def _screen_one(
     if options.as_of is not None:
         parameters.append({"name": "asOf", "valueDate": options.as_of.isoformat()})
     request = match_request({"resourceType": "Parameters", "parameter": parameters})
-    result = await match_patient(matching, request)
+    # Problems of the record are told as paths in the Bundle (`Bundle.entry[3]`), not in the
+    # Parameters body this job builds.
+    result = await match_patient(matching, replace(request, bundle_path="Bundle"))
     verdicts: dict[str, int] = {}
     for found in result.matches:
         verdicts[found.verdict] = verdicts.get(found.verdict, 0) + 1

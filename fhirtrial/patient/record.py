@@ -228,11 +228,9 @@ def _collect(
         full_url = entry.get("fullUrl")
         if not isinstance(full_url, str):
             full_url = None
-        if resource_id and isinstance(resource_id, str):
-            ref = f"{kind}/{resource_id}"
-        else:
+        if not (resource_id and isinstance(resource_id, str)):
             resource_id = None
-            ref = full_url or f"{kind}/#{position}"
+        ref = entry_ref(entry, position)
         counts[kind] = counts.get(kind, 0) + 1
         if ref in seen:
             counts[kind] -= 1
@@ -245,6 +243,16 @@ def _collect(
         if full_url:
             lookup.setdefault(full_url, resource)
     return resources, counts, lookup
+
+
+def entry_ref(entry: dict[str, Any], position: int) -> str:
+    """How issues cite the resource of a Bundle entry: Type/id, else its fullUrl, else
+    Type/#position."""
+    resource = entry["resource"]
+    kind, resource_id, full_url = resource["resourceType"], resource.get("id"), entry.get("fullUrl")
+    if resource_id and isinstance(resource_id, str):
+        return f"{kind}/{resource_id}"
+    return full_url if isinstance(full_url, str) and full_url else f"{kind}/#{position}"
 
 
 def _the_patient(

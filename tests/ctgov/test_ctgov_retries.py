@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 import respx
@@ -238,3 +241,49 @@ async def test_transport_errors_that_retrying_cannot_fix_fail_at_once_as_ctgov_e
 
     assert route.call_count == 1
     assert virtual_time.sleeps == []
+
+
+def unresolvable(request: httpx.Request) -> httpx.Response:
+    # What httpcore raises when getaddrinfo fails (httpx raises its ConnectError from it).
+    raise httpcore.ConnectError(socket.gaierror(socket.EAI_NONAME, "Name or service not known"))
+
+
+def untrusted_certificate(request: httpx.Request) -> httpx.Response:
+    problem = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    problem.verify_message = "self-signed certificate"
+    raise httpcore.ConnectError(problem)
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        (unresolvable, "cannot resolve clinicaltrials.gov: check the network or FHIRTRIAL_CTGOV"),
+        (untrusted_certificate, "the TLS certificate of clinicaltrials.gov does not verify: self-"),
+    ],
+)
+async def test_connection_failures_no_retry_fixes_fail_at_once(
+    virtual_time: VirtualTime, failure, message: str
+) -> None:
+    with respx.mock(base_url=API_BASE) as api:
+        route = api.get(STUDY_PATH).mock(side_effect=failure)
+        async with client(virtual_time) as ctgov:
+            with pytest.raises(CtGovUnavailable, match=message) as caught:
+                await ctgov.get_study("NCT02513394")
+
+    assert route.call_count == 1
+    assert caught.value.attempts == 1
+    assert virtual_time.sleeps == []
+
+
+async def test_a_refused_connection_is_still_retried(
+    virtual_time: VirtualTime, large_study: dict[str, Any]
+) -> None:
+    refused = httpcore.ConnectError(ConnectionRefusedError(111, "Connection refused"))
+    with respx.mock(base_url=API_BASE) as api:
+        route = api.get(STUDY_PATH).mock(
+            side_effect=[refused, httpx.Response(200, json=large_study)]
+        )
+        async with client(virtual_time) as ctgov:
+            await ctgov.get_study("NCT02513394")
+
+    assert route.call_count == 2

@@ -138,5 +138,5 @@ def test_cli_match_prints_the_same_verdicts(mongo_url, tmp_path, monkeypatch):
     assert "NCT05398640" not in result.output
     refused = CliRunner().invoke(app, ["match", str(path), "--radius", "10"])
     assert refused.exit_code == 2
-    assert "travelRadius needs a location" in refused.output
+    assert "--radius needs a location: give --zip" in refused.output
     MongoClient(mongo_url).drop_database(settings.database)

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fhirtrial import __version__
+from fhirtrial.cli.flags import FlagCommand, FlagGroup
 from fhirtrial.config import Settings
 
 if TYPE_CHECKING:
     from fhirtrial.matching.matcher import StudyMatch
 
 app = typer.Typer(
+    cls=FlagGroup,
     help="fhirtrial: a FHIR R5 server for computable clinical trials.",
     no_args_is_help=True,
     add_completion=False,
@@ -54,7 +56,7 @@ def main(
     """fhirtrial command line."""
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -80,7 +82,7 @@ def serve(
     )
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def load(
     paths: Annotated[
         list[Path],
@@ -101,9 +103,12 @@ def load(
     raise typer.Exit(_run(run()))
 
 
-@app.command("import")
+@app.command("import", cls=FlagCommand)
 def import_(
-    nct: Annotated[list[str] | None, typer.Option("--nct", help="NCT numbers to fetch.")] = None,
+    nct: Annotated[
+        list[str] | None,
+        typer.Option("--nct", metavar="<NCT>", help="NCT number to fetch; repeat for more."),
+    ] = None,
     query: Annotated[str | None, typer.Option("--query", help="Free-text search.")] = None,
     condition: Annotated[str | None, typer.Option("--condition", help="Condition search.")] = None,
     status: Annotated[
@@ -115,7 +120,10 @@ def import_(
     file: Annotated[
         list[Path] | None,
         typer.Option(
-            "--file", exists=True, help="Study JSON, API page, ndjson, or a directory of these."
+            "--file",
+            exists=True,
+            metavar="<path>",
+            help="Study JSON, API page, ndjson, or a directory of these; repeat for more.",
         ),
     ] = None,
     workers: Annotated[
@@ -137,7 +145,12 @@ def import_(
     from fhirtrial.runtime import open_database
 
     if not (nct or query or condition or status or file):
-        raise typer.BadParameter("give --nct, --query/--condition/--status, or --file")
+        typer.echo(
+            "error: nothing to import: give --nct, --query/--condition/--status, or --file "
+            "(see fhirtrial import --help)",
+            err=True,
+        )
+        raise typer.Exit(2)
     settings = Settings()
     statuses = [s.strip().upper() for s in status.split(",")] if status else None
 
@@ -204,7 +217,7 @@ def import_(
     raise typer.Exit(_run(run()))
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def sync(
     condition: Annotated[
         str | None, typer.Option("--condition", help="Keep studies of this condition current.")
@@ -221,7 +234,9 @@ def sync(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Start the window at this day (YYYY-MM-DD), not the watermark."
+            "--since",
+            metavar="<YYYY-MM-DD>",
+            help="Start the window at this day, not the watermark.",
         ),
     ] = None,
     history: Annotated[
@@ -239,9 +254,14 @@ def sync(
 
     try:
         scope = SyncScope.of(condition, query, status.split(",") if status else None)
-        start = date.fromisoformat(since) if since else None
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
+    try:
+        start = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(
+            f"{since!r} is not a date (YYYY-MM-DD)", param_hint="'--since'"
+        ) from None
     settings = Settings()
 
     async def run() -> int:
@@ -266,11 +286,15 @@ def sync(
     raise typer.Exit(_run(run()))
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def recompile(
-    nct: Annotated[list[str] | None, typer.Option("--nct", help="Only these studies.")] = None,
+    nct: Annotated[
+        list[str] | None,
+        typer.Option("--nct", metavar="<NCT>", help="Only this study; repeat for more."),
+    ] = None,
 ) -> None:
-    """Re-run the eligibility compiler over stored studies; new versions only where it changed."""
+    """Re-run the eligibility compiler over stored studies; new versions only where it changed.
+    Exit 1 when a study failed or an --nct is not in the catalog."""
     from fhirtrial.catalog.recompile import recompile as run_recompile
     from fhirtrial.runtime import open_database
 
@@ -279,7 +303,7 @@ def recompile(
             summary = await run_recompile(opened.database, list(nct) if nct else None)
         for line in summary.lines():
             typer.echo(line)
-        return 1 if summary.failures else 0
+        return 1 if summary.failures or summary.missing else 0
 
     raise typer.Exit(_run(run()))
 
@@ -287,13 +311,14 @@ def recompile(
 # ---- backend clients of the built-in authorization server (fhirtrial.auth) -------------------
 
 client_app = typer.Typer(
+    cls=FlagGroup,
     help="Backend clients of the built-in authorization server (SMART Backend Services).",
     no_args_is_help=True,
 )
 app.add_typer(client_app, name="client")
 
 
-@client_app.command("add")
+@client_app.command("add", cls=FlagCommand)
 def client_add(
     name: Annotated[str, typer.Argument(help="A name for the client, unique.")],
     jwks: Annotated[
@@ -328,7 +353,7 @@ def client_add(
     raise typer.Exit(_run(run()))
 
 
-@client_app.command("list")
+@client_app.command("list", cls=FlagCommand)
 def client_list() -> None:
     """List the registered backend clients."""
     from fhirtrial.auth.clients import ClientRegistry
@@ -345,7 +370,7 @@ def client_list() -> None:
     raise typer.Exit(_run(run()))
 
 
-@client_app.command("remove")
+@client_app.command("remove", cls=FlagCommand)
 def client_remove(
     client: Annotated[str, typer.Argument(help="The client id or name.")],
 ) -> None:
@@ -365,7 +390,7 @@ def client_remove(
     raise typer.Exit(_run(run()))
 
 
-@app.command("rotate-signing-key")
+@app.command("rotate-signing-key", cls=FlagCommand)
 def rotate_signing_key() -> None:
     """Sign new tokens with a new key; the previous public key stays published for a day."""
     from fhirtrial.auth.admin import rotate_signing_key as rotate
@@ -383,39 +408,74 @@ def rotate_signing_key() -> None:
 # ---- match (fhirtrial.matching; the same matcher as ResearchStudy/$match) ---------------------
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def match(
     bundle: Annotated[
-        Path, typer.Argument(help="The patient's FHIR Bundle (R4 or R5 JSON).", exists=True)
+        Path,
+        typer.Argument(
+            help="The patient's FHIR Bundle (R4 or R5 JSON).", exists=True, dir_okay=False
+        ),
     ],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--as-of", metavar="<YYYY-MM-DD>", help="Evaluate for this day (default: today)."
+        ),
     ] = None,
     zip_code: Annotated[
         str | None, typer.Option("--zip", help="US ZIP code of the patient.")
     ] = None,
     radius: Annotated[
-        float | None, typer.Option("--radius", help="Travel radius in miles.")
+        float | None,
+        typer.Option(
+            "--radius",
+            help="Travel radius in miles, from --zip or the ZIP code of the Patient's address.",
+        ),
     ] = None,
     include_ineligible: Annotated[
         bool, typer.Option("--include-ineligible", help="Also list ineligible trials.")
     ] = False,
-    count: Annotated[int, typer.Option("--count", help="How many trials to list.")] = 20,
+    count: Annotated[int, typer.Option("--count", min=1, help="How many trials to list.")] = 20,
 ) -> None:
     """Rank the catalog's trials for one patient and print trial, verdict, score and the
     criteria that fail or are unknown."""
-    import orjson
     from rich.console import Console
     from rich.table import Table
 
+    from fhirtrial.cli.empty_result import why_none_listed
+    from fhirtrial.cli.match_input import (
+        UsageProblem,
+        as_of_day,
+        check_radius,
+        in_flag_terms,
+        read_bundle,
+    )
     from fhirtrial.errors import FHIRError
     from fhirtrial.matching.matcher import match_patient
     from fhirtrial.matching.request import match_request
+    from fhirtrial.patient.own_resources import keep_own_resources
+    from fhirtrial.patient.record import PatientRecordError
     from fhirtrial.runtime import open_database
 
-    parameters: list[dict[str, Any]] = [
-        {"name": "patient", "resource": orjson.loads(bundle.read_bytes())}
-    ]
+    try:
+        day = as_of_day(as_of)
+        check_radius(radius)
+        document = read_bundle(bundle)
+        own, left_out = keep_own_resources(document, as_of=day)
+    except UsageProblem as problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2) from None
+    except PatientRecordError as error:
+        typer.echo(
+            f"error: {bundle.name}: {error} (fhirtrial match reads one patient's Bundle: "
+            "one Patient and the resources about that patient)",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+    for issue in left_out:
+        typer.echo(f"warning: {bundle.name}: {issue.ref}: {issue.message}", err=True)
+
+    parameters: list[dict[str, Any]] = [{"name": "patient", "resource": own}]
     options: dict[str, tuple[str, object]] = {
         "asOf": ("valueDate", as_of),
         "zipCode": ("valueString", zip_code),
@@ -433,8 +493,14 @@ def match(
                 result = await match_patient(opened.matching, request)
         except FHIRError as error:
             for issue in error.issues:
-                typer.echo(f"error: {issue.diagnostics}", err=True)
+                typer.echo(f"error: {in_flag_terms(issue.diagnostics, bundle.name)}", err=True)
             return 2
+        for issue in result.issues:
+            typer.echo(f"note: {in_flag_terms(issue.diagnostics, bundle.name)}", err=True)
+        if not result.returned:
+            reason = why_none_listed(result, radius=radius)
+            typer.echo(f"no trial listed for {bundle.name} as of {result.as_of}: {reason}")
+            return 0
         title = f"{len(result.matches)} trial(s) for {bundle.name}, as of {result.as_of}"
         table = Table(title=title)
         for column in ("trial", "verdict", "score", "miles", "why"):
@@ -453,7 +519,7 @@ def match(
     raise typer.Exit(_run(run()))
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def screen(
     panel: Annotated[
         list[Path],
@@ -467,9 +533,12 @@ def screen(
         typer.Option("--out", help="Write a JSON line per patient here (default: stdout)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Evaluate for this day (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--as-of", metavar="<YYYY-MM-DD>", help="Evaluate for this day (default: today)."
+        ),
     ] = None,
-    count: Annotated[int, typer.Option("--count", help="Trials listed per patient.")] = 5,
+    count: Annotated[int, typer.Option("--count", min=1, help="Trials listed per patient.")] = 5,
     persist: Annotated[
         bool, typer.Option("--persist", help="Store each patient and its candidates.")
     ] = False,
@@ -478,17 +547,17 @@ def screen(
     JSON line per patient: its verdict counts and best trials, or why it could not be matched."""
     import sys
     import time
-    from datetime import date
 
     import orjson
 
+    from fhirtrial.cli.match_input import UsageProblem, as_of_day
     from fhirtrial.matching.panel import PanelOptions, panel_bundles, screen
     from fhirtrial.runtime import open_database
 
     try:
-        day = date.fromisoformat(as_of) if as_of is not None else None
-    except ValueError:
-        typer.echo(f"error: --as-of {as_of!r} is not a date (YYYY-MM-DD)", err=True)
+        day = as_of_day(as_of)
+    except UsageProblem as problem:
+        typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(2) from None
     options = PanelOptions(as_of=day, count=count, persist=persist)
 
@@ -535,7 +604,7 @@ def _why(found: StudyMatch) -> str:
 # ---- rematch (fhirtrial.matching.rematch: persisted candidates after catalog changes) ---------
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def rematch() -> None:
     """Re-assess every persisted patient (`$match` with persist=true) against the studies whose
     study, criteria or sites changed since the last run; write the ResearchSubjects that change.
@@ -565,13 +634,16 @@ def rematch() -> None:
 # ---- conformance (fhirtrial.testscript; runs against any server, never imports ours) -----------
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def conformance(
     base_url: Annotated[str, typer.Argument(help="The FHIR server's base URL.")],
     script: Annotated[
         list[str] | None,
         typer.Option(
-            "--script", "-s", help="Run only this TestScript (name, id or file name); repeatable."
+            "--script",
+            "-s",
+            metavar="<name>",
+            help="Run only this TestScript (name, id or file name); repeat for more.",
         ),
     ] = None,
     scripts_dir: Annotated[
