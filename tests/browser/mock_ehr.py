@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -136,7 +136,8 @@ class MockEHR:
         return RedirectResponse(target, status_code=302)
 
     async def token(self, request: Request) -> Response:
-        form = await request.form()
+        # application/x-www-form-urlencoded, read without Starlette's multipart dependency.
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
         grant = self.codes.pop(str(form.get("code")), None)
         verifier = str(form.get("code_verifier") or "")
         digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
