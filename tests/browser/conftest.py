@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 INSTALL_HINT = (
-    "needs Chromium and Playwright: `sudo apt-get install -y chromium` (Debian/Ubuntu) and "
+    "need Chromium and Playwright: `sudo apt-get install -y chromium` (Debian/Ubuntu) and "
     '`pip install -e ".[test]"`; set FHIRTRIAL_CHROMIUM to another Chromium binary'
 )
 
