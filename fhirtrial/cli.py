@@ -628,6 +628,8 @@ def demo(
 ) -> None:
     """Open the trial finder app on a throw-away local server: authorization off, loopback
     only, example trials and patients loaded; prints the URL to open."""
+    import shutil
+
     import uvicorn
 
     from fhirtrial.api.app import create_app
@@ -643,10 +645,14 @@ def demo(
     if failed:
         typer.echo(f"WARNING: {failed} demo studies could not be imported", err=True)
     typer.echo(f"Open the trial finder: {demo_url(settings)}")
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="warning",
-        proxy_headers=False,
-    )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=False,
+        )
+    finally:
+        if data_dir is None:  # the temporary directory is the demo's own
+            shutil.rmtree(settings.data_dir, ignore_errors=True)
