@@ -104,8 +104,9 @@ def test_refer_records_the_candidate_and_lists_it(page, demo_server):
     subject = stored["entry"][0]["resource"]["subject"]
     assert subject["identifier"] == {"system": "http://hospital.example.org", "value": "a124"}
     page.reload()
-    page.get_by_role("link", name="Patient D TrialMatching").wait_for(state="detached")
     page.locator(f"#candidates li[data-study='{study}']").wait_for()
+    again = page.locator(f".trial[data-study='{study}']")
+    assert again.get_by_role("button", name="Referred").is_disabled()
 
 
 def test_the_map_places_the_nearest_sites_around_the_patient(page, demo_server):

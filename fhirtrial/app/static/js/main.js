@@ -8,7 +8,15 @@ import { fillFilterChoices, readFilters, applyFilters } from "./filters.js";
 import { renderMap } from "./map.js";
 import { renderTrials } from "./trials.js";
 
-const state = { token: null, bundle: null, evidence: null, trials: [], patient: null, locations: new Map() };
+const state = {
+  token: null,
+  bundle: null,
+  evidence: null,
+  trials: [],
+  patient: null,
+  locations: new Map(),
+  referred: new Set(),
+};
 const status = (text) => (document.getElementById("status").textContent = text);
 
 async function start() {
@@ -104,6 +112,7 @@ function render() {
   renderTrials(document.getElementById("trial-list"), shown, {
     evidence: state.evidence,
     locations: state.locations,
+    referred: state.referred,
     onRefer: refer,
   });
   renderMap(document.getElementById("map"), shown, state.locations, state.patient);
@@ -135,6 +144,11 @@ async function refreshCandidates() {
     const { patient, subjects } = await storedCandidates(state.patient, state.storedPatient, state.token);
     state.storedPatient = patient;
     renderCandidates(document.getElementById("candidates"), subjects, state.trials);
+    const referred = subjects.map((s) => s.study.reference.split("/").pop());
+    if (referred.some((study) => !state.referred.has(study))) {
+      referred.forEach((study) => state.referred.add(study));
+      render();
+    }
   } catch (error) {
     replace(document.getElementById("candidates"), h("li", { class: "muted" }, `Candidates unavailable: ${error.message}`));
   }

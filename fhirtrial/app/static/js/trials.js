@@ -23,7 +23,7 @@ export function renderTrials(list, trials, context) {
   replace(list, trials.map((trial, index) => trialCard(trial, index + 1, context)));
 }
 
-function trialCard(trial, rank, { evidence, locations, onRefer }) {
+function trialCard(trial, rank, { evidence, locations, referred, onRefer }) {
   const id = trial.studyId;
   const checklistId = `checklist-${id}`;
   const titleId = `title-${id}`;
@@ -39,7 +39,8 @@ function trialCard(trial, rank, { evidence, locations, onRefer }) {
     toggle.setAttribute("aria-expanded", String(open));
     toggle.textContent = open ? "Hide criteria checklist" : "Show criteria checklist";
   });
-  const refer = h("button", { type: "button", class: "refer no-print" }, "Refer");
+  const done = referred.has(id);
+  const refer = h("button", { type: "button", class: "refer no-print", disabled: done }, done ? "Referred" : "Refer");
   refer.addEventListener("click", () => onRefer(trial, refer));
   const counts = countStandings(trial.criteria);
   return h(
