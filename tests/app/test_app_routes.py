@@ -19,6 +19,8 @@ async def test_the_app_is_served_without_a_token(guarded):
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "<title>Trial finder" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
     script = await guarded.get("/app/js/main.js")
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]

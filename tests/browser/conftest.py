@@ -83,6 +83,15 @@ def page(browser: Any) -> Iterator[Any]:
     opened.set_default_timeout(30_000)
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # A script or style the Content-Security-Policy blocks is a console error, not a page error.
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield opened
     finally:
