@@ -128,5 +128,6 @@ def test_the_print_view_is_a_summary_with_every_checklist(page, demo_server):
     assert checklists.count() == page.locator(".trial").count()
     assert all(checklists.nth(i).is_visible() for i in range(checklists.count()))
     assert page.get_by_role("heading", name="Trial summary").is_visible()
+    assert page.locator("#printed").inner_text().startswith("Assessed on ")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000

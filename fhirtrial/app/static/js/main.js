@@ -76,7 +76,11 @@ async function openRecord({ bundle, skipped }) {
   }
   const { trials, notes } = readMatch(answer);
   state.trials = trials;
-  const said = [`Matched on ${trials[0]?.asOf || "today"}: ${trials.length} trials assessed.`];
+  const asOf = trials[0]?.asOf || new Date().toISOString().slice(0, 10);
+  const said = [`Matched on ${asOf}: ${trials.length} trials assessed.`];
+  document.getElementById("printed").textContent =
+    `Assessed on ${asOf} by the fhirtrial trial finder against the criteria as published; ` +
+    "decision support for the tumour board, to be checked against the record.";
   if (skipped.length) said.push(`Not read from the EHR: ${skipped.join(", ")}.`);
   if (notes.length) said.push(notes.join(" "));
   status(said.join(" "));
