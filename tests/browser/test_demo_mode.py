@@ -66,6 +66,8 @@ def test_the_checklist_opens_unknown_first_with_reasons_and_dated_evidence(page,
     assert "born 1966-08-03" in age.locator(".evidence").inner_text()
     dated = checklist.locator(".evidence li", has_text="Malignant neoplasm of breast")
     assert "(2017-07-21)" in dated.first.inner_text()
+    volunteers = checklist.locator(".criterion", has_text="Healthy volunteers are not accepted")
+    assert volunteers.locator(".standing").first.inner_text().strip() == "Met (does not apply):"
 
 
 def test_filters_narrow_the_list(page, demo_server):

@@ -13,6 +13,13 @@ import {
 } from "./model.js";
 
 const STANDING_WORDS = { met: "Met", "not-met": "Not met", unknown: "Unknown", "not-applicable": "Not applicable" };
+// An exclusion is "met" (in the patient's favour) when it does not apply.
+const EXCLUSION_NOTE = {
+  met: " (does not apply)",
+  "not-met": " (applies)",
+  unknown: "",
+  "not-applicable": "",
+};
 const STANDING_MARKS = { met: "✓", "not-met": "✗", unknown: "?", "not-applicable": "–" };
 
 export function renderTrials(list, trials, context) {
@@ -131,7 +138,7 @@ function criterionView(node, evidence) {
       "p",
       { class: "criterion-head" },
       h("span", { class: "mark", "aria-hidden": "true" }, STANDING_MARKS[where]),
-      h("span", { class: "standing" }, `${STANDING_WORDS[where]}: `),
+      h("span", { class: "standing" }, `${STANDING_WORDS[where]}${node.exclude ? EXCLUSION_NOTE[where] : ""}: `),
       node.exclude ? h("em", {}, "Exclusion — ") : null,
       h("span", { class: "text" }, node.text),
     ),
@@ -140,14 +147,22 @@ function criterionView(node, evidence) {
       ? h(
           "ul",
           { class: "evidence", "aria-label": "Patient data that decided it" },
-          node.evidence.map((reference) => {
-            const resource = evidence.get(reference);
-            if (!resource) return h("li", {}, reference);
-            const { what, when } = describeEvidence(resource);
-            return h("li", {}, what, when ? h("span", { class: "date" }, ` (${when})`) : "");
-          }),
+          evidenceLines(node.evidence, evidence).map(({ what, when }) =>
+            h("li", {}, what, when ? h("span", { class: "date" }, ` (${when})`) : ""),
+          ),
         )
       : null,
     node.children.length ? h("ul", { class: "criteria parts" }, node.children.map((c) => criterionView(c, evidence))) : null,
   );
+}
+
+// One line per distinct piece of data (records often repeat a diagnosis under several ids).
+function evidenceLines(references, evidence) {
+  const lines = new Map();
+  for (const reference of references) {
+    const resource = evidence.get(reference);
+    const line = resource ? describeEvidence(resource) : { what: reference, when: "" };
+    lines.set(`${line.what}|${line.when}`, line);
+  }
+  return [...lines.values()];
 }
