@@ -629,6 +629,7 @@ def demo(
     """Open the trial finder app on a throw-away local server: authorization off, loopback
     only, example trials and patients loaded; prints the URL to open."""
     import shutil
+    import signal
 
     import uvicorn
 
@@ -645,6 +646,9 @@ def demo(
     if failed:
         typer.echo(f"WARNING: {failed} demo studies could not be imported", err=True)
     typer.echo(f"Open the trial finder: {demo_url(settings)}")
+    # uvicorn re-raises the signal that stopped it through the previous handler: SIGTERM then
+    # arrives as KeyboardInterrupt, like Ctrl+C, and the demo's directory is still deleted.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         uvicorn.run(
             create_app(settings),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -90,7 +91,7 @@ def main() -> None:
             tablet.screenshot(path=OUT / "tablet.png")
             browser.close()
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl+C: the demo deletes its data directory
         server.wait(timeout=30)
     for name in ("trial-list", "checklist", "tablet", "print"):
         print(OUT / f"{name}.png")

@@ -42,7 +42,8 @@ def test_the_demo_runs_without_authorization_on_a_fresh_directory(monkeypatch, t
     assert demo_url(demo_settings("::1", 8000, None)) == "http://[::1]:8000/app/?demo"
 
 
-def test_one_command_opens_the_app_with_the_example_patients(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_one_command_opens_the_app_with_the_example_patients(tmp_path, stop):
     """What the README tells a newcomer: `fhirtrial demo`, then the printed URL."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("fhirtrial")), "demo", "--port", str(port)]
@@ -65,7 +66,7 @@ def test_one_command_opens_the_app_with_the_example_patients(tmp_path):
             assert studies["total"] == 9
             assert httpx.get(f"http://127.0.0.1:{port}/Patient").status_code == 200  # no token
         finally:
-            demo.send_signal(signal.SIGINT)  # Ctrl+C
+            demo.send_signal(stop)
             demo.wait(timeout=60)
     assert list(tmp_path.glob("fhirtrial-demo-*")) == []  # its data directory is gone
 
