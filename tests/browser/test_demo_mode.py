@@ -86,6 +86,16 @@ def test_filters_narrow_the_list(page, demo_server):
         "NCT00034216"
     ]
     page.get_by_label("Condition contains").fill("")
+    page.get_by_label("Phase").select_option("Phase 1")
+    assert page.locator(".trial").evaluate_all("c => c.map(x => x.dataset.study)") == [
+        "NCT05581004"
+    ]
+    page.get_by_label("Phase").select_option("")
+    page.get_by_label("Recruitment status").select_option("Not yet recruiting")
+    assert page.locator(".trial").evaluate_all("c => c.map(x => x.dataset.study)") == [
+        "NCT07188116"
+    ]
+    page.get_by_label("Recruitment status").select_option("")
     page.get_by_label("Show trials the patient is not eligible for").check()
     assert page.locator(".trial").count() > everything
     assert "Not eligible" in page.locator(".trial .badge").all_inner_texts()
