@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # Seconds between runs of the re-match job in the server (persisted candidates against the
     # studies changed since; it also forgets the records of deleted Patients); 0: never.
     rematch_interval_s: float = Field(default=300, ge=0)
+    # The client id the trial finder app (/app) is registered under in EHRs: it sends it in
+    # every SMART launch (fhirtrial/app).
+    app_client_id: str = "fhirtrial-trial-finder"
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -33,6 +33,7 @@ from fhirtrial.api.patch import patch
 from fhirtrial.api.r4_base import R4Base
 from fhirtrial.api.responses import fhir_response
 from fhirtrial.api.smart.setup import install_authorization
+from fhirtrial.app.routes import app_routes
 from fhirtrial.audit.event import Server
 from fhirtrial.audit.log import AuditLog
 from fhirtrial.catalog.seeds import load_seeds_if_empty
@@ -176,7 +177,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
-        routes=list(ROUTES),
+        # The trial finder app's routes first: `/app` would otherwise be a search of a type.
+        routes=[*app_routes(settings), *ROUTES],
     )
     install_authorization(app, settings)
     # Added after the authorization layer and before CORS: each wraps what came before, so the

@@ -681,3 +681,54 @@ def conformance(
     results = run_scripts(chosen, base_url, token=token)
     print_report(results, base_url, Console(width=160))
     raise typer.Exit(1 if any(result.failed for result in results) else 0)
+
+
+@app.command()
+def demo(
+    host: Annotated[
+        str, typer.Option(help="Loopback interface to listen on (nothing else is accepted).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            file_okay=False,
+            help="Where the demo database lives (default: a new temporary directory).",
+        ),
+    ] = None,
+) -> None:
+    """Open the trial finder app on a throw-away local server: authorization off, loopback
+    only, example trials and patients loaded; prints the URL to open."""
+    import shutil
+    import signal
+
+    import uvicorn
+
+    from fhirtrial.api.app import create_app
+    from fhirtrial.app.demo import NotLoopback, demo_settings, demo_url, load_demo_catalog
+
+    try:
+        settings = demo_settings(host, port, data_dir)
+    except NotLoopback as error:
+        typer.echo(f"fhirtrial: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"Demo data in {settings.data_dir} (authorization off; loopback only)")
+    failed = _run(load_demo_catalog(settings))
+    if failed:
+        typer.echo(f"WARNING: {failed} demo studies could not be imported", err=True)
+    typer.echo(f"Open the trial finder: {demo_url(settings)}")
+    # uvicorn re-raises the signal that stopped it through the previous handler: SIGTERM then
+    # arrives as KeyboardInterrupt, like Ctrl+C, and the demo's directory is still deleted.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=False,
+        )
+    finally:
+        if data_dir is None:  # the temporary directory is the demo's own
+            shutil.rmtree(settings.data_dir, ignore_errors=True)

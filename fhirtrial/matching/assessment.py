@@ -4,11 +4,12 @@ Extension `https://fhirtrial.org/fhir/StructureDefinition/eligibility-assessment
 (conformance/StructureDefinition-eligibility-assessment.json), on ResearchSubject:
 
     asOf (date) · score (decimal: share of criteria decided in the patient's favour) ·
-    distance (Quantity, miles to the nearest open site) · note (string) · summary (string) ·
+    distance (Quantity, miles to the nearest open site) · site (Reference: that site's
+    Location) · note (string) · summary (string) ·
     decidedBy* (linkId, text, reason: the criteria that rule the patient out) ·
     toCheck* (linkId, text, reason: what a potential candidate's record leaves open) ·
-    cohort* (linkId, name, verdict, score) · criterion* (linkId, result, reason, exclude,
-    cohort, evidence*)
+    cohort* (linkId, name, verdict, score) · criterion* (linkId, text, result, reason,
+    exclude, cohort, evidence*)
 
 Criteria are listed flat, combinations followed by their members (the linkId shows nesting).
 The ResearchSubject's narrative (`text`) says the same as summary, decidedBy and toCheck, for
@@ -53,13 +54,16 @@ def research_subject(
     as_of: str,
     distance: float | None,
     note: str | None = None,
+    site: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     explanation = explain(evaluation) if evaluation is not None else None
     resource: dict[str, Any] = {
         "resourceType": "ResearchSubject",
         "id": rid,
         "text": _narrative(study_id, verdict, explanation, note),
-        "extension": [assessment_extension(evaluation, explanation, score, as_of, distance, note)],
+        "extension": [
+            assessment_extension(evaluation, explanation, score, as_of, distance, note, site)
+        ],
         "status": "active",
         "progress": [
             {
@@ -118,6 +122,7 @@ def assessment_extension(
     as_of: str,
     distance: float | None,
     note: str | None,
+    site: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     parts: list[dict[str, Any]] = [
         {"url": "asOf", "valueDate": as_of},
@@ -135,6 +140,8 @@ def assessment_extension(
                 },
             }
         )
+    if site is not None:
+        parts.append({"url": "site", "valueReference": site})
     if note:
         parts.append({"url": "note", "valueString": note})
     if evaluation is not None and explanation is not None:
@@ -177,8 +184,10 @@ def _flatten(results: Sequence[CriterionResult]) -> Iterator[CriterionResult]:
 def _criterion_parts(criterion: CriterionResult) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = [
         {"url": "linkId", "valueString": criterion.link_id},
-        {"url": "result", "valueCode": criterion.result},
     ]
+    if criterion.description:
+        parts.append({"url": "text", "valueString": " ".join(criterion.description.split())})
+    parts.append({"url": "result", "valueCode": criterion.result})
     if criterion.reason:
         parts.append({"url": "reason", "valueString": criterion.reason})
     if criterion.exclude:

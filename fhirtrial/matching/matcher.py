@@ -24,6 +24,7 @@ from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_cen
 from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
+from fhirtrial.matching.nearest_site import nearest_open_site
 from fhirtrial.matching.plan_loading import plans_for
 from fhirtrial.matching.ranking import CLASS_RANK as _CLASS_RANK
 from fhirtrial.matching.ranking import rank_key, search_score
@@ -55,6 +56,7 @@ class StudyMatch:
     evaluation: StudyEvaluation | None
     distance: float | None = None
     note: str | None = None
+    site: dict[str, Any] | None = None  # reference to the nearest open Location
 
     @property
     def failing(self) -> list[str]:
@@ -149,6 +151,8 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
         {m.study_id: versions.get(m.study_id) for m in returned},
     )
     returned = [m for m in returned if m.study_id in studies]
+    if origin is not None:
+        await _name_nearest_sites(matching, returned, candidates, origin)
     subjects = [
         assessment.research_subject(
             rid=assessment.subject_id(patient_key, m.study_id),
@@ -160,6 +164,7 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
             as_of=as_of.isoformat(),
             distance=m.distance,
             note=m.note,
+            site=m.site,
         )
         for m in returned
     ]
@@ -357,6 +362,29 @@ def _ranked_by_distance(
     last = ordered[min(count, len(ordered)) - 1]
     needed = {m.study_id for m in matches if (_CLASS_RANK[m.verdict], -m.score) <= last}
     return [c for c in candidates if c["_id"] in needed]
+
+
+async def _name_nearest_sites(
+    matching: MatchService, returned: list[StudyMatch], candidates: list[IndexEntry], origin: Point
+) -> None:
+    """The nearest open site of each returned study that has a distance (its Locations are read
+    for the returned studies only)."""
+    entries = {c["_id"]: c for c in candidates}
+    wanted: dict[str, int | None] = {}
+    for match in returned:
+        if match.distance is not None and (entry := entries.get(match.study_id)) is not None:
+            wanted.update(
+                dict.fromkeys(entry.get("loc_ids") or (), None) | (entry.get("loc_v") or {})
+            )
+    if not wanted:
+        return
+    locations = await load_current(matching.database, matching.resources, "Location", wanted)
+    for match in returned:
+        entry = entries.get(match.study_id)
+        if match.distance is None or entry is None:
+            continue
+        sites = [locations[rid] for rid in entry.get("loc_ids") or () if rid in locations]
+        match.site = nearest_open_site(origin, sites)
 
 
 def _distances(origin: Point, candidates: list[IndexEntry]) -> dict[str, float | None]:

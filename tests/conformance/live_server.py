@@ -24,10 +24,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(mongo_url: str, **overrides: Any) -> Iterator[Settings]:
-    """Yields the settings of a running server (`base_url` is where it listens); stops it (and
-    drops its database) after."""
-    port = free_port()
+def live_server(mongo_url: str, *, port: int | None = None, **overrides: Any) -> Iterator[Settings]:
+    """Yields the settings of a running server (`base_url` is where it listens: `port`, or a
+    free one); stops it (and drops its database) after."""
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = make_settings(mongo_url, base_url=base_url, **overrides)
     server = uvicorn.Server(

@@ -138,6 +138,7 @@ async def _revisions(
                 as_of=as_of,
                 distance=found.distance,
                 note=found.note,
+                site=found.site,
             )
             revision = revise(fresh, previous, moment, cause)
         if revision is not None:

@@ -143,11 +143,25 @@ def _state(subject: dict[str, Any]) -> tuple[str | None, str | None]:
 
 
 def _assessment(subject: dict[str, Any]) -> tuple[Any, ...]:
+    """What decides whether a re-assessment is news: verdict, scores, reasons, evidence, site,
+    but not the day it was made nor the study's wording (a criterion's `text`, the site's
+    name): a reworded criterion alone writes no version."""
     parts: list[dict[str, Any]] = []
     for extension in subject.get("extension") or ():
         if extension.get("url") == ASSESSMENT_URL:
-            parts = [p for p in extension.get("extension") or () if p.get("url") != "asOf"]
+            parts = [
+                _unworded(p) for p in extension.get("extension") or () if p.get("url") != "asOf"
+            ]
     return (*_state(subject), parts)
+
+
+def _unworded(part: dict[str, Any]) -> dict[str, Any]:
+    if part.get("url") == "criterion":
+        inner = [p for p in part.get("extension") or () if p.get("url") != "text"]
+        return {**part, "extension": inner}
+    if part.get("url") == "site":
+        return {"url": "site", "reference": (part.get("valueReference") or {}).get("reference")}
+    return part
 
 
 def _summary(subject: dict[str, Any]) -> dict[str, Any]:
