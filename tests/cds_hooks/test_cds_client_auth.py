@@ -12,7 +12,7 @@ import respx
 
 from tests.auth.auth_helpers import backend_token, bearer, ec_key, jwks, rsa_key, secured_app
 from tests.cds_hooks.sandbox import StoredRecord, hook_call
-from tests.helpers import import_breast_studies
+from tests.helpers import assert_valid_fhir, import_breast_studies
 
 EHR_ISSUER = "https://sandbox.cds-hooks.org"
 EHR_JWKS = "https://sandbox.cds-hooks.org/.well-known/jwks.json"
@@ -146,3 +146,27 @@ async def test_feedback_needs_the_clients_jwt_too(secured, sandbox_keys):
     token = KEY.sign(claims(aud=f"{SERVICE_URL}/feedback"))
     accepted = await secured.post(f"{SERVICE}/feedback", json=body, headers=bearer(token))
     assert accepted.status_code == 200, accepted.text
+
+
+async def test_an_answered_call_is_in_the_audit_trail_with_the_client_and_the_ehr_patient(
+    server, sandbox_keys, call
+):
+    client, app = server
+    token = KEY.sign(claims())
+    response = await client.post(SERVICE, json=call, headers=bearer(token))
+    assert response.status_code == 200
+    reader = await backend_token(client, app, "system/AuditEvent.rs")
+    events = await client.get("/AuditEvent", params={"_count": "1000"}, headers=bearer(reader))
+    patient = f"{call['fhirServer']}/Patient/{call['context']['patientId']}"
+    (event,) = [
+        e["resource"]
+        for e in events.json()["entry"]
+        if e["resource"].get("patient", {}).get("reference") == patient
+        and jwt.decode(token, options={"verify_signature": False})["jti"]
+        in str(e["resource"]["agent"])
+    ]
+    assert_valid_fhir(event)
+    assert event["code"]["text"] == "$match"
+    assert event["action"] == "E"
+    client_agent = event["agent"][0]["who"]["identifier"]
+    assert client_agent["value"] == EHR_ISSUER

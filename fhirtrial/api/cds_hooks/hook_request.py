@@ -27,7 +27,9 @@ class HookRequest:
     user_id: str | None
     prefetch: dict[str, dict[str, Any] | None]
     """Only the keys the EHR sent: a missing key was not prefetched, a None value found nothing."""
+    fhir_server: str | None
     fhir: FhirAccess | None
+    """Set when the EHR handed over a token for its FHIR server."""
 
 
 def hook_request(body: dict[str, Any]) -> HookRequest:
@@ -46,12 +48,15 @@ def hook_request(body: dict[str, Any]) -> HookRequest:
     user_id = context.get("userId")
     if user_id is not None and not isinstance(user_id, str):
         raise BadRequest("context.userId: expected a string such as 'Practitioner/123'")
+    server = body.get("fhirServer")
+    access = _fhir_access(server, body.get("fhirAuthorization"))
     return HookRequest(
         hook_instance=instance,
         patient_id=patient_id,
         user_id=user_id,
         prefetch=_prefetch(body.get("prefetch")),
-        fhir=_fhir_access(body.get("fhirServer"), body.get("fhirAuthorization")),
+        fhir_server=server.rstrip("/") if isinstance(server, str) else None,
+        fhir=access,
     )
 
 

@@ -7,11 +7,14 @@ so the card's counts are the `total` of that `$match`.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fhirtrial.api.bodies import read_json
 from fhirtrial.api.caps import check_match_size
+from fhirtrial.api.cds_hooks.audit_trail import record_hook_call
 from fhirtrial.api.cds_hooks.cards import SHOWN, trial_cards
 from fhirtrial.api.cds_hooks.client_auth import authenticate_cds_client
 from fhirtrial.api.cds_hooks.discovery import SERVICE_ID
@@ -29,6 +32,7 @@ def service_url(request: Request) -> str:
 
 
 async def call(request: Request) -> Response:
+    started = datetime.now(UTC)
     await authenticate_cds_client(request, [service_url(request)])
     throttle(request, "match")
     settings = context(request).settings
@@ -56,4 +60,5 @@ async def call(request: Request) -> Response:
     match = MatchRequest(bundle=bundle, count=SHOWN, bundle_path="prefetch")
     result = await match_patient(context(request).matching, match)
     cards = trial_cards(result, base=base_url(request), patient_id=hook.patient_id)
+    await record_hook_call(request, hook, started)
     return JSONResponse({"cards": cards})
