@@ -26,12 +26,21 @@ async def fetch_missing(
         urls = [f"{access.server}/{filled(PREFETCH[key], patient_id)}" for key in keys]
         reads = [_read(client, url, access.server, max_bytes) for url in urls]
         try:
-            answers = await asyncio.wait_for(asyncio.gather(*reads), timeout_s)
+            # Every read runs to its end (or to the budget's, which cancels them all), so none is
+            # left running against a closed client when another fails.
+            answers = await asyncio.wait_for(
+                asyncio.gather(*reads, return_exceptions=True), timeout_s
+            )
         except TimeoutError:
             raise MissingData(
                 f"The EHR's FHIR server did not answer within {timeout_s:g} s"
             ) from None
-    return dict(zip(keys, answers, strict=True))
+    found: dict[str, dict[str, Any] | None] = {}
+    for key, answer in zip(keys, answers, strict=True):
+        if isinstance(answer, BaseException):
+            raise answer
+        found[key] = answer
+    return found
 
 
 async def _read(
