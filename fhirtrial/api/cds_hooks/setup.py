@@ -3,6 +3,8 @@ read `/cds-services` as a resource type) and the trusted CDS clients."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +15,7 @@ from fhirtrial.auth.cds_clients import CdsClients
 from fhirtrial.config import Settings
 from fhirtrial.errors import MethodNotAllowed, NotFound
 
+log = logging.getLogger("fhirtrial.cds_hooks")
 _ALL = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -50,5 +53,10 @@ ROUTES = [
 
 
 def install_cds_hooks(app: FastAPI, settings: Settings) -> None:
+    if settings.auth != "off" and not settings.cds_clients:
+        log.info(
+            "CDS Hooks: no FHIRTRIAL_CDS_CLIENTS, so every hook call is refused (401) until an "
+            "EHR's issuer and JWK set URL are configured"
+        )
     app.state.cds_clients = CdsClients(settings.cds_clients)
     app.router.routes[:0] = ROUTES
