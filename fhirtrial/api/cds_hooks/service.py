@@ -41,18 +41,15 @@ async def call(request: Request) -> Response:
     hook = hook_request(body)
     data = dict(hook.prefetch)
     missing = unanswered(data)
-    if missing and hook.fhir is None:
-        raise MissingData(
-            f"Prefetch {', '.join(missing)} not sent, and no fhirServer with "
-            "fhirAuthorization to read it from"
-        )
-    if missing and hook.fhir is not None:
+    if missing:
+        if hook.fhir is None:
+            raise MissingData(
+                f"Prefetch {', '.join(missing)} not sent, and no fhirServer with "
+                "fhirAuthorization to read it from"
+            )
+        timeout_s = settings.cds_fetch_timeout_s
         fetched = await fetch_missing(
-            hook.fhir,
-            hook.patient_id,
-            missing,
-            timeout_s=settings.cds_fetch_timeout_s,
-            max_bytes=max_bytes,
+            hook.fhir, hook.patient_id, missing, timeout_s=timeout_s, max_bytes=max_bytes
         )
         data.update(fetched)
     bundle = patient_bundle(hook.patient_id, data)
