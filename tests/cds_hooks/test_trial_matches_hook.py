@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.cds_hooks.sandbox import StoredRecord, hook_call
+from tests.helpers import make_settings, running_client
 from tests.matching.match_answers import match_ok, read_matches
 
 SERVICE = "/cds-services/trial-matches"
@@ -173,3 +174,11 @@ async def test_unknown_services_and_methods(catalog):
     get = await catalog.get(SERVICE)
     assert get.status_code == 405
     assert get.headers["allow"] == "POST"
+
+
+async def test_a_record_beyond_the_match_cap_is_413(mongo_url):
+    settings = make_settings(mongo_url, match_max_resources=50)
+    async with running_client(settings) as client:
+        response = await client.post(SERVICE, json=hook_call(StoredRecord(ADULTS[0])))
+    assert response.status_code == 413
+    assert "FHIRTRIAL_MATCH_MAX_RESOURCES" in response.json()["issue"][0]["diagnostics"]
