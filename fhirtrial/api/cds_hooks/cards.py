@@ -75,11 +75,7 @@ def _verdict(match: StudyMatch) -> str:
     explanation = match.explanation
     if match.verdict == "potential-candidate" and explanation is not None:
         to_check = len(explanation.to_check)
-        words += (
-            f", {to_check} criterion to check"
-            if to_check == 1
-            else (f", {to_check} criteria to check")
-        )
+        words += f", {to_check} {'criterion' if to_check == 1 else 'criteria'} to check"
     if match.distance is not None:
         words += f"; nearest site {match.distance:.0f} miles"
     return words
