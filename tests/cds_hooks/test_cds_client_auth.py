@@ -170,3 +170,24 @@ async def test_an_answered_call_is_in_the_audit_trail_with_the_client_and_the_eh
     assert event["action"] == "E"
     client_agent = event["agent"][0]["who"]["identifier"]
     assert client_agent["value"] == EHR_ISSUER
+
+
+async def test_a_jku_header_is_never_fetched(secured, call):
+    """A token naming its own JWK set (`jku`) is verified with the configured keys only."""
+    forger = ec_key(KEY.kid, "ES384")
+    with respx.mock(assert_all_called=False) as mock:
+        mock.get(EHR_JWKS).respond(200, json=jwks(KEY))
+        forged_keys = mock.get("https://attacker.example/jwks.json").respond(200, json=jwks(forger))
+        token = forger.sign(claims(), jku="https://attacker.example/jwks.json")
+        response = await secured.post(SERVICE, json=call, headers=bearer(token))
+    assert response.status_code == 401
+    assert not forged_keys.called
+
+
+async def test_keys_that_cannot_be_fetched_are_a_503_not_a_refusal(mongo_url, call):
+    async with secured_app(mongo_url, cds_clients={EHR_ISSUER: EHR_JWKS}) as (client, _):
+        with respx.mock(assert_all_called=False) as mock:
+            mock.get(EHR_JWKS).respond(502)
+            response = await client.post(SERVICE, json=call, headers=bearer(KEY.sign(claims())))
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
