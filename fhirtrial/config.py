@@ -103,6 +103,22 @@ class Settings(BaseSettings):
     # every SMART launch (fhirtrial/app).
     app_client_id: str = "fhirtrial-trial-finder"
 
+    # CDS Hooks (README "CDS Hooks", docs/adr/0023): the CDS clients (EHRs) trusted to call the
+    # hook service, a JSON object of issuer (the JWT's iss) → the https URL of its JWK set;
+    # and the time budget for fetching from the EHR's FHIR server what it did not prefetch.
+    cds_clients: dict[str, str] = Field(default_factory=dict)
+    cds_fetch_timeout_s: float = Field(default=3.0, gt=0)
+
+    @field_validator("cds_clients")
+    @classmethod
+    def _jwks_urls(cls, value: dict[str, str]) -> dict[str, str]:
+        for issuer, url in value.items():
+            if not issuer.strip():
+                raise ValueError("a CDS client needs an issuer (the iss of its JWTs)")
+            if not url.startswith("https://"):
+                raise ValueError(f"the JWK set URL of the CDS client {issuer} must use https")
+        return value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: str) -> str:

@@ -26,6 +26,7 @@ from fhirtrial.api import interactions as fhir
 from fhirtrial.api.allow import allowed_methods
 from fhirtrial.api.audit import AuditMiddleware
 from fhirtrial.api.budget import RequestBudget, RequestTimedOut
+from fhirtrial.api.cds_hooks.setup import install_cds_hooks
 from fhirtrial.api.collector import freeze_what_is_alive, tuned_collector
 from fhirtrial.api.context import ServerContext, context
 from fhirtrial.api.limits import AuthFailureThrottle, RateLimits, SearchAdmission
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routes=[*app_routes(settings), *ROUTES],
     )
     install_authorization(app, settings)
+    install_cds_hooks(app, settings)
     # Added after the authorization layer and before CORS: each wraps what came before, so the
     # failure throttle sees its 401/403 answers, and CORS wraps the early 503s and 429s.
     app.add_middleware(
