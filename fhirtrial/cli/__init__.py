@@ -683,7 +683,7 @@ def conformance(
     raise typer.Exit(1 if any(result.failed for result in results) else 0)
 
 
-@app.command()
+@app.command(cls=FlagCommand)
 def demo(
     host: Annotated[
         str, typer.Option(help="Loopback interface to listen on (nothing else is accepted).")
