@@ -54,6 +54,12 @@ SHAPES = {
     "identifier": "identifier=NCT90001234&_count=20",
     "title": "title=a%20study&_count=20",  # ~13% of the studies
     "title-rare": "title=metronomic&_count=20",  # ~2.6%
+    # The title of one record (~2.6% of the studies: its replicas), as written.
+    "title-exact": "title:exact=Metronomic%20Oral%20Vinorelbine%20Plus%20Anti-PD-L1%2FAnti-CTLA4"
+    "%20ImmunothErapy%20in%20Patients%20With%20Advanced%20Solid%20Tumours&_count=20",
+    "title-contains": "title:contains=vedotin&_count=20",
+    "title-two": "title=metronomic,a%20study&_count=20",
+    "title-none": "title=zzz&_count=20",  # no match: the whole search structure is read
     "include-site": "_count=20&_include=ResearchStudy:site",
     "total-accurate": "status=active&_count=20&_total=accurate",
 }
