@@ -183,6 +183,12 @@ async def test_an_undone_write_brings_back_the_rows_of_the_version_before(databa
     assert await _titles(repository, title="adjuvant") == []
     assert await _rows(database, rid) == ["title~metronomic capecitabine"]
 
+    [created] = await _created(repository, "Undone creation")
+    assert await repository.undo("ResearchStudy", created, 1)
+
+    assert await _titles(repository, title="undone") == []
+    assert await _rows(database, created) == []
+
 
 async def test_batches_write_and_replace_rows(database):
     """The importer's path (store.batch), in one transaction."""
