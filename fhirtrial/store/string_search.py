@@ -176,12 +176,14 @@ async def _candidates(
 
     low = start
     if search.modifier != "exact":
-        budget = _order_budget(wanted, size_estimate)
+        # A prefix reads by value past this point (a rare prefix: its rows by value cost less
+        # than more ranges); `:contains` reads every range it needs.
+        end = ORDER_SPACE
+        if search.modifier == "":
+            end = min(ORDER_SPACE, start + _order_budget(wanted, size_estimate))
         width = first_width(wanted, size_estimate)
-        while low < ORDER_SPACE and len(found) < wanted:
-            if search.modifier == "" and low - start >= budget:
-                break  # a rare prefix: its rows by value cost less than more ranges
-            high = min(ORDER_SPACE, low + width)
+        while low < end and len(found) < wanted:
+            high = min(end, low + width)
             before = len(found)
             for flt in search.row_filters(low, high):
                 async for row in strings.find(flt, _ROW_FIELDS, session=session):
