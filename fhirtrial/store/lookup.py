@@ -6,7 +6,6 @@ Pieces of about 30–40 values were the fastest (measured: bench/README.md, "Fig
 choices in the code"). On mongod the pieces cost one round trip each.
 """
 
-import asyncio
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, TypeVar
 
@@ -46,26 +45,3 @@ async def find_in(
     for piece in pieces(values):
         async for doc in collection.find({field: {"$in": piece}}, projection, session=session):
             yield doc
-
-
-async def find_all_in(
-    collection: MongoCollection,
-    field: str,
-    values: Iterable[Any],
-    projection: dict[str, Any] | None = None,
-    *,
-    at_once: int = 4,
-) -> list[dict[str, Any]]:
-    """What `find_in` finds, with up to `at_once` pieces asked at a time (no session: one
-    session's operations may not overlap), in the order of the pieces.
-
-    While the database finds one piece the driver decodes another: the two processes work side
-    by side (an `_include` of a page with hundreds of targets)."""
-    gate = asyncio.Semaphore(at_once)
-
-    async def piece_of(values: list[Any]) -> list[dict[str, Any]]:
-        async with gate:
-            return await collection.find({field: {"$in": values}}, projection).to_list(None)
-
-    found = await asyncio.gather(*(piece_of(piece) for piece in pieces(values)))
-    return [doc for piece in found for doc in piece]

@@ -52,7 +52,7 @@ from fhirtrial.store.keyset import (
     keyset_page,
     position,
 )
-from fhirtrial.store.lookup import find_all_in, find_in
+from fhirtrial.store.lookup import find_in
 from fhirtrial.store.near import near_hits, near_of
 from fhirtrial.store.pieced import long_in, pieced_matches
 from fhirtrial.store.search_keys import KEYS, exact_key
@@ -645,7 +645,7 @@ class Repository:
             # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB
             # scans the whole collection.
             target = self.database.collections(rtype).current
-            for doc in await find_all_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
+            async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
                 if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
                     return False
         return True
