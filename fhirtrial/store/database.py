@@ -28,6 +28,10 @@ SEARCH_FIELDS_VERSION = 5
 # The string rows (store.string_rows, SecantusDB only), built from the search fields: version 1
 # is their first layout. Rebuilt whenever the search fields are upgraded.
 STRING_ROWS_VERSION = 1
+# Types whose string searches keep the previous path (ranges of whole documents, ADR 0018):
+# Locations are ~30 of the ~33 resources an imported study writes, with about six string values
+# each, and their rows made the database's CPU per imported study 5× (docs/adr/0025).
+WITHOUT_STRING_ROWS = frozenset({"Location"})
 _UPGRADE_BATCH = 500
 # How long a collection's size is trusted for sizing search ranges (a stale one costs a range).
 SIZE_TTL_SECONDS = 30.0
@@ -109,6 +113,8 @@ class Database:
         if not (await self.capabilities()).secantusdb:
             return None
         spec = self.types[resource_type]
+        if resource_type in WITHOUT_STRING_ROWS:
+            return None
         if not any(p.type == "string" for p in spec.search_params.values()):
             return None
         return self._collections[resource_type].strings

@@ -16,7 +16,8 @@ not the `:text` keys of tokens) and written after it, by every writer of current
 the writer that supersedes a version removes that version's rows only, so two writers racing on a
 resource never remove each other's rows. Rows a write left behind (a crash between the document
 and its rows, or such a race) are never trusted: a search checks each match against its document.
-On mongod the `t` keys have an index of their own and no rows are kept.
+On mongod the `t` keys have an index of their own and no rows are kept; Locations have none
+either (store.database.WITHOUT_STRING_ROWS: what their rows cost an import).
 """
 
 from collections.abc import Iterable
