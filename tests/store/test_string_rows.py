@@ -237,3 +237,14 @@ async def test_a_database_of_layout_5_gets_its_rows_at_start(database):
     assert await _rows(database, ids[1]) == ["title~adjuvant letrozole"]
     saved = await database.db[STORE_META].find_one({"_id": "string-rows"})
     assert saved is not None and saved["version"] == 1
+
+
+async def test_locations_keep_no_rows_and_are_still_found_by_string(database):
+    """An imported study writes ~30 Locations: their rows cost imports too much (ADR 0025)."""
+    repository = Repository(database)
+    await repository.create({"resourceType": "Location", "name": "Welch Cancer Center"})
+
+    assert await database.strings("Location") is None
+    assert "Location_strings" not in await database.db.list_collection_names()
+    found = await _search(repository, "Location", name="welch")
+    assert [m["name"] for m in found.matches] == ["Welch Cancer Center"]
