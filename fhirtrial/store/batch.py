@@ -19,7 +19,7 @@ from pymongo.errors import AutoReconnect, BulkWriteError, DuplicateKeyError, Ope
 from fhirtrial.errors import Conflict
 from fhirtrial.store.database import Database, MongoCollection
 from fhirtrial.store.documents import (
-    STORED_FIELDS,
+    SUPERSEDED_FIELDS,
     Stored,
     already_current,
     archive_document,
@@ -28,6 +28,7 @@ from fhirtrial.store.documents import (
     read_version,
 )
 from fhirtrial.store.lookup import find_in
+from fhirtrial.store.string_rows import RowWrite, row_writes, write_rows
 
 log = logging.getLogger("fhirtrial.store")
 
@@ -102,7 +103,7 @@ async def _current_documents(
 ) -> dict[str, dict[str, Any]]:
     return {
         doc["_id"]: doc
-        async for doc in find_in(collection, "_id", ids, STORED_FIELDS, session=session)
+        async for doc in find_in(collection, "_id", ids, SUPERSEDED_FIELDS, session=session)
     }
 
 
@@ -132,6 +133,7 @@ async def _write(
         current = await _current_documents(cols.current, ids, session)
         history: list[dict[str, Any]] = []
         writes: list[InsertOne[dict[str, Any]] | ReplaceOne[dict[str, Any]]] = []
+        rows: list[RowWrite] = []
         for resource in items:
             rid = resource["id"]
             doc = current.get(rid)
@@ -157,6 +159,7 @@ async def _write(
             else:
                 history.append(archive_document(rid, doc))
                 writes.append(ReplaceOne({"_id": rid, "v": doc["v"]}, fields))
+            rows += row_writes(rid, doc, fields)
             outcome.states[key] = UPDATED if live else CREATED
             outcome.stored[key] = stored
         if history:
@@ -166,4 +169,7 @@ async def _write(
             expected_replacements = sum(isinstance(w, ReplaceOne) for w in writes)
             if result.matched_count != expected_replacements:
                 raise OperationFailure("a resource changed during the batch write")
+        strings = await database.strings(resource_type)
+        if strings is not None:
+            await write_rows(strings, rows, session)
     return outcome

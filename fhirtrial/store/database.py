@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from fhirtrial.resources.registry import ResourceType
 from fhirtrial.store.search_keys import search_fields
+from fhirtrial.store.string_rows import STRINGS_SUFFIX, ensure_row_indexes, rebuild_rows
 
 log = logging.getLogger("fhirtrial.store")
 
@@ -24,6 +25,13 @@ STORE_META = "_store_meta"
 # Version 4: string keys of the display texts of token values (`condition:text~…`, `:text`).
 # Version 5: the order key `o` (store.keyset), indexed with the keys.
 SEARCH_FIELDS_VERSION = 5
+# The string rows (store.string_rows, SecantusDB only), built from the search fields: version 1
+# is their first layout. Rebuilt whenever the search fields are upgraded.
+STRING_ROWS_VERSION = 1
+# Types whose string searches keep the previous path (ranges of whole documents, ADR 0018):
+# Locations are ~30 of the ~33 resources an imported study writes, with about six string values
+# each, and their rows made the database's CPU per imported study 5× (docs/adr/0025).
+WITHOUT_STRING_ROWS = frozenset({"Location"})
 _UPGRADE_BATCH = 500
 # How long a collection's size is trusted for sizing search ranges (a stale one costs a range).
 SIZE_TTL_SECONDS = 30.0
@@ -33,6 +41,8 @@ SIZE_TTL_SECONDS = 30.0
 class Collections:
     current: MongoCollection
     history: MongoCollection
+    # The string rows of the type (store.string_rows); used only on SecantusDB.
+    strings: MongoCollection
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,10 @@ class Database:
         self.client = client
         self.db: AsyncDatabase[dict[str, Any]] = client[name]
         self.types = types
-        self._collections = {t: Collections(self.db[t], self.db[f"{t}_history"]) for t in types}
+        self._collections = {
+            t: Collections(self.db[t], self.db[f"{t}_history"], self.db[f"{t}{STRINGS_SUFFIX}"])
+            for t in types
+        }
         self.guards = self.db[CONDITIONAL_GUARDS]
         self._capabilities: Capabilities | None = None
         self._sizes: dict[str, tuple[float, int]] = {}
@@ -94,8 +107,21 @@ class Database:
     def collections(self, resource_type: str) -> Collections:
         return self._collections[resource_type]
 
+    async def strings(self, resource_type: str) -> MongoCollection | None:
+        """The string rows of a type (store.string_rows): on SecantusDB, for a type with string
+        parameters; None where string searches use the `t` index instead (mongod)."""
+        if not (await self.capabilities()).secantusdb:
+            return None
+        spec = self.types[resource_type]
+        if resource_type in WITHOUT_STRING_ROWS:
+            return None
+        if not any(p.type == "string" for p in spec.search_params.values()):
+            return None
+        return self._collections[resource_type].strings
+
     async def ensure_indexes(self) -> None:
-        # On SecantusDB an index on the string keys would only slow every write (see Capabilities).
+        # On SecantusDB an index on the string keys would only slow every write (see Capabilities);
+        # string searches read the string rows there instead (store.string_rows).
         text_index = not (await self.capabilities()).secantusdb
         for name, spec in self.types.items():
             cols = self._collections[name]
@@ -114,8 +140,11 @@ class Database:
                 await cols.current.create_index([("t", ASCENDING)])
             await cols.history.create_index([("rid", ASCENDING), ("v", DESCENDING)])
             await cols.history.create_index([("lu", DESCENDING)])
+            if await self.strings(name) is not None:
+                await ensure_row_indexes(cols.strings)
         log.info("Indexes ready for %d resource types", len(self.types))
-        await self._upgrade_search_fields()
+        upgraded = await self._upgrade_search_fields()
+        await self._build_string_rows(rebuild=upgraded)
 
     async def capabilities(self) -> Capabilities:
         """The server's capabilities, asked on first use and kept for this connection."""
@@ -130,12 +159,13 @@ class Database:
             )
         return self._capabilities
 
-    async def _upgrade_search_fields(self) -> None:
-        """Recompute the stored search fields of documents written by an earlier layout."""
+    async def _upgrade_search_fields(self) -> bool:
+        """Recompute the stored search fields of documents written by an earlier layout; whether
+        it did."""
         meta = self.db[STORE_META]
         saved = await meta.find_one({"_id": "search-fields"})
         if saved and saved.get("version", 0) >= SEARCH_FIELDS_VERSION:
-            return
+            return False
         upgraded = 0
         for name, spec in self.types.items():
             current = self._collections[name].current
@@ -156,6 +186,29 @@ class Database:
         )
         if upgraded:
             log.info("Search fields of %d stored resources upgraded", upgraded)
+        return True
+
+    async def _build_string_rows(self, *, rebuild: bool) -> None:
+        """Write the string rows of every stored resource where they are missing (a database
+        written before they existed) or stale (its search fields were just upgraded)."""
+        if not (await self.capabilities()).secantusdb:
+            return
+        meta = self.db[STORE_META]
+        saved = await meta.find_one({"_id": "string-rows"})
+        if not rebuild and saved and saved.get("version", 0) >= STRING_ROWS_VERSION:
+            return
+        written = 0
+        for name in self.types:
+            strings = await self.strings(name)
+            if strings is not None:
+                cols = self._collections[name]
+                written += await rebuild_rows(cols.current, strings, _UPGRADE_BATCH)
+        await meta.replace_one(
+            {"_id": "string-rows"},
+            {"_id": "string-rows", "version": STRING_ROWS_VERSION},
+            upsert=True,
+        )
+        log.info("String rows written: %d", written)
 
     async def search_size(self, resource_type: str) -> int:
         """About how many resources of the type are stored (deleted ones included): sizes the

@@ -29,6 +29,9 @@ from fhirtrial.store.search_keys import search_fields
 
 # Everything a read, vread, history or write needs from a current document (not the search fields).
 STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}
+# What a writer reads of the version it supersedes: also its string keys, whose rows it removes
+# (fhirtrial.store.string_rows).
+SUPERSEDED_FIELDS = {**STORED_FIELDS, "t": 1}
 
 
 @dataclass(frozen=True)

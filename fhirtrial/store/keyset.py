@@ -82,7 +82,7 @@ async def keyset_page(
     follow."""
     need = count + 1
     low = after[0] if after is not None else 0
-    width = _first_width(need, size_estimate)
+    width = first_width(need, size_estimate)
     found: dict[str, dict[str, Any]] = {}
     fields = {**projection, ORDER: 1}
     while low < ORDER_SPACE and len(found) < need:
@@ -98,7 +98,7 @@ async def keyset_page(
                     found[doc["_id"]] = doc
                     seen += 1
         low = high
-        width = _next_width(width, seen, need - len(found))
+        width = next_width(width, seen, need - len(found))
     ordered = sorted(found.values(), key=lambda d: (d[ORDER], d["_id"]))
     return ordered[:count], len(ordered) > count
 
@@ -107,13 +107,13 @@ def position(doc: dict[str, Any]) -> Position:
     return doc[ORDER], doc["_id"]
 
 
-def _first_width(need: int, size_estimate: int) -> int:
+def first_width(need: int, size_estimate: int) -> int:
     if size_estimate <= need:
         return ORDER_SPACE
     return max(1, math.ceil(ORDER_SPACE * need * _MARGIN / size_estimate))
 
 
-def _next_width(width: int, seen: int, missing: int) -> int:
+def next_width(width: int, seen: int, missing: int) -> int:
     if missing <= 0:
         return width
     if seen == 0:

@@ -30,9 +30,10 @@ from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.geo import Near
 from fhirtrial.resources.search_query import Include, SearchQuery
 from fhirtrial.resources.validation import validate_resource
-from fhirtrial.store.database import Collections, Database, MongoCollection
+from fhirtrial.store.database import Database, MongoCollection
 from fhirtrial.store.documents import (
     STORED_FIELDS,
+    SUPERSEDED_FIELDS,
     Stored,
     already_current,
     archive_document,
@@ -55,6 +56,8 @@ from fhirtrial.store.lookup import find_in
 from fhirtrial.store.near import near_hits, near_of
 from fhirtrial.store.pieced import long_in, pieced_matches
 from fhirtrial.store.search_keys import KEYS, exact_key
+from fhirtrial.store.string_rows import row_writes, write_rows
+from fhirtrial.store.string_search import StringSearch, string_page, string_search_of
 
 _GUARD_WAIT_SECONDS = 5.0
 _CREATE_ATTEMPTS = 3
@@ -192,7 +195,9 @@ class Repository:
             validate_resource(resource)
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS, session=self.session)
+            current = await cols.current.find_one(
+                {"_id": rid}, SUPERSEDED_FIELDS, session=self.session
+            )
             if if_match is not None and (
                 current is None or current["del"] or current["v"] != if_match
             ):
@@ -223,14 +228,16 @@ class Repository:
         """Delete the current version; returns the deletion's version, None if already deleted."""
         cols = self.database.collections(resource_type)
         while True:
-            current = await cols.current.find_one({"_id": rid}, STORED_FIELDS, session=self.session)
+            current = await cols.current.find_one(
+                {"_id": rid}, SUPERSEDED_FIELDS, session=self.session
+            )
             if current is None:
                 raise NotFound(f"{resource_type}/{rid} is not known")
             if current["del"]:
                 return None
             tombstone = deletion(current, now())
             try:
-                await self._supersede(cols, rid, current, tombstone)
+                await self._supersede(resource_type, rid, current, tombstone)
             except _LostRace:
                 continue
             version: int = tombstone["v"]
@@ -265,14 +272,16 @@ class Repository:
                 # database restart); when the first attempt was applied, the retry meets it.
                 if not await _holds(cols.current, document, self.session):
                     raise _LostRace() from None
+            await self._write_rows(resource_type, rid, None, document)
         else:
-            await self._supersede(cols, rid, superseding, current)
+            await self._supersede(resource_type, rid, superseding, current)
         return stored
 
     async def _supersede(
-        self, cols: Collections, rid: str, old: dict[str, Any], new: dict[str, Any]
+        self, resource_type: str, rid: str, old: dict[str, Any], new: dict[str, Any]
     ) -> None:
         """Archive `old` (the current document) into history, then replace it with `new`."""
+        cols = self.database.collections(resource_type)
         archived = archive_document(rid, old)
         try:
             await cols.history.insert_one(archived, session=self.session)
@@ -288,6 +297,19 @@ class Repository:
         if result.matched_count != 1:
             await cols.history.delete_one({"_id": archived["_id"]}, session=self.session)
             raise _LostRace()
+        await self._write_rows(resource_type, rid, old, new)
+
+    async def _write_rows(
+        self,
+        resource_type: str,
+        rid: str,
+        superseded: dict[str, Any] | None,
+        current: dict[str, Any] | None,
+    ) -> None:
+        """Replace the string rows of `superseded` by those of `current` (store.string_rows)."""
+        strings = await self.database.strings(resource_type)
+        if strings is not None:
+            await write_rows(strings, row_writes(rid, superseded, current), self.session)
 
     async def _conditional_create(
         self, resource: dict[str, Any], query: SearchQuery, chosen_id: str | None
@@ -370,21 +392,30 @@ class Repository:
         superseded it meanwhile (then it stays). For deployments without transactions."""
         cols = self.database.collections(resource_type)
         if version == 1:
-            removed = await cols.current.delete_one({"_id": rid, "v": 1}, session=self.session)
+            removed = await cols.current.find_one_and_delete(
+                {"_id": rid, "v": 1}, {"v": 1, "t": 1, "del": 1}, session=self.session
+            )
             await self.database.guards.delete_many({"rid": rid}, session=self.session)
-            return removed.deleted_count == 1
+            if removed is None:
+                return False
+            await self._write_rows(resource_type, rid, removed, None)
+            return True
         archived = await cols.history.find_one(
             {"_id": f"{rid}/{version - 1}"}, session=self.session
         )
         if archived is None:
             return False
         previous = restored_document(archived, self.types[resource_type])
-        result = await cols.current.replace_one(
-            {"_id": rid, "v": version}, previous, session=self.session
+        undone = await cols.current.find_one_and_replace(
+            {"_id": rid, "v": version},
+            previous,
+            {"v": 1, "t": 1, "del": 1},
+            session=self.session,
         )
-        if result.matched_count != 1:
+        if undone is None:
             return False
         await cols.history.delete_one({"_id": archived["_id"]}, session=self.session)
+        await self._write_rows(resource_type, rid, undone, previous)
         return True
 
     # ---- search and history --------------------------------------------------------------
@@ -406,12 +437,16 @@ class Repository:
         flt = await query_filter(self.database, query, limit=self.max_joined, session=self.session)
         near = near_of(query)
         pieced = long_in(flt)
+        paged = not query.sort and not query.offset and not query.summary_count and query.count > 0
+        strings = await self.database.strings(query.resource_type) if paged else None
+        string = string_search_of(query) if strings is not None else None
+        if strings is not None and string is not None:
+            return await self._string_search(query, flt, string, strings, include_limit)
         filters = None if near is not None or pieced is not None else keyset_filters(flt)
         if filters is None and query.after is not None:
             raise BadRequest("_after belongs to the next links of this server's searches")
         if near is not None:
             return await self._near_search(query, flt, near, include_limit)
-        paged = not query.sort and not query.offset and not query.summary_count and query.count > 0
         if filters is not None and paged:
             return await self._keyset_search(query, flt, filters, include_limit)
         if pieced is not None and all(key in ("_id", "lu") for key, _ in query.sort):
@@ -457,6 +492,18 @@ class Repository:
             projection={"res": 1},
             session=self.session,
         )
+        return await self._position_page(query, flt, docs, more, include_limit)
+
+    async def _position_page(
+        self,
+        query: SearchQuery,
+        flt: dict[str, Any],
+        docs: list[dict[str, Any]],
+        more: bool,
+        include_limit: int,
+    ) -> SearchResult:
+        """The result of a page of the default order paged by position (`_after`)."""
+        current = self.database.collections(query.resource_type).current
         total = None
         if query.total in ("accurate", "estimate"):
             total = await current.count_documents(flt, session=self.session)
@@ -470,6 +517,28 @@ class Repository:
                 query, result.matches, include_limit
             )
         return result
+
+    async def _string_search(
+        self,
+        query: SearchQuery,
+        flt: dict[str, Any],
+        string: StringSearch,
+        strings: MongoCollection,
+        include_limit: int,
+    ) -> SearchResult:
+        """A page of a string search read through the string rows (store.string_search), in
+        the default order and paged by position like `_keyset_search`."""
+        current = self.database.collections(query.resource_type).current
+        docs, more = await string_page(
+            strings,
+            current,
+            string,
+            after=query.after,
+            count=query.count,
+            size_estimate=await self.database.search_size(query.resource_type),
+            session=self.session,
+        )
+        return await self._position_page(query, flt, docs, more, include_limit)
 
     async def _page_of(
         self, query: SearchQuery, ids: list[str], include_limit: int

@@ -13,8 +13,9 @@ Written at write time (`search_fields`), read by fhirtrial.store.query:
   ranges of it (fhirtrial.store.keyset). The `k` index is on (`k`, `o`).
 Each array is under one multikey index, so a write maintains one or two indexes, not one per
 parameter. The `t` index exists only where the database can use it for a prefix range (mongod);
-SecantusDB scans for a range inside an array anyway, so there `t` is left unindexed and strings
-cost nothing at write time.
+SecantusDB cannot use an index for a range inside an array, so there `t` is left unindexed and
+the keys of string parameters are also written as rows of their own (fhirtrial.store.string_rows,
+ADR 0025), which a string search reads by index ranges.
 
 Each key costs every write, so none is kept that a query can reach another way (`index_keys` on
 the write side, `exact_search_keys` and `string_search_keys` on the search side): a code without

@@ -1,0 +1,208 @@
+"""A page of a single-parameter string search, read through the string rows (store.string_rows)
+in the default order (`o`, `_id`), on SecantusDB (docs/adr/0025).
+
+The rows are small and their fields are not arrays, so SecantusDB reads them by index ranges:
+- by order key (`po`): the rows of the parameter in a range of `o`, their value tested on the
+  row, range after range as store.keyset reads documents, until the page is full. This costs
+  about page ÷ selectivity rows: cheap for a common prefix ("a study"), the whole parameter
+  for a rare one;
+- by value (`pv`): every row whose value starts with the prefix, whatever its order key. This
+  costs the number of matches: cheap for a rare prefix ("metronomic"), large for a common one.
+A prefix search reads by order key until it has read about 2·√(size × page) rows' worth of the
+order-key space, then reads the rest of the space by value: neither way costs more than a few
+thousand small rows, whatever the selectivity. `:exact` reads by value (the folded value is the
+row's); `:contains` can only read by order key.
+
+Rows are candidates: each match is checked against its document (the `t` keys and `s` values
+the old query tested), so a row a write left behind is never a result.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from fhirtrial.resources.extract import fold
+from fhirtrial.resources.registry import SearchParameter
+from fhirtrial.resources.search_query import SearchQuery
+from fhirtrial.store.database import MongoCollection
+from fhirtrial.store.keyset import ORDER_SPACE, Position, first_width, next_width, position
+from fhirtrial.store.lookup import find_in
+from fhirtrial.store.search_keys import (
+    ORDER,
+    SHARED_STRING_KEYS,
+    TEXT_KEYS,
+    string_key,
+    string_search_keys,
+)
+from fhirtrial.store.string_rows import ORDERED, ROW_ID, VALUE, ordered_key
+
+MODIFIERS = ("", "exact", "contains")
+# Sorts after every character a folded string can contain: the upper end of a prefix range.
+_PREFIX_END = "\U0010ffff"
+_ROW_FIELDS = {"_id": 0, ORDER: 1, ROW_ID: 1}
+
+
+@dataclass(frozen=True)
+class StringSearch:
+    """One string criterion: values as parsed (folded, except for `:exact`), OR-ed."""
+
+    param: SearchParameter
+    modifier: str
+    values: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The parameters whose rows hold its values (`address` shares its parts' rows)."""
+        return (self.param.name, *SHARED_STRING_KEYS.get(self.param.name, ()))
+
+    def prefixes(self) -> list[str]:
+        return string_search_keys(self.param, self.values)
+
+    def exact_keys(self) -> list[str]:
+        return [string_key(name, fold(v)) for name in self.names for v in self.values]
+
+    def row_filters(self, low: int, high: int) -> list[dict[str, Any]]:
+        """The row filters of the order-key range [low, high): the range first, so that
+        SecantusDB reads it from the `po` index and tests the value on those rows only."""
+        if self.modifier == "contains":
+            tests = [
+                (name, {"$regex": f"^{re.escape(name)}~.*{re.escape(v)}"})
+                for name in self.names
+                for v in self.values
+            ]
+        else:
+            tests = [
+                (key.partition("~")[0], {"$gte": key, "$lt": key + _PREFIX_END})
+                for key in self.prefixes()
+            ]
+        return [
+            {ORDERED: {"$gte": ordered_key(name, low), "$lt": ordered_key(name, high)}, VALUE: test}
+            for name, test in tests
+        ]
+
+    def value_filters(self) -> list[dict[str, Any]]:
+        """The row filters that find every candidate by value (`pv` index)."""
+        if self.modifier == "exact":
+            return [{VALUE: key} for key in dict.fromkeys(self.exact_keys())]
+        return [{VALUE: {"$gte": key, "$lt": key + _PREFIX_END}} for key in self.prefixes()]
+
+    def projection(self) -> dict[str, Any]:
+        if self.modifier == "exact":
+            return {f"s.{self.param.name}:exact": 1}
+        if self.modifier == "contains":
+            return {f"s.{self.param.name}": 1}
+        return {TEXT_KEYS: 1}
+
+    def matches(self, doc: dict[str, Any]) -> bool:
+        """Whether a current document matches (what the filter of store.query tests)."""
+        if doc.get("del"):
+            return False
+        values = doc.get("s") or {}
+        if self.modifier == "exact":
+            held = values.get(f"{self.param.name}:exact") or []
+            return any(v in held for v in self.values)
+        if self.modifier == "contains":
+            texts = values.get(self.param.name) or []
+            return any(v in text for text in texts for v in self.values)
+        prefixes = self.prefixes()
+        return any(key.startswith(p) for key in doc.get(TEXT_KEYS) or [] for p in prefixes)
+
+
+def string_search_of(query: SearchQuery) -> StringSearch | None:
+    """The string criterion of a search made of that one criterion, None for any other."""
+    if query.joins or len(query.criteria) != 1:
+        return None
+    criterion = query.criteria[0]
+    param = criterion.param
+    if param.type != "string" or param.stored_at or criterion.modifier not in MODIFIERS:
+        return None
+    return StringSearch(param, criterion.modifier, tuple(criterion.values))
+
+
+async def string_page(
+    strings: MongoCollection,
+    current: MongoCollection,
+    search: StringSearch,
+    *,
+    after: Position | None,
+    count: int,
+    size_estimate: int,
+    session: AsyncClientSession | None = None,
+) -> tuple[list[dict[str, Any]], bool]:
+    """The first `count` matching current documents (with `res` and `o`) after `after` in the
+    default order, and whether more follow."""
+    need = count + 1
+    wanted = need
+    while True:
+        candidates, complete = await _candidates(
+            strings, search, after, wanted, size_estimate, session
+        )
+        head = candidates[:wanted]
+        fields = {"res": 1, ORDER: 1, "del": 1, **search.projection()}
+        docs = {
+            doc["_id"]: doc
+            async for doc in find_in(
+                current, "_id", [rid for _, rid in head], fields, session=session
+            )
+        }
+        kept = [docs[rid] for _, rid in head if rid in docs and search.matches(docs[rid])]
+        if len(kept) >= need or (complete and len(head) == len(candidates)):
+            kept.sort(key=position)
+            return kept[:count], len(kept) > count
+        # Rows a write left behind took places on the page: read further.
+        wanted += max(need, 2 * (len(head) - len(kept)))
+
+
+async def _candidates(
+    strings: MongoCollection,
+    search: StringSearch,
+    after: Position | None,
+    wanted: int,
+    size_estimate: int,
+    session: AsyncClientSession | None,
+) -> tuple[list[Position], bool]:
+    """At least `wanted` candidate positions after `after`, in order (fewer when there are no
+    more), and whether they are all there are."""
+    start = after[0] if after is not None else 0
+    found: dict[str, int] = {}
+
+    def add(row: dict[str, Any], low: int) -> None:
+        at = (row[ORDER], row[ROW_ID])
+        if row[ORDER] >= low and (after is None or at > after):
+            found[row[ROW_ID]] = row[ORDER]
+
+    low = start
+    if search.modifier != "exact":
+        # A prefix reads by value past this point (a rare prefix: its rows by value cost less
+        # than more ranges); `:contains` reads every range it needs.
+        end = ORDER_SPACE
+        if search.modifier == "":
+            end = min(ORDER_SPACE, start + _order_budget(wanted, size_estimate))
+        width = first_width(wanted, size_estimate)
+        while low < end and len(found) < wanted:
+            high = min(end, low + width)
+            before = len(found)
+            for flt in search.row_filters(low, high):
+                async for row in strings.find(flt, _ROW_FIELDS, session=session):
+                    add(row, low)
+            low = high
+            width = next_width(width, len(found) - before, wanted - len(found))
+    if low < ORDER_SPACE and len(found) < wanted:
+        for flt in search.value_filters():
+            async for row in strings.find(flt, _ROW_FIELDS, session=session):
+                add(row, low)
+        low = ORDER_SPACE
+    ordered = sorted((o, rid) for rid, o in found.items())
+    return ordered, low >= ORDER_SPACE
+
+
+def _order_budget(wanted: int, size_estimate: int) -> int:
+    """How much of the order-key space a prefix search reads by ranges before it reads by
+    value: about 2·√(size × wanted) resources' worth."""
+    if size_estimate <= 0:
+        return ORDER_SPACE
+    rows = 2 * math.isqrt(size_estimate * wanted)
+    return max(1, ORDER_SPACE * rows // size_estimate)

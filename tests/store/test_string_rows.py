@@ -1,0 +1,250 @@
+"""String searches read through the string rows (store.string_rows, store.string_search,
+ADR 0025), against the embedded database: what a search finds as resources are written,
+rewritten, deleted, imported in batches, undone, and after a database of layout 5 is opened."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.resources.search_query import parse_search
+from fhirtrial.store.batch import write_units
+from fhirtrial.store.database import STORE_META, Database
+from fhirtrial.store.repository import Repository, SearchResult
+from tests.helpers import make_settings, research_study
+
+
+@pytest.fixture
+async def database(mongo_url) -> AsyncIterator[Database]:
+    settings = make_settings(mongo_url)
+    database = Database.connect(mongo_url, settings.database, RESOURCE_TYPES)
+    await database.ensure_indexes()
+    try:
+        yield database
+    finally:
+        await database.client.drop_database(database.db.name)
+        await database.close()
+
+
+async def _search(repository: Repository, resource_type: str, **params) -> SearchResult:
+    query = parse_search(
+        RESOURCE_TYPES[resource_type],
+        [(name.replace("__", ":"), value) for name, value in params.items()],
+        registry=RESOURCE_TYPES,
+    )
+    return await repository.search(query)
+
+
+async def _titles(repository: Repository, **params) -> list[str]:
+    result = await _search(repository, "ResearchStudy", **params)
+    return sorted(m["title"] for m in result.matches)
+
+
+async def _all_pages(repository: Repository, **params) -> list[list[str]]:
+    """The ids of every page, following the position of each next page."""
+    pages = []
+    after = None
+    while True:
+        extra = {"_after": f"{after[0]:012x}.{after[1]}"} if after else {}
+        result = await _search(repository, "ResearchStudy", **params, **extra)
+        pages.append([m["id"] for m in result.matches])
+        if result.next_after is None:
+            return pages
+        after = result.next_after
+
+
+async def _created(repository: Repository, *titles: str) -> list[str]:
+    return [(await repository.create(research_study(title=title))).stored.id for title in titles]
+
+
+async def _rows(database: Database, rid: str) -> list[str]:
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    return sorted([row["pv"] async for row in strings.find({"r": rid})])
+
+
+async def test_prefix_search_folds_case_and_accents(database):
+    repository = Repository(database)
+    await _created(repository, "Étude Métronomique", "ETUDE of Hearts", "A study of étude")
+
+    assert await _titles(repository, title="etude") == ["ETUDE of Hearts", "Étude Métronomique"]
+    assert await _titles(repository, title="ÉTUDE M") == ["Étude Métronomique"]
+    # A prefix of the whole value, not of any word.
+    assert await _titles(repository, title="metronomique") == []
+
+
+async def test_exact_matches_the_value_as_written_only(database):
+    repository = Repository(database)
+    await _created(repository, "Étude Métronomique", "étude métronomique", "Étude Métronomique 2")
+
+    assert await _titles(repository, title__exact="Étude Métronomique") == ["Étude Métronomique"]
+    assert await _titles(repository, title__exact="Étude") == []
+
+
+async def test_contains_matches_anywhere_in_the_folded_value(database):
+    repository = Repository(database)
+    await _created(repository, "Étude Métronomique", "Metronomic dosing", "Heart failure")
+
+    assert await _titles(repository, title__contains="TRONOM") == [
+        "Metronomic dosing",
+        "Étude Métronomique",
+    ]
+    assert await _titles(repository, title__contains="ure") == ["Heart failure"]
+
+
+async def test_several_values_match_any_of_them(database):
+    repository = Repository(database)
+    await _created(repository, "Alpha trial", "Beta trial", "Gamma trial")
+
+    assert await _titles(repository, title="alpha,GAMMA") == ["Alpha trial", "Gamma trial"]
+    assert await _titles(repository, title__exact="Beta trial,Gamma trial") == [
+        "Beta trial",
+        "Gamma trial",
+    ]
+
+
+async def test_a_shared_string_parameter_finds_values_of_its_parts(database):
+    repository = Repository(database)
+    site = {
+        "resourceType": "Location",
+        "name": "Welch Cancer Center",
+        "address": {"line": ["1 Main St"], "city": "Sheridan", "state": "Wyoming"},
+    }
+    await repository.create(site)
+
+    async def names(**params) -> list[str]:
+        return [m["name"] for m in (await _search(repository, "Location", **params)).matches]
+
+    assert await names(address="sherid") == ["Welch Cancer Center"]
+    assert await names(address="1 main") == ["Welch Cancer Center"]
+    assert await names(**{"address-city": "sheridan"}) == ["Welch Cancer Center"]
+    assert await names(address__exact="Sheridan") == ["Welch Cancer Center"]
+    assert await names(name="welch c") == ["Welch Cancer Center"]
+
+
+@pytest.mark.parametrize("title", ["rare", "common"])
+async def test_pages_by_position_hold_every_match_once_in_the_default_order(database, title):
+    """60 studies, pages of 2: a rare prefix (5 matches) is read by value after a few ranges,
+    a common one (40 matches) range by range."""
+    repository = Repository(database)
+    titles = [f"{'rare' if i % 12 == 0 else 'common'} study {i}" for i in range(60)]
+    titles = [
+        t if not t.startswith("common") or i % 3 else f"other {i}" for i, t in enumerate(titles)
+    ]
+    ids = await _created(repository, *titles)
+    expected = {rid for rid, t in zip(ids, titles, strict=True) if t.startswith(title)}
+
+    pages = await _all_pages(repository, title=title, _count="2")
+
+    seen = [rid for page in pages for rid in page]
+    assert sorted(seen) == sorted(expected)
+    assert all(len(page) == 2 for page in pages[:-1])
+    by_default_order = await _search(repository, "ResearchStudy", title=title, _count="100")
+    assert seen == [m["id"] for m in by_default_order.matches]
+
+
+async def test_a_page_holding_every_match_counts_them(database):
+    repository = Repository(database)
+    await _created(repository, "Alpha one", "Alpha two", "Beta")
+
+    result = await _search(repository, "ResearchStudy", title="alpha")
+    assert result.total == 2
+    counted = await _search(
+        repository, "ResearchStudy", title="alpha", _count="1", _total="accurate"
+    )
+    assert counted.total == 2 and len(counted.matches) == 1
+
+
+async def test_updates_and_deletes_keep_the_rows_of_the_current_version_only(database):
+    repository = Repository(database)
+    [rid] = await _created(repository, "Metronomic capecitabine")
+
+    await repository.update("ResearchStudy", rid, research_study(title="Adjuvant letrozole"))
+
+    assert await _titles(repository, title="metronomic") == []
+    assert await _titles(repository, title="adjuvant") == ["Adjuvant letrozole"]
+    assert await _rows(database, rid) == ["title~adjuvant letrozole"]
+
+    await repository.delete("ResearchStudy", rid)
+
+    assert await _titles(repository, title="adjuvant") == []
+    assert await _rows(database, rid) == []
+
+
+async def test_an_undone_write_brings_back_the_rows_of_the_version_before(database):
+    """What a transaction on a database without transactions does when a later entry fails."""
+    repository = Repository(database)
+    [rid] = await _created(repository, "Metronomic capecitabine")
+    written = await repository.update("ResearchStudy", rid, research_study(title="Adjuvant"))
+
+    assert await repository.undo("ResearchStudy", rid, written.stored.version)
+
+    assert await _titles(repository, title="metronomic") == ["Metronomic capecitabine"]
+    assert await _titles(repository, title="adjuvant") == []
+    assert await _rows(database, rid) == ["title~metronomic capecitabine"]
+
+    [created] = await _created(repository, "Undone creation")
+    assert await repository.undo("ResearchStudy", created, 1)
+
+    assert await _titles(repository, title="undone") == []
+    assert await _rows(database, created) == []
+
+
+async def test_batches_write_and_replace_rows(database):
+    """The importer's path (store.batch), in one transaction."""
+    repository = Repository(database)
+    studies = [research_study(id=f"nct-{i}", title=f"Imported {i}") for i in range(3)]
+    await write_units(database, studies)
+    assert await _titles(repository, title="imported") == ["Imported 0", "Imported 1", "Imported 2"]
+
+    await write_units(database, [research_study(id="nct-1", title="Renamed")])
+
+    assert await _titles(repository, title="imported") == ["Imported 0", "Imported 2"]
+    assert await _titles(repository, title="renamed") == ["Renamed"]
+    assert await _rows(database, "nct-1") == ["title~renamed"]
+
+
+async def test_a_row_left_behind_is_never_a_result(database):
+    """A crash between a document and its rows, or two writers racing, can leave a row of a
+    superseded version: the search checks each match against its document."""
+    repository = Repository(database)
+    ids = await _created(repository, "Alpha one", "Beta two", "Alpha three")
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    stale = await strings.find_one({"r": ids[1]})
+    assert stale is not None
+    await strings.insert_one({**stale, "_id": "stale", "pv": "title~alpha stale"})
+
+    result = await _search(repository, "ResearchStudy", title="alpha", _count="2")
+
+    assert sorted(m["title"] for m in result.matches) == ["Alpha one", "Alpha three"]
+    assert result.next_after is None
+
+
+async def test_a_database_of_layout_5_gets_its_rows_at_start(database):
+    repository = Repository(database)
+    ids = await _created(repository, "Metronomic capecitabine", "Adjuvant letrozole")
+    # As layout 5 left it: no rows, no record of them.
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    await strings.delete_many({})
+    await database.db[STORE_META].delete_one({"_id": "string-rows"})
+    assert await _titles(repository, title="metronomic") == []
+
+    await database.ensure_indexes()  # what every start does
+
+    assert await _titles(repository, title="metronomic") == ["Metronomic capecitabine"]
+    assert await _rows(database, ids[1]) == ["title~adjuvant letrozole"]
+    saved = await database.db[STORE_META].find_one({"_id": "string-rows"})
+    assert saved is not None and saved["version"] == 1
+
+
+async def test_locations_keep_no_rows_and_are_still_found_by_string(database):
+    """An imported study writes ~30 Locations: their rows cost imports too much (ADR 0025)."""
+    repository = Repository(database)
+    await repository.create({"resourceType": "Location", "name": "Welch Cancer Center"})
+
+    assert await database.strings("Location") is None
+    assert "Location_strings" not in await database.db.list_collection_names()
+    found = await _search(repository, "Location", name="welch")
+    assert [m["name"] for m in found.matches] == ["Welch Cancer Center"]
