@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from fhirtrial.auth.jose import LEEWAY_S, TokenProblem, header, unverified_claims, verify
 from fhirtrial.auth.principal import Principal
 from fhirtrial.auth.remote_keys import RemoteKeySet
+from fhirtrial.auth.replay import first_use
 
 SEEN_TOKENS = "_cds_seen_tokens"
 # A hook call's JWT is made for that call: one good for longer would only be kept longer.
@@ -60,13 +59,6 @@ class CdsClients:
 async def _refuse_replay(
     db: AsyncDatabase[dict[str, Any]], issuer: str, jti: str, exp: float
 ) -> None:
-    """A token is good for one call: its `jti` is kept (in the database, which every server
-    process shares) until it expires."""
-    now = datetime.now(UTC)
-    seen = db[SEEN_TOKENS]
-    await seen.delete_many({"until": {"$lt": now}})
-    until = datetime.fromtimestamp(exp, UTC) + timedelta(seconds=LEEWAY_S)
-    try:
-        await seen.insert_one({"_id": f"{issuer} {jti}", "until": until})
-    except DuplicateKeyError:
-        raise TokenProblem("The token's jti was already used: each call needs a new JWT") from None
+    """A token is good for one call."""
+    if not await first_use(db, SEEN_TOKENS, f"{issuer} {jti}", exp):
+        raise TokenProblem("The token's jti was already used: each call needs a new JWT")

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
 import jwt
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, DuplicateKeyError
+from pymongo.errors import ConnectionFailure
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -30,6 +29,7 @@ from fhirtrial.auth.clients import Client, ClientRegistry
 from fhirtrial.auth.errors import KeysUnavailable
 from fhirtrial.auth.jose import LEEWAY_S, TokenProblem, header, public_key, unverified_claims
 from fhirtrial.auth.jose import verify as verify_jwt
+from fhirtrial.auth.replay import first_use
 from fhirtrial.auth.scopes import intersect, parse_scopes, split_scope_string
 from fhirtrial.auth.verify import own_issuer
 
@@ -157,14 +157,8 @@ async def _client_key(authority: Authority, client: Client, kid: str, alg: str) 
 async def _refuse_replay(
     db: AsyncDatabase[dict[str, Any]], client_id: str, jti: str, exp: float
 ) -> None:
-    now = datetime.now(UTC)
-    seen = db[SEEN_ASSERTIONS]
-    await seen.delete_many({"until": {"$lt": now}})
-    until = datetime.fromtimestamp(exp, UTC) + timedelta(seconds=LEEWAY_S)
-    try:
-        await seen.insert_one({"_id": f"{client_id} {jti}", "until": until})
-    except DuplicateKeyError:
-        raise OAuthError("invalid_client", "the assertion's jti was already used", 401) from None
+    if not await first_use(db, SEEN_ASSERTIONS, f"{client_id} {jti}", exp):
+        raise OAuthError("invalid_client", "the assertion's jti was already used", 401)
 
 
 async def _issue(
