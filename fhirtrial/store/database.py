@@ -153,7 +153,8 @@ class Database:
             hello = await self.client.admin.command("hello")
             secantusdb = "secantusVersion" in info
             # SecantusDB runs transactions as a standalone too (the embedded one is started so).
-            transactions = secantusdb or bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+            replicated = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+            transactions = secantusdb or replicated
             if not transactions:
                 log.warning("MongoDB is standalone: batches are written without a transaction")
             self._capabilities = Capabilities(secantusdb=secantusdb, transactions=transactions)
