@@ -151,12 +151,13 @@ class Database:
         if self._capabilities is None:
             info = await self.client.admin.command("buildInfo")
             hello = await self.client.admin.command("hello")
-            transactions = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+            secantusdb = "secantusVersion" in info
+            # SecantusDB runs transactions as a standalone too (the embedded one is started so).
+            replicated = bool(hello.get("setName")) or hello.get("msg") == "isdbgrid"
+            transactions = secantusdb or replicated
             if not transactions:
                 log.warning("MongoDB is standalone: batches are written without a transaction")
-            self._capabilities = Capabilities(
-                secantusdb="secantusVersion" in info, transactions=transactions
-            )
+            self._capabilities = Capabilities(secantusdb=secantusdb, transactions=transactions)
         return self._capabilities
 
     async def _upgrade_search_fields(self) -> bool:

@@ -9,6 +9,12 @@ directory creates the database user with a random password, kept in
 `database-credentials.json` (0600) beside the data, so only the server's own user can connect;
 SecantusDB has no localhost exception, so that one start runs without `--auth` for the second it
 takes to create the user.
+
+It runs with `--standalone`: advertised as a replica set (its default), SecantusDB writes an oplog
+entry holding the whole document for every write and prunes the oldest in the committing request
+once there are 100,000 of them; one such commit took over 12 minutes while a 30,000-study catalog
+loaded. fhirtrial reads no oplog (no change streams), and SecantusDB runs multi-document
+transactions without the replica-set advertisement, so nothing is lost (ADR 0026).
 """
 
 import json
@@ -108,6 +114,7 @@ class EmbeddedMongo:
                 str(self.data_dir / "db"),
                 "--log-level",
                 "WARNING",
+                "--standalone",
                 *(["--auth"] if auth else []),
                 *self.options,
             ],
