@@ -202,3 +202,52 @@ def _assert_equal_leaves(
         if relief_possible and child_result.result == "unknown" and not child.children:
             continue
         _assert_equal_leaves(name, child, child_result, leaves, excluding=inner, member=True)
+
+
+# Bullets whose value defines the diagnosis (value_defined): a record with the value and without
+# the diagnosis is relieved to "unknown", a record failing the value is not.
+_RELIEF_BULLETS = [
+    "Chronic kidney disease stage 3 (eGFR 30-59 mL/min/1.73 m2)",
+    "Hypertension (systolic ≥ 140 mmHg or diastolic ≥ 90 mmHg)",
+]
+
+
+def _value_defined_cases() -> list[tuple[str, PatientRecord, str]]:
+    from tests.eligibility.ehr_records import ICD, condition, patient, record
+    from tests.eligibility.test_value_defined_diagnoses import _dbp, _egfr, _sbp
+
+    gerd = condition("GERD", (ICD, "K21.9", "Gastro-esophageal reflux disease"))
+    return [
+        (_RELIEF_BULLETS[0], record(patient(), gerd, _egfr(45)), "potential-candidate"),
+        (_RELIEF_BULLETS[0], record(patient(), gerd, _egfr(75)), "ineligible"),
+        (_RELIEF_BULLETS[1], record(patient(), gerd, _sbp(152), _dbp(86)), "potential-candidate"),
+        (_RELIEF_BULLETS[1], record(patient(), gerd, _sbp(118), _dbp(72)), "ineligible"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_the_lean_pass_relieves_a_diagnosis_its_value_defines(case):
+    """The all-of(diagnosis, value) of such a bullet, alone or beside another criterion in a
+    study without comparison groups: the lean pass answers what the evaluator does, and the
+    relief (a not-met diagnosis beside a met value) is what keeps the patient a candidate."""
+    bullet, person, verdict = _value_defined_cases()[case]
+    store = PlanStore()
+    for n, inclusion in enumerate(([bullet], [bullet, "Age 18 years or older"])):
+        study = {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000011", "briefTitle": "x"},
+                "eligibilityModule": {
+                    "eligibilityCriteria": "Inclusion Criteria:\n"
+                    + "".join(f"- {b}\n" for b in inclusion)
+                },
+            }
+        }
+        evidence_variable = next(
+            r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
+        )
+        lean_plan = store.put(f"ev-{n}", 1, evidence_variable)
+        assert lean_plan.combinations, "the bullet must compile to a combination"
+        full = evaluate_study(evidence_variable, person, as_of=person.as_of)
+        answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
+        assert answer == (full.verdict, full.score)
+        assert answer[0] == verdict

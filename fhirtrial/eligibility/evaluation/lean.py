@@ -13,7 +13,7 @@ equal `evaluate_study`'s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -41,8 +41,8 @@ class LeafOutcomes:
         self.record = record
         self.as_of = as_of
         self.dead = _death(record, as_of) is not None
-        # id(criterion) → outcome, asked as an inclusion [0] or as an exclusion [1]
-        self._outcomes: tuple[dict[int, Outcome], dict[int, Outcome]] = ({}, {})
+        # `leaf_key(criterion, excluding)` → outcome
+        self.known: dict[int, Outcome] = {}
         # The criteria behind the keys stay alive as long as the ids are used.
         self._held: list[object] = []
 
@@ -50,12 +50,18 @@ class LeafOutcomes:
         criterion = node.criterion
         if criterion is None or not criterion.computable:
             return "unknown"  # what evaluator._leaf answers, without a reason to build
-        outcomes = self._outcomes[excluding]
-        found = outcomes.get(id(criterion))
+        key = leaf_key(criterion, excluding)
+        found = self.known.get(key)
         if found is None:
-            found = outcomes[id(criterion)] = _leaf(node, self.contexts[excluding]).result
+            found = self.known[key] = _leaf(node, self.contexts[excluding]).result
             self._held.append(criterion)
         return found
+
+
+def leaf_key(criterion: object, excluding: bool) -> int:
+    """One int for a criterion asked as an inclusion or as an exclusion: its id, doubled. Keys
+    are only compared while the criterion is alive (held by a plan, or by `LeafOutcomes`)."""
+    return id(criterion) << 1 | excluding
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +73,15 @@ class LeanPlan:
     plan: StudyPlan
     fixed: tuple[int, int, bool, bool]
     """Of the fixed criteria: applicable, passing, any unknown, any failing."""
-    leaves: tuple[tuple[PlanNode, bool], ...]
-    """Top-level leaf criteria a record may decide, with whether each is an exclusion."""
-    combinations: tuple[PlanNode, ...]
-    """Top-level combinations a record may decide."""
+    leaves: tuple[tuple[int, PlanNode, bool], ...]
+    """Top-level leaf criteria a record may decide: `leaf_key`, node, whether an exclusion."""
+    combinations: tuple[Compiled, ...]
+    """Top-level combinations a record may decide, compiled for `_run`."""
+    views: dict[Any, tuple[tuple[Compiled, ...], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """With comparison groups: per list of groups (`_groups_key`), each group's applicable
+    top-level criteria compiled for `_run` (built by the first match that asks)."""
 
 
 def lean_plan(plan: StudyPlan) -> LeanPlan:
@@ -81,9 +92,9 @@ def lean_plan(plan: StudyPlan) -> LeanPlan:
         fixed = _fixed_outcome(node, excluding=False, member=False)
         if fixed is None:
             if node.children:
-                combinations.append(node)
+                combinations.append(_compiled(node, excluding=False, member=False))
             else:
-                leaves.append((node, node.exclude))
+                leaves.append((leaf_key(node.criterion, node.exclude), node, node.exclude))
             continue
         if fixed == "not-applicable":
             continue
@@ -122,15 +133,15 @@ def _fixed_outcome(node: PlanNode, *, excluding: bool, member: bool) -> Outcome 
 def lean_verdict_and_score(
     lean: LeanPlan, leaves: LeafOutcomes, comparison_groups: list[dict[str, Any]] | None = None
 ) -> tuple[Verdict, float]:
-    """`verdict_and_score(lean.plan, ...)`, faster for a plan without cohorts."""
-    if lean.plan.cohort_keys:
-        return verdict_and_score(lean.plan, leaves, comparison_groups)
+    """`verdict_and_score(lean.plan, ...)`, from the plan read once."""
     if leaves.dead:
         return "ineligible", 0.0
+    if lean.plan.cohort_keys:
+        return _best_group(lean, leaves, comparison_groups)
     applicable, passing, unknown, failing = lean.fixed
-    outcomes = leaves._outcomes
-    for node, exclude in lean.leaves:
-        result = outcomes[exclude].get(id(node.criterion))
+    known = leaves.known
+    for key, node, exclude in lean.leaves:
+        result = known.get(key)
         if result is None:
             result = leaves.outcome(node, exclude)
         if result == "not-applicable":
@@ -145,19 +156,88 @@ def lean_verdict_and_score(
     # The tally is written out here, above and in `_study` on purpose: a shared helper taking the
     # outcomes made a warm match at 30,000 studies ~20% slower (bench/match_profile.py, 137 →
     # ~165 ms in process).
-    for node in lean.combinations:
-        result = _outcome(node, leaves, None, excluding=False, member=False)
+    for compiled in lean.combinations:
+        result = _run(compiled, leaves)
         if result == "not-applicable":
             continue
         applicable += 1
         if result == "unknown":
             unknown = True
-        elif (result == "met") == node.exclude:
+        elif (result == "met") == compiled[1].exclude:
             failing = True
         else:
             passing += 1
     verdict: Verdict = "ineligible" if failing else "potential-candidate" if unknown else "eligible"
     return verdict, round(passing / applicable, 4) if applicable else 1.0
+
+
+def _best_group(
+    lean: LeanPlan, leaves: LeafOutcomes, comparison_groups: list[dict[str, Any]] | None
+) -> tuple[Verdict, float]:
+    """`verdict_and_score` of a plan with cohorts: the best group's verdict and score."""
+    views = _group_views(lean, comparison_groups)
+    best: tuple[Verdict, float] | None = None
+    for view in views:
+        failing = unknown = False
+        applicable = passing = 0
+        for compiled in view:
+            result = _run(compiled, leaves)
+            if result == "not-applicable":
+                continue
+            applicable += 1
+            if result == "unknown":
+                unknown = True
+            elif (result == "met") == compiled[1].exclude:
+                failing = True
+            else:
+                passing += 1
+        verdict: Verdict = (
+            "ineligible" if failing else "potential-candidate" if unknown else "eligible"
+        )
+        answer = verdict, round(passing / applicable, 4) if applicable else 1.0
+        if best is None or (verdict_rank(answer[0]), answer[1]) > (verdict_rank(best[0]), best[1]):
+            best = answer
+    assert best is not None  # a plan with cohorts has a group for each (cohorts.py)
+    return best
+
+
+_VIEWS_PER_PLAN = 4  # lists of groups remembered per plan (a study's groups rarely change)
+
+
+def _group_views(
+    lean: LeanPlan, comparison_groups: list[dict[str, Any]] | None
+) -> tuple[tuple[Compiled, ...], ...]:
+    key = _groups_key(comparison_groups)
+    views = lean.views.get(key) if key is not None else None
+    if views is None:
+        groups = comparison_group_aliases(lean.plan.cohort_keys, comparison_groups)
+        cohorts: list[Cohort] = [aliases for _, _, aliases in groups] or [None]
+        views = tuple(
+            tuple(
+                _compiled(node, excluding=False, member=False, cohort=cohort)
+                for node in lean.plan.nodes
+                if applies_to(node, cohort)
+            )
+            for cohort in cohorts
+        )
+        if key is not None:
+            if len(lean.views) >= _VIEWS_PER_PLAN:
+                lean.views.clear()
+            lean.views[key] = views
+    return views
+
+
+def _groups_key(comparison_groups: list[dict[str, Any]] | None) -> Any:
+    """What `comparison_group_aliases` reads of the groups, hashable; None if it cannot be."""
+    key = tuple(
+        (g.get("linkId"), g.get("name"), g.get("description")) if isinstance(g, dict) else None
+        for g in comparison_groups or ()
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def verdict_and_score(
@@ -224,6 +304,53 @@ def _outcome(
     else:
         result = leaves.outcome(node, inner)
     if member and node.exclude:
+        result = _FLIP[result]
+    return result
+
+
+Compiled = tuple[Any, ...]
+"""A plan node read once for `_run`: (leaf key or None, node, flip, members or None,
+combination code, threshold, relief context or None, member, the group's aliases or None)."""
+
+
+def _compiled(node: PlanNode, *, excluding: bool, member: bool, cohort: Cohort = None) -> Compiled:
+    """`node` as `_run` walks it for the group with these aliases (None: no groups), members
+    that do not apply to the group left out; `excluding` is the context's before the node."""
+    inner = excluding != node.exclude
+    flip = member and node.exclude
+    if not node.children:
+        criterion = node.criterion
+        computable = criterion is not None and criterion.computable
+        key = leaf_key(criterion, inner) if computable else None
+        return (key, node, flip, None, None, None, None, member, cohort)
+    code = node.combination or "all-of"
+    members = tuple(
+        _compiled(child, excluding=inner, member=True, cohort=cohort)
+        for child in node.children
+        if applies_to(child, cohort)
+    )
+    # where a member may be relieved (value_defined), `_outcome` asks the evaluator
+    relief = excluding if not inner and code == "all-of" else None
+    return (None, node, flip, members, code, node.threshold, relief, member, cohort)
+
+
+def _run(compiled: Compiled, leaves: LeafOutcomes) -> Outcome:
+    """`_outcome(node, leaves, cohort, ...)` of a compiled node: what applies to the group was
+    chosen when it was compiled, so the walk over a catalog's plans reads no node attributes."""
+    key, node, flip, members, code, threshold, relief, member, cohort = compiled
+    result: Outcome
+    if members is None:
+        if key is None:
+            result = "unknown"
+        else:
+            found = leaves.known.get(key)
+            result = leaves.outcome(node, bool(key & 1)) if found is None else found
+    else:
+        parts = [_run(part, leaves) for part in members]
+        if relief is not None and "met" in parts and "not-met" in parts:
+            return _evaluate(node, leaves.contexts[relief], cohort, {}, member=member).result
+        result = combine_outcomes(code, threshold, parts)
+    if flip:
         result = _FLIP[result]
     return result
 
