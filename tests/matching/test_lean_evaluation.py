@@ -251,3 +251,54 @@ def test_the_lean_pass_relieves_a_diagnosis_its_value_defines(case):
         answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
         assert answer == (full.verdict, full.score)
         assert answer[0] == verdict
+
+
+def test_members_tied_to_another_group_do_not_count_for_this_one():
+    """A combination whose members are tied to different cohorts counts, for each group, only
+    the members of that group (`cohorts.applies_to`), as the evaluator does: here group A's
+    only member (age ≥ 90) fails for a 66-year-old, and group B fails on its own criterion
+    (age ≥ 95), so the study is ineligible; counting B's member (age ≥ 18) for A would make it
+    eligible."""
+    from tests.eligibility.ehr_records import patient, record
+
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000012", "briefTitle": "x"},
+            "eligibilityModule": {
+                "eligibilityCriteria": "Inclusion Criteria:\n- Age 90 years or older\n"
+                "- Age 18 years or older\n- Age 95 years or older\n"
+            },
+        }
+    }
+    evidence_variable = next(
+        r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
+    )
+    older, adult, oldest = (copy.deepcopy(c) for c in evidence_variable["characteristic"])
+
+    def tied(characteristic: dict[str, Any], cohort: str) -> dict[str, Any]:
+        label = {
+            "url": "https://fhirtrial.org/fhir/StructureDefinition/cohort-label",
+            "valueString": cohort,
+        }
+        return {**characteristic, "extension": [*characteristic.get("extension", []), label]}
+
+    evidence_variable["characteristic"] = [
+        {
+            "linkId": "inc-1",
+            "description": "Cohort A: age 90 or older; Cohort B: 18 or older",
+            "exclude": False,
+            "definitionByCombination": {
+                "code": "any-of",
+                "characteristic": [tied(older, "Cohort A"), tied(adult, "Cohort B")],
+            },
+        },
+        tied(oldest, "Cohort B"),
+    ]
+    groups = [{"linkId": "arm-a", "name": "Cohort A"}, {"linkId": "arm-b", "name": "Cohort B"}]
+    person = record(patient(born="1960-04-02"))
+    lean_plan = PlanStore().put("ev-cohorts", 1, evidence_variable)
+    assert lean_plan.plan.cohort_keys
+    full = evaluate_study(evidence_variable, person, as_of=person.as_of, comparison_groups=groups)
+    answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of), groups)
+    assert answer == (full.verdict, full.score)
+    assert answer[0] == "ineligible"
