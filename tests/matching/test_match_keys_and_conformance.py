@@ -2,17 +2,21 @@
 
 import asyncio
 import json
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
 from fhirtrial.catalog.seeds import load_seeds_if_empty
 from fhirtrial.catalog.sources import seed_inputs
 from fhirtrial.cli import app
+from fhirtrial.eligibility.evaluation import evaluate_study
 from fhirtrial.mappers.ctgov import map_study
 from fhirtrial.matching.assessment import ASSESSMENT_URL
-from fhirtrial.matching.keys import ANY_DIAGNOSIS, criteria_keys
+from fhirtrial.matching.index.mirror import IndexMirror
+from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, criteria_keys, patient_keys
 from fhirtrial.runtime import open_database
 from tests.helpers import FHIR_JSON, assert_valid_fhir, make_settings
 from tests.matching.match_answers import match_ok, read_matches
@@ -140,3 +144,75 @@ def test_cli_match_prints_the_same_verdicts(mongo_url, tmp_path, monkeypatch):
     assert refused.exit_code == 2
     assert "--radius needs a location: give --zip" in refused.output
     MongoClient(mongo_url).drop_database(settings.database)
+
+
+AGE_BULLETS = [
+    "Age 18 years or older",
+    "Older than 18 years",
+    "Age 65 years or younger",
+    "Aged 18 to 65 years",
+    "Age 12 years or older",
+    "Younger than 40 years",
+]
+
+
+def _births() -> list[str]:
+    """Birth dates around every birthday from 0 to 100 years before ehr_records.AS_OF, to the
+    day and known only by year or by month."""
+    from tests.eligibility.ehr_records import AS_OF
+
+    births = []
+    for years in range(0, 101):
+        for days in (-1, 0, 1):
+            day = AS_OF.replace(year=AS_OF.year - years) + timedelta(days=days)
+            births += [day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]]
+    return births
+
+
+@pytest.mark.parametrize("bullet", AGE_BULLETS)
+def test_the_age_key_rules_out_only_whom_the_evaluator_finds_ineligible(bullet):
+    """The candidate query leaves a study out for a patient's age only where the evaluator
+    answers "ineligible" for that age, whatever the precision of the birth date; and it does
+    leave out some."""
+    from tests.eligibility.ehr_records import patient, record
+
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000013", "briefTitle": "x"},
+            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"},
+        }
+    }
+    evidence_variable = next(
+        r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
+    )
+    keys = criteria_keys(evidence_variable, None)
+    mirror = IndexMirror()
+    mirror.put(
+        {
+            "_id": "s",
+            "status": ["active"],
+            "dx": [ANY_DIAGNOSIS],
+            "age_lo": keys.min_age,
+            "age_hi": keys.max_age,
+            "sex": keys.sex,
+        }  # type: ignore[typeddict-item]
+    )
+    left_out = []
+    for born in _births():
+        person = record(patient(born=born))
+        selected = mirror.select(
+            statuses=["active"],
+            diagnoses=None,
+            age=patient_keys(person).age,
+            sex=None,
+            phases=frozenset(),
+            studies=frozenset(),
+            any_sex=ANY_SEX,
+        )
+        if not selected:
+            left_out.append(born)
+            verdict = evaluate_study(evidence_variable, person, as_of=person.as_of).verdict
+            assert verdict == "ineligible", (bullet, born)
+    assert left_out, bullet
+    if bullet == "Age 18 years or older":  # a 16-year-old is not a candidate (it was, to 2026-12)
+        assert "2010-12-01" in left_out

@@ -74,7 +74,8 @@ class IndexMirror:
         # and sorting ~25,000 ids cost ~6 ms of a request at 30,000 studies.
         for rid in ids:
             entry = self.entries[rid]
-            if age is not None and not (entry["age_lo"] <= age + 1 and entry["age_hi"] >= age):
+            # The bounds are widened already (keys.py); `age` is the oldest the birth date allows.
+            if age is not None and not (entry["age_lo"] <= age and entry["age_hi"] >= age):
                 continue
             if sex is not None and entry["sex"] not in (sex, any_sex):
                 continue
