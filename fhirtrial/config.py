@@ -1,11 +1,27 @@
 """Server settings, read once from `FHIRTRIAL_*` environment variables, passed down explicitly."""
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_CACHE_MB = 256
+_CACHE_SIZE = re.compile(r"^\s*(\d+)\s*([MG])B?\s*$", re.IGNORECASE)
+
+
+def checked_cache_size(value: str) -> str:
+    """A database cache size as a setting gives it ("2G", "512M"), in SecantusDB's form
+    ("2048M"); ValueError for anything else or for less than 256 MB."""
+    match = _CACHE_SIZE.match(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not a size like 512M or 2G")
+    megabytes = int(match.group(1)) * (1024 if match.group(2).upper() == "G" else 1)
+    if megabytes < MIN_CACHE_MB:
+        raise ValueError(f"{value!r} is below the {MIN_CACHE_MB}M the database needs")
+    return f"{megabytes}M"
 
 
 class Settings(BaseSettings):
@@ -15,6 +31,10 @@ class Settings(BaseSettings):
     mongodb_url: str | None = None
     database: str = "fhirtrial"
     data_dir: Path = Path(".fhirtrial-data")
+    # The embedded database's cache, e.g. "4G" or "512M"; unset: half of (memory - 1 GB), at
+    # least 256 MB, as mongod sizes its own (docs/adr/0027: a catalog larger than the cache
+    # stalled the writes of SecantusDB's 1 GB default).
+    embedded_cache_size: str | None = None
     # How long the database may take to be reached or to answer a ping before a request gets
     # 503 (not a cap on a query: slow healthy searches are bounded by request_timeout_s).
     db_timeout_ms: int = 3000
@@ -118,6 +138,11 @@ class Settings(BaseSettings):
             if not url.startswith("https://"):
                 raise ValueError(f"the JWK set URL of the CDS client {issuer} must use https")
         return value
+
+    @field_validator("embedded_cache_size")
+    @classmethod
+    def _cache_size(cls, value: str | None) -> str | None:
+        return None if value is None else checked_cache_size(value)
 
     @field_validator("trusted_proxies")
     @classmethod

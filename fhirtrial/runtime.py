@@ -48,7 +48,7 @@ async def open_database(settings: Settings) -> AsyncIterator[OpenDatabase]:
         if url is not None:
             log.info("Using the embedded database already running for %s", settings.data_dir)
     if url is None:
-        embedded = EmbeddedMongo(settings.data_dir)
+        embedded = EmbeddedMongo(settings.data_dir, cache_size=settings.embedded_cache_size)
         url = await asyncio.to_thread(embedded.start)
         log.info(
             "No FHIRTRIAL_MONGODB_URL set: using the embedded database in %s", embedded.data_dir

@@ -15,6 +15,8 @@ entry holding the whole document for every write and prunes the oldest in the co
 once there are 100,000 of them; one such commit took over 12 minutes while a 30,000-study catalog
 loaded. fhirtrial reads no oplog (no change streams), and SecantusDB runs multi-document
 transactions without the replica-set advertisement, so nothing is lost (ADR 0026).
+
+Its cache is sized like mongod's, not SecantusDB's 1 GB default (`embedded_cache`, ADR 0027).
 """
 
 import json
@@ -30,6 +32,8 @@ from urllib.parse import quote_plus
 
 from pymongo import MongoClient
 from pymongo.errors import OperationFailure
+
+from fhirtrial.store.embedded_cache import checked_cache_size, default_cache_size
 
 log = logging.getLogger("fhirtrial.embedded")
 
@@ -55,8 +59,11 @@ class EmbeddedMongo:
         port: int | None = None,
         startup_timeout: float = 30,
         options: tuple[str, ...] = (),
+        cache_size: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        # WiredTiger's cache, e.g. "2048M"; None: half of (memory - 1 GB), as mongod.
+        self.cache_size = checked_cache_size(cache_size) if cache_size else default_cache_size()
         # More command-line options of the server (tests: "--enable-test-commands").
         self.options = options
         self.port = port or free_port()
@@ -115,6 +122,8 @@ class EmbeddedMongo:
                 "--log-level",
                 "WARNING",
                 "--standalone",
+                "--cache-size",
+                self.cache_size,
                 *(["--auth"] if auth else []),
                 *self.options,
             ],
