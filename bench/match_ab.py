@@ -92,7 +92,7 @@ async def main() -> None:
             refused: set[str] = set()
             async with httpx.AsyncClient(timeout=900) as client:
                 for name, body in bundles * 2:  # warm-up of both: plans, caches
-                    for side, each in servers.items():
+                    for each in servers.values():
                         try:
                             await post(client, f"{each.base_url}/ResearchStudy/$match", body)
                         except httpx.HTTPStatusError as error:
