@@ -153,9 +153,9 @@ def lean_verdict_and_score(
             failing = True
         else:
             passing += 1
-    # The tally is written out here, above and in `_study` on purpose: a shared helper taking the
-    # outcomes made a warm match at 30,000 studies ~20% slower (bench/match_profile.py, 137 →
-    # ~165 ms in process).
+    # The tally is written out here, above, in `_best_group` and in `_study` on purpose: a shared
+    # helper taking the outcomes made a warm match at 30,000 studies ~20% slower
+    # (bench/match_profile.py, 137 → ~165 ms in process).
     for compiled in lean.combinations:
         result = _run(compiled, leaves)
         if result == "not-applicable":
