@@ -1,7 +1,8 @@
 """Benchmark plumbing: server child processes, their CPU time, and a concurrent HTTP load loop.
 
-Stdlib + httpx only. CPU time comes from /proc/<pid>/stat (Linux), so it counts every thread of
-the measured process (event loop, driver monitor threads, `to_thread` workers) and nothing else.
+Stdlib + httpx (and fhirtrial's free port finder, for `catalog_server`). CPU time comes from
+/proc/<pid>/stat (Linux), so it counts every thread of the measured process (event loop, driver
+monitor threads, `to_thread` workers) and nothing else.
 """
 
 from __future__ import annotations
@@ -202,3 +203,39 @@ async def run_load(
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def catalog_server(
+    database: str,
+    mongo_url: str,
+    log_path: Path,
+    *,
+    app_dir: Path | None = None,
+    **settings: str,
+) -> ServerProcess:
+    """A fhirtrial server on a free loopback port over one benchmark catalog: no seeds, no
+    authorization, warnings only, `$match` not rate-limited and up to 900 s a request (the first
+    match of a cold server at 30,000 studies); `settings` (FHIRTRIAL_* names in lower case,
+    without the prefix) add or override. `app_dir` goes first on the server's sys.path (another
+    checkout's code; PYTHONPATH comes after the working directory)."""
+    from fhirtrial.store.embedded import free_port
+
+    env = {
+        "FHIRTRIAL_MONGODB_URL": mongo_url,
+        "FHIRTRIAL_DATABASE": database,
+        "FHIRTRIAL_LOAD_SEEDS": "false",
+        "FHIRTRIAL_AUTH": "off",
+        "FHIRTRIAL_LOG_LEVEL": "WARNING",
+        "FHIRTRIAL_REQUEST_TIMEOUT_S": "900",
+        "FHIRTRIAL_RATE_MATCH_PER_MINUTE": "0",
+    }
+    env |= {f"FHIRTRIAL_{name.upper()}": value for name, value in settings.items()}
+    return ServerProcess(
+        "fhirtrial",
+        "fhirtrial.api.app:create_app",
+        free_port(),
+        env=env,
+        app_dir=app_dir,
+        ready_path="/metadata",
+        log_path=log_path,
+    )

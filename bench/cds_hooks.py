@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import ServerProcess, machine_facts
+from _common import catalog_server, machine_facts
 from match import DATA, RESULTS, catalog_kind, loaded_catalog, rss_mb, templates
 
 from fhirtrial import __version__
 from fhirtrial.api.cds_hooks.discovery import PREFETCH
-from fhirtrial.store.embedded import EmbeddedMongo, free_port
+from fhirtrial.store.embedded import EmbeddedMongo
 
 SERVICE = "/cds-services/trial-matches"
 EHR = "https://ehr.example/fhir"
@@ -145,22 +145,7 @@ async def main() -> None:
                 load_seconds = await loaded_catalog(
                     mongo.url, data_dir, name, size, shapes, False, None
                 )
-                server = ServerProcess(
-                    "fhirtrial",
-                    "fhirtrial.api.app:create_app",
-                    free_port(),
-                    env={
-                        "FHIRTRIAL_MONGODB_URL": mongo.url,
-                        "FHIRTRIAL_DATABASE": name,
-                        "FHIRTRIAL_LOAD_SEEDS": "false",
-                        "FHIRTRIAL_AUTH": "off",
-                        "FHIRTRIAL_LOG_LEVEL": "WARNING",
-                        "FHIRTRIAL_REQUEST_TIMEOUT_S": "900",
-                        "FHIRTRIAL_RATE_MATCH_PER_MINUTE": "0",
-                    },
-                    ready_path="/metadata",
-                    log_path=Path(tmp) / f"server-{size}.log",
-                )
+                server = catalog_server(name, mongo.url, Path(tmp) / f"server-{size}.log")
                 server.start()
                 try:
                     figures = await measure(server.base_url, bodies, args.rounds)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 import orjson
-from _common import ServerProcess, machine_facts
+from _common import catalog_server, machine_facts
 from match_catalog import compiled_parts, pair, real_texts, with_criteria
 
 from fhirtrial import __version__
@@ -37,7 +37,7 @@ from fhirtrial.matching.service import MatchService
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database
-from fhirtrial.store.embedded import EmbeddedMongo, free_port
+from fhirtrial.store.embedded import EmbeddedMongo
 
 BENCH_DIR = Path(__file__).resolve().parent
 DATA = BENCH_DIR.parent / "tests" / "data"
@@ -253,24 +253,7 @@ async def main() -> None:
                 load_seconds = await loaded_catalog(
                     mongo.url, data_dir, name, size, shapes, args.distinct_criteria, parts
                 )
-                server = ServerProcess(
-                    "fhirtrial",
-                    "fhirtrial.api.app:create_app",
-                    free_port(),
-                    env={
-                        "FHIRTRIAL_MONGODB_URL": mongo.url,
-                        "FHIRTRIAL_DATABASE": name,
-                        "FHIRTRIAL_LOAD_SEEDS": "false",
-                        "FHIRTRIAL_AUTH": "off",
-                        "FHIRTRIAL_LOG_LEVEL": "WARNING",
-                        # the first match of a cold server at 30,000 studies reads every
-                        # study's criteria (minutes with the code before issue 16)
-                        "FHIRTRIAL_REQUEST_TIMEOUT_S": "900",
-                        "FHIRTRIAL_RATE_MATCH_PER_MINUTE": "0",
-                    },
-                    ready_path="/metadata",
-                    log_path=Path(tmp) / f"server-{size}.log",
-                )
+                server = catalog_server(name, mongo.url, Path(tmp) / f"server-{size}.log")
                 server.start()
                 try:
                     figures = await measure(server.base_url, bundles, args.rounds)

@@ -24,36 +24,15 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import ServerProcess
+from _common import catalog_server
 from match import FHIR_JSON, patients
 
-from fhirtrial.store.embedded import EmbeddedMongo, free_port
+from fhirtrial.store.embedded import EmbeddedMongo
 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def server(name: str, database: str, mongo_url: str, log: Path, src: Path | None) -> ServerProcess:
-    env = {
-        "FHIRTRIAL_MONGODB_URL": mongo_url,
-        "FHIRTRIAL_DATABASE": database,
-        "FHIRTRIAL_LOAD_SEEDS": "false",
-        "FHIRTRIAL_AUTH": "off",
-        "FHIRTRIAL_LOG_LEVEL": "WARNING",
-        "FHIRTRIAL_REQUEST_TIMEOUT_S": "900",
-        "FHIRTRIAL_RATE_MATCH_PER_MINUTE": "0",
-    }
-    return ServerProcess(
-        name,
-        "fhirtrial.api.app:create_app",
-        free_port(),
-        env=env,
-        app_dir=src,  # first on sys.path: PYTHONPATH would come after the working directory
-        ready_path="/metadata",
-        log_path=log,
-    )
 
 
 async def post(client: httpx.AsyncClient, url: str, body: bytes) -> tuple[float, int]:
@@ -80,8 +59,10 @@ async def main() -> None:
     mongo.start()
     with tempfile.TemporaryDirectory(prefix="fhirtrial-match-ab-") as tmp:
         servers = {
-            "A": server("A", database, mongo.url, Path(tmp) / "a.log", args.a_src.resolve()),
-            "B": server("B", database, mongo.url, Path(tmp) / "b.log", None),
+            "A": catalog_server(
+                database, mongo.url, Path(tmp) / "a.log", app_dir=args.a_src.resolve()
+            ),
+            "B": catalog_server(database, mongo.url, Path(tmp) / "b.log"),
         }
         try:
             for each in servers.values():

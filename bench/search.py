@@ -29,14 +29,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import orjson
-from _common import ServerProcess, machine_facts
+from _common import catalog_server, machine_facts
 from match import replica, templates
 
 from fhirtrial import __version__
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import Database
-from fhirtrial.store.embedded import EmbeddedMongo, free_port
+from fhirtrial.store.embedded import EmbeddedMongo
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FHIR_JSON = {"accept": "application/fhir+json"}
@@ -191,23 +191,14 @@ async def main() -> None:
                 print(f"{size:>6} studies (loaded in {load_seconds:.0f} s)", flush=True)
             if args.load_only:
                 continue
-            server = ServerProcess(
-                "fhirtrial",
-                "fhirtrial.api.app:create_app",
-                free_port(),
-                env={
-                    "FHIRTRIAL_MONGODB_URL": mongo.url,
-                    "FHIRTRIAL_DATABASE": name,
-                    "FHIRTRIAL_LOAD_SEEDS": "false",
-                    "FHIRTRIAL_AUTH": "off",
-                    "FHIRTRIAL_LOG_LEVEL": "WARNING",
-                    # The old code's scans hold the database for longer than the 3 s it waits
-                    # for a ping: let them finish and be measured instead of being a 503.
-                    "FHIRTRIAL_REQUEST_TIMEOUT_S": "600",
-                    "FHIRTRIAL_DB_TIMEOUT_MS": "600000",
-                },
-                ready_path="/metadata",
-                log_path=args.data_dir / f"server-{size}.log",
+            # The old code's scans hold the database for longer than the 3 s it waits for a
+            # ping: let them finish and be measured instead of being a 503.
+            server = catalog_server(
+                name,
+                mongo.url,
+                args.data_dir / f"server-{size}.log",
+                request_timeout_s="600",
+                db_timeout_ms="600000",
             )
             server.start(timeout=600)
             try:
