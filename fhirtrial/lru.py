@@ -92,6 +92,12 @@ class LRU(Generic[K, V]):
             _, dropped = entries.popitem(last=False)
             self.weight -= weigh(dropped)
 
+    def discard(self, key: K) -> None:
+        """Drop the entry of ``key``, if held."""
+        value = self._entries.pop(key, _MISSING)
+        if value is not _MISSING and self._weigh is not None:
+            self.weight -= self._weigh(value)  # type: ignore[arg-type]
+
     def __len__(self) -> int:
         return len(self._entries)
 

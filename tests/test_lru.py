@@ -114,3 +114,14 @@ def test_a_weight_bound_and_a_weigh_function_go_together() -> None:
         LRU(max_weight=0, weigh=len)
     with pytest.raises(ValueError):
         LRU()
+
+
+def test_a_discarded_entry_gives_back_its_weight() -> None:
+    cache: LRU[str, bytes] = LRU(max_weight=10, weigh=len)
+    cache.put("a", b"1234")
+    cache.put("b", b"123456")
+    cache.discard("a")
+    cache.discard("missing")
+    assert ("a" in cache, cache.weight) == (False, 6)
+    cache.put("c", b"1234")  # fits now that "a" is gone: "b" stays
+    assert ("b" in cache, "c" in cache, cache.weight) == (True, True, 10)

@@ -30,6 +30,7 @@ from fhirtrial.resources.extract import normalize_reference, walk
 from fhirtrial.resources.geo import Near
 from fhirtrial.resources.search_query import Include, SearchQuery
 from fhirtrial.resources.validation import validate_resource
+from fhirtrial.store.current_resources import CurrentResources, read_current
 from fhirtrial.store.database import Database, MongoCollection
 from fhirtrial.store.documents import (
     STORED_FIELDS,
@@ -114,6 +115,9 @@ class Repository:
         self.max_joined = max_joined
         # Every database call of this repository runs in `session` (a transaction's) when set.
         self.session: AsyncClientSession | None = None
+        # Resources brought in by `_include`, kept for this process's later pages (shared by
+        # the copies `in_session` makes, which do not use it).
+        self.included_cache = CurrentResources()
 
     def in_session(self, session: AsyncClientSession) -> "Repository":
         """This repository with every call made in `session` (e.g. inside its transaction)."""
@@ -390,6 +394,14 @@ class Repository:
         """Take back version `version` of a resource, written by this request: the version
         before it becomes current again (a first version is removed). False when another write
         superseded it meanwhile (then it stays). For deployments without transactions."""
+        try:
+            return await self._undo(resource_type, rid, version)
+        finally:
+            # After the undo, so that no read of the undone version is kept after it. Other
+            # processes may keep it for their `_include`s (docs/adr/0028).
+            self.included_cache.forget(resource_type, rid)
+
+    async def _undo(self, resource_type: str, rid: str, version: int) -> bool:
         cols = self.database.collections(resource_type)
         if version == 1:
             removed = await cols.current.find_one_and_delete(
@@ -642,11 +654,13 @@ class Repository:
                     if rtype in self.types and declared and inc.target_type in (None, rtype):
                         wanted.setdefault(rtype, set()).add(rid)
         for rtype, ids in wanted.items():
-            # `_id` alone (deleted ones skipped here): with a second predicate SecantusDB
-            # scans the whole collection.
             target = self.database.collections(rtype).current
-            async for doc in find_in(target, "_id", sorted(ids), {"res": 1, "del": 1}):
-                if not doc["del"] and not add(f"{rtype}/{doc['_id']}", doc["res"]):
+            if self.session is None:
+                found = await self.included_cache.read(rtype, target, ids)
+            else:  # a transaction's own writes are not in what other requests read
+                found = await read_current(target, sorted(ids), self.session)
+            for rid in sorted(found):
+                if not add(f"{rtype}/{rid}", found[rid]):
                     return False
         return True
 
