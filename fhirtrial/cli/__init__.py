@@ -308,6 +308,23 @@ def recompile(
     raise typer.Exit(_run(run()))
 
 
+@app.command(cls=FlagCommand)
+def reindex() -> None:
+    """Rebuild the match index from the stored catalog, e.g. after an upgrade that narrows its
+    keys (entries built earlier stay correct, only wider). Restart running servers afterwards:
+    each keeps its copy of the index until then."""
+    from fhirtrial.matching.index.sync import rebuild_index
+    from fhirtrial.runtime import open_database
+
+    async def run() -> int:
+        async with open_database(Settings()) as opened:
+            count = await rebuild_index(opened.matching)
+        typer.echo(f"match index rebuilt: {count} studies")
+        return 0
+
+    raise typer.Exit(_run(run()))
+
+
 # ---- backend clients of the built-in authorization server (fhirtrial.auth) -------------------
 
 client_app = typer.Typer(

@@ -8,13 +8,15 @@ patient whom the evaluator would find `ineligible` anyway. So a key is a *necess
   no such set exists (text-only or optional diagnosis criteria) the study gets the wildcard key
   and is always a candidate. A patient without any recorded condition is never filtered on it:
   the evaluator answers `unknown`, not `not-met`, for an empty problem list.
-- age: bounds from top-level, untied age criteria, widened by a year so that rounding never
-  drops a patient.
+- age: bounds from top-level, untied age criteria, against the oldest age a patient's birth date
+  allows, in completed years: a lower bound is its whole years (6 months → 0), an upper bound is
+  widened by a year (a birth date known only by year or month may be a year younger).
 - sex: from a top-level, untied sex criterion.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -239,16 +241,22 @@ def _combine(
 
 
 def _top_level_leaves(plan: StudyPlan, kind: Kind) -> Iterable[Criterion]:
+    """The criteria of `kind` every patient must meet: top-level inclusion leaves, and the
+    members of a top-level `all-of` (CT.gov's "6 Months to 17 Years" is one, of two members)."""
     for node in plan.nodes:
-        criterion = node.criterion
-        if (
-            not node.exclude
-            and node.cohort is None
-            and not node.children
-            and criterion is not None
-            and criterion.kind is kind
-        ):
-            yield criterion
+        if node.exclude or node.cohort is not None:
+            continue
+        members = node.children if node.combination == "all-of" else ()
+        for leaf in (node,) if not node.children else members:
+            criterion = leaf.criterion
+            if (
+                not leaf.exclude
+                and leaf.cohort is None
+                and not leaf.children
+                and criterion is not None
+                and criterion.kind is kind
+            ):
+                yield criterion
 
 
 def _age_bounds(plan: StudyPlan) -> tuple[float, float]:
@@ -260,15 +268,15 @@ def _age_bounds(plan: StudyPlan) -> tuple[float, float]:
         value = criterion.value * factor
         comparator = criterion.comparator
         if comparator is None:  # a range: value .. high
-            low = max(low, value - 1)
+            low = max(low, math.floor(value))
             if criterion.high is not None:
                 high = min(high, criterion.high * factor + 1)
         elif comparator in (">", ">="):
-            low = max(low, value - 1)
+            low = max(low, math.floor(value))
         elif comparator in ("<", "<="):
             high = min(high, value + 1)
         elif comparator == "=":
-            low, high = max(low, value - 1), min(high, value + 1)
+            low, high = max(low, math.floor(value)), min(high, value + 1)
     return low, high
 
 

@@ -153,6 +153,14 @@ AGE_BULLETS = [
     "Aged 18 to 65 years",
     "Age 12 years or older",
     "Younger than 40 years",
+    "Age 21 years or older",
+]
+# CT.gov's structured bounds (minimumAge, maximumAge): in two units, they become two criteria.
+STRUCTURED_AGES = [
+    ("6 Months", "17 Years"),
+    ("2 Weeks", "12 Months"),
+    ("18 Months", None),
+    ("18 Years", "65 Years"),
 ]
 
 
@@ -169,17 +177,23 @@ def _births() -> list[str]:
     return births
 
 
-@pytest.mark.parametrize("bullet", AGE_BULLETS)
-def test_the_age_key_rules_out_only_whom_the_evaluator_finds_ineligible(bullet):
+@pytest.mark.parametrize(
+    ("bullet", "minimum", "maximum"),
+    [(b, None, None) for b in AGE_BULLETS] + [("Has asthma", *ages) for ages in STRUCTURED_AGES],
+)
+def test_the_age_key_rules_out_only_whom_the_evaluator_finds_ineligible(bullet, minimum, maximum):
     """The candidate query leaves a study out for a patient's age only where the evaluator
     answers "ineligible" for that age, whatever the precision of the birth date; and it does
     leave out some."""
     from tests.eligibility.ehr_records import patient, record
 
+    eligibility = {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"}
+    eligibility |= {"minimumAge": minimum} if minimum else {}
+    eligibility |= {"maximumAge": maximum} if maximum else {}
     study = {
         "protocolSection": {
             "identificationModule": {"nctId": "NCT00000013", "briefTitle": "x"},
-            "eligibilityModule": {"eligibilityCriteria": f"Inclusion Criteria:\n- {bullet}\n"},
+            "eligibilityModule": eligibility,
         }
     }
     evidence_variable = next(
@@ -212,7 +226,10 @@ def test_the_age_key_rules_out_only_whom_the_evaluator_finds_ineligible(bullet):
         if not selected:
             left_out.append(born)
             verdict = evaluate_study(evidence_variable, person, as_of=person.as_of).verdict
-            assert verdict == "ineligible", (bullet, born)
-    assert left_out, bullet
-    if bullet == "Age 18 years or older":  # a 16-year-old is not a candidate (it was, to 2026-12)
+            assert verdict == "ineligible", (bullet, minimum, maximum, born)
+    assert left_out, (bullet, minimum, maximum)
+    if bullet == "Age 18 years or older":  # a 16- or 17-year-old is not a candidate (both were)
         assert "2010-12-01" in left_out
+        assert "2009-12-01" in left_out
+    if minimum == "6 Months":  # an adult is not a candidate for a pediatric trial (was, to 2026-12)
+        assert "1980-12-01" in left_out
