@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     # with matches × ids when other criteria come with the join (docs/adr/0014: 200 ids 4.6 s
     # over 2,000 subjects; alone, a join runs in pieces: 1,000 ids 0.4 s). Raise it on mongod.
     max_joined: int = 200
+    # The most matches a search total counts on the embedded SecantusDB, which reads every
+    # counted document whole (~0.6 ms each at 30,000 ResearchStudies, the database busy for
+    # everyone meanwhile): beyond it the total is left out, with a warning. 0: no limit. On
+    # mongod totals are always counted.
+    max_counted: int = 1000
     # Entries of one batch or transaction Bundle (413 too-costly beyond).
     max_bundle_entries: int = 1000
     # Load the two reference trials shipped with the package when the catalog is empty.

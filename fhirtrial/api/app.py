@@ -132,7 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             rematch.start()
             app.state.context = ServerContext(
                 settings,
-                Repository(database, max_joined=settings.max_joined),
+                Repository(
+                    database, max_joined=settings.max_joined, max_counted=settings.max_counted
+                ),
                 opened.matching,
                 audit,
             )

@@ -48,9 +48,10 @@ def check_match_size(body: dict[str, Any], max_resources: int) -> None:
 
 
 def search_outcome(
-    ignored: list[str], includes_truncated: bool, max_included: int
+    ignored: list[str], includes_truncated: bool, max_included: int, uncounted_over: int = 0
 ) -> dict[str, Any] | None:
-    """The OperationOutcome entry of a searchset Bundle, if the search has something to say."""
+    """The OperationOutcome entry of a searchset Bundle, if the search has something to say
+    (`uncounted_over`: the total asked for was left out, more than that many match)."""
     issues = []
     if ignored:
         issues.append(
@@ -68,6 +69,16 @@ def search_outcome(
                 f"_include/_revinclude found more than {max_included} resources for this page "
                 "(FHIRTRIAL_MAX_INCLUDED); the first ones are included, the others left out: "
                 "ask for a smaller _count to get them all",
+            )
+        )
+    if uncounted_over:
+        issues.append(
+            Issue(
+                "warning",
+                "too-costly",
+                f"More than {uncounted_over} resources match: the total is not counted on the "
+                "embedded database (FHIRTRIAL_MAX_COUNTED); follow the next links to the end, or "
+                "narrow the search",
             )
         )
     return operation_outcome(issues) if issues else None

@@ -195,7 +195,12 @@ async def search(request: Request) -> Response:
         result = await context(request).repository.search(
             query, include_limit=settings.max_included
         )
-    outcome = search_outcome(query.ignored, result.includes_truncated, settings.max_included)
+    outcome = search_outcome(
+        query.ignored,
+        result.includes_truncated,
+        settings.max_included,
+        settings.max_counted if result.total_uncounted else 0,
+    )
     bundle = bundles.searchset(
         base_url(request),
         spec.name,

@@ -82,6 +82,8 @@ class SearchResult:
     included: list[dict[str, Any]] = field(default_factory=list)
     # True when `_include`/`_revinclude` found more resources than one page may carry.
     includes_truncated: bool = False
+    # True when a total was asked for and more matches than `Repository.max_counted` were found.
+    total_uncounted: bool = False
     # With `near`: each match's distance in km, by "<Type>/<id>".
     distances: dict[str, float] = field(default_factory=dict)
     # A page of the default order read by ranges (store.keyset): where it started (the query's
@@ -108,11 +110,15 @@ class HistoryPage:
 
 
 class Repository:
-    def __init__(self, database: Database, *, max_joined: int = 200) -> None:
+    def __init__(
+        self, database: Database, *, max_joined: int = 200, max_counted: int = 1000
+    ) -> None:
         self.database = database
         self.types = database.types
         # The most resources the inner search of a chain or `_has` may find (store.joins).
         self.max_joined = max_joined
+        # The most matches a total counts on SecantusDB (0: no limit; `_total`).
+        self.max_counted = max_counted
         # Every database call of this repository runs in `session` (a transaction's) when set.
         self.session: AsyncClientSession | None = None
         # Resources brought in by `_include`, kept for this process's later pages (shared by
@@ -467,9 +473,11 @@ class Repository:
                 return await self._page_of(query, ids, include_limit)
         total = None
         if query.summary_count or query.total != "none":
-            total = await cols.current.count_documents(flt, session=self.session)
+            total = await self._count(query.resource_type, flt)
+        # Warned of only when asked for (this path counts by default too).
+        asked = query.summary_count or query.total in ("accurate", "estimate")
         if query.summary_count or query.count == 0:
-            return SearchResult([], total)
+            return SearchResult([], total, total_uncounted=asked and total is None)
         sort = query.sort or DEFAULT_ORDER
         cursor = (
             cols.current.find(flt, {"res": 1}, session=self.session)
@@ -478,12 +486,36 @@ class Repository:
             .limit(query.count)
         )
         matches = [doc["res"] async for doc in cursor]
-        result = SearchResult(matches, total)
+        result = SearchResult(matches, total, total_uncounted=asked and total is None)
         if query.includes or query.iterate:
             result.included, result.includes_truncated = await self.included(
                 query, matches, include_limit
             )
         return result
+
+    async def _count(self, resource_type: str, flt: dict[str, Any]) -> int | None:
+        """How many current resources of the type match; None when SecantusDB would have to
+        count more than `max_counted` (it reads each one whole, holding the database for
+        everyone, and reads every match whatever the limit: the count goes by ranges of the
+        order key, as pages do, and stops past the limit)."""
+        current = self.database.collections(resource_type).current
+        limit = self.max_counted if (await self.database.capabilities()).secantusdb else 0
+        if limit <= 0:
+            return await current.count_documents(flt, session=self.session)
+        filters = keyset_filters(flt)
+        if filters is None:
+            found = await current.count_documents(flt, limit=limit + 1, session=self.session)
+            return found if found <= limit else None
+        docs, more = await keyset_page(
+            current,
+            filters,
+            after=None,
+            count=limit,
+            size_estimate=await self.database.search_size(resource_type),
+            projection={"_id": 1},
+            session=self.session,
+        )
+        return None if more else len(docs)
 
     async def _keyset_search(
         self,
@@ -515,13 +547,18 @@ class Repository:
         include_limit: int,
     ) -> SearchResult:
         """The result of a page of the default order paged by position (`_after`)."""
-        current = self.database.collections(query.resource_type).current
         total = None
-        if query.total in ("accurate", "estimate"):
-            total = await current.count_documents(flt, session=self.session)
+        asked = query.total in ("accurate", "estimate")
+        if asked:
+            total = await self._count(query.resource_type, flt)
         elif query.total == "" and not more and query.after is None:
             total = len(docs)  # the first page holds every match
-        result = SearchResult([doc["res"] for doc in docs], total, keyset=True)
+        result = SearchResult(
+            [doc["res"] for doc in docs],
+            total,
+            keyset=True,
+            total_uncounted=asked and total is None,
+        )
         result.after = query.after
         result.next_after = position(docs[-1]) if more else None
         if query.includes or query.iterate:
