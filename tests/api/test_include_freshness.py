@@ -36,32 +36,28 @@ async def _put(client, body: dict, status: int) -> None:
     assert response.status_code == status, response.text
 
 
+async def _changes_are_included(reader, writer) -> None:
+    """`writer` changes a site `reader` has included (and kept) before; `reader` sees each."""
+    await _put(writer, _site("Old wing"), 201)
+    await _put(writer, research_study(id="s1", site=[{"reference": "Location/site-1"}]), 201)
+    assert await _included_sites(reader) == {"site-1": ("Old wing", "1")}
+    assert await _included_sites(reader) == {"site-1": ("Old wing", "1")}
+
+    await _put(writer, _site("New wing"), 200)
+    assert await _included_sites(reader) == {"site-1": ("New wing", "2")}
+
+    assert (await writer.delete("/Location/site-1")).status_code in (200, 204)
+    assert await _included_sites(reader) == {}
+
+    await _put(writer, _site("Rebuilt wing"), 201)
+    assert await _included_sites(reader) == {"site-1": ("Rebuilt wing", "4")}
+
+
 async def test_an_included_site_is_its_current_version_after_each_change(client):
-    await _put(client, _site("Old wing"), 201)
-    await _put(client, research_study(id="s1", site=[{"reference": "Location/site-1"}]), 201)
-    assert await _included_sites(client) == {"site-1": ("Old wing", "1")}
-    assert await _included_sites(client) == {"site-1": ("Old wing", "1")}
-
-    await _put(client, _site("New wing"), 200)
-    assert await _included_sites(client) == {"site-1": ("New wing", "2")}
-
-    assert (await client.delete("/Location/site-1")).status_code in (200, 204)
-    assert await _included_sites(client) == {}
-
-    await _put(client, _site("Rebuilt wing"), 201)
-    assert await _included_sites(client) == {"site-1": ("Rebuilt wing", "4")}
+    await _changes_are_included(client, client)
 
 
 async def test_a_change_made_through_another_process_is_included_at_once(mongo_url):
     settings = make_settings(mongo_url)
     async with running_client(settings) as first, running_client(settings, keep=True) as second:
-        await _put(first, _site("Old wing"), 201)
-        await _put(first, research_study(id="s1", site=[{"reference": "Location/site-1"}]), 201)
-        assert await _included_sites(first) == {"site-1": ("Old wing", "1")}
-        assert await _included_sites(second) == {"site-1": ("Old wing", "1")}
-
-        await _put(second, _site("New wing"), 200)
-        assert await _included_sites(first) == {"site-1": ("New wing", "2")}
-
-        assert (await second.delete("/Location/site-1")).status_code in (200, 204)
-        assert await _included_sites(first) == {}
+        await _changes_are_included(first, second)

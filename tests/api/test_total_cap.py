@@ -2,8 +2,11 @@
 warning, instead of holding the database for everyone (at 30,000 studies counting every match
 took ~17 s, and the search failed with a 503 while other requests waited)."""
 
+import contextlib
 import dataclasses
+from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from tests.helpers import (
@@ -15,19 +18,26 @@ from tests.helpers import (
 )
 
 
-@pytest.fixture
-async def capped(mongo_url):
-    """A server counting up to 3 matches, on SecantusDB's terms whatever the test database."""
+@contextlib.asynccontextmanager
+async def _server(mongo_url: str, *, secantusdb: bool) -> AsyncIterator[httpx.AsyncClient]:
+    """A server counting up to 3 matches on the given engine's terms, whatever the test
+    database, holding 5 studies: 4 active, 1 retired."""
     async with running_client(make_settings(mongo_url, max_counted=3)) as client:
         database = client._transport.app.state.context.repository.database  # type: ignore[attr-defined]
         capabilities = await database.capabilities()
-        database._capabilities = dataclasses.replace(capabilities, secantusdb=True)
+        database._capabilities = dataclasses.replace(capabilities, secantusdb=secantusdb)
         for n in range(5):
             status = "active" if n < 4 else "retired"
             body = research_study(title=f"Study {n}", status=status)
             assert (
                 await client.post("/ResearchStudy", json=body, headers=FHIR_JSON)
             ).status_code == 201
+        yield client
+
+
+@pytest.fixture
+async def capped(mongo_url) -> AsyncIterator[httpx.AsyncClient]:
+    async with _server(mongo_url, secantusdb=True) as client:
         yield client
 
 
@@ -78,15 +88,7 @@ async def test_the_default_total_is_left_out_silently(capped):
 
 
 async def test_mongod_counts_every_match(mongo_url):
-    async with running_client(make_settings(mongo_url, max_counted=3)) as client:
-        database = client._transport.app.state.context.repository.database  # type: ignore[attr-defined]
-        capabilities = await database.capabilities()
-        database._capabilities = dataclasses.replace(capabilities, secantusdb=False)
-        for n in range(5):
-            body = research_study(title=f"Study {n}")
-            assert (
-                await client.post("/ResearchStudy", json=body, headers=FHIR_JSON)
-            ).status_code == 201
+    async with _server(mongo_url, secantusdb=False) as client:
         bundle = await _bundle(client, "_total=accurate&_count=2")
         assert bundle["total"] == 5
         assert _warnings(bundle) == []
