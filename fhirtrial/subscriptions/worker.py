@@ -50,15 +50,19 @@ class SubscriptionWorker:
         self.delivery = Delivery(database, self.client, settings.policy, settings.base)
         self._task: asyncio.Task[None] | None = None
         self._indexed = False
+        # Set by `stop`: a lost cancellation must not keep the loop going (rematch/periodic.py).
+        self._stopping = False
 
     def start(self) -> None:
         if self.settings.poll_s > 0 and self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="subscriptions")
 
     async def stop(self) -> None:
         """Stop between or during rounds: what was not confirmed stays pending in the database
         and is posted again by the next process to take the Subscription's lease."""
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -66,7 +70,7 @@ class SubscriptionWorker:
         await self.client.aclose()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             # First a pause: a server that starts and stops at once (tests, CLI checks) does
             # no subscription work at all.
             await asyncio.sleep(self.settings.poll_s)

@@ -33,12 +33,16 @@ class PeriodicSync:
         self._task: asyncio.Task[None] | None = None
         self.last: SyncRun | None = None
         self.ran = asyncio.Event()  # set after each attempt, run or not
+        # Set by `stop`: a lost cancellation must not keep the loop going (rematch/periodic.py).
+        self._stopping = False
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._keep_syncing())
 
     async def stop(self) -> None:
         if self._task is not None:
+            self._stopping = True
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -66,7 +70,8 @@ class PeriodicSync:
         return run
 
     async def _keep_syncing(self) -> None:
-        while True:
+        while not self._stopping:
             await self.run_once()
             self.ran.set()
-            await asyncio.sleep(self.interval_s)
+            if not self._stopping:
+                await asyncio.sleep(self.interval_s)
