@@ -27,11 +27,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from fhirtrial.lru import LRU
 from fhirtrial.store.database import MongoCollection
+from fhirtrial.store.documents import WRITE_VISIBLE_WITHIN
 from fhirtrial.store.lookup import find_in
 
-# A write becomes visible within this long after its lastUpdated stamp (transactions restamp just
-# before they commit, ADR 0012; the clocks of the processes sharing a database agree within it).
-WRITE_VISIBLE_WITHIN = timedelta(seconds=5)
 # Types never kept: AuditEvents are removed outright by the retention purge, without a stamp.
 UNKEPT = frozenset({"AuditEvent"})
 _LIMIT_BYTES = 64 * 1024 * 1024

@@ -18,7 +18,7 @@ fhirtrial.store.batch): two writers racing to supersede the same version cannot 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeGuard
 
 import orjson
@@ -26,6 +26,12 @@ import orjson
 from fhirtrial.resources.dates import format_instant
 from fhirtrial.resources.registry import ResourceType
 from fhirtrial.store.search_keys import search_fields
+
+# A write becomes visible within this long after its `lu` stamp, whoever wrote it: what readers
+# that follow writes by `lu` (the match index, `_include`'s kept resources, the subscription
+# worker) wait for. Transactions restamp just before they commit (ADR 0012); the clocks of the
+# processes sharing a database must agree within it.
+WRITE_VISIBLE_WITHIN = timedelta(seconds=5)
 
 # Everything a read, vread, history or write needs from a current document (not the search fields).
 STORED_FIELDS = {"v": 1, "lu": 1, "del": 1, "m": 1, "res": 1}

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 from fhirtrial.config import Settings
 from fhirtrial.store.database import Database
+from fhirtrial.store.documents import WRITE_VISIBLE_WITHIN
 from fhirtrial.subscriptions.delivery import DeliveryPolicy
 from fhirtrial.subscriptions.endpoint import EndpointPolicy
 from fhirtrial.subscriptions.worker import SubscriptionWorker, WorkerSettings
 
-# Like the match index's (docs/adr/0003): how late a write may become visible after its stamp.
-SETTLE_MARGIN = timedelta(seconds=5)
 _RETRY_MAX = timedelta(minutes=10)
 # Links in notifications when FHIRTRIAL_BASE_URL is unset (production sets it).
 _FALLBACK_BASE = "http://localhost:8000"
@@ -29,7 +28,7 @@ def worker_settings(settings: Settings) -> WorkerSettings:
             max_attempts=settings.subscription_max_attempts,
         ),
         lease=timedelta(seconds=settings.subscription_lease_s),
-        settle_margin=SETTLE_MARGIN,
+        settle_margin=WRITE_VISIBLE_WITHIN,
     )
 
 

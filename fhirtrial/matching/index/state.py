@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fhirtrial.matching.index.mirror import IndexMirror
-
-# A write becomes visible within this long after its lastUpdated stamp (transactions, clocks).
-SETTLE_MARGIN = timedelta(seconds=5)
+from fhirtrial.store.documents import WRITE_VISIBLE_WITHIN
 
 
 @dataclass
@@ -25,4 +23,4 @@ class IndexState:
     mirror: IndexMirror = field(default_factory=IndexMirror)
     # lastUpdated moments of batches the importer hook indexed and the sync has not settled yet.
     imported_moments: set[datetime] = field(default_factory=set)
-    settle_margin: timedelta = SETTLE_MARGIN
+    settle_margin: timedelta = WRITE_VISIBLE_WITHIN
