@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from fhirtrial.eligibility.model import Coding
+from fhirtrial.eligibility.terminology.synonym_index import SynonymIndex
 
 _DATA_DIR = Path(__file__).parent
 _VALUE_SET_FILES = (
@@ -393,14 +394,12 @@ class Terminology:
                 parents.setdefault(child, set()).add(concept.id)
         return parents
 
-    def _compile_synonyms(self) -> list[tuple[re.Pattern[str], str]]:
-        pairs = [
+    def _compile_synonyms(self) -> SynonymIndex:
+        return SynonymIndex(
             (synonym.lower(), concept.id)
             for concept in self.concepts.values()
             for synonym in concept.synonyms
-        ]
-        pairs.sort(key=lambda pair: -len(pair[0]))
-        return [(re.compile(rf"(?<![\w-]){re.escape(s)}(?![\w-])"), cid) for s, cid in pairs]
+        )
 
     def with_ancestors(self, concept_ids: set[str]) -> frozenset[str]:
         result = set(concept_ids)
@@ -566,8 +565,7 @@ class Terminology:
 
     def concepts_for_text(self, text: str) -> frozenset[str]:
         lowered = self.with_generic_names(text)
-        found = {concept_id for pattern, concept_id in self._synonyms if pattern.search(lowered)}
-        return self.with_ancestors(found)
+        return self.with_ancestors(self._synonyms.concepts_named(lowered))
 
     def concepts_for_record_text(self, text: str) -> frozenset[str]:
         found = set(self.concepts_for_text(text))
