@@ -41,7 +41,8 @@ from fhirtrial.store.embedded import EmbeddedMongo
 RESULTS = Path(__file__).resolve().parent / "results"
 FHIR_JSON = {"accept": "application/fhir+json"}
 BATCH = 200
-# name → query string (a next link is followed by the shape "next").
+# name → query string of a ResearchStudy search, or a path (a next link is followed by the shape
+# "next").
 SHAPES = {
     "count20": "_count=20",
     "count20-total-none": "_count=20&_total=none",
@@ -62,6 +63,8 @@ SHAPES = {
     "title-none": "title=zzz&_count=20",  # no match: the whole search structure is read
     "include-site": "_count=20&_include=ResearchStudy:site",
     "total-accurate": "status=active&_count=20&_total=accurate",
+    "history-type": "/ResearchStudy/_history?_count=20",  # newest versions first
+    "history-system": "/_history?_count=20",
 }
 
 
@@ -123,14 +126,18 @@ async def measure(base_url: str, shapes: list[str], requests: int, rounds: int) 
             per_round = []
             matches = None
             for _ in range(rounds):
-                first = f"/ResearchStudy?{SHAPES[shape]}"
+                query = SHAPES[shape]
+                first = query if query.startswith("/") else f"/ResearchStudy?{query}"
                 _, bundle = await timed(client, first)  # warm-up
                 url = next_link(bundle) if shape == "next" else first
                 times = []
                 for _ in range(requests):
                     elapsed, bundle = await timed(client, url)
                     times.append(elapsed)
-                matches = sum(1 for e in bundle.get("entry", []) if e["search"]["mode"] == "match")
+                entries = bundle.get("entry", [])
+                matches = sum(
+                    1 for e in entries if e.get("search", {}).get("mode", "match") == "match"
+                )
                 times.sort()
                 per_round.append(
                     {

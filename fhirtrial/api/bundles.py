@@ -80,13 +80,14 @@ def history(
             "lastModified": format_instant(e.last_updated),
         }
         entries.append(entry)
-    return {
-        "resourceType": "Bundle",
-        "type": "history",
-        "total": page.total,
-        "link": _page_links(f"{base}/{path}", params, count, offset, len(entries), page.total),
-        "entry": entries,
-    }
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "history"}
+    if page.total is not None:
+        bundle["total"] = page.total
+    bundle["link"] = _page_links(
+        f"{base}/{path}", params, count, offset, len(entries), page.total, more=page.more
+    )
+    bundle["entry"] = entries
+    return bundle
 
 
 def _entry(
@@ -129,7 +130,11 @@ def _page_links(
     offset: int,
     returned: int,
     total: int | None,
+    *,
+    more: bool | None = None,
 ) -> list[dict[str, Any]]:
+    """`self`, `next` and `previous` of an offset page; `more` says whether matches follow it
+    (when not given: the total, or else whether the page is full)."""
     base_params = [(k, v) for k, v in params if k not in _PAGING]
 
     def link(relation: str, at: int) -> dict[str, Any]:
@@ -137,7 +142,10 @@ def _page_links(
         return {"relation": relation, "url": f"{url}?{query}"}
 
     links = [link("self", offset)]
-    has_more = (offset + returned < total) if total is not None else returned >= count > 0
+    if more is not None:
+        has_more = more
+    else:
+        has_more = (offset + returned < total) if total is not None else returned >= count > 0
     if has_more:
         links.append(link("next", offset + count))
     if offset > 0:

@@ -56,6 +56,12 @@ from fhirtrial.store.keyset import (
 from fhirtrial.store.lookup import find_in
 from fhirtrial.store.near import near_hits, near_of
 from fhirtrial.store.pieced import long_in, pieced_matches
+from fhirtrial.store.recent_versions import (
+    READ_WHOLE_UP_TO,
+    SampledTimes,
+    newest_versions,
+    with_resources,
+)
 from fhirtrial.store.search_keys import KEYS, exact_key
 from fhirtrial.store.string_rows import row_writes, write_rows
 from fhirtrial.store.string_search import StringSearch, string_page, string_search_of
@@ -106,7 +112,10 @@ class HistoryEntry:
 @dataclass
 class HistoryPage:
     entries: list[HistoryEntry]
-    total: int
+    total: int | None
+    """None where counting would read every version (SecantusDB, a type's history)."""
+    more: bool
+    """Whether versions follow the page."""
 
 
 class Repository:
@@ -124,6 +133,7 @@ class Repository:
         # Resources brought in by `_include`, kept for this process's later pages (shared by
         # the copies `in_session` makes, which do not use it).
         self.included_cache = CurrentResources()
+        self.version_times = SampledTimes()
 
     def in_session(self, session: AsyncClientSession) -> "Repository":
         """This repository with every call made in `session` (e.g. inside its transaction)."""
@@ -712,16 +722,18 @@ class Repository:
     ) -> HistoryPage:
         """Versions newest first: the current documents and the archived ones, merged."""
         cols = self.database.collections(resource_type)
-        current_filter: dict[str, Any] = {} if rid is None else {"_id": rid}
-        history_filter: dict[str, Any] = {} if rid is None else {"rid": rid}
+        window = offset + count
+        if rid is None:
+            return await self._type_history(resource_type, since, window, offset)
+        if await cols.current.count_documents({"_id": rid}, limit=1) == 0:
+            raise NotFound(f"{resource_type}/{rid} is not known")
+        current_filter: dict[str, Any] = {"_id": rid}
+        history_filter: dict[str, Any] = {"rid": rid}
         if since is not None:
             current_filter["lu"] = {"$gte": since}
             history_filter["lu"] = {"$gte": since}
-        if rid is not None and await cols.current.count_documents({"_id": rid}, limit=1) == 0:
-            raise NotFound(f"{resource_type}/{rid} is not known")
         total = await cols.current.count_documents(current_filter)
         total += await cols.history.count_documents(history_filter)
-        window = offset + count
         order = [("lu", DESCENDING), ("v", DESCENDING)]
         newest = [
             _history_entry(resource_type, doc["_id"], doc)
@@ -734,7 +746,37 @@ class Repository:
             async for doc in cols.history.find(history_filter).sort(order).limit(window)
         ]
         newest.sort(key=lambda e: (e.last_updated, e.version), reverse=True)
-        return HistoryPage(newest[offset:window], total)
+        return HistoryPage(newest[offset:window], total, more=window < total)
+
+    async def _type_history(
+        self, resource_type: str, since: datetime | None, window: int, offset: int
+    ) -> HistoryPage:
+        """A type's versions, read by ranges of `lu` (store.recent_versions). The total is
+        known when every version was read; otherwise mongod counts them, and SecantusDB, which
+        would read every version to count them, leaves it out (`Bundle.total` is 0..1)."""
+        cols = self.database.collections(resource_type)
+        size = await self.database.search_size(resource_type)
+        sample = await self.version_times.of(resource_type, cols.current, size)
+        versions, complete = await newest_versions(
+            cols.current,
+            cols.history,
+            need=window + 1,
+            since=since,
+            sample=sample,
+            whole=size <= READ_WHOLE_UP_TO,
+            session=self.session,
+        )
+        versions.sort(key=lambda v: (v["lu"], v["v"]), reverse=True)
+        page = await with_resources(
+            cols.current, cols.history, versions[offset:window], session=self.session
+        )
+        total: int | None = len(versions) if complete else None
+        if total is None and not (await self.database.capabilities()).secantusdb:
+            flt = {} if since is None else {"lu": {"$gte": since}}
+            total = await cols.current.count_documents(flt, session=self.session)
+            total += await cols.history.count_documents(flt, session=self.session)
+        entries = [_history_entry(resource_type, doc["rid"], doc) for doc in page]
+        return HistoryPage(entries, total, more=len(versions) > window)
 
 
 def _history_entry(resource_type: str, rid: str, doc: dict[str, Any]) -> HistoryEntry:

@@ -77,13 +77,16 @@ async def search_system(
 async def history_system(
     repository: Repository, types: list[str], *, since: Any, count: int, offset: int
 ) -> HistoryPage:
-    """The versions of every type in `types`, newest first."""
+    """The versions of every type in `types`, newest first. The total is left out when a type's
+    is (`Repository.history`)."""
     window = offset + count
     entries: list[HistoryEntry] = []
-    total = 0
+    total: int | None = 0
+    more = False
     for resource_type in types:
         page = await repository.history(resource_type, since=since, count=window, offset=0)
         entries += page.entries
-        total += page.total
+        total = None if total is None or page.total is None else total + page.total
+        more = more or page.more
     entries.sort(key=lambda e: (e.last_updated, e.version, e.resource_type, e.id), reverse=True)
-    return HistoryPage(entries[offset:window], total)
+    return HistoryPage(entries[offset:window], total, more=more or len(entries) > window)
