@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import zipcodes
 
@@ -25,22 +24,38 @@ def is_us_zip(value: str) -> bool:
     return _ZIP.match(value) is not None
 
 
-@lru_cache(maxsize=4096)
+_ZIP_TABLE: dict[str, Point] | None = None
+
+
+def load_zip_table() -> dict[str, Point]:
+    """Every ZIP code's centroid, read once per process. The `zipcodes` package decompresses its
+    whole table on its first look-up (~250 ms, measured), which a `$match` would otherwise pay
+    on the event loop; the server loads it while it starts (`plan_loading.start_warm_up`)."""
+    global _ZIP_TABLE
+    if _ZIP_TABLE is None:
+        table: dict[str, Point] = {}
+        for row in zipcodes.list_all():
+            code = row.get("zip_code")
+            if not isinstance(code, str) or code in table:
+                continue  # the first row of a code with a position, as `zipcodes.matching`
+            try:
+                table[code] = Point(float(row["lat"]), float(row["long"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+        _ZIP_TABLE = table
+    return _ZIP_TABLE
+
+
+def zip_table_loaded() -> bool:
+    return _ZIP_TABLE is not None
+
+
 def zip_centroid(value: str) -> Point | None:
     """The centroid of a US ZIP code (ZIP+4 accepted), None when the table does not know it."""
     found = _ZIP.match(value)
     if found is None:
         return None
-    try:
-        rows = zipcodes.matching(found.group(1))
-    except (ValueError, TypeError):
-        return None
-    for row in rows:
-        try:
-            return Point(float(row["lat"]), float(row["long"]))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return None
+    return load_zip_table().get(found.group(1))
 
 
 def miles_between(a: Point, b: Point) -> float:
