@@ -10,6 +10,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from fhirtrial.resources.registry import ResourceType
+from fhirtrial.store.collection_size import estimated_size
 from fhirtrial.store.search_keys import search_fields
 from fhirtrial.store.string_rows import STRINGS_SUFFIX, ensure_row_indexes, rebuild_rows
 
@@ -212,13 +213,19 @@ class Database:
         log.info("String rows written: %d", written)
 
     async def search_size(self, resource_type: str) -> int:
-        """About how many resources of the type are stored (deleted ones included): sizes the
-        first range a page reads (store.keyset). Asked at most every SIZE_TTL_SECONDS."""
+        """About how many resources of the type are stored (on SecantusDB the live ones, from a
+        slice of their order keys: store.collection_size; on mongod its count, deleted ones
+        included): sizes the first range a page reads (store.keyset). Asked at most every
+        SIZE_TTL_SECONDS."""
         moment = time.monotonic()
         known = self._sizes.get(resource_type)
         if known is not None and moment - known[0] < SIZE_TTL_SECONDS:
             return known[1]
-        size = await self._collections[resource_type].current.estimated_document_count()
+        current = self._collections[resource_type].current
+        if (await self.capabilities()).secantusdb:
+            size = await estimated_size(current)  # its count walks every document
+        else:
+            size = await current.estimated_document_count()
         self._sizes[resource_type] = (moment, size)
         return size
 

@@ -22,10 +22,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from fhirtrial.store.database import MongoCollection
 from fhirtrial.store.query import LIVE
-from fhirtrial.store.search_keys import KEYS, ORDER
+from fhirtrial.store.search_keys import KEYS, ORDER, ORDER_SPACE
 
-# Order keys are 48-bit: exact in a double (JSON, BSON comparisons) and in an int64.
-ORDER_SPACE = 1 << 48
 DEFAULT_ORDER = [(ORDER, 1), ("_id", 1)]
 # Up to this many keys (a parameter's codes with and without a system, a short OR) are read key
 # by key; more are tested on the documents of each range.

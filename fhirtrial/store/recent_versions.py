@@ -34,9 +34,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from fhirtrial.store.database import MongoCollection
 from fhirtrial.store.documents import STORED_FIELDS
-from fhirtrial.store.keyset import ORDER_SPACE
 from fhirtrial.store.lookup import find_in
-from fhirtrial.store.search_keys import ORDER
+from fhirtrial.store.search_keys import ORDER, ORDER_SPACE
 
 FIRST_RANGE = timedelta(minutes=1)
 # Before this, the last timed range has no lower bound: whatever `lu` the oldest versions carry.

@@ -87,6 +87,10 @@ def search_fields(resource: dict[str, Any], spec: ResourceType) -> dict[str, Any
     return fields
 
 
+# Order keys are 48-bit: exact in a double (JSON, BSON comparisons) and in an int64.
+ORDER_SPACE = 1 << 48
+
+
 def order_key(rid: str) -> int:
     """The order key of a resource id: 48 bits of its SHA-256, spread evenly however ids are
     chosen, and exact in a double and an int64."""

@@ -28,10 +28,11 @@ from fhirtrial.resources.extract import fold
 from fhirtrial.resources.registry import SearchParameter
 from fhirtrial.resources.search_query import SearchQuery
 from fhirtrial.store.database import MongoCollection
-from fhirtrial.store.keyset import ORDER_SPACE, Position, first_width, next_width, position
+from fhirtrial.store.keyset import Position, first_width, next_width, position
 from fhirtrial.store.lookup import find_in
 from fhirtrial.store.search_keys import (
     ORDER,
+    ORDER_SPACE,
     SHARED_STRING_KEYS,
     TEXT_KEYS,
     string_key,
