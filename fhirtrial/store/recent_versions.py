@@ -41,6 +41,7 @@ FIRST_RANGE = timedelta(minutes=1)
 # Before this, the last timed range has no lower bound: whatever `lu` the oldest versions carry.
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _EMPTY_GROWTH = 8
+_LONGEST = 1e11  # seconds (~3,000 years): wider reaches past any `since` and before 2000
 _MARGIN = 1.25
 # Up to this many current resources (as last estimated), a type's versions are read at once: a
 # type never written (most, in a system-level history) costs one query per collection instead of
@@ -188,15 +189,13 @@ class _Ranges:
             if self.used <= len(self.times):
                 return self._to(self.times[self.used - 1])
             return self._to(self.since, last=True)
-        if self.seen == 0:
-            self.width *= _EMPTY_GROWTH
-        elif self.seen is not None:
-            self.width = max(self.width, self.width * (missing / self.seen * _MARGIN))
+        if self.seen is not None:
+            growth = _EMPTY_GROWTH if self.seen == 0 else max(1.0, missing / self.seen * _MARGIN)
+            # in seconds: a deep page after a sparse range would overflow a timedelta
+            self.width = timedelta(seconds=min(self.width.total_seconds() * growth, _LONGEST))
+        if self.width >= self.top - (self.since or _EARLIEST):
+            return self._to(self.since, last=True)  # no `since`: no lower bound
         low = self.top - self.width
-        if self.since is not None and low <= self.since:
-            return self._to(self.since, last=True)
-        if low < _EARLIEST:
-            return self._to(None, last=True)
         self.top = low
         return self._to(low)
 

@@ -86,6 +86,21 @@ async def test_the_newest_versions_are_those_of_sorting_every_version(collection
     assert complete and len(docs) == len(every)
 
 
+async def test_a_deep_page_after_sparse_ranges_reaches_back_to_the_first_version(collections):
+    """Timed ranges grow by what a page still lacks: 10,000 versions wanted after one found
+    grew a range past the earliest date a datetime holds (an OverflowError, a 500)."""
+    current, history = collections
+    every = await _store(
+        current, history, {"a": [NOW - timedelta(days=900)], "b": [NOW - timedelta(seconds=20)]}
+    )
+    for need in (10_000, 10**9):
+        docs, complete = await newest_versions(current, history, need=need, since=None)
+        assert complete and _newest(docs, need) == every
+        since = NOW - timedelta(days=1000)
+        docs, complete = await newest_versions(current, history, need=need, since=since)
+        assert complete and _newest(docs, need) == every
+
+
 async def test_since_bounds_what_is_read(collections):
     current, history = collections
     every = await _store(
