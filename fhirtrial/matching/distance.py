@@ -29,8 +29,8 @@ _ZIP_TABLE: dict[str, Point] | None = None
 
 def load_zip_table() -> dict[str, Point]:
     """Every ZIP code's centroid, read once per process. The `zipcodes` package decompresses its
-    whole table on its first look-up (~250 ms, measured), which a `$match` would otherwise pay
-    on the event loop; the server loads it while it starts (`plan_loading.start_warm_up`)."""
+    whole table on its first look-up (~250 ms, measured), which a `$match` paid on the event
+    loop, every request waiting: `match_patient` loads it in the CPU worker first."""
     global _ZIP_TABLE
     if _ZIP_TABLE is None:
         table: dict[str, Point] = {}

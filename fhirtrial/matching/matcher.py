@@ -21,7 +21,14 @@ from fhirtrial.eligibility.evaluation.facts import concepts_of_code, concepts_of
 from fhirtrial.eligibility.evaluation.lean import LeafOutcomes, LeanPlan, lean_verdict_and_score
 from fhirtrial.errors import BadRequest, Issue
 from fhirtrial.matching import assessment, persist
-from fhirtrial.matching.distance import Point, is_us_zip, nearest_miles, zip_centroid
+from fhirtrial.matching.distance import (
+    Point,
+    is_us_zip,
+    load_zip_table,
+    nearest_miles,
+    zip_centroid,
+    zip_table_loaded,
+)
 from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
@@ -106,6 +113,8 @@ async def match_patient(matching: MatchService, request: MatchRequest) -> MatchR
     database = matching.database
     as_of = request.as_of or datetime.now(UTC).date()
     record = await off_loop(read_patient, request.bundle, as_of=as_of, where=request.bundle_path)
+    if not zip_table_loaded():
+        await off_loop(load_zip_table)  # once per process, ~0.25 s: not on the event loop
     origin, issues = _origin(request, record)
     patient_key, subject = persist.subject_reference(record, request.bundle)
     stored_patient = None

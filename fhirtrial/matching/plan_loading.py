@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fhirtrial.eligibility.evaluation.lean import LeanPlan
-from fhirtrial.matching.distance import load_zip_table
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.plans import PlanStore
 from fhirtrial.matching.resource_cache import load_current
@@ -75,15 +74,10 @@ async def warm_plans(matching: MatchService) -> int:
 def start_warm_up(
     matching: MatchService, then: Callable[[], None] | None = None
 ) -> asyncio.Task[int]:
-    """The warm-up as a task of the server's lifespan, kept on the service for `plans_for`:
-    the ZIP code table (`distance.load_zip_table`), then the plans; `then` runs when it has built
-    them (the server freezes them for the collector)."""
+    """The warm-up as a task of the server's lifespan, kept on the service for `plans_for`;
+    `then` runs when it has built the plans (the server freezes them for the collector)."""
 
     async def warm() -> int:
-        try:  # patients' ZIP codes, for distances to sites (~0.2 s)
-            await off_loop(load_zip_table)
-        except Exception:  # the first match with a ZIP code reads it, as without a warm-up
-            log.exception("Reading the ZIP code table at start failed")
         try:
             built = await warm_plans(matching)
         except Exception:  # the first match builds what it needs, as without a warm-up

@@ -1,7 +1,9 @@
 """`persist=true`, the search filters (location, status, phase, condition, study, count) and the
 guarantees around evaluation (a crashing study, catalog edits over REST)."""
 
-from fhirtrial.matching import matcher
+import threading
+
+from fhirtrial.matching import distance, matcher
 from tests.helpers import FHIR_JSON
 from tests.matching.match_answers import match_ok, post_match, read_matches
 from tests.matching.match_patients import MRN, melanoma_patient, nsclc_patient, parameters
@@ -75,6 +77,28 @@ async def test_zip_radius_keeps_trials_with_a_site_nearby_and_reports_distance(s
         )
     )
     assert set(wide) == {LIFILEUCEL, EXPANDED_ACCESS}
+
+
+async def test_the_zip_code_table_is_read_off_the_event_loop(seeded, monkeypatch):
+    """The `zipcodes` table takes ~0.25 s to read, once per process: in the CPU worker thread,
+    where the event loop does not wait for it (fhirtrial.offload)."""
+    readers = []
+    load = matcher.load_zip_table
+
+    def recorded():
+        readers.append(threading.current_thread().name)
+        return load()
+
+    monkeypatch.setattr(distance, "_ZIP_TABLE", None)  # as in a new process
+    monkeypatch.setattr(matcher, "load_zip_table", recorded)
+    found = read_matches(
+        await match_ok(
+            seeded,
+            parameters(melanoma_patient(), param("zipCode", valueString="90025")),
+        )
+    )
+    assert readers and all(name.startswith("fhirtrial-cpu") for name in readers)
+    assert found[LIFILEUCEL].distance is not None and found[LIFILEUCEL].distance < 25
 
 
 async def test_recruitment_status_and_phase_filters(seeded):

@@ -7,7 +7,6 @@ import gc
 import httpx
 
 from fhirtrial.api.app import create_app
-from fhirtrial.matching import distance
 from tests.helpers import make_settings
 from tests.matching.match_answers import match_ok, read_matches
 from tests.matching.match_patients import AS_OF, melanoma_patient, parameters
@@ -18,16 +17,13 @@ async def started(mongo_url, **overrides):
     return settings, create_app(settings)
 
 
-async def test_plans_are_built_at_start_before_any_match(mongo_url, monkeypatch):
-    monkeypatch.setattr(distance, "_ZIP_TABLE", None)  # as in a new process
+async def test_plans_are_built_at_start_before_any_match(mongo_url):
     settings, app = await started(mongo_url)
     async with app.router.lifespan_context(app):
         matching = app.state.context.matching
         assert matching.warming is not None
         assert await asyncio.wait_for(matching.warming, timeout=60) == 2
         assert len(matching.plans) == 2  # the two seed studies' criteria
-        # and the ZIP codes' table, which a match with a ZIP code would read on the event loop
-        assert distance.zip_table_loaded()
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://fhir.test") as client:
             body = parameters(melanoma_patient(), {"name": "asOf", "valueDate": AS_OF})
