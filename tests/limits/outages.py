@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,27 @@ def database_with_failpoints(data_dir: Path) -> Iterator[EmbeddedMongo]:
 
 
 def pause(server: EmbeddedMongo) -> None:
+    """Stop the database, returning once every one of its threads has stopped: a thread busy on
+    another core goes on for a moment after the signal, long enough to answer a request sent at
+    once (seen: a read answered 200 "while paused")."""
     assert server.pid is not None
     os.kill(server.pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 5
+    while not _stopped(server.pid):
+        assert time.monotonic() < deadline, "the database did not stop"
+        time.sleep(0.001)
+
+
+def _stopped(pid: int) -> bool:
+    tasks = Path(f"/proc/{pid}/task")
+    for task in tasks.iterdir():
+        try:
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            continue  # a thread that ended meanwhile
+        if state not in ("T", "t"):
+            return False
+    return True
 
 
 def resume(server: EmbeddedMongo) -> None:

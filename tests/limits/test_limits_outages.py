@@ -27,6 +27,14 @@ def study(**fields) -> dict:
     return {"resourceType": "ResearchStudy", "status": "active", **fields}
 
 
+async def quiet(client) -> None:
+    """Until the server's start-up work (building the evaluation plans) has ended: a failpoint
+    armed or a pause made meanwhile could hit its queries instead of the request under test."""
+    warming = client._transport.app.state.context.matching.warming
+    if warming is not None:
+        await asyncio.wait_for(asyncio.shield(warming), timeout=60)
+
+
 def assert_outcome(response, status: int, code: str) -> str:
     assert response.status_code == status, response.text
     issue = response.json()["issue"][0]
@@ -38,6 +46,7 @@ async def test_a_request_over_its_budget_is_a_503_with_retry_after(own_database)
     settings = make_settings(own_database.url, request_timeout_s=1)
     async with running_client(settings) as client:
         await client.put("/ResearchStudy/slow", json=study(id="slow"), headers=FHIR_JSON)
+        await quiet(client)
         await fail_command(
             own_database.url,
             {"times": 1},
@@ -56,6 +65,7 @@ async def test_a_slow_but_healthy_database_is_not_cut_by_the_db_timeout(own_data
     settings = make_settings(own_database.url, db_timeout_ms=300)
     async with running_client(settings) as client:
         await client.put("/ResearchStudy/busy", json=study(id="busy"), headers=FHIR_JSON)
+        await quiet(client)
         # The query takes 5x the DB timeout; the database still answers pings meanwhile.
         await fail_command(
             own_database.url,
@@ -73,6 +83,7 @@ async def test_a_write_the_database_did_not_confirm_is_a_503_and_safe_to_retry(o
     async with running_client(settings) as client:
         body = study(identifier=[{"system": "urn:test", "value": "retry-me"}])
         headers = {**FHIR_JSON, "If-None-Exist": "identifier=urn:test|retry-me"}
+        await quiet(client)
         # Skip the conditional-create guard's insert; the resource's insert is applied but its
         # write concern fails.
         await fail_command(
@@ -106,6 +117,7 @@ async def test_a_hung_database_is_answered_503_after_the_db_timeout(own_database
     settings = make_settings(own_database.url, db_timeout_ms=1000, request_timeout_s=120)
     async with running_client(settings) as client:
         await client.put("/ResearchStudy/hung", json=study(id="hung"), headers=FHIR_JSON)
+        await quiet(client)
         pause(own_database)
         try:
             read = await client.get("/ResearchStudy/hung")
