@@ -43,6 +43,10 @@ class LeafOutcomes:
         self.dead = _death(record, as_of) is not None
         # `leaf_key(criterion, excluding)` → outcome
         self.known: dict[int, Outcome] = {}
+        # id of a compiled combination → (it, its outcome): plans share equal combinations
+        # (`lean_plan(..., shared=)`), each is walked once per patient. The combination is
+        # held, so that its id is not reused by another while the ids are used.
+        self.combined: dict[int, tuple[Compiled, Outcome]] = {}
         # The criteria behind the keys stay alive as long as the ids are used.
         self._held: list[object] = []
 
@@ -84,7 +88,9 @@ class LeanPlan:
     top-level criteria compiled for `_run` (built by the first match that asks)."""
 
 
-def lean_plan(plan: StudyPlan) -> LeanPlan:
+def lean_plan(plan: StudyPlan, shared: dict[Any, Compiled] | None = None) -> LeanPlan:
+    """`shared`: combinations compiled for other plans (`share`), taken where equal (the
+    plans' equal criteria must be one object: `matching.plans` interns them)."""
     applicable = passing = 0
     unknown = failing = False
     leaves, combinations = [], []
@@ -92,7 +98,8 @@ def lean_plan(plan: StudyPlan) -> LeanPlan:
         fixed = _fixed_outcome(node, excluding=False, member=False)
         if fixed is None:
             if node.children:
-                combinations.append(_compiled(node, excluding=False, member=False))
+                compiled = _compiled(node, excluding=False, member=False)
+                combinations.append(compiled if shared is None else share(compiled, shared))
             else:
                 leaves.append((leaf_key(node.criterion, node.exclude), node, node.exclude))
             continue
@@ -334,6 +341,31 @@ def _compiled(node: PlanNode, *, excluding: bool, member: bool, cohort: Cohort =
     return (None, node, flip, members, code, node.threshold, relief, member, cohort)
 
 
+def share(compiled: Compiled, shared: dict[Any, Compiled]) -> Compiled:
+    """The compiled node of `shared` equal to this one (added if none is): equal in everything
+    `_run` and the tally read — each leaf's criterion object and context, member negations,
+    combination code, threshold, relief, group, the node's exclusion — so that it answers the
+    same for every patient. Members are shared first, so a node's shape names them by id (the
+    objects `shared` holds, whose ids are not reused while it holds them)."""
+    key, node, flip, members, code, threshold, relief, member, cohort = compiled
+    if members is None:
+        shape: tuple[Any, ...] = (key, id(node.criterion), flip, member, node.exclude, cohort)
+    else:
+        members = tuple(share(part, shared) for part in members)
+        compiled = (key, node, flip, members, code, threshold, relief, member, cohort)
+        shape = (
+            tuple(id(part) for part in members),
+            code,
+            threshold,
+            relief,
+            flip,
+            member,
+            node.exclude,
+            cohort,
+        )
+    return shared.setdefault(shape, compiled)
+
+
 def _run(compiled: Compiled, leaves: LeafOutcomes) -> Outcome:
     """`_outcome(node, leaves, cohort, ...)` of a compiled node: what applies to the group was
     chosen when it was compiled, so the walk over a catalog's plans reads no node attributes."""
@@ -345,13 +377,18 @@ def _run(compiled: Compiled, leaves: LeafOutcomes) -> Outcome:
         else:
             found = leaves.known.get(key)
             result = leaves.outcome(node, bool(key & 1)) if found is None else found
+        return _FLIP[result] if flip else result
+    walked = leaves.combined.get(id(compiled))
+    if walked is not None and walked[0] is compiled:
+        return walked[1]
+    parts = [_run(part, leaves) for part in members]
+    if relief is not None and "met" in parts and "not-met" in parts:
+        result = _evaluate(node, leaves.contexts[relief], cohort, {}, member=member).result
     else:
-        parts = [_run(part, leaves) for part in members]
-        if relief is not None and "met" in parts and "not-met" in parts:
-            return _evaluate(node, leaves.contexts[relief], cohort, {}, member=member).result
         result = combine_outcomes(code, threshold, parts)
-    if flip:
-        result = _FLIP[result]
+        if flip:
+            result = _FLIP[result]
+    leaves.combined[id(compiled)] = (compiled, result)
     return result
 
 
