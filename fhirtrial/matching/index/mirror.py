@@ -59,16 +59,18 @@ class IndexMirror:
         any_sex: str,
     ) -> list[IndexEntry]:
         """Index entries passing every given key (None / empty: not filtered on it)."""
+        # The narrowest set first (the studies asked for, else the diagnoses), intersected with
+        # each status's: a union of every open study (~25,000 ids at 30,000 studies) cost ~5 ms.
+        wanted: set[str] | frozenset[str] | None = studies or None
+        if diagnoses is not None:
+            of_diagnoses: set[str] = set()
+            for key in diagnoses:
+                of_diagnoses |= self.by_diagnosis.get(key, set())
+            wanted = of_diagnoses if wanted is None else of_diagnoses & wanted
         ids: set[str] = set()
         for status in statuses:
-            ids |= self.by_status.get(status, set())
-        if studies:
-            ids &= studies
-        if diagnoses is not None:
-            wanted: set[str] = set()
-            for key in diagnoses:
-                wanted |= self.by_diagnosis.get(key, set())
-            ids &= wanted
+            with_status = self.by_status.get(status, set())
+            ids |= with_status if wanted is None else with_status & wanted
         out = []
         # Unordered: the matcher ranks what it returns (`ranking.rank_key` ends on the study id),
         # and sorting ~25,000 ids cost ~6 ms of a request at 30,000 studies.
