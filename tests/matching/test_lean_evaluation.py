@@ -302,3 +302,47 @@ def test_members_tied_to_another_group_do_not_count_for_this_one():
     answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of), groups)
     assert answer == (full.verdict, full.score)
     assert answer[0] == "ineligible"
+
+
+def test_plans_share_equal_combinations_and_a_patient_walks_each_once():
+    """Equal combinations of different studies are one compiled object (`lean.share`), walked
+    once per patient: the catalog's combinations are fewer distinct objects than it has, and
+    after one patient's pass every distinct one has exactly one outcome kept."""
+    plain = [lean for lean in lean_plans() if not lean.plan.cohort_keys]  # groups: own views
+    combinations = [c for lean in plain for c in lean.combinations]
+    distinct = {id(c): c for c in combinations}
+    assert len(distinct) < len(combinations)
+    leaves = LeafOutcomes(_record(BUNDLES[0]), AS_OF)
+    for (_, _, groups), lean in zip(catalog(), lean_plans(), strict=True):
+        lean_verdict_and_score(lean, leaves, groups)
+    walked = {key for key, (held, _) in leaves.combined.items() if held is distinct.get(key)}
+    assert walked == set(distinct)
+
+
+def test_a_combination_is_not_shared_with_an_equal_one_asked_the_other_way():
+    """The same any-of as an inclusion and as an exclusion, or with a member negated, answer
+    differently; sharing must keep them apart (the verdicts are the evaluator's)."""
+    from tests.eligibility.ehr_records import patient, record
+
+    store = PlanStore()
+    person = record(patient(born="1960-04-02"))
+    bullet = "- Age 90 years or older or age 18 years or older\n"
+    texts = [f"Inclusion Criteria:\n{bullet}", f"Exclusion Criteria:\n{bullet}"]
+    answers = []
+    for n, text in enumerate(texts):
+        study = {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000014", "briefTitle": "x"},
+                "eligibilityModule": {"eligibilityCriteria": text},
+            }
+        }
+        evidence_variable = next(
+            r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
+        )
+        lean_plan = store.put(f"ev-{n}", 1, evidence_variable)
+        assert lean_plan.combinations, "the bullet must compile to a combination"
+        full = evaluate_study(evidence_variable, person, as_of=person.as_of)
+        answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
+        assert answer == (full.verdict, full.score)
+        answers.append(answer[0])
+    assert answers == ["eligible", "ineligible"]
