@@ -33,7 +33,8 @@ from fhirtrial.matching.index.documents import IndexEntry
 from fhirtrial.matching.index.sync import sync_index
 from fhirtrial.matching.keys import ANY_DIAGNOSIS, ANY_SEX, PatientKeys, patient_keys
 from fhirtrial.matching.nearest_site import nearest_open_site
-from fhirtrial.matching.plan_loading import plans_for
+from fhirtrial.matching.plan_loading import after_warm_up, plans_for
+from fhirtrial.matching.plans import PlanStore
 from fhirtrial.matching.ranking import CLASS_RANK as _CLASS_RANK
 from fhirtrial.matching.ranking import rank_key, search_score
 from fhirtrial.matching.rematch.repost import persist_match
@@ -47,10 +48,10 @@ from fhirtrial.patient.record import PatientRecord
 
 log = logging.getLogger("fhirtrial.matching")
 
-# Work per turn of the CPU worker (fhirtrial.offload): about 50-100 ms, so concurrent matches
+# Work per turn of the CPU worker (fhirtrial.offload): about 10-100 ms, so concurrent matches
 # take turns and a cancelled one stops within a piece. Full evaluations (reasons and evidence of
-# every criterion) and plan builds cost ~1 ms each; a verdict and score whose leaves are
-# evaluated already, a few tens of µs.
+# every criterion) and plan builds cost ~1 ms each; a candidate's verdict and score whose leaves
+# are evaluated already, a few µs.
 _EVALUATIONS_PER_PIECE = 100
 _VERDICTS_PER_PIECE = 1000
 
@@ -284,48 +285,80 @@ async def _evaluate(
     """Verdict and score of every candidate (the ineligible ones only if kept), each distinct
     set of criteria once; studies sharing one share the result. The explanation
     (`StudyMatch.evaluation`) is left to `_explain`."""
-    # signature → (EvidenceVariable id, its version, the first study with these criteria)
-    representatives: dict[str, tuple[str, int, IndexEntry]] = {}
-    for candidate in candidates:
-        ev, ev_v = candidate.get("ev"), candidate.get("ev_v")
-        if ev and ev_v is not None:
-            representatives.setdefault(candidate["sig"], (ev, ev_v, candidate))
-    plans = await plans_for(matching, {ev: ev_v for ev, ev_v, _ in representatives.values()})
-    work = [
-        (signature, plans[ev], candidate)
-        for signature, (ev, _, candidate) in representatives.items()
-        if ev in plans
-    ]
+    await after_warm_up(matching)
     leaves = await off_loop(LeafOutcomes, record, as_of)
-    outcomes: dict[str, tuple[str, float, str | None]] = {}
-    for start in range(0, len(work), _VERDICTS_PER_PIECE):
-        piece = work[start : start + _VERDICTS_PER_PIECE]
-        outcomes.update(await off_loop(_verdicts_of_piece, piece, leaves))
-    matches = []
-    for candidate in candidates:
-        verdict, score, note = outcomes.get(candidate["sig"], _NO_CRITERIA)
-        if verdict != "ineligible" or keep_ineligible:
-            # positional: ~5,000 matches a request at 30,000 studies
-            title = candidate.get("title")
-            matches.append(StudyMatch(candidate["_id"], title, verdict, score, None, None, note))
-    return matches
+    verdicts = _Verdicts(matching.plans, leaves, keep_ineligible)
+    for start in range(0, len(candidates), _VERDICTS_PER_PIECE):
+        await off_loop(verdicts.add, candidates[start : start + _VERDICTS_PER_PIECE])
+    if verdicts.unplanned:  # criteria this process has no plan of yet (new, or no warm-up)
+        unplanned, verdicts.unplanned = verdicts.unplanned, []
+        wanted = {
+            ev: version
+            for c in unplanned
+            if (ev := c.get("ev")) and (version := c.get("ev_v")) is not None
+        }
+        await plans_for(matching, wanted)
+        verdicts.last_pass = True
+        for start in range(0, len(unplanned), _VERDICTS_PER_PIECE):
+            await off_loop(verdicts.add, unplanned[start : start + _VERDICTS_PER_PIECE])
+    return verdicts.matches
 
 
 _NO_CRITERIA = ("potential-candidate", 0.0, "the study has no eligibility criteria to evaluate")
+_UNREADABLE = ("potential-candidate", 0.0, "the study's eligibility criteria could not be read")
 
 
-def _verdicts_of_piece(
-    piece: list[tuple[str, LeanPlan, IndexEntry]], leaves: LeafOutcomes
-) -> dict[str, tuple[str, float, str | None]]:
-    out: dict[str, tuple[str, float, str | None]] = {}
-    for signature, plan, candidate in piece:
-        try:
-            verdict, score = lean_verdict_and_score(plan, leaves, candidate.get("groups") or None)
-            out[signature] = (verdict, score, None)
-        except Exception as error:  # one study's failure must not fail the whole match
-            log.exception("Evaluating %s failed", candidate["_id"])
-            out[signature] = ("potential-candidate", 0.0, _failure_note(error))
-    return out
+class _Verdicts:
+    """The lean pass over candidates, a piece at a time in the CPU worker: a candidate whose
+    set of criteria (`sig`) was evaluated takes that outcome, else its plan is evaluated; the
+    match of each kept candidate is built on the way (one loop: ~5,000 candidates of a heavy
+    patient at 30,000 studies, where each extra loop over them costs milliseconds). Candidates
+    whose plan is not built yet are set aside (`unplanned`) for a last pass."""
+
+    def __init__(self, plans: PlanStore, leaves: LeafOutcomes, keep_ineligible: bool) -> None:
+        self.plans = plans
+        self.leaves = leaves
+        self.keep_ineligible = keep_ineligible
+        self.outcomes: dict[str, tuple[str, float, str | None]] = {}
+        self.matches: list[StudyMatch] = []
+        self.unplanned: list[IndexEntry] = []
+        self.last_pass = False
+        """Plans still missing now could not be built."""
+
+    def add(self, candidates: list[IndexEntry]) -> None:
+        outcomes, plans, leaves = self.outcomes, self.plans, self.leaves
+        matches, keep_ineligible = self.matches, self.keep_ineligible
+        for candidate in candidates:
+            signature = candidate["sig"]
+            outcome = outcomes.get(signature)
+            if outcome is None:
+                ev, version = candidate.get("ev"), candidate.get("ev_v")
+                plan = plans.get(ev, version) if ev and version is not None else None
+                if plan is not None:
+                    outcome = outcomes[signature] = _verdict(plan, leaves, candidate)
+                elif not ev or version is None:
+                    outcome = _NO_CRITERIA
+                elif not self.last_pass:
+                    self.unplanned.append(candidate)
+                    continue
+                else:
+                    outcome = _UNREADABLE  # the resource is gone, or its plan failed (logged)
+            verdict, score, note = outcome
+            if verdict != "ineligible" or keep_ineligible:
+                # positional: ~5,000 matches a request at 30,000 studies
+                rid, title = candidate["_id"], candidate.get("title")
+                matches.append(StudyMatch(rid, title, verdict, score, None, None, note))
+
+
+def _verdict(
+    plan: LeanPlan, leaves: LeafOutcomes, candidate: IndexEntry
+) -> tuple[str, float, str | None]:
+    try:
+        verdict, score = lean_verdict_and_score(plan, leaves, candidate.get("groups") or None)
+    except Exception as error:  # one study's failure must not fail the whole match
+        log.exception("Evaluating %s failed", candidate["_id"])
+        return "potential-candidate", 0.0, _failure_note(error)
+    return verdict, score, None
 
 
 async def _explain(

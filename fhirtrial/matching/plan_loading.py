@@ -29,12 +29,17 @@ _PLANS_PER_PIECE = 100
 _WARM_READ = 500
 
 
-async def plans_for(matching: MatchService, wanted: dict[str, int]) -> dict[str, LeanPlan]:
-    """EvidenceVariable id → its plan, for the wanted (id → version) pairs; plans not held yet
-    are built from the resources (read from the cache or the database) and kept."""
+async def after_warm_up(matching: MatchService) -> None:
+    """Returns once the start-up build of the plans (if one runs) has ended."""
     warming = matching.warming
     if warming is not None and not warming.done() and asyncio.current_task() is not warming:
         await asyncio.wait({warming})  # not shielded work of ours: its failure is only logged
+
+
+async def plans_for(matching: MatchService, wanted: dict[str, int]) -> dict[str, LeanPlan]:
+    """EvidenceVariable id → its plan, for the wanted (id → version) pairs; plans not held yet
+    are built from the resources (read from the cache or the database) and kept."""
+    await after_warm_up(matching)
     store = matching.plans
     found: dict[str, LeanPlan] = {}
     missing: dict[str, int | None] = {}
