@@ -366,3 +366,50 @@ def test_whiplash_or_tbi_in_the_last_year_is_dated_by_the_injury() -> None:
     # A brain injury of 2019 still "active" on the problem list is not one of the last year.
     assert result_of(criterion, record(patient(), TBI_2019)) == "not-met"
     assert result_of(criterion, record(patient(), WHIPLASH_2026)) == "met"
+
+
+_UNCODED_TEXTS = [
+    "Fracture of ankle",
+    "Closed fracture of hip",
+    "History of fractures",
+    "Paraplegia",
+    "Spastic quadriplegia",
+    "Tetraparesis",
+    "Head injury",
+    "Concussion with no loss of consciousness",
+    "Burn of skin of forearm",
+    "Sprain of ankle",
+    "Whiplash injury to neck",
+    "Refracture",  # no word starts with a stem: not a fracture
+    "Hypertension",
+    "Malignant neoplasm of breast",
+]
+
+
+@pytest.mark.parametrize("text", _UNCODED_TEXTS)
+def test_the_injuries_an_uncoded_entry_may_be_are_those_naming_a_stem_of_theirs(text):
+    """The prefilter's grouped search answers, for an entry with no ICD-10-CM code, exactly the
+    injuries one of whose word stems (or lasting deficits') starts a word of its text or of a
+    coding's display — the definition, written out here one word at a time."""
+    import re
+
+    from fhirtrial.eligibility.evaluation.injuries import (
+        _DEFICIT_WORDS,
+        _deficits_of,
+        _injury_concepts,
+        _words_of,
+        injuries_an_entry_may_be,
+    )
+
+    def named(concept: str, texts: list[str]) -> bool:
+        words = _words_of(concept) + tuple(
+            w for deficit in _deficits_of(concept) for w in _DEFICIT_WORDS.get(deficit, ())
+        )
+        return any(re.search(rf"\b{re.escape(w)}", t.lower()) for w in words for t in texts)
+
+    for codes in ((), ((SNOMED, "00000000", text.upper()),)):
+        item = record(patient(), condition(text, *codes)).conditions[0]
+        expected = {c for c in _injury_concepts() if named(c, [text])}
+        assert injuries_an_entry_may_be(item) == expected, (text, codes)
+    if text.startswith(("Fracture", "Closed fracture", "Paraplegia", "Spastic", "Burn")):
+        assert expected, text  # the words reach the injuries that mean them

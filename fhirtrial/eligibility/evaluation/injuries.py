@@ -128,15 +128,24 @@ def _may_be(item: ConditionItem, concept: str) -> bool:
         return _words_of(concept) == _FRACTURE_WORDS and any(
             code.startswith(_FRACTURE_HISTORY) for code in codes
         )
+    pattern = _uncoded_names(concept)
+    return pattern is not None and any(pattern.search(text) for text in _lowered_texts(item))
+
+
+@cache
+def _uncoded_names(concept: str) -> re.Pattern[str] | None:
+    """What an entry with no ICD-10-CM code names the injury by: any of its kind's word stems,
+    or of its lasting deficits', at the start of a word (None: no words)."""
     words = _words_of(concept) + tuple(
         word for deficit in _deficits_of(concept) for word in _DEFICIT_WORDS.get(deficit, ())
     )
-    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
-    return bool(words) and any(_names(text.lower(), words) for text in texts)
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + ")")
 
 
-def _names(text: str, words: tuple[str, ...]) -> bool:
-    return any(re.search(rf"\b{re.escape(word)}", text) for word in words)
+def _lowered_texts(item: ConditionItem) -> list[str]:
+    return [t.lower() for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
 
 
 def injury_entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:
@@ -161,6 +170,26 @@ _DEFICIT_CODES = tuple(code for _, deficits in _LASTING_DEFICITS for code in def
 def injuries_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
     """The injury concepts the entry may be without a code of theirs (for the prefilter)."""
     codes = _icd_codes(item)
-    if codes and not any(c.startswith((*_FRACTURE_HISTORY, *_DEFICIT_CODES)) for c in codes):
-        return frozenset()
-    return frozenset(c for c in _injury_concepts() if _may_be(item, c))
+    if codes:
+        if not any(c.startswith((*_FRACTURE_HISTORY, *_DEFICIT_CODES)) for c in codes):
+            return frozenset()
+        return frozenset(c for c in _injury_concepts() if _may_be(item, c))
+    # No code: what `_may_be` asks of each concept, one search per distinct list of words
+    texts = _lowered_texts(item)
+    return frozenset(
+        concept
+        for pattern, concepts in _injuries_by_names()
+        if any(pattern.search(text) for text in texts)
+        for concept in concepts
+    )
+
+
+@cache
+def _injuries_by_names() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """The injury concepts grouped by the pattern an uncoded entry names them by."""
+    grouped: dict[re.Pattern[str], list[str]] = {}
+    for concept in _injury_concepts():
+        pattern = _uncoded_names(concept)
+        if pattern is not None:
+            grouped.setdefault(pattern, []).append(concept)
+    return tuple((pattern, tuple(concepts)) for pattern, concepts in grouped.items())
