@@ -128,3 +128,27 @@ def test_a_previous_cesarean_noted_during_this_pregnancy_does_not_end_it() -> No
         "Pregnant", (ICD, "Z33.1", "Pregnant state, incidental"), onset="2026-03-01"
     )
     assert result_of(criterion, record(patient(), _HTN, pregnant, scar)) == "met"
+
+
+def test_each_pregnancy_criterion_of_a_record_finds_the_same_end_reading_it_once(monkeypatch):
+    """Every pregnancy criterion of a `$match` asks when the last pregnancy ended; the record's
+    outcomes and procedures are read once for them all (a Synthea record holds hundreds of
+    procedures), and each criterion still finds the end: here a cesarean after the positive
+    test."""
+    from fhirtrial.eligibility.evaluation import pregnancy_end
+
+    reads: list[str] = []
+    real = pregnancy_end._ends_pregnancy
+
+    def counted(procedure):  # type: ignore[no-untyped-def]
+        reads.append(procedure.ref)
+        return real(procedure)
+
+    monkeypatch.setattr(pregnancy_end, "_ends_pregnancy", counted)
+    person = record(patient(), _POSITIVE_HCG, _cesarean(), *(_cesarean() for _ in range(3)))
+    results = [
+        result_of(compile_text(text), person, excluding=True)
+        for text in ("Pregnancy", "Pregnant women", "Currently pregnant")
+    ]
+    assert results == ["not-met"] * 3
+    assert len(reads) == 4  # each procedure once, not once per criterion

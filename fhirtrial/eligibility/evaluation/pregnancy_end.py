@@ -61,19 +61,38 @@ def pregnancy_end(ctx: EvalContext, pregnancy_entries: list[ConditionItem]) -> P
     """The newest documented end of a pregnancy on or before the evaluation day (None: none);
     ``pregnancy_entries`` are the record's pregnancy diagnoses (a resolved one ends with its
     abatement)."""
-    ends: list[PregnancyEnd] = []
-    for item in ctx.facts.conditions.items:
-        day = item.onset or item.recorded
-        if day is not None and day <= ctx.as_of and _is_outcome(item):
-            ends.append(PregnancyEnd(day, item.ref, item.code.label))
+    outcomes, procedures = _recorded_ends(ctx)
+    ends: list[PregnancyEnd] = list(outcomes)
     for entry in pregnancy_entries:
         if entry.abatement is not None and entry.abatement <= ctx.as_of:
             ends.append(PregnancyEnd(entry.abatement, entry.ref, f"{entry.code.label} resolved"))
-    for procedure in ctx.record.procedures:
-        day = procedure.date
-        if day is not None and day <= ctx.as_of and _ends_pregnancy(procedure):
-            ends.append(PregnancyEnd(day, procedure.ref, procedure.code.label))
+    ends.extend(procedures)
     return max(ends, key=lambda end: end.day, default=None)
+
+
+def _recorded_ends(
+    ctx: EvalContext,
+) -> tuple[tuple[PregnancyEnd, ...], tuple[PregnancyEnd, ...]]:
+    """The outcome diagnoses and the procedures that end a pregnancy, on or before the day:
+    read once per record and day (every pregnancy criterion of a `$match` asks; a Synthea record
+    holds hundreds of procedures)."""
+    key = f"pregnancy-ends:{ctx.as_of.isoformat()}"
+    found: tuple[tuple[PregnancyEnd, ...], tuple[PregnancyEnd, ...]] | None = ctx.facts.memo.get(
+        key
+    )
+    if found is None:
+        outcomes = []
+        for item in ctx.facts.conditions.items:
+            day = item.onset or item.recorded
+            if day is not None and day <= ctx.as_of and _is_outcome(item):
+                outcomes.append(PregnancyEnd(day, item.ref, item.code.label))
+        procedures = []
+        for procedure in ctx.record.procedures:
+            day = procedure.date
+            if day is not None and day <= ctx.as_of and _ends_pregnancy(procedure):
+                procedures.append(PregnancyEnd(day, procedure.ref, procedure.code.label))
+        found = ctx.facts.memo[key] = (tuple(outcomes), tuple(procedures))
+    return found
 
 
 def _is_outcome(item: ConditionItem) -> bool:
