@@ -233,24 +233,31 @@ def test_the_lean_pass_relieves_a_diagnosis_its_value_defines(case):
     bullet, person, verdict = _value_defined_cases()[case]
     store = PlanStore()
     for n, inclusion in enumerate(([bullet], [bullet, "Age 18 years or older"])):
-        study = {
-            "protocolSection": {
-                "identificationModule": {"nctId": "NCT00000011", "briefTitle": "x"},
-                "eligibilityModule": {
-                    "eligibilityCriteria": "Inclusion Criteria:\n"
-                    + "".join(f"- {b}\n" for b in inclusion)
-                },
-            }
-        }
-        evidence_variable = next(
-            r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
-        )
-        lean_plan = store.put(f"ev-{n}", 1, evidence_variable)
-        assert lean_plan.combinations, "the bullet must compile to a combination"
-        full = evaluate_study(evidence_variable, person, as_of=person.as_of)
-        answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
-        assert answer == (full.verdict, full.score)
+        text = "Inclusion Criteria:\n" + "".join(f"- {b}\n" for b in inclusion)
+        answer = _lean_answer_of_a_combination(store, f"ev-{n}", text, person)
         assert answer[0] == verdict
+
+
+def _lean_answer_of_a_combination(
+    store: PlanStore, name: str, text: str, person: PatientRecord
+) -> tuple[str, float]:
+    """The lean pass's verdict and score of a study with this eligibility text whose plan
+    (stored as `name`) holds a combination; asserted equal to `evaluate_study`'s."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT00000011", "briefTitle": "x"},
+            "eligibilityModule": {"eligibilityCriteria": text},
+        }
+    }
+    evidence_variable = next(
+        r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
+    )
+    lean_plan = store.put(name, 1, evidence_variable)
+    assert lean_plan.combinations, "the bullet must compile to a combination"
+    full = evaluate_study(evidence_variable, person, as_of=person.as_of)
+    answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
+    assert answer == (full.verdict, full.score)
+    return answer
 
 
 def test_members_tied_to_another_group_do_not_count_for_this_one():
@@ -320,29 +327,16 @@ def test_plans_share_equal_combinations_and_a_patient_walks_each_once():
 
 
 def test_a_combination_is_not_shared_with_an_equal_one_asked_the_other_way():
-    """The same any-of as an inclusion and as an exclusion, or with a member negated, answer
-    differently; sharing must keep them apart (the verdicts are the evaluator's)."""
+    """The same any-of as an inclusion and as an exclusion answers differently; sharing must
+    keep them apart (the verdicts are the evaluator's)."""
     from tests.eligibility.ehr_records import patient, record
 
     store = PlanStore()
     person = record(patient(born="1960-04-02"))
     bullet = "- Age 90 years or older or age 18 years or older\n"
     texts = [f"Inclusion Criteria:\n{bullet}", f"Exclusion Criteria:\n{bullet}"]
-    answers = []
-    for n, text in enumerate(texts):
-        study = {
-            "protocolSection": {
-                "identificationModule": {"nctId": "NCT00000014", "briefTitle": "x"},
-                "eligibilityModule": {"eligibilityCriteria": text},
-            }
-        }
-        evidence_variable = next(
-            r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
-        )
-        lean_plan = store.put(f"ev-{n}", 1, evidence_variable)
-        assert lean_plan.combinations, "the bullet must compile to a combination"
-        full = evaluate_study(evidence_variable, person, as_of=person.as_of)
-        answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
-        assert answer == (full.verdict, full.score)
-        answers.append(answer[0])
+    answers = [
+        _lean_answer_of_a_combination(store, f"ev-{n}", text, person)[0]
+        for n, text in enumerate(texts)
+    ]
     assert answers == ["eligible", "ineligible"]
