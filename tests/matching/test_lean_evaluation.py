@@ -340,3 +340,45 @@ def test_a_combination_is_not_shared_with_an_equal_one_asked_the_other_way():
         for n, text in enumerate(texts)
     ]
     assert answers == ["eligible", "ineligible"]
+
+
+def test_replaced_plans_do_not_keep_their_criteria_held_for_sharing():
+    """A server syncing the catalog replaces plans for months: what it holds for sharing is
+    read again from the current plans once it has doubled, so it follows the catalog, not its
+    history; sharing and the verdicts are the same after it."""
+    from tests.eligibility.ehr_records import patient, record
+
+    person = record(patient(born="1960-04-02"))
+    store = PlanStore(compact_above=40)
+
+    def put(name: str, version: int, age: int) -> LeanPlan:
+        text = f"Inclusion Criteria:\n- Age {age} years or older or age 95 years or older\n"
+        study = {
+            "protocolSection": {
+                "identificationModule": {"nctId": "NCT00000015", "briefTitle": "x"},
+                "eligibilityModule": {"eligibilityCriteria": text},
+            }
+        }
+        evidence_variable = next(
+            r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
+        )
+        lean = store.put(name, version, evidence_variable)
+        assert lean.combinations, "the bullet must compile to a combination"
+        full = evaluate_study(evidence_variable, person, as_of=person.as_of)
+        assert lean_verdict_and_score(lean, LeafOutcomes(person, person.as_of)) == (
+            full.verdict,
+            full.score,
+        )
+        return lean
+
+    for version in range(1, 61):  # one study's criteria edited 60 times
+        edited = put("ev-edited", version, 20 + version)
+    assert store.compactions >= 2
+    assert store.held_for_sharing() <= 40  # a few for the one current plan, not ~180
+    same = put("ev-same", 1, 80)
+    assert same.combinations[0] is edited.combinations[0]  # equal criteria still shared
+    assert lean_verdict_and_score(same, LeafOutcomes(person, person.as_of))[0] == "ineligible"
+    assert lean_verdict_and_score(put("ev-young", 1, 50), LeafOutcomes(person, person.as_of)) == (
+        "eligible",
+        1.0,
+    )

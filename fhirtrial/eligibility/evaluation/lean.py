@@ -351,8 +351,10 @@ def share(compiled: Compiled, shared: dict[Any, Compiled]) -> Compiled:
     if members is None:
         shape: tuple[Any, ...] = (key, id(node.criterion), flip, member, node.exclude, cohort)
     else:
-        members = tuple(share(part, shared) for part in members)
-        compiled = (key, node, flip, members, code, threshold, relief, member, cohort)
+        parts = tuple(share(part, shared) for part in members)
+        if any(kept is not own for kept, own in zip(parts, members, strict=True)):
+            compiled = (key, node, flip, parts, code, threshold, relief, member, cohort)
+        members = parts
         shape = (
             tuple(id(part) for part in members),
             code,
