@@ -80,7 +80,10 @@ class PlanStore:
                 _collect_criteria(node, criteria)
             for compiled in lean.combinations:
                 share(compiled, combinations)
-        self._criteria, self._combinations = criteria, combinations
+        self._criteria = criteria
+        # in place: plans hold this table to share their groups' views (`LeanPlan.shared`)
+        self._combinations.clear()
+        self._combinations.update(combinations)
         self._compact_above = max(self._compact_above, 2 * self.held_for_sharing())
         self.compactions += 1
 

@@ -16,6 +16,7 @@ import copy
 import json
 from datetime import date
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import pytest
@@ -324,6 +325,12 @@ def test_plans_share_equal_combinations_and_a_patient_walks_each_once():
         lean_verdict_and_score(lean, leaves, groups)
     walked = {key for key, (held, _) in leaves.combined.items() if held is distinct.get(key)}
     assert walked == set(distinct)
+    # The comparison groups' views share theirs through the same table.
+    grouped = [lean for lean in lean_plans() if lean.plan.cohort_keys]
+    in_views = [c for lean in grouped for view in lean.views.values() for c in chain(*view)]
+    shared = {id(c) for lean in grouped for c in (lean.shared or {}).values()}
+    assert [c for c in in_views if c[3] is not None]  # the groups have combinations
+    assert all(id(c) in shared for c in in_views if c[3] is not None)
 
 
 def test_a_combination_is_not_shared_with_an_equal_one_asked_the_other_way():

@@ -86,6 +86,8 @@ class LeanPlan:
     )
     """With comparison groups: per list of groups (`_groups_key`), each group's applicable
     top-level criteria compiled for `_run` (built by the first match that asks)."""
+    shared: dict[Any, Compiled] | None = field(default=None, compare=False, repr=False)
+    """The combinations other plans share (`share`), for the views too."""
 
 
 def lean_plan(plan: StudyPlan, shared: dict[Any, Compiled] | None = None) -> LeanPlan:
@@ -113,7 +115,11 @@ def lean_plan(plan: StudyPlan, shared: dict[Any, Compiled] | None = None) -> Lea
         else:
             passing += 1
     return LeanPlan(
-        plan, (applicable, passing, unknown, failing), tuple(leaves), tuple(combinations)
+        plan,
+        (applicable, passing, unknown, failing),
+        tuple(leaves),
+        tuple(combinations),
+        shared=shared,
     )
 
 
@@ -219,11 +225,13 @@ def _group_views(
     if views is None:
         groups = comparison_group_aliases(lean.plan.cohort_keys, comparison_groups)
         cohorts: list[Cohort] = [aliases for _, _, aliases in groups] or [None]
+        shared = lean.shared
         views = tuple(
             tuple(
-                _compiled(node, excluding=False, member=False, cohort=cohort)
+                compiled if shared is None else share(compiled, shared)
                 for node in lean.plan.nodes
                 if applies_to(node, cohort)
+                for compiled in (_compiled(node, excluding=False, member=False, cohort=cohort),)
             )
             for cohort in cohorts
         )
