@@ -53,7 +53,7 @@ class PlanStore:
         nodes = tuple(self._shared(node) for node in built.nodes)
         plan = lean_plan(replace(built, nodes=nodes), self._combinations)
         self._plans[evidence_variable_id] = (version, plan)
-        if len(self._criteria) + len(self._combinations) > self._compact_above:
+        if self.held_for_sharing() > self._compact_above:
             self._compact()
         return plan
 
