@@ -244,6 +244,12 @@ def _lean_answer_of_a_combination(
 ) -> tuple[str, float]:
     """The lean pass's verdict and score of a study with this eligibility text whose plan
     (stored as `name`) holds a combination; asserted equal to `evaluate_study`'s."""
+    return _stored_combination(store, name, 1, text, person)[1]
+
+
+def _stored_combination(
+    store: PlanStore, name: str, version: int, text: str, person: PatientRecord
+) -> tuple[LeanPlan, tuple[str, float]]:
     study = {
         "protocolSection": {
             "identificationModule": {"nctId": "NCT00000011", "briefTitle": "x"},
@@ -253,12 +259,12 @@ def _lean_answer_of_a_combination(
     evidence_variable = next(
         r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
     )
-    lean_plan = store.put(name, 1, evidence_variable)
+    lean_plan = store.put(name, version, evidence_variable)
     assert lean_plan.combinations, "the bullet must compile to a combination"
     full = evaluate_study(evidence_variable, person, as_of=person.as_of)
     answer = lean_verdict_and_score(lean_plan, LeafOutcomes(person, person.as_of))
     assert answer == (full.verdict, full.score)
-    return answer
+    return lean_plan, answer
 
 
 def test_members_tied_to_another_group_do_not_count_for_this_one():
@@ -358,34 +364,15 @@ def test_replaced_plans_do_not_keep_their_criteria_held_for_sharing():
     person = record(patient(born="1960-04-02"))
     store = PlanStore(compact_above=40)
 
-    def put(name: str, version: int, age: int) -> LeanPlan:
+    def put(name: str, version: int, age: int) -> tuple[LeanPlan, tuple[str, float]]:
         text = f"Inclusion Criteria:\n- Age {age} years or older or age 95 years or older\n"
-        study = {
-            "protocolSection": {
-                "identificationModule": {"nctId": "NCT00000015", "briefTitle": "x"},
-                "eligibilityModule": {"eligibilityCriteria": text},
-            }
-        }
-        evidence_variable = next(
-            r for r in map_study(study).resources if r["resourceType"] == "EvidenceVariable"
-        )
-        lean = store.put(name, version, evidence_variable)
-        assert lean.combinations, "the bullet must compile to a combination"
-        full = evaluate_study(evidence_variable, person, as_of=person.as_of)
-        assert lean_verdict_and_score(lean, LeafOutcomes(person, person.as_of)) == (
-            full.verdict,
-            full.score,
-        )
-        return lean
+        return _stored_combination(store, name, version, text, person)
 
     for version in range(1, 61):  # one study's criteria edited 60 times
-        edited = put("ev-edited", version, 20 + version)
+        edited, _ = put("ev-edited", version, 20 + version)
     assert store.compactions >= 2
     assert store.held_for_sharing() <= 40  # a few for the one current plan, not ~180
-    same = put("ev-same", 1, 80)
+    same, answer = put("ev-same", 1, 80)
     assert same.combinations[0] is edited.combinations[0]  # equal criteria still shared
-    assert lean_verdict_and_score(same, LeafOutcomes(person, person.as_of))[0] == "ineligible"
-    assert lean_verdict_and_score(put("ev-young", 1, 50), LeafOutcomes(person, person.as_of)) == (
-        "eligible",
-        1.0,
-    )
+    assert answer[0] == "ineligible"
+    assert put("ev-young", 1, 50)[1] == ("eligible", 1.0)
