@@ -72,6 +72,11 @@ class Concept(NamedTuple):
         return tuple(c.key for c in self.codings if c.key is not None)
 
     @property
+    def texts(self) -> tuple[str, ...]:
+        """Its words: the text, then each coding's display (the empty ones left out)."""
+        return tuple(t for t in (self.text, *(c.display for c in self.codings)) if t)
+
+    @property
     def label(self) -> str:
         """A short human name: the text, else the first display, else the first code."""
         if self.text:

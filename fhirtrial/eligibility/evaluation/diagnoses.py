@@ -683,10 +683,10 @@ def _graft_source(
     wanted = "allogeneic" if "allogeneic" in qualifiers else "autologous"
     # A status entry that names no source (Z94.84) is the transplant a procedure describes;
     # two procedures are two transplants.
-    sources = [(c.ref, " ".join(_texts(c.code)), graft_source(c.code)) for c in items]
+    sources = [(c.ref, " ".join(c.code.texts), graft_source(c.code)) for c in items]
     sources = [s for s in sources if s[2] is not None]
     sources += [
-        (p.ref, " ".join(_texts(p.code)), graft_source(p.code))
+        (p.ref, " ".join(p.code.texts), graft_source(p.code))
         for p in ctx.facts.procedures.find("stem-cell-transplant").items
     ]
     decided = _by_graft_source(wanted, sources, note)
@@ -723,14 +723,10 @@ def graft_source(concept: Concept) -> str | None:
     for coding in concept.codings:
         if coding.system == CPT and coding.code in _GRAFT_CPT:
             return _GRAFT_CPT[coding.code]
-    source = _GRAFT_SOURCE.search(" ".join(_texts(concept)))
+    source = _GRAFT_SOURCE.search(" ".join(concept.texts))
     if source is None:
         return None
     return "allogeneic" if source[0].lower().startswith("allo") else "autologous"
-
-
-def _texts(concept: Concept) -> list[str]:
-    return [t for t in (concept.text, *(c.display for c in concept.codings)) if t]
 
 
 _GRAFT_SOURCE = re.compile(r"\b(?:allo\w*|auto(?:logous)?\b|auto-?(?:sct|hct|hsct))", re.I)
@@ -1300,7 +1296,7 @@ def _procedure_for(ctx: EvalContext, concept: str, criterion: Criterion) -> Find
     if sources and concept == "stem-cell-transplant":
         wanted = "allogeneic" if "allogeneic" in sources else "autologous"
         decided = _by_graft_source(
-            wanted, [(p.ref, " ".join(_texts(p.code)), graft_source(p.code)) for p in done], ""
+            wanted, [(p.ref, " ".join(p.code.texts), graft_source(p.code)) for p in done], ""
         )
         if decided is not None:
             return decided

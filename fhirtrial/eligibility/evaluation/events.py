@@ -68,7 +68,7 @@ def _lasting(item: ConditionItem) -> tuple[bool, bool]:
         for prefix, before_rules_out in _LASTING:
             if coding.code.upper().startswith(prefix):
                 return True, before_rules_out
-    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    texts = item.code.texts
     if any(_EARLIER_EVENT.search(text) for text in texts):
         return True, True
     return False, True

@@ -180,7 +180,7 @@ def drug_names(concept: Concept) -> frozenset[str]:
     """The generic drug names a medication's codes' displays and text name (brands read as their
     generics): what tells two records of one drug apart from two drugs."""
     found: set[str] = set()
-    for text in _texts(concept):
+    for text in concept.texts:
         lowered = terminology.terminology().with_generic_names(text)
         found |= {m[1] for m in _drug_name_pattern().finditer(lowered)}
     return frozenset(found)
@@ -253,7 +253,7 @@ class ConceptIndex(Generic[Item]):
                 c.system == LOINC and c.code for concept in item_concepts for c in concept.codings
             ):
                 continue
-            texts = {t for c in item_concepts for t in _texts(c)}
+            texts = {t for c in item_concepts for t in c.texts}
             by_text: set[str] = set()
             for text in texts:
                 by_text |= read_text(text)
@@ -288,12 +288,6 @@ class ConceptIndex(Generic[Item]):
 
     def __len__(self) -> int:
         return len(self.items)
-
-
-def _texts(concept: Concept) -> tuple[str, ...]:
-    texts = [concept.text] if concept.text else []
-    texts += [c.display for c in concept.codings if c.display]
-    return tuple(texts)
 
 
 # ---------------------------------------------------------------- diagnoses as EHRs write them
@@ -375,7 +369,7 @@ def behaviour_unsaid(item: ConditionItem) -> bool:
     codes = item.code.codes_in(ICD10CM)
     if codes and all(_BEHAVIOUR_UNSAID_CODES.match(code.strip()) for code in codes):
         return True
-    return any(_BEHAVIOUR_UNSAID.search(text) for text in _texts(item.code))
+    return any(_BEHAVIOUR_UNSAID.search(text) for text in item.code.texts)
 
 
 # A procedure entry about a procedure not done: its evaluation, referral, planning, a device
@@ -417,14 +411,14 @@ def is_about_someone_else(item: ConditionItem) -> bool:
     codes = item.code.codes_in(ICD10CM)
     if codes and all(code.upper().startswith(_NOT_THE_PATIENTS_CODES) for code in codes):
         return True
-    return any(_NOT_THE_PATIENTS.search(text) for text in _texts(item.code))
+    return any(_NOT_THE_PATIENTS.search(text) for text in item.code.texts)
 
 
 def is_history_entry(item: ConditionItem) -> bool:
     """A "personal history of" entry: the condition is past, whatever the status says."""
     if any(code.upper().startswith(_HISTORY_CODES) for code in item.code.codes_in(ICD10CM)):
         return True
-    return any(_HISTORY_WORDS.search(text) for text in _texts(item.code))
+    return any(_HISTORY_WORDS.search(text) for text in item.code.texts)
 
 
 def condition_concepts(item: ConditionItem) -> frozenset[str]:
@@ -433,7 +427,7 @@ def condition_concepts(item: ConditionItem) -> frozenset[str]:
     if is_about_someone_else(item):
         return frozenset()
     found = set(concepts_of(item.code))
-    for text in _texts(item.code):
+    for text in item.code.texts:
         found |= condition_text_concepts(text)
     return frozenset(found)
 
@@ -441,7 +435,7 @@ def condition_concepts(item: ConditionItem) -> frozenset[str]:
 def diagnosis_concepts(concept: Concept) -> frozenset[str]:
     """Concepts of a CodeableConcept naming a diagnosis (a procedure's reason), codes and words."""
     found = set(concepts_of(concept))
-    for text in _texts(concept):
+    for text in concept.texts:
         found |= condition_text_concepts(text)
     return frozenset(found)
 

@@ -145,7 +145,7 @@ def _uncoded_names(concept: str) -> re.Pattern[str] | None:
 
 
 def _lowered_texts(item: ConditionItem) -> list[str]:
-    return [t.lower() for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    return [t.lower() for t in item.code.texts]
 
 
 def injury_entries_that_may_be(items: Iterable[ConditionItem], concept: str) -> list[ConditionItem]:

@@ -321,7 +321,7 @@ def _no_known_allergy(item: AllergyItem) -> str | None:
     rules nothing out), None for an allergy."""
     settings = terminology.terminology().no_known_allergy
     codes = {(c["system"], c["code"]) for c in settings.get("codes", ())}
-    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    texts = item.code.texts
     drug_only = [re.compile(p, re.IGNORECASE) for p in settings.get("drugOnlyPatterns", ())]
     if any(p.search(t) for p in drug_only for t in texts):
         return "medication"

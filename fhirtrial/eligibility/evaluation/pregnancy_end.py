@@ -98,7 +98,7 @@ def _recorded_ends(
 def _is_outcome(item: ConditionItem) -> bool:
     if is_history_entry(item):
         return False
-    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    texts = item.code.texts
     if any(_EARLIER.search(text) for text in texts):
         return False
     codes = item.code.codes_in(ICD10CM)
@@ -116,5 +116,5 @@ def _ends_pregnancy(procedure: ProcedureItem) -> bool:
             return True
         if coding.system == _SNOMED and code == _CESAREAN_SNOMED:
             return True
-    texts = [t for t in (procedure.code.text, *(c.display for c in procedure.code.codings)) if t]
+    texts = procedure.code.texts
     return any(_PROCEDURE_WORDS.search(t) and not _EARLIER.search(t) for t in texts)

@@ -97,7 +97,7 @@ def _latest(ctx: EvalContext, concept: str) -> tuple[float, float, str, date | N
         for condition in ctx.facts.conditions.find(graded).items:
             if condition.verification_status in UNCONFIRMED:
                 continue
-            for text in _texts(condition.code):
+            for text in condition.code.texts:
                 span = _text_span(text, concept, named=False)
                 if span is not None:
                     # The words state the class as of when they were written.
@@ -119,9 +119,11 @@ def _observation_span(item: ObservationItem, concept: str) -> tuple[float, float
             if key in _NYHA_ANSWERS:
                 grade = float(_NYHA_ANSWERS[key])
                 return grade, grade
-    texts = (
-        [value] if isinstance(value, str) else _texts(value) if isinstance(value, Concept) else []
-    )
+    texts: tuple[str, ...] = ()
+    if isinstance(value, str):
+        texts = (value,)
+    elif isinstance(value, Concept):
+        texts = value.texts
     for text in texts:
         span = _text_span(text, concept, named=True)
         if span is not None:
@@ -158,10 +160,6 @@ def _text_span(text: str, concept: str, *, named: bool) -> tuple[float, float] |
             low, high = _CP_CLASSES[letter]
             return float(low), float(high)
     return None
-
-
-def _texts(concept: Concept) -> list[str]:
-    return [t for t in (concept.text, *(c.display for c in concept.codings)) if t]
 
 
 def _not_recorded(criterion: Criterion, ctx: EvalContext, name: str) -> Finding:

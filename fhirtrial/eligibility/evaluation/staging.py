@@ -291,7 +291,7 @@ def _nodal_only(item: ConditionItem) -> bool:
     codes = [c.upper() for c in item.code.codes_in(ICD10CM)]
     if codes and all(code.startswith("C77") for code in codes):
         return True
-    texts = [t for t in (item.code.text, *(c.display for c in item.code.codings)) if t]
+    texts = item.code.texts
     in_transit = [t for t in texts if _REGIONAL_SKIN.search(t)]
     if in_transit:
         return not any(_DISTANT_SITE.search(_SKIN_SITE.sub("", t)) for t in in_transit)

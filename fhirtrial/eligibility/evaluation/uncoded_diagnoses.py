@@ -94,7 +94,7 @@ def titles_an_entry_may_be(item: ConditionItem) -> frozenset[str]:
         return cached[1]
     titles: frozenset[str] = frozenset()
     if not has_icd10cm_code(item):
-        titles = titles.union(*(titles_named_in(t) for t in _texts(item)))
+        titles = titles.union(*(titles_named_in(t) for t in item.code.texts))
     if len(_TITLES) >= _TITLES_HELD:
         _TITLES.clear()
     _TITLES[id(item)] = (item, titles)
@@ -164,8 +164,3 @@ def _code_title(code: str) -> str | None:
             return titles[code]
         code = code[:-1].rstrip(".")
     return None
-
-
-def _texts(item: ConditionItem) -> list[str]:
-    texts = [item.code.text] if item.code.text else []
-    return texts + [c.display for c in item.code.codings if c.display]
