@@ -290,17 +290,17 @@ async def _evaluate(
     verdicts = _Verdicts(matching.plans, leaves, keep_ineligible)
     for start in range(0, len(candidates), _VERDICTS_PER_PIECE):
         await off_loop(verdicts.add, candidates[start : start + _VERDICTS_PER_PIECE])
-    if verdicts.unplanned:  # criteria this process has no plan of yet (new, or no warm-up)
-        unplanned, verdicts.unplanned = verdicts.unplanned, []
+    unplanned = verdicts.unplanned  # criteria this process has no plan of yet (new, no warm-up)
+    if unplanned:
         wanted = {
             ev: version
             for c in unplanned
             if (ev := c.get("ev")) and (version := c.get("ev_v")) is not None
         }
         await plans_for(matching, wanted)
-        verdicts.last_pass = True
         for start in range(0, len(unplanned), _VERDICTS_PER_PIECE):
-            await off_loop(verdicts.add, unplanned[start : start + _VERDICTS_PER_PIECE])
+            piece = unplanned[start : start + _VERDICTS_PER_PIECE]
+            await off_loop(verdicts.add, piece, last_pass=True)
     return verdicts.matches
 
 
@@ -322,10 +322,9 @@ class _Verdicts:
         self.outcomes: dict[str, tuple[str, float, str | None]] = {}
         self.matches: list[StudyMatch] = []
         self.unplanned: list[IndexEntry] = []
-        self.last_pass = False
-        """Plans still missing now could not be built."""
 
-    def add(self, candidates: list[IndexEntry]) -> None:
+    def add(self, candidates: list[IndexEntry], *, last_pass: bool = False) -> None:
+        """`last_pass`: the plans were built for these; one still missing could not be."""
         outcomes, plans, leaves = self.outcomes, self.plans, self.leaves
         matches, keep_ineligible = self.matches, self.keep_ineligible
         for candidate in candidates:
@@ -338,7 +337,7 @@ class _Verdicts:
                     outcome = outcomes[signature] = _verdict(plan, leaves, candidate)
                 elif not ev or version is None:
                     outcome = _NO_CRITERIA
-                elif not self.last_pass:
+                elif not last_pass:
                     self.unplanned.append(candidate)
                     continue
                 else:

@@ -78,9 +78,7 @@ def test_a_study_without_a_built_plan_waits_for_the_last_pass():
         ("n1", "the study has no eligibility criteria to evaluate")
     ]
     store.put("adults", 1, _criteria(ADULTS))  # what plans_for does between the passes
-    unplanned, verdicts.unplanned = verdicts.unplanned, []
-    verdicts.last_pass = True
-    verdicts.add(unplanned)
+    verdicts.add(verdicts.unplanned, last_pass=True)
     assert {m.study_id: m.verdict for m in verdicts.matches} == {
         "n1": "potential-candidate",
         "a1": "eligible",
@@ -89,8 +87,7 @@ def test_a_study_without_a_built_plan_waits_for_the_last_pass():
 
 def test_a_plan_that_could_not_be_built_leaves_the_study_a_potential_candidate():
     verdicts = _verdicts(PlanStore())
-    verdicts.last_pass = True
-    verdicts.add([_entry("b1", "broken", "sig-broken")])
+    verdicts.add([_entry("b1", "broken", "sig-broken")], last_pass=True)
     [match] = verdicts.matches
     assert (match.verdict, match.score, verdicts.unplanned) == ("potential-candidate", 0.0, [])
     assert match.note == "the study's eligibility criteria could not be read"

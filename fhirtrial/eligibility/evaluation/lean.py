@@ -101,7 +101,7 @@ def lean_plan(plan: StudyPlan, shared: dict[Any, Compiled] | None = None) -> Lea
         if fixed is None:
             if node.children:
                 compiled = _compiled(node, excluding=False, member=False)
-                combinations.append(compiled if shared is None else share(compiled, shared))
+                combinations.append(_shared(compiled, shared))
             else:
                 leaves.append((leaf_key(node.criterion, node.exclude), node, node.exclude))
             continue
@@ -225,13 +225,11 @@ def _group_views(
     if views is None:
         groups = comparison_group_aliases(lean.plan.cohort_keys, comparison_groups)
         cohorts: list[Cohort] = [aliases for _, _, aliases in groups] or [None]
-        shared = lean.shared
         views = tuple(
             tuple(
-                compiled if shared is None else share(compiled, shared)
+                _shared(_compiled(node, excluding=False, member=False, cohort=cohort), lean.shared)
                 for node in lean.plan.nodes
                 if applies_to(node, cohort)
-                for compiled in (_compiled(node, excluding=False, member=False, cohort=cohort),)
             )
             for cohort in cohorts
         )
@@ -374,6 +372,10 @@ def share(compiled: Compiled, shared: dict[Any, Compiled]) -> Compiled:
             cohort,
         )
     return shared.setdefault(shape, compiled)
+
+
+def _shared(compiled: Compiled, shared: dict[Any, Compiled] | None) -> Compiled:
+    return compiled if shared is None else share(compiled, shared)
 
 
 def _run(compiled: Compiled, leaves: LeafOutcomes) -> Outcome:
