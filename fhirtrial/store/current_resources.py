@@ -7,19 +7,16 @@ projection: `_include=ResearchStudy:site` spent most of its time there (bench/RE
 are shared by many studies (one academic centre hosts thousands), so a process keeps what it read
 as orjson bytes in an LRU bounded in bytes, per type and id.
 
-Whoever writes (this process, another one on the same database, a transaction), the store stamps
-`lu`, and a write is visible within `WRITE_VISIBLE_WITHIN` of its stamp (the match index relies on
-the same: docs/adr/0003). Before each use a type's ids written since its *checked* moment are
-dropped (one range query on the indexed `lu`, usually empty), and the checked moment moves to the
-start of that query less the margin. A document read while such a query dropped entries is not
-kept: it may be the version the write replaced (`_Type.generation`).
+Before each use a type's ids written since its last check are dropped (store.write_check: one
+range query on the indexed `lu`, usually empty). A document read while such a check dropped
+entries is not kept: it may be the version the write replaced (`_Type.generation`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -29,6 +26,7 @@ from fhirtrial.lru import LRU
 from fhirtrial.store.database import MongoCollection
 from fhirtrial.store.documents import WRITE_VISIBLE_WITHIN
 from fhirtrial.store.lookup import find_in
+from fhirtrial.store.write_check import WriteCheck
 
 # Types never kept: AuditEvents are removed outright by the retention purge, without a stamp.
 UNKEPT = frozenset({"AuditEvent"})
@@ -37,8 +35,7 @@ _LIMIT_BYTES = 64 * 1024 * 1024
 
 @dataclass
 class _Type:
-    # Every write stamped before this moment has been seen (None: nothing read yet).
-    checked: datetime | None = None
+    check: WriteCheck
     # Counts the checks that dropped entries: a read that saw it change keeps nothing.
     generation: int = 0
 
@@ -72,7 +69,9 @@ class CurrentResources:
         wanted = sorted(set(ids))
         if resource_type in UNKEPT:
             return await read_current(current, wanted)
-        state = self._types.setdefault(resource_type, _Type())
+        state = self._types.get(resource_type)
+        if state is None:
+            state = self._types[resource_type] = _Type(WriteCheck(self._margin))
         await self._drop_written(resource_type, current, state)
         found: dict[str, dict[str, Any]] = {}
         missing = []
@@ -94,18 +93,11 @@ class CurrentResources:
     async def _drop_written(
         self, resource_type: str, current: MongoCollection, state: _Type
     ) -> None:
-        started = datetime.now(UTC)
-        if state.checked is not None:
-            written = current.find({"lu": {"$gte": state.checked}}, {"_id": 1})
-            dropped = False
-            async for doc in written:
-                self._entries.discard((resource_type, doc["_id"]))
-                dropped = True
-            if dropped:
-                state.generation += 1
-        moment = started - self._margin
-        if state.checked is None or moment > state.checked:
-            state.checked = moment
+        written = await state.check.written(current, {"_id": 1}) or []
+        for doc in written:
+            self._entries.discard((resource_type, doc["_id"]))
+        if written:
+            state.generation += 1
 
 
 async def read_current(
