@@ -98,6 +98,10 @@ class LRU(Generic[K, V]):
         if value is not _MISSING and self._weigh is not None:
             self.weight -= self._weigh(value)  # type: ignore[arg-type]
 
+    def items(self) -> list[tuple[K, V]]:
+        """The entries held, least recently used first (without making them recently used)."""
+        return list(self._entries.items())
+
     def __len__(self) -> int:
         return len(self._entries)
 

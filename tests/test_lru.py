@@ -56,6 +56,16 @@ def test_membership_does_not_make_an_entry_recent() -> None:
     assert "a" not in cache
 
 
+def test_items_lists_the_least_recent_first_without_making_any_recent() -> None:
+    cache: LRU[str, int] = LRU(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.get("a")
+    assert cache.items() == [("b", 2), ("a", 1)]
+    cache.put("c", 3)
+    assert cache.items() == [("a", 1), ("c", 3)]
+
+
 def test_a_miss_gives_the_default_and_a_stored_none_is_a_hit() -> None:
     missing = object()
     cache: LRU[str, int | None] = LRU(2)

@@ -65,6 +65,7 @@ from fhirtrial.store.recent_versions import (
 from fhirtrial.store.search_keys import KEYS, exact_key
 from fhirtrial.store.string_rows import row_writes, write_rows
 from fhirtrial.store.string_search import StringSearch, string_page, string_search_of
+from fhirtrial.store.string_values import Kept, StringValues
 
 _GUARD_WAIT_SECONDS = 5.0
 _CREATE_ATTEMPTS = 3
@@ -133,6 +134,9 @@ class Repository:
         # Resources brought in by `_include`, kept for this process's later pages (shared by
         # the copies `in_session` makes, which do not use it).
         self.included_cache = CurrentResources()
+        # The values of string parameters, for this process's `:contains` searches (also not
+        # used by the copies `in_session` makes).
+        self.string_values = StringValues()
         self.version_times = SampledTimes()
 
     def in_session(self, session: AsyncClientSession) -> "Repository":
@@ -414,8 +418,9 @@ class Repository:
             return await self._undo(resource_type, rid, version)
         finally:
             # After the undo, so that no read of the undone version is kept after it. Other
-            # processes may keep it for their `_include`s (docs/adr/0028).
+            # processes may keep it (docs/adr/0028, 0031).
             self.included_cache.forget(resource_type, rid)
+            self.string_values.forget(resource_type, rid)
 
     async def _undo(self, resource_type: str, rid: str, version: int) -> bool:
         cols = self.database.collections(resource_type)
@@ -588,16 +593,34 @@ class Repository:
         """A page of a string search read through the string rows (store.string_search), in
         the default order and paged by position like `_keyset_search`."""
         current = self.database.collections(query.resource_type).current
+        size = await self.database.search_size(query.resource_type)
+        kept = None
+        if string.modifier == "contains" and self.session is None:
+            kept = await self._kept_values(query.resource_type, string.names, strings, size)
         docs, more = await string_page(
             strings,
             current,
             string,
             after=query.after,
             count=query.count,
-            size_estimate=await self.database.search_size(query.resource_type),
+            size_estimate=size,
+            kept=kept,
             session=self.session,
         )
         return await self._position_page(query, flt, docs, more, include_limit)
+
+    async def _kept_values(
+        self, resource_type: str, names: tuple[str, ...], strings: MongoCollection, size: int
+    ) -> list[Kept] | None:
+        """The values this process keeps of parameters `names`, None when it keeps none."""
+        current = self.database.collections(resource_type).current
+        kept = []
+        for name in names:
+            values = await self.string_values.values(resource_type, name, current, strings, size)
+            if values is None:
+                return None
+            kept.append(values)
+        return kept
 
     async def _page_of(
         self, query: SearchQuery, ids: list[str], include_limit: int

@@ -1,9 +1,16 @@
-"""String searches over HTTP, read through the string rows on SecantusDB (ADR 0025): what a
-client notices through transactions and paging."""
+"""String searches over HTTP, read through the string rows on SecantusDB (ADR 0025) and, for
+`:contains`, the values a process keeps (ADR 0031): what a client notices through transactions,
+paging and writes made through another server process."""
 
 from urllib.parse import urlsplit
 
-from tests.helpers import FHIR_JSON, assert_valid_fhir, research_study
+from tests.helpers import (
+    FHIR_JSON,
+    assert_valid_fhir,
+    make_settings,
+    research_study,
+    running_client,
+)
 
 
 def _entry(method: str, url: str, resource: dict | None = None, **request) -> dict:
@@ -78,3 +85,28 @@ async def test_next_links_of_a_string_search_page_through_every_match_once(clien
                 assert "_after=" in parts.query
                 url = f"{parts.path}?{parts.query}"
         assert len(seen) == len(set(seen)) == expected
+
+
+async def _put(client, rid: str, title: str, status: int) -> None:
+    response = await client.put(
+        f"/ResearchStudy/{rid}", json=research_study(id=rid, title=title), headers=FHIR_JSON
+    )
+    assert response.status_code == status, response.text
+
+
+async def test_contains_finds_a_change_made_through_another_process_at_once(mongo_url):
+    settings = make_settings(mongo_url)
+    async with running_client(settings) as reader, running_client(settings, keep=True) as writer:
+        await _put(writer, "s1", "Metronomic capecitabine", 201)
+        assert await _titles(reader, **{"title:contains": "tronom"}) == ["Metronomic capecitabine"]
+
+        await _put(writer, "s1", "Adjuvant letrozole", 200)
+        await _put(writer, "s2", "Neoadjuvant letrozole", 201)
+        assert await _titles(reader, **{"title:contains": "tronom"}) == []
+        assert await _titles(reader, **{"title:contains": "adjuvant"}) == [
+            "Adjuvant letrozole",
+            "Neoadjuvant letrozole",
+        ]
+
+        assert (await writer.delete("/ResearchStudy/s2")).status_code in (200, 204)
+        assert await _titles(reader, **{"title:contains": "adjuvant"}) == ["Adjuvant letrozole"]

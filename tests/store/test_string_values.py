@@ -1,0 +1,245 @@
+"""`:contains` searches tested against the values a process keeps (store.string_values,
+docs/adr/0031): the same pages as reading the rows, the rows read once, and every change seen at
+the next search — through this repository, another one on the same database, an undo, a bulk
+write; a transaction's own writes seen inside it."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+import fhirtrial.store.string_values as string_values
+from fhirtrial.api.atomic import Journal, run_atomically
+from fhirtrial.resources.registry import RESOURCE_TYPES
+from fhirtrial.resources.search_query import parse_search
+from fhirtrial.store.batch import write_units
+from fhirtrial.store.database import Database
+from fhirtrial.store.repository import Repository
+from fhirtrial.store.string_search import StringSearch, string_page
+from fhirtrial.store.string_values import StringValues
+from tests.helpers import make_settings, research_study
+
+# Real words of trial titles, some in many titles, some in few, one in none; accents folded.
+_WORDS = ["metronomic", "capecitabine", "adjuvant", "letrozole", "étude", "phase", "lung"]
+
+
+@pytest.fixture
+async def database(mongo_url) -> AsyncIterator[Database]:
+    settings = make_settings(mongo_url)
+    database = Database.connect(mongo_url, settings.database, RESOURCE_TYPES)
+    await database.ensure_indexes()
+    try:
+        yield database
+    finally:
+        await database.client.drop_database(database.db.name)
+        await database.close()
+
+
+@pytest.fixture
+def row_reads(monkeypatch) -> list[str]:
+    """The parameters whose rows were read, one entry a read."""
+    reads: list[str] = []
+    real = string_values._read_rows
+
+    async def counted(strings, name):
+        reads.append(name)
+        return await real(strings, name)
+
+    monkeypatch.setattr(string_values, "_read_rows", counted)
+    return reads
+
+
+def _query(**params):
+    return parse_search(
+        RESOURCE_TYPES["ResearchStudy"],
+        [(name.replace("__", ":"), value) for name, value in params.items()],
+        registry=RESOURCE_TYPES,
+    )
+
+
+async def _titles(repository: Repository, term: str) -> list[str]:
+    result = await repository.search(_query(title__contains=term, _count="100"))
+    return sorted(m["title"] for m in result.matches)
+
+
+async def _create(repository: Repository, *titles: str) -> list[str]:
+    return [(await repository.create(research_study(title=t))).stored.id for t in titles]
+
+
+def _title(i: int) -> str:
+    """Titles of 1 to 3 of the words, so that words match from a seventh to half the titles."""
+    picked = [_WORDS[(i * k + k) % len(_WORDS)] for k in range(1, 2 + i % 3)]
+    return f"Study {i}: " + " ".join(picked)
+
+
+@pytest.mark.parametrize("count", [1, 3, 7])
+async def test_pages_are_those_the_rows_give(database, count):
+    """Every page, followed position by position, for words of many titles, of few, of none,
+    parts of words and several values at once."""
+    await write_units(database, [research_study(id=f"s-{i}", title=_title(i)) for i in range(50)])
+    current = database.collections("ResearchStudy").current
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    param = RESOURCE_TYPES["ResearchStudy"].search_params["title"]
+    kept = await StringValues().values("ResearchStudy", "title", current, strings, 50)
+    assert kept is not None and len(kept) == 50
+
+    async def pages(search: StringSearch, kept_values) -> list[list[str]]:
+        found, after = [], None
+        while True:
+            docs, more = await string_page(
+                strings,
+                current,
+                search,
+                after=after,
+                count=count,
+                size_estimate=50,
+                kept=kept_values,
+            )
+            found.append([doc["_id"] for doc in docs])
+            if not more:
+                return found
+            after = (docs[-1]["o"], docs[-1]["_id"])
+
+    for values in [("phase",), ("etude",), ("trozo",), ("study 4",), ("zzqx",), ("lung", "adj")]:
+        search = StringSearch(param, "contains", values)
+        from_rows = await pages(search, None)
+        assert await pages(search, [kept]) == from_rows, values
+        folded = {f"s-{i}": _title(i).lower().replace("é", "e") for i in range(50)}
+        expected = {rid for rid, title in folded.items() if any(v in title for v in values)}
+        assert {rid for page in from_rows for rid in page} == expected, values
+
+
+async def test_the_rows_are_read_once_then_only_what_was_written(database, row_reads):
+    repository = Repository(database)
+    [rid] = await _create(repository, "Metronomic capecitabine")
+    assert await _titles(repository, "tronom") == ["Metronomic capecitabine"]
+    assert await _titles(repository, "capecit") == ["Metronomic capecitabine"]
+    assert row_reads == ["title"]
+
+    await repository.update("ResearchStudy", rid, research_study(title="Adjuvant letrozole"))
+    [other] = await _create(repository, "Adjuvant capecitabine")
+
+    assert await _titles(repository, "tronom") == []
+    assert await _titles(repository, "adjuv") == ["Adjuvant capecitabine", "Adjuvant letrozole"]
+    await repository.delete("ResearchStudy", other)
+    assert await _titles(repository, "adjuv") == ["Adjuvant letrozole"]
+    assert row_reads == ["title"]
+
+
+async def test_a_write_through_another_repository_is_seen_at_once(database):
+    """Two repositories on one database: two server processes."""
+    reader, writer = Repository(database), Repository(database)
+    [rid] = await _create(writer, "Metronomic capecitabine")
+    assert await _titles(reader, "metronomic") == ["Metronomic capecitabine"]
+
+    await writer.update("ResearchStudy", rid, research_study(title="Adjuvant letrozole"))
+    assert await _titles(reader, "metronomic") == []
+    assert await _titles(reader, "letrozole") == ["Adjuvant letrozole"]
+
+    await writer.delete("ResearchStudy", rid)
+    assert await _titles(reader, "letrozole") == []
+
+    await write_units(database, [research_study(id=rid, title="Letrozole again")])
+    assert await _titles(reader, "letrozole") == ["Letrozole again"]
+
+
+async def test_an_undone_write_is_searched_as_the_version_before(database):
+    """An undo brings the earlier version back with its earlier stamp, which no check sees
+    (no margin here: only `forget` can tell)."""
+    repository = Repository(database)
+    repository.string_values = StringValues(margin=timedelta(0))
+    [rid] = await _create(repository, "Metronomic capecitabine")
+    await asyncio.sleep(0.01)
+    assert await _titles(repository, "metronomic") == ["Metronomic capecitabine"]
+    written = await repository.update("ResearchStudy", rid, research_study(title="Adjuvant"))
+    await asyncio.sleep(0.01)
+    assert await _titles(repository, "adjuvant") == ["Adjuvant"]
+
+    assert await repository.undo("ResearchStudy", rid, written.stored.version)
+
+    assert await _titles(repository, "adjuvant") == []
+    assert await _titles(repository, "metronomic") == ["Metronomic capecitabine"]
+
+
+async def test_many_writes_since_the_last_search_read_the_rows_again(
+    database, row_reads, monkeypatch
+):
+    monkeypatch.setattr(string_values, "MAX_WRITTEN", 2)
+    repository = Repository(database)
+    await _create(repository, "Alpha one")
+    assert await _titles(repository, "alpha") == ["Alpha one"]
+    await _create(repository, "Alpha two", "Alpha three", "Beta")
+    await asyncio.sleep(0.01)
+
+    assert await _titles(repository, "alpha") == ["Alpha one", "Alpha three", "Alpha two"]
+    assert row_reads == ["title", "title"]
+
+
+async def test_a_type_larger_than_the_bound_is_searched_through_its_rows(
+    database, row_reads, monkeypatch
+):
+    monkeypatch.setattr(string_values, "MAX_KEPT_SIZE", 1)
+    repository = Repository(database)
+    await _create(repository, "Alpha one", "Alpha two")
+    assert await _titles(repository, "lpha") == ["Alpha one", "Alpha two"]
+    assert row_reads == []
+
+
+async def test_the_least_recently_searched_parameter_is_dropped_beyond_the_bound(
+    database, row_reads
+):
+    repository = Repository(database)
+    repository.string_values = StringValues(max_values=3)
+    await _create(repository, "Alpha one", "Alpha two")
+    plan = {"resourceType": "PlanDefinition", "status": "active", "name": "Arm A", "title": "T"}
+    await repository.create(plan)
+
+    async def plan_names(term: str) -> list[str]:
+        params = [("name:contains", term)]
+        query = parse_search(RESOURCE_TYPES["PlanDefinition"], params, registry=RESOURCE_TYPES)
+        return [m["name"] for m in (await repository.search(query)).matches]
+
+    assert await _titles(repository, "alpha") == ["Alpha one", "Alpha two"]
+    assert await plan_names("arm") == ["Arm A"]  # 2 + 1 values: both kept
+    assert await _titles(repository, "alpha") == ["Alpha one", "Alpha two"]
+    assert row_reads == ["title", "name"]
+
+    await _create(repository, "Alpha three")
+    # 3 + 1 values: the parameter searched less recently is dropped, each time.
+    assert await _titles(repository, "alpha") == ["Alpha one", "Alpha three", "Alpha two"]
+    assert await plan_names("arm") == ["Arm A"]
+    assert await _titles(repository, "alpha") == ["Alpha one", "Alpha three", "Alpha two"]
+    assert row_reads == ["title", "name", "name", "title"]
+
+
+async def test_concurrent_first_searches_read_the_rows_once(database, row_reads):
+    await _create(Repository(database), "Alpha one", "Beta two")
+    current = database.collections("ResearchStudy").current
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    kept = StringValues()
+
+    found = await asyncio.gather(
+        *(kept.values("ResearchStudy", "title", current, strings, 2) for _ in range(4))
+    )
+
+    assert [sorted(text for _, text in values.values()) for values in found] == [
+        ["alpha one", "beta two"]
+    ] * 4
+    assert row_reads == ["title"]
+
+
+async def test_a_transaction_finds_its_own_writes(database):
+    """Inside a transaction the kept values (committed writes only) are not used."""
+    repository = Repository(database)
+    await _create(repository, "Alpha one")
+    assert await _titles(repository, "alpha") == ["Alpha one"]
+
+    async def work(session_repository: Repository, journal: Journal) -> list[str]:
+        await session_repository.create(research_study(title="Alpha in transaction"))
+        return await _titles(session_repository, "alpha")
+
+    assert await run_atomically(repository, work) == ["Alpha in transaction", "Alpha one"]
+    assert await _titles(repository, "alpha") == ["Alpha in transaction", "Alpha one"]
