@@ -59,6 +59,8 @@ SHAPES = {
     "title-exact": "title:exact=Metronomic%20Oral%20Vinorelbine%20Plus%20Anti-PD-L1%2FAnti-CTLA4"
     "%20ImmunothErapy%20in%20Patients%20With%20Advanced%20Solid%20Tumours&_count=20",
     "title-contains": "title:contains=vedotin&_count=20",
+    # A drug no title of the catalog names: the whole parameter is tested.
+    "title-contains-none": "title:contains=pembrolizumab&_count=20",
     "title-two": "title=metronomic,a%20study&_count=20",
     "title-none": "title=zzz&_count=20",  # no match: the whole search structure is read
     "include-site": "_count=20&_include=ResearchStudy:site",
