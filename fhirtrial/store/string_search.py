@@ -160,12 +160,12 @@ async def string_page(
                 current, "_id", [rid for _, rid in head], fields, session=session
             )
         }
-        kept = [docs[rid] for _, rid in head if rid in docs and search.matches(docs[rid])]
-        if len(kept) >= need or (complete and len(head) == len(candidates)):
-            kept.sort(key=position)
-            return kept[:count], len(kept) > count
+        matched = [docs[rid] for _, rid in head if rid in docs and search.matches(docs[rid])]
+        if len(matched) >= need or (complete and len(head) == len(candidates)):
+            matched.sort(key=position)
+            return matched[:count], len(matched) > count
         # Rows a write left behind took places on the page: read further.
-        wanted += max(need, 2 * (len(head) - len(kept)))
+        wanted += max(need, 2 * (len(head) - len(matched)))
 
 
 def contains_candidates(

@@ -2,7 +2,9 @@
 ADR 0025), against the embedded database: what a search finds as resources are written,
 rewritten, deleted, imported in batches, undone, and after a database of layout 5 is opened."""
 
+import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
@@ -11,6 +13,8 @@ from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import STORE_META, Database
 from fhirtrial.store.repository import Repository, SearchResult
+from fhirtrial.store.search_keys import order_key
+from fhirtrial.store.string_values import StringValues
 from tests.helpers import make_settings, research_study
 
 
@@ -218,6 +222,33 @@ async def test_a_row_left_behind_is_never_a_result(database):
     result = await _search(repository, "ResearchStudy", title="alpha", _count="2")
 
     assert sorted(m["title"] for m in result.matches) == ["Alpha one", "Alpha three"]
+    assert result.next_after is None
+
+
+@pytest.mark.parametrize("modifier", ["", "contains"])
+async def test_rows_left_behind_ahead_of_every_match_make_the_page_read_further(database, modifier):
+    """Twelve rows of superseded versions claim "alpha" for studies that hold "beta": the page
+    reads on past them until it holds its match and knows whether more follow."""
+    repository = Repository(database)
+    ids = sorted((f"s-{n}" for n in range(13)), key=order_key)  # the match comes last
+    betas, alpha = ids[:12], ids[12]
+    for i, rid in enumerate(betas):
+        await repository.update("ResearchStudy", rid, research_study(id=rid, title=f"Beta {i}"))
+    await repository.update("ResearchStudy", alpha, research_study(id=alpha, title="Alpha one"))
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    for rid in betas:
+        row = await strings.find_one({"r": rid})
+        assert row is not None
+        await strings.insert_one({**row, "_id": f"stale-{rid}", "pv": "title~alpha stale"})
+    # Kept values read from these rows (`:contains`) are not corrected by recent writes.
+    repository.string_values = StringValues(margin=timedelta(0))
+    await asyncio.sleep(0.01)
+    params = {"title__contains" if modifier else "title": "alpha", "_count": "1"}
+
+    result = await _search(repository, "ResearchStudy", **params)
+
+    assert [m["id"] for m in result.matches] == [alpha]
     assert result.next_after is None
 
 
