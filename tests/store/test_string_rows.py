@@ -3,7 +3,6 @@ ADR 0025), against the embedded database: what a search finds as resources are w
 rewritten, deleted, imported in batches, undone, and after a database of layout 5 is opened."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -15,19 +14,7 @@ from fhirtrial.store.database import STORE_META, Database
 from fhirtrial.store.repository import Repository, SearchResult
 from fhirtrial.store.search_keys import order_key
 from fhirtrial.store.string_values import StringValues
-from tests.helpers import make_settings, research_study
-
-
-@pytest.fixture
-async def database(mongo_url) -> AsyncIterator[Database]:
-    settings = make_settings(mongo_url)
-    database = Database.connect(mongo_url, settings.database, RESOURCE_TYPES)
-    await database.ensure_indexes()
-    try:
-        yield database
-    finally:
-        await database.client.drop_database(database.db.name)
-        await database.close()
+from tests.helpers import research_study
 
 
 async def _search(repository: Repository, resource_type: str, **params) -> SearchResult:

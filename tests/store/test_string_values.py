@@ -4,7 +4,6 @@ the next search — through this repository, another one on the same database, a
 write; a transaction's own writes seen inside it."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -14,26 +13,13 @@ from fhirtrial.api.atomic import Journal, run_atomically
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.batch import write_units
-from fhirtrial.store.database import Database
 from fhirtrial.store.repository import Repository
 from fhirtrial.store.string_search import StringSearch, string_page
 from fhirtrial.store.string_values import StringValues
-from tests.helpers import make_settings, research_study
+from tests.helpers import research_study
 
-# Real words of trial titles, some in many titles, some in few, one in none; accents folded.
+# Words of real trial titles (one accented: searches fold it).
 _WORDS = ["metronomic", "capecitabine", "adjuvant", "letrozole", "étude", "phase", "lung"]
-
-
-@pytest.fixture
-async def database(mongo_url) -> AsyncIterator[Database]:
-    settings = make_settings(mongo_url)
-    database = Database.connect(mongo_url, settings.database, RESOURCE_TYPES)
-    await database.ensure_indexes()
-    try:
-        yield database
-    finally:
-        await database.client.drop_database(database.db.name)
-        await database.close()
 
 
 @pytest.fixture
