@@ -27,8 +27,9 @@ STORE_META = "_store_meta"
 # Version 5: the order key `o` (store.keyset), indexed with the keys.
 SEARCH_FIELDS_VERSION = 5
 # The string rows (store.string_rows, SecantusDB only), built from the search fields: version 1
-# is their first layout. Rebuilt whenever the search fields are upgraded.
-STRING_ROWS_VERSION = 1
+# is their first layout; version 2 adds a row per token parameter's texts (docs/adr/0031).
+# Rebuilt whenever the search fields are upgraded.
+STRING_ROWS_VERSION = 2
 # Types whose string searches keep the previous path (ranges of whole documents, ADR 0018):
 # Locations are ~30 of the ~33 resources an imported study writes, with about six string values
 # each, and their rows made the database's CPU per imported study 5× (docs/adr/0025).

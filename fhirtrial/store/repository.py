@@ -474,7 +474,9 @@ class Repository:
         strings = await self.database.strings(query.resource_type) if paged else None
         string = string_search_of(query) if strings is not None else None
         if strings is not None and string is not None:
-            return await self._string_search(query, flt, string, strings, include_limit)
+            found = await self._string_search(query, flt, string, strings, include_limit)
+            if found is not None:
+                return found
         filters = None if near is not None or pieced is not None else keyset_filters(flt)
         if filters is None and query.after is not None:
             raise BadRequest("_after belongs to the next links of this server's searches")
@@ -589,14 +591,17 @@ class Repository:
         string: StringSearch,
         strings: MongoCollection,
         include_limit: int,
-    ) -> SearchResult:
-        """A page of a string search read through the string rows (store.string_search), in
-        the default order and paged by position like `_keyset_search`."""
+    ) -> SearchResult | None:
+        """A page of a string search (or a token's `:text`) read through the string rows or
+        the values this process keeps (store.string_search), in the default order and paged by
+        position like `_keyset_search`; None for a `:text` whose texts are not kept."""
         current = self.database.collections(query.resource_type).current
         size = await self.database.search_size(query.resource_type)
         kept = None
-        if string.modifier == "contains" and self.session is None:
+        if string.modifier in ("contains", "text") and self.session is None:
             kept = await self._kept_values(query.resource_type, string.names, strings, size)
+        if kept is None and string.modifier == "text":
+            return None
         docs, more = await string_page(
             strings,
             current,

@@ -14,7 +14,8 @@ thousand small rows, whatever the selectivity. `:exact` reads by value (the fold
 row's); `:contains` can only read by order key.
 
 A process may keep a parameter's values itself (store.string_values, docs/adr/0031): a
-`:contains` then tests them in memory instead of reading every row (`contains_candidates`).
+`:contains` then tests them in memory instead of reading every row (`kept_candidates`), and so
+does a token's `:text` (a prefix of any word of its display texts), which rows cannot serve.
 
 Rows are candidates: each match is checked against its document (the `t` keys and `s` values
 the old query tested), so a row a write left behind is never a result.
@@ -42,8 +43,9 @@ from fhirtrial.store.search_keys import (
     TEXT_KEYS,
     string_key,
     string_search_keys,
+    token_text_search_keys,
 )
-from fhirtrial.store.string_rows import ORDERED, ROW_ID, VALUE, ordered_key
+from fhirtrial.store.string_rows import ORDERED, ROW_ID, TEXTS_SEPARATOR, VALUE, ordered_key
 from fhirtrial.store.string_values import Kept
 
 MODIFIERS = ("", "exact", "contains")
@@ -62,11 +64,24 @@ class StringSearch:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The parameters whose rows hold its values (`address` shares its parts' rows)."""
+        """The parameters whose rows hold its values (`address` shares its parts' rows; a
+        token's texts are `<param>:text`)."""
+        if self.modifier == "text":
+            return (f"{self.param.name}:text",)
         return (self.param.name, *SHARED_STRING_KEYS.get(self.param.name, ()))
 
     def prefixes(self) -> list[str]:
+        if self.modifier == "text":
+            return token_text_search_keys(self.param, self.values)
         return string_search_keys(self.param, self.values)
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """What a kept value (store.string_values) holds when it matches: a `:contains` value
+        anywhere, a `:text` one at the start of a text from a word on."""
+        if self.modifier == "text":
+            return tuple(TEXTS_SEPARATOR + v for v in self.values)
+        return self.values
 
     def exact_keys(self) -> list[str]:
         return [string_key(name, fold(v)) for name in self.names for v in self.values]
@@ -119,11 +134,14 @@ class StringSearch:
 
 
 def string_search_of(query: SearchQuery) -> StringSearch | None:
-    """The string criterion of a search made of that one criterion, None for any other."""
+    """The string criterion (or token `:text`) of a search made of that one criterion, None for
+    any other."""
     if query.joins or len(query.criteria) != 1:
         return None
     criterion = query.criteria[0]
     param = criterion.param
+    if param.type == "token" and criterion.modifier == "text":
+        return StringSearch(param, "text", tuple(criterion.values))
     if param.type != "string" or param.stored_at or criterion.modifier not in MODIFIERS:
         return None
     return StringSearch(param, criterion.modifier, tuple(criterion.values))
@@ -141,13 +159,14 @@ async def string_page(
     session: AsyncClientSession | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """The first `count` matching current documents (with `res` and `o`) after `after` in the
-    default order, and whether more follow; `kept`: for a `:contains`, the values of its
-    parameters this process keeps, tested instead of the rows."""
+    default order, and whether more follow; `kept`: for a `:contains` or `:text`, the values of
+    its parameters this process keeps, tested instead of the rows (a `:text` has no other way
+    here)."""
     need = count + 1
     wanted = need
     while True:
         if kept is not None:
-            candidates, complete = contains_candidates(kept, search, after, wanted)
+            candidates, complete = kept_candidates(kept, search, after, wanted)
         else:
             candidates, complete = await _candidates(
                 strings, search, after, wanted, size_estimate, session
@@ -168,16 +187,18 @@ async def string_page(
         wanted += max(need, 2 * (len(head) - len(matched)))
 
 
-def contains_candidates(
+def kept_candidates(
     kept: list[Kept], search: StringSearch, after: Position | None, wanted: int
 ) -> tuple[list[Position], bool]:
-    """The first `wanted` candidate positions of a `:contains` after `after`, in order, from
-    the values of its parameters kept in memory, and whether they are all there are."""
+    """The first `wanted` candidate positions of a `:contains` or `:text` after `after`, in
+    order, from the values of its parameters kept in memory, and whether they are all there
+    are."""
     hits: Iterable[Position]
+    needles = search.needles
     if len(kept) == 1:
-        hits = _contained(kept[0], search.values, after)
+        hits = _contained(kept[0], needles, after)
     else:  # parameters sharing a search (`address`): a resource may hold the value in several
-        hits = {at for held in kept for at in _contained(held, search.values, after)}
+        hits = {at for held in kept for at in _contained(held, needles, after)}
     first = heapq.nsmallest(wanted + 1, hits)
     return first[:wanted], len(first) <= wanted
 

@@ -1,9 +1,10 @@
-"""The values of string parameters, kept per process so that a `:contains` search on SecantusDB
-tests them in memory (docs/adr/0031).
+"""The values of string parameters and the texts of token parameters, kept per process so that a
+`:contains` or `:text` search on SecantusDB tests them in memory (docs/adr/0031).
 
 SecantusDB finds a `:contains` match only by testing every string row of the parameter
 (store.string_search): about 26 µs a row, 0.85 s for a word no title of a 30,000-study catalog
-holds. A process keeps, per type and parameter, id → (order key, the folded values), read once
+holds; a token's `:text` (a prefix of any word of its texts) only by testing every document
+(~49 s). A process keeps, per type and parameter, id → (order key, the folded values), read once
 from the rows, and kept fresh like the resources `_include` keeps (docs/adr/0028): before each use
 the documents stamped since the last check (store.write_check) are read and their values replace
 what was kept; an undone write, which brings back an earlier stamp, is forgotten by id and read
@@ -11,7 +12,7 @@ again. What a search finds here is only a candidate: each one is checked against
 rows are.
 
 Not kept: types larger than MAX_KEPT_SIZE (their first search would read too many rows: they are
-searched through the rows), and more than MAX_HELD_VALUES values in all (the least recently
+searched as before), and more than MAX_HELD_VALUES values in all (the least recently
 searched parameter is dropped first).
 """
 
@@ -25,7 +26,17 @@ from fhirtrial.store.database import MongoCollection
 from fhirtrial.store.documents import WRITE_VISIBLE_WITHIN
 from fhirtrial.store.lookup import find_in
 from fhirtrial.store.search_keys import ORDER, ORDER_SPACE, TEXT_KEYS
-from fhirtrial.store.string_rows import ORDERED, ROW_ID, VALUE, ordered_key, string_keys
+from fhirtrial.store.string_rows import (
+    ORDERED,
+    ROW_ID,
+    TEXTS,
+    TEXTS_ROW,
+    VALUE,
+    joined,
+    ordered_key,
+    string_keys,
+    token_texts,
+)
 from fhirtrial.store.write_check import WriteCheck
 
 MAX_KEPT_SIZE = 200_000
@@ -33,13 +44,12 @@ MAX_HELD_VALUES = 2_000_000
 # More documents stamped since the last check than this: the rows are read again (a bulk import
 # or sync; reading that many documents whole costs more than the rows).
 MAX_WRITTEN = 2_000
-# Joins a resource's values into one text: a search value holding it only adds a candidate that
-# its document then turns down.
-SEPARATOR = "\x1f"
 _FIELDS = {ORDER: 1, TEXT_KEYS: 1, "del": 1}
 
 Kept = dict[str, tuple[int, str]]
-"""id → (order key, the parameter's folded values of the current version, joined)."""
+"""id → (order key, the parameter's folded values (a token's: its texts from each word on) of the
+current version, each after a TEXTS_SEPARATOR: a value found right after one starts a value. A
+search value holding the separator only adds a candidate that its document turns down.)"""
 
 
 @dataclass
@@ -121,6 +131,21 @@ class StringValues:
 
 async def _read_rows(strings: MongoCollection, name: str) -> Kept:
     """The parameter's values as its rows hold them (one range of the `po` index)."""
+    if name.endswith(":text"):
+        rows = strings.find(
+            {
+                ORDERED: {
+                    "$gte": ordered_key(TEXTS_ROW, 0),
+                    "$lt": ordered_key(TEXTS_ROW, ORDER_SPACE),
+                }
+            },
+            {"_id": 0, ROW_ID: 1, ORDER: 1, f"{TEXTS}.{name}": 1},
+        )
+        return {
+            row[ROW_ID]: (row[ORDER], row[TEXTS][name])
+            async for row in rows
+            if name in row.get(TEXTS, {})
+        }
     prefix = f"{name}~"
     values: dict[str, tuple[int, list[str]]] = {}
     rows = strings.find(
@@ -130,14 +155,19 @@ async def _read_rows(strings: MongoCollection, name: str) -> Kept:
     async for row in rows:
         held = values.setdefault(row[ROW_ID], (row[ORDER], []))
         held[1].append(row[VALUE].removeprefix(prefix))
-    return {rid: (order, SEPARATOR.join(texts)) for rid, (order, texts) in values.items()}
+    return {rid: (order, joined(texts)) for rid, (order, texts) in values.items()}
 
 
 def _replace(values: Kept, name: str, document: dict[str, Any]) -> None:
     """Put a current document's values of the parameter in place of what was kept of it."""
-    prefix = f"{name}~"
-    texts = [key.removeprefix(prefix) for key in string_keys(document) if key.startswith(prefix)]
-    if texts and document.get(ORDER) is not None:
-        values[document["_id"]] = (document[ORDER], SEPARATOR.join(texts))
+    if name.endswith(":text"):
+        text = token_texts(document).get(name, "")
+    else:
+        prefix = f"{name}~"
+        text = joined(
+            [k.removeprefix(prefix) for k in string_keys(document) if k.startswith(prefix)]
+        )
+    if text and document.get(ORDER) is not None:
+        values[document["_id"]] = (document[ORDER], text)
     else:
         values.pop(document["_id"], None)

@@ -10,7 +10,7 @@ import pytest
 from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.batch import write_units
-from fhirtrial.store.database import STORE_META, Database
+from fhirtrial.store.database import STORE_META, STRING_ROWS_VERSION, Database
 from fhirtrial.store.repository import Repository, SearchResult
 from fhirtrial.store.search_keys import order_key
 from fhirtrial.store.string_values import StringValues
@@ -51,7 +51,14 @@ async def _created(repository: Repository, *titles: str) -> list[str]:
 async def _rows(database: Database, rid: str) -> list[str]:
     strings = await database.strings("ResearchStudy")
     assert strings is not None
-    return sorted([row["pv"] async for row in strings.find({"r": rid})])
+    return sorted([row["pv"] async for row in strings.find({"r": rid, "pv": {"$exists": True}})])
+
+
+async def _texts(database: Database, rid: str) -> list[dict[str, str]]:
+    """The token texts rows of a resource hold (every version's, if several were left)."""
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    return [row["tx"] async for row in strings.find({"r": rid, "tx": {"$exists": True}})]
 
 
 async def test_prefix_search_folds_case_and_accents(database):
@@ -162,6 +169,25 @@ async def test_updates_and_deletes_keep_the_rows_of_the_current_version_only(dat
     assert await _rows(database, rid) == []
 
 
+async def test_the_row_of_token_texts_follows_the_current_version(database):
+    repository = Repository(database)
+    study = research_study(condition=[{"text": "Breast Cancer"}], keyword=[{"text": "HER2"}])
+    rid = (await repository.create(study)).stored.id
+    assert await _texts(database, rid) == [
+        {"condition:text": "\x1fbreast cancer\x1fcancer", "keyword:text": "\x1fher2"}
+    ]
+
+    without_keyword = {k: v for k, v in study.items() if k != "keyword"}
+    await repository.update("ResearchStudy", rid, {**without_keyword, "id": rid})
+    assert await _texts(database, rid) == [{"condition:text": "\x1fbreast cancer\x1fcancer"}]
+
+    await repository.update("ResearchStudy", rid, research_study(id=rid, title="No texts"))
+    assert await _texts(database, rid) == []
+    await repository.update("ResearchStudy", rid, {**study, "id": rid})
+    await repository.delete("ResearchStudy", rid)
+    assert await _texts(database, rid) == []
+
+
 async def test_an_undone_write_brings_back_the_rows_of_the_version_before(database):
     """What a transaction on a database without transactions does when a later entry fails."""
     repository = Repository(database)
@@ -254,7 +280,32 @@ async def test_a_database_of_layout_5_gets_its_rows_at_start(database):
     assert await _titles(repository, title="metronomic") == ["Metronomic capecitabine"]
     assert await _rows(database, ids[1]) == ["title~adjuvant letrozole"]
     saved = await database.db[STORE_META].find_one({"_id": "string-rows"})
-    assert saved is not None and saved["version"] == 1
+    assert saved is not None and saved["version"] == STRING_ROWS_VERSION
+
+
+async def test_rows_of_version_1_get_the_rows_of_token_texts_at_start(database):
+    repository = Repository(database)
+    study = research_study(
+        title="Metronomic capecitabine",
+        condition=[{"text": "Breast Cancer"}, {"coding": [{"display": "Triple negative"}]}],
+    )
+    rid = (await repository.create(study)).stored.id
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    # As version 1 left them: the string values' rows only.
+    await strings.delete_many({"pv": {"$not": {"$regex": "^title~"}}})
+    await database.db[STORE_META].replace_one(
+        {"_id": "string-rows"}, {"_id": "string-rows", "version": 1}
+    )
+
+    await database.ensure_indexes()  # what every start does
+
+    assert await _rows(database, rid) == ["title~metronomic capecitabine"]
+    assert await _texts(database, rid) == [
+        {"condition:text": "\x1fbreast cancer\x1fcancer\x1ftriple negative\x1fnegative"}
+    ]
+    result = await _search(repository, "ResearchStudy", condition__text="negat")
+    assert [m["id"] for m in result.matches] == [rid]
 
 
 async def test_locations_keep_no_rows_and_are_still_found_by_string(database):

@@ -1,7 +1,8 @@
-"""`:contains` searches tested against the values a process keeps (store.string_values,
-docs/adr/0031): the same pages as reading the rows, the rows read once, and every change seen at
-the next search — through this repository, another one on the same database, an undo, a bulk
-write; a transaction's own writes seen inside it."""
+"""`:contains` and token `:text` searches tested against the values a process keeps
+(store.string_values, docs/adr/0031): the same pages as reading the rows (or, for `:text`, the
+documents), the rows read once, and every change seen at the next search — through this
+repository, another one on the same database, an undo, a bulk write; a transaction's own writes
+seen inside it."""
 
 import asyncio
 from datetime import timedelta
@@ -14,7 +15,8 @@ from fhirtrial.resources.registry import RESOURCE_TYPES
 from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.repository import Repository
-from fhirtrial.store.string_search import StringSearch, string_page
+from fhirtrial.store.string_rows import TEXTS_SEPARATOR
+from fhirtrial.store.string_search import StringSearch, kept_candidates, string_page
 from fhirtrial.store.string_values import StringValues
 from tests.helpers import research_study
 
@@ -212,7 +214,7 @@ async def test_concurrent_first_searches_read_the_rows_once(database, row_reads)
     )
 
     assert [sorted(text for _, text in values.values()) for values in found] == [
-        ["alpha one", "beta two"]
+        [f"{TEXTS_SEPARATOR}alpha one", f"{TEXTS_SEPARATOR}beta two"]
     ] * 4
     assert row_reads == ["title"]
 
@@ -229,3 +231,107 @@ async def test_a_transaction_finds_its_own_writes(database):
 
     assert await run_atomically(repository, work) == ["Alpha in transaction", "Alpha one"]
     assert await _titles(repository, "alpha") == ["Alpha in transaction", "Alpha one"]
+
+
+# Display texts of conditions as CT.gov records write them.
+_CONDITIONS = [
+    "Non-small Cell Lung Cancer",
+    "Small Cell Lung Carcinoma",
+    "Breast Cancer",
+    "Metastatic Breast Cancer",
+    "Melanoma (Skin)",
+    "Lung Neoplasms",
+]
+
+
+def _conditions(i: int) -> list[dict]:
+    """One to three conditions, as text or as a coding's display."""
+    picked = [_CONDITIONS[(i * k + k) % len(_CONDITIONS)] for k in range(1, 2 + i % 3)]
+    return [{"text": t} if n % 2 else {"coding": [{"display": t}]} for n, t in enumerate(picked)]
+
+
+async def _pages(repository: Repository, count: int, **params) -> list[list[str]]:
+    pages, after = [], None
+    while True:
+        extra = {"_after": f"{after[0]:012x}.{after[1]}"} if after else {}
+        result = await repository.search(_query(**params, _count=str(count), **extra))
+        pages.append([m["id"] for m in result.matches])
+        if result.next_after is None:
+            return pages
+        after = result.next_after
+
+
+@pytest.mark.parametrize("count", [2, 5])
+async def test_text_pages_are_those_the_documents_give(database, row_reads, monkeypatch, count):
+    """A token's `:text` matches a text from any word on: "lung" finds "Non-small Cell Lung
+    Cancer", "cell lung" too, "ung" nothing."""
+    studies = [research_study(id=f"s-{i}", condition=_conditions(i)) for i in range(40)]
+    await write_units(database, studies)
+    searches = [
+        "lung",
+        "cell lung",
+        "NON-SMALL",
+        "small",
+        "ung",
+        "melanoma (sk",
+        "zzqx",
+        "breast,melan",
+    ]
+
+    reader = Repository(database)
+    kept = {v: await _pages(reader, count, condition__text=v) for v in searches}
+    assert row_reads == ["condition:text"]
+    monkeypatch.setattr(string_values, "MAX_KEPT_SIZE", 0)  # the documents, range by range
+    for value, pages in kept.items():
+        [every] = await _pages(Repository(database), 100, condition__text=value)
+        assert [rid for page in pages for rid in page] == every, value
+        assert all(len(page) == count for page in pages[:-1]), value
+
+    def words_from(condition: dict) -> list[str]:
+        text = condition.get("text") or condition["coding"][0]["display"]
+        words = text.lower().replace("-", " ").replace("(", " ").split()
+        return [" ".join(words[n:]) for n in range(len(words))]
+
+    lung = {
+        s["id"]
+        for s in studies
+        if any(w.startswith("lung") for c in s["condition"] for w in words_from(c))
+    }
+    assert lung and {rid for page in kept["lung"] for rid in page} == lung
+    assert kept["ung"] == [[]] and kept["zzqx"] == [[]]
+
+
+def test_a_text_is_a_candidate_from_a_word_start_a_contains_from_anywhere():
+    """Documents turn down wrong candidates (the tests above cannot see them): here, which are
+    read at all."""
+    params = RESOURCE_TYPES["ResearchStudy"].search_params
+    title, condition = params["title"], params["condition"]
+    kept = {
+        "a": (2, f"{TEXTS_SEPARATOR}non small cell lung cancer{TEXTS_SEPARATOR}lung cancer"),
+        "b": (1, f"{TEXTS_SEPARATOR}melanoma"),
+    }
+
+    def candidates(param, modifier: str, *values: str) -> list[str]:
+        found, complete = kept_candidates([kept], StringSearch(param, modifier, values), None, 10)
+        assert complete
+        return [rid for _, rid in found]
+
+    assert candidates(condition, "text", "ung") == []
+    assert candidates(condition, "text", "lung c") == ["a"]
+    assert candidates(condition, "text", "lung", "mela") == ["b", "a"]  # in the default order
+    assert candidates(title, "contains", "ung") == ["a"]
+    assert candidates(title, "contains", "noma") == ["b"]
+
+
+async def test_a_changed_text_is_searched_at_once(database):
+    reader, writer = Repository(database), Repository(database)
+    study = research_study(id="s1", condition=[{"text": "Breast Cancer"}])
+    await writer.update("ResearchStudy", "s1", study)
+    found = await reader.search(_query(condition__text="breast"))
+    assert [m["id"] for m in found.matches] == ["s1"]
+
+    await writer.update("ResearchStudy", "s1", {**study, "condition": [{"text": "Melanoma"}]})
+
+    assert (await reader.search(_query(condition__text="breast"))).matches == []
+    found = await reader.search(_query(condition__text="melan"))
+    assert [m["id"] for m in found.matches] == ["s1"]
