@@ -61,6 +61,9 @@ SHAPES = {
     "title-contains": "title:contains=vedotin&_count=20",
     # A drug no title of the catalog names: the whole parameter is tested.
     "title-contains-none": "title:contains=pembrolizumab&_count=20",
+    # A prefix of any word of a condition's text or display (token `:text`).
+    "condition-text": "condition:text=lung&_count=20",
+    "condition-text-none": "condition:text=huntington&_count=20",  # in no study of the catalog
     "title-two": "title=metronomic,a%20study&_count=20",
     "title-none": "title=zzz&_count=20",  # no match: the whole search structure is read
     "include-site": "_count=20&_include=ResearchStudy:site",
