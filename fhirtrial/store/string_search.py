@@ -162,6 +162,8 @@ async def string_page(
     default order, and whether more follow; `kept`: for a `:contains` or `:text`, the values of
     its parameters this process keeps, tested instead of the rows (a `:text` has no other way
     here)."""
+    if kept is None and search.modifier == "text":
+        raise ValueError("a :text search reads only kept texts: its rows hold no index of them")
     need = count + 1
     wanted = need
     while True:

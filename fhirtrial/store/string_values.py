@@ -31,6 +31,7 @@ from fhirtrial.store.string_rows import (
     ROW_ID,
     TEXTS,
     TEXTS_ROW,
+    TEXTS_SEPARATOR,
     VALUE,
     joined,
     ordered_key,
@@ -130,32 +131,24 @@ class StringValues:
 
 
 async def _read_rows(strings: MongoCollection, name: str) -> Kept:
-    """The parameter's values as its rows hold them (one range of the `po` index)."""
-    if name.endswith(":text"):
-        rows = strings.find(
-            {
-                ORDERED: {
-                    "$gte": ordered_key(TEXTS_ROW, 0),
-                    "$lt": ordered_key(TEXTS_ROW, ORDER_SPACE),
-                }
-            },
-            {"_id": 0, ROW_ID: 1, ORDER: 1, f"{TEXTS}.{name}": 1},
-        )
-        return {
-            row[ROW_ID]: (row[ORDER], row[TEXTS][name])
-            async for row in rows
-            if name in row.get(TEXTS, {})
-        }
+    """The parameter's values as its rows hold them (one range of the `po` index). A resource
+    with rows of two versions (one left behind) keeps the values of both: candidates."""
+    texts = name.endswith(":text")
+    row = TEXTS_ROW if texts else name
+    rows = strings.find(
+        {ORDERED: {"$gte": ordered_key(row, 0), "$lt": ordered_key(row, ORDER_SPACE)}},
+        {"_id": 0, ROW_ID: 1, ORDER: 1, f"{TEXTS}.{name}" if texts else VALUE: 1},
+    )
     prefix = f"{name}~"
     values: dict[str, tuple[int, list[str]]] = {}
-    rows = strings.find(
-        {ORDERED: {"$gte": ordered_key(name, 0), "$lt": ordered_key(name, ORDER_SPACE)}},
-        {"_id": 0, ROW_ID: 1, ORDER: 1, VALUE: 1},
-    )
-    async for row in rows:
-        held = values.setdefault(row[ROW_ID], (row[ORDER], []))
-        held[1].append(row[VALUE].removeprefix(prefix))
-    return {rid: (order, joined(texts)) for rid, (order, texts) in values.items()}
+    async for found in rows:
+        if texts:
+            value = found.get(TEXTS, {}).get(name)  # already joined
+        else:
+            value = TEXTS_SEPARATOR + found[VALUE].removeprefix(prefix)
+        if value:
+            values.setdefault(found[ROW_ID], (found[ORDER], []))[1].append(value)
+    return {rid: (order, "".join(held)) for rid, (order, held) in values.items()}
 
 
 def _replace(values: Kept, name: str, document: dict[str, Any]) -> None:

@@ -323,6 +323,39 @@ def test_a_text_is_a_candidate_from_a_word_start_a_contains_from_anywhere():
     assert candidates(title, "contains", "noma") == ["b"]
 
 
+@pytest.mark.parametrize("stale_id", ["0-stale", "z-stale"])
+async def test_a_texts_row_left_behind_does_not_hide_the_current_texts(database, stale_id):
+    """Rows of two versions of one resource (a crash or a race left one): whichever is read
+    last, the current texts are still kept (as candidates, with the old ones)."""
+    repository = Repository(database)
+    repository.string_values = StringValues(margin=timedelta(0))  # no recent write re-read
+    rid = (await repository.create(research_study(condition=[{"text": "Melanoma"}]))).stored.id
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    row = await strings.find_one({"r": rid, "tx": {"$exists": True}})
+    assert row is not None
+    left = {**row, "_id": stale_id, "tx": {"condition:text": f"{TEXTS_SEPARATOR}breast cancer"}}
+    await strings.insert_one(left)
+    await asyncio.sleep(0.01)
+
+    found = await repository.search(_query(condition__text="melanoma"))
+    assert [m["id"] for m in found.matches] == [rid]
+    assert (await repository.search(_query(condition__text="breast"))).matches == []
+
+
+async def test_a_text_search_without_kept_texts_is_refused_not_answered_empty(database):
+    """The rows hold no index of token texts: reading them would find nothing, silently."""
+    strings = await database.strings("ResearchStudy")
+    assert strings is not None
+    current = database.collections("ResearchStudy").current
+    condition = RESOURCE_TYPES["ResearchStudy"].search_params["condition"]
+    with pytest.raises(ValueError, match="kept texts"):
+        await string_page(
+            strings, current, StringSearch(condition, "text", ("lung",)), after=None, count=20,
+            size_estimate=0,
+        )  # fmt: skip
+
+
 async def test_a_changed_text_is_searched_at_once(database):
     reader, writer = Repository(database), Repository(database)
     study = research_study(id="s1", condition=[{"text": "Breast Cancer"}])
