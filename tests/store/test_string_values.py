@@ -350,10 +350,8 @@ async def test_a_text_search_without_kept_texts_is_refused_not_answered_empty(da
     current = database.collections("ResearchStudy").current
     condition = RESOURCE_TYPES["ResearchStudy"].search_params["condition"]
     with pytest.raises(ValueError, match="kept texts"):
-        await string_page(
-            strings, current, StringSearch(condition, "text", ("lung",)), after=None, count=20,
-            size_estimate=0,
-        )  # fmt: skip
+        search = StringSearch(condition, "text", ("lung",))
+        await string_page(strings, current, search, after=None, count=20, size_estimate=0)
 
 
 async def test_a_changed_text_is_searched_at_once(database):
