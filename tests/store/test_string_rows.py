@@ -7,45 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from fhirtrial.resources.registry import RESOURCE_TYPES
-from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.database import STORE_META, STRING_ROWS_VERSION, Database
-from fhirtrial.store.repository import Repository, SearchResult
+from fhirtrial.store.repository import Repository
 from fhirtrial.store.search_keys import order_key
 from fhirtrial.store.string_values import StringValues
 from tests.helpers import research_study
-
-
-async def _search(repository: Repository, resource_type: str, **params) -> SearchResult:
-    query = parse_search(
-        RESOURCE_TYPES[resource_type],
-        [(name.replace("__", ":"), value) for name, value in params.items()],
-        registry=RESOURCE_TYPES,
-    )
-    return await repository.search(query)
+from tests.store.searching import all_pages, created, search
 
 
 async def _titles(repository: Repository, **params) -> list[str]:
-    result = await _search(repository, "ResearchStudy", **params)
+    result = await search(repository, "ResearchStudy", **params)
     return sorted(m["title"] for m in result.matches)
-
-
-async def _all_pages(repository: Repository, **params) -> list[list[str]]:
-    """The ids of every page, following the position of each next page."""
-    pages = []
-    after = None
-    while True:
-        extra = {"_after": f"{after[0]:012x}.{after[1]}"} if after else {}
-        result = await _search(repository, "ResearchStudy", **params, **extra)
-        pages.append([m["id"] for m in result.matches])
-        if result.next_after is None:
-            return pages
-        after = result.next_after
-
-
-async def _created(repository: Repository, *titles: str) -> list[str]:
-    return [(await repository.create(research_study(title=title))).stored.id for title in titles]
 
 
 async def _rows(database: Database, rid: str) -> list[str]:
@@ -63,7 +36,7 @@ async def _texts(database: Database, rid: str) -> list[dict[str, str]]:
 
 async def test_prefix_search_folds_case_and_accents(database):
     repository = Repository(database)
-    await _created(repository, "Étude Métronomique", "ETUDE of Hearts", "A study of étude")
+    await created(repository, "Étude Métronomique", "ETUDE of Hearts", "A study of étude")
 
     assert await _titles(repository, title="etude") == ["ETUDE of Hearts", "Étude Métronomique"]
     assert await _titles(repository, title="ÉTUDE M") == ["Étude Métronomique"]
@@ -73,7 +46,7 @@ async def test_prefix_search_folds_case_and_accents(database):
 
 async def test_exact_matches_the_value_as_written_only(database):
     repository = Repository(database)
-    await _created(repository, "Étude Métronomique", "étude métronomique", "Étude Métronomique 2")
+    await created(repository, "Étude Métronomique", "étude métronomique", "Étude Métronomique 2")
 
     assert await _titles(repository, title__exact="Étude Métronomique") == ["Étude Métronomique"]
     assert await _titles(repository, title__exact="Étude") == []
@@ -81,7 +54,7 @@ async def test_exact_matches_the_value_as_written_only(database):
 
 async def test_contains_matches_anywhere_in_the_folded_value(database):
     repository = Repository(database)
-    await _created(repository, "Étude Métronomique", "Metronomic dosing", "Heart failure")
+    await created(repository, "Étude Métronomique", "Metronomic dosing", "Heart failure")
 
     assert await _titles(repository, title__contains="TRONOM") == [
         "Metronomic dosing",
@@ -92,7 +65,7 @@ async def test_contains_matches_anywhere_in_the_folded_value(database):
 
 async def test_several_values_match_any_of_them(database):
     repository = Repository(database)
-    await _created(repository, "Alpha trial", "Beta trial", "Gamma trial")
+    await created(repository, "Alpha trial", "Beta trial", "Gamma trial")
 
     assert await _titles(repository, title="alpha,GAMMA") == ["Alpha trial", "Gamma trial"]
     assert await _titles(repository, title__exact="Beta trial,Gamma trial") == [
@@ -111,7 +84,7 @@ async def test_a_shared_string_parameter_finds_values_of_its_parts(database):
     await repository.create(site)
 
     async def names(**params) -> list[str]:
-        return [m["name"] for m in (await _search(repository, "Location", **params)).matches]
+        return [m["name"] for m in (await search(repository, "Location", **params)).matches]
 
     assert await names(address="sherid") == ["Welch Cancer Center"]
     assert await names(address="1 main") == ["Welch Cancer Center"]
@@ -129,25 +102,25 @@ async def test_pages_by_position_hold_every_match_once_in_the_default_order(data
     titles = [
         t if not t.startswith("common") or i % 3 else f"other {i}" for i, t in enumerate(titles)
     ]
-    ids = await _created(repository, *titles)
+    ids = await created(repository, *titles)
     expected = {rid for rid, t in zip(ids, titles, strict=True) if t.startswith(title)}
 
-    pages = await _all_pages(repository, title=title, _count="2")
+    pages = await all_pages(repository, title=title, _count="2")
 
     seen = [rid for page in pages for rid in page]
     assert sorted(seen) == sorted(expected)
     assert all(len(page) == 2 for page in pages[:-1])
-    by_default_order = await _search(repository, "ResearchStudy", title=title, _count="100")
+    by_default_order = await search(repository, "ResearchStudy", title=title, _count="100")
     assert seen == [m["id"] for m in by_default_order.matches]
 
 
 async def test_a_page_holding_every_match_counts_them(database):
     repository = Repository(database)
-    await _created(repository, "Alpha one", "Alpha two", "Beta")
+    await created(repository, "Alpha one", "Alpha two", "Beta")
 
-    result = await _search(repository, "ResearchStudy", title="alpha")
+    result = await search(repository, "ResearchStudy", title="alpha")
     assert result.total == 2
-    counted = await _search(
+    counted = await search(
         repository, "ResearchStudy", title="alpha", _count="1", _total="accurate"
     )
     assert counted.total == 2 and len(counted.matches) == 1
@@ -155,7 +128,7 @@ async def test_a_page_holding_every_match_counts_them(database):
 
 async def test_updates_and_deletes_keep_the_rows_of_the_current_version_only(database):
     repository = Repository(database)
-    [rid] = await _created(repository, "Metronomic capecitabine")
+    [rid] = await created(repository, "Metronomic capecitabine")
 
     await repository.update("ResearchStudy", rid, research_study(title="Adjuvant letrozole"))
 
@@ -191,7 +164,7 @@ async def test_the_row_of_token_texts_follows_the_current_version(database):
 async def test_an_undone_write_brings_back_the_rows_of_the_version_before(database):
     """What a transaction on a database without transactions does when a later entry fails."""
     repository = Repository(database)
-    [rid] = await _created(repository, "Metronomic capecitabine")
+    [rid] = await created(repository, "Metronomic capecitabine")
     written = await repository.update("ResearchStudy", rid, research_study(title="Adjuvant"))
 
     assert await repository.undo("ResearchStudy", rid, written.stored.version)
@@ -200,11 +173,11 @@ async def test_an_undone_write_brings_back_the_rows_of_the_version_before(databa
     assert await _titles(repository, title="adjuvant") == []
     assert await _rows(database, rid) == ["title~metronomic capecitabine"]
 
-    [created] = await _created(repository, "Undone creation")
-    assert await repository.undo("ResearchStudy", created, 1)
+    [new] = await created(repository, "Undone creation")
+    assert await repository.undo("ResearchStudy", new, 1)
 
     assert await _titles(repository, title="undone") == []
-    assert await _rows(database, created) == []
+    assert await _rows(database, new) == []
 
 
 async def test_batches_write_and_replace_rows(database):
@@ -225,14 +198,14 @@ async def test_a_row_left_behind_is_never_a_result(database):
     """A crash between a document and its rows, or two writers racing, can leave a row of a
     superseded version: the search checks each match against its document."""
     repository = Repository(database)
-    ids = await _created(repository, "Alpha one", "Beta two", "Alpha three")
+    ids = await created(repository, "Alpha one", "Beta two", "Alpha three")
     strings = await database.strings("ResearchStudy")
     assert strings is not None
     stale = await strings.find_one({"r": ids[1]})
     assert stale is not None
     await strings.insert_one({**stale, "_id": "stale", "pv": "title~alpha stale"})
 
-    result = await _search(repository, "ResearchStudy", title="alpha", _count="2")
+    result = await search(repository, "ResearchStudy", title="alpha", _count="2")
 
     assert sorted(m["title"] for m in result.matches) == ["Alpha one", "Alpha three"]
     assert result.next_after is None
@@ -259,7 +232,7 @@ async def test_rows_left_behind_ahead_of_every_match_make_the_page_read_further(
     await asyncio.sleep(0.01)
     params = {"title__contains" if modifier else "title": "alpha", "_count": "1"}
 
-    result = await _search(repository, "ResearchStudy", **params)
+    result = await search(repository, "ResearchStudy", **params)
 
     assert [m["id"] for m in result.matches] == [alpha]
     assert result.next_after is None
@@ -267,7 +240,7 @@ async def test_rows_left_behind_ahead_of_every_match_make_the_page_read_further(
 
 async def test_a_database_of_layout_5_gets_its_rows_at_start(database):
     repository = Repository(database)
-    ids = await _created(repository, "Metronomic capecitabine", "Adjuvant letrozole")
+    ids = await created(repository, "Metronomic capecitabine", "Adjuvant letrozole")
     # As layout 5 left it: no rows, no record of them.
     strings = await database.strings("ResearchStudy")
     assert strings is not None
@@ -304,7 +277,7 @@ async def test_rows_of_version_1_get_the_rows_of_token_texts_at_start(database):
     assert await _texts(database, rid) == [
         {"condition:text": "\x1fbreast cancer\x1fcancer\x1ftriple negative\x1fnegative"}
     ]
-    result = await _search(repository, "ResearchStudy", condition__text="negat")
+    result = await search(repository, "ResearchStudy", condition__text="negat")
     assert [m["id"] for m in result.matches] == [rid]
 
 
@@ -315,5 +288,5 @@ async def test_locations_keep_no_rows_and_are_still_found_by_string(database):
 
     assert await database.strings("Location") is None
     assert "Location_strings" not in await database.db.list_collection_names()
-    found = await _search(repository, "Location", name="welch")
+    found = await search(repository, "Location", name="welch")
     assert [m["name"] for m in found.matches] == ["Welch Cancer Center"]

@@ -12,13 +12,13 @@ import pytest
 import fhirtrial.store.string_values as string_values
 from fhirtrial.api.atomic import Journal, run_atomically
 from fhirtrial.resources.registry import RESOURCE_TYPES
-from fhirtrial.resources.search_query import parse_search
 from fhirtrial.store.batch import write_units
 from fhirtrial.store.repository import Repository
 from fhirtrial.store.string_rows import TEXTS_SEPARATOR
 from fhirtrial.store.string_search import StringSearch, kept_candidates, string_page
 from fhirtrial.store.string_values import StringValues
 from tests.helpers import research_study
+from tests.store.searching import all_pages, created, search
 
 # Words of real trial titles (one accented: searches fold it).
 _WORDS = ["metronomic", "capecitabine", "adjuvant", "letrozole", "étude", "phase", "lung"]
@@ -38,21 +38,9 @@ def row_reads(monkeypatch) -> list[str]:
     return reads
 
 
-def _query(**params):
-    return parse_search(
-        RESOURCE_TYPES["ResearchStudy"],
-        [(name.replace("__", ":"), value) for name, value in params.items()],
-        registry=RESOURCE_TYPES,
-    )
-
-
 async def _titles(repository: Repository, term: str) -> list[str]:
-    result = await repository.search(_query(title__contains=term, _count="100"))
+    result = await search(repository, "ResearchStudy", title__contains=term, _count="100")
     return sorted(m["title"] for m in result.matches)
-
-
-async def _create(repository: Repository, *titles: str) -> list[str]:
-    return [(await repository.create(research_study(title=t))).stored.id for t in titles]
 
 
 def _title(i: int) -> str:
@@ -101,13 +89,13 @@ async def test_pages_are_those_the_rows_give(database, count):
 
 async def test_the_rows_are_read_once_then_only_what_was_written(database, row_reads):
     repository = Repository(database)
-    [rid] = await _create(repository, "Metronomic capecitabine")
+    [rid] = await created(repository, "Metronomic capecitabine")
     assert await _titles(repository, "tronom") == ["Metronomic capecitabine"]
     assert await _titles(repository, "capecit") == ["Metronomic capecitabine"]
     assert row_reads == ["title"]
 
     await repository.update("ResearchStudy", rid, research_study(title="Adjuvant letrozole"))
-    [other] = await _create(repository, "Adjuvant capecitabine")
+    [other] = await created(repository, "Adjuvant capecitabine")
 
     assert await _titles(repository, "tronom") == []
     assert await _titles(repository, "adjuv") == ["Adjuvant capecitabine", "Adjuvant letrozole"]
@@ -119,7 +107,7 @@ async def test_the_rows_are_read_once_then_only_what_was_written(database, row_r
 async def test_a_write_through_another_repository_is_seen_at_once(database):
     """Two repositories on one database: two server processes."""
     reader, writer = Repository(database), Repository(database)
-    [rid] = await _create(writer, "Metronomic capecitabine")
+    [rid] = await created(writer, "Metronomic capecitabine")
     assert await _titles(reader, "metronomic") == ["Metronomic capecitabine"]
 
     await writer.update("ResearchStudy", rid, research_study(title="Adjuvant letrozole"))
@@ -138,7 +126,7 @@ async def test_an_undone_write_is_searched_as_the_version_before(database):
     (no margin here: only `forget` can tell)."""
     repository = Repository(database)
     repository.string_values = StringValues(margin=timedelta(0))
-    [rid] = await _create(repository, "Metronomic capecitabine")
+    [rid] = await created(repository, "Metronomic capecitabine")
     await asyncio.sleep(0.01)
     assert await _titles(repository, "metronomic") == ["Metronomic capecitabine"]
     written = await repository.update("ResearchStudy", rid, research_study(title="Adjuvant"))
@@ -156,9 +144,9 @@ async def test_many_writes_since_the_last_search_read_the_rows_again(
 ):
     monkeypatch.setattr(string_values, "MAX_WRITTEN", 2)
     repository = Repository(database)
-    await _create(repository, "Alpha one")
+    await created(repository, "Alpha one")
     assert await _titles(repository, "alpha") == ["Alpha one"]
-    await _create(repository, "Alpha two", "Alpha three", "Beta")
+    await created(repository, "Alpha two", "Alpha three", "Beta")
     await asyncio.sleep(0.01)
 
     assert await _titles(repository, "alpha") == ["Alpha one", "Alpha three", "Alpha two"]
@@ -170,7 +158,7 @@ async def test_a_type_larger_than_the_bound_is_searched_through_its_rows(
 ):
     monkeypatch.setattr(string_values, "MAX_KEPT_SIZE", 1)
     repository = Repository(database)
-    await _create(repository, "Alpha one", "Alpha two")
+    await created(repository, "Alpha one", "Alpha two")
     assert await _titles(repository, "lpha") == ["Alpha one", "Alpha two"]
     assert row_reads == []
 
@@ -180,21 +168,20 @@ async def test_the_least_recently_searched_parameter_is_dropped_beyond_the_bound
 ):
     repository = Repository(database)
     repository.string_values = StringValues(max_values=3)
-    await _create(repository, "Alpha one", "Alpha two")
+    await created(repository, "Alpha one", "Alpha two")
     plan = {"resourceType": "PlanDefinition", "status": "active", "name": "Arm A", "title": "T"}
     await repository.create(plan)
 
     async def plan_names(term: str) -> list[str]:
-        params = [("name:contains", term)]
-        query = parse_search(RESOURCE_TYPES["PlanDefinition"], params, registry=RESOURCE_TYPES)
-        return [m["name"] for m in (await repository.search(query)).matches]
+        found = await search(repository, "PlanDefinition", name__contains=term)
+        return [m["name"] for m in found.matches]
 
     assert await _titles(repository, "alpha") == ["Alpha one", "Alpha two"]
     assert await plan_names("arm") == ["Arm A"]  # 2 + 1 values: both kept
     assert await _titles(repository, "alpha") == ["Alpha one", "Alpha two"]
     assert row_reads == ["title", "name"]
 
-    await _create(repository, "Alpha three")
+    await created(repository, "Alpha three")
     # 3 + 1 values: the parameter searched less recently is dropped, each time.
     assert await _titles(repository, "alpha") == ["Alpha one", "Alpha three", "Alpha two"]
     assert await plan_names("arm") == ["Arm A"]
@@ -203,7 +190,7 @@ async def test_the_least_recently_searched_parameter_is_dropped_beyond_the_bound
 
 
 async def test_concurrent_first_searches_read_the_rows_once(database, row_reads):
-    await _create(Repository(database), "Alpha one", "Beta two")
+    await created(Repository(database), "Alpha one", "Beta two")
     current = database.collections("ResearchStudy").current
     strings = await database.strings("ResearchStudy")
     assert strings is not None
@@ -222,7 +209,7 @@ async def test_concurrent_first_searches_read_the_rows_once(database, row_reads)
 async def test_a_transaction_finds_its_own_writes(database):
     """Inside a transaction the kept values (committed writes only) are not used."""
     repository = Repository(database)
-    await _create(repository, "Alpha one")
+    await created(repository, "Alpha one")
     assert await _titles(repository, "alpha") == ["Alpha one"]
 
     async def work(session_repository: Repository, journal: Journal) -> list[str]:
@@ -250,17 +237,6 @@ def _conditions(i: int) -> list[dict]:
     return [{"text": t} if n % 2 else {"coding": [{"display": t}]} for n, t in enumerate(picked)]
 
 
-async def _pages(repository: Repository, count: int, **params) -> list[list[str]]:
-    pages, after = [], None
-    while True:
-        extra = {"_after": f"{after[0]:012x}.{after[1]}"} if after else {}
-        result = await repository.search(_query(**params, _count=str(count), **extra))
-        pages.append([m["id"] for m in result.matches])
-        if result.next_after is None:
-            return pages
-        after = result.next_after
-
-
 @pytest.mark.parametrize("count", [2, 5])
 async def test_text_pages_are_those_the_documents_give(database, row_reads, monkeypatch, count):
     """A token's `:text` matches a text from any word on: "lung" finds "Non-small Cell Lung
@@ -279,11 +255,11 @@ async def test_text_pages_are_those_the_documents_give(database, row_reads, monk
     ]
 
     reader = Repository(database)
-    kept = {v: await _pages(reader, count, condition__text=v) for v in searches}
+    kept = {v: await all_pages(reader, condition__text=v, _count=str(count)) for v in searches}
     assert row_reads == ["condition:text"]
     monkeypatch.setattr(string_values, "MAX_KEPT_SIZE", 0)  # the documents, range by range
     for value, pages in kept.items():
-        [every] = await _pages(Repository(database), 100, condition__text=value)
+        [every] = await all_pages(Repository(database), condition__text=value, _count="100")
         assert [rid for page in pages for rid in page] == every, value
         assert all(len(page) == count for page in pages[:-1]), value
 
@@ -338,9 +314,9 @@ async def test_a_texts_row_left_behind_does_not_hide_the_current_texts(database,
     await strings.insert_one(left)
     await asyncio.sleep(0.01)
 
-    found = await repository.search(_query(condition__text="melanoma"))
+    found = await search(repository, "ResearchStudy", condition__text="melanoma")
     assert [m["id"] for m in found.matches] == [rid]
-    assert (await repository.search(_query(condition__text="breast"))).matches == []
+    assert (await search(repository, "ResearchStudy", condition__text="breast")).matches == []
 
 
 async def test_a_text_search_without_kept_texts_is_refused_not_answered_empty(database):
@@ -358,11 +334,11 @@ async def test_a_changed_text_is_searched_at_once(database):
     reader, writer = Repository(database), Repository(database)
     study = research_study(id="s1", condition=[{"text": "Breast Cancer"}])
     await writer.update("ResearchStudy", "s1", study)
-    found = await reader.search(_query(condition__text="breast"))
+    found = await search(reader, "ResearchStudy", condition__text="breast")
     assert [m["id"] for m in found.matches] == ["s1"]
 
     await writer.update("ResearchStudy", "s1", {**study, "condition": [{"text": "Melanoma"}]})
 
-    assert (await reader.search(_query(condition__text="breast"))).matches == []
-    found = await reader.search(_query(condition__text="melan"))
+    assert (await search(reader, "ResearchStudy", condition__text="breast")).matches == []
+    found = await search(reader, "ResearchStudy", condition__text="melan")
     assert [m["id"] for m in found.matches] == ["s1"]
